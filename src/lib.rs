@@ -1,0 +1,4 @@
+//! `tfop`: Troubled Families Outcomes Plans as versioned text.
+#![deny(missing_docs)]
+
+pub mod vocab;

@@ -1,0 +1,135 @@
+//! The event vocabulary: which kinds of event a family's timeline may hold,
+//! their shape, who they are about and which fields they carry.
+//!
+//! The national vocabulary of `interchange.md` ships with the crate as plan
+//! text (`grammar/national.tfop`); a plan may declare more kinds.
+
+use serde::Serialize;
+
+/// Whether an event happens on one day or covers a run of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// One day: the record has `date`.
+    Point,
+    /// A run of days: the record has `start` and an optional `end`; both ends count.
+    Spell,
+}
+
+/// Who an event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// A member: the record must name one.
+    Member,
+    /// The family as a whole: the record must not name a member.
+    Family,
+    /// Either: a record may name a member or not.
+    MemberOrFamily,
+}
+
+/// The type of an event field's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type", content = "values")]
+pub enum FieldType {
+    /// A whole number, zero or more.
+    Count,
+    /// An exact decimal number.
+    Decimal,
+    /// An amount of money, in pounds and pence.
+    Money,
+    /// A percentage.
+    Percentage,
+    /// A calendar day.
+    Date,
+    /// Free text.
+    Text,
+    /// True or false.
+    Flag,
+    /// One of a fixed list of words.
+    OneOf(Vec<String>),
+}
+
+/// One field an event kind declares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldDecl {
+    /// The field's name, as it appears as a key of the event record.
+    pub name: String,
+    /// The type its value must have.
+    pub ty: FieldType,
+    /// Whether a record may leave it out.
+    pub optional: bool,
+}
+
+/// One declared kind of event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventKind {
+    /// The kind's name, the `kind` of an event record.
+    pub name: String,
+    /// Point or spell.
+    pub shape: Shape,
+    /// Member, family, or either.
+    pub subject: Subject,
+    /// The fields a record of this kind carries.
+    pub fields: Vec<FieldDecl>,
+}
+
+impl EventKind {
+    /// The index of the field called `name`, if the kind declares it.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|field| field.name == name)
+    }
+}
+
+/// Every kind of event a plan knows, national and local, in declaration order.
+///
+/// Kinds are referred to by their index (`KindId`) once a plan is checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Vocabulary {
+    kinds: Vec<EventKind>,
+}
+
+/// The index of an event kind in its [`Vocabulary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct KindId(pub u32);
+
+impl Vocabulary {
+    /// Adds a kind and returns its id; the caller has checked the name is new.
+    pub fn push(&mut self, kind: EventKind) -> KindId {
+        let id = KindId(u32::try_from(self.kinds.len()).unwrap_or(u32::MAX));
+        self.kinds.push(kind);
+        id
+    }
+
+    /// The id of the kind called `name`.
+    pub fn lookup(&self, name: &str) -> Option<KindId> {
+        self.kinds
+            .iter()
+            .position(|kind| kind.name == name)
+            .and_then(|index| u32::try_from(index).ok())
+            .map(KindId)
+    }
+
+    /// The kind with this id.
+    pub fn get(&self, id: KindId) -> Option<&EventKind> {
+        self.kinds.get(id.0 as usize)
+    }
+
+    /// All kinds with their ids, in declaration order.
+    pub fn iter(&self) -> impl Iterator<Item = (KindId, &EventKind)> {
+        self.kinds
+            .iter()
+            .enumerate()
+            .map(|(index, kind)| (KindId(index as u32), kind))
+    }
+
+    /// How many kinds there are.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+}
