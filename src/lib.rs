@@ -1,4 +1,7 @@
 //! `tfop`: Troubled Families Outcomes Plans as versioned text.
 #![deny(missing_docs)]
 
+pub mod diagnostic;
+pub mod num;
+pub mod syntax;
 pub mod vocab;

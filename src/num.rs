@@ -1,0 +1,150 @@
+//! Exact numbers: decimals in millionths and money in pence.
+//!
+//! Decisions never use binary floating point; these types parse from text and
+//! print back exactly.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// An exact decimal number held as millionths (`12.5` is `Fixed(12_500_000)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Fixed(pub i64);
+
+/// How many millionths make one.
+pub const FIXED_ONE: i64 = 1_000_000;
+
+impl Fixed {
+    /// A whole number as a decimal.
+    pub fn from_whole(whole: i64) -> Fixed {
+        Fixed(whole.saturating_mul(FIXED_ONE))
+    }
+
+    /// Parses `12`, `12.5` or `-0.25`; `None` when the text is not such a
+    /// number, has more than six decimal places or is out of range.
+    pub fn parse(text: &str) -> Option<Fixed> {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
+            Some(_) => return None,
+            None => (digits, ""),
+        };
+        if whole.is_empty()
+            || fraction.len() > 6
+            || !whole.bytes().all(|byte| byte.is_ascii_digit())
+            || !fraction.bytes().all(|byte| byte.is_ascii_digit())
+        {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let mut millionths: i64 = 0;
+        for (place, byte) in fraction.bytes().enumerate() {
+            let digit = i64::from(byte - b'0');
+            millionths += digit * 10_i64.pow(5 - place as u32);
+        }
+        let magnitude = whole.checked_mul(FIXED_ONE)?.checked_add(millionths)?;
+        Some(Fixed(if negative { -magnitude } else { magnitude }))
+    }
+}
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        let whole = magnitude / FIXED_ONE as u64;
+        let fraction = magnitude % FIXED_ONE as u64;
+        if fraction == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            let digits = format!("{fraction:06}");
+            write!(f, "{sign}{whole}.{}", digits.trim_end_matches('0'))
+        }
+    }
+}
+
+impl Serialize for Fixed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// An amount of money in pence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pence(pub i64);
+
+impl Pence {
+    /// Parses `800`, `12.5` or `12.50` pounds; `None` for anything else,
+    /// including fractions of a penny.
+    pub fn parse_pounds(text: &str) -> Option<Pence> {
+        let fixed = Fixed::parse(text)?;
+        let pence_in_millionths = FIXED_ONE / 100;
+        if fixed.0 % pence_in_millionths != 0 {
+            return None;
+        }
+        Some(Pence(fixed.0 / pence_in_millionths))
+    }
+
+    /// The amount as `800.00`, the form decisions use.
+    pub fn to_decimal_string(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
+    }
+
+    /// Adds, saturating at the largest amount.
+    pub fn saturating_add(self, other: Pence) -> Pence {
+        Pence(self.0.saturating_add(other.0))
+    }
+}
+
+/// Prints as the plan language writes money: `£800` or `£12.50`.
+impl fmt::Display for Pence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        if magnitude % 100 == 0 {
+            write!(f, "{sign}£{}", magnitude / 100)
+        } else {
+            write!(f, "{sign}£{}.{:02}", magnitude / 100, magnitude % 100)
+        }
+    }
+}
+
+/// Serializes as the string `800.00`: money is never a float.
+impl Serialize for Pence {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_decimal_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_parses_and_prints_exactly() {
+        assert_eq!(Fixed::parse("12.5"), Some(Fixed(12_500_000)));
+        assert_eq!(Fixed::parse("0.000001"), Some(Fixed(1)));
+        assert_eq!(Fixed::parse("-3"), Some(Fixed(-3_000_000)));
+        assert_eq!(Fixed::parse("1.0000001"), None);
+        assert_eq!(Fixed::parse("1."), None);
+        assert_eq!(Fixed::parse(".5"), None);
+        assert_eq!(Fixed::parse("1e3"), None);
+        assert_eq!(Fixed::parse("99999999999999999999"), None);
+        assert_eq!(Fixed(12_500_000).to_string(), "12.5");
+        assert_eq!(Fixed(-1).to_string(), "-0.000001");
+        assert_eq!(Fixed(15_000_000).to_string(), "15");
+    }
+
+    #[test]
+    fn pence_refuses_fractions_of_a_penny() {
+        assert_eq!(Pence::parse_pounds("800"), Some(Pence(80_000)));
+        assert_eq!(Pence::parse_pounds("12.5"), Some(Pence(1_250)));
+        assert_eq!(Pence::parse_pounds("12.505"), None);
+        assert_eq!(Pence(80_000).to_decimal_string(), "800.00");
+        assert_eq!(Pence(1_250).to_string(), "£12.50");
+        assert_eq!(Pence(80_000).to_string(), "£800");
+    }
+}

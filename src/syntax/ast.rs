@@ -1,0 +1,757 @@
+//! The syntax tree of a plan file: what the author wrote, with a byte span on
+//! every node. Equality ignores spans, so two texts with the same meaning
+//! compare equal (the formatter's round-trip check relies on it).
+
+use crate::num::{Fixed, Pence};
+use chrono::NaiveDate;
+
+/// A byte range `[start, end)` in the plan text.
+#[derive(Debug, Clone, Copy, Default, Eq)]
+pub struct Span {
+    /// The first byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// The span from `start` to `end`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Spans never take part in equality: see the module documentation.
+impl PartialEq for Span {
+    fn eq(&self, _other: &Span) -> bool {
+        true
+    }
+}
+
+/// A name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A `// comment` line, kept so that the formatter can put it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The text after `//`, without the line end.
+    pub text: String,
+    /// Where it stands.
+    pub span: Span,
+    /// Whether code stands before it on its line (`x // note`).
+    pub trailing: bool,
+}
+
+/// A whole plan file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// The items in the order written.
+    pub items: Vec<Item>,
+    /// Every comment, in order. Not part of the plan's meaning.
+    pub comments: Vec<Comment>,
+}
+
+/// One top-level item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Item {
+    Header(Header),
+    Settings(Settings),
+    Event(EventDecl),
+    Define(Define),
+    Problem(Problem),
+    Eligible(Eligible),
+    Attach(Attach),
+    Claim(Claim),
+    Fee(Fee),
+    Results(Results),
+    Employment(EmploymentRule),
+    Funding(Funding),
+}
+
+impl Item {
+    /// Where the item stands.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Header(item) => item.span,
+            Item::Settings(item) => item.span,
+            Item::Event(item) => item.span,
+            Item::Define(item) => item.span,
+            Item::Problem(item) => item.span,
+            Item::Eligible(item) => item.span,
+            Item::Attach(item) => item.span,
+            Item::Claim(item) => item.span,
+            Item::Fee(item) => item.span,
+            Item::Results(item) => item.span,
+            Item::Employment(item) => item.span,
+            Item::Funding(item) => item.span,
+        }
+    }
+}
+
+/// A string literal's value with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The value, escapes resolved.
+    pub value: String,
+    /// Where it stands, quotes included.
+    pub span: Span,
+}
+
+/// A date literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateLit {
+    /// The day.
+    pub value: NaiveDate,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A whole number literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntLit {
+    /// The value.
+    pub value: u64,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A money literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneyLit {
+    /// The amount.
+    pub value: Pence,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A percentage literal: `60%` is `Fixed(60_000_000)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PercentLit {
+    /// The percentage as a decimal number of per cent.
+    pub value: Fixed,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `plan "…" { … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The plan's name.
+    pub name: Text,
+    /// Its fields, in the order written.
+    pub fields: Vec<HeaderField>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// One line of the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum HeaderField {
+    Authority(Text),
+    Framework(Ident),
+    Version(Text),
+    Effective(DateLit),
+}
+
+/// `settings { … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The lines in the order written.
+    pub entries: Vec<Setting>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `name: value`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The setting's name.
+    pub name: Ident,
+    /// Its value.
+    pub value: SettingValue,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The value of a setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum SettingValue {
+    Word(Ident),
+    Number(IntLit),
+    Range(IntLit, IntLit),
+}
+
+impl SettingValue {
+    /// Where it stands.
+    pub fn span(&self) -> Span {
+        match self {
+            SettingValue::Word(word) => word.span,
+            SettingValue::Number(number) => number.span,
+            SettingValue::Range(low, high) => Span {
+                start: low.span.start,
+                end: high.span.end,
+            },
+        }
+    }
+}
+
+/// `event name on member at date { field: type, … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDecl {
+    /// The kind's name.
+    pub name: Ident,
+    /// Who the event is about.
+    pub subject: crate::vocab::Subject,
+    /// Point or spell.
+    pub shape: crate::vocab::Shape,
+    /// The declared fields.
+    pub fields: Vec<FieldDeclSyntax>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `name: optional type`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDeclSyntax {
+    /// The field's name.
+    pub name: Ident,
+    /// Whether it may be left out.
+    pub optional: bool,
+    /// Its type.
+    pub ty: FieldTypeSyntax,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The written type of a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FieldTypeSyntax {
+    Count,
+    Decimal,
+    Money,
+    Percentage,
+    Date,
+    Text,
+    Flag,
+    OneOf(Vec<Ident>),
+}
+
+/// `define name = expression`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Define {
+    /// The name.
+    pub name: Ident,
+    /// What it stands for.
+    pub value: Expr,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `problem id "title" { … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The problem's stable id.
+    pub id: Ident,
+    /// Its title.
+    pub title: Text,
+    /// Its indicators.
+    pub indicators: Vec<Indicator>,
+    /// Its significant-progress measures (the checker wants exactly one).
+    pub significant: Vec<Significant>,
+    /// Its sustain periods (the checker wants at most one).
+    pub sustain: Vec<Sustain>,
+    /// The order entries were written in, for the formatter.
+    pub order: Vec<ProblemEntry>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// Which entry of a problem came next, by index into its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ProblemEntry {
+    Indicator(usize),
+    Significant(usize),
+    Sustain(usize),
+}
+
+/// `indicator id "title" { condition }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indicator {
+    /// The indicator's id, unique within its problem.
+    pub id: Ident,
+    /// Its title.
+    pub title: Text,
+    /// When it fires.
+    pub condition: Expr,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `significant "title" { condition }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Significant {
+    /// Its title.
+    pub title: Text,
+    /// What counts as significant progress.
+    pub condition: Expr,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `sustained for 6 months`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sustain {
+    /// How long.
+    pub length: SustainLength,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A length of time: `6 months`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration {
+    /// How many units.
+    pub count: IntLit,
+    /// Which unit.
+    pub unit: TimeUnit,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The unit of a [`Duration`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum TimeUnit {
+    Days,
+    Weeks,
+    Months,
+}
+
+/// How long a condition must hold: a duration or a number of school terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum SustainLength {
+    Time(Duration),
+    Terms(IntLit),
+}
+
+/// `eligible when …`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligible {
+    /// The rule over identified problems.
+    pub rule: ProblemCond,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A condition over which problems a family has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemCond {
+    /// Its form.
+    pub kind: ProblemCondKind,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The forms of [`ProblemCond`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ProblemCondKind {
+    Or(Vec<ProblemCond>),
+    And(Vec<ProblemCond>),
+    /// `at least N problems`
+    AtLeast(IntLit),
+    /// `at least N of (a, b)`
+    AtLeastOf(IntLit, Vec<Ident>),
+    /// `all of (a, b)`
+    AllOf(Vec<Ident>),
+    /// `problem a`
+    Problem(Ident),
+}
+
+/// `attach requires a and b and c`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attach {
+    /// The event kinds that must be in place.
+    pub principles: Vec<Ident>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `claim id "title" pays £800 { condition }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The claim type's stable id.
+    pub id: Ident,
+    /// Its title.
+    pub title: Text,
+    /// What it pays.
+    pub amount: MoneyLit,
+    /// Whether it needs a named officer's approval and is flagged for audit.
+    pub discretionary: bool,
+    /// When it may be claimed.
+    pub condition: Expr,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `attachment fee £1000`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fee {
+    /// The fee.
+    pub amount: MoneyLit,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `results { … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Results {
+    /// The lines in the order written.
+    pub entries: Vec<ResultsEntry>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// One line of the results block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultsEntry {
+    /// `cap £800`
+    Cap(MoneyLit, Span),
+    /// `combine a, b`
+    Combine(Vec<Ident>, Span),
+    /// `top up allowed` (true) or `top up not allowed` (false)
+    TopUp(bool, Span),
+}
+
+/// `continuous employment { … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmploymentRule {
+    /// One line per group of benefits.
+    pub rules: Vec<BenefitRule>,
+    /// Whether `while off benefits` was written.
+    pub off_benefits: bool,
+    /// Where `while off benefits` stands, if written.
+    pub off_benefits_span: Option<Span>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `jsa, uc: 26 weeks within 30 weeks`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenefitRule {
+    /// The benefits this line is for.
+    pub benefits: Vec<Ident>,
+    /// How much employment is needed.
+    pub needed: Duration,
+    /// Within how long a window.
+    pub within: Duration,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `funding { … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Funding {
+    /// The lines in the order written.
+    pub entries: Vec<FundingEntry>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// How a fractional number of families is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Rounding {
+    Up,
+    Down,
+    Nearest,
+}
+
+/// An amount per family: a share of the per-family amount or a sum of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Share {
+    Percent(PercentLit),
+    Money(MoneyLit),
+}
+
+/// One line of the funding block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FundingEntry {
+    Nominated(IntLit, Span),
+    Deadweight {
+        numerator: IntLit,
+        denominator: IntLit,
+        rounding: Rounding,
+        span: Span,
+    },
+    PerFamily(MoneyLit, Span),
+    Year(FundingYear),
+    ClaimWindows {
+        from: DateLit,
+        every: Duration,
+        until: DateLit,
+        span: Span,
+    },
+    Target(IntLit, Span),
+}
+
+/// `year "2012/13" { families 294 attachment 80% results 20% }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingYear {
+    /// The year's label.
+    pub label: Text,
+    /// Families funded in the year.
+    pub families: Option<IntLit>,
+    /// The attachment share.
+    pub attachment: Option<Share>,
+    /// The results share.
+    pub results: Option<Share>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expr {
+    /// Its form.
+    pub kind: ExprKind,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
+
+/// `any`, `every` or `no`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Quantifier {
+    Any,
+    Every,
+    No,
+}
+
+/// Which members: everyone, adults or children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Who {
+    Member,
+    Adult,
+    Child,
+}
+
+/// An age filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aged {
+    /// `aged 5 to 15`: both ends included.
+    Range(IntLit, IntLit, Span),
+    /// `aged 16 or over`
+    OrOver(IntLit, Span),
+    /// `aged under 18`
+    Under(IntLit, Span),
+}
+
+/// A filter on the members a quantifier ranges over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum MemberFilter {
+    Aged(Aged),
+    /// `of school age`, per the plan's settings
+    OfSchoolAge(Span),
+    /// `with kind …`: the member has such an event in the window
+    With(Pattern, Option<Window>, Span),
+}
+
+/// An event kind with tests on its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    /// The event kind.
+    pub kind: Ident,
+    /// Tests every matching event passes.
+    pub tests: Vec<FieldTest>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `field = value` or `field in (a, b)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldTest {
+    /// The field.
+    pub field: Ident,
+    /// The test.
+    pub test: FieldTestKind,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// The forms of [`FieldTest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum FieldTestKind {
+    Compare(CmpOp, Value),
+    In(Vec<Value>),
+}
+
+/// A literal value in a field test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Value {
+    Money(MoneyLit),
+    Percent(PercentLit),
+    Date(DateLit),
+    Decimal(Fixed, Span),
+    Integer(IntLit),
+    Text(Text),
+    Flag(bool, Span),
+    Word(Ident),
+}
+
+/// Whose events an aggregate counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// `in family`: everyone's and the family's own.
+    Family(Span),
+    /// `by children aged …`
+    By(Who, Option<Aged>, Span),
+}
+
+/// The days an aggregate looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Window {
+    /// `within 6 months`
+    Within(Duration, Span),
+    /// `within 6 months before attachment`
+    WithinBefore(Duration, Anchor, Span),
+    /// `within 30 weeks since attachment`
+    WithinSinceAttachment(Duration, Span),
+    /// `since attachment`
+    SinceAttachment(Span),
+    /// `over the last 3 terms`
+    LastTerms(IntLit, Span),
+    /// `at attachment`
+    AtAttachment(Span),
+    /// `ever`
+    Ever(Span),
+    /// `now`
+    Now(Span),
+}
+
+/// The day a `before` window is anchored at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Anchor {
+    Attachment,
+    Identification,
+}
+
+/// A pattern, whose events, over which days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    /// Which events.
+    pub pattern: Pattern,
+    /// Whose.
+    pub subject: Option<Subject>,
+    /// When.
+    pub window: Option<Window>,
+}
+
+/// What `has` is followed by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum HasTarget {
+    ContinuousEmployment(Span),
+    Events(Aggregate),
+}
+
+/// The forms of [`Expr`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum ExprKind {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    Compare(Box<Expr>, CmpOp, Box<Expr>),
+    /// `condition sustained for 6 months`
+    Sustained(Box<Expr>, SustainLength),
+    /// `any child aged 5 to 15 has …` / `every child meets (…)`
+    Quantified {
+        quantifier: Quantifier,
+        who: Who,
+        filters: Vec<MemberFilter>,
+        body: Box<Expr>,
+    },
+    /// `every identified problem has progressed`
+    AllProblemsProgressed,
+    /// `problem crime has progressed`
+    ProblemProgressed(Ident),
+    /// `has …`
+    Has(HasTarget),
+    /// `no …`
+    No(Aggregate),
+    /// `count …`
+    Count(Aggregate),
+    /// `sum field of …`
+    Sum(Ident, Aggregate),
+    /// `rate field per field of …`
+    Rate(Ident, Ident, Aggregate),
+    /// `days of …`
+    DaysOf(Aggregate),
+    /// `40% of …`
+    Scaled(PercentLit, Box<Expr>),
+    /// `kind down by at least 60% over 6 months`
+    Reduction {
+        pattern: Pattern,
+        subject: Option<Subject>,
+        percent: PercentLit,
+        over: Duration,
+    },
+    Money(Pence),
+    Percent(Fixed),
+    Date(NaiveDate),
+    Duration(Duration),
+    Decimal(Fixed),
+    Integer(u64),
+    /// A name given by `define`.
+    Name(Ident),
+}
