@@ -1,4 +1,5 @@
 //! `tfop`: Troubled Families Outcomes Plans as versioned text.
 #![deny(missing_docs)]
 
+pub mod timeline;
 pub mod vocab;
