@@ -4,4 +4,5 @@
 pub mod diagnostic;
 pub mod num;
 pub mod syntax;
+pub mod timeline;
 pub mod vocab;

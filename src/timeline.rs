@@ -1,0 +1,2376 @@
+//! A family's timeline: its members and dated events, read from the
+//! interchange format (`interchange.md`, "A family (input)") and validated
+//! against a plan's [`Vocabulary`].
+//!
+//! [`Family::from_json`] and [`Family::from_value`] either return a
+//! [`Family`] whose every event has a declared kind, the right shape, a known
+//! member and well-typed fields, or a [`FamilyError`] listing *every* problem
+//! of the record, each naming the record (member or event, by position and
+//! id) and the field. Messages never repeat a value from the data: family
+//! data is sensitive personal data. Only pseudonymous keys (the family, member
+//! and event ids), key names and the plan's own vocabulary appear in them.
+//!
+//! Reading rules beyond `interchange.md`:
+//!
+//! - `null` counts as absent wherever a key is optional, and as missing where
+//!   it is required.
+//! - Unknown keys of the family object and of a member are ignored (forward
+//!   compatibility); an event's keys are all checked, since every key that is
+//!   not `id`, `kind`, `member`, `date`, `start` or `end` must be a field its
+//!   kind declares.
+//! - A member may carry `joined` and `left` dates (an extension of the
+//!   format); `left` must not be before `joined`.
+//! - Attribute values are text; numbers and `true`/`false` are accepted and
+//!   kept as their JSON text; `null` attributes are left out.
+//! - Counts, decimals, money and percentages may be JSON numbers or strings
+//!   holding a number (`"12.50"`); they are read from the number's text, never
+//!   through binary floating point. A percentage is in percent (`15` is 15%).
+//!   Money must not have fractions of a penny; decimals and percentages keep
+//!   at most six decimal places. Trailing zeros beyond those places are
+//!   accepted (`"12.500"` is £12.50).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Map, Value};
+
+use crate::vocab::{EventKind, FieldType, KindId, Shape, Subject, Vocabulary};
+
+/// The keys of an event record that are not fields of its kind.
+const RESERVED_EVENT_KEYS: [&str; 6] = ["id", "kind", "member", "date", "start", "end"];
+
+// ---------------------------------------------------------------------------
+// Dates: the only two places that know how a day is written.
+
+/// Reads a day written strictly as `YYYY-MM-DD` (exactly ten characters, a
+/// real calendar day).
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        let digits = text.get(from..to)?;
+        if digits.bytes().all(|byte| byte.is_ascii_digit()) {
+            digits.parse().ok()
+        } else {
+            None
+        }
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
+}
+
+/// Writes a day as `YYYY-MM-DD`.
+fn format_date(day: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
+// ---------------------------------------------------------------------------
+// The timeline.
+
+/// One family: its pseudonymous id, free-text attributes, members and events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// The family's id, a pseudonymous key.
+    pub id: String,
+    /// Free-text key/values carried to reports (`--by district`).
+    pub attributes: BTreeMap<String, String>,
+    /// The members, in input order; events refer to them by index.
+    pub members: Vec<Member>,
+    /// The events, in input order (`Event::position` is the index here).
+    pub events: Vec<Event>,
+}
+
+/// Whether a member is an adult or a child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// `adult`.
+    Adult,
+    /// `child`.
+    Child,
+}
+
+impl Role {
+    /// The word the interchange format uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Adult => "adult",
+            Role::Child => "child",
+        }
+    }
+
+    fn from_word(word: &str) -> Option<Role> {
+        match word {
+            "adult" => Some(Role::Adult),
+            "child" => Some(Role::Child),
+            _ => None,
+        }
+    }
+}
+
+/// One member of a family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The member's id, a pseudonymous key unique within the family.
+    pub id: String,
+    /// Adult or child.
+    pub role: Role,
+    /// Date of birth, needed wherever a plan asks for an age.
+    pub born: Option<NaiveDate>,
+    /// The day the member joined the family, if recorded (an extension of the
+    /// format): where a plan says so, their events count only while they are
+    /// a member.
+    pub joined: Option<NaiveDate>,
+    /// The day the member left the family, if recorded; on or after `joined`.
+    pub left: Option<NaiveDate>,
+}
+
+/// One dated event of a family's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The event's id, if the record has one; decisions cite it.
+    pub id: Option<String>,
+    /// The event's 0-based position in the input's `events` array.
+    pub position: u32,
+    /// Its kind, in the vocabulary it was read with.
+    pub kind: KindId,
+    /// The member it is about (an index into [`Family::members`]), or `None`
+    /// when it is about the family.
+    pub member: Option<u32>,
+    /// The first day: the `date` of a point event, the `start` of a spell.
+    pub start: NaiveDate,
+    /// The last day, included: `Some(start)` for a point event; for a spell,
+    /// its `end`, or `None` while it is still open.
+    pub end: Option<NaiveDate>,
+    /// The field values, indexed like the kind's [`EventKind::fields`];
+    /// `None` where an optional field is absent.
+    pub fields: Vec<Option<FieldValue>>,
+}
+
+impl Event {
+    /// How decisions cite this event: its id, or `#N` from its position.
+    pub fn citation(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => format!("#{}", self.position),
+        }
+    }
+
+    /// The value of the field with this index in the kind's declaration.
+    pub fn field(&self, index: usize) -> Option<&FieldValue> {
+        self.fields.get(index).and_then(Option::as_ref)
+    }
+}
+
+/// An exact decimal number: the value times 1 000 000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fixed(pub i64);
+
+impl Fixed {
+    /// How many units make one: 1 000 000.
+    pub const SCALE: i64 = 1_000_000;
+    /// How many decimal places a value keeps.
+    pub const PLACES: u32 = 6;
+}
+
+impl fmt::Display for Fixed {
+    /// The shortest exact decimal text, e.g. `12.5`, `-0.000001`, `3`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        let scale = Fixed::SCALE.unsigned_abs();
+        let (whole, fraction) = (magnitude / scale, magnitude % scale);
+        if fraction == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            let digits = format!("{fraction:06}");
+            write!(f, "{sign}{whole}.{}", digits.trim_end_matches('0'))
+        }
+    }
+}
+
+/// An amount of money in pence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pence(pub i64);
+
+impl fmt::Display for Pence {
+    /// Pounds with two decimals and no currency sign, e.g. `800.00`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let magnitude = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", magnitude / 100, magnitude % 100)
+    }
+}
+
+/// The value of one field of an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    /// A whole number, zero or more.
+    Count(u64),
+    /// An exact decimal.
+    Decimal(Fixed),
+    /// An amount of money.
+    Money(Pence),
+    /// A percentage, in percent (15% is `Fixed(15_000_000)`).
+    Percentage(Fixed),
+    /// A calendar day.
+    Date(NaiveDate),
+    /// Free text.
+    Text(String),
+    /// True or false.
+    Flag(bool),
+    /// One of a fixed list of words: its index in the field's
+    /// [`FieldType::OneOf`] list.
+    Word(u32),
+}
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+/// A family that could not be read or validated, with every problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyError {
+    /// The family's id, when it could be read.
+    pub family: Option<String>,
+    /// Every problem, in input order: the family's own keys, then members,
+    /// then events.
+    pub problems: Vec<RecordError>,
+}
+
+impl fmt::Display for FamilyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.family {
+            Some(id) => write!(f, "family `{id}` is not valid")?,
+            None => write!(f, "a family is not valid")?,
+        }
+        let count = self.problems.len();
+        write!(f, " ({count} problem{})", if count == 1 { "" } else { "s" })?;
+        for problem in &self.problems {
+            write!(f, "\n  {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FamilyError {}
+
+/// The record a problem is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// The family object itself (its `id`, `attributes`, `members` or
+    /// `events` keys), or the text it was read from.
+    Family,
+    /// One member.
+    Member {
+        /// The 0-based position in the `members` array.
+        position: u32,
+        /// The member's id, when it could be read.
+        id: Option<String>,
+    },
+    /// One event.
+    Event {
+        /// The 0-based position in the `events` array.
+        position: u32,
+        /// The event's id, when it has one that could be read.
+        id: Option<String>,
+    },
+}
+
+impl fmt::Display for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, position, id) = match self {
+            Record::Family => return write!(f, "family"),
+            Record::Member { position, id } => ("member", position, id),
+            Record::Event { position, id } => ("event", position, id),
+        };
+        write!(f, "{what} #{position}")?;
+        if let Some(id) = id {
+            write!(f, " (`{id}`)")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem of a family record: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// The record.
+    pub record: Record,
+    /// The key of the record the problem is about, if it is about one.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub kind: RecordErrorKind,
+}
+
+impl fmt::Display for RecordError {
+    /// `event #3 (`e7`): field `end` is before `start`; …`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.record)?;
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}` ")?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+/// What is wrong with a record. Messages are predicates completed by the
+/// record and field ([`RecordError`]'s display) and never hold data values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecordErrorKind {
+    /// The text is not JSON.
+    #[error(
+        "is not valid JSON (line {line}, column {column}); write each family as one JSON object"
+    )]
+    NotJson {
+        /// The 1-based line of the fault.
+        line: usize,
+        /// The 1-based column of the fault.
+        column: usize,
+    },
+    /// The family, a member or an event is not a JSON object.
+    #[error("is not a JSON object; write it as `{{ ... }}` with named keys")]
+    NotAnObject,
+    /// A required key is absent or `null`.
+    #[error("is missing; this record needs it")]
+    MissingField,
+    /// A value has the wrong JSON type.
+    #[error("has the wrong type; it must be {expected}")]
+    WrongType {
+        /// What it must be, in words.
+        expected: &'static str,
+    },
+    /// A date is not a real day written `YYYY-MM-DD`.
+    #[error("is not a valid date; write a real calendar day as `YYYY-MM-DD`")]
+    BadDate,
+    /// A spell's `end` is before its `start`.
+    #[error("is before `start`; a spell must end on or after the day it starts")]
+    EndBeforeStart,
+    /// A member's `left` is before their `joined`.
+    #[error("is before `joined`; a member must leave on or after the day they joined")]
+    LeftBeforeJoined,
+    /// An event has both `date` and `start` or `end`.
+    #[error(
+        "has both `date` and `start` or `end`; give `date` for a one-day event, \
+         or `start` (and `end` once it has ended) for a spell"
+    )]
+    DateAndSpell,
+    /// An event has neither `date` nor `start`.
+    #[error(
+        "has neither `date` nor `start`; give `date` for a one-day event, \
+         or `start` (and `end` once it has ended) for a spell"
+    )]
+    NoDate,
+    /// A point kind given `start`/`end`.
+    #[error("has `start`, but kind `{kind}` happens on one day; give `date` instead")]
+    PointKindGivenSpell {
+        /// The kind's name, as the plan declares it.
+        kind: String,
+    },
+    /// A spell kind given `date`.
+    #[error(
+        "has `date`, but kind `{kind}` is a spell; give `start` (and `end` once it has ended) instead"
+    )]
+    SpellKindGivenDate {
+        /// The kind's name, as the plan declares it.
+        kind: String,
+    },
+    /// `kind` names no kind the plan declares.
+    #[error("names a kind of event the plan does not declare; {}", did_you_mean_or(suggestion.as_deref(), "use a kind the plan declares, or declare it"))]
+    UnknownKind {
+        /// A declared kind with a similar name.
+        suggestion: Option<String>,
+    },
+    /// A key that is neither reserved nor a field of the event's kind.
+    #[error("is not a field of kind `{kind}`; {}", did_you_mean_or(suggestion.as_deref(), "remove it, or declare it in the plan"))]
+    UnknownField {
+        /// The event's kind, as the plan declares it.
+        kind: String,
+        /// A field of the kind (or a reserved key) with a similar name.
+        suggestion: Option<String>,
+    },
+    /// `member` names no member of the family.
+    #[error("names no member of this family; use the `id` of one of its `members`")]
+    UnknownMember,
+    /// The kind is about a member, but the record names none.
+    #[error("is missing; kind `{kind}` is about a member, so name one")]
+    MemberRequired {
+        /// The kind's name, as the plan declares it.
+        kind: String,
+    },
+    /// The kind is about the family, but the record names a member.
+    #[error("is given, but kind `{kind}` is about the whole family; remove it")]
+    MemberNotAllowed {
+        /// The kind's name, as the plan declares it.
+        kind: String,
+    },
+    /// Two members share an id.
+    #[error("repeats the id of member #{first}; give each member its own id")]
+    DuplicateMemberId {
+        /// The position of the first member with this id.
+        first: u32,
+    },
+    /// Two events share an id.
+    #[error("repeats the id of event #{first}; give each event its own id, or none")]
+    DuplicateEventId {
+        /// The position of the first event with this id.
+        first: u32,
+    },
+    /// A count below zero.
+    #[error("is negative; a count must be zero or more")]
+    NegativeCount,
+    /// A one-of field holds a word outside its list.
+    #[error("is not one of the allowed words; use one of {}", backticked(allowed))]
+    NotInList {
+        /// The words the plan allows.
+        allowed: Vec<String>,
+    },
+    /// A member's role is neither `adult` nor `child`.
+    #[error("is not a role; use `adult` or `child`")]
+    BadRole,
+    /// A number with more decimal places than its type keeps.
+    #[error("has too many decimal places; use at most {places}")]
+    TooPrecise {
+        /// How many places the type keeps (2 for money, 6 otherwise).
+        places: u32,
+    },
+    /// A number too large to hold exactly.
+    #[error("is too large to hold exactly; check the value")]
+    TooLarge,
+    /// More members or events than positions can count.
+    #[error("has more {what} than can be counted ({max} at most)", max = u32::MAX)]
+    TooMany {
+        /// `members` or `events`.
+        what: &'static str,
+    },
+}
+
+fn did_you_mean_or(suggestion: Option<&str>, otherwise: &str) -> String {
+    match suggestion {
+        Some(name) => format!("did you mean `{name}`?"),
+        None => otherwise.to_owned(),
+    }
+}
+
+fn backticked(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|word| format!("`{word}`")).collect();
+    quoted.join(", ")
+}
+
+/// Collects the problems of one record.
+struct Sink<'p> {
+    problems: &'p mut Vec<RecordError>,
+    record: Record,
+}
+
+impl Sink<'_> {
+    fn report(&mut self, field: Option<&str>, kind: RecordErrorKind) {
+        self.problems.push(RecordError {
+            record: self.record.clone(),
+            field: field.map(str::to_owned),
+            kind,
+        });
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading.
+
+/// The value of `key`, treating `null` as absent.
+fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    object.get(key).filter(|value| !value.is_null())
+}
+
+/// An optional string key; reports a wrong type.
+fn optional_string(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) -> Option<String> {
+    match present(object, key)? {
+        Value::String(text) => Some(text.clone()),
+        _ => {
+            sink.report(
+                Some(key),
+                RecordErrorKind::WrongType {
+                    expected: "a string",
+                },
+            );
+            None
+        }
+    }
+}
+
+/// A date held by `value`; reports what is wrong with it.
+fn date_value(value: &Value, key: &str, sink: &mut Sink<'_>) -> Option<NaiveDate> {
+    let Value::String(text) = value else {
+        sink.report(
+            Some(key),
+            RecordErrorKind::WrongType {
+                expected: "a date written `YYYY-MM-DD`, as a string",
+            },
+        );
+        return None;
+    };
+    let day = parse_date(text);
+    if day.is_none() {
+        sink.report(Some(key), RecordErrorKind::BadDate);
+    }
+    day
+}
+
+/// An optional date key; reports what is wrong with it.
+fn optional_date(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) -> Option<NaiveDate> {
+    date_value(present(object, key)?, key, sink)
+}
+
+impl Family {
+    /// Reads and validates one family written as JSON text.
+    pub fn from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => Family::from_value(&value, vocab),
+            Err(error) => Err(FamilyError {
+                family: None,
+                problems: vec![RecordError {
+                    record: Record::Family,
+                    field: None,
+                    kind: RecordErrorKind::NotJson {
+                        line: error.line(),
+                        column: error.column(),
+                    },
+                }],
+            }),
+        }
+    }
+
+    /// Reads and validates one family held as a JSON value.
+    pub fn from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, FamilyError> {
+        let mut problems = Vec::new();
+        let mut sink = Sink {
+            problems: &mut problems,
+            record: Record::Family,
+        };
+        let Some(object) = value.as_object() else {
+            sink.report(None, RecordErrorKind::NotAnObject);
+            return Err(FamilyError {
+                family: None,
+                problems,
+            });
+        };
+
+        let id = match present(object, "id") {
+            None => {
+                sink.report(Some("id"), RecordErrorKind::MissingField);
+                None
+            }
+            Some(_) => optional_string(object, "id", &mut sink),
+        };
+        let attributes = read_attributes(object, &mut sink);
+        let members_value = array_key(object, "members", &mut sink);
+        let events_value = array_key(object, "events", &mut sink);
+
+        let (members, member_ids) = read_members(members_value.unwrap_or_default(), &mut problems);
+        let events = read_events(
+            events_value.unwrap_or_default(),
+            &member_ids,
+            vocab,
+            &mut problems,
+        );
+
+        match id {
+            Some(id) if problems.is_empty() => Ok(Family {
+                id,
+                attributes,
+                members,
+                events,
+            }),
+            family => Err(FamilyError { family, problems }),
+        }
+    }
+
+    /// The member with this index.
+    pub fn member(&self, index: u32) -> Option<&Member> {
+        self.members.get(usize::try_from(index).ok()?)
+    }
+
+    /// Writes the family back in the interchange format, with `vocab` (the
+    /// vocabulary it was read with) giving kind and field names.
+    ///
+    /// Values are written in canonical form: counts and flags as JSON
+    /// numbers and booleans; decimals, percentages and money as strings
+    /// (`"12.5"`, `"12.50"`) so that they stay exact; attributes as strings.
+    /// Reading the result with the same vocabulary gives an equal family. An
+    /// event whose kind or field is missing from `vocab` is written with a
+    /// `null` kind or without that field.
+    pub fn to_json_value(&self, vocab: &Vocabulary) -> Value {
+        let mut family = Map::new();
+        family.insert("id".to_owned(), Value::String(self.id.clone()));
+        if !self.attributes.is_empty() {
+            let attributes = self
+                .attributes
+                .iter()
+                .map(|(key, value)| (key.clone(), Value::String(value.clone())))
+                .collect();
+            family.insert("attributes".to_owned(), Value::Object(attributes));
+        }
+        let members = self.members.iter().map(member_to_json).collect();
+        family.insert("members".to_owned(), Value::Array(members));
+        let events = self
+            .events
+            .iter()
+            .map(|event| self.event_to_json(event, vocab))
+            .collect();
+        family.insert("events".to_owned(), Value::Array(events));
+        Value::Object(family)
+    }
+
+    fn event_to_json(&self, event: &Event, vocab: &Vocabulary) -> Value {
+        let kind = vocab.get(event.kind);
+        let mut record = Map::new();
+        if let Some(id) = &event.id {
+            record.insert("id".to_owned(), Value::String(id.clone()));
+        }
+        let name = kind.map_or(Value::Null, |kind| Value::String(kind.name.clone()));
+        record.insert("kind".to_owned(), name);
+        if let Some(member) = event.member.and_then(|index| self.member(index)) {
+            record.insert("member".to_owned(), Value::String(member.id.clone()));
+        }
+        let start = Value::String(format_date(event.start));
+        if kind.is_some_and(|kind| kind.shape == Shape::Point) {
+            record.insert("date".to_owned(), start);
+        } else {
+            record.insert("start".to_owned(), start);
+            if let Some(end) = event.end {
+                record.insert("end".to_owned(), Value::String(format_date(end)));
+            }
+        }
+        if let Some(kind) = kind {
+            for (decl, value) in kind.fields.iter().zip(&event.fields) {
+                if let Some(value) = value.as_ref().and_then(|v| field_to_json(v, &decl.ty)) {
+                    record.insert(decl.name.clone(), value);
+                }
+            }
+        }
+        Value::Object(record)
+    }
+}
+
+fn member_to_json(member: &Member) -> Value {
+    let mut record = Map::new();
+    record.insert("id".to_owned(), Value::String(member.id.clone()));
+    record.insert(
+        "role".to_owned(),
+        Value::String(member.role.as_str().to_owned()),
+    );
+    for (key, day) in [
+        ("born", member.born),
+        ("joined", member.joined),
+        ("left", member.left),
+    ] {
+        if let Some(day) = day {
+            record.insert(key.to_owned(), Value::String(format_date(day)));
+        }
+    }
+    Value::Object(record)
+}
+
+fn field_to_json(value: &FieldValue, ty: &FieldType) -> Option<Value> {
+    Some(match value {
+        FieldValue::Count(count) => Value::from(*count),
+        FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
+            Value::String(fixed.to_string())
+        }
+        FieldValue::Money(pence) => Value::String(pence.to_string()),
+        FieldValue::Date(day) => Value::String(format_date(*day)),
+        FieldValue::Text(text) => Value::String(text.clone()),
+        FieldValue::Flag(flag) => Value::Bool(*flag),
+        FieldValue::Word(index) => match ty {
+            FieldType::OneOf(words) => {
+                Value::String(words.get(usize::try_from(*index).ok()?)?.clone())
+            }
+            _ => return None,
+        },
+    })
+}
+
+/// A required array key of the family.
+fn array_key<'a>(
+    object: &'a Map<String, Value>,
+    key: &str,
+    sink: &mut Sink<'_>,
+) -> Option<&'a [Value]> {
+    match present(object, key) {
+        None => {
+            sink.report(Some(key), RecordErrorKind::MissingField);
+            None
+        }
+        Some(Value::Array(items)) => Some(items.as_slice()),
+        Some(_) => {
+            sink.report(
+                Some(key),
+                RecordErrorKind::WrongType {
+                    expected: "an array",
+                },
+            );
+            None
+        }
+    }
+}
+
+fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap<String, String> {
+    let mut attributes = BTreeMap::new();
+    let Some(value) = present(object, "attributes") else {
+        return attributes;
+    };
+    let Value::Object(entries) = value else {
+        sink.report(
+            Some("attributes"),
+            RecordErrorKind::WrongType {
+                expected: "an object",
+            },
+        );
+        return attributes;
+    };
+    for (key, value) in entries {
+        let text = match value {
+            Value::Null => continue,
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            Value::Bool(flag) => flag.to_string(),
+            Value::Array(_) | Value::Object(_) => {
+                sink.report(
+                    Some(&format!("attributes.{key}")),
+                    RecordErrorKind::WrongType {
+                        expected: "text, a number or `true`/`false`",
+                    },
+                );
+                continue;
+            }
+        };
+        attributes.insert(key.clone(), text);
+    }
+    attributes
+}
+
+/// Reads the members; also returns each id's first position, for events.
+fn read_members<'a>(
+    items: &'a [Value],
+    problems: &mut Vec<RecordError>,
+) -> (Vec<Member>, BTreeMap<&'a str, u32>) {
+    let mut members = Vec::with_capacity(items.len());
+    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let Ok(position) = u32::try_from(index) else {
+            problems.push(RecordError {
+                record: Record::Family,
+                field: Some("members".to_owned()),
+                kind: RecordErrorKind::TooMany { what: "members" },
+            });
+            break;
+        };
+        let mut sink = Sink {
+            problems,
+            record: Record::Member { position, id: None },
+        };
+        let Some(object) = item.as_object() else {
+            sink.report(None, RecordErrorKind::NotAnObject);
+            continue;
+        };
+        let id = match present(object, "id") {
+            Some(Value::String(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        sink.record = Record::Member {
+            position,
+            id: id.map(str::to_owned),
+        };
+        if present(object, "id").is_none() {
+            sink.report(Some("id"), RecordErrorKind::MissingField);
+        } else if id.is_none() {
+            sink.report(
+                Some("id"),
+                RecordErrorKind::WrongType {
+                    expected: "a string",
+                },
+            );
+        }
+        if let Some(id) = id {
+            match ids.get(id) {
+                Some(&first) => {
+                    sink.report(Some("id"), RecordErrorKind::DuplicateMemberId { first })
+                }
+                None => {
+                    ids.insert(id, position);
+                }
+            }
+        }
+
+        let role = match present(object, "role") {
+            None => {
+                sink.report(Some("role"), RecordErrorKind::MissingField);
+                None
+            }
+            Some(Value::String(word)) => {
+                let role = Role::from_word(word);
+                if role.is_none() {
+                    sink.report(Some("role"), RecordErrorKind::BadRole);
+                }
+                role
+            }
+            Some(_) => {
+                sink.report(
+                    Some("role"),
+                    RecordErrorKind::WrongType {
+                        expected: "`adult` or `child`, as a string",
+                    },
+                );
+                None
+            }
+        };
+        let born = optional_date(object, "born", &mut sink);
+        let joined = optional_date(object, "joined", &mut sink);
+        let left = optional_date(object, "left", &mut sink);
+        if let (Some(joined), Some(left)) = (joined, left) {
+            if left < joined {
+                sink.report(Some("left"), RecordErrorKind::LeftBeforeJoined);
+            }
+        }
+        if let (Some(id), Some(role)) = (id, role) {
+            members.push(Member {
+                id: id.to_owned(),
+                role,
+                born,
+                joined,
+                left,
+            });
+        }
+    }
+    (members, ids)
+}
+
+fn read_events(
+    items: &[Value],
+    member_ids: &BTreeMap<&str, u32>,
+    vocab: &Vocabulary,
+    problems: &mut Vec<RecordError>,
+) -> Vec<Event> {
+    let mut events = Vec::with_capacity(items.len());
+    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
+    for (index, item) in items.iter().enumerate() {
+        let Ok(position) = u32::try_from(index) else {
+            problems.push(RecordError {
+                record: Record::Family,
+                field: Some("events".to_owned()),
+                kind: RecordErrorKind::TooMany { what: "events" },
+            });
+            break;
+        };
+        let mut sink = Sink {
+            problems,
+            record: Record::Event { position, id: None },
+        };
+        let Some(object) = item.as_object() else {
+            sink.report(None, RecordErrorKind::NotAnObject);
+            continue;
+        };
+        let id = match present(object, "id") {
+            Some(Value::String(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        sink.record = Record::Event {
+            position,
+            id: id.map(str::to_owned),
+        };
+        if id.is_none() && present(object, "id").is_some() {
+            sink.report(
+                Some("id"),
+                RecordErrorKind::WrongType {
+                    expected: "a string",
+                },
+            );
+        }
+        if let Some(id) = id {
+            match ids.get(id) {
+                Some(&first) => {
+                    sink.report(Some("id"), RecordErrorKind::DuplicateEventId { first })
+                }
+                None => {
+                    ids.insert(id, position);
+                }
+            }
+        }
+        if let Some(event) = read_event(object, position, id, member_ids, vocab, &mut sink) {
+            events.push(event);
+        }
+    }
+    events
+}
+
+/// Reads the parts of one event after its id; `None` if anything is wrong.
+fn read_event(
+    object: &Map<String, Value>,
+    position: u32,
+    id: Option<&str>,
+    member_ids: &BTreeMap<&str, u32>,
+    vocab: &Vocabulary,
+    sink: &mut Sink<'_>,
+) -> Option<Event> {
+    let before = sink.problems.len();
+
+    let kind = match present(object, "kind") {
+        None => {
+            sink.report(Some("kind"), RecordErrorKind::MissingField);
+            None
+        }
+        Some(Value::String(name)) => {
+            let found = vocab.lookup(name).and_then(|id| Some((id, vocab.get(id)?)));
+            if found.is_none() {
+                let names = vocab.iter().map(|(_, kind)| kind.name.as_str());
+                let suggestion = suggest::did_you_mean(name, names).map(str::to_owned);
+                sink.report(Some("kind"), RecordErrorKind::UnknownKind { suggestion });
+            }
+            found
+        }
+        Some(_) => {
+            sink.report(
+                Some("kind"),
+                RecordErrorKind::WrongType {
+                    expected: "the name of a kind of event, as a string",
+                },
+            );
+            None
+        }
+    };
+
+    let member = read_member_ref(object, kind.map(|(_, kind)| kind), member_ids, sink);
+    let (start, end) = read_days(object, kind.map(|(_, kind)| kind), sink);
+    let fields = match kind {
+        Some((_, kind)) => read_fields(object, kind, sink),
+        None => Vec::new(),
+    };
+
+    if sink.problems.len() != before {
+        return None;
+    }
+    Some(Event {
+        id: id.map(str::to_owned),
+        position,
+        kind: kind?.0,
+        member,
+        start: start?,
+        end,
+        fields,
+    })
+}
+
+/// The `member` key: the member's index, checked against the kind's subject.
+fn read_member_ref(
+    object: &Map<String, Value>,
+    kind: Option<&EventKind>,
+    member_ids: &BTreeMap<&str, u32>,
+    sink: &mut Sink<'_>,
+) -> Option<u32> {
+    let subject = kind.map(|kind| kind.subject);
+    let name = || kind.map(|kind| kind.name.clone()).unwrap_or_default();
+    let Some(value) = present(object, "member") else {
+        if subject == Some(Subject::Member) {
+            let kind = name();
+            sink.report(Some("member"), RecordErrorKind::MemberRequired { kind });
+        }
+        return None;
+    };
+    if subject == Some(Subject::Family) {
+        let kind = name();
+        sink.report(Some("member"), RecordErrorKind::MemberNotAllowed { kind });
+        return None;
+    }
+    let Value::String(member) = value else {
+        sink.report(
+            Some("member"),
+            RecordErrorKind::WrongType {
+                expected: "a member's `id`, as a string",
+            },
+        );
+        return None;
+    };
+    let index = member_ids.get(member.as_str()).copied();
+    if index.is_none() {
+        sink.report(Some("member"), RecordErrorKind::UnknownMember);
+    }
+    index
+}
+
+/// The `date`, or `start` and `end`: the first and last day.
+fn read_days(
+    object: &Map<String, Value>,
+    kind: Option<&EventKind>,
+    sink: &mut Sink<'_>,
+) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let date = present(object, "date");
+    let start = present(object, "start");
+    let end = present(object, "end");
+    let shape = kind.map(|kind| kind.shape);
+    let name = || kind.map(|kind| kind.name.clone()).unwrap_or_default();
+    match (date, start, end) {
+        (Some(_), None, None) => {
+            if shape == Some(Shape::Spell) {
+                let kind = name();
+                sink.report(None, RecordErrorKind::SpellKindGivenDate { kind });
+            }
+            let day = date.and_then(|value| date_value(value, "date", sink));
+            (day, day)
+        }
+        (Some(_), _, _) => {
+            sink.report(None, RecordErrorKind::DateAndSpell);
+            (None, None)
+        }
+        (None, Some(start), end) => {
+            if shape == Some(Shape::Point) {
+                let kind = name();
+                sink.report(None, RecordErrorKind::PointKindGivenSpell { kind });
+            }
+            let first = date_value(start, "start", sink);
+            let last = end.and_then(|value| date_value(value, "end", sink));
+            if let (Some(first), Some(last)) = (first, last) {
+                if last < first {
+                    sink.report(Some("end"), RecordErrorKind::EndBeforeStart);
+                }
+            }
+            (first, last)
+        }
+        (None, None, _) => {
+            sink.report(None, RecordErrorKind::NoDate);
+            (None, None)
+        }
+    }
+}
+
+/// Every non-reserved key, as a field of `kind`.
+fn read_fields(
+    object: &Map<String, Value>,
+    kind: &EventKind,
+    sink: &mut Sink<'_>,
+) -> Vec<Option<FieldValue>> {
+    let mut fields: Vec<Option<FieldValue>> = vec![None; kind.fields.len()];
+    for (key, value) in object {
+        if RESERVED_EVENT_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let Some(index) = kind.field_index(key) else {
+            let candidates = RESERVED_EVENT_KEYS
+                .iter()
+                .copied()
+                .chain(kind.fields.iter().map(|decl| decl.name.as_str()));
+            let suggestion = suggest::did_you_mean(key, candidates).map(str::to_owned);
+            sink.report(
+                Some(key),
+                RecordErrorKind::UnknownField {
+                    kind: kind.name.clone(),
+                    suggestion,
+                },
+            );
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        let (Some(decl), Some(slot)) = (kind.fields.get(index), fields.get_mut(index)) else {
+            continue;
+        };
+        match read_field(value, &decl.ty) {
+            Ok(field) => *slot = Some(field),
+            Err(problem) => sink.report(Some(key), problem),
+        }
+    }
+    for decl in &kind.fields {
+        if !decl.optional && present(object, &decl.name).is_none() {
+            sink.report(Some(&decl.name), RecordErrorKind::MissingField);
+        }
+    }
+    fields
+}
+
+/// One field's value, by its declared type.
+fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKind> {
+    use RecordErrorKind::{BadDate, NegativeCount, NotInList, TooLarge, TooPrecise, WrongType};
+    let text = || match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    };
+    let string = |expected| match value {
+        Value::String(text) => Ok(text.as_str()),
+        _ => Err(WrongType { expected }),
+    };
+    match ty {
+        FieldType::Count => {
+            const EXPECTED: &str = "a whole number";
+            let text = text().ok_or(WrongType { expected: EXPECTED })?;
+            let count = decimal::parse(&text, 0).map_err(|error| match error {
+                decimal::Error::Malformed | decimal::Error::TooPrecise => {
+                    WrongType { expected: EXPECTED }
+                }
+                decimal::Error::TooLarge => TooLarge,
+            })?;
+            if count < 0 {
+                return Err(NegativeCount);
+            }
+            u64::try_from(count)
+                .map(FieldValue::Count)
+                .map_err(|_| TooLarge)
+        }
+        FieldType::Decimal | FieldType::Percentage | FieldType::Money => {
+            let (places, expected) = match ty {
+                FieldType::Money => (2, "an amount of money such as `12.50`"),
+                _ => (Fixed::PLACES, "a number such as `12.5`"),
+            };
+            let text = text().ok_or(WrongType { expected })?;
+            let scaled = decimal::parse(&text, places).map_err(|error| match error {
+                decimal::Error::Malformed => WrongType { expected },
+                decimal::Error::TooPrecise => TooPrecise { places },
+                decimal::Error::TooLarge => TooLarge,
+            })?;
+            let scaled = i64::try_from(scaled).map_err(|_| TooLarge)?;
+            Ok(match ty {
+                FieldType::Money => FieldValue::Money(Pence(scaled)),
+                FieldType::Percentage => FieldValue::Percentage(Fixed(scaled)),
+                _ => FieldValue::Decimal(Fixed(scaled)),
+            })
+        }
+        FieldType::Date => {
+            let text = string("a date written `YYYY-MM-DD`, as a string")?;
+            parse_date(text).map(FieldValue::Date).ok_or(BadDate)
+        }
+        FieldType::Text => Ok(FieldValue::Text(string("a string")?.to_owned())),
+        FieldType::Flag => match value {
+            Value::Bool(flag) => Ok(FieldValue::Flag(*flag)),
+            _ => Err(WrongType {
+                expected: "`true` or `false`",
+            }),
+        },
+        FieldType::OneOf(words) => {
+            let word = string("one of the allowed words, as a string")?;
+            words
+                .iter()
+                .position(|allowed| allowed == word)
+                .and_then(|index| u32::try_from(index).ok())
+                .map(FieldValue::Word)
+                .ok_or_else(|| NotInList {
+                    allowed: words.clone(),
+                })
+        }
+    }
+}
+
+/// Exact decimal text to scaled integers, without binary floating point.
+mod decimal {
+    /// Why a decimal text could not be read.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Error {
+        /// Not of the form `-?D+(.D+)?([eE][+-]?D+)?`.
+        Malformed,
+        /// Non-zero digits beyond the places kept.
+        TooPrecise,
+        /// Does not fit.
+        TooLarge,
+    }
+
+    /// Reads `-?D+(.D+)?([eE][+-]?D+)?` (a JSON number's text, as
+    /// `serde_json::Number` writes it) as the value times `10^places`,
+    /// exactly.
+    pub(super) fn parse(text: &str, places: u32) -> Result<i128, Error> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => (mantissa, parse_exponent(exponent)?),
+            None => (unsigned, 0),
+        };
+        let (whole, fraction) = match mantissa.split_once('.') {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (mantissa, ""),
+        };
+        let digits_only = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+        if whole.is_empty()
+            || !digits_only(whole)
+            || !digits_only(fraction)
+            || (fraction.is_empty() && mantissa.contains('.'))
+        {
+            return Err(Error::Malformed);
+        }
+        let digits = whole.bytes().chain(fraction.bytes());
+        let count = whole.len() + fraction.len();
+        let Some(first) = digits.clone().position(|byte| byte != b'0') else {
+            return Ok(0);
+        };
+        let last = count
+            - 1
+            - digits
+                .clone()
+                .rev()
+                .position(|byte| byte != b'0')
+                .unwrap_or(0);
+        let fraction_len = i64::try_from(fraction.len()).map_err(|_| Error::TooPrecise)?;
+        let trailing = i64::try_from(count - 1 - last).map_err(|_| Error::TooLarge)?;
+        // value = significant digits × 10^shift
+        let shift = exponent
+            .saturating_sub(fraction_len)
+            .saturating_add(i64::from(places))
+            .saturating_add(trailing);
+        if shift < 0 {
+            return Err(Error::TooPrecise);
+        }
+        let significant = last - first + 1;
+        if significant > 39 || shift > 39 {
+            return Err(Error::TooLarge);
+        }
+        let mut value: i128 = 0;
+        for byte in digits.skip(first).take(significant) {
+            value = value
+                .checked_mul(10)
+                .and_then(|value| value.checked_add(i128::from(byte - b'0')))
+                .ok_or(Error::TooLarge)?;
+        }
+        for _ in 0..shift {
+            value = value.checked_mul(10).ok_or(Error::TooLarge)?;
+        }
+        Ok(if negative { -value } else { value })
+    }
+
+    fn parse_exponent(text: &str) -> Result<i64, Error> {
+        let (negative, digits) = match text.as_bytes().first() {
+            Some(b'-') => (true, text.get(1..).unwrap_or("")),
+            Some(b'+') => (false, text.get(1..).unwrap_or("")),
+            _ => (false, text),
+        };
+        if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+            return Err(Error::Malformed);
+        }
+        let magnitude = digits.bytes().fold(0i64, |sum, byte| {
+            sum.saturating_mul(10)
+                .saturating_add(i64::from(byte - b'0'))
+        });
+        Ok(if negative { -magnitude } else { magnitude })
+    }
+}
+
+/// "Did you mean" for names that are not declared.
+pub(crate) mod suggest {
+    /// The candidate closest to `name` (case-insensitive optimal string
+    /// alignment distance, adjacent swaps counting as one edit), if one is
+    /// within a third of its length (at least one edit). Ties go to the
+    /// earliest candidate.
+    pub(crate) fn did_you_mean<'a>(
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+        let mut best: Option<(usize, &'a str)> = None;
+        for candidate in candidates {
+            let other: Vec<char> = candidate.chars().flat_map(char::to_lowercase).collect();
+            let limit = (other.len() / 3).max(1);
+            if name.len().abs_diff(other.len()) > limit {
+                continue;
+            }
+            let distance = distance(&name, &other);
+            if distance <= limit && best.is_none_or(|(best, _)| distance < best) {
+                best = Some((distance, candidate));
+            }
+        }
+        best.map(|(_, candidate)| candidate)
+    }
+
+    /// Optimal string alignment distance between `a` and `b`.
+    fn distance(a: &[char], b: &[char]) -> usize {
+        let mut before: Vec<usize> = Vec::new();
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, &left) in a.iter().enumerate() {
+            let mut row = Vec::with_capacity(b.len() + 1);
+            row.push(i + 1);
+            for (j, &right) in b.iter().enumerate() {
+                let above = previous.get(j + 1).copied().unwrap_or(usize::MAX);
+                let beside = row.get(j).copied().unwrap_or(usize::MAX);
+                let diagonal = previous.get(j).copied().unwrap_or(usize::MAX);
+                let mut cell = above
+                    .saturating_add(1)
+                    .min(beside.saturating_add(1))
+                    .min(diagonal.saturating_add(usize::from(left != right)));
+                let swapped =
+                    i > 0 && j > 0 && a.get(i - 1) == Some(&right) && b.get(j - 1) == Some(&left);
+                if swapped {
+                    let two_back = before.get(j - 1).copied().unwrap_or(usize::MAX);
+                    cell = cell.min(two_back.saturating_add(1));
+                }
+                row.push(cell);
+            }
+            before = std::mem::replace(&mut previous, row);
+        }
+        previous.last().copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::FieldDecl;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn field(name: &str, ty: FieldType, optional: bool) -> FieldDecl {
+        FieldDecl {
+            name: name.to_owned(),
+            ty,
+            optional,
+        }
+    }
+
+    fn one_of(words: &[&str]) -> FieldType {
+        FieldType::OneOf(words.iter().map(|word| (*word).to_owned()).collect())
+    }
+
+    /// The national vocabulary of `interchange.md` (the kinds these tests
+    /// use), plus a local `payment` kind with the remaining field types.
+    fn vocab() -> Vocabulary {
+        let mut vocab = Vocabulary::default();
+        let mut kind = |name: &str, shape, subject, fields| {
+            vocab.push(EventKind {
+                name: name.to_owned(),
+                shape,
+                subject,
+                fields,
+            });
+        };
+        use Shape::{Point, Spell};
+        use Subject::{Family, Member, MemberOrFamily};
+        kind("offence", Point, Member, vec![]);
+        kind("asb_incident", Point, Member, vec![]);
+        kind(
+            "school_term",
+            Spell,
+            Member,
+            vec![
+                field("sessions", FieldType::Count, false),
+                field("unauthorised", FieldType::Count, false),
+            ],
+        );
+        kind(
+            "exclusion",
+            Point,
+            Member,
+            vec![field("type", one_of(&["fixed", "permanent"]), false)],
+        );
+        kind(
+            "out_of_work_benefit",
+            Spell,
+            Member,
+            vec![field(
+                "benefit",
+                one_of(&["jsa", "esa", "is", "ib", "uc", "other"]),
+                false,
+            )],
+        );
+        kind(
+            "employment",
+            Spell,
+            Member,
+            vec![field("hours", FieldType::Count, true)],
+        );
+        kind("domestic_abuse_incident", Point, MemberOrFamily, vec![]);
+        kind("attachment", Point, Family, vec![]);
+        kind(
+            "claim",
+            Point,
+            Family,
+            vec![field("type", FieldType::Text, false)],
+        );
+        kind(
+            "payment",
+            Point,
+            Family,
+            vec![
+                field("amount", FieldType::Money, false),
+                field("rate", FieldType::Percentage, true),
+                field("score", FieldType::Decimal, true),
+                field("due", FieldType::Date, true),
+                field("verified", FieldType::Flag, true),
+            ],
+        );
+        vocab
+    }
+
+    const EXAMPLE: &str = r#"{
+      "id": "F-0001",
+      "attributes": { "district": "Preston", "lp_agency": "CSC" },
+      "members": [
+        { "id": "P1", "role": "adult", "born": "1984-02-10" },
+        { "id": "P2", "role": "child", "born": "2007-09-30" }
+      ],
+      "events": [
+        { "id": "e1", "kind": "asb_incident", "member": "P2", "date": "2015-03-01" },
+        { "kind": "school_term", "member": "P2", "start": "2015-01-05", "end": "2015-03-27",
+          "sessions": 114, "unauthorised": 20 },
+        { "kind": "out_of_work_benefit", "member": "P1", "start": "2013-01-01", "benefit": "jsa" },
+        { "kind": "attachment", "date": "2015-06-01" }
+      ]
+    }"#;
+
+    fn day(text: &str) -> NaiveDate {
+        parse_date(text).unwrap()
+    }
+
+    fn example() -> Value {
+        serde_json::from_str(EXAMPLE).unwrap()
+    }
+
+    /// The example family with these events instead.
+    fn with_events(events: Value) -> Value {
+        let mut family = example();
+        family["events"] = events;
+        family
+    }
+
+    fn problems(family: &Value) -> Vec<RecordError> {
+        Family::from_value(family, &vocab()).unwrap_err().problems
+    }
+
+    /// The single problem of a family with this one event.
+    fn event_problem(event: Value) -> RecordError {
+        let found = problems(&with_events(json!([event])));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        found.into_iter().next().unwrap()
+    }
+
+    fn at_event(
+        position: u32,
+        id: Option<&str>,
+        field: Option<&str>,
+        kind: RecordErrorKind,
+    ) -> RecordError {
+        RecordError {
+            record: Record::Event {
+                position,
+                id: id.map(str::to_owned),
+            },
+            field: field.map(str::to_owned),
+            kind,
+        }
+    }
+
+    fn at_member(
+        position: u32,
+        id: Option<&str>,
+        field: Option<&str>,
+        kind: RecordErrorKind,
+    ) -> RecordError {
+        RecordError {
+            record: Record::Member {
+                position,
+                id: id.map(str::to_owned),
+            },
+            field: field.map(str::to_owned),
+            kind,
+        }
+    }
+
+    fn at_family(field: Option<&str>, kind: RecordErrorKind) -> RecordError {
+        RecordError {
+            record: Record::Family,
+            field: field.map(str::to_owned),
+            kind,
+        }
+    }
+
+    #[test]
+    fn the_interchange_example_loads() {
+        let vocab = vocab();
+        let family = Family::from_json(EXAMPLE, &vocab).unwrap();
+        assert_eq!(family.id, "F-0001");
+        assert_eq!(
+            family.attributes.get("district").map(String::as_str),
+            Some("Preston")
+        );
+        assert_eq!(family.attributes.len(), 2);
+        assert_eq!(
+            family.members,
+            vec![
+                Member {
+                    id: "P1".into(),
+                    role: Role::Adult,
+                    born: Some(day("1984-02-10")),
+                    joined: None,
+                    left: None,
+                },
+                Member {
+                    id: "P2".into(),
+                    role: Role::Child,
+                    born: Some(day("2007-09-30")),
+                    joined: None,
+                    left: None,
+                },
+            ]
+        );
+        let kinds: Vec<&str> = family
+            .events
+            .iter()
+            .map(|event| vocab.get(event.kind).unwrap().name.as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "asb_incident",
+                "school_term",
+                "out_of_work_benefit",
+                "attachment"
+            ]
+        );
+        let positions: Vec<u32> = family.events.iter().map(|event| event.position).collect();
+        assert_eq!(positions, [0, 1, 2, 3]);
+        let citations: Vec<String> = family.events.iter().map(Event::citation).collect();
+        assert_eq!(citations, ["e1", "#1", "#2", "#3"]);
+
+        let [asb, term, benefit, attachment] = family.events.as_slice() else {
+            panic!("four events expected");
+        };
+        assert_eq!(asb.member, Some(1));
+        assert_eq!(
+            (asb.start, asb.end),
+            (day("2015-03-01"), Some(day("2015-03-01")))
+        );
+        assert!(asb.fields.is_empty());
+        assert_eq!(term.end, Some(day("2015-03-27")));
+        assert_eq!(
+            term.fields,
+            vec![Some(FieldValue::Count(114)), Some(FieldValue::Count(20))]
+        );
+        assert_eq!(benefit.member, Some(0));
+        assert_eq!(benefit.start, day("2013-01-01"));
+        assert_eq!(benefit.end, None, "an open spell");
+        assert_eq!(benefit.fields, vec![Some(FieldValue::Word(0))]);
+        assert_eq!(attachment.member, None);
+        assert_eq!(attachment.end, Some(attachment.start));
+    }
+
+    #[test]
+    fn field_types_are_read_exactly() {
+        let vocab = vocab();
+        let read = |event: Value| {
+            let family = Family::from_value(&with_events(json!([event])), &vocab).unwrap();
+            family.events.into_iter().next().unwrap().fields
+        };
+        let fields = read(json!({
+            "kind": "payment", "date": "2016-01-01",
+            "amount": 12.5, "rate": "15", "score": 0.1, "due": "2016-02-29", "verified": true
+        }));
+        assert_eq!(
+            fields,
+            vec![
+                Some(FieldValue::Money(Pence(1250))),
+                Some(FieldValue::Percentage(Fixed(15_000_000))),
+                Some(FieldValue::Decimal(Fixed(100_000))),
+                Some(FieldValue::Date(day("2016-02-29"))),
+                Some(FieldValue::Flag(true)),
+            ]
+        );
+        let fields = read(json!({
+            "kind": "payment", "date": "2016-01-01",
+            "amount": "-12.50", "rate": null, "score": 2.5e-5
+        }));
+        assert_eq!(
+            fields,
+            vec![
+                Some(FieldValue::Money(Pence(-1250))),
+                None,
+                Some(FieldValue::Decimal(Fixed(25))),
+                None,
+                None,
+            ]
+        );
+        let fields = read(
+            json!({"kind": "payment", "date": "2016-01-01", "amount": "1e3", "score": "123456789.123456"}),
+        );
+        assert_eq!(
+            fields.first(),
+            Some(&Some(FieldValue::Money(Pence(100_000))))
+        );
+        assert_eq!(
+            fields.get(2),
+            Some(&Some(FieldValue::Decimal(Fixed(123_456_789_123_456))))
+        );
+        let fields = read(
+            json!({"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 16.0}),
+        );
+        assert_eq!(fields, vec![Some(FieldValue::Count(16))]);
+        let fields = read(json!({"kind": "employment", "member": "P1", "start": "2016-01-01"}));
+        assert_eq!(fields, vec![None]);
+    }
+
+    #[test]
+    fn decimal_text_is_exact() {
+        use decimal::{Error, parse};
+        assert_eq!(parse("0", 6), Ok(0));
+        assert_eq!(parse("-0.0", 6), Ok(0));
+        assert_eq!(parse("12.5", 2), Ok(1250));
+        assert_eq!(parse("12.500", 2), Ok(1250));
+        assert_eq!(parse("0.000001", 6), Ok(1));
+        assert_eq!(parse("0.0000001", 6), Err(Error::TooPrecise));
+        assert_eq!(parse("1.5e-7", 6), Err(Error::TooPrecise));
+        assert_eq!(parse("1e300", 6), Err(Error::TooLarge));
+        assert_eq!(
+            parse("1e-99999999999999999999999", 6),
+            Err(Error::TooPrecise)
+        );
+        assert_eq!(parse("0e99999999999999999999999", 6), Ok(0));
+        assert_eq!(parse("12.", 2), Err(Error::Malformed));
+        assert_eq!(parse(".5", 2), Err(Error::Malformed));
+        assert_eq!(parse("+5", 2), Err(Error::Malformed));
+        assert_eq!(parse("5e", 2), Err(Error::Malformed));
+        assert_eq!(parse("", 2), Err(Error::Malformed));
+        assert_eq!(parse("-", 2), Err(Error::Malformed));
+        assert_eq!(parse(" 5", 2), Err(Error::Malformed));
+        assert_eq!(parse("1E+2", 0), Ok(100));
+        assert_eq!(
+            parse("9223372036854.775807", 6).map(i64::try_from),
+            Ok(Ok(i64::MAX))
+        );
+    }
+
+    #[test]
+    fn money_and_fixed_print_exactly() {
+        assert_eq!(Pence(80000).to_string(), "800.00");
+        assert_eq!(Pence(-5).to_string(), "-0.05");
+        assert_eq!(Pence(i64::MIN).to_string(), "-92233720368547758.08");
+        assert_eq!(Fixed(12_500_000).to_string(), "12.5");
+        assert_eq!(Fixed(-1).to_string(), "-0.000001");
+        assert_eq!(Fixed(3_000_000).to_string(), "3");
+        assert_eq!(Fixed(i64::MIN).to_string(), "-9223372036854.775808");
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert_eq!(
+            parse_date("2016-02-29"),
+            NaiveDate::from_ymd_opt(2016, 2, 29)
+        );
+        for bad in [
+            "2015-02-29",
+            "2015-2-01",
+            "2015-02-1",
+            "20150201",
+            "2015-02-01T00:00",
+            "2015/02/01",
+            "+015-02-01",
+            "2015-02-+1",
+            " 2015-02-01",
+            "1999-99-99",
+            "",
+            "２015-02-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(format_date(day("0005-01-02")), "0005-01-02");
+    }
+
+    #[test]
+    fn family_level_errors() {
+        let vocab = vocab();
+        let error = Family::from_json("{\"id\": \"F\",\n  nope}", &vocab).unwrap_err();
+        assert_eq!(error.family, None);
+        assert!(matches!(
+            error.problems.as_slice(),
+            [RecordError {
+                record: Record::Family,
+                field: None,
+                kind: RecordErrorKind::NotJson { line: 2, .. }
+            }]
+        ));
+        assert_eq!(
+            problems(&json!([1])),
+            vec![at_family(None, RecordErrorKind::NotAnObject)]
+        );
+        assert_eq!(
+            problems(&json!({"members": [], "events": []})),
+            vec![at_family(Some("id"), RecordErrorKind::MissingField)]
+        );
+        let error = Family::from_value(&json!({"id": "F-9"}), &vocab).unwrap_err();
+        assert_eq!(error.family.as_deref(), Some("F-9"));
+        assert_eq!(
+            error.problems,
+            vec![
+                at_family(Some("members"), RecordErrorKind::MissingField),
+                at_family(Some("events"), RecordErrorKind::MissingField),
+            ]
+        );
+        assert_eq!(
+            problems(&json!({"id": 7, "members": {}, "events": "x", "attributes": []})),
+            vec![
+                at_family(
+                    Some("id"),
+                    RecordErrorKind::WrongType {
+                        expected: "a string"
+                    }
+                ),
+                at_family(
+                    Some("attributes"),
+                    RecordErrorKind::WrongType {
+                        expected: "an object"
+                    }
+                ),
+                at_family(
+                    Some("members"),
+                    RecordErrorKind::WrongType {
+                        expected: "an array"
+                    }
+                ),
+                at_family(
+                    Some("events"),
+                    RecordErrorKind::WrongType {
+                        expected: "an array"
+                    }
+                ),
+            ]
+        );
+        let mut family = example();
+        family["attributes"] = json!({"n": 3, "flag": false, "gone": null, "bad": [1]});
+        assert_eq!(
+            problems(&family),
+            vec![at_family(
+                Some("attributes.bad"),
+                RecordErrorKind::WrongType {
+                    expected: "text, a number or `true`/`false`"
+                }
+            )]
+        );
+        family["attributes"] = json!({"n": 3, "flag": false, "gone": null, "x": 1.50});
+        let read = Family::from_value(&family, &vocab).unwrap();
+        let attributes: Vec<(&str, &str)> = read
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(attributes, [("flag", "false"), ("n", "3"), ("x", "1.5")]);
+    }
+
+    #[test]
+    fn unknown_family_and_member_keys_are_ignored() {
+        let mut family = example();
+        family["schema"] = json!(2);
+        family["members"][0]["nickname"] = json!("x");
+        assert!(Family::from_value(&family, &vocab()).is_ok());
+    }
+
+    #[test]
+    fn member_errors() {
+        let member_problems = |members: Value| {
+            let mut family = example();
+            family["members"] = members;
+            family["events"] = json!([]);
+            problems(&family)
+        };
+        assert_eq!(
+            member_problems(json!(["P1"])),
+            vec![at_member(0, None, None, RecordErrorKind::NotAnObject)]
+        );
+        assert_eq!(
+            member_problems(json!([{"role": "adult"}])),
+            vec![at_member(
+                0,
+                None,
+                Some("id"),
+                RecordErrorKind::MissingField
+            )]
+        );
+        assert_eq!(
+            member_problems(json!([{"id": 1, "role": "adult"}])),
+            vec![at_member(
+                0,
+                None,
+                Some("id"),
+                RecordErrorKind::WrongType {
+                    expected: "a string"
+                }
+            )]
+        );
+        assert_eq!(
+            member_problems(json!([{"id": "A"}])),
+            vec![at_member(
+                0,
+                Some("A"),
+                Some("role"),
+                RecordErrorKind::MissingField
+            )]
+        );
+        assert_eq!(
+            member_problems(json!([{"id": "A", "role": "parent"}])),
+            vec![at_member(
+                0,
+                Some("A"),
+                Some("role"),
+                RecordErrorKind::BadRole
+            )]
+        );
+        assert_eq!(
+            member_problems(json!([{"id": "A", "role": "adult"}, {"id": "A", "role": "child"}])),
+            vec![at_member(
+                1,
+                Some("A"),
+                Some("id"),
+                RecordErrorKind::DuplicateMemberId { first: 0 }
+            )]
+        );
+        assert_eq!(
+            member_problems(json!([{"id": "A", "role": "adult", "born": "1984-02-30"}])),
+            vec![at_member(
+                0,
+                Some("A"),
+                Some("born"),
+                RecordErrorKind::BadDate
+            )]
+        );
+        assert_eq!(
+            member_problems(json!([{"id": "A", "role": "adult", "joined": 2015}])),
+            vec![at_member(
+                0,
+                Some("A"),
+                Some("joined"),
+                RecordErrorKind::WrongType {
+                    expected: "a date written `YYYY-MM-DD`, as a string"
+                }
+            )]
+        );
+        assert_eq!(
+            member_problems(
+                json!([{"id": "A", "role": "adult", "joined": "2015-01-02", "left": "2015-01-01"}])
+            ),
+            vec![at_member(
+                0,
+                Some("A"),
+                Some("left"),
+                RecordErrorKind::LeftBeforeJoined
+            )]
+        );
+        let mut family = example();
+        family["members"][0]["joined"] = json!("2015-01-01");
+        family["members"][0]["left"] = json!("2015-01-01");
+        let read = Family::from_value(&family, &vocab()).unwrap();
+        assert_eq!(
+            read.members.first().and_then(|m| m.left),
+            Some(day("2015-01-01"))
+        );
+    }
+
+    #[test]
+    fn event_errors() {
+        use RecordErrorKind as K;
+        let words = |words: &[&str]| words.iter().map(|w| (*w).to_owned()).collect();
+        let date_type = "a date written `YYYY-MM-DD`, as a string";
+        // Each event record gets `"id": "x"` added when it is an object.
+        #[rustfmt::skip]
+        let cases: Vec<(&str, Option<&str>, RecordErrorKind)> = vec![
+            (r#"3"#, None, K::NotAnObject),
+            (r#"{"member": "P1", "date": "2015-01-01"}"#, Some("kind"), K::MissingField),
+            (r#"{"kind": 1, "member": "P1", "date": "2015-01-01"}"#, Some("kind"),
+                K::WrongType { expected: "the name of a kind of event, as a string" }),
+            (r#"{"kind": "ofence", "member": "P1", "date": "2015-01-01"}"#, Some("kind"),
+                K::UnknownKind { suggestion: Some("offence".into()) }),
+            (r#"{"kind": "Offence", "member": "P1", "date": "2015-01-01"}"#, Some("kind"),
+                K::UnknownKind { suggestion: Some("offence".into()) }),
+            (r#"{"kind": "burglary", "member": "P1", "date": "2015-01-01"}"#, Some("kind"),
+                K::UnknownKind { suggestion: None }),
+            (r#"{"kind": "offence", "member": "P1", "date": "2015-13-01"}"#, Some("date"), K::BadDate),
+            (r#"{"kind": "offence", "member": "P1", "date": 20150101}"#, Some("date"),
+                K::WrongType { expected: date_type }),
+            (r#"{"kind": "employment", "member": "P1", "start": "2015-02-01", "end": "2015-01-31"}"#,
+                Some("end"), K::EndBeforeStart),
+            (r#"{"kind": "employment", "member": "P1", "start": "2015-02-01", "end": "2015-02-31"}"#,
+                Some("end"), K::BadDate),
+            (r#"{"kind": "offence", "member": "P1", "date": "2015-01-01", "start": "2015-01-01"}"#,
+                None, K::DateAndSpell),
+            (r#"{"kind": "offence", "member": "P1", "date": "2015-01-01", "end": "2015-01-01"}"#,
+                None, K::DateAndSpell),
+            (r#"{"kind": "offence", "member": "P1"}"#, None, K::NoDate),
+            (r#"{"kind": "employment", "member": "P1", "end": "2015-01-01"}"#, None, K::NoDate),
+            (r#"{"kind": "employment", "member": "P1", "date": null, "start": null}"#, None, K::NoDate),
+            (r#"{"kind": "offence", "member": "P1", "start": "2015-01-01"}"#, None,
+                K::PointKindGivenSpell { kind: "offence".into() }),
+            (r#"{"kind": "employment", "member": "P1", "date": "2015-01-01"}"#, None,
+                K::SpellKindGivenDate { kind: "employment".into() }),
+            (r#"{"kind": "employment", "member": "P1", "start": "2015-01-05", "hour": 16}"#,
+                Some("hour"), K::UnknownField { kind: "employment".into(), suggestion: Some("hours".into()) }),
+            (r#"{"kind": "employment", "member": "P1", "start": "2015-01-05", "colour": "red"}"#,
+                Some("colour"), K::UnknownField { kind: "employment".into(), suggestion: None }),
+            (r#"{"kind": "offence", "member": "P1", "dat": "2015-01-01", "date": "2015-01-01"}"#,
+                Some("dat"), K::UnknownField { kind: "offence".into(), suggestion: Some("date".into()) }),
+            (r#"{"kind": "offence", "member": "P9", "date": "2015-01-01"}"#, Some("member"), K::UnknownMember),
+            (r#"{"kind": "offence", "member": ["P1"], "date": "2015-01-01"}"#, Some("member"),
+                K::WrongType { expected: "a member's `id`, as a string" }),
+            (r#"{"kind": "offence", "date": "2015-01-01"}"#, Some("member"),
+                K::MemberRequired { kind: "offence".into() }),
+            (r#"{"kind": "offence", "member": null, "date": "2015-01-01"}"#, Some("member"),
+                K::MemberRequired { kind: "offence".into() }),
+            (r#"{"kind": "attachment", "member": "P1", "date": "2015-01-01"}"#, Some("member"),
+                K::MemberNotAllowed { kind: "attachment".into() }),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 10}"#,
+                Some("unauthorised"), K::MissingField),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 10, "unauthorised": null}"#,
+                Some("unauthorised"), K::MissingField),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": -1, "unauthorised": 0}"#,
+                Some("sessions"), K::NegativeCount),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": "-3", "unauthorised": 0}"#,
+                Some("sessions"), K::NegativeCount),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 1.5, "unauthorised": 0}"#,
+                Some("sessions"), K::WrongType { expected: "a whole number" }),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": true, "unauthorised": 0}"#,
+                Some("sessions"), K::WrongType { expected: "a whole number" }),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 1e30, "unauthorised": 0}"#,
+                Some("sessions"), K::TooLarge),
+            (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 18446744073709551616, "unauthorised": 0}"#,
+                Some("sessions"), K::TooLarge),
+            (r#"{"kind": "exclusion", "member": "P2", "date": "2015-01-05", "type": "temporary"}"#,
+                Some("type"), K::NotInList { allowed: words(&["fixed", "permanent"]) }),
+            (r#"{"kind": "exclusion", "member": "P2", "date": "2015-01-05", "type": 1}"#,
+                Some("type"), K::WrongType { expected: "one of the allowed words, as a string" }),
+            (r#"{"kind": "claim", "date": "2015-01-05", "type": 1}"#,
+                Some("type"), K::WrongType { expected: "a string" }),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": "12.345"}"#,
+                Some("amount"), K::TooPrecise { places: 2 }),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": 0.001}"#,
+                Some("amount"), K::TooPrecise { places: 2 }),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": "£12"}"#,
+                Some("amount"), K::WrongType { expected: "an amount of money such as `12.50`" }),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": 1, "score": "0.1234567"}"#,
+                Some("score"), K::TooPrecise { places: 6 }),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": 1, "rate": 1e13}"#,
+                Some("rate"), K::TooLarge),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": 1, "due": "2015-02-29"}"#,
+                Some("due"), K::BadDate),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": 1, "due": 1}"#,
+                Some("due"), K::WrongType { expected: date_type }),
+            (r#"{"kind": "payment", "date": "2015-01-05", "amount": 1, "verified": "yes"}"#,
+                Some("verified"), K::WrongType { expected: "`true` or `false`" }),
+        ];
+        for (text, field, kind) in cases {
+            let mut event: Value = serde_json::from_str(text).unwrap();
+            let id = match &mut event {
+                Value::Object(entries) => {
+                    entries.insert("id".into(), json!("x"));
+                    Some("x")
+                }
+                _ => None,
+            };
+            let expected = at_event(0, id, field, kind);
+            assert_eq!(event_problem(event), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn event_ids_and_positions() {
+        let found = problems(&with_events(json!([
+            {"id": "a", "kind": "attachment", "date": "2015-01-01"},
+            {"kind": "attachment", "date": "2015-01-01"},
+            {"id": "a", "kind": "attachment", "date": "2015-01-01"},
+            {"id": 5, "kind": "attachment", "date": "2015-01-01"},
+            {"id": null, "kind": "attachment", "date": "2015-01-41"},
+        ])));
+        assert_eq!(
+            found,
+            vec![
+                at_event(
+                    2,
+                    Some("a"),
+                    Some("id"),
+                    RecordErrorKind::DuplicateEventId { first: 0 }
+                ),
+                at_event(
+                    3,
+                    None,
+                    Some("id"),
+                    RecordErrorKind::WrongType {
+                        expected: "a string"
+                    }
+                ),
+                at_event(4, None, Some("date"), RecordErrorKind::BadDate),
+            ]
+        );
+    }
+
+    #[test]
+    fn member_or_family_kinds_take_either() {
+        let family = Family::from_value(
+            &with_events(json!([
+                {"kind": "domestic_abuse_incident", "date": "2015-01-01"},
+                {"kind": "domestic_abuse_incident", "member": "P1", "date": "2015-01-01"},
+            ])),
+            &vocab(),
+        )
+        .unwrap();
+        let members: Vec<Option<u32>> = family.events.iter().map(|event| event.member).collect();
+        assert_eq!(members, [None, Some(0)]);
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut family = with_events(json!([
+            {"id": "e1", "kind": "asb_incidnet", "member": "P2", "date": "2015-03-01"},
+            {"kind": "school_term", "member": "P2", "start": "2015-03-27", "end": "2015-01-05",
+             "sessions": 114, "unauthorised": 20},
+        ]));
+        family["members"][0]["role"] = json!("grown-up");
+        let error = Family::from_value(&family, &vocab()).unwrap_err();
+        assert_eq!(error.family.as_deref(), Some("F-0001"));
+        assert_eq!(
+            error.problems,
+            vec![
+                at_member(0, Some("P1"), Some("role"), RecordErrorKind::BadRole),
+                at_event(
+                    0,
+                    Some("e1"),
+                    Some("kind"),
+                    RecordErrorKind::UnknownKind {
+                        suggestion: Some("asb_incident".into())
+                    }
+                ),
+                at_event(1, None, Some("end"), RecordErrorKind::EndBeforeStart),
+            ]
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("family `F-0001` is not valid (3 problems)"),
+            "{text}"
+        );
+        assert!(text.contains(
+            "event #1: field `end` is before `start`; a spell must end on or after the day it starts"
+        ));
+        assert!(text.contains(
+            "event #0 (`e1`): field `kind` names a kind of event the plan does not declare; did you mean `asb_incident`?"
+        ));
+    }
+
+    #[test]
+    fn an_event_with_an_unknown_kind_still_has_its_member_and_dates_checked() {
+        let found = problems(&with_events(json!([
+            {"kind": "nothing", "member": "P7", "start": "2015-02-01", "end": "2015-01-01", "x": 1},
+        ])));
+        let kinds: Vec<&RecordErrorKind> = found.iter().map(|problem| &problem.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &RecordErrorKind::UnknownKind { suggestion: None },
+                &RecordErrorKind::UnknownMember,
+                &RecordErrorKind::EndBeforeStart,
+            ]
+        );
+    }
+
+    #[test]
+    fn messages_never_hold_values() {
+        const SECRET: &str = "SECRET-VALUE-123";
+        let mut family = with_events(json!([
+            {"id": "e1", "kind": SECRET, "member": "P2", "date": "2015-03-01"},
+            {"kind": "offence", "member": SECRET, "date": "1999-99-99"},
+            {"kind": "exclusion", "member": "P2", "date": "2015-01-01", "type": SECRET},
+            {"kind": "school_term", "member": "P2", "start": "1999-99-99", "end": SECRET,
+             "sessions": SECRET, "unauthorised": -123456789},
+            {"kind": "payment", "date": "2015-01-01", "amount": "12.34567", "score": SECRET,
+             "rate": 98765432109876543210.5, "due": SECRET, "verified": SECRET, "colour": SECRET},
+            {"kind": "claim", "date": SECRET, "type": [SECRET]},
+            {"kind": "employment", "member": "P1", "start": "2015-01-01", "end": "1999-99-99"},
+        ]));
+        family["members"][0]["role"] = json!(SECRET);
+        family["members"][1]["born"] = json!(SECRET);
+        family["attributes"]["district"] = json!([SECRET]);
+        let error = Family::from_value(&family, &vocab()).unwrap_err();
+        assert!(error.problems.len() >= 15, "{error:#?}");
+        let text = format!("{error}\n{error:?}");
+        for value in [
+            SECRET,
+            "1999-99-99",
+            "12.34567",
+            "123456789",
+            "98765432109876543210",
+        ] {
+            assert!(!text.contains(value), "{value} leaked:\n{text}");
+        }
+        let broken = format!("{{\"id\": \"F\", \"x\": {SECRET}}}");
+        let error = Family::from_json(&broken, &vocab()).unwrap_err();
+        assert!(!format!("{error}\n{error:?}").contains(SECRET));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_panic() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let error = Family::from_json(&deep, &vocab()).unwrap_err();
+        assert!(matches!(
+            error.problems.as_slice(),
+            [RecordError {
+                kind: RecordErrorKind::NotJson { .. },
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn the_example_round_trips() {
+        let vocab = vocab();
+        let family = Family::from_json(EXAMPLE, &vocab).unwrap();
+        let written = family.to_json_value(&vocab);
+        assert_eq!(Family::from_value(&written, &vocab).unwrap(), family);
+        assert_eq!(written["events"][2]["benefit"], json!("jsa"));
+        assert_eq!(written["events"][0]["date"], json!("2015-03-01"));
+        assert_eq!(written["events"][2].get("end"), None);
+    }
+
+    #[test]
+    fn suggestions() {
+        use suggest::did_you_mean;
+        let kinds = ["offence", "asb_incident", "school_term", "exclusion"];
+        assert_eq!(did_you_mean("offense", kinds), Some("offence"));
+        assert_eq!(did_you_mean("asb_incdient", kinds), Some("asb_incident"));
+        assert_eq!(did_you_mean("SCHOOL_TERM", kinds), Some("school_term"));
+        assert_eq!(did_you_mean("burglary", kinds), None);
+        assert_eq!(did_you_mean("", kinds), None);
+        assert_eq!(did_you_mean("ab", ["ba", "xyz"]), Some("ba"));
+        assert_eq!(did_you_mean(&"x".repeat(100_000), kinds), None);
+    }
+
+    // --- properties ---------------------------------------------------------
+
+    fn arbitrary_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            prop::sample::select(vec![
+                "P1",
+                "P2",
+                "e1",
+                "2015-03-01",
+                "2015-02-29",
+                "1999-99-99",
+                "adult",
+                "child",
+                "offence",
+                "school_term",
+                "attachment",
+                "jsa",
+                "12.50",
+                "-1",
+                "1e400",
+                "",
+            ])
+            .prop_map(Value::from),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(
+                    (
+                        prop::sample::select(vec![
+                            "id", "kind", "member", "date", "start", "end", "role", "born",
+                            "sessions", "benefit", "type", "events", "members", "x",
+                        ]),
+                        inner
+                    ),
+                    0..4
+                )
+                .prop_map(|entries| Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect()
+                )),
+            ]
+        })
+    }
+
+    /// Every place in `value` that a mutation may replace, as paths.
+    fn paths(value: &Value, here: &mut Vec<PathStep>, out: &mut Vec<Vec<PathStep>>) {
+        out.push(here.clone());
+        match value {
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    here.push(PathStep::Index(index));
+                    paths(item, here, out);
+                    here.pop();
+                }
+            }
+            Value::Object(entries) => {
+                for (key, item) in entries {
+                    here.push(PathStep::Key(key.clone()));
+                    paths(item, here, out);
+                    here.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum PathStep {
+        Index(usize),
+        Key(String),
+    }
+
+    fn at_path<'a>(value: &'a mut Value, path: &[PathStep]) -> &'a mut Value {
+        path.iter().fold(value, |value, step| match step {
+            PathStep::Index(index) => &mut value[*index],
+            PathStep::Key(key) => &mut value[key.as_str()],
+        })
+    }
+
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        Replace(Value),
+        Remove,
+        AddKey(String, Value),
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            arbitrary_json().prop_map(Mutation::Replace),
+            Just(Mutation::Remove),
+            ("[a-z_]{1,8}", arbitrary_json()).prop_map(|(k, v)| Mutation::AddKey(k, v)),
+        ]
+    }
+
+    fn mutate(family: &mut Value, choice: prop::sample::Index, change: Mutation) {
+        let mut all = Vec::new();
+        paths(family, &mut Vec::new(), &mut all);
+        let path = choice.get(&all).clone();
+        match change {
+            Mutation::Replace(value) => *at_path(family, &path) = value,
+            Mutation::AddKey(key, value) => {
+                if let Value::Object(entries) = at_path(family, &path) {
+                    entries.insert(key, value);
+                }
+            }
+            Mutation::Remove => {
+                if let Some((last, parent)) = path.split_last() {
+                    match (at_path(family, parent), last) {
+                        (Value::Object(entries), PathStep::Key(key)) => {
+                            entries.remove(key);
+                        }
+                        (Value::Array(items), PathStep::Index(index)) => {
+                            items.remove(*index);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// A valid family: members and events of the test vocabulary.
+    fn valid_family() -> impl Strategy<Value = Value> {
+        let date = (1990i32..2030, 1u32..=12, 1u32..=28)
+            .prop_map(|(y, m, d)| format_date(NaiveDate::from_ymd_opt(y, m, d).unwrap()));
+        let event = (
+            0usize..7,
+            date.clone(),
+            0u32..400,
+            prop::option::of(0u64..1000),
+            any::<i64>(),
+            any::<bool>(),
+            prop::option::of("[a-z0-9]{1,3}"),
+        )
+            .prop_map(|(which, start, length, count, number, flag, id)| {
+                let start_day = day(&start);
+                let end = format_date(start_day + chrono::Days::new(u64::from(length)));
+                let benefit = ["jsa", "uc", "other"][(length % 3) as usize];
+                let mut event = match which {
+                    0 => json!({"kind": "offence", "member": "A", "date": start}),
+                    1 => json!({"kind": "school_term", "member": "C", "start": start, "end": end,
+                                "sessions": count.unwrap_or(0), "unauthorised": 3}),
+                    2 => json!({"kind": "out_of_work_benefit", "member": "A", "start": start,
+                                "benefit": benefit}),
+                    3 => {
+                        json!({"kind": "employment", "member": "A", "start": start, "hours": count})
+                    }
+                    4 => json!({"kind": "domestic_abuse_incident", "date": start}),
+                    5 => json!({"kind": "claim", "date": start, "type": "progress"}),
+                    _ => json!({"kind": "payment", "date": start,
+                                "amount": Pence(number).to_string(),
+                                "score": Fixed(number).to_string(),
+                                "rate": Fixed(number / 7).to_string(),
+                                "due": end, "verified": flag}),
+                };
+                if let Some(id) = id {
+                    event["id"] = json!(id);
+                }
+                event
+            });
+        (prop::collection::vec(event, 0..12), date).prop_map(|(events, born)| {
+            // Keep ids unique: the first use wins, later ones are dropped.
+            let mut seen = std::collections::BTreeSet::new();
+            let events: Vec<Value> = events
+                .into_iter()
+                .map(|mut event| {
+                    if let Some(id) = event.get("id").and_then(Value::as_str).map(str::to_owned) {
+                        if !seen.insert(id) {
+                            event.as_object_mut().unwrap().remove("id");
+                        }
+                    }
+                    event
+                })
+                .collect();
+            json!({
+                "id": "F",
+                "attributes": {"district": "Preston"},
+                "members": [
+                    {"id": "A", "role": "adult", "born": born, "joined": born},
+                    {"id": "C", "role": "child"},
+                ],
+                "events": events,
+            })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in ".{0,200}") {
+            let _ = Family::from_json(&text, &vocab());
+        }
+
+        #[test]
+        fn json_like_text_never_panics(text in r#"[\[\]{}":,0-9a-z\-. ]{0,200}"#) {
+            let _ = Family::from_json(&text, &vocab());
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics(value in arbitrary_json()) {
+            let _ = Family::from_value(&value, &vocab());
+        }
+
+        #[test]
+        fn mutated_example_never_panics(
+            changes in prop::collection::vec((any::<prop::sample::Index>(), mutation()), 1..4)
+        ) {
+            let vocab = vocab();
+            let mut family = example();
+            for (choice, change) in changes {
+                mutate(&mut family, choice, change);
+            }
+            match Family::from_value(&family, &vocab) {
+                Ok(read) => {
+                    let written = read.to_json_value(&vocab);
+                    prop_assert_eq!(Family::from_value(&written, &vocab).ok(), Some(read));
+                }
+                Err(error) => prop_assert!(!error.problems.is_empty()),
+            }
+            let _ = Family::from_json(&family.to_string(), &vocab);
+        }
+
+        #[test]
+        fn valid_families_round_trip(value in valid_family()) {
+            let vocab = vocab();
+            let family = Family::from_value(&value, &vocab);
+            prop_assert!(family.is_ok(), "{:?}", family);
+            let family = family.unwrap();
+            let written = family.to_json_value(&vocab);
+            prop_assert_eq!(Family::from_value(&written, &vocab).unwrap(), family);
+        }
+    }
+}
