@@ -160,57 +160,6 @@ impl Diagnostics {
     }
 }
 
-/// The closest candidate to a misspelt name, if any is close enough to be
-/// what the author meant.
-pub(crate) fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .filter(|candidate| *candidate != name)
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|(distance, _)| *distance <= limit)
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent swaps).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut table = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        if let Some(cell) = table.get_mut(at(i, 0)) {
-            *cell = i;
-        }
-    }
-    for j in 0..=b.len() {
-        if let Some(cell) = table.get_mut(at(0, j)) {
-            *cell = j;
-        }
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let same = a.get(i - 1) == b.get(j - 1);
-            let get = |i: usize, j: usize| table.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
-            let mut best = (get(i - 1, j) + 1)
-                .min(get(i, j - 1) + 1)
-                .min(get(i - 1, j - 1) + usize::from(!same));
-            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
-                best = best.min(get(i - 2, j - 2) + 1);
-            }
-            if let Some(cell) = table.get_mut(at(i, j)) {
-                *cell = best;
-            }
-        }
-    }
-    table.get(at(a.len(), b.len())).copied().unwrap_or(usize::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,13 +174,5 @@ mod tests {
             text,
             "a.tfop:2:14: error[E0001]: expected `member`\n  |\n2 | event asb on membr at date\n  |              ^^^^^\n  = help: write `member`, `family` or `member or family`\n"
         );
-    }
-
-    #[test]
-    fn suggests_near_names_only() {
-        let kinds = ["asb_incident", "offence", "exclusion"];
-        assert_eq!(did_you_mean("asb_incidnet", kinds), Some("asb_incident"));
-        assert_eq!(did_you_mean("ofence", kinds), Some("offence"));
-        assert_eq!(did_you_mean("housing", kinds), None);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 pub mod num;
+mod suggest;
 pub mod syntax;
 pub mod timeline;
 pub mod vocab;

@@ -10,13 +10,15 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Fixed(pub i64);
 
-/// How many millionths make one.
-pub const FIXED_ONE: i64 = 1_000_000;
-
 impl Fixed {
+    /// How many units make one: a million.
+    pub const SCALE: i64 = 1_000_000;
+    /// How many decimal places a value keeps.
+    pub const PLACES: u32 = 6;
+
     /// A whole number as a decimal.
     pub fn from_whole(whole: i64) -> Fixed {
-        Fixed(whole.saturating_mul(FIXED_ONE))
+        Fixed(whole.saturating_mul(Fixed::SCALE))
     }
 
     /// Parses `12`, `12.5` or `-0.25`; `None` when the text is not such a
@@ -44,7 +46,7 @@ impl Fixed {
             let digit = i64::from(byte - b'0');
             millionths += digit * 10_i64.pow(5 - place as u32);
         }
-        let magnitude = whole.checked_mul(FIXED_ONE)?.checked_add(millionths)?;
+        let magnitude = whole.checked_mul(Fixed::SCALE)?.checked_add(millionths)?;
         Some(Fixed(if negative { -magnitude } else { magnitude }))
     }
 }
@@ -53,8 +55,8 @@ impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
         let magnitude = self.0.unsigned_abs();
-        let whole = magnitude / FIXED_ONE as u64;
-        let fraction = magnitude % FIXED_ONE as u64;
+        let whole = magnitude / Fixed::SCALE as u64;
+        let fraction = magnitude % Fixed::SCALE as u64;
         if fraction == 0 {
             write!(f, "{sign}{whole}")
         } else {
@@ -79,7 +81,7 @@ impl Pence {
     /// including fractions of a penny.
     pub fn parse_pounds(text: &str) -> Option<Pence> {
         let fixed = Fixed::parse(text)?;
-        let pence_in_millionths = FIXED_ONE / 100;
+        let pence_in_millionths = Fixed::SCALE / 100;
         if fixed.0 % pence_in_millionths != 0 {
             return None;
         }

@@ -35,6 +35,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value};
 
+use crate::num::{Fixed, Pence};
 use crate::vocab::{EventKind, FieldType, KindId, Shape, Subject, Vocabulary};
 
 /// The keys of an event record that are not fields of its kind.
@@ -161,46 +162,6 @@ impl Event {
     /// The value of the field with this index in the kind's declaration.
     pub fn field(&self, index: usize) -> Option<&FieldValue> {
         self.fields.get(index).and_then(Option::as_ref)
-    }
-}
-
-/// An exact decimal number: the value times 1 000 000.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Fixed(pub i64);
-
-impl Fixed {
-    /// How many units make one: 1 000 000.
-    pub const SCALE: i64 = 1_000_000;
-    /// How many decimal places a value keeps.
-    pub const PLACES: u32 = 6;
-}
-
-impl fmt::Display for Fixed {
-    /// The shortest exact decimal text, e.g. `12.5`, `-0.000001`, `3`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let magnitude = self.0.unsigned_abs();
-        let scale = Fixed::SCALE.unsigned_abs();
-        let (whole, fraction) = (magnitude / scale, magnitude % scale);
-        if fraction == 0 {
-            write!(f, "{sign}{whole}")
-        } else {
-            let digits = format!("{fraction:06}");
-            write!(f, "{sign}{whole}.{}", digits.trim_end_matches('0'))
-        }
-    }
-}
-
-/// An amount of money in pence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pence(pub i64);
-
-impl fmt::Display for Pence {
-    /// Pounds with two decimals and no currency sign, e.g. `800.00`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let magnitude = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", magnitude / 100, magnitude % 100)
     }
 }
 
@@ -680,7 +641,7 @@ fn field_to_json(value: &FieldValue, ty: &FieldType) -> Option<Value> {
         FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
             Value::String(fixed.to_string())
         }
-        FieldValue::Money(pence) => Value::String(pence.to_string()),
+        FieldValue::Money(pence) => Value::String(pence.to_decimal_string()),
         FieldValue::Date(day) => Value::String(format_date(*day)),
         FieldValue::Text(text) => Value::String(text.clone()),
         FieldValue::Flag(flag) => Value::Bool(*flag),
@@ -926,7 +887,7 @@ fn read_event(
             let found = vocab.lookup(name).and_then(|id| Some((id, vocab.get(id)?)));
             if found.is_none() {
                 let names = vocab.iter().map(|(_, kind)| kind.name.as_str());
-                let suggestion = suggest::did_you_mean(name, names).map(str::to_owned);
+                let suggestion = crate::suggest::did_you_mean(name, names).map(str::to_owned);
                 sink.report(Some("kind"), RecordErrorKind::UnknownKind { suggestion });
             }
             found
@@ -1061,7 +1022,7 @@ fn read_fields(
                 .iter()
                 .copied()
                 .chain(kind.fields.iter().map(|decl| decl.name.as_str()));
-            let suggestion = suggest::did_you_mean(key, candidates).map(str::to_owned);
+            let suggestion = crate::suggest::did_you_mean(key, candidates).map(str::to_owned);
             sink.report(
                 Some(key),
                 RecordErrorKind::UnknownField {
@@ -1252,61 +1213,6 @@ mod decimal {
                 .saturating_add(i64::from(byte - b'0'))
         });
         Ok(if negative { -magnitude } else { magnitude })
-    }
-}
-
-/// "Did you mean" for names that are not declared.
-pub(crate) mod suggest {
-    /// The candidate closest to `name` (case-insensitive optimal string
-    /// alignment distance, adjacent swaps counting as one edit), if one is
-    /// within a third of its length (at least one edit). Ties go to the
-    /// earliest candidate.
-    pub(crate) fn did_you_mean<'a>(
-        name: &str,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> Option<&'a str> {
-        let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
-        let mut best: Option<(usize, &'a str)> = None;
-        for candidate in candidates {
-            let other: Vec<char> = candidate.chars().flat_map(char::to_lowercase).collect();
-            let limit = (other.len() / 3).max(1);
-            if name.len().abs_diff(other.len()) > limit {
-                continue;
-            }
-            let distance = distance(&name, &other);
-            if distance <= limit && best.is_none_or(|(best, _)| distance < best) {
-                best = Some((distance, candidate));
-            }
-        }
-        best.map(|(_, candidate)| candidate)
-    }
-
-    /// Optimal string alignment distance between `a` and `b`.
-    fn distance(a: &[char], b: &[char]) -> usize {
-        let mut before: Vec<usize> = Vec::new();
-        let mut previous: Vec<usize> = (0..=b.len()).collect();
-        for (i, &left) in a.iter().enumerate() {
-            let mut row = Vec::with_capacity(b.len() + 1);
-            row.push(i + 1);
-            for (j, &right) in b.iter().enumerate() {
-                let above = previous.get(j + 1).copied().unwrap_or(usize::MAX);
-                let beside = row.get(j).copied().unwrap_or(usize::MAX);
-                let diagonal = previous.get(j).copied().unwrap_or(usize::MAX);
-                let mut cell = above
-                    .saturating_add(1)
-                    .min(beside.saturating_add(1))
-                    .min(diagonal.saturating_add(usize::from(left != right)));
-                let swapped =
-                    i > 0 && j > 0 && a.get(i - 1) == Some(&right) && b.get(j - 1) == Some(&left);
-                if swapped {
-                    let two_back = before.get(j - 1).copied().unwrap_or(usize::MAX);
-                    cell = cell.min(two_back.saturating_add(1));
-                }
-                row.push(cell);
-            }
-            before = std::mem::replace(&mut previous, row);
-        }
-        previous.last().copied().unwrap_or(0)
     }
 }
 
@@ -1637,9 +1543,9 @@ mod tests {
 
     #[test]
     fn money_and_fixed_print_exactly() {
-        assert_eq!(Pence(80000).to_string(), "800.00");
-        assert_eq!(Pence(-5).to_string(), "-0.05");
-        assert_eq!(Pence(i64::MIN).to_string(), "-92233720368547758.08");
+        assert_eq!(Pence(80000).to_decimal_string(), "800.00");
+        assert_eq!(Pence(-5).to_decimal_string(), "-0.05");
+        assert_eq!(Pence(i64::MIN).to_decimal_string(), "-92233720368547758.08");
         assert_eq!(Fixed(12_500_000).to_string(), "12.5");
         assert_eq!(Fixed(-1).to_string(), "-0.000001");
         assert_eq!(Fixed(3_000_000).to_string(), "3");
@@ -2122,7 +2028,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        use suggest::did_you_mean;
+        use crate::suggest::did_you_mean;
         let kinds = ["offence", "asb_incident", "school_term", "exclusion"];
         assert_eq!(did_you_mean("offense", kinds), Some("offence"));
         assert_eq!(did_you_mean("asb_incdient", kinds), Some("asb_incident"));
@@ -2292,7 +2198,7 @@ mod tests {
                     4 => json!({"kind": "domestic_abuse_incident", "date": start}),
                     5 => json!({"kind": "claim", "date": start, "type": "progress"}),
                     _ => json!({"kind": "payment", "date": start,
-                                "amount": Pence(number).to_string(),
+                                "amount": Pence(number).to_decimal_string(),
                                 "score": Fixed(number).to_string(),
                                 "rate": Fixed(number / 7).to_string(),
                                 "due": end, "verified": flag}),
