@@ -114,7 +114,10 @@ impl Diagnostic {
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let carets = source.get(start..end).map_or(0, |s| s.chars().count()).max(1);
+        let carets = source
+            .get(start..end)
+            .map_or(0, |s| s.chars().count())
+            .max(1);
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{number} | {text}");
         let _ = writeln!(out, "{gutter} | {lead}{}", "^".repeat(carets));

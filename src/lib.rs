@@ -1,9 +1,24 @@
-//! `tfop`: Troubled Families Outcomes Plans as versioned text.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod check;
+pub mod days;
 pub mod diagnostic;
+mod eval;
 pub mod num;
+mod plan;
 mod suggest;
 pub mod syntax;
 pub mod timeline;
 pub mod vocab;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use eval::{
+    Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
+    ProblemFinding, Progress, RecordProblem, Refusal,
+};
+pub use plan::{
+    Baseline, ClaimProblems, ClaimWindows, Deadweight, Framework, FundingDef, FundingYear, Header,
+    MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
+};
+pub use timeline::{Family, FamilyError};

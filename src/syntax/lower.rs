@@ -39,7 +39,9 @@ impl<'i> Children<'i> {
     }
 
     fn next(&mut self) -> Option<P<'i>> {
-        self.inner.by_ref().find(|child| !names::describe(child.as_rule()).1)
+        self.inner
+            .by_ref()
+            .find(|child| !names::describe(child.as_rule()).1)
     }
 
     /// The next meaningful child if it is `rule`; otherwise leaves it in place.
@@ -354,7 +356,8 @@ impl Lowering {
                     let mut range = Children::of(&value_pair);
                     let low = self.next_integer(&mut range);
                     let high = self.next_integer(&mut range);
-                    low.zip(high).map(|(low, high)| SettingValue::Range(low, high))
+                    low.zip(high)
+                        .map(|(low, high)| SettingValue::Range(low, high))
                 }
                 _ => {
                     self.internal(setting_span, "a setting value");
@@ -868,7 +871,9 @@ impl Lowering {
         let kind = match pair.as_rule() {
             Rule::quantified => return self.quantified(pair),
             Rule::all_problems_progressed => ExprKind::AllProblemsProgressed,
-            Rule::problem_progressed => ExprKind::ProblemProgressed(self.next_ident(&mut children)?),
+            Rule::problem_progressed => {
+                ExprKind::ProblemProgressed(self.next_ident(&mut children)?)
+            }
             Rule::has_event => {
                 let first = children.next()?;
                 if first.as_rule() == Rule::continuous_employment {

@@ -31,10 +31,14 @@ settings {
 }"#,
     );
     assert_eq!(file.items.len(), 2);
-    let Item::Header(header) = &file.items[0] else { panic!() };
+    let Item::Header(header) = &file.items[0] else {
+        panic!()
+    };
     assert_eq!(header.name.value, "Families in Focus");
     assert_eq!(header.fields.len(), 4);
-    let Item::Settings(settings) = &file.items[1] else { panic!() };
+    let Item::Settings(settings) = &file.items[1] else {
+        panic!()
+    };
     assert_eq!(settings.entries.len(), 3);
     assert!(matches!(settings.entries[1].value, SettingValue::Range(..)));
 }
@@ -54,7 +58,9 @@ problem crime "Crime or anti-social behaviour" {
   sustained for 6 months
 }"#,
     );
-    let Item::Problem(problem) = &file.items[0] else { panic!() };
+    let Item::Problem(problem) = &file.items[0] else {
+        panic!()
+    };
     assert_eq!(problem.indicators.len(), 1);
     let ExprKind::And(parts) = &problem.significant[0].condition.kind else {
         panic!("{:?}", problem.significant[0].condition)
@@ -68,8 +74,12 @@ fn expressions_nest_by_precedence() {
     let file = parses(
         "define x = not count offence within 6 months > 2 or has asb_incident ever and 40% of count offence <= 3",
     );
-    let Item::Define(define) = &file.items[0] else { panic!() };
-    let ExprKind::Or(parts) = &define.value.kind else { panic!("{:?}", define.value) };
+    let Item::Define(define) = &file.items[0] else {
+        panic!()
+    };
+    let ExprKind::Or(parts) = &define.value.kind else {
+        panic!("{:?}", define.value)
+    };
     assert!(matches!(parts[0].kind, ExprKind::Not(_)));
     assert!(matches!(parts[1].kind, ExprKind::And(_)));
 }
@@ -79,8 +89,16 @@ fn quantifiers_filters_and_terms() {
     let file = parses(
         "define edu = every child aged 5 to 15 with school_term meets (count exclusion where type = fixed over the last 3 terms < 3 and rate unauthorised per sessions of school_term over the last 3 terms < 15%)",
     );
-    let Item::Define(define) = &file.items[0] else { panic!() };
-    let ExprKind::Quantified { quantifier, who, filters, body } = &define.value.kind else {
+    let Item::Define(define) = &file.items[0] else {
+        panic!()
+    };
+    let ExprKind::Quantified {
+        quantifier,
+        who,
+        filters,
+        body,
+    } = &define.value.kind
+    else {
         panic!()
     };
     assert_eq!(*quantifier, Quantifier::Every);
@@ -120,7 +138,9 @@ fn impossible_dates_are_reported_all_at_once() {
 #[test]
 fn deep_nesting_is_refused_before_parsing() {
     let source = format!("define x = {}1{}", "(".repeat(10_000), ")".repeat(10_000));
-    let Err(diagnostics) = parse(&source) else { panic!() };
+    let Err(diagnostics) = parse(&source) else {
+        panic!()
+    };
     assert_eq!(diagnostics.0[0].code, "E0002");
     let nested_not = format!("define x = {}has offence ever", "not ".repeat(5_000));
     // No brackets, so the scan lets it through: pest's stack guard must hold.

@@ -1,0 +1,438 @@
+//! Evaluation: a checked plan and a validated family, as of a day, give a
+//! [`Decision`].
+//!
+//! Every condition is computed as the set of days on which it holds, from the
+//! facts known at the end of the as-of day (later events are ignored; spells
+//! still open then are taken to stay open). Windows only look back, so the
+//! same set answers "since when has this held" for days up to as-of and
+//! "from which day will it hold if nothing changes" for the days after.
+
+mod decision;
+mod sets;
+
+pub use decision::*;
+
+use crate::days::{Day, DaySet};
+use crate::num::Pence;
+use crate::plan::{MemberEvents, Plan};
+use crate::timeline::{Family, FieldValue, Role};
+use crate::vocab::{KindId, Shape};
+use chrono::NaiveDate;
+use sets::Sets;
+
+/// One event as the evaluator sees it: days as numbers, a spell that is open
+/// (or ends after the as-of day) ending at [`Day::MAX`].
+#[derive(Debug, Clone)]
+pub(crate) struct Fact<'f> {
+    /// The event's position in the family's list.
+    pub(crate) index: usize,
+    pub(crate) kind: KindId,
+    pub(crate) member: Option<u32>,
+    pub(crate) start: Day,
+    pub(crate) end: Day,
+    pub(crate) fields: &'f [Option<FieldValue>],
+}
+
+/// A member as the evaluator sees them.
+#[derive(Debug, Clone)]
+pub(crate) struct Person {
+    pub(crate) role: Role,
+    pub(crate) born: Option<Day>,
+    /// The days on which they count as a member.
+    pub(crate) present: DaySet,
+}
+
+/// Everything known about one family as of one day, indexed for evaluation.
+pub(crate) struct Timeline<'f> {
+    pub(crate) as_of: Day,
+    pub(crate) facts: Vec<Fact<'f>>,
+    /// Fact indexes per kind, in day order.
+    pub(crate) by_kind: Vec<Vec<usize>>,
+    pub(crate) people: Vec<Person>,
+    pub(crate) family: &'f Family,
+}
+
+impl<'f> Timeline<'f> {
+    fn new(plan: &Plan, family: &'f Family, as_of: Day) -> Timeline<'f> {
+        let while_member = plan.settings.member_events == MemberEvents::WhileMember;
+        let people: Vec<Person> = family
+            .members
+            .iter()
+            .map(|member| {
+                let joined = member.joined.map_or(Day::MIN, Day::from_date);
+                let left = member.left.map_or(Day::MAX, Day::from_date);
+                Person {
+                    role: member.role,
+                    born: member.born.map(Day::from_date),
+                    present: if while_member {
+                        DaySet::interval(joined, left)
+                    } else {
+                        DaySet::all()
+                    },
+                }
+            })
+            .collect();
+        let mut facts = Vec::new();
+        for (index, event) in family.events.iter().enumerate() {
+            let start = Day::from_date(event.start);
+            if start > as_of {
+                continue;
+            }
+            let end = match event.end {
+                Some(end) if Day::from_date(end) <= as_of => Day::from_date(end),
+                _ => Day::MAX,
+            };
+            let (mut start, mut end) = (start, end);
+            if let Some(member) = event.member.and_then(|m| people.get(m as usize)) {
+                // A member's events count only while they are a member.
+                let Some(&(first, last)) = member.present.intervals().first() else {
+                    continue;
+                };
+                start = start.max(first);
+                end = end.min(last);
+                if start > end {
+                    continue;
+                }
+            }
+            facts.push(Fact {
+                index,
+                kind: event.kind,
+                member: event.member,
+                start,
+                end,
+                fields: &event.fields,
+            });
+        }
+        facts.sort_by_key(|fact| (fact.kind, fact.start, fact.end, fact.member, fact.index));
+        let mut by_kind = vec![Vec::new(); plan.vocab.len()];
+        for (position, fact) in facts.iter().enumerate() {
+            if let Some(list) = by_kind.get_mut(fact.kind.0 as usize) {
+                list.push(position);
+            }
+        }
+        Timeline {
+            as_of,
+            facts,
+            by_kind,
+            people,
+            family,
+        }
+    }
+
+    pub(crate) fn of_kind(&self, kind: KindId) -> impl Iterator<Item = &Fact<'f>> {
+        self.by_kind
+            .get(kind.0 as usize)
+            .into_iter()
+            .flatten()
+            .filter_map(|index| self.facts.get(*index))
+    }
+
+    /// How an event is cited in a decision: its id, or `#N`.
+    pub(crate) fn cite(&self, fact: &Fact<'_>) -> String {
+        self.family
+            .events
+            .get(fact.index)
+            .map_or_else(|| format!("#{}", fact.index), |event| event.citation())
+    }
+}
+
+impl Plan {
+    /// Decides a family as of the end of `as_of`.
+    ///
+    /// Pure: no I/O, no clock, no global state; the same inputs give the same
+    /// decision whatever the order of the family's events.
+    pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
+        let day = Day::from_date(as_of);
+        let timeline = Timeline::new(self, family, day);
+        let sets = Sets::new(self, &timeline);
+        sets.decide(as_of)
+    }
+}
+
+impl Sets<'_, '_> {
+    fn decide(&self, as_of: NaiveDate) -> Decision {
+        let plan = self.plan;
+        let timeline = self.timeline;
+        let identification_point = self.attachment_anchor;
+
+        let mut problems = Vec::new();
+        for (index, problem) in plan.problems.iter().enumerate() {
+            let mut indicators = Vec::new();
+            for (indicator_index, indicator) in problem.indicators.iter().enumerate() {
+                let fired = self
+                    .indicator_sets
+                    .get(index)
+                    .and_then(|sets| sets.get(indicator_index))
+                    .is_some_and(|set| set.contains(identification_point));
+                if fired {
+                    indicators.push(IndicatorFinding {
+                        id: indicator.id.clone(),
+                        evidence: self.evidence(&indicator.condition, identification_point),
+                    });
+                }
+            }
+            if !indicators.is_empty() {
+                problems.push(ProblemFinding {
+                    id: problem.id.clone(),
+                    indicators,
+                });
+            }
+        }
+        let eligible = self.eligibility.contains(identification_point);
+
+        let attachment = self.attachment_decision(eligible);
+        let progress = self.progress_decisions();
+        let (claims, payable) = self.claim_decisions(eligible);
+
+        Decision {
+            family: timeline.family.id.clone(),
+            as_of,
+            plan: PlanRef {
+                name: plan.header.name.clone(),
+                version: plan.header.version.clone(),
+                digest: plan.digest.clone(),
+            },
+            eligible,
+            problems,
+            attachment,
+            progress,
+            claims,
+            payable,
+            errors: Vec::new(),
+        }
+    }
+
+    fn attachment_decision(&self, eligible: bool) -> Attachment {
+        let day = self.timeline.as_of;
+        match &self.attachment {
+            Some((attached, missing)) => Attachment {
+                status: if missing.is_empty() {
+                    AttachmentStatus::Attached
+                } else {
+                    AttachmentStatus::PrinciplesMissing
+                },
+                date: attached.to_date(),
+                missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+            },
+            None => {
+                let missing = self.missing_principles(day);
+                let status = if !eligible {
+                    AttachmentStatus::NotEligible
+                } else if missing.is_empty() {
+                    AttachmentStatus::Attachable
+                } else {
+                    AttachmentStatus::PrinciplesMissing
+                };
+                Attachment {
+                    status,
+                    date: None,
+                    missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                }
+            }
+        }
+    }
+
+    fn progress_decisions(&self) -> Vec<Progress> {
+        let day = self.timeline.as_of;
+        let mut out = Vec::new();
+        for (index, problem) in self.plan.problems.iter().enumerate() {
+            let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
+            if !counted {
+                continue;
+            }
+            let (Some(significant), Some(progress)) =
+                (self.significant.get(index), self.progress.get(index))
+            else {
+                continue;
+            };
+            out.push(Progress {
+                problem: problem.id.clone(),
+                significant: significant.contains(day),
+                sustained: progress.contains(day),
+                since: significant.run_start(day).and_then(Day::to_date),
+                sustained_on: progress.first_at_or_after(day).and_then(Day::to_date),
+            });
+        }
+        out
+    }
+
+    fn claim_decisions(&self, eligible: bool) -> (Vec<ClaimDecision>, Pence) {
+        let plan = self.plan;
+        let day = self.timeline.as_of;
+        let claimed = self.claims_made();
+        let claimed_group = plan.results.groups.iter().position(|group| {
+            group
+                .iter()
+                .any(|claim| claimed.contains(&(claim.0 as usize)))
+        });
+        let paid: i64 = claimed
+            .iter()
+            .filter_map(|index| plan.claims.get(*index))
+            .map(|claim| claim.amount.0)
+            .sum();
+        let cap = plan.results.cap.map_or(i64::MAX, |cap| cap.0);
+        let paid = paid.min(cap);
+
+        let mut decisions = Vec::new();
+        let mut claimable = Vec::new();
+        for (index, claim) in plan.claims.iter().enumerate() {
+            let group = plan
+                .results
+                .groups
+                .iter()
+                .position(|group| group.iter().any(|c| c.0 as usize == index));
+            let set = self
+                .claim_sets
+                .get(index)
+                .cloned()
+                .unwrap_or_else(DaySet::empty);
+            let mut decision = ClaimDecision {
+                claim_type: claim.id.clone(),
+                status: ClaimStatus::NotYet,
+                amount: claim.amount,
+                earliest: None,
+                reason: None,
+                evidence: Vec::new(),
+                discretionary: claim.discretionary,
+            };
+            let other_group_claimed = claimed_group.is_some() && claimed_group != group;
+            if plan.settings.earned_autonomy {
+                decision.status = ClaimStatus::NotApplicable;
+                decision.reason =
+                    Some("the authority is on earned autonomy and makes no results claims".into());
+            } else if claimed.contains(&index) {
+                decision.status = ClaimStatus::Claimed;
+                decision.reason = Some(format!(
+                    "`{}` has already been claimed for this family",
+                    claim.id
+                ));
+                decision.evidence = self.claim_evidence(Some(&claim.id));
+            } else if other_group_claimed && !plan.results.top_up {
+                decision.status = ClaimStatus::Claimed;
+                decision.reason =
+                    Some("the family has already been claimed by another route".into());
+                decision.evidence = self.claim_evidence(None);
+            } else if let Some(reason) = self.attachment_blocker(eligible) {
+                decision.reason = Some(reason);
+            } else if set.contains(day) {
+                decision.status = ClaimStatus::Claimable;
+                decision.earliest = set.run_start(day).and_then(Day::to_date);
+                decision.evidence = self.evidence(&claim.condition, day);
+                if other_group_claimed {
+                    // A top-up pays the difference up to this claim's own amount.
+                    decision.amount = Pence((claim.amount.0.min(cap) - paid).max(0));
+                }
+                claimable.push((group, claim.amount.0));
+            } else {
+                decision.earliest = set.first_at_or_after(day.succ()).and_then(Day::to_date);
+                decision.reason =
+                    Some(self.blocking_reason(&claim.condition, decision.earliest.is_some()));
+                decision.evidence = self.evidence(&claim.condition, day);
+            }
+            decisions.push(decision);
+        }
+
+        // What may be paid now: the best group of claimable claims, within
+        // the cap, less what earlier claims already took of it.
+        let mut best = 0i64;
+        for group_index in 0..plan.results.groups.len() {
+            let total: i64 = claimable
+                .iter()
+                .filter(|(group, _)| *group == Some(group_index))
+                .map(|(_, amount)| *amount)
+                .sum();
+            let already = if claimed_group == Some(group_index) {
+                paid
+            } else {
+                0
+            };
+            best = best.max((total.saturating_add(already)).min(cap) - paid);
+        }
+        (decisions, Pence(best.max(0)))
+    }
+
+    fn attachment_blocker(&self, eligible: bool) -> Option<String> {
+        match &self.attachment {
+            None => Some("the family is not attached".into()),
+            Some((_, missing)) if !missing.is_empty() => Some(format!(
+                "the attachment lacks {}",
+                missing
+                    .iter()
+                    .map(|kind| format!("`{}`", self.kind_name(*kind)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Some(_) if !eligible => {
+                Some("the family was not eligible on the day it was attached".into())
+            }
+            Some(_) => None,
+        }
+    }
+
+    fn kind_name(&self, kind: KindId) -> String {
+        self.plan
+            .vocab
+            .get(kind)
+            .map_or_else(String::new, |kind| kind.name.clone())
+    }
+
+    /// Principles not in place on `day`: a point event on or before it, or a
+    /// spell covering it.
+    pub(crate) fn missing_principles(&self, day: Day) -> Vec<KindId> {
+        self.plan
+            .principles
+            .iter()
+            .copied()
+            .filter(|kind| {
+                let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
+                !self.timeline.of_kind(*kind).any(|fact| match shape {
+                    Some(Shape::Spell) => fact.start <= day && day <= fact.end,
+                    _ => fact.start <= day,
+                })
+            })
+            .collect()
+    }
+
+    /// The positions of the claim types already claimed for the family.
+    fn claims_made(&self) -> Vec<usize> {
+        let known = self.plan.known;
+        let mut made = Vec::new();
+        for fact in self.timeline.of_kind(known.claim) {
+            if let Some(Some(FieldValue::Text(claim_type))) =
+                fact.fields.get(known.claim_type_field)
+            {
+                if let Some(index) = self
+                    .plan
+                    .claims
+                    .iter()
+                    .position(|claim| claim.id == *claim_type)
+                {
+                    if !made.contains(&index) {
+                        made.push(index);
+                    }
+                }
+            }
+        }
+        made.sort_unstable();
+        made
+    }
+
+    fn claim_evidence(&self, claim_type: Option<&str>) -> Vec<String> {
+        let known = self.plan.known;
+        let mut evidence: Vec<String> = self
+            .timeline
+            .of_kind(known.claim)
+            .filter(|fact| match claim_type {
+                None => true,
+                Some(wanted) => matches!(
+                    fact.fields.get(known.claim_type_field),
+                    Some(Some(FieldValue::Text(text))) if text == wanted
+                ),
+            })
+            .map(|fact| self.timeline.cite(fact))
+            .collect();
+        evidence.sort();
+        evidence.dedup();
+        evidence
+    }
+}

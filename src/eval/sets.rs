@@ -1,0 +1,991 @@
+//! Conditions to sets of days, measures to step functions of the day.
+
+use super::{Fact, Timeline};
+use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
+use crate::num::Fixed;
+use crate::plan::*;
+use crate::syntax::ast::CmpOp;
+use crate::timeline::{FieldValue, Role};
+use crate::vocab::{FieldType, KindId};
+use std::collections::BTreeSet;
+
+/// A measure's value on a day; `None` when it cannot be measured (a rate
+/// over no sessions, fewer school terms than asked for).
+type Value = Option<Ratio>;
+
+/// Every set the decision is read from, computed once per family.
+pub(crate) struct Sets<'p, 'f> {
+    pub(crate) plan: &'p Plan,
+    pub(crate) timeline: &'p Timeline<'f>,
+    /// The attachment day and the principles not in place on it.
+    pub(crate) attachment: Option<(Day, Vec<KindId>)>,
+    /// The day `before attachment` windows are anchored at: the attachment
+    /// day, or the as-of day for a family not attached yet.
+    pub(crate) attachment_anchor: Day,
+    /// The day the family was identified.
+    pub(crate) identification: Day,
+    pub(crate) indicator_sets: Vec<Vec<DaySet>>,
+    pub(crate) eligibility: DaySet,
+    pub(crate) significant: Vec<DaySet>,
+    pub(crate) progress: Vec<DaySet>,
+    /// The days on which each problem counts towards a results claim.
+    pub(crate) counted: Vec<DaySet>,
+    pub(crate) claim_sets: Vec<DaySet>,
+}
+
+impl<'p, 'f> Sets<'p, 'f> {
+    pub(crate) fn new(plan: &'p Plan, timeline: &'p Timeline<'f>) -> Sets<'p, 'f> {
+        let as_of = timeline.as_of;
+        let attached_on = timeline
+            .of_kind(plan.known.attachment)
+            .map(|fact| fact.start)
+            .min();
+        let mut sets = Sets {
+            plan,
+            timeline,
+            attachment: None,
+            attachment_anchor: attached_on.unwrap_or(as_of),
+            identification: as_of,
+            indicator_sets: Vec::new(),
+            eligibility: DaySet::empty(),
+            significant: Vec::new(),
+            progress: Vec::new(),
+            counted: Vec::new(),
+            claim_sets: Vec::new(),
+        };
+        if let Some(day) = attached_on {
+            let missing = sets.missing_principles(day);
+            sets.attachment = Some((day, missing));
+        }
+        let identification_point = sets.attachment_anchor;
+
+        sets.indicator_sets = plan
+            .problems
+            .iter()
+            .map(|problem| {
+                problem
+                    .indicators
+                    .iter()
+                    .map(|indicator| sets.cond(&indicator.condition, None))
+                    .collect()
+            })
+            .collect();
+        let identified: Vec<DaySet> = sets
+            .indicator_sets
+            .iter()
+            .map(|indicators| {
+                indicators
+                    .iter()
+                    .fold(DaySet::empty(), |all, set| all.union(set))
+            })
+            .collect();
+        sets.eligibility = match &plan.eligibility {
+            Some(rule) => problem_rule(rule, &identified),
+            None => DaySet::empty(),
+        };
+        sets.identification = if sets.eligibility.contains(identification_point) {
+            sets.eligibility
+                .run_start(identification_point)
+                .unwrap_or(identification_point)
+        } else {
+            sets.eligibility
+                .intervals()
+                .iter()
+                .rev()
+                .find(|(start, _)| *start < identification_point)
+                .map_or(identification_point, |(start, _)| *start)
+        };
+
+        sets.significant = plan
+            .problems
+            .iter()
+            .map(|problem| sets.cond(&problem.significant, None))
+            .collect();
+        sets.progress = plan
+            .problems
+            .iter()
+            .zip(&sets.significant)
+            .map(|(problem, significant)| match problem.sustain {
+                Some(length) => sets.sustained(significant, length, None),
+                None => significant.clone(),
+            })
+            .collect();
+        sets.counted = identified
+            .iter()
+            .map(|set| {
+                if set.contains(identification_point) {
+                    DaySet::all()
+                } else if plan.settings.claim_problems == ClaimProblems::AtOrAfterAttachment
+                    && sets.attachment.is_some()
+                {
+                    set.first_at_or_after(identification_point.succ())
+                        .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
+                } else {
+                    DaySet::empty()
+                }
+            })
+            .collect();
+
+        let claim_window = match &sets.attachment {
+            Some((day, missing)) if missing.is_empty() && sets.eligibility.contains(*day) => {
+                DaySet::interval(*day, Day::MAX)
+            }
+            _ => DaySet::empty(),
+        };
+        sets.claim_sets = plan
+            .claims
+            .iter()
+            .map(|claim| {
+                if claim_window.is_empty() {
+                    DaySet::empty()
+                } else {
+                    sets.cond(&claim.condition, None).intersect(&claim_window)
+                }
+            })
+            .collect();
+        sets
+    }
+
+    // ───────────── conditions ─────────────
+
+    pub(crate) fn cond(&self, cond: &Cond, member: Option<u32>) -> DaySet {
+        match cond {
+            Cond::And(parts) => parts.iter().fold(DaySet::all(), |all, part| {
+                all.intersect(&self.cond(part, member))
+            }),
+            Cond::Or(parts) => parts.iter().fold(DaySet::empty(), |any, part| {
+                any.union(&self.cond(part, member))
+            }),
+            Cond::Not(inner) => self.cond(inner, member).complement(),
+            Cond::Compare(left, op, right) => {
+                let left = self.measure(left, member);
+                let right = self.measure(right, member);
+                left.zip_with(&right, |a, b| compare(*a, *op, *b))
+                    .where_true(|holds| *holds)
+            }
+            Cond::Covered { events, op, days } => self.covered(events, *op, *days, member),
+            Cond::Exists(aggregate) => {
+                let (count, defined) = self.sum(aggregate, None, member);
+                count.where_true(|n| *n > 0).intersect(&defined)
+            }
+            Cond::NotExists(aggregate) => {
+                let (count, defined) = self.sum(aggregate, None, member);
+                count.where_true(|n| *n == 0).intersect(&defined)
+            }
+            Cond::Sustained(inner, length) => {
+                let inner = self.cond(inner, member);
+                self.sustained(&inner, *length, member)
+            }
+            Cond::Quantified {
+                quantifier,
+                selector,
+                body,
+            } => {
+                let mut any = DaySet::empty();
+                let mut every = DaySet::all();
+                for index in 0..self.timeline.people.len() as u32 {
+                    let selected = self.selected(selector, index);
+                    if selected.is_empty() {
+                        continue;
+                    }
+                    let holds = self.cond(body, Some(index));
+                    any = any.union(&selected.intersect(&holds));
+                    every = every.intersect(&selected.complement().union(&holds));
+                }
+                match quantifier {
+                    Quantifier::Any => any,
+                    Quantifier::Every => every,
+                    Quantifier::No => any.complement(),
+                }
+            }
+            Cond::ContinuousEmployment => {
+                member.map_or_else(DaySet::empty, |m| self.continuous_employment(m))
+            }
+            Cond::AllProblemsProgressed => {
+                let mut some_counted = DaySet::empty();
+                let mut all_progressed = DaySet::all();
+                for (counted, progress) in self.counted.iter().zip(&self.progress) {
+                    some_counted = some_counted.union(counted);
+                    all_progressed =
+                        all_progressed.intersect(&counted.complement().union(progress));
+                }
+                some_counted.intersect(&all_progressed)
+            }
+            Cond::ProblemProgressed(problem) => self
+                .progress
+                .get(problem.0 as usize)
+                .cloned()
+                .unwrap_or_else(DaySet::empty),
+            Cond::Reduction {
+                events,
+                percent,
+                over,
+            } => self.reduction(events, *percent, *over, member),
+        }
+    }
+
+    pub(crate) fn sustained(
+        &self,
+        set: &DaySet,
+        length: SustainLen,
+        member: Option<u32>,
+    ) -> DaySet {
+        match length {
+            SustainLen::Time(length) => set.sustained(length),
+            SustainLen::Terms(count) => {
+                let terms = self.terms(member);
+                let mut out = DaySet::empty();
+                for (segment, window_start, _) in term_segments(&terms, count) {
+                    if !set.contains(window_start) {
+                        continue;
+                    }
+                    let run_end = set
+                        .intervals()
+                        .iter()
+                        .find(|(start, end)| *start <= window_start && window_start <= *end)
+                        .map_or(window_start, |(_, end)| *end);
+                    out = out.union(&DaySet::interval(segment.0, segment.1.min(run_end)));
+                }
+                out
+            }
+        }
+    }
+
+    /// The school terms of a member, or of the whole family (each distinct
+    /// term once), that have ended by the as-of day, in order of their end.
+    fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, usize)> {
+        let mut terms: Vec<(Day, Day, usize)> = self
+            .timeline
+            .of_kind(self.plan.known.school_term)
+            .enumerate()
+            .filter(|(_, fact)| fact.end != Day::MAX && (member.is_none() || fact.member == member))
+            .map(|(_, fact)| (fact.start, fact.end, fact.index))
+            .collect();
+        terms.sort_by_key(|(start, end, index)| (*end, *start, *index));
+        if member.is_none() {
+            terms.dedup_by_key(|(start, end, _)| (*start, *end));
+        }
+        terms
+    }
+
+    fn continuous_employment(&self, member: u32) -> DaySet {
+        let (Some(table), Some((attached, _))) = (&self.plan.employment, &self.attachment) else {
+            return DaySet::empty();
+        };
+        let known = self.plan.known;
+        let benefits: Vec<&Fact<'_>> = self
+            .timeline
+            .of_kind(known.out_of_work_benefit)
+            .filter(|fact| fact.member == Some(member))
+            .collect();
+        let on_benefit = DaySet::from_intervals(benefits.iter().map(|fact| (fact.start, fact.end)));
+        let mut employed = DaySet::from_intervals(
+            self.timeline
+                .of_kind(known.employment)
+                .filter(|fact| fact.member == Some(member))
+                .map(|fact| (fact.start, fact.end)),
+        );
+        if table.off_benefits {
+            employed = employed.difference(&on_benefit);
+        }
+        let employed = employed.intersect(&DaySet::interval(attached.succ(), Day::MAX));
+        let mut out = DaySet::empty();
+        for fact in benefits
+            .iter()
+            .filter(|fact| fact.start <= *attached && *attached <= fact.end)
+        {
+            let Some(Some(FieldValue::Word(benefit))) = fact.fields.get(known.benefit_field) else {
+                continue;
+            };
+            for rule in table
+                .rules
+                .iter()
+                .filter(|rule| rule.benefits.contains(benefit))
+            {
+                out = out.union(&days_covered_at_least(
+                    &employed,
+                    rule.within,
+                    u64::from(rule.needed_days),
+                ));
+            }
+        }
+        out
+    }
+
+    fn reduction(
+        &self,
+        events: &Aggregate,
+        percent: Fixed,
+        over: Length,
+        member: Option<u32>,
+    ) -> DaySet {
+        let now = Aggregate {
+            window: Window::Within(over),
+            ..events.clone()
+        };
+        let anchor = match self.plan.settings.reduction_baseline {
+            Baseline::Attachment => Anchor::Attachment,
+            Baseline::Identification => Anchor::Identification,
+        };
+        let before = Aggregate {
+            window: Window::WithinBefore(over, anchor),
+            ..events.clone()
+        };
+        let (now, _) = self.sum(&now, None, member);
+        let (before, _) = self.sum(&before, None, member);
+        let hundred = i128::from(Fixed::SCALE) * 100;
+        let kept = hundred - i128::from(percent.0);
+        now.zip_with(&before, |now, before| {
+            i128::from(*now) * hundred <= kept * i128::from(*before)
+        })
+        .where_true(|met| *met)
+    }
+
+    fn covered(&self, events: &Aggregate, op: CmpOp, days: u32, member: Option<u32>) -> DaySet {
+        let spells = DaySet::from_intervals(
+            self.matching(events, member)
+                .map(|fact| (fact.start, fact.end, self.subject_days(events, fact)))
+                .flat_map(|(start, end, allowed)| {
+                    DaySet::interval(start, end)
+                        .intersect(&allowed)
+                        .intervals()
+                        .to_vec()
+                }),
+        );
+        let since = |set: &DaySet| match &self.attachment {
+            Some((attached, _)) => set.intersect(&DaySet::interval(attached.succ(), Day::MAX)),
+            None => DaySet::empty(),
+        };
+        let at_least = |needed: u64| -> DaySet {
+            if needed == 0 {
+                return DaySet::all();
+            }
+            match events.window {
+                Window::Within(length) => days_covered_at_least(&spells, length, needed),
+                Window::WithinSinceAttachment(length) => {
+                    days_covered_at_least(&since(&spells), length, needed)
+                }
+                Window::SinceAttachment => cumulative_at_least(&since(&spells), needed),
+                Window::Now => {
+                    if needed == 1 {
+                        spells.clone()
+                    } else {
+                        DaySet::empty()
+                    }
+                }
+                _ => cumulative_at_least(&spells, needed),
+            }
+        };
+        let days = u64::from(days);
+        match op {
+            CmpOp::Ge => at_least(days),
+            CmpOp::Gt => at_least(days + 1),
+            CmpOp::Lt => at_least(days).complement(),
+            CmpOp::Le => at_least(days + 1).complement(),
+            CmpOp::Eq => at_least(days).difference(&at_least(days + 1)),
+            CmpOp::Ne => at_least(days).difference(&at_least(days + 1)).complement(),
+        }
+    }
+
+    // ───────────── members ─────────────
+
+    /// The days on which a member is one of those the selector picks.
+    pub(crate) fn selected(&self, selector: &MemberSelector, member: u32) -> DaySet {
+        let Some(person) = self.timeline.people.get(member as usize) else {
+            return DaySet::empty();
+        };
+        let role_matches = match selector.role {
+            RoleFilter::Anyone => true,
+            RoleFilter::Adult => person.role == Role::Adult,
+            RoleFilter::Child => person.role == Role::Child,
+        };
+        if !role_matches {
+            return DaySet::empty();
+        }
+        let mut days = person.present.clone();
+        for range in &selector.ages {
+            days = days.intersect(&age_days(person.born, range.min, range.max));
+        }
+        if selector.of_school_age {
+            let (youngest, oldest) = self.plan.settings.school_age;
+            let mut school = age_days(person.born, youngest, Some(oldest));
+            if self.plan.settings.school_leavers == SchoolLeavers::StayInMeasure
+                && school.contains(self.attachment_anchor)
+            {
+                school = school.union(&DaySet::interval(self.attachment_anchor, Day::MAX));
+            }
+            days = days.intersect(&school);
+        }
+        for aggregate in &selector.with {
+            days = days.intersect(&self.cond(&Cond::Exists(aggregate.clone()), Some(member)));
+        }
+        days
+    }
+
+    // ───────────── measures ─────────────
+
+    fn measure(&self, measure: &Measure, member: Option<u32>) -> Steps<Value> {
+        match measure {
+            Measure::Constant(value) => Steps::constant(Some(*value)),
+            Measure::Count(aggregate) => {
+                let (count, defined) = self.sum(aggregate, None, member);
+                defined_values(count.map(|n| Some(ratio(i128::from(*n), 1))), &defined)
+            }
+            Measure::Sum(field, aggregate) => {
+                let (sum, defined) = self.sum(aggregate, Some(*field), member);
+                let scale = self.field_scale(aggregate.kind, *field);
+                defined_values(sum.map(|n| Some(ratio(i128::from(*n), scale))), &defined)
+            }
+            Measure::Rate(top, bottom, aggregate) => {
+                let (top, defined) = self.sum(aggregate, Some(*top), member);
+                let (bottom, _) = self.sum(aggregate, Some(*bottom), member);
+                let rate = top.zip_with(&bottom, |top, bottom| {
+                    (*bottom > 0).then(|| ratio(i128::from(*top), i128::from(*bottom)))
+                });
+                defined_values(rate, &defined)
+            }
+            Measure::Scaled(percent, inner) => {
+                let scale = i128::from(Fixed::SCALE) * 100;
+                self.measure(inner, member).map(|value| {
+                    value.map(|value| Ratio {
+                        numerator: value.numerator.saturating_mul(i128::from(percent.0)),
+                        denominator: value.denominator.saturating_mul(scale),
+                    })
+                })
+            }
+        }
+    }
+
+    fn field_scale(&self, kind: KindId, field: usize) -> i128 {
+        let ty = self
+            .plan
+            .vocab
+            .get(kind)
+            .and_then(|kind| kind.fields.get(field))
+            .map(|field| &field.ty);
+        match ty {
+            Some(FieldType::Decimal | FieldType::Percentage) => i128::from(Fixed::SCALE),
+            _ => 1,
+        }
+    }
+
+    /// The number of matching events (or the sum of a field over them) on
+    /// each day, and the days on which the window can be measured at all.
+    pub(crate) fn sum(
+        &self,
+        aggregate: &Aggregate,
+        field: Option<usize>,
+        member: Option<u32>,
+    ) -> (Steps<i64>, DaySet) {
+        let weight = |fact: &Fact<'_>| -> i64 {
+            match field {
+                None => 1,
+                Some(field) => match fact.fields.get(field) {
+                    Some(Some(FieldValue::Count(n))) => i64::try_from(*n).unwrap_or(i64::MAX),
+                    Some(Some(FieldValue::Decimal(value) | FieldValue::Percentage(value))) => {
+                        value.0
+                    }
+                    Some(Some(FieldValue::Money(value))) => value.0,
+                    _ => 0,
+                },
+            }
+        };
+        if let Window::LastTerms(count) = aggregate.window {
+            return self.sum_over_terms(aggregate, count, &weight, member);
+        }
+        let mut contributions = Vec::new();
+        for fact in self.matching(aggregate, member) {
+            let days = self.presence(aggregate, fact);
+            let weight = weight(fact);
+            for (start, end) in days.intervals() {
+                contributions.push((*start, *end, weight));
+            }
+        }
+        (Steps::sum_of_intervals(contributions), DaySet::all())
+    }
+
+    fn sum_over_terms(
+        &self,
+        aggregate: &Aggregate,
+        count: u32,
+        weight: &dyn Fn(&Fact<'_>) -> i64,
+        member: Option<u32>,
+    ) -> (Steps<i64>, DaySet) {
+        let terms = self.terms(member);
+        let mut contributions = Vec::new();
+        let mut defined = DaySet::empty();
+        let is_term_kind = aggregate.kind == self.plan.known.school_term;
+        let facts: Vec<&Fact<'_>> = self.matching(aggregate, member).collect();
+        for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
+            defined = defined.union(&DaySet::interval(from, to));
+            for fact in &facts {
+                let counts = if is_term_kind {
+                    last_terms.contains(&fact.index)
+                } else {
+                    fact.end >= window_start
+                };
+                if counts {
+                    let first = if is_term_kind {
+                        from
+                    } else {
+                        from.max(fact.start)
+                    };
+                    if first <= to {
+                        contributions.push((first, to, weight(fact)));
+                    }
+                }
+            }
+        }
+        (Steps::sum_of_intervals(contributions), defined)
+    }
+
+    /// The events an aggregate takes, before its window.
+    pub(crate) fn matching<'a>(
+        &'a self,
+        aggregate: &'a Aggregate,
+        member: Option<u32>,
+    ) -> impl Iterator<Item = &'a Fact<'f>> + 'a {
+        self.timeline.of_kind(aggregate.kind).filter(move |fact| {
+            let whose = match &aggregate.subject {
+                SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
+                SubjectScope::Family => true,
+                SubjectScope::Members(_) => fact.member.is_some(),
+            };
+            whose && aggregate.tests.iter().all(|test| passes(test, fact))
+        })
+    }
+
+    /// The days on which an event's subject is one the aggregate takes.
+    fn subject_days(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> DaySet {
+        match (&aggregate.subject, fact.member) {
+            (SubjectScope::Members(selector), Some(member)) => self.selected(selector, member),
+            _ => DaySet::all(),
+        }
+    }
+
+    /// The evaluation days on which an event is inside the aggregate's window.
+    pub(crate) fn presence(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> DaySet {
+        let attached = self.attachment.as_ref().map(|(day, _)| *day);
+        let anchor_of = |anchor: Anchor| match anchor {
+            Anchor::Attachment => self.attachment_anchor,
+            Anchor::Identification => self.identification,
+        };
+        let (start, end) = (fact.start, fact.end);
+        let after_attachment = |first: Day, last: Day| match attached {
+            Some(attached) if end > attached => DaySet::interval(first.max(attached.succ()), last),
+            _ => DaySet::empty(),
+        };
+        let days = match aggregate.window {
+            Window::Ever => DaySet::interval(start, Day::MAX),
+            Window::Now => DaySet::interval(start, end),
+            Window::Within(length) => DaySet::interval(start, last_day_covering(end, length)),
+            Window::SinceAttachment => after_attachment(start, Day::MAX),
+            Window::WithinSinceAttachment(length) => {
+                after_attachment(start, last_day_covering(end, length))
+            }
+            Window::WithinBefore(length, anchor) => {
+                let anchor = anchor_of(anchor);
+                if start <= anchor && end > anchor.minus(length) {
+                    DaySet::interval(start, Day::MAX)
+                } else {
+                    DaySet::empty()
+                }
+            }
+            Window::AtAttachment => {
+                let anchor = self.attachment_anchor;
+                if start <= anchor && anchor <= end {
+                    DaySet::interval(start, Day::MAX)
+                } else {
+                    DaySet::empty()
+                }
+            }
+            // Handled by `sum_over_terms`.
+            Window::LastTerms(_) => DaySet::empty(),
+        };
+        days.intersect(&self.subject_days(aggregate, fact))
+    }
+
+    // ───────────── evidence and reasons ─────────────
+
+    /// The events behind a condition's value on a day: those inside the
+    /// windows it looks at, for the members it ranges over.
+    pub(crate) fn evidence(&self, cond: &Cond, day: Day) -> Vec<String> {
+        let mut facts = BTreeSet::new();
+        self.collect(cond, None, day, &mut facts, 0);
+        let mut cited: Vec<String> = facts
+            .into_iter()
+            .filter_map(|index| self.timeline.family.events.get(index))
+            .map(|event| event.citation())
+            .collect();
+        cited.dedup();
+        cited
+    }
+
+    fn collect(
+        &self,
+        cond: &Cond,
+        member: Option<u32>,
+        day: Day,
+        out: &mut BTreeSet<usize>,
+        depth: usize,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
+            if let Window::LastTerms(count) = aggregate.window {
+                let terms = self.terms(member);
+                for ((from, to), window_start, _) in term_segments(&terms, count) {
+                    if from <= day && day <= to {
+                        for fact in self.matching(aggregate, member) {
+                            if fact.end >= window_start && fact.start <= day {
+                                out.insert(fact.index);
+                            }
+                        }
+                    }
+                }
+                return;
+            }
+            for fact in self.matching(aggregate, member) {
+                if self.presence(aggregate, fact).contains(day) {
+                    out.insert(fact.index);
+                }
+            }
+        };
+        match cond {
+            Cond::And(parts) | Cond::Or(parts) => {
+                for part in parts {
+                    self.collect(part, member, day, out, depth + 1);
+                }
+            }
+            Cond::Not(inner) | Cond::Sustained(inner, _) => {
+                self.collect(inner, member, day, out, depth + 1)
+            }
+            Cond::Compare(left, _, right) => {
+                for measure in [left, right] {
+                    for aggregate in measure_aggregates(measure) {
+                        aggregate_facts(aggregate, out);
+                    }
+                }
+            }
+            Cond::Covered { events, .. } | Cond::Exists(events) | Cond::NotExists(events) => {
+                aggregate_facts(events, out)
+            }
+            Cond::Reduction { events, over, .. } => {
+                aggregate_facts(
+                    &Aggregate {
+                        window: Window::Within(*over),
+                        ..events.clone()
+                    },
+                    out,
+                );
+            }
+            Cond::Quantified { selector, body, .. } => {
+                for index in 0..self.timeline.people.len() as u32 {
+                    if self.selected(selector, index).contains(day) {
+                        self.collect(body, Some(index), day, out, depth + 1);
+                    }
+                }
+            }
+            Cond::ContinuousEmployment => {
+                let known = self.plan.known;
+                for fact in self
+                    .timeline
+                    .of_kind(known.employment)
+                    .chain(self.timeline.of_kind(known.out_of_work_benefit))
+                {
+                    if fact.member == member && fact.start <= day {
+                        out.insert(fact.index);
+                    }
+                }
+            }
+            Cond::AllProblemsProgressed => {
+                for (index, problem) in self.plan.problems.iter().enumerate() {
+                    let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
+                    if counted {
+                        self.collect(&problem.significant, None, day, out, depth + 1);
+                    }
+                }
+            }
+            Cond::ProblemProgressed(problem) => {
+                if let Some(problem) = self.plan.problems.get(problem.0 as usize) {
+                    self.collect(&problem.significant, None, day, out, depth + 1);
+                }
+            }
+        }
+    }
+
+    /// Why a claim's condition does not hold on the as-of day, in words.
+    pub(crate) fn blocking_reason(&self, cond: &Cond, will_hold: bool) -> String {
+        let day = self.timeline.as_of;
+        let mut reasons = Vec::new();
+        self.reasons(cond, day, &mut reasons);
+        let mut reason = if reasons.is_empty() {
+            "the claim's condition does not hold on the day".to_string()
+        } else {
+            reasons.join("; ")
+        };
+        if !will_hold {
+            reason.push_str("; this will not change unless something new happens");
+        }
+        reason
+    }
+
+    fn reasons(&self, cond: &Cond, day: Day, out: &mut Vec<String>) {
+        match cond {
+            Cond::And(parts) => {
+                for part in parts {
+                    if !self.cond(part, None).contains(day) {
+                        self.reasons(part, day, out);
+                    }
+                }
+            }
+            Cond::Or(parts) => {
+                let mut alternatives = Vec::new();
+                for part in parts {
+                    self.reasons(part, day, &mut alternatives);
+                }
+                if !alternatives.is_empty() {
+                    out.push(format!("no route holds: {}", alternatives.join(", nor ")));
+                }
+            }
+            Cond::AllProblemsProgressed => {
+                let mut any_counted = false;
+                for (index, problem) in self.plan.problems.iter().enumerate() {
+                    if !self.counted.get(index).is_some_and(|set| set.contains(day)) {
+                        continue;
+                    }
+                    any_counted = true;
+                    out.extend(self.problem_reason(index, &problem.id, day));
+                }
+                if !any_counted {
+                    out.push("no problem was identified to show progress against".into());
+                }
+            }
+            Cond::ProblemProgressed(problem) => {
+                if let Some(found) = self.plan.problems.get(problem.0 as usize) {
+                    out.extend(self.problem_reason(problem.0 as usize, &found.id, day));
+                }
+            }
+            Cond::Quantified { body, .. } if contains_employment(body) => {
+                out.push("no adult is in continuous employment since attachment".into());
+            }
+            _ => out.push("the claim's condition does not hold".into()),
+        }
+    }
+
+    fn problem_reason(&self, index: usize, id: &str, day: Day) -> Option<String> {
+        let progress = self.progress.get(index)?;
+        if progress.contains(day) {
+            return None;
+        }
+        let significant = self.significant.get(index)?;
+        Some(
+            match (
+                significant.run_start(day).and_then(Day::to_date),
+                progress.first_at_or_after(day),
+            ) {
+                (Some(since), Some(sustained)) => format!(
+                    "problem `{id}` has met its significant-progress measure since {since} but is not sustained until {sustained}"
+                ),
+                (Some(since), None) => format!(
+                    "problem `{id}` has met its significant-progress measure since {since} but is not yet sustained"
+                ),
+                (None, _) => format!("problem `{id}` has not met its significant-progress measure"),
+            },
+        )
+    }
+}
+
+fn contains_employment(cond: &Cond) -> bool {
+    match cond {
+        Cond::ContinuousEmployment => true,
+        Cond::And(parts) | Cond::Or(parts) => parts.iter().any(contains_employment),
+        Cond::Not(inner) | Cond::Sustained(inner, _) => contains_employment(inner),
+        Cond::Quantified { body, .. } => contains_employment(body),
+        _ => false,
+    }
+}
+
+fn measure_aggregates(measure: &Measure) -> Vec<&Aggregate> {
+    match measure {
+        Measure::Count(aggregate) | Measure::Sum(_, aggregate) | Measure::Rate(_, _, aggregate) => {
+            vec![aggregate]
+        }
+        Measure::Scaled(_, inner) => measure_aggregates(inner),
+        Measure::Constant(_) => Vec::new(),
+    }
+}
+
+/// For each stretch of days over which a member's last `count` terms stay
+/// the same: the stretch, the first day of the earliest of those terms, and
+/// the terms (by event position).
+fn term_segments(terms: &[(Day, Day, usize)], count: u32) -> Vec<((Day, Day), Day, Vec<usize>)> {
+    let count = count as usize;
+    let mut segments = Vec::new();
+    if count == 0 || terms.len() < count {
+        return segments;
+    }
+    for last in (count - 1)..terms.len() {
+        let Some(&(_, end, _)) = terms.get(last) else {
+            continue;
+        };
+        let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
+        if next_end == Some(end) {
+            continue;
+        }
+        let Some(chosen) = terms.get(last + 1 - count..=last) else {
+            continue;
+        };
+        let window_start = chosen
+            .iter()
+            .map(|(start, _, _)| *start)
+            .min()
+            .unwrap_or(end);
+        let to = next_end.map_or(Day::MAX, Day::pred);
+        segments.push((
+            (end, to),
+            window_start,
+            chosen.iter().map(|(_, _, index)| *index).collect(),
+        ));
+    }
+    segments
+}
+
+fn problem_rule(rule: &ProblemRule, identified: &[DaySet]) -> DaySet {
+    match rule {
+        ProblemRule::Or(parts) => parts.iter().fold(DaySet::empty(), |any, part| {
+            any.union(&problem_rule(part, identified))
+        }),
+        ProblemRule::And(parts) => parts.iter().fold(DaySet::all(), |all, part| {
+            all.intersect(&problem_rule(part, identified))
+        }),
+        ProblemRule::All(list) => list.iter().fold(DaySet::all(), |all, problem| {
+            all.intersect(
+                identified
+                    .get(problem.0 as usize)
+                    .unwrap_or(&DaySet::empty()),
+            )
+        }),
+        ProblemRule::AtLeast(count, list) => {
+            let contributions = list
+                .iter()
+                .filter_map(|problem| identified.get(problem.0 as usize))
+                .flat_map(|set| {
+                    set.intervals()
+                        .iter()
+                        .map(|(start, end)| (*start, *end, 1i64))
+                })
+                .collect::<Vec<_>>();
+            Steps::sum_of_intervals(contributions).where_true(|n| *n >= i64::from(*count))
+        }
+    }
+}
+
+/// The days on which a member is aged between `min` and `max` (both
+/// included); none when the birth date is unknown.
+fn age_days(born: Option<Day>, min: u32, max: Option<u32>) -> DaySet {
+    let Some(born) = born else {
+        return DaySet::empty();
+    };
+    let first = birthday(born, min);
+    let last = max.map_or(Day::MAX, |max| birthday(born, max.saturating_add(1)).pred());
+    DaySet::interval(first, last)
+}
+
+/// The first day on which someone born on `born` is `age` years old.
+fn birthday(born: Day, age: u32) -> Day {
+    let mut day = born.plus(Length {
+        count: age.saturating_mul(12),
+        unit: Unit::Months,
+    });
+    // Month arithmetic clamps 29 February to the 28th; the law says the 1st of March.
+    for _ in 0..3 {
+        match Day::age_on(born, day) {
+            Some(reached) if reached >= age => break,
+            _ => day = day.succ(),
+        }
+    }
+    day
+}
+
+/// The days on which at least `needed` days of the set lie on or before the day.
+fn cumulative_at_least(set: &DaySet, needed: u64) -> DaySet {
+    let mut seen = 0u64;
+    for (start, end) in set.intervals() {
+        let length = set.count_days_between(*start, *end);
+        if seen + length >= needed {
+            let offset = i64::try_from(needed - seen - 1).unwrap_or(i64::MAX);
+            return DaySet::interval(start.add_days(offset), Day::MAX);
+        }
+        seen += length;
+    }
+    DaySet::empty()
+}
+
+fn defined_values(values: Steps<Value>, defined: &DaySet) -> Steps<Value> {
+    let defined_steps = Steps::sum_of_intervals(
+        defined
+            .intervals()
+            .iter()
+            .map(|(start, end)| (*start, *end, 1i64)),
+    );
+    values.zip_with(
+        &defined_steps,
+        |value, defined| if *defined > 0 { *value } else { None },
+    )
+}
+
+fn ratio(numerator: i128, denominator: i128) -> Ratio {
+    Ratio {
+        numerator,
+        denominator,
+    }
+}
+
+/// An exact comparison by cross-multiplication; false when a side cannot be measured.
+fn compare(left: Value, op: CmpOp, right: Value) -> bool {
+    let (Some(left), Some(right)) = (left, right) else {
+        return false;
+    };
+    let a = left.numerator.saturating_mul(right.denominator);
+    let b = right.numerator.saturating_mul(left.denominator);
+    match op {
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+    }
+}
+
+fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
+    let Some(Some(value)) = fact.fields.get(test.field) else {
+        return false;
+    };
+    match (&test.test, value) {
+        (FieldTestKind::OneOf(words), FieldValue::Word(word)) => words.contains(word),
+        (
+            FieldTestKind::Text {
+                value: wanted,
+                negated,
+            },
+            FieldValue::Text(text),
+        ) => (text == wanted) != *negated,
+        (FieldTestKind::Flag(wanted), FieldValue::Flag(flag)) => flag == wanted,
+        (FieldTestKind::Compare(op, constant), value) => {
+            let actual = match value {
+                FieldValue::Count(n) => ratio(i128::from(*n), 1),
+                FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
+                    ratio(i128::from(fixed.0), i128::from(Fixed::SCALE))
+                }
+                FieldValue::Money(pence) => ratio(i128::from(pence.0), 1),
+                FieldValue::Date(date) => ratio(i128::from(Day::from_date(*date).0), 1),
+                _ => return false,
+            };
+            compare(Some(actual), *op, Some(*constant))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,561 @@
+//! The checked plan: every name resolved to an index, every expression typed
+//! and reduced to the few forms the evaluator runs. Nothing here refers to
+//! the syntax tree or does a string lookup at evaluation time.
+
+use crate::days::Length;
+use crate::diagnostic::Diagnostics;
+use crate::num::{Fixed, Pence};
+use crate::syntax::ast;
+use crate::syntax::ast::CmpOp;
+use crate::timeline::{Family, FamilyError};
+use crate::vocab::{KindId, Vocabulary};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// A checked, resolved plan, ready to evaluate families against.
+///
+/// Built by [`Plan::parse`]; immutable, `Send + Sync`, cheap to share between
+/// threads behind an `Arc` or a reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub(crate) header: Header,
+    pub(crate) digest: String,
+    pub(crate) vocab: Vocabulary,
+    pub(crate) known: KnownKinds,
+    pub(crate) settings: Settings,
+    pub(crate) problems: Vec<ProblemDef>,
+    pub(crate) eligibility: Option<ProblemRule>,
+    pub(crate) principles: Vec<KindId>,
+    pub(crate) claims: Vec<ClaimDef>,
+    pub(crate) attachment_fee: Option<Pence>,
+    pub(crate) results: ResultsRules,
+    pub(crate) employment: Option<EmploymentTable>,
+    pub(crate) funding: Option<FundingDef>,
+    pub(crate) uses_ages: bool,
+}
+
+/// The plan's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    /// The plan's name.
+    pub name: String,
+    /// The authority that publishes it.
+    pub authority: Option<String>,
+    /// Phase 1 or phase 2.
+    pub framework: Framework,
+    /// The version the authority gives it.
+    pub version: Option<String>,
+    /// The day it takes effect.
+    pub effective: Option<NaiveDate>,
+}
+
+/// Which national framework a plan works under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Framework {
+    /// 2012–15: three national criteria and a local filter.
+    Phase1,
+    /// 2015–20: six headline problems and an outcomes plan.
+    Phase2,
+}
+
+/// Kinds of the national vocabulary that the evaluator gives a meaning of its
+/// own; the checker resolves them once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KnownKinds {
+    pub(crate) attachment: KindId,
+    pub(crate) claim: KindId,
+    pub(crate) claim_type_field: usize,
+    pub(crate) school_term: KindId,
+    pub(crate) out_of_work_benefit: KindId,
+    pub(crate) benefit_field: usize,
+    pub(crate) employment: KindId,
+}
+
+/// The open points of the programme's rules, as this plan states them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Settings {
+    /// Which problems a results claim must show progress against.
+    pub claim_problems: ClaimProblems,
+    /// The anchor of a reduction's baseline window.
+    pub reduction_baseline: Baseline,
+    /// Whether a member's events count only while they are a member.
+    pub member_events: MemberEvents,
+    /// The ages, both included, that are school age.
+    pub school_age: (u32, u32),
+    /// Whether a child who leaves school age stays in `of school age` measures.
+    pub school_leavers: SchoolLeavers,
+    /// An earned-autonomy authority makes no results claims.
+    pub earned_autonomy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            claim_problems: ClaimProblems::AtAttachment,
+            reduction_baseline: Baseline::Attachment,
+            member_events: MemberEvents::WhileMember,
+            school_age: (5, 15),
+            school_leavers: SchoolLeavers::LeaveMeasure,
+            earned_autonomy: false,
+        }
+    }
+}
+
+/// `claim_problems`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimProblems {
+    /// Only the problems identified on the attachment day.
+    AtAttachment,
+    /// Those, and any problem identified later, up to the claim day.
+    AtOrAfterAttachment,
+}
+
+/// `reduction_baseline`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Baseline {
+    /// The window before the attachment day.
+    Attachment,
+    /// The window before the day the family was identified.
+    Identification,
+}
+
+/// `member_events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberEvents {
+    /// A member's events count only between the days they joined and left.
+    WhileMember,
+    /// A member's events count whenever they happened.
+    Always,
+}
+
+/// `school_leavers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SchoolLeavers {
+    /// A child past school age drops out of `of school age` measures.
+    LeaveMeasure,
+    /// A child of school age at attachment stays in them, judged on their last terms.
+    StayInMeasure,
+}
+
+/// The index of a problem in [`Plan`]'s list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ProblemIdx(pub(crate) u32);
+
+/// The index of a claim type in [`Plan`]'s list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ClaimIdx(pub(crate) u32);
+
+/// One headline problem.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ProblemDef {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) indicators: Vec<IndicatorDef>,
+    pub(crate) significant_title: String,
+    pub(crate) significant: Cond,
+    pub(crate) sustain: Option<SustainLen>,
+}
+
+/// One indicator of a problem.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct IndicatorDef {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) condition: Cond,
+}
+
+/// How long a condition must have held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SustainLen {
+    /// Every day of the window of this length.
+    Time(Length),
+    /// Every day since the first day of the family's last N school terms.
+    Terms(u32),
+}
+
+/// A rule over which problems a family has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ProblemRule {
+    Or(Vec<ProblemRule>),
+    And(Vec<ProblemRule>),
+    /// At least N of these problems (all problems for `at least N problems`).
+    AtLeast(u32, Vec<ProblemIdx>),
+    /// Every one of these.
+    All(Vec<ProblemIdx>),
+}
+
+/// One claim type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ClaimDef {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) amount: Pence,
+    pub(crate) discretionary: bool,
+    pub(crate) condition: Cond,
+}
+
+/// How claims combine: which may be paid together, the cap, top-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct ResultsRules {
+    pub(crate) cap: Option<Pence>,
+    /// Every claim is in exactly one group; claims of one group may all be
+    /// paid, claims of different groups exclude each other.
+    pub(crate) groups: Vec<Vec<ClaimIdx>>,
+    /// Whether a later result of another group tops an earlier claim up to
+    /// its own amount.
+    pub(crate) top_up: bool,
+}
+
+/// The continuous-employment table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EmploymentTable {
+    pub(crate) rules: Vec<BenefitRule>,
+    /// Employment counts only on days with no out-of-work benefit open.
+    pub(crate) off_benefits: bool,
+}
+
+/// One line of the continuous-employment table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BenefitRule {
+    /// Indexes into the `benefit` field's list of words.
+    pub(crate) benefits: Vec<u32>,
+    /// Days of employment needed…
+    pub(crate) needed_days: u32,
+    /// …within the window of this length.
+    pub(crate) within: Length,
+}
+
+/// The funding block, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundingDef {
+    /// Families nominated (or estimated) nationally for the authority.
+    pub nominated: Option<u32>,
+    /// The fraction expected to improve anyway, and how to round.
+    pub deadweight: Option<Deadweight>,
+    /// The amount per funded family.
+    pub per_family: Option<Pence>,
+    /// The years of the programme.
+    pub years: Vec<FundingYear>,
+    /// The claim windows.
+    pub claim_windows: Option<ClaimWindows>,
+    /// Families the authority aims to turn around.
+    pub target: Option<u32>,
+}
+
+/// `deadweight 1/6 rounded up`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Deadweight {
+    /// The fraction's top.
+    pub numerator: u32,
+    /// The fraction's bottom (never zero).
+    pub denominator: u32,
+    /// How funded families are rounded.
+    pub rounding: Rounding,
+}
+
+/// How a fractional number of families becomes whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Up to the next whole family.
+    Up,
+    /// Down.
+    Down,
+    /// To the nearest, halves up.
+    Nearest,
+}
+
+/// One year of the funding block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundingYear {
+    /// The year's label, e.g. `2012/13`.
+    pub label: String,
+    /// Families funded in the year.
+    pub families: Option<u32>,
+    /// The attachment share.
+    pub attachment: Option<Share>,
+    /// The results share.
+    pub results: Option<Share>,
+}
+
+/// A share of the per-family amount, or an amount per family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Share {
+    /// A percentage of the per-family amount.
+    Percent(Fixed),
+    /// A sum per family.
+    Money(Pence),
+}
+
+/// `claim windows from … every … until …`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimWindows {
+    /// The first window opens on this day.
+    pub from: NaiveDate,
+    /// Windows repeat at this interval.
+    #[serde(skip)]
+    pub every: Length,
+    /// No window opens after this day.
+    pub until: NaiveDate,
+}
+
+// ───────────────────────────── expressions ─────────────────────────────
+
+/// A condition: it denotes the set of days on which it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cond {
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    /// Two measures of the same type compared.
+    Compare(Measure, CmpOp, Measure),
+    /// `days of … >= 26 weeks`: coverage is not a step function, so it is
+    /// compared only with a constant number of days.
+    Covered {
+        events: Aggregate,
+        op: CmpOp,
+        days: u32,
+    },
+    /// At least one matching event in the window.
+    Exists(Aggregate),
+    /// No matching event in the window.
+    NotExists(Aggregate),
+    /// Held on every day of the sustain window.
+    Sustained(Box<Cond>, SustainLen),
+    /// Over the members the selector picks on each day.
+    Quantified {
+        quantifier: Quantifier,
+        selector: MemberSelector,
+        body: Box<Cond>,
+    },
+    /// The plan's continuous-employment table, for the member in scope.
+    ContinuousEmployment,
+    /// Every problem the claim counts has progressed.
+    AllProblemsProgressed,
+    /// This problem has progressed.
+    ProblemProgressed(ProblemIdx),
+    /// The count now is at most (100 − percent)% of the count in the
+    /// baseline window; a zero baseline is met only by zero now.
+    Reduction {
+        events: Aggregate,
+        percent: Fixed,
+        over: Length,
+    },
+}
+
+/// `any`, `every` or `no`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quantifier {
+    Any,
+    Every,
+    No,
+}
+
+/// A role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoleFilter {
+    Anyone,
+    Adult,
+    Child,
+}
+
+/// Ages, both ends included, on the day of evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AgeRange {
+    pub(crate) min: u32,
+    pub(crate) max: Option<u32>,
+}
+
+/// Which members a quantifier ranges over on a day.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MemberSelector {
+    pub(crate) role: RoleFilter,
+    pub(crate) ages: Vec<AgeRange>,
+    pub(crate) of_school_age: bool,
+    /// The member has at least one such event in the window.
+    pub(crate) with: Vec<Aggregate>,
+}
+
+/// A numeric measure: its value on each day.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Measure {
+    /// How many matching events are in the window.
+    Count(Aggregate),
+    /// The sum of a field over them (fields absent on an event count nothing).
+    Sum(usize, Aggregate),
+    /// Sum of one field over the sum of another, as a fraction (15% is 15/100).
+    Rate(usize, usize, Aggregate),
+    /// A percentage of another measure.
+    Scaled(Fixed, Box<Measure>),
+    /// A constant, as an exact fraction in the measure's unit (pence for
+    /// money, days for durations, 15/100 for 15%).
+    Constant(Ratio),
+}
+
+/// An exact fraction; the denominator is positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ratio {
+    pub(crate) numerator: i128,
+    pub(crate) denominator: i128,
+}
+
+/// Which events, whose, over which days.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Aggregate {
+    pub(crate) kind: KindId,
+    pub(crate) tests: Vec<FieldTest>,
+    pub(crate) subject: SubjectScope,
+    pub(crate) window: Window,
+}
+
+/// Whose events an aggregate takes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SubjectScope {
+    /// The member a quantifier is ranging over.
+    ThisMember,
+    /// Everyone's, and the family's own events.
+    Family,
+    /// The events of members the selector picks on the day.
+    Members(MemberSelector),
+}
+
+/// A test on one field of an event; an event without the field fails it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldTest {
+    pub(crate) field: usize,
+    pub(crate) test: FieldTestKind,
+}
+
+/// The forms of [`FieldTest`]; values are in the field's own representation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FieldTestKind {
+    /// Compare a numeric or date field with a constant (numbers as fractions,
+    /// dates as day numbers).
+    Compare(CmpOp, Ratio),
+    /// A one-of field is one of these words (indexes into its list).
+    OneOf(Vec<u32>),
+    /// A text field equals (or, with `negated`, differs from) the text.
+    Text { value: String, negated: bool },
+    /// A flag field has this value.
+    Flag(bool),
+}
+
+/// The days an aggregate looks at, relative to the evaluation day D, the
+/// attachment day A and the identification day I.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Window {
+    /// (D − length, D]
+    Within(Length),
+    /// (X − length, X] for X = A or I.
+    WithinBefore(Length, Anchor),
+    /// (max(A, D − length), D]
+    WithinSinceAttachment(Length),
+    /// (A, D]
+    SinceAttachment,
+    /// The member's last N school terms ended on or before D.
+    LastTerms(u32),
+    /// The attachment day.
+    AtAttachment,
+    /// Every day up to D.
+    Ever,
+    /// D itself.
+    Now,
+}
+
+/// The anchor of a `before` window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Anchor {
+    Attachment,
+    Identification,
+}
+
+impl Plan {
+    /// Parses and checks plan text: the plan, or every diagnostic (a syntax
+    /// error, or all resolution, type and lint errors). Warnings are dropped;
+    /// see [`Plan::parse_with_warnings`].
+    pub fn parse(text: &str) -> Result<Plan, Diagnostics> {
+        Plan::parse_with_warnings(text).map(|(plan, _)| plan)
+    }
+
+    /// Like [`Plan::parse`], and also returns the warnings of a plan that
+    /// checks. On failure the diagnostics hold the warnings too.
+    pub fn parse_with_warnings(text: &str) -> Result<(Plan, Diagnostics), Diagnostics> {
+        let file = crate::syntax::parse(text)?;
+        let digest = canonical_digest(&file);
+        crate::check::check(&file, digest)
+    }
+
+    /// Reads a family from its JSON against this plan's vocabulary.
+    pub fn read_family(&self, json: &str) -> Result<Family, FamilyError> {
+        Family::from_json(json, &self.vocab)
+    }
+
+    /// The plan's header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// `sha256:` and the hex digest of the plan's canonical text: two plans
+    /// with the same digest say the same thing, whatever their layout.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The settings in force (the defaults where the plan states none).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The event vocabulary: the national kinds and the plan's own.
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocab
+    }
+
+    /// The funding block, if the plan has one.
+    pub fn funding(&self) -> Option<&FundingDef> {
+        self.funding.as_ref()
+    }
+
+    /// The attachment fee, if the plan states one.
+    pub fn attachment_fee(&self) -> Option<Pence> {
+        self.attachment_fee
+    }
+
+    /// The problem ids, in the plan's order.
+    pub fn problem_ids(&self) -> impl Iterator<Item = &str> {
+        self.problems.iter().map(|problem| problem.id.as_str())
+    }
+
+    /// The claim ids with their amounts, in the plan's order.
+    pub fn claim_types(&self) -> impl Iterator<Item = (&str, Pence)> {
+        self.claims
+            .iter()
+            .map(|claim| (claim.id.as_str(), claim.amount))
+    }
+}
+
+/// `sha256:` and the hex digest of the plan's canonical text.
+fn canonical_digest(file: &ast::File) -> String {
+    use sha2::{Digest, Sha256};
+    let text = format!("{:?}", file.items);
+    let hash = Sha256::digest(text.as_bytes());
+    let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+
+    #[test]
+    fn a_plan_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Plan>();
+    }
+}

@@ -1,0 +1,512 @@
+//! The evaluator at its boundaries: the exact days windows open and close,
+//! exact rates, reductions, sustain periods, continuous employment, terms and
+//! membership.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use tfop::{ClaimStatus, Decision, Plan};
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn plan(body: &str) -> Plan {
+    let text = format!("plan \"Test\" {{ framework phase2 version \"t\" }}\n{body}");
+    match Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(diagnostics) => panic!("{}", diagnostics.render("test.tfop", &text)),
+    }
+}
+
+fn decide(plan: &Plan, family: Value, as_of: &str) -> Decision {
+    let family = plan.read_family(&family.to_string()).unwrap();
+    plan.evaluate(&family, day(as_of))
+}
+
+fn family(events: Value) -> Value {
+    json!({
+        "id": "F1",
+        "members": [
+            { "id": "A", "role": "adult", "born": "1980-01-01" },
+            { "id": "C", "role": "child", "born": "2005-03-10" },
+            { "id": "D", "role": "child", "born": "2008-08-31" }
+        ],
+        "events": events
+    })
+}
+
+fn identified(decision: &Decision) -> Vec<&str> {
+    decision.problems.iter().map(|p| p.id.as_str()).collect()
+}
+
+fn claim<'d>(decision: &'d Decision, id: &str) -> &'d tfop::ClaimDecision {
+    decision.claims.iter().find(|c| c.claim_type == id).unwrap()
+}
+
+/// One problem whose indicator is a single windowed condition.
+fn indicator_plan(condition: &str) -> Plan {
+    plan(&format!(
+        "problem p \"P\" {{\n  indicator i \"I\" {{ {condition} }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems"
+    ))
+}
+
+mod windows {
+    use super::*;
+
+    #[test]
+    fn a_point_event_is_in_a_day_window_from_its_day_until_n_minus_1_days_later() {
+        let plan = indicator_plan("any member has offence within 10 days");
+        let events = json!([{ "kind": "offence", "member": "C", "date": "2016-03-01" }]);
+        assert!(identified(&decide(&plan, family(events.clone()), "2016-02-29")).is_empty());
+        assert_eq!(
+            identified(&decide(&plan, family(events.clone()), "2016-03-01")),
+            ["p"]
+        );
+        assert_eq!(
+            identified(&decide(&plan, family(events.clone()), "2016-03-10")),
+            ["p"]
+        );
+        assert!(identified(&decide(&plan, family(events), "2016-03-11")).is_empty());
+    }
+
+    #[test]
+    fn six_months_back_from_31_august_clamps_to_the_end_of_february() {
+        let plan = indicator_plan("any member has offence within 6 months");
+        // Leap year: (29 Feb 2024, 31 Aug 2024] holds 1 March but not 29 February.
+        let on_29th = json!([{ "kind": "offence", "member": "A", "date": "2024-02-29" }]);
+        let on_1st = json!([{ "kind": "offence", "member": "A", "date": "2024-03-01" }]);
+        assert!(identified(&decide(&plan, family(on_29th.clone()), "2024-08-31")).is_empty());
+        assert_eq!(
+            identified(&decide(&plan, family(on_29th), "2024-08-28")),
+            ["p"]
+        );
+        assert_eq!(
+            identified(&decide(&plan, family(on_1st), "2024-08-31")),
+            ["p"]
+        );
+        // Not a leap year: (28 Feb 2023, 31 Aug 2023].
+        let on_28th = json!([{ "kind": "offence", "member": "A", "date": "2023-02-28" }]);
+        assert!(identified(&decide(&plan, family(on_28th), "2023-08-31")).is_empty());
+    }
+
+    #[test]
+    fn a_spell_ending_the_day_before_on_or_after_the_window_opens() {
+        let plan = indicator_plan("any child has child_in_need within 30 days");
+        // As of 2016-06-30 the window is (2016-05-31, 2016-06-30].
+        let ending = |end: &str| json!([{ "kind": "child_in_need", "member": "C", "start": "2016-01-01", "end": end }]);
+        assert!(identified(&decide(&plan, family(ending("2016-05-31")), "2016-06-30")).is_empty());
+        assert_eq!(
+            identified(&decide(&plan, family(ending("2016-06-01")), "2016-06-30")),
+            ["p"]
+        );
+        assert_eq!(
+            identified(&decide(&plan, family(ending("2016-06-02")), "2016-06-30")),
+            ["p"]
+        );
+    }
+
+    #[test]
+    fn events_after_the_day_do_not_exist_and_open_spells_stay_open() {
+        let plan = indicator_plan("any child has child_protection_plan now");
+        let future =
+            json!([{ "kind": "child_protection_plan", "member": "C", "start": "2016-07-01" }]);
+        assert!(identified(&decide(&plan, family(future), "2016-06-30")).is_empty());
+        let ends_later = json!([{ "kind": "child_protection_plan", "member": "C", "start": "2016-01-01", "end": "2016-12-31" }]);
+        assert_eq!(
+            identified(&decide(&plan, family(ends_later), "2016-06-30")),
+            ["p"]
+        );
+    }
+}
+
+mod rates {
+    use super::*;
+
+    fn terms(unauthorised: [u64; 3]) -> Value {
+        json!([
+            { "kind": "school_term", "member": "C", "start": "2015-09-01", "end": "2015-12-18", "sessions": 130, "unauthorised": unauthorised[0] },
+            { "kind": "school_term", "member": "C", "start": "2016-01-04", "end": "2016-03-24", "sessions": 120, "unauthorised": unauthorised[1] },
+            { "kind": "school_term", "member": "C", "start": "2016-04-11", "end": "2016-07-20", "sessions": 130, "unauthorised": unauthorised[2] }
+        ])
+    }
+
+    #[test]
+    fn fifteen_percent_exactly_is_not_less_than_fifteen_percent() {
+        let plan = indicator_plan(
+            "any child meets (rate unauthorised per sessions of school_term over the last 3 terms >= 15%)",
+        );
+        // 57 of 380 sessions is exactly 15%; 56 of 380 is 14.7%.
+        assert_eq!(
+            identified(&decide(&plan, family(terms([20, 20, 17])), "2016-07-31")),
+            ["p"]
+        );
+        assert!(identified(&decide(&plan, family(terms([20, 20, 16])), "2016-07-31")).is_empty());
+    }
+
+    #[test]
+    fn a_child_with_fewer_than_three_terms_cannot_be_measured() {
+        let plan = indicator_plan(
+            "any child meets (rate unauthorised per sessions of school_term over the last 3 terms >= 15%)",
+        );
+        // As of 2016-07-19 the third term has not ended: only two terms count.
+        assert!(
+            identified(&decide(&plan, family(terms([100, 100, 100])), "2016-07-19")).is_empty()
+        );
+        assert_eq!(
+            identified(&decide(&plan, family(terms([100, 100, 100])), "2016-07-20")),
+            ["p"]
+        );
+        let not_measurable = indicator_plan(
+            "any child meets (not (rate unauthorised per sessions of school_term over the last 3 terms >= 15%))",
+        );
+        // Not measurable is neither side of the comparison, so `not` of it holds.
+        assert_eq!(
+            identified(&decide(
+                &not_measurable,
+                family(terms([100, 100, 100])),
+                "2016-07-19"
+            )),
+            ["p"]
+        );
+    }
+
+    #[test]
+    fn exclusions_in_the_last_three_terms_start_at_the_earliest_term() {
+        let plan = indicator_plan(
+            "any child meets (count exclusion where type = fixed over the last 3 terms >= 1)",
+        );
+        let mut events = terms([0, 0, 0]);
+        events.as_array_mut().unwrap().push(
+            json!({ "kind": "exclusion", "member": "C", "date": "2015-08-31", "type": "fixed" }),
+        );
+        assert!(identified(&decide(&plan, family(events.clone()), "2016-07-20")).is_empty());
+        events.as_array_mut().unwrap().push(
+            json!({ "kind": "exclusion", "member": "C", "date": "2015-09-01", "type": "fixed" }),
+        );
+        assert_eq!(
+            identified(&decide(&plan, family(events), "2016-07-20")),
+            ["p"]
+        );
+    }
+}
+
+/// A plan with one problem whose progress drives the `progress` claim.
+fn progress_plan(significant: &str, sustain: &str) -> Plan {
+    plan(&format!(
+        "problem crime \"Crime\" {{\n  indicator asb \"ASB\" {{ any member has asb_incident within 12 months }}\n  significant \"S\" {{ {significant} }}\n  {sustain}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+    ))
+}
+
+fn attached(mut events: Vec<Value>) -> Value {
+    events.push(json!({ "kind": "family_assessment", "date": "2016-01-10" }));
+    events.push(json!({ "id": "att", "kind": "attachment", "date": "2016-01-15" }));
+    family(Value::Array(events))
+}
+
+mod reductions {
+    use super::*;
+
+    fn asb(dates: &[&str]) -> Vec<Value> {
+        dates
+            .iter()
+            .enumerate()
+            .map(|(i, date)| json!({ "id": format!("asb{i}"), "kind": "asb_incident", "member": "A", "date": date }))
+            .collect()
+    }
+
+    #[test]
+    fn sixty_percent_down_is_met_at_forty_percent_of_the_baseline() {
+        let plan = progress_plan(
+            "asb_incident in family down by at least 60% over 6 months",
+            "",
+        );
+        // Five incidents in the 6 months before attachment.
+        let before = [
+            "2015-08-01",
+            "2015-09-01",
+            "2015-10-01",
+            "2015-11-01",
+            "2015-12-01",
+        ];
+        let mut two_after = asb(&before);
+        two_after.extend(asb(&["2016-03-01", "2016-04-01"]).into_iter().map(|mut e| {
+            e["id"] = json!(format!("after-{}", e["date"].as_str().unwrap()));
+            e
+        }));
+        // As of 15 June the window (15 Dec, 15 Jun] holds the two new incidents only.
+        let decision = decide(&plan, attached(two_after.clone()), "2016-06-15");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+        let mut three_after = two_after;
+        three_after.push(
+            json!({ "id": "third", "kind": "asb_incident", "member": "A", "date": "2016-04-15" }),
+        );
+        let decision = decide(&plan, attached(three_after), "2016-06-15");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::NotYet);
+        assert!(
+            claim(&decision, "progress")
+                .evidence
+                .contains(&"third".to_string())
+        );
+    }
+
+    #[test]
+    fn a_zero_baseline_is_met_only_by_zero_now() {
+        let plan = progress_plan(
+            "asb_incident in family down by at least 60% over 6 months",
+            "",
+        );
+        // One incident 10 months before attachment: identified, but the baseline window is empty.
+        let none_since = asb(&["2015-03-15"]);
+        assert_eq!(
+            claim(
+                &decide(&plan, attached(none_since.clone()), "2016-02-01"),
+                "progress"
+            )
+            .status,
+            ClaimStatus::Claimable
+        );
+        let mut one_since = none_since;
+        one_since.push(json!({ "kind": "asb_incident", "member": "C", "date": "2016-01-20" }));
+        assert_eq!(
+            claim(
+                &decide(&plan, attached(one_since), "2016-02-01"),
+                "progress"
+            )
+            .status,
+            ClaimStatus::NotYet
+        );
+    }
+}
+
+mod sustain {
+    use super::*;
+
+    #[test]
+    fn progress_is_claimable_the_day_the_sustain_period_completes() {
+        let plan = progress_plan("no asb_incident in family now", "sustained for 6 months");
+        let events = vec![
+            json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" }),
+            json!({ "id": "last", "kind": "asb_incident", "member": "A", "date": "2016-01-31" }),
+        ];
+        // No incident from 1 February: the window (D − 6 months, D] lies in it from 31 July.
+        let decision = decide(&plan, attached(events.clone()), "2016-07-30");
+        let progress = claim(&decision, "progress");
+        assert_eq!(progress.status, ClaimStatus::NotYet);
+        assert_eq!(progress.earliest, Some(day("2016-07-31")));
+        let decision = decide(&plan, attached(events), "2016-07-31");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+        assert_eq!(
+            claim(&decision, "progress").earliest,
+            Some(day("2016-07-31"))
+        );
+    }
+
+    #[test]
+    fn an_incident_during_the_sustain_window_restarts_it() {
+        let plan = progress_plan(
+            "no asb_incident in family within 1 day",
+            "sustained for 6 months",
+        );
+        let events = vec![
+            json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" }),
+            json!({ "kind": "asb_incident", "member": "A", "date": "2016-01-31" }),
+            json!({ "id": "relapse", "kind": "asb_incident", "member": "C", "date": "2016-05-10" }),
+        ];
+        let decision = decide(&plan, attached(events), "2016-08-01");
+        let progress = claim(&decision, "progress");
+        assert_eq!(progress.status, ClaimStatus::NotYet);
+        assert_eq!(progress.earliest, Some(day("2016-11-10")));
+        assert!(progress.reason.as_deref().unwrap().contains("crime"));
+    }
+
+    #[test]
+    fn a_child_protection_plan_still_open_blocks_for_ever() {
+        let plan = plan(
+            "problem children_in_need \"CIN\" {\n  indicator cp \"CP\" { any child has child_protection_plan now }\n  significant \"Ended\" { no child_protection_plan in family now }\n  sustained for 12 months\n}\neligible when at least 1 problems\nclaim progress \"P\" pays £800 { every identified problem has progressed }",
+        );
+        let open = json!([
+            { "kind": "child_protection_plan", "member": "D", "start": "2015-06-01" },
+            { "kind": "attachment", "date": "2016-01-15" }
+        ]);
+        let decision = decide(&plan, family(open), "2016-06-01");
+        assert_eq!(claim(&decision, "progress").earliest, None);
+        assert!(claim(&decision, "progress").reason.is_some());
+        let ended = json!([
+            { "kind": "child_protection_plan", "member": "D", "start": "2015-06-01", "end": "2016-02-15" },
+            { "kind": "attachment", "date": "2016-01-15" }
+        ]);
+        // Last day of the plan E = 15 Feb 2016: claimable from E + 12 months, not a day earlier.
+        let decision = decide(&plan, family(ended.clone()), "2017-02-14");
+        assert_eq!(
+            claim(&decision, "progress").earliest,
+            Some(day("2017-02-15"))
+        );
+        let decision = decide(&plan, family(ended), "2017-02-15");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+    }
+}
+
+mod employment {
+    use super::*;
+
+    fn employment_plan() -> Plan {
+        plan(
+            "problem work \"Work\" {\n  indicator benefit \"Benefit\" { any adult has out_of_work_benefit now }\n  significant \"Off\" { no adult has out_of_work_benefit now }\n}\neligible when at least 1 problems\nclaim employment \"Employment\" pays £800 { any adult with out_of_work_benefit at attachment has continuous employment }\ncontinuous employment {\n  jsa: 26 weeks within 30 weeks\n  esa: 13 weeks within 15 weeks\n}",
+        )
+    }
+
+    fn on_benefit(benefit: &str, jobs: &[(&str, &str)]) -> Value {
+        let mut events = vec![
+            json!({ "kind": "out_of_work_benefit", "member": "A", "start": "2015-01-01", "end": "2016-01-31", "benefit": benefit }),
+            json!({ "kind": "attachment", "date": "2016-01-15" }),
+        ];
+        for (start, end) in jobs {
+            events.push(json!({ "kind": "employment", "member": "A", "start": start, "end": end }));
+        }
+        family(Value::Array(events))
+    }
+
+    #[test]
+    fn twenty_six_weeks_within_thirty_allows_gaps_that_fit() {
+        let plan = employment_plan();
+        // 2016-02-01 .. 2016-08-31: 213 days; a 4-week gap leaves 185 days, at least 182.
+        let with_gap = on_benefit(
+            "jsa",
+            &[("2016-02-01", "2016-04-30"), ("2016-05-29", "2016-08-31")],
+        );
+        let decision = decide(&plan, with_gap, "2016-08-31");
+        assert_eq!(
+            claim(&decision, "employment").status,
+            ClaimStatus::Claimable
+        );
+        // A 6-week gap inside any 30-week window leaves too little.
+        let too_long = on_benefit(
+            "jsa",
+            &[("2016-02-01", "2016-04-30"), ("2016-06-12", "2016-08-31")],
+        );
+        let decision = decide(&plan, too_long, "2016-08-31");
+        assert_eq!(claim(&decision, "employment").status, ClaimStatus::NotYet);
+    }
+
+    #[test]
+    fn the_benefit_at_attachment_sets_the_length() {
+        let plan = employment_plan();
+        let job = [("2016-02-01", "2016-12-31")];
+        // ESA: 13 weeks (91 days) from 1 February is reached on 1 May.
+        let decision = decide(&plan, on_benefit("esa", &job), "2016-03-01");
+        assert_eq!(
+            claim(&decision, "employment").earliest,
+            Some(day("2016-05-01"))
+        );
+        // JSA: 26 weeks (182 days) is reached on 31 July.
+        let decision = decide(&plan, on_benefit("jsa", &job), "2016-03-01");
+        assert_eq!(
+            claim(&decision, "employment").earliest,
+            Some(day("2016-07-31"))
+        );
+        // No rule for IB in this plan: never.
+        let decision = decide(&plan, on_benefit("ib", &job), "2016-03-01");
+        assert_eq!(claim(&decision, "employment").earliest, None);
+    }
+}
+
+mod membership {
+    use super::*;
+
+    #[test]
+    fn a_member_who_joined_later_brings_no_earlier_events() {
+        let plan = indicator_plan("any member has offence within 12 months");
+        let joined_after = json!({
+            "id": "F1",
+            "members": [{ "id": "X", "role": "adult", "joined": "2016-03-01" }],
+            "events": [{ "kind": "offence", "member": "X", "date": "2016-01-10" }]
+        });
+        assert!(identified(&decide(&plan, joined_after, "2016-04-01")).is_empty());
+        let always = plan_with_settings("member_events: always");
+        let joined_after = json!({
+            "id": "F1",
+            "members": [{ "id": "X", "role": "adult", "joined": "2016-03-01" }],
+            "events": [{ "kind": "offence", "member": "X", "date": "2016-01-10" }]
+        });
+        assert_eq!(
+            identified(&decide(&always, joined_after, "2016-04-01")),
+            ["p"]
+        );
+    }
+
+    fn plan_with_settings(settings: &str) -> Plan {
+        plan(&format!(
+            "settings {{ {settings} }}\nproblem p \"P\" {{\n  indicator i \"I\" {{ any member has offence within 12 months }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems"
+        ))
+    }
+
+    #[test]
+    fn a_member_who_left_stops_counting() {
+        let plan = indicator_plan("any member has offence within 12 months");
+        let left = json!({
+            "id": "F1",
+            "members": [{ "id": "X", "role": "adult", "left": "2016-02-01" }],
+            "events": [{ "kind": "offence", "member": "X", "date": "2016-03-10" }]
+        });
+        assert!(identified(&decide(&plan, left, "2016-04-01")).is_empty());
+    }
+}
+
+mod claims {
+    use super::*;
+
+    #[test]
+    fn a_family_claimed_once_cannot_be_claimed_again_by_either_route() {
+        let plan = progress_plan("no asb_incident in family within 1 month", "");
+        let mut events =
+            vec![json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" })];
+        let decision = decide(&plan, attached(events.clone()), "2016-03-01");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+        assert_eq!(decision.payable.to_decimal_string(), "800.00");
+        events.push(
+            json!({ "id": "paid", "kind": "claim", "date": "2016-02-20", "type": "progress" }),
+        );
+        let decision = decide(&plan, attached(events), "2016-03-01");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimed);
+        assert_eq!(claim(&decision, "progress").evidence, ["paid"]);
+        assert_eq!(decision.payable.to_decimal_string(), "0.00");
+    }
+
+    #[test]
+    fn earned_autonomy_decides_outcomes_but_claims_nothing() {
+        let plan = plan(
+            "settings { earned_autonomy: yes }\nproblem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  significant \"S\" { no asb_incident in family within 1 month }\n}\neligible when at least 1 problems\nclaim progress \"Progress\" pays £800 { every identified problem has progressed }",
+        );
+        let events = vec![json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" })];
+        let decision = decide(&plan, attached(events), "2016-03-01");
+        assert_eq!(identified(&decision), ["crime"]);
+        assert!(decision.progress[0].sustained);
+        assert_eq!(
+            claim(&decision, "progress").status,
+            ClaimStatus::NotApplicable
+        );
+        assert_eq!(decision.payable.to_decimal_string(), "0.00");
+    }
+
+    #[test]
+    fn attachment_without_its_principles_is_reported_and_blocks_claims() {
+        let plan = progress_plan("no asb_incident in family within 1 month", "");
+        let events = json!([
+            { "kind": "asb_incident", "member": "A", "date": "2015-12-01" },
+            { "kind": "attachment", "date": "2016-01-15" }
+        ]);
+        let decision = decide(&plan, family(events), "2016-03-01");
+        assert_eq!(
+            decision.attachment.status,
+            tfop::AttachmentStatus::PrinciplesMissing
+        );
+        assert_eq!(decision.attachment.missing, ["family_assessment"]);
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::NotYet);
+    }
+}
