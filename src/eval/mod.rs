@@ -126,14 +126,6 @@ impl<'f> Timeline<'f> {
             .flatten()
             .filter_map(|index| self.facts.get(*index))
     }
-
-    /// How an event is cited in a decision: its id, or `#N`.
-    pub(crate) fn cite(&self, fact: &Fact<'_>) -> String {
-        self.family
-            .events
-            .get(fact.index)
-            .map_or_else(|| format!("#{}", fact.index), |event| event.citation())
-    }
 }
 
 impl Plan {
@@ -419,7 +411,7 @@ impl Sets<'_, '_> {
 
     fn claim_evidence(&self, claim_type: Option<&str>) -> Vec<String> {
         let known = self.plan.known;
-        let mut evidence: Vec<String> = self
+        let positions = self
             .timeline
             .of_kind(known.claim)
             .filter(|fact| match claim_type {
@@ -429,10 +421,7 @@ impl Sets<'_, '_> {
                     Some(Some(FieldValue::Text(text))) if text == wanted
                 ),
             })
-            .map(|fact| self.timeline.cite(fact))
-            .collect();
-        evidence.sort();
-        evidence.dedup();
-        evidence
+            .map(|fact| fact.index);
+        self.cite_in_order(positions)
     }
 }

@@ -612,13 +612,20 @@ impl<'p, 'f> Sets<'p, 'f> {
     pub(crate) fn evidence(&self, cond: &Cond, day: Day) -> Vec<String> {
         let mut facts = BTreeSet::new();
         self.collect(cond, None, day, &mut facts, 0);
-        let mut cited: Vec<String> = facts
+        self.cite_in_order(facts)
+    }
+
+    /// Citations in the order of the events' days, so that the order the
+    /// input listed them in never shows.
+    pub(crate) fn cite_in_order(&self, positions: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let mut cited: Vec<(chrono::NaiveDate, String)> = positions
             .into_iter()
             .filter_map(|index| self.timeline.family.events.get(index))
-            .map(|event| event.citation())
+            .map(|event| (event.start, event.citation()))
             .collect();
+        cited.sort();
         cited.dedup();
-        cited
+        cited.into_iter().map(|(_, citation)| citation).collect()
     }
 
     fn collect(
