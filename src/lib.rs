@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod cases;
 mod check;
 pub mod days;
 pub mod diagnostic;

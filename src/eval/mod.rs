@@ -8,6 +8,7 @@
 //! "from which day will it hold if nothing changes" for the days after.
 
 mod decision;
+mod explain;
 mod sets;
 
 pub use decision::*;

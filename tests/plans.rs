@@ -1,0 +1,89 @@
+//! The worked plans under `examples/plans`: each checks clean, and every
+//! case of its `.tests.json` passes. Every failing case is reported.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+use tfop::Plan;
+use tfop::cases::{Suite, check};
+
+fn plans_folder() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/plans")
+}
+
+#[test]
+fn every_worked_plan_checks_without_errors_or_warnings() {
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(plans_folder()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "tfop") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        match Plan::parse_with_warnings(&text) {
+            Ok((_, warnings)) if warnings.0.is_empty() => {}
+            Ok((_, diagnostics)) | Err(diagnostics) => {
+                failures.push(diagnostics.render(&name, &text))
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_case_of_every_worked_plan_passes() {
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(plans_folder()).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().ends_with(".tests.json") {
+            continue;
+        }
+        let suite = Suite::from_json(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        let base = path.parent().unwrap();
+        let plan = Plan::parse(&std::fs::read_to_string(base.join(&suite.plan)).unwrap()).unwrap();
+        for case in &suite.cases {
+            cases += 1;
+            let family = match (&case.family, &case.family_file) {
+                (Some(family), None) => family.to_string(),
+                (None, Some(file)) => std::fs::read_to_string(base.join(file)).unwrap(),
+                _ => panic!(
+                    "{}: case `{}` needs one of family and family_file",
+                    path.display(),
+                    case.name
+                ),
+            };
+            let family = plan.read_family(&family).unwrap_or_else(|error| {
+                panic!("{}: case `{}`: {error}", path.display(), case.name)
+            });
+            let decision = plan.evaluate(&family, case.as_of);
+            let mismatches = check(&decision, &case.expect);
+            if !mismatches.is_empty() {
+                let lines: Vec<String> = mismatches
+                    .iter()
+                    .map(|m| format!("    {}: expected {}, got {}", m.path, m.expected, m.actual))
+                    .collect();
+                failures.push(format!(
+                    "{} :: {}\n{}\n{}",
+                    path.file_name().unwrap().to_string_lossy(),
+                    case.name,
+                    lines.join("\n"),
+                    plan.explain(&family, case.as_of)
+                ));
+            }
+        }
+    }
+    assert!(cases > 0, "no cases found");
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
