@@ -6,6 +6,7 @@ mod check;
 pub mod days;
 pub mod diagnostic;
 mod eval;
+pub mod fmt;
 pub mod num;
 mod plan;
 mod suggest;

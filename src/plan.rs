@@ -5,7 +5,6 @@
 use crate::days::Length;
 use crate::diagnostic::Diagnostics;
 use crate::num::{Fixed, Pence};
-use crate::syntax::ast;
 use crate::syntax::ast::CmpOp;
 use crate::timeline::{Family, FamilyError};
 use crate::vocab::{KindId, Vocabulary};
@@ -487,7 +486,7 @@ impl Plan {
     /// checks. On failure the diagnostics hold the warnings too.
     pub fn parse_with_warnings(text: &str) -> Result<(Plan, Diagnostics), Diagnostics> {
         let file = crate::syntax::parse(text)?;
-        let digest = canonical_digest(&file);
+        let digest = crate::fmt::digest(&crate::fmt::format_file(&file));
         crate::check::check(&file, digest)
     }
 
@@ -538,15 +537,6 @@ impl Plan {
             .iter()
             .map(|claim| (claim.id.as_str(), claim.amount))
     }
-}
-
-/// `sha256:` and the hex digest of the plan's canonical text.
-fn canonical_digest(file: &ast::File) -> String {
-    use sha2::{Digest, Sha256};
-    let text = format!("{:?}", file.items);
-    let hash = Sha256::digest(text.as_bytes());
-    let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("sha256:{hex}")
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub struct Comment {
     pub span: Span,
     /// Whether code stands before it on its line (`x // note`).
     pub trailing: bool,
+    /// Whether a blank line follows it (it ends a paragraph of comments).
+    pub blank_line_after: bool,
 }
 
 /// A whole plan file.

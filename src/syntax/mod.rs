@@ -113,9 +113,16 @@ fn check_nesting(source: &str) -> Option<Diagnostic> {
 
 /// Finds every `//` comment outside string literals.
 fn scan_comments(source: &str) -> Vec<ast::Comment> {
-    let mut comments = Vec::new();
+    let mut comments: Vec<ast::Comment> = Vec::new();
     let mut line_start = 0;
+    let mut previous_line_was_comment = false;
     for line in source.split_inclusive('\n') {
+        if line.trim().is_empty() && previous_line_was_comment {
+            if let Some(last) = comments.last_mut() {
+                last.blank_line_after = true;
+            }
+        }
+        previous_line_was_comment = false;
         let mut in_string = false;
         let mut escaped = false;
         let mut previous_slash = false;
@@ -143,7 +150,9 @@ fn scan_comments(source: &str) -> Vec<ast::Comment> {
                     text: text.to_string(),
                     span: Span::new(line_start + start, line_start + offset + 1 + text.len()),
                     trailing,
+                    blank_line_after: false,
                 });
+                previous_line_was_comment = !trailing;
                 break;
             }
             previous_slash = c == '/';

@@ -1,0 +1,914 @@
+//! The canonical printer: one text for every plan, whatever its layout.
+//!
+//! [`format_source`] re-parses its own output and refuses to return it if
+//! the meaning (the syntax tree, spans aside) or the comments changed. A
+//! plan version is identified by the [`digest`] of its canonical text, so
+//! reformatting never changes it.
+
+use crate::diagnostic::Diagnostics;
+use crate::num::Fixed;
+use crate::syntax::ast::*;
+use crate::syntax::{Span, parse};
+use std::fmt::Write as _;
+
+/// Why a plan could not be formatted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// The text does not parse.
+    #[error("the plan has a syntax error")]
+    Syntax(Diagnostics),
+    /// The formatted text would mean something else: a bug in the formatter,
+    /// so nothing is written.
+    #[error(
+        "formatting would change the plan's meaning; the file is left as it is (this is a bug in tfop: please report it)"
+    )]
+    MeaningChanged,
+}
+
+/// Formats plan text canonically, proving the result means the same.
+pub fn format_source(source: &str) -> Result<String, FormatError> {
+    let file = parse(source).map_err(FormatError::Syntax)?;
+    let formatted = format_file(&file);
+    let reparsed = parse(&formatted).map_err(|_| FormatError::MeaningChanged)?;
+    let texts = |file: &File| {
+        file.comments
+            .iter()
+            .map(|c| c.text.clone())
+            .collect::<Vec<_>>()
+    };
+    if reparsed.items != file.items || texts(&reparsed) != texts(&file) {
+        return Err(FormatError::MeaningChanged);
+    }
+    Ok(formatted)
+}
+
+/// `sha256:` and the lowercase hex SHA-256 of a plan's canonical text.
+pub fn digest(canonical: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(canonical.as_bytes());
+    let mut hex = String::with_capacity(7 + 64);
+    hex.push_str("sha256:");
+    for byte in hash {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
+}
+
+/// The longest line a condition is kept on before its `and`/`or` chain is
+/// broken one operand per line.
+const WIDTH: usize = 90;
+
+/// Prints a syntax tree canonically, with its comments.
+pub fn format_file(file: &File) -> String {
+    let mut printer = Printer {
+        out: String::new(),
+        comments: &file.comments,
+        next_comment: 0,
+    };
+    let mut previous: Option<&Item> = None;
+    for (index, item) in file.items.iter().enumerate() {
+        let next = file
+            .items
+            .get(index + 1)
+            .map_or(u32::MAX, |next| next.span().start);
+        if let Some(previous) = previous {
+            let grouped = matches!(
+                (previous, item),
+                (Item::Event(_), Item::Event(_)) | (Item::Define(_), Item::Define(_))
+            );
+            if !grouped || printer.has_comments_before(item.span().start) {
+                printer.out.push('\n');
+            }
+        }
+        printer.item(item, next);
+        previous = Some(item);
+    }
+    printer.flush_comments_before(u32::MAX, 0);
+    if printer.out.is_empty() {
+        return printer.out;
+    }
+    if !printer.out.ends_with('\n') {
+        printer.out.push('\n');
+    }
+    printer.out
+}
+
+struct Printer<'a> {
+    out: String,
+    comments: &'a [Comment],
+    next_comment: usize,
+}
+
+impl Printer<'_> {
+    fn has_comments_before(&self, offset: u32) -> bool {
+        self.comments
+            .get(self.next_comment)
+            .is_some_and(|comment| comment.span.start < offset)
+    }
+
+    /// Prints, each on its own line, every comment not yet printed that
+    /// starts before `offset`.
+    fn flush_comments_before(&mut self, offset: u32, indent: usize) {
+        while let Some(comment) = self.comments.get(self.next_comment) {
+            if comment.span.start >= offset {
+                break;
+            }
+            let _ = writeln!(
+                self.out,
+                "{}//{}",
+                "  ".repeat(indent),
+                comment.text.trim_end()
+            );
+            // A blank line after a paragraph of comments between items stays.
+            if indent == 0 && comment.blank_line_after && offset != u32::MAX {
+                self.out.push('\n');
+            }
+            self.next_comment += 1;
+        }
+    }
+
+    /// Puts a comment written at the end of the node's last line back there.
+    fn trailing_comment(&mut self, node_end: u32, next_start: u32) {
+        let Some(comment) = self.comments.get(self.next_comment) else {
+            return;
+        };
+        if comment.trailing && comment.span.start >= node_end && comment.span.start < next_start {
+            if self.out.ends_with('\n') {
+                self.out.pop();
+            }
+            let _ = writeln!(self.out, " //{}", comment.text.trim_end());
+            self.next_comment += 1;
+        }
+    }
+
+    /// One line-level entry: comments before and inside it go above it, a
+    /// trailing comment after it stays at its end.
+    fn entry(&mut self, span: Span, next_start: u32, indent: usize, text: &str) {
+        self.flush_comments_before(span.end, indent);
+        for line in text.lines() {
+            let _ = writeln!(self.out, "{}{line}", "  ".repeat(indent));
+        }
+        self.trailing_comment(span.end, next_start);
+    }
+
+    /// A block `head {` … `}` whose entries the closure prints.
+    fn block(
+        &mut self,
+        span: Span,
+        next: u32,
+        indent: usize,
+        head: &str,
+        body: impl FnOnce(&mut Self),
+    ) {
+        self.flush_comments_before(span.start, indent);
+        let _ = writeln!(self.out, "{}{head} {{", "  ".repeat(indent));
+        body(self);
+        self.flush_comments_before(span.end, indent + 1);
+        let _ = writeln!(self.out, "{}}}", "  ".repeat(indent));
+        self.trailing_comment(span.end, next);
+    }
+
+    fn item(&mut self, item: &Item, next: u32) {
+        match item {
+            Item::Header(header) => self.block(
+                header.span,
+                next,
+                0,
+                &format!("plan {}", text(&header.name.value)),
+                |p| {
+                    let spans: Vec<Span> = header.fields.iter().map(header_field_span).collect();
+                    for (index, field) in header.fields.iter().enumerate() {
+                        let line = match field {
+                            HeaderField::Authority(value) => {
+                                format!("authority {}", text(&value.value))
+                            }
+                            HeaderField::Framework(name) => format!("framework {}", name.name),
+                            HeaderField::Version(value) => {
+                                format!("version {}", text(&value.value))
+                            }
+                            HeaderField::Effective(date) => {
+                                format!("effective {}", date.value.format("%Y-%m-%d"))
+                            }
+                        };
+                        let span = spans.get(index).copied().unwrap_or_default();
+                        p.entry(span, next_start(&spans, index, header.span), 1, &line);
+                    }
+                },
+            ),
+            Item::Settings(settings) => self.block(settings.span, next, 0, "settings", |p| {
+                let spans: Vec<Span> = settings.entries.iter().map(|s| s.span).collect();
+                for (index, setting) in settings.entries.iter().enumerate() {
+                    let value = match &setting.value {
+                        SettingValue::Word(word) => word.name.clone(),
+                        SettingValue::Number(number) => number.value.to_string(),
+                        SettingValue::Range(low, high) => {
+                            format!("{} to {}", low.value, high.value)
+                        }
+                    };
+                    p.entry(
+                        setting.span,
+                        next_start(&spans, index, settings.span),
+                        1,
+                        &format!("{}: {value}", setting.name.name),
+                    );
+                }
+            }),
+            Item::Event(event) => {
+                let line = event_decl(event);
+                self.entry(event.span, next, 0, &line);
+            }
+            Item::Define(define) => {
+                let head = format!("define {} = ", define.name.name);
+                let line = format!("{head}{}", expr(&define.value, 0));
+                let text = if line.len() > WIDTH {
+                    format!("{head}{}", broken(&define.value, 1).trim_start())
+                } else {
+                    line
+                };
+                self.entry(define.span, next, 0, &text);
+            }
+            Item::Problem(problem) => {
+                let head = format!("problem {} {}", problem.id.name, text(&problem.title.value));
+                self.block(problem.span, next, 0, &head, |p| {
+                    let spans: Vec<Span> = problem
+                        .order
+                        .iter()
+                        .map(|entry| match entry {
+                            ProblemEntry::Indicator(i) => {
+                                problem.indicators.get(*i).map(|x| x.span)
+                            }
+                            ProblemEntry::Significant(i) => {
+                                problem.significant.get(*i).map(|x| x.span)
+                            }
+                            ProblemEntry::Sustain(i) => problem.sustain.get(*i).map(|x| x.span),
+                        })
+                        .map(Option::unwrap_or_default)
+                        .collect();
+                    for (index, entry) in problem.order.iter().enumerate() {
+                        let next = next_start(&spans, index, problem.span);
+                        match entry {
+                            ProblemEntry::Indicator(i) => {
+                                if let Some(indicator) = problem.indicators.get(*i) {
+                                    let head = format!(
+                                        "indicator {} {}",
+                                        indicator.id.name,
+                                        text(&indicator.title.value)
+                                    );
+                                    p.condition_block(
+                                        indicator.span,
+                                        next,
+                                        1,
+                                        &head,
+                                        &indicator.condition,
+                                    );
+                                }
+                            }
+                            ProblemEntry::Significant(i) => {
+                                if let Some(significant) = problem.significant.get(*i) {
+                                    let head =
+                                        format!("significant {}", text(&significant.title.value));
+                                    p.condition_block(
+                                        significant.span,
+                                        next,
+                                        1,
+                                        &head,
+                                        &significant.condition,
+                                    );
+                                }
+                            }
+                            ProblemEntry::Sustain(i) => {
+                                if let Some(sustain) = problem.sustain.get(*i) {
+                                    let line = format!(
+                                        "sustained for {}",
+                                        sustain_length(&sustain.length)
+                                    );
+                                    p.entry(sustain.span, next, 1, &line);
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+            Item::Eligible(eligible) => {
+                let line = format!("eligible when {}", problem_cond(&eligible.rule, 0));
+                self.entry(eligible.span, next, 0, &line);
+            }
+            Item::Attach(attach) => {
+                let names: Vec<&str> = attach.principles.iter().map(|p| p.name.as_str()).collect();
+                self.entry(
+                    attach.span,
+                    next,
+                    0,
+                    &format!("attach requires {}", names.join(" and ")),
+                );
+            }
+            Item::Claim(claim) => {
+                let head = format!(
+                    "claim {} {} pays {}{}",
+                    claim.id.name,
+                    text(&claim.title.value),
+                    claim.amount.value,
+                    if claim.discretionary {
+                        " discretionary"
+                    } else {
+                        ""
+                    }
+                );
+                self.condition_block(claim.span, next, 0, &head, &claim.condition);
+            }
+            Item::Fee(fee) => self.entry(
+                fee.span,
+                next,
+                0,
+                &format!("attachment fee {}", fee.amount.value),
+            ),
+            Item::Results(results) => self.block(results.span, next, 0, "results", |p| {
+                let spans: Vec<Span> = results
+                    .entries
+                    .iter()
+                    .map(|entry| match entry {
+                        ResultsEntry::Cap(_, span)
+                        | ResultsEntry::Combine(_, span)
+                        | ResultsEntry::TopUp(_, span) => *span,
+                    })
+                    .collect();
+                for (index, entry) in results.entries.iter().enumerate() {
+                    let line = match entry {
+                        ResultsEntry::Cap(amount, _) => format!("cap {}", amount.value),
+                        ResultsEntry::Combine(ids, _) => format!("combine {}", names(ids)),
+                        ResultsEntry::TopUp(true, _) => "top up allowed".to_string(),
+                        ResultsEntry::TopUp(false, _) => "top up not allowed".to_string(),
+                    };
+                    let span = spans.get(index).copied().unwrap_or_default();
+                    p.entry(span, next_start(&spans, index, results.span), 1, &line);
+                }
+            }),
+            Item::Employment(rule) => {
+                self.block(rule.span, next, 0, "continuous employment", |p| {
+                    let mut spans: Vec<Span> = rule.rules.iter().map(|r| r.span).collect();
+                    spans.extend(rule.off_benefits_span);
+                    for (index, line) in rule.rules.iter().enumerate() {
+                        let text = format!(
+                            "{}: {} within {}",
+                            names(&line.benefits),
+                            duration(&line.needed),
+                            duration(&line.within)
+                        );
+                        p.entry(line.span, next_start(&spans, index, rule.span), 1, &text);
+                    }
+                    if let Some(span) = rule.off_benefits_span {
+                        p.entry(
+                            span,
+                            rule.span.end.saturating_sub(1),
+                            1,
+                            "while off benefits",
+                        );
+                    }
+                })
+            }
+            Item::Funding(funding) => self.block(funding.span, next, 0, "funding", |p| {
+                let spans: Vec<Span> = funding.entries.iter().map(funding_span).collect();
+                for (index, entry) in funding.entries.iter().enumerate() {
+                    let span = spans.get(index).copied().unwrap_or_default();
+                    p.entry(
+                        span,
+                        next_start(&spans, index, funding.span),
+                        1,
+                        &funding_entry(entry),
+                    );
+                }
+            }),
+        }
+    }
+
+    /// `head {`, the condition (broken across lines when long), `}`.
+    fn condition_block(
+        &mut self,
+        span: Span,
+        next: u32,
+        indent: usize,
+        head: &str,
+        condition: &Expr,
+    ) {
+        self.flush_comments_before(span.end, indent);
+        let pad = "  ".repeat(indent);
+        let _ = writeln!(self.out, "{pad}{head} {{");
+        let one_line = expr(condition, 0);
+        if one_line.len() + 2 * (indent + 1) > WIDTH {
+            self.out.push_str(&broken(condition, indent + 1));
+        } else {
+            let _ = writeln!(self.out, "{pad}  {one_line}");
+        }
+        let _ = writeln!(self.out, "{pad}}}");
+        self.trailing_comment(span.end, next);
+    }
+}
+
+/// Where the entry after `index` starts; for the last entry, the closing
+/// brace of its block, so that a comment after the brace stays with the block.
+fn next_start(spans: &[Span], index: usize, block: Span) -> u32 {
+    spans
+        .get(index + 1)
+        .map_or(block.end.saturating_sub(1), |span| span.start)
+}
+
+fn header_field_span(field: &HeaderField) -> Span {
+    match field {
+        HeaderField::Authority(value) | HeaderField::Version(value) => value.span,
+        HeaderField::Framework(name) => name.span,
+        HeaderField::Effective(date) => date.span,
+    }
+}
+
+fn funding_span(entry: &FundingEntry) -> Span {
+    match entry {
+        FundingEntry::Nominated(_, span)
+        | FundingEntry::PerFamily(_, span)
+        | FundingEntry::Target(_, span)
+        | FundingEntry::Deadweight { span, .. }
+        | FundingEntry::ClaimWindows { span, .. } => *span,
+        FundingEntry::Year(year) => year.span,
+    }
+}
+
+fn funding_entry(entry: &FundingEntry) -> String {
+    match entry {
+        FundingEntry::Nominated(count, _) => format!("nominated {} families", count.value),
+        FundingEntry::Deadweight {
+            numerator,
+            denominator,
+            rounding,
+            ..
+        } => {
+            let rounding = match rounding {
+                Rounding::Up => "rounded up",
+                Rounding::Down => "rounded down",
+                Rounding::Nearest => "rounded to nearest",
+            };
+            format!(
+                "deadweight {}/{} {rounding}",
+                numerator.value, denominator.value
+            )
+        }
+        FundingEntry::PerFamily(amount, _) => format!("per family {}", amount.value),
+        FundingEntry::Year(year) => {
+            let mut parts = Vec::new();
+            if let Some(families) = year.families {
+                parts.push(format!("families {}", families.value));
+            }
+            if let Some(share) = year.attachment {
+                parts.push(format!("attachment {}", share_text(share)));
+            }
+            if let Some(share) = year.results {
+                parts.push(format!("results {}", share_text(share)));
+            }
+            if parts.is_empty() {
+                format!("year {} {{ }}", text(&year.label.value))
+            } else {
+                format!("year {} {{ {} }}", text(&year.label.value), parts.join(" "))
+            }
+        }
+        FundingEntry::ClaimWindows {
+            from, every, until, ..
+        } => format!(
+            "claim windows from {} every {} until {}",
+            from.value.format("%Y-%m-%d"),
+            duration(every),
+            until.value.format("%Y-%m-%d")
+        ),
+        FundingEntry::Target(count, _) => format!("target {} families", count.value),
+    }
+}
+
+fn share_text(share: Share) -> String {
+    match share {
+        Share::Percent(percent) => format!("{}%", percent.value),
+        Share::Money(amount) => amount.value.to_string(),
+    }
+}
+
+fn event_decl(event: &EventDecl) -> String {
+    let subject = match event.subject {
+        crate::vocab::Subject::Member => "member",
+        crate::vocab::Subject::Family => "family",
+        crate::vocab::Subject::MemberOrFamily => "member or family",
+    };
+    let shape = match event.shape {
+        crate::vocab::Shape::Point => "at date",
+        crate::vocab::Shape::Spell => "spell",
+    };
+    let mut line = format!("event {} on {subject} {shape}", event.name.name);
+    if !event.fields.is_empty() {
+        let fields: Vec<String> = event
+            .fields
+            .iter()
+            .map(|field| {
+                let ty = match &field.ty {
+                    FieldTypeSyntax::Count => "count".to_string(),
+                    FieldTypeSyntax::Decimal => "decimal".to_string(),
+                    FieldTypeSyntax::Money => "money".to_string(),
+                    FieldTypeSyntax::Percentage => "percentage".to_string(),
+                    FieldTypeSyntax::Date => "date".to_string(),
+                    FieldTypeSyntax::Text => "text".to_string(),
+                    FieldTypeSyntax::Flag => "flag".to_string(),
+                    FieldTypeSyntax::OneOf(words) => format!("one of {}", names(words)),
+                };
+                let optional = if field.optional { "optional " } else { "" };
+                format!("{}: {optional}{ty}", field.name.name)
+            })
+            .collect();
+        let _ = write!(line, " {{ {} }}", fields.join(", "));
+    }
+    line
+}
+
+fn names(ids: &[Ident]) -> String {
+    ids.iter()
+        .map(|id| id.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A string literal with `"` and `\` escaped.
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+fn duration(duration: &Duration) -> String {
+    let count = duration.count.value;
+    let unit = match (duration.unit, count) {
+        (TimeUnit::Days, 1) => "day",
+        (TimeUnit::Days, _) => "days",
+        (TimeUnit::Weeks, 1) => "week",
+        (TimeUnit::Weeks, _) => "weeks",
+        (TimeUnit::Months, 1) => "month",
+        (TimeUnit::Months, _) => "months",
+    };
+    format!("{count} {unit}")
+}
+
+fn terms(count: u64) -> String {
+    if count == 1 {
+        "1 term".to_string()
+    } else {
+        format!("{count} terms")
+    }
+}
+
+fn sustain_length(length: &SustainLength) -> String {
+    match length {
+        SustainLength::Time(time) => duration(time),
+        SustainLength::Terms(count) => terms(count.value),
+    }
+}
+
+fn problem_cond(cond: &ProblemCond, parent: u8) -> String {
+    let (level, text) = match &cond.kind {
+        ProblemCondKind::Or(parts) => (
+            1,
+            parts
+                .iter()
+                .map(|p| problem_cond(p, 2))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        ),
+        ProblemCondKind::And(parts) => (
+            2,
+            parts
+                .iter()
+                .map(|p| problem_cond(p, 3))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        ),
+        ProblemCondKind::AtLeast(count) => (3, format!("at least {} problems", count.value)),
+        ProblemCondKind::AtLeastOf(count, ids) => {
+            (3, format!("at least {} of ({})", count.value, names(ids)))
+        }
+        ProblemCondKind::AllOf(ids) => (3, format!("all of ({})", names(ids))),
+        ProblemCondKind::Problem(id) => (3, format!("problem {}", id.name)),
+    };
+    if level < parent {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+// Precedence levels of expressions, loosest first.
+const OR: u8 = 1;
+const AND: u8 = 2;
+const NOT: u8 = 3;
+const COMPARE: u8 = 4;
+const POSTFIX: u8 = 5;
+const PRIMARY: u8 = 6;
+
+/// An `and`/`or` chain one operand per line, the operator leading each
+/// continuation line; a long `meets (…)` with its body on lines of its own;
+/// anything else on one line.
+fn broken(condition: &Expr, indent: usize) -> String {
+    let pad = "  ".repeat(indent);
+    let (parts, operator, level) = match &condition.kind {
+        ExprKind::Or(parts) => (parts, "or", AND),
+        ExprKind::And(parts) => (parts, "and", NOT),
+        ExprKind::Quantified { body, .. } if !matches!(body.kind, ExprKind::Has(_)) => {
+            let one_line = expr(condition, 0);
+            let head = quantifier_head(condition);
+            if one_line.len() + pad.len() <= WIDTH {
+                return format!("{pad}{one_line}\n");
+            }
+            return format!("{pad}{head} meets (\n{}{pad})\n", broken(body, indent + 1));
+        }
+        _ => return format!("{pad}{}\n", expr(condition, 0)),
+    };
+    let mut out = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        let text = expr(part, level);
+        let line = if index == 0 {
+            text
+        } else {
+            format!("{operator} {text}")
+        };
+        if line.len() + pad.len() > WIDTH
+            && matches!(part.kind, ExprKind::Quantified { .. })
+            && index == 0
+        {
+            out.push_str(&broken(part, indent));
+        } else {
+            let _ = writeln!(out, "{pad}{line}");
+        }
+    }
+    out
+}
+
+/// `every child of school age with school_term`: a quantifier up to its body.
+fn quantifier_head(condition: &Expr) -> String {
+    let ExprKind::Quantified {
+        quantifier,
+        who,
+        filters,
+        ..
+    } = &condition.kind
+    else {
+        return String::new();
+    };
+    let quantifier = match quantifier {
+        Quantifier::Any => "any",
+        Quantifier::Every => "every",
+        Quantifier::No => "no",
+    };
+    let mut text = format!("{quantifier} {}", who_singular(*who));
+    for filter in filters {
+        text.push(' ');
+        text.push_str(&member_filter(filter));
+    }
+    text
+}
+
+/// An expression on one line, in parentheses when its precedence is looser
+/// than its place needs.
+fn expr(expression: &Expr, parent: u8) -> String {
+    let (level, text) = match &expression.kind {
+        ExprKind::Or(parts) => (
+            OR,
+            parts
+                .iter()
+                .map(|p| expr(p, AND))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        ),
+        ExprKind::And(parts) => (
+            AND,
+            parts
+                .iter()
+                .map(|p| expr(p, NOT))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        ),
+        ExprKind::Not(inner) => (NOT, format!("not {}", expr(inner, NOT))),
+        ExprKind::Compare(left, op, right) => (
+            COMPARE,
+            format!(
+                "{} {} {}",
+                expr(left, POSTFIX),
+                op.symbol(),
+                expr(right, POSTFIX)
+            ),
+        ),
+        ExprKind::Sustained(inner, length) => (
+            POSTFIX,
+            format!(
+                "{} sustained for {}",
+                expr(inner, PRIMARY),
+                sustain_length(length)
+            ),
+        ),
+        ExprKind::Quantified { body, .. } => {
+            let mut text = quantifier_head(expression);
+            match &body.kind {
+                ExprKind::Has(_) => {
+                    let _ = write!(text, " {}", expr(body, PRIMARY));
+                }
+                _ => {
+                    let _ = write!(text, " meets ({})", expr(body, 0));
+                }
+            }
+            (PRIMARY, text)
+        }
+        ExprKind::AllProblemsProgressed => (
+            PRIMARY,
+            "every identified problem has progressed".to_string(),
+        ),
+        ExprKind::ProblemProgressed(id) => (PRIMARY, format!("problem {} has progressed", id.name)),
+        ExprKind::Has(HasTarget::ContinuousEmployment(_)) => {
+            (PRIMARY, "has continuous employment".to_string())
+        }
+        ExprKind::Has(HasTarget::Events(aggregate)) => {
+            (PRIMARY, format!("has {}", aggregate_text(aggregate)))
+        }
+        ExprKind::No(aggregate) => (PRIMARY, format!("no {}", aggregate_text(aggregate))),
+        ExprKind::Count(aggregate) => (PRIMARY, format!("count {}", aggregate_text(aggregate))),
+        ExprKind::Sum(field, aggregate) => (
+            PRIMARY,
+            format!("sum {} of {}", field.name, aggregate_text(aggregate)),
+        ),
+        ExprKind::Rate(top, bottom, aggregate) => (
+            PRIMARY,
+            format!(
+                "rate {} per {} of {}",
+                top.name,
+                bottom.name,
+                aggregate_text(aggregate)
+            ),
+        ),
+        ExprKind::DaysOf(aggregate) => (PRIMARY, format!("days of {}", aggregate_text(aggregate))),
+        ExprKind::Scaled(percent, inner) => (
+            PRIMARY,
+            format!("{}% of {}", percent.value, expr(inner, PRIMARY)),
+        ),
+        ExprKind::Reduction {
+            pattern,
+            subject,
+            percent,
+            over,
+        } => {
+            let mut text = pattern_text(pattern);
+            if let Some(subject) = subject {
+                text.push(' ');
+                text.push_str(&subject_text(subject));
+            }
+            let _ = write!(
+                text,
+                " down by at least {}% over {}",
+                percent.value,
+                duration(over)
+            );
+            (PRIMARY, text)
+        }
+        ExprKind::Money(amount) => (PRIMARY, amount.to_string()),
+        ExprKind::Percent(percent) => (PRIMARY, format!("{percent}%")),
+        ExprKind::Date(date) => (PRIMARY, date.format("%Y-%m-%d").to_string()),
+        ExprKind::Duration(value) => (PRIMARY, duration(value)),
+        ExprKind::Decimal(value) => (PRIMARY, decimal(*value)),
+        ExprKind::Integer(value) => (PRIMARY, value.to_string()),
+        ExprKind::Name(name) => (PRIMARY, name.name.clone()),
+    };
+    if level < parent {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// A decimal literal keeps its point, so that it reads back as a decimal.
+fn decimal(value: Fixed) -> String {
+    let text = value.to_string();
+    if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+fn who_singular(who: Who) -> &'static str {
+    match who {
+        Who::Member => "member",
+        Who::Adult => "adult",
+        Who::Child => "child",
+    }
+}
+
+fn who_plural(who: Who) -> &'static str {
+    match who {
+        Who::Member => "members",
+        Who::Adult => "adults",
+        Who::Child => "children",
+    }
+}
+
+fn aged(aged: &Aged) -> String {
+    match aged {
+        Aged::Range(low, high, _) => format!("aged {} to {}", low.value, high.value),
+        Aged::OrOver(low, _) => format!("aged {} or over", low.value),
+        Aged::Under(high, _) => format!("aged under {}", high.value),
+    }
+}
+
+fn member_filter(filter: &MemberFilter) -> String {
+    match filter {
+        MemberFilter::Aged(value) => aged(value),
+        MemberFilter::OfSchoolAge(_) => "of school age".to_string(),
+        MemberFilter::With(pattern, window, _) => {
+            let mut text = format!("with {}", pattern_text(pattern));
+            if let Some(window) = window {
+                text.push(' ');
+                text.push_str(&window_text(window));
+            }
+            text
+        }
+    }
+}
+
+fn aggregate_text(aggregate: &Aggregate) -> String {
+    let mut text = pattern_text(&aggregate.pattern);
+    if let Some(subject) = &aggregate.subject {
+        text.push(' ');
+        text.push_str(&subject_text(subject));
+    }
+    if let Some(window) = &aggregate.window {
+        text.push(' ');
+        text.push_str(&window_text(window));
+    }
+    text
+}
+
+fn pattern_text(pattern: &Pattern) -> String {
+    let mut text = pattern.kind.name.clone();
+    for (index, test) in pattern.tests.iter().enumerate() {
+        text.push_str(if index == 0 { " where " } else { " and " });
+        text.push_str(&test.field.name);
+        match &test.test {
+            FieldTestKind::Compare(op, value) => {
+                let _ = write!(text, " {} {}", op.symbol(), value_text(value));
+            }
+            FieldTestKind::In(values) => {
+                let values: Vec<String> = values.iter().map(value_text).collect();
+                let _ = write!(text, " in ({})", values.join(", "));
+            }
+        }
+    }
+    text
+}
+
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::Money(amount) => amount.value.to_string(),
+        Value::Percent(percent) => format!("{}%", percent.value),
+        Value::Date(date) => date.value.format("%Y-%m-%d").to_string(),
+        Value::Decimal(value, _) => decimal(*value),
+        Value::Integer(value) => value.value.to_string(),
+        Value::Text(value) => text(&value.value),
+        Value::Flag(flag, _) => flag.to_string(),
+        Value::Word(word) => word.name.clone(),
+    }
+}
+
+fn subject_text(subject: &Subject) -> String {
+    match subject {
+        Subject::Family(_) => "in family".to_string(),
+        Subject::By(who, None, _) => format!("by {}", who_plural(*who)),
+        Subject::By(who, Some(value), _) => format!("by {} {}", who_plural(*who), aged(value)),
+    }
+}
+
+fn window_text(window: &Window) -> String {
+    match window {
+        Window::Within(length, _) => format!("within {}", duration(length)),
+        Window::WithinBefore(length, Anchor::Attachment, _) => {
+            format!("within {} before attachment", duration(length))
+        }
+        Window::WithinBefore(length, Anchor::Identification, _) => {
+            format!("within {} before identification", duration(length))
+        }
+        Window::WithinSinceAttachment(length, _) => {
+            format!("within {} since attachment", duration(length))
+        }
+        Window::SinceAttachment(_) => "since attachment".to_string(),
+        Window::LastTerms(count, _) => format!("over the last {}", terms(count.value)),
+        Window::AtAttachment(_) => "at attachment".to_string(),
+        Window::Ever(_) => "ever".to_string(),
+        Window::Now(_) => "now".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,244 @@
+use super::*;
+use proptest::prelude::*;
+
+fn format(source: &str) -> String {
+    match format_source(source) {
+        Ok(formatted) => formatted,
+        Err(FormatError::Syntax(diagnostics)) => {
+            panic!("{}", diagnostics.render("test.tfop", source))
+        }
+        Err(error) => panic!("{error}\n{source}"),
+    }
+}
+
+const EVERYTHING: &str = include_str!("../../tests/fixtures/check/good_everything.tfop");
+
+#[test]
+fn every_construct_formats_idempotently_and_keeps_its_meaning() {
+    let once = format(EVERYTHING);
+    assert_eq!(format(&once), once);
+    assert_eq!(
+        parse(&once).unwrap().items,
+        parse(EVERYTHING).unwrap().items
+    );
+}
+
+#[test]
+fn the_worked_plan_is_canonical() {
+    let source = include_str!("../../examples/plans/national-phase2.tfop");
+    assert_eq!(format(source), source);
+}
+
+#[test]
+fn a_messy_plan_gets_the_canonical_layout() {
+    let messy = "plan \"M\" {framework phase2   version \"1\"}\n\n\n\n// Why we have this\neligible   when at least 2 problems or (problem crime and all of (crime,work))\nevent x on member spell {a: one of p,q, b:optional count}\nevent y on family at date\ndefine n=count x within 6 months before attachment>=2 and (not has y in family ever or no x by children aged 5 to 15 now)\nclaim c \"C\" pays £12.50 discretionary {any child of school age with x at attachment meets (rate b per b of x over the last 1 term < 15.5% and (count y in family >= 3 or 2.0 > 1.5)) sustained for 3 terms}\n";
+    let expected = "plan \"M\" {\n  framework phase2\n  version \"1\"\n}\n\n// Why we have this\neligible when at least 2 problems or problem crime and all of (crime, work)\n\nevent x on member spell { a: one of p, q, b: optional count }\nevent y on family at date\n\ndefine n = count x within 6 months before attachment >= 2\n  and (not has y in family ever or no x by children aged 5 to 15 now)\n\nclaim c \"C\" pays £12.50 discretionary {\n  any child of school age with x at attachment meets (rate b per b of x over the last 1 term < 15.5% and (count y in family >= 3 or 2.0 > 1.5)) sustained for 3 terms\n}\n";
+    assert_eq!(format(messy), expected);
+}
+
+#[test]
+fn long_conditions_break_at_and_or_one_operand_a_line() {
+    let source = "claim c \"C\" pays £800 { every identified problem has progressed and no offence in family within 6 months and no asb_incident in family within 6 months }\n";
+    let formatted = format(source);
+    assert_eq!(
+        formatted,
+        "claim c \"C\" pays £800 {\n  every identified problem has progressed\n  and no offence in family within 6 months\n  and no asb_incident in family within 6 months\n}\n"
+    );
+}
+
+#[test]
+fn comments_survive_in_order() {
+    let source = "// header comment\nplan \"P\" { // after brace\n  framework phase2 // trailing framework\n  // before version\n  version \"1\"\n}\n// between items\nattachment fee £1000 // per family\nproblem p \"P\" {\n  // before indicator\n  indicator i \"I\" {\n    any member has offence ever // inside a condition\n  }\n  sustained for 6 months // trailing sustain\n  // last in problem\n}\n// at the end\n";
+    let formatted = format(source);
+    let texts = |text: &str| {
+        parse(text)
+            .unwrap()
+            .comments
+            .into_iter()
+            .map(|c| c.text)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&formatted), texts(source));
+    assert!(
+        formatted.contains("attachment fee £1000 // per family\n"),
+        "{formatted}"
+    );
+    assert!(
+        formatted.contains("sustained for 6 months // trailing sustain\n"),
+        "{formatted}"
+    );
+    assert_eq!(format(&formatted), formatted);
+}
+
+#[test]
+fn the_digest_is_of_the_canonical_text() {
+    let messy = "plan \"P\" {framework phase2}\neligible when at least 1 problems";
+    let tidy = format(messy);
+    assert_eq!(digest(&tidy), digest(&format(&tidy)));
+    assert!(digest(&tidy).starts_with("sha256:"));
+    assert_eq!(digest(&tidy).len(), 7 + 64);
+}
+
+// ───────────── random plans ─────────────
+
+fn name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "offence",
+        "asb_incident",
+        "school_term",
+        "employment",
+        "x_kind",
+        "thing_1",
+    ])
+    .prop_map(str::to_owned)
+}
+
+fn window() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        (
+            1u32..40,
+            prop::sample::select(vec!["day", "days", "weeks", "months"])
+        )
+            .prop_map(|(n, unit)| format!(" within {n} {unit}")),
+        (1u32..12).prop_map(|n| format!(" within {n} months before attachment")),
+        (1u32..12).prop_map(|n| format!(" within {n} weeks before identification")),
+        (1u32..40).prop_map(|n| format!(" within {n} weeks since attachment")),
+        Just(" since attachment".to_string()),
+        (1u32..4).prop_map(|n| format!(" over the last {n} terms")),
+        Just(" at attachment".to_string()),
+        Just(" ever".to_string()),
+        Just(" now".to_string()),
+    ]
+}
+
+fn subject() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just(" in family".to_string()),
+        Just(" by children".to_string()),
+        (0u32..10, 10u32..20).prop_map(|(a, b)| format!(" by adults aged {a} to {b}")),
+    ]
+}
+
+fn pattern() -> impl Strategy<Value = String> {
+    (
+        name(),
+        prop::option::of(prop_oneof![
+            Just(" where type = fixed".to_string()),
+            Just(" where benefit in (jsa, uc) and hours >= 16".to_string()),
+            Just(" where amount < £12.50".to_string()),
+            Just(" where note != \"a \\\"quoted\\\" note\"".to_string()),
+            Just(" where court = true".to_string()),
+            Just(" where due <= 2016-01-01".to_string()),
+            Just(" where ratio > 2.5".to_string()),
+        ]),
+    )
+        .prop_map(|(kind, test)| format!("{kind}{}", test.unwrap_or_default()))
+}
+
+fn aggregate() -> impl Strategy<Value = String> {
+    (pattern(), subject(), window()).prop_map(|(p, s, w)| format!("{p}{s}{w}"))
+}
+
+fn measure() -> impl Strategy<Value = String> {
+    prop_oneof![
+        aggregate().prop_map(|a| format!("count {a}")),
+        aggregate().prop_map(|a| format!("sum sessions of {a}")),
+        aggregate().prop_map(|a| format!("rate unauthorised per sessions of {a}")),
+        aggregate().prop_map(|a| format!("days of {a}")),
+        (0u32..100, aggregate()).prop_map(|(p, a)| format!("{p}% of count {a}")),
+        (0u32..1000).prop_map(|n| n.to_string()),
+        (0u32..100, 1u32..99).prop_map(|(a, b)| format!("{a}.{b}%")),
+        (0u32..5000).prop_map(|n| format!("£{n}")),
+        Just("2.0".to_string()),
+        Just("2016-02-29".to_string()),
+        (1u32..30).prop_map(|n| format!("{n} weeks")),
+        Just("recent".to_string()),
+    ]
+}
+
+fn condition() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        aggregate().prop_map(|a| format!("has {a}")),
+        aggregate().prop_map(|a| format!("no {a}")),
+        (
+            measure(),
+            prop::sample::select(vec!["<", "<=", ">", ">=", "=", "!="]),
+            measure()
+        )
+            .prop_map(|(l, op, r)| format!("{l} {op} {r}")),
+        (pattern(), subject(), 0u32..100, 1u32..12)
+            .prop_map(|(p, s, x, n)| format!("{p}{s} down by at least {x}% over {n} months")),
+        Just("every identified problem has progressed".to_string()),
+        Just("problem crime has progressed".to_string()),
+        Just("flag_define".to_string()),
+    ];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} and {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} or {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} or {b}) and {a}")),
+            inner.clone().prop_map(|a| format!("not ({a})")),
+            inner.clone().prop_map(|a| format!("not not {a}")),
+            (inner.clone(), 1u32..12).prop_map(|(a, n)| format!("({a}) sustained for {n} months")),
+            (inner.clone(), 1u32..4).prop_map(|(a, n)| format!("({a}) sustained for {n} terms")),
+            (
+                prop::sample::select(vec!["any", "every", "no"]),
+                prop::sample::select(vec!["member", "adult", "child"]),
+                prop::sample::select(vec![
+                    "",
+                    " aged 5 to 15",
+                    " aged 16 or over",
+                    " aged under 18",
+                    " of school age",
+                    " with school_term",
+                    " with out_of_work_benefit at attachment"
+                ]),
+                inner.clone()
+            )
+                .prop_map(|(q, w, f, body)| format!("{q} {w}{f} meets ({body})")),
+            (
+                prop::sample::select(vec!["any", "every", "no"]),
+                aggregate()
+            )
+                .prop_map(|(q, a)| format!("{q} child has {a}")),
+            Just("any adult has continuous employment".to_string()),
+        ]
+    })
+}
+
+fn plan_text() -> impl Strategy<Value = String> {
+    (condition(), condition(), measure(), prop::collection::vec(prop::sample::select(vec![" ", "\n", "  ", "\n\n", " // note\n"]), 6))
+        .prop_map(|(a, b, m, gaps)| {
+            format!(
+                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\" {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}\n",
+                gaps[0], gaps[1], gaps[2], gaps[3], gaps[4]
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_plans_round_trip_and_format_idempotently(source in plan_text()) {
+        let original = parse(&source);
+        prop_assert!(original.is_ok(), "the generator wrote invalid syntax:\n{}\n{}", source, original.err().map(|d| d.render("random.tfop", &source)).unwrap_or_default());
+        let formatted = format_source(&source);
+        prop_assert!(formatted.is_ok(), "{:?}\n{}", formatted, source);
+        let formatted = formatted.unwrap_or_default();
+        prop_assert_eq!(parse(&formatted).map(|file| file.items).ok(), original.ok().map(|file| file.items));
+        prop_assert_eq!(format_source(&formatted).ok(), Some(formatted.clone()));
+    }
+
+    #[test]
+    fn parsing_arbitrary_text_never_panics(source in "\\PC{0,200}") {
+        let _ = parse(&source);
+    }
+
+    #[test]
+    fn parsing_plan_like_text_never_panics(source in "[a-z0-9 ()<=>%£{}\"\n.,:/-]{0,300}") {
+        let _ = format_source(&source);
+    }
+}

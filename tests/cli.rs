@@ -1,0 +1,249 @@
+//! The command-line contract end to end: outputs and exit codes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tfop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch folder under the target directory, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+#[test]
+fn check_accepts_the_worked_plans() {
+    let output = tfop(&["check", "examples/plans/national-phase2.tfop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
+fn check_reports_every_error_with_its_place_and_exits_1() {
+    let folder = scratch("check_errors");
+    let plan = folder.join("bad.tfop");
+    std::fs::write(
+        &plan,
+        "plan \"Bad\" { framework phase2 }\nproblem crime \"Crime\" {\n  indicator a \"A\" { any member has asb_incidnet within 12 months }\n  significant \"S\" { no ofence in family within 6 months }\n}\neligible when at least 3 problems\n",
+    )
+    .unwrap();
+    let output = tfop(&["check", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("bad.tfop:3:36: error[E0102]: unknown event kind `asb_incidnet`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `asb_incident`?"), "{stderr}");
+    assert!(
+        stderr.contains("bad.tfop:4:24: error[E0102]: unknown event kind `ofence`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("bad.tfop:6:24: error[E0205]"), "{stderr}");
+    assert!(stderr.contains("^^^^^^^^^^^^"), "{stderr}");
+}
+
+#[test]
+fn check_writes_json_diagnostics_when_asked() {
+    let folder = scratch("check_json");
+    let plan = folder.join("bad.tfop");
+    std::fs::write(
+        &plan,
+        "plan \"Bad\" { framework phase9 }\neligible when at least 1 problems\n",
+    )
+    .unwrap();
+    let output = tfop(&["check", "--format", "json", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["diagnostic"]["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E0109"), "{json}");
+    assert_eq!(json[0]["line"], 1);
+}
+
+#[test]
+fn fmt_check_passes_on_canonical_plans_and_fails_on_others() {
+    let output = tfop(&["fmt", "--check", "examples/plans/national-phase2.tfop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let folder = scratch("fmt");
+    let plan = folder.join("messy.tfop");
+    let messy = "plan \"M\" {framework phase2}\n\n\n// keep me\neligible   when at least 1 problems\nproblem p \"P\" { indicator i \"I\" { has offence in family within 12 months } significant \"S\" { no offence in family ever } }\n";
+    std::fs::write(&plan, messy).unwrap();
+    let output = tfop(&["fmt", "--check", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&plan).unwrap(),
+        messy,
+        "--check must not write"
+    );
+    let output = tfop(&["fmt", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let formatted = std::fs::read_to_string(&plan).unwrap();
+    assert!(formatted.contains("// keep me"));
+    let output = tfop(&["fmt", "--check", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "formatting is idempotent");
+}
+
+#[test]
+fn eval_decides_every_family_and_refuses_the_malformed_one_with_exit_3() {
+    let output = tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--as-of",
+        "2016-11-30",
+    ]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0]["family"], "F-0001");
+    assert_eq!(lines[5]["family"], "F-0006");
+    assert!(!lines[5]["errors"].as_array().unwrap().is_empty());
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("read 6, decided 5, refused 1"), "{stderr}");
+    // The refusal names the record and field, never the value.
+    assert!(!stderr.contains("2016-02-30"), "{stderr}");
+    assert!(!stdout.contains("2016-02-30"), "{stdout}");
+}
+
+#[test]
+fn eval_writes_its_output_file_whole() {
+    let folder = scratch("eval_output");
+    let out = folder.join("decisions.jsonl");
+    let output = tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--as-of",
+        "2016-11-30",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(output.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 6);
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        1,
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn eval_refuses_a_plan_with_errors_with_exit_1() {
+    let folder = scratch("eval_bad_plan");
+    let plan = folder.join("bad.tfop");
+    std::fs::write(&plan, "plan \"Bad\" { framework phase2 }\n").unwrap();
+    let output = tfop(&[
+        "eval",
+        plan.to_str().unwrap(),
+        "examples/families/national-phase2.jsonl",
+        "--as-of",
+        "2016-11-30",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn explain_tells_one_familys_decision_in_words() {
+    let output = tfop(&[
+        "explain",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--family",
+        "F-0003",
+        "--as-of",
+        "2016-11-30",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("Problem `children_in_need`"), "{stdout}");
+    assert!(
+        stdout.contains("child_protection_plan from 2015-08-01, still open, member P2 (cp1)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("not possible without a change"), "{stdout}");
+    let missing = tfop(&[
+        "explain",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--family",
+        "F-9999",
+        "--as-of",
+        "2016-11-30",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+}
+
+#[test]
+fn test_runs_the_cases_and_closes_with_the_counts() {
+    let output = tfop(&["test", "examples/plans/national-phase2.tfop"]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("2 passed, 0 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn test_prints_a_failing_case_with_expected_actual_and_evidence() {
+    let folder = scratch("test_failing");
+    std::fs::copy(
+        "examples/plans/national-phase2.tfop",
+        folder.join("plan.tfop"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("plan.tests.json"),
+        serde_json::json!({
+            "plan": "plan.tfop",
+            "cases": [{
+                "name": "wrongly expects a claim",
+                "as_of": "2016-11-30",
+                "family": serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string("examples/families/F-0001.json").unwrap()).unwrap(),
+                "expect": { "claims": { "progress": { "status": "claimable" } } }
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("claims.progress.status: expected \"claimable\", got \"not_yet\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("| Problem `crime`"), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("0 passed, 1 failed"),
+        "{stdout}"
+    );
+}
