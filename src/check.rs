@@ -2008,7 +2008,7 @@ impl Checker {
                 match constant {
                     Some(constant) => FieldTestKind::Compare(*op, constant),
                     None => {
-                        mismatch(self, test.span, &format!("{} value", describe_field(&ty)));
+                        mismatch(self, test.span, example_value(&ty));
                         return None;
                     }
                 }
@@ -2079,6 +2079,20 @@ fn describe_field(ty: &FieldType) -> String {
         FieldType::Text => "text".into(),
         FieldType::Flag => "a flag".into(),
         FieldType::OneOf(words) => format!("one of {}", words.join(", ")),
+    }
+}
+
+/// The kind of value a test on a field of this type compares with.
+fn example_value(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::Count => "a whole number such as `3`",
+        FieldType::Decimal => "a number such as `2.5`",
+        FieldType::Money => "an amount such as `£500`",
+        FieldType::Percentage => "a percentage such as `15%`",
+        FieldType::Date => "a date such as `2016-04-01`",
+        FieldType::Text => "a quoted text with `=` or `!=`",
+        FieldType::Flag => "`true` or `false` with `=` or `!=`",
+        FieldType::OneOf(_) => "one of its words with `=`, `!=` or `in (…)`",
     }
 }
 

@@ -362,18 +362,21 @@ fn eval(plan_path: &Path, families: &Path, as_of: NaiveDate, output: Option<&Pat
             }
             Outcome::Refused(refusal) => {
                 refused += 1;
-                eprintln!(
-                    "{}:{}: refused family {}: {}",
-                    families.display(),
-                    record.line,
-                    refusal.family.as_deref().unwrap_or("(no id)"),
-                    refusal
-                        .errors
-                        .iter()
-                        .map(|e| e.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                );
+                for problem in &refusal.errors {
+                    let field = problem
+                        .field
+                        .as_ref()
+                        .map(|field| format!(" field `{field}`"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "{}:{}: refused family {}: {}{field}: {}",
+                        families.display(),
+                        record.line,
+                        refusal.family.as_deref().unwrap_or("(no id)"),
+                        problem.record,
+                        problem.message
+                    );
+                }
                 serde_json::to_writer(&mut sink, &refusal)
             }
         };

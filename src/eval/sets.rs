@@ -642,10 +642,16 @@ impl<'p, 'f> Sets<'p, 'f> {
         let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
             if let Window::LastTerms(count) = aggregate.window {
                 let terms = self.terms(member);
-                for ((from, to), window_start, _) in term_segments(&terms, count) {
+                let is_term_kind = aggregate.kind == self.plan.known.school_term;
+                for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
                     if from <= day && day <= to {
                         for fact in self.matching(aggregate, member) {
-                            if fact.end >= window_start && fact.start <= day {
+                            let counts = if is_term_kind {
+                                last_terms.contains(&fact.index)
+                            } else {
+                                fact.end >= window_start && fact.start <= day
+                            };
+                            if counts {
                                 out.insert(fact.index);
                             }
                         }
