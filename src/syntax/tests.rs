@@ -157,17 +157,21 @@ fn comments_are_kept_with_their_place() {
 }
 
 #[test]
-#[ignore]
-fn show_messages() {
-    for source in [
-        "problem crime \"x\" { indicator }",
-        "effective 2018",
-        "problem crime \"x\" { sustained for 6 months",
-        "define x = count offence within 6 mnths",
-        "event x on membr at date",
-        "define x = any kid has offence",
-        "plan \"x\" { authority 3 }",
-    ] {
-        eprintln!("{}", parse(source).unwrap_err().render("t.tfop", source));
-    }
+fn pathological_input_fails_cleanly() {
+    // Nested as deep as allowed, failing at the very end: every level must
+    // give up once, not retry its alternatives exponentially.
+    let deep = format!(
+        "define x = {}count a within 6 months{} >",
+        "(".repeat(47),
+        ")".repeat(47)
+    );
+    assert_eq!(parse(&deep).unwrap_err().0[0].code, "E0001");
+    let long = format!(
+        "define x = {} and",
+        vec!["not not any child meets (has a within 6 months or count b >= 3)"; 2_000]
+            .join(" and ")
+    );
+    assert_eq!(parse(&long).unwrap_err().0[0].code, "E0001");
+    let too_big = "// x\n".repeat(super::MAX_PLAN_BYTES / 4);
+    assert_eq!(parse(&too_big).unwrap_err().0[0].code, "E0003");
 }

@@ -1,0 +1,78 @@
+//! Evaluating one family against the national phase 2 plan, by the number
+//! of events in its timeline.
+
+#![allow(missing_docs, clippy::indexing_slicing)]
+
+use chrono::{Duration, NaiveDate};
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use std::hint::black_box;
+
+/// A synthetic family: two adults and three children, `events` events spread
+/// over four years, attached with every principle in place.
+fn family(events: usize) -> Value {
+    let base = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
+    let day = |offset: usize| {
+        (base + Duration::days(offset as i64))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let members = ["A1", "A2", "C1", "C2", "C3"];
+    let mut list = vec![
+        json!({ "kind": "family_assessment", "date": day(500) }),
+        json!({ "kind": "family_plan", "date": day(505) }),
+        json!({ "kind": "lead_professional", "start": day(505) }),
+        json!({ "kind": "attachment", "date": day(510) }),
+        json!({ "kind": "out_of_work_benefit", "member": "A1", "start": day(0), "end": day(600), "benefit": "jsa" }),
+        json!({ "kind": "employment", "member": "A1", "start": day(620) }),
+    ];
+    for index in 0..events.saturating_sub(list.len()) {
+        let member = members[index % members.len()];
+        let offset = (index * 37) % 1400;
+        list.push(match index % 5 {
+            0 => json!({ "kind": "asb_incident", "member": member, "date": day(offset) }),
+            1 => json!({ "kind": "offence", "member": member, "date": day(offset) }),
+            2 => json!({ "kind": "school_term", "member": members[2 + index % 3], "start": day((index / 5) * 120 % 1400), "end": day((index / 5) * 120 % 1400 + 80), "sessions": 120, "unauthorised": index % 20 }),
+            3 => json!({ "kind": "domestic_abuse_incident", "date": day(offset) }),
+            _ => json!({ "kind": "child_in_need", "member": members[2 + index % 3], "start": day(offset), "end": day(offset + 90) }),
+        });
+    }
+    json!({
+        "id": "F",
+        "members": [
+            { "id": "A1", "role": "adult", "born": "1980-01-01" },
+            { "id": "A2", "role": "adult", "born": "1982-06-15" },
+            { "id": "C1", "role": "child", "born": "2004-03-01" },
+            { "id": "C2", "role": "child", "born": "2007-09-09" },
+            { "id": "C3", "role": "child", "born": "2010-12-24" }
+        ],
+        "events": list
+    })
+}
+
+fn evaluate(c: &mut Criterion) {
+    let Ok(plan) = tfop::Plan::parse(include_str!("../examples/plans/national-phase2.tfop")) else {
+        return;
+    };
+    let as_of = NaiveDate::from_ymd_opt(2017, 6, 30).unwrap_or_default();
+    let mut group = c.benchmark_group("evaluate one family");
+    for events in [10usize, 100, 500] {
+        let Ok(family) = plan.read_family(&family(events).to_string()) else {
+            continue;
+        };
+        group.bench_with_input(BenchmarkId::from_parameter(events), &family, |b, family| {
+            b.iter(|| plan.evaluate(black_box(family), as_of))
+        });
+    }
+    group.finish();
+    let text = family(100).to_string();
+    c.bench_function("read and evaluate one family of 100 events", |b| {
+        b.iter(|| {
+            plan.read_family(black_box(&text))
+                .map(|family| plan.evaluate(&family, as_of))
+        })
+    });
+}
+
+criterion_group!(benches, evaluate);
+criterion_main!(benches);
