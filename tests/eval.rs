@@ -510,3 +510,152 @@ mod claims {
         assert_eq!(claim(&decision, "progress").status, ClaimStatus::NotYet);
     }
 }
+
+/// The open points of the programme's rules are plan settings; each is
+/// pinned both ways.
+mod settings {
+    use super::*;
+
+    fn phase1(top_up: &str) -> Plan {
+        plan(&format!(
+            "problem crime \"Crime\" {{\n  indicator asb \"ASB\" {{ any member has asb_incident within 12 months }}\n  significant \"S\" {{ no asb_incident in family within 1 month }}\n}}\neligible when at least 1 problems\nclaim crime_education \"CE\" pays £700 {{ every identified problem has progressed }}\nclaim progress_to_work \"PTW\" pays £100 {{ any adult has work_programme within 6 months }}\nclaim employment \"E\" pays £800 {{ any adult has employment now }}\nresults {{\n  cap £800\n  combine crime_education, progress_to_work\n  {top_up}\n}}"
+        ))
+    }
+
+    fn results_family(extra: Vec<Value>) -> Value {
+        let mut events = vec![
+            json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" }),
+            json!({ "kind": "attachment", "date": "2016-01-15" }),
+        ];
+        events.extend(extra);
+        family(Value::Array(events))
+    }
+
+    #[test]
+    fn a_combined_result_pays_both_parts_up_to_the_cap() {
+        let plan = phase1("top up not allowed");
+        let decision = decide(
+            &plan,
+            results_family(vec![
+                json!({ "kind": "work_programme", "member": "A", "start": "2016-02-01" }),
+            ]),
+            "2016-03-01",
+        );
+        assert_eq!(
+            claim(&decision, "crime_education").status,
+            ClaimStatus::Claimable
+        );
+        assert_eq!(
+            claim(&decision, "progress_to_work").status,
+            ClaimStatus::Claimable
+        );
+        assert_eq!(decision.payable.to_decimal_string(), "800.00");
+    }
+
+    #[test]
+    fn a_later_result_tops_up_an_earlier_claim_only_when_the_plan_allows() {
+        let events = || {
+            vec![
+                json!({ "kind": "claim", "date": "2016-02-20", "type": "crime_education" }),
+                json!({ "kind": "employment", "member": "A", "start": "2016-02-01" }),
+            ]
+        };
+        let no = decide(
+            &phase1("top up not allowed"),
+            results_family(events()),
+            "2016-03-01",
+        );
+        assert_eq!(claim(&no, "employment").status, ClaimStatus::Claimed);
+        assert_eq!(no.payable.to_decimal_string(), "0.00");
+        let yes = decide(
+            &phase1("top up allowed"),
+            results_family(events()),
+            "2016-03-01",
+        );
+        assert_eq!(claim(&yes, "employment").status, ClaimStatus::Claimable);
+        assert_eq!(
+            claim(&yes, "employment").amount.to_decimal_string(),
+            "100.00"
+        );
+        assert_eq!(yes.payable.to_decimal_string(), "100.00");
+    }
+
+    fn two_problems(setting: &str) -> Plan {
+        plan(&format!(
+            "settings {{ claim_problems: {setting} }}\nproblem crime \"Crime\" {{\n  indicator asb \"ASB\" {{ any member has asb_incident within 12 months }}\n  significant \"S\" {{ no asb_incident in family within 1 month }}\n}}\nproblem abuse \"Abuse\" {{\n  indicator incident \"DA\" {{ has domestic_abuse_incident in family within 12 months }}\n  significant \"S\" {{ no domestic_abuse_incident in family within 6 months }}\n}}\neligible when at least 1 problems\nclaim progress \"P\" pays £800 {{ every identified problem has progressed }}"
+        ))
+    }
+
+    #[test]
+    fn problems_found_after_attachment_join_the_claim_only_when_the_plan_says() {
+        let family = results_family(vec![
+            json!({ "kind": "domestic_abuse_incident", "date": "2016-02-01" }),
+        ]);
+        let at = decide(&two_problems("at_attachment"), family.clone(), "2016-04-01");
+        assert_eq!(claim(&at, "progress").status, ClaimStatus::Claimable);
+        let after = decide(
+            &two_problems("at_or_after_attachment"),
+            family,
+            "2016-04-01",
+        );
+        assert_eq!(claim(&after, "progress").status, ClaimStatus::NotYet);
+        assert_eq!(claim(&after, "progress").earliest, Some(day("2016-08-01")));
+    }
+
+    fn baseline(setting: &str) -> Plan {
+        plan(&format!(
+            "settings {{ reduction_baseline: {setting} }}\nproblem crime \"Crime\" {{\n  indicator asb \"ASB\" {{ any member has asb_incident within 12 months }}\n  significant \"S\" {{ asb_incident in family down by at least 60% over 6 months }}\n}}\neligible when at least 1 problems\nclaim progress \"P\" pays £800 {{ every identified problem has progressed }}"
+        ))
+    }
+
+    #[test]
+    fn a_reduction_compares_with_the_months_before_attachment_or_identification() {
+        // Identified on 2014-07-01 (one incident); attached 2015-09-01 after
+        // three incidents in the six months before; one incident since.
+        let events = json!([
+            { "kind": "asb_incident", "member": "A", "date": "2014-07-01" },
+            { "kind": "asb_incident", "member": "A", "date": "2015-04-01" },
+            { "kind": "asb_incident", "member": "A", "date": "2015-05-01" },
+            { "kind": "asb_incident", "member": "A", "date": "2015-06-01" },
+            { "kind": "attachment", "date": "2015-09-01" },
+            { "kind": "asb_incident", "member": "C", "date": "2016-01-01" }
+        ]);
+        // 1 now against 3 before attachment: 100 <= 120, met.
+        let attachment = decide(
+            &baseline("attachment"),
+            family(events.clone()),
+            "2016-03-15",
+        );
+        assert!(attachment.progress[0].significant);
+        // 1 now against 1 before identification: 100 > 40, not met.
+        let identification = decide(&baseline("identification"), family(events), "2016-03-15");
+        assert!(!identification.progress[0].significant);
+    }
+
+    fn school(setting: &str) -> Plan {
+        plan(&format!(
+            "settings {{ school_leavers: {setting} }}\nproblem education \"Education\" {{\n  indicator absence \"Absence\" {{ any child of school age meets (rate unauthorised per sessions of school_term over the last 3 terms >= 10%) }}\n  significant \"Attending\" {{ every child of school age with school_term meets (rate unauthorised per sessions of school_term over the last 3 terms < 10%) }}\n}}\neligible when at least 1 problems\nclaim progress \"P\" pays £800 {{ every identified problem has progressed }}"
+        ))
+    }
+
+    #[test]
+    fn a_child_who_leaves_school_age_leaves_the_measure_or_stays_in_it() {
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult" }, { "id": "K", "role": "child", "born": "2000-06-01" }],
+            "events": [
+                { "kind": "school_term", "member": "K", "start": "2015-01-05", "end": "2015-03-27", "sessions": 100, "unauthorised": 20 },
+                { "kind": "school_term", "member": "K", "start": "2015-04-13", "end": "2015-07-22", "sessions": 100, "unauthorised": 20 },
+                { "kind": "school_term", "member": "K", "start": "2015-09-02", "end": "2015-12-18", "sessions": 100, "unauthorised": 20 },
+                { "kind": "attachment", "date": "2016-01-10" }
+            ]
+        });
+        // K turns 16 on 2016-06-01.
+        let leave = decide(&school("leave_measure"), family.clone(), "2016-05-31");
+        assert!(!leave.progress[0].significant);
+        let leave = decide(&school("leave_measure"), family.clone(), "2016-06-01");
+        assert!(leave.progress[0].significant);
+        let stay = decide(&school("stay_in_measure"), family, "2016-06-01");
+        assert!(!stay.progress[0].significant);
+    }
+}
