@@ -104,7 +104,7 @@ struct Checker {
     problem_count: usize,
     settings: Settings,
     has_employment_table: bool,
-    uses_ages: bool,
+    ages_asked: AgesAsked,
     depth: usize,
 }
 
@@ -310,9 +310,8 @@ impl Checker {
         let mut built_problems: BTreeSet<&str> = BTreeSet::new();
         let mut eligibility = None;
         let mut principles = Vec::new();
-        let mut attach_seen = None;
         let mut claims: Vec<ClaimDef> = Vec::new();
-        let mut claim_spans: BTreeMap<String, Span> = BTreeMap::new();
+        let mut claim_ids: BTreeSet<String> = BTreeSet::new();
         let mut attachment_fee = None;
         let mut results_items = Vec::new();
         let mut employment = None;
@@ -350,7 +349,6 @@ impl Checker {
                 }
                 ast::Item::Eligible(rule) => eligibility = self.eligibility(&rule.rule),
                 ast::Item::Attach(attach) => {
-                    attach_seen = Some(attach.span);
                     for principle in &attach.principles {
                         if let Some(kind) = self.kind(principle) {
                             if principles.contains(&kind) {
@@ -367,8 +365,7 @@ impl Checker {
                     }
                 }
                 ast::Item::Claim(claim) => {
-                    if let Some(first) = claim_spans.get(&claim.id.name) {
-                        let _ = first;
+                    if !claim_ids.insert(claim.id.name.clone()) {
                         self.error(
                             "E0101",
                             claim.id.span,
@@ -377,7 +374,6 @@ impl Checker {
                         );
                         continue;
                     }
-                    claim_spans.insert(claim.id.name.clone(), claim.id.span);
                     if let Some(checked) = self.claim(claim) {
                         claims.push(checked);
                     }
@@ -401,7 +397,6 @@ impl Checker {
                 "add one, e.g. `eligible when at least 2 problems`",
             );
         }
-        let _ = attach_seen;
         let declared: Vec<String> = file
             .items
             .iter()
@@ -434,7 +429,7 @@ impl Checker {
             results,
             employment,
             funding,
-            uses_ages: self.uses_ages,
+            ages_asked: self.ages_asked,
         })
     }
 
@@ -1757,10 +1752,7 @@ impl Checker {
                     Some(range) => selector.ages.push(range),
                     None => ok = false,
                 },
-                ast::MemberFilter::OfSchoolAge(_) => {
-                    self.uses_ages = true;
-                    selector.of_school_age = true;
-                }
+                ast::MemberFilter::OfSchoolAge(_) => selector.of_school_age = true,
                 ast::MemberFilter::With(pattern, window, _) => {
                     let aggregate = ast::Aggregate {
                         pattern: pattern.clone(),
@@ -1774,11 +1766,19 @@ impl Checker {
                 }
             }
         }
+        if !selector.ages.is_empty() || selector.of_school_age {
+            let (adults, children) = match selector.role {
+                RoleFilter::Anyone => (true, true),
+                RoleFilter::Adult => (true, false),
+                RoleFilter::Child => (false, true),
+            };
+            self.ages_asked.adults |= adults;
+            self.ages_asked.children |= children;
+        }
         ok.then_some(selector)
     }
 
     fn age_range(&mut self, aged: &ast::Aged) -> Option<AgeRange> {
-        self.uses_ages = true;
         match aged {
             ast::Aged::Range(low, high, span) => {
                 if low.value > high.value {

@@ -30,7 +30,15 @@ pub struct Plan {
     pub(crate) results: ResultsRules,
     pub(crate) employment: Option<EmploymentTable>,
     pub(crate) funding: Option<FundingDef>,
-    pub(crate) uses_ages: bool,
+    pub(crate) ages_asked: AgesAsked,
+}
+
+/// Whose ages the plan asks, so that a member without a date of birth can
+/// be reported rather than silently left out of age-limited measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct AgesAsked {
+    pub(crate) adults: bool,
+    pub(crate) children: bool,
 }
 
 /// The plan's header.

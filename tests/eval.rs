@@ -659,3 +659,18 @@ mod settings {
         assert!(!stay.progress[0].significant);
     }
 }
+
+#[test]
+fn a_child_without_a_birth_date_is_reported_when_the_plan_asks_ages() {
+    let plan = indicator_plan("any child aged 5 to 15 has offence within 12 months");
+    let family = json!({
+        "id": "F1",
+        "members": [{ "id": "A", "role": "adult" }, { "id": "K", "role": "child" }],
+        "events": [{ "kind": "offence", "member": "K", "date": "2016-03-01" }]
+    });
+    let decision = decide(&plan, family, "2016-04-01");
+    assert!(identified(&decision).is_empty());
+    assert_eq!(decision.errors.len(), 1, "{:?}", decision.errors);
+    assert_eq!(decision.errors[0].record, "member #1 (`K`)");
+    assert_eq!(decision.errors[0].field.as_deref(), Some("born"));
+}

@@ -138,7 +138,30 @@ impl Plan {
         let day = Day::from_date(as_of);
         let timeline = Timeline::new(self, family, day);
         let sets = Sets::new(self, &timeline);
-        sets.decide(as_of)
+        let mut decision = sets.decide(as_of);
+        decision.errors = self.missing_births(family);
+        decision
+    }
+
+    /// Members whose age the plan asks but whose date of birth is missing:
+    /// they are decided without it (age-limited measures leave them out), and
+    /// the decision says so.
+    fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
+        family
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| member.born.is_none())
+            .filter(|(_, member)| match member.role {
+                Role::Adult => self.ages_asked.adults,
+                Role::Child => self.ages_asked.children,
+            })
+            .map(|(position, member)| RecordProblem {
+                record: format!("member #{position} (`{}`)", member.id),
+                field: Some("born".into()),
+                message: "is missing, and the plan asks this member's age: measures limited by age leave them out; add the date of birth".into(),
+            })
+            .collect()
     }
 }
 
