@@ -247,3 +247,93 @@ fn test_prints_a_failing_case_with_expected_actual_and_evidence() {
         "{stdout}"
     );
 }
+
+#[test]
+fn eval_writes_a_flat_csv_row_per_family() {
+    let output = tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--as-of",
+        "2016-11-30",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let stdout = text(&output.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "family,eligible,problems,attachment,progress_status,progress_earliest,employment_status,employment_earliest,payable,errors"
+        )
+    );
+    assert_eq!(
+        lines.next(),
+        Some("F-0001,true,crime;education,attached,not_yet,2016-12-17,not_yet,,0.00,0")
+    );
+    assert_eq!(stdout.lines().count(), 7);
+}
+
+#[test]
+fn eval_output_is_the_same_on_one_thread_or_many() {
+    let folder = scratch("threads");
+    // Enough families for several batches.
+    let line = std::fs::read_to_string("examples/families/national-phase2.jsonl").unwrap();
+    let mut many = String::new();
+    for copy in 0..400 {
+        for family in line.lines() {
+            many.push_str(&family.replacen("\"id\":\"F-", &format!("\"id\":\"C{copy}-"), 1));
+            many.push('\n');
+        }
+    }
+    let input = folder.join("many.jsonl");
+    std::fs::write(&input, many).unwrap();
+    let run = |threads: &str| {
+        tfop(&[
+            "eval",
+            "examples/plans/national-phase2.tfop",
+            input.to_str().unwrap(),
+            "--as-of",
+            "2016-11-30",
+            "--threads",
+            threads,
+        ])
+    };
+    let one = run("1");
+    let four = run("4");
+    assert_eq!(one.status.code(), Some(3));
+    assert_eq!(text(&one.stdout).lines().count(), 2_400);
+    assert_eq!(one.stdout, four.stdout);
+    assert!(text(&four.stderr).contains("read 2400, decided 2000, refused 400"));
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_refused_and_the_run_goes_on() {
+    let folder = scratch("utf8");
+    let input = folder.join("bad.jsonl");
+    let good = std::fs::read_to_string("examples/families/national-phase2.jsonl").unwrap();
+    let mut bytes = good.lines().next().unwrap().as_bytes().to_vec();
+    bytes.extend_from_slice(b"\n{\"id\": \"\xff\xfe\"}\n");
+    bytes.extend_from_slice(good.lines().nth(1).unwrap().as_bytes());
+    bytes.push(b'\n');
+    std::fs::write(&input, bytes).unwrap();
+    let output = tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        input.to_str().unwrap(),
+        "--as-of",
+        "2016-11-30",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        text(&output.stderr).contains("read 3, decided 2, refused 1"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stderr).contains("bad.jsonl:2:"),
+        "{}",
+        text(&output.stderr)
+    );
+}

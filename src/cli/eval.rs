@@ -1,0 +1,310 @@
+//! `tfop eval` and `tfop explain`.
+
+use super::Exit;
+use super::files::{Record, load_plan, records, temporary_beside};
+use chrono::NaiveDate;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use tfop::{Decision, Plan, Refusal};
+
+/// What became of one family's record.
+pub(crate) enum Outcome {
+    Decided(Box<Decision>),
+    Refused(Refusal),
+}
+
+/// Decides one record; a record that cannot be read is refused, never lost.
+pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome {
+    match plan.read_family(&record.text) {
+        Ok(family) => Outcome::Decided(Box::new(plan.evaluate(&family, as_of))),
+        Err(error) => {
+            let mut refusal = Refusal::from_error(&error);
+            refusal.line = Some(record.line);
+            Outcome::Refused(refusal)
+        }
+    }
+}
+
+/// How many records are decided at once: enough to keep every core busy,
+/// few enough that memory stays flat however large the cohort.
+const BATCH: usize = 512;
+
+/// Decides every record, in parallel batches, handing the outcomes to `sink`
+/// in input order, so the output is the same whatever the number of threads.
+pub(crate) fn decide_all(
+    plan: &Plan,
+    records: impl Iterator<Item = std::io::Result<Record>>,
+    as_of: NaiveDate,
+    mut sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
+) -> Result<(), Exit> {
+    use rayon::prelude::*;
+    let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
+    let mut records = records.peekable();
+    while records.peek().is_some() {
+        batch.clear();
+        for record in records.by_ref().take(BATCH) {
+            batch.push(record.map_err(|error| {
+                eprintln!("error: cannot read the families: {error}");
+                Exit::Failure
+            })?);
+        }
+        let outcomes: Vec<Outcome> = batch
+            .par_iter()
+            .map(|record| decide(plan, record, as_of))
+            .collect();
+        for (record, outcome) in batch.iter().zip(outcomes) {
+            sink(record, outcome)?;
+        }
+    }
+    Ok(())
+}
+
+/// The output formats of `tfop eval`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum EvalFormat {
+    /// One decision per line, as JSON.
+    Jsonl,
+    /// One flat row per family.
+    Csv,
+}
+
+/// Writes decisions as JSON Lines or CSV rows.
+enum Writer<W: Write> {
+    Jsonl(W),
+    Csv(Box<csv::Writer<W>>, Vec<String>),
+}
+
+impl<W: Write> Writer<W> {
+    fn new(format: EvalFormat, out: W, plan: &Plan) -> Result<Writer<W>, Exit> {
+        match format {
+            EvalFormat::Jsonl => Ok(Writer::Jsonl(out)),
+            EvalFormat::Csv => {
+                let claims: Vec<String> =
+                    plan.claim_types().map(|(id, _)| id.to_string()).collect();
+                let mut writer = csv::Writer::from_writer(out);
+                let mut header = vec![
+                    "family".to_string(),
+                    "eligible".into(),
+                    "problems".into(),
+                    "attachment".into(),
+                ];
+                for claim in &claims {
+                    header.push(format!("{claim}_status"));
+                    header.push(format!("{claim}_earliest"));
+                }
+                header.push("payable".into());
+                header.push("errors".into());
+                writer.write_record(&header).map_err(|_| write_failed())?;
+                Ok(Writer::Csv(Box::new(writer), claims))
+            }
+        }
+    }
+
+    fn write(&mut self, outcome: &Outcome) -> Result<(), Exit> {
+        match self {
+            Writer::Jsonl(out) => {
+                let written = match outcome {
+                    Outcome::Decided(decision) => serde_json::to_writer(&mut *out, decision),
+                    Outcome::Refused(refusal) => serde_json::to_writer(&mut *out, refusal),
+                };
+                written.map_err(|_| write_failed())?;
+                out.write_all(b"\n").map_err(|_| write_failed())
+            }
+            Writer::Csv(writer, claims) => {
+                let row = match outcome {
+                    Outcome::Decided(decision) => csv_row(decision, claims),
+                    Outcome::Refused(refusal) => {
+                        let mut row = vec![
+                            refusal.family.clone().unwrap_or_default(),
+                            String::new(),
+                            String::new(),
+                            "refused".into(),
+                        ];
+                        row.extend(claims.iter().flat_map(|_| [String::new(), String::new()]));
+                        row.push(String::new());
+                        row.push(refusal.errors.len().to_string());
+                        row
+                    }
+                };
+                writer.write_record(&row).map_err(|_| write_failed())
+            }
+        }
+    }
+
+    fn finish(self) -> Result<(), Exit> {
+        match self {
+            Writer::Jsonl(mut out) => out.flush().map_err(|_| write_failed()),
+            Writer::Csv(mut writer, _) => writer.flush().map_err(|_| write_failed()),
+        }
+    }
+}
+
+fn csv_row(decision: &Decision, claims: &[String]) -> Vec<String> {
+    let mut row = vec![
+        decision.family.clone(),
+        decision.eligible.to_string(),
+        decision
+            .problems
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+        serde_name(&decision.attachment.status),
+    ];
+    for claim in claims {
+        match decision.claims.iter().find(|c| c.claim_type == *claim) {
+            Some(found) => {
+                row.push(serde_name(&found.status));
+                row.push(
+                    found
+                        .earliest
+                        .map(|day| day.to_string())
+                        .unwrap_or_default(),
+                );
+            }
+            None => row.extend([String::new(), String::new()]),
+        }
+    }
+    row.push(decision.payable.to_decimal_string());
+    row.push(decision.errors.len().to_string());
+    row
+}
+
+/// The snake_case name serde gives a status.
+fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn write_failed() -> Exit {
+    eprintln!("error: cannot write the decisions");
+    Exit::Failure
+}
+
+pub(crate) fn eval(
+    plan_path: &Path,
+    families: &Path,
+    as_of: NaiveDate,
+    output: Option<&Path>,
+    format: EvalFormat,
+) -> Exit {
+    let plan = match load_plan(plan_path) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    let records = match records(families) {
+        Ok(records) => records,
+        Err(exit) => return exit,
+    };
+    let temporary = output.map(temporary_beside);
+    let out: Box<dyn Write> = match &temporary {
+        Some(temporary) => match std::fs::File::create(temporary) {
+            Ok(file) => Box::new(BufWriter::new(file)),
+            Err(error) => {
+                eprintln!("error: cannot write {}: {error}", temporary.display());
+                return Exit::Failure;
+            }
+        },
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut writer = match Writer::new(format, out, &plan) {
+        Ok(writer) => writer,
+        Err(exit) => return exit,
+    };
+    let (mut read, mut decided, mut refused) = (0u64, 0u64, 0u64);
+    let result = decide_all(&plan, records, as_of, |record, outcome| {
+        read += 1;
+        match &outcome {
+            Outcome::Decided(_) => decided += 1,
+            Outcome::Refused(refusal) => {
+                refused += 1;
+                report_refusal(families, record, refusal);
+            }
+        }
+        writer.write(&outcome)
+    })
+    .and_then(|()| writer.finish());
+    if let Err(exit) = result {
+        if let Some(temporary) = &temporary {
+            let _ = std::fs::remove_file(temporary);
+        }
+        return exit;
+    }
+    if let (Some(temporary), Some(path)) = (&temporary, output) {
+        if let Err(error) = std::fs::rename(temporary, path) {
+            let _ = std::fs::remove_file(temporary);
+            eprintln!("error: cannot write {}: {error}", path.display());
+            return Exit::Failure;
+        }
+    }
+    eprintln!("read {read}, decided {decided}, refused {refused}");
+    if refused > 0 {
+        Exit::SomeRefused
+    } else {
+        Exit::Success
+    }
+}
+
+/// One line on standard error per problem: the file, line, record and field,
+/// never a value.
+pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal) {
+    for problem in &refusal.errors {
+        let field = problem
+            .field
+            .as_ref()
+            .map(|field| format!(" field `{field}`"))
+            .unwrap_or_default();
+        eprintln!(
+            "{}:{}: refused family {}: {}{field}: {}",
+            families.display(),
+            record.line,
+            refusal.family.as_deref().unwrap_or("(no id)"),
+            problem.record,
+            problem.message
+        );
+    }
+}
+
+pub(crate) fn explain(plan_path: &Path, families: &Path, wanted: &str, as_of: NaiveDate) -> Exit {
+    let plan = match load_plan(plan_path) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    let records = match records(families) {
+        Ok(records) => records,
+        Err(exit) => return exit,
+    };
+    for record in records {
+        let Ok(record) = record else {
+            eprintln!("error: cannot read {}", families.display());
+            return Exit::Failure;
+        };
+        // Only the family asked for is parsed in full.
+        let id = serde_json::from_str::<serde_json::Value>(&record.text)
+            .ok()
+            .and_then(|value| {
+                value
+                    .get("id")
+                    .and_then(|id| id.as_str())
+                    .map(str::to_owned)
+            });
+        if id.as_deref() != Some(wanted) {
+            continue;
+        }
+        return match plan.read_family(&record.text) {
+            Ok(family) => {
+                print!("{}", plan.explain(&family, as_of));
+                Exit::Success
+            }
+            Err(error) => {
+                eprintln!("{}:{}: {error}", families.display(), record.line);
+                Exit::Failure
+            }
+        };
+    }
+    eprintln!("error: no family `{wanted}` in {}", families.display());
+    Exit::Failure
+}

@@ -1,0 +1,117 @@
+//! Reading plans and families, and writing output whole.
+
+use super::Exit;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use tfop::Plan;
+
+pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
+    std::fs::read_to_string(path).map_err(|error| {
+        eprintln!("error: cannot read {}: {error}", path.display());
+        Exit::Failure
+    })
+}
+
+/// A temporary file in the target's folder, so that renaming it into place
+/// is atomic.
+pub(crate) fn temporary_beside(path: &Path) -> PathBuf {
+    let directory = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    directory.join(format!(".{name}.tfop-{}.tmp", std::process::id()))
+}
+
+/// Writes through a temporary file beside the target and renames it into
+/// place, so a crash never leaves half a file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let temporary = temporary_beside(path);
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+pub(crate) fn load_plan(path: &Path) -> Result<Plan, Exit> {
+    let text = read_text(path)?;
+    Plan::parse(&text).map_err(|diagnostics| {
+        eprint!("{}", diagnostics.render(&path.display().to_string(), &text));
+        Exit::Failure
+    })
+}
+
+/// One family's input: its text and the line it started on.
+pub(crate) struct Record {
+    pub(crate) line: u64,
+    pub(crate) text: String,
+}
+
+/// Reads families one by one: JSON Lines line by line; a `.json` file as
+/// one array.
+pub(crate) fn records(
+    path: &Path,
+) -> Result<Box<dyn Iterator<Item = std::io::Result<Record>>>, Exit> {
+    let open = |path: &Path| -> Result<Box<dyn Read>, Exit> {
+        if path.as_os_str() == "-" {
+            Ok(Box::new(std::io::stdin()))
+        } else {
+            std::fs::File::open(path)
+                .map(|file| Box::new(file) as Box<dyn Read>)
+                .map_err(|error| {
+                    eprintln!("error: cannot read {}: {error}", path.display());
+                    Exit::Failure
+                })
+        }
+    };
+    let reader = open(path)?;
+    if path.extension().is_some_and(|ext| ext == "json") {
+        let value: serde_json::Value =
+            serde_json::from_reader(BufReader::new(reader)).map_err(|error| {
+                eprintln!(
+                    "error: {}: not a JSON array of families (line {}, column {})",
+                    path.display(),
+                    error.line(),
+                    error.column()
+                );
+                Exit::Failure
+            })?;
+        let serde_json::Value::Array(families) = value else {
+            eprintln!(
+                "error: {}: a .json file must hold an array of families",
+                path.display()
+            );
+            return Err(Exit::Failure);
+        };
+        return Ok(Box::new(families.into_iter().enumerate().map(
+            |(index, family)| {
+                Ok(Record {
+                    line: index as u64 + 1,
+                    text: family.to_string(),
+                })
+            },
+        )));
+    }
+    // Lines are read as bytes: a line that is not UTF-8 is one bad record
+    // (refused as not JSON), not the end of the run.
+    let lines = BufReader::new(reader).split(b'\n').enumerate();
+    Ok(Box::new(
+        lines
+            .map(|(index, line)| {
+                line.map(|bytes| Record {
+                    line: index as u64 + 1,
+                    text: String::from_utf8(bytes).unwrap_or_else(|_| "\u{FFFD}".to_string()),
+                })
+            })
+            .filter(|record| !matches!(record, Ok(record) if record.text.trim().is_empty())),
+    ))
+}

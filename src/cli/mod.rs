@@ -1,0 +1,29 @@
+//! The commands of the `tfop` binary, one module each.
+
+pub(crate) mod eval;
+pub(crate) mod files;
+pub(crate) mod plans;
+pub(crate) mod test;
+
+use clap::ValueEnum;
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum DiagnosticFormat {
+    Text,
+    Json,
+}
+
+/// The exit codes of the command-line contract.
+#[derive(Clone, Copy)]
+pub(crate) enum Exit {
+    Success = 0,
+    Failure = 1,
+    SomeRefused = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
