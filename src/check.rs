@@ -120,6 +120,14 @@ impl Checker {
             .push(Diagnostic::error(code, span, message).with_help(help));
     }
 
+    fn duplicate(&mut self, span: Span, first: Span, message: String, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::error("E0101", span, message)
+                .with_help(help)
+                .with_label(first, "first declared"),
+        );
+    }
+
     fn warning(
         &mut self,
         code: &'static str,
@@ -165,12 +173,15 @@ impl Checker {
                     ),
                     "use the national kind as it is, or give the local kind another name",
                 ),
-                Some(Some(_)) => self.error(
-                    "E0101",
-                    decl.name.span,
-                    format!("event kind `{}` is declared twice", decl.name.name),
-                    "remove one of the declarations or rename one kind",
-                ),
+                Some(Some(first)) => {
+                    let first = *first;
+                    self.duplicate(
+                        decl.name.span,
+                        first,
+                        format!("event kind `{}` is declared twice", decl.name.name),
+                        "remove one of the declarations or rename one kind",
+                    )
+                }
                 None => {
                     let kind = self.event_kind(decl);
                     self.kind_spans
@@ -645,10 +656,10 @@ impl Checker {
             let ast::Item::Define(define) = item else {
                 continue;
             };
-            if self.defines.contains_key(&define.name.name) {
-                self.error(
-                    "E0101",
+            if let Some((_, first)) = self.defines.get(&define.name.name).copied() {
+                self.duplicate(
                     define.name.span,
+                    first,
                     format!("`{}` is defined twice", define.name.name),
                     "remove one definition or rename it",
                 );
@@ -687,14 +698,21 @@ impl Checker {
             let ast::Item::Problem(problem) = item else {
                 continue;
             };
-            if self.problems.contains_key(&problem.id.name) {
-                self.error(
-                    "E0101",
-                    problem.id.span,
-                    format!("problem `{}` is declared twice", problem.id.name),
-                    "give each problem its own id",
-                );
-                continue;
+            if let Some(first) = file.items.iter().find_map(|item| match item {
+                ast::Item::Problem(earlier) if earlier.id.name == problem.id.name => {
+                    Some(earlier.id.span)
+                }
+                _ => None,
+            }) {
+                if self.problems.contains_key(&problem.id.name) {
+                    self.duplicate(
+                        problem.id.span,
+                        first,
+                        format!("problem `{}` is declared twice", problem.id.name),
+                        "give each problem its own id",
+                    );
+                    continue;
+                }
             }
             let index = ProblemIdx(self.problem_count as u32);
             self.problems.insert(problem.id.name.clone(), index);

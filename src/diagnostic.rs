@@ -30,6 +30,20 @@ pub struct Diagnostic {
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Other places that explain it, such as the first declaration of a
+    /// name declared twice.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Label>,
+}
+
+/// A secondary place a diagnostic points to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// Where.
+    #[serde(serialize_with = "serialize_span")]
+    pub span: Span,
+    /// What is there, e.g. `first declared here`.
+    pub message: String,
 }
 
 fn serialize_span<S: serde::Serializer>(span: &Span, serializer: S) -> Result<S::Ok, S::Error> {
@@ -49,6 +63,7 @@ impl Diagnostic {
             message: message.into(),
             span,
             help: None,
+            labels: Vec::new(),
         }
     }
 
@@ -63,6 +78,15 @@ impl Diagnostic {
     /// The same diagnostic with advice attached.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The same diagnostic pointing also at another place.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -121,6 +145,14 @@ impl Diagnostic {
         let _ = writeln!(out, "{gutter} |");
         let _ = writeln!(out, "{number} | {text}");
         let _ = writeln!(out, "{gutter} | {lead}{}", "^".repeat(carets));
+        for label in &self.labels {
+            let (line, column) = line_column(source, label.span.start as usize);
+            let _ = writeln!(
+                out,
+                "{gutter} = note: {} at {path}:{line}:{column}",
+                label.message
+            );
+        }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "{gutter} = help: {help}");
         }
