@@ -632,7 +632,11 @@ fn broken(condition: &Expr, indent: usize) -> String {
     };
     let mut out = String::new();
     for (index, part) in parts.iter().enumerate() {
-        let text = expr(part, level);
+        let text = if operator == "and" {
+            and_operand(part, index + 1 < parts.len())
+        } else {
+            expr(part, level)
+        };
         let line = if index == 0 {
             text
         } else {
@@ -690,7 +694,8 @@ fn expr(expression: &Expr, parent: u8) -> String {
             AND,
             parts
                 .iter()
-                .map(|p| expr(p, NOT))
+                .enumerate()
+                .map(|(index, part)| and_operand(part, index + 1 < parts.len()))
                 .collect::<Vec<_>>()
                 .join(" and "),
         ),
@@ -786,6 +791,39 @@ fn expr(expression: &Expr, parent: u8) -> String {
         format!("({text})")
     } else {
         text
+    }
+}
+
+/// An operand of `and`. One that ends in a field test is bracketed when
+/// another operand follows: `count x where a = 1 and b = 2` would read back
+/// as one pattern with two tests.
+fn and_operand(part: &Expr, followed: bool) -> String {
+    if followed && ends_in_field_test(part) {
+        format!("({})", expr(part, 0))
+    } else {
+        expr(part, NOT)
+    }
+}
+
+fn ends_in_field_test(expression: &Expr) -> bool {
+    let bare_tests = |aggregate: &Aggregate| {
+        aggregate.subject.is_none()
+            && aggregate.window.is_none()
+            && !aggregate.pattern.tests.is_empty()
+    };
+    match &expression.kind {
+        ExprKind::Has(HasTarget::Events(aggregate))
+        | ExprKind::No(aggregate)
+        | ExprKind::Count(aggregate)
+        | ExprKind::Sum(_, aggregate)
+        | ExprKind::Rate(_, _, aggregate)
+        | ExprKind::DaysOf(aggregate) => bare_tests(aggregate),
+        ExprKind::Quantified { body, .. } => {
+            matches!(body.kind, ExprKind::Has(_)) && ends_in_field_test(body)
+        }
+        ExprKind::Not(inner) | ExprKind::Scaled(_, inner) => ends_in_field_test(inner),
+        ExprKind::Compare(_, _, right) => ends_in_field_test(right),
+        _ => false,
     }
 }
 

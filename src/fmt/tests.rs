@@ -47,6 +47,18 @@ fn long_conditions_break_at_and_or_one_operand_a_line() {
 }
 
 #[test]
+fn an_and_after_a_field_test_is_bracketed_so_it_reads_back_the_same() {
+    let source = "define x = (count e where a = 1) and b = 2\ndefine b = 1\n";
+    let formatted = format(source);
+    assert!(
+        formatted.contains("define x = (count e where a = 1) and b = 2"),
+        "{formatted}"
+    );
+    let tidy = "define x = has e where a = 1 and b = 2 ever\n";
+    assert_eq!(format(tidy), tidy);
+}
+
+#[test]
 fn comments_survive_in_order() {
     let source = "// header comment\nplan \"P\" { // after brace\n  framework phase2 // trailing framework\n  // before version\n  version \"1\"\n}\n// between items\nattachment fee £1000 // per family\nproblem p \"P\" {\n  // before indicator\n  indicator i \"I\" {\n    any member has offence ever // inside a condition\n  }\n  sustained for 6 months // trailing sustain\n  // last in problem\n}\n// at the end\n";
     let formatted = format(source);
@@ -173,6 +185,7 @@ fn condition() -> impl Strategy<Value = String> {
         Just("every identified problem has progressed".to_string()),
         Just("problem crime has progressed".to_string()),
         Just("flag_define".to_string()),
+        Just("(count x_kind where type = fixed) and recent = 2".to_string()),
     ];
     leaf.prop_recursive(4, 24, 3, |inner| {
         prop_oneof![

@@ -19,9 +19,54 @@ pub(super) struct Lowering {
     pub(super) errors: Vec<Diagnostic>,
 }
 
+/// Where a pair stands, up to its last token. pest lets a rule that ends in
+/// `?` or `*` take the white space and comments after its last token; they
+/// are not part of the node (a comment after a `define` is not inside it).
 fn span_of(pair: &P<'_>) -> Span {
     let span = pair.as_span();
-    Span::new(span.start(), span.end())
+    Span::new(span.start(), content_end(pair))
+}
+
+/// The end of a pair's last token: the end of its last child, found the same
+/// way, when only white space and comments follow that child.
+fn content_end(pair: &P<'_>) -> usize {
+    let mut chain = vec![pair.clone()];
+    while let Some(last) = chain.last().and_then(|p| p.clone().into_inner().last()) {
+        chain.push(last);
+    }
+    let mut end = pair.as_span().end();
+    let mut pairs = chain.iter().rev();
+    if let Some(deepest) = pairs.next() {
+        end = deepest.as_span().end();
+    }
+    for outer in pairs {
+        let span = outer.as_span();
+        let rest = outer.as_str().get(end.saturating_sub(span.start())..);
+        if !rest.is_some_and(is_trivia) {
+            end = span.end();
+        }
+    }
+    end
+}
+
+/// Whether `text` is only white space and `//` comments.
+fn is_trivia(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        if rest.is_empty() {
+            return true;
+        }
+        match rest.strip_prefix("//") {
+            Some(comment) => {
+                rest = comment
+                    .find('\n')
+                    .and_then(|n| comment.get(n..))
+                    .unwrap_or("")
+            }
+            None => return false,
+        }
+    }
 }
 
 /// The children of a pair that carry meaning: keywords and punctuation are skipped.
@@ -42,6 +87,15 @@ impl<'i> Children<'i> {
         self.inner
             .by_ref()
             .find(|child| !names::describe(child.as_rule()).1)
+    }
+
+    /// The next meaningful child, counting `true` and `false`: keywords
+    /// elsewhere, but values in a field test.
+    fn next_value(&mut self) -> Option<P<'i>> {
+        self.inner.by_ref().find(|child| {
+            matches!(child.as_rule(), Rule::kw_true | Rule::kw_false)
+                || !names::describe(child.as_rule()).1
+        })
     }
 
     /// The next meaningful child if it is `rule`; otherwise leaves it in place.
@@ -1075,11 +1129,11 @@ impl Lowering {
         let field = self.next_ident(&mut children)?;
         let test = if let Some(op) = children.next_if(Rule::cmp_op) {
             let op = cmp_op(op.as_str());
-            let value = self.value(children.next()?)?;
+            let value = self.value(children.next_value()?)?;
             FieldTestKind::Compare(op, value)
         } else {
             let mut values = Vec::new();
-            for value in children.rest() {
+            while let Some(value) = children.next_value() {
                 values.push(self.value(value)?);
             }
             FieldTestKind::In(values)

@@ -108,6 +108,45 @@ fn quantifiers_filters_and_terms() {
 }
 
 #[test]
+fn true_and_false_are_values_in_field_tests() {
+    let file = parses("define x = count a where b = true and c in (false, true) ever");
+    let Item::Define(define) = &file.items[0] else {
+        panic!()
+    };
+    let ExprKind::Count(aggregate) = &define.value.kind else {
+        panic!()
+    };
+    let tests = &aggregate.pattern.tests;
+    assert_eq!(tests.len(), 2);
+    assert!(matches!(
+        tests[0].test,
+        FieldTestKind::Compare(CmpOp::Eq, Value::Flag(true, _))
+    ));
+    let FieldTestKind::In(values) = &tests[1].test else {
+        panic!()
+    };
+    assert!(matches!(
+        values[..],
+        [Value::Flag(false, _), Value::Flag(true, _)]
+    ));
+}
+
+#[test]
+fn a_span_ends_at_its_last_token_not_at_the_comment_after_it() {
+    let source = "define x = count offence within 6 months // why
+attachment fee £1000
+";
+    let file = parses(source);
+    let Item::Define(define) = &file.items[0] else {
+        panic!()
+    };
+    assert_eq!(
+        &source[define.span.start as usize..define.span.end as usize],
+        "define x = count offence within 6 months"
+    );
+}
+
+#[test]
 fn keywords_are_not_names_but_prefixes_are() {
     parses("define nothing = count note ever");
     parses("define within_limit = count offence ever");
