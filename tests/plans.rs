@@ -87,3 +87,42 @@ fn every_case_of_every_worked_plan_passes() {
         failures.join("\n")
     );
 }
+
+/// Local plans are copies of the national plan of their framework, adapted
+/// locally; this keeps the copies in step with it on what outside tests and
+/// cohort reports rely on: the national problem and claim ids.
+#[test]
+fn every_local_plan_keeps_the_national_problem_and_claim_ids_of_its_framework() {
+    let national = |framework: tfop::Framework| {
+        let file = match framework {
+            tfop::Framework::Phase1 => "national-phase1.tfop",
+            tfop::Framework::Phase2 => "national-phase2.tfop",
+        };
+        let text = std::fs::read_to_string(plans_folder().join(file))
+            .unwrap_or_else(|error| panic!("{file}: {error}"));
+        Plan::parse(&text).unwrap()
+    };
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(plans_folder()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|ext| ext != "tfop") || name.starts_with("national-") {
+            continue;
+        }
+        let plan = Plan::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let reference = national(plan.header().framework);
+        let problems: Vec<&str> = plan.problem_ids().collect();
+        let claims: Vec<&str> = plan.claim_types().map(|(id, _)| id).collect();
+        for id in reference.problem_ids() {
+            if !problems.contains(&id) {
+                failures.push(format!("{name}: no national problem `{id}`"));
+            }
+        }
+        for (id, _) in reference.claim_types() {
+            if !claims.contains(&id) {
+                failures.push(format!("{name}: no national claim `{id}`"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
