@@ -202,6 +202,35 @@ fn explain_tells_one_familys_decision_in_words() {
 }
 
 #[test]
+fn explain_shows_each_measure_with_its_window_dates_and_counts() {
+    let output = tfop(&[
+        "explain",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--family",
+        "F-0001",
+        "--as-of",
+        "2016-11-30",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    // Six months as of 30 November opens after 30 May; the baseline is the
+    // six months up to the attachment day, 1 June 2015.
+    assert!(
+        stdout.contains(
+            "asb_incident: 0 from 2016-05-31 to 2016-11-30 against 2 from 2014-12-02 to 2015-06-01 (before attachment); needs a fall of at least 60%"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-07-21 (9 of 384) = 2.34%; needs < 10%"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn test_runs_the_cases_and_closes_with_the_counts() {
     let output = tfop(&["test", "examples/plans/national-phase2.tfop"]);
     let stdout = text(&output.stdout);

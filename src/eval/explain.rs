@@ -132,6 +132,18 @@ impl Sets<'_, '_> {
                     }
                 }
             }
+            let mut measures = String::new();
+            self.describe_measures(
+                &problem.significant,
+                None,
+                self.timeline.as_of,
+                4,
+                &mut measures,
+            );
+            if !measures.is_empty() {
+                let _ = writeln!(out, "  Measured on {}:", decision.as_of);
+                out.push_str(&measures);
+            }
             if let Some(length) = problem.sustain {
                 let window = describe_sustain(length, self.timeline.as_of);
                 let _ = writeln!(out, "  It must be sustained for {window}.");

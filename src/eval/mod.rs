@@ -9,6 +9,7 @@
 
 mod decision;
 mod explain;
+mod measures;
 mod sets;
 
 pub use decision::*;

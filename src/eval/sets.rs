@@ -253,7 +253,7 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// The school terms of a member, or of the whole family (each distinct
     /// term once), that have ended by the as-of day, in order of their end.
-    fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, usize)> {
+    pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, usize)> {
         let mut terms: Vec<(Day, Day, usize)> = self
             .timeline
             .of_kind(self.plan.known.school_term)
@@ -319,6 +319,24 @@ impl<'p, 'f> Sets<'p, 'f> {
         over: Length,
         member: Option<u32>,
     ) -> DaySet {
+        let (now, before) = self.reduction_windows(events, over);
+        let (now, _) = self.sum(&now, None, member);
+        let (before, _) = self.sum(&before, None, member);
+        let hundred = i128::from(Fixed::SCALE) * 100;
+        let kept = hundred - i128::from(percent.0);
+        now.zip_with(&before, |now, before| {
+            i128::from(*now) * hundred <= kept * i128::from(*before)
+        })
+        .where_true(|met| *met)
+    }
+
+    /// The two windows a reduction compares: the last `over` as of the day,
+    /// and the `over` before the plan's baseline day.
+    pub(crate) fn reduction_windows(
+        &self,
+        events: &Aggregate,
+        over: Length,
+    ) -> (Aggregate, Aggregate) {
         let now = Aggregate {
             window: Window::Within(over),
             ..events.clone()
@@ -331,14 +349,7 @@ impl<'p, 'f> Sets<'p, 'f> {
             window: Window::WithinBefore(over, anchor),
             ..events.clone()
         };
-        let (now, _) = self.sum(&now, None, member);
-        let (before, _) = self.sum(&before, None, member);
-        let hundred = i128::from(Fixed::SCALE) * 100;
-        let kept = hundred - i128::from(percent.0);
-        now.zip_with(&before, |now, before| {
-            i128::from(*now) * hundred <= kept * i128::from(*before)
-        })
-        .where_true(|met| *met)
+        (now, before)
     }
 
     fn covered(&self, events: &Aggregate, op: CmpOp, days: u32, member: Option<u32>) -> DaySet {
@@ -424,7 +435,7 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     // ───────────── measures ─────────────
 
-    fn measure(&self, measure: &Measure, member: Option<u32>) -> Steps<Value> {
+    pub(crate) fn measure(&self, measure: &Measure, member: Option<u32>) -> Steps<Value> {
         match measure {
             Measure::Constant(value) => Steps::constant(Some(*value)),
             Measure::Count(aggregate) => {
