@@ -31,14 +31,14 @@ impl Sets<'_, '_> {
                 self.describe_measures(inner, member, day, indent, out);
             }
             Cond::Compare(left, op, right) => {
-                let percent = is_rate(left);
+                let unit = self.unit_of(left);
                 let _ = writeln!(
                     out,
                     "{pad}- {} = {}; needs {} {}",
                     self.describe_measure(left, member, day),
-                    self.value_text(left, member, day, percent),
+                    self.value_text(left, member, day, unit),
                     op.symbol(),
-                    self.value_text(right, member, day, percent),
+                    self.value_text(right, member, day, unit),
                 );
             }
             Cond::Exists(aggregate) | Cond::NotExists(aggregate) => {
@@ -168,13 +168,7 @@ impl Sets<'_, '_> {
         )
     }
 
-    fn value_text(
-        &self,
-        measure: &Measure,
-        member: Option<u32>,
-        day: Day,
-        percent: bool,
-    ) -> String {
+    fn value_text(&self, measure: &Measure, member: Option<u32>, day: Day, unit: Unit) -> String {
         let value = match measure {
             Measure::Constant(value) => Some(*value),
             _ => self
@@ -186,32 +180,37 @@ impl Sets<'_, '_> {
         let Some(value) = value else {
             return "not measurable".to_string();
         };
-        let value = if percent {
-            Ratio {
-                numerator: value.numerator.saturating_mul(100),
-                denominator: value.denominator,
-            }
-        } else {
-            value
-        };
-        let money = match measure {
-            Measure::Sum(field, aggregate) => {
-                self.field_type(aggregate, *field) == Some(FieldType::Money)
-            }
-            _ => false,
-        };
-        if money {
-            let pounds = Ratio {
-                numerator: value.numerator,
-                denominator: value.denominator.saturating_mul(100),
-            };
-            return format!("£{}", decimal_text(pounds));
+        match unit {
+            Unit::Percent => format!(
+                "{}%",
+                decimal_text(Ratio {
+                    numerator: value.numerator.saturating_mul(100),
+                    denominator: value.denominator,
+                })
+            ),
+            Unit::Pounds => format!(
+                "£{}",
+                decimal_text(Ratio {
+                    numerator: value.numerator,
+                    denominator: value.denominator.saturating_mul(100),
+                })
+            ),
+            Unit::Plain => decimal_text(value),
         }
-        let number = decimal_text(value);
-        if percent {
-            format!("{number}%")
-        } else {
-            number
+    }
+
+    /// How a comparison's values read: a rate as a percentage, a sum of
+    /// money (held in pence) in pounds.
+    fn unit_of(&self, measure: &Measure) -> Unit {
+        match measure {
+            Measure::Rate(..) => Unit::Percent,
+            Measure::Sum(field, aggregate)
+                if self.field_type(aggregate, *field) == Some(FieldType::Money) =>
+            {
+                Unit::Pounds
+            }
+            Measure::Scaled(_, inner) => self.unit_of(inner),
+            _ => Unit::Plain,
         }
     }
 
@@ -288,12 +287,11 @@ impl Sets<'_, '_> {
     }
 }
 
-fn is_rate(measure: &Measure) -> bool {
-    match measure {
-        Measure::Rate(..) => true,
-        Measure::Scaled(_, inner) => is_rate(inner),
-        _ => false,
-    }
+#[derive(Clone, Copy)]
+enum Unit {
+    Plain,
+    Percent,
+    Pounds,
 }
 
 /// An exact fraction as a decimal with up to two places, rounded half away
