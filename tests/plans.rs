@@ -126,3 +126,33 @@ fn every_local_plan_keeps_the_national_problem_and_claim_ids_of_its_framework() 
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Leicestershire's earned-autonomy variant must stay the same plan with one
+/// switch turned: any other difference would make its tests say nothing
+/// about the plan the council would actually run.
+#[test]
+fn leicestershire_earned_autonomy_differs_only_in_the_switch_and_version() {
+    let read = |name: &str| std::fs::read_to_string(plans_folder().join(name)).unwrap();
+    let results = read("leicestershire-2017.tfop");
+    let autonomy = read("leicestershire-2017-earned-autonomy.tfop");
+    let (results, autonomy): (Vec<&str>, Vec<&str>) =
+        (results.lines().collect(), autonomy.lines().collect());
+    assert_eq!(
+        results.len(),
+        autonomy.len(),
+        "the two files differ in length"
+    );
+    let differing: Vec<(&str, &str)> = results
+        .iter()
+        .zip(&autonomy)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| (a.trim(), b.trim()))
+        .collect();
+    assert_eq!(
+        differing,
+        vec![
+            ("version \"2017\"", "version \"2017-earned-autonomy\""),
+            ("earned_autonomy: no", "earned_autonomy: yes"),
+        ]
+    );
+}
