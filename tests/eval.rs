@@ -308,6 +308,22 @@ mod sustain {
     }
 
     #[test]
+    fn sustained_on_is_the_day_the_run_of_sustained_progress_began() {
+        let plan = progress_plan("no asb_incident in family now", "sustained for 6 months");
+        let events = vec![
+            json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" }),
+            json!({ "kind": "asb_incident", "member": "A", "date": "2016-01-31" }),
+        ];
+        let progress = |as_of| decide(&plan, attached(events.clone()), as_of).progress[0].clone();
+        let before = progress("2016-07-30");
+        assert!(!before.sustained);
+        assert_eq!(before.sustained_on, Some(day("2016-07-31")));
+        let months_later = progress("2016-11-30");
+        assert!(months_later.sustained);
+        assert_eq!(months_later.sustained_on, Some(day("2016-07-31")));
+    }
+
+    #[test]
     fn an_incident_during_the_sustain_window_restarts_it() {
         let plan = progress_plan(
             "no asb_incident in family within 1 day",

@@ -101,8 +101,10 @@ pub struct Progress {
     pub sustained: bool,
     /// The first day of the current unbroken run of significant progress.
     pub since: Option<NaiveDate>,
-    /// The first day, on or after the as-of day, on which progress is
-    /// sustained if nothing more happens; `null` for never without a change.
+    /// When sustained, the first day of the current unbroken run of
+    /// sustained progress (as a claim's `earliest`); otherwise the first day
+    /// after the as-of day on which it will be if nothing more happens, or
+    /// `null` for never without a change.
     pub sustained_on: Option<NaiveDate>,
 }
 

@@ -267,7 +267,12 @@ impl Sets<'_, '_> {
                 significant: significant.contains(day),
                 sustained: progress.contains(day),
                 since: significant.run_start(day).and_then(Day::to_date),
-                sustained_on: progress.first_at_or_after(day).and_then(Day::to_date),
+                sustained_on: if progress.contains(day) {
+                    progress.run_start(day)
+                } else {
+                    progress.first_at_or_after(day)
+                }
+                .and_then(Day::to_date),
             });
         }
         out
