@@ -709,13 +709,21 @@ fn expr(expression: &Expr, parent: u8) -> String {
                 expr(right, POSTFIX)
             ),
         ),
+        // The operand is bracketed even where precedence does not need it:
+        // `no offence now sustained for 6 months` reads as if `now
+        // sustained` were one phrase.
         ExprKind::Sustained(inner, length) => (
             POSTFIX,
-            format!(
-                "{} sustained for {}",
-                expr(inner, PRIMARY),
-                sustain_length(length)
-            ),
+            match &inner.kind {
+                ExprKind::Name(name) => {
+                    format!("{} sustained for {}", name.name, sustain_length(length))
+                }
+                _ => format!(
+                    "({}) sustained for {}",
+                    expr(inner, 0),
+                    sustain_length(length)
+                ),
+            },
         ),
         ExprKind::Quantified { body, .. } => {
             let mut text = quantifier_head(expression);

@@ -36,6 +36,22 @@ fn every_worked_plan_checks_without_errors_or_warnings() {
 }
 
 #[test]
+fn every_worked_plan_is_in_canonical_form() {
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(plans_folder()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "tfop") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        if tfop::fmt::format_source(&text).unwrap() != text {
+            failures.push(format!("{}: run `tfop fmt` on it", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
 fn every_case_of_every_worked_plan_passes() {
     let mut failures = Vec::new();
     let mut cases = 0;
