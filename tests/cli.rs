@@ -242,6 +242,23 @@ fn test_runs_the_cases_and_closes_with_the_counts() {
 }
 
 #[test]
+fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
+    let output = tfop(&["test", "examples/plans/national-phase2.tfop"]);
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("no case exercised claims employment"),
+        "{stdout}"
+    );
+    let output = tfop(&[
+        "test",
+        "examples/plans/leicestershire-2017-earned-autonomy.tfop",
+    ]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(!stdout.contains("claims"), "{stdout}");
+}
+
+#[test]
 fn test_prints_a_failing_case_with_expected_actual_and_evidence() {
     let folder = scratch("test_failing");
     std::fs::copy(
