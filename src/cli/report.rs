@@ -100,10 +100,12 @@ impl Report<'_> {
             .and_then(|target| Some((target, self.cohort.claim_rate(target)?)))
         {
             Some((target, rate)) => format!(
-                "{claimed} families claimed of a target of {target}: {rate}% (rounded half up to one decimal place)"
+                "{} claimed of a target of {target}: {rate}% (rounded half up to one decimal place)",
+                families(claimed)
             ),
             None => format!(
-                "{claimed} families claimed; no claim rate without a target: give --target N or state `target` in the plan's funding block"
+                "{} claimed; no claim rate without a target: give --target N or state `target` in the plan's funding block",
+                families(claimed)
             ),
         }
     }
@@ -223,8 +225,8 @@ impl Report<'_> {
         ));
         out.push_str(&format!("\nClaim rate\n  {}\n", self.claim_rate_line()));
         out.push_str(&format!(
-            "\nProjection: the {} attached families neither claimable nor claimed, by the month they become claimable if their progress holds\n",
-            self.cohort.projection.tracked()
+            "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
+            families(self.cohort.projection.tracked())
         ));
         out.push_str(&table(
             "  ",
@@ -334,8 +336,8 @@ impl Report<'_> {
             escape_html(&self.claim_rate_line())
         ));
         body.push_str(&format!(
-            "<h2>Projection</h2>\n<p>The {} attached families neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
-            self.cohort.projection.tracked()
+            "<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
+            families(self.cohort.projection.tracked())
         ));
         body.push_str(&self.projection_chart());
         body.push_str(&html_table(
@@ -438,6 +440,15 @@ svg .axis { stroke: #444; }
 svg .count { font-size: 11px; text-anchor: middle; }
 svg .label { font-size: 11px; text-anchor: end; }
 ";
+
+/// `1 family`, `2 families`.
+fn families(count: u64) -> String {
+    if count == 1 {
+        "1 family".to_string()
+    } else {
+        format!("{count} families")
+    }
+}
 
 fn bucket_name(bucket: ProjectionBucket) -> String {
     match bucket {
