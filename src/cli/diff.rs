@@ -98,7 +98,7 @@ fn side_text(name: &str, side: &Side) -> String {
     for claim in &decision.claims {
         let when = match (claim.status, claim.earliest) {
             (ClaimStatus::Claimable, Some(day)) => format!(" since {day}"),
-            (ClaimStatus::NotYet, Some(day)) => format!(" until {day}"),
+            (ClaimStatus::NotYet, Some(day)) => format!(" from {day}"),
             (ClaimStatus::NotYet, None) => " (never without a change)".to_string(),
             _ => String::new(),
         };
