@@ -3,6 +3,7 @@
 
 pub mod cases;
 mod check;
+pub mod cohort;
 pub mod days;
 pub mod diagnostic;
 mod eval;

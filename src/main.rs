@@ -70,6 +70,51 @@ enum Command {
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
     },
+    /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
+    Report {
+        /// The plan.
+        plan: PathBuf,
+        /// Families: a `.jsonl` or `.json` file, or `-` for standard input.
+        families: PathBuf,
+        /// The day to decide as of (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        as_of: NaiveDate,
+        /// Family attributes to break the figures down by, e.g. `district,lp_agency`.
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+        /// Families to turn around (default: the plan's funding `target`).
+        #[arg(long)]
+        target: Option<u64>,
+        /// `text` (tables) or `json`.
+        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
+        format: cli::render::Format,
+        /// Also write a self-contained HTML page here (atomically).
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+    /// The funding envelope of a plan's funding block.
+    Funding {
+        /// The plan.
+        plan: PathBuf,
+        /// `text` (tables) or `json`.
+        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
+        format: cli::render::Format,
+    },
+    /// The families whose decision differs between two plans; exit 4 if any.
+    Diff {
+        /// The old plan.
+        old: PathBuf,
+        /// The new plan.
+        new: PathBuf,
+        /// Families: a `.jsonl` or `.json` file, or `-` for standard input.
+        families: PathBuf,
+        /// The day to decide as of (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        as_of: NaiveDate,
+        /// `text` or `json`.
+        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
+        format: cli::render::Format,
+    },
     /// Run plans' test cases (`*.tests.json`); folders are searched.
     Test {
         /// Suites, plans (their `.tests.json` beside them) or folders.
@@ -116,6 +161,37 @@ fn main() -> ExitCode {
             as_of,
         } => cli::eval::explain(&plan, &families, &family, as_of),
         Command::Test { paths } => cli::test::run_tests(&paths),
+        Command::Report {
+            plan,
+            families,
+            as_of,
+            by,
+            target,
+            format,
+            html,
+        } => cli::report::report(&cli::report::ReportRequest {
+            plan: &plan,
+            families: &families,
+            as_of,
+            by,
+            target,
+            format,
+            html: html.as_deref(),
+        }),
+        Command::Funding { plan, format } => cli::funding::funding(&plan, format),
+        Command::Diff {
+            old,
+            new,
+            families,
+            as_of,
+            format,
+        } => cli::diff::diff(&cli::diff::DiffRequest {
+            old: &old,
+            new: &new,
+            families: &families,
+            as_of,
+            format,
+        }),
     };
     exit.into()
 }

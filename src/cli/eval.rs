@@ -5,7 +5,7 @@ use super::files::{Record, load_plan, records, temporary_beside};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use tfop::{Decision, Plan, Refusal};
+use tfop::{Decision, Family, Plan, Refusal};
 
 /// What became of one family's record.
 pub(crate) enum Outcome {
@@ -13,15 +13,21 @@ pub(crate) enum Outcome {
     Refused(Refusal),
 }
 
+/// Reads one record into a family against the plan's vocabulary, or refuses
+/// it with its line.
+pub(crate) fn read(plan: &Plan, record: &Record) -> Result<Family, Refusal> {
+    plan.read_family(&record.text).map_err(|error| {
+        let mut refusal = Refusal::from_error(&error);
+        refusal.line = Some(record.line);
+        refusal
+    })
+}
+
 /// Decides one record; a record that cannot be read is refused, never lost.
 pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome {
-    match plan.read_family(&record.text) {
+    match read(plan, record) {
         Ok(family) => Outcome::Decided(Box::new(plan.evaluate(&family, as_of))),
-        Err(error) => {
-            let mut refusal = Refusal::from_error(&error);
-            refusal.line = Some(record.line);
-            Outcome::Refused(refusal)
-        }
+        Err(refusal) => Outcome::Refused(refusal),
     }
 }
 
@@ -35,7 +41,17 @@ pub(crate) fn decide_all(
     plan: &Plan,
     records: impl Iterator<Item = std::io::Result<Record>>,
     as_of: NaiveDate,
-    mut sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
+    sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
+) -> Result<(), Exit> {
+    work_all(records, |record| decide(plan, record, as_of), sink)
+}
+
+/// Runs `work` on every record in parallel batches and hands the results to
+/// `sink` in input order; memory holds one batch at a time.
+pub(crate) fn work_all<T: Send>(
+    records: impl Iterator<Item = std::io::Result<Record>>,
+    work: impl Fn(&Record) -> T + Sync,
+    mut sink: impl FnMut(&Record, T) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
     use rayon::prelude::*;
     let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
@@ -48,10 +64,7 @@ pub(crate) fn decide_all(
                 Exit::Failure
             })?);
         }
-        let outcomes: Vec<Outcome> = batch
-            .par_iter()
-            .map(|record| decide(plan, record, as_of))
-            .collect();
+        let outcomes: Vec<T> = batch.par_iter().map(&work).collect();
         for (record, outcome) in batch.iter().zip(outcomes) {
             sink(record, outcome)?;
         }

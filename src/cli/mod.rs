@@ -1,8 +1,12 @@
 //! The commands of the `tfop` binary, one module each.
 
+pub(crate) mod diff;
 pub(crate) mod eval;
 pub(crate) mod files;
+pub(crate) mod funding;
 pub(crate) mod plans;
+pub(crate) mod render;
+pub(crate) mod report;
 pub(crate) mod test;
 
 use clap::ValueEnum;
@@ -20,6 +24,8 @@ pub(crate) enum Exit {
     Success = 0,
     Failure = 1,
     SomeRefused = 3,
+    /// `tfop diff` found a family whose decision differs.
+    Differences = 4,
 }
 
 impl From<Exit> for ExitCode {

@@ -1,0 +1,300 @@
+//! `tfop diff`: the families whose decision changes between two plans.
+
+use super::Exit;
+use super::eval::{read, report_refusal, work_all};
+use super::files::{Record, load_plan, records};
+use super::render::Format;
+use chrono::NaiveDate;
+use serde_json::json;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use tfop::cohort::{Change, ChangeKind, DiffTally, compare};
+use tfop::{ClaimStatus, Decision, Plan, Refusal};
+
+/// What `tfop diff` was asked for.
+pub(crate) struct DiffRequest<'a> {
+    pub(crate) old: &'a Path,
+    pub(crate) new: &'a Path,
+    pub(crate) families: &'a Path,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) format: Format,
+}
+
+type Side = Result<Decision, Refusal>;
+
+fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Side {
+    read(plan, record).map(|family| plan.evaluate(&family, as_of))
+}
+
+fn plan_json(plan: &Plan) -> serde_json::Value {
+    json!({
+        "name": plan.header().name,
+        "version": plan.header().version,
+        "digest": plan.digest(),
+    })
+}
+
+fn side_json(side: &Side) -> serde_json::Value {
+    match side {
+        Ok(decision) => serde_json::to_value(decision).unwrap_or_default(),
+        Err(refusal) => serde_json::to_value(refusal).unwrap_or_default(),
+    }
+}
+
+fn status_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
+/// One decision in a few lines: eligibility, problems, attachment, payable,
+/// then each claim with its status, earliest day and reason.
+fn side_text(name: &str, side: &Side) -> String {
+    let decision = match side {
+        Ok(decision) => decision,
+        Err(refusal) => {
+            let errors: Vec<String> = refusal
+                .errors
+                .iter()
+                .map(|problem| match &problem.field {
+                    Some(field) => {
+                        format!("{} field `{field}`: {}", problem.record, problem.message)
+                    }
+                    None => format!("{}: {}", problem.record, problem.message),
+                })
+                .collect();
+            return format!("  {name}: refused: {}\n", errors.join("; "));
+        }
+    };
+    let problems = if decision.problems.is_empty() {
+        "no problems".to_string()
+    } else {
+        format!(
+            "problems {}",
+            decision
+                .problems
+                .iter()
+                .map(|problem| problem.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let missing = if decision.attachment.missing.is_empty() {
+        String::new()
+    } else {
+        format!(" (missing {})", decision.attachment.missing.join(", "))
+    };
+    let mut out = format!(
+        "  {name}: {}; {problems}; {}{missing}; payable {}\n",
+        if decision.eligible {
+            "eligible"
+        } else {
+            "not eligible"
+        },
+        status_name(&decision.attachment.status),
+        decision.payable.to_decimal_string()
+    );
+    for claim in &decision.claims {
+        let when = match (claim.status, claim.earliest) {
+            (ClaimStatus::Claimable, Some(day)) => format!(" since {day}"),
+            (ClaimStatus::NotYet, Some(day)) => format!(" from {day}"),
+            (ClaimStatus::NotYet, None) => " (never without a change)".to_string(),
+            _ => String::new(),
+        };
+        let reason = claim
+            .reason
+            .as_ref()
+            .map(|reason| format!(": {reason}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "    claim {} {} {}{when}{reason}\n",
+            claim.claim_type,
+            status_name(&claim.status),
+            claim.amount.to_decimal_string()
+        ));
+    }
+    out
+}
+
+fn change_text(change: &Change) -> String {
+    let subject = match (&change.claim, change.kind) {
+        (Some(claim), ChangeKind::ClaimStatus) => format!("claim {claim} status"),
+        (Some(claim), ChangeKind::ClaimAmount) => format!("claim {claim} amount"),
+        (Some(claim), ChangeKind::ClaimEarliest) => format!("claim {claim} earliest"),
+        (_, kind) => kind.as_str().to_string(),
+    };
+    format!("  {subject}: {} → {}\n", change.old, change.new)
+}
+
+/// Streams the differing families to standard output as text or as one JSON
+/// document, so memory stays flat however large the cohort.
+struct Output<W: Write> {
+    out: W,
+    format: Format,
+    first: bool,
+}
+
+impl<W: Write> Output<W> {
+    fn start(&mut self, old: &Plan, new: &Plan, as_of: NaiveDate) -> std::io::Result<()> {
+        if self.format == Format::Json {
+            let head =
+                json!({ "as_of": as_of.to_string(), "old": plan_json(old), "new": plan_json(new) });
+            let head = head.to_string();
+            // The object is left open for the families that follow.
+            let open = head.strip_suffix('}').unwrap_or(&head);
+            write!(self.out, "{open},\"families\":[")?;
+        }
+        Ok(())
+    }
+
+    fn family(
+        &mut self,
+        record: &Record,
+        old: &Side,
+        new: &Side,
+        changes: &[Change],
+    ) -> std::io::Result<()> {
+        let family = match (old, new) {
+            (Ok(decision), _) | (_, Ok(decision)) => Some(decision.family.clone()),
+            (Err(refusal), _) => refusal.family.clone(),
+        };
+        match self.format {
+            Format::Text => {
+                let mut text = format!(
+                    "{} (line {})\n",
+                    family.as_deref().unwrap_or("(no id)"),
+                    record.line
+                );
+                for change in changes {
+                    text.push_str(&change_text(change));
+                }
+                text.push_str(&side_text("old", old));
+                text.push_str(&side_text("new", new));
+                text.push('\n');
+                self.out.write_all(text.as_bytes())
+            }
+            Format::Json => {
+                let changes: Vec<serde_json::Value> = changes
+                    .iter()
+                    .map(|change| {
+                        json!({
+                            "kind": change.kind.as_str(),
+                            "claim": change.claim,
+                            "old": change.old,
+                            "new": change.new,
+                        })
+                    })
+                    .collect();
+                let entry = json!({
+                    "family": family,
+                    "line": record.line,
+                    "changes": changes,
+                    "old": side_json(old),
+                    "new": side_json(new),
+                });
+                if !self.first {
+                    self.out.write_all(b",")?;
+                }
+                self.first = false;
+                write!(self.out, "\n{entry}")
+            }
+        }
+    }
+
+    fn finish(mut self, tally: &DiffTally, as_of: NaiveDate) -> std::io::Result<()> {
+        match self.format {
+            Format::Text => {
+                let mut text = format!(
+                    "Compared {} families as of {as_of}: {} differ, {} refused by both plans\n",
+                    tally.compared, tally.differing, tally.refused_by_both
+                );
+                for kind in ChangeKind::ALL {
+                    if let Some(count) = tally.by_kind.get(&kind) {
+                        text.push_str(&format!("  {:<15} {count}\n", kind.as_str()));
+                    }
+                }
+                self.out.write_all(text.as_bytes())?;
+            }
+            Format::Json => {
+                let by_kind: serde_json::Map<String, serde_json::Value> = ChangeKind::ALL
+                    .iter()
+                    .map(|kind| {
+                        let count = tally.by_kind.get(kind).copied().unwrap_or(0);
+                        (kind.as_str().to_string(), json!(count))
+                    })
+                    .collect();
+                let counts = json!({
+                    "compared": tally.compared,
+                    "differing": tally.differing,
+                    "refused_by_both": tally.refused_by_both,
+                    "changes": by_kind,
+                });
+                write!(self.out, "\n],\"counts\":{counts}}}\n")?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+pub(crate) fn diff(request: &DiffRequest) -> Exit {
+    let old = match load_plan(request.old) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    let new = match load_plan(request.new) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    let records = match records(request.families) {
+        Ok(records) => records,
+        Err(exit) => return exit,
+    };
+    let as_of = request.as_of;
+    let mut output = Output {
+        out: BufWriter::new(std::io::stdout().lock()),
+        format: request.format,
+        first: true,
+    };
+    let write_failed = |error: std::io::Error| {
+        eprintln!("error: cannot write the differences: {error}");
+        Exit::Failure
+    };
+    if let Err(error) = output.start(&old, &new, as_of) {
+        return write_failed(error);
+    }
+    let mut tally = DiffTally::default();
+    let compared = work_all(
+        records,
+        |record| {
+            let (before, after) = (decide(&old, record, as_of), decide(&new, record, as_of));
+            let changes = compare(before.as_ref(), after.as_ref());
+            (before, after, changes)
+        },
+        |record, (before, after, changes)| {
+            if let Some(refusal) = before.as_ref().err().or(after.as_ref().err()) {
+                report_refusal(request.families, record, refusal);
+            }
+            tally.add(&changes, before.is_err() && after.is_err());
+            if changes.is_empty() {
+                return Ok(());
+            }
+            output
+                .family(record, &before, &after, &changes)
+                .map_err(write_failed)
+        },
+    );
+    if let Err(exit) = compared {
+        return exit;
+    }
+    if let Err(error) = output.finish(&tally, as_of) {
+        return write_failed(error);
+    }
+    if tally.differing > 0 {
+        Exit::Differences
+    } else if tally.refused_by_both > 0 {
+        Exit::SomeRefused
+    } else {
+        Exit::Success
+    }
+}

@@ -1,0 +1,196 @@
+//! `tfop funding`: the envelope a plan's funding block implies.
+
+use super::Exit;
+use super::files::load_plan;
+use super::render::{Format, print, table};
+use serde_json::json;
+use std::path::Path;
+use tfop::cohort::{Envelope, envelope, pounds};
+use tfop::num::Pence;
+use tfop::{Plan, Rounding};
+
+fn optional_pounds(amount: Option<Pence>) -> String {
+    amount.map_or_else(|| "—".to_string(), pounds)
+}
+
+fn optional_count(count: Option<u32>) -> String {
+    count.map_or_else(|| "—".to_string(), |count| count.to_string())
+}
+
+fn text(plan: &Plan, envelope: &Envelope) -> String {
+    let header = plan.header();
+    let version = header
+        .version
+        .as_ref()
+        .map(|version| format!(" (version {version})"))
+        .unwrap_or_default();
+    let mut out = format!("Funding envelope: {}{version}\n\n", header.name);
+    let deadweight = plan
+        .funding()
+        .and_then(|funding| funding.deadweight)
+        .map_or_else(
+            || "none".to_string(),
+            |deadweight| {
+                let rounding = match deadweight.rounding {
+                    Rounding::Up => "up",
+                    Rounding::Down => "down",
+                    Rounding::Nearest => "to nearest",
+                };
+                format!(
+                    "{}/{}, rounded {rounding}",
+                    deadweight.numerator, deadweight.denominator
+                )
+            },
+        );
+    let summary = vec![
+        vec![
+            "nominated families".to_string(),
+            optional_count(envelope.nominated),
+        ],
+        vec!["deadweight".to_string(), deadweight],
+        vec![
+            "funded families".to_string(),
+            optional_count(envelope.funded),
+        ],
+        vec![
+            "per family".to_string(),
+            optional_pounds(envelope.per_family),
+        ],
+        vec![
+            "target (families to turn around)".to_string(),
+            optional_count(envelope.target),
+        ],
+    ];
+    out.push_str(&table("  ", &["".into(), "".into()], &summary));
+    if !envelope.years.is_empty() {
+        let header: Vec<String> = [
+            "year",
+            "families",
+            "attachment/family",
+            "results/family",
+            "attachment",
+            "results",
+            "total",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+        let mut rows: Vec<Vec<String>> = envelope
+            .years
+            .iter()
+            .map(|year| {
+                let total = match (year.attachment, year.results) {
+                    (None, None) => None,
+                    (attachment, results) => Some(
+                        attachment
+                            .unwrap_or_default()
+                            .saturating_add(results.unwrap_or_default()),
+                    ),
+                };
+                vec![
+                    year.label.clone(),
+                    optional_count(year.families),
+                    optional_pounds(year.attachment_per_family),
+                    optional_pounds(year.results_per_family),
+                    optional_pounds(year.attachment),
+                    optional_pounds(year.results),
+                    optional_pounds(total),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "total".to_string(),
+            envelope.total_families.to_string(),
+            String::new(),
+            String::new(),
+            pounds(envelope.total_attachment),
+            pounds(envelope.total_results),
+            pounds(envelope.total),
+        ]);
+        out.push('\n');
+        out.push_str(&table("  ", &header, &rows));
+    }
+    out.push_str(&format!(
+        "\n  amount at risk (the results payments): {}\n",
+        pounds(envelope.at_risk())
+    ));
+    if !envelope.claim_windows.is_empty() {
+        let days: Vec<String> = envelope
+            .claim_windows
+            .iter()
+            .map(|day| day.to_string())
+            .collect();
+        out.push_str(&format!(
+            "  claim windows ({}): {}\n",
+            days.len(),
+            days.join(", ")
+        ));
+    }
+    for note in &envelope.notes {
+        out.push_str(&format!("  note: {note}\n"));
+    }
+    out
+}
+
+fn json(plan: &Plan, envelope: &Envelope) -> serde_json::Value {
+    let money = |amount: Option<Pence>| amount.map(Pence::to_decimal_string);
+    let years: Vec<serde_json::Value> = envelope
+        .years
+        .iter()
+        .map(|year| {
+            json!({
+                "label": year.label,
+                "families": year.families,
+                "attachment_per_family": money(year.attachment_per_family),
+                "results_per_family": money(year.results_per_family),
+                "attachment": money(year.attachment),
+                "results": money(year.results),
+            })
+        })
+        .collect();
+    json!({
+        "plan": {
+            "name": plan.header().name,
+            "version": plan.header().version,
+            "digest": plan.digest(),
+        },
+        "nominated": envelope.nominated,
+        "deadweight": plan.funding().and_then(|funding| funding.deadweight),
+        "funded": envelope.funded,
+        "per_family": money(envelope.per_family),
+        "years": years,
+        "totals": {
+            "families": envelope.total_families,
+            "attachment": envelope.total_attachment.to_decimal_string(),
+            "results": envelope.total_results.to_decimal_string(),
+            "total": envelope.total.to_decimal_string(),
+        },
+        "at_risk": envelope.at_risk().to_decimal_string(),
+        "claim_windows": envelope.claim_windows.iter().map(|day| day.to_string()).collect::<Vec<_>>(),
+        "target": envelope.target,
+        "notes": envelope.notes,
+    })
+}
+
+pub(crate) fn funding(path: &Path, format: Format) -> Exit {
+    let plan = match load_plan(path) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    let Some(funding) = plan.funding() else {
+        eprintln!(
+            "error: {} has no funding block; add one, e.g. `funding {{ nominated 705 families deadweight 1/6 rounded up per family £4000 … }}` (see the README's Funding section)",
+            path.display()
+        );
+        return Exit::Failure;
+    };
+    let envelope = envelope(funding);
+    let printed = match format {
+        Format::Text => text(&plan, &envelope),
+        Format::Json => format!("{:#}\n", json(&plan, &envelope)),
+    };
+    match print(&printed) {
+        Ok(()) => Exit::Success,
+        Err(exit) => exit,
+    }
+}

@@ -1,0 +1,86 @@
+//! Plain-text tables and HTML escaping shared by the cohort commands.
+
+/// The output formats of `report`, `funding` and `diff`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned text tables, for people.
+    Text,
+    /// One JSON document, for programs.
+    Json,
+}
+
+/// A text table: the first column left-aligned, the others right-aligned,
+/// two spaces between columns, each line indented by `indent`.
+pub(crate) fn table(indent: &str, header: &[String], rows: &[Vec<String>]) -> String {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|cell| cell.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    // A header of empty cells is no header: the table is label/value pairs.
+    let header = Some(header).filter(|header| header.iter().any(|cell| !cell.is_empty()));
+    for row in header.into_iter().chain(rows.iter().map(Vec::as_slice)) {
+        let mut line = indent.to_string();
+        for (index, (cell, width)) in row.iter().zip(&widths).take(columns).enumerate() {
+            if index == 0 {
+                line.push_str(&format!("{cell:<width$}"));
+            } else {
+                line.push_str(&format!("  {cell:>width$}"));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Text made safe to put between HTML tags or in an attribute.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An HTML table; cells are escaped here, numeric ones right-aligned.
+pub(crate) fn html_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut out = String::from("<table>\n<thead><tr>");
+    for cell in header {
+        out.push_str(&format!("<th>{}</th>", escape_html(cell)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for (index, cell) in row.iter().enumerate() {
+            let class = if index == 0 { "" } else { " class=\"n\"" };
+            out.push_str(&format!("<td{class}>{}</td>", escape_html(cell)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+/// Writes text to standard output; a closed pipe or full disk is an error,
+/// not a panic.
+pub(crate) fn print(text: &str) -> Result<(), super::Exit> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|error| {
+            eprintln!("error: cannot write the output: {error}");
+            super::Exit::Failure
+        })
+}

@@ -1,0 +1,156 @@
+//! Cohort figures: what an authority reports about all its families at once.
+//!
+//! The last stage of the pipeline (syntax → check → plan → eval → cohort).
+//! Everything here is pure arithmetic over decisions and the plan's funding
+//! block: counts, money in pence, rates by integer arithmetic. Nothing reads
+//! files or keeps more than a count per figure, so a cohort of any size is
+//! tallied in constant memory (apart from the ids of eligible families not
+//! yet attached, which a report lists).
+
+mod diff;
+mod funding;
+mod report;
+
+pub use diff::{Change, ChangeKind, DiffTally, compare};
+pub use funding::{Envelope, YearEnvelope, envelope};
+pub use report::{Cohort, Counts, Projection, ProjectionBucket};
+
+use crate::num::Pence;
+use chrono::{Datelike, NaiveDate};
+use std::fmt;
+
+/// A part of a whole as a percentage to one decimal place, computed exactly
+/// with integers and rounded half up (14.95% is 15.0%, 14.94% is 14.9%).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Percentage {
+    /// The percentage in tenths: 149 is 14.9%.
+    pub tenths: u64,
+}
+
+impl Percentage {
+    /// `part` of `whole` as a percentage; `None` when the whole is zero.
+    pub fn of(part: u64, whole: u64) -> Option<Percentage> {
+        if whole == 0 {
+            return None;
+        }
+        // tenths = part × 1000 ÷ whole, rounded half up: ⌊(2 × part × 1000 + whole) ÷ (2 × whole)⌋.
+        let (part, whole) = (u128::from(part), u128::from(whole));
+        let tenths = (2 * part * 1000 + whole) / (2 * whole);
+        Some(Percentage {
+            tenths: u64::try_from(tenths).unwrap_or(u64::MAX),
+        })
+    }
+}
+
+/// Prints `15.0` (without the `%` sign, so JSON can carry it as a string).
+impl fmt::Display for Percentage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.tenths / 10, self.tenths % 10)
+    }
+}
+
+/// A calendar month, ordered in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// The year.
+    pub year: i32,
+    /// The month, 1 to 12.
+    pub month: u32,
+}
+
+impl Month {
+    /// The month a day falls in.
+    pub fn of(day: NaiveDate) -> Month {
+        Month {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
+    /// The month after this one.
+    pub fn next(self) -> Month {
+        if self.month >= 12 {
+            Month {
+                year: self.year.saturating_add(1),
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+}
+
+/// Prints `2016-12`.
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// An amount as a report prints it: `£12,800.00`, thousands grouped.
+pub fn pounds(amount: Pence) -> String {
+    let sign = if amount.0 < 0 { "-" } else { "" };
+    let magnitude = amount.0.unsigned_abs();
+    let whole = (magnitude / 100).to_string();
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}£{grouped}.{:02}", magnitude % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_rounds_half_up_at_the_second_decimal() {
+        // 299 of 2000 is exactly 14.95%; 747 of 5000 is exactly 14.94%.
+        assert_eq!(Percentage::of(299, 2000).unwrap().to_string(), "15.0");
+        assert_eq!(Percentage::of(747, 5000).unwrap().to_string(), "14.9");
+        // Just under the half stays down: 14.9499…%.
+        assert_eq!(Percentage::of(2_990, 20_001).unwrap().to_string(), "14.9");
+        assert_eq!(Percentage::of(0, 588).unwrap().to_string(), "0.0");
+        assert_eq!(Percentage::of(588, 588).unwrap().to_string(), "100.0");
+        assert_eq!(Percentage::of(1, 3).unwrap().to_string(), "33.3");
+        assert_eq!(Percentage::of(2, 3).unwrap().to_string(), "66.7");
+    }
+
+    #[test]
+    fn a_rate_against_no_target_is_none() {
+        assert_eq!(Percentage::of(5, 0), None);
+    }
+
+    #[test]
+    fn a_rate_of_huge_counts_does_not_overflow() {
+        assert_eq!(
+            Percentage::of(u64::MAX, u64::MAX).unwrap().to_string(),
+            "100.0"
+        );
+    }
+
+    #[test]
+    fn pounds_group_thousands() {
+        assert_eq!(pounds(Pence(1_280_000)), "£12,800.00");
+        assert_eq!(pounds(Pence(0)), "£0.00");
+        assert_eq!(pounds(Pence(99_999)), "£999.99");
+        assert_eq!(pounds(Pence(100_000)), "£1,000.00");
+        assert_eq!(pounds(Pence(876_800_000)), "£8,768,000.00");
+        assert_eq!(pounds(Pence(-150)), "-£1.50");
+    }
+
+    #[test]
+    fn a_day_falls_in_its_own_month_at_month_ends() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Month::of(day(2016, 12, 31)).to_string(), "2016-12");
+        assert_eq!(Month::of(day(2017, 1, 1)).to_string(), "2017-01");
+        assert_eq!(Month::of(day(2016, 2, 29)).to_string(), "2016-02");
+        assert_eq!(Month::of(day(2016, 12, 31)).next().to_string(), "2017-01");
+    }
+}

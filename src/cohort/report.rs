@@ -1,0 +1,391 @@
+//! The programme figures of a cohort as of a day: counts, money, the claim
+//! rate, a month-by-month projection and breakdowns by family attributes.
+
+use super::{Month, Percentage};
+use crate::eval::{AttachmentStatus, ClaimStatus, Decision};
+use crate::num::Pence;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// The key figures of a set of decided families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// Families decided (read and not refused).
+    pub families: u64,
+    /// Families with at least one problem identified.
+    pub identified: u64,
+    /// Families eligible on their identification day.
+    pub eligible: u64,
+    /// Eligible with every principle in place, not yet attached.
+    pub attachable: u64,
+    /// Eligible or attached, but some principle not in place.
+    pub principles_missing: u64,
+    /// Attached with every principle in place on the attachment day.
+    pub attached: u64,
+    /// Families with at least one claim claimable as of the day.
+    pub claimable: u64,
+    /// Families with at least one claim already made (a `claim` event).
+    pub claimed: u64,
+    /// Eligible families whose attachment status is anything but attached.
+    pub eligible_not_attached: u64,
+    /// The sum of the families' results payable as of the day.
+    pub results_payable: Pence,
+}
+
+impl Counts {
+    fn add(&mut self, decision: &Decision) {
+        let status = decision.attachment.status;
+        let has_claim = |wanted: ClaimStatus| decision.claims.iter().any(|c| c.status == wanted);
+        self.families += 1;
+        self.identified += u64::from(!decision.problems.is_empty());
+        self.eligible += u64::from(decision.eligible);
+        self.attachable += u64::from(status == AttachmentStatus::Attachable);
+        self.principles_missing += u64::from(status == AttachmentStatus::PrinciplesMissing);
+        self.attached += u64::from(status == AttachmentStatus::Attached);
+        self.claimable += u64::from(has_claim(ClaimStatus::Claimable));
+        self.claimed += u64::from(has_claim(ClaimStatus::Claimed));
+        self.eligible_not_attached +=
+            u64::from(decision.eligible && status != AttachmentStatus::Attached);
+        self.results_payable = self.results_payable.saturating_add(decision.payable);
+    }
+}
+
+/// When attached families that are neither claimable nor claimed become
+/// claimable if their progress holds: each family counted once, in the
+/// month of its earliest claim.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Projection {
+    /// Families per month of their first `earliest` day.
+    pub by_month: BTreeMap<Month, u64>,
+    /// Families no claim of which becomes possible without a change.
+    pub never: u64,
+}
+
+/// A row of [`Projection::timeline`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectionBucket {
+    /// One calendar month.
+    Month(Month),
+    /// This month and every later one, beyond the horizon.
+    Later(Month),
+}
+
+impl Projection {
+    /// The first day a tracked family becomes claimable: `None` when the
+    /// family is not tracked (not attached, already claimable or claimed, or
+    /// with no claim that could become possible), `Some(None)` when no claim
+    /// becomes possible without a change.
+    fn earliest(decision: &Decision) -> Option<Option<NaiveDate>> {
+        let tracked = decision.attachment.status == AttachmentStatus::Attached
+            && !decision
+                .claims
+                .iter()
+                .any(|claim| matches!(claim.status, ClaimStatus::Claimable | ClaimStatus::Claimed))
+            && decision
+                .claims
+                .iter()
+                .any(|claim| claim.status == ClaimStatus::NotYet);
+        tracked.then(|| {
+            decision
+                .claims
+                .iter()
+                .filter(|claim| claim.status == ClaimStatus::NotYet)
+                .filter_map(|claim| claim.earliest)
+                .min()
+        })
+    }
+
+    fn add(&mut self, decision: &Decision) {
+        match Projection::earliest(decision) {
+            Some(Some(day)) => *self.by_month.entry(Month::of(day)).or_insert(0) += 1,
+            Some(None) => self.never += 1,
+            None => {}
+        }
+    }
+
+    /// Families tracked: those with a month and those never claimable
+    /// without a change.
+    pub fn tracked(&self) -> u64 {
+        self.by_month.values().sum::<u64>() + self.never
+    }
+
+    /// Every month from `from` (or the first month with a family, if
+    /// earlier) to the last month with a family, months without one
+    /// included; after `horizon` months the rest are summed into one
+    /// [`ProjectionBucket::Later`] row.
+    pub fn timeline(&self, from: Month, horizon: usize) -> Vec<(ProjectionBucket, u64)> {
+        let (Some((&first, _)), Some((&last, _))) = (
+            self.by_month.first_key_value(),
+            self.by_month.last_key_value(),
+        ) else {
+            return Vec::new();
+        };
+        let mut rows = Vec::new();
+        let mut month = from.min(first);
+        while month <= last {
+            if rows.len() == horizon {
+                let rest = self.by_month.range(month..).map(|(_, count)| count).sum();
+                rows.push((ProjectionBucket::Later(month), rest));
+                break;
+            }
+            let count = self.by_month.get(&month).copied().unwrap_or(0);
+            rows.push((ProjectionBucket::Month(month), count));
+            month = month.next();
+        }
+        rows
+    }
+}
+
+/// A cohort's figures, tallied one decision at a time.
+///
+/// Memory grows with the number of distinct breakdown keys and the eligible
+/// families not yet attached (whose ids a report lists), never with the
+/// number of families otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cohort {
+    /// The attributes to break the figures down by, in order.
+    pub by: Vec<String>,
+    /// Records read.
+    pub read: u64,
+    /// Records refused (unreadable or invalid families).
+    pub refused: u64,
+    /// The figures of every decided family.
+    pub totals: Counts,
+    /// The figures per combination of the `by` attributes' values, a
+    /// missing attribute as `None`. Refused records have no attributes and
+    /// are in no group.
+    pub groups: BTreeMap<Vec<Option<String>>, Counts>,
+    /// The month-by-month projection of attached families.
+    pub projection: Projection,
+    /// The ids of eligible families not attached, in input order.
+    pub eligible_not_attached: Vec<String>,
+}
+
+impl Cohort {
+    /// An empty tally, breaking figures down by these attributes.
+    pub fn new(by: Vec<String>) -> Cohort {
+        Cohort {
+            by,
+            read: 0,
+            refused: 0,
+            totals: Counts::default(),
+            groups: BTreeMap::new(),
+            projection: Projection::default(),
+            eligible_not_attached: Vec::new(),
+        }
+    }
+
+    /// Adds one decided family, with its attributes.
+    pub fn add(&mut self, attributes: &BTreeMap<String, String>, decision: &Decision) {
+        self.read += 1;
+        self.totals.add(decision);
+        if !self.by.is_empty() {
+            let key = self
+                .by
+                .iter()
+                .map(|attribute| attributes.get(attribute).cloned())
+                .collect();
+            self.groups.entry(key).or_default().add(decision);
+        }
+        self.projection.add(decision);
+        if decision.eligible && decision.attachment.status != AttachmentStatus::Attached {
+            self.eligible_not_attached.push(decision.family.clone());
+        }
+    }
+
+    /// Counts one refused record.
+    pub fn add_refused(&mut self) {
+        self.read += 1;
+        self.refused += 1;
+    }
+
+    /// The attachment fees of the attached families: attached × the fee.
+    pub fn attachment_fees(counts: &Counts, fee: Option<Pence>) -> Pence {
+        let fee = i128::from(fee.map_or(0, |fee| fee.0));
+        let total = i128::from(counts.attached) * fee;
+        Pence(i64::try_from(total).unwrap_or(i64::MAX))
+    }
+
+    /// The claim rate: families claimed ÷ the target, as a percentage to one
+    /// decimal place rounded half up; `None` for a target of zero.
+    pub fn claim_rate(&self, target: u64) -> Option<Percentage> {
+        Percentage::of(self.totals.claimed, target)
+    }
+
+    /// The distinct values of the `index`-th `by` attribute, in order.
+    pub fn values_of(&self, index: usize) -> Vec<Option<String>> {
+        let mut values: Vec<Option<String>> = self
+            .groups
+            .keys()
+            .filter_map(|key| key.get(index).cloned())
+            .collect();
+        values.sort();
+        values.dedup();
+        values
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Plan;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// One problem (any ASB), a progress claim after 1 month without ASB and
+    /// a 2-month one, so a family has two earliest days.
+    fn plan() -> Plan {
+        Plan::parse(
+            r#"plan "T" { framework phase2 }
+problem crime "Crime" {
+  indicator asb "ASB" { any member has asb_incident within 12 months }
+  significant "No ASB" { no asb_incident in family within 1 month }
+}
+eligible when at least 1 problems
+attach requires family_assessment
+claim soon "Soon" pays £800 { no asb_incident in family within 1 month }
+claim late "Late" pays £800 { no asb_incident in family within 2 months }
+attachment fee £1000
+"#,
+        )
+        .unwrap()
+    }
+
+    fn decide(plan: &Plan, id: &str, events: &str, as_of: &str) -> Decision {
+        let family = plan
+            .read_family(&format!(
+                r#"{{"id":"{id}","members":[{{"id":"A","role":"adult"}}],"events":[{events}]}}"#
+            ))
+            .unwrap();
+        plan.evaluate(&family, day(as_of))
+    }
+
+    /// Eligible on the attachment day by an ASB incident a month before.
+    const ATTACHED: &str = r#"{"kind":"asb_incident","member":"A","date":"2015-12-01"},{"kind":"family_assessment","date":"2016-01-01"},{"kind":"attachment","date":"2016-01-02"}"#;
+
+    #[test]
+    fn a_family_is_projected_once_in_the_month_of_its_first_earliest_day() {
+        let plan = plan();
+        // ASB on 31 December: `soon` possible from 31 January (a month end),
+        // `late` from 1 March (28 February less 2 months is 28 December).
+        let decision = decide(
+            &plan,
+            "F1",
+            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-12-31"}}"#),
+            "2017-01-15",
+        );
+        let earliest: Vec<_> = decision.claims.iter().map(|c| c.earliest).collect();
+        assert_eq!(earliest, [Some(day("2017-01-31")), Some(day("2017-03-01"))]);
+        let mut cohort = Cohort::new(Vec::new());
+        cohort.add(&BTreeMap::new(), &decision);
+        assert_eq!(
+            cohort.projection.by_month,
+            BTreeMap::from([(Month::of(day("2017-01-31")), 1)])
+        );
+        assert_eq!(cohort.projection.tracked(), 1);
+    }
+
+    #[test]
+    fn a_first_earliest_day_on_the_first_of_a_month_falls_in_that_month() {
+        let plan = plan();
+        // ASB on 1 December: `soon` possible from 1 January.
+        let decision = decide(
+            &plan,
+            "F1",
+            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-12-01"}}"#),
+            "2016-12-15",
+        );
+        assert_eq!(decision.claims[0].earliest, Some(day("2017-01-01")));
+        let mut cohort = Cohort::new(Vec::new());
+        cohort.add(&BTreeMap::new(), &decision);
+        assert_eq!(
+            cohort.projection.by_month.keys().collect::<Vec<_>>(),
+            [&Month {
+                year: 2017,
+                month: 1
+            }]
+        );
+    }
+
+    #[test]
+    fn claimable_families_and_families_not_attached_are_not_projected() {
+        let plan = plan();
+        let claimable = decide(
+            &plan,
+            "F1",
+            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-06-01"}}"#),
+            "2016-12-15",
+        );
+        let unattached = decide(
+            &plan,
+            "F2",
+            r#"{"kind":"asb_incident","member":"A","date":"2016-12-01"}"#,
+            "2016-12-15",
+        );
+        let mut cohort = Cohort::new(Vec::new());
+        cohort.add(&BTreeMap::new(), &claimable);
+        cohort.add(&BTreeMap::new(), &unattached);
+        assert_eq!(cohort.projection, Projection::default());
+        assert_eq!(cohort.totals.claimable, 1);
+        assert_eq!(cohort.totals.attached, 1);
+        assert_eq!(cohort.totals.eligible, 2);
+        assert_eq!(cohort.totals.eligible_not_attached, 1);
+        assert_eq!(cohort.eligible_not_attached, ["F2"]);
+        // The two claims exclude each other: the family pays one.
+        assert_eq!(cohort.totals.results_payable, Pence(80_000));
+        assert_eq!(
+            Cohort::attachment_fees(&cohort.totals, plan.attachment_fee()),
+            Pence(100_000)
+        );
+    }
+
+    #[test]
+    fn families_break_down_by_attributes_with_missing_ones_as_none() {
+        let plan = plan();
+        let decision = decide(&plan, "F1", ATTACHED, "2016-12-15");
+        let mut cohort = Cohort::new(vec!["district".into(), "lp_agency".into()]);
+        let preston = BTreeMap::from([("district".to_string(), "Preston".to_string())]);
+        cohort.add(&preston, &decision);
+        cohort.add(&preston, &decision);
+        cohort.add(&BTreeMap::new(), &decision);
+        cohort.add_refused();
+        assert_eq!(cohort.read, 4);
+        assert_eq!(cohort.refused, 1);
+        assert_eq!(cohort.totals.families, 3);
+        assert_eq!(
+            cohort.groups[&vec![Some("Preston".to_string()), None]].families,
+            2
+        );
+        assert_eq!(cohort.groups[&vec![None, None]].families, 1);
+        assert_eq!(cohort.values_of(0), [None, Some("Preston".to_string())]);
+        assert_eq!(cohort.values_of(1), [None]);
+    }
+
+    #[test]
+    fn the_timeline_fills_empty_months_and_sums_beyond_the_horizon() {
+        let month = |year, month| Month { year, month };
+        let projection = Projection {
+            by_month: BTreeMap::from([
+                (month(2016, 12), 2),
+                (month(2017, 2), 1),
+                (month(2018, 6), 4),
+            ]),
+            never: 3,
+        };
+        let rows = projection.timeline(month(2016, 11), 4);
+        assert_eq!(
+            rows,
+            [
+                (ProjectionBucket::Month(month(2016, 11)), 0),
+                (ProjectionBucket::Month(month(2016, 12)), 2),
+                (ProjectionBucket::Month(month(2017, 1)), 0),
+                (ProjectionBucket::Month(month(2017, 2)), 1),
+                (ProjectionBucket::Later(month(2017, 3)), 4),
+            ]
+        );
+        assert_eq!(projection.tracked(), 10);
+        assert_eq!(Projection::default().timeline(month(2016, 11), 4), []);
+    }
+}
