@@ -1,5 +1,6 @@
 //! The commands of the `tfop` binary, one module each.
 
+pub(crate) mod csv_folder;
 pub(crate) mod eval;
 pub(crate) mod files;
 pub(crate) mod plans;
