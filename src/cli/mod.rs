@@ -3,6 +3,7 @@
 pub(crate) mod csv_folder;
 pub(crate) mod eval;
 pub(crate) mod files;
+pub(crate) mod generate;
 pub(crate) mod plans;
 pub(crate) mod test;
 
