@@ -707,6 +707,16 @@ impl CsvFamily {
                         .field
                         .as_deref()
                         .map(|key| column(&problem.record, key));
+                    // A cell that could not be read is reported once, not
+                    // again as missing.
+                    let read_already = self.problems.iter().any(|known| {
+                        (known.part, known.line) == at
+                            && known.field.is_some()
+                            && known.field == field
+                    });
+                    if read_already {
+                        continue;
+                    }
                     let message = problem.kind.to_string();
                     let record = problem.record.to_string();
                     errors.push((at.0, at.1, self.problem(at, record, field, message)));
