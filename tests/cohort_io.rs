@@ -412,3 +412,66 @@ fn faults_in_a_csv_folder_are_refused_by_file_line_and_field_without_their_value
     assert!(decisions.contains(r#"{"family":"F-999999","line":"#));
     assert_no_secret(&output);
 }
+
+#[test]
+fn the_shipped_example_cohort_is_what_the_generator_writes_for_its_seed() {
+    // Pins the generator: a seed must give the same cohort from every build.
+    let folder = scratch("shipped_cohort");
+    generate(50, 2015, "jsonl", &folder.join("families.jsonl"));
+    generate(50, 2015, "csv", &folder.join("csv"));
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cohort");
+    for file in [
+        "families.jsonl",
+        "csv/families.csv",
+        "csv/members.csv",
+        "csv/events.csv",
+    ] {
+        let written = std::fs::read(folder.join(file)).unwrap();
+        let kept = std::fs::read(shipped.join(file)).unwrap();
+        assert!(
+            written == kept,
+            "examples/cohort/{file} differs from the generator's output"
+        );
+    }
+}
+
+#[test]
+fn a_csv_folder_missing_a_required_column_is_refused_whole_with_exit_1() {
+    let folder = scratch("csv_header");
+    let cohort = folder.join("cohort");
+    generate(5, 1, "csv", &cohort);
+    let families = std::fs::read_to_string(cohort.join("families.csv")).unwrap();
+    std::fs::write(
+        cohort.join("families.csv"),
+        families.replacen("family_id,", "family,", 1),
+    )
+    .unwrap();
+    let output = eval(&cohort, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("families.csv: the header has no `family_id` column"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_csv_file_in_no_order_at_all_stops_the_run_and_asks_for_sorting() {
+    let folder = scratch("csv_unsorted");
+    let cohort = folder.join("cohort");
+    generate(150, 1, "csv", &cohort);
+    let mut members = CsvLines::read(&cohort.join("members.csv"));
+    members.lines[1..].reverse();
+    members.write(&cohort.join("members.csv"));
+    let output = eval(&cohort, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains(
+            "members.csv: more than 100 groups of rows are not in the order of families.csv"
+        ),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+}

@@ -202,6 +202,7 @@ fn read_columns(
     for cell in header {
         let name = std::str::from_utf8(cell)
             .map_err(|_| fail("the header is not UTF-8 text; export the file as UTF-8".into()))?
+            .trim_start_matches('\u{feff}')
             .trim()
             .to_owned();
         if names.contains(&name) {
@@ -394,6 +395,7 @@ impl Rows {
                 members: Vec::new(),
                 events: Vec::new(),
                 problems,
+                // No rows: the columns are never looked at.
                 member_columns: Arc::clone(&self.columns),
                 event_columns: Arc::clone(&self.columns),
             })),
