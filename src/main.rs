@@ -42,7 +42,7 @@ enum Command {
     Eval {
         /// The plan.
         plan: PathBuf,
-        /// Families: a `.jsonl` or `.json` file, or `-` for standard input.
+        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
@@ -61,7 +61,7 @@ enum Command {
     Explain {
         /// The plan.
         plan: PathBuf,
-        /// Families: a `.jsonl` or `.json` file, or `-` for standard input.
+        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The family's id.
         #[arg(long)]
@@ -114,6 +114,24 @@ enum Command {
         /// `text` or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
+    },
+    /// Write a seeded synthetic cohort (never real data), for tests and benches.
+    Generate {
+        /// How many families.
+        #[arg(long)]
+        families: u64,
+        /// The seed: the same seed writes the same families, in either format.
+        #[arg(long)]
+        seed: u64,
+        /// The first day of the families' three years of history (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day, default_value = "2014-04-01")]
+        start: NaiveDate,
+        /// `jsonl` (a file) or `csv` (a folder of three files).
+        #[arg(long, value_enum, default_value_t = cli::generate::GenerateFormat::Jsonl)]
+        format: cli::generate::GenerateFormat,
+        /// Where to write: a `.jsonl` file, or the CSV folder.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Run plans' test cases (`*.tests.json`); folders are searched.
     Test {
@@ -192,6 +210,13 @@ fn main() -> ExitCode {
             as_of,
             format,
         }),
+        Command::Generate {
+            families,
+            seed,
+            start,
+            format,
+            output,
+        } => cli::generate::generate(families, seed, start, format, &output),
     };
     exit.into()
 }

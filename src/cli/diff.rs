@@ -1,7 +1,7 @@
 //! `tfop diff`: the families whose decision changes between two plans.
 
 use super::Exit;
-use super::eval::{read, report_refusal, work_all};
+use super::eval::{report_refusal, work_all};
 use super::files::{Record, load_plan, records};
 use super::render::Format;
 use chrono::NaiveDate;
@@ -23,7 +23,9 @@ pub(crate) struct DiffRequest<'a> {
 type Side = Result<Decision, Refusal>;
 
 fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Side {
-    read(plan, record).map(|family| plan.evaluate(&family, as_of))
+    record
+        .read(plan)
+        .map(|family| plan.evaluate(&family, as_of))
 }
 
 fn plan_json(plan: &Plan) -> serde_json::Value {

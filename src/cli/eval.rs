@@ -5,7 +5,7 @@ use super::files::{Record, load_plan, records, temporary_beside};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use tfop::{Decision, Family, Plan, Refusal};
+use tfop::{Decision, Plan, Refusal};
 
 /// What became of one family's record.
 pub(crate) enum Outcome {
@@ -13,19 +13,9 @@ pub(crate) enum Outcome {
     Refused(Refusal),
 }
 
-/// Reads one record into a family against the plan's vocabulary, or refuses
-/// it with its line.
-pub(crate) fn read(plan: &Plan, record: &Record) -> Result<Family, Refusal> {
-    plan.read_family(&record.text).map_err(|error| {
-        let mut refusal = Refusal::from_error(&error);
-        refusal.line = Some(record.line);
-        refusal
-    })
-}
-
 /// Decides one record; a record that cannot be read is refused, never lost.
 pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome {
-    match read(plan, record) {
+    match record.read(plan) {
         Ok(family) => Outcome::Decided(Box::new(plan.evaluate(&family, as_of))),
         Err(refusal) => Outcome::Refused(refusal),
     }
@@ -270,10 +260,14 @@ pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal
             .as_ref()
             .map(|field| format!(" field `{field}`"))
             .unwrap_or_default();
+        // A family read from a CSV folder names the file of each problem.
+        let (file, line) = match (&problem.file, problem.line) {
+            (Some(file), Some(line)) => (families.join(file), line),
+            _ => (families.to_path_buf(), record.line),
+        };
         eprintln!(
-            "{}:{}: refused family {}: {}{field}: {}",
-            families.display(),
-            record.line,
+            "{}:{line}: refused family {}: {}{field}: {}",
+            file.display(),
             refusal.family.as_deref().unwrap_or("(no id)"),
             problem.record,
             problem.message
@@ -295,25 +289,17 @@ pub(crate) fn explain(plan_path: &Path, families: &Path, wanted: &str, as_of: Na
             eprintln!("error: cannot read {}", families.display());
             return Exit::Failure;
         };
-        // Only the family asked for is parsed in full.
-        let id = serde_json::from_str::<serde_json::Value>(&record.text)
-            .ok()
-            .and_then(|value| {
-                value
-                    .get("id")
-                    .and_then(|id| id.as_str())
-                    .map(str::to_owned)
-            });
-        if id.as_deref() != Some(wanted) {
+        // Only the family asked for is validated.
+        if record.family_id().as_deref() != Some(wanted) {
             continue;
         }
-        return match plan.read_family(&record.text) {
+        return match record.read(&plan) {
             Ok(family) => {
                 print!("{}", plan.explain(&family, as_of));
                 Exit::Success
             }
-            Err(error) => {
-                eprintln!("{}:{}: {error}", families.display(), record.line);
+            Err(refusal) => {
+                report_refusal(families, &record, &refusal);
                 Exit::Failure
             }
         };

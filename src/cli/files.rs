@@ -1,9 +1,10 @@
 //! Reading plans and families, and writing output whole.
 
 use super::Exit;
+use super::csv_folder::CsvFamily;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use tfop::Plan;
+use tfop::{Family, Plan, Refusal};
 
 pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
     std::fs::read_to_string(path).map_err(|error| {
@@ -50,17 +51,58 @@ pub(crate) fn load_plan(path: &Path) -> Result<Plan, Exit> {
     })
 }
 
-/// One family's input: its text and the line it started on.
+/// One family's input and the line it starts on: in the file read, or for a
+/// CSV folder in the file its input names.
 pub(crate) struct Record {
     pub(crate) line: u64,
-    pub(crate) text: String,
+    pub(crate) input: Input,
+}
+
+/// What one family was read from.
+pub(crate) enum Input {
+    /// The family as JSON text: a line of JSON Lines, an item of a `.json`
+    /// array.
+    Json(String),
+    /// The family's rows from a CSV folder.
+    Csv(Box<CsvFamily>),
+}
+
+impl Record {
+    /// Reads and validates the family against the plan's vocabulary; a
+    /// refusal says where each problem is.
+    pub(crate) fn read(&self, plan: &Plan) -> Result<Family, Refusal> {
+        match &self.input {
+            Input::Json(text) => plan.read_family(text).map_err(|error| {
+                let mut refusal = Refusal::from_error(&error);
+                refusal.line = Some(self.line);
+                refusal
+            }),
+            Input::Csv(family) => family.read(plan.vocabulary()),
+        }
+    }
+
+    /// The family's id, found without validating the family (to pick one
+    /// family out of a cohort).
+    pub(crate) fn family_id(&self) -> Option<String> {
+        match &self.input {
+            Input::Json(text) => {
+                let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
+                value.get("id")?.as_str().map(str::to_owned)
+            }
+            Input::Csv(family) => Some(family.id().to_owned()),
+        }
+    }
 }
 
 /// Reads families one by one: JSON Lines line by line; a `.json` file as
-/// one array.
+/// one array; a folder as a CSV cohort (`families.csv`, `members.csv`,
+/// `events.csv`).
 pub(crate) fn records(
     path: &Path,
 ) -> Result<Box<dyn Iterator<Item = std::io::Result<Record>>>, Exit> {
+    if path.is_dir() {
+        return super::csv_folder::records(path);
+    }
     let open = |path: &Path| -> Result<Box<dyn Read>, Exit> {
         if path.as_os_str() == "-" {
             Ok(Box::new(std::io::stdin()))
@@ -96,7 +138,7 @@ pub(crate) fn records(
             |(index, family)| {
                 Ok(Record {
                     line: index as u64 + 1,
-                    text: family.to_string(),
+                    input: Input::Json(family.to_string()),
                 })
             },
         )));
@@ -109,9 +151,13 @@ pub(crate) fn records(
             .map(|(index, line)| {
                 line.map(|bytes| Record {
                     line: index as u64 + 1,
-                    text: String::from_utf8(bytes).unwrap_or_else(|_| "\u{FFFD}".to_string()),
+                    input: Input::Json(
+                        String::from_utf8(bytes).unwrap_or_else(|_| "\u{FFFD}".to_string()),
+                    ),
                 })
             })
-            .filter(|record| !matches!(record, Ok(record) if record.text.trim().is_empty())),
+            .filter(|record| {
+                !matches!(record, Ok(Record { input: Input::Json(text), .. }) if text.trim().is_empty())
+            }),
     ))
 }

@@ -1,9 +1,11 @@
 //! The commands of the `tfop` binary, one module each.
 
+pub(crate) mod csv_folder;
 pub(crate) mod diff;
 pub(crate) mod eval;
 pub(crate) mod files;
 pub(crate) mod funding;
+pub(crate) mod generate;
 pub(crate) mod plans;
 pub(crate) mod render;
 pub(crate) mod report;

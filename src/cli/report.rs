@@ -1,7 +1,7 @@
 //! `tfop report`: a cohort's programme figures as text, JSON or an HTML page.
 
 use super::Exit;
-use super::eval::{read, report_refusal, work_all};
+use super::eval::{report_refusal, work_all};
 use super::files::{load_plan, records, write_atomically};
 use super::render::{Format, escape_html, html_table, print, table};
 use chrono::NaiveDate;
@@ -491,7 +491,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let decided = work_all(
         records,
         |record| -> Result<(BTreeMap<String, String>, Decision), tfop::Refusal> {
-            let family = read(&plan, record)?;
+            let family = record.read(&plan)?;
             let decision = plan.evaluate(&family, as_of);
             Ok((family.attributes, decision))
         },

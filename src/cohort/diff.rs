@@ -342,6 +342,7 @@ claim progress "Progress" pays £800 {{ every identified problem has progressed 
         let decision = decide(&plan(1)).unwrap();
         let refusal = Refusal {
             family: Some("F1".into()),
+            file: None,
             line: Some(1),
             errors: Vec::new(),
         };

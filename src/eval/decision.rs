@@ -154,6 +154,13 @@ pub struct RecordProblem {
     pub field: Option<String>,
     /// What is wrong and what to do.
     pub message: String,
+    /// The file the record is in, when the family was read from several
+    /// (a CSV folder's `members.csv`, `events.csv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The record's line in `file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 /// The decision for a family that could not be read: only its id (when
@@ -165,6 +172,10 @@ pub struct Refusal {
     /// Which line of the input it came from, when read from a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// The file `line` is in, when the input is several files (a CSV
+    /// folder's `families.csv`); absent for a single file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Every problem found.
     pub errors: Vec<RecordProblem>,
 }
@@ -175,6 +186,7 @@ impl Refusal {
         Refusal {
             family: error.family.clone(),
             line: None,
+            file: None,
             errors: error
                 .problems
                 .iter()
@@ -182,6 +194,8 @@ impl Refusal {
                     record: problem.record.to_string(),
                     field: problem.field.clone(),
                     message: problem.kind.to_string(),
+                    file: None,
+                    line: None,
                 })
                 .collect(),
         }

@@ -161,6 +161,8 @@ impl Plan {
                 record: format!("member #{position} (`{}`)", member.id),
                 field: Some("born".into()),
                 message: "is missing, and the plan asks this member's age: measures limited by age leave them out; add the date of birth".into(),
+                file: None,
+                line: None,
             })
             .collect()
     }

@@ -1,0 +1,687 @@
+//! `tfop generate`: a seeded synthetic cohort, for tests, benches and
+//! demonstrations. Never real data.
+//!
+//! Families are made one at a time and written at once, so a cohort of any
+//! size takes the memory of one family. The same seed gives the same
+//! families in either format: each family is made once, then written as a
+//! JSON line or as rows of the three CSV files.
+
+use super::Exit;
+use super::files::temporary_beside;
+use chrono::{Datelike, Days, NaiveDate};
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use serde_json::{Map, Value};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The output formats of `tfop generate`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum GenerateFormat {
+    /// One family per line, as JSON.
+    Jsonl,
+    /// A folder of `families.csv`, `members.csv` and `events.csv`.
+    Csv,
+}
+
+/// The columns of the generated `events.csv`: the reserved ones, then every
+/// field the generator writes.
+const EVENT_COLUMNS: [&str; 13] = [
+    "family_id",
+    "event_id",
+    "kind",
+    "member_id",
+    "date",
+    "start",
+    "end",
+    "sessions",
+    "unauthorised",
+    "type",
+    "benefit",
+    "hours",
+    "agency",
+];
+const DISTRICTS: [&str; 6] = [
+    "Preston",
+    "Lancaster",
+    "Burnley",
+    "Blackpool",
+    "Chorley",
+    "Wyre",
+];
+const AGENCIES: [&str; 3] = ["WPEHS-CC", "CSC", "WPEHS-YPS"];
+const BENEFITS: [&str; 6] = ["jsa", "esa", "is", "ib", "uc", "other"];
+const HEALTH: [&str; 4] = [
+    "mental health",
+    "substance misuse",
+    "long-term condition",
+    "disability",
+];
+const CLAIMS: [&str; 2] = ["progress", "employment"];
+
+/// A seeded source of choices. Ranges are mapped from the generator's
+/// 64-bit words here, not by a library whose mapping may change between
+/// versions, so a seed gives the same cohort on every build.
+struct Dice(ChaCha8Rng);
+
+impl Dice {
+    /// A number in `0..n` (0 when `n` is 0).
+    fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.0.next_u64()) * u128::from(n)) >> 64) as u64
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.below(high.saturating_sub(low) + 1)
+    }
+
+    /// True `percent` times in a hundred.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick(&mut self, words: &[&'static str]) -> &'static str {
+        let index = self.below(words.len() as u64) as usize;
+        words.get(index).copied().unwrap_or_default()
+    }
+}
+
+fn after(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_add_days(Days::new(days)).unwrap_or(day)
+}
+
+fn before(day: NaiveDate, days: u64) -> NaiveDate {
+    day.checked_sub_days(Days::new(days)).unwrap_or(day)
+}
+
+/// A value of an event field.
+enum Cell {
+    Count(u64),
+    Word(&'static str),
+}
+
+struct Member {
+    id: String,
+    adult: bool,
+    born: Option<NaiveDate>,
+}
+
+struct Event {
+    kind: &'static str,
+    member: Option<usize>,
+    start: NaiveDate,
+    /// `Some(start)` for a point event; `None` for a spell still open.
+    end: Option<NaiveDate>,
+    point: bool,
+    fields: Vec<(&'static str, Cell)>,
+}
+
+impl Event {
+    fn point(kind: &'static str, member: Option<usize>, day: NaiveDate) -> Event {
+        Event {
+            kind,
+            member,
+            start: day,
+            end: Some(day),
+            point: true,
+            fields: Vec::new(),
+        }
+    }
+
+    fn spell(
+        kind: &'static str,
+        member: Option<usize>,
+        start: NaiveDate,
+        end: Option<NaiveDate>,
+    ) -> Event {
+        Event {
+            kind,
+            member,
+            start,
+            end,
+            point: false,
+            fields: Vec::new(),
+        }
+    }
+
+    fn with(mut self, field: &'static str, value: Cell) -> Event {
+        self.fields.push((field, value));
+        self
+    }
+}
+
+/// One synthetic family.
+struct Synthetic {
+    id: String,
+    district: &'static str,
+    agency: &'static str,
+    members: Vec<Member>,
+    /// In day order; ids `e1`, `e2`… except for the few left without one.
+    events: Vec<(Option<String>, Event)>,
+}
+
+/// The shape of one family's three years: when it is attached, if it is,
+/// and whether its troubles fade after that (so that some claims come due).
+struct Story {
+    start: NaiveDate,
+    span: u64,
+    attached: Option<NaiveDate>,
+    improving: bool,
+}
+
+impl Story {
+    /// Any day of the three years.
+    fn any_day(&self, dice: &mut Dice) -> NaiveDate {
+        after(self.start, dice.below(self.span))
+    }
+
+    /// The day of an incident: an improving family's come before a month
+    /// after attachment.
+    fn trouble_day(&self, dice: &mut Dice) -> NaiveDate {
+        match self.attached {
+            Some(attached) if self.improving => {
+                let days = (attached - self.start).num_days().unsigned_abs() + 30;
+                after(self.start, dice.below(days))
+            }
+            _ => self.any_day(dice),
+        }
+    }
+
+    /// A spell: ended after one to eighteen months (an improving family's
+    /// within a year of attachment), or still open.
+    fn spell(&self, dice: &mut Dice) -> (NaiveDate, Option<NaiveDate>) {
+        let from = self.trouble_day(dice);
+        let to = match self.attached {
+            Some(attached) if self.improving && dice.chance(85) => {
+                Some(after(from.max(attached), dice.between(1, 365)))
+            }
+            _ => (!dice.chance(30)).then(|| after(from, dice.between(30, 540))),
+        };
+        (from, to)
+    }
+
+    /// Whether a day is after the attachment of an improving family.
+    fn better_by(&self, day: NaiveDate) -> bool {
+        self.improving && self.attached.is_some_and(|attached| day > attached)
+    }
+}
+
+/// Makes family number `index` (from 0); the timeline covers three years
+/// from `start`.
+fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
+    let end = after(start, 3 * 365);
+    let span = 3 * 365;
+    let story = Story {
+        start,
+        span,
+        attached: dice
+            .chance(85)
+            .then(|| after(start, dice.between(180, 720))),
+        improving: dice.chance(60),
+    };
+    let agency = dice.pick(&AGENCIES);
+    let adults = dice.between(1, 2);
+    let children = dice.between(1, 6).min(8 - adults);
+    let mut members = Vec::new();
+    for number in 0..adults + children {
+        let adult = number < adults;
+        let age_days = if adult {
+            dice.between(19 * 365, 55 * 365)
+        } else {
+            dice.below(17 * 365)
+        };
+        // A few adults' birth dates are not recorded.
+        let born = (!adult || !dice.chance(5)).then(|| before(start, age_days));
+        members.push(Member {
+            id: format!("P{}", number + 1),
+            adult,
+            born,
+        });
+    }
+
+    let mut events = Vec::new();
+    // How troubled the family is, shared by its members' histories.
+    let crime = dice.chance(45);
+    let absence = dice.chance(50);
+    for (position, member) in members.iter().enumerate() {
+        let who = Some(position);
+        if !member.adult {
+            school_terms(dice, &mut events, position, member, &story, end, absence);
+        }
+        let age_at_start = member.born.map(|born| start.year() - born.year());
+        let old_enough = member.adult || age_at_start.is_some_and(|age| age >= 10);
+        if old_enough && crime && dice.chance(40) {
+            for _ in 0..dice.between(1, 4) {
+                events.push(Event::point("offence", who, story.trouble_day(dice)));
+            }
+        }
+        if crime && dice.chance(60) {
+            for _ in 0..dice.between(1, 8) {
+                events.push(Event::point("asb_incident", who, story.trouble_day(dice)));
+            }
+        }
+        if !member.adult && dice.chance(15) {
+            let (from, to) = story.spell(dice);
+            events.push(Event::spell("child_in_need", who, from, to));
+        }
+        if !member.adult && dice.chance(8) {
+            let (from, to) = story.spell(dice);
+            events.push(Event::spell("child_protection_plan", who, from, to));
+        }
+        if dice.chance(if member.adult { 30 } else { 10 }) {
+            let (from, to) = story.spell(dice);
+            events.push(
+                Event::spell("health_problem", who, from, to)
+                    .with("type", Cell::Word(dice.pick(&HEALTH))),
+            );
+        }
+        if member.adult {
+            work_history(dice, &mut events, position, &story);
+        }
+    }
+    if dice.chance(25) {
+        for _ in 0..dice.between(1, 5) {
+            let victim = dice.chance(50).then(|| dice.below(adults) as usize);
+            events.push(Event::point(
+                "domestic_abuse_incident",
+                victim,
+                story.trouble_day(dice),
+            ));
+        }
+    }
+    if let Some(attached) = story.attached {
+        attachment(dice, &mut events, attached, agency);
+    }
+
+    events.sort_by_key(|event| event.start);
+    let events = events
+        .into_iter()
+        .enumerate()
+        .map(|(number, event)| {
+            // A few records have no id: decisions cite them as `#N`.
+            let id = (!dice.chance(3)).then(|| format!("e{}", number + 1));
+            (id, event)
+        })
+        .collect();
+    Synthetic {
+        id: format!("F-{:06}", index + 1),
+        district: dice.pick(&DISTRICTS),
+        agency,
+        members,
+        events,
+    }
+}
+
+/// Three terms a school year while the child is 5 to 15, with sessions,
+/// unauthorised absence around the child's own rate, and some exclusions.
+fn school_terms(
+    dice: &mut Dice,
+    events: &mut Vec<Event>,
+    position: usize,
+    member: &Member,
+    story: &Story,
+    end: NaiveDate,
+    absent_family: bool,
+) {
+    let start = story.start;
+    let Some(born) = member.born else { return };
+    let rate = if absent_family && dice.chance(70) {
+        dice.between(5, 30)
+    } else {
+        dice.below(8)
+    };
+    const TERMS: [((u32, u32), (u32, u32)); 3] =
+        [((9, 3), (12, 19)), ((1, 5), (3, 27)), ((4, 13), (7, 22))];
+    for year in start.year() - 1..=end.year() {
+        for (index, ((from_month, from_day), (to_month, to_day))) in TERMS.iter().enumerate() {
+            let term_year = if index == 0 { year } else { year + 1 };
+            let (Some(from), Some(to)) = (
+                NaiveDate::from_ymd_opt(term_year, *from_month, *from_day),
+                NaiveDate::from_ymd_opt(term_year, *to_month, *to_day),
+            ) else {
+                continue;
+            };
+            let age = from.year() - born.year();
+            if from < start || to > end || !(5..=15).contains(&age) {
+                continue;
+            }
+            let sessions = dice.between(110, 140);
+            let rate = if story.better_by(from) {
+                rate / 4
+            } else {
+                rate
+            };
+            let unauthorised = (sessions * rate / 100 + dice.below(4)).min(sessions);
+            events.push(
+                Event::spell("school_term", Some(position), from, Some(to))
+                    .with("sessions", Cell::Count(sessions))
+                    .with("unauthorised", Cell::Count(unauthorised)),
+            );
+            if dice.chance(rate / 2) {
+                for _ in 0..dice.between(1, 3) {
+                    let day = after(from, dice.below(60));
+                    events.push(
+                        Event::point("exclusion", Some(position), day)
+                            .with("type", Cell::Word("fixed")),
+                    );
+                }
+            }
+            if dice.chance(1) {
+                let day = after(from, dice.below(60));
+                events.push(
+                    Event::point("exclusion", Some(position), day)
+                        .with("type", Cell::Word("permanent")),
+                );
+            }
+        }
+    }
+}
+
+/// Out-of-work benefits, employment, and now and then a programme.
+fn work_history(dice: &mut Dice, events: &mut Vec<Event>, position: usize, story: &Story) {
+    let who = Some(position);
+    if dice.chance(60) {
+        let from = before(story.start, dice.below(3 * 365));
+        let to = match story.attached {
+            Some(attached) if story.improving && dice.chance(70) => {
+                Some(after(attached, dice.between(1, 200)))
+            }
+            _ => (!dice.chance(40)).then(|| story.any_day(dice)),
+        };
+        events.push(
+            Event::spell("out_of_work_benefit", who, from, to)
+                .with("benefit", Cell::Word(dice.pick(&BENEFITS))),
+        );
+        if let Some(to) = to {
+            if dice.chance(60) {
+                let job = after(to, dice.below(30));
+                let until = (!dice.chance(60)).then(|| after(job, dice.between(30, 400)));
+                let mut employment = Event::spell("employment", who, job, until);
+                if dice.chance(80) {
+                    employment = employment.with("hours", Cell::Count(dice.between(16, 40)));
+                }
+                events.push(employment);
+            }
+        }
+    } else if dice.chance(50) {
+        let (from, to) = story.spell(dice);
+        events.push(
+            Event::spell("employment", who, from, to)
+                .with("hours", Cell::Count(dice.between(8, 40))),
+        );
+    }
+    if dice.chance(10) {
+        let (from, to) = story.spell(dice);
+        events.push(Event::spell("work_programme", who, from, to));
+    }
+    if dice.chance(5) {
+        let (from, to) = story.spell(dice);
+        events.push(Event::spell("esf_provision", who, from, to));
+    }
+}
+
+/// The attachment principles, mostly all in place, the attachment, and
+/// sometimes a claim already made.
+fn attachment(dice: &mut Dice, events: &mut Vec<Event>, attached: NaiveDate, agency: &'static str) {
+    events.push(Event::point(
+        "family_assessment",
+        None,
+        before(attached, dice.between(5, 40)),
+    ));
+    if !dice.chance(8) {
+        events.push(Event::point(
+            "family_plan",
+            None,
+            before(attached, dice.below(20)),
+        ));
+    }
+    let mut lead = Event::spell(
+        "lead_professional",
+        None,
+        before(attached, dice.below(20)),
+        None,
+    );
+    if dice.chance(90) {
+        lead = lead.with("agency", Cell::Word(agency));
+    }
+    events.push(lead);
+    events.push(Event::point("attachment", None, attached));
+    if dice.chance(10) {
+        let day = after(attached, dice.between(270, 540));
+        events.push(Event::point("claim", None, day).with("type", Cell::Word(dice.pick(&CLAIMS))));
+    }
+}
+
+impl Synthetic {
+    fn to_json(&self) -> Value {
+        let mut family = Map::new();
+        family.insert("id".into(), Value::String(self.id.clone()));
+        let mut attributes = Map::new();
+        attributes.insert("district".into(), self.district.into());
+        attributes.insert("lp_agency".into(), self.agency.into());
+        family.insert("attributes".into(), Value::Object(attributes));
+        let members = self
+            .members
+            .iter()
+            .map(|member| {
+                let mut record = Map::new();
+                record.insert("id".into(), Value::String(member.id.clone()));
+                let role = if member.adult { "adult" } else { "child" };
+                record.insert("role".into(), role.into());
+                if let Some(born) = member.born {
+                    record.insert("born".into(), Value::String(born.to_string()));
+                }
+                Value::Object(record)
+            })
+            .collect();
+        family.insert("members".into(), Value::Array(members));
+        let events = self
+            .events
+            .iter()
+            .map(|(id, event)| {
+                let mut record = Map::new();
+                if let Some(id) = id {
+                    record.insert("id".into(), Value::String(id.clone()));
+                }
+                record.insert("kind".into(), event.kind.into());
+                if let Some(member) = self.member_id(event) {
+                    record.insert("member".into(), member.into());
+                }
+                let (date, start, end) = event.days();
+                for (key, day) in [("date", date), ("start", start), ("end", end)] {
+                    if let Some(day) = day {
+                        record.insert(key.into(), Value::String(day.to_string()));
+                    }
+                }
+                for (name, value) in &event.fields {
+                    let value = match value {
+                        Cell::Count(count) => Value::from(*count),
+                        Cell::Word(word) => Value::from(*word),
+                    };
+                    record.insert((*name).into(), value);
+                }
+                Value::Object(record)
+            })
+            .collect();
+        family.insert("events".into(), Value::Array(events));
+        Value::Object(family)
+    }
+
+    fn member_id(&self, event: &Event) -> Option<&str> {
+        let member = self.members.get(event.member?)?;
+        Some(member.id.as_str())
+    }
+
+    fn write_csv(&self, files: &mut CsvFiles) -> csv::Result<()> {
+        files
+            .families
+            .write_record([self.id.as_str(), self.district, self.agency])?;
+        for member in &self.members {
+            let born = member.born.map(|day| day.to_string()).unwrap_or_default();
+            let role = if member.adult { "adult" } else { "child" };
+            files.members.write_record([
+                self.id.as_str(),
+                member.id.as_str(),
+                role,
+                born.as_str(),
+            ])?;
+        }
+        for (id, event) in &self.events {
+            let (date, start, end) = event.days();
+            let day = |day: Option<NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
+            let mut row: Vec<String> = vec![
+                self.id.clone(),
+                id.clone().unwrap_or_default(),
+                event.kind.to_owned(),
+                self.member_id(event).unwrap_or_default().to_owned(),
+                day(date),
+                day(start),
+                day(end),
+            ];
+            for column in EVENT_COLUMNS.iter().skip(row.len()) {
+                let cell =
+                    event
+                        .fields
+                        .iter()
+                        .find(|(name, _)| name == column)
+                        .map(|(_, value)| match value {
+                            Cell::Count(count) => count.to_string(),
+                            Cell::Word(word) => (*word).to_owned(),
+                        });
+                row.push(cell.unwrap_or_default());
+            }
+            files.events.write_record(&row)?;
+        }
+        Ok(())
+    }
+}
+
+impl Event {
+    /// `date`, or `start` and `end`.
+    fn days(&self) -> (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>) {
+        if self.point {
+            (Some(self.start), None, None)
+        } else {
+            (None, Some(self.start), self.end)
+        }
+    }
+}
+
+struct CsvFiles {
+    families: csv::Writer<BufWriter<std::fs::File>>,
+    members: csv::Writer<BufWriter<std::fs::File>>,
+    events: csv::Writer<BufWriter<std::fs::File>>,
+}
+
+/// Files written beside their targets and renamed into place at the end,
+/// so an interrupted run leaves no half cohort.
+struct Staged {
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Staged {
+    fn create(&mut self, target: PathBuf) -> Result<BufWriter<std::fs::File>, Exit> {
+        let temporary = temporary_beside(&target);
+        let file = std::fs::File::create(&temporary).map_err(|error| {
+            eprintln!("error: cannot write {}: {error}", temporary.display());
+            Exit::Failure
+        })?;
+        self.files.push((temporary, target));
+        Ok(BufWriter::new(file))
+    }
+
+    fn commit(self) -> Result<(), Exit> {
+        for (temporary, target) in &self.files {
+            std::fs::rename(temporary, target).map_err(|error| {
+                eprintln!("error: cannot write {}: {error}", target.display());
+                Exit::Failure
+            })?;
+        }
+        Ok(())
+    }
+
+    fn abandon(self) {
+        for (temporary, _) in &self.files {
+            let _ = std::fs::remove_file(temporary);
+        }
+    }
+}
+
+fn write_failed(path: &Path) -> Exit {
+    eprintln!("error: cannot write {}", path.display());
+    Exit::Failure
+}
+
+pub(crate) fn generate(
+    families: u64,
+    seed: u64,
+    start: NaiveDate,
+    format: GenerateFormat,
+    output: &Path,
+) -> Exit {
+    let mut staged = Staged { files: Vec::new() };
+    let result = write(families, seed, start, format, output, &mut staged);
+    match result.and_then(|()| {
+        let committed = std::mem::replace(&mut staged, Staged { files: Vec::new() });
+        committed.commit()
+    }) {
+        Ok(()) => {
+            eprintln!("wrote {families} families to {}", output.display());
+            Exit::Success
+        }
+        Err(exit) => {
+            staged.abandon();
+            exit
+        }
+    }
+}
+
+fn write(
+    families: u64,
+    seed: u64,
+    start: NaiveDate,
+    format: GenerateFormat,
+    output: &Path,
+    staged: &mut Staged,
+) -> Result<(), Exit> {
+    let mut dice = Dice(ChaCha8Rng::seed_from_u64(seed));
+    match format {
+        GenerateFormat::Jsonl => {
+            let mut out = staged.create(output.to_path_buf())?;
+            for index in 0..families {
+                let family = family(&mut dice, index, start).to_json();
+                serde_json::to_writer(&mut out, &family).map_err(|_| write_failed(output))?;
+                out.write_all(b"\n").map_err(|_| write_failed(output))?;
+            }
+            out.flush().map_err(|_| write_failed(output))
+        }
+        GenerateFormat::Csv => {
+            std::fs::create_dir_all(output).map_err(|error| {
+                eprintln!("error: cannot make folder {}: {error}", output.display());
+                Exit::Failure
+            })?;
+            let mut files = CsvFiles {
+                families: csv::Writer::from_writer(staged.create(output.join("families.csv"))?),
+                members: csv::Writer::from_writer(staged.create(output.join("members.csv"))?),
+                events: csv::Writer::from_writer(staged.create(output.join("events.csv"))?),
+            };
+            let written = (|| -> csv::Result<()> {
+                files
+                    .families
+                    .write_record(["family_id", "district", "lp_agency"])?;
+                files
+                    .members
+                    .write_record(["family_id", "member_id", "role", "born"])?;
+                files.events.write_record(EVENT_COLUMNS)?;
+                for index in 0..families {
+                    family(&mut dice, index, start).write_csv(&mut files)?;
+                }
+                files.families.flush()?;
+                files.members.flush()?;
+                files.events.flush()?;
+                Ok(())
+            })();
+            written.map_err(|_| write_failed(output))
+        }
+    }
+}

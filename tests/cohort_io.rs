@@ -1,0 +1,477 @@
+//! Cohort input end to end: generated cohorts as JSON Lines and as CSV
+//! folders, the same decisions from both and on any number of threads, and
+//! faults reported by file, line and field without their values.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PLAN: &str = "examples/plans/national-phase2.tfop";
+const AS_OF: &str = "2016-11-30";
+
+fn tfop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch folder under the target directory, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+fn generate(families: u32, seed: u32, format: &str, output: &Path) {
+    let run = tfop(&[
+        "generate",
+        "--families",
+        &families.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--format",
+        format,
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+}
+
+fn eval(families: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["eval", PLAN, families.to_str().unwrap(), "--as-of", AS_OF];
+    args.extend_from_slice(extra);
+    tfop(&args)
+}
+
+#[test]
+fn a_csv_folder_and_json_lines_of_the_same_cohort_give_identical_decisions() {
+    let folder = scratch("same_cohort");
+    let jsonl = folder.join("cohort.jsonl");
+    let csv = folder.join("cohort");
+    generate(300, 11, "jsonl", &jsonl);
+    generate(300, 11, "csv", &csv);
+
+    let from_jsonl = eval(&jsonl, &[]);
+    let from_csv = eval(&csv, &[]);
+    assert_eq!(from_jsonl.status.code(), Some(0));
+    assert_eq!(
+        from_csv.status.code(),
+        Some(0),
+        "{}",
+        text(&from_csv.stderr)
+    );
+    assert!(text(&from_csv.stderr).contains("read 300, decided 300, refused 0"));
+    assert_eq!(text(&from_jsonl.stdout).lines().count(), 300);
+    assert_eq!(from_jsonl.stdout, from_csv.stdout);
+
+    // The cohort is varied enough for the comparison to mean something.
+    let decisions = text(&from_csv.stdout);
+    for status in [
+        "\"status\":\"attached\"",
+        "\"status\":\"principles_missing\"",
+        "\"status\":\"claimable\"",
+        "\"status\":\"claimed\"",
+        "\"payable\":\"800.00\"",
+    ] {
+        assert!(decisions.contains(status), "no {status} in the cohort");
+    }
+
+    let explained = |families: &Path| {
+        tfop(&[
+            "explain",
+            PLAN,
+            families.to_str().unwrap(),
+            "--family",
+            "F-000042",
+            "--as-of",
+            AS_OF,
+        ])
+    };
+    let (from_jsonl, from_csv) = (explained(&jsonl), explained(&csv));
+    assert_eq!(
+        from_csv.status.code(),
+        Some(0),
+        "{}",
+        text(&from_csv.stderr)
+    );
+    assert!(!from_csv.stdout.is_empty());
+    assert_eq!(from_jsonl.stdout, from_csv.stdout);
+}
+
+#[test]
+fn generate_writes_the_same_cohort_for_the_same_seed_only() {
+    let folder = scratch("generate_seed");
+    let (first, again, other) = (
+        folder.join("a.jsonl"),
+        folder.join("b.jsonl"),
+        folder.join("c.jsonl"),
+    );
+    generate(40, 5, "jsonl", &first);
+    generate(40, 5, "jsonl", &again);
+    generate(40, 6, "jsonl", &other);
+    let read = |path: &Path| std::fs::read(path).unwrap();
+    assert_eq!(read(&first), read(&again));
+    assert_ne!(read(&first), read(&other));
+    let lines = text(&read(&first));
+    assert_eq!(lines.lines().count(), 40);
+    for line in lines.lines() {
+        let family: serde_json::Value = serde_json::from_str(line).unwrap();
+        let members = family["members"].as_array().unwrap().len();
+        assert!((2..=8).contains(&members), "{members} members");
+    }
+}
+
+#[test]
+fn decisions_are_the_same_on_one_thread_two_or_the_default() {
+    let folder = scratch("threads");
+    let csv = folder.join("cohort");
+    // More families than one batch, so batches meet at their edges.
+    generate(1200, 3, "csv", &csv);
+    let one = eval(&csv, &["--threads", "1"]);
+    let two = eval(&csv, &["--threads", "2"]);
+    let default = eval(&csv, &[]);
+    assert_eq!(one.status.code(), Some(0), "{}", text(&one.stderr));
+    assert_eq!(text(&one.stdout).lines().count(), 1200);
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, default.stdout);
+}
+
+/// The values injected as faults: none may appear in any output.
+const SECRETS: [&str; 7] = [
+    "3141-59-26",
+    "zzsecretkind",
+    "1901-02-03",
+    "SECRETMEMBER9",
+    "SECRETEXTRA",
+    "SECRETBYTES",
+    "SECRETTAIL",
+];
+
+fn assert_no_secret(output: &Output) {
+    for secret in SECRETS {
+        for (name, stream) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !text(stream).contains(secret),
+                "{secret} leaked to {name}:\n{}",
+                text(stream)
+            );
+        }
+    }
+}
+
+/// Picks the first family not used yet whose item satisfies `wanted`;
+/// returns its index.
+fn pick<T>(
+    items: &[T],
+    family: impl Fn(&T) -> String,
+    used: &mut BTreeSet<String>,
+    wanted: impl Fn(&T) -> bool,
+) -> usize {
+    let index = items
+        .iter()
+        .position(|item| !used.contains(&family(item)) && wanted(item))
+        .expect("the generated cohort has such a record");
+    used.insert(family(&items[index]));
+    index
+}
+
+#[test]
+fn faults_in_json_lines_are_refused_by_line_and_field_without_their_values() {
+    let folder = scratch("jsonl_faults");
+    let path = folder.join("cohort.jsonl");
+    generate(40, 21, "jsonl", &path);
+    let mut lines: Vec<Vec<u8>> = std::fs::read(&path)
+        .unwrap()
+        .split(|byte| *byte == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    let families: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|line| serde_json::from_slice(line).unwrap())
+        .collect();
+    let id = |family: &serde_json::Value| family["id"].as_str().unwrap().to_owned();
+    let mut used = BTreeSet::new();
+    // (line, family, field) of each fault.
+    let mut faults: Vec<(usize, String, Option<&str>)> = Vec::new();
+    let has_event = |key: &'static str| {
+        move |family: &serde_json::Value| {
+            family["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|event| event.get(key).is_some())
+        }
+    };
+    let mut change_event = |key: &'static str, field: &'static str, value: &str| {
+        let index = pick(&families, id, &mut used, has_event(key));
+        let mut family = families[index].clone();
+        let event = family["events"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|event| event.get(key).is_some())
+            .unwrap();
+        event[field] = serde_json::Value::from(value);
+        lines[index] = family.to_string().into_bytes();
+        faults.push((index + 1, id(&family), Some(field)));
+    };
+    change_event("date", "date", "3141-59-26");
+    change_event("kind", "kind", "zzsecretkind");
+    change_event("start", "end", "1901-02-03");
+    change_event("member", "member", "SECRETMEMBER9");
+    let index = pick(&families, id, &mut used, |_| true);
+    let cut = lines[index].len() / 2;
+    lines[index].truncate(cut);
+    lines[index].extend_from_slice(b"SECRETTAIL");
+    faults.push((index + 1, "(no id)".into(), None));
+    let index = pick(&families, id, &mut used, |_| true);
+    let district = lines[index]
+        .windows(12)
+        .position(|window| window == b"\"district\":\"")
+        .unwrap();
+    let bytes: Vec<u8> = [&b"\xff\xfeSECRETBYTES"[..]].concat();
+    lines[index].splice(district + 12..district + 12, bytes);
+    faults.push((index + 1, "(no id)".into(), None));
+    std::fs::write(&path, lines.join(&b'\n')).unwrap();
+
+    let output = eval(&path, &[]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("read 40, decided 34, refused 6"),
+        "{stderr}"
+    );
+    for (line, family, field) in &faults {
+        let at = format!("{}:{line}: refused family {family}: ", path.display());
+        let reported = stderr
+            .lines()
+            .find(|reported| reported.starts_with(&at))
+            .unwrap_or_else(|| panic!("no report at {at}:\n{stderr}"));
+        if let Some(field) = field {
+            assert!(reported.contains(&format!("field `{field}`")), "{reported}");
+        }
+    }
+    let decisions = text(&output.stdout);
+    assert_eq!(decisions.lines().count(), 40);
+    assert_eq!(decisions.matches("\"plan\"").count(), 34);
+    assert_no_secret(&output);
+}
+
+/// A CSV folder's file as lines, and each line's cells.
+struct CsvLines {
+    lines: Vec<Vec<u8>>,
+}
+
+impl CsvLines {
+    fn read(path: &Path) -> CsvLines {
+        let bytes = std::fs::read(path).unwrap();
+        let lines = bytes
+            .split(|byte| *byte == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect();
+        CsvLines { lines }
+    }
+
+    /// The data rows' cells (generated cells hold no commas or quotes).
+    fn rows(&self) -> Vec<Vec<String>> {
+        self.lines
+            .iter()
+            .map(|line| text(line).split(',').map(str::to_owned).collect())
+            .collect()
+    }
+
+    fn set(&mut self, index: usize, column: usize, value: &[u8]) {
+        let mut cells: Vec<Vec<u8>> = self.lines[index]
+            .split(|byte| *byte == b',')
+            .map(<[u8]>::to_vec)
+            .collect();
+        cells[column] = value.to_vec();
+        self.lines[index] = cells.join(&b',');
+    }
+
+    fn write(&self, path: &Path) {
+        let mut bytes = self.lines.join(&b'\n');
+        bytes.push(b'\n');
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn faults_in_a_csv_folder_are_refused_by_file_line_and_field_without_their_values() {
+    let folder = scratch("csv_faults");
+    let cohort = folder.join("cohort");
+    generate(40, 21, "csv", &cohort);
+    let mut members = CsvLines::read(&cohort.join("members.csv"));
+    let mut events = CsvLines::read(&cohort.join("events.csv"));
+    let (member_rows, event_rows) = (members.rows(), events.rows());
+    let family = |row: &Vec<String>| row[0].clone();
+    let mut used: BTreeSet<String> = ["family_id".to_owned()].into();
+    // (file, line, family, field) of each fault; lines count from 1 with the header.
+    let mut faults: Vec<(&str, usize, String, Option<&str>)> = Vec::new();
+
+    let index = pick(&member_rows, family, &mut used, |row| !row[3].is_empty());
+    members.set(index, 3, b"3141-59-26");
+    faults.push((
+        "members.csv",
+        index + 1,
+        family(&member_rows[index]),
+        Some("born"),
+    ));
+
+    let mut event = |column: usize,
+                     value: &[u8],
+                     field: Option<&'static str>,
+                     wanted: &dyn Fn(&Vec<String>) -> bool| {
+        let index = pick(&event_rows, family, &mut used, wanted);
+        events.set(index, column, value);
+        faults.push(("events.csv", index + 1, family(&event_rows[index]), field));
+    };
+    event(2, b"zzsecretkind", Some("kind"), &|_| true);
+    event(6, b"1901-02-03", Some("end"), &|row| !row[6].is_empty());
+    event(3, b"SECRETMEMBER9", Some("member_id"), &|row| {
+        !row[3].is_empty()
+    });
+    event(9, b"\xff\xfeSECRETBYTES", Some("type"), &|row| {
+        !row[9].is_empty()
+    });
+    // One cell too many.
+    event(12, b",SECRETEXTRA", None, &|_| true);
+
+    // A member row moved away from its family's rows, to the end.
+    let index = pick(&member_rows, family, &mut used, |_| true);
+    let moved = members.lines.remove(index);
+    members.lines.push(moved);
+    let apart_line = members.lines.len();
+    faults.push((
+        "members.csv",
+        apart_line,
+        family(&member_rows[index]),
+        Some("family_id"),
+    ));
+    // A row of a family families.csv does not hold.
+    events
+        .lines
+        .push(b"F-999999,x1,offence,P1,2015-01-01,,,,,,,,".to_vec());
+    let unknown_line = events.lines.len();
+    faults.push((
+        "events.csv",
+        unknown_line,
+        "F-999999".into(),
+        Some("family_id"),
+    ));
+    members.write(&cohort.join("members.csv"));
+    events.write(&cohort.join("events.csv"));
+
+    let output = eval(&cohort, &[]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = text(&output.stderr);
+    // 40 families, 7 of them refused, and the unknown family's record.
+    assert!(
+        stderr.contains("read 41, decided 33, refused 8"),
+        "{stderr}"
+    );
+    for (file, line, family, field) in &faults {
+        let at = format!(
+            "{}:{line}: refused family {family}: ",
+            cohort.join(file).display()
+        );
+        let reports: Vec<&str> = stderr
+            .lines()
+            .filter(|reported| reported.starts_with(&at))
+            .collect();
+        // Once each: a cell that cannot be read is not also "missing".
+        let [reported] = reports.as_slice() else {
+            panic!("not one report at {at}:\n{stderr}")
+        };
+        match field {
+            Some(field) => assert!(reported.contains(&format!("field `{field}`")), "{reported}"),
+            None => assert!(
+                reported.contains("has 14 cells where the header has 13"),
+                "{reported}"
+            ),
+        }
+    }
+    let decisions = text(&output.stdout);
+    assert_eq!(decisions.lines().count(), 41);
+    assert_eq!(decisions.matches("\"plan\"").count(), 33);
+    assert!(decisions.contains(r#"{"family":"F-999999","line":"#));
+    assert_no_secret(&output);
+}
+
+#[test]
+fn the_shipped_example_cohort_is_what_the_generator_writes_for_its_seed() {
+    // Pins the generator: a seed must give the same cohort from every build.
+    let folder = scratch("shipped_cohort");
+    generate(50, 2015, "jsonl", &folder.join("families.jsonl"));
+    generate(50, 2015, "csv", &folder.join("csv"));
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cohort");
+    for file in [
+        "families.jsonl",
+        "csv/families.csv",
+        "csv/members.csv",
+        "csv/events.csv",
+    ] {
+        let written = std::fs::read(folder.join(file)).unwrap();
+        let kept = std::fs::read(shipped.join(file)).unwrap();
+        assert!(
+            written == kept,
+            "examples/cohort/{file} differs from the generator's output"
+        );
+    }
+}
+
+#[test]
+fn a_csv_folder_missing_a_required_column_is_refused_whole_with_exit_1() {
+    let folder = scratch("csv_header");
+    let cohort = folder.join("cohort");
+    generate(5, 1, "csv", &cohort);
+    let families = std::fs::read_to_string(cohort.join("families.csv")).unwrap();
+    std::fs::write(
+        cohort.join("families.csv"),
+        families.replacen("family_id,", "family,", 1),
+    )
+    .unwrap();
+    let output = eval(&cohort, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("families.csv: the header has no `family_id` column"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_csv_file_in_no_order_at_all_stops_the_run_and_asks_for_sorting() {
+    let folder = scratch("csv_unsorted");
+    let cohort = folder.join("cohort");
+    generate(150, 1, "csv", &cohort);
+    let mut members = CsvLines::read(&cohort.join("members.csv"));
+    members.lines[1..].reverse();
+    members.write(&cohort.join("members.csv"));
+    let output = eval(&cohort, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains(
+            "members.csv: more than 100 groups of rows are not in the order of families.csv"
+        ),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+}
