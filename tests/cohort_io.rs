@@ -112,6 +112,65 @@ fn a_csv_folder_and_json_lines_of_the_same_cohort_give_identical_decisions() {
 }
 
 #[test]
+fn report_and_diff_read_the_shipped_cohort_the_same_from_csv_and_json_lines() {
+    let run = |command: &[&str], families: &str| {
+        let mut args = command.to_vec();
+        args.extend([families, "--as-of", "2017-03-31", "--format", "json"]);
+        tfop(&args)
+    };
+    for command in [
+        &[
+            "report",
+            "examples/plans/lancashire-2016.tfop",
+            "--by",
+            "district,lp_agency",
+        ][..],
+        &[
+            "diff",
+            "examples/plans/leicestershire-2017.tfop",
+            "examples/plans/leicestershire-2017-earned-autonomy.tfop",
+        ][..],
+    ] {
+        let from_jsonl = run(command, "examples/cohort/families.jsonl");
+        let from_csv = run(command, "examples/cohort/csv");
+        assert!(
+            !from_jsonl.stdout.is_empty(),
+            "{}",
+            text(&from_jsonl.stderr)
+        );
+        assert_eq!(from_jsonl.status.code(), from_csv.status.code());
+        // Lines differ (families.csv has a header); everything else agrees.
+        let without_lines = |output: &Output| {
+            fn strip(value: &mut serde_json::Value) {
+                match value {
+                    serde_json::Value::Object(map) => {
+                        map.remove("line");
+                        map.values_mut().for_each(strip);
+                    }
+                    serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+                    _ => {}
+                }
+            }
+            let mut value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            strip(&mut value);
+            value
+        };
+        assert_eq!(
+            without_lines(&from_jsonl),
+            without_lines(&from_csv),
+            "{command:?}"
+        );
+        // 3 would mean a record was refused.
+        assert_ne!(
+            from_csv.status.code(),
+            Some(3),
+            "{}",
+            text(&from_csv.stderr)
+        );
+    }
+}
+
+#[test]
 fn generate_writes_the_same_cohort_for_the_same_seed_only() {
     let folder = scratch("generate_seed");
     let (first, again, other) = (
