@@ -74,5 +74,44 @@ fn evaluate(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, evaluate);
+/// The shipped synthetic cohort (50 generated families) under each worked
+/// phase 2 plan: what a cohort run costs per family, plan by plan.
+fn cohort(c: &mut Criterion) {
+    let cohort = include_str!("../examples/cohort/families.jsonl");
+    let as_of = NaiveDate::from_ymd_opt(2017, 3, 31).unwrap_or_default();
+    let plans = [
+        (
+            "national-phase2",
+            include_str!("../examples/plans/national-phase2.tfop"),
+        ),
+        (
+            "lancashire-2016",
+            include_str!("../examples/plans/lancashire-2016.tfop"),
+        ),
+        (
+            "wolverhampton-2018",
+            include_str!("../examples/plans/wolverhampton-2018.tfop"),
+        ),
+    ];
+    let mut group = c.benchmark_group("decide the 50 families of examples/cohort");
+    for (name, text) in plans {
+        let Ok(plan) = tfop::Plan::parse(text) else {
+            continue;
+        };
+        let families: Vec<_> = cohort
+            .lines()
+            .filter_map(|line| plan.read_family(line).ok())
+            .collect();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for family in &families {
+                    black_box(plan.evaluate(black_box(family), as_of));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, evaluate, cohort);
 criterion_main!(benches);
