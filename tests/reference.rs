@@ -1092,3 +1092,293 @@ fn random_families_reach_every_outcome() {
         "rarely or never seen: {rare:?}\nseen: {all:?}"
     );
 }
+
+/// Hand-written families at the exact boundaries of the README, where the
+/// evaluator and the reference must agree with each other and with the
+/// day the README names.
+mod boundaries {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// An adult and a child born on `born`, with the events.
+    fn family_with(born: &str, events: Value) -> Value {
+        json!({
+            "id": "F",
+            "members": [
+                { "id": "A", "role": "adult", "born": "1980-01-01" },
+                { "id": "C", "role": "child", "born": born }
+            ],
+            "events": events
+        })
+    }
+
+    /// Every principle in place, and the attachment, on `attached`.
+    fn attachment(attached: &str) -> Vec<Value> {
+        vec![
+            json!({ "kind": "family_assessment", "date": attached }),
+            json!({ "kind": "family_plan", "date": attached }),
+            json!({ "kind": "lead_professional", "start": attached }),
+            json!({ "kind": "attachment", "date": attached }),
+        ]
+    }
+
+    /// The evaluator's decision, once the reference agrees with it.
+    fn agreed(family: &Value, as_of: &str) -> Decision {
+        let decision = decide(&plan(), family, day(as_of));
+        let reference = Reference::new(family, day(as_of));
+        if let Err(disagreement) = assert_agrees(&decision, &reference) {
+            panic!("as of {as_of}: {disagreement}");
+        }
+        decision
+    }
+
+    fn significant(decision: &Decision, problem: &str) -> bool {
+        decision
+            .progress
+            .iter()
+            .find(|p| p.problem == problem)
+            .unwrap()
+            .significant
+    }
+
+    fn progress_claim(decision: &Decision) -> (ClaimStatus, Option<NaiveDate>) {
+        let claim = &decision.claims[0];
+        (claim.status, claim.earliest)
+    }
+
+    #[test]
+    fn six_months_before_31_august_is_the_end_of_february() {
+        // Domestic abuse is identified (an incident in the last 12 months);
+        // its progress is no incident in the last 6 months.
+        for (as_of, out, within) in [
+            ("2024-08-31", "2024-02-29", "2024-03-01"),
+            ("2023-08-31", "2023-02-28", "2023-03-01"),
+        ] {
+            let incident = |on: &str| {
+                family_with(
+                    "2008-01-01",
+                    json!([{ "kind": "domestic_abuse_incident", "date": on }]),
+                )
+            };
+            assert!(significant(
+                &agreed(&incident(out), as_of),
+                "domestic_abuse"
+            ));
+            assert!(!significant(
+                &agreed(&incident(within), as_of),
+                "domestic_abuse"
+            ));
+        }
+    }
+
+    #[test]
+    fn a_spell_counts_now_through_its_last_day_and_stays_open_past_the_day() {
+        let plan_until = |end: Option<&str>| {
+            let mut spell =
+                json!({ "kind": "child_protection_plan", "member": "C", "start": "2015-01-01" });
+            if let Some(end) = end {
+                spell["end"] = json!(end);
+            }
+            family_with("2008-01-01", json!([spell]))
+        };
+        let identified = |decision: &Decision| -> Vec<String> {
+            decision.problems.iter().map(|p| p.id.clone()).collect()
+        };
+        let as_of = "2016-03-01";
+        assert!(identified(&agreed(&plan_until(Some("2016-02-29")), as_of)).is_empty());
+        assert_eq!(
+            identified(&agreed(&plan_until(Some("2016-03-01")), as_of)),
+            ["children_in_need"]
+        );
+        assert_eq!(
+            identified(&agreed(&plan_until(Some("2016-03-02")), as_of)),
+            ["children_in_need"]
+        );
+        assert_eq!(
+            identified(&agreed(&plan_until(None), as_of)),
+            ["children_in_need"]
+        );
+    }
+
+    /// Attached on 1 June 2015 for anti-social behaviour (one incident in the
+    /// baseline) and a child protection plan that ended on 31 August 2015.
+    fn protection_plan_ended_31_august() -> Value {
+        let mut events = attachment("2015-06-01");
+        events.push(json!({ "kind": "asb_incident", "member": "C", "date": "2015-05-01" }));
+        events.push(json!({
+            "kind": "child_protection_plan", "member": "C",
+            "start": "2015-01-01", "end": "2015-08-31"
+        }));
+        family_with("2008-01-01", Value::Array(events))
+    }
+
+    #[test]
+    fn progress_sustained_for_12_months_holds_on_the_last_day_plus_12_months() {
+        let family = protection_plan_ended_31_august();
+        assert_eq!(
+            progress_claim(&agreed(&family, "2016-08-30")),
+            (ClaimStatus::NotYet, Some(day("2016-08-31")))
+        );
+        assert_eq!(
+            progress_claim(&agreed(&family, "2016-08-31")),
+            (ClaimStatus::Claimable, Some(day("2016-08-31")))
+        );
+        // Known only on 1 March 2016, when the plan has ended: the projection
+        // from then is the same day.
+        assert_eq!(
+            progress_claim(&agreed(&family, "2016-03-01")),
+            (ClaimStatus::NotYet, Some(day("2016-08-31")))
+        );
+    }
+
+    #[test]
+    fn an_open_protection_plan_blocks_progress_without_a_change() {
+        // As of 31 July 2015 the plan ending in August is not known to end.
+        let family = protection_plan_ended_31_august();
+        assert_eq!(
+            progress_claim(&agreed(&family, "2015-07-31")),
+            (ClaimStatus::NotYet, None)
+        );
+    }
+
+    /// Three terms of 100 sessions for the child, the last ending on
+    /// 20 July 2016, with `unauthorised` sessions missed in each.
+    fn three_terms(unauthorised: [u64; 3]) -> Vec<Value> {
+        [
+            ("2015-09-01", "2015-12-18"),
+            ("2016-01-04", "2016-03-24"),
+            ("2016-04-11", "2016-07-20"),
+        ]
+        .iter()
+        .zip(unauthorised)
+        .map(|((start, end), unauthorised)| {
+            json!({
+                "kind": "school_term", "member": "C", "start": start, "end": end,
+                "sessions": 100, "unauthorised": unauthorised
+            })
+        })
+        .collect()
+    }
+
+    fn indicators(decision: &Decision) -> Vec<String> {
+        decision
+            .problems
+            .iter()
+            .flat_map(|p| p.indicators.iter().map(|i| i.id.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn absence_of_exactly_10_percent_is_persistent() {
+        let family = family_with("2008-01-01", Value::Array(three_terms([10, 10, 10])));
+        assert_eq!(
+            indicators(&agreed(&family, "2016-07-20")),
+            ["persistent_absence"]
+        );
+        let family = family_with("2008-01-01", Value::Array(three_terms([10, 10, 9])));
+        assert!(indicators(&agreed(&family, "2016-07-20")).is_empty());
+    }
+
+    #[test]
+    fn the_third_term_counts_from_its_last_day() {
+        let family = family_with("2008-01-01", Value::Array(three_terms([20, 20, 20])));
+        assert!(indicators(&agreed(&family, "2016-07-19")).is_empty());
+        assert_eq!(
+            indicators(&agreed(&family, "2016-07-20")),
+            ["persistent_absence"]
+        );
+    }
+
+    /// Three terms of 100 sessions with 20 missed, ending on the days given.
+    fn terms_ending(ends: [&str; 3]) -> Value {
+        ends.iter()
+            .map(|end| {
+                let start = day(end) - Duration::days(60);
+                json!({
+                    "kind": "school_term", "member": "C", "start": start, "end": end,
+                    "sessions": 100, "unauthorised": 20
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_child_born_on_29_february_turns_five_on_1_march() {
+        let family = family_with(
+            "2012-02-29",
+            terms_ending(["2016-07-20", "2016-12-16", "2017-02-10"]),
+        );
+        assert!(indicators(&agreed(&family, "2017-02-28")).is_empty());
+        assert_eq!(
+            indicators(&agreed(&family, "2017-03-01")),
+            ["persistent_absence"]
+        );
+    }
+
+    #[test]
+    fn a_child_leaves_school_age_on_the_sixteenth_birthday() {
+        let family = family_with(
+            "2000-02-29",
+            terms_ending(["2015-07-20", "2015-12-18", "2016-02-12"]),
+        );
+        assert_eq!(
+            indicators(&agreed(&family, "2016-02-28")),
+            ["persistent_absence"]
+        );
+        assert!(indicators(&agreed(&family, "2016-02-29")).is_empty());
+    }
+
+    #[test]
+    fn asb_down_exactly_60_percent_is_enough() {
+        // Five incidents in the 6 months up to attachment on 1 June 2015;
+        // two, then three, in the 6 months up to 1 January 2016.
+        let mut events = attachment("2015-06-01");
+        for on in [
+            "2015-01-10",
+            "2015-02-10",
+            "2015-03-10",
+            "2015-04-10",
+            "2015-05-10",
+        ] {
+            events.push(json!({ "kind": "asb_incident", "member": "A", "date": on }));
+        }
+        events.push(json!({ "kind": "domestic_abuse_incident", "date": "2015-05-20" }));
+        for on in ["2015-09-01", "2015-10-01"] {
+            events.push(json!({ "kind": "asb_incident", "member": "A", "date": on }));
+        }
+        let two = family_with("2008-01-01", Value::Array(events.clone()));
+        assert!(significant(&agreed(&two, "2016-01-01"), "crime"));
+        events.push(json!({ "kind": "asb_incident", "member": "A", "date": "2015-11-01" }));
+        let three = family_with("2008-01-01", Value::Array(events));
+        assert!(!significant(&agreed(&three, "2016-01-01"), "crime"));
+    }
+
+    #[test]
+    fn twenty_six_weeks_of_work_within_thirty_counts_from_the_day_after_attachment() {
+        // On JSA at attachment on 1 June 2015, in work from the same day:
+        // the 182nd day of work after attachment is 30 November 2015.
+        let mut events = attachment("2015-06-01");
+        events.push(json!({
+            "kind": "out_of_work_benefit", "member": "A", "benefit": "jsa",
+            "start": "2015-01-01", "end": "2015-06-01"
+        }));
+        events.push(json!({ "kind": "employment", "member": "A", "start": "2015-06-01" }));
+        events.push(json!({ "kind": "asb_incident", "member": "C", "date": "2015-05-01" }));
+        let family = family_with("2008-01-01", Value::Array(events));
+        let employment = |decision: &Decision| {
+            let claim = &decision.claims[1];
+            (claim.status, claim.earliest)
+        };
+        assert_eq!(
+            employment(&agreed(&family, "2015-11-29")),
+            (ClaimStatus::NotYet, Some(day("2015-11-30")))
+        );
+        assert_eq!(
+            employment(&agreed(&family, "2015-11-30")),
+            (ClaimStatus::Claimable, Some(day("2015-11-30")))
+        );
+    }
+}
