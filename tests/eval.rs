@@ -472,6 +472,63 @@ mod membership {
         });
         assert!(identified(&decide(&plan, left, "2016-04-01")).is_empty());
     }
+
+    /// A family with member X, whose open health problem blocks progress
+    /// while X is a member.
+    fn with_member(membership: Value, health_from: &str) -> Value {
+        let mut x = json!({ "id": "X", "role": "child", "born": "2008-01-01" });
+        x.as_object_mut()
+            .unwrap()
+            .extend(membership.as_object().unwrap().clone());
+        json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }, x],
+            "events": [
+                { "kind": "asb_incident", "member": "A", "date": "2015-12-01" },
+                { "kind": "health_problem", "member": "X", "start": health_from, "type": "t" },
+                { "kind": "family_assessment", "date": "2016-01-10" },
+                { "kind": "attachment", "date": "2016-01-15" }
+            ]
+        })
+    }
+
+    #[test]
+    fn a_leaving_recorded_after_the_day_does_not_move_the_projection() {
+        // Like a spell ending after the as-of day, the membership is still
+        // open on it: X's open health problem blocks progress for ever.
+        let plan = progress_plan("no health_problem in family now", "sustained for 1 month");
+        let leaves = with_member(json!({ "left": "2016-05-01" }), "2015-06-01");
+        let decision = decide(&plan, leaves.clone(), "2016-03-01");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::NotYet);
+        assert_eq!(claim(&decision, "progress").earliest, None);
+        // Once the leaving is known, progress counts from the day after it.
+        let decision = decide(&plan, leaves.clone(), "2016-05-31");
+        assert_eq!(
+            claim(&decision, "progress").earliest,
+            Some(day("2016-06-01"))
+        );
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::NotYet);
+        let decision = decide(&plan, leaves, "2016-06-01");
+        assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+    }
+
+    #[test]
+    fn a_joining_recorded_after_the_day_does_not_move_the_projection() {
+        // Like a spell starting after the as-of day, the membership does not
+        // exist yet: X's health problem is not the family's.
+        let plan = progress_plan(
+            "no asb_incident in family within 6 months and no health_problem in family now",
+            "",
+        );
+        let joins = with_member(json!({ "joined": "2016-04-01" }), "2016-02-01");
+        let decision = decide(&plan, joins.clone(), "2016-03-01");
+        assert_eq!(
+            claim(&decision, "progress").earliest,
+            Some(day("2016-06-01"))
+        );
+        let decision = decide(&plan, joins, "2016-04-01");
+        assert_eq!(claim(&decision, "progress").earliest, None);
+    }
 }
 
 mod claims {

@@ -61,15 +61,25 @@ impl<'f> Timeline<'f> {
             .members
             .iter()
             .map(|member| {
+                // A membership is read like a spell: one starting after the
+                // as-of day does not exist yet, and one ending after it is
+                // still open, so a recorded future leaving never moves a
+                // projection.
                 let joined = member.joined.map_or(Day::MIN, Day::from_date);
-                let left = member.left.map_or(Day::MAX, Day::from_date);
+                let left = member
+                    .left
+                    .map(Day::from_date)
+                    .filter(|left| *left <= as_of)
+                    .unwrap_or(Day::MAX);
                 Person {
                     role: member.role,
                     born: member.born.map(Day::from_date),
-                    present: if while_member {
-                        DaySet::interval(joined, left)
-                    } else {
+                    present: if !while_member {
                         DaySet::all()
+                    } else if joined > as_of {
+                        DaySet::empty()
+                    } else {
+                        DaySet::interval(joined, left)
                     },
                 }
             })

@@ -1,0 +1,1384 @@
+//! A slow, obviously-correct, day-by-day reference for the shipped plan
+//! `examples/plans/national-phase2.tfop`, written straight from the README's
+//! "Semantics of time" over the family's JSON, and the properties that hold
+//! `Plan::evaluate` to it.
+//!
+//! The reference shares nothing with `src/eval`: no day sets, no step
+//! functions, no plan. Every question is "does this hold on this one day?",
+//! answered by scanning the events; "sustained for N" looks at every single
+//! day of its window. The plan's rules are spelled out by hand below, one
+//! function per indicator and per significant-progress measure.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use chrono::{Datelike, Duration, Months, NaiveDate};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use tfop::{AttachmentStatus, ClaimStatus, Decision, Plan};
+
+// ───────────── the reference ─────────────
+
+/// The plan's problems in its order, with their sustain periods in months.
+const PROBLEMS: [(&str, u32); 6] = [
+    ("crime", 6),
+    ("education", 12),
+    ("children_in_need", 12),
+    ("work", 6),
+    ("domestic_abuse", 6),
+    ("health", 6),
+];
+
+/// The plan's claims in its order.
+const CLAIMS: [&str; 2] = ["progress", "employment"];
+
+fn parse_day(value: &Value) -> Option<NaiveDate> {
+    value
+        .as_str()
+        .map(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap())
+}
+
+/// The day `months` calendar months before `day`, clamped to the end of a
+/// shorter month (chrono's `checked_sub_months` clamps).
+fn months_before(day: NaiveDate, months: u32) -> NaiveDate {
+    day.checked_sub_months(Months::new(months)).unwrap()
+}
+
+/// A member as known at the end of the as-of day.
+struct Member {
+    child: bool,
+    born: Option<NaiveDate>,
+    joined: Option<NaiveDate>,
+    /// `None` also when the member leaves after the as-of day: like a spell
+    /// ending after D, the membership is still open on D.
+    left: Option<NaiveDate>,
+    /// False for a member who joins after the as-of day: like a spell
+    /// starting after D, that membership does not exist yet.
+    exists: bool,
+}
+
+impl Member {
+    fn present(&self, day: NaiveDate) -> bool {
+        self.exists
+            && self.joined.is_none_or(|joined| joined <= day)
+            && self.left.is_none_or(|left| day <= left)
+    }
+
+    /// Completed years on `day`; someone born on 29 February is a year older
+    /// on 1 March in other years.
+    fn age(&self, day: NaiveDate) -> Option<i32> {
+        let born = self.born?;
+        let mut years = day.year() - born.year();
+        if (day.month(), day.day()) < (born.month(), born.day()) {
+            years -= 1;
+        }
+        Some(years)
+    }
+
+    fn of_school_age(&self, day: NaiveDate) -> bool {
+        self.age(day).is_some_and(|age| (5..=15).contains(&age))
+    }
+}
+
+/// An event as known at the end of the as-of day, cut to the days its
+/// member was a member (`member_events: while_member`).
+struct Event {
+    position: usize,
+    kind: String,
+    member: Option<usize>,
+    first: NaiveDate,
+    /// The last day; a point event's is its day; `None` is a spell still
+    /// open at the end of the as-of day.
+    last: Option<NaiveDate>,
+    record: Value,
+}
+
+impl Event {
+    fn on(&self, day: NaiveDate) -> bool {
+        self.first <= day && self.last.is_none_or(|last| day <= last)
+    }
+
+    /// Whether any of its days lies in (opens_after, closes].
+    fn in_window(&self, opens_after: NaiveDate, closes: NaiveDate) -> bool {
+        self.first <= closes && self.last.is_none_or(|last| last > opens_after)
+    }
+
+    fn within_months(&self, day: NaiveDate, months: u32) -> bool {
+        self.in_window(months_before(day, months), day)
+    }
+
+    fn text(&self, field: &str) -> &str {
+        self.record[field].as_str().unwrap()
+    }
+
+    fn count(&self, field: &str) -> u64 {
+        self.record[field].as_u64().unwrap()
+    }
+}
+
+/// A member's last three school terms as of a day, and what happened in them.
+struct Terms {
+    sessions: u64,
+    unauthorised: u64,
+    fixed_exclusions: usize,
+    permanent_exclusions: usize,
+}
+
+/// The national phase 2 plan, decided for one family as of the end of one
+/// day, from the facts known then.
+struct Reference {
+    as_of: NaiveDate,
+    members: Vec<Member>,
+    events: Vec<Event>,
+    attached: Option<NaiveDate>,
+    /// The day problems are identified: the attachment day, else the as-of day.
+    identification_day: NaiveDate,
+    identified: Vec<usize>,
+    significant_memo: RefCell<HashMap<(usize, NaiveDate), bool>>,
+}
+
+impl Reference {
+    /// The family as known at the end of `as_of`: events after it do not
+    /// exist, spells ending after it are open.
+    fn new(family: &Value, as_of: NaiveDate) -> Reference {
+        let member_records = family["members"].as_array().unwrap();
+        let members: Vec<Member> = member_records
+            .iter()
+            .map(|record| {
+                let joined = parse_day(&record["joined"]);
+                Member {
+                    child: record["role"] == "child",
+                    born: parse_day(&record["born"]),
+                    joined,
+                    left: parse_day(&record["left"]).filter(|left| *left <= as_of),
+                    exists: joined.is_none_or(|joined| joined <= as_of),
+                }
+            })
+            .collect();
+        let mut events = Vec::new();
+        for (position, record) in family["events"].as_array().unwrap().iter().enumerate() {
+            let (mut first, mut last) = match parse_day(&record["date"]) {
+                Some(day) => (day, Some(day)),
+                None => (
+                    parse_day(&record["start"]).unwrap(),
+                    parse_day(&record["end"]),
+                ),
+            };
+            if first > as_of {
+                continue;
+            }
+            last = last.filter(|last| *last <= as_of);
+            let member = record["member"].as_str().map(|id| {
+                member_records
+                    .iter()
+                    .position(|member| member["id"] == id)
+                    .unwrap()
+            });
+            if let Some(index) = member {
+                let member = &members[index];
+                if !member.exists {
+                    continue;
+                }
+                if let Some(joined) = member.joined {
+                    first = first.max(joined);
+                }
+                if let Some(left) = member.left {
+                    last = Some(last.map_or(left, |last| last.min(left)));
+                }
+                if last.is_some_and(|last| last < first) {
+                    continue;
+                }
+            }
+            events.push(Event {
+                position,
+                kind: record["kind"].as_str().unwrap().to_string(),
+                member,
+                first,
+                last,
+                record: record.clone(),
+            });
+        }
+        let attached = events
+            .iter()
+            .filter(|event| event.kind == "attachment")
+            .map(|event| event.first)
+            .min();
+        let mut reference = Reference {
+            as_of,
+            members,
+            events,
+            attached,
+            identification_day: attached.unwrap_or(as_of),
+            identified: Vec::new(),
+            significant_memo: RefCell::new(HashMap::new()),
+        };
+        reference.identified = (0..PROBLEMS.len())
+            .filter(|problem| {
+                !reference
+                    .indicators(*problem, reference.identification_day)
+                    .is_empty()
+            })
+            .collect();
+        reference
+    }
+
+    fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events.iter().filter(move |event| event.kind == kind)
+    }
+
+    fn of_member<'a>(
+        &'a self,
+        kind: &'a str,
+        member: usize,
+    ) -> impl Iterator<Item = &'a Event> + 'a {
+        self.of_kind(kind)
+            .filter(move |event| event.member == Some(member))
+    }
+
+    /// `any child` / `any adult` / `any member` on a day: the members present
+    /// then with the role.
+    fn any_member(
+        &self,
+        day: NaiveDate,
+        child: Option<bool>,
+        test: impl Fn(usize) -> bool,
+    ) -> bool {
+        self.members.iter().enumerate().any(|(index, member)| {
+            member.present(day) && child.is_none_or(|child| member.child == child) && test(index)
+        })
+    }
+
+    /// The member's three latest school terms that ended on or before `day`,
+    /// with the sessions in them and the exclusions from the first day of the
+    /// earliest of them up to `day`; `None` with fewer than three (not
+    /// measurable). Terms ending on the same day are taken in the order of
+    /// their start, then of the input (the README does not say; this is the
+    /// evaluator's order).
+    fn last_three_terms(&self, member: usize, day: NaiveDate) -> Option<Terms> {
+        let mut ended: Vec<&Event> = self
+            .of_member("school_term", member)
+            .filter(|term| term.last.is_some_and(|last| last <= day))
+            .collect();
+        ended.sort_by_key(|term| (term.last, term.first, term.position));
+        let last_three = ended.get(ended.len().checked_sub(3)?..)?;
+        let from = last_three.iter().map(|term| term.first).min()?;
+        let exclusions: Vec<&Event> = self
+            .of_member("exclusion", member)
+            .filter(|exclusion| from <= exclusion.first && exclusion.first <= day)
+            .collect();
+        Some(Terms {
+            sessions: last_three.iter().map(|term| term.count("sessions")).sum(),
+            unauthorised: last_three
+                .iter()
+                .map(|term| term.count("unauthorised"))
+                .sum(),
+            fixed_exclusions: exclusions
+                .iter()
+                .filter(|e| e.text("type") == "fixed")
+                .count(),
+            permanent_exclusions: exclusions
+                .iter()
+                .filter(|e| e.text("type") == "permanent")
+                .count(),
+        })
+    }
+
+    /// The indicators of a problem that hold on `day`.
+    fn indicators(&self, problem: usize, day: NaiveDate) -> Vec<&'static str> {
+        let member_has = |member: usize, kind: &str, test: &dyn Fn(&Event) -> bool| {
+            self.of_member(kind, member).any(test)
+        };
+        let candidates: Vec<(&'static str, bool)> = match problem {
+            0 => vec![
+                (
+                    "child_offence",
+                    self.any_member(day, Some(true), |m| {
+                        member_has(m, "offence", &|e| e.within_months(day, 12))
+                    }),
+                ),
+                (
+                    "asb",
+                    self.any_member(day, None, |m| {
+                        member_has(m, "asb_incident", &|e| e.within_months(day, 12))
+                    }),
+                ),
+            ],
+            1 => vec![
+                (
+                    "persistent_absence",
+                    self.any_member(day, Some(true), |m| {
+                        self.members[m].of_school_age(day)
+                            && self.last_three_terms(m, day).is_some_and(|terms| {
+                                terms.sessions > 0
+                                    && terms.unauthorised * 100 >= 10 * terms.sessions
+                            })
+                    }),
+                ),
+                (
+                    "fixed_exclusions",
+                    self.any_member(day, Some(true), |m| {
+                        self.last_three_terms(m, day)
+                            .is_some_and(|terms| terms.fixed_exclusions >= 3)
+                    }),
+                ),
+                (
+                    "permanent_exclusion",
+                    self.any_member(day, Some(true), |m| {
+                        self.last_three_terms(m, day)
+                            .is_some_and(|terms| terms.permanent_exclusions >= 1)
+                    }),
+                ),
+            ],
+            2 => vec![
+                (
+                    "child_in_need",
+                    self.any_member(day, Some(true), |m| {
+                        member_has(m, "child_in_need", &|e| e.on(day))
+                    }),
+                ),
+                (
+                    "child_protection",
+                    self.any_member(day, Some(true), |m| {
+                        member_has(m, "child_protection_plan", &|e| e.on(day))
+                    }),
+                ),
+            ],
+            3 => vec![(
+                "out_of_work",
+                self.any_member(day, Some(false), |m| {
+                    member_has(m, "out_of_work_benefit", &|e| e.on(day))
+                }),
+            )],
+            4 => vec![(
+                "incident",
+                self.of_kind("domestic_abuse_incident")
+                    .any(|e| e.within_months(day, 12)),
+            )],
+            _ => vec![(
+                "health_problem",
+                self.any_member(day, None, |m| {
+                    member_has(m, "health_problem", &|e| e.on(day))
+                }),
+            )],
+        };
+        candidates
+            .into_iter()
+            .filter(|(_, holds)| *holds)
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Whether a problem's significant-progress measure holds on `day`.
+    fn significant(&self, problem: usize, day: NaiveDate) -> bool {
+        if let Some(known) = self.significant_memo.borrow().get(&(problem, day)) {
+            return *known;
+        }
+        let holds = match problem {
+            0 => {
+                // Down by at least 60%: now × 100 ≤ 40 × before, before being
+                // the 6 months up to the attachment day (the as-of day for a
+                // family not attached).
+                let baseline_day = self.identification_day;
+                let now = self
+                    .of_kind("asb_incident")
+                    .filter(|e| e.within_months(day, 6))
+                    .count();
+                let before = self
+                    .of_kind("asb_incident")
+                    .filter(|e| e.within_months(baseline_day, 6))
+                    .count();
+                now * 100 <= 40 * before
+                    && !self.of_kind("offence").any(|e| e.within_months(day, 6))
+            }
+            1 => self.members.iter().enumerate().all(|(m, member)| {
+                let measured = member.child
+                    && member.present(day)
+                    && member.of_school_age(day)
+                    && self
+                        .of_member("school_term", m)
+                        .any(|term| term.first <= day);
+                !measured
+                    || self.last_three_terms(m, day).is_some_and(|terms| {
+                        terms.sessions > 0
+                            && terms.unauthorised * 100 < 10 * terms.sessions
+                            && terms.fixed_exclusions + terms.permanent_exclusions == 0
+                    })
+            }),
+            2 => {
+                !self.of_kind("child_in_need").any(|e| e.on(day))
+                    && !self.of_kind("child_protection_plan").any(|e| e.on(day))
+            }
+            3 => !self.any_member(day, Some(false), |m| {
+                self.of_member("out_of_work_benefit", m).any(|e| e.on(day))
+            }),
+            4 => !self
+                .of_kind("domestic_abuse_incident")
+                .any(|e| e.within_months(day, 6)),
+            _ => !self.of_kind("health_problem").any(|e| e.on(day)),
+        };
+        self.significant_memo
+            .borrow_mut()
+            .insert((problem, day), holds);
+        holds
+    }
+
+    /// Significant progress sustained: held on every day of the window of
+    /// the problem's sustain period up to `day`.
+    fn progressed(&self, problem: usize, day: NaiveDate) -> bool {
+        let opens_after = months_before(day, PROBLEMS[problem].1);
+        let mut each = day;
+        while each > opens_after {
+            if !self.significant(problem, each) {
+                return false;
+            }
+            each = each.pred_opt().unwrap();
+        }
+        true
+    }
+
+    fn eligible(&self) -> bool {
+        self.identified.len() >= 2
+    }
+
+    /// The principles not in place on `day`.
+    fn missing(&self, day: NaiveDate) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        for point in ["family_assessment", "family_plan"] {
+            if !self.of_kind(point).any(|e| e.first <= day) {
+                missing.push(point);
+            }
+        }
+        if !self.of_kind("lead_professional").any(|e| e.on(day)) {
+            missing.push("lead_professional");
+        }
+        missing
+    }
+
+    fn attachment_status(&self) -> AttachmentStatus {
+        match self.attached {
+            Some(day) if self.missing(day).is_empty() => AttachmentStatus::Attached,
+            Some(_) => AttachmentStatus::PrinciplesMissing,
+            None if !self.eligible() => AttachmentStatus::NotEligible,
+            None if self.missing(self.as_of).is_empty() => AttachmentStatus::Attachable,
+            None => AttachmentStatus::PrinciplesMissing,
+        }
+    }
+
+    /// Whether `day` (any day, before or after the as-of day, judged from
+    /// the facts known at the end of the as-of day) is one on which the claim
+    /// could be made: a valid attachment of a family eligible then, on or
+    /// after the attachment day, and the claim's condition.
+    fn possible(&self, claim: &str, day: NaiveDate) -> bool {
+        let Some(attached) = self.attached else {
+            return false;
+        };
+        if !self.missing(attached).is_empty() || !self.eligible() || day < attached {
+            return false;
+        }
+        match claim {
+            "progress" => {
+                !self.identified.is_empty()
+                    && self
+                        .identified
+                        .iter()
+                        .all(|problem| self.progressed(*problem, day))
+            }
+            "employment" => self.any_member(day, Some(false), |m| {
+                self.continuously_employed(m, attached, day)
+            }),
+            other => panic!("the plan has no claim `{other}`"),
+        }
+    }
+
+    /// An adult on an out-of-work benefit on the attachment day with enough
+    /// days of employment after it in the window that benefit's line asks.
+    fn continuously_employed(&self, member: usize, attached: NaiveDate, day: NaiveDate) -> bool {
+        self.of_member("out_of_work_benefit", member)
+            .filter(|benefit| benefit.on(attached))
+            .any(|benefit| {
+                let (needed, within) = match benefit.text("benefit") {
+                    "jsa" | "uc" => (26 * 7, 30 * 7),
+                    _ => (13 * 7, 15 * 7),
+                };
+                let employed_days = (0..within)
+                    .map(|back| day - Duration::days(back))
+                    .filter(|each| *each > attached)
+                    .filter(|each| {
+                        self.of_member("employment", member)
+                            .any(|job| job.on(*each))
+                    })
+                    .count();
+                employed_days >= needed
+            })
+    }
+
+    fn claimed(&self) -> bool {
+        // Each claim of the plan is its own route and top-ups are not
+        // allowed: a claim of either type already made closes both.
+        self.of_kind("claim")
+            .any(|claim| CLAIMS.contains(&claim.text("type")))
+    }
+
+    /// A claim's status as of the day.
+    fn status(&self, claim: &str) -> ClaimStatus {
+        if self.claimed() {
+            ClaimStatus::Claimed
+        } else if self.possible(claim, self.as_of) {
+            ClaimStatus::Claimable
+        } else {
+            ClaimStatus::NotYet
+        }
+    }
+
+    /// The first day of the unbroken run of possible days up to the as-of day.
+    fn claimable_since(&self, claim: &str) -> NaiveDate {
+        let mut first = self.as_of;
+        while self.possible(claim, first.pred_opt().unwrap()) {
+            first = first.pred_opt().unwrap();
+        }
+        first
+    }
+}
+
+// ───────────── the evaluator, for comparison ─────────────
+
+fn plan() -> Plan {
+    Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap()
+}
+
+fn decide(plan: &Plan, family: &Value, as_of: NaiveDate) -> Decision {
+    let family = plan.read_family(&family.to_string()).unwrap();
+    plan.evaluate(&family, as_of)
+}
+
+/// Everything the reference decides, checked against the evaluator's
+/// decision.
+fn assert_agrees(decision: &Decision, reference: &Reference) -> Result<(), TestCaseError> {
+    prop_assert_eq!(decision.eligible, reference.eligible(), "eligible");
+    let problems: Vec<(&str, Vec<&str>)> = decision
+        .problems
+        .iter()
+        .map(|problem| {
+            (
+                problem.id.as_str(),
+                problem.indicators.iter().map(|i| i.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    let expected: Vec<(&str, Vec<&str>)> = reference
+        .identified
+        .iter()
+        .map(|p| {
+            (
+                PROBLEMS[*p].0,
+                reference.indicators(*p, reference.identification_day),
+            )
+        })
+        .collect();
+    prop_assert_eq!(problems, expected, "problems and indicators");
+    prop_assert_eq!(
+        decision.attachment.status,
+        reference.attachment_status(),
+        "attachment"
+    );
+    let progress: Vec<(&str, bool, bool)> = decision
+        .progress
+        .iter()
+        .map(|p| (p.problem.as_str(), p.significant, p.sustained))
+        .collect();
+    let expected: Vec<(&str, bool, bool)> = reference
+        .identified
+        .iter()
+        .map(|p| {
+            (
+                PROBLEMS[*p].0,
+                reference.significant(*p, reference.as_of),
+                reference.progressed(*p, reference.as_of),
+            )
+        })
+        .collect();
+    prop_assert_eq!(progress, expected, "progress");
+    for (claim, id) in decision.claims.iter().zip(CLAIMS) {
+        prop_assert_eq!(claim.claim_type.as_str(), id);
+        let status = reference.status(id);
+        prop_assert_eq!(claim.status, status, "status of claim {}", id);
+        if status == ClaimStatus::Claimable {
+            prop_assert_eq!(
+                claim.earliest,
+                Some(reference.claimable_since(id)),
+                "earliest of claim {}",
+                id
+            );
+        }
+    }
+    Ok(())
+}
+
+// ───────────── random families ─────────────
+
+fn base() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2014, 1, 1).unwrap()
+}
+
+fn date(offset: i64) -> String {
+    (base() + Duration::days(offset))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+const MEMBERS: [&str; 3] = ["A", "C1", "C2"];
+
+/// One random event about member A (an adult), C1 or C2 (children), or the
+/// family; as in tests/properties.rs, with health problems, claims and
+/// domestic abuse by members besides.
+fn event() -> impl Strategy<Value = Value> {
+    let point = |kind: &'static str| {
+        (0i64..1400, 0usize..3).prop_map(move |(day, member)| {
+            json!({ "kind": kind, "member": MEMBERS[member], "date": date(day) })
+        })
+    };
+    let spell = |kind: &'static str, members: &'static [&'static str]| {
+        (
+            0i64..1400,
+            prop::option::weighted(0.8, 0i64..300),
+            0usize..members.len(),
+        )
+            .prop_map(move |(start, length, member)| {
+                let mut spell =
+                    json!({ "kind": kind, "member": (members[member]), "start": date(start) });
+                if let Some(length) = length {
+                    spell["end"] = json!(date(start + length));
+                }
+                spell
+            })
+    };
+    prop_oneof![
+        point("offence"),
+        point("asb_incident"),
+        point("asb_incident"),
+        (0i64..1400, 0usize..3, any::<bool>()).prop_map(|(day, member, permanent)| json!({
+            "kind": "exclusion", "member": MEMBERS[member], "date": date(day),
+            "type": if permanent && day % 2 == 0 { "permanent" } else { "fixed" }
+        })),
+        (0i64..1400)
+            .prop_map(|day| json!({ "kind": "domestic_abuse_incident", "date": date(day) })),
+        point("domestic_abuse_incident"),
+        (0i64..1400, 0usize..2, any::<bool>()).prop_map(|(day, child, permanent)| {
+            // A run of exclusions, enough for an indicator when they fall
+            // in the last three terms.
+            let child = ["C1", "C2"][child];
+            json!([
+                { "kind": "exclusion", "member": child, "date": date(day), "type": "fixed" },
+                { "kind": "exclusion", "member": child, "date": date(day + 20), "type": "fixed" },
+                {
+                    "kind": "exclusion", "member": child, "date": date(day + 40),
+                    "type": if permanent { "permanent" } else { "fixed" }
+                }
+            ])
+        }),
+        (0i64..1400, 1usize..7, 3i64..40, 0usize..3).prop_map(|(day, count, spacing, member)| {
+            // A run of anti-social behaviour, so that reductions against the
+            // baseline are sometimes partial.
+            let incidents: Vec<Value> = (0..count)
+                .map(|index| {
+                    json!({
+                        "kind": "asb_incident", "member": MEMBERS[(member + index) % 3],
+                        "date": date(day + spacing * index as i64)
+                    })
+                })
+                .collect();
+            Value::Array(incidents)
+        }),
+        spell("child_protection_plan", &["C1", "C2"]),
+        spell("child_in_need", &["C1", "C2", "A"]),
+        spell("health_problem", &["A", "C1", "C2"]).prop_map(|mut spell| {
+            spell["type"] = json!("mental health");
+            spell
+        }),
+        spell("health_problem", &["A", "C1", "C2"]).prop_map(|mut spell| {
+            spell["type"] = json!("mental health");
+            spell
+        }),
+        spell("employment", &["A", "A", "C1"]),
+        spell("employment", &["A"]),
+        (spell("out_of_work_benefit", &["A", "A", "C1"]), 0usize..6).prop_map(
+            |(mut spell, benefit)| {
+                spell["benefit"] = json!((["jsa", "esa", "is", "ib", "uc", "other"][benefit]));
+                spell
+            }
+        ),
+        (0i64..1400).prop_map(|day| json!({ "kind": "family_assessment", "date": date(day) })),
+        (0i64..1400).prop_map(|day| json!({ "kind": "family_plan", "date": date(day) })),
+        (0i64..1400, prop::option::of(0i64..400)).prop_map(|(day, length)| {
+            let mut spell = json!({ "kind": "lead_professional", "start": date(day) });
+            if let Some(length) = length {
+                spell["end"] = json!(date(day + length));
+            }
+            spell
+        }),
+        (0i64..1400).prop_map(|day| json!({ "kind": "attachment", "date": date(day) })),
+    ]
+}
+
+/// A child's date of birth: often one that leaves school age (turns 16)
+/// during the years the events cover, sometimes 29 February, sometimes none.
+fn child_born() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        6 => (-6500i64..-2000).prop_map(|offset| Some(date(offset))),
+        1 => Just(Some("1999-02-28".to_string())),
+        1 => Just(Some("2000-02-29".to_string())),
+        1 => Just(Some("2004-02-29".to_string())),
+        1 => Just(None),
+    ]
+}
+
+/// A child's school terms: a run of consecutive terms (about a third of a
+/// year each, with gaps for holidays), rates of absence around 10%, exactly
+/// 10% now and then.
+fn school_terms(child: &'static str) -> impl Strategy<Value = Vec<Value>> {
+    (
+        0i64..10,
+        proptest::collection::vec((prop::option::of(40u64..100), 0u64..13, 60i64..100), 0..9),
+    )
+        .prop_map(move |(first, terms)| {
+            terms
+                .into_iter()
+                .enumerate()
+                .map(|(index, (sessions, unauthorised, length))| {
+                    let start = (first + index as i64) * 120;
+                    json!({
+                        "kind": "school_term", "member": child,
+                        "start": date(start), "end": date(start + length),
+                        "sessions": sessions.unwrap_or(100), "unauthorised": unauthorised
+                    })
+                })
+                .collect()
+        })
+}
+
+/// Membership: usually always a member; sometimes joining or leaving.
+fn membership() -> impl Strategy<Value = (Option<i64>, Option<i64>)> {
+    prop_oneof![
+        6 => Just((None, None)),
+        1 => (0i64..1400).prop_map(|joined| (Some(joined), None)),
+        1 => (0i64..1400).prop_map(|left| (None, Some(left))),
+        1 => (0i64..1000, 0i64..400).prop_map(|(joined, stay)| (Some(joined), Some(joined + stay))),
+    ]
+}
+
+/// Families, two in three of them attached with every principle in place
+/// (and an adult on a benefit at attachment), so that claims are often
+/// possible; some with every principle in place and not attached yet.
+fn family() -> impl Strategy<Value = Value> {
+    (
+        (
+            proptest::collection::vec(event(), 0..30),
+            school_terms("C1"),
+            school_terms("C2"),
+        )
+            .prop_map(|(mut events, c1, c2)| {
+                events.extend(c1);
+                events.extend(c2);
+                events
+            }),
+        prop::option::weighted(
+            0.8,
+            (
+                100i64..900,
+                prop::option::of((0usize..6, 0i64..200)),
+                prop::bool::weighted(0.85),
+            ),
+        ),
+        child_born(),
+        child_born(),
+        proptest::collection::vec(membership(), 3),
+        prop::option::weighted(0.1, (0i64..1600, any::<bool>())),
+    )
+        .prop_map(
+            |(mut events, attached, c1_born, c2_born, memberships, claim)| {
+                if let Some((day, benefit, attach)) = attached {
+                    events.push(json!({ "kind": "family_assessment", "date": date(day - 10) }));
+                    events.push(json!({ "kind": "family_plan", "date": date(day - 5) }));
+                    events.push(json!({ "kind": "lead_professional", "start": date(day - 5) }));
+                    if attach {
+                        events.push(json!({ "kind": "attachment", "date": date(day) }));
+                    }
+                    if let Some((benefit, before)) = benefit {
+                        events.push(json!({
+                            "kind": "out_of_work_benefit", "member": "A",
+                            "start": date(day - before), "end": date(day + before / 2),
+                            "benefit": (["jsa", "esa", "is", "ib", "uc", "other"][benefit])
+                        }));
+                        events.push(json!({
+                            "kind": "employment", "member": "A", "start": date(day + before / 2 + 1)
+                        }));
+                    }
+                }
+                if let Some((day, progress)) = claim {
+                    events.push(json!({
+                        "kind": "claim", "date": date(day),
+                        "type": if progress { "progress" } else { "employment" }
+                    }));
+                }
+                let events: Vec<Value> = events
+                    .into_iter()
+                    .flat_map(|event| match event {
+                        Value::Array(run) => run,
+                        one => vec![one],
+                    })
+                    .enumerate()
+                    .map(|(index, mut event)| {
+                        event["id"] = json!(format!("e{index}"));
+                        event
+                    })
+                    .collect();
+                let mut members = vec![
+                    json!({ "id": "A", "role": "adult", "born": "1980-05-05" }),
+                    json!({ "id": "C1", "role": "child" }),
+                    json!({ "id": "C2", "role": "child" }),
+                ];
+                if let Some(born) = c1_born {
+                    members[1]["born"] = json!(born);
+                }
+                if let Some(born) = c2_born {
+                    members[2]["born"] = json!(born);
+                }
+                for (member, (joined, left)) in members.iter_mut().zip(memberships) {
+                    if let Some(joined) = joined {
+                        member["joined"] = json!(date(joined));
+                    }
+                    if let Some(left) = left {
+                        member["left"] = json!(date(left));
+                    }
+                }
+                json!({ "id": "F", "members": members, "events": events })
+            },
+        )
+}
+
+/// A family and a day to decide it as of: any day of the years the events
+/// cover, or, half the time, one in the months after the attachment, when
+/// claims start to become possible.
+fn case() -> impl Strategy<Value = (Value, NaiveDate)> {
+    (family(), 100i64..1700, any::<bool>(), 0i64..400).prop_map(|(family, any_day, near, after)| {
+        let attached = family["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|event| event["kind"] == "attachment")
+            .filter_map(|event| parse_day(&event["date"]))
+            .min();
+        let as_of = match attached {
+            Some(attached) if near => attached + Duration::days(after),
+            _ => base() + Duration::days(any_day),
+        };
+        (family, as_of)
+    })
+}
+
+/// The family as known at the end of `as_of`, written out: later events
+/// gone, spells ending later left open, a membership ending later left open
+/// and one starting later gone (with its member's events, which cannot have
+/// counted yet).
+fn frozen(family: &Value, as_of: NaiveDate) -> Value {
+    let limit = as_of.format("%Y-%m-%d").to_string();
+    let limit = limit.as_str();
+    let mut family = family.clone();
+    let later = |value: &Value| value.as_str().is_some_and(|day| day > limit);
+    let mut gone = Vec::new();
+    let mut members = Vec::new();
+    for mut member in family["members"].as_array().unwrap().iter().cloned() {
+        if later(&member["joined"]) {
+            gone.push(member["id"].clone());
+            continue;
+        }
+        if later(&member["left"]) {
+            member.as_object_mut().unwrap().remove("left");
+        }
+        members.push(member);
+    }
+    let events: Vec<Value> = family["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| !gone.contains(&event["member"]))
+        .filter(|event| !later(event.get("date").or(event.get("start")).unwrap()))
+        .cloned()
+        .map(|mut event| {
+            if later(&event["end"]) {
+                event.as_object_mut().unwrap().remove("end");
+            }
+            event
+        })
+        .collect();
+    family["members"] = Value::Array(members);
+    family["events"] = Value::Array(events);
+    family
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_evaluator_agrees_with_the_day_by_day_reference((family, as_of) in case()) {
+        let decision = decide(&plan(), &family, as_of);
+        let reference = Reference::new(&family, as_of);
+        assert_agrees(&decision, &reference)?;
+    }
+
+    #[test]
+    fn a_projection_is_the_first_day_the_reference_finds_possible((family, as_of) in case()) {
+        // The projection reads the family as known at the end of the as-of
+        // day (README, "Projection"): the reference built as of that day
+        // holds exactly those facts, and answers for any later day.
+        let decision = decide(&plan(), &family, as_of);
+        let reference = Reference::new(&family, as_of);
+        for (claim, id) in decision.claims.iter().zip(CLAIMS) {
+            match (claim.status, claim.earliest) {
+                (ClaimStatus::NotYet, Some(first)) => {
+                    prop_assert!(first > as_of);
+                    let mut day = as_of.succ_opt().unwrap();
+                    while day < first {
+                        prop_assert!(!reference.possible(id, day), "{} possible on {}, before {}", id, day, first);
+                        day = day.succ_opt().unwrap();
+                    }
+                    prop_assert!(reference.possible(id, first), "{} not possible on {}", id, first);
+                }
+                (ClaimStatus::NotYet, None) => {
+                    for days in 1..=3 * 365 {
+                        let day = as_of + Duration::days(days);
+                        prop_assert!(!reference.possible(id, day), "{} possible on {}", id, day);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_projection_is_what_deciding_on_that_day_would_say((family, as_of) in case()) {
+        // The same, through the front door: the reference decides the frozen
+        // family as of the projected day and the day before.
+        let decision = decide(&plan(), &family, as_of);
+        let known = frozen(&family, as_of);
+        for (claim, id) in decision.claims.iter().zip(CLAIMS) {
+            if let (ClaimStatus::NotYet, Some(first)) = (claim.status, claim.earliest) {
+                prop_assert_eq!(Reference::new(&known, first).status(id), ClaimStatus::Claimable);
+                let day_before = first.pred_opt().unwrap();
+                if day_before > as_of {
+                    prop_assert_eq!(Reference::new(&known, day_before).status(id), ClaimStatus::NotYet);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn claimable_since_is_the_start_of_the_run_of_days_deciding_would_say_claimable((family, as_of) in case()) {
+        // `earliest` of a claimable claim is "the first day of the unbroken
+        // run of days up to as-of on which it has been possible"
+        // (interchange.md). We read "possible on day d" as "a decision as of
+        // d, from the facts known at the end of d, says claimable": windows
+        // only look back, so this is the same as judging d from the facts
+        // known at the end of as-of, which is how the evaluator computes it
+        // (one set of days) and which `assert_agrees` checks day by day.
+        let decision = decide(&plan(), &family, as_of);
+        for (claim, id) in decision.claims.iter().zip(CLAIMS) {
+            if claim.status != ClaimStatus::Claimable {
+                continue;
+            }
+            let first = claim.earliest.unwrap();
+            prop_assert!(first <= as_of);
+            let mut day = first;
+            while day <= as_of {
+                prop_assert_eq!(Reference::new(&family, day).status(id), ClaimStatus::Claimable, "as of {}", day);
+                day += Duration::days(7);
+            }
+            prop_assert_eq!(Reference::new(&family, as_of).status(id), ClaimStatus::Claimable);
+            let day_before = first.pred_opt().unwrap();
+            prop_assert_ne!(Reference::new(&family, day_before).status(id), ClaimStatus::Claimable, "as of {}", day_before);
+        }
+    }
+}
+
+/// Guards the properties against testing nothing: over the generator's
+/// families, every problem is identified, progress is both met and not, and
+/// each claim reaches every status.
+#[test]
+fn random_families_reach_every_outcome() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let plan = plan();
+    let mut runner = TestRunner::deterministic();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for _ in 0..1000 {
+        let (family, as_of) = case().new_tree(&mut runner).unwrap().current();
+        let decision = decide(&plan, &family, as_of);
+        let mut note = |what: String| *seen.entry(what).or_default() += 1;
+        note(format!("eligible {}", decision.eligible));
+        note(format!("{:?}", decision.attachment.status));
+        for problem in &decision.problems {
+            for indicator in &problem.indicators {
+                note(format!("indicator {}", indicator.id));
+            }
+        }
+        for progress in &decision.progress {
+            note(format!(
+                "{} significant {} sustained {}",
+                progress.problem, progress.significant, progress.sustained
+            ));
+        }
+        for claim in &decision.claims {
+            note(format!(
+                "{} {:?} {}",
+                claim.claim_type,
+                claim.status,
+                claim.earliest.is_some()
+            ));
+        }
+    }
+    let mut expected = vec![
+        "eligible true".to_string(),
+        "eligible false".to_string(),
+        "Attached".to_string(),
+        "Attachable".to_string(),
+        "NotEligible".to_string(),
+        "PrinciplesMissing".to_string(),
+    ];
+    for indicator in [
+        "child_offence",
+        "asb",
+        "persistent_absence",
+        "fixed_exclusions",
+        "permanent_exclusion",
+        "child_in_need",
+        "child_protection",
+        "out_of_work",
+        "incident",
+        "health_problem",
+    ] {
+        expected.push(format!("indicator {indicator}"));
+    }
+    for (problem, _) in PROBLEMS {
+        for significant in [true, false] {
+            expected.push(format!(
+                "{problem} significant {significant} sustained false"
+            ));
+        }
+        expected.push(format!("{problem} significant true sustained true"));
+    }
+    for claim in CLAIMS {
+        for status in [
+            "Claimable true",
+            "NotYet true",
+            "NotYet false",
+            "Claimed false",
+        ] {
+            expected.push(format!("{claim} {status}"));
+        }
+    }
+    let rare: Vec<String> = expected
+        .into_iter()
+        .filter(|what| seen.get(what).copied().unwrap_or(0) < 3)
+        .collect();
+    let mut all: Vec<_> = seen.into_iter().collect();
+    all.sort();
+    assert!(
+        rare.is_empty(),
+        "rarely or never seen: {rare:?}\nseen: {all:?}"
+    );
+}
+
+/// Hand-written families at the exact boundaries of the README, where the
+/// evaluator and the reference must agree with each other and with the
+/// day the README names.
+mod boundaries {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// An adult and a child born on `born`, with the events.
+    fn family_with(born: &str, events: Value) -> Value {
+        json!({
+            "id": "F",
+            "members": [
+                { "id": "A", "role": "adult", "born": "1980-01-01" },
+                { "id": "C", "role": "child", "born": born }
+            ],
+            "events": events
+        })
+    }
+
+    /// Every principle in place, and the attachment, on `attached`.
+    fn attachment(attached: &str) -> Vec<Value> {
+        vec![
+            json!({ "kind": "family_assessment", "date": attached }),
+            json!({ "kind": "family_plan", "date": attached }),
+            json!({ "kind": "lead_professional", "start": attached }),
+            json!({ "kind": "attachment", "date": attached }),
+        ]
+    }
+
+    /// The evaluator's decision, once the reference agrees with it.
+    fn agreed(family: &Value, as_of: &str) -> Decision {
+        let decision = decide(&plan(), family, day(as_of));
+        let reference = Reference::new(family, day(as_of));
+        if let Err(disagreement) = assert_agrees(&decision, &reference) {
+            panic!("as of {as_of}: {disagreement}");
+        }
+        decision
+    }
+
+    fn significant(decision: &Decision, problem: &str) -> bool {
+        decision
+            .progress
+            .iter()
+            .find(|p| p.problem == problem)
+            .unwrap()
+            .significant
+    }
+
+    fn progress_claim(decision: &Decision) -> (ClaimStatus, Option<NaiveDate>) {
+        let claim = &decision.claims[0];
+        (claim.status, claim.earliest)
+    }
+
+    #[test]
+    fn six_months_before_31_august_is_the_end_of_february() {
+        // Domestic abuse is identified (an incident in the last 12 months);
+        // its progress is no incident in the last 6 months.
+        for (as_of, out, within) in [
+            ("2024-08-31", "2024-02-29", "2024-03-01"),
+            ("2023-08-31", "2023-02-28", "2023-03-01"),
+        ] {
+            let incident = |on: &str| {
+                family_with(
+                    "2008-01-01",
+                    json!([{ "kind": "domestic_abuse_incident", "date": on }]),
+                )
+            };
+            assert!(significant(
+                &agreed(&incident(out), as_of),
+                "domestic_abuse"
+            ));
+            assert!(!significant(
+                &agreed(&incident(within), as_of),
+                "domestic_abuse"
+            ));
+        }
+    }
+
+    #[test]
+    fn a_spell_counts_now_through_its_last_day_and_stays_open_past_the_day() {
+        let plan_until = |end: Option<&str>| {
+            let mut spell =
+                json!({ "kind": "child_protection_plan", "member": "C", "start": "2015-01-01" });
+            if let Some(end) = end {
+                spell["end"] = json!(end);
+            }
+            family_with("2008-01-01", json!([spell]))
+        };
+        let identified = |decision: &Decision| -> Vec<String> {
+            decision.problems.iter().map(|p| p.id.clone()).collect()
+        };
+        let as_of = "2016-03-01";
+        assert!(identified(&agreed(&plan_until(Some("2016-02-29")), as_of)).is_empty());
+        assert_eq!(
+            identified(&agreed(&plan_until(Some("2016-03-01")), as_of)),
+            ["children_in_need"]
+        );
+        assert_eq!(
+            identified(&agreed(&plan_until(Some("2016-03-02")), as_of)),
+            ["children_in_need"]
+        );
+        assert_eq!(
+            identified(&agreed(&plan_until(None), as_of)),
+            ["children_in_need"]
+        );
+    }
+
+    /// Attached on 1 June 2015 for anti-social behaviour (one incident in the
+    /// baseline) and a child protection plan that ended on 31 August 2015.
+    fn protection_plan_ended_31_august() -> Value {
+        let mut events = attachment("2015-06-01");
+        events.push(json!({ "kind": "asb_incident", "member": "C", "date": "2015-05-01" }));
+        events.push(json!({
+            "kind": "child_protection_plan", "member": "C",
+            "start": "2015-01-01", "end": "2015-08-31"
+        }));
+        family_with("2008-01-01", Value::Array(events))
+    }
+
+    #[test]
+    fn progress_sustained_for_12_months_holds_on_the_last_day_plus_12_months() {
+        let family = protection_plan_ended_31_august();
+        assert_eq!(
+            progress_claim(&agreed(&family, "2016-08-30")),
+            (ClaimStatus::NotYet, Some(day("2016-08-31")))
+        );
+        assert_eq!(
+            progress_claim(&agreed(&family, "2016-08-31")),
+            (ClaimStatus::Claimable, Some(day("2016-08-31")))
+        );
+        // Known only on 1 March 2016, when the plan has ended: the projection
+        // from then is the same day.
+        assert_eq!(
+            progress_claim(&agreed(&family, "2016-03-01")),
+            (ClaimStatus::NotYet, Some(day("2016-08-31")))
+        );
+    }
+
+    #[test]
+    fn an_open_protection_plan_blocks_progress_without_a_change() {
+        // As of 31 July 2015 the plan ending in August is not known to end.
+        let family = protection_plan_ended_31_august();
+        assert_eq!(
+            progress_claim(&agreed(&family, "2015-07-31")),
+            (ClaimStatus::NotYet, None)
+        );
+    }
+
+    /// Three terms of 100 sessions for the child, the last ending on
+    /// 20 July 2016, with `unauthorised` sessions missed in each.
+    fn three_terms(unauthorised: [u64; 3]) -> Vec<Value> {
+        [
+            ("2015-09-01", "2015-12-18"),
+            ("2016-01-04", "2016-03-24"),
+            ("2016-04-11", "2016-07-20"),
+        ]
+        .iter()
+        .zip(unauthorised)
+        .map(|((start, end), unauthorised)| {
+            json!({
+                "kind": "school_term", "member": "C", "start": start, "end": end,
+                "sessions": 100, "unauthorised": unauthorised
+            })
+        })
+        .collect()
+    }
+
+    fn indicators(decision: &Decision) -> Vec<String> {
+        decision
+            .problems
+            .iter()
+            .flat_map(|p| p.indicators.iter().map(|i| i.id.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn absence_of_exactly_10_percent_is_persistent() {
+        let family = family_with("2008-01-01", Value::Array(three_terms([10, 10, 10])));
+        assert_eq!(
+            indicators(&agreed(&family, "2016-07-20")),
+            ["persistent_absence"]
+        );
+        let family = family_with("2008-01-01", Value::Array(three_terms([10, 10, 9])));
+        assert!(indicators(&agreed(&family, "2016-07-20")).is_empty());
+    }
+
+    #[test]
+    fn the_third_term_counts_from_its_last_day() {
+        let family = family_with("2008-01-01", Value::Array(three_terms([20, 20, 20])));
+        assert!(indicators(&agreed(&family, "2016-07-19")).is_empty());
+        assert_eq!(
+            indicators(&agreed(&family, "2016-07-20")),
+            ["persistent_absence"]
+        );
+    }
+
+    /// Three terms of 100 sessions with 20 missed, ending on the days given.
+    fn terms_ending(ends: [&str; 3]) -> Value {
+        ends.iter()
+            .map(|end| {
+                let start = day(end) - Duration::days(60);
+                json!({
+                    "kind": "school_term", "member": "C", "start": start, "end": end,
+                    "sessions": 100, "unauthorised": 20
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_child_born_on_29_february_turns_five_on_1_march() {
+        let family = family_with(
+            "2012-02-29",
+            terms_ending(["2016-07-20", "2016-12-16", "2017-02-10"]),
+        );
+        assert!(indicators(&agreed(&family, "2017-02-28")).is_empty());
+        assert_eq!(
+            indicators(&agreed(&family, "2017-03-01")),
+            ["persistent_absence"]
+        );
+    }
+
+    #[test]
+    fn a_child_leaves_school_age_on_the_sixteenth_birthday() {
+        let family = family_with(
+            "2000-02-29",
+            terms_ending(["2015-07-20", "2015-12-18", "2016-02-12"]),
+        );
+        assert_eq!(
+            indicators(&agreed(&family, "2016-02-28")),
+            ["persistent_absence"]
+        );
+        assert!(indicators(&agreed(&family, "2016-02-29")).is_empty());
+    }
+
+    #[test]
+    fn asb_down_exactly_60_percent_is_enough() {
+        // Five incidents in the 6 months up to attachment on 1 June 2015;
+        // two, then three, in the 6 months up to 1 January 2016.
+        let mut events = attachment("2015-06-01");
+        for on in [
+            "2015-01-10",
+            "2015-02-10",
+            "2015-03-10",
+            "2015-04-10",
+            "2015-05-10",
+        ] {
+            events.push(json!({ "kind": "asb_incident", "member": "A", "date": on }));
+        }
+        events.push(json!({ "kind": "domestic_abuse_incident", "date": "2015-05-20" }));
+        for on in ["2015-09-01", "2015-10-01"] {
+            events.push(json!({ "kind": "asb_incident", "member": "A", "date": on }));
+        }
+        let two = family_with("2008-01-01", Value::Array(events.clone()));
+        assert!(significant(&agreed(&two, "2016-01-01"), "crime"));
+        events.push(json!({ "kind": "asb_incident", "member": "A", "date": "2015-11-01" }));
+        let three = family_with("2008-01-01", Value::Array(events));
+        assert!(!significant(&agreed(&three, "2016-01-01"), "crime"));
+    }
+
+    #[test]
+    fn twenty_six_weeks_of_work_within_thirty_counts_from_the_day_after_attachment() {
+        // On JSA at attachment on 1 June 2015, in work from the same day:
+        // the 182nd day of work after attachment is 30 November 2015.
+        let mut events = attachment("2015-06-01");
+        events.push(json!({
+            "kind": "out_of_work_benefit", "member": "A", "benefit": "jsa",
+            "start": "2015-01-01", "end": "2015-06-01"
+        }));
+        events.push(json!({ "kind": "employment", "member": "A", "start": "2015-06-01" }));
+        events.push(json!({ "kind": "asb_incident", "member": "C", "date": "2015-05-01" }));
+        let family = family_with("2008-01-01", Value::Array(events));
+        let employment = |decision: &Decision| {
+            let claim = &decision.claims[1];
+            (claim.status, claim.earliest)
+        };
+        assert_eq!(
+            employment(&agreed(&family, "2015-11-29")),
+            (ClaimStatus::NotYet, Some(day("2015-11-30")))
+        );
+        assert_eq!(
+            employment(&agreed(&family, "2015-11-30")),
+            (ClaimStatus::Claimable, Some(day("2015-11-30")))
+        );
+    }
+}
