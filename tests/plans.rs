@@ -172,3 +172,69 @@ fn leicestershire_earned_autonomy_differs_only_in_the_switch_and_version() {
         ]
     );
 }
+
+/// The funding blocks as the authorities reported them: a worked plan's
+/// funding is read by `tfop funding`, which no case of a `.tests.json` can pin.
+#[test]
+fn the_phase1_plans_state_the_funding_their_authorities_reported() {
+    let funding = |name: &str| {
+        let text = std::fs::read_to_string(plans_folder().join(name)).unwrap();
+        serde_json::to_value(Plan::parse(&text).unwrap().funding().unwrap()).unwrap()
+    };
+    let windows = serde_json::json!({ "from": "2013-01-01", "until": "2015-05-31" });
+    let deadweight = serde_json::json!({ "numerator": 1, "denominator": 6, "rounding": "up" });
+    let year = |label: &str, families: Option<u32>, attachment: &str, results: &str| {
+        serde_json::json!({
+            "label": label,
+            "families": families,
+            "attachment": { "percent": attachment },
+            "results": { "percent": results },
+        })
+    };
+    // 705 × 5/6 = 587.5, funded for 588 families over two fast-tracked years.
+    assert_eq!(
+        funding("barnet-2012.tfop"),
+        serde_json::json!({
+            "nominated": 705,
+            "deadweight": deadweight,
+            "per_family": "4000.00",
+            "years": [
+                year("2012/13", Some(294), "80", "20"),
+                year("2013/14", Some(294), "60", "40"),
+            ],
+            "claim_windows": windows,
+            "target": 705,
+        })
+    );
+    // 2,630 × 5/6 = 2,191.67, funded for 2,192; the report phases no families.
+    assert_eq!(
+        funding("lancashire-2013.tfop"),
+        serde_json::json!({
+            "nominated": 2630,
+            "deadweight": deadweight,
+            "per_family": "4000.00",
+            "years": [
+                year("2012/13", None, "80", "20"),
+                year("2013/14", None, "60", "40"),
+                year("2014/15", None, "40", "60"),
+            ],
+            "claim_windows": windows,
+            "target": 2630,
+        })
+    );
+    assert_eq!(
+        funding("national-phase1.tfop"),
+        serde_json::json!({
+            "nominated": 120000,
+            "deadweight": deadweight,
+            "per_family": "4000.00",
+            "years": [
+                year("2012/13", Some(33334), "80", "20"),
+                year("2013/14", Some(33333), "60", "40"),
+                year("2014/15", Some(33333), "40", "60"),
+            ],
+            "claim_windows": windows,
+            "target": 120000,
+        })
+    );
+}
