@@ -346,6 +346,17 @@ impl Sets<'_, '_> {
                 decision.reason =
                     Some("the family has already been claimed by another route".into());
                 decision.evidence = self.claim_evidence(None);
+            } else if other_group_claimed && claim.amount.0.min(cap) <= paid {
+                // A top-up pays only the difference; with nothing left to pay,
+                // calling it claimable would count the family twice in reports.
+                decision.status = ClaimStatus::Claimed;
+                decision.amount = Pence(0);
+                decision.reason = Some(format!(
+                    "the claims already made paid {}, as much as `{}` could bring: a top-up would pay nothing",
+                    Pence(paid),
+                    claim.id
+                ));
+                decision.evidence = self.claim_evidence(None);
             } else if let Some(reason) = self.attachment_blocker(eligible) {
                 decision.reason = Some(reason);
             } else if set.contains(day) {
