@@ -221,8 +221,15 @@ impl Printer<'_> {
             Item::Define(define) => {
                 let head = format!("define {} = ", define.name.name);
                 let line = format!("{head}{}", expr(&define.value, 0));
+                // A `meets (…)` body sits one level in from `define` and its
+                // bracket closes at the margin; an `and`/`or` chain continues
+                // one level in.
+                let indent = match define.value.kind {
+                    ExprKind::Quantified { .. } => 0,
+                    _ => 1,
+                };
                 let text = if line.len() > WIDTH {
-                    format!("{head}{}", broken(&define.value, 1).trim_start())
+                    format!("{head}{}", broken(&define.value, indent).trim_start())
                 } else {
                     line
                 };

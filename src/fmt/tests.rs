@@ -41,6 +41,15 @@ fn long_conditions_break_at_and_or_one_operand_a_line() {
 }
 
 #[test]
+fn a_long_define_breaks_its_meets_body_one_level_in_and_its_chain_one_level_in() {
+    let source = "define school = every child of school age with school_term meets (count exclusion where type = fixed over the last 3 terms < 3 and rate unauthorised per sessions of school_term over the last 3 terms < 15%)\ndefine quiet = no offence in family within 6 months and no asb_incident in family within 6 months and no exclusion in family within 6 months\n";
+    assert_eq!(
+        format(source),
+        "define school = every child of school age with school_term meets (\n  count exclusion where type = fixed over the last 3 terms < 3\n  and rate unauthorised per sessions of school_term over the last 3 terms < 15%\n)\ndefine quiet = no offence in family within 6 months\n  and no asb_incident in family within 6 months\n  and no exclusion in family within 6 months\n"
+    );
+}
+
+#[test]
 fn an_and_after_a_field_test_is_bracketed_so_it_reads_back_the_same() {
     let source = "define x = (count e where a = 1) and b = 2\ndefine b = 1\n";
     let formatted = format(source);
