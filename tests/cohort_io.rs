@@ -472,6 +472,73 @@ fn faults_in_a_csv_folder_are_refused_by_file_line_and_field_without_their_value
     assert_no_secret(&output);
 }
 
+/// A case-management export that joins tables can repeat a family; counting
+/// it twice would inflate every figure, so the second record is refused.
+#[test]
+fn a_family_read_twice_is_decided_once_and_its_repeat_refused_with_both_lines() {
+    let folder = scratch("repeated_family");
+    let jsonl = folder.join("cohort.jsonl");
+    let shipped = std::fs::read_to_string("examples/cohort/families.jsonl").unwrap();
+    let mut lines: Vec<&str> = shipped.lines().take(3).collect();
+    lines.push(lines[0]);
+    std::fs::write(&jsonl, lines.join("\n") + "\n").unwrap();
+    let csv = folder.join("csv");
+    std::fs::create_dir_all(&csv).unwrap();
+    for file in ["families.csv", "members.csv", "events.csv"] {
+        std::fs::copy(Path::new("examples/cohort/csv").join(file), csv.join(file)).unwrap();
+    }
+    let families = std::fs::read_to_string(csv.join("families.csv")).unwrap();
+    let first_row = families.lines().nth(1).unwrap();
+    let rows = families.lines().count();
+    std::fs::write(csv.join("families.csv"), format!("{families}{first_row}\n")).unwrap();
+
+    for (input, field, repeat_at, first_at, summary) in [
+        (
+            &jsonl,
+            "id",
+            "cohort.jsonl:4:",
+            "line 1:",
+            "read 4, decided 3, refused 1",
+        ),
+        (
+            &csv,
+            "family_id",
+            &*format!("families.csv:{}:", rows + 1),
+            "line 2:",
+            &*format!("read {rows}, decided {}, refused 1", rows - 1),
+        ),
+    ] {
+        let run = eval(input, &[]);
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(3), "{stderr}");
+        assert!(stderr.contains(repeat_at), "{stderr}");
+        assert!(stderr.contains(first_at), "{stderr}");
+        assert!(stderr.contains(summary), "{stderr}");
+        let decisions: Vec<serde_json::Value> = text(&run.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let repeated = decisions.last().unwrap();
+        assert_eq!(repeated["family"], decisions[0]["family"]);
+        assert_eq!(repeated["errors"][0]["field"], field);
+        assert!(repeated.get("claims").is_none(), "{repeated}");
+        assert!(decisions[0].get("claims").is_some(), "{}", decisions[0]);
+
+        let report = tfop(&[
+            "report",
+            PLAN,
+            input.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(report.status.code(), Some(3), "{}", text(&report.stderr));
+        let totals: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+        assert_eq!(totals["totals"]["refused"], 1, "{}", totals["totals"]);
+    }
+}
+
 #[test]
 fn the_shipped_example_cohort_is_what_the_generator_writes_for_its_seed() {
     // Pins the generator: a seed must give the same cohort from every build.

@@ -616,6 +616,12 @@ impl CsvFamily {
         &self.id
     }
 
+    /// True for a family of `families.csv`; false for rows of the other
+    /// files whose family is not there in order (refused for that already).
+    pub(crate) fn is_listed(&self) -> bool {
+        self.home.0 == Part::Families
+    }
+
     /// The family as the interchange format's JSON, with each field's cell
     /// typed as the plan declares it.
     fn to_json(&self, vocab: &Vocabulary) -> Value {

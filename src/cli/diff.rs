@@ -273,7 +273,15 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
             let changes = compare(before.as_ref(), after.as_ref());
             (before, after, changes)
         },
-        |record, (before, after, changes)| {
+        |record, compared| {
+            let (before, after, changes) = match compared {
+                Ok(compared) => compared,
+                Err(repeated) => {
+                    report_refusal(request.families, record, &repeated);
+                    tally.add(&[], true);
+                    return Ok(());
+                }
+            };
             if let Some(refusal) = before.as_ref().err().or(after.as_ref().err()) {
                 report_refusal(request.families, record, refusal);
             }

@@ -1,7 +1,7 @@
 //! `tfop eval` and `tfop explain`.
 
 use super::Exit;
-use super::files::{Record, load_plan, records, temporary_beside};
+use super::files::{Record, SeenFamilies, load_plan, records, temporary_beside};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -31,20 +31,26 @@ pub(crate) fn decide_all(
     plan: &Plan,
     records: impl Iterator<Item = std::io::Result<Record>>,
     as_of: NaiveDate,
-    sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
+    mut sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
-    work_all(records, |record| decide(plan, record, as_of), sink)
+    work_all(
+        records,
+        |record| decide(plan, record, as_of),
+        |record, outcome| sink(record, outcome.unwrap_or_else(Outcome::Refused)),
+    )
 }
 
 /// Runs `work` on every record in parallel batches and hands the results to
-/// `sink` in input order; memory holds one batch at a time.
+/// `sink` in input order; memory holds one batch at a time. A record whose
+/// family id an earlier record had reaches `sink` as its refusal instead.
 pub(crate) fn work_all<T: Send>(
     records: impl Iterator<Item = std::io::Result<Record>>,
     work: impl Fn(&Record) -> T + Sync,
-    mut sink: impl FnMut(&Record, T) -> Result<(), Exit>,
+    mut sink: impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
     use rayon::prelude::*;
     let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
+    let mut seen = SeenFamilies::default();
     let mut records = records.peekable();
     while records.peek().is_some() {
         batch.clear();
@@ -54,9 +60,12 @@ pub(crate) fn work_all<T: Send>(
                 Exit::Failure
             })?);
         }
-        let outcomes: Vec<T> = batch.par_iter().map(&work).collect();
-        for (record, outcome) in batch.iter().zip(outcomes) {
-            sink(record, outcome)?;
+        let outcomes: Vec<(Option<String>, T)> = batch
+            .par_iter()
+            .map(|record| (record.cohort_id(), work(record)))
+            .collect();
+        for (record, (id, outcome)) in batch.iter().zip(outcomes) {
+            sink(record, seen.admit(record, id).map(|()| outcome))?;
         }
     }
     Ok(())

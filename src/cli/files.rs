@@ -2,9 +2,10 @@
 
 use super::Exit;
 use super::csv_folder::CsvFamily;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use tfop::{Family, Plan, Refusal};
+use tfop::{Family, Plan, RecordProblem, Refusal};
 
 pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
     std::fs::read_to_string(path).map_err(|error| {
@@ -84,12 +85,68 @@ impl Record {
     /// The family's id, found without validating the family (to pick one
     /// family out of a cohort).
     pub(crate) fn family_id(&self) -> Option<String> {
+        /// Only the id: the rest of the family is skipped, not built.
+        #[derive(serde::Deserialize)]
+        struct IdOnly {
+            id: String,
+        }
         match &self.input {
-            Input::Json(text) => {
-                let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
-                value.get("id")?.as_str().map(str::to_owned)
-            }
+            Input::Json(text) => serde_json::from_str::<IdOnly>(text)
+                .ok()
+                .map(|family| family.id),
             Input::Csv(family) => Some(family.id().to_owned()),
+        }
+    }
+
+    /// The id this record claims in the cohort; none for rows of a CSV
+    /// folder found out of place, which are refused for that already.
+    pub(crate) fn cohort_id(&self) -> Option<String> {
+        match &self.input {
+            Input::Csv(family) if !family.is_listed() => None,
+            _ => self.family_id().filter(|id| !id.is_empty()),
+        }
+    }
+
+    /// The refusal of a record whose family id an earlier record had.
+    fn repeated(&self, id: String, first_line: u64) -> Refusal {
+        let (file, field) = match &self.input {
+            Input::Json(_) => (None, "id"),
+            Input::Csv(_) => (Some("families.csv".to_owned()), "family_id"),
+        };
+        Refusal {
+            family: Some(id),
+            line: Some(self.line),
+            file: file.clone(),
+            errors: vec![RecordProblem {
+                record: "family".into(),
+                field: Some(field.into()),
+                message: format!(
+                    "the family id was already read at line {first_line}: each family must appear once in a cohort, \
+                     so the first is decided and this one refused; merge the two records"
+                ),
+                line: file.as_ref().map(|_| self.line),
+                file,
+            }],
+        }
+    }
+}
+
+/// The ids of a cohort's families read so far, to refuse a family that
+/// appears twice rather than count it twice. Memory grows by an id and a
+/// line number per family, nothing more.
+#[derive(Default)]
+pub(crate) struct SeenFamilies(HashMap<String, u64>);
+
+impl SeenFamilies {
+    /// `Err` with the refusal when the record's family was read before.
+    pub(crate) fn admit(&mut self, record: &Record, id: Option<String>) -> Result<(), Refusal> {
+        let Some(id) = id else { return Ok(()) };
+        match self.0.get(&id) {
+            Some(first_line) => Err(record.repeated(id, *first_line)),
+            None => {
+                self.0.insert(id, record.line);
+                Ok(())
+            }
         }
     }
 }

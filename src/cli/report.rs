@@ -496,7 +496,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             Ok((family.attributes, decision))
         },
         |record, outcome| {
-            match outcome {
+            match outcome.and_then(|decided| decided) {
                 Ok((attributes, decision)) => cohort.add(&attributes, &decision),
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
