@@ -1504,6 +1504,15 @@ impl Checker {
             }
             ExprKind::DaysOf(aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
+                if lowered.from_start {
+                    self.error(
+                        "E0210",
+                        aggregate.pattern.span,
+                        "a spell's start is a single day, so `days of start of …` counts starts",
+                        "count starts with `count start of …`",
+                    );
+                    return None;
+                }
                 if self.vocab.get(lowered.kind).map(|kind| kind.shape) == Some(Shape::Point) {
                     self.error(
                         "E0210",
@@ -1864,6 +1873,18 @@ impl Checker {
             return None;
         }
         if let Some(event) = self.vocab.get(kind) {
+            if aggregate.pattern.from_start && event.shape == Shape::Point {
+                self.error(
+                    "E0210",
+                    aggregate.pattern.kind.span,
+                    format!(
+                        "`{}` happens on a day; only spells have a start",
+                        event.name
+                    ),
+                    format!("drop `start of`: each `{}` counts on its day", event.name),
+                );
+                return None;
+            }
             if event.subject == crate::vocab::Subject::Family && subject == SubjectScope::ThisMember
             {
                 self.error(
@@ -1880,6 +1901,7 @@ impl Checker {
         }
         Some(Aggregate {
             kind,
+            from_start: aggregate.pattern.from_start,
             tests,
             subject,
             window,

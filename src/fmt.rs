@@ -905,7 +905,11 @@ fn aggregate_text(aggregate: &Aggregate) -> String {
 }
 
 fn pattern_text(pattern: &Pattern) -> String {
-    let mut text = pattern.kind.name.clone();
+    let mut text = if pattern.from_start {
+        format!("start of {}", pattern.kind.name)
+    } else {
+        pattern.kind.name.clone()
+    };
     for (index, test) in pattern.tests.iter().enumerate() {
         text.push_str(if index == 0 { " where " } else { " and " });
         text.push_str(&test.field.name);

@@ -416,6 +416,8 @@ pub(crate) struct Ratio {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Aggregate {
     pub(crate) kind: KindId,
+    /// Each spell taken on its first day only (`start of`).
+    pub(crate) from_start: bool,
     pub(crate) tests: Vec<FieldTest>,
     pub(crate) subject: SubjectScope,
     pub(crate) window: Window,

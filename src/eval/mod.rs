@@ -24,7 +24,7 @@ use sets::Sets;
 
 /// One event as the evaluator sees it: days as numbers, a spell that is open
 /// (or ends after the as-of day) ending at [`Day::MAX`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Fact<'f> {
     /// The event's position in the family's list.
     pub(crate) index: usize,

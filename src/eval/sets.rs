@@ -355,7 +355,7 @@ impl<'p, 'f> Sets<'p, 'f> {
     fn covered(&self, events: &Aggregate, op: CmpOp, days: u32, member: Option<u32>) -> DaySet {
         let spells = DaySet::from_intervals(
             self.matching(events, member)
-                .map(|fact| (fact.start, fact.end, self.subject_days(events, fact)))
+                .map(|fact| (fact.start, fact.end, self.subject_days(events, &fact)))
                 .flat_map(|(start, end, allowed)| {
                     DaySet::interval(start, end)
                         .intersect(&allowed)
@@ -506,8 +506,8 @@ impl<'p, 'f> Sets<'p, 'f> {
         }
         let mut contributions = Vec::new();
         for fact in self.matching(aggregate, member) {
-            let days = self.presence(aggregate, fact);
-            let weight = weight(fact);
+            let days = self.presence(aggregate, &fact);
+            let weight = weight(&fact);
             for (start, end) in days.intervals() {
                 contributions.push((*start, *end, weight));
             }
@@ -526,7 +526,7 @@ impl<'p, 'f> Sets<'p, 'f> {
         let mut contributions = Vec::new();
         let mut defined = DaySet::empty();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
-        let facts: Vec<&Fact<'_>> = self.matching(aggregate, member).collect();
+        let facts: Vec<Fact<'_>> = self.matching(aggregate, member).collect();
         for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
             defined = defined.union(&DaySet::interval(from, to));
             for fact in &facts {
@@ -550,20 +550,31 @@ impl<'p, 'f> Sets<'p, 'f> {
         (Steps::sum_of_intervals(contributions), defined)
     }
 
-    /// The events an aggregate takes, before its window.
+    /// The events an aggregate takes, before its window; under `start of`,
+    /// each spell as if it lasted only its first day.
     pub(crate) fn matching<'a>(
         &'a self,
         aggregate: &'a Aggregate,
         member: Option<u32>,
-    ) -> impl Iterator<Item = &'a Fact<'f>> + 'a {
-        self.timeline.of_kind(aggregate.kind).filter(move |fact| {
-            let whose = match &aggregate.subject {
-                SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
-                SubjectScope::Family => true,
-                SubjectScope::Members(_) => fact.member.is_some(),
-            };
-            whose && aggregate.tests.iter().all(|test| passes(test, fact))
-        })
+    ) -> impl Iterator<Item = Fact<'f>> + 'a {
+        self.timeline
+            .of_kind(aggregate.kind)
+            .filter(move |fact| {
+                let whose = match &aggregate.subject {
+                    SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
+                    SubjectScope::Family => true,
+                    SubjectScope::Members(_) => fact.member.is_some(),
+                };
+                whose && aggregate.tests.iter().all(|test| passes(test, fact))
+            })
+            .map(|fact| Fact {
+                end: if aggregate.from_start {
+                    fact.start
+                } else {
+                    fact.end
+                },
+                ..*fact
+            })
     }
 
     /// The days on which an event's subject is one the aggregate takes.
@@ -671,7 +682,7 @@ impl<'p, 'f> Sets<'p, 'f> {
                 return;
             }
             for fact in self.matching(aggregate, member) {
-                if self.presence(aggregate, fact).contains(day) {
+                if self.presence(aggregate, &fact).contains(day) {
                     out.insert(fact.index);
                 }
             }

@@ -138,6 +138,7 @@ fn subject() -> impl Strategy<Value = String> {
 
 fn pattern() -> impl Strategy<Value = String> {
     (
+        prop_oneof![Just(""), Just("start of ")],
         name(),
         prop::option::of(prop_oneof![
             Just(" where type = fixed".to_string()),
@@ -149,7 +150,7 @@ fn pattern() -> impl Strategy<Value = String> {
             Just(" where ratio > 2.5".to_string()),
         ]),
     )
-        .prop_map(|(kind, test)| format!("{kind}{}", test.unwrap_or_default()))
+        .prop_map(|(start, kind, test)| format!("{start}{kind}{}", test.unwrap_or_default()))
 }
 
 fn aggregate() -> impl Strategy<Value = String> {

@@ -607,6 +607,8 @@ pub enum MemberFilter {
 /// An event kind with tests on its fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
+    /// `start of`: each spell counts on its first day only.
+    pub from_start: bool,
     /// The event kind.
     pub kind: Ident,
     /// Tests every matching event passes.

@@ -1115,12 +1115,18 @@ impl Lowering {
     fn pattern(&mut self, pair: P<'_>) -> Option<Pattern> {
         let span = span_of(&pair);
         let mut children = Children::of(&pair);
+        let from_start = children.next_if(Rule::start_of).is_some();
         let kind = self.next_ident(&mut children)?;
         let mut tests = Vec::new();
         for test in children.rest() {
             tests.extend(self.field_test(test));
         }
-        Some(Pattern { kind, tests, span })
+        Some(Pattern {
+            from_start,
+            kind,
+            tests,
+            span,
+        })
     }
 
     fn field_test(&mut self, pair: P<'_>) -> Option<FieldTest> {

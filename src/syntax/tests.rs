@@ -84,6 +84,30 @@ fn expressions_nest_by_precedence() {
     assert!(matches!(parts[1].kind, ExprKind::And(_)));
 }
 
+/// `start` is not reserved: a plan may name a kind or a define `start`, and
+/// only `start of` takes a spell's first day.
+#[test]
+fn start_of_marks_a_pattern_and_start_stays_a_name() {
+    let file = parses("define x = has start of start within 6 months\ndefine y = has start ever");
+    let patterns: Vec<(bool, &str)> = file
+        .items
+        .iter()
+        .map(|item| {
+            let Item::Define(define) = item else {
+                panic!("{item:?}")
+            };
+            let ExprKind::Has(HasTarget::Events(aggregate)) = &define.value.kind else {
+                panic!("{:?}", define.value)
+            };
+            (
+                aggregate.pattern.from_start,
+                aggregate.pattern.kind.name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(patterns, vec![(true, "start"), (false, "start")]);
+}
+
 #[test]
 fn quantifiers_filters_and_terms() {
     let file = parses(
