@@ -74,7 +74,7 @@ enum Command {
     Report {
         /// The plan.
         plan: PathBuf,
-        /// Families: a `.jsonl` or `.json` file, or `-` for standard input.
+        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
@@ -91,6 +91,9 @@ enum Command {
         /// Also write a self-contained HTML page here (atomically).
         #[arg(long)]
         html: Option<PathBuf>,
+        /// Worker threads (default: one per core). Output is the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// The funding envelope of a plan's funding block.
     Funding {
@@ -106,7 +109,7 @@ enum Command {
         old: PathBuf,
         /// The new plan.
         new: PathBuf,
-        /// Families: a `.jsonl` or `.json` file, or `-` for standard input.
+        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
@@ -114,6 +117,9 @@ enum Command {
         /// `text` or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
+        /// Worker threads (default: one per core). Output is the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Write a seeded synthetic cohort (never real data), for tests and benches.
     Generate {
@@ -164,12 +170,7 @@ fn main() -> ExitCode {
             format,
             threads,
         } => {
-            if let Some(threads) = threads {
-                // Only the binary configures rayon's global pool; the library never does.
-                let _ = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build_global();
-            }
+            use_threads(threads);
             cli::eval::eval(&plan, &families, as_of, output.as_deref(), format)
         }
         Command::Explain {
@@ -187,15 +188,19 @@ fn main() -> ExitCode {
             target,
             format,
             html,
-        } => cli::report::report(&cli::report::ReportRequest {
-            plan: &plan,
-            families: &families,
-            as_of,
-            by,
-            target,
-            format,
-            html: html.as_deref(),
-        }),
+            threads,
+        } => {
+            use_threads(threads);
+            cli::report::report(&cli::report::ReportRequest {
+                plan: &plan,
+                families: &families,
+                as_of,
+                by,
+                target,
+                format,
+                html: html.as_deref(),
+            })
+        }
         Command::Funding { plan, format } => cli::funding::funding(&plan, format),
         Command::Diff {
             old,
@@ -203,13 +208,17 @@ fn main() -> ExitCode {
             families,
             as_of,
             format,
-        } => cli::diff::diff(&cli::diff::DiffRequest {
-            old: &old,
-            new: &new,
-            families: &families,
-            as_of,
-            format,
-        }),
+            threads,
+        } => {
+            use_threads(threads);
+            cli::diff::diff(&cli::diff::DiffRequest {
+                old: &old,
+                new: &new,
+                families: &families,
+                as_of,
+                format,
+            })
+        }
         Command::Generate {
             families,
             seed,
@@ -219,4 +228,14 @@ fn main() -> ExitCode {
         } => cli::generate::generate(families, seed, start, format, &output),
     };
     exit.into()
+}
+
+/// Sizes rayon's global pool for the commands that decide a cohort; only the
+/// binary configures it, the library never does.
+fn use_threads(threads: Option<usize>) {
+    if let Some(threads) = threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
+    }
 }

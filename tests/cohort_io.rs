@@ -206,6 +206,26 @@ fn decisions_are_the_same_on_one_thread_two_or_the_default() {
     assert_eq!(text(&one.stdout).lines().count(), 1200);
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(one.stdout, default.stdout);
+
+    let families = csv.to_str().unwrap();
+    for command in [
+        &["report", PLAN, families, "--by", "district"][..],
+        &[
+            "diff",
+            PLAN,
+            "examples/plans/lancashire-2016.tfop",
+            families,
+        ][..],
+    ] {
+        let run = |threads: &str| {
+            let mut args = command.to_vec();
+            args.extend(["--as-of", AS_OF, "--format", "json", "--threads", threads]);
+            tfop(&args)
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert!(!one.stdout.is_empty(), "{}", text(&one.stderr));
+        assert_eq!(one.stdout, two.stdout, "{command:?}");
+    }
 }
 
 /// The values injected as faults: none may appear in any output.
