@@ -246,6 +246,8 @@ fn test_runs_the_cases_and_closes_with_the_counts() {
             .ends_with(&format!("{cases} passed, 0 failed")),
         "{stdout}"
     );
+    // The worked national plan's cases exercise every problem, indicator and claim.
+    assert!(!stdout.contains("coverage:"), "{stdout}");
 }
 
 #[test]
