@@ -232,19 +232,49 @@ fn explain_shows_each_measure_with_its_window_dates_and_counts() {
 
 #[test]
 fn test_runs_the_cases_and_closes_with_the_counts() {
+    let suite: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("examples/plans/national-phase2.tests.json").unwrap(),
+    )
+    .unwrap();
+    let cases = suite["cases"].as_array().unwrap().len();
     let output = tfop(&["test", "examples/plans/national-phase2.tfop"]);
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(
-        stdout.trim_end().ends_with("2 passed, 0 failed"),
+        stdout
+            .trim_end()
+            .ends_with(&format!("{cases} passed, 0 failed")),
         "{stdout}"
     );
+    // The worked national plan's cases exercise every problem, indicator and claim.
+    assert!(!stdout.contains("coverage:"), "{stdout}");
 }
 
 #[test]
 fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
-    let output = tfop(&["test", "examples/plans/national-phase2.tfop"]);
+    let folder = scratch("test_coverage");
+    std::fs::copy(
+        "examples/plans/national-phase2.tfop",
+        folder.join("plan.tfop"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("plan.tests.json"),
+        serde_json::json!({
+            "plan": "plan.tfop",
+            "cases": [{
+                "name": "progress claimable, no one in work",
+                "as_of": "2016-12-31",
+                "family": serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string("examples/families/F-0001.json").unwrap()).unwrap(),
+                "expect": { "claims": { "progress": { "status": "claimable" } } }
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let output = tfop(&["test", folder.join("plan.tfop").to_str().unwrap()]);
     let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(
         stdout.contains("no case exercised claims employment"),
         "{stdout}"
