@@ -802,8 +802,29 @@ impl<'p, 'f> Sets<'p, 'f> {
                     out.extend(self.problem_reason(problem.0 as usize, &found.id, day));
                 }
             }
-            Cond::Quantified { body, .. } if contains_employment(body) => {
-                out.push("no adult is in continuous employment since attachment".into());
+            Cond::Quantified { selector, body, .. } if contains_employment(body) => {
+                let members = self.timeline.people.len() as u32;
+                let anyone =
+                    (0..members).any(|member| self.selected(selector, member).contains(day));
+                if anyone || selector.with.is_empty() {
+                    out.push("no adult is in continuous employment since attachment".into());
+                } else {
+                    let kinds: Vec<String> = selector
+                        .with
+                        .iter()
+                        .filter_map(|aggregate| self.plan.vocab.get(aggregate.kind))
+                        .map(|kind| format!("`{}`", kind.name))
+                        .collect();
+                    let who = match selector.role {
+                        RoleFilter::Adult => "adult",
+                        RoleFilter::Child => "child",
+                        RoleFilter::Anyone => "member",
+                    };
+                    out.push(format!(
+                        "no {who} had {} when the claim's `with` looks, so no one's employment can count",
+                        kinds.join(" and ")
+                    ));
+                }
             }
             _ => out.push("the claim's condition does not hold".into()),
         }
