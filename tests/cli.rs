@@ -250,28 +250,38 @@ fn test_runs_the_cases_and_closes_with_the_counts() {
     assert!(!stdout.contains("coverage:"), "{stdout}");
 }
 
-#[test]
-fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
-    let folder = scratch("test_coverage");
+/// A scratch folder holding the national phase 2 plan and one case beside
+/// it: family F-0001 as of `as_of`, expected to have its progress claimable.
+fn suite_of_one_case(folder: &str, name: &str, as_of: &str) -> PathBuf {
+    let folder = scratch(folder);
     std::fs::copy(
         "examples/plans/national-phase2.tfop",
         folder.join("plan.tfop"),
     )
     .unwrap();
-    std::fs::write(
-        folder.join("plan.tests.json"),
-        serde_json::json!({
-            "plan": "plan.tfop",
-            "cases": [{
-                "name": "progress claimable, no one in work",
-                "as_of": "2016-12-31",
-                "family": serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string("examples/families/F-0001.json").unwrap()).unwrap(),
-                "expect": { "claims": { "progress": { "status": "claimable" } } }
-            }]
-        })
-        .to_string(),
-    )
-    .unwrap();
+    let family: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("examples/families/F-0001.json").unwrap())
+            .unwrap();
+    let suite = serde_json::json!({
+        "plan": "plan.tfop",
+        "cases": [{
+            "name": name,
+            "as_of": as_of,
+            "family": family,
+            "expect": { "claims": { "progress": { "status": "claimable" } } }
+        }]
+    });
+    std::fs::write(folder.join("plan.tests.json"), suite.to_string()).unwrap();
+    folder
+}
+
+#[test]
+fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
+    let folder = suite_of_one_case(
+        "test_coverage",
+        "progress claimable, no one in work",
+        "2016-12-31",
+    );
     let output = tfop(&["test", folder.join("plan.tfop").to_str().unwrap()]);
     let stdout = text(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
@@ -290,26 +300,7 @@ fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
 
 #[test]
 fn test_prints_a_failing_case_with_expected_actual_and_evidence() {
-    let folder = scratch("test_failing");
-    std::fs::copy(
-        "examples/plans/national-phase2.tfop",
-        folder.join("plan.tfop"),
-    )
-    .unwrap();
-    std::fs::write(
-        folder.join("plan.tests.json"),
-        serde_json::json!({
-            "plan": "plan.tfop",
-            "cases": [{
-                "name": "wrongly expects a claim",
-                "as_of": "2016-11-30",
-                "family": serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string("examples/families/F-0001.json").unwrap()).unwrap(),
-                "expect": { "claims": { "progress": { "status": "claimable" } } }
-            }]
-        })
-        .to_string(),
-    )
-    .unwrap();
+    let folder = suite_of_one_case("test_failing", "wrongly expects a claim", "2016-11-30");
     let output = tfop(&["test", folder.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = text(&output.stdout);

@@ -28,6 +28,14 @@ fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Side {
         .map(|family| plan.evaluate(&family, as_of))
 }
 
+/// The family id a side gave, if it could be read.
+fn family_of(side: &Side) -> Option<&str> {
+    match side {
+        Ok(decision) => Some(&decision.family),
+        Err(refusal) => refusal.family.as_deref(),
+    }
+}
+
 fn plan_json(plan: &Plan) -> serde_json::Value {
     json!({
         "name": plan.header().name,
@@ -273,6 +281,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
             let changes = compare(before.as_ref(), after.as_ref());
             (before, after, changes)
         },
+        |(before, after, _)| family_of(before).or_else(|| family_of(after)),
         |record, compared| {
             let (before, after, changes) = match compared {
                 Ok(compared) => compared,

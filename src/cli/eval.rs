@@ -36,16 +36,29 @@ pub(crate) fn decide_all(
     work_all(
         records,
         |record| decide(plan, record, as_of),
+        Outcome::family,
         |record, outcome| sink(record, outcome.unwrap_or_else(Outcome::Refused)),
     )
 }
 
+impl Outcome {
+    /// The family id the record gave, if it could be read.
+    fn family(&self) -> Option<&str> {
+        match self {
+            Outcome::Decided(decision) => Some(&decision.family),
+            Outcome::Refused(refusal) => refusal.family.as_deref(),
+        }
+    }
+}
+
 /// Runs `work` on every record in parallel batches and hands the results to
 /// `sink` in input order; memory holds one batch at a time. A record whose
-/// family id an earlier record had reaches `sink` as its refusal instead.
+/// family id (as `family_of` finds it in the result, so the record is read
+/// once) an earlier record had reaches `sink` as its refusal instead.
 pub(crate) fn work_all<T: Send>(
     records: impl Iterator<Item = std::io::Result<Record>>,
     work: impl Fn(&Record) -> T + Sync,
+    family_of: impl Fn(&T) -> Option<&str>,
     mut sink: impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
     use rayon::prelude::*;
@@ -60,12 +73,10 @@ pub(crate) fn work_all<T: Send>(
                 Exit::Failure
             })?);
         }
-        let outcomes: Vec<(Option<String>, T)> = batch
-            .par_iter()
-            .map(|record| (record.cohort_id(), work(record)))
-            .collect();
-        for (record, (id, outcome)) in batch.iter().zip(outcomes) {
-            sink(record, seen.admit(record, id).map(|()| outcome))?;
+        let outcomes: Vec<T> = batch.par_iter().map(&work).collect();
+        for (record, outcome) in batch.iter().zip(outcomes) {
+            let admitted = seen.admit(record, family_of(&outcome));
+            sink(record, admitted.map(|()| outcome))?;
         }
     }
     Ok(())

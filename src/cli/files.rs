@@ -98,12 +98,12 @@ impl Record {
         }
     }
 
-    /// The id this record claims in the cohort; none for rows of a CSV
-    /// folder found out of place, which are refused for that already.
-    pub(crate) fn cohort_id(&self) -> Option<String> {
+    /// False for rows of a CSV folder found out of place: they are refused
+    /// for that already, and claim no place in the cohort.
+    fn is_listed(&self) -> bool {
         match &self.input {
-            Input::Csv(family) if !family.is_listed() => None,
-            _ => self.family_id().filter(|id| !id.is_empty()),
+            Input::Json(_) => true,
+            Input::Csv(family) => family.is_listed(),
         }
     }
 
@@ -139,12 +139,14 @@ pub(crate) struct SeenFamilies(HashMap<String, u64>);
 
 impl SeenFamilies {
     /// `Err` with the refusal when the record's family was read before.
-    pub(crate) fn admit(&mut self, record: &Record, id: Option<String>) -> Result<(), Refusal> {
-        let Some(id) = id else { return Ok(()) };
-        match self.0.get(&id) {
-            Some(first_line) => Err(record.repeated(id, *first_line)),
+    pub(crate) fn admit(&mut self, record: &Record, id: Option<&str>) -> Result<(), Refusal> {
+        let Some(id) = id.filter(|id| !id.is_empty() && record.is_listed()) else {
+            return Ok(());
+        };
+        match self.0.get(id) {
+            Some(first_line) => Err(record.repeated(id.to_owned(), *first_line)),
             None => {
-                self.0.insert(id, record.line);
+                self.0.insert(id.to_owned(), record.line);
                 Ok(())
             }
         }

@@ -495,6 +495,10 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             let decision = plan.evaluate(&family, as_of);
             Ok((family.attributes, decision))
         },
+        |decided| match decided {
+            Ok((_, decision)) => Some(decision.family.as_str()),
+            Err(refusal) => refusal.family.as_deref(),
+        },
         |record, outcome| {
             match outcome.and_then(|decided| decided) {
                 Ok((attributes, decision)) => cohort.add(&attributes, &decision),
