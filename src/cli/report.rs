@@ -5,7 +5,6 @@ use super::eval::{report_refusal, work_all};
 use super::files::{load_plan, records, write_atomically};
 use super::render::{Format, escape_html, html_table, print, table};
 use chrono::NaiveDate;
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds};
@@ -251,69 +250,11 @@ impl Report<'_> {
         out
     }
 
-    fn json(&self) -> Value {
-        let cohort = &self.cohort;
-        let mut totals = counts_json(&cohort.totals);
-        if let Value::Object(map) = &mut totals {
-            map.insert("read".into(), json!(cohort.read));
-            map.insert("refused".into(), json!(cohort.refused));
-        }
-        let fees = self.attachment_fees(&cohort.totals);
-        let claim_rate = self.target.and_then(|target| {
-            let rate = cohort.claim_rate(target)?;
-            Some(json!({
-                "claimed": cohort.totals.claimed,
-                "target": target,
-                "percent": rate.to_string(),
-            }))
-        });
-        let months: Vec<Value> = cohort
-            .projection
-            .by_month
-            .iter()
-            .map(|(month, count)| json!({ "month": month.to_string(), "families": count }))
-            .collect();
-        let breakdown: Vec<Value> = cohort
-            .groups
-            .iter()
-            .map(|(key, counts)| {
-                let key: serde_json::Map<String, Value> = cohort
-                    .by
-                    .iter()
-                    .zip(key)
-                    .map(|(attribute, value)| (attribute.clone(), json!(value)))
-                    .collect();
-                let mut entry = counts_json(counts);
-                if let Value::Object(map) = &mut entry {
-                    map.insert("key".into(), Value::Object(key));
-                }
-                entry
-            })
-            .collect();
-        json!({
-            "as_of": self.as_of.to_string(),
-            "plan": {
-                "name": self.plan.header().name,
-                "version": self.plan.header().version,
-                "digest": self.plan.digest(),
-            },
-            "totals": totals,
-            "payable": {
-                "attachment_fee": self.plan.attachment_fee().map(|fee| fee.to_decimal_string()),
-                "attachment_fees": fees.to_decimal_string(),
-                "results": cohort.totals.results_payable.to_decimal_string(),
-                "total": fees.saturating_add(cohort.totals.results_payable).to_decimal_string(),
-            },
-            "claim_rate": claim_rate,
-            "projection": {
-                "tracked": cohort.projection.tracked(),
-                "months": months,
-                "never": cohort.projection.never,
-            },
-            "by": cohort.by,
-            "breakdown": breakdown,
-            "eligible_not_attached": cohort.eligible_not_attached,
-        })
+    fn json(&self) -> serde_json::Result<String> {
+        let report = self.cohort.report(self.plan, self.as_of, self.target);
+        // Through a `Value`, whose keys are sorted, so the document's key
+        // order stays what it has always been.
+        Ok(format!("{:#}\n", serde_json::to_value(report)?))
     }
 
     fn html(&self) -> String {
@@ -461,22 +402,6 @@ fn value_name(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| "(none)".to_string())
 }
 
-/// The stable keys of a set of counts in JSON.
-fn counts_json(counts: &Counts) -> Value {
-    json!({
-        "families": counts.families,
-        "identified": counts.identified,
-        "eligible": counts.eligible,
-        "attachable": counts.attachable,
-        "principles_missing": counts.principles_missing,
-        "attached": counts.attached,
-        "claimable": counts.claimable,
-        "claimed": counts.claimed,
-        "eligible_not_attached": counts.eligible_not_attached,
-        "results_payable": counts.results_payable.to_decimal_string(),
-    })
-}
-
 pub(crate) fn report(request: &ReportRequest) -> Exit {
     let plan = match load_plan(request.plan) {
         Ok(plan) => plan,
@@ -532,7 +457,13 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     }
     let printed = match request.format {
         Format::Text => report.text(),
-        Format::Json => format!("{:#}\n", report.json()),
+        Format::Json => match report.json() {
+            Ok(json) => json,
+            Err(error) => {
+                eprintln!("error: cannot write the report as JSON: {error}");
+                return Exit::Failure;
+            }
+        },
     };
     if let Err(exit) = print(&printed) {
         return exit;

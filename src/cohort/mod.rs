@@ -13,7 +13,10 @@ mod report;
 
 pub use diff::{Change, ChangeKind, DiffTally, compare};
 pub use funding::{Envelope, YearEnvelope, envelope};
-pub use report::{Cohort, Counts, Projection, ProjectionBucket};
+pub use report::{
+    ClaimRate, Cohort, Counts, Group, MonthCount, Payable, Projection, ProjectionBucket,
+    ProjectionSummary, Report, Totals,
+};
 
 use crate::num::Pence;
 use chrono::{Datelike, NaiveDate};

@@ -2,13 +2,15 @@
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
 use super::{Month, Percentage};
-use crate::eval::{AttachmentStatus, ClaimStatus, Decision};
+use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
+use crate::plan::Plan;
 use chrono::NaiveDate;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The key figures of a set of decided families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Counts {
     /// Families decided (read and not refused).
     pub families: u64,
@@ -222,6 +224,155 @@ impl Cohort {
         values.sort();
         values.dedup();
         values
+    }
+}
+
+/// A cohort report: the figures with what they were computed against, in
+/// the shape `tfop report --format json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The day decided.
+    pub as_of: NaiveDate,
+    /// The plan that decided.
+    pub plan: PlanRef,
+    /// The figures of every decided family, with the records read and refused.
+    pub totals: Totals,
+    /// The money the figures add up to.
+    pub payable: Payable,
+    /// Families claimed against the target, when there is one.
+    pub claim_rate: Option<ClaimRate>,
+    /// When attached families become claimable, month by month.
+    pub projection: ProjectionSummary,
+    /// The attributes the breakdown is by, in order.
+    pub by: Vec<String>,
+    /// The figures per combination of the `by` attributes' values.
+    pub breakdown: Vec<Group>,
+    /// The ids of eligible families not attached, in input order.
+    pub eligible_not_attached: Vec<String>,
+}
+
+/// [`Counts`] of every decided family, with the records read and refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Records read.
+    pub read: u64,
+    /// Records refused.
+    pub refused: u64,
+    /// The figures of the decided families.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// What the attached and claimable families are worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Payable {
+    /// The plan's attachment fee per family, if it states one.
+    pub attachment_fee: Option<Pence>,
+    /// Attached families × the fee.
+    pub attachment_fees: Pence,
+    /// The results payable as of the day.
+    pub results: Pence,
+    /// Attachment fees and results together.
+    pub total: Pence,
+}
+
+/// Families claimed as a share of the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ClaimRate {
+    /// Families with a claim made.
+    pub claimed: u64,
+    /// The families the authority aims to turn around.
+    pub target: u64,
+    /// Claimed ÷ target, to one decimal place.
+    #[serde(serialize_with = "serde_display")]
+    pub percent: Percentage,
+}
+
+/// The projection's months and the families never claimable without a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectionSummary {
+    /// Families tracked by the projection.
+    pub tracked: u64,
+    /// Families per month of their earliest claim day, months in order.
+    pub months: Vec<MonthCount>,
+    /// Families no claim of which becomes possible without a change.
+    pub never: u64,
+}
+
+/// Families whose earliest claim day falls in a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MonthCount {
+    /// The month, as `2016-12`.
+    #[serde(serialize_with = "serde_display")]
+    pub month: Month,
+    /// Families in it.
+    pub families: u64,
+}
+
+/// The figures of one combination of breakdown values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// Each `by` attribute's value; `None` where a family lacks it.
+    pub key: BTreeMap<String, Option<String>>,
+    /// The group's figures.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+fn serde_display<T: std::fmt::Display, S: serde::Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+impl Cohort {
+    /// The report of this cohort under `plan` as of a day, against the
+    /// target if there is one.
+    pub fn report(&self, plan: &Plan, as_of: NaiveDate, target: Option<u64>) -> Report {
+        let fees = Cohort::attachment_fees(&self.totals, plan.attachment_fee());
+        Report {
+            as_of,
+            plan: PlanRef::of(plan),
+            totals: Totals {
+                read: self.read,
+                refused: self.refused,
+                counts: self.totals,
+            },
+            payable: Payable {
+                attachment_fee: plan.attachment_fee(),
+                attachment_fees: fees,
+                results: self.totals.results_payable,
+                total: fees.saturating_add(self.totals.results_payable),
+            },
+            claim_rate: target.and_then(|target| {
+                Some(ClaimRate {
+                    claimed: self.totals.claimed,
+                    target,
+                    percent: self.claim_rate(target)?,
+                })
+            }),
+            projection: ProjectionSummary {
+                tracked: self.projection.tracked(),
+                months: self
+                    .projection
+                    .by_month
+                    .iter()
+                    .map(|(&month, &families)| MonthCount { month, families })
+                    .collect(),
+                never: self.projection.never,
+            },
+            by: self.by.clone(),
+            breakdown: self
+                .groups
+                .iter()
+                .map(|(key, counts)| Group {
+                    key: self.by.iter().cloned().zip(key.iter().cloned()).collect(),
+                    counts: *counts,
+                })
+                .collect(),
+            eligible_not_attached: self.eligible_not_attached.clone(),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The decision for one family, in the shape `interchange.md` fixes.
 
 use crate::num::Pence;
+use crate::plan::Plan;
 use crate::timeline::FamilyError;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -45,6 +46,17 @@ pub struct PlanRef {
     pub version: Option<String>,
     /// The digest of the plan's canonical text.
     pub digest: String,
+}
+
+impl PlanRef {
+    /// The reference to `plan`.
+    pub(crate) fn of(plan: &Plan) -> PlanRef {
+        PlanRef {
+            name: plan.header.name.clone(),
+            version: plan.header.version.clone(),
+            digest: plan.digest.clone(),
+        }
+    }
 }
 
 /// One identified problem.

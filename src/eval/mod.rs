@@ -216,11 +216,7 @@ impl Sets<'_, '_> {
         Decision {
             family: timeline.family.id.clone(),
             as_of,
-            plan: PlanRef {
-                name: plan.header.name.clone(),
-                version: plan.header.version.clone(),
-                digest: plan.digest.clone(),
-            },
+            plan: PlanRef::of(plan),
             eligible,
             problems,
             attachment,
