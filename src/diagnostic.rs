@@ -160,6 +160,33 @@ impl Diagnostic {
     }
 }
 
+/// A diagnostic with the file and the line and column it stands at, in the
+/// shape `tfop check --format json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Located<'a> {
+    /// The plan's path, as given.
+    pub path: &'a str,
+    /// The 1-based line of the span's start.
+    pub line: usize,
+    /// The 1-based character column of the span's start.
+    pub column: usize,
+    /// The diagnostic itself.
+    pub diagnostic: &'a Diagnostic,
+}
+
+impl Diagnostic {
+    /// This diagnostic placed in the file at `path` whose text is `source`.
+    pub fn located<'a>(&'a self, path: &'a str, source: &str) -> Located<'a> {
+        let (line, column) = self.line_column(source);
+        Located {
+            path,
+            line,
+            column,
+            diagnostic: self,
+        }
+    }
+}
+
 /// The 1-based line and character column of a byte offset.
 pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());

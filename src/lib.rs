@@ -15,7 +15,7 @@ pub mod syntax;
 pub mod timeline;
 pub mod vocab;
 
-pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
+pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
     ProblemFinding, Progress, RecordProblem, Refusal,

@@ -164,6 +164,24 @@ mod report {
     use super::*;
 
     #[test]
+    fn a_service_gets_the_same_document_from_the_library_as_the_cli_prints() {
+        let folder = scratch("report_library");
+        let (printed, _) = report_json(&folder, &["--by", "district"]);
+        let plan = tfop::Plan::parse(&plan(1, TARGET_6)).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2016, 6, 30).unwrap();
+        let mut cohort = tfop::cohort::Cohort::new(vec!["district".to_string()]);
+        for line in cohort_with_refusal().lines() {
+            match plan.read_family(line) {
+                Ok(family) => cohort.add(&family.attributes, &plan.evaluate(&family, as_of)),
+                Err(_) => cohort.add_refused(),
+            }
+        }
+        let report = cohort.report(&plan, as_of, Some(6));
+        assert_eq!(serde_json::to_value(&report).unwrap(), printed);
+        assert_eq!(report.totals.refused, 1);
+    }
+
+    #[test]
     fn counts_every_figure_of_the_cohort_and_exits_3_for_a_refused_record() {
         let (json, output) = report_json(&scratch("report_counts"), &[]);
         assert_eq!(output.status.code(), Some(3));

@@ -5,10 +5,9 @@ use super::eval::{report_refusal, work_all};
 use super::files::{Record, load_plan, records};
 use super::render::Format;
 use chrono::NaiveDate;
-use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use tfop::cohort::{Change, ChangeKind, DiffTally, compare};
+use tfop::cohort::{Change, ChangeKind, DiffHead, DiffTally, FamilyDiff, compare};
 use tfop::{ClaimStatus, Decision, Plan, Refusal};
 
 /// What `tfop diff` was asked for.
@@ -33,28 +32,6 @@ fn family_of(side: &Side) -> Option<&str> {
     match side {
         Ok(decision) => Some(&decision.family),
         Err(refusal) => refusal.family.as_deref(),
-    }
-}
-
-fn plan_json(plan: &Plan) -> serde_json::Value {
-    json!({
-        "name": plan.header().name,
-        "version": plan.header().version,
-        "digest": plan.digest(),
-    })
-}
-
-fn side_json(side: &Side) -> serde_json::Value {
-    match side {
-        Ok(decision) => serde_json::to_value(decision).unwrap_or_default(),
-        Err(refusal) => serde_json::to_value(refusal).unwrap_or_default(),
-    }
-}
-
-fn status_name<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        _ => String::new(),
     }
 }
 
@@ -102,7 +79,7 @@ fn side_text(name: &str, side: &Side) -> String {
         } else {
             "not eligible"
         },
-        status_name(&decision.attachment.status),
+        decision.attachment.status.as_str(),
         decision.payable.to_decimal_string()
     );
     for claim in &decision.claims {
@@ -120,7 +97,7 @@ fn side_text(name: &str, side: &Side) -> String {
         out.push_str(&format!(
             "    claim {} {} {}{when}{reason}\n",
             claim.claim_type,
-            status_name(&claim.status),
+            claim.status.as_str(),
             claim.amount.to_decimal_string()
         ));
     }
@@ -148,9 +125,7 @@ struct Output<W: Write> {
 impl<W: Write> Output<W> {
     fn start(&mut self, old: &Plan, new: &Plan, as_of: NaiveDate) -> std::io::Result<()> {
         if self.format == Format::Json {
-            let head =
-                json!({ "as_of": as_of.to_string(), "old": plan_json(old), "new": plan_json(new) });
-            let head = head.to_string();
+            let head = serde_json::to_value(DiffHead::new(old, new, as_of))?.to_string();
             // The object is left open for the families that follow.
             let open = head.strip_suffix('}').unwrap_or(&head);
             write!(self.out, "{open},\"families\":[")?;
@@ -185,24 +160,13 @@ impl<W: Write> Output<W> {
                 self.out.write_all(text.as_bytes())
             }
             Format::Json => {
-                let changes: Vec<serde_json::Value> = changes
-                    .iter()
-                    .map(|change| {
-                        json!({
-                            "kind": change.kind.as_str(),
-                            "claim": change.claim,
-                            "old": change.old,
-                            "new": change.new,
-                        })
-                    })
-                    .collect();
-                let entry = json!({
-                    "family": family,
-                    "line": record.line,
-                    "changes": changes,
-                    "old": side_json(old),
-                    "new": side_json(new),
-                });
+                let entry = serde_json::to_value(FamilyDiff {
+                    family: family.as_deref(),
+                    line: record.line,
+                    changes,
+                    old: old.as_ref().into(),
+                    new: new.as_ref().into(),
+                })?;
                 if !self.first {
                     self.out.write_all(b",")?;
                 }
@@ -227,19 +191,7 @@ impl<W: Write> Output<W> {
                 self.out.write_all(text.as_bytes())?;
             }
             Format::Json => {
-                let by_kind: serde_json::Map<String, serde_json::Value> = ChangeKind::ALL
-                    .iter()
-                    .map(|kind| {
-                        let count = tally.by_kind.get(kind).copied().unwrap_or(0);
-                        (kind.as_str().to_string(), json!(count))
-                    })
-                    .collect();
-                let counts = json!({
-                    "compared": tally.compared,
-                    "differing": tally.differing,
-                    "refused_by_both": tally.refused_by_both,
-                    "changes": by_kind,
-                });
+                let counts = serde_json::to_value(tally.counts())?;
                 write!(self.out, "\n],\"counts\":{counts}}}\n")?;
             }
         }

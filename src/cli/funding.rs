@@ -2,8 +2,7 @@
 
 use super::Exit;
 use super::files::load_plan;
-use super::render::{Format, print, table};
-use serde_json::json;
+use super::render::{Format, json_document, print, table};
 use std::path::Path;
 use tfop::cohort::{Envelope, envelope, pounds};
 use tfop::num::Pence;
@@ -132,46 +131,6 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
     out
 }
 
-fn json(plan: &Plan, envelope: &Envelope) -> serde_json::Value {
-    let money = |amount: Option<Pence>| amount.map(Pence::to_decimal_string);
-    let years: Vec<serde_json::Value> = envelope
-        .years
-        .iter()
-        .map(|year| {
-            json!({
-                "label": year.label,
-                "families": year.families,
-                "attachment_per_family": money(year.attachment_per_family),
-                "results_per_family": money(year.results_per_family),
-                "attachment": money(year.attachment),
-                "results": money(year.results),
-            })
-        })
-        .collect();
-    json!({
-        "plan": {
-            "name": plan.header().name,
-            "version": plan.header().version,
-            "digest": plan.digest(),
-        },
-        "nominated": envelope.nominated,
-        "deadweight": plan.funding().and_then(|funding| funding.deadweight),
-        "funded": envelope.funded,
-        "per_family": money(envelope.per_family),
-        "years": years,
-        "totals": {
-            "families": envelope.total_families,
-            "attachment": envelope.total_attachment.to_decimal_string(),
-            "results": envelope.total_results.to_decimal_string(),
-            "total": envelope.total.to_decimal_string(),
-        },
-        "at_risk": envelope.at_risk().to_decimal_string(),
-        "claim_windows": envelope.claim_windows.iter().map(|day| day.to_string()).collect::<Vec<_>>(),
-        "target": envelope.target,
-        "notes": envelope.notes,
-    })
-}
-
 pub(crate) fn funding(path: &Path, format: Format) -> Exit {
     let plan = match load_plan(path) {
         Ok(plan) => plan,
@@ -187,7 +146,10 @@ pub(crate) fn funding(path: &Path, format: Format) -> Exit {
     let envelope = envelope(funding);
     let printed = match format {
         Format::Text => text(&plan, &envelope),
-        Format::Json => format!("{:#}\n", json(&plan, &envelope)),
+        Format::Json => match json_document(envelope.report(&plan)) {
+            Ok(json) => json,
+            Err(exit) => return exit,
+        },
     };
     match print(&printed) {
         Ok(()) => Exit::Success,

@@ -30,13 +30,13 @@ pub(crate) fn check(paths: &[PathBuf], format: DiagnosticFormat) -> Exit {
             }
             DiagnosticFormat::Json => {
                 for diagnostic in &diagnostics.0 {
-                    let (line, column) = diagnostic.line_column(&text);
-                    json.push(serde_json::json!({
-                        "path": name,
-                        "line": line,
-                        "column": column,
-                        "diagnostic": diagnostic,
-                    }));
+                    match serde_json::to_value(diagnostic.located(&name, &text)) {
+                        Ok(value) => json.push(value),
+                        Err(error) => {
+                            eprintln!("error: cannot write a diagnostic as JSON: {error}");
+                            exit = Exit::Failure;
+                        }
+                    }
                 }
             }
         }

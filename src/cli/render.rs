@@ -9,6 +9,19 @@ pub(crate) enum Format {
     Json,
 }
 
+/// A library report as one pretty JSON document, or the exit for a failure
+/// already reported. It goes through a `Value`, whose keys are sorted, so
+/// the key order is the one the interchange format has always printed.
+pub(crate) fn json_document(report: impl serde::Serialize) -> Result<String, super::Exit> {
+    match serde_json::to_value(report) {
+        Ok(value) => Ok(format!("{value:#}\n")),
+        Err(error) => {
+            eprintln!("error: cannot write the report as JSON: {error}");
+            Err(super::Exit::Failure)
+        }
+    }
+}
+
 /// A text table: the first column left-aligned, the others right-aligned,
 /// two spaces between columns, each line indented by `indent`.
 pub(crate) fn table(indent: &str, header: &[String], rows: &[Vec<String>]) -> String {

@@ -3,7 +3,7 @@
 use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plan, records, write_atomically};
-use super::render::{Format, escape_html, html_table, print, table};
+use super::render::{Format, escape_html, html_table, json_document, print, table};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -250,13 +250,6 @@ impl Report<'_> {
         out
     }
 
-    fn json(&self) -> serde_json::Result<String> {
-        let report = self.cohort.report(self.plan, self.as_of, self.target);
-        // Through a `Value`, whose keys are sorted, so the document's key
-        // order stays what it has always been.
-        Ok(format!("{:#}\n", serde_json::to_value(report)?))
-    }
-
     fn html(&self) -> String {
         let mut body = format!(
             "<h1>Cohort report</h1>\n<p class=\"sub\">{}</p>\n",
@@ -457,12 +450,9 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     }
     let printed = match request.format {
         Format::Text => report.text(),
-        Format::Json => match report.json() {
+        Format::Json => match json_document(report.cohort.report(&plan, as_of, report.target)) {
             Ok(json) => json,
-            Err(error) => {
-                eprintln!("error: cannot write the report as JSON: {error}");
-                return Exit::Failure;
-            }
+            Err(exit) => return exit,
         },
     };
     if let Err(exit) = print(&printed) {

@@ -1,7 +1,9 @@
 //! What changes for a family between two plan versions.
 
-use crate::eval::{AttachmentStatus, ClaimDecision, ClaimStatus, Decision, Refusal};
+use crate::eval::{ClaimDecision, Decision, PlanRef, Refusal};
+use crate::plan::Plan;
 use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// A kind of difference between two decisions for one family.
@@ -55,8 +57,14 @@ impl ChangeKind {
     }
 }
 
+impl Serialize for ChangeKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One difference: what it is about and both values, in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// What differs.
     pub kind: ChangeKind,
@@ -68,24 +76,6 @@ pub struct Change {
     pub old: String,
     /// The value under the new plan, in the same words.
     pub new: String,
-}
-
-fn attachment_name(status: AttachmentStatus) -> &'static str {
-    match status {
-        AttachmentStatus::Attached => "attached",
-        AttachmentStatus::Attachable => "attachable",
-        AttachmentStatus::NotEligible => "not_eligible",
-        AttachmentStatus::PrinciplesMissing => "principles_missing",
-    }
-}
-
-fn claim_status_name(status: ClaimStatus) -> &'static str {
-    match status {
-        ClaimStatus::Claimable => "claimable",
-        ClaimStatus::NotYet => "not_yet",
-        ClaimStatus::Claimed => "claimed",
-        ClaimStatus::NotApplicable => "not_applicable",
-    }
 }
 
 fn earliest_name(day: Option<NaiveDate>) -> String {
@@ -105,7 +95,7 @@ fn problems_of(decision: &Decision) -> String {
 }
 
 fn attachment_of(decision: &Decision) -> String {
-    let status = attachment_name(decision.attachment.status);
+    let status = decision.attachment.status.as_str();
     if decision.attachment.missing.is_empty() {
         status.to_string()
     } else {
@@ -191,8 +181,8 @@ pub fn compare(old: Result<&Decision, &Refusal>, new: Result<&Decision, &Refusal
                 claim_changes.push((
                     ChangeKind::ClaimStatus,
                     id,
-                    claim_status_name(before.status).to_string(),
-                    claim_status_name(after.status).to_string(),
+                    before.status.as_str().to_string(),
+                    after.status.as_str().to_string(),
                 ));
                 claim_changes.push((
                     ChangeKind::ClaimAmount,
@@ -209,7 +199,7 @@ pub fn compare(old: Result<&Decision, &Refusal>, new: Result<&Decision, &Refusal
             }
             (before, after) => {
                 let status = |claim: Option<ClaimDecision>| {
-                    claim.map_or("absent", |claim| claim_status_name(claim.status))
+                    claim.map_or("absent", |claim| claim.status.as_str())
                 };
                 claim_changes.push((
                     ChangeKind::ClaimStatus,
@@ -263,6 +253,91 @@ impl DiffTally {
             }
         }
     }
+}
+
+impl DiffTally {
+    /// The counts as `tfop diff --format json` ends with them: every kind
+    /// named, a kind no family differs by as 0.
+    pub fn counts(&self) -> DiffCounts {
+        DiffCounts {
+            compared: self.compared,
+            differing: self.differing,
+            refused_by_both: self.refused_by_both,
+            changes: ChangeKind::ALL
+                .iter()
+                .map(|kind| (*kind, self.by_kind.get(kind).copied().unwrap_or(0)))
+                .collect(),
+        }
+    }
+}
+
+/// The counts of a diff, in the shape `tfop diff --format json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffCounts {
+    /// Records compared.
+    pub compared: u64,
+    /// Families with at least one difference.
+    pub differing: u64,
+    /// Records both plans refused.
+    pub refused_by_both: u64,
+    /// Families with at least one difference of each kind, every kind named.
+    pub changes: BTreeMap<ChangeKind, u64>,
+}
+
+/// What a diff compares: the day and both plans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffHead {
+    /// The day both plans decide as of.
+    pub as_of: NaiveDate,
+    /// The plan compared from.
+    pub old: PlanRef,
+    /// The plan compared to.
+    pub new: PlanRef,
+}
+
+impl DiffHead {
+    /// The head of a diff of `old` and `new` as of a day.
+    pub fn new(old: &Plan, new: &Plan, as_of: NaiveDate) -> DiffHead {
+        DiffHead {
+            as_of,
+            old: PlanRef::of(old),
+            new: PlanRef::of(new),
+        }
+    }
+}
+
+/// What one plan made of a record: its decision or its refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Outcome<'a> {
+    /// The record was decided.
+    Decided(&'a Decision),
+    /// The record was refused.
+    Refused(&'a Refusal),
+}
+
+impl<'a> From<Result<&'a Decision, &'a Refusal>> for Outcome<'a> {
+    fn from(side: Result<&'a Decision, &'a Refusal>) -> Outcome<'a> {
+        match side {
+            Ok(decision) => Outcome::Decided(decision),
+            Err(refusal) => Outcome::Refused(refusal),
+        }
+    }
+}
+
+/// One differing family, as `tfop diff --format json` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FamilyDiff<'a> {
+    /// The family's id, when either plan could read it.
+    pub family: Option<&'a str>,
+    /// The record's line in the input.
+    pub line: u64,
+    /// Every difference, in the order of [`ChangeKind::ALL`].
+    pub changes: &'a [Change],
+    /// The old plan's outcome.
+    pub old: Outcome<'a>,
+    /// The new plan's outcome.
+    pub new: Outcome<'a>,
 }
 
 #[cfg(test)]

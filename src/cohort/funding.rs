@@ -2,12 +2,14 @@
 
 use crate::check::funded_families;
 use crate::days::{Day, Length};
+use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
-use crate::plan::{FundingDef, Share};
+use crate::plan::{Deadweight, FundingDef, Plan, Share};
 use chrono::NaiveDate;
+use serde::Serialize;
 
 /// One year of the envelope.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearEnvelope {
     /// The year's label, e.g. `2012/13`.
     pub label: String,
@@ -57,6 +59,69 @@ impl Envelope {
     pub fn at_risk(&self) -> Pence {
         self.total_results
     }
+
+    /// The envelope with the plan it comes from, as `tfop funding --format
+    /// json` prints it.
+    pub fn report<'a>(&'a self, plan: &Plan) -> FundingReport<'a> {
+        FundingReport {
+            plan: PlanRef::of(plan),
+            nominated: self.nominated,
+            deadweight: plan.funding().and_then(|funding| funding.deadweight),
+            funded: self.funded,
+            per_family: self.per_family,
+            years: &self.years,
+            totals: FundingTotals {
+                families: self.total_families,
+                attachment: self.total_attachment,
+                results: self.total_results,
+                total: self.total,
+            },
+            at_risk: self.at_risk(),
+            claim_windows: &self.claim_windows,
+            target: self.target,
+            notes: &self.notes,
+        }
+    }
+}
+
+/// A funding envelope with the plan it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundingReport<'a> {
+    /// The plan whose funding block this is.
+    pub plan: PlanRef,
+    /// Families nominated.
+    pub nominated: Option<u32>,
+    /// The deadweight taken off the nominated families.
+    pub deadweight: Option<Deadweight>,
+    /// Families funded.
+    pub funded: Option<u32>,
+    /// The amount per funded family.
+    pub per_family: Option<Pence>,
+    /// Each year, in the plan's order.
+    pub years: &'a [YearEnvelope],
+    /// Every year added up.
+    pub totals: FundingTotals,
+    /// The results payments, paid only on results.
+    pub at_risk: Pence,
+    /// The days claim windows open.
+    pub claim_windows: &'a [NaiveDate],
+    /// Families the authority aims to turn around.
+    pub target: Option<u32>,
+    /// Figures that could not be computed, or do not agree, in words.
+    pub notes: &'a [String],
+}
+
+/// The years of an envelope added up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FundingTotals {
+    /// The families of every year that states them.
+    pub families: u64,
+    /// The attachment fees of every year.
+    pub attachment: Pence,
+    /// The results payments of every year.
+    pub results: Pence,
+    /// Attachment and results together.
+    pub total: Pence,
 }
 
 /// `families` × a share of `per_family`, in pence, rounded half up to the

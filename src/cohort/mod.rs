@@ -11,8 +11,8 @@ mod diff;
 mod funding;
 mod report;
 
-pub use diff::{Change, ChangeKind, DiffTally, compare};
-pub use funding::{Envelope, YearEnvelope, envelope};
+pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
+pub use funding::{Envelope, FundingReport, FundingTotals, YearEnvelope, envelope};
 pub use report::{
     ClaimRate, Cohort, Counts, Group, MonthCount, Payable, Projection, ProjectionBucket,
     ProjectionSummary, Report, Totals,

@@ -4,7 +4,7 @@ use crate::num::Pence;
 use crate::plan::Plan;
 use crate::timeline::FamilyError;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 /// What a plan decides for one family as of one day, with its evidence.
 ///
@@ -89,8 +89,7 @@ pub struct Attachment {
 }
 
 /// `attachment.status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttachmentStatus {
     /// Attached, with every principle in place on the day.
     Attached,
@@ -100,6 +99,25 @@ pub enum AttachmentStatus {
     NotEligible,
     /// Eligible (or attached) but some principle is not in place.
     PrinciplesMissing,
+}
+
+impl AttachmentStatus {
+    /// The status's stable word: `attached`, `attachable`, `not_eligible`,
+    /// `principles_missing`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentStatus::Attached => "attached",
+            AttachmentStatus::Attachable => "attachable",
+            AttachmentStatus::NotEligible => "not_eligible",
+            AttachmentStatus::PrinciplesMissing => "principles_missing",
+        }
+    }
+}
+
+impl Serialize for AttachmentStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// Progress against one problem.
@@ -144,8 +162,7 @@ pub struct ClaimDecision {
 }
 
 /// `claims[].status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimStatus {
     /// Its condition holds on the day.
     Claimable,
@@ -155,6 +172,25 @@ pub enum ClaimStatus {
     Claimed,
     /// The plan makes no such claims (earned autonomy).
     NotApplicable,
+}
+
+impl ClaimStatus {
+    /// The status's stable word: `claimable`, `not_yet`, `claimed`,
+    /// `not_applicable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Claimable => "claimable",
+            ClaimStatus::NotYet => "not_yet",
+            ClaimStatus::Claimed => "claimed",
+            ClaimStatus::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+impl Serialize for ClaimStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// One problem with a family's record, without any of its values.
