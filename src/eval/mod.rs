@@ -156,12 +156,15 @@ impl Plan {
 
     /// Members whose age the plan asks but whose date of birth is missing:
     /// they are decided without it (age-limited measures leave them out), and
-    /// the decision says so.
+    /// the decision says so, member by member in the order of their ids (the
+    /// order the input lists them in never shows; `#N` still locates the
+    /// record in the input).
     fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
-        family
-            .members
-            .iter()
-            .enumerate()
+        let mut members: Vec<(usize, &crate::timeline::Member)> =
+            family.members.iter().enumerate().collect();
+        members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        members
+            .into_iter()
             .filter(|(_, member)| member.born.is_none())
             .filter(|(_, member)| match member.role {
                 Role::Adult => self.ages_asked.adults,
