@@ -144,7 +144,11 @@ impl Plan {
     /// Decides a family as of the end of `as_of`.
     ///
     /// Pure: no I/O, no clock, no global state; the same inputs give the same
-    /// decision whatever the order of the family's events.
+    /// decision whatever the order of the family's events and members. Ties
+    /// are broken by content, never by position: records of the same days
+    /// all count, and evidence is cited in order of day, then citation. The
+    /// only positions a decision shows are those that locate a record in the
+    /// input: `#N` citing an event that has no id, and `member #N`.
     pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
         let day = Day::from_date(as_of);
         let timeline = Timeline::new(self, family, day);
