@@ -472,22 +472,28 @@ impl Steps<i64> {
     pub fn sum_of_intervals(
         contributions: impl IntoIterator<Item = (Day, Day, i64)>,
     ) -> Steps<i64> {
-        let mut changes: Vec<(Day, i64)> = Vec::new();
+        // The running total is kept in i128, where adding up to 2^32 weights
+        // of 64 bits cannot overflow: it is exact, so the order in which the
+        // contributions come (and same-day changes are added) cannot matter.
+        // Only the value stored for a day is clamped to the range of i64.
+        let mut changes: Vec<(Day, i128)> = Vec::new();
         for (start, end, weight) in contributions {
             if start > end || weight == 0 {
                 continue;
             }
-            changes.push((start, weight));
+            changes.push((start, i128::from(weight)));
             if end < Day::MAX {
-                changes.push((end.succ(), -weight));
+                changes.push((end.succ(), -i128::from(weight)));
             }
         }
-        changes.sort_unstable_by_key(|(day, _)| *day);
+        changes.sort_unstable();
         let mut breakpoints = vec![(Day::MIN, 0i64)];
-        let mut total = 0i64;
+        let mut total = 0i128;
         for (day, change) in changes {
             total = total.saturating_add(change);
-            breakpoints.push((day, total));
+            let clamped =
+                i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX });
+            breakpoints.push((day, clamped));
         }
         Steps::from_breakpoints(breakpoints)
     }
@@ -649,6 +655,19 @@ mod tests {
         })
     }
 
+    #[test]
+    fn a_sum_does_not_depend_on_which_interval_comes_first_when_a_weight_is_huge() {
+        // On day 3 one interval ends and a huge one starts: adding the huge
+        // weight first used to saturate before the small one was taken off.
+        let small = (Day(0), Day(2), 5);
+        let huge = (Day(3), Day(5), i64::MAX);
+        let forwards = Steps::sum_of_intervals([small, huge]);
+        assert_eq!(forwards, Steps::sum_of_intervals([huge, small]));
+        assert_eq!(forwards.value_at(Day(2)), Some(&5));
+        assert_eq!(forwards.value_at(Day(3)), Some(&i64::MAX));
+        assert_eq!(forwards.value_at(Day(6)), Some(&0));
+    }
+
     proptest! {
         #[test]
         fn last_day_covering_matches_the_definition(event in days(), length in lengths()) {
@@ -691,6 +710,30 @@ mod tests {
             for d in -5..100 {
                 let n = (d - count as i32 + 1..=d).filter(|s| a.contains(Day(*s))).count() as u64;
                 prop_assert_eq!(covered.contains(Day(d)), n >= needed, "day {}", d);
+            }
+        }
+
+        #[test]
+        fn sums_of_huge_weights_are_exact_until_clamped_whatever_the_order(
+            spans in proptest::collection::vec(
+                (0i32..30, 0i32..6, prop_oneof![-3i64..4, Just(i64::MAX), Just(i64::MIN), any::<i64>()]),
+                0..8,
+            ),
+            rotation in 0usize..8,
+        ) {
+            let mut reordered = spans.clone();
+            reordered.reverse();
+            let rotation = rotation % reordered.len().max(1);
+            reordered.rotate_left(rotation);
+            let sum = |spans: &[(i32, i32, i64)]| {
+                Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), *w)))
+            };
+            let steps = sum(&spans);
+            prop_assert_eq!(&steps, &sum(&reordered));
+            for d in -2..40 {
+                let exact: i128 = spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| i128::from(*w)).sum();
+                let expected = i64::try_from(exact).unwrap_or(if exact < 0 { i64::MIN } else { i64::MAX });
+                prop_assert_eq!(steps.value_at(Day(d)).copied(), Some(expected), "day {}", d);
             }
         }
 

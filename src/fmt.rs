@@ -8,6 +8,7 @@
 use crate::diagnostic::Diagnostics;
 use crate::num::Fixed;
 use crate::syntax::ast::*;
+use crate::syntax::spanless::SpanlessEq as _;
 use crate::syntax::{Span, parse};
 use std::fmt::Write as _;
 
@@ -37,7 +38,7 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
             .map(|c| c.text.clone())
             .collect::<Vec<_>>()
     };
-    if reparsed.items != file.items || texts(&reparsed) != texts(&file) {
+    if !reparsed.items.spanless_eq(&file.items) || texts(&reparsed) != texts(&file) {
         return Err(FormatError::MeaningChanged);
     }
     Ok(formatted)

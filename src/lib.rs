@@ -10,6 +10,7 @@ mod eval;
 pub mod fmt;
 pub mod num;
 mod plan;
+mod span;
 mod suggest;
 pub mod syntax;
 pub mod timeline;

@@ -747,3 +747,108 @@ fn a_child_without_a_birth_date_is_reported_when_the_plan_asks_ages() {
     assert_eq!(decision.errors[0].record, "member #1 (`K`)");
     assert_eq!(decision.errors[0].field.as_deref(), Some("born"));
 }
+
+/// Ties the input's order must not break: records of the same days, and
+/// members listed in another order.
+mod order {
+    use super::*;
+
+    fn reversed(mut family: Value) -> Value {
+        family["events"].as_array_mut().unwrap().reverse();
+        family
+    }
+
+    /// Legal ties: records of the same day and kind, listed in either order.
+    #[test]
+    fn records_of_the_same_day_decide_the_same_in_either_order() {
+        let plan = Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap();
+        let events = json!([
+            { "id": "a1", "kind": "attachment", "date": "2015-10-01" },
+            { "id": "a2", "kind": "attachment", "date": "2015-10-01" },
+            { "id": "fa1", "kind": "family_assessment", "date": "2015-09-20" },
+            { "id": "fa2", "kind": "family_assessment", "date": "2015-09-20" },
+            { "id": "fp", "kind": "family_plan", "date": "2015-09-25" },
+            { "id": "lp1", "kind": "lead_professional", "start": "2015-09-25", "end": "2015-10-01", "agency": "school" },
+            { "id": "lp2", "kind": "lead_professional", "start": "2015-09-25", "agency": "police" },
+            { "id": "o1", "kind": "offence", "member": "C", "date": "2015-06-01" },
+            { "id": "o2", "kind": "offence", "member": "C", "date": "2015-06-01" },
+            { "id": "s1", "kind": "asb_incident", "member": "D", "date": "2015-06-01" },
+            { "id": "tc", "kind": "school_term", "member": "C", "start": "2015-04-13", "end": "2015-07-22", "sessions": 100, "unauthorised": 20 },
+            { "id": "td", "kind": "school_term", "member": "D", "start": "2015-04-13", "end": "2015-07-22", "sessions": 100, "unauthorised": 0 },
+            { "id": "c1", "kind": "claim", "date": "2016-09-01", "type": "progress" },
+            { "id": "c2", "kind": "claim", "date": "2016-09-01", "type": "progress" },
+        ]);
+        let forwards = decide(&plan, family(events.clone()), "2016-11-30");
+        let backwards = decide(&plan, reversed(family(events)), "2016-11-30");
+        assert_eq!(
+            serde_json::to_string(&forwards).unwrap(),
+            serde_json::to_string(&backwards).unwrap()
+        );
+        assert_eq!(forwards.attachment.date, Some(day("2015-10-01")));
+        assert_eq!(identified(&forwards), ["crime"]);
+        assert_eq!(forwards.problems[0].indicators[0].evidence, ["o1", "o2"]);
+        assert_eq!(claim(&forwards, "progress").evidence, ["c1", "c2"]);
+    }
+
+    /// The reproducer from `hostile/order-dependence`: a duplicated export
+    /// row of one child's term with other counts. The reader is to refuse
+    /// it; the evaluator, handed it anyway, must decide the same whichever
+    /// row comes first. Built past the reader, which may refuse it.
+    #[test]
+    fn a_duplicated_term_row_counts_the_same_whichever_row_comes_first() {
+        let plan = Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap();
+        let terms = json!([
+            { "id": "tb", "kind": "school_term", "member": "C", "start": "2015-09-01", "end": "2015-12-18", "sessions": 100, "unauthorised": 0 },
+            { "id": "t2", "kind": "school_term", "member": "C", "start": "2016-01-04", "end": "2016-03-24", "sessions": 100, "unauthorised": 0 },
+            { "id": "t3", "kind": "school_term", "member": "C", "start": "2016-04-11", "end": "2016-07-21", "sessions": 100, "unauthorised": 0 },
+            { "id": "o1", "kind": "offence", "member": "C", "date": "2016-06-01" }
+        ]);
+        let read = plan.read_family(&family(terms).to_string()).unwrap();
+        let mut duplicate = read.events[0].clone();
+        duplicate.id = Some("ta".into());
+        duplicate.fields[1] = Some(tfop::timeline::FieldValue::Count(50));
+        let mut first = read.clone();
+        first.events.insert(0, duplicate.clone());
+        let mut last = read;
+        last.events.push(duplicate);
+        for (position, event) in first.events.iter_mut().enumerate() {
+            event.position = position as u32;
+        }
+        for (position, event) in last.events.iter_mut().enumerate() {
+            event.position = position as u32;
+        }
+        let as_of = day("2016-11-30");
+        let (first, last) = (plan.evaluate(&first, as_of), plan.evaluate(&last, as_of));
+        assert_eq!(
+            serde_json::to_string(&first).unwrap(),
+            serde_json::to_string(&last).unwrap()
+        );
+        // Both rows of the term count: 50 of 400 sessions is 12.5%.
+        assert_eq!(identified(&first), ["crime", "education"]);
+    }
+
+    #[test]
+    fn members_missing_a_birth_date_are_reported_by_id_whatever_their_order() {
+        let plan = indicator_plan("any child aged 5 to 15 has offence within 12 months");
+        let family = |members: Value| json!({ "id": "F1", "members": members, "events": [] });
+        let (c, d) = (
+            json!({ "id": "C", "role": "child" }),
+            json!({ "id": "D", "role": "child" }),
+        );
+        let records = |members: Value| {
+            decide(&plan, family(members), "2016-04-01")
+                .errors
+                .into_iter()
+                .map(|error| error.record)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            records(json!([d.clone(), c.clone()])),
+            ["member #1 (`C`)", "member #0 (`D`)"]
+        );
+        assert_eq!(
+            records(json!([c, d])),
+            ["member #0 (`C`)", "member #1 (`D`)"]
+        );
+    }
+}

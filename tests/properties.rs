@@ -258,3 +258,367 @@ fn random_families_reach_every_claim_status() {
         "claimable {claimable}, later {later}, never {never}"
     );
 }
+
+// ───────────── ties the input's order must not break ─────────────
+
+/// A plan beside the shipped ones whose measures add a field up across
+/// members and hold for a number of terms, where ties between records of
+/// different members could show.
+const TIES_PLAN: &str = r#"plan "Ties" { framework phase2 version "t" }
+
+problem work "Work" {
+  indicator few_hours "Few hours worked" { sum hours of employment in family within 6 months < 100 }
+  significant "Hours worked" { sum hours of employment in family within 6 months >= 100 }
+  sustained for 2 terms
+}
+
+problem school "School" {
+  indicator absence "Absence" {
+    any child meets (rate unauthorised per sessions of school_term over the last 2 terms >= 10%)
+  }
+  indicator exclusions "Exclusions" { any child meets (count exclusion over the last 2 terms >= 2) }
+  significant "Attending" {
+    every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)
+  }
+  sustained for 1 term
+}
+
+eligible when at least 1 problems
+
+attach requires family_assessment and lead_professional
+
+claim progress "Progress" pays £800 { every identified problem has progressed }
+"#;
+
+fn tie_plans() -> Vec<Plan> {
+    [
+        include_str!("../examples/plans/national-phase2.tfop"),
+        include_str!("../examples/plans/lancashire-2013.tfop"),
+        TIES_PLAN,
+    ]
+    .into_iter()
+    .map(|text| Plan::parse(text).unwrap())
+    .collect()
+}
+
+/// A record that is not a school term (those come from `term_records`, so
+/// that no child has two overlapping terms, which a reader may refuse), on
+/// one of few days so that many records share a day.
+fn tie_event() -> impl Strategy<Value = Value> {
+    let point = |kind: &'static str, members: &'static [&'static str]| {
+        (0i64..40, 0usize..members.len()).prop_map(move |(day, member)| {
+            json!({ "kind": kind, "member": (members[member]), "date": date(day * 30) })
+        })
+    };
+    let spell = |kind: &'static str, members: &'static [&'static str]| {
+        (
+            0i64..40,
+            prop::option::weighted(0.8, 1i64..12),
+            0usize..members.len(),
+        )
+            .prop_map(move |(start, length, member)| {
+                let mut spell =
+                    json!({ "kind": kind, "member": (members[member]), "start": date(start * 30) });
+                if let Some(length) = length {
+                    spell["end"] = json!(date(start * 30 + length * 30 - 1));
+                }
+                spell
+            })
+    };
+    let family = |kind: &'static str| {
+        (0i64..40).prop_map(move |day| json!({ "kind": kind, "date": date(day * 30) }))
+    };
+    prop_oneof![
+        point("offence", &["A", "B", "C1", "C2"]),
+        point("asb_incident", &["A", "B", "C1", "C2"]),
+        (point("exclusion", &["C1", "C2"]), any::<bool>()).prop_map(|(mut event, fixed)| {
+            event["type"] = json!(if fixed { "fixed" } else { "permanent" });
+            event
+        }),
+        family("domestic_abuse_incident"),
+        spell("child_protection_plan", &["C1", "C2"]),
+        spell("child_in_need", &["C1", "C2"]),
+        (
+            spell("employment", &["A", "B"]),
+            prop_oneof![
+                Just(None),
+                (0u64..80).prop_map(Some),
+                Just(Some(1u64 << 62)),
+                Just(Some(u64::MAX)),
+            ]
+        )
+            .prop_map(|(mut spell, hours)| {
+                if let Some(hours) = hours {
+                    spell["hours"] = json!(hours);
+                }
+                spell
+            }),
+        (spell("out_of_work_benefit", &["A", "B"]), 0usize..6).prop_map(|(mut spell, benefit)| {
+            spell["benefit"] = json!((["jsa", "esa", "is", "ib", "uc", "other"][benefit]));
+            spell
+        }),
+        family("family_assessment"),
+        family("family_plan"),
+        (0i64..40, prop::option::of(1i64..12)).prop_map(|(start, length)| {
+            let mut spell = json!({ "kind": "lead_professional", "start": date(start * 30) });
+            if let Some(length) = length {
+                spell["end"] = json!(date(start * 30 + length * 30));
+            }
+            spell
+        }),
+        family("attachment"),
+        (0i64..40, 0usize..2).prop_map(|(day, claim)| json!({
+            "kind": "claim", "date": date(day * 30), "type": (["progress", "employment"][claim])
+        })),
+    ]
+}
+
+/// Each child's terms: distinct slots of one calendar, so siblings often
+/// share a term's dates but no child has two terms that overlap.
+fn term_records() -> impl Strategy<Value = Vec<Value>> {
+    let child = |child: &'static str| {
+        proptest::collection::btree_map(0i64..12, (40u64..100, 0u64..30), 0..6).prop_map(
+            move |terms| {
+                terms
+                    .into_iter()
+                    .map(|(slot, (sessions, unauthorised))| {
+                        json!({
+                            "kind": "school_term", "member": child,
+                            "start": date(slot * 120), "end": date(slot * 120 + 80),
+                            "sessions": sessions, "unauthorised": unauthorised
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            },
+        )
+    };
+    (child("C1"), child("C2")).prop_map(|(mut c1, c2)| {
+        c1.extend(c2);
+        c1
+    })
+}
+
+/// A family with many records on few days, some of them repeated exactly or
+/// with other details (another end, another type), and with or without ids.
+fn tie_family(with_ids: bool) -> impl Strategy<Value = Value> {
+    (
+        proptest::collection::vec(tie_event(), 0..40),
+        term_records(),
+        proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3), 0..12),
+        prop::option::weighted(0.7, 3i64..36),
+        proptest::collection::vec(any::<bool>(), 4),
+        proptest::collection::vec(any::<bool>(), 80),
+    )
+        .prop_map(move |(mut events, terms, repeats, attached, born, ids)| {
+            if let Some(slot) = attached {
+                let day = slot * 30;
+                events.push(json!({ "kind": "family_assessment", "date": date(day - 30) }));
+                events.push(json!({ "kind": "family_plan", "date": date(day - 30) }));
+                events.push(json!({ "kind": "lead_professional", "start": date(day - 30) }));
+                events.push(json!({ "kind": "attachment", "date": date(day) }));
+                events.push(json!({ "kind": "attachment", "date": date(day) }));
+            }
+            for (index, change) in repeats {
+                if events.is_empty() {
+                    break;
+                }
+                let mut copy = events[index.index(events.len())].clone();
+                match change {
+                    // Exactly the same record again.
+                    0 => {}
+                    // The same start with another end (or none).
+                    1 => match copy.get("end").cloned() {
+                        Some(_) => {
+                            copy.as_object_mut().unwrap().remove("end");
+                        }
+                        None if copy.get("start").is_some() => {
+                            let start = copy["start"].as_str().unwrap().to_string();
+                            copy["end"] = json!(start);
+                        }
+                        None => {}
+                    },
+                    // The same days with other details.
+                    _ => {
+                        let object = copy.as_object_mut().unwrap();
+                        if let Some(kind) = object.get_mut("type") {
+                            let other = match kind.as_str() {
+                                Some("fixed") => "permanent",
+                                Some("permanent") => "fixed",
+                                Some("progress") => "employment",
+                                _ => "progress",
+                            };
+                            *kind = json!(other);
+                        } else if let Some(benefit) = object.get_mut("benefit") {
+                            *benefit = json!(if benefit == "jsa" { "esa" } else { "jsa" });
+                        } else if object.get("kind").is_some_and(|kind| kind == "employment") {
+                            object.insert("hours".into(), json!(7));
+                        }
+                    }
+                }
+                events.push(copy);
+            }
+            events.extend(terms);
+            let events: Vec<Value> = events
+                .into_iter()
+                .enumerate()
+                .map(|(index, mut event)| {
+                    if with_ids || ids[index % ids.len()] {
+                        event["id"] = json!(format!("e{index}"));
+                    }
+                    event
+                })
+                .collect();
+            let member = |id: &str, role: &str, born: &str, known: bool| {
+                let mut member = json!({ "id": id, "role": role });
+                if known {
+                    member["born"] = json!(born);
+                }
+                member
+            };
+            json!({
+                "id": "F",
+                "members": [
+                    member("A", "adult", "1980-05-05", born[0]),
+                    member("B", "adult", "1979-12-31", born[1]),
+                    member("C1", "child", "2004-02-29", born[2]),
+                    member("C2", "child", "2009-09-01", born[3]),
+                ],
+                "events": events
+            })
+        })
+}
+
+/// A seeded permutation of `0..len`.
+fn permutation(len: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    let mut state = seed | 1;
+    for index in (1..len).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        order.swap(index, (state % (index as u64 + 1)) as usize);
+    }
+    order
+}
+
+/// The family with its events and members listed in the order `events`
+/// and `members` give (new position → old position).
+fn reordered(family: &Value, events: &[usize], members: &[usize]) -> Value {
+    let mut out = family.clone();
+    let pick = |list: &Value, order: &[usize]| {
+        Value::Array(order.iter().map(|old| list[*old].clone()).collect())
+    };
+    out["events"] = pick(&family["events"], events);
+    out["members"] = pick(&family["members"], members);
+    out
+}
+
+/// A decision with every input position in it (`#N` citing an event
+/// without an id, `member #N` locating a record) put back to the position
+/// in the original input, and each evidence list in sorted order: what is
+/// left is the decision's content.
+fn with_original_positions(
+    decision: &tfop::Decision,
+    events: &[usize],
+    members: &[usize],
+) -> Value {
+    let mut value = serde_json::to_value(decision).unwrap();
+    fn walk(value: &mut Value, events: &[usize]) {
+        match value {
+            Value::Object(object) => {
+                for (key, inner) in object.iter_mut() {
+                    if key == "evidence" {
+                        let list = inner.as_array_mut().unwrap();
+                        for citation in list.iter_mut() {
+                            if let Some(position) = citation.as_str().unwrap().strip_prefix('#') {
+                                let position: usize = position.parse().unwrap();
+                                *citation = json!(format!("#{}", events[position]));
+                            }
+                        }
+                        list.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                    } else {
+                        walk(inner, events);
+                    }
+                }
+            }
+            Value::Array(list) => list.iter_mut().for_each(|inner| walk(inner, events)),
+            _ => {}
+        }
+    }
+    walk(&mut value, events);
+    for error in value["errors"].as_array_mut().unwrap() {
+        let record = error["record"].as_str().unwrap();
+        let (position, rest) = record
+            .strip_prefix("member #")
+            .unwrap()
+            .split_once(' ')
+            .unwrap();
+        let position: usize = position.parse().unwrap();
+        error["record"] = json!(format!("member #{} {rest}", members[position]));
+    }
+    value
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// With an id on every event, a decision is byte for byte the same
+    /// whatever the order of events and members, but for the positions
+    /// that locate a member's record in the input.
+    #[test]
+    fn ties_between_records_never_depend_on_their_order(
+        family in tie_family(true),
+        seed in any::<u64>(),
+        member_seed in any::<u64>(),
+        as_of in 300i64..1400,
+    ) {
+        let as_of = base() + Duration::days(as_of);
+        let count = family["events"].as_array().unwrap().len();
+        let identity: Vec<usize> = (0..count).collect();
+        let backwards: Vec<usize> = (0..count).rev().collect();
+        let shuffled = permutation(count, seed);
+        let members = permutation(4, member_seed);
+        for plan in tie_plans() {
+            let original = decide(&plan, &family, as_of);
+            let expected = serde_json::to_string(&original).unwrap();
+            let reversed = decide(&plan, &reordered(&family, &backwards, &[0, 1, 2, 3]), as_of);
+            prop_assert_eq!(&serde_json::to_string(&reversed).unwrap(), &expected);
+            let moved = decide(&plan, &reordered(&family, &shuffled, &members), as_of);
+            prop_assert_eq!(
+                with_original_positions(&moved, &shuffled, &members),
+                with_original_positions(&original, &identity, &[0, 1, 2, 3])
+            );
+            let explained = |family: &Value| {
+                plan.explain(&plan.read_family(&family.to_string()).unwrap(), as_of)
+            };
+            prop_assert_eq!(
+                explained(&reordered(&family, &shuffled, &members)),
+                explained(&family)
+            );
+        }
+    }
+
+    /// Without ids, an event is cited by its input position: once those are
+    /// put back, the decision is the same whatever the order.
+    #[test]
+    fn ties_between_records_without_ids_never_depend_on_their_order(
+        family in tie_family(false),
+        seed in any::<u64>(),
+        member_seed in any::<u64>(),
+        as_of in 300i64..1400,
+    ) {
+        let as_of = base() + Duration::days(as_of);
+        let count = family["events"].as_array().unwrap().len();
+        let identity: Vec<usize> = (0..count).collect();
+        let shuffled = permutation(count, seed);
+        let members = permutation(4, member_seed);
+        for plan in tie_plans() {
+            let original = decide(&plan, &family, as_of);
+            let moved = decide(&plan, &reordered(&family, &shuffled, &members), as_of);
+            prop_assert_eq!(
+                with_original_positions(&moved, &shuffled, &members),
+                with_original_positions(&original, &identity, &[0, 1, 2, 3])
+            );
+        }
+    }
+}

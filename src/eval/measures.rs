@@ -80,7 +80,10 @@ impl Sets<'_, '_> {
                 );
             }
             Cond::Quantified { selector, body, .. } => {
-                for (index, person) in self.timeline.family.members.iter().enumerate() {
+                // By member id, so that the input's order of members never shows.
+                let mut members: Vec<_> = self.timeline.family.members.iter().enumerate().collect();
+                members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+                for (index, person) in members {
                     let Ok(index) = u32::try_from(index) else {
                         continue;
                     };

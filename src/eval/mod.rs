@@ -144,7 +144,11 @@ impl Plan {
     /// Decides a family as of the end of `as_of`.
     ///
     /// Pure: no I/O, no clock, no global state; the same inputs give the same
-    /// decision whatever the order of the family's events.
+    /// decision whatever the order of the family's events and members. Ties
+    /// are broken by content, never by position: records of the same days
+    /// all count, and evidence is cited in order of day, then citation. The
+    /// only positions a decision shows are those that locate a record in the
+    /// input: `#N` citing an event that has no id, and `member #N`.
     pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
         let day = Day::from_date(as_of);
         let timeline = Timeline::new(self, family, day);
@@ -156,12 +160,15 @@ impl Plan {
 
     /// Members whose age the plan asks but whose date of birth is missing:
     /// they are decided without it (age-limited measures leave them out), and
-    /// the decision says so.
+    /// the decision says so, member by member in the order of their ids (the
+    /// order the input lists them in never shows; `#N` still locates the
+    /// record in the input).
     fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
-        family
-            .members
-            .iter()
-            .enumerate()
+        let mut members: Vec<(usize, &crate::timeline::Member)> =
+            family.members.iter().enumerate().collect();
+        members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        members
+            .into_iter()
             .filter(|(_, member)| member.born.is_none())
             .filter(|(_, member)| match member.role {
                 Role::Adult => self.ages_asked.adults,

@@ -251,19 +251,30 @@ impl<'p, 'f> Sets<'p, 'f> {
         }
     }
 
-    /// The school terms of a member, or of the whole family (each distinct
-    /// term once), that have ended by the as-of day, in order of their end.
-    pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, usize)> {
-        let mut terms: Vec<(Day, Day, usize)> = self
+    /// The school terms of a member, or of the whole family, that have ended
+    /// by the as-of day, in order of their end: each distinct pair of dates
+    /// once, with the positions of every record of it. Two records of the
+    /// same dates (siblings at one school, or a repeated export row) are one
+    /// term that both count in, so that which one the input lists first
+    /// never matters.
+    pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, Vec<usize>)> {
+        let mut records: Vec<(Day, Day, usize)> = self
             .timeline
             .of_kind(self.plan.known.school_term)
-            .enumerate()
-            .filter(|(_, fact)| fact.end != Day::MAX && (member.is_none() || fact.member == member))
-            .map(|(_, fact)| (fact.start, fact.end, fact.index))
+            .filter(|fact| fact.end != Day::MAX && (member.is_none() || fact.member == member))
+            .map(|fact| (fact.end, fact.start, fact.index))
             .collect();
-        terms.sort_by_key(|(start, end, index)| (*end, *start, *index));
-        if member.is_none() {
-            terms.dedup_by_key(|(start, end, _)| (*start, *end));
+        records.sort_unstable();
+        let mut terms: Vec<(Day, Day, Vec<usize>)> = Vec::new();
+        for (end, start, index) in records {
+            match terms.last_mut() {
+                Some((last_start, last_end, indexes))
+                    if (*last_start, *last_end) == (start, end) =>
+                {
+                    indexes.push(index);
+                }
+                _ => terms.push((start, end, vec![index])),
+            }
         }
         terms
     }
@@ -875,17 +886,21 @@ fn measure_aggregates(measure: &Measure) -> Vec<&Aggregate> {
 
 /// For each stretch of days over which a member's last `count` terms stay
 /// the same: the stretch, the first day of the earliest of those terms, and
-/// the terms (by event position).
-fn term_segments(terms: &[(Day, Day, usize)], count: u32) -> Vec<((Day, Day), Day, Vec<usize>)> {
+/// the records of those terms (by event position).
+fn term_segments(
+    terms: &[(Day, Day, Vec<usize>)],
+    count: u32,
+) -> Vec<((Day, Day), Day, Vec<usize>)> {
     let count = count as usize;
     let mut segments = Vec::new();
     if count == 0 || terms.len() < count {
         return segments;
     }
     for last in (count - 1)..terms.len() {
-        let Some(&(_, end, _)) = terms.get(last) else {
+        let Some((_, end, _)) = terms.get(last) else {
             continue;
         };
+        let end = *end;
         let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
         if next_end == Some(end) {
             continue;
@@ -902,7 +917,10 @@ fn term_segments(terms: &[(Day, Day, usize)], count: u32) -> Vec<((Day, Day), Da
         segments.push((
             (end, to),
             window_start,
-            chosen.iter().map(|(_, _, index)| *index).collect(),
+            chosen
+                .iter()
+                .flat_map(|(_, _, indexes)| indexes.iter().copied())
+                .collect(),
         ));
     }
     segments

@@ -1,35 +1,11 @@
 //! The syntax tree of a plan file: what the author wrote, with a byte span on
-//! every node. Equality ignores spans, so two texts with the same meaning
-//! compare equal (the formatter's round-trip check relies on it).
+//! every node. Equality compares spans too; to compare meaning alone (the
+//! formatter's round-trip check), compare trees with their spans cleared
+//! ([`super::spanless`]).
 
 use crate::num::{Fixed, Pence};
+pub use crate::span::Span;
 use chrono::NaiveDate;
-
-/// A byte range `[start, end)` in the plan text.
-#[derive(Debug, Clone, Copy, Default, Eq)]
-pub struct Span {
-    /// The first byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
-}
-
-impl Span {
-    /// The span from `start` to `end`.
-    pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(end).unwrap_or(u32::MAX),
-        }
-    }
-}
-
-/// Spans never take part in equality: see the module documentation.
-impl PartialEq for Span {
-    fn eq(&self, _other: &Span) -> bool {
-        true
-    }
-}
 
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,8 +5,9 @@
 pub mod ast;
 mod lower;
 mod names;
+pub mod spanless;
 
-pub use ast::Span;
+pub use crate::span::Span;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use pest::Parser as _;
