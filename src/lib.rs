@@ -4,7 +4,8 @@
 pub mod cases;
 mod check;
 pub mod cohort;
-pub mod days;
+pub mod date;
+mod days;
 pub mod diagnostic;
 mod eval;
 pub mod fmt;
@@ -12,7 +13,7 @@ pub mod num;
 mod plan;
 mod span;
 mod suggest;
-pub mod syntax;
+mod syntax;
 pub mod timeline;
 pub mod vocab;
 

@@ -1,0 +1,77 @@
+//! How a day is written, in plans, family records, CSV cells, command-line
+//! arguments and every output: strictly `YYYY-MM-DD`, years 0001 to 9999.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Reads a day written strictly as `YYYY-MM-DD`: exactly ten characters, a
+/// real calendar day, in the years 0001 to 9999 that the form can write.
+pub fn parse(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        let digits = text.get(from..to)?;
+        if digits.bytes().all(|byte| byte.is_ascii_digit()) {
+            digits.parse().ok()
+        } else {
+            None
+        }
+    };
+    let year = i32::try_from(number(0, 4)?)
+        .ok()
+        .filter(|year| *year >= 1)?;
+    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
+}
+
+/// Whether `parse` would read back what `write` writes for this day.
+pub fn is_writable(day: NaiveDate) -> bool {
+    (1..=9999).contains(&day.year())
+}
+
+/// Writes a day as `YYYY-MM-DD`.
+pub fn write(day: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_strict_real_days_are_read() {
+        assert_eq!(
+            parse("2016-02-29").map(write).as_deref(),
+            Some("2016-02-29")
+        );
+        assert_eq!(
+            parse("0001-01-01").map(write).as_deref(),
+            Some("0001-01-01")
+        );
+        assert_eq!(
+            parse("9999-12-31").map(write).as_deref(),
+            Some("9999-12-31")
+        );
+        for bad in [
+            "2015-2-01",
+            "2015-02-30",
+            "2015-02-28x",
+            "0000-12-31",
+            "+2015-02-01",
+            "2015/02/01",
+            "２０１５-02-01",
+            "",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_day_outside_the_four_digit_years_is_not_writable() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(is_writable(day(1, 1, 1)));
+        assert!(is_writable(day(9999, 12, 31)));
+        assert!(!is_writable(day(0, 12, 31)));
+        assert!(!is_writable(day(10000, 1, 1)));
+    }
+}
