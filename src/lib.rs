@@ -8,6 +8,7 @@ pub mod days;
 pub mod diagnostic;
 mod eval;
 pub mod fmt;
+pub mod io;
 pub mod num;
 mod plan;
 mod suggest;

@@ -595,7 +595,7 @@ fn a_csv_folder_missing_a_required_column_is_refused_whole_with_exit_1() {
     let output = eval(&cohort, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output.stderr).contains("families.csv: the header has no `family_id` column"),
+        text(&output.stderr).contains("families.csv:1: the header has no `family_id` column"),
         "{}",
         text(&output.stderr)
     );

@@ -2,13 +2,14 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{Record, load_plan, records};
+use super::files::{load_plan, records};
 use super::render::Format;
 use chrono::NaiveDate;
 use serde_json::json;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use tfop::cohort::{Change, ChangeKind, DiffTally, compare};
+use tfop::io::Record;
 use tfop::{ClaimStatus, Decision, Plan, Refusal};
 
 /// What `tfop diff` was asked for.
@@ -24,7 +25,7 @@ type Side = Result<Decision, Refusal>;
 
 fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Side {
     record
-        .read(plan)
+        .read(plan.vocabulary())
         .map(|family| plan.evaluate(&family, as_of))
 }
 
@@ -174,7 +175,7 @@ impl<W: Write> Output<W> {
                 let mut text = format!(
                     "{} (line {})\n",
                     family.as_deref().unwrap_or("(no id)"),
-                    record.line
+                    record.line()
                 );
                 for change in changes {
                     text.push_str(&change_text(change));
@@ -198,7 +199,7 @@ impl<W: Write> Output<W> {
                     .collect();
                 let entry = json!({
                     "family": family,
-                    "line": record.line,
+                    "line": record.line(),
                     "changes": changes,
                     "old": side_json(old),
                     "new": side_json(new),
@@ -275,6 +276,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
     }
     let mut tally = DiffTally::default();
     let compared = work_all(
+        request.families,
         records,
         |record| {
             let (before, after) = (decide(&old, record, as_of), decide(&new, record, as_of));
