@@ -824,7 +824,7 @@ fn out_of_place(
 ///
 /// Each row is one line, at most [`MAX_RECORD_BYTES`] long (or the limit
 /// given to [`CsvFolder::open_with_max_record_bytes`]), and a family's rows
-/// together as much; a byte-order mark opening a file is dropped. A family
+/// of `members.csv` and `events.csv` together as much; a byte-order mark opening a file is dropped. A family
 /// whose rows cannot all be read is refused, naming each file and line; when
 /// rows cannot be told apart (see [`InputError::Unsynchronised`]), or the
 /// files are not in the order of `families.csv`, reading stops with an
@@ -850,7 +850,7 @@ impl CsvFolder {
     }
 
     /// As [`CsvFolder::open`], with `max` bytes the most a row, and a
-    /// family's rows together, may take.
+    /// family's rows of `members.csv` and `events.csv` together, may take.
     pub fn open_with_max_record_bytes(folder: &Path, max: usize) -> Result<CsvFolder, InputError> {
         let folder: PathBuf = folder.to_path_buf();
         let mut members = Rows::open(&folder, Part::Members, max)?;
@@ -913,12 +913,12 @@ impl CsvFolder {
             self.events.take_rest(&mut self.orphans)?;
             return Ok(None);
         };
+        // The family's own row is bounded as a row; its rows of the other
+        // files together as much.
         let mut budget = Budget {
             left: self.max,
             over: None,
         };
-        // The family's own row is within the limit of a row, so it fits.
-        budget.spend(row.size);
         let members = self
             .members
             .take_family(&row.family, &mut self.orphans, &mut budget)?;
@@ -960,7 +960,7 @@ impl CsvFolder {
         let keep =
             |rows: Vec<Row>| -> Vec<Row> { rows.into_iter().filter(|row| row.aligned).collect() };
         let (members, events) = (keep(members), keep(events));
-        let size = self.max.saturating_sub(budget.left);
+        let size = row.size + self.max.saturating_sub(budget.left);
         Ok(Some(Record {
             line: row.line,
             input: Input::Csv(Box::new(CsvFamily {

@@ -226,7 +226,7 @@ impl<R: BufRead> JsonArray<R> {
                     b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' if depth > 0 => depth -= 1,
-                    b',' | b']' => {
+                    b',' | b']' if depth == 0 => {
                         end = Some(byte == b']');
                         break;
                     }

@@ -37,8 +37,8 @@
 //! ```
 //!
 //! Every record is bounded: a JSON line, a JSON array's item and a CSV row
-//! may take at most [`MAX_RECORD_BYTES`] (and a family's CSV rows together
-//! as much), or the record is refused without more than that being held in
+//! may take at most [`MAX_RECORD_BYTES`] (and a family's rows of
+//! `members.csv` and `events.csv` together as much), or the record is refused without more than that being held in
 //! memory. Each reader takes a smaller or larger limit with
 //! `max_record_bytes`.
 
@@ -59,7 +59,8 @@ use std::path::Path;
 
 /// The most bytes one record may take, unless a reader is given another
 /// limit: a line of JSON Lines (not counting its `\n`), an item of a JSON
-/// array, a CSV row, and a family's rows of a CSV folder together. A longer
+/// array, a CSV row, and a family's rows of a CSV folder's `members.csv`
+/// and `events.csv` together. A longer
 /// record is refused; 16 MiB is hundreds of times the largest family of a
 /// real cohort.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
