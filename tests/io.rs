@@ -299,7 +299,7 @@ fn a_json_array_is_read_item_by_item_each_named_by_the_line_it_starts_on() {
 fn a_json_file_that_is_not_one_whole_array_stops_with_its_line_and_column() {
     let family = r#"{"id":"F1","members":[{"id":"P1","role":"adult"}],"events":[]}"#;
     for (input, line, column, says) in [
-        (format!("{family}"), 1, 1, "must hold an array"),
+        (family.to_string(), 1, 1, "must hold an array"),
         (
             format!("[{family},\n{family}"),
             2,
