@@ -70,7 +70,16 @@ pub(crate) fn input_failed(path: &Path, error: &InputError) -> Exit {
             path.display(),
             std::path::MAIN_SEPARATOR
         ),
-        None => eprintln!("error: {}: {error}", path.display()),
+        // `path:line:column: what`, or `path: what`.
+        None => {
+            let message = error.to_string();
+            let gap = if message.starts_with(|c: char| c.is_ascii_digit()) {
+                ""
+            } else {
+                " "
+            };
+            eprintln!("error: {}:{gap}{message}", path.display());
+        }
     }
     Exit::Failure
 }
