@@ -9,6 +9,7 @@ mod days;
 pub mod diagnostic;
 mod eval;
 pub mod fmt;
+pub mod io;
 pub mod num;
 mod plan;
 mod span;

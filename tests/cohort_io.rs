@@ -595,7 +595,7 @@ fn a_csv_folder_missing_a_required_column_is_refused_whole_with_exit_1() {
     let output = eval(&cohort, &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        text(&output.stderr).contains("families.csv: the header has no `family_id` column"),
+        text(&output.stderr).contains("families.csv:1: the header has no `family_id` column"),
         "{}",
         text(&output.stderr)
     );
@@ -620,4 +620,209 @@ fn a_csv_file_in_no_order_at_all_stops_the_run_and_asks_for_sorting() {
         text(&output.stderr)
     );
     assert!(output.stdout.is_empty());
+}
+
+/// The hostile reproducer: a quote left open in events.csv used to swallow
+/// the rest of the file, so the next family was decided with no events.
+#[test]
+fn a_quote_left_open_in_events_csv_refuses_its_family_and_the_next_keeps_its_events() {
+    let hostile = scratch("hostile_open_quote");
+    std::fs::write(
+        hostile.join("families.csv"),
+        "family_id,district\nF-1,A\nF-2,B\n",
+    )
+    .unwrap();
+    std::fs::write(
+        hostile.join("members.csv"),
+        "family_id,member_id,role,born\nF-1,P1,adult,1980-01-01\nF-2,P1,adult,1980-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        hostile.join("events.csv"),
+        "family_id,event_id,kind,member_id,date,start,end,benefit\n\
+         F-1,\"e1,offence,P1,2016-01-01,,,\n\
+         F-2,e2,out_of_work_benefit,P1,,2016-01-01,,jsa\n\
+         F-2,e3,domestic_abuse_incident,P1,2016-02-01,,,\n",
+    )
+    .unwrap();
+    let output = eval(&hostile, &["--format", "csv"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:2: refused family F-1: event row: has a quoted cell opening at column 5 that does not close on its line",
+            hostile.join("events.csv").display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("read 2, decided 1, refused 1"), "{stderr}");
+    let rows: Vec<&str> = std::str::from_utf8(&output.stdout)
+        .unwrap()
+        .lines()
+        .collect();
+    assert!(rows[1].starts_with("F-1,,,refused,"), "{}", rows[1]);
+    // Both of F-2's events were read.
+    assert!(
+        rows[2].starts_with("F-2,true,work;domestic_abuse,"),
+        "{}",
+        rows[2]
+    );
+}
+
+/// In the 50-family example, a quote left open in a row of each file
+/// refuses that row's family only; every other family is decided as from
+/// the clean files.
+#[test]
+fn a_quote_left_open_in_the_example_cohort_changes_no_other_familys_decision() {
+    let clean = eval(Path::new("examples/cohort/csv"), &[]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stderr));
+    let clean_decisions: Vec<String> = text(&clean.stdout).lines().map(str::to_owned).collect();
+    for (file, line) in [
+        ("families.csv", 10),
+        ("members.csv", 30),
+        ("events.csv", 300),
+    ] {
+        let folder = scratch(&format!("example_open_quote_{file}"));
+        for name in ["families.csv", "members.csv", "events.csv"] {
+            std::fs::copy(
+                Path::new("examples/cohort/csv").join(name),
+                folder.join(name),
+            )
+            .unwrap();
+        }
+        let mut rows = CsvLines::read(&folder.join(file));
+        let family = text(&rows.lines[line - 1])
+            .split(',')
+            .next()
+            .unwrap()
+            .to_owned();
+        // Opens a quote in the row's second cell.
+        let cells: Vec<Vec<u8>> = rows.lines[line - 1]
+            .splitn(2, |byte| *byte == b',')
+            .map(<[u8]>::to_vec)
+            .collect();
+        rows.lines[line - 1] = [&cells[0][..], b",\"", &cells[1][..]].concat();
+        rows.write(&folder.join(file));
+
+        let output = eval(&folder, &[]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{file}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{}:{line}: refused family {family}: ",
+                folder.join(file).display()
+            )),
+            "{file}: {stderr}"
+        );
+        assert!(
+            stderr.contains("read 50, decided 49, refused 1"),
+            "{file}: {stderr}"
+        );
+        let decisions: Vec<String> = text(&output.stdout).lines().map(str::to_owned).collect();
+        assert_eq!(decisions.len(), clean_decisions.len());
+        for (got, want) in decisions.iter().zip(&clean_decisions) {
+            if !want.starts_with(&format!("{{\"family\":\"{family}\"")) {
+                assert_eq!(got, want, "{file}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_quote_left_open_before_the_family_id_stops_the_run_naming_file_line_and_column() {
+    let folder = scratch("open_quote_stop");
+    for name in ["families.csv", "members.csv", "events.csv"] {
+        std::fs::copy(
+            Path::new("examples/cohort/csv").join(name),
+            folder.join(name),
+        )
+        .unwrap();
+    }
+    let mut events = CsvLines::read(&folder.join("events.csv"));
+    events.lines[99].insert(0, b'"');
+    events.write(&folder.join("events.csv"));
+    let output = eval(&folder, &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:100:1: a quoted cell opening here does not close on its line",
+            folder.join("events.csv").display()
+        )),
+        "{stderr}"
+    );
+    // Found by the first pass, before any family is decided.
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn json_lines_opening_with_a_byte_order_mark_decide_their_first_family() {
+    let folder = scratch("jsonl_bom");
+    let path = folder.join("cohort.jsonl");
+    let shipped = std::fs::read("examples/cohort/families.jsonl").unwrap();
+    std::fs::write(&path, [&b"\xEF\xBB\xBF"[..], &shipped].concat()).unwrap();
+    let output = eval(&path, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("read 50, decided 50, refused 0"));
+}
+
+/// The limit of the library's readers, with the binary: a line of exactly
+/// `MAX_RECORD_BYTES` is decided, one byte more refused by its line.
+#[test]
+fn a_json_line_of_the_limit_is_decided_and_one_byte_more_refused() {
+    let limit = tfop::io::MAX_RECORD_BYTES;
+    let family = r#"{"id":"F1","members":[{"id":"P1","role":"adult"}],"events":[]"#;
+    let of_size = |size: usize| format!("{family}{}}}", " ".repeat(size - family.len() - 1));
+    let folder = scratch("jsonl_limit");
+    let path = folder.join("cohort.jsonl");
+    std::fs::write(
+        &path,
+        format!("{}\n{}\n", of_size(limit), of_size(limit + 1)),
+    )
+    .unwrap();
+    let output = eval(&path, &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("read 2, decided 1, refused 1"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:2: refused family (no id): family: is longer than {limit} bytes",
+            path.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_json_array_file_is_decided_as_its_json_lines_are() {
+    let folder = scratch("json_array");
+    let array = folder.join("cohort.json");
+    let shipped = std::fs::read_to_string("examples/cohort/families.jsonl").unwrap();
+    let items: Vec<&str> = shipped.lines().collect();
+    std::fs::write(&array, format!("[\n{}\n]\n", items.join(",\n"))).unwrap();
+    let (from_array, from_lines) = (
+        eval(&array, &[]),
+        eval(Path::new("examples/cohort/families.jsonl"), &[]),
+    );
+    assert_eq!(
+        from_array.status.code(),
+        Some(0),
+        "{}",
+        text(&from_array.stderr)
+    );
+    assert_eq!(from_array.stdout, from_lines.stdout);
+
+    // Not one whole array: the families before the fault are decided, then
+    // the run stops naming the line.
+    std::fs::write(&array, format!("[\n{}\n", items.join(",\n"))).unwrap();
+    let truncated = eval(&array, &[]);
+    let stderr = text(&truncated.stderr);
+    assert_eq!(truncated.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: {}:52:1: the file ends inside the array",
+            array.display()
+        )),
+        "{stderr}"
+    );
 }

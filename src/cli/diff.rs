@@ -2,12 +2,13 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{Record, load_plan, records};
+use super::files::{load_plan, records};
 use super::render::Format;
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use tfop::cohort::{Change, ChangeKind, DiffHead, DiffTally, FamilyDiff, compare};
+use tfop::io::Record;
 use tfop::{ClaimStatus, Decision, Plan, Refusal};
 
 /// What `tfop diff` was asked for.
@@ -23,7 +24,7 @@ type Side = Result<Decision, Refusal>;
 
 fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Side {
     record
-        .read(plan)
+        .read(plan.vocabulary())
         .map(|family| plan.evaluate(&family, as_of))
 }
 
@@ -149,7 +150,7 @@ impl<W: Write> Output<W> {
                 let mut text = format!(
                     "{} (line {})\n",
                     family.as_deref().unwrap_or("(no id)"),
-                    record.line
+                    record.line()
                 );
                 for change in changes {
                     text.push_str(&change_text(change));
@@ -162,7 +163,7 @@ impl<W: Write> Output<W> {
             Format::Json => {
                 let entry = serde_json::to_value(FamilyDiff {
                     family: family.as_deref(),
-                    line: record.line,
+                    line: record.line(),
                     changes,
                     old: old.as_ref().into(),
                     new: new.as_ref().into(),
@@ -227,6 +228,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
     }
     let mut tally = DiffTally::default();
     let compared = work_all(
+        request.families,
         records,
         |record| {
             let (before, after) = (decide(&old, record, as_of), decide(&new, record, as_of));

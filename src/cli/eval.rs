@@ -1,10 +1,11 @@
 //! `tfop eval` and `tfop explain`.
 
 use super::Exit;
-use super::files::{Record, SeenFamilies, load_plan, records, temporary_beside};
+use super::files::{input_failed, load_plan, records, temporary_beside};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use tfop::io::{InputError, Record, SeenFamilies};
 use tfop::{Decision, Plan, Refusal};
 
 /// What became of one family's record.
@@ -15,7 +16,7 @@ pub(crate) enum Outcome {
 
 /// Decides one record; a record that cannot be read is refused, never lost.
 pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome {
-    match record.read(plan) {
+    match record.read(plan.vocabulary()) {
         Ok(family) => Outcome::Decided(Box::new(plan.evaluate(&family, as_of))),
         Err(refusal) => Outcome::Refused(refusal),
     }
@@ -24,16 +25,22 @@ pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome 
 /// How many records are decided at once: enough to keep every core busy,
 /// few enough that memory stays flat however large the cohort.
 const BATCH: usize = 512;
+/// The input bytes a batch holds at most (a batch holds at least one
+/// record): records may each be as large as `tfop::io::MAX_RECORD_BYTES`,
+/// and 512 of those would not fit in memory.
+const BATCH_BYTES: usize = 64 * 1024 * 1024;
 
 /// Decides every record, in parallel batches, handing the outcomes to `sink`
 /// in input order, so the output is the same whatever the number of threads.
 pub(crate) fn decide_all(
+    families: &Path,
     plan: &Plan,
-    records: impl Iterator<Item = std::io::Result<Record>>,
+    records: impl Iterator<Item = Result<Record, InputError>>,
     as_of: NaiveDate,
     mut sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
     work_all(
+        families,
         records,
         |record| decide(plan, record, as_of),
         Outcome::family,
@@ -56,28 +63,51 @@ impl Outcome {
 /// family id (as `family_of` finds it in the result, so the record is read
 /// once) an earlier record had reaches `sink` as its refusal instead.
 pub(crate) fn work_all<T: Send>(
-    records: impl Iterator<Item = std::io::Result<Record>>,
+    families: &Path,
+    records: impl Iterator<Item = Result<Record, InputError>>,
     work: impl Fn(&Record) -> T + Sync,
     family_of: impl Fn(&T) -> Option<&str>,
     mut sink: impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
-    use rayon::prelude::*;
     let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
     let mut seen = SeenFamilies::default();
     let mut records = records.peekable();
     while records.peek().is_some() {
         batch.clear();
-        for record in records.by_ref().take(BATCH) {
-            batch.push(record.map_err(|error| {
-                eprintln!("error: cannot read the families: {error}");
-                Exit::Failure
-            })?);
+        let mut bytes = 0;
+        while batch.len() < BATCH && bytes < BATCH_BYTES {
+            let Some(record) = records.next() else {
+                break;
+            };
+            // The records before the fault are decided first, in order.
+            let record = match record {
+                Ok(record) => record,
+                Err(error) => {
+                    decide_batch(&batch, &work, &family_of, &mut seen, &mut sink)?;
+                    return Err(input_failed(families, &error));
+                }
+            };
+            bytes += record.size();
+            batch.push(record);
         }
-        let outcomes: Vec<T> = batch.par_iter().map(&work).collect();
-        for (record, outcome) in batch.iter().zip(outcomes) {
-            let admitted = seen.admit(record, family_of(&outcome));
-            sink(record, admitted.map(|()| outcome))?;
-        }
+        decide_batch(&batch, &work, &family_of, &mut seen, &mut sink)?;
+    }
+    Ok(())
+}
+
+/// Decides one batch in parallel and hands the results to `sink` in order.
+fn decide_batch<T: Send>(
+    batch: &[Record],
+    work: &(impl Fn(&Record) -> T + Sync),
+    family_of: &impl Fn(&T) -> Option<&str>,
+    seen: &mut SeenFamilies,
+    sink: &mut impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
+) -> Result<(), Exit> {
+    use rayon::prelude::*;
+    let outcomes: Vec<T> = batch.par_iter().map(work).collect();
+    for (record, outcome) in batch.iter().zip(outcomes) {
+        let admitted = seen.admit(record, family_of(&outcome));
+        sink(record, admitted.map(|()| outcome))?;
     }
     Ok(())
 }
@@ -238,7 +268,7 @@ pub(crate) fn eval(
         Err(exit) => return exit,
     };
     let (mut read, mut decided, mut refused) = (0u64, 0u64, 0u64);
-    let result = decide_all(&plan, records, as_of, |record, outcome| {
+    let result = decide_all(families, &plan, records, as_of, |record, outcome| {
         read += 1;
         match &outcome {
             Outcome::Decided(_) => decided += 1,
@@ -283,7 +313,7 @@ pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal
         // A family read from a CSV folder names the file of each problem.
         let (file, line) = match (&problem.file, problem.line) {
             (Some(file), Some(line)) => (families.join(file), line),
-            _ => (families.to_path_buf(), record.line),
+            _ => (families.to_path_buf(), record.line()),
         };
         eprintln!(
             "{}:{line}: refused family {}: {}{field}: {}",
@@ -305,15 +335,15 @@ pub(crate) fn explain(plan_path: &Path, families: &Path, wanted: &str, as_of: Na
         Err(exit) => return exit,
     };
     for record in records {
-        let Ok(record) = record else {
-            eprintln!("error: cannot read {}", families.display());
-            return Exit::Failure;
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => return input_failed(families, &error),
         };
         // Only the family asked for is validated.
         if record.family_id().as_deref() != Some(wanted) {
             continue;
         }
-        return match record.read(&plan) {
+        return match record.read(plan.vocabulary()) {
             Ok(family) => {
                 print!("{}", plan.explain(&family, as_of));
                 Exit::Success

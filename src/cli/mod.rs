@@ -1,6 +1,5 @@
 //! The commands of the `tfop` binary, one module each.
 
-pub(crate) mod csv_folder;
 pub(crate) mod diff;
 pub(crate) mod eval;
 pub(crate) mod files;

@@ -407,9 +407,10 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let mut cohort = Cohort::new(request.by.clone());
     let as_of = request.as_of;
     let decided = work_all(
+        request.families,
         records,
         |record| -> Result<(BTreeMap<String, String>, Decision), tfop::Refusal> {
-            let family = record.read(&plan)?;
+            let family = record.read(plan.vocabulary())?;
             let decision = plan.evaluate(&family, as_of);
             Ok((family.attributes, decision))
         },

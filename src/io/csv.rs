@@ -1,0 +1,1192 @@
+//! A cohort as a CSV folder (`interchange.md`, "A cohort as CSV"):
+//! `families.csv`, `members.csv` and `events.csv`, read in step.
+//!
+//! The three files are read together in the order of `families.csv`, so
+//! memory holds the families being decided, never the cohort. That needs
+//! `members.csv` and `events.csv` to keep each family's rows together, the
+//! families in the order of `families.csv` (a family may have no rows), the
+//! shape of an export that orders all three by the same key. A first pass
+//! over those two files' `family_id` column checks that order against
+//! `families.csv` and finds every group of rows out of place: rows of a
+//! family `families.csv` does not hold (refused as a record of their own),
+//! and rows apart from the rest of their family (that family is refused, so
+//! that nothing is decided without some of its rows).
+//!
+//! Each row is one line: a cell may not hold a line break, so a quoted cell
+//! must close on the line it opens. A row whose quote is left open is
+//! refused with its family, and reading goes on at the next line only when
+//! that line reads as a row of its own; otherwise (or when the row's family
+//! cannot be read) reading stops with [`InputError::Unsynchronised`], since
+//! the rows that follow could belong to any family.
+//!
+//! Cells are text; a family is assembled as the interchange format's JSON
+//! (cells typed by the plan's vocabulary) and validated like any other, and
+//! each problem is traced back to its file and line.
+
+use super::lines::{Lines, Place};
+use super::{Input, InputError, MAX_RECORD_BYTES, Record};
+use crate::timeline::Record as InFamily;
+use crate::vocab::{FieldType, Vocabulary};
+use crate::{Family, RecordProblem, Refusal};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The three files of a CSV folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Part {
+    Families,
+    Members,
+    Events,
+}
+
+impl Part {
+    pub(crate) fn file_name(self) -> &'static str {
+        match self {
+            Part::Families => "families.csv",
+            Part::Members => "members.csv",
+            Part::Events => "events.csv",
+        }
+    }
+
+    /// What a row of this file is, for messages.
+    fn row_name(self) -> &'static str {
+        match self {
+            Part::Families => "family row",
+            Part::Members => "member row",
+            Part::Events => "event row",
+        }
+    }
+
+    /// The columns a file must have.
+    fn required(self) -> &'static [&'static str] {
+        match self {
+            Part::Families => &["family_id"],
+            Part::Members => &["family_id", "member_id", "role"],
+            Part::Events => &["family_id", "kind"],
+        }
+    }
+}
+
+/// The columns of `events.csv` that are not fields: a field column may not
+/// take one of these names, nor the interchange format's own keys for them.
+const EVENT_COLUMNS: [&str; 7] = [
+    "family_id",
+    "event_id",
+    "kind",
+    "member_id",
+    "date",
+    "start",
+    "end",
+];
+const RESERVED_EVENT_NAMES: [&str; 2] = ["id", "member"];
+/// The columns of `members.csv` read into a member; others are ignored, as
+/// unknown keys of a member are in JSON.
+const MEMBER_COLUMNS: [(&str, &str); 5] = [
+    ("member_id", "id"),
+    ("role", "role"),
+    ("born", "born"),
+    ("joined", "joined"),
+    ("left", "left"),
+];
+
+/// How many groups of rows out of place a file may hold before it is taken
+/// as not ordered at all: each costs a scan of `families.csv`.
+const MOST_OUT_OF_PLACE: usize = 100;
+
+/// A file's header: its column names, in order.
+struct Columns {
+    names: Vec<String>,
+}
+
+impl Columns {
+    fn index(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|column| column == name)
+    }
+}
+
+/// What is wrong with a row, found while reading it (the family's own
+/// validation finds the rest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fault {
+    Width {
+        header: usize,
+        found: usize,
+    },
+    NotUtf8,
+    UnknownFamily,
+    Apart,
+    /// A quoted cell that opens at this column and does not close on the
+    /// row's line.
+    OpenQuote {
+        column: u64,
+    },
+    /// A row longer than the limit.
+    TooLong {
+        limit: usize,
+    },
+    /// A family's rows together longer than the limit, from this row on.
+    FamilyTooLarge {
+        limit: usize,
+    },
+}
+
+impl Fault {
+    fn message(&self) -> String {
+        match self {
+            Fault::Width { header, found } => format!(
+                "has {found} cells where the header has {header}; check the row's commas and quotes"
+            ),
+            Fault::NotUtf8 => "is not UTF-8 text; export the file as UTF-8".into(),
+            Fault::UnknownFamily => {
+                "names a family that families.csv does not hold; add the family there or remove the row"
+                    .into()
+            }
+            Fault::Apart => "is apart from the other rows of its family; keep each family's rows together, families in the order of families.csv".into(),
+            Fault::OpenQuote { column } => format!(
+                "has a quoted cell opening at column {column} that does not close on its line; \
+                 a cell may not hold a line break: close the quote, or export without line breaks in cells"
+            ),
+            Fault::TooLong { limit } => format!(
+                "is longer than {limit} bytes, the most a row may take, so it was not read; \
+                 check the row's line breaks"
+            ),
+            Fault::FamilyTooLarge { limit } => format!(
+                "takes the family's rows past {limit} bytes, the most a family may take, so they were not read; \
+                 check that the rows of this family id are one family"
+            ),
+        }
+    }
+}
+
+/// One problem found while reading rows.
+#[derive(Debug, Clone)]
+struct RowProblem {
+    part: Part,
+    line: u64,
+    field: Option<String>,
+    fault: Fault,
+}
+
+/// One data row: its line, its family and its cells (`None` for an empty
+/// cell or one that could not be read).
+struct Row {
+    line: u64,
+    family: String,
+    cells: Vec<Option<String>>,
+    problems: Vec<RowProblem>,
+    /// Whether the cells line up with the header (a row that does not is
+    /// reported and left out).
+    aligned: bool,
+    /// The bytes of the row's line.
+    size: usize,
+}
+
+impl Row {
+    fn cell(&self, column: Option<usize>) -> Option<&str> {
+        self.cells.get(column?)?.as_deref()
+    }
+}
+
+/// Splits one line into cells, as the `csv` crate would (RFC 4180 quotes,
+/// `""` for a quote within a quoted cell), and tells whether every quote
+/// closed on the line.
+struct Splitter {
+    reader: csv_core::Reader,
+    output: Vec<u8>,
+    /// Where each cell ends in `output`.
+    ends: Vec<usize>,
+    /// How many of `ends` the last line filled.
+    cells: usize,
+}
+
+impl Splitter {
+    fn new() -> Splitter {
+        Splitter {
+            // The line break is found by the line reader; a `\r` within a
+            // line is a byte of its cell.
+            reader: csv_core::ReaderBuilder::new()
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            output: Vec::new(),
+            ends: Vec::new(),
+            cells: 0,
+        }
+    }
+
+    /// Splits `line` (not empty, without its line break); false if a quoted
+    /// cell does not close on it (that cell is then the last, holding the
+    /// rest of the line).
+    fn split(&mut self, line: &[u8]) -> bool {
+        // Unquoting only shortens a cell, and a comma ends at most one.
+        self.output.clear();
+        self.output.resize(line.len() + 1, 0);
+        self.ends.clear();
+        self.ends
+            .resize(line.iter().filter(|&&byte| byte == b',').count() + 2, 0);
+        let (mut written, mut ended) = (0, 0);
+        let mut input = line;
+        // The line, then its line break, then the end of input: a record
+        // still open after the line break has an open quote.
+        let mut fed = 0;
+        let mut closed = true;
+        loop {
+            let output = self.output.get_mut(written..).unwrap_or_default();
+            let ends = self.ends.get_mut(ended..).unwrap_or_default();
+            let (result, read, wrote, ends_wrote) = self.reader.read_record(input, output, ends);
+            input = input.get(read..).unwrap_or_default();
+            written += wrote;
+            ended += ends_wrote;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {
+                    fed += 1;
+                    if fed == 1 {
+                        input = b"\n";
+                    } else {
+                        closed = false;
+                        input = b"";
+                    }
+                }
+                csv_core::ReadRecordResult::OutputFull => {
+                    self.output.resize(self.output.len() * 2 + 1, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    self.ends.resize(self.ends.len() * 2 + 1, 0);
+                }
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+            }
+        }
+        self.reader.reset();
+        self.cells = ended;
+        if !closed {
+            // The open cell took the line break fed after the line.
+            if let Some(last) = ended.checked_sub(1).and_then(|at| self.ends.get_mut(at)) {
+                if self.output.get(last.saturating_sub(1)) == Some(&b'\n') {
+                    *last -= 1;
+                }
+            }
+        }
+        closed
+    }
+
+    fn len(&self) -> usize {
+        self.cells
+    }
+
+    fn cell(&self, index: usize) -> Option<&[u8]> {
+        if index >= self.cells {
+            return None;
+        }
+        let start = match index.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.output.get(start..*self.ends.get(index)?)
+    }
+}
+
+/// The column (in bytes, from 1) of the quote that opens a cell left open
+/// at the end of `line`, following the same rules as [`Splitter`].
+fn open_quote_column(line: &[u8]) -> Option<u64> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::Start;
+    let mut opened = 0;
+    for (at, &byte) in line.iter().enumerate() {
+        state = match (state, byte) {
+            (State::Start, b'"') => {
+                opened = at;
+                State::Quoted
+            }
+            (State::Start | State::Unquoted | State::QuoteInQuoted, b',') => State::Start,
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) | (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::Start | State::Unquoted | State::QuoteInQuoted, _) => State::Unquoted,
+        };
+    }
+    (state == State::Quoted).then_some(opened as u64 + 1)
+}
+
+/// Why a row could not be read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Broken {
+    OpenQuote { column: u64 },
+    TooLong,
+}
+
+/// A row read from a file: where it is, how long, and whether broken; its
+/// cells are in the file's [`Splitter`].
+#[derive(Clone, Copy, Debug)]
+struct Parsed {
+    place: Place,
+    size: usize,
+    broken: Option<Broken>,
+}
+
+/// One file of the folder, line by line: each row is one line.
+struct CsvFile {
+    part: Part,
+    lines: Lines<BufReader<File>>,
+    bytes: Vec<u8>,
+    splitter: Splitter,
+    columns: Columns,
+    family_column: usize,
+    max: usize,
+    /// The line of the row before, if its quote was left open: the row after
+    /// it must read as a row of its own.
+    after_open_quote: Option<u64>,
+}
+
+impl CsvFile {
+    /// Opens a file of the folder and reads its header.
+    fn open(folder: &Path, part: Part, max: usize) -> Result<CsvFile, InputError> {
+        let io = |source| InputError::Io {
+            file: Some(part.file_name().to_owned()),
+            source,
+        };
+        let file = File::open(folder.join(part.file_name())).map_err(io)?;
+        let mut file = CsvFile {
+            part,
+            lines: Lines::new(BufReader::new(file), max),
+            bytes: Vec::new(),
+            splitter: Splitter::new(),
+            columns: Columns { names: Vec::new() },
+            family_column: 0,
+            max,
+            after_open_quote: None,
+        };
+        let header = |problem: &str| InputError::Header {
+            file: part.file_name().to_owned(),
+            problem: problem.to_owned(),
+        };
+        let line = file.lines.read(&mut file.bytes).map_err(io)?;
+        if line.is_some_and(|line| line.too_long) {
+            return Err(header(&format!(
+                "the header is longer than {max} bytes; the first line must name the columns"
+            )));
+        }
+        if !file.bytes.is_empty() && !file.splitter.split(&file.bytes) {
+            return Err(header(
+                "a quoted column name does not close on the header's line; close the quote",
+            ));
+        }
+        let names = if file.bytes.is_empty() {
+            Vec::new()
+        } else {
+            (0..file.splitter.len())
+                .filter_map(|index| file.splitter.cell(index))
+                .map(<[u8]>::to_vec)
+                .collect()
+        };
+        file.columns = read_columns(names, part).map_err(|problem| header(&problem))?;
+        file.family_column = file.columns.index("family_id").unwrap_or(0);
+        Ok(file)
+    }
+
+    fn io(&self, source: std::io::Error) -> InputError {
+        InputError::Io {
+            file: Some(self.part.file_name().to_owned()),
+            source,
+        }
+    }
+
+    fn unsynchronised(&self, place: Place, column: Option<u64>, problem: String) -> InputError {
+        InputError::Unsynchronised {
+            file: self.part.file_name().to_owned(),
+            line: place.line,
+            column,
+            problem,
+        }
+    }
+
+    /// Where the next row starts.
+    fn place(&self) -> Place {
+        self.lines.place()
+    }
+
+    fn seek(&mut self, place: Place) -> Result<(), InputError> {
+        self.after_open_quote = None;
+        self.lines.seek(place).map_err(|error| self.io(error))
+    }
+
+    /// Reads the next row (empty lines are passed over), its cells into the
+    /// splitter; stops with an error when the rows cannot be told apart.
+    fn next_row(&mut self) -> Result<Option<Parsed>, InputError> {
+        let line = loop {
+            match self.lines.read(&mut self.bytes) {
+                Ok(Some(line)) if self.bytes.is_empty() && !line.too_long => continue,
+                Ok(Some(line)) => break line,
+                Ok(None) => return Ok(None),
+                Err(error) => return Err(self.io(error)),
+            }
+        };
+        let closed = self.splitter.split(&self.bytes);
+        let broken = if line.too_long {
+            Some(Broken::TooLong)
+        } else if closed {
+            None
+        } else {
+            Some(Broken::OpenQuote {
+                column: open_quote_column(&self.bytes).unwrap_or(1),
+            })
+        };
+        if let Some(open_at) = self.after_open_quote.take() {
+            if broken.is_some() || self.splitter.len() != self.columns.names.len() {
+                return Err(self.unsynchronised(
+                    line.place,
+                    None,
+                    format!(
+                        "the row does not read as a row of its own after the quoted cell left open at line {open_at}, \
+                         so the cell may run on over several lines and the rows cannot be told apart; \
+                         a cell may not hold a line break: close the quote, or export without line breaks in cells"
+                    ),
+                ));
+            }
+        }
+        // The last cell of a broken row is not whole; the cells before it are.
+        if let Some(broken) = broken {
+            if self.family_column + 1 >= self.splitter.len() {
+                let (column, what) = match broken {
+                    Broken::OpenQuote { column } => (
+                        Some(column),
+                        "a quoted cell opening here does not close on its line".to_owned(),
+                    ),
+                    Broken::TooLong => (None, format!("the row is longer than {} bytes", self.max)),
+                };
+                return Err(self.unsynchronised(
+                    line.place,
+                    column,
+                    format!(
+                        "{what}, and the row's family_id cannot be read past it, so the rows cannot be told apart \
+                         by family; a cell may not hold a line break: close the quote, or export without line breaks in cells"
+                    ),
+                ));
+            }
+        }
+        if let Some(Broken::OpenQuote { .. }) = broken {
+            self.after_open_quote = Some(line.place.line);
+        }
+        let size = if line.too_long {
+            self.max.saturating_add(1)
+        } else {
+            self.bytes.len()
+        };
+        Ok(Some(Parsed {
+            place: line.place,
+            size,
+            broken,
+        }))
+    }
+
+    /// The family id of the row read last.
+    fn family(&self) -> &[u8] {
+        self.splitter.cell(self.family_column).unwrap_or_default()
+    }
+}
+
+/// One file of the folder, read row by row with one row of look-ahead.
+struct Rows {
+    file: CsvFile,
+    columns: Arc<Columns>,
+    next: Option<Row>,
+    /// Groups of rows out of place, by their first line (from the first pass).
+    out_of_place: BTreeMap<u64, Misplacement>,
+}
+
+/// Why a group of rows is out of place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Misplacement {
+    /// Its family is not in `families.csv`.
+    UnknownFamily,
+    /// Its family (named), or the family's other rows, come earlier.
+    Apart(String),
+}
+
+/// The columns of a header, checked.
+fn read_columns(header: Vec<Vec<u8>>, part: Part) -> Result<Columns, String> {
+    let mut names: Vec<String> = Vec::with_capacity(header.len());
+    for cell in header {
+        let name = String::from_utf8(cell)
+            .map_err(|_| "the header is not UTF-8 text; export the file as UTF-8".to_owned())?
+            .trim()
+            .to_owned();
+        if names.contains(&name) {
+            return Err(format!(
+                "the header names column `{name}` twice; give each column once"
+            ));
+        }
+        names.push(name);
+    }
+    for required in part.required() {
+        if !names.iter().any(|name| name == required) {
+            return Err(format!(
+                "the header has no `{required}` column; the first line must name the columns"
+            ));
+        }
+    }
+    if part == Part::Events {
+        if let Some(name) = names
+            .iter()
+            .find(|name| RESERVED_EVENT_NAMES.contains(&name.as_str()))
+        {
+            return Err(format!(
+                "column `{name}` is reserved; name the event's id `event_id` and its member `member_id`"
+            ));
+        }
+    }
+    Ok(Columns { names })
+}
+
+impl Rows {
+    fn open(folder: &Path, part: Part, max: usize) -> Result<Rows, InputError> {
+        let file = CsvFile::open(folder, part, max)?;
+        let columns = Arc::new(Columns {
+            names: file.columns.names.clone(),
+        });
+        Ok(Rows {
+            file,
+            columns,
+            next: None,
+            out_of_place: BTreeMap::new(),
+        })
+    }
+
+    fn part(&self) -> Part {
+        self.file.part
+    }
+
+    /// The next row, without taking it.
+    fn peek(&mut self) -> Result<Option<&Row>, InputError> {
+        if self.next.is_none() {
+            self.next = self.read()?;
+        }
+        Ok(self.next.as_ref())
+    }
+
+    /// Takes the next row.
+    fn take(&mut self) -> Result<Option<Row>, InputError> {
+        match self.next.take() {
+            Some(row) => Ok(Some(row)),
+            None => self.read(),
+        }
+    }
+
+    fn read(&mut self) -> Result<Option<Row>, InputError> {
+        let Some(parsed) = self.file.next_row()? else {
+            return Ok(None);
+        };
+        let part = self.part();
+        let line = parsed.place.line;
+        let header = self.columns.names.len();
+        let splitter = &self.file.splitter;
+        let mut problems = Vec::new();
+        match parsed.broken {
+            Some(Broken::OpenQuote { column }) => problems.push(RowProblem {
+                part,
+                line,
+                field: None,
+                fault: Fault::OpenQuote { column },
+            }),
+            Some(Broken::TooLong) => problems.push(RowProblem {
+                part,
+                line,
+                field: None,
+                fault: Fault::TooLong {
+                    limit: self.file.max,
+                },
+            }),
+            None if splitter.len() != header => problems.push(RowProblem {
+                part,
+                line,
+                field: None,
+                fault: Fault::Width {
+                    header,
+                    found: splitter.len(),
+                },
+            }),
+            None => {}
+        }
+        let aligned = problems.is_empty();
+        // A row not read whole, or not lined up, keeps no cells.
+        let mut cells = Vec::with_capacity(header);
+        if aligned {
+            for index in 0..splitter.len() {
+                let bytes = splitter.cell(index).unwrap_or_default();
+                cells.push(match std::str::from_utf8(bytes) {
+                    Ok("") => None,
+                    Ok(text) => Some(text.to_owned()),
+                    Err(_) => {
+                        problems.push(RowProblem {
+                            part,
+                            line,
+                            field: self.columns.names.get(index).cloned(),
+                            fault: Fault::NotUtf8,
+                        });
+                        None
+                    }
+                });
+            }
+        }
+        // Ids are pseudonymous keys, so an id that is not UTF-8 still groups
+        // its rows; it is only ever shown with the bad bytes replaced.
+        let family = String::from_utf8_lossy(self.file.family()).into_owned();
+        Ok(Some(Row {
+            line,
+            family,
+            cells,
+            problems,
+            aligned,
+            size: parsed.size,
+        }))
+    }
+
+    /// Takes the rows of `family` that come next, and every group out of
+    /// place met on the way: those of unknown families become records of
+    /// their own in `orphans`. Rows past the family's budget of bytes are
+    /// passed over, and the first of them reported.
+    fn take_family(
+        &mut self,
+        family: &str,
+        orphans: &mut VecDeque<Record>,
+        budget: &mut Budget,
+    ) -> Result<Vec<Row>, InputError> {
+        let mut taken = Vec::new();
+        loop {
+            let (line, same) = match self.peek()? {
+                Some(next) => (next.line, next.family == family),
+                None => return Ok(taken),
+            };
+            if let Some(misplacement) = self.out_of_place.get(&line) {
+                let unknown = *misplacement == Misplacement::UnknownFamily;
+                let group = self.take_group()?;
+                if unknown {
+                    orphans.extend(self.orphan(group));
+                }
+                continue;
+            }
+            if !same {
+                return Ok(taken);
+            }
+            let Some(row) = self.take()? else {
+                return Ok(taken);
+            };
+            if budget.spend(row.size) {
+                taken.push(row);
+            } else if budget.over.is_none() {
+                budget.over = Some((self.part(), row.line));
+            }
+        }
+    }
+
+    /// Takes the next run of rows of one family: its id and the rows' lines.
+    fn take_group(&mut self) -> Result<(String, Vec<u64>), InputError> {
+        let Some(first) = self.take()? else {
+            return Ok((String::new(), Vec::new()));
+        };
+        let family = first.family;
+        let mut lines = vec![first.line];
+        while self.peek()?.is_some_and(|row| row.family == family) {
+            lines.extend(self.take()?.map(|row| row.line));
+        }
+        Ok((family, lines))
+    }
+
+    /// Takes every row left once `families.csv` is done: none belongs to a
+    /// family still to come.
+    fn take_rest(&mut self, orphans: &mut VecDeque<Record>) -> Result<(), InputError> {
+        while let Some(line) = self.peek()?.map(|row| row.line) {
+            let apart = matches!(self.out_of_place.get(&line), Some(Misplacement::Apart(_)));
+            let group = self.take_group()?;
+            if !apart {
+                orphans.extend(self.orphan(group));
+            }
+        }
+        Ok(())
+    }
+
+    /// The refused record for rows of a family `families.csv` does not hold.
+    fn orphan(&self, (id, lines): (String, Vec<u64>)) -> Option<Record> {
+        let line = *lines.first()?;
+        let part = self.part();
+        let problems = lines
+            .iter()
+            .map(|&line| RowProblem {
+                part,
+                line,
+                field: Some("family_id".into()),
+                fault: Fault::UnknownFamily,
+            })
+            .collect();
+        Some(Record {
+            line,
+            input: Input::Csv(Box::new(CsvFamily {
+                id,
+                home: (part, line),
+                attributes: Vec::new(),
+                members: Vec::new(),
+                events: Vec::new(),
+                problems,
+                // No rows: the columns are never looked at.
+                member_columns: Arc::clone(&self.columns),
+                event_columns: Arc::clone(&self.columns),
+                size: 0,
+            })),
+        })
+    }
+}
+
+/// The bytes a family's rows may still take.
+struct Budget {
+    left: usize,
+    /// The first row past the budget.
+    over: Option<(Part, u64)>,
+}
+
+impl Budget {
+    /// Whether a row of `size` bytes fits, taking it from the budget if so;
+    /// once one row does not fit, none does.
+    fn spend(&mut self, size: usize) -> bool {
+        if self.over.is_some() || size > self.left {
+            return false;
+        }
+        self.left -= size;
+        true
+    }
+}
+
+/// Finds the groups of rows of `part` out of place: a cursor walks
+/// `families.csv` forward to each group's family; a family not found
+/// forward is looked for before the cursor (its rows are apart) or is not in
+/// the file at all. Reads the whole of the file, so a file whose rows cannot
+/// be told apart stops the run before any family is decided.
+fn out_of_place(
+    folder: &Path,
+    part: Part,
+    max: usize,
+) -> Result<BTreeMap<u64, Misplacement>, InputError> {
+    let mut families = CsvFile::open(folder, Part::Families, max)?;
+    let mut rows = CsvFile::open(folder, part, max)?;
+    let mut found = BTreeMap::new();
+    let mut current: Option<Vec<u8>> = None;
+    while let Some(row) = rows.next_row()? {
+        let id = rows.family();
+        if current.as_deref() == Some(id) {
+            continue;
+        }
+        current = Some(id.to_vec());
+        let cursor = families.place();
+        let mut forward = false;
+        while families.next_row()?.is_some() {
+            if families.family() == id {
+                forward = true;
+                break;
+            }
+        }
+        if forward {
+            continue;
+        }
+        families.seek(cursor)?;
+        let mut before = CsvFile::open(folder, Part::Families, max)?;
+        let mut earlier = false;
+        while before.place().offset < cursor.offset && before.next_row()?.is_some() {
+            if before.family() == id {
+                earlier = true;
+                break;
+            }
+        }
+        let misplacement = if earlier {
+            Misplacement::Apart(String::from_utf8_lossy(id).into_owned())
+        } else {
+            Misplacement::UnknownFamily
+        };
+        found.insert(row.place.line, misplacement);
+        if found.len() > MOST_OUT_OF_PLACE {
+            return Err(InputError::Unordered {
+                file: part.file_name().to_owned(),
+                most: MOST_OUT_OF_PLACE,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The families of a CSV folder, one record each, in the order of
+/// `families.csv`; rows of families it does not hold follow as refused
+/// records of their own.
+///
+/// Each row is one line, at most [`MAX_RECORD_BYTES`] long (or the limit
+/// given to [`CsvFolder::open_with_max_record_bytes`]), and a family's rows
+/// of `members.csv` and `events.csv` together as much; a byte-order mark opening a file is dropped. A family
+/// whose rows cannot all be read is refused, naming each file and line; when
+/// rows cannot be told apart (see [`InputError::Unsynchronised`]), or the
+/// files are not in the order of `families.csv`, reading stops with an
+/// error and no record follows.
+pub struct CsvFolder {
+    families: Rows,
+    members: Rows,
+    events: Rows,
+    /// Families with rows apart from the rest, and where those rows start.
+    apart: BTreeMap<String, Vec<(Part, u64)>>,
+    /// Records for rows of unknown families, waiting their turn.
+    orphans: VecDeque<Record>,
+    max: usize,
+    done: bool,
+}
+
+impl CsvFolder {
+    /// Opens the folder's three files, reads their headers and makes the
+    /// first pass over `members.csv` and `events.csv`, with the limit of
+    /// [`MAX_RECORD_BYTES`].
+    pub fn open(folder: &Path) -> Result<CsvFolder, InputError> {
+        CsvFolder::open_with_max_record_bytes(folder, MAX_RECORD_BYTES)
+    }
+
+    /// As [`CsvFolder::open`], with `max` bytes the most a row, and a
+    /// family's rows of `members.csv` and `events.csv` together, may take.
+    pub fn open_with_max_record_bytes(folder: &Path, max: usize) -> Result<CsvFolder, InputError> {
+        let folder: PathBuf = folder.to_path_buf();
+        let mut members = Rows::open(&folder, Part::Members, max)?;
+        let mut events = Rows::open(&folder, Part::Events, max)?;
+        members.out_of_place = out_of_place(&folder, Part::Members, max)?;
+        events.out_of_place = out_of_place(&folder, Part::Events, max)?;
+        let mut apart: BTreeMap<String, Vec<(Part, u64)>> = BTreeMap::new();
+        for rows in [&members, &events] {
+            for (&line, misplacement) in &rows.out_of_place {
+                if let Misplacement::Apart(family) = misplacement {
+                    apart
+                        .entry(family.clone())
+                        .or_default()
+                        .push((rows.part(), line));
+                }
+            }
+        }
+        Ok(CsvFolder {
+            families: Rows::open(&folder, Part::Families, max)?,
+            members,
+            events,
+            apart,
+            orphans: VecDeque::new(),
+            max,
+            done: false,
+        })
+    }
+}
+
+impl Iterator for CsvFolder {
+    type Item = Result<Record, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(orphan) = self.orphans.pop_front() {
+                return Some(Ok(orphan));
+            }
+            if self.done {
+                return None;
+            }
+            match self.next_family() {
+                Ok(Some(record)) => return Some(Ok(record)),
+                Ok(None) => self.done = true,
+                Err(error) => {
+                    self.done = true;
+                    self.orphans.clear();
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+impl CsvFolder {
+    /// The next family of `families.csv` with its rows; at the end, the rows
+    /// left over go to `orphans`.
+    fn next_family(&mut self) -> Result<Option<Record>, InputError> {
+        let Some(row) = self.families.take()? else {
+            self.members.take_rest(&mut self.orphans)?;
+            self.events.take_rest(&mut self.orphans)?;
+            return Ok(None);
+        };
+        // The family's own row is bounded as a row; its rows of the other
+        // files together as much.
+        let mut budget = Budget {
+            left: self.max,
+            over: None,
+        };
+        let members = self
+            .members
+            .take_family(&row.family, &mut self.orphans, &mut budget)?;
+        let events = self
+            .events
+            .take_family(&row.family, &mut self.orphans, &mut budget)?;
+        let mut problems = row.problems;
+        for rows in members.iter().chain(&events) {
+            problems.extend(rows.problems.iter().cloned());
+        }
+        for &(part, line) in self.apart.get(&row.family).into_iter().flatten() {
+            problems.push(RowProblem {
+                part,
+                line,
+                field: Some("family_id".into()),
+                fault: Fault::Apart,
+            });
+        }
+        if let Some((part, line)) = budget.over {
+            problems.push(RowProblem {
+                part,
+                line,
+                field: None,
+                fault: Fault::FamilyTooLarge { limit: self.max },
+            });
+        }
+        let columns = &self.families.columns;
+        let attributes = if row.aligned {
+            columns
+                .names
+                .iter()
+                .zip(row.cells)
+                .filter(|(name, _)| *name != "family_id")
+                .filter_map(|(name, cell)| Some((name.clone(), cell?)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let keep =
+            |rows: Vec<Row>| -> Vec<Row> { rows.into_iter().filter(|row| row.aligned).collect() };
+        let (members, events) = (keep(members), keep(events));
+        let size = row.size + self.max.saturating_sub(budget.left);
+        Ok(Some(Record {
+            line: row.line,
+            input: Input::Csv(Box::new(CsvFamily {
+                id: row.family,
+                home: (Part::Families, row.line),
+                attributes,
+                members,
+                events,
+                problems,
+                member_columns: Arc::clone(&self.members.columns),
+                event_columns: Arc::clone(&self.events.columns),
+                size,
+            })),
+        }))
+    }
+}
+
+/// One family's rows from a CSV folder, not yet typed: typing needs the
+/// plan's vocabulary, so it happens when the family is decided.
+pub(crate) struct CsvFamily {
+    id: String,
+    /// The file and line the record starts on.
+    home: (Part, u64),
+    attributes: Vec<(String, String)>,
+    members: Vec<Row>,
+    events: Vec<Row>,
+    /// Problems found while reading the rows.
+    problems: Vec<RowProblem>,
+    member_columns: Arc<Columns>,
+    event_columns: Arc<Columns>,
+    /// The bytes of the rows read.
+    size: usize,
+}
+
+impl CsvFamily {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The file the record starts in.
+    pub(crate) fn home_file(&self) -> &'static str {
+        self.home.0.file_name()
+    }
+
+    /// The bytes of the rows read.
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// True for a family of `families.csv`; false for rows of the other
+    /// files whose family is not there in order (refused for that already).
+    pub(crate) fn is_listed(&self) -> bool {
+        self.home.0 == Part::Families
+    }
+
+    /// The family as the interchange format's JSON, with each field's cell
+    /// typed as the plan declares it.
+    fn to_json(&self, vocab: &Vocabulary) -> Value {
+        let mut family = Map::new();
+        if !self.id.is_empty() {
+            family.insert("id".into(), Value::String(self.id.clone()));
+        }
+        let attributes = self
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+            .collect();
+        family.insert("attributes".into(), Value::Object(attributes));
+        let columns = &self.member_columns;
+        let members = self
+            .members
+            .iter()
+            .map(|row| {
+                let mut member = Map::new();
+                for (column, key) in MEMBER_COLUMNS {
+                    if let Some(cell) = row.cell(columns.index(column)) {
+                        member.insert(key.into(), Value::String(cell.to_owned()));
+                    }
+                }
+                Value::Object(member)
+            })
+            .collect();
+        family.insert("members".into(), Value::Array(members));
+        let events = self
+            .events
+            .iter()
+            .map(|row| self.event_to_json(row, vocab))
+            .collect();
+        family.insert("events".into(), Value::Array(events));
+        Value::Object(family)
+    }
+
+    fn event_to_json(&self, row: &Row, vocab: &Vocabulary) -> Value {
+        let columns = &self.event_columns;
+        let kind = row
+            .cell(columns.index("kind"))
+            .and_then(|name| vocab.get(vocab.lookup(name)?));
+        let mut event = Map::new();
+        for (name, cell) in columns.names.iter().zip(&row.cells) {
+            let Some(cell) = cell else { continue };
+            let key = match name.as_str() {
+                "family_id" => continue,
+                "event_id" => "id",
+                "member_id" => "member",
+                other => other,
+            };
+            let field = kind
+                .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
+                .and_then(|kind| kind.fields.get(kind.field_index(name)?));
+            // Cells are text; only a flag is not read from text in JSON.
+            let value = match (field.map(|field| &field.ty), cell.as_str()) {
+                (Some(FieldType::Flag), "true") => Value::Bool(true),
+                (Some(FieldType::Flag), "false") => Value::Bool(false),
+                _ => Value::String(cell.clone()),
+            };
+            event.insert(key.into(), value);
+        }
+        Value::Object(event)
+    }
+
+    /// Reads and validates the family; a refusal names the file and line of
+    /// every problem.
+    pub(crate) fn read(&self, vocab: &Vocabulary) -> Result<Family, Refusal> {
+        // Rows past the limit were not kept: what is left is not the family,
+        // and is not validated.
+        let whole = !self
+            .problems
+            .iter()
+            .any(|problem| matches!(problem.fault, Fault::FamilyTooLarge { .. }));
+        let validated = if whole {
+            Family::from_value(&self.to_json(vocab), vocab)
+        } else {
+            Err(crate::FamilyError {
+                family: None,
+                problems: Vec::new(),
+            })
+        };
+        let mut errors: Vec<(Part, u64, RecordProblem)> = self
+            .problems
+            .iter()
+            .map(|problem| {
+                let record = problem.part.row_name().to_owned();
+                let message = problem.fault.message();
+                let at = (problem.part, problem.line);
+                (
+                    at.0,
+                    at.1,
+                    self.problem(at, record, problem.field.clone(), message),
+                )
+            })
+            .collect();
+        match validated {
+            Ok(family) if errors.is_empty() => return Ok(family),
+            Ok(_) => {}
+            Err(error) => {
+                for problem in &error.problems {
+                    let at = self.place(&problem.record);
+                    let field = problem
+                        .field
+                        .as_deref()
+                        .map(|key| column(&problem.record, key));
+                    // A cell that could not be read is reported once, not
+                    // again as missing.
+                    let read_already = self.problems.iter().any(|known| {
+                        (known.part, known.line) == at
+                            && known.field.is_some()
+                            && known.field == field
+                    });
+                    if read_already {
+                        continue;
+                    }
+                    let message = problem.kind.to_string();
+                    let record = problem.record.to_string();
+                    errors.push((at.0, at.1, self.problem(at, record, field, message)));
+                }
+            }
+        }
+        errors.sort_by_key(|(part, line, _)| (*part, *line));
+        Err(Refusal {
+            family: Some(self.id.clone()).filter(|id| !id.is_empty()),
+            line: Some(self.home.1),
+            file: Some(self.home.0.file_name().to_owned()),
+            errors: errors.into_iter().map(|(_, _, problem)| problem).collect(),
+        })
+    }
+
+    fn problem(
+        &self,
+        (part, line): (Part, u64),
+        record: String,
+        field: Option<String>,
+        message: String,
+    ) -> RecordProblem {
+        RecordProblem {
+            record,
+            field,
+            message,
+            file: Some(part.file_name().to_owned()),
+            line: Some(line),
+        }
+    }
+
+    /// The file and line of a record of the assembled family.
+    fn place(&self, record: &InFamily) -> (Part, u64) {
+        let row = match record {
+            InFamily::Family => None,
+            InFamily::Member { position, .. } => self.members.get(*position as usize),
+            InFamily::Event { position, .. } => self.events.get(*position as usize),
+        };
+        match (record, row) {
+            (InFamily::Member { .. }, Some(row)) => (Part::Members, row.line),
+            (InFamily::Event { .. }, Some(row)) => (Part::Events, row.line),
+            _ => self.home,
+        }
+    }
+}
+
+/// The CSV column of a key of the interchange format's JSON.
+fn column(record: &InFamily, key: &str) -> String {
+    let renamed = match (record, key) {
+        (InFamily::Family, "id") => "family_id",
+        (InFamily::Member { .. }, "id") => "member_id",
+        (InFamily::Event { .. }, "id") => "event_id",
+        (InFamily::Event { .. }, "member") => "member_id",
+        (InFamily::Family, key) => key.strip_prefix("attributes.").unwrap_or(key),
+        _ => key,
+    };
+    renamed.to_owned()
+}

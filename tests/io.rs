@@ -1,0 +1,392 @@
+//! The library's cohort readers (`tfop::io`): CSV rows that cannot be read
+//! whole, records at and past the size limit, byte-order marks, and JSON
+//! arrays read item by item.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use tfop::io::{CsvFolder, InputError, JsonArray, JsonLines, MAX_RECORD_BYTES, Record};
+use tfop::{Family, Plan, Refusal};
+
+fn plan() -> Plan {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/plans/national-phase2.tfop"),
+    )
+    .unwrap();
+    Plan::parse(&text).unwrap()
+}
+
+/// A scratch folder under the target directory, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("io").join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+const FAMILIES: &str = "family_id,district\nF-1,A\nF-2,B\nF-3,C\n";
+const MEMBERS: &str = "family_id,member_id,role,born\n\
+    F-1,P1,adult,1980-01-01\n\
+    F-2,P1,adult,1980-01-01\n\
+    F-3,P1,adult,1980-01-01\n";
+const EVENTS: &str = "family_id,event_id,kind,member_id,date,start,end,benefit\n\
+    F-1,e1,offence,P1,2016-01-01,,,\n\
+    F-2,e2,out_of_work_benefit,P1,,2016-01-01,,jsa\n\
+    F-2,e3,domestic_abuse_incident,P1,2016-02-01,,,\n\
+    F-3,e4,offence,P1,2016-03-01,,,\n";
+
+fn folder(name: &str, families: &str, members: &str, events: &str) -> PathBuf {
+    let folder = scratch(name);
+    for (file, text) in [
+        ("families.csv", families),
+        ("members.csv", members),
+        ("events.csv", events),
+    ] {
+        std::fs::write(folder.join(file), text).unwrap();
+    }
+    folder
+}
+
+/// Every record read, typed, in order; `Err` for a fault of the input.
+fn read_all(
+    records: impl Iterator<Item = Result<Record, InputError>>,
+) -> Result<Vec<Result<Family, Refusal>>, InputError> {
+    let plan = plan();
+    records
+        .map(|record| record.map(|record| record.read(plan.vocabulary())))
+        .collect()
+}
+
+fn decided(read: &Result<Family, Refusal>) -> &Family {
+    read.as_ref()
+        .unwrap_or_else(|refusal| panic!("refused: {refusal:?}"))
+}
+
+fn refused(read: &Result<Family, Refusal>) -> &Refusal {
+    match read {
+        Ok(family) => panic!("decided {}", family.id),
+        Err(refusal) => refusal,
+    }
+}
+
+/// The rows of each file of the clean folder, with `line` (from 1, the
+/// header being 1) of `file` replaced.
+fn broken(file: &str, line: usize, with: &str) -> [String; 3] {
+    let files = [
+        ("families.csv", FAMILIES),
+        ("members.csv", MEMBERS),
+        ("events.csv", EVENTS),
+    ];
+    files.map(|(name, text)| {
+        let mut lines: Vec<&str> = text.lines().collect();
+        if name == file {
+            lines[line - 1] = with;
+        }
+        lines.join("\n") + "\n"
+    })
+}
+
+#[test]
+fn the_clean_folder_decides_every_family_with_all_its_rows() {
+    let folder = folder("clean", FAMILIES, MEMBERS, EVENTS);
+    let read = read_all(CsvFolder::open(&folder).unwrap()).unwrap();
+    let events: Vec<usize> = read.iter().map(|read| decided(read).events.len()).collect();
+    assert_eq!(events, [1, 2, 1]);
+}
+
+/// The reproducer of a quote left open: it used to swallow the rest of the
+/// file, deciding every later family without its rows.
+#[test]
+fn a_quote_left_open_in_each_file_refuses_only_its_family_by_line_and_column() {
+    for (file, line, row, column) in [
+        ("events.csv", 2, r#"F-1,"e1,offence,P1,2016-01-01,,,"#, 5),
+        ("members.csv", 2, r#"F-1,P1,"adult,1980-01-01"#, 8),
+        ("families.csv", 2, r#"F-1,"A"#, 5),
+    ] {
+        let [families, members, events] = broken(file, line, row);
+        let folder = folder(&format!("open_quote_{file}"), &families, &members, &events);
+        let read = read_all(CsvFolder::open(&folder).unwrap()).unwrap();
+        assert_eq!(read.len(), 3, "{file}");
+        let refusal = refused(&read[0]);
+        assert_eq!(refusal.family.as_deref(), Some("F-1"));
+        // The broken row first (a member left out may also leave an event
+        // naming no member).
+        let problem = &refusal.errors[0];
+        assert_eq!(problem.file.as_deref(), Some(file));
+        assert_eq!(problem.line, Some(line as u64));
+        assert!(
+            problem.message.contains(&format!(
+                "quoted cell opening at column {column} that does not close on its line"
+            )),
+            "{file}: {}",
+            problem.message
+        );
+        // The later families have every row.
+        assert_eq!(decided(&read[1]).events.len(), 2, "{file}");
+        assert_eq!(decided(&read[1]).members.len(), 1, "{file}");
+        assert_eq!(decided(&read[2]).events.len(), 1, "{file}");
+    }
+}
+
+#[test]
+fn a_quote_left_open_at_or_before_the_family_id_stops_reading_with_file_line_and_column() {
+    for (file, row) in [
+        (
+            "events.csv",
+            r#""F-2,e2,out_of_work_benefit,P1,,2016-01-01,,jsa"#,
+        ),
+        ("members.csv", r#""F-2,P1,adult,1980-01-01"#),
+        ("families.csv", r#""F-2,B"#),
+    ] {
+        let [families, members, events] = broken(file, 3, row);
+        let folder = folder(&format!("open_id_{file}"), &families, &members, &events);
+        // members.csv and events.csv are read whole before any family.
+        let error = match CsvFolder::open(&folder) {
+            Err(error) => error,
+            Ok(records) => read_all(records).unwrap_err(),
+        };
+        let InputError::Unsynchronised {
+            file: at,
+            line,
+            column,
+            problem,
+        } = &error
+        else {
+            panic!("{file}: {error}")
+        };
+        assert_eq!((at.as_str(), *line, *column), (file, 3, Some(1)), "{error}");
+        assert!(problem.contains("family_id cannot be read"), "{error}");
+        assert!(
+            error.to_string().starts_with(&format!("{file}:3:1: ")),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("F-2"), "a value shown: {error}");
+    }
+}
+
+#[test]
+fn a_cell_running_on_over_lines_stops_reading_at_the_line_that_is_not_a_row() {
+    // A quoted cell holding a line break: the line after it is not a row.
+    let events = EVENTS.replacen(
+        "F-1,e1,offence,P1,2016-01-01,,,",
+        "F-1,e1,offence,P1,2016-01-01,,,\"first\nsecond\"",
+        1,
+    );
+    let folder = folder("multi_line_cell", FAMILIES, MEMBERS, &events);
+    let error = CsvFolder::open(&folder).err().expect("reading stops");
+    let InputError::Unsynchronised { file, line, .. } = &error else {
+        panic!("{error}")
+    };
+    assert_eq!((file.as_str(), *line), ("events.csv", 3), "{error}");
+    assert!(error.to_string().contains("left open at line 2"), "{error}");
+    assert!(
+        !error.to_string().contains("second"),
+        "a value shown: {error}"
+    );
+}
+
+#[test]
+fn a_quoted_cell_closed_on_its_line_is_read_as_before() {
+    let events = EVENTS.replacen(
+        "F-1,e1,offence,P1,2016-01-01,,,",
+        r#""F-1","e""1",offence,P1,"2016-01-01",,,"#,
+        1,
+    );
+    let folder = folder("quoted_cells", FAMILIES, MEMBERS, &events);
+    let read = read_all(CsvFolder::open(&folder).unwrap()).unwrap();
+    assert_eq!(decided(&read[0]).events[0].id.as_deref(), Some("e\"1"));
+}
+
+#[test]
+fn a_byte_order_mark_opening_each_csv_file_is_dropped() {
+    let bom = |text: &str| format!("\u{feff}{text}");
+    let folder = folder("bom_csv", &bom(FAMILIES), &bom(MEMBERS), &bom(EVENTS));
+    let read = read_all(CsvFolder::open(&folder).unwrap()).unwrap();
+    assert_eq!(read.len(), 3);
+    assert_eq!(decided(&read[0]).members.len(), 1);
+}
+
+#[test]
+fn a_byte_order_mark_opening_json_lines_or_a_json_array_is_dropped() {
+    let family = r#"{"id":"F1","members":[{"id":"P1","role":"adult"}],"events":[]}"#;
+    let lines = format!("\u{feff}{family}\n{family}\n");
+    let read = read_all(JsonLines::new(lines.as_bytes())).unwrap();
+    assert_eq!(decided(&read[0]).id, "F1");
+    let array = format!("\u{feff}[{family}]");
+    let read = read_all(JsonArray::new(array.as_bytes())).unwrap();
+    assert_eq!(decided(&read[0]).id, "F1");
+}
+
+/// A family of exactly `size` bytes as JSON, padded with spaces.
+fn family_of_size(size: usize) -> String {
+    let family = r#"{"id":"F1","members":[{"id":"P1","role":"adult"}],"events":[]"#;
+    format!("{family}{}}}", " ".repeat(size - family.len() - 1))
+}
+
+#[test]
+fn a_json_line_of_the_limit_is_read_and_one_byte_more_refused_by_its_line() {
+    let limit = 200;
+    let input = format!(
+        "{}\n{}\r\n{}\n",
+        family_of_size(limit),
+        family_of_size(limit + 1),
+        family_of_size(limit)
+    );
+    let read = read_all(JsonLines::new(input.as_bytes()).max_record_bytes(limit)).unwrap();
+    assert_eq!(read.len(), 3);
+    decided(&read[0]);
+    let refusal = refused(&read[1]);
+    assert_eq!((refusal.line, refusal.family.as_deref()), (Some(2), None));
+    assert!(
+        refusal.errors[0].message.contains("longer than 200 bytes"),
+        "{refusal:?}"
+    );
+    decided(&read[2]);
+}
+
+#[test]
+fn the_default_limit_is_sixteen_mebibytes() {
+    assert_eq!(MAX_RECORD_BYTES, 16 * 1024 * 1024);
+}
+
+#[test]
+fn a_json_array_item_of_the_limit_is_read_and_one_byte_more_refused() {
+    let limit = 200;
+    let input = format!(
+        "[{},\n{},\n{}]\n",
+        family_of_size(limit),
+        family_of_size(limit + 1),
+        family_of_size(limit)
+    );
+    let read = read_all(JsonArray::new(input.as_bytes()).max_record_bytes(limit)).unwrap();
+    assert_eq!(read.len(), 3);
+    decided(&read[0]);
+    let refusal = refused(&read[1]);
+    assert_eq!(refusal.line, Some(2));
+    assert!(refusal.errors[0].message.contains("longer than 200 bytes"));
+    decided(&read[2]);
+}
+
+#[test]
+fn a_json_array_is_read_item_by_item_each_named_by_the_line_it_starts_on() {
+    let family = |id: &str| {
+        format!(r#"{{"id":"{id}","members":[{{"id":"P1","role":"adult"}}],"events":[]}}"#)
+    };
+    // Brackets, commas and escaped quotes within strings do not end an item.
+    let tricky = r#"{"id":"F,]\"}2","members":[{"id":"P1","role":"adult"}],"events":[]}"#;
+    let input = format!(
+        "[\n  {},\n  {tricky},\n  {{\"id\": 7}},\n  {}\n]\n",
+        family("F1"),
+        family("F3")
+    );
+    let records: Vec<Record> = JsonArray::new(input.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let lines: Vec<u64> = records.iter().map(Record::line).collect();
+    assert_eq!(lines, [2, 3, 4, 5]);
+    let read = read_all(JsonArray::new(input.as_bytes())).unwrap();
+    assert_eq!(decided(&read[1]).id, "F,]\"}2");
+    assert_eq!(refused(&read[2]).line, Some(4));
+    assert_eq!(decided(&read[3]).id, "F3");
+    assert!(read_all(JsonArray::new(&b" [ ] "[..])).unwrap().is_empty());
+}
+
+#[test]
+fn a_json_file_that_is_not_one_whole_array_stops_with_its_line_and_column() {
+    let family = r#"{"id":"F1","members":[{"id":"P1","role":"adult"}],"events":[]}"#;
+    for (input, line, column, says) in [
+        (family.to_string(), 1, 1, "must hold an array"),
+        (
+            format!("[{family},\n{family}"),
+            2,
+            family.len() as u64 + 1,
+            "ends inside the array",
+        ),
+        (
+            format!("[{family},]"),
+            1,
+            family.len() as u64 + 3,
+            "a family is missing",
+        ),
+        (
+            format!("[{family}] x"),
+            1,
+            family.len() as u64 + 4,
+            "more after the array",
+        ),
+    ] {
+        let read = read_all(JsonArray::new(input.as_bytes()));
+        let error = read.expect_err(&input);
+        let InputError::NotAnArray {
+            line: at_line,
+            column: at_column,
+            ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        assert_eq!((*at_line, *at_column), (line, column), "{input}: {error}");
+        assert!(error.to_string().contains(says), "{error}");
+    }
+}
+
+#[test]
+fn a_csv_row_of_the_limit_is_read_and_one_byte_more_refuses_its_family() {
+    // F-2's rows of members.csv and events.csv take 23 + 46 + 47 bytes.
+    let limit = 116;
+    let row = |size: usize| format!("F-2,{}", "B".repeat(size - 4));
+    for (size, refused_family) in [(limit, false), (limit + 1, true)] {
+        let families = FAMILIES.replacen("F-2,B", &row(size), 1);
+        let folder = folder(&format!("csv_row_{size}"), &families, MEMBERS, EVENTS);
+        let read =
+            read_all(CsvFolder::open_with_max_record_bytes(&folder, limit).unwrap()).unwrap();
+        assert_eq!(read.len(), 3);
+        decided(&read[0]);
+        decided(&read[2]);
+        if refused_family {
+            let refusal = refused(&read[1]);
+            assert_eq!(refusal.family.as_deref(), Some("F-2"));
+            let problem = &refusal.errors[0];
+            assert_eq!(
+                (problem.file.as_deref(), problem.line),
+                (Some("families.csv"), Some(3))
+            );
+            assert!(
+                problem.message.contains("longer than 116 bytes"),
+                "{problem:?}"
+            );
+        } else {
+            assert_eq!(decided(&read[1]).attributes["district"].len(), size - 4);
+        }
+    }
+}
+
+#[test]
+fn a_familys_csv_rows_together_past_the_limit_refuse_it_and_no_other() {
+    let limit = 116;
+    for (limit, refused_family) in [(limit, false), (limit - 1, true)] {
+        let folder = folder(&format!("csv_family_{limit}"), FAMILIES, MEMBERS, EVENTS);
+        let read =
+            read_all(CsvFolder::open_with_max_record_bytes(&folder, limit).unwrap()).unwrap();
+        assert_eq!(read.len(), 3);
+        decided(&read[0]);
+        decided(&read[2]);
+        if refused_family {
+            let problem = &refused(&read[1]).errors[0];
+            assert_eq!(
+                (problem.file.as_deref(), problem.line),
+                (Some("events.csv"), Some(4))
+            );
+            assert!(
+                problem.message.contains(&format!("past {limit} bytes")),
+                "{problem:?}"
+            );
+        } else {
+            assert_eq!(decided(&read[1]).events.len(), 2);
+        }
+    }
+}
