@@ -159,9 +159,17 @@ const PARSER_CALL_LIMIT: usize = 50_000_000;
 fn main() -> ExitCode {
     pest::set_call_limit(NonZeroUsize::new(PARSER_CALL_LIMIT));
     let cli = Cli::parse();
+    // Output files are written through temporaries that an interrupted run
+    // removes; without the hook they are removed by the next run instead.
+    let outputs = cli::output::Outputs::default();
+    if let Err(error) = outputs.clean_up_on_signals() {
+        eprintln!(
+            "warning: cannot watch for interrupts ({error}); a temporary file may stay behind if this run is stopped"
+        );
+    }
     let exit = match cli.command {
         Command::Check { plans, format } => cli::plans::check(&plans, format),
-        Command::Fmt { plans, check } => cli::plans::fmt(&plans, check),
+        Command::Fmt { plans, check } => cli::plans::fmt(&plans, check, &outputs),
         Command::Eval {
             plan,
             families,
@@ -171,7 +179,7 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
-            cli::eval::eval(&plan, &families, as_of, output.as_deref(), format)
+            cli::eval::eval(&plan, &families, as_of, output.as_deref(), format, &outputs)
         }
         Command::Explain {
             plan,
@@ -199,6 +207,7 @@ fn main() -> ExitCode {
                 target,
                 format,
                 html: html.as_deref(),
+                outputs: &outputs,
             })
         }
         Command::Funding { plan, format } => cli::funding::funding(&plan, format),
@@ -225,7 +234,7 @@ fn main() -> ExitCode {
             start,
             format,
             output,
-        } => cli::generate::generate(families, seed, start, format, &output),
+        } => cli::generate::generate(families, seed, start, format, &output, &outputs),
     };
     exit.into()
 }

@@ -2,7 +2,8 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records, write_atomically};
+use super::files::{load_plan, records};
+use super::output::Outputs;
 use super::render::{Format, escape_html, html_table, print, table};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
@@ -20,6 +21,8 @@ pub(crate) struct ReportRequest<'a> {
     pub(crate) target: Option<u64>,
     pub(crate) format: Format,
     pub(crate) html: Option<&'a Path>,
+    /// Writes the HTML page.
+    pub(crate) outputs: &'a Outputs,
 }
 
 /// How many months the projection lists one by one before summing the rest.
@@ -525,7 +528,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         target,
     };
     if let Some(path) = request.html {
-        if let Err(error) = write_atomically(path, report.html().as_bytes()) {
+        if let Err(error) = request.outputs.write(path, report.html().as_bytes()) {
             eprintln!("error: cannot write {}: {error}", path.display());
             return Exit::Failure;
         }

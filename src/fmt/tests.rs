@@ -245,7 +245,11 @@ fn condition() -> impl Strategy<Value = String> {
 fn gap() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![" ", "\n", "  ", "\n\n", " // note\n"]).prop_map(str::to_owned),
-        ("[a-z ]{0,6}", "[ \t]{1,3}", prop::sample::select(vec!["\n", "\n\n"]))
+        (
+            "[a-z ]{0,6}",
+            "[ \t]{1,3}",
+            prop::sample::select(vec!["\n", "\n\n"])
+        )
             .prop_map(|(text, blanks, end)| format!(" //{text}{blanks}{end}")),
         ("[a-z ]{0,6}", "[ \t]{0,3}").prop_map(|(text, blanks)| format!("\n//{text}{blanks}\n")),
     ]
