@@ -612,9 +612,13 @@ fn an_interrupted_eval_removes_its_temporary_and_leaves_the_old_file() {
         let out = folder.join("decisions.jsonl");
         std::fs::write(&out, "old\n").unwrap();
         let mut child = eval_waiting_on_input(&folder, &out);
+        // Held open until the child has ended (`wait` would close it, and
+        // the child could then finish its work before the signal lands).
+        let input = child.stdin.take();
         // The signal watch is set before any file is made.
         send(signal, &child);
         let status = child.wait().unwrap();
+        drop(input);
         assert!(
             status.signal() == Some(number) || status.code() == Some(128 + number),
             "{signal}: {status:?}"
@@ -630,8 +634,10 @@ fn a_temporary_left_by_a_killed_run_is_removed_by_the_next() {
     let folder = scratch("eval_killed");
     let out = folder.join("decisions.jsonl");
     let mut child = eval_waiting_on_input(&folder, &out);
+    let input = child.stdin.take();
     send("-KILL", &child);
     child.wait().unwrap();
+    drop(input);
     assert_eq!(names_in(&folder).len(), 1, "kill -9 leaves the temporary");
     let output = eval_to(&out);
     assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
@@ -685,4 +691,121 @@ fn fmt_check_accepts_a_comment_with_trailing_blanks_and_fmt_drops_them() {
     let output = tfop(&["fmt", plan.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(std::fs::read_to_string(&plan).unwrap(), "// x\n");
+}
+
+// ───────────── days and usage errors at the command line ─────────────
+
+fn eval_as_of(day: &str) -> Output {
+    tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        // `=` so that a day starting with `-` is a value, not an option.
+        &format!("--as-of={day}"),
+    ])
+}
+
+#[test]
+fn as_of_takes_the_first_and_last_day_of_years_0001_to_9999() {
+    for day in ["0001-01-01", "9999-12-31"] {
+        let output = eval_as_of(day);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{day}: {}",
+            text(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn as_of_outside_years_0001_to_9999_is_refused_with_exit_1() {
+    // Once accepted (`0000-12-31`, `+10000-01-01`) and written back in a
+    // form the readers refuse.
+    for day in ["0000-12-31", "+10000-01-01", "10000-01-01", "-0001-01-01"] {
+        let output = eval_as_of(day);
+        assert_eq!(output.status.code(), Some(1), "{day}");
+        assert!(output.stdout.is_empty(), "{day}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("outside the years 0001 to 9999")
+                && stderr.contains("give a day from 0001-01-01 to 9999-12-31"),
+            "{day}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_as_of_exits_1_as_the_readme_says_not_clap_usage_2() {
+    for (day, says) in [
+        ("2016-02-30", "is not a calendar day"),
+        ("2016-1-1", "is not a day; write YYYY-MM-DD"),
+        ("tomorrow", "is not a day; write YYYY-MM-DD"),
+    ] {
+        let output = eval_as_of(day);
+        assert_eq!(output.status.code(), Some(1), "{day}");
+        assert!(
+            text(&output.stderr).contains(says),
+            "{day}: {}",
+            text(&output.stderr)
+        );
+    }
+    let output = tfop(&["eval", "--no-such-option"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let output = tfop(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let output = tfop(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn generate_start_must_leave_the_whole_history_in_years_0001_to_9999() {
+    let folder = scratch("generate_start");
+    let plan = "examples/plans/national-phase2.tfop";
+    for start in ["0100-01-01", "9989-12-31"] {
+        let cohort = folder.join(format!("{start}.jsonl"));
+        let output = tfop(&[
+            "generate",
+            "--families",
+            "300",
+            "--seed",
+            "7",
+            "--start",
+            start,
+            "-o",
+            cohort.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{start}: {}",
+            text(&output.stderr)
+        );
+        // Every day written can be read back.
+        let output = tfop(&["eval", plan, cohort.to_str().unwrap(), "--as-of", start]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{start}: {}",
+            text(&output.stderr)
+        );
+        assert!(text(&output.stderr).contains("refused 0"));
+    }
+    for start in ["0099-12-31", "9990-01-01", "0000-01-01", "+10000-01-01"] {
+        let cohort = folder.join("refused.jsonl");
+        let output = tfop(&[
+            "generate",
+            "--families",
+            "1",
+            "--seed",
+            "7",
+            &format!("--start={start}"),
+            "-o",
+            cohort.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(1), "{start}");
+        assert!(!cohort.exists(), "{start}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("0001 to 9999"), "{start}: {stderr}");
+    }
 }

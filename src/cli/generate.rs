@@ -15,6 +15,20 @@ use serde_json::{Map, Value};
 use std::io::Write;
 use std::path::Path;
 
+/// The first and last `--start`: a synthetic family's days run from 55
+/// years before the start (births) to about five years after (events), and
+/// all must stay in the years 0001 to 9999 that the readers accept.
+pub(crate) const START_RANGE: (NaiveDate, NaiveDate) = (
+    match NaiveDate::from_ymd_opt(100, 1, 1) {
+        Some(day) => day,
+        None => NaiveDate::MIN,
+    },
+    match NaiveDate::from_ymd_opt(9989, 12, 31) {
+        Some(day) => day,
+        None => NaiveDate::MAX,
+    },
+);
+
 /// The output formats of `tfop generate`.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub(crate) enum GenerateFormat {
