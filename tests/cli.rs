@@ -809,3 +809,55 @@ fn generate_start_must_leave_the_whole_history_in_years_0001_to_9999() {
         assert!(stderr.contains("0001 to 9999"), "{start}: {stderr}");
     }
 }
+
+// ───────────── money that does not fit ─────────────
+
+#[test]
+fn funding_past_the_largest_amount_is_refused_not_saturated() {
+    let folder = scratch("funding_overflow");
+    let plan = folder.join("plan.tfop");
+    let head = "plan \"X\" { framework phase2 version \"1\" }\nproblem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  significant \"No ASB\" { no asb_incident in family within 1 month }\n  sustained for 6 months\n}\neligible when at least 1 problems\n";
+    // At the limit: 153,092,023 × £602,472,412.09 is exactly the largest
+    // amount held.
+    std::fs::write(
+        &plan,
+        format!("{head}funding {{\n  year \"a\" {{ families 153092023 attachment £602472412.09 }}\n  claim windows from 2013-01-01 every 1 days until 2015-09-27\n}}\n"),
+    )
+    .unwrap();
+    let output = tfop(&["funding", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("£92,233,720,368,547,758.07"), "{stdout}");
+    assert!(
+        stdout.contains("claim windows (1000): 2013-01-01,"),
+        "{stdout}"
+    );
+    // One family and one window more: two errors, nothing printed.
+    std::fs::write(
+        &plan,
+        format!("{head}funding {{\n  year \"a\" {{ families 153092024 attachment £602472412.09 }}\n  claim windows from 2013-01-01 every 1 days until 2015-09-28\n}}\n"),
+    )
+    .unwrap();
+    let output = tfop(&["funding", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("plan.tfop:9:3: error[E0213]: the attachment fees of year `a` are too large to add up exactly"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("plan.tfop:10:3: error[E0214]: the claim windows open more than 1000 times"),
+        "{stderr}"
+    );
+    // The shared reproducer: refused the same way, not 43 MB of windows.
+    let output = tfop(&["funding", "tests/fixtures/check/funding_overflow.tfop"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("error[E0213]") && stderr.contains("error[E0214]"),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 10_000, "{} bytes", stderr.len());
+}

@@ -79,14 +79,6 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
             .years
             .iter()
             .map(|year| {
-                let total = match (year.attachment, year.results) {
-                    (None, None) => None,
-                    (attachment, results) => Some(
-                        attachment
-                            .unwrap_or_default()
-                            .saturating_add(results.unwrap_or_default()),
-                    ),
-                };
                 vec![
                     year.label.clone(),
                     optional_count(year.families),
@@ -94,7 +86,7 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
                     optional_pounds(year.results_per_family),
                     optional_pounds(year.attachment),
                     optional_pounds(year.results),
-                    optional_pounds(total),
+                    optional_pounds(year.total),
                 ]
             })
             .collect();
@@ -184,7 +176,13 @@ pub(crate) fn funding(path: &Path, format: Format) -> Exit {
         );
         return Exit::Failure;
     };
-    let envelope = envelope(funding);
+    let envelope = match envelope(funding) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            eprintln!("error: {}: {error}", path.display());
+            return Exit::Failure;
+        }
+    };
     let printed = match format {
         Format::Text => text(&plan, &envelope),
         Format::Json => format!("{:#}\n", json(&plan, &envelope)),

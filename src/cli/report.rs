@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
 use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds};
+use tfop::num::Pence;
 use tfop::{Decision, Plan};
 
 /// What `tfop report` was asked for.
@@ -34,13 +35,13 @@ struct Report<'a> {
     as_of: NaiveDate,
     cohort: Cohort,
     target: Option<u64>,
+    /// The attachment fees of the attached families.
+    fees: Pence,
+    /// The fees and the results payable together.
+    payable: Pence,
 }
 
 impl Report<'_> {
-    fn attachment_fees(&self, counts: &Counts) -> tfop::num::Pence {
-        Cohort::attachment_fees(counts, self.plan.attachment_fee())
-    }
-
     fn title(&self) -> String {
         let header = self.plan.header();
         let version = header
@@ -74,7 +75,7 @@ impl Report<'_> {
 
     fn payable_rows(&self) -> Vec<Vec<String>> {
         let totals = &self.cohort.totals;
-        let fees = self.attachment_fees(totals);
+        let fees = self.fees;
         let fee_label = match self.plan.attachment_fee() {
             Some(fee) => format!(
                 "attachment fees ({} attached × {})",
@@ -89,10 +90,7 @@ impl Report<'_> {
                 "results payable now".to_string(),
                 pounds(totals.results_payable),
             ],
-            vec![
-                "total".to_string(),
-                pounds(fees.saturating_add(totals.results_payable)),
-            ],
+            vec!["total".to_string(), pounds(self.payable)],
         ]
     }
 
@@ -261,7 +259,7 @@ impl Report<'_> {
             map.insert("read".into(), json!(cohort.read));
             map.insert("refused".into(), json!(cohort.refused));
         }
-        let fees = self.attachment_fees(&cohort.totals);
+        let fees = self.fees;
         let claim_rate = self.target.and_then(|target| {
             let rate = cohort.claim_rate(target)?;
             Some(json!({
@@ -305,7 +303,7 @@ impl Report<'_> {
                 "attachment_fee": self.plan.attachment_fee().map(|fee| fee.to_decimal_string()),
                 "attachment_fees": fees.to_decimal_string(),
                 "results": cohort.totals.results_payable.to_decimal_string(),
-                "total": fees.saturating_add(cohort.totals.results_payable).to_decimal_string(),
+                "total": self.payable.to_decimal_string(),
             },
             "claim_rate": claim_rate,
             "projection": {
@@ -504,7 +502,12 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         },
         |record, outcome| {
             match outcome.and_then(|decided| decided) {
-                Ok((attributes, decision)) => cohort.add(&attributes, &decision),
+                Ok((attributes, decision)) => {
+                    cohort.add(&attributes, &decision).map_err(|error| {
+                        eprintln!("error: {error}");
+                        Exit::Failure
+                    })?;
+                }
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
                     cohort.add_refused();
@@ -521,11 +524,23 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             .and_then(|funding| funding.target)
             .map(u64::from)
     });
+    let fee = plan.attachment_fee();
+    let money = Cohort::attachment_fees(&cohort.totals, fee)
+        .and_then(|fees| Ok((fees, Cohort::payable(&cohort.totals, fee)?)));
+    let (fees, payable) = match money {
+        Ok(money) => money,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::Failure;
+        }
+    };
     let report = Report {
         plan: &plan,
         as_of,
         cohort,
         target,
+        fees,
+        payable,
     };
     if let Some(path) = request.html {
         if let Err(error) = request.outputs.write(path, report.html().as_bytes()) {

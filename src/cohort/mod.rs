@@ -12,8 +12,8 @@ mod funding;
 mod report;
 
 pub use diff::{Change, ChangeKind, DiffTally, compare};
-pub use funding::{Envelope, YearEnvelope, envelope};
-pub use report::{Cohort, Counts, Projection, ProjectionBucket};
+pub use funding::{Envelope, EnvelopeError, Figure, MAX_CLAIM_WINDOWS, YearEnvelope, envelope};
+pub use report::{Cohort, CohortOverflow, Counts, Projection, ProjectionBucket};
 
 use crate::num::Pence;
 use chrono::{Datelike, NaiveDate};
