@@ -4,7 +4,7 @@
 
 use crate::days::{Length, Unit};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::num::Fixed;
+use crate::num::{Fixed, Pence};
 use crate::plan::*;
 use crate::suggest::did_you_mean;
 use crate::syntax::Span;
@@ -1219,11 +1219,16 @@ impl Checker {
                     if let (Some(Share::Percent(a)), Some(Share::Percent(r))) =
                         (attachment, results)
                     {
-                        if a.0.saturating_add(r.0) != 100 * Fixed::SCALE {
+                        // A sum too large to hold comes of a percentage
+                        // outside 0–100%, refused as E0203 already.
+                        if let Some(sum) =
+                            a.0.checked_add(r.0)
+                                .filter(|sum| *sum != 100 * Fixed::SCALE)
+                        {
                             self.warning(
                                 "W0003",
                                 year.span,
-                                format!("the attachment and results shares of `{}` add up to {}%, not 100%", year.label.value, Fixed(a.0.saturating_add(r.0))),
+                                format!("the attachment and results shares of `{}` add up to {}%, not 100%", year.label.value, Fixed(sum)),
                                 "check the split the authority reported",
                             );
                         }
@@ -1269,10 +1274,11 @@ impl Checker {
                 .map(u64::from)
                 .sum();
             let funded = funded_families(nominated, funding.deadweight);
-            if !funding.years.is_empty()
-                && funding.years.iter().all(|year| year.families.is_some())
-                && families != u64::from(funded)
-            {
+            if let Some(funded) = funded.filter(|funded| {
+                !funding.years.is_empty()
+                    && funding.years.iter().all(|year| year.families.is_some())
+                    && families != u64::from(*funded)
+            }) {
                 self.warning(
                     "W0004",
                     block.span,
@@ -1281,7 +1287,89 @@ impl Checker {
                 );
             }
         }
+        self.envelope_fits(block, &funding);
         Some(funding)
+    }
+
+    /// Every figure of the funding envelope must be exact: an amount past
+    /// the largest held (E0213) or too many claim windows (E0214) is an
+    /// error at the year or line that causes it, never a saturated figure.
+    fn envelope_fits(&mut self, block: &ast::Funding, funding: &FundingDef) {
+        use crate::cohort::envelope;
+        // The amounts and the claim windows are checked apart, so that a
+        // block wrong in both is told of both.
+        let amounts = FundingDef {
+            claim_windows: None,
+            ..funding.clone()
+        };
+        let windows = FundingDef {
+            nominated: None,
+            deadweight: None,
+            per_family: None,
+            years: Vec::new(),
+            claim_windows: funding.claim_windows,
+            target: None,
+        };
+        for checked in [amounts, windows] {
+            if let Err(error) = envelope(&checked) {
+                self.envelope_error(block, &error);
+            }
+        }
+    }
+
+    fn envelope_error(&mut self, block: &ast::Funding, error: &crate::cohort::EnvelopeError) {
+        use crate::cohort::{EnvelopeError, MAX_CLAIM_WINDOWS};
+        let entry_span = |wanted: &dyn Fn(&ast::FundingEntry) -> Option<Span>| {
+            block.entries.iter().find_map(wanted).unwrap_or(block.span)
+        };
+        let (code, span, help) = match error {
+            EnvelopeError::YearTooLarge { year, .. } => (
+                "E0213",
+                entry_span(&|entry| match entry {
+                    ast::FundingEntry::Year(entry) if entry.label.value == *year => {
+                        Some(entry.span)
+                    }
+                    _ => None,
+                }),
+                format!(
+                    "amounts are exact in pence up to {}: check the year's families and amounts",
+                    Pence::MAX_POUNDS
+                ),
+            ),
+            EnvelopeError::TooManyClaimWindows => (
+                "E0214",
+                entry_span(&|entry| match entry {
+                    ast::FundingEntry::ClaimWindows { span, .. } => Some(*span),
+                    _ => None,
+                }),
+                format!(
+                    "a funding block opens at most {MAX_CLAIM_WINDOWS} claim windows: make `every` longer or `until` earlier"
+                ),
+            ),
+            // A bad deadweight is refused as E0211 already and never kept.
+            EnvelopeError::Deadweight { .. } => return,
+            _ => (
+                "E0213",
+                block.span,
+                format!(
+                    "amounts are exact in pence up to {}: check the years' families and amounts",
+                    Pence::MAX_POUNDS
+                ),
+            ),
+        };
+        let message = match error {
+            EnvelopeError::TooManyClaimWindows => {
+                format!("the claim windows open more than {MAX_CLAIM_WINDOWS} times")
+            }
+            EnvelopeError::YearTooLarge { year, figure } => {
+                format!("the {figure} of year `{year}` are too large to add up exactly")
+            }
+            EnvelopeError::TotalTooLarge { figure } => {
+                format!("the {figure} of all the years are too large to add up exactly")
+            }
+            other => other.to_string(),
+        };
+        self.error(code, span, message, help);
     }
 
     fn percent_in_range(&mut self, percent: &ast::PercentLit) {
@@ -2148,19 +2236,26 @@ fn value_span(value: &ast::Value) -> Span {
     }
 }
 
-/// Funded families: nominated less the deadweight, rounded as the plan says.
-pub(crate) fn funded_families(nominated: u32, deadweight: Option<Deadweight>) -> u32 {
+/// Funded families: nominated less the deadweight, rounded as the plan
+/// says; `None` for a deadweight that is not a fraction from 0 to 1.
+pub(crate) fn funded_families(nominated: u32, deadweight: Option<Deadweight>) -> Option<u32> {
     let Some(deadweight) = deadweight else {
-        return nominated;
+        return Some(nominated);
     };
-    let numerator = u64::from(nominated) * u64::from(deadweight.denominator - deadweight.numerator);
-    let denominator = u64::from(deadweight.denominator);
+    let kept = deadweight.denominator.checked_sub(deadweight.numerator)?;
+    // Products of two 32-bit numbers, doubled, fit 128 bits.
+    let numerator = u128::from(nominated) * u128::from(kept);
+    let denominator = u128::from(deadweight.denominator);
+    if denominator == 0 {
+        return None;
+    }
     let families = match deadweight.rounding {
         Rounding::Up => numerator.div_ceil(denominator),
         Rounding::Down => numerator / denominator,
         Rounding::Nearest => (2 * numerator + denominator) / (2 * denominator),
     };
-    u32::try_from(families).unwrap_or(u32::MAX)
+    // At most `nominated`, since the kept share is at most one.
+    u32::try_from(families).ok()
 }
 
 /// Whether a condition is false on every day whatever the timeline: a

@@ -32,10 +32,12 @@ pub fn format_source(source: &str) -> Result<String, FormatError> {
     let file = parse(source).map_err(FormatError::Syntax)?;
     let formatted = format_file(&file);
     let reparsed = parse(&formatted).map_err(|_| FormatError::MeaningChanged)?;
+    // The printer drops a comment's trailing blanks (spaces, tabs), so they
+    // are no part of what must survive.
     let texts = |file: &File| {
         file.comments
             .iter()
-            .map(|c| c.text.clone())
+            .map(|c| c.text.trim_end().to_owned())
             .collect::<Vec<_>>()
     };
     if !reparsed.items.spanless_eq(&file.items) || texts(&reparsed) != texts(&file) {

@@ -130,7 +130,7 @@ enum Command {
         #[arg(long)]
         seed: u64,
         /// The first day of the families' three years of history (YYYY-MM-DD).
-        #[arg(long, value_parser = parse_day, default_value = "2014-04-01")]
+        #[arg(long, value_parser = parse_start, default_value = "2014-04-01")]
         start: NaiveDate,
         /// `jsonl` (a file) or `csv` (a folder of three files).
         #[arg(long, value_enum, default_value_t = cli::generate::GenerateFormat::Jsonl)]
@@ -147,9 +147,66 @@ enum Command {
     },
 }
 
+/// A day as plans and families write it: `YYYY-MM-DD`, a real calendar
+/// day in the years 0001 to 9999 (what the tool's own readers accept, so a
+/// day given here can be written out and read back).
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !shaped {
+        let year = text.trim_start_matches(['+', '-']).split('-').next();
+        let long_year = year
+            .is_some_and(|year| year.len() > 4 && year.bytes().all(|byte| byte.is_ascii_digit()));
+        if long_year || text.starts_with(['+', '-']) {
+            return Err(out_of_range(text));
+        }
+        return Err(format!(
+            "`{text}` is not a day; write YYYY-MM-DD, e.g. 2016-11-30"
+        ));
+    }
+    if text.starts_with("0000") {
+        return Err(out_of_range(text));
+    }
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a day; write YYYY-MM-DD"))
+        .map_err(|_| format!("`{text}` is not a calendar day; write a real day as YYYY-MM-DD"))
+}
+
+fn out_of_range(text: &str) -> String {
+    format!(
+        "`{text}` is outside the years 0001 to 9999 that plans and families are written in; give a day from 0001-01-01 to 9999-12-31"
+    )
+}
+
+/// `generate --start`: a day from which every day of a synthetic family
+/// (births up to 55 years before, events up to five years after) stays in
+/// the years 0001 to 9999.
+fn parse_start(text: &str) -> Result<NaiveDate, String> {
+    let day = parse_day(text)?;
+    let (first, last) = cli::generate::START_RANGE;
+    if day < first || day > last {
+        return Err(format!(
+            "`{text}` leaves no room in the years 0001 to 9999 for a synthetic history (births up to 55 years before the start, events up to five years after); give a day from {first} to {last}"
+        ));
+    }
+    Ok(day)
+}
+
+/// Parses the command line. A usage error (an unknown option, a value that
+/// does not parse) exits 1, as the README's exit codes say; `--help` and
+/// `--version` exit 0.
+fn parse_command_line() -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|error| {
+        let _ = error.print();
+        if error.use_stderr() {
+            ExitCode::from(cli::Exit::Failure as u8)
+        } else {
+            ExitCode::SUCCESS
+        }
+    })
 }
 
 /// Bounds pest's work on pathological plan text. pest's limit is
@@ -158,10 +215,21 @@ const PARSER_CALL_LIMIT: usize = 50_000_000;
 
 fn main() -> ExitCode {
     pest::set_call_limit(NonZeroUsize::new(PARSER_CALL_LIMIT));
-    let cli = Cli::parse();
+    let cli = match parse_command_line() {
+        Ok(cli) => cli,
+        Err(exit) => return exit,
+    };
+    // Output files are written through temporaries that an interrupted run
+    // removes; without the hook they are removed by the next run instead.
+    let outputs = cli::output::Outputs::default();
+    if let Err(error) = outputs.clean_up_on_signals() {
+        eprintln!(
+            "warning: cannot watch for interrupts ({error}); a temporary file may stay behind if this run is stopped"
+        );
+    }
     let exit = match cli.command {
         Command::Check { plans, format } => cli::plans::check(&plans, format),
-        Command::Fmt { plans, check } => cli::plans::fmt(&plans, check),
+        Command::Fmt { plans, check } => cli::plans::fmt(&plans, check, &outputs),
         Command::Eval {
             plan,
             families,
@@ -171,7 +239,7 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
-            cli::eval::eval(&plan, &families, as_of, output.as_deref(), format)
+            cli::eval::eval(&plan, &families, as_of, output.as_deref(), format, &outputs)
         }
         Command::Explain {
             plan,
@@ -199,6 +267,7 @@ fn main() -> ExitCode {
                 target,
                 format,
                 html: html.as_deref(),
+                outputs: &outputs,
             })
         }
         Command::Funding { plan, format } => cli::funding::funding(&plan, format),
@@ -225,7 +294,7 @@ fn main() -> ExitCode {
             start,
             format,
             output,
-        } => cli::generate::generate(families, seed, start, format, &output),
+        } => cli::generate::generate(families, seed, start, format, &output, &outputs),
     };
     exit.into()
 }

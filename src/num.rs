@@ -16,9 +16,9 @@ impl Fixed {
     /// How many decimal places a value keeps.
     pub const PLACES: u32 = 6;
 
-    /// A whole number as a decimal.
-    pub fn from_whole(whole: i64) -> Fixed {
-        Fixed(whole.saturating_mul(Fixed::SCALE))
+    /// A whole number as a decimal; `None` when it is too large to hold.
+    pub fn from_whole(whole: i64) -> Option<Fixed> {
+        whole.checked_mul(Fixed::SCALE).map(Fixed)
     }
 
     /// Parses `12`, `12.5` or `-0.25`; `None` when the text is not such a
@@ -95,9 +95,20 @@ impl Pence {
         format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
     }
 
-    /// Adds, saturating at the largest amount.
-    pub fn saturating_add(self, other: Pence) -> Pence {
-        Pence(self.0.saturating_add(other.0))
+    /// The largest amount held exactly.
+    pub const MAX: Pence = Pence(i64::MAX);
+
+    /// [`Pence::MAX`] as the tool prints money.
+    pub const MAX_POUNDS: &'static str = "£92,233,720,368,547,758.07";
+
+    /// Adds; `None` past [`Pence::MAX`] (never a saturated or wrapped sum).
+    pub fn checked_add(self, other: Pence) -> Option<Pence> {
+        self.0.checked_add(other.0).map(Pence)
+    }
+
+    /// An exact amount held in a wider integer, if it fits.
+    pub fn from_i128(pence: i128) -> Option<Pence> {
+        i64::try_from(pence).ok().map(Pence)
     }
 }
 
@@ -148,5 +159,22 @@ mod tests {
         assert_eq!(Pence(80_000).to_decimal_string(), "800.00");
         assert_eq!(Pence(1_250).to_string(), "£12.50");
         assert_eq!(Pence(80_000).to_string(), "£800");
+    }
+
+    #[test]
+    fn amounts_add_exactly_up_to_the_largest_and_fail_past_it() {
+        assert_eq!(Pence(i64::MAX - 1).checked_add(Pence(1)), Some(Pence::MAX));
+        assert_eq!(Pence::MAX.checked_add(Pence(1)), None);
+        assert_eq!(Pence::from_i128(i128::from(i64::MAX)), Some(Pence::MAX));
+        assert_eq!(Pence::from_i128(i128::from(i64::MAX) + 1), None);
+        assert_eq!(
+            Pence::MAX.to_decimal_string(),
+            Pence::MAX_POUNDS.trim_start_matches('£').replace(',', "")
+        );
+        assert_eq!(
+            Fixed::from_whole(9_223_372_036_854),
+            Some(Fixed(9_223_372_036_854_000_000))
+        );
+        assert_eq!(Fixed::from_whole(9_223_372_036_855), None);
     }
 }

@@ -404,3 +404,460 @@ fn a_line_that_is_not_utf8_is_refused_and_the_run_goes_on() {
         text(&output.stderr)
     );
 }
+
+// ───────────── writing output files ─────────────
+
+/// `eval` of the worked example (six lines, exit 3) with `-o PATH`.
+fn eval_to(path: &Path) -> Output {
+    tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        "--as-of",
+        "2016-11-30",
+        "-o",
+        path.to_str().unwrap(),
+    ])
+}
+
+/// The names in a folder, sorted.
+fn names_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn eval_to_dev_null_writes_into_the_device_and_never_replaces_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let null = Path::new("/dev/null");
+    if !std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device()) {
+        eprintln!("skipped: no /dev/null device here");
+        return;
+    }
+    // Run as root this once renamed a regular file over /dev/null.
+    let output = eval_to(null);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let metadata = std::fs::symlink_metadata(null).unwrap();
+    assert!(metadata.file_type().is_char_device(), "{metadata:?}");
+    assert!(
+        !names_in(Path::new("/dev"))
+            .iter()
+            .any(|name| name.contains("tfop")),
+        "no temporary is left in /dev"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn eval_to_a_fifo_writes_into_the_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let folder = scratch("eval_fifo");
+    let fifo = folder.join("decisions.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let output = eval_to(&fifo);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert_eq!(reader.join().unwrap().lines().count(), 6);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(names_in(&folder), ["decisions.fifo"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn eval_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    let folder = scratch("eval_symlink");
+    let target = folder.join("real.jsonl");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = folder.join("link.jsonl");
+    std::os::unix::fs::symlink("real.jsonl", &link).unwrap();
+    let output = eval_to(&link);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("real.jsonl"));
+    assert_eq!(std::fs::read_to_string(&target).unwrap().lines().count(), 6);
+    assert_eq!(names_in(&folder), ["link.jsonl", "real.jsonl"]);
+
+    // A link to nothing yet: its target is made.
+    let dangling = folder.join("dangling.jsonl");
+    std::os::unix::fs::symlink("later.jsonl", &dangling).unwrap();
+    let output = eval_to(&dangling);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("later.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        6
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn eval_keeps_the_permissions_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = scratch("eval_permissions");
+    let out = folder.join("decisions.jsonl");
+    std::fs::write(&out, "old\n").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let output = eval_to(&out);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 6);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o640);
+}
+
+/// The id of a process that has ended.
+fn pid_of_an_ended_process() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn a_stale_temporary_of_an_ended_run_is_removed_and_a_running_ones_kept() {
+    let folder = scratch("eval_stale");
+    let out = folder.join("decisions.jsonl");
+    let ended = format!(".decisions.jsonl.tfop-tmp-{}", pid_of_an_ended_process());
+    // This test's own process is running: its temporary is not stale.
+    let running = format!(".decisions.jsonl.tfop-tmp-{}", std::process::id());
+    // Another target's temporary is not this run's business.
+    let other = format!(".other.jsonl.tfop-tmp-{}", pid_of_an_ended_process());
+    for name in [&ended, &running, &other] {
+        std::fs::write(folder.join(name), "half").unwrap();
+    }
+    let output = eval_to(&out);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let mut expected = vec![running, other, "decisions.jsonl".to_owned()];
+    expected.sort();
+    assert_eq!(names_in(&folder), expected);
+}
+
+/// Starts `eval -o out` reading families from a pipe left open, and waits
+/// until its temporary file is there.
+#[cfg(unix)]
+fn eval_waiting_on_input(folder: &Path, out: &Path) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args([
+            "eval",
+            "examples/plans/national-phase2.tfop",
+            "-",
+            "--as-of",
+            "2016-11-30",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = format!(".decisions.jsonl.tfop-tmp-{}", child.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !folder.join(&temporary).exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary appeared: {:?}",
+            names_in(folder)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+#[cfg(unix)]
+fn send(signal: &str, child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_eval_removes_its_temporary_and_leaves_the_old_file() {
+    use std::os::unix::process::ExitStatusExt;
+    for (signal, number) in [("-INT", 2), ("-TERM", 15)] {
+        let folder = scratch(&format!("eval_signal{signal}"));
+        let out = folder.join("decisions.jsonl");
+        std::fs::write(&out, "old\n").unwrap();
+        let mut child = eval_waiting_on_input(&folder, &out);
+        // Held open until the child has ended (`wait` would close it, and
+        // the child could then finish its work before the signal lands).
+        let input = child.stdin.take();
+        // The signal watch is set before any file is made.
+        send(signal, &child);
+        let status = child.wait().unwrap();
+        drop(input);
+        assert!(
+            status.signal() == Some(number) || status.code() == Some(128 + number),
+            "{signal}: {status:?}"
+        );
+        assert_eq!(names_in(&folder), ["decisions.jsonl"], "{signal}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_temporary_left_by_a_killed_run_is_removed_by_the_next() {
+    let folder = scratch("eval_killed");
+    let out = folder.join("decisions.jsonl");
+    let mut child = eval_waiting_on_input(&folder, &out);
+    let input = child.stdin.take();
+    send("-KILL", &child);
+    child.wait().unwrap();
+    drop(input);
+    assert_eq!(names_in(&folder).len(), 1, "kill -9 leaves the temporary");
+    let output = eval_to(&out);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert_eq!(names_in(&folder), ["decisions.jsonl"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_through_a_symlink_formats_the_target_and_keeps_link_and_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = scratch("fmt_symlink");
+    let target = folder.join("plan.tfop");
+    std::fs::write(
+        &target,
+        "plan \"M\" {framework phase2}\neligible   when at least 1 problems\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = folder.join("link.tfop");
+    std::os::unix::fs::symlink("plan.tfop", &link).unwrap();
+    let output = tfop(&["fmt", link.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "plan \"M\" {\n  framework phase2\n}\n\neligible when at least 1 problems\n"
+    );
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o7777, 0o600);
+    assert_eq!(names_in(&folder), ["link.tfop", "plan.tfop"]);
+}
+
+#[test]
+fn fmt_check_accepts_a_comment_with_trailing_blanks_and_fmt_drops_them() {
+    let folder = scratch("fmt_comment_blanks");
+    let plan = folder.join("plan.tfop");
+    std::fs::write(&plan, "// x \t\n").unwrap();
+    // Once: "formatting would change the plan's meaning … this is a bug".
+    let output = tfop(&["fmt", "--check", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("not in canonical form"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = tfop(&["fmt", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(std::fs::read_to_string(&plan).unwrap(), "// x\n");
+}
+
+// ───────────── days and usage errors at the command line ─────────────
+
+fn eval_as_of(day: &str) -> Output {
+    tfop(&[
+        "eval",
+        "examples/plans/national-phase2.tfop",
+        "examples/families/national-phase2.jsonl",
+        // `=` so that a day starting with `-` is a value, not an option.
+        &format!("--as-of={day}"),
+    ])
+}
+
+#[test]
+fn as_of_takes_the_first_and_last_day_of_years_0001_to_9999() {
+    for day in ["0001-01-01", "9999-12-31"] {
+        let output = eval_as_of(day);
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{day}: {}",
+            text(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn as_of_outside_years_0001_to_9999_is_refused_with_exit_1() {
+    // Once accepted (`0000-12-31`, `+10000-01-01`) and written back in a
+    // form the readers refuse.
+    for day in ["0000-12-31", "+10000-01-01", "10000-01-01", "-0001-01-01"] {
+        let output = eval_as_of(day);
+        assert_eq!(output.status.code(), Some(1), "{day}");
+        assert!(output.stdout.is_empty(), "{day}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("outside the years 0001 to 9999")
+                && stderr.contains("give a day from 0001-01-01 to 9999-12-31"),
+            "{day}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_as_of_exits_1_as_the_readme_says_not_clap_usage_2() {
+    for (day, says) in [
+        ("2016-02-30", "is not a calendar day"),
+        ("2016-1-1", "is not a day; write YYYY-MM-DD"),
+        ("tomorrow", "is not a day; write YYYY-MM-DD"),
+    ] {
+        let output = eval_as_of(day);
+        assert_eq!(output.status.code(), Some(1), "{day}");
+        assert!(
+            text(&output.stderr).contains(says),
+            "{day}: {}",
+            text(&output.stderr)
+        );
+    }
+    let output = tfop(&["eval", "--no-such-option"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let output = tfop(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let output = tfop(&["--version"]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn generate_start_must_leave_the_whole_history_in_years_0001_to_9999() {
+    let folder = scratch("generate_start");
+    let plan = "examples/plans/national-phase2.tfop";
+    for start in ["0100-01-01", "9989-12-31"] {
+        let cohort = folder.join(format!("{start}.jsonl"));
+        let output = tfop(&[
+            "generate",
+            "--families",
+            "300",
+            "--seed",
+            "7",
+            "--start",
+            start,
+            "-o",
+            cohort.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{start}: {}",
+            text(&output.stderr)
+        );
+        // Every day written can be read back.
+        let output = tfop(&["eval", plan, cohort.to_str().unwrap(), "--as-of", start]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{start}: {}",
+            text(&output.stderr)
+        );
+        assert!(text(&output.stderr).contains("refused 0"));
+    }
+    for start in ["0099-12-31", "9990-01-01", "0000-01-01", "+10000-01-01"] {
+        let cohort = folder.join("refused.jsonl");
+        let output = tfop(&[
+            "generate",
+            "--families",
+            "1",
+            "--seed",
+            "7",
+            &format!("--start={start}"),
+            "-o",
+            cohort.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(1), "{start}");
+        assert!(!cohort.exists(), "{start}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains("0001 to 9999"), "{start}: {stderr}");
+    }
+}
+
+// ───────────── money that does not fit ─────────────
+
+#[test]
+fn funding_past_the_largest_amount_is_refused_not_saturated() {
+    let folder = scratch("funding_overflow");
+    let plan = folder.join("plan.tfop");
+    let head = "plan \"X\" { framework phase2 version \"1\" }\nproblem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  significant \"No ASB\" { no asb_incident in family within 1 month }\n  sustained for 6 months\n}\neligible when at least 1 problems\n";
+    // At the limit: 153,092,023 × £602,472,412.09 is exactly the largest
+    // amount held.
+    std::fs::write(
+        &plan,
+        format!("{head}funding {{\n  year \"a\" {{ families 153092023 attachment £602472412.09 }}\n  claim windows from 2013-01-01 every 1 days until 2015-09-27\n}}\n"),
+    )
+    .unwrap();
+    let output = tfop(&["funding", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("£92,233,720,368,547,758.07"), "{stdout}");
+    assert!(
+        stdout.contains("claim windows (1000): 2013-01-01,"),
+        "{stdout}"
+    );
+    // One family and one window more: two errors, nothing printed.
+    std::fs::write(
+        &plan,
+        format!("{head}funding {{\n  year \"a\" {{ families 153092024 attachment £602472412.09 }}\n  claim windows from 2013-01-01 every 1 days until 2015-09-28\n}}\n"),
+    )
+    .unwrap();
+    let output = tfop(&["funding", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("plan.tfop:9:3: error[E0213]: the attachment fees of year `a` are too large to add up exactly"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("plan.tfop:10:3: error[E0214]: the claim windows open more than 1000 times"),
+        "{stderr}"
+    );
+    // The shared reproducer: refused the same way, not 43 MB of windows.
+    let output = tfop(&["funding", "tests/fixtures/check/funding_overflow.tfop"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("error[E0213]") && stderr.contains("error[E0214]"),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 10_000, "{} bytes", stderr.len());
+}

@@ -172,11 +172,13 @@ mod report {
         let mut cohort = tfop::cohort::Cohort::new(vec!["district".to_string()]);
         for line in cohort_with_refusal().lines() {
             match plan.read_family(line) {
-                Ok(family) => cohort.add(&family.attributes, &plan.evaluate(&family, as_of)),
+                Ok(family) => cohort
+                    .add(&family.attributes, &plan.evaluate(&family, as_of))
+                    .unwrap(),
                 Err(_) => cohort.add_refused(),
             }
         }
-        let report = cohort.report(&plan, as_of, Some(6));
+        let report = cohort.report(&plan, as_of, Some(6)).unwrap();
         assert_eq!(serde_json::to_value(&report).unwrap(), printed);
         assert_eq!(report.totals.refused, 1);
     }

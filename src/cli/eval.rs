@@ -1,7 +1,8 @@
 //! `tfop eval` and `tfop explain`.
 
 use super::Exit;
-use super::files::{input_failed, load_plan, records, temporary_beside};
+use super::files::{input_failed, load_plan, records};
+use super::output::{OutputFile, Outputs};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -184,10 +185,33 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    fn finish(self) -> Result<(), Exit> {
+    /// Flushes and hands back what was written to.
+    fn finish(self) -> Result<W, Exit> {
         match self {
-            Writer::Jsonl(mut out) => out.flush().map_err(|_| write_failed()),
-            Writer::Csv(mut writer, _) => writer.flush().map_err(|_| write_failed()),
+            Writer::Jsonl(mut out) => out.flush().map(|()| out).map_err(|_| write_failed()),
+            Writer::Csv(writer, _) => writer.into_inner().map_err(|_| write_failed()),
+        }
+    }
+}
+
+/// Where decisions go: standard output, or a file put in place at the end.
+enum Out {
+    File(OutputFile),
+    Stdout(BufWriter<std::io::StdoutLock<'static>>),
+}
+
+impl Write for Out {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Out::File(file) => file.write(bytes),
+            Out::Stdout(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Out::File(file) => file.flush(),
+            Out::Stdout(out) => out.flush(),
         }
     }
 }
@@ -243,6 +267,7 @@ pub(crate) fn eval(
     as_of: NaiveDate,
     output: Option<&Path>,
     format: EvalFormat,
+    outputs: &Outputs,
 ) -> Exit {
     let plan = match load_plan(plan_path) {
         Ok(plan) => plan,
@@ -252,16 +277,13 @@ pub(crate) fn eval(
         Ok(records) => records,
         Err(exit) => return exit,
     };
-    let temporary = output.map(temporary_beside);
-    let out: Box<dyn Write> = match &temporary {
-        Some(temporary) => match std::fs::File::create(temporary) {
-            Ok(file) => Box::new(BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write {}: {error}", temporary.display());
-                return Exit::Failure;
-            }
-        },
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    let out = match output.map(|path| (path, outputs.create(path))) {
+        Some((_, Ok(file))) => Out::File(file),
+        Some((path, Err(error))) => {
+            eprintln!("error: cannot write {}: {error}", path.display());
+            return Exit::Failure;
+        }
+        None => Out::Stdout(BufWriter::new(std::io::stdout().lock())),
     };
     let mut writer = match Writer::new(format, out, &plan) {
         Ok(writer) => writer,
@@ -280,15 +302,13 @@ pub(crate) fn eval(
         writer.write(&outcome)
     })
     .and_then(|()| writer.finish());
-    if let Err(exit) = result {
-        if let Some(temporary) = &temporary {
-            let _ = std::fs::remove_file(temporary);
-        }
-        return exit;
-    }
-    if let (Some(temporary), Some(path)) = (&temporary, output) {
-        if let Err(error) = std::fs::rename(temporary, path) {
-            let _ = std::fs::remove_file(temporary);
+    // An error drops the output file unfinished: the target is left as it was.
+    let out = match result {
+        Ok(out) => out,
+        Err(exit) => return exit,
+    };
+    if let (Out::File(file), Some(path)) = (out, output) {
+        if let Err(error) = file.commit() {
             eprintln!("error: cannot write {}: {error}", path.display());
             return Exit::Failure;
         }

@@ -1,8 +1,8 @@
-//! Reading plans and families, and writing output whole.
+//! Reading plans and families.
 
 use super::Exit;
-use std::io::{BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::io::BufReader;
+use std::path::Path;
 use tfop::Plan;
 use tfop::io::{InputError, JsonLines, Records};
 
@@ -11,36 +11,6 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
         eprintln!("error: cannot read {}: {error}", path.display());
         Exit::Failure
     })
-}
-
-/// A temporary file in the target's folder, so that renaming it into place
-/// is atomic.
-pub(crate) fn temporary_beside(path: &Path) -> PathBuf {
-    let directory = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    directory.join(format!(".{name}.tfop-{}.tmp", std::process::id()))
-}
-
-/// Writes through a temporary file beside the target and renames it into
-/// place, so a crash never leaves half a file.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let temporary = temporary_beside(path);
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
 }
 
 pub(crate) fn load_plan(path: &Path) -> Result<Plan, Exit> {

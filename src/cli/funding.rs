@@ -78,14 +78,6 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
             .years
             .iter()
             .map(|year| {
-                let total = match (year.attachment, year.results) {
-                    (None, None) => None,
-                    (attachment, results) => Some(
-                        attachment
-                            .unwrap_or_default()
-                            .saturating_add(results.unwrap_or_default()),
-                    ),
-                };
                 vec![
                     year.label.clone(),
                     optional_count(year.families),
@@ -93,7 +85,7 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
                     optional_pounds(year.results_per_family),
                     optional_pounds(year.attachment),
                     optional_pounds(year.results),
-                    optional_pounds(total),
+                    optional_pounds(year.total),
                 ]
             })
             .collect();
@@ -143,7 +135,13 @@ pub(crate) fn funding(path: &Path, format: Format) -> Exit {
         );
         return Exit::Failure;
     };
-    let envelope = envelope(funding);
+    let envelope = match envelope(funding) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            eprintln!("error: {}: {error}", path.display());
+            return Exit::Failure;
+        }
+    };
     let printed = match format {
         Format::Text => text(&plan, &envelope),
         Format::Json => match json_document(envelope.report(&plan)) {

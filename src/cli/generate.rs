@@ -7,13 +7,27 @@
 //! JSON line or as rows of the three CSV files.
 
 use super::Exit;
-use super::files::temporary_beside;
+use super::output::{OutputFile, Outputs};
 use chrono::{Datelike, Days, NaiveDate};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use serde_json::{Map, Value};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
+
+/// The first and last `--start`: a synthetic family's days run from 55
+/// years before the start (births) to about five years after (events), and
+/// all must stay in the years 0001 to 9999 that the readers accept.
+pub(crate) const START_RANGE: (NaiveDate, NaiveDate) = (
+    match NaiveDate::from_ymd_opt(100, 1, 1) {
+        Some(day) => day,
+        None => NaiveDate::MIN,
+    },
+    match NaiveDate::from_ymd_opt(9989, 12, 31) {
+        Some(day) => day,
+        None => NaiveDate::MAX,
+    },
+);
 
 /// The output formats of `tfop generate`.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -568,43 +582,9 @@ impl Event {
 }
 
 struct CsvFiles {
-    families: csv::Writer<BufWriter<std::fs::File>>,
-    members: csv::Writer<BufWriter<std::fs::File>>,
-    events: csv::Writer<BufWriter<std::fs::File>>,
-}
-
-/// Files written beside their targets and renamed into place at the end,
-/// so an interrupted run leaves no half cohort.
-struct Staged {
-    files: Vec<(PathBuf, PathBuf)>,
-}
-
-impl Staged {
-    fn create(&mut self, target: PathBuf) -> Result<BufWriter<std::fs::File>, Exit> {
-        let temporary = temporary_beside(&target);
-        let file = std::fs::File::create(&temporary).map_err(|error| {
-            eprintln!("error: cannot write {}: {error}", temporary.display());
-            Exit::Failure
-        })?;
-        self.files.push((temporary, target));
-        Ok(BufWriter::new(file))
-    }
-
-    fn commit(self) -> Result<(), Exit> {
-        for (temporary, target) in &self.files {
-            std::fs::rename(temporary, target).map_err(|error| {
-                eprintln!("error: cannot write {}: {error}", target.display());
-                Exit::Failure
-            })?;
-        }
-        Ok(())
-    }
-
-    fn abandon(self) {
-        for (temporary, _) in &self.files {
-            let _ = std::fs::remove_file(temporary);
-        }
-    }
+    families: csv::Writer<OutputFile>,
+    members: csv::Writer<OutputFile>,
+    events: csv::Writer<OutputFile>,
 }
 
 fn write_failed(path: &Path) -> Exit {
@@ -618,22 +598,31 @@ pub(crate) fn generate(
     start: NaiveDate,
     format: GenerateFormat,
     output: &Path,
+    outputs: &Outputs,
 ) -> Exit {
-    let mut staged = Staged { files: Vec::new() };
-    let result = write(families, seed, start, format, output, &mut staged);
-    match result.and_then(|()| {
-        let committed = std::mem::replace(&mut staged, Staged { files: Vec::new() });
-        committed.commit()
-    }) {
+    match write(families, seed, start, format, output, outputs) {
         Ok(()) => {
             eprintln!("wrote {families} families to {}", output.display());
             Exit::Success
         }
-        Err(exit) => {
-            staged.abandon();
-            exit
-        }
+        Err(exit) => exit,
     }
+}
+
+/// A file written beside its target and put in place by `commit`; dropped
+/// unfinished, it leaves the target as it was.
+fn create(outputs: &Outputs, target: &Path) -> Result<OutputFile, Exit> {
+    outputs.create(target).map_err(|error| {
+        eprintln!("error: cannot write {}: {error}", target.display());
+        Exit::Failure
+    })
+}
+
+fn commit(file: OutputFile, target: &Path) -> Result<(), Exit> {
+    file.commit().map_err(|error| {
+        eprintln!("error: cannot write {}: {error}", target.display());
+        Exit::Failure
+    })
 }
 
 fn write(
@@ -642,28 +631,30 @@ fn write(
     start: NaiveDate,
     format: GenerateFormat,
     output: &Path,
-    staged: &mut Staged,
+    outputs: &Outputs,
 ) -> Result<(), Exit> {
     let mut dice = Dice(ChaCha8Rng::seed_from_u64(seed));
     match format {
         GenerateFormat::Jsonl => {
-            let mut out = staged.create(output.to_path_buf())?;
+            let mut out = create(outputs, output)?;
             for index in 0..families {
                 let family = family(&mut dice, index, start).to_json();
                 serde_json::to_writer(&mut out, &family).map_err(|_| write_failed(output))?;
                 out.write_all(b"\n").map_err(|_| write_failed(output))?;
             }
-            out.flush().map_err(|_| write_failed(output))
+            commit(out, output)
         }
         GenerateFormat::Csv => {
             std::fs::create_dir_all(output).map_err(|error| {
                 eprintln!("error: cannot make folder {}: {error}", output.display());
                 Exit::Failure
             })?;
+            let [families_csv, members_csv, events_csv] =
+                ["families.csv", "members.csv", "events.csv"].map(|name| output.join(name));
             let mut files = CsvFiles {
-                families: csv::Writer::from_writer(staged.create(output.join("families.csv"))?),
-                members: csv::Writer::from_writer(staged.create(output.join("members.csv"))?),
-                events: csv::Writer::from_writer(staged.create(output.join("events.csv"))?),
+                families: csv::Writer::from_writer(create(outputs, &families_csv)?),
+                members: csv::Writer::from_writer(create(outputs, &members_csv)?),
+                events: csv::Writer::from_writer(create(outputs, &events_csv)?),
             };
             let written = (|| -> csv::Result<()> {
                 files
@@ -676,12 +667,20 @@ fn write(
                 for index in 0..families {
                     family(&mut dice, index, start).write_csv(&mut files)?;
                 }
-                files.families.flush()?;
-                files.members.flush()?;
-                files.events.flush()?;
                 Ok(())
             })();
-            written.map_err(|_| write_failed(output))
+            written.map_err(|_| write_failed(output))?;
+            // Every file is written whole before any is put in place, so an
+            // interrupted run leaves no half cohort.
+            let finish = |writer: csv::Writer<OutputFile>, target: &Path| {
+                writer.into_inner().map_err(|_| write_failed(target))
+            };
+            let families_file = finish(files.families, &families_csv)?;
+            let members_file = finish(files.members, &members_csv)?;
+            let events_file = finish(files.events, &events_csv)?;
+            commit(families_file, &families_csv)?;
+            commit(members_file, &members_csv)?;
+            commit(events_file, &events_csv)
         }
     }
 }

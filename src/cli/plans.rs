@@ -1,6 +1,7 @@
 //! `tfop check` and `tfop fmt`.
 
-use super::files::{read_text, write_atomically};
+use super::files::read_text;
+use super::output::Outputs;
 use super::{DiagnosticFormat, Exit};
 use std::path::PathBuf;
 use tfop::Plan;
@@ -47,7 +48,7 @@ pub(crate) fn check(paths: &[PathBuf], format: DiagnosticFormat) -> Exit {
     exit
 }
 
-pub(crate) fn fmt(paths: &[PathBuf], check_only: bool) -> Exit {
+pub(crate) fn fmt(paths: &[PathBuf], check_only: bool, outputs: &Outputs) -> Exit {
     let mut exit = Exit::Success;
     for path in paths {
         let Ok(text) = read_text(path) else {
@@ -74,7 +75,7 @@ pub(crate) fn fmt(paths: &[PathBuf], check_only: bool) -> Exit {
         if check_only {
             eprintln!("{name}: not in canonical form; run `tfop fmt {name}`");
             exit = Exit::Failure;
-        } else if let Err(error) = write_atomically(path, formatted.as_bytes()) {
+        } else if let Err(error) = outputs.write(path, formatted.as_bytes()) {
             eprintln!("error: cannot write {name}: {error}");
             exit = Exit::Failure;
         } else {

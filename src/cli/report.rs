@@ -2,7 +2,8 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records, write_atomically};
+use super::files::{load_plan, records};
+use super::output::Outputs;
 use super::render::{Format, escape_html, html_table, json_document, print, table};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ pub(crate) struct ReportRequest<'a> {
     pub(crate) target: Option<u64>,
     pub(crate) format: Format,
     pub(crate) html: Option<&'a Path>,
+    /// Writes the HTML page.
+    pub(crate) outputs: &'a Outputs,
 }
 
 /// How many months the projection lists one by one before summing the rest.
@@ -30,13 +33,11 @@ struct Report<'a> {
     as_of: NaiveDate,
     cohort: Cohort,
     target: Option<u64>,
+    /// The figures as the library reports them, money added up exactly.
+    figures: tfop::cohort::Report,
 }
 
 impl Report<'_> {
-    fn attachment_fees(&self, counts: &Counts) -> tfop::num::Pence {
-        Cohort::attachment_fees(counts, self.plan.attachment_fee())
-    }
-
     fn title(&self) -> String {
         let header = self.plan.header();
         let version = header
@@ -70,7 +71,7 @@ impl Report<'_> {
 
     fn payable_rows(&self) -> Vec<Vec<String>> {
         let totals = &self.cohort.totals;
-        let fees = self.attachment_fees(totals);
+        let fees = self.figures.payable.attachment_fees;
         let fee_label = match self.plan.attachment_fee() {
             Some(fee) => format!(
                 "attachment fees ({} attached × {})",
@@ -85,10 +86,7 @@ impl Report<'_> {
                 "results payable now".to_string(),
                 pounds(totals.results_payable),
             ],
-            vec![
-                "total".to_string(),
-                pounds(fees.saturating_add(totals.results_payable)),
-            ],
+            vec!["total".to_string(), pounds(self.figures.payable.total)],
         ]
     }
 
@@ -420,7 +418,12 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         },
         |record, outcome| {
             match outcome.and_then(|decided| decided) {
-                Ok((attributes, decision)) => cohort.add(&attributes, &decision),
+                Ok((attributes, decision)) => {
+                    cohort.add(&attributes, &decision).map_err(|error| {
+                        eprintln!("error: {error}");
+                        Exit::Failure
+                    })?;
+                }
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
                     cohort.add_refused();
@@ -437,21 +440,29 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             .and_then(|funding| funding.target)
             .map(u64::from)
     });
+    let figures = match cohort.report(&plan, as_of, target) {
+        Ok(figures) => figures,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::Failure;
+        }
+    };
     let report = Report {
         plan: &plan,
         as_of,
         cohort,
         target,
+        figures,
     };
     if let Some(path) = request.html {
-        if let Err(error) = write_atomically(path, report.html().as_bytes()) {
+        if let Err(error) = request.outputs.write(path, report.html().as_bytes()) {
             eprintln!("error: cannot write {}: {error}", path.display());
             return Exit::Failure;
         }
     }
     let printed = match request.format {
         Format::Text => report.text(),
-        Format::Json => match json_document(report.cohort.report(&plan, as_of, report.target)) {
+        Format::Json => match json_document(&report.figures) {
             Ok(json) => json,
             Err(exit) => return exit,
         },

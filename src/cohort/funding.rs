@@ -8,6 +8,10 @@ use crate::plan::{Deadweight, FundingDef, Plan, Share};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// The most claim windows a funding block may open: past this the block
+/// is refused (E0214), so the envelope lists every window.
+pub const MAX_CLAIM_WINDOWS: usize = 1_000;
+
 /// One year of the envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearEnvelope {
@@ -23,6 +27,8 @@ pub struct YearEnvelope {
     pub attachment: Option<Pence>,
     /// The year's results payments.
     pub results: Option<Pence>,
+    /// The year's attachment and results together, when either is known.
+    pub total: Option<Pence>,
 }
 
 /// What a funding block adds up to.
@@ -46,7 +52,7 @@ pub struct Envelope {
     /// Attachment and results together.
     pub total: Pence,
     /// The days claim windows open, from the first to the last on or before
-    /// the `until` day.
+    /// the `until` day; at most [`MAX_CLAIM_WINDOWS`].
     pub claim_windows: Vec<NaiveDate>,
     /// Families the authority aims to turn around.
     pub target: Option<u32>,
@@ -124,33 +130,115 @@ pub struct FundingTotals {
     pub total: Pence,
 }
 
+/// Which figure of a funding block is too large.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Figure {
+    /// Attachment fees.
+    Attachment,
+    /// Results payments.
+    Results,
+    /// Attachment and results together.
+    Total,
+    /// Families.
+    Families,
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Figure::Attachment => "attachment fees",
+            Figure::Results => "results payments",
+            Figure::Total => "attachment fees and results payments",
+            Figure::Families => "families",
+        })
+    }
+}
+
+/// Why a funding block has no envelope: a figure that cannot be held
+/// exactly is refused, never saturated or wrapped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// A year's amount is past [`Pence::MAX`].
+    #[error(
+        "the {figure} of year `{year}` come to more than {max}, the largest amount held exactly; check the year's families and amounts",
+        max = Pence::MAX_POUNDS
+    )]
+    YearTooLarge {
+        /// The year's label.
+        year: String,
+        /// Which of its figures.
+        figure: Figure,
+    },
+    /// The years' amounts together are past [`Pence::MAX`].
+    #[error(
+        "the {figure} of all the years add up to more than {max}, the largest amount held exactly; check the years' families and amounts",
+        max = Pence::MAX_POUNDS
+    )]
+    TotalTooLarge {
+        /// Which figure.
+        figure: Figure,
+    },
+    /// More than [`MAX_CLAIM_WINDOWS`] claim windows.
+    #[error(
+        "the claim windows open more than {MAX_CLAIM_WINDOWS} times; make `every` longer or `until` earlier"
+    )]
+    TooManyClaimWindows,
+    /// A deadweight that is not a fraction from 0 to 1.
+    #[error(
+        "the deadweight {numerator}/{denominator} is not a fraction between 0 and 1; write it as `deadweight 1/6 rounded up`"
+    )]
+    Deadweight {
+        /// The fraction's top.
+        numerator: u32,
+        /// The fraction's bottom.
+        denominator: u32,
+    },
+}
+
+/// An amount past [`Pence::MAX`].
+#[derive(Debug, PartialEq, Eq)]
+struct TooLarge;
+
 /// `families` × a share of `per_family`, in pence, rounded half up to the
-/// penny; `None` when the share is a percentage and there is no amount per
-/// family.
-fn share_for(families: u32, share: Share, per_family: Option<Pence>) -> Option<Pence> {
-    let exact_millionths_of_a_percent = match share {
-        Share::Money(amount) => return Some(saturate(i128::from(families) * i128::from(amount.0))),
+/// penny; `Ok(None)` when the share is a percentage and there is no amount
+/// per family.
+fn share_for(
+    families: u32,
+    share: Share,
+    per_family: Option<Pence>,
+) -> Result<Option<Pence>, TooLarge> {
+    // Each factor fits 64 bits, so every product fits 128 bits.
+    let exact = match share {
+        Share::Money(amount) => i128::from(families) * i128::from(amount.0),
         Share::Percent(percent) => {
-            i128::from(families) * i128::from(per_family?.0) * i128::from(percent.0)
+            let Some(per_family) = per_family else {
+                return Ok(None);
+            };
+            let exact_millionths_of_a_percent =
+                i128::from(families) * i128::from(per_family.0) * i128::from(percent.0);
+            // pence × millionths of a percent ÷ (100 × 1,000,000), rounded
+            // half up.
+            let denominator = 100 * i128::from(Fixed::SCALE);
+            (2 * exact_millionths_of_a_percent + denominator) / (2 * denominator)
         }
     };
-    // pence × millionths of a percent ÷ (100 × 1,000,000), rounded half up.
-    let denominator = 100 * i128::from(Fixed::SCALE);
-    Some(saturate(
-        (2 * exact_millionths_of_a_percent + denominator) / (2 * denominator),
-    ))
+    Pence::from_i128(exact).map(Some).ok_or(TooLarge)
 }
 
-fn saturate(pence: i128) -> Pence {
-    Pence(i64::try_from(pence).unwrap_or(if pence < 0 { i64::MIN } else { i64::MAX }))
-}
-
-/// The days claim windows open: `from`, then every `every`, up to `until`.
-fn window_days(from: NaiveDate, every: Length, until: NaiveDate) -> Vec<NaiveDate> {
+/// The days claim windows open: `from`, then every `every`, up to `until`;
+/// `Err` past [`MAX_CLAIM_WINDOWS`], found without making more than one
+/// day past it.
+fn window_days(
+    from: NaiveDate,
+    every: Length,
+    until: NaiveDate,
+) -> Result<Vec<NaiveDate>, EnvelopeError> {
     let (start, last) = (Day::from_date(from), Day::from_date(until));
     let mut days = vec![from];
     if every.count == 0 {
-        return days;
+        return Ok(days);
     }
     // Each window counts from the first, so months never drift (31 January
     // + 1 month is 29 February, + 2 months is 31 March).
@@ -165,34 +253,71 @@ fn window_days(from: NaiveDate, every: Length, until: NaiveDate) -> Vec<NaiveDat
         let Some(date) = day.to_date().filter(|_| day <= last) else {
             break;
         };
+        if days.len() == MAX_CLAIM_WINDOWS {
+            return Err(EnvelopeError::TooManyClaimWindows);
+        }
         days.push(date);
     }
-    days
+    Ok(days)
+}
+
+/// `Some(a + b)` of the amounts known; `None` when neither is.
+fn sum_known(a: Option<Pence>, b: Option<Pence>) -> Result<Option<Pence>, TooLarge> {
+    match (a, b) {
+        (None, None) => Ok(None),
+        (a, b) => a
+            .unwrap_or_default()
+            .checked_add(b.unwrap_or_default())
+            .map(Some)
+            .ok_or(TooLarge),
+    }
 }
 
 /// The envelope of a funding block: funded families, each year's attachment
 /// and results amounts, totals and claim windows, with exact integer
-/// arithmetic.
-pub fn envelope(funding: &FundingDef) -> Envelope {
-    let funded = funding
-        .nominated
-        .map(|nominated| funded_families(nominated, funding.deadweight));
+/// arithmetic. A figure past [`Pence::MAX`], more than
+/// [`MAX_CLAIM_WINDOWS`] windows or a deadweight that is no fraction is an
+/// error; a checked plan has none of them.
+pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
+    let funded = match funding.nominated {
+        Some(nominated) => Some(funded_families(nominated, funding.deadweight).ok_or(
+            EnvelopeError::Deadweight {
+                numerator: funding.deadweight.map_or(0, |d| d.numerator),
+                denominator: funding.deadweight.map_or(0, |d| d.denominator),
+            },
+        )?),
+        None => None,
+    };
     let mut notes = Vec::new();
     let mut years = Vec::new();
     let (mut total_families, mut total_attachment, mut total_results) = (0u64, Pence(0), Pence(0));
     for year in &funding.years {
-        let per_family =
-            |share: Option<Share>| share.and_then(|s| share_for(1, s, funding.per_family));
-        let amount = |share: Option<Share>| {
-            share.and_then(|s| share_for(year.families?, s, funding.per_family))
+        let too_large = |figure: Figure| {
+            move |TooLarge| EnvelopeError::YearTooLarge {
+                year: year.label.clone(),
+                figure,
+            }
         };
+        let per_family = |share: Option<Share>, figure: Figure| match share {
+            Some(share) => share_for(1, share, funding.per_family).map_err(too_large(figure)),
+            None => Ok(None),
+        };
+        let amount = |share: Option<Share>, figure: Figure| match (share, year.families) {
+            (Some(share), Some(families)) => {
+                share_for(families, share, funding.per_family).map_err(too_large(figure))
+            }
+            _ => Ok(None),
+        };
+        let attachment = amount(year.attachment, Figure::Attachment)?;
+        let results = amount(year.results, Figure::Results)?;
         let entry = YearEnvelope {
             label: year.label.clone(),
             families: year.families,
-            attachment_per_family: per_family(year.attachment),
-            results_per_family: per_family(year.results),
-            attachment: amount(year.attachment),
-            results: amount(year.results),
+            attachment_per_family: per_family(year.attachment, Figure::Attachment)?,
+            results_per_family: per_family(year.results, Figure::Results)?,
+            attachment,
+            results,
+            total: sum_known(attachment, results).map_err(too_large(Figure::Total))?,
         };
         if year.families.is_none() {
             notes.push(format!(
@@ -210,9 +335,16 @@ pub fn envelope(funding: &FundingDef) -> Envelope {
                 year.label
             ));
         }
-        total_families += u64::from(year.families.unwrap_or(0));
-        total_attachment = total_attachment.saturating_add(entry.attachment.unwrap_or_default());
-        total_results = total_results.saturating_add(entry.results.unwrap_or_default());
+        let total_too_large = |figure| EnvelopeError::TotalTooLarge { figure };
+        total_families = total_families
+            .checked_add(u64::from(year.families.unwrap_or(0)))
+            .ok_or(total_too_large(Figure::Families))?;
+        total_attachment = total_attachment
+            .checked_add(entry.attachment.unwrap_or_default())
+            .ok_or(total_too_large(Figure::Attachment))?;
+        total_results = total_results
+            .checked_add(entry.results.unwrap_or_default())
+            .ok_or(total_too_large(Figure::Results))?;
         years.push(entry);
     }
     if let Some(funded) = funded {
@@ -222,11 +354,11 @@ pub fn envelope(funding: &FundingDef) -> Envelope {
             ));
         }
     }
-    let claim_windows = funding
-        .claim_windows
-        .map(|windows| window_days(windows.from, windows.every, windows.until))
-        .unwrap_or_default();
-    Envelope {
+    let claim_windows = match funding.claim_windows {
+        Some(windows) => window_days(windows.from, windows.every, windows.until)?,
+        None => Vec::new(),
+    };
+    Ok(Envelope {
         nominated: funding.nominated,
         funded,
         per_family: funding.per_family,
@@ -234,11 +366,15 @@ pub fn envelope(funding: &FundingDef) -> Envelope {
         total_families,
         total_attachment,
         total_results,
-        total: total_attachment.saturating_add(total_results),
+        total: total_attachment
+            .checked_add(total_results)
+            .ok_or(EnvelopeError::TotalTooLarge {
+                figure: Figure::Total,
+            })?,
         claim_windows,
         target: funding.target,
         notes,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -254,7 +390,7 @@ mod tests {
             Ok(plan) => plan,
             Err(diagnostics) => panic!("{}", diagnostics.render("t.tfop", &text)),
         };
-        envelope(plan.funding().unwrap())
+        envelope(plan.funding().unwrap()).unwrap()
     }
 
     #[test]
@@ -351,17 +487,20 @@ year "2015/16" { families 12 attachment £1000 results £800 }"#,
         // 1 family × £0.01 × 50% = half a penny → 1p; 3 families × 1/3 of £1 = exactly £1.
         assert_eq!(
             share_for(1, Share::Percent(Fixed(50_000_000)), Some(Pence(1))),
-            Some(Pence(1))
+            Ok(Some(Pence(1)))
         );
         assert_eq!(
             share_for(1, Share::Percent(Fixed(49_000_000)), Some(Pence(1))),
-            Some(Pence(0))
+            Ok(Some(Pence(0)))
         );
         assert_eq!(
             share_for(3, Share::Percent(Fixed(33_333_333)), Some(Pence(100))),
-            Some(Pence(100))
+            Ok(Some(Pence(100)))
         );
-        assert_eq!(share_for(3, Share::Percent(Fixed(50_000_000)), None), None);
+        assert_eq!(
+            share_for(3, Share::Percent(Fixed(50_000_000)), None),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -385,12 +524,182 @@ year "2012/13" { attachment 80% results 20% }"#,
             unit: crate::days::Unit::Months,
         };
         assert_eq!(
-            window_days(day(2016, 1, 31), every_month, day(2016, 3, 31)),
+            window_days(day(2016, 1, 31), every_month, day(2016, 3, 31)).unwrap(),
             [day(2016, 1, 31), day(2016, 2, 29), day(2016, 3, 31)]
         );
         assert_eq!(
-            window_days(day(2016, 1, 31), every_month, day(2016, 3, 30)),
+            window_days(day(2016, 1, 31), every_month, day(2016, 3, 30)).unwrap(),
             [day(2016, 1, 31), day(2016, 2, 29)]
         );
+    }
+
+    /// The codes of a plan's errors with this funding block.
+    fn funding_errors(block: &str) -> Vec<(&'static str, String)> {
+        let text = format!(
+            "plan \"T\" {{ framework phase1 }}\neligible when at least 1 problems\nproblem p \"P\" {{ indicator i \"I\" {{ any member has offence }} significant \"S\" {{ no offence in family within 1 month }} }}\nfunding {{\n{block}\n}}"
+        );
+        match Plan::parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics
+                .0
+                .iter()
+                .map(|d| {
+                    let (line, _) = d.line_column(&text);
+                    (d.code, format!("{line}: {}", d.message))
+                })
+                .collect(),
+        }
+    }
+
+    // 153,092,023 families × £602,472,412.09 is exactly the largest amount
+    // held, 9,223,372,036,854,775,807 pence.
+    const AT_THE_LIMIT: &str = r#"year "a" { families 153092023 attachment £602472412.09 }"#;
+
+    #[test]
+    fn amounts_add_up_exactly_to_the_largest_held() {
+        let envelope = funding(AT_THE_LIMIT);
+        assert_eq!(envelope.years[0].attachment, Some(Pence::MAX));
+        assert_eq!(envelope.years[0].total, Some(Pence::MAX));
+        assert_eq!(envelope.total, Pence::MAX);
+    }
+
+    #[test]
+    fn a_year_one_family_past_the_largest_amount_is_refused_not_saturated() {
+        // Once £92,233,720,368,547,758.07, whatever the real amount.
+        let errors = funding_errors(r#"year "a" { families 153092024 attachment £602472412.09 }"#);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "E0213");
+        assert_eq!(
+            errors[0].1,
+            "5: the attachment fees of year `a` are too large to add up exactly"
+        );
+        // Results alone fit; with the attachment the year's total does not.
+        let errors = funding_errors(
+            r#"year "a" { families 153092023 attachment £0.01 results £602472412.09 }"#,
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].1,
+            "5: the attachment fees and results payments of year `a` are too large to add up exactly"
+        );
+    }
+
+    #[test]
+    fn years_adding_up_past_the_largest_amount_are_refused_at_the_block() {
+        let errors = funding_errors(&format!(
+            "{AT_THE_LIMIT}\nyear \"b\" {{ families 1 attachment £0.01 }}"
+        ));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "E0213");
+        assert_eq!(
+            errors[0].1,
+            "4: the attachment fees of all the years are too large to add up exactly"
+        );
+        // Attachment and results each fit; together they do not.
+        let errors = funding_errors(&format!(
+            "{AT_THE_LIMIT}\nyear \"b\" {{ families 1 results £0.01 }}"
+        ));
+        assert_eq!(
+            errors.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(),
+            [
+                "4: the attachment fees and results payments of all the years are too large to add up exactly"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_reproducer_is_refused_with_both_errors() {
+        let errors = funding_errors(
+            r#"nominated 4294967295 families
+deadweight 1/4294967295 rounded up
+per family £4294967295
+year "a" { families 4294967295 attachment 100% results 100% }
+year "b" { families 4294967295 attachment £4294967295 results £4294967295 }
+claim windows from 0001-01-01 every 1 days until 9999-12-31
+target 4294967295 families"#,
+        );
+        let codes: Vec<&str> = errors.iter().map(|e| e.0).collect();
+        assert!(codes.contains(&"E0213"), "{errors:?}");
+        assert!(codes.contains(&"E0214"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_thousand_claim_windows_are_listed_and_one_more_is_refused() {
+        // 2013-01-01 + 999 days is 2015-09-27.
+        let envelope = funding("claim windows from 2013-01-01 every 1 days until 2015-09-27");
+        assert_eq!(envelope.claim_windows.len(), MAX_CLAIM_WINDOWS);
+        assert_eq!(
+            envelope.claim_windows.last().map(ToString::to_string),
+            Some("2015-09-27".to_owned())
+        );
+        let errors = funding_errors("claim windows from 2013-01-01 every 1 days until 2015-09-28");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "E0214");
+        assert_eq!(
+            errors[0].1,
+            "5: the claim windows open more than 1000 times"
+        );
+    }
+
+    #[test]
+    fn the_envelope_of_an_unchecked_block_is_an_error_not_a_panic() {
+        use crate::plan::{ClaimWindows, Deadweight, FundingYear, Rounding};
+        let block = FundingDef {
+            nominated: Some(10),
+            deadweight: Some(Deadweight {
+                numerator: 1,
+                denominator: 0,
+                rounding: Rounding::Up,
+            }),
+            per_family: None,
+            years: Vec::new(),
+            claim_windows: None,
+            target: None,
+        };
+        assert_eq!(
+            envelope(&block),
+            Err(EnvelopeError::Deadweight {
+                numerator: 1,
+                denominator: 0
+            })
+        );
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let block = FundingDef {
+            nominated: None,
+            deadweight: None,
+            years: vec![FundingYear {
+                label: "a".into(),
+                families: Some(u32::MAX),
+                attachment: Some(Share::Money(Pence(i64::MAX))),
+                results: None,
+            }],
+            claim_windows: Some(ClaimWindows {
+                from: day(1, 1, 1),
+                every: Length {
+                    count: 1,
+                    unit: crate::days::Unit::Days,
+                },
+                until: day(9999, 12, 31),
+            }),
+            ..block
+        };
+        assert_eq!(
+            envelope(&block),
+            Err(EnvelopeError::YearTooLarge {
+                year: "a".into(),
+                figure: Figure::Attachment
+            })
+        );
+    }
+
+    #[test]
+    fn funded_families_round_to_nearest_at_the_largest_counts() {
+        // 2 × 4294967295² once overflowed 64 bits.
+        let all =
+            funding("nominated 4294967295 families\ndeadweight 0/4294967295 rounded to nearest");
+        assert_eq!(all.funded, Some(u32::MAX));
+        let most =
+            funding("nominated 4294967295 families\ndeadweight 1/4294967295 rounded to nearest");
+        assert_eq!(most.funded, Some(u32::MAX - 1));
     }
 }

@@ -12,10 +12,13 @@ mod funding;
 mod report;
 
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
-pub use funding::{Envelope, FundingReport, FundingTotals, YearEnvelope, envelope};
+pub use funding::{
+    Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS, YearEnvelope,
+    envelope,
+};
 pub use report::{
-    ClaimRate, Cohort, Counts, Group, MonthCount, Payable, Projection, ProjectionBucket,
-    ProjectionSummary, Report, Totals,
+    ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,
+    ProjectionBucket, ProjectionSummary, Report, Totals,
 };
 
 use crate::num::Pence;

@@ -34,8 +34,39 @@ pub struct Counts {
     pub results_payable: Pence,
 }
 
+/// A cohort's money past the largest amount held exactly ([`Pence::MAX`]):
+/// an error, never a saturated or wrapped figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CohortOverflow {
+    /// The families' results payable.
+    #[error(
+        "the results payable of the families add up to more than {max}, the largest amount held exactly; report on part of the cohort at a time",
+        max = Pence::MAX_POUNDS
+    )]
+    ResultsPayable,
+    /// Attached families × the attachment fee.
+    #[error(
+        "the attachment fees of the attached families come to more than {max}, the largest amount held exactly; report on part of the cohort at a time",
+        max = Pence::MAX_POUNDS
+    )]
+    AttachmentFees,
+    /// Attachment fees and results payable together.
+    #[error(
+        "the attachment fees and results payable together come to more than {max}, the largest amount held exactly; report on part of the cohort at a time",
+        max = Pence::MAX_POUNDS
+    )]
+    Payable,
+}
+
 impl Counts {
-    fn add(&mut self, decision: &Decision) {
+    /// Adds one decision; `Err`, with nothing counted, when the results
+    /// payable would pass [`Pence::MAX`].
+    fn add(&mut self, decision: &Decision) -> Result<(), CohortOverflow> {
+        self.results_payable = self
+            .results_payable
+            .checked_add(decision.payable)
+            .ok_or(CohortOverflow::ResultsPayable)?;
         let status = decision.attachment.status;
         let has_claim = |wanted: ClaimStatus| decision.claims.iter().any(|c| c.status == wanted);
         self.families += 1;
@@ -48,7 +79,7 @@ impl Counts {
         self.claimed += u64::from(has_claim(ClaimStatus::Claimed));
         self.eligible_not_attached +=
             u64::from(decision.eligible && status != AttachmentStatus::Attached);
-        self.results_payable = self.results_payable.saturating_add(decision.payable);
+        Ok(())
     }
 }
 
@@ -177,22 +208,31 @@ impl Cohort {
         }
     }
 
-    /// Adds one decided family, with its attributes.
-    pub fn add(&mut self, attributes: &BTreeMap<String, String>, decision: &Decision) {
+    /// Adds one decided family, with its attributes; `Err`, with nothing
+    /// counted, when the cohort's results payable would pass
+    /// [`Pence::MAX`].
+    pub fn add(
+        &mut self,
+        attributes: &BTreeMap<String, String>,
+        decision: &Decision,
+    ) -> Result<(), CohortOverflow> {
+        // A group's payable is part of the total's, so once the total fits
+        // every group's does.
+        self.totals.add(decision)?;
         self.read += 1;
-        self.totals.add(decision);
         if !self.by.is_empty() {
             let key = self
                 .by
                 .iter()
                 .map(|attribute| attributes.get(attribute).cloned())
                 .collect();
-            self.groups.entry(key).or_default().add(decision);
+            self.groups.entry(key).or_default().add(decision)?;
         }
         self.projection.add(decision);
         if decision.eligible && decision.attachment.status != AttachmentStatus::Attached {
             self.eligible_not_attached.push(decision.family.clone());
         }
+        Ok(())
     }
 
     /// Counts one refused record.
@@ -202,10 +242,17 @@ impl Cohort {
     }
 
     /// The attachment fees of the attached families: attached × the fee.
-    pub fn attachment_fees(counts: &Counts, fee: Option<Pence>) -> Pence {
+    pub fn attachment_fees(counts: &Counts, fee: Option<Pence>) -> Result<Pence, CohortOverflow> {
         let fee = i128::from(fee.map_or(0, |fee| fee.0));
-        let total = i128::from(counts.attached) * fee;
-        Pence(i64::try_from(total).unwrap_or(i64::MAX))
+        // A 64-bit count times a 64-bit amount fits 128 bits.
+        Pence::from_i128(i128::from(counts.attached) * fee).ok_or(CohortOverflow::AttachmentFees)
+    }
+
+    /// All that is payable: the attachment fees and the results payable.
+    pub fn payable(counts: &Counts, fee: Option<Pence>) -> Result<Pence, CohortOverflow> {
+        Cohort::attachment_fees(counts, fee)?
+            .checked_add(counts.results_payable)
+            .ok_or(CohortOverflow::Payable)
     }
 
     /// The claim rate: families claimed ÷ the target, as a percentage to one
@@ -328,10 +375,16 @@ fn serde_display<T: std::fmt::Display, S: serde::Serializer>(
 
 impl Cohort {
     /// The report of this cohort under `plan` as of a day, against the
-    /// target if there is one.
-    pub fn report(&self, plan: &Plan, as_of: NaiveDate, target: Option<u64>) -> Report {
-        let fees = Cohort::attachment_fees(&self.totals, plan.attachment_fee());
-        Report {
+    /// target if there is one; an error when its money does not add up
+    /// exactly.
+    pub fn report(
+        &self,
+        plan: &Plan,
+        as_of: NaiveDate,
+        target: Option<u64>,
+    ) -> Result<Report, CohortOverflow> {
+        let fee = plan.attachment_fee();
+        Ok(Report {
             as_of,
             plan: PlanRef::of(plan),
             totals: Totals {
@@ -340,10 +393,10 @@ impl Cohort {
                 counts: self.totals,
             },
             payable: Payable {
-                attachment_fee: plan.attachment_fee(),
-                attachment_fees: fees,
+                attachment_fee: fee,
+                attachment_fees: Cohort::attachment_fees(&self.totals, fee)?,
                 results: self.totals.results_payable,
-                total: fees.saturating_add(self.totals.results_payable),
+                total: Cohort::payable(&self.totals, fee)?,
             },
             claim_rate: target.and_then(|target| {
                 Some(ClaimRate {
@@ -372,7 +425,7 @@ impl Cohort {
                 })
                 .collect(),
             eligible_not_attached: self.eligible_not_attached.clone(),
-        }
+        })
     }
 }
 
@@ -430,7 +483,7 @@ attachment fee £1000
         let earliest: Vec<_> = decision.claims.iter().map(|c| c.earliest).collect();
         assert_eq!(earliest, [Some(day("2017-01-31")), Some(day("2017-03-01"))]);
         let mut cohort = Cohort::new(Vec::new());
-        cohort.add(&BTreeMap::new(), &decision);
+        cohort.add(&BTreeMap::new(), &decision).unwrap();
         assert_eq!(
             cohort.projection.by_month,
             BTreeMap::from([(Month::of(day("2017-01-31")), 1)])
@@ -450,7 +503,7 @@ attachment fee £1000
         );
         assert_eq!(decision.claims[0].earliest, Some(day("2017-01-01")));
         let mut cohort = Cohort::new(Vec::new());
-        cohort.add(&BTreeMap::new(), &decision);
+        cohort.add(&BTreeMap::new(), &decision).unwrap();
         assert_eq!(
             cohort.projection.by_month.keys().collect::<Vec<_>>(),
             [&Month {
@@ -476,8 +529,8 @@ attachment fee £1000
             "2016-12-15",
         );
         let mut cohort = Cohort::new(Vec::new());
-        cohort.add(&BTreeMap::new(), &claimable);
-        cohort.add(&BTreeMap::new(), &unattached);
+        cohort.add(&BTreeMap::new(), &claimable).unwrap();
+        cohort.add(&BTreeMap::new(), &unattached).unwrap();
         assert_eq!(cohort.projection, Projection::default());
         assert_eq!(cohort.totals.claimable, 1);
         assert_eq!(cohort.totals.attached, 1);
@@ -488,7 +541,52 @@ attachment fee £1000
         assert_eq!(cohort.totals.results_payable, Pence(80_000));
         assert_eq!(
             Cohort::attachment_fees(&cohort.totals, plan.attachment_fee()),
-            Pence(100_000)
+            Ok(Pence(100_000))
+        );
+    }
+
+    #[test]
+    fn money_past_the_largest_amount_is_an_error_and_nothing_is_counted() {
+        let plan = plan();
+        let mut decision = decide(
+            &plan,
+            "F1",
+            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-06-01"}}"#),
+            "2016-12-15",
+        );
+        decision.payable = Pence(i64::MAX - 1);
+        let mut cohort = Cohort::new(vec!["district".into()]);
+        cohort.add(&BTreeMap::new(), &decision).unwrap();
+        decision.payable = Pence(1);
+        cohort.add(&BTreeMap::new(), &decision).unwrap();
+        assert_eq!(cohort.totals.results_payable, Pence::MAX);
+        // Once saturated at £92,233,720,368,547,758.07 and counted.
+        assert_eq!(
+            cohort.add(&BTreeMap::new(), &decision),
+            Err(CohortOverflow::ResultsPayable)
+        );
+        assert_eq!((cohort.read, cohort.totals.families), (2, 2));
+        assert_eq!(cohort.totals.results_payable, Pence::MAX);
+        assert_eq!(
+            Cohort::payable(&cohort.totals, None),
+            Ok(Pence::MAX),
+            "no fee: the total is the results payable"
+        );
+        assert_eq!(
+            Cohort::payable(&cohort.totals, Some(Pence(1))),
+            Err(CohortOverflow::Payable)
+        );
+        let attached = Counts {
+            attached: 9_223_372_036_854_775_807 / 7,
+            ..Counts::default()
+        };
+        assert_eq!(
+            Cohort::attachment_fees(&attached, Some(Pence(7))),
+            Ok(Pence(9_223_372_036_854_775_807 / 7 * 7))
+        );
+        assert_eq!(
+            Cohort::attachment_fees(&attached, Some(Pence(8))),
+            Err(CohortOverflow::AttachmentFees)
         );
     }
 
@@ -498,9 +596,9 @@ attachment fee £1000
         let decision = decide(&plan, "F1", ATTACHED, "2016-12-15");
         let mut cohort = Cohort::new(vec!["district".into(), "lp_agency".into()]);
         let preston = BTreeMap::from([("district".to_string(), "Preston".to_string())]);
-        cohort.add(&preston, &decision);
-        cohort.add(&preston, &decision);
-        cohort.add(&BTreeMap::new(), &decision);
+        cohort.add(&preston, &decision).unwrap();
+        cohort.add(&preston, &decision).unwrap();
+        cohort.add(&BTreeMap::new(), &decision).unwrap();
         cohort.add_refused();
         assert_eq!(cohort.read, 4);
         assert_eq!(cohort.refused, 1);

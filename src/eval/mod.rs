@@ -302,13 +302,15 @@ impl Sets<'_, '_> {
                 .iter()
                 .any(|claim| claimed.contains(&(claim.0 as usize)))
         });
-        let paid: i64 = claimed
+        // Sums of claim amounts are taken in 128 bits, where no plan's can
+        // overflow (each amount fits 64), and brought back under the cap.
+        let paid: i128 = claimed
             .iter()
             .filter_map(|index| plan.claims.get(*index))
-            .map(|claim| claim.amount.0)
+            .map(|claim| i128::from(claim.amount.0))
             .sum();
         let cap = plan.results.cap.map_or(i64::MAX, |cap| cap.0);
-        let paid = paid.min(cap);
+        let paid = under_cap(paid, cap);
 
         let mut decisions = Vec::new();
         let mut claimable = Vec::new();
@@ -384,17 +386,18 @@ impl Sets<'_, '_> {
         // the cap, less what earlier claims already took of it.
         let mut best = 0i64;
         for group_index in 0..plan.results.groups.len() {
-            let total: i64 = claimable
+            let total: i128 = claimable
                 .iter()
                 .filter(|(group, _)| *group == Some(group_index))
-                .map(|(_, amount)| *amount)
+                .map(|(_, amount)| i128::from(*amount))
                 .sum();
             let already = if claimed_group == Some(group_index) {
                 paid
             } else {
                 0
             };
-            best = best.max((total.saturating_add(already)).min(cap) - paid);
+            // Both at most the cap, and `paid` not negative: no overflow.
+            best = best.max(under_cap(total + i128::from(already), cap) - paid);
         }
         (decisions, Pence(best.max(0)))
     }
@@ -480,4 +483,10 @@ impl Sets<'_, '_> {
             .map(|fact| fact.index);
         self.cite_in_order(positions)
     }
+}
+
+/// An exact sum of claim amounts, held to the cap (itself an `i64`, so the
+/// result always fits).
+fn under_cap(sum: i128, cap: i64) -> i64 {
+    i64::try_from(sum.min(i128::from(cap))).unwrap_or(cap)
 }
