@@ -87,7 +87,10 @@ fn check_projection(plan: &Plan, known: &Family, decision: &Decision) {
         let (ClaimStatus::NotYet, Some(day)) = (claim.status, claim.earliest) else {
             continue;
         };
-        assert!(day > as_of, "a not-yet claim's earliest day {day} is not after {as_of}");
+        assert!(
+            day > as_of,
+            "a not-yet claim's earliest day {day} is not after {as_of}"
+        );
         let later = plan.evaluate(known, day);
         let found = later
             .claims
@@ -112,10 +115,17 @@ fn check_projection(plan: &Plan, known: &Family, decision: &Decision) {
         let (false, Some(day)) = (progress.sustained, progress.sustained_on) else {
             continue;
         };
-        assert!(day > as_of, "a progress's sustained_on {day} is not after {as_of}");
+        assert!(
+            day > as_of,
+            "a progress's sustained_on {day} is not after {as_of}"
+        );
         let later = plan.evaluate(known, day);
         // A problem may stop counting by then (a child leaving school age).
-        let Some(found) = later.progress.iter().find(|p| p.problem == progress.problem) else {
+        let Some(found) = later
+            .progress
+            .iter()
+            .find(|p| p.problem == progress.problem)
+        else {
             continue;
         };
         assert!(

@@ -21,17 +21,38 @@ pub fn init() {
 
 /// The shipped example plans, by file name.
 pub const SHIPPED_PLANS: [(&str, &str); 8] = [
-    ("barnet-2012", include_str!("../../examples/plans/barnet-2012.tfop")),
-    ("lancashire-2013", include_str!("../../examples/plans/lancashire-2013.tfop")),
-    ("lancashire-2016", include_str!("../../examples/plans/lancashire-2016.tfop")),
+    (
+        "barnet-2012",
+        include_str!("../../examples/plans/barnet-2012.tfop"),
+    ),
+    (
+        "lancashire-2013",
+        include_str!("../../examples/plans/lancashire-2013.tfop"),
+    ),
+    (
+        "lancashire-2016",
+        include_str!("../../examples/plans/lancashire-2016.tfop"),
+    ),
     (
         "leicestershire-2017-earned-autonomy",
         include_str!("../../examples/plans/leicestershire-2017-earned-autonomy.tfop"),
     ),
-    ("leicestershire-2017", include_str!("../../examples/plans/leicestershire-2017.tfop")),
-    ("national-phase1", include_str!("../../examples/plans/national-phase1.tfop")),
-    ("national-phase2", include_str!("../../examples/plans/national-phase2.tfop")),
-    ("wolverhampton-2018", include_str!("../../examples/plans/wolverhampton-2018.tfop")),
+    (
+        "leicestershire-2017",
+        include_str!("../../examples/plans/leicestershire-2017.tfop"),
+    ),
+    (
+        "national-phase1",
+        include_str!("../../examples/plans/national-phase1.tfop"),
+    ),
+    (
+        "national-phase2",
+        include_str!("../../examples/plans/national-phase2.tfop"),
+    ),
+    (
+        "wolverhampton-2018",
+        include_str!("../../examples/plans/wolverhampton-2018.tfop"),
+    ),
 ];
 
 /// The shipped plans, checked once per process.
