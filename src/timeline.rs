@@ -28,6 +28,10 @@
 //!   Money must not have fractions of a penny; decimals and percentages keep
 //!   at most six decimal places. Trailing zeros beyond those places are
 //!   accepted (`"12.500"` is £12.50).
+//! - A count is digits only (`12` or `"12"`), at most `u64::MAX`: `12.0`,
+//!   `1.2e1` and `12.5` are refused ([`RecordErrorKind::NotWholeNumber`]),
+//!   since a count written so has been through floating point and may no
+//!   longer be exact.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -384,6 +388,14 @@ pub enum RecordErrorKind {
     /// A count below zero.
     #[error("is negative; a count must be zero or more")]
     NegativeCount,
+    /// A count written with a decimal point or an exponent (`3.0`, `1e3`,
+    /// `2.5`): a count is digits only, since a count that has been through
+    /// floating point may no longer be exact.
+    #[error(
+        "is not a whole number written in digits; write a count as digits only, \
+         such as `12`, without a decimal point or exponent"
+    )]
+    NotWholeNumber,
     /// A one-of field holds a word outside its list.
     #[error("is not one of the allowed words; use one of {}", backticked(allowed))]
     NotInList {
@@ -1053,10 +1065,14 @@ fn read_fields(
 
 /// One field's value, by its declared type.
 fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKind> {
-    use RecordErrorKind::{BadDate, NegativeCount, NotInList, TooLarge, TooPrecise, WrongType};
+    use RecordErrorKind::{
+        BadDate, NegativeCount, NotInList, NotWholeNumber, TooLarge, TooPrecise, WrongType,
+    };
+    // A number's own text (serde_json's `arbitrary_precision`), never a
+    // value that went through `f64`.
     let text = || match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
+        Value::String(text) => Some(text.as_str()),
+        Value::Number(number) => Some(number.as_str()),
         _ => None,
     };
     let string = |expected| match value {
@@ -1067,16 +1083,24 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
         FieldType::Count => {
             const EXPECTED: &str = "a whole number";
             let text = text().ok_or(WrongType { expected: EXPECTED })?;
-            let count = decimal::parse(&text, 0).map_err(|error| match error {
-                decimal::Error::Malformed | decimal::Error::TooPrecise => {
-                    WrongType { expected: EXPECTED }
-                }
-                decimal::Error::TooLarge => TooLarge,
-            })?;
-            if count < 0 {
+            let (negative, digits) = match text.strip_prefix('-') {
+                Some(digits) => (true, digits),
+                None => (false, text),
+            };
+            if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+                // Well-formed but not digits only (`3.0`, `1e3`, `2.5`):
+                // a count written so has been through floating point
+                // somewhere, and may no longer be the exact count.
+                return Err(match decimal::parse(text, Fixed::PLACES) {
+                    Err(decimal::Error::Malformed) => WrongType { expected: EXPECTED },
+                    _ => NotWholeNumber,
+                });
+            }
+            if negative && digits.bytes().any(|byte| byte != b'0') {
                 return Err(NegativeCount);
             }
-            u64::try_from(count)
+            digits
+                .parse::<u64>()
                 .map(FieldValue::Count)
                 .map_err(|_| TooLarge)
         }
@@ -1086,7 +1110,7 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 _ => (Fixed::PLACES, "a number such as `12.5`"),
             };
             let text = text().ok_or(WrongType { expected })?;
-            let scaled = decimal::parse(&text, places).map_err(|error| match error {
+            let scaled = decimal::parse(text, places).map_err(|error| match error {
                 decimal::Error::Malformed => WrongType { expected },
                 decimal::Error::TooPrecise => TooPrecise { places },
                 decimal::Error::TooLarge => TooLarge,
@@ -1503,12 +1527,178 @@ mod tests {
             fields.get(2),
             Some(&Some(FieldValue::Decimal(Fixed(123_456_789_123_456))))
         );
-        let fields = read(
-            json!({"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 16.0}),
-        );
+        let fields =
+            read(json!({"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 16}));
         assert_eq!(fields, vec![Some(FieldValue::Count(16))]);
         let fields = read(json!({"kind": "employment", "member": "P1", "start": "2016-01-01"}));
         assert_eq!(fields, vec![None]);
+    }
+
+    /// The fields of the one event of a family read from JSON text (never
+    /// through `json!`, whose numbers are `f64`), or its problems.
+    fn fields_from_text(event: &str) -> Result<Vec<Option<FieldValue>>, Vec<RecordError>> {
+        let text = format!(
+            r#"{{"id": "F", "members": [{{"id": "P1", "role": "adult"}}], "events": [{event}]}}"#
+        );
+        match Family::from_json(&text, &vocab()) {
+            Ok(family) => Ok(family.events.into_iter().next().unwrap().fields),
+            Err(error) => Err(error.problems),
+        }
+    }
+
+    /// The value of the first field of a `payment` (`amount`) or
+    /// `employment` (`hours`) written with this JSON text.
+    fn first_field(kind: &str, value: &str) -> Result<FieldValue, RecordErrorKind> {
+        let event = match kind {
+            "payment" => {
+                format!(r#"{{"kind": "payment", "date": "2016-01-01", "amount": {value}}}"#)
+            }
+            _ => format!(
+                r#"{{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": {value}}}"#
+            ),
+        };
+        match fields_from_text(&event) {
+            Ok(fields) => Ok(fields.into_iter().next().flatten().unwrap()),
+            Err(mut problems) => {
+                assert_eq!(problems.len(), 1, "{value}: {problems:#?}");
+                Err(problems.pop().unwrap().kind)
+            }
+        }
+    }
+
+    #[test]
+    fn json_numbers_are_read_from_their_text_not_through_f64() {
+        use RecordErrorKind as K;
+        // 2^53 + 1, the first integer f64 cannot hold, and u64's bounds.
+        assert_eq!(
+            first_field("employment", "9007199254740993"),
+            Ok(FieldValue::Count(9_007_199_254_740_993))
+        );
+        assert_eq!(
+            first_field("employment", "18446744073709551615"),
+            Ok(FieldValue::Count(u64::MAX))
+        );
+        assert_eq!(
+            first_field("employment", "18446744073709551616"),
+            Err(K::TooLarge)
+        );
+        assert_eq!(first_field("employment", "0"), Ok(FieldValue::Count(0)));
+        assert_eq!(first_field("employment", "-0"), Ok(FieldValue::Count(0)));
+        assert_eq!(first_field("employment", "-1"), Err(K::NegativeCount));
+        assert_eq!(
+            first_field("employment", "\"-9007199254740993\""),
+            Err(K::NegativeCount)
+        );
+        // Money: 2^53 + 1 pence, i64's bounds in pence, one past each.
+        assert_eq!(
+            first_field("payment", "123456789012345.67"),
+            Ok(FieldValue::Money(Pence(12_345_678_901_234_567)))
+        );
+        assert_eq!(
+            first_field("payment", "90071992547409.93"),
+            Ok(FieldValue::Money(Pence(9_007_199_254_740_993)))
+        );
+        assert_eq!(
+            first_field("payment", "92233720368547758.07"),
+            Ok(FieldValue::Money(Pence(i64::MAX)))
+        );
+        assert_eq!(
+            first_field("payment", "92233720368547758.08"),
+            Err(K::TooLarge)
+        );
+        assert_eq!(
+            first_field("payment", "-92233720368547758.08"),
+            Ok(FieldValue::Money(Pence(i64::MIN)))
+        );
+        assert_eq!(
+            first_field("payment", "-92233720368547758.09"),
+            Err(K::TooLarge)
+        );
+        assert_eq!(
+            first_field("payment", "0.1"),
+            Ok(FieldValue::Money(Pence(10)))
+        );
+        assert_eq!(
+            first_field("payment", "12.345"),
+            Err(K::TooPrecise { places: 2 })
+        );
+        // Decimals: i64's bound in millionths, and one past it.
+        let score = |value: &str| {
+            fields_from_text(&format!(
+                r#"{{"kind": "payment", "date": "2016-01-01", "amount": 1, "score": {value}}}"#
+            ))
+            .map(|fields| fields.get(2).cloned().flatten())
+            .map_err(|problems| problems.into_iter().map(|p| p.kind).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            score("9223372036854.775807"),
+            Ok(Some(FieldValue::Decimal(Fixed(i64::MAX))))
+        );
+        assert_eq!(score("9223372036854.775808"), Err(vec![K::TooLarge]));
+        assert_eq!(
+            score("12345678901.123456"),
+            Ok(Some(FieldValue::Decimal(Fixed(12_345_678_901_123_456))))
+        );
+    }
+
+    #[test]
+    fn a_count_is_digits_only() {
+        use RecordErrorKind as K;
+        for refused in [
+            "3.0",
+            "\"3.0\"",
+            "16.00",
+            "9007199254740993.0",
+            "1e3",
+            "1E3",
+            "\"1e3\"",
+            "1.5",
+            "3e-1",
+            "1e400",
+            "-1.5",
+        ] {
+            assert_eq!(
+                first_field("employment", refused),
+                Err(K::NotWholeNumber),
+                "{refused}"
+            );
+        }
+        for not_a_number in [
+            "\"\"",
+            "\"-\"",
+            "\"+3\"",
+            "\" 3\"",
+            "\"3 \"",
+            "\"three\"",
+            "true",
+            "[3]",
+        ] {
+            assert_eq!(
+                first_field("employment", not_a_number),
+                Err(K::WrongType {
+                    expected: "a whole number"
+                }),
+                "{not_a_number}"
+            );
+        }
+        assert_eq!(
+            first_field("employment", "\"007\""),
+            Ok(FieldValue::Count(7))
+        );
+        let text = K::NotWholeNumber.to_string();
+        assert!(text.contains("digits only"), "{text}");
+    }
+
+    #[test]
+    fn number_attributes_keep_their_json_text() {
+        let text = r#"{"id": "F", "attributes": {"ward": 123456789012345678901234, "n": 1.50},
+                       "members": [], "events": []}"#;
+        let family = Family::from_json(text, &vocab()).unwrap();
+        assert_eq!(
+            family.attributes.get("ward").map(String::as_str),
+            Some("123456789012345678901234")
+        );
+        assert_eq!(family.attributes.get("n").map(String::as_str), Some("1.50"));
     }
 
     #[test]
@@ -1825,11 +2015,11 @@ mod tests {
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": "-3", "unauthorised": 0}"#,
                 Some("sessions"), K::NegativeCount),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 1.5, "unauthorised": 0}"#,
-                Some("sessions"), K::WrongType { expected: "a whole number" }),
+                Some("sessions"), K::NotWholeNumber),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": true, "unauthorised": 0}"#,
                 Some("sessions"), K::WrongType { expected: "a whole number" }),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 1e30, "unauthorised": 0}"#,
-                Some("sessions"), K::TooLarge),
+                Some("sessions"), K::NotWholeNumber),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 18446744073709551616, "unauthorised": 0}"#,
                 Some("sessions"), K::TooLarge),
             (r#"{"kind": "exclusion", "member": "P2", "date": "2015-01-05", "type": "temporary"}"#,
