@@ -243,6 +243,18 @@ pub enum Record {
     },
 }
 
+impl Record {
+    /// Where the record comes in a family: the family, then the members,
+    /// then the events, each in input order.
+    fn order(&self) -> (u8, u32) {
+        match self {
+            Record::Family => (0, 0),
+            Record::Member { position, .. } => (1, *position),
+            Record::Event { position, .. } => (2, *position),
+        }
+    }
+}
+
 impl fmt::Display for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (what, position, id) = match self {
@@ -385,6 +397,14 @@ pub enum RecordErrorKind {
         /// The position of the first event with this id.
         first: u32,
     },
+    /// A key given more than once in the same JSON object (the family, a
+    /// member, an event, or an object inside one), which a JSON reader
+    /// would resolve silently by keeping one of the values.
+    #[error(
+        "is given more than once in the same object; give each key once, \
+         keeping the value that is right"
+    )]
+    RepeatedKey,
     /// A count below zero.
     #[error("is negative; a count must be zero or more")]
     NegativeCount,
@@ -453,6 +473,12 @@ impl Sink<'_> {
 // ---------------------------------------------------------------------------
 // Reading.
 
+/// Whether an id is one a record can be known by: not empty, not only
+/// white space.
+fn is_usable_id(id: &str) -> bool {
+    !id.trim().is_empty()
+}
+
 /// The value of `key`, treating `null` as absent.
 fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     object.get(key).filter(|value| !value.is_null())
@@ -500,20 +526,38 @@ fn optional_date(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) ->
 impl Family {
     /// Reads and validates one family written as JSON text.
     pub fn from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => Family::from_value(&value, vocab),
-            Err(error) => Err(FamilyError {
-                family: None,
-                problems: vec![RecordError {
-                    record: Record::Family,
-                    field: None,
-                    kind: RecordErrorKind::NotJson {
-                        line: error.line(),
-                        column: error.column(),
-                    },
-                }],
-            }),
+        // `Value` keeps the last of a repeated key and says nothing, so the
+        // text is first read for repeated keys alone (building nothing but
+        // each object's key set), then as a `Value`.
+        let read = repeats::find(text)
+            .and_then(|repeated| Ok((repeated, serde_json::from_str::<Value>(text)?)));
+        let (repeated, value) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                return Err(FamilyError {
+                    family: None,
+                    problems: vec![RecordError {
+                        record: Record::Family,
+                        field: None,
+                        kind: RecordErrorKind::NotJson {
+                            line: error.line(),
+                            column: error.column(),
+                        },
+                    }],
+                });
+            }
+        };
+        let family = Family::from_value(&value, vocab);
+        if repeated.is_empty() {
+            return family;
         }
+        let (family, mut problems) = match family {
+            Ok(family) => (Some(family.id), Vec::new()),
+            Err(error) => (error.family, error.problems),
+        };
+        problems.splice(0..0, repeated);
+        problems.sort_by_key(|problem| problem.record.order());
+        Err(FamilyError { family, problems })
     }
 
     /// Reads and validates one family held as a JSON value.
@@ -1147,6 +1191,264 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
     }
 }
 
+/// Keys given twice in one JSON object, at any depth of a family's text.
+mod repeats {
+    use super::{Record, RecordError, RecordErrorKind};
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::borrow::Cow;
+    use std::fmt;
+
+    /// Every key repeated within an object of the family written in `text`,
+    /// each named by its record and its path in the record
+    /// (`attributes.district`, `start`); a repeated key is reported once per
+    /// object. `Err` when `text` is not one JSON value.
+    pub(super) fn find(text: &str) -> Result<Vec<RecordError>, serde_json::Error> {
+        let mut found = Vec::new();
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        Check {
+            found: &mut found,
+            record: Record::Family,
+            level: Level::Family,
+            path: None,
+            capture: false,
+        }
+        .deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(found)
+    }
+
+    /// Where in the family a value is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Level {
+        /// The family object itself.
+        Family,
+        /// The `members` (`true`) or `events` (`false`) array.
+        List { members: bool },
+        /// A member or event record.
+        Record,
+        /// Anywhere inside a record, or inside the family's other keys.
+        Inside,
+    }
+
+    /// One step of the path from a record to a value.
+    enum Step<'p> {
+        Key(&'p str),
+        Index(usize),
+    }
+
+    /// The path from a record to a value, innermost step first; written out
+    /// only when a repeat is found.
+    struct Path<'p> {
+        step: Step<'p>,
+        parent: Option<&'p Path<'p>>,
+    }
+
+    impl fmt::Display for Path<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if let Some(parent) = self.parent {
+                write!(f, "{parent}")?;
+            }
+            match (&self.step, self.parent) {
+                (Step::Key(key), None) => write!(f, "{key}"),
+                (Step::Key(key), Some(_)) => write!(f, ".{key}"),
+                (Step::Index(index), _) => write!(f, "[{index}]"),
+            }
+        }
+    }
+
+    /// Checks one value; returns its text when `capture` is set and the
+    /// value is a string (a record's `id`).
+    struct Check<'f, 'p> {
+        found: &'f mut Vec<RecordError>,
+        record: Record,
+        level: Level,
+        path: Option<&'p Path<'p>>,
+        capture: bool,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Check<'_, '_> {
+        type Value = Option<String>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Check<'_, '_> {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(self.capture.then(|| text.to_owned()))
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+            let mut index = 0usize;
+            loop {
+                let (record, level) = match self.level {
+                    Level::List { members } => {
+                        let position = u32::try_from(index).unwrap_or(u32::MAX);
+                        let record = if members {
+                            Record::Member { position, id: None }
+                        } else {
+                            Record::Event { position, id: None }
+                        };
+                        (record, Level::Record)
+                    }
+                    _ => (self.record.clone(), Level::Inside),
+                };
+                let path = Path {
+                    step: Step::Index(index),
+                    parent: self.path,
+                };
+                let item = Check {
+                    found: &mut *self.found,
+                    record,
+                    level,
+                    path: (level == Level::Inside).then_some(&path),
+                    capture: false,
+                };
+                if items.next_element_seed(item)?.is_none() {
+                    return Ok(None);
+                }
+                index = index.saturating_add(1);
+            }
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+            let first = self.found.len();
+            let mut keys: Vec<Cow<'de, str>> = Vec::new();
+            let mut id = None;
+            while let Some(key) = entries.next_key_seed(Key)? {
+                let path = Path {
+                    step: Step::Key(&key),
+                    parent: self.path,
+                };
+                let level = match (self.level, key.as_ref()) {
+                    (Level::Family, "members") => Level::List { members: true },
+                    (Level::Family, "events") => Level::List { members: false },
+                    _ => Level::Inside,
+                };
+                let capture = self.level == Level::Record && key == "id";
+                let value = entries.next_value_seed(Check {
+                    found: &mut *self.found,
+                    record: self.record.clone(),
+                    level,
+                    path: (level == Level::Inside).then_some(&path),
+                    capture,
+                })?;
+                if capture {
+                    // The last `id` is the one `Value` keeps, so the one
+                    // the record's other problems name it by.
+                    id = value.filter(|id| super::is_usable_id(id));
+                }
+                keys.push(key);
+            }
+            // Each repeated key once, in the order of its first repeat: the
+            // keys sorted (stably, so each group keeps input order), each
+            // group's second entry.
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by(|a, b| keys.get(*a).cmp(&keys.get(*b)));
+            let mut repeats: Vec<usize> = order
+                .windows(2)
+                .enumerate()
+                .filter_map(|(at, pair)| match pair {
+                    [before, second] if keys.get(*before) == keys.get(*second) => {
+                        let first_repeat = at == 0
+                            || order.get(at - 1).map(|index| keys.get(*index))
+                                != Some(keys.get(*before));
+                        first_repeat.then_some(*second)
+                    }
+                    _ => None,
+                })
+                .collect();
+            repeats.sort_unstable();
+            for index in repeats {
+                let Some(key) = keys.get(index) else { continue };
+                let path = Path {
+                    step: Step::Key(key),
+                    parent: self.path,
+                };
+                self.found.push(RecordError {
+                    record: self.record.clone(),
+                    field: Some(path.to_string()),
+                    kind: RecordErrorKind::RepeatedKey,
+                });
+            }
+            if self.level == Level::Record {
+                for problem in self.found.iter_mut().skip(first) {
+                    if let Record::Member { id: slot, .. } | Record::Event { id: slot, .. } =
+                        &mut problem.record
+                    {
+                        slot.clone_from(&id);
+                    }
+                }
+            }
+            Ok(None)
+        }
+    }
+
+    /// An object's key, borrowed from the text unless it has escapes.
+    struct Key;
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Cow<'de, str>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(key))
+        }
+
+        fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(key.to_owned()))
+        }
+    }
+}
+
 /// Exact decimal text to scaled integers, without binary floating point.
 mod decimal {
     /// Why a decimal text could not be read.
@@ -1699,6 +2001,139 @@ mod tests {
             Some("123456789012345678901234")
         );
         assert_eq!(family.attributes.get("n").map(String::as_str), Some("1.50"));
+    }
+
+    const MEMBER: &str = r#"{"id": "P1", "role": "adult", "born": "1980-01-01"}"#;
+    const BENEFIT: &str = r#"{"id": "b1", "kind": "out_of_work_benefit", "member": "P1", "start": "2016-01-01", "benefit": "jsa"}"#;
+
+    fn problems_of_text(text: &str) -> (Option<String>, Vec<RecordError>) {
+        let error = Family::from_json(text, &vocab()).unwrap_err();
+        (error.family, error.problems)
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_at_every_level() {
+        use RecordErrorKind::RepeatedKey;
+        // The reproducers: a second, empty `events`; a second `id`; a
+        // second `start`.
+        let text = format!(
+            r#"{{"id": "F-B", "members": [{MEMBER}], "events": [{BENEFIT}], "events": []}}"#
+        );
+        assert_eq!(
+            problems_of_text(&text),
+            (
+                Some("F-B".to_owned()),
+                vec![at_family(Some("events"), RepeatedKey)]
+            )
+        );
+        let text = format!(
+            r#"{{"id": "F-C", "id": "F-A", "members": [{MEMBER}], "events": [{BENEFIT}]}}"#
+        );
+        assert_eq!(
+            problems_of_text(&text),
+            (
+                Some("F-A".to_owned()),
+                vec![at_family(Some("id"), RepeatedKey)]
+            )
+        );
+        let text = format!(
+            r#"{{"id": "F-D", "members": [{MEMBER}], "events": [{BENEFIT},
+                {{"id": "b2", "kind": "out_of_work_benefit", "member": "P1", "start": "2016-01-01",
+                  "start": "2030-01-01", "benefit": "jsa"}}]}}"#
+        );
+        assert_eq!(
+            problems_of_text(&text).1,
+            vec![at_event(1, Some("b2"), Some("start"), RepeatedKey)]
+        );
+        // A member; a nested object; an object in an array in an event; a
+        // key given three times, once; a key spelt with an escape.
+        let text = r#"{"id": "F", "attributes": {"district": "A", "district": "B"},
+            "members": [{"id": "P1", "role": "adult", "role": "child"}],
+            "events": [
+              {"kind": "claim", "date": "2016-01-01", "type": {"a": 1, "a": 2}},
+              {"id": "e1", "kind": "attachment", "date": "2016-01-01", "x": [{"b": 1}, {"b": 1, "b": 2, "b": 3}]},
+              {"kind": "attachment", "date": "2016-01-01", "d\u0061te": "2016-01-02"}
+            ]}"#;
+        let (family, found) = problems_of_text(text);
+        assert_eq!(family.as_deref(), Some("F"));
+        assert_eq!(
+            found,
+            vec![
+                at_family(Some("attributes.district"), RepeatedKey),
+                at_member(0, Some("P1"), Some("role"), RepeatedKey),
+                at_event(0, None, Some("type.a"), RepeatedKey),
+                at_event(
+                    0,
+                    None,
+                    Some("type"),
+                    RecordErrorKind::WrongType {
+                        expected: "a string"
+                    }
+                ),
+                at_event(1, Some("e1"), Some("x[1].b"), RepeatedKey),
+                at_event(
+                    1,
+                    Some("e1"),
+                    Some("x"),
+                    RecordErrorKind::UnknownField {
+                        kind: "attachment".into(),
+                        suggestion: None
+                    }
+                ),
+                at_event(2, None, Some("date"), RepeatedKey),
+            ]
+        );
+        // An event known by the last of two ids, as its other problems name it.
+        let text = r#"{"id": "F", "members": [], "events": [
+            {"id": "a", "id": "b", "kind": "attachment", "date": "2016-02-30"}]}"#;
+        assert_eq!(
+            problems_of_text(text).1,
+            vec![
+                at_event(0, Some("b"), Some("id"), RepeatedKey),
+                at_event(0, Some("b"), Some("date"), RecordErrorKind::BadDate),
+            ]
+        );
+        let text = RepeatedKey.to_string();
+        assert!(text.contains("more than once"), "{text}");
+    }
+
+    #[test]
+    fn a_repeat_among_many_keys_is_found_once() {
+        let keys: Vec<String> = (0..50_000).map(|n| format!("\"k{n}\": {n}")).collect();
+        let text = format!(
+            r#"{{"id": "F", "members": [], "events": [], "note": {{{}, "k7": 1, "k7": 2}}}}"#,
+            keys.join(", ")
+        );
+        assert_eq!(
+            problems_of_text(&text).1,
+            vec![at_family(Some("note.k7"), RecordErrorKind::RepeatedKey)]
+        );
+    }
+
+    #[test]
+    fn the_same_key_in_different_objects_is_not_a_repeat() {
+        let text = format!(
+            r#"{{"id": "F", "attributes": {{"id": "x"}}, "members": [{MEMBER}, {{"id": "P2", "role": "child"}}],
+                "events": [{BENEFIT}, {{"id": "b2", "kind": "offence", "member": "P1", "date": "2016-01-01"}}],
+                "extra": [{{"id": 1}}, {{"id": 1}}]}}"#
+        );
+        let family = Family::from_json(&text, &vocab()).unwrap();
+        assert_eq!(family.events.len(), 2);
+    }
+
+    #[test]
+    fn repeated_keys_are_reported_without_their_values() {
+        const SECRET: &str = "SECRET-VALUE-123";
+        let text = format!(
+            r#"{{"id": "F", "members": [{{"id": "P1", "role": "adult", "born": "{SECRET}", "born": "{SECRET}"}}],
+                "events": [], "note": {{"{SECRET}": 1, "{SECRET}": 2}}}}"#
+        );
+        let error = Family::from_json(&text, &vocab()).unwrap_err();
+        assert_eq!(error.problems.len(), 3, "{error:#?}");
+        // Keys are the plan's vocabulary or the family's own names, and a
+        // repeated key is named; its values never are.
+        let values_left_out = format!("{error}").replace(&format!("note.{SECRET}"), "");
+        assert!(!values_left_out.contains(SECRET), "{error}");
     }
 
     #[test]
@@ -2457,6 +2892,19 @@ mod tests {
                 Err(error) => prop_assert!(!error.problems.is_empty()),
             }
             let _ = Family::from_json(&family.to_string(), &vocab);
+        }
+
+        #[test]
+        fn a_family_given_a_second_key_is_refused(value in valid_family(), key in 0usize..4) {
+            let key = ["id", "members", "events", "attributes"][key];
+            let text = value.to_string();
+            prop_assert!(Family::from_json(&text, &vocab()).is_ok());
+            let repeated = text.replacen('{', &format!("{{\"{key}\": null, "), 1);
+            let error = Family::from_json(&repeated, &vocab()).unwrap_err();
+            prop_assert_eq!(
+                error.problems.first(),
+                Some(&at_family(Some(key), RecordErrorKind::RepeatedKey))
+            );
         }
 
         #[test]
