@@ -385,6 +385,13 @@ pub enum RecordErrorKind {
         /// The kind's name, as the plan declares it.
         kind: String,
     },
+    /// An id (of the family, a member or an event) that is empty or only
+    /// white space, so names nothing.
+    #[error(
+        "is empty or only white space; give an id that names the record \
+         (an event may leave `id` out)"
+    )]
+    EmptyId,
     /// Two members share an id.
     #[error("repeats the id of member #{first}; give each member its own id")]
     DuplicateMemberId {
@@ -582,6 +589,13 @@ impl Family {
             }
             Some(_) => optional_string(object, "id", &mut sink),
         };
+        let id = id.filter(|id| {
+            let usable = is_usable_id(id);
+            if !usable {
+                sink.report(Some("id"), RecordErrorKind::EmptyId);
+            }
+            usable
+        });
         let attributes = read_attributes(object, &mut sink);
         let members_value = array_key(object, "members", &mut sink);
         let events_value = array_key(object, "events", &mut sink);
@@ -794,22 +808,23 @@ fn read_members<'a>(
             continue;
         };
         let id = match present(object, "id") {
-            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
             _ => None,
         };
         sink.record = Record::Member {
             position,
             id: id.map(str::to_owned),
         };
-        if present(object, "id").is_none() {
-            sink.report(Some("id"), RecordErrorKind::MissingField);
-        } else if id.is_none() {
-            sink.report(
+        match (present(object, "id"), id) {
+            (None, _) => sink.report(Some("id"), RecordErrorKind::MissingField),
+            (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
+            (Some(_), None) => sink.report(
                 Some("id"),
                 RecordErrorKind::WrongType {
                     expected: "a string",
                 },
-            );
+            ),
+            (Some(_), Some(_)) => {}
         }
         if let Some(id) = id {
             match ids.get(id) {
@@ -891,20 +906,22 @@ fn read_events(
             continue;
         };
         let id = match present(object, "id") {
-            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
             _ => None,
         };
         sink.record = Record::Event {
             position,
             id: id.map(str::to_owned),
         };
-        if id.is_none() && present(object, "id").is_some() {
-            sink.report(
+        match (present(object, "id"), id) {
+            (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
+            (Some(_), None) => sink.report(
                 Some("id"),
                 RecordErrorKind::WrongType {
                     expected: "a string",
                 },
-            );
+            ),
+            (None, _) | (Some(_), Some(_)) => {}
         }
         if let Some(id) = id {
             match ids.get(id) {
@@ -2280,6 +2297,54 @@ mod tests {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         assert_eq!(attributes, [("flag", "false"), ("n", "3"), ("x", "1.5")]);
+    }
+
+    #[test]
+    fn blank_ids_are_refused() {
+        use RecordErrorKind::EmptyId;
+        for blank in ["", " ", "\t\n", "\u{3000}"] {
+            let mut family = example();
+            family["id"] = json!(blank);
+            let error = Family::from_value(&family, &vocab()).unwrap_err();
+            assert_eq!(error.family, None, "{blank:?}");
+            assert_eq!(error.problems, vec![at_family(Some("id"), EmptyId)]);
+
+            let mut family = example();
+            family["members"][0]["id"] = json!(blank);
+            family["events"] = json!([]);
+            assert_eq!(
+                problems(&family),
+                vec![at_member(0, None, Some("id"), EmptyId)],
+                "{blank:?}"
+            );
+
+            let found = problems(&with_events(json!([
+                {"id": blank, "kind": "attachment", "date": "2015-01-01"},
+                {"id": blank, "kind": "attachment", "date": "2015-01-02"},
+            ])));
+            assert_eq!(
+                found,
+                vec![
+                    at_event(0, None, Some("id"), EmptyId),
+                    at_event(1, None, Some("id"), EmptyId),
+                ],
+                "{blank:?}"
+            );
+        }
+        // Not blank: kept as written.
+        let mut family = example();
+        family["id"] = json!(" F ");
+        family["members"][0]["id"] = json!("-");
+        family["events"] = json!([{"id": ".", "kind": "attachment", "date": "2015-01-01"}]);
+        let read = Family::from_value(&family, &vocab()).unwrap();
+        assert_eq!(read.id, " F ");
+        assert_eq!(read.events.first().and_then(|e| e.id.as_deref()), Some("."));
+        // The second of two blank-id families is refused too, not decided.
+        let text = r#"{"id": "", "members": [], "events": []}"#;
+        for _ in 0..2 {
+            let error = Family::from_json(text, &vocab()).unwrap_err();
+            assert_eq!(error.problems, vec![at_family(Some("id"), EmptyId)]);
+        }
     }
 
     #[test]
