@@ -412,6 +412,19 @@ pub enum RecordErrorKind {
          keeping the value that is right"
     )]
     RepeatedKey,
+    /// A school term that shares a day with another term of the same
+    /// member (overlapping dates, or the same term recorded twice).
+    #[error(
+        "shares days with event #{other}{} of the same member, and a member's school \
+         terms cannot overlap; remove the repeated record or correct the dates",
+        other_id.as_deref().map(|id| format!(" (`{id}`)")).unwrap_or_default()
+    )]
+    OverlappingTerms {
+        /// The position of the other term in the `events` array.
+        other: u32,
+        /// The other term's id, if it has one.
+        other_id: Option<String>,
+    },
     /// A count below zero.
     #[error("is negative; a count must be zero or more")]
     NegativeCount,
@@ -607,6 +620,9 @@ impl Family {
             vocab,
             &mut problems,
         );
+        overlapping_terms(&events, vocab.term_kind(), &mut problems);
+        // In input order: the family, then each member and each event.
+        problems.sort_by_key(|problem| problem.record.order());
 
         match id {
             Some(id) if problems.is_empty() => Ok(Family {
@@ -938,6 +954,59 @@ fn read_events(
         }
     }
     events
+}
+
+/// Reports each school term (of `term`, the vocabulary's term kind) that
+/// shares a day with another term of the same member, naming the other.
+///
+/// The evaluator takes a member's terms as a sequence (`over the last N
+/// terms`, `sustained for N terms`): terms that overlap, or the same term
+/// twice from a repeated export row, would make the decision depend on the
+/// order of the records. Both ends are days of the term, and an open term
+/// runs on. The problem is reported on the later of the two records in the
+/// input; a term that overlaps several is reported against each it meets
+/// while the terms are swept in order of their start.
+fn overlapping_terms(events: &[Event], term: Option<KindId>, problems: &mut Vec<RecordError>) {
+    let Some(term) = term else {
+        return;
+    };
+    let mut terms: Vec<&Event> = events
+        .iter()
+        .filter(|event| event.kind == term && event.member.is_some())
+        .collect();
+    terms.sort_by_key(|event| (event.member, event.start, event.position));
+    let last_day = |event: &Event| event.end.unwrap_or(NaiveDate::MAX);
+    // The term of this member reaching furthest among those swept so far.
+    let mut reach: Option<&Event> = None;
+    let mut found = Vec::new();
+    for event in terms {
+        match reach {
+            Some(earlier) if earlier.member == event.member && last_day(earlier) >= event.start => {
+                let (later, other) = if event.position > earlier.position {
+                    (event, earlier)
+                } else {
+                    (earlier, event)
+                };
+                found.push(RecordError {
+                    record: Record::Event {
+                        position: later.position,
+                        id: later.id.clone(),
+                    },
+                    field: None,
+                    kind: RecordErrorKind::OverlappingTerms {
+                        other: other.position,
+                        other_id: other.id.clone(),
+                    },
+                });
+                if last_day(event) > last_day(earlier) {
+                    reach = Some(event);
+                }
+            }
+            _ => reach = Some(event),
+        }
+    }
+    found.sort_by_key(|problem| problem.record.order());
+    problems.append(&mut found);
 }
 
 /// Reads the parts of one event after its id; `None` if anything is wrong.
@@ -2347,6 +2416,109 @@ mod tests {
         }
     }
 
+    /// A school term of `member` from `start` to `end` (open when `None`).
+    fn term(id: &str, member: &str, start: &str, end: Option<&str>) -> Value {
+        let mut term = json!({"kind": "school_term", "member": member, "start": start,
+                              "sessions": 100, "unauthorised": 0});
+        if !id.is_empty() {
+            term["id"] = json!(id);
+        }
+        if let Some(end) = end {
+            term["end"] = json!(end);
+        }
+        term
+    }
+
+    fn overlap(position: u32, id: Option<&str>, other: u32, other_id: Option<&str>) -> RecordError {
+        at_event(
+            position,
+            id,
+            None,
+            RecordErrorKind::OverlappingTerms {
+                other,
+                other_id: other_id.map(str::to_owned),
+            },
+        )
+    }
+
+    #[test]
+    fn a_members_overlapping_school_terms_are_refused_in_either_order() {
+        // The reproducer: the same term twice with different counts.
+        let mut ta = term("ta", "P2", "2015-09-01", Some("2015-12-18"));
+        ta["unauthorised"] = json!(50);
+        let tb = term("tb", "P2", "2015-09-01", Some("2015-12-18"));
+        let t2 = term("t2", "P2", "2016-01-04", Some("2016-03-24"));
+        let offence = json!({"id": "o1", "kind": "offence", "member": "P2", "date": "2016-06-01"});
+        let found = problems(&with_events(json!([ta, tb, t2, offence])));
+        assert_eq!(found, vec![overlap(1, Some("tb"), 0, Some("ta"))]);
+        let found = problems(&with_events(json!([offence, t2, tb, ta])));
+        assert_eq!(found, vec![overlap(3, Some("ta"), 2, Some("tb"))]);
+        let text = found.first().unwrap().to_string();
+        assert_eq!(
+            text,
+            "event #3 (`ta`): shares days with event #2 (`tb`) of the same member, and a \
+             member's school terms cannot overlap; remove the repeated record or correct the dates"
+        );
+        assert!(!text.contains("2015"), "{text}");
+    }
+
+    #[test]
+    fn school_terms_overlap_from_a_shared_day() {
+        let first = term("a", "P2", "2015-09-01", Some("2015-12-18"));
+        // Sharing the last day overlaps; starting the day after does not.
+        let found = problems(&with_events(json!([
+            first,
+            term("b", "P2", "2015-12-18", Some("2016-03-24"))
+        ])));
+        assert_eq!(found, vec![overlap(1, Some("b"), 0, Some("a"))]);
+        let apart = with_events(json!([
+            first,
+            term("b", "P2", "2015-12-19", Some("2016-03-24"))
+        ]));
+        assert!(Family::from_value(&apart, &vocab()).is_ok());
+        // The same days for another member, or for another kind of spell.
+        let others = with_events(json!([
+            first,
+            term("b", "P1", "2015-09-01", Some("2015-12-18")),
+            {"kind": "employment", "member": "P2", "start": "2015-09-01", "end": "2015-12-18"},
+            {"kind": "employment", "member": "P2", "start": "2015-09-01", "end": "2015-12-18"},
+        ]));
+        assert!(Family::from_value(&others, &vocab()).is_ok());
+        // An open term runs on; records without ids are named by position.
+        let found = problems(&with_events(json!([
+            term("", "P2", "2015-09-01", None),
+            term("", "P2", "2017-01-04", Some("2017-03-24")),
+        ])));
+        assert_eq!(found, vec![overlap(1, None, 0, None)]);
+        // A term inside another, and a third that overlaps only the first:
+        // each is reported against the term reaching furthest.
+        let found = problems(&with_events(json!([
+            term("c", "P2", "2015-10-01", Some("2015-10-10")),
+            first,
+            term("b", "P2", "2015-09-10", Some("2015-09-20")),
+        ])));
+        assert_eq!(
+            found,
+            vec![
+                overlap(1, Some("a"), 0, Some("c")),
+                overlap(2, Some("b"), 1, Some("a")),
+            ]
+        );
+        // A term whose record has other problems is not compared.
+        let mut broken = term("b", "P2", "2015-09-01", Some("2015-12-18"));
+        broken["sessions"] = json!(-1);
+        let found = problems(&with_events(json!([first, broken])));
+        assert_eq!(
+            found,
+            vec![at_event(
+                1,
+                Some("b"),
+                Some("sessions"),
+                RecordErrorKind::NegativeCount
+            )]
+        );
+    }
+
     #[test]
     fn unknown_family_and_member_keys_are_ignored() {
         let mut family = example();
@@ -2900,9 +3072,24 @@ mod tests {
             });
         (prop::collection::vec(event, 0..12), date).prop_map(|(events, born)| {
             // Keep ids unique: the first use wins, later ones are dropped.
+            // Keep school terms apart: a term that shares a day with an
+            // earlier one is dropped.
             let mut seen = std::collections::BTreeSet::new();
+            let mut terms: Vec<(String, String)> = Vec::new();
             let events: Vec<Value> = events
                 .into_iter()
+                .filter(|event| {
+                    if event["kind"] != "school_term" {
+                        return true;
+                    }
+                    let days = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+                    let (start, end) = (days("start"), days("end"));
+                    let apart = terms.iter().all(|(s, e)| *e < start || end < *s);
+                    if apart {
+                        terms.push((start, end));
+                    }
+                    apart
+                })
                 .map(|mut event| {
                     if let Some(id) = event.get("id").and_then(Value::as_str).map(str::to_owned) {
                         if !seen.insert(id) {

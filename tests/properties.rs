@@ -93,6 +93,13 @@ fn family() -> impl Strategy<Value = Value> {
                 events.push(json!({ "kind": "lead_professional", "start": date(day - 5) }));
                 events.push(json!({ "kind": "attachment", "date": date(day) }));
             }
+            // A child's terms do not overlap (reading refuses them): the
+            // same term drawn twice for a child is kept once.
+            let mut terms = std::collections::BTreeSet::new();
+            events.retain(|event| {
+                event["kind"] != "school_term"
+                    || terms.insert((event["member"].to_string(), event["start"].to_string()))
+            });
             let events: Vec<Value> = events
                 .into_iter()
                 .enumerate()
