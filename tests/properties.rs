@@ -186,6 +186,10 @@ proptest! {
         let as_of = base() + Duration::days(as_of);
         let start = later.get("date").or(later.get("start")).unwrap().as_str().unwrap().to_string();
         prop_assume!(start > as_of.format("%Y-%m-%d").to_string());
+        // Not a term the child already has: overlapping terms are refused.
+        prop_assume!(later["kind"] != "school_term" || !family["events"].as_array().unwrap().iter().any(
+            |event| event["kind"] == "school_term" && event["member"] == later["member"] && event["start"] == later["start"]
+        ));
         let mut extended = family.clone();
         let mut later = later;
         later["id"] = json!("later");
