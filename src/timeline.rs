@@ -32,6 +32,15 @@
 //!   `1.2e1` and `12.5` are refused ([`RecordErrorKind::NotWholeNumber`]),
 //!   since a count written so has been through floating point and may no
 //!   longer be exact.
+//! - A key given twice in one object, at any depth, is refused
+//!   ([`RecordErrorKind::RepeatedKey`]; only [`Family::from_json`] can see
+//!   one, since a `Value` has already kept one of the two).
+//! - A family, member or event id that is empty or only white space is
+//!   refused ([`RecordErrorKind::EmptyId`]).
+//! - Two terms of the vocabulary's term kind ([`Vocabulary::term_kind`],
+//!   `school_term`) of one member that share a day are refused
+//!   ([`RecordErrorKind::OverlappingTerms`]): the evaluator counts a member's
+//!   terms in order.
 
 use std::collections::BTreeMap;
 use std::fmt;
