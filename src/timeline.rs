@@ -590,6 +590,10 @@ impl Family {
     }
 
     /// Reads and validates one family held as a JSON value.
+    ///
+    /// A `Value` has already settled a repeated key by keeping one of its
+    /// values; read the family's text with [`Family::from_json`] to have a
+    /// repeated key refused.
     pub fn from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, FamilyError> {
         let mut problems = Vec::new();
         let mut sink = Sink {
