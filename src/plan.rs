@@ -554,6 +554,12 @@ mod tests {
     use super::Plan;
 
     #[test]
+    fn the_term_kind_families_are_checked_for_is_the_one_the_evaluator_reads() {
+        let plan = Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap();
+        assert_eq!(plan.vocab.term_kind(), Some(plan.known.school_term));
+    }
+
+    #[test]
     fn a_plan_can_be_shared_between_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Plan>();

@@ -28,6 +28,19 @@
 //!   Money must not have fractions of a penny; decimals and percentages keep
 //!   at most six decimal places. Trailing zeros beyond those places are
 //!   accepted (`"12.500"` is £12.50).
+//! - A count is digits only (`12` or `"12"`), at most `u64::MAX`: `12.0`,
+//!   `1.2e1` and `12.5` are refused ([`RecordErrorKind::NotWholeNumber`]),
+//!   since a count written so has been through floating point and may no
+//!   longer be exact.
+//! - A key given twice in one object, at any depth, is refused
+//!   ([`RecordErrorKind::RepeatedKey`]; only [`Family::from_json`] can see
+//!   one, since a `Value` has already kept one of the two).
+//! - A family, member or event id that is empty or only white space is
+//!   refused ([`RecordErrorKind::EmptyId`]).
+//! - Two terms of the vocabulary's term kind ([`Vocabulary::term_kind`],
+//!   `school_term`) of one member that share a day are refused
+//!   ([`RecordErrorKind::OverlappingTerms`]): the evaluator counts a member's
+//!   terms in order.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -239,6 +252,18 @@ pub enum Record {
     },
 }
 
+impl Record {
+    /// Where the record comes in a family: the family, then the members,
+    /// then the events, each in input order.
+    fn order(&self) -> (u8, u32) {
+        match self {
+            Record::Family => (0, 0),
+            Record::Member { position, .. } => (1, *position),
+            Record::Event { position, .. } => (2, *position),
+        }
+    }
+}
+
 impl fmt::Display for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (what, position, id) = match self {
@@ -369,6 +394,13 @@ pub enum RecordErrorKind {
         /// The kind's name, as the plan declares it.
         kind: String,
     },
+    /// An id (of the family, a member or an event) that is empty or only
+    /// white space, so names nothing.
+    #[error(
+        "is empty or only white space; give an id that names the record \
+         (an event may leave `id` out)"
+    )]
+    EmptyId,
     /// Two members share an id.
     #[error("repeats the id of member #{first}; give each member its own id")]
     DuplicateMemberId {
@@ -381,9 +413,38 @@ pub enum RecordErrorKind {
         /// The position of the first event with this id.
         first: u32,
     },
+    /// A key given more than once in the same JSON object (the family, a
+    /// member, an event, or an object inside one), which a JSON reader
+    /// would resolve silently by keeping one of the values.
+    #[error(
+        "is given more than once in the same object; give each key once, \
+         keeping the value that is right"
+    )]
+    RepeatedKey,
+    /// A school term that shares a day with another term of the same
+    /// member (overlapping dates, or the same term recorded twice).
+    #[error(
+        "shares days with event #{other}{} of the same member, and a member's school \
+         terms cannot overlap; remove the repeated record or correct the dates",
+        other_id.as_deref().map(|id| format!(" (`{id}`)")).unwrap_or_default()
+    )]
+    OverlappingTerms {
+        /// The position of the other term in the `events` array.
+        other: u32,
+        /// The other term's id, if it has one.
+        other_id: Option<String>,
+    },
     /// A count below zero.
     #[error("is negative; a count must be zero or more")]
     NegativeCount,
+    /// A count written with a decimal point or an exponent (`3.0`, `1e3`,
+    /// `2.5`): a count is digits only, since a count that has been through
+    /// floating point may no longer be exact.
+    #[error(
+        "is not a whole number written in digits; write a count as digits only, \
+         such as `12`, without a decimal point or exponent"
+    )]
+    NotWholeNumber,
     /// A one-of field holds a word outside its list.
     #[error("is not one of the allowed words; use one of {}", backticked(allowed))]
     NotInList {
@@ -441,6 +502,12 @@ impl Sink<'_> {
 // ---------------------------------------------------------------------------
 // Reading.
 
+/// Whether an id is one a record can be known by: not empty, not only
+/// white space.
+fn is_usable_id(id: &str) -> bool {
+    !id.trim().is_empty()
+}
+
 /// The value of `key`, treating `null` as absent.
 fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     object.get(key).filter(|value| !value.is_null())
@@ -488,23 +555,45 @@ fn optional_date(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) ->
 impl Family {
     /// Reads and validates one family written as JSON text.
     pub fn from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => Family::from_value(&value, vocab),
-            Err(error) => Err(FamilyError {
-                family: None,
-                problems: vec![RecordError {
-                    record: Record::Family,
-                    field: None,
-                    kind: RecordErrorKind::NotJson {
-                        line: error.line(),
-                        column: error.column(),
-                    },
-                }],
-            }),
+        // `Value` keeps the last of a repeated key and says nothing, so the
+        // text is first read for repeated keys alone (building nothing but
+        // each object's key set), then as a `Value`.
+        let read = repeats::find(text)
+            .and_then(|repeated| Ok((repeated, serde_json::from_str::<Value>(text)?)));
+        let (repeated, value) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                return Err(FamilyError {
+                    family: None,
+                    problems: vec![RecordError {
+                        record: Record::Family,
+                        field: None,
+                        kind: RecordErrorKind::NotJson {
+                            line: error.line(),
+                            column: error.column(),
+                        },
+                    }],
+                });
+            }
+        };
+        let family = Family::from_value(&value, vocab);
+        if repeated.is_empty() {
+            return family;
         }
+        let (family, mut problems) = match family {
+            Ok(family) => (Some(family.id), Vec::new()),
+            Err(error) => (error.family, error.problems),
+        };
+        problems.splice(0..0, repeated);
+        problems.sort_by_key(|problem| problem.record.order());
+        Err(FamilyError { family, problems })
     }
 
     /// Reads and validates one family held as a JSON value.
+    ///
+    /// A `Value` has already settled a repeated key by keeping one of its
+    /// values; read the family's text with [`Family::from_json`] to have a
+    /// repeated key refused.
     pub fn from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, FamilyError> {
         let mut problems = Vec::new();
         let mut sink = Sink {
@@ -526,6 +615,13 @@ impl Family {
             }
             Some(_) => optional_string(object, "id", &mut sink),
         };
+        let id = id.filter(|id| {
+            let usable = is_usable_id(id);
+            if !usable {
+                sink.report(Some("id"), RecordErrorKind::EmptyId);
+            }
+            usable
+        });
         let attributes = read_attributes(object, &mut sink);
         let members_value = array_key(object, "members", &mut sink);
         let events_value = array_key(object, "events", &mut sink);
@@ -537,6 +633,9 @@ impl Family {
             vocab,
             &mut problems,
         );
+        overlapping_terms(&events, vocab.term_kind(), &mut problems);
+        // In input order: the family, then each member and each event.
+        problems.sort_by_key(|problem| problem.record.order());
 
         match id {
             Some(id) if problems.is_empty() => Ok(Family {
@@ -738,22 +837,23 @@ fn read_members<'a>(
             continue;
         };
         let id = match present(object, "id") {
-            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
             _ => None,
         };
         sink.record = Record::Member {
             position,
             id: id.map(str::to_owned),
         };
-        if present(object, "id").is_none() {
-            sink.report(Some("id"), RecordErrorKind::MissingField);
-        } else if id.is_none() {
-            sink.report(
+        match (present(object, "id"), id) {
+            (None, _) => sink.report(Some("id"), RecordErrorKind::MissingField),
+            (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
+            (Some(_), None) => sink.report(
                 Some("id"),
                 RecordErrorKind::WrongType {
                     expected: "a string",
                 },
-            );
+            ),
+            (Some(_), Some(_)) => {}
         }
         if let Some(id) = id {
             match ids.get(id) {
@@ -835,20 +935,22 @@ fn read_events(
             continue;
         };
         let id = match present(object, "id") {
-            Some(Value::String(id)) => Some(id.as_str()),
+            Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
             _ => None,
         };
         sink.record = Record::Event {
             position,
             id: id.map(str::to_owned),
         };
-        if id.is_none() && present(object, "id").is_some() {
-            sink.report(
+        match (present(object, "id"), id) {
+            (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
+            (Some(_), None) => sink.report(
                 Some("id"),
                 RecordErrorKind::WrongType {
                     expected: "a string",
                 },
-            );
+            ),
+            (None, _) | (Some(_), Some(_)) => {}
         }
         if let Some(id) = id {
             match ids.get(id) {
@@ -865,6 +967,59 @@ fn read_events(
         }
     }
     events
+}
+
+/// Reports each school term (of `term`, the vocabulary's term kind) that
+/// shares a day with another term of the same member, naming the other.
+///
+/// The evaluator takes a member's terms as a sequence (`over the last N
+/// terms`, `sustained for N terms`): terms that overlap, or the same term
+/// twice from a repeated export row, would make the decision depend on the
+/// order of the records. Both ends are days of the term, and an open term
+/// runs on. The problem is reported on the later of the two records in the
+/// input; a term that overlaps several is reported against each it meets
+/// while the terms are swept in order of their start.
+fn overlapping_terms(events: &[Event], term: Option<KindId>, problems: &mut Vec<RecordError>) {
+    let Some(term) = term else {
+        return;
+    };
+    let mut terms: Vec<&Event> = events
+        .iter()
+        .filter(|event| event.kind == term && event.member.is_some())
+        .collect();
+    terms.sort_by_key(|event| (event.member, event.start, event.position));
+    let last_day = |event: &Event| event.end.unwrap_or(NaiveDate::MAX);
+    // The term of this member reaching furthest among those swept so far.
+    let mut reach: Option<&Event> = None;
+    let mut found = Vec::new();
+    for event in terms {
+        match reach {
+            Some(earlier) if earlier.member == event.member && last_day(earlier) >= event.start => {
+                let (later, other) = if event.position > earlier.position {
+                    (event, earlier)
+                } else {
+                    (earlier, event)
+                };
+                found.push(RecordError {
+                    record: Record::Event {
+                        position: later.position,
+                        id: later.id.clone(),
+                    },
+                    field: None,
+                    kind: RecordErrorKind::OverlappingTerms {
+                        other: other.position,
+                        other_id: other.id.clone(),
+                    },
+                });
+                if last_day(event) > last_day(earlier) {
+                    reach = Some(event);
+                }
+            }
+            _ => reach = Some(event),
+        }
+    }
+    found.sort_by_key(|problem| problem.record.order());
+    problems.append(&mut found);
 }
 
 /// Reads the parts of one event after its id; `None` if anything is wrong.
@@ -1053,10 +1208,14 @@ fn read_fields(
 
 /// One field's value, by its declared type.
 fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKind> {
-    use RecordErrorKind::{BadDate, NegativeCount, NotInList, TooLarge, TooPrecise, WrongType};
+    use RecordErrorKind::{
+        BadDate, NegativeCount, NotInList, NotWholeNumber, TooLarge, TooPrecise, WrongType,
+    };
+    // A number's own text (serde_json's `arbitrary_precision`), never a
+    // value that went through `f64`.
     let text = || match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
+        Value::String(text) => Some(text.as_str()),
+        Value::Number(number) => Some(number.as_str()),
         _ => None,
     };
     let string = |expected| match value {
@@ -1067,16 +1226,24 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
         FieldType::Count => {
             const EXPECTED: &str = "a whole number";
             let text = text().ok_or(WrongType { expected: EXPECTED })?;
-            let count = decimal::parse(&text, 0).map_err(|error| match error {
-                decimal::Error::Malformed | decimal::Error::TooPrecise => {
-                    WrongType { expected: EXPECTED }
-                }
-                decimal::Error::TooLarge => TooLarge,
-            })?;
-            if count < 0 {
+            let (negative, digits) = match text.strip_prefix('-') {
+                Some(digits) => (true, digits),
+                None => (false, text),
+            };
+            if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+                // Well-formed but not digits only (`3.0`, `1e3`, `2.5`):
+                // a count written so has been through floating point
+                // somewhere, and may no longer be the exact count.
+                return Err(match decimal::parse(text, Fixed::PLACES) {
+                    Err(decimal::Error::Malformed) => WrongType { expected: EXPECTED },
+                    _ => NotWholeNumber,
+                });
+            }
+            if negative && digits.bytes().any(|byte| byte != b'0') {
                 return Err(NegativeCount);
             }
-            u64::try_from(count)
+            digits
+                .parse::<u64>()
                 .map(FieldValue::Count)
                 .map_err(|_| TooLarge)
         }
@@ -1086,7 +1253,7 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 _ => (Fixed::PLACES, "a number such as `12.5`"),
             };
             let text = text().ok_or(WrongType { expected })?;
-            let scaled = decimal::parse(&text, places).map_err(|error| match error {
+            let scaled = decimal::parse(text, places).map_err(|error| match error {
                 decimal::Error::Malformed => WrongType { expected },
                 decimal::Error::TooPrecise => TooPrecise { places },
                 decimal::Error::TooLarge => TooLarge,
@@ -1119,6 +1286,264 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 .ok_or_else(|| NotInList {
                     allowed: words.clone(),
                 })
+        }
+    }
+}
+
+/// Keys given twice in one JSON object, at any depth of a family's text.
+mod repeats {
+    use super::{Record, RecordError, RecordErrorKind};
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::borrow::Cow;
+    use std::fmt;
+
+    /// Every key repeated within an object of the family written in `text`,
+    /// each named by its record and its path in the record
+    /// (`attributes.district`, `start`); a repeated key is reported once per
+    /// object. `Err` when `text` is not one JSON value.
+    pub(super) fn find(text: &str) -> Result<Vec<RecordError>, serde_json::Error> {
+        let mut found = Vec::new();
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        Check {
+            found: &mut found,
+            record: Record::Family,
+            level: Level::Family,
+            path: None,
+            capture: false,
+        }
+        .deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(found)
+    }
+
+    /// Where in the family a value is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Level {
+        /// The family object itself.
+        Family,
+        /// The `members` (`true`) or `events` (`false`) array.
+        List { members: bool },
+        /// A member or event record.
+        Record,
+        /// Anywhere inside a record, or inside the family's other keys.
+        Inside,
+    }
+
+    /// One step of the path from a record to a value.
+    enum Step<'p> {
+        Key(&'p str),
+        Index(usize),
+    }
+
+    /// The path from a record to a value, innermost step first; written out
+    /// only when a repeat is found.
+    struct Path<'p> {
+        step: Step<'p>,
+        parent: Option<&'p Path<'p>>,
+    }
+
+    impl fmt::Display for Path<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            if let Some(parent) = self.parent {
+                write!(f, "{parent}")?;
+            }
+            match (&self.step, self.parent) {
+                (Step::Key(key), None) => write!(f, "{key}"),
+                (Step::Key(key), Some(_)) => write!(f, ".{key}"),
+                (Step::Index(index), _) => write!(f, "[{index}]"),
+            }
+        }
+    }
+
+    /// Checks one value; returns its text when `capture` is set and the
+    /// value is a string (a record's `id`).
+    struct Check<'f, 'p> {
+        found: &'f mut Vec<RecordError>,
+        record: Record,
+        level: Level,
+        path: Option<&'p Path<'p>>,
+        capture: bool,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Check<'_, '_> {
+        type Value = Option<String>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Check<'_, '_> {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(self.capture.then(|| text.to_owned()))
+        }
+
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+            let mut index = 0usize;
+            loop {
+                let (record, level) = match self.level {
+                    Level::List { members } => {
+                        let position = u32::try_from(index).unwrap_or(u32::MAX);
+                        let record = if members {
+                            Record::Member { position, id: None }
+                        } else {
+                            Record::Event { position, id: None }
+                        };
+                        (record, Level::Record)
+                    }
+                    _ => (self.record.clone(), Level::Inside),
+                };
+                let path = Path {
+                    step: Step::Index(index),
+                    parent: self.path,
+                };
+                let item = Check {
+                    found: &mut *self.found,
+                    record,
+                    level,
+                    path: (level == Level::Inside).then_some(&path),
+                    capture: false,
+                };
+                if items.next_element_seed(item)?.is_none() {
+                    return Ok(None);
+                }
+                index = index.saturating_add(1);
+            }
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+            let first = self.found.len();
+            let mut keys: Vec<Cow<'de, str>> = Vec::new();
+            let mut id = None;
+            while let Some(key) = entries.next_key_seed(Key)? {
+                let path = Path {
+                    step: Step::Key(&key),
+                    parent: self.path,
+                };
+                let level = match (self.level, key.as_ref()) {
+                    (Level::Family, "members") => Level::List { members: true },
+                    (Level::Family, "events") => Level::List { members: false },
+                    _ => Level::Inside,
+                };
+                let capture = self.level == Level::Record && key == "id";
+                let value = entries.next_value_seed(Check {
+                    found: &mut *self.found,
+                    record: self.record.clone(),
+                    level,
+                    path: (level == Level::Inside).then_some(&path),
+                    capture,
+                })?;
+                if capture {
+                    // The last `id` is the one `Value` keeps, so the one
+                    // the record's other problems name it by.
+                    id = value.filter(|id| super::is_usable_id(id));
+                }
+                keys.push(key);
+            }
+            // Each repeated key once, in the order of its first repeat: the
+            // keys sorted (stably, so each group keeps input order), each
+            // group's second entry.
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by(|a, b| keys.get(*a).cmp(&keys.get(*b)));
+            let mut repeats: Vec<usize> = order
+                .windows(2)
+                .enumerate()
+                .filter_map(|(at, pair)| match pair {
+                    [before, second] if keys.get(*before) == keys.get(*second) => {
+                        let first_repeat = at == 0
+                            || order.get(at - 1).map(|index| keys.get(*index))
+                                != Some(keys.get(*before));
+                        first_repeat.then_some(*second)
+                    }
+                    _ => None,
+                })
+                .collect();
+            repeats.sort_unstable();
+            for index in repeats {
+                let Some(key) = keys.get(index) else { continue };
+                let path = Path {
+                    step: Step::Key(key),
+                    parent: self.path,
+                };
+                self.found.push(RecordError {
+                    record: self.record.clone(),
+                    field: Some(path.to_string()),
+                    kind: RecordErrorKind::RepeatedKey,
+                });
+            }
+            if self.level == Level::Record {
+                for problem in self.found.iter_mut().skip(first) {
+                    if let Record::Member { id: slot, .. } | Record::Event { id: slot, .. } =
+                        &mut problem.record
+                    {
+                        slot.clone_from(&id);
+                    }
+                }
+            }
+            Ok(None)
+        }
+    }
+
+    /// An object's key, borrowed from the text unless it has escapes.
+    struct Key;
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Cow<'de, str>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(key))
+        }
+
+        fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(key.to_owned()))
         }
     }
 }
@@ -1503,12 +1928,311 @@ mod tests {
             fields.get(2),
             Some(&Some(FieldValue::Decimal(Fixed(123_456_789_123_456))))
         );
-        let fields = read(
-            json!({"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 16.0}),
-        );
+        let fields =
+            read(json!({"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 16}));
         assert_eq!(fields, vec![Some(FieldValue::Count(16))]);
         let fields = read(json!({"kind": "employment", "member": "P1", "start": "2016-01-01"}));
         assert_eq!(fields, vec![None]);
+    }
+
+    /// The fields of the one event of a family read from JSON text (never
+    /// through `json!`, whose numbers are `f64`), or its problems.
+    fn fields_from_text(event: &str) -> Result<Vec<Option<FieldValue>>, Vec<RecordError>> {
+        let text = format!(
+            r#"{{"id": "F", "members": [{{"id": "P1", "role": "adult"}}], "events": [{event}]}}"#
+        );
+        match Family::from_json(&text, &vocab()) {
+            Ok(family) => Ok(family.events.into_iter().next().unwrap().fields),
+            Err(error) => Err(error.problems),
+        }
+    }
+
+    /// The value of the first field of a `payment` (`amount`) or
+    /// `employment` (`hours`) written with this JSON text.
+    fn first_field(kind: &str, value: &str) -> Result<FieldValue, RecordErrorKind> {
+        let event = match kind {
+            "payment" => {
+                format!(r#"{{"kind": "payment", "date": "2016-01-01", "amount": {value}}}"#)
+            }
+            _ => format!(
+                r#"{{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": {value}}}"#
+            ),
+        };
+        match fields_from_text(&event) {
+            Ok(fields) => Ok(fields.into_iter().next().flatten().unwrap()),
+            Err(mut problems) => {
+                assert_eq!(problems.len(), 1, "{value}: {problems:#?}");
+                Err(problems.pop().unwrap().kind)
+            }
+        }
+    }
+
+    #[test]
+    fn json_numbers_are_read_from_their_text_not_through_f64() {
+        use RecordErrorKind as K;
+        // 2^53 + 1, the first integer f64 cannot hold, and u64's bounds.
+        assert_eq!(
+            first_field("employment", "9007199254740993"),
+            Ok(FieldValue::Count(9_007_199_254_740_993))
+        );
+        assert_eq!(
+            first_field("employment", "18446744073709551615"),
+            Ok(FieldValue::Count(u64::MAX))
+        );
+        assert_eq!(
+            first_field("employment", "18446744073709551616"),
+            Err(K::TooLarge)
+        );
+        assert_eq!(first_field("employment", "0"), Ok(FieldValue::Count(0)));
+        assert_eq!(first_field("employment", "-0"), Ok(FieldValue::Count(0)));
+        assert_eq!(first_field("employment", "-1"), Err(K::NegativeCount));
+        assert_eq!(
+            first_field("employment", "\"-9007199254740993\""),
+            Err(K::NegativeCount)
+        );
+        // Money: 2^53 + 1 pence, i64's bounds in pence, one past each.
+        assert_eq!(
+            first_field("payment", "123456789012345.67"),
+            Ok(FieldValue::Money(Pence(12_345_678_901_234_567)))
+        );
+        assert_eq!(
+            first_field("payment", "90071992547409.93"),
+            Ok(FieldValue::Money(Pence(9_007_199_254_740_993)))
+        );
+        assert_eq!(
+            first_field("payment", "92233720368547758.07"),
+            Ok(FieldValue::Money(Pence(i64::MAX)))
+        );
+        assert_eq!(
+            first_field("payment", "92233720368547758.08"),
+            Err(K::TooLarge)
+        );
+        assert_eq!(
+            first_field("payment", "-92233720368547758.08"),
+            Ok(FieldValue::Money(Pence(i64::MIN)))
+        );
+        assert_eq!(
+            first_field("payment", "-92233720368547758.09"),
+            Err(K::TooLarge)
+        );
+        assert_eq!(
+            first_field("payment", "0.1"),
+            Ok(FieldValue::Money(Pence(10)))
+        );
+        assert_eq!(
+            first_field("payment", "12.345"),
+            Err(K::TooPrecise { places: 2 })
+        );
+        // Decimals: i64's bound in millionths, and one past it.
+        let score = |value: &str| {
+            fields_from_text(&format!(
+                r#"{{"kind": "payment", "date": "2016-01-01", "amount": 1, "score": {value}}}"#
+            ))
+            .map(|fields| fields.get(2).cloned().flatten())
+            .map_err(|problems| problems.into_iter().map(|p| p.kind).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            score("9223372036854.775807"),
+            Ok(Some(FieldValue::Decimal(Fixed(i64::MAX))))
+        );
+        assert_eq!(score("9223372036854.775808"), Err(vec![K::TooLarge]));
+        assert_eq!(
+            score("12345678901.123456"),
+            Ok(Some(FieldValue::Decimal(Fixed(12_345_678_901_123_456))))
+        );
+    }
+
+    #[test]
+    fn a_count_is_digits_only() {
+        use RecordErrorKind as K;
+        for refused in [
+            "3.0",
+            "\"3.0\"",
+            "16.00",
+            "9007199254740993.0",
+            "1e3",
+            "1E3",
+            "\"1e3\"",
+            "1.5",
+            "3e-1",
+            "1e400",
+            "-1.5",
+        ] {
+            assert_eq!(
+                first_field("employment", refused),
+                Err(K::NotWholeNumber),
+                "{refused}"
+            );
+        }
+        for not_a_number in [
+            "\"\"",
+            "\"-\"",
+            "\"+3\"",
+            "\" 3\"",
+            "\"3 \"",
+            "\"three\"",
+            "true",
+            "[3]",
+        ] {
+            assert_eq!(
+                first_field("employment", not_a_number),
+                Err(K::WrongType {
+                    expected: "a whole number"
+                }),
+                "{not_a_number}"
+            );
+        }
+        assert_eq!(
+            first_field("employment", "\"007\""),
+            Ok(FieldValue::Count(7))
+        );
+        let text = K::NotWholeNumber.to_string();
+        assert!(text.contains("digits only"), "{text}");
+    }
+
+    #[test]
+    fn number_attributes_keep_their_json_text() {
+        let text = r#"{"id": "F", "attributes": {"ward": 123456789012345678901234, "n": 1.50},
+                       "members": [], "events": []}"#;
+        let family = Family::from_json(text, &vocab()).unwrap();
+        assert_eq!(
+            family.attributes.get("ward").map(String::as_str),
+            Some("123456789012345678901234")
+        );
+        assert_eq!(family.attributes.get("n").map(String::as_str), Some("1.50"));
+    }
+
+    const MEMBER: &str = r#"{"id": "P1", "role": "adult", "born": "1980-01-01"}"#;
+    const BENEFIT: &str = r#"{"id": "b1", "kind": "out_of_work_benefit", "member": "P1", "start": "2016-01-01", "benefit": "jsa"}"#;
+
+    fn problems_of_text(text: &str) -> (Option<String>, Vec<RecordError>) {
+        let error = Family::from_json(text, &vocab()).unwrap_err();
+        (error.family, error.problems)
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_at_every_level() {
+        use RecordErrorKind::RepeatedKey;
+        // The reproducers: a second, empty `events`; a second `id`; a
+        // second `start`.
+        let text = format!(
+            r#"{{"id": "F-B", "members": [{MEMBER}], "events": [{BENEFIT}], "events": []}}"#
+        );
+        assert_eq!(
+            problems_of_text(&text),
+            (
+                Some("F-B".to_owned()),
+                vec![at_family(Some("events"), RepeatedKey)]
+            )
+        );
+        let text = format!(
+            r#"{{"id": "F-C", "id": "F-A", "members": [{MEMBER}], "events": [{BENEFIT}]}}"#
+        );
+        assert_eq!(
+            problems_of_text(&text),
+            (
+                Some("F-A".to_owned()),
+                vec![at_family(Some("id"), RepeatedKey)]
+            )
+        );
+        let text = format!(
+            r#"{{"id": "F-D", "members": [{MEMBER}], "events": [{BENEFIT},
+                {{"id": "b2", "kind": "out_of_work_benefit", "member": "P1", "start": "2016-01-01",
+                  "start": "2030-01-01", "benefit": "jsa"}}]}}"#
+        );
+        assert_eq!(
+            problems_of_text(&text).1,
+            vec![at_event(1, Some("b2"), Some("start"), RepeatedKey)]
+        );
+        // A member; a nested object; an object in an array in an event; a
+        // key given three times, once; a key spelt with an escape.
+        let text = r#"{"id": "F", "attributes": {"district": "A", "district": "B"},
+            "members": [{"id": "P1", "role": "adult", "role": "child"}],
+            "events": [
+              {"kind": "claim", "date": "2016-01-01", "type": {"a": 1, "a": 2}},
+              {"id": "e1", "kind": "attachment", "date": "2016-01-01", "x": [{"b": 1}, {"b": 1, "b": 2, "b": 3}]},
+              {"kind": "attachment", "date": "2016-01-01", "d\u0061te": "2016-01-02"}
+            ]}"#;
+        let (family, found) = problems_of_text(text);
+        assert_eq!(family.as_deref(), Some("F"));
+        assert_eq!(
+            found,
+            vec![
+                at_family(Some("attributes.district"), RepeatedKey),
+                at_member(0, Some("P1"), Some("role"), RepeatedKey),
+                at_event(0, None, Some("type.a"), RepeatedKey),
+                at_event(
+                    0,
+                    None,
+                    Some("type"),
+                    RecordErrorKind::WrongType {
+                        expected: "a string"
+                    }
+                ),
+                at_event(1, Some("e1"), Some("x[1].b"), RepeatedKey),
+                at_event(
+                    1,
+                    Some("e1"),
+                    Some("x"),
+                    RecordErrorKind::UnknownField {
+                        kind: "attachment".into(),
+                        suggestion: None
+                    }
+                ),
+                at_event(2, None, Some("date"), RepeatedKey),
+            ]
+        );
+        // An event known by the last of two ids, as its other problems name it.
+        let text = r#"{"id": "F", "members": [], "events": [
+            {"id": "a", "id": "b", "kind": "attachment", "date": "2016-02-30"}]}"#;
+        assert_eq!(
+            problems_of_text(text).1,
+            vec![
+                at_event(0, Some("b"), Some("id"), RepeatedKey),
+                at_event(0, Some("b"), Some("date"), RecordErrorKind::BadDate),
+            ]
+        );
+        let text = RepeatedKey.to_string();
+        assert!(text.contains("more than once"), "{text}");
+    }
+
+    #[test]
+    fn a_repeat_among_many_keys_is_found_once() {
+        let keys: Vec<String> = (0..50_000).map(|n| format!("\"k{n}\": {n}")).collect();
+        let text = format!(
+            r#"{{"id": "F", "members": [], "events": [], "note": {{{}, "k7": 1, "k7": 2}}}}"#,
+            keys.join(", ")
+        );
+        assert_eq!(
+            problems_of_text(&text).1,
+            vec![at_family(Some("note.k7"), RecordErrorKind::RepeatedKey)]
+        );
+    }
+
+    #[test]
+    fn the_same_key_in_different_objects_is_not_a_repeat() {
+        let text = format!(
+            r#"{{"id": "F", "attributes": {{"id": "x"}}, "members": [{MEMBER}, {{"id": "P2", "role": "child"}}],
+                "events": [{BENEFIT}, {{"id": "b2", "kind": "offence", "member": "P1", "date": "2016-01-01"}}],
+                "extra": [{{"id": 1}}, {{"id": 1}}]}}"#
+        );
+        let family = Family::from_json(&text, &vocab()).unwrap();
+        assert_eq!(family.events.len(), 2);
+    }
+
+    #[test]
+    fn repeated_keys_are_reported_without_their_values() {
+        const SECRET: &str = "SECRET-VALUE-123";
+        let text = format!(
+            r#"{{"id": "F", "members": [{{"id": "P1", "role": "adult", "born": "{SECRET}", "born": "{SECRET}"}}],
+                "events": [], "note": {{"{SECRET}": 1, "{SECRET}": 2}}}}"#
+        );
+        let error = Family::from_json(&text, &vocab()).unwrap_err();
+        assert_eq!(error.problems.len(), 3, "{error:#?}");
+        // Keys are the plan's vocabulary or the family's own names, and a
+        // repeated key is named; its values never are.
+        let values_left_out = format!("{error}").replace(&format!("note.{SECRET}"), "");
+        assert!(!values_left_out.contains(SECRET), "{error}");
     }
 
     #[test]
@@ -1655,6 +2379,157 @@ mod tests {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         assert_eq!(attributes, [("flag", "false"), ("n", "3"), ("x", "1.5")]);
+    }
+
+    #[test]
+    fn blank_ids_are_refused() {
+        use RecordErrorKind::EmptyId;
+        for blank in ["", " ", "\t\n", "\u{3000}"] {
+            let mut family = example();
+            family["id"] = json!(blank);
+            let error = Family::from_value(&family, &vocab()).unwrap_err();
+            assert_eq!(error.family, None, "{blank:?}");
+            assert_eq!(error.problems, vec![at_family(Some("id"), EmptyId)]);
+
+            let mut family = example();
+            family["members"][0]["id"] = json!(blank);
+            family["events"] = json!([]);
+            assert_eq!(
+                problems(&family),
+                vec![at_member(0, None, Some("id"), EmptyId)],
+                "{blank:?}"
+            );
+
+            let found = problems(&with_events(json!([
+                {"id": blank, "kind": "attachment", "date": "2015-01-01"},
+                {"id": blank, "kind": "attachment", "date": "2015-01-02"},
+            ])));
+            assert_eq!(
+                found,
+                vec![
+                    at_event(0, None, Some("id"), EmptyId),
+                    at_event(1, None, Some("id"), EmptyId),
+                ],
+                "{blank:?}"
+            );
+        }
+        // Not blank: kept as written.
+        let mut family = example();
+        family["id"] = json!(" F ");
+        family["members"][0]["id"] = json!("-");
+        family["events"] = json!([{"id": ".", "kind": "attachment", "date": "2015-01-01"}]);
+        let read = Family::from_value(&family, &vocab()).unwrap();
+        assert_eq!(read.id, " F ");
+        assert_eq!(read.events.first().and_then(|e| e.id.as_deref()), Some("."));
+        // The second of two blank-id families is refused too, not decided.
+        let text = r#"{"id": "", "members": [], "events": []}"#;
+        for _ in 0..2 {
+            let error = Family::from_json(text, &vocab()).unwrap_err();
+            assert_eq!(error.problems, vec![at_family(Some("id"), EmptyId)]);
+        }
+    }
+
+    /// A school term of `member` from `start` to `end` (open when `None`).
+    fn term(id: &str, member: &str, start: &str, end: Option<&str>) -> Value {
+        let mut term = json!({"kind": "school_term", "member": member, "start": start,
+                              "sessions": 100, "unauthorised": 0});
+        if !id.is_empty() {
+            term["id"] = json!(id);
+        }
+        if let Some(end) = end {
+            term["end"] = json!(end);
+        }
+        term
+    }
+
+    fn overlap(position: u32, id: Option<&str>, other: u32, other_id: Option<&str>) -> RecordError {
+        at_event(
+            position,
+            id,
+            None,
+            RecordErrorKind::OverlappingTerms {
+                other,
+                other_id: other_id.map(str::to_owned),
+            },
+        )
+    }
+
+    #[test]
+    fn a_members_overlapping_school_terms_are_refused_in_either_order() {
+        // The reproducer: the same term twice with different counts.
+        let mut ta = term("ta", "P2", "2015-09-01", Some("2015-12-18"));
+        ta["unauthorised"] = json!(50);
+        let tb = term("tb", "P2", "2015-09-01", Some("2015-12-18"));
+        let t2 = term("t2", "P2", "2016-01-04", Some("2016-03-24"));
+        let offence = json!({"id": "o1", "kind": "offence", "member": "P2", "date": "2016-06-01"});
+        let found = problems(&with_events(json!([ta, tb, t2, offence])));
+        assert_eq!(found, vec![overlap(1, Some("tb"), 0, Some("ta"))]);
+        let found = problems(&with_events(json!([offence, t2, tb, ta])));
+        assert_eq!(found, vec![overlap(3, Some("ta"), 2, Some("tb"))]);
+        let text = found.first().unwrap().to_string();
+        assert_eq!(
+            text,
+            "event #3 (`ta`): shares days with event #2 (`tb`) of the same member, and a \
+             member's school terms cannot overlap; remove the repeated record or correct the dates"
+        );
+        assert!(!text.contains("2015"), "{text}");
+    }
+
+    #[test]
+    fn school_terms_overlap_from_a_shared_day() {
+        let first = term("a", "P2", "2015-09-01", Some("2015-12-18"));
+        // Sharing the last day overlaps; starting the day after does not.
+        let found = problems(&with_events(json!([
+            first,
+            term("b", "P2", "2015-12-18", Some("2016-03-24"))
+        ])));
+        assert_eq!(found, vec![overlap(1, Some("b"), 0, Some("a"))]);
+        let apart = with_events(json!([
+            first,
+            term("b", "P2", "2015-12-19", Some("2016-03-24"))
+        ]));
+        assert!(Family::from_value(&apart, &vocab()).is_ok());
+        // The same days for another member, or for another kind of spell.
+        let others = with_events(json!([
+            first,
+            term("b", "P1", "2015-09-01", Some("2015-12-18")),
+            {"kind": "employment", "member": "P2", "start": "2015-09-01", "end": "2015-12-18"},
+            {"kind": "employment", "member": "P2", "start": "2015-09-01", "end": "2015-12-18"},
+        ]));
+        assert!(Family::from_value(&others, &vocab()).is_ok());
+        // An open term runs on; records without ids are named by position.
+        let found = problems(&with_events(json!([
+            term("", "P2", "2015-09-01", None),
+            term("", "P2", "2017-01-04", Some("2017-03-24")),
+        ])));
+        assert_eq!(found, vec![overlap(1, None, 0, None)]);
+        // A term inside another, and a third that overlaps only the first:
+        // each is reported against the term reaching furthest.
+        let found = problems(&with_events(json!([
+            term("c", "P2", "2015-10-01", Some("2015-10-10")),
+            first,
+            term("b", "P2", "2015-09-10", Some("2015-09-20")),
+        ])));
+        assert_eq!(
+            found,
+            vec![
+                overlap(1, Some("a"), 0, Some("c")),
+                overlap(2, Some("b"), 1, Some("a")),
+            ]
+        );
+        // A term whose record has other problems is not compared.
+        let mut broken = term("b", "P2", "2015-09-01", Some("2015-12-18"));
+        broken["sessions"] = json!(-1);
+        let found = problems(&with_events(json!([first, broken])));
+        assert_eq!(
+            found,
+            vec![at_event(
+                1,
+                Some("b"),
+                Some("sessions"),
+                RecordErrorKind::NegativeCount
+            )]
+        );
     }
 
     #[test]
@@ -1825,11 +2700,11 @@ mod tests {
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": "-3", "unauthorised": 0}"#,
                 Some("sessions"), K::NegativeCount),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 1.5, "unauthorised": 0}"#,
-                Some("sessions"), K::WrongType { expected: "a whole number" }),
+                Some("sessions"), K::NotWholeNumber),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": true, "unauthorised": 0}"#,
                 Some("sessions"), K::WrongType { expected: "a whole number" }),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 1e30, "unauthorised": 0}"#,
-                Some("sessions"), K::TooLarge),
+                Some("sessions"), K::NotWholeNumber),
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 18446744073709551616, "unauthorised": 0}"#,
                 Some("sessions"), K::TooLarge),
             (r#"{"kind": "exclusion", "member": "P2", "date": "2015-01-05", "type": "temporary"}"#,
@@ -2210,9 +3085,24 @@ mod tests {
             });
         (prop::collection::vec(event, 0..12), date).prop_map(|(events, born)| {
             // Keep ids unique: the first use wins, later ones are dropped.
+            // Keep school terms apart: a term that shares a day with an
+            // earlier one is dropped.
             let mut seen = std::collections::BTreeSet::new();
+            let mut terms: Vec<(String, String)> = Vec::new();
             let events: Vec<Value> = events
                 .into_iter()
+                .filter(|event| {
+                    if event["kind"] != "school_term" {
+                        return true;
+                    }
+                    let days = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+                    let (start, end) = (days("start"), days("end"));
+                    let apart = terms.iter().all(|(s, e)| *e < start || end < *s);
+                    if apart {
+                        terms.push((start, end));
+                    }
+                    apart
+                })
                 .map(|mut event| {
                     if let Some(id) = event.get("id").and_then(Value::as_str).map(str::to_owned) {
                         if !seen.insert(id) {
@@ -2267,6 +3157,19 @@ mod tests {
                 Err(error) => prop_assert!(!error.problems.is_empty()),
             }
             let _ = Family::from_json(&family.to_string(), &vocab);
+        }
+
+        #[test]
+        fn a_family_given_a_second_key_is_refused(value in valid_family(), key in 0usize..4) {
+            let key = ["id", "members", "events", "attributes"][key];
+            let text = value.to_string();
+            prop_assert!(Family::from_json(&text, &vocab()).is_ok());
+            let repeated = text.replacen('{', &format!("{{\"{key}\": null, "), 1);
+            let error = Family::from_json(&repeated, &vocab()).unwrap_err();
+            prop_assert_eq!(
+                error.problems.first(),
+                Some(&at_family(Some(key), RecordErrorKind::RepeatedKey))
+            );
         }
 
         #[test]

@@ -81,6 +81,9 @@ impl EventKind {
     }
 }
 
+/// The name of the national kind whose records are school terms.
+pub const TERM_KIND: &str = "school_term";
+
 /// Every kind of event a plan knows, national and local, in declaration order.
 ///
 /// Kinds are referred to by their index (`KindId`) once a plan is checked.
@@ -121,6 +124,14 @@ impl Vocabulary {
             .iter()
             .enumerate()
             .map(|(index, kind)| (KindId(index as u32), kind))
+    }
+
+    /// The kind whose records are a member's school terms, `school_term`,
+    /// if the vocabulary has it. The evaluator reads that kind's records as
+    /// the member's terms (`over the last N terms`), so reading a family
+    /// refuses terms of one member that overlap.
+    pub fn term_kind(&self) -> Option<KindId> {
+        self.lookup(TERM_KIND)
     }
 
     /// How many kinds there are.

@@ -861,3 +861,31 @@ fn funding_past_the_largest_amount_is_refused_not_saturated() {
     );
     assert!(stderr.len() < 10_000, "{} bytes", stderr.len());
 }
+
+#[test]
+fn a_repeated_key_refuses_its_family_in_a_json_array_and_in_json_lines() {
+    let folder = scratch("repeated_key");
+    let good = r#"{"id": "F-A", "members": [{"id": "P1", "role": "adult"}], "events": []}"#;
+    let repeated = r#"{"id": "F-B", "members": [{"id": "P1", "role": "adult"}], "events": [{"kind": "offence", "member": "P1", "date": "2016-01-01"}], "events": []}"#;
+    let array = folder.join("families.json");
+    std::fs::write(&array, format!("[{good},\n{repeated}]")).unwrap();
+    let lines = folder.join("families.jsonl");
+    std::fs::write(&lines, format!("{good}\n{repeated}\n")).unwrap();
+    for path in [array, lines] {
+        let output = tfop(&[
+            "eval",
+            "examples/plans/national-phase2.tfop",
+            path.to_str().unwrap(),
+            "--as-of",
+            "2016-11-30",
+        ]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{stderr}");
+        assert!(
+            stderr
+                .contains(":2: refused family F-B: family field `events`: is given more than once"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("read 2, decided 1, refused 1"), "{stderr}");
+    }
+}

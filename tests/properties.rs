@@ -93,6 +93,13 @@ fn family() -> impl Strategy<Value = Value> {
                 events.push(json!({ "kind": "lead_professional", "start": date(day - 5) }));
                 events.push(json!({ "kind": "attachment", "date": date(day) }));
             }
+            // A child's terms do not overlap (reading refuses them): the
+            // same term drawn twice for a child is kept once.
+            let mut terms = std::collections::BTreeSet::new();
+            events.retain(|event| {
+                event["kind"] != "school_term"
+                    || terms.insert((event["member"].to_string(), event["start"].to_string()))
+            });
             let events: Vec<Value> = events
                 .into_iter()
                 .enumerate()
@@ -179,6 +186,10 @@ proptest! {
         let as_of = base() + Duration::days(as_of);
         let start = later.get("date").or(later.get("start")).unwrap().as_str().unwrap().to_string();
         prop_assume!(start > as_of.format("%Y-%m-%d").to_string());
+        // Not a term the child already has: overlapping terms are refused.
+        prop_assume!(later["kind"] != "school_term" || !family["events"].as_array().unwrap().iter().any(
+            |event| event["kind"] == "school_term" && event["member"] == later["member"] && event["start"] == later["start"]
+        ));
         let mut extended = family.clone();
         let mut later = later;
         later["id"] = json!("later");

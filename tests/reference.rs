@@ -1292,11 +1292,14 @@ mod boundaries {
         );
     }
 
-    /// Three terms of 100 sessions with 20 missed, ending on the days given.
+    /// Three terms of 100 sessions with 20 missed, 51 days each, ending on
+    /// the days given.
     fn terms_ending(ends: [&str; 3]) -> Value {
         ends.iter()
             .map(|end| {
-                let start = day(end) - Duration::days(60);
+                // 50 days, so that terms ending eight weeks apart do not
+                // overlap (reading refuses overlapping terms).
+                let start = day(end) - Duration::days(50);
                 json!({
                     "kind": "school_term", "member": "C", "start": start, "end": end,
                     "sessions": 100, "unauthorised": 20
