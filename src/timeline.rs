@@ -28,10 +28,10 @@
 //!   Money must not have fractions of a penny; decimals and percentages keep
 //!   at most six decimal places. Trailing zeros beyond those places are
 //!   accepted (`"12.500"` is £12.50).
-//! - A count is digits only (`12` or `"12"`), at most `u64::MAX`: `12.0`,
-//!   `1.2e1` and `12.5` are refused ([`RecordErrorKind::NotWholeNumber`]),
-//!   since a count written so has been through floating point and may no
-//!   longer be exact.
+//! - A count is a whole number in digits (`12`, `"12"`, or `12.0` with a
+//!   zero fraction), at most `u64::MAX`: `1.2e1` and `12.5` are refused
+//!   ([`RecordErrorKind::NotWholeNumber`]), since a count with an exponent
+//!   has been through floating point and may no longer be exact.
 //! - A key given twice in one object, at any depth, is refused
 //!   ([`RecordErrorKind::RepeatedKey`]; only [`Family::from_json`] can see
 //!   one, since a `Value` has already kept one of the two).
@@ -437,12 +437,12 @@ pub enum RecordErrorKind {
     /// A count below zero.
     #[error("is negative; a count must be zero or more")]
     NegativeCount,
-    /// A count written with a decimal point or an exponent (`3.0`, `1e3`,
-    /// `2.5`): a count is digits only, since a count that has been through
-    /// floating point may no longer be exact.
+    /// A count with a fraction or an exponent (`2.5`, `1e3`): a count is a
+    /// whole number in digits, since one written with an exponent has been
+    /// through floating point and may no longer be exact.
     #[error(
         "is not a whole number written in digits; write a count as digits only, \
-         such as `12`, without a decimal point or exponent"
+         such as `12`, without a fraction or exponent"
     )]
     NotWholeNumber,
     /// A one-of field holds a word outside its list.
@@ -1230,10 +1230,23 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 Some(digits) => (true, digits),
                 None => (false, text),
             };
+            // A whole number with a zero fraction (`16.0`, as exports that
+            // pass columns through floating point write small counts) is
+            // exactly that whole number.
+            let digits = match digits.split_once('.') {
+                Some((whole, fraction))
+                    if !whole.is_empty()
+                        && !fraction.is_empty()
+                        && fraction.bytes().all(|byte| byte == b'0') =>
+                {
+                    whole
+                }
+                _ => digits,
+            };
             if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-                // Well-formed but not digits only (`3.0`, `1e3`, `2.5`):
-                // a count written so has been through floating point
-                // somewhere, and may no longer be the exact count.
+                // Well-formed but not a whole number in digits (`1e3`,
+                // `2.5`): an exponent is how floating point writes a count
+                // too large for it to hold exactly.
                 return Err(match decimal::parse(text, Fixed::PLACES) {
                     Err(decimal::Error::Malformed) => WrongType { expected: EXPECTED },
                     _ => NotWholeNumber,
@@ -2043,13 +2056,23 @@ mod tests {
     }
 
     #[test]
-    fn a_count_is_digits_only() {
+    fn a_count_is_a_whole_number_in_digits() {
         use RecordErrorKind as K;
+        for (whole, count) in [
+            ("3.0", 3),
+            ("\"3.0\"", 3),
+            ("16.00", 16),
+            ("9007199254740993.0", 9_007_199_254_740_993),
+            ("-0.0", 0),
+        ] {
+            assert_eq!(
+                first_field("employment", whole),
+                Ok(FieldValue::Count(count)),
+                "{whole}"
+            );
+        }
         for refused in [
-            "3.0",
-            "\"3.0\"",
-            "16.00",
-            "9007199254740993.0",
+            "3.01",
             "1e3",
             "1E3",
             "\"1e3\"",
