@@ -12,6 +12,18 @@ use crate::syntax::ast::{self, CmpOp, ExprKind};
 use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, Shape, Vocabulary};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The longest window or period a plan may write, in each unit: 100 years.
+/// Real plans look back a few years; the bound keeps day arithmetic far from
+/// the ends of the calendar, where months stop shifting and windows clamp.
+pub(crate) const MAX_LENGTH_MONTHS: u32 = 1200;
+/// 100 years in whole weeks, rounded up.
+pub(crate) const MAX_LENGTH_WEEKS: u32 = 5218;
+/// 100 years in days.
+pub(crate) const MAX_LENGTH_DAYS: u32 = 36525;
+/// The most school terms a window or sustain period may count: 100 years of
+/// six half-terms.
+pub(crate) const MAX_TERMS: u32 = 600;
+
 /// The national vocabulary, as plan text.
 const NATIONAL_VOCABULARY: &str = include_str!("../grammar/national.tfop");
 
@@ -842,6 +854,8 @@ impl Checker {
                         "sustain for at least 1 term",
                     );
                     None
+                } else if !self.terms_in_range(count) {
+                    None
                 } else {
                     Some(SustainLen::Terms(count.value as u32))
                 }
@@ -849,7 +863,33 @@ impl Checker {
         }
     }
 
+    /// Whether a written length of time is at most [`MAX_LENGTH_MONTHS`]
+    /// months, [`MAX_LENGTH_WEEKS`] weeks or [`MAX_LENGTH_DAYS`] days; reports it if not.
+    fn length_in_range(&mut self, duration: &ast::Duration) -> bool {
+        let (most, unit) = match duration.unit {
+            ast::TimeUnit::Days => (MAX_LENGTH_DAYS, "days"),
+            ast::TimeUnit::Weeks => (MAX_LENGTH_WEEKS, "weeks"),
+            ast::TimeUnit::Months => (MAX_LENGTH_MONTHS, "months"),
+        };
+        if duration.count.value <= u64::from(most) {
+            return true;
+        }
+        self.error(
+            "E0213",
+            duration.span,
+            format!(
+                "{} {unit} is longer than the 100 years a window or period may be",
+                duration.count.value
+            ),
+            format!("write at most {most} {unit}; `ever` looks at every day"),
+        );
+        false
+    }
+
     fn length(&mut self, duration: &ast::Duration) -> Option<Length> {
+        if !self.length_in_range(duration) {
+            return None;
+        }
         if duration.count.value == 0 {
             self.error(
                 "E0204",
@@ -868,6 +908,23 @@ impl Checker {
             count: duration.count.value as u32,
             unit,
         })
+    }
+
+    /// Whether a number of school terms is at most [`MAX_TERMS`]; reports it if not.
+    fn terms_in_range(&mut self, count: &ast::IntLit) -> bool {
+        if count.value <= u64::from(MAX_TERMS) {
+            return true;
+        }
+        self.error(
+            "E0213",
+            count.span,
+            format!(
+                "{} terms is longer than the 100 years a window or period may be",
+                count.value
+            ),
+            format!("write at most {MAX_TERMS} terms"),
+        );
+        false
     }
 
     fn eligibility(&mut self, rule: &ast::ProblemCond) -> Option<ProblemRule> {
@@ -1091,6 +1148,7 @@ impl Checker {
                     );
                     None
                 }
+                _ if !self.length_in_range(&line.needed) => None,
                 ast::TimeUnit::Weeks => Some(line.needed.count.value.saturating_mul(7)),
                 ast::TimeUnit::Days => Some(line.needed.count.value),
             };
@@ -1594,6 +1652,9 @@ impl Checker {
                 Ty::Date,
             ),
             ExprKind::Duration(duration) => {
+                if !self.length_in_range(duration) {
+                    return None;
+                }
                 let days = match duration.unit {
                     ast::TimeUnit::Days => Some(duration.count.value as u32),
                     ast::TimeUnit::Weeks => Some((duration.count.value as u32).saturating_mul(7)),
@@ -1951,6 +2012,9 @@ impl Checker {
                         "the last 0 terms hold nothing",
                         "look at 1 term or more",
                     );
+                    return None;
+                }
+                if !self.terms_in_range(count) {
                     return None;
                 }
                 if scope != Scope::Member || subject.is_some() {

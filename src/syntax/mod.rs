@@ -75,7 +75,7 @@ pub fn parse(source: &str) -> Result<ast::File, Diagnostics> {
 /// It scans words and symbols outside strings and comments. Brackets open a
 /// level each; inside a bracket, every `not` and every `N% of` opens one more,
 /// until the operand they apply to can end: at `and`, `or`, the closing
-/// bracket, or the `define` of the next item. That may count a level too
+/// bracket, or the next item (its `define` or its opening brace). That may count a level too
 /// many (`50% of a > 50% of b` counts two), never one too few.
 fn check_nesting(source: &str) -> Option<Diagnostic> {
     // The prefix operators open in each open bracket, outermost first.
@@ -107,6 +107,11 @@ fn check_nesting(source: &str) -> Option<Diagnostic> {
                 continue;
             }
             '(' | '{' => {
+                // No expression holds a brace: one ends any define before it.
+                if let Some(open) = prefixes.last_mut().filter(|_| c == '{') {
+                    depth = depth.saturating_sub(*open);
+                    *open = 0;
+                }
                 prefixes.push(0);
                 opened = true;
             }
