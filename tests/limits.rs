@@ -87,7 +87,11 @@ mod nesting {
 
     #[test]
     fn one_level_past_the_limit_is_refused_with_e0002() {
-        for text in [nots(MAX_NESTING + 1), scaled(MAX_NESTING + 1), brackets(MAX_NESTING + 1)] {
+        for text in [
+            nots(MAX_NESTING + 1),
+            scaled(MAX_NESTING + 1),
+            brackets(MAX_NESTING + 1),
+        ] {
             assert_eq!(codes(&text), ["E0002"]);
             assert!(tfop::fmt::format_source(&text).is_err());
         }

@@ -208,7 +208,10 @@ fn deep_nesting_is_refused_before_parsing() {
     // Prefix operators nest without brackets, and pest recurses on them too.
     let nested_not = format!("define x = {}has offence ever", "not ".repeat(5_000));
     assert_eq!(parse(&nested_not).unwrap_err().0[0].code, "E0002");
-    let nested_scaled = format!("define x = {}count offence ever > 1", "50% of ".repeat(2_000));
+    let nested_scaled = format!(
+        "define x = {}count offence ever > 1",
+        "50% of ".repeat(2_000)
+    );
     assert_eq!(parse(&nested_scaled).unwrap_err().0[0].code, "E0002");
 }
 
@@ -224,7 +227,10 @@ fn nesting_is_bounded_at_the_limit_and_one_past_it() {
     assert!(refused.0[0].message.contains("nested more than 48 deep"));
     let scaled = |n: usize| format!("define x = {}count offence ever > 1", "50% of ".repeat(n));
     assert!(parse(&scaled(MAX_NESTING)).is_ok());
-    assert_eq!(parse(&scaled(MAX_NESTING + 1)).unwrap_err().0[0].code, "E0002");
+    assert_eq!(
+        parse(&scaled(MAX_NESTING + 1)).unwrap_err().0[0].code,
+        "E0002"
+    );
     // Half brackets, half `not`: the levels add up.
     let mixed = |n: usize| {
         format!(
@@ -234,7 +240,10 @@ fn nesting_is_bounded_at_the_limit_and_one_past_it() {
         )
     };
     assert!(parse(&mixed(MAX_NESTING)).is_ok());
-    assert_eq!(parse(&mixed(MAX_NESTING + 2)).unwrap_err().0[0].code, "E0002");
+    assert_eq!(
+        parse(&mixed(MAX_NESTING + 2)).unwrap_err().0[0].code,
+        "E0002"
+    );
 }
 
 /// A level ends where its operand can: `and`, `or`, a closing bracket or the
