@@ -54,7 +54,7 @@ pub(crate) fn check(file: &ast::File, digest: String) -> Result<(Plan, Diagnosti
 /// as the expression it stands for. Checking and evaluating a define recurse
 /// into the defines it uses, so this bounds their stack as the syntax's
 /// nesting limit bounds the parser's.
-pub(crate) const MAX_DEFINE_DEPTH: usize = 100;
+pub(crate) const MAX_DEFINE_DEPTH: usize = 64;
 
 /// Which member, if any, unqualified aggregates are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -122,6 +122,11 @@ struct Checker {
     /// Whether each define can be lowered: it is in no cycle and nests at
     /// most [`MAX_DEFINE_DEPTH`] deep. The reason was reported once.
     define_ok: Vec<bool>,
+    /// How deep each define nests, counting the defines it uses.
+    define_depth: Vec<usize>,
+    /// The problem and claim conditions that nest too deep through defines,
+    /// by span: reported, and not lowered.
+    too_deep: BTreeSet<(u32, u32)>,
     /// Each define lowered for a scope, memoised: a define is checked once
     /// per scope however often it is used.
     lowered_defines: BTreeMap<(usize, Scope), Option<(Lowered, Uses)>>,
@@ -366,6 +371,7 @@ impl Checker {
         self.settings(file);
         self.collect_defines(file);
         self.analyse_defines();
+        self.root_depths(file);
         self.collect_problems(file);
         self.has_employment_table = file
             .items
@@ -800,6 +806,7 @@ impl Checker {
                 let mut fine = !cyclic.get(node).copied().unwrap_or(true);
                 for &(target, at, _) in edges {
                     fine &= ok.get(target).copied().unwrap_or(false);
+                    // Each define a use goes through is a level of recursion too.
                     deepest = deepest.max(at + depth.get(target).copied().unwrap_or(0));
                 }
                 if fine && deepest > MAX_DEFINE_DEPTH {
@@ -824,10 +831,53 @@ impl Checker {
             }
         }
         self.define_ok = ok;
+        self.define_depth = depth;
         self.define_refs = refs
             .into_iter()
             .map(|edges| edges.into_iter().map(|(target, _, _)| target).collect())
             .collect();
+    }
+
+    /// The problem and claim conditions of a file.
+    fn roots(file: &ast::File) -> Vec<&ast::Expr> {
+        let mut roots = Vec::new();
+        for item in &file.items {
+            match item {
+                ast::Item::Problem(problem) => {
+                    roots.extend(problem.indicators.iter().map(|i| &i.condition));
+                    roots.extend(problem.significant.iter().map(|s| &s.condition));
+                }
+                ast::Item::Claim(claim) => roots.push(&claim.condition),
+                _ => {}
+            }
+        }
+        roots
+    }
+
+    /// Reports each problem or claim condition that nests more than
+    /// [`MAX_DEFINE_DEPTH`] deep through the defines it uses, before any is
+    /// lowered, so that lowering it cannot recurse too deep.
+    fn root_depths(&mut self, file: &ast::File) {
+        for expr in Checker::roots(file) {
+            let mut found = Vec::new();
+            let mut deepest = expr_refs(expr, 1, &self.defines, &mut found);
+            let mut fine = true;
+            for (target, at, _) in found {
+                fine &= self.define_ok.get(target).copied().unwrap_or(false);
+                deepest = deepest.max(at + self.define_depth.get(target).copied().unwrap_or(0));
+            }
+            if fine && deepest > MAX_DEFINE_DEPTH {
+                self.error(
+                    "E0113",
+                    expr.span,
+                    format!(
+                        "this condition nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
+                    ),
+                    "write it with fewer levels of defines in between",
+                );
+                self.too_deep.insert((expr.span.start, expr.span.end));
+            }
+        }
     }
 
     /// Warns of every define that no problem or claim uses, directly or
@@ -835,20 +885,8 @@ impl Checker {
     /// are not hidden by being unused.
     fn unused_defines(&mut self, file: &ast::File) {
         let mut roots = Vec::new();
-        for item in &file.items {
-            let expressions: Vec<&ast::Expr> = match item {
-                ast::Item::Problem(problem) => problem
-                    .indicators
-                    .iter()
-                    .map(|indicator| &indicator.condition)
-                    .chain(problem.significant.iter().map(|s| &s.condition))
-                    .collect(),
-                ast::Item::Claim(claim) => vec![&claim.condition],
-                _ => Vec::new(),
-            };
-            for expr in expressions {
-                expr_refs(expr, 1, &self.defines, &mut roots);
-            }
+        for expr in Checker::roots(file) {
+            expr_refs(expr, 1, &self.defines, &mut roots);
         }
         let mut used = vec![false; self.define_bodies.len()];
         let mut work: Vec<usize> = roots.into_iter().map(|(target, _, _)| target).collect();
@@ -1531,6 +1569,9 @@ impl Checker {
     // ───────────── expressions ─────────────
 
     fn condition(&mut self, expr: &ast::Expr, place: Place) -> Option<Cond> {
+        if self.too_deep.contains(&(expr.span.start, expr.span.end)) {
+            return None;
+        }
         let lowered = self.expr(expr, Scope::Family, place)?;
         self.as_cond(lowered, expr.span)
     }
