@@ -14,6 +14,9 @@ use std::collections::{BTreeSet, HashMap};
 /// over no sessions, fewer school terms than asked for).
 type Value = Option<Ratio>;
 
+/// A define with the member it is evaluated for (`None` for the family).
+type InScope = (DefineIdx, Option<u32>);
+
 /// Every set the decision is read from, computed once per family.
 pub(crate) struct Sets<'p, 'f> {
     pub(crate) plan: &'p Plan,
@@ -34,9 +37,9 @@ pub(crate) struct Sets<'p, 'f> {
     pub(crate) claim_sets: Vec<DaySet>,
     /// The days each define holds, per member in scope (`None` for the
     /// family): a define used many times is computed once per evaluation.
-    define_sets: RefCell<HashMap<(DefineIdx, Option<u32>), DaySet>>,
+    define_sets: RefCell<HashMap<InScope, DaySet>>,
     /// The values of each define that is a measure, likewise.
-    define_values: RefCell<HashMap<(DefineIdx, Option<u32>), Steps<Value>>>,
+    define_values: RefCell<HashMap<InScope, Steps<Value>>>,
 }
 
 impl<'p, 'f> Sets<'p, 'f> {

@@ -115,11 +115,9 @@ fn check_nesting(source: &str) -> Option<Diagnostic> {
                 prefixes.push(0);
                 opened = true;
             }
-            ')' | '}' => {
-                if prefixes.len() > 1 {
-                    let open = prefixes.pop().unwrap_or(0);
-                    depth = depth.saturating_sub(1 + open);
-                }
+            ')' | '}' if prefixes.len() > 1 => {
+                let open = prefixes.pop().unwrap_or(0);
+                depth = depth.saturating_sub(1 + open);
             }
             '%' => {
                 after_percent = true;
