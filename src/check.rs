@@ -4,6 +4,9 @@
 
 use crate::days::{Length, Unit};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::limits::{
+    MAX_DEFINE_DEPTH, MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS,
+};
 use crate::num::{Fixed, Pence};
 use crate::plan::*;
 use crate::suggest::did_you_mean;
@@ -39,7 +42,7 @@ pub(crate) fn check(file: &ast::File, digest: String) -> Result<(Plan, Diagnosti
 }
 
 /// Which member, if any, unqualified aggregates are about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Scope {
     Family,
     Member,
@@ -82,6 +85,7 @@ impl Ty {
 }
 
 /// What an expression lowered to.
+#[derive(Clone)]
 enum Lowered {
     Cond(Cond),
     Measure(Measure, Ty),
@@ -98,14 +102,54 @@ struct Checker {
     kind_spans: BTreeMap<String, Option<Span>>,
     defines: BTreeMap<String, (usize, Span)>,
     define_bodies: Vec<ast::Expr>,
-    defines_used: BTreeSet<String>,
-    define_stack: Vec<String>,
+    /// The defines each define uses, by their place in `define_bodies`.
+    define_refs: Vec<Vec<usize>>,
+    /// Whether each define can be lowered: it is in no cycle and nests at
+    /// most [`MAX_DEFINE_DEPTH`] deep. The reason was reported once.
+    define_ok: Vec<bool>,
+    /// How deep each define nests, counting the defines it uses.
+    define_depth: Vec<usize>,
+    /// The problem and claim conditions that nest too deep through defines,
+    /// by span: reported, and not lowered.
+    too_deep: BTreeSet<(u32, u32)>,
+    /// Each define lowered for a scope, memoised: a define is checked once
+    /// per scope however often it is used.
+    lowered_defines: BTreeMap<(usize, Scope), Option<(Lowered, Uses)>>,
+    /// The lowered defines of the plan, and what the lints know of each.
+    plan_defines: Vec<DefineBody>,
+    define_facts: Vec<DefineFacts>,
+    /// The constructs allowed only in some places that the define being
+    /// lowered uses, so that each use can be checked against its place.
+    uses: Uses,
     problems: BTreeMap<String, ProblemIdx>,
     problem_count: usize,
     settings: Settings,
     has_employment_table: bool,
     ages_asked: AgesAsked,
-    depth: usize,
+}
+
+/// Where a define uses a construct allowed only in some places; a define is
+/// lowered once, so its uses are checked against the place of each use.
+#[derive(Debug, Clone, Copy, Default)]
+struct Uses {
+    /// Progress against problems: only in claims.
+    progress: Option<Span>,
+    /// A window before identification: not in indicators.
+    identification: Option<Span>,
+}
+
+impl Uses {
+    fn merge(&mut self, other: Uses) {
+        self.progress = self.progress.or(other.progress);
+        self.identification = self.identification.or(other.identification);
+    }
+}
+
+/// What the lints know of a lowered define, so that they need not walk it again.
+#[derive(Debug, Clone, Copy)]
+struct DefineFacts {
+    never_met: bool,
+    bounds: Option<(Bound, Bound)>,
 }
 
 impl Checker {
@@ -311,6 +355,8 @@ impl Checker {
         let header = self.header(file);
         self.settings(file);
         self.collect_defines(file);
+        self.analyse_defines();
+        self.root_depths(file);
         self.collect_problems(file);
         self.has_employment_table = file
             .items
@@ -441,6 +487,7 @@ impl Checker {
             employment,
             funding,
             ages_asked: self.ages_asked,
+            defines: std::mem::take(&mut self.plan_defines),
         })
     }
 
@@ -673,23 +720,186 @@ impl Checker {
         }
     }
 
+    /// Finds the defines each define uses, reports cycles and defines
+    /// nested too deep, and marks which can be lowered. The define graph is
+    /// walked with an explicit stack: a chain of defines may be as long as
+    /// the plan, far deeper than the call stack.
+    fn analyse_defines(&mut self) {
+        let count = self.define_bodies.len();
+        let mut refs: Vec<Vec<(usize, usize, Span)>> = Vec::with_capacity(count);
+        let mut local: Vec<usize> = Vec::with_capacity(count);
+        for body in &self.define_bodies {
+            let mut found = Vec::new();
+            local.push(expr_refs(body, 1, &self.defines, &mut found));
+            refs.push(found);
+        }
+        let names: Vec<String> = {
+            let mut names = vec![String::new(); count];
+            for (name, (index, _)) in &self.defines {
+                if let Some(slot) = names.get_mut(*index) {
+                    slot.clone_from(name);
+                }
+            }
+            names
+        };
+        // 0: not reached yet, 1: on the stack, 2: done.
+        let mut state = vec![0u8; count];
+        let mut depth = vec![0usize; count];
+        let mut ok = vec![false; count];
+        let mut cyclic = vec![false; count];
+        for root in 0..count {
+            if state.get(root) != Some(&0) {
+                continue;
+            }
+            let mut stack = vec![(root, 0usize)];
+            if let Some(slot) = state.get_mut(root) {
+                *slot = 1;
+            }
+            while let Some((node, next)) = stack.last_mut() {
+                let node = *node;
+                let edges = refs.get(node).map_or(&[][..], Vec::as_slice);
+                if let Some(&(target, _, span)) = edges.get(*next) {
+                    *next += 1;
+                    match state.get(target) {
+                        Some(0) => {
+                            if let Some(slot) = state.get_mut(target) {
+                                *slot = 1;
+                            }
+                            stack.push((target, 0));
+                        }
+                        Some(1) => {
+                            let name = names.get(target).cloned().unwrap_or_default();
+                            self.error(
+                                "E0107",
+                                span,
+                                format!("`{name}` is defined in terms of itself"),
+                                "break the cycle: a define may use only other defines",
+                            );
+                            if let Some(slot) = cyclic.get_mut(node) {
+                                *slot = true;
+                            }
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                stack.pop();
+                if let Some(slot) = state.get_mut(node) {
+                    *slot = 2;
+                }
+                let mut deepest = local.get(node).copied().unwrap_or(0);
+                let mut fine = !cyclic.get(node).copied().unwrap_or(true);
+                for &(target, at, _) in edges {
+                    fine &= ok.get(target).copied().unwrap_or(false);
+                    // Each define a use goes through is a level of recursion too.
+                    deepest = deepest.max(at + depth.get(target).copied().unwrap_or(0));
+                }
+                if fine && deepest > MAX_DEFINE_DEPTH {
+                    let name = names.get(node).cloned().unwrap_or_default();
+                    let span = self.defines.get(&name).map_or(Span::default(), |d| d.1);
+                    self.error(
+                        "E0113",
+                        span,
+                        format!(
+                            "`{name}` nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
+                        ),
+                        "write the define with fewer levels of defines in between",
+                    );
+                    fine = false;
+                }
+                if let Some(slot) = depth.get_mut(node) {
+                    *slot = deepest;
+                }
+                if let Some(slot) = ok.get_mut(node) {
+                    *slot = fine;
+                }
+            }
+        }
+        self.define_ok = ok;
+        self.define_depth = depth;
+        self.define_refs = refs
+            .into_iter()
+            .map(|edges| edges.into_iter().map(|(target, _, _)| target).collect())
+            .collect();
+    }
+
+    /// The problem and claim conditions of a file.
+    fn roots(file: &ast::File) -> Vec<&ast::Expr> {
+        let mut roots = Vec::new();
+        for item in &file.items {
+            match item {
+                ast::Item::Problem(problem) => {
+                    roots.extend(problem.indicators.iter().map(|i| &i.condition));
+                    roots.extend(problem.significant.iter().map(|s| &s.condition));
+                }
+                ast::Item::Claim(claim) => roots.push(&claim.condition),
+                _ => {}
+            }
+        }
+        roots
+    }
+
+    /// Reports each problem or claim condition that nests more than
+    /// [`MAX_DEFINE_DEPTH`] deep through the defines it uses, before any is
+    /// lowered, so that lowering it cannot recurse too deep.
+    fn root_depths(&mut self, file: &ast::File) {
+        for expr in Checker::roots(file) {
+            let mut found = Vec::new();
+            let mut deepest = expr_refs(expr, 1, &self.defines, &mut found);
+            let mut fine = true;
+            for (target, at, _) in found {
+                fine &= self.define_ok.get(target).copied().unwrap_or(false);
+                deepest = deepest.max(at + self.define_depth.get(target).copied().unwrap_or(0));
+            }
+            if fine && deepest > MAX_DEFINE_DEPTH {
+                self.error(
+                    "E0113",
+                    expr.span,
+                    format!(
+                        "this condition nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
+                    ),
+                    "write it with fewer levels of defines in between",
+                );
+                self.too_deep.insert((expr.span.start, expr.span.end));
+            }
+        }
+    }
+
+    /// Warns of every define that no problem or claim uses, directly or
+    /// through other defines, and checks its body anyway so that its errors
+    /// are not hidden by being unused.
     fn unused_defines(&mut self, file: &ast::File) {
+        let mut roots = Vec::new();
+        for expr in Checker::roots(file) {
+            expr_refs(expr, 1, &self.defines, &mut roots);
+        }
+        let mut used = vec![false; self.define_bodies.len()];
+        let mut work: Vec<usize> = roots.into_iter().map(|(target, _, _)| target).collect();
+        while let Some(index) = work.pop() {
+            match used.get_mut(index) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue,
+            }
+            work.extend(self.define_refs.get(index).into_iter().flatten().copied());
+        }
         for item in &file.items {
             let ast::Item::Define(define) = item else {
                 continue;
             };
-            if !self.defines_used.contains(&define.name.name) {
-                // Check the body anyway, so its errors are not hidden by being unused.
-                self.define_stack.push(define.name.name.clone());
-                let _ = self.expr(&define.value, Scope::Family, Place::Define);
-                self.define_stack.pop();
-                self.warning(
-                    "W0001",
-                    define.name.span,
-                    format!("`{}` is defined but never used", define.name.name),
-                    "use it, or remove the definition",
-                );
+            let Some((index, span)) = self.defines.get(&define.name.name).copied() else {
+                continue;
+            };
+            // A define given twice: only the first is known by its name.
+            if span != define.name.span || used.get(index).copied().unwrap_or(true) {
+                continue;
             }
+            let _ = self.lowered_define(index, Scope::Family);
+            self.warning(
+                "W0001",
+                define.name.span,
+                format!("`{}` is defined but never used", define.name.name),
+                "use it, or remove the definition",
+            );
         }
     }
 
@@ -842,6 +1052,8 @@ impl Checker {
                         "sustain for at least 1 term",
                     );
                     None
+                } else if !self.terms_in_range(count) {
+                    None
                 } else {
                     Some(SustainLen::Terms(count.value as u32))
                 }
@@ -849,7 +1061,33 @@ impl Checker {
         }
     }
 
+    /// Whether a written length of time is at most [`MAX_LENGTH_MONTHS`]
+    /// months, [`MAX_LENGTH_WEEKS`] weeks or [`MAX_LENGTH_DAYS`] days; reports it if not.
+    fn length_in_range(&mut self, duration: &ast::Duration) -> bool {
+        let (most, unit) = match duration.unit {
+            ast::TimeUnit::Days => (MAX_LENGTH_DAYS, "days"),
+            ast::TimeUnit::Weeks => (MAX_LENGTH_WEEKS, "weeks"),
+            ast::TimeUnit::Months => (MAX_LENGTH_MONTHS, "months"),
+        };
+        if duration.count.value <= u64::from(most) {
+            return true;
+        }
+        self.error(
+            "E0215",
+            duration.span,
+            format!(
+                "{} {unit} is longer than the 100 years a window or period may be",
+                duration.count.value
+            ),
+            format!("write at most {most} {unit}; `ever` looks at every day"),
+        );
+        false
+    }
+
     fn length(&mut self, duration: &ast::Duration) -> Option<Length> {
+        if !self.length_in_range(duration) {
+            return None;
+        }
         if duration.count.value == 0 {
             self.error(
                 "E0204",
@@ -868,6 +1106,23 @@ impl Checker {
             count: duration.count.value as u32,
             unit,
         })
+    }
+
+    /// Whether a number of school terms is at most [`MAX_TERMS`]; reports it if not.
+    fn terms_in_range(&mut self, count: &ast::IntLit) -> bool {
+        if count.value <= u64::from(MAX_TERMS) {
+            return true;
+        }
+        self.error(
+            "E0215",
+            count.span,
+            format!(
+                "{} terms is longer than the 100 years a window or period may be",
+                count.value
+            ),
+            format!("write at most {MAX_TERMS} terms"),
+        );
+        false
     }
 
     fn eligibility(&mut self, rule: &ast::ProblemCond) -> Option<ProblemRule> {
@@ -937,7 +1192,7 @@ impl Checker {
 
     fn claim(&mut self, claim: &ast::Claim) -> Option<ClaimDef> {
         let condition = self.condition(&claim.condition, Place::Claim)?;
-        if never_met(&condition, self.problem_count) {
+        if never_met(&condition, self.problem_count, &self.define_facts) {
             self.error(
                 "E0207",
                 claim.condition.span,
@@ -1091,6 +1346,7 @@ impl Checker {
                     );
                     None
                 }
+                _ if !self.length_in_range(&line.needed) => None,
                 ast::TimeUnit::Weeks => Some(line.needed.count.value.saturating_mul(7)),
                 ast::TimeUnit::Days => Some(line.needed.count.value),
             };
@@ -1386,6 +1642,9 @@ impl Checker {
     // ───────────── expressions ─────────────
 
     fn condition(&mut self, expr: &ast::Expr, place: Place) -> Option<Cond> {
+        if self.too_deep.contains(&(expr.span.start, expr.span.end)) {
+            return None;
+        }
         let lowered = self.expr(expr, Scope::Family, place)?;
         self.as_cond(lowered, expr.span)
     }
@@ -1439,21 +1698,9 @@ impl Checker {
     }
 
     fn expr(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
-        // The parser bounds bracket nesting, and defines may nest each other
-        // only without cycles; this bounds what remains (long `not not …` chains).
-        if self.depth > 200 {
-            self.error(
-                "E0002",
-                expr.span,
-                "this expression is nested too deeply",
-                "give part of it a name with `define`",
-            );
-            return None;
-        }
-        self.depth += 1;
-        let result = self.expr_inner(expr, scope, place);
-        self.depth -= 1;
-        result
+        // The parser bounds nesting within an expression, and
+        // `analyse_defines` bounds it through defines, so this recursion is bounded.
+        self.expr_inner(expr, scope, place)
     }
 
     fn expr_inner(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
@@ -1519,13 +1766,11 @@ impl Checker {
             }
             ExprKind::AllProblemsProgressed | ExprKind::ProblemProgressed(_) => {
                 if !matches!(place, Place::Claim | Place::Define) {
-                    self.error(
-                        "E0208",
-                        span,
-                        "progress against problems can only be asked in a claim",
-                        "move this into a `claim … { … }`",
-                    );
+                    self.progress_outside_claim(span);
                     return None;
+                }
+                if place == Place::Define {
+                    self.uses.progress.get_or_insert(span);
                 }
                 match &expr.kind {
                     ExprKind::ProblemProgressed(id) => {
@@ -1682,6 +1927,9 @@ impl Checker {
                 Ty::Date,
             ),
             ExprKind::Duration(duration) => {
+                if !self.length_in_range(duration) {
+                    return None;
+                }
                 let days = match duration.unit {
                     ast::TimeUnit::Days => Some(duration.count.value as u32),
                     ast::TimeUnit::Weeks => Some((duration.count.value as u32).saturating_mul(7)),
@@ -1708,21 +1956,83 @@ impl Checker {
             );
             return None;
         };
-        self.defines_used.insert(name.name.clone());
-        if self.define_stack.contains(&name.name) {
-            self.error(
-                "E0107",
-                name.span,
-                format!("`{}` is defined in terms of itself", name.name),
-                "break the cycle: a define may use only other defines",
-            );
+        let (lowered, uses) = self.lowered_define(index, scope)?;
+        self.uses.merge(uses);
+        if place != Place::Define {
+            if let Some(span) = uses.progress.filter(|_| place != Place::Claim) {
+                self.progress_outside_claim(span);
+                return None;
+            }
+            if let Some(span) = uses.identification.filter(|_| place == Place::Indicator) {
+                self.identification_in_indicator(span);
+                return None;
+            }
+        }
+        Some(lowered)
+    }
+
+    /// A define lowered for a scope, lowering it the first time it is
+    /// asked for. A condition or measure is kept in the plan and referred
+    /// to by index; a coverage or duration is a single leaf, kept as it is.
+    fn lowered_define(&mut self, index: usize, scope: Scope) -> Option<(Lowered, Uses)> {
+        if !self.define_ok.get(index).copied().unwrap_or(false) {
             return None;
         }
+        if let Some(memo) = self.lowered_defines.get(&(index, scope)) {
+            return memo.clone();
+        }
         let body = self.define_bodies.get(index)?.clone();
-        self.define_stack.push(name.name.clone());
-        let lowered = self.expr(&body, scope, place);
-        self.define_stack.pop();
-        lowered
+        let outer = std::mem::take(&mut self.uses);
+        let lowered = self.expr(&body, scope, Place::Define);
+        let uses = std::mem::replace(&mut self.uses, outer);
+        let memo = lowered.and_then(|lowered| {
+            let next = DefineIdx(u32::try_from(self.plan_defines.len()).ok()?);
+            let (lowered, body, facts) = match lowered {
+                Lowered::Cond(cond) => {
+                    let facts = DefineFacts {
+                        never_met: never_met(&cond, self.problem_count, &self.define_facts),
+                        bounds: None,
+                    };
+                    (
+                        Lowered::Cond(Cond::Define(next)),
+                        DefineBody::Cond(cond),
+                        facts,
+                    )
+                }
+                Lowered::Measure(measure, ty) => {
+                    let facts = DefineFacts {
+                        never_met: false,
+                        bounds: bounds(&measure, &self.define_facts),
+                    };
+                    let lowered = Lowered::Measure(Measure::Define(next), ty);
+                    (lowered, DefineBody::Measure(measure), facts)
+                }
+                leaf @ (Lowered::Coverage(_) | Lowered::Duration(..)) => return Some((leaf, uses)),
+            };
+            self.plan_defines.push(body);
+            self.define_facts.push(facts);
+            Some((lowered, uses))
+        });
+        self.lowered_defines.insert((index, scope), memo.clone());
+        memo
+    }
+
+    fn progress_outside_claim(&mut self, span: Span) {
+        self.error(
+            "E0208",
+            span,
+            "progress against problems can only be asked in a claim",
+            "move this into a `claim … { … }`",
+        );
+    }
+
+    fn identification_in_indicator(&mut self, span: Span) {
+        self.error(
+            "E0208",
+            span,
+            "an indicator cannot look before identification: it decides identification",
+            "use `within … before attachment` or `within …`",
+        );
     }
 
     fn compare(&mut self, left: Lowered, op: CmpOp, right: Lowered, span: Span) -> Option<Lowered> {
@@ -2014,13 +2324,11 @@ impl Checker {
                     ast::Anchor::Attachment => Anchor::Attachment,
                     ast::Anchor::Identification => {
                         if place == Place::Indicator {
-                            self.error(
-                                "E0208",
-                                *span,
-                                "an indicator cannot look before identification: it decides identification",
-                                "use `within … before attachment` or `within …`",
-                            );
+                            self.identification_in_indicator(*span);
                             return None;
+                        }
+                        if place == Place::Define {
+                            self.uses.identification.get_or_insert(*span);
                         }
                         Anchor::Identification
                     }
@@ -2039,6 +2347,9 @@ impl Checker {
                         "the last 0 terms hold nothing",
                         "look at 1 term or more",
                     );
+                    return None;
+                }
+                if !self.terms_in_range(count) {
                     return None;
                 }
                 if scope != Scope::Member || subject.is_some() {
@@ -2261,18 +2572,57 @@ pub(crate) fn funded_families(nominated: u32, deadweight: Option<Deadweight>) ->
 /// Whether a condition is false on every day whatever the timeline: a
 /// conservative test that finds the mistakes authors make (a count below
 /// zero, a rate above 100%, progress with no problems declared).
-fn never_met(cond: &Cond, problem_count: usize) -> bool {
+/// The depth of an expression, and every define it names with the depth it
+/// stands at. The recursion is bounded by the parser's nesting limit.
+fn expr_refs(
+    expr: &ast::Expr,
+    at: usize,
+    defines: &BTreeMap<String, (usize, Span)>,
+    out: &mut Vec<(usize, usize, Span)>,
+) -> usize {
+    let below = |inner: &ast::Expr, out: &mut Vec<(usize, usize, Span)>| {
+        1 + expr_refs(inner, at + 1, defines, out)
+    };
+    match &expr.kind {
+        ExprKind::Or(parts) | ExprKind::And(parts) => {
+            parts.iter().map(|part| below(part, out)).max().unwrap_or(1)
+        }
+        ExprKind::Not(inner)
+        | ExprKind::Sustained(inner, _)
+        | ExprKind::Scaled(_, inner)
+        | ExprKind::Quantified { body: inner, .. } => below(inner, out),
+        ExprKind::Compare(left, _, right) => below(left, out).max(below(right, out)),
+        ExprKind::Name(name) => {
+            if let Some((index, _)) = defines.get(&name.name) {
+                out.push((*index, at, name.span));
+            }
+            1
+        }
+        _ => 1,
+    }
+}
+
+/// Whether a condition can never hold; a define's answer was found when it
+/// was lowered, so a define used many times is not walked again.
+fn never_met(cond: &Cond, problem_count: usize, defines: &[DefineFacts]) -> bool {
     match cond {
-        Cond::And(parts) => parts.iter().any(|part| never_met(part, problem_count)),
-        Cond::Or(parts) => parts.iter().all(|part| never_met(part, problem_count)),
-        Cond::Sustained(inner, _) => never_met(inner, problem_count),
+        Cond::And(parts) => parts
+            .iter()
+            .any(|part| never_met(part, problem_count, defines)),
+        Cond::Or(parts) => parts
+            .iter()
+            .all(|part| never_met(part, problem_count, defines)),
+        Cond::Sustained(inner, _) => never_met(inner, problem_count, defines),
         Cond::Quantified {
             quantifier: Quantifier::Any,
             body,
             ..
-        } => never_met(body, problem_count),
+        } => never_met(body, problem_count, defines),
         Cond::AllProblemsProgressed => problem_count == 0,
-        Cond::Compare(left, op, right) => match (bounds(left), bounds(right)) {
+        Cond::Define(index) => defines
+            .get(index.0 as usize)
+            .is_some_and(|facts| facts.never_met),
+        Cond::Compare(left, op, right) => match (bounds(left, defines), bounds(right, defines)) {
             (Some((left_low, left_high)), Some((right_low, right_high))) => match op {
                 CmpOp::Lt => !less(left_low, right_high),
                 CmpOp::Le => less(right_high, left_low),
@@ -2291,12 +2641,13 @@ fn never_met(cond: &Cond, problem_count: usize) -> bool {
 /// Known lower and upper bounds of a measure, when there are any worth knowing.
 type Bound = Option<Ratio>;
 
-fn bounds(measure: &Measure) -> Option<(Bound, Bound)> {
+fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> {
     match measure {
+        Measure::Define(index) => defines.get(index.0 as usize)?.bounds,
         Measure::Constant(value) => Some((Some(*value), Some(*value))),
         Measure::Count(_) => Some((Some(ratio(0, 1)), None)),
         Measure::Rate(..) => Some((Some(ratio(0, 1)), Some(ratio(1, 1)))),
-        Measure::Scaled(_, inner) => match bounds(inner)? {
+        Measure::Scaled(_, inner) => match bounds(inner, defines)? {
             (Some(low), _) if low.numerator >= 0 => Some((Some(ratio(0, 1)), None)),
             _ => None,
         },

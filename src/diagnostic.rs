@@ -132,19 +132,32 @@ impl Diagnostic {
         let number = line.to_string();
         let gutter = " ".repeat(number.len());
         let end = (self.span.end as usize).clamp(start, line_end);
-        let lead: String = source
+        let caret_from = source
             .get(line_start..start)
-            .unwrap_or("")
-            .chars()
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+            .map_or(0, |s| s.chars().count());
         let carets = source
             .get(start..end)
             .map_or(0, |s| s.chars().count())
             .max(1);
+        let (shown, skipped) = excerpt(text, caret_from);
+        let lead: String = text
+            .chars()
+            .skip(skipped)
+            .take(caret_from - skipped)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let marked = if skipped > 0 { " " } else { "" };
+        let room = shown
+            .chars()
+            .count()
+            .saturating_sub(caret_from - skipped + marked.len());
         let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{number} | {text}");
-        let _ = writeln!(out, "{gutter} | {lead}{}", "^".repeat(carets));
+        let _ = writeln!(out, "{number} | {shown}");
+        let _ = writeln!(
+            out,
+            "{gutter} | {marked}{lead}{}",
+            "^".repeat(carets.min(room.max(1)))
+        );
         for label in &self.labels {
             let (line, column) = line_column(source, label.span.start as usize);
             let _ = writeln!(
@@ -187,6 +200,35 @@ impl Diagnostic {
     }
 }
 
+/// The longest stretch of a source line shown under a diagnostic, in
+/// characters; a longer line is cut around the caret and marked with `…`.
+pub const MAX_EXCERPT_CHARS: usize = 120;
+
+/// How many characters of a long line are shown before the caret.
+const EXCERPT_BEFORE: usize = 40;
+
+/// The part of `line` shown under a diagnostic whose caret is at character
+/// `caret`, with `…` where it was cut, and how many characters were cut
+/// from the front. Cutting by characters keeps every cut on a character
+/// boundary.
+fn excerpt(line: &str, caret: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= MAX_EXCERPT_CHARS {
+        return (line.to_string(), 0);
+    }
+    let last_start = length - MAX_EXCERPT_CHARS;
+    let skipped = caret.saturating_sub(EXCERPT_BEFORE).min(last_start);
+    let mut shown = String::new();
+    if skipped > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(skipped).take(MAX_EXCERPT_CHARS));
+    if skipped + MAX_EXCERPT_CHARS < length {
+        shown.push('…');
+    }
+    (shown, skipped)
+}
+
 /// The 1-based line and character column of a byte offset.
 pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(source.len());
@@ -204,6 +246,9 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The most diagnostics [`Diagnostics::render`] prints for one file.
+pub const MAX_RENDERED: usize = 100;
+
 /// All diagnostics of one plan, sorted by position; the plan is refused when
 /// any is an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -216,9 +261,32 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 
-    /// Renders every diagnostic, one after another.
+    /// Renders the first [`MAX_RENDERED`] diagnostics, one after another,
+    /// then a line counting the rest: a file with thousands of errors
+    /// prints a screenful, not megabytes. The list itself keeps them all.
     pub fn render(&self, path: &str, source: &str) -> String {
-        self.0.iter().map(|d| d.render(path, source)).collect()
+        let mut out: String = self
+            .0
+            .iter()
+            .take(MAX_RENDERED)
+            .map(|d| d.render(path, source))
+            .collect();
+        let rest = self.0.get(MAX_RENDERED..).unwrap_or(&[]);
+        if !rest.is_empty() {
+            let errors = rest.iter().filter(|d| d.is_error()).count();
+            let warnings = rest.len() - errors;
+            let count = |n: usize, what: &str| match n {
+                0 => None,
+                1 => Some(format!("1 more {what}")),
+                n => Some(format!("{n} more {what}s")),
+            };
+            let parts: Vec<String> = [count(errors, "error"), count(warnings, "warning")]
+                .into_iter()
+                .flatten()
+                .collect();
+            let _ = writeln!(out, "{path}: and {} not shown", parts.join(" and "));
+        }
+        out
     }
 }
 
@@ -236,5 +304,62 @@ mod tests {
             text,
             "a.tfop:2:14: error[E0001]: expected `member`\n  |\n2 | event asb on membr at date\n  |              ^^^^^\n  = help: write `member`, `family` or `member or family`\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_an_excerpt_around_the_caret() {
+        // Multibyte characters on both sides: every cut must fall between characters.
+        let source = format!("{}bad{}\n", "é".repeat(500), "ü".repeat(500));
+        let start = "é".repeat(500).len();
+        let diagnostic =
+            Diagnostic::error("E0001", Span::new(start, start + 3), "unexpected `bad`");
+        let text = diagnostic.render("a.tfop", &source);
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = lines[2].strip_prefix("1 | ").unwrap();
+        assert_eq!(shown.chars().count(), MAX_EXCERPT_CHARS + 2);
+        assert_eq!(shown, format!("…{}bad{}…", "é".repeat(40), "ü".repeat(77)));
+        assert_eq!(lines[3], format!("  |  {}^^^", " ".repeat(40)));
+        assert!(text.len() < 1_000);
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_excerpt_length_is_shown_whole() {
+        let line = "x".repeat(MAX_EXCERPT_CHARS);
+        let diagnostic = Diagnostic::error("E0001", Span::new(119, 120), "unexpected `x`");
+        let text = diagnostic.render("a.tfop", &line);
+        assert!(text.contains(&format!("1 | {line}\n")));
+        assert!(text.contains(&format!("  | {}^\n", " ".repeat(119))));
+        let longer = "x".repeat(MAX_EXCERPT_CHARS + 1);
+        let text = diagnostic.render("a.tfop", &longer);
+        assert!(text.contains(&format!("1 | …{}\n", "x".repeat(MAX_EXCERPT_CHARS))));
+        // A caret near the start cuts only the end.
+        let at_start = Diagnostic::error("E0001", Span::new(0, 1), "unexpected `x`");
+        let text = at_start.render("a.tfop", &longer);
+        assert!(text.contains(&format!("1 | {}…\n", "x".repeat(MAX_EXCERPT_CHARS))));
+        assert!(text.contains("  | ^\n"));
+    }
+
+    #[test]
+    fn rendering_stops_after_the_first_hundred_and_counts_the_rest() {
+        let source = "x ".repeat(2_000);
+        let many = |errors: usize, warnings: usize| {
+            let mut list: Vec<Diagnostic> = (0..errors)
+                .map(|i| Diagnostic::error("E0001", Span::new(2 * i, 2 * i + 1), "bad"))
+                .collect();
+            list.extend(
+                (0..warnings)
+                    .map(|i| Diagnostic::warning("W0001", Span::new(2 * i, 2 * i + 1), "odd")),
+            );
+            Diagnostics(list)
+        };
+        let text = many(MAX_RENDERED, 0).render("a.tfop", &source);
+        assert_eq!(text.matches("error[E0001]").count(), MAX_RENDERED);
+        assert!(!text.contains("not shown"));
+        let text = many(MAX_RENDERED + 1, 0).render("a.tfop", &source);
+        assert_eq!(text.matches("error[E0001]").count(), MAX_RENDERED);
+        assert!(text.ends_with("a.tfop: and 1 more error not shown\n"));
+        let text = many(1_990, 10).render("a.tfop", &source);
+        assert!(text.ends_with("a.tfop: and 1890 more errors and 10 more warnings not shown\n"));
+        assert!(text.len() < 100_000);
     }
 }

@@ -10,6 +10,7 @@ pub mod diagnostic;
 mod eval;
 pub mod fmt;
 pub mod io;
+pub mod limits;
 pub mod num;
 mod plan;
 mod span;

@@ -31,6 +31,10 @@ pub struct Plan {
     pub(crate) employment: Option<EmploymentTable>,
     pub(crate) funding: Option<FundingDef>,
     pub(crate) ages_asked: AgesAsked,
+    /// Each define, lowered once for each scope it is used in; conditions
+    /// and measures refer to it by index, so a define used twice is neither
+    /// copied nor evaluated twice. A define comes after every define it uses.
+    pub(crate) defines: Vec<DefineBody>,
 }
 
 /// Whose ages the plan asks, so that a member without a date of birth can
@@ -156,6 +160,17 @@ pub(crate) struct ProblemIdx(pub(crate) u32);
 /// The index of a claim type in [`Plan`]'s list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct ClaimIdx(pub(crate) u32);
+
+/// The index of a lowered define in [`Plan`]'s list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct DefineIdx(pub(crate) u32);
+
+/// What a define stands for, lowered for one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DefineBody {
+    Cond(Cond),
+    Measure(Measure),
+}
 
 /// One headline problem.
 #[derive(Debug, Clone, PartialEq)]
@@ -354,6 +369,8 @@ pub(crate) enum Cond {
         percent: Fixed,
         over: Length,
     },
+    /// A define that is a condition.
+    Define(DefineIdx),
 }
 
 /// `any`, `every` or `no`.
@@ -403,6 +420,8 @@ pub(crate) enum Measure {
     /// A constant, as an exact fraction in the measure's unit (pence for
     /// money, days for durations, 15/100 for 15%).
     Constant(Ratio),
+    /// A define that is a measure.
+    Define(DefineIdx),
 }
 
 /// An exact fraction; the denominator is positive.
@@ -539,6 +558,22 @@ impl Plan {
     /// The problem ids, in the plan's order.
     pub fn problem_ids(&self) -> impl Iterator<Item = &str> {
         self.problems.iter().map(|problem| problem.id.as_str())
+    }
+
+    /// A lowered define that is a condition.
+    pub(crate) fn define_cond(&self, index: DefineIdx) -> Option<&Cond> {
+        match self.defines.get(index.0 as usize)? {
+            DefineBody::Cond(cond) => Some(cond),
+            DefineBody::Measure(_) => None,
+        }
+    }
+
+    /// A lowered define that is a measure.
+    pub(crate) fn define_measure(&self, index: DefineIdx) -> Option<&Measure> {
+        match self.defines.get(index.0 as usize)? {
+            DefineBody::Measure(measure) => Some(measure),
+            DefineBody::Cond(_) => None,
+        }
     }
 
     /// The claim ids with their amounts, in the plan's order.

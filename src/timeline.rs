@@ -2072,14 +2072,7 @@ mod tests {
             );
         }
         for refused in [
-            "3.01",
-            "1e3",
-            "1E3",
-            "\"1e3\"",
-            "1.5",
-            "3e-1",
-            "1e400",
-            "-1.5",
+            "3.01", "1e3", "1E3", "\"1e3\"", "1.5", "3e-1", "1e400", "-1.5",
         ] {
             assert_eq!(
                 first_field("employment", refused),

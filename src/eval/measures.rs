@@ -4,8 +4,9 @@
 
 use super::sets::Sets;
 use crate::days::Day;
-use crate::plan::{Aggregate, Anchor, Cond, Measure, Ratio, SubjectScope, Window};
+use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, Ratio, SubjectScope, Window};
 use crate::vocab::FieldType;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 impl Sets<'_, '_> {
@@ -20,15 +21,29 @@ impl Sets<'_, '_> {
         indent: usize,
         out: &mut String,
     ) {
+        self.describe_measures_once(cond, member, day, indent, out, &mut BTreeSet::new());
+    }
+
+    /// [`Sets::describe_measures`], describing each define once per member:
+    /// its measures read the same wherever it is used.
+    fn describe_measures_once(
+        &self,
+        cond: &Cond,
+        member: Option<u32>,
+        day: Day,
+        indent: usize,
+        out: &mut String,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>)>,
+    ) {
         let pad = " ".repeat(indent);
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
                 for part in parts {
-                    self.describe_measures(part, member, day, indent, out);
+                    self.describe_measures_once(part, member, day, indent, out, seen);
                 }
             }
             Cond::Not(inner) | Cond::Sustained(inner, _) => {
-                self.describe_measures(inner, member, day, indent, out);
+                self.describe_measures_once(inner, member, day, indent, out, seen);
             }
             Cond::Compare(left, op, right) => {
                 let unit = self.unit_of(left);
@@ -91,10 +106,24 @@ impl Sets<'_, '_> {
                         continue;
                     }
                     let mut lines = String::new();
-                    self.describe_measures(body, Some(index), day, indent + 2, &mut lines);
+                    self.describe_measures_once(
+                        body,
+                        Some(index),
+                        day,
+                        indent + 2,
+                        &mut lines,
+                        seen,
+                    );
                     if !lines.is_empty() {
                         let _ = writeln!(out, "{pad}member {}:", person.id);
                         out.push_str(&lines);
+                    }
+                }
+            }
+            Cond::Define(index) => {
+                if seen.insert((*index, member)) {
+                    if let Some(body) = self.plan.define_cond(*index) {
+                        self.describe_measures_once(body, member, day, indent, out, seen);
                     }
                 }
             }
@@ -143,6 +172,10 @@ impl Sets<'_, '_> {
                 self.describe_measure(inner, member, day)
             ),
             Measure::Constant(_) => "the constant".to_string(),
+            Measure::Define(index) => self
+                .plan
+                .define_measure(*index)
+                .map_or_else(String::new, |body| self.describe_measure(body, member, day)),
         }
     }
 
@@ -213,6 +246,10 @@ impl Sets<'_, '_> {
                 Unit::Pounds
             }
             Measure::Scaled(_, inner) => self.unit_of(inner),
+            Measure::Define(index) => self
+                .plan
+                .define_measure(*index)
+                .map_or(Unit::Plain, |body| self.unit_of(body)),
             _ => Unit::Plain,
         }
     }

@@ -7,11 +7,15 @@ use crate::plan::*;
 use crate::syntax::ast::CmpOp;
 use crate::timeline::{FieldValue, Role};
 use crate::vocab::{FieldType, KindId};
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 /// A measure's value on a day; `None` when it cannot be measured (a rate
 /// over no sessions, fewer school terms than asked for).
 type Value = Option<Ratio>;
+
+/// A define with the member it is evaluated for (`None` for the family).
+type InScope = (DefineIdx, Option<u32>);
 
 /// Every set the decision is read from, computed once per family.
 pub(crate) struct Sets<'p, 'f> {
@@ -31,6 +35,11 @@ pub(crate) struct Sets<'p, 'f> {
     /// The days on which each problem counts towards a results claim.
     pub(crate) counted: Vec<DaySet>,
     pub(crate) claim_sets: Vec<DaySet>,
+    /// The days each define holds, per member in scope (`None` for the
+    /// family): a define used many times is computed once per evaluation.
+    define_sets: RefCell<HashMap<InScope, DaySet>>,
+    /// The values of each define that is a measure, likewise.
+    define_values: RefCell<HashMap<InScope, Steps<Value>>>,
 }
 
 impl<'p, 'f> Sets<'p, 'f> {
@@ -52,6 +61,8 @@ impl<'p, 'f> Sets<'p, 'f> {
             progress: Vec::new(),
             counted: Vec::new(),
             claim_sets: Vec::new(),
+            define_sets: RefCell::default(),
+            define_values: RefCell::default(),
         };
         if let Some(day) = attached_on {
             let missing = sets.missing_principles(day);
@@ -221,6 +232,25 @@ impl<'p, 'f> Sets<'p, 'f> {
                 percent,
                 over,
             } => self.reduction(events, *percent, *over, member),
+            Cond::Define(index) => {
+                let key = (*index, member);
+                if let Some(known) = self
+                    .define_sets
+                    .try_borrow()
+                    .ok()
+                    .and_then(|memo| memo.get(&key).cloned())
+                {
+                    return known;
+                }
+                let days = self
+                    .plan
+                    .define_cond(*index)
+                    .map_or_else(DaySet::empty, |body| self.cond(body, member));
+                if let Ok(mut memo) = self.define_sets.try_borrow_mut() {
+                    memo.insert(key, days.clone());
+                }
+                days
+            }
         }
     }
 
@@ -448,6 +478,25 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     pub(crate) fn measure(&self, measure: &Measure, member: Option<u32>) -> Steps<Value> {
         match measure {
+            Measure::Define(index) => {
+                let key = (*index, member);
+                if let Some(known) = self
+                    .define_values
+                    .try_borrow()
+                    .ok()
+                    .and_then(|memo| memo.get(&key).cloned())
+                {
+                    return known;
+                }
+                let values = self
+                    .plan
+                    .define_measure(*index)
+                    .map_or_else(|| Steps::constant(None), |body| self.measure(body, member));
+                if let Ok(mut memo) = self.define_values.try_borrow_mut() {
+                    memo.insert(key, values.clone());
+                }
+                values
+            }
             Measure::Constant(value) => Steps::constant(Some(*value)),
             Measure::Count(aggregate) => {
                 let (count, defined) = self.sum(aggregate, None, member);
@@ -644,7 +693,7 @@ impl<'p, 'f> Sets<'p, 'f> {
     /// windows it looks at, for the members it ranges over.
     pub(crate) fn evidence(&self, cond: &Cond, day: Day) -> Vec<String> {
         let mut facts = BTreeSet::new();
-        self.collect(cond, None, day, &mut facts, 0);
+        self.collect(cond, None, day, &mut facts, &mut BTreeSet::new());
         self.cite_in_order(facts)
     }
 
@@ -667,11 +716,8 @@ impl<'p, 'f> Sets<'p, 'f> {
         member: Option<u32>,
         day: Day,
         out: &mut BTreeSet<usize>,
-        depth: usize,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>)>,
     ) {
-        if depth > 64 {
-            return;
-        }
         let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
             if let Window::LastTerms(count) = aggregate.window {
                 let terms = self.terms(member);
@@ -701,15 +747,15 @@ impl<'p, 'f> Sets<'p, 'f> {
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
                 for part in parts {
-                    self.collect(part, member, day, out, depth + 1);
+                    self.collect(part, member, day, out, seen);
                 }
             }
             Cond::Not(inner) | Cond::Sustained(inner, _) => {
-                self.collect(inner, member, day, out, depth + 1)
+                self.collect(inner, member, day, out, seen)
             }
             Cond::Compare(left, _, right) => {
                 for measure in [left, right] {
-                    for aggregate in measure_aggregates(measure) {
+                    for aggregate in measure_aggregates(self.plan, measure) {
                         aggregate_facts(aggregate, out);
                     }
                 }
@@ -729,7 +775,7 @@ impl<'p, 'f> Sets<'p, 'f> {
             Cond::Quantified { selector, body, .. } => {
                 for index in 0..self.timeline.people.len() as u32 {
                     if self.selected(selector, index).contains(day) {
-                        self.collect(body, Some(index), day, out, depth + 1);
+                        self.collect(body, Some(index), day, out, seen);
                     }
                 }
             }
@@ -749,13 +795,21 @@ impl<'p, 'f> Sets<'p, 'f> {
                 for (index, problem) in self.plan.problems.iter().enumerate() {
                     let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
                     if counted {
-                        self.collect(&problem.significant, None, day, out, depth + 1);
+                        self.collect(&problem.significant, None, day, out, seen);
                     }
                 }
             }
             Cond::ProblemProgressed(problem) => {
                 if let Some(problem) = self.plan.problems.get(problem.0 as usize) {
-                    self.collect(&problem.significant, None, day, out, depth + 1);
+                    self.collect(&problem.significant, None, day, out, seen);
+                }
+            }
+            // A define's events are the same wherever it is used.
+            Cond::Define(index) => {
+                if seen.insert((*index, member)) {
+                    if let Some(body) = self.plan.define_cond(*index) {
+                        self.collect(body, member, day, out, seen);
+                    }
                 }
             }
         }
@@ -765,7 +819,7 @@ impl<'p, 'f> Sets<'p, 'f> {
     pub(crate) fn blocking_reason(&self, cond: &Cond, will_hold: bool) -> String {
         let day = self.timeline.as_of;
         let mut reasons = Vec::new();
-        self.reasons(cond, day, &mut reasons);
+        self.reasons(cond, day, &mut reasons, &mut BTreeSet::new());
         let mut reason = if reasons.is_empty() {
             "the claim's condition does not hold on the day".to_string()
         } else {
@@ -777,19 +831,26 @@ impl<'p, 'f> Sets<'p, 'f> {
         reason
     }
 
-    fn reasons(&self, cond: &Cond, day: Day, out: &mut Vec<String>) {
+    /// Each define is explained once: a define used twice fails for the same reason.
+    fn reasons(
+        &self,
+        cond: &Cond,
+        day: Day,
+        out: &mut Vec<String>,
+        seen: &mut BTreeSet<DefineIdx>,
+    ) {
         match cond {
             Cond::And(parts) => {
                 for part in parts {
                     if !self.cond(part, None).contains(day) {
-                        self.reasons(part, day, out);
+                        self.reasons(part, day, out, seen);
                     }
                 }
             }
             Cond::Or(parts) => {
                 let mut alternatives = Vec::new();
                 for part in parts {
-                    self.reasons(part, day, &mut alternatives);
+                    self.reasons(part, day, &mut alternatives, seen);
                 }
                 if !alternatives.is_empty() {
                     out.push(format!("no route holds: {}", alternatives.join(", nor ")));
@@ -813,7 +874,16 @@ impl<'p, 'f> Sets<'p, 'f> {
                     out.extend(self.problem_reason(problem.0 as usize, &found.id, day));
                 }
             }
-            Cond::Quantified { selector, body, .. } if contains_employment(body) => {
+            Cond::Define(index) => {
+                if seen.insert(*index) {
+                    if let Some(body) = self.plan.define_cond(*index) {
+                        self.reasons(body, day, out, seen);
+                    }
+                }
+            }
+            Cond::Quantified { selector, body, .. }
+                if contains_employment(self.plan, body, &mut BTreeSet::new()) =>
+            {
                 let members = self.timeline.people.len() as u32;
                 let anyone =
                     (0..members).any(|member| self.selected(selector, member).contains(day));
@@ -864,22 +934,37 @@ impl<'p, 'f> Sets<'p, 'f> {
     }
 }
 
-fn contains_employment(cond: &Cond) -> bool {
+/// Whether a condition asks for continuous employment; each define is
+/// looked into once, since a second look gives the first answer.
+fn contains_employment(plan: &Plan, cond: &Cond, seen: &mut BTreeSet<DefineIdx>) -> bool {
     match cond {
         Cond::ContinuousEmployment => true,
-        Cond::And(parts) | Cond::Or(parts) => parts.iter().any(contains_employment),
-        Cond::Not(inner) | Cond::Sustained(inner, _) => contains_employment(inner),
-        Cond::Quantified { body, .. } => contains_employment(body),
+        Cond::And(parts) | Cond::Or(parts) => parts
+            .iter()
+            .any(|part| contains_employment(plan, part, seen)),
+        Cond::Not(inner) | Cond::Sustained(inner, _) => contains_employment(plan, inner, seen),
+        Cond::Quantified { body, .. } => contains_employment(plan, body, seen),
+        Cond::Define(index) => {
+            seen.insert(*index)
+                && plan
+                    .define_cond(*index)
+                    .is_some_and(|body| contains_employment(plan, body, seen))
+        }
         _ => false,
     }
 }
 
-fn measure_aggregates(measure: &Measure) -> Vec<&Aggregate> {
+/// The aggregates a measure is made of. A measure has one operand at most,
+/// so following its defines never repeats one.
+fn measure_aggregates<'p>(plan: &'p Plan, measure: &'p Measure) -> Vec<&'p Aggregate> {
     match measure {
         Measure::Count(aggregate) | Measure::Sum(_, aggregate) | Measure::Rate(_, _, aggregate) => {
             vec![aggregate]
         }
-        Measure::Scaled(_, inner) => measure_aggregates(inner),
+        Measure::Scaled(_, inner) => measure_aggregates(plan, inner),
+        Measure::Define(index) => plan
+            .define_measure(*index)
+            .map_or_else(Vec::new, |body| measure_aggregates(plan, body)),
         Measure::Constant(_) => Vec::new(),
     }
 }

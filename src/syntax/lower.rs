@@ -11,42 +11,68 @@ use crate::num::{Fixed, Pence};
 use crate::vocab::{Shape, Subject as EventSubject};
 use chrono::NaiveDate;
 use pest::iterators::{Pair, Pairs};
+use std::collections::HashMap;
 
 type P<'i> = Pair<'i, Rule>;
 
 #[derive(Default)]
 pub(super) struct Lowering {
     pub(super) errors: Vec<Diagnostic>,
+    /// The content end of every pair already measured, by its span: nested
+    /// pairs share their last tokens, so measuring each from scratch would
+    /// walk down to the deepest one again at every level (quadratic in depth).
+    ends: HashMap<(usize, usize), usize>,
 }
 
-/// Where a pair stands, up to its last token. pest lets a rule that ends in
-/// `?` or `*` take the white space and comments after its last token; they
-/// are not part of the node (a comment after a `define` is not inside it).
-fn span_of(pair: &P<'_>) -> Span {
-    let span = pair.as_span();
-    Span::new(span.start(), content_end(pair))
-}
+impl Lowering {
+    /// Where a pair stands, up to its last token. pest lets a rule that ends
+    /// in `?` or `*` take the white space and comments after its last token;
+    /// they are not part of the node (a comment after a `define` is not
+    /// inside it).
+    fn span_of(&mut self, pair: &P<'_>) -> Span {
+        let span = pair.as_span();
+        Span::new(span.start(), self.content_end(pair))
+    }
 
-/// The end of a pair's last token: the end of its last child, found the same
-/// way, when only white space and comments follow that child.
-fn content_end(pair: &P<'_>) -> usize {
-    let mut chain = vec![pair.clone()];
-    while let Some(last) = chain.last().and_then(|p| p.clone().into_inner().last()) {
-        chain.push(last);
-    }
-    let mut end = pair.as_span().end();
-    let mut pairs = chain.iter().rev();
-    if let Some(deepest) = pairs.next() {
-        end = deepest.as_span().end();
-    }
-    for outer in pairs {
-        let span = outer.as_span();
-        let rest = outer.as_str().get(end.saturating_sub(span.start())..);
-        if !rest.is_some_and(is_trivia) {
-            end = span.end();
+    /// The end of a pair's last token: the end of its last child, found the
+    /// same way, when only white space and comments follow that child.
+    fn content_end(&mut self, pair: &P<'_>) -> usize {
+        let key = |p: &P<'_>| (p.as_span().start(), p.as_span().end());
+        // Down the chain of last children to the deepest, or to one measured before.
+        let mut chain = vec![pair.clone()];
+        let mut end = None;
+        while let Some(last) = chain.last() {
+            if let Some(known) = self.ends.get(&key(last)) {
+                end = Some(*known);
+                chain.pop();
+                break;
+            }
+            match last.clone().into_inner().last() {
+                Some(child) => chain.push(child),
+                None => break,
+            }
         }
+        let mut end = match end {
+            Some(end) => end,
+            None => match chain.pop() {
+                Some(deepest) => {
+                    let end = deepest.as_span().end();
+                    self.ends.insert(key(&deepest), end);
+                    end
+                }
+                None => return pair.as_span().end(),
+            },
+        };
+        for outer in chain.iter().rev() {
+            let span = outer.as_span();
+            let rest = outer.as_str().get(end.saturating_sub(span.start())..);
+            if !rest.is_some_and(is_trivia) {
+                end = span.end();
+            }
+            self.ends.insert(key(outer), end);
+        }
+        end
     }
-    end
 }
 
 /// Whether `text` is only white space and `//` comments.
@@ -70,6 +96,7 @@ fn is_trivia(text: &str) -> bool {
 }
 
 /// The children of a pair that carry meaning: keywords and punctuation are skipped.
+#[derive(Clone)]
 struct Children<'i> {
     inner: Pairs<'i, Rule>,
     parent: Span,
@@ -79,7 +106,8 @@ impl<'i> Children<'i> {
     fn of(pair: &P<'i>) -> Children<'i> {
         Children {
             inner: pair.clone().into_inner(),
-            parent: span_of(pair),
+            // Only for internal errors: the raw span is close enough.
+            parent: Span::new(pair.as_span().start(), pair.as_span().end()),
         }
     }
 
@@ -141,7 +169,10 @@ impl Lowering {
         match children.next() {
             Some(child) if child.as_rule() == rule => Some(child),
             Some(child) => {
-                self.internal(span_of(&child), names::describe(rule).0);
+                {
+                    let span = self.span_of(&child);
+                    self.internal(span, names::describe(rule).0);
+                }
                 None
             }
             None => {
@@ -181,7 +212,10 @@ impl Lowering {
             Rule::employment_rule => Item::Employment(self.employment_rule(pair)?),
             Rule::funding => Item::Funding(self.funding(pair)?),
             _ => {
-                self.internal(span_of(&pair), "an item");
+                {
+                    let span = self.span_of(&pair);
+                    self.internal(span, "an item");
+                }
                 return None;
             }
         })
@@ -192,7 +226,7 @@ impl Lowering {
     fn ident(&mut self, pair: P<'_>) -> Ident {
         Ident {
             name: pair.as_str().to_string(),
-            span: span_of(&pair),
+            span: self.span_of(&pair),
         }
     }
 
@@ -202,7 +236,7 @@ impl Lowering {
     }
 
     fn text(&mut self, pair: P<'_>) -> Text {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let raw = pair.as_str();
         let body = raw
             .strip_prefix('"')
@@ -229,7 +263,7 @@ impl Lowering {
     }
 
     fn date(&mut self, pair: P<'_>) -> Option<DateLit> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         match NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d") {
             Ok(value) => Some(DateLit { value, span }),
             Err(_) => {
@@ -247,7 +281,7 @@ impl Lowering {
     }
 
     fn integer(&mut self, pair: P<'_>) -> Option<IntLit> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         match pair.as_str().parse::<u64>() {
             Ok(value) if value <= u64::from(u32::MAX) => Some(IntLit { value, span }),
             _ => {
@@ -270,7 +304,7 @@ impl Lowering {
     }
 
     fn money(&mut self, pair: P<'_>) -> Option<MoneyLit> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let digits = pair.as_str().trim_start_matches('£');
         match Pence::parse_pounds(digits) {
             Some(value) if value.0 <= i64::from(u32::MAX) * 100 => Some(MoneyLit { value, span }),
@@ -282,7 +316,7 @@ impl Lowering {
     }
 
     fn percent(&mut self, pair: P<'_>) -> Option<PercentLit> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         match Fixed::parse(pair.as_str().trim_end_matches('%')) {
             Some(value) => Some(PercentLit { value, span }),
             None => {
@@ -300,7 +334,7 @@ impl Lowering {
     }
 
     fn decimal(&mut self, pair: P<'_>) -> Option<Fixed> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let value = Fixed::parse(pair.as_str());
         if value.is_none() {
             self.errors.push(
@@ -316,7 +350,7 @@ impl Lowering {
     }
 
     fn duration(&mut self, pair: P<'_>) -> Option<Duration> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let count = self.next_integer(&mut children)?;
         let unit_pair = self.expect(&mut children, Rule::unit)?;
@@ -347,7 +381,10 @@ impl Lowering {
             Rule::duration => Some(SustainLength::Time(self.duration(pair)?)),
             Rule::term_count => Some(SustainLength::Terms(self.term_count(pair)?)),
             _ => {
-                self.internal(span_of(&pair), "a sustain period");
+                {
+                    let span = self.span_of(&pair);
+                    self.internal(span, "a sustain period");
+                }
                 None
             }
         }
@@ -365,12 +402,12 @@ impl Lowering {
     // ───────────── items ─────────────
 
     fn header(&mut self, pair: P<'_>) -> Option<Header> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let name = self.next_text(&mut children)?;
         let mut fields = Vec::new();
         for field in children.rest() {
-            let field_span = span_of(&field);
+            let field_span = self.span_of(&field);
             let mut inner = Children::of(&field);
             let lowered = match field.as_rule() {
                 Rule::authority => self.next_text(&mut inner).map(HeaderField::Authority),
@@ -391,10 +428,10 @@ impl Lowering {
     }
 
     fn settings(&mut self, pair: P<'_>) -> Option<Settings> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut entries = Vec::new();
         for setting in Children::of(&pair).rest() {
-            let setting_span = span_of(&setting);
+            let setting_span = self.span_of(&setting);
             let mut children = Children::of(&setting);
             let Some(name) = self.next_ident(&mut children) else {
                 continue;
@@ -430,7 +467,7 @@ impl Lowering {
     }
 
     fn event_decl(&mut self, pair: P<'_>) -> Option<EventDecl> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let name = self.next_ident(&mut children)?;
         let subject_pair = self.expect(&mut children, Rule::event_subject)?;
@@ -468,7 +505,7 @@ impl Lowering {
     }
 
     fn field_decl(&mut self, pair: P<'_>) -> Option<FieldDeclSyntax> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let optional = children.has_token(Rule::kw_optional);
         let name = self.next_ident(&mut children)?;
@@ -500,7 +537,7 @@ impl Lowering {
     }
 
     fn define(&mut self, pair: P<'_>) -> Option<Define> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let name = self.next_ident(&mut children)?;
         let value = self.next_expr(&mut children)?;
@@ -508,7 +545,7 @@ impl Lowering {
     }
 
     fn problem(&mut self, pair: P<'_>) -> Option<Problem> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let id = self.next_ident(&mut children)?;
         let title = self.next_text(&mut children)?;
@@ -522,7 +559,7 @@ impl Lowering {
             span,
         };
         for entry in children.rest() {
-            let entry_span = span_of(&entry);
+            let entry_span = self.span_of(&entry);
             let mut inner = Children::of(&entry);
             match entry.as_rule() {
                 Rule::indicator => {
@@ -574,7 +611,7 @@ impl Lowering {
     }
 
     fn eligible(&mut self, pair: P<'_>) -> Option<Eligible> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let rule_pair = self.expect(&mut children, Rule::problem_cond)?;
         let rule = self.problem_cond(rule_pair)?;
@@ -582,7 +619,7 @@ impl Lowering {
     }
 
     fn problem_cond(&mut self, pair: P<'_>) -> Option<ProblemCond> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let kind = match pair.as_rule() {
             Rule::problem_cond | Rule::problem_conj => {
                 let is_or = pair.as_rule() == Rule::problem_cond;
@@ -627,7 +664,7 @@ impl Lowering {
     }
 
     fn attach(&mut self, pair: P<'_>) -> Option<Attach> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let principles = Children::of(&pair)
             .rest()
             .into_iter()
@@ -637,7 +674,7 @@ impl Lowering {
     }
 
     fn claim(&mut self, pair: P<'_>) -> Option<Claim> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let discretionary = children.has_token(Rule::kw_discretionary);
         let id = self.next_ident(&mut children)?;
@@ -656,7 +693,7 @@ impl Lowering {
     }
 
     fn fee(&mut self, pair: P<'_>) -> Option<Fee> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let amount_pair = self.expect(&mut children, Rule::money)?;
         let amount = self.money(amount_pair)?;
@@ -664,10 +701,10 @@ impl Lowering {
     }
 
     fn results(&mut self, pair: P<'_>) -> Option<Results> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut entries = Vec::new();
         for entry in Children::of(&pair).rest() {
-            let entry_span = span_of(&entry);
+            let entry_span = self.span_of(&entry);
             let mut children = Children::of(&entry);
             match entry.as_rule() {
                 Rule::cap => {
@@ -691,7 +728,7 @@ impl Lowering {
     }
 
     fn employment_rule(&mut self, pair: P<'_>) -> Option<EmploymentRule> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut rule = EmploymentRule {
             rules: Vec::new(),
             off_benefits: false,
@@ -699,7 +736,7 @@ impl Lowering {
             span,
         };
         for entry in Children::of(&pair).rest() {
-            let entry_span = span_of(&entry);
+            let entry_span = self.span_of(&entry);
             match entry.as_rule() {
                 Rule::benefit_rule => {
                     let mut benefits = Vec::new();
@@ -731,7 +768,7 @@ impl Lowering {
     }
 
     fn funding(&mut self, pair: P<'_>) -> Option<Funding> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut entries = Vec::new();
         for entry in Children::of(&pair).rest() {
             entries.extend(self.funding_entry(entry));
@@ -740,7 +777,7 @@ impl Lowering {
     }
 
     fn funding_entry(&mut self, pair: P<'_>) -> Option<FundingEntry> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         Some(match pair.as_rule() {
             Rule::nominated => FundingEntry::Nominated(self.next_integer(&mut children)?, span),
@@ -785,7 +822,10 @@ impl Lowering {
                         Rule::year_results => {
                             year.results = inner.next().and_then(|p| self.share(p))
                         }
-                        _ => self.internal(span_of(&entry), "a funding year line"),
+                        _ => {
+                            let span = self.span_of(&entry);
+                            self.internal(span, "a funding year line")
+                        }
                     }
                 }
                 FundingEntry::Year(year)
@@ -812,7 +852,7 @@ impl Lowering {
     }
 
     fn fraction(&mut self, pair: P<'_>) -> Option<(IntLit, IntLit)> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let (numerator, denominator) = pair.as_str().split_once('/')?;
         let parse = |text: &str| text.parse::<u32>().ok().map(u64::from);
         match (parse(numerator), parse(denominator)) {
@@ -838,7 +878,10 @@ impl Lowering {
             Rule::percentage => self.percent(pair).map(Share::Percent),
             Rule::money => self.money(pair).map(Share::Money),
             _ => {
-                self.internal(span_of(&pair), "a share");
+                {
+                    let span = self.span_of(&pair);
+                    self.internal(span, "a share");
+                }
                 None
             }
         }
@@ -852,7 +895,27 @@ impl Lowering {
     }
 
     fn expr(&mut self, pair: P<'_>) -> Option<Expr> {
-        let span = span_of(&pair);
+        // Most levels of the precedence chain (`expr`, `or`, `and`, `not`,
+        // comparison, `sustained for`) hold just their one operand: step
+        // down through those in a loop, so that a bracket costs one frame of
+        // recursion here rather than seven.
+        let mut pair = pair;
+        loop {
+            let mut children = Children::of(&pair);
+            let single = match pair.as_rule() {
+                Rule::expr => true,
+                Rule::disjunction | Rule::conjunction => children.clone().rest().len() == 1,
+                Rule::negation => !children.has_token(Rule::kw_not),
+                Rule::comparison => !children.has_token(Rule::cmp_op),
+                Rule::postfix => !children.has_token(Rule::sustained_for),
+                _ => false,
+            };
+            if !single {
+                break;
+            }
+            pair = children.next()?;
+        }
+        let span = self.span_of(&pair);
         match pair.as_rule() {
             Rule::expr => {
                 let mut children = Children::of(&pair);
@@ -920,7 +983,7 @@ impl Lowering {
     }
 
     fn primary(&mut self, pair: P<'_>) -> Option<Expr> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let kind = match pair.as_rule() {
             Rule::quantified => return self.quantified(pair),
@@ -931,7 +994,7 @@ impl Lowering {
             Rule::has_event => {
                 let first = children.next()?;
                 if first.as_rule() == Rule::continuous_employment {
-                    ExprKind::Has(HasTarget::ContinuousEmployment(span_of(&first)))
+                    ExprKind::Has(HasTarget::ContinuousEmployment(self.span_of(&first)))
                 } else {
                     let aggregate = self.aggregate_from(first, &mut children)?;
                     ExprKind::Has(HasTarget::Events(aggregate))
@@ -1003,7 +1066,7 @@ impl Lowering {
     }
 
     fn quantified(&mut self, pair: P<'_>) -> Option<Expr> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let quantifier_pair = self.expect(&mut children, Rule::quantifier)?;
         let quantifier = match quantifier_pair.into_inner().next().map(|p| p.as_rule()) {
@@ -1020,7 +1083,7 @@ impl Lowering {
         let mut filters = Vec::new();
         let mut body = None;
         for child in children.rest() {
-            let child_span = span_of(&child);
+            let child_span = self.span_of(&child);
             match child.as_rule() {
                 Rule::aged => filters.extend(self.aged(child).map(MemberFilter::Aged)),
                 Rule::of_school_age => filters.push(MemberFilter::OfSchoolAge(child_span)),
@@ -1060,14 +1123,17 @@ impl Lowering {
             Some(Rule::kw_adult | Rule::kw_adults) => Some(Who::Adult),
             Some(Rule::kw_child | Rule::kw_children) => Some(Who::Child),
             _ => {
-                self.internal(span_of(&pair), "members");
+                {
+                    let span = self.span_of(&pair);
+                    self.internal(span, "members");
+                }
                 None
             }
         }
     }
 
     fn aged(&mut self, pair: P<'_>) -> Option<Aged> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let form = children.next()?;
         let mut inner = Children::of(&form);
@@ -1093,7 +1159,10 @@ impl Lowering {
         children: &mut Children<'i>,
     ) -> Option<Aggregate> {
         if pattern.as_rule() != Rule::pattern {
-            self.internal(span_of(&pattern), "an event kind");
+            {
+                let span = self.span_of(&pattern);
+                self.internal(span, "an event kind");
+            }
             return None;
         }
         let pattern = self.pattern(pattern)?;
@@ -1113,7 +1182,7 @@ impl Lowering {
     }
 
     fn pattern(&mut self, pair: P<'_>) -> Option<Pattern> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let from_start = children.next_if(Rule::start_of).is_some();
         let kind = self.next_ident(&mut children)?;
@@ -1130,7 +1199,7 @@ impl Lowering {
     }
 
     fn field_test(&mut self, pair: P<'_>) -> Option<FieldTest> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let field = self.next_ident(&mut children)?;
         let test = if let Some(op) = children.next_if(Rule::cmp_op) {
@@ -1148,7 +1217,7 @@ impl Lowering {
     }
 
     fn value(&mut self, pair: P<'_>) -> Option<Value> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         Some(match pair.as_rule() {
             Rule::money => Value::Money(self.money(pair)?),
             Rule::percentage => Value::Percent(self.percent(pair)?),
@@ -1167,7 +1236,7 @@ impl Lowering {
     }
 
     fn subject(&mut self, pair: P<'_>) -> Option<Subject> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let form = Children::of(&pair).next()?;
         match form.as_rule() {
             Rule::in_family => Some(Subject::Family(span)),
@@ -1189,7 +1258,7 @@ impl Lowering {
     }
 
     fn window(&mut self, pair: P<'_>) -> Option<Window> {
-        let span = span_of(&pair);
+        let span = self.span_of(&pair);
         let Some(form) = pair.clone().into_inner().next() else {
             self.internal(span, "a window");
             return None;

@@ -10,6 +10,7 @@ pub mod spanless;
 pub use crate::span::Span;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::limits::{MAX_NESTING, MAX_PLAN_BYTES};
 use pest::Parser as _;
 
 /// The generated parser. Private: exposing `Rule` would make every grammar
@@ -21,14 +22,6 @@ mod grammar {
     pub(super) struct PlanParser;
 }
 use grammar::{PlanParser, Rule};
-
-/// The largest plan text accepted, in bytes. Real plans are a few kilobytes;
-/// the limit bounds the parser's work on hostile input.
-pub const MAX_PLAN_BYTES: usize = 1 << 20;
-
-/// The deepest nesting of brackets accepted. Each level is a few frames of
-/// recursion in the parser, the checker and the evaluator.
-pub const MAX_NESTING: usize = 48;
 
 /// Parses plan text into a syntax tree, or returns every syntax diagnostic.
 ///
@@ -69,45 +62,107 @@ pub fn parse(source: &str) -> Result<ast::File, Diagnostics> {
 
 /// Refuses input nested deeper than [`MAX_NESTING`] before pest sees it, so
 /// that no recursion anywhere can run away.
+///
+/// It scans words and symbols outside strings and comments. Brackets open a
+/// level each; inside a bracket, every `not` and every `N% of` opens one more,
+/// until the operand they apply to can end: at `and`, `or`, the closing
+/// bracket, or the next item (its `define` or its opening brace). That may count a level too
+/// many (`50% of a > 50% of b` counts two), never one too few.
 fn check_nesting(source: &str) -> Option<Diagnostic> {
+    // The prefix operators open in each open bracket, outermost first.
+    let mut prefixes: Vec<usize> = vec![0];
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    let mut previous = '\0';
-    for (offset, c) in source.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                '"' => in_string = true,
-                '/' if previous == '/' => in_comment = true,
-                '(' | '{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(
-                            Diagnostic::error(
-                                "E0002",
-                                Span::new(offset, offset + 1),
-                                format!("brackets are nested more than {MAX_NESTING} deep"),
-                            )
-                            .with_help("give part of the expression a name with `define`"),
-                        );
+    let mut after_percent = false;
+    let mut chars = source.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        let mut opened = false;
+        match c {
+            '"' => {
+                let mut escaped = false;
+                for (_, c) in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' || c == '\n' {
+                        break;
                     }
                 }
-                ')' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
+            }
+            '/' if chars.peek().is_some_and(|(_, next)| *next == '/') => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            '(' | '{' => {
+                // No expression holds a brace: one ends any define before it.
+                if let Some(open) = prefixes.last_mut().filter(|_| c == '{') {
+                    depth = depth.saturating_sub(*open);
+                    *open = 0;
+                }
+                prefixes.push(0);
+                opened = true;
+            }
+            ')' | '}' if prefixes.len() > 1 => {
+                let open = prefixes.pop().unwrap_or(0);
+                depth = depth.saturating_sub(1 + open);
+            }
+            '%' => {
+                after_percent = true;
+                continue;
+            }
+            c if c.is_ascii_alphanumeric() || c == '_' => {
+                let mut end = offset + c.len_utf8();
+                while let Some((next_offset, next)) = chars.peek().copied() {
+                    if !(next.is_ascii_alphanumeric() || next == '_' || next == '.') {
+                        break;
+                    }
+                    end = next_offset + next.len_utf8();
+                    chars.next();
+                }
+                // A percentage's digits come before its `%`.
+                if chars.peek().is_some_and(|(_, next)| *next == '%') {
+                    continue;
+                }
+                let prefix = match source.get(offset..end) {
+                    Some("not") => true,
+                    Some("of") => after_percent,
+                    Some("and" | "or" | "define") => {
+                        if let Some(open) = prefixes.last_mut() {
+                            depth = depth.saturating_sub(*open);
+                            *open = 0;
+                        }
+                        false
+                    }
+                    _ => false,
+                };
+                if let Some(open) = prefixes.last_mut().filter(|_| prefix) {
+                    *open += 1;
+                    opened = true;
+                }
+            }
+            c if c.is_whitespace() => continue,
+            _ => {}
+        }
+        after_percent = false;
+        if opened {
+            depth += 1;
+            if depth > MAX_NESTING {
+                return Some(
+                    Diagnostic::error(
+                        "E0002",
+                        Span::new(offset, offset + c.len_utf8()),
+                        format!("the expression is nested more than {MAX_NESTING} deep"),
+                    )
+                    .with_help(
+                        "each bracket, `not` and `N% of` is a level; give part of the expression a name with `define`",
+                    ),
+                );
             }
         }
-        previous = if in_comment { '\0' } else { c };
     }
     None
 }

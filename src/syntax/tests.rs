@@ -205,9 +205,66 @@ fn deep_nesting_is_refused_before_parsing() {
         panic!()
     };
     assert_eq!(diagnostics.0[0].code, "E0002");
+    // Prefix operators nest without brackets, and pest recurses on them too.
     let nested_not = format!("define x = {}has offence ever", "not ".repeat(5_000));
-    // No brackets, so the scan lets it through: pest's stack guard must hold.
-    let _ = parse(&nested_not);
+    assert_eq!(parse(&nested_not).unwrap_err().0[0].code, "E0002");
+    let nested_scaled = format!(
+        "define x = {}count offence ever > 1",
+        "50% of ".repeat(2_000)
+    );
+    assert_eq!(parse(&nested_scaled).unwrap_err().0[0].code, "E0002");
+}
+
+/// Every bracket, `not` and `N% of` is a level: exactly [`MAX_NESTING`] of
+/// them parse, one more is refused, in any mix.
+#[test]
+fn nesting_is_bounded_at_the_limit_and_one_past_it() {
+    use crate::limits::MAX_NESTING;
+    let nots = |n: usize| format!("define x = {}has offence ever", "not ".repeat(n));
+    assert!(parse(&nots(MAX_NESTING)).is_ok());
+    let refused = parse(&nots(MAX_NESTING + 1)).unwrap_err();
+    assert_eq!(refused.0[0].code, "E0002");
+    assert!(refused.0[0].message.contains("nested more than 48 deep"));
+    let scaled = |n: usize| format!("define x = {}count offence ever > 1", "50% of ".repeat(n));
+    assert!(parse(&scaled(MAX_NESTING)).is_ok());
+    assert_eq!(
+        parse(&scaled(MAX_NESTING + 1)).unwrap_err().0[0].code,
+        "E0002"
+    );
+    // Half brackets, half `not`: the levels add up.
+    let mixed = |n: usize| {
+        format!(
+            "define x = {}has offence ever{}",
+            "not (".repeat(n / 2),
+            ")".repeat(n / 2)
+        )
+    };
+    assert!(parse(&mixed(MAX_NESTING)).is_ok());
+    assert_eq!(
+        parse(&mixed(MAX_NESTING + 2)).unwrap_err().0[0].code,
+        "E0002"
+    );
+}
+
+/// A level ends where its operand can: `and`, `or`, a closing bracket or the
+/// next define. Many short `not`s side by side are not deep.
+#[test]
+fn side_by_side_prefixes_are_not_nesting() {
+    let wide = vec!["not has offence ever"; 500].join(" and ");
+    assert!(parse(&format!("define x = {wide}")).is_ok());
+    let defines: String = (0..500)
+        .map(|i| format!("define x{i} = not 50% of count offence ever > 1\n"))
+        .collect();
+    assert!(parse(&defines).is_ok());
+    let bracketed = vec!["(not not has offence ever)"; 500].join(" or ");
+    assert!(parse(&format!("define x = not {bracketed}")).is_ok());
+    // Words that only contain `not` or `of`, and strings and comments, are not levels.
+    let quiet = format!(
+        "define x = has nothing ever // {}\nplan \"{}\" {{}}",
+        "not ".repeat(100),
+        "not ".repeat(100)
+    );
+    assert!(parse(&quiet).is_ok());
 }
 
 #[test]

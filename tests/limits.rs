@@ -1,0 +1,335 @@
+//! The documented limits of the plan language (README, "Limits"): each is
+//! accepted at its value and refused one past it, and a plan at every limit
+//! checks, formats, evaluates and explains within a small stack.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use chrono::NaiveDate;
+use serde_json::json;
+use tfop::Plan;
+
+const HEADER: &str = "plan \"Limits\" { framework phase2 version \"t\" }\n";
+
+fn plan_text(define: &str) -> String {
+    format!(
+        "{HEADER}define x = {define}\nproblem p \"P\" {{\n  indicator i \"I\" {{ x }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n"
+    )
+}
+
+fn codes(text: &str) -> Vec<&'static str> {
+    match Plan::parse(text) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code).collect(),
+    }
+}
+
+/// Runs `f` on a thread with a 2 MiB stack, the size of a test or rayon
+/// thread, so that the limits are shown safe where they matter.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// Checks, formats, evaluates and explains a plan that must be accepted.
+fn run_everything(text: String) {
+    on_small_stack(move || {
+        let plan = match Plan::parse(&text) {
+            Ok(plan) => plan,
+            Err(diagnostics) => panic!("{}", diagnostics.render("limits.tfop", &text)),
+        };
+        tfop::fmt::format_source(&text).unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+            "events": [{ "kind": "offence", "member": "A", "date": "2016-03-01" }]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2016, 11, 30).unwrap();
+        let _ = plan.evaluate(&family, as_of);
+        let _ = plan.explain(&family, as_of);
+    });
+}
+
+mod nesting {
+    use super::*;
+    use tfop::limits::MAX_NESTING;
+
+    fn nots(n: usize) -> String {
+        plan_text(&format!("{}has offence ever", "not ".repeat(n)))
+    }
+
+    fn scaled(n: usize) -> String {
+        plan_text(&format!("{}count offence ever > 1", "50% of ".repeat(n)))
+    }
+
+    fn brackets(n: usize) -> String {
+        plan_text(&format!(
+            "{}has offence ever{}",
+            "(".repeat(n),
+            ")".repeat(n)
+        ))
+    }
+
+    #[test]
+    fn a_plan_nested_to_the_limit_runs_everywhere_on_a_small_stack() {
+        run_everything(nots(MAX_NESTING));
+        run_everything(scaled(MAX_NESTING));
+        run_everything(brackets(MAX_NESTING));
+    }
+
+    #[test]
+    fn one_level_past_the_limit_is_refused_with_e0002() {
+        for text in [
+            nots(MAX_NESTING + 1),
+            scaled(MAX_NESTING + 1),
+            brackets(MAX_NESTING + 1),
+        ] {
+            assert_eq!(codes(&text), ["E0002"]);
+            assert!(tfop::fmt::format_source(&text).is_err());
+        }
+    }
+
+    #[test]
+    fn the_hostile_chains_are_refused_not_overflowing() {
+        on_small_stack(|| {
+            assert_eq!(codes(&nots(5_000)), ["E0002"]);
+            assert_eq!(codes(&scaled(2_000)), ["E0002"]);
+        });
+    }
+}
+
+mod lengths {
+    use super::*;
+
+    fn within(length: &str) -> String {
+        plan_text(&format!("has offence within {length}"))
+    }
+
+    #[test]
+    fn windows_of_100_years_are_accepted_in_every_unit() {
+        for length in ["1200 months", "5218 weeks", "36525 days"] {
+            run_everything(within(length));
+        }
+        run_everything(plan_text(
+            "(has offence within 1200 months sustained for 1200 months) sustained for 5218 weeks",
+        ));
+    }
+
+    #[test]
+    fn one_unit_past_100_years_is_refused_with_e0213() {
+        for length in ["1201 months", "5219 weeks", "36526 days"] {
+            assert_eq!(codes(&within(length)), ["E0215"], "{length}");
+        }
+        assert_eq!(
+            codes(&plan_text("has offence ever sustained for 1201 months")),
+            ["E0215"]
+        );
+        assert_eq!(
+            codes(&plan_text("days of employment ever >= 36526 days")),
+            ["E0215"]
+        );
+    }
+
+    #[test]
+    fn terms_are_bounded_at_600() {
+        let terms = |n: u32| {
+            plan_text(&format!(
+                "any child meets (count school_term over the last {n} terms >= 1)"
+            ))
+        };
+        assert!(codes(&terms(600)).is_empty());
+        assert_eq!(codes(&terms(601)), ["E0215"]);
+        let sustained = |n: u32| plan_text(&format!("has offence ever sustained for {n} terms"));
+        assert!(codes(&sustained(600)).is_empty());
+        assert_eq!(codes(&sustained(601)), ["E0215"]);
+    }
+
+    #[test]
+    fn the_hostile_plan_with_huge_months_is_refused() {
+        // As /work/shared/hostile/plan-nested-sustained-huge-months-hang.tfop.
+        let text = plan_text(&format!(
+            "{}no offence in family within 1 month{}",
+            "(".repeat(40),
+            ") sustained for 4294967295 months".repeat(40)
+        ));
+        assert_eq!(codes(&text), ["E0215"]);
+        assert_eq!(codes(&within("3200000 months")), ["E0215"]);
+    }
+}
+
+mod defines {
+    use super::*;
+
+    /// `d0` a condition, and each `dN` the conjunction of two uses of the one before.
+    fn doubling(levels: usize) -> String {
+        let mut text = String::from(HEADER);
+        text.push_str("define d0 = any member has offence within 6 months\n");
+        for level in 1..=levels {
+            text.push_str(&format!(
+                "define d{level} = d{} and d{}\n",
+                level - 1,
+                level - 1
+            ));
+        }
+        text.push_str(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ d{levels} }}\n  significant \"S\" {{ no offence in family within 3 months }}\n}}\neligible when at least 1 problems\n\
+             claim progress \"Progress\" pays £800 {{ d{levels} or every identified problem has progressed }}\n"
+        ));
+        text
+    }
+
+    /// `a0` a condition, and each `aN` a use of the one before.
+    fn chain(length: usize) -> String {
+        let mut text = String::from(HEADER);
+        text.push_str("define a0 = has offence within 6 months\n");
+        for link in 1..length {
+            text.push_str(&format!("define a{link} = a{}\n", link - 1));
+        }
+        text.push_str(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ a{} }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n",
+            length - 1
+        ));
+        text
+    }
+
+    fn with_warnings(text: &str) -> Vec<&'static str> {
+        match Plan::parse_with_warnings(text) {
+            Ok((_, warnings)) => warnings.0.iter().map(|d| d.code).collect(),
+            Err(diagnostics) => panic!("{}", diagnostics.render("limits.tfop", text)),
+        }
+    }
+
+    /// With each use checked and evaluated again, 30 levels would be a
+    /// billion copies; this completes only if each define is done once.
+    #[test]
+    fn thirty_doubling_defines_check_and_decide() {
+        let text = doubling(30);
+        assert!(with_warnings(&text).is_empty());
+        let plan = Plan::parse(&text).unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+            "events": [{ "kind": "offence", "member": "A", "date": "2016-09-01" }]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let decision = plan.evaluate(&family, NaiveDate::from_ymd_opt(2016, 11, 30).unwrap());
+        assert_eq!(decision.problems.len(), 1);
+        assert_eq!(decision.problems[0].id, "p");
+        let explained = plan.explain(&family, NaiveDate::from_ymd_opt(2016, 11, 30).unwrap());
+        // The define's measure is described once, not once per copy.
+        assert!(explained.matches("offence").count() < 50, "{explained}");
+    }
+
+    #[test]
+    fn a_chain_as_deep_as_allowed_runs_everywhere_on_a_small_stack() {
+        // Each define a use goes through is a level: `aN` stands N + 1 deep,
+        // and the indicator using `a62` stands 64 deep, at the limit.
+        let text = chain(63);
+        assert!(with_warnings(&text).is_empty());
+        run_everything(text);
+    }
+
+    #[test]
+    fn one_level_past_the_limit_is_refused_once_with_e0113() {
+        let messages = |text: &str| -> Vec<(&'static str, String)> {
+            let refused = Plan::parse(text).unwrap_err();
+            refused.0.into_iter().map(|d| (d.code, d.message)).collect()
+        };
+        assert_eq!(
+            messages(&chain(64)),
+            [(
+                "E0113",
+                "this condition nests 65 deep counting the defines it uses, more than 64"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            messages(&chain(65)),
+            [(
+                "E0113",
+                "`a64` nests 65 deep counting the defines it uses, more than 64".to_string()
+            )]
+        );
+    }
+
+    /// 40,000 defines, each using the one before: one error where the
+    /// chain passes the limit, and no define of the chain is "never used".
+    #[test]
+    fn a_chain_of_40000_defines_is_refused_once_without_unused_warnings() {
+        on_small_stack(|| {
+            let text = chain(40_000);
+            let refused = Plan::parse_with_warnings(&text).unwrap_err();
+            let codes: Vec<&str> = refused.0.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["E0113"]);
+        });
+    }
+
+    #[test]
+    fn a_cycle_through_many_defines_is_one_error_without_deep_recursion() {
+        on_small_stack(|| {
+            let text = chain(5_000).replace(
+                "define a0 = has offence within 6 months",
+                "define a0 = a4999",
+            );
+            let refused = Plan::parse(&text).unwrap_err();
+            let codes: Vec<&str> = refused.0.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["E0107"]);
+        });
+    }
+
+    #[test]
+    fn defines_reached_only_through_an_unused_define_are_unused_too() {
+        let text = format!(
+            "{HEADER}define a = has offence ever\ndefine b = a and a\ndefine c = has offence within 6 months\n\
+             problem p \"P\" {{\n  indicator i \"I\" {{ c }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n"
+        );
+        assert_eq!(with_warnings(&text), ["W0001", "W0001"]);
+    }
+
+    /// A define means different things in family scope and inside a
+    /// quantifier; each scope is lowered and evaluated on its own.
+    #[test]
+    fn a_define_used_in_both_scopes_keeps_both_meanings() {
+        let text = format!(
+            "{HEADER}define recent = has offence within 6 months\n\
+             problem family \"F\" {{\n  indicator i \"I\" {{ recent }}\n  significant \"S\" {{ no offence in family ever }}\n}}\n\
+             problem child \"C\" {{\n  indicator i \"I\" {{ any child meets (recent) }}\n  significant \"S\" {{ no offence in family ever }}\n}}\n\
+             eligible when at least 1 problems\n"
+        );
+        let plan = Plan::parse(&text).unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [
+                { "id": "A", "role": "adult", "born": "1980-01-01" },
+                { "id": "C", "role": "child", "born": "2008-01-01" }
+            ],
+            "events": [{ "kind": "offence", "member": "A", "date": "2016-09-01" }]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let decision = plan.evaluate(&family, NaiveDate::from_ymd_opt(2016, 11, 30).unwrap());
+        let ids: Vec<&str> = decision.problems.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["family"]);
+    }
+
+    /// A define is lowered once, so where it may stand is checked at each use.
+    #[test]
+    fn a_define_asking_for_progress_is_refused_in_an_indicator_only() {
+        let text = |indicator: &str| {
+            format!(
+                "{HEADER}define done = problem p has progressed\n\
+                 problem p \"P\" {{\n  indicator i \"I\" {{ {indicator} }}\n  significant \"S\" {{ no offence in family ever }}\n}}\n\
+                 eligible when at least 1 problems\nclaim progress \"Progress\" pays £800 {{ done }}\n"
+            )
+        };
+        assert!(codes(&text("has offence ever")).is_empty());
+        assert_eq!(codes(&text("done")), ["E0208"]);
+    }
+}
