@@ -2,6 +2,7 @@
 //! collects all of its diagnostics; the plan is built only when none is an
 //! error.
 
+use crate::code::Code;
 use crate::days::{Length, Unit};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::limits::{
@@ -153,34 +154,23 @@ struct DefineFacts {
 }
 
 impl Checker {
-    fn error(
+    fn report(
         &mut self,
-        code: &'static str,
+        code: Code,
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
         self.diagnostics
-            .push(Diagnostic::error(code, span, message).with_help(help));
+            .push(Diagnostic::new(code, span, message).with_help(help));
     }
 
     fn duplicate(&mut self, span: Span, first: Span, message: String, help: &str) {
         self.diagnostics.push(
-            Diagnostic::error("E0101", span, message)
+            Diagnostic::new(Code::DeclaredTwice, span, message)
                 .with_help(help)
                 .with_label(first, "first declared"),
         );
-    }
-
-    fn warning(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.diagnostics
-            .push(Diagnostic::warning(code, span, message).with_help(help));
     }
 
     // ───────────── vocabulary ─────────────
@@ -196,8 +186,8 @@ impl Checker {
                     }
                 }
             }
-            Err(_) => self.error(
-                "E0000",
+            Err(_) => self.report(
+                Code::Internal,
                 Span::default(),
                 "internal error: the national vocabulary does not parse",
                 "this is a bug in tfop; please report it",
@@ -208,8 +198,8 @@ impl Checker {
                 continue;
             };
             match self.kind_spans.get(&decl.name.name) {
-                Some(None) => self.error(
-                    "E0111",
+                Some(None) => self.report(
+                    Code::RedeclaredNationalKind,
                     decl.name.span,
                     format!(
                         "`{}` is already declared by the national vocabulary",
@@ -243,8 +233,8 @@ impl Checker {
                 field.name.name.as_str(),
                 "id" | "kind" | "member" | "date" | "start" | "end"
             ) {
-                self.error(
-                    "E0101",
+                self.report(
+                    Code::ReservedKey,
                     field.name.span,
                     format!(
                         "`{}` is a key every event record has; a field cannot take its name",
@@ -258,8 +248,8 @@ impl Checker {
                 .iter()
                 .any(|existing| existing.name == field.name.name)
             {
-                self.error(
-                    "E0101",
+                self.report(
+                    Code::DeclaredTwice,
                     field.name.span,
                     format!("field `{}` is declared twice", field.name.name),
                     "remove one of them",
@@ -278,8 +268,8 @@ impl Checker {
                     let mut values: Vec<String> = Vec::new();
                     for word in words {
                         if values.contains(&word.name) {
-                            self.error(
-                                "E0101",
+                            self.report(
+                                Code::DeclaredTwice,
                                 word.span,
                                 format!("`{}` is listed twice", word.name),
                                 "list each word once",
@@ -318,8 +308,8 @@ impl Checker {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("declare it: `event {} on member at date`", name.name),
         };
-        self.error(
-            "E0102",
+        self.report(
+            Code::UnknownKind,
             name.span,
             format!("unknown event kind `{}`", name.name),
             help,
@@ -388,8 +378,8 @@ impl Checker {
             };
             if let Some(what) = once {
                 if seen.insert(what, item.span()).is_some() {
-                    self.error(
-                        "E0101",
+                    self.report(
+                        Code::GivenTwice,
                         item.span(),
                         format!("the plan has {what} twice"),
                         "merge them into one",
@@ -409,8 +399,8 @@ impl Checker {
                     for principle in &attach.principles {
                         if let Some(kind) = self.kind(principle) {
                             if principles.contains(&kind) {
-                                self.error(
-                                    "E0101",
+                                self.report(
+                                    Code::DeclaredTwice,
                                     principle.span,
                                     format!("principle `{}` is listed twice", principle.name),
                                     "list each principle once",
@@ -423,8 +413,8 @@ impl Checker {
                 }
                 ast::Item::Claim(claim) => {
                     if !claim_ids.insert(claim.id.name.clone()) {
-                        self.error(
-                            "E0101",
+                        self.report(
+                            Code::DeclaredTwice,
                             claim.id.span,
                             format!("claim `{}` is declared twice", claim.id.name),
                             "give each claim type its own id",
@@ -447,8 +437,8 @@ impl Checker {
         }
 
         if eligibility.is_none() && !seen.contains_key("an eligibility rule") {
-            self.error(
-                "E0110",
+            self.report(
+                Code::MissingPart,
                 Span::default(),
                 "the plan has no eligibility rule",
                 "add one, e.g. `eligible when at least 2 problems`",
@@ -501,8 +491,8 @@ impl Checker {
             })
             .collect();
         let Some(header) = headers.first() else {
-            self.error(
-                "E0110",
+            self.report(
+                Code::MissingPart,
                 Span::default(),
                 "the plan has no header",
                 "start the plan with `plan \"Name\" { authority \"…\" framework phase2 version \"…\" effective YYYY-MM-DD }`",
@@ -510,8 +500,8 @@ impl Checker {
             return None;
         };
         for extra in headers.iter().skip(1) {
-            self.error(
-                "E0101",
+            self.report(
+                Code::GivenTwice,
                 extra.span,
                 "the plan has two headers",
                 "keep one `plan` block",
@@ -534,8 +524,8 @@ impl Checker {
                 ast::HeaderField::Effective(date) => ("effective", date.span),
             };
             if !seen.insert(name) {
-                self.error(
-                    "E0101",
+                self.report(
+                    Code::GivenTwice,
                     span,
                     format!("`{name}` is given twice"),
                     "keep one",
@@ -556,8 +546,8 @@ impl Checker {
                                 Some(near) => format!("did you mean `{near}`?"),
                                 None => "write `phase1` or `phase2`".to_string(),
                             };
-                            self.error(
-                                "E0109",
+                            self.report(
+                                Code::UnknownFramework,
                                 ident.span,
                                 format!("unknown framework `{other}`"),
                                 help,
@@ -568,8 +558,8 @@ impl Checker {
             }
         }
         if !framework_seen {
-            self.error(
-                "E0110",
+            self.report(
+                Code::MissingPart,
                 header.span,
                 "the header does not say which framework the plan is for",
                 "add `framework phase1` or `framework phase2`",
@@ -604,8 +594,8 @@ impl Checker {
                         NAMES.map(|n| format!("`{n}`")).join(", ")
                     ),
                 };
-                self.error(
-                    "E0108",
+                self.report(
+                    Code::BadSetting,
                     setting.name.span,
                     format!("unknown setting `{name}`"),
                     help,
@@ -613,8 +603,8 @@ impl Checker {
                 continue;
             }
             if !seen.insert(name) {
-                self.error(
-                    "E0101",
+                self.report(
+                    Code::GivenTwice,
                     setting.name.span,
                     format!("setting `{name}` is given twice"),
                     "keep one",
@@ -693,7 +683,7 @@ impl Checker {
                 _ => None,
             };
             if let Some((message, help)) = problem {
-                self.error("E0108", setting.value.span(), message, help);
+                self.report(Code::BadSetting, setting.value.span(), message, help);
             }
         }
     }
@@ -769,8 +759,8 @@ impl Checker {
                         }
                         Some(1) => {
                             let name = names.get(target).cloned().unwrap_or_default();
-                            self.error(
-                                "E0107",
+                            self.report(
+                                Code::DefineCycle,
                                 span,
                                 format!("`{name}` is defined in terms of itself"),
                                 "break the cycle: a define may use only other defines",
@@ -797,8 +787,8 @@ impl Checker {
                 if fine && deepest > MAX_DEFINE_DEPTH {
                     let name = names.get(node).cloned().unwrap_or_default();
                     let span = self.defines.get(&name).map_or(Span::default(), |d| d.1);
-                    self.error(
-                        "E0113",
+                    self.report(
+                        Code::TooDeepThroughDefines,
                         span,
                         format!(
                             "`{name}` nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
@@ -852,8 +842,8 @@ impl Checker {
                 deepest = deepest.max(at + self.define_depth.get(target).copied().unwrap_or(0));
             }
             if fine && deepest > MAX_DEFINE_DEPTH {
-                self.error(
-                    "E0113",
+                self.report(
+                    Code::TooDeepThroughDefines,
                     expr.span,
                     format!(
                         "this condition nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
@@ -894,8 +884,8 @@ impl Checker {
                 continue;
             }
             let _ = self.lowered_define(index, Scope::Family);
-            self.warning(
-                "W0001",
+            self.report(
+                Code::UnusedDefine,
                 define.name.span,
                 format!("`{}` is defined but never used", define.name.name),
                 "use it, or remove the definition",
@@ -939,8 +929,8 @@ impl Checker {
             Some(near) => format!("did you mean `{near}`?"),
             None => "declare the problem with `problem id \"title\" { … }`".to_string(),
         };
-        self.error(
-            "E0104",
+        self.report(
+            Code::UnknownProblem,
             ident.span,
             format!("unknown problem `{}`", ident.name),
             help,
@@ -952,8 +942,8 @@ impl Checker {
         let mut indicator_ids = BTreeSet::new();
         let mut indicators = Vec::new();
         if problem.indicators.is_empty() {
-            self.warning(
-                "W0002",
+            self.report(
+                Code::ProblemWithoutIndicator,
                 problem.id.span,
                 format!(
                     "problem `{}` has no indicator, so no family can ever have it",
@@ -964,8 +954,8 @@ impl Checker {
         }
         for indicator in &problem.indicators {
             if !indicator_ids.insert(indicator.id.name.clone()) {
-                self.error(
-                    "E0101",
+                self.report(
+                    Code::DeclaredTwice,
                     indicator.id.span,
                     format!(
                         "indicator `{}` is declared twice in problem `{}`",
@@ -985,8 +975,8 @@ impl Checker {
         }
         let significant = match problem.significant.as_slice() {
             [] => {
-                self.error(
-                    "E0206",
+                self.report(
+                    Code::SignificantCount,
                     problem.id.span,
                     format!(
                         "problem `{}` has no significant-progress measure",
@@ -998,8 +988,8 @@ impl Checker {
             }
             [first, rest @ ..] => {
                 for extra in rest {
-                    self.error(
-                        "E0206",
+                    self.report(
+                        Code::SignificantCount,
                         extra.span,
                         format!(
                             "problem `{}` has more than one significant-progress measure",
@@ -1016,8 +1006,8 @@ impl Checker {
             [] => None,
             [first, rest @ ..] => {
                 for extra in rest {
-                    self.error(
-                        "E0101",
+                    self.report(
+                        Code::GivenTwice,
                         extra.span,
                         format!(
                             "problem `{}` has more than one sustain period",
@@ -1045,8 +1035,8 @@ impl Checker {
             ast::SustainLength::Time(duration) => self.length(duration).map(SustainLen::Time),
             ast::SustainLength::Terms(count) => {
                 if count.value == 0 {
-                    self.error(
-                        "E0204",
+                    self.report(
+                        Code::EmptyRange,
                         count.span,
                         "a sustain period of zero terms",
                         "sustain for at least 1 term",
@@ -1072,8 +1062,8 @@ impl Checker {
         if duration.count.value <= u64::from(most) {
             return true;
         }
-        self.error(
-            "E0215",
+        self.report(
+            Code::TooLong,
             duration.span,
             format!(
                 "{} {unit} is longer than the 100 years a window or period may be",
@@ -1089,8 +1079,8 @@ impl Checker {
             return None;
         }
         if duration.count.value == 0 {
-            self.error(
-                "E0204",
+            self.report(
+                Code::EmptyRange,
                 duration.span,
                 "a length of time of zero",
                 "a window or period must be at least 1 day long",
@@ -1113,8 +1103,8 @@ impl Checker {
         if count.value <= u64::from(MAX_TERMS) {
             return true;
         }
-        self.error(
-            "E0215",
+        self.report(
+            Code::TooLong,
             count.span,
             format!(
                 "{} terms is longer than the 100 years a window or period may be",
@@ -1142,8 +1132,8 @@ impl Checker {
             }
             ast::ProblemCondKind::AtLeast(count) => {
                 if count.value as usize > self.problem_count {
-                    self.error(
-                        "E0205",
+                    self.report(
+                        Code::ThresholdAboveProblems,
                         count.span,
                         format!(
                             "the plan asks for at least {} problems but declares {}",
@@ -1158,8 +1148,8 @@ impl Checker {
             ast::ProblemCondKind::AtLeastOf(count, ids) => {
                 let list = self.problem_list(ids)?;
                 if count.value as usize > list.len() {
-                    self.error(
-                        "E0205",
+                    self.report(
+                        Code::ThresholdAboveProblems,
                         count.span,
                         format!("at least {} of a list of {}", count.value, list.len()),
                         "the threshold cannot be more than the problems listed",
@@ -1177,8 +1167,8 @@ impl Checker {
         let mut ok = true;
         for id in ids {
             match self.problem_ref(id) {
-                Some(index) if list.contains(&index) => self.error(
-                    "E0101",
+                Some(index) if list.contains(&index) => self.report(
+                    Code::DeclaredTwice,
                     id.span,
                     format!("problem `{}` is listed twice", id.name),
                     "list each problem once",
@@ -1193,8 +1183,8 @@ impl Checker {
     fn claim(&mut self, claim: &ast::Claim) -> Option<ClaimDef> {
         let condition = self.condition(&claim.condition, Place::Claim)?;
         if never_met(&condition, self.problem_count, &self.define_facts) {
-            self.error(
-                "E0207",
+            self.report(
+                Code::NeverMet,
                 claim.condition.span,
                 format!("claim `{}` can never be met", claim.id.name),
                 "its condition is false on every day whatever the family's timeline; check the comparison",
@@ -1228,8 +1218,8 @@ impl Checker {
                 match entry {
                     ast::ResultsEntry::Cap(amount, span) => {
                         if std::mem::replace(&mut cap_seen, true) {
-                            self.error(
-                                "E0101",
+                            self.report(
+                                Code::GivenTwice,
                                 *span,
                                 "the results block has two caps",
                                 "keep one `cap`",
@@ -1239,8 +1229,8 @@ impl Checker {
                     }
                     ast::ResultsEntry::TopUp(allowed, span) => {
                         if std::mem::replace(&mut top_up_seen, true) {
-                            self.error(
-                                "E0101",
+                            self.report(
+                                Code::GivenTwice,
                                 *span,
                                 "the top-up rule is given twice",
                                 "keep one `top up` line",
@@ -1252,8 +1242,8 @@ impl Checker {
                         let mut group = Vec::new();
                         for id in ids {
                             match index_of(&id.name) {
-                                Some(index) if !grouped.insert(index) => self.error(
-                                    "E0101",
+                                Some(index) if !grouped.insert(index) => self.report(
+                                    Code::DeclaredTwice,
                                     id.span,
                                     format!("claim `{}` is in more than one `combine`", id.name),
                                     "a claim combines with one group of claims",
@@ -1269,8 +1259,8 @@ impl Checker {
                                                 .to_string()
                                         }
                                     };
-                                    self.error(
-                                        "E0105",
+                                    self.report(
+                                        Code::UnknownClaim,
                                         id.span,
                                         format!("unknown claim `{}`", id.name),
                                         help,
@@ -1312,8 +1302,8 @@ impl Checker {
             let mut benefits = Vec::new();
             for benefit in &line.benefits {
                 match benefit_words.iter().position(|word| *word == benefit.name) {
-                    Some(index) if !covered.insert(index as u32) => self.error(
-                        "E0212",
+                    Some(index) if !covered.insert(index as u32) => self.report(
+                        Code::EmploymentTable,
                         benefit.span,
                         format!("benefit `{}` has more than one rule", benefit.name),
                         "give each benefit one line",
@@ -1327,8 +1317,8 @@ impl Checker {
                             Some(near) => format!("did you mean `{near}`?"),
                             None => format!("the benefits are {}", benefit_words.join(", ")),
                         };
-                        self.error(
-                            "E0212",
+                        self.report(
+                            Code::EmploymentTable,
                             benefit.span,
                             format!("unknown benefit `{}`", benefit.name),
                             help,
@@ -1338,8 +1328,8 @@ impl Checker {
             }
             let needed_days = match line.needed.unit {
                 ast::TimeUnit::Months => {
-                    self.error(
-                        "E0212",
+                    self.report(
+                        Code::EmploymentTable,
                         line.needed.span,
                         "employment needed must be in days or weeks",
                         "a month is not a fixed number of days; write weeks, e.g. `26 weeks`",
@@ -1352,8 +1342,8 @@ impl Checker {
             };
             let within = self.length(&line.within);
             if line.needed.count.value == 0 {
-                self.error(
-                    "E0204",
+                self.report(
+                    Code::EmptyRange,
                     line.needed.span,
                     "employment needed is zero",
                     "need at least 1 day",
@@ -1369,8 +1359,8 @@ impl Checker {
                 Unit::Months => u64::from(within.count) * 31,
             };
             if needed_days > window_days {
-                self.error(
-                    "E0207",
+                self.report(
+                    Code::NeverMet,
                     line.span,
                     "more employment is needed than the window holds, so this rule can never be met",
                     "make the window at least as long as the employment needed",
@@ -1406,8 +1396,8 @@ impl Checker {
                 ast::FundingEntry::Target(_, span) => ("target", *span),
             };
             if !name.is_empty() && !seen.insert(name) {
-                self.error(
-                    "E0101",
+                self.report(
+                    Code::GivenTwice,
                     span,
                     format!("`{name}` is given twice"),
                     "keep one",
@@ -1427,8 +1417,8 @@ impl Checker {
                     span,
                 } => {
                     if denominator.value == 0 || numerator.value > denominator.value {
-                        self.error(
-                            "E0211",
+                        self.report(
+                            Code::Funding,
                             *span,
                             "the deadweight must be a fraction between 0 and 1",
                             "write it as `deadweight 1/6 rounded up`",
@@ -1451,8 +1441,8 @@ impl Checker {
                         .iter()
                         .any(|existing| existing.label == year.label.value)
                     {
-                        self.error(
-                            "E0101",
+                        self.report(
+                            Code::GivenTwice,
                             year.label.span,
                             format!("year `{}` is given twice", year.label.value),
                             "merge the two years",
@@ -1481,8 +1471,8 @@ impl Checker {
                             a.0.checked_add(r.0)
                                 .filter(|sum| *sum != 100 * Fixed::SCALE)
                         {
-                            self.warning(
-                                "W0003",
+                            self.report(
+                                Code::SharesNotWhole,
                                 year.span,
                                 format!("the attachment and results shares of `{}` add up to {}%, not 100%", year.label.value, Fixed(sum)),
                                 "check the split the authority reported",
@@ -1506,8 +1496,8 @@ impl Checker {
                         continue;
                     };
                     if from.value > until.value {
-                        self.error(
-                            "E0211",
+                        self.report(
+                            Code::Funding,
                             *span,
                             "the claim windows end before they start",
                             "the `from` day must be on or before the `until` day",
@@ -1535,8 +1525,8 @@ impl Checker {
                     && funding.years.iter().all(|year| year.families.is_some())
                     && families != u64::from(*funded)
             }) {
-                self.warning(
-                    "W0004",
+                self.report(
+                    Code::FamiliesNotFunded,
                     block.span,
                     format!("the years fund {families} families, but {funded} are funded"),
                     "the families per year should add up to the funded families",
@@ -1580,7 +1570,7 @@ impl Checker {
         };
         let (code, span, help) = match error {
             EnvelopeError::YearTooLarge { year, .. } => (
-                "E0213",
+                Code::FundingTooLarge,
                 entry_span(&|entry| match entry {
                     ast::FundingEntry::Year(entry) if entry.label.value == *year => {
                         Some(entry.span)
@@ -1593,7 +1583,7 @@ impl Checker {
                 ),
             ),
             EnvelopeError::TooManyClaimWindows => (
-                "E0214",
+                Code::TooManyClaimWindows,
                 entry_span(&|entry| match entry {
                     ast::FundingEntry::ClaimWindows { span, .. } => Some(*span),
                     _ => None,
@@ -1605,7 +1595,7 @@ impl Checker {
             // A bad deadweight is refused as E0211 already and never kept.
             EnvelopeError::Deadweight { .. } => return,
             _ => (
-                "E0213",
+                Code::FundingTooLarge,
                 block.span,
                 format!(
                     "amounts are exact in pence up to {}: check the years' families and amounts",
@@ -1625,13 +1615,13 @@ impl Checker {
             }
             other => other.to_string(),
         };
-        self.error(code, span, message, help);
+        self.report(code, span, message, help);
     }
 
     fn percent_in_range(&mut self, percent: &ast::PercentLit) {
         if percent.value.0 < 0 || percent.value.0 > 100 * Fixed::SCALE {
-            self.error(
-                "E0203",
+            self.report(
+                Code::PercentageOutOfRange,
                 percent.span,
                 format!("{}% is outside 0% to 100%", percent.value),
                 "a percentage must be between 0% and 100%",
@@ -1653,8 +1643,8 @@ impl Checker {
         match lowered {
             Lowered::Cond(cond) => Some(cond),
             Lowered::Measure(_, ty) => {
-                self.error(
-                    "E0202",
+                self.report(
+                    Code::ConditionOrMeasure,
                     span,
                     format!("expected a condition, found {}", ty.describe()),
                     "compare it with something, e.g. `count offence within 6 months >= 1`",
@@ -1662,8 +1652,8 @@ impl Checker {
                 None
             }
             Lowered::Coverage(_) | Lowered::Duration(..) => {
-                self.error(
-                    "E0202",
+                self.report(
+                    Code::ConditionOrMeasure,
                     span,
                     "expected a condition, found a duration",
                     "compare it with something, e.g. `days of employment within 30 weeks >= 26 weeks`",
@@ -1677,8 +1667,8 @@ impl Checker {
         match lowered {
             Lowered::Measure(measure, ty) => Some((measure, ty)),
             Lowered::Cond(_) => {
-                self.error(
-                    "E0202",
+                self.report(
+                    Code::ConditionOrMeasure,
                     span,
                     "expected a number, found a condition",
                     "a condition is true or false; count, sum or rate events to get a number",
@@ -1686,8 +1676,8 @@ impl Checker {
                 None
             }
             Lowered::Coverage(_) | Lowered::Duration(..) => {
-                self.error(
-                    "E0202",
+                self.report(
+                    Code::ConditionOrMeasure,
                     span,
                     "a duration can only be compared with `days of …`",
                     "compare `days of …` with a number of days or weeks",
@@ -1781,8 +1771,8 @@ impl Checker {
             }
             ExprKind::Has(ast::HasTarget::ContinuousEmployment(target_span)) => {
                 if scope != Scope::Member {
-                    self.error(
-                        "E0208",
+                    self.report(
+                        Code::NotAllowedHere,
                         *target_span,
                         "continuous employment is about one member",
                         "say whose: `any adult has continuous employment`",
@@ -1790,8 +1780,8 @@ impl Checker {
                     return None;
                 }
                 if !self.has_employment_table {
-                    self.error(
-                        "E0212",
+                    self.report(
+                        Code::EmploymentTable,
                         *target_span,
                         "the plan has no continuous-employment table",
                         "add `continuous employment { jsa, uc: 26 weeks within 30 weeks … }`",
@@ -1821,8 +1811,8 @@ impl Checker {
                 let bottom = self.numeric_field(lowered.kind, denominator);
                 let ((top, top_ty), (bottom, bottom_ty)) = (top?, bottom?);
                 if !top_ty.comparable(bottom_ty) {
-                    self.error(
-                        "E0201",
+                    self.report(
+                        Code::TypeMismatch,
                         span,
                         format!(
                             "a rate of {} per {}",
@@ -1838,8 +1828,8 @@ impl Checker {
             ExprKind::DaysOf(aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
                 if lowered.from_start {
-                    self.error(
-                        "E0210",
+                    self.report(
+                        Code::WrongFieldKind,
                         aggregate.pattern.span,
                         "a spell's start is a single day, so `days of start of …` counts starts",
                         "count starts with `count start of …`",
@@ -1847,8 +1837,8 @@ impl Checker {
                     return None;
                 }
                 if self.vocab.get(lowered.kind).map(|kind| kind.shape) == Some(Shape::Point) {
-                    self.error(
-                        "E0210",
+                    self.report(
+                        Code::WrongFieldKind,
                         aggregate.pattern.kind.span,
                         format!(
                             "`{}` happens on a day; only spells cover days",
@@ -1862,8 +1852,8 @@ impl Checker {
                     lowered.window,
                     Window::LastTerms(_) | Window::WithinBefore(..) | Window::AtAttachment
                 ) {
-                    self.error(
-                        "E0208",
+                    self.report(
+                        Code::NotAllowedHere,
                         span,
                         "`days of …` needs a window that ends on the day of evaluation",
                         "use `within …`, `since attachment`, `within … since attachment` or `ever`",
@@ -1903,8 +1893,8 @@ impl Checker {
             }
             ExprKind::Percent(percent) => {
                 if percent.0 < 0 || percent.0 > 100 * Fixed::SCALE {
-                    self.error(
-                        "E0203",
+                    self.report(
+                        Code::PercentageOutOfRange,
                         span,
                         format!("{percent}% is outside 0% to 100%"),
                         "a percentage must be between 0% and 100%",
@@ -1948,8 +1938,8 @@ impl Checker {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("define it: `define {} = …`", name.name),
             };
-            self.error(
-                "E0106",
+            self.report(
+                Code::UnknownName,
                 name.span,
                 format!("unknown name `{}`", name.name),
                 help,
@@ -2018,8 +2008,8 @@ impl Checker {
     }
 
     fn progress_outside_claim(&mut self, span: Span) {
-        self.error(
-            "E0208",
+        self.report(
+            Code::NotAllowedHere,
             span,
             "progress against problems can only be asked in a claim",
             "move this into a `claim … { … }`",
@@ -2027,8 +2017,8 @@ impl Checker {
     }
 
     fn identification_in_indicator(&mut self, span: Span) {
-        self.error(
-            "E0208",
+        self.report(
+            Code::NotAllowedHere,
             span,
             "an indicator cannot look before identification: it decides identification",
             "use `within … before attachment` or `within …`",
@@ -2050,8 +2040,8 @@ impl Checker {
             }
             (Lowered::Measure(left, left_ty), Lowered::Measure(right, right_ty)) => {
                 if !left_ty.comparable(right_ty) {
-                    self.error(
-                        "E0201",
+                    self.report(
+                        Code::TypeMismatch,
                         span,
                         format!(
                             "cannot compare {} with {}",
@@ -2065,8 +2055,8 @@ impl Checker {
                 Some(Lowered::Cond(Cond::Compare(left, op, right)))
             }
             (left, right) => {
-                self.error(
-                    "E0201",
+                self.report(
+                    Code::TypeMismatch,
                     span,
                     format!(
                         "cannot compare {} with {}",
@@ -2088,8 +2078,8 @@ impl Checker {
         duration: &ast::Duration,
     ) -> Option<Lowered> {
         let Some(days) = days else {
-            self.error(
-                "E0201",
+            self.report(
+                Code::TypeMismatch,
                 duration.span,
                 "`days of …` is compared with months",
                 "a month is not a fixed number of days; write days or weeks",
@@ -2106,8 +2096,8 @@ impl Checker {
             FieldType::Decimal => Ty::Decimal,
             FieldType::Money => Ty::Money,
             other => {
-                self.error(
-                    "E0210",
+                self.report(
+                    Code::WrongFieldKind,
                     field.span,
                     format!(
                         "field `{}` is {}, not a number that adds up",
@@ -2142,8 +2132,8 @@ impl Checker {
                     .join(", ")
             ),
         };
-        self.error(
-            "E0103",
+        self.report(
+            Code::UnknownField,
             field.span,
             format!("`{kind_name}` has no field `{}`", field.name),
             help,
@@ -2207,8 +2197,8 @@ impl Checker {
         match aged {
             ast::Aged::Range(low, high, span) => {
                 if low.value > high.value {
-                    self.error(
-                        "E0204",
+                    self.report(
+                        Code::EmptyRange,
                         *span,
                         "the age range ends before it starts",
                         "write the younger age first: `aged 5 to 15`",
@@ -2226,8 +2216,8 @@ impl Checker {
             }),
             ast::Aged::Under(high, span) => {
                 if high.value == 0 {
-                    self.error(
-                        "E0204",
+                    self.report(
+                        Code::EmptyRange,
                         *span,
                         "no one is aged under 0",
                         "write a positive age",
@@ -2272,8 +2262,8 @@ impl Checker {
         }
         if let Some(event) = self.vocab.get(kind) {
             if aggregate.pattern.from_start && event.shape == Shape::Point {
-                self.error(
-                    "E0210",
+                self.report(
+                    Code::WrongFieldKind,
                     aggregate.pattern.kind.span,
                     format!(
                         "`{}` happens on a day; only spells have a start",
@@ -2285,8 +2275,8 @@ impl Checker {
             }
             if event.subject == crate::vocab::Subject::Family && subject == SubjectScope::ThisMember
             {
-                self.error(
-                    "E0208",
+                self.report(
+                    Code::NotAllowedHere,
                     aggregate.pattern.kind.span,
                     format!(
                         "`{}` is an event of the family, not of a member",
@@ -2341,8 +2331,8 @@ impl Checker {
             ast::Window::SinceAttachment(_) => Window::SinceAttachment,
             ast::Window::LastTerms(count, span) => {
                 if count.value == 0 {
-                    self.error(
-                        "E0204",
+                    self.report(
+                        Code::EmptyRange,
                         count.span,
                         "the last 0 terms hold nothing",
                         "look at 1 term or more",
@@ -2353,8 +2343,8 @@ impl Checker {
                     return None;
                 }
                 if scope != Scope::Member || subject.is_some() {
-                    self.error(
-                        "E0208",
+                    self.report(
+                        Code::NotAllowedHere,
                         *span,
                         "school terms are a child's own, so `over the last N terms` needs one child",
                         "put it inside a quantifier: `every child meets (… over the last 3 terms …)`",
@@ -2372,8 +2362,8 @@ impl Checker {
     fn field_test(&mut self, kind: KindId, test: &ast::FieldTest) -> Option<FieldTest> {
         let (index, ty) = self.field(kind, &test.field)?;
         let mismatch = |checker: &mut Checker, span: Span, wanted: &str| {
-            checker.error(
-                "E0209",
+            checker.report(
+                Code::BadFieldTest,
                 span,
                 format!(
                     "field `{}` is {}; this test needs {wanted}",
@@ -2465,8 +2455,8 @@ impl Checker {
 
     fn word_index(&mut self, words: &[String], value: &ast::Value) -> Option<u32> {
         let ast::Value::Word(word) = value else {
-            self.error(
-                "E0209",
+            self.report(
+                Code::BadFieldTest,
                 value_span(value),
                 "expected one of the field's words",
                 format!("write one of {}", words.join(", ")),
@@ -2480,8 +2470,8 @@ impl Checker {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("the field is one of {}", words.join(", ")),
         };
-        self.error(
-            "E0209",
+        self.report(
+            Code::BadFieldTest,
             word.span,
             format!("`{}` is not one of the field's words", word.name),
             help,

@@ -80,9 +80,11 @@ codes! {
     /// A local event kind with the name of a national one.
     RedeclaredNationalKind = "E0111", Error, "redeclares a national event kind";
     /// A field named like a key every event record has.
-    ReservedKey = "E0112", Error, "a field named like a key every record has";
+    ReservedKey = "E0112", Error, "a field named like a key every event record has";
+    /// Nesting deeper than the limit once each define is counted as what it stands for.
+    TooDeepThroughDefines = "E0113", Error, "nested too deeply through defines";
     /// A setting, header field, rule or block given more than once.
-    GivenTwice = "E0113", Error, "a setting, header field, rule or block given twice";
+    GivenTwice = "E0114", Error, "a setting, header field, rule or block given twice";
     /// Values of different types compared or combined.
     TypeMismatch = "E0201", Error, "comparing values of different types";
     /// A measure where a condition belongs, or the reverse.
@@ -107,6 +109,12 @@ codes! {
     Funding = "E0211", Error, "funding block errors";
     /// A continuous-employment table that cannot be applied.
     EmploymentTable = "E0212", Error, "continuous-employment table errors";
+    /// Funding amounts whose sums cannot be held exactly.
+    FundingTooLarge = "E0213", Error, "funding amounts too large to add up exactly (past £92,233,720,368,547,758.07)";
+    /// A funding block opening more claim windows than the limit.
+    TooManyClaimWindows = "E0214", Error, "more claim windows than a funding block may open (1,000)";
+    /// A window or period longer than the limit.
+    TooLong = "E0215", Error, "a window or period longer than 100 years";
     /// A define nothing uses.
     UnusedDefine = "W0001", Warning, "a define never used";
     /// A problem no indicator can identify.

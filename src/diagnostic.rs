@@ -1,6 +1,7 @@
 //! Diagnostics as data: a stable code, a severity, a message, a span and a
 //! help, rendered as rustc-style text or serialized as JSON from one value.
 
+use crate::code::Code;
 use crate::syntax::Span;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -18,8 +19,9 @@ pub enum Severity {
 /// One finding about a plan's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// A stable code such as `E0201`; documented in the README.
-    pub code: &'static str,
+    /// What kind of finding it is; its stable code, such as `E0201`, is
+    /// documented in the README.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, in one lowercase sentence; names in backticks.
@@ -55,23 +57,15 @@ fn serialize_span<S: serde::Serializer>(span: &Span, serializer: S) -> Result<S:
 }
 
 impl Diagnostic {
-    /// An error.
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+    /// A finding of this kind, as serious as its code says.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity(),
             message: message.into(),
             span,
             help: None,
             labels: Vec::new(),
-        }
-    }
-
-    /// A warning.
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, span, message)
         }
     }
 
@@ -297,7 +291,7 @@ mod tests {
     #[test]
     fn renders_path_line_column_source_and_caret() {
         let source = "plan \"x\" {}\nevent asb on membr at date\n";
-        let diagnostic = Diagnostic::error("E0001", Span::new(25, 30), "expected `member`")
+        let diagnostic = Diagnostic::new(Code::Syntax, Span::new(25, 30), "expected `member`")
             .with_help("write `member`, `family` or `member or family`");
         let text = diagnostic.render("a.tfop", source);
         assert_eq!(
@@ -311,8 +305,11 @@ mod tests {
         // Multibyte characters on both sides: every cut must fall between characters.
         let source = format!("{}bad{}\n", "é".repeat(500), "ü".repeat(500));
         let start = "é".repeat(500).len();
-        let diagnostic =
-            Diagnostic::error("E0001", Span::new(start, start + 3), "unexpected `bad`");
+        let diagnostic = Diagnostic::new(
+            Code::Syntax,
+            Span::new(start, start + 3),
+            "unexpected `bad`",
+        );
         let text = diagnostic.render("a.tfop", &source);
         let lines: Vec<&str> = text.lines().collect();
         let shown = lines[2].strip_prefix("1 | ").unwrap();
@@ -325,7 +322,7 @@ mod tests {
     #[test]
     fn a_line_of_exactly_the_excerpt_length_is_shown_whole() {
         let line = "x".repeat(MAX_EXCERPT_CHARS);
-        let diagnostic = Diagnostic::error("E0001", Span::new(119, 120), "unexpected `x`");
+        let diagnostic = Diagnostic::new(Code::Syntax, Span::new(119, 120), "unexpected `x`");
         let text = diagnostic.render("a.tfop", &line);
         assert!(text.contains(&format!("1 | {line}\n")));
         assert!(text.contains(&format!("  | {}^\n", " ".repeat(119))));
@@ -333,7 +330,7 @@ mod tests {
         let text = diagnostic.render("a.tfop", &longer);
         assert!(text.contains(&format!("1 | …{}\n", "x".repeat(MAX_EXCERPT_CHARS))));
         // A caret near the start cuts only the end.
-        let at_start = Diagnostic::error("E0001", Span::new(0, 1), "unexpected `x`");
+        let at_start = Diagnostic::new(Code::Syntax, Span::new(0, 1), "unexpected `x`");
         let text = at_start.render("a.tfop", &longer);
         assert!(text.contains(&format!("1 | {}…\n", "x".repeat(MAX_EXCERPT_CHARS))));
         assert!(text.contains("  | ^\n"));
@@ -342,16 +339,16 @@ mod tests {
     #[test]
     fn rendering_stops_after_the_first_hundred_and_counts_the_rest() {
         let source = "x ".repeat(2_000);
-        let many = |errors: usize, warnings: usize| {
-            let mut list: Vec<Diagnostic> = (0..errors)
-                .map(|i| Diagnostic::error("E0001", Span::new(2 * i, 2 * i + 1), "bad"))
-                .collect();
-            list.extend(
-                (0..warnings)
-                    .map(|i| Diagnostic::warning("W0001", Span::new(2 * i, 2 * i + 1), "odd")),
-            );
-            Diagnostics(list)
-        };
+        let many =
+            |errors: usize, warnings: usize| {
+                let mut list: Vec<Diagnostic> = (0..errors)
+                    .map(|i| Diagnostic::new(Code::Syntax, Span::new(2 * i, 2 * i + 1), "bad"))
+                    .collect();
+                list.extend((0..warnings).map(|i| {
+                    Diagnostic::new(Code::UnusedDefine, Span::new(2 * i, 2 * i + 1), "odd")
+                }));
+                Diagnostics(list)
+            };
         let text = many(MAX_RENDERED, 0).render("a.tfop", &source);
         assert_eq!(text.matches("error[E0001]").count(), MAX_RENDERED);
         assert!(!text.contains("not shown"));

@@ -3,6 +3,7 @@
 
 pub mod cases;
 mod check;
+mod code;
 pub mod cohort;
 pub mod date;
 mod days;
@@ -19,6 +20,7 @@ mod syntax;
 pub mod timeline;
 pub mod vocab;
 
+pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,

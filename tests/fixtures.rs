@@ -74,3 +74,48 @@ fn parse_fixtures() {
 fn check_fixtures() {
     run_folder("check");
 }
+
+/// Every code expected by some fixture, parse and check alike.
+fn codes_with_a_fixture() -> std::collections::BTreeSet<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut codes = std::collections::BTreeSet::new();
+    for folder in ["parse", "check"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            codes.extend(expectations(&source).into_iter().map(|(_, code)| code));
+        }
+    }
+    codes
+}
+
+#[test]
+fn every_code_has_a_fixture_that_produces_it() {
+    // E0000 is a fault of tfop, never of a plan; E0003 needs a plan of over
+    // 1 MiB, so tests/limits.rs builds it instead of shipping one.
+    let exempt = [tfop::Code::Internal, tfop::Code::TooLarge];
+    let covered = codes_with_a_fixture();
+    let missing: Vec<&str> = tfop::Code::ALL
+        .iter()
+        .filter(|code| !exempt.contains(code))
+        .map(|code| code.as_str())
+        .filter(|code| !covered.contains(*code))
+        .collect();
+    assert!(missing.is_empty(), "no fixture produces {missing:?}");
+}
+
+#[test]
+fn the_readme_explains_every_code_as_the_code_does() {
+    let readme = include_str!("../README.md");
+    let listed: Vec<String> = readme
+        .lines()
+        .skip_while(|line| *line != "| code | meaning |")
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = tfop::Code::ALL
+        .iter()
+        .map(|code| format!("| {} | {} |", code.as_str(), code.summary()))
+        .collect();
+    assert_eq!(listed, expected);
+}

@@ -23,7 +23,7 @@ fn plan_text(define: &str) -> String {
 fn codes(text: &str) -> Vec<&'static str> {
     match Plan::parse(text) {
         Ok(_) => Vec::new(),
-        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code).collect(),
+        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code.as_str()).collect(),
     }
 }
 
@@ -202,7 +202,7 @@ mod defines {
 
     fn with_warnings(text: &str) -> Vec<&'static str> {
         match Plan::parse_with_warnings(text) {
-            Ok((_, warnings)) => warnings.0.iter().map(|d| d.code).collect(),
+            Ok((_, warnings)) => warnings.0.iter().map(|d| d.code.as_str()).collect(),
             Err(diagnostics) => panic!("{}", diagnostics.render("limits.tfop", text)),
         }
     }
@@ -241,7 +241,11 @@ mod defines {
     fn one_level_past_the_limit_is_refused_once_with_e0113() {
         let messages = |text: &str| -> Vec<(&'static str, String)> {
             let refused = Plan::parse(text).unwrap_err();
-            refused.0.into_iter().map(|d| (d.code, d.message)).collect()
+            refused
+                .0
+                .into_iter()
+                .map(|d| (d.code.as_str(), d.message))
+                .collect()
         };
         assert_eq!(
             messages(&chain(64)),
@@ -267,7 +271,7 @@ mod defines {
         on_small_stack(|| {
             let text = chain(40_000);
             let refused = Plan::parse_with_warnings(&text).unwrap_err();
-            let codes: Vec<&str> = refused.0.iter().map(|d| d.code).collect();
+            let codes: Vec<&str> = refused.0.iter().map(|d| d.code.as_str()).collect();
             assert_eq!(codes, ["E0113"]);
         });
     }
@@ -280,7 +284,7 @@ mod defines {
                 "define a0 = a4999",
             );
             let refused = Plan::parse(&text).unwrap_err();
-            let codes: Vec<&str> = refused.0.iter().map(|d| d.code).collect();
+            let codes: Vec<&str> = refused.0.iter().map(|d| d.code.as_str()).collect();
             assert_eq!(codes, ["E0107"]);
         });
     }

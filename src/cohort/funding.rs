@@ -380,7 +380,7 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Plan;
+    use crate::{Code, Plan};
 
     fn funding(block: &str) -> Envelope {
         let text = format!(
@@ -534,7 +534,7 @@ year "2012/13" { attachment 80% results 20% }"#,
     }
 
     /// The codes of a plan's errors with this funding block.
-    fn funding_errors(block: &str) -> Vec<(&'static str, String)> {
+    fn funding_errors(block: &str) -> Vec<(Code, String)> {
         let text = format!(
             "plan \"T\" {{ framework phase1 }}\neligible when at least 1 problems\nproblem p \"P\" {{ indicator i \"I\" {{ any member has offence }} significant \"S\" {{ no offence in family within 1 month }} }}\nfunding {{\n{block}\n}}"
         );
@@ -568,7 +568,7 @@ year "2012/13" { attachment 80% results 20% }"#,
         // Once £92,233,720,368,547,758.07, whatever the real amount.
         let errors = funding_errors(r#"year "a" { families 153092024 attachment £602472412.09 }"#);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].0, "E0213");
+        assert_eq!(errors[0].0, Code::FundingTooLarge);
         assert_eq!(
             errors[0].1,
             "5: the attachment fees of year `a` are too large to add up exactly"
@@ -590,7 +590,7 @@ year "2012/13" { attachment 80% results 20% }"#,
             "{AT_THE_LIMIT}\nyear \"b\" {{ families 1 attachment £0.01 }}"
         ));
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].0, "E0213");
+        assert_eq!(errors[0].0, Code::FundingTooLarge);
         assert_eq!(
             errors[0].1,
             "4: the attachment fees of all the years are too large to add up exactly"
@@ -618,9 +618,9 @@ year "b" { families 4294967295 attachment £4294967295 results £4294967295 }
 claim windows from 0001-01-01 every 1 days until 9999-12-31
 target 4294967295 families"#,
         );
-        let codes: Vec<&str> = errors.iter().map(|e| e.0).collect();
-        assert!(codes.contains(&"E0213"), "{errors:?}");
-        assert!(codes.contains(&"E0214"), "{errors:?}");
+        let codes: Vec<Code> = errors.iter().map(|e| e.0).collect();
+        assert!(codes.contains(&Code::FundingTooLarge), "{errors:?}");
+        assert!(codes.contains(&Code::TooManyClaimWindows), "{errors:?}");
     }
 
     #[test]
@@ -634,7 +634,7 @@ target 4294967295 families"#,
         );
         let errors = funding_errors("claim windows from 2013-01-01 every 1 days until 2015-09-28");
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].0, "E0214");
+        assert_eq!(errors[0].0, Code::TooManyClaimWindows);
         assert_eq!(
             errors[0].1,
             "5: the claim windows open more than 1000 times"

@@ -6,6 +6,7 @@
 
 use super::ast::*;
 use super::{Rule, names};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::num::{Fixed, Pence};
 use crate::vocab::{Shape, Subject as EventSubject};
@@ -155,8 +156,8 @@ impl<'i> Children<'i> {
 impl Lowering {
     fn internal(&mut self, span: Span, what: &str) {
         self.errors.push(
-            Diagnostic::error(
-                "E0000",
+            Diagnostic::new(
+                Code::Internal,
                 span,
                 format!("internal error: the parser gave an unexpected shape for {what}"),
             )
@@ -268,8 +269,8 @@ impl Lowering {
             Ok(value) => Some(DateLit { value, span }),
             Err(_) => {
                 self.errors.push(
-                    Diagnostic::error(
-                        "E0004",
+                    Diagnostic::new(
+                        Code::NotADay,
                         span,
                         format!("`{}` is not a day of the calendar", pair.as_str()),
                     )
@@ -293,7 +294,7 @@ impl Lowering {
 
     fn too_large(&mut self, span: Span) {
         self.errors.push(
-            Diagnostic::error("E0005", span, "this number is too large")
+            Diagnostic::new(Code::NumberTooLarge, span, "this number is too large")
                 .with_help(format!("numbers in a plan are at most {}", u32::MAX)),
         );
     }
@@ -321,8 +322,8 @@ impl Lowering {
             Some(value) => Some(PercentLit { value, span }),
             None => {
                 self.errors.push(
-                    Diagnostic::error(
-                        "E0005",
+                    Diagnostic::new(
+                        Code::NumberTooLarge,
                         span,
                         "this percentage is too large or has more than six decimal places",
                     )
@@ -338,8 +339,8 @@ impl Lowering {
         let value = Fixed::parse(pair.as_str());
         if value.is_none() {
             self.errors.push(
-                Diagnostic::error(
-                    "E0005",
+                Diagnostic::new(
+                    Code::NumberTooLarge,
                     span,
                     "this number is too large or has more than six decimal places",
                 )

@@ -9,6 +9,7 @@ pub mod spanless;
 
 pub use crate::span::Span;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::limits::{MAX_NESTING, MAX_PLAN_BYTES};
 use pest::Parser as _;
@@ -31,8 +32,8 @@ use grammar::{PlanParser, Rule};
 pub fn parse(source: &str) -> Result<ast::File, Diagnostics> {
     if source.len() > MAX_PLAN_BYTES {
         return Err(Diagnostics(vec![
-            Diagnostic::error(
-                "E0003",
+            Diagnostic::new(
+                Code::TooLarge,
                 Span::new(0, 0),
                 format!(
                     "the plan is {} bytes long, more than the {MAX_PLAN_BYTES} a plan may be",
@@ -152,8 +153,7 @@ fn check_nesting(source: &str) -> Option<Diagnostic> {
             depth += 1;
             if depth > MAX_NESTING {
                 return Some(
-                    Diagnostic::error(
-                        "E0002",
+                    Diagnostic::new(Code::TooDeep,
                         Span::new(offset, offset + c.len_utf8()),
                         format!("the expression is nested more than {MAX_NESTING} deep"),
                     )
@@ -247,7 +247,7 @@ fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::error("E0001", Span::new(offset, end.max(offset)), message)
+    Diagnostic::new(Code::Syntax, Span::new(offset, end.max(offset)), message)
         .with_help("see the language reference in the README for what may stand here")
 }
 

@@ -1,5 +1,6 @@
 use super::ast::*;
 use super::parse;
+use crate::code::Code;
 
 fn parses(source: &str) -> File {
     match parse(source) {
@@ -195,7 +196,7 @@ fn impossible_dates_are_reported_all_at_once() {
         panic!()
     };
     assert_eq!(diagnostics.0.len(), 2);
-    assert!(diagnostics.0.iter().all(|d| d.code == "E0004"));
+    assert!(diagnostics.0.iter().all(|d| d.code == Code::NotADay));
 }
 
 #[test]
@@ -204,15 +205,15 @@ fn deep_nesting_is_refused_before_parsing() {
     let Err(diagnostics) = parse(&source) else {
         panic!()
     };
-    assert_eq!(diagnostics.0[0].code, "E0002");
+    assert_eq!(diagnostics.0[0].code, Code::TooDeep);
     // Prefix operators nest without brackets, and pest recurses on them too.
     let nested_not = format!("define x = {}has offence ever", "not ".repeat(5_000));
-    assert_eq!(parse(&nested_not).unwrap_err().0[0].code, "E0002");
+    assert_eq!(parse(&nested_not).unwrap_err().0[0].code, Code::TooDeep);
     let nested_scaled = format!(
         "define x = {}count offence ever > 1",
         "50% of ".repeat(2_000)
     );
-    assert_eq!(parse(&nested_scaled).unwrap_err().0[0].code, "E0002");
+    assert_eq!(parse(&nested_scaled).unwrap_err().0[0].code, Code::TooDeep);
 }
 
 /// Every bracket, `not` and `N% of` is a level: exactly [`MAX_NESTING`] of
@@ -223,13 +224,13 @@ fn nesting_is_bounded_at_the_limit_and_one_past_it() {
     let nots = |n: usize| format!("define x = {}has offence ever", "not ".repeat(n));
     assert!(parse(&nots(MAX_NESTING)).is_ok());
     let refused = parse(&nots(MAX_NESTING + 1)).unwrap_err();
-    assert_eq!(refused.0[0].code, "E0002");
+    assert_eq!(refused.0[0].code, Code::TooDeep);
     assert!(refused.0[0].message.contains("nested more than 48 deep"));
     let scaled = |n: usize| format!("define x = {}count offence ever > 1", "50% of ".repeat(n));
     assert!(parse(&scaled(MAX_NESTING)).is_ok());
     assert_eq!(
         parse(&scaled(MAX_NESTING + 1)).unwrap_err().0[0].code,
-        "E0002"
+        Code::TooDeep
     );
     // Half brackets, half `not`: the levels add up.
     let mixed = |n: usize| {
@@ -242,7 +243,7 @@ fn nesting_is_bounded_at_the_limit_and_one_past_it() {
     assert!(parse(&mixed(MAX_NESTING)).is_ok());
     assert_eq!(
         parse(&mixed(MAX_NESTING + 2)).unwrap_err().0[0].code,
-        "E0002"
+        Code::TooDeep
     );
 }
 
@@ -285,13 +286,13 @@ fn pathological_input_fails_cleanly() {
         "(".repeat(47),
         ")".repeat(47)
     );
-    assert_eq!(parse(&deep).unwrap_err().0[0].code, "E0001");
+    assert_eq!(parse(&deep).unwrap_err().0[0].code, Code::Syntax);
     let long = format!(
         "define x = {} and",
         vec!["not not any child meets (has a within 6 months or count b >= 3)"; 2_000]
             .join(" and ")
     );
-    assert_eq!(parse(&long).unwrap_err().0[0].code, "E0001");
+    assert_eq!(parse(&long).unwrap_err().0[0].code, Code::Syntax);
     let too_big = "// x\n".repeat(super::MAX_PLAN_BYTES / 4);
-    assert_eq!(parse(&too_big).unwrap_err().0[0].code, "E0003");
+    assert_eq!(parse(&too_big).unwrap_err().0[0].code, Code::TooLarge);
 }
