@@ -113,5 +113,85 @@ fn cohort(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, evaluate, cohort);
+/// A wide synthetic family: `size` members (every other one a child) and
+/// `size` events spread over them (anti-social behaviour, offences, school
+/// terms, out-of-work benefits, jobs), attached with every principle in
+/// place. The work should grow with members and events, not their product.
+fn wide_family(size: usize) -> Value {
+    let base = NaiveDate::from_ymd_opt(2013, 1, 1).unwrap_or_default();
+    let day = |offset: i64| {
+        (base + Duration::days(offset))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let id = |index: usize| {
+        if index % 2 == 0 {
+            format!("C{index}")
+        } else {
+            format!("A{index}")
+        }
+    };
+    let members: Vec<Value> = (0..size)
+        .map(|index| {
+            let spread = index as i64;
+            if index % 2 == 0 {
+                json!({ "id": id(index), "role": "child", "born": day(-365 * 5 - (spread * 7) % 3650) })
+            } else {
+                json!({ "id": id(index), "role": "adult", "born": day(-365 * 30 - (spread * 11) % 7300) })
+            }
+        })
+        .collect();
+    let mut events = vec![
+        json!({ "kind": "family_assessment", "date": day(800) }),
+        json!({ "kind": "family_plan", "date": day(805) }),
+        json!({ "kind": "lead_professional", "start": day(805) }),
+        json!({ "kind": "attachment", "date": day(810) }),
+    ];
+    let mut index = 0usize;
+    while events.len() < size {
+        let member = (index * 7919) % size.max(1);
+        let child = member - member % 2;
+        let adult = if (member | 1) < size {
+            member | 1
+        } else {
+            member
+        };
+        let offset = ((index * 37) % 1400) as i64;
+        let term = ((index / 4) * 120 % 1300) as i64;
+        let benefit = ["jsa", "esa", "uc"][index % 3];
+        events.push(match index % 4 {
+            0 => json!({ "kind": "asb_incident", "member": id((member + index / 4) % size), "date": day(offset) }),
+            1 => json!({ "kind": "offence", "member": id(child), "date": day(offset) }),
+            2 => json!({ "kind": "school_term", "member": id(child), "start": day(term), "end": day(term + 80), "sessions": 120, "unauthorised": index % 25 }),
+            _ => json!({ "kind": "out_of_work_benefit", "member": id(adult), "start": day(offset), "end": day(offset + 300), "benefit": benefit }),
+        });
+        if index % 8 == 3 && events.len() < size {
+            events.push(
+                json!({ "kind": "employment", "member": id(adult), "start": day(offset + 320) }),
+            );
+        }
+        index += 1;
+    }
+    json!({ "id": "W", "members": members, "events": events })
+}
+
+fn wide(c: &mut Criterion) {
+    let Ok(plan) = tfop::Plan::parse(include_str!("../examples/plans/national-phase2.tfop")) else {
+        return;
+    };
+    let as_of = NaiveDate::from_ymd_opt(2016, 11, 30).unwrap_or_default();
+    let mut group = c.benchmark_group("evaluate one wide family (members = events)");
+    group.sample_size(10);
+    for size in [1_000usize, 10_000] {
+        let Ok(family) = plan.read_family(&wide_family(size).to_string()) else {
+            continue;
+        };
+        group.bench_with_input(BenchmarkId::from_parameter(size), &family, |b, family| {
+            b.iter(|| plan.evaluate(black_box(family), as_of))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, evaluate, cohort, wide);
 criterion_main!(benches);

@@ -852,3 +852,66 @@ mod order {
         );
     }
 }
+
+mod wide {
+    use super::*;
+
+    /// 1,000 children and 1,000 adults, each with one offence: every child's
+    /// is years old but one, and every adult's is recent but one is old.
+    fn wide_family() -> Value {
+        let mut members = Vec::new();
+        let mut events = Vec::new();
+        for index in 0..1000 {
+            members
+                .push(json!({ "id": format!("C{index}"), "role": "child", "born": "2005-03-10" }));
+            members
+                .push(json!({ "id": format!("A{index}"), "role": "adult", "born": "1980-01-01" }));
+            let (child_event, child_date) = if index == 777 {
+                ("recent".to_string(), "2016-03-01")
+            } else {
+                (format!("c{index}"), "2013-01-01")
+            };
+            events.push(json!({ "id": child_event, "kind": "offence", "member": format!("C{index}"), "date": child_date }));
+            events.push(json!({ "id": format!("a{index}"), "kind": "asb_incident", "member": format!("A{index}"), "date": if index == 3 { "2013-01-01" } else { "2016-03-01" } }));
+        }
+        json!({ "id": "W", "members": members, "events": events })
+    }
+
+    #[test]
+    fn a_family_of_thousands_of_members_decides_each_members_own_events() {
+        let plan = plan(
+            "problem p \"P\" {\n  indicator child_offence \"O\" { any child has offence within 12 months }\n  indicator adult_asb \"A\" { every adult meets (has asb_incident within 12 months) }\n  indicator no_adult_offence \"N\" { no adult has offence ever }\n  indicator every_child \"E\" { every child meets (has offence ever) }\n  significant \"S\" { no offence in family ever }\n}\neligible when at least 1 problems",
+        );
+        let decision = decide(&plan, wide_family(), "2016-06-30");
+        let fired: Vec<(&str, Vec<&str>)> = decision.problems[0]
+            .indicators
+            .iter()
+            .map(|found| {
+                (
+                    found.id.as_str(),
+                    found.evidence.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        // Only C777's offence is in the window; A3's incident is too old for
+        // every adult to have one; no adult has an offence; every child has
+        // one, and each is cited, in order of day then citation.
+        let mut every_child: Vec<String> = (0..1000)
+            .filter(|index| *index != 777)
+            .map(|index| format!("c{index}"))
+            .collect();
+        every_child.sort();
+        every_child.push("recent".into());
+        assert_eq!(
+            fired,
+            [
+                ("child_offence", vec!["recent"]),
+                ("no_adult_offence", vec![]),
+                (
+                    "every_child",
+                    every_child.iter().map(String::as_str).collect()
+                ),
+            ]
+        );
+    }
+}

@@ -50,6 +50,11 @@ pub(crate) struct Timeline<'f> {
     pub(crate) facts: Vec<Fact<'f>>,
     /// Fact indexes per kind, in day order.
     pub(crate) by_kind: Vec<Vec<usize>>,
+    /// The indexes of the facts that name a member, by kind, then member,
+    /// then day order (a fact's index is its place in day order within its
+    /// kind): each member's facts of a kind are one run, found by binary
+    /// search, so a member's lookup costs their own facts, not the family's.
+    pub(crate) by_kind_member: Vec<usize>,
     pub(crate) people: Vec<Person>,
     pub(crate) family: &'f Family,
 }
@@ -122,10 +127,21 @@ impl<'f> Timeline<'f> {
                 list.push(position);
             }
         }
+        let mut by_kind_member: Vec<usize> = facts
+            .iter()
+            .enumerate()
+            .filter(|(_, fact)| fact.member.is_some())
+            .map(|(position, _)| position)
+            .collect();
+        by_kind_member.sort_by_key(|position| {
+            let fact = facts.get(*position);
+            (fact.map(|fact| (fact.kind, fact.member)), *position)
+        });
         Timeline {
             as_of,
             facts,
             by_kind,
+            by_kind_member,
             people,
             family,
         }
@@ -136,6 +152,42 @@ impl<'f> Timeline<'f> {
             .get(kind.0 as usize)
             .into_iter()
             .flatten()
+            .filter_map(|index| self.facts.get(*index))
+    }
+
+    /// The indexes of the facts of a kind, in day order.
+    pub(crate) fn kind_positions(&self, kind: KindId) -> &[usize] {
+        self.by_kind
+            .get(kind.0 as usize)
+            .map_or(&[], |list| list.as_slice())
+    }
+
+    /// The indexes of one member's facts of a kind, in day order: the same
+    /// facts, in the same order, as [`Timeline::of_kind`] filtered by member.
+    pub(crate) fn member_positions(&self, kind: KindId, member: u32) -> &[usize] {
+        let key = |position: &usize| {
+            self.facts
+                .get(*position)
+                .map(|fact| (fact.kind, fact.member))
+        };
+        let wanted = Some((kind, Some(member)));
+        let first = self
+            .by_kind_member
+            .partition_point(|position| key(position) < wanted);
+        let last = self
+            .by_kind_member
+            .partition_point(|position| key(position) <= wanted);
+        self.by_kind_member.get(first..last).unwrap_or(&[])
+    }
+
+    /// One member's facts of a kind, in day order.
+    pub(crate) fn of_kind_member(
+        &self,
+        kind: KindId,
+        member: u32,
+    ) -> impl Iterator<Item = &Fact<'f>> {
+        self.member_positions(kind, member)
+            .iter()
             .filter_map(|index| self.facts.get(*index))
     }
 }

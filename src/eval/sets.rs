@@ -192,21 +192,27 @@ impl<'p, 'f> Sets<'p, 'f> {
                 selector,
                 body,
             } => {
-                let mut any = DaySet::empty();
-                let mut every = DaySet::all();
+                // The days each member is picked and the body holds (or, for
+                // `every`, fails) are gathered and merged once: folding a
+                // union per member would copy the growing set each time.
+                // `every` holds where no picked member fails the body.
+                let mut days = Vec::new();
                 for index in 0..self.timeline.people.len() as u32 {
                     let selected = self.selected(selector, index);
                     if selected.is_empty() {
                         continue;
                     }
                     let holds = self.cond(body, Some(index));
-                    any = any.union(&selected.intersect(&holds));
-                    every = every.intersect(&selected.complement().union(&holds));
+                    let counted = match quantifier {
+                        Quantifier::Any | Quantifier::No => selected.intersect(&holds),
+                        Quantifier::Every => selected.difference(&holds),
+                    };
+                    days.extend_from_slice(counted.intervals());
                 }
+                let days = DaySet::from_intervals(days);
                 match quantifier {
-                    Quantifier::Any => any,
-                    Quantifier::Every => every,
-                    Quantifier::No => any.complement(),
+                    Quantifier::Any => days,
+                    Quantifier::Every | Quantifier::No => days.complement(),
                 }
             }
             Cond::ContinuousEmployment => {
@@ -264,19 +270,19 @@ impl<'p, 'f> Sets<'p, 'f> {
             SustainLen::Time(length) => set.sustained(length),
             SustainLen::Terms(count) => {
                 let terms = self.terms(member);
-                let mut out = DaySet::empty();
+                let runs = set.intervals();
+                let mut out = Vec::new();
                 for (segment, window_start, _) in term_segments(&terms, count) {
-                    if !set.contains(window_start) {
-                        continue;
+                    // The run holding the window's first day, if any: runs
+                    // are in order, so a binary search finds it.
+                    let run = runs
+                        .get(runs.partition_point(|(_, end)| *end < window_start))
+                        .filter(|(start, _)| *start <= window_start);
+                    if let Some((_, run_end)) = run {
+                        out.push((segment.0, segment.1.min(*run_end)));
                     }
-                    let run_end = set
-                        .intervals()
-                        .iter()
-                        .find(|(start, end)| *start <= window_start && window_start <= *end)
-                        .map_or(window_start, |(_, end)| *end);
-                    out = out.union(&DaySet::interval(segment.0, segment.1.min(run_end)));
                 }
-                out
+                DaySet::from_intervals(out)
             }
         }
     }
@@ -288,10 +294,15 @@ impl<'p, 'f> Sets<'p, 'f> {
     /// term that both count in, so that which one the input lists first
     /// never matters.
     pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, Vec<usize>)> {
-        let mut records: Vec<(Day, Day, usize)> = self
-            .timeline
-            .of_kind(self.plan.known.school_term)
-            .filter(|fact| fact.end != Day::MAX && (member.is_none() || fact.member == member))
+        let kind = self.plan.known.school_term;
+        let positions = match member {
+            Some(member) => self.timeline.member_positions(kind, member),
+            None => self.timeline.kind_positions(kind),
+        };
+        let mut records: Vec<(Day, Day, usize)> = positions
+            .iter()
+            .filter_map(|position| self.timeline.facts.get(*position))
+            .filter(|fact| fact.end != Day::MAX)
             .map(|fact| (fact.end, fact.start, fact.index))
             .collect();
         records.sort_unstable();
@@ -316,14 +327,12 @@ impl<'p, 'f> Sets<'p, 'f> {
         let known = self.plan.known;
         let benefits: Vec<&Fact<'_>> = self
             .timeline
-            .of_kind(known.out_of_work_benefit)
-            .filter(|fact| fact.member == Some(member))
+            .of_kind_member(known.out_of_work_benefit, member)
             .collect();
         let on_benefit = DaySet::from_intervals(benefits.iter().map(|fact| (fact.start, fact.end)));
         let mut employed = DaySet::from_intervals(
             self.timeline
-                .of_kind(known.employment)
-                .filter(|fact| fact.member == Some(member))
+                .of_kind_member(known.employment, member)
                 .map(|fact| (fact.start, fact.end)),
         );
         if table.off_benefits {
@@ -584,11 +593,11 @@ impl<'p, 'f> Sets<'p, 'f> {
     ) -> (Steps<i64>, DaySet) {
         let terms = self.terms(member);
         let mut contributions = Vec::new();
-        let mut defined = DaySet::empty();
+        let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
         let facts: Vec<Fact<'_>> = self.matching(aggregate, member).collect();
         for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
-            defined = defined.union(&DaySet::interval(from, to));
+            defined.push((from, to));
             for fact in &facts {
                 let counts = if is_term_kind {
                     last_terms.contains(&fact.index)
@@ -607,7 +616,10 @@ impl<'p, 'f> Sets<'p, 'f> {
                 }
             }
         }
-        (Steps::sum_of_intervals(contributions), defined)
+        (
+            Steps::sum_of_intervals(contributions),
+            DaySet::from_intervals(defined),
+        )
     }
 
     /// The events an aggregate takes, before its window; under `start of`,
@@ -617,8 +629,19 @@ impl<'p, 'f> Sets<'p, 'f> {
         aggregate: &'a Aggregate,
         member: Option<u32>,
     ) -> impl Iterator<Item = Fact<'f>> + 'a {
-        self.timeline
-            .of_kind(aggregate.kind)
+        // A member's own events are looked up in their run of the index,
+        // so that a quantifier over many members does not scan every
+        // member's events for each; the order is the same day order.
+        let positions = match (&aggregate.subject, member) {
+            (SubjectScope::ThisMember, Some(member)) => {
+                self.timeline.member_positions(aggregate.kind, member)
+            }
+            (SubjectScope::ThisMember, None) => &[],
+            _ => self.timeline.kind_positions(aggregate.kind),
+        };
+        positions
+            .iter()
+            .filter_map(|position| self.timeline.facts.get(*position))
             .filter(move |fact| {
                 let whose = match &aggregate.subject {
                     SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
@@ -781,10 +804,14 @@ impl<'p, 'f> Sets<'p, 'f> {
             }
             Cond::ContinuousEmployment => {
                 let known = self.plan.known;
-                for fact in self
-                    .timeline
-                    .of_kind(known.employment)
-                    .chain(self.timeline.of_kind(known.out_of_work_benefit))
+                let positions = |kind| match member {
+                    Some(member) => self.timeline.member_positions(kind, member),
+                    None => self.timeline.kind_positions(kind),
+                };
+                for fact in positions(known.employment)
+                    .iter()
+                    .chain(positions(known.out_of_work_benefit))
+                    .filter_map(|position| self.timeline.facts.get(*position))
                 {
                     if fact.member == member && fact.start <= day {
                         out.insert(fact.index);
