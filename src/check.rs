@@ -10,7 +10,7 @@ use crate::limits::{
 };
 use crate::num::{Fixed, Pence};
 use crate::plan::*;
-use crate::suggest::did_you_mean;
+use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp, ExprKind};
 use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, Shape, Vocabulary};
@@ -304,10 +304,9 @@ impl Checker {
             .iter()
             .map(|(_, kind)| kind.name.as_str())
             .collect();
-        let help = match did_you_mean(&name.name, names) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("declare it: `event {} on member at date`", name.name),
-        };
+        let help = help_for(&name.name, names, || {
+            format!("declare it: `event {} on member at date`", name.name)
+        });
         self.report(
             Code::UnknownKind,
             name.span,
@@ -542,10 +541,9 @@ impl Checker {
                         "phase1" => out.framework = Framework::Phase1,
                         "phase2" => out.framework = Framework::Phase2,
                         other => {
-                            let help = match did_you_mean(other, ["phase1", "phase2"]) {
-                                Some(near) => format!("did you mean `{near}`?"),
-                                None => "write `phase1` or `phase2`".to_string(),
-                            };
+                            let help = help_for(other, ["phase1", "phase2"], || {
+                                "write `phase1` or `phase2`".to_string()
+                            });
                             self.report(
                                 Code::UnknownFramework,
                                 ident.span,
@@ -587,13 +585,12 @@ impl Checker {
         for setting in &block.entries {
             let name = setting.name.name.as_str();
             if !NAMES.contains(&name) {
-                let help = match did_you_mean(name, NAMES) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => format!(
+                let help = help_for(name, NAMES, || {
+                    format!(
                         "the settings are {}",
                         NAMES.map(|n| format!("`{n}`")).join(", ")
-                    ),
-                };
+                    )
+                });
                 self.report(
                     Code::BadSetting,
                     setting.name.span,
@@ -925,10 +922,9 @@ impl Checker {
             return Some(*index);
         }
         let names: Vec<&str> = self.problems.keys().map(String::as_str).collect();
-        let help = match did_you_mean(&ident.name, names) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => "declare the problem with `problem id \"title\" { … }`".to_string(),
-        };
+        let help = help_for(&ident.name, names, || {
+            "declare the problem with `problem id \"title\" { … }`".to_string()
+        });
         self.report(
             Code::UnknownProblem,
             ident.span,
@@ -1252,13 +1248,10 @@ impl Checker {
                                 None => {
                                     let names: Vec<&str> =
                                         claims.iter().map(String::as_str).collect();
-                                    let help = match did_you_mean(&id.name, names) {
-                                        Some(near) => format!("did you mean `{near}`?"),
-                                        None => {
-                                            "declare it with `claim id \"title\" pays £… { … }`"
-                                                .to_string()
-                                        }
-                                    };
+                                    let help = help_for(&id.name, names, || {
+                                        "declare it with `claim id \"title\" pays £… { … }`"
+                                            .to_string()
+                                    });
                                     self.report(
                                         Code::UnknownClaim,
                                         id.span,
@@ -1310,13 +1303,11 @@ impl Checker {
                     ),
                     Some(index) => benefits.push(index as u32),
                     None => {
-                        let help = match did_you_mean(
+                        let help = help_for(
                             &benefit.name,
                             benefit_words.iter().map(String::as_str),
-                        ) {
-                            Some(near) => format!("did you mean `{near}`?"),
-                            None => format!("the benefits are {}", benefit_words.join(", ")),
-                        };
+                            || format!("the benefits are {}", benefit_words.join(", ")),
+                        );
                         self.report(
                             Code::EmploymentTable,
                             benefit.span,
@@ -1934,10 +1925,9 @@ impl Checker {
     fn define_use(&mut self, name: &ast::Ident, scope: Scope, place: Place) -> Option<Lowered> {
         let Some((index, _)) = self.defines.get(&name.name).copied() else {
             let names: Vec<&str> = self.defines.keys().map(String::as_str).collect();
-            let help = match did_you_mean(&name.name, names) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("define it: `define {} = …`", name.name),
-            };
+            let help = help_for(&name.name, names, || {
+                format!("define it: `define {} = …`", name.name)
+            });
             self.report(
                 Code::UnknownName,
                 name.span,
@@ -2120,18 +2110,20 @@ impl Checker {
         }
         let kind_name = event.name.clone();
         let names: Vec<String> = event.fields.iter().map(|f| f.name.clone()).collect();
-        let help = match did_you_mean(&field.name, names.iter().map(String::as_str)) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None if names.is_empty() => format!("`{kind_name}` has no fields"),
-            None => format!(
-                "the fields of `{kind_name}` are {}",
-                names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let help = help_for(&field.name, names.iter().map(String::as_str), || {
+            if names.is_empty() {
+                format!("`{kind_name}` has no fields")
+            } else {
+                format!(
+                    "the fields of `{kind_name}` are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        });
         self.report(
             Code::UnknownField,
             field.span,
@@ -2466,10 +2458,9 @@ impl Checker {
         if let Some(index) = words.iter().position(|w| *w == word.name) {
             return Some(index as u32);
         }
-        let help = match did_you_mean(&word.name, words.iter().map(String::as_str)) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("the field is one of {}", words.join(", ")),
-        };
+        let help = help_for(&word.name, words.iter().map(String::as_str), || {
+            format!("the field is one of {}", words.join(", "))
+        });
         self.report(
             Code::BadFieldTest,
             word.span,

@@ -23,6 +23,24 @@ pub(crate) fn did_you_mean<'a>(
     best.map(|(_, candidate)| candidate)
 }
 
+/// The help for `name`, which is not one of `candidates`: "did you mean
+/// `near`?" when one is near enough, else what `otherwise` says.
+pub(crate) fn help_for<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    advice(did_you_mean(name, candidates), otherwise)
+}
+
+/// "did you mean `near`?" for a suggestion, else what `otherwise` says.
+pub(crate) fn advice(suggestion: Option<&str>, otherwise: impl FnOnce() -> String) -> String {
+    match suggestion {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => otherwise(),
+    }
+}
+
 /// Optimal string alignment distance between `a` and `b`.
 fn distance(a: &[char], b: &[char]) -> usize {
     let mut before: Vec<usize> = Vec::new();

@@ -366,13 +366,13 @@ pub enum RecordErrorKind {
         kind: String,
     },
     /// `kind` names no kind the plan declares.
-    #[error("names a kind of event the plan does not declare; {}", did_you_mean_or(suggestion.as_deref(), "use a kind the plan declares, or declare it"))]
+    #[error("names a kind of event the plan does not declare; {}", crate::suggest::advice(suggestion.as_deref(), || "use a kind the plan declares, or declare it".into()))]
     UnknownKind {
         /// A declared kind with a similar name.
         suggestion: Option<String>,
     },
     /// A key that is neither reserved nor a field of the event's kind.
-    #[error("is not a field of kind `{kind}`; {}", did_you_mean_or(suggestion.as_deref(), "remove it, or declare it in the plan"))]
+    #[error("is not a field of kind `{kind}`; {}", crate::suggest::advice(suggestion.as_deref(), || "remove it, or declare it in the plan".into()))]
     UnknownField {
         /// The event's kind, as the plan declares it.
         kind: String,
@@ -469,13 +469,6 @@ pub enum RecordErrorKind {
         /// `members` or `events`.
         what: &'static str,
     },
-}
-
-fn did_you_mean_or(suggestion: Option<&str>, otherwise: &str) -> String {
-    match suggestion {
-        Some(name) => format!("did you mean `{name}`?"),
-        None => otherwise.to_owned(),
-    }
 }
 
 fn backticked(words: &[String]) -> String {
