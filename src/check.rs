@@ -1717,7 +1717,7 @@ impl Checker {
                 let left_lowered = self.expr(left, scope, place);
                 let right_lowered = self.expr(right, scope, place);
                 let (left_lowered, right_lowered) = (left_lowered?, right_lowered?);
-                return self.compare(left_lowered, *op, right_lowered, span);
+                return self.compare(left_lowered, comparison(*op), right_lowered, span);
             }
             ExprKind::Sustained(inner, length) => {
                 let inner = self.expr(inner, scope, place)?;
@@ -2015,7 +2015,13 @@ impl Checker {
         );
     }
 
-    fn compare(&mut self, left: Lowered, op: CmpOp, right: Lowered, span: Span) -> Option<Lowered> {
+    fn compare(
+        &mut self,
+        left: Lowered,
+        op: Comparison,
+        right: Lowered,
+        span: Span,
+    ) -> Option<Lowered> {
         let describe = |lowered: &Lowered| match lowered {
             Lowered::Cond(_) => "a condition",
             Lowered::Measure(_, ty) => ty.describe(),
@@ -2026,7 +2032,7 @@ impl Checker {
                 self.coverage(events, op, days, &duration)
             }
             (Lowered::Duration(days, duration), Lowered::Coverage(events)) => {
-                self.coverage(events, flip(op), days, &duration)
+                self.coverage(events, op.flipped(), days, &duration)
             }
             (Lowered::Measure(left, left_ty), Lowered::Measure(right, right_ty)) => {
                 if !left_ty.comparable(right_ty) {
@@ -2063,7 +2069,7 @@ impl Checker {
     fn coverage(
         &mut self,
         events: Aggregate,
-        op: CmpOp,
+        op: Comparison,
         days: Option<u32>,
         duration: &ast::Duration,
     ) -> Option<Lowered> {
@@ -2427,7 +2433,7 @@ impl Checker {
                     _ => None,
                 };
                 match constant {
-                    Some(constant) => FieldTestKind::Compare(*op, constant),
+                    Some(constant) => FieldTestKind::Compare(comparison(*op), constant),
                     None => {
                         mismatch(self, test.span, example_value(&ty));
                         return None;
@@ -2468,17 +2474,6 @@ impl Checker {
             help,
         );
         None
-    }
-}
-
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        CmpOp::Eq => CmpOp::Eq,
-        CmpOp::Ne => CmpOp::Ne,
     }
 }
 
@@ -2528,31 +2523,18 @@ fn value_span(value: &ast::Value) -> Span {
     }
 }
 
-/// Funded families: nominated less the deadweight, rounded as the plan
-/// says; `None` for a deadweight that is not a fraction from 0 to 1.
-pub(crate) fn funded_families(nominated: u32, deadweight: Option<Deadweight>) -> Option<u32> {
-    let Some(deadweight) = deadweight else {
-        return Some(nominated);
-    };
-    let kept = deadweight.denominator.checked_sub(deadweight.numerator)?;
-    // Products of two 32-bit numbers, doubled, fit 128 bits.
-    let numerator = u128::from(nominated) * u128::from(kept);
-    let denominator = u128::from(deadweight.denominator);
-    if denominator == 0 {
-        return None;
+/// The plan's comparison for the one a plan wrote.
+fn comparison(op: ast::CmpOp) -> Comparison {
+    match op {
+        ast::CmpOp::Lt => Comparison::Less,
+        ast::CmpOp::Le => Comparison::AtMost,
+        ast::CmpOp::Gt => Comparison::Greater,
+        ast::CmpOp::Ge => Comparison::AtLeast,
+        ast::CmpOp::Eq => Comparison::Equal,
+        ast::CmpOp::Ne => Comparison::NotEqual,
     }
-    let families = match deadweight.rounding {
-        Rounding::Up => numerator.div_ceil(denominator),
-        Rounding::Down => numerator / denominator,
-        Rounding::Nearest => (2 * numerator + denominator) / (2 * denominator),
-    };
-    // At most `nominated`, since the kept share is at most one.
-    u32::try_from(families).ok()
 }
 
-/// Whether a condition is false on every day whatever the timeline: a
-/// conservative test that finds the mistakes authors make (a count below
-/// zero, a rate above 100%, progress with no problems declared).
 /// The depth of an expression, and every define it names with the depth it
 /// stands at. The recursion is bounded by the parser's nesting limit.
 fn expr_refs(
@@ -2605,16 +2587,16 @@ fn never_met(cond: &Cond, problem_count: usize, defines: &[DefineFacts]) -> bool
             .is_some_and(|facts| facts.never_met),
         Cond::Compare(left, op, right) => match (bounds(left, defines), bounds(right, defines)) {
             (Some((left_low, left_high)), Some((right_low, right_high))) => match op {
-                CmpOp::Lt => !less(left_low, right_high),
-                CmpOp::Le => less(right_high, left_low),
-                CmpOp::Gt => !less(right_low, left_high),
-                CmpOp::Ge => less(left_high, right_low),
-                CmpOp::Eq => less(left_high, right_low) || less(right_high, left_low),
-                CmpOp::Ne => false,
+                Comparison::Less => !less(left_low, right_high),
+                Comparison::AtMost => less(right_high, left_low),
+                Comparison::Greater => !less(right_low, left_high),
+                Comparison::AtLeast => less(left_high, right_low),
+                Comparison::Equal => less(left_high, right_low) || less(right_high, left_low),
+                Comparison::NotEqual => false,
             },
             _ => false,
         },
-        Cond::Covered { op, days, .. } => matches!(op, CmpOp::Lt) && *days == 0,
+        Cond::Covered { op, days, .. } => matches!(op, Comparison::Less) && *days == 0,
         _ => false,
     }
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod api;
 pub mod cases;
 mod check;
 mod code;

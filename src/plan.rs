@@ -3,10 +3,7 @@
 //! the syntax tree or does a string lookup at evaluation time.
 
 use crate::days::Length;
-use crate::diagnostic::Diagnostics;
 use crate::num::{Fixed, Pence};
-use crate::syntax::ast::CmpOp;
-use crate::timeline::{Family, FamilyError};
 use crate::vocab::{KindId, Vocabulary};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -269,6 +266,28 @@ pub struct FundingDef {
     pub target: Option<u32>,
 }
 
+/// Funded families: nominated less the deadweight, rounded as the plan
+/// says; `None` for a deadweight that is not a fraction from 0 to 1.
+pub(crate) fn funded_families(nominated: u32, deadweight: Option<Deadweight>) -> Option<u32> {
+    let Some(deadweight) = deadweight else {
+        return Some(nominated);
+    };
+    let kept = deadweight.denominator.checked_sub(deadweight.numerator)?;
+    // Products of two 32-bit numbers, doubled, fit 128 bits.
+    let numerator = u128::from(nominated) * u128::from(kept);
+    let denominator = u128::from(deadweight.denominator);
+    if denominator == 0 {
+        return None;
+    }
+    let families = match deadweight.rounding {
+        Rounding::Up => numerator.div_ceil(denominator),
+        Rounding::Down => numerator / denominator,
+        Rounding::Nearest => (2 * numerator + denominator) / (2 * denominator),
+    };
+    // At most `nominated`, since the kept share is at most one.
+    u32::try_from(families).ok()
+}
+
 /// `deadweight 1/6 rounded up`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Deadweight {
@@ -329,6 +348,44 @@ pub struct ClaimWindows {
 
 // ───────────────────────────── expressions ─────────────────────────────
 
+/// How two values compare: the plan's own operator, so that evaluation
+/// never depends on the syntax tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Comparison {
+    Less,
+    AtMost,
+    Greater,
+    AtLeast,
+    Equal,
+    NotEqual,
+}
+
+impl Comparison {
+    /// The operator as a plan writes it.
+    pub(crate) fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Less => "<",
+            Comparison::AtMost => "<=",
+            Comparison::Greater => ">",
+            Comparison::AtLeast => ">=",
+            Comparison::Equal => "=",
+            Comparison::NotEqual => "!=",
+        }
+    }
+
+    /// The same comparison with its two sides swapped: `a < b` is `b > a`.
+    pub(crate) fn flipped(self) -> Comparison {
+        match self {
+            Comparison::Less => Comparison::Greater,
+            Comparison::AtMost => Comparison::AtLeast,
+            Comparison::Greater => Comparison::Less,
+            Comparison::AtLeast => Comparison::AtMost,
+            Comparison::Equal => Comparison::Equal,
+            Comparison::NotEqual => Comparison::NotEqual,
+        }
+    }
+}
+
 /// A condition: it denotes the set of days on which it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cond {
@@ -336,12 +393,12 @@ pub(crate) enum Cond {
     Or(Vec<Cond>),
     Not(Box<Cond>),
     /// Two measures of the same type compared.
-    Compare(Measure, CmpOp, Measure),
+    Compare(Measure, Comparison, Measure),
     /// `days of … >= 26 weeks`: coverage is not a step function, so it is
     /// compared only with a constant number of days.
     Covered {
         events: Aggregate,
-        op: CmpOp,
+        op: Comparison,
         days: u32,
     },
     /// At least one matching event in the window.
@@ -465,7 +522,7 @@ pub(crate) struct FieldTest {
 pub(crate) enum FieldTestKind {
     /// Compare a numeric or date field with a constant (numbers as fractions,
     /// dates as day numbers).
-    Compare(CmpOp, Ratio),
+    Compare(Comparison, Ratio),
     /// A one-of field is one of these words (indexes into its list).
     OneOf(Vec<u32>),
     /// A text field equals (or, with `negated`, differs from) the text.
@@ -504,26 +561,6 @@ pub(crate) enum Anchor {
 }
 
 impl Plan {
-    /// Parses and checks plan text: the plan, or every diagnostic (a syntax
-    /// error, or all resolution, type and lint errors). Warnings are dropped;
-    /// see [`Plan::parse_with_warnings`].
-    pub fn parse(text: &str) -> Result<Plan, Diagnostics> {
-        Plan::parse_with_warnings(text).map(|(plan, _)| plan)
-    }
-
-    /// Like [`Plan::parse`], and also returns the warnings of a plan that
-    /// checks. On failure the diagnostics hold the warnings too.
-    pub fn parse_with_warnings(text: &str) -> Result<(Plan, Diagnostics), Diagnostics> {
-        let file = crate::syntax::parse(text)?;
-        let digest = crate::fmt::digest(&crate::fmt::format_file(&file));
-        crate::check::check(&file, digest)
-    }
-
-    /// Reads a family from its JSON against this plan's vocabulary.
-    pub fn read_family(&self, json: &str) -> Result<Family, FamilyError> {
-        Family::from_json(json, &self.vocab)
-    }
-
     /// The plan's header.
     pub fn header(&self) -> &Header {
         &self.header

@@ -1,9 +1,9 @@
 //! The funding envelope a plan's funding block implies.
 
-use crate::check::funded_families;
 use crate::days::{Day, Length};
 use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
+use crate::plan::funded_families;
 use crate::plan::{Deadweight, FundingDef, Plan, Share};
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -4,7 +4,6 @@ use super::{Fact, Timeline};
 use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
 use crate::num::Fixed;
 use crate::plan::*;
-use crate::syntax::ast::CmpOp;
 use crate::timeline::{FieldValue, Role};
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
@@ -402,7 +401,13 @@ impl<'p, 'f> Sets<'p, 'f> {
         (now, before)
     }
 
-    fn covered(&self, events: &Aggregate, op: CmpOp, days: u32, member: Option<u32>) -> DaySet {
+    fn covered(
+        &self,
+        events: &Aggregate,
+        op: Comparison,
+        days: u32,
+        member: Option<u32>,
+    ) -> DaySet {
         let spells = DaySet::from_intervals(
             self.matching(events, member)
                 .map(|fact| (fact.start, fact.end, self.subject_days(events, &fact)))
@@ -439,12 +444,12 @@ impl<'p, 'f> Sets<'p, 'f> {
         };
         let days = u64::from(days);
         match op {
-            CmpOp::Ge => at_least(days),
-            CmpOp::Gt => at_least(days + 1),
-            CmpOp::Lt => at_least(days).complement(),
-            CmpOp::Le => at_least(days + 1).complement(),
-            CmpOp::Eq => at_least(days).difference(&at_least(days + 1)),
-            CmpOp::Ne => at_least(days).difference(&at_least(days + 1)).complement(),
+            Comparison::AtLeast => at_least(days),
+            Comparison::Greater => at_least(days + 1),
+            Comparison::Less => at_least(days).complement(),
+            Comparison::AtMost => at_least(days + 1).complement(),
+            Comparison::Equal => at_least(days).difference(&at_least(days + 1)),
+            Comparison::NotEqual => at_least(days).difference(&at_least(days + 1)).complement(),
         }
     }
 
@@ -1130,19 +1135,19 @@ fn ratio(numerator: i128, denominator: i128) -> Ratio {
 }
 
 /// An exact comparison by cross-multiplication; false when a side cannot be measured.
-fn compare(left: Value, op: CmpOp, right: Value) -> bool {
+fn compare(left: Value, op: Comparison, right: Value) -> bool {
     let (Some(left), Some(right)) = (left, right) else {
         return false;
     };
     let a = left.numerator.saturating_mul(right.denominator);
     let b = right.numerator.saturating_mul(left.denominator);
     match op {
-        CmpOp::Lt => a < b,
-        CmpOp::Le => a <= b,
-        CmpOp::Gt => a > b,
-        CmpOp::Ge => a >= b,
-        CmpOp::Eq => a == b,
-        CmpOp::Ne => a != b,
+        Comparison::Less => a < b,
+        Comparison::AtMost => a <= b,
+        Comparison::Greater => a > b,
+        Comparison::AtLeast => a >= b,
+        Comparison::Equal => a == b,
+        Comparison::NotEqual => a != b,
     }
 }
 
