@@ -100,7 +100,7 @@ impl Day {
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.to_date() {
-            Some(date) => write!(f, "{}", date.format("%Y-%m-%d")),
+            Some(date) => f.write_str(&crate::date::write(date)),
             None if *self <= Day::MIN => f.write_str("-inf"),
             None => f.write_str("+inf"),
         }

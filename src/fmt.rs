@@ -191,7 +191,7 @@ impl Printer<'_> {
                                 format!("version {}", text(&value.value))
                             }
                             HeaderField::Effective(date) => {
-                                format!("effective {}", date.value.format("%Y-%m-%d"))
+                                format!("effective {}", crate::date::write(date.value))
                             }
                         };
                         let span = spans.get(index).copied().unwrap_or_default();
@@ -483,9 +483,9 @@ fn funding_entry(entry: &FundingEntry) -> String {
             from, every, until, ..
         } => format!(
             "claim windows from {} every {} until {}",
-            from.value.format("%Y-%m-%d"),
+            crate::date::write(from.value),
             duration(every),
-            until.value.format("%Y-%m-%d")
+            crate::date::write(until.value)
         ),
         FundingEntry::Target(count, _) => format!("target {} families", count.value),
     }
@@ -799,7 +799,7 @@ fn expr(expression: &Expr, parent: u8) -> String {
         }
         ExprKind::Money(amount) => (PRIMARY, amount.to_string()),
         ExprKind::Percent(percent) => (PRIMARY, format!("{percent}%")),
-        ExprKind::Date(date) => (PRIMARY, date.format("%Y-%m-%d").to_string()),
+        ExprKind::Date(date) => (PRIMARY, crate::date::write(*date)),
         ExprKind::Duration(value) => (PRIMARY, duration(value)),
         ExprKind::Decimal(value) => (PRIMARY, decimal(*value)),
         ExprKind::Integer(value) => (PRIMARY, value.to_string()),
@@ -933,7 +933,7 @@ fn value_text(value: &Value) -> String {
     match value {
         Value::Money(amount) => amount.value.to_string(),
         Value::Percent(percent) => format!("{}%", percent.value),
-        Value::Date(date) => date.value.format("%Y-%m-%d").to_string(),
+        Value::Date(date) => crate::date::write(date.value),
         Value::Decimal(value, _) => decimal(*value),
         Value::Integer(value) => value.value.to_string(),
         Value::Text(value) => text(&value.value),

@@ -171,8 +171,8 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
     if text.starts_with("0000") {
         return Err(out_of_range(text));
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a calendar day; write a real day as YYYY-MM-DD"))
+    tfop::date::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a calendar day; write a real day as YYYY-MM-DD"))
 }
 
 fn out_of_range(text: &str) -> String {

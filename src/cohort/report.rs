@@ -435,7 +435,7 @@ mod tests {
     use crate::Plan;
 
     fn day(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+        crate::date::parse(text).unwrap()
     }
 
     /// One problem (any ASB), a progress claim after 1 month without ASB and

@@ -10,7 +10,6 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::num::{Fixed, Pence};
 use crate::vocab::{Shape, Subject as EventSubject};
-use chrono::NaiveDate;
 use pest::iterators::{Pair, Pairs};
 use std::collections::HashMap;
 
@@ -265,9 +264,9 @@ impl Lowering {
 
     fn date(&mut self, pair: P<'_>) -> Option<DateLit> {
         let span = self.span_of(&pair);
-        match NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d") {
-            Ok(value) => Some(DateLit { value, span }),
-            Err(_) => {
+        match crate::date::parse(pair.as_str()) {
+            Some(value) => Some(DateLit { value, span }),
+            None => {
                 self.errors.push(
                     Diagnostic::new(
                         Code::NotADay,
