@@ -6,28 +6,10 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::{scratch, text, tfop};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn tfop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tfop"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A scratch folder under the target directory, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    folder
-}
 
 #[test]
 fn check_accepts_the_worked_plans() {

@@ -8,32 +8,14 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::{scratch, text, tfop};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 const PLAN: &str = "examples/plans/national-phase2.tfop";
 const AS_OF: &str = "2016-11-30";
-
-fn tfop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tfop"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A scratch folder under the target directory, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    folder
-}
 
 fn generate(families: u32, seed: u32, format: &str, output: &Path) {
     let run = tfop(&[

@@ -7,35 +7,11 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::{scratch, text, tfop, write};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tfop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tfop"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A scratch folder under the target directory, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    folder
-}
-
-fn write(folder: &Path, name: &str, contents: &str) -> String {
-    let path = folder.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path.to_str().unwrap().to_string()
-}
+use std::path::Path;
+use std::process::Output;
 
 /// Two problems; a family is eligible with one. `threshold` is the number of
 /// ASB incidents in 12 months that identifies `crime`.

@@ -8,6 +8,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+use common::scratch;
 use std::path::{Path, PathBuf};
 use tfop::io::{CsvFolder, InputError, JsonArray, JsonLines, MAX_RECORD_BYTES, Record};
 use tfop::{Family, Plan, Refusal};
@@ -18,14 +20,6 @@ fn plan() -> Plan {
     )
     .unwrap();
     Plan::parse(&text).unwrap()
-}
-
-/// A scratch folder under the target directory, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("io").join(name);
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    folder
 }
 
 const FAMILIES: &str = "family_id,district\nF-1,A\nF-2,B\nF-3,C\n";

@@ -1,0 +1,37 @@
+//! Helpers the integration tests share: running the binary, reading its
+//! output, and scratch folders under the target directory.
+// Each test binary includes this module and uses only part of it.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `tfop` with these arguments from the repository's root.
+pub fn tfop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// Output bytes as text, for messages and comparisons.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch folder under the target directory, emptied first. Names are
+/// shared by every test binary, so each test uses its own.
+pub fn scratch(name: &str) -> PathBuf {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap();
+    folder
+}
+
+/// Writes a file into a folder and gives its path as text, for arguments.
+pub fn write(folder: &Path, name: &str, contents: &str) -> String {
+    let path = folder.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path.to_str().unwrap().to_string()
+}
