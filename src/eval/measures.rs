@@ -207,7 +207,11 @@ impl Sets<'_, '_> {
     fn value_text(&self, measure: &Measure, member: Option<u32>, day: Day, unit: Unit) -> String {
         let value = match measure {
             Measure::Constant(value) => Some(*value),
-            _ => self
+            Measure::Count(_)
+            | Measure::Sum(..)
+            | Measure::Rate(..)
+            | Measure::Scaled(..)
+            | Measure::Define(_) => self
                 .measure(measure, member)
                 .value_at(day)
                 .copied()
@@ -250,7 +254,7 @@ impl Sets<'_, '_> {
                 .plan
                 .define_measure(*index)
                 .map_or(Unit::Plain, |body| self.unit_of(body)),
-            _ => Unit::Plain,
+            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) => Unit::Plain,
         }
     }
 

@@ -439,7 +439,10 @@ impl<'p, 'f> Sets<'p, 'f> {
                         DaySet::empty()
                     }
                 }
-                _ => cumulative_at_least(&spells, needed),
+                Window::Ever
+                | Window::WithinBefore(..)
+                | Window::AtAttachment
+                | Window::LastTerms(_) => cumulative_at_least(&spells, needed),
             }
         };
         let days = u64::from(days);
