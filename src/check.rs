@@ -13,7 +13,9 @@ use crate::plan::*;
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp, ExprKind};
-use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, Shape, Vocabulary};
+use crate::vocab::{
+    EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS, Shape, Vocabulary,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The national vocabulary, as plan text.
@@ -229,10 +231,7 @@ impl Checker {
     fn event_kind(&mut self, decl: &ast::EventDecl) -> EventKind {
         let mut fields: Vec<FieldDecl> = Vec::new();
         for field in &decl.fields {
-            if matches!(
-                field.name.name.as_str(),
-                "id" | "kind" | "member" | "date" | "start" | "end"
-            ) {
+            if RESERVED_EVENT_KEYS.contains(&field.name.name.as_str()) {
                 self.report(
                     Code::ReservedKey,
                     field.name.span,

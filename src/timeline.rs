@@ -49,10 +49,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::num::{Fixed, Pence};
-use crate::vocab::{EventKind, FieldType, KindId, Shape, Subject, Vocabulary};
-
-/// The keys of an event record that are not fields of its kind.
-const RESERVED_EVENT_KEYS: [&str; 6] = ["id", "kind", "member", "date", "start", "end"];
+use crate::vocab::{EventKind, FieldType, KindId, RESERVED_EVENT_KEYS, Shape, Subject, Vocabulary};
 
 // ---------------------------------------------------------------------------
 // The timeline.

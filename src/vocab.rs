@@ -6,6 +6,9 @@
 
 use serde::Serialize;
 
+/// The keys every event record has, which no field of a kind may take.
+pub const RESERVED_EVENT_KEYS: [&str; 6] = ["id", "kind", "member", "date", "start", "end"];
+
 /// Whether an event happens on one day or covers a run of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
