@@ -21,6 +21,9 @@ mod syntax;
 pub mod timeline;
 pub mod vocab;
 
+/// The calendar day every date in the API is, re-exported so a service
+/// needs no direct dependency on chrono.
+pub use chrono::NaiveDate;
 pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
 pub use eval::{
