@@ -174,6 +174,7 @@ def corrupt_jsonl(clean, corrupted, rate, rng):
     with open(clean, encoding="utf-8") as file:
         lines = file.read().splitlines()
     chosen = sorted(rng.sample(range(1, len(lines)), max(len(JSON_FAULTS), int(len(lines) * rate))))
+    chosen_set = set(chosen)
     faults = {}
     out = [line.encode() for line in lines]
     for count, index in enumerate(chosen):
@@ -184,9 +185,12 @@ def corrupt_jsonl(clean, corrupted, rate, rng):
         if fault is invalid_utf8:
             text = json.dumps(family).encode().replace(mark.encode(), mark.encode() + b"\xff\xfe")
         elif fault is repeated_id:
-            previous = json.loads(lines[index - 1])["id"]
-            text = repeated_id(family, lines[index], mark, previous)
-            text = text.encode() if text else None
+            # Only a family decided earlier makes this one a repeat.
+            if index - 1 in chosen_set:
+                text = None
+            else:
+                previous = json.loads(lines[index - 1])["id"]
+                text = repeated_id(family, lines[index], mark, previous).encode()
         else:
             text = fault(family, lines[index], mark)
             text = text.encode() if text else None
