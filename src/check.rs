@@ -566,28 +566,21 @@ impl Checker {
     }
 
     fn settings(&mut self, file: &ast::File) {
-        const NAMES: [&str; 6] = [
-            "claim_problems",
-            "reduction_baseline",
-            "member_events",
-            "school_age",
-            "school_leavers",
-            "earned_autonomy",
-        ];
         let Some(block) = file.items.iter().find_map(|item| match item {
             ast::Item::Settings(settings) => Some(settings),
             _ => None,
         }) else {
             return;
         };
+        let names = SETTINGS.map(|(name, _)| name);
         let mut seen = BTreeSet::new();
         for setting in &block.entries {
             let name = setting.name.name.as_str();
-            if !NAMES.contains(&name) {
-                let help = help_for(name, NAMES, || {
+            let Some((_, read)) = SETTINGS.iter().find(|(known, _)| *known == name) else {
+                let help = help_for(name, names, || {
                     format!(
                         "the settings are {}",
-                        NAMES.map(|n| format!("`{n}`")).join(", ")
+                        names.map(|n| format!("`{n}`")).join(", ")
                     )
                 });
                 self.report(
@@ -597,7 +590,7 @@ impl Checker {
                     help,
                 );
                 continue;
-            }
+            };
             if !seen.insert(name) {
                 self.report(
                     Code::GivenTwice,
@@ -607,78 +600,7 @@ impl Checker {
                 );
                 continue;
             }
-            let word = match &setting.value {
-                ast::SettingValue::Word(word) => Some(word.name.as_str()),
-                _ => None,
-            };
-            let bad = |choices: &str| {
-                (
-                    format!("`{name}` must be {choices}"),
-                    format!("write `{name}: ` and one of {choices}"),
-                )
-            };
-            let problem = match (name, word, &setting.value) {
-                ("claim_problems", Some("at_attachment"), _) => {
-                    self.settings.claim_problems = ClaimProblems::AtAttachment;
-                    None
-                }
-                ("claim_problems", Some("at_or_after_attachment"), _) => {
-                    self.settings.claim_problems = ClaimProblems::AtOrAfterAttachment;
-                    None
-                }
-                ("claim_problems", _, _) => {
-                    Some(bad("`at_attachment` or `at_or_after_attachment`"))
-                }
-                ("reduction_baseline", Some("attachment"), _) => {
-                    self.settings.reduction_baseline = Baseline::Attachment;
-                    None
-                }
-                ("reduction_baseline", Some("identification"), _) => {
-                    self.settings.reduction_baseline = Baseline::Identification;
-                    None
-                }
-                ("reduction_baseline", _, _) => Some(bad("`attachment` or `identification`")),
-                ("member_events", Some("while_member"), _) => {
-                    self.settings.member_events = MemberEvents::WhileMember;
-                    None
-                }
-                ("member_events", Some("always"), _) => {
-                    self.settings.member_events = MemberEvents::Always;
-                    None
-                }
-                ("member_events", _, _) => Some(bad("`while_member` or `always`")),
-                ("school_leavers", Some("leave_measure"), _) => {
-                    self.settings.school_leavers = SchoolLeavers::LeaveMeasure;
-                    None
-                }
-                ("school_leavers", Some("stay_in_measure"), _) => {
-                    self.settings.school_leavers = SchoolLeavers::StayInMeasure;
-                    None
-                }
-                ("school_leavers", _, _) => Some(bad("`leave_measure` or `stay_in_measure`")),
-                ("earned_autonomy", Some("yes"), _) => {
-                    self.settings.earned_autonomy = true;
-                    None
-                }
-                ("earned_autonomy", Some("no"), _) => {
-                    self.settings.earned_autonomy = false;
-                    None
-                }
-                ("earned_autonomy", _, _) => Some(bad("`yes` or `no`")),
-                ("school_age", _, ast::SettingValue::Range(low, high))
-                    if low.value <= high.value =>
-                {
-                    self.settings.school_age = (low.value as u32, high.value as u32);
-                    None
-                }
-                ("school_age", _, ast::SettingValue::Range(..)) => Some((
-                    "the school age range ends before it starts".to_string(),
-                    "write the younger age first: `school_age: 5 to 15`".to_string(),
-                )),
-                ("school_age", _, _) => Some(bad("an age range such as `5 to 15`")),
-                _ => None,
-            };
-            if let Some((message, help)) = problem {
+            if let Err((message, help)) = read(&mut self.settings, name, &setting.value) {
                 self.report(Code::BadSetting, setting.value.span(), message, help);
             }
         }
@@ -2520,6 +2442,86 @@ fn value_span(value: &ast::Value) -> Span {
         ast::Value::Text(text) => text.span,
         ast::Value::Word(word) => word.span,
     }
+}
+
+/// How a setting reads its value into [`Settings`], or the message and help
+/// for a value it does not take.
+type ReadSetting = fn(&mut Settings, &str, &ast::SettingValue) -> Result<(), (String, String)>;
+
+/// Every setting a plan may give: its name, and how its value is read. A
+/// new setting is one line here, with its enum and words in `plan`.
+const SETTINGS: [(&str, ReadSetting); 6] = [
+    ("claim_problems", |settings, name, value| {
+        settings.claim_problems = word(name, value, ClaimProblems::WORDS)?;
+        Ok(())
+    }),
+    ("reduction_baseline", |settings, name, value| {
+        settings.reduction_baseline = word(name, value, Baseline::WORDS)?;
+        Ok(())
+    }),
+    ("member_events", |settings, name, value| {
+        settings.member_events = word(name, value, MemberEvents::WORDS)?;
+        Ok(())
+    }),
+    ("school_age", |settings, name, value| {
+        settings.school_age = age_range(name, value)?;
+        Ok(())
+    }),
+    ("school_leavers", |settings, name, value| {
+        settings.school_leavers = word(name, value, SchoolLeavers::WORDS)?;
+        Ok(())
+    }),
+    ("earned_autonomy", |settings, name, value| {
+        settings.earned_autonomy = word(name, value, &[("yes", true), ("no", false)])?;
+        Ok(())
+    }),
+];
+
+/// The value of a setting written as one of its words.
+fn word<T: Copy>(
+    name: &str,
+    value: &ast::SettingValue,
+    words: &[(&str, T)],
+) -> Result<T, (String, String)> {
+    let found = match value {
+        ast::SettingValue::Word(word) => words
+            .iter()
+            .find(|(known, _)| *known == word.name)
+            .map(|(_, value)| *value),
+        ast::SettingValue::Number(_) | ast::SettingValue::Range(..) => None,
+    };
+    found.ok_or_else(|| {
+        let choices: Vec<String> = words.iter().map(|(word, _)| format!("`{word}`")).collect();
+        let choices = match choices.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => choices.join(""),
+        };
+        bad_setting(name, &choices)
+    })
+}
+
+/// `school_age: 5 to 15`, both ages included.
+fn age_range(name: &str, value: &ast::SettingValue) -> Result<(u32, u32), (String, String)> {
+    let ast::SettingValue::Range(low, high) = value else {
+        return Err(bad_setting(name, "an age range such as `5 to 15`"));
+    };
+    if low.value > high.value {
+        return Err((
+            "the school age range ends before it starts".to_string(),
+            "write the younger age first: `school_age: 5 to 15`".to_string(),
+        ));
+    }
+    match (u32::try_from(low.value), u32::try_from(high.value)) {
+        (Ok(low), Ok(high)) => Ok((low, high)),
+        _ => Err(bad_setting(name, "an age range such as `5 to 15`")),
+    }
+}
+
+fn bad_setting(name: &str, choices: &str) -> (String, String) {
+    (
+        format!("`{name}` must be {choices}"),
+        format!("write `{name}: ` and one of {choices}"),
+    )
 }
 
 /// The plan's comparison for the one a plan wrote.

@@ -120,6 +120,14 @@ pub enum ClaimProblems {
     AtOrAfterAttachment,
 }
 
+impl ClaimProblems {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, ClaimProblems)] = &[
+        ("at_attachment", ClaimProblems::AtAttachment),
+        ("at_or_after_attachment", ClaimProblems::AtOrAfterAttachment),
+    ];
+}
+
 /// `reduction_baseline`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,6 +136,14 @@ pub enum Baseline {
     Attachment,
     /// The window before the day the family was identified.
     Identification,
+}
+
+impl Baseline {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, Baseline)] = &[
+        ("attachment", Baseline::Attachment),
+        ("identification", Baseline::Identification),
+    ];
 }
 
 /// `member_events`.
@@ -140,6 +156,14 @@ pub enum MemberEvents {
     Always,
 }
 
+impl MemberEvents {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, MemberEvents)] = &[
+        ("while_member", MemberEvents::WhileMember),
+        ("always", MemberEvents::Always),
+    ];
+}
+
 /// `school_leavers`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -148,6 +172,14 @@ pub enum SchoolLeavers {
     LeaveMeasure,
     /// A child of school age at attachment stays in them, judged on their last terms.
     StayInMeasure,
+}
+
+impl SchoolLeavers {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, SchoolLeavers)] = &[
+        ("leave_measure", SchoolLeavers::LeaveMeasure),
+        ("stay_in_measure", SchoolLeavers::StayInMeasure),
+    ];
 }
 
 /// The index of a problem in [`Plan`]'s list.
