@@ -260,6 +260,49 @@ mod defines {
         );
     }
 
+    /// Evidence is collected through every level the checker lets through:
+    /// a claim nested 47 deep (its braces and 46 `not`s) asks for progress, whose measure goes through
+    /// 20 defines of two `not`s each. The walk used to stop at 64 levels
+    /// and drop the employment behind the progress without a word; now it
+    /// recurses only as deep as the checker's limits allow, and cuts nothing.
+    #[test]
+    fn evidence_behind_the_deepest_plan_allowed_is_all_cited() {
+        let links = 20;
+        let mut text = String::from(HEADER);
+        text.push_str(
+            "define s0 = any member has employment within 6 months
+",
+        );
+        for link in 1..=links {
+            text.push_str(&format!(
+                "define s{link} = not not s{}
+",
+                link - 1
+            ));
+        }
+        text.push_str(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ any member has offence within 12 months }}\n  significant \"S\" {{ s{links} }}\n}}\neligible when at least 1 problems\n\
+             claim progress \"Progress\" pays £800 {{ {}every identified problem has progressed }}\n",
+            "not ".repeat(46)
+        ));
+        assert!(with_warnings(&text).is_empty());
+        let plan = Plan::parse(&text).unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+            "events": [
+                { "kind": "attachment", "date": "2016-01-15" },
+                { "kind": "offence", "member": "A", "date": "2015-12-01" },
+                { "id": "job", "kind": "employment", "member": "A", "start": "2016-06-01" }
+            ]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let decision = plan.evaluate(&family, NaiveDate::from_ymd_opt(2016, 11, 30).unwrap());
+        let claim = &decision.claims[0];
+        assert_eq!(claim.status, tfop::ClaimStatus::Claimable, "{claim:?}");
+        assert_eq!(claim.evidence, ["job"], "{claim:?}");
+    }
+
     /// 40,000 defines, each using the one before: one error where the
     /// chain passes the limit, and no define of the chain is "never used".
     #[test]

@@ -712,6 +712,13 @@ impl<'p, 'f> Sets<'p, 'f> {
         cited.into_iter().map(|(_, citation)| citation).collect()
     }
 
+    /// Walks the condition without a depth cut, and needs none: within one
+    /// expression the checker bounds nesting through defines at
+    /// `MAX_DEFINE_DEPTH` (each define once per member, by `seen`), and the
+    /// only step out of an expression, to a problem's progress measure, is
+    /// taken from a claim only, as a progress measure cannot ask for progress
+    /// again. So the walk is at most twice `MAX_DEFINE_DEPTH` deep, and all
+    /// evidence is cited.
     fn collect(
         &self,
         cond: &Cond,
