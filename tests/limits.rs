@@ -453,7 +453,7 @@ mod near_the_limits {
         ];
         let mut text = String::from("define a0 = has offence within 6 months\n");
         let (mut depth, mut link) = (1usize, 0usize);
-        let mut push = |text: &mut String, shape: &str, link: &mut usize| {
+        let push = |text: &mut String, shape: &str, link: &mut usize| {
             *link += 1;
             let body = shape.replace('X', &format!("a{}", *link - 1));
             text.push_str(&format!("define a{link} = {body}\n"));
