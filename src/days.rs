@@ -443,36 +443,39 @@ impl<V: Clone + PartialEq> Steps<V> {
     }
 }
 
-impl Steps<i64> {
+impl Steps<i128> {
     /// The function whose value on D is the sum of `weight` over the
-    /// contributions `(start, end, weight)` with `start <= D <= end`.
+    /// contributions `(start, end, weight)` with `start <= D <= end`, exactly;
+    /// `None` if a running total would leave the range of i128.
+    ///
+    /// Every caller's weights are a count of one or a field's value (a `u64`
+    /// count or an `i64` fixed-point number), each under 2^64 in size, and a
+    /// `Vec` holds fewer than 2^58 contributions: the totals stay under 2^122,
+    /// so `None` is never seen in practice. The total is never clamped, so a
+    /// sum past i64 (several counts near `u64::MAX`) is kept as it is.
     pub fn sum_of_intervals(
-        contributions: impl IntoIterator<Item = (Day, Day, i64)>,
-    ) -> Steps<i64> {
-        // The running total is kept in i128, where adding up to 2^32 weights
-        // of 64 bits cannot overflow: it is exact, so the order in which the
+        contributions: impl IntoIterator<Item = (Day, Day, i128)>,
+    ) -> Option<Steps<i128>> {
+        // The running total is exact, so the order in which the
         // contributions come (and same-day changes are added) cannot matter.
-        // Only the value stored for a day is clamped to the range of i64.
         let mut changes: Vec<(Day, i128)> = Vec::new();
         for (start, end, weight) in contributions {
             if start > end || weight == 0 {
                 continue;
             }
-            changes.push((start, i128::from(weight)));
+            changes.push((start, weight));
             if end < Day::MAX {
-                changes.push((end.succ(), -i128::from(weight)));
+                changes.push((end.succ(), weight.checked_neg()?));
             }
         }
         changes.sort_unstable();
-        let mut breakpoints = vec![(Day::MIN, 0i64)];
+        let mut breakpoints = vec![(Day::MIN, 0i128)];
         let mut total = 0i128;
         for (day, change) in changes {
-            total = total.saturating_add(change);
-            let clamped =
-                i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX });
-            breakpoints.push((day, clamped));
+            total = total.checked_add(change)?;
+            breakpoints.push((day, total));
         }
-        Steps::from_breakpoints(breakpoints)
+        Some(Steps::from_breakpoints(breakpoints))
     }
 }
 
@@ -629,12 +632,36 @@ mod tests {
         // On day 3 one interval ends and a huge one starts: adding the huge
         // weight first used to saturate before the small one was taken off.
         let small = (Day(0), Day(2), 5);
-        let huge = (Day(3), Day(5), i64::MAX);
+        let huge = (Day(3), Day(5), i128::from(i64::MAX));
         let forwards = Steps::sum_of_intervals([small, huge]);
         assert_eq!(forwards, Steps::sum_of_intervals([huge, small]));
+        let forwards = forwards.unwrap_or_else(|| Steps::constant(-1));
         assert_eq!(forwards.value_at(Day(2)), Some(&5));
-        assert_eq!(forwards.value_at(Day(3)), Some(&i64::MAX));
+        assert_eq!(forwards.value_at(Day(3)), Some(&i128::from(i64::MAX)));
         assert_eq!(forwards.value_at(Day(6)), Some(&0));
+    }
+
+    #[test]
+    fn a_sum_one_past_i64_is_kept_exactly_not_clamped() {
+        // i64::MAX and one more on day 1: the total used to be stored as
+        // i64::MAX, as if the one were not there.
+        let max = i128::from(i64::MAX);
+        let steps = Steps::sum_of_intervals([(Day(0), Day(2), max), (Day(1), Day(1), 1)])
+            .unwrap_or_else(|| Steps::constant(-1));
+        assert_eq!(steps.value_at(Day(0)), Some(&max));
+        assert_eq!(steps.value_at(Day(1)), Some(&(max + 1)));
+        assert_eq!(steps.value_at(Day(2)), Some(&max));
+        // Two counts of u64::MAX: 2^65 - 2, well past i64.
+        let count = i128::from(u64::MAX);
+        let steps = Steps::sum_of_intervals([(Day(0), Day(0), count), (Day(0), Day(0), count)])
+            .unwrap_or_else(|| Steps::constant(-1));
+        assert_eq!(steps.value_at(Day(0)), Some(&(2 * count)));
+    }
+
+    #[test]
+    fn a_sum_past_i128_is_none_not_wrapped() {
+        let steps = Steps::sum_of_intervals([(Day(0), Day(0), i128::MAX), (Day(0), Day(0), 1)]);
+        assert_eq!(steps, None);
     }
 
     proptest! {
@@ -683,7 +710,7 @@ mod tests {
         }
 
         #[test]
-        fn sums_of_huge_weights_are_exact_until_clamped_whatever_the_order(
+        fn sums_of_huge_weights_are_exact_whatever_the_order(
             spans in proptest::collection::vec(
                 (0i32..30, 0i32..6, prop_oneof![-3i64..4, Just(i64::MAX), Just(i64::MIN), any::<i64>()]),
                 0..8,
@@ -695,22 +722,23 @@ mod tests {
             let rotation = rotation % reordered.len().max(1);
             reordered.rotate_left(rotation);
             let sum = |spans: &[(i32, i32, i64)]| {
-                Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), *w)))
+                Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), i128::from(*w))))
             };
             let steps = sum(&spans);
             prop_assert_eq!(&steps, &sum(&reordered));
+            let steps = steps.unwrap_or_else(|| Steps::constant(i128::MIN));
             for d in -2..40 {
                 let exact: i128 = spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| i128::from(*w)).sum();
-                let expected = i64::try_from(exact).unwrap_or(if exact < 0 { i64::MIN } else { i64::MAX });
-                prop_assert_eq!(steps.value_at(Day(d)).copied(), Some(expected), "day {}", d);
+                prop_assert_eq!(steps.value_at(Day(d)).copied(), Some(exact), "day {}", d);
             }
         }
 
         #[test]
         fn sums_of_intervals_match_a_model(spans in proptest::collection::vec((0i32..50, 0i32..10, -3i64..4), 0..8)) {
-            let steps = Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), *w)));
+            let steps = Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), i128::from(*w))))
+                .unwrap_or_else(|| Steps::constant(i128::MIN));
             for d in -2..70 {
-                let expected: i64 = spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| w).sum();
+                let expected: i128 = spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| i128::from(*w)).sum();
                 prop_assert_eq!(steps.value_at(Day(d)).copied(), Some(expected));
             }
         }

@@ -5,7 +5,6 @@ use clap::{Parser, Subcommand};
 mod cli;
 
 use cli::DiagnosticFormat;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -209,12 +208,7 @@ fn parse_command_line() -> Result<Cli, ExitCode> {
     })
 }
 
-/// Bounds pest's work on pathological plan text. pest's limit is
-/// process-wide, so the binary sets it, never the library.
-const PARSER_CALL_LIMIT: usize = 50_000_000;
-
 fn main() -> ExitCode {
-    pest::set_call_limit(NonZeroUsize::new(PARSER_CALL_LIMIT));
     let cli = match parse_command_line() {
         Ok(cli) => cli,
         Err(exit) => return exit,

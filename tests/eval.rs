@@ -915,3 +915,58 @@ mod wide {
         );
     }
 }
+
+/// Sums of counts are exact past i64: a sum is never clamped to i64::MAX.
+/// Plan numbers stop at 4294967295, so the sums are seen through rates.
+mod exact_sums {
+    use super::*;
+
+    const MAX: u64 = i64::MAX as u64;
+
+    /// A school term of `member`'s in January (0) or February (1) 2016.
+    fn term(member: &str, month: usize, sessions: u64, unauthorised: u64) -> Value {
+        let (start, end) = [("2016-01-04", "2016-01-29"), ("2016-02-01", "2016-02-12")][month];
+        json!({ "kind": "school_term", "member": member, "start": start, "end": end, "sessions": sessions, "unauthorised": unauthorised })
+    }
+
+    fn holds(condition: &str, events: Value) -> bool {
+        let plan = indicator_plan(&format!(
+            "rate unauthorised per sessions of school_term in family ever {condition}"
+        ));
+        !identified(&decide(&plan, family(events), "2016-03-01")).is_empty()
+    }
+
+    #[test]
+    fn a_sum_of_exactly_i64_max_is_i64_max() {
+        let events = || json!([term("C", 0, MAX, MAX), term("D", 0, 0, 0)]);
+        assert!(holds("= 100%", events()));
+        assert!(!holds("< 100%", events()));
+    }
+
+    #[test]
+    fn a_sum_one_past_i64_max_is_more_than_i64_max() {
+        // i64::MAX + 1 sessions, i64::MAX unauthorised: just under 100%. The
+        // sessions used to be stored as i64::MAX, which made it 100%.
+        let events = || json!([term("C", 0, MAX, MAX), term("D", 0, 1, 0)]);
+        assert!(holds("< 100%", events()));
+        assert!(!holds("= 100%", events()));
+        // One count past i64 was clamped on the way in, too: 1 of 2^63 is
+        // more than nothing and less than 1 in 2^62.
+        let events = || json!([term("C", 0, MAX + 1, 1)]);
+        assert!(holds("> 0%", events()));
+        assert!(!holds("= 100%", events()));
+    }
+
+    #[test]
+    fn a_rate_of_sums_far_past_i64_is_exact() {
+        // 2 × u64::MAX unauthorised of 4 × u64::MAX sessions is 50%; clamped
+        // to i64::MAX each, it read as 100%.
+        let events = json!([
+            term("C", 0, u64::MAX, u64::MAX),
+            term("C", 1, u64::MAX, 0),
+            term("D", 0, u64::MAX, u64::MAX),
+            term("D", 1, u64::MAX, 0)
+        ]);
+        assert!(holds("= 50%", events));
+    }
+}

@@ -264,6 +264,49 @@ mod defines {
         );
     }
 
+    /// Evidence is collected through every level the checker lets through:
+    /// a claim nested 47 deep (its braces and 46 `not`s) asks for progress, whose measure goes through
+    /// 20 defines of two `not`s each. The walk used to stop at 64 levels
+    /// and drop the employment behind the progress without a word; now it
+    /// recurses only as deep as the checker's limits allow, and cuts nothing.
+    #[test]
+    fn evidence_behind_the_deepest_plan_allowed_is_all_cited() {
+        let links = 20;
+        let mut text = String::from(HEADER);
+        text.push_str(
+            "define s0 = any member has employment within 6 months
+",
+        );
+        for link in 1..=links {
+            text.push_str(&format!(
+                "define s{link} = not not s{}
+",
+                link - 1
+            ));
+        }
+        text.push_str(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ any member has offence within 12 months }}\n  significant \"S\" {{ s{links} }}\n}}\neligible when at least 1 problems\n\
+             claim progress \"Progress\" pays £800 {{ {}every identified problem has progressed }}\n",
+            "not ".repeat(46)
+        ));
+        assert!(with_warnings(&text).is_empty());
+        let plan = Plan::parse(&text).unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+            "events": [
+                { "kind": "attachment", "date": "2016-01-15" },
+                { "kind": "offence", "member": "A", "date": "2015-12-01" },
+                { "id": "job", "kind": "employment", "member": "A", "start": "2016-06-01" }
+            ]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let decision = plan.evaluate(&family, NaiveDate::from_ymd_opt(2016, 11, 30).unwrap());
+        let claim = &decision.claims[0];
+        assert_eq!(claim.status, tfop::ClaimStatus::Claimable, "{claim:?}");
+        assert_eq!(claim.evidence, ["job"], "{claim:?}");
+    }
+
     /// 40,000 defines, each using the one before: one error where the
     /// chain passes the limit, and no define of the chain is "never used".
     #[test]
@@ -335,5 +378,157 @@ mod defines {
         };
         assert!(codes(&text("has offence ever")).is_empty());
         assert_eq!(codes(&text("done")), ["E0208"]);
+    }
+}
+
+/// Random plans near the limits: nesting and define chains at the limit
+/// check cleanly, one past it is refused with exactly the limit's error, and
+/// nothing panics, however wide the plan around them.
+mod near_the_limits {
+    use super::*;
+    use proptest::prelude::*;
+    use tfop::limits::{MAX_DEFINE_DEPTH, MAX_NESTING};
+
+    /// A plan with `defines` first, `x` used by the first indicator, and
+    /// `problems` problems of `indicators` indicators each.
+    fn wide_plan(defines: &str, problems: usize, indicators: usize) -> String {
+        let mut text = format!("{HEADER}{defines}");
+        for problem in 0..problems {
+            text.push_str(&format!("problem p{problem} \"P{problem}\" {{\n"));
+            for indicator in 0..indicators {
+                let condition = if problem == 0 && indicator == 0 {
+                    "x".to_string()
+                } else {
+                    format!("any member has offence within {} months", indicator + 1)
+                };
+                text.push_str(&format!(
+                    "  indicator i{indicator} \"I\" {{ {condition} }}\n"
+                ));
+            }
+            text.push_str("  significant \"S\" { no offence in family ever }\n}\n");
+        }
+        text.push_str("eligible when at least 1 problems\n");
+        text
+    }
+
+    /// An expression nested `depth` deep: `outer` brackets and `not`s
+    /// (true for a bracket), then `50% of`s for the rest, around a chain of
+    /// `wide` more conditions joined by `and` and `or`.
+    fn nested(outer: &[bool], depth: usize, wide: &[bool]) -> String {
+        let outer: Vec<bool> = outer.iter().copied().take(depth).collect();
+        let scaled = depth - outer.len();
+        let mut text = String::new();
+        for bracket in &outer {
+            text.push_str(if *bracket { "(" } else { "not " });
+        }
+        if scaled == 0 {
+            text.push_str("has offence ever");
+        } else {
+            text.push_str(&format!(
+                "{}count offence ever > 1",
+                "50% of ".repeat(scaled)
+            ));
+        }
+        for (index, and) in wide.iter().enumerate() {
+            let joiner = if *and { " and " } else { " or " };
+            text.push_str(&format!(
+                "{joiner}has asb_incident within {} months",
+                index + 1
+            ));
+        }
+        for bracket in outer.iter().rev() {
+            if *bracket {
+                text.push(')');
+            }
+        }
+        text
+    }
+
+    /// A chain of defines, `aN` using `aN-1` through 0, 1 or 2 more levels
+    /// each (a bracket, `not`, a bracket and `not`, `or`, `not not`), padded
+    /// with plain uses so that the indicator using `x`, the last, stands
+    /// exactly `deep` deep: `a0` stands 1 deep, each define a use goes
+    /// through is one more, and so is the indicator.
+    fn define_chain(extras: &[u8], deep: usize) -> String {
+        let shapes = [
+            ["X", "(X)"],
+            ["not X", "X or has offence ever"],
+            ["not not X", "not (not X)"],
+        ];
+        let mut text = String::from("define a0 = has offence within 6 months\n");
+        let (mut depth, mut link) = (1usize, 0usize);
+        let push = |text: &mut String, shape: &str, link: &mut usize| {
+            *link += 1;
+            let body = shape.replace('X', &format!("a{}", *link - 1));
+            text.push_str(&format!("define a{link} = {body}\n"));
+        };
+        for (index, extra) in extras.iter().enumerate() {
+            let extra = usize::from(*extra % 3);
+            if depth + 1 + extra + 2 > deep {
+                continue;
+            }
+            depth += 1 + extra;
+            push(&mut text, shapes[extra][index % 2], &mut link);
+        }
+        while depth + 2 < deep {
+            depth += 1;
+            push(&mut text, "X", &mut link);
+        }
+        text.push_str(&format!("define x = a{link}\n"));
+        text
+    }
+
+    fn warnings_and_errors(text: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+        match Plan::parse_with_warnings(text) {
+            Ok((_, warnings)) => (
+                warnings.0.iter().map(|d| d.code.as_str()).collect(),
+                Vec::new(),
+            ),
+            Err(errors) => (
+                Vec::new(),
+                errors.0.iter().map(|d| d.code.as_str()).collect(),
+            ),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn nesting_at_the_limit_checks_and_one_past_is_e0002(
+            outer in proptest::collection::vec(any::<bool>(), 0..=MAX_NESTING + 1),
+            wide in proptest::collection::vec(any::<bool>(), 0..64),
+            problems in 1usize..24,
+            indicators in 1usize..6,
+        ) {
+            let at = wide_plan(&format!("define x = {}\n", nested(&outer, MAX_NESTING, &wide)), problems, indicators);
+            let past = wide_plan(&format!("define x = {}\n", nested(&outer, MAX_NESTING + 1, &wide)), problems, indicators);
+            let results = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || (warnings_and_errors(&at), warnings_and_errors(&past)))
+                .unwrap()
+                .join();
+            let (at, past) = results.unwrap();
+            prop_assert_eq!(at, (Vec::new(), Vec::new()));
+            prop_assert_eq!(past, (Vec::new(), vec!["E0002"]));
+        }
+
+        #[test]
+        fn define_chains_at_the_limit_check_and_one_past_is_e0113(
+            extras in proptest::collection::vec(any::<u8>(), 0..40),
+            problems in 1usize..12,
+            indicators in 1usize..4,
+        ) {
+            let at = wide_plan(&define_chain(&extras, MAX_DEFINE_DEPTH), problems, indicators);
+            let past = wide_plan(&define_chain(&extras, MAX_DEFINE_DEPTH + 1), problems, indicators);
+            let results = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || (warnings_and_errors(&at), warnings_and_errors(&past)))
+                .unwrap()
+                .join();
+            let (at, past) = results.unwrap();
+            prop_assert_eq!(at, (Vec::new(), Vec::new()));
+            prop_assert_eq!(past, (Vec::new(), vec!["E0113"]));
+        }
     }
 }

@@ -633,3 +633,74 @@ proptest! {
         }
     }
 }
+
+/// `tie_family` with each member cloned up to `clones` times: each clone
+/// (same role and birth day) gets copies of some of its original's records,
+/// school terms included, so that many members hold records that look the
+/// same but no member has two terms that overlap.
+fn crowd_family() -> impl Strategy<Value = Value> {
+    (
+        tie_family(true),
+        1usize..5,
+        proptest::collection::vec(any::<bool>(), 64),
+    )
+        .prop_map(|(mut family, clones, copied)| {
+            let members = family["members"].as_array().unwrap().clone();
+            let events = family["events"].as_array().unwrap().clone();
+            let mut all_members = members.clone();
+            let mut all_events = events.clone();
+            for clone in 1..=clones {
+                for member in &members {
+                    let id = member["id"].as_str().unwrap();
+                    let mut twin = member.clone();
+                    twin["id"] = json!(format!("{id}x{clone}"));
+                    all_members.push(twin);
+                }
+                for (index, event) in events.iter().enumerate() {
+                    let Some(member) = event.get("member").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    if copied[(index + clone) % copied.len()] {
+                        let mut copy = event.clone();
+                        copy["member"] = json!(format!("{member}x{clone}"));
+                        copy["id"] = json!(format!("e{index}x{clone}"));
+                        all_events.push(copy);
+                    }
+                }
+            }
+            family["members"] = Value::Array(all_members);
+            family["events"] = Value::Array(all_events);
+            family
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Families of many members and events, many of them alike, are decided
+    /// the same whatever the order of events and members: reversed, or
+    /// shuffled, once the positions that locate a member's record are put
+    /// back.
+    #[test]
+    fn crowded_families_never_depend_on_the_order_of_events_or_members(
+        family in crowd_family(),
+        seed in any::<u64>(),
+        member_seed in any::<u64>(),
+        as_of in 300i64..1400,
+    ) {
+        let as_of = base() + Duration::days(as_of);
+        let count = family["events"].as_array().unwrap().len();
+        let people = family["members"].as_array().unwrap().len();
+        let identity: (Vec<usize>, Vec<usize>) = ((0..count).collect(), (0..people).collect());
+        let backwards: (Vec<usize>, Vec<usize>) = ((0..count).rev().collect(), (0..people).rev().collect());
+        let shuffled = (permutation(count, seed), permutation(people, member_seed));
+        for plan in tie_plans() {
+            let original = decide(&plan, &family, as_of);
+            let expected = with_original_positions(&original, &identity.0, &identity.1);
+            for (events, members) in [&backwards, &shuffled] {
+                let moved = decide(&plan, &reordered(&family, events, members), as_of);
+                prop_assert_eq!(with_original_positions(&moved, events, members), expected.clone());
+            }
+        }
+    }
+}

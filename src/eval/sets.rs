@@ -373,10 +373,8 @@ impl<'p, 'f> Sets<'p, 'f> {
         let (before, _) = self.sum(&before, None, member);
         let hundred = i128::from(Fixed::SCALE) * 100;
         let kept = hundred - i128::from(percent.0);
-        now.zip_with(&before, |now, before| {
-            i128::from(*now) * hundred <= kept * i128::from(*before)
-        })
-        .where_true(|met| *met)
+        now.zip_with(&before, |now, before| *now * hundred <= kept * *before)
+            .where_true(|met| *met)
     }
 
     /// The two windows a reduction compares: the last `over` as of the day,
@@ -517,18 +515,18 @@ impl<'p, 'f> Sets<'p, 'f> {
             Measure::Constant(value) => Steps::constant(Some(*value)),
             Measure::Count(aggregate) => {
                 let (count, defined) = self.sum(aggregate, None, member);
-                defined_values(count.map(|n| Some(ratio(i128::from(*n), 1))), &defined)
+                defined_values(count.map(|n| Some(ratio(*n, 1))), &defined)
             }
             Measure::Sum(field, aggregate) => {
                 let (sum, defined) = self.sum(aggregate, Some(*field), member);
                 let scale = self.field_scale(aggregate.kind, *field);
-                defined_values(sum.map(|n| Some(ratio(i128::from(*n), scale))), &defined)
+                defined_values(sum.map(|n| Some(ratio(*n, scale))), &defined)
             }
             Measure::Rate(top, bottom, aggregate) => {
                 let (top, defined) = self.sum(aggregate, Some(*top), member);
                 let (bottom, _) = self.sum(aggregate, Some(*bottom), member);
                 let rate = top.zip_with(&bottom, |top, bottom| {
-                    (*bottom > 0).then(|| ratio(i128::from(*top), i128::from(*bottom)))
+                    (*bottom > 0).then(|| ratio(*top, *bottom))
                 });
                 defined_values(rate, &defined)
             }
@@ -559,21 +557,25 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// The number of matching events (or the sum of a field over them) on
     /// each day, and the days on which the window can be measured at all.
+    ///
+    /// The sums are exact in i128: counts up to `u64::MAX` are added as they
+    /// are, never clamped to i64. A sum that left i128 (it cannot, see
+    /// [`Steps::sum_of_intervals`]) would be measurable on no day.
     pub(crate) fn sum(
         &self,
         aggregate: &Aggregate,
         field: Option<usize>,
         member: Option<u32>,
-    ) -> (Steps<i64>, DaySet) {
-        let weight = |fact: &Fact<'_>| -> i64 {
+    ) -> (Steps<i128>, DaySet) {
+        let weight = |fact: &Fact<'_>| -> i128 {
             match field {
                 None => 1,
                 Some(field) => match fact.fields.get(field) {
-                    Some(Some(FieldValue::Count(n))) => i64::try_from(*n).unwrap_or(i64::MAX),
+                    Some(Some(FieldValue::Count(n))) => i128::from(*n),
                     Some(Some(FieldValue::Decimal(value) | FieldValue::Percentage(value))) => {
-                        value.0
+                        i128::from(value.0)
                     }
-                    Some(Some(FieldValue::Money(value))) => value.0,
+                    Some(Some(FieldValue::Money(value))) => i128::from(value.0),
                     _ => 0,
                 },
             }
@@ -589,16 +591,16 @@ impl<'p, 'f> Sets<'p, 'f> {
                 contributions.push((*start, *end, weight));
             }
         }
-        (Steps::sum_of_intervals(contributions), DaySet::all())
+        measurable(Steps::sum_of_intervals(contributions), DaySet::all())
     }
 
     fn sum_over_terms(
         &self,
         aggregate: &Aggregate,
         count: u32,
-        weight: &dyn Fn(&Fact<'_>) -> i64,
+        weight: &dyn Fn(&Fact<'_>) -> i128,
         member: Option<u32>,
-    ) -> (Steps<i64>, DaySet) {
+    ) -> (Steps<i128>, DaySet) {
         let terms = self.terms(member);
         let mut contributions = Vec::new();
         let mut defined = Vec::new();
@@ -624,7 +626,7 @@ impl<'p, 'f> Sets<'p, 'f> {
                 }
             }
         }
-        (
+        measurable(
             Steps::sum_of_intervals(contributions),
             DaySet::from_intervals(defined),
         )
@@ -741,6 +743,13 @@ impl<'p, 'f> Sets<'p, 'f> {
         cited.into_iter().map(|(_, citation)| citation).collect()
     }
 
+    /// Walks the condition without a depth cut, and needs none: within one
+    /// expression the checker bounds nesting through defines at
+    /// `MAX_DEFINE_DEPTH` (each define once per member, by `seen`), and the
+    /// only step out of an expression, to a problem's progress measure, is
+    /// taken from a claim only, as a progress measure cannot ask for progress
+    /// again. So the walk is at most twice `MAX_DEFINE_DEPTH` deep, and all
+    /// evidence is cited.
     fn collect(
         &self,
         cond: &Cond,
@@ -1068,10 +1077,12 @@ fn problem_rule(rule: &ProblemRule, identified: &[DaySet]) -> DaySet {
                 .flat_map(|set| {
                     set.intervals()
                         .iter()
-                        .map(|(start, end)| (*start, *end, 1i64))
+                        .map(|(start, end)| (*start, *end, 1i128))
                 })
                 .collect::<Vec<_>>();
-            Steps::sum_of_intervals(contributions).where_true(|n| *n >= i64::from(*count))
+            Steps::sum_of_intervals(contributions).map_or_else(DaySet::empty, |n| {
+                n.where_true(|n| *n >= i128::from(*count))
+            })
         }
     }
 }
@@ -1122,12 +1133,22 @@ fn defined_values(values: Steps<Value>, defined: &DaySet) -> Steps<Value> {
         defined
             .intervals()
             .iter()
-            .map(|(start, end)| (*start, *end, 1i64)),
-    );
+            .map(|(start, end)| (*start, *end, 1i128)),
+    )
+    .unwrap_or_else(|| Steps::constant(0));
     values.zip_with(
         &defined_steps,
         |value, defined| if *defined > 0 { *value } else { None },
     )
+}
+
+/// A sum with the days it can be measured on; a sum whose total left i128
+/// (see [`Steps::sum_of_intervals`]) can be measured on none.
+fn measurable(sum: Option<Steps<i128>>, defined: DaySet) -> (Steps<i128>, DaySet) {
+    match sum {
+        Some(sum) => (sum, defined),
+        None => (Steps::constant(0), DaySet::empty()),
+    }
 }
 
 fn ratio(numerator: i128, denominator: i128) -> Ratio {
@@ -1137,13 +1158,15 @@ fn ratio(numerator: i128, denominator: i128) -> Ratio {
     }
 }
 
-/// An exact comparison by cross-multiplication; false when a side cannot be measured.
+/// An exact comparison by cross-multiplication; false when a side cannot be
+/// measured. The products are taken in 256 bits: sums are exact i128 values,
+/// so a product of two may not fit i128.
 fn compare(left: Value, op: Comparison, right: Value) -> bool {
     let (Some(left), Some(right)) = (left, right) else {
         return false;
     };
-    let a = left.numerator.saturating_mul(right.denominator);
-    let b = right.numerator.saturating_mul(left.denominator);
+    let a = Wide::product(left.numerator, right.denominator);
+    let b = Wide::product(right.numerator, left.denominator);
     match op {
         Comparison::Less => a < b,
         Comparison::AtMost => a <= b,
@@ -1152,6 +1175,40 @@ fn compare(left: Value, op: Comparison, right: Value) -> bool {
         Comparison::Equal => a == b,
         Comparison::NotEqual => a != b,
     }
+}
+
+/// The exact product of two i128 values, ordered as the number it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Wide {
+    /// A negative product, by its magnitude with the order reversed.
+    Negative(std::cmp::Reverse<(u128, u128)>),
+    /// Zero or a positive product, by its magnitude (high, low).
+    NonNegative((u128, u128)),
+}
+
+impl Wide {
+    fn product(x: i128, y: i128) -> Wide {
+        let magnitude = widening_mul(x.unsigned_abs(), y.unsigned_abs());
+        if (x < 0) != (y < 0) && magnitude != (0, 0) {
+            Wide::Negative(std::cmp::Reverse(magnitude))
+        } else {
+            Wide::NonNegative(magnitude)
+        }
+    }
+}
+
+/// `x × y` as (high, low) halves of 128 bits each, by 64-bit limbs.
+fn widening_mul(x: u128, y: u128) -> (u128, u128) {
+    const LOW: u128 = u64::MAX as u128;
+    let (x1, x0) = (x >> 64, x & LOW);
+    let (y1, y0) = (y >> 64, y & LOW);
+    // Each partial product of two 64-bit limbs fits 128 bits, and `middle`
+    // adds three numbers under 2^64.
+    let (p00, p01, p10, p11) = (x0 * y0, x0 * y1, x1 * y0, x1 * y1);
+    let middle = (p00 >> 64) + (p01 & LOW) + (p10 & LOW);
+    let low = (p00 & LOW) | (middle << 64);
+    let high = p11 + (p01 >> 64) + (p10 >> 64) + (middle >> 64);
+    (high, low)
 }
 
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
@@ -1181,5 +1238,39 @@ fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
             compare(Some(actual), *op, Some(*constant))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widening_products_are_exact_at_the_ends_of_i128() {
+        assert_eq!(widening_mul(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
+        assert_eq!(widening_mul(1 << 64, 1 << 64), (1, 0));
+        assert_eq!(widening_mul(3, 5), (0, 15));
+        let big = i128::MAX;
+        assert!(Wide::product(big, big) > Wide::product(big, big - 1));
+        assert!(Wide::product(-big, big) < Wide::product(big, -(big - 1)));
+        assert_eq!(Wide::product(-big, 0), Wide::product(0, big));
+        assert!(Wide::product(-1, 1) < Wide::product(0, 0));
+    }
+
+    #[test]
+    fn comparisons_of_huge_ratios_do_not_saturate() {
+        // (2^100 + 1) / 2^100 > 2^100 / 2^100: the products are past i128,
+        // where a saturating product made them equal.
+        let huge = 1i128 << 100;
+        let just_over = Some(ratio(huge + 1, huge));
+        let one = Some(ratio(huge, huge));
+        assert!(compare(just_over, Comparison::Greater, one));
+        assert!(compare(one, Comparison::Less, just_over));
+        assert!(!compare(just_over, Comparison::Equal, one));
+        assert!(compare(
+            Some(ratio(-huge - 1, huge)),
+            Comparison::Less,
+            Some(ratio(-huge, huge))
+        ));
     }
 }
