@@ -970,3 +970,27 @@ mod exact_sums {
         assert!(holds("= 50%", events));
     }
 }
+
+/// Nested percentages are exact however deep the plan may nest them.
+mod nested_percentages {
+    use super::*;
+
+    fn eligible_with(offences: usize) -> bool {
+        // 1/2 to the 12th: a scale of 10^8 per level would pass i128 at the
+        // fifth level if the fraction were not kept in lowest terms.
+        let halves = "50% of ".repeat(12);
+        let plan = plan(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ {halves}count offence in family ever >= 1 }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems"
+        ));
+        let events: Vec<Value> = (0..offences)
+            .map(|index| json!({ "id": format!("o{index}"), "kind": "offence", "member": "A", "date": "2016-01-01" }))
+            .collect();
+        decide(&plan, family(json!(events)), "2016-06-30").eligible
+    }
+
+    #[test]
+    fn twelve_halvings_of_a_count_are_exact() {
+        assert!(eligible_with(1 << 12));
+        assert!(!eligible_with((1 << 12) - 1));
+    }
+}

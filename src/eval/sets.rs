@@ -532,10 +532,17 @@ impl<'p, 'f> Sets<'p, 'f> {
             }
             Measure::Scaled(percent, inner) => {
                 let scale = i128::from(Fixed::SCALE) * 100;
+                // In lowest terms, so nested percentages stay small; a value
+                // past what i128 holds exactly cannot be measured, rather
+                // than clamped to a wrong value.
+                let (by, over) = lowest_terms(i128::from(percent.0), scale);
                 self.measure(inner, member).map(|value| {
-                    value.map(|value| Ratio {
-                        numerator: value.numerator.saturating_mul(i128::from(percent.0)),
-                        denominator: value.denominator.saturating_mul(scale),
+                    value.and_then(|value| {
+                        let (numerator, denominator) = lowest_terms(
+                            value.numerator.checked_mul(by)?,
+                            value.denominator.checked_mul(over)?,
+                        );
+                        Some(ratio(numerator, denominator))
                     })
                 })
             }
@@ -1148,6 +1155,18 @@ fn measurable(sum: Option<Steps<i128>>, defined: DaySet) -> (Steps<i128>, DaySet
     match sum {
         Some(sum) => (sum, defined),
         None => (Steps::constant(0), DaySet::empty()),
+    }
+}
+
+/// A fraction divided through by its greatest common divisor.
+fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
+    let (mut a, mut b) = (numerator.unsigned_abs(), denominator.unsigned_abs());
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    match i128::try_from(a) {
+        Ok(divisor) if divisor > 1 => (numerator / divisor, denominator / divisor),
+        _ => (numerator, denominator),
     }
 }
 
