@@ -154,7 +154,7 @@ mod lengths {
 
     #[test]
     fn the_hostile_plan_with_huge_months_is_refused() {
-        // As /work/shared/hostile/plan-nested-sustained-huge-months-hang.tfop.
+        // As the hostile reproducer plan-nested-sustained-huge-months-hang.tfop.
         let text = plan_text(&format!(
             "{}no offence in family within 1 month{}",
             "(".repeat(40),
