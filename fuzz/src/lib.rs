@@ -10,7 +10,10 @@ use tfop::Plan;
 /// src/main.rs). pest's limit is process-wide, so the library leaves it to
 /// its caller; the targets set the same value so they parse untrusted plan
 /// text the way the binary does (the README asks a service to do the same).
-/// Keep in step with src/main.rs.
+/// The library now refuses nesting deeper than `limits::MAX_NESTING` before
+/// pest runs, which bounds pest's recursion, but not its work on flat input:
+/// the call limit is still the caller's to set. Keep in step with
+/// src/main.rs.
 pub const PARSER_CALL_LIMIT: usize = 50_000_000;
 
 /// Sets the process-wide parser limit once.
