@@ -19,7 +19,8 @@
 //!   line and a cell what lies between commas): a family that reads has one
 //!   member per row of `members.csv` and one event per row of `events.csv`
 //!   with its id, and, unless reading stopped with an `InputError`, there is
-//!   one record from `families.csv` per data row of it.
+//!   one record from `families.csv` per data row of it. Check name `rows`
+//!   (`TFOP_FUZZ_SKIP=rows` switches the member and event counts off).
 #![no_main]
 
 use std::collections::{HashMap, HashSet};
@@ -165,7 +166,11 @@ fuzz_target!(|data: &[u8]| {
                     "family {:?} read twice",
                     family.id
                 );
-                if let Some((_, members, events)) = &counted {
+                // `rows`: switched off while the reader gives a repeated
+                // family's rows to its second listing (tests/fixtures/fuzz).
+                if let Some((_, members, events)) =
+                    counted.as_ref().filter(|_| !tfop_fuzz::skipped("rows"))
+                {
                     let rows = |counts: &HashMap<String, usize>| {
                         counts.get(&family.id).copied().unwrap_or(0)
                     };
