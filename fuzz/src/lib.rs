@@ -6,11 +6,11 @@ use std::sync::{Once, OnceLock};
 
 use tfop::Plan;
 
-/// The pest call limit the `tfop` binary sets (`PARSER_CALL_LIMIT` in
-/// src/main.rs). pest's limit is process-wide, so the library leaves it to
-/// its caller; the targets set the same value so they parse untrusted plan
-/// text the way the binary does (the README asks a service to do the same).
-/// Keep in step with src/main.rs.
+/// A tripwire, not a guard: the library and the binary set no call limit,
+/// since size and nesting bounded before pest runs keep its work linear
+/// (`tests/parser_work.rs` holds it to 48 calls a byte). A plan costing more
+/// than this, about what a 1 MiB plan may, breaks that argument and fails
+/// the run instead of passing slowly.
 pub const PARSER_CALL_LIMIT: usize = 50_000_000;
 
 /// Sets the process-wide parser limit once.
