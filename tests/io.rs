@@ -92,6 +92,30 @@ fn the_clean_folder_decides_every_family_with_all_its_rows() {
     assert_eq!(events, [1, 2, 1]);
 }
 
+/// Found by the `csv_folder` fuzz target: with `F1, F2, F1` listed and F1's
+/// rows after F2's, the first listing was decided with no rows and the
+/// rows went to the second, refused as a repeat.
+#[test]
+fn a_family_listed_twice_is_never_decided_without_its_rows() {
+    let folder = folder(
+        "listed_twice",
+        "family_id\nF1\nF2\nF1\n",
+        "family_id,member_id,role,born\nF2,P1,adult,1980-01-01\nF1,P1,adult,1980-01-01\n",
+        "family_id,event_id,kind,member_id,date\n",
+    );
+    let read = read_all(CsvFolder::open(&folder).unwrap()).unwrap();
+    assert_eq!(read.len(), 3);
+    for listing in [&read[0], &read[2]] {
+        let refusal = refused(listing);
+        assert_eq!(refusal.family.as_deref(), Some("F1"));
+        assert!(
+            refusal.errors[0].message.contains("lines 2, 4"),
+            "{refusal:?}"
+        );
+    }
+    assert_eq!(decided(&read[1]).members.len(), 1);
+}
+
 /// The reproducer of a quote left open: it used to swallow the rest of the
 /// file, deciding every later family without its rows.
 #[test]

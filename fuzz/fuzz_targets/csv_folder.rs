@@ -166,8 +166,8 @@ fuzz_target!(|data: &[u8]| {
                     "family {:?} read twice",
                     family.id
                 );
-                // `rows`: switched off while the reader gives a repeated
-                // family's rows to its second listing (tests/fixtures/fuzz).
+                // `rows` can be switched off to look past a finding; the
+                // repeated-listing one is fixed (tests/io.rs).
                 if let Some((_, members, events)) =
                     counted.as_ref().filter(|_| !tfop_fuzz::skipped("rows"))
                 {

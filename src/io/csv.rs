@@ -29,7 +29,7 @@ use crate::timeline::Record as InFamily;
 use crate::vocab::{FieldType, Vocabulary};
 use crate::{Family, RecordProblem, Refusal};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -132,6 +132,11 @@ enum Fault {
     FamilyTooLarge {
         limit: usize,
     },
+    /// A family `families.csv` lists more than once, on these lines: which
+    /// rows are whose cannot be told, so no listing is decided.
+    ListedTwice {
+        lines: Vec<u64>,
+    },
 }
 
 impl Fault {
@@ -145,6 +150,10 @@ impl Fault {
                 "names a family that families.csv does not hold; add the family there or remove the row"
                     .into()
             }
+            Fault::ListedTwice { lines } => format!(
+                "lists a family that families.csv lists on lines {}: its rows cannot be told apart, so none is decided; list each family once",
+                lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            ),
             Fault::Apart => "is apart from the other rows of its family; keep each family's rows together, families in the order of families.csv".into(),
             Fault::OpenQuote { column } => format!(
                 "has a quoted cell opening at column {column} that does not close on its line; \
@@ -818,6 +827,24 @@ fn out_of_place(
     Ok(found)
 }
 
+/// The families `families.csv` lists more than once, with every line that
+/// lists each. The ids are held only for this pass.
+fn listed_twice(folder: &Path, max: usize) -> Result<BTreeMap<String, Vec<u64>>, InputError> {
+    let mut families = CsvFile::open(folder, Part::Families, max)?;
+    let mut lines: HashMap<Vec<u8>, Vec<u64>> = HashMap::new();
+    while let Some(row) = families.next_row()? {
+        lines
+            .entry(families.family().to_vec())
+            .or_default()
+            .push(row.place.line);
+    }
+    Ok(lines
+        .into_iter()
+        .filter(|(_, lines)| lines.len() > 1)
+        .map(|(id, lines)| (String::from_utf8_lossy(&id).into_owned(), lines))
+        .collect())
+}
+
 /// The families of a CSV folder, one record each, in the order of
 /// `families.csv`; rows of families it does not hold follow as refused
 /// records of their own.
@@ -837,6 +864,8 @@ pub struct CsvFolder {
     apart: BTreeMap<String, Vec<(Part, u64)>>,
     /// Records for rows of unknown families, waiting their turn.
     orphans: VecDeque<Record>,
+    /// Families `families.csv` lists more than once, with the lines.
+    listed_twice: BTreeMap<String, Vec<u64>>,
     max: usize,
     done: bool,
 }
@@ -874,6 +903,7 @@ impl CsvFolder {
             events,
             apart,
             orphans: VecDeque::new(),
+            listed_twice: listed_twice(&folder, max)?,
             max,
             done: false,
         })
@@ -928,6 +958,16 @@ impl CsvFolder {
         let mut problems = row.problems;
         for rows in members.iter().chain(&events) {
             problems.extend(rows.problems.iter().cloned());
+        }
+        if let Some(lines) = self.listed_twice.get(&row.family) {
+            problems.push(RowProblem {
+                part: Part::Families,
+                line: row.line,
+                field: Some("family_id".into()),
+                fault: Fault::ListedTwice {
+                    lines: lines.clone(),
+                },
+            });
         }
         for &(part, line) in self.apart.get(&row.family).into_iter().flatten() {
             problems.push(RowProblem {
