@@ -22,32 +22,15 @@ impl Fixed {
     }
 
     /// Parses `12`, `12.5` or `-0.25`; `None` when the text is not such a
-    /// number, has more than six decimal places or is out of range.
+    /// number, has non-zero digits past six decimal places or is out of
+    /// range. Plans and records share this reading of decimal text.
     pub fn parse(text: &str) -> Option<Fixed> {
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (whole, fraction) = match digits.split_once('.') {
-            Some((whole, fraction)) if !fraction.is_empty() => (whole, fraction),
-            Some(_) => return None,
-            None => (digits, ""),
-        };
-        if whole.is_empty()
-            || fraction.len() > 6
-            || !whole.bytes().all(|byte| byte.is_ascii_digit())
-            || !fraction.bytes().all(|byte| byte.is_ascii_digit())
-        {
+        // A plan writes no exponent; a record's JSON number may.
+        if text.contains(['e', 'E']) {
             return None;
         }
-        let whole: i64 = whole.parse().ok()?;
-        let mut millionths: i64 = 0;
-        for (place, byte) in fraction.bytes().enumerate() {
-            let digit = i64::from(byte - b'0');
-            millionths += digit * 10_i64.pow(5 - place as u32);
-        }
-        let magnitude = whole.checked_mul(Fixed::SCALE)?.checked_add(millionths)?;
-        Some(Fixed(if negative { -magnitude } else { magnitude }))
+        let scaled = decimal::parse(text, Fixed::PLACES).ok()?;
+        i64::try_from(scaled).ok().map(Fixed)
     }
 }
 
@@ -129,6 +112,99 @@ impl fmt::Display for Pence {
 impl Serialize for Pence {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_decimal_string())
+    }
+}
+
+/// Exact decimal text to scaled integers, without binary floating point.
+pub(crate) mod decimal {
+    /// Why a decimal text could not be read.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum Error {
+        /// Not of the form `-?D+(.D+)?([eE][+-]?D+)?`.
+        Malformed,
+        /// Non-zero digits beyond the places kept.
+        TooPrecise,
+        /// Does not fit.
+        TooLarge,
+    }
+
+    /// Reads `-?D+(.D+)?([eE][+-]?D+)?` (a JSON number's text, as
+    /// `serde_json::Number` writes it) as the value times `10^places`,
+    /// exactly.
+    pub(crate) fn parse(text: &str, places: u32) -> Result<i128, Error> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => (mantissa, parse_exponent(exponent)?),
+            None => (unsigned, 0),
+        };
+        let (whole, fraction) = match mantissa.split_once('.') {
+            Some((whole, fraction)) => (whole, fraction),
+            None => (mantissa, ""),
+        };
+        let digits_only = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+        if whole.is_empty()
+            || !digits_only(whole)
+            || !digits_only(fraction)
+            || (fraction.is_empty() && mantissa.contains('.'))
+        {
+            return Err(Error::Malformed);
+        }
+        let digits = whole.bytes().chain(fraction.bytes());
+        let count = whole.len() + fraction.len();
+        let Some(first) = digits.clone().position(|byte| byte != b'0') else {
+            return Ok(0);
+        };
+        let last = count
+            - 1
+            - digits
+                .clone()
+                .rev()
+                .position(|byte| byte != b'0')
+                .unwrap_or(0);
+        let fraction_len = i64::try_from(fraction.len()).map_err(|_| Error::TooPrecise)?;
+        let trailing = i64::try_from(count - 1 - last).map_err(|_| Error::TooLarge)?;
+        // value = significant digits × 10^shift
+        let shift = exponent
+            .saturating_sub(fraction_len)
+            .saturating_add(i64::from(places))
+            .saturating_add(trailing);
+        if shift < 0 {
+            return Err(Error::TooPrecise);
+        }
+        let significant = last - first + 1;
+        if significant > 39 || shift > 39 {
+            return Err(Error::TooLarge);
+        }
+        let mut value: i128 = 0;
+        for byte in digits.skip(first).take(significant) {
+            value = value
+                .checked_mul(10)
+                .and_then(|value| value.checked_add(i128::from(byte - b'0')))
+                .ok_or(Error::TooLarge)?;
+        }
+        for _ in 0..shift {
+            value = value.checked_mul(10).ok_or(Error::TooLarge)?;
+        }
+        Ok(if negative { -value } else { value })
+    }
+
+    fn parse_exponent(text: &str) -> Result<i64, Error> {
+        let (negative, digits) = match text.as_bytes().first() {
+            Some(b'-') => (true, text.get(1..).unwrap_or("")),
+            Some(b'+') => (false, text.get(1..).unwrap_or("")),
+            _ => (false, text),
+        };
+        if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+            return Err(Error::Malformed);
+        }
+        let magnitude = digits.bytes().fold(0i64, |sum, byte| {
+            sum.saturating_mul(10)
+                .saturating_add(i64::from(byte - b'0'))
+        });
+        Ok(if negative { -magnitude } else { magnitude })
     }
 }
 

@@ -1210,8 +1210,8 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 // Well-formed but not a whole number in digits (`1e3`,
                 // `2.5`): an exponent is how floating point writes a count
                 // too large for it to hold exactly.
-                return Err(match decimal::parse(text, Fixed::PLACES) {
-                    Err(decimal::Error::Malformed) => WrongType { expected: EXPECTED },
+                return Err(match crate::num::decimal::parse(text, Fixed::PLACES) {
+                    Err(crate::num::decimal::Error::Malformed) => WrongType { expected: EXPECTED },
                     _ => NotWholeNumber,
                 });
             }
@@ -1229,10 +1229,10 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 _ => (Fixed::PLACES, "a number such as `12.5`"),
             };
             let text = text().ok_or(WrongType { expected })?;
-            let scaled = decimal::parse(text, places).map_err(|error| match error {
-                decimal::Error::Malformed => WrongType { expected },
-                decimal::Error::TooPrecise => TooPrecise { places },
-                decimal::Error::TooLarge => TooLarge,
+            let scaled = crate::num::decimal::parse(text, places).map_err(|error| match error {
+                crate::num::decimal::Error::Malformed => WrongType { expected },
+                crate::num::decimal::Error::TooPrecise => TooPrecise { places },
+                crate::num::decimal::Error::TooLarge => TooLarge,
             })?;
             let scaled = i64::try_from(scaled).map_err(|_| TooLarge)?;
             Ok(match ty {
@@ -1523,99 +1523,6 @@ mod repeats {
         fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
             Ok(Cow::Owned(key.to_owned()))
         }
-    }
-}
-
-/// Exact decimal text to scaled integers, without binary floating point.
-mod decimal {
-    /// Why a decimal text could not be read.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub(super) enum Error {
-        /// Not of the form `-?D+(.D+)?([eE][+-]?D+)?`.
-        Malformed,
-        /// Non-zero digits beyond the places kept.
-        TooPrecise,
-        /// Does not fit.
-        TooLarge,
-    }
-
-    /// Reads `-?D+(.D+)?([eE][+-]?D+)?` (a JSON number's text, as
-    /// `serde_json::Number` writes it) as the value times `10^places`,
-    /// exactly.
-    pub(super) fn parse(text: &str, places: u32) -> Result<i128, Error> {
-        let (negative, unsigned) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-            Some((mantissa, exponent)) => (mantissa, parse_exponent(exponent)?),
-            None => (unsigned, 0),
-        };
-        let (whole, fraction) = match mantissa.split_once('.') {
-            Some((whole, fraction)) => (whole, fraction),
-            None => (mantissa, ""),
-        };
-        let digits_only = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-        if whole.is_empty()
-            || !digits_only(whole)
-            || !digits_only(fraction)
-            || (fraction.is_empty() && mantissa.contains('.'))
-        {
-            return Err(Error::Malformed);
-        }
-        let digits = whole.bytes().chain(fraction.bytes());
-        let count = whole.len() + fraction.len();
-        let Some(first) = digits.clone().position(|byte| byte != b'0') else {
-            return Ok(0);
-        };
-        let last = count
-            - 1
-            - digits
-                .clone()
-                .rev()
-                .position(|byte| byte != b'0')
-                .unwrap_or(0);
-        let fraction_len = i64::try_from(fraction.len()).map_err(|_| Error::TooPrecise)?;
-        let trailing = i64::try_from(count - 1 - last).map_err(|_| Error::TooLarge)?;
-        // value = significant digits × 10^shift
-        let shift = exponent
-            .saturating_sub(fraction_len)
-            .saturating_add(i64::from(places))
-            .saturating_add(trailing);
-        if shift < 0 {
-            return Err(Error::TooPrecise);
-        }
-        let significant = last - first + 1;
-        if significant > 39 || shift > 39 {
-            return Err(Error::TooLarge);
-        }
-        let mut value: i128 = 0;
-        for byte in digits.skip(first).take(significant) {
-            value = value
-                .checked_mul(10)
-                .and_then(|value| value.checked_add(i128::from(byte - b'0')))
-                .ok_or(Error::TooLarge)?;
-        }
-        for _ in 0..shift {
-            value = value.checked_mul(10).ok_or(Error::TooLarge)?;
-        }
-        Ok(if negative { -value } else { value })
-    }
-
-    fn parse_exponent(text: &str) -> Result<i64, Error> {
-        let (negative, digits) = match text.as_bytes().first() {
-            Some(b'-') => (true, text.get(1..).unwrap_or("")),
-            Some(b'+') => (false, text.get(1..).unwrap_or("")),
-            _ => (false, text),
-        };
-        if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-            return Err(Error::Malformed);
-        }
-        let magnitude = digits.bytes().fold(0i64, |sum, byte| {
-            sum.saturating_mul(10)
-                .saturating_add(i64::from(byte - b'0'))
-        });
-        Ok(if negative { -magnitude } else { magnitude })
     }
 }
 
@@ -2218,7 +2125,7 @@ mod tests {
 
     #[test]
     fn decimal_text_is_exact() {
-        use decimal::{Error, parse};
+        use crate::num::decimal::{Error, parse};
         assert_eq!(parse("0", 6), Ok(0));
         assert_eq!(parse("-0.0", 6), Ok(0));
         assert_eq!(parse("12.5", 2), Ok(1250));
