@@ -237,25 +237,11 @@ impl<'p, 'f> Sets<'p, 'f> {
                 percent,
                 over,
             } => self.reduction(events, *percent, *over, member),
-            Cond::Define(index) => {
-                let key = (*index, member);
-                if let Some(known) = self
-                    .define_sets
-                    .try_borrow()
-                    .ok()
-                    .and_then(|memo| memo.get(&key).cloned())
-                {
-                    return known;
-                }
-                let days = self
-                    .plan
+            Cond::Define(index) => memoised(&self.define_sets, (*index, member), || {
+                self.plan
                     .define_cond(*index)
-                    .map_or_else(DaySet::empty, |body| self.cond(body, member));
-                if let Ok(mut memo) = self.define_sets.try_borrow_mut() {
-                    memo.insert(key, days.clone());
-                }
-                days
-            }
+                    .map_or_else(DaySet::empty, |body| self.cond(body, member))
+            }),
         }
     }
 
@@ -493,25 +479,11 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     pub(crate) fn measure(&self, measure: &Measure, member: Option<u32>) -> Steps<Value> {
         match measure {
-            Measure::Define(index) => {
-                let key = (*index, member);
-                if let Some(known) = self
-                    .define_values
-                    .try_borrow()
-                    .ok()
-                    .and_then(|memo| memo.get(&key).cloned())
-                {
-                    return known;
-                }
-                let values = self
-                    .plan
+            Measure::Define(index) => memoised(&self.define_values, (*index, member), || {
+                self.plan
                     .define_measure(*index)
-                    .map_or_else(|| Steps::constant(None), |body| self.measure(body, member));
-                if let Ok(mut memo) = self.define_values.try_borrow_mut() {
-                    memo.insert(key, values.clone());
-                }
-                values
-            }
+                    .map_or_else(|| Steps::constant(None), |body| self.measure(body, member))
+            }),
             Measure::Constant(value) => Steps::constant(Some(*value)),
             Measure::Count(aggregate) => {
                 let (count, defined) = self.sum(aggregate, None, member);
@@ -1156,6 +1128,28 @@ fn measurable(sum: Option<Steps<i128>>, defined: DaySet) -> (Steps<i128>, DaySet
         Some(sum) => (sum, defined),
         None => (Steps::constant(0), DaySet::empty()),
     }
+}
+
+/// A define's days or values in a scope, computed the first time they are
+/// asked for in this evaluation. The memo is not borrowed while computing,
+/// so a define that uses another is memoised too.
+fn memoised<V: Clone>(
+    memo: &RefCell<HashMap<InScope, V>>,
+    key: InScope,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Some(known) = memo
+        .try_borrow()
+        .ok()
+        .and_then(|memo| memo.get(&key).cloned())
+    {
+        return known;
+    }
+    let value = compute();
+    if let Ok(mut memo) = memo.try_borrow_mut() {
+        memo.insert(key, value.clone());
+    }
+    value
 }
 
 /// A fraction divided through by its greatest common divisor.
