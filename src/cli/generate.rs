@@ -38,16 +38,9 @@ pub(crate) enum GenerateFormat {
     Csv,
 }
 
-/// The columns of the generated `events.csv`: the reserved ones, then every
-/// field the generator writes.
-const EVENT_COLUMNS: [&str; 13] = [
-    "family_id",
-    "event_id",
-    "kind",
-    "member_id",
-    "date",
-    "start",
-    "end",
+/// The field columns of the generated `events.csv`, after the format's own
+/// (`tfop::io::CSV_EVENT_COLUMNS`).
+const FIELD_COLUMNS: [&str; 6] = [
     "sessions",
     "unauthorised",
     "type",
@@ -552,7 +545,7 @@ impl Synthetic {
                 day(start),
                 day(end),
             ];
-            for column in EVENT_COLUMNS.iter().skip(row.len()) {
+            for column in &FIELD_COLUMNS {
                 let cell =
                     event
                         .fields
@@ -663,7 +656,9 @@ fn write(
                 files
                     .members
                     .write_record(["family_id", "member_id", "role", "born"])?;
-                files.events.write_record(EVENT_COLUMNS)?;
+                files
+                    .events
+                    .write_record(tfop::io::CSV_EVENT_COLUMNS.iter().chain(&FIELD_COLUMNS))?;
                 for index in 0..families {
                     family(&mut dice, index, start).write_csv(&mut files)?;
                 }

@@ -73,7 +73,7 @@ impl Part {
 
 /// The columns of `events.csv` that are not fields: a field column may not
 /// take one of these names, nor the interchange format's own keys for them.
-const EVENT_COLUMNS: [&str; 7] = [
+pub const EVENT_COLUMNS: [&str; 7] = [
     "family_id",
     "event_id",
     "kind",

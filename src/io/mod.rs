@@ -48,7 +48,7 @@ mod json;
 mod lines;
 
 #[cfg(feature = "csv")]
-pub use csv::CsvFolder;
+pub use csv::{CsvFolder, EVENT_COLUMNS as CSV_EVENT_COLUMNS};
 pub use json::{JsonArray, JsonLines};
 
 use crate::timeline::Family;
