@@ -19,7 +19,7 @@ use crate::vocab::{
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The national vocabulary, as plan text.
-const NATIONAL_VOCABULARY: &str = include_str!("../grammar/national.tfop");
+const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
 
 /// Checks a syntax tree and builds the plan, or returns every error. Warnings
 /// come back either way.
