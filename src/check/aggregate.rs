@@ -357,7 +357,7 @@ impl Checker {
                         Some(ratio(i128::from(money.value.0), 1))
                     }
                     (FieldType::Percentage, ast::Value::Percent(percent)) => {
-                        self.percent_in_range(percent);
+                        self.percent_in_range(percent.value, percent.span);
                         Some(ratio(i128::from(percent.value.0), i128::from(Fixed::SCALE)))
                     }
                     (FieldType::Date, ast::Value::Date(date)) => Some(ratio(

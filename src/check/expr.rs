@@ -301,7 +301,7 @@ impl Checker {
                 Lowered::Coverage(lowered)
             }
             ExprKind::Scaled(percent, inner) => {
-                self.percent_in_range(percent);
+                self.percent_in_range(percent.value, percent.span);
                 let inner_lowered = self.expr(inner, scope, place)?;
                 let (measure, ty) = self.as_measure(inner_lowered, inner.span)?;
                 Lowered::Measure(Measure::Scaled(percent.value, Box::new(measure)), ty)
@@ -312,7 +312,7 @@ impl Checker {
                 percent,
                 over,
             } => {
-                self.percent_in_range(percent);
+                self.percent_in_range(percent.value, percent.span);
                 let aggregate = ast::Aggregate {
                     pattern: pattern.clone(),
                     subject: *subject,
@@ -330,14 +330,7 @@ impl Checker {
                 Lowered::Measure(Measure::Constant(ratio(i128::from(amount.0), 1)), Ty::Money)
             }
             ExprKind::Percent(percent) => {
-                if percent.0 < 0 || percent.0 > 100 * Fixed::SCALE {
-                    self.report(
-                        Code::PercentageOutOfRange,
-                        span,
-                        format!("{percent}% is outside 0% to 100%"),
-                        "a percentage must be between 0% and 100%",
-                    );
-                }
+                self.percent_in_range(*percent, span);
                 Lowered::Measure(
                     Measure::Constant(ratio(i128::from(percent.0), 100 * i128::from(Fixed::SCALE))),
                     Ty::Percentage,

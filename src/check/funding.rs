@@ -89,7 +89,7 @@ impl Checker {
                         |checker: &mut Checker, share: &Option<ast::Share>| -> Option<Share> {
                             match share {
                                 Some(ast::Share::Percent(percent)) => {
-                                    checker.percent_in_range(percent);
+                                    checker.percent_in_range(percent.value, percent.span);
                                     Some(Share::Percent(percent.value))
                                 }
                                 Some(ast::Share::Money(amount)) => Some(Share::Money(amount.value)),

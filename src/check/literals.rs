@@ -7,6 +7,7 @@ use crate::days::{Length, Unit};
 use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
 use crate::num::Fixed;
 use crate::plan::SustainLen;
+use crate::syntax::Span;
 use crate::syntax::ast;
 
 impl Checker {
@@ -95,12 +96,13 @@ impl Checker {
         false
     }
 
-    pub(super) fn percent_in_range(&mut self, percent: &ast::PercentLit) {
-        if percent.value.0 < 0 || percent.value.0 > 100 * Fixed::SCALE {
+    /// Reports a percentage outside 0% to 100%, wherever the plan writes one.
+    pub(super) fn percent_in_range(&mut self, percent: Fixed, span: Span) {
+        if percent.0 < 0 || percent.0 > 100 * Fixed::SCALE {
             self.report(
                 Code::PercentageOutOfRange,
-                percent.span,
-                format!("{}% is outside 0% to 100%", percent.value),
+                span,
+                format!("{percent}% is outside 0% to 100%"),
                 "a percentage must be between 0% and 100%",
             );
         }
