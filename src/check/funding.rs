@@ -31,13 +31,8 @@ impl Checker {
                 ast::FundingEntry::ClaimWindows { span, .. } => ("claim windows", *span),
                 ast::FundingEntry::Target(_, span) => ("target", *span),
             };
-            if !name.is_empty() && !seen.insert(name) {
-                self.report(
-                    Code::GivenTwice,
-                    span,
-                    format!("`{name}` is given twice"),
-                    "keep one",
-                );
+            // Years are told apart by their labels, below.
+            if !name.is_empty() && !self.given_once(&mut seen, name, span) {
                 continue;
             }
             match entry {

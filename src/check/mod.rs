@@ -117,6 +117,21 @@ impl Checker {
             .push(Diagnostic::new(code, span, message).with_help(help));
     }
 
+    /// Whether an entry of a block is given for the first time, by its
+    /// name; if not, reports it.
+    fn given_once<'a>(&mut self, seen: &mut BTreeSet<&'a str>, name: &'a str, span: Span) -> bool {
+        if seen.insert(name) {
+            return true;
+        }
+        self.report(
+            Code::GivenTwice,
+            span,
+            format!("`{name}` is given twice"),
+            "keep one",
+        );
+        false
+    }
+
     fn duplicate(&mut self, span: Span, first: Span, message: String, help: &str) {
         self.diagnostics.push(
             Diagnostic::new(Code::DeclaredTwice, span, message)

@@ -54,13 +54,7 @@ impl Checker {
                 ast::HeaderField::Version(text) => ("version", text.span),
                 ast::HeaderField::Effective(date) => ("effective", date.span),
             };
-            if !seen.insert(name) {
-                self.report(
-                    Code::GivenTwice,
-                    span,
-                    format!("`{name}` is given twice"),
-                    "keep one",
-                );
+            if !self.given_once(&mut seen, name, span) {
                 continue;
             }
             match field {
