@@ -13,14 +13,7 @@ use std::collections::BTreeSet;
 
 impl Checker {
     pub(super) fn funding(&mut self, block: &ast::Funding) -> Option<FundingDef> {
-        let mut funding = FundingDef {
-            nominated: None,
-            deadweight: None,
-            per_family: None,
-            years: Vec::new(),
-            claim_windows: None,
-            target: None,
-        };
+        let mut funding = nothing_given();
         let mut seen: BTreeSet<&'static str> = BTreeSet::new();
         for entry in &block.entries {
             let (name, span) = match entry {
@@ -180,12 +173,8 @@ impl Checker {
             ..funding.clone()
         };
         let windows = FundingDef {
-            nominated: None,
-            deadweight: None,
-            per_family: None,
-            years: Vec::new(),
             claim_windows: funding.claim_windows,
-            target: None,
+            ..nothing_given()
         };
         for checked in [amounts, windows] {
             if let Err(error) = envelope(&checked) {
@@ -247,5 +236,17 @@ impl Checker {
             other => other.to_string(),
         };
         self.report(code, span, message, help);
+    }
+}
+
+/// A funding block that gives none of its figures.
+fn nothing_given() -> FundingDef {
+    FundingDef {
+        nominated: None,
+        deadweight: None,
+        per_family: None,
+        years: Vec::new(),
+        claim_windows: None,
+        target: None,
     }
 }
