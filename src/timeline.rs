@@ -416,10 +416,12 @@ pub enum RecordErrorKind {
     )]
     NotWholeNumber,
     /// A one-of field holds a word outside its list.
-    #[error("is not one of the allowed words; use one of {}", backticked(allowed))]
+    #[error("is not one of the allowed words; {}", crate::suggest::advice(suggestion.as_deref(), || format!("use one of {}", backticked(allowed))))]
     NotInList {
         /// The words the plan allows.
         allowed: Vec<String>,
+        /// An allowed word near the one given.
+        suggestion: Option<String>,
     },
     /// A member's role is neither `adult` nor `child`.
     #[error("is not a role; use `adult` or `child`")]
@@ -1263,6 +1265,11 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
                 .map(FieldValue::Word)
                 .ok_or_else(|| NotInList {
                     allowed: words.clone(),
+                    suggestion: crate::suggest::did_you_mean(
+                        word,
+                        words.iter().map(String::as_str),
+                    )
+                    .map(str::to_owned),
                 })
         }
     }
@@ -2571,7 +2578,7 @@ mod tests {
             (r#"{"kind": "school_term", "member": "P2", "start": "2015-01-05", "sessions": 18446744073709551616, "unauthorised": 0}"#,
                 Some("sessions"), K::TooLarge),
             (r#"{"kind": "exclusion", "member": "P2", "date": "2015-01-05", "type": "temporary"}"#,
-                Some("type"), K::NotInList { allowed: words(&["fixed", "permanent"]) }),
+                Some("type"), K::NotInList { allowed: words(&["fixed", "permanent"]), suggestion: None }),
             (r#"{"kind": "exclusion", "member": "P2", "date": "2015-01-05", "type": 1}"#,
                 Some("type"), K::WrongType { expected: "one of the allowed words, as a string" }),
             (r#"{"kind": "claim", "date": "2015-01-05", "type": 1}"#,

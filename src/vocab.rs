@@ -121,6 +121,12 @@ impl Vocabulary {
         self.kinds.get(id.0 as usize)
     }
 
+    /// The kind with this id, to narrow a field's type once the plan's own
+    /// names are known (the checker gives `claim.type` the plan's claim ids).
+    pub(crate) fn get_mut(&mut self, id: KindId) -> Option<&mut EventKind> {
+        self.kinds.get_mut(id.0 as usize)
+    }
+
     /// All kinds with their ids, in declaration order.
     pub fn iter(&self) -> impl Iterator<Item = (KindId, &EventKind)> {
         self.kinds

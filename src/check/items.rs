@@ -119,19 +119,7 @@ impl Checker {
                 "add one, e.g. `eligible when at least 2 problems`",
             );
         }
-        let declared: Vec<String> = file
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                ast::Item::Claim(claim) => Some(claim.id.name.clone()),
-                _ => None,
-            })
-            .fold(Vec::new(), |mut unique, id| {
-                if !unique.contains(&id) {
-                    unique.push(id);
-                }
-                unique
-            });
+        let declared = self.declared_claims.clone();
         let results = self.results(results_items.first().copied(), &declared);
         self.unused_defines(file);
         let known = self.known_kinds();

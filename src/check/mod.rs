@@ -98,6 +98,9 @@ struct Checker {
     /// The constructs allowed only in some places that the define being
     /// lowered uses, so that each use can be checked against its place.
     uses: Uses,
+    /// The plan's claim ids, each once, in declaration order (a claim
+    /// declared twice is reported by the items pass).
+    declared_claims: Vec<String>,
     problems: BTreeMap<String, ProblemIdx>,
     problem_count: usize,
     settings: Settings,

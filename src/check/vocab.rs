@@ -12,6 +12,11 @@ use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS}
 /// The national vocabulary, as plan text.
 const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
 
+/// The national kind whose records are results claims already made, and
+/// its field naming which claim.
+const CLAIM_KIND: &str = "claim";
+const CLAIM_TYPE_FIELD: &str = "type";
+
 impl Checker {
     pub(super) fn vocabulary(&mut self, file: &ast::File) {
         match crate::syntax::parse(NATIONAL_VOCABULARY) {
@@ -61,6 +66,39 @@ impl Checker {
                     self.vocab.push(kind);
                 }
             }
+        }
+        self.claim_types(file);
+    }
+
+    /// A `claim` record says which of the plan's claims was made, so its
+    /// `type` is one of the plan's claim ids: the record reader refuses any
+    /// other word (with "did you mean"), where the evaluator would ignore
+    /// the record and decide the family as never claimed, claimable twice.
+    /// A plan that declares no claims keeps `type` as text: nothing it
+    /// decides depends on a claim record (no claim status, nothing
+    /// payable), so refusing the record would only lose the family.
+    fn claim_types(&mut self, file: &ast::File) {
+        for item in &file.items {
+            if let ast::Item::Claim(claim) = item {
+                if !self.declared_claims.contains(&claim.id.name) {
+                    self.declared_claims.push(claim.id.name.clone());
+                }
+            }
+        }
+        if self.declared_claims.is_empty() {
+            return;
+        }
+        let field = self
+            .vocab
+            .lookup(CLAIM_KIND)
+            .and_then(|id| self.vocab.get_mut(id))
+            .and_then(|kind| {
+                kind.fields
+                    .iter_mut()
+                    .find(|field| field.name == CLAIM_TYPE_FIELD)
+            });
+        if let Some(field) = field {
+            field.ty = FieldType::OneOf(self.declared_claims.clone());
         }
     }
 
@@ -158,14 +196,14 @@ impl Checker {
                 .and_then(|kind| kind.field_index(name))
         };
         let attachment = kind("attachment");
-        let claim = kind("claim");
+        let claim = kind(CLAIM_KIND);
         let school_term = kind("school_term");
         let out_of_work_benefit = kind("out_of_work_benefit");
         let employment = kind("employment");
         Some(KnownKinds {
             attachment: attachment?,
             claim: claim?,
-            claim_type_field: field(claim, "type")?,
+            claim_type_field: field(claim, CLAIM_TYPE_FIELD)?,
             school_term: school_term?,
             out_of_work_benefit: out_of_work_benefit?,
             benefit_field: field(out_of_work_benefit, "benefit")?,

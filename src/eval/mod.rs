@@ -18,7 +18,7 @@ use crate::days::{Day, DaySet};
 use crate::num::Pence;
 use crate::plan::{MemberEvents, Plan};
 use crate::timeline::{Family, FieldValue, Role};
-use crate::vocab::{KindId, Shape};
+use crate::vocab::{FieldType, KindId, Shape};
 use chrono::NaiveDate;
 use sets::Sets;
 
@@ -397,7 +397,7 @@ impl Sets<'_, '_> {
                     "`{}` has already been claimed for this family",
                     claim.id
                 ));
-                decision.evidence = self.claim_evidence(Some(&claim.id));
+                decision.evidence = self.claim_evidence(Some(index));
             } else if other_group_claimed && !plan.results.top_up {
                 decision.status = ClaimStatus::Claimed;
                 decision.reason =
@@ -498,40 +498,42 @@ impl Sets<'_, '_> {
 
     /// The positions of the claim types already claimed for the family.
     fn claims_made(&self) -> Vec<usize> {
-        let known = self.plan.known;
-        let mut made = Vec::new();
-        for fact in self.timeline.of_kind(known.claim) {
-            if let Some(Some(FieldValue::Text(claim_type))) =
-                fact.fields.get(known.claim_type_field)
-            {
-                if let Some(index) = self
-                    .plan
-                    .claims
-                    .iter()
-                    .position(|claim| claim.id == *claim_type)
-                {
-                    if !made.contains(&index) {
-                        made.push(index);
-                    }
-                }
-            }
-        }
+        let mut made: Vec<usize> = self
+            .timeline
+            .of_kind(self.plan.known.claim)
+            .filter_map(|fact| self.claim_named(fact))
+            .collect();
         made.sort_unstable();
+        made.dedup();
         made
     }
 
-    fn claim_evidence(&self, claim_type: Option<&str>) -> Vec<String> {
+    /// The claim a `claim` record names, by its position in the plan. The
+    /// reader has checked its `type` is one of the plan's claim ids.
+    fn claim_named(&self, fact: &Fact<'_>) -> Option<usize> {
         let known = self.plan.known;
+        let Some(Some(FieldValue::Word(word))) = fact.fields.get(known.claim_type_field) else {
+            return None;
+        };
+        let field = self
+            .plan
+            .vocab
+            .get(known.claim)?
+            .fields
+            .get(known.claim_type_field)?;
+        let FieldType::OneOf(words) = &field.ty else {
+            return None;
+        };
+        let id = words.get(usize::try_from(*word).ok()?)?;
+        self.plan.claims.iter().position(|claim| claim.id == *id)
+    }
+
+    /// The `claim` records of one claim type, or of any.
+    fn claim_evidence(&self, claim: Option<usize>) -> Vec<String> {
         let positions = self
             .timeline
-            .of_kind(known.claim)
-            .filter(|fact| match claim_type {
-                None => true,
-                Some(wanted) => matches!(
-                    fact.fields.get(known.claim_type_field),
-                    Some(Some(FieldValue::Text(text))) if text == wanted
-                ),
-            })
+            .of_kind(self.plan.known.claim)
+            .filter(|fact| claim.is_none() || self.claim_named(fact) == claim)
             .map(|fact| fact.index);
         self.cite_in_order(positions)
     }
