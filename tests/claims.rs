@@ -8,9 +8,13 @@
     clippy::indexing_slicing
 )]
 
+mod common;
 use chrono::NaiveDate;
+use common::{scratch, text, tfop, write};
 use serde_json::{Value, json};
-use tfop::{Decision, Plan};
+use std::collections::BTreeMap;
+use tfop::cohort::Cohort;
+use tfop::{AttachmentStatus, ClaimStatus, Decision, Plan};
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -100,7 +104,7 @@ mod strict_records {
         ]);
         let decision = decide(&plan, &family, "2016-03-01");
         let progress = &decision.claims[0];
-        assert_eq!(progress.status, tfop::ClaimStatus::Claimed);
+        assert_eq!(progress.status, ClaimStatus::Claimed);
         assert_eq!(progress.evidence, ["c1"]);
         assert_eq!(decision.payable.to_decimal_string(), "0.00");
     }
@@ -145,5 +149,172 @@ mod strict_records {
                 "event #3 (`o`): field `member` names no member of this family; use the `id` of one of its `members`"
             ]
         );
+    }
+}
+
+/// Defect 2: an attachment is valid only for a family eligible on the day;
+/// any other earns no fee and is counted apart.
+mod attachments {
+    use super::*;
+
+    fn with_fee() -> Plan {
+        plan(&format!("{TWO_ROUTES}\nattachment fee £1000"))
+    }
+
+    /// Attached on 15 January 2016 after ASB on 15 January 2015: the 12
+    /// months up to the attachment day start the day after, so it is not
+    /// eligible that day.
+    fn attached_not_eligible(id: &str) -> Value {
+        let mut family = family(json!([
+            { "kind": "asb_incident", "member": "A", "date": "2015-01-15" },
+            { "kind": "family_assessment", "date": "2016-01-10" },
+            { "kind": "attachment", "date": "2016-01-15" }
+        ]));
+        family["id"] = json!(id);
+        family
+    }
+
+    #[test]
+    fn a_family_attached_on_a_day_it_is_not_eligible_has_its_own_status_and_reason() {
+        let plan = with_fee();
+        let decision = decide(&plan, &attached_not_eligible("F1"), "2016-03-01");
+        assert!(!decision.eligible);
+        assert_eq!(
+            decision.attachment.status,
+            AttachmentStatus::AttachedNotEligible
+        );
+        let json = serde_json::to_value(&decision).unwrap();
+        assert_eq!(
+            json["attachment"],
+            json!({
+                "status": "attached_not_eligible", "date": "2016-01-15", "missing": [],
+                "reason": "the family was not eligible on the day it was attached"
+            })
+        );
+        // One day later the ASB is within 12 months of the attachment day.
+        let mut eligible = attached_not_eligible("F1");
+        eligible["events"][0]["date"] = json!("2015-01-16");
+        let decision = decide(&plan, &eligible, "2016-03-01");
+        assert_eq!(decision.attachment.status, AttachmentStatus::Attached);
+        assert_eq!(
+            serde_json::to_value(&decision).unwrap()["attachment"],
+            json!({ "status": "attached", "date": "2016-01-15", "missing": [] })
+        );
+    }
+
+    #[test]
+    fn fees_are_counted_for_valid_attachments_only_and_the_rest_are_at_risk() {
+        let plan = with_fee();
+        let mut valid = attached(&[]);
+        valid["id"] = json!("V");
+        let mut no_assessment = attached(&[]);
+        no_assessment["id"] = json!("M");
+        no_assessment["events"].as_array_mut().unwrap().remove(1);
+        let district = |name: &str| BTreeMap::from([("district".to_string(), name.to_string())]);
+        let mut cohort = Cohort::new(vec!["district".into()]);
+        for (family, place) in [
+            (&valid, "Preston"),
+            (&attached_not_eligible("N1"), "Preston"),
+            (&attached_not_eligible("N2"), "Wyre"),
+            (&no_assessment, "Wyre"),
+        ] {
+            cohort
+                .add(&district(place), &decide(&plan, family, "2016-03-01"))
+                .unwrap();
+        }
+        let report = cohort.report(&plan, day("2016-03-01"), None).unwrap();
+        let totals = report.totals.counts;
+        assert_eq!(
+            (
+                totals.attached,
+                totals.attached_not_eligible,
+                totals.principles_missing,
+                totals.attachments_at_risk
+            ),
+            (1, 2, 1, 3)
+        );
+        assert_eq!(
+            report.payable.attachment_fees.to_decimal_string(),
+            "1000.00"
+        );
+        assert_eq!(report.payable.fees_at_risk.to_decimal_string(), "3000.00");
+        // V is claimable: £1,000 fee and £800 results, nothing at risk in it.
+        assert_eq!(report.payable.total.to_decimal_string(), "1800.00");
+        // Not eligible, so never tracked as a family that will become claimable.
+        assert_eq!(report.projection.tracked, 0);
+        let group = |name: &str| {
+            report
+                .breakdown
+                .iter()
+                .find(|group| group.key["district"].as_deref() == Some(name))
+                .unwrap()
+                .counts
+        };
+        assert_eq!(
+            (
+                group("Preston").attached,
+                group("Preston").attached_not_eligible
+            ),
+            (1, 1)
+        );
+        assert_eq!(
+            (
+                group("Wyre").attached,
+                group("Wyre").attached_not_eligible,
+                group("Wyre").attachments_at_risk
+            ),
+            (0, 1, 2)
+        );
+    }
+
+    #[test]
+    fn the_text_report_shows_fees_at_risk_apart_from_the_total() {
+        let folder = scratch("claims_fees_at_risk");
+        let plan = write(
+            &folder,
+            "plan.tfop",
+            &format!(
+                "plan \"Test\" {{ framework phase2 version \"t\" }}\n{TWO_ROUTES}\nattachment fee £1000\n"
+            ),
+        );
+        let mut valid = attached(&[]);
+        valid["id"] = json!("V");
+        valid["attributes"] = json!({ "district": "Preston" });
+        let mut not_eligible = attached_not_eligible("N");
+        not_eligible["attributes"] = json!({ "district": "Preston" });
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!("{valid}\n{not_eligible}\n"),
+        );
+        let output = tfop(&[
+            "report",
+            &plan,
+            &families,
+            "--as-of",
+            "2016-03-01",
+            "--by",
+            "district",
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let stdout = text(&output.stdout);
+        let words: Vec<String> = stdout
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        for expected in [
+            "attached 1",
+            "attached, not eligible 1",
+            "attachment fees (1 attached × £1,000.00) £1,000.00",
+            "total £1,800.00",
+            "fees at risk, not in the total (1 attachment not valid × £1,000.00) £1,000.00",
+            "district families identified eligible attached attached not eligible claimable claimed not attached payable",
+            "Preston 2 1 1 1 1 1 0 0 £800.00",
+        ] {
+            assert!(
+                words.iter().any(|line| line == expected),
+                "missing {expected:?} in\n{stdout}"
+            );
+        }
     }
 }

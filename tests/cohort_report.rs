@@ -172,7 +172,8 @@ mod report {
             json["totals"],
             json!({
                 "read": 7, "refused": 1, "families": 6, "identified": 5, "eligible": 5,
-                "attachable": 1, "principles_missing": 0, "attached": 4, "claimable": 1,
+                "attachable": 1, "principles_missing": 0, "attached": 4,
+                "attached_not_eligible": 0, "attachments_at_risk": 0, "claimable": 1,
                 "claimed": 1, "eligible_not_attached": 1, "results_payable": "800.00"
             })
         );
@@ -180,7 +181,7 @@ mod report {
             json["payable"],
             json!({
                 "attachment_fee": "1000.00", "attachment_fees": "4000.00",
-                "results": "800.00", "total": "4800.00"
+                "results": "800.00", "total": "4800.00", "fees_at_risk": "0.00"
             })
         );
         assert_eq!(json["eligible_not_attached"], json!(["E"]));
@@ -267,8 +268,8 @@ mod report {
             "1 family claimed of a target of 6: 16.7% (rounded half up to one decimal place)",
             // Every month from the as-of month to the last, empty ones too.
             "\n2016-06 0\n2016-07 0\n2016-08 0\n2016-09 1\nnever without a change 1\n",
-            "\ndistrict families identified eligible attached claimable claimed not attached payable\n(none) 1 1 1 1 0 0 0 £0.00\n",
-            "\nPreston 4 3 3 2 1 1 1 £800.00\ntotal 6 5 5 4 1 1 1 £800.00\n",
+            "\ndistrict families identified eligible attached attached not eligible claimable claimed not attached payable\n(none) 1 1 1 1 0 0 0 0 £0.00\n",
+            "\nPreston 4 3 3 2 0 1 1 1 £800.00\ntotal 6 5 5 4 0 1 1 1 £800.00\n",
         ] {
             assert!(
                 stdout.contains(expected),
@@ -502,6 +503,8 @@ mod diff {
             json!([
                 { "kind": "eligibility", "claim": null, "old": "eligible", "new": "not eligible" },
                 { "kind": "problems", "claim": null, "old": "crime", "new": "none" },
+                // Attached on a day it is no longer eligible: its fee is at risk.
+                { "kind": "attachment", "claim": null, "old": "attached", "new": "attached_not_eligible" },
                 { "kind": "claim_status", "claim": "progress", "old": "claimable", "new": "not_yet" },
                 { "kind": "claim_earliest", "claim": "progress", "old": "2016-04-01", "new": "never" },
                 { "kind": "payable", "claim": null, "old": "800.00", "new": "0.00" }
@@ -520,7 +523,7 @@ mod diff {
             json!({
                 "compared": 7, "differing": 5, "refused_by_both": 1,
                 "changes": {
-                    "refused": 0, "eligibility": 4, "problems": 5, "attachment": 1,
+                    "refused": 0, "eligibility": 4, "problems": 5, "attachment": 4,
                     "claim_status": 1, "claim_amount": 0, "claim_earliest": 2, "payable": 1
                 }
             })
@@ -543,7 +546,7 @@ mod diff {
             "A (line 1)\n  eligibility: eligible → not eligible\n",
             "  claim progress status: claimable → not_yet\n",
             "  old: eligible; problems crime; attached; payable 800.00\n    claim progress claimable 800.00 since 2016-04-01\n",
-            "  new: not eligible; no problems; attached; payable 0.00\n    claim progress not_yet 800.00 (never without a change): ",
+            "  new: not eligible; no problems; attached_not_eligible; payable 0.00\n    claim progress not_yet 800.00 (never without a change): ",
             "Compared 6 families as of 2016-06-30: 5 differ, 0 refused by both plans\n",
             "  problems        5\n",
         ] {

@@ -461,8 +461,9 @@ impl Reference {
 
     fn attachment_status(&self) -> AttachmentStatus {
         match self.attached {
-            Some(day) if self.missing(day).is_empty() => AttachmentStatus::Attached,
-            Some(_) => AttachmentStatus::PrinciplesMissing,
+            Some(day) if !self.missing(day).is_empty() => AttachmentStatus::PrinciplesMissing,
+            Some(_) if !self.eligible() => AttachmentStatus::AttachedNotEligible,
+            Some(_) => AttachmentStatus::Attached,
             None if !self.eligible() => AttachmentStatus::NotEligible,
             None if self.missing(self.as_of).is_empty() => AttachmentStatus::Attachable,
             None => AttachmentStatus::PrinciplesMissing,

@@ -60,6 +60,7 @@ impl Report<'_> {
             ("attachable", totals.attachable),
             ("principles missing", totals.principles_missing),
             ("attached", totals.attached),
+            ("attached, not eligible", totals.attached_not_eligible),
             ("claimable now", totals.claimable),
             ("already claimed", totals.claimed),
             ("eligible, not attached", totals.eligible_not_attached),
@@ -80,6 +81,19 @@ impl Report<'_> {
             ),
             None => "attachment fees (the plan states no fee)".to_string(),
         };
+        let at_risk = totals.attachments_at_risk;
+        let attachments = if at_risk == 1 {
+            "1 attachment".to_string()
+        } else {
+            format!("{at_risk} attachments")
+        };
+        let at_risk_label = match self.plan.attachment_fee() {
+            Some(fee) => format!(
+                "fees at risk, not in the total ({attachments} not valid × {})",
+                pounds(fee)
+            ),
+            None => format!("fees at risk ({attachments} not valid; the plan states no fee)"),
+        };
         vec![
             vec![fee_label, pounds(fees)],
             vec![
@@ -87,6 +101,7 @@ impl Report<'_> {
                 pounds(totals.results_payable),
             ],
             vec!["total".to_string(), pounds(self.figures.payable.total)],
+            vec![at_risk_label, pounds(self.figures.payable.fees_at_risk)],
         ]
     }
 
@@ -200,6 +215,7 @@ impl Report<'_> {
             counts.identified.to_string(),
             counts.eligible.to_string(),
             counts.attached.to_string(),
+            counts.attached_not_eligible.to_string(),
             counts.claimable.to_string(),
             counts.claimed.to_string(),
             counts.eligible_not_attached.to_string(),
@@ -337,20 +353,24 @@ impl Report<'_> {
 type Figure = fn(&Counts) -> u64;
 
 /// The figures a two-attribute breakdown gives a cross table each.
-const CROSS_FIGURES: [(&str, Figure); 5] = [
+const CROSS_FIGURES: [(&str, Figure); 6] = [
     ("Families", |counts| counts.families),
     ("Eligible", |counts| counts.eligible),
     ("Attached", |counts| counts.attached),
+    ("Attached, not eligible", |counts| {
+        counts.attached_not_eligible
+    }),
     ("Claimable now", |counts| counts.claimable),
     ("Already claimed", |counts| counts.claimed),
 ];
 
 /// The columns of a one-attribute (or many-attribute) breakdown.
-const ROW_FIGURES: [&str; 8] = [
+const ROW_FIGURES: [&str; 9] = [
     "families",
     "identified",
     "eligible",
     "attached",
+    "attached not eligible",
     "claimable",
     "claimed",
     "not attached",

@@ -384,6 +384,7 @@ claim progress "Progress" pays £800 {{ every identified problem has progressed 
             [
                 ChangeKind::Eligibility,
                 ChangeKind::Problems,
+                ChangeKind::Attachment,
                 ChangeKind::ClaimStatus,
                 ChangeKind::ClaimEarliest,
                 ChangeKind::Payable
@@ -394,16 +395,21 @@ claim progress "Progress" pays £800 {{ every identified problem has progressed 
         assert_eq!(changes[0].new, "not eligible");
         assert_eq!(changes[1].old, "crime");
         assert_eq!(changes[1].new, "none");
-        // Attached, not eligible: the claim is blocked for good.
+        // Attached on a day it is not eligible: the attachment is not valid…
         assert_eq!(
             (changes[2].old.as_str(), changes[2].new.as_str()),
+            ("attached", "attached_not_eligible")
+        );
+        // …and the claim is blocked for good.
+        assert_eq!(
+            (changes[3].old.as_str(), changes[3].new.as_str()),
             ("claimable", "not_yet")
         );
         assert_eq!(
-            (changes[3].old.as_str(), changes[3].new.as_str()),
+            (changes[4].old.as_str(), changes[4].new.as_str()),
             ("2016-02-10", "never")
         );
-        assert_eq!(changes[4].claim, None);
+        assert_eq!(changes[5].claim, None);
         let mut tally = DiffTally::default();
         tally.add(&changes, false);
         tally.add(&[], false);

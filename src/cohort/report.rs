@@ -22,8 +22,16 @@ pub struct Counts {
     pub attachable: u64,
     /// Eligible or attached, but some principle not in place.
     pub principles_missing: u64,
-    /// Attached with every principle in place on the attachment day.
+    /// Attached, eligible and with every principle in place on the
+    /// attachment day: valid attachments, each earning the attachment fee.
     pub attached: u64,
+    /// Attached with every principle in place, but not eligible on the
+    /// attachment day: no fee is earned and no claim can follow.
+    pub attached_not_eligible: u64,
+    /// Families with an attachment recorded that is not valid (attached but
+    /// not eligible, or without every principle in place on the day): their
+    /// attachment fees are at risk.
+    pub attachments_at_risk: u64,
     /// Families with at least one claim claimable as of the day.
     pub claimable: u64,
     /// Families with at least one claim already made (a `claim` event).
@@ -51,6 +59,12 @@ pub enum CohortOverflow {
         max = Pence::MAX_POUNDS
     )]
     AttachmentFees,
+    /// Attachments not valid × the attachment fee.
+    #[error(
+        "the attachment fees at risk come to more than {max}, the largest amount held exactly; report on part of the cohort at a time",
+        max = Pence::MAX_POUNDS
+    )]
+    FeesAtRisk,
     /// Attachment fees and results payable together.
     #[error(
         "the attachment fees and results payable together come to more than {max}, the largest amount held exactly; report on part of the cohort at a time",
@@ -75,6 +89,9 @@ impl Counts {
         self.attachable += u64::from(status == AttachmentStatus::Attachable);
         self.principles_missing += u64::from(status == AttachmentStatus::PrinciplesMissing);
         self.attached += u64::from(status == AttachmentStatus::Attached);
+        self.attached_not_eligible += u64::from(status == AttachmentStatus::AttachedNotEligible);
+        self.attachments_at_risk +=
+            u64::from(decision.attachment.date.is_some() && status != AttachmentStatus::Attached);
         self.claimable += u64::from(has_claim(ClaimStatus::Claimable));
         self.claimed += u64::from(has_claim(ClaimStatus::Claimed));
         self.eligible_not_attached +=
@@ -241,11 +258,17 @@ impl Cohort {
         self.refused += 1;
     }
 
-    /// The attachment fees of the attached families: attached × the fee.
+    /// The attachment fees of the validly attached families: attached × the
+    /// fee.
     pub fn attachment_fees(counts: &Counts, fee: Option<Pence>) -> Result<Pence, CohortOverflow> {
-        let fee = i128::from(fee.map_or(0, |fee| fee.0));
-        // A 64-bit count times a 64-bit amount fits 128 bits.
-        Pence::from_i128(i128::from(counts.attached) * fee).ok_or(CohortOverflow::AttachmentFees)
+        fees(counts.attached, fee).ok_or(CohortOverflow::AttachmentFees)
+    }
+
+    /// The attachment fees of attachments that are not valid, which an
+    /// authority that charged them may have to repay: attachments at risk ×
+    /// the fee. Never part of what is payable.
+    pub fn fees_at_risk(counts: &Counts, fee: Option<Pence>) -> Result<Pence, CohortOverflow> {
+        fees(counts.attachments_at_risk, fee).ok_or(CohortOverflow::FeesAtRisk)
     }
 
     /// All that is payable: the attachment fees and the results payable.
@@ -272,6 +295,13 @@ impl Cohort {
         values.dedup();
         values
     }
+}
+
+/// `families` × the fee, exactly; `None` past [`Pence::MAX`].
+fn fees(families: u64, fee: Option<Pence>) -> Option<Pence> {
+    let fee = i128::from(fee.map_or(0, |fee| fee.0));
+    // A 64-bit count times a 64-bit amount fits 128 bits.
+    Pence::from_i128(i128::from(families) * fee)
 }
 
 /// A cohort report: the figures with what they were computed against, in
@@ -315,12 +345,14 @@ pub struct Totals {
 pub struct Payable {
     /// The plan's attachment fee per family, if it states one.
     pub attachment_fee: Option<Pence>,
-    /// Attached families × the fee.
+    /// Validly attached families × the fee.
     pub attachment_fees: Pence,
     /// The results payable as of the day.
     pub results: Pence,
     /// Attachment fees and results together.
     pub total: Pence,
+    /// Attachments not valid × the fee: not in `total`.
+    pub fees_at_risk: Pence,
 }
 
 /// Families claimed as a share of the target.
@@ -397,6 +429,7 @@ impl Cohort {
                 attachment_fees: Cohort::attachment_fees(&self.totals, fee)?,
                 results: self.totals.results_payable,
                 total: Cohort::payable(&self.totals, fee)?,
+                fees_at_risk: Cohort::fees_at_risk(&self.totals, fee)?,
             },
             claim_rate: target.and_then(|target| {
                 Some(ClaimRate {

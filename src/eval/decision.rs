@@ -80,19 +80,28 @@ pub struct IndicatorFinding {
 /// The family's attachment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Attachment {
-    /// Attached, attachable, not eligible or principles missing.
+    /// Attached, attached but not eligible, attachable, not eligible or
+    /// principles missing.
     pub status: AttachmentStatus,
     /// The attachment day, when the authority recorded one.
     pub date: Option<NaiveDate>,
     /// The principles not in place (on the attachment day, or as of the day).
     pub missing: Vec<String>,
+    /// Why a recorded attachment is not valid, in words, when the status
+    /// does not say it all (`attached_not_eligible`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// `attachment.status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttachmentStatus {
-    /// Attached, with every principle in place on the day.
+    /// Attached, eligible and with every principle in place on the day: a
+    /// valid attachment, which earns the attachment fee.
     Attached,
+    /// Attached with every principle in place, but not eligible on the
+    /// attachment day: no fee is earned and no claim can follow.
+    AttachedNotEligible,
     /// Eligible with every principle in place, not yet attached.
     Attachable,
     /// Not eligible.
@@ -102,11 +111,12 @@ pub enum AttachmentStatus {
 }
 
 impl AttachmentStatus {
-    /// The status's stable word: `attached`, `attachable`, `not_eligible`,
-    /// `principles_missing`.
+    /// The status's stable word: `attached`, `attached_not_eligible`,
+    /// `attachable`, `not_eligible`, `principles_missing`.
     pub fn as_str(self) -> &'static str {
         match self {
             AttachmentStatus::Attached => "attached",
+            AttachmentStatus::AttachedNotEligible => "attached_not_eligible",
             AttachmentStatus::Attachable => "attachable",
             AttachmentStatus::NotEligible => "not_eligible",
             AttachmentStatus::PrinciplesMissing => "principles_missing",

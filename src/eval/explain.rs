@@ -94,6 +94,10 @@ impl Sets<'_, '_> {
         );
         let status = match decision.attachment.status {
             super::AttachmentStatus::Attached => "attached".to_string(),
+            super::AttachmentStatus::AttachedNotEligible => format!(
+                "attached, not eligible: {}",
+                decision.attachment.reason.as_deref().unwrap_or_default()
+            ),
             super::AttachmentStatus::Attachable => {
                 "attachable: eligible, with every principle in place".to_string()
             }

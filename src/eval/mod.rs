@@ -289,15 +289,22 @@ impl Sets<'_, '_> {
     fn attachment_decision(&self, eligible: bool) -> Attachment {
         let day = self.timeline.as_of;
         match &self.attachment {
-            Some((attached, missing)) => Attachment {
-                status: if missing.is_empty() {
-                    AttachmentStatus::Attached
-                } else {
+            Some((attached, missing)) => {
+                let status = if !missing.is_empty() {
                     AttachmentStatus::PrinciplesMissing
-                },
-                date: attached.to_date(),
-                missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
-            },
+                } else if !eligible {
+                    AttachmentStatus::AttachedNotEligible
+                } else {
+                    AttachmentStatus::Attached
+                };
+                Attachment {
+                    status,
+                    date: attached.to_date(),
+                    missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                    reason: (status == AttachmentStatus::AttachedNotEligible)
+                        .then(|| NOT_ELIGIBLE_WHEN_ATTACHED.to_string()),
+                }
+            }
             None => {
                 let missing = self.missing_principles(day);
                 let status = if !eligible {
@@ -311,6 +318,7 @@ impl Sets<'_, '_> {
                     status,
                     date: None,
                     missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                    reason: None,
                 }
             }
         }
@@ -465,9 +473,7 @@ impl Sets<'_, '_> {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            Some(_) if !eligible => {
-                Some("the family was not eligible on the day it was attached".into())
-            }
+            Some(_) if !eligible => Some(NOT_ELIGIBLE_WHEN_ATTACHED.to_string()),
             Some(_) => None,
         }
     }
@@ -538,6 +544,11 @@ impl Sets<'_, '_> {
         self.cite_in_order(positions)
     }
 }
+
+/// Why an attachment with every principle in place is not valid: the
+/// family did not meet the eligibility rule on the day, so the attachment
+/// earns no fee and no claim can follow it.
+const NOT_ELIGIBLE_WHEN_ATTACHED: &str = "the family was not eligible on the day it was attached";
 
 /// An exact sum of claim amounts, held to the cap (itself an `i64`, so the
 /// result always fits).
