@@ -139,6 +139,7 @@ pub fn expectation_view(decision: &Decision) -> Value {
         "claims": claims,
         "progress": progress,
         "payable": decision.payable,
+        "route": decision.route,
     })
 }
 

@@ -31,7 +31,7 @@ pub use eval::{
     ProblemFinding, Progress, RecordProblem, Refusal,
 };
 pub use plan::{
-    Baseline, ClaimProblems, ClaimWindows, Deadweight, Framework, FundingDef, FundingYear, Header,
-    MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
+    Baseline, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework, FundingDef,
+    FundingYear, Header, MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
 };
 pub use timeline::{Family, FamilyError};

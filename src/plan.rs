@@ -95,6 +95,8 @@ pub struct Settings {
     pub school_leavers: SchoolLeavers,
     /// An earned-autonomy authority makes no results claims.
     pub earned_autonomy: bool,
+    /// Which of the routes claimable at once a decision pays.
+    pub claim_route: ClaimRoute,
 }
 
 impl Default for Settings {
@@ -106,6 +108,7 @@ impl Default for Settings {
             school_age: (5, 15),
             school_leavers: SchoolLeavers::LeaveMeasure,
             earned_autonomy: false,
+            claim_route: ClaimRoute::LargerAmount,
         }
     }
 }
@@ -180,6 +183,37 @@ impl SchoolLeavers {
         ("leave_measure", SchoolLeavers::LeaveMeasure),
         ("stay_in_measure", SchoolLeavers::StayInMeasure),
     ];
+}
+
+/// `claim_route`: when claims that exclude each other are claimable at
+/// once, which route `payable` pays (a route is one claim, or the claims of
+/// one `combine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimRoute {
+    /// The route paying the most now; between equal amounts, the one whose
+    /// first claim comes first in the plan.
+    LargerAmount,
+    /// The route whose first claim comes first in the plan, whatever it pays.
+    PlanOrder,
+}
+
+impl ClaimRoute {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, ClaimRoute)] = &[
+        ("larger_amount", ClaimRoute::LargerAmount),
+        ("plan_order", ClaimRoute::PlanOrder),
+    ];
+
+    /// The rule in words, for an explanation.
+    pub(crate) fn rule(self) -> &'static str {
+        match self {
+            ClaimRoute::LargerAmount => {
+                "the route paying the most, then the first in the plan's order"
+            }
+            ClaimRoute::PlanOrder => "the first claimable route in the plan's order",
+        }
+    }
 }
 
 /// The index of a problem in [`Plan`]'s list.

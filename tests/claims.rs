@@ -318,3 +318,128 @@ mod attachments {
         }
     }
 }
+
+/// Defect 4: a decision names the claims its `payable` pays, by the rule
+/// the plan states.
+mod routes {
+    use super::*;
+
+    /// Phase 1's results: £700 + £100 together, or £800 alone, capped at
+    /// £800, with top-ups allowed.
+    fn phase1(settings: &str) -> Plan {
+        plan(&format!(
+            "{settings}\nproblem crime \"Crime\" {{\n  indicator asb \"ASB\" {{ any member has asb_incident within 12 months }}\n  significant \"S\" {{ no asb_incident in family within 1 month }}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim crime_education \"CE\" pays £700 {{ every identified problem has progressed }}\nclaim progress_to_work \"PTW\" pays £100 {{ any adult has work_programme within 6 months }}\nclaim employment \"E\" pays £800 {{ any adult has employment within 1 month }}\nresults {{\n  cap £800\n  combine crime_education, progress_to_work\n  top up allowed\n}}"
+        ))
+    }
+
+    fn employed() -> Value {
+        json!({ "kind": "employment", "member": "A", "start": "2016-02-01" })
+    }
+
+    fn on_work_programme() -> Value {
+        json!({ "kind": "work_programme", "member": "A", "start": "2016-02-01" })
+    }
+
+    fn route_of(decision: &Decision) -> (Vec<&str>, String) {
+        (
+            decision.route.iter().map(String::as_str).collect(),
+            decision.payable.to_decimal_string(),
+        )
+    }
+
+    #[test]
+    fn of_two_routes_paying_the_same_the_first_in_the_plan_is_paid() {
+        let family = attached(&[employed()]);
+        let decision = decide(&plan(TWO_ROUTES), &family, "2016-03-01");
+        assert!(
+            decision
+                .claims
+                .iter()
+                .all(|claim| claim.status == ClaimStatus::Claimable)
+        );
+        assert_eq!(route_of(&decision), (vec!["progress"], "800.00".into()));
+        assert_eq!(
+            serde_json::to_value(&decision).unwrap()["route"],
+            json!(["progress"])
+        );
+        // The same claims declared the other way round.
+        let (progress, employment) =
+            TWO_ROUTES.split_at(TWO_ROUTES.find("claim employment").unwrap());
+        let swapped = plan(&format!("{}\n{}", employment, progress.trim_end()));
+        let decision = decide(&swapped, &family, "2016-03-01");
+        assert_eq!(route_of(&decision), (vec!["employment"], "800.00".into()));
+    }
+
+    #[test]
+    fn the_larger_amount_is_paid_unless_the_plan_says_plan_order() {
+        let family = attached(&[employed()]);
+        let decision = decide(&phase1(""), &family, "2016-03-01");
+        assert_eq!(route_of(&decision), (vec!["employment"], "800.00".into()));
+        let stated = phase1("settings { claim_route: larger_amount }");
+        assert_eq!(
+            route_of(&decide(&stated, &family, "2016-03-01")),
+            route_of(&decision)
+        );
+        let in_order = phase1("settings { claim_route: plan_order }");
+        let decision = decide(&in_order, &family, "2016-03-01");
+        assert_eq!(
+            route_of(&decision),
+            (vec!["crime_education"], "700.00".into())
+        );
+    }
+
+    #[test]
+    fn a_combination_is_one_route_and_ties_go_to_the_first_in_the_plan() {
+        let family = attached(&[employed(), on_work_programme()]);
+        let decision = decide(&phase1(""), &family, "2016-03-01");
+        assert_eq!(
+            route_of(&decision),
+            (vec!["crime_education", "progress_to_work"], "800.00".into())
+        );
+    }
+
+    #[test]
+    fn a_claim_past_the_cap_is_not_in_the_route() {
+        let plan = plan(&format!(
+            "{TWO_ROUTES}\nclaim bonus \"B\" pays £100 {{ any adult has employment within 1 month }}\nresults {{\n  cap £800\n  combine progress, bonus\n}}"
+        ));
+        let decision = decide(&plan, &attached(&[employed()]), "2016-03-01");
+        assert_eq!(route_of(&decision), (vec!["progress"], "800.00".into()));
+    }
+
+    #[test]
+    fn a_top_up_route_pays_the_difference_and_nothing_payable_has_no_route() {
+        let claimed = json!({ "kind": "claim", "date": "2016-02-20", "type": "crime_education" });
+        let decision = decide(
+            &phase1(""),
+            &attached(&[claimed.clone(), employed()]),
+            "2016-03-01",
+        );
+        assert_eq!(route_of(&decision), (vec!["employment"], "100.00".into()));
+        let decision = decide(&phase1(""), &attached(&[claimed]), "2016-03-01");
+        assert_eq!(route_of(&decision), (vec![], "0.00".into()));
+    }
+
+    #[test]
+    fn explain_names_the_route_and_the_rule() {
+        let plan = phase1("");
+        let family = plan
+            .read_family(&attached(&[employed()]).to_string())
+            .unwrap();
+        let text = plan.explain(&family, day("2016-03-01"));
+        assert!(
+            text.contains("\nPayable now: £800.00.\nRoute: `employment`, by the route paying the most, then the first in the plan's order.\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_route_rule_is_a_plan_error_naming_both() {
+        let text = "plan \"T\" { framework phase2 }\nsettings { claim_route: largest }\n";
+        let errors = Plan::parse(text).unwrap_err().render("t.tfop", text);
+        assert!(
+            errors.contains("`claim_route` must be `larger_amount` or `plan_order`"),
+            "{errors}"
+        );
+    }
+}

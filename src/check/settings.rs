@@ -4,7 +4,7 @@
 use super::Checker;
 use crate::code::Code;
 use crate::plan::{
-    Baseline, ClaimProblems, Framework, Header, MemberEvents, SchoolLeavers, Settings,
+    Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, SchoolLeavers, Settings,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -140,7 +140,7 @@ type ReadSetting = fn(&mut Settings, &str, &ast::SettingValue) -> Result<(), (St
 
 /// Every setting a plan may give: its name, and how its value is read. A
 /// new setting is one line here, with its enum and words in `plan`.
-const SETTINGS: [(&str, ReadSetting); 6] = [
+const SETTINGS: [(&str, ReadSetting); 7] = [
     ("claim_problems", |settings, name, value| {
         settings.claim_problems = word(name, value, ClaimProblems::WORDS)?;
         Ok(())
@@ -163,6 +163,10 @@ const SETTINGS: [(&str, ReadSetting); 6] = [
     }),
     ("earned_autonomy", |settings, name, value| {
         settings.earned_autonomy = word(name, value, &[("yes", true), ("no", false)])?;
+        Ok(())
+    }),
+    ("claim_route", |settings, name, value| {
+        settings.claim_route = word(name, value, ClaimRoute::WORDS)?;
         Ok(())
     }),
 ];

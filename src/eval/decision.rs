@@ -33,6 +33,11 @@ pub struct Decision {
     /// What may be claimed as of the day, after combination rules and claims
     /// already made.
     pub payable: Pence,
+    /// The claims `payable` pays, to be submitted together, in plan order:
+    /// of the routes claimable now, the one the plan's `claim_route` picks
+    /// (by default the one paying the most, then the first in plan order);
+    /// empty when nothing is payable.
+    pub route: Vec<String>,
     /// Problems with the family's record; empty when it was read cleanly.
     pub errors: Vec<RecordProblem>,
 }

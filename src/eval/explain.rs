@@ -211,6 +211,15 @@ impl Sets<'_, '_> {
             "Payable now: £{}.",
             decision.payable.to_decimal_string()
         );
+        if !decision.route.is_empty() {
+            let claims: Vec<String> = decision.route.iter().map(|id| format!("`{id}`")).collect();
+            let _ = writeln!(
+                out,
+                "Route: {}, by {}.",
+                claims.join(" + "),
+                plan.settings.claim_route.rule()
+            );
+        }
         out
     }
 

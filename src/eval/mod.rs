@@ -16,7 +16,7 @@ pub use decision::*;
 
 use crate::days::{Day, DaySet};
 use crate::num::Pence;
-use crate::plan::{MemberEvents, Plan};
+use crate::plan::{ClaimRoute, MemberEvents, Plan};
 use crate::timeline::{Family, FieldValue, Role};
 use crate::vocab::{FieldType, KindId, Shape};
 use chrono::NaiveDate;
@@ -270,7 +270,7 @@ impl Sets<'_, '_> {
 
         let attachment = self.attachment_decision(eligible);
         let progress = self.progress_decisions();
-        let (claims, payable) = self.claim_decisions(eligible);
+        let (claims, payable, route) = self.claim_decisions(eligible);
 
         Decision {
             family: timeline.family.id.clone(),
@@ -282,6 +282,7 @@ impl Sets<'_, '_> {
             progress,
             claims,
             payable,
+            route,
             errors: Vec::new(),
         }
     }
@@ -353,7 +354,7 @@ impl Sets<'_, '_> {
         out
     }
 
-    fn claim_decisions(&self, eligible: bool) -> (Vec<ClaimDecision>, Pence) {
+    fn claim_decisions(&self, eligible: bool) -> (Vec<ClaimDecision>, Pence, Vec<String>) {
         let plan = self.plan;
         let day = self.timeline.as_of;
         let claimed = self.claims_made();
@@ -432,7 +433,7 @@ impl Sets<'_, '_> {
                     // A top-up pays the difference up to this claim's own amount.
                     decision.amount = Pence((claim.amount.0.min(cap) - paid).max(0));
                 }
-                claimable.push((group, claim.amount.0));
+                claimable.push((group, index, claim.amount.0));
             } else {
                 decision.earliest = set.first_at_or_after(day.succ()).and_then(Day::to_date);
                 decision.reason =
@@ -442,24 +443,62 @@ impl Sets<'_, '_> {
             decisions.push(decision);
         }
 
-        // What may be paid now: the best group of claimable claims, within
-        // the cap, less what earlier claims already took of it.
-        let mut best = 0i64;
+        let (payable, route) = self.route(&claimable, claimed_group, paid, cap);
+        let route = route
+            .iter()
+            .filter_map(|index| plan.claims.get(*index))
+            .map(|claim| claim.id.clone())
+            .collect();
+        (decisions, payable, route)
+    }
+
+    /// What may be paid now and which claims pay it: of the groups of
+    /// claimable claims (`(group, claim, amount)`, in plan order), the one
+    /// the plan's `claim_route` picks, within the cap, less what earlier
+    /// claims already took of it. A group's claims are taken in plan order
+    /// until its total reaches the cap; a claim past that would add nothing.
+    fn route(
+        &self,
+        claimable: &[(Option<usize>, usize, i64)],
+        claimed_group: Option<usize>,
+        paid: i64,
+        cap: i64,
+    ) -> (Pence, Vec<usize>) {
+        let plan = self.plan;
+        // Each group that would pay something: what it pays, and its claims.
+        let mut routes: Vec<(i64, Vec<usize>)> = Vec::new();
         for group_index in 0..plan.results.groups.len() {
-            let total: i128 = claimable
-                .iter()
-                .filter(|(group, _)| *group == Some(group_index))
-                .map(|(_, amount)| i128::from(*amount))
-                .sum();
             let already = if claimed_group == Some(group_index) {
                 paid
             } else {
                 0
             };
+            let mut total = i128::from(already);
+            let mut claims = Vec::new();
+            for (_, index, amount) in claimable
+                .iter()
+                .filter(|(group, ..)| *group == Some(group_index))
+            {
+                if under_cap(total, cap) < cap {
+                    claims.push(*index);
+                    total += i128::from(*amount);
+                }
+            }
             // Both at most the cap, and `paid` not negative: no overflow.
-            best = best.max(under_cap(total + i128::from(already), cap) - paid);
+            let pays = under_cap(total, cap) - paid;
+            if pays > 0 {
+                routes.push((pays, claims));
+            }
         }
-        (decisions, Pence(best.max(0)))
+        // Routes in the order of their first claim in the plan.
+        routes.sort_by_key(|(_, claims)| claims.first().copied());
+        let chosen = match plan.settings.claim_route {
+            ClaimRoute::LargerAmount => routes.into_iter().rev().max_by_key(|(pays, _)| *pays),
+            ClaimRoute::PlanOrder => routes.into_iter().next(),
+        };
+        chosen.map_or((Pence(0), Vec::new()), |(pays, claims)| {
+            (Pence(pays), claims)
+        })
     }
 
     fn attachment_blocker(&self, eligible: bool) -> Option<String> {
