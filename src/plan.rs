@@ -2,7 +2,7 @@
 //! and reduced to the few forms the evaluator runs. Nothing here refers to
 //! the syntax tree or does a string lookup at evaluation time.
 
-use crate::days::Length;
+use crate::days::{Day, Length};
 use crate::num::{Fixed, Pence};
 use crate::vocab::{KindId, Vocabulary};
 use chrono::NaiveDate;
@@ -27,6 +27,9 @@ pub struct Plan {
     pub(crate) results: ResultsRules,
     pub(crate) employment: Option<EmploymentTable>,
     pub(crate) funding: Option<FundingDef>,
+    /// The days the funding block's claim windows open, in order; empty
+    /// when the plan states none (claims are then made on any day).
+    pub(crate) claim_window_days: Vec<NaiveDate>,
     pub(crate) ages_asked: AgesAsked,
     /// Each define, lowered once for each scope it is used in; conditions
     /// and measures refer to it by index, so a define used twice is neither
@@ -401,6 +404,12 @@ pub enum Share {
 }
 
 /// `claim windows from … every … until …`.
+///
+/// A claim window is a day on which claims are made: a claim that becomes
+/// possible on a day is made in the first window on or after it, and one
+/// that becomes possible after the last window can never be made. An
+/// authority with a local last-claim cut-off before the national end
+/// states it as `until`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ClaimWindows {
     /// The first window opens on this day.
@@ -410,6 +419,37 @@ pub struct ClaimWindows {
     pub every: Length,
     /// No window opens after this day.
     pub until: NaiveDate,
+}
+
+impl ClaimWindows {
+    /// The days the windows open: `from`, then every `every`, up to
+    /// `until`; `None` past `max` windows, found without making more than
+    /// one day past it. Each window counts from the first, so months never
+    /// drift (31 January + 1 month is 29 February, + 2 months is 31 March).
+    pub fn opening_days(&self, max: usize) -> Option<Vec<NaiveDate>> {
+        let (start, last) = (Day::from_date(self.from), Day::from_date(self.until));
+        let mut days = vec![self.from];
+        if self.every.count == 0 {
+            return Some(days);
+        }
+        for step in 1u32.. {
+            let Some(count) = self.every.count.checked_mul(step) else {
+                break;
+            };
+            let day = start.plus(Length {
+                count,
+                unit: self.every.unit,
+            });
+            let Some(date) = day.to_date().filter(|_| day <= last) else {
+                break;
+            };
+            if days.len() == max {
+                return None;
+            }
+            days.push(date);
+        }
+        Some(days)
+    }
 }
 
 // ───────────────────────────── expressions ─────────────────────────────
@@ -651,6 +691,12 @@ impl Plan {
     /// The funding block, if the plan has one.
     pub fn funding(&self) -> Option<&FundingDef> {
         self.funding.as_ref()
+    }
+
+    /// The days the plan's claim windows open, in order; empty when it
+    /// states no claim windows.
+    pub fn claim_window_days(&self) -> &[NaiveDate] {
+        &self.claim_window_days
     }
 
     /// The attachment fee, if the plan states one.

@@ -443,3 +443,212 @@ mod routes {
         );
     }
 }
+
+/// Defect 5: a claim is made in a claim window, and never after the last.
+mod windows {
+    use super::*;
+
+    fn windowed(until: &str) -> Plan {
+        plan(&windowed_text(until))
+    }
+
+    /// The progress claim of the attached family with one more ASB incident
+    /// (none for `None`), decided as of a day: status, earliest, window,
+    /// reason.
+    fn progress(
+        plan: &Plan,
+        asb: Option<&str>,
+        as_of: &str,
+    ) -> (ClaimStatus, Option<String>, Option<String>, Option<String>) {
+        let extra: Vec<Value> = asb
+            .map(|date| json!({ "kind": "asb_incident", "member": "A", "date": date }))
+            .into_iter()
+            .collect();
+        let decision = decide(plan, &attached(&extra), as_of);
+        let claim = &decision.claims[0];
+        (
+            claim.status,
+            claim.earliest.map(|day| day.to_string()),
+            claim.window.map(|day| day.to_string()),
+            claim.reason.clone(),
+        )
+    }
+
+    #[test]
+    fn a_claim_possible_on_a_windows_day_is_made_in_it_and_the_day_after_in_the_next() {
+        let plan = windowed("2016-12-31");
+        // ASB on 1 March: a month without it from 1 April.
+        let (status, earliest, window, _) = progress(&plan, Some("2016-03-01"), "2016-03-15");
+        assert_eq!(
+            (status, earliest.as_deref(), window.as_deref()),
+            (ClaimStatus::NotYet, Some("2016-04-01"), Some("2016-04-01"))
+        );
+        let (_, earliest, window, _) = progress(&plan, Some("2016-03-02"), "2016-03-15");
+        assert_eq!(
+            (earliest.as_deref(), window.as_deref()),
+            (Some("2016-04-02"), Some("2016-07-01"))
+        );
+    }
+
+    #[test]
+    fn a_claim_possible_on_the_last_windows_day_is_made_and_the_day_after_never() {
+        let plan = windowed("2016-12-31");
+        let (_, earliest, window, _) = progress(&plan, Some("2016-09-01"), "2016-09-15");
+        assert_eq!(
+            (earliest.as_deref(), window.as_deref()),
+            (Some("2016-10-01"), Some("2016-10-01"))
+        );
+        assert_eq!(
+            progress(&plan, Some("2016-09-02"), "2016-09-15"),
+            (
+                ClaimStatus::NotYet,
+                None,
+                None,
+                Some("not possible: the programme's last claim window closed on 2016-10-01".into())
+            )
+        );
+    }
+
+    #[test]
+    fn a_claimable_claim_is_made_in_the_next_window_and_after_the_last_not_at_all() {
+        let plan = windowed("2016-12-31");
+        // Claimable since the attachment day, 15 January (the ASB of
+        // 1 December a month gone by then).
+        for (as_of, window) in [
+            ("2016-07-01", "2016-07-01"),
+            ("2016-07-02", "2016-10-01"),
+            ("2016-10-01", "2016-10-01"),
+        ] {
+            assert_eq!(
+                progress(&plan, None, as_of),
+                (
+                    ClaimStatus::Claimable,
+                    Some("2016-01-15".into()),
+                    Some(window.into()),
+                    None
+                ),
+                "as of {as_of}"
+            );
+        }
+        let decision = decide(&plan, &attached(&[]), "2016-10-02");
+        assert_eq!(
+            (decision.claims[0].status, decision.claims[0].earliest),
+            (ClaimStatus::NotYet, None)
+        );
+        assert_eq!(
+            decision.claims[0].reason.as_deref(),
+            Some("not possible: the programme's last claim window closed on 2016-10-01")
+        );
+        assert_eq!(decision.payable.to_decimal_string(), "0.00");
+        assert!(decision.route.is_empty());
+    }
+
+    #[test]
+    fn a_local_cut_off_before_the_national_end_is_the_until_day() {
+        // No window opens after 31 August: the last is on 1 July.
+        let plan = windowed("2016-08-31");
+        assert_eq!(
+            progress(&plan, Some("2016-06-01"), "2016-06-15")
+                .2
+                .as_deref(),
+            Some("2016-07-01")
+        );
+        assert_eq!(
+            progress(&plan, Some("2016-06-02"), "2016-06-15")
+                .3
+                .as_deref(),
+            Some("not possible: the programme's last claim window closed on 2016-07-01")
+        );
+    }
+
+    #[test]
+    fn a_plan_without_claim_windows_gives_no_window() {
+        let decision = decide(&plan(TWO_ROUTES), &attached(&[]), "2030-01-01");
+        assert_eq!(decision.claims[0].status, ClaimStatus::Claimable);
+        assert_eq!(decision.claims[0].window, None);
+        assert_eq!(
+            serde_json::to_value(&decision).unwrap()["claims"][0]["window"],
+            Value::Null
+        );
+    }
+
+    #[test]
+    fn the_report_projects_families_by_claim_window_as_well_as_by_month() {
+        let plan = windowed("2016-12-31");
+        let mut cohort = Cohort::new(Vec::new());
+        for (id, asb) in [
+            ("F1", "2016-03-01"), // possible 1 April: the April window
+            ("F2", "2016-03-02"), // 2 April: July
+            ("F3", "2016-03-31"), // 1 May: July
+            ("F4", "2016-09-02"), // 2 October: after the last window
+        ] {
+            let mut family =
+                attached(&[json!({ "kind": "asb_incident", "member": "A", "date": asb })]);
+            family["id"] = json!(id);
+            // Decided as of the day of its incident, so still not claimable.
+            cohort
+                .add(&BTreeMap::new(), &decide(&plan, &family, asb))
+                .unwrap();
+        }
+        let report = cohort.report(&plan, day("2016-03-01"), None).unwrap();
+        let projection = serde_json::to_value(&report.projection).unwrap();
+        assert_eq!(
+            projection,
+            json!({
+                "tracked": 4,
+                "months": [
+                    { "month": "2016-04", "families": 2 },
+                    { "month": "2016-05", "families": 1 }
+                ],
+                "windows": [
+                    { "window": "2016-04-01", "families": 1 },
+                    { "window": "2016-07-01", "families": 2 }
+                ],
+                "never": 1
+            })
+        );
+    }
+
+    #[test]
+    fn the_text_report_lists_every_window_from_the_day_on() {
+        let folder = scratch("claims_windows_report");
+        let plan = write(
+            &folder,
+            "plan.tfop",
+            &format!(
+                "plan \"Test\" {{ framework phase2 version \"t\" }}\n{}",
+                windowed_text("2016-12-31")
+            ),
+        );
+        let mut family =
+            attached(&[json!({ "kind": "asb_incident", "member": "A", "date": "2016-06-15" })]);
+        family["id"] = json!("F1");
+        let families = write(&folder, "families.jsonl", &format!("{family}\n"));
+        let output = tfop(&["report", &plan, &families, "--as-of", "2016-06-20"]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let words: Vec<String> = text(&output.stdout)
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        let from = words
+            .iter()
+            .position(|line| line == "claim window families")
+            .expect("a table by claim window");
+        assert_eq!(
+            words[from - 1],
+            "The same families by the claim window their first claim is made in; the last window is on 2016-10-01, and a claim possible only after it is never made"
+        );
+        assert_eq!(
+            words[from + 1..from + 4],
+            ["2016-07-01 0", "2016-10-01 1", "never without a change 0"]
+        );
+    }
+
+    /// Progress after a month without ASB; windows open on 1 January,
+    /// 1 April, 1 July and 1 October 2016 when `until` is in December.
+    fn windowed_text(until: &str) -> String {
+        format!(
+            "problem crime \"Crime\" {{\n  indicator asb \"ASB\" {{ any member has asb_incident within 12 months }}\n  significant \"S\" {{ no asb_incident in family within 1 month }}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}\nfunding {{\n  claim windows from 2016-01-01 every 3 months until {until}\n}}"
+        )
+    }
+}

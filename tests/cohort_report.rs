@@ -207,10 +207,14 @@ mod report {
     fn projects_attached_families_by_the_month_they_become_claimable() {
         let (json, _) = report_json(&scratch("report_projection"), &[]);
         // C on 30 September (the as-of day's ASB + 3 months); D never; A is
-        // claimable and B claimed, so neither is tracked.
+        // claimable and B claimed, so neither is tracked. The plan states no
+        // claim windows.
         assert_eq!(
             json["projection"],
-            json!({ "tracked": 2, "months": [{ "month": "2016-09", "families": 1 }], "never": 1 })
+            json!({
+                "tracked": 2, "months": [{ "month": "2016-09", "families": 1 }],
+                "windows": [], "never": 1
+            })
         );
     }
 

@@ -138,6 +138,12 @@ impl Checker {
             attachment_fee,
             results,
             employment,
+            // More windows than a block may open were refused as E0214.
+            claim_window_days: funding
+                .as_ref()
+                .and_then(|funding| funding.claim_windows)
+                .and_then(|windows| windows.opening_days(crate::cohort::MAX_CLAIM_WINDOWS))
+                .unwrap_or_default(),
             funding,
             ages_asked: self.ages_asked,
             defines: std::mem::take(&mut self.plan_defines),

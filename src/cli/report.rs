@@ -136,6 +136,41 @@ impl Report<'_> {
         rows
     }
 
+    /// The projection by claim window: every window of the plan from the
+    /// as-of day on, empty ones too, then the families never claimable;
+    /// `None` when the plan states no claim windows.
+    fn window_rows(&self) -> Option<Vec<Vec<String>>> {
+        let windows = self.plan.claim_window_days();
+        if windows.is_empty() {
+            return None;
+        }
+        let projection = &self.cohort.projection;
+        let mut rows: Vec<Vec<String>> = windows
+            .iter()
+            .filter(|window| **window >= self.as_of)
+            .map(|window| {
+                let count = projection.by_window.get(window).copied().unwrap_or(0);
+                vec![window.to_string(), count.to_string()]
+            })
+            .collect();
+        rows.push(vec![
+            "never without a change".to_string(),
+            projection.never.to_string(),
+        ]);
+        Some(rows)
+    }
+
+    /// The line above the projection by claim window.
+    fn window_title(&self) -> String {
+        let last = self
+            .plan
+            .claim_window_days()
+            .last()
+            .map(|last| format!("; the last window is on {last}, and a claim possible only after it is never made"))
+            .unwrap_or_default();
+        format!("The same families by the claim window their first claim is made in{last}")
+    }
+
     /// One text or HTML table per breakdown: by one attribute, a row per
     /// value; by two, a cross table per figure; by more, a row per
     /// combination.
@@ -246,6 +281,14 @@ impl Report<'_> {
             &["month".into(), "families".into()],
             &self.projection_rows(),
         ));
+        if let Some(rows) = self.window_rows() {
+            out.push_str(&format!("\n{}\n", self.window_title()));
+            out.push_str(&table(
+                "  ",
+                &["claim window".into(), "families".into()],
+                &rows,
+            ));
+        }
         for (title, header, rows) in self.breakdowns() {
             out.push_str(&format!("\n{title}\n"));
             out.push_str(&table("  ", &header, &rows));
@@ -292,6 +335,13 @@ impl Report<'_> {
             &["month".into(), "families".into()],
             &self.projection_rows(),
         ));
+        if let Some(rows) = self.window_rows() {
+            body.push_str(&format!("<p>{}.</p>\n", escape_html(&self.window_title())));
+            body.push_str(&html_table(
+                &["claim window".into(), "families".into()],
+                &rows,
+            ));
+        }
         for (title, header, rows) in self.breakdowns() {
             body.push_str(&format!("<h2>{}</h2>\n", escape_html(&title)));
             body.push_str(&html_table(&header, &rows));

@@ -1,6 +1,5 @@
 //! The funding envelope a plan's funding block implies.
 
-use crate::days::{Day, Length};
 use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
 use crate::plan::funded_families;
@@ -227,40 +226,6 @@ fn share_for(
     Pence::from_i128(exact).map(Some).ok_or(TooLarge)
 }
 
-/// The days claim windows open: `from`, then every `every`, up to `until`;
-/// `Err` past [`MAX_CLAIM_WINDOWS`], found without making more than one
-/// day past it.
-fn window_days(
-    from: NaiveDate,
-    every: Length,
-    until: NaiveDate,
-) -> Result<Vec<NaiveDate>, EnvelopeError> {
-    let (start, last) = (Day::from_date(from), Day::from_date(until));
-    let mut days = vec![from];
-    if every.count == 0 {
-        return Ok(days);
-    }
-    // Each window counts from the first, so months never drift (31 January
-    // + 1 month is 29 February, + 2 months is 31 March).
-    for step in 1u32.. {
-        let Some(count) = every.count.checked_mul(step) else {
-            break;
-        };
-        let day = start.plus(Length {
-            count,
-            unit: every.unit,
-        });
-        let Some(date) = day.to_date().filter(|_| day <= last) else {
-            break;
-        };
-        if days.len() == MAX_CLAIM_WINDOWS {
-            return Err(EnvelopeError::TooManyClaimWindows);
-        }
-        days.push(date);
-    }
-    Ok(days)
-}
-
 /// `Some(a + b)` of the amounts known; `None` when neither is.
 fn sum_known(a: Option<Pence>, b: Option<Pence>) -> Result<Option<Pence>, TooLarge> {
     match (a, b) {
@@ -355,7 +320,9 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
         }
     }
     let claim_windows = match funding.claim_windows {
-        Some(windows) => window_days(windows.from, windows.every, windows.until)?,
+        Some(windows) => windows
+            .opening_days(MAX_CLAIM_WINDOWS)
+            .ok_or(EnvelopeError::TooManyClaimWindows)?,
         None => Vec::new(),
     };
     Ok(Envelope {
@@ -380,6 +347,7 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::days::Length;
     use crate::{Code, Plan};
 
     fn funding(block: &str) -> Envelope {
@@ -523,12 +491,21 @@ year "2012/13" { attachment 80% results 20% }"#,
             count: 1,
             unit: crate::days::Unit::Months,
         };
+        let windows = |until| crate::plan::ClaimWindows {
+            from: day(2016, 1, 31),
+            every: every_month,
+            until,
+        };
         assert_eq!(
-            window_days(day(2016, 1, 31), every_month, day(2016, 3, 31)).unwrap(),
+            windows(day(2016, 3, 31))
+                .opening_days(MAX_CLAIM_WINDOWS)
+                .unwrap(),
             [day(2016, 1, 31), day(2016, 2, 29), day(2016, 3, 31)]
         );
         assert_eq!(
-            window_days(day(2016, 1, 31), every_month, day(2016, 3, 30)).unwrap(),
+            windows(day(2016, 3, 30))
+                .opening_days(MAX_CLAIM_WINDOWS)
+                .unwrap(),
             [day(2016, 1, 31), day(2016, 2, 29)]
         );
     }

@@ -18,7 +18,7 @@ pub use funding::{
 };
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,
-    ProjectionBucket, ProjectionSummary, Report, Totals,
+    ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
 };
 
 use crate::num::Pence;

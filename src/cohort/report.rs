@@ -102,12 +102,16 @@ impl Counts {
 
 /// When attached families that are neither claimable nor claimed become
 /// claimable if their progress holds: each family counted once, in the
-/// month of its earliest claim.
+/// month of its earliest claim and in that claim's claim window.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Projection {
     /// Families per month of their first `earliest` day.
     pub by_month: BTreeMap<Month, u64>,
-    /// Families no claim of which becomes possible without a change.
+    /// Families per claim window of their first claim (empty when the plan
+    /// states no claim windows).
+    pub by_window: BTreeMap<NaiveDate, u64>,
+    /// Families no claim of which becomes possible without a change (a
+    /// claim possible only after the last claim window is not possible).
     pub never: u64,
 }
 
@@ -121,11 +125,12 @@ pub enum ProjectionBucket {
 }
 
 impl Projection {
-    /// The first day a tracked family becomes claimable: `None` when the
-    /// family is not tracked (not attached, already claimable or claimed, or
-    /// with no claim that could become possible), `Some(None)` when no claim
-    /// becomes possible without a change.
-    fn earliest(decision: &Decision) -> Option<Option<NaiveDate>> {
+    /// The first day a tracked family becomes claimable, with the claim
+    /// window of that day: `None` when the family is not tracked (not
+    /// attached, already claimable or claimed, or with no claim that could
+    /// become possible), `Some(None)` when no claim becomes possible without
+    /// a change.
+    fn earliest(decision: &Decision) -> Option<Option<(NaiveDate, Option<NaiveDate>)>> {
         let tracked = decision.attachment.status == AttachmentStatus::Attached
             && !decision
                 .claims
@@ -140,14 +145,19 @@ impl Projection {
                 .claims
                 .iter()
                 .filter(|claim| claim.status == ClaimStatus::NotYet)
-                .filter_map(|claim| claim.earliest)
+                .filter_map(|claim| Some((claim.earliest?, claim.window)))
                 .min()
         })
     }
 
     fn add(&mut self, decision: &Decision) {
         match Projection::earliest(decision) {
-            Some(Some(day)) => *self.by_month.entry(Month::of(day)).or_insert(0) += 1,
+            Some(Some((day, window))) => {
+                *self.by_month.entry(Month::of(day)).or_insert(0) += 1;
+                if let Some(window) = window {
+                    *self.by_window.entry(window).or_insert(0) += 1;
+                }
+            }
             Some(None) => self.never += 1,
             None => {}
         }
@@ -367,15 +377,28 @@ pub struct ClaimRate {
     pub percent: Percentage,
 }
 
-/// The projection's months and the families never claimable without a change.
+/// The projection's months and claim windows, and the families never
+/// claimable without a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectionSummary {
     /// Families tracked by the projection.
     pub tracked: u64,
     /// Families per month of their earliest claim day, months in order.
     pub months: Vec<MonthCount>,
+    /// Families per claim window of their earliest claim, windows in order;
+    /// empty when the plan states no claim windows.
+    pub windows: Vec<WindowCount>,
     /// Families no claim of which becomes possible without a change.
     pub never: u64,
+}
+
+/// Families whose earliest claim is made in a claim window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WindowCount {
+    /// The day the window opens.
+    pub window: NaiveDate,
+    /// Families in it.
+    pub families: u64,
 }
 
 /// Families whose earliest claim day falls in a month.
@@ -445,6 +468,12 @@ impl Cohort {
                     .by_month
                     .iter()
                     .map(|(&month, &families)| MonthCount { month, families })
+                    .collect(),
+                windows: self
+                    .projection
+                    .by_window
+                    .iter()
+                    .map(|(&window, &families)| WindowCount { window, families })
                     .collect(),
                 never: self.projection.never,
             },
@@ -654,6 +683,7 @@ attachment fee £1000
                 (month(2017, 2), 1),
                 (month(2018, 6), 4),
             ]),
+            by_window: BTreeMap::new(),
             never: 3,
         };
         let rows = projection.timeline(month(2016, 11), 4);

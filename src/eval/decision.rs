@@ -167,6 +167,12 @@ pub struct ClaimDecision {
     /// Not yet: the first day after it on which the claim becomes possible if
     /// nothing more happens, or `null` for never without a change.
     pub earliest: Option<NaiveDate>,
+    /// The claim window it is made in: the first on or after the as-of day
+    /// when claimable, or on or after `earliest` when not yet; `null` when
+    /// the plan states no claim windows or the claim has no day. A claim
+    /// that would become possible only after the last window is not
+    /// possible at all: `earliest` is then `null` and `reason` says so.
+    pub window: Option<NaiveDate>,
     /// Why it is not claimable, in words.
     pub reason: Option<String>,
     /// The events behind the status.

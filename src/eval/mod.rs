@@ -270,7 +270,7 @@ impl Sets<'_, '_> {
 
         let attachment = self.attachment_decision(eligible);
         let progress = self.progress_decisions();
-        let (claims, payable, route) = self.claim_decisions(eligible);
+        let (claims, payable, route) = self.claim_decisions(eligible, as_of);
 
         Decision {
             family: timeline.family.id.clone(),
@@ -354,7 +354,11 @@ impl Sets<'_, '_> {
         out
     }
 
-    fn claim_decisions(&self, eligible: bool) -> (Vec<ClaimDecision>, Pence, Vec<String>) {
+    fn claim_decisions(
+        &self,
+        eligible: bool,
+        as_of: NaiveDate,
+    ) -> (Vec<ClaimDecision>, Pence, Vec<String>) {
         let plan = self.plan;
         let day = self.timeline.as_of;
         let claimed = self.claims_made();
@@ -391,6 +395,7 @@ impl Sets<'_, '_> {
                 status: ClaimStatus::NotYet,
                 amount: claim.amount,
                 earliest: None,
+                window: None,
                 reason: None,
                 evidence: Vec::new(),
                 discretionary: claim.discretionary,
@@ -426,19 +431,32 @@ impl Sets<'_, '_> {
             } else if let Some(reason) = self.attachment_blocker(eligible) {
                 decision.reason = Some(reason);
             } else if set.contains(day) {
-                decision.status = ClaimStatus::Claimable;
-                decision.earliest = set.run_start(day).and_then(Day::to_date);
                 decision.evidence = self.evidence(&claim.condition, day);
-                if other_group_claimed {
-                    // A top-up pays the difference up to this claim's own amount.
-                    decision.amount = Pence((claim.amount.0.min(cap) - paid).max(0));
+                match self.claim_window(as_of) {
+                    Ok(window) => {
+                        decision.status = ClaimStatus::Claimable;
+                        decision.earliest = set.run_start(day).and_then(Day::to_date);
+                        decision.window = window;
+                        if other_group_claimed {
+                            // A top-up pays the difference up to this claim's own amount.
+                            decision.amount = Pence((claim.amount.0.min(cap) - paid).max(0));
+                        }
+                        claimable.push((group, index, claim.amount.0));
+                    }
+                    Err(closed) => decision.reason = Some(closed),
                 }
-                claimable.push((group, index, claim.amount.0));
             } else {
-                decision.earliest = set.first_at_or_after(day.succ()).and_then(Day::to_date);
-                decision.reason =
-                    Some(self.blocking_reason(&claim.condition, decision.earliest.is_some()));
                 decision.evidence = self.evidence(&claim.condition, day);
+                let earliest = set.first_at_or_after(day.succ()).and_then(Day::to_date);
+                match earliest.map(|earliest| self.claim_window(earliest)) {
+                    Some(Err(closed)) => decision.reason = Some(closed),
+                    possible => {
+                        decision.earliest = earliest;
+                        decision.window = possible.and_then(Result::ok).flatten();
+                        decision.reason =
+                            Some(self.blocking_reason(&claim.condition, earliest.is_some()));
+                    }
+                }
             }
             decisions.push(decision);
         }
@@ -499,6 +517,23 @@ impl Sets<'_, '_> {
         chosen.map_or((Pence(0), Vec::new()), |(pays, claims)| {
             (Pence(pays), claims)
         })
+    }
+
+    /// The claim window in which a claim that becomes possible on `day` is
+    /// made: the first on or after it, or `None` when the plan states no
+    /// windows; `Err` with the reason when the last window is before it.
+    fn claim_window(&self, day: NaiveDate) -> Result<Option<NaiveDate>, String> {
+        let windows = &self.plan.claim_window_days;
+        let Some(last) = windows.last() else {
+            return Ok(None);
+        };
+        let next = windows.partition_point(|window| *window < day);
+        match windows.get(next) {
+            Some(window) => Ok(Some(*window)),
+            None => Err(format!(
+                "not possible: the programme's last claim window closed on {last}"
+            )),
+        }
     }
 
     fn attachment_blocker(&self, eligible: bool) -> Option<String> {
