@@ -1207,6 +1207,81 @@ mod boundaries {
         }
     }
 
+    /// The README's rule for a problem whose last sign is on day E: kept
+    /// clear for N months, it first holds on the first day D with
+    /// D − N ≥ E. That is E + N months unless E's day of the month does not
+    /// exist N months later (E + N clamps to the month's end, whose window
+    /// still holds E); then it is the first of the next month.
+    #[test]
+    fn the_first_clear_day_is_the_first_day_whose_window_opens_on_or_after_the_last_sign() {
+        let point = |kind: &str, on: &str| json!({ "kind": kind, "member": "C", "date": on });
+        let protection_plan_to = |end: &str| {
+            json!({
+                "kind": "child_protection_plan", "member": "C",
+                "start": "2019-06-01", "end": end
+            })
+        };
+        // (the last sign, the attachment day, the problem, the day before
+        // the first clear day, the first clear day)
+        let cases = [
+            // 31 August + 6 months clamps to 28 February, which still blocks.
+            (
+                point("domestic_abuse_incident", "2018-08-31"),
+                "2018-08-31",
+                "domestic_abuse",
+                "2019-02-28",
+                "2019-03-01",
+            ),
+            // In a leap year the clamped day is 29 February, and it blocks.
+            (
+                point("offence", "2019-08-31"),
+                "2019-08-31",
+                "crime",
+                "2020-02-29",
+                "2020-03-01",
+            ),
+            // 31 October + 6 months clamps to 30 April.
+            (
+                point("domestic_abuse_incident", "2018-10-31"),
+                "2018-10-31",
+                "domestic_abuse",
+                "2019-04-30",
+                "2019-05-01",
+            ),
+            // 29 February + 6 months is 29 August: nothing clamps.
+            (
+                point("domestic_abuse_incident", "2020-02-29"),
+                "2020-02-29",
+                "domestic_abuse",
+                "2020-08-28",
+                "2020-08-29",
+            ),
+            // 29 February + 12 months clamps to 28 February.
+            (
+                protection_plan_to("2020-02-29"),
+                "2019-06-01",
+                "children_in_need",
+                "2021-02-28",
+                "2021-03-01",
+            ),
+        ];
+        for (sign, attached, problem, blocked, clear) in cases {
+            let mut events = attachment(attached);
+            events.push(sign);
+            let family = family_with("2008-01-01", Value::Array(events));
+            assert_eq!(
+                sustained(&agreed(&family, blocked), problem),
+                (false, Some(day(clear))),
+                "{problem} as of {blocked}"
+            );
+            assert_eq!(
+                sustained(&agreed(&family, clear), problem),
+                (true, Some(day(clear))),
+                "{problem} as of {clear}"
+            );
+        }
+    }
+
     #[test]
     fn a_spell_counts_now_through_its_last_day_and_stays_open_past_the_day() {
         let plan_until = |end: Option<&str>| {
