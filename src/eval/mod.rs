@@ -16,7 +16,7 @@ pub use decision::*;
 
 use crate::days::{Day, DaySet};
 use crate::num::Pence;
-use crate::plan::{MemberEvents, Plan};
+use crate::plan::{MemberEvents, Plan, Principle};
 use crate::timeline::{Family, FieldValue, Role};
 use crate::vocab::{KindId, Shape};
 use chrono::NaiveDate;
@@ -237,7 +237,7 @@ impl Plan {
     }
 }
 
-impl Sets<'_, '_> {
+impl<'p> Sets<'p, '_> {
     fn decide(&self, as_of: NaiveDate) -> Decision {
         let plan = self.plan;
         let timeline = self.timeline;
@@ -296,7 +296,7 @@ impl Sets<'_, '_> {
                     AttachmentStatus::PrinciplesMissing
                 },
                 date: attached.to_date(),
-                missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                missing: missing.iter().map(|p| self.principle_name(p, "")).collect(),
             },
             None => {
                 let missing = self.missing_principles(day);
@@ -310,7 +310,7 @@ impl Sets<'_, '_> {
                 Attachment {
                     status,
                     date: None,
-                    missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                    missing: missing.iter().map(|p| self.principle_name(p, "")).collect(),
                 }
             }
         }
@@ -461,7 +461,7 @@ impl Sets<'_, '_> {
                 "the attachment lacks {}",
                 missing
                     .iter()
-                    .map(|kind| format!("`{}`", self.kind_name(*kind)))
+                    .map(|p| self.principle_name(p, "`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -479,18 +479,30 @@ impl Sets<'_, '_> {
             .map_or_else(String::new, |kind| kind.name.clone())
     }
 
-    /// Principles not in place on `day`: a point event on or before it, or a
-    /// spell covering it.
-    pub(crate) fn missing_principles(&self, day: Day) -> Vec<KindId> {
+    /// A principle as a decision names it: its kinds joined by `or`, each
+    /// between `quote`s.
+    fn principle_name(&self, principle: &Principle, quote: &str) -> String {
+        principle
+            .kinds
+            .iter()
+            .map(|kind| format!("{quote}{}{quote}", self.kind_name(*kind)))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+
+    /// Principles not in place on `day`: none of its kinds has a point event
+    /// on or before it, or a spell covering it.
+    pub(crate) fn missing_principles(&self, day: Day) -> Vec<&'p Principle> {
         self.plan
             .principles
             .iter()
-            .copied()
-            .filter(|kind| {
-                let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
-                !self.timeline.of_kind(*kind).any(|fact| match shape {
-                    Some(Shape::Spell) => fact.start <= day && day <= fact.end,
-                    _ => fact.start <= day,
+            .filter(|principle| {
+                !principle.kinds.iter().any(|kind| {
+                    let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
+                    self.timeline.of_kind(*kind).any(|fact| match shape {
+                        Some(Shape::Spell) => fact.start <= day && day <= fact.end,
+                        _ => fact.start <= day,
+                    })
                 })
             })
             .collect()

@@ -21,7 +21,7 @@ pub(crate) struct Sets<'p, 'f> {
     pub(crate) plan: &'p Plan,
     pub(crate) timeline: &'p Timeline<'f>,
     /// The attachment day and the principles not in place on it.
-    pub(crate) attachment: Option<(Day, Vec<KindId>)>,
+    pub(crate) attachment: Option<(Day, Vec<&'p Principle>)>,
     /// The day `before attachment` windows are anchored at: the attachment
     /// day, or the as-of day for a family not attached yet.
     pub(crate) attachment_anchor: Day,
