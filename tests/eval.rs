@@ -806,7 +806,7 @@ mod order {
         let read = plan.read_family(&family(terms).to_string()).unwrap();
         let mut duplicate = read.events[0].clone();
         duplicate.id = Some("ta".into());
-        duplicate.fields[1] = Some(tfop::timeline::FieldValue::Count(50));
+        duplicate.fields[1] = Some(tfop::family::FieldValue::Count(50));
         let mut first = read.clone();
         first.events.insert(0, duplicate.clone());
         let mut last = read;

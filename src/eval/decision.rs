@@ -1,8 +1,8 @@
 //! The decision for one family, in the shape `interchange.md` fixes.
 
+use crate::family::FamilyError;
 use crate::num::Pence;
 use crate::plan::Plan;
-use crate::timeline::FamilyError;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 

@@ -15,9 +15,9 @@ mod sets;
 pub use decision::*;
 
 use crate::days::{Day, DaySet};
+use crate::family::{Family, FieldValue, Role};
 use crate::num::Pence;
 use crate::plan::{MemberEvents, Plan};
-use crate::timeline::{Family, FieldValue, Role};
 use crate::vocab::{KindId, Shape};
 use chrono::NaiveDate;
 use sets::Sets;
@@ -216,7 +216,7 @@ impl Plan {
     /// order the input lists them in never shows; `#N` still locates the
     /// record in the input).
     fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
-        let mut members: Vec<(usize, &crate::timeline::Member)> =
+        let mut members: Vec<(usize, &crate::family::Member)> =
             family.members.iter().enumerate().collect();
         members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         members

@@ -25,7 +25,7 @@
 
 use super::lines::{Lines, Place};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
-use crate::timeline::Record as InFamily;
+use crate::family::Record as InFamily;
 use crate::vocab::{FieldType, Vocabulary};
 use crate::{Family, RecordProblem, Refusal};
 use serde_json::{Map, Value};
@@ -1131,7 +1131,7 @@ impl CsvFamily {
             .iter()
             .any(|problem| matches!(problem.fault, Fault::FamilyTooLarge { .. }));
         let validated = if whole {
-            Family::from_value(&self.to_json(vocab), vocab)
+            super::family_from_value(&self.to_json(vocab), vocab)
         } else {
             Err(crate::FamilyError {
                 family: None,

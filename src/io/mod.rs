@@ -49,9 +49,9 @@ mod lines;
 
 #[cfg(feature = "csv")]
 pub use csv::{CsvFolder, EVENT_COLUMNS as CSV_EVENT_COLUMNS};
-pub use json::{JsonArray, JsonLines};
+pub use json::{JsonArray, JsonLines, family_from_json, family_from_value, family_to_value};
 
-use crate::timeline::Family;
+use crate::family::Family;
 use crate::vocab::Vocabulary;
 use crate::{RecordProblem, Refusal};
 use std::collections::HashMap;
@@ -231,7 +231,7 @@ impl Record {
     /// ([`crate::Plan::vocabulary`]); a refusal says where each problem is.
     pub fn read(&self, vocab: &Vocabulary) -> Result<Family, Refusal> {
         match &self.input {
-            Input::Json(text) => Family::from_json(text, vocab).map_err(|error| {
+            Input::Json(text) => family_from_json(text, vocab).map_err(|error| {
                 let mut refusal = Refusal::from_error(&error);
                 refusal.line = Some(self.line);
                 refusal

@@ -1,5 +1,10 @@
-//! Families as JSON: JSON Lines, one family a line, and a JSON array read
-//! item by item.
+//! Families as JSON: one family read and written ([`family`]), JSON Lines,
+//! one family a line, and a JSON array read item by item.
+
+mod family;
+mod repeats;
+
+pub use family::{family_from_json, family_from_value, family_to_value};
 
 use super::lines::{BOM, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
