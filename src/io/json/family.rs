@@ -63,6 +63,12 @@ impl Sink<'_> {
             kind,
         });
     }
+
+    /// Reports a key whose value has the wrong JSON type: `expected` says
+    /// what it must be, in words.
+    fn wrong_type(&mut self, key: &str, expected: &'static str) {
+        self.report(Some(key), RecordErrorKind::WrongType { expected });
+    }
 }
 
 /// The value of `key`, treating `null` as absent.
@@ -75,12 +81,7 @@ fn optional_string(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) 
     match present(object, key)? {
         Value::String(text) => Some(text.clone()),
         _ => {
-            sink.report(
-                Some(key),
-                RecordErrorKind::WrongType {
-                    expected: "a string",
-                },
-            );
+            sink.wrong_type(key, "a string");
             None
         }
     }
@@ -89,12 +90,7 @@ fn optional_string(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) 
 /// A date held by `value`; reports what is wrong with it.
 fn date_value(value: &Value, key: &str, sink: &mut Sink<'_>) -> Option<NaiveDate> {
     let Value::String(text) = value else {
-        sink.report(
-            Some(key),
-            RecordErrorKind::WrongType {
-                expected: "a date written `YYYY-MM-DD`, as a string",
-            },
-        );
+        sink.wrong_type(key, "a date written `YYYY-MM-DD`, as a string");
         return None;
     };
     let day = crate::date::parse(text);
@@ -182,12 +178,21 @@ pub fn family_from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, Fa
     let members_value = array_key(object, "members", &mut sink);
     let events_value = array_key(object, "events", &mut sink);
 
-    let (members, member_ids) = read_members(members_value.unwrap_or_default(), &mut problems);
-    let events = read_events(
-        events_value.unwrap_or_default(),
-        &member_ids,
-        vocab,
+    let mut members = Vec::new();
+    let member_ids = read_list(
+        members_value.unwrap_or_default(),
+        List::Members,
         &mut problems,
+        |_, object, id, sink| members.extend(read_member(object, id, sink)),
+    );
+    let mut events = Vec::new();
+    read_list(
+        events_value.unwrap_or_default(),
+        List::Events,
+        &mut problems,
+        |position, object, id, sink| {
+            events.extend(read_event(object, position, id, &member_ids, vocab, sink));
+        },
     );
     overlapping_terms(&events, vocab.term_kind(), &mut problems);
     // In input order: the family, then each member and each event.
@@ -316,12 +321,7 @@ fn array_key<'a>(
         }
         Some(Value::Array(items)) => Some(items.as_slice()),
         Some(_) => {
-            sink.report(
-                Some(key),
-                RecordErrorKind::WrongType {
-                    expected: "an array",
-                },
-            );
+            sink.wrong_type(key, "an array");
             None
         }
     }
@@ -333,12 +333,7 @@ fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap
         return attributes;
     };
     let Value::Object(entries) = value else {
-        sink.report(
-            Some("attributes"),
-            RecordErrorKind::WrongType {
-                expected: "an object",
-            },
-        );
+        sink.wrong_type("attributes", "an object");
         return attributes;
     };
     for (key, value) in entries {
@@ -348,11 +343,9 @@ fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap
             Value::Number(number) => number.to_string(),
             Value::Bool(flag) => flag.to_string(),
             Value::Array(_) | Value::Object(_) => {
-                sink.report(
-                    Some(&format!("attributes.{key}")),
-                    RecordErrorKind::WrongType {
-                        expected: "text, a number or `true`/`false`",
-                    },
+                sink.wrong_type(
+                    &format!("attributes.{key}"),
+                    "text, a number or `true`/`false`",
                 );
                 continue;
             }
@@ -362,123 +355,64 @@ fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap
     attributes
 }
 
-/// Reads the members; also returns each id's first position, for events.
-fn read_members<'a>(
-    items: &'a [Value],
-    problems: &mut Vec<RecordError>,
-) -> (Vec<Member>, BTreeMap<&'a str, u32>) {
-    let mut members = Vec::with_capacity(items.len());
-    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
-    for (index, item) in items.iter().enumerate() {
-        let Ok(position) = u32::try_from(index) else {
-            problems.push(RecordError {
-                record: Record::Family,
-                field: Some("members".to_owned()),
-                kind: RecordErrorKind::TooMany { what: "members" },
-            });
-            break;
-        };
-        let mut sink = Sink {
-            problems,
-            record: Record::Member { position, id: None },
-        };
-        let Some(object) = item.as_object() else {
-            sink.report(None, RecordErrorKind::NotAnObject);
-            continue;
-        };
-        let id = match present(object, "id") {
-            Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
-            _ => None,
-        };
-        sink.record = Record::Member {
-            position,
-            id: id.map(str::to_owned),
-        };
-        match (present(object, "id"), id) {
-            (None, _) => sink.report(Some("id"), RecordErrorKind::MissingField),
-            (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
-            (Some(_), None) => sink.report(
-                Some("id"),
-                RecordErrorKind::WrongType {
-                    expected: "a string",
-                },
-            ),
-            (Some(_), Some(_)) => {}
-        }
-        if let Some(id) = id {
-            match ids.get(id) {
-                Some(&first) => {
-                    sink.report(Some("id"), RecordErrorKind::DuplicateMemberId { first })
-                }
-                None => {
-                    ids.insert(id, position);
-                }
-            }
-        }
-
-        let role = match present(object, "role") {
-            None => {
-                sink.report(Some("role"), RecordErrorKind::MissingField);
-                None
-            }
-            Some(Value::String(word)) => {
-                let role = Role::from_word(word);
-                if role.is_none() {
-                    sink.report(Some("role"), RecordErrorKind::BadRole);
-                }
-                role
-            }
-            Some(_) => {
-                sink.report(
-                    Some("role"),
-                    RecordErrorKind::WrongType {
-                        expected: "`adult` or `child`, as a string",
-                    },
-                );
-                None
-            }
-        };
-        let born = optional_date(object, "born", &mut sink);
-        let joined = optional_date(object, "joined", &mut sink);
-        let left = optional_date(object, "left", &mut sink);
-        if let (Some(joined), Some(left)) = (joined, left) {
-            if left < joined {
-                sink.report(Some("left"), RecordErrorKind::LeftBeforeJoined);
-            }
-        }
-        if let (Some(id), Some(role)) = (id, role) {
-            members.push(Member {
-                id: id.to_owned(),
-                role,
-                born,
-                joined,
-                left,
-            });
-        }
-    }
-    (members, ids)
+/// The family's two lists of records.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Members,
+    Events,
 }
 
-fn read_events(
-    items: &[Value],
-    member_ids: &BTreeMap<&str, u32>,
-    vocab: &Vocabulary,
+impl List {
+    /// The family's key that holds the list.
+    fn key(self) -> &'static str {
+        match self {
+            List::Members => "members",
+            List::Events => "events",
+        }
+    }
+
+    /// The record at this position of the list.
+    fn record(self, position: u32, id: Option<&str>) -> Record {
+        let id = id.map(str::to_owned);
+        match self {
+            List::Members => Record::Member { position, id },
+            List::Events => Record::Event { position, id },
+        }
+    }
+
+    /// What is wrong with a record whose id the record at `first` has.
+    fn repeated_id(self, first: u32) -> RecordErrorKind {
+        match self {
+            List::Members => RecordErrorKind::DuplicateMemberId { first },
+            List::Events => RecordErrorKind::DuplicateEventId { first },
+        }
+    }
+}
+
+/// Reads each record of a list as far as its id, which a member must have
+/// and an event may: given, it must name the record (not be empty) and be
+/// the only one of its list. `rest` reads the rest of each record that is
+/// an object, given its position and usable id, with a sink that names the
+/// record. Returns each id's first position.
+fn read_list<'a>(
+    items: &'a [Value],
+    list: List,
     problems: &mut Vec<RecordError>,
-) -> Vec<Event> {
-    let mut events = Vec::with_capacity(items.len());
+    mut rest: impl FnMut(u32, &'a Map<String, Value>, Option<&'a str>, &mut Sink<'_>),
+) -> BTreeMap<&'a str, u32> {
     let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
     for (index, item) in items.iter().enumerate() {
         let Ok(position) = u32::try_from(index) else {
             problems.push(RecordError {
                 record: Record::Family,
-                field: Some("events".to_owned()),
-                kind: RecordErrorKind::TooMany { what: "events" },
+                field: Some(list.key().to_owned()),
+                kind: RecordErrorKind::TooMany { what: list.key() },
             });
             break;
         };
         let mut sink = Sink {
             problems,
-            record: Record::Event { position, id: None },
+            record: list.record(position, None),
         };
         let Some(object) = item.as_object() else {
             sink.report(None, RecordErrorKind::NotAnObject);
@@ -488,35 +422,67 @@ fn read_events(
             Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
             _ => None,
         };
-        sink.record = Record::Event {
-            position,
-            id: id.map(str::to_owned),
-        };
+        sink.record = list.record(position, id);
         match (present(object, "id"), id) {
+            (None, _) if list == List::Members => {
+                sink.report(Some("id"), RecordErrorKind::MissingField)
+            }
             (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
-            (Some(_), None) => sink.report(
-                Some("id"),
-                RecordErrorKind::WrongType {
-                    expected: "a string",
-                },
-            ),
+            (Some(_), None) => sink.wrong_type("id", "a string"),
             (None, _) | (Some(_), Some(_)) => {}
         }
         if let Some(id) = id {
             match ids.get(id) {
-                Some(&first) => {
-                    sink.report(Some("id"), RecordErrorKind::DuplicateEventId { first })
-                }
+                Some(&first) => sink.report(Some("id"), list.repeated_id(first)),
                 None => {
                     ids.insert(id, position);
                 }
             }
         }
-        if let Some(event) = read_event(object, position, id, member_ids, vocab, &mut sink) {
-            events.push(event);
+        rest(position, object, id, &mut sink);
+    }
+    ids
+}
+
+/// Reads the parts of one member after its id; `None` if it has no usable
+/// id or role.
+fn read_member(
+    object: &Map<String, Value>,
+    id: Option<&str>,
+    sink: &mut Sink<'_>,
+) -> Option<Member> {
+    let role = match present(object, "role") {
+        None => {
+            sink.report(Some("role"), RecordErrorKind::MissingField);
+            None
+        }
+        Some(Value::String(word)) => {
+            let role = Role::from_word(word);
+            if role.is_none() {
+                sink.report(Some("role"), RecordErrorKind::BadRole);
+            }
+            role
+        }
+        Some(_) => {
+            sink.wrong_type("role", "`adult` or `child`, as a string");
+            None
+        }
+    };
+    let born = optional_date(object, "born", sink);
+    let joined = optional_date(object, "joined", sink);
+    let left = optional_date(object, "left", sink);
+    if let (Some(joined), Some(left)) = (joined, left) {
+        if left < joined {
+            sink.report(Some("left"), RecordErrorKind::LeftBeforeJoined);
         }
     }
-    events
+    Some(Member {
+        id: id?.to_owned(),
+        role: role?,
+        born,
+        joined,
+        left,
+    })
 }
 
 /// Reads the parts of one event after its id; `None` if anything is wrong.
@@ -545,12 +511,7 @@ fn read_event(
             found
         }
         Some(_) => {
-            sink.report(
-                Some("kind"),
-                RecordErrorKind::WrongType {
-                    expected: "the name of a kind of event, as a string",
-                },
-            );
+            sink.wrong_type("kind", "the name of a kind of event, as a string");
             None
         }
     };
@@ -598,12 +559,7 @@ fn read_member_ref(
         return None;
     }
     let Value::String(member) = value else {
-        sink.report(
-            Some("member"),
-            RecordErrorKind::WrongType {
-                expected: "a member's `id`, as a string",
-            },
-        );
+        sink.wrong_type("member", "a member's `id`, as a string");
         return None;
     };
     let index = member_ids.get(member.as_str()).copied();
