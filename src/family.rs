@@ -25,7 +25,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::num::{Fixed, Pence};
-use crate::vocab::KindId;
+use crate::vocab::{FieldType, KindId};
 
 // ---------------------------------------------------------------------------
 // The family.
@@ -112,7 +112,8 @@ pub struct Event {
     /// The last day, included: `Some(start)` for a point event; for a spell,
     /// its `end`, or `None` while it is still open.
     pub end: Option<NaiveDate>,
-    /// The field values, indexed like the kind's [`EventKind::fields`];
+    /// The field values, indexed like the kind's
+    /// [`fields`](crate::vocab::EventKind::fields);
     /// `None` where an optional field is absent.
     pub fields: Vec<Option<FieldValue>>,
 }
@@ -152,6 +153,28 @@ pub enum FieldValue {
     /// One of a fixed list of words: its index in the field's
     /// [`FieldType::OneOf`] list.
     Word(u32),
+}
+
+impl FieldValue {
+    /// The value as text, in canonical form: a count in digits, a decimal or
+    /// percentage as its exact decimal (`12.5`), money with two places
+    /// (`12.50`), a day as `YYYY-MM-DD`, a flag as `true` or `false`, a word
+    /// as itself. `ty` is the field's type, whose list names a word; `None`
+    /// for a word the list does not have.
+    pub fn to_text(&self, ty: &FieldType) -> Option<String> {
+        Some(match self {
+            FieldValue::Count(count) => count.to_string(),
+            FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => fixed.to_string(),
+            FieldValue::Money(pence) => pence.to_decimal_string(),
+            FieldValue::Date(day) => crate::date::write(*day),
+            FieldValue::Text(text) => text.clone(),
+            FieldValue::Flag(flag) => flag.to_string(),
+            FieldValue::Word(index) => match ty {
+                FieldType::OneOf(words) => words.get(usize::try_from(*index).ok()?)?.clone(),
+                _ => return None,
+            },
+        })
+    }
 }
 
 /// Whether an id is one a record can be known by: not empty, not only

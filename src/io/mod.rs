@@ -1,6 +1,9 @@
 //! Reading a cohort: families one record at a time from JSON Lines, a JSON
 //! array or (feature `csv`) a CSV folder, so that memory holds the records
-//! being decided, never the cohort.
+//! being decided, never the cohort; and writing one, a family at a time, as
+//! JSON Lines ([`JsonLinesWriter`]) or a CSV folder ([`CsvFolderWriter`]).
+//! One family alone is read and written as JSON by [`family_from_json`] and
+//! [`family_to_value`].
 //!
 //! Each reader yields `Result<`[`Record`]`, `[`InputError`]`>`: a record is one
 //! family's input and where it starts; [`Record::read`] types and validates
@@ -48,8 +51,12 @@ mod json;
 mod lines;
 
 #[cfg(feature = "csv")]
-pub use csv::{CsvFolder, EVENT_COLUMNS as CSV_EVENT_COLUMNS};
-pub use json::{JsonArray, JsonLines, family_from_json, family_from_value, family_to_value};
+pub use csv::{
+    CsvColumns, CsvFolder, CsvFolderWriter, CsvWriteError, EVENT_COLUMNS as CSV_EVENT_COLUMNS,
+};
+pub use json::{
+    JsonArray, JsonLines, JsonLinesWriter, family_from_json, family_from_value, family_to_value,
+};
 
 use crate::family::Family;
 use crate::vocab::Vocabulary;

@@ -289,22 +289,13 @@ fn member_to_json(member: &Member) -> Value {
     Value::Object(record)
 }
 
+/// A field's value as JSON: counts and flags as numbers and booleans, the
+/// rest as their text, so that decimals and money stay exact.
 fn field_to_json(value: &FieldValue, ty: &FieldType) -> Option<Value> {
     Some(match value {
         FieldValue::Count(count) => Value::from(*count),
-        FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
-            Value::String(fixed.to_string())
-        }
-        FieldValue::Money(pence) => Value::String(pence.to_decimal_string()),
-        FieldValue::Date(day) => Value::String(crate::date::write(*day)),
-        FieldValue::Text(text) => Value::String(text.clone()),
         FieldValue::Flag(flag) => Value::Bool(*flag),
-        FieldValue::Word(index) => match ty {
-            FieldType::OneOf(words) => {
-                Value::String(words.get(usize::try_from(*index).ok()?)?.clone())
-            }
-            _ => return None,
-        },
+        _ => Value::String(value.to_text(ty)?),
     })
 }
 
