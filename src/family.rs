@@ -213,9 +213,12 @@ impl fmt::Display for FamilyError {
 
 impl std::error::Error for FamilyError {}
 
-/// The record a problem is in.
+/// Where in a family a problem is: the family object, or a member or an
+/// event by its position in the input (and its id, when it has one that
+/// could be read). Not to be confused with [`crate::io::Record`], one
+/// family's input as a reader gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
+pub enum RecordPosition {
     /// The family object itself (its `id`, `attributes`, `members` or
     /// `events` keys), or the text it was read from.
     Family,
@@ -235,24 +238,24 @@ pub enum Record {
     },
 }
 
-impl Record {
+impl RecordPosition {
     /// Where the record comes in a family: the family, then the members,
     /// then the events, each in input order.
     pub(crate) fn order(&self) -> (u8, u32) {
         match self {
-            Record::Family => (0, 0),
-            Record::Member { position, .. } => (1, *position),
-            Record::Event { position, .. } => (2, *position),
+            RecordPosition::Family => (0, 0),
+            RecordPosition::Member { position, .. } => (1, *position),
+            RecordPosition::Event { position, .. } => (2, *position),
         }
     }
 }
 
-impl fmt::Display for Record {
+impl fmt::Display for RecordPosition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (what, position, id) = match self {
-            Record::Family => return write!(f, "family"),
-            Record::Member { position, id } => ("member", position, id),
-            Record::Event { position, id } => ("event", position, id),
+            RecordPosition::Family => return write!(f, "family"),
+            RecordPosition::Member { position, id } => ("member", position, id),
+            RecordPosition::Event { position, id } => ("event", position, id),
         };
         write!(f, "{what} #{position}")?;
         if let Some(id) = id {
@@ -266,7 +269,7 @@ impl fmt::Display for Record {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError {
     /// The record.
-    pub record: Record,
+    pub record: RecordPosition,
     /// The key of the record the problem is about, if it is about one.
     pub field: Option<String>,
     /// What is wrong.
@@ -495,7 +498,7 @@ pub(crate) fn overlapping_terms(
                     (earlier, event)
                 };
                 found.push(RecordError {
-                    record: Record::Event {
+                    record: RecordPosition::Event {
                         position: later.position,
                         id: later.id.clone(),
                     },

@@ -26,9 +26,9 @@
 //! [`CsvFolderWriter`] writes families in that shape, each family's rows
 //! together, refusing a family whose values would not read back the same.
 
-use super::lines::{Lines, Place};
+use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
-use crate::family::{Event, Member, Record as InFamily};
+use crate::family::{Event, Member, RecordPosition};
 use crate::vocab::{FieldType, Shape, Vocabulary};
 use crate::{Family, RecordProblem, Refusal};
 use chrono::NaiveDate;
@@ -340,7 +340,7 @@ enum Broken {
 /// cells are in the file's [`Splitter`].
 #[derive(Clone, Copy, Debug)]
 struct Parsed {
-    place: Place,
+    start: LineStart,
     size: usize,
     broken: Option<Broken>,
 }
@@ -412,23 +412,23 @@ impl CsvFile {
         }
     }
 
-    fn unsynchronised(&self, place: Place, column: Option<u64>, problem: String) -> InputError {
+    fn unsynchronised(&self, start: LineStart, column: Option<u64>, problem: String) -> InputError {
         InputError::Unsynchronised {
             file: self.part.file_name().to_owned(),
-            line: place.line,
+            line: start.line,
             column,
             problem,
         }
     }
 
     /// Where the next row starts.
-    fn place(&self) -> Place {
-        self.lines.place()
+    fn next_start(&self) -> LineStart {
+        self.lines.next_start()
     }
 
-    fn seek(&mut self, place: Place) -> Result<(), InputError> {
+    fn seek(&mut self, start: LineStart) -> Result<(), InputError> {
         self.after_open_quote = None;
-        self.lines.seek(place).map_err(|error| self.io(error))
+        self.lines.seek(start).map_err(|error| self.io(error))
     }
 
     /// Reads the next row (empty lines are passed over), its cells into the
@@ -455,7 +455,7 @@ impl CsvFile {
         if let Some(open_at) = self.after_open_quote.take() {
             if broken.is_some() || self.splitter.len() != self.columns.names.len() {
                 return Err(self.unsynchronised(
-                    line.place,
+                    line.start,
                     None,
                     format!(
                         "the row does not read as a row of its own after the quoted cell left open at line {open_at}, \
@@ -476,7 +476,7 @@ impl CsvFile {
                     Broken::TooLong => (None, format!("the row is longer than {} bytes", self.max)),
                 };
                 return Err(self.unsynchronised(
-                    line.place,
+                    line.start,
                     column,
                     format!(
                         "{what}, and the row's family_id cannot be read past it, so the rows cannot be told apart \
@@ -486,7 +486,7 @@ impl CsvFile {
             }
         }
         if let Some(Broken::OpenQuote { .. }) = broken {
-            self.after_open_quote = Some(line.place.line);
+            self.after_open_quote = Some(line.start.line);
         }
         let size = if line.too_long {
             self.max.saturating_add(1)
@@ -494,7 +494,7 @@ impl CsvFile {
             self.bytes.len()
         };
         Ok(Some(Parsed {
-            place: line.place,
+            start: line.start,
             size,
             broken,
         }))
@@ -598,7 +598,7 @@ impl Rows {
             return Ok(None);
         };
         let part = self.part();
-        let line = parsed.place.line;
+        let line = parsed.start.line;
         let header = self.columns.names.len();
         let splitter = &self.file.splitter;
         let mut problems = Vec::new();
@@ -796,7 +796,7 @@ fn out_of_place(
             continue;
         }
         current = Some(id.to_vec());
-        let cursor = families.place();
+        let cursor = families.next_start();
         let mut forward = false;
         while families.next_row()?.is_some() {
             if families.family() == id {
@@ -810,7 +810,7 @@ fn out_of_place(
         families.seek(cursor)?;
         let mut before = CsvFile::open(folder, Part::Families, max)?;
         let mut earlier = false;
-        while before.place().offset < cursor.offset && before.next_row()?.is_some() {
+        while before.next_start().offset < cursor.offset && before.next_row()?.is_some() {
             if before.family() == id {
                 earlier = true;
                 break;
@@ -821,7 +821,7 @@ fn out_of_place(
         } else {
             Misplacement::UnknownFamily
         };
-        found.insert(row.place.line, misplacement);
+        found.insert(row.start.line, misplacement);
         if found.len() > MOST_OUT_OF_PLACE {
             return Err(InputError::Unordered {
                 file: part.file_name().to_owned(),
@@ -841,7 +841,7 @@ fn listed_twice(folder: &Path, max: usize) -> Result<BTreeMap<String, Vec<u64>>,
         lines
             .entry(families.family().to_vec())
             .or_default()
-            .push(row.place.line);
+            .push(row.start.line);
     }
     Ok(lines
         .into_iter()
@@ -1162,7 +1162,7 @@ impl CsvFamily {
             Ok(_) => {}
             Err(error) => {
                 for problem in &error.problems {
-                    let at = self.place(&problem.record);
+                    let at = self.row_of(&problem.record);
                     let field = problem
                         .field
                         .as_deref()
@@ -1209,28 +1209,28 @@ impl CsvFamily {
     }
 
     /// The file and line of a record of the assembled family.
-    fn place(&self, record: &InFamily) -> (Part, u64) {
+    fn row_of(&self, record: &RecordPosition) -> (Part, u64) {
         let row = match record {
-            InFamily::Family => None,
-            InFamily::Member { position, .. } => self.members.get(*position as usize),
-            InFamily::Event { position, .. } => self.events.get(*position as usize),
+            RecordPosition::Family => None,
+            RecordPosition::Member { position, .. } => self.members.get(*position as usize),
+            RecordPosition::Event { position, .. } => self.events.get(*position as usize),
         };
         match (record, row) {
-            (InFamily::Member { .. }, Some(row)) => (Part::Members, row.line),
-            (InFamily::Event { .. }, Some(row)) => (Part::Events, row.line),
+            (RecordPosition::Member { .. }, Some(row)) => (Part::Members, row.line),
+            (RecordPosition::Event { .. }, Some(row)) => (Part::Events, row.line),
             _ => self.home,
         }
     }
 }
 
 /// The CSV column of a key of the interchange format's JSON.
-fn column(record: &InFamily, key: &str) -> String {
+fn column(record: &RecordPosition, key: &str) -> String {
     let renamed = match (record, key) {
-        (InFamily::Family, "id") => "family_id",
-        (InFamily::Member { .. }, "id") => "member_id",
-        (InFamily::Event { .. }, "id") => "event_id",
-        (InFamily::Event { .. }, "member") => "member_id",
-        (InFamily::Family, key) => key.strip_prefix("attributes.").unwrap_or(key),
+        (RecordPosition::Family, "id") => "family_id",
+        (RecordPosition::Member { .. }, "id") => "member_id",
+        (RecordPosition::Event { .. }, "id") => "event_id",
+        (RecordPosition::Event { .. }, "member") => "member_id",
+        (RecordPosition::Family, key) => key.strip_prefix("attributes.").unwrap_or(key),
         _ => key,
     };
     renamed.to_owned()

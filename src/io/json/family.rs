@@ -43,8 +43,8 @@ use serde_json::{Map, Value};
 
 use super::repeats;
 use crate::family::{
-    Event, Family, FamilyError, FieldValue, Member, Record, RecordError, RecordErrorKind, Role,
-    is_usable_id, overlapping_terms,
+    Event, Family, FamilyError, FieldValue, Member, RecordError, RecordErrorKind, RecordPosition,
+    Role, is_usable_id, overlapping_terms,
 };
 use crate::num::{Fixed, Pence};
 use crate::vocab::{EventKind, FieldType, RESERVED_EVENT_KEYS, Shape, Subject, Vocabulary};
@@ -52,7 +52,7 @@ use crate::vocab::{EventKind, FieldType, RESERVED_EVENT_KEYS, Shape, Subject, Vo
 /// Collects the problems of one record.
 struct Sink<'p> {
     problems: &'p mut Vec<RecordError>,
-    record: Record,
+    record: RecordPosition,
 }
 
 impl Sink<'_> {
@@ -118,7 +118,7 @@ pub fn family_from_json(text: &str, vocab: &Vocabulary) -> Result<Family, Family
             return Err(FamilyError {
                 family: None,
                 problems: vec![RecordError {
-                    record: Record::Family,
+                    record: RecordPosition::Family,
                     field: None,
                     kind: RecordErrorKind::NotJson {
                         line: error.line(),
@@ -150,7 +150,7 @@ pub fn family_from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, Fa
     let mut problems = Vec::new();
     let mut sink = Sink {
         problems: &mut problems,
-        record: Record::Family,
+        record: RecordPosition::Family,
     };
     let Some(object) = value.as_object() else {
         sink.report(None, RecordErrorKind::NotAnObject);
@@ -363,11 +363,11 @@ impl List {
     }
 
     /// The record at this position of the list.
-    fn record(self, position: u32, id: Option<&str>) -> Record {
+    fn record(self, position: u32, id: Option<&str>) -> RecordPosition {
         let id = id.map(str::to_owned);
         match self {
-            List::Members => Record::Member { position, id },
-            List::Events => Record::Event { position, id },
+            List::Members => RecordPosition::Member { position, id },
+            List::Events => RecordPosition::Event { position, id },
         }
     }
 
@@ -395,7 +395,7 @@ fn read_list<'a>(
     for (index, item) in items.iter().enumerate() {
         let Ok(position) = u32::try_from(index) else {
             problems.push(RecordError {
-                record: Record::Family,
+                record: RecordPosition::Family,
                 field: Some(list.key().to_owned()),
                 kind: RecordErrorKind::TooMany { what: list.key() },
             });
@@ -887,7 +887,7 @@ mod tests {
         kind: RecordErrorKind,
     ) -> RecordError {
         RecordError {
-            record: Record::Event {
+            record: RecordPosition::Event {
                 position,
                 id: id.map(str::to_owned),
             },
@@ -903,7 +903,7 @@ mod tests {
         kind: RecordErrorKind,
     ) -> RecordError {
         RecordError {
-            record: Record::Member {
+            record: RecordPosition::Member {
                 position,
                 id: id.map(str::to_owned),
             },
@@ -914,7 +914,7 @@ mod tests {
 
     fn at_family(field: Option<&str>, kind: RecordErrorKind) -> RecordError {
         RecordError {
-            record: Record::Family,
+            record: RecordPosition::Family,
             field: field.map(str::to_owned),
             kind,
         }
@@ -1395,7 +1395,7 @@ mod tests {
         assert!(matches!(
             error.problems.as_slice(),
             [RecordError {
-                record: Record::Family,
+                record: RecordPosition::Family,
                 field: None,
                 kind: RecordErrorKind::NotJson { line: 2, .. }
             }]

@@ -62,7 +62,7 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 )
             };
             return Some(Ok(Record {
-                line: line.place.line,
+                line: line.start.line,
                 input,
             }));
         }

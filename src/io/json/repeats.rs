@@ -2,7 +2,7 @@
 //! a `serde_json::Value` keeps one of the two and says nothing, so the text
 //! is read for them first, building nothing but each object's key set.
 
-use crate::family::{Record, RecordError, RecordErrorKind, is_usable_id};
+use crate::family::{RecordError, RecordErrorKind, RecordPosition, is_usable_id};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -16,7 +16,7 @@ pub(crate) fn find(text: &str) -> Result<Vec<RecordError>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     Check {
         found: &mut found,
-        record: Record::Family,
+        record: RecordPosition::Family,
         level: Level::Family,
         path: None,
         capture: false,
@@ -34,7 +34,7 @@ enum Level {
     /// The `members` (`true`) or `events` (`false`) array.
     List { members: bool },
     /// A member or event record.
-    Record,
+    RecordPosition,
     /// Anywhere inside a record, or inside the family's other keys.
     Inside,
 }
@@ -69,7 +69,7 @@ impl fmt::Display for Path<'_> {
 /// value is a string (a record's `id`).
 struct Check<'f, 'p> {
     found: &'f mut Vec<RecordError>,
-    record: Record,
+    record: RecordPosition,
     level: Level,
     path: Option<&'p Path<'p>>,
     capture: bool,
@@ -125,11 +125,11 @@ impl<'de> Visitor<'de> for Check<'_, '_> {
                 Level::List { members } => {
                     let position = u32::try_from(index).unwrap_or(u32::MAX);
                     let record = if members {
-                        Record::Member { position, id: None }
+                        RecordPosition::Member { position, id: None }
                     } else {
-                        Record::Event { position, id: None }
+                        RecordPosition::Event { position, id: None }
                     };
-                    (record, Level::Record)
+                    (record, Level::RecordPosition)
                 }
                 _ => (self.record.clone(), Level::Inside),
             };
@@ -165,7 +165,7 @@ impl<'de> Visitor<'de> for Check<'_, '_> {
                 (Level::Family, "events") => Level::List { members: false },
                 _ => Level::Inside,
             };
-            let capture = self.level == Level::Record && key == "id";
+            let capture = self.level == Level::RecordPosition && key == "id";
             let value = entries.next_value_seed(Check {
                 found: &mut *self.found,
                 record: self.record.clone(),
@@ -211,10 +211,10 @@ impl<'de> Visitor<'de> for Check<'_, '_> {
                 kind: RecordErrorKind::RepeatedKey,
             });
         }
-        if self.level == Level::Record {
+        if self.level == Level::RecordPosition {
             for problem in self.found.iter_mut().skip(first) {
-                if let Record::Member { id: slot, .. } | Record::Event { id: slot, .. } =
-                    &mut problem.record
+                if let RecordPosition::Member { id: slot, .. }
+                | RecordPosition::Event { id: slot, .. } = &mut problem.record
                 {
                     slot.clone_from(&id);
                 }
