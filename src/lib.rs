@@ -28,7 +28,7 @@ pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
-    ProblemFinding, Progress, RecordProblem, Refusal,
+    ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,
 };
 pub use family::{Family, FamilyError};
 pub use plan::{

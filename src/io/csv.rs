@@ -30,7 +30,7 @@ use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
 use crate::family::{Event, Member, RecordPosition};
 use crate::vocab::{FieldType, Shape, Vocabulary};
-use crate::{Family, RecordProblem, Refusal};
+use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -57,12 +57,12 @@ impl Part {
         }
     }
 
-    /// What a row of this file is, for messages.
-    fn row_name(self) -> &'static str {
+    /// A row of this file, as the record of a problem.
+    fn row(self) -> ProblemRecord {
         match self {
-            Part::Families => "family row",
-            Part::Members => "member row",
-            Part::Events => "event row",
+            Part::Families => ProblemRecord::FamilyRow,
+            Part::Members => ProblemRecord::MemberRow,
+            Part::Events => ProblemRecord::EventRow,
         }
     }
 
@@ -113,76 +113,14 @@ impl Columns {
     }
 }
 
-/// What is wrong with a row, found while reading it (the family's own
-/// validation finds the rest).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Fault {
-    Width {
-        header: usize,
-        found: usize,
-    },
-    NotUtf8,
-    UnknownFamily,
-    Apart,
-    /// A quoted cell that opens at this column and does not close on the
-    /// row's line.
-    OpenQuote {
-        column: u64,
-    },
-    /// A row longer than the limit.
-    TooLong {
-        limit: usize,
-    },
-    /// A family's rows together longer than the limit, from this row on.
-    FamilyTooLarge {
-        limit: usize,
-    },
-    /// A family `families.csv` lists more than once, on these lines: which
-    /// rows are whose cannot be told, so no listing is decided.
-    ListedTwice {
-        lines: Vec<u64>,
-    },
-}
-
-impl Fault {
-    fn message(&self) -> String {
-        match self {
-            Fault::Width { header, found } => format!(
-                "has {found} cells where the header has {header}; check the row's commas and quotes"
-            ),
-            Fault::NotUtf8 => "is not UTF-8 text; export the file as UTF-8".into(),
-            Fault::UnknownFamily => {
-                "names a family that families.csv does not hold; add the family there or remove the row"
-                    .into()
-            }
-            Fault::ListedTwice { lines } => format!(
-                "lists a family that families.csv lists on lines {}: its rows cannot be told apart, so none is decided; list each family once",
-                lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
-            ),
-            Fault::Apart => "is apart from the other rows of its family; keep each family's rows together, families in the order of families.csv".into(),
-            Fault::OpenQuote { column } => format!(
-                "has a quoted cell opening at column {column} that does not close on its line; \
-                 a cell may not hold a line break: close the quote, or export without line breaks in cells"
-            ),
-            Fault::TooLong { limit } => format!(
-                "is longer than {limit} bytes, the most a row may take, so it was not read; \
-                 check the row's line breaks"
-            ),
-            Fault::FamilyTooLarge { limit } => format!(
-                "takes the family's rows past {limit} bytes, the most a family may take, so they were not read; \
-                 check that the rows of this family id are one family"
-            ),
-        }
-    }
-}
-
-/// One problem found while reading rows.
+/// One problem found while reading rows (the family's own validation
+/// finds the rest).
 #[derive(Debug, Clone)]
 struct RowProblem {
     part: Part,
     line: u64,
     field: Option<String>,
-    fault: Fault,
+    kind: ProblemKind,
 }
 
 /// One data row: its line, its family and its cells (`None` for an empty
@@ -607,13 +545,13 @@ impl Rows {
                 part,
                 line,
                 field: None,
-                fault: Fault::OpenQuote { column },
+                kind: ProblemKind::OpenQuote { column },
             }),
             Some(Broken::TooLong) => problems.push(RowProblem {
                 part,
                 line,
                 field: None,
-                fault: Fault::TooLong {
+                kind: ProblemKind::RowTooLong {
                     limit: self.file.max,
                 },
             }),
@@ -621,7 +559,7 @@ impl Rows {
                 part,
                 line,
                 field: None,
-                fault: Fault::Width {
+                kind: ProblemKind::RowWidth {
                     header,
                     found: splitter.len(),
                 },
@@ -642,7 +580,7 @@ impl Rows {
                             part,
                             line,
                             field: self.columns.names.get(index).cloned(),
-                            fault: Fault::NotUtf8,
+                            kind: ProblemKind::NotUtf8,
                         });
                         None
                     }
@@ -736,7 +674,7 @@ impl Rows {
                 part,
                 line,
                 field: Some("family_id".into()),
-                fault: Fault::UnknownFamily,
+                kind: ProblemKind::UnknownFamily,
             })
             .collect();
         Some(Record {
@@ -969,7 +907,7 @@ impl CsvFolder {
                 part: Part::Families,
                 line: row.line,
                 field: Some("family_id".into()),
-                fault: Fault::ListedTwice {
+                kind: ProblemKind::ListedTwice {
                     lines: lines.clone(),
                 },
             });
@@ -979,7 +917,7 @@ impl CsvFolder {
                 part,
                 line,
                 field: Some("family_id".into()),
-                fault: Fault::Apart,
+                kind: ProblemKind::RowApart,
             });
         }
         if let Some((part, line)) = budget.over {
@@ -987,7 +925,7 @@ impl CsvFolder {
                 part,
                 line,
                 field: None,
-                fault: Fault::FamilyTooLarge { limit: self.max },
+                kind: ProblemKind::FamilyTooLarge { limit: self.max },
             });
         }
         let columns = &self.families.columns;
@@ -1134,7 +1072,7 @@ impl CsvFamily {
         let whole = !self
             .problems
             .iter()
-            .any(|problem| matches!(problem.fault, Fault::FamilyTooLarge { .. }));
+            .any(|problem| matches!(problem.kind, ProblemKind::FamilyTooLarge { .. }));
         let validated = if whole {
             super::family_from_value(&self.to_json(vocab), vocab)
         } else {
@@ -1147,13 +1085,13 @@ impl CsvFamily {
             .problems
             .iter()
             .map(|problem| {
-                let record = problem.part.row_name().to_owned();
-                let message = problem.fault.message();
                 let at = (problem.part, problem.line);
+                let record = problem.part.row();
+                let kind = problem.kind.clone();
                 (
                     at.0,
                     at.1,
-                    self.problem(at, record, problem.field.clone(), message),
+                    self.problem(at, record, problem.field.clone(), kind),
                 )
             })
             .collect();
@@ -1177,9 +1115,9 @@ impl CsvFamily {
                     if read_already {
                         continue;
                     }
-                    let message = problem.kind.to_string();
-                    let record = problem.record.to_string();
-                    errors.push((at.0, at.1, self.problem(at, record, field, message)));
+                    let record = ProblemRecord::Record(problem.record.clone());
+                    let kind = ProblemKind::Record(problem.kind.clone());
+                    errors.push((at.0, at.1, self.problem(at, record, field, kind)));
                 }
             }
         }
@@ -1195,14 +1133,14 @@ impl CsvFamily {
     fn problem(
         &self,
         (part, line): (Part, u64),
-        record: String,
+        record: ProblemRecord,
         field: Option<String>,
-        message: String,
+        kind: ProblemKind,
     ) -> RecordProblem {
         RecordProblem {
             record,
             field,
-            message,
+            kind,
             file: Some(part.file_name().to_owned()),
             line: Some(line),
         }

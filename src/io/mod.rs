@@ -58,9 +58,9 @@ pub use json::{
     JsonArray, JsonLines, JsonLinesWriter, family_from_json, family_from_value, family_to_value,
 };
 
-use crate::family::Family;
+use crate::family::{Family, RecordPosition};
 use crate::vocab::Vocabulary;
-use crate::{RecordProblem, Refusal};
+use crate::{ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -248,12 +248,9 @@ impl Record {
                 line: Some(self.line),
                 file: None,
                 errors: vec![RecordProblem {
-                    record: "family".into(),
+                    record: ProblemRecord::Record(RecordPosition::Family),
                     field: None,
-                    message: format!(
-                        "is longer than {limit} bytes, the most a record may take, so it was not read; \
-                         check that the record is one family and not several run together"
-                    ),
+                    kind: ProblemKind::RecordTooLarge { limit: *limit },
                     file: None,
                     line: None,
                 }],
@@ -300,12 +297,9 @@ impl Record {
             line: Some(self.line),
             file: file.clone(),
             errors: vec![RecordProblem {
-                record: "family".into(),
+                record: ProblemRecord::Record(RecordPosition::Family),
                 field: Some(field.into()),
-                message: format!(
-                    "the family id was already read at line {first_line}: each family must appear once in a cohort, \
-                     so the first is decided and this one refused; merge the two records"
-                ),
+                kind: ProblemKind::RepeatedFamily { first_line },
                 line: file.as_ref().map(|_| self.line),
                 file,
             }],
