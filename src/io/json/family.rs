@@ -880,44 +880,27 @@ mod tests {
         found.into_iter().next().unwrap()
     }
 
-    fn at_event(
-        position: u32,
-        id: Option<&str>,
-        field: Option<&str>,
-        kind: RecordErrorKind,
-    ) -> RecordError {
+    fn at(record: RecordPosition, field: Option<&str>, kind: RecordErrorKind) -> RecordError {
         RecordError {
-            record: RecordPosition::Event {
-                position,
-                id: id.map(str::to_owned),
-            },
+            record,
             field: field.map(str::to_owned),
             kind,
         }
     }
 
-    fn at_member(
+    /// The problem of the record at `position` of `list`.
+    fn at_record(
+        list: List,
         position: u32,
         id: Option<&str>,
         field: Option<&str>,
         kind: RecordErrorKind,
     ) -> RecordError {
-        RecordError {
-            record: RecordPosition::Member {
-                position,
-                id: id.map(str::to_owned),
-            },
-            field: field.map(str::to_owned),
-            kind,
-        }
+        at(list.record(position, id), field, kind)
     }
 
     fn at_family(field: Option<&str>, kind: RecordErrorKind) -> RecordError {
-        RecordError {
-            record: RecordPosition::Family,
-            field: field.map(str::to_owned),
-            kind,
-        }
+        at(RecordPosition::Family, field, kind)
     }
 
     #[test]
@@ -1253,7 +1236,13 @@ mod tests {
         );
         assert_eq!(
             problems_of_text(&text).1,
-            vec![at_event(1, Some("b2"), Some("start"), RepeatedKey)]
+            vec![at_record(
+                List::Events,
+                1,
+                Some("b2"),
+                Some("start"),
+                RepeatedKey
+            )]
         );
         // A member; a nested object; an object in an array in an event; a
         // key given three times, once; a key spelt with an escape.
@@ -1270,9 +1259,10 @@ mod tests {
             found,
             vec![
                 at_family(Some("attributes.district"), RepeatedKey),
-                at_member(0, Some("P1"), Some("role"), RepeatedKey),
-                at_event(0, None, Some("type.a"), RepeatedKey),
-                at_event(
+                at_record(List::Members, 0, Some("P1"), Some("role"), RepeatedKey),
+                at_record(List::Events, 0, None, Some("type.a"), RepeatedKey),
+                at_record(
+                    List::Events,
                     0,
                     None,
                     Some("type"),
@@ -1280,8 +1270,9 @@ mod tests {
                         expected: "a string"
                     }
                 ),
-                at_event(1, Some("e1"), Some("x[1].b"), RepeatedKey),
-                at_event(
+                at_record(List::Events, 1, Some("e1"), Some("x[1].b"), RepeatedKey),
+                at_record(
+                    List::Events,
                     1,
                     Some("e1"),
                     Some("x"),
@@ -1290,7 +1281,7 @@ mod tests {
                         suggestion: None
                     }
                 ),
-                at_event(2, None, Some("date"), RepeatedKey),
+                at_record(List::Events, 2, None, Some("date"), RepeatedKey),
             ]
         );
         // An event known by the last of two ids, as its other problems name it.
@@ -1299,8 +1290,14 @@ mod tests {
         assert_eq!(
             problems_of_text(text).1,
             vec![
-                at_event(0, Some("b"), Some("id"), RepeatedKey),
-                at_event(0, Some("b"), Some("date"), RecordErrorKind::BadDate),
+                at_record(List::Events, 0, Some("b"), Some("id"), RepeatedKey),
+                at_record(
+                    List::Events,
+                    0,
+                    Some("b"),
+                    Some("date"),
+                    RecordErrorKind::BadDate
+                ),
             ]
         );
         let text = RepeatedKey.to_string();
@@ -1482,7 +1479,7 @@ mod tests {
             family["events"] = json!([]);
             assert_eq!(
                 problems(&family),
-                vec![at_member(0, None, Some("id"), EmptyId)],
+                vec![at_record(List::Members, 0, None, Some("id"), EmptyId)],
                 "{blank:?}"
             );
 
@@ -1493,8 +1490,8 @@ mod tests {
             assert_eq!(
                 found,
                 vec![
-                    at_event(0, None, Some("id"), EmptyId),
-                    at_event(1, None, Some("id"), EmptyId),
+                    at_record(List::Events, 0, None, Some("id"), EmptyId),
+                    at_record(List::Events, 1, None, Some("id"), EmptyId),
                 ],
                 "{blank:?}"
             );
@@ -1529,7 +1526,8 @@ mod tests {
     }
 
     fn overlap(position: u32, id: Option<&str>, other: u32, other_id: Option<&str>) -> RecordError {
-        at_event(
+        at_record(
+            List::Events,
             position,
             id,
             None,
@@ -1609,7 +1607,8 @@ mod tests {
         let found = problems(&with_events(json!([first, broken])));
         assert_eq!(
             found,
-            vec![at_event(
+            vec![at_record(
+                List::Events,
                 1,
                 Some("b"),
                 Some("sessions"),
@@ -1636,11 +1635,18 @@ mod tests {
         };
         assert_eq!(
             member_problems(json!(["P1"])),
-            vec![at_member(0, None, None, RecordErrorKind::NotAnObject)]
+            vec![at_record(
+                List::Members,
+                0,
+                None,
+                None,
+                RecordErrorKind::NotAnObject
+            )]
         );
         assert_eq!(
             member_problems(json!([{"role": "adult"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 None,
                 Some("id"),
@@ -1649,7 +1655,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": 1, "role": "adult"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 None,
                 Some("id"),
@@ -1660,7 +1667,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("role"),
@@ -1669,7 +1677,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "parent"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("role"),
@@ -1678,7 +1687,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "adult"}, {"id": "A", "role": "child"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 1,
                 Some("A"),
                 Some("id"),
@@ -1687,7 +1697,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "adult", "born": "1984-02-30"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("born"),
@@ -1696,7 +1707,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "adult", "joined": 2015}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("joined"),
@@ -1709,7 +1721,8 @@ mod tests {
             member_problems(
                 json!([{"id": "A", "role": "adult", "joined": "2015-01-02", "left": "2015-01-01"}])
             ),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("left"),
@@ -1825,7 +1838,7 @@ mod tests {
                 }
                 _ => None,
             };
-            let expected = at_event(0, id, field, kind);
+            let expected = at_record(List::Events, 0, id, field, kind);
             assert_eq!(event_problem(event), expected, "{text}");
         }
     }
@@ -1842,13 +1855,15 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                at_event(
+                at_record(
+                    List::Events,
                     2,
                     Some("a"),
                     Some("id"),
                     RecordErrorKind::DuplicateEventId { first: 0 }
                 ),
-                at_event(
+                at_record(
+                    List::Events,
                     3,
                     None,
                     Some("id"),
@@ -1856,7 +1871,13 @@ mod tests {
                         expected: "a string"
                     }
                 ),
-                at_event(4, None, Some("date"), RecordErrorKind::BadDate),
+                at_record(
+                    List::Events,
+                    4,
+                    None,
+                    Some("date"),
+                    RecordErrorKind::BadDate
+                ),
             ]
         );
     }
@@ -1888,8 +1909,15 @@ mod tests {
         assert_eq!(
             error.problems,
             vec![
-                at_member(0, Some("P1"), Some("role"), RecordErrorKind::BadRole),
-                at_event(
+                at_record(
+                    List::Members,
+                    0,
+                    Some("P1"),
+                    Some("role"),
+                    RecordErrorKind::BadRole
+                ),
+                at_record(
+                    List::Events,
                     0,
                     Some("e1"),
                     Some("kind"),
@@ -1897,7 +1925,13 @@ mod tests {
                         suggestion: Some("asb_incident".into())
                     }
                 ),
-                at_event(1, None, Some("end"), RecordErrorKind::EndBeforeStart),
+                at_record(
+                    List::Events,
+                    1,
+                    None,
+                    Some("end"),
+                    RecordErrorKind::EndBeforeStart
+                ),
             ]
         );
         let text = error.to_string();
