@@ -93,9 +93,9 @@ codes! {
     /// A name declared, or a word listed, twice.
     ///
     /// Two problems, indicators of one problem, claims, defines or local
-    /// event kinds with one name, or a word listed twice (a kind twice in
-    /// `attach requires`, a claim twice in `combine`). The note points at
-    /// the first. Rename one, or remove the repeat.
+    /// event kinds with one name, or a word listed twice, such as a kind
+    /// twice in `attach requires`. A note, where there is one, points at the
+    /// first. Rename one, or remove the repeat.
     DeclaredTwice = "E0101", Error, "a name declared or a word listed twice";
     /// An event kind neither the national vocabulary nor the plan declares.
     ///

@@ -25,7 +25,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse and check plans; print every diagnostic, then `N errors, N warnings in N plans`.
-    #[command(after_help = "Exit status: 0 clean, 1 errors (or warnings, with --deny-warnings) or a usage error")]
+    #[command(
+        after_help = "Exit status: 0 clean, 1 errors (or warnings, with --deny-warnings) or a usage error"
+    )]
     Check {
         /// Plan files.
         #[arg(required = true)]
@@ -38,7 +40,9 @@ enum Command {
         deny_warnings: bool,
     },
     /// Rewrite plans in canonical form; `-` reads standard input and writes standard output.
-    #[command(after_help = "Exit status: 0, 1 when --check or --diff finds a difference, a plan does not parse, or a usage error")]
+    #[command(
+        after_help = "Exit status: 0, 1 when --check or --diff finds a difference, a plan does not parse, or a usage error"
+    )]
     Fmt {
         /// Plan files, or `-` alone for standard input.
         #[arg(required = true)]
@@ -126,7 +130,9 @@ enum Command {
         format: cli::render::Format,
     },
     /// The families whose decision differs between two plans; exit 4 if any.
-    #[command(after_help = "Exit status: 0 none, 4 some differ, 3 none differ but some records refused by both, 1 plan or usage error")]
+    #[command(
+        after_help = "Exit status: 0 none, 4 some differ, 3 none differ but some records refused by both, 1 plan or usage error"
+    )]
     Diff {
         /// The old plan.
         old: PathBuf,
@@ -164,7 +170,9 @@ enum Command {
         output: PathBuf,
     },
     /// Run plans' test cases (`*.tests.json`); folders are searched.
-    #[command(after_help = "Exit status: 0 all pass, 1 a case fails, no test files, or a usage error")]
+    #[command(
+        after_help = "Exit status: 0 all pass, 1 a case fails, no test files, or a usage error"
+    )]
     Test {
         /// Suites, plans (their `.tests.json` beside them) or folders.
         #[arg(required = true)]

@@ -5,8 +5,8 @@ use super::output::Outputs;
 use super::{DiagnosticFormat, Exit};
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use tfop::Plan;
 use tfop::Code;
+use tfop::Plan;
 
 /// What `tfop check` was asked.
 pub(crate) struct CheckRequest<'a> {

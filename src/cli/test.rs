@@ -174,7 +174,12 @@ impl Run<'_> {
         let Ok(plan) = load_plan(&base.join(&suite.plan)) else {
             let message = format!("its plan {} does not check", suite.plan);
             for case in &suite.cases {
-                self.add_junit(&mut junit, &name, &case.name, &Outcome::Broken(message.clone()));
+                self.add_junit(
+                    &mut junit,
+                    &name,
+                    &case.name,
+                    &Outcome::Broken(message.clone()),
+                );
             }
             self.failed += suite.cases.len().max(1);
             self.junit.add_test_suite(junit);
@@ -183,7 +188,11 @@ impl Run<'_> {
         let mut coverage = tfop::cases::Coverage::default();
         let mut outcomes = Vec::new();
         for (index, case) in suite.cases.iter().enumerate() {
-            if self.request.filter.is_some_and(|pattern| !case.name.contains(pattern)) {
+            if self
+                .request
+                .filter
+                .is_some_and(|pattern| !case.name.contains(pattern))
+            {
                 self.filtered_out += 1;
                 continue;
             }
@@ -193,7 +202,10 @@ impl Run<'_> {
             self.bless(suite_path, &text, &mut outcomes);
         }
         for (index, outcome) in &outcomes {
-            let case_name = suite.cases.get(*index).map_or("", |case| case.name.as_str());
+            let case_name = suite
+                .cases
+                .get(*index)
+                .map_or("", |case| case.name.as_str());
             self.report(&name, case_name, outcome);
             self.add_junit(&mut junit, &name, case_name, outcome);
         }
@@ -219,7 +231,12 @@ impl Run<'_> {
     /// A suite that could not be run at all counts as one failure.
     fn suite_broken(&mut self, mut junit: TestSuite, name: &str, message: &str) {
         self.failed += 1;
-        self.add_junit(&mut junit, name, name, &Outcome::Broken(message.to_string()));
+        self.add_junit(
+            &mut junit,
+            name,
+            name,
+            &Outcome::Broken(message.to_string()),
+        );
         self.junit.add_test_suite(junit);
     }
 
@@ -278,7 +295,10 @@ impl Run<'_> {
             }
             Outcome::Blessed(mismatches) => {
                 self.blessed += 1;
-                ("BLESS", mismatches.iter().map(ToString::to_string).collect())
+                (
+                    "BLESS",
+                    mismatches.iter().map(ToString::to_string).collect(),
+                )
             }
             Outcome::Broken(problem) => {
                 self.failed += 1;
@@ -348,8 +368,9 @@ fn run_case(
     }
     let family_text = match (&case.family, &case.family_file) {
         (Some(family), None) => Ok(family.to_string()),
-        (None, Some(file)) => read_text(&base.join(file))
-            .map_err(|_| "its family file cannot be read".to_string()),
+        (None, Some(file)) => {
+            read_text(&base.join(file)).map_err(|_| "its family file cannot be read".to_string())
+        }
         _ => Err("a case needs exactly one of `family` and `family_file`".to_string()),
     };
     let family =
