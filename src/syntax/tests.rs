@@ -189,6 +189,35 @@ fn syntax_errors_name_what_was_expected() {
 }
 
 #[test]
+fn a_syntax_error_points_at_the_bracket_left_open() {
+    let source = "problem crime \"x\" {\n  indicator a \"A\" { has offence ever\n  significant \"S\" { no offence ever }\n}\n";
+    let Err(diagnostics) = parse(source) else {
+        panic!()
+    };
+    let labels = &diagnostics.0[0].labels;
+    assert_eq!(labels.len(), 1, "{labels:?}");
+    // The indicator's brace, still open where the parse failed; not the
+    // problem's, which the last `}` closes by count.
+    assert_eq!(labels[0].span, Span::new(38, 39));
+    assert_eq!(labels[0].message, "unclosed `{`");
+    let at_the_end =
+        parse("define x = (has offence ever and (no asb_incident ever)\n").unwrap_err();
+    assert_eq!(at_the_end.0[0].labels[0].span, Span::new(11, 12));
+    assert_eq!(at_the_end.0[0].labels[0].message, "unclosed `(`");
+    // Brackets in strings and comments are not brackets.
+    let quoted = parse("problem crime \"x {\" { // (\n  sustained for 6 months").unwrap_err();
+    assert_eq!(quoted.0[0].labels[0].span, Span::new(20, 21));
+}
+
+#[test]
+fn a_syntax_error_in_balanced_brackets_has_no_label() {
+    let Err(diagnostics) = parse("problem crime \"x\" { indicator { has offence ever } }") else {
+        panic!()
+    };
+    assert!(diagnostics.0[0].labels.is_empty());
+}
+
+#[test]
 fn impossible_dates_are_reported_all_at_once() {
     let Err(diagnostics) = parse(
         "plan \"x\" { effective 2018-02-30 }\nfunding { claim windows from 2013-13-01 every 6 months until 2015-05-31 }",
