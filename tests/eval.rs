@@ -994,3 +994,72 @@ mod nested_percentages {
         assert!(!eligible_with((1 << 12) - 1));
     }
 }
+
+/// The explanation as data: what `explain` prints, for a program to read.
+mod explanation {
+    use super::*;
+    use tfop::explanation::{Measure, Requirement, Window};
+
+    fn national_f0001(as_of: &str) -> tfop::Explanation {
+        let plan =
+            Plan::parse(&std::fs::read_to_string("examples/plans/national-phase2.tfop").unwrap())
+                .unwrap();
+        let family = std::fs::read_to_string("examples/families/F-0001.json").unwrap();
+        let family = plan.read_family(&family).unwrap();
+        plan.explanation(&family, day(as_of))
+    }
+
+    #[test]
+    fn a_rate_over_terms_carries_its_sums_window_and_exact_value() {
+        let explanation = national_f0001("2016-11-30");
+        let education = explanation
+            .progress
+            .iter()
+            .find(|progress| progress.problem == "education")
+            .unwrap();
+        let Requirement::Member { member, measured } = &education.measured[0] else {
+            panic!("{:?}", education.measured);
+        };
+        assert_eq!(member, "P2");
+        let Requirement::Compare {
+            left, op, right, ..
+        } = &measured[0]
+        else {
+            panic!("{measured:?}");
+        };
+        let Measure::Rate {
+            events,
+            top_sum,
+            bottom_sum,
+            ..
+        } = &left.measure
+        else {
+            panic!("{left:?}");
+        };
+        assert_eq!((*top_sum, *bottom_sum), (9, 384));
+        let Window::LastTerms { terms, from, .. } = events.window else {
+            panic!("{:?}", events.window);
+        };
+        assert_eq!((terms, from), (3, Some(day("2015-09-02"))));
+        assert_eq!(left.value.unwrap().exact_text(), "0.0234375");
+        assert_eq!(op, "<");
+        assert_eq!(right.value.unwrap().exact_text(), "0.1");
+    }
+
+    #[test]
+    fn the_explanation_cites_records_with_their_days_and_member() {
+        let explanation = national_f0001("2016-11-30");
+        let crime = &explanation.problems[0];
+        assert_eq!(crime.id, "crime");
+        let asb = &crime.indicators[0].evidence;
+        assert_eq!(asb[0].citation, "asb1");
+        assert_eq!(asb[0].member.as_deref(), Some("P2"));
+        assert_eq!(
+            asb[0].days,
+            tfop::explanation::RecordDays::Point {
+                date: day("2015-01-20")
+            }
+        );
+        assert_eq!(explanation.identified_on, day("2015-06-01"));
+    }
+}

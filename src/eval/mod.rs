@@ -9,6 +9,7 @@
 
 mod decision;
 mod explain;
+pub mod explanation;
 mod measures;
 mod sets;
 

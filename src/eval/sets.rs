@@ -1153,7 +1153,7 @@ fn memoised<V: Clone>(
 }
 
 /// A fraction divided through by its greatest common divisor.
-fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
+pub(super) fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
     let (mut a, mut b) = (numerator.unsigned_abs(), denominator.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);
