@@ -247,21 +247,24 @@ impl Sets<'_, '_> {
                     window: AttachmentWindow::Since,
                 },
             },
-            Window::LastTerms(count) => {
-                let terms = self.terms(member);
-                let last: Vec<_> = terms.iter().rev().take(*count as usize).collect();
-                match (last.len() == *count as usize, last.last(), last.first()) {
-                    (true, Some(first), Some(latest)) => explanation::Window::LastTerms {
+            Window::LastTerms(count) => match self.last_terms(member, *count, day) {
+                Some(terms) => explanation::Window::LastTerms {
+                    terms: *count,
+                    from: terms.start.to_date(),
+                    to: terms.days.0.to_date(),
+                },
+                None => {
+                    let ended = self
+                        .terms(member)
+                        .iter()
+                        .filter(|term| term.1 <= day)
+                        .count();
+                    explanation::Window::TooFewTerms {
                         terms: *count,
-                        from: first.0.to_date(),
-                        to: latest.1.to_date(),
-                    },
-                    _ => explanation::Window::TooFewTerms {
-                        terms: *count,
-                        recorded: u32::try_from(last.len()).unwrap_or(u32::MAX),
-                    },
+                        recorded: u32::try_from(ended).unwrap_or(u32::MAX),
+                    }
                 }
-            }
+            },
             Window::AtAttachment => match attachment {
                 Some(attached) => explanation::Window::AtAttachment {
                     day: attached.to_date(),

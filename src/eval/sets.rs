@@ -254,17 +254,16 @@ impl<'p, 'f> Sets<'p, 'f> {
         match length {
             SustainLen::Time(length) => set.sustained(length),
             SustainLen::Terms(count) => {
-                let terms = self.terms(member);
                 let runs = set.intervals();
                 let mut out = Vec::new();
-                for (segment, window_start, _) in term_segments(&terms, count) {
+                for window in self.term_windows(member, count) {
                     // The run holding the window's first day, if any: runs
                     // are in order, so a binary search finds it.
                     let run = runs
-                        .get(runs.partition_point(|(_, end)| *end < window_start))
-                        .filter(|(start, _)| *start <= window_start);
+                        .get(runs.partition_point(|(_, end)| *end < window.start))
+                        .filter(|(start, _)| *start <= window.start);
                     if let Some((_, run_end)) = run {
-                        out.push((segment.0, segment.1.min(*run_end)));
+                        out.push((window.days.0, window.days.1.min(*run_end)));
                     }
                 }
                 DaySet::from_intervals(out)
@@ -303,6 +302,56 @@ impl<'p, 'f> Sets<'p, 'f> {
             }
         }
         terms
+    }
+
+    /// The last `count` school terms of a member (or the family) over each
+    /// stretch of days on which they stay the same, in day order.
+    pub(crate) fn term_windows(&self, member: Option<u32>, count: u32) -> Vec<TermWindow> {
+        let terms = self.terms(member);
+        let count = count as usize;
+        let mut windows = Vec::new();
+        if count == 0 || terms.len() < count {
+            return windows;
+        }
+        for last in (count - 1)..terms.len() {
+            let Some((_, end, _)) = terms.get(last) else {
+                continue;
+            };
+            let end = *end;
+            let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
+            if next_end == Some(end) {
+                continue;
+            }
+            let Some(chosen) = terms.get(last + 1 - count..=last) else {
+                continue;
+            };
+            windows.push(TermWindow {
+                days: (end, next_end.map_or(Day::MAX, Day::pred)),
+                start: chosen
+                    .iter()
+                    .map(|(start, _, _)| *start)
+                    .min()
+                    .unwrap_or(end),
+                records: chosen
+                    .iter()
+                    .flat_map(|(_, _, indexes)| indexes.iter().copied())
+                    .collect(),
+            });
+        }
+        windows
+    }
+
+    /// The last `count` school terms of a member (or the family) ended by
+    /// `day`; `None` when fewer have ended.
+    pub(crate) fn last_terms(
+        &self,
+        member: Option<u32>,
+        count: u32,
+        day: Day,
+    ) -> Option<TermWindow> {
+        self.term_windows(member, count)
+            .into_iter()
+            .find(|window| window.days.0 <= day && day <= window.days.1)
     }
 
     fn continuous_employment(&self, member: u32) -> DaySet {
@@ -580,18 +629,18 @@ impl<'p, 'f> Sets<'p, 'f> {
         weight: &dyn Fn(&Fact<'_>) -> i128,
         member: Option<u32>,
     ) -> (Steps<i128>, DaySet) {
-        let terms = self.terms(member);
         let mut contributions = Vec::new();
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
         let facts: Vec<Fact<'_>> = self.matching(aggregate, member).collect();
-        for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
+        for window in self.term_windows(member, count) {
+            let (from, to) = window.days;
             defined.push((from, to));
             for fact in &facts {
                 let counts = if is_term_kind {
-                    last_terms.contains(&fact.index)
+                    window.records.contains(&fact.index)
                 } else {
-                    fact.end >= window_start
+                    fact.end >= window.start
                 };
                 if counts {
                     let first = if is_term_kind {
@@ -739,19 +788,16 @@ impl<'p, 'f> Sets<'p, 'f> {
     ) {
         let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
             if let Window::LastTerms(count) = aggregate.window {
-                let terms = self.terms(member);
                 let is_term_kind = aggregate.kind == self.plan.known.school_term;
-                for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
-                    if from <= day && day <= to {
-                        for fact in self.matching(aggregate, member) {
-                            let counts = if is_term_kind {
-                                last_terms.contains(&fact.index)
-                            } else {
-                                fact.end >= window_start && fact.start <= day
-                            };
-                            if counts {
-                                out.insert(fact.index);
-                            }
+                if let Some(window) = self.last_terms(member, count, day) {
+                    for fact in self.matching(aggregate, member) {
+                        let counts = if is_term_kind {
+                            window.records.contains(&fact.index)
+                        } else {
+                            fact.end >= window.start && fact.start <= day
+                        };
+                        if counts {
+                            out.insert(fact.index);
                         }
                     }
                 }
@@ -992,46 +1038,17 @@ fn measure_aggregates<'p>(plan: &'p Plan, measure: &'p Measure) -> Vec<&'p Aggre
     }
 }
 
-/// For each stretch of days over which a member's last `count` terms stay
-/// the same: the stretch, the first day of the earliest of those terms, and
-/// the records of those terms (by event position).
-fn term_segments(
-    terms: &[(Day, Day, Vec<usize>)],
-    count: u32,
-) -> Vec<((Day, Day), Day, Vec<usize>)> {
-    let count = count as usize;
-    let mut segments = Vec::new();
-    if count == 0 || terms.len() < count {
-        return segments;
-    }
-    for last in (count - 1)..terms.len() {
-        let Some((_, end, _)) = terms.get(last) else {
-            continue;
-        };
-        let end = *end;
-        let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
-        if next_end == Some(end) {
-            continue;
-        }
-        let Some(chosen) = terms.get(last + 1 - count..=last) else {
-            continue;
-        };
-        let window_start = chosen
-            .iter()
-            .map(|(start, _, _)| *start)
-            .min()
-            .unwrap_or(end);
-        let to = next_end.map_or(Day::MAX, Day::pred);
-        segments.push((
-            (end, to),
-            window_start,
-            chosen
-                .iter()
-                .flat_map(|(_, _, indexes)| indexes.iter().copied())
-                .collect(),
-        ));
-    }
-    segments
+/// A member's (or the family's) last school terms over a stretch of days on
+/// which they stay the same: the one "last N terms" every window, sum,
+/// sustain period, citation and explanation reads.
+pub(crate) struct TermWindow {
+    /// The days on which these are the last terms: from the day the latest
+    /// of them ends until the day before a later term ends.
+    pub(crate) days: (Day, Day),
+    /// The first day of the earliest of them.
+    pub(crate) start: Day,
+    /// The records of those terms, by event position.
+    pub(crate) records: Vec<usize>,
 }
 
 fn problem_rule(rule: &ProblemRule, identified: &[DaySet]) -> DaySet {
