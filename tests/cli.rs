@@ -206,7 +206,7 @@ fn explain_shows_each_measure_with_its_window_dates_and_counts() {
     );
     assert!(
         stdout.contains(
-            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-07-21 (9 of 384) = 2.34%; needs < 10%"
+            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-11-30 (9 of 384) = 2.34%; needs < 10%"
         ),
         "{stdout}"
     );

@@ -1062,4 +1062,43 @@ mod explanation {
         );
         assert_eq!(explanation.identified_on, day("2015-06-01"));
     }
+
+    fn explain(plan: &Plan, family: Value, as_of: &str) -> String {
+        let family = plan.read_family(&family.to_string()).unwrap();
+        plan.explain(&family, day(as_of))
+    }
+
+    /// One problem identified by an offence, with this significant-progress measure.
+    fn measured(significant: &str) -> Plan {
+        plan(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ any member has offence within 12 months }}\n  significant \"S\" {{ {significant} }}\n}}\neligible when at least 1 problems"
+        ))
+    }
+
+    fn offended_and_attached(mut events: Vec<Value>) -> Value {
+        events.push(json!({ "id": "o1", "kind": "offence", "member": "A", "date": "2015-02-01" }));
+        attached(events)
+    }
+
+    fn school_term(id: &str, member: &str, start: &str, end: &str) -> Value {
+        json!({ "id": id, "kind": "school_term", "member": member, "start": start, "end": end, "sessions": 100, "unauthorised": 2 })
+    }
+
+    #[test]
+    fn a_terms_window_runs_to_the_day_decided() {
+        let plan = measured(
+            "every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)",
+        );
+        let terms = vec![
+            school_term("t1", "C", "2015-09-01", "2015-12-18"),
+            school_term("t2", "C", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        assert!(
+            text.contains(
+                "over the last 2 terms, from 2015-09-01 to 2016-11-30 (4 of 200) = 2%; needs < 10%"
+            ),
+            "{text}"
+        );
+    }
 }

@@ -312,13 +312,13 @@ pub enum Window {
         /// Which anchor.
         anchor: Anchor,
     },
-    /// A member's last school terms.
+    /// A member's last school terms ended by the day decided.
     LastTerms {
         /// How many terms.
         terms: u32,
         /// The first day of the earliest.
         from: Option<NaiveDate>,
-        /// The last day looked at.
+        /// The day decided: events after the latest term count up to it.
         to: Option<NaiveDate>,
     },
     /// Fewer terms recorded than the window asks for: not measurable.

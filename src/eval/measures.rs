@@ -247,11 +247,12 @@ impl Sets<'_, '_> {
                     window: AttachmentWindow::Since,
                 },
             },
+            // Events after the latest term count up to the day decided.
             Window::LastTerms(count) => match self.last_terms(member, *count, day) {
                 Some(terms) => explanation::Window::LastTerms {
                     terms: *count,
                     from: terms.start.to_date(),
-                    to: terms.days.0.to_date(),
+                    to: day.to_date(),
                 },
                 None => {
                     let ended = self
