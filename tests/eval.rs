@@ -1101,4 +1101,24 @@ mod explanation {
             "{text}"
         );
     }
+
+    #[test]
+    fn a_recorded_end_after_the_day_decided_is_not_shown() {
+        let plan = plan(
+            "problem p \"P\" {\n  indicator i \"I\" { any child has child_protection_plan now }\n  significant \"S\" { no child_protection_plan in family now }\n}\neligible when at least 1 problems",
+        );
+        let spell = json!({ "id": "cp", "kind": "child_protection_plan", "member": "C", "start": "2016-01-01", "end": "2017-06-30" });
+        let text = explain(&plan, attached(vec![spell.clone()]), "2016-11-30");
+        let cited = "    - child_protection_plan from 2016-01-01, still open, member C (cp)";
+        assert_eq!(text.matches(cited).count(), 2, "{text}");
+        assert!(!text.contains("2017-06-30"), "{text}");
+        // Once the day decided is past it, the end is known.
+        let text = explain(&plan, attached(vec![spell]), "2017-07-31");
+        assert!(
+            text.contains(
+                "    - child_protection_plan from 2016-01-01 to 2017-06-30, member C (cp)"
+            ),
+            "{text}"
+        );
+    }
 }

@@ -36,7 +36,7 @@ impl Plan {
 impl Sets<'_, '_> {
     fn explanation(&self, decision: &Decision) -> Explanation {
         let plan = self.plan;
-        let records = Records::new(self);
+        let records = Records::new(self, decision.as_of);
         let problems = decision
             .problems
             .iter()
@@ -124,19 +124,24 @@ impl Sets<'_, '_> {
 }
 
 /// The family's records by citation, to cite them with their kind, member
-/// and days.
+/// and days as known at the end of the day decided.
 struct Records<'s> {
     sets: &'s Sets<'s, 's>,
+    as_of: NaiveDate,
     by_citation: HashMap<String, usize>,
 }
 
 impl<'s> Records<'s> {
-    fn new(sets: &'s Sets<'s, 's>) -> Records<'s> {
+    fn new(sets: &'s Sets<'s, 's>, as_of: NaiveDate) -> Records<'s> {
         let mut by_citation = HashMap::new();
         for (index, event) in sets.timeline.family.events.iter().enumerate() {
             by_citation.entry(event.citation()).or_insert(index);
         }
-        Records { sets, by_citation }
+        Records {
+            sets,
+            as_of,
+            by_citation,
+        }
     }
 
     /// The records of citations, in their order.
@@ -151,11 +156,13 @@ impl<'s> Records<'s> {
         let family = self.sets.timeline.family;
         let event = family.events.get(*self.by_citation.get(citation)?)?;
         let kind = self.sets.plan.vocab.get(event.kind);
-        let days = match (event.end, kind.map(|kind| kind.shape)) {
-            (_, Some(Shape::Point)) => RecordDays::Point { date: event.start },
-            (end, _) => RecordDays::Spell {
+        let days = match kind.map(|kind| kind.shape) {
+            Some(Shape::Point) => RecordDays::Point { date: event.start },
+            // A recorded end after the day decided is not known on that day:
+            // the evaluation takes the spell as still open, and so does this.
+            _ => RecordDays::Spell {
                 start: event.start,
-                end,
+                end: event.end.filter(|end| *end <= self.as_of),
             },
         };
         Some(Record {

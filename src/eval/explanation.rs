@@ -91,7 +91,9 @@ pub enum RecordDays {
     Spell {
         /// Its first day.
         start: NaiveDate,
-        /// Its last day, included; `None` while it is still open.
+        /// Its last day, included; `None` while it is still open at the end
+        /// of the day decided (a recorded end after that day is not known
+        /// yet on it).
         end: Option<NaiveDate>,
     },
 }
