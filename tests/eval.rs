@@ -1068,6 +1068,15 @@ mod explanation {
         plan.explain(&family, day(as_of))
     }
 
+    /// The lines of one problem's progress section.
+    fn progress<'t>(text: &'t str, problem: &str) -> Vec<&'t str> {
+        text.lines()
+            .skip_while(|line| !line.starts_with(&format!("Progress against `{problem}`")))
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            .collect()
+    }
+
     /// One problem identified by an offence, with this significant-progress measure.
     fn measured(significant: &str) -> Plan {
         plan(&format!(
@@ -1078,6 +1087,17 @@ mod explanation {
     fn offended_and_attached(mut events: Vec<Value>) -> Value {
         events.push(json!({ "id": "o1", "kind": "offence", "member": "A", "date": "2015-02-01" }));
         attached(events)
+    }
+
+    #[test]
+    fn a_measure_that_has_always_held_says_it_holds() {
+        // No domestic abuse ever: the measure has held since before any day.
+        let plan = measured("no domestic_abuse_incident in family within 6 months");
+        let text = explain(&plan, offended_and_attached(vec![]), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(lines[0], "  The measure holds, and always has.", "{text}");
+        assert!(lines.contains(&"  Sustained: yes."), "{text}");
+        assert!(!text.contains("does not hold"), "{text}");
     }
 
     fn school_term(id: &str, member: &str, start: &str, end: &str) -> Value {

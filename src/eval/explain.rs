@@ -69,9 +69,10 @@ impl Sets<'_, '_> {
             .iter()
             .filter_map(|progress| {
                 let problem = plan.problems.iter().find(|p| p.id == progress.problem)?;
-                let evidence = match progress.since {
-                    Some(_) => Vec::new(),
-                    None => records.cite(&self.evidence(&problem.significant, day)),
+                let evidence = if progress.significant {
+                    Vec::new()
+                } else {
+                    records.cite(&self.evidence(&problem.significant, day))
                 };
                 Some(ProgressEvidence {
                     problem: problem.id.clone(),

@@ -107,7 +107,8 @@ pub struct ProgressEvidence {
     pub title: String,
     /// Whether the measure holds on the day.
     pub significant: bool,
-    /// The first day of its current unbroken run (as in the decision).
+    /// When it holds, the first day of its current unbroken run (as in the
+    /// decision); `None` when it has held on every day before.
     pub since: Option<NaiveDate>,
     /// When the measure does not hold: the records behind that, in day order.
     pub evidence: Vec<Record>,

@@ -111,13 +111,14 @@ impl Explanation {
             "Progress against `{}`: {}",
             progress.problem, progress.title
         )?;
-        match progress.since {
-            Some(since) => writeln!(
+        match (progress.significant, progress.since) {
+            (true, Some(since)) => writeln!(
                 out,
                 "  The measure holds, and has held since {}.",
                 day(since)
             )?,
-            None => {
+            (true, None) => writeln!(out, "  The measure holds, and always has.")?,
+            (false, _) => {
                 writeln!(out, "  The measure does not hold on {as_of}.")?;
                 for record in progress.evidence.iter().take(PROGRESS_CITED) {
                     writeln!(out, "    - {record}")?;
