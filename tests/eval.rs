@@ -1141,4 +1141,28 @@ mod explanation {
             "{text}"
         );
     }
+
+    #[test]
+    fn a_failing_measure_cites_the_member_who_cannot_be_measured() {
+        let plan = measured(
+            "every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)",
+        );
+        // C's two terms pass; D has one term, too few to measure.
+        let terms = vec![
+            school_term("t1", "C", "2015-09-01", "2015-12-18"),
+            school_term("t2", "C", "2016-01-04", "2016-03-24"),
+            school_term("u1", "D", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(
+            lines[..3],
+            [
+                "  The measure does not hold on 2016-11-30.",
+                "    - school_term from 2016-01-04 to 2016-03-24, member D (u1)",
+                "  Measured on 2016-11-30:",
+            ],
+            "{text}"
+        );
+    }
 }

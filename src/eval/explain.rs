@@ -72,7 +72,7 @@ impl Sets<'_, '_> {
                 let evidence = if progress.significant {
                     Vec::new()
                 } else {
-                    records.cite(&self.evidence(&problem.significant, day))
+                    records.cite(&self.evidence_of_failure(&problem.significant, day))
                 };
                 Some(ProgressEvidence {
                     problem: problem.id.clone(),

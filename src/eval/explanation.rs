@@ -110,7 +110,10 @@ pub struct ProgressEvidence {
     /// When it holds, the first day of its current unbroken run (as in the
     /// decision); `None` when it has held on every day before.
     pub since: Option<NaiveDate>,
-    /// When the measure does not hold: the records behind that, in day order.
+    /// When the measure does not hold: the records behind its failing, in
+    /// day order. Only the parts and members that fail it are cited, and a
+    /// member with fewer school terms than a window asks for is cited by the
+    /// terms they have.
     pub evidence: Vec<Record>,
     /// What the measure asks on the day, each with its value.
     pub measured: Vec<Requirement>,

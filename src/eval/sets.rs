@@ -754,7 +754,31 @@ impl<'p, 'f> Sets<'p, 'f> {
     /// windows it looks at, for the members it ranges over.
     pub(crate) fn evidence(&self, cond: &Cond, day: Day) -> Vec<String> {
         let mut facts = BTreeSet::new();
-        self.collect(cond, None, day, &mut facts, &mut BTreeSet::new());
+        self.collect(
+            cond,
+            None,
+            day,
+            Focus::Everything,
+            &mut facts,
+            &mut BTreeSet::new(),
+        );
+        self.cite_in_order(facts)
+    }
+
+    /// The events behind a condition's failing on a day: only those of the
+    /// parts and members that make it fail (the sibling who cannot be
+    /// measured, not the child whose terms pass), and for a member with
+    /// fewer school terms than a window asks, the terms they have.
+    pub(crate) fn evidence_of_failure(&self, cond: &Cond, day: Day) -> Vec<String> {
+        let mut facts = BTreeSet::new();
+        self.collect(
+            cond,
+            None,
+            day,
+            Focus::Outcome(false),
+            &mut facts,
+            &mut BTreeSet::new(),
+        );
         self.cite_in_order(facts)
     }
 
@@ -773,33 +797,45 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// Walks the condition without a depth cut, and needs none: within one
     /// expression the checker bounds nesting through defines at
-    /// `MAX_DEFINE_DEPTH` (each define once per member, by `seen`), and the
-    /// only step out of an expression, to a problem's progress measure, is
-    /// taken from a claim only, as a progress measure cannot ask for progress
-    /// again. So the walk is at most twice `MAX_DEFINE_DEPTH` deep, and all
-    /// evidence is cited.
+    /// `MAX_DEFINE_DEPTH` (each define once per member and focus, by
+    /// `seen`), and the only step out of an expression, to a problem's
+    /// progress measure, is taken from a claim only, as a progress measure
+    /// cannot ask for progress again. So the walk is at most twice
+    /// `MAX_DEFINE_DEPTH` deep, and all evidence is cited.
     fn collect(
         &self,
         cond: &Cond,
         member: Option<u32>,
         day: Day,
+        focus: Focus,
         out: &mut BTreeSet<usize>,
-        seen: &mut BTreeSet<(DefineIdx, Option<u32>)>,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>, Focus)>,
     ) {
         let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
             if let Window::LastTerms(count) = aggregate.window {
                 let is_term_kind = aggregate.kind == self.plan.known.school_term;
-                if let Some(window) = self.last_terms(member, count, day) {
-                    for fact in self.matching(aggregate, member) {
-                        let counts = if is_term_kind {
-                            window.records.contains(&fact.index)
-                        } else {
-                            fact.end >= window.start && fact.start <= day
-                        };
-                        if counts {
-                            out.insert(fact.index);
+                match self.last_terms(member, count, day) {
+                    Some(window) => {
+                        for fact in self.matching(aggregate, member) {
+                            let counts = if is_term_kind {
+                                window.records.contains(&fact.index)
+                            } else {
+                                fact.end >= window.start && fact.start <= day
+                            };
+                            if counts {
+                                out.insert(fact.index);
+                            }
                         }
                     }
+                    // Too few terms to measure: the terms there are say why.
+                    None if focus != Focus::Everything => {
+                        for (_, end, records) in self.terms(member) {
+                            if end <= day {
+                                out.extend(records);
+                            }
+                        }
+                    }
+                    None => {}
                 }
                 return;
             }
@@ -812,11 +848,34 @@ impl<'p, 'f> Sets<'p, 'f> {
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
                 for part in parts {
-                    self.collect(part, member, day, out, seen);
+                    // A part decides an `and` that fails by failing, an `or`
+                    // that holds by holding; every part decides the others.
+                    let decides = match focus {
+                        Focus::Everything => true,
+                        Focus::Outcome(holds) => {
+                            let part_holds = self.cond(part, member).contains(day);
+                            match cond {
+                                Cond::And(_) => holds || !part_holds,
+                                _ => !holds || part_holds,
+                            }
+                        }
+                    };
+                    if decides {
+                        self.collect(part, member, day, focus, out, seen);
+                    }
                 }
             }
-            Cond::Not(inner) | Cond::Sustained(inner, _) => {
-                self.collect(inner, member, day, out, seen)
+            Cond::Not(inner) => {
+                let focus = match focus {
+                    Focus::Everything => Focus::Everything,
+                    Focus::Outcome(holds) => Focus::Outcome(!holds),
+                };
+                self.collect(inner, member, day, focus, out, seen);
+            }
+            // Sustained or not, on the day it is the inner condition's
+            // events that count, whether or not it holds on that day.
+            Cond::Sustained(inner, _) => {
+                self.collect(inner, member, day, Focus::Everything, out, seen)
             }
             Cond::Compare(left, _, right) => {
                 for measure in [left, right] {
@@ -837,11 +896,35 @@ impl<'p, 'f> Sets<'p, 'f> {
                     out,
                 );
             }
-            Cond::Quantified { selector, body, .. } => {
+            Cond::Quantified {
+                quantifier,
+                selector,
+                body,
+            } => {
                 for index in 0..self.timeline.people.len() as u32 {
-                    if self.selected(selector, index).contains(day) {
-                        self.collect(body, Some(index), day, out, seen);
+                    if !self.selected(selector, index).contains(day) {
+                        continue;
                     }
+                    // The members that decide it: for `any` that holds, those
+                    // for whom the body holds; for `every` that fails, those
+                    // for whom it fails; for `no` that fails, those for whom
+                    // it holds; otherwise every member picked.
+                    let focus = match focus {
+                        Focus::Everything => Focus::Everything,
+                        Focus::Outcome(holds) => {
+                            let body_holds = self.cond(body, Some(index)).contains(day);
+                            let decides = match quantifier {
+                                Quantifier::Any => !holds || body_holds,
+                                Quantifier::Every => holds || !body_holds,
+                                Quantifier::No => holds || body_holds,
+                            };
+                            if !decides {
+                                continue;
+                            }
+                            Focus::Outcome(body_holds)
+                        }
+                    };
+                    self.collect(body, Some(index), day, focus, out, seen);
                 }
             }
             Cond::ContinuousEmployment => {
@@ -864,20 +947,22 @@ impl<'p, 'f> Sets<'p, 'f> {
                 for (index, problem) in self.plan.problems.iter().enumerate() {
                     let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
                     if counted {
-                        self.collect(&problem.significant, None, day, out, seen);
+                        let significant = &problem.significant;
+                        self.collect(significant, None, day, Focus::Everything, out, seen);
                     }
                 }
             }
             Cond::ProblemProgressed(problem) => {
                 if let Some(problem) = self.plan.problems.get(problem.0 as usize) {
-                    self.collect(&problem.significant, None, day, out, seen);
+                    let significant = &problem.significant;
+                    self.collect(significant, None, day, Focus::Everything, out, seen);
                 }
             }
             // A define's events are the same wherever it is used.
             Cond::Define(index) => {
-                if seen.insert((*index, member)) {
+                if seen.insert((*index, member, focus)) {
                     if let Some(body) = self.plan.define_cond(*index) {
-                        self.collect(body, member, day, out, seen);
+                        self.collect(body, member, day, focus, out, seen);
                     }
                 }
             }
@@ -1036,6 +1121,15 @@ fn measure_aggregates<'p>(plan: &'p Plan, measure: &'p Measure) -> Vec<&'p Aggre
             .map_or_else(Vec::new, |body| measure_aggregates(plan, body)),
         Measure::Constant(_) => Vec::new(),
     }
+}
+
+/// Which of a condition's events to cite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Focus {
+    /// Every event it looks at on the day: a decision's evidence.
+    Everything,
+    /// Only those behind its having this value on the day.
+    Outcome(bool),
 }
 
 /// A member's (or the family's) last school terms over a stretch of days on
