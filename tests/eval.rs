@@ -1090,6 +1090,33 @@ mod explanation {
     }
 
     #[test]
+    fn a_no_member_now_measure_says_it_needs_none() {
+        let plan = measured("no adult has out_of_work_benefit now");
+        let benefit = |end: &str| json!({ "kind": "out_of_work_benefit", "member": "A", "start": "2015-01-01", "end": end, "benefit": "jsa" });
+        let ended = explain(
+            &plan,
+            offended_and_attached(vec![benefit("2015-06-30")]),
+            "2016-11-30",
+        );
+        let lines = progress(&ended, "p");
+        assert!(
+            lines.contains(&"      - out_of_work_benefit, on 2016-11-30 = 0; needs none"),
+            "{ended}"
+        );
+        let open = explain(
+            &plan,
+            offended_and_attached(vec![benefit("2017-06-30")]),
+            "2016-11-30",
+        );
+        assert!(
+            progress(&open, "p")
+                .contains(&"      - out_of_work_benefit, on 2016-11-30 = 1; needs none"),
+            "{open}"
+        );
+        assert!(!ended.contains("needs at least 1") && !open.contains("needs at least 1"));
+    }
+
+    #[test]
     fn a_measure_that_has_always_held_says_it_holds() {
         // No domestic abuse ever: the measure has held since before any day.
         let plan = measured("no domestic_abuse_incident in family within 6 months");
@@ -1098,6 +1125,45 @@ mod explanation {
         assert_eq!(lines[0], "  The measure holds, and always has.", "{text}");
         assert!(lines.contains(&"  Sustained: yes."), "{text}");
         assert!(!text.contains("does not hold"), "{text}");
+    }
+
+    #[test]
+    fn the_parts_of_a_not_read_as_what_must_not_hold() {
+        let asb = json!({ "kind": "asb_incident", "member": "A", "date": "2016-10-01" });
+        // not (A or B) needs not A and not B.
+        let plan = measured(
+            "not (has asb_incident in family within 6 months or has offence in family within 6 months)",
+        );
+        let text = explain(
+            &plan,
+            offended_and_attached(vec![asb.clone()]),
+            "2016-11-30",
+        );
+        assert_eq!(
+            progress(&text, "p")[3..5],
+            [
+                "    - asb_incident in family, from 2016-05-31 to 2016-11-30 = 1; needs none",
+                "    - offence in family, from 2016-05-31 to 2016-11-30 = 0; needs none",
+            ],
+            "{text}"
+        );
+        // not (A and B) needs one of not A, not B; a comparison under `not`
+        // must fail.
+        let plan = measured(
+            "not (count asb_incident in family within 6 months >= 1 and has offence in family within 6 months)",
+        );
+        let text = explain(&plan, offended_and_attached(vec![asb]), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(
+            lines[1..5],
+            [
+                "  Measured on 2016-11-30:",
+                "    - one of:",
+                "      - count asb_incident in family, from 2016-05-31 to 2016-11-30 = 1; needs not >= 1",
+                "      - offence in family, from 2016-05-31 to 2016-11-30 = 0; needs none",
+            ],
+            "{text}"
+        );
     }
 
     fn school_term(id: &str, member: &str, start: &str, end: &str) -> Value {

@@ -115,7 +115,8 @@ pub struct ProgressEvidence {
     /// member with fewer school terms than a window asks for is cited by the
     /// terms they have.
     pub evidence: Vec<Record>,
-    /// What the measure asks on the day, each with its value.
+    /// What the measure needs on the day, each with its value: all of them,
+    /// with `not` and `no` already applied (a `no … now` needs none).
     pub measured: Vec<Requirement>,
     /// How long it must hold, if the problem says.
     pub sustain: Option<Sustain>,
@@ -171,6 +172,10 @@ pub enum Requirement {
         op: String,
         /// What it is compared with (a constant, or another measure).
         right: Box<Operand>,
+        /// Whether the comparison must fail rather than hold (under `not`
+        /// or `no`): `needs not < 10%`, which a value that cannot be measured
+        /// meets.
+        negated: bool,
         /// How both values read.
         unit: Unit,
     },
@@ -191,14 +196,29 @@ pub enum Requirement {
         now: Counted,
         /// The count over the baseline window.
         baseline: Counted,
-        /// The fall it needs, in percent.
+        /// The fall, in percent, it needs at least of; or, `negated` (under
+        /// `not` or `no`), less than.
         percent: Fixed,
+        /// Whether the fall must be less than `percent`.
+        negated: bool,
     },
-    /// What a quantifier asks of one member it picks on the day.
+    /// What a quantifier asks of one member it picks on the day: all of
+    /// these.
     Member {
         /// The member's id.
         member: String,
         /// The member's requirements.
+        measured: Vec<Requirement>,
+    },
+    /// Alternatives, of which one is enough: the parts of an `or`, or the
+    /// members of an `any`, when there are two or more.
+    OneOf {
+        /// The alternatives.
+        alternatives: Vec<Requirement>,
+    },
+    /// An alternative that needs several things at once.
+    AllOf {
+        /// All of these.
         measured: Vec<Requirement>,
     },
 }

@@ -7,39 +7,58 @@ use super::explanation::{
 };
 use super::sets::Sets;
 use crate::days::Day;
-use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, SubjectScope, Window};
+use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, Quantifier, SubjectScope, Window};
 use crate::vocab::FieldType;
 use std::collections::BTreeSet;
 
 impl Sets<'_, '_> {
-    /// What `cond` asks on `day`, each measure with its value, for the
+    /// What `cond` needs on `day`, each measure with its value, for the
     /// family, recursing through logic and into each member a quantifier
-    /// picks on that day.
+    /// picks on that day. `not` and `no` are applied as the walk goes, so
+    /// each requirement says what must be so, never what must not.
     pub(crate) fn requirements(&self, cond: &Cond, day: Day) -> Vec<Requirement> {
         let mut out = Vec::new();
-        self.requirements_once(cond, None, day, &mut out, &mut BTreeSet::new());
+        self.requirements_once(cond, None, day, false, &mut out, &mut BTreeSet::new());
         out
     }
 
-    /// [`Sets::requirements`] for the member in scope, describing each
-    /// define once per member: its measures read the same wherever it is
-    /// used.
+    /// [`Sets::requirements`] for the member in scope, under `negated` (an
+    /// odd number of `not` and `no` above), describing each define once per
+    /// member and polarity: its measures read the same wherever it is used.
     fn requirements_once(
         &self,
         cond: &Cond,
         member: Option<u32>,
         day: Day,
+        negated: bool,
         out: &mut Vec<Requirement>,
-        seen: &mut BTreeSet<(DefineIdx, Option<u32>)>,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>, bool)>,
     ) {
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
-                for part in parts {
-                    self.requirements_once(part, member, day, out, seen);
+                // `and` needs every part and `or` one; negated, the other
+                // way round (not (A or B) needs not A and not B).
+                if matches!(cond, Cond::And(_)) != negated {
+                    for part in parts {
+                        self.requirements_once(part, member, day, negated, out, seen);
+                    }
+                } else {
+                    let alternatives = parts
+                        .iter()
+                        .filter_map(|part| {
+                            let mut measured = Vec::new();
+                            self.requirements_once(part, member, day, negated, &mut measured, seen);
+                            all_of(measured)
+                        })
+                        .collect();
+                    push_one_of(alternatives, out);
                 }
             }
-            Cond::Not(inner) | Cond::Sustained(inner, _) => {
-                self.requirements_once(inner, member, day, out, seen);
+            Cond::Not(inner) => {
+                self.requirements_once(inner, member, day, !negated, out, seen);
+            }
+            Cond::Sustained(inner, _) => {
+                self.requirements_once(inner, member, day, negated, out, seen);
             }
             Cond::Compare(left, op, right) => {
                 let unit = self.unit_of(left);
@@ -47,11 +66,12 @@ impl Sets<'_, '_> {
                     left: Box::new(self.operand(left, member, day)),
                     op: op.symbol().to_string(),
                     right: Box::new(self.operand(right, member, day)),
+                    negated,
                     unit,
                 });
             }
             Cond::Exists(aggregate) | Cond::NotExists(aggregate) => {
-                let needs = if matches!(cond, Cond::Exists(_)) {
+                let needs = if matches!(cond, Cond::Exists(_)) != negated {
                     Needs::AtLeastOne
                 } else {
                     Needs::None
@@ -79,9 +99,23 @@ impl Sets<'_, '_> {
                         window: self.window(&before.window, member, day),
                     },
                     percent: *percent,
+                    negated,
                 });
             }
-            Cond::Quantified { selector, body, .. } => {
+            Cond::Quantified {
+                quantifier,
+                selector,
+                body,
+            } => {
+                // `every` and `no` ask of every member picked, `any` of one;
+                // negated, the other way round. `no` asks the body not to
+                // hold.
+                let of_every = match quantifier {
+                    Quantifier::Any => negated,
+                    Quantifier::Every | Quantifier::No => !negated,
+                };
+                let body_negated = negated != (*quantifier == Quantifier::No);
+                let mut picked = Vec::new();
                 // By member id, so that the input's order of members never shows.
                 let mut members: Vec<_> = self.timeline.family.members.iter().enumerate().collect();
                 members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
@@ -93,19 +127,25 @@ impl Sets<'_, '_> {
                         continue;
                     }
                     let mut measured = Vec::new();
-                    self.requirements_once(body, Some(index), day, &mut measured, seen);
+                    let index = Some(index);
+                    self.requirements_once(body, index, day, body_negated, &mut measured, seen);
                     if !measured.is_empty() {
-                        out.push(Requirement::Member {
+                        picked.push(Requirement::Member {
                             member: person.id.clone(),
                             measured,
                         });
                     }
                 }
+                if of_every {
+                    out.extend(picked);
+                } else {
+                    push_one_of(picked, out);
+                }
             }
             Cond::Define(index) => {
-                if seen.insert((*index, member)) {
+                if seen.insert((*index, member, negated)) {
                     if let Some(body) = self.plan.define_cond(*index) {
-                        self.requirements_once(body, member, day, out, seen);
+                        self.requirements_once(body, member, day, negated, out, seen);
                     }
                 }
             }
@@ -300,5 +340,24 @@ impl Sets<'_, '_> {
             .get(aggregate.kind)
             .and_then(|kind| kind.fields.get(field))
             .map(|field| field.ty.clone())
+    }
+}
+
+/// An alternative's requirements as one: itself when it is one, all of
+/// them when several; `None` when nothing can be said of it.
+fn all_of(mut measured: Vec<Requirement>) -> Option<Requirement> {
+    match measured.len() {
+        0 => None,
+        1 => measured.pop(),
+        _ => Some(Requirement::AllOf { measured }),
+    }
+}
+
+/// Alternatives, one of which is enough: a single one is simply needed.
+fn push_one_of(mut alternatives: Vec<Requirement>, out: &mut Vec<Requirement>) {
+    match alternatives.len() {
+        0 => {}
+        1 => out.append(&mut alternatives),
+        _ => out.push(Requirement::OneOf { alternatives }),
     }
 }

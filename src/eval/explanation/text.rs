@@ -194,12 +194,14 @@ fn write_requirement(
             left,
             op,
             right,
+            negated,
             unit,
         } => writeln!(
             out,
-            "{pad}- {} = {}; needs {op} {}",
+            "{pad}- {} = {}; needs {}{op} {}",
             MeasureText(&left.measure),
             value(left.value, *unit),
+            if *negated { "not " } else { "" },
             value(right.value, *unit),
         ),
         Requirement::Events {
@@ -222,13 +224,15 @@ fn write_requirement(
             now,
             baseline,
             percent,
+            negated,
         } => writeln!(
             out,
-            "{pad}- {event}: {} {} against {} {}; needs a fall of at least {percent}%{}",
+            "{pad}- {event}: {} {} against {} {}; needs a fall of {} {percent}%{}",
             now.count,
             now.window,
             baseline.count,
             baseline.window,
+            if *negated { "less than" } else { "at least" },
             if baseline.count == 0 {
                 " (a zero baseline is met only by zero now)"
             } else {
@@ -237,6 +241,20 @@ fn write_requirement(
         ),
         Requirement::Member { member, measured } => {
             writeln!(out, "{pad}member {member}:")?;
+            for requirement in measured {
+                write_requirement(requirement, indent + 2, out)?;
+            }
+            Ok(())
+        }
+        Requirement::OneOf { alternatives } => {
+            writeln!(out, "{pad}- one of:")?;
+            for alternative in alternatives {
+                write_requirement(alternative, indent + 2, out)?;
+            }
+            Ok(())
+        }
+        Requirement::AllOf { measured } => {
+            writeln!(out, "{pad}- all of:")?;
             for requirement in measured {
                 write_requirement(requirement, indent + 2, out)?;
             }
