@@ -68,6 +68,9 @@ enum Command {
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
+        /// `text` (words) or `json` (the same explanation as data).
+        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
+        format: cli::render::Format,
     },
     /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
     Report {
@@ -240,7 +243,8 @@ fn main() -> ExitCode {
             families,
             family,
             as_of,
-        } => cli::eval::explain(&plan, &families, &family, as_of),
+            format,
+        } => cli::eval::explain(&plan, &families, &family, as_of, format),
         Command::Test { paths } => cli::test::run_tests(&paths),
         Command::Report {
             plan,
