@@ -6,8 +6,8 @@ use super::explanation::{
     ClaimEvidence, Explanation, IndicatorEvidence, PeriodUnit, ProblemEvidence, ProgressEvidence,
     Record, RecordDays, Sustain,
 };
-use super::sets::Sets;
-use super::{Decision, Timeline};
+use super::sets::Evaluated;
+use super::{Decision, Facts};
 use crate::days::{Day, Unit};
 use crate::plan::{Plan, SustainLen};
 use crate::timeline::Family;
@@ -20,10 +20,10 @@ impl Plan {
     /// part, as data; [`Plan::explain`] is its text.
     pub fn explanation(&self, family: &Family, as_of: NaiveDate) -> Explanation {
         let day = Day::from_date(as_of);
-        let timeline = Timeline::new(self, family, day);
-        let sets = Sets::new(self, &timeline);
-        let decision = sets.decide(as_of);
-        sets.explanation(&decision)
+        let facts = Facts::new(self, family, day);
+        let evaluated = Evaluated::new(self, &facts);
+        let decision = evaluated.decide(as_of);
+        evaluated.explanation(&decision)
     }
 
     /// The decision for a family as of a day, explained in words: the text of
@@ -33,7 +33,7 @@ impl Plan {
     }
 }
 
-impl Sets<'_, '_> {
+impl Evaluated<'_, '_> {
     fn explanation(&self, decision: &Decision) -> Explanation {
         let plan = self.plan;
         let records = Records::new(self, decision.as_of);
@@ -63,7 +63,7 @@ impl Sets<'_, '_> {
             })
             .collect();
 
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let progress = decision
             .progress
             .iter()
@@ -127,19 +127,19 @@ impl Sets<'_, '_> {
 /// The family's records by citation, to cite them with their kind, member
 /// and days as known at the end of the day decided.
 struct Records<'s> {
-    sets: &'s Sets<'s, 's>,
+    evaluated: &'s Evaluated<'s, 's>,
     as_of: NaiveDate,
     by_citation: HashMap<String, usize>,
 }
 
 impl<'s> Records<'s> {
-    fn new(sets: &'s Sets<'s, 's>, as_of: NaiveDate) -> Records<'s> {
+    fn new(evaluated: &'s Evaluated<'s, 's>, as_of: NaiveDate) -> Records<'s> {
         let mut by_citation = HashMap::new();
-        for (index, event) in sets.timeline.family.events.iter().enumerate() {
+        for (index, event) in evaluated.facts.family.events.iter().enumerate() {
             by_citation.entry(event.citation()).or_insert(index);
         }
         Records {
-            sets,
+            evaluated,
             as_of,
             by_citation,
         }
@@ -154,9 +154,9 @@ impl<'s> Records<'s> {
     }
 
     fn record(&self, citation: &str) -> Option<Record> {
-        let family = self.sets.timeline.family;
+        let family = self.evaluated.facts.family;
         let event = family.events.get(*self.by_citation.get(citation)?)?;
-        let kind = self.sets.plan.vocab.get(event.kind);
+        let kind = self.evaluated.plan.vocab.get(event.kind);
         let days = match kind.map(|kind| kind.shape) {
             Some(Shape::Point) => RecordDays::Point { date: event.start },
             // A recorded end after the day decided is not known on that day:

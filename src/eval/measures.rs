@@ -5,13 +5,13 @@
 use super::explanation::{
     self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Requirement, Scope, Unit,
 };
-use super::sets::Sets;
+use super::sets::Evaluated;
 use crate::days::Day;
 use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, Quantifier, SubjectScope, Window};
 use crate::vocab::FieldType;
 use std::collections::BTreeSet;
 
-impl Sets<'_, '_> {
+impl Evaluated<'_, '_> {
     /// What `cond` needs on `day`, each measure with its value, for the
     /// family, recursing through logic and into each member a quantifier
     /// picks on that day. `not` and `no` are applied as the walk goes, so
@@ -22,7 +22,7 @@ impl Sets<'_, '_> {
         out
     }
 
-    /// [`Sets::requirements`] for the member in scope, under `negated` (an
+    /// [`Evaluated::requirements`] for the member in scope, under `negated` (an
     /// odd number of `not` and `no` above), describing each define once per
     /// member and polarity: its measures read the same wherever it is used.
     fn requirements_once(
@@ -117,7 +117,7 @@ impl Sets<'_, '_> {
                 let body_negated = negated != (*quantifier == Quantifier::No);
                 let mut picked = Vec::new();
                 // By member id, so that the input's order of members never shows.
-                let mut members: Vec<_> = self.timeline.family.members.iter().enumerate().collect();
+                let mut members: Vec<_> = self.facts.family.members.iter().enumerate().collect();
                 members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
                 for (index, person) in members {
                     let Ok(index) = u32::try_from(index) else {

@@ -1,6 +1,6 @@
 //! Conditions to sets of days, measures to step functions of the day.
 
-use super::{Fact, Timeline};
+use super::{Fact, Facts};
 use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
 use crate::num::Fixed;
 use crate::plan::*;
@@ -16,10 +16,12 @@ type Value = Option<Ratio>;
 /// A define with the member it is evaluated for (`None` for the family).
 type InScope = (DefineIdx, Option<u32>);
 
-/// Every set the decision is read from, computed once per family.
-pub(crate) struct Sets<'p, 'f> {
+/// A family evaluated under a plan as of a day: every set of days the
+/// decision and its explanation are read from, computed once, over the
+/// family's [`Facts`].
+pub(crate) struct Evaluated<'p, 'f> {
     pub(crate) plan: &'p Plan,
-    pub(crate) timeline: &'p Timeline<'f>,
+    pub(crate) facts: &'p Facts<'f>,
     /// The attachment day and the principles not in place on it.
     pub(crate) attachment: Option<(Day, Vec<KindId>)>,
     /// The day `before attachment` windows are anchored at: the attachment
@@ -41,16 +43,16 @@ pub(crate) struct Sets<'p, 'f> {
     define_values: RefCell<HashMap<InScope, Steps<Value>>>,
 }
 
-impl<'p, 'f> Sets<'p, 'f> {
-    pub(crate) fn new(plan: &'p Plan, timeline: &'p Timeline<'f>) -> Sets<'p, 'f> {
-        let as_of = timeline.as_of;
-        let attached_on = timeline
+impl<'p, 'f> Evaluated<'p, 'f> {
+    pub(crate) fn new(plan: &'p Plan, facts: &'p Facts<'f>) -> Evaluated<'p, 'f> {
+        let as_of = facts.as_of;
+        let attached_on = facts
             .of_kind(plan.known.attachment)
             .map(|fact| fact.start)
             .min();
-        let mut sets = Sets {
+        let mut evaluated = Evaluated {
             plan,
-            timeline,
+            facts,
             attachment: None,
             attachment_anchor: attached_on.unwrap_or(as_of),
             identification: as_of,
@@ -64,23 +66,23 @@ impl<'p, 'f> Sets<'p, 'f> {
             define_values: RefCell::default(),
         };
         if let Some(day) = attached_on {
-            let missing = sets.missing_principles(day);
-            sets.attachment = Some((day, missing));
+            let missing = evaluated.missing_principles(day);
+            evaluated.attachment = Some((day, missing));
         }
-        let identification_point = sets.attachment_anchor;
+        let identification_point = evaluated.attachment_anchor;
 
-        sets.indicator_sets = plan
+        evaluated.indicator_sets = plan
             .problems
             .iter()
             .map(|problem| {
                 problem
                     .indicators
                     .iter()
-                    .map(|indicator| sets.cond(&indicator.condition, None))
+                    .map(|indicator| evaluated.cond(&indicator.condition, None))
                     .collect()
             })
             .collect();
-        let identified: Vec<DaySet> = sets
+        let identified: Vec<DaySet> = evaluated
             .indicator_sets
             .iter()
             .map(|indicators| {
@@ -89,16 +91,18 @@ impl<'p, 'f> Sets<'p, 'f> {
                     .fold(DaySet::empty(), |all, set| all.union(set))
             })
             .collect();
-        sets.eligibility = match &plan.eligibility {
+        evaluated.eligibility = match &plan.eligibility {
             Some(rule) => problem_rule(rule, &identified),
             None => DaySet::empty(),
         };
-        sets.identification = if sets.eligibility.contains(identification_point) {
-            sets.eligibility
+        evaluated.identification = if evaluated.eligibility.contains(identification_point) {
+            evaluated
+                .eligibility
                 .run_start(identification_point)
                 .unwrap_or(identification_point)
         } else {
-            sets.eligibility
+            evaluated
+                .eligibility
                 .intervals()
                 .iter()
                 .rev()
@@ -106,27 +110,27 @@ impl<'p, 'f> Sets<'p, 'f> {
                 .map_or(identification_point, |(start, _)| *start)
         };
 
-        sets.significant = plan
+        evaluated.significant = plan
             .problems
             .iter()
-            .map(|problem| sets.cond(&problem.significant, None))
+            .map(|problem| evaluated.cond(&problem.significant, None))
             .collect();
-        sets.progress = plan
+        evaluated.progress = plan
             .problems
             .iter()
-            .zip(&sets.significant)
+            .zip(&evaluated.significant)
             .map(|(problem, significant)| match problem.sustain {
-                Some(length) => sets.sustained(significant, length, None),
+                Some(length) => evaluated.sustained(significant, length, None),
                 None => significant.clone(),
             })
             .collect();
-        sets.counted = identified
+        evaluated.counted = identified
             .iter()
             .map(|set| {
                 if set.contains(identification_point) {
                     DaySet::all()
                 } else if plan.settings.claim_problems == ClaimProblems::AtOrAfterAttachment
-                    && sets.attachment.is_some()
+                    && evaluated.attachment.is_some()
                 {
                     set.first_at_or_after(identification_point.succ())
                         .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
@@ -136,24 +140,26 @@ impl<'p, 'f> Sets<'p, 'f> {
             })
             .collect();
 
-        let claim_window = match &sets.attachment {
-            Some((day, missing)) if missing.is_empty() && sets.eligibility.contains(*day) => {
+        let claim_window = match &evaluated.attachment {
+            Some((day, missing)) if missing.is_empty() && evaluated.eligibility.contains(*day) => {
                 DaySet::interval(*day, Day::MAX)
             }
             _ => DaySet::empty(),
         };
-        sets.claim_sets = plan
+        evaluated.claim_sets = plan
             .claims
             .iter()
             .map(|claim| {
                 if claim_window.is_empty() {
                     DaySet::empty()
                 } else {
-                    sets.cond(&claim.condition, None).intersect(&claim_window)
+                    evaluated
+                        .cond(&claim.condition, None)
+                        .intersect(&claim_window)
                 }
             })
             .collect();
-        sets
+        evaluated
     }
 
     // ───────────── conditions ─────────────
@@ -196,7 +202,7 @@ impl<'p, 'f> Sets<'p, 'f> {
                 // union per member would copy the growing set each time.
                 // `every` holds where no picked member fails the body.
                 let mut days = Vec::new();
-                for index in 0..self.timeline.people.len() as u32 {
+                for index in 0..self.facts.people.len() as u32 {
                     let selected = self.selected(selector, index);
                     if selected.is_empty() {
                         continue;
@@ -280,12 +286,12 @@ impl<'p, 'f> Sets<'p, 'f> {
     pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, Vec<usize>)> {
         let kind = self.plan.known.school_term;
         let positions = match member {
-            Some(member) => self.timeline.member_positions(kind, member),
-            None => self.timeline.kind_positions(kind),
+            Some(member) => self.facts.member_positions(kind, member),
+            None => self.facts.kind_positions(kind),
         };
         let mut records: Vec<(Day, Day, usize)> = positions
             .iter()
-            .filter_map(|position| self.timeline.facts.get(*position))
+            .filter_map(|position| self.facts.get(*position))
             .filter(|fact| fact.end != Day::MAX)
             .map(|fact| (fact.end, fact.start, fact.index))
             .collect();
@@ -360,12 +366,12 @@ impl<'p, 'f> Sets<'p, 'f> {
         };
         let known = self.plan.known;
         let benefits: Vec<&Fact<'_>> = self
-            .timeline
+            .facts
             .of_kind_member(known.out_of_work_benefit, member)
             .collect();
         let on_benefit = DaySet::from_intervals(benefits.iter().map(|fact| (fact.start, fact.end)));
         let mut employed = DaySet::from_intervals(
-            self.timeline
+            self.facts
                 .of_kind_member(known.employment, member)
                 .map(|fact| (fact.start, fact.end)),
         );
@@ -493,7 +499,7 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// The days on which a member is one of those the selector picks.
     pub(crate) fn selected(&self, selector: &MemberSelector, member: u32) -> DaySet {
-        let Some(person) = self.timeline.people.get(member as usize) else {
+        let Some(person) = self.facts.people.get(member as usize) else {
             return DaySet::empty();
         };
         let role_matches = match selector.role {
@@ -672,14 +678,14 @@ impl<'p, 'f> Sets<'p, 'f> {
         // member's events for each; the order is the same day order.
         let positions = match (&aggregate.subject, member) {
             (SubjectScope::ThisMember, Some(member)) => {
-                self.timeline.member_positions(aggregate.kind, member)
+                self.facts.member_positions(aggregate.kind, member)
             }
             (SubjectScope::ThisMember, None) => &[],
-            _ => self.timeline.kind_positions(aggregate.kind),
+            _ => self.facts.kind_positions(aggregate.kind),
         };
         positions
             .iter()
-            .filter_map(|position| self.timeline.facts.get(*position))
+            .filter_map(|position| self.facts.get(*position))
             .filter(move |fact| {
                 let whose = match &aggregate.subject {
                     SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
@@ -787,7 +793,7 @@ impl<'p, 'f> Sets<'p, 'f> {
     pub(crate) fn cite_in_order(&self, positions: impl IntoIterator<Item = usize>) -> Vec<String> {
         let mut cited: Vec<(chrono::NaiveDate, String)> = positions
             .into_iter()
-            .filter_map(|index| self.timeline.family.events.get(index))
+            .filter_map(|index| self.facts.family.events.get(index))
             .map(|event| (event.start, event.citation()))
             .collect();
         cited.sort();
@@ -901,7 +907,7 @@ impl<'p, 'f> Sets<'p, 'f> {
                 selector,
                 body,
             } => {
-                for index in 0..self.timeline.people.len() as u32 {
+                for index in 0..self.facts.people.len() as u32 {
                     if !self.selected(selector, index).contains(day) {
                         continue;
                     }
@@ -930,13 +936,13 @@ impl<'p, 'f> Sets<'p, 'f> {
             Cond::ContinuousEmployment => {
                 let known = self.plan.known;
                 let positions = |kind| match member {
-                    Some(member) => self.timeline.member_positions(kind, member),
-                    None => self.timeline.kind_positions(kind),
+                    Some(member) => self.facts.member_positions(kind, member),
+                    None => self.facts.kind_positions(kind),
                 };
                 for fact in positions(known.employment)
                     .iter()
                     .chain(positions(known.out_of_work_benefit))
-                    .filter_map(|position| self.timeline.facts.get(*position))
+                    .filter_map(|position| self.facts.get(*position))
                 {
                     if fact.member == member && fact.start <= day {
                         out.insert(fact.index);
@@ -971,7 +977,7 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// Why a claim's condition does not hold on the as-of day, in words.
     pub(crate) fn blocking_reason(&self, cond: &Cond, will_hold: bool) -> String {
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let mut reasons = Vec::new();
         self.reasons(cond, day, &mut reasons, &mut BTreeSet::new());
         let mut reason = if reasons.is_empty() {
@@ -1038,7 +1044,7 @@ impl<'p, 'f> Sets<'p, 'f> {
             Cond::Quantified { selector, body, .. }
                 if contains_employment(self.plan, body, &mut BTreeSet::new()) =>
             {
-                let members = self.timeline.people.len() as u32;
+                let members = self.facts.people.len() as u32;
                 let anyone =
                     (0..members).any(|member| self.selected(selector, member).contains(day));
                 if anyone || selector.with.is_empty() {
