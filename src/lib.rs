@@ -10,6 +10,7 @@ pub mod date;
 mod days;
 pub mod diagnostic;
 mod eval;
+pub mod family;
 pub mod fmt;
 pub mod io;
 pub mod limits;
@@ -18,7 +19,6 @@ mod plan;
 mod span;
 mod suggest;
 mod syntax;
-pub mod timeline;
 pub mod vocab;
 
 /// The calendar day every date in the API is, re-exported so a service
@@ -30,10 +30,10 @@ pub use eval::explanation;
 pub use eval::explanation::Explanation;
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
-    ProblemFinding, Progress, RecordProblem, Refusal,
+    ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,
 };
+pub use family::{Family, FamilyError};
 pub use plan::{
     Baseline, ClaimProblems, ClaimWindows, Deadweight, Framework, FundingDef, FundingYear, Header,
     MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
 };
-pub use timeline::{Family, FamilyError};

@@ -584,6 +584,145 @@ mod claims {
     }
 }
 
+/// `attach requires (a or b) and c`: a principle is in place when any of
+/// its kinds is, on the attachment day (or the day decided, for a family
+/// not attached yet).
+mod principles {
+    use super::*;
+
+    fn either_plan() -> Plan {
+        plan(
+            "event family_star_plan on family at date\nevent key_worker on family spell\nproblem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  significant \"S\" { no asb_incident in family within 1 month }\n}\neligible when at least 1 problems\nattach requires (family_assessment or family_star_plan) and (lead_professional or key_worker)\nclaim progress \"Progress\" pays £800 { every identified problem has progressed }",
+        )
+    }
+
+    /// ASB on 1 December 2015, a lead professional from 1 January 2016 and,
+    /// when `attached`, the attachment on 15 January; with `extra` records.
+    fn with(extra: Value, attached: bool) -> Value {
+        let mut events = vec![
+            json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" }),
+            json!({ "kind": "lead_professional", "start": "2016-01-01" }),
+        ];
+        if attached {
+            events.push(json!({ "kind": "attachment", "date": "2016-01-15" }));
+        }
+        events.extend(extra.as_array().unwrap().iter().cloned());
+        family(Value::Array(events))
+    }
+
+    fn attachment(decision: &Decision) -> (tfop::AttachmentStatus, Vec<&str>) {
+        let missing = decision
+            .attachment
+            .missing
+            .iter()
+            .map(String::as_str)
+            .collect();
+        (decision.attachment.status, missing)
+    }
+
+    #[test]
+    fn either_kind_puts_the_principle_in_place_up_to_the_attachment_day() {
+        let plan = either_plan();
+        let attached = (tfop::AttachmentStatus::Attached, vec![]);
+        for kind in ["family_assessment", "family_star_plan"] {
+            for on in ["2016-01-10", "2016-01-15"] {
+                let family = with(json!([{ "kind": kind, "date": on }]), true);
+                let decision = decide(&plan, family, "2016-03-01");
+                assert_eq!(attachment(&decision), attached, "{kind} on {on}");
+                assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+            }
+        }
+        // The day after the attachment is too late for either kind.
+        let late = with(
+            json!([
+                { "kind": "family_assessment", "date": "2016-01-16" },
+                { "kind": "family_star_plan", "date": "2016-01-16" }
+            ]),
+            true,
+        );
+        let decision = decide(&plan, late, "2016-03-01");
+        assert_eq!(
+            attachment(&decision),
+            (
+                tfop::AttachmentStatus::PrinciplesMissing,
+                vec!["family_assessment or family_star_plan"]
+            )
+        );
+        let progress = claim(&decision, "progress");
+        assert_eq!(progress.status, ClaimStatus::NotYet);
+        assert!(
+            progress.reason.as_deref().is_some_and(|reason| reason
+                .contains("the attachment lacks `family_assessment` or `family_star_plan`")),
+            "{:?}",
+            progress.reason
+        );
+    }
+
+    #[test]
+    fn a_spell_alternative_must_cover_the_day() {
+        let plan = either_plan();
+        let star = json!({ "kind": "family_star_plan", "date": "2016-01-10" });
+        // Without a lead professional on the attachment day, a key worker
+        // whose spell covers it is enough; one ending the day before is not.
+        let family = |key_worker_end: &str| {
+            let events = json!([
+                { "kind": "asb_incident", "member": "A", "date": "2015-12-01" },
+                { "kind": "lead_professional", "start": "2015-11-01", "end": "2016-01-14" },
+                { "kind": "key_worker", "start": "2016-01-01", "end": key_worker_end },
+                star,
+                { "kind": "attachment", "date": "2016-01-15" }
+            ]);
+            super::family(events)
+        };
+        assert_eq!(
+            attachment(&decide(&plan, family("2016-01-15"), "2016-03-01")).0,
+            tfop::AttachmentStatus::Attached
+        );
+        assert_eq!(
+            attachment(&decide(&plan, family("2016-01-14"), "2016-03-01")),
+            (
+                tfop::AttachmentStatus::PrinciplesMissing,
+                vec!["lead_professional or key_worker"]
+            )
+        );
+    }
+
+    #[test]
+    fn a_family_not_attached_is_attachable_once_one_kind_is_in_place() {
+        let plan = either_plan();
+        let family = with(
+            json!([{ "kind": "family_star_plan", "date": "2016-02-01" }]),
+            false,
+        );
+        assert_eq!(
+            attachment(&decide(&plan, family.clone(), "2016-01-31")),
+            (
+                tfop::AttachmentStatus::PrinciplesMissing,
+                vec!["family_assessment or family_star_plan"]
+            )
+        );
+        assert_eq!(
+            attachment(&decide(&plan, family, "2016-02-01")),
+            (tfop::AttachmentStatus::Attachable, vec![])
+        );
+    }
+
+    #[test]
+    fn explain_names_a_missing_principle_by_its_alternatives() {
+        let plan = either_plan();
+        let family = plan
+            .read_family(&with(json!([]), true).to_string())
+            .unwrap();
+        let text = plan.explain(&family, day("2016-03-01"));
+        assert!(
+            text.contains(
+                "But on that day these principles were not in place: family_assessment or family_star_plan."
+            ),
+            "{text}"
+        );
+    }
+}
+
 /// The open points of the programme's rules are plan settings; each is
 /// pinned both ways.
 mod settings {
@@ -744,8 +883,9 @@ fn a_child_without_a_birth_date_is_reported_when_the_plan_asks_ages() {
     let decision = decide(&plan, family, "2016-04-01");
     assert!(identified(&decision).is_empty());
     assert_eq!(decision.errors.len(), 1, "{:?}", decision.errors);
-    assert_eq!(decision.errors[0].record, "member #1 (`K`)");
+    assert_eq!(decision.errors[0].record.to_string(), "member #1 (`K`)");
     assert_eq!(decision.errors[0].field.as_deref(), Some("born"));
+    assert_eq!(decision.errors[0].kind, tfop::ProblemKind::BirthMissing);
 }
 
 /// Ties the input's order must not break: records of the same days, and
@@ -806,7 +946,7 @@ mod order {
         let read = plan.read_family(&family(terms).to_string()).unwrap();
         let mut duplicate = read.events[0].clone();
         duplicate.id = Some("ta".into());
-        duplicate.fields[1] = Some(tfop::timeline::FieldValue::Count(50));
+        duplicate.fields[1] = Some(tfop::family::FieldValue::Count(50));
         let mut first = read.clone();
         first.events.insert(0, duplicate.clone());
         let mut last = read;
@@ -839,7 +979,7 @@ mod order {
             decide(&plan, family(members), "2016-04-01")
                 .errors
                 .into_iter()
-                .map(|error| error.record)
+                .map(|error| error.record.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(

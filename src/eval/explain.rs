@@ -9,8 +9,8 @@ use super::explanation::{
 use super::sets::Evaluated;
 use super::{Decision, Facts};
 use crate::days::{Day, Unit};
+use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
-use crate::timeline::Family;
 use crate::vocab::Shape;
 use chrono::NaiveDate;
 use std::collections::HashMap;

@@ -16,9 +16,9 @@ mod sets;
 pub use decision::*;
 
 use crate::days::{Day, DaySet};
+use crate::family::{Family, FieldValue, RecordPosition, Role};
 use crate::num::Pence;
-use crate::plan::{MemberEvents, Plan};
-use crate::timeline::{Family, FieldValue, Role};
+use crate::plan::{MemberEvents, Plan, Principle};
 use crate::vocab::{KindId, Shape};
 use chrono::NaiveDate;
 use sets::Evaluated;
@@ -220,8 +220,8 @@ impl Plan {
     /// order the input lists them in never shows; `#N` still locates the
     /// record in the input).
     fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
-        let mut members: Vec<(usize, &crate::timeline::Member)> =
-            family.members.iter().enumerate().collect();
+        // A family read has fewer members than a position counts.
+        let mut members: Vec<(u32, &crate::family::Member)> = (0..).zip(&family.members).collect();
         members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         members
             .into_iter()
@@ -231,9 +231,12 @@ impl Plan {
                 Role::Child => self.ages_asked.children,
             })
             .map(|(position, member)| RecordProblem {
-                record: format!("member #{position} (`{}`)", member.id),
+                record: ProblemRecord::Record(RecordPosition::Member {
+                    position,
+                    id: Some(member.id.clone()),
+                }),
                 field: Some("born".into()),
-                message: "is missing, and the plan asks this member's age: measures limited by age leave them out; add the date of birth".into(),
+                kind: ProblemKind::BirthMissing,
                 file: None,
                 line: None,
             })
@@ -241,7 +244,7 @@ impl Plan {
     }
 }
 
-impl Evaluated<'_, '_> {
+impl<'p> Evaluated<'p, '_> {
     fn decide(&self, as_of: NaiveDate) -> Decision {
         let plan = self.plan;
         let facts = self.facts;
@@ -300,7 +303,7 @@ impl Evaluated<'_, '_> {
                     AttachmentStatus::PrinciplesMissing
                 },
                 date: attached.to_date(),
-                missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                missing: missing.iter().map(|p| self.principle_name(p, "")).collect(),
             },
             None => {
                 let missing = self.missing_principles(day);
@@ -314,7 +317,7 @@ impl Evaluated<'_, '_> {
                 Attachment {
                     status,
                     date: None,
-                    missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                    missing: missing.iter().map(|p| self.principle_name(p, "")).collect(),
                 }
             }
         }
@@ -465,7 +468,7 @@ impl Evaluated<'_, '_> {
                 "the attachment lacks {}",
                 missing
                     .iter()
-                    .map(|kind| format!("`{}`", self.kind_name(*kind)))
+                    .map(|p| self.principle_name(p, "`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -483,18 +486,30 @@ impl Evaluated<'_, '_> {
             .map_or_else(String::new, |kind| kind.name.clone())
     }
 
-    /// Principles not in place on `day`: a point event on or before it, or a
-    /// spell covering it.
-    pub(crate) fn missing_principles(&self, day: Day) -> Vec<KindId> {
+    /// A principle as a decision names it: its kinds joined by `or`, each
+    /// between `quote`s.
+    fn principle_name(&self, principle: &Principle, quote: &str) -> String {
+        principle
+            .kinds
+            .iter()
+            .map(|kind| format!("{quote}{}{quote}", self.kind_name(*kind)))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+
+    /// Principles not in place on `day`: none of its kinds has a point event
+    /// on or before it, or a spell covering it.
+    pub(crate) fn missing_principles(&self, day: Day) -> Vec<&'p Principle> {
         self.plan
             .principles
             .iter()
-            .copied()
-            .filter(|kind| {
-                let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
-                !self.facts.of_kind(*kind).any(|fact| match shape {
-                    Some(Shape::Spell) => fact.start <= day && day <= fact.end,
-                    _ => fact.start <= day,
+            .filter(|principle| {
+                !principle.kinds.iter().any(|kind| {
+                    let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
+                    self.facts.of_kind(*kind).any(|fact| match shape {
+                        Some(Shape::Spell) => fact.start <= day && day <= fact.end,
+                        _ => fact.start <= day,
+                    })
                 })
             })
             .collect()

@@ -2,9 +2,9 @@
 
 use super::{Fact, Facts};
 use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
+use crate::family::{FieldValue, Role};
 use crate::num::Fixed;
 use crate::plan::*;
-use crate::timeline::{FieldValue, Role};
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -23,7 +23,7 @@ pub(crate) struct Evaluated<'p, 'f> {
     pub(crate) plan: &'p Plan,
     pub(crate) facts: &'p Facts<'f>,
     /// The attachment day and the principles not in place on it.
-    pub(crate) attachment: Option<(Day, Vec<KindId>)>,
+    pub(crate) attachment: Option<(Day, Vec<&'p Principle>)>,
     /// The day `before attachment` windows are anchored at: the attachment
     /// day, or the as-of day for a family not attached yet.
     pub(crate) attachment_anchor: Day,

@@ -296,3 +296,62 @@ fn pathological_input_fails_cleanly() {
     let too_big = "// x\n".repeat(super::MAX_PLAN_BYTES / 4);
     assert_eq!(parse(&too_big).unwrap_err().0[0].code, Code::TooLarge);
 }
+
+/// The kinds of each attachment principle, in order.
+fn principles(source: &str) -> Vec<Vec<String>> {
+    parses(source)
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Attach(attach) => Some(
+                attach
+                    .principles
+                    .iter()
+                    .map(|p| p.kinds.iter().map(|kind| kind.name.clone()).collect())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn an_attachment_principle_may_be_met_by_any_of_its_kinds() {
+    assert_eq!(principles("attach requires a and b"), [["a"], ["b"]]);
+    assert_eq!(principles("attach requires a or b"), [["a", "b"]]);
+    assert_eq!(principles("attach requires (a or b)"), [["a", "b"]]);
+    assert_eq!(
+        principles("attach requires (a or b or c) and d and (e or f)"),
+        [vec!["a", "b", "c"], vec!["d"], vec!["e", "f"]]
+    );
+}
+
+#[test]
+fn or_beside_and_in_attachment_principles_needs_parentheses() {
+    for (source, bare) in [
+        ("attach requires a or b and c", "a or b"),
+        ("attach requires c and a or b", "a or b"),
+    ] {
+        let Err(diagnostics) = parse(source) else {
+            panic!("{source} parsed")
+        };
+        let [diagnostic] = diagnostics.0.as_slice() else {
+            panic!("{diagnostics:?}")
+        };
+        assert_eq!(diagnostic.code, Code::Syntax);
+        let at = source.find(bare).unwrap();
+        assert_eq!(
+            (diagnostic.span.start as usize, diagnostic.span.end as usize),
+            (at, at + bare.len())
+        );
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("write `(a or b)` for one of them with the other principles")
+        );
+    }
+    // Parentheses hold alternatives only: not one kind, not `and`.
+    assert!(parse("attach requires (a)").is_err());
+    assert!(parse("attach requires (a and b) or c").is_err());
+    assert!(parse("attach requires a or").is_err());
+}

@@ -1,0 +1,451 @@
+//! Lowering an aggregate: events of which kind, tested on which fields, of
+//! whose members, in which window.
+
+use super::expr::{Ty, comparison, ratio};
+use super::{Checker, Place, Scope};
+use crate::code::Code;
+use crate::num::Fixed;
+use crate::plan::{
+    AgeRange, Aggregate, Anchor, FieldTest, FieldTestKind, MemberSelector, RoleFilter,
+    SubjectScope, Window,
+};
+use crate::suggest::help_for;
+use crate::syntax::Span;
+use crate::syntax::ast::{self, CmpOp};
+use crate::vocab::{FieldType, KindId, Shape};
+
+impl Checker {
+    pub(super) fn numeric_field(
+        &mut self,
+        kind: KindId,
+        field: &ast::Ident,
+    ) -> Option<(usize, Ty)> {
+        let (index, ty) = self.field(kind, field)?;
+        let ty = match ty {
+            FieldType::Count => Ty::Count,
+            FieldType::Decimal => Ty::Decimal,
+            FieldType::Money => Ty::Money,
+            other => {
+                self.report(
+                    Code::WrongFieldKind,
+                    field.span,
+                    format!(
+                        "field `{}` is {}, not a number that adds up",
+                        field.name,
+                        describe_field(&other)
+                    ),
+                    "sum and rate take count, decimal or money fields",
+                );
+                return None;
+            }
+        };
+        Some((index, ty))
+    }
+
+    fn field(&mut self, kind: KindId, field: &ast::Ident) -> Option<(usize, FieldType)> {
+        let event = self.vocab.get(kind)?;
+        if let Some(index) = event.field_index(&field.name) {
+            let ty = event.fields.get(index)?.ty.clone();
+            return Some((index, ty));
+        }
+        let kind_name = event.name.clone();
+        let names: Vec<String> = event.fields.iter().map(|f| f.name.clone()).collect();
+        let help = help_for(&field.name, names.iter().map(String::as_str), || {
+            if names.is_empty() {
+                format!("`{kind_name}` has no fields")
+            } else {
+                format!(
+                    "the fields of `{kind_name}` are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        });
+        self.report(
+            Code::UnknownField,
+            field.span,
+            format!("`{kind_name}` has no field `{}`", field.name),
+            help,
+        );
+        None
+    }
+
+    pub(super) fn selector(
+        &mut self,
+        who: ast::Who,
+        aged: Option<&ast::Aged>,
+        filters: &[ast::MemberFilter],
+    ) -> Option<MemberSelector> {
+        let mut selector = MemberSelector {
+            role: match who {
+                ast::Who::Member => RoleFilter::Anyone,
+                ast::Who::Adult => RoleFilter::Adult,
+                ast::Who::Child => RoleFilter::Child,
+            },
+            ages: Vec::new(),
+            of_school_age: false,
+            with: Vec::new(),
+        };
+        if let Some(aged) = aged {
+            selector.ages.push(self.age_range(aged)?);
+        }
+        let mut ok = true;
+        for filter in filters {
+            match filter {
+                ast::MemberFilter::Aged(aged) => match self.age_range(aged) {
+                    Some(range) => selector.ages.push(range),
+                    None => ok = false,
+                },
+                ast::MemberFilter::OfSchoolAge(_) => selector.of_school_age = true,
+                ast::MemberFilter::With(pattern, window, _) => {
+                    let aggregate = ast::Aggregate {
+                        pattern: pattern.clone(),
+                        subject: None,
+                        window: *window,
+                    };
+                    match self.aggregate(&aggregate, Scope::Member, Place::Define) {
+                        Some(aggregate) => selector.with.push(aggregate),
+                        None => ok = false,
+                    }
+                }
+            }
+        }
+        if !selector.ages.is_empty() || selector.of_school_age {
+            let (adults, children) = match selector.role {
+                RoleFilter::Anyone => (true, true),
+                RoleFilter::Adult => (true, false),
+                RoleFilter::Child => (false, true),
+            };
+            self.ages_asked.adults |= adults;
+            self.ages_asked.children |= children;
+        }
+        ok.then_some(selector)
+    }
+
+    fn age_range(&mut self, aged: &ast::Aged) -> Option<AgeRange> {
+        match aged {
+            ast::Aged::Range(low, high, span) => {
+                if low.value > high.value {
+                    self.report(
+                        Code::EmptyRange,
+                        *span,
+                        "the age range ends before it starts",
+                        "write the younger age first: `aged 5 to 15`",
+                    );
+                    return None;
+                }
+                Some(AgeRange {
+                    min: low.value as u32,
+                    max: Some(high.value as u32),
+                })
+            }
+            ast::Aged::OrOver(low, _) => Some(AgeRange {
+                min: low.value as u32,
+                max: None,
+            }),
+            ast::Aged::Under(high, span) => {
+                if high.value == 0 {
+                    self.report(
+                        Code::EmptyRange,
+                        *span,
+                        "no one is aged under 0",
+                        "write a positive age",
+                    );
+                    return None;
+                }
+                Some(AgeRange {
+                    min: 0,
+                    max: Some(high.value as u32 - 1),
+                })
+            }
+        }
+    }
+
+    pub(super) fn aggregate(
+        &mut self,
+        aggregate: &ast::Aggregate,
+        scope: Scope,
+        place: Place,
+    ) -> Option<Aggregate> {
+        let kind = self.kind(&aggregate.pattern.kind);
+        let subject = match &aggregate.subject {
+            None if scope == Scope::Member => Some(SubjectScope::ThisMember),
+            None | Some(ast::Subject::Family(_)) => Some(SubjectScope::Family),
+            Some(ast::Subject::By(who, aged, _)) => self
+                .selector(*who, aged.as_ref(), &[])
+                .map(SubjectScope::Members),
+        };
+        let window = self.window(aggregate.window.as_ref(), scope, &aggregate.subject, place);
+        let kind = kind?;
+        let mut tests = Vec::new();
+        let mut ok = true;
+        for test in &aggregate.pattern.tests {
+            match self.field_test(kind, test) {
+                Some(test) => tests.push(test),
+                None => ok = false,
+            }
+        }
+        let (subject, window) = (subject?, window?);
+        if !ok {
+            return None;
+        }
+        if let Some(event) = self.vocab.get(kind) {
+            if aggregate.pattern.from_start && event.shape == Shape::Point {
+                self.report(
+                    Code::WrongFieldKind,
+                    aggregate.pattern.kind.span,
+                    format!(
+                        "`{}` happens on a day; only spells have a start",
+                        event.name
+                    ),
+                    format!("drop `start of`: each `{}` counts on its day", event.name),
+                );
+                return None;
+            }
+            if event.subject == crate::vocab::Subject::Family && subject == SubjectScope::ThisMember
+            {
+                self.report(
+                    Code::NotAllowedHere,
+                    aggregate.pattern.kind.span,
+                    format!(
+                        "`{}` is an event of the family, not of a member",
+                        event.name
+                    ),
+                    format!("write `{} in family`", event.name),
+                );
+                return None;
+            }
+        }
+        Some(Aggregate {
+            kind,
+            from_start: aggregate.pattern.from_start,
+            tests,
+            subject,
+            window,
+        })
+    }
+
+    fn window(
+        &mut self,
+        window: Option<&ast::Window>,
+        scope: Scope,
+        subject: &Option<ast::Subject>,
+        place: Place,
+    ) -> Option<Window> {
+        let Some(window) = window else {
+            return Some(Window::Ever);
+        };
+        Some(match window {
+            ast::Window::Within(duration, _) => Window::Within(self.length(duration)?),
+            ast::Window::WithinBefore(duration, anchor, span) => {
+                let length = self.length(duration)?;
+                let anchor = match anchor {
+                    ast::Anchor::Attachment => Anchor::Attachment,
+                    ast::Anchor::Identification => {
+                        if place == Place::Indicator {
+                            self.identification_in_indicator(*span);
+                            return None;
+                        }
+                        if place == Place::Define {
+                            self.uses.identification.get_or_insert(*span);
+                        }
+                        Anchor::Identification
+                    }
+                };
+                Window::WithinBefore(length, anchor)
+            }
+            ast::Window::WithinSinceAttachment(duration, _) => {
+                Window::WithinSinceAttachment(self.length(duration)?)
+            }
+            ast::Window::SinceAttachment(_) => Window::SinceAttachment,
+            ast::Window::LastTerms(count, span) => {
+                if count.value == 0 {
+                    self.report(
+                        Code::EmptyRange,
+                        count.span,
+                        "the last 0 terms hold nothing",
+                        "look at 1 term or more",
+                    );
+                    return None;
+                }
+                if !self.terms_in_range(count) {
+                    return None;
+                }
+                if scope != Scope::Member || subject.is_some() {
+                    self.report(
+                        Code::NotAllowedHere,
+                        *span,
+                        "school terms are a child's own, so `over the last N terms` needs one child",
+                        "put it inside a quantifier: `every child meets (… over the last 3 terms …)`",
+                    );
+                    return None;
+                }
+                Window::LastTerms(count.value as u32)
+            }
+            ast::Window::AtAttachment(_) => Window::AtAttachment,
+            ast::Window::Ever(_) => Window::Ever,
+            ast::Window::Now(_) => Window::Now,
+        })
+    }
+
+    fn field_test(&mut self, kind: KindId, test: &ast::FieldTest) -> Option<FieldTest> {
+        let (index, ty) = self.field(kind, &test.field)?;
+        let mismatch = |checker: &mut Checker, span: Span, wanted: &str| {
+            checker.report(
+                Code::BadFieldTest,
+                span,
+                format!(
+                    "field `{}` is {}; this test needs {wanted}",
+                    test.field.name,
+                    describe_field(&ty)
+                ),
+                "compare the field with a value of its own type",
+            );
+        };
+        let lowered = match (&ty, &test.test) {
+            (
+                FieldType::OneOf(words),
+                ast::FieldTestKind::Compare(op @ (CmpOp::Eq | CmpOp::Ne), value),
+            ) => {
+                let index = self.word_index(words, value)?;
+                let chosen: Vec<u32> = if *op == CmpOp::Eq {
+                    vec![index]
+                } else {
+                    (0..words.len() as u32).filter(|i| *i != index).collect()
+                };
+                FieldTestKind::OneOf(chosen)
+            }
+            (FieldType::OneOf(words), ast::FieldTestKind::In(values)) => {
+                let mut chosen = Vec::new();
+                for value in values {
+                    chosen.push(self.word_index(words, value)?);
+                }
+                chosen.sort_unstable();
+                chosen.dedup();
+                FieldTestKind::OneOf(chosen)
+            }
+            (
+                FieldType::Text,
+                ast::FieldTestKind::Compare(op @ (CmpOp::Eq | CmpOp::Ne), ast::Value::Text(text)),
+            ) => FieldTestKind::Text {
+                value: text.value.clone(),
+                negated: *op == CmpOp::Ne,
+            },
+            (
+                FieldType::Flag,
+                ast::FieldTestKind::Compare(CmpOp::Eq, ast::Value::Flag(flag, _)),
+            ) => FieldTestKind::Flag(*flag),
+            (
+                FieldType::Flag,
+                ast::FieldTestKind::Compare(CmpOp::Ne, ast::Value::Flag(flag, _)),
+            ) => FieldTestKind::Flag(!flag),
+            (_, ast::FieldTestKind::Compare(op, value)) => {
+                let constant = match (&ty, value) {
+                    (FieldType::Count, ast::Value::Integer(int)) => {
+                        Some(ratio(i128::from(int.value), 1))
+                    }
+                    (FieldType::Decimal, ast::Value::Integer(int)) => {
+                        Some(ratio(i128::from(int.value), 1))
+                    }
+                    (FieldType::Decimal, ast::Value::Decimal(value, _)) => {
+                        Some(ratio(i128::from(value.0), i128::from(Fixed::SCALE)))
+                    }
+                    (FieldType::Money, ast::Value::Money(money)) => {
+                        Some(ratio(i128::from(money.value.0), 1))
+                    }
+                    (FieldType::Percentage, ast::Value::Percent(percent)) => {
+                        self.percent_in_range(percent.value, percent.span);
+                        Some(ratio(i128::from(percent.value.0), i128::from(Fixed::SCALE)))
+                    }
+                    (FieldType::Date, ast::Value::Date(date)) => Some(ratio(
+                        i128::from(crate::days::Day::from_date(date.value).0),
+                        1,
+                    )),
+                    _ => None,
+                };
+                match constant {
+                    Some(constant) => FieldTestKind::Compare(comparison(*op), constant),
+                    None => {
+                        mismatch(self, test.span, example_value(&ty));
+                        return None;
+                    }
+                }
+            }
+            (_, ast::FieldTestKind::In(_)) => {
+                mismatch(self, test.span, "`=`, `!=` or a comparison, not `in (…)`");
+                return None;
+            }
+        };
+        Some(FieldTest {
+            field: index,
+            test: lowered,
+        })
+    }
+
+    fn word_index(&mut self, words: &[String], value: &ast::Value) -> Option<u32> {
+        let ast::Value::Word(word) = value else {
+            self.report(
+                Code::BadFieldTest,
+                value_span(value),
+                "expected one of the field's words",
+                format!("write one of {}", words.join(", ")),
+            );
+            return None;
+        };
+        if let Some(index) = words.iter().position(|w| *w == word.name) {
+            return Some(index as u32);
+        }
+        let help = help_for(&word.name, words.iter().map(String::as_str), || {
+            format!("the field is one of {}", words.join(", "))
+        });
+        self.report(
+            Code::BadFieldTest,
+            word.span,
+            format!("`{}` is not one of the field's words", word.name),
+            help,
+        );
+        None
+    }
+}
+
+fn describe_field(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Count => "a count".into(),
+        FieldType::Decimal => "a decimal number".into(),
+        FieldType::Money => "money".into(),
+        FieldType::Percentage => "a percentage".into(),
+        FieldType::Date => "a date".into(),
+        FieldType::Text => "text".into(),
+        FieldType::Flag => "a flag".into(),
+        FieldType::OneOf(words) => format!("one of {}", words.join(", ")),
+    }
+}
+
+/// The kind of value a test on a field of this type compares with.
+fn example_value(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::Count => "a whole number such as `3`",
+        FieldType::Decimal => "a number such as `2.5`",
+        FieldType::Money => "an amount such as `£500`",
+        FieldType::Percentage => "a percentage such as `15%`",
+        FieldType::Date => "a date such as `2016-04-01`",
+        FieldType::Text => "a quoted text with `=` or `!=`",
+        FieldType::Flag => "`true` or `false` with `=` or `!=`",
+        FieldType::OneOf(_) => "one of its words with `=`, `!=` or `in (…)`",
+    }
+}
+
+fn value_span(value: &ast::Value) -> Span {
+    match value {
+        ast::Value::Money(money) => money.span,
+        ast::Value::Percent(percent) => percent.span,
+        ast::Value::Date(date) => date.span,
+        ast::Value::Decimal(_, span) | ast::Value::Flag(_, span) => *span,
+        ast::Value::Integer(int) => int.span,
+        ast::Value::Text(text) => text.span,
+        ast::Value::Word(word) => word.span,
+    }
+}

@@ -1,0 +1,540 @@
+//! Lowering conditions and measures: their types, comparisons, and each
+//! define lowered once per scope.
+
+use super::lints::DefineFacts;
+use super::{Checker, Place, Scope};
+use crate::code::Code;
+use crate::num::Fixed;
+use crate::plan::{
+    Aggregate, Comparison, Cond, DefineBody, DefineIdx, Measure, Quantifier, Ratio, Window,
+};
+use crate::suggest::help_for;
+use crate::syntax::Span;
+use crate::syntax::ast::{self, ExprKind};
+use crate::vocab::Shape;
+
+/// The type of a measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ty {
+    Count,
+    Decimal,
+    Money,
+    Percentage,
+    Date,
+}
+
+impl Ty {
+    fn describe(self) -> &'static str {
+        match self {
+            Ty::Count => "a count",
+            Ty::Decimal => "a decimal number",
+            Ty::Money => "an amount of money",
+            Ty::Percentage => "a percentage",
+            Ty::Date => "a date",
+        }
+    }
+
+    fn comparable(self, other: Ty) -> bool {
+        let numeric = |ty| matches!(ty, Ty::Count | Ty::Decimal);
+        self == other || (numeric(self) && numeric(other))
+    }
+}
+
+/// What an expression lowered to.
+#[derive(Clone)]
+pub(super) enum Lowered {
+    Cond(Cond),
+    Measure(Measure, Ty),
+    /// `days of …`: only comparable with a constant duration.
+    Coverage(Aggregate),
+    /// A constant duration, in days, or `None` for months (not a fixed number of days).
+    Duration(Option<u32>, ast::Duration),
+}
+
+/// Where a define uses a construct allowed only in some places; a define is
+/// lowered once, so its uses are checked against the place of each use.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Uses {
+    /// Progress against problems: only in claims.
+    pub(super) progress: Option<Span>,
+    /// A window before identification: not in indicators.
+    pub(super) identification: Option<Span>,
+}
+
+impl Uses {
+    fn merge(&mut self, other: Uses) {
+        self.progress = self.progress.or(other.progress);
+        self.identification = self.identification.or(other.identification);
+    }
+}
+
+impl Checker {
+    pub(super) fn condition(&mut self, expr: &ast::Expr, place: Place) -> Option<Cond> {
+        if self.too_deep.contains(&(expr.span.start, expr.span.end)) {
+            return None;
+        }
+        let lowered = self.expr(expr, Scope::Family, place)?;
+        self.as_cond(lowered, expr.span)
+    }
+
+    fn as_cond(&mut self, lowered: Lowered, span: Span) -> Option<Cond> {
+        match lowered {
+            Lowered::Cond(cond) => Some(cond),
+            Lowered::Measure(_, ty) => {
+                self.report(
+                    Code::ConditionOrMeasure,
+                    span,
+                    format!("expected a condition, found {}", ty.describe()),
+                    "compare it with something, e.g. `count offence within 6 months >= 1`",
+                );
+                None
+            }
+            Lowered::Coverage(_) | Lowered::Duration(..) => {
+                self.report(
+                    Code::ConditionOrMeasure,
+                    span,
+                    "expected a condition, found a duration",
+                    "compare it with something, e.g. `days of employment within 30 weeks >= 26 weeks`",
+                );
+                None
+            }
+        }
+    }
+
+    fn as_measure(&mut self, lowered: Lowered, span: Span) -> Option<(Measure, Ty)> {
+        match lowered {
+            Lowered::Measure(measure, ty) => Some((measure, ty)),
+            Lowered::Cond(_) => {
+                self.report(
+                    Code::ConditionOrMeasure,
+                    span,
+                    "expected a number, found a condition",
+                    "a condition is true or false; count, sum or rate events to get a number",
+                );
+                None
+            }
+            Lowered::Coverage(_) | Lowered::Duration(..) => {
+                self.report(
+                    Code::ConditionOrMeasure,
+                    span,
+                    "a duration can only be compared with `days of …`",
+                    "compare `days of …` with a number of days or weeks",
+                );
+                None
+            }
+        }
+    }
+
+    fn expr(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
+        // The parser bounds nesting within an expression, and
+        // `analyse_defines` bounds it through defines, so this recursion is bounded.
+        self.expr_inner(expr, scope, place)
+    }
+
+    fn expr_inner(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
+        let span = expr.span;
+        Some(match &expr.kind {
+            ExprKind::Or(parts) | ExprKind::And(parts) => {
+                let mut lowered = Vec::new();
+                let mut ok = true;
+                for part in parts {
+                    match self
+                        .expr(part, scope, place)
+                        .and_then(|l| self.as_cond(l, part.span))
+                    {
+                        Some(cond) => lowered.push(cond),
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Lowered::Cond(if matches!(expr.kind, ExprKind::Or(_)) {
+                    Cond::Or(lowered)
+                } else {
+                    Cond::And(lowered)
+                })
+            }
+            ExprKind::Not(inner) => {
+                let inner = self.expr(inner, scope, place)?;
+                let inner = self.as_cond(inner, span)?;
+                Lowered::Cond(Cond::Not(Box::new(inner)))
+            }
+            ExprKind::Compare(left, op, right) => {
+                let left_lowered = self.expr(left, scope, place);
+                let right_lowered = self.expr(right, scope, place);
+                let (left_lowered, right_lowered) = (left_lowered?, right_lowered?);
+                return self.compare(left_lowered, comparison(*op), right_lowered, span);
+            }
+            ExprKind::Sustained(inner, length) => {
+                let inner = self.expr(inner, scope, place)?;
+                let inner = self.as_cond(inner, span)?;
+                let length = self.sustain_length(length)?;
+                Lowered::Cond(Cond::Sustained(Box::new(inner), length))
+            }
+            ExprKind::Quantified {
+                quantifier,
+                who,
+                filters,
+                body,
+            } => {
+                let selector = self.selector(*who, None, filters);
+                let body_lowered = self.expr(body, Scope::Member, place);
+                let body = self.as_cond(body_lowered?, body.span)?;
+                let quantifier = match quantifier {
+                    ast::Quantifier::Any => Quantifier::Any,
+                    ast::Quantifier::Every => Quantifier::Every,
+                    ast::Quantifier::No => Quantifier::No,
+                };
+                Lowered::Cond(Cond::Quantified {
+                    quantifier,
+                    selector: selector?,
+                    body: Box::new(body),
+                })
+            }
+            ExprKind::AllProblemsProgressed | ExprKind::ProblemProgressed(_) => {
+                if !matches!(place, Place::Claim | Place::Define) {
+                    self.progress_outside_claim(span);
+                    return None;
+                }
+                if place == Place::Define {
+                    self.uses.progress.get_or_insert(span);
+                }
+                match &expr.kind {
+                    ExprKind::ProblemProgressed(id) => {
+                        Lowered::Cond(Cond::ProblemProgressed(self.problem_ref(id)?))
+                    }
+                    _ => Lowered::Cond(Cond::AllProblemsProgressed),
+                }
+            }
+            ExprKind::Has(ast::HasTarget::ContinuousEmployment(target_span)) => {
+                if scope != Scope::Member {
+                    self.report(
+                        Code::NotAllowedHere,
+                        *target_span,
+                        "continuous employment is about one member",
+                        "say whose: `any adult has continuous employment`",
+                    );
+                    return None;
+                }
+                if !self.has_employment_table {
+                    self.report(
+                        Code::EmploymentTable,
+                        *target_span,
+                        "the plan has no continuous-employment table",
+                        "add `continuous employment { jsa, uc: 26 weeks within 30 weeks … }`",
+                    );
+                    return None;
+                }
+                Lowered::Cond(Cond::ContinuousEmployment)
+            }
+            ExprKind::Has(ast::HasTarget::Events(aggregate)) => {
+                Lowered::Cond(Cond::Exists(self.aggregate(aggregate, scope, place)?))
+            }
+            ExprKind::No(aggregate) => {
+                Lowered::Cond(Cond::NotExists(self.aggregate(aggregate, scope, place)?))
+            }
+            ExprKind::Count(aggregate) => Lowered::Measure(
+                Measure::Count(self.aggregate(aggregate, scope, place)?),
+                Ty::Count,
+            ),
+            ExprKind::Sum(field, aggregate) => {
+                let lowered = self.aggregate(aggregate, scope, place)?;
+                let (index, ty) = self.numeric_field(lowered.kind, field)?;
+                Lowered::Measure(Measure::Sum(index, lowered), ty)
+            }
+            ExprKind::Rate(numerator, denominator, aggregate) => {
+                let lowered = self.aggregate(aggregate, scope, place)?;
+                let top = self.numeric_field(lowered.kind, numerator);
+                let bottom = self.numeric_field(lowered.kind, denominator);
+                let ((top, top_ty), (bottom, bottom_ty)) = (top?, bottom?);
+                if !top_ty.comparable(bottom_ty) {
+                    self.report(
+                        Code::TypeMismatch,
+                        span,
+                        format!(
+                            "a rate of {} per {}",
+                            top_ty.describe(),
+                            bottom_ty.describe()
+                        ),
+                        "a rate divides two fields of the same type",
+                    );
+                    return None;
+                }
+                Lowered::Measure(Measure::Rate(top, bottom, lowered), Ty::Percentage)
+            }
+            ExprKind::DaysOf(aggregate) => {
+                let lowered = self.aggregate(aggregate, scope, place)?;
+                if lowered.from_start {
+                    self.report(
+                        Code::WrongFieldKind,
+                        aggregate.pattern.span,
+                        "a spell's start is a single day, so `days of start of …` counts starts",
+                        "count starts with `count start of …`",
+                    );
+                    return None;
+                }
+                if self.vocab.get(lowered.kind).map(|kind| kind.shape) == Some(Shape::Point) {
+                    self.report(
+                        Code::WrongFieldKind,
+                        aggregate.pattern.kind.span,
+                        format!(
+                            "`{}` happens on a day; only spells cover days",
+                            aggregate.pattern.kind.name
+                        ),
+                        "count point events with `count …`",
+                    );
+                    return None;
+                }
+                if matches!(
+                    lowered.window,
+                    Window::LastTerms(_) | Window::WithinBefore(..) | Window::AtAttachment
+                ) {
+                    self.report(
+                        Code::NotAllowedHere,
+                        span,
+                        "`days of …` needs a window that ends on the day of evaluation",
+                        "use `within …`, `since attachment`, `within … since attachment` or `ever`",
+                    );
+                    return None;
+                }
+                Lowered::Coverage(lowered)
+            }
+            ExprKind::Scaled(percent, inner) => {
+                self.percent_in_range(percent.value, percent.span);
+                let inner_lowered = self.expr(inner, scope, place)?;
+                let (measure, ty) = self.as_measure(inner_lowered, inner.span)?;
+                Lowered::Measure(Measure::Scaled(percent.value, Box::new(measure)), ty)
+            }
+            ExprKind::Reduction {
+                pattern,
+                subject,
+                percent,
+                over,
+            } => {
+                self.percent_in_range(percent.value, percent.span);
+                let aggregate = ast::Aggregate {
+                    pattern: pattern.clone(),
+                    subject: *subject,
+                    window: None,
+                };
+                let events = self.aggregate(&aggregate, scope, place);
+                let over = self.length(over);
+                Lowered::Cond(Cond::Reduction {
+                    events: events?,
+                    percent: percent.value,
+                    over: over?,
+                })
+            }
+            ExprKind::Money(amount) => {
+                Lowered::Measure(Measure::Constant(ratio(i128::from(amount.0), 1)), Ty::Money)
+            }
+            ExprKind::Percent(percent) => {
+                self.percent_in_range(*percent, span);
+                Lowered::Measure(
+                    Measure::Constant(ratio(i128::from(percent.0), 100 * i128::from(Fixed::SCALE))),
+                    Ty::Percentage,
+                )
+            }
+            ExprKind::Decimal(value) => Lowered::Measure(
+                Measure::Constant(ratio(i128::from(value.0), i128::from(Fixed::SCALE))),
+                Ty::Decimal,
+            ),
+            ExprKind::Integer(value) => {
+                Lowered::Measure(Measure::Constant(ratio(i128::from(*value), 1)), Ty::Count)
+            }
+            ExprKind::Date(date) => Lowered::Measure(
+                Measure::Constant(ratio(i128::from(crate::days::Day::from_date(*date).0), 1)),
+                Ty::Date,
+            ),
+            ExprKind::Duration(duration) => {
+                if !self.length_in_range(duration) {
+                    return None;
+                }
+                let days = match duration.unit {
+                    ast::TimeUnit::Days => Some(duration.count.value as u32),
+                    ast::TimeUnit::Weeks => Some((duration.count.value as u32).saturating_mul(7)),
+                    ast::TimeUnit::Months => None,
+                };
+                Lowered::Duration(days, *duration)
+            }
+            ExprKind::Name(name) => return self.define_use(name, scope, place),
+        })
+    }
+
+    fn define_use(&mut self, name: &ast::Ident, scope: Scope, place: Place) -> Option<Lowered> {
+        let Some((index, _)) = self.defines.get(&name.name).copied() else {
+            let names: Vec<&str> = self.defines.keys().map(String::as_str).collect();
+            let help = help_for(&name.name, names, || {
+                format!("define it: `define {} = …`", name.name)
+            });
+            self.report(
+                Code::UnknownName,
+                name.span,
+                format!("unknown name `{}`", name.name),
+                help,
+            );
+            return None;
+        };
+        let (lowered, uses) = self.lowered_define(index, scope)?;
+        self.uses.merge(uses);
+        if place != Place::Define {
+            if let Some(span) = uses.progress.filter(|_| place != Place::Claim) {
+                self.progress_outside_claim(span);
+                return None;
+            }
+            if let Some(span) = uses.identification.filter(|_| place == Place::Indicator) {
+                self.identification_in_indicator(span);
+                return None;
+            }
+        }
+        Some(lowered)
+    }
+
+    /// A define lowered for a scope, lowering it the first time it is
+    /// asked for. A condition or measure is kept in the plan and referred
+    /// to by index; a coverage or duration is a single leaf, kept as it is.
+    pub(super) fn lowered_define(&mut self, index: usize, scope: Scope) -> Option<(Lowered, Uses)> {
+        if !self.define_ok.get(index).copied().unwrap_or(false) {
+            return None;
+        }
+        if let Some(memo) = self.lowered_defines.get(&(index, scope)) {
+            return memo.clone();
+        }
+        let body = self.define_bodies.get(index)?.clone();
+        let outer = std::mem::take(&mut self.uses);
+        let lowered = self.expr(&body, scope, Place::Define);
+        let uses = std::mem::replace(&mut self.uses, outer);
+        let memo = lowered.and_then(|lowered| {
+            let next = DefineIdx(u32::try_from(self.plan_defines.len()).ok()?);
+            let (lowered, body, facts) = match lowered {
+                Lowered::Cond(cond) => {
+                    let facts = DefineFacts::of_cond(&cond, self.problem_count, &self.define_facts);
+                    (
+                        Lowered::Cond(Cond::Define(next)),
+                        DefineBody::Cond(cond),
+                        facts,
+                    )
+                }
+                Lowered::Measure(measure, ty) => {
+                    let facts = DefineFacts::of_measure(&measure, &self.define_facts);
+                    let lowered = Lowered::Measure(Measure::Define(next), ty);
+                    (lowered, DefineBody::Measure(measure), facts)
+                }
+                leaf @ (Lowered::Coverage(_) | Lowered::Duration(..)) => return Some((leaf, uses)),
+            };
+            self.plan_defines.push(body);
+            self.define_facts.push(facts);
+            Some((lowered, uses))
+        });
+        self.lowered_defines.insert((index, scope), memo.clone());
+        memo
+    }
+
+    fn progress_outside_claim(&mut self, span: Span) {
+        self.report(
+            Code::NotAllowedHere,
+            span,
+            "progress against problems can only be asked in a claim",
+            "move this into a `claim … { … }`",
+        );
+    }
+
+    pub(super) fn identification_in_indicator(&mut self, span: Span) {
+        self.report(
+            Code::NotAllowedHere,
+            span,
+            "an indicator cannot look before identification: it decides identification",
+            "use `within … before attachment` or `within …`",
+        );
+    }
+
+    fn compare(
+        &mut self,
+        left: Lowered,
+        op: Comparison,
+        right: Lowered,
+        span: Span,
+    ) -> Option<Lowered> {
+        let describe = |lowered: &Lowered| match lowered {
+            Lowered::Cond(_) => "a condition",
+            Lowered::Measure(_, ty) => ty.describe(),
+            Lowered::Coverage(_) | Lowered::Duration(..) => "a duration",
+        };
+        match (left, right) {
+            (Lowered::Coverage(events), Lowered::Duration(days, duration)) => {
+                self.coverage(events, op, days, &duration)
+            }
+            (Lowered::Duration(days, duration), Lowered::Coverage(events)) => {
+                self.coverage(events, op.flipped(), days, &duration)
+            }
+            (Lowered::Measure(left, left_ty), Lowered::Measure(right, right_ty)) => {
+                if !left_ty.comparable(right_ty) {
+                    self.report(
+                        Code::TypeMismatch,
+                        span,
+                        format!(
+                            "cannot compare {} with {}",
+                            left_ty.describe(),
+                            right_ty.describe()
+                        ),
+                        "both sides of a comparison must be of the same kind",
+                    );
+                    return None;
+                }
+                Some(Lowered::Cond(Cond::Compare(left, op, right)))
+            }
+            (left, right) => {
+                self.report(
+                    Code::TypeMismatch,
+                    span,
+                    format!(
+                        "cannot compare {} with {}",
+                        describe(&left),
+                        describe(&right)
+                    ),
+                    "compare two numbers of the same kind, or `days of …` with a duration",
+                );
+                None
+            }
+        }
+    }
+
+    fn coverage(
+        &mut self,
+        events: Aggregate,
+        op: Comparison,
+        days: Option<u32>,
+        duration: &ast::Duration,
+    ) -> Option<Lowered> {
+        let Some(days) = days else {
+            self.report(
+                Code::TypeMismatch,
+                duration.span,
+                "`days of …` is compared with months",
+                "a month is not a fixed number of days; write days or weeks",
+            );
+            return None;
+        };
+        Some(Lowered::Cond(Cond::Covered { events, op, days }))
+    }
+}
+
+pub(super) fn ratio(numerator: i128, denominator: i128) -> Ratio {
+    Ratio {
+        numerator,
+        denominator,
+    }
+}
+
+/// The plan's comparison for the one a plan wrote.
+pub(super) fn comparison(op: ast::CmpOp) -> Comparison {
+    match op {
+        ast::CmpOp::Lt => Comparison::Less,
+        ast::CmpOp::Le => Comparison::AtMost,
+        ast::CmpOp::Gt => Comparison::Greater,
+        ast::CmpOp::Ge => Comparison::AtLeast,
+        ast::CmpOp::Eq => Comparison::Equal,
+        ast::CmpOp::Ne => Comparison::NotEqual,
+    }
+}

@@ -1,0 +1,562 @@
+//! The plan's items: problems and their indicators, eligibility,
+//! attachment, claims and how they combine, and the employment table.
+
+use super::lints::never_met;
+use super::{Checker, Place};
+use crate::code::Code;
+use crate::days::Unit;
+use crate::plan::{
+    BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
+    ProblemIdx, ProblemRule, ResultsRules,
+};
+use crate::suggest::help_for;
+use crate::syntax::Span;
+use crate::syntax::ast;
+use crate::vocab::{FieldType, KindId};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Checker {
+    pub(super) fn plan(&mut self, file: &ast::File, digest: String) -> Option<Plan> {
+        let header = self.header(file);
+        self.settings(file);
+        self.collect_defines(file);
+        self.analyse_defines();
+        self.root_depths(file);
+        self.collect_problems(file);
+        self.has_employment_table = file
+            .items
+            .iter()
+            .any(|item| matches!(item, ast::Item::Employment(_)));
+
+        let mut problems = Vec::new();
+        let mut built_problems: BTreeSet<&str> = BTreeSet::new();
+        let mut eligibility = None;
+        let mut principles = Vec::new();
+        let mut claims: Vec<ClaimDef> = Vec::new();
+        let mut claim_ids: BTreeSet<String> = BTreeSet::new();
+        let mut attachment_fee = None;
+        let mut results_items = Vec::new();
+        let mut employment = None;
+        let mut funding = None;
+        let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
+
+        for item in &file.items {
+            let once = match item {
+                ast::Item::Eligible(_) => Some("an eligibility rule"),
+                ast::Item::Attach(_) => Some("attachment principles"),
+                ast::Item::Fee(_) => Some("an attachment fee"),
+                ast::Item::Results(_) => Some("a results block"),
+                ast::Item::Employment(_) => Some("a continuous-employment table"),
+                ast::Item::Funding(_) => Some("a funding block"),
+                ast::Item::Settings(_) => Some("a settings block"),
+                _ => None,
+            };
+            if let Some(what) = once {
+                if seen.insert(what, item.span()).is_some() {
+                    self.report(
+                        Code::GivenTwice,
+                        item.span(),
+                        format!("the plan has {what} twice"),
+                        "merge them into one",
+                    );
+                    continue;
+                }
+            }
+            match item {
+                ast::Item::Problem(problem) => {
+                    // A duplicate was reported when collecting; only the first is built.
+                    if built_problems.insert(problem.id.name.as_str()) {
+                        problems.extend(self.problem(problem));
+                    }
+                }
+                ast::Item::Eligible(rule) => eligibility = self.eligibility(&rule.rule),
+                ast::Item::Attach(attach) => {
+                    // A kind named twice, as a principle or an alternative,
+                    // says nothing more the second time (`a and (a or b)`
+                    // is `a`), so it is refused wherever it stands.
+                    let mut listed: Vec<KindId> = Vec::new();
+                    for principle in &attach.principles {
+                        let mut kinds = Vec::new();
+                        for name in &principle.kinds {
+                            let Some(kind) = self.kind(name) else {
+                                continue;
+                            };
+                            if listed.contains(&kind) {
+                                self.report(
+                                    Code::DeclaredTwice,
+                                    name.span,
+                                    format!("principle `{}` is listed twice", name.name),
+                                    "list each event kind once, alone or as one of a principle's alternatives",
+                                );
+                            } else {
+                                listed.push(kind);
+                                kinds.push(kind);
+                            }
+                        }
+                        if !kinds.is_empty() {
+                            principles.push(Principle { kinds });
+                        }
+                    }
+                }
+                ast::Item::Claim(claim) => {
+                    if !claim_ids.insert(claim.id.name.clone()) {
+                        self.report(
+                            Code::DeclaredTwice,
+                            claim.id.span,
+                            format!("claim `{}` is declared twice", claim.id.name),
+                            "give each claim type its own id",
+                        );
+                        continue;
+                    }
+                    if let Some(checked) = self.claim(claim) {
+                        claims.push(checked);
+                    }
+                }
+                ast::Item::Fee(fee) => attachment_fee = Some(fee.amount.value),
+                ast::Item::Results(results) => results_items.push(results),
+                ast::Item::Employment(rule) => employment = self.employment(rule),
+                ast::Item::Funding(block) => funding = self.funding(block),
+                ast::Item::Header(_)
+                | ast::Item::Settings(_)
+                | ast::Item::Event(_)
+                | ast::Item::Define(_) => {}
+            }
+        }
+
+        if eligibility.is_none() && !seen.contains_key("an eligibility rule") {
+            self.report(
+                Code::MissingPart,
+                Span::default(),
+                "the plan has no eligibility rule",
+                "add one, e.g. `eligible when at least 2 problems`",
+            );
+        }
+        let declared: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Claim(claim) => Some(claim.id.name.clone()),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut unique, id| {
+                if !unique.contains(&id) {
+                    unique.push(id);
+                }
+                unique
+            });
+        let results = self.results(results_items.first().copied(), &declared);
+        self.unused_defines(file);
+        let known = self.known_kinds();
+        let header = header?;
+        let known = known?;
+        Some(Plan {
+            header,
+            digest,
+            vocab: std::mem::take(&mut self.vocab),
+            known,
+            settings: self.settings,
+            problems,
+            eligibility,
+            principles,
+            claims,
+            attachment_fee,
+            results,
+            employment,
+            funding,
+            ages_asked: self.ages_asked,
+            defines: std::mem::take(&mut self.plan_defines),
+        })
+    }
+
+    fn collect_problems(&mut self, file: &ast::File) {
+        for item in &file.items {
+            let ast::Item::Problem(problem) = item else {
+                continue;
+            };
+            if let Some(first) = file.items.iter().find_map(|item| match item {
+                ast::Item::Problem(earlier) if earlier.id.name == problem.id.name => {
+                    Some(earlier.id.span)
+                }
+                _ => None,
+            }) {
+                if self.problems.contains_key(&problem.id.name) {
+                    self.duplicate(
+                        problem.id.span,
+                        first,
+                        format!("problem `{}` is declared twice", problem.id.name),
+                        "give each problem its own id",
+                    );
+                    continue;
+                }
+            }
+            let index = ProblemIdx(self.problem_count as u32);
+            self.problems.insert(problem.id.name.clone(), index);
+            self.problem_count += 1;
+        }
+    }
+
+    pub(super) fn problem_ref(&mut self, ident: &ast::Ident) -> Option<ProblemIdx> {
+        if let Some(index) = self.problems.get(&ident.name) {
+            return Some(*index);
+        }
+        let names: Vec<&str> = self.problems.keys().map(String::as_str).collect();
+        let help = help_for(&ident.name, names, || {
+            "declare the problem with `problem id \"title\" { … }`".to_string()
+        });
+        self.report(
+            Code::UnknownProblem,
+            ident.span,
+            format!("unknown problem `{}`", ident.name),
+            help,
+        );
+        None
+    }
+
+    fn problem(&mut self, problem: &ast::Problem) -> Option<ProblemDef> {
+        let mut indicator_ids = BTreeSet::new();
+        let mut indicators = Vec::new();
+        if problem.indicators.is_empty() {
+            self.report(
+                Code::ProblemWithoutIndicator,
+                problem.id.span,
+                format!(
+                    "problem `{}` has no indicator, so no family can ever have it",
+                    problem.id.name
+                ),
+                "add an `indicator id \"title\" { … }`",
+            );
+        }
+        for indicator in &problem.indicators {
+            if !indicator_ids.insert(indicator.id.name.clone()) {
+                self.report(
+                    Code::DeclaredTwice,
+                    indicator.id.span,
+                    format!(
+                        "indicator `{}` is declared twice in problem `{}`",
+                        indicator.id.name, problem.id.name
+                    ),
+                    "give each indicator its own id",
+                );
+                continue;
+            }
+            if let Some(condition) = self.condition(&indicator.condition, Place::Indicator) {
+                indicators.push(IndicatorDef {
+                    id: indicator.id.name.clone(),
+                    title: indicator.title.value.clone(),
+                    condition,
+                });
+            }
+        }
+        let significant = match problem.significant.as_slice() {
+            [] => {
+                self.report(
+                    Code::SignificantCount,
+                    problem.id.span,
+                    format!(
+                        "problem `{}` has no significant-progress measure",
+                        problem.id.name
+                    ),
+                    "add `significant \"what counts as progress\" { … }`",
+                );
+                None
+            }
+            [first, rest @ ..] => {
+                for extra in rest {
+                    self.report(
+                        Code::SignificantCount,
+                        extra.span,
+                        format!(
+                            "problem `{}` has more than one significant-progress measure",
+                            problem.id.name
+                        ),
+                        "combine them with `and` into one measure",
+                    );
+                }
+                self.condition(&first.condition, Place::Significant)
+                    .map(|condition| (first.title.value.clone(), condition))
+            }
+        };
+        let sustain = match problem.sustain.as_slice() {
+            [] => None,
+            [first, rest @ ..] => {
+                for extra in rest {
+                    self.report(
+                        Code::GivenTwice,
+                        extra.span,
+                        format!(
+                            "problem `{}` has more than one sustain period",
+                            problem.id.name
+                        ),
+                        "keep one `sustained for`",
+                    );
+                }
+                self.sustain_length(&first.length)
+            }
+        };
+        let (significant_title, significant) = significant?;
+        Some(ProblemDef {
+            id: problem.id.name.clone(),
+            title: problem.title.value.clone(),
+            indicators,
+            significant_title,
+            significant,
+            sustain,
+        })
+    }
+
+    fn eligibility(&mut self, rule: &ast::ProblemCond) -> Option<ProblemRule> {
+        Some(match &rule.kind {
+            ast::ProblemCondKind::Or(parts) | ast::ProblemCondKind::And(parts) => {
+                let mut lowered = Vec::new();
+                for part in parts {
+                    lowered.push(self.eligibility(part));
+                }
+                let lowered: Option<Vec<ProblemRule>> = lowered.into_iter().collect();
+                let lowered = lowered?;
+                if matches!(rule.kind, ast::ProblemCondKind::Or(_)) {
+                    ProblemRule::Or(lowered)
+                } else {
+                    ProblemRule::And(lowered)
+                }
+            }
+            ast::ProblemCondKind::AtLeast(count) => {
+                if count.value as usize > self.problem_count {
+                    self.report(
+                        Code::ThresholdAboveProblems,
+                        count.span,
+                        format!(
+                            "the plan asks for at least {} problems but declares {}",
+                            count.value, self.problem_count
+                        ),
+                        "lower the threshold or declare the missing problems",
+                    );
+                }
+                let all = (0..self.problem_count as u32).map(ProblemIdx).collect();
+                ProblemRule::AtLeast(count.value as u32, all)
+            }
+            ast::ProblemCondKind::AtLeastOf(count, ids) => {
+                let list = self.problem_list(ids)?;
+                if count.value as usize > list.len() {
+                    self.report(
+                        Code::ThresholdAboveProblems,
+                        count.span,
+                        format!("at least {} of a list of {}", count.value, list.len()),
+                        "the threshold cannot be more than the problems listed",
+                    );
+                }
+                ProblemRule::AtLeast(count.value as u32, list)
+            }
+            ast::ProblemCondKind::AllOf(ids) => ProblemRule::All(self.problem_list(ids)?),
+            ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
+        })
+    }
+
+    fn problem_list(&mut self, ids: &[ast::Ident]) -> Option<Vec<ProblemIdx>> {
+        let mut list = Vec::new();
+        let mut ok = true;
+        for id in ids {
+            match self.problem_ref(id) {
+                Some(index) if list.contains(&index) => self.report(
+                    Code::DeclaredTwice,
+                    id.span,
+                    format!("problem `{}` is listed twice", id.name),
+                    "list each problem once",
+                ),
+                Some(index) => list.push(index),
+                None => ok = false,
+            }
+        }
+        ok.then_some(list)
+    }
+
+    fn claim(&mut self, claim: &ast::Claim) -> Option<ClaimDef> {
+        let condition = self.condition(&claim.condition, Place::Claim)?;
+        if never_met(&condition, self.problem_count, &self.define_facts) {
+            self.report(
+                Code::NeverMet,
+                claim.condition.span,
+                format!("claim `{}` can never be met", claim.id.name),
+                "its condition is false on every day whatever the family's timeline; check the comparison",
+            );
+        }
+        Some(ClaimDef {
+            id: claim.id.name.clone(),
+            title: claim.title.value.clone(),
+            amount: claim.amount.value,
+            discretionary: claim.discretionary,
+            condition,
+        })
+    }
+
+    /// The combination rules, resolved against the claim ids in declaration
+    /// order (so that a claim with an error of its own does not also show up
+    /// as unknown here).
+    fn results(&mut self, block: Option<&ast::Results>, claims: &[String]) -> ResultsRules {
+        let index_of = |name: &str| {
+            claims
+                .iter()
+                .position(|claim| claim == name)
+                .map(|index| ClaimIdx(index as u32))
+        };
+        let mut rules = ResultsRules::default();
+        let mut grouped: BTreeSet<ClaimIdx> = BTreeSet::new();
+        if let Some(block) = block {
+            let mut cap_seen = false;
+            let mut top_up_seen = false;
+            for entry in &block.entries {
+                match entry {
+                    ast::ResultsEntry::Cap(amount, span) => {
+                        if std::mem::replace(&mut cap_seen, true) {
+                            self.report(
+                                Code::GivenTwice,
+                                *span,
+                                "the results block has two caps",
+                                "keep one `cap`",
+                            );
+                        }
+                        rules.cap = Some(amount.value);
+                    }
+                    ast::ResultsEntry::TopUp(allowed, span) => {
+                        if std::mem::replace(&mut top_up_seen, true) {
+                            self.report(
+                                Code::GivenTwice,
+                                *span,
+                                "the top-up rule is given twice",
+                                "keep one `top up` line",
+                            );
+                        }
+                        rules.top_up = *allowed;
+                    }
+                    ast::ResultsEntry::Combine(ids, _) => {
+                        let mut group = Vec::new();
+                        for id in ids {
+                            match index_of(&id.name) {
+                                Some(index) if !grouped.insert(index) => self.report(
+                                    Code::DeclaredTwice,
+                                    id.span,
+                                    format!("claim `{}` is in more than one `combine`", id.name),
+                                    "a claim combines with one group of claims",
+                                ),
+                                Some(index) => group.push(index),
+                                None => {
+                                    let names: Vec<&str> =
+                                        claims.iter().map(String::as_str).collect();
+                                    let help = help_for(&id.name, names, || {
+                                        "declare it with `claim id \"title\" pays £… { … }`"
+                                            .to_string()
+                                    });
+                                    self.report(
+                                        Code::UnknownClaim,
+                                        id.span,
+                                        format!("unknown claim `{}`", id.name),
+                                        help,
+                                    );
+                                }
+                            }
+                        }
+                        rules.groups.push(group);
+                    }
+                }
+            }
+        }
+        for index in 0..claims.len() as u32 {
+            if !grouped.contains(&ClaimIdx(index)) {
+                rules.groups.push(vec![ClaimIdx(index)]);
+            }
+        }
+        rules.groups.retain(|group| !group.is_empty());
+        rules
+    }
+
+    fn employment(&mut self, rule: &ast::EmploymentRule) -> Option<EmploymentTable> {
+        let benefit_words: Vec<String> = self
+            .vocab
+            .lookup("out_of_work_benefit")
+            .and_then(|id| self.vocab.get(id))
+            .and_then(|kind| kind.fields.iter().find(|field| field.name == "benefit"))
+            .and_then(|field| match &field.ty {
+                FieldType::OneOf(values) => Some(values.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut table = EmploymentTable {
+            rules: Vec::new(),
+            off_benefits: rule.off_benefits,
+        };
+        let mut covered: BTreeSet<u32> = BTreeSet::new();
+        for line in &rule.rules {
+            let mut benefits = Vec::new();
+            for benefit in &line.benefits {
+                match benefit_words.iter().position(|word| *word == benefit.name) {
+                    Some(index) if !covered.insert(index as u32) => self.report(
+                        Code::EmploymentTable,
+                        benefit.span,
+                        format!("benefit `{}` has more than one rule", benefit.name),
+                        "give each benefit one line",
+                    ),
+                    Some(index) => benefits.push(index as u32),
+                    None => {
+                        let help = help_for(
+                            &benefit.name,
+                            benefit_words.iter().map(String::as_str),
+                            || format!("the benefits are {}", benefit_words.join(", ")),
+                        );
+                        self.report(
+                            Code::EmploymentTable,
+                            benefit.span,
+                            format!("unknown benefit `{}`", benefit.name),
+                            help,
+                        );
+                    }
+                }
+            }
+            let needed_days = match line.needed.unit {
+                ast::TimeUnit::Months => {
+                    self.report(
+                        Code::EmploymentTable,
+                        line.needed.span,
+                        "employment needed must be in days or weeks",
+                        "a month is not a fixed number of days; write weeks, e.g. `26 weeks`",
+                    );
+                    None
+                }
+                _ if !self.length_in_range(&line.needed) => None,
+                ast::TimeUnit::Weeks => Some(line.needed.count.value.saturating_mul(7)),
+                ast::TimeUnit::Days => Some(line.needed.count.value),
+            };
+            let within = self.length(&line.within);
+            if line.needed.count.value == 0 {
+                self.report(
+                    Code::EmptyRange,
+                    line.needed.span,
+                    "employment needed is zero",
+                    "need at least 1 day",
+                );
+                continue;
+            }
+            let (Some(needed_days), Some(within)) = (needed_days, within) else {
+                continue;
+            };
+            let window_days = match within.unit {
+                Unit::Days => u64::from(within.count),
+                Unit::Weeks => u64::from(within.count) * 7,
+                Unit::Months => u64::from(within.count) * 31,
+            };
+            if needed_days > window_days {
+                self.report(
+                    Code::NeverMet,
+                    line.span,
+                    "more employment is needed than the window holds, so this rule can never be met",
+                    "make the window at least as long as the employment needed",
+                );
+                continue;
+            }
+            table.rules.push(BenefitRule {
+                benefits,
+                needed_days: u32::try_from(needed_days).unwrap_or(u32::MAX),
+                within,
+            });
+        }
+        Some(table)
+    }
+}

@@ -1,0 +1,135 @@
+//! Warnings: defines no problem or claim uses, and conditions that can
+//! never hold, found from what is known of each measure's bounds.
+
+use super::defines::expr_refs;
+use super::expr::ratio;
+use super::{Checker, Scope};
+use crate::code::Code;
+use crate::plan::{Comparison, Cond, Measure, Quantifier, Ratio};
+use crate::syntax::ast;
+
+/// What the lints know of a lowered define, so that they need not walk it again.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DefineFacts {
+    never_met: bool,
+    bounds: Option<(Bound, Bound)>,
+}
+
+impl DefineFacts {
+    /// What is known of a define that is a condition.
+    pub(super) fn of_cond(cond: &Cond, problem_count: usize, defines: &[DefineFacts]) -> Self {
+        DefineFacts {
+            never_met: never_met(cond, problem_count, defines),
+            bounds: None,
+        }
+    }
+
+    /// What is known of a define that is a measure.
+    pub(super) fn of_measure(measure: &Measure, defines: &[DefineFacts]) -> Self {
+        DefineFacts {
+            never_met: false,
+            bounds: bounds(measure, defines),
+        }
+    }
+}
+
+impl Checker {
+    /// Warns of every define that no problem or claim uses, directly or
+    /// through other defines, and checks its body anyway so that its errors
+    /// are not hidden by being unused.
+    pub(super) fn unused_defines(&mut self, file: &ast::File) {
+        let mut roots = Vec::new();
+        for expr in Checker::roots(file) {
+            expr_refs(expr, 1, &self.defines, &mut roots);
+        }
+        let mut used = vec![false; self.define_bodies.len()];
+        let mut work: Vec<usize> = roots.into_iter().map(|(target, _, _)| target).collect();
+        while let Some(index) = work.pop() {
+            match used.get_mut(index) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue,
+            }
+            work.extend(self.define_refs.get(index).into_iter().flatten().copied());
+        }
+        for item in &file.items {
+            let ast::Item::Define(define) = item else {
+                continue;
+            };
+            let Some((index, span)) = self.defines.get(&define.name.name).copied() else {
+                continue;
+            };
+            // A define given twice: only the first is known by its name.
+            if span != define.name.span || used.get(index).copied().unwrap_or(true) {
+                continue;
+            }
+            let _ = self.lowered_define(index, Scope::Family);
+            self.report(
+                Code::UnusedDefine,
+                define.name.span,
+                format!("`{}` is defined but never used", define.name.name),
+                "use it, or remove the definition",
+            );
+        }
+    }
+}
+
+/// Whether a condition can never hold; a define's answer was found when it
+/// was lowered, so a define used many times is not walked again.
+pub(super) fn never_met(cond: &Cond, problem_count: usize, defines: &[DefineFacts]) -> bool {
+    match cond {
+        Cond::And(parts) => parts
+            .iter()
+            .any(|part| never_met(part, problem_count, defines)),
+        Cond::Or(parts) => parts
+            .iter()
+            .all(|part| never_met(part, problem_count, defines)),
+        Cond::Sustained(inner, _) => never_met(inner, problem_count, defines),
+        Cond::Quantified {
+            quantifier: Quantifier::Any,
+            body,
+            ..
+        } => never_met(body, problem_count, defines),
+        Cond::AllProblemsProgressed => problem_count == 0,
+        Cond::Define(index) => defines
+            .get(index.0 as usize)
+            .is_some_and(|facts| facts.never_met),
+        Cond::Compare(left, op, right) => match (bounds(left, defines), bounds(right, defines)) {
+            (Some((left_low, left_high)), Some((right_low, right_high))) => match op {
+                Comparison::Less => !less(left_low, right_high),
+                Comparison::AtMost => less(right_high, left_low),
+                Comparison::Greater => !less(right_low, left_high),
+                Comparison::AtLeast => less(left_high, right_low),
+                Comparison::Equal => less(left_high, right_low) || less(right_high, left_low),
+                Comparison::NotEqual => false,
+            },
+            _ => false,
+        },
+        Cond::Covered { op, days, .. } => matches!(op, Comparison::Less) && *days == 0,
+        _ => false,
+    }
+}
+
+/// Known lower and upper bounds of a measure, when there are any worth knowing.
+type Bound = Option<Ratio>;
+
+fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> {
+    match measure {
+        Measure::Define(index) => defines.get(index.0 as usize)?.bounds,
+        Measure::Constant(value) => Some((Some(*value), Some(*value))),
+        Measure::Count(_) => Some((Some(ratio(0, 1)), None)),
+        Measure::Rate(..) => Some((Some(ratio(0, 1)), Some(ratio(1, 1)))),
+        Measure::Scaled(_, inner) => match bounds(inner, defines)? {
+            (Some(low), _) if low.numerator >= 0 => Some((Some(ratio(0, 1)), None)),
+            _ => None,
+        },
+        Measure::Sum(..) => None,
+    }
+}
+
+/// `a < b`, false when either bound is unknown.
+fn less(a: Bound, b: Bound) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.numerator * b.denominator < b.numerator * a.denominator,
+        _ => false,
+    }
+}

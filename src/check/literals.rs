@@ -1,0 +1,110 @@
+//! Lengths of time, terms and percentages as a plan writes them, checked
+//! against their limits the same way wherever they stand.
+
+use super::Checker;
+use crate::code::Code;
+use crate::days::{Length, Unit};
+use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
+use crate::num::Fixed;
+use crate::plan::SustainLen;
+use crate::syntax::Span;
+use crate::syntax::ast;
+
+impl Checker {
+    pub(super) fn sustain_length(&mut self, length: &ast::SustainLength) -> Option<SustainLen> {
+        match length {
+            ast::SustainLength::Time(duration) => self.length(duration).map(SustainLen::Time),
+            ast::SustainLength::Terms(count) => {
+                if count.value == 0 {
+                    self.report(
+                        Code::EmptyRange,
+                        count.span,
+                        "a sustain period of zero terms",
+                        "sustain for at least 1 term",
+                    );
+                    None
+                } else if !self.terms_in_range(count) {
+                    None
+                } else {
+                    Some(SustainLen::Terms(count.value as u32))
+                }
+            }
+        }
+    }
+
+    /// Whether a written length of time is at most [`MAX_LENGTH_MONTHS`]
+    /// months, [`MAX_LENGTH_WEEKS`] weeks or [`MAX_LENGTH_DAYS`] days; reports it if not.
+    pub(super) fn length_in_range(&mut self, duration: &ast::Duration) -> bool {
+        let (most, unit) = match duration.unit {
+            ast::TimeUnit::Days => (MAX_LENGTH_DAYS, "days"),
+            ast::TimeUnit::Weeks => (MAX_LENGTH_WEEKS, "weeks"),
+            ast::TimeUnit::Months => (MAX_LENGTH_MONTHS, "months"),
+        };
+        if duration.count.value <= u64::from(most) {
+            return true;
+        }
+        self.report(
+            Code::TooLong,
+            duration.span,
+            format!(
+                "{} {unit} is longer than the 100 years a window or period may be",
+                duration.count.value
+            ),
+            format!("write at most {most} {unit}; `ever` looks at every day"),
+        );
+        false
+    }
+
+    pub(super) fn length(&mut self, duration: &ast::Duration) -> Option<Length> {
+        if !self.length_in_range(duration) {
+            return None;
+        }
+        if duration.count.value == 0 {
+            self.report(
+                Code::EmptyRange,
+                duration.span,
+                "a length of time of zero",
+                "a window or period must be at least 1 day long",
+            );
+            return None;
+        }
+        let unit = match duration.unit {
+            ast::TimeUnit::Days => Unit::Days,
+            ast::TimeUnit::Weeks => Unit::Weeks,
+            ast::TimeUnit::Months => Unit::Months,
+        };
+        Some(Length {
+            count: duration.count.value as u32,
+            unit,
+        })
+    }
+
+    /// Whether a number of school terms is at most [`MAX_TERMS`]; reports it if not.
+    pub(super) fn terms_in_range(&mut self, count: &ast::IntLit) -> bool {
+        if count.value <= u64::from(MAX_TERMS) {
+            return true;
+        }
+        self.report(
+            Code::TooLong,
+            count.span,
+            format!(
+                "{} terms is longer than the 100 years a window or period may be",
+                count.value
+            ),
+            format!("write at most {MAX_TERMS} terms"),
+        );
+        false
+    }
+
+    /// Reports a percentage outside 0% to 100%, wherever the plan writes one.
+    pub(super) fn percent_in_range(&mut self, percent: Fixed, span: Span) {
+        if percent.0 < 0 || percent.0 > 100 * Fixed::SCALE {
+            self.report(
+                Code::PercentageOutOfRange,
+                span,
+                format!("{percent}% is outside 0% to 100%"),
+                "a percentage must be between 0% and 100%",
+            );
+        }
+    }
+}

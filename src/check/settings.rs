@@ -1,0 +1,215 @@
+//! The header and the settings block: which framework, and the settings
+//! that change how the plan is evaluated, read through one table.
+
+use super::Checker;
+use crate::code::Code;
+use crate::plan::{
+    Baseline, ClaimProblems, Framework, Header, MemberEvents, SchoolLeavers, Settings,
+};
+use crate::suggest::help_for;
+use crate::syntax::Span;
+use crate::syntax::ast;
+use std::collections::BTreeSet;
+
+impl Checker {
+    pub(super) fn header(&mut self, file: &ast::File) -> Option<Header> {
+        let headers: Vec<&ast::Header> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Header(header) => Some(header),
+                _ => None,
+            })
+            .collect();
+        let Some(header) = headers.first() else {
+            self.report(
+                Code::MissingPart,
+                Span::default(),
+                "the plan has no header",
+                "start the plan with `plan \"Name\" { authority \"…\" framework phase2 version \"…\" effective YYYY-MM-DD }`",
+            );
+            return None;
+        };
+        for extra in headers.iter().skip(1) {
+            self.report(
+                Code::GivenTwice,
+                extra.span,
+                "the plan has two headers",
+                "keep one `plan` block",
+            );
+        }
+        let mut out = Header {
+            name: header.name.value.clone(),
+            authority: None,
+            framework: Framework::Phase2,
+            version: None,
+            effective: None,
+        };
+        let mut framework_seen = false;
+        let mut seen: BTreeSet<&'static str> = BTreeSet::new();
+        for field in &header.fields {
+            let (name, span) = match field {
+                ast::HeaderField::Authority(text) => ("authority", text.span),
+                ast::HeaderField::Framework(ident) => ("framework", ident.span),
+                ast::HeaderField::Version(text) => ("version", text.span),
+                ast::HeaderField::Effective(date) => ("effective", date.span),
+            };
+            if !self.given_once(&mut seen, name, span) {
+                continue;
+            }
+            match field {
+                ast::HeaderField::Authority(text) => out.authority = Some(text.value.clone()),
+                ast::HeaderField::Version(text) => out.version = Some(text.value.clone()),
+                ast::HeaderField::Effective(date) => out.effective = Some(date.value),
+                ast::HeaderField::Framework(ident) => {
+                    framework_seen = true;
+                    match ident.name.as_str() {
+                        "phase1" => out.framework = Framework::Phase1,
+                        "phase2" => out.framework = Framework::Phase2,
+                        other => {
+                            let help = help_for(other, ["phase1", "phase2"], || {
+                                "write `phase1` or `phase2`".to_string()
+                            });
+                            self.report(
+                                Code::UnknownFramework,
+                                ident.span,
+                                format!("unknown framework `{other}`"),
+                                help,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if !framework_seen {
+            self.report(
+                Code::MissingPart,
+                header.span,
+                "the header does not say which framework the plan is for",
+                "add `framework phase1` or `framework phase2`",
+            );
+        }
+        Some(out)
+    }
+
+    pub(super) fn settings(&mut self, file: &ast::File) {
+        let Some(block) = file.items.iter().find_map(|item| match item {
+            ast::Item::Settings(settings) => Some(settings),
+            _ => None,
+        }) else {
+            return;
+        };
+        let names = SETTINGS.map(|(name, _)| name);
+        let mut seen = BTreeSet::new();
+        for setting in &block.entries {
+            let name = setting.name.name.as_str();
+            let Some((_, read)) = SETTINGS.iter().find(|(known, _)| *known == name) else {
+                let help = help_for(name, names, || {
+                    format!(
+                        "the settings are {}",
+                        names.map(|n| format!("`{n}`")).join(", ")
+                    )
+                });
+                self.report(
+                    Code::BadSetting,
+                    setting.name.span,
+                    format!("unknown setting `{name}`"),
+                    help,
+                );
+                continue;
+            };
+            if !seen.insert(name) {
+                self.report(
+                    Code::GivenTwice,
+                    setting.name.span,
+                    format!("setting `{name}` is given twice"),
+                    "keep one",
+                );
+                continue;
+            }
+            if let Err((message, help)) = read(&mut self.settings, name, &setting.value) {
+                self.report(Code::BadSetting, setting.value.span(), message, help);
+            }
+        }
+    }
+}
+
+/// How a setting reads its value into [`Settings`], or the message and help
+/// for a value it does not take.
+type ReadSetting = fn(&mut Settings, &str, &ast::SettingValue) -> Result<(), (String, String)>;
+
+/// Every setting a plan may give: its name, and how its value is read. A
+/// new setting is one line here, with its enum and words in `plan`.
+const SETTINGS: [(&str, ReadSetting); 6] = [
+    ("claim_problems", |settings, name, value| {
+        settings.claim_problems = word(name, value, ClaimProblems::WORDS)?;
+        Ok(())
+    }),
+    ("reduction_baseline", |settings, name, value| {
+        settings.reduction_baseline = word(name, value, Baseline::WORDS)?;
+        Ok(())
+    }),
+    ("member_events", |settings, name, value| {
+        settings.member_events = word(name, value, MemberEvents::WORDS)?;
+        Ok(())
+    }),
+    ("school_age", |settings, name, value| {
+        settings.school_age = age_range(name, value)?;
+        Ok(())
+    }),
+    ("school_leavers", |settings, name, value| {
+        settings.school_leavers = word(name, value, SchoolLeavers::WORDS)?;
+        Ok(())
+    }),
+    ("earned_autonomy", |settings, name, value| {
+        settings.earned_autonomy = word(name, value, &[("yes", true), ("no", false)])?;
+        Ok(())
+    }),
+];
+
+/// The value of a setting written as one of its words.
+fn word<T: Copy>(
+    name: &str,
+    value: &ast::SettingValue,
+    words: &[(&str, T)],
+) -> Result<T, (String, String)> {
+    let found = match value {
+        ast::SettingValue::Word(word) => words
+            .iter()
+            .find(|(known, _)| *known == word.name)
+            .map(|(_, value)| *value),
+        ast::SettingValue::Number(_) | ast::SettingValue::Range(..) => None,
+    };
+    found.ok_or_else(|| {
+        let choices: Vec<String> = words.iter().map(|(word, _)| format!("`{word}`")).collect();
+        let choices = match choices.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => choices.join(""),
+        };
+        bad_setting(name, &choices)
+    })
+}
+
+/// `school_age: 5 to 15`, both ages included.
+fn age_range(name: &str, value: &ast::SettingValue) -> Result<(u32, u32), (String, String)> {
+    let ast::SettingValue::Range(low, high) = value else {
+        return Err(bad_setting(name, "an age range such as `5 to 15`"));
+    };
+    if low.value > high.value {
+        return Err((
+            "the school age range ends before it starts".to_string(),
+            "write the younger age first: `school_age: 5 to 15`".to_string(),
+        ));
+    }
+    match (u32::try_from(low.value), u32::try_from(high.value)) {
+        (Ok(low), Ok(high)) => Ok((low, high)),
+        _ => Err(bad_setting(name, "an age range such as `5 to 15`")),
+    }
+}
+
+fn bad_setting(name: &str, choices: &str) -> (String, String) {
+    (
+        format!("`{name}` must be {choices}"),
+        format!("write `{name}: ` and one of {choices}"),
+    )
+}

@@ -1,0 +1,175 @@
+//! The vocabulary: the national event kinds, the plan's own, their fields
+//! and one-of words, and resolving a kind's name.
+
+use super::Checker;
+use crate::code::Code;
+use crate::plan::KnownKinds;
+use crate::suggest::help_for;
+use crate::syntax::Span;
+use crate::syntax::ast;
+use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS};
+
+/// The national vocabulary, as plan text.
+const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
+
+impl Checker {
+    pub(super) fn vocabulary(&mut self, file: &ast::File) {
+        match crate::syntax::parse(NATIONAL_VOCABULARY) {
+            Ok(national) => {
+                for item in &national.items {
+                    if let ast::Item::Event(decl) = item {
+                        let kind = self.event_kind(decl);
+                        self.kind_spans.insert(kind.name.clone(), None);
+                        self.vocab.push(kind);
+                    }
+                }
+            }
+            Err(_) => self.report(
+                Code::Internal,
+                Span::default(),
+                "internal error: the national vocabulary does not parse",
+                "this is a bug in tfop; please report it",
+            ),
+        }
+        for item in &file.items {
+            let ast::Item::Event(decl) = item else {
+                continue;
+            };
+            match self.kind_spans.get(&decl.name.name) {
+                Some(None) => self.report(
+                    Code::RedeclaredNationalKind,
+                    decl.name.span,
+                    format!(
+                        "`{}` is already declared by the national vocabulary",
+                        decl.name.name
+                    ),
+                    "use the national kind as it is, or give the local kind another name",
+                ),
+                Some(Some(first)) => {
+                    let first = *first;
+                    self.duplicate(
+                        decl.name.span,
+                        first,
+                        format!("event kind `{}` is declared twice", decl.name.name),
+                        "remove one of the declarations or rename one kind",
+                    )
+                }
+                None => {
+                    let kind = self.event_kind(decl);
+                    self.kind_spans
+                        .insert(kind.name.clone(), Some(decl.name.span));
+                    self.vocab.push(kind);
+                }
+            }
+        }
+    }
+
+    fn event_kind(&mut self, decl: &ast::EventDecl) -> EventKind {
+        let mut fields: Vec<FieldDecl> = Vec::new();
+        for field in &decl.fields {
+            if RESERVED_EVENT_KEYS.contains(&field.name.name.as_str()) {
+                self.report(
+                    Code::ReservedKey,
+                    field.name.span,
+                    format!(
+                        "`{}` is a key every event record has; a field cannot take its name",
+                        field.name.name
+                    ),
+                    "give the field another name",
+                );
+                continue;
+            }
+            if fields
+                .iter()
+                .any(|existing| existing.name == field.name.name)
+            {
+                self.report(
+                    Code::DeclaredTwice,
+                    field.name.span,
+                    format!("field `{}` is declared twice", field.name.name),
+                    "remove one of them",
+                );
+                continue;
+            }
+            let ty = match &field.ty {
+                ast::FieldTypeSyntax::Count => FieldType::Count,
+                ast::FieldTypeSyntax::Decimal => FieldType::Decimal,
+                ast::FieldTypeSyntax::Money => FieldType::Money,
+                ast::FieldTypeSyntax::Percentage => FieldType::Percentage,
+                ast::FieldTypeSyntax::Date => FieldType::Date,
+                ast::FieldTypeSyntax::Text => FieldType::Text,
+                ast::FieldTypeSyntax::Flag => FieldType::Flag,
+                ast::FieldTypeSyntax::OneOf(words) => {
+                    let mut values: Vec<String> = Vec::new();
+                    for word in words {
+                        if values.contains(&word.name) {
+                            self.report(
+                                Code::DeclaredTwice,
+                                word.span,
+                                format!("`{}` is listed twice", word.name),
+                                "list each word once",
+                            );
+                        } else {
+                            values.push(word.name.clone());
+                        }
+                    }
+                    FieldType::OneOf(values)
+                }
+            };
+            fields.push(FieldDecl {
+                name: field.name.name.clone(),
+                ty,
+                optional: field.optional,
+            });
+        }
+        EventKind {
+            name: decl.name.name.clone(),
+            shape: decl.shape,
+            subject: decl.subject,
+            fields,
+        }
+    }
+
+    pub(super) fn kind(&mut self, name: &ast::Ident) -> Option<KindId> {
+        if let Some(id) = self.vocab.lookup(&name.name) {
+            return Some(id);
+        }
+        let names: Vec<&str> = self
+            .vocab
+            .iter()
+            .map(|(_, kind)| kind.name.as_str())
+            .collect();
+        let help = help_for(&name.name, names, || {
+            format!("declare it: `event {} on member at date`", name.name)
+        });
+        self.report(
+            Code::UnknownKind,
+            name.span,
+            format!("unknown event kind `{}`", name.name),
+            help,
+        );
+        None
+    }
+
+    pub(super) fn known_kinds(&mut self) -> Option<KnownKinds> {
+        let kind = |name: &str| self.vocab.lookup(name);
+        let field = |kind: Option<KindId>, name: &str| {
+            kind.and_then(|id| self.vocab.get(id))
+                .and_then(|kind| kind.field_index(name))
+        };
+        let attachment = kind("attachment");
+        let claim = kind("claim");
+        let school_term = kind("school_term");
+        let out_of_work_benefit = kind("out_of_work_benefit");
+        let employment = kind("employment");
+        Some(KnownKinds {
+            attachment: attachment?,
+            claim: claim?,
+            claim_type_field: field(claim, "type")?,
+            school_term: school_term?,
+            out_of_work_benefit: out_of_work_benefit?,
+            benefit_field: field(out_of_work_benefit, "benefit")?,
+            employment: employment?,
+        })
+    }
+}
