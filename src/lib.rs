@@ -26,6 +26,8 @@ pub mod vocab;
 pub use chrono::NaiveDate;
 pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
+pub use eval::explanation;
+pub use eval::explanation::Explanation;
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
     ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,

@@ -93,6 +93,9 @@ enum Command {
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
+        /// `text` (words) or `json` (the same explanation as data).
+        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
+        format: cli::render::Format,
     },
     /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
     #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
@@ -300,7 +303,8 @@ fn main() -> ExitCode {
             families,
             family,
             as_of,
-        } => cli::eval::explain(&plan, &families, &family, as_of),
+            format,
+        } => cli::eval::explain(&plan, &families, &family, as_of, format),
         Command::Test {
             paths,
             filter,

@@ -206,10 +206,68 @@ fn explain_shows_each_measure_with_its_window_dates_and_counts() {
     );
     assert!(
         stdout.contains(
-            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-07-21 (9 of 384) = 2.34%; needs < 10%"
+            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-11-30 (9 of 384) = 2.34%; needs < 10%"
         ),
         "{stdout}"
     );
+}
+
+#[test]
+fn explain_writes_the_same_explanation_as_json_when_asked() {
+    let explain = |format: Option<&str>| {
+        let mut args = vec![
+            "explain",
+            "examples/plans/national-phase2.tfop",
+            "examples/families/national-phase2.jsonl",
+            "--family",
+            "F-0001",
+            "--as-of",
+            "2016-11-30",
+        ];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        let output = tfop(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    // Text is the default.
+    assert_eq!(explain(Some("text")), explain(None));
+    let json: serde_json::Value = serde_json::from_str(&explain(Some("json"))).unwrap();
+    assert_eq!(json["family"], "F-0001");
+    assert_eq!(json["identified_on"], "2015-06-01");
+    let asb = &json["problems"][0]["indicators"][0]["evidence"][0];
+    assert_eq!(asb["citation"], "asb1");
+    assert_eq!(asb["date"], "2015-01-20");
+    assert_eq!(asb["member"], "P2");
+    let education = &json["progress"][1];
+    assert_eq!(education["problem"], "education");
+    assert_eq!(education["since"], "2015-12-18");
+    assert_eq!(education["sustained_on"], "2016-12-17");
+    let rate = &education["measured"][0]["measured"][0];
+    assert_eq!(education["measured"][0]["member"], "P2");
+    assert_eq!(rate["type"], "compare");
+    assert_eq!(rate["op"], "<");
+    assert_eq!(rate["unit"], "rate");
+    assert_eq!(rate["left"]["value"], "0.0234375");
+    assert_eq!(rate["right"]["value"], "0.1");
+    assert_eq!(rate["left"]["measure"]["top_sum"], 9);
+    assert_eq!(rate["left"]["measure"]["bottom_sum"], 384);
+    let window = &rate["left"]["measure"]["events"]["window"];
+    assert_eq!(window["type"], "last_terms");
+    assert_eq!(
+        (&window["from"], &window["to"]),
+        (&"2015-09-02".into(), &"2016-11-30".into())
+    );
+    let reduction = &json["progress"][0]["measured"][0];
+    assert_eq!(reduction["type"], "reduction");
+    assert_eq!(reduction["baseline"]["count"], 2);
+    assert_eq!(reduction["baseline"]["window"]["from"], "2014-12-02");
+    assert_eq!(reduction["now"]["count"], 0);
+    assert_eq!(json["claims"][0]["type"], "progress");
+    assert_eq!(json["claims"][0]["status"], "not_yet");
+    assert_eq!(json["claims"][0]["earliest"], "2016-12-17");
+    assert_eq!(json["payable"], "0.00");
 }
 
 #[test]

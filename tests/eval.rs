@@ -1134,3 +1134,241 @@ mod nested_percentages {
         assert!(!eligible_with((1 << 12) - 1));
     }
 }
+
+/// The explanation as data: what `explain` prints, for a program to read.
+mod explanation {
+    use super::*;
+    use tfop::explanation::{Measure, Requirement, Window};
+
+    fn national_f0001(as_of: &str) -> tfop::Explanation {
+        let plan =
+            Plan::parse(&std::fs::read_to_string("examples/plans/national-phase2.tfop").unwrap())
+                .unwrap();
+        let family = std::fs::read_to_string("examples/families/F-0001.json").unwrap();
+        let family = plan.read_family(&family).unwrap();
+        plan.explanation(&family, day(as_of))
+    }
+
+    #[test]
+    fn a_rate_over_terms_carries_its_sums_window_and_exact_value() {
+        let explanation = national_f0001("2016-11-30");
+        let education = explanation
+            .progress
+            .iter()
+            .find(|progress| progress.problem == "education")
+            .unwrap();
+        let Requirement::Member { member, measured } = &education.measured[0] else {
+            panic!("{:?}", education.measured);
+        };
+        assert_eq!(member, "P2");
+        let Requirement::Compare {
+            left, op, right, ..
+        } = &measured[0]
+        else {
+            panic!("{measured:?}");
+        };
+        let Measure::Rate {
+            events,
+            top_sum,
+            bottom_sum,
+            ..
+        } = &left.measure
+        else {
+            panic!("{left:?}");
+        };
+        assert_eq!((*top_sum, *bottom_sum), (9, 384));
+        let Window::LastTerms { terms, from, .. } = events.window else {
+            panic!("{:?}", events.window);
+        };
+        assert_eq!((terms, from), (3, Some(day("2015-09-02"))));
+        assert_eq!(left.value.unwrap().exact_text(), "0.0234375");
+        assert_eq!(op, "<");
+        assert_eq!(right.value.unwrap().exact_text(), "0.1");
+    }
+
+    #[test]
+    fn the_explanation_cites_records_with_their_days_and_member() {
+        let explanation = national_f0001("2016-11-30");
+        let crime = &explanation.problems[0];
+        assert_eq!(crime.id, "crime");
+        let asb = &crime.indicators[0].evidence;
+        assert_eq!(asb[0].citation, "asb1");
+        assert_eq!(asb[0].member.as_deref(), Some("P2"));
+        assert_eq!(
+            asb[0].days,
+            tfop::explanation::RecordDays::Point {
+                date: day("2015-01-20")
+            }
+        );
+        assert_eq!(explanation.identified_on, day("2015-06-01"));
+    }
+
+    fn explain(plan: &Plan, family: Value, as_of: &str) -> String {
+        let family = plan.read_family(&family.to_string()).unwrap();
+        plan.explain(&family, day(as_of))
+    }
+
+    /// The lines of one problem's progress section.
+    fn progress<'t>(text: &'t str, problem: &str) -> Vec<&'t str> {
+        text.lines()
+            .skip_while(|line| !line.starts_with(&format!("Progress against `{problem}`")))
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            .collect()
+    }
+
+    /// One problem identified by an offence, with this significant-progress measure.
+    fn measured(significant: &str) -> Plan {
+        plan(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ any member has offence within 12 months }}\n  significant \"S\" {{ {significant} }}\n}}\neligible when at least 1 problems"
+        ))
+    }
+
+    fn offended_and_attached(mut events: Vec<Value>) -> Value {
+        events.push(json!({ "id": "o1", "kind": "offence", "member": "A", "date": "2015-02-01" }));
+        attached(events)
+    }
+
+    #[test]
+    fn a_no_member_now_measure_says_it_needs_none() {
+        let plan = measured("no adult has out_of_work_benefit now");
+        let benefit = |end: &str| json!({ "kind": "out_of_work_benefit", "member": "A", "start": "2015-01-01", "end": end, "benefit": "jsa" });
+        let ended = explain(
+            &plan,
+            offended_and_attached(vec![benefit("2015-06-30")]),
+            "2016-11-30",
+        );
+        let lines = progress(&ended, "p");
+        assert!(
+            lines.contains(&"      - out_of_work_benefit, on 2016-11-30 = 0; needs none"),
+            "{ended}"
+        );
+        let open = explain(
+            &plan,
+            offended_and_attached(vec![benefit("2017-06-30")]),
+            "2016-11-30",
+        );
+        assert!(
+            progress(&open, "p")
+                .contains(&"      - out_of_work_benefit, on 2016-11-30 = 1; needs none"),
+            "{open}"
+        );
+        assert!(!ended.contains("needs at least 1") && !open.contains("needs at least 1"));
+    }
+
+    #[test]
+    fn a_measure_that_has_always_held_says_it_holds() {
+        // No domestic abuse ever: the measure has held since before any day.
+        let plan = measured("no domestic_abuse_incident in family within 6 months");
+        let text = explain(&plan, offended_and_attached(vec![]), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(lines[0], "  The measure holds, and always has.", "{text}");
+        assert!(lines.contains(&"  Sustained: yes."), "{text}");
+        assert!(!text.contains("does not hold"), "{text}");
+    }
+
+    #[test]
+    fn the_parts_of_a_not_read_as_what_must_not_hold() {
+        let asb = json!({ "kind": "asb_incident", "member": "A", "date": "2016-10-01" });
+        // not (A or B) needs not A and not B.
+        let plan = measured(
+            "not (has asb_incident in family within 6 months or has offence in family within 6 months)",
+        );
+        let text = explain(
+            &plan,
+            offended_and_attached(vec![asb.clone()]),
+            "2016-11-30",
+        );
+        assert_eq!(
+            progress(&text, "p")[3..5],
+            [
+                "    - asb_incident in family, from 2016-05-31 to 2016-11-30 = 1; needs none",
+                "    - offence in family, from 2016-05-31 to 2016-11-30 = 0; needs none",
+            ],
+            "{text}"
+        );
+        // not (A and B) needs one of not A, not B; a comparison under `not`
+        // must fail.
+        let plan = measured(
+            "not (count asb_incident in family within 6 months >= 1 and has offence in family within 6 months)",
+        );
+        let text = explain(&plan, offended_and_attached(vec![asb]), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(
+            lines[1..5],
+            [
+                "  Measured on 2016-11-30:",
+                "    - one of:",
+                "      - count asb_incident in family, from 2016-05-31 to 2016-11-30 = 1; needs not >= 1",
+                "      - offence in family, from 2016-05-31 to 2016-11-30 = 0; needs none",
+            ],
+            "{text}"
+        );
+    }
+
+    fn school_term(id: &str, member: &str, start: &str, end: &str) -> Value {
+        json!({ "id": id, "kind": "school_term", "member": member, "start": start, "end": end, "sessions": 100, "unauthorised": 2 })
+    }
+
+    #[test]
+    fn a_terms_window_runs_to_the_day_decided() {
+        let plan = measured(
+            "every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)",
+        );
+        let terms = vec![
+            school_term("t1", "C", "2015-09-01", "2015-12-18"),
+            school_term("t2", "C", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        assert!(
+            text.contains(
+                "over the last 2 terms, from 2015-09-01 to 2016-11-30 (4 of 200) = 2%; needs < 10%"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_recorded_end_after_the_day_decided_is_not_shown() {
+        let plan = plan(
+            "problem p \"P\" {\n  indicator i \"I\" { any child has child_protection_plan now }\n  significant \"S\" { no child_protection_plan in family now }\n}\neligible when at least 1 problems",
+        );
+        let spell = json!({ "id": "cp", "kind": "child_protection_plan", "member": "C", "start": "2016-01-01", "end": "2017-06-30" });
+        let text = explain(&plan, attached(vec![spell.clone()]), "2016-11-30");
+        let cited = "    - child_protection_plan from 2016-01-01, still open, member C (cp)";
+        assert_eq!(text.matches(cited).count(), 2, "{text}");
+        assert!(!text.contains("2017-06-30"), "{text}");
+        // Once the day decided is past it, the end is known.
+        let text = explain(&plan, attached(vec![spell]), "2017-07-31");
+        assert!(
+            text.contains(
+                "    - child_protection_plan from 2016-01-01 to 2017-06-30, member C (cp)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_failing_measure_cites_the_member_who_cannot_be_measured() {
+        let plan = measured(
+            "every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)",
+        );
+        // C's two terms pass; D has one term, too few to measure.
+        let terms = vec![
+            school_term("t1", "C", "2015-09-01", "2015-12-18"),
+            school_term("t2", "C", "2016-01-04", "2016-03-24"),
+            school_term("u1", "D", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(
+            lines[..3],
+            [
+                "  The measure does not hold on 2016-11-30.",
+                "    - school_term from 2016-01-04 to 2016-03-24, member D (u1)",
+                "  Measured on 2016-11-30:",
+            ],
+            "{text}"
+        );
+    }
+}

@@ -9,6 +9,7 @@
 
 mod decision;
 mod explain;
+pub mod explanation;
 mod measures;
 mod sets;
 
@@ -20,7 +21,7 @@ use crate::num::Pence;
 use crate::plan::{MemberEvents, Plan, Principle};
 use crate::vocab::{KindId, Shape};
 use chrono::NaiveDate;
-use sets::Sets;
+use sets::Evaluated;
 
 /// One event as the evaluator sees it: days as numbers, a spell that is open
 /// (or ends after the as-of day) ending at [`Day::MAX`].
@@ -44,10 +45,12 @@ pub(crate) struct Person {
     pub(crate) present: DaySet,
 }
 
-/// Everything known about one family as of one day, indexed for evaluation.
-pub(crate) struct Timeline<'f> {
+/// Everything known about one family as of one day, indexed for evaluation:
+/// its events as facts, its members as people.
+pub(crate) struct Facts<'f> {
     pub(crate) as_of: Day,
-    pub(crate) facts: Vec<Fact<'f>>,
+    /// Every fact, by kind and then day; a fact's position is its index here.
+    in_order: Vec<Fact<'f>>,
     /// Fact indexes per kind, in day order.
     pub(crate) by_kind: Vec<Vec<usize>>,
     /// The indexes of the facts that name a member, by kind, then member,
@@ -59,8 +62,8 @@ pub(crate) struct Timeline<'f> {
     pub(crate) family: &'f Family,
 }
 
-impl<'f> Timeline<'f> {
-    fn new(plan: &Plan, family: &'f Family, as_of: Day) -> Timeline<'f> {
+impl<'f> Facts<'f> {
+    fn new(plan: &Plan, family: &'f Family, as_of: Day) -> Facts<'f> {
         let while_member = plan.settings.member_events == MemberEvents::WhileMember;
         let people: Vec<Person> = family
             .members
@@ -137,9 +140,9 @@ impl<'f> Timeline<'f> {
             let fact = facts.get(*position);
             (fact.map(|fact| (fact.kind, fact.member)), *position)
         });
-        Timeline {
+        Facts {
             as_of,
-            facts,
+            in_order: facts,
             by_kind,
             by_kind_member,
             people,
@@ -147,12 +150,17 @@ impl<'f> Timeline<'f> {
         }
     }
 
+    /// The fact at a position of the indexes.
+    pub(crate) fn get(&self, position: usize) -> Option<&Fact<'f>> {
+        self.in_order.get(position)
+    }
+
     pub(crate) fn of_kind(&self, kind: KindId) -> impl Iterator<Item = &Fact<'f>> {
         self.by_kind
             .get(kind.0 as usize)
             .into_iter()
             .flatten()
-            .filter_map(|index| self.facts.get(*index))
+            .filter_map(|index| self.get(*index))
     }
 
     /// The indexes of the facts of a kind, in day order.
@@ -163,13 +171,9 @@ impl<'f> Timeline<'f> {
     }
 
     /// The indexes of one member's facts of a kind, in day order: the same
-    /// facts, in the same order, as [`Timeline::of_kind`] filtered by member.
+    /// facts, in the same order, as [`Facts::of_kind`] filtered by member.
     pub(crate) fn member_positions(&self, kind: KindId, member: u32) -> &[usize] {
-        let key = |position: &usize| {
-            self.facts
-                .get(*position)
-                .map(|fact| (fact.kind, fact.member))
-        };
+        let key = |position: &usize| self.get(*position).map(|fact| (fact.kind, fact.member));
         let wanted = Some((kind, Some(member)));
         let first = self
             .by_kind_member
@@ -188,7 +192,7 @@ impl<'f> Timeline<'f> {
     ) -> impl Iterator<Item = &Fact<'f>> {
         self.member_positions(kind, member)
             .iter()
-            .filter_map(|index| self.facts.get(*index))
+            .filter_map(|index| self.get(*index))
     }
 }
 
@@ -203,9 +207,9 @@ impl Plan {
     /// input: `#N` citing an event that has no id, and `member #N`.
     pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
         let day = Day::from_date(as_of);
-        let timeline = Timeline::new(self, family, day);
-        let sets = Sets::new(self, &timeline);
-        let mut decision = sets.decide(as_of);
+        let facts = Facts::new(self, family, day);
+        let evaluated = Evaluated::new(self, &facts);
+        let mut decision = evaluated.decide(as_of);
         decision.errors = self.missing_births(family);
         decision
     }
@@ -240,10 +244,10 @@ impl Plan {
     }
 }
 
-impl<'p> Sets<'p, '_> {
+impl<'p> Evaluated<'p, '_> {
     fn decide(&self, as_of: NaiveDate) -> Decision {
         let plan = self.plan;
-        let timeline = self.timeline;
+        let facts = self.facts;
         let identification_point = self.attachment_anchor;
 
         let mut problems = Vec::new();
@@ -276,7 +280,7 @@ impl<'p> Sets<'p, '_> {
         let (claims, payable) = self.claim_decisions(eligible);
 
         Decision {
-            family: timeline.family.id.clone(),
+            family: facts.family.id.clone(),
             as_of,
             plan: PlanRef::of(plan),
             eligible,
@@ -290,7 +294,7 @@ impl<'p> Sets<'p, '_> {
     }
 
     fn attachment_decision(&self, eligible: bool) -> Attachment {
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         match &self.attachment {
             Some((attached, missing)) => Attachment {
                 status: if missing.is_empty() {
@@ -320,7 +324,7 @@ impl<'p> Sets<'p, '_> {
     }
 
     fn progress_decisions(&self) -> Vec<Progress> {
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let mut out = Vec::new();
         for (index, problem) in self.plan.problems.iter().enumerate() {
             let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
@@ -350,7 +354,7 @@ impl<'p> Sets<'p, '_> {
 
     fn claim_decisions(&self, eligible: bool) -> (Vec<ClaimDecision>, Pence) {
         let plan = self.plan;
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let claimed = self.claims_made();
         let claimed_group = plan.results.groups.iter().position(|group| {
             group
@@ -502,7 +506,7 @@ impl<'p> Sets<'p, '_> {
             .filter(|principle| {
                 !principle.kinds.iter().any(|kind| {
                     let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
-                    self.timeline.of_kind(*kind).any(|fact| match shape {
+                    self.facts.of_kind(*kind).any(|fact| match shape {
                         Some(Shape::Spell) => fact.start <= day && day <= fact.end,
                         _ => fact.start <= day,
                     })
@@ -515,7 +519,7 @@ impl<'p> Sets<'p, '_> {
     fn claims_made(&self) -> Vec<usize> {
         let known = self.plan.known;
         let mut made = Vec::new();
-        for fact in self.timeline.of_kind(known.claim) {
+        for fact in self.facts.of_kind(known.claim) {
             if let Some(Some(FieldValue::Text(claim_type))) =
                 fact.fields.get(known.claim_type_field)
             {
@@ -538,7 +542,7 @@ impl<'p> Sets<'p, '_> {
     fn claim_evidence(&self, claim_type: Option<&str>) -> Vec<String> {
         let known = self.plan.known;
         let positions = self
-            .timeline
+            .facts
             .of_kind(known.claim)
             .filter(|fact| match claim_type {
                 None => true,
