@@ -17,6 +17,7 @@ pub mod num;
 mod plan;
 mod span;
 mod suggest;
+pub mod symbols;
 mod syntax;
 pub mod timeline;
 pub mod vocab;
@@ -34,4 +35,6 @@ pub use plan::{
     Baseline, ClaimProblems, ClaimWindows, Deadweight, Framework, FundingDef, FundingYear, Header,
     MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
 };
+/// A byte range of plan text, as diagnostics and the symbol index give it.
+pub use span::Span;
 pub use timeline::{Family, FamilyError};
