@@ -144,6 +144,16 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// A Language Server Protocol server on standard input and output, for editors.
+    ///
+    /// For `.tfop` files it gives every diagnostic of `check` as you type, hover,
+    /// go to definition, find references, completion, formatting and folding.
+    /// Exits 0 after the client's `shutdown` and `exit`, 1 otherwise.
+    Lsp {
+        /// Accepted for clients that pass it; standard input and output is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// A day as plans and families write it: `YYYY-MM-DD`, a real calendar
@@ -289,6 +299,7 @@ fn main() -> ExitCode {
             format,
             output,
         } => cli::generate::generate(families, seed, start, format, &output, &outputs),
+        Command::Lsp { stdio: _ } => cli::lsp::lsp(),
     };
     exit.into()
 }
