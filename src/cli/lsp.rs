@@ -106,6 +106,9 @@ fn serve(connection: &Connection) -> Result<bool, String> {
     Err("the client closed the connection without `exit`".to_string())
 }
 
+/// A request's result, or the protocol's error code and a message.
+type Answer<R> = Result<R, (ErrorCode, String)>;
+
 struct Server<'a> {
     connection: &'a Connection,
     documents: HashMap<Uri, Document>,
@@ -228,8 +231,8 @@ impl Server<'_> {
     fn answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
         &self,
         request: Request,
-        handle: fn(&Self, P) -> Result<R, (ErrorCode, String)>,
-    ) -> Result<serde_json::Value, (ErrorCode, String)> {
+        handle: fn(&Self, P) -> Answer<R>,
+    ) -> Answer<serde_json::Value> {
         let params = serde_json::from_value::<P>(request.params).map_err(|error| {
             (
                 ErrorCode::InvalidParams,
@@ -248,7 +251,7 @@ impl Server<'_> {
         Some((document, lines, offset))
     }
 
-    fn hover(&self, params: HoverParams) -> Result<Option<Hover>, (ErrorCode, String)> {
+    fn hover(&self, params: HoverParams) -> Answer<Option<Hover>> {
         let Some((document, lines, offset)) = self.at(&params.text_document_position_params) else {
             return Ok(None);
         };
@@ -270,10 +273,7 @@ impl Server<'_> {
         }))
     }
 
-    fn definition(
-        &self,
-        params: GotoDefinitionParams,
-    ) -> Result<Option<GotoDefinitionResponse>, (ErrorCode, String)> {
+    fn definition(&self, params: GotoDefinitionParams) -> Answer<Option<GotoDefinitionResponse>> {
         let position = &params.text_document_position_params;
         let Some((document, lines, offset)) = self.at(position) else {
             return Ok(None);
@@ -290,10 +290,7 @@ impl Server<'_> {
         }))
     }
 
-    fn references(
-        &self,
-        params: ReferenceParams,
-    ) -> Result<Option<Vec<Location>>, (ErrorCode, String)> {
+    fn references(&self, params: ReferenceParams) -> Answer<Option<Vec<Location>>> {
         let position = &params.text_document_position;
         let Some((document, lines, offset)) = self.at(position) else {
             return Ok(None);
@@ -316,10 +313,7 @@ impl Server<'_> {
         Ok(Some(locations))
     }
 
-    fn completion(
-        &self,
-        params: CompletionParams,
-    ) -> Result<Option<CompletionResponse>, (ErrorCode, String)> {
+    fn completion(&self, params: CompletionParams) -> Answer<Option<CompletionResponse>> {
         let Some((document, _, offset)) = self.at(&params.text_document_position) else {
             return Ok(None);
         };
@@ -351,10 +345,7 @@ impl Server<'_> {
 
     /// The whole document in canonical form as one edit; no edit when it
     /// is canonical already or does not parse (its diagnostics say why).
-    fn formatting(
-        &self,
-        params: DocumentFormattingParams,
-    ) -> Result<Option<Vec<TextEdit>>, (ErrorCode, String)> {
+    fn formatting(&self, params: DocumentFormattingParams) -> Answer<Option<Vec<TextEdit>>> {
         let Some(document) = self.documents.get(&params.text_document.uri) else {
             return Ok(None);
         };
@@ -376,10 +367,7 @@ impl Server<'_> {
 
     /// Every block over more than one line. A block that ends with `}`
     /// folds up to the line before it, so the brace stays in sight.
-    fn folding(
-        &self,
-        params: FoldingRangeParams,
-    ) -> Result<Option<Vec<FoldingRange>>, (ErrorCode, String)> {
+    fn folding(&self, params: FoldingRangeParams) -> Answer<Option<Vec<FoldingRange>>> {
         let Some(document) = self.documents.get(&params.text_document.uri) else {
             return Ok(None);
         };
