@@ -24,13 +24,16 @@
 //! ```
 //!
 //! `family_file` (a path relative to the suite) may stand instead of
-//! `family`. An expectation names only what it pins; every key it names must
-//! match exactly.
+//! `family`. Either way the family is read from its own text, as a cohort's
+//! are, so that a key given twice in it is refused, not settled. An
+//! expectation names only what it pins; every key it names must match
+//! exactly.
 
 use crate::eval::{ClaimStatus, Decision};
 use crate::plan::Plan;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,9 +55,11 @@ pub struct Case {
     pub name: String,
     /// The day to decide as of.
     pub as_of: NaiveDate,
-    /// The family, inline.
+    /// The family, inline, as the suite writes it: read it with
+    /// [`Plan::read_family`](crate::Plan::read_family), which refuses a key
+    /// given twice.
     #[serde(default)]
-    pub family: Option<Value>,
+    pub family: Option<Box<RawValue>>,
     /// Or the family's JSON file, relative to the suite file.
     #[serde(default)]
     pub family_file: Option<String>,
@@ -237,5 +242,52 @@ impl Coverage {
             }
         }
         missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::family::{RecordErrorKind, RecordPosition};
+
+    #[test]
+    fn an_inline_family_with_a_key_given_twice_is_refused_naming_the_key() {
+        let plan = Plan::parse(
+            r#"plan "Cases" { framework phase2 }
+problem crime "Crime" {
+  indicator asb "ASB" { any member has asb_incident within 12 months }
+  significant "No ASB" { no asb_incident in family within 1 month }
+}
+eligible when at least 1 problems
+"#,
+        )
+        .unwrap();
+        let suite = Suite::from_json(
+            r#"{"plan": "cases.tfop", "cases": [{
+                "name": "the second `events` would empty the family",
+                "as_of": "2016-11-30",
+                "family": {"id": "F1", "members": [{"id": "P1", "role": "adult"}],
+                           "events": [{"kind": "asb_incident", "member": "P1", "date": "2016-11-01"}],
+                           "events": []},
+                "expect": {"eligible": false}
+            }]}"#,
+        )
+        .unwrap();
+        let family = suite.cases[0].family.as_ref().unwrap();
+        let error = plan.read_family(family.get()).unwrap_err();
+        assert_eq!(error.family.as_deref(), Some("F1"));
+        let problems: Vec<_> = error
+            .problems
+            .iter()
+            .map(|problem| (&problem.record, problem.field.as_deref(), &problem.kind))
+            .collect();
+        assert_eq!(
+            problems,
+            [(
+                &RecordPosition::Family,
+                Some("events"),
+                &RecordErrorKind::RepeatedKey
+            )]
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod date;
 mod days;
 pub mod diagnostic;
 mod eval;
+pub mod family;
 pub mod fmt;
 pub mod io;
 pub mod limits;
@@ -19,7 +20,6 @@ mod span;
 mod suggest;
 pub mod symbols;
 mod syntax;
-pub mod timeline;
 pub mod vocab;
 
 /// The calendar day every date in the API is, re-exported so a service
@@ -29,12 +29,12 @@ pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
-    ProblemFinding, Progress, RecordProblem, Refusal,
+    ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,
 };
+pub use family::{Family, FamilyError};
 pub use plan::{
     Baseline, ClaimProblems, ClaimWindows, Deadweight, Framework, FundingDef, FundingYear, Header,
     MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;
-pub use timeline::{Family, FamilyError};

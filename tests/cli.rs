@@ -298,6 +298,28 @@ fn test_prints_a_failing_case_with_expected_actual_and_evidence() {
 }
 
 #[test]
+fn test_refuses_an_inline_family_with_a_key_given_twice_naming_the_key() {
+    let folder = suite_of_one_case("test_repeated_key", "events given twice", "2016-11-30");
+    // The suite's text with the family's `events` given again, empty: a
+    // reader that keeps the last would decide a family without events.
+    let suite = std::fs::read_to_string(folder.join("plan.tests.json")).unwrap();
+    let repeated = suite.replacen("\"events\":[", "\"events\":[],\"events\":[", 1);
+    assert_ne!(repeated, suite);
+    std::fs::write(folder.join("plan.tests.json"), repeated).unwrap();
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("family: field `events` is given more than once in the same object"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("0 passed, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn eval_writes_a_flat_csv_row_per_family() {
     let output = tfop(&[
         "eval",

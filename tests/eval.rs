@@ -883,8 +883,9 @@ fn a_child_without_a_birth_date_is_reported_when_the_plan_asks_ages() {
     let decision = decide(&plan, family, "2016-04-01");
     assert!(identified(&decision).is_empty());
     assert_eq!(decision.errors.len(), 1, "{:?}", decision.errors);
-    assert_eq!(decision.errors[0].record, "member #1 (`K`)");
+    assert_eq!(decision.errors[0].record.to_string(), "member #1 (`K`)");
     assert_eq!(decision.errors[0].field.as_deref(), Some("born"));
+    assert_eq!(decision.errors[0].kind, tfop::ProblemKind::BirthMissing);
 }
 
 /// Ties the input's order must not break: records of the same days, and
@@ -945,7 +946,7 @@ mod order {
         let read = plan.read_family(&family(terms).to_string()).unwrap();
         let mut duplicate = read.events[0].clone();
         duplicate.id = Some("ta".into());
-        duplicate.fields[1] = Some(tfop::timeline::FieldValue::Count(50));
+        duplicate.fields[1] = Some(tfop::family::FieldValue::Count(50));
         let mut first = read.clone();
         first.events.insert(0, duplicate.clone());
         let mut last = read;
@@ -978,7 +979,7 @@ mod order {
             decide(&plan, family(members), "2016-04-01")
                 .errors
                 .into_iter()
-                .map(|error| error.record)
+                .map(|error| error.record.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(

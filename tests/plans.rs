@@ -67,7 +67,7 @@ fn every_case_of_every_worked_plan_passes() {
         for case in &suite.cases {
             cases += 1;
             let family = match (&case.family, &case.family_file) {
-                (Some(family), None) => family.to_string(),
+                (Some(family), None) => family.get().to_owned(),
                 (None, Some(file)) => std::fs::read_to_string(base.join(file)).unwrap(),
                 _ => panic!(
                     "{}: case `{}` needs one of family and family_file",

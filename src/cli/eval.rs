@@ -340,7 +340,7 @@ pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal
             file.display(),
             refusal.family.as_deref().unwrap_or("(no id)"),
             problem.record,
-            problem.message
+            problem.kind
         );
     }
 }

@@ -62,7 +62,7 @@ pub(crate) fn run_tests(paths: &[PathBuf]) -> Exit {
         let mut coverage = tfop::cases::Coverage::default();
         for case in &suite.cases {
             let family_text = match (&case.family, &case.family_file) {
-                (Some(family), None) => Ok(family.to_string()),
+                (Some(family), None) => Ok(family.get().to_owned()),
                 (None, Some(file)) => read_text(&base.join(file))
                     .map_err(|_| "its family file cannot be read".to_string()),
                 _ => Err("a case needs exactly one of `family` and `family_file`".to_string()),

@@ -5,8 +5,8 @@
 use super::sets::Sets;
 use super::{ClaimStatus, Decision};
 use crate::days::{Day, Unit};
+use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
-use crate::timeline::Family;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 

@@ -15,9 +15,9 @@ mod sets;
 pub use decision::*;
 
 use crate::days::{Day, DaySet};
+use crate::family::{Family, FieldValue, RecordPosition, Role};
 use crate::num::Pence;
 use crate::plan::{MemberEvents, Plan, Principle};
-use crate::timeline::{Family, FieldValue, Role};
 use crate::vocab::{KindId, Shape};
 use chrono::NaiveDate;
 use sets::Sets;
@@ -216,8 +216,8 @@ impl Plan {
     /// order the input lists them in never shows; `#N` still locates the
     /// record in the input).
     fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
-        let mut members: Vec<(usize, &crate::timeline::Member)> =
-            family.members.iter().enumerate().collect();
+        // A family read has fewer members than a position counts.
+        let mut members: Vec<(u32, &crate::family::Member)> = (0..).zip(&family.members).collect();
         members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         members
             .into_iter()
@@ -227,9 +227,12 @@ impl Plan {
                 Role::Child => self.ages_asked.children,
             })
             .map(|(position, member)| RecordProblem {
-                record: format!("member #{position} (`{}`)", member.id),
+                record: ProblemRecord::Record(RecordPosition::Member {
+                    position,
+                    id: Some(member.id.clone()),
+                }),
                 field: Some("born".into()),
-                message: "is missing, and the plan asks this member's age: measures limited by age leave them out; add the date of birth".into(),
+                kind: ProblemKind::BirthMissing,
                 file: None,
                 line: None,
             })

@@ -2,9 +2,9 @@
 
 use super::{Fact, Timeline};
 use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
+use crate::family::{FieldValue, Role};
 use crate::num::Fixed;
 use crate::plan::*;
-use crate::timeline::{FieldValue, Role};
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
