@@ -18,6 +18,7 @@ pub mod num;
 mod plan;
 mod span;
 mod suggest;
+pub mod symbols;
 mod syntax;
 pub mod vocab;
 
@@ -37,3 +38,5 @@ pub use plan::{
     Baseline, ClaimProblems, ClaimWindows, Deadweight, Framework, FundingDef, FundingYear, Header,
     MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
 };
+/// A byte range of plan text, as diagnostics and the symbol index give it.
+pub use span::Span;

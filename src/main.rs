@@ -193,6 +193,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::test::TestFormat::Text)]
         format: cli::test::TestFormat,
     },
+    /// A Language Server Protocol server on standard input and output, for editors.
+    ///
+    /// For `.tfop` files it gives every diagnostic of `check` as you type, hover,
+    /// go to definition, find references, completion, formatting and folding.
+    #[command(after_help = "Exit status: 0 after the editor's `shutdown` and `exit`, 1 otherwise")]
+    Lsp {
+        /// Accepted for clients that pass it; standard input and output is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// A day as plans and families write it: `YYYY-MM-DD`, a real calendar
@@ -366,6 +376,7 @@ fn main() -> ExitCode {
             format,
             output,
         } => cli::generate::generate(families, seed, start, format, &output, &outputs),
+        Command::Lsp { stdio: _ } => cli::lsp::lsp(),
     };
     exit.into()
 }

@@ -1398,7 +1398,8 @@ fn every_commands_help_lists_the_exit_codes_the_readme_gives() {
             "report",
             "funding",
             "diff",
-            "generate"
+            "generate",
+            "lsp"
         ]
     );
     for (command, exits) in &rows {
