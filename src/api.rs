@@ -3,8 +3,8 @@
 //! phases in order (syntax, check) so that no phase refers back to another.
 
 use crate::diagnostic::Diagnostics;
+use crate::family::{Family, FamilyError};
 use crate::plan::Plan;
-use crate::timeline::{Family, FamilyError};
 
 impl Plan {
     /// Parses and checks plan text: the plan, or every diagnostic (a syntax
@@ -24,6 +24,6 @@ impl Plan {
 
     /// Reads a family from its JSON against this plan's vocabulary.
     pub fn read_family(&self, json: &str) -> Result<Family, FamilyError> {
-        Family::from_json(json, &self.vocab)
+        crate::io::family_from_json(json, &self.vocab)
     }
 }

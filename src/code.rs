@@ -6,14 +6,14 @@ use serde::{Serialize, Serializer};
 use std::fmt;
 
 macro_rules! codes {
-    ($($(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
         /// What kind of finding a diagnostic is. The code (`E0102`) is
         /// stable; the README's table of codes is checked against
         /// [`Code::ALL`] by a test.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
         pub enum Code {
-            $($(#[$doc])* $variant,)*
+            $($(#[doc = $doc])* $variant,)*
         }
 
         impl Code {
@@ -40,89 +40,263 @@ macro_rules! codes {
                     $(Code::$variant => $summary,)*
                 }
             }
+
+            /// The variant's documentation, one `///` line a line: what
+            /// the finding means and what to do, which `tfop explain-code`
+            /// prints.
+            fn doc_lines(self) -> &'static [&'static str] {
+                match self {
+                    $(Code::$variant => &[$($doc),*],)*
+                }
+            }
         }
     };
 }
 
 codes! {
     /// A fault in tfop itself, never in the plan.
+    ///
+    /// The plan may be fine: tfop reached a state it should never reach.
+    /// Please report it with the plan (or the smallest part of it that
+    /// still gives this error) and the tfop version.
     Internal = "E0000", Error, "internal error: a bug in tfop";
     /// The text does not follow the grammar.
+    ///
+    /// The parser stops at the first place the text cannot go on, says what
+    /// it expected there, and points at a `{` or `(` that is never closed.
+    /// For example `indicator a { … }` lacks the indicator's title:
+    /// `indicator a "Offence" { … }`. `a or b and c` is refused too: write
+    /// `(a or b) and c` or `a or (b and c)`, whichever is meant.
     Syntax = "E0001", Error, "syntax error";
     /// Brackets or operators nested deeper than the limit.
+    ///
+    /// Each bracket, `not` and `N% of` is a level, and an expression may be
+    /// nested 48 levels deep. Give part of the expression a name with
+    /// `define` and use the name instead.
     TooDeep = "E0002", Error, "nested too deeply";
     /// The plan text is larger than the limit.
+    ///
+    /// A plan may be at most 1 MiB. Split it, or remove text that is not
+    /// part of the plan.
     TooLarge = "E0003", Error, "plan too large";
     /// A date that is not a day of the calendar.
+    ///
+    /// `2016-02-30` or `2015-13-01` is not a day. Write a real day as
+    /// YYYY-MM-DD in the years 0001 to 9999.
     NotADay = "E0004", Error, "not a calendar day";
     /// A number beyond what a plan may write.
+    ///
+    /// A whole number in a plan is at most 4,294,967,295; percentages and
+    /// decimals have at most six decimal places. Write the number within
+    /// those bounds.
     NumberTooLarge = "E0005", Error, "number too large or too precise";
     /// A name declared, or a word listed, twice.
+    ///
+    /// Two problems, indicators of one problem, claims, defines or local
+    /// event kinds with one name, or a word listed twice, such as a kind
+    /// twice in `attach requires`. A note, where there is one, points at the
+    /// first. Rename one, or remove the repeat.
     DeclaredTwice = "E0101", Error, "a name declared or a word listed twice";
     /// An event kind neither the national vocabulary nor the plan declares.
+    ///
+    /// `has asb_incidnet within 12 months` names no kind; the help says which
+    /// kind is near (`asb_incident`). A kind of the authority's own is
+    /// declared first: `event family_star_plan on family at date`.
     UnknownKind = "E0102", Error, "unknown event kind";
     /// A field the event kind does not have.
+    ///
+    /// `exclusion where kind = fixed`: an exclusion's field is `type`. The
+    /// README's event vocabulary lists each national kind's fields; a local
+    /// kind has the fields its `event` declaration gives.
     UnknownField = "E0103", Error, "unknown field";
     /// A problem the plan does not declare.
+    ///
+    /// `problem crme has progressed` or `at least 1 problems or problem crme`
+    /// names a problem no `problem` block declares. Use a declared id.
     UnknownProblem = "E0104", Error, "unknown problem";
     /// A claim type the plan does not declare.
+    ///
+    /// `combine progress, progres` in `results`: every claim named there
+    /// needs its `claim` declaration. Use a declared id.
     UnknownClaim = "E0105", Error, "unknown claim";
     /// A name no `define` gives.
+    ///
+    /// A bare word in a condition or measure must be a define:
+    /// `define recent_offence = has offence within 6 months`. Check its
+    /// spelling, or add the define.
     UnknownName = "E0106", Error, "unknown name";
     /// A define that depends on itself.
+    ///
+    /// `define a = b and …` with `define b = a` never has a value. Break
+    /// the cycle by writing one of them out in full.
     DefineCycle = "E0107", Error, "a define refers to itself";
     /// A setting that does not exist, or a value it does not take.
+    ///
+    /// The README's settings table lists every setting and its words, such
+    /// as `member_events: always` or `while_member`. A range such as
+    /// `school_age: 5 to 15` runs from low to high.
     BadSetting = "E0108", Error, "unknown setting or bad setting value";
     /// A framework other than the programme's phases.
+    ///
+    /// The header's `framework` is `phase1` or `phase2`:
+    /// `plan "Name" { framework phase2 }`.
     UnknownFramework = "E0109", Error, "unknown framework";
     /// A part every plan needs is missing.
+    ///
+    /// Every plan opens with a header `plan "Name" { framework phase2 }`
+    /// and has an eligibility rule, such as `eligible when at least 2
+    /// problems`. Add the part the message names.
     MissingPart = "E0110", Error, "missing header, framework or eligibility rule";
     /// A local event kind with the name of a national one.
+    ///
+    /// `event offence on member at date`: `offence` is a national kind, read
+    /// the same way in every plan. Use it as it is, or give the local kind
+    /// another name.
     RedeclaredNationalKind = "E0111", Error, "redeclares a national event kind";
     /// A field named like a key every event record has.
+    ///
+    /// Every event record has `id`, `kind`, `member`, `date`, `start` and
+    /// `end`; a declared field cannot take one of those names
+    /// (`event visit on family at date { date: count }`). Rename the field.
     ReservedKey = "E0112", Error, "a field named like a key every event record has";
     /// Nesting deeper than the limit once each define is counted as what it stands for.
+    ///
+    /// Each define a condition uses counts as the levels of its own
+    /// expression; through defines, 64 levels are allowed. Flatten the
+    /// chain of defines, or write part of it out.
     TooDeepThroughDefines = "E0113", Error, "nested too deeply through defines";
     /// A setting, header field, rule or block given more than once.
+    ///
+    /// `member_events` set twice, two eligibility rules, two `funding`
+    /// blocks: the plan would depend on which one wins. Keep one; the note
+    /// points at the first.
     GivenTwice = "E0114", Error, "a setting, header field, rule or block given twice";
     /// Values of different types compared or combined.
+    ///
+    /// A count against a date (`count offence … > 2018-01-01`), days against
+    /// months, money against a count. Compare values of one type: a count
+    /// with a number, money with `£…`, days of a spell with days or weeks.
     TypeMismatch = "E0201", Error, "comparing values of different types";
     /// A measure where a condition belongs, or the reverse.
+    ///
+    /// An indicator holds a condition: `count offence in family within 6
+    /// months` alone is a measure, so compare it: `… >= 2`.
     ConditionOrMeasure = "E0202", Error, "a measure where a condition belongs, or the reverse";
     /// A percentage below 0% or above 100%.
+    ///
+    /// A rate, a reduction or a share is from 0% to 100%: `>= 120%` or
+    /// `down by at least 160%` can never be.
     PercentageOutOfRange = "E0203", Error, "a percentage outside 0–100%";
     /// A window, period or range that is empty or backwards.
+    ///
+    /// `within 0 months`, `sustained for 0 months`, or a range from high to
+    /// low holds no day. Give a length of at least one unit, low to high.
     EmptyRange = "E0204", Error, "a window, period or range of zero or backwards";
     /// An eligibility threshold no family could reach.
+    ///
+    /// `eligible when at least 3 problems` in a plan with two problems
+    /// makes no family eligible. Lower the threshold or add the problems.
     ThresholdAboveProblems = "E0205", Error, "an eligibility threshold above the number of problems";
     /// A problem with no significant-progress measure, or more than one.
+    ///
+    /// Every problem has exactly one `significant "Title" { … }`: it says
+    /// what progress on that problem is.
     SignificantCount = "E0206", Error, "a problem without exactly one significant-progress measure";
     /// A claim or rule false on every day, whatever the timeline.
+    ///
+    /// `count offence in family since attachment < 0` is never met: no
+    /// family could ever be claimed for. Check the comparison.
     NeverMet = "E0207", Error, "a claim or rule that can never be met";
     /// A construct in a place that does not allow it.
+    ///
+    /// `has progressed` belongs in claims, `continuous employment` in
+    /// claims, `over the last N terms` with a child's own terms (inside
+    /// `any child …`). The message says where it may stand.
     NotAllowedHere = "E0208", Error, "a construct not allowed where it stands";
     /// A field test whose value does not fit the field.
+    ///
+    /// `exclusion where type = fixd`: a field of words takes one of its
+    /// words (the help lists them); a money field takes `£…`, a count a
+    /// number, a percentage field `N%`.
     BadFieldTest = "E0209", Error, "a field test of the wrong type or word";
     /// An aggregate over a field or event of the wrong kind.
+    ///
+    /// `sum` adds a count or money field; `rate` divides counts; `days of`
+    /// and `start of` need a spell (an event with `start` and `end`), not a
+    /// point event with a `date`.
     WrongFieldKind = "E0210", Error, "sum, rate, `days of` or `start of` on the wrong kind of field or event";
     /// A funding block that does not add up or is incomplete.
+    ///
+    /// A deadweight that is not a fraction between 0 and 1 (`7/6`), a year
+    /// given twice, claim windows that end before they start: the message
+    /// names the figure to fix.
     Funding = "E0211", Error, "funding block errors";
     /// A continuous-employment table that cannot be applied.
+    ///
+    /// `has continuous employment` needs a `continuous employment { … }`
+    /// table, each line naming known benefits (`jsa`, `uc`, `esa`, …) once,
+    /// with a length that fits in its window.
     EmploymentTable = "E0212", Error, "continuous-employment table errors";
     /// Funding amounts whose sums cannot be held exactly.
+    ///
+    /// Money is held exactly in pence up to £92,233,720,368,547,758.07; a
+    /// year's or the block's sum past that is refused, never rounded.
     FundingTooLarge = "E0213", Error, "funding amounts too large to add up exactly (past £92,233,720,368,547,758.07)";
     /// A funding block opening more claim windows than the limit.
+    ///
+    /// `claim windows from … every N months until …` may open at most 1,000
+    /// windows. Use a longer step or an earlier end.
     TooManyClaimWindows = "E0214", Error, "more claim windows than a funding block may open (1,000)";
     /// A window or period longer than the limit.
+    ///
+    /// A window, sustain period or employment length is at most 100 years
+    /// (1200 months, 5218 weeks, 36525 days); terms at most 600.
     TooLong = "E0215", Error, "a window or period longer than 100 years";
     /// A define nothing uses.
+    ///
+    /// The plan is accepted. A define no rule refers to (directly or through
+    /// another define) is often a misspelled use: check the rule that should
+    /// use it, or remove it.
     UnusedDefine = "W0001", Warning, "a define never used";
     /// A problem no indicator can identify.
+    ///
+    /// The plan is accepted, but no family will ever have this problem: add
+    /// an `indicator` to it.
     ProblemWithoutIndicator = "W0002", Warning, "a problem with no indicator";
     /// Yearly shares that do not add up to the whole.
+    ///
+    /// The plan is accepted, but a year's attachment and results shares of
+    /// the per-family amount add up to less or more than 100%: check the
+    /// split the authority reported.
     SharesNotWhole = "W0003", Warning, "year shares not adding up to 100%";
     /// Families per year that do not add up to the funded families.
+    ///
+    /// The plan is accepted. The years' `families` add up to more or fewer
+    /// than the funded families (nominated less deadweight); check them.
     FamiliesNotFunded = "W0004", Warning, "families per year not adding up to the funded families";
+}
+
+impl Code {
+    /// The code written as `E0102` (in any case), if it is one.
+    pub fn from_code(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// The long explanation of the code, as rustc's `--explain` gives one:
+    /// what the finding means, an example, and what to do. It is the
+    /// variant's documentation, so the two are never apart.
+    pub fn explanation(self) -> String {
+        let mut text = String::new();
+        for line in self.doc_lines() {
+            // A `/// text` line is the doc string " text".
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text
+    }
 }
 
 impl fmt::Display for Code {
@@ -135,5 +309,34 @@ impl fmt::Display for Code {
 impl Serialize for Code {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_explains_itself_beyond_its_one_line() {
+        for code in Code::ALL {
+            let explanation = code.explanation();
+            let paragraphs: Vec<&str> = explanation.trim_end().split("\n\n").collect();
+            assert!(
+                paragraphs.len() >= 2 && paragraphs.iter().all(|p| !p.trim().is_empty()),
+                "{code}: {explanation:?}"
+            );
+            assert!(
+                !explanation.contains("\n "),
+                "{code}: a line kept its indent"
+            );
+        }
+    }
+
+    #[test]
+    fn a_code_is_found_by_its_text_in_either_case() {
+        assert_eq!(Code::from_code("E0102"), Some(Code::UnknownKind));
+        assert_eq!(Code::from_code("w0001"), Some(Code::UnusedDefine));
+        assert_eq!(Code::from_code("E0999"), None);
+        assert_eq!(Code::from_code("E010"), None);
     }
 }

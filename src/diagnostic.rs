@@ -167,8 +167,9 @@ impl Diagnostic {
     }
 }
 
-/// A diagnostic with the file and the line and column it stands at, in the
-/// shape `tfop check --format json` lists it.
+/// A diagnostic with the file and the line and column of both ends of its
+/// span and of each label's, in the shape `tfop check --format json` lists
+/// it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Located<'a> {
     /// The plan's path, as given.
@@ -177,21 +178,70 @@ pub struct Located<'a> {
     pub line: usize,
     /// The 1-based character column of the span's start.
     pub column: usize,
+    /// The 1-based line of the span's end.
+    pub end_line: usize,
+    /// The 1-based character column just after the span's last character,
+    /// as editors count an end: a span of one character at column 5 ends at
+    /// column 6, and an empty span ends where it starts.
+    pub end_column: usize,
     /// The diagnostic itself.
     pub diagnostic: &'a Diagnostic,
+    /// Where each of the diagnostic's labels stands, in its order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LocatedLabel<'a>>,
+}
+
+/// A label with the line and column of both ends of its span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocatedLabel<'a> {
+    /// The 1-based line of the label's start.
+    pub line: usize,
+    /// The 1-based character column of the label's start.
+    pub column: usize,
+    /// The 1-based line of the label's end.
+    pub end_line: usize,
+    /// The 1-based character column just after the label's last character.
+    pub end_column: usize,
+    /// What is there.
+    pub message: &'a str,
 }
 
 impl Diagnostic {
     /// This diagnostic placed in the file at `path` whose text is `source`.
     pub fn located<'a>(&'a self, path: &'a str, source: &str) -> Located<'a> {
-        let (line, column) = self.line_column(source);
+        let ((line, column), (end_line, end_column)) = span_ends(source, self.span);
+        let labels = self
+            .labels
+            .iter()
+            .map(|label| {
+                let ((line, column), (end_line, end_column)) = span_ends(source, label.span);
+                LocatedLabel {
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    message: &label.message,
+                }
+            })
+            .collect();
         Located {
             path,
             line,
             column,
+            end_line,
+            end_column,
             diagnostic: self,
+            labels,
         }
     }
+}
+
+/// The line and column of a span's start and of its end (an end before its
+/// start is taken as the start).
+fn span_ends(source: &str, span: Span) -> ((usize, usize), (usize, usize)) {
+    let start = span.start as usize;
+    let end = (span.end as usize).max(start);
+    (line_column(source, start), line_column(source, end))
 }
 
 /// The longest stretch of a source line shown under a diagnostic, in
@@ -297,6 +347,35 @@ mod tests {
         assert_eq!(
             text,
             "a.tfop:2:14: error[E0001]: expected `member`\n  |\n2 | event asb on membr at date\n  |              ^^^^^\n  = help: write `member`, `family` or `member or family`\n"
+        );
+    }
+
+    #[test]
+    fn located_gives_both_ends_of_the_span_and_of_each_label() {
+        // `é` is two bytes and one column; the label spans a line break.
+        let source = "plan \"é\" {\n  x y\n}\n";
+        let diagnostic = Diagnostic::new(Code::Syntax, Span::new(16, 17), "unexpected `y`")
+            .with_label(Span::new(10, 18), "this block");
+        let located = diagnostic.located("a.tfop", source);
+        assert_eq!(
+            (
+                located.line,
+                located.column,
+                located.end_line,
+                located.end_column
+            ),
+            (2, 5, 2, 6)
+        );
+        let label = &located.labels[0];
+        assert_eq!(
+            (label.line, label.column, label.end_line, label.end_column),
+            (1, 10, 3, 1)
+        );
+        let empty = Diagnostic::new(Code::Syntax, Span::new(20, 20), "unexpected end");
+        let located = empty.located("a.tfop", source);
+        assert_eq!(
+            (located.line, located.column),
+            (located.end_line, located.end_column)
         );
     }
 

@@ -305,12 +305,29 @@ impl Printer<'_> {
                 self.entry(eligible.span, next, 0, &line);
             }
             Item::Attach(attach) => {
-                let names: Vec<&str> = attach.principles.iter().map(|p| p.name.as_str()).collect();
+                // Alternatives beside `and` take parentheses, which the
+                // parser asks for; a lone principle's would say nothing.
+                let beside_others = attach.principles.len() > 1;
+                let principles: Vec<String> = attach
+                    .principles
+                    .iter()
+                    .map(|principle| {
+                        let kinds: Vec<&str> = principle
+                            .kinds
+                            .iter()
+                            .map(|kind| kind.name.as_str())
+                            .collect();
+                        match kinds.as_slice() {
+                            [_, _, ..] if beside_others => format!("({})", kinds.join(" or ")),
+                            _ => kinds.join(" or "),
+                        }
+                    })
+                    .collect();
                 self.entry(
                     attach.span,
                     next,
                     0,
-                    &format!("attach requires {}", names.join(" and ")),
+                    &format!("attach requires {}", principles.join(" and ")),
                 );
             }
             Item::Claim(claim) => {

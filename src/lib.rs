@@ -10,6 +10,7 @@ pub mod date;
 mod days;
 pub mod diagnostic;
 mod eval;
+pub mod family;
 pub mod fmt;
 pub mod io;
 pub mod limits;
@@ -17,8 +18,8 @@ pub mod num;
 mod plan;
 mod span;
 mod suggest;
+pub mod symbols;
 mod syntax;
-pub mod timeline;
 pub mod vocab;
 
 /// The calendar day every date in the API is, re-exported so a service
@@ -26,12 +27,16 @@ pub mod vocab;
 pub use chrono::NaiveDate;
 pub use code::Code;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Located, Severity};
+pub use eval::explanation;
+pub use eval::explanation::Explanation;
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
-    ProblemFinding, Progress, RecordProblem, Refusal,
+    ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,
 };
+pub use family::{Family, FamilyError};
 pub use plan::{
     Baseline, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework, FundingDef,
     FundingYear, Header, MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
 };
-pub use timeline::{Family, FamilyError};
+/// A byte range of plan text, as diagnostics and the symbol index give it.
+pub use span::Span;

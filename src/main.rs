@@ -11,7 +11,12 @@ use std::process::ExitCode;
 /// Troubled Families Outcomes Plans: check them, format them, and run them
 /// against families' timelines.
 #[derive(Parser)]
-#[command(name = "tfop", version, about)]
+#[command(
+    name = "tfop",
+    version,
+    about,
+    after_help = "Exit status: each command's --help lists its own; a usage error (an unknown option, a missing argument, a value that does not parse) exits 1; --help and --version exit 0."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,25 +24,44 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse and check plans; print every diagnostic.
+    /// Parse and check plans; print every diagnostic, then `N errors, N warnings in N plans`.
+    #[command(
+        after_help = "Exit status: 0 clean, 1 errors (or warnings, with --deny-warnings) or a usage error"
+    )]
     Check {
         /// Plan files.
         #[arg(required = true)]
         plans: Vec<PathBuf>,
-        /// `text` (compiler style) or `json`.
+        /// `text` (compiler style, on standard error) or `json` (a list on standard output).
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
         format: DiagnosticFormat,
+        /// Exit 1 when any plan has a warning, as when it has an error.
+        #[arg(long)]
+        deny_warnings: bool,
     },
-    /// Rewrite plans in canonical form.
+    /// Rewrite plans in canonical form; `-` reads standard input and writes standard output.
+    #[command(
+        after_help = "Exit status: 0, 1 when --check or --diff finds a difference, a plan does not parse, or a usage error"
+    )]
     Fmt {
-        /// Plan files.
+        /// Plan files, or `-` alone for standard input.
         #[arg(required = true)]
         plans: Vec<PathBuf>,
         /// Only report files that are not in canonical form.
         #[arg(long)]
         check: bool,
+        /// Print a unified diff of what formatting would change, and write nothing.
+        #[arg(long)]
+        diff: bool,
+    },
+    /// The long explanation of a diagnostic code, such as `E0102`.
+    #[command(after_help = "Exit status: 0, 1 not a code or a usage error")]
+    ExplainCode {
+        /// The code, as `tfop check` prints it: `E0102`, `W0001`.
+        code: String,
     },
     /// Decide every family as of a day: one decision per family, in input order.
+    #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
     Eval {
         /// The plan.
         plan: PathBuf,
@@ -57,6 +81,7 @@ enum Command {
         threads: Option<usize>,
     },
     /// Explain one family's decision in words, with its evidence.
+    #[command(after_help = "Exit status: 0, 1 no such family, plan or usage error")]
     Explain {
         /// The plan.
         plan: PathBuf,
@@ -68,8 +93,12 @@ enum Command {
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
+        /// `text` (words) or `json` (the same explanation as data).
+        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
+        format: cli::render::Format,
     },
     /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
+    #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
     Report {
         /// The plan.
         plan: PathBuf,
@@ -95,6 +124,7 @@ enum Command {
         threads: Option<usize>,
     },
     /// The funding envelope of a plan's funding block.
+    #[command(after_help = "Exit status: 0, 1 no funding block, plan or usage error")]
     Funding {
         /// The plan.
         plan: PathBuf,
@@ -103,6 +133,9 @@ enum Command {
         format: cli::render::Format,
     },
     /// The families whose decision differs between two plans; exit 4 if any.
+    #[command(
+        after_help = "Exit status: 0 none, 4 some differ, 3 none differ but some records refused by both, 1 plan or usage error"
+    )]
     Diff {
         /// The old plan.
         old: PathBuf,
@@ -121,6 +154,7 @@ enum Command {
         threads: Option<usize>,
     },
     /// Write a seeded synthetic cohort (never real data), for tests and benches.
+    #[command(after_help = "Exit status: 0, 1 cannot write or a usage error")]
     Generate {
         /// How many families.
         #[arg(long)]
@@ -139,10 +173,35 @@ enum Command {
         output: PathBuf,
     },
     /// Run plans' test cases (`*.tests.json`); folders are searched.
+    #[command(
+        after_help = "Exit status: 0 all pass, 1 a case fails, no test files, or a usage error"
+    )]
     Test {
         /// Suites, plans (their `.tests.json` beside them) or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Run only the cases whose name contains PATTERN.
+        #[arg(long, value_name = "PATTERN")]
+        filter: Option<String>,
+        /// Rewrite each failing expectation with what the decision now says; the rest of the file stays as it is.
+        #[arg(long)]
+        bless: bool,
+        /// Explain each failing decision in words after its differences.
+        #[arg(short, long)]
+        verbose: bool,
+        /// `text`, or `junit` (JUnit XML on standard output, the text on standard error).
+        #[arg(long, value_enum, default_value_t = cli::test::TestFormat::Text)]
+        format: cli::test::TestFormat,
+    },
+    /// A Language Server Protocol server on standard input and output, for editors.
+    ///
+    /// For `.tfop` files it gives every diagnostic of `check` as you type, hover,
+    /// go to definition, find references, completion, formatting and folding.
+    #[command(after_help = "Exit status: 0 after the editor's `shutdown` and `exit`, 1 otherwise")]
+    Lsp {
+        /// Accepted for clients that pass it; standard input and output is the only transport.
+        #[arg(long)]
+        stdio: bool,
     },
 }
 
@@ -222,8 +281,22 @@ fn main() -> ExitCode {
         );
     }
     let exit = match cli.command {
-        Command::Check { plans, format } => cli::plans::check(&plans, format),
-        Command::Fmt { plans, check } => cli::plans::fmt(&plans, check, &outputs),
+        Command::Check {
+            plans,
+            format,
+            deny_warnings,
+        } => cli::plans::check(&cli::plans::CheckRequest {
+            paths: &plans,
+            format,
+            deny_warnings,
+        }),
+        Command::Fmt { plans, check, diff } => cli::plans::fmt(&cli::plans::FmtRequest {
+            paths: &plans,
+            check,
+            diff,
+            outputs: &outputs,
+        }),
+        Command::ExplainCode { code } => cli::plans::explain_code(&code),
         Command::Eval {
             plan,
             families,
@@ -240,8 +313,22 @@ fn main() -> ExitCode {
             families,
             family,
             as_of,
-        } => cli::eval::explain(&plan, &families, &family, as_of),
-        Command::Test { paths } => cli::test::run_tests(&paths),
+            format,
+        } => cli::eval::explain(&plan, &families, &family, as_of, format),
+        Command::Test {
+            paths,
+            filter,
+            bless,
+            verbose,
+            format,
+        } => cli::test::run_tests(&cli::test::TestRequest {
+            paths: &paths,
+            filter: filter.as_deref(),
+            bless,
+            verbose,
+            format,
+            outputs: &outputs,
+        }),
         Command::Report {
             plan,
             families,
@@ -289,6 +376,7 @@ fn main() -> ExitCode {
             format,
             output,
         } => cli::generate::generate(families, seed, start, format, &output, &outputs),
+        Command::Lsp { stdio: _ } => cli::lsp::lsp(),
     };
     exit.into()
 }

@@ -21,7 +21,7 @@ pub struct Plan {
     pub(crate) settings: Settings,
     pub(crate) problems: Vec<ProblemDef>,
     pub(crate) eligibility: Option<ProblemRule>,
-    pub(crate) principles: Vec<KindId>,
+    pub(crate) principles: Vec<Principle>,
     pub(crate) claims: Vec<ClaimDef>,
     pub(crate) attachment_fee: Option<Pence>,
     pub(crate) results: ResultsRules,
@@ -264,6 +264,13 @@ pub(crate) enum SustainLen {
     Time(Length),
     /// Every day since the first day of the family's last N school terms.
     Terms(u32),
+}
+
+/// One attachment principle: in place when any of its kinds is
+/// (`family_assessment or family_star_plan`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Principle {
+    pub(crate) kinds: Vec<KindId>,
 }
 
 /// A rule over which problems a family has.

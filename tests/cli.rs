@@ -206,10 +206,68 @@ fn explain_shows_each_measure_with_its_window_dates_and_counts() {
     );
     assert!(
         stdout.contains(
-            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-07-21 (9 of 384) = 2.34%; needs < 10%"
+            "rate unauthorised per sessions of school_term, over the last 3 terms, from 2015-09-02 to 2016-11-30 (9 of 384) = 2.34%; needs < 10%"
         ),
         "{stdout}"
     );
+}
+
+#[test]
+fn explain_writes_the_same_explanation_as_json_when_asked() {
+    let explain = |format: Option<&str>| {
+        let mut args = vec![
+            "explain",
+            "examples/plans/national-phase2.tfop",
+            "examples/families/national-phase2.jsonl",
+            "--family",
+            "F-0001",
+            "--as-of",
+            "2016-11-30",
+        ];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        let output = tfop(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    // Text is the default.
+    assert_eq!(explain(Some("text")), explain(None));
+    let json: serde_json::Value = serde_json::from_str(&explain(Some("json"))).unwrap();
+    assert_eq!(json["family"], "F-0001");
+    assert_eq!(json["identified_on"], "2015-06-01");
+    let asb = &json["problems"][0]["indicators"][0]["evidence"][0];
+    assert_eq!(asb["citation"], "asb1");
+    assert_eq!(asb["date"], "2015-01-20");
+    assert_eq!(asb["member"], "P2");
+    let education = &json["progress"][1];
+    assert_eq!(education["problem"], "education");
+    assert_eq!(education["since"], "2015-12-18");
+    assert_eq!(education["sustained_on"], "2016-12-17");
+    let rate = &education["measured"][0]["measured"][0];
+    assert_eq!(education["measured"][0]["member"], "P2");
+    assert_eq!(rate["type"], "compare");
+    assert_eq!(rate["op"], "<");
+    assert_eq!(rate["unit"], "rate");
+    assert_eq!(rate["left"]["value"], "0.0234375");
+    assert_eq!(rate["right"]["value"], "0.1");
+    assert_eq!(rate["left"]["measure"]["top_sum"], 9);
+    assert_eq!(rate["left"]["measure"]["bottom_sum"], 384);
+    let window = &rate["left"]["measure"]["events"]["window"];
+    assert_eq!(window["type"], "last_terms");
+    assert_eq!(
+        (&window["from"], &window["to"]),
+        (&"2015-09-02".into(), &"2016-11-30".into())
+    );
+    let reduction = &json["progress"][0]["measured"][0];
+    assert_eq!(reduction["type"], "reduction");
+    assert_eq!(reduction["baseline"]["count"], 2);
+    assert_eq!(reduction["baseline"]["window"]["from"], "2014-12-02");
+    assert_eq!(reduction["now"]["count"], 0);
+    assert_eq!(json["claims"][0]["type"], "progress");
+    assert_eq!(json["claims"][0]["status"], "not_yet");
+    assert_eq!(json["claims"][0]["earliest"], "2016-12-17");
+    assert_eq!(json["payable"], "0.00");
 }
 
 #[test]
@@ -235,6 +293,17 @@ fn test_runs_the_cases_and_closes_with_the_counts() {
 /// A scratch folder holding the national phase 2 plan and one case beside
 /// it: family F-0001 as of `as_of`, expected to have its progress claimable.
 fn suite_of_one_case(folder: &str, name: &str, as_of: &str) -> PathBuf {
+    let case = serde_json::json!({
+        "name": name,
+        "as_of": as_of,
+        "expect": { "claims": { "progress": { "status": "claimable" } } }
+    });
+    suite_of(folder, &[case])
+}
+
+/// A scratch folder holding the national phase 2 plan and these cases of
+/// family F-0001, in a suite written as `serde_json` pretty-prints.
+fn suite_of(folder: &str, cases: &[serde_json::Value]) -> PathBuf {
     let folder = scratch(folder);
     std::fs::copy(
         "examples/plans/national-phase2.tfop",
@@ -244,16 +313,20 @@ fn suite_of_one_case(folder: &str, name: &str, as_of: &str) -> PathBuf {
     let family: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("examples/families/F-0001.json").unwrap())
             .unwrap();
-    let suite = serde_json::json!({
-        "plan": "plan.tfop",
-        "cases": [{
-            "name": name,
-            "as_of": as_of,
-            "family": family,
-            "expect": { "claims": { "progress": { "status": "claimable" } } }
-        }]
-    });
-    std::fs::write(folder.join("plan.tests.json"), suite.to_string()).unwrap();
+    let cases: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|case| {
+            let mut case = case.clone();
+            case["family"] = family.clone();
+            case
+        })
+        .collect();
+    let suite = serde_json::json!({ "plan": "plan.tfop", "cases": cases });
+    std::fs::write(
+        folder.join("plan.tests.json"),
+        serde_json::to_string_pretty(&suite).unwrap() + "\n",
+    )
+    .unwrap();
     folder
 }
 
@@ -281,16 +354,247 @@ fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
 }
 
 #[test]
-fn test_prints_a_failing_case_with_expected_actual_and_evidence() {
+fn test_prints_a_failing_case_with_its_differences_and_explains_it_when_verbose() {
     let folder = suite_of_one_case("test_failing", "wrongly expects a claim", "2016-11-30");
     let output = tfop(&["test", folder.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("FAIL ") && lines[0].ends_with(" :: wrongly expects a claim"));
+    assert_eq!(
+        lines[1],
+        "  claims.progress.status: expected \"claimable\", got \"not_yet\""
+    );
+    assert!(!stdout.contains("| Problem `crime`"), "{stdout}");
     assert!(
-        stdout.contains("claims.progress.status: expected \"claimable\", got \"not_yet\""),
+        stdout.contains("run with --verbose to see each failing decision explained"),
         "{stdout}"
     );
+    assert!(
+        stdout.trim_end().ends_with("0 passed, 1 failed"),
+        "{stdout}"
+    );
+    let output = tfop(&["test", "--verbose", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[2], "  the decision, explained:");
     assert!(stdout.contains("| Problem `crime`"), "{stdout}");
+    assert!(!stdout.contains("--verbose"), "{stdout}");
+}
+
+#[test]
+fn test_refuses_a_misspelled_expectation_key_naming_the_valid_ones() {
+    let folder = suite_of(
+        "test_misspelled",
+        &[serde_json::json!({
+            "name": "eligible, misspelled",
+            "as_of": "2016-11-30",
+            "expect": { "eligable": true }
+        })],
+    );
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("  `expect` has no key `eligable` (did you mean `eligible`?); its keys are `eligible`, `problems`, `indicators`, `evidence`, `attachment`, `attachment_date`, `missing`, `claims`, `progress`, `payable` and `route`\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("absent"), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("0 passed, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn test_refuses_a_case_that_expects_nothing() {
+    let folder = suite_of(
+        "test_empty_expect",
+        &[serde_json::json!({ "name": "pins nothing", "as_of": "2016-11-30", "expect": {} })],
+    );
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains(
+            "  the case expects nothing, so it could never fail; pin at least one of `eligible`,"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn test_of_a_folder_without_test_files_exits_1_saying_so() {
+    let folder = scratch("test_no_suites");
+    std::fs::copy(
+        "examples/plans/national-phase2.tfop",
+        folder.join("plan.tfop"),
+    )
+    .unwrap();
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: no test files in {}: a plan's cases go beside it, in PLAN.tests.json",
+            folder.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn test_filter_runs_only_the_cases_whose_name_contains_it() {
+    let output = tfop(&[
+        "test",
+        "--filter",
+        "a month later",
+        "examples/plans/national-phase2.tfop",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    let stdout = text(&output.stdout);
+    let suite: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("examples/plans/national-phase2.tests.json").unwrap(),
+    )
+    .unwrap();
+    let cases = suite["cases"].as_array().unwrap();
+    let matching = cases
+        .iter()
+        .filter(|case| case["name"].as_str().unwrap().contains("a month later"))
+        .count();
+    assert!(matching >= 1);
+    assert_eq!(
+        stdout.trim_end(),
+        format!(
+            "{matching} passed, 0 failed, {} filtered out",
+            cases.len() - matching
+        )
+    );
+    // A part of the cases says nothing of coverage.
+    assert!(!stdout.contains("coverage:"), "{stdout}");
+}
+
+#[test]
+fn test_bless_rewrites_only_the_failing_values_and_the_cases_then_pass() {
+    let folder = suite_of(
+        "test_bless",
+        &[
+            serde_json::json!({
+                "name": "progress not yet in November",
+                "as_of": "2016-11-30",
+                "expect": {
+                    "eligible": true,
+                    "claims": { "progress": { "status": "claimable", "earliest": "2016-11-01" } },
+                    "payable": "800.00"
+                }
+            }),
+            serde_json::json!({
+                "name": "passes as it is",
+                "as_of": "2016-11-30",
+                "expect": { "eligible": true }
+            }),
+        ],
+    );
+    let suite = folder.join("plan.tests.json");
+    let before = std::fs::read_to_string(&suite).unwrap();
+    let output = tfop(&["test", "--bless", folder.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("BLESS ") && stdout.contains(" :: progress not yet in November\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("1 passed, 0 failed, 1 blessed"),
+        "{stdout}"
+    );
+    let after = std::fs::read_to_string(&suite).unwrap();
+    // The three failing values change; every other byte stays.
+    let expected = before
+        .replacen(
+            "\"earliest\": \"2016-11-01\"",
+            "\"earliest\": \"2016-12-17\"",
+            1,
+        )
+        .replacen("\"status\": \"claimable\"", "\"status\": \"not_yet\"", 1)
+        .replacen("\"payable\": \"800.00\"", "\"payable\": \"0.00\"", 1);
+    assert_ne!(before, expected);
+    assert_eq!(after, expected);
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout)
+            .trim_end()
+            .ends_with("2 passed, 0 failed")
+    );
+}
+
+#[test]
+fn test_format_junit_writes_a_report_ci_systems_read() {
+    let folder = suite_of(
+        "test_junit",
+        &[
+            serde_json::json!({
+                "name": "claims <progress> & more",
+                "as_of": "2016-11-30",
+                "expect": { "claims": { "progress": { "status": "claimable" } } }
+            }),
+            serde_json::json!({ "name": "eligible", "as_of": "2016-11-30", "expect": { "eligible": true } }),
+            serde_json::json!({ "name": "misspelled", "as_of": "2016-11-30", "expect": { "eligable": true } }),
+        ],
+    );
+    let output = tfop(&["test", "--format", "junit", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let xml = text(&output.stdout);
+    assert!(
+        xml.contains("name=\"claims &lt;progress&gt; &amp; more\""),
+        "{xml}"
+    );
+    let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!((report.tests, report.failures, report.errors), (3, 1, 1));
+    let cases = &report.test_suites[0].test_cases;
+    assert!(matches!(
+        cases[1].status,
+        quick_junit::TestCaseStatus::Success { .. }
+    ));
+    let quick_junit::TestCaseStatus::NonSuccess {
+        message,
+        description,
+        ..
+    } = &cases[0].status
+    else {
+        panic!("{xml}")
+    };
+    assert_eq!(message.as_ref().unwrap().as_str(), "1 difference");
+    assert_eq!(
+        description.as_ref().unwrap().as_str().trim_end(),
+        "claims.progress.status: expected \"claimable\", got \"not_yet\""
+    );
+    // The text report goes to standard error, closing line and all.
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.trim_end().ends_with("1 passed, 2 failed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn test_refuses_an_inline_family_with_a_key_given_twice_naming_the_key() {
+    let folder = suite_of_one_case("test_repeated_key", "events given twice", "2016-11-30");
+    // The suite's text with the family's `events` given again, empty: a
+    // reader that keeps the last would decide a family without events.
+    let suite = std::fs::read_to_string(folder.join("plan.tests.json")).unwrap();
+    let repeated = suite.replacen("\"events\": [", "\"events\": [], \"events\": [", 1);
+    assert_ne!(repeated, suite);
+    std::fs::write(folder.join("plan.tests.json"), repeated).unwrap();
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("family: field `events` is given more than once in the same object"),
+        "{stdout}"
+    );
     assert!(
         stdout.trim_end().ends_with("0 passed, 1 failed"),
         "{stdout}"
@@ -870,4 +1174,368 @@ fn a_repeated_key_refuses_its_family_in_a_json_array_and_in_json_lines() {
         );
         assert!(stderr.contains("read 2, decided 1, refused 1"), "{stderr}");
     }
+}
+
+// ───────────── check, fmt and explain-code ─────────────
+
+/// A plan that checks with one warning: a define nothing uses.
+const PLAN_WITH_A_WARNING: &str = "plan \"W\" { framework phase2 }\nproblem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  significant \"No ASB\" { no asb_incident in family within 6 months }\n}\neligible when at least 1 problems\ndefine unused = has offence ever\n";
+
+#[test]
+fn check_closes_with_a_summary_and_denies_warnings_when_asked() {
+    let folder = scratch("check_summary");
+    let warned = common::write(&folder, "warned.tfop", PLAN_WITH_A_WARNING);
+    let bad = common::write(&folder, "bad.tfop", "plan \"Bad\" { framework phase9 }\n");
+    let output = tfop(&["check", &warned, "examples/plans/national-phase2.tfop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("warning[W0001]"), "{stderr}");
+    assert!(
+        stderr.ends_with("0 errors, 1 warning in 2 plans\n"),
+        "{stderr}"
+    );
+    let output = tfop(&["check", "--deny-warnings", &warned]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let output = tfop(&[
+        "check",
+        "--deny-warnings",
+        "examples/plans/national-phase2.tfop",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).ends_with("0 errors, 0 warnings in 1 plan\n"));
+    let output = tfop(&["check", &bad, &warned]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).ends_with("2 errors, 1 warning in 2 plans\n"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn check_json_gives_both_ends_of_each_span_and_the_unclosed_bracket() {
+    let output = tfop(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/parse/unclosed_block.tfop",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostic = &json[0];
+    // `significant` on line 5, columns 3 to 13, ends before column 14.
+    assert_eq!(
+        [
+            &diagnostic["line"],
+            &diagnostic["column"],
+            &diagnostic["end_line"],
+            &diagnostic["end_column"]
+        ],
+        [5, 3, 5, 14]
+    );
+    assert_eq!(diagnostic["labels"][0]["message"], "unclosed `{`");
+    assert_eq!(
+        [
+            &diagnostic["labels"][0]["line"],
+            &diagnostic["labels"][0]["column"],
+            &diagnostic["labels"][0]["end_column"]
+        ],
+        [4, 25, 26]
+    );
+    let output = tfop(&["check", "tests/fixtures/parse/unclosed_block.tfop"]);
+    assert!(
+        text(&output.stderr)
+            .contains("  = note: unclosed `{` at tests/fixtures/parse/unclosed_block.tfop:4:25\n"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn explain_code_prints_the_long_explanation_of_a_code() {
+    let output = tfop(&["explain-code", "E0102"]);
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.starts_with("E0102 (error): unknown event kind\n\nAn event kind neither the national vocabulary nor the plan declares.\n\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("asb_incidnet"), "{stdout}");
+    let output = tfop(&["explain-code", "w0001"]);
+    assert!(text(&output.stdout).starts_with("W0001 (warning): a define never used\n"));
+    let output = tfop(&["explain-code", "E0999"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(text(&output.stderr).contains("`E0999` is not a tfop code"));
+}
+
+#[test]
+fn eval_report_and_diff_print_a_plans_warnings_once_on_stderr() {
+    let folder = scratch("warnings_once");
+    let plan = common::write(&folder, "warned.tfop", PLAN_WITH_A_WARNING);
+    let families = "examples/families/national-phase2.jsonl";
+    for args in [
+        vec!["eval", &plan, families, "--as-of", "2016-11-30"],
+        vec!["report", &plan, families, "--as-of", "2016-11-30"],
+        vec![
+            "diff",
+            &plan,
+            "examples/plans/national-phase2.tfop",
+            families,
+            "--as-of",
+            "2016-11-30",
+        ],
+    ] {
+        let output = tfop(&args);
+        let stderr = text(&output.stderr);
+        assert_eq!(
+            stderr
+                .matches("warning[W0001]: `unused` is defined but never used")
+                .count(),
+            1,
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("warned.tfop:7:8: warning[W0001]"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn fmt_dash_reads_standard_input_and_writes_standard_output() {
+    use std::io::Write as _;
+    let messy = "plan \"M\" {framework phase2}\neligible   when at least 1 problems\n";
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tfop"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(messy.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = run(&["fmt", "-"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let formatted = text(&output.stdout);
+    assert_eq!(
+        formatted,
+        "plan \"M\" {\n  framework phase2\n}\n\neligible when at least 1 problems\n"
+    );
+    let output = run(&["fmt", "--check", "-"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(text(&output.stderr).contains("<stdin>: not in canonical form"));
+    let output = run(&["fmt", "--diff", "-"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stdout).starts_with(
+        "--- <stdin>\n+++ <stdin> (formatted)\n@@ -1,2 +1,5 @@\n-plan \"M\" {framework phase2}\n"
+    ));
+    let output = run(&["fmt", "-", "examples/plans/national-phase2.tfop"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("give it alone"));
+}
+
+#[test]
+fn fmt_diff_shows_what_would_change_and_writes_nothing() {
+    let folder = scratch("fmt_diff");
+    let messy = "plan \"M\" { framework phase2 }\n\neligible   when at least 1 problems\n";
+    let plan = common::write(&folder, "messy.tfop", messy);
+    let output = tfop(&["fmt", "--diff", &plan]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        text(&output.stdout),
+        format!(
+            "--- {plan}\n+++ {plan} (formatted)\n@@ -1,3 +1,5 @@\n-plan \"M\" {{ framework phase2 }}\n+plan \"M\" {{\n+  framework phase2\n+}}\n \n-eligible   when at least 1 problems\n+eligible when at least 1 problems\n"
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&plan).unwrap(), messy);
+    let output = tfop(&["fmt", "--diff", "examples/plans/national-phase2.tfop"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+}
+
+// ───────────── exit codes ─────────────
+
+/// The README's command table: each command's row and its exit column.
+fn readme_exit_codes() -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let table = readme.split("## Command line").nth(1).unwrap();
+    table
+        .lines()
+        .skip_while(|line| !line.starts_with("| command"))
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+            let command = cells[0].trim().trim_matches('`');
+            let name = command.split_whitespace().nth(1).unwrap().to_string();
+            (name, cells.last().unwrap().trim().replace("\\|", "|"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_commands_help_lists_the_exit_codes_the_readme_gives() {
+    let rows = readme_exit_codes();
+    let names: Vec<&str> = rows.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "check",
+            "fmt",
+            "explain-code",
+            "eval",
+            "explain",
+            "test",
+            "report",
+            "funding",
+            "diff",
+            "generate",
+            "lsp"
+        ]
+    );
+    for (command, exits) in &rows {
+        let output = tfop(&[command, "--help"]);
+        assert_eq!(output.status.code(), Some(0));
+        let help = text(&output.stdout);
+        assert!(
+            help.contains(&format!("Exit status: {exits}\n")),
+            "{command}: README says {exits:?}; --help says\n{help}"
+        );
+    }
+    let help = text(&tfop(&["--help"]).stdout);
+    assert!(help.contains("a usage error (an unknown option, a missing argument, a value that does not parse) exits 1"), "{help}");
+}
+
+#[test]
+fn every_exit_code_of_every_command() {
+    let folder = scratch("exit_codes");
+    let clean = common::write(
+        &folder,
+        "clean.jsonl",
+        &(std::fs::read_to_string("examples/families/national-phase2.jsonl")
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+            + "\n"),
+    );
+    let refused = "examples/families/national-phase2.jsonl";
+    let plan = "examples/plans/national-phase2.tfop";
+    let bad_plan = common::write(&folder, "bad.tfop", "plan \"Bad\" { framework phase9 }\n");
+    let stricter = common::write(
+        &folder,
+        "stricter.tfop",
+        &std::fs::read_to_string(plan).unwrap().replace(
+            "eligible when at least 2 problems",
+            "eligible when at least 3 problems",
+        ),
+    );
+    let messy = common::write(
+        &folder,
+        "messy.tfop",
+        "plan \"M\" {framework phase2}\neligible when at least 1 problems\n",
+    );
+    let cohort = folder.join("cohort.jsonl");
+    let cohort = cohort.to_str().unwrap();
+    let day = ["--as-of", "2016-11-30"];
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["check", plan], 0),
+        (vec!["check", &bad_plan], 1),
+        (vec!["fmt", "--check", plan], 0),
+        (vec!["fmt", "--check", &messy], 1),
+        (vec!["fmt", "--diff", &messy], 1),
+        (vec!["explain-code", "E0001"], 0),
+        (vec!["explain-code", "X1"], 1),
+        ([vec!["eval", plan, &clean], day.to_vec()].concat(), 0),
+        ([vec!["eval", plan, refused], day.to_vec()].concat(), 3),
+        ([vec!["eval", &bad_plan, &clean], day.to_vec()].concat(), 1),
+        (
+            [
+                vec!["explain", plan, refused, "--family", "F-0001"],
+                day.to_vec(),
+            ]
+            .concat(),
+            0,
+        ),
+        (
+            [
+                vec!["explain", plan, refused, "--family", "F-9999"],
+                day.to_vec(),
+            ]
+            .concat(),
+            1,
+        ),
+        (vec!["test", "examples/plans/national-phase2.tfop"], 0),
+        (vec!["test", folder.to_str().unwrap()], 1),
+        ([vec!["report", plan, &clean], day.to_vec()].concat(), 0),
+        ([vec!["report", plan, refused], day.to_vec()].concat(), 3),
+        (
+            [vec!["report", &bad_plan, refused], day.to_vec()].concat(),
+            1,
+        ),
+        (vec!["funding", "examples/plans/barnet-2012.tfop"], 0),
+        (vec!["funding", plan], 1),
+        ([vec!["diff", plan, plan, &clean], day.to_vec()].concat(), 0),
+        (
+            [vec!["diff", plan, &stricter, refused], day.to_vec()].concat(),
+            4,
+        ),
+        (
+            [vec!["diff", plan, plan, refused], day.to_vec()].concat(),
+            3,
+        ),
+        (
+            [vec!["diff", plan, &bad_plan, refused], day.to_vec()].concat(),
+            1,
+        ),
+        (
+            vec!["generate", "--families", "2", "--seed", "1", "-o", cohort],
+            0,
+        ),
+        (
+            vec![
+                "generate",
+                "--families",
+                "2",
+                "--seed",
+                "1",
+                "-o",
+                "/nonexistent/folder/x.jsonl",
+            ],
+            1,
+        ),
+    ];
+    for (args, code) in &cases {
+        let output = tfop(args);
+        assert_eq!(
+            output.status.code(),
+            Some(*code),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+    }
+    // A usage error exits 1 on every command, as the README says; help exits 0.
+    for (command, _) in readme_exit_codes() {
+        let output = tfop(&[&command, "--no-such-option"]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{command}: {}",
+            text(&output.stderr)
+        );
+        assert!(text(&output.stderr).contains("unexpected argument '--no-such-option'"));
+    }
+    assert_eq!(tfop(&[]).status.code(), Some(1));
+    assert_eq!(tfop(&["no-such-command"]).status.code(), Some(1));
+    assert_eq!(tfop(&["--version"]).status.code(), Some(0));
 }

@@ -584,6 +584,145 @@ mod claims {
     }
 }
 
+/// `attach requires (a or b) and c`: a principle is in place when any of
+/// its kinds is, on the attachment day (or the day decided, for a family
+/// not attached yet).
+mod principles {
+    use super::*;
+
+    fn either_plan() -> Plan {
+        plan(
+            "event family_star_plan on family at date\nevent key_worker on family spell\nproblem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  significant \"S\" { no asb_incident in family within 1 month }\n}\neligible when at least 1 problems\nattach requires (family_assessment or family_star_plan) and (lead_professional or key_worker)\nclaim progress \"Progress\" pays £800 { every identified problem has progressed }",
+        )
+    }
+
+    /// ASB on 1 December 2015, a lead professional from 1 January 2016 and,
+    /// when `attached`, the attachment on 15 January; with `extra` records.
+    fn with(extra: Value, attached: bool) -> Value {
+        let mut events = vec![
+            json!({ "kind": "asb_incident", "member": "A", "date": "2015-12-01" }),
+            json!({ "kind": "lead_professional", "start": "2016-01-01" }),
+        ];
+        if attached {
+            events.push(json!({ "kind": "attachment", "date": "2016-01-15" }));
+        }
+        events.extend(extra.as_array().unwrap().iter().cloned());
+        family(Value::Array(events))
+    }
+
+    fn attachment(decision: &Decision) -> (tfop::AttachmentStatus, Vec<&str>) {
+        let missing = decision
+            .attachment
+            .missing
+            .iter()
+            .map(String::as_str)
+            .collect();
+        (decision.attachment.status, missing)
+    }
+
+    #[test]
+    fn either_kind_puts_the_principle_in_place_up_to_the_attachment_day() {
+        let plan = either_plan();
+        let attached = (tfop::AttachmentStatus::Attached, vec![]);
+        for kind in ["family_assessment", "family_star_plan"] {
+            for on in ["2016-01-10", "2016-01-15"] {
+                let family = with(json!([{ "kind": kind, "date": on }]), true);
+                let decision = decide(&plan, family, "2016-03-01");
+                assert_eq!(attachment(&decision), attached, "{kind} on {on}");
+                assert_eq!(claim(&decision, "progress").status, ClaimStatus::Claimable);
+            }
+        }
+        // The day after the attachment is too late for either kind.
+        let late = with(
+            json!([
+                { "kind": "family_assessment", "date": "2016-01-16" },
+                { "kind": "family_star_plan", "date": "2016-01-16" }
+            ]),
+            true,
+        );
+        let decision = decide(&plan, late, "2016-03-01");
+        assert_eq!(
+            attachment(&decision),
+            (
+                tfop::AttachmentStatus::PrinciplesMissing,
+                vec!["family_assessment or family_star_plan"]
+            )
+        );
+        let progress = claim(&decision, "progress");
+        assert_eq!(progress.status, ClaimStatus::NotYet);
+        assert!(
+            progress.reason.as_deref().is_some_and(|reason| reason
+                .contains("the attachment lacks `family_assessment` or `family_star_plan`")),
+            "{:?}",
+            progress.reason
+        );
+    }
+
+    #[test]
+    fn a_spell_alternative_must_cover_the_day() {
+        let plan = either_plan();
+        let star = json!({ "kind": "family_star_plan", "date": "2016-01-10" });
+        // Without a lead professional on the attachment day, a key worker
+        // whose spell covers it is enough; one ending the day before is not.
+        let family = |key_worker_end: &str| {
+            let events = json!([
+                { "kind": "asb_incident", "member": "A", "date": "2015-12-01" },
+                { "kind": "lead_professional", "start": "2015-11-01", "end": "2016-01-14" },
+                { "kind": "key_worker", "start": "2016-01-01", "end": key_worker_end },
+                star,
+                { "kind": "attachment", "date": "2016-01-15" }
+            ]);
+            super::family(events)
+        };
+        assert_eq!(
+            attachment(&decide(&plan, family("2016-01-15"), "2016-03-01")).0,
+            tfop::AttachmentStatus::Attached
+        );
+        assert_eq!(
+            attachment(&decide(&plan, family("2016-01-14"), "2016-03-01")),
+            (
+                tfop::AttachmentStatus::PrinciplesMissing,
+                vec!["lead_professional or key_worker"]
+            )
+        );
+    }
+
+    #[test]
+    fn a_family_not_attached_is_attachable_once_one_kind_is_in_place() {
+        let plan = either_plan();
+        let family = with(
+            json!([{ "kind": "family_star_plan", "date": "2016-02-01" }]),
+            false,
+        );
+        assert_eq!(
+            attachment(&decide(&plan, family.clone(), "2016-01-31")),
+            (
+                tfop::AttachmentStatus::PrinciplesMissing,
+                vec!["family_assessment or family_star_plan"]
+            )
+        );
+        assert_eq!(
+            attachment(&decide(&plan, family, "2016-02-01")),
+            (tfop::AttachmentStatus::Attachable, vec![])
+        );
+    }
+
+    #[test]
+    fn explain_names_a_missing_principle_by_its_alternatives() {
+        let plan = either_plan();
+        let family = plan
+            .read_family(&with(json!([]), true).to_string())
+            .unwrap();
+        let text = plan.explain(&family, day("2016-03-01"));
+        assert!(
+            text.contains(
+                "But on that day these principles were not in place: family_assessment or family_star_plan."
+            ),
+            "{text}"
+        );
+    }
+}
+
 /// The open points of the programme's rules are plan settings; each is
 /// pinned both ways.
 mod settings {
@@ -744,8 +883,9 @@ fn a_child_without_a_birth_date_is_reported_when_the_plan_asks_ages() {
     let decision = decide(&plan, family, "2016-04-01");
     assert!(identified(&decision).is_empty());
     assert_eq!(decision.errors.len(), 1, "{:?}", decision.errors);
-    assert_eq!(decision.errors[0].record, "member #1 (`K`)");
+    assert_eq!(decision.errors[0].record.to_string(), "member #1 (`K`)");
     assert_eq!(decision.errors[0].field.as_deref(), Some("born"));
+    assert_eq!(decision.errors[0].kind, tfop::ProblemKind::BirthMissing);
 }
 
 /// Ties the input's order must not break: records of the same days, and
@@ -806,7 +946,7 @@ mod order {
         let read = plan.read_family(&family(terms).to_string()).unwrap();
         let mut duplicate = read.events[0].clone();
         duplicate.id = Some("ta".into());
-        duplicate.fields[1] = Some(tfop::timeline::FieldValue::Count(50));
+        duplicate.fields[1] = Some(tfop::family::FieldValue::Count(50));
         let mut first = read.clone();
         first.events.insert(0, duplicate.clone());
         let mut last = read;
@@ -839,7 +979,7 @@ mod order {
             decide(&plan, family(members), "2016-04-01")
                 .errors
                 .into_iter()
-                .map(|error| error.record)
+                .map(|error| error.record.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(
@@ -992,5 +1132,243 @@ mod nested_percentages {
     fn twelve_halvings_of_a_count_are_exact() {
         assert!(eligible_with(1 << 12));
         assert!(!eligible_with((1 << 12) - 1));
+    }
+}
+
+/// The explanation as data: what `explain` prints, for a program to read.
+mod explanation {
+    use super::*;
+    use tfop::explanation::{Measure, Requirement, Window};
+
+    fn national_f0001(as_of: &str) -> tfop::Explanation {
+        let plan =
+            Plan::parse(&std::fs::read_to_string("examples/plans/national-phase2.tfop").unwrap())
+                .unwrap();
+        let family = std::fs::read_to_string("examples/families/F-0001.json").unwrap();
+        let family = plan.read_family(&family).unwrap();
+        plan.explanation(&family, day(as_of))
+    }
+
+    #[test]
+    fn a_rate_over_terms_carries_its_sums_window_and_exact_value() {
+        let explanation = national_f0001("2016-11-30");
+        let education = explanation
+            .progress
+            .iter()
+            .find(|progress| progress.problem == "education")
+            .unwrap();
+        let Requirement::Member { member, measured } = &education.measured[0] else {
+            panic!("{:?}", education.measured);
+        };
+        assert_eq!(member, "P2");
+        let Requirement::Compare {
+            left, op, right, ..
+        } = &measured[0]
+        else {
+            panic!("{measured:?}");
+        };
+        let Measure::Rate {
+            events,
+            top_sum,
+            bottom_sum,
+            ..
+        } = &left.measure
+        else {
+            panic!("{left:?}");
+        };
+        assert_eq!((*top_sum, *bottom_sum), (9, 384));
+        let Window::LastTerms { terms, from, .. } = events.window else {
+            panic!("{:?}", events.window);
+        };
+        assert_eq!((terms, from), (3, Some(day("2015-09-02"))));
+        assert_eq!(left.value.unwrap().exact_text(), "0.0234375");
+        assert_eq!(op, "<");
+        assert_eq!(right.value.unwrap().exact_text(), "0.1");
+    }
+
+    #[test]
+    fn the_explanation_cites_records_with_their_days_and_member() {
+        let explanation = national_f0001("2016-11-30");
+        let crime = &explanation.problems[0];
+        assert_eq!(crime.id, "crime");
+        let asb = &crime.indicators[0].evidence;
+        assert_eq!(asb[0].citation, "asb1");
+        assert_eq!(asb[0].member.as_deref(), Some("P2"));
+        assert_eq!(
+            asb[0].days,
+            tfop::explanation::RecordDays::Point {
+                date: day("2015-01-20")
+            }
+        );
+        assert_eq!(explanation.identified_on, day("2015-06-01"));
+    }
+
+    fn explain(plan: &Plan, family: Value, as_of: &str) -> String {
+        let family = plan.read_family(&family.to_string()).unwrap();
+        plan.explain(&family, day(as_of))
+    }
+
+    /// The lines of one problem's progress section.
+    fn progress<'t>(text: &'t str, problem: &str) -> Vec<&'t str> {
+        text.lines()
+            .skip_while(|line| !line.starts_with(&format!("Progress against `{problem}`")))
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            .collect()
+    }
+
+    /// One problem identified by an offence, with this significant-progress measure.
+    fn measured(significant: &str) -> Plan {
+        plan(&format!(
+            "problem p \"P\" {{\n  indicator i \"I\" {{ any member has offence within 12 months }}\n  significant \"S\" {{ {significant} }}\n}}\neligible when at least 1 problems"
+        ))
+    }
+
+    fn offended_and_attached(mut events: Vec<Value>) -> Value {
+        events.push(json!({ "id": "o1", "kind": "offence", "member": "A", "date": "2015-02-01" }));
+        attached(events)
+    }
+
+    #[test]
+    fn a_no_member_now_measure_says_it_needs_none() {
+        let plan = measured("no adult has out_of_work_benefit now");
+        let benefit = |end: &str| json!({ "kind": "out_of_work_benefit", "member": "A", "start": "2015-01-01", "end": end, "benefit": "jsa" });
+        let ended = explain(
+            &plan,
+            offended_and_attached(vec![benefit("2015-06-30")]),
+            "2016-11-30",
+        );
+        let lines = progress(&ended, "p");
+        assert!(
+            lines.contains(&"      - out_of_work_benefit, on 2016-11-30 = 0; needs none"),
+            "{ended}"
+        );
+        let open = explain(
+            &plan,
+            offended_and_attached(vec![benefit("2017-06-30")]),
+            "2016-11-30",
+        );
+        assert!(
+            progress(&open, "p")
+                .contains(&"      - out_of_work_benefit, on 2016-11-30 = 1; needs none"),
+            "{open}"
+        );
+        assert!(!ended.contains("needs at least 1") && !open.contains("needs at least 1"));
+    }
+
+    #[test]
+    fn a_measure_that_has_always_held_says_it_holds() {
+        // No domestic abuse ever: the measure has held since before any day.
+        let plan = measured("no domestic_abuse_incident in family within 6 months");
+        let text = explain(&plan, offended_and_attached(vec![]), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(lines[0], "  The measure holds, and always has.", "{text}");
+        assert!(lines.contains(&"  Sustained: yes."), "{text}");
+        assert!(!text.contains("does not hold"), "{text}");
+    }
+
+    #[test]
+    fn the_parts_of_a_not_read_as_what_must_not_hold() {
+        let asb = json!({ "kind": "asb_incident", "member": "A", "date": "2016-10-01" });
+        // not (A or B) needs not A and not B.
+        let plan = measured(
+            "not (has asb_incident in family within 6 months or has offence in family within 6 months)",
+        );
+        let text = explain(
+            &plan,
+            offended_and_attached(vec![asb.clone()]),
+            "2016-11-30",
+        );
+        assert_eq!(
+            progress(&text, "p")[3..5],
+            [
+                "    - asb_incident in family, from 2016-05-31 to 2016-11-30 = 1; needs none",
+                "    - offence in family, from 2016-05-31 to 2016-11-30 = 0; needs none",
+            ],
+            "{text}"
+        );
+        // not (A and B) needs one of not A, not B; a comparison under `not`
+        // must fail.
+        let plan = measured(
+            "not (count asb_incident in family within 6 months >= 1 and has offence in family within 6 months)",
+        );
+        let text = explain(&plan, offended_and_attached(vec![asb]), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(
+            lines[1..5],
+            [
+                "  Measured on 2016-11-30:",
+                "    - one of:",
+                "      - count asb_incident in family, from 2016-05-31 to 2016-11-30 = 1; needs not >= 1",
+                "      - offence in family, from 2016-05-31 to 2016-11-30 = 0; needs none",
+            ],
+            "{text}"
+        );
+    }
+
+    fn school_term(id: &str, member: &str, start: &str, end: &str) -> Value {
+        json!({ "id": id, "kind": "school_term", "member": member, "start": start, "end": end, "sessions": 100, "unauthorised": 2 })
+    }
+
+    #[test]
+    fn a_terms_window_runs_to_the_day_decided() {
+        let plan = measured(
+            "every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)",
+        );
+        let terms = vec![
+            school_term("t1", "C", "2015-09-01", "2015-12-18"),
+            school_term("t2", "C", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        assert!(
+            text.contains(
+                "over the last 2 terms, from 2015-09-01 to 2016-11-30 (4 of 200) = 2%; needs < 10%"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_recorded_end_after_the_day_decided_is_not_shown() {
+        let plan = plan(
+            "problem p \"P\" {\n  indicator i \"I\" { any child has child_protection_plan now }\n  significant \"S\" { no child_protection_plan in family now }\n}\neligible when at least 1 problems",
+        );
+        let spell = json!({ "id": "cp", "kind": "child_protection_plan", "member": "C", "start": "2016-01-01", "end": "2017-06-30" });
+        let text = explain(&plan, attached(vec![spell.clone()]), "2016-11-30");
+        let cited = "    - child_protection_plan from 2016-01-01, still open, member C (cp)";
+        assert_eq!(text.matches(cited).count(), 2, "{text}");
+        assert!(!text.contains("2017-06-30"), "{text}");
+        // Once the day decided is past it, the end is known.
+        let text = explain(&plan, attached(vec![spell]), "2017-07-31");
+        assert!(
+            text.contains(
+                "    - child_protection_plan from 2016-01-01 to 2017-06-30, member C (cp)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_failing_measure_cites_the_member_who_cannot_be_measured() {
+        let plan = measured(
+            "every child with school_term meets (rate unauthorised per sessions of school_term over the last 2 terms < 10%)",
+        );
+        // C's two terms pass; D has one term, too few to measure.
+        let terms = vec![
+            school_term("t1", "C", "2015-09-01", "2015-12-18"),
+            school_term("t2", "C", "2016-01-04", "2016-03-24"),
+            school_term("u1", "D", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        let lines = progress(&text, "p");
+        assert_eq!(
+            lines[..3],
+            [
+                "  The measure does not hold on 2016-11-30.",
+                "    - school_term from 2016-01-04 to 2016-03-24, member D (u1)",
+                "  Measured on 2016-11-30:",
+            ],
+            "{text}"
+        );
     }
 }

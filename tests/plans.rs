@@ -67,7 +67,7 @@ fn every_case_of_every_worked_plan_passes() {
         for case in &suite.cases {
             cases += 1;
             let family = match (&case.family, &case.family_file) {
-                (Some(family), None) => family.to_string(),
+                (Some(family), None) => family.get().to_owned(),
                 (None, Some(file)) => std::fs::read_to_string(base.join(file)).unwrap(),
                 _ => panic!(
                     "{}: case `{}` needs one of family and family_file",
@@ -78,13 +78,13 @@ fn every_case_of_every_worked_plan_passes() {
             let family = plan.read_family(&family).unwrap_or_else(|error| {
                 panic!("{}: case `{}`: {error}", path.display(), case.name)
             });
+            tfop::cases::validate(&case.expect, &plan).unwrap_or_else(|error| {
+                panic!("{}: case `{}`: {error}", path.display(), case.name)
+            });
             let decision = plan.evaluate(&family, case.as_of);
             let mismatches = check(&decision, &case.expect);
             if !mismatches.is_empty() {
-                let lines: Vec<String> = mismatches
-                    .iter()
-                    .map(|m| format!("    {}: expected {}, got {}", m.path, m.expected, m.actual))
-                    .collect();
+                let lines: Vec<String> = mismatches.iter().map(|m| format!("    {m}")).collect();
                 failures.push(format!(
                     "{} :: {}\n{}\n{}",
                     path.file_name().unwrap().to_string_lossy(),

@@ -24,14 +24,15 @@ use tfop::{AttachmentStatus, ClaimStatus, Decision, Plan};
 
 // ───────────── the reference ─────────────
 
-/// The plan's problems in its order, with their sustain periods in months.
-const PROBLEMS: [(&str, u32); 6] = [
-    ("crime", 6),
-    ("education", 12),
-    ("children_in_need", 12),
-    ("work", 6),
-    ("domestic_abuse", 6),
-    ("health", 6),
+/// The plan's problems in its order, with their sustain periods in months
+/// (`None`: the measure holds its own periods, and progress is the measure).
+const PROBLEMS: [(&str, Option<u32>); 6] = [
+    ("crime", Some(6)),
+    ("education", Some(12)),
+    ("children_in_need", None),
+    ("work", Some(6)),
+    ("domestic_abuse", Some(6)),
+    ("health", Some(6)),
 ];
 
 /// The plan's claims in its order.
@@ -47,6 +48,20 @@ fn parse_day(value: &Value) -> Option<NaiveDate> {
 /// shorter month (chrono's `checked_sub_months` clamps).
 fn months_before(day: NaiveDate, months: u32) -> NaiveDate {
     day.checked_sub_months(Months::new(months)).unwrap()
+}
+
+/// "Sustained for `months`" as of `day`: `holds` on every day of the window
+/// (day − months, day], one day at a time.
+fn held_every_day(day: NaiveDate, months: u32, holds: impl Fn(NaiveDate) -> bool) -> bool {
+    let opens_after = months_before(day, months);
+    let mut each = day;
+    while each > opens_after {
+        if !holds(each) {
+            return false;
+        }
+        each = each.pred_opt().unwrap();
+    }
+    true
 }
 
 /// A member as known at the end of the as-of day.
@@ -392,8 +407,7 @@ impl Reference {
                     .of_kind("asb_incident")
                     .filter(|e| e.within_months(baseline_day, 6))
                     .count();
-                now * 100 <= 40 * before
-                    && !self.of_kind("offence").any(|e| e.within_months(day, 6))
+                now * 100 <= 40 * before && !self.of_kind("offence").any(|e| e.on(day))
             }
             1 => self.members.iter().enumerate().all(|(m, member)| {
                 let measured = member.child
@@ -409,16 +423,18 @@ impl Reference {
                             && terms.fixed_exclusions + terms.permanent_exclusions == 0
                     })
             }),
+            // No child in need for 6 months, no child protection plan for 12.
             2 => {
-                !self.of_kind("child_in_need").any(|e| e.on(day))
-                    && !self.of_kind("child_protection_plan").any(|e| e.on(day))
+                held_every_day(day, 6, |each| {
+                    !self.of_kind("child_in_need").any(|e| e.on(each))
+                }) && held_every_day(day, 12, |each| {
+                    !self.of_kind("child_protection_plan").any(|e| e.on(each))
+                })
             }
             3 => !self.any_member(day, Some(false), |m| {
                 self.of_member("out_of_work_benefit", m).any(|e| e.on(day))
             }),
-            4 => !self
-                .of_kind("domestic_abuse_incident")
-                .any(|e| e.within_months(day, 6)),
+            4 => !self.of_kind("domestic_abuse_incident").any(|e| e.on(day)),
             _ => !self.of_kind("health_problem").any(|e| e.on(day)),
         };
         self.significant_memo
@@ -430,15 +446,10 @@ impl Reference {
     /// Significant progress sustained: held on every day of the window of
     /// the problem's sustain period up to `day`.
     fn progressed(&self, problem: usize, day: NaiveDate) -> bool {
-        let opens_after = months_before(day, PROBLEMS[problem].1);
-        let mut each = day;
-        while each > opens_after {
-            if !self.significant(problem, each) {
-                return false;
-            }
-            each = each.pred_opt().unwrap();
+        match PROBLEMS[problem].1 {
+            Some(months) => held_every_day(day, months, |each| self.significant(problem, each)),
+            None => self.significant(problem, day),
         }
-        true
     }
 
     fn eligible(&self) -> bool {
@@ -864,22 +875,37 @@ fn family() -> impl Strategy<Value = Value> {
 
 /// A family and a day to decide it as of: any day of the years the events
 /// cover, or, half the time, one in the months after the attachment, when
-/// claims start to become possible.
+/// claims start to become possible; now and then the day of an offence or a
+/// domestic abuse incident, the one day a "none on the day" measure fails.
 fn case() -> impl Strategy<Value = (Value, NaiveDate)> {
-    (family(), 100i64..1700, any::<bool>(), 0i64..400).prop_map(|(family, any_day, near, after)| {
-        let attached = family["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|event| event["kind"] == "attachment")
-            .filter_map(|event| parse_day(&event["date"]))
-            .min();
-        let as_of = match attached {
-            Some(attached) if near => attached + Duration::days(after),
-            _ => base() + Duration::days(any_day),
-        };
-        (family, as_of)
-    })
+    (
+        family(),
+        100i64..1700,
+        any::<bool>(),
+        0i64..400,
+        prop::option::weighted(0.15, any::<prop::sample::Index>()),
+    )
+        .prop_map(|(family, any_day, near, after, sign)| {
+            let events = family["events"].as_array().unwrap();
+            let attached = events
+                .iter()
+                .filter(|event| event["kind"] == "attachment")
+                .filter_map(|event| parse_day(&event["date"]))
+                .min();
+            let sign_days: Vec<NaiveDate> = events
+                .iter()
+                .filter(|event| {
+                    event["kind"] == "offence" || event["kind"] == "domestic_abuse_incident"
+                })
+                .filter_map(|event| parse_day(&event["date"]))
+                .collect();
+            let as_of = match (attached, sign) {
+                (_, Some(index)) if !sign_days.is_empty() => *index.get(&sign_days),
+                (Some(attached), _) if near => attached + Duration::days(after),
+                _ => base() + Duration::days(any_day),
+            };
+            (family, as_of)
+        })
 }
 
 /// The family as known at the end of `as_of`, written out: later events
@@ -1064,13 +1090,13 @@ fn random_families_reach_every_outcome() {
     ] {
         expected.push(format!("indicator {indicator}"));
     }
-    for (problem, _) in PROBLEMS {
-        for significant in [true, false] {
-            expected.push(format!(
-                "{problem} significant {significant} sustained false"
-            ));
-        }
+    for (problem, sustain) in PROBLEMS {
+        expected.push(format!("{problem} significant false sustained false"));
         expected.push(format!("{problem} significant true sustained true"));
+        // Without a sustain period of its own, progress is the measure.
+        if sustain.is_some() {
+            expected.push(format!("{problem} significant true sustained false"));
+        }
     }
     for claim in CLAIMS {
         for status in [
@@ -1150,10 +1176,23 @@ mod boundaries {
         (claim.status, claim.earliest)
     }
 
+    /// Whether the problem has progressed, and the day it is (or will be)
+    /// sustained from.
+    fn sustained(decision: &Decision, problem: &str) -> (bool, Option<NaiveDate>) {
+        let progress = decision
+            .progress
+            .iter()
+            .find(|p| p.problem == problem)
+            .unwrap();
+        (progress.sustained, progress.sustained_on)
+    }
+
     #[test]
     fn six_months_before_31_august_is_the_end_of_february() {
         // Domestic abuse is identified (an incident in the last 12 months);
-        // its progress is no incident in the last 6 months.
+        // its progress is no incident on the day, sustained for 6 months, so
+        // progress as of 31 August asks for none in the window after the end
+        // of February.
         for (as_of, out, within) in [
             ("2024-08-31", "2024-02-29", "2024-03-01"),
             ("2023-08-31", "2023-02-28", "2023-03-01"),
@@ -1164,14 +1203,83 @@ mod boundaries {
                     json!([{ "kind": "domestic_abuse_incident", "date": on }]),
                 )
             };
-            assert!(significant(
-                &agreed(&incident(out), as_of),
-                "domestic_abuse"
-            ));
-            assert!(!significant(
-                &agreed(&incident(within), as_of),
-                "domestic_abuse"
-            ));
+            assert!(sustained(&agreed(&incident(out), as_of), "domestic_abuse").0);
+            assert!(!sustained(&agreed(&incident(within), as_of), "domestic_abuse").0);
+        }
+    }
+
+    /// The README's rule for a problem whose last sign is on day E: kept
+    /// clear for N months, it first holds on the first day D with
+    /// D − N ≥ E. That is E + N months unless E's day of the month does not
+    /// exist N months later (E + N clamps to the month's end, whose window
+    /// still holds E); then it is the first of the next month.
+    #[test]
+    fn the_first_clear_day_is_the_first_day_whose_window_opens_on_or_after_the_last_sign() {
+        let point = |kind: &str, on: &str| json!({ "kind": kind, "member": "C", "date": on });
+        let protection_plan_to = |end: &str| {
+            json!({
+                "kind": "child_protection_plan", "member": "C",
+                "start": "2019-06-01", "end": end
+            })
+        };
+        // (the last sign, the attachment day, the problem, the day before
+        // the first clear day, the first clear day)
+        let cases = [
+            // 31 August + 6 months clamps to 28 February, which still blocks.
+            (
+                point("domestic_abuse_incident", "2018-08-31"),
+                "2018-08-31",
+                "domestic_abuse",
+                "2019-02-28",
+                "2019-03-01",
+            ),
+            // In a leap year the clamped day is 29 February, and it blocks.
+            (
+                point("offence", "2019-08-31"),
+                "2019-08-31",
+                "crime",
+                "2020-02-29",
+                "2020-03-01",
+            ),
+            // 31 October + 6 months clamps to 30 April.
+            (
+                point("domestic_abuse_incident", "2018-10-31"),
+                "2018-10-31",
+                "domestic_abuse",
+                "2019-04-30",
+                "2019-05-01",
+            ),
+            // 29 February + 6 months is 29 August: nothing clamps.
+            (
+                point("domestic_abuse_incident", "2020-02-29"),
+                "2020-02-29",
+                "domestic_abuse",
+                "2020-08-28",
+                "2020-08-29",
+            ),
+            // 29 February + 12 months clamps to 28 February.
+            (
+                protection_plan_to("2020-02-29"),
+                "2019-06-01",
+                "children_in_need",
+                "2021-02-28",
+                "2021-03-01",
+            ),
+        ];
+        for (sign, attached, problem, blocked, clear) in cases {
+            let mut events = attachment(attached);
+            events.push(sign);
+            let family = family_with("2008-01-01", Value::Array(events));
+            assert_eq!(
+                sustained(&agreed(&family, blocked), problem),
+                (false, Some(day(clear))),
+                "{problem} as of {blocked}"
+            );
+            assert_eq!(
+                sustained(&agreed(&family, clear), problem),
+                (true, Some(day(clear))),
+                "{problem} as of {clear}"
+            );
         }
     }
 

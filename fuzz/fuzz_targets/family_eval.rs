@@ -153,8 +153,8 @@ fuzz_target!(|data: &[u8]| {
     };
     give_positional_ids(&mut value);
     let vocab = plan.vocabulary();
-    let forward = Family::from_value(&value, vocab);
-    let backward = Family::from_value(&reversed(&value), vocab);
+    let forward = tfop::io::family_from_value(&value, vocab);
+    let backward = tfop::io::family_from_value(&reversed(&value), vocab);
     let (family, backward) = match (forward, backward) {
         (Ok(family), Ok(backward)) => (family, backward),
         (Err(_), Err(_)) => return,

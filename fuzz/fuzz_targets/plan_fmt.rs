@@ -12,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use tfop::fmt::{FormatError, format_source};
 
 fn codes(diagnostics: &tfop::Diagnostics) -> Vec<&'static str> {
-    let mut codes: Vec<_> = diagnostics.0.iter().map(|d| d.code).collect();
+    let mut codes: Vec<_> = diagnostics.0.iter().map(|d| d.code.as_str()).collect();
     codes.sort_unstable();
     codes
 }

@@ -6,13 +6,13 @@ use super::{Checker, Place};
 use crate::code::Code;
 use crate::days::Unit;
 use crate::plan::{
-    BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, ProblemDef, ProblemIdx,
-    ProblemRule, ResultsRules,
+    BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
+    ProblemIdx, ProblemRule, ResultsRules,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
-use crate::vocab::FieldType;
+use crate::vocab::{FieldType, KindId};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Checker {
@@ -71,18 +71,30 @@ impl Checker {
                 }
                 ast::Item::Eligible(rule) => eligibility = self.eligibility(&rule.rule),
                 ast::Item::Attach(attach) => {
+                    // A kind named twice, as a principle or an alternative,
+                    // says nothing more the second time (`a and (a or b)`
+                    // is `a`), so it is refused wherever it stands.
+                    let mut listed: Vec<KindId> = Vec::new();
                     for principle in &attach.principles {
-                        if let Some(kind) = self.kind(principle) {
-                            if principles.contains(&kind) {
+                        let mut kinds = Vec::new();
+                        for name in &principle.kinds {
+                            let Some(kind) = self.kind(name) else {
+                                continue;
+                            };
+                            if listed.contains(&kind) {
                                 self.report(
                                     Code::DeclaredTwice,
-                                    principle.span,
-                                    format!("principle `{}` is listed twice", principle.name),
-                                    "list each principle once",
+                                    name.span,
+                                    format!("principle `{}` is listed twice", name.name),
+                                    "list each event kind once, alone or as one of a principle's alternatives",
                                 );
                             } else {
-                                principles.push(kind);
+                                listed.push(kind);
+                                kinds.push(kind);
                             }
+                        }
+                        if !kinds.is_empty() {
+                            principles.push(Principle { kinds });
                         }
                     }
                 }

@@ -29,6 +29,10 @@ mod vocab;
 
 use expr::{Lowered, Uses};
 use lints::DefineFacts;
+/// Read by the symbol index (`crate::symbols`), which knows the names the
+/// checker resolves.
+pub(crate) use settings::setting_words;
+pub(crate) use vocab::NATIONAL_VOCABULARY;
 
 /// Checks a syntax tree and builds the plan, or returns every error. Warnings
 /// come back either way.

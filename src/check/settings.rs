@@ -99,11 +99,11 @@ impl Checker {
         }) else {
             return;
         };
-        let names = SETTINGS.map(|(name, _)| name);
+        let names = SETTINGS.map(|(name, _, _)| name);
         let mut seen = BTreeSet::new();
         for setting in &block.entries {
             let name = setting.name.name.as_str();
-            let Some((_, read)) = SETTINGS.iter().find(|(known, _)| *known == name) else {
+            let Some((_, _, read)) = SETTINGS.iter().find(|(known, _, _)| *known == name) else {
                 let help = help_for(name, names, || {
                     format!(
                         "the settings are {}",
@@ -138,38 +138,79 @@ impl Checker {
 /// for a value it does not take.
 type ReadSetting = fn(&mut Settings, &str, &ast::SettingValue) -> Result<(), (String, String)>;
 
-/// Every setting a plan may give: its name, and how its value is read. A
-/// new setting is one line here, with its enum and words in `plan`.
-const SETTINGS: [(&str, ReadSetting); 7] = [
-    ("claim_problems", |settings, name, value| {
-        settings.claim_problems = word(name, value, ClaimProblems::WORDS)?;
-        Ok(())
-    }),
-    ("reduction_baseline", |settings, name, value| {
-        settings.reduction_baseline = word(name, value, Baseline::WORDS)?;
-        Ok(())
-    }),
-    ("member_events", |settings, name, value| {
-        settings.member_events = word(name, value, MemberEvents::WORDS)?;
-        Ok(())
-    }),
-    ("school_age", |settings, name, value| {
+/// The words a setting takes, in the order the reader lists them; none for a
+/// setting whose value is not a word (`school_age: 5 to 15`).
+type SettingWords = fn() -> Vec<&'static str>;
+
+/// Every setting a plan may give: its name, its words, and how its value is
+/// read. A new setting is one line here, with its enum and words in `plan`.
+const SETTINGS: [(&str, SettingWords, ReadSetting); 7] = [
+    (
+        "claim_problems",
+        || words_of(ClaimProblems::WORDS),
+        |settings, name, value| {
+            settings.claim_problems = word(name, value, ClaimProblems::WORDS)?;
+            Ok(())
+        },
+    ),
+    (
+        "reduction_baseline",
+        || words_of(Baseline::WORDS),
+        |settings, name, value| {
+            settings.reduction_baseline = word(name, value, Baseline::WORDS)?;
+            Ok(())
+        },
+    ),
+    (
+        "member_events",
+        || words_of(MemberEvents::WORDS),
+        |settings, name, value| {
+            settings.member_events = word(name, value, MemberEvents::WORDS)?;
+            Ok(())
+        },
+    ),
+    ("school_age", Vec::new, |settings, name, value| {
         settings.school_age = age_range(name, value)?;
         Ok(())
     }),
-    ("school_leavers", |settings, name, value| {
-        settings.school_leavers = word(name, value, SchoolLeavers::WORDS)?;
-        Ok(())
-    }),
-    ("earned_autonomy", |settings, name, value| {
-        settings.earned_autonomy = word(name, value, &[("yes", true), ("no", false)])?;
-        Ok(())
-    }),
-    ("claim_route", |settings, name, value| {
-        settings.claim_route = word(name, value, ClaimRoute::WORDS)?;
-        Ok(())
-    }),
+    (
+        "school_leavers",
+        || words_of(SchoolLeavers::WORDS),
+        |settings, name, value| {
+            settings.school_leavers = word(name, value, SchoolLeavers::WORDS)?;
+            Ok(())
+        },
+    ),
+    (
+        "earned_autonomy",
+        || words_of(YES_NO),
+        |settings, name, value| {
+            settings.earned_autonomy = word(name, value, YES_NO)?;
+            Ok(())
+        },
+    ),
+    (
+        "claim_route",
+        || words_of(ClaimRoute::WORDS),
+        |settings, name, value| {
+            settings.claim_route = word(name, value, ClaimRoute::WORDS)?;
+            Ok(())
+        },
+    ),
 ];
+
+/// The words of a yes-or-no setting.
+const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
+
+/// Every setting's name with the words it takes, in the order of the
+/// table: what an editor offers to complete a settings block with.
+pub(crate) fn setting_words() -> impl Iterator<Item = (&'static str, Vec<&'static str>)> {
+    SETTINGS.iter().map(|(name, words, _)| (*name, words()))
+}
+
+fn words_of<T>(words: &[(&'static str, T)]) -> Vec<&'static str> {
+    words.iter().map(|(word, _)| *word).collect()
+}
 
 /// The value of a setting written as one of its words.
 fn word<T: Copy>(

@@ -10,7 +10,7 @@ use crate::syntax::ast;
 use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS};
 
 /// The national vocabulary, as plan text.
-const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
+pub(crate) const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
 
 /// The national kind whose records are results claims already made, and
 /// its field naming which claim.

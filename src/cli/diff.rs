@@ -47,9 +47,9 @@ fn side_text(name: &str, side: &Side) -> String {
                 .iter()
                 .map(|problem| match &problem.field {
                     Some(field) => {
-                        format!("{} field `{field}`: {}", problem.record, problem.message)
+                        format!("{} field `{field}`: {}", problem.record, problem.kind)
                     }
-                    None => format!("{}: {}", problem.record, problem.message),
+                    None => format!("{}: {}", problem.record, problem.kind),
                 })
                 .collect();
             return format!("  {name}: refused: {}\n", errors.join("; "));

@@ -3,6 +3,7 @@
 use super::Exit;
 use super::files::{input_failed, load_plan, records};
 use super::output::{OutputFile, Outputs};
+use super::render::{Format, json_document, print};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -340,12 +341,18 @@ pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal
             file.display(),
             refusal.family.as_deref().unwrap_or("(no id)"),
             problem.record,
-            problem.message
+            problem.kind
         );
     }
 }
 
-pub(crate) fn explain(plan_path: &Path, families: &Path, wanted: &str, as_of: NaiveDate) -> Exit {
+pub(crate) fn explain(
+    plan_path: &Path,
+    families: &Path,
+    wanted: &str,
+    as_of: NaiveDate,
+    format: Format,
+) -> Exit {
     let plan = match load_plan(plan_path) {
         Ok(plan) => plan,
         Err(exit) => return exit,
@@ -365,8 +372,12 @@ pub(crate) fn explain(plan_path: &Path, families: &Path, wanted: &str, as_of: Na
         }
         return match record.read(plan.vocabulary()) {
             Ok(family) => {
-                print!("{}", plan.explain(&family, as_of));
-                Exit::Success
+                let explanation = plan.explanation(&family, as_of);
+                let written = match format {
+                    Format::Text => print(&explanation.to_string()),
+                    Format::Json => json_document(&explanation).and_then(|json| print(&json)),
+                };
+                written.map_or_else(|exit| exit, |()| Exit::Success)
             }
             Err(refusal) => {
                 report_refusal(families, &record, &refusal);

@@ -13,12 +13,21 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
     })
 }
 
+/// Reads and checks a plan. Its warnings are printed on standard error,
+/// once, as `tfop check` prints them; its errors refuse it.
 pub(crate) fn load_plan(path: &Path) -> Result<Plan, Exit> {
     let text = read_text(path)?;
-    Plan::parse(&text).map_err(|diagnostics| {
-        eprint!("{}", diagnostics.render(&path.display().to_string(), &text));
-        Exit::Failure
-    })
+    let name = path.display().to_string();
+    match Plan::parse_with_warnings(&text) {
+        Ok((plan, warnings)) => {
+            eprint!("{}", warnings.render(&name, &text));
+            Ok(plan)
+        }
+        Err(diagnostics) => {
+            eprint!("{}", diagnostics.render(&name, &text));
+            Err(Exit::Failure)
+        }
+    }
 }
 
 /// Reads families one by one (`tfop::io`): a folder as a CSV cohort, a

@@ -3,17 +3,21 @@
 //!
 //! Families are made one at a time and written at once, so a cohort of any
 //! size takes the memory of one family. The same seed gives the same
-//! families in either format: each family is made once, then written as a
-//! JSON line or as rows of the three CSV files.
+//! families in either format: each family is made once, as a [`Family`] of
+//! the national vocabulary, then written by the library's writers as a JSON
+//! line or as rows of the three CSV files.
 
 use super::Exit;
 use super::output::{OutputFile, Outputs};
 use chrono::{Datelike, Days, NaiveDate};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
-use serde_json::{Map, Value};
-use std::io::Write;
+use std::collections::BTreeMap;
 use std::path::Path;
+use tfop::Family;
+use tfop::family::{FieldValue, Member, Role};
+use tfop::io::{CsvColumns, CsvFolderWriter, JsonLinesWriter};
+use tfop::vocab::{FieldType, Vocabulary};
 
 /// The first and last `--start`: a synthetic family's days run from 55
 /// years before the start (births) to about five years after (events), and
@@ -101,25 +105,20 @@ fn before(day: NaiveDate, days: u64) -> NaiveDate {
     day.checked_sub_days(Days::new(days)).unwrap_or(day)
 }
 
-/// A value of an event field.
+/// A value of an event field: a count, or a word of the field's list or
+/// its text.
 enum Cell {
     Count(u64),
     Word(&'static str),
 }
 
-struct Member {
-    id: String,
-    adult: bool,
-    born: Option<NaiveDate>,
-}
-
+/// An event as it is made, by the names of its kind and fields.
 struct Event {
     kind: &'static str,
     member: Option<usize>,
     start: NaiveDate,
     /// `Some(start)` for a point event; `None` for a spell still open.
     end: Option<NaiveDate>,
-    point: bool,
     fields: Vec<(&'static str, Cell)>,
 }
 
@@ -130,7 +129,6 @@ impl Event {
             member,
             start: day,
             end: Some(day),
-            point: true,
             fields: Vec::new(),
         }
     }
@@ -146,7 +144,6 @@ impl Event {
             member,
             start,
             end,
-            point: false,
             fields: Vec::new(),
         }
     }
@@ -157,7 +154,7 @@ impl Event {
     }
 }
 
-/// One synthetic family.
+/// One synthetic family, its events named by kind.
 struct Synthetic {
     id: String,
     district: &'static str,
@@ -241,8 +238,10 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
         let born = (!adult || !dice.chance(5)).then(|| before(start, age_days));
         members.push(Member {
             id: format!("P{}", number + 1),
-            adult,
+            role: if adult { Role::Adult } else { Role::Child },
             born,
+            joined: None,
+            left: None,
         });
     }
 
@@ -252,11 +251,12 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
     let absence = dice.chance(50);
     for (position, member) in members.iter().enumerate() {
         let who = Some(position);
-        if !member.adult {
+        let adult = member.role == Role::Adult;
+        if !adult {
             school_terms(dice, &mut events, position, member, &story, end, absence);
         }
         let age_at_start = member.born.map(|born| start.year() - born.year());
-        let old_enough = member.adult || age_at_start.is_some_and(|age| age >= 10);
+        let old_enough = adult || age_at_start.is_some_and(|age| age >= 10);
         if old_enough && crime && dice.chance(40) {
             for _ in 0..dice.between(1, 4) {
                 events.push(Event::point("offence", who, story.trouble_day(dice)));
@@ -267,22 +267,22 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
                 events.push(Event::point("asb_incident", who, story.trouble_day(dice)));
             }
         }
-        if !member.adult && dice.chance(15) {
+        if !adult && dice.chance(15) {
             let (from, to) = story.spell(dice);
             events.push(Event::spell("child_in_need", who, from, to));
         }
-        if !member.adult && dice.chance(8) {
+        if !adult && dice.chance(8) {
             let (from, to) = story.spell(dice);
             events.push(Event::spell("child_protection_plan", who, from, to));
         }
-        if dice.chance(if member.adult { 30 } else { 10 }) {
+        if dice.chance(if adult { 30 } else { 10 }) {
             let (from, to) = story.spell(dice);
             events.push(
                 Event::spell("health_problem", who, from, to)
                     .with("type", Cell::Word(dice.pick(&HEALTH))),
             );
         }
-        if member.adult {
+        if adult {
             work_history(dice, &mut events, position, &story);
         }
     }
@@ -460,124 +460,87 @@ fn attachment(dice: &mut Dice, events: &mut Vec<Event>, attached: NaiveDate, age
 }
 
 impl Synthetic {
-    fn to_json(&self) -> Value {
-        let mut family = Map::new();
-        family.insert("id".into(), Value::String(self.id.clone()));
-        let mut attributes = Map::new();
-        attributes.insert("district".into(), self.district.into());
-        attributes.insert("lp_agency".into(), self.agency.into());
-        family.insert("attributes".into(), Value::Object(attributes));
-        let members = self
-            .members
-            .iter()
-            .map(|member| {
-                let mut record = Map::new();
-                record.insert("id".into(), Value::String(member.id.clone()));
-                let role = if member.adult { "adult" } else { "child" };
-                record.insert("role".into(), role.into());
-                if let Some(born) = member.born {
-                    record.insert("born".into(), Value::String(born.to_string()));
-                }
-                Value::Object(record)
-            })
-            .collect();
-        family.insert("members".into(), Value::Array(members));
-        let events = self
-            .events
-            .iter()
-            .map(|(id, event)| {
-                let mut record = Map::new();
-                if let Some(id) = id {
-                    record.insert("id".into(), Value::String(id.clone()));
-                }
-                record.insert("kind".into(), event.kind.into());
-                if let Some(member) = self.member_id(event) {
-                    record.insert("member".into(), member.into());
-                }
-                let (date, start, end) = event.days();
-                for (key, day) in [("date", date), ("start", start), ("end", end)] {
-                    if let Some(day) = day {
-                        record.insert(key.into(), Value::String(day.to_string()));
+    /// The family as the library holds it, its kinds, fields and words
+    /// those of `vocab`; `None` if `vocab` lacks one (it never does: every
+    /// plan's vocabulary holds the national kinds, the only ones made).
+    fn into_family(self, vocab: &Vocabulary) -> Option<Family> {
+        let attributes = BTreeMap::from([
+            ("district".to_owned(), self.district.to_owned()),
+            ("lp_agency".to_owned(), self.agency.to_owned()),
+        ]);
+        let mut events = Vec::with_capacity(self.events.len());
+        for (position, (id, event)) in self.events.into_iter().enumerate() {
+            let kind_id = vocab.lookup(event.kind)?;
+            let kind = vocab.get(kind_id)?;
+            let mut fields = vec![None; kind.fields.len()];
+            for (name, cell) in event.fields {
+                let index = kind.field_index(name)?;
+                let decl = kind.fields.get(index)?;
+                let value = match (cell, &decl.ty) {
+                    (Cell::Count(count), FieldType::Count) => FieldValue::Count(count),
+                    (Cell::Word(word), FieldType::Text) => FieldValue::Text(word.to_owned()),
+                    (Cell::Word(word), FieldType::OneOf(words)) => {
+                        let index = words.iter().position(|allowed| allowed == word)?;
+                        FieldValue::Word(u32::try_from(index).ok()?)
                     }
-                }
-                for (name, value) in &event.fields {
-                    let value = match value {
-                        Cell::Count(count) => Value::from(*count),
-                        Cell::Word(word) => Value::from(*word),
-                    };
-                    record.insert((*name).into(), value);
-                }
-                Value::Object(record)
-            })
-            .collect();
-        family.insert("events".into(), Value::Array(events));
-        Value::Object(family)
-    }
-
-    fn member_id(&self, event: &Event) -> Option<&str> {
-        let member = self.members.get(event.member?)?;
-        Some(member.id.as_str())
-    }
-
-    fn write_csv(&self, files: &mut CsvFiles) -> csv::Result<()> {
-        files
-            .families
-            .write_record([self.id.as_str(), self.district, self.agency])?;
-        for member in &self.members {
-            let born = member.born.map(|day| day.to_string()).unwrap_or_default();
-            let role = if member.adult { "adult" } else { "child" };
-            files.members.write_record([
-                self.id.as_str(),
-                member.id.as_str(),
-                role,
-                born.as_str(),
-            ])?;
-        }
-        for (id, event) in &self.events {
-            let (date, start, end) = event.days();
-            let day = |day: Option<NaiveDate>| day.map(|day| day.to_string()).unwrap_or_default();
-            let mut row: Vec<String> = vec![
-                self.id.clone(),
-                id.clone().unwrap_or_default(),
-                event.kind.to_owned(),
-                self.member_id(event).unwrap_or_default().to_owned(),
-                day(date),
-                day(start),
-                day(end),
-            ];
-            for column in &FIELD_COLUMNS {
-                let cell =
-                    event
-                        .fields
-                        .iter()
-                        .find(|(name, _)| name == column)
-                        .map(|(_, value)| match value {
-                            Cell::Count(count) => count.to_string(),
-                            Cell::Word(word) => (*word).to_owned(),
-                        });
-                row.push(cell.unwrap_or_default());
+                    _ => return None,
+                };
+                *fields.get_mut(index)? = Some(value);
             }
-            files.events.write_record(&row)?;
+            events.push(tfop::family::Event {
+                id,
+                position: u32::try_from(position).ok()?,
+                kind: kind_id,
+                member: match event.member {
+                    Some(member) => Some(u32::try_from(member).ok()?),
+                    None => None,
+                },
+                start: event.start,
+                end: event.end,
+                fields,
+            });
         }
-        Ok(())
+        Some(Family {
+            id: self.id,
+            attributes,
+            members: self.members,
+            events,
+        })
     }
 }
 
-impl Event {
-    /// `date`, or `start` and `end`.
-    fn days(&self) -> (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>) {
-        if self.point {
-            (Some(self.start), None, None)
-        } else {
-            (None, Some(self.start), self.end)
+/// The vocabulary generated families are of: the national one, which every
+/// plan's holds; this is the smallest plan that checks.
+fn national_vocabulary() -> Result<Vocabulary, Exit> {
+    const PLAN: &str = r#"plan "Synthetic cohort" { framework phase2 }
+problem crime "Crime" {
+  indicator asb "ASB" { any member has asb_incident within 12 months }
+  significant "No ASB" { no asb_incident in family within 1 month }
+}
+eligible when at least 1 problems
+"#;
+    match tfop::Plan::parse(PLAN) {
+        Ok(plan) => Ok(plan.vocabulary().clone()),
+        Err(_) => {
+            eprintln!("error: internal error: the national vocabulary cannot be read");
+            Err(Exit::Failure)
         }
     }
 }
 
-struct CsvFiles {
-    families: csv::Writer<OutputFile>,
-    members: csv::Writer<OutputFile>,
-    events: csv::Writer<OutputFile>,
+/// The next family, as the library holds it.
+fn next_family(
+    dice: &mut Dice,
+    index: u64,
+    start: NaiveDate,
+    vocab: &Vocabulary,
+) -> Result<Family, Exit> {
+    family(dice, index, start)
+        .into_family(vocab)
+        .ok_or_else(|| {
+            eprintln!("error: internal error: a generated event is not of the national vocabulary");
+            Exit::Failure
+        })
 }
 
 fn write_failed(path: &Path) -> Exit {
@@ -627,55 +590,49 @@ fn write(
     outputs: &Outputs,
 ) -> Result<(), Exit> {
     let mut dice = Dice(ChaCha8Rng::seed_from_u64(seed));
+    let vocab = national_vocabulary()?;
     match format {
         GenerateFormat::Jsonl => {
-            let mut out = create(outputs, output)?;
+            let mut out = JsonLinesWriter::new(create(outputs, output)?, &vocab);
             for index in 0..families {
-                let family = family(&mut dice, index, start).to_json();
-                serde_json::to_writer(&mut out, &family).map_err(|_| write_failed(output))?;
-                out.write_all(b"\n").map_err(|_| write_failed(output))?;
+                let family = next_family(&mut dice, index, start, &vocab)?;
+                out.write(&family).map_err(|_| write_failed(output))?;
             }
-            commit(out, output)
+            commit(out.into_inner(), output)
         }
         GenerateFormat::Csv => {
             std::fs::create_dir_all(output).map_err(|error| {
                 eprintln!("error: cannot make folder {}: {error}", output.display());
                 Exit::Failure
             })?;
-            let [families_csv, members_csv, events_csv] =
+            let targets =
                 ["families.csv", "members.csv", "events.csv"].map(|name| output.join(name));
-            let mut files = CsvFiles {
-                families: csv::Writer::from_writer(create(outputs, &families_csv)?),
-                members: csv::Writer::from_writer(create(outputs, &members_csv)?),
-                events: csv::Writer::from_writer(create(outputs, &events_csv)?),
+            let [families_csv, members_csv, events_csv] = &targets;
+            let files = [
+                create(outputs, families_csv)?,
+                create(outputs, members_csv)?,
+                create(outputs, events_csv)?,
+            ];
+            let columns = CsvColumns {
+                attributes: vec!["district".to_owned(), "lp_agency".to_owned()],
+                membership: false,
+                fields: FIELD_COLUMNS.map(str::to_owned).to_vec(),
             };
-            let written = (|| -> csv::Result<()> {
-                files
-                    .families
-                    .write_record(["family_id", "district", "lp_agency"])?;
-                files
-                    .members
-                    .write_record(["family_id", "member_id", "role", "born"])?;
-                files
-                    .events
-                    .write_record(tfop::io::CSV_EVENT_COLUMNS.iter().chain(&FIELD_COLUMNS))?;
-                for index in 0..families {
-                    family(&mut dice, index, start).write_csv(&mut files)?;
-                }
-                Ok(())
-            })();
-            written.map_err(|_| write_failed(output))?;
+            let failed = |error: tfop::io::CsvWriteError| {
+                eprintln!("error: {}: {error}", output.display());
+                Exit::Failure
+            };
+            let mut writer = CsvFolderWriter::new(files, columns, &vocab).map_err(failed)?;
+            for index in 0..families {
+                let family = next_family(&mut dice, index, start, &vocab)?;
+                writer.write(&family).map_err(failed)?;
+            }
             // Every file is written whole before any is put in place, so an
             // interrupted run leaves no half cohort.
-            let finish = |writer: csv::Writer<OutputFile>, target: &Path| {
-                writer.into_inner().map_err(|_| write_failed(target))
-            };
-            let families_file = finish(files.families, &families_csv)?;
-            let members_file = finish(files.members, &members_csv)?;
-            let events_file = finish(files.events, &events_csv)?;
-            commit(families_file, &families_csv)?;
-            commit(members_file, &members_csv)?;
-            commit(events_file, &events_csv)
+            let [families_file, members_file, events_file] = writer.into_inner();
+            commit(families_file, families_csv)?;
+            commit(members_file, members_csv)?;
+            commit(events_file, events_csv)
         }
     }
 }

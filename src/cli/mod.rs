@@ -5,6 +5,7 @@ pub(crate) mod eval;
 pub(crate) mod files;
 pub(crate) mod funding;
 pub(crate) mod generate;
+pub(crate) mod lsp;
 pub(crate) mod output;
 pub(crate) mod plans;
 pub(crate) mod render;

@@ -1,6 +1,7 @@
-//! Plain-text tables and HTML escaping shared by the cohort commands.
+//! Plain-text tables and HTML escaping shared by the cohort commands, and
+//! the one-document JSON they and `explain` write.
 
-/// The output formats of `report`, `funding` and `diff`.
+/// The output formats of `report`, `funding`, `diff` and `explain`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
     /// Aligned text tables, for people.

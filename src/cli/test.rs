@@ -1,8 +1,39 @@
-//! `tfop test`: plans' test cases, with coverage.
+//! `tfop test`: plans' test cases, with coverage; `--bless` rewrites the
+//! failing expectations, `--format junit` reports to a CI system.
 
 use super::Exit;
 use super::files::{load_plan, read_text};
+use super::output::Outputs;
+use clap::ValueEnum;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use tfop::cases::{Mismatch, Suite};
+
+/// How `tfop test` reports.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum TestFormat {
+    /// `FAIL` lines, coverage and the closing line on standard output.
+    Text,
+    /// JUnit XML on standard output; the text report goes to standard error.
+    Junit,
+}
+
+/// What `tfop test` was asked.
+pub(crate) struct TestRequest<'a> {
+    pub(crate) paths: &'a [PathBuf],
+    /// Run only the cases whose name contains this.
+    pub(crate) filter: Option<&'a str>,
+    /// Rewrite failing expectations with what the decisions now say.
+    pub(crate) bless: bool,
+    /// Explain each failing decision after its differences.
+    pub(crate) verbose: bool,
+    pub(crate) format: TestFormat,
+    pub(crate) outputs: &'a Outputs,
+}
+
+/// The suite file of each plan `tfop test PLAN.tfop` names.
+const SUITE_SUFFIX: &str = ".tests.json";
 
 /// Finds the suites a path names: a suite file, a plan's sibling suite, or
 /// every suite under a folder.
@@ -18,13 +49,13 @@ fn suites_under(path: &Path, found: &mut Vec<PathBuf>) {
             .collect();
         entries.sort();
         for entry in entries {
-            if entry.is_dir() || entry.to_string_lossy().ends_with(".tests.json") {
+            if entry.is_dir() || entry.to_string_lossy().ends_with(SUITE_SUFFIX) {
                 suites_under(&entry, found);
             }
         }
     } else if name.ends_with(".tfop") {
         found.push(PathBuf::from(format!(
-            "{}.tests.json",
+            "{}{SUITE_SUFFIX}",
             name.trim_end_matches(".tfop")
         )));
     } else {
@@ -32,74 +63,156 @@ fn suites_under(path: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-pub(crate) fn run_tests(paths: &[PathBuf]) -> Exit {
+/// How one case went.
+enum Outcome {
+    Passed,
+    /// The decision differs from the expectation; the explanation is the
+    /// decision in words, shown with `--verbose`.
+    Failed {
+        mismatches: Vec<Mismatch>,
+        explanation: String,
+    },
+    /// Its failing expectations were rewritten.
+    Blessed(Vec<Mismatch>),
+    /// The case cannot be run: its family or its expectation is at fault.
+    Broken(String),
+}
+
+/// The running counts and the two reports.
+struct Run<'a> {
+    request: &'a TestRequest<'a>,
+    human: Box<dyn Write>,
+    junit: Report,
+    passed: usize,
+    failed: usize,
+    blessed: usize,
+    filtered_out: usize,
+    /// Some failure showed only its differences, so `--verbose` would say more.
+    explained_less: bool,
+}
+
+pub(crate) fn run_tests(request: &TestRequest) -> Exit {
+    let mut run = Run {
+        request,
+        human: match request.format {
+            TestFormat::Text => Box::new(std::io::stdout()),
+            TestFormat::Junit => Box::new(std::io::stderr()),
+        },
+        junit: Report::new("tfop test"),
+        passed: 0,
+        failed: 0,
+        blessed: 0,
+        filtered_out: 0,
+        explained_less: false,
+    };
     let mut suites = Vec::new();
-    for path in paths {
+    let mut no_suites = false;
+    for path in request.paths {
+        let before = suites.len();
         suites_under(path, &mut suites);
+        if suites.len() == before {
+            eprintln!(
+                "error: no test files in {}: a plan's cases go beside it, in PLAN{SUITE_SUFFIX}",
+                path.display()
+            );
+            no_suites = true;
+        }
     }
-    let (mut passed, mut failed) = (0usize, 0usize);
     for suite_path in &suites {
+        run.suite(suite_path);
+    }
+    if let TestFormat::Junit = request.format {
+        match run.junit.to_string() {
+            Ok(xml) => println!("{xml}"),
+            Err(error) => {
+                eprintln!("error: cannot write the JUnit report: {error}");
+                run.failed += 1;
+            }
+        }
+    }
+    if run.explained_less {
+        let _ = writeln!(
+            run.human,
+            "run with --verbose to see each failing decision explained"
+        );
+    }
+    let mut closing = format!("{} passed, {} failed", run.passed, run.failed);
+    if run.blessed > 0 {
+        closing.push_str(&format!(", {} blessed", run.blessed));
+    }
+    if request.filter.is_some() {
+        closing.push_str(&format!(", {} filtered out", run.filtered_out));
+    }
+    let _ = writeln!(run.human, "{closing}");
+    if run.failed == 0 && !no_suites {
+        Exit::Success
+    } else {
+        Exit::Failure
+    }
+}
+
+impl Run<'_> {
+    fn suite(&mut self, suite_path: &Path) {
+        let name = suite_path.display().to_string();
+        let mut junit = TestSuite::new(name.as_str());
+        let text = match read_text(suite_path) {
+            Ok(text) => text,
+            Err(_) => {
+                self.suite_broken(junit, &name, "the test file cannot be read");
+                return;
+            }
+        };
+        let suite = match Suite::from_json(&text) {
+            Ok(suite) => suite,
+            Err(error) => {
+                eprintln!("error: {name}: {error}");
+                self.suite_broken(junit, &name, &error.to_string());
+                return;
+            }
+        };
         let base = suite_path.parent().unwrap_or(Path::new("."));
-        let suite = match read_text(suite_path).map(|text| tfop::cases::Suite::from_json(&text)) {
-            Ok(Ok(suite)) => suite,
-            Ok(Err(error)) => {
-                eprintln!("error: {}: {error}", suite_path.display());
-                failed += 1;
-                continue;
-            }
-            Err(_) => {
-                failed += 1;
-                continue;
-            }
-        };
-        let plan = match load_plan(&base.join(&suite.plan)) {
-            Ok(plan) => plan,
-            Err(_) => {
-                failed += suite.cases.len().max(1);
-                continue;
-            }
-        };
-        let mut coverage = tfop::cases::Coverage::default();
-        for case in &suite.cases {
-            let family_text = match (&case.family, &case.family_file) {
-                (Some(family), None) => Ok(family.to_string()),
-                (None, Some(file)) => read_text(&base.join(file))
-                    .map_err(|_| "its family file cannot be read".to_string()),
-                _ => Err("a case needs exactly one of `family` and `family_file`".to_string()),
-            };
-            let family = family_text
-                .and_then(|text| plan.read_family(&text).map_err(|error| error.to_string()));
-            let family = match family {
-                Ok(family) => family,
-                Err(problem) => {
-                    println!(
-                        "FAIL {} :: {}\n  {problem}",
-                        suite_path.display(),
-                        case.name
-                    );
-                    failed += 1;
-                    continue;
-                }
-            };
-            let decision = plan.evaluate(&family, case.as_of);
-            coverage.record(&decision);
-            let mismatches = tfop::cases::check(&decision, &case.expect);
-            if mismatches.is_empty() {
-                passed += 1;
-                continue;
-            }
-            failed += 1;
-            println!("FAIL {} :: {}", suite_path.display(), case.name);
-            for mismatch in &mismatches {
-                println!(
-                    "  {}: expected {}, got {}",
-                    mismatch.path, mismatch.expected, mismatch.actual
+        let Ok(plan) = load_plan(&base.join(&suite.plan)) else {
+            let message = format!("its plan {} does not check", suite.plan);
+            for case in &suite.cases {
+                self.add_junit(
+                    &mut junit,
+                    &name,
+                    &case.name,
+                    &Outcome::Broken(message.clone()),
                 );
             }
-            println!("  the decision, explained:");
-            for line in plan.explain(&family, case.as_of).lines() {
-                println!("  | {line}");
+            self.failed += suite.cases.len().max(1);
+            self.junit.add_test_suite(junit);
+            return;
+        };
+        let mut coverage = tfop::cases::Coverage::default();
+        let mut outcomes = Vec::new();
+        for (index, case) in suite.cases.iter().enumerate() {
+            if self
+                .request
+                .filter
+                .is_some_and(|pattern| !case.name.contains(pattern))
+            {
+                self.filtered_out += 1;
+                continue;
             }
+            outcomes.push((index, run_case(&plan, base, case, &mut coverage)));
+        }
+        if self.request.bless {
+            self.bless(suite_path, &text, &mut outcomes);
+        }
+        for (index, outcome) in &outcomes {
+            let case_name = suite
+                .cases
+                .get(*index)
+                .map_or("", |case| case.name.as_str());
+            self.report(&name, case_name, outcome);
+            self.add_junit(&mut junit, &name, case_name, outcome);
+        }
+        self.junit.add_test_suite(junit);
+        if self.request.filter.is_some() {
+            // Coverage of a part of the cases would name what the rest cover.
+            return;
         }
         let missing = coverage.missing(&plan);
         if !missing.is_empty() {
@@ -107,17 +220,174 @@ pub(crate) fn run_tests(paths: &[PathBuf]) -> Exit {
                 .iter()
                 .map(|(kind, ids)| format!("{kind} {}", ids.join(", ")))
                 .collect();
-            println!(
-                "coverage: {}: no case exercised {}",
-                suite_path.display(),
+            let _ = writeln!(
+                self.human,
+                "coverage: {name}: no case exercised {}",
                 parts.join("; ")
             );
         }
     }
-    println!("{passed} passed, {failed} failed");
-    if failed == 0 {
-        Exit::Success
+
+    /// A suite that could not be run at all counts as one failure.
+    fn suite_broken(&mut self, mut junit: TestSuite, name: &str, message: &str) {
+        self.failed += 1;
+        self.add_junit(
+            &mut junit,
+            name,
+            name,
+            &Outcome::Broken(message.to_string()),
+        );
+        self.junit.add_test_suite(junit);
+    }
+
+    /// Rewrites the suite's failing expectations; the cases blessed pass
+    /// from then on. A suite that cannot be rewritten keeps its failures.
+    fn bless(&mut self, suite_path: &Path, text: &str, outcomes: &mut [(usize, Outcome)]) {
+        let fixes: Vec<(usize, Vec<Mismatch>)> = outcomes
+            .iter()
+            .filter_map(|(index, outcome)| match outcome {
+                Outcome::Failed { mismatches, .. } => Some((*index, mismatches.clone())),
+                _ => None,
+            })
+            .collect();
+        if fixes.is_empty() {
+            return;
+        }
+        let written = tfop::cases::bless(text, &fixes)
+            .map_err(|error| error.to_string())
+            .and_then(|blessed| {
+                self.request
+                    .outputs
+                    .write(suite_path, blessed.as_bytes())
+                    .map_err(|error| format!("cannot write it: {error}"))
+            });
+        match written {
+            Ok(()) => {
+                for (_, outcome) in outcomes.iter_mut() {
+                    if let Outcome::Failed { mismatches, .. } = outcome {
+                        *outcome = Outcome::Blessed(std::mem::take(mismatches));
+                    }
+                }
+            }
+            Err(error) => eprintln!("error: cannot bless {}: {error}", suite_path.display()),
+        }
+    }
+
+    fn report(&mut self, suite: &str, case: &str, outcome: &Outcome) {
+        let (verdict, lines): (&str, Vec<String>) = match outcome {
+            Outcome::Passed => {
+                self.passed += 1;
+                return;
+            }
+            Outcome::Failed {
+                mismatches,
+                explanation,
+            } => {
+                self.failed += 1;
+                let mut lines: Vec<String> = mismatches.iter().map(ToString::to_string).collect();
+                if self.request.verbose {
+                    lines.push("the decision, explained:".to_string());
+                    lines.extend(explanation.lines().map(|line| format!("| {line}")));
+                } else {
+                    self.explained_less = true;
+                }
+                ("FAIL", lines)
+            }
+            Outcome::Blessed(mismatches) => {
+                self.blessed += 1;
+                (
+                    "BLESS",
+                    mismatches.iter().map(ToString::to_string).collect(),
+                )
+            }
+            Outcome::Broken(problem) => {
+                self.failed += 1;
+                ("FAIL", vec![problem.clone()])
+            }
+        };
+        let _ = writeln!(self.human, "{verdict} {suite} :: {case}");
+        for line in lines {
+            let _ = writeln!(self.human, "  {line}");
+        }
+    }
+
+    fn add_junit(&self, junit: &mut TestSuite, suite: &str, case: &str, outcome: &Outcome) {
+        let status = match outcome {
+            Outcome::Passed => TestCaseStatus::success(),
+            Outcome::Blessed(mismatches) => {
+                let mut status = TestCaseStatus::success();
+                status.set_description(differences(mismatches));
+                status
+            }
+            Outcome::Failed {
+                mismatches,
+                explanation,
+            } => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                let mut description = differences(mismatches);
+                if self.request.verbose {
+                    description.push_str("\nthe decision, explained:\n");
+                    description.push_str(explanation);
+                }
+                status
+                    .set_message(match mismatches.len() {
+                        1 => "1 difference".to_string(),
+                        n => format!("{n} differences"),
+                    })
+                    .set_description(description);
+                status
+            }
+            Outcome::Broken(problem) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_message(problem.as_str());
+                status
+            }
+        };
+        let mut test_case = TestCase::new(case, status);
+        test_case.set_classname(suite);
+        junit.add_test_case(test_case);
+    }
+}
+
+fn differences(mismatches: &[Mismatch]) -> String {
+    mismatches
+        .iter()
+        .map(|mismatch| format!("{mismatch}\n"))
+        .collect()
+}
+
+/// Reads the case's family, checks its expectation and decides it.
+fn run_case(
+    plan: &tfop::Plan,
+    base: &Path,
+    case: &tfop::cases::Case,
+    coverage: &mut tfop::cases::Coverage,
+) -> Outcome {
+    if let Err(error) = tfop::cases::validate(&case.expect, plan) {
+        return Outcome::Broken(error.to_string());
+    }
+    let family_text = match (&case.family, &case.family_file) {
+        (Some(family), None) => Ok(family.get().to_owned()),
+        (None, Some(file)) => {
+            read_text(&base.join(file)).map_err(|_| "its family file cannot be read".to_string())
+        }
+        _ => Err("a case needs exactly one of `family` and `family_file`".to_string()),
+    };
+    let family =
+        family_text.and_then(|text| plan.read_family(&text).map_err(|error| error.to_string()));
+    let family = match family {
+        Ok(family) => family,
+        Err(problem) => return Outcome::Broken(problem),
+    };
+    let decision = plan.evaluate(&family, case.as_of);
+    coverage.record(&decision);
+    let mismatches = tfop::cases::check(&decision, &case.expect);
+    if mismatches.is_empty() {
+        Outcome::Passed
     } else {
-        Exit::Failure
+        Outcome::Failed {
+            mismatches,
+            explanation: plan.explain(&family, case.as_of),
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! The decision for one family, in the shape `interchange.md` fixes.
 
+use crate::family::{FamilyError, RecordErrorKind, RecordPosition};
 use crate::num::Pence;
 use crate::plan::Plan;
-use crate::timeline::FamilyError;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -215,14 +215,22 @@ impl Serialize for ClaimStatus {
 }
 
 /// One problem with a family's record, without any of its values.
+///
+/// Serializes to the interchange format's `{"record", "field", "message"}`
+/// (with `file` and `line` for a CSV folder): `record` and `message` are
+/// the text of [`ProblemRecord`] and [`ProblemKind`], which a service can
+/// match on instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordProblem {
-    /// Which record: `family`, `member #N (id)` or `event #N (id)`.
-    pub record: String,
+    /// Which record: `family`, `member #N (id)`, `event #N (id)`, or a row
+    /// of a CSV folder.
+    #[serde(serialize_with = "as_text")]
+    pub record: ProblemRecord,
     /// Which field, if one.
     pub field: Option<String>,
-    /// What is wrong and what to do.
-    pub message: String,
+    /// What is wrong; its text says what to do.
+    #[serde(rename = "message", serialize_with = "as_text")]
+    pub kind: ProblemKind,
     /// The file the record is in, when the family was read from several
     /// (a CSV folder's `members.csv`, `events.csv`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -230,6 +238,135 @@ pub struct RecordProblem {
     /// The record's line in `file`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+}
+
+/// Serializes a value as its text.
+fn as_text<T: std::fmt::Display, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+/// The record a [`RecordProblem`] is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemRecord {
+    /// The family, a member or an event of the family as read.
+    Record(RecordPosition),
+    /// A row of a CSV folder's `families.csv`, found faulty while the
+    /// family's rows were read.
+    FamilyRow,
+    /// A row of `members.csv`, likewise.
+    MemberRow,
+    /// A row of `events.csv`, likewise.
+    EventRow,
+}
+
+impl std::fmt::Display for ProblemRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProblemRecord::Record(record) => write!(f, "{record}"),
+            ProblemRecord::FamilyRow => f.write_str("family row"),
+            ProblemRecord::MemberRow => f.write_str("member row"),
+            ProblemRecord::EventRow => f.write_str("event row"),
+        }
+    }
+}
+
+/// What is wrong with a record: what validating the family found
+/// ([`RecordErrorKind`]), or what reading its input found. Messages are
+/// predicates completed by the record and field, and never hold values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// A problem validating the family found.
+    #[error(transparent)]
+    Record(#[from] RecordErrorKind),
+    /// A record longer than the reader's limit, so not read.
+    #[error(
+        "is longer than {limit} bytes, the most a record may take, so it was not read; \
+         check that the record is one family and not several run together"
+    )]
+    RecordTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A family whose id an earlier record of the cohort had: the first is
+    /// decided, this one refused.
+    #[error(
+        "the family id was already read at line {first_line}: each family must appear once in a cohort, \
+         so the first is decided and this one refused; merge the two records"
+    )]
+    RepeatedFamily {
+        /// The line the id was first read at.
+        first_line: u64,
+    },
+    /// A member whose age the plan asks but whose date of birth is
+    /// missing: decided without it.
+    #[error(
+        "is missing, and the plan asks this member's age: measures limited by age leave them out; \
+         add the date of birth"
+    )]
+    BirthMissing,
+    /// A CSV row with more or fewer cells than its header.
+    #[error("has {found} cells where the header has {header}; check the row's commas and quotes")]
+    RowWidth {
+        /// The header's cells.
+        header: usize,
+        /// The row's.
+        found: usize,
+    },
+    /// A CSV cell that is not UTF-8.
+    #[error("is not UTF-8 text; export the file as UTF-8")]
+    NotUtf8,
+    /// CSV rows of a family `families.csv` does not hold.
+    #[error(
+        "names a family that families.csv does not hold; add the family there or remove the row"
+    )]
+    UnknownFamily,
+    /// A family `families.csv` lists more than once.
+    #[error(
+        "lists a family that families.csv lists on lines {}: its rows cannot be told apart, \
+         so none is decided; list each family once",
+        lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    ListedTwice {
+        /// The lines of `families.csv` listing it.
+        lines: Vec<u64>,
+    },
+    /// CSV rows apart from the other rows of their family.
+    #[error(
+        "is apart from the other rows of its family; keep each family's rows together, \
+         families in the order of families.csv"
+    )]
+    RowApart,
+    /// A quoted CSV cell that does not close on the row's line.
+    #[error(
+        "has a quoted cell opening at column {column} that does not close on its line; \
+         a cell may not hold a line break: close the quote, or export without line breaks in cells"
+    )]
+    OpenQuote {
+        /// The column of the opening quote, in bytes from 1.
+        column: u64,
+    },
+    /// A CSV row longer than the reader's limit.
+    #[error(
+        "is longer than {limit} bytes, the most a row may take, so it was not read; \
+         check the row's line breaks"
+    )]
+    RowTooLong {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A family's CSV rows together longer than the reader's limit.
+    #[error(
+        "takes the family's rows past {limit} bytes, the most a family may take, so they were not read; \
+         check that the rows of this family id are one family"
+    )]
+    FamilyTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
 }
 
 /// The decision for a family that could not be read: only its id (when
@@ -260,9 +397,9 @@ impl Refusal {
                 .problems
                 .iter()
                 .map(|problem| RecordProblem {
-                    record: problem.record.to_string(),
+                    record: ProblemRecord::Record(problem.record.clone()),
                     field: problem.field.clone(),
-                    message: problem.kind.to_string(),
+                    kind: ProblemKind::Record(problem.kind.clone()),
                     file: None,
                     line: None,
                 })

@@ -1,274 +1,199 @@
-//! A decision in plain English, for an auditor or a key worker: each problem
-//! and the events behind it, each progress measure with its window and
-//! dates, and why each claim is or is not possible, and from when.
+//! The [`Explanation`] of a decision, built beside it from the same sets:
+//! each problem with the records behind it, each progress measure with its
+//! windows and values, and each claim with why and from when.
 
-use super::sets::Sets;
-use super::{ClaimStatus, Decision};
+use super::explanation::{
+    ClaimEvidence, Explanation, IndicatorEvidence, PeriodUnit, ProblemEvidence, ProgressEvidence,
+    Record, RecordDays, Sustain,
+};
+use super::sets::Evaluated;
+use super::{Decision, Facts};
 use crate::days::{Day, Unit};
+use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
-use crate::timeline::Family;
+use crate::vocab::Shape;
 use chrono::NaiveDate;
-use std::fmt::Write as _;
+use std::collections::HashMap;
 
 impl Plan {
-    /// The decision for a family as of a day, explained in words.
-    pub fn explain(&self, family: &Family, as_of: NaiveDate) -> String {
+    /// The decision for a family as of a day, with the evidence behind each
+    /// part, as data; [`Plan::explain`] is its text.
+    pub fn explanation(&self, family: &Family, as_of: NaiveDate) -> Explanation {
         let day = Day::from_date(as_of);
-        let timeline = super::Timeline::new(self, family, day);
-        let sets = Sets::new(self, &timeline);
-        let decision = sets.decide(as_of);
-        sets.explain(&decision)
+        let facts = Facts::new(self, family, day);
+        let evaluated = Evaluated::new(self, &facts);
+        let decision = evaluated.decide(as_of);
+        evaluated.explanation(&decision)
+    }
+
+    /// The decision for a family as of a day, explained in words: the text of
+    /// [`Plan::explanation`].
+    pub fn explain(&self, family: &Family, as_of: NaiveDate) -> String {
+        self.explanation(family, as_of).to_string()
     }
 }
 
-impl Sets<'_, '_> {
-    fn explain(&self, decision: &Decision) -> String {
-        let mut out = String::new();
+impl Evaluated<'_, '_> {
+    fn explanation(&self, decision: &Decision) -> Explanation {
         let plan = self.plan;
-        let _ = writeln!(
-            out,
-            "Family {} as of {}, under \"{}\"{} ({})",
-            decision.family,
-            decision.as_of,
-            plan.header.name,
-            plan.header
-                .version
-                .as_ref()
-                .map(|v| format!(" version {v}"))
-                .unwrap_or_default(),
-            plan.digest
-        );
-        let _ = writeln!(out);
-
-        match decision.attachment.date {
-            Some(date) => {
-                let _ = writeln!(out, "Attached on {date}.");
-                if !decision.attachment.missing.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "  But on that day these principles were not in place: {}. No results claim can be made on this attachment.",
-                        decision.attachment.missing.join(", ")
-                    );
-                }
-                let _ = writeln!(out, "Problems are identified on the attachment day.");
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "Not attached. Problems are identified on {}.",
-                    decision.as_of
-                );
-            }
-        }
-        let _ = writeln!(out);
-
-        if decision.problems.is_empty() {
-            let _ = writeln!(out, "No problem is identified.");
-        }
-        for finding in &decision.problems {
-            let Some(problem) = plan.problems.iter().find(|p| p.id == finding.id) else {
-                continue;
-            };
-            let _ = writeln!(out, "Problem `{}`: {}", problem.id, problem.title);
-            for indicator in &finding.indicators {
-                let title = problem
+        let records = Records::new(self, decision.as_of);
+        let problems = decision
+            .problems
+            .iter()
+            .filter_map(|finding| {
+                let problem = plan.problems.iter().find(|p| p.id == finding.id)?;
+                let indicators = finding
                     .indicators
                     .iter()
-                    .find(|i| i.id == indicator.id)
-                    .map_or("", |i| i.title.as_str());
-                let _ = writeln!(out, "  indicator `{}`: {}", indicator.id, title);
-                for citation in &indicator.evidence {
-                    let _ = writeln!(out, "    - {}", self.describe_event(citation));
-                }
-            }
-        }
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Eligible: {}.",
-            if decision.eligible {
-                "yes"
-            } else {
-                "no, the plan's eligibility rule is not met"
-            }
-        );
-        let status = match decision.attachment.status {
-            super::AttachmentStatus::Attached => "attached".to_string(),
-            super::AttachmentStatus::AttachedNotEligible => format!(
-                "attached, not eligible: {}",
-                decision.attachment.reason.as_deref().unwrap_or_default()
-            ),
-            super::AttachmentStatus::Attachable => {
-                "attachable: eligible, with every principle in place".to_string()
-            }
-            super::AttachmentStatus::NotEligible => "not eligible".to_string(),
-            super::AttachmentStatus::PrinciplesMissing => {
-                format!(
-                    "principles missing: {}",
-                    decision.attachment.missing.join(", ")
-                )
-            }
-        };
-        let _ = writeln!(out, "Attachment: {status}.");
-        let _ = writeln!(out);
+                    .map(|indicator| IndicatorEvidence {
+                        id: indicator.id.clone(),
+                        title: problem
+                            .indicators
+                            .iter()
+                            .find(|i| i.id == indicator.id)
+                            .map_or_else(String::new, |i| i.title.clone()),
+                        evidence: records.cite(&indicator.evidence),
+                    })
+                    .collect();
+                Some(ProblemEvidence {
+                    id: problem.id.clone(),
+                    title: problem.title.clone(),
+                    indicators,
+                })
+            })
+            .collect();
 
-        for progress in &decision.progress {
-            let Some(index) = plan.problems.iter().position(|p| p.id == progress.problem) else {
-                continue;
-            };
-            let Some(problem) = plan.problems.get(index) else {
-                continue;
-            };
-            let _ = writeln!(
-                out,
-                "Progress against `{}`: {}",
-                problem.id, problem.significant_title
-            );
-            match progress.since {
-                Some(since) => {
-                    let _ = writeln!(out, "  The measure holds, and has held since {since}.");
-                }
-                None => {
-                    let _ = writeln!(out, "  The measure does not hold on {}.", decision.as_of);
-                    let evidence = self.evidence(&problem.significant, self.timeline.as_of);
-                    for citation in evidence.iter().take(10) {
-                        let _ = writeln!(out, "    - {}", self.describe_event(citation));
-                    }
-                }
-            }
-            let mut measures = String::new();
-            self.describe_measures(
-                &problem.significant,
-                None,
-                self.timeline.as_of,
-                4,
-                &mut measures,
-            );
-            if !measures.is_empty() {
-                let _ = writeln!(out, "  Measured on {}:", decision.as_of);
-                out.push_str(&measures);
-            }
-            if let Some(length) = problem.sustain {
-                let window = describe_sustain(length, self.timeline.as_of);
-                let _ = writeln!(out, "  It must be sustained for {window}.");
-            }
-            match (progress.sustained, progress.sustained_on) {
-                (true, _) => {
-                    let _ = writeln!(out, "  Sustained: yes.");
-                }
-                (false, Some(day)) => {
-                    let _ = writeln!(out, "  Sustained: not yet; on {day} if nothing changes.");
-                }
-                (false, None) => {
-                    let _ = writeln!(out, "  Sustained: not without a change.");
-                }
-            }
-        }
-        if !decision.progress.is_empty() {
-            let _ = writeln!(out);
-        }
-
-        for claim in &decision.claims {
-            let title = plan
-                .claims
-                .iter()
-                .find(|c| c.id == claim.claim_type)
-                .map_or("", |c| c.title.as_str());
-            let _ = write!(
-                out,
-                "Claim `{}` ({title}, {}): ",
-                claim.claim_type, claim.amount
-            );
-            let _ = match (claim.status, claim.earliest) {
-                (ClaimStatus::Claimable, Some(since)) => writeln!(out, "claimable, since {since}."),
-                (ClaimStatus::Claimable, None) => writeln!(out, "claimable."),
-                (ClaimStatus::NotYet, Some(day)) => {
-                    writeln!(out, "not yet; possible from {day} if nothing changes.")
-                }
-                (ClaimStatus::NotYet, None) => writeln!(out, "not possible without a change."),
-                (ClaimStatus::Claimed, _) => writeln!(out, "already claimed."),
-                (ClaimStatus::NotApplicable, _) => writeln!(out, "not applicable."),
-            };
-            if let Some(reason) = &claim.reason {
-                let _ = writeln!(out, "  Why: {reason}.");
-            }
-            if claim.discretionary {
-                let _ = writeln!(
-                    out,
-                    "  Discretionary: needs a named officer's approval, flagged for audit."
-                );
-            }
-            for citation in claim.evidence.iter().take(12) {
-                let _ = writeln!(out, "    - {}", self.describe_event(citation));
-            }
-            if claim.evidence.len() > 12 {
-                let _ = writeln!(out, "    … and {} more", claim.evidence.len() - 12);
-            }
-        }
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Payable now: £{}.",
-            decision.payable.to_decimal_string()
-        );
-        if !decision.route.is_empty() {
-            let claims: Vec<String> = decision.route.iter().map(|id| format!("`{id}`")).collect();
-            let _ = writeln!(
-                out,
-                "Route: {}, by {}.",
-                claims.join(" + "),
-                plan.settings.claim_route.rule()
-            );
-        }
-        out
-    }
-
-    /// `asb_incident on 2015-03-01, member P2 (e1)`.
-    fn describe_event(&self, citation: &str) -> String {
-        let family = self.timeline.family;
-        let event = family
-            .events
+        let day = self.facts.as_of;
+        let progress = decision
+            .progress
             .iter()
-            .find(|event| event.citation() == citation);
-        let Some(event) = event else {
-            return citation.to_string();
-        };
-        let kind = self
-            .plan
-            .vocab
-            .get(event.kind)
-            .map_or("event", |kind| kind.name.as_str());
-        let when = match (event.end, self.plan.vocab.get(event.kind).map(|k| k.shape)) {
-            (_, Some(crate::vocab::Shape::Point)) => format!("on {}", event.start),
-            (Some(end), _) => format!("from {} to {end}", event.start),
-            (None, _) => format!("from {}, still open", event.start),
-        };
-        let who = event
-            .member
-            .and_then(|member| family.members.get(member as usize))
-            .map(|member| format!(", member {}", member.id))
-            .unwrap_or_default();
-        format!("{kind} {when}{who} ({citation})")
+            .filter_map(|progress| {
+                let problem = plan.problems.iter().find(|p| p.id == progress.problem)?;
+                let evidence = if progress.significant {
+                    Vec::new()
+                } else {
+                    records.cite(&self.evidence_of_failure(&problem.significant, day))
+                };
+                Some(ProgressEvidence {
+                    problem: problem.id.clone(),
+                    title: problem.significant_title.clone(),
+                    significant: progress.significant,
+                    since: progress.since,
+                    evidence,
+                    measured: self.requirements(&problem.significant, day),
+                    sustain: problem
+                        .sustain
+                        .map(|length| sustain(length, decision.as_of)),
+                    sustained: progress.sustained,
+                    sustained_on: progress.sustained_on,
+                })
+            })
+            .collect();
+
+        let claims = decision
+            .claims
+            .iter()
+            .map(|claim| ClaimEvidence {
+                claim_type: claim.claim_type.clone(),
+                title: plan
+                    .claims
+                    .iter()
+                    .find(|c| c.id == claim.claim_type)
+                    .map_or_else(String::new, |c| c.title.clone()),
+                amount: claim.amount,
+                status: claim.status,
+                earliest: claim.earliest,
+                window: claim.window,
+                reason: claim.reason.clone(),
+                discretionary: claim.discretionary,
+                evidence: records.cite(&claim.evidence),
+            })
+            .collect();
+
+        Explanation {
+            family: decision.family.clone(),
+            as_of: decision.as_of,
+            plan: decision.plan.clone(),
+            attachment: decision.attachment.clone(),
+            identified_on: decision.attachment.date.unwrap_or(decision.as_of),
+            problems,
+            eligible: decision.eligible,
+            progress,
+            claims,
+            payable: decision.payable,
+            route: decision.route.clone(),
+            route_rule: plan.settings.claim_route,
+        }
     }
 }
 
-fn describe_sustain(length: SustainLen, as_of: Day) -> String {
-    match length {
-        SustainLen::Terms(terms) => format!("the last {terms} school terms"),
-        SustainLen::Time(length) => {
-            let unit = match (length.unit, length.count) {
-                (Unit::Days, 1) => "day",
-                (Unit::Days, _) => "days",
-                (Unit::Weeks, 1) => "week",
-                (Unit::Weeks, _) => "weeks",
-                (Unit::Months, 1) => "month",
-                (Unit::Months, _) => "months",
-            };
-            let start = as_of.minus(length).succ();
-            format!(
-                "{} {unit} (as of today, every day from {start} to {as_of})",
-                length.count
-            )
+/// The family's records by citation, to cite them with their kind, member
+/// and days as known at the end of the day decided.
+struct Records<'s> {
+    evaluated: &'s Evaluated<'s, 's>,
+    as_of: NaiveDate,
+    by_citation: HashMap<String, usize>,
+}
+
+impl<'s> Records<'s> {
+    fn new(evaluated: &'s Evaluated<'s, 's>, as_of: NaiveDate) -> Records<'s> {
+        let mut by_citation = HashMap::new();
+        for (index, event) in evaluated.facts.family.events.iter().enumerate() {
+            by_citation.entry(event.citation()).or_insert(index);
         }
+        Records {
+            evaluated,
+            as_of,
+            by_citation,
+        }
+    }
+
+    /// The records of citations, in their order.
+    fn cite(&self, citations: &[String]) -> Vec<Record> {
+        citations
+            .iter()
+            .filter_map(|citation| self.record(citation))
+            .collect()
+    }
+
+    fn record(&self, citation: &str) -> Option<Record> {
+        let family = self.evaluated.facts.family;
+        let event = family.events.get(*self.by_citation.get(citation)?)?;
+        let kind = self.evaluated.plan.vocab.get(event.kind);
+        let days = match kind.map(|kind| kind.shape) {
+            Some(Shape::Point) => RecordDays::Point { date: event.start },
+            // A recorded end after the day decided is not known on that day:
+            // the evaluation takes the spell as still open, and so does this.
+            _ => RecordDays::Spell {
+                start: event.start,
+                end: event.end.filter(|end| *end <= self.as_of),
+            },
+        };
+        Some(Record {
+            citation: citation.to_string(),
+            kind: kind.map_or_else(|| "event".to_string(), |kind| kind.name.clone()),
+            member: event
+                .member
+                .and_then(|member| family.members.get(member as usize))
+                .map(|member| member.id.clone()),
+            days,
+        })
+    }
+}
+
+/// How long a measure must hold, with the days it covers as of `as_of`.
+fn sustain(length: SustainLen, as_of: NaiveDate) -> Sustain {
+    match length {
+        SustainLen::Terms(terms) => Sustain::Terms { terms },
+        SustainLen::Time(length) => Sustain::Period {
+            length: length.count,
+            unit: match length.unit {
+                Unit::Days => PeriodUnit::Days,
+                Unit::Weeks => PeriodUnit::Weeks,
+                Unit::Months => PeriodUnit::Months,
+            },
+            from: Day::from_date(as_of).minus(length).succ().to_date(),
+            to: as_of,
+        },
     }
 }

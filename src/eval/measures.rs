@@ -2,73 +2,85 @@
 //! sum, rate and reduction with the dates of its window, so an auditor can
 //! redo the arithmetic by hand.
 
-use super::sets::Sets;
+use super::explanation::{
+    self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Requirement, Scope, Unit,
+};
+use super::sets::Evaluated;
 use crate::days::Day;
-use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, Ratio, SubjectScope, Window};
+use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, Quantifier, SubjectScope, Window};
 use crate::vocab::FieldType;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
-impl Sets<'_, '_> {
-    /// Appends a line per measure of `cond` as of `day`, for the member in
-    /// scope (or the family), recursing through logic and into each member
-    /// a quantifier picks on that day.
-    pub(crate) fn describe_measures(
-        &self,
-        cond: &Cond,
-        member: Option<u32>,
-        day: Day,
-        indent: usize,
-        out: &mut String,
-    ) {
-        self.describe_measures_once(cond, member, day, indent, out, &mut BTreeSet::new());
+impl Evaluated<'_, '_> {
+    /// What `cond` needs on `day`, each measure with its value, for the
+    /// family, recursing through logic and into each member a quantifier
+    /// picks on that day. `not` and `no` are applied as the walk goes, so
+    /// each requirement says what must be so, never what must not.
+    pub(crate) fn requirements(&self, cond: &Cond, day: Day) -> Vec<Requirement> {
+        let mut out = Vec::new();
+        self.requirements_once(cond, None, day, false, &mut out, &mut BTreeSet::new());
+        out
     }
 
-    /// [`Sets::describe_measures`], describing each define once per member:
-    /// its measures read the same wherever it is used.
-    fn describe_measures_once(
+    /// [`Evaluated::requirements`] for the member in scope, under `negated` (an
+    /// odd number of `not` and `no` above), describing each define once per
+    /// member and polarity: its measures read the same wherever it is used.
+    fn requirements_once(
         &self,
         cond: &Cond,
         member: Option<u32>,
         day: Day,
-        indent: usize,
-        out: &mut String,
-        seen: &mut BTreeSet<(DefineIdx, Option<u32>)>,
+        negated: bool,
+        out: &mut Vec<Requirement>,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>, bool)>,
     ) {
-        let pad = " ".repeat(indent);
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
-                for part in parts {
-                    self.describe_measures_once(part, member, day, indent, out, seen);
+                // `and` needs every part and `or` one; negated, the other
+                // way round (not (A or B) needs not A and not B).
+                if matches!(cond, Cond::And(_)) != negated {
+                    for part in parts {
+                        self.requirements_once(part, member, day, negated, out, seen);
+                    }
+                } else {
+                    let alternatives = parts
+                        .iter()
+                        .filter_map(|part| {
+                            let mut measured = Vec::new();
+                            self.requirements_once(part, member, day, negated, &mut measured, seen);
+                            all_of(measured)
+                        })
+                        .collect();
+                    push_one_of(alternatives, out);
                 }
             }
-            Cond::Not(inner) | Cond::Sustained(inner, _) => {
-                self.describe_measures_once(inner, member, day, indent, out, seen);
+            Cond::Not(inner) => {
+                self.requirements_once(inner, member, day, !negated, out, seen);
+            }
+            Cond::Sustained(inner, _) => {
+                self.requirements_once(inner, member, day, negated, out, seen);
             }
             Cond::Compare(left, op, right) => {
                 let unit = self.unit_of(left);
-                let _ = writeln!(
-                    out,
-                    "{pad}- {} = {}; needs {} {}",
-                    self.describe_measure(left, member, day),
-                    self.value_text(left, member, day, unit),
-                    op.symbol(),
-                    self.value_text(right, member, day, unit),
-                );
+                out.push(Requirement::Compare {
+                    left: Box::new(self.operand(left, member, day)),
+                    op: op.symbol().to_string(),
+                    right: Box::new(self.operand(right, member, day)),
+                    negated,
+                    unit,
+                });
             }
             Cond::Exists(aggregate) | Cond::NotExists(aggregate) => {
-                let wanted = if matches!(cond, Cond::Exists(_)) {
-                    "at least 1"
+                let needs = if matches!(cond, Cond::Exists(_)) != negated {
+                    Needs::AtLeastOne
                 } else {
-                    "none"
+                    Needs::None
                 };
-                let (count, _) = self.sum(aggregate, None, member);
-                let count = count.value_at(day).copied().unwrap_or(0);
-                let _ = writeln!(
-                    out,
-                    "{pad}- {} = {count}; needs {wanted}",
-                    self.describe_aggregate(aggregate, "", member, day),
-                );
+                out.push(Requirement::Events {
+                    events: self.events(aggregate, member, day),
+                    count: self.count_on(aggregate, member, day),
+                    needs,
+                });
             }
             Cond::Reduction {
                 events,
@@ -76,27 +88,36 @@ impl Sets<'_, '_> {
                 over,
             } => {
                 let (now, before) = self.reduction_windows(events, *over);
-                let count = |aggregate: &Aggregate| {
-                    let (count, _) = self.sum(aggregate, None, member);
-                    count.value_at(day).copied().unwrap_or(0)
-                };
-                let (now_count, before_count) = (count(&now), count(&before));
-                let _ = writeln!(
-                    out,
-                    "{pad}- {}: {now_count} {} against {before_count} {}; needs a fall of at least {percent}%{}",
-                    self.aggregate_kind(events),
-                    self.window_text(&now.window, member, day),
-                    self.window_text(&before.window, member, day),
-                    if before_count == 0 {
-                        " (a zero baseline is met only by zero now)"
-                    } else {
-                        ""
+                out.push(Requirement::Reduction {
+                    event: self.aggregate_kind(events).to_string(),
+                    now: Counted {
+                        count: self.count_on(&now, member, day),
+                        window: self.window(&now.window, member, day),
                     },
-                );
+                    baseline: Counted {
+                        count: self.count_on(&before, member, day),
+                        window: self.window(&before.window, member, day),
+                    },
+                    percent: *percent,
+                    negated,
+                });
             }
-            Cond::Quantified { selector, body, .. } => {
+            Cond::Quantified {
+                quantifier,
+                selector,
+                body,
+            } => {
+                // `every` and `no` ask of every member picked, `any` of one;
+                // negated, the other way round. `no` asks the body not to
+                // hold.
+                let of_every = match quantifier {
+                    Quantifier::Any => negated,
+                    Quantifier::Every | Quantifier::No => !negated,
+                };
+                let body_negated = negated != (*quantifier == Quantifier::No);
+                let mut picked = Vec::new();
                 // By member id, so that the input's order of members never shows.
-                let mut members: Vec<_> = self.timeline.family.members.iter().enumerate().collect();
+                let mut members: Vec<_> = self.facts.family.members.iter().enumerate().collect();
                 members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
                 for (index, person) in members {
                     let Ok(index) = u32::try_from(index) else {
@@ -105,25 +126,26 @@ impl Sets<'_, '_> {
                     if !self.selected(selector, index).contains(day) {
                         continue;
                     }
-                    let mut lines = String::new();
-                    self.describe_measures_once(
-                        body,
-                        Some(index),
-                        day,
-                        indent + 2,
-                        &mut lines,
-                        seen,
-                    );
-                    if !lines.is_empty() {
-                        let _ = writeln!(out, "{pad}member {}:", person.id);
-                        out.push_str(&lines);
+                    let mut measured = Vec::new();
+                    let index = Some(index);
+                    self.requirements_once(body, index, day, body_negated, &mut measured, seen);
+                    if !measured.is_empty() {
+                        picked.push(Requirement::Member {
+                            member: person.id.clone(),
+                            measured,
+                        });
                     }
+                }
+                if of_every {
+                    out.extend(picked);
+                } else {
+                    push_one_of(picked, out);
                 }
             }
             Cond::Define(index) => {
-                if seen.insert((*index, member)) {
+                if seen.insert((*index, member, negated)) {
                     if let Some(body) = self.plan.define_cond(*index) {
-                        self.describe_measures_once(body, member, day, indent, out, seen);
+                        self.requirements_once(body, member, day, negated, out, seen);
                     }
                 }
             }
@@ -134,77 +156,13 @@ impl Sets<'_, '_> {
         }
     }
 
-    fn describe_measure(&self, measure: &Measure, member: Option<u32>, day: Day) -> String {
-        match measure {
-            Measure::Count(aggregate) => {
-                format!(
-                    "count {}",
-                    self.describe_aggregate(aggregate, "", member, day)
-                )
-            }
-            Measure::Sum(field, aggregate) => format!(
-                "sum {}",
-                self.describe_aggregate(
-                    aggregate,
-                    &self.field_name(aggregate, *field),
-                    member,
-                    day
-                )
-            ),
-            Measure::Rate(top, bottom, aggregate) => {
-                let fields = format!(
-                    "{} per {}",
-                    self.field_name(aggregate, *top),
-                    self.field_name(aggregate, *bottom)
-                );
-                let (top_sum, _) = self.sum(aggregate, Some(*top), member);
-                let (bottom_sum, _) = self.sum(aggregate, Some(*bottom), member);
-                format!(
-                    "rate {} ({} of {})",
-                    self.describe_aggregate(aggregate, &fields, member, day),
-                    top_sum.value_at(day).copied().unwrap_or(0),
-                    bottom_sum.value_at(day).copied().unwrap_or(0)
-                )
-            }
-            Measure::Scaled(percent, inner) => format!(
-                "{}% of {}",
-                percent,
-                self.describe_measure(inner, member, day)
-            ),
-            Measure::Constant(_) => "the constant".to_string(),
-            Measure::Define(index) => self
-                .plan
-                .define_measure(*index)
-                .map_or_else(String::new, |body| self.describe_measure(body, member, day)),
-        }
+    /// How many events an aggregate finds on a day.
+    fn count_on(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> i128 {
+        let (count, _) = self.sum(aggregate, None, member);
+        count.value_at(day).copied().unwrap_or(0)
     }
 
-    /// `asb_incident in family, from 2016-06-01 to 2016-11-30`.
-    fn describe_aggregate(
-        &self,
-        aggregate: &Aggregate,
-        fields: &str,
-        member: Option<u32>,
-        day: Day,
-    ) -> String {
-        let whose = match (&aggregate.subject, member) {
-            (SubjectScope::ThisMember, Some(_)) => "",
-            (SubjectScope::Members(_), _) => " of the members picked",
-            _ => " in family",
-        };
-        let of = if fields.is_empty() {
-            String::new()
-        } else {
-            format!("{fields} of ")
-        };
-        format!(
-            "{of}{}{whose}, {}",
-            self.aggregate_kind(aggregate),
-            self.window_text(&aggregate.window, member, day)
-        )
-    }
-
-    fn value_text(&self, measure: &Measure, member: Option<u32>, day: Day, unit: Unit) -> String {
+    fn operand(&self, measure: &Measure, member: Option<u32>, day: Day) -> Operand {
         let value = match measure {
             Measure::Constant(value) => Some(*value),
             Measure::Count(_)
@@ -217,25 +175,63 @@ impl Sets<'_, '_> {
                 .copied()
                 .flatten(),
         };
-        let Some(value) = value else {
-            return "not measurable".to_string();
+        Operand {
+            measure: self.described(measure, member, day),
+            value: value.map(|value| Number {
+                numerator: value.numerator,
+                denominator: value.denominator,
+            }),
+        }
+    }
+
+    fn described(&self, measure: &Measure, member: Option<u32>, day: Day) -> explanation::Measure {
+        match measure {
+            Measure::Count(aggregate) => explanation::Measure::Count {
+                events: self.events(aggregate, member, day),
+            },
+            Measure::Sum(field, aggregate) => explanation::Measure::Sum {
+                field: self.field_name(aggregate, *field),
+                events: self.events(aggregate, member, day),
+            },
+            Measure::Rate(top, bottom, aggregate) => {
+                let sum_on = |field: usize| {
+                    let (sum, _) = self.sum(aggregate, Some(field), member);
+                    sum.value_at(day).copied().unwrap_or(0)
+                };
+                explanation::Measure::Rate {
+                    top: self.field_name(aggregate, *top),
+                    bottom: self.field_name(aggregate, *bottom),
+                    events: self.events(aggregate, member, day),
+                    top_sum: sum_on(*top),
+                    bottom_sum: sum_on(*bottom),
+                }
+            }
+            Measure::Scaled(percent, inner) => explanation::Measure::Percent {
+                percent: *percent,
+                of: Box::new(self.described(inner, member, day)),
+            },
+            Measure::Constant(_) => explanation::Measure::Constant,
+            Measure::Define(index) => self
+                .plan
+                .define_measure(*index)
+                .map_or(explanation::Measure::Constant, |body| {
+                    self.described(body, member, day)
+                }),
+        }
+    }
+
+    /// The events an aggregate looks at on `day`: their kind, whose, and the
+    /// days of its window.
+    fn events(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> Events {
+        let scope = match (&aggregate.subject, member) {
+            (SubjectScope::ThisMember, Some(_)) => Scope::Member,
+            (SubjectScope::Members(_), _) => Scope::MembersPicked,
+            _ => Scope::Family,
         };
-        match unit {
-            Unit::Percent => format!(
-                "{}%",
-                decimal_text(Ratio {
-                    numerator: value.numerator.saturating_mul(100),
-                    denominator: value.denominator,
-                })
-            ),
-            Unit::Pounds => format!(
-                "£{}",
-                decimal_text(Ratio {
-                    numerator: value.numerator,
-                    denominator: value.denominator.saturating_mul(100),
-                })
-            ),
-            Unit::Plain => decimal_text(value),
+        Events {
+            event: self.aggregate_kind(aggregate).to_string(),
+            scope,
+            window: self.window(&aggregate.window, member, day),
         }
     }
 
@@ -243,67 +239,83 @@ impl Sets<'_, '_> {
     /// money (held in pence) in pounds.
     fn unit_of(&self, measure: &Measure) -> Unit {
         match measure {
-            Measure::Rate(..) => Unit::Percent,
+            Measure::Rate(..) => Unit::Rate,
             Measure::Sum(field, aggregate)
                 if self.field_type(aggregate, *field) == Some(FieldType::Money) =>
             {
-                Unit::Pounds
+                Unit::Pence
             }
             Measure::Scaled(_, inner) => self.unit_of(inner),
             Measure::Define(index) => self
                 .plan
                 .define_measure(*index)
-                .map_or(Unit::Plain, |body| self.unit_of(body)),
-            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) => Unit::Plain,
+                .map_or(Unit::Number, |body| self.unit_of(body)),
+            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) => Unit::Number,
         }
     }
 
-    /// The days a window covers on `day`, in words with its dates.
-    fn window_text(&self, window: &Window, member: Option<u32>, day: Day) -> String {
+    /// The days a window covers on `day`, with their dates.
+    fn window(&self, window: &Window, member: Option<u32>, day: Day) -> explanation::Window {
         let attachment = self.attachment.as_ref().map(|(day, _)| *day);
+        let days = |from: Day, to: Day| explanation::Window::Days {
+            from: from.to_date(),
+            to: to.to_date(),
+        };
         match window {
-            Window::Within(length) => {
-                format!("from {} to {day}", day.minus(*length).succ())
-            }
+            Window::Within(length) => days(day.minus(*length).succ(), day),
             Window::WithinBefore(length, anchor) => {
-                let (anchor, name) = match anchor {
-                    Anchor::Attachment => (self.attachment_anchor, "attachment"),
-                    Anchor::Identification => (self.identification, "identification"),
+                let (to, anchor) = match anchor {
+                    Anchor::Attachment => (self.attachment_anchor, explanation::Anchor::Attachment),
+                    Anchor::Identification => {
+                        (self.identification, explanation::Anchor::Identification)
+                    }
                 };
-                format!(
-                    "from {} to {anchor} (before {name})",
-                    anchor.minus(*length).succ()
-                )
+                explanation::Window::Before {
+                    from: to.minus(*length).succ().to_date(),
+                    to: to.to_date(),
+                    anchor,
+                }
             }
             Window::WithinSinceAttachment(length) => {
                 let start = day.minus(*length).succ();
                 let start = attachment.map_or(start, |attached| start.max(attached.succ()));
-                format!("from {start} to {day}")
+                days(start, day)
             }
             Window::SinceAttachment => match attachment {
-                Some(attached) => format!("from {} to {day}", attached.succ()),
-                None => "since attachment (not attached)".to_string(),
+                Some(attached) => days(attached.succ(), day),
+                None => explanation::Window::NotAttached {
+                    window: AttachmentWindow::Since,
+                },
             },
-            Window::LastTerms(count) => {
-                let terms = self.terms(member);
-                let last: Vec<_> = terms.iter().rev().take(*count as usize).collect();
-                match (last.len() == *count as usize, last.last(), last.first()) {
-                    (true, Some(first), Some(latest)) => format!(
-                        "over the last {count} terms, from {} to {}",
-                        first.0, latest.1
-                    ),
-                    _ => format!(
-                        "over the last {count} terms (only {} recorded: not measurable)",
-                        last.len()
-                    ),
+            // Events after the latest term count up to the day decided.
+            Window::LastTerms(count) => match self.last_terms(member, *count, day) {
+                Some(terms) => explanation::Window::LastTerms {
+                    terms: *count,
+                    from: terms.start.to_date(),
+                    to: day.to_date(),
+                },
+                None => {
+                    let ended = self
+                        .terms(member)
+                        .iter()
+                        .filter(|term| term.1 <= day)
+                        .count();
+                    explanation::Window::TooFewTerms {
+                        terms: *count,
+                        recorded: u32::try_from(ended).unwrap_or(u32::MAX),
+                    }
                 }
-            }
-            Window::AtAttachment => match attachment {
-                Some(attached) => format!("on {attached} (attachment)"),
-                None => "at attachment (not attached)".to_string(),
             },
-            Window::Ever => format!("up to {day}"),
-            Window::Now => format!("on {day}"),
+            Window::AtAttachment => match attachment {
+                Some(attached) => explanation::Window::AtAttachment {
+                    day: attached.to_date(),
+                },
+                None => explanation::Window::NotAttached {
+                    window: AttachmentWindow::At,
+                },
+            },
+            Window::Ever => explanation::Window::UpTo { day: day.to_date() },
+            Window::Now => explanation::Window::On { day: day.to_date() },
         }
     }
 
@@ -331,43 +343,21 @@ impl Sets<'_, '_> {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Unit {
-    Plain,
-    Percent,
-    Pounds,
-}
-
-/// An exact fraction as a decimal with up to two places, rounded half away
-/// from zero: for reading only, never for deciding.
-fn decimal_text(value: Ratio) -> String {
-    if value.denominator != 0 && value.numerator % value.denominator == 0 {
-        return (value.numerator / value.denominator).to_string();
+/// An alternative's requirements as one: itself when it is one, all of
+/// them when several; `None` when nothing can be said of it.
+fn all_of(mut measured: Vec<Requirement>) -> Option<Requirement> {
+    match measured.len() {
+        0 => None,
+        1 => measured.pop(),
+        _ => Some(Requirement::AllOf { measured }),
     }
-    let hundredths = value.numerator.saturating_mul(200) / value.denominator.max(1);
-    let hundredths = (hundredths + hundredths.signum()) / 2;
-    let sign = if hundredths < 0 { "-" } else { "" };
-    let hundredths = hundredths.abs();
-    format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fractions_read_as_decimals_rounded_to_two_places() {
-        let text = |numerator, denominator| {
-            decimal_text(Ratio {
-                numerator,
-                denominator,
-            })
-        };
-        assert_eq!(text(38, 1), "38");
-        assert_eq!(text(1, 3), "0.33");
-        assert_eq!(text(2, 3), "0.67");
-        assert_eq!(text(1, 200), "0.01");
-        assert_eq!(text(-1, 3), "-0.33");
-        assert_eq!(text(1500, 100), "15");
+/// Alternatives, one of which is enough: a single one is simply needed.
+fn push_one_of(mut alternatives: Vec<Requirement>, out: &mut Vec<Requirement>) {
+    match alternatives.len() {
+        0 => {}
+        1 => out.append(&mut alternatives),
+        _ => out.push(Requirement::OneOf { alternatives }),
     }
 }

@@ -9,18 +9,19 @@
 
 mod decision;
 mod explain;
+pub mod explanation;
 mod measures;
 mod sets;
 
 pub use decision::*;
 
 use crate::days::{Day, DaySet};
+use crate::family::{Family, FieldValue, RecordPosition, Role};
 use crate::num::Pence;
-use crate::plan::{ClaimRoute, MemberEvents, Plan};
-use crate::timeline::{Family, FieldValue, Role};
+use crate::plan::{ClaimRoute, MemberEvents, Plan, Principle};
 use crate::vocab::{FieldType, KindId, Shape};
 use chrono::NaiveDate;
-use sets::Sets;
+use sets::Evaluated;
 
 /// One event as the evaluator sees it: days as numbers, a spell that is open
 /// (or ends after the as-of day) ending at [`Day::MAX`].
@@ -44,10 +45,12 @@ pub(crate) struct Person {
     pub(crate) present: DaySet,
 }
 
-/// Everything known about one family as of one day, indexed for evaluation.
-pub(crate) struct Timeline<'f> {
+/// Everything known about one family as of one day, indexed for evaluation:
+/// its events as facts, its members as people.
+pub(crate) struct Facts<'f> {
     pub(crate) as_of: Day,
-    pub(crate) facts: Vec<Fact<'f>>,
+    /// Every fact, by kind and then day; a fact's position is its index here.
+    in_order: Vec<Fact<'f>>,
     /// Fact indexes per kind, in day order.
     pub(crate) by_kind: Vec<Vec<usize>>,
     /// The indexes of the facts that name a member, by kind, then member,
@@ -59,8 +62,8 @@ pub(crate) struct Timeline<'f> {
     pub(crate) family: &'f Family,
 }
 
-impl<'f> Timeline<'f> {
-    fn new(plan: &Plan, family: &'f Family, as_of: Day) -> Timeline<'f> {
+impl<'f> Facts<'f> {
+    fn new(plan: &Plan, family: &'f Family, as_of: Day) -> Facts<'f> {
         let while_member = plan.settings.member_events == MemberEvents::WhileMember;
         let people: Vec<Person> = family
             .members
@@ -137,9 +140,9 @@ impl<'f> Timeline<'f> {
             let fact = facts.get(*position);
             (fact.map(|fact| (fact.kind, fact.member)), *position)
         });
-        Timeline {
+        Facts {
             as_of,
-            facts,
+            in_order: facts,
             by_kind,
             by_kind_member,
             people,
@@ -147,12 +150,17 @@ impl<'f> Timeline<'f> {
         }
     }
 
+    /// The fact at a position of the indexes.
+    pub(crate) fn get(&self, position: usize) -> Option<&Fact<'f>> {
+        self.in_order.get(position)
+    }
+
     pub(crate) fn of_kind(&self, kind: KindId) -> impl Iterator<Item = &Fact<'f>> {
         self.by_kind
             .get(kind.0 as usize)
             .into_iter()
             .flatten()
-            .filter_map(|index| self.facts.get(*index))
+            .filter_map(|index| self.get(*index))
     }
 
     /// The indexes of the facts of a kind, in day order.
@@ -163,13 +171,9 @@ impl<'f> Timeline<'f> {
     }
 
     /// The indexes of one member's facts of a kind, in day order: the same
-    /// facts, in the same order, as [`Timeline::of_kind`] filtered by member.
+    /// facts, in the same order, as [`Facts::of_kind`] filtered by member.
     pub(crate) fn member_positions(&self, kind: KindId, member: u32) -> &[usize] {
-        let key = |position: &usize| {
-            self.facts
-                .get(*position)
-                .map(|fact| (fact.kind, fact.member))
-        };
+        let key = |position: &usize| self.get(*position).map(|fact| (fact.kind, fact.member));
         let wanted = Some((kind, Some(member)));
         let first = self
             .by_kind_member
@@ -188,7 +192,7 @@ impl<'f> Timeline<'f> {
     ) -> impl Iterator<Item = &Fact<'f>> {
         self.member_positions(kind, member)
             .iter()
-            .filter_map(|index| self.facts.get(*index))
+            .filter_map(|index| self.get(*index))
     }
 }
 
@@ -203,9 +207,9 @@ impl Plan {
     /// input: `#N` citing an event that has no id, and `member #N`.
     pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
         let day = Day::from_date(as_of);
-        let timeline = Timeline::new(self, family, day);
-        let sets = Sets::new(self, &timeline);
-        let mut decision = sets.decide(as_of);
+        let facts = Facts::new(self, family, day);
+        let evaluated = Evaluated::new(self, &facts);
+        let mut decision = evaluated.decide(as_of);
         decision.errors = self.missing_births(family);
         decision
     }
@@ -216,8 +220,8 @@ impl Plan {
     /// order the input lists them in never shows; `#N` still locates the
     /// record in the input).
     fn missing_births(&self, family: &Family) -> Vec<RecordProblem> {
-        let mut members: Vec<(usize, &crate::timeline::Member)> =
-            family.members.iter().enumerate().collect();
+        // A family read has fewer members than a position counts.
+        let mut members: Vec<(u32, &crate::family::Member)> = (0..).zip(&family.members).collect();
         members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
         members
             .into_iter()
@@ -227,9 +231,12 @@ impl Plan {
                 Role::Child => self.ages_asked.children,
             })
             .map(|(position, member)| RecordProblem {
-                record: format!("member #{position} (`{}`)", member.id),
+                record: ProblemRecord::Record(RecordPosition::Member {
+                    position,
+                    id: Some(member.id.clone()),
+                }),
                 field: Some("born".into()),
-                message: "is missing, and the plan asks this member's age: measures limited by age leave them out; add the date of birth".into(),
+                kind: ProblemKind::BirthMissing,
                 file: None,
                 line: None,
             })
@@ -237,10 +244,10 @@ impl Plan {
     }
 }
 
-impl Sets<'_, '_> {
+impl<'p> Evaluated<'p, '_> {
     fn decide(&self, as_of: NaiveDate) -> Decision {
         let plan = self.plan;
-        let timeline = self.timeline;
+        let facts = self.facts;
         let identification_point = self.attachment_anchor;
 
         let mut problems = Vec::new();
@@ -273,7 +280,7 @@ impl Sets<'_, '_> {
         let (claims, payable, route) = self.claim_decisions(eligible, as_of);
 
         Decision {
-            family: timeline.family.id.clone(),
+            family: facts.family.id.clone(),
             as_of,
             plan: PlanRef::of(plan),
             eligible,
@@ -288,7 +295,7 @@ impl Sets<'_, '_> {
     }
 
     fn attachment_decision(&self, eligible: bool) -> Attachment {
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         match &self.attachment {
             Some((attached, missing)) => {
                 let status = if !missing.is_empty() {
@@ -301,7 +308,7 @@ impl Sets<'_, '_> {
                 Attachment {
                     status,
                     date: attached.to_date(),
-                    missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                    missing: missing.iter().map(|p| self.principle_name(p, "")).collect(),
                     reason: (status == AttachmentStatus::AttachedNotEligible)
                         .then(|| NOT_ELIGIBLE_WHEN_ATTACHED.to_string()),
                 }
@@ -318,7 +325,7 @@ impl Sets<'_, '_> {
                 Attachment {
                     status,
                     date: None,
-                    missing: missing.iter().map(|kind| self.kind_name(*kind)).collect(),
+                    missing: missing.iter().map(|p| self.principle_name(p, "")).collect(),
                     reason: None,
                 }
             }
@@ -326,7 +333,7 @@ impl Sets<'_, '_> {
     }
 
     fn progress_decisions(&self) -> Vec<Progress> {
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let mut out = Vec::new();
         for (index, problem) in self.plan.problems.iter().enumerate() {
             let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
@@ -360,7 +367,7 @@ impl Sets<'_, '_> {
         as_of: NaiveDate,
     ) -> (Vec<ClaimDecision>, Pence, Vec<String>) {
         let plan = self.plan;
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let claimed = self.claims_made();
         let claimed_group = plan.results.groups.iter().position(|group| {
             group
@@ -543,7 +550,7 @@ impl Sets<'_, '_> {
                 "the attachment lacks {}",
                 missing
                     .iter()
-                    .map(|kind| format!("`{}`", self.kind_name(*kind)))
+                    .map(|p| self.principle_name(p, "`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
@@ -559,18 +566,30 @@ impl Sets<'_, '_> {
             .map_or_else(String::new, |kind| kind.name.clone())
     }
 
-    /// Principles not in place on `day`: a point event on or before it, or a
-    /// spell covering it.
-    pub(crate) fn missing_principles(&self, day: Day) -> Vec<KindId> {
+    /// A principle as a decision names it: its kinds joined by `or`, each
+    /// between `quote`s.
+    fn principle_name(&self, principle: &Principle, quote: &str) -> String {
+        principle
+            .kinds
+            .iter()
+            .map(|kind| format!("{quote}{}{quote}", self.kind_name(*kind)))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+
+    /// Principles not in place on `day`: none of its kinds has a point event
+    /// on or before it, or a spell covering it.
+    pub(crate) fn missing_principles(&self, day: Day) -> Vec<&'p Principle> {
         self.plan
             .principles
             .iter()
-            .copied()
-            .filter(|kind| {
-                let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
-                !self.timeline.of_kind(*kind).any(|fact| match shape {
-                    Some(Shape::Spell) => fact.start <= day && day <= fact.end,
-                    _ => fact.start <= day,
+            .filter(|principle| {
+                !principle.kinds.iter().any(|kind| {
+                    let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
+                    self.facts.of_kind(*kind).any(|fact| match shape {
+                        Some(Shape::Spell) => fact.start <= day && day <= fact.end,
+                        _ => fact.start <= day,
+                    })
                 })
             })
             .collect()
@@ -579,7 +598,7 @@ impl Sets<'_, '_> {
     /// The positions of the claim types already claimed for the family.
     fn claims_made(&self) -> Vec<usize> {
         let mut made: Vec<usize> = self
-            .timeline
+            .facts
             .of_kind(self.plan.known.claim)
             .filter_map(|fact| self.claim_named(fact))
             .collect();
@@ -611,7 +630,7 @@ impl Sets<'_, '_> {
     /// The `claim` records of one claim type, or of any.
     fn claim_evidence(&self, claim: Option<usize>) -> Vec<String> {
         let positions = self
-            .timeline
+            .facts
             .of_kind(self.plan.known.claim)
             .filter(|fact| claim.is_none() || self.claim_named(fact) == claim)
             .map(|fact| fact.index);

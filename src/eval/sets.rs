@@ -1,10 +1,10 @@
 //! Conditions to sets of days, measures to step functions of the day.
 
-use super::{Fact, Timeline};
+use super::{Fact, Facts};
 use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
+use crate::family::{FieldValue, Role};
 use crate::num::Fixed;
 use crate::plan::*;
-use crate::timeline::{FieldValue, Role};
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -16,12 +16,14 @@ type Value = Option<Ratio>;
 /// A define with the member it is evaluated for (`None` for the family).
 type InScope = (DefineIdx, Option<u32>);
 
-/// Every set the decision is read from, computed once per family.
-pub(crate) struct Sets<'p, 'f> {
+/// A family evaluated under a plan as of a day: every set of days the
+/// decision and its explanation are read from, computed once, over the
+/// family's [`Facts`].
+pub(crate) struct Evaluated<'p, 'f> {
     pub(crate) plan: &'p Plan,
-    pub(crate) timeline: &'p Timeline<'f>,
+    pub(crate) facts: &'p Facts<'f>,
     /// The attachment day and the principles not in place on it.
-    pub(crate) attachment: Option<(Day, Vec<KindId>)>,
+    pub(crate) attachment: Option<(Day, Vec<&'p Principle>)>,
     /// The day `before attachment` windows are anchored at: the attachment
     /// day, or the as-of day for a family not attached yet.
     pub(crate) attachment_anchor: Day,
@@ -41,16 +43,16 @@ pub(crate) struct Sets<'p, 'f> {
     define_values: RefCell<HashMap<InScope, Steps<Value>>>,
 }
 
-impl<'p, 'f> Sets<'p, 'f> {
-    pub(crate) fn new(plan: &'p Plan, timeline: &'p Timeline<'f>) -> Sets<'p, 'f> {
-        let as_of = timeline.as_of;
-        let attached_on = timeline
+impl<'p, 'f> Evaluated<'p, 'f> {
+    pub(crate) fn new(plan: &'p Plan, facts: &'p Facts<'f>) -> Evaluated<'p, 'f> {
+        let as_of = facts.as_of;
+        let attached_on = facts
             .of_kind(plan.known.attachment)
             .map(|fact| fact.start)
             .min();
-        let mut sets = Sets {
+        let mut evaluated = Evaluated {
             plan,
-            timeline,
+            facts,
             attachment: None,
             attachment_anchor: attached_on.unwrap_or(as_of),
             identification: as_of,
@@ -64,23 +66,23 @@ impl<'p, 'f> Sets<'p, 'f> {
             define_values: RefCell::default(),
         };
         if let Some(day) = attached_on {
-            let missing = sets.missing_principles(day);
-            sets.attachment = Some((day, missing));
+            let missing = evaluated.missing_principles(day);
+            evaluated.attachment = Some((day, missing));
         }
-        let identification_point = sets.attachment_anchor;
+        let identification_point = evaluated.attachment_anchor;
 
-        sets.indicator_sets = plan
+        evaluated.indicator_sets = plan
             .problems
             .iter()
             .map(|problem| {
                 problem
                     .indicators
                     .iter()
-                    .map(|indicator| sets.cond(&indicator.condition, None))
+                    .map(|indicator| evaluated.cond(&indicator.condition, None))
                     .collect()
             })
             .collect();
-        let identified: Vec<DaySet> = sets
+        let identified: Vec<DaySet> = evaluated
             .indicator_sets
             .iter()
             .map(|indicators| {
@@ -89,16 +91,18 @@ impl<'p, 'f> Sets<'p, 'f> {
                     .fold(DaySet::empty(), |all, set| all.union(set))
             })
             .collect();
-        sets.eligibility = match &plan.eligibility {
+        evaluated.eligibility = match &plan.eligibility {
             Some(rule) => problem_rule(rule, &identified),
             None => DaySet::empty(),
         };
-        sets.identification = if sets.eligibility.contains(identification_point) {
-            sets.eligibility
+        evaluated.identification = if evaluated.eligibility.contains(identification_point) {
+            evaluated
+                .eligibility
                 .run_start(identification_point)
                 .unwrap_or(identification_point)
         } else {
-            sets.eligibility
+            evaluated
+                .eligibility
                 .intervals()
                 .iter()
                 .rev()
@@ -106,27 +110,27 @@ impl<'p, 'f> Sets<'p, 'f> {
                 .map_or(identification_point, |(start, _)| *start)
         };
 
-        sets.significant = plan
+        evaluated.significant = plan
             .problems
             .iter()
-            .map(|problem| sets.cond(&problem.significant, None))
+            .map(|problem| evaluated.cond(&problem.significant, None))
             .collect();
-        sets.progress = plan
+        evaluated.progress = plan
             .problems
             .iter()
-            .zip(&sets.significant)
+            .zip(&evaluated.significant)
             .map(|(problem, significant)| match problem.sustain {
-                Some(length) => sets.sustained(significant, length, None),
+                Some(length) => evaluated.sustained(significant, length, None),
                 None => significant.clone(),
             })
             .collect();
-        sets.counted = identified
+        evaluated.counted = identified
             .iter()
             .map(|set| {
                 if set.contains(identification_point) {
                     DaySet::all()
                 } else if plan.settings.claim_problems == ClaimProblems::AtOrAfterAttachment
-                    && sets.attachment.is_some()
+                    && evaluated.attachment.is_some()
                 {
                     set.first_at_or_after(identification_point.succ())
                         .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
@@ -136,24 +140,26 @@ impl<'p, 'f> Sets<'p, 'f> {
             })
             .collect();
 
-        let claim_window = match &sets.attachment {
-            Some((day, missing)) if missing.is_empty() && sets.eligibility.contains(*day) => {
+        let claim_window = match &evaluated.attachment {
+            Some((day, missing)) if missing.is_empty() && evaluated.eligibility.contains(*day) => {
                 DaySet::interval(*day, Day::MAX)
             }
             _ => DaySet::empty(),
         };
-        sets.claim_sets = plan
+        evaluated.claim_sets = plan
             .claims
             .iter()
             .map(|claim| {
                 if claim_window.is_empty() {
                     DaySet::empty()
                 } else {
-                    sets.cond(&claim.condition, None).intersect(&claim_window)
+                    evaluated
+                        .cond(&claim.condition, None)
+                        .intersect(&claim_window)
                 }
             })
             .collect();
-        sets
+        evaluated
     }
 
     // ───────────── conditions ─────────────
@@ -196,7 +202,7 @@ impl<'p, 'f> Sets<'p, 'f> {
                 // union per member would copy the growing set each time.
                 // `every` holds where no picked member fails the body.
                 let mut days = Vec::new();
-                for index in 0..self.timeline.people.len() as u32 {
+                for index in 0..self.facts.people.len() as u32 {
                     let selected = self.selected(selector, index);
                     if selected.is_empty() {
                         continue;
@@ -254,17 +260,16 @@ impl<'p, 'f> Sets<'p, 'f> {
         match length {
             SustainLen::Time(length) => set.sustained(length),
             SustainLen::Terms(count) => {
-                let terms = self.terms(member);
                 let runs = set.intervals();
                 let mut out = Vec::new();
-                for (segment, window_start, _) in term_segments(&terms, count) {
+                for window in self.term_windows(member, count) {
                     // The run holding the window's first day, if any: runs
                     // are in order, so a binary search finds it.
                     let run = runs
-                        .get(runs.partition_point(|(_, end)| *end < window_start))
-                        .filter(|(start, _)| *start <= window_start);
+                        .get(runs.partition_point(|(_, end)| *end < window.start))
+                        .filter(|(start, _)| *start <= window.start);
                     if let Some((_, run_end)) = run {
-                        out.push((segment.0, segment.1.min(*run_end)));
+                        out.push((window.days.0, window.days.1.min(*run_end)));
                     }
                 }
                 DaySet::from_intervals(out)
@@ -281,12 +286,12 @@ impl<'p, 'f> Sets<'p, 'f> {
     pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, Vec<usize>)> {
         let kind = self.plan.known.school_term;
         let positions = match member {
-            Some(member) => self.timeline.member_positions(kind, member),
-            None => self.timeline.kind_positions(kind),
+            Some(member) => self.facts.member_positions(kind, member),
+            None => self.facts.kind_positions(kind),
         };
         let mut records: Vec<(Day, Day, usize)> = positions
             .iter()
-            .filter_map(|position| self.timeline.facts.get(*position))
+            .filter_map(|position| self.facts.get(*position))
             .filter(|fact| fact.end != Day::MAX)
             .map(|fact| (fact.end, fact.start, fact.index))
             .collect();
@@ -305,18 +310,68 @@ impl<'p, 'f> Sets<'p, 'f> {
         terms
     }
 
+    /// The last `count` school terms of a member (or the family) over each
+    /// stretch of days on which they stay the same, in day order.
+    pub(crate) fn term_windows(&self, member: Option<u32>, count: u32) -> Vec<TermWindow> {
+        let terms = self.terms(member);
+        let count = count as usize;
+        let mut windows = Vec::new();
+        if count == 0 || terms.len() < count {
+            return windows;
+        }
+        for last in (count - 1)..terms.len() {
+            let Some((_, end, _)) = terms.get(last) else {
+                continue;
+            };
+            let end = *end;
+            let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
+            if next_end == Some(end) {
+                continue;
+            }
+            let Some(chosen) = terms.get(last + 1 - count..=last) else {
+                continue;
+            };
+            windows.push(TermWindow {
+                days: (end, next_end.map_or(Day::MAX, Day::pred)),
+                start: chosen
+                    .iter()
+                    .map(|(start, _, _)| *start)
+                    .min()
+                    .unwrap_or(end),
+                records: chosen
+                    .iter()
+                    .flat_map(|(_, _, indexes)| indexes.iter().copied())
+                    .collect(),
+            });
+        }
+        windows
+    }
+
+    /// The last `count` school terms of a member (or the family) ended by
+    /// `day`; `None` when fewer have ended.
+    pub(crate) fn last_terms(
+        &self,
+        member: Option<u32>,
+        count: u32,
+        day: Day,
+    ) -> Option<TermWindow> {
+        self.term_windows(member, count)
+            .into_iter()
+            .find(|window| window.days.0 <= day && day <= window.days.1)
+    }
+
     fn continuous_employment(&self, member: u32) -> DaySet {
         let (Some(table), Some((attached, _))) = (&self.plan.employment, &self.attachment) else {
             return DaySet::empty();
         };
         let known = self.plan.known;
         let benefits: Vec<&Fact<'_>> = self
-            .timeline
+            .facts
             .of_kind_member(known.out_of_work_benefit, member)
             .collect();
         let on_benefit = DaySet::from_intervals(benefits.iter().map(|fact| (fact.start, fact.end)));
         let mut employed = DaySet::from_intervals(
-            self.timeline
+            self.facts
                 .of_kind_member(known.employment, member)
                 .map(|fact| (fact.start, fact.end)),
         );
@@ -444,7 +499,7 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// The days on which a member is one of those the selector picks.
     pub(crate) fn selected(&self, selector: &MemberSelector, member: u32) -> DaySet {
-        let Some(person) = self.timeline.people.get(member as usize) else {
+        let Some(person) = self.facts.people.get(member as usize) else {
             return DaySet::empty();
         };
         let role_matches = match selector.role {
@@ -580,18 +635,18 @@ impl<'p, 'f> Sets<'p, 'f> {
         weight: &dyn Fn(&Fact<'_>) -> i128,
         member: Option<u32>,
     ) -> (Steps<i128>, DaySet) {
-        let terms = self.terms(member);
         let mut contributions = Vec::new();
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
         let facts: Vec<Fact<'_>> = self.matching(aggregate, member).collect();
-        for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
+        for window in self.term_windows(member, count) {
+            let (from, to) = window.days;
             defined.push((from, to));
             for fact in &facts {
                 let counts = if is_term_kind {
-                    last_terms.contains(&fact.index)
+                    window.records.contains(&fact.index)
                 } else {
-                    fact.end >= window_start
+                    fact.end >= window.start
                 };
                 if counts {
                     let first = if is_term_kind {
@@ -623,14 +678,14 @@ impl<'p, 'f> Sets<'p, 'f> {
         // member's events for each; the order is the same day order.
         let positions = match (&aggregate.subject, member) {
             (SubjectScope::ThisMember, Some(member)) => {
-                self.timeline.member_positions(aggregate.kind, member)
+                self.facts.member_positions(aggregate.kind, member)
             }
             (SubjectScope::ThisMember, None) => &[],
-            _ => self.timeline.kind_positions(aggregate.kind),
+            _ => self.facts.kind_positions(aggregate.kind),
         };
         positions
             .iter()
-            .filter_map(|position| self.timeline.facts.get(*position))
+            .filter_map(|position| self.facts.get(*position))
             .filter(move |fact| {
                 let whose = match &aggregate.subject {
                     SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
@@ -705,7 +760,31 @@ impl<'p, 'f> Sets<'p, 'f> {
     /// windows it looks at, for the members it ranges over.
     pub(crate) fn evidence(&self, cond: &Cond, day: Day) -> Vec<String> {
         let mut facts = BTreeSet::new();
-        self.collect(cond, None, day, &mut facts, &mut BTreeSet::new());
+        self.collect(
+            cond,
+            None,
+            day,
+            Focus::Everything,
+            &mut facts,
+            &mut BTreeSet::new(),
+        );
+        self.cite_in_order(facts)
+    }
+
+    /// The events behind a condition's failing on a day: only those of the
+    /// parts and members that make it fail (the sibling who cannot be
+    /// measured, not the child whose terms pass), and for a member with
+    /// fewer school terms than a window asks, the terms they have.
+    pub(crate) fn evidence_of_failure(&self, cond: &Cond, day: Day) -> Vec<String> {
+        let mut facts = BTreeSet::new();
+        self.collect(
+            cond,
+            None,
+            day,
+            Focus::Outcome(false),
+            &mut facts,
+            &mut BTreeSet::new(),
+        );
         self.cite_in_order(facts)
     }
 
@@ -714,7 +793,7 @@ impl<'p, 'f> Sets<'p, 'f> {
     pub(crate) fn cite_in_order(&self, positions: impl IntoIterator<Item = usize>) -> Vec<String> {
         let mut cited: Vec<(chrono::NaiveDate, String)> = positions
             .into_iter()
-            .filter_map(|index| self.timeline.family.events.get(index))
+            .filter_map(|index| self.facts.family.events.get(index))
             .map(|event| (event.start, event.citation()))
             .collect();
         cited.sort();
@@ -724,36 +803,45 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// Walks the condition without a depth cut, and needs none: within one
     /// expression the checker bounds nesting through defines at
-    /// `MAX_DEFINE_DEPTH` (each define once per member, by `seen`), and the
-    /// only step out of an expression, to a problem's progress measure, is
-    /// taken from a claim only, as a progress measure cannot ask for progress
-    /// again. So the walk is at most twice `MAX_DEFINE_DEPTH` deep, and all
-    /// evidence is cited.
+    /// `MAX_DEFINE_DEPTH` (each define once per member and focus, by
+    /// `seen`), and the only step out of an expression, to a problem's
+    /// progress measure, is taken from a claim only, as a progress measure
+    /// cannot ask for progress again. So the walk is at most twice
+    /// `MAX_DEFINE_DEPTH` deep, and all evidence is cited.
     fn collect(
         &self,
         cond: &Cond,
         member: Option<u32>,
         day: Day,
+        focus: Focus,
         out: &mut BTreeSet<usize>,
-        seen: &mut BTreeSet<(DefineIdx, Option<u32>)>,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>, Focus)>,
     ) {
         let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
             if let Window::LastTerms(count) = aggregate.window {
-                let terms = self.terms(member);
                 let is_term_kind = aggregate.kind == self.plan.known.school_term;
-                for ((from, to), window_start, last_terms) in term_segments(&terms, count) {
-                    if from <= day && day <= to {
+                match self.last_terms(member, count, day) {
+                    Some(window) => {
                         for fact in self.matching(aggregate, member) {
                             let counts = if is_term_kind {
-                                last_terms.contains(&fact.index)
+                                window.records.contains(&fact.index)
                             } else {
-                                fact.end >= window_start && fact.start <= day
+                                fact.end >= window.start && fact.start <= day
                             };
                             if counts {
                                 out.insert(fact.index);
                             }
                         }
                     }
+                    // Too few terms to measure: the terms there are say why.
+                    None if focus != Focus::Everything => {
+                        for (_, end, records) in self.terms(member) {
+                            if end <= day {
+                                out.extend(records);
+                            }
+                        }
+                    }
+                    None => {}
                 }
                 return;
             }
@@ -766,11 +854,34 @@ impl<'p, 'f> Sets<'p, 'f> {
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
                 for part in parts {
-                    self.collect(part, member, day, out, seen);
+                    // A part decides an `and` that fails by failing, an `or`
+                    // that holds by holding; every part decides the others.
+                    let decides = match focus {
+                        Focus::Everything => true,
+                        Focus::Outcome(holds) => {
+                            let part_holds = self.cond(part, member).contains(day);
+                            match cond {
+                                Cond::And(_) => holds || !part_holds,
+                                _ => !holds || part_holds,
+                            }
+                        }
+                    };
+                    if decides {
+                        self.collect(part, member, day, focus, out, seen);
+                    }
                 }
             }
-            Cond::Not(inner) | Cond::Sustained(inner, _) => {
-                self.collect(inner, member, day, out, seen)
+            Cond::Not(inner) => {
+                let focus = match focus {
+                    Focus::Everything => Focus::Everything,
+                    Focus::Outcome(holds) => Focus::Outcome(!holds),
+                };
+                self.collect(inner, member, day, focus, out, seen);
+            }
+            // Sustained or not, on the day it is the inner condition's
+            // events that count, whether or not it holds on that day.
+            Cond::Sustained(inner, _) => {
+                self.collect(inner, member, day, Focus::Everything, out, seen)
             }
             Cond::Compare(left, _, right) => {
                 for measure in [left, right] {
@@ -791,23 +902,47 @@ impl<'p, 'f> Sets<'p, 'f> {
                     out,
                 );
             }
-            Cond::Quantified { selector, body, .. } => {
-                for index in 0..self.timeline.people.len() as u32 {
-                    if self.selected(selector, index).contains(day) {
-                        self.collect(body, Some(index), day, out, seen);
+            Cond::Quantified {
+                quantifier,
+                selector,
+                body,
+            } => {
+                for index in 0..self.facts.people.len() as u32 {
+                    if !self.selected(selector, index).contains(day) {
+                        continue;
                     }
+                    // The members that decide it: for `any` that holds, those
+                    // for whom the body holds; for `every` that fails, those
+                    // for whom it fails; for `no` that fails, those for whom
+                    // it holds; otherwise every member picked.
+                    let focus = match focus {
+                        Focus::Everything => Focus::Everything,
+                        Focus::Outcome(holds) => {
+                            let body_holds = self.cond(body, Some(index)).contains(day);
+                            let decides = match quantifier {
+                                Quantifier::Any => !holds || body_holds,
+                                Quantifier::Every => holds || !body_holds,
+                                Quantifier::No => holds || body_holds,
+                            };
+                            if !decides {
+                                continue;
+                            }
+                            Focus::Outcome(body_holds)
+                        }
+                    };
+                    self.collect(body, Some(index), day, focus, out, seen);
                 }
             }
             Cond::ContinuousEmployment => {
                 let known = self.plan.known;
                 let positions = |kind| match member {
-                    Some(member) => self.timeline.member_positions(kind, member),
-                    None => self.timeline.kind_positions(kind),
+                    Some(member) => self.facts.member_positions(kind, member),
+                    None => self.facts.kind_positions(kind),
                 };
                 for fact in positions(known.employment)
                     .iter()
                     .chain(positions(known.out_of_work_benefit))
-                    .filter_map(|position| self.timeline.facts.get(*position))
+                    .filter_map(|position| self.facts.get(*position))
                 {
                     if fact.member == member && fact.start <= day {
                         out.insert(fact.index);
@@ -818,20 +953,22 @@ impl<'p, 'f> Sets<'p, 'f> {
                 for (index, problem) in self.plan.problems.iter().enumerate() {
                     let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
                     if counted {
-                        self.collect(&problem.significant, None, day, out, seen);
+                        let significant = &problem.significant;
+                        self.collect(significant, None, day, Focus::Everything, out, seen);
                     }
                 }
             }
             Cond::ProblemProgressed(problem) => {
                 if let Some(problem) = self.plan.problems.get(problem.0 as usize) {
-                    self.collect(&problem.significant, None, day, out, seen);
+                    let significant = &problem.significant;
+                    self.collect(significant, None, day, Focus::Everything, out, seen);
                 }
             }
             // A define's events are the same wherever it is used.
             Cond::Define(index) => {
-                if seen.insert((*index, member)) {
+                if seen.insert((*index, member, focus)) {
                     if let Some(body) = self.plan.define_cond(*index) {
-                        self.collect(body, member, day, out, seen);
+                        self.collect(body, member, day, focus, out, seen);
                     }
                 }
             }
@@ -840,7 +977,7 @@ impl<'p, 'f> Sets<'p, 'f> {
 
     /// Why a claim's condition does not hold on the as-of day, in words.
     pub(crate) fn blocking_reason(&self, cond: &Cond, will_hold: bool) -> String {
-        let day = self.timeline.as_of;
+        let day = self.facts.as_of;
         let mut reasons = Vec::new();
         self.reasons(cond, day, &mut reasons, &mut BTreeSet::new());
         let mut reason = if reasons.is_empty() {
@@ -907,7 +1044,7 @@ impl<'p, 'f> Sets<'p, 'f> {
             Cond::Quantified { selector, body, .. }
                 if contains_employment(self.plan, body, &mut BTreeSet::new()) =>
             {
-                let members = self.timeline.people.len() as u32;
+                let members = self.facts.people.len() as u32;
                 let anyone =
                     (0..members).any(|member| self.selected(selector, member).contains(day));
                 if anyone || selector.with.is_empty() {
@@ -992,46 +1129,26 @@ fn measure_aggregates<'p>(plan: &'p Plan, measure: &'p Measure) -> Vec<&'p Aggre
     }
 }
 
-/// For each stretch of days over which a member's last `count` terms stay
-/// the same: the stretch, the first day of the earliest of those terms, and
-/// the records of those terms (by event position).
-fn term_segments(
-    terms: &[(Day, Day, Vec<usize>)],
-    count: u32,
-) -> Vec<((Day, Day), Day, Vec<usize>)> {
-    let count = count as usize;
-    let mut segments = Vec::new();
-    if count == 0 || terms.len() < count {
-        return segments;
-    }
-    for last in (count - 1)..terms.len() {
-        let Some((_, end, _)) = terms.get(last) else {
-            continue;
-        };
-        let end = *end;
-        let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
-        if next_end == Some(end) {
-            continue;
-        }
-        let Some(chosen) = terms.get(last + 1 - count..=last) else {
-            continue;
-        };
-        let window_start = chosen
-            .iter()
-            .map(|(start, _, _)| *start)
-            .min()
-            .unwrap_or(end);
-        let to = next_end.map_or(Day::MAX, Day::pred);
-        segments.push((
-            (end, to),
-            window_start,
-            chosen
-                .iter()
-                .flat_map(|(_, _, indexes)| indexes.iter().copied())
-                .collect(),
-        ));
-    }
-    segments
+/// Which of a condition's events to cite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Focus {
+    /// Every event it looks at on the day: a decision's evidence.
+    Everything,
+    /// Only those behind its having this value on the day.
+    Outcome(bool),
+}
+
+/// A member's (or the family's) last school terms over a stretch of days on
+/// which they stay the same: the one "last N terms" every window, sum,
+/// sustain period, citation and explanation reads.
+pub(crate) struct TermWindow {
+    /// The days on which these are the last terms: from the day the latest
+    /// of them ends until the day before a later term ends.
+    pub(crate) days: (Day, Day),
+    /// The first day of the earliest of them.
+    pub(crate) start: Day,
+    /// The records of those terms, by event position.
+    pub(crate) records: Vec<usize>,
 }
 
 fn problem_rule(rule: &ProblemRule, identified: &[DaySet]) -> DaySet {
@@ -1153,7 +1270,7 @@ fn memoised<V: Clone>(
 }
 
 /// A fraction divided through by its greatest common divisor.
-fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
+pub(super) fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
     let (mut a, mut b) = (numerator.unsigned_abs(), denominator.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);

@@ -32,6 +32,22 @@ fn a_messy_plan_gets_the_canonical_layout() {
 }
 
 #[test]
+fn attachment_alternatives_take_parentheses_only_beside_and() {
+    assert_eq!(
+        format("attach requires ( a or b )\n"),
+        "attach requires a or b\n"
+    );
+    assert_eq!(
+        format("attach requires a  or b\n"),
+        "attach requires a or b\n"
+    );
+    assert_eq!(
+        format("attach requires (a or  b)and c and(d or e or f)\n"),
+        "attach requires (a or b) and c and (d or e or f)\n"
+    );
+}
+
+#[test]
 fn long_conditions_break_at_and_or_one_operand_a_line() {
     let source = "claim c \"C\" pays £800 { every identified problem has progressed and no offence in family within 6 months and no asb_incident in family within 6 months }\n";
     let formatted = format(source);
@@ -256,12 +272,41 @@ fn gap() -> impl Strategy<Value = String> {
     ]
 }
 
+/// `attach requires …`: principles of one or more kinds, those of several
+/// in parentheses beside others (as the parser asks), and sometimes a lone
+/// one in parentheses the printer leaves out.
+fn attach() -> impl Strategy<Value = String> {
+    let kinds = prop::collection::vec(
+        prop::sample::select(vec![
+            "family_assessment",
+            "family_plan",
+            "lead_professional",
+        ]),
+        1..4,
+    );
+    (prop::collection::vec(kinds, 1..4), any::<bool>()).prop_map(|(principles, bracket_lone)| {
+        let beside_others = principles.len() > 1;
+        let written: Vec<String> = principles
+            .iter()
+            .map(|kinds| {
+                let alternatives = kinds.join(" or ");
+                if kinds.len() > 1 && (beside_others || bracket_lone) {
+                    format!("({alternatives})")
+                } else {
+                    alternatives
+                }
+            })
+            .collect();
+        format!("attach requires {}", written.join(" and "))
+    })
+}
+
 fn plan_text() -> impl Strategy<Value = String> {
-    (condition(), condition(), measure(), prop::collection::vec(gap(), 6))
-        .prop_map(|(a, b, m, gaps)| {
+    (condition(), condition(), measure(), attach(), prop::collection::vec(gap(), 6))
+        .prop_map(|(a, b, m, principles, gaps)| {
             format!(
-                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\" {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}\n",
-                gaps[0], gaps[1], gaps[2], gaps[3], gaps[4]
+                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\" {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
+                gaps[0], gaps[1], gaps[2], gaps[3], gaps[4], gaps[5]
             )
         })
 }

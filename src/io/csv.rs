@@ -22,13 +22,18 @@
 //! Cells are text; a family is assembled as the interchange format's JSON
 //! (cells typed by the plan's vocabulary) and validated like any other, and
 //! each problem is traced back to its file and line.
+//!
+//! [`CsvFolderWriter`] writes families in that shape, each family's rows
+//! together, refusing a family whose values would not read back the same.
 
-use super::lines::{Lines, Place};
+use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
-use crate::timeline::Record as InFamily;
-use crate::vocab::{FieldType, Vocabulary};
-use crate::{Family, RecordProblem, Refusal};
+use crate::family::{Event, Member, RecordPosition};
+use crate::vocab::{FieldType, Shape, Vocabulary};
+use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
+use chrono::NaiveDate;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
 use std::io::BufReader;
@@ -52,12 +57,12 @@ impl Part {
         }
     }
 
-    /// What a row of this file is, for messages.
-    fn row_name(self) -> &'static str {
+    /// A row of this file, as the record of a problem.
+    fn row(self) -> ProblemRecord {
         match self {
-            Part::Families => "family row",
-            Part::Members => "member row",
-            Part::Events => "event row",
+            Part::Families => ProblemRecord::FamilyRow,
+            Part::Members => ProblemRecord::MemberRow,
+            Part::Events => ProblemRecord::EventRow,
         }
     }
 
@@ -108,76 +113,14 @@ impl Columns {
     }
 }
 
-/// What is wrong with a row, found while reading it (the family's own
-/// validation finds the rest).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Fault {
-    Width {
-        header: usize,
-        found: usize,
-    },
-    NotUtf8,
-    UnknownFamily,
-    Apart,
-    /// A quoted cell that opens at this column and does not close on the
-    /// row's line.
-    OpenQuote {
-        column: u64,
-    },
-    /// A row longer than the limit.
-    TooLong {
-        limit: usize,
-    },
-    /// A family's rows together longer than the limit, from this row on.
-    FamilyTooLarge {
-        limit: usize,
-    },
-    /// A family `families.csv` lists more than once, on these lines: which
-    /// rows are whose cannot be told, so no listing is decided.
-    ListedTwice {
-        lines: Vec<u64>,
-    },
-}
-
-impl Fault {
-    fn message(&self) -> String {
-        match self {
-            Fault::Width { header, found } => format!(
-                "has {found} cells where the header has {header}; check the row's commas and quotes"
-            ),
-            Fault::NotUtf8 => "is not UTF-8 text; export the file as UTF-8".into(),
-            Fault::UnknownFamily => {
-                "names a family that families.csv does not hold; add the family there or remove the row"
-                    .into()
-            }
-            Fault::ListedTwice { lines } => format!(
-                "lists a family that families.csv lists on lines {}: its rows cannot be told apart, so none is decided; list each family once",
-                lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
-            ),
-            Fault::Apart => "is apart from the other rows of its family; keep each family's rows together, families in the order of families.csv".into(),
-            Fault::OpenQuote { column } => format!(
-                "has a quoted cell opening at column {column} that does not close on its line; \
-                 a cell may not hold a line break: close the quote, or export without line breaks in cells"
-            ),
-            Fault::TooLong { limit } => format!(
-                "is longer than {limit} bytes, the most a row may take, so it was not read; \
-                 check the row's line breaks"
-            ),
-            Fault::FamilyTooLarge { limit } => format!(
-                "takes the family's rows past {limit} bytes, the most a family may take, so they were not read; \
-                 check that the rows of this family id are one family"
-            ),
-        }
-    }
-}
-
-/// One problem found while reading rows.
+/// One problem found while reading rows (the family's own validation
+/// finds the rest).
 #[derive(Debug, Clone)]
 struct RowProblem {
     part: Part,
     line: u64,
     field: Option<String>,
-    fault: Fault,
+    kind: ProblemKind,
 }
 
 /// One data row: its line, its family and its cells (`None` for an empty
@@ -335,7 +278,7 @@ enum Broken {
 /// cells are in the file's [`Splitter`].
 #[derive(Clone, Copy, Debug)]
 struct Parsed {
-    place: Place,
+    start: LineStart,
     size: usize,
     broken: Option<Broken>,
 }
@@ -407,23 +350,23 @@ impl CsvFile {
         }
     }
 
-    fn unsynchronised(&self, place: Place, column: Option<u64>, problem: String) -> InputError {
+    fn unsynchronised(&self, start: LineStart, column: Option<u64>, problem: String) -> InputError {
         InputError::Unsynchronised {
             file: self.part.file_name().to_owned(),
-            line: place.line,
+            line: start.line,
             column,
             problem,
         }
     }
 
     /// Where the next row starts.
-    fn place(&self) -> Place {
-        self.lines.place()
+    fn next_start(&self) -> LineStart {
+        self.lines.next_start()
     }
 
-    fn seek(&mut self, place: Place) -> Result<(), InputError> {
+    fn seek(&mut self, start: LineStart) -> Result<(), InputError> {
         self.after_open_quote = None;
-        self.lines.seek(place).map_err(|error| self.io(error))
+        self.lines.seek(start).map_err(|error| self.io(error))
     }
 
     /// Reads the next row (empty lines are passed over), its cells into the
@@ -450,7 +393,7 @@ impl CsvFile {
         if let Some(open_at) = self.after_open_quote.take() {
             if broken.is_some() || self.splitter.len() != self.columns.names.len() {
                 return Err(self.unsynchronised(
-                    line.place,
+                    line.start,
                     None,
                     format!(
                         "the row does not read as a row of its own after the quoted cell left open at line {open_at}, \
@@ -471,7 +414,7 @@ impl CsvFile {
                     Broken::TooLong => (None, format!("the row is longer than {} bytes", self.max)),
                 };
                 return Err(self.unsynchronised(
-                    line.place,
+                    line.start,
                     column,
                     format!(
                         "{what}, and the row's family_id cannot be read past it, so the rows cannot be told apart \
@@ -481,7 +424,7 @@ impl CsvFile {
             }
         }
         if let Some(Broken::OpenQuote { .. }) = broken {
-            self.after_open_quote = Some(line.place.line);
+            self.after_open_quote = Some(line.start.line);
         }
         let size = if line.too_long {
             self.max.saturating_add(1)
@@ -489,7 +432,7 @@ impl CsvFile {
             self.bytes.len()
         };
         Ok(Some(Parsed {
-            place: line.place,
+            start: line.start,
             size,
             broken,
         }))
@@ -593,7 +536,7 @@ impl Rows {
             return Ok(None);
         };
         let part = self.part();
-        let line = parsed.place.line;
+        let line = parsed.start.line;
         let header = self.columns.names.len();
         let splitter = &self.file.splitter;
         let mut problems = Vec::new();
@@ -602,13 +545,13 @@ impl Rows {
                 part,
                 line,
                 field: None,
-                fault: Fault::OpenQuote { column },
+                kind: ProblemKind::OpenQuote { column },
             }),
             Some(Broken::TooLong) => problems.push(RowProblem {
                 part,
                 line,
                 field: None,
-                fault: Fault::TooLong {
+                kind: ProblemKind::RowTooLong {
                     limit: self.file.max,
                 },
             }),
@@ -616,7 +559,7 @@ impl Rows {
                 part,
                 line,
                 field: None,
-                fault: Fault::Width {
+                kind: ProblemKind::RowWidth {
                     header,
                     found: splitter.len(),
                 },
@@ -637,7 +580,7 @@ impl Rows {
                             part,
                             line,
                             field: self.columns.names.get(index).cloned(),
-                            fault: Fault::NotUtf8,
+                            kind: ProblemKind::NotUtf8,
                         });
                         None
                     }
@@ -731,7 +674,7 @@ impl Rows {
                 part,
                 line,
                 field: Some("family_id".into()),
-                fault: Fault::UnknownFamily,
+                kind: ProblemKind::UnknownFamily,
             })
             .collect();
         Some(Record {
@@ -791,7 +734,7 @@ fn out_of_place(
             continue;
         }
         current = Some(id.to_vec());
-        let cursor = families.place();
+        let cursor = families.next_start();
         let mut forward = false;
         while families.next_row()?.is_some() {
             if families.family() == id {
@@ -805,7 +748,7 @@ fn out_of_place(
         families.seek(cursor)?;
         let mut before = CsvFile::open(folder, Part::Families, max)?;
         let mut earlier = false;
-        while before.place().offset < cursor.offset && before.next_row()?.is_some() {
+        while before.next_start().offset < cursor.offset && before.next_row()?.is_some() {
             if before.family() == id {
                 earlier = true;
                 break;
@@ -816,7 +759,7 @@ fn out_of_place(
         } else {
             Misplacement::UnknownFamily
         };
-        found.insert(row.place.line, misplacement);
+        found.insert(row.start.line, misplacement);
         if found.len() > MOST_OUT_OF_PLACE {
             return Err(InputError::Unordered {
                 file: part.file_name().to_owned(),
@@ -836,7 +779,7 @@ fn listed_twice(folder: &Path, max: usize) -> Result<BTreeMap<String, Vec<u64>>,
         lines
             .entry(families.family().to_vec())
             .or_default()
-            .push(row.place.line);
+            .push(row.start.line);
     }
     Ok(lines
         .into_iter()
@@ -964,7 +907,7 @@ impl CsvFolder {
                 part: Part::Families,
                 line: row.line,
                 field: Some("family_id".into()),
-                fault: Fault::ListedTwice {
+                kind: ProblemKind::ListedTwice {
                     lines: lines.clone(),
                 },
             });
@@ -974,7 +917,7 @@ impl CsvFolder {
                 part,
                 line,
                 field: Some("family_id".into()),
-                fault: Fault::Apart,
+                kind: ProblemKind::RowApart,
             });
         }
         if let Some((part, line)) = budget.over {
@@ -982,7 +925,7 @@ impl CsvFolder {
                 part,
                 line,
                 field: None,
-                fault: Fault::FamilyTooLarge { limit: self.max },
+                kind: ProblemKind::FamilyTooLarge { limit: self.max },
             });
         }
         let columns = &self.families.columns;
@@ -1129,9 +1072,9 @@ impl CsvFamily {
         let whole = !self
             .problems
             .iter()
-            .any(|problem| matches!(problem.fault, Fault::FamilyTooLarge { .. }));
+            .any(|problem| matches!(problem.kind, ProblemKind::FamilyTooLarge { .. }));
         let validated = if whole {
-            Family::from_value(&self.to_json(vocab), vocab)
+            super::family_from_value(&self.to_json(vocab), vocab)
         } else {
             Err(crate::FamilyError {
                 family: None,
@@ -1142,13 +1085,13 @@ impl CsvFamily {
             .problems
             .iter()
             .map(|problem| {
-                let record = problem.part.row_name().to_owned();
-                let message = problem.fault.message();
                 let at = (problem.part, problem.line);
+                let record = problem.part.row();
+                let kind = problem.kind.clone();
                 (
                     at.0,
                     at.1,
-                    self.problem(at, record, problem.field.clone(), message),
+                    self.problem(at, record, problem.field.clone(), kind),
                 )
             })
             .collect();
@@ -1157,7 +1100,7 @@ impl CsvFamily {
             Ok(_) => {}
             Err(error) => {
                 for problem in &error.problems {
-                    let at = self.place(&problem.record);
+                    let at = self.row_of(&problem.record);
                     let field = problem
                         .field
                         .as_deref()
@@ -1172,9 +1115,9 @@ impl CsvFamily {
                     if read_already {
                         continue;
                     }
-                    let message = problem.kind.to_string();
-                    let record = problem.record.to_string();
-                    errors.push((at.0, at.1, self.problem(at, record, field, message)));
+                    let record = ProblemRecord::Record(problem.record.clone());
+                    let kind = ProblemKind::Record(problem.kind.clone());
+                    errors.push((at.0, at.1, self.problem(at, record, field, kind)));
                 }
             }
         }
@@ -1190,43 +1133,403 @@ impl CsvFamily {
     fn problem(
         &self,
         (part, line): (Part, u64),
-        record: String,
+        record: ProblemRecord,
         field: Option<String>,
-        message: String,
+        kind: ProblemKind,
     ) -> RecordProblem {
         RecordProblem {
             record,
             field,
-            message,
+            kind,
             file: Some(part.file_name().to_owned()),
             line: Some(line),
         }
     }
 
     /// The file and line of a record of the assembled family.
-    fn place(&self, record: &InFamily) -> (Part, u64) {
+    fn row_of(&self, record: &RecordPosition) -> (Part, u64) {
         let row = match record {
-            InFamily::Family => None,
-            InFamily::Member { position, .. } => self.members.get(*position as usize),
-            InFamily::Event { position, .. } => self.events.get(*position as usize),
+            RecordPosition::Family => None,
+            RecordPosition::Member { position, .. } => self.members.get(*position as usize),
+            RecordPosition::Event { position, .. } => self.events.get(*position as usize),
         };
         match (record, row) {
-            (InFamily::Member { .. }, Some(row)) => (Part::Members, row.line),
-            (InFamily::Event { .. }, Some(row)) => (Part::Events, row.line),
+            (RecordPosition::Member { .. }, Some(row)) => (Part::Members, row.line),
+            (RecordPosition::Event { .. }, Some(row)) => (Part::Events, row.line),
             _ => self.home,
         }
     }
 }
 
 /// The CSV column of a key of the interchange format's JSON.
-fn column(record: &InFamily, key: &str) -> String {
+fn column(record: &RecordPosition, key: &str) -> String {
     let renamed = match (record, key) {
-        (InFamily::Family, "id") => "family_id",
-        (InFamily::Member { .. }, "id") => "member_id",
-        (InFamily::Event { .. }, "id") => "event_id",
-        (InFamily::Event { .. }, "member") => "member_id",
-        (InFamily::Family, key) => key.strip_prefix("attributes.").unwrap_or(key),
+        (RecordPosition::Family, "id") => "family_id",
+        (RecordPosition::Member { .. }, "id") => "member_id",
+        (RecordPosition::Event { .. }, "id") => "event_id",
+        (RecordPosition::Event { .. }, "member") => "member_id",
+        (RecordPosition::Family, key) => key.strip_prefix("attributes.").unwrap_or(key),
         _ => key,
     };
     renamed.to_owned()
+}
+
+// ---------------------------------------------------------------------------
+// Writing.
+
+/// The columns a [`CsvFolderWriter`] writes beyond those every folder has:
+/// `family_id` in each file, `member_id`, `role` and `born` in
+/// `members.csv`, and [`EVENT_COLUMNS`] in `events.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvColumns {
+    /// The attributes, a column each of `families.csv`, in this order.
+    pub attributes: Vec<String>,
+    /// Whether `members.csv` has `joined` and `left` columns (an extension
+    /// of the format) after `born`.
+    pub membership: bool,
+    /// The fields, a column each of `events.csv`, in this order; a field
+    /// of any kind with the column's name is written in it.
+    pub fields: Vec<String>,
+}
+
+/// A family the writer cannot write so that [`CsvFolder`] reads it back
+/// the same, or a file it cannot write. A family refused is not written in
+/// part. Messages name the family and column, never a value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CsvWriteError {
+    /// A column named twice, or with a name the format gives another column.
+    #[error(
+        "`{column}` cannot be a column of {file}: the file has a column of that name already, \
+         or the format keeps the name; give each column once, under a name of its own"
+    )]
+    Column {
+        /// The file, `families.csv` or `events.csv`.
+        file: &'static str,
+        /// The column's name.
+        column: String,
+    },
+    /// A value of the family that no column holds.
+    #[error(
+        "{file}: family `{family}` has a value for `{column}`, which is not a column of the file; \
+         add it to the writer's columns"
+    )]
+    NoColumn {
+        /// The file.
+        file: &'static str,
+        /// The family's id.
+        family: String,
+        /// The attribute, field or member date without a column.
+        column: String,
+    },
+    /// Text a cell cannot hold: empty (read back as absent), or with a line
+    /// break (each row is one line).
+    #[error(
+        "{file}: family `{family}` has text in `{column}` that a cell cannot hold: it is empty, \
+         which reads back as absent, or holds a line break, which a row may not"
+    )]
+    Cell {
+        /// The file.
+        file: &'static str,
+        /// The family's id.
+        family: String,
+        /// The column.
+        column: String,
+    },
+    /// An event whose kind, or a word of whose fields, the writer's
+    /// vocabulary does not have.
+    #[error(
+        "events.csv: event #{position} of family `{family}` has a kind or word the vocabulary \
+         does not have; write families with the vocabulary they were read with"
+    )]
+    NotInVocabulary {
+        /// The family's id.
+        family: String,
+        /// The event's position among the family's events.
+        position: u32,
+    },
+    /// A file could not be written.
+    #[error("cannot write {file}: {source}")]
+    Io {
+        /// The file.
+        file: &'static str,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes families as a CSV folder's three files, each family's rows
+/// together and the families in the order written: what [`CsvFolder`]
+/// reads back, with the same vocabulary, to equal families. Cells are
+/// quoted only where they must be, rows end with `\n`.
+pub struct CsvFolderWriter<'v, W> {
+    /// `families.csv`, `members.csv` and `events.csv`.
+    files: [W; 3],
+    columns: CsvColumns,
+    vocab: &'v Vocabulary,
+    cells: csv_core::Writer,
+    /// One family's rows of each file, written once all are made.
+    rows: [Vec<u8>; 3],
+}
+
+impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
+    /// Writes the headers of `families.csv`, `members.csv` and `events.csv`
+    /// (in that order in `files`) for families read with (or made for)
+    /// `vocab`, which names their kinds and words. The files are written a
+    /// family at a time: give buffered writers.
+    pub fn new(
+        files: [W; 3],
+        columns: CsvColumns,
+        vocab: &'v Vocabulary,
+    ) -> Result<CsvFolderWriter<'v, W>, CsvWriteError> {
+        let reserved_events = EVENT_COLUMNS.iter().chain(&RESERVED_EVENT_NAMES);
+        for (part, names, reserved) in [
+            (Part::Families, &columns.attributes, vec![&"family_id"]),
+            (Part::Events, &columns.fields, reserved_events.collect()),
+        ] {
+            for (index, name) in names.iter().enumerate() {
+                let taken = reserved.iter().any(|reserved| **reserved == name.as_str())
+                    || names.iter().take(index).any(|before| before == name);
+                if taken || name.trim() != name.as_str() || name.is_empty() {
+                    return Err(CsvWriteError::Column {
+                        file: part.file_name(),
+                        column: name.clone(),
+                    });
+                }
+            }
+        }
+        let mut writer = CsvFolderWriter {
+            files,
+            columns,
+            vocab,
+            cells: csv_core::Writer::new(),
+            rows: Default::default(),
+        };
+        let columns = &writer.columns;
+        let families =
+            std::iter::once("family_id").chain(columns.attributes.iter().map(String::as_str));
+        let members = MEMBER_COLUMNS
+            .iter()
+            .take(if columns.membership { 5 } else { 3 })
+            .map(|(column, _)| *column);
+        let events = EVENT_COLUMNS
+            .iter()
+            .copied()
+            .chain(columns.fields.iter().map(String::as_str));
+        let [families_row, members_row, events_row] = &mut writer.rows;
+        push_row(&mut writer.cells, families, families_row);
+        push_row(
+            &mut writer.cells,
+            std::iter::once("family_id").chain(members),
+            members_row,
+        );
+        push_row(&mut writer.cells, events, events_row);
+        writer.flush_rows()?;
+        Ok(writer)
+    }
+
+    /// Writes one family's rows; a family that cannot be written whole is
+    /// refused, and nothing of it written.
+    pub fn write(&mut self, family: &Family) -> Result<(), CsvWriteError> {
+        let families = self.family_row(family)?;
+        let mut members = Vec::with_capacity(family.members.len());
+        for member in &family.members {
+            members.push(self.member_row(family, member)?);
+        }
+        let mut events = Vec::with_capacity(family.events.len());
+        for event in &family.events {
+            events.push(self.event_row(family, event)?);
+        }
+        let [families_rows, members_rows, events_rows] = &mut self.rows;
+        push_row(
+            &mut self.cells,
+            families.iter().map(AsRef::as_ref),
+            families_rows,
+        );
+        for row in &members {
+            push_row(&mut self.cells, row.iter().map(AsRef::as_ref), members_rows);
+        }
+        for row in &events {
+            push_row(&mut self.cells, row.iter().map(AsRef::as_ref), events_rows);
+        }
+        self.flush_rows()
+    }
+
+    /// The files given to [`CsvFolderWriter::new`], to flush or finish.
+    pub fn into_inner(self) -> [W; 3] {
+        self.files
+    }
+
+    /// Writes the rows made, each file's to its file.
+    fn flush_rows(&mut self) -> Result<(), CsvWriteError> {
+        let parts = [Part::Families, Part::Members, Part::Events];
+        for ((file, rows), part) in self.files.iter_mut().zip(&mut self.rows).zip(parts) {
+            file.write_all(rows).map_err(|source| CsvWriteError::Io {
+                file: part.file_name(),
+                source,
+            })?;
+            rows.clear();
+        }
+        Ok(())
+    }
+
+    fn family_row<'f>(&self, family: &'f Family) -> Result<Vec<Cow<'f, str>>, CsvWriteError> {
+        let part = Part::Families;
+        if let Some(key) = family
+            .attributes
+            .keys()
+            .find(|key| !self.columns.attributes.contains(key))
+        {
+            return Err(no_column(part, family, key));
+        }
+        let mut row = vec![cell(part, family, "family_id", &family.id)?];
+        for column in &self.columns.attributes {
+            row.push(match family.attributes.get(column) {
+                Some(value) => cell(part, family, column, value)?,
+                None => Cow::Borrowed(""),
+            });
+        }
+        Ok(row)
+    }
+
+    fn member_row<'f>(
+        &self,
+        family: &'f Family,
+        member: &'f Member,
+    ) -> Result<Vec<Cow<'f, str>>, CsvWriteError> {
+        let part = Part::Members;
+        let mut row = vec![
+            Cow::Borrowed(family.id.as_str()),
+            cell(part, family, "member_id", &member.id)?,
+            Cow::Borrowed(member.role.as_str()),
+            day_cell(member.born),
+        ];
+        if self.columns.membership {
+            row.extend([day_cell(member.joined), day_cell(member.left)]);
+        } else if member.joined.is_some() || member.left.is_some() {
+            let column = if member.joined.is_some() {
+                "joined"
+            } else {
+                "left"
+            };
+            return Err(no_column(part, family, column));
+        }
+        Ok(row)
+    }
+
+    fn event_row<'f>(
+        &self,
+        family: &'f Family,
+        event: &'f Event,
+    ) -> Result<Vec<Cow<'f, str>>, CsvWriteError>
+    where
+        'v: 'f,
+    {
+        let part = Part::Events;
+        let unknown = || CsvWriteError::NotInVocabulary {
+            family: family.id.clone(),
+            position: event.position,
+        };
+        let vocab: &'v Vocabulary = self.vocab;
+        let kind = vocab.get(event.kind).ok_or_else(unknown)?;
+        let (date, start, end) = match kind.shape {
+            Shape::Point => (Some(event.start), None, None),
+            Shape::Spell => (None, Some(event.start), event.end),
+        };
+        let member = event.member.and_then(|index| family.member(index));
+        let mut row = vec![
+            Cow::Borrowed(family.id.as_str()),
+            match &event.id {
+                Some(id) => cell(part, family, "event_id", id)?,
+                None => Cow::Borrowed(""),
+            },
+            Cow::Borrowed(kind.name.as_str()),
+            Cow::Borrowed(member.map_or("", |member| member.id.as_str())),
+            day_cell(date),
+            day_cell(start),
+            day_cell(end),
+        ];
+        row.resize(
+            EVENT_COLUMNS.len() + self.columns.fields.len(),
+            Cow::Borrowed(""),
+        );
+        for (decl, value) in kind.fields.iter().zip(&event.fields) {
+            let Some(value) = value else { continue };
+            let Some(index) = self
+                .columns
+                .fields
+                .iter()
+                .position(|name| *name == decl.name)
+            else {
+                return Err(no_column(part, family, &decl.name));
+            };
+            let text = value.to_text(&decl.ty).ok_or_else(unknown)?;
+            cell(part, family, &decl.name, &text)?;
+            if let Some(slot) = row.get_mut(EVENT_COLUMNS.len() + index) {
+                *slot = Cow::Owned(text);
+            }
+        }
+        Ok(row)
+    }
+}
+
+/// A day's cell: `YYYY-MM-DD`, or empty for none.
+fn day_cell(day: Option<NaiveDate>) -> Cow<'static, str> {
+    day.map_or(Cow::Borrowed(""), |day| Cow::Owned(crate::date::write(day)))
+}
+
+fn no_column(part: Part, family: &Family, column: &str) -> CsvWriteError {
+    CsvWriteError::NoColumn {
+        file: part.file_name(),
+        family: family.id.clone(),
+        column: column.to_owned(),
+    }
+}
+
+/// Text for a cell, if a cell can hold it so that it reads back the same.
+fn cell<'t>(
+    part: Part,
+    family: &Family,
+    column: &str,
+    text: &'t str,
+) -> Result<Cow<'t, str>, CsvWriteError> {
+    if text.is_empty() || text.contains(['\n', '\r']) {
+        return Err(CsvWriteError::Cell {
+            file: part.file_name(),
+            family: family.id.clone(),
+            column: column.to_owned(),
+        });
+    }
+    Ok(Cow::Borrowed(text))
+}
+
+/// Appends one row of cells to `out`, quoted as the reader's own parser
+/// (`csv-core`) reads them back: only where a cell must be, a quote within
+/// as `""`, and a row of one empty cell as `""`.
+fn push_row<'c>(
+    writer: &mut csv_core::Writer,
+    cells: impl IntoIterator<Item = &'c str>,
+    out: &mut Vec<u8>,
+) {
+    // The room each call is given is the most `csv-core` documents it
+    // writes, so each call writes all it is given.
+    for (index, text) in cells.into_iter().enumerate() {
+        if index > 0 {
+            step(out, 2, |room| writer.delimiter(room).1);
+        }
+        step(out, 2 * text.len() + 2, |room| {
+            writer.field(text.as_bytes(), room).2
+        });
+    }
+    step(out, 5, |room| writer.terminator(room).1);
+}
+
+/// One call of a `csv_core::Writer`, given `most` bytes of room at the end
+/// of `out`; `write` says how many it wrote.
+fn step(out: &mut Vec<u8>, most: usize, write: impl FnOnce(&mut [u8]) -> usize) {
+    let start = out.len();
+    out.resize(start + most, 0);
+    let wrote = write(out.get_mut(start..).unwrap_or_default());
+    out.truncate(start + wrote);
 }

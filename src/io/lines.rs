@@ -8,7 +8,7 @@ pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Where a line starts: its byte offset and its number, from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Place {
+pub(crate) struct LineStart {
     pub(crate) offset: u64,
     pub(crate) line: u64,
 }
@@ -17,14 +17,14 @@ pub(crate) struct Place {
 /// limit (its first bytes up to the limit are kept, the rest passed over).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Line {
-    pub(crate) place: Place,
+    pub(crate) start: LineStart,
     pub(crate) too_long: bool,
 }
 
 pub(crate) struct Lines<R> {
     reader: R,
     max: usize,
-    next: Place,
+    next: LineStart,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -32,7 +32,7 @@ impl<R: BufRead> Lines<R> {
         Lines {
             reader,
             max,
-            next: Place { offset: 0, line: 1 },
+            next: LineStart { offset: 0, line: 1 },
         }
     }
 
@@ -43,7 +43,7 @@ impl<R: BufRead> Lines<R> {
 
     /// Where the next line starts.
     #[cfg_attr(not(feature = "csv"), allow(dead_code))]
-    pub(crate) fn place(&self) -> Place {
+    pub(crate) fn next_start(&self) -> LineStart {
         self.next
     }
 
@@ -52,7 +52,7 @@ impl<R: BufRead> Lines<R> {
     /// mark opening the input is dropped. `None` at the end.
     pub(crate) fn read(&mut self, bytes: &mut Vec<u8>) -> std::io::Result<Option<Line>> {
         bytes.clear();
-        let place = self.next;
+        let start = self.next;
         let mut length: u64 = 0;
         let mut ended = false;
         loop {
@@ -80,7 +80,7 @@ impl<R: BufRead> Lines<R> {
             return Ok(None);
         }
         self.next.line += 1;
-        if place.offset == 0 && bytes.starts_with(BOM) {
+        if start.offset == 0 && bytes.starts_with(BOM) {
             bytes.drain(..BOM.len());
             length -= BOM.len() as u64;
         }
@@ -90,16 +90,16 @@ impl<R: BufRead> Lines<R> {
         } else if bytes.last() == Some(&b'\r') {
             bytes.pop();
         }
-        Ok(Some(Line { place, too_long }))
+        Ok(Some(Line { start, too_long }))
     }
 }
 
 impl<R: BufRead + Seek> Lines<R> {
-    /// Goes back (or on) to a place given by [`Lines::place`].
+    /// Goes back (or on) to a line start given by [`Lines::next_start`].
     #[cfg_attr(not(feature = "csv"), allow(dead_code))]
-    pub(crate) fn seek(&mut self, place: Place) -> std::io::Result<()> {
-        self.reader.seek(SeekFrom::Start(place.offset))?;
-        self.next = place;
+    pub(crate) fn seek(&mut self, start: LineStart) -> std::io::Result<()> {
+        self.reader.seek(SeekFrom::Start(start.offset))?;
+        self.next = start;
         Ok(())
     }
 }
@@ -116,8 +116,8 @@ mod tests {
         let mut found = Vec::new();
         while let Some(line) = lines.read(&mut bytes).unwrap() {
             found.push((
-                line.place.line,
-                line.place.offset,
+                line.start.line,
+                line.start.offset,
                 line.too_long,
                 bytes.clone(),
             ));

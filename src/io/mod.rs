@@ -1,6 +1,9 @@
 //! Reading a cohort: families one record at a time from JSON Lines, a JSON
 //! array or (feature `csv`) a CSV folder, so that memory holds the records
-//! being decided, never the cohort.
+//! being decided, never the cohort; and writing one, a family at a time, as
+//! JSON Lines ([`JsonLinesWriter`]) or a CSV folder ([`CsvFolderWriter`]).
+//! One family alone is read and written as JSON by [`family_from_json`] and
+//! [`family_to_value`].
 //!
 //! Each reader yields `Result<`[`Record`]`, `[`InputError`]`>`: a record is one
 //! family's input and where it starts; [`Record::read`] types and validates
@@ -48,12 +51,16 @@ mod json;
 mod lines;
 
 #[cfg(feature = "csv")]
-pub use csv::{CsvFolder, EVENT_COLUMNS as CSV_EVENT_COLUMNS};
-pub use json::{JsonArray, JsonLines};
+pub use csv::{
+    CsvColumns, CsvFolder, CsvFolderWriter, CsvWriteError, EVENT_COLUMNS as CSV_EVENT_COLUMNS,
+};
+pub use json::{
+    JsonArray, JsonLines, JsonLinesWriter, family_from_json, family_from_value, family_to_value,
+};
 
-use crate::timeline::Family;
+use crate::family::{Family, RecordPosition};
 use crate::vocab::Vocabulary;
-use crate::{RecordProblem, Refusal};
+use crate::{ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -231,7 +238,7 @@ impl Record {
     /// ([`crate::Plan::vocabulary`]); a refusal says where each problem is.
     pub fn read(&self, vocab: &Vocabulary) -> Result<Family, Refusal> {
         match &self.input {
-            Input::Json(text) => Family::from_json(text, vocab).map_err(|error| {
+            Input::Json(text) => family_from_json(text, vocab).map_err(|error| {
                 let mut refusal = Refusal::from_error(&error);
                 refusal.line = Some(self.line);
                 refusal
@@ -241,12 +248,9 @@ impl Record {
                 line: Some(self.line),
                 file: None,
                 errors: vec![RecordProblem {
-                    record: "family".into(),
+                    record: ProblemRecord::Record(RecordPosition::Family),
                     field: None,
-                    message: format!(
-                        "is longer than {limit} bytes, the most a record may take, so it was not read; \
-                         check that the record is one family and not several run together"
-                    ),
+                    kind: ProblemKind::RecordTooLarge { limit: *limit },
                     file: None,
                     line: None,
                 }],
@@ -293,12 +297,9 @@ impl Record {
             line: Some(self.line),
             file: file.clone(),
             errors: vec![RecordProblem {
-                record: "family".into(),
+                record: ProblemRecord::Record(RecordPosition::Family),
                 field: Some(field.into()),
-                message: format!(
-                    "the family id was already read at line {first_line}: each family must appear once in a cohort, \
-                     so the first is decided and this one refused; merge the two records"
-                ),
+                kind: ProblemKind::RepeatedFamily { first_line },
                 line: file.as_ref().map(|_| self.line),
                 file,
             }],

@@ -361,12 +361,23 @@ pub enum ProblemCondKind {
     Problem(Ident),
 }
 
-/// `attach requires a and b and c`
+/// `attach requires a and (b or c) and d`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attach {
-    /// The event kinds that must be in place.
-    pub principles: Vec<Ident>,
+    /// The principles that must all be in place.
+    pub principles: Vec<Principle>,
     /// Where it stands.
+    pub span: Span,
+}
+
+/// One attachment principle: `lead_professional`, or
+/// `(family_assessment or family_star_plan)`, in place when any of its
+/// kinds is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principle {
+    /// The event kinds, any one of which puts it in place.
+    pub kinds: Vec<Ident>,
+    /// Where it stands, parentheses included.
     pub span: Span,
 }
 

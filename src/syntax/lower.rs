@@ -665,12 +665,38 @@ impl Lowering {
 
     fn attach(&mut self, pair: P<'_>) -> Option<Attach> {
         let span = self.span_of(&pair);
-        let principles = Children::of(&pair)
-            .rest()
+        let pairs = Children::of(&pair).rest();
+        let beside_others = pairs.len() > 1;
+        let principles = pairs
             .into_iter()
-            .map(|p| self.ident(p))
+            .map(|p| self.principle(p, beside_others))
             .collect();
         Some(Attach { principles, span })
+    }
+
+    /// `a`, `a or b`, `(a or b)`. Beside `and`, alternatives must be in
+    /// parentheses: `a or b and c` reads as `(a or b) and c` to some and as
+    /// `a or (b and c)` (the grouping of conditions) to others.
+    fn principle(&mut self, pair: P<'_>, beside_others: bool) -> Principle {
+        let span = self.span_of(&pair);
+        let mut children = Children::of(&pair);
+        let parenthesized = children.has_token(Rule::p_lparen);
+        let kinds: Vec<Ident> = children.rest().into_iter().map(|p| self.ident(p)).collect();
+        if beside_others && kinds.len() > 1 && !parenthesized {
+            let names: Vec<&str> = kinds.iter().map(|kind| kind.name.as_str()).collect();
+            self.errors.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    span,
+                    "`or` beside `and` in attachment principles needs parentheses",
+                )
+                .with_help(format!(
+                    "write `({})` for one of them with the other principles",
+                    names.join(" or ")
+                )),
+            );
+        }
+        Principle { kinds, span }
     }
 
     fn claim(&mut self, pair: P<'_>) -> Option<Claim> {

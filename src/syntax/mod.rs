@@ -267,8 +267,65 @@ fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    Diagnostic::new(Code::Syntax, Span::new(offset, end.max(offset)), message)
-        .with_help("see the language reference in the README for what may stand here")
+    let diagnostic = Diagnostic::new(Code::Syntax, Span::new(offset, end.max(offset)), message)
+        .with_help("see the language reference in the README for what may stand here");
+    match unclosed_at(source, offset) {
+        Some((open, bracket)) => diagnostic.with_label(
+            Span::new(open, open + bracket.len_utf8()),
+            format!("unclosed `{bracket}`"),
+        ),
+        None => diagnostic,
+    }
+}
+
+/// When the brackets of the whole text do not pair up, the innermost `{` or
+/// `(` still open at `offset` (where the parse failed), with its offset: the
+/// bracket whose missing partner is most likely the fault. A text whose
+/// brackets all pair gets none, since the fault is then something else.
+///
+/// Brackets in strings and comments are not counted, as the grammar reads
+/// them: a string ends at its closing quote or the line's end, a comment at
+/// the line's end.
+fn unclosed_at(source: &str, offset: usize) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut open_at_offset = None;
+    let mut paired = true;
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if at >= offset && open_at_offset.is_none() {
+            open_at_offset = open.last().copied();
+        }
+        match c {
+            '"' => {
+                let mut escaped = false;
+                while let Some((_, c)) = chars.next_if(|(_, c)| *c != '\n') {
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = true;
+                    } else if c == '"' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|(_, next)| *next == '/') => {
+                while chars.next_if(|(_, c)| *c != '\n').is_some() {}
+            }
+            '{' | '(' => open.push((at, c)),
+            '}' | ')' => {
+                let partner = if c == '}' { '{' } else { '(' };
+                match open.pop() {
+                    Some((_, bracket)) if bracket == partner => {}
+                    _ => paired = false,
+                }
+            }
+            _ => {}
+        }
+    }
+    if paired && open.is_empty() {
+        return None;
+    }
+    open_at_offset.or_else(|| open.last().copied())
 }
 
 /// The end of the word or symbol starting at `offset`, for the caret.

@@ -71,6 +71,10 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
         Rule::problem_named => ("`problem` and a problem id", false),
         Rule::id_list => ("a list of ids in parentheses", false),
         Rule::attach => ("attachment principles", false),
+        Rule::principle => (
+            "an attachment principle (an event kind, or kinds joined by `or`)",
+            false,
+        ),
         Rule::claim => ("a claim", false),
         Rule::fee => ("the attachment fee", false),
         Rule::results => ("a results block", false),

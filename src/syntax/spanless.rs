@@ -129,6 +129,7 @@ structs! {
     Eligible { rule, span }
     ProblemCond { kind, span }
     Attach { principles, span }
+    Principle { kinds, span }
     Claim { id, title, amount, discretionary, condition, span }
     Fee { amount, span }
     Results { entries, span }

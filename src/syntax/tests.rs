@@ -189,6 +189,35 @@ fn syntax_errors_name_what_was_expected() {
 }
 
 #[test]
+fn a_syntax_error_points_at_the_bracket_left_open() {
+    let source = "problem crime \"x\" {\n  indicator a \"A\" { has offence ever\n  significant \"S\" { no offence ever }\n}\n";
+    let Err(diagnostics) = parse(source) else {
+        panic!()
+    };
+    let labels = &diagnostics.0[0].labels;
+    assert_eq!(labels.len(), 1, "{labels:?}");
+    // The indicator's brace, still open where the parse failed; not the
+    // problem's, which the last `}` closes by count.
+    assert_eq!(labels[0].span, Span::new(38, 39));
+    assert_eq!(labels[0].message, "unclosed `{`");
+    let at_the_end =
+        parse("define x = (has offence ever and (no asb_incident ever)\n").unwrap_err();
+    assert_eq!(at_the_end.0[0].labels[0].span, Span::new(11, 12));
+    assert_eq!(at_the_end.0[0].labels[0].message, "unclosed `(`");
+    // Brackets in strings and comments are not brackets.
+    let quoted = parse("problem crime \"x {\" { // (\n  sustained for 6 months").unwrap_err();
+    assert_eq!(quoted.0[0].labels[0].span, Span::new(20, 21));
+}
+
+#[test]
+fn a_syntax_error_in_balanced_brackets_has_no_label() {
+    let Err(diagnostics) = parse("problem crime \"x\" { indicator { has offence ever } }") else {
+        panic!()
+    };
+    assert!(diagnostics.0[0].labels.is_empty());
+}
+
+#[test]
 fn impossible_dates_are_reported_all_at_once() {
     let Err(diagnostics) = parse(
         "plan \"x\" { effective 2018-02-30 }\nfunding { claim windows from 2013-13-01 every 6 months until 2015-05-31 }",
@@ -295,4 +324,63 @@ fn pathological_input_fails_cleanly() {
     assert_eq!(parse(&long).unwrap_err().0[0].code, Code::Syntax);
     let too_big = "// x\n".repeat(super::MAX_PLAN_BYTES / 4);
     assert_eq!(parse(&too_big).unwrap_err().0[0].code, Code::TooLarge);
+}
+
+/// The kinds of each attachment principle, in order.
+fn principles(source: &str) -> Vec<Vec<String>> {
+    parses(source)
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Attach(attach) => Some(
+                attach
+                    .principles
+                    .iter()
+                    .map(|p| p.kinds.iter().map(|kind| kind.name.clone()).collect())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn an_attachment_principle_may_be_met_by_any_of_its_kinds() {
+    assert_eq!(principles("attach requires a and b"), [["a"], ["b"]]);
+    assert_eq!(principles("attach requires a or b"), [["a", "b"]]);
+    assert_eq!(principles("attach requires (a or b)"), [["a", "b"]]);
+    assert_eq!(
+        principles("attach requires (a or b or c) and d and (e or f)"),
+        [vec!["a", "b", "c"], vec!["d"], vec!["e", "f"]]
+    );
+}
+
+#[test]
+fn or_beside_and_in_attachment_principles_needs_parentheses() {
+    for (source, bare) in [
+        ("attach requires a or b and c", "a or b"),
+        ("attach requires c and a or b", "a or b"),
+    ] {
+        let Err(diagnostics) = parse(source) else {
+            panic!("{source} parsed")
+        };
+        let [diagnostic] = diagnostics.0.as_slice() else {
+            panic!("{diagnostics:?}")
+        };
+        assert_eq!(diagnostic.code, Code::Syntax);
+        let at = source.find(bare).unwrap();
+        assert_eq!(
+            (diagnostic.span.start as usize, diagnostic.span.end as usize),
+            (at, at + bare.len())
+        );
+        assert_eq!(
+            diagnostic.help.as_deref(),
+            Some("write `(a or b)` for one of them with the other principles")
+        );
+    }
+    // Parentheses hold alternatives only: not one kind, not `and`.
+    assert!(parse("attach requires (a)").is_err());
+    assert!(parse("attach requires (a and b) or c").is_err());
+    assert!(parse("attach requires a or").is_err());
 }

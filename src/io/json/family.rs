@@ -1,14 +1,12 @@
-//! A family's timeline: its members and dated events, read from the
-//! interchange format (`interchange.md`, "A family (input)") and validated
-//! against a plan's [`Vocabulary`].
+//! One family read from the interchange format's JSON (`interchange.md`,
+//! "A family (input)") and validated against a plan's [`Vocabulary`], and
+//! one family written back in that format.
 //!
-//! [`Family::from_json`] and [`Family::from_value`] either return a
-//! [`Family`] whose every event has a declared kind, the right shape, a known
-//! member and well-typed fields, or a [`FamilyError`] listing *every* problem
-//! of the record, each naming the record (member or event, by position and
-//! id) and the field. Messages never repeat a value from the data: family
-//! data is sensitive personal data. Only pseudonymous keys (the family, member
-//! and event ids), key names and the plan's own vocabulary appear in them.
+//! [`family_from_json`] and [`family_from_value`] either return a [`Family`]
+//! whose every event has a declared kind, the right shape, a known member
+//! and well-typed fields, or a [`FamilyError`] listing *every* problem of the
+//! record, each naming the record (member or event, by position and id) and
+//! the field, never a value from the data (see [`crate::family`]).
 //!
 //! Reading rules beyond `interchange.md`:
 //!
@@ -33,425 +31,28 @@
 //!   ([`RecordErrorKind::NotWholeNumber`]), since a count with an exponent
 //!   has been through floating point and may no longer be exact.
 //! - A key given twice in one object, at any depth, is refused
-//!   ([`RecordErrorKind::RepeatedKey`]; only [`Family::from_json`] can see
+//!   ([`RecordErrorKind::RepeatedKey`]; only [`family_from_json`] can see
 //!   one, since a `Value` has already kept one of the two).
-//! - A family, member or event id that is empty or only white space is
-//!   refused ([`RecordErrorKind::EmptyId`]).
-//! - Two terms of the vocabulary's term kind ([`Vocabulary::term_kind`],
-//!   `school_term`) of one member that share a day are refused
-//!   ([`RecordErrorKind::OverlappingTerms`]): the evaluator counts a member's
-//!   terms in order.
+//! - The rules of [`crate::family`] that hold whatever the format: ids that
+//!   name nothing, a member's school terms that overlap.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use super::repeats;
+use crate::family::{
+    Event, Family, FamilyError, FieldValue, Member, RecordError, RecordErrorKind, RecordPosition,
+    Role, is_usable_id, overlapping_terms,
+};
 use crate::num::{Fixed, Pence};
-use crate::vocab::{EventKind, FieldType, KindId, RESERVED_EVENT_KEYS, Shape, Subject, Vocabulary};
-
-// ---------------------------------------------------------------------------
-// The timeline.
-
-/// One family: its pseudonymous id, free-text attributes, members and events.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Family {
-    /// The family's id, a pseudonymous key.
-    pub id: String,
-    /// Free-text key/values carried to reports (`--by district`).
-    pub attributes: BTreeMap<String, String>,
-    /// The members, in input order; events refer to them by index.
-    pub members: Vec<Member>,
-    /// The events, in input order (`Event::position` is the index here).
-    pub events: Vec<Event>,
-}
-
-/// Whether a member is an adult or a child.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// `adult`.
-    Adult,
-    /// `child`.
-    Child,
-}
-
-impl Role {
-    /// The word the interchange format uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Adult => "adult",
-            Role::Child => "child",
-        }
-    }
-
-    fn from_word(word: &str) -> Option<Role> {
-        match word {
-            "adult" => Some(Role::Adult),
-            "child" => Some(Role::Child),
-            _ => None,
-        }
-    }
-}
-
-/// One member of a family.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Member {
-    /// The member's id, a pseudonymous key unique within the family.
-    pub id: String,
-    /// Adult or child.
-    pub role: Role,
-    /// Date of birth, needed wherever a plan asks for an age.
-    pub born: Option<NaiveDate>,
-    /// The day the member joined the family, if recorded (an extension of the
-    /// format): where a plan says so, their events count only while they are
-    /// a member.
-    pub joined: Option<NaiveDate>,
-    /// The day the member left the family, if recorded; on or after `joined`.
-    pub left: Option<NaiveDate>,
-}
-
-/// One dated event of a family's timeline.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    /// The event's id, if the record has one; decisions cite it.
-    pub id: Option<String>,
-    /// The event's 0-based position in the input's `events` array.
-    pub position: u32,
-    /// Its kind, in the vocabulary it was read with.
-    pub kind: KindId,
-    /// The member it is about (an index into [`Family::members`]), or `None`
-    /// when it is about the family.
-    pub member: Option<u32>,
-    /// The first day: the `date` of a point event, the `start` of a spell.
-    pub start: NaiveDate,
-    /// The last day, included: `Some(start)` for a point event; for a spell,
-    /// its `end`, or `None` while it is still open.
-    pub end: Option<NaiveDate>,
-    /// The field values, indexed like the kind's [`EventKind::fields`];
-    /// `None` where an optional field is absent.
-    pub fields: Vec<Option<FieldValue>>,
-}
-
-impl Event {
-    /// How decisions cite this event: its id, or `#N` from its position.
-    pub fn citation(&self) -> String {
-        match &self.id {
-            Some(id) => id.clone(),
-            None => format!("#{}", self.position),
-        }
-    }
-
-    /// The value of the field with this index in the kind's declaration.
-    pub fn field(&self, index: usize) -> Option<&FieldValue> {
-        self.fields.get(index).and_then(Option::as_ref)
-    }
-}
-
-/// The value of one field of an event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldValue {
-    /// A whole number, zero or more.
-    Count(u64),
-    /// An exact decimal.
-    Decimal(Fixed),
-    /// An amount of money.
-    Money(Pence),
-    /// A percentage, in percent (15% is `Fixed(15_000_000)`).
-    Percentage(Fixed),
-    /// A calendar day.
-    Date(NaiveDate),
-    /// Free text.
-    Text(String),
-    /// True or false.
-    Flag(bool),
-    /// One of a fixed list of words: its index in the field's
-    /// [`FieldType::OneOf`] list.
-    Word(u32),
-}
-
-// ---------------------------------------------------------------------------
-// Errors.
-
-/// A family that could not be read or validated, with every problem found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FamilyError {
-    /// The family's id, when it could be read.
-    pub family: Option<String>,
-    /// Every problem, in input order: the family's own keys, then members,
-    /// then events.
-    pub problems: Vec<RecordError>,
-}
-
-impl fmt::Display for FamilyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.family {
-            Some(id) => write!(f, "family `{id}` is not valid")?,
-            None => write!(f, "a family is not valid")?,
-        }
-        let count = self.problems.len();
-        write!(f, " ({count} problem{})", if count == 1 { "" } else { "s" })?;
-        for problem in &self.problems {
-            write!(f, "\n  {problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for FamilyError {}
-
-/// The record a problem is in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// The family object itself (its `id`, `attributes`, `members` or
-    /// `events` keys), or the text it was read from.
-    Family,
-    /// One member.
-    Member {
-        /// The 0-based position in the `members` array.
-        position: u32,
-        /// The member's id, when it could be read.
-        id: Option<String>,
-    },
-    /// One event.
-    Event {
-        /// The 0-based position in the `events` array.
-        position: u32,
-        /// The event's id, when it has one that could be read.
-        id: Option<String>,
-    },
-}
-
-impl Record {
-    /// Where the record comes in a family: the family, then the members,
-    /// then the events, each in input order.
-    fn order(&self) -> (u8, u32) {
-        match self {
-            Record::Family => (0, 0),
-            Record::Member { position, .. } => (1, *position),
-            Record::Event { position, .. } => (2, *position),
-        }
-    }
-}
-
-impl fmt::Display for Record {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (what, position, id) = match self {
-            Record::Family => return write!(f, "family"),
-            Record::Member { position, id } => ("member", position, id),
-            Record::Event { position, id } => ("event", position, id),
-        };
-        write!(f, "{what} #{position}")?;
-        if let Some(id) = id {
-            write!(f, " (`{id}`)")?;
-        }
-        Ok(())
-    }
-}
-
-/// One problem of a family record: where it is and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordError {
-    /// The record.
-    pub record: Record,
-    /// The key of the record the problem is about, if it is about one.
-    pub field: Option<String>,
-    /// What is wrong.
-    pub kind: RecordErrorKind,
-}
-
-impl fmt::Display for RecordError {
-    /// `event #3 (`e7`): field `end` is before `start`; …`
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.record)?;
-        if let Some(field) = &self.field {
-            write!(f, "field `{field}` ")?;
-        }
-        write!(f, "{}", self.kind)
-    }
-}
-
-impl std::error::Error for RecordError {}
-
-/// What is wrong with a record. Messages are predicates completed by the
-/// record and field ([`RecordError`]'s display) and never hold data values.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RecordErrorKind {
-    /// The text is not JSON.
-    #[error(
-        "is not valid JSON (line {line}, column {column}); write each family as one JSON object"
-    )]
-    NotJson {
-        /// The 1-based line of the fault.
-        line: usize,
-        /// The 1-based column of the fault.
-        column: usize,
-    },
-    /// The family, a member or an event is not a JSON object.
-    #[error("is not a JSON object; write it as `{{ ... }}` with named keys")]
-    NotAnObject,
-    /// A required key is absent or `null`.
-    #[error("is missing; this record needs it")]
-    MissingField,
-    /// A value has the wrong JSON type.
-    #[error("has the wrong type; it must be {expected}")]
-    WrongType {
-        /// What it must be, in words.
-        expected: &'static str,
-    },
-    /// A date is not a real day written `YYYY-MM-DD`.
-    #[error("is not a valid date; write a real calendar day as `YYYY-MM-DD`")]
-    BadDate,
-    /// A spell's `end` is before its `start`.
-    #[error("is before `start`; a spell must end on or after the day it starts")]
-    EndBeforeStart,
-    /// A member's `left` is before their `joined`.
-    #[error("is before `joined`; a member must leave on or after the day they joined")]
-    LeftBeforeJoined,
-    /// An event has both `date` and `start` or `end`.
-    #[error(
-        "has both `date` and `start` or `end`; give `date` for a one-day event, \
-         or `start` (and `end` once it has ended) for a spell"
-    )]
-    DateAndSpell,
-    /// An event has neither `date` nor `start`.
-    #[error(
-        "has neither `date` nor `start`; give `date` for a one-day event, \
-         or `start` (and `end` once it has ended) for a spell"
-    )]
-    NoDate,
-    /// A point kind given `start`/`end`.
-    #[error("has `start`, but kind `{kind}` happens on one day; give `date` instead")]
-    PointKindGivenSpell {
-        /// The kind's name, as the plan declares it.
-        kind: String,
-    },
-    /// A spell kind given `date`.
-    #[error(
-        "has `date`, but kind `{kind}` is a spell; give `start` (and `end` once it has ended) instead"
-    )]
-    SpellKindGivenDate {
-        /// The kind's name, as the plan declares it.
-        kind: String,
-    },
-    /// `kind` names no kind the plan declares.
-    #[error("names a kind of event the plan does not declare; {}", crate::suggest::advice(suggestion.as_deref(), || "use a kind the plan declares, or declare it".into()))]
-    UnknownKind {
-        /// A declared kind with a similar name.
-        suggestion: Option<String>,
-    },
-    /// A key that is neither reserved nor a field of the event's kind.
-    #[error("is not a field of kind `{kind}`; {}", crate::suggest::advice(suggestion.as_deref(), || "remove it, or declare it in the plan".into()))]
-    UnknownField {
-        /// The event's kind, as the plan declares it.
-        kind: String,
-        /// A field of the kind (or a reserved key) with a similar name.
-        suggestion: Option<String>,
-    },
-    /// `member` names no member of the family.
-    #[error("names no member of this family; use the `id` of one of its `members`")]
-    UnknownMember,
-    /// The kind is about a member, but the record names none.
-    #[error("is missing; kind `{kind}` is about a member, so name one")]
-    MemberRequired {
-        /// The kind's name, as the plan declares it.
-        kind: String,
-    },
-    /// The kind is about the family, but the record names a member.
-    #[error("is given, but kind `{kind}` is about the whole family; remove it")]
-    MemberNotAllowed {
-        /// The kind's name, as the plan declares it.
-        kind: String,
-    },
-    /// An id (of the family, a member or an event) that is empty or only
-    /// white space, so names nothing.
-    #[error(
-        "is empty or only white space; give an id that names the record \
-         (an event may leave `id` out)"
-    )]
-    EmptyId,
-    /// Two members share an id.
-    #[error("repeats the id of member #{first}; give each member its own id")]
-    DuplicateMemberId {
-        /// The position of the first member with this id.
-        first: u32,
-    },
-    /// Two events share an id.
-    #[error("repeats the id of event #{first}; give each event its own id, or none")]
-    DuplicateEventId {
-        /// The position of the first event with this id.
-        first: u32,
-    },
-    /// A key given more than once in the same JSON object (the family, a
-    /// member, an event, or an object inside one), which a JSON reader
-    /// would resolve silently by keeping one of the values.
-    #[error(
-        "is given more than once in the same object; give each key once, \
-         keeping the value that is right"
-    )]
-    RepeatedKey,
-    /// A school term that shares a day with another term of the same
-    /// member (overlapping dates, or the same term recorded twice).
-    #[error(
-        "shares days with event #{other}{} of the same member, and a member's school \
-         terms cannot overlap; remove the repeated record or correct the dates",
-        other_id.as_deref().map(|id| format!(" (`{id}`)")).unwrap_or_default()
-    )]
-    OverlappingTerms {
-        /// The position of the other term in the `events` array.
-        other: u32,
-        /// The other term's id, if it has one.
-        other_id: Option<String>,
-    },
-    /// A count below zero.
-    #[error("is negative; a count must be zero or more")]
-    NegativeCount,
-    /// A count with a fraction or an exponent (`2.5`, `1e3`): a count is a
-    /// whole number in digits, since one written with an exponent has been
-    /// through floating point and may no longer be exact.
-    #[error(
-        "is not a whole number written in digits; write a count as digits only, \
-         such as `12`, without a fraction or exponent"
-    )]
-    NotWholeNumber,
-    /// A one-of field holds a word outside its list.
-    #[error("is not one of the allowed words; {}", crate::suggest::advice(suggestion.as_deref(), || format!("use one of {}", backticked(allowed))))]
-    NotInList {
-        /// The words the plan allows.
-        allowed: Vec<String>,
-        /// An allowed word near the one given.
-        suggestion: Option<String>,
-    },
-    /// A member's role is neither `adult` nor `child`.
-    #[error("is not a role; use `adult` or `child`")]
-    BadRole,
-    /// A number with more decimal places than its type keeps.
-    #[error("has too many decimal places; use at most {places}")]
-    TooPrecise {
-        /// How many places the type keeps (2 for money, 6 otherwise).
-        places: u32,
-    },
-    /// A number too large to hold exactly.
-    #[error("is too large to hold exactly; check the value")]
-    TooLarge,
-    /// More members or events than positions can count.
-    #[error("has more {what} than can be counted ({max} at most)", max = u32::MAX)]
-    TooMany {
-        /// `members` or `events`.
-        what: &'static str,
-    },
-}
-
-fn backticked(words: &[String]) -> String {
-    let quoted: Vec<String> = words.iter().map(|word| format!("`{word}`")).collect();
-    quoted.join(", ")
-}
+use crate::vocab::{EventKind, FieldType, RESERVED_EVENT_KEYS, Shape, Subject, Vocabulary};
 
 /// Collects the problems of one record.
 struct Sink<'p> {
     problems: &'p mut Vec<RecordError>,
-    record: Record,
+    record: RecordPosition,
 }
 
 impl Sink<'_> {
@@ -462,15 +63,12 @@ impl Sink<'_> {
             kind,
         });
     }
-}
 
-// ---------------------------------------------------------------------------
-// Reading.
-
-/// Whether an id is one a record can be known by: not empty, not only
-/// white space.
-fn is_usable_id(id: &str) -> bool {
-    !id.trim().is_empty()
+    /// Reports a key whose value has the wrong JSON type: `expected` says
+    /// what it must be, in words.
+    fn wrong_type(&mut self, key: &str, expected: &'static str) {
+        self.report(Some(key), RecordErrorKind::WrongType { expected });
+    }
 }
 
 /// The value of `key`, treating `null` as absent.
@@ -483,12 +81,7 @@ fn optional_string(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) 
     match present(object, key)? {
         Value::String(text) => Some(text.clone()),
         _ => {
-            sink.report(
-                Some(key),
-                RecordErrorKind::WrongType {
-                    expected: "a string",
-                },
-            );
+            sink.wrong_type(key, "a string");
             None
         }
     }
@@ -497,12 +90,7 @@ fn optional_string(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) 
 /// A date held by `value`; reports what is wrong with it.
 fn date_value(value: &Value, key: &str, sink: &mut Sink<'_>) -> Option<NaiveDate> {
     let Value::String(text) = value else {
-        sink.report(
-            Some(key),
-            RecordErrorKind::WrongType {
-                expected: "a date written `YYYY-MM-DD`, as a string",
-            },
-        );
+        sink.wrong_type(key, "a date written `YYYY-MM-DD`, as a string");
         return None;
     };
     let day = crate::date::parse(text);
@@ -517,167 +105,169 @@ fn optional_date(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) ->
     date_value(present(object, key)?, key, sink)
 }
 
-impl Family {
-    /// Reads and validates one family written as JSON text.
-    pub fn from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
-        // `Value` keeps the last of a repeated key and says nothing, so the
-        // text is first read for repeated keys alone (building nothing but
-        // each object's key set), then as a `Value`.
-        let read = repeats::find(text)
-            .and_then(|repeated| Ok((repeated, serde_json::from_str::<Value>(text)?)));
-        let (repeated, value) = match read {
-            Ok(read) => read,
-            Err(error) => {
-                return Err(FamilyError {
-                    family: None,
-                    problems: vec![RecordError {
-                        record: Record::Family,
-                        field: None,
-                        kind: RecordErrorKind::NotJson {
-                            line: error.line(),
-                            column: error.column(),
-                        },
-                    }],
-                });
-            }
-        };
-        let family = Family::from_value(&value, vocab);
-        if repeated.is_empty() {
-            return family;
-        }
-        let (family, mut problems) = match family {
-            Ok(family) => (Some(family.id), Vec::new()),
-            Err(error) => (error.family, error.problems),
-        };
-        problems.splice(0..0, repeated);
-        problems.sort_by_key(|problem| problem.record.order());
-        Err(FamilyError { family, problems })
-    }
-
-    /// Reads and validates one family held as a JSON value.
-    ///
-    /// A `Value` has already settled a repeated key by keeping one of its
-    /// values; read the family's text with [`Family::from_json`] to have a
-    /// repeated key refused.
-    pub fn from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, FamilyError> {
-        let mut problems = Vec::new();
-        let mut sink = Sink {
-            problems: &mut problems,
-            record: Record::Family,
-        };
-        let Some(object) = value.as_object() else {
-            sink.report(None, RecordErrorKind::NotAnObject);
+/// Reads and validates one family written as JSON text.
+pub fn family_from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
+    // `Value` keeps the last of a repeated key and says nothing, so the
+    // text is first read for repeated keys alone (building nothing but
+    // each object's key set), then as a `Value`.
+    let read = repeats::find(text)
+        .and_then(|repeated| Ok((repeated, serde_json::from_str::<Value>(text)?)));
+    let (repeated, value) = match read {
+        Ok(read) => read,
+        Err(error) => {
             return Err(FamilyError {
                 family: None,
-                problems,
+                problems: vec![RecordError {
+                    record: RecordPosition::Family,
+                    field: None,
+                    kind: RecordErrorKind::NotJson {
+                        line: error.line(),
+                        column: error.column(),
+                    },
+                }],
             });
-        };
+        }
+    };
+    let family = family_from_value(&value, vocab);
+    if repeated.is_empty() {
+        return family;
+    }
+    let (family, mut problems) = match family {
+        Ok(family) => (Some(family.id), Vec::new()),
+        Err(error) => (error.family, error.problems),
+    };
+    problems.splice(0..0, repeated);
+    problems.sort_by_key(|problem| problem.record.order());
+    Err(FamilyError { family, problems })
+}
 
-        let id = match present(object, "id") {
-            None => {
-                sink.report(Some("id"), RecordErrorKind::MissingField);
-                None
-            }
-            Some(_) => optional_string(object, "id", &mut sink),
-        };
-        let id = id.filter(|id| {
-            let usable = is_usable_id(id);
-            if !usable {
-                sink.report(Some("id"), RecordErrorKind::EmptyId);
-            }
-            usable
+/// Reads and validates one family held as a JSON value.
+///
+/// A `Value` has already settled a repeated key by keeping one of its
+/// values; read the family's text with [`family_from_json`] to have a
+/// repeated key refused.
+pub fn family_from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, FamilyError> {
+    let mut problems = Vec::new();
+    let mut sink = Sink {
+        problems: &mut problems,
+        record: RecordPosition::Family,
+    };
+    let Some(object) = value.as_object() else {
+        sink.report(None, RecordErrorKind::NotAnObject);
+        return Err(FamilyError {
+            family: None,
+            problems,
         });
-        let attributes = read_attributes(object, &mut sink);
-        let members_value = array_key(object, "members", &mut sink);
-        let events_value = array_key(object, "events", &mut sink);
+    };
 
-        let (members, member_ids) = read_members(members_value.unwrap_or_default(), &mut problems);
-        let events = read_events(
-            events_value.unwrap_or_default(),
-            &member_ids,
-            vocab,
-            &mut problems,
-        );
-        overlapping_terms(&events, vocab.term_kind(), &mut problems);
-        // In input order: the family, then each member and each event.
-        problems.sort_by_key(|problem| problem.record.order());
-
-        match id {
-            Some(id) if problems.is_empty() => Ok(Family {
-                id,
-                attributes,
-                members,
-                events,
-            }),
-            family => Err(FamilyError { family, problems }),
+    let id = match present(object, "id") {
+        None => {
+            sink.report(Some("id"), RecordErrorKind::MissingField);
+            None
         }
-    }
-
-    /// The member with this index.
-    pub fn member(&self, index: u32) -> Option<&Member> {
-        self.members.get(usize::try_from(index).ok()?)
-    }
-
-    /// Writes the family back in the interchange format, with `vocab` (the
-    /// vocabulary it was read with) giving kind and field names.
-    ///
-    /// Values are written in canonical form: counts and flags as JSON
-    /// numbers and booleans; decimals, percentages and money as strings
-    /// (`"12.5"`, `"12.50"`) so that they stay exact; attributes as strings.
-    /// Reading the result with the same vocabulary gives an equal family. An
-    /// event whose kind or field is missing from `vocab` is written with a
-    /// `null` kind or without that field.
-    pub fn to_json_value(&self, vocab: &Vocabulary) -> Value {
-        let mut family = Map::new();
-        family.insert("id".to_owned(), Value::String(self.id.clone()));
-        if !self.attributes.is_empty() {
-            let attributes = self
-                .attributes
-                .iter()
-                .map(|(key, value)| (key.clone(), Value::String(value.clone())))
-                .collect();
-            family.insert("attributes".to_owned(), Value::Object(attributes));
+        Some(_) => optional_string(object, "id", &mut sink),
+    };
+    let id = id.filter(|id| {
+        let usable = is_usable_id(id);
+        if !usable {
+            sink.report(Some("id"), RecordErrorKind::EmptyId);
         }
-        let members = self.members.iter().map(member_to_json).collect();
-        family.insert("members".to_owned(), Value::Array(members));
-        let events = self
-            .events
+        usable
+    });
+    let attributes = read_attributes(object, &mut sink);
+    let members_value = array_key(object, "members", &mut sink);
+    let events_value = array_key(object, "events", &mut sink);
+
+    let mut members = Vec::new();
+    let member_ids = read_list(
+        members_value.unwrap_or_default(),
+        List::Members,
+        &mut problems,
+        |_, object, id, sink| members.extend(read_member(object, id, sink)),
+    );
+    let mut events = Vec::new();
+    read_list(
+        events_value.unwrap_or_default(),
+        List::Events,
+        &mut problems,
+        |position, object, id, sink| {
+            events.extend(read_event(object, position, id, &member_ids, vocab, sink));
+        },
+    );
+    overlapping_terms(&events, vocab.term_kind(), &mut problems);
+    // In input order: the family, then each member and each event.
+    problems.sort_by_key(|problem| problem.record.order());
+
+    match id {
+        Some(id) if problems.is_empty() => Ok(Family {
+            id,
+            attributes,
+            members,
+            events,
+        }),
+        family => Err(FamilyError { family, problems }),
+    }
+}
+
+/// Writes the family back in the interchange format, with `vocab` (the
+/// vocabulary it was read with) giving kind and field names.
+///
+/// Values are written in canonical form: counts and flags as JSON
+/// numbers and booleans; decimals, percentages and money as strings
+/// (`"12.5"`, `"12.50"`) so that they stay exact; attributes as strings.
+/// Reading the result with the same vocabulary gives an equal family. An
+/// event whose kind or field is missing from `vocab` is written with a
+/// `null` kind or without that field.
+pub fn family_to_value(family: &Family, vocab: &Vocabulary) -> Value {
+    let mut object = Map::new();
+    object.insert("id".to_owned(), Value::String(family.id.clone()));
+    if !family.attributes.is_empty() {
+        let attributes = family
+            .attributes
             .iter()
-            .map(|event| self.event_to_json(event, vocab))
+            .map(|(key, value)| (key.clone(), Value::String(value.clone())))
             .collect();
-        family.insert("events".to_owned(), Value::Array(events));
-        Value::Object(family)
+        object.insert("attributes".to_owned(), Value::Object(attributes));
     }
+    let members = family.members.iter().map(member_to_json).collect();
+    object.insert("members".to_owned(), Value::Array(members));
+    let events = family
+        .events
+        .iter()
+        .map(|event| event_to_json(family, event, vocab))
+        .collect();
+    object.insert("events".to_owned(), Value::Array(events));
+    Value::Object(object)
+}
 
-    fn event_to_json(&self, event: &Event, vocab: &Vocabulary) -> Value {
-        let kind = vocab.get(event.kind);
-        let mut record = Map::new();
-        if let Some(id) = &event.id {
-            record.insert("id".to_owned(), Value::String(id.clone()));
-        }
-        let name = kind.map_or(Value::Null, |kind| Value::String(kind.name.clone()));
-        record.insert("kind".to_owned(), name);
-        if let Some(member) = event.member.and_then(|index| self.member(index)) {
-            record.insert("member".to_owned(), Value::String(member.id.clone()));
-        }
-        let start = Value::String(crate::date::write(event.start));
-        if kind.is_some_and(|kind| kind.shape == Shape::Point) {
-            record.insert("date".to_owned(), start);
-        } else {
-            record.insert("start".to_owned(), start);
-            if let Some(end) = event.end {
-                record.insert("end".to_owned(), Value::String(crate::date::write(end)));
-            }
-        }
-        if let Some(kind) = kind {
-            for (decl, value) in kind.fields.iter().zip(&event.fields) {
-                if let Some(value) = value.as_ref().and_then(|v| field_to_json(v, &decl.ty)) {
-                    record.insert(decl.name.clone(), value);
-                }
-            }
-        }
-        Value::Object(record)
+fn event_to_json(family: &Family, event: &Event, vocab: &Vocabulary) -> Value {
+    let kind = vocab.get(event.kind);
+    let mut record = Map::new();
+    if let Some(id) = &event.id {
+        record.insert("id".to_owned(), Value::String(id.clone()));
     }
+    let name = kind.map_or(Value::Null, |kind| Value::String(kind.name.clone()));
+    record.insert("kind".to_owned(), name);
+    if let Some(member) = event.member.and_then(|index| family.member(index)) {
+        record.insert("member".to_owned(), Value::String(member.id.clone()));
+    }
+    let start = Value::String(crate::date::write(event.start));
+    if kind.is_some_and(|kind| kind.shape == Shape::Point) {
+        record.insert("date".to_owned(), start);
+    } else {
+        record.insert("start".to_owned(), start);
+        if let Some(end) = event.end {
+            record.insert("end".to_owned(), Value::String(crate::date::write(end)));
+        }
+    }
+    if let Some(kind) = kind {
+        for (decl, value) in kind.fields.iter().zip(&event.fields) {
+            if let Some(value) = value.as_ref().and_then(|v| field_to_json(v, &decl.ty)) {
+                record.insert(decl.name.clone(), value);
+            }
+        }
+    }
+    Value::Object(record)
 }
 
 fn member_to_json(member: &Member) -> Value {
@@ -699,22 +289,13 @@ fn member_to_json(member: &Member) -> Value {
     Value::Object(record)
 }
 
+/// A field's value as JSON: counts and flags as numbers and booleans, the
+/// rest as their text, so that decimals and money stay exact.
 fn field_to_json(value: &FieldValue, ty: &FieldType) -> Option<Value> {
     Some(match value {
         FieldValue::Count(count) => Value::from(*count),
-        FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
-            Value::String(fixed.to_string())
-        }
-        FieldValue::Money(pence) => Value::String(pence.to_decimal_string()),
-        FieldValue::Date(day) => Value::String(crate::date::write(*day)),
-        FieldValue::Text(text) => Value::String(text.clone()),
         FieldValue::Flag(flag) => Value::Bool(*flag),
-        FieldValue::Word(index) => match ty {
-            FieldType::OneOf(words) => {
-                Value::String(words.get(usize::try_from(*index).ok()?)?.clone())
-            }
-            _ => return None,
-        },
+        _ => Value::String(value.to_text(ty)?),
     })
 }
 
@@ -731,12 +312,7 @@ fn array_key<'a>(
         }
         Some(Value::Array(items)) => Some(items.as_slice()),
         Some(_) => {
-            sink.report(
-                Some(key),
-                RecordErrorKind::WrongType {
-                    expected: "an array",
-                },
-            );
+            sink.wrong_type(key, "an array");
             None
         }
     }
@@ -748,12 +324,7 @@ fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap
         return attributes;
     };
     let Value::Object(entries) = value else {
-        sink.report(
-            Some("attributes"),
-            RecordErrorKind::WrongType {
-                expected: "an object",
-            },
-        );
+        sink.wrong_type("attributes", "an object");
         return attributes;
     };
     for (key, value) in entries {
@@ -763,11 +334,9 @@ fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap
             Value::Number(number) => number.to_string(),
             Value::Bool(flag) => flag.to_string(),
             Value::Array(_) | Value::Object(_) => {
-                sink.report(
-                    Some(&format!("attributes.{key}")),
-                    RecordErrorKind::WrongType {
-                        expected: "text, a number or `true`/`false`",
-                    },
+                sink.wrong_type(
+                    &format!("attributes.{key}"),
+                    "text, a number or `true`/`false`",
                 );
                 continue;
             }
@@ -777,123 +346,64 @@ fn read_attributes(object: &Map<String, Value>, sink: &mut Sink<'_>) -> BTreeMap
     attributes
 }
 
-/// Reads the members; also returns each id's first position, for events.
-fn read_members<'a>(
-    items: &'a [Value],
-    problems: &mut Vec<RecordError>,
-) -> (Vec<Member>, BTreeMap<&'a str, u32>) {
-    let mut members = Vec::with_capacity(items.len());
-    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
-    for (index, item) in items.iter().enumerate() {
-        let Ok(position) = u32::try_from(index) else {
-            problems.push(RecordError {
-                record: Record::Family,
-                field: Some("members".to_owned()),
-                kind: RecordErrorKind::TooMany { what: "members" },
-            });
-            break;
-        };
-        let mut sink = Sink {
-            problems,
-            record: Record::Member { position, id: None },
-        };
-        let Some(object) = item.as_object() else {
-            sink.report(None, RecordErrorKind::NotAnObject);
-            continue;
-        };
-        let id = match present(object, "id") {
-            Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
-            _ => None,
-        };
-        sink.record = Record::Member {
-            position,
-            id: id.map(str::to_owned),
-        };
-        match (present(object, "id"), id) {
-            (None, _) => sink.report(Some("id"), RecordErrorKind::MissingField),
-            (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
-            (Some(_), None) => sink.report(
-                Some("id"),
-                RecordErrorKind::WrongType {
-                    expected: "a string",
-                },
-            ),
-            (Some(_), Some(_)) => {}
-        }
-        if let Some(id) = id {
-            match ids.get(id) {
-                Some(&first) => {
-                    sink.report(Some("id"), RecordErrorKind::DuplicateMemberId { first })
-                }
-                None => {
-                    ids.insert(id, position);
-                }
-            }
-        }
-
-        let role = match present(object, "role") {
-            None => {
-                sink.report(Some("role"), RecordErrorKind::MissingField);
-                None
-            }
-            Some(Value::String(word)) => {
-                let role = Role::from_word(word);
-                if role.is_none() {
-                    sink.report(Some("role"), RecordErrorKind::BadRole);
-                }
-                role
-            }
-            Some(_) => {
-                sink.report(
-                    Some("role"),
-                    RecordErrorKind::WrongType {
-                        expected: "`adult` or `child`, as a string",
-                    },
-                );
-                None
-            }
-        };
-        let born = optional_date(object, "born", &mut sink);
-        let joined = optional_date(object, "joined", &mut sink);
-        let left = optional_date(object, "left", &mut sink);
-        if let (Some(joined), Some(left)) = (joined, left) {
-            if left < joined {
-                sink.report(Some("left"), RecordErrorKind::LeftBeforeJoined);
-            }
-        }
-        if let (Some(id), Some(role)) = (id, role) {
-            members.push(Member {
-                id: id.to_owned(),
-                role,
-                born,
-                joined,
-                left,
-            });
-        }
-    }
-    (members, ids)
+/// The family's two lists of records.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Members,
+    Events,
 }
 
-fn read_events(
-    items: &[Value],
-    member_ids: &BTreeMap<&str, u32>,
-    vocab: &Vocabulary,
+impl List {
+    /// The family's key that holds the list.
+    fn key(self) -> &'static str {
+        match self {
+            List::Members => "members",
+            List::Events => "events",
+        }
+    }
+
+    /// The record at this position of the list.
+    fn record(self, position: u32, id: Option<&str>) -> RecordPosition {
+        let id = id.map(str::to_owned);
+        match self {
+            List::Members => RecordPosition::Member { position, id },
+            List::Events => RecordPosition::Event { position, id },
+        }
+    }
+
+    /// What is wrong with a record whose id the record at `first` has.
+    fn repeated_id(self, first: u32) -> RecordErrorKind {
+        match self {
+            List::Members => RecordErrorKind::DuplicateMemberId { first },
+            List::Events => RecordErrorKind::DuplicateEventId { first },
+        }
+    }
+}
+
+/// Reads each record of a list as far as its id, which a member must have
+/// and an event may: given, it must name the record (not be empty) and be
+/// the only one of its list. `rest` reads the rest of each record that is
+/// an object, given its position and usable id, with a sink that names the
+/// record. Returns each id's first position.
+fn read_list<'a>(
+    items: &'a [Value],
+    list: List,
     problems: &mut Vec<RecordError>,
-) -> Vec<Event> {
-    let mut events = Vec::with_capacity(items.len());
+    mut rest: impl FnMut(u32, &'a Map<String, Value>, Option<&'a str>, &mut Sink<'_>),
+) -> BTreeMap<&'a str, u32> {
     let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
     for (index, item) in items.iter().enumerate() {
         let Ok(position) = u32::try_from(index) else {
             problems.push(RecordError {
-                record: Record::Family,
-                field: Some("events".to_owned()),
-                kind: RecordErrorKind::TooMany { what: "events" },
+                record: RecordPosition::Family,
+                field: Some(list.key().to_owned()),
+                kind: RecordErrorKind::TooMany { what: list.key() },
             });
             break;
         };
         let mut sink = Sink {
             problems,
-            record: Record::Event { position, id: None },
+            record: list.record(position, None),
         };
         let Some(object) = item.as_object() else {
             sink.report(None, RecordErrorKind::NotAnObject);
@@ -903,88 +413,67 @@ fn read_events(
             Some(Value::String(id)) if is_usable_id(id) => Some(id.as_str()),
             _ => None,
         };
-        sink.record = Record::Event {
-            position,
-            id: id.map(str::to_owned),
-        };
+        sink.record = list.record(position, id);
         match (present(object, "id"), id) {
+            (None, _) if list == List::Members => {
+                sink.report(Some("id"), RecordErrorKind::MissingField)
+            }
             (Some(Value::String(_)), None) => sink.report(Some("id"), RecordErrorKind::EmptyId),
-            (Some(_), None) => sink.report(
-                Some("id"),
-                RecordErrorKind::WrongType {
-                    expected: "a string",
-                },
-            ),
+            (Some(_), None) => sink.wrong_type("id", "a string"),
             (None, _) | (Some(_), Some(_)) => {}
         }
         if let Some(id) = id {
             match ids.get(id) {
-                Some(&first) => {
-                    sink.report(Some("id"), RecordErrorKind::DuplicateEventId { first })
-                }
+                Some(&first) => sink.report(Some("id"), list.repeated_id(first)),
                 None => {
                     ids.insert(id, position);
                 }
             }
         }
-        if let Some(event) = read_event(object, position, id, member_ids, vocab, &mut sink) {
-            events.push(event);
-        }
+        rest(position, object, id, &mut sink);
     }
-    events
+    ids
 }
 
-/// Reports each school term (of `term`, the vocabulary's term kind) that
-/// shares a day with another term of the same member, naming the other.
-///
-/// The evaluator takes a member's terms as a sequence (`over the last N
-/// terms`, `sustained for N terms`): terms that overlap, or the same term
-/// twice from a repeated export row, would make the decision depend on the
-/// order of the records. Both ends are days of the term, and an open term
-/// runs on. The problem is reported on the later of the two records in the
-/// input; a term that overlaps several is reported against each it meets
-/// while the terms are swept in order of their start.
-fn overlapping_terms(events: &[Event], term: Option<KindId>, problems: &mut Vec<RecordError>) {
-    let Some(term) = term else {
-        return;
-    };
-    let mut terms: Vec<&Event> = events
-        .iter()
-        .filter(|event| event.kind == term && event.member.is_some())
-        .collect();
-    terms.sort_by_key(|event| (event.member, event.start, event.position));
-    let last_day = |event: &Event| event.end.unwrap_or(NaiveDate::MAX);
-    // The term of this member reaching furthest among those swept so far.
-    let mut reach: Option<&Event> = None;
-    let mut found = Vec::new();
-    for event in terms {
-        match reach {
-            Some(earlier) if earlier.member == event.member && last_day(earlier) >= event.start => {
-                let (later, other) = if event.position > earlier.position {
-                    (event, earlier)
-                } else {
-                    (earlier, event)
-                };
-                found.push(RecordError {
-                    record: Record::Event {
-                        position: later.position,
-                        id: later.id.clone(),
-                    },
-                    field: None,
-                    kind: RecordErrorKind::OverlappingTerms {
-                        other: other.position,
-                        other_id: other.id.clone(),
-                    },
-                });
-                if last_day(event) > last_day(earlier) {
-                    reach = Some(event);
-                }
+/// Reads the parts of one member after its id; `None` if it has no usable
+/// id or role.
+fn read_member(
+    object: &Map<String, Value>,
+    id: Option<&str>,
+    sink: &mut Sink<'_>,
+) -> Option<Member> {
+    let role = match present(object, "role") {
+        None => {
+            sink.report(Some("role"), RecordErrorKind::MissingField);
+            None
+        }
+        Some(Value::String(word)) => {
+            let role = Role::from_word(word);
+            if role.is_none() {
+                sink.report(Some("role"), RecordErrorKind::BadRole);
             }
-            _ => reach = Some(event),
+            role
+        }
+        Some(_) => {
+            sink.wrong_type("role", "`adult` or `child`, as a string");
+            None
+        }
+    };
+    let born = optional_date(object, "born", sink);
+    let joined = optional_date(object, "joined", sink);
+    let left = optional_date(object, "left", sink);
+    if let (Some(joined), Some(left)) = (joined, left) {
+        if left < joined {
+            sink.report(Some("left"), RecordErrorKind::LeftBeforeJoined);
         }
     }
-    found.sort_by_key(|problem| problem.record.order());
-    problems.append(&mut found);
+    Some(Member {
+        id: id?.to_owned(),
+        role: role?,
+        born,
+        joined,
+        left,
+    })
 }
 
 /// Reads the parts of one event after its id; `None` if anything is wrong.
@@ -1013,12 +502,7 @@ fn read_event(
             found
         }
         Some(_) => {
-            sink.report(
-                Some("kind"),
-                RecordErrorKind::WrongType {
-                    expected: "the name of a kind of event, as a string",
-                },
-            );
+            sink.wrong_type("kind", "the name of a kind of event, as a string");
             None
         }
     };
@@ -1066,12 +550,7 @@ fn read_member_ref(
         return None;
     }
     let Value::String(member) = value else {
-        sink.report(
-            Some("member"),
-            RecordErrorKind::WrongType {
-                expected: "a member's `id`, as a string",
-            },
-        );
+        sink.wrong_type("member", "a member's `id`, as a string");
         return None;
     };
     let index = member_ids.get(member.as_str()).copied();
@@ -1275,264 +754,6 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
     }
 }
 
-/// Keys given twice in one JSON object, at any depth of a family's text.
-mod repeats {
-    use super::{Record, RecordError, RecordErrorKind};
-    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-    use std::borrow::Cow;
-    use std::fmt;
-
-    /// Every key repeated within an object of the family written in `text`,
-    /// each named by its record and its path in the record
-    /// (`attributes.district`, `start`); a repeated key is reported once per
-    /// object. `Err` when `text` is not one JSON value.
-    pub(super) fn find(text: &str) -> Result<Vec<RecordError>, serde_json::Error> {
-        let mut found = Vec::new();
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        Check {
-            found: &mut found,
-            record: Record::Family,
-            level: Level::Family,
-            path: None,
-            capture: false,
-        }
-        .deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(found)
-    }
-
-    /// Where in the family a value is.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    enum Level {
-        /// The family object itself.
-        Family,
-        /// The `members` (`true`) or `events` (`false`) array.
-        List { members: bool },
-        /// A member or event record.
-        Record,
-        /// Anywhere inside a record, or inside the family's other keys.
-        Inside,
-    }
-
-    /// One step of the path from a record to a value.
-    enum Step<'p> {
-        Key(&'p str),
-        Index(usize),
-    }
-
-    /// The path from a record to a value, innermost step first; written out
-    /// only when a repeat is found.
-    struct Path<'p> {
-        step: Step<'p>,
-        parent: Option<&'p Path<'p>>,
-    }
-
-    impl fmt::Display for Path<'_> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            if let Some(parent) = self.parent {
-                write!(f, "{parent}")?;
-            }
-            match (&self.step, self.parent) {
-                (Step::Key(key), None) => write!(f, "{key}"),
-                (Step::Key(key), Some(_)) => write!(f, ".{key}"),
-                (Step::Index(index), _) => write!(f, "[{index}]"),
-            }
-        }
-    }
-
-    /// Checks one value; returns its text when `capture` is set and the
-    /// value is a string (a record's `id`).
-    struct Check<'f, 'p> {
-        found: &'f mut Vec<RecordError>,
-        record: Record,
-        level: Level,
-        path: Option<&'p Path<'p>>,
-        capture: bool,
-    }
-
-    impl<'de> DeserializeSeed<'de> for Check<'_, '_> {
-        type Value = Option<String>;
-
-        fn deserialize<D: Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_any(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for Check<'_, '_> {
-        type Value = Option<String>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON value")
-        }
-
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
-            Ok(self.capture.then(|| text.to_owned()))
-        }
-
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
-            let mut index = 0usize;
-            loop {
-                let (record, level) = match self.level {
-                    Level::List { members } => {
-                        let position = u32::try_from(index).unwrap_or(u32::MAX);
-                        let record = if members {
-                            Record::Member { position, id: None }
-                        } else {
-                            Record::Event { position, id: None }
-                        };
-                        (record, Level::Record)
-                    }
-                    _ => (self.record.clone(), Level::Inside),
-                };
-                let path = Path {
-                    step: Step::Index(index),
-                    parent: self.path,
-                };
-                let item = Check {
-                    found: &mut *self.found,
-                    record,
-                    level,
-                    path: (level == Level::Inside).then_some(&path),
-                    capture: false,
-                };
-                if items.next_element_seed(item)?.is_none() {
-                    return Ok(None);
-                }
-                index = index.saturating_add(1);
-            }
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
-            let first = self.found.len();
-            let mut keys: Vec<Cow<'de, str>> = Vec::new();
-            let mut id = None;
-            while let Some(key) = entries.next_key_seed(Key)? {
-                let path = Path {
-                    step: Step::Key(&key),
-                    parent: self.path,
-                };
-                let level = match (self.level, key.as_ref()) {
-                    (Level::Family, "members") => Level::List { members: true },
-                    (Level::Family, "events") => Level::List { members: false },
-                    _ => Level::Inside,
-                };
-                let capture = self.level == Level::Record && key == "id";
-                let value = entries.next_value_seed(Check {
-                    found: &mut *self.found,
-                    record: self.record.clone(),
-                    level,
-                    path: (level == Level::Inside).then_some(&path),
-                    capture,
-                })?;
-                if capture {
-                    // The last `id` is the one `Value` keeps, so the one
-                    // the record's other problems name it by.
-                    id = value.filter(|id| super::is_usable_id(id));
-                }
-                keys.push(key);
-            }
-            // Each repeated key once, in the order of its first repeat: the
-            // keys sorted (stably, so each group keeps input order), each
-            // group's second entry.
-            let mut order: Vec<usize> = (0..keys.len()).collect();
-            order.sort_by(|a, b| keys.get(*a).cmp(&keys.get(*b)));
-            let mut repeats: Vec<usize> = order
-                .windows(2)
-                .enumerate()
-                .filter_map(|(at, pair)| match pair {
-                    [before, second] if keys.get(*before) == keys.get(*second) => {
-                        let first_repeat = at == 0
-                            || order.get(at - 1).map(|index| keys.get(*index))
-                                != Some(keys.get(*before));
-                        first_repeat.then_some(*second)
-                    }
-                    _ => None,
-                })
-                .collect();
-            repeats.sort_unstable();
-            for index in repeats {
-                let Some(key) = keys.get(index) else { continue };
-                let path = Path {
-                    step: Step::Key(key),
-                    parent: self.path,
-                };
-                self.found.push(RecordError {
-                    record: self.record.clone(),
-                    field: Some(path.to_string()),
-                    kind: RecordErrorKind::RepeatedKey,
-                });
-            }
-            if self.level == Level::Record {
-                for problem in self.found.iter_mut().skip(first) {
-                    if let Record::Member { id: slot, .. } | Record::Event { id: slot, .. } =
-                        &mut problem.record
-                    {
-                        slot.clone_from(&id);
-                    }
-                }
-            }
-            Ok(None)
-        }
-    }
-
-    /// An object's key, borrowed from the text unless it has escapes.
-    struct Key;
-
-    impl<'de> DeserializeSeed<'de> for Key {
-        type Value = Cow<'de, str>;
-
-        fn deserialize<D: Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            deserializer.deserialize_str(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for Key {
-        type Value = Cow<'de, str>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a key")
-        }
-
-        fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
-            Ok(Cow::Borrowed(key))
-        }
-
-        fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-            Ok(Cow::Owned(key.to_owned()))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1654,7 +875,7 @@ mod tests {
     }
 
     fn problems(family: &Value) -> Vec<RecordError> {
-        Family::from_value(family, &vocab()).unwrap_err().problems
+        family_from_value(family, &vocab()).unwrap_err().problems
     }
 
     /// The single problem of a family with this one event.
@@ -1664,50 +885,33 @@ mod tests {
         found.into_iter().next().unwrap()
     }
 
-    fn at_event(
-        position: u32,
-        id: Option<&str>,
-        field: Option<&str>,
-        kind: RecordErrorKind,
-    ) -> RecordError {
+    fn at(record: RecordPosition, field: Option<&str>, kind: RecordErrorKind) -> RecordError {
         RecordError {
-            record: Record::Event {
-                position,
-                id: id.map(str::to_owned),
-            },
+            record,
             field: field.map(str::to_owned),
             kind,
         }
     }
 
-    fn at_member(
+    /// The problem of the record at `position` of `list`.
+    fn at_record(
+        list: List,
         position: u32,
         id: Option<&str>,
         field: Option<&str>,
         kind: RecordErrorKind,
     ) -> RecordError {
-        RecordError {
-            record: Record::Member {
-                position,
-                id: id.map(str::to_owned),
-            },
-            field: field.map(str::to_owned),
-            kind,
-        }
+        at(list.record(position, id), field, kind)
     }
 
     fn at_family(field: Option<&str>, kind: RecordErrorKind) -> RecordError {
-        RecordError {
-            record: Record::Family,
-            field: field.map(str::to_owned),
-            kind,
-        }
+        at(RecordPosition::Family, field, kind)
     }
 
     #[test]
     fn the_interchange_example_loads() {
         let vocab = vocab();
-        let family = Family::from_json(EXAMPLE, &vocab).unwrap();
+        let family = family_from_json(EXAMPLE, &vocab).unwrap();
         assert_eq!(family.id, "F-0001");
         assert_eq!(
             family.attributes.get("district").map(String::as_str),
@@ -1778,7 +982,7 @@ mod tests {
     fn field_types_are_read_exactly() {
         let vocab = vocab();
         let read = |event: Value| {
-            let family = Family::from_value(&with_events(json!([event])), &vocab).unwrap();
+            let family = family_from_value(&with_events(json!([event])), &vocab).unwrap();
             family.events.into_iter().next().unwrap().fields
         };
         let fields = read(json!({
@@ -1833,7 +1037,7 @@ mod tests {
         let text = format!(
             r#"{{"id": "F", "members": [{{"id": "P1", "role": "adult"}}], "events": [{event}]}}"#
         );
-        match Family::from_json(&text, &vocab()) {
+        match family_from_json(&text, &vocab()) {
             Ok(family) => Ok(family.events.into_iter().next().unwrap().fields),
             Err(error) => Err(error.problems),
         }
@@ -1989,7 +1193,7 @@ mod tests {
     fn number_attributes_keep_their_json_text() {
         let text = r#"{"id": "F", "attributes": {"ward": 123456789012345678901234, "n": 1.50},
                        "members": [], "events": []}"#;
-        let family = Family::from_json(text, &vocab()).unwrap();
+        let family = family_from_json(text, &vocab()).unwrap();
         assert_eq!(
             family.attributes.get("ward").map(String::as_str),
             Some("123456789012345678901234")
@@ -2001,7 +1205,7 @@ mod tests {
     const BENEFIT: &str = r#"{"id": "b1", "kind": "out_of_work_benefit", "member": "P1", "start": "2016-01-01", "benefit": "jsa"}"#;
 
     fn problems_of_text(text: &str) -> (Option<String>, Vec<RecordError>) {
-        let error = Family::from_json(text, &vocab()).unwrap_err();
+        let error = family_from_json(text, &vocab()).unwrap_err();
         (error.family, error.problems)
     }
 
@@ -2037,7 +1241,13 @@ mod tests {
         );
         assert_eq!(
             problems_of_text(&text).1,
-            vec![at_event(1, Some("b2"), Some("start"), RepeatedKey)]
+            vec![at_record(
+                List::Events,
+                1,
+                Some("b2"),
+                Some("start"),
+                RepeatedKey
+            )]
         );
         // A member; a nested object; an object in an array in an event; a
         // key given three times, once; a key spelt with an escape.
@@ -2054,9 +1264,10 @@ mod tests {
             found,
             vec![
                 at_family(Some("attributes.district"), RepeatedKey),
-                at_member(0, Some("P1"), Some("role"), RepeatedKey),
-                at_event(0, None, Some("type.a"), RepeatedKey),
-                at_event(
+                at_record(List::Members, 0, Some("P1"), Some("role"), RepeatedKey),
+                at_record(List::Events, 0, None, Some("type.a"), RepeatedKey),
+                at_record(
+                    List::Events,
                     0,
                     None,
                     Some("type"),
@@ -2064,8 +1275,9 @@ mod tests {
                         expected: "a string"
                     }
                 ),
-                at_event(1, Some("e1"), Some("x[1].b"), RepeatedKey),
-                at_event(
+                at_record(List::Events, 1, Some("e1"), Some("x[1].b"), RepeatedKey),
+                at_record(
+                    List::Events,
                     1,
                     Some("e1"),
                     Some("x"),
@@ -2074,7 +1286,7 @@ mod tests {
                         suggestion: None
                     }
                 ),
-                at_event(2, None, Some("date"), RepeatedKey),
+                at_record(List::Events, 2, None, Some("date"), RepeatedKey),
             ]
         );
         // An event known by the last of two ids, as its other problems name it.
@@ -2083,8 +1295,14 @@ mod tests {
         assert_eq!(
             problems_of_text(text).1,
             vec![
-                at_event(0, Some("b"), Some("id"), RepeatedKey),
-                at_event(0, Some("b"), Some("date"), RecordErrorKind::BadDate),
+                at_record(List::Events, 0, Some("b"), Some("id"), RepeatedKey),
+                at_record(
+                    List::Events,
+                    0,
+                    Some("b"),
+                    Some("date"),
+                    RecordErrorKind::BadDate
+                ),
             ]
         );
         let text = RepeatedKey.to_string();
@@ -2111,7 +1329,7 @@ mod tests {
                 "events": [{BENEFIT}, {{"id": "b2", "kind": "offence", "member": "P1", "date": "2016-01-01"}}],
                 "extra": [{{"id": 1}}, {{"id": 1}}]}}"#
         );
-        let family = Family::from_json(&text, &vocab()).unwrap();
+        let family = family_from_json(&text, &vocab()).unwrap();
         assert_eq!(family.events.len(), 2);
     }
 
@@ -2122,7 +1340,7 @@ mod tests {
             r#"{{"id": "F", "members": [{{"id": "P1", "role": "adult", "born": "{SECRET}", "born": "{SECRET}"}}],
                 "events": [], "note": {{"{SECRET}": 1, "{SECRET}": 2}}}}"#
         );
-        let error = Family::from_json(&text, &vocab()).unwrap_err();
+        let error = family_from_json(&text, &vocab()).unwrap_err();
         assert_eq!(error.problems.len(), 3, "{error:#?}");
         // Keys are the plan's vocabulary or the family's own names, and a
         // repeated key is named; its values never are.
@@ -2174,12 +1392,12 @@ mod tests {
     #[test]
     fn family_level_errors() {
         let vocab = vocab();
-        let error = Family::from_json("{\"id\": \"F\",\n  nope}", &vocab).unwrap_err();
+        let error = family_from_json("{\"id\": \"F\",\n  nope}", &vocab).unwrap_err();
         assert_eq!(error.family, None);
         assert!(matches!(
             error.problems.as_slice(),
             [RecordError {
-                record: Record::Family,
+                record: RecordPosition::Family,
                 field: None,
                 kind: RecordErrorKind::NotJson { line: 2, .. }
             }]
@@ -2192,7 +1410,7 @@ mod tests {
             problems(&json!({"members": [], "events": []})),
             vec![at_family(Some("id"), RecordErrorKind::MissingField)]
         );
-        let error = Family::from_value(&json!({"id": "F-9"}), &vocab).unwrap_err();
+        let error = family_from_value(&json!({"id": "F-9"}), &vocab).unwrap_err();
         assert_eq!(error.family.as_deref(), Some("F-9"));
         assert_eq!(
             error.problems,
@@ -2242,7 +1460,7 @@ mod tests {
             )]
         );
         family["attributes"] = json!({"n": 3, "flag": false, "gone": null, "x": 1.50});
-        let read = Family::from_value(&family, &vocab).unwrap();
+        let read = family_from_value(&family, &vocab).unwrap();
         let attributes: Vec<(&str, &str)> = read
             .attributes
             .iter()
@@ -2257,7 +1475,7 @@ mod tests {
         for blank in ["", " ", "\t\n", "\u{3000}"] {
             let mut family = example();
             family["id"] = json!(blank);
-            let error = Family::from_value(&family, &vocab()).unwrap_err();
+            let error = family_from_value(&family, &vocab()).unwrap_err();
             assert_eq!(error.family, None, "{blank:?}");
             assert_eq!(error.problems, vec![at_family(Some("id"), EmptyId)]);
 
@@ -2266,7 +1484,7 @@ mod tests {
             family["events"] = json!([]);
             assert_eq!(
                 problems(&family),
-                vec![at_member(0, None, Some("id"), EmptyId)],
+                vec![at_record(List::Members, 0, None, Some("id"), EmptyId)],
                 "{blank:?}"
             );
 
@@ -2277,8 +1495,8 @@ mod tests {
             assert_eq!(
                 found,
                 vec![
-                    at_event(0, None, Some("id"), EmptyId),
-                    at_event(1, None, Some("id"), EmptyId),
+                    at_record(List::Events, 0, None, Some("id"), EmptyId),
+                    at_record(List::Events, 1, None, Some("id"), EmptyId),
                 ],
                 "{blank:?}"
             );
@@ -2288,13 +1506,13 @@ mod tests {
         family["id"] = json!(" F ");
         family["members"][0]["id"] = json!("-");
         family["events"] = json!([{"id": ".", "kind": "attachment", "date": "2015-01-01"}]);
-        let read = Family::from_value(&family, &vocab()).unwrap();
+        let read = family_from_value(&family, &vocab()).unwrap();
         assert_eq!(read.id, " F ");
         assert_eq!(read.events.first().and_then(|e| e.id.as_deref()), Some("."));
         // The second of two blank-id families is refused too, not decided.
         let text = r#"{"id": "", "members": [], "events": []}"#;
         for _ in 0..2 {
-            let error = Family::from_json(text, &vocab()).unwrap_err();
+            let error = family_from_json(text, &vocab()).unwrap_err();
             assert_eq!(error.problems, vec![at_family(Some("id"), EmptyId)]);
         }
     }
@@ -2313,7 +1531,8 @@ mod tests {
     }
 
     fn overlap(position: u32, id: Option<&str>, other: u32, other_id: Option<&str>) -> RecordError {
-        at_event(
+        at_record(
+            List::Events,
             position,
             id,
             None,
@@ -2358,7 +1577,7 @@ mod tests {
             first,
             term("b", "P2", "2015-12-19", Some("2016-03-24"))
         ]));
-        assert!(Family::from_value(&apart, &vocab()).is_ok());
+        assert!(family_from_value(&apart, &vocab()).is_ok());
         // The same days for another member, or for another kind of spell.
         let others = with_events(json!([
             first,
@@ -2366,7 +1585,7 @@ mod tests {
             {"kind": "employment", "member": "P2", "start": "2015-09-01", "end": "2015-12-18"},
             {"kind": "employment", "member": "P2", "start": "2015-09-01", "end": "2015-12-18"},
         ]));
-        assert!(Family::from_value(&others, &vocab()).is_ok());
+        assert!(family_from_value(&others, &vocab()).is_ok());
         // An open term runs on; records without ids are named by position.
         let found = problems(&with_events(json!([
             term("", "P2", "2015-09-01", None),
@@ -2393,7 +1612,8 @@ mod tests {
         let found = problems(&with_events(json!([first, broken])));
         assert_eq!(
             found,
-            vec![at_event(
+            vec![at_record(
+                List::Events,
                 1,
                 Some("b"),
                 Some("sessions"),
@@ -2407,7 +1627,7 @@ mod tests {
         let mut family = example();
         family["schema"] = json!(2);
         family["members"][0]["nickname"] = json!("x");
-        assert!(Family::from_value(&family, &vocab()).is_ok());
+        assert!(family_from_value(&family, &vocab()).is_ok());
     }
 
     #[test]
@@ -2420,11 +1640,18 @@ mod tests {
         };
         assert_eq!(
             member_problems(json!(["P1"])),
-            vec![at_member(0, None, None, RecordErrorKind::NotAnObject)]
+            vec![at_record(
+                List::Members,
+                0,
+                None,
+                None,
+                RecordErrorKind::NotAnObject
+            )]
         );
         assert_eq!(
             member_problems(json!([{"role": "adult"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 None,
                 Some("id"),
@@ -2433,7 +1660,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": 1, "role": "adult"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 None,
                 Some("id"),
@@ -2444,7 +1672,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("role"),
@@ -2453,7 +1682,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "parent"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("role"),
@@ -2462,7 +1692,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "adult"}, {"id": "A", "role": "child"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 1,
                 Some("A"),
                 Some("id"),
@@ -2471,7 +1702,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "adult", "born": "1984-02-30"}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("born"),
@@ -2480,7 +1712,8 @@ mod tests {
         );
         assert_eq!(
             member_problems(json!([{"id": "A", "role": "adult", "joined": 2015}])),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("joined"),
@@ -2493,7 +1726,8 @@ mod tests {
             member_problems(
                 json!([{"id": "A", "role": "adult", "joined": "2015-01-02", "left": "2015-01-01"}])
             ),
-            vec![at_member(
+            vec![at_record(
+                List::Members,
                 0,
                 Some("A"),
                 Some("left"),
@@ -2503,7 +1737,7 @@ mod tests {
         let mut family = example();
         family["members"][0]["joined"] = json!("2015-01-01");
         family["members"][0]["left"] = json!("2015-01-01");
-        let read = Family::from_value(&family, &vocab()).unwrap();
+        let read = family_from_value(&family, &vocab()).unwrap();
         assert_eq!(
             read.members.first().and_then(|m| m.left),
             Some(day("2015-01-01"))
@@ -2609,7 +1843,7 @@ mod tests {
                 }
                 _ => None,
             };
-            let expected = at_event(0, id, field, kind);
+            let expected = at_record(List::Events, 0, id, field, kind);
             assert_eq!(event_problem(event), expected, "{text}");
         }
     }
@@ -2626,13 +1860,15 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                at_event(
+                at_record(
+                    List::Events,
                     2,
                     Some("a"),
                     Some("id"),
                     RecordErrorKind::DuplicateEventId { first: 0 }
                 ),
-                at_event(
+                at_record(
+                    List::Events,
                     3,
                     None,
                     Some("id"),
@@ -2640,14 +1876,20 @@ mod tests {
                         expected: "a string"
                     }
                 ),
-                at_event(4, None, Some("date"), RecordErrorKind::BadDate),
+                at_record(
+                    List::Events,
+                    4,
+                    None,
+                    Some("date"),
+                    RecordErrorKind::BadDate
+                ),
             ]
         );
     }
 
     #[test]
     fn member_or_family_kinds_take_either() {
-        let family = Family::from_value(
+        let family = family_from_value(
             &with_events(json!([
                 {"kind": "domestic_abuse_incident", "date": "2015-01-01"},
                 {"kind": "domestic_abuse_incident", "member": "P1", "date": "2015-01-01"},
@@ -2667,13 +1909,20 @@ mod tests {
              "sessions": 114, "unauthorised": 20},
         ]));
         family["members"][0]["role"] = json!("grown-up");
-        let error = Family::from_value(&family, &vocab()).unwrap_err();
+        let error = family_from_value(&family, &vocab()).unwrap_err();
         assert_eq!(error.family.as_deref(), Some("F-0001"));
         assert_eq!(
             error.problems,
             vec![
-                at_member(0, Some("P1"), Some("role"), RecordErrorKind::BadRole),
-                at_event(
+                at_record(
+                    List::Members,
+                    0,
+                    Some("P1"),
+                    Some("role"),
+                    RecordErrorKind::BadRole
+                ),
+                at_record(
+                    List::Events,
                     0,
                     Some("e1"),
                     Some("kind"),
@@ -2681,7 +1930,13 @@ mod tests {
                         suggestion: Some("asb_incident".into())
                     }
                 ),
-                at_event(1, None, Some("end"), RecordErrorKind::EndBeforeStart),
+                at_record(
+                    List::Events,
+                    1,
+                    None,
+                    Some("end"),
+                    RecordErrorKind::EndBeforeStart
+                ),
             ]
         );
         let text = error.to_string();
@@ -2730,7 +1985,7 @@ mod tests {
         family["members"][0]["role"] = json!(SECRET);
         family["members"][1]["born"] = json!(SECRET);
         family["attributes"]["district"] = json!([SECRET]);
-        let error = Family::from_value(&family, &vocab()).unwrap_err();
+        let error = family_from_value(&family, &vocab()).unwrap_err();
         assert!(error.problems.len() >= 15, "{error:#?}");
         let text = format!("{error}\n{error:?}");
         for value in [
@@ -2743,14 +1998,14 @@ mod tests {
             assert!(!text.contains(value), "{value} leaked:\n{text}");
         }
         let broken = format!("{{\"id\": \"F\", \"x\": {SECRET}}}");
-        let error = Family::from_json(&broken, &vocab()).unwrap_err();
+        let error = family_from_json(&broken, &vocab()).unwrap_err();
         assert!(!format!("{error}\n{error:?}").contains(SECRET));
     }
 
     #[test]
     fn deep_nesting_is_refused_without_panic() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        let error = Family::from_json(&deep, &vocab()).unwrap_err();
+        let error = family_from_json(&deep, &vocab()).unwrap_err();
         assert!(matches!(
             error.problems.as_slice(),
             [RecordError {
@@ -2763,9 +2018,9 @@ mod tests {
     #[test]
     fn the_example_round_trips() {
         let vocab = vocab();
-        let family = Family::from_json(EXAMPLE, &vocab).unwrap();
-        let written = family.to_json_value(&vocab);
-        assert_eq!(Family::from_value(&written, &vocab).unwrap(), family);
+        let family = family_from_json(EXAMPLE, &vocab).unwrap();
+        let written = family_to_value(&family, &vocab);
+        assert_eq!(family_from_value(&written, &vocab).unwrap(), family);
         assert_eq!(written["events"][2]["benefit"], json!("jsa"));
         assert_eq!(written["events"][0]["date"], json!("2015-03-01"));
         assert_eq!(written["events"][2].get("end"), None);
@@ -2997,17 +2252,17 @@ mod tests {
     proptest! {
         #[test]
         fn arbitrary_text_never_panics(text in ".{0,200}") {
-            let _ = Family::from_json(&text, &vocab());
+            let _ = family_from_json(&text, &vocab());
         }
 
         #[test]
         fn json_like_text_never_panics(text in r#"[\[\]{}":,0-9a-z\-. ]{0,200}"#) {
-            let _ = Family::from_json(&text, &vocab());
+            let _ = family_from_json(&text, &vocab());
         }
 
         #[test]
         fn arbitrary_json_never_panics(value in arbitrary_json()) {
-            let _ = Family::from_value(&value, &vocab());
+            let _ = family_from_value(&value, &vocab());
         }
 
         #[test]
@@ -3019,23 +2274,23 @@ mod tests {
             for (choice, change) in changes {
                 mutate(&mut family, choice, change);
             }
-            match Family::from_value(&family, &vocab) {
+            match family_from_value(&family, &vocab) {
                 Ok(read) => {
-                    let written = read.to_json_value(&vocab);
-                    prop_assert_eq!(Family::from_value(&written, &vocab).ok(), Some(read));
+                    let written = family_to_value(&read, &vocab);
+                    prop_assert_eq!(family_from_value(&written, &vocab).ok(), Some(read));
                 }
                 Err(error) => prop_assert!(!error.problems.is_empty()),
             }
-            let _ = Family::from_json(&family.to_string(), &vocab);
+            let _ = family_from_json(&family.to_string(), &vocab);
         }
 
         #[test]
         fn a_family_given_a_second_key_is_refused(value in valid_family(), key in 0usize..4) {
             let key = ["id", "members", "events", "attributes"][key];
             let text = value.to_string();
-            prop_assert!(Family::from_json(&text, &vocab()).is_ok());
+            prop_assert!(family_from_json(&text, &vocab()).is_ok());
             let repeated = text.replacen('{', &format!("{{\"{key}\": null, "), 1);
-            let error = Family::from_json(&repeated, &vocab()).unwrap_err();
+            let error = family_from_json(&repeated, &vocab()).unwrap_err();
             prop_assert_eq!(
                 error.problems.first(),
                 Some(&at_family(Some(key), RecordErrorKind::RepeatedKey))
@@ -3045,11 +2300,11 @@ mod tests {
         #[test]
         fn valid_families_round_trip(value in valid_family()) {
             let vocab = vocab();
-            let family = Family::from_value(&value, &vocab);
+            let family = family_from_value(&value, &vocab);
             prop_assert!(family.is_ok(), "{:?}", family);
             let family = family.unwrap();
-            let written = family.to_json_value(&vocab);
-            prop_assert_eq!(Family::from_value(&written, &vocab).unwrap(), family);
+            let written = family_to_value(&family, &vocab);
+            prop_assert_eq!(family_from_value(&written, &vocab).unwrap(), family);
         }
     }
 }

@@ -1,9 +1,16 @@
-//! Families as JSON: JSON Lines, one family a line, and a JSON array read
-//! item by item.
+//! Families as JSON: one family read and written ([`family`]), JSON Lines,
+//! one family a line, read and written, and a JSON array read item by item.
+
+mod family;
+mod repeats;
+
+pub use family::{family_from_json, family_from_value, family_to_value};
 
 use super::lines::{BOM, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
-use std::io::BufRead;
+use crate::family::Family;
+use crate::vocab::Vocabulary;
+use std::io::{BufRead, Write};
 
 /// The families of JSON Lines, one a line; blank lines are passed over, a
 /// byte-order mark opening the input is dropped. A line that is not JSON, or
@@ -55,10 +62,38 @@ impl<R: BufRead> Iterator for JsonLines<R> {
                 )
             };
             return Some(Ok(Record {
-                line: line.place.line,
+                line: line.start.line,
                 input,
             }));
         }
+    }
+}
+
+/// Writes families as JSON Lines, one a line, each as [`family_to_value`]
+/// gives it: what [`JsonLines`] reads back, with the same vocabulary, to
+/// equal families.
+pub struct JsonLinesWriter<'v, W> {
+    out: W,
+    vocab: &'v Vocabulary,
+}
+
+impl<'v, W: Write> JsonLinesWriter<'v, W> {
+    /// Writes to `out` families read with (or made for) `vocab`, which
+    /// names their kinds and words. `out` is written a line at a time: give
+    /// a buffered writer.
+    pub fn new(out: W, vocab: &'v Vocabulary) -> JsonLinesWriter<'v, W> {
+        JsonLinesWriter { out, vocab }
+    }
+
+    /// Writes one family and its line break.
+    pub fn write(&mut self, family: &Family) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, &family_to_value(family, self.vocab))?;
+        self.out.write_all(b"\n")
+    }
+
+    /// The writer given to [`JsonLinesWriter::new`], to flush or finish.
+    pub fn into_inner(self) -> W {
+        self.out
     }
 }
 

@@ -1,0 +1,525 @@
+//! A decision with the evidence behind each part, as data: what `tfop
+//! explain` prints, for a program to read.
+//!
+//! [`Plan::explanation`](crate::Plan::explanation) builds an [`Explanation`]
+//! beside the decision, from the same evaluation; its text
+//! ([`Explanation`]'s `Display`, which is [`Plan::explain`](crate::Plan::explain))
+//! is written from this data alone. Every value a measure was compared on is
+//! here with the dates of its window, so an auditor can redo the arithmetic.
+
+mod text;
+
+use super::sets::lowest_terms;
+use super::{Attachment, ClaimStatus, PlanRef};
+use crate::num::{Fixed, Pence};
+use crate::plan::ClaimRoute;
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+
+/// One family's decision as of a day, with the records, windows and values
+/// behind each part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The family's id.
+    pub family: String,
+    /// The day decided, at its end.
+    pub as_of: NaiveDate,
+    /// Which plan decided.
+    pub plan: PlanRef,
+    /// Whether and when the family is attached (as in the decision).
+    pub attachment: Attachment,
+    /// The day problems are identified on: the attachment day, or the day
+    /// decided for a family not attached.
+    pub identified_on: NaiveDate,
+    /// Each problem identified, with the indicators that fired.
+    pub problems: Vec<ProblemEvidence>,
+    /// Whether the family meets the plan's eligibility rule.
+    pub eligible: bool,
+    /// Progress against each problem the claims count.
+    pub progress: Vec<ProgressEvidence>,
+    /// Each claim type's status and why.
+    pub claims: Vec<ClaimEvidence>,
+    /// What may be claimed as of the day.
+    pub payable: Pence,
+    /// The claims `payable` pays (as the decision's `route`).
+    pub route: Vec<String>,
+    /// The plan's rule for choosing the route.
+    pub route_rule: ClaimRoute,
+}
+
+/// An identified problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemEvidence {
+    /// The problem's id.
+    pub id: String,
+    /// Its title in the plan.
+    pub title: String,
+    /// The indicators that fired on the identification day.
+    pub indicators: Vec<IndicatorEvidence>,
+}
+
+/// An indicator that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorEvidence {
+    /// The indicator's id.
+    pub id: String,
+    /// Its title in the plan.
+    pub title: String,
+    /// The records that made it fire, in day order.
+    pub evidence: Vec<Record>,
+}
+
+/// A record cited as evidence, with what an auditor needs to find it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    /// How decisions cite it: its id, or `#N` for the N-th event of the input.
+    pub citation: String,
+    /// Its event kind.
+    pub kind: String,
+    /// The id of the member it is about; `None` for the family's own.
+    pub member: Option<String>,
+    /// Its days.
+    #[serde(flatten)]
+    pub days: RecordDays,
+}
+
+/// The days of a cited record, keyed as the family format keys them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum RecordDays {
+    /// A point event: `date`.
+    Point {
+        /// The day it happened.
+        date: NaiveDate,
+    },
+    /// A spell: `start` and `end`.
+    Spell {
+        /// Its first day.
+        start: NaiveDate,
+        /// Its last day, included; `None` while it is still open at the end
+        /// of the day decided (a recorded end after that day is not known
+        /// yet on it).
+        end: Option<NaiveDate>,
+    },
+}
+
+/// Progress against one problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgressEvidence {
+    /// The problem's id.
+    pub problem: String,
+    /// The title of its significant-progress measure.
+    pub title: String,
+    /// Whether the measure holds on the day.
+    pub significant: bool,
+    /// When it holds, the first day of its current unbroken run (as in the
+    /// decision); `None` when it has held on every day before.
+    pub since: Option<NaiveDate>,
+    /// When the measure does not hold: the records behind its failing, in
+    /// day order. Only the parts and members that fail it are cited, and a
+    /// member with fewer school terms than a window asks for is cited by the
+    /// terms they have.
+    pub evidence: Vec<Record>,
+    /// What the measure needs on the day, each with its value: all of them,
+    /// with `not` and `no` already applied (a `no … now` needs none).
+    pub measured: Vec<Requirement>,
+    /// How long it must hold, if the problem says.
+    pub sustain: Option<Sustain>,
+    /// Whether it has held for that long.
+    pub sustained: bool,
+    /// As the decision's `sustained_on`.
+    pub sustained_on: Option<NaiveDate>,
+}
+
+/// How long a measure must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "over", rename_all = "snake_case")]
+pub enum Sustain {
+    /// Over the member's last school terms.
+    Terms {
+        /// How many terms.
+        terms: u32,
+    },
+    /// For a length of time up to the day decided.
+    Period {
+        /// How many units.
+        length: u32,
+        /// Days, weeks or months.
+        unit: PeriodUnit,
+        /// The first day it must have held on, as of the day decided.
+        from: Option<NaiveDate>,
+        /// The day decided.
+        to: NaiveDate,
+    },
+}
+
+/// The unit of a [`Sustain::Period`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodUnit {
+    /// Days.
+    Days,
+    /// Weeks.
+    Weeks,
+    /// Calendar months.
+    Months,
+}
+
+/// One thing a measure asks on the day, with the value it found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Requirement {
+    /// Two measures compared: `rate … < 10%`.
+    Compare {
+        /// The measure on the left, with its value.
+        left: Box<Operand>,
+        /// The operator as a plan writes it: `<`, `<=`, `>`, `>=`, `=`, `!=`.
+        op: String,
+        /// What it is compared with (a constant, or another measure).
+        right: Box<Operand>,
+        /// Whether the comparison must fail rather than hold (under `not`
+        /// or `no`): `needs not < 10%`, which a value that cannot be measured
+        /// meets.
+        negated: bool,
+        /// How both values read.
+        unit: Unit,
+    },
+    /// Whether any such event is in the window: `has …`, `no …`.
+    Events {
+        /// The events looked at.
+        events: Events,
+        /// How many are in the window.
+        count: i128,
+        /// How many it needs.
+        needs: Needs,
+    },
+    /// A fall against a baseline: `… down by at least 60% over 6 months`.
+    Reduction {
+        /// The event kind counted.
+        event: String,
+        /// The count over the recent window.
+        now: Counted,
+        /// The count over the baseline window.
+        baseline: Counted,
+        /// The fall, in percent, it needs at least of; or, `negated` (under
+        /// `not` or `no`), less than.
+        percent: Fixed,
+        /// Whether the fall must be less than `percent`.
+        negated: bool,
+    },
+    /// What a quantifier asks of one member it picks on the day: all of
+    /// these.
+    Member {
+        /// The member's id.
+        member: String,
+        /// The member's requirements.
+        measured: Vec<Requirement>,
+    },
+    /// Alternatives, of which one is enough: the parts of an `or`, or the
+    /// members of an `any`, when there are two or more.
+    OneOf {
+        /// The alternatives.
+        alternatives: Vec<Requirement>,
+    },
+    /// An alternative that needs several things at once.
+    AllOf {
+        /// All of these.
+        measured: Vec<Requirement>,
+    },
+}
+
+/// A count over a window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Counted {
+    /// How many events.
+    pub count: i128,
+    /// Over which days.
+    pub window: Window,
+}
+
+/// How many events an [`Requirement::Events`] needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Needs {
+    /// At least one.
+    AtLeastOne,
+    /// None.
+    None,
+}
+
+/// A side of a comparison: the measure and its value on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Operand {
+    /// What is measured.
+    pub measure: Measure,
+    /// Its value; `None` when it cannot be measured (a rate over no
+    /// sessions, fewer terms than asked for).
+    pub value: Option<Number>,
+}
+
+/// What a measure counts or sums.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Measure {
+    /// `count …`.
+    Count {
+        /// The events counted.
+        events: Events,
+    },
+    /// `sum FIELD of …`.
+    Sum {
+        /// The field summed.
+        field: String,
+        /// The events summed over.
+        events: Events,
+    },
+    /// `rate TOP per BOTTOM of …`, with both sums.
+    Rate {
+        /// The field on top.
+        top: String,
+        /// The field below.
+        bottom: String,
+        /// The events summed over.
+        events: Events,
+        /// The sum of `top`, as held (a decimal field in millionths).
+        top_sum: i128,
+        /// The sum of `bottom`, likewise.
+        bottom_sum: i128,
+    },
+    /// `N% of …`.
+    Percent {
+        /// The percentage.
+        percent: Fixed,
+        /// Of what.
+        of: Box<Measure>,
+    },
+    /// A constant the plan writes.
+    Constant,
+}
+
+/// The events a measure looks at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Events {
+    /// The event kind.
+    pub event: String,
+    /// Whose events.
+    pub scope: Scope,
+    /// Over which days.
+    pub window: Window,
+}
+
+/// Whose events a measure takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The family's, and every member's.
+    Family,
+    /// The member a quantifier picked.
+    Member,
+    /// Those of the members a selector picks.
+    MembersPicked,
+}
+
+/// The days a window covers on the day decided. A date that is `None` lies
+/// outside the calendar: before every date for a first day, after every date
+/// for any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Window {
+    /// The days from one to another, both included (`within`, `since
+    /// attachment`).
+    Days {
+        /// The first day.
+        from: Option<NaiveDate>,
+        /// The last day.
+        to: Option<NaiveDate>,
+    },
+    /// The days up to an anchor (`within 6 months before attachment`).
+    Before {
+        /// The first day.
+        from: Option<NaiveDate>,
+        /// The anchor's day, the last.
+        to: Option<NaiveDate>,
+        /// Which anchor.
+        anchor: Anchor,
+    },
+    /// A member's last school terms ended by the day decided.
+    LastTerms {
+        /// How many terms.
+        terms: u32,
+        /// The first day of the earliest.
+        from: Option<NaiveDate>,
+        /// The day decided: events after the latest term count up to it.
+        to: Option<NaiveDate>,
+    },
+    /// Fewer terms recorded than the window asks for: not measurable.
+    TooFewTerms {
+        /// How many terms it asks for.
+        terms: u32,
+        /// How many have ended by the day.
+        recorded: u32,
+    },
+    /// The attachment day.
+    AtAttachment {
+        /// The day.
+        day: Option<NaiveDate>,
+    },
+    /// A window from attachment, for a family not attached: no days.
+    NotAttached {
+        /// `since` or `at` attachment.
+        window: AttachmentWindow,
+    },
+    /// Every day up to the day decided (`ever`).
+    UpTo {
+        /// The day decided.
+        day: Option<NaiveDate>,
+    },
+    /// The day decided itself (`now`).
+    On {
+        /// The day decided.
+        day: Option<NaiveDate>,
+    },
+}
+
+/// The anchor of a [`Window::Before`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    /// The attachment day (or the day decided, not attached).
+    Attachment,
+    /// The identification day.
+    Identification,
+}
+
+/// Which window of a [`Window::NotAttached`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentWindow {
+    /// `since attachment`.
+    Since,
+    /// `at attachment`.
+    At,
+}
+
+/// How a compared value reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A plain number.
+    Number,
+    /// A rate, as a fraction of one (written as a percentage).
+    Rate,
+    /// Money, in pence (written in pounds).
+    Pence,
+}
+
+/// An exact number, as the evaluator compared it. Serializes as a string:
+/// the exact decimal when it has one (`"38"`, `"0.0234375"`), else the
+/// fraction in lowest terms (`"1/3"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number {
+    /// The numerator.
+    pub numerator: i128,
+    /// The denominator, positive.
+    pub denominator: i128,
+}
+
+impl Number {
+    /// The exact text: a decimal when the fraction has one that fits, else
+    /// `numerator/denominator`, both in lowest terms.
+    pub fn exact_text(self) -> String {
+        let (numerator, denominator) = lowest_terms(self.numerator, self.denominator);
+        if denominator <= 0 {
+            // Not a value the evaluator makes; written as it is, never looped on.
+            return format!("{numerator}/{denominator}");
+        }
+        if denominator == 1 {
+            return numerator.to_string();
+        }
+        // A fraction in lowest terms has an exact decimal when its
+        // denominator is 2^twos × 5^fives: with k the larger, the value is
+        // numerator × 2^(k − twos) × 5^(k − fives) in k decimal places.
+        let (mut twos, mut fives, mut rest) = (0u32, 0u32, denominator);
+        while rest % 2 == 0 {
+            rest /= 2;
+            twos += 1;
+        }
+        while rest % 5 == 0 {
+            rest /= 5;
+            fives += 1;
+        }
+        let places = twos.max(fives);
+        let decimal = (rest == 1)
+            .then(|| {
+                let scale = 2i128
+                    .checked_pow(places - twos)?
+                    .checked_mul(5i128.checked_pow(places - fives)?)?;
+                numerator.checked_mul(scale)
+            })
+            .flatten()
+            .and_then(|scaled| {
+                let places = usize::try_from(places).ok()?;
+                let digits = format!("{:0>width$}", scaled.unsigned_abs(), width = places + 1);
+                let (whole, fraction) = digits.split_at(digits.len() - places);
+                let sign = if numerator < 0 { "-" } else { "" };
+                Some(format!("{sign}{whole}.{fraction}"))
+            });
+        decimal.unwrap_or_else(|| format!("{numerator}/{denominator}"))
+    }
+}
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.exact_text())
+    }
+}
+
+/// One claim type's status and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimEvidence {
+    /// The claim's id.
+    #[serde(rename = "type")]
+    pub claim_type: String,
+    /// Its title in the plan.
+    pub title: String,
+    /// What it pays (a top-up pays the difference).
+    pub amount: Pence,
+    /// Claimable, not yet, claimed or not applicable.
+    pub status: ClaimStatus,
+    /// As the decision's `earliest`.
+    pub earliest: Option<NaiveDate>,
+    /// As the decision's `window`: the claim window it is made in.
+    pub window: Option<NaiveDate>,
+    /// Why it is not claimable, in words.
+    pub reason: Option<String>,
+    /// Whether it needs a named officer's approval.
+    pub discretionary: bool,
+    /// The records behind the status (as the decision cites them).
+    pub evidence: Vec<Record>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_exactly_as_decimals_or_fractions() {
+        let text = |numerator, denominator| {
+            Number {
+                numerator,
+                denominator,
+            }
+            .exact_text()
+        };
+        assert_eq!(text(38, 1), "38");
+        assert_eq!(text(76, 2), "38");
+        assert_eq!(text(9, 384), "0.0234375");
+        assert_eq!(text(-1, 8), "-0.125");
+        assert_eq!(text(1, 10), "0.1");
+        assert_eq!(text(1, 3), "1/3");
+        assert_eq!(text(-2, 6), "-1/3");
+        assert_eq!(text(1250, 100), "12.5");
+        // 10^40 does not fit: the fraction stays a fraction, never rounded.
+        assert_eq!(text(1, 1 << 126), format!("1/{}", 1i128 << 126));
+    }
+}

@@ -1,0 +1,858 @@
+//! The names of a plan for an editor: where each event kind, field, define,
+//! problem, indicator, claim and setting is declared, every place it is
+//! used, the blocks an editor can fold, and what may be typed at a place.
+//!
+//! The index is built from the syntax tree, so a plan that parses has one
+//! even while the checker refuses it; a name the checker cannot resolve (an
+//! unknown event kind) simply has no symbol. Completion reads the text as
+//! typed, which seldom parses, with the names of the last index that did.
+//!
+//! ```
+//! use tfop::symbols::{SymbolIndex, SymbolKind};
+//!
+//! let source = "define recent = count offence within 6 months\n\
+//!               eligible when problem crime\n\
+//!               problem crime \"Crime\" { indicator o \"Offending\" { recent > 2 } }\n";
+//! let index = SymbolIndex::of(source).unwrap();
+//! let at = source.rfind("recent").unwrap();
+//! let occurrence = index.at(at).unwrap();
+//! let define = index.symbol(occurrence.symbol).unwrap();
+//! assert_eq!(define.kind, SymbolKind::Define);
+//! assert_eq!(define.declaration.map(|span| span.start), Some(7));
+//! assert_eq!(index.occurrences_of(occurrence.symbol).count(), 2);
+//! ```
+
+use crate::diagnostic::Diagnostics;
+use crate::span::Span;
+use crate::syntax::ast;
+use std::collections::BTreeMap;
+
+/// What a name names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SymbolKind {
+    /// An event kind, national or the plan's own.
+    EventKind,
+    /// A field of an event kind.
+    Field,
+    /// A name given by `define`.
+    Define,
+    /// A problem.
+    Problem,
+    /// An indicator of a problem.
+    Indicator,
+    /// A claim type.
+    Claim,
+    /// A setting of the settings block.
+    Setting,
+}
+
+/// The place of a symbol in its [`SymbolIndex`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SymbolId(usize);
+
+/// One declared name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    /// What it names.
+    pub kind: SymbolKind,
+    /// The name as written.
+    pub name: String,
+    /// The event kind a field is of, or the problem an indicator is of.
+    pub container: Option<String>,
+    /// Where the name is declared in the plan: `None` for the national
+    /// vocabulary's kinds and fields, and for settings, which the language
+    /// itself declares.
+    pub declaration: Option<Span>,
+    /// The title of a problem, indicator or claim.
+    pub title: Option<String>,
+    /// The declaration in canonical form: `event exclusion on member at date
+    /// { type: one of fixed, permanent }`, `type: one of fixed, permanent`,
+    /// `define recent = …`, `problem crime "…"`, or a setting and its words.
+    pub signature: String,
+}
+
+/// A place where a symbol's name is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Where the name stands.
+    pub span: Span,
+    /// Which symbol it names.
+    pub symbol: SymbolId,
+    /// Whether the name is declared here (rather than used).
+    pub declaration: bool,
+}
+
+/// Something that may be typed at a place, from [`SymbolIndex::completions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// A symbol's name.
+    Symbol(SymbolId),
+    /// A word the setting takes as its value.
+    Word {
+        /// The setting.
+        setting: SymbolId,
+        /// The word.
+        word: &'static str,
+    },
+}
+
+/// Every name of a plan with its declaration and uses; see the
+/// [module documentation](self).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SymbolIndex {
+    symbols: Vec<Symbol>,
+    /// Sorted by where they start.
+    occurrences: Vec<Occurrence>,
+    blocks: Vec<Span>,
+    setting_words: Vec<(SymbolId, Vec<&'static str>)>,
+}
+
+impl SymbolIndex {
+    /// The index of plan text that parses, or its syntax diagnostics.
+    pub fn of(source: &str) -> Result<SymbolIndex, Diagnostics> {
+        let file = crate::syntax::parse(source)?;
+        let mut builder = Builder::national();
+        builder.declarations(&file, source);
+        builder.uses(&file);
+        Ok(builder.finish())
+    }
+
+    /// The index of a plan with nothing in it: the national event kinds and
+    /// their fields, and the settings. What completion knows before a plan
+    /// has parsed once.
+    pub fn national() -> SymbolIndex {
+        Builder::national().finish()
+    }
+
+    /// Every symbol, national ones first, then in the order declared.
+    pub fn symbols(&self) -> impl Iterator<Item = (SymbolId, &Symbol)> {
+        self.symbols
+            .iter()
+            .enumerate()
+            .map(|(index, symbol)| (SymbolId(index), symbol))
+    }
+
+    /// The symbol with this id.
+    pub fn symbol(&self, id: SymbolId) -> Option<&Symbol> {
+        self.symbols.get(id.0)
+    }
+
+    /// The name at a byte offset of the text: one that covers it, or ends
+    /// at it (the cursor just after a name).
+    pub fn at(&self, offset: usize) -> Option<&Occurrence> {
+        let offset = u32::try_from(offset).ok()?;
+        let after = self
+            .occurrences
+            .partition_point(|occurrence| occurrence.span.start <= offset);
+        self.occurrences
+            .get(..after)?
+            .iter()
+            .rev()
+            .find(|occurrence| occurrence.span.end >= offset)
+    }
+
+    /// Every place the symbol's name is written, declarations included, in
+    /// the order of the text.
+    pub fn occurrences_of(&self, id: SymbolId) -> impl Iterator<Item = &Occurrence> {
+        self.occurrences
+            .iter()
+            .filter(move |occurrence| occurrence.symbol == id)
+    }
+
+    /// Every item and every block within one (an indicator, a funding
+    /// year), by span: what an editor can fold.
+    pub fn blocks(&self) -> &[Span] {
+        &self.blocks
+    }
+
+    /// What may be typed at a byte offset of `source`, which may be newer
+    /// than the index and need not parse: the event kinds and defines where
+    /// a condition or measure goes on, the fields of the kind after `where`,
+    /// problem ids after `problem` and in `eligible`, claim ids after
+    /// `combine`, setting names in the settings block and a setting's words
+    /// after its `:`. Nothing inside a comment or a string. The editor
+    /// narrows the list by the word being typed.
+    pub fn completions(&self, source: &str, offset: usize) -> Vec<Completion> {
+        let Some(before) = source.get(..offset) else {
+            return Vec::new();
+        };
+        let typed = before
+            .bytes()
+            .rev()
+            .take_while(|byte| byte.is_ascii_alphanumeric() || *byte == b'_')
+            .count();
+        let Some(text) = before.get(..before.len() - typed) else {
+            return Vec::new();
+        };
+        let line = text.rsplit('\n').next().unwrap_or("").trim();
+        let Some(tokens) = tokens(text) else {
+            return Vec::new();
+        };
+        match place(&tokens, DECLARING.contains(&line)) {
+            Place::Nothing => Vec::new(),
+            Place::SettingName => self.all(SymbolKind::Setting),
+            Place::SettingWord(name) => self
+                .setting_words
+                .iter()
+                .filter(|(id, _)| self.symbol(*id).is_some_and(|s| s.name == name))
+                .flat_map(|(id, words)| {
+                    words
+                        .iter()
+                        .map(|word| Completion::Word { setting: *id, word })
+                })
+                .collect(),
+            Place::Problem => self.all(SymbolKind::Problem),
+            Place::Claim => self.all(SymbolKind::Claim),
+            Place::EventKind => self.all(SymbolKind::EventKind),
+            Place::FieldOf(kind) => self
+                .symbols()
+                .filter(|(_, symbol)| {
+                    symbol.kind == SymbolKind::Field && symbol.container.as_deref() == Some(kind)
+                })
+                .map(|(id, _)| Completion::Symbol(id))
+                .collect(),
+            Place::AnyField => {
+                let mut seen = std::collections::BTreeSet::new();
+                self.symbols()
+                    .filter(|(_, symbol)| {
+                        symbol.kind == SymbolKind::Field && seen.insert(symbol.name.as_str())
+                    })
+                    .map(|(id, _)| Completion::Symbol(id))
+                    .collect()
+            }
+            Place::Expression => {
+                let mut out = self.all(SymbolKind::EventKind);
+                out.extend(self.all(SymbolKind::Define));
+                out
+            }
+        }
+    }
+
+    fn all(&self, kind: SymbolKind) -> Vec<Completion> {
+        self.symbols()
+            .filter(|(_, symbol)| symbol.kind == kind)
+            .map(|(id, _)| Completion::Symbol(id))
+            .collect()
+    }
+}
+
+/// Builds an index: the declarations first, so that a name used before it
+/// is declared (a define used above its `define`) still resolves.
+struct Builder {
+    symbols: Vec<Symbol>,
+    occurrences: Vec<Occurrence>,
+    blocks: Vec<Span>,
+    setting_words: Vec<(SymbolId, Vec<&'static str>)>,
+    /// By kind and name; a field's or indicator's name is `container.name`.
+    names: BTreeMap<(SymbolKind, String), SymbolId>,
+}
+
+impl Builder {
+    /// The national vocabulary and the settings, which every plan has.
+    fn national() -> Builder {
+        let mut builder = Builder {
+            symbols: Vec::new(),
+            occurrences: Vec::new(),
+            blocks: Vec::new(),
+            setting_words: Vec::new(),
+            names: BTreeMap::new(),
+        };
+        let national = crate::check::NATIONAL_VOCABULARY;
+        if let Ok(file) = crate::syntax::parse(national) {
+            for item in &file.items {
+                if let ast::Item::Event(decl) = item {
+                    builder.event(decl, item, national, false);
+                }
+            }
+        }
+        for (name, words) in crate::check::setting_words() {
+            let signature = if words.is_empty() {
+                format!("{name}: AGE to AGE")
+            } else {
+                format!("{name}: {}", words.join(" | "))
+            };
+            let id = builder.declare(SymbolKind::Setting, name.to_string(), None, None, None);
+            if let Some(symbol) = builder.symbols.get_mut(id.0) {
+                symbol.signature = signature;
+            }
+            builder.setting_words.push((id, words));
+        }
+        builder
+    }
+
+    fn finish(mut self) -> SymbolIndex {
+        self.occurrences
+            .sort_by_key(|occurrence| (occurrence.span.start, occurrence.span.end));
+        SymbolIndex {
+            symbols: self.symbols,
+            occurrences: self.occurrences,
+            blocks: self.blocks,
+            setting_words: self.setting_words,
+        }
+    }
+
+    /// A symbol's id, declared here: a new symbol, or, for a name declared
+    /// before (which the checker reports), that symbol with one more
+    /// declaring occurrence.
+    fn declare(
+        &mut self,
+        kind: SymbolKind,
+        name: String,
+        container: Option<&str>,
+        declaration: Option<Span>,
+        title: Option<&str>,
+    ) -> SymbolId {
+        let key = (kind, qualified(container, &name));
+        let id = match self.names.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = SymbolId(self.symbols.len());
+                self.symbols.push(Symbol {
+                    kind,
+                    name,
+                    container: container.map(str::to_string),
+                    declaration,
+                    title: title.map(str::to_string),
+                    signature: String::new(),
+                });
+                self.names.insert(key, id);
+                id
+            }
+        };
+        if let Some(span) = declaration {
+            self.occurrences.push(Occurrence {
+                span,
+                symbol: id,
+                declaration: true,
+            });
+        }
+        id
+    }
+
+    /// Sets the signature of a symbol just declared, unless a first
+    /// declaration gave it one.
+    fn sign(&mut self, id: SymbolId, signature: String) {
+        if let Some(symbol) = self
+            .symbols
+            .get_mut(id.0)
+            .filter(|s| s.signature.is_empty())
+        {
+            symbol.signature = signature;
+        }
+    }
+
+    /// Records a use of a name, if it names a symbol.
+    fn use_name(&mut self, kind: SymbolKind, container: Option<&str>, name: &ast::Ident) {
+        if let Some(id) = self.names.get(&(kind, qualified(container, &name.name))) {
+            self.occurrences.push(Occurrence {
+                span: name.span,
+                symbol: *id,
+                declaration: false,
+            });
+        }
+    }
+
+    fn event(&mut self, decl: &ast::EventDecl, item: &ast::Item, source: &str, in_plan: bool) {
+        let at = |span: Span| in_plan.then_some(span);
+        let kind = self.declare(
+            SymbolKind::EventKind,
+            decl.name.name.clone(),
+            None,
+            at(decl.name.span),
+            None,
+        );
+        self.sign(kind, canonical(item));
+        for field in &decl.fields {
+            let id = self.declare(
+                SymbolKind::Field,
+                field.name.name.clone(),
+                Some(&decl.name.name),
+                at(field.name.span),
+                None,
+            );
+            // A field's declaration has no string in it, so its words can be
+            // joined by single spaces as the formatter prints them.
+            let written = source
+                .get(field.span.start as usize..field.span.end as usize)
+                .unwrap_or(&field.name.name);
+            self.sign(id, written.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
+
+    fn declarations(&mut self, file: &ast::File, source: &str) {
+        for item in &file.items {
+            self.blocks.push(item.span());
+            match item {
+                ast::Item::Event(decl) => self.event(decl, item, source, true),
+                ast::Item::Define(define) => {
+                    let id = self.declare(
+                        SymbolKind::Define,
+                        define.name.name.clone(),
+                        None,
+                        Some(define.name.span),
+                        None,
+                    );
+                    self.sign(id, canonical(item));
+                }
+                ast::Item::Problem(problem) => self.problem(problem, item),
+                ast::Item::Claim(claim) => {
+                    let id = self.declare(
+                        SymbolKind::Claim,
+                        claim.id.name.clone(),
+                        None,
+                        Some(claim.id.span),
+                        Some(&claim.title.value),
+                    );
+                    self.sign(id, head(&canonical(item)));
+                }
+                ast::Item::Funding(funding) => {
+                    for entry in &funding.entries {
+                        if let ast::FundingEntry::Year(year) = entry {
+                            self.blocks.push(year.span);
+                        }
+                    }
+                }
+                ast::Item::Header(_)
+                | ast::Item::Settings(_)
+                | ast::Item::Eligible(_)
+                | ast::Item::Attach(_)
+                | ast::Item::Fee(_)
+                | ast::Item::Results(_)
+                | ast::Item::Employment(_) => {}
+            }
+        }
+    }
+
+    fn problem(&mut self, problem: &ast::Problem, item: &ast::Item) {
+        let printed = canonical(item);
+        let id = self.declare(
+            SymbolKind::Problem,
+            problem.id.name.clone(),
+            None,
+            Some(problem.id.span),
+            Some(&problem.title.value),
+        );
+        self.sign(id, head(&printed));
+        for indicator in &problem.indicators {
+            self.blocks.push(indicator.span);
+            let id = self.declare(
+                SymbolKind::Indicator,
+                indicator.id.name.clone(),
+                Some(&problem.id.name),
+                Some(indicator.id.span),
+                Some(&indicator.title.value),
+            );
+            // The formatter prints each indicator's head on a line of its own.
+            let line = format!("indicator {} ", indicator.id.name);
+            let signature = printed
+                .lines()
+                .map(str::trim)
+                .find(|printed| printed.starts_with(&line))
+                .map_or_else(|| line.trim_end().to_string(), head);
+            self.sign(id, signature);
+        }
+        for significant in &problem.significant {
+            self.blocks.push(significant.span);
+        }
+    }
+
+    fn uses(&mut self, file: &ast::File) {
+        for item in &file.items {
+            match item {
+                ast::Item::Settings(settings) => {
+                    for setting in &settings.entries {
+                        self.use_name(SymbolKind::Setting, None, &setting.name);
+                    }
+                }
+                ast::Item::Define(define) => self.expr(&define.value),
+                ast::Item::Problem(problem) => {
+                    for indicator in &problem.indicators {
+                        self.expr(&indicator.condition);
+                    }
+                    for significant in &problem.significant {
+                        self.expr(&significant.condition);
+                    }
+                }
+                ast::Item::Eligible(eligible) => self.problem_cond(&eligible.rule),
+                ast::Item::Attach(attach) => {
+                    for principle in &attach.principles {
+                        for kind in &principle.kinds {
+                            self.use_name(SymbolKind::EventKind, None, kind);
+                        }
+                    }
+                }
+                ast::Item::Claim(claim) => self.expr(&claim.condition),
+                ast::Item::Results(results) => {
+                    for entry in &results.entries {
+                        if let ast::ResultsEntry::Combine(claims, _) = entry {
+                            for claim in claims {
+                                self.use_name(SymbolKind::Claim, None, claim);
+                            }
+                        }
+                    }
+                }
+                ast::Item::Header(_)
+                | ast::Item::Event(_)
+                | ast::Item::Fee(_)
+                | ast::Item::Employment(_)
+                | ast::Item::Funding(_) => {}
+            }
+        }
+    }
+
+    fn problem_cond(&mut self, cond: &ast::ProblemCond) {
+        match &cond.kind {
+            ast::ProblemCondKind::Or(parts) | ast::ProblemCondKind::And(parts) => {
+                for part in parts {
+                    self.problem_cond(part);
+                }
+            }
+            ast::ProblemCondKind::AtLeast(_) => {}
+            ast::ProblemCondKind::AtLeastOf(_, problems)
+            | ast::ProblemCondKind::AllOf(problems) => {
+                for problem in problems {
+                    self.use_name(SymbolKind::Problem, None, problem);
+                }
+            }
+            ast::ProblemCondKind::Problem(problem) => {
+                self.use_name(SymbolKind::Problem, None, problem);
+            }
+        }
+    }
+
+    /// Walks an expression; its depth is bounded by the parser's nesting limit.
+    fn expr(&mut self, expr: &ast::Expr) {
+        match &expr.kind {
+            ast::ExprKind::Or(parts) | ast::ExprKind::And(parts) => {
+                for part in parts {
+                    self.expr(part);
+                }
+            }
+            ast::ExprKind::Not(inner)
+            | ast::ExprKind::Sustained(inner, _)
+            | ast::ExprKind::Scaled(_, inner) => self.expr(inner),
+            ast::ExprKind::Compare(left, _, right) => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ast::ExprKind::Quantified { filters, body, .. } => {
+                for filter in filters {
+                    if let ast::MemberFilter::With(pattern, _, _) = filter {
+                        self.pattern(pattern);
+                    }
+                }
+                self.expr(body);
+            }
+            ast::ExprKind::ProblemProgressed(problem) => {
+                self.use_name(SymbolKind::Problem, None, problem);
+            }
+            ast::ExprKind::Has(ast::HasTarget::Events(aggregate))
+            | ast::ExprKind::No(aggregate)
+            | ast::ExprKind::Count(aggregate)
+            | ast::ExprKind::DaysOf(aggregate) => self.pattern(&aggregate.pattern),
+            ast::ExprKind::Sum(field, aggregate) => {
+                self.pattern(&aggregate.pattern);
+                self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
+            }
+            ast::ExprKind::Rate(numerator, denominator, aggregate) => {
+                self.pattern(&aggregate.pattern);
+                let kind = Some(aggregate.pattern.kind.name.as_str());
+                self.use_name(SymbolKind::Field, kind, numerator);
+                self.use_name(SymbolKind::Field, kind, denominator);
+            }
+            ast::ExprKind::Reduction { pattern, .. } => self.pattern(pattern),
+            ast::ExprKind::Name(name) => self.use_name(SymbolKind::Define, None, name),
+            ast::ExprKind::Has(ast::HasTarget::ContinuousEmployment(_))
+            | ast::ExprKind::AllProblemsProgressed
+            | ast::ExprKind::Money(_)
+            | ast::ExprKind::Percent(_)
+            | ast::ExprKind::Date(_)
+            | ast::ExprKind::Duration(_)
+            | ast::ExprKind::Decimal(_)
+            | ast::ExprKind::Integer(_) => {}
+        }
+    }
+
+    fn pattern(&mut self, pattern: &ast::Pattern) {
+        self.use_name(SymbolKind::EventKind, None, &pattern.kind);
+        for test in &pattern.tests {
+            self.use_name(SymbolKind::Field, Some(&pattern.kind.name), &test.field);
+        }
+    }
+}
+
+/// A name within its container: `exclusion.type`.
+fn qualified(container: Option<&str>, name: &str) -> String {
+    match container {
+        Some(container) => format!("{container}.{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// An item as the formatter prints it, without its final line end.
+fn canonical(item: &ast::Item) -> String {
+    let file = ast::File {
+        items: vec![item.clone()],
+        comments: Vec::new(),
+    };
+    crate::fmt::format_file(&file).trim_end().to_string()
+}
+
+/// The first line of a printed block, without its opening brace:
+/// `problem crime "Crime"`.
+fn head(printed: &str) -> String {
+    let line = printed.lines().next().unwrap_or("").trim();
+    line.strip_suffix('{')
+        .unwrap_or(line)
+        .trim_end()
+        .to_string()
+}
+
+/// A token of text that may not parse, as far as completion needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'a> {
+    Word(&'a str),
+    /// A string, number, money or date.
+    Literal,
+    Punct(char),
+}
+
+/// The tokens of text, or `None` when it ends inside a comment or a string.
+fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c == '/' && chars.peek().is_some_and(|(_, next)| *next == '/') {
+            chars.find(|(_, c)| *c == '\n')?;
+            continue;
+        }
+        if c == '"' {
+            let mut escaped = false;
+            let closed = chars.by_ref().any(|(_, c)| {
+                let end = !escaped && (c == '"' || c == '\n');
+                escaped = !escaped && c == '\\';
+                end
+            });
+            if !closed {
+                return None;
+            }
+            out.push(Token::Literal);
+            continue;
+        }
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        if c.is_ascii_alphabetic() || c.is_ascii_digit() || c == '£' {
+            let mut end = start + c.len_utf8();
+            while let Some((next_start, next)) = chars.peek().copied() {
+                let continues = word(next) || (!c.is_ascii_alphabetic() && ".%/-".contains(next));
+                if !continues {
+                    break;
+                }
+                end = next_start + next.len_utf8();
+                chars.next();
+            }
+            out.push(match text.get(start..end) {
+                Some(name) if c.is_ascii_alphabetic() => Token::Word(name),
+                _ => Token::Literal,
+            });
+            continue;
+        }
+        out.push(Token::Punct(c));
+    }
+    Some(out)
+}
+
+/// What kind of name may be typed next.
+#[derive(Debug, PartialEq, Eq)]
+enum Place<'a> {
+    Nothing,
+    SettingName,
+    SettingWord(&'a str),
+    Problem,
+    Claim,
+    EventKind,
+    FieldOf(&'a str),
+    AnyField,
+    Expression,
+}
+
+/// The words a line starts with to declare the name that follows.
+const DECLARING: [&str; 5] = ["problem", "indicator", "claim", "define", "event"];
+
+/// The blocks an item opens with `{`, by their keyword.
+const BLOCKS: [&str; 10] = [
+    "plan",
+    "settings",
+    "problem",
+    "indicator",
+    "significant",
+    "claim",
+    "results",
+    "employment",
+    "funding",
+    "year",
+];
+
+/// The words that start an item outside any block and never stand in a
+/// condition (`problem`, `claim` and `attachment` do).
+const ITEMS: [&str; 4] = ["event", "define", "eligible", "attach"];
+
+/// What may be typed after these tokens; `declaring` when their line is
+/// only a word that declares a name (`problem`), which a condition's line
+/// never is outside a block.
+fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
+    // The keyword of each open block, innermost last.
+    let mut open: Vec<Option<&str>> = Vec::new();
+    let mut statement = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Punct('{') => {
+                // The block's keyword is the last one before its brace; an
+                // event kind may be called `claim`, so the word after `event`
+                // is the kind's name.
+                let head = tokens.get(statement..index).unwrap_or(&[]);
+                let keyword = head.iter().enumerate().rev().find_map(|(at, token)| {
+                    let after_event = at
+                        .checked_sub(1)
+                        .is_some_and(|before| head.get(before) == Some(&Token::Word("event")));
+                    match token {
+                        _ if after_event => Some("event"),
+                        Token::Word(word) if *word == "event" || BLOCKS.contains(word) => {
+                            Some(*word)
+                        }
+                        _ => None,
+                    }
+                });
+                open.push(keyword);
+                statement = index + 1;
+            }
+            Token::Punct('}') => {
+                open.pop();
+                statement = index + 1;
+            }
+            _ => {}
+        }
+    }
+    let here = tokens.get(statement..).unwrap_or(&[]);
+    let last = here.last().copied();
+    let before_last = here.len().checked_sub(2).and_then(|i| here.get(i)).copied();
+    match open.last() {
+        // A name being declared is new: nothing to offer for it.
+        None | Some(Some("problem")) if declaring => Place::Nothing,
+        Some(Some("settings")) => match (before_last, last) {
+            (Some(Token::Word(name)), Some(Token::Punct(':'))) => Place::SettingWord(name),
+            _ => Place::SettingName,
+        },
+        Some(Some("results")) => match here.iter().rev().find(|t| matches!(t, Token::Word(_))) {
+            Some(Token::Word("combine")) => Place::Claim,
+            _ => match last {
+                Some(Token::Punct(',')) => Place::Claim,
+                _ => Place::Nothing,
+            },
+        },
+        Some(Some("indicator" | "significant" | "claim")) => expression(here),
+        Some(_) => Place::Nothing,
+        None => {
+            // Outside any block: the item is the last item keyword written at
+            // the start of a statement.
+            let item = here.iter().rposition(|token| match token {
+                Token::Word(word) => ITEMS.contains(word),
+                _ => false,
+            });
+            match item.and_then(|at| here.get(at).map(|token| (at, *token))) {
+                Some((_, Token::Word("eligible"))) => Place::Problem,
+                Some((_, Token::Word("attach"))) => Place::EventKind,
+                Some((at, Token::Word("define"))) => {
+                    let after = here.get(at + 1..).unwrap_or(&[]);
+                    if after.contains(&Token::Punct('=')) {
+                        expression(after)
+                    } else {
+                        Place::Nothing
+                    }
+                }
+                _ => Place::Nothing,
+            }
+        }
+    }
+}
+
+/// What may be typed next in a condition or measure.
+fn expression<'a>(tokens: &[Token<'a>]) -> Place<'a> {
+    let last = tokens.last().copied();
+    let before = |n: usize| {
+        tokens
+            .len()
+            .checked_sub(n)
+            .and_then(|i| tokens.get(i))
+            .copied()
+    };
+    match last {
+        Some(Token::Word("problem")) => Place::Problem,
+        Some(Token::Word("where")) => match before(2) {
+            Some(Token::Word(kind)) => Place::FieldOf(kind),
+            _ => Place::AnyField,
+        },
+        Some(Token::Word("sum" | "rate" | "per")) => Place::AnyField,
+        Some(Token::Word("and")) => match field_tests_of(tokens) {
+            Some(kind) => Place::FieldOf(kind),
+            None => Place::Expression,
+        },
+        Some(Token::Literal) => Place::Nothing,
+        _ => Place::Expression,
+    }
+}
+
+/// The kind whose field tests an `and` at the end of these tokens
+/// continues: `exclusion where type = fixed and`.
+fn field_tests_of<'a>(tokens: &[Token<'a>]) -> Option<&'a str> {
+    // Walk back over whole tests (`field op value`, `field in (values)`),
+    // each after an `and`, to the `where` that starts them.
+    let mut and = tokens.len().checked_sub(1)?;
+    loop {
+        let value = and.checked_sub(1)?;
+        let field = if tokens.get(value) == Some(&Token::Punct(')')) {
+            let open = tokens
+                .get(..value)?
+                .iter()
+                .rposition(|token| *token == Token::Punct('('))?;
+            let keyword = open.checked_sub(1)?;
+            if tokens.get(keyword) != Some(&Token::Word("in")) {
+                return None;
+            }
+            keyword.checked_sub(1)?
+        } else {
+            let mut operator = value.checked_sub(1)?;
+            if !is_operator(tokens.get(operator)) {
+                return None;
+            }
+            while is_operator(tokens.get(operator)) {
+                operator = operator.checked_sub(1)?;
+            }
+            operator
+        };
+        if !matches!(tokens.get(field), Some(Token::Word(_))) {
+            return None;
+        }
+        let joiner = field.checked_sub(1)?;
+        match tokens.get(joiner) {
+            Some(Token::Word("where")) => {
+                return match tokens.get(joiner.checked_sub(1)?) {
+                    Some(Token::Word(kind)) => Some(kind),
+                    _ => None,
+                };
+            }
+            Some(Token::Word("and")) => and = joiner,
+            _ => return None,
+        }
+    }
+}
+
+/// Whether a token is part of a comparison operator (`<=`, `!=`, `=` …).
+fn is_operator(token: Option<&Token<'_>>) -> bool {
+    matches!(token, Some(Token::Punct('=' | '<' | '>' | '!')))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,302 @@
+use super::{Completion, SymbolIndex, SymbolKind};
+
+const PLAN: &str = r#"plan "Test" {
+  framework phase2
+}
+
+settings {
+  claim_problems: at_attachment
+}
+
+event missing_episode on member spell { reason: one of ran, taken }
+
+define recent_asb = count asb_incident in family within 6 months
+
+problem crime "Crime" {
+  indicator asb "Anti-social behaviour" {
+    recent_asb >= 2
+  }
+  significant "No anti-social behaviour" {
+    no asb_incident in family now and no missing_episode where reason = ran in family now
+  }
+}
+
+eligible when problem crime
+
+attach requires family_assessment and lead_professional
+
+claim progress "Progress" pays £800 {
+  problem crime has progressed
+  and sum unauthorised of school_term within 6 months < 3
+}
+
+claim work "Work" pays £800 {
+  has employment
+}
+
+results {
+  combine progress, work
+}
+"#;
+
+fn index() -> SymbolIndex {
+    SymbolIndex::of(PLAN).unwrap()
+}
+
+/// The symbol named at the `nth` (from 0) place `text` is written.
+fn named_at(index: &SymbolIndex, text: &str, nth: usize) -> super::SymbolId {
+    let offset = PLAN.match_indices(text).nth(nth).unwrap().0;
+    index.at(offset).unwrap().symbol
+}
+
+fn spans_of(index: &SymbolIndex, text: &str) -> Vec<(usize, bool)> {
+    let id = named_at(index, text, 0);
+    index
+        .occurrences_of(id)
+        .map(|o| (o.span.start as usize, o.declaration))
+        .collect()
+}
+
+fn offsets(text: &str) -> Vec<usize> {
+    PLAN.match_indices(text).map(|(at, _)| at).collect()
+}
+
+#[test]
+fn a_define_is_declared_once_and_used_where_its_name_stands() {
+    let index = index();
+    let at = offsets("recent_asb");
+    assert_eq!(
+        spans_of(&index, "recent_asb"),
+        vec![(at[0], true), (at[1], false)]
+    );
+    let define = index.symbol(named_at(&index, "recent_asb", 1)).unwrap();
+    assert_eq!(define.kind, SymbolKind::Define);
+    assert_eq!(
+        define.signature,
+        "define recent_asb = count asb_incident in family within 6 months"
+    );
+}
+
+#[test]
+fn problems_are_found_in_eligibility_and_in_claims() {
+    let index = index();
+    let at = offsets("crime");
+    assert_eq!(
+        spans_of(&index, "crime"),
+        vec![(at[0], true), (at[1], false), (at[2], false)]
+    );
+    let problem = index.symbol(named_at(&index, "crime", 2)).unwrap();
+    assert_eq!(problem.signature, r#"problem crime "Crime""#);
+    assert_eq!(problem.title.as_deref(), Some("Crime"));
+}
+
+#[test]
+fn a_national_kind_has_uses_but_no_declaration_in_the_plan() {
+    let index = index();
+    let kind = index.symbol(named_at(&index, "asb_incident", 0)).unwrap();
+    assert_eq!(kind.kind, SymbolKind::EventKind);
+    assert_eq!(kind.declaration, None);
+    assert_eq!(kind.signature, "event asb_incident on member at date");
+    let at = offsets("asb_incident");
+    assert_eq!(
+        spans_of(&index, "asb_incident"),
+        vec![(at[0], false), (at[1], false)]
+    );
+    assert!(index.at(offsets("lead_professional")[0]).is_some());
+}
+
+#[test]
+fn a_local_kind_and_its_field_are_declared_in_the_plan() {
+    let index = index();
+    let at = offsets("missing_episode");
+    assert_eq!(
+        spans_of(&index, "missing_episode"),
+        vec![(at[0], true), (at[1], false)]
+    );
+    let reason = named_at(&index, "reason", 1);
+    let field = index.symbol(reason).unwrap();
+    assert_eq!(field.kind, SymbolKind::Field);
+    assert_eq!(field.container.as_deref(), Some("missing_episode"));
+    assert_eq!(field.signature, "reason: one of ran, taken");
+    assert_eq!(
+        field.declaration.map(|s| s.start as usize),
+        Some(offsets("reason")[0])
+    );
+}
+
+#[test]
+fn a_summed_field_is_the_field_of_the_kind_summed() {
+    let index = index();
+    let field = index.symbol(named_at(&index, "unauthorised", 0)).unwrap();
+    assert_eq!(field.container.as_deref(), Some("school_term"));
+    assert_eq!(field.signature, "unauthorised: count");
+}
+
+#[test]
+fn claims_are_used_in_combine_and_settings_in_their_block() {
+    let index = index();
+    let at = offsets(" work");
+    // `claim work "Work"` and `combine progress, work`.
+    let claim = named_at(&index, "work \"", 0);
+    let uses: Vec<usize> = index
+        .occurrences_of(claim)
+        .map(|o| o.span.start as usize)
+        .collect();
+    assert_eq!(uses, vec![at[0] + 1, at[1] + 1]);
+    let setting = index.symbol(named_at(&index, "claim_problems", 0)).unwrap();
+    assert_eq!(setting.kind, SymbolKind::Setting);
+    assert_eq!(
+        setting.signature,
+        "claim_problems: at_attachment | at_or_after_attachment"
+    );
+}
+
+#[test]
+fn an_indicator_signs_with_its_head() {
+    let index = index();
+    let indicator = index.symbol(named_at(&index, "asb \"", 0)).unwrap();
+    assert_eq!(indicator.kind, SymbolKind::Indicator);
+    assert_eq!(indicator.container.as_deref(), Some("crime"));
+    assert_eq!(
+        indicator.signature,
+        r#"indicator asb "Anti-social behaviour""#
+    );
+}
+
+#[test]
+fn a_name_is_found_from_its_first_byte_to_just_after_its_last() {
+    let index = index();
+    let start = offsets("recent_asb >=")[0];
+    let end = start + "recent_asb".len();
+    assert!(index.at(start).is_some());
+    assert!(index.at(end).is_some());
+    assert!(index.at(end + 1).is_none());
+    assert!(index.at(start - 1).is_none());
+}
+
+#[test]
+fn every_item_and_block_within_one_folds() {
+    let index = index();
+    let starts: Vec<usize> = index.blocks().iter().map(|s| s.start as usize).collect();
+    assert!(starts.contains(&offsets("problem crime")[0]));
+    assert!(starts.contains(&offsets("indicator asb")[0]));
+    assert!(starts.contains(&offsets("significant")[0]));
+    assert!(starts.contains(&offsets("results {")[0]));
+}
+
+/// The names offered at the end of `before`, typed into the plan's text.
+fn offered(index: &SymbolIndex, before: &str) -> Vec<String> {
+    index
+        .completions(before, before.len())
+        .into_iter()
+        .map(|completion| match completion {
+            Completion::Symbol(id) => index.symbol(id).unwrap().name.clone(),
+            Completion::Word { word, .. } => word.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn completion_offers_kinds_and_defines_in_a_condition() {
+    let index = index();
+    let names = offered(
+        &index,
+        "problem p \"P\" {\n  indicator i \"I\" {\n    any child has ",
+    );
+    assert!(names.contains(&"offence".to_string()));
+    assert!(names.contains(&"missing_episode".to_string()));
+    assert!(names.contains(&"recent_asb".to_string()));
+    assert!(!names.contains(&"crime".to_string()));
+    // The word being typed does not change the place.
+    assert_eq!(
+        offered(&index, "define x = count offe"),
+        offered(&index, "define x = count ")
+    );
+}
+
+#[test]
+fn completion_offers_the_fields_of_the_kind_after_where() {
+    let index = index();
+    let claim = "claim c \"C\" pays £1 {\n  has exclusion where ";
+    assert_eq!(offered(&index, claim), vec!["type"]);
+    let more = "define x = count missing_episode where reason = ran and ";
+    assert_eq!(offered(&index, more), vec!["reason"]);
+    let listed = "define x = count out_of_work_benefit where benefit in (jsa, uc) and ";
+    assert_eq!(offered(&index, listed), vec!["benefit"]);
+    // An `and` between conditions is not a field test's.
+    let condition = "define x = has offence now and ";
+    assert!(offered(&index, condition).contains(&"offence".to_string()));
+    let sum = offered(&index, "define x = sum ");
+    assert!(sum.contains(&"unauthorised".to_string()));
+    assert_eq!(sum.iter().filter(|name| *name == "type").count(), 1);
+}
+
+#[test]
+fn completion_offers_problem_ids_where_a_problem_is_named() {
+    let index = index();
+    assert_eq!(offered(&index, "eligible when problem "), vec!["crime"]);
+    assert_eq!(
+        offered(&index, "eligible when all of (crime, "),
+        vec!["crime"]
+    );
+    assert_eq!(
+        offered(&index, "claim c \"C\" pays £1 {\n  problem "),
+        vec!["crime"]
+    );
+    // A new problem's id is the author's to choose.
+    assert!(offered(&index, "define x = y\nproblem ").is_empty());
+}
+
+#[test]
+fn completion_offers_settings_and_their_words() {
+    let index = SymbolIndex::national();
+    let names = offered(&index, "settings {\n  ");
+    assert_eq!(
+        names,
+        vec![
+            "claim_problems",
+            "reduction_baseline",
+            "member_events",
+            "school_age",
+            "school_leavers",
+            "earned_autonomy",
+            "claim_route"
+        ]
+    );
+    assert_eq!(
+        offered(&index, "settings {\n  member_events: "),
+        vec!["while_member", "always"]
+    );
+    assert_eq!(
+        offered(&index, "settings {\n  earned_autonomy: y"),
+        vec!["yes", "no"]
+    );
+    assert_eq!(
+        offered(&index, "settings {\n  member_events: always\n  "),
+        names
+    );
+}
+
+#[test]
+fn completion_offers_claims_to_combine_and_kinds_to_attach() {
+    let index = index();
+    assert_eq!(
+        offered(&index, "results {\n  combine "),
+        vec!["progress", "work"]
+    );
+    assert_eq!(
+        offered(&index, "results {\n  combine progress, "),
+        vec!["progress", "work"]
+    );
+    assert!(offered(&index, "attach requires ").contains(&"family_plan".to_string()));
+}
+
+#[test]
+fn completion_offers_nothing_in_comments_strings_and_declarations() {
+    let index = index();
+    assert!(offered(&index, "define x = count // has ").is_empty());
+    assert!(offered(&index, "problem p \"has ").is_empty());
+    assert!(offered(&index, "event claim on family at date { ").is_empty());
+    assert!(offered(&index, "define ").is_empty());
+    assert!(offered(&index, "define x = count offence within 6 ").is_empty());
+}

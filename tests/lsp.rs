@@ -1,0 +1,357 @@
+//! `tfop lsp` end to end: an editor's session over pipes, JSON-RPC with
+//! `Content-Length` framing, as VS Code, Neovim or Helix would speak it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+/// A plan that parses but does not check: `asb_incidnet` is misspelt, on a
+/// line where `£` (two bytes, one UTF-16 unit) comes before it. Not in
+/// canonical form: the claim is on one line.
+const PLAN: &str = r#"plan "Test" {
+  framework phase2
+}
+
+define recent = count offence within 6 months
+
+problem crime "Crime" {
+  indicator asb "ASB" {
+    recent >= 2
+  }
+  significant "None" {
+    no offence in family now
+  }
+  sustained for 6 months
+}
+
+eligible when problem crime
+
+attach requires family_assessment and lead_professional
+
+claim progress "£800 for progress" pays £800 { has asb_incidnet within 12 months and recent < 1 }
+"#;
+
+const URI: &str = "file:///plans/test.tfop";
+
+/// Guards against a server that never answers; no assertion is timed.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    next_id: u64,
+    /// Notifications received while waiting for a response.
+    notifications: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tfop"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            messages,
+            next_id: 0,
+            notifications: Vec::new(),
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        let stdin = self.stdin.as_mut().unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its result, keeping the notifications
+    /// that come before the response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.receive();
+            if message.get("id") == Some(&json!(id)) {
+                assert!(message.get("error").is_none(), "{method}: {message}");
+                return message["result"].clone();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    fn receive(&self) -> Value {
+        self.messages
+            .recv_timeout(HANG_GUARD)
+            .expect("the server stopped answering")
+    }
+
+    /// The next diagnostics published, reading on if none came yet.
+    fn diagnostics(&mut self) -> Vec<Value> {
+        let published = |message: &Value| message["method"] == "textDocument/publishDiagnostics";
+        let message = match self.notifications.iter().position(published) {
+            Some(at) => self.notifications.remove(at),
+            None => loop {
+                let message = self.receive();
+                if published(&message) {
+                    break message;
+                }
+            },
+        };
+        assert_eq!(message["params"]["uri"], URI);
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+}
+
+/// Reads one framed message, or `None` at the end of the stream.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = Some(value.parse::<usize>().unwrap());
+        }
+    }
+    let mut body = vec![0; length.expect("a message without Content-Length")];
+    reader.read_exact(&mut body).ok()?;
+    Some(serde_json::from_slice(&body).unwrap())
+}
+
+/// The position of the `nth` (from 0) place `needle` is written in the
+/// plan: its line, and its UTF-16 column.
+fn position_of(text: &str, needle: &str, nth: usize) -> Value {
+    let offset = text.match_indices(needle).nth(nth).unwrap().0;
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let character = before[line_start..].encode_utf16().count();
+    json!({"line": line, "character": character})
+}
+
+fn at(needle: &str, nth: usize) -> Value {
+    json!({"textDocument": {"uri": URI}, "position": position_of(PLAN, needle, nth)})
+}
+
+#[test]
+fn an_editor_session_gets_diagnostics_hover_navigation_completion_formatting_and_folding() {
+    let mut client = Client::start();
+    let initialized = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    let capabilities = &initialized["capabilities"];
+    assert_eq!(capabilities["textDocumentSync"], 1, "full-text sync");
+    for provider in [
+        "hoverProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "documentFormattingProvider",
+        "foldingRangeProvider",
+    ] {
+        assert_eq!(capabilities[provider], true, "{provider}");
+    }
+    assert!(capabilities["completionProvider"].is_object());
+    client.notify("initialized", json!({}));
+
+    // Opening a plan that does not check publishes its diagnostics.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": PLAN}}),
+    );
+    let diagnostics = client.diagnostics();
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "E0102")
+        .unwrap_or_else(|| panic!("no E0102 in {diagnostics:?}"));
+    assert_eq!(unknown["severity"], 1, "an error");
+    assert_eq!(unknown["source"], "tfop");
+    let message = unknown["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("unknown event kind `asb_incidnet`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("help: did you mean `asb_incident`?"),
+        "{message}"
+    );
+    // The range is in UTF-16 units: the line's two `£` count one unit each.
+    let start = position_of(PLAN, "asb_incidnet", 0);
+    let line = PLAN.lines().nth(20).unwrap();
+    let column = line.find("asb_incidnet").unwrap();
+    assert_eq!(start, json!({"line": 20, "character": column - 2}));
+    let end = json!({"line": 20, "character": column - 2 + "asb_incidnet".len()});
+    assert_eq!(unknown["range"], json!({"start": start, "end": end}));
+
+    // Hover on a define's use shows its declaration; on a national kind,
+    // the vocabulary's; on a problem, its title.
+    let hover = client.request("textDocument/hover", at("recent >=", 0));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("define recent = count offence within 6 months"),
+        "{shown}"
+    );
+    let hover = client.request("textDocument/hover", at("offence in family", 0));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("event offence on member at date"), "{shown}");
+    assert!(shown.contains("national vocabulary"), "{shown}");
+    let hover = client.request("textDocument/hover", at("crime\n", 0));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains(r#"problem crime "Crime""#), "{shown}");
+    // A misspelt name names nothing.
+    assert_eq!(
+        client.request("textDocument/hover", at("asb_incidnet", 0)),
+        Value::Null
+    );
+
+    // Go to definition from a use of `recent` lands on its declaration.
+    let definition = client.request("textDocument/definition", at("recent < 1", 0));
+    assert_eq!(definition["uri"], URI);
+    assert_eq!(
+        definition["range"],
+        json!({"start": {"line": 4, "character": 7}, "end": {"line": 4, "character": 13}})
+    );
+
+    // Find references of the problem, from its declaration.
+    let references = client.request(
+        "textDocument/references",
+        json!({
+            "textDocument": {"uri": URI},
+            "position": position_of(PLAN, "crime", 0),
+            "context": {"includeDeclaration": true}
+        }),
+    );
+    let lines: Vec<&Value> = references
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|location| &location["range"]["start"]["line"])
+        .collect();
+    assert_eq!(lines, [&json!(6), &json!(16)]);
+
+    // Completion in a condition offers event kinds and defines.
+    let completion = client.request("textDocument/completion", at("recent >=", 0));
+    let labels: Vec<&str> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"offence"), "{labels:?}");
+    assert!(labels.contains(&"recent"), "{labels:?}");
+
+    // Formatting is one edit of the whole document to what `tfop fmt` writes.
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let canonical = tfop::fmt::format_source(PLAN).unwrap();
+    assert_ne!(canonical, PLAN);
+    assert_eq!(
+        edits,
+        json!([{
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 21, "character": 0}},
+            "newText": canonical
+        }])
+    );
+
+    // Folding: each block of more than one line, up to the line before its `}`.
+    let folds = client.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let folds: Vec<(u64, u64)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|fold| {
+            (
+                fold["startLine"].as_u64().unwrap(),
+                fold["endLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(folds, [(0, 1), (6, 13), (7, 8), (10, 11)]);
+
+    // Typing half a line: a syntax error, no formatting edit, and completion
+    // still knows the plan's problems.
+    let typing = format!("{PLAN}eligible when problem ");
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": URI, "version": 2},
+            "contentChanges": [{"text": typing}]
+        }),
+    );
+    let diagnostics = client.diagnostics();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "E0001");
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(edits, Value::Null);
+    let completion = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 21, "character": 22}}),
+    );
+    let labels: Vec<&str> = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["crime"]);
+
+    // Shut down and exit: the process ends with 0.
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    let status = client.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_ends_with_1() {
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    assert_eq!(client.child.wait().unwrap().code(), Some(1));
+}
