@@ -1,4 +1,5 @@
 //! The decision for one family, in the shape `interchange.md` fixes.
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::num::Pence;
 use crate::plan::Plan;
