@@ -578,4 +578,36 @@ mod work {
             assert_eq!(decision.eligible, met, "{needed} within {window}");
         }
     }
+
+    #[test]
+    fn unbroken_work_is_counted_by_the_lengths_of_the_months_in_a_window_of_months() {
+        // 26 weeks are 182 days and 6 months hold 181 to 184: the search
+        // this replaced assumed the count could only rise or fall between
+        // the edges of spells, and called all of these met.
+        let plan = Plan::parse(&plan_text(
+            "any adult meets (days of employment within 6 months >= 26 weeks)",
+        ))
+        .unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+            "events": [{ "kind": "employment", "member": "A", "start": "2015-01-01" }]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        for (as_of, met) in [
+            // (2015-12-31, 2016-06-30] holds 182 days, February having 29.
+            ("2016-06-30", true),
+            // (2016-12-30, 2017-06-30] holds 182; (2017-01-01, 2017-07-01] 181.
+            ("2017-06-30", true),
+            ("2017-07-01", false),
+            // (2017-02-28, 2017-08-28] holds 181, and as of the 29th 182.
+            ("2017-08-28", false),
+            ("2017-08-29", true),
+            // (2016-11-01, 2017-05-01] holds 181.
+            ("2017-05-01", false),
+        ] {
+            let day = tfop::date::parse(as_of).unwrap();
+            assert_eq!(plan.evaluate(&family, day).eligible, met, "{as_of}");
+        }
+    }
 }
