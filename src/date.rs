@@ -1,5 +1,6 @@
 //! How a day is written, in plans, family records, CSV cells, command-line
 //! arguments and every output: strictly `YYYY-MM-DD`, years 0001 to 9999.
+#![deny(clippy::arithmetic_side_effects)]
 
 use chrono::{Datelike, NaiveDate};
 

@@ -1,23 +1,44 @@
 //! Days, lengths of time, windows, sets of days and step functions of the
 //! day: the exact time semantics every decision rests on.
+//!
+//! Every operation is arithmetic on intervals and breakpoints, so its cost
+//! follows how many intervals it is given (a family's events), never the
+//! length of a window or the span of the days: no loop steps day by day.
+//! The one loop over the calendar is in [`days_covered_at_least`], which
+//! steps month by month only where the answer itself changes with the
+//! lengths of the months (see there).
+//!
+//! Arithmetic is checked (`clippy::arithmetic_side_effects`): a day is a
+//! number under 2^22, so sums and differences of days cannot overflow, and
+//! where a length of time could carry a day past the calendar it stops at
+//! [`Day::MIN`] or [`Day::MAX`], which stand for all the time before and
+//! after it.
+#![deny(clippy::arithmetic_side_effects)]
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
-/// A calendar day, as the number of days since the common era.
+/// A calendar day, as the number of days since the common era (1 January
+/// of the year 1 is day 1), between [`Day::MIN`] and [`Day::MAX`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub i32);
 
 impl Day {
-    /// Before every real day: the beginning of time.
-    pub const MIN: Day = Day(-(1 << 28));
-    /// After every real day: the end of time (an open spell ends here).
-    pub const MAX: Day = Day(1 << 28);
+    /// The beginning of time: the day before 0001-01-01, the first day a
+    /// date can be written (`crate::date`). A set that holds it holds every
+    /// day before the calendar.
+    pub const MIN: Day = Day(0);
+    /// The end of time: the day after 9999-12-31, the last day a date can be
+    /// written. An open spell ends here. Every day strictly between the two
+    /// is a date that can be written, so no day the library reasons about,
+    /// or reports, is one its readers would refuse.
+    pub const MAX: Day = Day(3_652_060);
 
-    /// The day of a date.
+    /// The day of a date; a date before or after the years 0001 to 9999 is
+    /// the beginning or the end of time.
     pub fn from_date(date: NaiveDate) -> Day {
-        Day(date.num_days_from_ce())
+        Day(date.num_days_from_ce()).clamp(Day::MIN, Day::MAX)
     }
 
     /// The date of a day; `None` for the sentinels.
@@ -38,10 +59,14 @@ impl Day {
         self.add_days(-1)
     }
 
-    /// `days` days later, saturating at the sentinels.
+    /// `days` days later (earlier when negative), stopping at the
+    /// sentinels: past the calendar is the end (or beginning) of time, so
+    /// saturating the sum gives the same day as the exact one would.
     pub fn add_days(self, days: i64) -> Day {
-        let value = (i64::from(self.0) + days).clamp(i64::from(Day::MIN.0), i64::from(Day::MAX.0));
-        Day(value as i32)
+        let day = i64::from(self.0)
+            .saturating_add(days)
+            .clamp(i64::from(Day::MIN.0), i64::from(Day::MAX.0));
+        i32::try_from(day).map_or(self, Day)
     }
 
     /// Completed years of age on `on` of someone born on `born`. Someone born
@@ -52,9 +77,9 @@ impl Day {
         if on < born {
             return Some(0);
         }
-        let mut years = on.year() - born.year();
+        let mut years = on.year().checked_sub(born.year())?;
         if (on.month(), on.day()) < (born.month(), born.day()) {
-            years -= 1;
+            years = years.checked_sub(1)?;
         }
         u32::try_from(years).ok()
     }
@@ -62,37 +87,51 @@ impl Day {
     /// The day `length` before this one; months clamp to the end of a
     /// shorter month (31 August less 6 months is the end of February).
     pub fn minus(self, length: Length) -> Day {
-        self.shift(length, -1)
+        self.shift(length, false)
     }
 
     /// The day `length` after this one, months clamped likewise.
     pub fn plus(self, length: Length) -> Day {
-        self.shift(length, 1)
+        self.shift(length, true)
     }
 
-    fn shift(self, length: Length, sign: i64) -> Day {
+    /// Both directions are monotone: a later day never shifts to an earlier
+    /// one. The interval arithmetic below rests on that.
+    fn shift(self, length: Length, forwards: bool) -> Day {
+        #[cfg(test)]
+        tests::count_shift();
         if self <= Day::MIN || self >= Day::MAX {
             return self;
         }
-        match length.unit {
-            Unit::Days => self.add_days(sign * i64::from(length.count)),
-            Unit::Weeks => self.add_days(sign * 7 * i64::from(length.count)),
-            Unit::Months => {
-                let Some(date) = self.to_date() else {
-                    return self;
-                };
-                let months = Months::new(length.count);
-                let shifted = if sign < 0 {
-                    date.checked_sub_months(months)
-                } else {
-                    date.checked_add_months(months)
-                };
-                match shifted {
-                    Some(date) => Day::from_date(date),
-                    None if sign < 0 => Day::MIN,
-                    None => Day::MAX,
-                }
-            }
+        let days_per_unit = match length.unit {
+            Unit::Days => 1,
+            Unit::Weeks => 7,
+            Unit::Months => return self.shift_months(length.count, forwards),
+        };
+        // At most 7 × (2^32 − 1) days: far inside i64, so this never saturates.
+        let days = i64::from(length.count).saturating_mul(days_per_unit);
+        self.add_days(if forwards {
+            days
+        } else {
+            days.saturating_neg()
+        })
+    }
+
+    fn shift_months(self, count: u32, forwards: bool) -> Day {
+        let Some(date) = self.to_date() else {
+            // Every day strictly between the sentinels has a date.
+            return self;
+        };
+        let months = Months::new(count);
+        let shifted = if forwards {
+            date.checked_add_months(months)
+        } else {
+            date.checked_sub_months(months)
+        };
+        match shifted {
+            Some(date) => Day::from_date(date),
+            None if forwards => Day::MAX,
+            None => Day::MIN,
         }
     }
 }
@@ -133,46 +172,57 @@ pub struct Length {
     pub unit: Unit,
 }
 
-/// The exclusive start of the window of `length` as of `as_of`: the window
-/// holds the days s with `start < s <= as_of`.
-pub fn window_start_exclusive(as_of: Day, length: Length) -> Day {
-    as_of.minus(length)
+/// How many days lie in `(after, up_to]`, when `after <= up_to`. Days are
+/// numbers under 2^22, so neither this nor a sum of such counts over
+/// disjoint stretches of the calendar can saturate.
+fn days_after(after: Day, up_to: Day) -> i64 {
+    i64::from(up_to.0).saturating_sub(i64::from(after.0))
+}
+
+/// How many days lie in `first ..= last`, when `first <= last`.
+fn days_in(first: Day, last: Day) -> i64 {
+    days_after(first, last).saturating_add(1)
+}
+
+/// The first as-of day D whose window of `length` opens on or after `day`:
+/// the smallest D with `day <= D − length`.
+///
+/// `D − length` never decreases as D grows, so one candidate settles it.
+/// `day + length` is the answer unless adding months clamped it to the end
+/// of a shorter month (31 January + 1 month is 28 February, whose window
+/// opens after 28 January); then no day of that month is late enough, and
+/// the first day of the next month is (its window opens after the 1st of
+/// the month after `day`'s, or, from the end of time, at it).
+fn first_day_window_opens_from(day: Day, length: Length) -> Day {
+    let candidate = day.plus(length);
+    if candidate.minus(length) >= day {
+        candidate
+    } else {
+        candidate.succ()
+    }
 }
 
 /// The last as-of day D on which `day` is inside the window of `length`,
 /// i.e. the largest D with `D − length < day`. Since `D − length` never
 /// decreases as D grows, the days on which `day` is in the window are
-/// exactly `day ..= last_day_covering(day, length)`.
+/// exactly `day ..= last_day_covering(day, length)`. A sentinel covers
+/// itself: an open spell is in every window from its start on.
 pub fn last_day_covering(day: Day, length: Length) -> Day {
     if day <= Day::MIN || day >= Day::MAX {
         return day;
     }
-    let mut candidate = day.plus(length);
-    // Clamping makes `plus` and `minus` not quite inverse: step to the exact answer.
-    while candidate > day && candidate.minus(length) >= day {
-        candidate = candidate.pred();
-    }
-    while candidate.succ().minus(length) < day && candidate < Day::MAX {
-        candidate = candidate.succ();
-    }
-    candidate
+    first_day_window_opens_from(day, length).pred()
 }
 
 /// The first as-of day D whose whole window of `length` lies on or after
-/// `start`: the smallest D with `D − length >= start − 1`.
-pub fn first_day_window_within(start: Day, length: Length) -> Day {
+/// `start`: the smallest D with `D − length >= start − 1`, and never before
+/// `start` itself (the window holds D; near the beginning of time a window
+/// is cut short at it).
+fn first_day_window_within(start: Day, length: Length) -> Day {
     if start <= Day::MIN || start >= Day::MAX {
         return start;
     }
-    let boundary = start.pred();
-    let mut candidate = boundary.plus(length);
-    while candidate.minus(length) < boundary && candidate < Day::MAX {
-        candidate = candidate.succ();
-    }
-    while candidate.pred().minus(length) >= boundary && candidate > start {
-        candidate = candidate.pred();
-    }
-    candidate
+    first_day_window_opens_from(start.pred(), length).max(start)
 }
 
 /// A set of days: sorted, disjoint, non-adjacent inclusive intervals, so
@@ -274,7 +324,7 @@ impl DaySet {
 
     /// Days not in the set (between the beginning and the end of time).
     pub fn complement(&self) -> DaySet {
-        let mut out = Vec::with_capacity(self.intervals.len() + 1);
+        let mut out = Vec::new();
         let mut next = Day::MIN;
         for (start, end) in &self.intervals {
             if *start > next {
@@ -311,28 +361,21 @@ impl DaySet {
     pub fn count_days_between(&self, first: Day, last: Day) -> u64 {
         self.intervals
             .iter()
-            .map(|(start, end)| {
+            .filter_map(|(start, end)| {
                 let (start, end) = ((*start).max(first), (*end).min(last));
-                if start > end {
-                    0
-                } else {
-                    u64::try_from(i64::from(end.0) - i64::from(start.0) + 1).unwrap_or(0)
-                }
+                (start <= end).then(|| u64::try_from(days_in(start, end)).unwrap_or(0))
             })
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 
     /// The days D on which every day of the window of `length` as of D is in
     /// the set.
     pub fn sustained(&self, length: Length) -> DaySet {
-        DaySet::from_intervals(self.intervals.iter().map(|(start, end)| {
-            let first = if *start <= Day::MIN {
-                Day::MIN
-            } else {
-                first_day_window_within(*start, length)
-            };
-            (first, *end)
-        }))
+        DaySet::from_intervals(
+            self.intervals
+                .iter()
+                .map(|(start, end)| (first_day_window_within(*start, length), *end)),
+        )
     }
 }
 
@@ -387,40 +430,32 @@ impl<V: Clone + PartialEq> Steps<V> {
         )
     }
 
-    /// The function `day ↦ f(self(day), other(day))`.
+    /// The function `day ↦ f(self(day), other(day))`: one pass over both
+    /// lists of breakpoints, as a merge.
     pub fn zip_with<W: Clone + PartialEq, X: Clone + PartialEq>(
         &self,
         other: &Steps<W>,
         f: impl Fn(&V, &W) -> X,
     ) -> Steps<X> {
-        let mut days: Vec<Day> = self
-            .breakpoints
-            .iter()
-            .map(|(day, _)| *day)
-            .chain(other.breakpoints.iter().map(|(day, _)| *day))
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        let mut out = Vec::with_capacity(days.len());
-        let (mut left, mut right) = (0usize, 0usize);
-        for day in days {
-            while self
-                .breakpoints
-                .get(left + 1)
-                .is_some_and(|(start, _)| *start <= day)
-            {
-                left += 1;
+        let mut out = Vec::new();
+        let (mut left, mut right) = (
+            self.breakpoints.iter().peekable(),
+            other.breakpoints.iter().peekable(),
+        );
+        let (mut a, mut b) = (None, None);
+        loop {
+            let day = match (left.peek(), right.peek()) {
+                (None, None) => break,
+                (Some((day, _)), None) | (None, Some((day, _))) => *day,
+                (Some((l, _)), Some((r, _))) => (*l).min(*r),
+            };
+            if let Some((_, value)) = left.next_if(|(start, _)| *start == day) {
+                a = Some(value);
             }
-            while other
-                .breakpoints
-                .get(right + 1)
-                .is_some_and(|(start, _)| *start <= day)
-            {
-                right += 1;
+            if let Some((_, value)) = right.next_if(|(start, _)| *start == day) {
+                b = Some(value);
             }
-            if let (Some((_, a)), Some((_, b))) =
-                (self.breakpoints.get(left), other.breakpoints.get(right))
-            {
+            if let (Some(a), Some(b)) = (a, b) {
                 out.push((day, f(a, b)));
             }
         }
@@ -430,12 +465,10 @@ impl<V: Clone + PartialEq> Steps<V> {
     /// The days on which `predicate` holds of the value.
     pub fn where_true(&self, predicate: impl Fn(&V) -> bool) -> DaySet {
         let mut intervals = Vec::new();
-        for (index, (start, value)) in self.breakpoints.iter().enumerate() {
+        let mut breakpoints = self.breakpoints.iter().peekable();
+        while let Some((start, value)) = breakpoints.next() {
             if predicate(value) {
-                let end = self
-                    .breakpoints
-                    .get(index + 1)
-                    .map_or(Day::MAX, |(next, _)| next.pred());
+                let end = breakpoints.peek().map_or(Day::MAX, |(next, _)| next.pred());
                 intervals.push((*start, end));
             }
         }
@@ -479,80 +512,282 @@ impl Steps<i128> {
     }
 }
 
+/// How many days of a set lie in a stretch, in time logarithmic in its
+/// intervals: each interval with the days of the set before it.
+struct Tally {
+    runs: Vec<(Day, Day, i64)>,
+}
+
+impl Tally {
+    fn new(set: &DaySet) -> Tally {
+        let mut total = 0i64;
+        let runs = set
+            .intervals()
+            .iter()
+            .map(|(start, end)| {
+                let before = total;
+                total = total.saturating_add(days_in(*start, *end));
+                (*start, *end, before)
+            })
+            .collect();
+        Tally { runs }
+    }
+
+    /// The days of the set on or before `day`.
+    fn up_to(&self, day: Day) -> i64 {
+        let holding = self.runs.partition_point(|(start, _, _)| *start <= day);
+        holding
+            .checked_sub(1)
+            .and_then(|last| self.runs.get(last))
+            .map_or(0, |(start, end, before)| {
+                before.saturating_add(days_in(*start, (*end).min(day)))
+            })
+    }
+
+    /// The days of the set in `(after, up_to]`.
+    fn between(&self, after: Day, up_to: Day) -> i64 {
+        self.up_to(up_to).saturating_sub(self.up_to(after))
+    }
+}
+
+/// The fewest and the most days a window of `months` calendar months can
+/// hold, or `None` when the bounds are past i64 (no window that long fits
+/// the calendar). A window as of D holds the whole months before D's month
+/// back to the one `months` earlier, 12 of them 365 or 366 days, the rest
+/// at least and at most these sums of consecutive months, plus up to 3 days
+/// when D is later in its month than the month the window opens in is long.
+fn month_window_bounds(months: u32) -> Option<(i64, i64)> {
+    const FEWEST: [i64; 12] = [0, 28, 59, 89, 120, 150, 181, 212, 242, 273, 303, 334];
+    const MOST: [i64; 12] = [0, 31, 62, 92, 123, 153, 184, 215, 245, 276, 306, 337];
+    let years = i64::from(months.checked_div(12)?);
+    let rest = usize::try_from(months.checked_rem(12)?).ok()?;
+    let fewest = years.checked_mul(365)?.checked_add(*FEWEST.get(rest)?)?;
+    let most = years
+        .checked_mul(366)?
+        .checked_add(*MOST.get(rest)?)?
+        .checked_add(3)?;
+    Some((fewest, most))
+}
+
 /// The days D on which at least `needed` days of `spells` lie in the window
 /// of `length` as of D. ("26 weeks of employment within the last 30 weeks".)
+///
+/// The count on D is `C(D) − C(D − length)`, where `C(x)` counts the days
+/// of `spells` up to x. Between the days where D, or the window's start
+/// `D − length`, enters or leaves a spell, each of the two terms is either
+/// constant or rises by a day a day: a stretch where only D is in a spell
+/// rises, where only the start is it falls, and the answer is a threshold
+/// found by arithmetic. Where both are, the count follows the window's own
+/// length in days, `D − (D − length)`: constant for days and weeks, but
+/// for months it changes with the lengths of the months, so a window of 6
+/// months holds 181 to 184 days, and "182 days within 6 months" of
+/// unbroken employment is not met on most days of March, May and July, nor
+/// on 1 to 28 August, after a February of 28 days. Unless the days needed are beyond that range one
+/// way or the other, that stretch is settled month by month, which is
+/// also how often the answer can change there.
+///
+/// The end of time is covered when the day before it is: it stands for the
+/// days after the calendar, whose windows are those of its last days.
 pub fn days_covered_at_least(spells: &DaySet, length: Length, needed: u64) -> DaySet {
     if needed == 0 {
         return DaySet::all();
     }
-    // The count on D is |spells ∩ (D − length, D]|. It changes only where D
-    // enters or leaves a spell, or where the window's start does; between
-    // such days it moves by at most one a day, so each stretch is scanned
-    // by jumping to the crossing rather than day by day.
-    let mut candidates: Vec<Day> = Vec::new();
-    for (start, end) in spells.intervals() {
-        candidates.push(*start);
-        candidates.push(end.succ());
-        candidates.push(last_day_covering(*start, length).succ());
-        candidates.push(last_day_covering(*end, length).succ());
-    }
-    candidates.sort_unstable();
-    candidates.dedup();
-    let count_on = |day: Day| -> u64 {
-        let first = window_start_exclusive(day, length).succ();
-        spells.count_days_between(first, day)
+    let Ok(needed) = i64::try_from(needed) else {
+        return DaySet::empty();
     };
+    let opens_from = |day| first_day_window_opens_from(day, length);
+    // Where D, or the window's start, crosses a spell's edge, and where the
+    // start leaves the beginning of time (until then it is cut short there).
+    let mut edges = vec![Day::MIN, opens_from(Day::MIN.succ()), Day::MAX];
+    for (start, end) in spells.intervals() {
+        edges.extend([
+            *start,
+            end.succ(),
+            opens_from(*start),
+            opens_from(end.succ()),
+        ]);
+    }
+    edges.sort_unstable();
+    edges.dedup();
+    let tally = Tally::new(spells);
     let mut out = Vec::new();
-    for (index, segment_start) in candidates.iter().enumerate() {
-        let segment_end = candidates
-            .get(index + 1)
-            .map_or(Day::MAX, |next| next.pred());
-        if *segment_start >= Day::MAX {
-            continue;
-        }
-        // Within a segment the count is monotone (it rises, falls or stays),
-        // so a binary search finds where it crosses `needed`.
-        let (low, high) = (*segment_start, segment_end.min(Day::MAX.pred()));
-        let at_low = count_on(low);
-        let at_high = count_on(high);
-        match (at_low >= needed, at_high >= needed) {
-            (true, true) => out.push((low, segment_end)),
-            (false, false) => {}
-            (false, true) => {
-                let first = search(low, high, |day| count_on(day) >= needed);
-                out.push((first, segment_end));
+    for stretch in edges.windows(2) {
+        let [first, next] = stretch else { continue };
+        let (first, last) = (*first, next.pred());
+        let opens = first.minus(length);
+        let count = tally.between(opens, first);
+        let day_rises = spells.contains(first);
+        let start_rises = opens > Day::MIN && spells.contains(opens);
+        match (day_rises, start_rises) {
+            (false, false) => {
+                if count >= needed {
+                    out.push((first, last));
+                }
             }
             (true, false) => {
-                let first_below = search(low, high, |day| count_on(day) < needed);
-                out.push((low, first_below.pred()));
+                let from = first.add_days(needed.saturating_sub(count).max(0));
+                out.push((from, last));
             }
+            (false, true) => {
+                // Covered while the window's start is at most `opens + count − needed`.
+                if count >= needed {
+                    let spare = count.saturating_sub(needed);
+                    let until = opens_from(opens.add_days(spare.saturating_add(1))).pred();
+                    out.push((first, until.min(last)));
+                }
+            }
+            (true, true) => {
+                if let Some(target) = days_after(opens, first)
+                    .checked_add(needed)
+                    .and_then(|target| target.checked_sub(count))
+                {
+                    window_at_least(first, last, length, target, &mut out);
+                }
+            }
+        }
+    }
+    if let Some(last) = out.last_mut() {
+        if last.1 == Day::MAX.pred() {
+            last.1 = Day::MAX;
         }
     }
     DaySet::from_intervals(out)
 }
 
-/// The first day in `low ..= high` at which a predicate that is false at
-/// `low` and true at `high` becomes (and stays) true.
-fn search(mut low: Day, mut high: Day, holds: impl Fn(Day) -> bool) -> Day {
-    while low < high {
-        let middle = Day(low.0 + (high.0 - low.0) / 2);
-        if holds(middle) {
-            high = middle;
-        } else {
-            low = middle.succ();
+/// Adds to `out` the days D of `first ..= last` whose window of `length`
+/// holds at least `target` days, `(D − length, D]`, where the window's
+/// start is a day of the calendar (not cut short at the beginning of time).
+fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut Vec<(Day, Day)>) {
+    if length.unit != Unit::Months {
+        // Days and weeks: every such window is the same number of days.
+        if days_after(first.minus(length), first) >= target {
+            out.push((first, last));
+        }
+        return;
+    }
+    if let Some((fewest, most)) = month_window_bounds(length.count) {
+        if target <= fewest {
+            out.push((first, last));
+            return;
+        }
+        if target > most {
+            return;
         }
     }
-    high
+    // As of a day d of a month M, the window opens on day d of the month
+    // `length` earlier, or at that month's end if it is shorter than d: it
+    // holds the whole months between, then the days of M from the 1st to
+    // d, less the days past the opening month's end. So a month's days
+    // that hold enough are its last ones, from a day found by arithmetic
+    // on the lengths of the two months, with no day of either looked at.
+    let (Some(mut month), Some(mut opening)) = (Month::of(first), Month::of(first.minus(length)))
+    else {
+        return;
+    };
+    let (first, last) = (i64::from(first.0), i64::from(last.0));
+    while month.start <= last {
+        let between = month.start.saturating_sub(opening.start);
+        let from = if between >= target {
+            month.start
+        } else {
+            month
+                .start
+                .saturating_add(target.saturating_sub(between))
+                .saturating_add(opening.length())
+                .saturating_sub(1)
+        };
+        let to = month.start.saturating_add(month.length()).saturating_sub(1);
+        if let (Ok(from), Ok(to)) = (i32::try_from(from.max(first)), i32::try_from(to.min(last))) {
+            match out.last_mut() {
+                Some(held) if held.1.succ() == Day(from) && from <= to => held.1 = Day(to),
+                _ if from <= to => out.push((Day(from), Day(to))),
+                _ => {}
+            }
+        }
+        (month, opening) = (month.next(), opening.next());
+    }
+}
+
+/// A month of the calendar, with the number of its first day; day numbers
+/// are under 2^22, so stepping through the calendar cannot saturate.
+#[derive(Clone, Copy)]
+struct Month {
+    year: i32,
+    month: u32,
+    start: i64,
+}
+
+impl Month {
+    /// The month `day` is in; `None` for the sentinels.
+    fn of(day: Day) -> Option<Month> {
+        let date = day.to_date()?;
+        let start = date.with_day(1)?.num_days_from_ce();
+        Some(Month {
+            year: date.year(),
+            month: date.month(),
+            start: i64::from(start),
+        })
+    }
+
+    /// How many days it has (Gregorian: a year divisible by 4 is a leap
+    /// year unless it is a century not divisible by 400).
+    fn length(self) -> i64 {
+        let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+        match self.month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    fn next(self) -> Month {
+        let start = self.start.saturating_add(self.length());
+        match self.month.checked_add(1).filter(|month| *month <= 12) {
+            Some(month) => Month {
+                month,
+                start,
+                ..self
+            },
+            None => Month {
+                year: self.year.saturating_add(1),
+                month: 1,
+                start,
+            },
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::arithmetic_side_effects)]
     use super::*;
     use proptest::prelude::*;
+    use std::cell::Cell;
     use std::collections::BTreeSet;
+
+    thread_local! {
+        static SHIFTS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Counts a shift of a day by a length, the unit of work every window
+    /// costs: the tests below bound how many an operation makes.
+    pub(super) fn count_shift() {
+        SHIFTS.with(|shifts| shifts.set(shifts.get() + 1));
+    }
+
+    fn shifts_during<T>(work: impl FnOnce() -> T) -> (T, u64) {
+        let before = SHIFTS.with(Cell::get);
+        let out = work();
+        (out, SHIFTS.with(Cell::get) - before)
+    }
 
     fn day(text: &str) -> Day {
         Day::from_date(crate::date::parse(text).unwrap())
+    }
+
+    fn length(count: u32, unit: Unit) -> Length {
+        Length { count, unit }
     }
 
     const MONTHS_6: Length = Length {
@@ -561,14 +796,27 @@ mod tests {
     };
 
     #[test]
+    fn the_calendar_is_the_days_a_date_can_be_written() {
+        assert_eq!(Day::MIN.succ(), day("0001-01-01"));
+        assert_eq!(Day::MAX.pred(), day("9999-12-31"));
+        assert_eq!((Day::MIN.to_date(), Day::MAX.to_date()), (None, None));
+        assert_eq!(Day::from_date(NaiveDate::MIN), Day::MIN);
+        assert_eq!(Day::from_date(NaiveDate::MAX), Day::MAX);
+        assert_eq!(day("9999-06-01").plus(length(12, Unit::Months)), Day::MAX);
+        assert_eq!(day("0001-03-01").minus(MONTHS_6), Day::MIN);
+        assert_eq!(day("9999-12-25").plus(length(1, Unit::Weeks)), Day::MAX);
+        assert_eq!(
+            day("2016-01-01").plus(length(u32::MAX, Unit::Months)),
+            Day::MAX
+        );
+    }
+
+    #[test]
     fn months_clamp_to_the_end_of_a_shorter_month() {
         assert_eq!(day("2024-08-31").minus(MONTHS_6), day("2024-02-29"));
         assert_eq!(day("2023-08-31").minus(MONTHS_6), day("2023-02-28"));
         assert_eq!(
-            day("2016-03-31").plus(Length {
-                count: 1,
-                unit: Unit::Months
-            }),
+            day("2016-03-31").plus(length(1, Unit::Months)),
             day("2016-04-30")
         );
     }
@@ -584,14 +832,13 @@ mod tests {
             day("2025-02-28")
         );
         assert_eq!(
-            last_day_covering(
-                day("2016-03-01"),
-                Length {
-                    count: 10,
-                    unit: Unit::Days
-                }
-            ),
+            last_day_covering(day("2016-03-01"), length(10, Unit::Days)),
             day("2016-03-10")
+        );
+        // 31 January is in the month's window up to 28 February; 1 March's opens after 1 February.
+        assert_eq!(
+            last_day_covering(day("2015-01-31"), length(1, Unit::Months)),
+            day("2015-02-28")
         );
     }
 
@@ -603,65 +850,252 @@ mod tests {
         assert_eq!(Day::age_on(born, day("2012-02-29")), Some(4));
     }
 
-    fn lengths() -> impl Strategy<Value = Length> {
-        (
-            1u32..=36,
-            prop_oneof![Just(Unit::Days), Just(Unit::Weeks), Just(Unit::Months)],
-        )
-            .prop_map(|(count, unit)| Length { count, unit })
+    #[test]
+    fn a_window_of_any_length_is_placed_in_two_shifts_not_day_by_day() {
+        // The search this replaced stepped a day at a time from `day +
+        // length` to the answer: for u32::MAX months, past every day left
+        // in the calendar (over 10^8 steps when the calendar ran to 2^28).
+        let event = day("2016-01-31");
+        for unit in [Unit::Days, Unit::Weeks, Unit::Months] {
+            for count in [1, 6, 1200, 36525, u32::MAX] {
+                let length = length(count, unit);
+                let (last, shifts) = shifts_during(|| last_day_covering(event, length));
+                assert!(shifts <= 2, "{count} {unit:?}: {shifts} shifts");
+                assert!(last.minus(length) < event, "{count} {unit:?}");
+                assert!(last.succ().minus(length) >= event, "{count} {unit:?}");
+                let (first, shifts) = shifts_during(|| first_day_window_within(event, length));
+                assert!(shifts <= 2, "{count} {unit:?}: {shifts} shifts");
+                assert!(first.minus(length) >= event.pred(), "{count} {unit:?}");
+                assert!(
+                    first == event || first.pred().minus(length) < event.pred(),
+                    "{count} {unit:?}"
+                );
+            }
+        }
     }
 
-    fn days() -> impl Strategy<Value = Day> {
-        (day("2010-01-01").0..day("2030-12-31").0).prop_map(Day)
+    #[test]
+    fn coverage_costs_a_few_shifts_a_spell_whatever_the_window() {
+        // 50,000 spells of 3 days every 10 days. The search this replaced
+        // counted the days of every window it tried spell by spell, so its
+        // work grew with the square of the spells: over 10^11 steps here.
+        let first = day("0100-01-01").0;
+        let spells = DaySet::from_intervals(
+            (0..50_000).map(|i| (Day(first + 10 * i), Day(first + 10 * i + 2))),
+        );
+        for (window, needed) in [
+            (length(30, Unit::Weeks), 60),
+            (length(36525, Unit::Days), 30_000),
+            (MONTHS_6, 50),
+            (length(1200, Unit::Months), 10_000),
+        ] {
+            let (covered, shifts) =
+                shifts_during(|| days_covered_at_least(&spells, window, needed));
+            assert!(shifts <= 16 * 50_000 + 8, "{window:?}: {shifts} shifts");
+            for d in (first..first + 500_000).step_by(9973).map(Day) {
+                let held = spells.count_days_between(naive_minus(d, window).succ(), d);
+                assert_eq!(covered.contains(d), held >= needed, "{window:?} on {d}");
+            }
+        }
     }
 
-    fn model(set: &DaySet, range: (i32, i32)) -> BTreeSet<i32> {
-        (range.0..=range.1)
-            .filter(|d| set.contains(Day(*d)))
-            .collect()
+    #[test]
+    fn months_of_different_lengths_are_counted_exactly_in_an_unbroken_spell() {
+        // 26 weeks are 182 days; 6 months hold 181 to 184.
+        let spells = DaySet::interval(day("2016-01-01"), day("2020-12-31"));
+        let covered = days_covered_at_least(&spells, MONTHS_6, 182);
+        // (2016-01-01, 2016-07-01] holds 182 days, February having 29.
+        assert!(covered.contains(day("2016-07-01")));
+        // (2016-12-30, 2017-06-30] holds 182; (2017-01-01, 2017-07-01] 181.
+        assert!(covered.contains(day("2017-06-30")));
+        assert!(!covered.contains(day("2017-07-01")));
+        // (2017-02-28, 2017-08-28] holds 181; the window as of the 29th
+        // opens on the same day and holds 182.
+        assert!(!covered.contains(day("2017-08-28")));
+        assert!(covered.contains(day("2017-08-29")));
+        let mut differences = 0;
+        for d in day("2015-06-01").0..day("2021-12-31").0 {
+            let d = Day(d);
+            let held = spells.count_days_between(naive_minus(d, MONTHS_6).succ(), d);
+            differences += usize::from(covered.contains(d) != (held >= 182));
+        }
+        assert_eq!(differences, 0);
     }
 
-    fn small_sets() -> impl Strategy<Value = DaySet> {
-        proptest::collection::vec((0i32..60, 0i32..10), 0..6).prop_map(|spans| {
-            DaySet::from_intervals(spans.into_iter().map(|(s, l)| (Day(s), Day(s + l))))
-        })
+    #[test]
+    fn months_are_stepped_only_where_their_lengths_decide_and_by_their_lengths_alone() {
+        let whole = DaySet::interval(day("0001-01-01"), Day::MAX);
+        // Far from 181 to 184 days: settled without a look at any month.
+        let (covered, shifts) = shifts_during(|| days_covered_at_least(&whole, MONTHS_6, 100));
+        assert_eq!(covered, DaySet::interval(day("0001-04-10"), Day::MAX));
+        assert!(shifts <= 32, "{shifts} shifts");
+        // 182 days: after a February of 28 days, out on most days of March,
+        // May and July and on 1 to 28 August, as the count says on every day
+        // of some of the years.
+        let (covered, shifts) = shifts_during(|| days_covered_at_least(&whole, MONTHS_6, 182));
+        // Stepping month by month shifts no day: the months' lengths say it.
+        assert!(shifts <= 32, "{shifts} shifts");
+        let leap = |year: i32| NaiveDate::from_ymd_opt(year, 2, 29).is_some();
+        assert_eq!(
+            covered.intervals().len(),
+            3 * (1..=9999).filter(|year| !leap(*year)).count() - 2
+        );
+        for year in [1, 2, 1900, 2016, 2017, 2100, 9999] {
+            let from = Day::from_date(NaiveDate::from_ymd_opt(year, 1, 1).unwrap());
+            for d in (from.0..from.0 + 366).map(Day).filter(|d| *d < Day::MAX) {
+                let held = whole.count_days_between(naive_minus(d, MONTHS_6).succ(), d);
+                assert_eq!(covered.contains(d), held >= 182, "{d}");
+            }
+        }
+        assert!(covered.contains(Day::MAX));
+    }
+
+    #[test]
+    fn the_bounds_on_a_window_of_months_hold_over_four_centuries() {
+        for months in [1, 2, 3, 5, 6, 11, 12, 13, 18, 24, 48, 100] {
+            let Some((fewest, most)) = month_window_bounds(months) else {
+                panic!("{months}");
+            };
+            let length = length(months, Unit::Months);
+            let (mut least, mut greatest) = (i64::MAX, i64::MIN);
+            for d in day("2100-01-01").0..day("2500-01-01").0 {
+                let d = Day(d);
+                let held = days_after(d.minus(length), d);
+                (least, greatest) = (least.min(held), greatest.max(held));
+            }
+            assert!(
+                fewest <= least && greatest <= most,
+                "{months}: {least}..{greatest}"
+            );
+            if months < 12 {
+                assert_eq!(fewest, least, "{months}");
+            }
+        }
     }
 
     #[test]
     fn a_sum_does_not_depend_on_which_interval_comes_first_when_a_weight_is_huge() {
         // On day 3 one interval ends and a huge one starts: adding the huge
         // weight first used to saturate before the small one was taken off.
-        let small = (Day(0), Day(2), 5);
-        let huge = (Day(3), Day(5), i128::from(i64::MAX));
+        let small = (Day(10), Day(12), 5);
+        let huge = (Day(13), Day(15), i128::from(i64::MAX));
         let forwards = Steps::sum_of_intervals([small, huge]);
         assert_eq!(forwards, Steps::sum_of_intervals([huge, small]));
         let forwards = forwards.unwrap_or_else(|| Steps::constant(-1));
-        assert_eq!(forwards.value_at(Day(2)), Some(&5));
-        assert_eq!(forwards.value_at(Day(3)), Some(&i128::from(i64::MAX)));
-        assert_eq!(forwards.value_at(Day(6)), Some(&0));
+        assert_eq!(forwards.value_at(Day(12)), Some(&5));
+        assert_eq!(forwards.value_at(Day(13)), Some(&i128::from(i64::MAX)));
+        assert_eq!(forwards.value_at(Day(16)), Some(&0));
     }
 
     #[test]
     fn a_sum_one_past_i64_is_kept_exactly_not_clamped() {
-        // i64::MAX and one more on day 1: the total used to be stored as
+        // i64::MAX and one more on day 11: the total used to be stored as
         // i64::MAX, as if the one were not there.
         let max = i128::from(i64::MAX);
-        let steps = Steps::sum_of_intervals([(Day(0), Day(2), max), (Day(1), Day(1), 1)])
+        let steps = Steps::sum_of_intervals([(Day(10), Day(12), max), (Day(11), Day(11), 1)])
             .unwrap_or_else(|| Steps::constant(-1));
-        assert_eq!(steps.value_at(Day(0)), Some(&max));
-        assert_eq!(steps.value_at(Day(1)), Some(&(max + 1)));
-        assert_eq!(steps.value_at(Day(2)), Some(&max));
+        assert_eq!(steps.value_at(Day(10)), Some(&max));
+        assert_eq!(steps.value_at(Day(11)), Some(&(max + 1)));
+        assert_eq!(steps.value_at(Day(12)), Some(&max));
         // Two counts of u64::MAX: 2^65 - 2, well past i64.
         let count = i128::from(u64::MAX);
-        let steps = Steps::sum_of_intervals([(Day(0), Day(0), count), (Day(0), Day(0), count)])
+        let steps = Steps::sum_of_intervals([(Day(10), Day(10), count), (Day(10), Day(10), count)])
             .unwrap_or_else(|| Steps::constant(-1));
-        assert_eq!(steps.value_at(Day(0)), Some(&(2 * count)));
+        assert_eq!(steps.value_at(Day(10)), Some(&(2 * count)));
     }
 
     #[test]
     fn a_sum_past_i128_is_none_not_wrapped() {
-        let steps = Steps::sum_of_intervals([(Day(0), Day(0), i128::MAX), (Day(0), Day(0), 1)]);
+        let steps = Steps::sum_of_intervals([(Day(10), Day(10), i128::MAX), (Day(10), Day(10), 1)]);
         assert_eq!(steps, None);
+    }
+
+    // ───────────── against a day-by-day model ─────────────
+
+    /// 1 January 2016: the sets below lie within a few years of it, so the
+    /// windows of every length tried stay inside the calendar.
+    fn base() -> i32 {
+        day("2016-01-01").0
+    }
+
+    /// The day `length` before `d`, from chrono alone.
+    fn naive_minus(d: Day, length: Length) -> Day {
+        let date = d.to_date().unwrap();
+        let count = u64::from(length.count);
+        Day::from_date(match length.unit {
+            Unit::Days => date - chrono::Days::new(count),
+            Unit::Weeks => date - chrono::Days::new(7 * count),
+            Unit::Months => date.checked_sub_months(Months::new(length.count)).unwrap(),
+        })
+    }
+
+    /// The days of a set in `first ..= last`, one by one.
+    struct Model {
+        first: i32,
+        held: Vec<bool>,
+        /// `up_to[i]`: how many of the days before `first + i` are held.
+        up_to: Vec<i64>,
+    }
+
+    impl Model {
+        fn of(set: &DaySet, first: i32, last: i32) -> Model {
+            let held: Vec<bool> = (first..=last).map(|d| set.contains(Day(d))).collect();
+            let mut up_to = vec![0];
+            for h in &held {
+                up_to.push(up_to.last().unwrap() + i64::from(*h));
+            }
+            Model { first, held, up_to }
+        }
+
+        fn holds(&self, d: i32) -> bool {
+            self.held[(d - self.first) as usize]
+        }
+
+        fn days(&self) -> BTreeSet<i32> {
+            (0..self.held.len() as i32)
+                .filter(|i| self.held[*i as usize])
+                .map(|i| i + self.first)
+                .collect()
+        }
+
+        /// Held days in `(after, up_to]`.
+        fn between(&self, after: i32, up_to: i32) -> i64 {
+            let at = |d: i32| self.up_to[(d + 1 - self.first) as usize];
+            at(up_to) - at(after)
+        }
+    }
+
+    fn sets(spread: i32, longest: i32, most: usize) -> impl Strategy<Value = DaySet> {
+        proptest::collection::vec((0..spread, 0..longest), 0..most).prop_map(|spans| {
+            DaySet::from_intervals(
+                spans
+                    .into_iter()
+                    .map(|(s, l)| (Day(base() + s), Day(base() + s + l))),
+            )
+        })
+    }
+
+    fn lengths() -> impl Strategy<Value = Length> {
+        (
+            1u32..=14,
+            prop_oneof![Just(Unit::Days), Just(Unit::Weeks), Just(Unit::Months)],
+        )
+            .prop_map(|(count, unit)| Length { count, unit })
+    }
+
+    /// The days a window of `length` usually holds, to aim `needed` at the
+    /// counts where months of different lengths decide.
+    fn usual_days(length: Length) -> i64 {
+        let count = i64::from(length.count);
+        match length.unit {
+            Unit::Days => count,
+            Unit::Weeks => 7 * count,
+            Unit::Months => count * 61 / 2,
+        }
+    }
+
+    fn days() -> impl Strategy<Value = Day> {
+        (day("2010-01-01").0..day("2030-12-31").0).prop_map(Day)
     }
 
     proptest! {
@@ -680,32 +1114,83 @@ mod tests {
         }
 
         #[test]
-        fn set_algebra_matches_a_model(a in small_sets(), b in small_sets()) {
-            let range = (-5, 80);
-            let (ma, mb) = (model(&a, range), model(&b, range));
-            prop_assert_eq!(model(&a.union(&b), range), ma.union(&mb).copied().collect::<BTreeSet<_>>());
-            prop_assert_eq!(model(&a.intersect(&b), range), ma.intersection(&mb).copied().collect::<BTreeSet<_>>());
-            prop_assert_eq!(model(&a.difference(&b), range), ma.difference(&mb).copied().collect::<BTreeSet<_>>());
-            prop_assert_eq!(a.complement().complement(), a);
+        fn set_operations_match_a_model(a in sets(60, 10, 6), b in sets(60, 10, 6), probe in -5i32..80) {
+            let (first, last) = (base() - 10, base() + 110);
+            let (ma, mb) = (Model::of(&a, first, last), Model::of(&b, first, last));
+            let (da, db) = (ma.days(), mb.days());
+            let model = |set: &DaySet| Model::of(set, first, last).days();
+            prop_assert_eq!(model(&a.union(&b)), da.union(&db).copied().collect::<BTreeSet<_>>());
+            prop_assert_eq!(model(&a.intersect(&b)), da.intersection(&db).copied().collect::<BTreeSet<_>>());
+            prop_assert_eq!(model(&a.difference(&b)), da.difference(&db).copied().collect::<BTreeSet<_>>());
+            let complement = a.complement();
+            for d in first..=last {
+                prop_assert_eq!(complement.contains(Day(d)), !ma.holds(d));
+            }
+            prop_assert_eq!(complement.complement(), a.clone());
+            let probe = base() + probe;
+            prop_assert_eq!(a.first_at_or_after(Day(probe)), da.range(probe..).next().map(|d| Day(*d)));
+            let run_start = ma.holds(probe).then(|| {
+                (first..=probe).rev().take_while(|d| ma.holds(*d)).last().map(Day)
+            }).flatten();
+            prop_assert_eq!(a.run_start(Day(probe)), run_start);
+            let counted = u64::try_from(ma.between(probe - 1, probe + 20)).unwrap();
+            prop_assert_eq!(a.count_days_between(Day(probe), Day(probe + 20)), counted);
         }
 
         #[test]
-        fn sustained_matches_a_model(a in small_sets(), count in 1u32..8) {
-            let length = Length { count, unit: Unit::Days };
-            let sustained = a.sustained(length);
-            for d in 0..80 {
-                let held = (d - count as i32 + 1..=d).all(|s| a.contains(Day(s)));
-                prop_assert_eq!(sustained.contains(Day(d)), held, "day {}", d);
+        fn windows_match_a_model(event in 0i32..400, length in lengths()) {
+            // The last day covering an event and the first whole window after
+            // a start, found by trying every day.
+            let event = Day(base() + event);
+            let covering = (event.0..event.0 + 500).rev().map(Day).find(|d| naive_minus(*d, length) < event);
+            prop_assert_eq!(Some(last_day_covering(event, length)), covering);
+            let within = (event.0..event.0 + 500).map(Day).find(|d| naive_minus(*d, length) >= event.pred());
+            prop_assert_eq!(Some(first_day_window_within(event, length)), within);
+        }
+
+        #[test]
+        fn sustained_and_coverage_match_a_model(
+            spells in sets(1500, 400, 5),
+            length in lengths(),
+            aim in prop_oneof![(1i64..500).prop_map(|n| (false, n)), (-6i64..6).prop_map(|n| (true, n))],
+        ) {
+            let needed = match aim {
+                (false, n) => n,
+                (true, offset) => (usual_days(length) + offset).max(1),
+            };
+            let (first, last) = (base() - 500, base() + 2500);
+            let model = Model::of(&spells, first, last);
+            let sustained = spells.sustained(length);
+            let covered = days_covered_at_least(&spells, length, u64::try_from(needed).unwrap());
+            for d in base() - 20..=base() + 2000 {
+                let opens = naive_minus(Day(d), length).0;
+                let held = model.between(opens, d);
+                prop_assert_eq!(sustained.contains(Day(d)), held == i64::from(d - opens), "sustained on {}", Day(d));
+                prop_assert_eq!(covered.contains(Day(d)), held >= needed, "covered on {}", Day(d));
             }
         }
 
         #[test]
-        fn coverage_matches_a_model(a in small_sets(), count in 1u32..20, needed in 1u64..12) {
-            let length = Length { count, unit: Unit::Days };
-            let covered = days_covered_at_least(&a, length, needed);
-            for d in -5..100 {
-                let n = (d - count as i32 + 1..=d).filter(|s| a.contains(Day(*s))).count() as u64;
-                prop_assert_eq!(covered.contains(Day(d)), n >= needed, "day {}", d);
+        fn step_functions_match_a_model(
+            a in proptest::collection::vec((0i32..50, 0i32..10, -3i64..4), 0..8),
+            b in proptest::collection::vec((0i32..50, 0i32..10, -3i64..4), 0..8),
+        ) {
+            let steps = |spans: &[(i32, i32, i64)]| {
+                Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(base() + s), Day(base() + s + l), i128::from(*w)))).unwrap()
+            };
+            let value = |spans: &[(i32, i32, i64)], d: i32| -> i128 {
+                spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| i128::from(*w)).sum()
+            };
+            let (sa, sb) = (steps(&a), steps(&b));
+            let sum = sa.zip_with(&sb, |x, y| x + y);
+            let positive = sa.where_true(|x| *x > 0);
+            let doubled = sb.map(|x| 2 * x);
+            for d in -2..70 {
+                let day = Day(base() + d);
+                prop_assert_eq!(sa.value_at(day).copied(), Some(value(&a, d)));
+                prop_assert_eq!(sum.value_at(day).copied(), Some(value(&a, d) + value(&b, d)));
+                prop_assert_eq!(positive.contains(day), value(&a, d) > 0);
+                prop_assert_eq!(doubled.value_at(day).copied(), Some(2 * value(&b, d)));
             }
         }
 
@@ -722,24 +1207,14 @@ mod tests {
             let rotation = rotation % reordered.len().max(1);
             reordered.rotate_left(rotation);
             let sum = |spans: &[(i32, i32, i64)]| {
-                Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), i128::from(*w))))
+                Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(base() + s), Day(base() + s + l), i128::from(*w))))
             };
             let steps = sum(&spans);
             prop_assert_eq!(&steps, &sum(&reordered));
             let steps = steps.unwrap_or_else(|| Steps::constant(i128::MIN));
             for d in -2..40 {
                 let exact: i128 = spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| i128::from(*w)).sum();
-                prop_assert_eq!(steps.value_at(Day(d)).copied(), Some(exact), "day {}", d);
-            }
-        }
-
-        #[test]
-        fn sums_of_intervals_match_a_model(spans in proptest::collection::vec((0i32..50, 0i32..10, -3i64..4), 0..8)) {
-            let steps = Steps::sum_of_intervals(spans.iter().map(|(s, l, w)| (Day(*s), Day(s + l), i128::from(*w))))
-                .unwrap_or_else(|| Steps::constant(i128::MIN));
-            for d in -2..70 {
-                let expected: i128 = spans.iter().filter(|(s, l, _)| *s <= d && d <= s + l).map(|(_, _, w)| i128::from(*w)).sum();
-                prop_assert_eq!(steps.value_at(Day(d)).copied(), Some(expected));
+                prop_assert_eq!(steps.value_at(Day(base() + d)).copied(), Some(exact), "day {}", d);
             }
         }
     }

@@ -2,6 +2,7 @@
 //!
 //! Decisions never use binary floating point; these types parse from text and
 //! print back exactly.
+#![deny(clippy::arithmetic_side_effects)]
 
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -37,9 +38,9 @@ impl Fixed {
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
+        const SCALE: u64 = Fixed::SCALE.unsigned_abs();
         let magnitude = self.0.unsigned_abs();
-        let whole = magnitude / Fixed::SCALE as u64;
-        let fraction = magnitude % Fixed::SCALE as u64;
+        let (whole, fraction) = (magnitude / SCALE, magnitude % SCALE);
         if fraction == 0 {
             write!(f, "{sign}{whole}")
         } else {
@@ -153,20 +154,26 @@ pub(crate) mod decimal {
             return Err(Error::Malformed);
         }
         let digits = whole.bytes().chain(fraction.bytes());
-        let count = whole.len() + fraction.len();
         let Some(first) = digits.clone().position(|byte| byte != b'0') else {
             return Ok(0);
         };
-        let last = count
-            - 1
-            - digits
-                .clone()
-                .rev()
-                .position(|byte| byte != b'0')
-                .unwrap_or(0);
+        // Some digit is not 0, so the zeros after the last one are fewer
+        // than the digits after the first.
+        let trailing_zeros = digits
+            .clone()
+            .rev()
+            .position(|byte| byte != b'0')
+            .unwrap_or(0);
+        let significant = whole
+            .len()
+            .checked_add(fraction.len())
+            .and_then(|count| count.checked_sub(first))
+            .and_then(|count| count.checked_sub(trailing_zeros))
+            .ok_or(Error::TooLarge)?;
         let fraction_len = i64::try_from(fraction.len()).map_err(|_| Error::TooPrecise)?;
-        let trailing = i64::try_from(count - 1 - last).map_err(|_| Error::TooLarge)?;
-        // value = significant digits × 10^shift
+        let trailing = i64::try_from(trailing_zeros).map_err(|_| Error::TooLarge)?;
+        // value = significant digits × 10^shift. Saturating is exact here:
+        // any shift past ±39 is refused below, however far past it is.
         let shift = exponent
             .saturating_sub(fraction_len)
             .saturating_add(i64::from(places))
@@ -174,21 +181,32 @@ pub(crate) mod decimal {
         if shift < 0 {
             return Err(Error::TooPrecise);
         }
-        let significant = last - first + 1;
         if significant > 39 || shift > 39 {
             return Err(Error::TooLarge);
         }
         let mut value: i128 = 0;
-        for byte in digits.skip(first).take(significant) {
+        // Every byte is a digit, as checked above.
+        for digit in digits.skip(first).take(significant).filter_map(digit) {
             value = value
                 .checked_mul(10)
-                .and_then(|value| value.checked_add(i128::from(byte - b'0')))
+                .and_then(|value| value.checked_add(i128::from(digit)))
                 .ok_or(Error::TooLarge)?;
         }
         for _ in 0..shift {
             value = value.checked_mul(10).ok_or(Error::TooLarge)?;
         }
-        Ok(if negative { -value } else { value })
+        if negative {
+            value.checked_neg().ok_or(Error::TooLarge)
+        } else {
+            Ok(value)
+        }
+    }
+
+    /// The value of an ASCII digit.
+    fn digit(byte: u8) -> Option<u8> {
+        char::from(byte)
+            .to_digit(10)
+            .and_then(|digit| u8::try_from(digit).ok())
     }
 
     fn parse_exponent(text: &str) -> Result<i64, Error> {
@@ -200,11 +218,16 @@ pub(crate) mod decimal {
         if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
             return Err(Error::Malformed);
         }
-        let magnitude = digits.bytes().fold(0i64, |sum, byte| {
-            sum.saturating_mul(10)
-                .saturating_add(i64::from(byte - b'0'))
+        // Every byte is a digit, as checked above. Saturating is exact here:
+        // an exponent past ±39 digits is refused however far past it is.
+        let magnitude = digits.bytes().filter_map(digit).fold(0i64, |sum, digit| {
+            sum.saturating_mul(10).saturating_add(i64::from(digit))
         });
-        Ok(if negative { -magnitude } else { magnitude })
+        Ok(if negative {
+            magnitude.saturating_neg()
+        } else {
+            magnitude
+        })
     }
 }
 

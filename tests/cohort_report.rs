@@ -151,7 +151,7 @@ mod report {
                 Ok(family) => cohort
                     .add(&family.attributes, &plan.evaluate(&family, as_of))
                     .unwrap(),
-                Err(_) => cohort.add_refused(),
+                Err(_) => cohort.add_refused().unwrap(),
             }
         }
         let report = cohort.report(&plan, as_of, Some(6)).unwrap();

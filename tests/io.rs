@@ -92,6 +92,80 @@ fn the_clean_folder_decides_every_family_with_all_its_rows() {
     assert_eq!(events, [1, 2, 1]);
 }
 
+/// The same files read from memory and from a folder: the same records,
+/// refusals and errors, each naming its file and line alike.
+#[test]
+fn files_read_from_bytes_are_read_as_from_a_folder() {
+    let clean = [FAMILIES, MEMBERS, EVENTS].map(str::to_owned);
+    let crlf_bom = clean
+        .clone()
+        .map(|text| format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    let unknown_and_apart = [
+        FAMILIES.to_owned(),
+        MEMBERS
+            .replace("F-3,P1", "F-1,P2")
+            .replace("F-2,P1", "F-9,P1"),
+        EVENTS.to_owned(),
+    ];
+    let no_family_column = [
+        "district\nA\n".to_owned(),
+        MEMBERS.to_owned(),
+        EVENTS.to_owned(),
+    ];
+    let cases = [
+        ("clean", clean, 0),
+        ("crlf_bom", crlf_bom, 0),
+        (
+            "open_quote",
+            broken("events.csv", 2, r#"F-1,"e1,offence,P1,2016-01-01,,,"#),
+            1,
+        ),
+        // F-1's rows apart, F-9 unknown, F-2 and F-3 events of no member.
+        ("unknown_and_apart", unknown_and_apart, 4),
+        ("no_family_column", no_family_column, 0),
+    ];
+    for (name, [families, members, events], refusals) in cases {
+        let folder = folder(&format!("bytes_{name}"), &families, &members, &events);
+        let from_folder = CsvFolder::open(&folder).map(read_all);
+        let from_bytes =
+            CsvFolder::from_bytes(families.as_bytes(), members.as_bytes(), events.as_bytes())
+                .map(read_all);
+        assert_eq!(
+            format!("{from_bytes:?}"),
+            format!("{from_folder:?}"),
+            "{name}"
+        );
+        match from_bytes {
+            Ok(Ok(read)) => {
+                let refused = read.iter().filter(|read| read.is_err()).count();
+                assert_eq!(refused, refusals, "{name}");
+            }
+            Ok(Err(error)) | Err(error) => assert_eq!(error.file(), Some("families.csv"), "{name}"),
+        }
+    }
+    // A limit on bytes is the same limit from memory.
+    let limit = 60;
+    let [families, members, events] = [FAMILIES, MEMBERS, EVENTS];
+    let from_folder = read_all(
+        CsvFolder::open_with_max_record_bytes(
+            &folder("bytes_limit", families, members, events),
+            limit,
+        )
+        .unwrap(),
+    );
+    let from_bytes = read_all(
+        CsvFolder::from_bytes_with_max_record_bytes(
+            families.as_bytes(),
+            members.as_bytes(),
+            events.as_bytes(),
+            limit,
+        )
+        .unwrap(),
+    );
+    assert_eq!(format!("{from_bytes:?}"), format!("{from_folder:?}"));
+    assert!(from_bytes.unwrap().iter().any(Result::is_err));
+}
+
 /// Found by the `csv_folder` fuzz target: with `F1, F2, F1` listed and F1's
 /// rows after F2's, the first listing was decided with no rows and the
 /// rows went to the second, refused as a repeat.

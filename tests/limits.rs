@@ -532,3 +532,82 @@ mod near_the_limits {
         }
     }
 }
+
+mod work {
+    use super::*;
+
+    /// A family with 20,000 one-day spells of employment, every other day
+    /// from 1 January 1900, the last on 6 July 2009.
+    fn employed_on_alternate_days() -> serde_json::Value {
+        let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        let events: Vec<serde_json::Value> = (0..20_000u64)
+            .map(|i| {
+                let day = (first + chrono::Days::new(2 * i)).to_string();
+                json!({ "kind": "employment", "member": "A", "start": day, "end": day })
+            })
+            .collect();
+        json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1880-01-01" }],
+            "events": events
+        })
+    }
+
+    #[test]
+    fn coverage_over_20000_spells_is_decided_in_steps_a_spell_not_their_square() {
+        // The search this replaced counted the days of each window it tried
+        // spell by spell: billions of steps for this family, where now each
+        // spell costs a few. The suite's running time is what bounds it.
+        let family = employed_on_alternate_days().to_string();
+        let as_of = NaiveDate::from_ymd_opt(2009, 7, 6).unwrap();
+        for (window, needed, met) in [
+            // 105 of the 210 days up to 6 July 2009 were worked.
+            ("30 weeks", "15 weeks", true),
+            ("30 weeks", "106 days", false),
+            // 91 of the 181 days after 6 January.
+            ("6 months", "91 days", true),
+            ("6 months", "92 days", false),
+            ("1200 months", "14 weeks", true),
+            ("36525 days", "14 weeks", true),
+        ] {
+            let text = plan_text(&format!(
+                "any adult meets (days of employment within {window} >= {needed})"
+            ));
+            let plan = Plan::parse(&text).unwrap();
+            let decision = plan.evaluate(&plan.read_family(&family).unwrap(), as_of);
+            assert_eq!(decision.eligible, met, "{needed} within {window}");
+        }
+    }
+
+    #[test]
+    fn unbroken_work_is_counted_by_the_lengths_of_the_months_in_a_window_of_months() {
+        // 26 weeks are 182 days and 6 months hold 181 to 184: the search
+        // this replaced assumed the count could only rise or fall between
+        // the edges of spells, and called all of these met.
+        let plan = Plan::parse(&plan_text(
+            "any adult meets (days of employment within 6 months >= 26 weeks)",
+        ))
+        .unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+            "events": [{ "kind": "employment", "member": "A", "start": "2015-01-01" }]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        for (as_of, met) in [
+            // (2015-12-31, 2016-06-30] holds 182 days, February having 29.
+            ("2016-06-30", true),
+            // (2016-12-30, 2017-06-30] holds 182; (2017-01-01, 2017-07-01] 181.
+            ("2017-06-30", true),
+            ("2017-07-01", false),
+            // (2017-02-28, 2017-08-28] holds 181, and as of the 29th 182.
+            ("2017-08-28", false),
+            ("2017-08-29", true),
+            // (2016-11-01, 2017-05-01] holds 181.
+            ("2017-05-01", false),
+        ] {
+            let day = tfop::date::parse(as_of).unwrap();
+            assert_eq!(plan.evaluate(&family, day).eligible, met, "{as_of}");
+        }
+    }
+}

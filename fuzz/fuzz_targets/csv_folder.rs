@@ -5,8 +5,8 @@
 //! separated by a 0x00 byte (`FILE_SEPARATOR`; later 0x00 bytes belong to
 //! `events.csv`). A file the input does not reach is its header alone
 //! (`HEADERS`), so an input with no separator is a `families.csv`. The files
-//! are written to a folder of this process's own under the temporary
-//! directory, overwritten on every run.
+//! are read from memory (`CsvFolder::from_bytes`), by the same reader as a
+//! folder on disk.
 //!
 //! Asserts:
 //! - no panic, and after an `InputError` no record follows;
@@ -24,8 +24,6 @@
 #![no_main]
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use tfop::io::{CsvFolder, SeenFamilies};
@@ -33,29 +31,14 @@ use tfop::io::{CsvFolder, SeenFamilies};
 /// Separates the three files in the input.
 const FILE_SEPARATOR: u8 = 0x00;
 
-/// The files of a CSV folder, with the header each gets when the input does
-/// not reach it (the columns of examples/cohort/csv).
-const HEADERS: [(&str, &str); 3] = [
-    ("families.csv", "family_id,district,lp_agency\n"),
-    ("members.csv", "family_id,member_id,role,born\n"),
-    (
-        "events.csv",
-        "family_id,event_id,kind,member_id,date,start,end,sessions,unauthorised,type,benefit,hours,agency\n",
-    ),
+/// The header each file of a CSV folder gets when the input does not reach
+/// it (the columns of examples/cohort/csv): `families.csv`, `members.csv`,
+/// `events.csv`.
+const HEADERS: [&str; 3] = [
+    "family_id,district,lp_agency\n",
+    "family_id,member_id,role,born\n",
+    "family_id,event_id,kind,member_id,date,start,end,sessions,unauthorised,type,benefit,hours,agency\n",
 ];
-
-/// This process's folder under the temporary directory, made once.
-fn folder() -> &'static PathBuf {
-    static FOLDER: OnceLock<PathBuf> = OnceLock::new();
-    FOLDER.get_or_init(|| {
-        let folder =
-            std::env::temp_dir().join(format!("tfop-fuzz-csv_folder-{}", std::process::id()));
-        if let Err(error) = std::fs::create_dir_all(&folder) {
-            panic!("cannot make {}: {error}", folder.display());
-        }
-        folder
-    })
-}
 
 /// A file simple enough that its rows can be counted here: each non-empty
 /// line after the first (the header) is a row, its cells split on commas.
@@ -86,14 +69,8 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = data.splitn(3, |&byte| byte == FILE_SEPARATOR);
     let files: Vec<&[u8]> = HEADERS
         .iter()
-        .map(|(_, header)| parts.next().unwrap_or(header.as_bytes()))
+        .map(|header| parts.next().unwrap_or(header.as_bytes()))
         .collect();
-    let folder = folder();
-    for ((name, _), bytes) in HEADERS.iter().zip(&files) {
-        if let Err(error) = std::fs::write(folder.join(name), bytes) {
-            panic!("cannot write {name}: {error}");
-        }
-    }
 
     let counted = if files.iter().all(|bytes| plain(bytes)) {
         match (
@@ -111,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let vocab = tfop_fuzz::national_phase2().vocabulary();
-    let mut records = match CsvFolder::open(folder) {
+    let mut records = match CsvFolder::from_bytes(files[0], files[1], files[2]) {
         Ok(records) => records,
         Err(error) => {
             let _ = error.to_string();

@@ -227,6 +227,10 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
         return write_failed(error);
     }
     let mut tally = DiffTally::default();
+    let too_many = |error: tfop::cohort::CohortOverflow| {
+        eprintln!("error: {error}");
+        Exit::Failure
+    };
     let compared = work_all(
         request.families,
         records,
@@ -241,14 +245,15 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
                 Ok(compared) => compared,
                 Err(repeated) => {
                     report_refusal(request.families, record, &repeated);
-                    tally.add(&[], true);
-                    return Ok(());
+                    return tally.add(&[], true).map_err(too_many);
                 }
             };
             if let Some(refusal) = before.as_ref().err().or(after.as_ref().err()) {
                 report_refusal(request.families, record, refusal);
             }
-            tally.add(&changes, before.is_err() && after.is_err());
+            tally
+                .add(&changes, before.is_err() && after.is_err())
+                .map_err(too_many)?;
             if changes.is_empty() {
                 return Ok(());
             }

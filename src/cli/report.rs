@@ -274,7 +274,7 @@ impl Report<'_> {
         out.push_str(&format!("\nClaim rate\n  {}\n", self.claim_rate_line()));
         out.push_str(&format!(
             "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
-            families(self.cohort.projection.tracked())
+            families(self.figures.projection.tracked)
         ));
         out.push_str(&table(
             "  ",
@@ -328,7 +328,7 @@ impl Report<'_> {
         ));
         body.push_str(&format!(
             "<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
-            families(self.cohort.projection.tracked())
+            families(self.figures.projection.tracked)
         ));
         body.push_str(&self.projection_chart());
         body.push_str(&html_table(
@@ -488,18 +488,16 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         },
         |record, outcome| {
             match outcome.and_then(|decided| decided) {
-                Ok((attributes, decision)) => {
-                    cohort.add(&attributes, &decision).map_err(|error| {
-                        eprintln!("error: {error}");
-                        Exit::Failure
-                    })?;
-                }
+                Ok((attributes, decision)) => cohort.add(&attributes, &decision),
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
-                    cohort.add_refused();
+                    cohort.add_refused()
                 }
             }
-            Ok(())
+            .map_err(|error| {
+                eprintln!("error: {error}");
+                Exit::Failure
+            })
         },
     );
     if let Err(exit) = decided {

@@ -1,5 +1,6 @@
 //! What changes for a family between two plan versions.
 
+use super::{CohortOverflow, count_one};
 use crate::eval::{ClaimDecision, Decision, PlanRef, Refusal};
 use crate::plan::Plan;
 use chrono::NaiveDate;
@@ -239,19 +240,24 @@ pub struct DiffTally {
 
 impl DiffTally {
     /// Counts one record's changes; `both_refused` when neither plan could
-    /// decide it.
-    pub fn add(&mut self, changes: &[Change], both_refused: bool) {
-        self.compared += 1;
-        self.refused_by_both += u64::from(both_refused);
+    /// decide it. `Err`, with nothing counted, past `u64::MAX` records.
+    pub fn add(&mut self, changes: &[Change], both_refused: bool) -> Result<(), CohortOverflow> {
+        // Every other count is of some of the records compared, so once
+        // that fits they all do.
+        let compared = count_one(self.compared, 1)?;
+        self.refused_by_both = count_one(self.refused_by_both, u64::from(both_refused))?;
+        self.compared = compared;
         if changes.is_empty() {
-            return;
+            return Ok(());
         }
-        self.differing += 1;
+        self.differing = count_one(self.differing, 1)?;
         for kind in ChangeKind::ALL {
             if changes.iter().any(|change| change.kind == kind) {
-                *self.by_kind.entry(kind).or_insert(0) += 1;
+                let families = self.by_kind.entry(kind).or_insert(0);
+                *families = count_one(*families, 1)?;
             }
         }
+        Ok(())
     }
 }
 
@@ -411,11 +417,21 @@ claim progress "Progress" pays £800 {{ every identified problem has progressed 
         );
         assert_eq!(changes[5].claim, None);
         let mut tally = DiffTally::default();
-        tally.add(&changes, false);
-        tally.add(&[], false);
+        tally.add(&changes, false).unwrap();
+        tally.add(&[], false).unwrap();
         assert_eq!(tally.compared, 2);
         assert_eq!(tally.differing, 1);
         assert_eq!(tally.by_kind[&ChangeKind::Problems], 1);
+    }
+
+    #[test]
+    fn a_count_past_u64_is_an_error_and_nothing_is_counted() {
+        let mut tally = DiffTally {
+            compared: u64::MAX,
+            ..DiffTally::default()
+        };
+        assert_eq!(tally.add(&[], true), Err(CohortOverflow::Records));
+        assert_eq!((tally.compared, tally.refused_by_both), (u64::MAX, 0));
     }
 
     #[test]

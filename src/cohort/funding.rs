@@ -208,21 +208,27 @@ fn share_for(
     share: Share,
     per_family: Option<Pence>,
 ) -> Result<Option<Pence>, TooLarge> {
-    // Each factor fits 64 bits, so every product fits 128 bits.
+    // A count of families times an amount fits 128 bits, but times an
+    // amount and a percentage need not: every step is checked.
+    let families = i128::from(families);
     let exact = match share {
-        Share::Money(amount) => i128::from(families) * i128::from(amount.0),
+        Share::Money(amount) => families.checked_mul(i128::from(amount.0)),
         Share::Percent(percent) => {
             let Some(per_family) = per_family else {
                 return Ok(None);
             };
-            let exact_millionths_of_a_percent =
-                i128::from(families) * i128::from(per_family.0) * i128::from(percent.0);
             // pence × millionths of a percent ÷ (100 × 1,000,000), rounded
-            // half up.
-            let denominator = 100 * i128::from(Fixed::SCALE);
-            (2 * exact_millionths_of_a_percent + denominator) / (2 * denominator)
+            // half up: ⌊(2 × exact + denominator) ÷ (2 × denominator)⌋.
+            const DENOMINATOR: i128 = 100 * Fixed::SCALE as i128;
+            families
+                .checked_mul(i128::from(per_family.0))
+                .and_then(|pence| pence.checked_mul(i128::from(percent.0)))
+                .and_then(|exact| exact.checked_mul(2))
+                .and_then(|twice| twice.checked_add(DENOMINATOR))
+                .and_then(|twice| twice.checked_div(2 * DENOMINATOR))
         }
-    };
+    }
+    .ok_or(TooLarge)?;
     Pence::from_i128(exact).map(Some).ok_or(TooLarge)
 }
 
@@ -349,6 +355,23 @@ mod tests {
     use super::*;
     use crate::days::Length;
     use crate::{Code, Plan};
+
+    #[test]
+    fn a_share_past_128_bits_is_too_large_not_wrapped() {
+        // A checked plan's percentages are at most 100%, which keeps the
+        // product under 2^122; past that it once overflowed i128.
+        let most = Share::Percent(Fixed(i64::MAX));
+        assert_eq!(share_for(u32::MAX, most, Some(Pence::MAX)), Err(TooLarge));
+        let all = Share::Percent(Fixed(100 * Fixed::SCALE));
+        assert_eq!(share_for(2, all, Some(Pence(150))), Ok(Some(Pence(300))));
+        // Half a penny rounds up: 1 family × £0.01 × 50%.
+        let half = Share::Percent(Fixed(50 * Fixed::SCALE));
+        assert_eq!(share_for(1, half, Some(Pence(1))), Ok(Some(Pence(1))));
+        assert_eq!(
+            share_for(u32::MAX, Share::Money(Pence::MAX), None),
+            Err(TooLarge)
+        );
+    }
 
     fn funding(block: &str) -> Envelope {
         let text = format!(

@@ -6,6 +6,7 @@
 //! files or keeps more than a count per figure, so a cohort of any size is
 //! tallied in constant memory (apart from the ids of eligible families not
 //! yet attached, which a report lists).
+#![deny(clippy::arithmetic_side_effects)]
 
 mod diff;
 mod funding;
@@ -25,26 +26,33 @@ use crate::num::Pence;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
+/// `total + this`, for a count of records; `Err` past `u64::MAX`, never a
+/// saturated or wrapped count.
+fn count_one(total: u64, this: u64) -> Result<u64, CohortOverflow> {
+    total.checked_add(this).ok_or(CohortOverflow::Records)
+}
+
 /// A part of a whole as a percentage to one decimal place, computed exactly
 /// with integers and rounded half up (14.95% is 15.0%, 14.94% is 14.9%).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Percentage {
-    /// The percentage in tenths: 149 is 14.9%.
-    pub tenths: u64,
+    /// The percentage in tenths: 149 is 14.9%. A part many times its whole
+    /// is past 64 bits in tenths, so they are held in 128.
+    pub tenths: u128,
 }
 
 impl Percentage {
     /// `part` of `whole` as a percentage; `None` when the whole is zero.
     pub fn of(part: u64, whole: u64) -> Option<Percentage> {
-        if whole == 0 {
-            return None;
-        }
-        // tenths = part × 1000 ÷ whole, rounded half up: ⌊(2 × part × 1000 + whole) ÷ (2 × whole)⌋.
+        // tenths = part × 1000 ÷ whole, rounded half up: ⌊(2 × part × 1000 +
+        // whole) ÷ (2 × whole)⌋, under 2^76 for 64-bit counts, so the checks
+        // fail only for a zero whole.
         let (part, whole) = (u128::from(part), u128::from(whole));
-        let tenths = (2 * part * 1000 + whole) / (2 * whole);
-        Some(Percentage {
-            tenths: u64::try_from(tenths).unwrap_or(u64::MAX),
-        })
+        let tenths = part
+            .checked_mul(2000)?
+            .checked_add(whole)?
+            .checked_div(whole.checked_mul(2)?)?;
+        Some(Percentage { tenths })
     }
 }
 
@@ -75,16 +83,15 @@ impl Month {
 
     /// The month after this one.
     pub fn next(self) -> Month {
-        if self.month >= 12 {
-            Month {
+        match self.month.checked_add(1).filter(|month| *month <= 12) {
+            Some(month) => Month {
+                year: self.year,
+                month,
+            },
+            None => Month {
                 year: self.year.saturating_add(1),
                 month: 1,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
+            },
         }
     }
 }
@@ -101,9 +108,11 @@ pub fn pounds(amount: Pence) -> String {
     let sign = if amount.0 < 0 { "-" } else { "" };
     let magnitude = amount.0.unsigned_abs();
     let whole = (magnitude / 100).to_string();
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    let mut grouped = String::new();
     for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index) % 3 == 0 {
+        // The digits from this one to the end (`index` is less than the length).
+        let to_the_end = whole.len().abs_diff(index);
+        if index > 0 && to_the_end % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(digit);
@@ -138,6 +147,11 @@ mod tests {
         assert_eq!(
             Percentage::of(u64::MAX, u64::MAX).unwrap().to_string(),
             "100.0"
+        );
+        // Past 64 bits in tenths: once saturated to 1844674407370955161.5.
+        assert_eq!(
+            Percentage::of(u64::MAX, 1).unwrap().to_string(),
+            "1844674407370955161500.0"
         );
     }
 

@@ -1,7 +1,7 @@
 //! The programme figures of a cohort as of a day: counts, money, the claim
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
-use super::{Month, Percentage};
+use super::{Month, Percentage, count_one};
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -71,31 +71,50 @@ pub enum CohortOverflow {
         max = Pence::MAX_POUNDS
     )]
     Payable,
+    /// More records than a count holds.
+    #[error(
+        "the cohort has more than {max} records, the most a count holds; give it in parts",
+        max = u64::MAX
+    )]
+    Records,
 }
 
 impl Counts {
     /// Adds one decision; `Err`, with nothing counted, when the results
-    /// payable would pass [`Pence::MAX`].
+    /// payable would pass [`Pence::MAX`] or a count `u64::MAX`.
     fn add(&mut self, decision: &Decision) -> Result<(), CohortOverflow> {
-        self.results_payable = self
-            .results_payable
-            .checked_add(decision.payable)
-            .ok_or(CohortOverflow::ResultsPayable)?;
         let status = decision.attachment.status;
         let has_claim = |wanted: ClaimStatus| decision.claims.iter().any(|c| c.status == wanted);
-        self.families += 1;
-        self.identified += u64::from(!decision.problems.is_empty());
-        self.eligible += u64::from(decision.eligible);
-        self.attachable += u64::from(status == AttachmentStatus::Attachable);
-        self.principles_missing += u64::from(status == AttachmentStatus::PrinciplesMissing);
-        self.attached += u64::from(status == AttachmentStatus::Attached);
-        self.attached_not_eligible += u64::from(status == AttachmentStatus::AttachedNotEligible);
-        self.attachments_at_risk +=
-            u64::from(decision.attachment.date.is_some() && status != AttachmentStatus::Attached);
-        self.claimable += u64::from(has_claim(ClaimStatus::Claimable));
-        self.claimed += u64::from(has_claim(ClaimStatus::Claimed));
-        self.eligible_not_attached +=
-            u64::from(decision.eligible && status != AttachmentStatus::Attached);
+        let count = |total: u64, this: bool| count_one(total, u64::from(this));
+        *self = Counts {
+            families: count(self.families, true)?,
+            identified: count(self.identified, !decision.problems.is_empty())?,
+            eligible: count(self.eligible, decision.eligible)?,
+            attachable: count(self.attachable, status == AttachmentStatus::Attachable)?,
+            principles_missing: count(
+                self.principles_missing,
+                status == AttachmentStatus::PrinciplesMissing,
+            )?,
+            attached: count(self.attached, status == AttachmentStatus::Attached)?,
+            attached_not_eligible: count(
+                self.attached_not_eligible,
+                status == AttachmentStatus::AttachedNotEligible,
+            )?,
+            attachments_at_risk: count(
+                self.attachments_at_risk,
+                decision.attachment.date.is_some() && status != AttachmentStatus::Attached,
+            )?,
+            claimable: count(self.claimable, has_claim(ClaimStatus::Claimable))?,
+            claimed: count(self.claimed, has_claim(ClaimStatus::Claimed))?,
+            eligible_not_attached: count(
+                self.eligible_not_attached,
+                decision.eligible && status != AttachmentStatus::Attached,
+            )?,
+            results_payable: self
+                .results_payable
+                .checked_add(decision.payable)
+                .ok_or(CohortOverflow::ResultsPayable)?,
+        };
         Ok(())
     }
 }
@@ -150,23 +169,28 @@ impl Projection {
         })
     }
 
-    fn add(&mut self, decision: &Decision) {
+    fn add(&mut self, decision: &Decision) -> Result<(), CohortOverflow> {
         match Projection::earliest(decision) {
             Some(Some((day, window))) => {
-                *self.by_month.entry(Month::of(day)).or_insert(0) += 1;
+                let families = self.by_month.entry(Month::of(day)).or_insert(0);
+                *families = count_one(*families, 1)?;
                 if let Some(window) = window {
-                    *self.by_window.entry(window).or_insert(0) += 1;
+                    let families = self.by_window.entry(window).or_insert(0);
+                    *families = count_one(*families, 1)?;
                 }
             }
-            Some(None) => self.never += 1,
+            Some(None) => self.never = count_one(self.never, 1)?,
             None => {}
         }
+        Ok(())
     }
 
     /// Families tracked: those with a month and those never claimable
     /// without a change.
-    pub fn tracked(&self) -> u64 {
-        self.by_month.values().sum::<u64>() + self.never
+    pub fn tracked(&self) -> Result<u64, CohortOverflow> {
+        self.by_month
+            .values()
+            .try_fold(self.never, |sum, families| count_one(sum, *families))
     }
 
     /// Every month from `from` (or the first month with a family, if
@@ -243,10 +267,12 @@ impl Cohort {
         attributes: &BTreeMap<String, String>,
         decision: &Decision,
     ) -> Result<(), CohortOverflow> {
-        // A group's payable is part of the total's, so once the total fits
-        // every group's does.
+        // A group's figures are part of the total's, and the projection
+        // counts a family at most once, so once the total fits every one of
+        // them does.
+        let read = count_one(self.read, 1)?;
         self.totals.add(decision)?;
-        self.read += 1;
+        self.read = read;
         if !self.by.is_empty() {
             let key = self
                 .by
@@ -255,17 +281,21 @@ impl Cohort {
                 .collect();
             self.groups.entry(key).or_default().add(decision)?;
         }
-        self.projection.add(decision);
+        self.projection.add(decision)?;
         if decision.eligible && decision.attachment.status != AttachmentStatus::Attached {
             self.eligible_not_attached.push(decision.family.clone());
         }
         Ok(())
     }
 
-    /// Counts one refused record.
-    pub fn add_refused(&mut self) {
-        self.read += 1;
-        self.refused += 1;
+    /// Counts one refused record; `Err`, with nothing counted, past
+    /// `u64::MAX` records.
+    pub fn add_refused(&mut self) -> Result<(), CohortOverflow> {
+        // Refused records are some of those read.
+        let read = count_one(self.read, 1)?;
+        self.refused = count_one(self.refused, 1)?;
+        self.read = read;
+        Ok(())
     }
 
     /// The attachment fees of the validly attached families: attached × the
@@ -310,8 +340,9 @@ impl Cohort {
 /// `families` × the fee, exactly; `None` past [`Pence::MAX`].
 fn fees(families: u64, fee: Option<Pence>) -> Option<Pence> {
     let fee = i128::from(fee.map_or(0, |fee| fee.0));
-    // A 64-bit count times a 64-bit amount fits 128 bits.
-    Pence::from_i128(i128::from(families) * fee)
+    i128::from(families)
+        .checked_mul(fee)
+        .and_then(Pence::from_i128)
 }
 
 /// A cohort report: the figures with what they were computed against, in
@@ -462,7 +493,7 @@ impl Cohort {
                 })
             }),
             projection: ProjectionSummary {
-                tracked: self.projection.tracked(),
+                tracked: self.projection.tracked()?,
                 months: self
                     .projection
                     .by_month
@@ -528,6 +559,30 @@ attachment fee £1000
         plan.evaluate(&family, day(as_of))
     }
 
+    #[test]
+    fn a_count_past_u64_is_an_error_and_nothing_is_counted() {
+        let plan = plan();
+        let decision = decide(&plan, "F1", ATTACHED, "2016-02-01");
+        let mut cohort = Cohort::new(vec!["district".into()]);
+        cohort.totals.attached = u64::MAX;
+        let before = cohort.clone();
+        assert_eq!(
+            cohort.add(&BTreeMap::new(), &decision),
+            Err(CohortOverflow::Records)
+        );
+        assert_eq!(cohort, before);
+        cohort.read = u64::MAX;
+        let before = cohort.clone();
+        assert_eq!(cohort.add_refused(), Err(CohortOverflow::Records));
+        assert_eq!(cohort, before);
+        let projection = Projection {
+            by_month: BTreeMap::from([(Month::of(day("2016-01-01")), u64::MAX)]),
+            by_window: BTreeMap::new(),
+            never: 1,
+        };
+        assert_eq!(projection.tracked(), Err(CohortOverflow::Records));
+    }
+
     /// Eligible on the attachment day by an ASB incident a month before.
     const ATTACHED: &str = r#"{"kind":"asb_incident","member":"A","date":"2015-12-01"},{"kind":"family_assessment","date":"2016-01-01"},{"kind":"attachment","date":"2016-01-02"}"#;
 
@@ -550,7 +605,7 @@ attachment fee £1000
             cohort.projection.by_month,
             BTreeMap::from([(Month::of(day("2017-01-31")), 1)])
         );
-        assert_eq!(cohort.projection.tracked(), 1);
+        assert_eq!(cohort.projection.tracked(), Ok(1));
     }
 
     #[test]
@@ -661,7 +716,7 @@ attachment fee £1000
         cohort.add(&preston, &decision).unwrap();
         cohort.add(&preston, &decision).unwrap();
         cohort.add(&BTreeMap::new(), &decision).unwrap();
-        cohort.add_refused();
+        cohort.add_refused().unwrap();
         assert_eq!(cohort.read, 4);
         assert_eq!(cohort.refused, 1);
         assert_eq!(cohort.totals.families, 3);
@@ -697,7 +752,7 @@ attachment fee £1000
                 (ProjectionBucket::Later(month(2017, 3)), 4),
             ]
         );
-        assert_eq!(projection.tracked(), 10);
+        assert_eq!(projection.tracked(), Ok(10));
         assert_eq!(Projection::default().timeline(month(2016, 11), 4), []);
     }
 }

@@ -1,4 +1,5 @@
 //! The decision for one family, in the shape `interchange.md` fixes.
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::family::{FamilyError, RecordErrorKind, RecordPosition};
 use crate::num::Pence;

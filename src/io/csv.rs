@@ -36,7 +36,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Cursor, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -283,10 +283,49 @@ struct Parsed {
     broken: Option<Broken>,
 }
 
+/// Where the three files are read from: a folder, or their bytes. Each
+/// pass over a file opens it afresh, so one reader serves both.
+enum Source {
+    Folder(PathBuf),
+    Bytes {
+        families: Arc<[u8]>,
+        members: Arc<[u8]>,
+        events: Arc<[u8]>,
+    },
+}
+
+/// A file of the folder being read.
+trait Reader: BufRead + Seek + Send {}
+
+impl<R: BufRead + Seek + Send> Reader for R {}
+
+impl Source {
+    fn open(&self, part: Part) -> std::io::Result<Box<dyn Reader>> {
+        match self {
+            Source::Folder(folder) => {
+                let file = File::open(folder.join(part.file_name()))?;
+                Ok(Box::new(BufReader::new(file)))
+            }
+            Source::Bytes {
+                families,
+                members,
+                events,
+            } => {
+                let bytes = match part {
+                    Part::Families => families,
+                    Part::Members => members,
+                    Part::Events => events,
+                };
+                Ok(Box::new(Cursor::new(Arc::clone(bytes))))
+            }
+        }
+    }
+}
+
 /// One file of the folder, line by line: each row is one line.
 struct CsvFile {
     part: Part,
-    lines: Lines<BufReader<File>>,
+    lines: Lines<Box<dyn Reader>>,
     bytes: Vec<u8>,
     splitter: Splitter,
     columns: Columns,
@@ -299,15 +338,15 @@ struct CsvFile {
 
 impl CsvFile {
     /// Opens a file of the folder and reads its header.
-    fn open(folder: &Path, part: Part, max: usize) -> Result<CsvFile, InputError> {
+    fn open(source: &Source, part: Part, max: usize) -> Result<CsvFile, InputError> {
         let io = |source| InputError::Io {
             file: Some(part.file_name().to_owned()),
             source,
         };
-        let file = File::open(folder.join(part.file_name())).map_err(io)?;
+        let reader = source.open(part).map_err(io)?;
         let mut file = CsvFile {
             part,
-            lines: Lines::new(BufReader::new(file), max),
+            lines: Lines::new(reader, max),
             bytes: Vec::new(),
             splitter: Splitter::new(),
             columns: Columns { names: Vec::new() },
@@ -498,8 +537,8 @@ fn read_columns(header: Vec<Vec<u8>>, part: Part) -> Result<Columns, String> {
 }
 
 impl Rows {
-    fn open(folder: &Path, part: Part, max: usize) -> Result<Rows, InputError> {
-        let file = CsvFile::open(folder, part, max)?;
+    fn open(source: &Source, part: Part, max: usize) -> Result<Rows, InputError> {
+        let file = CsvFile::open(source, part, max)?;
         let columns = Arc::new(Columns {
             names: file.columns.names.clone(),
         });
@@ -720,12 +759,12 @@ impl Budget {
 /// the file at all. Reads the whole of the file, so a file whose rows cannot
 /// be told apart stops the run before any family is decided.
 fn out_of_place(
-    folder: &Path,
+    source: &Source,
     part: Part,
     max: usize,
 ) -> Result<BTreeMap<u64, Misplacement>, InputError> {
-    let mut families = CsvFile::open(folder, Part::Families, max)?;
-    let mut rows = CsvFile::open(folder, part, max)?;
+    let mut families = CsvFile::open(source, Part::Families, max)?;
+    let mut rows = CsvFile::open(source, part, max)?;
     let mut found = BTreeMap::new();
     let mut current: Option<Vec<u8>> = None;
     while let Some(row) = rows.next_row()? {
@@ -746,7 +785,7 @@ fn out_of_place(
             continue;
         }
         families.seek(cursor)?;
-        let mut before = CsvFile::open(folder, Part::Families, max)?;
+        let mut before = CsvFile::open(source, Part::Families, max)?;
         let mut earlier = false;
         while before.next_start().offset < cursor.offset && before.next_row()?.is_some() {
             if before.family() == id {
@@ -772,8 +811,8 @@ fn out_of_place(
 
 /// The families `families.csv` lists more than once, with every line that
 /// lists each. The ids are held only for this pass.
-fn listed_twice(folder: &Path, max: usize) -> Result<BTreeMap<String, Vec<u64>>, InputError> {
-    let mut families = CsvFile::open(folder, Part::Families, max)?;
+fn listed_twice(source: &Source, max: usize) -> Result<BTreeMap<String, Vec<u64>>, InputError> {
+    let mut families = CsvFile::open(source, Part::Families, max)?;
     let mut lines: HashMap<Vec<u8>, Vec<u64>> = HashMap::new();
     while let Some(row) = families.next_row()? {
         lines
@@ -824,11 +863,42 @@ impl CsvFolder {
     /// As [`CsvFolder::open`], with `max` bytes the most a row, and a
     /// family's rows of `members.csv` and `events.csv` together, may take.
     pub fn open_with_max_record_bytes(folder: &Path, max: usize) -> Result<CsvFolder, InputError> {
-        let folder: PathBuf = folder.to_path_buf();
-        let mut members = Rows::open(&folder, Part::Members, max)?;
-        let mut events = Rows::open(&folder, Part::Events, max)?;
-        members.out_of_place = out_of_place(&folder, Part::Members, max)?;
-        events.out_of_place = out_of_place(&folder, Part::Events, max)?;
+        CsvFolder::read(Source::Folder(folder.to_path_buf()), max)
+    }
+
+    /// Reads the three files from memory, exactly as [`CsvFolder::open`]
+    /// reads them from a folder: for a service that receives the export as
+    /// uploads, or a fuzzer. The bytes are held once and shared by the
+    /// passes over them; errors and refusals name the files as in a folder.
+    pub fn from_bytes(
+        families: impl Into<Arc<[u8]>>,
+        members: impl Into<Arc<[u8]>>,
+        events: impl Into<Arc<[u8]>>,
+    ) -> Result<CsvFolder, InputError> {
+        CsvFolder::from_bytes_with_max_record_bytes(families, members, events, MAX_RECORD_BYTES)
+    }
+
+    /// As [`CsvFolder::from_bytes`], with the limit of
+    /// [`CsvFolder::open_with_max_record_bytes`].
+    pub fn from_bytes_with_max_record_bytes(
+        families: impl Into<Arc<[u8]>>,
+        members: impl Into<Arc<[u8]>>,
+        events: impl Into<Arc<[u8]>>,
+        max: usize,
+    ) -> Result<CsvFolder, InputError> {
+        let source = Source::Bytes {
+            families: families.into(),
+            members: members.into(),
+            events: events.into(),
+        };
+        CsvFolder::read(source, max)
+    }
+
+    fn read(source: Source, max: usize) -> Result<CsvFolder, InputError> {
+        let mut members = Rows::open(&source, Part::Members, max)?;
+        let mut events = Rows::open(&source, Part::Events, max)?;
+        members.out_of_place = out_of_place(&source, Part::Members, max)?;
+        events.out_of_place = out_of_place(&source, Part::Events, max)?;
         let mut apart: BTreeMap<String, Vec<(Part, u64)>> = BTreeMap::new();
         for rows in [&members, &events] {
             for (&line, misplacement) in &rows.out_of_place {
@@ -841,12 +911,12 @@ impl CsvFolder {
             }
         }
         Ok(CsvFolder {
-            families: Rows::open(&folder, Part::Families, max)?,
+            families: Rows::open(&source, Part::Families, max)?,
             members,
             events,
             apart,
             orphans: VecDeque::new(),
-            listed_twice: listed_twice(&folder, max)?,
+            listed_twice: listed_twice(&source, max)?,
             max,
             done: false,
         })
