@@ -102,9 +102,9 @@ fn examples(first_line: usize, body: &[&str]) -> Vec<Example> {
     let mut examples: Vec<Example> = Vec::new();
     for (offset, line) in body.iter().enumerate() {
         let Some(command) = line.strip_prefix("$ ") else {
-            let example = examples
-                .last_mut()
-                .unwrap_or_else(|| panic!("README.md:{first_line}: a checked block starts with `$ tfop`"));
+            let example = examples.last_mut().unwrap_or_else(|| {
+                panic!("README.md:{first_line}: a checked block starts with `$ tfop`")
+            });
             example.expected.push((*line).to_owned());
             continue;
         };
@@ -243,7 +243,12 @@ fn every_checked_example_prints_what_the_readme_shows() {
 
 #[test]
 fn a_line_of_three_dots_stands_for_any_lines_and_nothing_else_does() {
-    let expected = |lines: &[&str]| lines.iter().map(|line| (*line).to_owned()).collect::<Vec<_>>();
+    let expected = |lines: &[&str]| {
+        lines
+            .iter()
+            .map(|line| (*line).to_owned())
+            .collect::<Vec<_>>()
+    };
     assert!(matches(&expected(&["a", "…", "d"]), &["a", "b", "c", "d"]));
     assert!(matches(&expected(&["a", "…", "d"]), &["a", "d"]));
     assert!(!matches(&expected(&["a", "…", "d"]), &["a", "b", "c"]));
@@ -258,6 +263,12 @@ fn a_line_of_three_dots_stands_for_any_lines_and_nothing_else_does() {
 fn quoted_words_keep_their_spaces() {
     assert_eq!(
         words(r#"tfop test --filter "claimable 12 months on" my-plans"#),
-        ["tfop", "test", "--filter", "claimable 12 months on", "my-plans"]
+        [
+            "tfop",
+            "test",
+            "--filter",
+            "claimable 12 months on",
+            "my-plans"
+        ]
     );
 }
