@@ -1466,6 +1466,26 @@ mod explanation {
     }
 
     #[test]
+    fn attendance_of_possible_sessions_shows_its_arithmetic_and_both_sums() {
+        let plan = measured(
+            "every child with school_term meets (rate (sessions - authorised - unauthorised) per (sessions - authorised) of school_term over the last 2 terms >= 90%)",
+        );
+        let term = |id: &str, start: &str, end: &str| json!({ "id": id, "kind": "school_term", "member": "C", "start": start, "end": end, "sessions": 100, "authorised": 10, "unauthorised": 9 });
+        let terms = vec![
+            term("t1", "2015-09-01", "2015-12-18"),
+            term("t2", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        // 162 attended of 180 possible: exactly 90%.
+        assert!(
+            text.contains(
+                "rate (sessions - authorised - unauthorised) per (sessions - authorised) of school_term, over the last 2 terms, from 2015-09-01 to 2016-11-30 (162 of 180) = 90%; needs >= 90%"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_recorded_end_after_the_day_decided_is_not_shown() {
         let plan = plan(
             "problem p \"P\" {\n  indicator i \"I\" { any child has child_protection_plan now }\n  significant \"S\" { no child_protection_plan in family now }\n}\neligible when at least 1 problems",
