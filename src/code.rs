@@ -185,7 +185,8 @@ codes! {
     /// A percentage below 0% or above 100%.
     ///
     /// A rate, a reduction or a share is from 0% to 100%: `>= 120%` or
-    /// `down by at least 160%` can never be.
+    /// `down by at least 160%` can never be. Only a scaled measure may pass
+    /// 100%: `recent >= 150% of earlier`.
     PercentageOutOfRange = "E0203", Error, "a percentage outside 0–100%";
     /// A window, period or range that is empty or backwards.
     ///
