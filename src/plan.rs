@@ -509,10 +509,10 @@ pub(crate) enum Measure {
     Count(Aggregate),
     /// The sum of a field (or of arithmetic on fields) over them; a field
     /// absent on an event counts nothing.
-    Sum(FieldExpr, Aggregate),
+    Sum(Box<FieldExpr>, Aggregate),
     /// Sum of one over the sum of another, as a fraction (15% is 15/100);
     /// not measurable where the sum below is not positive.
-    Rate(FieldExpr, FieldExpr, Aggregate),
+    Rate(Box<FieldExpr>, Box<FieldExpr>, Aggregate),
     /// A percentage of another measure.
     Scaled(Fixed, Box<Measure>),
     /// A constant, as an exact fraction in the measure's unit (pence for

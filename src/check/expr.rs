@@ -241,7 +241,7 @@ impl Checker {
             ExprKind::Sum(field, aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
                 let (field, ty) = self.field_expr(lowered.kind, field)?;
-                Lowered::Measure(Measure::Sum(field, lowered), ty)
+                Lowered::Measure(Measure::Sum(Box::new(field), lowered), ty)
             }
             ExprKind::Rate(numerator, denominator, aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
@@ -261,7 +261,10 @@ impl Checker {
                     );
                     return None;
                 }
-                Lowered::Measure(Measure::Rate(top, bottom, lowered), Ty::Percentage)
+                Lowered::Measure(
+                    Measure::Rate(Box::new(top), Box::new(bottom), lowered),
+                    Ty::Percentage,
+                )
             }
             ExprKind::DaysOf(aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;

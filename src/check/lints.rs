@@ -119,7 +119,12 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
         Measure::Count(_) => Some((Some(ratio(0, 1)), None)),
         // A field over a field is from 0 to 1; arithmetic can take a rate
         // past either end (`rate sessions per (sessions - authorised)`).
-        Measure::Rate(FieldExpr::Field(_), FieldExpr::Field(_), _) => {
+        Measure::Rate(top, bottom, _)
+            if matches!(
+                (top.as_ref(), bottom.as_ref()),
+                (FieldExpr::Field(_), FieldExpr::Field(_))
+            ) =>
+        {
             Some((Some(ratio(0, 1)), Some(ratio(1, 1))))
         }
         Measure::Rate(..) => None,
