@@ -185,7 +185,8 @@ codes! {
     /// A percentage below 0% or above 100%.
     ///
     /// A rate, a reduction or a share is from 0% to 100%: `>= 120%` or
-    /// `down by at least 160%` can never be.
+    /// `down by at least 160%` can never be. Only a scaled measure may pass
+    /// 100%: `recent >= 150% of earlier`.
     PercentageOutOfRange = "E0203", Error, "a percentage outside 0–100%";
     /// A window, period or range that is empty or backwards.
     ///
@@ -252,6 +253,16 @@ codes! {
     /// A window, sustain period or employment length is at most 100 years
     /// (1200 months, 5218 weeks, 36525 days); terms at most 600.
     TooLong = "E0215", Error, "a window or period longer than 100 years";
+    /// Arithmetic on a field that is not a number, or on fields of types
+    /// that do not add up.
+    ///
+    /// Inside `sum (…)` and `rate (…) per (…)`, `+`, `-` and `*` work on an
+    /// event's count, decimal and money fields and on whole numbers:
+    /// `rate (sessions - authorised - unauthorised) per (sessions - authorised)`.
+    /// A text, date, flag or one-of field is not a number, and money does not
+    /// add to a count: `sum (amount + sessions) of …` is refused. Use a
+    /// numeric field, or compare the other field with `where`.
+    FieldArithmetic = "E0216", Error, "arithmetic on a field that is not a number, or on fields of different types";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

@@ -779,14 +779,18 @@ fn expr(expression: &Expr, parent: u8) -> String {
         ExprKind::Count(aggregate) => (PRIMARY, format!("count {}", aggregate_text(aggregate))),
         ExprKind::Sum(field, aggregate) => (
             PRIMARY,
-            format!("sum {} of {}", field.name, aggregate_text(aggregate)),
+            format!(
+                "sum {} of {}",
+                field_operand(field),
+                aggregate_text(aggregate)
+            ),
         ),
         ExprKind::Rate(top, bottom, aggregate) => (
             PRIMARY,
             format!(
                 "rate {} per {} of {}",
-                top.name,
-                bottom.name,
+                field_operand(top),
+                field_operand(bottom),
                 aggregate_text(aggregate)
             ),
         ),
@@ -821,6 +825,46 @@ fn expr(expression: &Expr, parent: u8) -> String {
         ExprKind::Decimal(value) => (PRIMARY, decimal(*value)),
         ExprKind::Integer(value) => (PRIMARY, value.to_string()),
         ExprKind::Name(name) => (PRIMARY, name.name.clone()),
+    };
+    if level < parent {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// The operand of `sum` or `rate`: a bare field, or arithmetic in parentheses.
+fn field_operand(operand: &FieldExpr) -> String {
+    match &operand.kind {
+        FieldExprKind::Field(name) => name.name.clone(),
+        _ => format!("({})", field_expr(operand, 0)),
+    }
+}
+
+/// Arithmetic on fields, bracketed only where the grouping needs it: both
+/// operators group to the left, so a sum on the right keeps its brackets.
+fn field_expr(operand: &FieldExpr, parent: u8) -> String {
+    const SUM: u8 = 1;
+    const PRODUCT: u8 = 2;
+    let (level, text) = match &operand.kind {
+        FieldExprKind::Field(name) => (PRIMARY, name.name.clone()),
+        FieldExprKind::Integer(value) => (PRIMARY, value.value.to_string()),
+        FieldExprKind::Add(left, right) => (
+            SUM,
+            format!("{} + {}", field_expr(left, SUM), field_expr(right, PRODUCT)),
+        ),
+        FieldExprKind::Subtract(left, right) => (
+            SUM,
+            format!("{} - {}", field_expr(left, SUM), field_expr(right, PRODUCT)),
+        ),
+        FieldExprKind::Times(inner, by) => {
+            let by = match by {
+                Multiplier::Integer(value) => value.value.to_string(),
+                Multiplier::Decimal(value, _) => decimal(*value),
+                Multiplier::Percent(percent) => format!("{}%", percent.value),
+            };
+            (PRODUCT, format!("{} * {by}", field_expr(inner, PRODUCT)))
+        }
     };
     if level < parent {
         format!("({text})")

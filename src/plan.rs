@@ -581,10 +581,12 @@ pub(crate) struct MemberSelector {
 pub(crate) enum Measure {
     /// How many matching events are in the window.
     Count(Aggregate),
-    /// The sum of a field over them (fields absent on an event count nothing).
-    Sum(usize, Aggregate),
-    /// Sum of one field over the sum of another, as a fraction (15% is 15/100).
-    Rate(usize, usize, Aggregate),
+    /// The sum of a field (or of arithmetic on fields) over them; a field
+    /// absent on an event counts nothing.
+    Sum(Box<FieldExpr>, Aggregate),
+    /// Sum of one over the sum of another, as a fraction (15% is 15/100);
+    /// not measurable where the sum below is not positive.
+    Rate(Box<FieldExpr>, Box<FieldExpr>, Aggregate),
     /// A percentage of another measure.
     Scaled(Fixed, Box<Measure>),
     /// A constant, as an exact fraction in the measure's unit (pence for
@@ -592,6 +594,20 @@ pub(crate) enum Measure {
     Constant(Ratio),
     /// A define that is a measure.
     Define(DefineIdx),
+}
+
+/// A number worked out from each event's numeric fields, all of one type
+/// (the checker sees to it), in that type's unit: `sessions - authorised`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FieldExpr {
+    /// The field at this index.
+    Field(usize),
+    /// The same number on every event, in the fields' unit.
+    Constant(Ratio),
+    Add(Box<FieldExpr>, Box<FieldExpr>),
+    Subtract(Box<FieldExpr>, Box<FieldExpr>),
+    /// Multiplied by an exact positive or zero fraction (50% is 1/2).
+    Times(Box<FieldExpr>, Ratio),
 }
 
 /// An exact fraction; the denominator is positive.

@@ -552,13 +552,16 @@ impl Builder {
             | ast::ExprKind::DaysOf(aggregate) => self.pattern(&aggregate.pattern),
             ast::ExprKind::Sum(field, aggregate) => {
                 self.pattern(&aggregate.pattern);
-                self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
+                for field in field.fields() {
+                    self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
+                }
             }
             ast::ExprKind::Rate(numerator, denominator, aggregate) => {
                 self.pattern(&aggregate.pattern);
                 let kind = Some(aggregate.pattern.kind.name.as_str());
-                self.use_name(SymbolKind::Field, kind, numerator);
-                self.use_name(SymbolKind::Field, kind, denominator);
+                for field in numerator.fields().into_iter().chain(denominator.fields()) {
+                    self.use_name(SymbolKind::Field, kind, field);
+                }
             }
             ast::ExprKind::Reduction { pattern, .. } => self.pattern(pattern),
             ast::ExprKind::Name(name) => self.use_name(SymbolKind::Define, None, name),

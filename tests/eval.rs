@@ -196,6 +196,143 @@ mod rates {
     }
 }
 
+/// Attendance as councils measure it: arithmetic on a term's sessions,
+/// authorised and unauthorised absence, decided exactly.
+mod attendance {
+    use super::*;
+
+    /// Three terms of child C, each `(sessions, authorised, unauthorised)`;
+    /// `None` leaves `authorised` out of the record.
+    fn terms(each: [(u64, Option<u64>, u64); 3]) -> Value {
+        let dates = [
+            ("2015-09-01", "2015-12-18"),
+            ("2016-01-04", "2016-03-24"),
+            ("2016-04-11", "2016-07-20"),
+        ];
+        let events: Vec<Value> = dates
+            .iter()
+            .zip(each)
+            .map(|((start, end), (sessions, authorised, unauthorised))| {
+                let mut term = json!({ "kind": "school_term", "member": "C", "start": start, "end": end, "sessions": sessions, "unauthorised": unauthorised });
+                if let Some(authorised) = authorised {
+                    term["authorised"] = json!(authorised);
+                }
+                term
+            })
+            .collect();
+        family(Value::Array(events))
+    }
+
+    const OF_ALL: &str = "rate (sessions - authorised - unauthorised) per sessions of school_term over the last 3 terms";
+    const OF_POSSIBLE: &str = "rate (sessions - authorised - unauthorised) per (sessions - authorised) of school_term over the last 3 terms";
+
+    fn attends(rate: &str, family: Value) -> (bool, bool) {
+        let at_least = indicator_plan(&format!("any child meets ({rate} >= 90%)"));
+        let below = indicator_plan(&format!("any child meets ({rate} < 90%)"));
+        (
+            !identified(&decide(&at_least, family.clone(), "2016-07-31")).is_empty(),
+            !identified(&decide(&below, family, "2016-07-31")).is_empty(),
+        )
+    }
+
+    #[test]
+    fn attendance_of_exactly_ninety_percent_is_at_least_ninety_and_one_session_less_is_not() {
+        // 90,000 of 100,000 sessions attended is exactly 90%; 89,999 is 89.999%.
+        let exactly = terms([
+            (40_000, Some(4_000), 6_000),
+            (30_000, None, 0),
+            (30_000, Some(0), 0),
+        ]);
+        assert_eq!(attends(OF_ALL, exactly), (true, false));
+        let under = terms([
+            (40_000, Some(4_001), 6_000),
+            (30_000, None, 0),
+            (30_000, Some(0), 0),
+        ]);
+        assert_eq!(attends(OF_ALL, under), (false, true));
+    }
+
+    #[test]
+    fn excluding_authorised_absence_from_possible_sessions_is_a_different_measure() {
+        // 243 attended of 300 sessions is 81%; of the 270 possible (300 less
+        // 30 authorised) it is exactly 90%.
+        let family = terms([(100, Some(10), 9), (100, Some(10), 9), (100, Some(10), 9)]);
+        assert_eq!(attends(OF_ALL, family.clone()), (false, true));
+        assert_eq!(attends(OF_POSSIBLE, family), (true, false));
+        // With one more unauthorised session, 242 of 270 is below 90%.
+        let one_more = terms([(100, Some(10), 10), (100, Some(10), 9), (100, Some(10), 9)]);
+        assert_eq!(attends(OF_POSSIBLE, one_more), (false, true));
+    }
+
+    #[test]
+    fn a_term_record_without_authorised_absence_has_none() {
+        let family = terms([(100, None, 10), (100, None, 10), (100, None, 10)]);
+        assert_eq!(attends(OF_ALL, family.clone()), (true, false));
+        assert_eq!(attends(OF_POSSIBLE, family), (true, false));
+    }
+
+    #[test]
+    fn no_possible_sessions_is_not_measurable_either_way() {
+        // Every session was authorised absence: 0 attended of 0 possible.
+        let family = terms([(100, Some(100), 0), (50, Some(50), 0), (80, Some(80), 0)]);
+        assert_eq!(attends(OF_POSSIBLE, family.clone()), (false, false));
+        // Of all sessions it is 0%, which is measured.
+        assert_eq!(attends(OF_ALL, family), (false, true));
+    }
+
+    #[test]
+    fn a_sum_past_i128_is_not_measurable_never_wrapped() {
+        let huge = json!([{ "kind": "school_term", "member": "C", "start": "2015-09-01", "end": "2015-12-18", "sessions": u64::MAX, "unauthorised": 0 }]);
+        let rate = "rate (sessions * 4294967295 * 4294967295) per sessions of school_term ever";
+        let plan = indicator_plan(&format!("any child meets ({rate} >= 0% or {rate} < 0%)"));
+        assert!(identified(&decide(&plan, family(huge.clone()), "2016-01-01")).is_empty());
+        // One factor fewer fits, and is measured.
+        let fits = "rate (sessions * 4294967295) per sessions of school_term ever";
+        let plan = indicator_plan(&format!("any child meets ({fits} >= 0%)"));
+        assert_eq!(
+            identified(&decide(&plan, family(huge), "2016-01-01")),
+            ["p"]
+        );
+    }
+
+    #[test]
+    fn a_measure_may_be_scaled_past_itself_and_150_percent_is_met_exactly() {
+        let plan = plan(
+            "define earlier = count asb_incident in family within 6 months\n\
+             define recent = count offence in family within 6 months\n\
+             problem p \"P\" {\n  indicator i \"I\" { recent >= 150% of earlier }\n  significant \"S\" { no offence in family ever }\n}\neligible when at least 1 problems",
+        );
+        let events = |offences: usize| {
+            let mut events = vec![
+                json!({ "kind": "asb_incident", "member": "A", "date": "2016-01-05" }),
+                json!({ "kind": "asb_incident", "member": "A", "date": "2016-01-06" }),
+            ];
+            for day in 0..offences {
+                events.push(json!({ "kind": "offence", "member": "A", "date": format!("2016-02-0{}", day + 1) }));
+            }
+            family(Value::Array(events))
+        };
+        // 150% of 2 is 3: three offences meet it, two do not.
+        assert_eq!(identified(&decide(&plan, events(3), "2016-03-01")), ["p"]);
+        assert!(identified(&decide(&plan, events(2), "2016-03-01")).is_empty());
+    }
+
+    #[test]
+    fn arithmetic_multiplies_by_numbers_and_percentages_exactly() {
+        // Half the unauthorised sessions plus the authorised, 2 × 15 + 50% × 30
+        // = 45 of 300: exactly 15%.
+        let family = terms([(100, Some(5), 10), (100, Some(5), 10), (100, Some(5), 10)]);
+        let rate = "rate (authorised * 2 + unauthorised * 50%) per sessions of school_term over the last 3 terms";
+        let plan = indicator_plan(&format!("any child meets ({rate} >= 15%)"));
+        assert_eq!(
+            identified(&decide(&plan, family.clone(), "2016-07-31")),
+            ["p"]
+        );
+        let plan = indicator_plan(&format!("any child meets ({rate} > 15%)"));
+        assert!(identified(&decide(&plan, family, "2016-07-31")).is_empty());
+    }
+}
+
 /// A plan with one problem whose progress drives the `progress` claim.
 fn progress_plan(significant: &str, sustain: &str) -> Plan {
     plan(&format!(
@@ -1323,6 +1460,26 @@ mod explanation {
         assert!(
             text.contains(
                 "over the last 2 terms, from 2015-09-01 to 2016-11-30 (4 of 200) = 2%; needs < 10%"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn attendance_of_possible_sessions_shows_its_arithmetic_and_both_sums() {
+        let plan = measured(
+            "every child with school_term meets (rate (sessions - authorised - unauthorised) per (sessions - authorised) of school_term over the last 2 terms >= 90%)",
+        );
+        let term = |id: &str, start: &str, end: &str| json!({ "id": id, "kind": "school_term", "member": "C", "start": start, "end": end, "sessions": 100, "authorised": 10, "unauthorised": 9 });
+        let terms = vec![
+            term("t1", "2015-09-01", "2015-12-18"),
+            term("t2", "2016-01-04", "2016-03-24"),
+        ];
+        let text = explain(&plan, offended_and_attached(terms), "2016-11-30");
+        // 162 attended of 180 possible: exactly 90%.
+        assert!(
+            text.contains(
+                "rate (sessions - authorised - unauthorised) per (sessions - authorised) of school_term, over the last 2 terms, from 2015-09-01 to 2016-11-30 (162 of 180) = 90%; needs >= 90%"
             ),
             "{text}"
         );

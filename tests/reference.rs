@@ -755,19 +755,33 @@ fn child_born() -> impl Strategy<Value = Option<String>> {
 fn school_terms(child: &'static str) -> impl Strategy<Value = Vec<Value>> {
     (
         0i64..10,
-        proptest::collection::vec((prop::option::of(40u64..100), 0u64..13, 60i64..100), 0..9),
+        proptest::collection::vec(
+            (
+                prop::option::of(40u64..100),
+                0u64..13,
+                60i64..100,
+                prop::option::of(0u64..20),
+            ),
+            0..9,
+        ),
     )
         .prop_map(move |(first, terms)| {
             terms
                 .into_iter()
                 .enumerate()
-                .map(|(index, (sessions, unauthorised, length))| {
+                .map(|(index, (sessions, unauthorised, length, authorised))| {
                     let start = (first + index as i64) * 120;
-                    json!({
+                    // Authorised absence, when recorded, moves none of the
+                    // national plan's measures.
+                    let mut term = json!({
                         "kind": "school_term", "member": child,
                         "start": date(start), "end": date(start + length),
                         "sessions": sessions.unwrap_or(100), "unauthorised": unauthorised
-                    })
+                    });
+                    if let Some(authorised) = authorised {
+                        term["authorised"] = json!(authorised);
+                    }
+                    term
                 })
                 .collect()
         })
@@ -1492,5 +1506,64 @@ mod boundaries {
             employment(&agreed(&family, "2015-11-30")),
             (ClaimStatus::Claimable, Some(day("2015-11-30")))
         );
+    }
+}
+
+// ───────────── attendance of possible sessions ─────────────
+
+/// Attendance as a council measures it, by hand: over the child's last three
+/// terms, sessions attended (sessions less authorised and unauthorised
+/// absence) of possible sessions (sessions less authorised absence), against
+/// 90% by cross-multiplying; `None` (not measurable) with no possible session.
+fn attends_of_possible(terms: &[(u64, u64, u64)]) -> Option<bool> {
+    let last_three = terms.get(terms.len().checked_sub(3)?..)?;
+    let possible: i128 = last_three
+        .iter()
+        .map(|(sessions, authorised, _)| i128::from(*sessions) - i128::from(*authorised))
+        .sum();
+    let attended: i128 = last_three
+        .iter()
+        .map(|(sessions, authorised, unauthorised)| {
+            i128::from(*sessions) - i128::from(*authorised) - i128::from(*unauthorised)
+        })
+        .sum();
+    (possible > 0).then_some(attended * 10 >= possible * 9)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn attendance_of_possible_sessions_agrees_with_the_hand_computation(
+        terms in proptest::collection::vec((0u64..30, 0u64..30, 0u64..6), 2..6)
+    ) {
+        let rate = "rate (sessions - authorised - unauthorised) per (sessions - authorised) of school_term over the last 3 terms";
+        let decided = |comparison: &str| {
+            let text = format!(
+                "plan \"A\" {{ framework phase2 }}\nproblem p \"P\" {{\n  indicator i \"I\" {{ any child meets ({rate} {comparison}) }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems"
+            );
+            let plan = Plan::parse(&text).unwrap();
+            let events: Vec<Value> = terms
+                .iter()
+                .enumerate()
+                .map(|(index, (sessions, authorised, unauthorised))| {
+                    let start = index as i64 * 120;
+                    json!({
+                        "kind": "school_term", "member": "C",
+                        "start": date(start), "end": date(start + 80),
+                        "sessions": sessions, "authorised": authorised, "unauthorised": unauthorised
+                    })
+                })
+                .collect();
+            let family = json!({
+                "id": "F",
+                "members": [{ "id": "C", "role": "child", "born": "2005-01-01" }],
+                "events": events
+            });
+            !decide(&plan, &family, base() + Duration::days(1000)).problems.is_empty()
+        };
+        let expected = attends_of_possible(&terms);
+        prop_assert_eq!(decided(">= 90%"), expected == Some(true));
+        prop_assert_eq!(decided("< 90%"), expected == Some(false));
     }
 }

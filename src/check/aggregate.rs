@@ -6,7 +6,7 @@ use super::{Checker, Place, Scope};
 use crate::code::Code;
 use crate::num::Fixed;
 use crate::plan::{
-    AgeRange, Aggregate, Anchor, FieldTest, FieldTestKind, MemberSelector, RoleFilter,
+    AgeRange, Aggregate, Anchor, FieldExpr, FieldTest, FieldTestKind, MemberSelector, RoleFilter,
     SubjectScope, Window,
 };
 use crate::suggest::help_for;
@@ -40,6 +40,105 @@ impl Checker {
             }
         };
         Some((index, ty))
+    }
+
+    /// The operand of `sum` or `rate`: a bare field as ever, or arithmetic
+    /// on the event's numeric fields, all of one type.
+    pub(super) fn field_expr(
+        &mut self,
+        kind: KindId,
+        operand: &ast::FieldExpr,
+    ) -> Option<(FieldExpr, Ty)> {
+        match &operand.kind {
+            ast::FieldExprKind::Field(field) => {
+                let (index, ty) = self.numeric_field(kind, field)?;
+                Some((FieldExpr::Field(index), ty))
+            }
+            _ => self.arithmetic(kind, operand),
+        }
+    }
+
+    fn arithmetic(&mut self, kind: KindId, operand: &ast::FieldExpr) -> Option<(FieldExpr, Ty)> {
+        match &operand.kind {
+            ast::FieldExprKind::Field(field) => {
+                let (index, ty) = self.field(kind, field)?;
+                let ty = match ty {
+                    FieldType::Count => Ty::Count,
+                    FieldType::Decimal => Ty::Decimal,
+                    FieldType::Money => Ty::Money,
+                    other => {
+                        self.report(
+                            Code::FieldArithmetic,
+                            field.span,
+                            format!(
+                                "field `{}` is {}, not a number to add, take away or multiply",
+                                field.name,
+                                describe_field(&other)
+                            ),
+                            "arithmetic takes count, decimal or money fields",
+                        );
+                        return None;
+                    }
+                };
+                Some((FieldExpr::Field(index), ty))
+            }
+            ast::FieldExprKind::Integer(value) => Some((
+                FieldExpr::Constant(ratio(i128::from(value.value), 1)),
+                Ty::Count,
+            )),
+            ast::FieldExprKind::Add(left, right) | ast::FieldExprKind::Subtract(left, right) => {
+                let left_lowered = self.arithmetic(kind, left);
+                let right_lowered = self.arithmetic(kind, right);
+                let ((left_lowered, left_ty), (right_lowered, right_ty)) =
+                    (left_lowered?, right_lowered?);
+                if !left_ty.comparable(right_ty) {
+                    self.report(
+                        Code::FieldArithmetic,
+                        operand.span,
+                        format!(
+                            "adding or taking away {} and {}",
+                            left_ty.describe(),
+                            right_ty.describe()
+                        ),
+                        "add and take away fields of one type (counts and decimals mix; money only with money)",
+                    );
+                    return None;
+                }
+                let ty = if left_ty == Ty::Decimal || right_ty == Ty::Decimal {
+                    Ty::Decimal
+                } else {
+                    left_ty
+                };
+                let (left_lowered, right_lowered) =
+                    (Box::new(left_lowered), Box::new(right_lowered));
+                let lowered = if matches!(operand.kind, ast::FieldExprKind::Add(..)) {
+                    FieldExpr::Add(left_lowered, right_lowered)
+                } else {
+                    FieldExpr::Subtract(left_lowered, right_lowered)
+                };
+                Some((lowered, ty))
+            }
+            ast::FieldExprKind::Times(inner, by) => {
+                let (inner, ty) = self.arithmetic(kind, inner)?;
+                let scale = i128::from(Fixed::SCALE);
+                let (by, whole) = match by {
+                    ast::Multiplier::Integer(value) => (ratio(i128::from(value.value), 1), true),
+                    ast::Multiplier::Decimal(value, _) => {
+                        (ratio(i128::from(value.0), scale), false)
+                    }
+                    ast::Multiplier::Percent(percent) => {
+                        (ratio(i128::from(percent.value.0), scale * 100), false)
+                    }
+                };
+                // A count times 1.5 or 50% is no longer a whole number.
+                let ty = if ty == Ty::Count && !whole {
+                    Ty::Decimal
+                } else {
+                    ty
+                };
+                Some((FieldExpr::Times(Box::new(inner), by), ty))
+            }
+        }
     }
 
     fn field(&mut self, kind: KindId, field: &ast::Ident) -> Option<(usize, FieldType)> {

@@ -24,7 +24,7 @@ pub(super) enum Ty {
 }
 
 impl Ty {
-    fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             Ty::Count => "a count",
             Ty::Decimal => "a decimal number",
@@ -34,7 +34,7 @@ impl Ty {
         }
     }
 
-    fn comparable(self, other: Ty) -> bool {
+    pub(super) fn comparable(self, other: Ty) -> bool {
         let numeric = |ty| matches!(ty, Ty::Count | Ty::Decimal);
         self == other || (numeric(self) && numeric(other))
     }
@@ -240,13 +240,13 @@ impl Checker {
             ),
             ExprKind::Sum(field, aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
-                let (index, ty) = self.numeric_field(lowered.kind, field)?;
-                Lowered::Measure(Measure::Sum(index, lowered), ty)
+                let (field, ty) = self.field_expr(lowered.kind, field)?;
+                Lowered::Measure(Measure::Sum(Box::new(field), lowered), ty)
             }
             ExprKind::Rate(numerator, denominator, aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
-                let top = self.numeric_field(lowered.kind, numerator);
-                let bottom = self.numeric_field(lowered.kind, denominator);
+                let top = self.field_expr(lowered.kind, numerator);
+                let bottom = self.field_expr(lowered.kind, denominator);
                 let ((top, top_ty), (bottom, bottom_ty)) = (top?, bottom?);
                 if !top_ty.comparable(bottom_ty) {
                     self.report(
@@ -261,7 +261,10 @@ impl Checker {
                     );
                     return None;
                 }
-                Lowered::Measure(Measure::Rate(top, bottom, lowered), Ty::Percentage)
+                Lowered::Measure(
+                    Measure::Rate(Box::new(top), Box::new(bottom), lowered),
+                    Ty::Percentage,
+                )
             }
             ExprKind::DaysOf(aggregate) => {
                 let lowered = self.aggregate(aggregate, scope, place)?;
@@ -301,7 +304,7 @@ impl Checker {
                 Lowered::Coverage(lowered)
             }
             ExprKind::Scaled(percent, inner) => {
-                self.percent_in_range(percent.value, percent.span);
+                // A measure may be scaled past itself: `now >= 150% of before`.
                 let inner_lowered = self.expr(inner, scope, place)?;
                 let (measure, ty) = self.as_measure(inner_lowered, inner.span)?;
                 Lowered::Measure(Measure::Scaled(percent.value, Box::new(measure)), ty)

@@ -5,7 +5,7 @@ use super::defines::expr_refs;
 use super::expr::ratio;
 use super::{Checker, Scope};
 use crate::code::Code;
-use crate::plan::{Comparison, Cond, Measure, Quantifier, Ratio};
+use crate::plan::{Comparison, Cond, FieldExpr, Measure, Quantifier, Ratio};
 use crate::syntax::ast;
 
 /// What the lints know of a lowered define, so that they need not walk it again.
@@ -117,7 +117,17 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
         Measure::Define(index) => defines.get(index.0 as usize)?.bounds,
         Measure::Constant(value) => Some((Some(*value), Some(*value))),
         Measure::Count(_) => Some((Some(ratio(0, 1)), None)),
-        Measure::Rate(..) => Some((Some(ratio(0, 1)), Some(ratio(1, 1)))),
+        // A field over a field is from 0 to 1; arithmetic can take a rate
+        // past either end (`rate sessions per (sessions - authorised)`).
+        Measure::Rate(top, bottom, _)
+            if matches!(
+                (top.as_ref(), bottom.as_ref()),
+                (FieldExpr::Field(_), FieldExpr::Field(_))
+            ) =>
+        {
+            Some((Some(ratio(0, 1)), Some(ratio(1, 1))))
+        }
+        Measure::Rate(..) => None,
         Measure::Scaled(_, inner) => match bounds(inner, defines)? {
             (Some(low), _) if low.numerator >= 0 => Some((Some(ratio(0, 1)), None)),
             _ => None,

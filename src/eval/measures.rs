@@ -7,7 +7,9 @@ use super::explanation::{
 };
 use super::sets::Evaluated;
 use crate::days::Day;
-use crate::plan::{Aggregate, Anchor, Cond, DefineIdx, Measure, Quantifier, SubjectScope, Window};
+use crate::plan::{
+    Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope, Window,
+};
 use crate::vocab::FieldType;
 use std::collections::BTreeSet;
 
@@ -190,20 +192,32 @@ impl Evaluated<'_, '_> {
                 events: self.events(aggregate, member, day),
             },
             Measure::Sum(field, aggregate) => explanation::Measure::Sum {
-                field: self.field_name(aggregate, *field),
+                field: self.operand_text(aggregate, field),
                 events: self.events(aggregate, member, day),
             },
             Measure::Rate(top, bottom, aggregate) => {
-                let sum_on = |field: usize| {
-                    let (sum, _) = self.sum(aggregate, Some(field), member);
-                    sum.value_at(day).copied().unwrap_or(0)
+                // As held: a decimal field's sum in millionths, a fraction
+                // left by a multiplier rounded toward zero.
+                let sum_on = |field: &FieldExpr| {
+                    let scale = self.held_scale(aggregate, field);
+                    self.field_sum(field, aggregate, member)
+                        .value_at(day)
+                        .copied()
+                        .flatten()
+                        .and_then(|value| {
+                            value
+                                .numerator
+                                .checked_mul(scale)?
+                                .checked_div(value.denominator)
+                        })
+                        .unwrap_or(0)
                 };
                 explanation::Measure::Rate {
-                    top: self.field_name(aggregate, *top),
-                    bottom: self.field_name(aggregate, *bottom),
+                    top: self.operand_text(aggregate, top),
+                    bottom: self.operand_text(aggregate, bottom),
                     events: self.events(aggregate, member, day),
-                    top_sum: sum_on(*top),
-                    bottom_sum: sum_on(*bottom),
+                    top_sum: sum_on(top),
+                    bottom_sum: sum_on(bottom),
                 }
             }
             Measure::Scaled(percent, inner) => explanation::Measure::Percent {
@@ -241,7 +255,10 @@ impl Evaluated<'_, '_> {
         match measure {
             Measure::Rate(..) => Unit::Rate,
             Measure::Sum(field, aggregate)
-                if self.field_type(aggregate, *field) == Some(FieldType::Money) =>
+                if self
+                    .first_field(field)
+                    .and_then(|field| self.field_type(aggregate, field))
+                    == Some(FieldType::Money) =>
             {
                 Unit::Pence
             }
@@ -334,12 +351,85 @@ impl Evaluated<'_, '_> {
             .map_or_else(|| "field".to_string(), |field| field.name.clone())
     }
 
+    /// A field operand as the plan writes it: `sessions`, or arithmetic in
+    /// brackets, `(sessions - authorised)`.
+    fn operand_text(&self, aggregate: &Aggregate, field: &FieldExpr) -> String {
+        match field {
+            FieldExpr::Field(index) => self.field_name(aggregate, *index),
+            _ => format!("({})", self.arithmetic_text(aggregate, field, 0)),
+        }
+    }
+
+    fn arithmetic_text(&self, aggregate: &Aggregate, field: &FieldExpr, parent: u8) -> String {
+        const SUM: u8 = 1;
+        const PRODUCT: u8 = 2;
+        const ATOM: u8 = 3;
+        let (level, text) = match field {
+            FieldExpr::Field(index) => (ATOM, self.field_name(aggregate, *index)),
+            FieldExpr::Constant(value) => (ATOM, number_text(*value, 1)),
+            FieldExpr::Add(left, right) | FieldExpr::Subtract(left, right) => {
+                let op = if matches!(field, FieldExpr::Add(..)) {
+                    "+"
+                } else {
+                    "-"
+                };
+                let left = self.arithmetic_text(aggregate, left, SUM);
+                let right = self.arithmetic_text(aggregate, right, PRODUCT);
+                (SUM, format!("{left} {op} {right}"))
+            }
+            FieldExpr::Times(inner, by) => {
+                let inner = self.arithmetic_text(aggregate, inner, PRODUCT);
+                let by = if by.denominator == 1 {
+                    number_text(*by, 1)
+                } else {
+                    format!("{}%", number_text(*by, 100))
+                };
+                (PRODUCT, format!("{inner} * {by}"))
+            }
+        };
+        if level < parent {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+
+    /// The first field an operand names: all its fields are of one type.
+    fn first_field(&self, field: &FieldExpr) -> Option<usize> {
+        match field {
+            FieldExpr::Field(index) => Some(*index),
+            FieldExpr::Constant(_) => None,
+            FieldExpr::Add(left, right) | FieldExpr::Subtract(left, right) => {
+                self.first_field(left).or_else(|| self.first_field(right))
+            }
+            FieldExpr::Times(inner, _) => self.first_field(inner),
+        }
+    }
+
+    /// How an operand's sum is held: decimal fields in millionths.
+    fn held_scale(&self, aggregate: &Aggregate, field: &FieldExpr) -> i128 {
+        self.first_field(field)
+            .map_or(1, |index| self.field_scale(aggregate.kind, index))
+    }
+
     fn field_type(&self, aggregate: &Aggregate, field: usize) -> Option<FieldType> {
         self.plan
             .vocab
             .get(aggregate.kind)
             .and_then(|kind| kind.fields.get(field))
             .map(|field| field.ty.clone())
+    }
+}
+
+/// A fraction times `by`, written exactly (`1/2` as `50` with `by` 100).
+fn number_text(value: Ratio, by: i128) -> String {
+    match value.numerator.checked_mul(by) {
+        Some(numerator) => Number {
+            numerator,
+            denominator: value.denominator,
+        }
+        .exact_text(),
+        None => format!("{}/{} × {by}", value.numerator, value.denominator),
     }
 }
 

@@ -545,15 +545,22 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 defined_values(count.map(|n| Some(ratio(*n, 1))), &defined)
             }
             Measure::Sum(field, aggregate) => {
-                let (sum, defined) = self.sum(aggregate, Some(*field), member);
-                let scale = self.field_scale(aggregate.kind, *field);
-                defined_values(sum.map(|n| Some(ratio(*n, scale))), &defined)
+                let (_, defined) = self.sum(aggregate, None, member);
+                defined_values(self.field_sum(field, aggregate, member), &defined)
             }
             Measure::Rate(top, bottom, aggregate) => {
-                let (top, defined) = self.sum(aggregate, Some(*top), member);
-                let (bottom, _) = self.sum(aggregate, Some(*bottom), member);
+                let (_, defined) = self.sum(aggregate, None, member);
+                let top = self.field_sum(top, aggregate, member);
+                let bottom = self.field_sum(bottom, aggregate, member);
+                // A rate per nothing (or per less than nothing, from
+                // inconsistent records) is not measurable, never 0.
                 let rate = top.zip_with(&bottom, |top, bottom| {
-                    (*bottom > 0).then(|| ratio(*top, *bottom))
+                    let (top, bottom) = ((*top)?, (*bottom)?);
+                    (bottom.numerator > 0).then_some(())?;
+                    exact(
+                        top.numerator.checked_mul(bottom.denominator)?,
+                        top.denominator.checked_mul(bottom.numerator)?,
+                    )
                 });
                 defined_values(rate, &defined)
             }
@@ -576,7 +583,55 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         }
     }
 
-    fn field_scale(&self, kind: KindId, field: usize) -> i128 {
+    /// The sum over an aggregate's events of a number worked out from each
+    /// event's fields, in the fields' unit. The arithmetic is linear, so it
+    /// is taken on the sums: a constant adds itself once per event. Exact
+    /// throughout; a value past i128 is not measurable, never wrapped.
+    pub(crate) fn field_sum(
+        &self,
+        field: &FieldExpr,
+        aggregate: &Aggregate,
+        member: Option<u32>,
+    ) -> Steps<Value> {
+        match field {
+            FieldExpr::Field(index) => {
+                let (sum, defined) = self.sum(aggregate, Some(*index), member);
+                let scale = self.field_scale(aggregate.kind, *index);
+                defined_values(sum.map(|n| exact(*n, scale)), &defined)
+            }
+            FieldExpr::Constant(each) => {
+                let (count, defined) = self.sum(aggregate, None, member);
+                let values =
+                    count.map(|n| exact(each.numerator.checked_mul(*n)?, each.denominator));
+                defined_values(values, &defined)
+            }
+            FieldExpr::Add(left, right) | FieldExpr::Subtract(left, right) => {
+                let adding = matches!(field, FieldExpr::Add(..));
+                let left = self.field_sum(left, aggregate, member);
+                let right = self.field_sum(right, aggregate, member);
+                left.zip_with(&right, |left, right| {
+                    let (left, right) = ((*left)?, (*right)?);
+                    let moved = right.numerator.checked_mul(left.denominator)?;
+                    let moved = if adding { moved } else { moved.checked_neg()? };
+                    exact(
+                        left.numerator
+                            .checked_mul(right.denominator)?
+                            .checked_add(moved)?,
+                        left.denominator.checked_mul(right.denominator)?,
+                    )
+                })
+            }
+            FieldExpr::Times(inner, by) => self.field_sum(inner, aggregate, member).map(|value| {
+                let value = (*value)?;
+                exact(
+                    value.numerator.checked_mul(by.numerator)?,
+                    value.denominator.checked_mul(by.denominator)?,
+                )
+            }),
+        }
+    }
+
+    pub(super) fn field_scale(&self, kind: KindId, field: usize) -> i128 {
         let ty = self
             .plan
             .vocab
@@ -1279,6 +1334,14 @@ pub(super) fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
         Ok(divisor) if divisor > 1 => (numerator / divisor, denominator / divisor),
         _ => (numerator, denominator),
     }
+}
+
+/// A fraction in lowest terms; none when its denominator is not positive.
+fn exact(numerator: i128, denominator: i128) -> Value {
+    (denominator > 0).then(|| {
+        let (numerator, denominator) = lowest_terms(numerator, denominator);
+        ratio(numerator, denominator)
+    })
 }
 
 fn ratio(numerator: i128, denominator: i128) -> Ratio {

@@ -67,6 +67,15 @@ fn a_long_define_breaks_its_meets_body_one_level_in_and_its_chain_one_level_in()
 }
 
 #[test]
+fn field_arithmetic_keeps_only_the_brackets_its_grouping_needs() {
+    let source = "define x = rate ((sessions-authorised)-(unauthorised+1)) per (sessions - (authorised)) of school_term ever\ndefine y = sum ((sessions + authorised) * 50% * 2) of school_term ever\ndefine z = sum (authorised) of school_term ever\n";
+    assert_eq!(
+        format(source),
+        "define x = rate (sessions - authorised - (unauthorised + 1)) per (sessions - authorised) of school_term ever\ndefine y = sum ((sessions + authorised) * 50% * 2) of school_term ever\ndefine z = sum authorised of school_term ever\n"
+    );
+}
+
+#[test]
 fn an_and_after_a_field_test_is_bracketed_so_it_reads_back_the_same() {
     let source = "define x = (count e where a = 1) and b = 2\ndefine b = 1\n";
     let formatted = format(source);
@@ -189,11 +198,48 @@ fn aggregate() -> impl Strategy<Value = String> {
     (pattern(), subject(), window()).prop_map(|(p, s, w)| format!("{p}{s}{w}"))
 }
 
+/// Arithmetic on fields, bracketed at random: the formatter keeps only the
+/// brackets the grouping needs (`a - (b - c)`, `(a + b) * 2`).
+fn field_arithmetic() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("sessions".to_string()),
+        Just("authorised".to_string()),
+        (0u32..100).prop_map(|n| n.to_string()),
+    ];
+    leaf.prop_recursive(3, 12, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} - ({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) - {b}")),
+            (
+                inner.clone(),
+                prop_oneof![
+                    (0u32..9).prop_map(|n| n.to_string()),
+                    Just("1.5".to_string()),
+                    Just("12.5%".to_string()),
+                ]
+            )
+                .prop_map(|(a, by)| format!("({a}) * {by}")),
+        ]
+    })
+}
+
+fn field_operand() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("unauthorised".to_string()),
+        field_arithmetic().prop_map(|a| format!("({a})")),
+    ]
+}
+
 fn measure() -> impl Strategy<Value = String> {
     prop_oneof![
         aggregate().prop_map(|a| format!("count {a}")),
         aggregate().prop_map(|a| format!("sum sessions of {a}")),
         aggregate().prop_map(|a| format!("rate unauthorised per sessions of {a}")),
+        (field_operand(), aggregate()).prop_map(|(f, a)| format!("sum {f} of {a}")),
+        (field_operand(), field_operand(), aggregate())
+            .prop_map(|(t, b, a)| format!("rate {t} per {b} of {a}")),
+        (100u32..300, aggregate()).prop_map(|(p, a)| format!("{p}% of count {a}")),
         aggregate().prop_map(|a| format!("days of {a}")),
         (0u32..100, aggregate()).prop_map(|(p, a)| format!("{p}% of count {a}")),
         (0u32..1000).prop_map(|n| n.to_string()),

@@ -687,6 +687,58 @@ pub struct Aggregate {
     pub window: Option<Window>,
 }
 
+/// A number worked out from each event's numeric fields, in a `sum` or a
+/// `rate`: `sessions - authorised - unauthorised`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldExpr {
+    /// Its form.
+    pub kind: FieldExprKind,
+    /// Where it stands, without any parentheses around it.
+    pub span: Span,
+}
+
+impl FieldExpr {
+    /// The fields it names, in the order written.
+    pub fn fields(&self) -> Vec<&Ident> {
+        match &self.kind {
+            FieldExprKind::Field(name) => vec![name],
+            FieldExprKind::Integer(_) => Vec::new(),
+            FieldExprKind::Add(left, right) | FieldExprKind::Subtract(left, right) => {
+                let mut fields = left.fields();
+                fields.extend(right.fields());
+                fields
+            }
+            FieldExprKind::Times(inner, _) => inner.fields(),
+        }
+    }
+}
+
+/// The forms of [`FieldExpr`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldExprKind {
+    /// One of the event's fields.
+    Field(Ident),
+    /// A whole number, the same on every event.
+    Integer(IntLit),
+    /// `a + b`
+    Add(Box<FieldExpr>, Box<FieldExpr>),
+    /// `a - b`
+    Subtract(Box<FieldExpr>, Box<FieldExpr>),
+    /// `a * 2`, `a * 1.5`, `a * 50%`
+    Times(Box<FieldExpr>, Multiplier),
+}
+
+/// What a field expression may be multiplied by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Multiplier {
+    /// `2`
+    Integer(IntLit),
+    /// `1.5`
+    Decimal(Fixed, Span),
+    /// `50%`
+    Percent(PercentLit),
+}
+
 /// What `has` is followed by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -722,10 +774,10 @@ pub enum ExprKind {
     No(Aggregate),
     /// `count …`
     Count(Aggregate),
-    /// `sum field of …`
-    Sum(Ident, Aggregate),
-    /// `rate field per field of …`
-    Rate(Ident, Ident, Aggregate),
+    /// `sum field of …`, `sum (sessions - authorised) of …`
+    Sum(FieldExpr, Aggregate),
+    /// `rate field per field of …`, `rate (a - b) per (a + c) of …`
+    Rate(FieldExpr, FieldExpr, Aggregate),
     /// `days of …`
     DaysOf(Aggregate),
     /// `40% of …`

@@ -230,6 +230,61 @@ impl Lowering {
         }
     }
 
+    /// A field operand of `sum` or `rate`: a name, a number, or sums and
+    /// products of them, grouped to the left as written.
+    fn field_expr(&mut self, pair: P<'_>) -> Option<FieldExpr> {
+        let span = self.span_of(&pair);
+        let rule = pair.as_rule();
+        let mut children = Children::of(&pair);
+        let kind = match rule {
+            Rule::ident => FieldExprKind::Field(self.ident(pair)),
+            Rule::integer => FieldExprKind::Integer(self.integer(pair)?),
+            Rule::field_sum => {
+                let mut left = self.field_expr(children.next()?)?;
+                while let Some(op) = children.next() {
+                    let right = self.field_expr(children.next()?)?;
+                    let span = Span {
+                        start: left.span.start,
+                        end: right.span.end,
+                    };
+                    let (left_box, right_box) = (Box::new(left), Box::new(right));
+                    let kind = if op.as_str().trim() == "-" {
+                        FieldExprKind::Subtract(left_box, right_box)
+                    } else {
+                        FieldExprKind::Add(left_box, right_box)
+                    };
+                    left = FieldExpr { kind, span };
+                }
+                return Some(left);
+            }
+            Rule::field_product => {
+                let mut left = self.field_expr(children.next()?)?;
+                while let Some(by) = children.next() {
+                    let by_span = self.span_of(&by);
+                    let multiplier = match by.as_rule() {
+                        Rule::percentage => Multiplier::Percent(self.percent(by)?),
+                        Rule::decimal => Multiplier::Decimal(self.decimal(by)?, by_span),
+                        _ => Multiplier::Integer(self.integer(by)?),
+                    };
+                    let span = Span {
+                        start: left.span.start,
+                        end: by_span.end,
+                    };
+                    left = FieldExpr {
+                        kind: FieldExprKind::Times(Box::new(left), multiplier),
+                        span,
+                    };
+                }
+                return Some(left);
+            }
+            _ => {
+                self.internal(span, "a field or arithmetic on fields");
+                return None;
+            }
+        };
+        Some(FieldExpr { kind, span })
+    }
+
     fn next_ident(&mut self, children: &mut Children<'_>) -> Option<Ident> {
         let pair = self.expect(children, Rule::ident)?;
         Some(self.ident(pair))
@@ -1035,13 +1090,13 @@ impl Lowering {
                 ExprKind::Count(self.aggregate_from(first, &mut children)?)
             }
             Rule::sum => {
-                let field = self.next_ident(&mut children)?;
+                let field = self.field_expr(children.next()?)?;
                 let first = children.next()?;
                 ExprKind::Sum(field, self.aggregate_from(first, &mut children)?)
             }
             Rule::rate => {
-                let numerator = self.next_ident(&mut children)?;
-                let denominator = self.next_ident(&mut children)?;
+                let numerator = self.field_expr(children.next()?)?;
+                let denominator = self.field_expr(children.next()?)?;
                 let first = children.next()?;
                 ExprKind::Rate(
                     numerator,

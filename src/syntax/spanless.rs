@@ -141,6 +141,7 @@ structs! {
     Pattern { from_start, kind, tests, span }
     FieldTest { field, test, span }
     Aggregate { pattern, subject, window }
+    FieldExpr { kind, span }
 }
 
 enums! {
@@ -188,6 +189,11 @@ enums! {
     }
     Anchor { Attachment, Identification }
     HasTarget { ContinuousEmployment(span), Events(aggregate) }
+    FieldExprKind {
+        Field(name), Integer(value), Add(left, right), Subtract(left, right),
+        Times(inner, by),
+    }
+    Multiplier { Integer(value), Decimal(value, span), Percent(percent) }
     ExprKind {
         Or(parts), And(parts), Not(inner), Compare(left, op, right),
         Sustained(inner, length),
