@@ -2,7 +2,7 @@
 # Peak memory (maximum resident set size) of `tfop eval` on generated
 # cohorts of growing size, as JSON Lines and as a CSV folder. Families are
 # streamed in batches; the only growth expected is the set of family ids
-# kept to refuse repeats (about 85 bytes a family).
+# kept to refuse repeats (the id and 15 to 25 bytes a family: README, Memory).
 #
 #   cargo build --release && sh benches/memory.sh [SIZES...]
 #

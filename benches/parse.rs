@@ -1,4 +1,5 @@
-//! Parsing and checking a plan.
+//! Parsing and checking a plan. The plan must check: a bench of a plan
+//! that fails would time the first error, not the work.
 
 #![allow(missing_docs, clippy::indexing_slicing)]
 
@@ -7,6 +8,14 @@ use std::hint::black_box;
 
 fn parse(c: &mut Criterion) {
     let text = include_str!("../examples/plans/national-phase2.tfop");
+    assert!(
+        tfop::Plan::parse(text).is_ok(),
+        "the shipped plan national-phase2 does not check"
+    );
+    assert!(
+        tfop::fmt::format_source(text).is_ok(),
+        "the shipped plan national-phase2 does not format"
+    );
     c.bench_function("parse and check national-phase2", |b| {
         b.iter(|| tfop::Plan::parse(black_box(text)))
     });

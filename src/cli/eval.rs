@@ -5,8 +5,10 @@ use super::files::{input_failed, load_plan, records};
 use super::output::{OutputFile, Outputs};
 use super::render::{Format, json_document, print};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::sync::mpsc;
 use tfop::io::{InputError, Record, SeenFamilies};
 use tfop::{Decision, Plan, Refusal};
 
@@ -24,94 +26,124 @@ pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome 
     }
 }
 
-/// How many records are decided at once: enough to keep every core busy,
-/// few enough that memory stays flat however large the cohort.
-const BATCH: usize = 512;
+/// How many records a batch holds at most: enough that handing a batch
+/// between threads costs nothing next to deciding it, few enough that the
+/// batches in flight stay a few megabytes.
+const BATCH: usize = 128;
 /// The input bytes a batch holds at most (a batch holds at least one
 /// record): records may each be as large as `tfop::io::MAX_RECORD_BYTES`,
-/// and 512 of those would not fit in memory.
-const BATCH_BYTES: usize = 64 * 1024 * 1024;
+/// and a batch of those would not fit in memory.
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
-/// Decides every record, in parallel batches, handing the outcomes to `sink`
-/// in input order, so the output is the same whatever the number of threads.
-pub(crate) fn decide_all(
-    families: &Path,
-    plan: &Plan,
-    records: impl Iterator<Item = Result<Record, InputError>>,
-    as_of: NaiveDate,
-    mut sink: impl FnMut(&Record, Outcome) -> Result<(), Exit>,
-) -> Result<(), Exit> {
-    work_all(
-        families,
-        records,
-        |record| decide(plan, record, as_of),
-        Outcome::family,
-        |record, outcome| sink(record, outcome.unwrap_or_else(Outcome::Refused)),
-    )
+/// What the reading thread hands on, numbered in input order.
+enum Batch<T> {
+    /// Records and what `work` made of each.
+    Done(Vec<Record>, Vec<T>),
+    /// The input failed after the batches before this one.
+    Failed(InputError),
 }
 
-impl Outcome {
-    /// The family id the record gave, if it could be read.
-    fn family(&self) -> Option<&str> {
-        match self {
-            Outcome::Decided(decision) => Some(&decision.family),
-            Outcome::Refused(refusal) => refusal.family.as_deref(),
-        }
-    }
-}
-
-/// Runs `work` on every record in parallel batches and hands the results to
-/// `sink` in input order; memory holds one batch at a time. A record whose
-/// family id (as `family_of` finds it in the result, so the record is read
-/// once) an earlier record had reaches `sink` as its refusal instead.
+/// Runs `work` on every record and hands the results to `sink` in input
+/// order. A pipeline: one thread reads records into batches, rayon's pool
+/// runs `work` on each batch, and this thread puts them back in order for
+/// `sink`, so reading, working and writing overlap. At most
+/// `2 × threads + 2` batches are in flight, so memory stays flat however
+/// large the cohort. A record whose family id (as `family_of` finds it in
+/// the result, so the record is read once) an earlier record had reaches
+/// `sink` as its refusal instead. A fault of the input reaches `sink` after
+/// every record before it.
 pub(crate) fn work_all<T: Send>(
     families: &Path,
-    records: impl Iterator<Item = Result<Record, InputError>>,
+    records: impl Iterator<Item = Result<Record, InputError>> + Send,
     work: impl Fn(&Record) -> T + Sync,
     family_of: impl Fn(&T) -> Option<&str>,
     mut sink: impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
-    let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
-    let mut seen = SeenFamilies::default();
-    let mut records = records.peekable();
-    while records.peek().is_some() {
-        batch.clear();
-        let mut bytes = 0;
-        while batch.len() < BATCH && bytes < BATCH_BYTES {
-            let Some(record) = records.next() else {
-                break;
-            };
-            // The records before the fault are decided first, in order.
-            let record = match record {
-                Ok(record) => record,
-                Err(error) => {
-                    decide_batch(&batch, &work, &family_of, &mut seen, &mut sink)?;
-                    return Err(input_failed(families, &error));
-                }
-            };
-            bytes += record.size();
-            batch.push(record);
-        }
-        decide_batch(&batch, &work, &family_of, &mut seen, &mut sink)?;
+    let in_flight = 2 * rayon::current_num_threads() + 2;
+    // A credit per batch that may be in flight: the reader takes one before
+    // reading a batch, this thread gives it back once the batch is written.
+    let (give_credit, take_credit) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = give_credit.send(());
     }
-    Ok(())
+    let (send_batch, batches) = mpsc::channel::<(u64, Batch<T>)>();
+    let work = &work;
+    // The senders and receivers move in, so that when `sink` fails they are
+    // dropped at once and the reader stops instead of waiting for a credit.
+    std::thread::scope(move |scope| {
+        scope.spawn(move || {
+            rayon::in_place_scope(|pool| {
+                read_batches(records, &take_credit, &send_batch, pool, work)
+            })
+        });
+        let mut seen = SeenFamilies::default();
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        // Ends when the reader and every worker are done with their senders.
+        for (number, batch) in batches.iter() {
+            waiting.insert(number, batch);
+            while let Some(batch) = waiting.remove(&next) {
+                match batch {
+                    Batch::Done(records, results) => {
+                        for (record, result) in records.iter().zip(results) {
+                            let admitted = seen.admit(record, family_of(&result));
+                            sink(record, admitted.map(|()| result))?;
+                        }
+                    }
+                    Batch::Failed(error) => return Err(input_failed(families, &error)),
+                }
+                let _ = give_credit.send(());
+                next += 1;
+            }
+        }
+        Ok(())
+    })
 }
 
-/// Decides one batch in parallel and hands the results to `sink` in order.
-fn decide_batch<T: Send>(
-    batch: &[Record],
-    work: &(impl Fn(&Record) -> T + Sync),
-    family_of: &impl Fn(&T) -> Option<&str>,
-    seen: &mut SeenFamilies,
-    sink: &mut impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
-) -> Result<(), Exit> {
-    use rayon::prelude::*;
-    let outcomes: Vec<T> = batch.par_iter().map(work).collect();
-    for (record, outcome) in batch.iter().zip(outcomes) {
-        let admitted = seen.admit(record, family_of(&outcome));
-        sink(record, admitted.map(|()| outcome))?;
+/// Reads records into batches and spawns `work` on each, numbering them in
+/// input order; stops at a fault of the input, or when the writing side has
+/// stopped (no credit comes).
+fn read_batches<'scope, T: Send + 'scope>(
+    mut records: impl Iterator<Item = Result<Record, InputError>>,
+    take_credit: &mpsc::Receiver<()>,
+    send_batch: &mpsc::Sender<(u64, Batch<T>)>,
+    pool: &rayon::Scope<'scope>,
+    work: &'scope (impl Fn(&Record) -> T + Sync),
+) {
+    for number in 0u64.. {
+        if take_credit.recv().is_err() {
+            return;
+        }
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut bytes = 0;
+        let mut failed = None;
+        while batch.len() < BATCH && bytes < BATCH_BYTES {
+            match records.next() {
+                Some(Ok(record)) => {
+                    bytes += record.size();
+                    batch.push(record);
+                }
+                Some(Err(error)) => {
+                    failed = Some(error);
+                    break;
+                }
+                None => break,
+            }
+        }
+        let last = batch.len() < BATCH && bytes < BATCH_BYTES;
+        let sender = send_batch.clone();
+        pool.spawn(move |_| {
+            let results = batch.iter().map(work).collect();
+            let _ = sender.send((number, Batch::Done(batch, results)));
+        });
+        if let Some(error) = failed {
+            let _ = send_batch.send((number + 1, Batch::Failed(error)));
+            return;
+        }
+        if last {
+            return;
+        }
     }
-    Ok(())
 }
 
 /// The output formats of `tfop eval`.
@@ -123,76 +155,106 @@ pub(crate) enum EvalFormat {
     Csv,
 }
 
-/// Writes decisions as JSON Lines or CSV rows.
-enum Writer<W: Write> {
-    Jsonl(W),
-    Csv(Box<csv::Writer<W>>, Vec<String>),
+/// How an outcome is written: a JSON line or a CSV row, each rendered on
+/// its own (by the worker that decided it) and written in input order.
+enum Render {
+    Jsonl,
+    /// The plan's claim types, a pair of columns each.
+    Csv(Vec<String>),
 }
 
-impl<W: Write> Writer<W> {
-    fn new(format: EvalFormat, out: W, plan: &Plan) -> Result<Writer<W>, Exit> {
+/// One record's outcome as it will be written.
+pub(crate) struct Rendered {
+    /// The family id the record gave, to refuse a repeat.
+    family: Option<String>,
+    /// The refusal, if it was refused, to report on standard error.
+    refusal: Option<Refusal>,
+    /// The line or row, with its line break; `None` if it could not be made.
+    bytes: Option<Vec<u8>>,
+}
+
+impl Render {
+    fn new(format: EvalFormat, plan: &Plan) -> Render {
         match format {
-            EvalFormat::Jsonl => Ok(Writer::Jsonl(out)),
+            EvalFormat::Jsonl => Render::Jsonl,
             EvalFormat::Csv => {
-                let claims: Vec<String> =
-                    plan.claim_types().map(|(id, _)| id.to_string()).collect();
-                let mut writer = csv::Writer::from_writer(out);
-                let mut header = vec![
-                    "family".to_string(),
-                    "eligible".into(),
-                    "problems".into(),
-                    "attachment".into(),
-                ];
-                for claim in &claims {
-                    header.push(format!("{claim}_status"));
-                    header.push(format!("{claim}_earliest"));
+                Render::Csv(plan.claim_types().map(|(id, _)| id.to_string()).collect())
+            }
+        }
+    }
+
+    /// What is written before the first outcome: the CSV header row, nothing
+    /// for JSON Lines; `None` if it cannot be made.
+    fn header(&self) -> Option<Vec<u8>> {
+        let Render::Csv(claims) = self else {
+            return Some(Vec::new());
+        };
+        let mut header = vec![
+            "family".to_string(),
+            "eligible".into(),
+            "problems".into(),
+            "attachment".into(),
+        ];
+        for claim in claims {
+            header.push(format!("{claim}_status"));
+            header.push(format!("{claim}_earliest"));
+        }
+        header.push("payable".into());
+        header.push("errors".into());
+        csv_bytes(&header)
+    }
+
+    fn render(&self, outcome: Outcome) -> Rendered {
+        let bytes = match self {
+            Render::Jsonl => {
+                let mut bytes = Vec::with_capacity(1024);
+                let written = match &outcome {
+                    Outcome::Decided(decision) => serde_json::to_writer(&mut bytes, decision),
+                    Outcome::Refused(refusal) => serde_json::to_writer(&mut bytes, refusal),
+                };
+                written.ok().map(|()| {
+                    bytes.push(b'\n');
+                    bytes
+                })
+            }
+            Render::Csv(claims) => csv_bytes(&match &outcome {
+                Outcome::Decided(decision) => csv_row(decision, claims),
+                Outcome::Refused(refusal) => {
+                    let mut row = vec![
+                        refusal.family.clone().unwrap_or_default(),
+                        String::new(),
+                        String::new(),
+                        "refused".into(),
+                    ];
+                    row.extend(claims.iter().flat_map(|_| [String::new(), String::new()]));
+                    row.push(String::new());
+                    row.push(refusal.errors.len().to_string());
+                    row
                 }
-                header.push("payable".into());
-                header.push("errors".into());
-                writer.write_record(&header).map_err(|_| write_failed())?;
-                Ok(Writer::Csv(Box::new(writer), claims))
-            }
+            }),
+        };
+        match outcome {
+            Outcome::Decided(decision) => Rendered {
+                family: Some(decision.family),
+                refusal: None,
+                bytes,
+            },
+            Outcome::Refused(refusal) => Rendered {
+                family: refusal.family.clone(),
+                refusal: Some(refusal),
+                bytes,
+            },
         }
     }
+}
 
-    fn write(&mut self, outcome: &Outcome) -> Result<(), Exit> {
-        match self {
-            Writer::Jsonl(out) => {
-                let written = match outcome {
-                    Outcome::Decided(decision) => serde_json::to_writer(&mut *out, decision),
-                    Outcome::Refused(refusal) => serde_json::to_writer(&mut *out, refusal),
-                };
-                written.map_err(|_| write_failed())?;
-                out.write_all(b"\n").map_err(|_| write_failed())
-            }
-            Writer::Csv(writer, claims) => {
-                let row = match outcome {
-                    Outcome::Decided(decision) => csv_row(decision, claims),
-                    Outcome::Refused(refusal) => {
-                        let mut row = vec![
-                            refusal.family.clone().unwrap_or_default(),
-                            String::new(),
-                            String::new(),
-                            "refused".into(),
-                        ];
-                        row.extend(claims.iter().flat_map(|_| [String::new(), String::new()]));
-                        row.push(String::new());
-                        row.push(refusal.errors.len().to_string());
-                        row
-                    }
-                };
-                writer.write_record(&row).map_err(|_| write_failed())
-            }
-        }
-    }
-
-    /// Flushes and hands back what was written to.
-    fn finish(self) -> Result<W, Exit> {
-        match self {
-            Writer::Jsonl(mut out) => out.flush().map(|()| out).map_err(|_| write_failed()),
-            Writer::Csv(writer, _) => writer.into_inner().map_err(|_| write_failed()),
-        }
-    }
+/// One CSV row with its line break, quoted as the `csv` crate quotes.
+fn csv_bytes(row: &[String]) -> Option<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .buffer_capacity(256)
+        .from_writer(Vec::with_capacity(256));
+    writer.write_record(row).ok()?;
+    writer.into_inner().ok()
 }
 
 /// Where decisions go: standard output, or a file put in place at the end.
@@ -286,23 +348,40 @@ pub(crate) fn eval(
         }
         None => Out::Stdout(BufWriter::new(std::io::stdout().lock())),
     };
-    let mut writer = match Writer::new(format, out, &plan) {
-        Ok(writer) => writer,
-        Err(exit) => return exit,
-    };
+    let render = Render::new(format, &plan);
+    // Decisions arrive a few bytes each: one large buffer makes few writes.
+    let mut out = BufWriter::with_capacity(1 << 20, out);
+    let header = render.header().ok_or_else(write_failed);
+    if let Err(exit) = header.and_then(|header| out.write_all(&header).map_err(|_| write_failed()))
+    {
+        return exit;
+    }
     let (mut read, mut decided, mut refused) = (0u64, 0u64, 0u64);
-    let result = decide_all(families, &plan, records, as_of, |record, outcome| {
-        read += 1;
-        match &outcome {
-            Outcome::Decided(_) => decided += 1,
-            Outcome::Refused(refusal) => {
-                refused += 1;
-                report_refusal(families, record, refusal);
+    let result = work_all(
+        families,
+        records,
+        |record| render.render(decide(&plan, record, as_of)),
+        |rendered| rendered.family.as_deref(),
+        |record, rendered| {
+            read += 1;
+            let rendered =
+                rendered.unwrap_or_else(|repeated| render.render(Outcome::Refused(repeated)));
+            match &rendered.refusal {
+                None => decided += 1,
+                Some(refusal) => {
+                    refused += 1;
+                    report_refusal(families, record, refusal);
+                }
             }
-        }
-        writer.write(&outcome)
-    })
-    .and_then(|()| writer.finish());
+            let bytes = rendered.bytes.ok_or_else(write_failed)?;
+            out.write_all(&bytes).map_err(|_| write_failed())
+        },
+    )
+    .and_then(|()| {
+        let mut out = out.into_inner().map_err(|_| write_failed())?;
+        out.flush().map_err(|_| write_failed())?;
+        Ok(out)
+    });
     // An error drops the output file unfinished: the target is left as it was.
     let out = match result {
         Ok(out) => out,
