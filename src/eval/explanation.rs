@@ -182,7 +182,7 @@ pub enum Requirement {
         /// meets.
         negated: bool,
         /// How both values read.
-        unit: Unit,
+        unit: Quantity,
     },
     /// Whether any such event is in the window: `has …`, `no …`.
     Events {
@@ -404,7 +404,7 @@ pub enum AttachmentWindow {
 /// How a compared value reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Unit {
+pub enum Quantity {
     /// A plain number.
     Number,
     /// A rate, as a fraction of one (written as a percentage).

@@ -3,7 +3,7 @@
 //! redo the arithmetic by hand.
 
 use super::explanation::{
-    self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Requirement, Scope, Unit,
+    self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity, Requirement, Scope,
 };
 use super::sets::Evaluated;
 use crate::days::Day;
@@ -251,23 +251,23 @@ impl Evaluated<'_, '_> {
 
     /// How a comparison's values read: a rate as a percentage, a sum of
     /// money (held in pence) in pounds.
-    fn unit_of(&self, measure: &Measure) -> Unit {
+    fn unit_of(&self, measure: &Measure) -> Quantity {
         match measure {
-            Measure::Rate(..) => Unit::Rate,
+            Measure::Rate(..) => Quantity::Rate,
             Measure::Sum(field, aggregate)
                 if self
                     .first_field(field)
                     .and_then(|field| self.field_type(aggregate, field))
                     == Some(FieldType::Money) =>
             {
-                Unit::Pence
+                Quantity::Pence
             }
             Measure::Scaled(_, inner) => self.unit_of(inner),
             Measure::Define(index) => self
                 .plan
                 .define_measure(*index)
-                .map_or(Unit::Number, |body| self.unit_of(body)),
-            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) => Unit::Number,
+                .map_or(Quantity::Number, |body| self.unit_of(body)),
+            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) => Quantity::Number,
         }
     }
 

@@ -5,7 +5,8 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
-    PeriodUnit, ProgressEvidence, Record, RecordDays, Requirement, Scope, Sustain, Unit, Window,
+    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
+    Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -415,20 +416,20 @@ fn end(date: Option<NaiveDate>) -> String {
 }
 
 /// A compared value as it reads: a rate as a percentage, money in pounds.
-fn value(number: Option<Number>, unit: Unit) -> String {
+fn value(number: Option<Number>, unit: Quantity) -> String {
     let Some(number) = number else {
         return "not measurable".to_string();
     };
     match unit {
-        Unit::Rate => format!(
+        Quantity::Rate => format!(
             "{}%",
             decimal_text(number.numerator.saturating_mul(100), number.denominator)
         ),
-        Unit::Pence => format!(
+        Quantity::Pence => format!(
             "£{}",
             decimal_text(number.numerator, number.denominator.saturating_mul(100))
         ),
-        Unit::Number => decimal_text(number.numerator, number.denominator),
+        Quantity::Number => decimal_text(number.numerator, number.denominator),
     }
 }
 
