@@ -9,24 +9,11 @@
 )]
 
 mod common;
-use chrono::NaiveDate;
-use common::{scratch, text, tfop, write};
+use common::{day, plan, scratch, text, tfop, write};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tfop::cohort::Cohort;
 use tfop::{AttachmentStatus, ClaimStatus, Decision, Plan};
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn plan(body: &str) -> Plan {
-    let text = format!("plan \"Test\" {{ framework phase2 version \"t\" }}\n{body}");
-    match Plan::parse(&text) {
-        Ok(plan) => plan,
-        Err(diagnostics) => panic!("{}", diagnostics.render("test.tfop", &text)),
-    }
-}
 
 fn family(events: Value) -> Value {
     json!({

@@ -8,21 +8,10 @@
     clippy::indexing_slicing
 )]
 
-use chrono::NaiveDate;
+mod common;
+use common::{day, plan};
 use serde_json::{Value, json};
 use tfop::{ClaimStatus, Decision, Plan};
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
-fn plan(body: &str) -> Plan {
-    let text = format!("plan \"Test\" {{ framework phase2 version \"t\" }}\n{body}");
-    match Plan::parse(&text) {
-        Ok(plan) => plan,
-        Err(diagnostics) => panic!("{}", diagnostics.render("test.tfop", &text)),
-    }
-}
 
 fn decide(plan: &Plan, family: Value, as_of: &str) -> Decision {
     let family = plan.read_family(&family.to_string()).unwrap();

@@ -1,7 +1,7 @@
 //! Helpers the integration tests share: running the binary, reading its
 //! output, and scratch folders under the target directory.
 // Each test binary includes this module and uses only part of it.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -34,4 +34,19 @@ pub fn write(folder: &Path, name: &str, contents: &str) -> String {
     let path = folder.join(name);
     std::fs::write(&path, contents).unwrap();
     path.to_str().unwrap().to_string()
+}
+
+/// A day written `YYYY-MM-DD`.
+pub fn day(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// A phase 2 plan of these items under a test header; a plan that does not
+/// check fails the test with its diagnostics.
+pub fn plan(body: &str) -> tfop::Plan {
+    let text = format!("plan \"Test\" {{ framework phase2 version \"t\" }}\n{body}");
+    match tfop::Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(diagnostics) => panic!("{}", diagnostics.render("test.tfop", &text)),
+    }
 }
