@@ -200,8 +200,11 @@ impl Evaluated<'_, '_> {
                 // left by a multiplier rounded toward zero.
                 let sum_on = |field: &FieldExpr| {
                     let scale = self.held_scale(aggregate, field);
-                    self.field_sum(field, aggregate, member)
-                        .value_at(day)
+                    let (sum, defined) = self.field_sum(field, aggregate, member);
+                    if !defined.contains(day) {
+                        return 0;
+                    }
+                    sum.value_at(day)
                         .copied()
                         .flatten()
                         .and_then(|value| {

@@ -545,13 +545,13 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 defined_values(count.map(|n| Some(ratio(*n, 1))), &defined)
             }
             Measure::Sum(field, aggregate) => {
-                let (_, defined) = self.sum(aggregate, None, member);
-                defined_values(self.field_sum(field, aggregate, member), &defined)
+                let (sum, defined) = self.field_sum(field, aggregate, member);
+                defined_values(sum, &defined)
             }
             Measure::Rate(top, bottom, aggregate) => {
-                let (_, defined) = self.sum(aggregate, None, member);
-                let top = self.field_sum(top, aggregate, member);
-                let bottom = self.field_sum(bottom, aggregate, member);
+                let (top, top_defined) = self.field_sum(top, aggregate, member);
+                let (bottom, bottom_defined) = self.field_sum(bottom, aggregate, member);
+                let defined = top_defined.intersect(&bottom_defined);
                 // A rate per nothing (or per less than nothing, from
                 // inconsistent records) is not measurable, never 0.
                 let rate = top.zip_with(&bottom, |top, bottom| {
@@ -584,32 +584,34 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     /// The sum over an aggregate's events of a number worked out from each
-    /// event's fields, in the fields' unit. The arithmetic is linear, so it
-    /// is taken on the sums: a constant adds itself once per event. Exact
-    /// throughout; a value past i128 is not measurable, never wrapped.
+    /// event's fields, in the fields' unit, and the days it can be measured
+    /// on (none where a sum left i128). The arithmetic is linear, so it is
+    /// taken on the sums: a constant adds itself once per event. Exact
+    /// throughout; a value past i128 is not measurable, never wrapped. The
+    /// days are the caller's to apply, once, rather than each field's.
     pub(crate) fn field_sum(
         &self,
         field: &FieldExpr,
         aggregate: &Aggregate,
         member: Option<u32>,
-    ) -> Steps<Value> {
+    ) -> (Steps<Value>, DaySet) {
         match field {
             FieldExpr::Field(index) => {
                 let (sum, defined) = self.sum(aggregate, Some(*index), member);
                 let scale = self.field_scale(aggregate.kind, *index);
-                defined_values(sum.map(|n| exact(*n, scale)), &defined)
+                (sum.map(|n| exact(*n, scale)), defined)
             }
             FieldExpr::Constant(each) => {
                 let (count, defined) = self.sum(aggregate, None, member);
                 let values =
                     count.map(|n| exact(each.numerator.checked_mul(*n)?, each.denominator));
-                defined_values(values, &defined)
+                (values, defined)
             }
             FieldExpr::Add(left, right) | FieldExpr::Subtract(left, right) => {
                 let adding = matches!(field, FieldExpr::Add(..));
-                let left = self.field_sum(left, aggregate, member);
-                let right = self.field_sum(right, aggregate, member);
-                left.zip_with(&right, |left, right| {
+                let (left, left_defined) = self.field_sum(left, aggregate, member);
+                let (right, right_defined) = self.field_sum(right, aggregate, member);
+                let values = left.zip_with(&right, |left, right| {
                     let (left, right) = ((*left)?, (*right)?);
                     let moved = right.numerator.checked_mul(left.denominator)?;
                     let moved = if adding { moved } else { moved.checked_neg()? };
@@ -619,15 +621,20 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                             .checked_add(moved)?,
                         left.denominator.checked_mul(right.denominator)?,
                     )
-                })
+                });
+                (values, left_defined.intersect(&right_defined))
             }
-            FieldExpr::Times(inner, by) => self.field_sum(inner, aggregate, member).map(|value| {
-                let value = (*value)?;
-                exact(
-                    value.numerator.checked_mul(by.numerator)?,
-                    value.denominator.checked_mul(by.denominator)?,
-                )
-            }),
+            FieldExpr::Times(inner, by) => {
+                let (values, defined) = self.field_sum(inner, aggregate, member);
+                let values = values.map(|value| {
+                    let value = (*value)?;
+                    exact(
+                        value.numerator.checked_mul(by.numerator)?,
+                        value.denominator.checked_mul(by.denominator)?,
+                    )
+                });
+                (values, defined)
+            }
         }
     }
 
