@@ -14,8 +14,8 @@ mod report;
 
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
 pub use funding::{
-    Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS, YearEnvelope,
-    envelope,
+    Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
+    ResultsYearFunding, YearEnvelope, envelope,
 };
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,
