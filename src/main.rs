@@ -129,6 +129,34 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// The claim file of a claim window: every family claimable in it and not yet claimed.
+    ///
+    /// One row a claim of the route each family's decision pays (route,
+    /// amount, the day it became possible, plan version and digest,
+    /// evidence ids, the family's attributes), decided as of the window's
+    /// day. The totals by route and in all go to standard error, so the
+    /// file holds claims only.
+    #[command(
+        after_help = "Exit status: 0, 3 some refused, 1 not a claim window, plan or usage error"
+    )]
+    Claims {
+        /// The plan.
+        plan: PathBuf,
+        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
+        families: PathBuf,
+        /// The claim window's day (YYYY-MM-DD): one of the plan's windows, or any day when it states none.
+        #[arg(long, value_parser = parse_day)]
+        window: NaiveDate,
+        /// `csv` (a row a claim) or `jsonl` (an object a claim).
+        #[arg(long, value_enum, default_value_t = cli::claims::ClaimsFormat::Csv)]
+        format: cli::claims::ClaimsFormat,
+        /// Write the claim file here (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Worker threads (default: one per core). Output is the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// The funding envelope of a plan's funding block.
     #[command(after_help = "Exit status: 0, 1 no funding block, plan or usage error")]
     Funding {
@@ -354,6 +382,24 @@ fn main() -> ExitCode {
                 target,
                 format,
                 html: html.as_deref(),
+                outputs: &outputs,
+            })
+        }
+        Command::Claims {
+            plan,
+            families,
+            window,
+            format,
+            output,
+            threads,
+        } => {
+            use_threads(threads);
+            cli::claims::claims(&cli::claims::ClaimsRequest {
+                plan: &plan,
+                families: &families,
+                window,
+                format,
+                output: output.as_deref(),
                 outputs: &outputs,
             })
         }
