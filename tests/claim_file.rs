@@ -1,5 +1,11 @@
 //! `tfop claims`: the claim file of a claim window, checked against rows
 //! worked by hand, and against `tfop report` for the same cohort and day.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 use common::{scratch, text, tfop};

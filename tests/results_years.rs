@@ -1,6 +1,12 @@
 //! Results amounts by the funding year of a family's attachment (phase 1:
 //! the results share grows as the attachment fee falls), as `tfop funding`
 //! prints them beside the funding block.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 use common::{scratch, text, tfop, write};

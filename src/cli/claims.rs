@@ -34,6 +34,9 @@ pub(crate) struct ClaimsRequest<'a> {
 /// A family's claim lines with its attributes.
 type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
 
+/// A family decided: its attributes, its id and its claim lines.
+type Decided = (BTreeMap<String, String>, String, Vec<ClaimLine>);
+
 /// The columns every row has, before the family's attributes.
 const COLUMNS: [&str; 10] = [
     "family",
@@ -161,7 +164,7 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     let decided = work_all(
         request.families,
         records,
-        |record| -> Result<(BTreeMap<String, String>, String, Vec<ClaimLine>), tfop::Refusal> {
+        |record| -> Result<Decided, tfop::Refusal> {
             let family = record.read(plan.vocabulary())?;
             let decision = plan.evaluate(&family, window);
             Ok((
