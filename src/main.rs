@@ -71,6 +71,9 @@ enum Command {
     Eval {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -91,6 +94,9 @@ enum Command {
     Explain {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The family's id.
@@ -108,6 +114,9 @@ enum Command {
     Report {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -147,6 +156,12 @@ enum Command {
         old: PathBuf,
         /// The new plan.
         new: PathBuf,
+        /// Another version of the old plan (repeat for more), as `eval --plan`.
+        #[arg(long = "old-plan", value_name = "PLAN")]
+        old_versions: Vec<PathBuf>,
+        /// Another version of the new plan (repeat for more), as `eval --plan`.
+        #[arg(long = "new-plan", value_name = "PLAN")]
+        new_versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -305,6 +320,7 @@ fn main() -> ExitCode {
         Command::ExplainCode { code } => cli::plans::explain_code(&code),
         Command::Eval {
             plan,
+            versions,
             families,
             as_of,
             output,
@@ -312,15 +328,29 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
-            cli::eval::eval(&plan, &families, as_of, output.as_deref(), format, &outputs)
+            cli::eval::eval(
+                &cli::files::versions(&plan, &versions),
+                &families,
+                as_of,
+                output.as_deref(),
+                format,
+                &outputs,
+            )
         }
         Command::Explain {
             plan,
+            versions,
             families,
             family,
             as_of,
             format,
-        } => cli::eval::explain(&plan, &families, &family, as_of, format),
+        } => cli::eval::explain(
+            &cli::files::versions(&plan, &versions),
+            &families,
+            &family,
+            as_of,
+            format,
+        ),
         Command::Test {
             paths,
             filter,
@@ -337,6 +367,7 @@ fn main() -> ExitCode {
         }),
         Command::Report {
             plan,
+            versions,
             families,
             as_of,
             by,
@@ -347,7 +378,7 @@ fn main() -> ExitCode {
         } => {
             use_threads(threads);
             cli::report::report(&cli::report::ReportRequest {
-                plan: &plan,
+                plans: &cli::files::versions(&plan, &versions),
                 families: &families,
                 as_of,
                 by,
@@ -361,6 +392,8 @@ fn main() -> ExitCode {
         Command::Diff {
             old,
             new,
+            old_versions,
+            new_versions,
             families,
             as_of,
             format,
@@ -368,8 +401,8 @@ fn main() -> ExitCode {
         } => {
             use_threads(threads);
             cli::diff::diff(&cli::diff::DiffRequest {
-                old: &old,
-                new: &new,
+                old: &cli::files::versions(&old, &old_versions),
+                new: &cli::files::versions(&new, &new_versions),
                 families: &families,
                 as_of,
                 format,

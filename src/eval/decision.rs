@@ -309,6 +309,13 @@ pub enum ProblemKind {
          add the date of birth"
     )]
     BirthMissing,
+    /// A family attached before the earliest of the plan versions given
+    /// takes effect: no version decides it.
+    #[error(
+        "is attached before the earliest version of the plan given takes effect, so no version decides it; \
+         give the version in force on its attachment day too"
+    )]
+    AttachedBeforeVersions,
     /// A CSV row with more or fewer cells than its header.
     #[error("has {found} cells where the header has {header}; check the row's commas and quotes")]
     RowWidth {

@@ -12,6 +12,7 @@ use crate::days::{Day, Unit};
 use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
 use crate::vocab::Shape;
+use crate::eval::explanation::Reattached;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -21,7 +22,7 @@ impl Plan {
     pub fn explanation(&self, family: &Family, as_of: NaiveDate) -> Explanation {
         let day = Day::from_date(as_of);
         let facts = Facts::new(self, family, day);
-        let evaluated = Evaluated::new(self, &facts);
+        let evaluated = Evaluated::with_attachment(self, &facts);
         let decision = evaluated.decide(as_of);
         evaluated.explanation(&decision)
     }
@@ -123,6 +124,10 @@ impl Evaluated<'_, '_> {
             payable: decision.payable,
             route: decision.route.clone(),
             route_rule: plan.settings.claim_route,
+            reattachment: (self.attachment_count() > 1).then(|| Reattached {
+                attachments: self.attachment_count(),
+                rule: plan.settings.reattachment,
+            }),
         }
     }
 }

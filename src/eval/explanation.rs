@@ -12,7 +12,7 @@ mod text;
 use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};
 use crate::num::{Fixed, Pence};
-use crate::plan::ClaimRoute;
+use crate::plan::{ClaimRoute, Reattachment};
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -45,6 +45,19 @@ pub struct Explanation {
     pub route: Vec<String>,
     /// The plan's rule for choosing the route.
     pub route_rule: ClaimRoute,
+    /// When the family was attached more than once by the day decided:
+    /// how many times, and the plan's rule that chose the attachment used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reattachment: Option<Reattached>,
+}
+
+/// A family attached more than once: which attachment the decision uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reattached {
+    /// The attachments on or before the day decided.
+    pub attachments: usize,
+    /// The plan's `reattachment` setting, which chose the one used.
+    pub rule: Reattachment,
 }
 
 /// An identified problem.

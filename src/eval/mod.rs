@@ -11,6 +11,7 @@ mod decision;
 mod explain;
 pub mod explanation;
 mod measures;
+mod reattachment;
 mod sets;
 
 pub use decision::*;
@@ -208,7 +209,7 @@ impl Plan {
     pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
         let day = Day::from_date(as_of);
         let facts = Facts::new(self, family, day);
-        let evaluated = Evaluated::new(self, &facts);
+        let evaluated = Evaluated::with_attachment(self, &facts);
         let mut decision = evaluated.decide(as_of);
         decision.errors = self.missing_births(family);
         decision

@@ -44,12 +44,14 @@ pub(crate) struct Evaluated<'p, 'f> {
 }
 
 impl<'p, 'f> Evaluated<'p, 'f> {
-    pub(crate) fn new(plan: &'p Plan, facts: &'p Facts<'f>) -> Evaluated<'p, 'f> {
+    /// The family evaluated as attached on `attached_on` (one of its
+    /// attachment days, as `eval::reattachment` picks it), or not attached.
+    pub(crate) fn new(
+        plan: &'p Plan,
+        facts: &'p Facts<'f>,
+        attached_on: Option<Day>,
+    ) -> Evaluated<'p, 'f> {
         let as_of = facts.as_of;
-        let attached_on = facts
-            .of_kind(plan.known.attachment)
-            .map(|fact| fact.start)
-            .min();
         let mut evaluated = Evaluated {
             plan,
             facts,

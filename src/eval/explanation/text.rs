@@ -38,6 +38,15 @@ impl Display for Explanation {
         match self.attachment.date {
             Some(date) => {
                 writeln!(out, "Attached on {}.", day(date))?;
+                if let Some(reattached) = &self.reattachment {
+                    writeln!(
+                        out,
+                        "  The family was attached {} times by {}; the decision uses {} (setting `reattachment`).",
+                        reattached.attachments,
+                        day(self.as_of),
+                        reattached.rule.rule()
+                    )?;
+                }
                 if !self.attachment.missing.is_empty() {
                     writeln!(
                         out,
