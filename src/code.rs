@@ -263,6 +263,19 @@ codes! {
     /// add to a count: `sum (amount + sessions) of …` is refused. Use a
     /// numeric field, or compare the other field with `where`.
     FieldArithmetic = "E0216", Error, "arithmetic on a field that is not a number, or on fields of different types";
+    /// An indicator's `code` or `source` that is empty, or a code two
+    /// indicators share.
+    ///
+    /// `code "FE 4.3"` and `source "police ASB data"` carry an indicator's
+    /// place in the authority's data framework into decisions and `explain`,
+    /// so that an auditor can find it. An empty one says nothing, and a code
+    /// given to two indicators cannot tell them apart:
+    ///
+    ///     indicator asb "ASB" code "FE 4.3" { … }
+    ///     indicator police "Police call-outs" code "FE 4.3" { … }
+    ///
+    /// Give each indicator its own code, or leave `code` out.
+    IndicatorMetadata = "E0221", Error, "an indicator's code or source empty, or a code two indicators share";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

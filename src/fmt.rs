@@ -260,11 +260,17 @@ impl Printer<'_> {
                         match entry {
                             ProblemEntry::Indicator(i) => {
                                 if let Some(indicator) = problem.indicators.get(*i) {
-                                    let head = format!(
+                                    let mut head = format!(
                                         "indicator {} {}",
                                         indicator.id.name,
                                         text(&indicator.title.value)
                                     );
+                                    if let Some(code) = &indicator.code {
+                                        head.push_str(&format!(" code {}", text(&code.value)));
+                                    }
+                                    if let Some(source) = &indicator.source {
+                                        head.push_str(&format!(" source {}", text(&source.value)));
+                                    }
                                     p.condition_block(
                                         indicator.span,
                                         next,

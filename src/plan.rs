@@ -286,6 +286,10 @@ pub(crate) struct ProblemDef {
 pub(crate) struct IndicatorDef {
     pub(crate) id: String,
     pub(crate) title: String,
+    /// `code "FE 4.3"`, carried into decisions and explanations.
+    pub(crate) code: Option<String>,
+    /// `source "police ASB data"`, likewise.
+    pub(crate) source: Option<String>,
     pub(crate) condition: Cond,
 }
 

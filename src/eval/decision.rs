@@ -79,6 +79,12 @@ pub struct ProblemFinding {
 pub struct IndicatorFinding {
     /// The indicator's id.
     pub id: String,
+    /// Its `code` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Its data `source` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The events that made it fire: ids, or `#N` for the N-th event.
     pub evidence: Vec<String>,
 }

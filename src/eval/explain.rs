@@ -53,6 +53,8 @@ impl Evaluated<'_, '_> {
                             .iter()
                             .find(|i| i.id == indicator.id)
                             .map_or_else(String::new, |i| i.title.clone()),
+                        code: indicator.code.clone(),
+                        source: indicator.source.clone(),
                         evidence: records.cite(&indicator.evidence),
                     })
                     .collect();

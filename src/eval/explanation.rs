@@ -78,6 +78,12 @@ pub struct IndicatorEvidence {
     pub id: String,
     /// Its title in the plan.
     pub title: String,
+    /// Its `code` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Its data `source` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The records that made it fire, in day order.
     pub evidence: Vec<Record>,
 }

@@ -263,6 +263,8 @@ impl<'p> Evaluated<'p, '_> {
                 if fired {
                     indicators.push(IndicatorFinding {
                         id: indicator.id.clone(),
+                        code: indicator.code.clone(),
+                        source: indicator.source.clone(),
                         evidence: self.evidence(&indicator.condition, identification_point),
                     });
                 }

@@ -348,10 +348,17 @@ fn attach() -> impl Strategy<Value = String> {
 }
 
 fn plan_text() -> impl Strategy<Value = String> {
-    (condition(), condition(), measure(), attach(), prop::collection::vec(gap(), 6))
-        .prop_map(|(a, b, m, principles, gaps)| {
+    // An indicator's metadata, each part optional, with its layout free.
+    let metadata = prop::sample::select(vec![
+        "",
+        " code \"FE 4.3\"",
+        "\n source  \"police ASB data\"",
+        " code \"FE 4.3\" source \"police \\\"ASB\\\" data\"",
+    ]);
+    (condition(), condition(), measure(), attach(), prop::collection::vec(gap(), 6), metadata)
+        .prop_map(|(a, b, m, principles, gaps, metadata)| {
             format!(
-                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\" {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
+                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
                 gaps[0], gaps[1], gaps[2], gaps[3], gaps[4], gaps[5]
             )
         })

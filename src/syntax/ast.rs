@@ -266,13 +266,17 @@ pub enum ProblemEntry {
     Sustain(usize),
 }
 
-/// `indicator id "title" { condition }`
+/// `indicator id "title" code "…" source "…" { condition }`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Indicator {
     /// The indicator's id, unique within its problem.
     pub id: Ident,
     /// Its title.
     pub title: Text,
+    /// `code "FE 4.3"`: its code in the authority's data framework.
+    pub code: Option<Text>,
+    /// `source "police ASB data"`: where its data comes from.
+    pub source: Option<Text>,
     /// When it fires.
     pub condition: Expr,
     /// Where it stands.

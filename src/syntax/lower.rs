@@ -620,6 +620,12 @@ impl Lowering {
                 Rule::indicator => {
                     let id = self.next_ident(&mut inner);
                     let title = self.next_text(&mut inner);
+                    let code = inner
+                        .next_if(Rule::indicator_code)
+                        .and_then(|pair| self.next_text(&mut Children::of(&pair)));
+                    let source = inner
+                        .next_if(Rule::indicator_source)
+                        .and_then(|pair| self.next_text(&mut Children::of(&pair)));
                     let condition = self.next_expr(&mut inner);
                     if let (Some(id), Some(title), Some(condition)) = (id, title, condition) {
                         problem
@@ -628,6 +634,8 @@ impl Lowering {
                         problem.indicators.push(Indicator {
                             id,
                             title,
+                            code,
+                            source,
                             condition,
                             span: entry_span,
                         });

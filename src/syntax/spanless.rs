@@ -122,7 +122,7 @@ structs! {
     FieldDeclSyntax { name, optional, ty, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
-    Indicator { id, title, condition, span }
+    Indicator { id, title, code, source, condition, span }
     Significant { title, condition, span }
     Sustain { length, span }
     Duration { count, unit, span }
