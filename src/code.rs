@@ -276,6 +276,18 @@ codes! {
     ///
     /// Give each indicator its own code, or leave `code` out.
     IndicatorMetadata = "E0221", Error, "an indicator's code or source empty, or a code two indicators share";
+    /// A dated value whose values differ in type, or whose changes are not
+    /// in the order of their days.
+    ///
+    /// `85% then 90% from 2015-09-01` is 85% before 1 September 2015 and 90%
+    /// from it on; each later change needs a later day, and every value the
+    /// same unit (percentages, counts, decimals or money):
+    ///
+    ///     rate attended per sessions of school_term over the last 3 terms
+    ///       >= 85% then 90% from 2015-09-01 then 92% from 2015-09-01
+    ///
+    /// Give each change its own, later, day, and one unit throughout.
+    DatedValue = "E0222", Error, "a dated value of mixed types, or changes not in the order of their days";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

@@ -830,6 +830,18 @@ fn expr(expression: &Expr, parent: u8) -> String {
         ExprKind::Duration(value) => (PRIMARY, duration(value)),
         ExprKind::Decimal(value) => (PRIMARY, decimal(*value)),
         ExprKind::Integer(value) => (PRIMARY, value.to_string()),
+        ExprKind::Dated(first, changes) => {
+            let mut text = expr(first, PRIMARY);
+            for change in changes {
+                let _ = write!(
+                    text,
+                    " then {} from {}",
+                    expr(&change.value, PRIMARY),
+                    crate::date::write(change.from.value)
+                );
+            }
+            (PRIMARY, text)
+        }
         ExprKind::Name(name) => (PRIMARY, name.name.clone()),
     };
     if level < parent {

@@ -630,6 +630,10 @@ pub(crate) enum Measure {
     Constant(Ratio),
     /// A define that is a measure.
     Define(DefineIdx),
+    /// A constant that changes on days (`85% then 90% from 2015-09-01`):
+    /// the first value, then each later value from its day on, days in
+    /// increasing order.
+    Dated(Ratio, Vec<(Day, Ratio)>),
 }
 
 /// A number worked out from each event's numeric fields, all of one type

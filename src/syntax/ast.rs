@@ -799,6 +799,20 @@ pub enum ExprKind {
     Duration(Duration),
     Decimal(Fixed),
     Integer(u64),
+    /// `85% then 90% from 2015-09-01`: the first value, then each change
+    /// in the order written.
+    Dated(Box<Expr>, Vec<DatedChange>),
     /// A name given by `define`.
     Name(Ident),
+}
+
+/// `then 90% from 2015-09-01`: a dated value's value from a day on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedChange {
+    /// The value from the day on.
+    pub value: Expr,
+    /// The day it starts.
+    pub from: DateLit,
+    /// Where it stands.
+    pub span: Span,
 }

@@ -1140,6 +1140,23 @@ impl Lowering {
                 }
             }
             Rule::define_ref => ExprKind::Name(self.next_ident(&mut children)?),
+            Rule::dated => {
+                let first = self.expr(children.next()?)?;
+                let mut changes = Vec::new();
+                for change in children.rest() {
+                    let change_span = self.span_of(&change);
+                    let mut parts = Children::of(&change);
+                    let value = self.expr(parts.next()?)?;
+                    let from = self.expect(&mut parts, Rule::date)?;
+                    let from = self.date(from)?;
+                    changes.push(DatedChange {
+                        value,
+                        from,
+                        span: change_span,
+                    });
+                }
+                ExprKind::Dated(Box::new(first), changes)
+            }
             Rule::money => ExprKind::Money(self.money(pair)?.value),
             Rule::percentage => ExprKind::Percent(self.percent(pair)?.value),
             Rule::date => ExprKind::Date(self.date(pair)?.value),
