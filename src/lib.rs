@@ -37,7 +37,8 @@ pub use eval::{
 pub use family::{Family, FamilyError};
 pub use plan::{
     Baseline, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework, FundingDef,
-    FundingYear, Header, MemberEvents, Plan, Reattachment, Rounding, SchoolLeavers, Settings, Share,
+    FundingYear, Header, MemberEvents, Plan, Reattachment, Rounding, SchoolLeavers, Settings,
+    Share,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;

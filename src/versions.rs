@@ -143,23 +143,27 @@ impl PlanSet {
         if let [only] = self.versions.as_slice() {
             return Some(only);
         }
-        self.versions
-            .iter()
-            .rev()
-            .find(|plan| plan.header().effective.is_some_and(|effective| effective <= day))
+        self.versions.iter().rev().find(|plan| {
+            plan.header()
+                .effective
+                .is_some_and(|effective| effective <= day)
+        })
     }
 
     /// The version that decides families not attached as of `as_of`, or why
     /// there is none.
     pub fn for_as_of(&self, as_of: NaiveDate) -> Result<&Plan, PlanSetError> {
-        self.in_force(as_of).ok_or_else(|| PlanSetError::BeforeVersions {
-            as_of,
-            earliest: self.earliest().unwrap_or(as_of),
-        })
+        self.in_force(as_of)
+            .ok_or_else(|| PlanSetError::BeforeVersions {
+                as_of,
+                earliest: self.earliest().unwrap_or(as_of),
+            })
     }
 
     fn earliest(&self) -> Option<NaiveDate> {
-        self.versions.first().and_then(|plan| plan.header().effective)
+        self.versions
+            .first()
+            .and_then(|plan| plan.header().effective)
     }
 
     /// The version that decides a family as of `as_of`, with the family as
@@ -173,9 +177,7 @@ impl PlanSet {
         read: impl Fn(&Vocabulary) -> Result<Family, Refusal>,
         as_of: NaiveDate,
     ) -> Result<(&Plan, Family), Refusal> {
-        let current = self
-            .for_as_of(as_of)
-            .map_err(|_| before_versions(None))?;
+        let current = self.for_as_of(as_of).map_err(|_| before_versions(None))?;
         let family = read(current.vocabulary())?;
         if !self.is_versioned() {
             return Ok((current, family));
@@ -218,7 +220,10 @@ impl PlanSet {
 /// A version's `version`, or its name when it states none.
 fn version_name(plan: &Plan) -> String {
     let header = plan.header();
-    header.version.clone().unwrap_or_else(|| header.name.clone())
+    header
+        .version
+        .clone()
+        .unwrap_or_else(|| header.name.clone())
 }
 
 /// The refusal of a family that no version decides.

@@ -30,7 +30,8 @@ fn identified(plan: &Plan, events: Value, as_of: &str) -> bool {
 
 #[test]
 fn a_count_threshold_changes_on_its_day_exactly() {
-    let plan = indicator_plan("count asb_incident in family within 12 months >= 3 then 2 from 2016-01-01");
+    let plan =
+        indicator_plan("count asb_incident in family within 12 months >= 3 then 2 from 2016-01-01");
     let two = json!([
         { "kind": "asb_incident", "member": "A", "date": "2015-11-01" },
         { "kind": "asb_incident", "member": "A", "date": "2015-11-02" }
@@ -74,7 +75,9 @@ fn a_dated_value_formats_canonically_and_reads_back() {
     let text = "plan \"T\" { framework phase2 }\nproblem p \"P\" {\n  indicator i \"I\" { count offence in family ever >= 3   then\n 2 from 2016-01-01 then 1 from 2017-01-01 }\n  significant \"S\" { no offence in family within 6 months }\n}\neligible when at least 1 problems\n";
     let formatted = tfop::fmt::format_source(text).unwrap();
     assert!(
-        formatted.contains("count offence in family ever >= 3 then 2 from 2016-01-01 then 1 from 2017-01-01"),
+        formatted.contains(
+            "count offence in family ever >= 3 then 2 from 2016-01-01 then 1 from 2017-01-01"
+        ),
         "{formatted}"
     );
     assert_eq!(tfop::fmt::format_source(&formatted).unwrap(), formatted);
@@ -86,7 +89,8 @@ fn a_dated_value_formats_canonically_and_reads_back() {
 
 #[test]
 fn the_explanation_compares_with_the_value_in_force_on_the_day() {
-    let plan = indicator_plan("count asb_incident in family within 12 months >= 3 then 2 from 2016-01-01");
+    let plan =
+        indicator_plan("count asb_incident in family within 12 months >= 3 then 2 from 2016-01-01");
     let family = json!({
         "id": "F1",
         "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
@@ -100,4 +104,56 @@ fn the_explanation_compares_with_the_value_in_force_on_the_day() {
     let on = plan.explain(&family, day("2016-01-01"));
     assert!(before.contains("No problem is identified."), "{before}");
     assert!(on.contains("indicator `i`"), "{on}");
+}
+
+/// A day-by-day reference for a dated threshold, sustained: on each of the
+/// 30 days up to the day decided, the offences of the 12 months up to that
+/// day against the threshold in force on that day.
+mod reference {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MEASURE: &str = "count offence in family within 12 months <= 1 then 0 from 2016-06-01 then 2 from 2016-09-01";
+
+    fn threshold(on: chrono::NaiveDate) -> usize {
+        if on >= day("2016-09-01") {
+            2
+        } else if on >= day("2016-06-01") {
+            0
+        } else {
+            1
+        }
+    }
+
+    fn holds(offences: &[chrono::NaiveDate], on: chrono::NaiveDate) -> bool {
+        let opens_after = on.checked_sub_months(chrono::Months::new(12)).unwrap();
+        let count = offences
+            .iter()
+            .filter(|d| **d > opens_after && **d <= on)
+            .count();
+        count <= threshold(on)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_evaluator_agrees_with_judging_each_day_by_its_own_value(
+            offsets in prop::collection::vec(0i64..500, 0..4),
+            as_of in 0i64..600,
+        ) {
+            let start = day("2015-10-01");
+            let offences: Vec<_> = offsets.iter().map(|n| start + chrono::Duration::days(*n)).collect();
+            let as_of = start + chrono::Duration::days(as_of);
+            let events: Vec<Value> = offences
+                .iter()
+                .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
+                .collect();
+            let now = indicator_plan(MEASURE);
+            prop_assert_eq!(identified(&now, json!(events), &as_of.to_string()), holds(&offences, as_of));
+            let sustained = indicator_plan(&format!("({MEASURE}) sustained for 30 days"));
+            let every_day = (0..30).all(|back| holds(&offences, as_of - chrono::Duration::days(back)));
+            prop_assert_eq!(identified(&sustained, json!(events), &as_of.to_string()), every_day);
+        }
+    }
 }

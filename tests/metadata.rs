@@ -37,7 +37,10 @@ fn a_decision_and_its_explanation_carry_the_indicators_code_and_source() {
         "{words}"
     );
     let explanation = serde_json::to_value(plan.explanation(&family(), day("2016-01-10"))).unwrap();
-    assert_eq!(explanation["problems"][0]["indicators"][0]["code"], "FE 4.3");
+    assert_eq!(
+        explanation["problems"][0]["indicators"][0]["code"],
+        "FE 4.3"
+    );
 }
 
 #[test]
@@ -68,5 +71,10 @@ fn a_source_alone_is_carried_and_the_formatter_keeps_code_before_source() {
         "{formatted}"
     );
     // `source` before `code` is not the language's order.
-    assert!(tfop::Plan::parse(&text.replace("code \"A 1\"\n source \"s\"", "source \"s\" code \"A 1\"")).is_err());
+    assert!(
+        tfop::Plan::parse(
+            &text.replace("code \"A 1\"\n source \"s\"", "source \"s\" code \"A 1\"")
+        )
+        .is_err()
+    );
 }

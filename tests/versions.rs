@@ -219,7 +219,8 @@ mod reattachment {
     #[test]
     fn the_setting_first_keeps_the_first_attachment() {
         let plans = plan_with("first");
-        let decision = decide(&plans, &family(&["2022-08-01", "2022-10-01"]), "2022-10-01").unwrap();
+        let decision =
+            decide(&plans, &family(&["2022-08-01", "2022-10-01"]), "2022-10-01").unwrap();
         assert_eq!(decision.attachment.date, Some(day("2022-08-01")));
     }
 
@@ -229,7 +230,9 @@ mod reattachment {
         let json = family(&["2022-08-01", "2022-10-01"]).to_string();
         let explanation = plans
             .explanation(
-                |vocab| tfop::io::family_from_json(&json, vocab).map_err(|e| Refusal::from_error(&e)),
+                |vocab| {
+                    tfop::io::family_from_json(&json, vocab).map_err(|e| Refusal::from_error(&e))
+                },
                 day("2022-10-01"),
             )
             .unwrap();
@@ -244,7 +247,9 @@ mod reattachment {
         let once = family(&["2022-10-01"]).to_string();
         let explanation = plans
             .explanation(
-                |vocab| tfop::io::family_from_json(&once, vocab).map_err(|e| Refusal::from_error(&e)),
+                |vocab| {
+                    tfop::io::family_from_json(&once, vocab).map_err(|e| Refusal::from_error(&e))
+                },
                 day("2022-10-01"),
             )
             .unwrap();
@@ -255,7 +260,8 @@ mod reattachment {
     #[test]
     fn a_version_set_chooses_the_version_by_the_attachment_used() {
         let plans = transition();
-        let decision = decide(&plans, &family(&["2022-09-05", "2022-10-03"]), "2022-10-03").unwrap();
+        let decision =
+            decide(&plans, &family(&["2022-09-05", "2022-10-03"]), "2022-10-03").unwrap();
         assert_eq!(decision.attachment.date, Some(day("2022-10-03")));
         assert_eq!(decision.plan.version.as_deref(), Some("2022"));
     }
@@ -268,8 +274,16 @@ mod cli {
     /// of it, written to a scratch folder.
     fn files(name: &str) -> (std::path::PathBuf, String, String, String) {
         let folder = scratch(name);
-        let old = write(&folder, "old.tfop", &version_text("2015", "2015-04-01", "£800"));
-        let new = write(&folder, "new.tfop", &version_text("2022", "2022-10-03", "£1000"));
+        let old = write(
+            &folder,
+            "old.tfop",
+            &version_text("2015", "2015-04-01", "£800"),
+        );
+        let new = write(
+            &folder,
+            "new.tfop",
+            &version_text("2022", "2022-10-03", "£1000"),
+        );
         let mut second = family(&["2022-10-03"]);
         second["id"] = json!("F2");
         let cohort = format!("{}\n{}\n", family(&["2022-10-02"]), second);
@@ -280,7 +294,15 @@ mod cli {
     #[test]
     fn eval_decides_each_family_under_its_version_and_names_it() {
         let (_, old, new, families) = files("versions_eval");
-        let args = ["eval", &new, &families, "--as-of", "2023-06-30", "--plan", &old];
+        let args = [
+            "eval",
+            &new,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--plan",
+            &old,
+        ];
         let output = tfop(&args);
         assert!(output.status.success(), "{}", text(&output.stderr));
         let versions: Vec<String> = text(&output.stdout)
@@ -292,7 +314,12 @@ mod cli {
         let output = tfop(&[&args[..], &["--format", "csv"]].concat());
         let csv = text(&output.stdout);
         let mut lines = csv.lines();
-        assert!(lines.next().unwrap().ends_with(",errors,plan_version,plan_digest"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .ends_with(",errors,plan_version,plan_digest")
+        );
         assert!(lines.next().unwrap().contains(",2015,sha256:"), "{csv}");
         assert!(lines.next().unwrap().contains(",2022,sha256:"), "{csv}");
     }
@@ -300,18 +327,52 @@ mod cli {
     #[test]
     fn one_plan_keeps_the_csv_it_always_had() {
         let (_, _, new, families) = files("versions_one");
-        let output = tfop(&["eval", &new, &families, "--as-of", "2023-06-30", "--format", "csv"]);
-        assert!(text(&output.stdout).lines().next().unwrap().ends_with(",payable,errors"));
+        let output = tfop(&[
+            "eval",
+            &new,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--format",
+            "csv",
+        ]);
+        assert!(
+            text(&output.stdout)
+                .lines()
+                .next()
+                .unwrap()
+                .ends_with(",payable,errors")
+        );
     }
 
     #[test]
     fn versions_on_one_day_and_a_day_before_every_version_stop_the_run() {
         let (folder, old, _, families) = files("versions_errors");
-        let same = write(&folder, "same.tfop", &version_text("2016", "2015-04-01", "£800"));
-        let output = tfop(&["eval", &old, &families, "--as-of", "2023-06-30", "--plan", &same]);
+        let same = write(
+            &folder,
+            "same.tfop",
+            &version_text("2016", "2015-04-01", "£800"),
+        );
+        let output = tfop(&[
+            "eval",
+            &old,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--plan",
+            &same,
+        ]);
         assert_eq!(output.status.code(), Some(1));
         assert!(text(&output.stderr).contains("both take effect on 2015-04-01"));
-        let output = tfop(&["report", &old, &families, "--as-of", "2015-03-31", "--plan", &same]);
+        let output = tfop(&[
+            "report",
+            &old,
+            &families,
+            "--as-of",
+            "2015-03-31",
+            "--plan",
+            &same,
+        ]);
         assert_eq!(output.status.code(), Some(1));
     }
 
@@ -319,7 +380,14 @@ mod cli {
     fn diff_compares_the_versions_by_date_with_one_plan_for_all() {
         let (_, old, new, families) = files("versions_diff");
         let output = tfop(&[
-            "diff", &old, &new, &families, "--as-of", "2023-06-30", "--new-plan", &old,
+            "diff",
+            &old,
+            &new,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--new-plan",
+            &old,
         ]);
         // Only F2, attached on the new version's first day, changes.
         assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
@@ -330,11 +398,31 @@ mod cli {
     #[test]
     fn report_and_explain_take_the_versions() {
         let (_, old, new, families) = files("versions_report");
-        let output = tfop(&["report", &new, &families, "--as-of", "2023-06-30", "--plan", &old]);
+        let output = tfop(&[
+            "report",
+            &new,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--plan",
+            &old,
+        ]);
         assert!(output.status.success(), "{}", text(&output.stderr));
         let output = tfop(&[
-            "explain", &new, &families, "--family", "F1", "--as-of", "2023-06-30", "--plan", &old,
+            "explain",
+            &new,
+            &families,
+            "--family",
+            "F1",
+            "--as-of",
+            "2023-06-30",
+            "--plan",
+            &old,
         ]);
-        assert!(text(&output.stdout).contains("version 2015"), "{}", text(&output.stdout));
+        assert!(
+            text(&output.stdout).contains("version 2015"),
+            "{}",
+            text(&output.stdout)
+        );
     }
 }

@@ -375,10 +375,11 @@ impl Checker {
         scope: Scope,
         place: Place,
     ) -> Option<Lowered> {
-        let constant = |checker: &mut Checker, value: &ast::Expr| match checker.expr(value, scope, place)? {
-            Lowered::Measure(Measure::Constant(ratio), ty) => Some((ratio, ty)),
-            _ => None,
-        };
+        let constant =
+            |checker: &mut Checker, value: &ast::Expr| match checker.expr(value, scope, place)? {
+                Lowered::Measure(Measure::Constant(ratio), ty) => Some((ratio, ty)),
+                _ => None,
+            };
         let (start, ty) = constant(self, first)?;
         let mut steps = Vec::with_capacity(changes.len());
         let mut previous: Option<&ast::DatedChange> = None;
@@ -401,7 +402,9 @@ impl Checker {
                 );
                 ok = false;
             }
-            if let Some(previous) = previous.filter(|previous| previous.from.value >= change.from.value) {
+            if let Some(previous) =
+                previous.filter(|previous| previous.from.value >= change.from.value)
+            {
                 self.diagnostics.push(
                     crate::diagnostic::Diagnostic::new(
                         Code::DatedValue,

@@ -228,7 +228,10 @@ impl Checker {
                     );
                 }
             }
-            let Some(code) = indicator.code.as_ref().filter(|code| !code.value.trim().is_empty())
+            let Some(code) = indicator
+                .code
+                .as_ref()
+                .filter(|code| !code.value.trim().is_empty())
             else {
                 continue;
             };

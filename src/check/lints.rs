@@ -117,13 +117,16 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
         Measure::Define(index) => defines.get(index.0 as usize)?.bounds,
         Measure::Constant(value) => Some((Some(*value), Some(*value))),
         Measure::Dated(first, changes) => {
-            let values = changes.iter().map(|(_, value)| Some(*value));
-            let pick = |keep: fn(Bound, Bound) -> bool| {
-                values
-                    .clone()
-                    .fold(Some(*first), |kept, value| if keep(value, kept) { value } else { kept })
-            };
-            Some((pick(less), pick(|a, b| less(b, a))))
+            let (mut low, mut high) = (*first, *first);
+            for (_, value) in changes {
+                if less(Some(*value), Some(low)) {
+                    low = *value;
+                }
+                if less(Some(high), Some(*value)) {
+                    high = *value;
+                }
+            }
+            Some((Some(low), Some(high)))
         }
         Measure::Count(_) => Some((Some(ratio(0, 1)), None)),
         // A field over a field is from 0 to 1; arithmetic can take a rate

@@ -4,7 +4,8 @@
 use super::Checker;
 use crate::code::Code;
 use crate::plan::{
-    Baseline, ClaimProblems, ClaimRoute, Reattachment, Framework, Header, MemberEvents, SchoolLeavers, Settings,
+    Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, Reattachment,
+    SchoolLeavers, Settings,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;

@@ -163,7 +163,10 @@ enum Render {
     /// The plan's claim types (of every version, in order of first use), a
     /// pair of columns each; with several versions, the version and digest
     /// that decided each row too.
-    Csv { claims: Vec<String>, versioned: bool },
+    Csv {
+        claims: Vec<String>,
+        versioned: bool,
+    },
 }
 
 /// One record's outcome as it will be written.

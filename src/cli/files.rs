@@ -6,8 +6,8 @@ use std::io::BufReader;
 use std::path::Path;
 use std::path::PathBuf;
 use tfop::io::Record;
-use tfop::{Plan, PlanSet};
 use tfop::io::{InputError, JsonLines, Records};
+use tfop::{Plan, PlanSet};
 
 pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
     std::fs::read_to_string(path).map_err(|error| {

@@ -515,7 +515,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             .and_then(|funding| funding.target)
             .map(u64::from)
     });
-    let figures = match cohort.report(&plan, as_of, target) {
+    let figures = match cohort.report(plan, as_of, target) {
         Ok(figures) => figures,
         Err(error) => {
             eprintln!("error: {error}");

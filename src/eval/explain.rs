@@ -9,10 +9,10 @@ use super::explanation::{
 use super::sets::Evaluated;
 use super::{Decision, Facts};
 use crate::days::{Day, Unit};
+use crate::eval::explanation::Reattached;
 use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
 use crate::vocab::Shape;
-use crate::eval::explanation::Reattached;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

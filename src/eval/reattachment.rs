@@ -40,9 +40,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// Whether the attachment used is valid: eligible, with every principle
     /// in place, on its day.
     pub(crate) fn attachment_valid(&self) -> bool {
-        self.attachment.as_ref().is_some_and(|(day, missing)| {
-            missing.is_empty() && self.eligibility.contains(*day)
-        })
+        self.attachment
+            .as_ref()
+            .is_some_and(|(day, missing)| missing.is_empty() && self.eligibility.contains(*day))
     }
 
     /// How many attachments on or before the as-of day the family has; the

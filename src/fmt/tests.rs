@@ -249,8 +249,10 @@ fn measure() -> impl Strategy<Value = String> {
         Just("2016-02-29".to_string()),
         (1u32..30).prop_map(|n| format!("{n} weeks")),
         Just("recent".to_string()),
-        (0u32..100, 0u32..100, 1u32..3)
-            .prop_map(|(a, b, n)| format!("{a}% then {b}% from 2015-09-01{}", " then 2 from 2018-01-01".repeat(n as usize - 1))),
+        (0u32..100, 0u32..100, 1u32..3).prop_map(|(a, b, n)| format!(
+            "{a}% then {b}% from 2015-09-01{}",
+            " then 2 from 2018-01-01".repeat(n as usize - 1)
+        )),
         Just("3  then\n 2 from 2016-01-01".to_string()),
     ]
 }
