@@ -282,6 +282,29 @@ codes! {
     /// `CLAIM pays £…` for the claim named. A year without `cap` takes the
     /// block's `cap`.
     ResultsYearAmount = "E0218", Error, "a results year without an amount for a claim";
+    /// An indicator's `code` or `source` that is empty, or a code two
+    /// indicators share.
+    ///
+    /// `code "FE 4.3"` and `source "police ASB data"` carry an indicator's
+    /// place in the authority's data framework into decisions and `explain`,
+    /// so that an auditor can find it. An empty one says nothing, and a code
+    /// given to two indicators cannot tell them apart: `indicator asb "ASB"
+    /// code "FE 4.3" { … }` and `indicator police "Police call-outs" code
+    /// "FE 4.3" { … }` in one plan are refused.
+    ///
+    /// Give each indicator its own code, or leave `code` out.
+    IndicatorMetadata = "E0221", Error, "an indicator's code or source empty, or a code two indicators share";
+    /// A dated value whose values differ in type, or whose changes are not
+    /// in the order of their days.
+    ///
+    /// `85% then 90% from 2015-09-01` is 85% before 1 September 2015 and 90%
+    /// from it on; each later change needs a later day, and every value the
+    /// same unit (percentages, counts, decimals or money): `85% then 3 from
+    /// 2015-09-01` mixes a percentage and a count, and `85% then 90% from
+    /// 2015-09-01 then 92% from 2015-09-01` changes twice on one day.
+    ///
+    /// Give each change its own, later, day, and one unit throughout.
+    DatedValue = "E0222", Error, "a dated value of mixed types, or changes not in the order of their days";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

@@ -395,6 +395,12 @@ impl<V: Clone + PartialEq> Steps<V> {
         }
     }
 
+    /// `first` until the first change's day, then each change's value from
+    /// its day on; the changes' days increase.
+    pub(crate) fn changing(first: V, changes: impl IntoIterator<Item = (Day, V)>) -> Steps<V> {
+        Steps::from_breakpoints(std::iter::once((Day::MIN, first)).chain(changes).collect())
+    }
+
     fn from_breakpoints(breakpoints: Vec<(Day, V)>) -> Steps<V> {
         let mut merged: Vec<(Day, V)> = Vec::with_capacity(breakpoints.len());
         for (day, value) in breakpoints {

@@ -260,11 +260,17 @@ impl Printer<'_> {
                         match entry {
                             ProblemEntry::Indicator(i) => {
                                 if let Some(indicator) = problem.indicators.get(*i) {
-                                    let head = format!(
+                                    let mut head = format!(
                                         "indicator {} {}",
                                         indicator.id.name,
                                         text(&indicator.title.value)
                                     );
+                                    if let Some(code) = &indicator.code {
+                                        head.push_str(&format!(" code {}", text(&code.value)));
+                                    }
+                                    if let Some(source) = &indicator.source {
+                                        head.push_str(&format!(" source {}", text(&source.value)));
+                                    }
                                     p.condition_block(
                                         indicator.span,
                                         next,
@@ -845,6 +851,18 @@ fn expr(expression: &Expr, parent: u8) -> String {
         ExprKind::Duration(value) => (PRIMARY, duration(value)),
         ExprKind::Decimal(value) => (PRIMARY, decimal(*value)),
         ExprKind::Integer(value) => (PRIMARY, value.to_string()),
+        ExprKind::Dated(first, changes) => {
+            let mut text = expr(first, PRIMARY);
+            for change in changes {
+                let _ = write!(
+                    text,
+                    " then {} from {}",
+                    expr(&change.value, PRIMARY),
+                    crate::date::write(change.from.value)
+                );
+            }
+            (PRIMARY, text)
+        }
         ExprKind::Name(name) => (PRIMARY, name.name.clone()),
     };
     if level < parent {

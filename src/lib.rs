@@ -20,6 +20,7 @@ mod span;
 mod suggest;
 pub mod symbols;
 mod syntax;
+pub mod versions;
 pub mod vocab;
 
 /// The calendar day every date in the API is, re-exported so a service
@@ -36,8 +37,9 @@ pub use eval::{
 pub use family::{Family, FamilyError};
 pub use plan::{
     Baseline, ClaimAmount, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework,
-    FundingDef, FundingYear, Header, MemberEvents, Plan, ResultsYearAmounts, Rounding,
-    SchoolLeavers, Settings, Share,
+    FundingDef, FundingYear, Header, MemberEvents, Plan, Reattachment, ResultsYearAmounts,
+    Rounding, SchoolLeavers, Settings, Share,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;
+pub use versions::{PlanSet, PlanSetError};

@@ -71,6 +71,9 @@ enum Command {
     Eval {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -98,6 +101,9 @@ enum Command {
     Explain {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The family's id; repeat it for several (`--format html` only).
@@ -121,6 +127,9 @@ enum Command {
     Report {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -188,6 +197,12 @@ enum Command {
         old: PathBuf,
         /// The new plan.
         new: PathBuf,
+        /// Another version of the old plan (repeat for more), as `eval --plan`.
+        #[arg(long = "old-plan", value_name = "PLAN")]
+        old_versions: Vec<PathBuf>,
+        /// Another version of the new plan (repeat for more), as `eval --plan`.
+        #[arg(long = "new-plan", value_name = "PLAN")]
+        new_versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -346,6 +361,7 @@ fn main() -> ExitCode {
         Command::ExplainCode { code } => cli::plans::explain_code(&code),
         Command::Eval {
             plan,
+            versions,
             families,
             as_of,
             output,
@@ -353,10 +369,18 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
-            cli::eval::eval(&plan, &families, as_of, output.as_deref(), format, &outputs)
+            cli::eval::eval(
+                &cli::files::versions(&plan, &versions),
+                &families,
+                as_of,
+                output.as_deref(),
+                format,
+                &outputs,
+            )
         }
         Command::Explain {
             plan,
+            versions,
             families,
             family,
             as_of,
@@ -364,7 +388,7 @@ fn main() -> ExitCode {
             format,
             output,
         } => cli::audit::explain(&cli::audit::ExplainRequest {
-            plan: &plan,
+            plans: &cli::files::versions(&plan, &versions),
             families: &families,
             wanted: &family,
             as_of,
@@ -389,6 +413,7 @@ fn main() -> ExitCode {
         }),
         Command::Report {
             plan,
+            versions,
             families,
             as_of,
             by,
@@ -399,7 +424,7 @@ fn main() -> ExitCode {
         } => {
             use_threads(threads);
             cli::report::report(&cli::report::ReportRequest {
-                plan: &plan,
+                plans: &cli::files::versions(&plan, &versions),
                 families: &families,
                 as_of,
                 by,
@@ -431,6 +456,8 @@ fn main() -> ExitCode {
         Command::Diff {
             old,
             new,
+            old_versions,
+            new_versions,
             families,
             as_of,
             format,
@@ -438,8 +465,8 @@ fn main() -> ExitCode {
         } => {
             use_threads(threads);
             cli::diff::diff(&cli::diff::DiffRequest {
-                old: &old,
-                new: &new,
+                old: &cli::files::versions(&old, &old_versions),
+                new: &cli::files::versions(&new, &new_versions),
                 families: &families,
                 as_of,
                 format,

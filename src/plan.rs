@@ -100,6 +100,8 @@ pub struct Settings {
     pub earned_autonomy: bool,
     /// Which of the routes claimable at once a decision pays.
     pub claim_route: ClaimRoute,
+    /// Which attachment a decision uses when a family was attached more than once.
+    pub reattachment: Reattachment,
 }
 
 impl Default for Settings {
@@ -112,6 +114,7 @@ impl Default for Settings {
             school_leavers: SchoolLeavers::LeaveMeasure,
             earned_autonomy: false,
             claim_route: ClaimRoute::LargerAmount,
+            reattachment: Reattachment::LatestValid,
         }
     }
 }
@@ -219,6 +222,35 @@ impl ClaimRoute {
     }
 }
 
+/// `reattachment`: which of a family's attachments (a family closed and
+/// attached again has several) a decision uses. Only attachments on or
+/// before the day decided count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reattachment {
+    /// The latest valid one (eligible, every principle in place on its day);
+    /// the latest one when none is valid, so the decision says why.
+    LatestValid,
+    /// The first one, whatever came after it.
+    First,
+}
+
+impl Reattachment {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, Reattachment)] = &[
+        ("latest_valid", Reattachment::LatestValid),
+        ("first", Reattachment::First),
+    ];
+
+    /// The rule in words, for an explanation.
+    pub(crate) fn rule(self) -> &'static str {
+        match self {
+            Reattachment::LatestValid => "the latest valid one on or before the day decided",
+            Reattachment::First => "the first one",
+        }
+    }
+}
+
 /// The index of a problem in [`Plan`]'s list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct ProblemIdx(pub(crate) u32);
@@ -254,6 +286,10 @@ pub(crate) struct ProblemDef {
 pub(crate) struct IndicatorDef {
     pub(crate) id: String,
     pub(crate) title: String,
+    /// `code "FE 4.3"`, carried into decisions and explanations.
+    pub(crate) code: Option<String>,
+    /// `source "police ASB data"`, likewise.
+    pub(crate) source: Option<String>,
     pub(crate) condition: Cond,
 }
 
@@ -691,6 +727,10 @@ pub(crate) enum Measure {
     Constant(Ratio),
     /// A define that is a measure.
     Define(DefineIdx),
+    /// A constant that changes on days (`85% then 90% from 2015-09-01`):
+    /// the first value, then each later value from its day on, days in
+    /// increasing order.
+    Dated(Ratio, Vec<(Day, Ratio)>),
 }
 
 /// A number worked out from each event's numeric fields, all of one type

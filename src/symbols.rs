@@ -580,7 +580,8 @@ impl Builder {
             | ast::ExprKind::Date(_)
             | ast::ExprKind::Duration(_)
             | ast::ExprKind::Decimal(_)
-            | ast::ExprKind::Integer(_) => {}
+            | ast::ExprKind::Integer(_)
+            | ast::ExprKind::Dated(..) => {}
         }
     }
 

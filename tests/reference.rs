@@ -159,8 +159,32 @@ struct Reference {
 
 impl Reference {
     /// The family as known at the end of `as_of`: events after it do not
-    /// exist, spells ending after it are open.
+    /// exist, spells ending after it are open. Of several attachments, the
+    /// latest valid one is used, or the latest when none is valid (the
+    /// plan's default `reattachment: latest_valid`).
     fn new(family: &Value, as_of: NaiveDate) -> Reference {
+        let first = Reference::attached_on(family, as_of, None);
+        let mut days: Vec<NaiveDate> = first
+            .events
+            .iter()
+            .filter(|event| event.kind == "attachment")
+            .map(|event| event.first)
+            .collect();
+        days.sort();
+        days.dedup();
+        let Some(latest) = days.last().copied() else {
+            return first;
+        };
+        days.iter()
+            .rev()
+            .map(|day| Reference::attached_on(family, as_of, Some(*day)))
+            .find(|reference| reference.attachment_status() == AttachmentStatus::Attached)
+            .unwrap_or_else(|| Reference::attached_on(family, as_of, Some(latest)))
+    }
+
+    /// The family attached on `attachment` (one of its attachment days), or
+    /// on its first attachment day when `None`.
+    fn attached_on(family: &Value, as_of: NaiveDate, attachment: Option<NaiveDate>) -> Reference {
         let member_records = family["members"].as_array().unwrap();
         let members: Vec<Member> = member_records
             .iter()
@@ -218,11 +242,13 @@ impl Reference {
                 record: record.clone(),
             });
         }
-        let attached = events
-            .iter()
-            .filter(|event| event.kind == "attachment")
-            .map(|event| event.first)
-            .min();
+        let attached = attachment.or_else(|| {
+            events
+                .iter()
+                .filter(|event| event.kind == "attachment")
+                .map(|event| event.first)
+                .min()
+        });
         let mut reference = Reference {
             as_of,
             members,

@@ -362,7 +362,67 @@ impl Checker {
                 Lowered::Duration(days, *duration)
             }
             ExprKind::Name(name) => return self.define_use(name, scope, place),
+            ExprKind::Dated(first, changes) => return self.dated(first, changes, scope, place),
         })
+    }
+
+    /// `85% then 90% from 2015-09-01`: constants of one type, each change
+    /// on a later day than the one before.
+    fn dated(
+        &mut self,
+        first: &ast::Expr,
+        changes: &[ast::DatedChange],
+        scope: Scope,
+        place: Place,
+    ) -> Option<Lowered> {
+        let constant =
+            |checker: &mut Checker, value: &ast::Expr| match checker.expr(value, scope, place)? {
+                Lowered::Measure(Measure::Constant(ratio), ty) => Some((ratio, ty)),
+                _ => None,
+            };
+        let (start, ty) = constant(self, first)?;
+        let mut steps = Vec::with_capacity(changes.len());
+        let mut previous: Option<&ast::DatedChange> = None;
+        let mut ok = true;
+        for change in changes {
+            let Some((value, change_ty)) = constant(self, &change.value) else {
+                ok = false;
+                continue;
+            };
+            if change_ty != ty {
+                self.report(
+                    Code::DatedValue,
+                    change.value.span,
+                    format!(
+                        "a dated value of {} changes to {}",
+                        ty.describe(),
+                        change_ty.describe()
+                    ),
+                    "write every value of a dated value in one unit: `85% then 90% from 2015-09-01`",
+                );
+                ok = false;
+            }
+            if let Some(previous) =
+                previous.filter(|previous| previous.from.value >= change.from.value)
+            {
+                self.diagnostics.push(
+                    crate::diagnostic::Diagnostic::new(
+                        Code::DatedValue,
+                        change.from.span,
+                        format!(
+                            "this change is not after the one before it, on {}",
+                            crate::date::write(previous.from.value)
+                        ),
+                    )
+                    .with_help("write the changes in the order of their days, each on a later day")
+                    .with_label(previous.from.span, "the change before"),
+                );
+                ok = false;
+            }
+            previous = Some(change);
+            steps.push((crate::days::Day::from_date(change.from.value), value));
+        }
+        ok.then_some(Lowered::Measure(Measure::Dated(start, steps), ty))
     }
 
     fn define_use(&mut self, name: &ast::Ident, scope: Scope, place: Place) -> Option<Lowered> {

@@ -5,6 +5,7 @@ use super::lints::never_met;
 use super::{Checker, Place};
 use crate::code::Code;
 use crate::days::Unit;
+use crate::diagnostic::Diagnostic;
 use crate::num::Pence;
 use crate::plan::{
     BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
@@ -21,6 +22,7 @@ impl Checker {
     pub(super) fn plan(&mut self, file: &ast::File, digest: String) -> Option<Plan> {
         let header = self.header(file);
         self.settings(file);
+        self.indicator_metadata(file);
         self.collect_defines(file);
         self.analyse_defines();
         self.root_depths(file);
@@ -208,6 +210,52 @@ impl Checker {
         None
     }
 
+    /// Indicator metadata: a `code` or `source` must say something, and a
+    /// code names one indicator of the plan (a report or an auditor finds
+    /// the indicator by it).
+    pub(super) fn indicator_metadata(&mut self, file: &ast::File) {
+        let mut codes: BTreeMap<&str, Span> = BTreeMap::new();
+        let indicators = file.items.iter().flat_map(|item| match item {
+            ast::Item::Problem(problem) => problem.indicators.as_slice(),
+            _ => &[],
+        });
+        for indicator in indicators {
+            for (what, text) in [("code", &indicator.code), ("source", &indicator.source)] {
+                if let Some(text) = text.as_ref().filter(|text| text.value.trim().is_empty()) {
+                    self.report(
+                        Code::IndicatorMetadata,
+                        text.span,
+                        format!("the {what} of indicator `{}` is empty", indicator.id.name),
+                        format!("write its {what} between the quotes, or leave `{what} \"\"` out"),
+                    );
+                }
+            }
+            let Some(code) = indicator
+                .code
+                .as_ref()
+                .filter(|code| !code.value.trim().is_empty())
+            else {
+                continue;
+            };
+            if let Some(first) = codes.get(code.value.as_str()) {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::IndicatorMetadata,
+                        code.span,
+                        format!(
+                            "indicator `{}` has the code of another indicator",
+                            indicator.id.name
+                        ),
+                    )
+                    .with_help("give each indicator its own code, as the data framework does")
+                    .with_label(*first, "first given here"),
+                );
+            } else {
+                codes.insert(&code.value, code.span);
+            }
+        }
+    }
+
     fn problem(&mut self, problem: &ast::Problem) -> Option<ProblemDef> {
         let mut indicator_ids = BTreeSet::new();
         let mut indicators = Vec::new();
@@ -239,6 +287,8 @@ impl Checker {
                 indicators.push(IndicatorDef {
                     id: indicator.id.name.clone(),
                     title: indicator.title.value.clone(),
+                    code: indicator.code.as_ref().map(|code| code.value.clone()),
+                    source: indicator.source.as_ref().map(|source| source.value.clone()),
                     condition,
                 });
             }

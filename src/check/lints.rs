@@ -116,6 +116,18 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
     match measure {
         Measure::Define(index) => defines.get(index.0 as usize)?.bounds,
         Measure::Constant(value) => Some((Some(*value), Some(*value))),
+        Measure::Dated(first, changes) => {
+            let (mut low, mut high) = (*first, *first);
+            for (_, value) in changes {
+                if less(Some(*value), Some(low)) {
+                    low = *value;
+                }
+                if less(Some(high), Some(*value)) {
+                    high = *value;
+                }
+            }
+            Some((Some(low), Some(high)))
+        }
         Measure::Count(_) => Some((Some(ratio(0, 1)), None)),
         // A field over a field is from 0 to 1; arithmetic can take a rate
         // past either end (`rate sessions per (sessions - authorised)`).

@@ -4,7 +4,8 @@
 use super::Checker;
 use crate::code::Code;
 use crate::plan::{
-    Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, SchoolLeavers, Settings,
+    Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, Reattachment,
+    SchoolLeavers, Settings,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -144,7 +145,7 @@ type SettingWords = fn() -> Vec<&'static str>;
 
 /// Every setting a plan may give: its name, its words, and how its value is
 /// read. A new setting is one line here, with its enum and words in `plan`.
-const SETTINGS: [(&str, SettingWords, ReadSetting); 7] = [
+const SETTINGS: [(&str, SettingWords, ReadSetting); 8] = [
     (
         "claim_problems",
         || words_of(ClaimProblems::WORDS),
@@ -194,6 +195,14 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 7] = [
         || words_of(ClaimRoute::WORDS),
         |settings, name, value| {
             settings.claim_route = word(name, value, ClaimRoute::WORDS)?;
+            Ok(())
+        },
+    ),
+    (
+        "reattachment",
+        || words_of(Reattachment::WORDS),
+        |settings, name, value| {
+            settings.reattachment = word(name, value, Reattachment::WORDS)?;
             Ok(())
         },
     ),

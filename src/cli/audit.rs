@@ -4,15 +4,15 @@
 
 use super::Exit;
 use super::eval::report_refusal;
-use super::files::{input_failed, load_plan, records};
+use super::files::{input_failed, load_plans, records};
 use super::output::Outputs;
 use super::render::{Format, print};
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tfop::cohort::{check_window, claim_lines};
 use tfop::explanation::html_document;
-use tfop::{Explanation, Plan};
+use tfop::{Explanation, PlanSet};
 
 /// How `tfop explain` writes.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,7 +27,8 @@ pub(crate) enum ExplainFormat {
 
 /// What `tfop explain` was asked for.
 pub(crate) struct ExplainRequest<'a> {
-    pub(crate) plan: &'a Path,
+    /// The plan's versions (one, or several by their `effective` days).
+    pub(crate) plans: &'a [PathBuf],
     pub(crate) families: &'a Path,
     /// The families asked for by id, in the order given.
     pub(crate) wanted: &'a [String],
@@ -72,18 +73,22 @@ pub(crate) fn explain(request: &ExplainRequest) -> Exit {
             ExplainFormat::Json => Format::Json,
             ExplainFormat::Text | ExplainFormat::Html => Format::Text,
         };
-        return super::eval::explain(request.plan, request.families, single, day, format);
+        return super::eval::explain(request.plans, request.families, single, day, format);
     }
-    let plan = match load_plan(request.plan) {
-        Ok(plan) => plan,
+    let plans = match load_plans(request.plans, day) {
+        Ok(plans) => plans,
         Err(exit) => return exit,
     };
+    // load_plans has made sure a version is in force on the day.
+    let Ok(plan) = plans.for_as_of(day) else {
+        return Exit::Failure;
+    };
     if let Some(window) = request.window {
-        if let Err(error) = check_window(&plan, window) {
+        if let Err(error) = check_window(plan, window) {
             return usage(&format!("--window {error}; give a window's day"));
         }
     }
-    let (explanations, refused) = match explanations(&plan, request, day) {
+    let (explanations, refused) = match explanations(&plans, request, day) {
         Ok(found) => found,
         Err(exit) => return exit,
     };
@@ -116,7 +121,7 @@ pub(crate) fn explain(request: &ExplainRequest) -> Exit {
 /// (a window's claimable families), and whether a record was refused. A
 /// family asked for by id that is missing or refused is an error.
 fn explanations(
-    plan: &Plan,
+    plans: &PlanSet,
     request: &ExplainRequest,
     day: NaiveDate,
 ) -> Result<(Vec<Explanation>, bool), Exit> {
@@ -131,8 +136,8 @@ fn explanations(
         if by_id && !id.as_ref().is_some_and(|id| request.wanted.contains(id)) {
             continue;
         }
-        let family = match record.read(plan.vocabulary()) {
-            Ok(family) => family,
+        let (plan, family) = match plans.choose(|vocab| record.read(vocab), day) {
+            Ok(chosen) => chosen,
             Err(refusal) => {
                 report_refusal(request.families, &record, &refusal);
                 if by_id {

@@ -2,19 +2,21 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records};
+use super::files::{load_plans, records};
 use super::render::Format;
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tfop::cohort::{Change, ChangeKind, DiffHead, DiffTally, FamilyDiff, compare};
 use tfop::io::Record;
-use tfop::{ClaimStatus, Decision, Plan, Refusal};
+use tfop::{ClaimStatus, Decision, Plan, PlanSet, Refusal};
 
 /// What `tfop diff` was asked for.
 pub(crate) struct DiffRequest<'a> {
-    pub(crate) old: &'a Path,
-    pub(crate) new: &'a Path,
+    /// The old plan's versions.
+    pub(crate) old: &'a [PathBuf],
+    /// The new plan's versions.
+    pub(crate) new: &'a [PathBuf],
     pub(crate) families: &'a Path,
     pub(crate) as_of: NaiveDate,
     pub(crate) format: Format,
@@ -22,10 +24,8 @@ pub(crate) struct DiffRequest<'a> {
 
 type Side = Result<Decision, Refusal>;
 
-fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Side {
-    record
-        .read(plan.vocabulary())
-        .map(|family| plan.evaluate(&family, as_of))
+fn decide(plans: &PlanSet, record: &Record, as_of: NaiveDate) -> Side {
+    super::files::decide(plans, record, as_of)
 }
 
 /// The family id a side gave, if it could be read.
@@ -201,13 +201,18 @@ impl<W: Write> Output<W> {
 }
 
 pub(crate) fn diff(request: &DiffRequest) -> Exit {
-    let old = match load_plan(request.old) {
-        Ok(plan) => plan,
+    let old = match load_plans(request.old, request.as_of) {
+        Ok(plans) => plans,
         Err(exit) => return exit,
     };
-    let new = match load_plan(request.new) {
-        Ok(plan) => plan,
+    let new = match load_plans(request.new, request.as_of) {
+        Ok(plans) => plans,
         Err(exit) => return exit,
+    };
+    // The heading names the versions in force on the day decided.
+    let (Ok(old_now), Ok(new_now)) = (old.for_as_of(request.as_of), new.for_as_of(request.as_of))
+    else {
+        return Exit::Failure;
     };
     let records = match records(request.families) {
         Ok(records) => records,
@@ -223,7 +228,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
         eprintln!("error: cannot write the differences: {error}");
         Exit::Failure
     };
-    if let Err(error) = output.start(&old, &new, as_of) {
+    if let Err(error) = output.start(old_now, new_now, as_of) {
         return write_failed(error);
     }
     let mut tally = DiffTally::default();

@@ -1,16 +1,16 @@
 //! `tfop eval` and `tfop explain`.
 
 use super::Exit;
-use super::files::{input_failed, load_plan, records};
+use super::files::{input_failed, load_plans, records};
 use super::output::{OutputFile, Outputs};
 use super::render::{Format, json_document, print};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use tfop::io::{InputError, Record, SeenFamilies};
-use tfop::{Decision, Plan, Refusal};
+use tfop::{Decision, PlanSet, Refusal};
 
 /// What became of one family's record.
 pub(crate) enum Outcome {
@@ -18,10 +18,11 @@ pub(crate) enum Outcome {
     Refused(Refusal),
 }
 
-/// Decides one record; a record that cannot be read is refused, never lost.
-pub(crate) fn decide(plan: &Plan, record: &Record, as_of: NaiveDate) -> Outcome {
-    match record.read(plan.vocabulary()) {
-        Ok(family) => Outcome::Decided(Box::new(plan.evaluate(&family, as_of))),
+/// Decides one record under the version that decides it; a record that
+/// cannot be read is refused, never lost.
+pub(crate) fn decide(plans: &PlanSet, record: &Record, as_of: NaiveDate) -> Outcome {
+    match super::files::decide(plans, record, as_of) {
+        Ok(decision) => Outcome::Decided(Box::new(decision)),
         Err(refusal) => Outcome::Refused(refusal),
     }
 }
@@ -159,8 +160,13 @@ pub(crate) enum EvalFormat {
 /// its own (by the worker that decided it) and written in input order.
 enum Render {
     Jsonl,
-    /// The plan's claim types, a pair of columns each.
-    Csv(Vec<String>),
+    /// The plan's claim types (of every version, in order of first use), a
+    /// pair of columns each; with several versions, the version and digest
+    /// that decided each row too.
+    Csv {
+        claims: Vec<String>,
+        versioned: bool,
+    },
 }
 
 /// One record's outcome as it will be written.
@@ -174,11 +180,22 @@ pub(crate) struct Rendered {
 }
 
 impl Render {
-    fn new(format: EvalFormat, plan: &Plan) -> Render {
+    fn new(format: EvalFormat, plans: &PlanSet) -> Render {
         match format {
             EvalFormat::Jsonl => Render::Jsonl,
             EvalFormat::Csv => {
-                Render::Csv(plan.claim_types().map(|(id, _)| id.to_string()).collect())
+                let mut claims: Vec<String> = Vec::new();
+                for plan in plans.versions() {
+                    for (id, _) in plan.claim_types() {
+                        if !claims.iter().any(|known| known == id) {
+                            claims.push(id.to_string());
+                        }
+                    }
+                }
+                Render::Csv {
+                    claims,
+                    versioned: plans.is_versioned(),
+                }
             }
         }
     }
@@ -186,7 +203,7 @@ impl Render {
     /// What is written before the first outcome: the CSV header row, nothing
     /// for JSON Lines; `None` if it cannot be made.
     fn header(&self) -> Option<Vec<u8>> {
-        let Render::Csv(claims) = self else {
+        let Render::Csv { claims, versioned } = self else {
             return Some(Vec::new());
         };
         let mut header = vec![
@@ -201,6 +218,10 @@ impl Render {
         }
         header.push("payable".into());
         header.push("errors".into());
+        if *versioned {
+            header.push("plan_version".into());
+            header.push("plan_digest".into());
+        }
         csv_bytes(&header)
     }
 
@@ -217,8 +238,15 @@ impl Render {
                     bytes
                 })
             }
-            Render::Csv(claims) => csv_bytes(&match &outcome {
-                Outcome::Decided(decision) => csv_row(decision, claims),
+            Render::Csv { claims, versioned } => csv_bytes(&match &outcome {
+                Outcome::Decided(decision) => {
+                    let mut row = csv_row(decision, claims);
+                    if *versioned {
+                        row.push(decision.plan.version.clone().unwrap_or_default());
+                        row.push(decision.plan.digest.clone());
+                    }
+                    row
+                }
                 Outcome::Refused(refusal) => {
                     let mut row = vec![
                         refusal.family.clone().unwrap_or_default(),
@@ -229,6 +257,9 @@ impl Render {
                     row.extend(claims.iter().flat_map(|_| [String::new(), String::new()]));
                     row.push(String::new());
                     row.push(refusal.errors.len().to_string());
+                    if *versioned {
+                        row.extend([String::new(), String::new()]);
+                    }
                     row
                 }
             }),
@@ -325,14 +356,14 @@ fn write_failed() -> Exit {
 }
 
 pub(crate) fn eval(
-    plan_path: &Path,
+    plan_paths: &[PathBuf],
     families: &Path,
     as_of: NaiveDate,
     output: Option<&Path>,
     format: EvalFormat,
     outputs: &Outputs,
 ) -> Exit {
-    let plan = match load_plan(plan_path) {
+    let plan = match load_plans(plan_paths, as_of) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };
@@ -426,13 +457,13 @@ pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal
 }
 
 pub(crate) fn explain(
-    plan_path: &Path,
+    plan_paths: &[PathBuf],
     families: &Path,
     wanted: &str,
     as_of: NaiveDate,
     format: Format,
 ) -> Exit {
-    let plan = match load_plan(plan_path) {
+    let plans = match load_plans(plan_paths, as_of) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };
@@ -449,9 +480,8 @@ pub(crate) fn explain(
         if record.family_id().as_deref() != Some(wanted) {
             continue;
         }
-        return match record.read(plan.vocabulary()) {
-            Ok(family) => {
-                let explanation = plan.explanation(&family, as_of);
+        return match plans.explanation(|vocab| record.read(vocab), as_of) {
+            Ok(explanation) => {
                 let written = match format {
                     Format::Text => print(&explanation.to_string()),
                     Format::Json => json_document(&explanation).and_then(|json| print(&json)),

@@ -1,10 +1,13 @@
 //! Reading plans and families.
 
 use super::Exit;
+use chrono::NaiveDate;
 use std::io::BufReader;
 use std::path::Path;
-use tfop::Plan;
+use std::path::PathBuf;
+use tfop::io::Record;
 use tfop::io::{InputError, JsonLines, Records};
+use tfop::{Plan, PlanSet};
 
 pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
     std::fs::read_to_string(path).map_err(|error| {
@@ -28,6 +31,40 @@ pub(crate) fn load_plan(path: &Path) -> Result<Plan, Exit> {
             Err(Exit::Failure)
         }
     }
+}
+
+/// The plan's files: the one named first, then its other versions.
+pub(crate) fn versions(first: &Path, more: &[PathBuf]) -> Vec<PathBuf> {
+    std::iter::once(first.to_path_buf())
+        .chain(more.iter().cloned())
+        .collect()
+}
+
+/// Reads and checks the versions of a plan as one [`PlanSet`], which must
+/// have a version in force on the day decided.
+pub(crate) fn load_plans(paths: &[PathBuf], as_of: NaiveDate) -> Result<PlanSet, Exit> {
+    let mut plans = Vec::with_capacity(paths.len());
+    for path in paths {
+        plans.push(load_plan(path)?);
+    }
+    let set = PlanSet::new(plans).map_err(|error| {
+        eprintln!("error: {error}");
+        Exit::Failure
+    })?;
+    if let Err(error) = set.for_as_of(as_of) {
+        eprintln!("error: {error}");
+        return Err(Exit::Failure);
+    }
+    Ok(set)
+}
+
+/// Decides one record under the version of `plans` that decides it.
+pub(crate) fn decide(
+    plans: &PlanSet,
+    record: &Record,
+    as_of: NaiveDate,
+) -> Result<tfop::Decision, tfop::Refusal> {
+    plans.decide(|vocab| record.read(vocab), as_of)
 }
 
 /// Reads families one by one (`tfop::io`): a folder as a CSV cohort, a

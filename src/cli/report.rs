@@ -2,18 +2,19 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records};
+use super::files::{load_plans, records};
 use super::output::Outputs;
 use super::render::{Format, escape_html, html_table, json_document, print, table};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds};
 use tfop::{Decision, Plan};
 
 /// What `tfop report` was asked for.
 pub(crate) struct ReportRequest<'a> {
-    pub(crate) plan: &'a Path,
+    /// The plan's versions (one file, or several by `effective` day).
+    pub(crate) plans: &'a [PathBuf],
     pub(crate) families: &'a Path,
     pub(crate) as_of: NaiveDate,
     pub(crate) by: Vec<String>,
@@ -464,9 +465,15 @@ fn value_name(value: &Option<String>) -> String {
 }
 
 pub(crate) fn report(request: &ReportRequest) -> Exit {
-    let plan = match load_plan(request.plan) {
-        Ok(plan) => plan,
+    let plans = match load_plans(request.plans, request.as_of) {
+        Ok(plans) => plans,
         Err(exit) => return exit,
+    };
+    // The cohort's plan-wide figures (fee, claim windows, funding) are the
+    // version's in force on the day decided; each family's decision is its
+    // own version's.
+    let Ok(plan) = plans.for_as_of(request.as_of) else {
+        return Exit::Failure;
     };
     let records = match records(request.families) {
         Ok(records) => records,
@@ -478,8 +485,8 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         request.families,
         records,
         |record| -> Result<(BTreeMap<String, String>, Decision), tfop::Refusal> {
-            let family = record.read(plan.vocabulary())?;
-            let decision = plan.evaluate(&family, as_of);
+            let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
+            let decision = version.evaluate(&family, as_of);
             Ok((family.attributes, decision))
         },
         |decided| match decided {
@@ -508,7 +515,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             .and_then(|funding| funding.target)
             .map(u64::from)
     });
-    let figures = match cohort.report(&plan, as_of, target) {
+    let figures = match cohort.report(plan, as_of, target) {
         Ok(figures) => figures,
         Err(error) => {
             eprintln!("error: {error}");
@@ -516,7 +523,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         }
     };
     let report = Report {
-        plan: &plan,
+        plan,
         as_of,
         cohort,
         target,

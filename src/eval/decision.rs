@@ -79,6 +79,12 @@ pub struct ProblemFinding {
 pub struct IndicatorFinding {
     /// The indicator's id.
     pub id: String,
+    /// Its `code` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Its data `source` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The events that made it fire: ids, or `#N` for the N-th event.
     pub evidence: Vec<String>,
 }
@@ -309,6 +315,13 @@ pub enum ProblemKind {
          add the date of birth"
     )]
     BirthMissing,
+    /// A family attached before the earliest of the plan versions given
+    /// takes effect: no version decides it.
+    #[error(
+        "is attached before the earliest version of the plan given takes effect, so no version decides it; \
+         give the version in force on its attachment day too"
+    )]
+    AttachedBeforeVersions,
     /// A CSV row with more or fewer cells than its header.
     #[error("has {found} cells where the header has {header}; check the row's commas and quotes")]
     RowWidth {

@@ -9,6 +9,7 @@ use super::explanation::{
 use super::sets::Evaluated;
 use super::{Decision, Facts};
 use crate::days::{Day, Unit};
+use crate::eval::explanation::Reattached;
 use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
 use crate::vocab::Shape;
@@ -21,7 +22,7 @@ impl Plan {
     pub fn explanation(&self, family: &Family, as_of: NaiveDate) -> Explanation {
         let day = Day::from_date(as_of);
         let facts = Facts::new(self, family, day);
-        let evaluated = Evaluated::new(self, &facts);
+        let evaluated = Evaluated::with_attachment(self, &facts);
         let decision = evaluated.decide(as_of);
         evaluated.explanation(&decision)
     }
@@ -52,6 +53,8 @@ impl Evaluated<'_, '_> {
                             .iter()
                             .find(|i| i.id == indicator.id)
                             .map_or_else(String::new, |i| i.title.clone()),
+                        code: indicator.code.clone(),
+                        source: indicator.source.clone(),
                         evidence: records.cite(&indicator.evidence),
                     })
                     .collect();
@@ -123,6 +126,10 @@ impl Evaluated<'_, '_> {
             payable: decision.payable,
             route: decision.route.clone(),
             route_rule: plan.settings.claim_route,
+            reattachment: (self.attachment_count() > 1).then(|| Reattached {
+                attachments: self.attachment_count(),
+                rule: plan.settings.reattachment,
+            }),
         }
     }
 }

@@ -15,7 +15,7 @@ pub use html::html_document;
 use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};
 use crate::num::{Fixed, Pence};
-use crate::plan::ClaimRoute;
+use crate::plan::{ClaimRoute, Reattachment};
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -48,6 +48,19 @@ pub struct Explanation {
     pub route: Vec<String>,
     /// The plan's rule for choosing the route.
     pub route_rule: ClaimRoute,
+    /// When the family was attached more than once by the day decided:
+    /// how many times, and the plan's rule that chose the attachment used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reattachment: Option<Reattached>,
+}
+
+/// A family attached more than once: which attachment the decision uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reattached {
+    /// The attachments on or before the day decided.
+    pub attachments: usize,
+    /// The plan's `reattachment` setting, which chose the one used.
+    pub rule: Reattachment,
 }
 
 /// An identified problem.
@@ -68,6 +81,12 @@ pub struct IndicatorEvidence {
     pub id: String,
     /// Its title in the plan.
     pub title: String,
+    /// Its `code` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Its data `source` in the plan, when it states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The records that made it fire, in day order.
     pub evidence: Vec<Record>,
 }

@@ -167,7 +167,8 @@ impl Evaluated<'_, '_> {
     fn operand(&self, measure: &Measure, member: Option<u32>, day: Day) -> Operand {
         let value = match measure {
             Measure::Constant(value) => Some(*value),
-            Measure::Count(_)
+            Measure::Dated(..)
+            | Measure::Count(_)
             | Measure::Sum(..)
             | Measure::Rate(..)
             | Measure::Scaled(..)
@@ -228,6 +229,8 @@ impl Evaluated<'_, '_> {
                 of: Box::new(self.described(inner, member, day)),
             },
             Measure::Constant(_) => explanation::Measure::Constant,
+            // The value in force on the day is the operand's value.
+            Measure::Dated(..) => explanation::Measure::Constant,
             Measure::Define(index) => self
                 .plan
                 .define_measure(*index)
@@ -270,7 +273,9 @@ impl Evaluated<'_, '_> {
                 .plan
                 .define_measure(*index)
                 .map_or(Quantity::Number, |body| self.unit_of(body)),
-            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) => Quantity::Number,
+            Measure::Sum(..) | Measure::Count(_) | Measure::Constant(_) | Measure::Dated(..) => {
+                Quantity::Number
+            }
         }
     }
 

@@ -11,6 +11,7 @@ mod decision;
 mod explain;
 pub mod explanation;
 mod measures;
+mod reattachment;
 mod sets;
 
 pub use decision::*;
@@ -208,7 +209,7 @@ impl Plan {
     pub fn evaluate(&self, family: &Family, as_of: NaiveDate) -> Decision {
         let day = Day::from_date(as_of);
         let facts = Facts::new(self, family, day);
-        let evaluated = Evaluated::new(self, &facts);
+        let evaluated = Evaluated::with_attachment(self, &facts);
         let mut decision = evaluated.decide(as_of);
         decision.errors = self.missing_births(family);
         decision
@@ -262,6 +263,8 @@ impl<'p> Evaluated<'p, '_> {
                 if fired {
                     indicators.push(IndicatorFinding {
                         id: indicator.id.clone(),
+                        code: indicator.code.clone(),
+                        source: indicator.source.clone(),
                         evidence: self.evidence(&indicator.condition, identification_point),
                     });
                 }

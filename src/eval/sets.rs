@@ -44,12 +44,14 @@ pub(crate) struct Evaluated<'p, 'f> {
 }
 
 impl<'p, 'f> Evaluated<'p, 'f> {
-    pub(crate) fn new(plan: &'p Plan, facts: &'p Facts<'f>) -> Evaluated<'p, 'f> {
+    /// The family evaluated as attached on `attached_on` (one of its
+    /// attachment days, as `eval::reattachment` picks it), or not attached.
+    pub(crate) fn new(
+        plan: &'p Plan,
+        facts: &'p Facts<'f>,
+        attached_on: Option<Day>,
+    ) -> Evaluated<'p, 'f> {
         let as_of = facts.as_of;
-        let attached_on = facts
-            .of_kind(plan.known.attachment)
-            .map(|fact| fact.start)
-            .min();
         let mut evaluated = Evaluated {
             plan,
             facts,
@@ -540,6 +542,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     .map_or_else(|| Steps::constant(None), |body| self.measure(body, member))
             }),
             Measure::Constant(value) => Steps::constant(Some(*value)),
+            Measure::Dated(first, changes) => Steps::changing(
+                Some(*first),
+                changes.iter().map(|(day, value)| (*day, Some(*value))),
+            ),
             Measure::Count(aggregate) => {
                 let (count, defined) = self.sum(aggregate, None, member);
                 defined_values(count.map(|n| Some(ratio(*n, 1))), &defined)
@@ -1187,7 +1193,7 @@ fn measure_aggregates<'p>(plan: &'p Plan, measure: &'p Measure) -> Vec<&'p Aggre
         Measure::Define(index) => plan
             .define_measure(*index)
             .map_or_else(Vec::new, |body| measure_aggregates(plan, body)),
-        Measure::Constant(_) => Vec::new(),
+        Measure::Constant(_) | Measure::Dated(..) => Vec::new(),
     }
 }
 

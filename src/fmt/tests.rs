@@ -249,6 +249,11 @@ fn measure() -> impl Strategy<Value = String> {
         Just("2016-02-29".to_string()),
         (1u32..30).prop_map(|n| format!("{n} weeks")),
         Just("recent".to_string()),
+        (0u32..100, 0u32..100, 1u32..3).prop_map(|(a, b, n)| format!(
+            "{a}% then {b}% from 2015-09-01{}",
+            " then 2 from 2018-01-01".repeat(n as usize - 1)
+        )),
+        Just("3  then\n 2 from 2016-01-01".to_string()),
     ]
 }
 
@@ -348,10 +353,17 @@ fn attach() -> impl Strategy<Value = String> {
 }
 
 fn plan_text() -> impl Strategy<Value = String> {
-    (condition(), condition(), measure(), attach(), prop::collection::vec(gap(), 6))
-        .prop_map(|(a, b, m, principles, gaps)| {
+    // An indicator's metadata, each part optional, with its layout free.
+    let metadata = prop::sample::select(vec![
+        "",
+        " code \"FE 4.3\"",
+        "\n source  \"police ASB data\"",
+        " code \"FE 4.3\" source \"police \\\"ASB\\\" data\"",
+    ]);
+    (condition(), condition(), measure(), attach(), prop::collection::vec(gap(), 6), metadata)
+        .prop_map(|(a, b, m, principles, gaps, metadata)| {
             format!(
-                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\" {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
+                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
                 gaps[0], gaps[1], gaps[2], gaps[3], gaps[4], gaps[5]
             )
         })

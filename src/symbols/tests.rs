@@ -260,7 +260,8 @@ fn completion_offers_settings_and_their_words() {
             "school_age",
             "school_leavers",
             "earned_autonomy",
-            "claim_route"
+            "claim_route",
+            "reattachment"
         ]
     );
     assert_eq!(

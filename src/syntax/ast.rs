@@ -266,13 +266,17 @@ pub enum ProblemEntry {
     Sustain(usize),
 }
 
-/// `indicator id "title" { condition }`
+/// `indicator id "title" code "…" source "…" { condition }`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Indicator {
     /// The indicator's id, unique within its problem.
     pub id: Ident,
     /// Its title.
     pub title: Text,
+    /// `code "FE 4.3"`: its code in the authority's data framework.
+    pub code: Option<Text>,
+    /// `source "police ASB data"`: where its data comes from.
+    pub source: Option<Text>,
     /// When it fires.
     pub condition: Expr,
     /// Where it stands.
@@ -822,6 +826,20 @@ pub enum ExprKind {
     Duration(Duration),
     Decimal(Fixed),
     Integer(u64),
+    /// `85% then 90% from 2015-09-01`: the first value, then each change
+    /// in the order written.
+    Dated(Box<Expr>, Vec<DatedChange>),
     /// A name given by `define`.
     Name(Ident),
+}
+
+/// `then 90% from 2015-09-01`: a dated value's value from a day on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedChange {
+    /// The value from the day on.
+    pub value: Expr,
+    /// The day it starts.
+    pub from: DateLit,
+    /// Where it stands.
+    pub span: Span,
 }

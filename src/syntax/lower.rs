@@ -620,6 +620,12 @@ impl Lowering {
                 Rule::indicator => {
                     let id = self.next_ident(&mut inner);
                     let title = self.next_text(&mut inner);
+                    let code = inner
+                        .next_if(Rule::indicator_code)
+                        .and_then(|pair| self.next_text(&mut Children::of(&pair)));
+                    let source = inner
+                        .next_if(Rule::indicator_source)
+                        .and_then(|pair| self.next_text(&mut Children::of(&pair)));
                     let condition = self.next_expr(&mut inner);
                     if let (Some(id), Some(title), Some(condition)) = (id, title, condition) {
                         problem
@@ -628,6 +634,8 @@ impl Lowering {
                         problem.indicators.push(Indicator {
                             id,
                             title,
+                            code,
+                            source,
                             condition,
                             span: entry_span,
                         });
@@ -1172,6 +1180,23 @@ impl Lowering {
                 }
             }
             Rule::define_ref => ExprKind::Name(self.next_ident(&mut children)?),
+            Rule::dated => {
+                let first = self.expr(children.next()?)?;
+                let mut changes = Vec::new();
+                for change in children.rest() {
+                    let change_span = self.span_of(&change);
+                    let mut parts = Children::of(&change);
+                    let value = self.expr(parts.next()?)?;
+                    let from = self.expect(&mut parts, Rule::date)?;
+                    let from = self.date(from)?;
+                    changes.push(DatedChange {
+                        value,
+                        from,
+                        span: change_span,
+                    });
+                }
+                ExprKind::Dated(Box::new(first), changes)
+            }
             Rule::money => ExprKind::Money(self.money(pair)?.value),
             Rule::percentage => ExprKind::Percent(self.percent(pair)?.value),
             Rule::date => ExprKind::Date(self.date(pair)?.value),

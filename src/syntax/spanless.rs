@@ -122,7 +122,8 @@ structs! {
     FieldDeclSyntax { name, optional, ty, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
-    Indicator { id, title, condition, span }
+    Indicator { id, title, code, source, condition, span }
+    DatedChange { value, from, span }
     Significant { title, condition, span }
     Sustain { length, span }
     Duration { count, unit, span }
@@ -206,7 +207,7 @@ enums! {
         Rate(top, bottom, aggregate), DaysOf(aggregate), Scaled(percent, inner),
         Reduction { pattern, subject, percent, over },
         Money(amount), Percent(percent), Date(date), Duration(duration), Decimal(value),
-        Integer(value), Name(name),
+        Integer(value), Dated(first, changes), Name(name),
     }
 }
 

@@ -38,6 +38,15 @@ impl Display for Explanation {
         match self.attachment.date {
             Some(date) => {
                 writeln!(out, "Attached on {}.", day(date))?;
+                if let Some(reattached) = &self.reattachment {
+                    writeln!(
+                        out,
+                        "  The family was attached {} times by {}; the decision uses {} (setting `reattachment`).",
+                        reattached.attachments,
+                        day(self.as_of),
+                        reattached.rule.rule()
+                    )?;
+                }
                 if !self.attachment.missing.is_empty() {
                     writeln!(
                         out,
@@ -61,7 +70,21 @@ impl Display for Explanation {
         for problem in &self.problems {
             writeln!(out, "Problem `{}`: {}", problem.id, problem.title)?;
             for indicator in &problem.indicators {
-                writeln!(out, "  indicator `{}`: {}", indicator.id, indicator.title)?;
+                let code = indicator
+                    .code
+                    .as_ref()
+                    .map(|code| format!(" [{code}]"))
+                    .unwrap_or_default();
+                let source = indicator
+                    .source
+                    .as_ref()
+                    .map(|source| format!(" (data: {source})"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  indicator `{}`{code}: {}{source}",
+                    indicator.id, indicator.title
+                )?;
                 for record in &indicator.evidence {
                     writeln!(out, "    - {record}")?;
                 }
