@@ -185,7 +185,7 @@ impl Checker {
             }
             let index = ProblemIdx(self.problem_count as u32);
             self.problems.insert(problem.id.name.clone(), index);
-            self.problem_count += 1;
+            self.problem_count = self.problems.len();
         }
     }
 

@@ -5,6 +5,7 @@ use super::defines::expr_refs;
 use super::expr::ratio;
 use super::{Checker, Scope};
 use crate::code::Code;
+use crate::num::compare_products;
 use crate::plan::{Comparison, Cond, FieldExpr, Measure, Quantifier, Ratio};
 use crate::syntax::ast;
 
@@ -139,7 +140,10 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
 /// `a < b`, false when either bound is unknown.
 fn less(a: Bound, b: Bound) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a.numerator * b.denominator < b.numerator * a.denominator,
+        (Some(a), Some(b)) => {
+            compare_products(a.numerator, b.denominator, b.numerator, a.denominator)
+                == Some(std::cmp::Ordering::Less)
+        }
         _ => false,
     }
 }

@@ -1,6 +1,7 @@
 //! The [`Explanation`] of a decision, built beside it from the same sets:
 //! each problem with the records behind it, each progress measure with its
 //! windows and values, and each claim with why and from when.
+#![deny(clippy::arithmetic_side_effects)]
 
 use super::explanation::{
     ClaimEvidence, Explanation, IndicatorEvidence, PeriodUnit, ProblemEvidence, ProgressEvidence,
