@@ -556,7 +556,7 @@ impl Tally {
 /// back to the one `months` earlier, 12 of them 365 or 366 days, the rest
 /// at least and at most these sums of consecutive months, plus up to 3 days
 /// when D is later in its month than the month the window opens in is long.
-fn month_window_bounds(months: u32) -> Option<(i64, i64)> {
+pub(crate) fn month_window_bounds(months: u32) -> Option<(i64, i64)> {
     const FEWEST: [i64; 12] = [0, 28, 59, 89, 120, 150, 181, 212, 242, 273, 303, 334];
     const MOST: [i64; 12] = [0, 31, 62, 92, 123, 153, 184, 215, 245, 276, 306, 337];
     let years = i64::from(months.checked_div(12)?);

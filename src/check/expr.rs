@@ -519,6 +519,9 @@ impl Checker {
             );
             return None;
         };
+        if let Window::Within(within) | Window::WithinSinceAttachment(within) = events.window {
+            self.months_window_varies(within, days, duration.span);
+        }
         Some(Lowered::Cond(Cond::Covered { events, op, days }))
     }
 }
