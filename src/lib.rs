@@ -20,6 +20,7 @@ mod span;
 mod suggest;
 pub mod symbols;
 mod syntax;
+mod unit;
 pub mod vocab;
 
 /// The calendar day every date in the API is, re-exported so a service
@@ -40,3 +41,4 @@ pub use plan::{
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;
+pub use unit::TimeUnit;

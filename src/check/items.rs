@@ -4,7 +4,6 @@
 use super::lints::never_met;
 use super::{Checker, Place};
 use crate::code::Code;
-use crate::days::Unit;
 use crate::plan::{
     BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
     ProblemIdx, ProblemRule, ResultsRules,
@@ -12,6 +11,7 @@ use crate::plan::{
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
+use crate::unit::TimeUnit;
 use crate::vocab::{FieldType, KindId};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -532,9 +532,9 @@ impl Checker {
                 continue;
             };
             let window_days = match within.unit {
-                Unit::Days => u64::from(within.count),
-                Unit::Weeks => u64::from(within.count) * 7,
-                Unit::Months => u64::from(within.count) * 31,
+                TimeUnit::Days => u64::from(within.count),
+                TimeUnit::Weeks => u64::from(within.count) * 7,
+                TimeUnit::Months => u64::from(within.count) * 31,
             };
             if needed_days > window_days {
                 self.report(

@@ -5,18 +5,19 @@ use super::defines::expr_refs;
 use super::expr::ratio;
 use super::{Checker, Scope};
 use crate::code::Code;
-use crate::days::{Length, Unit, month_window_bounds};
+use crate::days::{Length, month_window_bounds};
 use crate::num::compare_products;
 use crate::plan::{Comparison, Cond, FieldExpr, Measure, Quantifier, Ratio};
 use crate::syntax::Span;
 use crate::syntax::ast;
+use crate::unit::TimeUnit;
 
 impl Checker {
     /// Warns when `needed` days within a window of months lie in the range
     /// of days such a window holds, so that whether they are met turns on
     /// the lengths of the months in it (and is worked out month by month).
     pub(super) fn months_window_varies(&mut self, within: Length, needed: u32, span: Span) {
-        if within.unit != Unit::Months {
+        if within.unit != TimeUnit::Months {
             return;
         }
         let Some((fewest, most)) = month_window_bounds(within.count) else {

@@ -13,6 +13,7 @@ use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};
 use crate::num::{Fixed, Pence};
 use crate::plan::ClaimRoute;
+use crate::unit::TimeUnit;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -145,24 +146,12 @@ pub enum Sustain {
         /// How many units.
         length: u32,
         /// Days, weeks or months.
-        unit: PeriodUnit,
+        unit: TimeUnit,
         /// The first day it must have held on, as of the day decided.
         from: Option<NaiveDate>,
         /// The day decided.
         to: NaiveDate,
     },
-}
-
-/// The unit of a [`Sustain::Period`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PeriodUnit {
-    /// Days.
-    Days,
-    /// Weeks.
-    Weeks,
-    /// Calendar months.
-    Months,
 }
 
 /// One thing a measure asks on the day, with the value it found.

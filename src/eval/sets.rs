@@ -2,10 +2,11 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use super::{Fact, Facts};
-use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
+use crate::days::{Day, DaySet, Length, Steps, days_covered_at_least, last_day_covering};
 use crate::family::{FieldValue, Role};
 use crate::num::{Fixed, compare_products};
 use crate::plan::*;
+use crate::unit::TimeUnit;
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -1277,7 +1278,7 @@ fn birthday(born: Day, age: u32) -> Day {
     };
     let mut day = born.plus(Length {
         count: months,
-        unit: Unit::Months,
+        unit: TimeUnit::Months,
     });
     // Month arithmetic clamps 29 February to the 28th; the law says the 1st of March.
     for _ in 0..3 {

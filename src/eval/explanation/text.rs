@@ -5,8 +5,7 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
-    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
-    Window,
+    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain, Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -362,14 +361,7 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = match (unit, length) {
-                    (PeriodUnit::Days, 1) => "day",
-                    (PeriodUnit::Days, _) => "days",
-                    (PeriodUnit::Weeks, 1) => "week",
-                    (PeriodUnit::Weeks, _) => "weeks",
-                    (PeriodUnit::Months, 1) => "month",
-                    (PeriodUnit::Months, _) => "months",
-                };
+                let unit = unit.word(u64::from(length));
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
