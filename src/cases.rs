@@ -69,7 +69,44 @@ pub struct Case {
     #[serde(default)]
     pub family_file: Option<String>,
     /// What the decision must say.
-    pub expect: Value,
+    pub expect: Expectation,
+}
+
+/// What a case's decision must say, as its JSON value (which it
+/// dereferences to), with each key its text gives twice: a `Value` keeps one
+/// of the two and says nothing, so [`validate`] refuses them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    value: Value,
+    /// Each repeated key by its path in the expectation (`claims.progress.status`).
+    repeated: Vec<String>,
+}
+
+/// An expectation built as a value, which cannot give a key twice.
+impl From<Value> for Expectation {
+    fn from(value: Value) -> Self {
+        Expectation {
+            value,
+            repeated: Vec::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for Expectation {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl<'de> Deserialize<'de> for Expectation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let repeated = crate::io::repeated_keys(raw.get()).map_err(serde::de::Error::custom)?;
+        let value = serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+        Ok(Expectation { value, repeated })
+    }
 }
 
 /// An expectation the decision did not meet.
@@ -141,6 +178,13 @@ const PROGRESS_KEYS: [&str; 5] = [
 /// as `absent`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExpectationError {
+    /// A key given twice in one object of the expectation, which a JSON
+    /// reader would settle silently by keeping one.
+    #[error("`expect.{key}` is given twice; name each key once, with the value the case means")]
+    RepeatedKey {
+        /// The key's path in the expectation: `claims.progress.status`.
+        key: String,
+    },
     /// `"expect": {}`.
     #[error(
         "the case expects nothing, so it could never fail; pin at least one of {}",
@@ -189,7 +233,10 @@ fn quoted<S: AsRef<str>>(items: &[S]) -> String {
 /// problems, indicators (`problem.indicator`) and claims and the fields of a
 /// claim and of progress. A misspelled key is refused with the valid ones
 /// and the nearest.
-pub fn validate(expect: &Value, plan: &Plan) -> Result<(), ExpectationError> {
+pub fn validate(expect: &Expectation, plan: &Plan) -> Result<(), ExpectationError> {
+    if let Some(key) = expect.repeated.first() {
+        return Err(ExpectationError::RepeatedKey { key: key.clone() });
+    }
     let top = object(expect, "expect", r#"{"eligible": true}"#)?;
     if top.is_empty() {
         return Err(ExpectationError::Empty);
@@ -699,7 +746,29 @@ claim progress "Progress" pays £800 discretionary { every identified problem ha
     }
 
     fn refusal(expect: Value) -> String {
-        validate(&expect, &plan()).unwrap_err().to_string()
+        validate(&expect.into(), &plan()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_key_given_twice_in_an_expectation_is_refused_by_its_path() {
+        let suite = |expect: &str| {
+            let text = format!(
+                r#"{{"plan": "p.tfop", "cases": [{{"name": "c", "as_of": "2016-01-01", "expect": {expect}}}]}}"#
+            );
+            let suite = Suite::from_json(&text).unwrap();
+            validate(&suite.cases[0].expect, &plan()).map_err(|error| error.to_string())
+        };
+        // A `Value` kept the last `eligible`, so this case passed for a family
+        // that is not eligible.
+        assert_eq!(
+            suite(r#"{"eligible": true, "eligible": false}"#),
+            Err("`expect.eligible` is given twice; name each key once, with the value the case means".into())
+        );
+        assert_eq!(
+            suite(r#"{"claims": {"progress": {"status": "claimable", "status": "not_yet"}}}"#),
+            Err("`expect.claims.progress.status` is given twice; name each key once, with the value the case means".into())
+        );
+        assert_eq!(suite(r#"{"eligible": true, "problems": []}"#), Ok(()));
     }
 
     #[test]
@@ -732,7 +801,10 @@ claim progress "Progress" pays £800 discretionary { every identified problem ha
 
     #[test]
     fn an_empty_or_shapeless_expectation_is_refused() {
-        assert_eq!(validate(&json!({}), &plan()), Err(ExpectationError::Empty));
+        assert_eq!(
+            validate(&json!({}).into(), &plan()),
+            Err(ExpectationError::Empty)
+        );
         assert!(refusal(json!([])).starts_with("`expect` must be an object"));
         assert!(
             refusal(json!({"claims": {"progress": "claimable"}}))
@@ -740,7 +812,7 @@ claim progress "Progress" pays £800 discretionary { every identified problem ha
         );
         assert_eq!(
             validate(
-                &json!({"eligible": true, "claims": {"progress": {"status": "claimable"}}}),
+                &json!({"eligible": true, "claims": {"progress": {"status": "claimable"}}}).into(),
                 &plan()
             ),
             Ok(())

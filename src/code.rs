@@ -327,6 +327,19 @@ codes! {
     /// The plan is accepted. The years' `families` add up to more or fewer
     /// than the funded families (nominated less deadweight); check them.
     FamiliesNotFunded = "W0004", Warning, "families per year not adding up to the funded families";
+    /// Days needed within a window of months that holds more or fewer days
+    /// from month to month.
+    ///
+    /// The plan is accepted. A month is not a fixed number of days, so a
+    /// window of months holds a number of days that changes with the months
+    /// in it: 6 months hold 181 to 184. `days of employment within 6 months
+    /// >= 26 weeks` (182 days) is then not met on some days of March, May,
+    /// July and August even for unbroken employment, and is worked out month
+    /// by month over every spell, which is slow for long or open spells. The
+    /// same holds for a line of the employment table, `jsa: 26 weeks within 6
+    /// months`. If the policy means a fixed number of days, write the window
+    /// in weeks or days: `within 26 weeks`.
+    MonthsWindowVaries = "W0005", Warning, "days needed within a window of months that holds more or fewer days from month to month";
 }
 
 impl Code {

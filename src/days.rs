@@ -104,9 +104,9 @@ impl Day {
             return self;
         }
         let days_per_unit = match length.unit {
-            Unit::Days => 1,
-            Unit::Weeks => 7,
-            Unit::Months => return self.shift_months(length.count, forwards),
+            TimeUnit::Days => 1,
+            TimeUnit::Weeks => 7,
+            TimeUnit::Months => return self.shift_months(length.count, forwards),
         };
         // At most 7 × (2^32 − 1) days: far inside i64, so this never saturates.
         let days = i64::from(length.count).saturating_mul(days_per_unit);
@@ -152,16 +152,7 @@ impl Serialize for Day {
     }
 }
 
-/// A unit of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// Days.
-    Days,
-    /// Weeks of 7 days.
-    Weeks,
-    /// Calendar months.
-    Months,
-}
+pub use crate::unit::TimeUnit;
 
 /// A length of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -169,7 +160,7 @@ pub struct Length {
     /// How many units.
     pub count: u32,
     /// Which unit.
-    pub unit: Unit,
+    pub unit: TimeUnit,
 }
 
 /// How many days lie in `(after, up_to]`, when `after <= up_to`. Days are
@@ -562,7 +553,7 @@ impl Tally {
 /// back to the one `months` earlier, 12 of them 365 or 366 days, the rest
 /// at least and at most these sums of consecutive months, plus up to 3 days
 /// when D is later in its month than the month the window opens in is long.
-fn month_window_bounds(months: u32) -> Option<(i64, i64)> {
+pub(crate) fn month_window_bounds(months: u32) -> Option<(i64, i64)> {
     const FEWEST: [i64; 12] = [0, 28, 59, 89, 120, 150, 181, 212, 242, 273, 303, 334];
     const MOST: [i64; 12] = [0, 31, 62, 92, 123, 153, 184, 215, 245, 276, 306, 337];
     let years = i64::from(months.checked_div(12)?);
@@ -664,7 +655,7 @@ pub fn days_covered_at_least(spells: &DaySet, length: Length, needed: u64) -> Da
 /// holds at least `target` days, `(D − length, D]`, where the window's
 /// start is a day of the calendar (not cut short at the beginning of time).
 fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut Vec<(Day, Day)>) {
-    if length.unit != Unit::Months {
+    if length.unit != TimeUnit::Months {
         // Days and weeks: every such window is the same number of days.
         if days_after(first.minus(length), first) >= target {
             out.push((first, last));
@@ -792,13 +783,13 @@ mod tests {
         Day::from_date(crate::date::parse(text).unwrap())
     }
 
-    fn length(count: u32, unit: Unit) -> Length {
+    fn length(count: u32, unit: TimeUnit) -> Length {
         Length { count, unit }
     }
 
     const MONTHS_6: Length = Length {
         count: 6,
-        unit: Unit::Months,
+        unit: TimeUnit::Months,
     };
 
     #[test]
@@ -808,11 +799,14 @@ mod tests {
         assert_eq!((Day::MIN.to_date(), Day::MAX.to_date()), (None, None));
         assert_eq!(Day::from_date(NaiveDate::MIN), Day::MIN);
         assert_eq!(Day::from_date(NaiveDate::MAX), Day::MAX);
-        assert_eq!(day("9999-06-01").plus(length(12, Unit::Months)), Day::MAX);
-        assert_eq!(day("0001-03-01").minus(MONTHS_6), Day::MIN);
-        assert_eq!(day("9999-12-25").plus(length(1, Unit::Weeks)), Day::MAX);
         assert_eq!(
-            day("2016-01-01").plus(length(u32::MAX, Unit::Months)),
+            day("9999-06-01").plus(length(12, TimeUnit::Months)),
+            Day::MAX
+        );
+        assert_eq!(day("0001-03-01").minus(MONTHS_6), Day::MIN);
+        assert_eq!(day("9999-12-25").plus(length(1, TimeUnit::Weeks)), Day::MAX);
+        assert_eq!(
+            day("2016-01-01").plus(length(u32::MAX, TimeUnit::Months)),
             Day::MAX
         );
     }
@@ -822,7 +816,7 @@ mod tests {
         assert_eq!(day("2024-08-31").minus(MONTHS_6), day("2024-02-29"));
         assert_eq!(day("2023-08-31").minus(MONTHS_6), day("2023-02-28"));
         assert_eq!(
-            day("2016-03-31").plus(length(1, Unit::Months)),
+            day("2016-03-31").plus(length(1, TimeUnit::Months)),
             day("2016-04-30")
         );
     }
@@ -838,12 +832,12 @@ mod tests {
             day("2025-02-28")
         );
         assert_eq!(
-            last_day_covering(day("2016-03-01"), length(10, Unit::Days)),
+            last_day_covering(day("2016-03-01"), length(10, TimeUnit::Days)),
             day("2016-03-10")
         );
         // 31 January is in the month's window up to 28 February; 1 March's opens after 1 February.
         assert_eq!(
-            last_day_covering(day("2015-01-31"), length(1, Unit::Months)),
+            last_day_covering(day("2015-01-31"), length(1, TimeUnit::Months)),
             day("2015-02-28")
         );
     }
@@ -862,7 +856,7 @@ mod tests {
         // length` to the answer: for u32::MAX months, past every day left
         // in the calendar (over 10^8 steps when the calendar ran to 2^28).
         let event = day("2016-01-31");
-        for unit in [Unit::Days, Unit::Weeks, Unit::Months] {
+        for unit in [TimeUnit::Days, TimeUnit::Weeks, TimeUnit::Months] {
             for count in [1, 6, 1200, 36525, u32::MAX] {
                 let length = length(count, unit);
                 let (last, shifts) = shifts_during(|| last_day_covering(event, length));
@@ -890,10 +884,10 @@ mod tests {
             (0..50_000).map(|i| (Day(first + 10 * i), Day(first + 10 * i + 2))),
         );
         for (window, needed) in [
-            (length(30, Unit::Weeks), 60),
-            (length(36525, Unit::Days), 30_000),
+            (length(30, TimeUnit::Weeks), 60),
+            (length(36525, TimeUnit::Days), 30_000),
             (MONTHS_6, 50),
-            (length(1200, Unit::Months), 10_000),
+            (length(1200, TimeUnit::Months), 10_000),
         ] {
             let (covered, shifts) =
                 shifts_during(|| days_covered_at_least(&spells, window, needed));
@@ -962,7 +956,7 @@ mod tests {
             let Some((fewest, most)) = month_window_bounds(months) else {
                 panic!("{months}");
             };
-            let length = length(months, Unit::Months);
+            let length = length(months, TimeUnit::Months);
             let (mut least, mut greatest) = (i64::MAX, i64::MIN);
             for d in day("2100-01-01").0..day("2500-01-01").0 {
                 let d = Day(d);
@@ -1029,9 +1023,9 @@ mod tests {
         let date = d.to_date().unwrap();
         let count = u64::from(length.count);
         Day::from_date(match length.unit {
-            Unit::Days => date - chrono::Days::new(count),
-            Unit::Weeks => date - chrono::Days::new(7 * count),
-            Unit::Months => date.checked_sub_months(Months::new(length.count)).unwrap(),
+            TimeUnit::Days => date - chrono::Days::new(count),
+            TimeUnit::Weeks => date - chrono::Days::new(7 * count),
+            TimeUnit::Months => date.checked_sub_months(Months::new(length.count)).unwrap(),
         })
     }
 
@@ -1084,7 +1078,11 @@ mod tests {
     fn lengths() -> impl Strategy<Value = Length> {
         (
             1u32..=14,
-            prop_oneof![Just(Unit::Days), Just(Unit::Weeks), Just(Unit::Months)],
+            prop_oneof![
+                Just(TimeUnit::Days),
+                Just(TimeUnit::Weeks),
+                Just(TimeUnit::Months)
+            ],
         )
             .prop_map(|(count, unit)| Length { count, unit })
     }
@@ -1094,9 +1092,9 @@ mod tests {
     fn usual_days(length: Length) -> i64 {
         let count = i64::from(length.count);
         match length.unit {
-            Unit::Days => count,
-            Unit::Weeks => 7 * count,
-            Unit::Months => count * 61 / 2,
+            TimeUnit::Days => count,
+            TimeUnit::Weeks => 7 * count,
+            TimeUnit::Months => count * 61 / 2,
         }
     }
 

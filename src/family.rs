@@ -18,6 +18,7 @@
 //! Messages never repeat a value from the data: family data is sensitive
 //! personal data. Only pseudonymous keys (the family, member and event ids),
 //! key names and the plan's own vocabulary appear in them.
+#![deny(clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 use std::fmt;

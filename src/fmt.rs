@@ -600,14 +600,7 @@ fn text(value: &str) -> String {
 
 fn duration(duration: &Duration) -> String {
     let count = duration.count.value;
-    let unit = match (duration.unit, count) {
-        (TimeUnit::Days, 1) => "day",
-        (TimeUnit::Days, _) => "days",
-        (TimeUnit::Weeks, 1) => "week",
-        (TimeUnit::Weeks, _) => "weeks",
-        (TimeUnit::Months, 1) => "month",
-        (TimeUnit::Months, _) => "months",
-    };
+    let unit = duration.unit.word(count);
     format!("{count} {unit}")
 }
 

@@ -20,6 +20,7 @@ mod span;
 mod suggest;
 pub mod symbols;
 mod syntax;
+mod unit;
 pub mod versions;
 pub mod vocab;
 
@@ -42,4 +43,5 @@ pub use plan::{
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;
+pub use unit::TimeUnit;
 pub use versions::{PlanSet, PlanSetError};

@@ -5,6 +5,7 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
 use std::fmt;
 
 /// An exact decimal number held as millionths (`12.5` is `Fixed(12_500_000)`).
@@ -16,6 +17,9 @@ impl Fixed {
     pub const SCALE: i64 = 1_000_000;
     /// How many decimal places a value keeps.
     pub const PLACES: u32 = 6;
+    /// 100%, in the millionths a percentage is held in: the denominator
+    /// that turns a percentage's value into a fraction.
+    pub(crate) const HUNDRED_PERCENT: i128 = Fixed::SCALE as i128 * 100;
 
     /// A whole number as a decimal; `None` when it is too large to hold.
     pub fn from_whole(whole: i64) -> Option<Fixed> {
@@ -231,9 +235,95 @@ pub(crate) mod decimal {
     }
 }
 
+/// `a × b` against `c × d`, exactly: each product is taken in 256 bits, so
+/// two exact i128 values (sums of a family's records, say) are compared
+/// without overflow. Rates compare by this cross-multiplication.
+pub(crate) fn compare_products(a: i128, b: i128, c: i128, d: i128) -> Option<Ordering> {
+    Some(Wide::product(a, b)?.cmp(&Wide::product(c, d)?))
+}
+
+/// The exact product of two i128 values, ordered as the number it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Wide {
+    /// A negative product, by its magnitude with the order reversed.
+    Negative(std::cmp::Reverse<(u128, u128)>),
+    /// Zero or a positive product, by its magnitude (high, low).
+    NonNegative((u128, u128)),
+}
+
+impl Wide {
+    fn product(x: i128, y: i128) -> Option<Wide> {
+        let magnitude = widening_mul(x.unsigned_abs(), y.unsigned_abs())?;
+        Some(if (x < 0) != (y < 0) && magnitude != (0, 0) {
+            Wide::Negative(std::cmp::Reverse(magnitude))
+        } else {
+            Wide::NonNegative(magnitude)
+        })
+    }
+}
+
+/// `x × y` as (high, low) halves of 128 bits each, by 64-bit limbs. The
+/// product of two 128-bit numbers is below 2^256, so its high half always
+/// fits: the checked adds never fail, and `None` is never returned.
+fn widening_mul(x: u128, y: u128) -> Option<(u128, u128)> {
+    let (x1, x0) = limbs(x);
+    let (y1, y0) = limbs(y);
+    let (p00, p01, p10, p11) = (
+        limb_product(x0, y0),
+        limb_product(x0, y1),
+        limb_product(x1, y0),
+        limb_product(x1, y1),
+    );
+    // The low half: p00 + (p01 + p10) × 2^64, each carry kept for the high half.
+    let (cross, cross_carry) = p01.overflowing_add(p10);
+    let (low, low_carry) = p00.overflowing_add(cross << 64);
+    let high = p11
+        .checked_add(cross >> 64)?
+        .checked_add(u128::from(cross_carry) << 64)?
+        .checked_add(u128::from(low_carry))?;
+    Some((high, low))
+}
+
+/// A `u128` as its high and low 64 bits.
+fn limbs(x: u128) -> (u64, u64) {
+    ((x >> 64) as u64, x as u64)
+}
+
+/// The product of two `u64`s: at most (2^64 − 1)^2, below 2^128, so the
+/// multiplication never wraps.
+fn limb_product(x: u64, y: u64) -> u128 {
+    u128::from(x).wrapping_mul(u128::from(y))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widening_products_are_exact_at_the_ends_of_i128() {
+        assert_eq!(widening_mul(u128::MAX, u128::MAX), Some((u128::MAX - 1, 1)));
+        assert_eq!(widening_mul(1 << 64, 1 << 64), Some((1, 0)));
+        assert_eq!(
+            widening_mul(u128::MAX, 1 << 64),
+            Some(((1 << 64) - 1, u128::MAX << 64))
+        );
+        assert_eq!(widening_mul(3, 5), Some((0, 15)));
+        let big = i128::MAX;
+        assert_eq!(
+            compare_products(big, big, big, big - 1),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            compare_products(-big, big, big, -(big - 1)),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            compare_products(i128::MIN, i128::MIN, big, big),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(compare_products(-big, 0, 0, big), Some(Ordering::Equal));
+        assert_eq!(compare_products(-1, 1, 0, 0), Some(Ordering::Less));
+    }
 
     #[test]
     fn fixed_parses_and_prints_exactly() {

@@ -607,6 +607,19 @@ pub(crate) enum Comparison {
 }
 
 impl Comparison {
+    /// Whether a left side ordered `order` against the right passes.
+    pub(crate) fn holds(self, order: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Comparison::Less => order == Less,
+            Comparison::AtMost => order != Greater,
+            Comparison::Greater => order == Greater,
+            Comparison::AtLeast => order != Less,
+            Comparison::Equal => order == Equal,
+            Comparison::NotEqual => order != Equal,
+        }
+    }
+
     /// The operator as a plan writes it.
     pub(crate) fn symbol(self) -> &'static str {
         match self {

@@ -602,6 +602,36 @@ fn test_refuses_an_inline_family_with_a_key_given_twice_naming_the_key() {
 }
 
 #[test]
+fn test_refuses_an_expectation_with_a_key_given_twice_naming_the_key_and_case() {
+    let folder = suite_of_one_case(
+        "test_repeated_expectation",
+        "status given twice",
+        "2016-11-30",
+    );
+    // The expectation's `status` given again: a reader that keeps the last
+    // would check only the second, so the case could pass whatever the first says.
+    let suite = std::fs::read_to_string(folder.join("plan.tests.json")).unwrap();
+    let repeated = suite.replacen(
+        "\"status\": \"claimable\"",
+        "\"status\": \"not_yet\", \"status\": \"claimable\"",
+        1,
+    );
+    assert_ne!(repeated, suite);
+    std::fs::write(folder.join("plan.tests.json"), repeated).unwrap();
+    let output = tfop(&["test", folder.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains(":: status given twice\n  `expect.claims.progress.status` is given twice"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with("0 passed, 1 failed"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn eval_writes_a_flat_csv_row_per_family() {
     let output = tfop(&[
         "eval",

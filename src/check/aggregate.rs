@@ -126,9 +126,10 @@ impl Checker {
                     ast::Multiplier::Decimal(value, _) => {
                         (ratio(i128::from(value.0), scale), false)
                     }
-                    ast::Multiplier::Percent(percent) => {
-                        (ratio(i128::from(percent.value.0), scale * 100), false)
-                    }
+                    ast::Multiplier::Percent(percent) => (
+                        ratio(i128::from(percent.value.0), Fixed::HUNDRED_PERCENT),
+                        false,
+                    ),
                 };
                 // A count times 1.5 or 50% is no longer a whole number.
                 let ty = if ty == Ty::Count && !whole {
@@ -246,7 +247,7 @@ impl Checker {
                 max: None,
             }),
             ast::Aged::Under(high, span) => {
-                if high.value == 0 {
+                let Some(oldest) = high.value.checked_sub(1) else {
                     self.report(
                         Code::EmptyRange,
                         *span,
@@ -254,10 +255,10 @@ impl Checker {
                         "write a positive age",
                     );
                     return None;
-                }
+                };
                 Some(AgeRange {
                     min: 0,
-                    max: Some(high.value as u32 - 1),
+                    max: Some(oldest as u32),
                 })
             }
         }

@@ -38,7 +38,7 @@ impl Checker {
     pub(super) fn analyse_defines(&mut self) {
         let count = self.define_bodies.len();
         let mut refs: Vec<Vec<(usize, usize, Span)>> = Vec::with_capacity(count);
-        let mut local: Vec<usize> = Vec::with_capacity(count);
+        let mut local: Vec<Option<usize>> = Vec::with_capacity(count);
         for body in &self.define_bodies {
             let mut found = Vec::new();
             local.push(expr_refs(body, 1, &self.defines, &mut found));
@@ -62,21 +62,21 @@ impl Checker {
             if state.get(root) != Some(&0) {
                 continue;
             }
-            let mut stack = vec![(root, 0usize)];
+            let edges_of = |node: usize| refs.get(node).map_or(&[][..], Vec::as_slice);
+            // Each define on the path with the edges it has still to follow.
+            let mut stack = vec![(root, edges_of(root).iter())];
             if let Some(slot) = state.get_mut(root) {
                 *slot = 1;
             }
-            while let Some((node, next)) = stack.last_mut() {
+            while let Some((node, unvisited)) = stack.last_mut() {
                 let node = *node;
-                let edges = refs.get(node).map_or(&[][..], Vec::as_slice);
-                if let Some(&(target, _, span)) = edges.get(*next) {
-                    *next += 1;
+                if let Some(&(target, _, span)) = unvisited.next() {
                     match state.get(target) {
                         Some(0) => {
                             if let Some(slot) = state.get_mut(target) {
                                 *slot = 1;
                             }
-                            stack.push((target, 0));
+                            stack.push((target, edges_of(target).iter()));
                         }
                         Some(1) => {
                             let name = names.get(target).cloned().unwrap_or_default();
@@ -98,28 +98,32 @@ impl Checker {
                 if let Some(slot) = state.get_mut(node) {
                     *slot = 2;
                 }
-                let mut deepest = local.get(node).copied().unwrap_or(0);
+                let edges = edges_of(node);
+                let mut deepest = local.get(node).copied().flatten();
                 let mut fine = !cyclic.get(node).copied().unwrap_or(true);
                 for &(target, at, _) in edges {
                     fine &= ok.get(target).copied().unwrap_or(false);
                     // Each define a use goes through is a level of recursion too.
-                    deepest = deepest.max(at + depth.get(target).copied().unwrap_or(0));
+                    let through = depth.get(target).copied().unwrap_or(0);
+                    deepest = deepest.zip(at.checked_add(through)).map(|(a, b)| a.max(b));
                 }
-                if fine && deepest > MAX_DEFINE_DEPTH {
+                if fine && deepest.is_none_or(|deepest| deepest > MAX_DEFINE_DEPTH) {
                     let name = names.get(node).cloned().unwrap_or_default();
                     let span = self.defines.get(&name).map_or(Span::default(), |d| d.1);
                     self.report(
                         Code::TooDeepThroughDefines,
                         span,
                         format!(
-                            "`{name}` nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
+                            "`{name}` nests {} counting the defines it uses, more than {MAX_DEFINE_DEPTH}",
+                            depth_text(deepest)
                         ),
                         "write the define with fewer levels of defines in between",
                     );
                     fine = false;
                 }
+                // A define too deep to count is not `fine`: its depth is never read.
                 if let Some(slot) = depth.get_mut(node) {
-                    *slot = deepest;
+                    *slot = deepest.unwrap_or_default();
                 }
                 if let Some(slot) = ok.get_mut(node) {
                     *slot = fine;
@@ -160,14 +164,16 @@ impl Checker {
             let mut fine = true;
             for (target, at, _) in found {
                 fine &= self.define_ok.get(target).copied().unwrap_or(false);
-                deepest = deepest.max(at + self.define_depth.get(target).copied().unwrap_or(0));
+                let through = self.define_depth.get(target).copied().unwrap_or(0);
+                deepest = deepest.zip(at.checked_add(through)).map(|(a, b)| a.max(b));
             }
-            if fine && deepest > MAX_DEFINE_DEPTH {
+            if fine && deepest.is_none_or(|deepest| deepest > MAX_DEFINE_DEPTH) {
                 self.report(
                     Code::TooDeepThroughDefines,
                     expr.span,
                     format!(
-                        "this condition nests {deepest} deep counting the defines it uses, more than {MAX_DEFINE_DEPTH}"
+                        "this condition nests {} counting the defines it uses, more than {MAX_DEFINE_DEPTH}",
+                        depth_text(deepest)
                     ),
                     "write it with fewer levels of defines in between",
                 );
@@ -177,32 +183,42 @@ impl Checker {
     }
 }
 
+/// How deep a condition nests, in words: `None` is past what a `usize`
+/// counts.
+fn depth_text(depth: Option<usize>) -> String {
+    depth.map_or_else(
+        || "too deep to count".to_owned(),
+        |depth| format!("{depth} deep"),
+    )
+}
+
 /// The depth of an expression, and every define it names with the depth it
-/// stands at. The recursion is bounded by the parser's nesting limit.
+/// stands at; `None` when the depth is past what a `usize` counts (deeper
+/// than any limit). The recursion is bounded by the parser's nesting limit.
 pub(super) fn expr_refs(
     expr: &ast::Expr,
     at: usize,
     defines: &BTreeMap<String, (usize, Span)>,
     out: &mut Vec<(usize, usize, Span)>,
-) -> usize {
+) -> Option<usize> {
     let below = |inner: &ast::Expr, out: &mut Vec<(usize, usize, Span)>| {
-        1 + expr_refs(inner, at + 1, defines, out)
+        expr_refs(inner, at.checked_add(1)?, defines, out)?.checked_add(1)
     };
     match &expr.kind {
-        ExprKind::Or(parts) | ExprKind::And(parts) => {
-            parts.iter().map(|part| below(part, out)).max().unwrap_or(1)
-        }
+        ExprKind::Or(parts) | ExprKind::And(parts) => parts
+            .iter()
+            .try_fold(1, |deepest, part| Some(deepest.max(below(part, out)?))),
         ExprKind::Not(inner)
         | ExprKind::Sustained(inner, _)
         | ExprKind::Scaled(_, inner)
         | ExprKind::Quantified { body: inner, .. } => below(inner, out),
-        ExprKind::Compare(left, _, right) => below(left, out).max(below(right, out)),
+        ExprKind::Compare(left, _, right) => Some(below(left, out)?.max(below(right, out)?)),
         ExprKind::Name(name) => {
             if let Some((index, _)) = defines.get(&name.name) {
                 out.push((*index, at, name.span));
             }
-            1
+            Some(1)
         }
-        _ => 1,
+        _ => Some(1),
     }
 }

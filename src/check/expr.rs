@@ -335,7 +335,7 @@ impl Checker {
             ExprKind::Percent(percent) => {
                 self.percent_in_range(*percent, span);
                 Lowered::Measure(
-                    Measure::Constant(ratio(i128::from(percent.0), 100 * i128::from(Fixed::SCALE))),
+                    Measure::Constant(ratio(i128::from(percent.0), Fixed::HUNDRED_PERCENT)),
                     Ty::Percentage,
                 )
             }
@@ -579,6 +579,9 @@ impl Checker {
             );
             return None;
         };
+        if let Window::Within(within) | Window::WithinSinceAttachment(within) = events.window {
+            self.months_window_varies(within, days, duration.span);
+        }
         Some(Lowered::Cond(Cond::Covered { events, op, days }))
     }
 }

@@ -4,7 +4,6 @@
 use super::lints::never_met;
 use super::{Checker, Place};
 use crate::code::Code;
-use crate::days::Unit;
 use crate::diagnostic::Diagnostic;
 use crate::num::Pence;
 use crate::plan::{
@@ -14,6 +13,7 @@ use crate::plan::{
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
+use crate::unit::TimeUnit;
 use crate::vocab::{FieldType, KindId};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -189,7 +189,7 @@ impl Checker {
             }
             let index = ProblemIdx(self.problem_count as u32);
             self.problems.insert(problem.id.name.clone(), index);
-            self.problem_count += 1;
+            self.problem_count = self.problems.len();
         }
     }
 
@@ -687,9 +687,9 @@ impl Checker {
                 continue;
             };
             let window_days = match within.unit {
-                Unit::Days => u64::from(within.count),
-                Unit::Weeks => u64::from(within.count) * 7,
-                Unit::Months => u64::from(within.count) * 31,
+                TimeUnit::Days => u64::from(within.count),
+                TimeUnit::Weeks => u64::from(within.count) * 7,
+                TimeUnit::Months => u64::from(within.count) * 31,
             };
             if needed_days > window_days {
                 self.report(
@@ -700,9 +700,11 @@ impl Checker {
                 );
                 continue;
             }
+            let needed_days = u32::try_from(needed_days).unwrap_or(u32::MAX);
+            self.months_window_varies(within, needed_days, line.span);
             table.rules.push(BenefitRule {
                 benefits,
-                needed_days: u32::try_from(needed_days).unwrap_or(u32::MAX),
+                needed_days,
                 within,
             });
         }
@@ -720,10 +722,11 @@ fn funding_year_days(label: &str) -> Option<(NaiveDate, NaiveDate)> {
     }
     let start: i32 = start.parse().ok()?;
     let end: i32 = end.parse().ok()?;
-    if (start + 1) % 100 != end {
+    let next = start.checked_add(1)?;
+    if next % 100 != end {
         return None;
     }
     let from = NaiveDate::from_ymd_opt(start, 4, 1)?;
-    let until = NaiveDate::from_ymd_opt(start + 1, 3, 31)?;
+    let until = NaiveDate::from_ymd_opt(next, 3, 31)?;
     Some((from, until))
 }

@@ -5,8 +5,38 @@ use super::defines::expr_refs;
 use super::expr::ratio;
 use super::{Checker, Scope};
 use crate::code::Code;
+use crate::days::{Length, month_window_bounds};
+use crate::num::compare_products;
 use crate::plan::{Comparison, Cond, FieldExpr, Measure, Quantifier, Ratio};
+use crate::syntax::Span;
 use crate::syntax::ast;
+use crate::unit::TimeUnit;
+
+impl Checker {
+    /// Warns when `needed` days within a window of months lie in the range
+    /// of days such a window holds, so that whether they are met turns on
+    /// the lengths of the months in it (and is worked out month by month).
+    pub(super) fn months_window_varies(&mut self, within: Length, needed: u32, span: Span) {
+        if within.unit != TimeUnit::Months {
+            return;
+        }
+        let Some((fewest, most)) = month_window_bounds(within.count) else {
+            return;
+        };
+        if !(fewest < i64::from(needed) && i64::from(needed) <= most) {
+            return;
+        }
+        let months = within.count;
+        self.report(
+            Code::MonthsWindowVaries,
+            span,
+            format!(
+                "a window of {months} months holds {fewest} days or more, depending on its months, so whether {needed} days fall within it changes from month to month and is worked out month by month"
+            ),
+            "if the policy means a fixed number of days, write the window in weeks or days, such as `within 26 weeks`",
+        );
+    }
+}
 
 /// What the lints know of a lowered define, so that they need not walk it again.
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +181,10 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
 /// `a < b`, false when either bound is unknown.
 fn less(a: Bound, b: Bound) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a.numerator * b.denominator < b.numerator * a.denominator,
+        (Some(a), Some(b)) => {
+            compare_products(a.numerator, b.denominator, b.numerator, a.denominator)
+                == Some(std::cmp::Ordering::Less)
+        }
         _ => false,
     }
 }

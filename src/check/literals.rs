@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::code::Code;
-use crate::days::{Length, Unit};
+use crate::days::Length;
 use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
 use crate::num::Fixed;
 use crate::plan::SustainLen;
@@ -68,11 +68,7 @@ impl Checker {
             );
             return None;
         }
-        let unit = match duration.unit {
-            ast::TimeUnit::Days => Unit::Days,
-            ast::TimeUnit::Weeks => Unit::Weeks,
-            ast::TimeUnit::Months => Unit::Months,
-        };
+        let unit = duration.unit;
         Some(Length {
             count: duration.count.value as u32,
             unit,

@@ -8,6 +8,7 @@
 //! attachment, claims, the employment table), `funding`; conditions and
 //! measures lower through `expr` and `aggregate`, with `literals` for the
 //! lengths and percentages every pass checks alike; `lints` warns.
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};

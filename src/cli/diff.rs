@@ -55,19 +55,10 @@ fn side_text(name: &str, side: &Side) -> String {
             return format!("  {name}: refused: {}\n", errors.join("; "));
         }
     };
-    let problems = if decision.problems.is_empty() {
-        "no problems".to_string()
-    } else {
-        format!(
-            "problems {}",
-            decision
-                .problems
-                .iter()
-                .map(|problem| problem.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let problems = decision.problem_list().map_or_else(
+        || "no problems".to_string(),
+        |list| format!("problems {list}"),
+    );
     let missing = if decision.attachment.missing.is_empty() {
         String::new()
     } else {

@@ -84,15 +84,7 @@ fn earliest_name(day: Option<NaiveDate>) -> String {
 }
 
 fn problems_of(decision: &Decision) -> String {
-    if decision.problems.is_empty() {
-        return "none".into();
-    }
-    decision
-        .problems
-        .iter()
-        .map(|problem| problem.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    decision.problem_list().unwrap_or_else(|| "none".into())
 }
 
 fn attachment_of(decision: &Decision) -> String {

@@ -549,7 +549,7 @@ year "2012/13" { attachment 80% results 20% }"#,
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let every_month = Length {
             count: 1,
-            unit: crate::days::Unit::Months,
+            unit: crate::unit::TimeUnit::Months,
         };
         let windows = |until| crate::plan::ClaimWindows {
             from: day(2016, 1, 31),
@@ -714,7 +714,7 @@ target 4294967295 families"#,
                 from: day(1, 1, 1),
                 every: Length {
                     count: 1,
-                    unit: crate::days::Unit::Days,
+                    unit: crate::unit::TimeUnit::Days,
                 },
                 until: day(9999, 12, 31),
             }),

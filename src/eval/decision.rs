@@ -43,6 +43,21 @@ pub struct Decision {
     pub errors: Vec<RecordProblem>,
 }
 
+impl Decision {
+    /// The ids of the problems identified, in plan order, as `crime, health`;
+    /// `None` when there are none. Diffs write a decision's problems so.
+    pub fn problem_list(&self) -> Option<String> {
+        (!self.problems.is_empty()).then(|| {
+            let ids: Vec<&str> = self
+                .problems
+                .iter()
+                .map(|problem| problem.id.as_str())
+                .collect();
+            ids.join(", ")
+        })
+    }
+}
+
 /// The plan a decision came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanRef {

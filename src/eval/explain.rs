@@ -1,14 +1,15 @@
 //! The [`Explanation`] of a decision, built beside it from the same sets:
 //! each problem with the records behind it, each progress measure with its
 //! windows and values, and each claim with why and from when.
+#![deny(clippy::arithmetic_side_effects)]
 
 use super::explanation::{
-    ClaimEvidence, Explanation, IndicatorEvidence, PeriodUnit, ProblemEvidence, ProgressEvidence,
-    Record, RecordDays, Sustain,
+    ClaimEvidence, Explanation, IndicatorEvidence, ProblemEvidence, ProgressEvidence, Record,
+    RecordDays, Sustain,
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
-use crate::days::{Day, Unit};
+use crate::days::Day;
 use crate::eval::explanation::Reattached;
 use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
@@ -194,11 +195,7 @@ fn sustain(length: SustainLen, as_of: NaiveDate) -> Sustain {
         SustainLen::Terms(terms) => Sustain::Terms { terms },
         SustainLen::Time(length) => Sustain::Period {
             length: length.count,
-            unit: match length.unit {
-                Unit::Days => PeriodUnit::Days,
-                Unit::Weeks => PeriodUnit::Weeks,
-                Unit::Months => PeriodUnit::Months,
-            },
+            unit: length.unit,
             from: Day::from_date(as_of).minus(length).succ().to_date(),
             to: as_of,
         },

@@ -16,6 +16,7 @@ use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};
 use crate::num::{Fixed, Pence};
 use crate::plan::{ClaimRoute, Reattachment};
+use crate::unit::TimeUnit;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -167,24 +168,12 @@ pub enum Sustain {
         /// How many units.
         length: u32,
         /// Days, weeks or months.
-        unit: PeriodUnit,
+        unit: TimeUnit,
         /// The first day it must have held on, as of the day decided.
         from: Option<NaiveDate>,
         /// The day decided.
         to: NaiveDate,
     },
-}
-
-/// The unit of a [`Sustain::Period`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PeriodUnit {
-    /// Days.
-    Days,
-    /// Weeks.
-    Weeks,
-    /// Calendar months.
-    Months,
 }
 
 /// One thing a measure asks on the day, with the value it found.
@@ -458,36 +447,41 @@ impl Number {
         if denominator == 1 {
             return numerator.to_string();
         }
-        // A fraction in lowest terms has an exact decimal when its
-        // denominator is 2^twos × 5^fives: with k the larger, the value is
-        // numerator × 2^(k − twos) × 5^(k − fives) in k decimal places.
-        let (mut twos, mut fives, mut rest) = (0u32, 0u32, denominator);
-        while rest % 2 == 0 {
-            rest /= 2;
-            twos += 1;
-        }
-        while rest % 5 == 0 {
-            rest /= 5;
-            fives += 1;
-        }
-        let places = twos.max(fives);
-        let decimal = (rest == 1)
-            .then(|| {
-                let scale = 2i128
-                    .checked_pow(places - twos)?
-                    .checked_mul(5i128.checked_pow(places - fives)?)?;
-                numerator.checked_mul(scale)
-            })
-            .flatten()
-            .and_then(|scaled| {
-                let places = usize::try_from(places).ok()?;
-                let digits = format!("{:0>width$}", scaled.unsigned_abs(), width = places + 1);
-                let (whole, fraction) = digits.split_at(digits.len() - places);
-                let sign = if numerator < 0 { "-" } else { "" };
-                Some(format!("{sign}{whole}.{fraction}"))
-            });
-        decimal.unwrap_or_else(|| format!("{numerator}/{denominator}"))
+        exact_decimal(numerator, denominator)
+            .unwrap_or_else(|| format!("{numerator}/{denominator}"))
     }
+}
+
+/// A fraction in lowest terms with a positive denominator as an exact
+/// decimal; `None` when it has none (a third) or its digits pass i128.
+///
+/// It has one when its denominator is 2^twos × 5^fives: with k the larger,
+/// the value is numerator × 2^(k − twos) × 5^(k − fives) in k decimal places.
+fn exact_decimal(numerator: i128, denominator: i128) -> Option<String> {
+    let twos = denominator.trailing_zeros();
+    let mut rest = denominator.checked_shr(twos)?;
+    let mut fives = 0u32;
+    while rest.checked_rem(5) == Some(0) {
+        rest = rest.checked_div(5)?;
+        fives = fives.checked_add(1)?;
+    }
+    if rest != 1 {
+        return None;
+    }
+    let places = twos.max(fives);
+    let scale = 2i128
+        .checked_pow(places.checked_sub(twos)?)?
+        .checked_mul(5i128.checked_pow(places.checked_sub(fives)?)?)?;
+    let scaled = numerator.checked_mul(scale)?;
+    let places = usize::try_from(places).ok()?;
+    let digits = format!(
+        "{:0>width$}",
+        scaled.unsigned_abs(),
+        width = places.checked_add(1)?
+    );
+    let (whole, fraction) = digits.split_at(digits.len().checked_sub(places)?);
+    let sign = if numerator < 0 { "-" } else { "" };
+    Some(format!("{sign}{whole}.{fraction}"))
 }
 
 impl Serialize for Number {

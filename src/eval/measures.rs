@@ -1,6 +1,7 @@
 //! The values behind a measure on one day, for explanations: each count,
 //! sum, rate and reduction with the dates of its window, so an auditor can
 //! redo the arithmetic by hand.
+#![deny(clippy::arithmetic_side_effects)]
 
 use super::explanation::{
     self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity, Requirement, Scope,

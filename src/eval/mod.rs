@@ -6,6 +6,7 @@
 //! still open then are taken to stay open). Windows only look back, so the
 //! same set answers "since when has this held" for days up to as-of and
 //! "from which day will it hold if nothing changes" for the days after.
+#![deny(clippy::arithmetic_side_effects)]
 
 mod decision;
 mod explain;
@@ -456,7 +457,7 @@ impl<'p> Evaluated<'p, '_> {
                         decision.window = window;
                         if other_group_claimed {
                             // A top-up pays the difference up to this claim's own amount.
-                            decision.amount = Pence((amount.0.min(cap) - paid).max(0));
+                            decision.amount = Pence(top_up(amount.0.min(cap), paid));
                         }
                         claimable.push((group, index, amount.0));
                     }
@@ -516,11 +517,14 @@ impl<'p> Evaluated<'p, '_> {
             {
                 if under_cap(total, cap) < cap {
                     claims.push(*index);
-                    total += i128::from(*amount);
+                    // i128 holds the sum of any plan's i64 amounts.
+                    let Some(sum) = total.checked_add(i128::from(*amount)) else {
+                        continue;
+                    };
+                    total = sum;
                 }
             }
-            // Both at most the cap, and `paid` not negative: no overflow.
-            let pays = under_cap(total, cap) - paid;
+            let pays = top_up(under_cap(total, cap), paid);
             if pays > 0 {
                 routes.push((pays, claims));
             }
@@ -655,6 +659,14 @@ const NOT_ELIGIBLE_WHEN_ATTACHED: &str = "the family was not eligible on the day
 
 /// An exact sum of claim amounts, held to the cap (itself an `i64`, so the
 /// result always fits).
+/// What is left to pay of `limit` once `paid` is: none when `paid` already
+/// reaches it. A plan writes no negative money, so both are between 0 and
+/// the cap and the difference fits; were it not to, nothing is paid rather
+/// than a wrapped amount.
+fn top_up(limit: i64, paid: i64) -> i64 {
+    limit.checked_sub(paid).map_or(0, |left| left.max(0))
+}
+
 fn under_cap(sum: i128, cap: i64) -> i64 {
     i64::try_from(sum.min(i128::from(cap))).unwrap_or(cap)
 }

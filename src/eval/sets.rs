@@ -1,13 +1,16 @@
 //! Conditions to sets of days, measures to step functions of the day.
+#![deny(clippy::arithmetic_side_effects)]
 
 use super::{Fact, Facts};
-use crate::days::{Day, DaySet, Length, Steps, Unit, days_covered_at_least, last_day_covering};
+use crate::days::{Day, DaySet, Length, Steps, days_covered_at_least, last_day_covering};
 use crate::family::{FieldValue, Role};
-use crate::num::Fixed;
+use crate::num::{Fixed, compare_products};
 use crate::plan::*;
+use crate::unit::TimeUnit;
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::num::NonZeroU64;
 
 /// A measure's value on a day; `None` when it cannot be measured (a rate
 /// over no sessions, fewer school terms than asked for).
@@ -316,37 +319,36 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// stretch of days on which they stay the same, in day order.
     pub(crate) fn term_windows(&self, member: Option<u32>, count: u32) -> Vec<TermWindow> {
         let terms = self.terms(member);
-        let count = count as usize;
-        let mut windows = Vec::new();
-        if count == 0 || terms.len() < count {
-            return windows;
-        }
-        for last in (count - 1)..terms.len() {
-            let Some((_, end, _)) = terms.get(last) else {
-                continue;
-            };
-            let end = *end;
-            let next_end = terms.get(last + 1).map(|(_, next_end, _)| *next_end);
-            if next_end == Some(end) {
-                continue;
-            }
-            let Some(chosen) = terms.get(last + 1 - count..=last) else {
-                continue;
-            };
-            windows.push(TermWindow {
-                days: (end, next_end.map_or(Day::MAX, Day::pred)),
-                start: chosen
-                    .iter()
-                    .map(|(start, _, _)| *start)
-                    .min()
-                    .unwrap_or(end),
-                records: chosen
-                    .iter()
-                    .flat_map(|(_, _, indexes)| indexes.iter().copied())
-                    .collect(),
-            });
-        }
-        windows
+        let Some(size) = usize::try_from(count).ok().filter(|size| *size > 0) else {
+            return Vec::new();
+        };
+        // Each run of `count` terms in a row, with the term after it if any.
+        let followers = terms
+            .iter()
+            .skip(size)
+            .map(Some)
+            .chain(std::iter::once(None));
+        terms
+            .windows(size)
+            .zip(followers)
+            .filter_map(|(chosen, next)| {
+                let (_, end, _) = chosen.last()?;
+                let end = *end;
+                let next_end = next.map(|(_, next_end, _)| *next_end);
+                (next_end != Some(end)).then(|| TermWindow {
+                    days: (end, next_end.map_or(Day::MAX, Day::pred)),
+                    start: chosen
+                        .iter()
+                        .map(|(start, _, _)| *start)
+                        .min()
+                        .unwrap_or(end),
+                    records: chosen
+                        .iter()
+                        .flat_map(|(_, _, indexes)| indexes.iter().copied())
+                        .collect(),
+                })
+            })
+            .collect()
     }
 
     /// The last `count` school terms of a member (or the family) ended by
@@ -414,10 +416,17 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let (now, before) = self.reduction_windows(events, over);
         let (now, _) = self.sum(&now, None, member);
         let (before, _) = self.sum(&before, None, member);
-        let hundred = i128::from(Fixed::SCALE) * 100;
-        let kept = hundred - i128::from(percent.0);
-        now.zip_with(&before, |now, before| *now * hundred <= kept * *before)
-            .where_true(|met| *met)
+        // Met when now / before ≤ (100% − percent) / 100%, cross-multiplied
+        // in 256 bits: sums are exact i128 values, so `now × 100%` may not fit.
+        let hundred = Fixed::HUNDRED_PERCENT;
+        let Some(kept) = hundred.checked_sub(i128::from(percent.0)) else {
+            return DaySet::empty();
+        };
+        now.zip_with(&before, |now, before| {
+            compare_products(*now, hundred, kept, *before)
+                .is_some_and(|order| order != std::cmp::Ordering::Greater)
+        })
+        .where_true(|met| *met)
     }
 
     /// The two windows a reduction compares: the last `over` as of the day,
@@ -463,16 +472,21 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Some((attached, _)) => set.intersect(&DaySet::interval(attached.succ(), Day::MAX)),
             None => DaySet::empty(),
         };
-        let at_least = |needed: u64| -> DaySet {
-            if needed == 0 {
+        // No family covers more than u64::MAX days, so `None` (one more than
+        // that) is met on no day.
+        let at_least = |needed: Option<u64>| -> DaySet {
+            let Some(needed) = needed else {
+                return DaySet::empty();
+            };
+            let Some(needed_days) = NonZeroU64::new(needed) else {
                 return DaySet::all();
-            }
+            };
             match events.window {
                 Window::Within(length) => days_covered_at_least(&spells, length, needed),
                 Window::WithinSinceAttachment(length) => {
                     days_covered_at_least(&since(&spells), length, needed)
                 }
-                Window::SinceAttachment => cumulative_at_least(&since(&spells), needed),
+                Window::SinceAttachment => cumulative_at_least(&since(&spells), needed_days),
                 Window::Now => {
                     if needed == 1 {
                         spells.clone()
@@ -483,17 +497,17 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 Window::Ever
                 | Window::WithinBefore(..)
                 | Window::AtAttachment
-                | Window::LastTerms(_) => cumulative_at_least(&spells, needed),
+                | Window::LastTerms(_) => cumulative_at_least(&spells, needed_days),
             }
         };
-        let days = u64::from(days);
+        let (days, more) = (Some(u64::from(days)), u64::from(days).checked_add(1));
         match op {
             Comparison::AtLeast => at_least(days),
-            Comparison::Greater => at_least(days + 1),
+            Comparison::Greater => at_least(more),
             Comparison::Less => at_least(days).complement(),
-            Comparison::AtMost => at_least(days + 1).complement(),
-            Comparison::Equal => at_least(days).difference(&at_least(days + 1)),
-            Comparison::NotEqual => at_least(days).difference(&at_least(days + 1)).complement(),
+            Comparison::AtMost => at_least(more).complement(),
+            Comparison::Equal => at_least(days).difference(&at_least(more)),
+            Comparison::NotEqual => at_least(days).difference(&at_least(more)).complement(),
         }
     }
 
@@ -571,7 +585,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 defined_values(rate, &defined)
             }
             Measure::Scaled(percent, inner) => {
-                let scale = i128::from(Fixed::SCALE) * 100;
+                let scale = Fixed::HUNDRED_PERCENT;
                 // In lowest terms, so nested percentages stay small; a value
                 // past what i128 holds exactly cannot be measured, rather
                 // than clamped to a wrong value.
@@ -1264,9 +1278,13 @@ fn age_days(born: Option<Day>, min: u32, max: Option<u32>) -> DaySet {
 
 /// The first day on which someone born on `born` is `age` years old.
 fn birthday(born: Day, age: u32) -> Day {
+    // An age whose months pass u32 is reached after the end of the calendar.
+    let Some(months) = age.checked_mul(12) else {
+        return Day::MAX;
+    };
     let mut day = born.plus(Length {
-        count: age.saturating_mul(12),
-        unit: Unit::Months,
+        count: months,
+        unit: TimeUnit::Months,
     });
     // Month arithmetic clamps 29 February to the 28th; the law says the 1st of March.
     for _ in 0..3 {
@@ -1279,15 +1297,22 @@ fn birthday(born: Day, age: u32) -> Day {
 }
 
 /// The days on which at least `needed` days of the set lie on or before the day.
-fn cumulative_at_least(set: &DaySet, needed: u64) -> DaySet {
-    let mut seen = 0u64;
+fn cumulative_at_least(set: &DaySet, needed: NonZeroU64) -> DaySet {
+    // How many of the set's days come before the one that makes `needed`:
+    // exact, as `needed` is at least 1.
+    let mut before = needed.get().saturating_sub(1);
     for (start, end) in set.intervals() {
         let length = set.count_days_between(*start, *end);
-        if seen + length >= needed {
-            let offset = i64::try_from(needed - seen - 1).unwrap_or(i64::MAX);
-            return DaySet::interval(start.add_days(offset), Day::MAX);
+        match before.checked_sub(length) {
+            Some(rest) => before = rest,
+            // Fewer than `length` days, so within the calendar.
+            None => {
+                return i64::try_from(before).map_or_else(
+                    |_| DaySet::empty(),
+                    |offset| DaySet::interval(start.add_days(offset), Day::MAX),
+                );
+            }
         }
-        seen += length;
     }
     DaySet::empty()
 }
@@ -1340,13 +1365,22 @@ fn memoised<V: Clone>(
 /// A fraction divided through by its greatest common divisor.
 pub(super) fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
     let (mut a, mut b) = (numerator.unsigned_abs(), denominator.unsigned_abs());
-    while b != 0 {
-        (a, b) = (b, a % b);
+    // Euclid's algorithm; the remainder is taken until the divisor is 0.
+    while let Some(rest) = a.checked_rem(b) {
+        (a, b) = (b, rest);
     }
-    match i128::try_from(a) {
-        Ok(divisor) if divisor > 1 => (numerator / divisor, denominator / divisor),
-        _ => (numerator, denominator),
-    }
+    let divided = i128::try_from(a)
+        .ok()
+        .filter(|divisor| *divisor > 1)
+        .and_then(|divisor| {
+            Some((
+                numerator.checked_div(divisor)?,
+                denominator.checked_div(divisor)?,
+            ))
+        });
+    // A divisor past i128 (only 2^127, of i128::MIN) leaves the fraction as
+    // it is: the same value, not in lowest terms.
+    divided.unwrap_or((numerator, denominator))
 }
 
 /// A fraction in lowest terms; none when its denominator is not positive.
@@ -1365,56 +1399,19 @@ fn ratio(numerator: i128, denominator: i128) -> Ratio {
 }
 
 /// An exact comparison by cross-multiplication; false when a side cannot be
-/// measured. The products are taken in 256 bits: sums are exact i128 values,
-/// so a product of two may not fit i128.
+/// measured. Sums are exact i128 values, so a product of two may not fit
+/// i128: [`compare_products`] takes them in 256 bits.
 fn compare(left: Value, op: Comparison, right: Value) -> bool {
     let (Some(left), Some(right)) = (left, right) else {
         return false;
     };
-    let a = Wide::product(left.numerator, right.denominator);
-    let b = Wide::product(right.numerator, left.denominator);
-    match op {
-        Comparison::Less => a < b,
-        Comparison::AtMost => a <= b,
-        Comparison::Greater => a > b,
-        Comparison::AtLeast => a >= b,
-        Comparison::Equal => a == b,
-        Comparison::NotEqual => a != b,
-    }
-}
-
-/// The exact product of two i128 values, ordered as the number it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Wide {
-    /// A negative product, by its magnitude with the order reversed.
-    Negative(std::cmp::Reverse<(u128, u128)>),
-    /// Zero or a positive product, by its magnitude (high, low).
-    NonNegative((u128, u128)),
-}
-
-impl Wide {
-    fn product(x: i128, y: i128) -> Wide {
-        let magnitude = widening_mul(x.unsigned_abs(), y.unsigned_abs());
-        if (x < 0) != (y < 0) && magnitude != (0, 0) {
-            Wide::Negative(std::cmp::Reverse(magnitude))
-        } else {
-            Wide::NonNegative(magnitude)
-        }
-    }
-}
-
-/// `x × y` as (high, low) halves of 128 bits each, by 64-bit limbs.
-fn widening_mul(x: u128, y: u128) -> (u128, u128) {
-    const LOW: u128 = u64::MAX as u128;
-    let (x1, x0) = (x >> 64, x & LOW);
-    let (y1, y0) = (y >> 64, y & LOW);
-    // Each partial product of two 64-bit limbs fits 128 bits, and `middle`
-    // adds three numbers under 2^64.
-    let (p00, p01, p10, p11) = (x0 * y0, x0 * y1, x1 * y0, x1 * y1);
-    let middle = (p00 >> 64) + (p01 & LOW) + (p10 & LOW);
-    let low = (p00 & LOW) | (middle << 64);
-    let high = p11 + (p01 >> 64) + (p10 >> 64) + (middle >> 64);
-    (high, low)
+    compare_products(
+        left.numerator,
+        right.denominator,
+        right.numerator,
+        left.denominator,
+    )
+    .is_some_and(|order| op.holds(order))
 }
 
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
@@ -1450,18 +1447,6 @@ fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn widening_products_are_exact_at_the_ends_of_i128() {
-        assert_eq!(widening_mul(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
-        assert_eq!(widening_mul(1 << 64, 1 << 64), (1, 0));
-        assert_eq!(widening_mul(3, 5), (0, 15));
-        let big = i128::MAX;
-        assert!(Wide::product(big, big) > Wide::product(big, big - 1));
-        assert!(Wide::product(-big, big) < Wide::product(big, -(big - 1)));
-        assert_eq!(Wide::product(-big, 0), Wide::product(0, big));
-        assert!(Wide::product(-1, 1) < Wide::product(0, 0));
-    }
 
     #[test]
     fn comparisons_of_huge_ratios_do_not_saturate() {

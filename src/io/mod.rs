@@ -50,6 +50,8 @@ mod csv;
 mod json;
 mod lines;
 
+pub(crate) use json::repeated_keys;
+
 #[cfg(feature = "csv")]
 pub use csv::{
     CsvColumns, CsvFolder, CsvFolderWriter, CsvWriteError, EVENT_COLUMNS as CSV_EVENT_COLUMNS,

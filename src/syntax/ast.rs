@@ -314,14 +314,7 @@ pub struct Duration {
     pub span: Span,
 }
 
-/// The unit of a [`Duration`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum TimeUnit {
-    Days,
-    Weeks,
-    Months,
-}
+pub use crate::unit::TimeUnit;
 
 /// How long a condition must hold: a duration or a number of school terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,9 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
-    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
-    Window,
+    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain, Window,
 };
+use crate::unit::TimeUnit;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -485,9 +485,9 @@ fn sustain_text(sustain: Sustain) -> String {
             to,
         } => {
             let unit = match unit {
-                PeriodUnit::Days => "days",
-                PeriodUnit::Weeks => "weeks",
-                PeriodUnit::Months => "months",
+                TimeUnit::Days => "days",
+                TimeUnit::Weeks => "weeks",
+                TimeUnit::Months => "months",
             };
             format!(
                 "for {length} {unit}, from {} to {}",

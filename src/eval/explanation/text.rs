@@ -5,8 +5,7 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
-    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
-    Window,
+    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain, Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -162,7 +161,7 @@ impl Explanation {
         if !progress.measured.is_empty() {
             writeln!(out, "  Measured on {as_of}:")?;
             for requirement in &progress.measured {
-                write_requirement(requirement, 4, out)?;
+                write_requirement(requirement, "    ", out)?;
             }
         }
         if let Some(sustain) = &progress.sustain {
@@ -210,19 +209,20 @@ fn write_claim(claim: &ClaimEvidence, out: &mut Formatter<'_>) -> fmt::Result {
     for record in claim.evidence.iter().take(CLAIM_CITED) {
         writeln!(out, "    - {record}")?;
     }
-    if claim.evidence.len() > CLAIM_CITED {
-        writeln!(out, "    … and {} more", claim.evidence.len() - CLAIM_CITED)?;
+    if let Some(more) = claim
+        .evidence
+        .len()
+        .checked_sub(CLAIM_CITED)
+        .filter(|more| *more > 0)
+    {
+        writeln!(out, "    … and {more} more")?;
     }
     Ok(())
 }
 
-/// A line per requirement, a member's under their id and indented.
-fn write_requirement(
-    requirement: &Requirement,
-    indent: usize,
-    out: &mut Formatter<'_>,
-) -> fmt::Result {
-    let pad = " ".repeat(indent);
+/// A line per requirement after `pad`, a member's under their id and
+/// indented two more.
+fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'_>) -> fmt::Result {
     match requirement {
         Requirement::Compare {
             left,
@@ -276,21 +276,21 @@ fn write_requirement(
         Requirement::Member { member, measured } => {
             writeln!(out, "{pad}member {member}:")?;
             for requirement in measured {
-                write_requirement(requirement, indent + 2, out)?;
+                write_requirement(requirement, &format!("{pad}  "), out)?;
             }
             Ok(())
         }
         Requirement::OneOf { alternatives } => {
             writeln!(out, "{pad}- one of:")?;
             for alternative in alternatives {
-                write_requirement(alternative, indent + 2, out)?;
+                write_requirement(alternative, &format!("{pad}  "), out)?;
             }
             Ok(())
         }
         Requirement::AllOf { measured } => {
             writeln!(out, "{pad}- all of:")?;
             for requirement in measured {
-                write_requirement(requirement, indent + 2, out)?;
+                write_requirement(requirement, &format!("{pad}  "), out)?;
             }
             Ok(())
         }
@@ -384,14 +384,7 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = match (unit, length) {
-                    (PeriodUnit::Days, 1) => "day",
-                    (PeriodUnit::Days, _) => "days",
-                    (PeriodUnit::Weeks, 1) => "week",
-                    (PeriodUnit::Weeks, _) => "weeks",
-                    (PeriodUnit::Months, 1) => "month",
-                    (PeriodUnit::Months, _) => "months",
-                };
+                let unit = unit.word(u64::from(length));
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
@@ -443,30 +436,40 @@ fn value(number: Option<Number>, unit: Quantity) -> String {
     let Some(number) = number else {
         return "not measurable".to_string();
     };
+    let (numerator, denominator) = (number.numerator, number.denominator);
+    // A value whose decimal passes i128 reads as its exact fraction.
+    let exact = || number.exact_text();
     match unit {
-        Quantity::Rate => format!(
-            "{}%",
-            decimal_text(number.numerator.saturating_mul(100), number.denominator)
-        ),
-        Quantity::Pence => format!(
-            "£{}",
-            decimal_text(number.numerator, number.denominator.saturating_mul(100))
-        ),
-        Quantity::Number => decimal_text(number.numerator, number.denominator),
+        Quantity::Rate => numerator
+            .checked_mul(100)
+            .and_then(|percent| decimal_text(percent, denominator))
+            .map_or_else(|| format!("{} × 100%", exact()), |text| format!("{text}%")),
+        Quantity::Pence => denominator
+            .checked_mul(100)
+            .and_then(|pounds| decimal_text(numerator, pounds))
+            .map_or_else(|| format!("{} pence", exact()), |text| format!("£{text}")),
+        Quantity::Number => decimal_text(numerator, denominator).unwrap_or_else(exact),
     }
 }
 
-/// An exact fraction as a decimal with up to two places, rounded half away
-/// from zero: for reading only, never for deciding.
-fn decimal_text(numerator: i128, denominator: i128) -> String {
-    if denominator != 0 && numerator % denominator == 0 {
-        return (numerator / denominator).to_string();
+/// An exact fraction with a positive denominator as a decimal with up to
+/// two places, rounded half away from zero: for reading only, never for
+/// deciding. `None` when the digits pass i128.
+fn decimal_text(numerator: i128, denominator: i128) -> Option<String> {
+    if numerator.checked_rem(denominator)? == 0 {
+        return Some(numerator.checked_div(denominator)?.to_string());
     }
-    let hundredths = numerator.saturating_mul(200) / denominator.max(1);
-    let hundredths = (hundredths + hundredths.signum()) / 2;
+    let hundredths = numerator.checked_mul(200)?.checked_div(denominator)?;
+    let hundredths = hundredths
+        .checked_add(hundredths.signum())?
+        .checked_div(2)?;
     let sign = if hundredths < 0 { "-" } else { "" };
-    let hundredths = hundredths.abs();
-    format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+    let hundredths = hundredths.checked_abs()?;
+    Some(format!(
+        "{sign}{}.{:02}",
+        hundredths.checked_div(100)?,
+        hundredths.checked_rem(100)?
+    ))
 }
 
 #[cfg(test)]
@@ -475,11 +478,35 @@ mod tests {
 
     #[test]
     fn fractions_read_as_decimals_rounded_to_two_places() {
-        assert_eq!(decimal_text(38, 1), "38");
-        assert_eq!(decimal_text(1, 3), "0.33");
-        assert_eq!(decimal_text(2, 3), "0.67");
-        assert_eq!(decimal_text(1, 200), "0.01");
-        assert_eq!(decimal_text(-1, 3), "-0.33");
-        assert_eq!(decimal_text(1500, 100), "15");
+        assert_eq!(decimal_text(38, 1).as_deref(), Some("38"));
+        assert_eq!(decimal_text(1, 3).as_deref(), Some("0.33"));
+        assert_eq!(decimal_text(2, 3).as_deref(), Some("0.67"));
+        assert_eq!(decimal_text(1, 200).as_deref(), Some("0.01"));
+        assert_eq!(decimal_text(-1, 3).as_deref(), Some("-0.33"));
+        assert_eq!(decimal_text(1500, 100).as_deref(), Some("15"));
+    }
+
+    #[test]
+    fn values_past_i128_read_as_their_exact_fraction_not_a_saturated_one() {
+        // A rate of i128::MAX / 7 was written as the saturated i128::MAX × 2 / 7.
+        let number = Number {
+            numerator: i128::MAX,
+            denominator: 7,
+        };
+        let fraction = format!("{}/7", i128::MAX);
+        assert_eq!(
+            value(Some(number), Quantity::Rate),
+            format!("{fraction} × 100%")
+        );
+        assert_eq!(value(Some(number), Quantity::Number), fraction);
+        let pence = Number {
+            numerator: 1,
+            denominator: i128::MAX,
+        };
+        let fraction = format!("1/{}", i128::MAX);
+        assert_eq!(
+            value(Some(pence), Quantity::Pence),
+            format!("{fraction} pence")
+        );
     }
 }

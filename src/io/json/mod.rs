@@ -5,6 +5,7 @@ mod family;
 mod repeats;
 
 pub use family::{family_from_json, family_from_value, family_to_value};
+pub(crate) use repeats::repeated_keys;
 
 use super::lines::{BOM, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};

@@ -26,6 +26,27 @@ pub(crate) fn find(text: &str) -> Result<Vec<RecordError>, serde_json::Error> {
     Ok(found)
 }
 
+/// Every key repeated within an object anywhere in the JSON value written
+/// in `text`, each by its path from the value (`claims.progress.status`),
+/// once per object, in order. `Err` when `text` is not one JSON value.
+pub(crate) fn repeated_keys(text: &str) -> Result<Vec<String>, serde_json::Error> {
+    let mut found = Vec::new();
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    Check {
+        found: &mut found,
+        record: RecordPosition::Family,
+        level: Level::Inside,
+        path: None,
+        capture: false,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(found
+        .into_iter()
+        .filter_map(|problem| problem.field)
+        .collect())
+}
+
 /// Where in the family a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Level {
