@@ -7,6 +7,7 @@
 //! same set answers "since when has this held" for days up to as-of and
 //! "from which day will it hold if nothing changes" for the days after.
 
+mod anchored;
 mod decision;
 mod explain;
 pub mod explanation;

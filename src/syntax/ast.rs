@@ -209,6 +209,8 @@ pub struct FieldDeclSyntax {
     pub optional: bool,
     /// Its type.
     pub ty: FieldTypeSyntax,
+    /// `at end`: recorded when the spell ends, so unknown before its end day.
+    pub at_end: bool,
     /// Where it stands.
     pub span: Span,
 }
@@ -320,11 +322,13 @@ pub enum TimeUnit {
 }
 
 /// How long a condition must hold: a duration or a number of school terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum SustainLength {
     Time(Duration),
     Terms(IntLit),
+    /// `6 months after end of case`
+    AfterEnd(Duration, Ident),
 }
 
 /// `eligible when …`
@@ -621,6 +625,17 @@ pub struct FieldTest {
 pub enum FieldTestKind {
     Compare(CmpOp, Value),
     In(Vec<Value>),
+    /// `release within 12 months after now`
+    NearNow(Duration, NowSide),
+}
+
+/// Which side of the day of evaluation a date field lies on, in
+/// [`FieldTestKind::NearNow`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum NowSide {
+    After,
+    Before,
 }
 
 /// A literal value in a field test.
@@ -647,7 +662,7 @@ pub enum Subject {
 }
 
 /// The days an aggregate looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum Window {
     /// `within 6 months`
@@ -666,6 +681,18 @@ pub enum Window {
     Ever(Span),
     /// `now`
     Now(Span),
+    /// `during community_order`
+    During(Ident, Span),
+    /// `within 6 months after end of case`
+    WithinAfter(Duration, SpellEdge, Ident, Span),
+}
+
+/// Which end of a stretch of spells a [`Window::WithinAfter`] is anchored at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum SpellEdge {
+    Start,
+    End,
 }
 
 /// The day a `before` window is anchored at.

@@ -5,8 +5,8 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
-    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
-    Window,
+    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge,
+    Sustain, Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -347,13 +347,61 @@ impl Display for Window {
             } => write!(out, "at attachment (not attached)"),
             Window::UpTo { day } => write!(out, "up to {}", end(*day)),
             Window::On { day } => write!(out, "on {}", end(*day)),
+            Window::Spell {
+                kind,
+                edge,
+                from,
+                to,
+            } => {
+                let edge = match edge {
+                    SpellEdge::During => "during",
+                    SpellEdge::AfterStart => "after the start of",
+                    SpellEdge::AfterEnd => "after the end of",
+                };
+                write!(
+                    out,
+                    "{edge} `{kind}`, from {} to {}",
+                    start(*from),
+                    end(*to)
+                )
+            }
+            Window::NoSpell { kind, edge } => match edge {
+                SpellEdge::During | SpellEdge::AfterStart => {
+                    write!(out, "at `{kind}` (none has started: not measurable)")
+                }
+                SpellEdge::AfterEnd => write!(
+                    out,
+                    "after the end of `{kind}` (none has ended, or one is still open: not measurable)"
+                ),
+            },
         }
     }
 }
 
 impl Display for Sustain {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
-        match *self {
+        match self {
+            Sustain::AfterEnd {
+                length,
+                unit,
+                kind,
+                ended,
+                complete,
+            } => {
+                let unit = unit_word(*unit, *length);
+                match (ended, complete) {
+                    (Some(ended), complete) => write!(
+                        out,
+                        "{length} {unit} after the end of `{kind}` on {} (every day from the day after; complete on {})",
+                        day(*ended),
+                        start(*complete)
+                    ),
+                    (None, _) => write!(
+                        out,
+                        "{length} {unit} after the end of `{kind}` (none has ended, or one is still open: not measurable)"
+                    ),
+                }
+            }
             Sustain::Terms { terms } => write!(out, "the last {terms} school terms"),
             Sustain::Period {
                 length,
@@ -361,19 +409,12 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = match (unit, length) {
-                    (PeriodUnit::Days, 1) => "day",
-                    (PeriodUnit::Days, _) => "days",
-                    (PeriodUnit::Weeks, 1) => "week",
-                    (PeriodUnit::Weeks, _) => "weeks",
-                    (PeriodUnit::Months, 1) => "month",
-                    (PeriodUnit::Months, _) => "months",
-                };
+                let unit = unit_word(*unit, *length);
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
-                    start(from),
-                    day(to)
+                    start(*from),
+                    day(*to)
                 )
             }
         }
@@ -398,6 +439,17 @@ impl Display for Record {
             write!(out, ", member {member}")?;
         }
         write!(out, " ({})", self.citation)
+    }
+}
+
+fn unit_word(unit: PeriodUnit, length: u32) -> &'static str {
+    match (unit, length) {
+        (PeriodUnit::Days, 1) => "day",
+        (PeriodUnit::Days, _) => "days",
+        (PeriodUnit::Weeks, 1) => "week",
+        (PeriodUnit::Weeks, _) => "weeks",
+        (PeriodUnit::Months, 1) => "month",
+        (PeriodUnit::Months, _) => "months",
     }
 }
 

@@ -1,0 +1,283 @@
+//! Windows anchored at an event kind's spells (`during`, `within … after
+//! start of` / `after end of`), `sustained for … after end of`, date fields
+//! against the day (`within … after now`) and fields recorded `at end`, at
+//! their exact boundaries: the day before, of and after each edge, and
+//! month ends.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+use common::{day, plan};
+use serde_json::{Value, json};
+use tfop::Plan;
+
+const VOCABULARY: &str = "event community_order on member spell { outcome: optional one of completed, breached at end }
+event breach on member at date
+event case on family spell
+event case_reopened on family at date
+event custody on member spell { release: date }
+";
+
+/// A plan whose one problem is identified by `condition` (about the family).
+fn plan_with(condition: &str) -> Plan {
+    plan(&format!(
+        "{VOCABULARY}problem p \"P\" {{\n  indicator i \"I\" {{ {condition} }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems"
+    ))
+}
+
+fn family(events: Value) -> Value {
+    json!({
+        "id": "F1",
+        "members": [
+            { "id": "A", "role": "adult", "born": "1980-01-01" },
+            { "id": "B", "role": "adult", "born": "1982-01-01" }
+        ],
+        "events": events
+    })
+}
+
+/// Whether the problem is identified as of each day, in order.
+fn holds(plan: &Plan, events: &Value, days: &[&str]) -> Vec<bool> {
+    let family = plan.read_family(&family(events.clone()).to_string()).unwrap();
+    days.iter()
+        .map(|on| !plan.evaluate(&family, day(on)).problems.is_empty())
+        .collect()
+}
+
+fn order(start: &str, end: Option<&str>) -> Value {
+    match end {
+        Some(end) => json!({ "kind": "community_order", "member": "A", "start": start, "end": end }),
+        None => json!({ "kind": "community_order", "member": "A", "start": start }),
+    }
+}
+
+mod during {
+    use super::*;
+
+    #[test]
+    fn a_breach_counts_from_the_orders_first_day_to_its_last() {
+        let plan = plan_with("any member has breach during community_order");
+        for (breach, expected) in [
+            ("2018-01-31", false),
+            ("2018-02-01", true),
+            ("2018-07-31", true),
+            ("2018-08-01", false),
+        ] {
+            let events = json!([
+                order("2018-02-01", Some("2018-07-31")),
+                { "kind": "breach", "member": "A", "date": breach }
+            ]);
+            assert_eq!(
+                holds(&plan, &events, &["2018-12-31"]),
+                [expected],
+                "breach on {breach}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_breach_holds_only_once_an_order_has_started() {
+        let plan = plan_with("any member meets (no breach during community_order)");
+        let events = json!([order("2018-02-01", Some("2018-07-31"))]);
+        // Before the order there is no order to be during: not measurable,
+        // so `no breach` is false, not true.
+        assert_eq!(
+            holds(&plan, &events, &["2018-01-31", "2018-02-01", "2019-06-30"]),
+            [false, true, true]
+        );
+    }
+
+    #[test]
+    fn the_anchor_is_the_latest_order_started_on_or_before_the_day() {
+        let plan = plan_with("any member has breach during community_order");
+        let events = json!([
+            order("2018-01-01", Some("2018-03-31")),
+            { "kind": "breach", "member": "A", "date": "2018-02-15" },
+            order("2018-06-01", Some("2018-09-30"))
+        ]);
+        // The first order's breach counts until the second order starts.
+        assert_eq!(
+            holds(&plan, &events, &["2018-02-14", "2018-02-15", "2018-05-31", "2018-06-01"]),
+            [false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn a_breach_after_the_day_decided_is_not_seen_yet() {
+        let plan = plan_with("any member has breach during community_order");
+        let events = json!([
+            order("2018-02-01", None),
+            { "kind": "breach", "member": "A", "date": "2018-05-10" }
+        ]);
+        assert_eq!(
+            holds(&plan, &events, &["2018-05-09", "2018-05-10"]),
+            [false, true]
+        );
+    }
+
+    #[test]
+    fn another_members_order_does_not_anchor_a_members_window() {
+        let plan = plan_with("any member has breach during community_order");
+        let events = json!([
+            { "kind": "community_order", "member": "B", "start": "2018-02-01", "end": "2018-07-31" },
+            { "kind": "breach", "member": "A", "date": "2018-03-01" }
+        ]);
+        assert_eq!(holds(&plan, &events, &["2018-04-01"]), [false]);
+    }
+}
+
+mod after_end {
+    use super::*;
+
+    fn case(start: &str, end: Option<&str>) -> Value {
+        match end {
+            Some(end) => json!({ "kind": "case", "start": start, "end": end }),
+            None => json!({ "kind": "case", "start": start }),
+        }
+    }
+
+    #[test]
+    fn a_reopening_counts_from_the_closure_day_to_six_months_less_a_day_after() {
+        // t is within 6 months after X when t − 6 months < X ≤ t: for a
+        // closure on 31 August 2018, up to 28 February 2019 and not 1 March.
+        let plan = plan_with("has case_reopened in family within 6 months after end of case");
+        for (reopened, expected) in [
+            ("2018-08-30", false),
+            ("2018-08-31", true),
+            ("2019-02-28", true),
+            ("2019-03-01", false),
+        ] {
+            let events = json!([
+                case("2018-01-01", Some("2018-08-31")),
+                { "kind": "case_reopened", "date": reopened }
+            ]);
+            assert_eq!(
+                holds(&plan, &events, &["2019-06-30"]),
+                [expected],
+                "reopened on {reopened}"
+            );
+        }
+    }
+
+    #[test]
+    fn not_reopened_is_not_measurable_until_the_case_has_closed() {
+        let plan = plan_with("no case_reopened in family within 6 months after end of case");
+        let open = json!([case("2018-01-01", None)]);
+        assert_eq!(holds(&plan, &open, &["2018-12-31"]), [false]);
+        let closed = json!([case("2018-01-01", Some("2018-08-31"))]);
+        assert_eq!(
+            holds(&plan, &closed, &["2018-08-30", "2018-08-31", "2019-03-01"]),
+            [false, true, true]
+        );
+    }
+
+    #[test]
+    fn a_case_opened_again_is_not_measurable_until_it_closes_again() {
+        let plan = plan_with("no case_reopened in family within 6 months after end of case");
+        let events = json!([
+            case("2018-01-01", Some("2018-03-31")),
+            case("2018-06-01", Some("2018-09-30"))
+        ]);
+        assert_eq!(
+            holds(
+                &plan,
+                &events,
+                &["2018-03-31", "2018-05-31", "2018-06-01", "2018-09-29", "2018-09-30"]
+            ),
+            [true, true, false, false, true]
+        );
+    }
+
+    #[test]
+    fn adjoining_cases_are_one_stretch() {
+        let plan = plan_with("no case_reopened in family within 6 months after end of case");
+        let events = json!([
+            case("2018-01-01", Some("2018-03-31")),
+            case("2018-04-01", Some("2018-09-30"))
+        ]);
+        assert_eq!(
+            holds(&plan, &events, &["2018-04-15", "2018-09-30"]),
+            [false, true]
+        );
+    }
+}
+
+mod after_start {
+    use super::*;
+
+    #[test]
+    fn a_breach_counts_from_the_start_day_for_the_length() {
+        let plan = plan_with("any member has breach within 3 months after start of community_order");
+        for (breach, expected) in [
+            ("2018-11-29", false),
+            ("2018-11-30", true),
+            // 28 February − 3 months is 28 November, before the start.
+            ("2019-02-28", true),
+            ("2019-03-01", false),
+        ] {
+            let events = json!([
+                order("2018-11-30", None),
+                { "kind": "breach", "member": "A", "date": breach }
+            ]);
+            assert_eq!(
+                holds(&plan, &events, &["2019-06-30"]),
+                [expected],
+                "breach on {breach}"
+            );
+        }
+    }
+}
+
+mod sustained_after_end {
+    use super::*;
+
+    fn sustained_plan() -> Plan {
+        plan(&format!(
+            "{VOCABULARY}problem p \"P\" {{\n  indicator i \"I\" {{ has case in family ever }}\n  significant \"S\" {{ no offence in family within 6 months }}\n  sustained for 6 months after end of case\n}}\neligible when at least 1 problems"
+        ))
+    }
+
+    fn progressed(plan: &Plan, events: &Value, on: &str) -> bool {
+        let family = plan.read_family(&family(events.clone()).to_string()).unwrap();
+        let decision = plan.evaluate(&family, day(on));
+        decision.progress.first().is_some_and(|progress| progress.sustained)
+    }
+
+    #[test]
+    fn the_first_sustained_day_is_the_first_whose_six_months_lie_after_the_closure() {
+        // Closed 31 August 2018: the first D with D − 6 months ≥ 31 August
+        // is 1 March 2019 (28 February − 6 months is 28 August).
+        let plan = sustained_plan();
+        let events = json!([{ "kind": "case", "start": "2018-01-01", "end": "2018-08-31" }]);
+        assert!(!progressed(&plan, &events, "2019-02-28"));
+        assert!(progressed(&plan, &events, "2019-03-01"));
+    }
+
+    #[test]
+    fn a_reopened_case_restarts_the_period() {
+        let plan = sustained_plan();
+        let events = json!([
+            { "kind": "case", "start": "2018-01-01", "end": "2018-03-31" },
+            { "kind": "case", "start": "2018-12-01", "end": "2019-01-31" }
+        ]);
+        assert!(progressed(&plan, &events, "2018-11-30"));
+        assert!(!progressed(&plan, &events, "2018-12-01"));
+        // 31 July 2019 − 6 months is 31 January, the second closure.
+        assert!(!progressed(&plan, &events, "2019-07-30"));
+        assert!(progressed(&plan, &events, "2019-07-31"));
+    }
+
+    #[test]
+    fn an_offence_after_closure_breaks_it() {
+        let plan = sustained_plan();
+        let events = json!([
+            { "kind": "case", "start": "2018-01-01", "end": "2018-03-31" },
+            { "kind": "offence", "member": "A", "date": "2018-06-15" }
+        ]);
+        assert!(!progressed(&plan, &events, "2018-12-31"));
+    }
+}
