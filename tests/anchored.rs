@@ -48,6 +48,14 @@ fn holds(plan: &Plan, events: &Value, days: &[&str]) -> Vec<bool> {
         .collect()
 }
 
+/// The codes of the diagnostics a plan text is refused with.
+fn codes(text: &str) -> Vec<String> {
+    match Plan::parse(text) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code.to_string()).collect(),
+    }
+}
+
 fn order(start: &str, end: Option<&str>) -> Value {
     match end {
         Some(end) => json!({ "kind": "community_order", "member": "A", "start": start, "end": end }),
@@ -279,5 +287,117 @@ mod sustained_after_end {
             { "kind": "offence", "member": "A", "date": "2018-06-15" }
         ]);
         assert!(!progressed(&plan, &events, "2018-12-31"));
+    }
+}
+
+mod at_end {
+    use super::*;
+
+    #[test]
+    fn an_outcome_recorded_at_end_is_unknown_before_the_orders_end_day() {
+        let plan = plan_with("any member has community_order where outcome = breached ever");
+        let events = json!([{
+            "kind": "community_order", "member": "A",
+            "start": "2018-02-01", "end": "2018-07-31", "outcome": "breached"
+        }]);
+        assert_eq!(
+            holds(&plan, &events, &["2018-02-01", "2018-07-30", "2018-07-31", "2018-08-01"]),
+            [false, false, true, true]
+        );
+    }
+
+    #[test]
+    fn an_order_still_open_on_the_day_decided_has_no_outcome_yet() {
+        let plan = plan_with("any member has community_order where outcome = breached ever");
+        let events = json!([{
+            "kind": "community_order", "member": "A",
+            "start": "2018-02-01", "end": "2018-07-31", "outcome": "breached"
+        }]);
+        // Decided before the recorded end, the order is open: its end, and
+        // so its outcome, lie after the day decided.
+        let family = plan.read_family(&family(events).to_string()).unwrap();
+        assert!(plan.evaluate(&family, day("2018-07-30")).problems.is_empty());
+    }
+
+    #[test]
+    fn the_order_itself_is_known_from_its_start() {
+        let plan = plan_with("any member has community_order ever");
+        let events = json!([{
+            "kind": "community_order", "member": "A",
+            "start": "2018-02-01", "end": "2018-07-31", "outcome": "breached"
+        }]);
+        assert_eq!(
+            holds(&plan, &events, &["2018-01-31", "2018-02-01"]),
+            [false, true]
+        );
+    }
+
+    #[test]
+    fn at_end_on_a_point_event_is_refused() {
+        let text = "plan \"T\" { framework phase2 version \"t\" }\nevent visit on family at date { outcome: text at end }\n";
+        assert!(codes(text).contains(&"E0222".to_string()), "{:?}", codes(text));
+    }
+}
+
+mod near_now {
+    use super::*;
+
+    fn custody(release: &str) -> Value {
+        json!([{ "kind": "custody", "member": "A", "start": "2017-01-01", "release": release }])
+    }
+
+    #[test]
+    fn a_prisoner_is_within_12_months_of_release_from_the_day_after_r_minus_12_months_to_r() {
+        // D is in (R − 12 months, R]: for R = 28 February 2019, from
+        // 1 March 2018 to the release day itself.
+        let plan = plan_with("any member has custody where release within 12 months after now now");
+        assert_eq!(
+            holds(
+                &plan,
+                &custody("2019-02-28"),
+                &["2018-02-28", "2018-03-01", "2019-02-28", "2019-03-01"]
+            ),
+            [false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn released_within_6_months_before_now_follows_the_window_rule() {
+        // R is in (D − 6 months, D]: for R = 31 August 2018, to 28 February 2019.
+        let plan = plan_with("any member has custody where release within 6 months before now ever");
+        assert_eq!(
+            holds(
+                &plan,
+                &custody("2018-08-31"),
+                &["2018-08-30", "2018-08-31", "2019-02-28", "2019-03-01"]
+            ),
+            [false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn a_test_against_now_needs_a_date_field() {
+        let text = format!(
+            "plan \"T\" {{ framework phase2 version \"t\" }}\n{VOCABULARY}define x = any member has community_order where outcome within 3 months after now\n"
+        );
+        assert!(codes(&text).contains(&"E0209".to_string()), "{:?}", codes(&text));
+    }
+}
+
+mod misuse {
+    use super::*;
+
+    #[test]
+    fn a_window_at_a_point_event_is_refused() {
+        for window in [
+            "during breach",
+            "within 6 months after end of breach",
+            "within 6 months after start of breach",
+        ] {
+            let text = format!(
+                "plan \"T\" {{ framework phase2 version \"t\" }}\n{VOCABULARY}define x = any member has offence {window}\n"
+            );
+            assert!(codes(&text).contains(&"E0221".to_string()), "{window}: {:?}", codes(&text));
+        }
     }
 }
