@@ -15,7 +15,8 @@ use common::{day, plan};
 use serde_json::{Value, json};
 use tfop::Plan;
 
-const VOCABULARY: &str = "event community_order on member spell { outcome: optional one of completed, breached at end }
+const VOCABULARY: &str =
+    "event community_order on member spell { outcome: optional one of completed, breached at end }
 event breach on member at date
 event case on family spell
 event case_reopened on family at date
@@ -42,7 +43,9 @@ fn family(events: Value) -> Value {
 
 /// Whether the problem is identified as of each day, in order.
 fn holds(plan: &Plan, events: &Value, days: &[&str]) -> Vec<bool> {
-    let family = plan.read_family(&family(events.clone()).to_string()).unwrap();
+    let family = plan
+        .read_family(&family(events.clone()).to_string())
+        .unwrap();
     days.iter()
         .map(|on| !plan.evaluate(&family, day(on)).problems.is_empty())
         .collect()
@@ -58,7 +61,9 @@ fn codes(text: &str) -> Vec<String> {
 
 fn order(start: &str, end: Option<&str>) -> Value {
     match end {
-        Some(end) => json!({ "kind": "community_order", "member": "A", "start": start, "end": end }),
+        Some(end) => {
+            json!({ "kind": "community_order", "member": "A", "start": start, "end": end })
+        }
         None => json!({ "kind": "community_order", "member": "A", "start": start }),
     }
 }
@@ -109,7 +114,11 @@ mod during {
         ]);
         // The first order's breach counts until the second order starts.
         assert_eq!(
-            holds(&plan, &events, &["2018-02-14", "2018-02-15", "2018-05-31", "2018-06-01"]),
+            holds(
+                &plan,
+                &events,
+                &["2018-02-14", "2018-02-15", "2018-05-31", "2018-06-01"]
+            ),
             [false, true, true, false]
         );
     }
@@ -194,7 +203,13 @@ mod after_end {
             holds(
                 &plan,
                 &events,
-                &["2018-03-31", "2018-05-31", "2018-06-01", "2018-09-29", "2018-09-30"]
+                &[
+                    "2018-03-31",
+                    "2018-05-31",
+                    "2018-06-01",
+                    "2018-09-29",
+                    "2018-09-30"
+                ]
             ),
             [true, true, false, false, true]
         );
@@ -219,7 +234,8 @@ mod after_start {
 
     #[test]
     fn a_breach_counts_from_the_start_day_for_the_length() {
-        let plan = plan_with("any member has breach within 3 months after start of community_order");
+        let plan =
+            plan_with("any member has breach within 3 months after start of community_order");
         for (breach, expected) in [
             ("2018-11-29", false),
             ("2018-11-30", true),
@@ -250,9 +266,14 @@ mod sustained_after_end {
     }
 
     fn progressed(plan: &Plan, events: &Value, on: &str) -> bool {
-        let family = plan.read_family(&family(events.clone()).to_string()).unwrap();
+        let family = plan
+            .read_family(&family(events.clone()).to_string())
+            .unwrap();
         let decision = plan.evaluate(&family, day(on));
-        decision.progress.first().is_some_and(|progress| progress.sustained)
+        decision
+            .progress
+            .first()
+            .is_some_and(|progress| progress.sustained)
     }
 
     #[test]
@@ -301,7 +322,11 @@ mod at_end {
             "start": "2018-02-01", "end": "2018-07-31", "outcome": "breached"
         }]);
         assert_eq!(
-            holds(&plan, &events, &["2018-02-01", "2018-07-30", "2018-07-31", "2018-08-01"]),
+            holds(
+                &plan,
+                &events,
+                &["2018-02-01", "2018-07-30", "2018-07-31", "2018-08-01"]
+            ),
             [false, false, true, true]
         );
     }
@@ -316,7 +341,11 @@ mod at_end {
         // Decided before the recorded end, the order is open: its end, and
         // so its outcome, lie after the day decided.
         let family = plan.read_family(&family(events).to_string()).unwrap();
-        assert!(plan.evaluate(&family, day("2018-07-30")).problems.is_empty());
+        assert!(
+            plan.evaluate(&family, day("2018-07-30"))
+                .problems
+                .is_empty()
+        );
     }
 
     #[test]
@@ -335,7 +364,11 @@ mod at_end {
     #[test]
     fn at_end_on_a_point_event_is_refused() {
         let text = "plan \"T\" { framework phase2 version \"t\" }\nevent visit on family at date { outcome: text at end }\n";
-        assert!(codes(text).contains(&"E0222".to_string()), "{:?}", codes(text));
+        assert!(
+            codes(text).contains(&"E0222".to_string()),
+            "{:?}",
+            codes(text)
+        );
     }
 }
 
@@ -364,7 +397,8 @@ mod near_now {
     #[test]
     fn released_within_6_months_before_now_follows_the_window_rule() {
         // R is in (D − 6 months, D]: for R = 31 August 2018, to 28 February 2019.
-        let plan = plan_with("any member has custody where release within 6 months before now ever");
+        let plan =
+            plan_with("any member has custody where release within 6 months before now ever");
         assert_eq!(
             holds(
                 &plan,
@@ -380,7 +414,11 @@ mod near_now {
         let text = format!(
             "plan \"T\" {{ framework phase2 version \"t\" }}\n{VOCABULARY}define x = any member has community_order where outcome within 3 months after now\n"
         );
-        assert!(codes(&text).contains(&"E0209".to_string()), "{:?}", codes(&text));
+        assert!(
+            codes(&text).contains(&"E0209".to_string()),
+            "{:?}",
+            codes(&text)
+        );
     }
 }
 
@@ -397,7 +435,11 @@ mod misuse {
             let text = format!(
                 "plan \"T\" {{ framework phase2 version \"t\" }}\n{VOCABULARY}define x = any member has offence {window}\n"
             );
-            assert!(codes(&text).contains(&"E0221".to_string()), "{window}: {:?}", codes(&text));
+            assert!(
+                codes(&text).contains(&"E0221".to_string()),
+                "{window}: {:?}",
+                codes(&text)
+            );
         }
     }
 }
