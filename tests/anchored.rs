@@ -443,3 +443,122 @@ mod misuse {
         }
     }
 }
+
+mod explained {
+    use super::*;
+
+    fn explain(significant: &str, sustain: &str, events: Value, on: &str) -> String {
+        let plan = plan(&format!(
+            "{VOCABULARY}problem p \"P\" {{\n  indicator i \"I\" {{ has case in family ever }}\n  significant \"S\" {{ {significant} }}\n  {sustain}\n}}\neligible when at least 1 problems"
+        ));
+        let family = plan.read_family(&family(events).to_string()).unwrap();
+        plan.explain(&family, day(on))
+    }
+
+    fn closed_and_reopened() -> Value {
+        json!([
+            { "kind": "case", "start": "2018-01-01", "end": "2018-08-31" },
+            { "kind": "case_reopened", "date": "2018-10-01" }
+        ])
+    }
+
+    #[test]
+    fn the_window_after_a_closure_is_dated_from_the_closure_to_the_day_decided() {
+        let text = explain(
+            "no case_reopened in family within 6 months after end of case",
+            "sustained for 6 months after end of case",
+            closed_and_reopened(),
+            "2019-01-15",
+        );
+        assert!(
+            text.contains("case_reopened in family, after the end of `case`, from 2018-08-31 to 2019-01-15 = 1; needs none"),
+            "{text}"
+        );
+        assert!(
+            text.contains("sustained for 6 months after the end of `case` on 2018-08-31 (every day from the day after; complete on 2019-03-01)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_window_after_the_start_ends_on_its_last_day() {
+        let text = explain(
+            "count case_reopened in family within 2 months after start of case < 1",
+            "sustained for 6 months after end of case",
+            json!([{ "kind": "case", "start": "2018-01-01" }]),
+            "2018-05-15",
+        );
+        assert!(
+            text.contains("after the start of `case`, from 2018-01-01 to 2018-02-28 = 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "after the end of `case` (none has ended, or one is still open: not measurable)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_open_case_is_not_measurable_in_words_and_in_data() {
+        let significant = "no case_reopened in family within 6 months after end of case";
+        let events = json!([{ "kind": "case", "start": "2018-01-01" }]);
+        let text = explain(
+            significant,
+            "sustained for 1 month",
+            events.clone(),
+            "2018-05-15",
+        );
+        assert!(
+            text.contains("case_reopened in family, after the end of `case` (none has ended, or one is still open: not measurable)"),
+            "{text}"
+        );
+        let plan = plan(&format!(
+            "{VOCABULARY}problem p \"P\" {{\n  indicator i \"I\" {{ has case in family ever }}\n  significant \"S\" {{ {significant} }}\n}}\neligible when at least 1 problems"
+        ));
+        let family = plan.read_family(&family(events).to_string()).unwrap();
+        let data = serde_json::to_string(&plan.explanation(&family, day("2018-05-15"))).unwrap();
+        assert!(
+            data.contains(r#"{"type":"no_spell","kind":"case","edge":"after_end"}"#),
+            "{data}"
+        );
+    }
+}
+
+mod projected {
+    use super::*;
+
+    #[test]
+    fn a_claim_sustained_after_closure_is_projected_to_the_first_clear_day() {
+        let plan = plan(&format!(
+            "{VOCABULARY}problem p \"P\" {{\n  indicator i \"I\" {{ has case in family ever }}\n  significant \"S\" {{ no case_reopened in family within 6 months after end of case }}\n  sustained for 6 months after end of case\n}}\neligible when at least 1 problems\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+        ));
+        let events = json!([
+            { "kind": "case", "start": "2018-01-01", "end": "2018-08-31" },
+            { "kind": "attachment", "date": "2018-02-01" }
+        ]);
+        let family = plan.read_family(&family(events).to_string()).unwrap();
+        let claim = |on: &str| plan.evaluate(&family, day(on)).claims[0].clone();
+        let before = claim("2018-10-01");
+        assert_eq!(before.status, tfop::ClaimStatus::NotYet);
+        assert_eq!(before.earliest, Some(day("2019-03-01")));
+        assert_eq!(claim("2019-02-28").status, tfop::ClaimStatus::NotYet);
+        assert_eq!(claim("2019-03-01").status, tfop::ClaimStatus::Claimable);
+    }
+
+    #[test]
+    fn an_open_case_projects_no_day_without_a_change() {
+        let plan = plan(&format!(
+            "{VOCABULARY}problem p \"P\" {{\n  indicator i \"I\" {{ has case in family ever }}\n  significant \"S\" {{ no case_reopened in family within 6 months after end of case }}\n}}\neligible when at least 1 problems\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+        ));
+        let events = json!([
+            { "kind": "case", "start": "2018-01-01" },
+            { "kind": "attachment", "date": "2018-02-01" }
+        ]);
+        let family = plan.read_family(&family(events).to_string()).unwrap();
+        let claim = plan.evaluate(&family, day("2018-10-01")).claims[0].clone();
+        assert_eq!(claim.status, tfop::ClaimStatus::NotYet);
+        assert_eq!(claim.earliest, None);
+    }
+}
