@@ -1040,7 +1040,8 @@ fn window_text(window: &Window) -> String {
         Window::Ever(_) => "ever".to_string(),
         Window::Now(_) => "now".to_string(),
         Window::During(kind, _) => format!("during {}", kind.name),
-        Window::WithinAfter(length, edge, kind, _) => {
+        Window::WithinAfter(after, _) => {
+            let AfterSpell { length, edge, kind } = after.as_ref();
             let edge = match edge {
                 SpellEdge::Start => "start",
                 SpellEdge::End => "end",

@@ -388,8 +388,9 @@ impl Checker {
             ast::Window::Ever(_) => Window::Ever,
             ast::Window::Now(_) => Window::Now,
             ast::Window::During(kind, _) => Window::During(self.anchor_kind(kind, "during")?),
-            ast::Window::WithinAfter(duration, edge, kind, _) => {
-                let length = self.length(duration);
+            ast::Window::WithinAfter(after, _) => {
+                let ast::AfterSpell { length, edge, kind } = after.as_ref();
+                let length = self.length(length);
                 let (edge, words) = match edge {
                     ast::SpellEdge::Start => (SpellEdge::Start, "after start of"),
                     ast::SpellEdge::End => (SpellEdge::End, "after end of"),

@@ -55,15 +55,9 @@ impl Evaluated<'_, '_> {
 
     /// The anchors of a window for the member in scope.
     pub(crate) fn anchors(&self, window: Window, member: Option<u32>) -> Anchors {
-        let (kind, reach): (KindId, &dyn Fn(Day, Day) -> Option<(Day, Day)>) = match window {
-            Window::During(kind) => (kind, &|start, end| Some((start, end))),
-            Window::WithinAfter(length, SpellEdge::Start, kind) => (kind, &move |start, _| {
-                Some((start, last_day_covering(start, length)))
-            }),
-            Window::WithinAfter(length, SpellEdge::End, kind) => (kind, &move |_, end| {
-                // An open stretch has not ended: it anchors nothing yet.
-                (end < Day::MAX).then(|| (end, last_day_covering(end, length)))
-            }),
+        let (kind, after) = match window {
+            Window::During(kind) => (kind, None),
+            Window::WithinAfter(length, edge, kind) => (kind, Some((length, edge))),
             Window::Within(_)
             | Window::WithinBefore(..)
             | Window::WithinSinceAttachment(_)
@@ -79,7 +73,17 @@ impl Evaluated<'_, '_> {
             let last = stretches
                 .get(index + 1)
                 .map_or(Day::MAX, |(next, _)| next.pred());
-            if let Some((from, to)) = reach(*start, *end) {
+            let reach = match after {
+                None => Some((*start, *end)),
+                Some((length, SpellEdge::Start)) => {
+                    Some((*start, last_day_covering(*start, length)))
+                }
+                // An open stretch has not ended: it anchors nothing yet.
+                Some((length, SpellEdge::End)) => {
+                    (*end < Day::MAX).then(|| (*end, last_day_covering(*end, length)))
+                }
+            };
+            if let Some((from, to)) = reach {
                 anchors.push(AnchorSpan { from, to, last });
             }
         }

@@ -683,8 +683,20 @@ pub enum Window {
     Now(Span),
     /// `during community_order`
     During(Ident, Span),
-    /// `within 6 months after end of case`
-    WithinAfter(Duration, SpellEdge, Ident, Span),
+    /// `within 6 months after end of case`, boxed so that a window (in
+    /// every aggregate) stays small.
+    WithinAfter(Box<AfterSpell>, Span),
+}
+
+/// The parts of [`Window::WithinAfter`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterSpell {
+    /// How long after.
+    pub length: Duration,
+    /// After its start or its end.
+    pub edge: SpellEdge,
+    /// The event kind.
+    pub kind: Ident,
 }
 
 /// Which end of a stretch of spells a [`Window::WithinAfter`] is anchored at.

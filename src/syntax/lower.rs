@@ -1417,7 +1417,14 @@ impl Lowering {
                     SpellEdge::End
                 };
                 let kind = self.next_ident(&mut children)?;
-                Some(Window::WithinAfter(duration, edge, kind, span))
+                Some(Window::WithinAfter(
+                    Box::new(AfterSpell {
+                        length: duration,
+                        edge,
+                        kind,
+                    }),
+                    span,
+                ))
             }
             _ => {
                 self.internal(span, "a window at a spell");

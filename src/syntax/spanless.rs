@@ -125,6 +125,7 @@ structs! {
     Indicator { id, title, condition, span }
     Significant { title, condition, span }
     Sustain { length, span }
+    AfterSpell { length, edge, kind }
     Duration { count, unit, span }
     Eligible { rule, span }
     ProblemCond { kind, span }
@@ -187,7 +188,7 @@ enums! {
         Within(length, span), WithinBefore(length, anchor, span),
         WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, span),
         AtAttachment(span), Ever(span), Now(span),
-        During(kind, span), WithinAfter(length, edge, kind, span),
+        During(kind, span), WithinAfter(after, span),
     }
     SpellEdge { Start, End }
     Anchor { Attachment, Identification }
