@@ -410,3 +410,11 @@ proptest! {
         let _ = format_source(&source);
     }
 }
+
+#[test]
+fn anchored_windows_and_at_end_fields_get_the_canonical_layout() {
+    let messy = "event case on family spell {outcome:optional one of closed,escalated   at   end}\nevent custody on member spell { release: date }\ndefine a = no offence in family within  6 months   after   end of case\ndefine b = any member has custody where release within 12 months after   now now\ndefine c = (no offence in family during   case) sustained for 6 months after end  of case\n";
+    let expected = "event case on family spell { outcome: optional one of closed, escalated at end }\nevent custody on member spell { release: date }\n\ndefine a = no offence in family within 6 months after end of case\ndefine b = any member has custody where release within 12 months after now now\ndefine c = (no offence in family during case) sustained for 6 months after end of case\n";
+    assert_eq!(format(messy), expected);
+    assert_eq!(format(expected), expected);
+}
