@@ -282,6 +282,22 @@ codes! {
     /// `CLAIM pays £…` for the claim named. A year without `cap` takes the
     /// block's `cap`.
     ResultsYearAmount = "E0218", Error, "a results year without an amount for a claim";
+    /// A window or sustain period anchored at an event kind that is not a spell.
+    ///
+    /// `during KIND`, `within N … after start of KIND`, `within N … after
+    /// end of KIND` and `sustained for N … after end of KIND` are anchored
+    /// at the latest stretch of a kind's spells, which a point event does
+    /// not have. For a window after a point event, use a spell kind that
+    /// records the episode (`event case on family spell`), or count the
+    /// point events with `within N …` as of the day.
+    AnchorNotASpell = "E0219", Error, "a window or sustain period anchored at an event kind that is not a spell";
+    /// `at end` on a field of an event that happens on a day.
+    ///
+    /// `at end` says a spell's field is recorded when the spell ends (an
+    /// order's outcome: `outcome: one of completed, breached at end`), so
+    /// it is unknown before the spell's end day. A point event is known in
+    /// full on its day: drop `at end`, or declare the kind a `spell`.
+    AtEndOnPoint = "E0220", Error, "`at end` on a field of an event that happens on a day";
     /// An indicator's `code` or `source` that is empty, or a code two
     /// indicators share.
     ///

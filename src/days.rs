@@ -205,6 +205,17 @@ pub fn last_day_covering(day: Day, length: Length) -> Day {
     first_day_window_opens_from(day, length).pred()
 }
 
+/// The first as-of day D whose whole window of `length` lies after `day`:
+/// the smallest D with `D − length >= day`. It is the first clear day after
+/// a last sign on `day`, and the first day a sustain period after a spell
+/// that ended on `day` is complete. The ends of time are their own.
+pub fn first_day_clear_of(day: Day, length: Length) -> Day {
+    if day <= Day::MIN || day >= Day::MAX {
+        return day;
+    }
+    first_day_window_opens_from(day, length)
+}
+
 /// The first as-of day D whose whole window of `length` lies on or after
 /// `start`: the smallest D with `D − length >= start − 1`, and never before
 /// `start` itself (the window holds D; near the beginning of time a window
@@ -346,6 +357,11 @@ impl DaySet {
     /// When `day` is in the set, the first day of the unbroken run holding it.
     pub fn run_start(&self, day: Day) -> Option<Day> {
         self.interval_of(day).map(|(start, _)| start)
+    }
+
+    /// When `day` is in the set, the last day of the unbroken run holding it.
+    pub fn run_end(&self, day: Day) -> Option<Day> {
+        self.interval_of(day).map(|(_, end)| end)
     }
 
     /// How many days of the set lie in `first ..= last`.

@@ -569,7 +569,8 @@ fn event_decl(event: &EventDecl) -> String {
                     FieldTypeSyntax::OneOf(words) => format!("one of {}", names(words)),
                 };
                 let optional = if field.optional { "optional " } else { "" };
-                format!("{}: {optional}{ty}", field.name.name)
+                let at_end = if field.at_end { " at end" } else { "" };
+                format!("{}: {optional}{ty}{at_end}", field.name.name)
             })
             .collect();
         let _ = write!(line, " {{ {} }}", fields.join(", "));
@@ -616,6 +617,9 @@ fn sustain_length(length: &SustainLength) -> String {
     match length {
         SustainLength::Time(time) => duration(time),
         SustainLength::Terms(count) => terms(count.value),
+        SustainLength::AfterEnd(time, kind) => {
+            format!("{} after end of {}", duration(time), kind.name)
+        }
     }
 }
 
@@ -1017,6 +1021,13 @@ fn pattern_text(pattern: &Pattern) -> String {
                 let values: Vec<String> = values.iter().map(value_text).collect();
                 let _ = write!(text, " in ({})", values.join(", "));
             }
+            FieldTestKind::NearNow(length, side) => {
+                let side = match side {
+                    NowSide::After => "after",
+                    NowSide::Before => "before",
+                };
+                let _ = write!(text, " within {} {side} now", duration(length));
+            }
         }
     }
     text
@@ -1060,6 +1071,15 @@ fn window_text(window: &Window) -> String {
         Window::AtAttachment(_) => "at attachment".to_string(),
         Window::Ever(_) => "ever".to_string(),
         Window::Now(_) => "now".to_string(),
+        Window::During(kind, _) => format!("during {}", kind.name),
+        Window::WithinAfter(after, _) => {
+            let AfterSpell { length, edge, kind } = after.as_ref();
+            let edge = match edge {
+                SpellEdge::Start => "start",
+                SpellEdge::End => "end",
+            };
+            format!("within {} after {edge} of {}", duration(length), kind.name)
+        }
     }
 }
 

@@ -300,6 +300,9 @@ pub(crate) enum SustainLen {
     Time(Length),
     /// Every day since the first day of the family's last N school terms.
     Terms(u32),
+    /// Every day since the latest stretch of the kind's spells ended, which
+    /// is at least this long ago (see `Evaluated::sustained_after_end`).
+    AfterEnd(Length, KindId),
 }
 
 /// One attachment principle: in place when any of its kinds is
@@ -808,6 +811,18 @@ pub(crate) enum FieldTestKind {
     Text { value: String, negated: bool },
     /// A flag field has this value.
     Flag(bool),
+    /// A date field R within a length of the day of evaluation D: after it,
+    /// D in (R − length, R]; before it, R in (D − length, D]. The only test
+    /// whose outcome depends on the day, so `matching` passes it and
+    /// `Evaluated::visible` gives its days.
+    NearNow(Length, NowSide),
+}
+
+/// Which side of the day of evaluation a [`FieldTestKind::NearNow`] date lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NowSide {
+    After,
+    Before,
 }
 
 /// The days an aggregate looks at, relative to the evaluation day D, the
@@ -830,6 +845,20 @@ pub(crate) enum Window {
     Ever,
     /// D itself.
     Now,
+    /// The latest stretch of the kind's spells started on or before D, from
+    /// its first day to its last or D: [S, min(E, D)].
+    During(KindId),
+    /// The length after the start (or end) X of the latest stretch of the
+    /// kind started (or ended) on or before D: the days t with
+    /// t − length < X ≤ t, up to D. Not measurable on a day with none.
+    WithinAfter(Length, SpellEdge, KindId),
+}
+
+/// Which end of a stretch of spells a [`Window::WithinAfter`] is anchored at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SpellEdge {
+    Start,
+    End,
 }
 
 /// The anchor of a `before` window.

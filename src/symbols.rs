@@ -472,6 +472,9 @@ impl Builder {
                     for significant in &problem.significant {
                         self.expr(&significant.condition);
                     }
+                    for sustain in &problem.sustain {
+                        self.sustain_length(&sustain.length);
+                    }
                 }
                 ast::Item::Eligible(eligible) => self.problem_cond(&eligible.rule),
                 ast::Item::Attach(attach) => {
@@ -536,17 +539,20 @@ impl Builder {
                     self.expr(part);
                 }
             }
-            ast::ExprKind::Not(inner)
-            | ast::ExprKind::Sustained(inner, _)
-            | ast::ExprKind::Scaled(_, inner) => self.expr(inner),
+            ast::ExprKind::Not(inner) | ast::ExprKind::Scaled(_, inner) => self.expr(inner),
+            ast::ExprKind::Sustained(inner, length) => {
+                self.expr(inner);
+                self.sustain_length(length);
+            }
             ast::ExprKind::Compare(left, _, right) => {
                 self.expr(left);
                 self.expr(right);
             }
             ast::ExprKind::Quantified { filters, body, .. } => {
                 for filter in filters {
-                    if let ast::MemberFilter::With(pattern, _, _) = filter {
+                    if let ast::MemberFilter::With(pattern, window, _) = filter {
                         self.pattern(pattern);
+                        self.window(window.as_ref());
                     }
                 }
                 self.expr(body);
@@ -557,15 +563,15 @@ impl Builder {
             ast::ExprKind::Has(ast::HasTarget::Events(aggregate))
             | ast::ExprKind::No(aggregate)
             | ast::ExprKind::Count(aggregate)
-            | ast::ExprKind::DaysOf(aggregate) => self.pattern(&aggregate.pattern),
+            | ast::ExprKind::DaysOf(aggregate) => self.aggregate(aggregate),
             ast::ExprKind::Sum(field, aggregate) => {
-                self.pattern(&aggregate.pattern);
+                self.aggregate(aggregate);
                 for field in field.fields() {
                     self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
                 }
             }
             ast::ExprKind::Rate(numerator, denominator, aggregate) => {
-                self.pattern(&aggregate.pattern);
+                self.aggregate(aggregate);
                 let kind = Some(aggregate.pattern.kind.name.as_str());
                 for field in numerator.fields().into_iter().chain(denominator.fields()) {
                     self.use_name(SymbolKind::Field, kind, field);
@@ -582,6 +588,38 @@ impl Builder {
             | ast::ExprKind::Decimal(_)
             | ast::ExprKind::Integer(_)
             | ast::ExprKind::Dated(..) => {}
+        }
+    }
+
+    fn aggregate(&mut self, aggregate: &ast::Aggregate) {
+        self.pattern(&aggregate.pattern);
+        self.window(aggregate.window.as_ref());
+    }
+
+    /// The event kind a window at a spell names.
+    fn window(&mut self, window: Option<&ast::Window>) {
+        match window {
+            Some(ast::Window::During(kind, _)) => self.use_name(SymbolKind::EventKind, None, kind),
+            Some(ast::Window::WithinAfter(after, _)) => {
+                self.use_name(SymbolKind::EventKind, None, &after.kind);
+            }
+            Some(
+                ast::Window::Within(..)
+                | ast::Window::WithinBefore(..)
+                | ast::Window::WithinSinceAttachment(..)
+                | ast::Window::SinceAttachment(_)
+                | ast::Window::LastTerms(..)
+                | ast::Window::AtAttachment(_)
+                | ast::Window::Ever(_)
+                | ast::Window::Now(_),
+            )
+            | None => {}
+        }
+    }
+
+    fn sustain_length(&mut self, length: &ast::SustainLength) {
+        if let ast::SustainLength::AfterEnd(_, kind) = length {
+            self.use_name(SymbolKind::EventKind, None, kind);
         }
     }
 

@@ -62,6 +62,9 @@ pub struct FieldDecl {
     pub ty: FieldType,
     /// Whether a record may leave it out.
     pub optional: bool,
+    /// Recorded when the spell ends (`at end`): unknown before its end day.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub at_end: bool,
 }
 
 /// One declared kind of event.

@@ -1593,3 +1593,313 @@ proptest! {
         prop_assert_eq!(decided("< 90%"), expected == Some(false));
     }
 }
+
+// ───────────── windows anchored at a spell ─────────────
+
+/// A day-by-day reference for windows and sustain periods anchored at a
+/// kind's spells, for a plan of its own: every stretch is found by walking
+/// the days one at a time, every window by the README's rules read
+/// literally (t − N < X ≤ t after X; X ..= min(E, D) during).
+mod anchored {
+    use super::*;
+
+    const PLAN: &str = r#"plan "Anchored reference" { framework phase2 version "t" }
+
+event case on family spell { outcome: optional one of closed, escalated at end }
+event case_reopened on family at date
+event custody on member spell { release: date }
+
+problem reopened "Reopened" {
+  indicator soon "Reopened within 3 months of closure" {
+    has case_reopened in family within 3 months after end of case
+  }
+  indicator during "An offence during a case" { has offence in family during case }
+  indicator escalated "A case escalated" { has case where outcome = escalated in family ever }
+  indicator release "Within 2 months of release" {
+    any member has custody where release within 2 months after now now
+  }
+  significant "Not reopened in the first 2 months of a case" {
+    no case_reopened in family within 2 months after start of case
+  }
+  sustained for 2 months after end of case
+}
+
+eligible when at least 1 problems
+"#;
+
+    /// A record as known at the end of the day decided.
+    struct Known {
+        kind: String,
+        first: NaiveDate,
+        /// `None`: open, or ending after the day decided.
+        last: Option<NaiveDate>,
+        record: Value,
+    }
+
+    struct Anchored {
+        as_of: NaiveDate,
+        events: Vec<Known>,
+    }
+
+    impl Anchored {
+        fn new(family: &Value, as_of: NaiveDate) -> Anchored {
+            let events = family["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|record| {
+                    let (first, last) = match parse_day(&record["date"]) {
+                        Some(day) => (day, Some(day)),
+                        None => (
+                            parse_day(&record["start"]).unwrap(),
+                            parse_day(&record["end"]),
+                        ),
+                    };
+                    (first <= as_of).then(|| Known {
+                        kind: record["kind"].as_str().unwrap().to_string(),
+                        first,
+                        last: last.filter(|last| *last <= as_of),
+                        record: record.clone(),
+                    })
+                })
+                .collect();
+            Anchored { as_of, events }
+        }
+
+        fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Known> + 'a {
+            self.events.iter().filter(move |event| event.kind == kind)
+        }
+
+        fn in_case(&self, day: NaiveDate) -> bool {
+            self.of_kind("case")
+                .any(|case| case.first <= day && case.last.is_none_or(|last| day <= last))
+        }
+
+        /// The latest stretch of cases started on or before `day`: its
+        /// first day, and its last (`None` while open), walking day by day.
+        fn stretch(&self, day: NaiveDate) -> Option<(NaiveDate, Option<NaiveDate>)> {
+            let earliest = self.of_kind("case").map(|case| case.first).min()?;
+            if earliest > day {
+                return None;
+            }
+            let mut covered = day;
+            while !self.in_case(covered) {
+                covered = covered.pred_opt().unwrap();
+            }
+            let mut start = covered;
+            while self.in_case(start.pred_opt().unwrap()) {
+                start = start.pred_opt().unwrap();
+            }
+            let mut end = start;
+            while self.in_case(end.succ_opt().unwrap()) {
+                end = end.succ_opt().unwrap();
+                if end > self.as_of {
+                    return Some((start, None));
+                }
+            }
+            Some((start, Some(end)))
+        }
+
+        /// The end of the stretch anchoring `day`, if it has ended by then.
+        fn ended(&self, day: NaiveDate) -> Option<NaiveDate> {
+            self.stretch(day)
+                .and_then(|(_, end)| end)
+                .filter(|end| *end <= day)
+        }
+
+        fn indicators(&self, day: NaiveDate) -> Vec<&'static str> {
+            let mut held = Vec::new();
+            let soon = self.ended(day).is_some_and(|end| {
+                self.of_kind("case_reopened").any(|reopened| {
+                    let t = reopened.first;
+                    end <= t && t <= day && months_before(t, 3) < end
+                })
+            });
+            if soon {
+                held.push("soon");
+            }
+            let during = self.stretch(day).is_some_and(|(start, end)| {
+                let until = end.map_or(day, |end| end.min(day));
+                self.of_kind("offence")
+                    .any(|offence| start <= offence.first && offence.first <= until)
+            });
+            if during {
+                held.push("during");
+            }
+            let escalated = self.of_kind("case").any(|case| {
+                case.record["outcome"] == "escalated" && case.last.is_some_and(|end| end <= day)
+            });
+            if escalated {
+                held.push("escalated");
+            }
+            let release = self.of_kind("custody").any(|custody| {
+                let release = parse_day(&custody.record["release"]).unwrap();
+                let now = custody.first <= day && custody.last.is_none_or(|last| day <= last);
+                now && months_before(release, 2) < day && day <= release
+            });
+            if release {
+                held.push("release");
+            }
+            held
+        }
+
+        fn significant(&self, day: NaiveDate) -> bool {
+            self.stretch(day).is_some_and(|(start, _)| {
+                !self.of_kind("case_reopened").any(|reopened| {
+                    let t = reopened.first;
+                    start <= t && t <= day && months_before(t, 2) < start
+                })
+            })
+        }
+
+        fn progressed(&self, day: NaiveDate) -> bool {
+            let Some(end) = self.ended(day) else {
+                return false;
+            };
+            if months_before(day, 2) < end {
+                return false;
+            }
+            let mut each = end.succ_opt().unwrap();
+            while each <= day {
+                if !self.significant(each) {
+                    return false;
+                }
+                each = each.succ_opt().unwrap();
+            }
+            true
+        }
+    }
+
+    /// Cases, reopenings near their edges (on the closure day, the day
+    /// before, three months on), offences, and custody with a release day.
+    fn family() -> impl Strategy<Value = Value> {
+        let case = (
+            0i64..600,
+            prop::option::weighted(0.85, 0i64..200),
+            prop::option::of(prop_oneof![Just("closed"), Just("escalated")]),
+        );
+        let reopened = (
+            0usize..4,
+            prop_oneof![-2i64..3, 85i64..95, 55i64..65, 0i64..300],
+        );
+        let offence = 0i64..800;
+        let custody = (0i64..600, prop::option::weighted(0.7, 0i64..300), 0i64..400);
+        (
+            prop::collection::vec(case, 0..4),
+            prop::collection::vec(reopened, 0..4),
+            prop::collection::vec(offence, 0..3),
+            prop::collection::vec(custody, 0..2),
+        )
+            .prop_map(|(cases, reopened, offences, custody)| {
+                let mut events = Vec::new();
+                for (start, length, outcome) in &cases {
+                    let mut case = json!({ "kind": "case", "start": date(*start) });
+                    if let Some(length) = length {
+                        case["end"] = json!(date(start + length));
+                    }
+                    if let Some(outcome) = outcome {
+                        case["outcome"] = json!(outcome);
+                    }
+                    events.push(case);
+                }
+                for (which, offset) in reopened {
+                    // Near a case's end (or its start, for an open one).
+                    let from = cases
+                        .get(which)
+                        .map_or(300, |(start, length, _)| start + length.unwrap_or(0));
+                    events.push(json!({ "kind": "case_reopened", "date": date(from + offset) }));
+                }
+                for day in offences {
+                    events.push(json!({ "kind": "offence", "member": "A", "date": date(day) }));
+                }
+                for (start, length, release) in custody {
+                    let mut spell = json!({
+                        "kind": "custody", "member": "A", "start": date(start),
+                        "release": date(start + release)
+                    });
+                    if let Some(length) = length {
+                        spell["end"] = json!(date(start + length));
+                    }
+                    events.push(spell);
+                }
+                json!({
+                    "id": "F",
+                    "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+                    "events": events
+                })
+            })
+    }
+
+    fn agrees(family: &Value, as_of: NaiveDate) -> Result<(), TestCaseError> {
+        let plan = Plan::parse(PLAN).unwrap();
+        let decision = decide(&plan, family, as_of);
+        let reference = Anchored::new(family, as_of);
+        let indicators = reference.indicators(as_of);
+        let problems: Vec<Vec<&str>> = decision
+            .problems
+            .iter()
+            .map(|problem| problem.indicators.iter().map(|i| i.id.as_str()).collect())
+            .collect();
+        let expected: Vec<Vec<&str>> = if indicators.is_empty() {
+            Vec::new()
+        } else {
+            vec![indicators]
+        };
+        prop_assert_eq!(problems, expected, "indicators");
+        if let Some(progress) = decision.progress.first() {
+            prop_assert_eq!(
+                progress.significant,
+                reference.significant(as_of),
+                "significant"
+            );
+            prop_assert_eq!(progress.sustained, reference.progressed(as_of), "sustained");
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn anchored_windows_agree_with_the_day_by_day_reference(family in family(), as_of in 0i64..900) {
+            agrees(&family, base() + Duration::days(as_of))?;
+        }
+    }
+
+    /// Guards the comparison against testing nothing: random families
+    /// reach every indicator, and progress both ways.
+    #[test]
+    fn random_families_reach_every_anchored_outcome() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for round in 0..400 {
+            let family = family().new_tree(&mut runner).unwrap().current();
+            let as_of = base() + Duration::days(200 + round % 600);
+            let reference = Anchored::new(&family, as_of);
+            for indicator in reference.indicators(as_of) {
+                *seen.entry(indicator).or_default() += 1;
+            }
+            let key = if reference.progressed(as_of) {
+                "progressed"
+            } else {
+                "not progressed"
+            };
+            *seen.entry(key).or_default() += 1;
+        }
+        for outcome in [
+            "soon",
+            "during",
+            "escalated",
+            "release",
+            "progressed",
+            "not progressed",
+        ] {
+            assert!(
+                seen.get(outcome).copied().unwrap_or(0) >= 5,
+                "{outcome}: {seen:?}"
+            );
+        }
+    }
+}

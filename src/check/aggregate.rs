@@ -6,8 +6,8 @@ use super::{Checker, Place, Scope};
 use crate::code::Code;
 use crate::num::Fixed;
 use crate::plan::{
-    AgeRange, Aggregate, Anchor, FieldExpr, FieldTest, FieldTestKind, MemberSelector, RoleFilter,
-    SubjectScope, Window,
+    AgeRange, Aggregate, Anchor, FieldExpr, FieldTest, FieldTestKind, MemberSelector, NowSide,
+    RoleFilter, SpellEdge, SubjectScope, Window,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -204,7 +204,7 @@ impl Checker {
                     let aggregate = ast::Aggregate {
                         pattern: pattern.clone(),
                         subject: None,
-                        window: *window,
+                        window: window.clone(),
                     };
                     match self.aggregate(&aggregate, Scope::Member, Place::Define) {
                         Some(aggregate) => selector.with.push(aggregate),
@@ -388,7 +388,37 @@ impl Checker {
             ast::Window::AtAttachment(_) => Window::AtAttachment,
             ast::Window::Ever(_) => Window::Ever,
             ast::Window::Now(_) => Window::Now,
+            ast::Window::During(kind, _) => Window::During(self.anchor_kind(kind, "during")?),
+            ast::Window::WithinAfter(after, _) => {
+                let ast::AfterSpell { length, edge, kind } = after.as_ref();
+                let length = self.length(length);
+                let (edge, words) = match edge {
+                    ast::SpellEdge::Start => (SpellEdge::Start, "after start of"),
+                    ast::SpellEdge::End => (SpellEdge::End, "after end of"),
+                };
+                let kind = self.anchor_kind(kind, words)?;
+                Window::WithinAfter(length?, edge, kind)
+            }
         })
+    }
+
+    /// The event kind a window or sustain period is anchored at, which must
+    /// be a spell: a point event has no stretch to be during or after.
+    pub(super) fn anchor_kind(&mut self, name: &ast::Ident, words: &str) -> Option<KindId> {
+        let kind = self.kind(name)?;
+        if self.vocab.get(kind).map(|kind| kind.shape) == Some(Shape::Point) {
+            self.report(
+                Code::AnchorNotASpell,
+                name.span,
+                format!(
+                    "`{}` happens on a day, so there is no stretch of it to be `{words}`",
+                    name.name
+                ),
+                "anchor at a spell kind, or count these events with `within N …` as of the day",
+            );
+            return None;
+        }
+        Some(kind)
     }
 
     fn field_test(&mut self, kind: KindId, test: &ast::FieldTest) -> Option<FieldTest> {
@@ -473,6 +503,17 @@ impl Checker {
                         return None;
                     }
                 }
+            }
+            (FieldType::Date, ast::FieldTestKind::NearNow(duration, side)) => {
+                let side = match side {
+                    ast::NowSide::After => NowSide::After,
+                    ast::NowSide::Before => NowSide::Before,
+                };
+                FieldTestKind::NearNow(self.length(duration)?, side)
+            }
+            (_, ast::FieldTestKind::NearNow(..)) => {
+                mismatch(self, test.span, "a date field for `within … now`");
+                return None;
             }
             (_, ast::FieldTestKind::In(_)) => {
                 mismatch(self, test.span, "`=`, `!=` or a comparison, not `in (…)`");

@@ -291,7 +291,11 @@ impl Checker {
                 }
                 if matches!(
                     lowered.window,
-                    Window::LastTerms(_) | Window::WithinBefore(..) | Window::AtAttachment
+                    Window::LastTerms(_)
+                        | Window::WithinBefore(..)
+                        | Window::AtAttachment
+                        | Window::During(_)
+                        | Window::WithinAfter(..)
                 ) {
                     self.report(
                         Code::NotAllowedHere,

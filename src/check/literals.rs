@@ -14,6 +14,11 @@ impl Checker {
     pub(super) fn sustain_length(&mut self, length: &ast::SustainLength) -> Option<SustainLen> {
         match length {
             ast::SustainLength::Time(duration) => self.length(duration).map(SustainLen::Time),
+            ast::SustainLength::AfterEnd(duration, kind) => {
+                let length = self.length(duration);
+                let kind = self.anchor_kind(kind, "after end of")?;
+                Some(SustainLen::AfterEnd(length?, kind))
+            }
             ast::SustainLength::Terms(count) => {
                 if count.value == 0 {
                     self.report(

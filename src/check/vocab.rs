@@ -154,10 +154,22 @@ impl Checker {
                     FieldType::OneOf(values)
                 }
             };
+            if field.at_end && decl.shape == crate::vocab::Shape::Point {
+                self.report(
+                    Code::AtEndOnPoint,
+                    field.span,
+                    format!(
+                        "`{}` happens on a day, so its field `{}` cannot be recorded at an end",
+                        decl.name.name, field.name.name
+                    ),
+                    format!("drop `at end`, or declare `{}` a spell", decl.name.name),
+                );
+            }
             fields.push(FieldDecl {
                 name: field.name.name.clone(),
                 ty,
                 optional: field.optional,
+                at_end: field.at_end,
             });
         }
         EventKind {

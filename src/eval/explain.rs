@@ -9,7 +9,7 @@ use super::explanation::{
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
-use crate::days::Day;
+use crate::days::{Day, first_day_clear_of};
 use crate::eval::explanation::Reattached;
 use crate::family::Family;
 use crate::plan::{Plan, SustainLen};
@@ -87,7 +87,7 @@ impl Evaluated<'_, '_> {
                     measured: self.requirements(&problem.significant, day),
                     sustain: problem
                         .sustain
-                        .map(|length| sustain(length, decision.as_of)),
+                        .map(|length| self.sustain(length, decision.as_of)),
                     sustained: progress.sustained,
                     sustained_on: progress.sustained_on,
                 })
@@ -189,15 +189,42 @@ impl<'s> Records<'s> {
     }
 }
 
-/// How long a measure must hold, with the days it covers as of `as_of`.
-fn sustain(length: SustainLen, as_of: NaiveDate) -> Sustain {
-    match length {
-        SustainLen::Terms(terms) => Sustain::Terms { terms },
-        SustainLen::Time(length) => Sustain::Period {
-            length: length.count,
-            unit: length.unit,
-            from: Day::from_date(as_of).minus(length).succ().to_date(),
-            to: as_of,
-        },
+impl Evaluated<'_, '_> {
+    /// How long a measure must hold, with the days it covers as of `as_of`.
+    fn sustain(&self, length: SustainLen, as_of: NaiveDate) -> Sustain {
+        let day = Day::from_date(as_of);
+        match length {
+            SustainLen::AfterEnd(length, kind) => {
+                // The stretch that anchors the day decided: the latest
+                // started on or before it, if it has ended by then.
+                let ended = self
+                    .stretches(kind, None)
+                    .into_iter()
+                    .rev()
+                    .find(|(start, _)| *start <= day)
+                    .map(|(_, end)| end)
+                    .filter(|end| *end <= day);
+                Sustain::AfterEnd {
+                    length: length.count,
+                    unit: length.unit,
+                    kind: self
+                        .plan
+                        .vocab
+                        .get(kind)
+                        .map_or_else(String::new, |kind| kind.name.clone()),
+                    ended: ended.and_then(Day::to_date),
+                    complete: ended
+                        .map(|end| first_day_clear_of(end, length))
+                        .and_then(Day::to_date),
+                }
+            }
+            SustainLen::Terms(terms) => Sustain::Terms { terms },
+            SustainLen::Time(length) => Sustain::Period {
+                length: length.count,
+                unit: length.unit,
+                from: day.minus(length).succ().to_date(),
+                to: as_of,
+            },
+        }
     }
 }

@@ -155,7 +155,7 @@ pub struct ProgressEvidence {
 }
 
 /// How long a measure must hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "over", rename_all = "snake_case")]
 pub enum Sustain {
     /// Over the member's last school terms.
@@ -173,6 +173,21 @@ pub enum Sustain {
         from: Option<NaiveDate>,
         /// The day decided.
         to: NaiveDate,
+    },
+    /// For a length of time after the latest stretch of a kind's spells
+    /// ended, and every day since (`sustained for 6 months after end of case`).
+    AfterEnd {
+        /// How many units.
+        length: u32,
+        /// Days, weeks or months.
+        unit: TimeUnit,
+        /// The event kind.
+        kind: String,
+        /// The day the stretch ended; `None` when none has ended by the day
+        /// decided, or one is still open (not measurable).
+        ended: Option<NaiveDate>,
+        /// The first day the period is complete.
+        complete: Option<NaiveDate>,
     },
 }
 
@@ -334,7 +349,7 @@ pub enum Scope {
 /// The days a window covers on the day decided. A date that is `None` lies
 /// outside the calendar: before every date for a first day, after every date
 /// for any other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Window {
     /// The days from one to another, both included (`within`, `since
@@ -390,6 +405,39 @@ pub enum Window {
         /// The day decided.
         day: Option<NaiveDate>,
     },
+    /// A window at the latest stretch of a kind's spells (`during order`,
+    /// `within 6 months after end of case`), as of the day decided.
+    Spell {
+        /// The event kind it is anchored at.
+        kind: String,
+        /// During it, or after its start or end.
+        edge: SpellEdge,
+        /// The first day.
+        from: Option<NaiveDate>,
+        /// The last day, never after the day decided.
+        to: Option<NaiveDate>,
+    },
+    /// A window at a kind's spells with no stretch to anchor it on the day
+    /// decided (none started, or for `after end of`, none ended or one
+    /// still open): not measurable.
+    NoSpell {
+        /// The event kind it is anchored at.
+        kind: String,
+        /// During it, or after its start or end.
+        edge: SpellEdge,
+    },
+}
+
+/// Where a [`Window::Spell`] stands against its stretch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpellEdge {
+    /// `during KIND`.
+    During,
+    /// `within … after start of KIND`.
+    AfterStart,
+    /// `within … after end of KIND`.
+    AfterEnd,
 }
 
 /// The anchor of a [`Window::Before`].

@@ -3,15 +3,17 @@
 //! redo the arithmetic by hand.
 #![deny(clippy::arithmetic_side_effects)]
 
+use super::explanation::SpellEdge;
 use super::explanation::{
     self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity, Requirement, Scope,
 };
 use super::sets::Evaluated;
 use crate::days::Day;
 use crate::plan::{
-    Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope, Window,
+    self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope,
+    Window,
 };
-use crate::vocab::FieldType;
+use crate::vocab::{FieldType, KindId};
 use std::collections::BTreeSet;
 
 impl Evaluated<'_, '_> {
@@ -342,6 +344,46 @@ impl Evaluated<'_, '_> {
             },
             Window::Ever => explanation::Window::UpTo { day: day.to_date() },
             Window::Now => explanation::Window::On { day: day.to_date() },
+            Window::During(kind) => {
+                self.spell_window(*window, *kind, SpellEdge::During, member, day)
+            }
+            Window::WithinAfter(_, edge, kind) => {
+                let edge = match edge {
+                    plan::SpellEdge::Start => SpellEdge::AfterStart,
+                    plan::SpellEdge::End => SpellEdge::AfterEnd,
+                };
+                self.spell_window(*window, *kind, edge, member, day)
+            }
+        }
+    }
+
+    /// A window at a kind's spells on `day`: the anchor's days, or none.
+    fn spell_window(
+        &self,
+        window: Window,
+        kind: KindId,
+        edge: SpellEdge,
+        member: Option<u32>,
+        day: Day,
+    ) -> explanation::Window {
+        let kind = self
+            .plan
+            .vocab
+            .get(kind)
+            .map_or_else(String::new, |kind| kind.name.clone());
+        let anchor = self
+            .anchors(window, member)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|anchor| anchor.from <= day && day <= anchor.last);
+        match anchor {
+            Some(anchor) => explanation::Window::Spell {
+                kind,
+                edge,
+                from: anchor.from.to_date(),
+                to: anchor.to.min(day).to_date(),
+            },
+            None => explanation::Window::NoSpell { kind, edge },
         }
     }
 

@@ -8,6 +8,7 @@
 //! "from which day will it hold if nothing changes" for the days after.
 #![deny(clippy::arithmetic_side_effects)]
 
+mod anchored;
 mod decision;
 mod explain;
 pub mod explanation;

@@ -264,6 +264,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     ) -> DaySet {
         match length {
             SustainLen::Time(length) => set.sustained(length),
+            SustainLen::AfterEnd(length, kind) => {
+                self.sustained_after_end(set, length, kind, member)
+            }
             SustainLen::Terms(count) => {
                 let runs = set.intervals();
                 let mut out = Vec::new();
@@ -460,7 +463,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     ) -> DaySet {
         let spells = DaySet::from_intervals(
             self.matching(events, member)
-                .map(|fact| (fact.start, fact.end, self.subject_days(events, &fact)))
+                .map(|fact| {
+                    let allowed = self
+                        .subject_days(events, &fact)
+                        .intersect(&self.visible(events, None, &fact));
+                    (fact.start, fact.end, allowed)
+                })
                 .flat_map(|(start, end, allowed)| {
                     DaySet::interval(start, end)
                         .intersect(&allowed)
@@ -498,6 +506,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 | Window::WithinBefore(..)
                 | Window::AtAttachment
                 | Window::LastTerms(_) => cumulative_at_least(&spells, needed_days),
+                // The checker refuses `days of …` in a window at a spell.
+                Window::During(_) | Window::WithinAfter(..) => DaySet::empty(),
             }
         };
         let (days, more) = (Some(u64::from(days)), u64::from(days).checked_add(1));
@@ -697,34 +707,48 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
         };
         if let Window::LastTerms(count) = aggregate.window {
-            return self.sum_over_terms(aggregate, count, &weight, member);
+            return self.sum_over_terms(aggregate, count, field, &weight, member);
         }
+        let anchors = self.anchors(aggregate.window, member);
         let mut contributions = Vec::new();
         for fact in self.matching(aggregate, member) {
-            let days = self.presence(aggregate, &fact);
+            let mut days = self.presence(aggregate, &fact, &anchors);
+            if field.is_some() {
+                days = days.intersect(&self.visible(aggregate, field, &fact));
+            }
             let weight = weight(&fact);
             for (start, end) in days.intervals() {
                 contributions.push((*start, *end, weight));
             }
         }
-        measurable(Steps::sum_of_intervals(contributions), DaySet::all())
+        let defined = anchors
+            .as_deref()
+            .map_or_else(DaySet::all, Evaluated::anchored_days);
+        measurable(Steps::sum_of_intervals(contributions), defined)
     }
 
     fn sum_over_terms(
         &self,
         aggregate: &Aggregate,
         count: u32,
+        field: Option<usize>,
         weight: &dyn Fn(&Fact<'_>) -> i128,
         member: Option<u32>,
     ) -> (Steps<i128>, DaySet) {
         let mut contributions = Vec::new();
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
-        let facts: Vec<Fact<'_>> = self.matching(aggregate, member).collect();
+        let facts: Vec<(Fact<'_>, DaySet)> = self
+            .matching(aggregate, member)
+            .map(|fact| {
+                let visible = self.visible(aggregate, field, &fact);
+                (fact, visible)
+            })
+            .collect();
         for window in self.term_windows(member, count) {
             let (from, to) = window.days;
             defined.push((from, to));
-            for fact in &facts {
+            for (fact, visible) in &facts {
                 let counts = if is_term_kind {
                     window.records.contains(&fact.index)
                 } else {
@@ -737,7 +761,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                         from.max(fact.start)
                     };
                     if first <= to {
-                        contributions.push((first, to, weight(fact)));
+                        let weight = weight(fact);
+                        for (from, to) in DaySet::interval(first, to).intersect(visible).intervals()
+                        {
+                            contributions.push((*from, *to, weight));
+                        }
                     }
                 }
             }
@@ -795,7 +823,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     /// The evaluation days on which an event is inside the aggregate's window.
-    pub(crate) fn presence(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> DaySet {
+    pub(crate) fn presence(
+        &self,
+        aggregate: &Aggregate,
+        fact: &Fact<'_>,
+        anchors: &super::anchored::Anchors,
+    ) -> DaySet {
         let attached = self.attachment.as_ref().map(|(day, _)| *day);
         let anchor_of = |anchor: Anchor| match anchor {
             Anchor::Attachment => self.attachment_anchor,
@@ -832,8 +865,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
             // Handled by `sum_over_terms`.
             Window::LastTerms(_) => DaySet::empty(),
+            Window::During(_) | Window::WithinAfter(..) => {
+                Evaluated::anchored_presence(anchors.as_deref().unwrap_or_default(), fact)
+            }
         };
         days.intersect(&self.subject_days(aggregate, fact))
+            .intersect(&self.visible(aggregate, None, fact))
     }
 
     // ───────────── evidence and reasons ─────────────
@@ -927,8 +964,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 }
                 return;
             }
+            let anchors = self.anchors(aggregate.window, member);
             for fact in self.matching(aggregate, member) {
-                if self.presence(aggregate, &fact).contains(day) {
+                if self.presence(aggregate, &fact, &anchors).contains(day) {
                     out.insert(fact.index);
                 }
             }
@@ -1428,6 +1466,8 @@ fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
             FieldValue::Text(text),
         ) => (text == wanted) != *negated,
         (FieldTestKind::Flag(wanted), FieldValue::Flag(flag)) => flag == wanted,
+        // On which days it holds is `Evaluated::visible`'s to say.
+        (FieldTestKind::NearNow(..), FieldValue::Date(_)) => true,
         (FieldTestKind::Compare(op, constant), value) => {
             let actual = match value {
                 FieldValue::Count(n) => ratio(i128::from(*n), 1),

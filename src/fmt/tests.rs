@@ -165,6 +165,9 @@ fn window() -> impl Strategy<Value = String> {
         Just(" at attachment".to_string()),
         Just(" ever".to_string()),
         Just(" now".to_string()),
+        Just(" during x_kind".to_string()),
+        (1u32..12, prop::sample::select(vec!["start", "end"]))
+            .prop_map(|(n, edge)| format!(" within {n} months after {edge} of thing_1")),
     ]
 }
 
@@ -189,6 +192,8 @@ fn pattern() -> impl Strategy<Value = String> {
             Just(" where court = true".to_string()),
             Just(" where due <= 2016-01-01".to_string()),
             Just(" where ratio > 2.5".to_string()),
+            Just(" where due within 12 months after now".to_string()),
+            Just(" where due within 3 weeks before now and type = fixed".to_string()),
         ]),
     )
         .prop_map(|(start, kind, test)| format!("{start}{kind}{}", test.unwrap_or_default()))
@@ -283,6 +288,8 @@ fn condition() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("not not {a}")),
             (inner.clone(), 1u32..12).prop_map(|(a, n)| format!("({a}) sustained for {n} months")),
             (inner.clone(), 1u32..4).prop_map(|(a, n)| format!("({a}) sustained for {n} terms")),
+            (inner.clone(), 1u32..12)
+                .prop_map(|(a, n)| format!("({a}) sustained for {n} months after end of x_kind")),
             (
                 prop::sample::select(vec!["any", "every", "no"]),
                 prop::sample::select(vec!["member", "adult", "child"]),
@@ -352,6 +359,24 @@ fn attach() -> impl Strategy<Value = String> {
     })
 }
 
+/// An event declaration, sometimes with a field recorded `at end`.
+fn event_decl() -> impl Strategy<Value = String> {
+    prop::sample::select(vec![
+        "event x_kind on member spell",
+        "event x_kind on member spell { outcome: optional one of done, broken at end, due: date }",
+        "event x_kind on family spell { note: text at end }",
+    ])
+    .prop_map(str::to_owned)
+}
+
+/// A problem's sustain period, sometimes after a spell's end.
+fn sustain() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (1u32..12).prop_map(|n| format!("sustained for {n} months")),
+        (1u32..12).prop_map(|n| format!("sustained for {n} months after end of x_kind")),
+    ]
+}
+
 fn plan_text() -> impl Strategy<Value = String> {
     // An indicator's metadata, each part optional, with its layout free.
     let metadata = prop::sample::select(vec![
@@ -360,10 +385,14 @@ fn plan_text() -> impl Strategy<Value = String> {
         "\n source  \"police ASB data\"",
         " code \"FE 4.3\" source \"police \\\"ASB\\\" data\"",
     ]);
-    (condition(), condition(), measure(), attach(), prop::collection::vec(gap(), 6), metadata)
-        .prop_map(|(a, b, m, principles, gaps, metadata)| {
+    (
+        (condition(), condition(), measure(), attach()),
+        (event_decl(), sustain(), metadata),
+        prop::collection::vec(gap(), 6),
+    )
+        .prop_map(|((a, b, m, principles), (event, sustain, metadata), gaps)| {
             format!(
-                "plan \"Random\" {{{}framework phase2 }}{}define recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} sustained for 6 months }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
+                "plan \"Random\" {{{}framework phase2 }}{}{event}\ndefine recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} {sustain} }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
                 gaps[0], gaps[1], gaps[2], gaps[3], gaps[4], gaps[5]
             )
         })
@@ -392,4 +421,12 @@ proptest! {
     fn parsing_plan_like_text_never_panics(source in "[a-z0-9 ()<=>%£{}\"\n.,:/-]{0,300}") {
         let _ = format_source(&source);
     }
+}
+
+#[test]
+fn anchored_windows_and_at_end_fields_get_the_canonical_layout() {
+    let messy = "event case on family spell {outcome:optional one of closed,escalated   at   end}\nevent custody on member spell { release: date }\ndefine a = no offence in family within  6 months   after   end of case\ndefine b = any member has custody where release within 12 months after   now now\ndefine c = (no offence in family during   case) sustained for 6 months after end  of case\n";
+    let expected = "event case on family spell { outcome: optional one of closed, escalated at end }\nevent custody on member spell { release: date }\n\ndefine a = no offence in family within 6 months after end of case\ndefine b = any member has custody where release within 12 months after now now\ndefine c = (no offence in family during case) sustained for 6 months after end of case\n";
+    assert_eq!(format(messy), expected);
+    assert_eq!(format(expected), expected);
 }

@@ -301,3 +301,23 @@ fn completion_offers_nothing_in_comments_strings_and_declarations() {
     assert!(offered(&index, "define ").is_empty());
     assert!(offered(&index, "define x = count offence within 6 ").is_empty());
 }
+
+#[test]
+fn a_kind_named_by_a_window_or_sustain_period_at_a_spell_is_a_use() {
+    let source = "event case on family spell\nevent case_reopened on family at date\nproblem p \"P\" {\n  indicator i \"I\" { has case_reopened in family within 6 months after end of case }\n  significant \"S\" { no offence in family during case }\n  sustained for 6 months after end of case\n}\n";
+    let index = SymbolIndex::of(source).unwrap();
+    let declared = source.find("case ").unwrap();
+    let case = index.at(declared).unwrap().symbol;
+    let uses: Vec<usize> = index
+        .occurrences_of(case)
+        .filter(|o| !o.declaration)
+        .map(|o| o.span.start as usize)
+        .collect();
+    let expected: Vec<usize> = source
+        .match_indices("case")
+        .map(|(at, _)| at)
+        .filter(|at| source[*at..].starts_with("case\n") || source[*at..].starts_with("case }"))
+        .collect();
+    assert_eq!(uses, expected);
+    assert_eq!(uses.len(), 3);
+}

@@ -209,6 +209,8 @@ pub struct FieldDeclSyntax {
     pub optional: bool,
     /// Its type.
     pub ty: FieldTypeSyntax,
+    /// `at end`: recorded when the spell ends, so unknown before its end day.
+    pub at_end: bool,
     /// Where it stands.
     pub span: Span,
 }
@@ -317,11 +319,13 @@ pub struct Duration {
 pub use crate::unit::TimeUnit;
 
 /// How long a condition must hold: a duration or a number of school terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum SustainLength {
     Time(Duration),
     Terms(IntLit),
+    /// `6 months after end of case`
+    AfterEnd(Duration, Ident),
 }
 
 /// `eligible when …`
@@ -645,6 +649,17 @@ pub struct FieldTest {
 pub enum FieldTestKind {
     Compare(CmpOp, Value),
     In(Vec<Value>),
+    /// `release within 12 months after now`
+    NearNow(Duration, NowSide),
+}
+
+/// Which side of the day of evaluation a date field lies on, in
+/// [`FieldTestKind::NearNow`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum NowSide {
+    After,
+    Before,
 }
 
 /// A literal value in a field test.
@@ -671,7 +686,7 @@ pub enum Subject {
 }
 
 /// The days an aggregate looks at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum Window {
     /// `within 6 months`
@@ -690,6 +705,30 @@ pub enum Window {
     Ever(Span),
     /// `now`
     Now(Span),
+    /// `during community_order`
+    During(Ident, Span),
+    /// `within 6 months after end of case`, boxed so that a window (in
+    /// every aggregate) stays small.
+    WithinAfter(Box<AfterSpell>, Span),
+}
+
+/// The parts of [`Window::WithinAfter`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterSpell {
+    /// How long after.
+    pub length: Duration,
+    /// After its start or its end.
+    pub edge: SpellEdge,
+    /// The event kind.
+    pub kind: Ident,
+}
+
+/// Which end of a stretch of spells a [`Window::WithinAfter`] is anchored at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum SpellEdge {
+    Start,
+    End,
 }
 
 /// The day a `before` window is anchored at.

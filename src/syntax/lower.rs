@@ -435,6 +435,12 @@ impl Lowering {
         match pair.as_rule() {
             Rule::duration => Some(SustainLength::Time(self.duration(pair)?)),
             Rule::term_count => Some(SustainLength::Terms(self.term_count(pair)?)),
+            Rule::sustain_after_end => {
+                let mut children = Children::of(&pair);
+                let duration = self.next_duration(&mut children)?;
+                let kind = self.next_ident(&mut children)?;
+                Some(SustainLength::AfterEnd(duration, kind))
+            }
             _ => {
                 {
                     let span = self.span_of(&pair);
@@ -565,6 +571,7 @@ impl Lowering {
         let optional = children.has_token(Rule::kw_optional);
         let name = self.next_ident(&mut children)?;
         let ty_pair = self.expect(&mut children, Rule::field_type)?;
+        let at_end = children.next_if(Rule::at_end).is_some();
         let Some(ty_inner) = ty_pair.into_inner().next() else {
             self.internal(span, "a field type");
             return None;
@@ -587,6 +594,7 @@ impl Lowering {
             name,
             optional,
             ty,
+            at_end,
             span,
         })
     }
@@ -1352,6 +1360,16 @@ impl Lowering {
             let op = cmp_op(op.as_str());
             let value = self.value(children.next_value()?)?;
             FieldTestKind::Compare(op, value)
+        } else if let Some(near) = children.next_if(Rule::date_near_now) {
+            let mut parts = Children::of(&near);
+            let duration = self.next_duration(&mut parts)?;
+            let side = self.expect(&mut parts, Rule::now_side)?;
+            let side = if Children::of(&side).has_token(Rule::kw_after) {
+                NowSide::After
+            } else {
+                NowSide::Before
+            };
+            FieldTestKind::NearNow(duration, side)
         } else {
             let mut values = Vec::new();
             while let Some(value) = children.next_value() {
@@ -1436,11 +1454,48 @@ impl Lowering {
             Rule::at_attachment => Window::AtAttachment(span),
             Rule::kw_ever => Window::Ever(span),
             Rule::kw_now => Window::Now(span),
+            Rule::anchored_window => self.anchored_window(form, span)?,
             _ => {
                 self.internal(span, "a window");
                 return None;
             }
         })
+    }
+}
+
+impl Lowering {
+    /// `during KIND` or `within N … after start of` / `after end of KIND`.
+    fn anchored_window(&mut self, pair: P<'_>, span: Span) -> Option<Window> {
+        let Some(form) = pair.into_inner().next() else {
+            self.internal(span, "a window at a spell");
+            return None;
+        };
+        let mut children = Children::of(&form);
+        match form.as_rule() {
+            Rule::during => Some(Window::During(self.next_ident(&mut children)?, span)),
+            Rule::within_after => {
+                let duration = self.next_duration(&mut children)?;
+                let edge = self.expect(&mut children, Rule::spell_edge)?;
+                let edge = if Children::of(&edge).has_token(Rule::kw_start) {
+                    SpellEdge::Start
+                } else {
+                    SpellEdge::End
+                };
+                let kind = self.next_ident(&mut children)?;
+                Some(Window::WithinAfter(
+                    Box::new(AfterSpell {
+                        length: duration,
+                        edge,
+                        kind,
+                    }),
+                    span,
+                ))
+            }
+            _ => {
+                self.internal(span, "a window at a spell");
+                None
+            }
+        }
     }
 }
 

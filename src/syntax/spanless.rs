@@ -119,13 +119,14 @@ structs! {
     Settings { entries, span }
     Setting { name, value, span }
     EventDecl { name, subject, shape, fields, span }
-    FieldDeclSyntax { name, optional, ty, span }
+    FieldDeclSyntax { name, optional, ty, at_end, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
     Indicator { id, title, code, source, condition, span }
     DatedChange { value, from, span }
     Significant { title, condition, span }
     Sustain { length, span }
+    AfterSpell { length, edge, kind }
     Duration { count, unit, span }
     Eligible { rule, span }
     ProblemCond { kind, span }
@@ -158,7 +159,7 @@ enums! {
     FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
-    SustainLength { Time(duration), Terms(count) }
+    SustainLength { Time(duration), Terms(count), AfterEnd(duration, kind) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
         Problem(name),
@@ -179,7 +180,8 @@ enums! {
     Who { Member, Adult, Child }
     Aged { Range(low, high, span), OrOver(age, span), Under(age, span) }
     MemberFilter { Aged(aged), OfSchoolAge(span), With(pattern, window, span) }
-    FieldTestKind { Compare(op, value), In(values) }
+    FieldTestKind { Compare(op, value), In(values), NearNow(duration, side) }
+    NowSide { After, Before }
     Value {
         Money(money), Percent(percent), Date(date), Decimal(value, span), Integer(integer),
         Text(text), Flag(flag, span), Word(word),
@@ -189,7 +191,9 @@ enums! {
         Within(length, span), WithinBefore(length, anchor, span),
         WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, span),
         AtAttachment(span), Ever(span), Now(span),
+        During(kind, span), WithinAfter(after, span),
     }
+    SpellEdge { Start, End }
     Anchor { Attachment, Identification }
     HasTarget { ContinuousEmployment(span), Events(aggregate) }
     FieldExprKind {

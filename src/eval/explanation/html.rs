@@ -6,9 +6,8 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
-    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain, Window,
+    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
 };
-use crate::unit::TimeUnit;
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -177,7 +176,7 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
         met_class(progress.significant),
         escape(&significant)
     );
-    if let Some(sustain) = progress.sustain {
+    if let Some(sustain) = &progress.sustain {
         let sustained = match (progress.sustained, progress.sustained_on) {
             (true, _) => "sustained".to_string(),
             (false, Some(on)) => format!("not sustained yet: sustained on {} if it holds", day(on)),
@@ -472,11 +471,55 @@ fn window_text(window: &Window) -> String {
         },
         Window::UpTo { day } => format!("on any day up to {}", last_day(day)),
         Window::On { day } => format!("on {}", last_day(day)),
+        Window::Spell {
+            ref kind,
+            edge,
+            from,
+            to,
+        } => {
+            let edge = match edge {
+                SpellEdge::During => "during",
+                SpellEdge::AfterStart => "after the start of",
+                SpellEdge::AfterEnd => "after the end of",
+            };
+            format!(
+                "{edge} {kind}, from {} to {}",
+                first_day(from),
+                last_day(to)
+            )
+        }
+        Window::NoSpell { ref kind, edge } => match edge {
+            SpellEdge::During | SpellEdge::AfterStart => {
+                format!("at {kind} (none has started: not measurable)")
+            }
+            SpellEdge::AfterEnd => format!(
+                "after the end of {kind} (none has ended, or one is still open: not measurable)"
+            ),
+        },
     }
 }
 
-fn sustain_text(sustain: Sustain) -> String {
-    match sustain {
+fn sustain_text(sustain: &Sustain) -> String {
+    match *sustain {
+        Sustain::AfterEnd {
+            length,
+            unit,
+            ref kind,
+            ended,
+            complete,
+        } => {
+            let unit = unit.word(u64::from(length));
+            match ended {
+                Some(ended) => format!(
+                    "for {length} {unit} after the end of {kind} on {}, every day since; complete on {}",
+                    day(ended),
+                    first_day(complete)
+                ),
+                None => format!(
+                    "for {length} {unit} after the end of {kind} (none has ended, or one is still open: not measurable)"
+                ),
+            }
+        }
         Sustain::Terms { terms } => format!("over the last {terms} school terms"),
         Sustain::Period {
             length,
@@ -484,11 +527,7 @@ fn sustain_text(sustain: Sustain) -> String {
             from,
             to,
         } => {
-            let unit = match unit {
-                TimeUnit::Days => "days",
-                TimeUnit::Weeks => "weeks",
-                TimeUnit::Months => "months",
-            };
+            let unit = unit.word(u64::from(length));
             format!(
                 "for {length} {unit}, from {} to {}",
                 first_day(from),

@@ -5,7 +5,7 @@
 
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
-    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain, Window,
+    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -370,13 +370,61 @@ impl Display for Window {
             } => write!(out, "at attachment (not attached)"),
             Window::UpTo { day } => write!(out, "up to {}", end(*day)),
             Window::On { day } => write!(out, "on {}", end(*day)),
+            Window::Spell {
+                kind,
+                edge,
+                from,
+                to,
+            } => {
+                let edge = match edge {
+                    SpellEdge::During => "during",
+                    SpellEdge::AfterStart => "after the start of",
+                    SpellEdge::AfterEnd => "after the end of",
+                };
+                write!(
+                    out,
+                    "{edge} `{kind}`, from {} to {}",
+                    start(*from),
+                    end(*to)
+                )
+            }
+            Window::NoSpell { kind, edge } => match edge {
+                SpellEdge::During | SpellEdge::AfterStart => {
+                    write!(out, "at `{kind}` (none has started: not measurable)")
+                }
+                SpellEdge::AfterEnd => write!(
+                    out,
+                    "after the end of `{kind}` (none has ended, or one is still open: not measurable)"
+                ),
+            },
         }
     }
 }
 
 impl Display for Sustain {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
-        match *self {
+        match self {
+            Sustain::AfterEnd {
+                length,
+                unit,
+                kind,
+                ended,
+                complete,
+            } => {
+                let unit = unit.word(u64::from(*length));
+                match (ended, complete) {
+                    (Some(ended), complete) => write!(
+                        out,
+                        "{length} {unit} after the end of `{kind}` on {} (every day from the day after; complete on {})",
+                        day(*ended),
+                        start(*complete)
+                    ),
+                    (None, _) => write!(
+                        out,
+                        "{length} {unit} after the end of `{kind}` (none has ended, or one is still open: not measurable)"
+                    ),
+                }
+            }
             Sustain::Terms { terms } => write!(out, "the last {terms} school terms"),
             Sustain::Period {
                 length,
@@ -384,12 +432,12 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = unit.word(u64::from(length));
+                let unit = unit.word(u64::from(*length));
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
-                    start(from),
-                    day(to)
+                    start(*from),
+                    day(*to)
                 )
             }
         }

@@ -763,6 +763,7 @@ mod tests {
 
     fn field(name: &str, ty: FieldType, optional: bool) -> FieldDecl {
         FieldDecl {
+            at_end: false,
             name: name.to_owned(),
             ty,
             optional,
