@@ -274,7 +274,7 @@ pub(crate) struct Principle {
 }
 
 /// A rule over which problems a family has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ProblemRule {
     Or(Vec<ProblemRule>),
     And(Vec<ProblemRule>),
@@ -282,6 +282,8 @@ pub(crate) enum ProblemRule {
     AtLeast(u32, Vec<ProblemIdx>),
     /// Every one of these.
     All(Vec<ProblemIdx>),
+    /// Who the family has: `any child`, `any adult where expectant = true`.
+    Composition(Cond),
 }
 
 /// One claim type.
@@ -574,6 +576,9 @@ pub(crate) struct MemberSelector {
     pub(crate) of_school_age: bool,
     /// The member has at least one such event in the window.
     pub(crate) with: Vec<Aggregate>,
+    /// Tests on the member's attributes (indexed like the vocabulary's
+    /// member attributes), which a member without the value fails.
+    pub(crate) attributes: Vec<FieldTest>,
 }
 
 /// A numeric measure: its value on each day.

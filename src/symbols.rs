@@ -44,6 +44,8 @@ pub enum SymbolKind {
     Claim,
     /// A setting of the settings block.
     Setting,
+    /// An attribute a member record may carry (`member attribute …`).
+    MemberAttribute,
 }
 
 /// The place of a symbol in its [`SymbolIndex`].
@@ -260,8 +262,12 @@ impl Builder {
         let national = crate::check::NATIONAL_VOCABULARY;
         if let Ok(file) = crate::syntax::parse(national) {
             for item in &file.items {
-                if let ast::Item::Event(decl) = item {
-                    builder.event(decl, item, national, false);
+                match item {
+                    ast::Item::Event(decl) => builder.event(decl, item, national, false),
+                    ast::Item::MemberAttribute(attribute) => {
+                        builder.member_attribute(attribute, item, false);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -379,11 +385,24 @@ impl Builder {
         }
     }
 
+    fn member_attribute(&mut self, attribute: &ast::MemberAttributeDecl, item: &ast::Item, in_plan: bool) {
+        let name = &attribute.decl.name;
+        let id = self.declare(
+            SymbolKind::MemberAttribute,
+            name.name.clone(),
+            None,
+            in_plan.then_some(name.span),
+            None,
+        );
+        self.sign(id, canonical(item));
+    }
+
     fn declarations(&mut self, file: &ast::File, source: &str) {
         for item in &file.items {
             self.blocks.push(item.span());
             match item {
                 ast::Item::Event(decl) => self.event(decl, item, source, true),
+                ast::Item::MemberAttribute(attribute) => self.member_attribute(attribute, item, true),
                 ast::Item::Define(define) => {
                     let id = self.declare(
                         SymbolKind::Define,
@@ -493,6 +512,7 @@ impl Builder {
                 }
                 ast::Item::Header(_)
                 | ast::Item::Event(_)
+                | ast::Item::MemberAttribute(_)
                 | ast::Item::Fee(_)
                 | ast::Item::Employment(_)
                 | ast::Item::Funding(_) => {}
@@ -517,6 +537,7 @@ impl Builder {
             ast::ProblemCondKind::Problem(problem) => {
                 self.use_name(SymbolKind::Problem, None, problem);
             }
+            ast::ProblemCondKind::Composition(members) => self.expr(members),
         }
     }
 
@@ -536,13 +557,10 @@ impl Builder {
                 self.expr(right);
             }
             ast::ExprKind::Quantified { filters, body, .. } => {
-                for filter in filters {
-                    if let ast::MemberFilter::With(pattern, _, _) = filter {
-                        self.pattern(pattern);
-                    }
-                }
+                self.member_filters(filters);
                 self.expr(body);
             }
+            ast::ExprKind::MembersPresent { filters, .. } => self.member_filters(filters),
             ast::ExprKind::ProblemProgressed(problem) => {
                 self.use_name(SymbolKind::Problem, None, problem);
             }
@@ -573,6 +591,20 @@ impl Builder {
             | ast::ExprKind::Duration(_)
             | ast::ExprKind::Decimal(_)
             | ast::ExprKind::Integer(_) => {}
+        }
+    }
+
+    fn member_filters(&mut self, filters: &[ast::MemberFilter]) {
+        for filter in filters {
+            match filter {
+                ast::MemberFilter::With(pattern, _, _) => self.pattern(pattern),
+                ast::MemberFilter::Where(tests, _) => {
+                    for test in tests {
+                        self.use_name(SymbolKind::MemberAttribute, None, &test.field);
+                    }
+                }
+                ast::MemberFilter::Aged(_) | ast::MemberFilter::OfSchoolAge(_) => {}
+            }
         }
     }
 

@@ -181,17 +181,23 @@ impl Checker {
                 let selector = self.selector(*who, None, filters);
                 let body_lowered = self.expr(body, Scope::Member, place);
                 let body = self.as_cond(body_lowered?, body.span)?;
-                let quantifier = match quantifier {
-                    ast::Quantifier::Any => Quantifier::Any,
-                    ast::Quantifier::Every => Quantifier::Every,
-                    ast::Quantifier::No => Quantifier::No,
-                };
                 Lowered::Cond(Cond::Quantified {
-                    quantifier,
+                    quantifier: quantifier_of(*quantifier),
                     selector: selector?,
                     body: Box::new(body),
                 })
             }
+            // Whether such a member is in the family: a quantifier whose
+            // body holds for everyone it picks.
+            ExprKind::MembersPresent {
+                quantifier,
+                who,
+                filters,
+            } => Lowered::Cond(Cond::Quantified {
+                quantifier: quantifier_of(*quantifier),
+                selector: self.selector(*who, None, filters)?,
+                body: Box::new(Cond::And(Vec::new())),
+            }),
             ExprKind::AllProblemsProgressed | ExprKind::ProblemProgressed(_) => {
                 if !matches!(place, Place::Claim | Place::Define) {
                     self.progress_outside_claim(span);
@@ -520,6 +526,14 @@ impl Checker {
             return None;
         };
         Some(Lowered::Cond(Cond::Covered { events, op, days }))
+    }
+}
+
+fn quantifier_of(quantifier: ast::Quantifier) -> Quantifier {
+    match quantifier {
+        ast::Quantifier::Any => Quantifier::Any,
+        ast::Quantifier::Every => Quantifier::Every,
+        ast::Quantifier::No => Quantifier::No,
     }
 }
 

@@ -119,6 +119,7 @@ impl Checker {
                 ast::Item::Header(_)
                 | ast::Item::Settings(_)
                 | ast::Item::Event(_)
+                | ast::Item::MemberAttribute(_)
                 | ast::Item::Define(_) => {}
             }
         }
@@ -342,6 +343,9 @@ impl Checker {
             }
             ast::ProblemCondKind::AllOf(ids) => ProblemRule::All(self.problem_list(ids)?),
             ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
+            ast::ProblemCondKind::Composition(members) => {
+                ProblemRule::Composition(self.condition(members, Place::Indicator)?)
+            }
         })
     }
 

@@ -92,7 +92,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             })
             .collect();
         evaluated.eligibility = match &plan.eligibility {
-            Some(rule) => problem_rule(rule, &identified),
+            Some(rule) => problem_rule(rule, &identified, &|cond| evaluated.cond(cond, None)),
             None => DaySet::empty(),
         };
         evaluated.identification = if evaluated.eligibility.contains(identification_point) {
@@ -526,6 +526,15 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         }
         for aggregate in &selector.with {
             days = days.intersect(&self.cond(&Cond::Exists(aggregate.clone()), Some(member)));
+        }
+        let attributes = self.facts.family.member(member).map(|m| m.attributes.as_slice());
+        let attribute = |index: usize| attributes?.get(index)?.as_ref();
+        if !selector
+            .attributes
+            .iter()
+            .all(|test| test_passes(test, attribute(test.field)))
+        {
+            return DaySet::empty();
         }
         days
     }
@@ -1213,14 +1222,21 @@ pub(crate) struct TermWindow {
     pub(crate) records: Vec<usize>,
 }
 
-fn problem_rule(rule: &ProblemRule, identified: &[DaySet]) -> DaySet {
+/// The days a rule over problems holds, given the days each problem is
+/// identified and how to evaluate a composition condition.
+fn problem_rule(
+    rule: &ProblemRule,
+    identified: &[DaySet],
+    composition: &dyn Fn(&Cond) -> DaySet,
+) -> DaySet {
     match rule {
         ProblemRule::Or(parts) => parts.iter().fold(DaySet::empty(), |any, part| {
-            any.union(&problem_rule(part, identified))
+            any.union(&problem_rule(part, identified, composition))
         }),
         ProblemRule::And(parts) => parts.iter().fold(DaySet::all(), |all, part| {
-            all.intersect(&problem_rule(part, identified))
+            all.intersect(&problem_rule(part, identified, composition))
         }),
+        ProblemRule::Composition(cond) => composition(cond),
         ProblemRule::All(list) => list.iter().fold(DaySet::all(), |all, problem| {
             all.intersect(
                 identified
@@ -1412,7 +1428,12 @@ fn widening_mul(x: u128, y: u128) -> (u128, u128) {
 }
 
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
-    let Some(Some(value)) = fact.fields.get(test.field) else {
+    test_passes(test, fact.fields.get(test.field).and_then(Option::as_ref))
+}
+
+/// Whether a value passes a field test; an absent value passes none.
+fn test_passes(test: &FieldTest, value: Option<&FieldValue>) -> bool {
+    let Some(value) = value else {
         return false;
     };
     match (&test.test, value) {

@@ -45,6 +45,7 @@ pub enum Item {
     Header(Header),
     Settings(Settings),
     Event(EventDecl),
+    MemberAttribute(MemberAttributeDecl),
     Define(Define),
     Problem(Problem),
     Eligible(Eligible),
@@ -63,6 +64,7 @@ impl Item {
             Item::Header(item) => item.span,
             Item::Settings(item) => item.span,
             Item::Event(item) => item.span,
+            Item::MemberAttribute(item) => item.span,
             Item::Define(item) => item.span,
             Item::Problem(item) => item.span,
             Item::Eligible(item) => item.span,
@@ -227,6 +229,15 @@ pub enum FieldTypeSyntax {
     OneOf(Vec<Ident>),
 }
 
+/// `member attribute resident: optional flag`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberAttributeDecl {
+    /// The attribute's name, type and whether a member may leave it out.
+    pub decl: FieldDeclSyntax,
+    /// Where it stands.
+    pub span: Span,
+}
+
 /// `define name = expression`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Define {
@@ -359,6 +370,9 @@ pub enum ProblemCondKind {
     AllOf(Vec<Ident>),
     /// `problem a`
     Problem(Ident),
+    /// `any child`, `any adult where expectant = true`: an
+    /// [`ExprKind::MembersPresent`], on who the family has
+    Composition(Box<Expr>),
 }
 
 /// `attach requires a and (b or c) and d`
@@ -589,6 +603,8 @@ pub enum MemberFilter {
     OfSchoolAge(Span),
     /// `with kind …`: the member has such an event in the window
     With(Pattern, Option<Window>, Span),
+    /// `where resident = false and …`: tests on member attributes
+    Where(Vec<FieldTest>, Span),
 }
 
 /// An event kind with tests on its fields.
@@ -763,6 +779,13 @@ pub enum ExprKind {
         who: Who,
         filters: Vec<MemberFilter>,
         body: Box<Expr>,
+    },
+    /// `any child`, `no adult where resident = true`: a quantifier with
+    /// no body, whether the family has such a member on the day
+    MembersPresent {
+        quantifier: Quantifier,
+        who: Who,
+        filters: Vec<MemberFilter>,
     },
     /// `every identified problem has progressed`
     AllProblemsProgressed,

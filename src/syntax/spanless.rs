@@ -120,6 +120,7 @@ structs! {
     Setting { name, value, span }
     EventDecl { name, subject, shape, fields, span }
     FieldDeclSyntax { name, optional, ty, span }
+    MemberAttributeDecl { decl, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
     Indicator { id, title, condition, span }
@@ -148,7 +149,7 @@ enums! {
     Item {
         Header(item), Settings(item), Event(item), Define(item), Problem(item),
         Eligible(item), Attach(item), Claim(item), Fee(item), Results(item),
-        Employment(item), Funding(item),
+        Employment(item), Funding(item), MemberAttribute(item),
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
     SettingValue { Word(word), Number(number), Range(low, high) }
@@ -158,7 +159,7 @@ enums! {
     SustainLength { Time(duration), Terms(count) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
-        Problem(name),
+        Problem(name), Composition(members),
     }
     ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span) }
     Rounding { Up, Down, Nearest }
@@ -175,7 +176,7 @@ enums! {
     Quantifier { Any, Every, No }
     Who { Member, Adult, Child }
     Aged { Range(low, high, span), OrOver(age, span), Under(age, span) }
-    MemberFilter { Aged(aged), OfSchoolAge(span), With(pattern, window, span) }
+    MemberFilter { Aged(aged), OfSchoolAge(span), With(pattern, window, span), Where(tests, span) }
     FieldTestKind { Compare(op, value), In(values) }
     Value {
         Money(money), Percent(percent), Date(date), Decimal(value, span), Integer(integer),
@@ -198,6 +199,7 @@ enums! {
         Or(parts), And(parts), Not(inner), Compare(left, op, right),
         Sustained(inner, length),
         Quantified { quantifier, who, filters, body },
+        MembersPresent { quantifier, who, filters },
         AllProblemsProgressed,
         ProblemProgressed(problem),
         Has(target), No(aggregate), Count(aggregate), Sum(field, aggregate),
