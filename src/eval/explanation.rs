@@ -212,6 +212,10 @@ pub enum Requirement {
     Member {
         /// The member's id.
         member: String,
+        /// Why the quantifier picks them, beyond role and age: each member
+        /// attribute it tests, with the member's value (`resident = false`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        picked_for: Vec<String>,
         /// The member's requirements.
         measured: Vec<Requirement>,
     },

@@ -8,8 +8,10 @@ use super::explanation::{
 use super::sets::Evaluated;
 use crate::days::Day;
 use crate::plan::{
-    Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope, Window,
+    Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, MemberSelector, Quantifier, Ratio,
+    SubjectScope, Window,
 };
+use crate::family::Member;
 use crate::vocab::FieldType;
 use std::collections::BTreeSet;
 
@@ -129,11 +131,16 @@ impl Evaluated<'_, '_> {
                         continue;
                     }
                     let mut measured = Vec::new();
+                    let picked_for = self.picked_for(selector, person);
                     let index = Some(index);
                     self.requirements_once(body, index, day, body_negated, &mut measured, seen);
-                    if !measured.is_empty() {
+                    // A quantifier with no body (`any adult where expectant
+                    // = true`) asks only that the member be there.
+                    let presence = matches!(body.as_ref(), Cond::And(parts) if parts.is_empty());
+                    if !measured.is_empty() || presence {
                         picked.push(Requirement::Member {
                             member: person.id.clone(),
+                            picked_for,
                             measured,
                         });
                     }
@@ -156,6 +163,21 @@ impl Evaluated<'_, '_> {
             | Cond::AllProblemsProgressed
             | Cond::ProblemProgressed(_) => {}
         }
+    }
+
+    /// Each member attribute the selector tests, with the member's value:
+    /// why the member is one of those picked.
+    fn picked_for(&self, selector: &MemberSelector, person: &Member) -> Vec<String> {
+        let declared = self.plan.vocab.member_attributes();
+        selector
+            .attributes
+            .iter()
+            .filter_map(|test| {
+                let decl = declared.get(test.field)?;
+                let value = person.attributes.get(test.field)?.as_ref()?;
+                Some(format!("{} = {}", decl.name, value.to_text(&decl.ty)?))
+            })
+            .collect()
     }
 
     /// How many events an aggregate finds on a day.

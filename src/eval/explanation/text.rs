@@ -250,8 +250,16 @@ fn write_requirement(
                 ""
             },
         ),
-        Requirement::Member { member, measured } => {
-            writeln!(out, "{pad}member {member}:")?;
+        Requirement::Member {
+            member,
+            picked_for,
+            measured,
+        } => {
+            if picked_for.is_empty() {
+                writeln!(out, "{pad}member {member}:")?;
+            } else {
+                writeln!(out, "{pad}member {member} ({}):", picked_for.join(", "))?;
+            }
             for requirement in measured {
                 write_requirement(requirement, indent + 2, out)?;
             }
