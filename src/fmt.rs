@@ -225,6 +225,14 @@ impl Printer<'_> {
                 let line = format!("member attribute {}", field_decl(&attribute.decl));
                 self.entry(attribute.span, next, 0, &line);
             }
+            Item::MemberCap(cap) => {
+                let line = format!(
+                    "each {}{} counts towards one problem only",
+                    who_singular(cap.who),
+                    field_tests_text(&cap.tests)
+                );
+                self.entry(cap.span, next, 0, &line);
+            }
             Item::Define(define) => {
                 let head = format!("define {} = ", define.name.name);
                 let line = format!("{head}{}", expr(&define.value, 0));

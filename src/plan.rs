@@ -31,6 +31,9 @@ pub struct Plan {
     /// when the plan states none (claims are then made on any day).
     pub(crate) claim_window_days: Vec<NaiveDate>,
     pub(crate) ages_asked: AgesAsked,
+    /// `each adult where … counts towards one problem only`: the members
+    /// whose part in identifying problems goes to one problem a day.
+    pub(crate) member_cap: Option<MemberSelector>,
     /// Each define, lowered once for each scope it is used in; conditions
     /// and measures refer to it by index, so a define used twice is neither
     /// copied nor evaluated twice. A define comes after every define it uses.

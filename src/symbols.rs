@@ -385,7 +385,12 @@ impl Builder {
         }
     }
 
-    fn member_attribute(&mut self, attribute: &ast::MemberAttributeDecl, item: &ast::Item, in_plan: bool) {
+    fn member_attribute(
+        &mut self,
+        attribute: &ast::MemberAttributeDecl,
+        item: &ast::Item,
+        in_plan: bool,
+    ) {
         let name = &attribute.decl.name;
         let id = self.declare(
             SymbolKind::MemberAttribute,
@@ -402,7 +407,9 @@ impl Builder {
             self.blocks.push(item.span());
             match item {
                 ast::Item::Event(decl) => self.event(decl, item, source, true),
-                ast::Item::MemberAttribute(attribute) => self.member_attribute(attribute, item, true),
+                ast::Item::MemberAttribute(attribute) => {
+                    self.member_attribute(attribute, item, true)
+                }
                 ast::Item::Define(define) => {
                     let id = self.declare(
                         SymbolKind::Define,
@@ -433,6 +440,7 @@ impl Builder {
                 }
                 ast::Item::Header(_)
                 | ast::Item::Settings(_)
+                | ast::Item::MemberCap(_)
                 | ast::Item::Eligible(_)
                 | ast::Item::Attach(_)
                 | ast::Item::Fee(_)
@@ -501,6 +509,11 @@ impl Builder {
                     }
                 }
                 ast::Item::Claim(claim) => self.expr(&claim.condition),
+                ast::Item::MemberCap(cap) => {
+                    for test in &cap.tests {
+                        self.use_name(SymbolKind::MemberAttribute, None, &test.field);
+                    }
+                }
                 ast::Item::Results(results) => {
                     for entry in &results.entries {
                         if let ast::ResultsEntry::Combine(claims, _) = entry {

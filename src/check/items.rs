@@ -38,6 +38,7 @@ impl Checker {
         let mut results_items = Vec::new();
         let mut employment = None;
         let mut funding = None;
+        let mut member_cap = None;
         let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
 
         for item in &file.items {
@@ -49,6 +50,7 @@ impl Checker {
                 ast::Item::Employment(_) => Some("a continuous-employment table"),
                 ast::Item::Funding(_) => Some("a funding block"),
                 ast::Item::Settings(_) => Some("a settings block"),
+                ast::Item::MemberCap(_) => Some("a member cap"),
                 _ => None,
             };
             if let Some(what) = once {
@@ -121,6 +123,10 @@ impl Checker {
                 | ast::Item::Event(_)
                 | ast::Item::MemberAttribute(_)
                 | ast::Item::Define(_) => {}
+                ast::Item::MemberCap(cap) => {
+                    let filters = [ast::MemberFilter::Where(cap.tests.clone(), cap.span)];
+                    member_cap = self.selector(cap.who, None, &filters);
+                }
             }
         }
 
@@ -159,6 +165,7 @@ impl Checker {
                 .unwrap_or_default(),
             funding,
             ages_asked: self.ages_asked,
+            member_cap,
             defines: std::mem::take(&mut self.plan_defines),
         })
     }

@@ -3,8 +3,8 @@
 //! windows and values, and each claim with why and from when.
 
 use super::explanation::{
-    ClaimEvidence, Explanation, IndicatorEvidence, PeriodUnit, ProblemEvidence, ProgressEvidence,
-    Record, RecordDays, Sustain,
+    CappedMember, ClaimEvidence, Explanation, IndicatorEvidence, PeriodUnit, ProblemEvidence,
+    ProgressEvidence, Record, RecordDays, Sustain,
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
@@ -123,7 +123,34 @@ impl Evaluated<'_, '_> {
             payable: decision.payable,
             route: decision.route.clone(),
             route_rule: plan.settings.claim_route,
+            capped_members: self.capped_explained(),
         }
+    }
+}
+
+impl Evaluated<'_, '_> {
+    /// Each capped member and the problem their part went to on the
+    /// identification day.
+    fn capped_explained(&self) -> Vec<CappedMember> {
+        let (Some(cap), day) = (&self.plan.member_cap, self.attachment_anchor) else {
+            return Vec::new();
+        };
+        self.member_caps
+            .iter()
+            .filter_map(|(index, to_problems)| {
+                let member = self.facts.family.member(*index)?;
+                let counts_towards = to_problems
+                    .iter()
+                    .zip(&self.plan.problems)
+                    .find(|(days, _)| days.contains(day))
+                    .map(|(_, problem)| problem.id.clone());
+                Some(CappedMember {
+                    member: member.id.clone(),
+                    picked_for: self.picked_for(cap, member),
+                    counts_towards,
+                })
+            })
+            .collect()
     }
 }
 

@@ -45,6 +45,23 @@ pub struct Explanation {
     pub route: Vec<String>,
     /// The plan's rule for choosing the route.
     pub route_rule: ClaimRoute,
+    /// Under the plan's member cap (`each adult where … counts towards one
+    /// problem only`), each member it picks and the problem their part
+    /// went to on the identification day.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub capped_members: Vec<CappedMember>,
+}
+
+/// A member whose part in identifying problems goes to one problem only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CappedMember {
+    /// The member's id.
+    pub member: String,
+    /// Why the cap picks them: each attribute it tests, with their value.
+    pub picked_for: Vec<String>,
+    /// The problem their part went to: the first, in plan order, that they
+    /// show and the rest of the family does not; `None` when there is none.
+    pub counts_towards: Option<String>,
 }
 
 /// An identified problem.

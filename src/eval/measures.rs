@@ -7,11 +7,11 @@ use super::explanation::{
 };
 use super::sets::Evaluated;
 use crate::days::Day;
+use crate::family::Member;
 use crate::plan::{
     Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, MemberSelector, Quantifier, Ratio,
     SubjectScope, Window,
 };
-use crate::family::Member;
 use crate::vocab::FieldType;
 use std::collections::BTreeSet;
 
@@ -167,7 +167,7 @@ impl Evaluated<'_, '_> {
 
     /// Each member attribute the selector tests, with the member's value:
     /// why the member is one of those picked.
-    fn picked_for(&self, selector: &MemberSelector, person: &Member) -> Vec<String> {
+    pub(super) fn picked_for(&self, selector: &MemberSelector, person: &Member) -> Vec<String> {
         let declared = self.plan.vocab.member_attributes();
         selector
             .attributes

@@ -1541,12 +1541,13 @@ impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
             else {
                 return Err(no_column(part, family, &decl.name));
             };
-            let text = value
-                .to_text(&decl.ty)
-                .ok_or_else(|| CsvWriteError::AttributeNotInVocabulary {
-                    family: family.id.clone(),
-                    member: member.id.clone(),
-                })?;
+            let text =
+                value
+                    .to_text(&decl.ty)
+                    .ok_or_else(|| CsvWriteError::AttributeNotInVocabulary {
+                        family: family.id.clone(),
+                        member: member.id.clone(),
+                    })?;
             cell(part, family, &decl.name, &text)?;
             *slot = Cow::Owned(text);
         }

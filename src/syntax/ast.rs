@@ -46,6 +46,7 @@ pub enum Item {
     Settings(Settings),
     Event(EventDecl),
     MemberAttribute(MemberAttributeDecl),
+    MemberCap(MemberCap),
     Define(Define),
     Problem(Problem),
     Eligible(Eligible),
@@ -65,6 +66,7 @@ impl Item {
             Item::Settings(item) => item.span,
             Item::Event(item) => item.span,
             Item::MemberAttribute(item) => item.span,
+            Item::MemberCap(item) => item.span,
             Item::Define(item) => item.span,
             Item::Problem(item) => item.span,
             Item::Eligible(item) => item.span,
@@ -234,6 +236,17 @@ pub enum FieldTypeSyntax {
 pub struct MemberAttributeDecl {
     /// The attribute's name, type and whether a member may leave it out.
     pub decl: FieldDeclSyntax,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `each adult where resident = false counts towards one problem only`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCap {
+    /// Which members.
+    pub who: Who,
+    /// The tests on their attributes that pick them.
+    pub tests: Vec<FieldTest>,
     /// Where it stands.
     pub span: Span,
 }

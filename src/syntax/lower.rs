@@ -203,6 +203,7 @@ impl Lowering {
             Rule::settings => Item::Settings(self.settings(pair)?),
             Rule::event_decl => Item::Event(self.event_decl(pair)?),
             Rule::member_attribute => Item::MemberAttribute(self.member_attribute(pair)?),
+            Rule::member_cap => Item::MemberCap(self.member_cap(pair)?),
             Rule::define => Item::Define(self.define(pair)?),
             Rule::problem => Item::Problem(self.problem(pair)?),
             Rule::eligible => Item::Eligible(self.eligible(pair)?),
@@ -566,6 +567,19 @@ impl Lowering {
         let decl = self.expect(&mut children, Rule::field_decl)?;
         let decl = self.field_decl(decl)?;
         Some(MemberAttributeDecl { decl, span })
+    }
+
+    fn member_cap(&mut self, pair: P<'_>) -> Option<MemberCap> {
+        let span = self.span_of(&pair);
+        let mut children = Children::of(&pair);
+        let who = self.expect(&mut children, Rule::who)?;
+        let who = self.who(who)?;
+        let filter = self.expect(&mut children, Rule::member_where)?;
+        let mut tests = Vec::new();
+        for test in Children::of(&filter).rest() {
+            tests.push(self.field_test(test)?);
+        }
+        Some(MemberCap { who, tests, span })
     }
 
     fn field_decl(&mut self, pair: P<'_>) -> Option<FieldDeclSyntax> {

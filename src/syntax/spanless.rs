@@ -121,6 +121,7 @@ structs! {
     EventDecl { name, subject, shape, fields, span }
     FieldDeclSyntax { name, optional, ty, span }
     MemberAttributeDecl { decl, span }
+    MemberCap { who, tests, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
     Indicator { id, title, condition, span }
@@ -149,7 +150,7 @@ enums! {
     Item {
         Header(item), Settings(item), Event(item), Define(item), Problem(item),
         Eligible(item), Attach(item), Claim(item), Fee(item), Results(item),
-        Employment(item), Funding(item), MemberAttribute(item),
+        Employment(item), Funding(item), MemberAttribute(item), MemberCap(item),
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
     SettingValue { Word(word), Number(number), Range(low, high) }

@@ -67,6 +67,25 @@ impl Display for Explanation {
                 }
             }
         }
+        for capped in &self.capped_members {
+            let why = if capped.picked_for.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", capped.picked_for.join(", "))
+            };
+            match &capped.counts_towards {
+                Some(problem) => writeln!(
+                    out,
+                    "Member {}{why} counts towards one problem only: `{problem}`, the first in the plan's order that they show and the rest of the family does not.",
+                    capped.member
+                )?,
+                None => writeln!(
+                    out,
+                    "Member {}{why} counts towards one problem only, and shows none the rest of the family does not.",
+                    capped.member
+                )?,
+            }
+        }
         writeln!(out)?;
         writeln!(
             out,
