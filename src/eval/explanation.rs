@@ -60,7 +60,8 @@ pub struct CappedMember {
     /// Why the cap picks them: each attribute it tests, with their value.
     pub picked_for: Vec<String>,
     /// The problem their part went to: the first, in plan order, that they
-    /// show and the rest of the family does not; `None` when there is none.
+    /// show and no one before them does (the rest of the family, then the
+    /// capped members whose ids come first); `None` when there is none.
     pub counts_towards: Option<String>,
 }
 

@@ -116,10 +116,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     /// The indicator sets under a member cap. What the rest of the family
-    /// shows stands; each capped member (by id) then adds, on each day,
-    /// to the first problem in plan order that they alone would identify
-    /// that day and the rest of the family does not, and to no other. Two
-    /// capped members who only together make an indicator hold add nothing.
+    /// shows stands; each capped member in turn (by id) then adds, on each
+    /// day, to the first problem in plan order that they would identify
+    /// that day and that is not identified yet (by the rest of the family
+    /// or a capped member before them), and to no other. Two capped members
+    /// who only together make an indicator hold add nothing.
     /// Returns the sets and, for each capped member, the days their part
     /// went to each problem.
     #[allow(clippy::type_complexity)]
@@ -134,8 +135,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             });
             Evaluated::bare(self.plan, &facts).indicator_sets_of_facts()
         };
-        let rest = without(&|index| capped.contains(&index));
-        let mut sets = rest.clone();
+        let mut sets = without(&|index| capped.contains(&index));
         let mut given = Vec::new();
         for member in &capped {
             let with = if capped.len() == 1 {
@@ -145,12 +145,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             };
             let mut taken = DaySet::empty();
             let mut to_problems = Vec::new();
-            for ((rest_sets, with_sets), sets) in rest.iter().zip(&with).zip(&mut sets) {
+            for (with_sets, sets) in with.iter().zip(&mut sets) {
                 let union =
                     |sets: &[DaySet]| sets.iter().fold(DaySet::empty(), |all, set| all.union(set));
-                let adds = union(with_sets)
-                    .difference(&union(rest_sets))
-                    .difference(&taken);
+                let adds = union(with_sets).difference(&union(sets)).difference(&taken);
                 for (set, with_set) in sets.iter_mut().zip(with_sets) {
                     *set = set.union(&with_set.intersect(&adds));
                 }

@@ -76,12 +76,12 @@ impl Display for Explanation {
             match &capped.counts_towards {
                 Some(problem) => writeln!(
                     out,
-                    "Member {}{why} counts towards one problem only: `{problem}`, the first in the plan's order that they show and the rest of the family does not.",
+                    "Member {}{why} counts towards one problem only: `{problem}`, the first in the plan's order that they show and no one before them does.",
                     capped.member
                 )?,
                 None => writeln!(
                     out,
-                    "Member {}{why} counts towards one problem only, and shows none the rest of the family does not.",
+                    "Member {}{why} counts towards one problem only, and shows none that no one before them does.",
                     capped.member
                 )?,
             }

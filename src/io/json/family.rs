@@ -536,8 +536,9 @@ fn read_member_attributes(
             Err(problem) => sink.report(Some(&at), problem),
         }
     }
-    for (decl, value) in declared.iter().zip(&values) {
-        if !decl.optional && value.is_none() {
+    for decl in declared {
+        let absent = given.is_none_or(|given| given.get(&decl.name).is_none_or(Value::is_null));
+        if !decl.optional && absent {
             sink.report(
                 Some(&format!("attributes.{}", decl.name)),
                 RecordErrorKind::MissingField,
