@@ -923,6 +923,18 @@ fn ends_in_field_test(expression: &Expr) -> bool {
         ExprKind::Quantified { body, .. } => {
             matches!(body.kind, ExprKind::Has(_)) && ends_in_field_test(body)
         }
+        // Printed with its attribute tests first: it ends in a test when
+        // nothing follows them, or when a bare `with` pattern comes last.
+        ExprKind::MembersPresent { filters, .. } => {
+            match filters
+                .iter()
+                .rfind(|filter| !matches!(filter, MemberFilter::Where(..)))
+            {
+                None => !filters.is_empty(),
+                Some(MemberFilter::With(pattern, None, _)) => !pattern.tests.is_empty(),
+                Some(_) => false,
+            }
+        }
         ExprKind::Not(inner) | ExprKind::Scaled(_, inner) => ends_in_field_test(inner),
         ExprKind::Compare(_, _, right) => ends_in_field_test(right),
         _ => false,

@@ -223,6 +223,9 @@ fn member_forms_format_canonically_and_round_trip() {
                 eligible when at least 1 problems and (any child or any adult where expectant = true)\n";
     let formatted = tfop::fmt::format_source(text).unwrap();
     assert_eq!(formatted, text);
+    // Without brackets, `and recent = 2` would read as one more attribute test.
+    let bracketed = "define x = (any adult where resident = false) and recent = 2\n";
+    assert_eq!(tfop::fmt::format_source(bracketed).unwrap(), bracketed);
 }
 
 // ───────────── quantifiers ─────────────
