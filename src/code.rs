@@ -108,6 +108,11 @@ codes! {
     /// `exclusion where kind = fixed`: an exclusion's field is `type`. The
     /// README's event vocabulary lists each national kind's fields; a local
     /// kind has the fields its `event` declaration gives.
+    ///
+    /// `any adult where residnt = false has …`: a member attribute the plan
+    /// does not declare. The national ones are `resident`,
+    /// `parental_responsibility` and `expectant`; declare others with
+    /// `member attribute NAME: TYPE`.
     UnknownField = "E0103", Error, "unknown field";
     /// A problem the plan does not declare.
     ///
@@ -218,7 +223,8 @@ codes! {
     ///
     /// `exclusion where type = fixd`: a field of words takes one of its
     /// words (the help lists them); a money field takes `£…`, a count a
-    /// number, a percentage field `N%`.
+    /// number, a percentage field `N%`. A member attribute is tested the
+    /// same way: `where expectant = 3` tests a flag with a number.
     BadFieldTest = "E0209", Error, "a field test of the wrong type or word";
     /// An aggregate over a field or event of the wrong kind.
     ///
