@@ -286,7 +286,7 @@ pub(crate) enum ProblemRule {
     /// Every one of these.
     All(Vec<ProblemIdx>),
     /// Who the family has: `any child`, `any adult where expectant = true`.
-    Composition(Cond),
+    Composition(Box<Cond>),
 }
 
 /// One claim type.

@@ -351,7 +351,7 @@ impl Checker {
             ast::ProblemCondKind::AllOf(ids) => ProblemRule::All(self.problem_list(ids)?),
             ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
             ast::ProblemCondKind::Composition(members) => {
-                ProblemRule::Composition(self.condition(members, Place::Indicator)?)
+                ProblemRule::Composition(Box::new(self.condition(members, Place::Indicator)?))
             }
         })
     }

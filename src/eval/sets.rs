@@ -111,7 +111,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .filter(|index| !self.selected(cap, *index).is_empty())
             .filter_map(|index| Some((index, self.facts.family.member(index)?.id.as_str())))
             .collect();
-        members.sort_by(|(_, a), (_, b)| a.cmp(b));
+        members.sort_by_key(|(_, id)| *id);
         members.into_iter().map(|(index, _)| index).collect()
     }
 
