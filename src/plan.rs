@@ -528,7 +528,7 @@ pub(crate) enum Cond {
     /// Over the members the selector picks on each day.
     Quantified {
         quantifier: Quantifier,
-        selector: MemberSelector,
+        selector: Box<MemberSelector>,
         body: Box<Cond>,
     },
     /// The plan's continuous-employment table, for the member in scope.
@@ -644,7 +644,7 @@ pub(crate) enum SubjectScope {
     /// Everyone's, and the family's own events.
     Family,
     /// The events of members the selector picks on the day.
-    Members(MemberSelector),
+    Members(Box<MemberSelector>),
 }
 
 /// A test on one field of an event; an event without the field fails it.

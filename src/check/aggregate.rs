@@ -284,7 +284,7 @@ impl Checker {
             None | Some(ast::Subject::Family(_)) => Some(SubjectScope::Family),
             Some(ast::Subject::By(who, aged, _)) => self
                 .selector(*who, aged.as_ref(), &[])
-                .map(SubjectScope::Members),
+                .map(|selector| SubjectScope::Members(Box::new(selector))),
         };
         let window = self.window(aggregate.window.as_ref(), scope, &aggregate.subject, place);
         let kind = kind?;
