@@ -139,6 +139,8 @@ structs! {
     BenefitRule { benefits, needed, within, span }
     Funding { entries, span }
     FundingYear { label, families, attachment, results, span }
+    ResultsYear { label, caps, amounts, span }
+    YearAmount { claim, amount, span }
     Expr { kind, span }
     Pattern { from_start, kind, tests, span }
     FieldTest { field, test, span }
@@ -162,7 +164,7 @@ enums! {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
         Problem(name), Composition(members),
     }
-    ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span) }
+    ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span), Year(year) }
     Rounding { Up, Down, Nearest }
     Share { Percent(percent), Money(money) }
     FundingEntry {
