@@ -55,6 +55,27 @@ pub struct Explanation {
     pub capped_members: Vec<CappedMember>,
 }
 
+impl CappedMember {
+    /// Where the member counted, in a sentence, as `explain` prints it.
+    pub fn sentence(&self) -> String {
+        let why = if self.picked_for.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.picked_for.join(", "))
+        };
+        match &self.counts_towards {
+            Some(problem) => format!(
+                "Member {}{why} counts towards one problem only: `{problem}`, the first in the plan's order that they show and no one before them does.",
+                self.member
+            ),
+            None => format!(
+                "Member {}{why} counts towards one problem only, and shows none that no one before them does.",
+                self.member
+            ),
+        }
+    }
+}
+
 /// A member whose part in identifying problems goes to one problem only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CappedMember {

@@ -68,23 +68,7 @@ impl Display for Explanation {
             }
         }
         for capped in &self.capped_members {
-            let why = if capped.picked_for.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", capped.picked_for.join(", "))
-            };
-            match &capped.counts_towards {
-                Some(problem) => writeln!(
-                    out,
-                    "Member {}{why} counts towards one problem only: `{problem}`, the first in the plan's order that they show and no one before them does.",
-                    capped.member
-                )?,
-                None => writeln!(
-                    out,
-                    "Member {}{why} counts towards one problem only, and shows none that no one before them does.",
-                    capped.member
-                )?,
-            }
+            writeln!(out, "{}", capped.sentence())?;
         }
         writeln!(out)?;
         writeln!(
