@@ -108,6 +108,11 @@ codes! {
     /// `exclusion where kind = fixed`: an exclusion's field is `type`. The
     /// README's event vocabulary lists each national kind's fields; a local
     /// kind has the fields its `event` declaration gives.
+    ///
+    /// `any adult where residnt = false has …`: a member attribute the plan
+    /// does not declare. The national ones are `resident`,
+    /// `parental_responsibility` and `expectant`; declare others with
+    /// `member attribute NAME: TYPE`.
     UnknownField = "E0103", Error, "unknown field";
     /// A problem the plan does not declare.
     ///
@@ -218,7 +223,8 @@ codes! {
     ///
     /// `exclusion where type = fixd`: a field of words takes one of its
     /// words (the help lists them); a money field takes `£…`, a count a
-    /// number, a percentage field `N%`.
+    /// number, a percentage field `N%`. A member attribute is tested the
+    /// same way: `where expectant = 3` tests a flag with a number.
     BadFieldTest = "E0209", Error, "a field test of the wrong type or word";
     /// An aggregate over a field or event of the wrong kind.
     ///
@@ -296,8 +302,9 @@ codes! {
     /// `at end` says a spell's field is recorded when the spell ends (an
     /// order's outcome: `outcome: one of completed, breached at end`), so
     /// it is unknown before the spell's end day. A point event is known in
-    /// full on its day: drop `at end`, or declare the kind a `spell`.
-    AtEndOnPoint = "E0220", Error, "`at end` on a field of an event that happens on a day";
+    /// full on its day, and a member attribute holds on every day: drop
+    /// `at end`, or declare the kind a `spell`.
+    AtEndOnPoint = "E0220", Error, "`at end` on a field that has no end: a point event's field or a member attribute";
     /// An indicator's `code` or `source` that is empty, or a code two
     /// indicators share.
     ///

@@ -94,6 +94,11 @@ pub struct Member {
     pub joined: Option<NaiveDate>,
     /// The day the member left the family, if recorded; on or after `joined`.
     pub left: Option<NaiveDate>,
+    /// The values of the vocabulary's
+    /// [`member_attributes`](crate::vocab::Vocabulary::member_attributes),
+    /// indexed like them; `None` where the record leaves one out. A value
+    /// holds for the member on every day: the record has no dates for it.
+    pub attributes: Vec<Option<FieldValue>>,
 }
 
 /// One dated event of a family's timeline.
@@ -364,6 +369,13 @@ pub enum RecordErrorKind {
         /// The event's kind, as the plan declares it.
         kind: String,
         /// A field of the kind (or a reserved key) with a similar name.
+        suggestion: Option<String>,
+    },
+    /// A key of a member's `attributes` (or a `members.csv` column read as
+    /// one) that the plan declares no member attribute for.
+    #[error("is not a member attribute the plan declares; {}", crate::suggest::advice(suggestion.as_deref(), || "remove it, or declare it in the plan: `member attribute NAME: optional flag`".into()))]
+    UnknownAttribute {
+        /// A declared attribute with a similar name.
         suggestion: Option<String>,
     },
     /// `member` names no member of the family.

@@ -221,6 +221,18 @@ impl Printer<'_> {
                 let line = event_decl(event);
                 self.entry(event.span, next, 0, &line);
             }
+            Item::MemberAttribute(attribute) => {
+                let line = format!("member attribute {}", field_decl(&attribute.decl));
+                self.entry(attribute.span, next, 0, &line);
+            }
+            Item::MemberCap(cap) => {
+                let line = format!(
+                    "each {}{} counts towards one problem only",
+                    who_singular(cap.who),
+                    field_tests_text(&cap.tests)
+                );
+                self.entry(cap.span, next, 0, &line);
+            }
             Item::Define(define) => {
                 let head = format!("define {} = ", define.name.name);
                 let line = format!("{head}{}", expr(&define.value, 0));
@@ -554,28 +566,27 @@ fn event_decl(event: &EventDecl) -> String {
     };
     let mut line = format!("event {} on {subject} {shape}", event.name.name);
     if !event.fields.is_empty() {
-        let fields: Vec<String> = event
-            .fields
-            .iter()
-            .map(|field| {
-                let ty = match &field.ty {
-                    FieldTypeSyntax::Count => "count".to_string(),
-                    FieldTypeSyntax::Decimal => "decimal".to_string(),
-                    FieldTypeSyntax::Money => "money".to_string(),
-                    FieldTypeSyntax::Percentage => "percentage".to_string(),
-                    FieldTypeSyntax::Date => "date".to_string(),
-                    FieldTypeSyntax::Text => "text".to_string(),
-                    FieldTypeSyntax::Flag => "flag".to_string(),
-                    FieldTypeSyntax::OneOf(words) => format!("one of {}", names(words)),
-                };
-                let optional = if field.optional { "optional " } else { "" };
-                let at_end = if field.at_end { " at end" } else { "" };
-                format!("{}: {optional}{ty}{at_end}", field.name.name)
-            })
-            .collect();
+        let fields: Vec<String> = event.fields.iter().map(field_decl).collect();
         let _ = write!(line, " {{ {} }}", fields.join(", "));
     }
     line
+}
+
+/// `hours: optional count`, as an event's field or a member attribute.
+fn field_decl(field: &FieldDeclSyntax) -> String {
+    let ty = match &field.ty {
+        FieldTypeSyntax::Count => "count".to_string(),
+        FieldTypeSyntax::Decimal => "decimal".to_string(),
+        FieldTypeSyntax::Money => "money".to_string(),
+        FieldTypeSyntax::Percentage => "percentage".to_string(),
+        FieldTypeSyntax::Date => "date".to_string(),
+        FieldTypeSyntax::Text => "text".to_string(),
+        FieldTypeSyntax::Flag => "flag".to_string(),
+        FieldTypeSyntax::OneOf(words) => format!("one of {}", names(words)),
+    };
+    let optional = if field.optional { "optional " } else { "" };
+    let at_end = if field.at_end { " at end" } else { "" };
+    format!("{}: {optional}{ty}{at_end}", field.name.name)
 }
 
 fn names(ids: &[Ident]) -> String {
@@ -647,6 +658,7 @@ fn problem_cond(cond: &ProblemCond, parent: u8) -> String {
         }
         ProblemCondKind::AllOf(ids) => (3, format!("all of ({})", names(ids))),
         ProblemCondKind::Problem(id) => (3, format!("problem {}", id.name)),
+        ProblemCondKind::Composition(members) => (3, expr(members, PRIMARY)),
     };
     if level < parent {
         format!("({text})")
@@ -707,12 +719,17 @@ fn broken(condition: &Expr, indent: usize) -> String {
 
 /// `every child of school age with school_term`: a quantifier up to its body.
 fn quantifier_head(condition: &Expr) -> String {
-    let ExprKind::Quantified {
+    let (ExprKind::Quantified {
         quantifier,
         who,
         filters,
         ..
-    } = &condition.kind
+    }
+    | ExprKind::MembersPresent {
+        quantifier,
+        who,
+        filters,
+    }) = &condition.kind
     else {
         return String::new();
     };
@@ -722,7 +739,12 @@ fn quantifier_head(condition: &Expr) -> String {
         Quantifier::No => "no",
     };
     let mut text = format!("{quantifier} {}", who_singular(*who));
-    for filter in filters {
+    // Attribute tests come straight after the members, where the grammar
+    // takes them: after a `with` pattern, `where` would test its fields.
+    let (tests, others): (Vec<&MemberFilter>, Vec<&MemberFilter>) = filters
+        .iter()
+        .partition(|filter| matches!(filter, MemberFilter::Where(..)));
+    for filter in tests.into_iter().chain(others) {
         text.push(' ');
         text.push_str(&member_filter(filter));
     }
@@ -788,6 +810,7 @@ fn expr(expression: &Expr, parent: u8) -> String {
             }
             (PRIMARY, text)
         }
+        ExprKind::MembersPresent { .. } => (PRIMARY, quantifier_head(expression)),
         ExprKind::AllProblemsProgressed => (
             PRIMARY,
             "every identified problem has progressed".to_string(),
@@ -936,6 +959,18 @@ fn ends_in_field_test(expression: &Expr) -> bool {
         ExprKind::Quantified { body, .. } => {
             matches!(body.kind, ExprKind::Has(_)) && ends_in_field_test(body)
         }
+        // Printed with its attribute tests first: it ends in a test when
+        // nothing follows them, or when a bare `with` pattern comes last.
+        ExprKind::MembersPresent { filters, .. } => {
+            match filters
+                .iter()
+                .rfind(|filter| !matches!(filter, MemberFilter::Where(..)))
+            {
+                None => !filters.is_empty(),
+                Some(MemberFilter::With(pattern, None, _)) => !pattern.tests.is_empty(),
+                Some(_) => false,
+            }
+        }
         ExprKind::Not(inner) | ExprKind::Scaled(_, inner) => ends_in_field_test(inner),
         ExprKind::Compare(_, _, right) => ends_in_field_test(right),
         _ => false,
@@ -988,6 +1023,7 @@ fn member_filter(filter: &MemberFilter) -> String {
             }
             text
         }
+        MemberFilter::Where(tests, _) => field_tests_text(tests).trim_start().to_string(),
     }
 }
 
@@ -1010,7 +1046,14 @@ fn pattern_text(pattern: &Pattern) -> String {
     } else {
         pattern.kind.name.clone()
     };
-    for (index, test) in pattern.tests.iter().enumerate() {
+    text.push_str(&field_tests_text(&pattern.tests));
+    text
+}
+
+/// ` where type = fixed and …`, or nothing for no tests.
+fn field_tests_text(tests: &[FieldTest]) -> String {
+    let mut text = String::new();
+    for (index, test) in tests.iter().enumerate() {
         text.push_str(if index == 0 { " where " } else { " and " });
         text.push_str(&test.field.name);
         match &test.test {

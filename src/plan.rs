@@ -31,6 +31,9 @@ pub struct Plan {
     /// when the plan states none (claims are then made on any day).
     pub(crate) claim_window_days: Vec<NaiveDate>,
     pub(crate) ages_asked: AgesAsked,
+    /// `each adult where … counts towards one problem only`: the members
+    /// whose part in identifying problems goes to one problem a day.
+    pub(crate) member_cap: Option<MemberSelector>,
     /// Each define, lowered once for each scope it is used in; conditions
     /// and measures refer to it by index, so a define used twice is neither
     /// copied nor evaluated twice. A define comes after every define it uses.
@@ -313,7 +316,7 @@ pub(crate) struct Principle {
 }
 
 /// A rule over which problems a family has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ProblemRule {
     Or(Vec<ProblemRule>),
     And(Vec<ProblemRule>),
@@ -321,6 +324,8 @@ pub(crate) enum ProblemRule {
     AtLeast(u32, Vec<ProblemIdx>),
     /// Every one of these.
     All(Vec<ProblemIdx>),
+    /// Who the family has: `any child`, `any adult where expectant = true`.
+    Composition(Box<Cond>),
 }
 
 /// One claim type.
@@ -672,7 +677,7 @@ pub(crate) enum Cond {
     /// Over the members the selector picks on each day.
     Quantified {
         quantifier: Quantifier,
-        selector: MemberSelector,
+        selector: Box<MemberSelector>,
         body: Box<Cond>,
     },
     /// The plan's continuous-employment table, for the member in scope.
@@ -723,6 +728,9 @@ pub(crate) struct MemberSelector {
     pub(crate) of_school_age: bool,
     /// The member has at least one such event in the window.
     pub(crate) with: Vec<Aggregate>,
+    /// Tests on the member's attributes (indexed like the vocabulary's
+    /// member attributes), which a member without the value fails.
+    pub(crate) attributes: Vec<FieldTest>,
 }
 
 /// A numeric measure: its value on each day.
@@ -789,7 +797,7 @@ pub(crate) enum SubjectScope {
     /// Everyone's, and the family's own events.
     Family,
     /// The events of members the selector picks on the day.
-    Members(MemberSelector),
+    Members(Box<MemberSelector>),
 }
 
 /// A test on one field of an event; an event without the field fails it.

@@ -44,6 +44,8 @@ pub enum SymbolKind {
     Claim,
     /// A setting of the settings block.
     Setting,
+    /// An attribute a member record may carry (`member attribute …`).
+    MemberAttribute,
 }
 
 /// The place of a symbol in its [`SymbolIndex`].
@@ -260,8 +262,12 @@ impl Builder {
         let national = crate::check::NATIONAL_VOCABULARY;
         if let Ok(file) = crate::syntax::parse(national) {
             for item in &file.items {
-                if let ast::Item::Event(decl) = item {
-                    builder.event(decl, item, national, false);
+                match item {
+                    ast::Item::Event(decl) => builder.event(decl, item, national, false),
+                    ast::Item::MemberAttribute(attribute) => {
+                        builder.member_attribute(attribute, item, false);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -379,11 +385,31 @@ impl Builder {
         }
     }
 
+    fn member_attribute(
+        &mut self,
+        attribute: &ast::MemberAttributeDecl,
+        item: &ast::Item,
+        in_plan: bool,
+    ) {
+        let name = &attribute.decl.name;
+        let id = self.declare(
+            SymbolKind::MemberAttribute,
+            name.name.clone(),
+            None,
+            in_plan.then_some(name.span),
+            None,
+        );
+        self.sign(id, canonical(item));
+    }
+
     fn declarations(&mut self, file: &ast::File, source: &str) {
         for item in &file.items {
             self.blocks.push(item.span());
             match item {
                 ast::Item::Event(decl) => self.event(decl, item, source, true),
+                ast::Item::MemberAttribute(attribute) => {
+                    self.member_attribute(attribute, item, true)
+                }
                 ast::Item::Define(define) => {
                     let id = self.declare(
                         SymbolKind::Define,
@@ -414,6 +440,7 @@ impl Builder {
                 }
                 ast::Item::Header(_)
                 | ast::Item::Settings(_)
+                | ast::Item::MemberCap(_)
                 | ast::Item::Eligible(_)
                 | ast::Item::Attach(_)
                 | ast::Item::Fee(_)
@@ -485,6 +512,11 @@ impl Builder {
                     }
                 }
                 ast::Item::Claim(claim) => self.expr(&claim.condition),
+                ast::Item::MemberCap(cap) => {
+                    for test in &cap.tests {
+                        self.use_name(SymbolKind::MemberAttribute, None, &test.field);
+                    }
+                }
                 ast::Item::Results(results) => {
                     for entry in &results.entries {
                         match entry {
@@ -504,6 +536,7 @@ impl Builder {
                 }
                 ast::Item::Header(_)
                 | ast::Item::Event(_)
+                | ast::Item::MemberAttribute(_)
                 | ast::Item::Fee(_)
                 | ast::Item::Employment(_)
                 | ast::Item::Funding(_) => {}
@@ -528,6 +561,7 @@ impl Builder {
             ast::ProblemCondKind::Problem(problem) => {
                 self.use_name(SymbolKind::Problem, None, problem);
             }
+            ast::ProblemCondKind::Composition(members) => self.expr(members),
         }
     }
 
@@ -549,14 +583,10 @@ impl Builder {
                 self.expr(right);
             }
             ast::ExprKind::Quantified { filters, body, .. } => {
-                for filter in filters {
-                    if let ast::MemberFilter::With(pattern, window, _) = filter {
-                        self.pattern(pattern);
-                        self.window(window.as_ref());
-                    }
-                }
+                self.member_filters(filters);
                 self.expr(body);
             }
+            ast::ExprKind::MembersPresent { filters, .. } => self.member_filters(filters),
             ast::ExprKind::ProblemProgressed(problem) => {
                 self.use_name(SymbolKind::Problem, None, problem);
             }
@@ -620,6 +650,20 @@ impl Builder {
     fn sustain_length(&mut self, length: &ast::SustainLength) {
         if let ast::SustainLength::AfterEnd(_, kind) = length {
             self.use_name(SymbolKind::EventKind, None, kind);
+        }
+    }
+
+    fn member_filters(&mut self, filters: &[ast::MemberFilter]) {
+        for filter in filters {
+            match filter {
+                ast::MemberFilter::With(pattern, _, _) => self.pattern(pattern),
+                ast::MemberFilter::Where(tests, _) => {
+                    for test in tests {
+                        self.use_name(SymbolKind::MemberAttribute, None, &test.field);
+                    }
+                }
+                ast::MemberFilter::Aged(_) | ast::MemberFilter::OfSchoolAge(_) => {}
+            }
         }
     }
 

@@ -9,6 +9,19 @@ use serde::Serialize;
 /// The keys every event record has, which no field of a kind may take.
 pub const RESERVED_EVENT_KEYS: [&str; 6] = ["id", "kind", "member", "date", "start", "end"];
 
+/// The keys and `members.csv` columns of a member record, which no member
+/// attribute may take.
+pub const RESERVED_MEMBER_KEYS: [&str; 8] = [
+    "id",
+    "role",
+    "born",
+    "joined",
+    "left",
+    "attributes",
+    "family_id",
+    "member_id",
+];
+
 /// Whether an event happens on one day or covers a run of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +109,9 @@ pub const TERM_KIND: &str = "school_term";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Vocabulary {
     kinds: Vec<EventKind>,
+    /// The attributes a member record may carry (`member attribute …`), in
+    /// declaration order, national first.
+    member_attributes: Vec<FieldDecl>,
 }
 
 /// The index of an event kind in its [`Vocabulary`].
@@ -144,6 +160,24 @@ impl Vocabulary {
     /// refuses terms of one member that overlap.
     pub fn term_kind(&self) -> Option<KindId> {
         self.lookup(TERM_KIND)
+    }
+
+    /// Adds a member attribute; the caller has checked the name is new.
+    pub(crate) fn push_member_attribute(&mut self, attribute: FieldDecl) {
+        self.member_attributes.push(attribute);
+    }
+
+    /// The attributes a member record may carry, in declaration order; a
+    /// member's values are indexed like this list.
+    pub fn member_attributes(&self) -> &[FieldDecl] {
+        &self.member_attributes
+    }
+
+    /// The index of the member attribute called `name`, if declared.
+    pub fn member_attribute_index(&self, name: &str) -> Option<usize> {
+        self.member_attributes
+            .iter()
+            .position(|attribute| attribute.name == name)
     }
 
     /// How many kinds there are.

@@ -1283,7 +1283,10 @@ mod explanation {
             .iter()
             .find(|progress| progress.problem == "education")
             .unwrap();
-        let Requirement::Member { member, measured } = &education.measured[0] else {
+        let Requirement::Member {
+            member, measured, ..
+        } = &education.measured[0]
+        else {
             panic!("{:?}", education.measured);
         };
         assert_eq!(member, "P2");

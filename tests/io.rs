@@ -486,6 +486,8 @@ event payment on family at date {
   amount: money, uplift: optional percentage, score: optional decimal,
   due: optional date, verified: optional flag, note: optional text
 }
+member attribute tenure: optional one of owner, social, private
+member attribute household: optional count
 problem crime "Crime" {
   indicator asb "ASB" { any member has asb_incident within 12 months }
   significant "No ASB" { no asb_incident in family within 1 month }
@@ -496,11 +498,13 @@ eligible when at least 1 problems
     .unwrap()
 }
 
-/// Families with a value of every type, a member who joined and left, an
-/// event without an id, and text a CSV cell must quote.
+/// Families with a value of every type, a member who joined and left and
+/// carries attributes, an event without an id, and text a CSV cell must
+/// quote.
 const WRITTEN: [&str; 2] = [
     r#"{"id": "F-1", "attributes": {"district": "Preston, \"North\""},
-        "members": [{"id": "P1", "role": "adult", "born": "1980-01-31", "joined": "2014-01-01", "left": "2016-02-29"},
+        "members": [{"id": "P1", "role": "adult", "born": "1980-01-31", "joined": "2014-01-01", "left": "2016-02-29",
+                     "attributes": {"resident": false, "tenure": "social", "household": 4}},
                     {"id": "P2", "role": "child"}],
         "events": [
           {"id": "e1", "kind": "school_term", "member": "P2", "start": "2015-01-05", "end": "2015-03-27", "sessions": 114, "unauthorised": 20},
@@ -522,6 +526,7 @@ fn csv_columns() -> tfop::io::CsvColumns {
     tfop::io::CsvColumns {
         attributes: names(&["district"]),
         membership: true,
+        member_attributes: names(&["tenure", "resident", "household"]),
         fields: names(&[
             "sessions",
             "unauthorised",
@@ -574,9 +579,9 @@ fn families_written_as_a_csv_folder_read_back_equal() {
     );
     assert_eq!(
         members_csv,
-        "family_id,member_id,role,born,joined,left\n\
-         F-1,P1,adult,1980-01-31,2014-01-01,2016-02-29\n\
-         F-1,P2,child,,,\n"
+        "family_id,member_id,role,born,joined,left,tenure,resident,household\n\
+         F-1,P1,adult,1980-01-31,2014-01-01,2016-02-29,social,false,4\n\
+         F-1,P2,child,,,,,,\n"
     );
     let folder = folder("written", &families_csv, &members_csv, &events_csv);
     let read: Vec<Family> = CsvFolder::open(&folder)
@@ -635,6 +640,31 @@ fn a_family_a_csv_folder_cannot_hold_is_refused_and_nothing_of_it_written() {
         "{error:?}"
     );
 
+    let no_tenure = CsvColumns {
+        member_attributes: vec!["resident".into(), "household".into()],
+        ..csv_columns()
+    };
+    let error = write(&good, no_tenure);
+    assert!(
+        matches!(&error, CsvWriteError::NoColumn { file: "members.csv", column, .. } if column == "tenure"),
+        "{error:?}"
+    );
+    for taken in ["role", "member_id", "tenure"] {
+        let columns = CsvColumns {
+            member_attributes: vec!["tenure".into(), taken.into()],
+            ..csv_columns()
+        };
+        let made = CsvFolderWriter::new(
+            [Vec::new(), Vec::new(), Vec::new()],
+            columns,
+            plan.vocabulary(),
+        );
+        assert!(
+            matches!(made, Err(CsvWriteError::Column { file: "members.csv", ref column }) if column == taken),
+            "{taken}"
+        );
+    }
+
     let reserved = CsvColumns {
         fields: vec!["member".into()],
         ..csv_columns()
@@ -651,4 +681,56 @@ fn a_family_a_csv_folder_cannot_hold_is_refused_and_nothing_of_it_written() {
             ..
         })
     ));
+}
+
+#[test]
+fn member_attribute_columns_are_read_typed_and_a_bad_cell_refused_by_file_line_and_column() {
+    let plan = plan_with_every_field_type();
+    let families = "family_id\nF-1\nF-2\n";
+    let members = "family_id,member_id,role,born,expectant,tenure,household,nickname\n\
+                   F-1,P1,adult,,true,social,3,Jo\n\
+                   F-1,P2,child,,,,,\n\
+                   F-2,P1,adult,,SECRET-yes,council,SECRET-3.5,\n";
+    let folder = folder("member_attributes", families, members, "family_id,kind\n");
+    let read: Vec<Result<Family, Refusal>> = CsvFolder::open(&folder)
+        .unwrap()
+        .map(|record| record.unwrap().read(plan.vocabulary()))
+        .collect();
+    let vocab = plan.vocabulary();
+    let index = |name: &str| vocab.member_attribute_index(name).unwrap();
+    let first = decided(&read[0]);
+    use tfop::family::FieldValue;
+    let parent = &first.members[0].attributes;
+    assert_eq!(parent[index("expectant")], Some(FieldValue::Flag(true)));
+    assert_eq!(parent[index("household")], Some(FieldValue::Count(3)));
+    assert_eq!(
+        parent[index("resident")],
+        None,
+        "a column not given is absent"
+    );
+    assert!(first.members[1].attributes.iter().all(Option::is_none));
+
+    let refusal = refused(&read[1]);
+    let problems: Vec<(Option<&str>, Option<u64>, Option<&str>)> = refusal
+        .errors
+        .iter()
+        .map(|problem| {
+            (
+                problem.file.as_deref(),
+                problem.line,
+                problem.field.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (Some("members.csv"), Some(4), Some("expectant")),
+            (Some("members.csv"), Some(4), Some("household")),
+            (Some("members.csv"), Some(4), Some("tenure")),
+        ]
+    );
+    let text = format!("{refusal:?}");
+    assert!(!text.contains("SECRET"), "{text}");
+    assert!(!text.contains("council"), "{text}");
 }

@@ -188,6 +188,7 @@ impl Checker {
             ages: Vec::new(),
             of_school_age: false,
             with: Vec::new(),
+            attributes: Vec::new(),
         };
         if let Some(aged) = aged {
             selector.ages.push(self.age_range(aged)?);
@@ -209,6 +210,14 @@ impl Checker {
                     match self.aggregate(&aggregate, Scope::Member, Place::Define) {
                         Some(aggregate) => selector.with.push(aggregate),
                         None => ok = false,
+                    }
+                }
+                ast::MemberFilter::Where(tests, _) => {
+                    for test in tests {
+                        match self.attribute_test(test) {
+                            Some(test) => selector.attributes.push(test),
+                            None => ok = false,
+                        }
                     }
                 }
             }
@@ -276,7 +285,7 @@ impl Checker {
             None | Some(ast::Subject::Family(_)) => Some(SubjectScope::Family),
             Some(ast::Subject::By(who, aged, _)) => self
                 .selector(*who, aged.as_ref(), &[])
-                .map(SubjectScope::Members),
+                .map(|selector| SubjectScope::Members(Box::new(selector))),
         };
         let window = self.window(aggregate.window.as_ref(), scope, &aggregate.subject, place);
         let kind = kind?;
@@ -423,16 +432,53 @@ impl Checker {
 
     fn field_test(&mut self, kind: KindId, test: &ast::FieldTest) -> Option<FieldTest> {
         let (index, ty) = self.field(kind, &test.field)?;
+        self.typed_test(index, &ty, test, "field")
+    }
+
+    /// A test on a member attribute, `resident = false`, with the plan's
+    /// (or the national) declaration of the attribute.
+    fn attribute_test(&mut self, test: &ast::FieldTest) -> Option<FieldTest> {
+        let attributes = self.vocab.member_attributes();
+        if let Some(index) = self.vocab.member_attribute_index(&test.field.name) {
+            let ty = attributes.get(index)?.ty.clone();
+            return self.typed_test(index, &ty, test, "member attribute");
+        }
+        let names: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
+        let help = help_for(&test.field.name, names.iter().map(String::as_str), || {
+            format!(
+                "declare it: `member attribute {}: optional flag` (or the type it has)",
+                test.field.name
+            )
+        });
+        self.report(
+            Code::UnknownField,
+            test.field.span,
+            format!("members have no attribute `{}`", test.field.name),
+            help,
+        );
+        None
+    }
+
+    /// A test of a field or attribute of this index and type; `what` says
+    /// which it is, in a diagnostic.
+    fn typed_test(
+        &mut self,
+        index: usize,
+        ty: &FieldType,
+        test: &ast::FieldTest,
+        what: &str,
+    ) -> Option<FieldTest> {
+        let ty = ty.clone();
         let mismatch = |checker: &mut Checker, span: Span, wanted: &str| {
             checker.report(
                 Code::BadFieldTest,
                 span,
                 format!(
-                    "field `{}` is {}; this test needs {wanted}",
+                    "{what} `{}` is {}; this test needs {wanted}",
                     test.field.name,
                     describe_field(&ty)
                 ),
-                "compare the field with a value of its own type",
+                format!("compare the {what} with a value of its own type"),
             );
         };
         let lowered = match (&ty, &test.test) {

@@ -177,21 +177,14 @@ impl Checker {
                 who,
                 filters,
                 body,
-            } => {
-                let selector = self.selector(*who, None, filters);
-                let body_lowered = self.expr(body, Scope::Member, place);
-                let body = self.as_cond(body_lowered?, body.span)?;
-                let quantifier = match quantifier {
-                    ast::Quantifier::Any => Quantifier::Any,
-                    ast::Quantifier::Every => Quantifier::Every,
-                    ast::Quantifier::No => Quantifier::No,
-                };
-                Lowered::Cond(Cond::Quantified {
-                    quantifier,
-                    selector: selector?,
-                    body: Box::new(body),
-                })
-            }
+            } => self.quantified(*quantifier, *who, filters, body, place)?,
+            // Whether such a member is in the family: a quantifier whose
+            // body holds for everyone it picks.
+            ExprKind::MembersPresent {
+                quantifier,
+                who,
+                filters,
+            } => self.members_present(*quantifier, *who, filters)?,
             ExprKind::AllProblemsProgressed | ExprKind::ProblemProgressed(_) => {
                 if !matches!(place, Place::Claim | Place::Define) {
                     self.progress_outside_claim(span);
@@ -587,6 +580,53 @@ impl Checker {
             self.months_window_varies(within, days, duration.span);
         }
         Some(Lowered::Cond(Cond::Covered { events, op, days }))
+    }
+}
+
+impl Checker {
+    /// A quantifier with its body; out of `expr_inner`, like
+    /// [`Checker::members_present`].
+    #[inline(never)]
+    fn quantified(
+        &mut self,
+        quantifier: ast::Quantifier,
+        who: ast::Who,
+        filters: &[ast::MemberFilter],
+        body: &ast::Expr,
+        place: Place,
+    ) -> Option<Lowered> {
+        let selector = self.selector(who, None, filters);
+        let body_lowered = self.expr(body, Scope::Member, place);
+        let body = self.as_cond(body_lowered?, body.span)?;
+        Some(Lowered::Cond(Cond::Quantified {
+            quantifier: quantifier_of(quantifier),
+            selector: Box::new(selector?),
+            body: Box::new(body),
+        }))
+    }
+
+    /// Out of `expr_inner`, whose every level of recursion pays for the
+    /// locals of all its arms (in a debug build, each its own).
+    #[inline(never)]
+    fn members_present(
+        &mut self,
+        quantifier: ast::Quantifier,
+        who: ast::Who,
+        filters: &[ast::MemberFilter],
+    ) -> Option<Lowered> {
+        Some(Lowered::Cond(Cond::Quantified {
+            quantifier: quantifier_of(quantifier),
+            selector: Box::new(self.selector(who, None, filters)?),
+            body: Box::new(Cond::And(Vec::new())),
+        }))
+    }
+}
+
+fn quantifier_of(quantifier: ast::Quantifier) -> Quantifier {
+    match quantifier {
+        ast::Quantifier::Any => Quantifier::Any,
+        ast::Quantifier::Every => Quantifier::Every,
+        ast::Quantifier::No => Quantifier::No,
     }
 }
 

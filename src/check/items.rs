@@ -42,6 +42,7 @@ impl Checker {
         let mut results_items = Vec::new();
         let mut employment = None;
         let mut funding = None;
+        let mut member_cap = None;
         let mut seen: BTreeMap<&'static str, Span> = BTreeMap::new();
 
         for item in &file.items {
@@ -53,6 +54,7 @@ impl Checker {
                 ast::Item::Employment(_) => Some("a continuous-employment table"),
                 ast::Item::Funding(_) => Some("a funding block"),
                 ast::Item::Settings(_) => Some("a settings block"),
+                ast::Item::MemberCap(_) => Some("a member cap"),
                 _ => None,
             };
             if let Some(what) = once {
@@ -123,7 +125,12 @@ impl Checker {
                 ast::Item::Header(_)
                 | ast::Item::Settings(_)
                 | ast::Item::Event(_)
+                | ast::Item::MemberAttribute(_)
                 | ast::Item::Define(_) => {}
+                ast::Item::MemberCap(cap) => {
+                    let filters = [ast::MemberFilter::Where(cap.tests.clone(), cap.span)];
+                    member_cap = self.selector(cap.who, None, &filters);
+                }
             }
         }
 
@@ -162,6 +169,7 @@ impl Checker {
                 .unwrap_or_default(),
             funding,
             ages_asked: self.ages_asked,
+            member_cap,
             defines: std::mem::take(&mut self.plan_defines),
         })
     }
@@ -394,6 +402,9 @@ impl Checker {
             }
             ast::ProblemCondKind::AllOf(ids) => ProblemRule::All(self.problem_list(ids)?),
             ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
+            ast::ProblemCondKind::Composition(members) => {
+                ProblemRule::Composition(Box::new(self.condition(members, Place::Indicator)?))
+            }
         })
     }
 

@@ -7,7 +7,10 @@ use crate::plan::KnownKinds;
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
-use crate::vocab::{EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS};
+use crate::vocab::{
+    EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS, RESERVED_MEMBER_KEYS,
+};
+use std::collections::BTreeMap;
 
 /// The national vocabulary, as plan text.
 pub(crate) const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
@@ -19,13 +22,21 @@ const CLAIM_TYPE_FIELD: &str = "type";
 
 impl Checker {
     pub(super) fn vocabulary(&mut self, file: &ast::File) {
+        // Where each member attribute was declared: `None` for a national one.
+        let mut attribute_spans: BTreeMap<String, Option<Span>> = BTreeMap::new();
         match crate::syntax::parse(NATIONAL_VOCABULARY) {
             Ok(national) => {
                 for item in &national.items {
-                    if let ast::Item::Event(decl) = item {
-                        let kind = self.event_kind(decl);
-                        self.kind_spans.insert(kind.name.clone(), None);
-                        self.vocab.push(kind);
+                    match item {
+                        ast::Item::Event(decl) => {
+                            let kind = self.event_kind(decl);
+                            self.kind_spans.insert(kind.name.clone(), None);
+                            self.vocab.push(kind);
+                        }
+                        ast::Item::MemberAttribute(attribute) => {
+                            self.member_attribute(attribute, None, &mut attribute_spans);
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -37,6 +48,10 @@ impl Checker {
             ),
         }
         for item in &file.items {
+            if let ast::Item::MemberAttribute(attribute) = item {
+                let span = attribute.decl.name.span;
+                self.member_attribute(attribute, Some(span), &mut attribute_spans);
+            }
             let ast::Item::Event(decl) = item else {
                 continue;
             };
@@ -102,6 +117,74 @@ impl Checker {
         }
     }
 
+    /// Declares a member attribute, unless its name is taken: by a key of
+    /// the member record, or by an attribute declared before (nationally or
+    /// in the plan).
+    fn member_attribute(
+        &mut self,
+        attribute: &ast::MemberAttributeDecl,
+        span: Option<Span>,
+        spans: &mut BTreeMap<String, Option<Span>>,
+    ) {
+        let name = &attribute.decl.name;
+        if RESERVED_MEMBER_KEYS.contains(&name.name.as_str()) {
+            self.report(
+                Code::ReservedKey,
+                name.span,
+                format!(
+                    "`{}` is a key or column of every member record; an attribute cannot take its name",
+                    name.name
+                ),
+                "give the attribute another name",
+            );
+            return;
+        }
+        match spans.get(&name.name) {
+            Some(None) => {
+                self.report(
+                    Code::DeclaredTwice,
+                    name.span,
+                    format!(
+                        "member attribute `{}` is already declared by the national vocabulary",
+                        name.name
+                    ),
+                    "use the national attribute as it is, or give this one another name",
+                );
+                return;
+            }
+            Some(Some(first)) => {
+                let first = *first;
+                self.duplicate(
+                    name.span,
+                    first,
+                    format!("member attribute `{}` is declared twice", name.name),
+                    "remove one of the declarations or rename one attribute",
+                );
+                return;
+            }
+            None => {}
+        }
+        let ty = self.field_type(&attribute.decl.ty);
+        if attribute.decl.at_end {
+            self.report(
+                Code::AtEndOnPoint,
+                attribute.decl.span,
+                format!(
+                    "member attribute `{}` holds on every day, so it cannot be recorded at an end",
+                    name.name
+                ),
+                "drop `at end`, or record the value as a spell's field",
+            );
+        }
+        spans.insert(name.name.clone(), span);
+        self.vocab.push_member_attribute(FieldDecl {
+            name: name.name.clone(),
+            ty,
+            optional: attribute.decl.optional,
+            at_end: false,
+        });
+    }
+
     fn event_kind(&mut self, decl: &ast::EventDecl) -> EventKind {
         let mut fields: Vec<FieldDecl> = Vec::new();
         for field in &decl.fields {
@@ -129,31 +212,7 @@ impl Checker {
                 );
                 continue;
             }
-            let ty = match &field.ty {
-                ast::FieldTypeSyntax::Count => FieldType::Count,
-                ast::FieldTypeSyntax::Decimal => FieldType::Decimal,
-                ast::FieldTypeSyntax::Money => FieldType::Money,
-                ast::FieldTypeSyntax::Percentage => FieldType::Percentage,
-                ast::FieldTypeSyntax::Date => FieldType::Date,
-                ast::FieldTypeSyntax::Text => FieldType::Text,
-                ast::FieldTypeSyntax::Flag => FieldType::Flag,
-                ast::FieldTypeSyntax::OneOf(words) => {
-                    let mut values: Vec<String> = Vec::new();
-                    for word in words {
-                        if values.contains(&word.name) {
-                            self.report(
-                                Code::DeclaredTwice,
-                                word.span,
-                                format!("`{}` is listed twice", word.name),
-                                "list each word once",
-                            );
-                        } else {
-                            values.push(word.name.clone());
-                        }
-                    }
-                    FieldType::OneOf(values)
-                }
-            };
+            let ty = self.field_type(&field.ty);
             if field.at_end && decl.shape == crate::vocab::Shape::Point {
                 self.report(
                     Code::AtEndOnPoint,
@@ -177,6 +236,35 @@ impl Checker {
             shape: decl.shape,
             subject: decl.subject,
             fields,
+        }
+    }
+
+    /// The type of an event field or member attribute, each one-of word once.
+    fn field_type(&mut self, ty: &ast::FieldTypeSyntax) -> FieldType {
+        match ty {
+            ast::FieldTypeSyntax::Count => FieldType::Count,
+            ast::FieldTypeSyntax::Decimal => FieldType::Decimal,
+            ast::FieldTypeSyntax::Money => FieldType::Money,
+            ast::FieldTypeSyntax::Percentage => FieldType::Percentage,
+            ast::FieldTypeSyntax::Date => FieldType::Date,
+            ast::FieldTypeSyntax::Text => FieldType::Text,
+            ast::FieldTypeSyntax::Flag => FieldType::Flag,
+            ast::FieldTypeSyntax::OneOf(words) => {
+                let mut values: Vec<String> = Vec::new();
+                for word in words {
+                    if values.contains(&word.name) {
+                        self.report(
+                            Code::DeclaredTwice,
+                            word.span,
+                            format!("`{}` is listed twice", word.name),
+                            "list each word once",
+                        );
+                    } else {
+                        values.push(word.name.clone());
+                    }
+                }
+                FieldType::OneOf(values)
+            }
         }
     }
 

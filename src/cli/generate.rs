@@ -242,6 +242,7 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
             born,
             joined: None,
             left: None,
+            attributes: Vec::new(),
         });
     }
 
@@ -531,17 +532,48 @@ eligible when at least 1 problems
 /// The next family, as the library holds it.
 fn next_family(
     dice: &mut Dice,
+    attribute_dice: &mut Dice,
     index: u64,
     start: NaiveDate,
     vocab: &Vocabulary,
 ) -> Result<Family, Exit> {
-    family(dice, index, start)
+    let mut family = family(dice, index, start)
         .into_family(vocab)
         .ok_or_else(|| {
             eprintln!("error: internal error: a generated event is not of the national vocabulary");
             Exit::Failure
-        })
+        })?;
+    member_attributes(&mut family, attribute_dice, vocab);
+    Ok(family)
 }
+
+/// The national member attributes: everyone's `resident` (a few adults
+/// live apart from the children), adults' `parental_responsibility` and
+/// `expectant` (a few are). They are drawn from dice of their own, so a
+/// seed gives the same timelines, and so the same decisions, as before
+/// members had attributes.
+fn member_attributes(family: &mut Family, dice: &mut Dice, vocab: &Vocabulary) {
+    let declared = vocab.member_attributes();
+    for member in &mut family.members {
+        let adult = member.role == Role::Adult;
+        member.attributes = declared
+            .iter()
+            .map(|decl| {
+                let flag = match (decl.name.as_str(), adult) {
+                    ("resident", true) => !dice.chance(10),
+                    ("resident", false) => true,
+                    ("parental_responsibility", true) => !dice.chance(5),
+                    ("expectant", true) => dice.chance(4),
+                    _ => return None,
+                };
+                Some(FieldValue::Flag(flag))
+            })
+            .collect();
+    }
+}
+
+/// The seed of the attribute dice, apart from the timeline's.
+const ATTRIBUTE_SEED: u64 = 0x6d65_6d62_6572_7321;
 
 fn write_failed(path: &Path) -> Exit {
     eprintln!("error: cannot write {}", path.display());
@@ -590,12 +622,13 @@ fn write(
     outputs: &Outputs,
 ) -> Result<(), Exit> {
     let mut dice = Dice(ChaCha8Rng::seed_from_u64(seed));
+    let mut attribute_dice = Dice(ChaCha8Rng::seed_from_u64(seed ^ ATTRIBUTE_SEED));
     let vocab = national_vocabulary()?;
     match format {
         GenerateFormat::Jsonl => {
             let mut out = JsonLinesWriter::new(create(outputs, output)?, &vocab);
             for index in 0..families {
-                let family = next_family(&mut dice, index, start, &vocab)?;
+                let family = next_family(&mut dice, &mut attribute_dice, index, start, &vocab)?;
                 out.write(&family).map_err(|_| write_failed(output))?;
             }
             commit(out.into_inner(), output)
@@ -616,6 +649,11 @@ fn write(
             let columns = CsvColumns {
                 attributes: vec!["district".to_owned(), "lp_agency".to_owned()],
                 membership: false,
+                member_attributes: vocab
+                    .member_attributes()
+                    .iter()
+                    .map(|decl| decl.name.clone())
+                    .collect(),
                 fields: FIELD_COLUMNS.map(str::to_owned).to_vec(),
             };
             let failed = |error: tfop::io::CsvWriteError| {
@@ -624,7 +662,7 @@ fn write(
             };
             let mut writer = CsvFolderWriter::new(files, columns, &vocab).map_err(failed)?;
             for index in 0..families {
-                let family = next_family(&mut dice, index, start, &vocab)?;
+                let family = next_family(&mut dice, &mut attribute_dice, index, start, &vocab)?;
                 writer.write(&family).map_err(failed)?;
             }
             // Every file is written whole before any is put in place, so an

@@ -454,6 +454,10 @@ fn describe(symbol: &Symbol) -> String {
         ),
         SymbolKind::Claim => "claim".to_string(),
         SymbolKind::Setting => "setting".to_string(),
+        SymbolKind::MemberAttribute if national => {
+            "member attribute of the national vocabulary".to_string()
+        }
+        SymbolKind::MemberAttribute => "member attribute declared in this plan".to_string(),
     };
     let title = symbol
         .title
@@ -472,6 +476,7 @@ fn completion_kind(kind: SymbolKind) -> CompletionItemKind {
         SymbolKind::Indicator => CompletionItemKind::PROPERTY,
         SymbolKind::Claim => CompletionItemKind::CONSTANT,
         SymbolKind::Setting => CompletionItemKind::PROPERTY,
+        SymbolKind::MemberAttribute => CompletionItemKind::FIELD,
     }
 }
 

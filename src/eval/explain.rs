@@ -4,8 +4,8 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use super::explanation::{
-    ClaimEvidence, Explanation, IndicatorEvidence, ProblemEvidence, ProgressEvidence, Record,
-    RecordDays, Sustain,
+    CappedMember, ClaimEvidence, Explanation, IndicatorEvidence, ProblemEvidence, ProgressEvidence,
+    Record, RecordDays, Sustain,
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
@@ -131,7 +131,34 @@ impl Evaluated<'_, '_> {
                 attachments: self.attachment_count(),
                 rule: plan.settings.reattachment,
             }),
+            capped_members: self.capped_explained(),
         }
+    }
+}
+
+impl Evaluated<'_, '_> {
+    /// Each capped member and the problem their part went to on the
+    /// identification day.
+    fn capped_explained(&self) -> Vec<CappedMember> {
+        let (Some(cap), day) = (&self.plan.member_cap, self.attachment_anchor) else {
+            return Vec::new();
+        };
+        self.member_caps
+            .iter()
+            .filter_map(|(index, to_problems)| {
+                let member = self.facts.family.member(*index)?;
+                let counts_towards = to_problems
+                    .iter()
+                    .zip(&self.plan.problems)
+                    .find(|(days, _)| days.contains(day))
+                    .map(|(_, problem)| problem.id.clone());
+                Some(CappedMember {
+                    member: member.id.clone(),
+                    picked_for: self.picked_for(cap, member),
+                    counts_towards,
+                })
+            })
+            .collect()
     }
 }
 

@@ -53,6 +53,11 @@ pub struct Explanation {
     /// how many times, and the plan's rule that chose the attachment used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reattachment: Option<Reattached>,
+    /// Under the plan's member cap (`each adult where … counts towards one
+    /// problem only`), each member it picks and the problem their part
+    /// went to on the identification day.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub capped_members: Vec<CappedMember>,
 }
 
 /// A family attached more than once: which attachment the decision uses.
@@ -62,6 +67,40 @@ pub struct Reattached {
     pub attachments: usize,
     /// The plan's `reattachment` setting, which chose the one used.
     pub rule: Reattachment,
+}
+
+impl CappedMember {
+    /// Where the member counted, in a sentence, as `explain` prints it.
+    pub fn sentence(&self) -> String {
+        let why = if self.picked_for.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", self.picked_for.join(", "))
+        };
+        match &self.counts_towards {
+            Some(problem) => format!(
+                "Member {}{why} counts towards one problem only: `{problem}`, the first in the plan's order that they show and no one before them does.",
+                self.member
+            ),
+            None => format!(
+                "Member {}{why} counts towards one problem only, and shows none that no one before them does.",
+                self.member
+            ),
+        }
+    }
+}
+
+/// A member whose part in identifying problems goes to one problem only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CappedMember {
+    /// The member's id.
+    pub member: String,
+    /// Why the cap picks them: each attribute it tests, with their value.
+    pub picked_for: Vec<String>,
+    /// The problem their part went to: the first, in plan order, that they
+    /// show and no one before them does (the rest of the family, then the
+    /// capped members whose ids come first); `None` when there is none.
+    pub counts_towards: Option<String>,
 }
 
 /// An identified problem.
@@ -238,6 +277,10 @@ pub enum Requirement {
     Member {
         /// The member's id.
         member: String,
+        /// Why the quantifier picks them, beyond role and age: each member
+        /// attribute it tests, with the member's value (`resident = false`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        picked_for: Vec<String>,
         /// The member's requirements.
         measured: Vec<Requirement>,
     },

@@ -9,9 +9,10 @@ use super::explanation::{
 };
 use super::sets::Evaluated;
 use crate::days::Day;
+use crate::family::Member;
 use crate::plan::{
-    self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope,
-    Window,
+    self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, MemberSelector, Quantifier,
+    Ratio, SubjectScope, Window,
 };
 use crate::vocab::{FieldType, KindId};
 use std::collections::BTreeSet;
@@ -112,40 +113,7 @@ impl Evaluated<'_, '_> {
                 selector,
                 body,
             } => {
-                // `every` and `no` ask of every member picked, `any` of one;
-                // negated, the other way round. `no` asks the body not to
-                // hold.
-                let of_every = match quantifier {
-                    Quantifier::Any => negated,
-                    Quantifier::Every | Quantifier::No => !negated,
-                };
-                let body_negated = negated != (*quantifier == Quantifier::No);
-                let mut picked = Vec::new();
-                // By member id, so that the input's order of members never shows.
-                let mut members: Vec<_> = self.facts.family.members.iter().enumerate().collect();
-                members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
-                for (index, person) in members {
-                    let Ok(index) = u32::try_from(index) else {
-                        continue;
-                    };
-                    if !self.selected(selector, index).contains(day) {
-                        continue;
-                    }
-                    let mut measured = Vec::new();
-                    let index = Some(index);
-                    self.requirements_once(body, index, day, body_negated, &mut measured, seen);
-                    if !measured.is_empty() {
-                        picked.push(Requirement::Member {
-                            member: person.id.clone(),
-                            measured,
-                        });
-                    }
-                }
-                if of_every {
-                    out.extend(picked);
-                } else {
-                    push_one_of(picked, out);
-                }
+                self.quantified_requirements((*quantifier, selector, body), day, negated, out, seen)
             }
             Cond::Define(index) => {
                 if seen.insert((*index, member, negated)) {
@@ -159,6 +127,74 @@ impl Evaluated<'_, '_> {
             | Cond::AllProblemsProgressed
             | Cond::ProblemProgressed(_) => {}
         }
+    }
+
+    /// What a quantifier asks of the members it picks on the day: out of
+    /// `requirements_once`, whose every level of recursion pays for the
+    /// locals of all its arms (in a debug build, each its own).
+    #[inline(never)]
+    fn quantified_requirements(
+        &self,
+        (quantifier, selector, body): (Quantifier, &MemberSelector, &Cond),
+        day: Day,
+        negated: bool,
+        out: &mut Vec<Requirement>,
+        seen: &mut BTreeSet<(DefineIdx, Option<u32>, bool)>,
+    ) {
+        // `every` and `no` ask of every member picked, `any` of one;
+        // negated, the other way round. `no` asks the body not to
+        // hold.
+        let of_every = match quantifier {
+            Quantifier::Any => negated,
+            Quantifier::Every | Quantifier::No => !negated,
+        };
+        let body_negated = negated != (quantifier == Quantifier::No);
+        let mut picked = Vec::new();
+        // By member id, so that the input's order of members never shows.
+        let mut members: Vec<_> = self.facts.family.members.iter().enumerate().collect();
+        members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+        for (index, person) in members {
+            let Ok(index) = u32::try_from(index) else {
+                continue;
+            };
+            if !self.selected(selector, index).contains(day) {
+                continue;
+            }
+            let mut measured = Vec::new();
+            let picked_for = self.picked_for(selector, person);
+            let index = Some(index);
+            self.requirements_once(body, index, day, body_negated, &mut measured, seen);
+            // A quantifier with no body (`any adult where expectant
+            // = true`) asks only that the member be there.
+            let presence = matches!(body, Cond::And(parts) if parts.is_empty());
+            if !measured.is_empty() || presence {
+                picked.push(Requirement::Member {
+                    member: person.id.clone(),
+                    picked_for,
+                    measured,
+                });
+            }
+        }
+        if of_every {
+            out.extend(picked);
+        } else {
+            push_one_of(picked, out);
+        }
+    }
+
+    /// Each member attribute the selector tests, with the member's value:
+    /// why the member is one of those picked.
+    pub(super) fn picked_for(&self, selector: &MemberSelector, person: &Member) -> Vec<String> {
+        let declared = self.plan.vocab.member_attributes();
+        selector
+            .attributes
+            .iter()
+            .filter_map(|test| {
+                let decl = declared.get(test.field)?;
+                let value = person.attributes.get(test.field)?.as_ref()?;
+                Some(format!("{} = {}", decl.name, value.to_text(&decl.ty)?))
+            })
+            .collect()
     }
 
     /// How many events an aggregate finds on a day.

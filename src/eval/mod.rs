@@ -67,11 +67,24 @@ pub(crate) struct Facts<'f> {
 
 impl<'f> Facts<'f> {
     fn new(plan: &Plan, family: &'f Family, as_of: Day) -> Facts<'f> {
+        Facts::without(plan, family, as_of, &|_| false)
+    }
+
+    /// The facts with the members `left_out` picks (by index) never
+    /// present, so neither they nor their events count: what the rest of
+    /// the family shows, for a member cap.
+    pub(crate) fn without(
+        plan: &Plan,
+        family: &'f Family,
+        as_of: Day,
+        left_out: &dyn Fn(usize) -> bool,
+    ) -> Facts<'f> {
         let while_member = plan.settings.member_events == MemberEvents::WhileMember;
         let people: Vec<Person> = family
             .members
             .iter()
-            .map(|member| {
+            .enumerate()
+            .map(|(index, member)| {
                 // A membership is read like a spell: one starting after the
                 // as-of day does not exist yet, and one ending after it is
                 // still open, so a recorded future leaving never moves a
@@ -85,7 +98,9 @@ impl<'f> Facts<'f> {
                 Person {
                     role: member.role,
                     born: member.born.map(Day::from_date),
-                    present: if !while_member {
+                    present: if left_out(index) {
+                        DaySet::empty()
+                    } else if !while_member {
                         DaySet::all()
                     } else if joined > as_of {
                         DaySet::empty()
@@ -267,7 +282,11 @@ impl<'p> Evaluated<'p, '_> {
                         id: indicator.id.clone(),
                         code: indicator.code.clone(),
                         source: indicator.source.clone(),
-                        evidence: self.evidence(&indicator.condition, identification_point),
+                        evidence: self.indicator_evidence(
+                            index,
+                            &indicator.condition,
+                            identification_point,
+                        ),
                     });
                 }
             }

@@ -39,6 +39,9 @@ pub(crate) struct Evaluated<'p, 'f> {
     /// The days on which each problem counts towards a results claim.
     pub(crate) counted: Vec<DaySet>,
     pub(crate) claim_sets: Vec<DaySet>,
+    /// Under a member cap, each capped member (by index, in the order of
+    /// their ids) and, per problem, the days their part went to it.
+    pub(crate) member_caps: Vec<(u32, Vec<DaySet>)>,
     /// The days each define holds, per member in scope (`None` for the
     /// family): a define used many times is computed once per evaluation.
     define_sets: RefCell<HashMap<InScope, DaySet>>,
@@ -54,6 +57,19 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         facts: &'p Facts<'f>,
         attached_on: Option<Day>,
     ) -> Evaluated<'p, 'f> {
+        let mut evaluated = Evaluated::bare(plan, facts, attached_on);
+        let identification_point = evaluated.attachment_anchor;
+
+        evaluated.indicator_sets = evaluated.indicator_sets_of_facts();
+        if let Some(cap) = &plan.member_cap {
+            (evaluated.indicator_sets, evaluated.member_caps) = evaluated.capped(cap);
+        }
+        evaluated.rest(identification_point);
+        evaluated
+    }
+
+    /// The attachment, and nothing else yet decided.
+    fn bare(plan: &'p Plan, facts: &'p Facts<'f>, attached_on: Option<Day>) -> Evaluated<'p, 'f> {
         let as_of = facts.as_of;
         let mut evaluated = Evaluated {
             plan,
@@ -67,6 +83,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             progress: Vec::new(),
             counted: Vec::new(),
             claim_sets: Vec::new(),
+            member_caps: Vec::new(),
             define_sets: RefCell::default(),
             define_values: RefCell::default(),
         };
@@ -74,19 +91,90 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             let missing = evaluated.missing_principles(day);
             evaluated.attachment = Some((day, missing));
         }
-        let identification_point = evaluated.attachment_anchor;
+        evaluated
+    }
 
-        evaluated.indicator_sets = plan
+    /// The days each indicator holds, problem by problem, on these facts.
+    fn indicator_sets_of_facts(&self) -> Vec<Vec<DaySet>> {
+        self.plan
             .problems
             .iter()
             .map(|problem| {
                 problem
                     .indicators
                     .iter()
-                    .map(|indicator| evaluated.cond(&indicator.condition, None))
+                    .map(|indicator| self.cond(&indicator.condition, None))
                     .collect()
             })
+            .collect()
+    }
+
+    /// The members a cap picks, in the order of their ids (so that the
+    /// input's order of members never decides).
+    pub(crate) fn capped_members(&self, cap: &MemberSelector) -> Vec<u32> {
+        let mut members: Vec<(u32, &str)> = (0..self.facts.people.len() as u32)
+            .filter(|index| !self.selected(cap, *index).is_empty())
+            .filter_map(|index| Some((index, self.facts.family.member(index)?.id.as_str())))
             .collect();
+        members.sort_by_key(|(_, id)| *id);
+        members.into_iter().map(|(index, _)| index).collect()
+    }
+
+    /// The indicator sets under a member cap. What the rest of the family
+    /// shows stands; each capped member in turn (by id) then adds, on each
+    /// day, to the first problem in plan order that they would identify
+    /// that day and that is not identified yet (by the rest of the family
+    /// or a capped member before them), and to no other. Two capped members
+    /// who only together make an indicator hold add nothing.
+    /// Returns the sets and, for each capped member, the days their part
+    /// went to each problem.
+    #[allow(clippy::type_complexity)]
+    fn capped(&self, cap: &MemberSelector) -> (Vec<Vec<DaySet>>, Vec<(u32, Vec<DaySet>)>) {
+        let capped = self.capped_members(cap);
+        if capped.is_empty() {
+            return (self.indicator_sets.clone(), Vec::new());
+        }
+        let without = |left_out: &dyn Fn(u32) -> bool| {
+            let facts = Facts::without(self.plan, self.facts.family, self.facts.as_of, &|index| {
+                u32::try_from(index).is_ok_and(left_out)
+            });
+            Evaluated::bare(
+                self.plan,
+                &facts,
+                self.attachment.as_ref().map(|(day, _)| *day),
+            )
+            .indicator_sets_of_facts()
+        };
+        let mut sets = without(&|index| capped.contains(&index));
+        let mut given = Vec::new();
+        for member in &capped {
+            let with = if capped.len() == 1 {
+                self.indicator_sets.clone()
+            } else {
+                without(&|index| index != *member && capped.contains(&index))
+            };
+            let mut taken = DaySet::empty();
+            let mut to_problems = Vec::new();
+            for (with_sets, sets) in with.iter().zip(&mut sets) {
+                let union =
+                    |sets: &[DaySet]| sets.iter().fold(DaySet::empty(), |all, set| all.union(set));
+                let adds = union(with_sets).difference(&union(sets)).difference(&taken);
+                for (set, with_set) in sets.iter_mut().zip(with_sets) {
+                    *set = set.union(&with_set.intersect(&adds));
+                }
+                taken = taken.union(&adds);
+                to_problems.push(adds);
+            }
+            given.push((*member, to_problems));
+        }
+        (sets, given)
+    }
+
+    /// Eligibility, identification, progress and claims, once the
+    /// indicator sets are known.
+    fn rest(&mut self, identification_point: Day) {
+        let plan = self.plan;
+        let evaluated = self;
         let identified: Vec<DaySet> = evaluated
             .indicator_sets
             .iter()
@@ -97,7 +185,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             })
             .collect();
         evaluated.eligibility = match &plan.eligibility {
-            Some(rule) => problem_rule(rule, &identified),
+            Some(rule) => problem_rule(rule, &identified, &|cond| evaluated.cond(cond, None)),
             None => DaySet::empty(),
         };
         evaluated.identification = if evaluated.eligibility.contains(identification_point) {
@@ -164,7 +252,6 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 }
             })
             .collect();
-        evaluated
     }
 
     // ───────────── conditions ─────────────
@@ -553,6 +640,19 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         for aggregate in &selector.with {
             days = days.intersect(&self.cond(&Cond::Exists(aggregate.clone()), Some(member)));
         }
+        let attributes = self
+            .facts
+            .family
+            .member(member)
+            .map(|m| m.attributes.as_slice());
+        let attribute = |index: usize| attributes?.get(index)?.as_ref();
+        if !selector
+            .attributes
+            .iter()
+            .all(|test| test_passes(test, attribute(test.field)))
+        {
+            return DaySet::empty();
+        }
         days
     }
 
@@ -887,6 +987,39 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             &mut facts,
             &mut BTreeSet::new(),
         );
+        self.cite_in_order(facts)
+    }
+
+    /// The events behind an indicator of a problem on a day: as
+    /// [`Evaluated::evidence`], without the events of a capped member whose
+    /// part did not go to this problem that day.
+    pub(crate) fn indicator_evidence(&self, problem: usize, cond: &Cond, day: Day) -> Vec<String> {
+        let mut facts = BTreeSet::new();
+        self.collect(
+            cond,
+            None,
+            day,
+            Focus::Everything,
+            &mut facts,
+            &mut BTreeSet::new(),
+        );
+        let elsewhere = |member: u32| {
+            self.member_caps.iter().any(|(capped, to_problems)| {
+                *capped == member
+                    && !to_problems
+                        .get(problem)
+                        .is_some_and(|days| days.contains(day))
+            })
+        };
+        facts.retain(|index| {
+            let member = self
+                .facts
+                .family
+                .events
+                .get(*index)
+                .and_then(|event| event.member);
+            !member.is_some_and(elsewhere)
+        });
         self.cite_in_order(facts)
     }
 
@@ -1271,14 +1404,21 @@ pub(crate) struct TermWindow {
     pub(crate) records: Vec<usize>,
 }
 
-fn problem_rule(rule: &ProblemRule, identified: &[DaySet]) -> DaySet {
+/// The days a rule over problems holds, given the days each problem is
+/// identified and how to evaluate a composition condition.
+fn problem_rule(
+    rule: &ProblemRule,
+    identified: &[DaySet],
+    composition: &dyn Fn(&Cond) -> DaySet,
+) -> DaySet {
     match rule {
         ProblemRule::Or(parts) => parts.iter().fold(DaySet::empty(), |any, part| {
-            any.union(&problem_rule(part, identified))
+            any.union(&problem_rule(part, identified, composition))
         }),
         ProblemRule::And(parts) => parts.iter().fold(DaySet::all(), |all, part| {
-            all.intersect(&problem_rule(part, identified))
+            all.intersect(&problem_rule(part, identified, composition))
         }),
+        ProblemRule::Composition(cond) => composition(cond),
         ProblemRule::All(list) => list.iter().fold(DaySet::all(), |all, problem| {
             all.intersect(
                 identified
@@ -1453,7 +1593,12 @@ fn compare(left: Value, op: Comparison, right: Value) -> bool {
 }
 
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
-    let Some(Some(value)) = fact.fields.get(test.field) else {
+    test_passes(test, fact.fields.get(test.field).and_then(Option::as_ref))
+}
+
+/// Whether a value passes a field test; an absent value passes none.
+fn test_passes(test: &FieldTest, value: Option<&FieldValue>) -> bool {
+    let Some(value) = value else {
         return false;
     };
     match (&test.test, value) {

@@ -307,6 +307,27 @@ fn condition() -> impl Strategy<Value = String> {
                 .prop_map(|(q, w, f, body)| format!("{q} {w}{f} meets ({body})")),
             (
                 prop::sample::select(vec!["any", "every", "no"]),
+                prop::sample::select(vec!["member", "adult", "child"]),
+                prop::sample::select(vec![
+                    " where resident = false",
+                    " where expectant = true and tenure in (owner, social)",
+                    " where parental_responsibility != false",
+                ]),
+                prop::sample::select(vec![
+                    "",
+                    " aged 16 or over",
+                    " with school_term",
+                    " with x_kind where type = fixed",
+                    " with out_of_work_benefit at attachment",
+                ]),
+                prop::option::of(inner.clone()),
+            )
+                .prop_map(|(q, w, tests, f, body)| match body {
+                    Some(body) => format!("{q} {w}{tests}{f} meets ({body})"),
+                    None => format!("{q} {w}{tests}{f}"),
+                }),
+            (
+                prop::sample::select(vec!["any", "every", "no"]),
                 aggregate()
             )
                 .prop_map(|(q, a)| format!("{q} child has {a}")),
@@ -387,13 +408,36 @@ fn plan_text() -> impl Strategy<Value = String> {
     ]);
     (
         (condition(), condition(), measure(), attach()),
-        (event_decl(), sustain(), metadata),
+        (event_decl(), sustain(), metadata, members()),
         prop::collection::vec(gap(), 6),
     )
-        .prop_map(|((a, b, m, principles), (event, sustain, metadata), gaps)| {
+        .prop_map(|((a, b, m, principles), (event, sustain, metadata, members), gaps)| {
             format!(
-                "plan \"Random\" {{{}framework phase2 }}{}{event}\ndefine recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} {sustain} }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n",
+                "plan \"Random\" {{{}framework phase2 }}{}{event}\ndefine recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} {sustain} }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n{members}",
                 gaps[0], gaps[1], gaps[2], gaps[3], gaps[4], gaps[5]
+            )
+        })
+}
+
+/// The member items: an attribute declared, the cap, and eligibility on who
+/// the family has.
+fn members() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec![
+            "member attribute tenure: optional one of owner, social",
+            "member attribute household: count",
+        ]),
+        prop::sample::select(vec!["adult", "child", "member", "adults"]),
+        prop::sample::select(vec![
+            "",
+            " and (any child or any adult where expectant = true)",
+            " or no child where resident = true aged under 5",
+            " and any adult where expectant = true and at least 1 problems",
+        ]),
+    )
+        .prop_map(|(attribute, who, composition)| {
+            format!(
+                "{attribute}\neach {who} where resident = false counts towards one problem only\neligible when at least 1 problems{composition}\n"
             )
         })
 }

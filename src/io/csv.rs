@@ -88,8 +88,10 @@ pub const EVENT_COLUMNS: [&str; 7] = [
     "end",
 ];
 const RESERVED_EVENT_NAMES: [&str; 2] = ["id", "member"];
-/// The columns of `members.csv` read into a member; others are ignored, as
-/// unknown keys of a member are in JSON.
+/// The columns of `members.csv` read into a member, besides one per member
+/// attribute the plan declares (its name, read into the member's
+/// `attributes`); others are ignored, as unknown keys of a member are in
+/// JSON.
 const MEMBER_COLUMNS: [(&str, &str); 5] = [
     ("member_id", "id"),
     ("role", "role"),
@@ -1093,6 +1095,15 @@ impl CsvFamily {
                         member.insert(key.into(), Value::String(cell.to_owned()));
                     }
                 }
+                let mut attributes = Map::new();
+                for decl in vocab.member_attributes() {
+                    if let Some(cell) = row.cell(columns.index(&decl.name)) {
+                        attributes.insert(decl.name.clone(), typed_cell(&decl.ty, cell));
+                    }
+                }
+                if !attributes.is_empty() {
+                    member.insert("attributes".into(), Value::Object(attributes));
+                }
                 Value::Object(member)
             })
             .collect();
@@ -1123,11 +1134,9 @@ impl CsvFamily {
             let field = kind
                 .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
                 .and_then(|kind| kind.fields.get(kind.field_index(name)?));
-            // Cells are text; only a flag is not read from text in JSON.
-            let value = match (field.map(|field| &field.ty), cell.as_str()) {
-                (Some(FieldType::Flag), "true") => Value::Bool(true),
-                (Some(FieldType::Flag), "false") => Value::Bool(false),
-                _ => Value::String(cell.clone()),
+            let value = match field {
+                Some(field) => typed_cell(&field.ty, cell),
+                None => Value::String(cell.clone()),
             };
             event.insert(key.into(), value);
         }
@@ -1231,6 +1240,16 @@ impl CsvFamily {
     }
 }
 
+/// A cell as the JSON value a field or attribute of this type is read
+/// from: cells are text, and only a flag is not read from text in JSON.
+fn typed_cell(ty: &FieldType, cell: &str) -> Value {
+    match (ty, cell) {
+        (FieldType::Flag, "true") => Value::Bool(true),
+        (FieldType::Flag, "false") => Value::Bool(false),
+        _ => Value::String(cell.to_owned()),
+    }
+}
+
 /// The CSV column of a key of the interchange format's JSON.
 fn column(record: &RecordPosition, key: &str) -> String {
     let renamed = match (record, key) {
@@ -1238,7 +1257,9 @@ fn column(record: &RecordPosition, key: &str) -> String {
         (RecordPosition::Member { .. }, "id") => "member_id",
         (RecordPosition::Event { .. }, "id") => "event_id",
         (RecordPosition::Event { .. }, "member") => "member_id",
-        (RecordPosition::Family, key) => key.strip_prefix("attributes.").unwrap_or(key),
+        (RecordPosition::Family | RecordPosition::Member { .. }, key) => {
+            key.strip_prefix("attributes.").unwrap_or(key)
+        }
         _ => key,
     };
     renamed.to_owned()
@@ -1257,6 +1278,9 @@ pub struct CsvColumns {
     /// Whether `members.csv` has `joined` and `left` columns (an extension
     /// of the format) after `born`.
     pub membership: bool,
+    /// The member attributes, a column each of `members.csv` after those,
+    /// in this order.
+    pub member_attributes: Vec<String>,
     /// The fields, a column each of `events.csv`, in this order; a field
     /// of any kind with the column's name is written in it.
     pub fields: Vec<String>,
@@ -1318,6 +1342,18 @@ pub enum CsvWriteError {
         /// The event's position among the family's events.
         position: u32,
     },
+    /// A member one of whose attributes holds a word the writer's
+    /// vocabulary does not have.
+    #[error(
+        "members.csv: member `{member}` of family `{family}` has a word the vocabulary does not \
+         have; write families with the vocabulary they were read with"
+    )]
+    AttributeNotInVocabulary {
+        /// The family's id.
+        family: String,
+        /// The member's id.
+        member: String,
+    },
     /// A file could not be written.
     #[error("cannot write {file}: {source}")]
     Io {
@@ -1354,8 +1390,14 @@ impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
         vocab: &'v Vocabulary,
     ) -> Result<CsvFolderWriter<'v, W>, CsvWriteError> {
         let reserved_events = EVENT_COLUMNS.iter().chain(&RESERVED_EVENT_NAMES);
+        let reserved_members = crate::vocab::RESERVED_MEMBER_KEYS.iter();
         for (part, names, reserved) in [
             (Part::Families, &columns.attributes, vec![&"family_id"]),
+            (
+                Part::Members,
+                &columns.member_attributes,
+                reserved_members.collect(),
+            ),
             (Part::Events, &columns.fields, reserved_events.collect()),
         ] {
             for (index, name) in names.iter().enumerate() {
@@ -1382,7 +1424,8 @@ impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
         let members = MEMBER_COLUMNS
             .iter()
             .take(if columns.membership { 5 } else { 3 })
-            .map(|(column, _)| *column);
+            .map(|(column, _)| *column)
+            .chain(columns.member_attributes.iter().map(String::as_str));
         let events = EVENT_COLUMNS
             .iter()
             .copied()
@@ -1485,6 +1528,30 @@ impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
             };
             return Err(no_column(part, family, column));
         }
+        let declared = self.vocab.member_attributes();
+        let mut values = vec![Cow::Borrowed(""); self.columns.member_attributes.len()];
+        for (decl, value) in declared.iter().zip(&member.attributes) {
+            let Some(value) = value else { continue };
+            let Some(slot) = self
+                .columns
+                .member_attributes
+                .iter()
+                .position(|name| *name == decl.name)
+                .and_then(|index| values.get_mut(index))
+            else {
+                return Err(no_column(part, family, &decl.name));
+            };
+            let text =
+                value
+                    .to_text(&decl.ty)
+                    .ok_or_else(|| CsvWriteError::AttributeNotInVocabulary {
+                        family: family.id.clone(),
+                        member: member.id.clone(),
+                    })?;
+            cell(part, family, &decl.name, &text)?;
+            *slot = Cow::Owned(text);
+        }
+        row.extend(values);
         Ok(row)
     }
 

@@ -45,6 +45,8 @@ pub enum Item {
     Header(Header),
     Settings(Settings),
     Event(EventDecl),
+    MemberAttribute(MemberAttributeDecl),
+    MemberCap(MemberCap),
     Define(Define),
     Problem(Problem),
     Eligible(Eligible),
@@ -63,6 +65,8 @@ impl Item {
             Item::Header(item) => item.span,
             Item::Settings(item) => item.span,
             Item::Event(item) => item.span,
+            Item::MemberAttribute(item) => item.span,
+            Item::MemberCap(item) => item.span,
             Item::Define(item) => item.span,
             Item::Problem(item) => item.span,
             Item::Eligible(item) => item.span,
@@ -229,6 +233,26 @@ pub enum FieldTypeSyntax {
     OneOf(Vec<Ident>),
 }
 
+/// `member attribute resident: optional flag`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberAttributeDecl {
+    /// The attribute's name, type and whether a member may leave it out.
+    pub decl: FieldDeclSyntax,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `each adult where resident = false counts towards one problem only`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCap {
+    /// Which members.
+    pub who: Who,
+    /// The tests on their attributes that pick them.
+    pub tests: Vec<FieldTest>,
+    /// Where it stands.
+    pub span: Span,
+}
+
 /// `define name = expression`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Define {
@@ -360,6 +384,9 @@ pub enum ProblemCondKind {
     AllOf(Vec<Ident>),
     /// `problem a`
     Problem(Ident),
+    /// `any child`, `any adult where expectant = true`: an
+    /// [`ExprKind::MembersPresent`], on who the family has
+    Composition(Box<Expr>),
 }
 
 /// `attach requires a and (b or c) and d`
@@ -617,6 +644,8 @@ pub enum MemberFilter {
     OfSchoolAge(Span),
     /// `with kind …`: the member has such an event in the window
     With(Pattern, Option<Window>, Span),
+    /// `where resident = false and …`: tests on member attributes
+    Where(Vec<FieldTest>, Span),
 }
 
 /// An event kind with tests on its fields.
@@ -826,6 +855,13 @@ pub enum ExprKind {
         who: Who,
         filters: Vec<MemberFilter>,
         body: Box<Expr>,
+    },
+    /// `any child`, `no adult where resident = true`: a quantifier with
+    /// no body, whether the family has such a member on the day
+    MembersPresent {
+        quantifier: Quantifier,
+        who: Who,
+        filters: Vec<MemberFilter>,
     },
     /// `every identified problem has progressed`
     AllProblemsProgressed,

@@ -202,6 +202,8 @@ impl Lowering {
             Rule::header => Item::Header(self.header(pair)?),
             Rule::settings => Item::Settings(self.settings(pair)?),
             Rule::event_decl => Item::Event(self.event_decl(pair)?),
+            Rule::member_attribute => Item::MemberAttribute(self.member_attribute(pair)?),
+            Rule::member_cap => Item::MemberCap(self.member_cap(pair)?),
             Rule::define => Item::Define(self.define(pair)?),
             Rule::problem => Item::Problem(self.problem(pair)?),
             Rule::eligible => Item::Eligible(self.eligible(pair)?),
@@ -565,6 +567,27 @@ impl Lowering {
         })
     }
 
+    fn member_attribute(&mut self, pair: P<'_>) -> Option<MemberAttributeDecl> {
+        let span = self.span_of(&pair);
+        let mut children = Children::of(&pair);
+        let decl = self.expect(&mut children, Rule::field_decl)?;
+        let decl = self.field_decl(decl)?;
+        Some(MemberAttributeDecl { decl, span })
+    }
+
+    fn member_cap(&mut self, pair: P<'_>) -> Option<MemberCap> {
+        let span = self.span_of(&pair);
+        let mut children = Children::of(&pair);
+        let who = self.expect(&mut children, Rule::who)?;
+        let who = self.who(who)?;
+        let filter = self.expect(&mut children, Rule::member_where)?;
+        let mut tests = Vec::new();
+        for test in Children::of(&filter).rest() {
+            tests.push(self.field_test(test)?);
+        }
+        Some(MemberCap { who, tests, span })
+    }
+
     fn field_decl(&mut self, pair: P<'_>) -> Option<FieldDeclSyntax> {
         let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
@@ -725,6 +748,10 @@ impl Lowering {
             Rule::problem_named => {
                 let mut children = Children::of(&pair);
                 ProblemCondKind::Problem(self.next_ident(&mut children)?)
+            }
+            Rule::composition => {
+                let members = self.expect(&mut Children::of(&pair), Rule::members_present)?;
+                ProblemCondKind::Composition(Box::new(self.quantified(members)?))
             }
             _ => {
                 self.internal(span, "a rule over problems");
@@ -1123,7 +1150,7 @@ impl Lowering {
         let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
         let kind = match pair.as_rule() {
-            Rule::quantified => return self.quantified(pair),
+            Rule::quantified | Rule::members_present => return self.quantified(pair),
             Rule::all_problems_progressed => ExprKind::AllProblemsProgressed,
             Rule::problem_progressed => {
                 ExprKind::ProblemProgressed(self.next_ident(&mut children)?)
@@ -1251,6 +1278,13 @@ impl Lowering {
                     };
                     filters.push(MemberFilter::With(pattern, window, child_span));
                 }
+                Rule::member_where => {
+                    let mut tests = Vec::new();
+                    for test in Children::of(&child).rest() {
+                        tests.push(self.field_test(test)?);
+                    }
+                    filters.push(MemberFilter::Where(tests, child_span));
+                }
                 Rule::has_event => body = self.primary(child),
                 Rule::meets => {
                     let mut inner = Children::of(&child);
@@ -1258,6 +1292,16 @@ impl Lowering {
                 }
                 _ => self.internal(child_span, "a member quantifier"),
             }
+        }
+        if pair.as_rule() == Rule::members_present {
+            return Some(Expr {
+                kind: ExprKind::MembersPresent {
+                    quantifier,
+                    who,
+                    filters,
+                },
+                span,
+            });
         }
         let body = Box::new(body?);
         Some(Expr {

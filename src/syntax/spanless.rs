@@ -120,6 +120,8 @@ structs! {
     Setting { name, value, span }
     EventDecl { name, subject, shape, fields, span }
     FieldDeclSyntax { name, optional, ty, at_end, span }
+    MemberAttributeDecl { decl, span }
+    MemberCap { who, tests, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
     Indicator { id, title, code, source, condition, span }
@@ -152,7 +154,7 @@ enums! {
     Item {
         Header(item), Settings(item), Event(item), Define(item), Problem(item),
         Eligible(item), Attach(item), Claim(item), Fee(item), Results(item),
-        Employment(item), Funding(item),
+        Employment(item), Funding(item), MemberAttribute(item), MemberCap(item),
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
     SettingValue { Word(word), Number(number), Range(low, high) }
@@ -162,7 +164,7 @@ enums! {
     SustainLength { Time(duration), Terms(count), AfterEnd(duration, kind) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
-        Problem(name),
+        Problem(name), Composition(members),
     }
     ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span), Year(year) }
     Rounding { Up, Down, Nearest }
@@ -179,7 +181,7 @@ enums! {
     Quantifier { Any, Every, No }
     Who { Member, Adult, Child }
     Aged { Range(low, high, span), OrOver(age, span), Under(age, span) }
-    MemberFilter { Aged(aged), OfSchoolAge(span), With(pattern, window, span) }
+    MemberFilter { Aged(aged), OfSchoolAge(span), With(pattern, window, span), Where(tests, span) }
     FieldTestKind { Compare(op, value), In(values), NearNow(duration, side) }
     NowSide { After, Before }
     Value {
@@ -205,6 +207,7 @@ enums! {
         Or(parts), And(parts), Not(inner), Compare(left, op, right),
         Sustained(inner, length),
         Quantified { quantifier, who, filters, body },
+        MembersPresent { quantifier, who, filters },
         AllProblemsProgressed,
         ProblemProgressed(problem),
         Has(target), No(aggregate), Count(aggregate), Sum(field, aggregate),

@@ -120,6 +120,9 @@ impl Explanation {
             }
             out.push_str("</ul>\n");
         }
+        for capped in &self.capped_members {
+            let _ = writeln!(out, "<p>{}</p>", escape(&capped.sentence()));
+        }
 
         out.push_str("<h2>Progress</h2>\n");
         if self.progress.is_empty() {
@@ -360,11 +363,22 @@ fn requirement_html(requirement: &Requirement) -> String {
                 window_text(&baseline.window)
             ))
         }
-        Requirement::Member { member, measured } => format!(
-            "member <code>{}</code>, all of:\n{}",
-            escape(member),
-            requirements_html(measured)
-        ),
+        Requirement::Member {
+            member,
+            picked_for,
+            measured,
+        } => {
+            let why = if picked_for.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", escape(&picked_for.join(", ")))
+            };
+            format!(
+                "member <code>{}</code>{why}, all of:\n{}",
+                escape(member),
+                requirements_html(measured)
+            )
+        }
         Requirement::OneOf { alternatives } => {
             format!("one of:\n{}", requirements_html(alternatives))
         }

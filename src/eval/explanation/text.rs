@@ -89,6 +89,9 @@ impl Display for Explanation {
                 }
             }
         }
+        for capped in &self.capped_members {
+            writeln!(out, "{}", capped.sentence())?;
+        }
         writeln!(out)?;
         writeln!(
             out,
@@ -273,8 +276,16 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
                 ""
             },
         ),
-        Requirement::Member { member, measured } => {
-            writeln!(out, "{pad}member {member}:")?;
+        Requirement::Member {
+            member,
+            picked_for,
+            measured,
+        } => {
+            if picked_for.is_empty() {
+                writeln!(out, "{pad}member {member}:")?;
+            } else {
+                writeln!(out, "{pad}member {member} ({}):", picked_for.join(", "))?;
+            }
             for requirement in measured {
                 write_requirement(requirement, &format!("{pad}  "), out)?;
             }

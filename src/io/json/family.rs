@@ -18,6 +18,11 @@
 //!   kind declares.
 //! - A member may carry `joined` and `left` dates (an extension of the
 //!   format); `left` must not be before `joined`.
+//! - A member's `attributes` object holds the plan's declared member
+//!   attributes (`member attribute resident: optional flag`), each typed
+//!   like an event field; a key the plan does not declare is refused (with
+//!   "did you mean"), as is a required attribute left out. A member without
+//!   the key reads as one with an empty object.
 //! - Attribute values are text; numbers and `true`/`false` are accepted and
 //!   kept as their JSON text; `null` attributes are left out.
 //! - Counts, decimals, money and percentages may be JSON numbers or strings
@@ -183,7 +188,7 @@ pub fn family_from_value(value: &Value, vocab: &Vocabulary) -> Result<Family, Fa
         members_value.unwrap_or_default(),
         List::Members,
         &mut problems,
-        |_, object, id, sink| members.extend(read_member(object, id, sink)),
+        |_, object, id, sink| members.extend(read_member(object, id, vocab, sink)),
     );
     let mut events = Vec::new();
     read_list(
@@ -229,7 +234,11 @@ pub fn family_to_value(family: &Family, vocab: &Vocabulary) -> Value {
             .collect();
         object.insert("attributes".to_owned(), Value::Object(attributes));
     }
-    let members = family.members.iter().map(member_to_json).collect();
+    let members = family
+        .members
+        .iter()
+        .map(|member| member_to_json(member, vocab))
+        .collect();
     object.insert("members".to_owned(), Value::Array(members));
     let events = family
         .events
@@ -270,7 +279,7 @@ fn event_to_json(family: &Family, event: &Event, vocab: &Vocabulary) -> Value {
     Value::Object(record)
 }
 
-fn member_to_json(member: &Member) -> Value {
+fn member_to_json(member: &Member, vocab: &Vocabulary) -> Value {
     let mut record = Map::new();
     record.insert("id".to_owned(), Value::String(member.id.clone()));
     record.insert(
@@ -285,6 +294,18 @@ fn member_to_json(member: &Member) -> Value {
         if let Some(day) = day {
             record.insert(key.to_owned(), Value::String(crate::date::write(day)));
         }
+    }
+    let attributes: Map<String, Value> = vocab
+        .member_attributes()
+        .iter()
+        .zip(&member.attributes)
+        .filter_map(|(decl, value)| {
+            let value = field_to_json(value.as_ref()?, &decl.ty)?;
+            Some((decl.name.clone(), value))
+        })
+        .collect();
+    if !attributes.is_empty() {
+        record.insert("attributes".to_owned(), Value::Object(attributes));
     }
     Value::Object(record)
 }
@@ -440,6 +461,7 @@ fn read_list<'a>(
 fn read_member(
     object: &Map<String, Value>,
     id: Option<&str>,
+    vocab: &Vocabulary,
     sink: &mut Sink<'_>,
 ) -> Option<Member> {
     let role = match present(object, "role") {
@@ -467,13 +489,63 @@ fn read_member(
             sink.report(Some("left"), RecordErrorKind::LeftBeforeJoined);
         }
     }
+    let attributes = read_member_attributes(object, vocab, sink);
     Some(Member {
         id: id?.to_owned(),
         role: role?,
         born,
         joined,
         left,
+        attributes,
     })
+}
+
+/// The member's `attributes` object, each value typed as the plan declares
+/// the attribute; problems are reported at `attributes.NAME`.
+fn read_member_attributes(
+    object: &Map<String, Value>,
+    vocab: &Vocabulary,
+    sink: &mut Sink<'_>,
+) -> Vec<Option<FieldValue>> {
+    let declared = vocab.member_attributes();
+    let mut values: Vec<Option<FieldValue>> = vec![None; declared.len()];
+    let given = match present(object, "attributes") {
+        None => None,
+        Some(Value::Object(given)) => Some(given),
+        Some(_) => {
+            sink.wrong_type("attributes", "an object of the plan's member attributes");
+            return values;
+        }
+    };
+    for (key, value) in given.into_iter().flatten() {
+        let at = format!("attributes.{key}");
+        let Some(index) = vocab.member_attribute_index(key) else {
+            let names = declared.iter().map(|decl| decl.name.as_str());
+            let suggestion = crate::suggest::did_you_mean(key, names).map(str::to_owned);
+            sink.report(Some(&at), RecordErrorKind::UnknownAttribute { suggestion });
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        let (Some(decl), Some(slot)) = (declared.get(index), values.get_mut(index)) else {
+            continue;
+        };
+        match read_field(value, &decl.ty) {
+            Ok(field) => *slot = Some(field),
+            Err(problem) => sink.report(Some(&at), problem),
+        }
+    }
+    for decl in declared {
+        let absent = given.is_none_or(|given| given.get(&decl.name).is_none_or(Value::is_null));
+        if !decl.optional && absent {
+            sink.report(
+                Some(&format!("attributes.{}", decl.name)),
+                RecordErrorKind::MissingField,
+            );
+        }
+    }
+    values
 }
 
 /// Reads the parts of one event after its id; `None` if anything is wrong.
@@ -928,6 +1000,7 @@ mod tests {
                     born: Some(day("1984-02-10")),
                     joined: None,
                     left: None,
+                    attributes: Vec::new(),
                 },
                 Member {
                     id: "P2".into(),
@@ -935,6 +1008,7 @@ mod tests {
                     born: Some(day("2007-09-30")),
                     joined: None,
                     left: None,
+                    attributes: Vec::new(),
                 },
             ]
         );
