@@ -395,6 +395,15 @@ impl<V: Clone + PartialEq> Steps<V> {
         }
     }
 
+    /// `before` until the first breakpoint, then each breakpoint's value
+    /// from its day on; the breakpoints are in day order.
+    pub fn starting(before: V, breakpoints: Vec<(Day, V)>) -> Steps<V> {
+        let mut all = Vec::with_capacity(breakpoints.len() + 1);
+        all.push((Day::MIN, before));
+        all.extend(breakpoints);
+        Steps::from_breakpoints(all)
+    }
+
     fn from_breakpoints(breakpoints: Vec<(Day, V)>) -> Steps<V> {
         let mut merged: Vec<(Day, V)> = Vec::with_capacity(breakpoints.len());
         for (day, value) in breakpoints {

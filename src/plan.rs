@@ -244,9 +244,9 @@ pub(crate) struct ProblemDef {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) indicators: Vec<IndicatorDef>,
-    pub(crate) significant_title: String,
-    pub(crate) significant: Cond,
-    pub(crate) sustain: Option<SustainLen>,
+    /// The problem's own progress measure; `None` when each of its
+    /// indicators carries its own (the checker sees that every one does).
+    pub(crate) measure: Option<ProgressMeasure>,
 }
 
 /// One indicator of a problem.
@@ -255,6 +255,16 @@ pub(crate) struct IndicatorDef {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) condition: Cond,
+    /// Its own progress measure, when progress is measured per indicator.
+    pub(crate) measure: Option<ProgressMeasure>,
+}
+
+/// A significant-progress measure and how long it must be sustained.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ProgressMeasure {
+    pub(crate) title: String,
+    pub(crate) significant: Cond,
+    pub(crate) sustain: Option<SustainLen>,
 }
 
 /// How long a condition must have held.
@@ -532,6 +542,11 @@ pub(crate) enum Cond {
     AllProblemsProgressed,
     /// This problem has progressed.
     ProblemProgressed(ProblemIdx),
+    /// At least so many (or most) of the problems the claim counts have progressed.
+    ProblemsProgressed(ProgressShare),
+    /// The indicator (by its index in the problem's list) held on the
+    /// attachment day (the day decided, for a family not attached).
+    IndicatorHeld(ProblemIdx, usize),
     /// The count now is at most (100 − percent)% of the count in the
     /// baseline window; a zero baseline is met only by zero now.
     Reduction {
@@ -541,6 +556,15 @@ pub(crate) enum Cond {
     },
     /// A define that is a condition.
     Define(DefineIdx),
+}
+
+/// How many of the problems a claim counts must have progressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProgressShare {
+    /// At least this many (never zero).
+    AtLeast(u32),
+    /// More than half: 3 of 5, not 2 of 4.
+    Most,
 }
 
 /// `any`, `every` or `no`.
@@ -594,6 +618,16 @@ pub(crate) enum Measure {
     Constant(Ratio),
     /// A define that is a measure.
     Define(DefineIdx),
+    /// The field (by index) on the latest matching event in the window;
+    /// not measurable while there is none.
+    Latest(usize, Aggregate),
+    /// The field on the latest matching event on or before the attachment
+    /// day (the day decided, for a family not attached); the aggregate's
+    /// window is unused. Not measurable when there is none.
+    AtAttachment(usize, Aggregate),
+    /// Two measures of one type added, or the second taken from the first.
+    Add(Box<Measure>, Box<Measure>),
+    Subtract(Box<Measure>, Box<Measure>),
 }
 
 /// A number worked out from each event's numeric fields, all of one type
@@ -658,6 +692,10 @@ pub(crate) enum FieldTestKind {
     Text { value: String, negated: bool },
     /// A flag field has this value.
     Flag(bool),
+    /// Compare a numeric or ordered field with its own value on the latest
+    /// event the aggregate takes (by its other tests) on or before the
+    /// attachment day; with no such event, the aggregate cannot be measured.
+    AtAttachment(Comparison),
 }
 
 /// The days an aggregate looks at, relative to the evaluation day D, the

@@ -454,6 +454,13 @@ impl Builder {
         for significant in &problem.significant {
             self.blocks.push(significant.span);
         }
+        for progress in problem
+            .indicators
+            .iter()
+            .filter_map(|i| i.progress.as_ref())
+        {
+            self.blocks.push(progress.significant.span);
+        }
     }
 
     fn uses(&mut self, file: &ast::File) {
@@ -468,6 +475,9 @@ impl Builder {
                 ast::Item::Problem(problem) => {
                     for indicator in &problem.indicators {
                         self.expr(&indicator.condition);
+                        if let Some(progress) = &indicator.progress {
+                            self.expr(&progress.significant.condition);
+                        }
                     }
                     for significant in &problem.significant {
                         self.expr(&significant.condition);
@@ -531,9 +541,19 @@ impl Builder {
             ast::ExprKind::Not(inner)
             | ast::ExprKind::Sustained(inner, _)
             | ast::ExprKind::Scaled(_, inner) => self.expr(inner),
-            ast::ExprKind::Compare(left, _, right) => {
+            ast::ExprKind::Compare(left, _, right) | ast::ExprKind::Arithmetic(left, _, right) => {
                 self.expr(left);
                 self.expr(right);
+            }
+            ast::ExprKind::Latest(field, aggregate)
+            | ast::ExprKind::AtAttachment(field, aggregate) => {
+                self.pattern(&aggregate.pattern);
+                self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
+            }
+            ast::ExprKind::IndicatorHeld { problem, .. } => {
+                if let Some(problem) = problem {
+                    self.use_name(SymbolKind::Problem, None, problem);
+                }
             }
             ast::ExprKind::Quantified { filters, body, .. } => {
                 for filter in filters {
@@ -567,6 +587,7 @@ impl Builder {
             ast::ExprKind::Name(name) => self.use_name(SymbolKind::Define, None, name),
             ast::ExprKind::Has(ast::HasTarget::ContinuousEmployment(_))
             | ast::ExprKind::AllProblemsProgressed
+            | ast::ExprKind::ProblemsProgressed(_)
             | ast::ExprKind::Money(_)
             | ast::ExprKind::Percent(_)
             | ast::ExprKind::Date(_)

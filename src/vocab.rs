@@ -62,6 +62,10 @@ pub struct FieldDecl {
     pub ty: FieldType,
     /// Whether a record may leave it out.
     pub optional: bool,
+    /// Whether a one-of field's words are in order, lowest first
+    /// (`ordered low, medium, high`), so that `<` and `>` compare them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
 }
 
 /// One declared kind of event.

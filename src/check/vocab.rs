@@ -137,7 +137,7 @@ impl Checker {
                 ast::FieldTypeSyntax::Date => FieldType::Date,
                 ast::FieldTypeSyntax::Text => FieldType::Text,
                 ast::FieldTypeSyntax::Flag => FieldType::Flag,
-                ast::FieldTypeSyntax::OneOf(words) => {
+                ast::FieldTypeSyntax::OneOf(words) | ast::FieldTypeSyntax::Ordered(words) => {
                     let mut values: Vec<String> = Vec::new();
                     for word in words {
                         if values.contains(&word.name) {
@@ -158,6 +158,7 @@ impl Checker {
                 name: field.name.name.clone(),
                 ty,
                 optional: field.optional,
+                ordered: matches!(field.ty, ast::FieldTypeSyntax::Ordered(_)),
             });
         }
         EventKind {

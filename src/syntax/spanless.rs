@@ -122,7 +122,8 @@ structs! {
     FieldDeclSyntax { name, optional, ty, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
-    Indicator { id, title, condition, span }
+    Indicator { id, title, condition, progress, span }
+    IndicatorProgress { significant, sustain, span }
     Significant { title, condition, span }
     Sustain { length, span }
     Duration { count, unit, span }
@@ -152,7 +153,7 @@ enums! {
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
     SettingValue { Word(word), Number(number), Range(low, high) }
-    FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words) }
+    FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words), Ordered(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
     SustainLength { Time(duration), Terms(count) }
@@ -179,7 +180,7 @@ enums! {
     FieldTestKind { Compare(op, value), In(values) }
     Value {
         Money(money), Percent(percent), Date(date), Decimal(value, span), Integer(integer),
-        Text(text), Flag(flag, span), Word(word),
+        Text(text), Flag(flag, span), Word(word), AtAttachment(field, span),
     }
     Subject { Family(span), By(who, aged, span) }
     Window {
@@ -205,7 +206,13 @@ enums! {
         Reduction { pattern, subject, percent, over },
         Money(amount), Percent(percent), Date(date), Duration(duration), Decimal(value),
         Integer(value), Name(name),
+        ProblemsProgressed(share),
+        IndicatorHeld { indicator, problem },
+        Latest(field, aggregate), AtAttachment(field, aggregate),
+        Arithmetic(left, op, right),
     }
+    ProgressShare { AtLeast(count), Most(span) }
+    MeasureOp { Add, Subtract }
 }
 
 #[cfg(test)]

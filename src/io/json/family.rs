@@ -763,6 +763,7 @@ mod tests {
 
     fn field(name: &str, ty: FieldType, optional: bool) -> FieldDecl {
         FieldDecl {
+            ordered: false,
             name: name.to_owned(),
             ty,
             optional,
