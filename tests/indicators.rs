@@ -88,7 +88,10 @@ claim progress "Progress" pays £800 { problem crime has progressed }"#,
         // from 30 October 2016.
         assert_eq!(progress.indicators[1].sustained_on, Some(day("2016-10-30")));
         assert_eq!(progress.sustained_on, Some(day("2016-10-30")));
-        assert!(!claimable(&decide(&plan, &both(), "2016-10-29"), "progress"));
+        assert!(!claimable(
+            &decide(&plan, &both(), "2016-10-29"),
+            "progress"
+        ));
         let sustained = decide(&plan, &both(), "2016-10-30");
         assert!(sustained.progress[0].sustained);
         assert!(claimable(&sustained, "progress"));
@@ -106,14 +109,20 @@ claim progress "Progress" pays £800 { problem crime has progressed }"#,
         assert_eq!(decision.progress[0].indicators.len(), 1);
         assert!(decision.progress[0].sustained);
         assert!(claimable(&decision, "progress"));
-        assert!(!claimable(&decide(&plan, &offending_only, "2016-03-31"), "progress"));
+        assert!(!claimable(
+            &decide(&plan, &offending_only, "2016-03-31"),
+            "progress"
+        ));
     }
 
     #[test]
     fn decisions_show_indicator_progress_only_where_the_plan_measures_it() {
         let decision = decide(&crime(), &both(), "2016-04-01");
         let json = serde_json::to_value(&decision).unwrap();
-        assert_eq!(json["progress"][0]["indicators"][0]["indicator"], "offending");
+        assert_eq!(
+            json["progress"][0]["indicators"][0]["indicator"],
+            "offending"
+        );
         let whole = plan(
             r#"problem crime "Crime" {
   indicator offending "Offending" { any member has offence within 12 months }
@@ -182,7 +191,9 @@ mod shares {
             ));
         }
         text.push_str("eligible when at least 1 problems\n");
-        text.push_str("claim most \"Most\" pays £800 { most identified problems have progressed }\n");
+        text.push_str(
+            "claim most \"Most\" pays £800 { most identified problems have progressed }\n",
+        );
         text.push_str(
             "claim three \"Three\" pays £800 { at least 3 identified problems have progressed }\n",
         );
@@ -216,11 +227,26 @@ mod shares {
     fn most_is_more_than_half_exactly() {
         let plan = five();
         let on = "2016-08-01";
-        assert!(!claimable(&decide(&plan, &problems(4, 2), on), "most"), "2 of 4");
-        assert!(claimable(&decide(&plan, &problems(4, 3), on), "most"), "3 of 4");
-        assert!(!claimable(&decide(&plan, &problems(5, 2), on), "most"), "2 of 5");
-        assert!(claimable(&decide(&plan, &problems(5, 3), on), "most"), "3 of 5");
-        assert!(claimable(&decide(&plan, &problems(1, 1), on), "most"), "1 of 1");
+        assert!(
+            !claimable(&decide(&plan, &problems(4, 2), on), "most"),
+            "2 of 4"
+        );
+        assert!(
+            claimable(&decide(&plan, &problems(4, 3), on), "most"),
+            "3 of 4"
+        );
+        assert!(
+            !claimable(&decide(&plan, &problems(5, 2), on), "most"),
+            "2 of 5"
+        );
+        assert!(
+            claimable(&decide(&plan, &problems(5, 3), on), "most"),
+            "3 of 5"
+        );
+        assert!(
+            claimable(&decide(&plan, &problems(1, 1), on), "most"),
+            "1 of 1"
+        );
     }
 
     #[test]
@@ -231,15 +257,25 @@ mod shares {
         assert!(claimable(&decide(&plan, &problems(5, 3), on), "three"));
         assert!(claimable(&decide(&plan, &problems(3, 3), on), "three"));
         // The day before the third clears: 1 June 2016 is the first clear day of 1 December.
-        assert!(!claimable(&decide(&plan, &problems(3, 3), "2016-05-31"), "three"));
-        assert!(claimable(&decide(&plan, &problems(3, 3), "2016-06-01"), "three"));
+        assert!(!claimable(
+            &decide(&plan, &problems(3, 3), "2016-05-31"),
+            "three"
+        ));
+        assert!(claimable(
+            &decide(&plan, &problems(3, 3), "2016-06-01"),
+            "three"
+        ));
     }
 
     #[test]
     fn why_a_share_is_not_met_counts_the_problems() {
         let plan = five();
         let decision = decide(&plan, &problems(4, 2), "2016-08-01");
-        let claim = decision.claims.iter().find(|c| c.claim_type == "most").unwrap();
+        let claim = decision
+            .claims
+            .iter()
+            .find(|c| c.claim_type == "most")
+            .unwrap();
         let reason = claim.reason.as_deref().unwrap();
         assert!(
             reason.starts_with(
@@ -296,10 +332,19 @@ results { combine calm, lenient, high }"#,
                 report("2016-02-01", after)
             ]))
         };
-        assert!(claimable(&decide(&plan, &reports("low"), "2016-03-01"), "calm"));
-        assert!(!claimable(&decide(&plan, &reports("medium"), "2016-03-01"), "calm"));
+        assert!(claimable(
+            &decide(&plan, &reports("low"), "2016-03-01"),
+            "calm"
+        ));
+        assert!(!claimable(
+            &decide(&plan, &reports("medium"), "2016-03-01"),
+            "calm"
+        ));
         // Before the later report, nothing since attachment escalates.
-        assert!(claimable(&decide(&plan, &reports("medium"), "2016-01-31"), "calm"));
+        assert!(claimable(
+            &decide(&plan, &reports("medium"), "2016-01-31"),
+            "calm"
+        ));
     }
 
     #[test]
@@ -327,7 +372,9 @@ results { combine calm, lenient, high }"#,
         assert!(claimable(&decision, "lenient"));
         let text = explain(&plan, &nothing_before, "2016-03-01");
         assert!(
-            text.contains("level compared with its value at attachment (none recorded: not measurable)"),
+            text.contains(
+                "level compared with its value at attachment (none recorded: not measurable)"
+            ),
             "{text}"
         );
     }
@@ -337,7 +384,10 @@ results { combine calm, lenient, high }"#,
         let plan = escalation();
         let reports = family(json!([report("2015-12-01", "medium")]));
         let text = explain(&plan, &reports, "2016-03-01");
-        assert!(text.contains("level compared with medium at attachment"), "{text}");
+        assert!(
+            text.contains("level compared with medium at attachment"),
+            "{text}"
+        );
     }
 }
 
