@@ -398,10 +398,8 @@ impl<V: Clone + PartialEq> Steps<V> {
     /// `before` until the first breakpoint, then each breakpoint's value
     /// from its day on; the breakpoints are in day order.
     pub fn starting(before: V, breakpoints: Vec<(Day, V)>) -> Steps<V> {
-        let mut all = Vec::with_capacity(breakpoints.len() + 1);
-        all.push((Day::MIN, before));
-        all.extend(breakpoints);
-        Steps::from_breakpoints(all)
+        let all = std::iter::once((Day::MIN, before)).chain(breakpoints);
+        Steps::from_breakpoints(all.collect())
     }
 
     fn from_breakpoints(breakpoints: Vec<(Day, V)>) -> Steps<V> {

@@ -550,9 +550,30 @@ impl Builder {
                 self.pattern(&aggregate.pattern);
                 self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
             }
-            ast::ExprKind::IndicatorHeld { problem, .. } => {
-                if let Some(problem) = problem {
-                    self.use_name(SymbolKind::Problem, None, problem);
+            ast::ExprKind::IndicatorHeld { indicator, problem } => {
+                let container = match problem {
+                    Some(problem) => {
+                        self.use_name(SymbolKind::Problem, None, problem);
+                        Some(problem.name.clone())
+                    }
+                    // Without `of`, the one problem that has the indicator.
+                    None => {
+                        let suffix = format!(".{}", indicator.name);
+                        let mut owners = self
+                            .names
+                            .keys()
+                            .filter(|(kind, name)| {
+                                *kind == SymbolKind::Indicator && name.ends_with(&suffix)
+                            })
+                            .filter_map(|(_, name)| name.strip_suffix(&suffix));
+                        match (owners.next(), owners.next()) {
+                            (Some(owner), None) => Some(owner.to_string()),
+                            _ => None,
+                        }
+                    }
+                };
+                if let Some(container) = container {
+                    self.use_name(SymbolKind::Indicator, Some(&container), indicator);
                 }
             }
             ast::ExprKind::Quantified { filters, body, .. } => {

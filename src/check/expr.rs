@@ -366,6 +366,26 @@ impl Checker {
                 Lowered::Duration(days, *duration)
             }
             ExprKind::Name(name) => return self.define_use(name, scope, place),
+            ExprKind::ProblemsProgressed(_)
+            | ExprKind::IndicatorHeld { .. }
+            | ExprKind::Latest(..)
+            | ExprKind::AtAttachment(..)
+            | ExprKind::Arithmetic(..) => return self.progress_and_score(expr, scope, place),
+        })
+    }
+
+    /// Shares of problems, indicators at attachment, scores and measure
+    /// arithmetic; apart from `expr_inner`, whose frame each level of a
+    /// chain of defines takes, so that frame stays small.
+    #[inline(never)]
+    fn progress_and_score(
+        &mut self,
+        expr: &ast::Expr,
+        scope: Scope,
+        place: Place,
+    ) -> Option<Lowered> {
+        let span = expr.span;
+        Some(match &expr.kind {
             ExprKind::ProblemsProgressed(share) => {
                 if !matches!(place, Place::Claim | Place::Define) {
                     self.progress_outside_claim(span);
@@ -451,6 +471,8 @@ impl Checker {
                     ty,
                 )
             }
+            // `expr_inner` sends only the forms above.
+            _ => return None,
         })
     }
 

@@ -803,7 +803,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     .iter()
                     .filter(|(presence, ..)| presence.contains(day))
                     .map(|(_, start, value)| (*start, *value))
-                    .reduce(|best, next| later_or_higher(best, next));
+                    .reduce(later_or_higher);
                 (day, best.map(|(_, value)| value))
             })
             .collect();
@@ -1003,13 +1003,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         positions
             .iter()
             .filter_map(|position| self.facts.get(*position))
-            .filter(move |fact| {
-                let whose = match &aggregate.subject {
-                    SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
-                    SubjectScope::Family => true,
-                    SubjectScope::Members(_) => fact.member.is_some(),
-                };
-                whose
+            .filter(move |fact| match &aggregate.subject {
+                SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
+                SubjectScope::Family => true,
+                SubjectScope::Members(_) => fact.member.is_some(),
             })
     }
 

@@ -1155,10 +1155,9 @@ impl Lowering {
             },
             Rule::indicator_held => {
                 let indicator = self.next_ident(&mut children)?;
-                let problem = match children.next_if(Rule::ident) {
-                    Some(problem) => Some(self.ident(problem)),
-                    None => None,
-                };
+                let problem = children
+                    .next_if(Rule::ident)
+                    .map(|problem| self.ident(problem));
                 ExprKind::IndicatorHeld { indicator, problem }
             }
             Rule::latest_value => {
