@@ -328,6 +328,40 @@ codes! {
     ///
     /// Give each change its own, later, day, and one unit throughout.
     DatedValue = "E0222", Error, "a dated value of mixed types, or changes not in the order of their days";
+    /// Progress measured two ways for one problem.
+    ///
+    /// A problem's progress is measured either by the problem's own
+    /// `significant` measure and `sustained for`, or by each indicator's
+    /// own: then the problem has progressed when every indicator that held
+    /// at attachment has progressed by its measure. Writing both, or a
+    /// measure on some indicators only, could be read either way (does the
+    /// problem's measure apply as well, or only to the indicators without
+    /// one?), so it is refused:
+    ///
+    /// `problem crime "Crime" { indicator offending "…" { … significant "…" { … } } indicator asb "…" { … } significant "…" { … } }`
+    ///
+    /// Give every indicator its own measure and drop the problem's, or drop
+    /// the indicators' measures and keep the problem's.
+    MixedProgressMeasures = "E0230", Error, "progress measured both for a problem and for its indicators, or for only some of its indicators";
+    /// An ordering comparison on words that have no order.
+    ///
+    /// `<`, `>`, `<=` and `>=` compare the words of an `ordered` field,
+    /// lowest first: with `level: ordered low, medium, high`,
+    /// `asb_incident where level > low` takes the medium and high ones. A
+    /// field declared `one of …` has no order, so `type < permanent` is
+    /// refused. Declare the field `ordered` (its words lowest first), or
+    /// test the words with `=`, `!=` or `in (…)`.
+    UnorderedComparison = "E0231", Error, "`<`, `>`, `<=` or `>=` on a one-of field that is not ordered";
+    /// `indicator X held at attachment` naming no single indicator.
+    ///
+    /// Indicator ids are unique within a problem only, so an id two
+    /// problems use needs its problem: `indicator asb of crime held at
+    /// attachment`. An id no problem declares, or one the named problem
+    /// does not have, is refused too. The condition holds on every day when
+    /// the indicator held on the attachment day (the day decided, for a
+    /// family not attached yet), and on none otherwise; it may not stand
+    /// in an indicator, since indicators decide what held.
+    UnknownIndicator = "E0232", Error, "an indicator named in no problem, or in several without `of PROBLEM`";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

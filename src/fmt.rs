@@ -283,13 +283,18 @@ impl Printer<'_> {
                                     if let Some(source) = &indicator.source {
                                         head.push_str(&format!(" source {}", text(&source.value)));
                                     }
-                                    p.condition_block(
-                                        indicator.span,
-                                        next,
-                                        1,
-                                        &head,
-                                        &indicator.condition,
-                                    );
+                                    match &indicator.progress {
+                                        None => p.condition_block(
+                                            indicator.span,
+                                            next,
+                                            1,
+                                            &head,
+                                            &indicator.condition,
+                                        ),
+                                        Some(progress) => {
+                                            p.measured_indicator(indicator, progress, next, &head)
+                                        }
+                                    }
                                 }
                             }
                             ProblemEntry::Significant(i) => {
@@ -430,6 +435,43 @@ impl Printer<'_> {
     }
 
     /// `head {`, the condition (broken across lines when long), `}`.
+    /// An indicator with its own progress measure: its condition, then the
+    /// measure and its sustain period, inside the indicator's braces.
+    fn measured_indicator(
+        &mut self,
+        indicator: &Indicator,
+        progress: &IndicatorProgress,
+        next: u32,
+        head: &str,
+    ) {
+        self.block(indicator.span, next, 1, head, |p| {
+            let one_line = expr(&indicator.condition, 0);
+            if one_line.len() + 4 > WIDTH {
+                p.out.push_str(&broken(&indicator.condition, 2));
+            } else {
+                let _ = writeln!(p.out, "    {one_line}");
+            }
+            let significant = &progress.significant;
+            let after = progress
+                .sustain
+                .as_ref()
+                .map_or(indicator.span.end.saturating_sub(1), |sustain| {
+                    sustain.span.start
+                });
+            p.condition_block(
+                significant.span,
+                after,
+                2,
+                &format!("significant {}", text(&significant.title.value)),
+                &significant.condition,
+            );
+            if let Some(sustain) = &progress.sustain {
+                let line = format!("sustained for {}", sustain_length(&sustain.length));
+                p.entry(sustain.span, indicator.span.end.saturating_sub(1), 2, &line);
+            }
+        });
+    }
+
     fn condition_block(
         &mut self,
         span: Span,
@@ -583,6 +625,7 @@ fn field_decl(field: &FieldDeclSyntax) -> String {
         FieldTypeSyntax::Text => "text".to_string(),
         FieldTypeSyntax::Flag => "flag".to_string(),
         FieldTypeSyntax::OneOf(words) => format!("one of {}", names(words)),
+        FieldTypeSyntax::Ordered(words) => format!("ordered {}", names(words)),
     };
     let optional = if field.optional { "optional " } else { "" };
     let at_end = if field.at_end { " at end" } else { "" };
@@ -672,8 +715,9 @@ const OR: u8 = 1;
 const AND: u8 = 2;
 const NOT: u8 = 3;
 const COMPARE: u8 = 4;
-const POSTFIX: u8 = 5;
-const PRIMARY: u8 = 6;
+const DIFFERENCE: u8 = 5;
+const POSTFIX: u8 = 6;
+const PRIMARY: u8 = 7;
 
 /// An `and`/`or` chain one operand per line, the operator leading each
 /// continuation line; a long `meets (…)` with its body on lines of its own;
@@ -777,9 +821,55 @@ fn expr(expression: &Expr, parent: u8) -> String {
             COMPARE,
             format!(
                 "{} {} {}",
-                expr(left, POSTFIX),
+                expr(left, DIFFERENCE),
                 op.symbol(),
+                expr(right, DIFFERENCE)
+            ),
+        ),
+        // Both operators group to the left, so a difference on the right
+        // keeps its brackets.
+        ExprKind::Arithmetic(left, op, right) => (
+            DIFFERENCE,
+            format!(
+                "{} {} {}",
+                expr(left, DIFFERENCE),
+                match op {
+                    MeasureOp::Add => "+",
+                    MeasureOp::Subtract => "-",
+                },
                 expr(right, POSTFIX)
+            ),
+        ),
+        ExprKind::ProblemsProgressed(share) => (
+            PRIMARY,
+            match share {
+                ProgressShare::AtLeast(count) => format!(
+                    "at least {} identified problems have progressed",
+                    count.value
+                ),
+                ProgressShare::Most(_) => "most identified problems have progressed".to_string(),
+            },
+        ),
+        ExprKind::IndicatorHeld { indicator, problem } => (
+            PRIMARY,
+            match problem {
+                Some(problem) => format!(
+                    "indicator {} of {} held at attachment",
+                    indicator.name, problem.name
+                ),
+                None => format!("indicator {} held at attachment", indicator.name),
+            },
+        ),
+        ExprKind::Latest(field, aggregate) => (
+            PRIMARY,
+            format!("latest {} of {}", field.name, aggregate_text(aggregate)),
+        ),
+        ExprKind::AtAttachment(field, aggregate) => (
+            PRIMARY,
+            format!(
+                "{} of {} at attachment",
+                field.name,
+                aggregate_text(aggregate)
             ),
         ),
         // The operand is bracketed even where precedence does not need it:
@@ -955,7 +1045,8 @@ fn ends_in_field_test(expression: &Expr) -> bool {
         | ExprKind::Count(aggregate)
         | ExprKind::Sum(_, aggregate)
         | ExprKind::Rate(_, _, aggregate)
-        | ExprKind::DaysOf(aggregate) => bare_tests(aggregate),
+        | ExprKind::DaysOf(aggregate)
+        | ExprKind::Latest(_, aggregate) => bare_tests(aggregate),
         ExprKind::Quantified { body, .. } => {
             matches!(body.kind, ExprKind::Has(_)) && ends_in_field_test(body)
         }
@@ -972,7 +1063,9 @@ fn ends_in_field_test(expression: &Expr) -> bool {
             }
         }
         ExprKind::Not(inner) | ExprKind::Scaled(_, inner) => ends_in_field_test(inner),
-        ExprKind::Compare(_, _, right) => ends_in_field_test(right),
+        ExprKind::Compare(_, _, right) | ExprKind::Arithmetic(_, _, right) => {
+            ends_in_field_test(right)
+        }
         _ => false,
     }
 }
@@ -1086,6 +1179,7 @@ fn value_text(value: &Value) -> String {
         Value::Text(value) => text(&value.value),
         Value::Flag(flag, _) => flag.to_string(),
         Value::Word(word) => word.name.clone(),
+        Value::AtAttachment(field, _) => format!("{} at attachment", field.name),
     }
 }
 

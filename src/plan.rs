@@ -279,9 +279,9 @@ pub(crate) struct ProblemDef {
     pub(crate) id: String,
     pub(crate) title: String,
     pub(crate) indicators: Vec<IndicatorDef>,
-    pub(crate) significant_title: String,
-    pub(crate) significant: Cond,
-    pub(crate) sustain: Option<SustainLen>,
+    /// The problem's own progress measure; `None` when each of its
+    /// indicators carries its own (the checker sees that every one does).
+    pub(crate) measure: Option<ProgressMeasure>,
 }
 
 /// One indicator of a problem.
@@ -294,6 +294,16 @@ pub(crate) struct IndicatorDef {
     /// `source "police ASB data"`, likewise.
     pub(crate) source: Option<String>,
     pub(crate) condition: Cond,
+    /// Its own progress measure, when progress is measured per indicator.
+    pub(crate) measure: Option<ProgressMeasure>,
+}
+
+/// A significant-progress measure and how long it must be sustained.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ProgressMeasure {
+    pub(crate) title: String,
+    pub(crate) significant: Cond,
+    pub(crate) sustain: Option<SustainLen>,
 }
 
 /// How long a condition must have held.
@@ -686,6 +696,11 @@ pub(crate) enum Cond {
     AllProblemsProgressed,
     /// This problem has progressed.
     ProblemProgressed(ProblemIdx),
+    /// At least so many (or most) of the problems the claim counts have progressed.
+    ProblemsProgressed(ProgressShare),
+    /// The indicator (by its index in the problem's list) held on the
+    /// attachment day (the day decided, for a family not attached).
+    IndicatorHeld(ProblemIdx, usize),
     /// The count now is at most (100 − percent)% of the count in the
     /// baseline window; a zero baseline is met only by zero now.
     Reduction {
@@ -695,6 +710,15 @@ pub(crate) enum Cond {
     },
     /// A define that is a condition.
     Define(DefineIdx),
+}
+
+/// How many of the problems a claim counts must have progressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProgressShare {
+    /// At least this many (never zero).
+    AtLeast(u32),
+    /// More than half: 3 of 5, not 2 of 4.
+    Most,
 }
 
 /// `any`, `every` or `no`.
@@ -755,6 +779,16 @@ pub(crate) enum Measure {
     /// the first value, then each later value from its day on, days in
     /// increasing order.
     Dated(Ratio, Vec<(Day, Ratio)>),
+    /// The field (by index) on the latest matching event in the window;
+    /// not measurable while there is none.
+    Latest(usize, Aggregate),
+    /// The field on the latest matching event on or before the attachment
+    /// day (the day decided, for a family not attached); the aggregate's
+    /// window is unused. Not measurable when there is none.
+    AtAttachment(usize, Aggregate),
+    /// Two measures of one type added, or the second taken from the first.
+    Add(Box<Measure>, Box<Measure>),
+    Subtract(Box<Measure>, Box<Measure>),
 }
 
 /// A number worked out from each event's numeric fields, all of one type
@@ -824,6 +858,10 @@ pub(crate) enum FieldTestKind {
     /// whose outcome depends on the day, so `matching` passes it and
     /// `Evaluated::visible` gives its days.
     NearNow(Length, NowSide),
+    /// Compare a numeric or ordered field with its own value on the latest
+    /// event the aggregate takes (by its other tests) on or before the
+    /// attachment day; with no such event, the aggregate cannot be measured.
+    AtAttachment(Comparison),
 }
 
 /// Which side of the day of evaluation a [`FieldTestKind::NearNow`] date lies.

@@ -481,6 +481,13 @@ impl Builder {
         for significant in &problem.significant {
             self.blocks.push(significant.span);
         }
+        for progress in problem
+            .indicators
+            .iter()
+            .filter_map(|i| i.progress.as_ref())
+        {
+            self.blocks.push(progress.significant.span);
+        }
     }
 
     fn uses(&mut self, file: &ast::File) {
@@ -495,6 +502,9 @@ impl Builder {
                 ast::Item::Problem(problem) => {
                     for indicator in &problem.indicators {
                         self.expr(&indicator.condition);
+                        if let Some(progress) = &indicator.progress {
+                            self.expr(&progress.significant.condition);
+                        }
                     }
                     for significant in &problem.significant {
                         self.expr(&significant.condition);
@@ -578,9 +588,40 @@ impl Builder {
                 self.expr(inner);
                 self.sustain_length(length);
             }
-            ast::ExprKind::Compare(left, _, right) => {
+            ast::ExprKind::Compare(left, _, right) | ast::ExprKind::Arithmetic(left, _, right) => {
                 self.expr(left);
                 self.expr(right);
+            }
+            ast::ExprKind::Latest(field, aggregate)
+            | ast::ExprKind::AtAttachment(field, aggregate) => {
+                self.pattern(&aggregate.pattern);
+                self.use_name(SymbolKind::Field, Some(&aggregate.pattern.kind.name), field);
+            }
+            ast::ExprKind::IndicatorHeld { indicator, problem } => {
+                let container = match problem {
+                    Some(problem) => {
+                        self.use_name(SymbolKind::Problem, None, problem);
+                        Some(problem.name.clone())
+                    }
+                    // Without `of`, the one problem that has the indicator.
+                    None => {
+                        let suffix = format!(".{}", indicator.name);
+                        let mut owners = self
+                            .names
+                            .keys()
+                            .filter(|(kind, name)| {
+                                *kind == SymbolKind::Indicator && name.ends_with(&suffix)
+                            })
+                            .filter_map(|(_, name)| name.strip_suffix(&suffix));
+                        match (owners.next(), owners.next()) {
+                            (Some(owner), None) => Some(owner.to_string()),
+                            _ => None,
+                        }
+                    }
+                };
+                if let Some(container) = container {
+                    self.use_name(SymbolKind::Indicator, Some(&container), indicator);
+                }
             }
             ast::ExprKind::Quantified { filters, body, .. } => {
                 self.member_filters(filters);
@@ -611,6 +652,7 @@ impl Builder {
             ast::ExprKind::Name(name) => self.use_name(SymbolKind::Define, None, name),
             ast::ExprKind::Has(ast::HasTarget::ContinuousEmployment(_))
             | ast::ExprKind::AllProblemsProgressed
+            | ast::ExprKind::ProblemsProgressed(_)
             | ast::ExprKind::Money(_)
             | ast::ExprKind::Percent(_)
             | ast::ExprKind::Date(_)

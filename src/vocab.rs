@@ -78,6 +78,10 @@ pub struct FieldDecl {
     /// Recorded when the spell ends (`at end`): unknown before its end day.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub at_end: bool,
+    /// Whether a one-of field's words are in order, lowest first
+    /// (`ordered low, medium, high`), so that `<` and `>` compare them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
 }
 
 /// One declared kind of event.

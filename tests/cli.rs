@@ -1253,7 +1253,7 @@ fn check_json_gives_both_ends_of_each_span_and_the_unclosed_bracket() {
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let diagnostic = &json[0];
-    // `significant` on line 5, columns 3 to 13, ends before column 14.
+    // `indicator` on line 5, columns 3 to 11, ends before column 12.
     assert_eq!(
         [
             &diagnostic["line"],
@@ -1261,7 +1261,7 @@ fn check_json_gives_both_ends_of_each_span_and_the_unclosed_bracket() {
             &diagnostic["end_line"],
             &diagnostic["end_column"]
         ],
-        [5, 3, 5, 14]
+        [5, 3, 5, 12]
     );
     assert_eq!(diagnostic["labels"][0]["message"], "unclosed `{`");
     assert_eq!(

@@ -657,6 +657,144 @@ fn assert_agrees(decision: &Decision, reference: &Reference) -> Result<(), TestC
     Ok(())
 }
 
+// ───────────── crime measured per indicator ─────────────
+
+/// The shipped plan with its crime problem measured per indicator (no
+/// proven offence on the day, sustained for 6 months; anti-social behaviour
+/// down 60%, sustained for 6 months), and progress claimed on most of the
+/// identified problems.
+fn per_indicator_plan() -> Plan {
+    let text = include_str!("../examples/plans/national-phase2.tfop");
+    let whole = r#"    any child has offence within 12 months
+  }
+  indicator asb "A family member with an anti-social behaviour intervention in the last 12 months" {
+    any member has asb_incident within 12 months
+  }
+  significant "Anti-social behaviour across the family down 60% over 6 months, and no proven offence" {
+    asb_incident in family down by at least 60% over 6 months and no offence in family now
+  }
+  sustained for 6 months
+"#;
+    let by_indicator = r#"    any child has offence within 12 months
+    significant "No proven offence" { no offence in family now }
+    sustained for 6 months
+  }
+  indicator asb "A family member with an anti-social behaviour intervention in the last 12 months" {
+    any member has asb_incident within 12 months
+    significant "Down 60%" { asb_incident in family down by at least 60% over 6 months }
+    sustained for 6 months
+  }
+"#;
+    assert!(text.contains(whole));
+    let text = text.replace(whole, by_indicator).replace(
+        "  every identified problem has progressed\n",
+        "  most identified problems have progressed\n",
+    );
+    Plan::parse(&text).unwrap()
+}
+
+impl Reference {
+    /// An indicator of the crime problem's own measure, on `day`.
+    fn crime_indicator_significant(&self, indicator: &str, day: NaiveDate) -> bool {
+        match indicator {
+            "child_offence" => !self.of_kind("offence").any(|e| e.on(day)),
+            _ => {
+                let count = |on: NaiveDate| {
+                    self.of_kind("asb_incident")
+                        .filter(|e| e.within_months(on, 6))
+                        .count()
+                };
+                count(day) * 100 <= 40 * count(self.identification_day)
+            }
+        }
+    }
+
+    fn crime_indicator_progressed(&self, indicator: &str, day: NaiveDate) -> bool {
+        held_every_day(day, 6, |each| {
+            self.crime_indicator_significant(indicator, each)
+        })
+    }
+
+    /// Progress with crime measured per indicator: each indicator that held
+    /// on the identification day has progressed, and there is one.
+    fn progressed_per_indicator(&self, problem: usize, day: NaiveDate) -> bool {
+        if problem != 0 {
+            return self.progressed(problem, day);
+        }
+        let held = self.indicators(0, self.identification_day);
+        !held.is_empty()
+            && held
+                .iter()
+                .all(|indicator| self.crime_indicator_progressed(indicator, day))
+    }
+
+    /// `most identified problems have progressed`: more than half.
+    fn most_progressed(&self, day: NaiveDate) -> bool {
+        let progressed = self
+            .identified
+            .iter()
+            .filter(|problem| self.progressed_per_indicator(**problem, day))
+            .count();
+        2 * progressed > self.identified.len()
+    }
+}
+
+fn assert_agrees_per_indicator(
+    decision: &Decision,
+    reference: &Reference,
+) -> Result<(), TestCaseError> {
+    for progress in &decision.progress {
+        let index = PROBLEMS
+            .iter()
+            .position(|(id, _)| *id == progress.problem)
+            .unwrap();
+        prop_assert_eq!(
+            progress.sustained,
+            reference.progressed_per_indicator(index, reference.as_of),
+            "progress of {}",
+            progress.problem
+        );
+        let indicators: Vec<(&str, bool, bool)> = progress
+            .indicators
+            .iter()
+            .map(|i| (i.indicator.as_str(), i.significant, i.sustained))
+            .collect();
+        let expected: Vec<(&str, bool, bool)> = if index == 0 {
+            reference
+                .indicators(0, reference.identification_day)
+                .into_iter()
+                .map(|indicator| {
+                    (
+                        indicator,
+                        reference.crime_indicator_significant(indicator, reference.as_of),
+                        reference.crime_indicator_progressed(indicator, reference.as_of),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        prop_assert_eq!(indicators, expected, "indicators of {}", progress.problem);
+    }
+    let progress_claim = &decision.claims[0];
+    let expected = if reference.claimed() {
+        ClaimStatus::Claimed
+    } else {
+        let valid = reference.attached.is_some_and(|attached| {
+            reference.missing(attached).is_empty()
+                && reference.eligible()
+                && reference.as_of >= attached
+        });
+        if valid && reference.most_progressed(reference.as_of) {
+            ClaimStatus::Claimable
+        } else {
+            ClaimStatus::NotYet
+        }
+    };
+    prop_assert_eq!(progress_claim.status, expected, "most identified problems");
+    Ok(())
+}
+
 // ───────────── random families ─────────────
 
 fn base() -> NaiveDate {
@@ -996,6 +1134,13 @@ proptest! {
         let decision = decide(&plan(), &family, as_of);
         let reference = Reference::new(&family, as_of);
         assert_agrees(&decision, &reference)?;
+    }
+
+    #[test]
+    fn progress_per_indicator_and_on_most_problems_agrees_with_the_reference((family, as_of) in case()) {
+        let decision = decide(&per_indicator_plan(), &family, as_of);
+        let reference = Reference::new(&family, as_of);
+        assert_agrees_per_indicator(&decision, &reference)?;
     }
 
     #[test]

@@ -42,6 +42,31 @@ impl Checker {
         Some((index, ty))
     }
 
+    /// The field `latest` or `… at attachment` reads: a count, decimal or
+    /// money field, one value an event.
+    pub(super) fn scored_field(&mut self, kind: KindId, field: &ast::Ident) -> Option<(usize, Ty)> {
+        let (index, ty) = self.field(kind, field)?;
+        let ty = match ty {
+            FieldType::Count => Ty::Count,
+            FieldType::Decimal => Ty::Decimal,
+            FieldType::Money => Ty::Money,
+            other => {
+                self.report(
+                    Code::WrongFieldKind,
+                    field.span,
+                    format!(
+                        "field `{}` is {}, not a score to measure",
+                        field.name,
+                        describe_field(&other)
+                    ),
+                    "`latest` and `… at attachment` read count, decimal or money fields; compare other fields with `where`",
+                );
+                return None;
+            }
+        };
+        Some((index, ty))
+    }
+
     /// The operand of `sum` or `rate`: a bare field as ever, or arithmetic
     /// on the event's numeric fields, all of one type.
     pub(super) fn field_expr(
@@ -432,7 +457,12 @@ impl Checker {
 
     fn field_test(&mut self, kind: KindId, test: &ast::FieldTest) -> Option<FieldTest> {
         let (index, ty) = self.field(kind, &test.field)?;
-        self.typed_test(index, &ty, test, "field")
+        let ordered = self
+            .vocab
+            .get(kind)
+            .and_then(|event| event.fields.get(index))
+            .is_some_and(|field| field.ordered);
+        self.typed_test(index, &ty, ordered, test, "field")
     }
 
     /// A test on a member attribute, `resident = false`, with the plan's
@@ -440,8 +470,9 @@ impl Checker {
     fn attribute_test(&mut self, test: &ast::FieldTest) -> Option<FieldTest> {
         let attributes = self.vocab.member_attributes();
         if let Some(index) = self.vocab.member_attribute_index(&test.field.name) {
-            let ty = attributes.get(index)?.ty.clone();
-            return self.typed_test(index, &ty, test, "member attribute");
+            let attribute = attributes.get(index)?;
+            let (ty, ordered) = (attribute.ty.clone(), attribute.ordered);
+            return self.typed_test(index, &ty, ordered, test, "member attribute");
         }
         let names: Vec<String> = attributes.iter().map(|a| a.name.clone()).collect();
         let help = help_for(&test.field.name, names.iter().map(String::as_str), || {
@@ -465,6 +496,7 @@ impl Checker {
         &mut self,
         index: usize,
         ty: &FieldType,
+        ordered: bool,
         test: &ast::FieldTest,
         what: &str,
     ) -> Option<FieldTest> {
@@ -482,6 +514,27 @@ impl Checker {
             );
         };
         let lowered = match (&ty, &test.test) {
+            (_, ast::FieldTestKind::Compare(op, ast::Value::AtAttachment(other, span))) => {
+                return self.baseline_test(index, &ty, ordered, test, *op, other, *span);
+            }
+            (FieldType::OneOf(words), ast::FieldTestKind::Compare(op, value))
+                if !matches!(op, CmpOp::Eq | CmpOp::Ne) =>
+            {
+                if !ordered {
+                    self.unordered(test, &ty);
+                    return None;
+                }
+                let index = self.word_index(words, value)?;
+                let chosen = (0..words.len() as u32)
+                    .filter(|word| match op {
+                        CmpOp::Lt => *word < index,
+                        CmpOp::Le => *word <= index,
+                        CmpOp::Gt => *word > index,
+                        _ => *word >= index,
+                    })
+                    .collect();
+                FieldTestKind::OneOf(chosen)
+            }
             (
                 FieldType::OneOf(words),
                 ast::FieldTestKind::Compare(op @ (CmpOp::Eq | CmpOp::Ne), value),
@@ -572,6 +625,81 @@ impl Checker {
         })
     }
 
+    /// `level > level at attachment`: a field compared with its own value
+    /// on the latest event the pattern takes on or before the attachment day.
+    #[allow(clippy::too_many_arguments)]
+    fn baseline_test(
+        &mut self,
+        index: usize,
+        ty: &FieldType,
+        ordered: bool,
+        test: &ast::FieldTest,
+        op: CmpOp,
+        other: &ast::Ident,
+        span: Span,
+    ) -> Option<FieldTest> {
+        if other.name != test.field.name {
+            self.report(
+                Code::BadFieldTest,
+                span,
+                format!(
+                    "`{} at attachment` is a field's value at attachment, and compares only with the same field, `{}`",
+                    other.name, test.field.name
+                ),
+                format!(
+                    "write `{0} {1} {0} at attachment`; for the word `{2}` in an `at attachment` window, write `{0} in ({2}) at attachment`",
+                    test.field.name,
+                    op.symbol(),
+                    other.name
+                ),
+            );
+            return None;
+        }
+        match ty {
+            FieldType::OneOf(_) if !matches!(op, CmpOp::Eq | CmpOp::Ne) && !ordered => {
+                self.unordered(test, ty);
+                return None;
+            }
+            FieldType::Text | FieldType::Flag => {
+                self.report(
+                    Code::BadFieldTest,
+                    test.span,
+                    format!(
+                        "field `{}` is {}, which has no value to compare at attachment",
+                        test.field.name,
+                        describe_field(ty)
+                    ),
+                    "compare a number, a date or an ordered field with its value at attachment",
+                );
+                return None;
+            }
+            _ => {}
+        }
+        Some(FieldTest {
+            field: index,
+            test: FieldTestKind::AtAttachment(comparison(op)),
+        })
+    }
+
+    fn unordered(&mut self, test: &ast::FieldTest, ty: &FieldType) {
+        let words = match ty {
+            FieldType::OneOf(words) => words.join(", "),
+            _ => String::new(),
+        };
+        self.report(
+            Code::UnorderedComparison,
+            test.span,
+            format!(
+                "field `{}` is one of {words}, words with no order, so `<` and `>` cannot compare them",
+                test.field.name
+            ),
+            format!(
+                "declare it `{}: ordered {words}` (lowest first), or test it with `=`, `!=` or `in (…)`",
+                test.field.name
+            ),
+        );
+    }
+
     fn word_index(&mut self, words: &[String], value: &ast::Value) -> Option<u32> {
         let ast::Value::Word(word) = value else {
             self.report(
@@ -634,5 +762,6 @@ fn value_span(value: &ast::Value) -> Span {
         ast::Value::Integer(int) => int.span,
         ast::Value::Text(text) => text.span,
         ast::Value::Word(word) => word.span,
+        ast::Value::AtAttachment(_, span) => *span,
     }
 }

@@ -145,6 +145,13 @@ impl Checker {
             match item {
                 ast::Item::Problem(problem) => {
                     roots.extend(problem.indicators.iter().map(|i| &i.condition));
+                    roots.extend(
+                        problem
+                            .indicators
+                            .iter()
+                            .filter_map(|i| i.progress.as_ref())
+                            .map(|progress| &progress.significant.condition),
+                    );
                     roots.extend(problem.significant.iter().map(|s| &s.condition));
                 }
                 ast::Item::Claim(claim) => roots.push(&claim.condition),
@@ -212,7 +219,9 @@ pub(super) fn expr_refs(
         | ExprKind::Sustained(inner, _)
         | ExprKind::Scaled(_, inner)
         | ExprKind::Quantified { body: inner, .. } => below(inner, out),
-        ExprKind::Compare(left, _, right) => Some(below(left, out)?.max(below(right, out)?)),
+        ExprKind::Compare(left, _, right) | ExprKind::Arithmetic(left, _, right) => {
+            Some(below(left, out)?.max(below(right, out)?))
+        }
         ExprKind::Name(name) => {
             if let Some((index, _)) = defines.get(&name.name) {
                 out.push((*index, at, name.span));

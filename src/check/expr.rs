@@ -6,7 +6,8 @@ use super::{Checker, Place, Scope};
 use crate::code::Code;
 use crate::num::Fixed;
 use crate::plan::{
-    Aggregate, Comparison, Cond, DefineBody, DefineIdx, Measure, Quantifier, Ratio, Window,
+    Aggregate, Comparison, Cond, DefineBody, DefineIdx, Measure, ProblemIdx, ProgressShare,
+    Quantifier, Ratio, Window,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -59,12 +60,15 @@ pub(super) struct Uses {
     pub(super) progress: Option<Span>,
     /// A window before identification: not in indicators.
     pub(super) identification: Option<Span>,
+    /// Whether an indicator held at attachment: not in indicators, which decide it.
+    pub(super) indicator_held: Option<Span>,
 }
 
 impl Uses {
     fn merge(&mut self, other: Uses) {
         self.progress = self.progress.or(other.progress);
         self.identification = self.identification.or(other.identification);
+        self.indicator_held = self.indicator_held.or(other.indicator_held);
     }
 }
 
@@ -360,7 +364,211 @@ impl Checker {
             }
             ExprKind::Name(name) => return self.define_use(name, scope, place),
             ExprKind::Dated(first, changes) => return self.dated(first, changes, scope, place),
+            ExprKind::ProblemsProgressed(_)
+            | ExprKind::IndicatorHeld { .. }
+            | ExprKind::Latest(..)
+            | ExprKind::AtAttachment(..)
+            | ExprKind::Arithmetic(..) => return self.progress_and_score(expr, scope, place),
         })
+    }
+
+    /// Shares of problems, indicators at attachment, scores and measure
+    /// arithmetic; apart from `expr_inner`, whose frame each level of a
+    /// chain of defines takes, so that frame stays small.
+    #[inline(never)]
+    fn progress_and_score(
+        &mut self,
+        expr: &ast::Expr,
+        scope: Scope,
+        place: Place,
+    ) -> Option<Lowered> {
+        let span = expr.span;
+        Some(match &expr.kind {
+            ExprKind::ProblemsProgressed(share) => {
+                if !matches!(place, Place::Claim | Place::Define) {
+                    self.progress_outside_claim(span);
+                    return None;
+                }
+                if place == Place::Define {
+                    self.uses.progress.get_or_insert(span);
+                }
+                Lowered::Cond(Cond::ProblemsProgressed(self.progress_share(share)?))
+            }
+            ExprKind::IndicatorHeld { indicator, problem } => {
+                if place == Place::Indicator {
+                    self.indicator_held_in_indicator(span);
+                    return None;
+                }
+                if place == Place::Define {
+                    self.uses.indicator_held.get_or_insert(span);
+                }
+                let (problem, index) = self.indicator_ref(indicator, problem.as_ref())?;
+                Lowered::Cond(Cond::IndicatorHeld(problem, index))
+            }
+            ExprKind::Latest(field, aggregate) => {
+                if let Some(ast::Window::AtAttachment(window)) = aggregate.window {
+                    self.report(
+                        Code::NotAllowedHere,
+                        window,
+                        "`latest … at attachment` would take only the events of the attachment day",
+                        format!(
+                            "for the latest on or before the attachment day, write `{} of … at attachment` without `latest`",
+                            field.name
+                        ),
+                    );
+                    return None;
+                }
+                if let Some(ast::Window::LastTerms(_, window)) = aggregate.window {
+                    self.report(
+                        Code::NotAllowedHere,
+                        window,
+                        "`latest` takes one event, not a child's last terms",
+                        "use `within …`, `since attachment` or `ever`",
+                    );
+                    return None;
+                }
+                let lowered = self.aggregate(aggregate, scope, place)?;
+                let (index, ty) = self.scored_field(lowered.kind, field)?;
+                Lowered::Measure(Measure::Latest(index, lowered), ty)
+            }
+            ExprKind::AtAttachment(field, aggregate) => {
+                let lowered = self.aggregate(aggregate, scope, place)?;
+                let (index, ty) = self.scored_field(lowered.kind, field)?;
+                Lowered::Measure(Measure::AtAttachment(index, lowered), ty)
+            }
+            ExprKind::Arithmetic(left, op, right) => {
+                let left_lowered = self.expr(left, scope, place);
+                let right_lowered = self.expr(right, scope, place);
+                let left_lowered = self.as_measure(left_lowered?, left.span);
+                let right_lowered = self.as_measure(right_lowered?, right.span);
+                let ((left, left_ty), (right, right_ty)) = (left_lowered?, right_lowered?);
+                if !left_ty.comparable(right_ty) || left_ty == Ty::Date {
+                    self.report(
+                        Code::TypeMismatch,
+                        span,
+                        format!(
+                            "adding or taking away {} and {}",
+                            left_ty.describe(),
+                            right_ty.describe()
+                        ),
+                        "add and take away measures of one kind (counts and decimals mix; dates do not add up)",
+                    );
+                    return None;
+                }
+                let ty = if left_ty == Ty::Decimal || right_ty == Ty::Decimal {
+                    Ty::Decimal
+                } else {
+                    left_ty
+                };
+                let (left, right) = (Box::new(left), Box::new(right));
+                Lowered::Measure(
+                    match op {
+                        ast::MeasureOp::Add => Measure::Add(left, right),
+                        ast::MeasureOp::Subtract => Measure::Subtract(left, right),
+                    },
+                    ty,
+                )
+            }
+            // `expr_inner` sends only the forms above.
+            _ => return None,
+        })
+    }
+
+    /// `at least N` (one or more, at most the plan's problems) or `most`.
+    fn progress_share(&mut self, share: &ast::ProgressShare) -> Option<ProgressShare> {
+        match share {
+            ast::ProgressShare::Most(_) => Some(ProgressShare::Most),
+            ast::ProgressShare::AtLeast(count) => {
+                if count.value == 0 {
+                    self.report(
+                        Code::EmptyRange,
+                        count.span,
+                        "at least 0 problems have always progressed",
+                        "ask for 1 or more, or drop the condition",
+                    );
+                    return None;
+                }
+                if count.value as usize > self.problem_count {
+                    self.report(
+                        Code::ThresholdAboveProblems,
+                        count.span,
+                        format!(
+                            "the claim asks for at least {} problems to have progressed but the plan declares {}",
+                            count.value, self.problem_count
+                        ),
+                        "lower the number or declare the missing problems",
+                    );
+                    return None;
+                }
+                Some(ProgressShare::AtLeast(count.value as u32))
+            }
+        }
+    }
+
+    /// The one indicator `indicator X (of P)` names: its problem and its
+    /// place among the problem's indicators.
+    fn indicator_ref(
+        &mut self,
+        indicator: &ast::Ident,
+        problem: Option<&ast::Ident>,
+    ) -> Option<(ProblemIdx, usize)> {
+        if let Some(problem) = problem {
+            self.problem_ref(problem)?;
+        }
+        let places: Vec<(String, ProblemIdx, usize)> = self
+            .indicator_places
+            .get(&indicator.name)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(id, ..)| problem.is_none_or(|problem| *id == problem.name))
+            .collect();
+        match places.as_slice() {
+            [(_, problem, index)] => Some((*problem, *index)),
+            [] => {
+                let names: Vec<&str> = self.indicator_places.keys().map(String::as_str).collect();
+                let help = help_for(&indicator.name, names, || {
+                    "name an indicator a problem declares".to_string()
+                });
+                let message = match problem {
+                    Some(problem) => format!(
+                        "problem `{}` has no indicator `{}`",
+                        problem.name, indicator.name
+                    ),
+                    None => format!("no problem has an indicator `{}`", indicator.name),
+                };
+                self.report(Code::UnknownIndicator, indicator.span, message, help);
+                None
+            }
+            several => {
+                let problems: Vec<String> =
+                    several.iter().map(|(id, ..)| format!("`{id}`")).collect();
+                self.report(
+                    Code::UnknownIndicator,
+                    indicator.span,
+                    format!(
+                        "problems {} each have an indicator `{}`",
+                        problems.join(" and "),
+                        indicator.name
+                    ),
+                    format!(
+                        "say whose: `indicator {} of {} held at attachment`",
+                        indicator.name,
+                        several.first().map_or("", |(id, ..)| id.as_str())
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn indicator_held_in_indicator(&mut self, span: Span) {
+        self.report(
+            Code::NotAllowedHere,
+            span,
+            "an indicator cannot ask which indicators held at attachment: indicators decide it",
+            "ask it in a significant-progress measure or a claim",
+        );
     }
 
     /// `85% then 90% from 2015-09-01`: constants of one type, each change
@@ -445,6 +653,10 @@ impl Checker {
             }
             if let Some(span) = uses.identification.filter(|_| place == Place::Indicator) {
                 self.identification_in_indicator(span);
+                return None;
+            }
+            if let Some(span) = uses.indicator_held.filter(|_| place == Place::Indicator) {
+                self.indicator_held_in_indicator(span);
                 return None;
             }
         }

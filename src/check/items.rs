@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::num::Pence;
 use crate::plan::{
     BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
-    ProblemIdx, ProblemRule, ResultsRules, ResultsYear,
+    ProblemIdx, ProblemRule, ProgressMeasure, ResultsRules, ResultsYear,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -197,6 +197,18 @@ impl Checker {
             }
             let index = ProblemIdx(self.problem_count as u32);
             self.problems.insert(problem.id.name.clone(), index);
+            // In the order the indicators are built: each id once, the first.
+            let mut seen = BTreeSet::new();
+            for indicator in &problem.indicators {
+                let position = seen.len();
+                if seen.insert(indicator.id.name.as_str()) {
+                    let place = (problem.id.name.clone(), index, position);
+                    self.indicator_places
+                        .entry(indicator.id.name.clone())
+                        .or_default()
+                        .push(place);
+                }
+            }
             self.problem_count = self.problems.len();
         }
     }
@@ -291,15 +303,32 @@ impl Checker {
                 );
                 continue;
             }
-            if let Some(condition) = self.condition(&indicator.condition, Place::Indicator) {
+            let condition = self.condition(&indicator.condition, Place::Indicator);
+            let measure = match &indicator.progress {
+                Some(progress) => match self.indicator_measure(progress) {
+                    Some(measure) => Some(measure),
+                    None => continue,
+                },
+                None => None,
+            };
+            if let Some(condition) = condition {
                 indicators.push(IndicatorDef {
                     id: indicator.id.name.clone(),
                     title: indicator.title.value.clone(),
                     code: indicator.code.as_ref().map(|code| code.value.clone()),
                     source: indicator.source.as_ref().map(|source| source.value.clone()),
                     condition,
+                    measure,
                 });
             }
+        }
+        let measured: Vec<&ast::Indicator> = problem
+            .indicators
+            .iter()
+            .filter(|indicator| indicator.progress.is_some())
+            .collect();
+        if let Some(first) = measured.first() {
+            return self.measured_by_indicators(problem, first, indicators);
         }
         let significant = match problem.significant.as_slice() {
             [] => {
@@ -347,14 +376,87 @@ impl Checker {
                 self.sustain_length(&first.length)
             }
         };
-        let (significant_title, significant) = significant?;
+        let (title, significant) = significant?;
         Some(ProblemDef {
             id: problem.id.name.clone(),
             title: problem.title.value.clone(),
             indicators,
-            significant_title,
-            significant,
+            measure: Some(ProgressMeasure {
+                title,
+                significant,
+                sustain,
+            }),
+        })
+    }
+
+    /// An indicator's own `significant` measure and `sustained for`.
+    fn indicator_measure(&mut self, progress: &ast::IndicatorProgress) -> Option<ProgressMeasure> {
+        let significant = self.condition(&progress.significant.condition, Place::Significant);
+        let sustain = match &progress.sustain {
+            Some(sustain) => Some(self.sustain_length(&sustain.length)?),
+            None => None,
+        };
+        Some(ProgressMeasure {
+            title: progress.significant.title.value.clone(),
+            significant: significant?,
             sustain,
+        })
+    }
+
+    /// A problem whose progress its indicators measure: every indicator
+    /// carries a measure and the problem none, since a mix could be read
+    /// two ways (E0230).
+    fn measured_by_indicators(
+        &mut self,
+        problem: &ast::Problem,
+        first: &ast::Indicator,
+        indicators: Vec<IndicatorDef>,
+    ) -> Option<ProblemDef> {
+        let mut mixed = false;
+        let problem_level = problem
+            .significant
+            .iter()
+            .map(|significant| significant.span)
+            .chain(problem.sustain.iter().map(|sustain| sustain.span));
+        for span in problem_level {
+            mixed = true;
+            self.report(
+                Code::MixedProgressMeasures,
+                span,
+                format!(
+                    "problem `{}` has a progress measure of its own, and indicator `{}` has one too",
+                    problem.id.name, first.id.name
+                ),
+                "measure progress either per indicator (a measure in every indicator) or for the problem (one `significant` beside the indicators), not both",
+            );
+        }
+        for indicator in problem
+            .indicators
+            .iter()
+            .filter(|indicator| indicator.progress.is_none())
+        {
+            mixed = true;
+            self.report(
+                Code::MixedProgressMeasures,
+                indicator.id.span,
+                format!(
+                    "indicator `{}` has no progress measure, while `{}` of the same problem has one",
+                    indicator.id.name, first.id.name
+                ),
+                format!(
+                    "give `{}` its own `significant \"…\" {{ … }}` after its condition",
+                    indicator.id.name
+                ),
+            );
+        }
+        if mixed {
+            return None;
+        }
+        Some(ProblemDef {
+            id: problem.id.name.clone(),
+            title: problem.title.value.clone(),
+            indicators,
+            measure: None,
         })
     }
 

@@ -174,7 +174,11 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
             (Some(low), _) if low.numerator >= 0 => Some((Some(ratio(0, 1)), None)),
             _ => None,
         },
-        Measure::Sum(..) => None,
+        Measure::Sum(..)
+        | Measure::Latest(..)
+        | Measure::AtAttachment(..)
+        | Measure::Add(..)
+        | Measure::Subtract(..) => None,
     }
 }
 

@@ -107,6 +107,10 @@ struct Checker {
     /// declared twice is reported by the items pass).
     declared_claims: Vec<String>,
     problems: BTreeMap<String, ProblemIdx>,
+    /// Each indicator id with the problems that declare it (their id and
+    /// index) and its place among the problem's indicators, for
+    /// `indicator X held at attachment`.
+    indicator_places: BTreeMap<String, Vec<(String, ProblemIdx, usize)>>,
     problem_count: usize,
     settings: Settings,
     has_employment_table: bool,

@@ -182,6 +182,7 @@ impl Checker {
             ty,
             optional: attribute.decl.optional,
             at_end: false,
+            ordered: matches!(attribute.decl.ty, ast::FieldTypeSyntax::Ordered(_)),
         });
     }
 
@@ -229,6 +230,7 @@ impl Checker {
                 ty,
                 optional: field.optional,
                 at_end: field.at_end,
+                ordered: matches!(field.ty, ast::FieldTypeSyntax::Ordered(_)),
             });
         }
         EventKind {
@@ -249,7 +251,7 @@ impl Checker {
             ast::FieldTypeSyntax::Date => FieldType::Date,
             ast::FieldTypeSyntax::Text => FieldType::Text,
             ast::FieldTypeSyntax::Flag => FieldType::Flag,
-            ast::FieldTypeSyntax::OneOf(words) => {
+            ast::FieldTypeSyntax::OneOf(words) | ast::FieldTypeSyntax::Ordered(words) => {
                 let mut values: Vec<String> = Vec::new();
                 for word in words {
                     if values.contains(&word.name) {

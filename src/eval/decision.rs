@@ -173,6 +173,27 @@ pub struct Progress {
     /// after the as-of day on which it will be if nothing more happens, or
     /// `null` for never without a change.
     pub sustained_on: Option<NaiveDate>,
+    /// For a problem whose indicators carry their own progress measures,
+    /// the progress of each indicator that held at attachment, in the
+    /// plan's order: the problem has progressed when each has. Absent for a
+    /// problem measured as a whole.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorProgress>,
+}
+
+/// Progress against one indicator, by its own measure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorProgress {
+    /// The indicator's id.
+    pub indicator: String,
+    /// Whether its significant-progress measure holds on the day.
+    pub significant: bool,
+    /// Whether it has held for the indicator's sustain period.
+    pub sustained: bool,
+    /// As the problem's `since`, for this indicator's measure.
+    pub since: Option<NaiveDate>,
+    /// As the problem's `sustained_on`, for this indicator's measure.
+    pub sustained_on: Option<NaiveDate>,
 }
 
 /// One claim type's status.

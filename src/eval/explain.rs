@@ -12,7 +12,7 @@ use super::{Decision, Facts};
 use crate::days::{Day, first_day_clear_of};
 use crate::eval::explanation::Reattached;
 use crate::family::Family;
-use crate::plan::{Plan, SustainLen};
+use crate::plan::{Plan, ProgressMeasure, SustainLen};
 use crate::vocab::Shape;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -73,23 +73,64 @@ impl Evaluated<'_, '_> {
             .iter()
             .filter_map(|progress| {
                 let problem = plan.problems.iter().find(|p| p.id == progress.problem)?;
-                let evidence = if progress.significant {
-                    Vec::new()
-                } else {
-                    records.cite(&self.evidence_of_failure(&problem.significant, day))
-                };
-                Some(ProgressEvidence {
+                let evidence_of = |measure: &ProgressMeasure, significant: bool| ProgressEvidence {
                     problem: problem.id.clone(),
-                    title: problem.significant_title.clone(),
-                    significant: progress.significant,
-                    since: progress.since,
-                    evidence,
-                    measured: self.requirements(&problem.significant, day),
-                    sustain: problem
+                    indicator: None,
+                    title: measure.title.clone(),
+                    significant,
+                    since: None,
+                    evidence: if significant {
+                        Vec::new()
+                    } else {
+                        records.cite(&self.evidence_of_failure(&measure.significant, day))
+                    },
+                    measured: self.requirements(&measure.significant, day),
+                    sustain: measure
                         .sustain
                         .map(|length| self.sustain(length, decision.as_of)),
+                    sustained: false,
+                    sustained_on: None,
+                    indicators: Vec::new(),
+                };
+                let indicators = progress
+                    .indicators
+                    .iter()
+                    .filter_map(|found| {
+                        let indicator = problem
+                            .indicators
+                            .iter()
+                            .find(|i| i.id == found.indicator)?;
+                        Some(ProgressEvidence {
+                            indicator: Some(indicator.id.clone()),
+                            since: found.since,
+                            sustained: found.sustained,
+                            sustained_on: found.sustained_on,
+                            ..evidence_of(indicator.measure.as_ref()?, found.significant)
+                        })
+                    })
+                    .collect();
+                let own = match &problem.measure {
+                    Some(measure) => evidence_of(measure, progress.significant),
+                    None => ProgressEvidence {
+                        problem: problem.id.clone(),
+                        indicator: None,
+                        title: String::new(),
+                        significant: progress.significant,
+                        since: None,
+                        evidence: Vec::new(),
+                        measured: Vec::new(),
+                        sustain: None,
+                        sustained: false,
+                        sustained_on: None,
+                        indicators: Vec::new(),
+                    },
+                };
+                Some(ProgressEvidence {
+                    since: progress.since,
                     sustained: progress.sustained,
                     sustained_on: progress.sustained_on,
+                    indicators,
+                    ..own
                 })
             })
             .collect();

@@ -170,6 +170,10 @@ pub enum RecordDays {
 pub struct ProgressEvidence {
     /// The problem's id.
     pub problem: String,
+    /// For the progress of one indicator of a problem measured by its
+    /// indicators, the indicator's id; absent for a problem's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     /// The title of its significant-progress measure.
     pub title: String,
     /// Whether the measure holds on the day.
@@ -191,6 +195,12 @@ pub struct ProgressEvidence {
     pub sustained: bool,
     /// As the decision's `sustained_on`.
     pub sustained_on: Option<NaiveDate>,
+    /// For a problem measured by its indicators, the progress of each that
+    /// held at attachment, in the plan's order (the problem's own `title`,
+    /// `evidence`, `measured` and `sustain` are then empty): the problem
+    /// has progressed when each of them has. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<ProgressEvidence>,
 }
 
 /// How long a measure must hold.
@@ -295,6 +305,18 @@ pub enum Requirement {
         /// All of these.
         measured: Vec<Requirement>,
     },
+    /// `indicator X held at attachment`.
+    Held {
+        /// The indicator's problem.
+        problem: String,
+        /// The indicator's id.
+        indicator: String,
+        /// Whether it held on the attachment day (the day decided, for a
+        /// family not attached).
+        held: bool,
+        /// Whether it must not have held (under `not`).
+        negated: bool,
+    },
 }
 
 /// A count over a window.
@@ -364,6 +386,30 @@ pub enum Measure {
     },
     /// A constant the plan writes.
     Constant,
+    /// `latest FIELD of …`: the field on the latest event in the window.
+    Latest {
+        /// The field read.
+        field: String,
+        /// The events looked at.
+        events: Events,
+    },
+    /// `FIELD of … at attachment`: the field on the latest event on or
+    /// before the attachment day (the events' window ends on that day).
+    AtAttachment {
+        /// The field read.
+        field: String,
+        /// The events looked at.
+        events: Events,
+    },
+    /// `a - b` or `a + b`, with the value of each side.
+    Arithmetic {
+        /// The left side.
+        left: Box<Operand>,
+        /// `+` or `-`.
+        op: String,
+        /// The right side.
+        right: Box<Operand>,
+    },
 }
 
 /// The events a measure looks at.
@@ -375,6 +421,23 @@ pub struct Events {
     pub scope: Scope,
     /// Over which days.
     pub window: Window,
+    /// The fields its tests compare with their value at attachment, with
+    /// that value; absent when it has no such test.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub at_attachment: Vec<AttachmentValue>,
+}
+
+/// A field's value on the latest matching event on or before the
+/// attachment day, which a test such as `level > level at attachment`
+/// compares with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentValue {
+    /// The field.
+    pub field: String,
+    /// Its value as a plan writes it (a word of an ordered field, or a
+    /// number); `None` when no such event is recorded, so the events cannot
+    /// be measured.
+    pub value: Option<String>,
 }
 
 /// Whose events a measure takes.

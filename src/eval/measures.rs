@@ -5,14 +5,15 @@
 
 use super::explanation::SpellEdge;
 use super::explanation::{
-    self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity, Requirement, Scope,
+    self, AttachmentValue, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity,
+    Requirement, Scope,
 };
 use super::sets::Evaluated;
 use crate::days::Day;
 use crate::family::Member;
 use crate::plan::{
-    self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, MemberSelector, Quantifier,
-    Ratio, SubjectScope, Window,
+    self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, FieldTestKind, Measure, MemberSelector,
+    Quantifier, Ratio, SubjectScope, Window,
 };
 use crate::vocab::{FieldType, KindId};
 use std::collections::BTreeSet;
@@ -122,9 +123,28 @@ impl Evaluated<'_, '_> {
                     }
                 }
             }
+            Cond::IndicatorHeld(problem, indicator) => {
+                let named = self
+                    .plan
+                    .problems
+                    .get(problem.0 as usize)
+                    .and_then(|problem| {
+                        let indicator = problem.indicators.get(*indicator)?;
+                        Some((problem.id.clone(), indicator.id.clone()))
+                    });
+                if let Some((problem, indicator)) = named {
+                    out.push(Requirement::Held {
+                        problem,
+                        indicator,
+                        held: self.cond(cond, member).contains(day),
+                        negated,
+                    });
+                }
+            }
             Cond::Covered { .. }
             | Cond::ContinuousEmployment
             | Cond::AllProblemsProgressed
+            | Cond::ProblemsProgressed(_)
             | Cond::ProblemProgressed(_) => {}
         }
     }
@@ -211,6 +231,10 @@ impl Evaluated<'_, '_> {
             | Measure::Sum(..)
             | Measure::Rate(..)
             | Measure::Scaled(..)
+            | Measure::Latest(..)
+            | Measure::AtAttachment(..)
+            | Measure::Add(..)
+            | Measure::Subtract(..)
             | Measure::Define(_) => self
                 .measure(measure, member)
                 .value_at(day)
@@ -270,6 +294,31 @@ impl Evaluated<'_, '_> {
             Measure::Constant(_) => explanation::Measure::Constant,
             // The value in force on the day is the operand's value.
             Measure::Dated(..) => explanation::Measure::Constant,
+            Measure::Latest(field, aggregate) => explanation::Measure::Latest {
+                field: self.field_name(aggregate, *field),
+                events: self.events(aggregate, member, day),
+            },
+            Measure::AtAttachment(field, aggregate) => explanation::Measure::AtAttachment {
+                field: self.field_name(aggregate, *field),
+                events: Events {
+                    window: explanation::Window::UpTo {
+                        day: self.attachment_anchor.to_date(),
+                    },
+                    ..self.events(aggregate, member, day)
+                },
+            },
+            Measure::Add(left, right) | Measure::Subtract(left, right) => {
+                explanation::Measure::Arithmetic {
+                    left: Box::new(self.operand(left, member, day)),
+                    op: if matches!(measure, Measure::Add(..)) {
+                        "+"
+                    } else {
+                        "-"
+                    }
+                    .to_string(),
+                    right: Box::new(self.operand(right, member, day)),
+                }
+            }
             Measure::Define(index) => self
                 .plan
                 .define_measure(*index)
@@ -287,11 +336,36 @@ impl Evaluated<'_, '_> {
             (SubjectScope::Members(_), _) => Scope::MembersPicked,
             _ => Scope::Family,
         };
+        let at_attachment = aggregate
+            .tests
+            .iter()
+            .filter(|test| matches!(test.test, FieldTestKind::AtAttachment(_)))
+            .map(|test| AttachmentValue {
+                field: self.field_name(aggregate, test.field),
+                value: self
+                    .value_at_attachment(test.field, aggregate, member)
+                    .map(|value| self.value_text(aggregate, test.field, value)),
+            })
+            .collect();
         Events {
             event: self.aggregate_kind(aggregate).to_string(),
             scope,
             window: self.window(&aggregate.window, member, day),
+            at_attachment,
         }
+    }
+
+    /// A field's value as a plan writes it: a one-of field's word, or the number.
+    fn value_text(&self, aggregate: &Aggregate, field: usize, value: Ratio) -> String {
+        if let Some(FieldType::OneOf(words)) = self.field_type(aggregate, field) {
+            let word = usize::try_from(value.numerator)
+                .ok()
+                .and_then(|index| words.get(index));
+            if let Some(word) = word {
+                return word.clone();
+            }
+        }
+        number_text(value, 1)
     }
 
     /// How a comparison's values read: a rate as a percentage, a sum of
@@ -307,7 +381,15 @@ impl Evaluated<'_, '_> {
             {
                 Quantity::Pence
             }
-            Measure::Scaled(_, inner) => self.unit_of(inner),
+            Measure::Scaled(_, inner) | Measure::Add(inner, _) | Measure::Subtract(inner, _) => {
+                self.unit_of(inner)
+            }
+            Measure::Latest(field, aggregate) | Measure::AtAttachment(field, aggregate)
+                if self.field_type(aggregate, *field) == Some(FieldType::Money) =>
+            {
+                Quantity::Pence
+            }
+            Measure::Latest(..) | Measure::AtAttachment(..) => Quantity::Number,
             Measure::Define(index) => self
                 .plan
                 .define_measure(*index)

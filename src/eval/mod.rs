@@ -369,17 +369,33 @@ impl<'p> Evaluated<'p, '_> {
             else {
                 continue;
             };
+            let (significant, sustained, since, sustained_on) =
+                progress_on(significant, progress, day);
+            let indicators = self
+                .held
+                .get(index)
+                .into_iter()
+                .flatten()
+                .zip(self.indicator_progress.get(index).into_iter().flatten())
+                .filter_map(|(held, (significant, progress))| {
+                    let (significant, sustained, since, sustained_on) =
+                        progress_on(significant, progress, day);
+                    Some(IndicatorProgress {
+                        indicator: problem.indicators.get(*held)?.id.clone(),
+                        significant,
+                        sustained,
+                        since,
+                        sustained_on,
+                    })
+                })
+                .collect();
             out.push(Progress {
                 problem: problem.id.clone(),
-                significant: significant.contains(day),
-                sustained: progress.contains(day),
-                since: significant.run_start(day).and_then(Day::to_date),
-                sustained_on: if progress.contains(day) {
-                    progress.run_start(day)
-                } else {
-                    progress.first_at_or_after(day)
-                }
-                .and_then(Day::to_date),
+                significant,
+                sustained,
+                since,
+                sustained_on,
+                indicators,
             });
         }
         out
@@ -676,6 +692,26 @@ impl<'p> Evaluated<'p, '_> {
 /// family did not meet the eligibility rule on the day, so the attachment
 /// earns no fee and no claim can follow it.
 const NOT_ELIGIBLE_WHEN_ATTACHED: &str = "the family was not eligible on the day it was attached";
+
+/// A measure's state on a day: whether it holds and is sustained, since
+/// when it holds, and when it is (or will be) sustained.
+fn progress_on(
+    significant: &DaySet,
+    progress: &DaySet,
+    day: Day,
+) -> (bool, bool, Option<NaiveDate>, Option<NaiveDate>) {
+    let sustained_on = if progress.contains(day) {
+        progress.run_start(day)
+    } else {
+        progress.first_at_or_after(day)
+    };
+    (
+        significant.contains(day),
+        progress.contains(day),
+        significant.run_start(day).and_then(Day::to_date),
+        sustained_on.and_then(Day::to_date),
+    )
+}
 
 /// An exact sum of claim amounts, held to the cap (itself an `i64`, so the
 /// result always fits).

@@ -36,6 +36,13 @@ pub(crate) struct Evaluated<'p, 'f> {
     pub(crate) eligibility: DaySet,
     pub(crate) significant: Vec<DaySet>,
     pub(crate) progress: Vec<DaySet>,
+    /// Per problem, the indicators that held at attachment (by their place
+    /// in the problem's list): on the attachment day, or for a problem
+    /// identified later, on the first day it was.
+    pub(crate) held: Vec<Vec<usize>>,
+    /// Per problem measured by its indicators, each held indicator's
+    /// significant-progress and sustained-progress days, as `held` lists them.
+    pub(crate) indicator_progress: Vec<Vec<(DaySet, DaySet)>>,
     /// The days on which each problem counts towards a results claim.
     pub(crate) counted: Vec<DaySet>,
     pub(crate) claim_sets: Vec<DaySet>,
@@ -81,6 +88,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             eligibility: DaySet::empty(),
             significant: Vec::new(),
             progress: Vec::new(),
+            held: Vec::new(),
+            indicator_progress: Vec::new(),
             counted: Vec::new(),
             claim_sets: Vec::new(),
             member_caps: Vec::new(),
@@ -203,20 +212,57 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 .map_or(identification_point, |(start, _)| *start)
         };
 
-        evaluated.significant = plan
-            .problems
+        let later = plan.settings.claim_problems == ClaimProblems::AtOrAfterAttachment
+            && evaluated.attachment.is_some();
+        evaluated.held = identified
             .iter()
-            .map(|problem| evaluated.cond(&problem.significant, None))
-            .collect();
-        evaluated.progress = plan
-            .problems
-            .iter()
-            .zip(&evaluated.significant)
-            .map(|(problem, significant)| match problem.sustain {
-                Some(length) => evaluated.sustained(significant, length, None),
-                None => significant.clone(),
+            .zip(&evaluated.indicator_sets)
+            .map(|(problem, indicators)| {
+                let day = if problem.contains(identification_point) {
+                    Some(identification_point)
+                } else if later {
+                    problem.first_at_or_after(identification_point.succ())
+                } else {
+                    None
+                };
+                let Some(day) = day else {
+                    return Vec::new();
+                };
+                (0..indicators.len())
+                    .filter(|index| indicators.get(*index).is_some_and(|set| set.contains(day)))
+                    .collect()
             })
             .collect();
+        for (index, problem) in plan.problems.iter().enumerate() {
+            let (significant, progress, by_indicator) = match &problem.measure {
+                Some(measure) => {
+                    let (significant, progress) = evaluated.measured(measure);
+                    (significant, progress, Vec::new())
+                }
+                // Progressed when every indicator that held has, by its own
+                // measure; with none held, it has not.
+                None => {
+                    let held = evaluated.held.get(index).cloned().unwrap_or_default();
+                    let by_indicator: Vec<(DaySet, DaySet)> = held
+                        .iter()
+                        .filter_map(|held| problem.indicators.get(*held)?.measure.as_ref())
+                        .map(|measure| evaluated.measured(measure))
+                        .collect();
+                    let all = |pick: fn(&(DaySet, DaySet)) -> &DaySet| {
+                        if by_indicator.is_empty() {
+                            return DaySet::empty();
+                        }
+                        by_indicator
+                            .iter()
+                            .fold(DaySet::all(), |all, sets| all.intersect(pick(sets)))
+                    };
+                    (all(|sets| &sets.0), all(|sets| &sets.1), by_indicator)
+                }
+            };
+            evaluated.significant.push(significant);
+            evaluated.progress.push(progress);
+            evaluated.indicator_progress.push(by_indicator);
+        }
         evaluated.counted = identified
             .iter()
             .map(|set| {
@@ -252,6 +298,65 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 }
             })
             .collect();
+    }
+
+    /// The days a progress measure holds, and the days it has been sustained.
+    fn measured(&self, measure: &ProgressMeasure) -> (DaySet, DaySet) {
+        let significant = self.cond(&measure.significant, None);
+        let progress = match measure.sustain {
+            Some(length) => self.sustained(&significant, length, None),
+            None => significant.clone(),
+        };
+        (significant, progress)
+    }
+
+    /// The significant-progress conditions a problem's progress is judged
+    /// by: its own, or those of its indicators that held at attachment.
+    pub(crate) fn progress_conds(&self, problem: usize) -> Vec<&'p Cond> {
+        let Some(found) = self.plan.problems.get(problem) else {
+            return Vec::new();
+        };
+        match &found.measure {
+            Some(measure) => vec![&measure.significant],
+            None => self
+                .held
+                .get(problem)
+                .into_iter()
+                .flatten()
+                .filter_map(|held| found.indicators.get(*held)?.measure.as_ref())
+                .map(|measure| &measure.significant)
+                .collect(),
+        }
+    }
+
+    /// The days on which at least `share` of the problems a claim counts
+    /// have progressed: so many of them, or more than half.
+    fn problems_progressed(&self, share: ProgressShare) -> DaySet {
+        let counting = |sets: Vec<DaySet>| {
+            let contributions = sets
+                .iter()
+                .flat_map(|set| {
+                    set.intervals()
+                        .iter()
+                        .map(|(start, end)| (*start, *end, 1i128))
+                })
+                .collect::<Vec<_>>();
+            Steps::sum_of_intervals(contributions).unwrap_or_else(|| Steps::constant(0))
+        };
+        let counted = counting(self.counted.clone());
+        let progressed = counting(
+            self.counted
+                .iter()
+                .zip(&self.progress)
+                .map(|(counted, progress)| counted.intersect(progress))
+                .collect(),
+        );
+        counted
+            .zip_with(&progressed, |counted, progressed| match share {
+                ProgressShare::AtLeast(needed) => *progressed >= i128::from(needed),
+                ProgressShare::Most => progressed.saturating_mul(2) > *counted,
+            })
+            .where_true(|holds| *holds)
     }
 
     // ───────────── conditions ─────────────
@@ -330,6 +435,15 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 .get(problem.0 as usize)
                 .cloned()
                 .unwrap_or_else(DaySet::empty),
+            Cond::ProblemsProgressed(share) => self.problems_progressed(*share),
+            Cond::IndicatorHeld(problem, indicator) => {
+                let held = self
+                    .indicator_sets
+                    .get(problem.0 as usize)
+                    .and_then(|sets| sets.get(*indicator))
+                    .is_some_and(|set| set.contains(self.attachment_anchor));
+                if held { DaySet::all() } else { DaySet::empty() }
+            }
             Cond::Reduction {
                 events,
                 percent,
@@ -694,6 +808,26 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 });
                 defined_values(rate, &defined)
             }
+            Measure::Latest(field, aggregate) => self.latest(*field, aggregate, member),
+            Measure::AtAttachment(field, aggregate) => {
+                Steps::constant(self.value_at_attachment(*field, aggregate, member))
+            }
+            Measure::Add(left, right) | Measure::Subtract(left, right) => {
+                let adding = matches!(measure, Measure::Add(..));
+                let left = self.measure(left, member);
+                let right = self.measure(right, member);
+                left.zip_with(&right, |left, right| {
+                    let (left, right) = ((*left)?, (*right)?);
+                    let moved = right.numerator.checked_mul(left.denominator)?;
+                    let moved = if adding { moved } else { moved.checked_neg()? };
+                    exact(
+                        left.numerator
+                            .checked_mul(right.denominator)?
+                            .checked_add(moved)?,
+                        left.denominator.checked_mul(right.denominator)?,
+                    )
+                })
+            }
             Measure::Scaled(percent, inner) => {
                 let scale = Fixed::HUNDRED_PERCENT;
                 // In lowest terms, so nested percentages stay small; a value
@@ -768,6 +902,92 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         }
     }
 
+    /// The field on the latest matching event in the window, on each day:
+    /// of the events the window holds that day, the one with the latest
+    /// start, and of several on that day the highest value. Not measurable
+    /// while the window holds none, or none with the field recorded.
+    fn latest(&self, field: usize, aggregate: &Aggregate, member: Option<u32>) -> Steps<Value> {
+        let scale = self.field_scale(aggregate.kind, field);
+        let anchors = self.anchors(aggregate.window, member);
+        let events: Vec<(DaySet, Day, Ratio)> = self
+            .matching(aggregate, member)
+            .filter_map(|fact| {
+                let value = field_ratio(&fact, field, scale)?;
+                let days = self
+                    .presence(aggregate, &fact, &anchors)
+                    .intersect(&self.visible(aggregate, Some(field), &fact));
+                Some((days, fact.start, value))
+            })
+            .collect();
+        let mut days: Vec<Day> = events
+            .iter()
+            .flat_map(|(presence, ..)| {
+                presence
+                    .intervals()
+                    .iter()
+                    .flat_map(|(start, end)| [*start, end.succ()])
+            })
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        let breakpoints: Vec<(Day, Option<Ratio>)> = days
+            .into_iter()
+            .map(|day| {
+                let best = events
+                    .iter()
+                    .filter(|(presence, ..)| presence.contains(day))
+                    .map(|(_, start, value)| (*start, *value))
+                    .reduce(later_or_higher);
+                (day, best.map(|(_, value)| value))
+            })
+            .collect();
+        Steps::changing(None, breakpoints)
+    }
+
+    /// The field on the latest event the aggregate takes (by its kind, its
+    /// subject and its tests other than those against the attachment day)
+    /// whose day is on or before the attachment day; of several on that
+    /// day, the highest. `None` when there is none with the field recorded.
+    pub(crate) fn value_at_attachment(
+        &self,
+        field: usize,
+        aggregate: &Aggregate,
+        member: Option<u32>,
+    ) -> Value {
+        let scale = self.field_scale(aggregate.kind, field);
+        let anchor = self.attachment_anchor;
+        self.candidates(aggregate, member)
+            .filter(|fact| fact.start <= anchor)
+            .filter(|fact| self.subject_days(aggregate, fact).contains(fact.start))
+            .filter(|fact| {
+                aggregate
+                    .tests
+                    .iter()
+                    .filter(|test| !matches!(test.test, FieldTestKind::AtAttachment(_)))
+                    .all(|test| passes(test, fact))
+            })
+            .filter_map(|fact| Some((fact.start, field_ratio(fact, field, scale)?)))
+            .reduce(later_or_higher)
+            .map(|(_, value)| value)
+    }
+
+    /// The values an aggregate's tests against the attachment day compare
+    /// with, by field; `None` when one of them has nothing to compare with,
+    /// so that the aggregate cannot be measured at all.
+    fn baselines(&self, aggregate: &Aggregate, member: Option<u32>) -> Option<Vec<(usize, Ratio)>> {
+        aggregate
+            .tests
+            .iter()
+            .filter(|test| matches!(test.test, FieldTestKind::AtAttachment(_)))
+            .map(|test| {
+                Some((
+                    test.field,
+                    self.value_at_attachment(test.field, aggregate, member)?,
+                ))
+            })
+            .collect()
+    }
+
     pub(super) fn field_scale(&self, kind: KindId, field: usize) -> i128 {
         let ty = self
             .plan
@@ -806,6 +1026,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 },
             }
         };
+        // Compared with nothing, a test against the attachment day leaves
+        // the aggregate not measurable: neither `has` nor `no` holds.
+        if self.baselines(aggregate, member).is_none() {
+            return (Steps::constant(0), DaySet::empty());
+        }
         if let Window::LastTerms(count) = aggregate.window {
             return self.sum_over_terms(aggregate, count, field, &weight, member);
         }
@@ -883,6 +1108,40 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         aggregate: &'a Aggregate,
         member: Option<u32>,
     ) -> impl Iterator<Item = Fact<'f>> + 'a {
+        let baselines = self.baselines(aggregate, member);
+        self.candidates(aggregate, member)
+            .filter(move |fact| {
+                let Some(baselines) = &baselines else {
+                    return false;
+                };
+                aggregate.tests.iter().all(|test| match test.test {
+                    FieldTestKind::AtAttachment(op) => {
+                        let scale = self.field_scale(aggregate.kind, test.field);
+                        let baseline = baselines
+                            .iter()
+                            .find(|(field, _)| *field == test.field)
+                            .map(|(_, value)| *value);
+                        compare(field_ratio(fact, test.field, scale), op, baseline)
+                    }
+                    _ => passes(test, fact),
+                })
+            })
+            .map(|fact| Fact {
+                end: if aggregate.from_start {
+                    fact.start
+                } else {
+                    fact.end
+                },
+                ..*fact
+            })
+    }
+
+    /// The facts of an aggregate's kind and subject, before its tests.
+    fn candidates<'a>(
+        &'a self,
+        aggregate: &'a Aggregate,
+        member: Option<u32>,
+    ) -> impl Iterator<Item = &'a Fact<'f>> + 'a {
         // A member's own events are looked up in their run of the index,
         // so that a quantifier over many members does not scan every
         // member's events for each; the order is the same day order.
@@ -896,21 +1155,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         positions
             .iter()
             .filter_map(|position| self.facts.get(*position))
-            .filter(move |fact| {
-                let whose = match &aggregate.subject {
-                    SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
-                    SubjectScope::Family => true,
-                    SubjectScope::Members(_) => fact.member.is_some(),
-                };
-                whose && aggregate.tests.iter().all(|test| passes(test, fact))
-            })
-            .map(|fact| Fact {
-                end: if aggregate.from_start {
-                    fact.start
-                } else {
-                    fact.end
-                },
-                ..*fact
+            .filter(move |fact| match &aggregate.subject {
+                SubjectScope::ThisMember => fact.member.is_some() && fact.member == member,
+                SubjectScope::Family => true,
+                SubjectScope::Members(_) => fact.member.is_some(),
             })
     }
 
@@ -1202,19 +1450,32 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     }
                 }
             }
-            Cond::AllProblemsProgressed => {
-                for (index, problem) in self.plan.problems.iter().enumerate() {
+            Cond::AllProblemsProgressed | Cond::ProblemsProgressed(_) => {
+                for index in 0..self.plan.problems.len() {
                     let counted = self.counted.get(index).is_some_and(|set| set.contains(day));
                     if counted {
-                        let significant = &problem.significant;
-                        self.collect(significant, None, day, Focus::Everything, out, seen);
+                        for significant in self.progress_conds(index) {
+                            self.collect(significant, None, day, Focus::Everything, out, seen);
+                        }
                     }
                 }
             }
             Cond::ProblemProgressed(problem) => {
-                if let Some(problem) = self.plan.problems.get(problem.0 as usize) {
-                    let significant = &problem.significant;
+                for significant in self.progress_conds(problem.0 as usize) {
                     self.collect(significant, None, day, Focus::Everything, out, seen);
+                }
+            }
+            // What held on the attachment day is what the indicator saw then.
+            Cond::IndicatorHeld(problem, indicator) => {
+                let condition = self
+                    .plan
+                    .problems
+                    .get(problem.0 as usize)
+                    .and_then(|problem| problem.indicators.get(*indicator))
+                    .map(|indicator| &indicator.condition);
+                if let Some(condition) = condition {
+                    let anchor = self.attachment_anchor;
+                    self.collect(condition, None, anchor, Focus::Everything, out, seen);
                 }
             }
             // A define's events are the same wherever it is used.
@@ -1287,6 +1548,47 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     out.extend(self.problem_reason(problem.0 as usize, &found.id, day));
                 }
             }
+            Cond::ProblemsProgressed(share) => {
+                // Each counted problem's reason it has not progressed, if any.
+                let reasons: Vec<Option<String>> = self
+                    .plan
+                    .problems
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| {
+                        self.counted
+                            .get(*index)
+                            .is_some_and(|set| set.contains(day))
+                    })
+                    .map(|(index, problem)| self.problem_reason(index, &problem.id, day))
+                    .collect();
+                let counted = reasons.len();
+                let progressed = reasons.iter().filter(|reason| reason.is_none()).count();
+                let behind: Vec<String> = reasons.into_iter().flatten().collect();
+                let needs = match share {
+                    ProgressShare::AtLeast(needed) => format!("at least {needed}"),
+                    ProgressShare::Most => format!("more than half of {counted}"),
+                };
+                out.push(format!(
+                    "{progressed} of the {counted} identified problems have progressed, and the claim needs {needs}"
+                ));
+                out.extend(behind);
+            }
+            Cond::IndicatorHeld(problem, indicator) => {
+                let named = self
+                    .plan
+                    .problems
+                    .get(problem.0 as usize)
+                    .and_then(|problem| {
+                        let indicator = problem.indicators.get(*indicator)?;
+                        Some((problem.id.as_str(), indicator.id.as_str()))
+                    });
+                if let Some((problem, indicator)) = named {
+                    out.push(format!(
+                        "indicator `{indicator}` of problem `{problem}` did not hold at attachment"
+                    ));
+                }
+            }
             Cond::Define(index) => {
                 if seen.insert(*index) {
                     if let Some(body) = self.plan.define_cond(*index) {
@@ -1324,26 +1626,57 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         }
     }
 
+    /// Why a problem has not progressed on the day, or `None` when it has;
+    /// for a problem measured by its indicators, each held indicator that
+    /// has not.
     fn problem_reason(&self, index: usize, id: &str, day: Day) -> Option<String> {
         let progress = self.progress.get(index)?;
         if progress.contains(day) {
             return None;
         }
-        let significant = self.significant.get(index)?;
-        Some(
-            match (
-                significant.run_start(day).and_then(Day::to_date),
-                progress.first_at_or_after(day),
-            ) {
-                (Some(since), Some(sustained)) => format!(
-                    "problem `{id}` has met its significant-progress measure since {since} but is not sustained until {sustained}"
-                ),
-                (Some(since), None) => format!(
-                    "problem `{id}` has met its significant-progress measure since {since} but is not yet sustained"
-                ),
-                (None, _) => format!("problem `{id}` has not met its significant-progress measure"),
-            },
-        )
+        let problem = self.plan.problems.get(index)?;
+        if problem.measure.is_some() {
+            let significant = self.significant.get(index)?;
+            return Some(measure_reason(
+                &format!("problem `{id}`"),
+                significant,
+                progress,
+                day,
+            ));
+        }
+        let held = self.held.get(index)?;
+        if held.is_empty() {
+            return Some(format!(
+                "problem `{id}` is measured by its indicators, and none of them held at attachment"
+            ));
+        }
+        let reasons: Vec<String> = held
+            .iter()
+            .zip(self.indicator_progress.get(index)?)
+            .filter(|(_, (_, progress))| !progress.contains(day))
+            .filter_map(|(held, (significant, progress))| {
+                let indicator = problem.indicators.get(*held)?;
+                let who = format!("indicator `{}` of problem `{id}`", indicator.id);
+                Some(measure_reason(&who, significant, progress, day))
+            })
+            .collect();
+        Some(reasons.join("; "))
+    }
+}
+
+/// Why a measure (of a problem or an indicator, `who`) has not progressed.
+fn measure_reason(who: &str, significant: &DaySet, progress: &DaySet, day: Day) -> String {
+    match (
+        significant.run_start(day).and_then(Day::to_date),
+        progress.first_at_or_after(day),
+    ) {
+        (Some(since), Some(sustained)) => format!(
+            "{who} has met its significant-progress measure since {since} but is not sustained until {sustained}"
+        ),
+        (Some(since), None) => format!(
+            "{who} has met its significant-progress measure since {since} but is not yet sustained"
+        ),
+        (None, _) => format!("{who} has not met its significant-progress measure"),
     }
 }
 
@@ -1367,12 +1700,21 @@ fn contains_employment(plan: &Plan, cond: &Cond, seen: &mut BTreeSet<DefineIdx>)
     }
 }
 
-/// The aggregates a measure is made of. A measure has one operand at most,
-/// so following its defines never repeats one.
+/// The aggregates a measure is made of. The checker bounds how deep
+/// defines nest, so following them is bounded too.
 fn measure_aggregates<'p>(plan: &'p Plan, measure: &'p Measure) -> Vec<&'p Aggregate> {
     match measure {
-        Measure::Count(aggregate) | Measure::Sum(_, aggregate) | Measure::Rate(_, _, aggregate) => {
+        Measure::Count(aggregate)
+        | Measure::Sum(_, aggregate)
+        | Measure::Rate(_, _, aggregate)
+        | Measure::Latest(_, aggregate)
+        | Measure::AtAttachment(_, aggregate) => {
             vec![aggregate]
+        }
+        Measure::Add(left, right) | Measure::Subtract(left, right) => {
+            let mut aggregates = measure_aggregates(plan, left);
+            aggregates.extend(measure_aggregates(plan, right));
+            aggregates
         }
         Measure::Scaled(_, inner) => measure_aggregates(plan, inner),
         Measure::Define(index) => plan
@@ -1592,6 +1934,32 @@ fn compare(left: Value, op: Comparison, right: Value) -> bool {
     .is_some_and(|order| op.holds(order))
 }
 
+/// A numeric, date or word field of an event as a number in its own unit
+/// (a word of a one-of by its place in the list, lowest first).
+fn field_ratio(fact: &Fact<'_>, field: usize, scale: i128) -> Value {
+    match fact.fields.get(field)?.as_ref()? {
+        FieldValue::Count(n) => Some(ratio(i128::from(*n), 1)),
+        FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
+            exact(i128::from(fixed.0), scale)
+        }
+        FieldValue::Money(pence) => Some(ratio(i128::from(pence.0), 1)),
+        FieldValue::Date(date) => Some(ratio(i128::from(Day::from_date(*date).0), 1)),
+        FieldValue::Word(word) => Some(ratio(i128::from(*word), 1)),
+        _ => None,
+    }
+}
+
+/// Of two events' `(day, value)`, the later, and of two on one day the
+/// higher: so the input's order of records never matters.
+fn later_or_higher(best: (Day, Ratio), next: (Day, Ratio)) -> (Day, Ratio) {
+    let higher = compare(Some(next.1), Comparison::Greater, Some(best.1));
+    if next.0 > best.0 || (next.0 == best.0 && higher) {
+        next
+    } else {
+        best
+    }
+}
+
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
     test_passes(test, fact.fields.get(test.field).and_then(Option::as_ref))
 }
@@ -1613,6 +1981,8 @@ fn test_passes(test: &FieldTest, value: Option<&FieldValue>) -> bool {
         (FieldTestKind::Flag(wanted), FieldValue::Flag(flag)) => flag == wanted,
         // On which days it holds is `Evaluated::visible`'s to say.
         (FieldTestKind::NearNow(..), FieldValue::Date(_)) => true,
+        // Compared in `matching`, which knows the value at attachment.
+        (FieldTestKind::AtAttachment(_), _) => false,
         (FieldTestKind::Compare(op, constant), value) => {
             let actual = match value {
                 FieldValue::Count(n) => ratio(i128::from(*n), 1),

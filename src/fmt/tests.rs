@@ -194,6 +194,8 @@ fn pattern() -> impl Strategy<Value = String> {
             Just(" where ratio > 2.5".to_string()),
             Just(" where due within 12 months after now".to_string()),
             Just(" where due within 3 weeks before now and type = fixed".to_string()),
+            Just(" where level >= medium".to_string()),
+            Just(" where level > level at attachment".to_string()),
         ]),
     )
         .prop_map(|(start, kind, test)| format!("{start}{kind}{}", test.unwrap_or_default()))
@@ -259,7 +261,21 @@ fn measure() -> impl Strategy<Value = String> {
             " then 2 from 2018-01-01".repeat(n as usize - 1)
         )),
         Just("3  then\n 2 from 2016-01-01".to_string()),
+        aggregate().prop_map(|a| format!("latest score of {a}")),
+        (name(), subject()).prop_map(|(kind, s)| format!("score of {kind}{s} at attachment")),
     ]
+}
+
+/// Measures added and taken away, bracketed at random: the formatter keeps
+/// only the brackets the grouping needs (`a - (b - c)`).
+fn difference() -> impl Strategy<Value = String> {
+    measure().prop_recursive(2, 6, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} - {b}")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + ({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} - {b}) - {a}")),
+        ]
+    })
 }
 
 fn condition() -> impl Strategy<Value = String> {
@@ -267,15 +283,19 @@ fn condition() -> impl Strategy<Value = String> {
         aggregate().prop_map(|a| format!("has {a}")),
         aggregate().prop_map(|a| format!("no {a}")),
         (
-            measure(),
+            difference(),
             prop::sample::select(vec!["<", "<=", ">", ">=", "=", "!="]),
-            measure()
+            difference()
         )
             .prop_map(|(l, op, r)| format!("{l} {op} {r}")),
         (pattern(), subject(), 0u32..100, 1u32..12)
             .prop_map(|(p, s, x, n)| format!("{p}{s} down by at least {x}% over {n} months")),
         Just("every identified problem has progressed".to_string()),
         Just("problem crime has progressed".to_string()),
+        Just("most identified problems have progressed".to_string()),
+        (1u32..6).prop_map(|n| format!("at least {n} identified problems have progressed")),
+        Just("indicator i held at attachment".to_string()),
+        Just("indicator j of crime held at attachment".to_string()),
         Just("flag_define".to_string()),
         Just("(count x_kind where type = fixed) and recent = 2".to_string()),
     ];
@@ -407,13 +427,14 @@ fn plan_text() -> impl Strategy<Value = String> {
         " code \"FE 4.3\" source \"police \\\"ASB\\\" data\"",
     ]);
     (
-        (condition(), condition(), measure(), attach()),
+        ((condition(), condition(), condition()), measure(), attach()),
         (event_decl(), sustain(), metadata, members()),
+        prop::sample::select(vec!["", " sustained for 3 months", " sustained for 2 terms"]),
         prop::collection::vec(gap(), 6),
     )
-        .prop_map(|((a, b, m, principles), (event, sustain, metadata, members), gaps)| {
+        .prop_map(|(((a, b, c), m, principles), (event, sustain, metadata, members), own_sustain, gaps)| {
             format!(
-                "plan \"Random\" {{{}framework phase2 }}{}{event}\ndefine recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} {sustain} }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n{members}",
+                "plan \"Random\" {{{}framework phase2 }}{}{event}\nevent rated on member at date {{ level: ordered low, medium, high }}\ndefine recent = {m}{}problem crime \"Crime\" {{ indicator i \"I\"{metadata} {{ {a} }}{}significant \"S\" {{ {b} }} {sustain} indicator j \"J\" {{ {a} significant \"T\" {{ {c} }}{own_sustain} }} }}{}claim progress \"P\" pays £800 {{ {a} }}{}{principles}\n{members}",
                 gaps[0], gaps[1], gaps[2], gaps[3], gaps[4], gaps[5]
             )
         })

@@ -321,3 +321,28 @@ fn a_kind_named_by_a_window_or_sustain_period_at_a_spell_is_a_use() {
     assert_eq!(uses, expected);
     assert_eq!(uses.len(), 3);
 }
+
+#[test]
+fn an_indicator_held_at_attachment_refers_to_its_declaration() {
+    let plan = r#"plan "Test" { framework phase2 }
+problem crime "Crime" {
+  indicator asb "ASB" { any member has asb_incident within 12 months }
+  significant "None" { no asb_incident in family now }
+}
+problem family "Family" {
+  indicator asb "ASB at home" { any member has asb_incident within 6 months }
+  significant "Held" { indicator asb of crime held at attachment }
+}
+eligible when at least 1 problems
+claim held "Held" pays £100 { indicator asb of family held at attachment }
+"#;
+    let index = SymbolIndex::of(plan).unwrap();
+    let at = |text: &str, nth: usize| {
+        let offset = plan.match_indices(text).nth(nth).unwrap().0;
+        index.at(offset).map(|occurrence| occurrence.symbol)
+    };
+    // `indicator asb of crime`: the first declaration; `of family`: the second.
+    assert_eq!(at("asb of crime", 0), at("asb \"ASB\"", 0));
+    assert_eq!(at("asb of family", 0), at("asb \"ASB at home\"", 0));
+    assert_ne!(at("asb of crime", 0), at("asb of family", 0));
+}

@@ -231,6 +231,8 @@ pub enum FieldTypeSyntax {
     Text,
     Flag,
     OneOf(Vec<Ident>),
+    /// `ordered low, medium, high`: a one-of whose words compare, lowest first.
+    Ordered(Vec<Ident>),
 }
 
 /// `member attribute resident: optional flag`
@@ -305,6 +307,19 @@ pub struct Indicator {
     pub source: Option<Text>,
     /// When it fires.
     pub condition: Expr,
+    /// Its own progress measure, when progress is measured per indicator.
+    pub progress: Option<IndicatorProgress>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `significant "…" { … } sustained for 12 months` inside an indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorProgress {
+    /// What counts as significant progress against this indicator.
+    pub significant: Significant,
+    /// How long it must hold, if at all.
+    pub sustain: Option<Sustain>,
     /// Where it stands.
     pub span: Span,
 }
@@ -703,6 +718,9 @@ pub enum Value {
     Text(Text),
     Flag(bool, Span),
     Word(Ident),
+    /// `level at attachment`: the named field on the latest event the
+    /// pattern takes on or before the attachment day.
+    AtAttachment(Ident, Span),
 }
 
 /// Whose events an aggregate counts.
@@ -899,6 +917,36 @@ pub enum ExprKind {
     Dated(Box<Expr>, Vec<DatedChange>),
     /// A name given by `define`.
     Name(Ident),
+    /// `at least 3 identified problems have progressed`, `most identified problems have progressed`
+    ProblemsProgressed(ProgressShare),
+    /// `indicator asb held at attachment`, `indicator asb of crime held at attachment`
+    IndicatorHeld {
+        indicator: Ident,
+        problem: Option<Ident>,
+    },
+    /// `latest score of outcome_star …`
+    Latest(Ident, Aggregate),
+    /// `score of outcome_star at attachment` (the aggregate has no window)
+    AtAttachment(Ident, Aggregate),
+    /// `a - b`, `a + b` between measures
+    Arithmetic(Box<Expr>, MeasureOp, Box<Expr>),
+}
+
+/// How many of the identified problems must have progressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressShare {
+    /// `at least N`
+    AtLeast(IntLit),
+    /// `most`: more than half.
+    Most(Span),
+}
+
+/// `+` or `-` between two measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum MeasureOp {
+    Add,
+    Subtract,
 }
 
 /// `then 90% from 2015-09-01`: a dated value's value from a day on.

@@ -608,6 +608,7 @@ impl Lowering {
             Rule::kw_text => FieldTypeSyntax::Text,
             Rule::kw_flag => FieldTypeSyntax::Flag,
             Rule::one_of => FieldTypeSyntax::OneOf(self.id_list(ty_inner)),
+            Rule::ordered => FieldTypeSyntax::Ordered(self.id_list(ty_inner)),
             _ => {
                 self.internal(span, "a field type");
                 return None;
@@ -658,7 +659,13 @@ impl Lowering {
                         .next_if(Rule::indicator_source)
                         .and_then(|pair| self.next_text(&mut Children::of(&pair)));
                     let condition = self.next_expr(&mut inner);
-                    if let (Some(id), Some(title), Some(condition)) = (id, title, condition) {
+                    let progress = match inner.next_if(Rule::indicator_progress) {
+                        Some(progress) => self.indicator_progress(progress).map(Some),
+                        None => Some(None),
+                    };
+                    if let (Some(id), Some(title), Some(condition), Some(progress)) =
+                        (id, title, condition, progress)
+                    {
                         problem
                             .order
                             .push(ProblemEntry::Indicator(problem.indicators.len()));
@@ -668,6 +675,7 @@ impl Lowering {
                             code,
                             source,
                             condition,
+                            progress,
                             span: entry_span,
                         });
                     }
@@ -702,6 +710,39 @@ impl Lowering {
             }
         }
         Some(problem)
+    }
+
+    /// An indicator's own `significant "…" { … }` and `sustained for …`.
+    fn indicator_progress(&mut self, pair: P<'_>) -> Option<IndicatorProgress> {
+        let span = self.span_of(&pair);
+        let mut children = Children::of(&pair);
+        let significant_pair = self.expect(&mut children, Rule::significant)?;
+        let significant_span = self.span_of(&significant_pair);
+        let mut inner = Children::of(&significant_pair);
+        let title = self.next_text(&mut inner)?;
+        let condition = self.next_expr(&mut inner)?;
+        let sustain = match children.next_if(Rule::sustain) {
+            Some(sustain_pair) => {
+                let sustain_span = self.span_of(&sustain_pair);
+                let length = Children::of(&sustain_pair)
+                    .next()
+                    .and_then(|p| self.sustain_length(p))?;
+                Some(Sustain {
+                    length,
+                    span: sustain_span,
+                })
+            }
+            None => None,
+        };
+        Some(IndicatorProgress {
+            significant: Significant {
+                title,
+                condition,
+                span: significant_span,
+            },
+            sustain,
+            span,
+        })
     }
 
     fn eligible(&mut self, pair: P<'_>) -> Option<Eligible> {
@@ -1071,6 +1112,7 @@ impl Lowering {
                 Rule::disjunction | Rule::conjunction => children.clone().rest().len() == 1,
                 Rule::negation => !children.has_token(Rule::kw_not),
                 Rule::comparison => !children.has_token(Rule::cmp_op),
+                Rule::difference => children.clone().rest().len() == 1,
                 Rule::postfix => !children.has_token(Rule::sustained_for),
                 _ => false,
             };
@@ -1128,6 +1170,7 @@ impl Lowering {
                     span,
                 })
             }
+            Rule::difference => self.difference(pair),
             Rule::postfix => {
                 let mut children = Children::of(&pair);
                 let primary = self.expr(children.next()?)?;
@@ -1146,6 +1189,30 @@ impl Lowering {
         }
     }
 
+    /// Measures added and taken away, left to right: `a - b + c` is `(a - b) + c`.
+    fn difference(&mut self, pair: P<'_>) -> Option<Expr> {
+        let mut children = Children::of(&pair);
+        let mut left = self.expr(children.next()?)?;
+        while let Some(op) = children.next_if(Rule::field_op) {
+            let adding = op.into_inner().next().map(|p| p.as_rule()) == Some(Rule::p_plus);
+            let right = self.expr(children.next()?)?;
+            let span = Span {
+                start: left.span.start,
+                end: right.span.end,
+            };
+            let op = if adding {
+                MeasureOp::Add
+            } else {
+                MeasureOp::Subtract
+            };
+            left = Expr {
+                kind: ExprKind::Arithmetic(Box::new(left), op, Box::new(right)),
+                span,
+            };
+        }
+        Some(left)
+    }
+
     fn primary(&mut self, pair: P<'_>) -> Option<Expr> {
         let span = self.span_of(&pair);
         let mut children = Children::of(&pair);
@@ -1154,6 +1221,37 @@ impl Lowering {
             Rule::all_problems_progressed => ExprKind::AllProblemsProgressed,
             Rule::problem_progressed => {
                 ExprKind::ProblemProgressed(self.next_ident(&mut children)?)
+            }
+            Rule::share_progressed => match children.next_if(Rule::at_least_share) {
+                Some(at_least) => {
+                    let count = self.next_integer(&mut Children::of(&at_least))?;
+                    ExprKind::ProblemsProgressed(ProgressShare::AtLeast(count))
+                }
+                None => {
+                    let most = pair
+                        .clone()
+                        .into_inner()
+                        .find(|child| child.as_rule() == Rule::kw_most)
+                        .map_or(span, |most| self.span_of(&most));
+                    ExprKind::ProblemsProgressed(ProgressShare::Most(most))
+                }
+            },
+            Rule::indicator_held => {
+                let indicator = self.next_ident(&mut children)?;
+                let problem = children
+                    .next_if(Rule::ident)
+                    .map(|problem| self.ident(problem));
+                ExprKind::IndicatorHeld { indicator, problem }
+            }
+            Rule::latest_value => {
+                let field = self.next_ident(&mut children)?;
+                let first = children.next()?;
+                ExprKind::Latest(field, self.aggregate_from(first, &mut children)?)
+            }
+            Rule::value_at_attachment => {
+                let field = self.next_ident(&mut children)?;
+                let first = children.next()?;
+                ExprKind::AtAttachment(field, self.aggregate_from(first, &mut children)?)
             }
             Rule::has_event => {
                 let first = children.next()?;
@@ -1436,6 +1534,9 @@ impl Lowering {
             Rule::kw_true => Value::Flag(true, span),
             Rule::kw_false => Value::Flag(false, span),
             Rule::ident => Value::Word(self.ident(pair)),
+            Rule::field_at_attachment => {
+                Value::AtAttachment(self.next_ident(&mut Children::of(&pair))?, span)
+            }
             _ => {
                 self.internal(span, "a value");
                 return None;

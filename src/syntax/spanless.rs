@@ -124,8 +124,9 @@ structs! {
     MemberCap { who, tests, span }
     Define { name, value, span }
     Problem { id, title, indicators, significant, sustain, order, span }
-    Indicator { id, title, code, source, condition, span }
+    Indicator { id, title, code, source, condition, progress, span }
     DatedChange { value, from, span }
+    IndicatorProgress { significant, sustain, span }
     Significant { title, condition, span }
     Sustain { length, span }
     AfterSpell { length, edge, kind }
@@ -158,7 +159,7 @@ enums! {
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
     SettingValue { Word(word), Number(number), Range(low, high) }
-    FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words) }
+    FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words), Ordered(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
     SustainLength { Time(duration), Terms(count), AfterEnd(duration, kind) }
@@ -186,7 +187,7 @@ enums! {
     NowSide { After, Before }
     Value {
         Money(money), Percent(percent), Date(date), Decimal(value, span), Integer(integer),
-        Text(text), Flag(flag, span), Word(word),
+        Text(text), Flag(flag, span), Word(word), AtAttachment(field, span),
     }
     Subject { Family(span), By(who, aged, span) }
     Window {
@@ -215,7 +216,13 @@ enums! {
         Reduction { pattern, subject, percent, over },
         Money(amount), Percent(percent), Date(date), Duration(duration), Decimal(value),
         Integer(value), Dated(first, changes), Name(name),
+        ProblemsProgressed(share),
+        IndicatorHeld { indicator, problem },
+        Latest(field, aggregate), AtAttachment(field, aggregate),
+        Arithmetic(left, op, right),
     }
+    ProgressShare { AtLeast(count), Most(span) }
+    MeasureOp { Add, Subtract }
 }
 
 #[cfg(test)]

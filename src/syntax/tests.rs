@@ -190,7 +190,8 @@ fn syntax_errors_name_what_was_expected() {
 
 #[test]
 fn a_syntax_error_points_at_the_bracket_left_open() {
-    let source = "problem crime \"x\" {\n  indicator a \"A\" { has offence ever\n  significant \"S\" { no offence ever }\n}\n";
+    // (A `significant` there would be the indicator's own measure.)
+    let source = "problem crime \"x\" {\n  indicator a \"A\" { has offence ever\n  indicator b \"B\" { has asb_incident ever }\n}\n";
     let Err(diagnostics) = parse(source) else {
         panic!()
     };

@@ -148,7 +148,11 @@ impl Explanation {
             .iter()
             .flat_map(|problem| &problem.indicators)
             .flat_map(|indicator| &indicator.evidence);
-        let progress = self.progress.iter().flat_map(|progress| &progress.evidence);
+        let progress = self
+            .progress
+            .iter()
+            .flat_map(|progress| std::iter::once(progress).chain(&progress.indicators))
+            .flat_map(|progress| &progress.evidence);
         let claims = self.claims.iter().flat_map(|claim| &claim.evidence);
         let mut seen: Vec<&Record> = Vec::new();
         for record in indicators.chain(progress).chain(claims) {
@@ -162,12 +166,31 @@ impl Explanation {
 
 fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<h3><code>{}</code> {}</h3>",
-        escape(&progress.problem),
-        escape(&progress.title)
-    );
+    match &progress.indicator {
+        Some(indicator) => {
+            let _ = writeln!(
+                out,
+                "<h4>indicator <code>{}</code> {}</h4>",
+                escape(indicator),
+                escape(&progress.title)
+            );
+        }
+        None if !progress.indicators.is_empty() => {
+            let _ = writeln!(
+                out,
+                "<h3><code>{}</code> by each indicator that held at attachment, on its own measure</h3>",
+                escape(&progress.problem)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "<h3><code>{}</code> {}</h3>",
+                escape(&progress.problem),
+                escape(&progress.title)
+            );
+        }
+    }
     let significant = match (progress.significant, progress.since) {
         (true, Some(since)) => format!("met since {}", day(since)),
         (true, None) => "met".to_string(),
@@ -203,6 +226,22 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
             out,
             "<p>Records behind its failing: {}</p>",
             citations(&progress.evidence, page)
+        );
+    }
+    for indicator in &progress.indicators {
+        out.push_str(&progress_html(indicator, page));
+    }
+    if !progress.indicators.is_empty() {
+        let sustained = match (progress.sustained, progress.sustained_on) {
+            (true, _) => "sustained".to_string(),
+            (false, Some(on)) => format!("not sustained yet: sustained on {} if it holds", day(on)),
+            (false, None) => "not sustained".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "<p>The problem, when every one of them is: <span class=\"{}\">{}</span>.</p>",
+            met_class(progress.sustained),
+            escape(&sustained)
         );
     }
     out
@@ -383,6 +422,16 @@ fn requirement_html(requirement: &Requirement) -> String {
             format!("one of:\n{}", requirements_html(alternatives))
         }
         Requirement::AllOf { measured } => format!("all of:\n{}", requirements_html(measured)),
+        Requirement::Held {
+            problem,
+            indicator,
+            held,
+            negated,
+        } => escape(&format!(
+            "indicator {indicator} of {problem} at attachment: {}; needs {}",
+            if *held { "held" } else { "did not hold" },
+            if *negated { "not held" } else { "held" }
+        )),
     }
 }
 
@@ -440,6 +489,17 @@ fn measure_text(measure: &Measure) -> String {
         ),
         Measure::Percent { percent, of } => format!("{percent}% of {}", measure_text(of)),
         Measure::Constant => "a constant".to_string(),
+        Measure::Latest { field, events } => {
+            format!("latest {field} of {}", events_text(events))
+        }
+        Measure::AtAttachment { field, events } => {
+            format!("{field} at attachment of {}", events_text(events))
+        }
+        Measure::Arithmetic { left, op, right } => format!(
+            "({}) {op} ({})",
+            operand(left, Quantity::Number),
+            operand(right, Quantity::Number)
+        ),
     }
 }
 

@@ -141,44 +141,75 @@ impl Display for Explanation {
 
 impl Explanation {
     fn write_progress(&self, progress: &ProgressEvidence, out: &mut Formatter<'_>) -> fmt::Result {
-        let as_of = day(self.as_of);
+        if progress.indicators.is_empty() {
+            writeln!(
+                out,
+                "Progress against `{}`: {}",
+                progress.problem, progress.title
+            )?;
+            return self.write_measure(progress, "  ", out);
+        }
         writeln!(
             out,
-            "Progress against `{}`: {}",
-            progress.problem, progress.title
+            "Progress against `{}`: by each indicator that held at attachment, on its own measure",
+            progress.problem
         )?;
+        for indicator in &progress.indicators {
+            writeln!(
+                out,
+                "  Indicator `{}`: {}",
+                indicator.indicator.as_deref().unwrap_or(""),
+                indicator.title
+            )?;
+            self.write_measure(indicator, "    ", out)?;
+        }
+        write_sustained(progress, "  ", out)
+    }
+
+    /// A measure's state, requirements and sustain period, each line after `pad`.
+    fn write_measure(
+        &self,
+        progress: &ProgressEvidence,
+        pad: &str,
+        out: &mut Formatter<'_>,
+    ) -> fmt::Result {
+        let as_of = day(self.as_of);
         match (progress.significant, progress.since) {
             (true, Some(since)) => writeln!(
                 out,
-                "  The measure holds, and has held since {}.",
+                "{pad}The measure holds, and has held since {}.",
                 day(since)
             )?,
-            (true, None) => writeln!(out, "  The measure holds, and always has.")?,
+            (true, None) => writeln!(out, "{pad}The measure holds, and always has.")?,
             (false, _) => {
-                writeln!(out, "  The measure does not hold on {as_of}.")?;
+                writeln!(out, "{pad}The measure does not hold on {as_of}.")?;
                 for record in progress.evidence.iter().take(PROGRESS_CITED) {
-                    writeln!(out, "    - {record}")?;
+                    writeln!(out, "{pad}  - {record}")?;
                 }
             }
         }
         if !progress.measured.is_empty() {
-            writeln!(out, "  Measured on {as_of}:")?;
+            writeln!(out, "{pad}Measured on {as_of}:")?;
             for requirement in &progress.measured {
-                write_requirement(requirement, "    ", out)?;
+                write_requirement(requirement, &format!("{pad}  "), out)?;
             }
         }
         if let Some(sustain) = &progress.sustain {
-            writeln!(out, "  It must be sustained for {sustain}.")?;
+            writeln!(out, "{pad}It must be sustained for {sustain}.")?;
         }
-        match (progress.sustained, progress.sustained_on) {
-            (true, _) => writeln!(out, "  Sustained: yes."),
-            (false, Some(on)) => writeln!(
-                out,
-                "  Sustained: not yet; on {} if nothing changes.",
-                day(on)
-            ),
-            (false, None) => writeln!(out, "  Sustained: not without a change."),
-        }
+        write_sustained(progress, pad, out)
+    }
+}
+
+fn write_sustained(progress: &ProgressEvidence, pad: &str, out: &mut Formatter<'_>) -> fmt::Result {
+    match (progress.sustained, progress.sustained_on) {
+        (true, _) => writeln!(out, "{pad}Sustained: yes."),
+        (false, Some(on)) => writeln!(
+            out,
+            "{pad}Sustained: not yet; on {} if nothing changes.",
+            day(on)
+        ),
+        (false, None) => writeln!(out, "{pad}Sustained: not without a change."),
     }
 }
 
@@ -305,6 +336,17 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
             }
             Ok(())
         }
+        Requirement::Held {
+            problem,
+            indicator,
+            held,
+            negated,
+        } => writeln!(
+            out,
+            "{pad}- indicator `{indicator}` of `{problem}` at attachment: {}; needs {}",
+            if *held { "held" } else { "did not hold" },
+            if *negated { "not held" } else { "held" },
+        ),
     }
 }
 
@@ -329,6 +371,22 @@ impl Display for MeasureText<'_> {
             ),
             Measure::Percent { percent, of } => write!(out, "{percent}% of {}", MeasureText(of)),
             Measure::Constant => write!(out, "the constant"),
+            Measure::Latest { field, events } => {
+                write!(out, "latest {}", EventsText(events, field))
+            }
+            Measure::AtAttachment { field, events } => write!(
+                out,
+                "{} (the latest at attachment)",
+                EventsText(events, field)
+            ),
+            Measure::Arithmetic { left, op, right } => write!(
+                out,
+                "({} = {}) {op} ({} = {})",
+                MeasureText(&left.measure),
+                value(left.value, Quantity::Number),
+                MeasureText(&right.measure),
+                value(right.value, Quantity::Number),
+            ),
         }
     }
 }
@@ -347,7 +405,22 @@ impl Display for EventsText<'_> {
             Scope::MembersPicked => " of the members picked",
             Scope::Family => " in family",
         };
-        write!(out, "{}{whose}, {}", events.event, events.window)
+        write!(out, "{}{whose}, {}", events.event, events.window)?;
+        for compared in &events.at_attachment {
+            match &compared.value {
+                Some(value) => write!(
+                    out,
+                    ", {} compared with {value} at attachment",
+                    compared.field
+                )?,
+                None => write!(
+                    out,
+                    ", {} compared with its value at attachment (none recorded: not measurable)",
+                    compared.field
+                )?,
+            }
+        }
+        Ok(())
     }
 }
 

@@ -836,6 +836,7 @@ mod tests {
     fn field(name: &str, ty: FieldType, optional: bool) -> FieldDecl {
         FieldDecl {
             at_end: false,
+            ordered: false,
             name: name.to_owned(),
             ty,
             optional,
