@@ -40,3 +40,4 @@ pub use plan::{
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;
+pub use suggest::did_you_mean;
