@@ -119,12 +119,18 @@ enum Command {
         /// Families to turn around (default: the plan's funding `target`).
         #[arg(long)]
         target: Option<u64>,
-        /// `text` (tables) or `json`.
-        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
-        format: cli::render::Format,
+        /// `text` (tables), `json`, `csv` (a file per table, into the folder -o names) or `html` (a page).
+        #[arg(long, value_enum, default_value_t = cli::report::ReportFormat::Text)]
+        format: cli::report::ReportFormat,
+        /// Write the output here (atomically) instead of standard output; for `csv`, the folder.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Also write a self-contained HTML page here (atomically).
         #[arg(long)]
         html: Option<PathBuf>,
+        /// Also write a workbook here (atomically): a sheet per table, numbers, money and dates typed.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -152,9 +158,15 @@ enum Command {
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
-        /// `text` or `json`.
-        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
-        format: cli::render::Format,
+        /// `text`, `json`, or `csv` (a file per table, into the folder -o names).
+        #[arg(long, value_enum, default_value_t = cli::diff::DiffFormat::Text)]
+        format: cli::diff::DiffFormat,
+        /// Write the output here (atomically) instead of standard output; for `csv`, the folder.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Also write a workbook here (atomically): a sheet per table.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -342,7 +354,9 @@ fn main() -> ExitCode {
             by,
             target,
             format,
+            output,
             html,
+            xlsx,
             threads,
         } => {
             use_threads(threads);
@@ -353,7 +367,9 @@ fn main() -> ExitCode {
                 by,
                 target,
                 format,
+                output: output.as_deref(),
                 html: html.as_deref(),
+                xlsx: xlsx.as_deref(),
                 outputs: &outputs,
             })
         }
@@ -364,6 +380,8 @@ fn main() -> ExitCode {
             families,
             as_of,
             format,
+            output,
+            xlsx,
             threads,
         } => {
             use_threads(threads);
@@ -373,6 +391,9 @@ fn main() -> ExitCode {
                 families: &families,
                 as_of,
                 format,
+                output: output.as_deref(),
+                xlsx: xlsx.as_deref(),
+                outputs: &outputs,
             })
         }
         Command::Generate {
