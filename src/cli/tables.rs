@@ -146,12 +146,18 @@ impl Table {
     }
 }
 
-/// `name` as a file name and sheet name: letters, digits and `_`, at most
-/// 31 characters (a sheet name's limit).
+/// `name` as a file name and sheet name: small letters, digits and `_`, at
+/// most 31 characters (a sheet name's limit).
 fn file_name(name: &str) -> String {
     let mut out: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     out.truncate(31);
     out
@@ -271,7 +277,7 @@ mod tests {
     #[test]
     fn names_are_file_safe_short_and_distinct() {
         let long = "eligible by district and lp_agency, the long way";
-        let tables = [named("by district"), named(long), named(long)];
+        let tables = [named("By district"), named(long), named(long)];
         assert_eq!(
             distinct_names(&tables),
             [
