@@ -26,6 +26,10 @@ const COLOURS: [&str; SERIES + 1] = [
 ];
 const OTHER: &str = "#8c8c8c";
 
+/// The fewest months the x axis shows, so a cohort with little ahead still
+/// reads as a year.
+const MIN_MONTHS: usize = 12;
+
 const LEFT: u64 = 78;
 const RIGHT: u64 = 78;
 const TOP: u64 = 56;
@@ -55,9 +59,23 @@ pub(super) struct Chart {
 impl Chart {
     pub(super) fn of(report: &Report) -> Chart {
         let cohort = &report.cohort;
-        let timeline = cohort
-            .projection
-            .timeline(Month::of(report.as_of), HORIZON_MONTHS);
+        let by_month = &cohort.projection.by_month;
+        let windows: Vec<NaiveDate> = report
+            .plan
+            .claim_window_days()
+            .iter()
+            .copied()
+            .filter(|day| *day >= report.as_of)
+            .collect();
+        let months = axis(
+            Month::of(report.as_of),
+            by_month.keys().next().copied(),
+            by_month
+                .keys()
+                .next_back()
+                .copied()
+                .max(windows.last().copied().map(Month::of)),
+        );
         let by = cohort.by.first().cloned();
         // Families per month, per value of the first `by` attribute.
         let mut per_value: BTreeMap<Option<String>, BTreeMap<Month, u64>> = BTreeMap::new();
@@ -92,25 +110,26 @@ impl Chart {
         if by.is_none() {
             series = vec!["families".to_string()];
         }
-        let count_in = |months: &BTreeMap<Month, u64>, bucket: ProjectionBucket| match bucket {
-            ProjectionBucket::Month(month) => months.get(&month).copied().unwrap_or(0),
-            ProjectionBucket::Later(month) => months.range(month..).map(|(_, count)| count).sum(),
-        };
-        let later = timeline.iter().find_map(|&(bucket, total)| match bucket {
-            ProjectionBucket::Later(month) => Some((month, total)),
-            ProjectionBucket::Month(_) => None,
+        let later = months.last().map(|last| last.next()).and_then(|after| {
+            let families: u64 = by_month.range(after..).map(|(_, count)| count).sum();
+            (families > 0).then_some((after, families))
         });
-        let buckets = timeline
+        let buckets = months
             .iter()
-            .filter(|(bucket, _)| matches!(bucket, ProjectionBucket::Month(_)))
-            .map(|&(bucket, total)| {
-                let label = bucket_name(bucket);
+            .map(|month| {
+                let total = by_month.get(month).copied().unwrap_or(0);
                 let counts = if by.is_none() {
                     vec![total]
                 } else {
                     let mut counts: Vec<u64> = shown
                         .iter()
-                        .map(|value| per_value.get(value).map_or(0, |m| count_in(m, bucket)))
+                        .map(|value| {
+                            per_value
+                                .get(value)
+                                .and_then(|months| months.get(month))
+                                .copied()
+                                .unwrap_or(0)
+                        })
                         .collect();
                     if series.len() > shown.len() {
                         let listed: u64 = counts.iter().sum();
@@ -118,21 +137,14 @@ impl Chart {
                     }
                     counts
                 };
-                (label, counts)
+                (bucket_name(ProjectionBucket::Month(*month)), counts)
             })
             .collect();
-        let windows = report
-            .plan
-            .claim_window_days()
+        let windows = windows
             .iter()
-            .filter(|day| **day >= report.as_of)
             .filter_map(|day| {
-                let month = Month::of(*day);
-                let index = timeline
-                    .iter()
-                    .position(|(bucket, _)| *bucket == ProjectionBucket::Month(month))?;
-                let days = days_in_month(*day);
-                Some((index, (u64::from(day.day0()), days), *day))
+                let index = months.iter().position(|month| *month == Month::of(*day))?;
+                Some((index, (u64::from(day.day0()), days_in_month(*day)), *day))
             })
             .collect();
         let totals = &cohort.totals;
@@ -255,7 +267,10 @@ impl Chart {
         if let Some(by) = &self.by {
             let _ = write!(svg, ", by {}", escape_html(by));
         }
-        svg.push_str("; dashed verticals: claim windows; line (right axis): claims made or possible by the end of each month");
+        if !self.windows.is_empty() {
+            svg.push_str("; dashed verticals: claim windows");
+        }
+        svg.push_str("; line (right axis): claims made or possible by the end of each month");
         if self.target.is_some() {
             svg.push_str(", against the target");
         }
@@ -263,7 +278,7 @@ impl Chart {
             let _ = write!(
                 svg,
                 ". Not on the chart: {} becoming claimable in {month} or later",
-                thousands(families)
+                super::families_grouped(families)
             );
         }
         svg.push_str(".</figcaption>\n</figure>\n");
@@ -367,6 +382,22 @@ impl Chart {
     }
 }
 
+/// The months on the x axis: from the as-of month (or the first month with
+/// a family, if earlier) through `last` (the last month with a family or a
+/// claim window), at least [`MIN_MONTHS`] and at most [`HORIZON_MONTHS`].
+fn axis(from: Month, first: Option<Month>, last: Option<Month>) -> Vec<Month> {
+    let mut month = first.map_or(from, |first| first.min(from));
+    let mut months = Vec::new();
+    while months.len() < HORIZON_MONTHS {
+        months.push(month);
+        if months.len() >= MIN_MONTHS && last.is_none_or(|last| month >= last) {
+            break;
+        }
+        month = month.next();
+    }
+    months
+}
+
 /// A step of 1, 2 or 5 × 10^k giving at most five steps to `tallest`, and
 /// the axis's top: the first step at or above it (one step for nothing).
 fn scale(tallest: u64) -> (u64, u64) {
@@ -401,6 +432,18 @@ fn days_in_month(day: NaiveDate) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_axis_runs_a_year_at_least_to_the_last_family_or_window_within_the_horizon() {
+        let month = |year, month| Month { year, month };
+        let from = month(2016, 11);
+        assert_eq!(axis(from, None, None).len(), MIN_MONTHS);
+        let to_window = axis(from, Some(month(2016, 12)), Some(month(2018, 3)));
+        assert_eq!(to_window.first(), Some(&from));
+        assert_eq!(to_window.last(), Some(&month(2018, 3)));
+        let far = axis(from, None, Some(month(2030, 1)));
+        assert_eq!(far.len(), HORIZON_MONTHS);
+    }
 
     #[test]
     fn the_scale_steps_by_one_two_or_five_and_covers_the_tallest() {
