@@ -689,7 +689,10 @@ fn a_folder_saved_by_excel_on_windows_is_read_with_the_line_numbers_a_spreadshee
     places.sort();
     assert_eq!(
         places,
-        [(Some("events.csv"), Some(4)), (Some("members.csv"), Some(3))],
+        [
+            (Some("events.csv"), Some(4)),
+            (Some("members.csv"), Some(3))
+        ],
         "{refusal:?}"
     );
     // The family's own row is row 3 of families.csv.
@@ -699,7 +702,11 @@ fn a_folder_saved_by_excel_on_windows_is_read_with_the_line_numbers_a_spreadshee
 #[test]
 fn a_crlf_json_lines_file_names_each_family_by_its_line() {
     let line = |id: &str| format!(r#"{{"id": "{id}", "members": [], "events": []}}"#);
-    let text = format!("{}\r\n{}\r\n{{\"id\": \"F-3\", \r\n", line("F-1"), line("F-2"));
+    let text = format!(
+        "{}\r\n{}\r\n{{\"id\": \"F-3\", \r\n",
+        line("F-1"),
+        line("F-2")
+    );
     let records: Vec<_> = JsonLines::new(text.as_bytes()).collect();
     assert_eq!(records.len(), 3);
     let lines: Vec<u64> = records
