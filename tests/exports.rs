@@ -338,3 +338,56 @@ fn standard_error_that_is_not_a_terminal_gets_no_progress_drawing() {
         );
     }
 }
+
+#[test]
+fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_table() {
+    let folder = scratch("exports_html");
+    let page = folder.join("report.html");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args([
+            "report",
+            PLAN,
+            COHORT,
+            "--as-of",
+            AS_OF,
+            "--by",
+            "district",
+            "--format",
+            "html",
+            "-o",
+            page.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // 2014-12-01 00:00 UTC.
+        .env("SOURCE_DATE_EPOCH", "1417392000")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("version 2012-03; digest <code>sha256:"),
+        "{html}"
+    );
+    assert!(html.contains("generated on 2014-12-01"), "{html}");
+    for word in ["attachable", "principles missing", "claimable"] {
+        assert!(html.contains(&format!("<dt>{word}</dt>")), "{word}");
+    }
+    // The shipped plan's target of 120,000 is grouped on the chart.
+    assert!(html.contains("target 120,000"), "{html}");
+    let tables = html.matches("<table>").count();
+    assert!(tables >= 4, "{tables}");
+    assert_eq!(html.matches("<caption>").count(), tables);
+    assert_eq!(
+        html.matches("<th>").count(),
+        0,
+        "every header cell has a scope"
+    );
+    assert!(html.contains("<th scope=\"col\"") && html.contains("<th scope=\"row\">read</th>"));
+    // A claim window of the plan is marked on the chart.
+    assert!(
+        html.contains("<title>claim window 2015-01-01</title>"),
+        "{html}"
+    );
+    assert!(html.contains("@media print"));
+}
