@@ -102,6 +102,9 @@ enum Command {
         /// `text` (words) or `json` (the same explanation as data).
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
+        /// Write the explanation here (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
     #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
@@ -143,6 +146,9 @@ enum Command {
         /// `text` (tables) or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
+        /// Write the envelope here (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// The families whose decision differs between two plans; exit 4 if any.
     #[command(
@@ -332,7 +338,16 @@ fn main() -> ExitCode {
             family,
             as_of,
             format,
-        } => cli::eval::explain(&plan, &families, &family, as_of, format),
+            output,
+        } => cli::eval::explain(
+            &plan,
+            &families,
+            &family,
+            as_of,
+            format,
+            output.as_deref(),
+            &outputs,
+        ),
         Command::Test {
             paths,
             filter,
@@ -373,7 +388,11 @@ fn main() -> ExitCode {
                 outputs: &outputs,
             })
         }
-        Command::Funding { plan, format } => cli::funding::funding(&plan, format),
+        Command::Funding {
+            plan,
+            format,
+            output,
+        } => cli::funding::funding(&plan, format, output.as_deref(), &outputs),
         Command::Diff {
             old,
             new,

@@ -2,7 +2,7 @@
 
 use super::Exit;
 use super::files::load_plan;
-use super::render::{Format, json_document, print, table};
+use super::render::{Format, emit, json_document, table};
 use std::path::Path;
 use tfop::cohort::{Envelope, envelope, pounds};
 use tfop::num::Pence;
@@ -123,7 +123,12 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
     out
 }
 
-pub(crate) fn funding(path: &Path, format: Format) -> Exit {
+pub(crate) fn funding(
+    path: &Path,
+    format: Format,
+    output: Option<&Path>,
+    outputs: &super::output::Outputs,
+) -> Exit {
     let plan = match load_plan(path) {
         Ok(plan) => plan,
         Err(exit) => return exit,
@@ -149,7 +154,7 @@ pub(crate) fn funding(path: &Path, format: Format) -> Exit {
             Err(exit) => return exit,
         },
     };
-    match print(&printed) {
+    match emit(outputs, output, &printed) {
         Ok(()) => Exit::Success,
         Err(exit) => exit,
     }

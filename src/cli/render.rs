@@ -81,6 +81,19 @@ pub(crate) fn print(text: &str) -> Result<(), super::Exit> {
         })
 }
 
+/// Writes a command's whole result to `output` (as [`write_file`]) or,
+/// without one, to standard output.
+pub(crate) fn emit(
+    outputs: &super::output::Outputs,
+    output: Option<&std::path::Path>,
+    text: &str,
+) -> Result<(), super::Exit> {
+    match output {
+        Some(path) => write_file(outputs, path, text.as_bytes()),
+        None => print(text),
+    }
+}
+
 /// Writes a whole result to `path` atomically ([`super::output`]); an error
 /// names the target, never the temporary.
 pub(crate) fn write_file(
