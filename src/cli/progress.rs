@@ -5,11 +5,12 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::time::Duration;
+use tfop::cohort::thousands;
 
 /// How many records pass between updates of the counts shown: the bar
 /// redraws a few times a second whatever is asked, and a message is built
 /// for each update.
-const EVERY: u64 = 512;
+const EVERY: u64 = 64;
 
 pub(crate) struct Progress {
     bar: ProgressBar,
@@ -27,20 +28,22 @@ impl Progress {
             ProgressDrawTarget::hidden()
         };
         let bar = ProgressBar::with_draw_target(None, target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {elapsed} read {human_pos} families, {msg} ({per_sec})",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} {elapsed} read {human_pos} families, {msg}")
+        {
             bar.set_style(style);
         }
-        if terminal {
-            // Redrawn on a clock too, so a slow family does not freeze it.
-            bar.enable_steady_tick(Duration::from_millis(200));
-        }
-        Progress {
+        let progress = Progress {
             bar,
             decided: 0,
             refused: 0,
+        };
+        progress.show(0);
+        if terminal {
+            // Redrawn on a clock too, so a slow family does not freeze it.
+            progress.bar.enable_steady_tick(Duration::from_millis(200));
         }
+        progress
     }
 
     /// Counts one record, decided or refused.
@@ -57,9 +60,15 @@ impl Progress {
     }
 
     fn show(&self, read: u64) {
+        // Whole families a second, in integers: the counts are exact, the
+        // rate needs no decimals.
+        let millis = self.bar.elapsed().as_millis().max(1);
+        let rate = u64::try_from(u128::from(read) * 1000 / millis).unwrap_or(u64::MAX);
         self.bar.set_message(format!(
-            "decided {}, refused {}",
-            self.decided, self.refused
+            "decided {}, refused {} ({} families/s)",
+            thousands(self.decided),
+            thousands(self.refused),
+            thousands(rate)
         ));
         self.bar.set_position(read);
     }
