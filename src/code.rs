@@ -263,6 +263,25 @@ codes! {
     /// add to a count: `sum (amount + sessions) of …` is refused. Use a
     /// numeric field, or compare the other field with `where`.
     FieldArithmetic = "E0216", Error, "arithmetic on a field that is not a number, or on fields of different types";
+    /// A results year that is not one April–March funding year, or that
+    /// overlaps another.
+    ///
+    /// `year "2013/14" { … }` in the `results` block states what the claims
+    /// pay for a family attached from 1 April 2013 to 31 March 2014. Its
+    /// label is the year it starts and the last two digits of the next
+    /// (`2013/14`, not `2013-14` or `2013/15`), and each year is given once:
+    /// a family's attachment falls in one year, so two entries for it would
+    /// overlap. Fix the label, or keep one entry for the year.
+    ResultsYear = "E0217", Error, "a results year that is not one April–March year, or overlaps another";
+    /// A results year that leaves a claim without an amount.
+    ///
+    /// Once the results block states a year, a family attached in it is paid
+    /// what that year says, so the year must give every claim of the plan an
+    /// amount: `year "2013/14" { cap £1600 crime_education pays £1400
+    /// progress_to_work pays £200 employment pays £1600 }`. Add
+    /// `CLAIM pays £…` for the claim named. A year without `cap` takes the
+    /// block's `cap`.
+    ResultsYearAmount = "E0218", Error, "a results year without an amount for a claim";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

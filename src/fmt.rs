@@ -358,6 +358,7 @@ impl Printer<'_> {
                         ResultsEntry::Cap(_, span)
                         | ResultsEntry::Combine(_, span)
                         | ResultsEntry::TopUp(_, span) => *span,
+                        ResultsEntry::Year(year) => year.span,
                     })
                     .collect();
                 for (index, entry) in results.entries.iter().enumerate() {
@@ -366,6 +367,7 @@ impl Printer<'_> {
                         ResultsEntry::Combine(ids, _) => format!("combine {}", names(ids)),
                         ResultsEntry::TopUp(true, _) => "top up allowed".to_string(),
                         ResultsEntry::TopUp(false, _) => "top up not allowed".to_string(),
+                        ResultsEntry::Year(year) => results_year(year),
                     };
                     let span = spans.get(index).copied().unwrap_or_default();
                     p.entry(span, next_start(&spans, index, results.span), 1, &line);
@@ -456,6 +458,25 @@ fn funding_span(entry: &FundingEntry) -> Span {
         | FundingEntry::Deadweight { span, .. }
         | FundingEntry::ClaimWindows { span, .. } => *span,
         FundingEntry::Year(year) => year.span,
+    }
+}
+
+/// `year "2013/14" { cap £1600 employment pays £1600 }` on one line, caps first.
+fn results_year(year: &ResultsYear) -> String {
+    let parts: Vec<String> = year
+        .caps
+        .iter()
+        .map(|cap| format!("cap {}", cap.value))
+        .chain(
+            year.amounts
+                .iter()
+                .map(|line| format!("{} pays {}", line.claim.name, line.amount.value)),
+        )
+        .collect();
+    if parts.is_empty() {
+        format!("year {} {{ }}", text(&year.label.value))
+    } else {
+        format!("year {} {{ {} }}", text(&year.label.value), parts.join(" "))
     }
 }
 

@@ -35,8 +35,9 @@ pub use eval::{
 };
 pub use family::{Family, FamilyError};
 pub use plan::{
-    Baseline, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework, FundingDef,
-    FundingYear, Header, MemberEvents, Plan, Rounding, SchoolLeavers, Settings, Share,
+    Baseline, ClaimAmount, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework,
+    FundingDef, FundingYear, Header, MemberEvents, Plan, ResultsYearAmounts, Rounding,
+    SchoolLeavers, Settings, Share,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;

@@ -87,22 +87,32 @@ enum Command {
         threads: Option<usize>,
     },
     /// Explain one family's decision in words, with its evidence.
-    #[command(after_help = "Exit status: 0, 1 no such family, plan or usage error")]
+    ///
+    /// `--format html` writes the audit pack: a self-contained, printable page
+    /// per family, with the plan digest, the as-of day and every record cited,
+    /// for one family, several (`--family A --family B`) or every claimable
+    /// family of a claim window (`--window DAY`).
+    #[command(
+        after_help = "Exit status: 0, 3 some refused (--window), 1 no such family, plan or usage error"
+    )]
     Explain {
         /// The plan.
         plan: PathBuf,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
-        /// The family's id.
-        #[arg(long)]
-        family: String,
+        /// The family's id; repeat it for several (`--format html` only).
+        #[arg(long, conflicts_with = "window")]
+        family: Vec<String>,
         /// The day to decide as of (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day, conflicts_with = "window")]
+        as_of: Option<NaiveDate>,
+        /// Every family claimable and not yet claimed in this claim window, decided on its day (`--format html` only).
         #[arg(long, value_parser = parse_day)]
-        as_of: NaiveDate,
-        /// `text` (words) or `json` (the same explanation as data).
-        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
-        format: cli::render::Format,
-        /// Write the explanation here (atomically) instead of standard output.
+        window: Option<NaiveDate>,
+        /// `text` (words), `json` (the same explanation as data) or `html` (the audit pack).
+        #[arg(long, value_enum, default_value_t = cli::audit::ExplainFormat::Text)]
+        format: cli::audit::ExplainFormat,
+        /// Write the html audit pack here (atomically) instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -134,6 +144,34 @@ enum Command {
         /// Also write a workbook here (atomically): a sheet per table, numbers, money and dates typed.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
+        /// Worker threads (default: one per core). Output is the same for any number.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// The claim file of a claim window: every family claimable in it and not yet claimed.
+    ///
+    /// One row a claim of the route each family's decision pays (route,
+    /// amount, the day it became possible, plan version and digest,
+    /// evidence ids, the family's attributes), decided as of the window's
+    /// day. The totals by route and in all go to standard error, so the
+    /// file holds claims only.
+    #[command(
+        after_help = "Exit status: 0, 3 some refused, 1 not a claim window, plan or usage error"
+    )]
+    Claims {
+        /// The plan.
+        plan: PathBuf,
+        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
+        families: PathBuf,
+        /// The claim window's day (YYYY-MM-DD): one of the plan's windows, or any day when it states none.
+        #[arg(long, value_parser = parse_day)]
+        window: NaiveDate,
+        /// `csv` (a row a claim) or `jsonl` (an object a claim).
+        #[arg(long, value_enum, default_value_t = cli::claims::ClaimsFormat::Csv)]
+        format: cli::claims::ClaimsFormat,
+        /// Write the claim file here (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -337,17 +375,19 @@ fn main() -> ExitCode {
             families,
             family,
             as_of,
+            window,
             format,
             output,
-        } => cli::eval::explain(
-            &plan,
-            &families,
-            &family,
+        } => cli::audit::explain(&cli::audit::ExplainRequest {
+            plan: &plan,
+            families: &families,
+            wanted: &family,
             as_of,
+            window,
             format,
-            output.as_deref(),
-            &outputs,
-        ),
+            output: output.as_deref(),
+            outputs: &outputs,
+        }),
         Command::Test {
             paths,
             filter,
@@ -385,6 +425,24 @@ fn main() -> ExitCode {
                 output: output.as_deref(),
                 html: html.as_deref(),
                 xlsx: xlsx.as_deref(),
+                outputs: &outputs,
+            })
+        }
+        Command::Claims {
+            plan,
+            families,
+            window,
+            format,
+            output,
+            threads,
+        } => {
+            use_threads(threads);
+            cli::claims::claims(&cli::claims::ClaimsRequest {
+                plan: &plan,
+                families: &families,
+                window,
+                format,
+                output: output.as_deref(),
                 outputs: &outputs,
             })
         }

@@ -304,6 +304,103 @@ pub(crate) struct ResultsRules {
     /// Whether a later result of another group tops an earlier claim up to
     /// its own amount.
     pub(crate) top_up: bool,
+    /// What the claims pay by the funding year of the family's attachment,
+    /// in the order written; no two overlap.
+    pub(crate) years: Vec<ResultsYear>,
+}
+
+/// `year "2013/14" { … }` in the results block: the amounts and cap for a
+/// family attached from `from` to `until`, both days included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ResultsYear {
+    pub(crate) label: String,
+    pub(crate) from: NaiveDate,
+    pub(crate) until: NaiveDate,
+    /// The year's cap, or the block's when the year gives none.
+    pub(crate) cap: Option<Pence>,
+    /// One amount a claim, in the plan's claim order.
+    pub(crate) amounts: Vec<Pence>,
+}
+
+/// What a family's claims pay: the amounts (in the plan's claim order) and
+/// the cap of its attachment's funding year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Payments {
+    pub(crate) amounts: Vec<Pence>,
+    pub(crate) cap: Option<Pence>,
+}
+
+/// What a results year pays, as reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResultsYearAmounts {
+    /// The year's label, `2013/14`.
+    pub label: String,
+    /// Its first day (1 April).
+    pub from: NaiveDate,
+    /// Its last day (31 March).
+    pub until: NaiveDate,
+    /// The most a family attached in it is paid in results, if capped.
+    pub cap: Option<Pence>,
+    /// Each claim's amount, in the plan's order.
+    pub amounts: Vec<ClaimAmount>,
+}
+
+/// A claim's amount in a results year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimAmount {
+    /// The claim id.
+    pub claim: String,
+    /// What it pays.
+    pub amount: Pence,
+}
+
+impl Plan {
+    /// The results block's years: what the claims pay a family by the
+    /// funding year of its attachment, in the order written.
+    pub fn results_years(&self) -> Vec<ResultsYearAmounts> {
+        self.results
+            .years
+            .iter()
+            .map(|year| ResultsYearAmounts {
+                label: year.label.clone(),
+                from: year.from,
+                until: year.until,
+                cap: year.cap,
+                amounts: self
+                    .claims
+                    .iter()
+                    .zip(&year.amounts)
+                    .map(|(claim, amount)| ClaimAmount {
+                        claim: claim.id.clone(),
+                        amount: *amount,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// What the claims pay for a family attached on `attached`: its funding
+    /// year's amounts and cap when the results block states that year,
+    /// otherwise (not attached, or attached in a year not stated) each
+    /// claim's own `pays` and the block's `cap`.
+    pub(crate) fn payments(&self, attached: Option<NaiveDate>) -> Payments {
+        let year = attached.and_then(|day| {
+            self.results
+                .years
+                .iter()
+                .find(|year| year.from <= day && day <= year.until)
+        });
+        match year {
+            Some(year) => Payments {
+                amounts: year.amounts.clone(),
+                cap: year.cap,
+            },
+            None => Payments {
+                amounts: self.claims.iter().map(|claim| claim.amount).collect(),
+                cap: self.results.cap,
+            },
+        }
+    }
 }
 
 /// The continuous-employment table.

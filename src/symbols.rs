@@ -484,10 +484,18 @@ impl Builder {
                 ast::Item::Claim(claim) => self.expr(&claim.condition),
                 ast::Item::Results(results) => {
                     for entry in &results.entries {
-                        if let ast::ResultsEntry::Combine(claims, _) = entry {
-                            for claim in claims {
-                                self.use_name(SymbolKind::Claim, None, claim);
+                        match entry {
+                            ast::ResultsEntry::Combine(claims, _) => {
+                                for claim in claims {
+                                    self.use_name(SymbolKind::Claim, None, claim);
+                                }
                             }
+                            ast::ResultsEntry::Year(year) => {
+                                for line in &year.amounts {
+                                    self.use_name(SymbolKind::Claim, None, &line.claim);
+                                }
+                            }
+                            ast::ResultsEntry::Cap(..) | ast::ResultsEntry::TopUp(..) => {}
                         }
                     }
                 }

@@ -1422,6 +1422,7 @@ fn every_commands_help_lists_the_exit_codes_the_readme_gives() {
             "explain",
             "test",
             "report",
+            "claims",
             "funding",
             "diff",
             "generate",

@@ -273,46 +273,21 @@ fn output_files_are_written_whole_and_their_errors_name_the_target() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(json["totals"]["read"], 50);
-    // explain and funding write their result to -o too.
-    let explanation = folder.join("explanation.txt");
+    // funding writes its result to -o too.
     let envelope = folder.join("envelope.json");
-    for (args, path) in [
-        (
-            vec![
-                "explain",
-                "examples/plans/national-phase2.tfop",
-                "examples/families/national-phase2.jsonl",
-                "--family",
-                "F-0001",
-                "--as-of",
-                "2016-11-30",
-                "-o",
-                explanation.to_str().unwrap(),
-            ],
-            &explanation,
-        ),
-        (
-            vec![
-                "funding",
-                "examples/plans/leicestershire-2017.tfop",
-                "--format",
-                "json",
-                "-o",
-                envelope.to_str().unwrap(),
-            ],
-            &envelope,
-        ),
-    ] {
-        let output = tfop(&args);
-        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-        assert!(output.stdout.is_empty());
-        assert!(std::fs::metadata(path).unwrap().len() > 100, "{args:?}");
-    }
-    assert!(
-        std::fs::read_to_string(&explanation)
-            .unwrap()
-            .starts_with("Family F-0001 as of 2016-11-30")
-    );
+    let output = tfop(&[
+        "funding",
+        "examples/plans/leicestershire-2017.tfop",
+        "--format",
+        "json",
+        "-o",
+        envelope.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&envelope).unwrap()).unwrap();
+    assert!(json.is_object());
     let missing = folder.join("no such folder").join("out.txt");
     for command in ["report", "diff"] {
         let mut args = vec![command, PLAN];

@@ -206,7 +206,7 @@ fn the_phase1_plans_state_the_funding_their_authorities_reported() {
             "target": 705,
         })
     );
-    // 2,630 × 5/6 = 2,191.67, funded for 2,192; the report phases no families.
+    // 2,630 × 5/6 = 2,191.67, funded for 2,192, phased 730, 731 and 731.
     assert_eq!(
         funding("lancashire-2013.tfop"),
         serde_json::json!({
@@ -214,9 +214,9 @@ fn the_phase1_plans_state_the_funding_their_authorities_reported() {
             "deadweight": deadweight,
             "per_family": "4000.00",
             "years": [
-                year("2012/13", None, "80", "20"),
-                year("2013/14", None, "60", "40"),
-                year("2014/15", None, "40", "60"),
+                year("2012/13", Some(730), "80", "20"),
+                year("2013/14", Some(731), "60", "40"),
+                year("2014/15", Some(731), "40", "60"),
             ],
             "claim_windows": windows,
             "target": 2630,

@@ -5,14 +5,16 @@ use super::lints::never_met;
 use super::{Checker, Place};
 use crate::code::Code;
 use crate::days::Unit;
+use crate::num::Pence;
 use crate::plan::{
     BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
-    ProblemIdx, ProblemRule, ResultsRules,
+    ProblemIdx, ProblemRule, ResultsRules, ResultsYear,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
 use crate::vocab::{FieldType, KindId};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Checker {
@@ -450,8 +452,17 @@ impl Checker {
                         }
                         rules.groups.push(group);
                     }
+                    ast::ResultsEntry::Year(year) => {
+                        if let Some(year) = self.results_year(year, claims, &rules.years) {
+                            rules.years.push(year);
+                        }
+                    }
                 }
             }
+        }
+        // A year without its own cap takes the block's, wherever it stands.
+        for year in &mut rules.years {
+            year.cap = year.cap.or(rules.cap);
         }
         for index in 0..claims.len() as u32 {
             if !grouped.contains(&ClaimIdx(index)) {
@@ -460,6 +471,100 @@ impl Checker {
         }
         rules.groups.retain(|group| !group.is_empty());
         rules
+    }
+
+    /// One `year "2013/14" { … }` of the results block: its April–March
+    /// days and an amount for every claim; `None` (reported) when the label
+    /// is not a funding year, overlaps `earlier`, or leaves a claim without
+    /// an amount.
+    fn results_year(
+        &mut self,
+        year: &ast::ResultsYear,
+        claims: &[String],
+        earlier: &[ResultsYear],
+    ) -> Option<ResultsYear> {
+        let label = &year.label.value;
+        let Some((from, until)) = funding_year_days(label) else {
+            self.report(
+                Code::ResultsYear,
+                year.label.span,
+                format!("`{label}` is not an April–March funding year"),
+                "write the year it starts and the last two digits of the next, e.g. `2013/14`",
+            );
+            return None;
+        };
+        if earlier
+            .iter()
+            .any(|other| other.from <= until && from <= other.until)
+        {
+            self.report(
+                Code::ResultsYear,
+                year.label.span,
+                format!("results year `{label}` overlaps a year given before it"),
+                "a family's attachment falls in one year: keep one entry for the year",
+            );
+            return None;
+        }
+        if let [_, again, ..] = year.caps.as_slice() {
+            self.report(
+                Code::GivenTwice,
+                again.span,
+                format!("results year `{label}` has two caps"),
+                "keep one `cap`",
+            );
+        }
+        let mut amounts: Vec<Option<Pence>> = vec![None; claims.len()];
+        for line in &year.amounts {
+            match claims.iter().position(|claim| *claim == line.claim.name) {
+                Some(index) => {
+                    let slot = amounts.get_mut(index)?;
+                    if slot.replace(line.amount.value).is_some() {
+                        self.report(
+                            Code::GivenTwice,
+                            line.span,
+                            format!(
+                                "results year `{label}` gives `{}` two amounts",
+                                line.claim.name
+                            ),
+                            "keep one `pays` line for the claim",
+                        );
+                    }
+                }
+                None => {
+                    let names: Vec<&str> = claims.iter().map(String::as_str).collect();
+                    let help = help_for(&line.claim.name, names, || {
+                        "declare it with `claim id \"title\" pays £… { … }`".to_string()
+                    });
+                    self.report(
+                        Code::UnknownClaim,
+                        line.claim.span,
+                        format!("unknown claim `{}`", line.claim.name),
+                        help,
+                    );
+                }
+            }
+        }
+        let mut complete = Vec::with_capacity(claims.len());
+        for (claim, amount) in claims.iter().zip(&amounts) {
+            match amount {
+                Some(amount) => complete.push(*amount),
+                None => self.report(
+                    Code::ResultsYearAmount,
+                    year.label.span,
+                    format!("results year `{label}` states no amount for claim `{claim}`"),
+                    format!(
+                        "add `{claim} pays £…`: a family attached in `{label}` is paid what its year states"
+                    ),
+                ),
+            }
+        }
+        (complete.len() == claims.len()).then(|| ResultsYear {
+            label: label.clone(),
+            from,
+            until,
+            cap: year.caps.first().map(|cap| cap.value),
+            amounts: complete,
+        })
     }
 
     fn employment(&mut self, rule: &ast::EmploymentRule) -> Option<EmploymentTable> {
@@ -553,4 +658,22 @@ impl Checker {
         }
         Some(table)
     }
+}
+
+/// The first and last day of the April–March funding year written
+/// `2013/14`: the year it starts, a slash, the last two digits of the next.
+fn funding_year_days(label: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (start, end) = label.split_once('/')?;
+    let all_digits = |text: &str| text.bytes().all(|byte| byte.is_ascii_digit());
+    if start.len() != 4 || end.len() != 2 || !all_digits(start) || !all_digits(end) {
+        return None;
+    }
+    let start: i32 = start.parse().ok()?;
+    let end: i32 = end.parse().ok()?;
+    if (start + 1) % 100 != end {
+        return None;
+    }
+    let from = NaiveDate::from_ymd_opt(start, 4, 1)?;
+    let until = NaiveDate::from_ymd_opt(start + 1, 3, 31)?;
+    Some((from, until))
 }

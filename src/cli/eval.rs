@@ -4,7 +4,7 @@ use super::Exit;
 use super::files::{input_failed, load_plan, records};
 use super::output::{Destination, Outputs};
 use super::progress::Progress;
-use super::render::{Format, emit, json_document, problem_text};
+use super::render::{Format, json_document, print, problem_text};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -507,8 +507,6 @@ pub(crate) fn explain(
     wanted: &str,
     as_of: NaiveDate,
     format: Format,
-    output: Option<&Path>,
-    outputs: &Outputs,
 ) -> Exit {
     let plan = match load_plan(plan_path) {
         Ok(plan) => plan,
@@ -531,10 +529,8 @@ pub(crate) fn explain(
             Ok(family) => {
                 let explanation = plan.explanation(&family, as_of);
                 let written = match format {
-                    Format::Text => emit(outputs, output, &explanation.to_string()),
-                    Format::Json => {
-                        json_document(&explanation).and_then(|json| emit(outputs, output, &json))
-                    }
+                    Format::Text => print(&explanation.to_string()),
+                    Format::Json => json_document(&explanation).and_then(|json| print(&json)),
                 };
                 written.map_or_else(|exit| exit, |()| Exit::Success)
             }

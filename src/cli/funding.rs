@@ -4,7 +4,7 @@ use super::Exit;
 use super::files::load_plan;
 use super::render::{Format, emit, json_document, table};
 use std::path::Path;
-use tfop::cohort::{Envelope, envelope, pounds};
+use tfop::cohort::{Envelope, ResultsYearFunding, envelope, pounds};
 use tfop::num::Pence;
 use tfop::{Plan, Rounding};
 
@@ -101,6 +101,7 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
         out.push('\n');
         out.push_str(&table("  ", &header, &rows));
     }
+    out.push_str(&results_years(&envelope.report(plan).results_years));
     out.push_str(&format!(
         "\n  amount at risk (the results payments): {}\n",
         pounds(envelope.at_risk())
@@ -119,6 +120,41 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
     }
     for note in &envelope.notes {
         out.push_str(&format!("  note: {note}\n"));
+    }
+    out
+}
+
+/// The results block's years: what each claim pays a family by the funding
+/// year of its attachment, and whether the cap is the year's results share.
+fn results_years(years: &[ResultsYearFunding]) -> String {
+    let Some(first) = years.first() else {
+        return String::new();
+    };
+    let mut header = vec!["attached in".to_string(), "cap".to_string()];
+    header.extend(first.year.amounts.iter().map(|line| line.claim.clone()));
+    let rows: Vec<Vec<String>> = years
+        .iter()
+        .map(|year| {
+            let mut row = vec![year.year.label.clone(), optional_pounds(year.year.cap)];
+            row.extend(year.year.amounts.iter().map(|line| pounds(line.amount)));
+            row
+        })
+        .collect();
+    let mut out = String::from("\n  results a family, by the funding year of its attachment:\n");
+    out.push_str(&table("  ", &header, &rows));
+    for year in years {
+        if let (Some(false), Some(cap), Some(funded)) = (
+            year.cap_matches_funding,
+            year.year.cap,
+            year.funded_results_per_family,
+        ) {
+            out.push_str(&format!(
+                "  note: a family attached in `{}` is capped at {} of results, but the funding block pays {} a family that year\n",
+                year.year.label,
+                pounds(cap),
+                pounds(funded)
+            ));
+        }
     }
     out
 }

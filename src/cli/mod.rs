@@ -1,5 +1,7 @@
 //! The commands of the `tfop` binary, one module each.
 
+pub(crate) mod audit;
+pub(crate) mod claims;
 pub(crate) mod diff;
 pub(crate) mod eval;
 pub(crate) mod files;

@@ -3,7 +3,7 @@
 use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
 use crate::plan::funded_families;
-use crate::plan::{Deadweight, FundingDef, Plan, Share};
+use crate::plan::{Deadweight, FundingDef, Plan, ResultsYearAmounts, Share};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -84,6 +84,7 @@ impl Envelope {
             at_risk: self.at_risk(),
             claim_windows: &self.claim_windows,
             target: self.target,
+            results_years: results_years(plan, &self.years),
             notes: &self.notes,
         }
     }
@@ -112,8 +113,44 @@ pub struct FundingReport<'a> {
     pub claim_windows: &'a [NaiveDate],
     /// Families the authority aims to turn around.
     pub target: Option<u32>,
+    /// What the claims pay a family by the funding year of its attachment
+    /// (the results block's years), with the funding year beside each.
+    pub results_years: Vec<ResultsYearFunding>,
     /// Figures that could not be computed, or do not agree, in words.
     pub notes: &'a [String],
+}
+
+/// A results year beside the funding year of the same label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResultsYearFunding {
+    /// What the claims pay a family attached in the year.
+    #[serde(flatten)]
+    pub year: ResultsYearAmounts,
+    /// The funding block's results payment a family for the year, when the
+    /// block states the year and it can be computed.
+    pub funded_results_per_family: Option<Pence>,
+    /// Whether the year's cap is the results payment the funding block
+    /// gives a family that year; `None` when either is not stated.
+    pub cap_matches_funding: Option<bool>,
+}
+
+/// The plan's results years, each beside its funding year.
+fn results_years(plan: &Plan, years: &[YearEnvelope]) -> Vec<ResultsYearFunding> {
+    plan.results_years()
+        .into_iter()
+        .map(|year| {
+            let funded = years
+                .iter()
+                .find(|funding| funding.label == year.label)
+                .and_then(|funding| funding.results_per_family);
+            let cap_matches_funding = year.cap.zip(funded).map(|(cap, funded)| cap == funded);
+            ResultsYearFunding {
+                year,
+                funded_results_per_family: funded,
+                cap_matches_funding,
+            }
+        })
+        .collect()
 }
 
 /// The years of an envelope added up.

@@ -8,14 +8,16 @@
 //! yet attached, which a report lists).
 #![deny(clippy::arithmetic_side_effects)]
 
+mod claims;
 mod diff;
 mod funding;
 mod report;
 
+pub use claims::{ClaimCount, ClaimLine, ClaimTotals, NotAWindow, check_window, claim_lines};
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
 pub use funding::{
-    Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS, YearEnvelope,
-    envelope,
+    Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
+    ResultsYearFunding, YearEnvelope, envelope,
 };
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,

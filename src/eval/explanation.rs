@@ -7,7 +7,10 @@
 //! is written from this data alone. Every value a measure was compared on is
 //! here with the dates of its window, so an auditor can redo the arithmetic.
 
+mod html;
 mod text;
+
+pub use html::html_document;
 
 use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};

@@ -376,17 +376,24 @@ impl<'p> Evaluated<'p, '_> {
         });
         // Sums of claim amounts are taken in 128 bits, where no plan's can
         // overflow (each amount fits 64), and brought back under the cap.
+        // What each claim pays follows the funding year of the attachment.
+        let payments = plan.payments(
+            self.attachment
+                .as_ref()
+                .and_then(|(attached, _)| attached.to_date()),
+        );
+        let amount_of = |index: usize| payments.amounts.get(index).copied().unwrap_or_default();
         let paid: i128 = claimed
             .iter()
-            .filter_map(|index| plan.claims.get(*index))
-            .map(|claim| i128::from(claim.amount.0))
+            .map(|index| i128::from(amount_of(*index).0))
             .sum();
-        let cap = plan.results.cap.map_or(i64::MAX, |cap| cap.0);
+        let cap = payments.cap.map_or(i64::MAX, |cap| cap.0);
         let paid = under_cap(paid, cap);
 
         let mut decisions = Vec::new();
         let mut claimable = Vec::new();
         for (index, claim) in plan.claims.iter().enumerate() {
+            let amount = amount_of(index);
             let group = plan
                 .results
                 .groups
@@ -400,7 +407,7 @@ impl<'p> Evaluated<'p, '_> {
             let mut decision = ClaimDecision {
                 claim_type: claim.id.clone(),
                 status: ClaimStatus::NotYet,
-                amount: claim.amount,
+                amount,
                 earliest: None,
                 window: None,
                 reason: None,
@@ -424,7 +431,7 @@ impl<'p> Evaluated<'p, '_> {
                 decision.reason =
                     Some("the family has already been claimed by another route".into());
                 decision.evidence = self.claim_evidence(None);
-            } else if other_group_claimed && claim.amount.0.min(cap) <= paid {
+            } else if other_group_claimed && amount.0.min(cap) <= paid {
                 // A top-up pays only the difference; with nothing left to pay,
                 // calling it claimable would count the family twice in reports.
                 decision.status = ClaimStatus::Claimed;
@@ -446,9 +453,9 @@ impl<'p> Evaluated<'p, '_> {
                         decision.window = window;
                         if other_group_claimed {
                             // A top-up pays the difference up to this claim's own amount.
-                            decision.amount = Pence((claim.amount.0.min(cap) - paid).max(0));
+                            decision.amount = Pence((amount.0.min(cap) - paid).max(0));
                         }
-                        claimable.push((group, index, claim.amount.0));
+                        claimable.push((group, index, amount.0));
                     }
                     Err(closed) => decision.reason = Some(closed),
                 }

@@ -425,6 +425,33 @@ pub enum ResultsEntry {
     Combine(Vec<Ident>, Span),
     /// `top up allowed` (true) or `top up not allowed` (false)
     TopUp(bool, Span),
+    /// `year "2013/14" { … }`
+    Year(ResultsYear),
+}
+
+/// `year "2013/14" { cap £1600 employment pays £1600 … }`: the amounts for
+/// families attached in one funding year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultsYear {
+    /// The year's label, `2013/14`.
+    pub label: Text,
+    /// The year's caps as written: one, or more for the checker to refuse.
+    pub caps: Vec<MoneyLit>,
+    /// Each claim's amount, in the order written.
+    pub amounts: Vec<YearAmount>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `employment pays £1600` in a results year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearAmount {
+    /// The claim.
+    pub claim: Ident,
+    /// What it pays that year.
+    pub amount: MoneyLit,
+    /// Where it stands.
+    pub span: Span,
 }
 
 /// `continuous employment { … }`

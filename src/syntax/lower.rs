@@ -802,10 +802,50 @@ impl Lowering {
                     let allowed = !children.has_token(Rule::kw_not);
                     entries.push(ResultsEntry::TopUp(allowed, entry_span));
                 }
+                Rule::results_year => {
+                    entries.extend(self.results_year(entry).map(ResultsEntry::Year));
+                }
                 _ => self.internal(entry_span, "a results line"),
             }
         }
         Some(Results { entries, span })
+    }
+
+    fn results_year(&mut self, pair: P<'_>) -> Option<ResultsYear> {
+        let span = self.span_of(&pair);
+        let mut children = Children::of(&pair);
+        let label = self.next_text(&mut children)?;
+        let mut year = ResultsYear {
+            label,
+            caps: Vec::new(),
+            amounts: Vec::new(),
+            span,
+        };
+        for entry in children.rest() {
+            let entry_span = self.span_of(&entry);
+            let mut inner = Children::of(&entry);
+            match entry.as_rule() {
+                Rule::cap => year.caps.extend(
+                    self.expect(&mut inner, Rule::money)
+                        .and_then(|p| self.money(p)),
+                ),
+                Rule::year_pays => {
+                    let claim = self.expect(&mut inner, Rule::ident).map(|p| self.ident(p));
+                    let amount = self
+                        .expect(&mut inner, Rule::money)
+                        .and_then(|p| self.money(p));
+                    if let (Some(claim), Some(amount)) = (claim, amount) {
+                        year.amounts.push(YearAmount {
+                            claim,
+                            amount,
+                            span: entry_span,
+                        });
+                    }
+                }
+                _ => self.internal(entry_span, "a results year line"),
+            }
+        }
+        Some(year)
     }
 
     fn employment_rule(&mut self, pair: P<'_>) -> Option<EmploymentRule> {

@@ -137,6 +137,8 @@ structs! {
     BenefitRule { benefits, needed, within, span }
     Funding { entries, span }
     FundingYear { label, families, attachment, results, span }
+    ResultsYear { label, caps, amounts, span }
+    YearAmount { claim, amount, span }
     Expr { kind, span }
     Pattern { from_start, kind, tests, span }
     FieldTest { field, test, span }
@@ -160,7 +162,7 @@ enums! {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
         Problem(name),
     }
-    ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span) }
+    ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span), Year(year) }
     Rounding { Up, Down, Nearest }
     Share { Percent(percent), Money(money) }
     FundingEntry {

@@ -1,0 +1,229 @@
+//! `tfop claims`: the claim file of a claim window, as CSV or JSON Lines,
+//! with its totals by route on standard error.
+
+use super::Exit;
+use super::eval::{report_refusal, work_all};
+use super::files::{load_plan, records};
+use super::output::Outputs;
+use super::render::print;
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use tfop::cohort::{ClaimLine, ClaimTotals, check_window, claim_lines, pounds};
+
+/// How the claim file is written.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ClaimsFormat {
+    /// A header, then one row a claim, the family's attributes as columns.
+    Csv,
+    /// One JSON object a claim, the family's attributes under `attributes`.
+    Jsonl,
+}
+
+/// What `tfop claims` was asked for.
+pub(crate) struct ClaimsRequest<'a> {
+    pub(crate) plan: &'a Path,
+    pub(crate) families: &'a Path,
+    pub(crate) window: NaiveDate,
+    pub(crate) format: ClaimsFormat,
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) outputs: &'a Outputs,
+}
+
+/// A family's claim lines with its attributes.
+type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
+
+/// A family decided: its attributes, its id and its claim lines.
+type Decided = (BTreeMap<String, String>, String, Vec<ClaimLine>);
+
+/// The columns every row has, before the family's attributes.
+const COLUMNS: [&str; 10] = [
+    "family",
+    "route",
+    "claim",
+    "amount",
+    "earliest",
+    "window",
+    "plan_version",
+    "plan_digest",
+    "evidence",
+    "discretionary",
+];
+
+fn optional_day(day: Option<NaiveDate>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
+}
+
+fn csv(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
+    let attributes: BTreeSet<&str> = families
+        .iter()
+        .flat_map(|(attributes, _)| attributes.keys().map(String::as_str))
+        .collect();
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let fail = |error: csv::Error| {
+        eprintln!("error: cannot write the claim file: {error}");
+        Exit::Failure
+    };
+    let header = COLUMNS.iter().copied().chain(attributes.iter().copied());
+    writer.write_record(header).map_err(fail)?;
+    for (values, lines) in families {
+        for line in lines {
+            let mut row = vec![
+                line.family.clone(),
+                line.route.clone(),
+                line.claim.clone(),
+                line.amount.to_decimal_string(),
+                optional_day(line.earliest),
+                optional_day(line.window),
+                line.plan_version.clone().unwrap_or_default(),
+                line.plan_digest.clone(),
+                line.evidence.join(" "),
+                line.discretionary.to_string(),
+            ];
+            row.extend(
+                attributes
+                    .iter()
+                    .map(|name| values.get(*name).cloned().unwrap_or_default()),
+            );
+            writer.write_record(&row).map_err(fail)?;
+        }
+    }
+    writer.into_inner().map_err(|error| {
+        eprintln!("error: cannot write the claim file: {error}");
+        Exit::Failure
+    })
+}
+
+/// A JSON Lines row: the claim's keys in order, then the attributes.
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    #[serde(flatten)]
+    line: &'a ClaimLine,
+    attributes: &'a BTreeMap<String, String>,
+}
+
+fn jsonl(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
+    let mut out = Vec::new();
+    for (attributes, lines) in families {
+        for line in lines {
+            serde_json::to_writer(&mut out, &JsonRow { line, attributes }).map_err(|error| {
+                eprintln!("error: cannot write the claim file: {error}");
+                Exit::Failure
+            })?;
+            out.push(b'\n');
+        }
+    }
+    Ok(out)
+}
+
+/// The totals on standard error, so the file holds claims only.
+fn summary(window: NaiveDate, totals: &ClaimTotals) -> String {
+    let families = |count: u64| match count {
+        1 => "1 family".to_string(),
+        _ => format!("{count} families"),
+    };
+    let claims = |count: u64| match count {
+        1 => "1 claim".to_string(),
+        _ => format!("{count} claims"),
+    };
+    let mut out = format!(
+        "claim window {window}: {}, {}, {}\n",
+        families(totals.total.families),
+        claims(totals.total.claims),
+        pounds(totals.total.amount)
+    );
+    for (route, count) in &totals.by_route {
+        out.push_str(&format!(
+            "  {route}: {}, {}, {}\n",
+            families(count.families),
+            claims(count.claims),
+            pounds(count.amount)
+        ));
+    }
+    out
+}
+
+pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
+    let plan = match load_plan(request.plan) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    if let Err(error) = check_window(&plan, request.window) {
+        eprintln!("error: --window {error}; give a window's day");
+        return Exit::Failure;
+    }
+    let records = match records(request.families) {
+        Ok(records) => records,
+        Err(exit) => return exit,
+    };
+    let window = request.window;
+    let mut claimed: Vec<Claimed> = Vec::new();
+    let mut totals = ClaimTotals::default();
+    let mut refused = 0u64;
+    let decided = work_all(
+        request.families,
+        records,
+        |record| -> Result<Decided, tfop::Refusal> {
+            let family = record.read(plan.vocabulary())?;
+            let decision = plan.evaluate(&family, window);
+            Ok((
+                family.attributes,
+                decision.family.clone(),
+                claim_lines(&decision),
+            ))
+        },
+        |decided| match decided {
+            Ok((_, family, _)) => Some(family.as_str()),
+            Err(refusal) => refusal.family.as_deref(),
+        },
+        |record, outcome| {
+            match outcome.and_then(|decided| decided) {
+                Ok((attributes, _, lines)) => {
+                    totals.add(&lines).map_err(|error| {
+                        eprintln!("error: {error}");
+                        Exit::Failure
+                    })?;
+                    if !lines.is_empty() {
+                        claimed.push((attributes, lines));
+                    }
+                }
+                Err(refusal) => {
+                    refused += 1;
+                    report_refusal(request.families, record, &refusal);
+                }
+            }
+            Ok(())
+        },
+    );
+    if let Err(exit) = decided {
+        return exit;
+    }
+    let bytes = match request.format {
+        ClaimsFormat::Csv => csv(&claimed),
+        ClaimsFormat::Jsonl => jsonl(&claimed),
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(exit) => return exit,
+    };
+    match request.output {
+        Some(path) => {
+            if let Err(error) = request.outputs.write(path, &bytes) {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                return Exit::Failure;
+            }
+        }
+        None => {
+            if let Err(exit) = print(&String::from_utf8_lossy(&bytes)) {
+                return exit;
+            }
+        }
+    }
+    eprint!("{}", summary(window, &totals));
+    if refused > 0 {
+        Exit::SomeRefused
+    } else {
+        Exit::Success
+    }
+}

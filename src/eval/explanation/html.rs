@@ -1,0 +1,541 @@
+//! An [`Explanation`] as a printable, self-contained HTML page, for an
+//! audit pack: the plan and its digest, the as-of day, the attachment, each
+//! problem and progress measure with its windows, counts and thresholds,
+//! each claim with its reason, and every record cited. Written from the
+//! structured explanation (never from its text), every value escaped.
+
+use super::{
+    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
+    PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
+    Window,
+};
+use chrono::NaiveDate;
+use std::fmt::Write as _;
+
+/// How a page looks on screen and on paper: each family starts a new
+/// printed page, and nothing is fetched from elsewhere.
+const STYLE: &str = "body{font-family:sans-serif;margin:2em;color:#111}\
+section.family{page-break-after:always;break-after:page}\
+section.family:last-of-type{page-break-after:auto;break-after:auto}\
+table{border-collapse:collapse;margin:0.5em 0}\
+th,td{border:1px solid #999;padding:0.2em 0.5em;text-align:left;vertical-align:top}\
+.met{color:#060}.unmet{color:#a00}code{font-size:0.95em}\
+@media print{body{margin:0}a{color:inherit}}";
+
+/// One HTML document holding a page per explanation, in the order given:
+/// one family, several, or every claimable family of a claim window.
+pub fn html_document(title: &str, explanations: &[Explanation]) -> String {
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(out, "<title>{}</title>", escape(title));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    if explanations.is_empty() {
+        out.push_str("<p>No family to explain.</p>\n");
+    }
+    for (index, explanation) in explanations.iter().enumerate() {
+        out.push_str(&explanation.to_html_section(index));
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+impl Explanation {
+    /// This family's page alone, as a whole HTML document.
+    pub fn to_html(&self) -> String {
+        html_document(
+            &format!("Family {} as of {}", self.family, day(self.as_of)),
+            std::slice::from_ref(self),
+        )
+    }
+
+    /// The family's page as a `<section>`, the `index`-th of a document.
+    fn to_html_section(&self, index: usize) -> String {
+        // Anchors carry the page, so two families' `e1` never share an id.
+        let page = format!("family{index}");
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<section class=\"family\">\n<h1>Family {} as of {}</h1>",
+            escape(&self.family),
+            day(self.as_of)
+        );
+        let mut rows = vec![
+            ("plan", self.plan.name.clone()),
+            (
+                "plan version",
+                self.plan.version.clone().unwrap_or_default(),
+            ),
+            ("plan digest", self.plan.digest.clone()),
+            ("as of", day(self.as_of)),
+            ("attachment", self.attachment.status.as_str().to_string()),
+            ("attached on", optional_day(self.attachment.date)),
+            ("problems identified on", day(self.identified_on)),
+            ("eligible", yes_no(self.eligible).to_string()),
+        ];
+        if !self.attachment.missing.is_empty() {
+            rows.push(("principles missing", self.attachment.missing.join(", ")));
+        }
+        if let Some(reason) = &self.attachment.reason {
+            rows.push(("attachment not valid", reason.clone()));
+        }
+        rows.push(("payable", self.payable.to_string()));
+        let route = if self.route.is_empty() {
+            "nothing payable".to_string()
+        } else {
+            format!("{} ({})", self.route.join(" + "), self.route_rule.rule())
+        };
+        rows.push(("route", route));
+        out.push_str("<table>\n");
+        for (label, value) in rows {
+            let _ = writeln!(
+                out,
+                "<tr><th>{}</th><td>{}</td></tr>",
+                escape(label),
+                escape(&value)
+            );
+        }
+        out.push_str("</table>\n");
+
+        out.push_str("<h2>Problems identified</h2>\n");
+        if self.problems.is_empty() {
+            out.push_str("<p>No problem is identified.</p>\n");
+        } else {
+            out.push_str("<ul>\n");
+            for problem in &self.problems {
+                let _ = writeln!(
+                    out,
+                    "<li><code>{}</code> {}<ul>",
+                    escape(&problem.id),
+                    escape(&problem.title)
+                );
+                for indicator in &problem.indicators {
+                    let _ = writeln!(
+                        out,
+                        "<li><code>{}</code> {}: {}</li>",
+                        escape(&indicator.id),
+                        escape(&indicator.title),
+                        citations(&indicator.evidence, &page)
+                    );
+                }
+                out.push_str("</ul></li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+
+        out.push_str("<h2>Progress</h2>\n");
+        if self.progress.is_empty() {
+            out.push_str("<p>No problem counts towards a claim.</p>\n");
+        }
+        for progress in &self.progress {
+            out.push_str(&progress_html(progress, &page));
+        }
+
+        out.push_str("<h2>Claims</h2>\n");
+        out.push_str(&claims_html(&self.claims, &page));
+
+        out.push_str("<h2>Records cited</h2>\n");
+        out.push_str(&records_html(&self.cited(), &page));
+        out.push_str("</section>\n");
+        out
+    }
+
+    /// Every record the explanation cites, once, in the order first cited.
+    fn cited(&self) -> Vec<&Record> {
+        let indicators = self
+            .problems
+            .iter()
+            .flat_map(|problem| &problem.indicators)
+            .flat_map(|indicator| &indicator.evidence);
+        let progress = self.progress.iter().flat_map(|progress| &progress.evidence);
+        let claims = self.claims.iter().flat_map(|claim| &claim.evidence);
+        let mut seen: Vec<&Record> = Vec::new();
+        for record in indicators.chain(progress).chain(claims) {
+            if !seen.contains(&record) {
+                seen.push(record);
+            }
+        }
+        seen
+    }
+}
+
+fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<h3><code>{}</code> {}</h3>",
+        escape(&progress.problem),
+        escape(&progress.title)
+    );
+    let significant = match (progress.significant, progress.since) {
+        (true, Some(since)) => format!("met since {}", day(since)),
+        (true, None) => "met".to_string(),
+        (false, _) => "not met".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "<p>Significant progress: <span class=\"{}\">{}</span>.",
+        met_class(progress.significant),
+        escape(&significant)
+    );
+    if let Some(sustain) = progress.sustain {
+        let sustained = match (progress.sustained, progress.sustained_on) {
+            (true, _) => "sustained".to_string(),
+            (false, Some(on)) => format!("not sustained yet: sustained on {} if it holds", day(on)),
+            (false, None) => "not sustained".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            " It must hold {}: <span class=\"{}\">{}</span>.",
+            escape(&sustain_text(sustain)),
+            met_class(progress.sustained),
+            escape(&sustained)
+        );
+    }
+    out.push_str("</p>\n");
+    if !progress.measured.is_empty() {
+        out.push_str("<p>What the measure needs on the day, and what was found:</p>\n");
+        out.push_str(&requirements_html(&progress.measured));
+    }
+    if !progress.evidence.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Records behind its failing: {}</p>",
+            citations(&progress.evidence, page)
+        );
+    }
+    out
+}
+
+fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
+    if claims.is_empty() {
+        return "<p>The plan states no claim.</p>\n".to_string();
+    }
+    let mut out = String::from(
+        "<table>\n<tr><th>claim</th><th>status</th><th>amount</th><th>earliest</th><th>window</th><th>why</th><th>records</th></tr>\n",
+    );
+    for claim in claims {
+        let title = if claim.discretionary {
+            format!(
+                "{} {} (discretionary: flagged for audit)",
+                claim.claim_type, claim.title
+            )
+        } else {
+            format!("{} {}", claim.claim_type, claim.title)
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&title),
+            escape(claim.status.as_str()),
+            escape(&claim.amount.to_string()),
+            optional_day(claim.earliest),
+            optional_day(claim.window),
+            escape(claim.reason.as_deref().unwrap_or("")),
+            citations(&claim.evidence, page)
+        );
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+fn records_html(records: &[&Record], page: &str) -> String {
+    if records.is_empty() {
+        return "<p>No record is cited.</p>\n".to_string();
+    }
+    let mut out = String::from(
+        "<table>\n<tr><th>record</th><th>kind</th><th>member</th><th>date or start</th><th>end</th></tr>\n",
+    );
+    for record in records {
+        let (first, end) = match record.days {
+            RecordDays::Point { date } => (day(date), String::new()),
+            RecordDays::Spell { start, end } => {
+                (day(start), end.map_or_else(|| "open".to_string(), day))
+            }
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td id=\"{}\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&anchor(record, page)),
+            escape(&record.citation),
+            escape(&record.kind),
+            escape(record.member.as_deref().unwrap_or("the family")),
+            first,
+            end
+        );
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+/// The citations of records, each linking to its row of "Records cited".
+fn citations(records: &[Record], page: &str) -> String {
+    if records.is_empty() {
+        return "no record".to_string();
+    }
+    records
+        .iter()
+        .map(|record| {
+            format!(
+                "<a href=\"#{}\"><code>{}</code></a>",
+                escape(&anchor(record, page)),
+                escape(&record.citation)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A record's anchor in its family's page (`page`): its kind and citation,
+/// made safe for an id. Kinds and the ids a family's events may have differ
+/// only in characters an id does not allow on rare inputs; the link then
+/// finds the first of them, in the same page.
+fn anchor(record: &Record, page: &str) -> String {
+    format!(
+        "{page}-{}-{}",
+        safe_id(&record.kind),
+        safe_id(&record.citation)
+    )
+}
+
+/// Text with every character but ASCII letters and digits as `-`, for an
+/// element id.
+fn safe_id(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+fn requirements_html(requirements: &[Requirement]) -> String {
+    let mut out = String::from("<ul>\n");
+    for requirement in requirements {
+        let _ = writeln!(out, "<li>{}</li>", requirement_html(requirement));
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+fn requirement_html(requirement: &Requirement) -> String {
+    match requirement {
+        Requirement::Compare {
+            left,
+            op,
+            right,
+            negated,
+            unit,
+        } => {
+            let needs = if *negated {
+                "must not hold"
+            } else {
+                "must hold"
+            };
+            escape(&format!(
+                "{} {op} {} ({needs})",
+                operand(left, *unit),
+                operand(right, *unit)
+            ))
+        }
+        Requirement::Events {
+            events,
+            count,
+            needs,
+        } => {
+            let needs = match needs {
+                Needs::AtLeastOne => "needs at least one",
+                Needs::None => "needs none",
+            };
+            escape(&format!("{}: {count} found; {needs}", events_text(events)))
+        }
+        Requirement::Reduction {
+            event,
+            now,
+            baseline,
+            percent,
+            negated,
+        } => {
+            let needs = if *negated { "less than" } else { "at least" };
+            escape(&format!(
+                "{event}: {} {}, against {} {} before; needs a fall of {needs} {percent}%",
+                now.count,
+                window_text(&now.window),
+                baseline.count,
+                window_text(&baseline.window)
+            ))
+        }
+        Requirement::Member { member, measured } => format!(
+            "member <code>{}</code>, all of:\n{}",
+            escape(member),
+            requirements_html(measured)
+        ),
+        Requirement::OneOf { alternatives } => {
+            format!("one of:\n{}", requirements_html(alternatives))
+        }
+        Requirement::AllOf { measured } => format!("all of:\n{}", requirements_html(measured)),
+    }
+}
+
+/// A side of a comparison in words, with its value.
+fn operand(operand: &Operand, unit: Quantity) -> String {
+    let value = operand
+        .value
+        .map_or_else(|| "not measurable".to_string(), |value| number(value, unit));
+    match &operand.measure {
+        Measure::Constant => value,
+        measure => format!("{} = {value}", measure_text(measure)),
+    }
+}
+
+/// A value as it reads: a rate as a percentage, money in pounds, exactly.
+fn number(value: Number, unit: Quantity) -> String {
+    let scaled = |numerator: Option<i128>, denominator: Option<i128>| {
+        numerator
+            .zip(denominator)
+            .map(|(numerator, denominator)| {
+                Number {
+                    numerator,
+                    denominator,
+                }
+                .exact_text()
+            })
+            .unwrap_or_else(|| value.exact_text())
+    };
+    match unit {
+        Quantity::Number => value.exact_text(),
+        Quantity::Rate => format!(
+            "{}%",
+            scaled(value.numerator.checked_mul(100), Some(value.denominator))
+        ),
+        Quantity::Pence => format!(
+            "£{}",
+            scaled(Some(value.numerator), value.denominator.checked_mul(100))
+        ),
+    }
+}
+
+fn measure_text(measure: &Measure) -> String {
+    match measure {
+        Measure::Count { events } => format!("count of {}", events_text(events)),
+        Measure::Sum { field, events } => format!("sum of {field} of {}", events_text(events)),
+        Measure::Rate {
+            top,
+            bottom,
+            events,
+            top_sum,
+            bottom_sum,
+        } => format!(
+            "rate of {top} ({top_sum}) per {bottom} ({bottom_sum}) of {}",
+            events_text(events)
+        ),
+        Measure::Percent { percent, of } => format!("{percent}% of {}", measure_text(of)),
+        Measure::Constant => "a constant".to_string(),
+    }
+}
+
+fn events_text(events: &Events) -> String {
+    let scope = match events.scope {
+        Scope::Family => "the family",
+        Scope::Member => "the member",
+        Scope::MembersPicked => "the members picked",
+    };
+    format!(
+        "{} of {scope} {}",
+        events.event,
+        window_text(&events.window)
+    )
+}
+
+fn window_text(window: &Window) -> String {
+    match *window {
+        Window::Days { from, to } => format!("from {} to {}", first_day(from), last_day(to)),
+        Window::Before { from, to, anchor } => {
+            let anchor = match anchor {
+                Anchor::Attachment => "attachment",
+                Anchor::Identification => "identification",
+            };
+            format!(
+                "from {} to {} (before {anchor})",
+                first_day(from),
+                last_day(to)
+            )
+        }
+        Window::LastTerms { terms, from, to } => format!(
+            "over the last {terms} terms, from {} to {}",
+            first_day(from),
+            last_day(to)
+        ),
+        Window::TooFewTerms { terms, recorded } => format!(
+            "over the last {terms} terms, of which only {recorded} have ended: not measurable yet"
+        ),
+        Window::AtAttachment { day } => format!("on the attachment day, {}", last_day(day)),
+        Window::NotAttached { window } => match window {
+            AttachmentWindow::Since => "since attachment (not attached: no days)".to_string(),
+            AttachmentWindow::At => "at attachment (not attached: no days)".to_string(),
+        },
+        Window::UpTo { day } => format!("on any day up to {}", last_day(day)),
+        Window::On { day } => format!("on {}", last_day(day)),
+    }
+}
+
+fn sustain_text(sustain: Sustain) -> String {
+    match sustain {
+        Sustain::Terms { terms } => format!("over the last {terms} school terms"),
+        Sustain::Period {
+            length,
+            unit,
+            from,
+            to,
+        } => {
+            let unit = match unit {
+                PeriodUnit::Days => "days",
+                PeriodUnit::Weeks => "weeks",
+                PeriodUnit::Months => "months",
+            };
+            format!(
+                "for {length} {unit}, from {} to {}",
+                first_day(from),
+                day(to)
+            )
+        }
+    }
+}
+
+fn met_class(met: bool) -> &'static str {
+    if met { "met" } else { "unmet" }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+fn day(date: NaiveDate) -> String {
+    crate::date::write(date)
+}
+
+fn optional_day(date: Option<NaiveDate>) -> String {
+    date.map_or_else(String::new, day)
+}
+
+/// A window's first day; `None` lies before every date.
+fn first_day(date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| "the earliest day".to_string(), day)
+}
+
+/// A window's last day; `None` lies after every date.
+fn last_day(date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| "the latest day".to_string(), day)
+}
+
+/// Text made safe inside an element or a quoted attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,227 @@
+//! `tfop explain --format html`: the audit pack, a self-contained printable
+//! page per family with the plan digest, the as-of day and every record
+//! cited, for one family, several, or every claimable family of a window.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+use common::{scratch, text, tfop, write};
+use serde_json::Value;
+
+const COHORT: &str = "examples/cohort/families.jsonl";
+const PLAN: &str = "examples/plans/lancashire-2016.tfop";
+
+/// Every citation of the structured explanation, which the page must list.
+fn citations(explanation: &Value) -> Vec<String> {
+    let mut cited = Vec::new();
+    let mut add = |records: &Value| {
+        for record in records.as_array().unwrap() {
+            cited.push(record["citation"].as_str().unwrap().to_string());
+        }
+    };
+    for problem in explanation["problems"].as_array().unwrap() {
+        for indicator in problem["indicators"].as_array().unwrap() {
+            add(&indicator["evidence"]);
+        }
+    }
+    for progress in explanation["progress"].as_array().unwrap() {
+        add(&progress["evidence"]);
+    }
+    for claim in explanation["claims"].as_array().unwrap() {
+        add(&claim["evidence"]);
+    }
+    cited.sort();
+    cited.dedup();
+    cited
+}
+
+#[test]
+fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
+    let args = [
+        PLAN,
+        COHORT,
+        "--family",
+        "F-000007",
+        "--as-of",
+        "2017-03-31",
+    ];
+    let json = tfop(&[&["explain"], &args[..], &["--format", "json"]].concat());
+    let explanation: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let output = tfop(&[&["explain"], &args[..], &["--format", "html"]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let page = text(&output.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>\n"), "{page}");
+    assert!(page.ends_with("</html>\n"));
+    assert_eq!(page.matches("<section class=\"family\">").count(), 1);
+    assert!(page.contains("<h1>Family F-000007 as of 2017-03-31</h1>"));
+    let digest = explanation["plan"]["digest"].as_str().unwrap();
+    assert!(page.contains(&format!("<tr><th>plan digest</th><td>{digest}</td></tr>")));
+    // Self-contained: nothing fetched, nothing run.
+    for outside in ["<script", "src=", "http:", "https:", "<link"] {
+        assert!(!page.contains(outside), "{outside} in {page}");
+    }
+    // Every record the explanation cites has its row, and the claim's
+    // records are linked to theirs.
+    let cited = citations(&explanation);
+    assert!(cited.len() >= 9, "{cited:?}");
+    let rows = page.split("<h2>Records cited</h2>").nth(1).unwrap();
+    for citation in &cited {
+        assert!(
+            rows.contains(&format!("<code>{citation}</code></td>")),
+            "{citation}: {rows}"
+        );
+    }
+    assert_eq!(rows.matches("<tr><td id=").count(), cited.len());
+    assert!(page.contains(
+        "<td><a href=\"#family0-out-of-work-benefit-e1\"><code>e1</code></a>, <a href=\"#family0-employment-e35\"><code>e35</code></a></td></tr>"
+    ));
+    assert!(rows.contains("<tr><td id=\"family0-employment-e35\"><code>e35</code></td><td>employment</td><td>P1</td><td>2016-07-16</td><td>open</td></tr>"));
+}
+
+/// A value in the input is text on the page, never markup.
+#[test]
+fn everything_from_the_input_is_escaped() {
+    let cohort = std::fs::read_to_string(COHORT).unwrap();
+    let family = cohort
+        .lines()
+        .find(|line| line.contains("\"F-000007\""))
+        .unwrap();
+    let evil = family
+        .replace("\"F-000007\"", r#""F-7 <b>&\"'""#)
+        .replace("\"e35\"", r#""e35<script>alert(1)</script>""#);
+    assert_ne!(evil, family);
+    let folder = scratch("audit_pack_escape");
+    let path = write(&folder, "families.jsonl", &format!("{evil}\n"));
+    let output = tfop(&[
+        "explain",
+        PLAN,
+        &path,
+        "--family",
+        "F-7 <b>&\"'",
+        "--as-of",
+        "2017-03-31",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let page = text(&output.stdout);
+    assert!(!page.contains("<script"), "{page}");
+    assert!(!page.contains("<b>"), "{page}");
+    assert!(page.contains("<h1>Family F-7 &lt;b&gt;&amp;&quot;&#39; as of 2017-03-31</h1>"));
+    assert!(page.contains("<code>e35&lt;script&gt;alert(1)&lt;/script&gt;</code>"));
+}
+
+/// Several families in the order asked, each its own printed page; a family
+/// not in the input is an error; text and json explain one family only.
+#[test]
+fn several_families_a_page_each_in_the_order_asked() {
+    let output = tfop(&[
+        "explain",
+        PLAN,
+        COHORT,
+        "--family",
+        "F-000050",
+        "--family",
+        "F-000007",
+        "--as-of",
+        "2017-03-31",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let page = text(&output.stdout);
+    let headings: Vec<&str> = page
+        .lines()
+        .filter(|line| line.starts_with("<h1>"))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "<h1>Family F-000050 as of 2017-03-31</h1>",
+            "<h1>Family F-000007 as of 2017-03-31</h1>"
+        ]
+    );
+    assert!(page.contains("section.family{page-break-after:always"));
+    assert!(
+        page.contains("href=\"#family1-employment-e35\""),
+        "the second page's own anchors"
+    );
+
+    let missing = tfop(&[
+        "explain",
+        PLAN,
+        COHORT,
+        "--family",
+        "F-000050",
+        "--family",
+        "F-999999",
+        "--as-of",
+        "2017-03-31",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(missing.stdout.is_empty());
+    assert_eq!(
+        text(&missing.stderr),
+        "error: no family `F-999999` in examples/cohort/families.jsonl\n"
+    );
+    let text_two = tfop(&[
+        "explain",
+        PLAN,
+        COHORT,
+        "--family",
+        "F-000050",
+        "--family",
+        "F-000007",
+        "--as-of",
+        "2017-03-31",
+    ]);
+    assert_eq!(text_two.status.code(), Some(1));
+    assert!(text(&text_two.stderr).contains("give --format html for several"));
+}
+
+/// `--window DAY`: a page for each family of the window's claim file, in
+/// input order, written atomically to `-o`.
+#[test]
+fn a_windows_pack_has_a_page_for_each_family_of_its_claim_file() {
+    let folder = scratch("audit_pack_window");
+    let path = folder.join("pack.html");
+    let output = tfop(&[
+        "explain",
+        PLAN,
+        COHORT,
+        "--window",
+        "2017-03-31",
+        "--format",
+        "html",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    let page = std::fs::read_to_string(&path).unwrap();
+    let claims = tfop(&["claims", PLAN, COHORT, "--window", "2017-03-31"]);
+    let families: Vec<String> = text(&claims.stdout)
+        .lines()
+        .skip(1)
+        .map(|row| row.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(families.len(), 14);
+    let headings: Vec<String> = page
+        .lines()
+        .filter(|line| line.starts_with("<h1>"))
+        .map(|line| {
+            line.trim_start_matches("<h1>Family ")
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(headings, families);
+}

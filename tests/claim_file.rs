@@ -1,0 +1,270 @@
+//! `tfop claims`: the claim file of a claim window, checked against rows
+//! worked by hand, and against `tfop report` for the same cohort and day.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+use common::{scratch, text, tfop};
+use serde_json::Value;
+
+const COHORT: &str = "examples/cohort/families.jsonl";
+const LANCASHIRE_2016: &str = "examples/plans/lancashire-2016.tfop";
+const DIGEST: &str = "sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608";
+
+/// The shipped example cohort under the Lancashire 2016 plan, which states
+/// no claim windows (so any day is one), on 31 March 2017: 14 families
+/// claimable and not yet claimed, one claim each, £800 each.
+///
+/// Worked by hand for F-000007: P1 was on income support (e1) from 2011 to
+/// 3 July 2016, so at the attachment of 5 March 2016, and in work from 16
+/// July 2016 (e35); income support needs 13 weeks (91 days) of work within
+/// 15 weeks, and the 91st day from 16 July is 14 October 2016. F-000002,
+/// F-000026, F-000040 and F-000048 are claimable by both routes at £800:
+/// equal amounts, so the route is the first in plan order, `progress`.
+/// The progress rows' evidence is left to the decision's own tests.
+#[test]
+fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
+    let output = tfop(&["claims", LANCASHIRE_2016, COHORT, "--window", "2017-03-31"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "family,route,claim,amount,earliest,window,plan_version,plan_digest,evidence,discretionary,district,lp_agency"
+        )
+    );
+    // family, route and claim, amount, earliest, evidence (employment only), district, agency
+    let expected = [
+        ("F-000001", "progress", "2016-10-12", None, "Wyre", "CSC"),
+        (
+            "F-000002",
+            "progress",
+            "2016-11-28",
+            None,
+            "Chorley",
+            "WPEHS-YPS",
+        ),
+        (
+            "F-000005",
+            "progress",
+            "2016-01-23",
+            None,
+            "Blackpool",
+            "CSC",
+        ),
+        (
+            "F-000007",
+            "employment",
+            "2016-10-14",
+            Some("e1 e35"),
+            "Preston",
+            "WPEHS-CC",
+        ),
+        ("F-000010", "progress", "2016-06-25", None, "Wyre", "CSC"),
+        ("F-000012", "progress", "2017-03-11", None, "Chorley", "CSC"),
+        (
+            "F-000026",
+            "progress",
+            "2016-06-21",
+            None,
+            "Chorley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000031",
+            "progress",
+            "2015-12-14",
+            None,
+            "Blackpool",
+            "CSC",
+        ),
+        (
+            "F-000032",
+            "progress",
+            "2015-10-07",
+            None,
+            "Lancaster",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000035",
+            "progress",
+            "2017-03-26",
+            None,
+            "Lancaster",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000037",
+            "progress",
+            "2016-03-19",
+            None,
+            "Wyre",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000040",
+            "progress",
+            "2016-03-06",
+            None,
+            "Chorley",
+            "WPEHS-YPS",
+        ),
+        (
+            "F-000048",
+            "progress",
+            "2016-03-26",
+            None,
+            "Blackpool",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000050",
+            "employment",
+            "2016-05-29",
+            Some("e1 e2 e47"),
+            "Burnley",
+            "CSC",
+        ),
+    ];
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+    assert_eq!(rows.len(), expected.len(), "{stdout}");
+    for (row, (family, route, earliest, evidence, district, agency)) in rows.iter().zip(expected) {
+        let fixed = [family, route, route, "800.00", earliest, "", "2016", DIGEST];
+        assert_eq!(&row[..8], &fixed, "{stdout}");
+        if let Some(evidence) = evidence {
+            assert_eq!(row[8], evidence, "{stdout}");
+        }
+        assert_eq!(&row[9..], &["false", district, agency], "{stdout}");
+    }
+    assert_eq!(
+        text(&output.stderr),
+        "claim window 2017-03-31: 14 families, 14 claims, £11,200.00\n  employment: 2 families, 2 claims, £1,600.00\n  progress: 12 families, 12 claims, £9,600.00\n"
+    );
+}
+
+/// The same claims as JSON Lines, the attributes under `attributes`, and
+/// written atomically to `-o FILE` with nothing on standard output.
+#[test]
+fn the_claim_file_as_json_lines_to_a_file() {
+    let folder = scratch("claim_file_jsonl");
+    let path = folder.join("claims.jsonl");
+    let output = tfop(&[
+        "claims",
+        LANCASHIRE_2016,
+        COHORT,
+        "--window",
+        "2017-03-31",
+        "--format",
+        "jsonl",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    let written = std::fs::read_to_string(&path).unwrap();
+    let rows: Vec<Value> = written
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 14);
+    assert_eq!(
+        rows[3],
+        serde_json::json!({
+            "family": "F-000007", "route": "employment", "claim": "employment",
+            "amount": "800.00", "earliest": "2016-10-14", "window": null,
+            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e35"],
+            "discretionary": false,
+            "attributes": {"district": "Preston", "lp_agency": "WPEHS-CC"},
+        })
+    );
+}
+
+/// A day that is not one of the plan's claim windows is refused, naming
+/// the windows around it; the window's own day is accepted.
+#[test]
+fn a_day_that_is_not_a_claim_window_is_refused() {
+    let plan = "examples/plans/lancashire-2013.tfop";
+    let output = tfop(&["claims", plan, COHORT, "--window", "2014-01-02"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        text(&output.stderr),
+        "error: --window 2014-01-02 is not one of the plan's claim windows; the windows around it open on 2014-01-01 and 2014-07-01; give a window's day\n"
+    );
+    let output = tfop(&["claims", plan, COHORT, "--window", "2014-01-01"]);
+    assert_ne!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("claim window 2014-01-01: "));
+}
+
+/// `report` and `claims` count the same families and the same money for
+/// the same cohort and day, under every shipped plan.
+#[test]
+fn report_and_claims_agree_on_every_count() {
+    let plans = [
+        ("lancashire-2016", "2017-03-31"),
+        ("lancashire-2016", "2018-06-30"),
+        ("national-phase2", "2017-03-31"),
+        ("leicestershire-2017", "2018-03-31"),
+        ("wolverhampton-2018", "2019-03-31"),
+        ("lancashire-2013", "2014-07-01"),
+        ("barnet-2012", "2015-01-01"),
+        ("national-phase1", "2015-01-01"),
+    ];
+    for (plan, day) in plans {
+        let path = format!("examples/plans/{plan}.tfop");
+        let report = tfop(&["report", &path, COHORT, "--as-of", day, "--format", "json"]);
+        let report: Value = serde_json::from_slice(&report.stdout).unwrap();
+        let claims = tfop(&[
+            "claims", &path, COHORT, "--window", day, "--format", "jsonl",
+        ]);
+        assert_eq!(
+            report["totals"]["refused"].as_u64() == Some(0),
+            claims.status.code() == Some(0),
+            "{plan}: {}",
+            text(&claims.stderr)
+        );
+        let rows: Vec<Value> = text(&claims.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let mut families: Vec<&str> = rows
+            .iter()
+            .map(|row| row["family"].as_str().unwrap())
+            .collect();
+        families.dedup();
+        let pence: i64 = rows
+            .iter()
+            .map(|row| {
+                row["amount"]
+                    .as_str()
+                    .unwrap()
+                    .replace('.', "")
+                    .parse::<i64>()
+                    .unwrap()
+            })
+            .sum();
+        let payable: i64 = report["totals"]["results_payable"]
+            .as_str()
+            .unwrap()
+            .replace('.', "")
+            .parse()
+            .unwrap();
+        assert_eq!(
+            families.len() as u64,
+            report["totals"]["claimable"].as_u64().unwrap(),
+            "{plan} on {day}: claimable families"
+        );
+        assert_eq!(pence, payable, "{plan} on {day}: money");
+        let summary = text(&claims.stderr);
+        assert!(
+            summary.contains(&format!("claim window {day}: {} famil", families.len())),
+            "{plan}: {summary}"
+        );
+    }
+}
