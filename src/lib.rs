@@ -43,5 +43,6 @@ pub use plan::{
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;
+pub use suggest::did_you_mean;
 pub use unit::TimeUnit;
 pub use versions::{PlanSet, PlanSetError};

@@ -141,12 +141,18 @@ enum Command {
         /// Families to turn around (default: the plan's funding `target`).
         #[arg(long)]
         target: Option<u64>,
-        /// `text` (tables) or `json`.
-        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
-        format: cli::render::Format,
+        /// `text` (tables), `json`, `csv` (a file per table, into the folder -o names) or `html` (a page).
+        #[arg(long, value_enum, default_value_t = cli::report::ReportFormat::Text)]
+        format: cli::report::ReportFormat,
+        /// Write the output here (atomically) instead of standard output; for `csv`, the folder.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         /// Also write a self-contained HTML page here (atomically).
         #[arg(long)]
         html: Option<PathBuf>,
+        /// Also write a workbook here (atomically): a sheet per table, numbers, money and dates typed.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -187,6 +193,9 @@ enum Command {
         /// `text` (tables) or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
+        /// Write the envelope here (atomically) instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// The families whose decision differs between two plans; exit 4 if any.
     #[command(
@@ -208,9 +217,15 @@ enum Command {
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
-        /// `text` or `json`.
-        #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
-        format: cli::render::Format,
+        /// `text`, `json`, or `csv` (a file per table, into the folder -o names).
+        #[arg(long, value_enum, default_value_t = cli::diff::DiffFormat::Text)]
+        format: cli::diff::DiffFormat,
+        /// Write the output here (atomically) instead of standard output; for `csv`, the folder.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Also write a workbook here (atomically): a sheet per table.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -419,7 +434,9 @@ fn main() -> ExitCode {
             by,
             target,
             format,
+            output,
             html,
+            xlsx,
             threads,
         } => {
             use_threads(threads);
@@ -430,7 +447,9 @@ fn main() -> ExitCode {
                 by,
                 target,
                 format,
+                output: output.as_deref(),
                 html: html.as_deref(),
+                xlsx: xlsx.as_deref(),
                 outputs: &outputs,
             })
         }
@@ -452,7 +471,11 @@ fn main() -> ExitCode {
                 outputs: &outputs,
             })
         }
-        Command::Funding { plan, format } => cli::funding::funding(&plan, format),
+        Command::Funding {
+            plan,
+            format,
+            output,
+        } => cli::funding::funding(&plan, format, output.as_deref(), &outputs),
         Command::Diff {
             old,
             new,
@@ -461,6 +484,8 @@ fn main() -> ExitCode {
             families,
             as_of,
             format,
+            output,
+            xlsx,
             threads,
         } => {
             use_threads(threads);
@@ -470,6 +495,9 @@ fn main() -> ExitCode {
                 families: &families,
                 as_of,
                 format,
+                output: output.as_deref(),
+                xlsx: xlsx.as_deref(),
+                outputs: &outputs,
             })
         }
         Command::Generate {

@@ -3,7 +3,7 @@
 /// alignment distance, adjacent swaps counting as one edit), if one is
 /// within a third of its length (at least one edit). Ties go to the
 /// earliest candidate.
-pub(crate) fn did_you_mean<'a>(
+pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

@@ -648,12 +648,38 @@ fn eval_writes_a_flat_csv_row_per_family() {
     assert_eq!(
         lines.next(),
         Some(
-            "family,eligible,problems,attachment,progress_status,progress_earliest,employment_status,employment_earliest,payable,errors"
+            "family,district,lp_agency,eligible,problems,attachment,attachment_date,principles_missing,\
+             progress_status,progress_window,progress_earliest,progress_reason,\
+             employment_status,employment_window,employment_earliest,employment_reason,\
+             route,payable,errors,error_messages"
         )
     );
+    // The attributes, the attachment day, each claim's status, window,
+    // earliest day and reason.
     assert_eq!(
         lines.next(),
-        Some("F-0001,true,crime;education,attached,not_yet,2016-12-17,not_yet,,0.00,0")
+        Some(
+            "F-0001,Preston,CSC,true,crime;education,attached,2015-06-01,,\
+             not_yet,,2016-12-17,problem `education` has met its significant-progress measure since 2015-12-18 but is not sustained until 2016-12-17,\
+             not_yet,,,\"no adult had `out_of_work_benefit` when the claim's `with` looks, so no one's employment can count; this will not change unless something new happens\",\
+             ,0.00,0,"
+        )
+    );
+    // A paid claim names its route.
+    assert!(
+        lines.next().unwrap().ends_with(",progress,800.00,0,"),
+        "{stdout}"
+    );
+    // A refused record carries its problems in words, never a value.
+    let refused = stdout
+        .lines()
+        .find(|line| line.starts_with("F-0006"))
+        .unwrap();
+    assert_eq!(
+        refused,
+        "F-0006,,,,,refused,,,,,,,,,,,,,2,\
+         event #0 field `member`: names no member of this family; use the `id` of one of its `members`; \
+         event #0 field `date`: is not a valid date; write a real calendar day as `YYYY-MM-DD`"
     );
     assert_eq!(stdout.lines().count(), 7);
 }

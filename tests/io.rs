@@ -734,3 +734,66 @@ fn member_attribute_columns_are_read_typed_and_a_bad_cell_refused_by_file_line_a
     assert!(!text.contains("SECRET"), "{text}");
     assert!(!text.contains("council"), "{text}");
 }
+
+/// A folder as Excel on Windows saves it: CRLF line endings and a UTF-8
+/// byte-order mark opening each file.
+fn excel(text: &str) -> String {
+    format!("\u{feff}{}", text.replace('\n', "\r\n"))
+}
+
+#[test]
+fn a_folder_saved_by_excel_on_windows_is_read_with_the_line_numbers_a_spreadsheet_shows() {
+    // F-2's member row is row 3 of members.csv, its second event row 4 of
+    // events.csv: the numbers of those rows in a spreadsheet.
+    let members = MEMBERS.replace("F-2,P1,adult,1980-01-01", "F-2,P1,adult,1980-13-01");
+    let events = EVENTS.replace(
+        "F-2,e3,domestic_abuse_incident,P1,2016-02-01",
+        "F-2,e3,domestic_abuse_incident,P9,2016-02-01",
+    );
+    let folder = folder(
+        "excel_windows",
+        &excel(FAMILIES),
+        &excel(&members),
+        &excel(&events),
+    );
+    let read = read_all(CsvFolder::open(&folder).unwrap()).unwrap();
+    assert_eq!(read.len(), 3);
+    // Nothing of the line ending or the mark is left in a value.
+    assert_eq!(decided(&read[0]).attributes["district"], "A");
+    assert_eq!(decided(&read[2]).attributes["district"], "C");
+    assert_eq!(decided(&read[2]).events.len(), 1);
+    let refusal = refused(&read[1]);
+    let mut places: Vec<(Option<&str>, Option<u64>)> = refusal
+        .errors
+        .iter()
+        .map(|problem| (problem.file.as_deref(), problem.line))
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            (Some("events.csv"), Some(4)),
+            (Some("members.csv"), Some(3))
+        ],
+        "{refusal:?}"
+    );
+    // The family's own row is row 3 of families.csv.
+    assert_eq!(refusal.line, Some(3));
+}
+
+#[test]
+fn a_crlf_json_lines_file_names_each_family_by_its_line() {
+    let line = |id: &str| format!(r#"{{"id": "{id}", "members": [], "events": []}}"#);
+    let text = format!(
+        "{}\r\n{}\r\n{{\"id\": \"F-3\", \r\n",
+        line("F-1"),
+        line("F-2")
+    );
+    let records: Vec<_> = JsonLines::new(text.as_bytes()).collect();
+    assert_eq!(records.len(), 3);
+    let lines: Vec<u64> = records
+        .iter()
+        .map(|record| record.as_ref().unwrap().line())
+        .collect();
+    assert_eq!(lines, [1, 2, 3]);
+}

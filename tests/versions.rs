@@ -318,7 +318,7 @@ mod cli {
             lines
                 .next()
                 .unwrap()
-                .ends_with(",errors,plan_version,plan_digest")
+                .ends_with(",errors,error_messages,plan_version,plan_digest")
         );
         assert!(lines.next().unwrap().contains(",2015,sha256:"), "{csv}");
         assert!(lines.next().unwrap().contains(",2022,sha256:"), "{csv}");
@@ -341,7 +341,7 @@ mod cli {
                 .lines()
                 .next()
                 .unwrap()
-                .ends_with(",payable,errors")
+                .ends_with(",payable,errors,error_messages")
         );
     }
 

@@ -3,7 +3,10 @@
 use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
-use super::render::Format;
+use super::output::{Destination, Outputs};
+use super::progress::Progress;
+use super::render::problem_text;
+use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +22,23 @@ pub(crate) struct DiffRequest<'a> {
     pub(crate) new: &'a [PathBuf],
     pub(crate) families: &'a Path,
     pub(crate) as_of: NaiveDate,
-    pub(crate) format: Format,
+    pub(crate) format: DiffFormat,
+    /// Where the format's output goes (a folder for CSV); standard output
+    /// when `None`.
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) xlsx: Option<&'a Path>,
+    pub(crate) outputs: &'a Outputs,
+}
+
+/// The output formats of `tfop diff`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// Each differing family in a few lines, then the counts.
+    Text,
+    /// One JSON document.
+    Json,
+    /// `families.csv`, `changes.csv` and `counts.csv`, into the folder `-o` names.
+    Csv,
 }
 
 type Side = Result<Decision, Refusal>;
@@ -42,16 +61,7 @@ fn side_text(name: &str, side: &Side) -> String {
     let decision = match side {
         Ok(decision) => decision,
         Err(refusal) => {
-            let errors: Vec<String> = refusal
-                .errors
-                .iter()
-                .map(|problem| match &problem.field {
-                    Some(field) => {
-                        format!("{} field `{field}`: {}", problem.record, problem.kind)
-                    }
-                    None => format!("{}: {}", problem.record, problem.kind),
-                })
-                .collect();
+            let errors: Vec<String> = refusal.errors.iter().map(problem_text).collect();
             return format!("  {name}: refused: {}\n", errors.join("; "));
         }
     };
@@ -110,13 +120,101 @@ fn change_text(change: &Change) -> String {
 /// document, so memory stays flat however large the cohort.
 struct Output<W: Write> {
     out: W,
-    format: Format,
+    format: DiffFormat,
     first: bool,
+    /// The tables, when CSV files or a workbook are written.
+    tables: Option<DiffTables>,
+}
+
+/// A row per differing family and a row per change, for CSV and a workbook.
+struct DiffTables {
+    families: Table,
+    changes: Table,
+}
+
+impl DiffTables {
+    fn new() -> DiffTables {
+        DiffTables {
+            families: Table::new(
+                "families",
+                "Families whose decision differs",
+                &[
+                    "family",
+                    "line",
+                    "changes",
+                    "old attachment",
+                    "new attachment",
+                    "old payable",
+                    "new payable",
+                ],
+            ),
+            changes: Table::new(
+                "changes",
+                "Each difference",
+                &["family", "line", "change", "claim", "old", "new"],
+            ),
+        }
+    }
+
+    fn add(&mut self, family: Option<&str>, line: u64, old: &Side, new: &Side, changes: &[Change]) {
+        let family = Cell::from(family.unwrap_or("(no id)"));
+        let attachment = |side: &Side| match side {
+            Ok(decision) => Cell::from(decision.attachment.status.as_str()),
+            Err(_) => Cell::from("refused"),
+        };
+        let payable = |side: &Side| match side {
+            Ok(decision) => Cell::Money(decision.payable),
+            Err(_) => Cell::Empty,
+        };
+        self.families.rows.push(vec![
+            family.clone(),
+            Cell::Count(line),
+            Cell::Count(changes.len() as u64),
+            attachment(old),
+            attachment(new),
+            payable(old),
+            payable(new),
+        ]);
+        for change in changes {
+            self.changes.rows.push(vec![
+                family.clone(),
+                Cell::Count(line),
+                Cell::from(change.kind.as_str()),
+                change.claim.clone().map_or(Cell::Empty, Cell::Text),
+                Cell::from(change.old.as_str()),
+                Cell::from(change.new.as_str()),
+            ]);
+        }
+    }
+
+    /// Every table, the counts last.
+    fn finish(self, tally: &DiffTally) -> Vec<Table> {
+        let mut counts = Table::new(
+            "counts",
+            "Families compared and differences by kind",
+            &["figure", "count"],
+        );
+        counts.rows = vec![
+            vec!["compared".into(), Cell::Count(tally.compared)],
+            vec!["differ".into(), Cell::Count(tally.differing)],
+            vec![
+                "refused by both plans".into(),
+                Cell::Count(tally.refused_by_both),
+            ],
+        ];
+        for kind in ChangeKind::ALL {
+            let count = tally.by_kind.get(&kind).copied().unwrap_or(0);
+            counts
+                .rows
+                .push(vec![kind.as_str().into(), Cell::Count(count)]);
+        }
+        vec![self.families, self.changes, counts]
+    }
 }
 
 impl<W: Write> Output<W> {
     fn start(&mut self, old: &Plan, new: &Plan, as_of: NaiveDate) -> std::io::Result<()> {
-        if self.format == Format::Json {
+        if self.format == DiffFormat::Json {
             let head = serde_json::to_value(DiffHead::new(old, new, as_of))?.to_string();
             // The object is left open for the families that follow.
             let open = head.strip_suffix('}').unwrap_or(&head);
@@ -136,8 +234,12 @@ impl<W: Write> Output<W> {
             (Ok(decision), _) | (_, Ok(decision)) => Some(decision.family.clone()),
             (Err(refusal), _) => refusal.family.clone(),
         };
+        if let Some(tables) = &mut self.tables {
+            tables.add(family.as_deref(), record.line(), old, new, changes);
+        }
         match self.format {
-            Format::Text => {
+            DiffFormat::Csv => Ok(()),
+            DiffFormat::Text => {
                 let mut text = format!(
                     "{} (line {})\n",
                     family.as_deref().unwrap_or("(no id)"),
@@ -151,7 +253,7 @@ impl<W: Write> Output<W> {
                 text.push('\n');
                 self.out.write_all(text.as_bytes())
             }
-            Format::Json => {
+            DiffFormat::Json => {
                 let entry = serde_json::to_value(FamilyDiff {
                     family: family.as_deref(),
                     line: record.line(),
@@ -168,9 +270,15 @@ impl<W: Write> Output<W> {
         }
     }
 
-    fn finish(mut self, tally: &DiffTally, as_of: NaiveDate) -> std::io::Result<()> {
+    /// Writes the closing counts; returns the writer and the tables.
+    fn finish(
+        mut self,
+        tally: &DiffTally,
+        as_of: NaiveDate,
+    ) -> std::io::Result<(W, Option<Vec<Table>>)> {
         match self.format {
-            Format::Text => {
+            DiffFormat::Csv => {}
+            DiffFormat::Text => {
                 let mut text = format!(
                     "Compared {} families as of {as_of}: {} differ, {} refused by both plans\n",
                     tally.compared, tally.differing, tally.refused_by_both
@@ -182,12 +290,14 @@ impl<W: Write> Output<W> {
                 }
                 self.out.write_all(text.as_bytes())?;
             }
-            Format::Json => {
+            DiffFormat::Json => {
                 let counts = serde_json::to_value(tally.counts())?;
                 write!(self.out, "\n],\"counts\":{counts}}}\n")?;
             }
         }
-        self.out.flush()
+        self.out.flush()?;
+        let tables = self.tables.map(|tables| tables.finish(tally));
+        Ok((self.out, tables))
     }
 }
 
@@ -210,13 +320,29 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
         Err(exit) => return exit,
     };
     let as_of = request.as_of;
+    if request.format == DiffFormat::Csv && request.output.is_none() {
+        eprintln!("error: --format csv writes a file per table; name their folder with -o DIR");
+        return Exit::Failure;
+    }
+    // CSV goes to files of its own: nothing is streamed.
+    let streamed = request.output.filter(|_| request.format != DiffFormat::Csv);
+    let target = streamed.map_or("standard output".into(), |path| path.display().to_string());
+    let out = match Destination::open(request.outputs, streamed) {
+        Ok(out) => out,
+        Err(error) => {
+            eprintln!("error: cannot write {target}: {error}");
+            return Exit::Failure;
+        }
+    };
+    let wants_tables = request.format == DiffFormat::Csv || request.xlsx.is_some();
     let mut output = Output {
-        out: BufWriter::new(std::io::stdout().lock()),
+        out: BufWriter::new(out),
         format: request.format,
         first: true,
+        tables: wants_tables.then(DiffTables::new),
     };
     let write_failed = |error: std::io::Error| {
-        eprintln!("error: cannot write the differences: {error}");
+        eprintln!("error: cannot write {target}: {error}");
         Exit::Failure
     };
     if let Err(error) = output.start(old_now, new_now, as_of) {
@@ -227,6 +353,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
         eprintln!("error: {error}");
         Exit::Failure
     };
+    let mut progress = Progress::start();
     let compared = work_all(
         request.families,
         records,
@@ -238,8 +365,12 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
         |(before, after, _)| family_of(before).or_else(|| family_of(after)),
         |record, compared| {
             let (before, after, changes) = match compared {
-                Ok(compared) => compared,
+                Ok(compared) => {
+                    progress.record(compared.0.is_err() && compared.1.is_err());
+                    compared
+                }
                 Err(repeated) => {
+                    progress.record(true);
                     report_refusal(request.families, record, &repeated);
                     return tally.add(&[], true).map_err(too_many);
                 }
@@ -258,11 +389,30 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
                 .map_err(write_failed)
         },
     );
+    drop(progress);
     if let Err(exit) = compared {
         return exit;
     }
-    if let Err(error) = output.finish(&tally, as_of) {
-        return write_failed(error);
+    let tables = match output.finish(&tally, as_of) {
+        Ok((out, tables)) => match out.into_inner().map_err(|error| error.into_error()) {
+            Ok(out) => match out.commit() {
+                Ok(()) => tables,
+                Err(error) => return write_failed(error),
+            },
+            Err(error) => return write_failed(error),
+        },
+        Err(error) => return write_failed(error),
+    };
+    let tables = tables.unwrap_or_default();
+    if let (DiffFormat::Csv, Some(folder)) = (request.format, request.output) {
+        if let Err(exit) = write_csv_folder(folder, &tables, request.outputs) {
+            return exit;
+        }
+    }
+    if let Some(path) = request.xlsx {
+        if let Err(exit) = write_xlsx(path, &tables, request.outputs) {
+            return exit;
+        }
     }
     if tally.differing > 0 {
         Exit::Differences

@@ -2,8 +2,9 @@
 
 use super::Exit;
 use super::files::{input_failed, load_plans, records};
-use super::output::{OutputFile, Outputs};
-use super::render::{Format, json_document, print};
+use super::output::{Destination, Outputs};
+use super::progress::Progress;
+use super::render::{Format, json_document, print, problem_text};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -12,17 +13,21 @@ use std::sync::mpsc;
 use tfop::io::{InputError, Record, SeenFamilies};
 use tfop::{Decision, PlanSet, Refusal};
 
-/// What became of one family's record.
+/// What became of one family's record: its decision with its attributes,
+/// or its refusal.
 pub(crate) enum Outcome {
-    Decided(Box<Decision>),
+    Decided(Box<Decision>, BTreeMap<String, String>),
     Refused(Refusal),
 }
 
 /// Decides one record under the version that decides it; a record that
 /// cannot be read is refused, never lost.
 pub(crate) fn decide(plans: &PlanSet, record: &Record, as_of: NaiveDate) -> Outcome {
-    match super::files::decide(plans, record, as_of) {
-        Ok(decision) => Outcome::Decided(Box::new(decision)),
+    match plans.choose(|vocab| record.read(vocab), as_of) {
+        Ok((plan, family)) => {
+            let decision = plan.evaluate(&family, as_of);
+            Outcome::Decided(Box::new(decision), family.attributes)
+        }
         Err(refusal) => Outcome::Refused(refusal),
     }
 }
@@ -160,13 +165,7 @@ pub(crate) enum EvalFormat {
 /// its own (by the worker that decided it) and written in input order.
 enum Render {
     Jsonl,
-    /// The plan's claim types (of every version, in order of first use), a
-    /// pair of columns each; with several versions, the version and digest
-    /// that decided each row too.
-    Csv {
-        claims: Vec<String>,
-        versioned: bool,
-    },
+    Csv(CsvColumns),
 }
 
 /// One record's outcome as it will be written.
@@ -179,8 +178,38 @@ pub(crate) struct Rendered {
     bytes: Option<Vec<u8>>,
 }
 
+/// The columns of `eval --format csv` that vary with the plan and cohort.
+struct CsvColumns {
+    /// The families' attribute names, a column each, in order.
+    attributes: Vec<String>,
+    /// The plan's claim types (of every version, in order of first use),
+    /// four columns each.
+    claims: Vec<String>,
+    /// With several versions, the version and digest that decided each row
+    /// close it.
+    versioned: bool,
+}
+
+/// The fixed columns before the claims' and after the attributes'.
+const DECISION_COLUMNS: [&str; 5] = [
+    "eligible",
+    "problems",
+    "attachment",
+    "attachment_date",
+    "principles_missing",
+];
+/// The columns of each claim, after its id and `_`.
+const CLAIM_COLUMNS: [&str; 4] = ["status", "window", "earliest", "reason"];
+/// The columns after the claims'.
+const CLOSING_COLUMNS: [&str; 4] = ["route", "payable", "errors", "error_messages"];
+/// The columns after those, with several versions of the plan.
+const VERSION_COLUMNS: [&str; 2] = ["plan_version", "plan_digest"];
+
+/// What joins the items of a list within one cell.
+const LIST: &str = "; ";
+
 impl Render {
-    fn new(format: EvalFormat, plans: &PlanSet) -> Render {
+    fn new(format: EvalFormat, plans: &PlanSet, attributes: Vec<String>) -> Render {
         match format {
             EvalFormat::Jsonl => Render::Jsonl,
             EvalFormat::Csv => {
@@ -192,10 +221,11 @@ impl Render {
                         }
                     }
                 }
-                Render::Csv {
+                Render::Csv(CsvColumns {
+                    attributes,
                     claims,
                     versioned: plans.is_versioned(),
-                }
+                })
             }
         }
     }
@@ -203,25 +233,27 @@ impl Render {
     /// What is written before the first outcome: the CSV header row, nothing
     /// for JSON Lines; `None` if it cannot be made.
     fn header(&self) -> Option<Vec<u8>> {
-        let Render::Csv { claims, versioned } = self else {
+        let Render::Csv(columns) = self else {
             return Some(Vec::new());
         };
-        let mut header = vec![
-            "family".to_string(),
-            "eligible".into(),
-            "problems".into(),
-            "attachment".into(),
-        ];
-        for claim in claims {
-            header.push(format!("{claim}_status"));
-            header.push(format!("{claim}_earliest"));
+        let mut decision_columns: Vec<String> = DECISION_COLUMNS.map(String::from).to_vec();
+        for claim in &columns.claims {
+            decision_columns.extend(CLAIM_COLUMNS.map(|column| format!("{claim}_{column}")));
         }
-        header.push("payable".into());
-        header.push("errors".into());
-        if *versioned {
-            header.push("plan_version".into());
-            header.push("plan_digest".into());
+        decision_columns.extend(CLOSING_COLUMNS.map(String::from));
+        if columns.versioned {
+            decision_columns.extend(VERSION_COLUMNS.map(String::from));
         }
+        let mut header = vec!["family".to_string()];
+        // An attribute named as another column is told apart by a prefix.
+        header.extend(columns.attributes.iter().map(|name| {
+            if name == "family" || decision_columns.contains(name) {
+                format!("attribute_{name}")
+            } else {
+                name.clone()
+            }
+        }));
+        header.extend(decision_columns);
         csv_bytes(&header)
     }
 
@@ -230,7 +262,7 @@ impl Render {
             Render::Jsonl => {
                 let mut bytes = Vec::with_capacity(1024);
                 let written = match &outcome {
-                    Outcome::Decided(decision) => serde_json::to_writer(&mut bytes, decision),
+                    Outcome::Decided(decision, _) => serde_json::to_writer(&mut bytes, decision),
                     Outcome::Refused(refusal) => serde_json::to_writer(&mut bytes, refusal),
                 };
                 written.ok().map(|()| {
@@ -238,34 +270,13 @@ impl Render {
                     bytes
                 })
             }
-            Render::Csv { claims, versioned } => csv_bytes(&match &outcome {
-                Outcome::Decided(decision) => {
-                    let mut row = csv_row(decision, claims);
-                    if *versioned {
-                        row.push(decision.plan.version.clone().unwrap_or_default());
-                        row.push(decision.plan.digest.clone());
-                    }
-                    row
-                }
-                Outcome::Refused(refusal) => {
-                    let mut row = vec![
-                        refusal.family.clone().unwrap_or_default(),
-                        String::new(),
-                        String::new(),
-                        "refused".into(),
-                    ];
-                    row.extend(claims.iter().flat_map(|_| [String::new(), String::new()]));
-                    row.push(String::new());
-                    row.push(refusal.errors.len().to_string());
-                    if *versioned {
-                        row.extend([String::new(), String::new()]);
-                    }
-                    row
-                }
+            Render::Csv(columns) => csv_bytes(&match &outcome {
+                Outcome::Decided(decision, attributes) => csv_row(decision, attributes, columns),
+                Outcome::Refused(refusal) => refused_row(refusal, columns),
             }),
         };
         match outcome {
-            Outcome::Decided(decision) => Rendered {
+            Outcome::Decided(decision, _) => Rendered {
                 family: Some(decision.family),
                 refusal: None,
                 bytes,
@@ -288,31 +299,21 @@ fn csv_bytes(row: &[String]) -> Option<Vec<u8>> {
     writer.into_inner().ok()
 }
 
-/// Where decisions go: standard output, or a file put in place at the end.
-enum Out {
-    File(OutputFile),
-    Stdout(BufWriter<std::io::StdoutLock<'static>>),
-}
-
-impl Write for Out {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Out::File(file) => file.write(bytes),
-            Out::Stdout(out) => out.write(bytes),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Out::File(file) => file.flush(),
-            Out::Stdout(out) => out.flush(),
-        }
-    }
-}
-
-fn csv_row(decision: &Decision, claims: &[String]) -> Vec<String> {
-    let mut row = vec![
-        decision.family.clone(),
+/// A decided family's row: its attributes, then the decision's columns.
+fn csv_row(
+    decision: &Decision,
+    attributes: &BTreeMap<String, String>,
+    columns: &CsvColumns,
+) -> Vec<String> {
+    let mut row = vec![decision.family.clone()];
+    row.extend(
+        columns
+            .attributes
+            .iter()
+            .map(|name| attributes.get(name).cloned().unwrap_or_default()),
+    );
+    let attachment = &decision.attachment;
+    row.extend([
         decision.eligible.to_string(),
         decision
             .problems
@@ -320,25 +321,74 @@ fn csv_row(decision: &Decision, claims: &[String]) -> Vec<String> {
             .map(|p| p.id.as_str())
             .collect::<Vec<_>>()
             .join(";"),
-        serde_name(&decision.attachment.status),
-    ];
-    for claim in claims {
+        attachment.status.as_str().to_string(),
+        day(attachment.date),
+        attachment.missing.join(LIST),
+    ]);
+    for claim in &columns.claims {
         match decision.claims.iter().find(|c| c.claim_type == *claim) {
-            Some(found) => {
-                row.push(serde_name(&found.status));
-                row.push(
-                    found
-                        .earliest
-                        .map(|day| day.to_string())
-                        .unwrap_or_default(),
-                );
-            }
-            None => row.extend([String::new(), String::new()]),
+            Some(found) => row.extend([
+                serde_name(&found.status),
+                day(found.window),
+                day(found.earliest),
+                found.reason.clone().unwrap_or_default(),
+            ]),
+            None => row.extend(CLAIM_COLUMNS.map(|_| String::new())),
         }
     }
-    row.push(decision.payable.to_decimal_string());
-    row.push(decision.errors.len().to_string());
+    row.extend([
+        decision.route.join(LIST),
+        decision.payable.to_decimal_string(),
+        decision.errors.len().to_string(),
+        messages(&decision.errors),
+    ]);
+    if columns.versioned {
+        row.extend([
+            decision.plan.version.clone().unwrap_or_default(),
+            decision.plan.digest.clone(),
+        ]);
+    }
     row
+}
+
+/// A refused record's row: its family id if it gave one, `refused` for its
+/// attachment, and its problems; no attribute, since none was read.
+fn refused_row(refusal: &Refusal, columns: &CsvColumns) -> Vec<String> {
+    let mut row = vec![refusal.family.clone().unwrap_or_default()];
+    row.extend(columns.attributes.iter().map(|_| String::new()));
+    row.extend(DECISION_COLUMNS.map(|column| match column {
+        "attachment" => "refused".to_string(),
+        _ => String::new(),
+    }));
+    row.extend(
+        columns
+            .claims
+            .iter()
+            .flat_map(|_| CLAIM_COLUMNS.map(|_| String::new())),
+    );
+    row.extend([
+        String::new(),
+        String::new(),
+        refusal.errors.len().to_string(),
+        messages(&refusal.errors),
+    ]);
+    if columns.versioned {
+        row.extend(VERSION_COLUMNS.map(|_| String::new()));
+    }
+    row
+}
+
+/// Each problem of a record in words, never a value.
+fn messages(problems: &[tfop::RecordProblem]) -> String {
+    problems
+        .iter()
+        .map(problem_text)
+        .collect::<Vec<_>>()
+        .join(LIST)
+}
+
+fn day(day: Option<NaiveDate>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
 }
 
 /// The snake_case name serde gives a status.
@@ -348,6 +398,22 @@ fn serde_name<T: serde::Serialize>(value: &T) -> String {
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
     }
+}
+
+/// Every attribute name the families have, in order, found in a first pass
+/// over the input (which reads only the names); none for standard input,
+/// which cannot be read twice.
+fn attribute_names(families: &Path) -> Result<Vec<String>, Exit> {
+    if families.as_os_str() == "-" {
+        return Ok(Vec::new());
+    }
+    let mut names = std::collections::BTreeSet::new();
+    for record in records(families)? {
+        // A fault of the input is reported by the pass that decides.
+        let Ok(record) = record else { break };
+        names.extend(record.attribute_names());
+    }
+    Ok(names.into_iter().collect())
 }
 
 fn write_failed() -> Exit {
@@ -371,15 +437,22 @@ pub(crate) fn eval(
         Ok(records) => records,
         Err(exit) => return exit,
     };
-    let out = match output.map(|path| (path, outputs.create(path))) {
-        Some((_, Ok(file))) => Out::File(file),
-        Some((path, Err(error))) => {
-            eprintln!("error: cannot write {}: {error}", path.display());
+    let out = match Destination::open(outputs, output) {
+        Ok(out) => out,
+        Err(error) => {
+            let target = output.map_or("standard output".into(), |path| path.display().to_string());
+            eprintln!("error: cannot write {target}: {error}");
             return Exit::Failure;
         }
-        None => Out::Stdout(BufWriter::new(std::io::stdout().lock())),
     };
-    let render = Render::new(format, &plan);
+    let attributes = match format {
+        EvalFormat::Csv => match attribute_names(families) {
+            Ok(names) => names,
+            Err(exit) => return exit,
+        },
+        EvalFormat::Jsonl => Vec::new(),
+    };
+    let render = Render::new(format, &plan, attributes);
     // Decisions arrive a few bytes each: one large buffer makes few writes.
     let mut out = BufWriter::with_capacity(1 << 20, out);
     let header = render.header().ok_or_else(write_failed);
@@ -388,6 +461,7 @@ pub(crate) fn eval(
         return exit;
     }
     let (mut read, mut decided, mut refused) = (0u64, 0u64, 0u64);
+    let mut progress = Progress::start();
     let result = work_all(
         families,
         records,
@@ -397,6 +471,7 @@ pub(crate) fn eval(
             read += 1;
             let rendered =
                 rendered.unwrap_or_else(|repeated| render.render(Outcome::Refused(repeated)));
+            progress.record(rendered.refusal.is_some());
             match &rendered.refusal {
                 None => decided += 1,
                 Some(refusal) => {
@@ -413,16 +488,16 @@ pub(crate) fn eval(
         out.flush().map_err(|_| write_failed())?;
         Ok(out)
     });
+    drop(progress);
     // An error drops the output file unfinished: the target is left as it was.
     let out = match result {
         Ok(out) => out,
         Err(exit) => return exit,
     };
-    if let (Out::File(file), Some(path)) = (out, output) {
-        if let Err(error) = file.commit() {
-            eprintln!("error: cannot write {}: {error}", path.display());
-            return Exit::Failure;
-        }
+    if let Err(error) = out.commit() {
+        let target = output.map_or("standard output".into(), |path| path.display().to_string());
+        eprintln!("error: cannot write {target}: {error}");
+        return Exit::Failure;
     }
     eprintln!("read {read}, decided {decided}, refused {refused}");
     if refused > 0 {

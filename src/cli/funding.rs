@@ -2,7 +2,7 @@
 
 use super::Exit;
 use super::files::load_plan;
-use super::render::{Format, json_document, print, table};
+use super::render::{Format, emit, json_document, table};
 use std::path::Path;
 use tfop::cohort::{Envelope, ResultsYearFunding, envelope, pounds};
 use tfop::num::Pence;
@@ -159,7 +159,12 @@ fn results_years(years: &[ResultsYearFunding]) -> String {
     out
 }
 
-pub(crate) fn funding(path: &Path, format: Format) -> Exit {
+pub(crate) fn funding(
+    path: &Path,
+    format: Format,
+    output: Option<&Path>,
+    outputs: &super::output::Outputs,
+) -> Exit {
     let plan = match load_plan(path) {
         Ok(plan) => plan,
         Err(exit) => return exit,
@@ -185,7 +190,7 @@ pub(crate) fn funding(path: &Path, format: Format) -> Exit {
             Err(exit) => return exit,
         },
     };
-    match print(&printed) {
+    match emit(outputs, output, &printed) {
         Ok(()) => Exit::Success,
         Err(exit) => exit,
     }

@@ -10,8 +10,10 @@ pub(crate) mod generate;
 pub(crate) mod lsp;
 pub(crate) mod output;
 pub(crate) mod plans;
+pub(crate) mod progress;
 pub(crate) mod render;
 pub(crate) mod report;
+pub(crate) mod tables;
 pub(crate) mod test;
 
 use clap::ValueEnum;

@@ -184,6 +184,47 @@ impl Drop for OutputFile {
     }
 }
 
+/// Where a command's result goes: standard output, or a file put in place
+/// by [`Destination::commit`].
+pub(crate) enum Destination {
+    File(OutputFile),
+    Stdout(std::io::StdoutLock<'static>),
+}
+
+impl Destination {
+    /// The file at `path` (written as the module says), or standard output.
+    pub(crate) fn open(outputs: &Outputs, path: Option<&Path>) -> io::Result<Destination> {
+        match path {
+            Some(path) => outputs.create(path).map(Destination::File),
+            None => Ok(Destination::Stdout(io::stdout().lock())),
+        }
+    }
+
+    /// Puts a file in place; flushes standard output.
+    pub(crate) fn commit(self) -> io::Result<()> {
+        match self {
+            Destination::File(file) => file.commit(),
+            Destination::Stdout(mut out) => out.flush(),
+        }
+    }
+}
+
+impl Write for Destination {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Destination::File(file) => file.write(bytes),
+            Destination::Stdout(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Destination::File(file) => file.flush(),
+            Destination::Stdout(out) => out.flush(),
+        }
+    }
+}
+
 fn lock(pending: &Mutex<Vec<PathBuf>>) -> MutexGuard<'_, Vec<PathBuf>> {
     // A list of paths is whole even if a holder panicked.
     pending.lock().unwrap_or_else(PoisonError::into_inner)

@@ -1,5 +1,6 @@
-//! Plain-text tables and HTML escaping shared by the cohort commands, and
-//! the one-document JSON they and `explain` write.
+//! Plain-text tables and HTML escaping shared by the cohort commands, the
+//! one-document JSON they and `explain` write, and the words of a record's
+//! problem.
 
 /// The output formats of `report`, `funding`, `diff` and `explain`.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,25 +68,6 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
-/// An HTML table; cells are escaped here, numeric ones right-aligned.
-pub(crate) fn html_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let mut out = String::from("<table>\n<thead><tr>");
-    for cell in header {
-        out.push_str(&format!("<th>{}</th>", escape_html(cell)));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for row in rows {
-        out.push_str("<tr>");
-        for (index, cell) in row.iter().enumerate() {
-            let class = if index == 0 { "" } else { " class=\"n\"" };
-            out.push_str(&format!("<td{class}>{}</td>", escape_html(cell)));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n</table>\n");
-    out
-}
-
 /// Writes text to standard output; a closed pipe or full disk is an error,
 /// not a panic.
 pub(crate) fn print(text: &str) -> Result<(), super::Exit> {
@@ -97,4 +79,39 @@ pub(crate) fn print(text: &str) -> Result<(), super::Exit> {
             eprintln!("error: cannot write the output: {error}");
             super::Exit::Failure
         })
+}
+
+/// Writes a command's whole result to `output` (as [`write_file`]) or,
+/// without one, to standard output.
+pub(crate) fn emit(
+    outputs: &super::output::Outputs,
+    output: Option<&std::path::Path>,
+    text: &str,
+) -> Result<(), super::Exit> {
+    match output {
+        Some(path) => write_file(outputs, path, text.as_bytes()),
+        None => print(text),
+    }
+}
+
+/// Writes a whole result to `path` atomically ([`super::output`]); an error
+/// names the target, never the temporary.
+pub(crate) fn write_file(
+    outputs: &super::output::Outputs,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<(), super::Exit> {
+    outputs.write(path, bytes).map_err(|error| {
+        eprintln!("error: cannot write {}: {error}", path.display());
+        super::Exit::Failure
+    })
+}
+
+/// A problem with a family's record in words: where it is and what is
+/// wrong, never a value (`member #1 (`P1`) field `born`: is not a valid date…`).
+pub(crate) fn problem_text(problem: &tfop::RecordProblem) -> String {
+    match &problem.field {
+        Some(field) => format!("{} field `{field}`: {}", problem.record, problem.kind),
+        None => format!("{}: {}", problem.record, problem.kind),
+    }
 }

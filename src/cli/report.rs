@@ -4,12 +4,29 @@ use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
 use super::output::Outputs;
-use super::render::{Format, escape_html, html_table, json_document, print, table};
+use super::progress::Progress;
+use super::render::{escape_html, json_document, print};
+use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds};
+use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds, thousands};
 use tfop::{Decision, Plan};
+
+mod chart;
+
+/// The output formats of `tfop report`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// Aligned text tables, for people.
+    Text,
+    /// One JSON document, for programs.
+    Json,
+    /// A CSV file per table, into the folder `-o` names.
+    Csv,
+    /// One self-contained HTML page with a chart.
+    Html,
+}
 
 /// What `tfop report` was asked for.
 pub(crate) struct ReportRequest<'a> {
@@ -19,9 +36,13 @@ pub(crate) struct ReportRequest<'a> {
     pub(crate) as_of: NaiveDate,
     pub(crate) by: Vec<String>,
     pub(crate) target: Option<u64>,
-    pub(crate) format: Format,
+    pub(crate) format: ReportFormat,
+    /// Where the format's output goes (a folder for CSV); standard output
+    /// when `None`.
+    pub(crate) output: Option<&'a Path>,
     pub(crate) html: Option<&'a Path>,
-    /// Writes the HTML page.
+    pub(crate) xlsx: Option<&'a Path>,
+    /// Writes the output files.
     pub(crate) outputs: &'a Outputs,
 }
 
@@ -49,10 +70,15 @@ impl Report<'_> {
         format!("{}{version}, as of {}", header.name, self.as_of)
     }
 
-    /// The rows of the totals: label, count.
-    fn total_rows(&self) -> Vec<Vec<String>> {
+    /// The totals: label, count.
+    fn totals_table(&self) -> Table {
         let totals = &self.cohort.totals;
-        [
+        let mut table = Table::new(
+            "families",
+            "Families by what their decision says",
+            &["figure", "families"],
+        );
+        table.rows = [
             ("read", self.cohort.read),
             ("refused", self.cohort.refused),
             ("decided", totals.families),
@@ -67,11 +93,12 @@ impl Report<'_> {
             ("eligible, not attached", totals.eligible_not_attached),
         ]
         .into_iter()
-        .map(|(label, count)| vec![label.to_string(), count.to_string()])
-        .collect()
+        .map(|(label, count)| vec![label.into(), Cell::Count(count)])
+        .collect();
+        table
     }
 
-    fn payable_rows(&self) -> Vec<Vec<String>> {
+    fn payable_table(&self) -> Table {
         let totals = &self.cohort.totals;
         let fees = self.figures.payable.attachment_fees;
         let fee_label = match self.plan.attachment_fee() {
@@ -95,15 +122,37 @@ impl Report<'_> {
             ),
             None => format!("fees at risk ({attachments} not valid; the plan states no fee)"),
         };
-        vec![
-            vec![fee_label, pounds(fees)],
+        let mut table = Table::new("payable", "What is payable now", &["", "amount"]);
+        table.rows = vec![
+            vec![fee_label.into(), Cell::Money(fees)],
             vec![
-                "results payable now".to_string(),
-                pounds(totals.results_payable),
+                "results payable now".into(),
+                Cell::Money(totals.results_payable),
             ],
-            vec!["total".to_string(), pounds(self.figures.payable.total)],
-            vec![at_risk_label, pounds(self.figures.payable.fees_at_risk)],
-        ]
+            vec!["total".into(), Cell::Money(self.figures.payable.total)],
+            vec![
+                at_risk_label.into(),
+                Cell::Money(self.figures.payable.fees_at_risk),
+            ],
+        ];
+        table
+    }
+
+    /// The claim rate as a one-row table, for a spreadsheet.
+    fn claim_rate_table(&self) -> Table {
+        let mut table = Table::new(
+            "claim_rate",
+            "Families claimed against the target",
+            &["claimed", "target", "claim rate"],
+        );
+        let claimed = self.cohort.totals.claimed;
+        let rate = self
+            .target
+            .and_then(|target| self.cohort.claim_rate(target))
+            .map_or(Cell::Empty, Cell::Percent);
+        let target = self.target.map_or(Cell::Empty, Cell::Count);
+        table.rows = vec![vec![Cell::Count(claimed), target, rate]];
+        table
     }
 
     fn claim_rate_line(&self) -> String {
@@ -123,42 +172,50 @@ impl Report<'_> {
         }
     }
 
-    fn projection_rows(&self) -> Vec<Vec<String>> {
+    fn projection_table(&self) -> Table {
         let projection = &self.cohort.projection;
-        let mut rows: Vec<Vec<String>> = projection
+        let mut table = Table::new(
+            "projection",
+            "Attached families by the month they become claimable",
+            &["month", "families"],
+        );
+        table.rows = projection
             .timeline(Month::of(self.as_of), HORIZON_MONTHS)
             .into_iter()
-            .map(|(bucket, count)| vec![bucket_name(bucket), count.to_string()])
+            .map(|(bucket, count)| vec![bucket_name(bucket).into(), Cell::Count(count)])
             .collect();
-        rows.push(vec![
-            "never without a change".to_string(),
-            projection.never.to_string(),
-        ]);
-        rows
+        table
+            .rows
+            .push(vec![NEVER.into(), Cell::Count(projection.never)]);
+        table
     }
 
     /// The projection by claim window: every window of the plan from the
     /// as-of day on, empty ones too, then the families never claimable;
     /// `None` when the plan states no claim windows.
-    fn window_rows(&self) -> Option<Vec<Vec<String>>> {
+    fn window_table(&self) -> Option<Table> {
         let windows = self.plan.claim_window_days();
         if windows.is_empty() {
             return None;
         }
         let projection = &self.cohort.projection;
-        let mut rows: Vec<Vec<String>> = windows
+        let mut table = Table::new(
+            "claim_windows",
+            "Attached families by the claim window of their first claim",
+            &["claim window", "families"],
+        );
+        table.rows = windows
             .iter()
             .filter(|window| **window >= self.as_of)
             .map(|window| {
                 let count = projection.by_window.get(window).copied().unwrap_or(0);
-                vec![window.to_string(), count.to_string()]
+                vec![Cell::Day(*window), Cell::Count(count)]
             })
             .collect();
-        rows.push(vec![
-            "never without a change".to_string(),
-            projection.never.to_string(),
-        ]);
-        Some(rows)
+        table
+            .rows
+            .push(vec![NEVER.into(), Cell::Count(projection.never)]);
+        Some(table)
     }
 
     /// The line above the projection by claim window.
@@ -172,10 +229,9 @@ impl Report<'_> {
         format!("The same families by the claim window their first claim is made in{last}")
     }
 
-    /// One text or HTML table per breakdown: by one attribute, a row per
-    /// value; by two, a cross table per figure; by more, a row per
-    /// combination.
-    fn breakdowns(&self) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+    /// One table per breakdown: by one attribute, a row per value; by two,
+    /// a cross table per figure; by more, a row per combination.
+    fn breakdown_tables(&self) -> Vec<Table> {
         let by = &self.cohort.by;
         let groups = &self.cohort.groups;
         match by.as_slice() {
@@ -186,113 +242,98 @@ impl Report<'_> {
                 CROSS_FIGURES
                     .iter()
                     .map(|(name, figure)| {
-                        let mut header = vec![format!("{first} \\ {second}")];
-                        header.extend(columns.iter().map(value_name));
-                        header.push("total".to_string());
+                        let title = format!("{name} by {first} and {second}");
+                        let mut table = Table::new(&title, title.clone(), &[]);
+                        table.header = vec![format!("{first} \\ {second}")];
+                        table.header.extend(columns.iter().map(value_name));
+                        table.header.push("total".to_string());
                         let cell = |row: &Option<String>, column: &Option<String>| {
                             groups
                                 .get(&vec![row.clone(), column.clone()])
                                 .map_or(0, figure)
                         };
-                        let mut table_rows: Vec<Vec<String>> = rows
+                        table.rows = rows
                             .iter()
                             .map(|row| {
-                                let mut cells = vec![value_name(row)];
+                                let mut cells = vec![Cell::Text(value_name(row))];
                                 cells.extend(
-                                    columns.iter().map(|column| cell(row, column).to_string()),
+                                    columns.iter().map(|column| Cell::Count(cell(row, column))),
                                 );
                                 let total: u64 =
                                     columns.iter().map(|column| cell(row, column)).sum();
-                                cells.push(total.to_string());
+                                cells.push(Cell::Count(total));
                                 cells
                             })
                             .collect();
-                        let mut totals = vec!["total".to_string()];
+                        let mut totals = vec![Cell::from("total")];
                         totals.extend(columns.iter().map(|column| {
-                            rows.iter()
-                                .map(|row| cell(row, column))
-                                .sum::<u64>()
-                                .to_string()
+                            Cell::Count(rows.iter().map(|row| cell(row, column)).sum())
                         }));
-                        totals.push(figure(&self.cohort.totals).to_string());
-                        table_rows.push(totals);
-                        (
-                            format!("{name} by {first} and {second}"),
-                            header,
-                            table_rows,
-                        )
+                        totals.push(Cell::Count(figure(&self.cohort.totals)));
+                        table.rows.push(totals);
+                        table
                     })
                     .collect()
             }
             _ => {
-                let mut header: Vec<String> = by.clone();
-                header.extend(ROW_FIGURES.iter().map(|name| name.to_string()));
-                let mut rows: Vec<Vec<String>> = groups
+                let title = format!("By {}", by.join(", "));
+                let mut table = Table::new(&title, title.clone(), &[]);
+                table.header = by.clone();
+                table
+                    .header
+                    .extend(ROW_FIGURES.iter().map(|name| name.to_string()));
+                table.rows = groups
                     .iter()
                     .map(|(key, counts)| {
-                        let mut row: Vec<String> = key.iter().map(value_name).collect();
-                        row.extend(self.figures(counts));
+                        let mut row: Vec<Cell> = key
+                            .iter()
+                            .map(|value| Cell::Text(value_name(value)))
+                            .collect();
+                        row.extend(figures(counts));
                         row
                     })
                     .collect();
-                let mut total: Vec<String> = vec!["total".to_string()];
-                total.extend(by.iter().skip(1).map(|_| String::new()));
-                total.extend(self.figures(&self.cohort.totals));
-                rows.push(total);
-                vec![(format!("By {}", by.join(", ")), header, rows)]
+                let mut total = vec![Cell::from("total")];
+                total.extend(by.iter().skip(1).map(|_| Cell::Empty));
+                total.extend(figures(&self.cohort.totals));
+                table.rows.push(total);
+                vec![table]
             }
         }
     }
 
-    /// The figures of a breakdown row, in [`ROW_FIGURES`] order.
-    fn figures(&self, counts: &Counts) -> Vec<String> {
-        vec![
-            counts.families.to_string(),
-            counts.identified.to_string(),
-            counts.eligible.to_string(),
-            counts.attached.to_string(),
-            counts.attached_not_eligible.to_string(),
-            counts.claimable.to_string(),
-            counts.claimed.to_string(),
-            counts.eligible_not_attached.to_string(),
-            pounds(counts.results_payable),
-        ]
+    /// Every table of the report, in the order the text prints them: what
+    /// `--format csv` and `--xlsx` write.
+    fn tables(&self) -> Vec<Table> {
+        let mut tables = vec![
+            self.totals_table(),
+            self.payable_table(),
+            self.claim_rate_table(),
+            self.projection_table(),
+        ];
+        tables.extend(self.window_table());
+        tables.extend(self.breakdown_tables());
+        tables
     }
 
     fn text(&self) -> String {
         let mut out = format!("Cohort report: {}\n\nFamilies\n", self.title());
-        out.push_str(&table(
-            "  ",
-            &["figure".into(), "families".into()],
-            &self.total_rows(),
-        ));
+        out.push_str(&self.totals_table().text("  "));
         out.push_str("\nPayable\n");
-        out.push_str(&table(
-            "  ",
-            &["".into(), "amount".into()],
-            &self.payable_rows(),
-        ));
+        out.push_str(&self.payable_table().text("  "));
         out.push_str(&format!("\nClaim rate\n  {}\n", self.claim_rate_line()));
         out.push_str(&format!(
             "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
             families(self.figures.projection.tracked)
         ));
-        out.push_str(&table(
-            "  ",
-            &["month".into(), "families".into()],
-            &self.projection_rows(),
-        ));
-        if let Some(rows) = self.window_rows() {
+        out.push_str(&self.projection_table().text("  "));
+        if let Some(table) = self.window_table() {
             out.push_str(&format!("\n{}\n", self.window_title()));
-            out.push_str(&table(
-                "  ",
-                &["claim window".into(), "families".into()],
-                &rows,
-            ));
+            out.push_str(&table.text("  "));
         }
-        for (title, header, rows) in self.breakdowns() {
-            out.push_str(&format!("\n{title}\n"));
-            out.push_str(&table("  ", &header, &rows));
+        for table in self.breakdown_tables() {
+            out.push_str(&format!("\n{}\n", table.caption));
+            out.push_str(&table.text("  "));
         }
         if self.cohort.refused > 0 {
             let records = if self.cohort.refused == 1 {
@@ -308,97 +349,83 @@ impl Report<'_> {
         out
     }
 
-    fn html(&self) -> String {
+    /// The page: what it is of (plan, version, digest, the as-of and the
+    /// generation day), a glossary, the chart and every table.
+    fn html(&self, generated: NaiveDate) -> String {
+        let header = self.plan.header();
+        let version = header
+            .version
+            .as_ref()
+            .map(|version| format!(", version {}", escape_html(version)))
+            .unwrap_or_default();
         let mut body = format!(
-            "<h1>Cohort report</h1>\n<p class=\"sub\">{}</p>\n",
-            escape_html(&self.title())
+            "<header>\n<h1>Cohort report: {name}</h1>\n<p class=\"sub\">Plan <strong>{name}</strong>{version}; digest <code>{digest}</code>.<br>Decided as of <strong>{as_of}</strong>; generated on {generated}.</p>\n</header>\n",
+            name = escape_html(&header.name),
+            digest = escape_html(self.plan.digest()),
+            as_of = self.as_of,
         );
-        body.push_str("<h2>Families</h2>\n");
-        body.push_str(&html_table(
-            &["figure".into(), "families".into()],
-            &self.total_rows(),
-        ));
-        body.push_str("<h2>Payable</h2>\n");
-        body.push_str(&html_table(
-            &["".into(), "amount".into()],
-            &self.payable_rows(),
-        ));
+        body.push_str(GLOSSARY);
+        body.push_str("<section>\n<h2>Families</h2>\n");
+        body.push_str(&self.totals_table().html());
+        body.push_str("</section>\n<section>\n<h2>Payable</h2>\n");
+        body.push_str(&self.payable_table().html());
         body.push_str(&format!(
-            "<h2>Claim rate</h2>\n<p>{}</p>\n",
+            "</section>\n<section>\n<h2>Claim rate</h2>\n<p>{}</p>\n</section>\n",
             escape_html(&self.claim_rate_line())
         ));
         body.push_str(&format!(
-            "<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
-            families(self.figures.projection.tracked)
+            "<section>\n<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
+            escape_html(&families_grouped(self.figures.projection.tracked))
         ));
-        body.push_str(&self.projection_chart());
-        body.push_str(&html_table(
-            &["month".into(), "families".into()],
-            &self.projection_rows(),
+        body.push_str(&chart::Chart::of(self).svg());
+        body.push_str(&format!(
+            "<p class=\"never\"><strong>{}</strong> never become claimable without a change: shown apart, not on the chart.</p>\n",
+            escape_html(&families_grouped(self.cohort.projection.never))
         ));
-        if let Some(rows) = self.window_rows() {
+        body.push_str(&self.projection_table().html());
+        if let Some(table) = self.window_table() {
             body.push_str(&format!("<p>{}.</p>\n", escape_html(&self.window_title())));
-            body.push_str(&html_table(
-                &["claim window".into(), "families".into()],
-                &rows,
-            ));
+            body.push_str(&table.html());
         }
-        for (title, header, rows) in self.breakdowns() {
-            body.push_str(&format!("<h2>{}</h2>\n", escape_html(&title)));
-            body.push_str(&html_table(&header, &rows));
+        body.push_str("</section>\n");
+        for table in self.breakdown_tables() {
+            body.push_str(&format!(
+                "<section>\n<h2>{}</h2>\n",
+                escape_html(&table.caption)
+            ));
+            body.push_str(&table.html());
+            body.push_str("</section>\n");
         }
         format!(
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
             escape_html(&format!("Cohort report: {}", self.title()))
         )
     }
-
-    /// A bar per month of the projection (and one for "never"), heights in
-    /// whole pixels by integer arithmetic.
-    fn projection_chart(&self) -> String {
-        let projection = &self.cohort.projection;
-        let mut bars: Vec<(String, u64, &str)> = projection
-            .timeline(Month::of(self.as_of), HORIZON_MONTHS)
-            .into_iter()
-            .map(|(bucket, count)| (bucket_name(bucket), count, "bar"))
-            .collect();
-        bars.push(("never".to_string(), projection.never, "never"));
-        let tallest = bars
-            .iter()
-            .map(|(_, count, _)| *count)
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        const BAR: u64 = 28;
-        const GAP: u64 = 8;
-        const PLOT: u64 = 160;
-        const TOP: u64 = 20;
-        const LABELS: u64 = 100;
-        // Room on the left for the first label, which slants down to the left.
-        const LEFT: u64 = 50;
-        let width = LEFT + (BAR + GAP) * bars.len() as u64;
-        let height = TOP + PLOT + LABELS;
-        let mut svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Families becoming claimable per month\">\n<line x1=\"0\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" class=\"axis\"/>\n",
-            base = TOP + PLOT
-        );
-        for (index, (label, count, class)) in bars.iter().enumerate() {
-            let x = LEFT + (BAR + GAP) * index as u64;
-            let bar_height = u128::from(*count) * u128::from(PLOT) / u128::from(tallest);
-            let bar_height = u64::try_from(bar_height).unwrap_or(PLOT);
-            let y = TOP + PLOT - bar_height;
-            let middle = x + BAR / 2;
-            let label_y = TOP + PLOT + 10;
-            svg.push_str(&format!(
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{BAR}\" height=\"{bar_height}\" class=\"{class}\"><title>{label}: {count}</title></rect>\n<text x=\"{middle}\" y=\"{count_y}\" class=\"count\">{count}</text>\n<text x=\"{middle}\" y=\"{label_y}\" class=\"label\" transform=\"rotate(-60 {middle} {label_y})\">{label}</text>\n",
-                count_y = y.saturating_sub(4),
-                label = escape_html(label),
-            ));
-        }
-        svg.push_str("</svg>\n");
-        svg
-    }
 }
+
+/// The figures of a breakdown row, in [`ROW_FIGURES`] order.
+fn figures(counts: &Counts) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = [
+        counts.families,
+        counts.identified,
+        counts.eligible,
+        counts.attached,
+        counts.attached_not_eligible,
+        counts.claimable,
+        counts.claimed,
+        counts.eligible_not_attached,
+    ]
+    .into_iter()
+    .map(Cell::Count)
+    .collect();
+    cells.push(Cell::Money(counts.results_payable));
+    cells
+}
+
+/// The label of the families no claim of which becomes possible.
+const NEVER: &str = "never without a change";
+
+const GLOSSARY: &str = "<section class=\"glossary\">\n<h2>Words used here</h2>\n<dl>\n<dt>attachable</dt><dd>Eligible, with every principle of working in place, but not yet attached: the family could be attached today.</dd>\n<dt>principles missing</dt><dd>Eligible (or attached) but some principle of working (a lead worker, a whole-family assessment, a plan) is not in place, so the attachment is not valid.</dd>\n<dt>claimable</dt><dd>Attached, and a claim for results could be made now: every condition of the claim holds as of the day.</dd>\n<dt>never without a change</dt><dd>Attached families no claim of which becomes possible on their record as it stands (or only after the last claim window).</dd>\n</dl>\n</section>\n";
 
 /// Reads one figure of a set of counts.
 type Figure = fn(&Counts) -> u64;
@@ -428,20 +455,42 @@ const ROW_FIGURES: [&str; 9] = [
     "payable",
 ];
 
-const STYLE: &str = "body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #1b1b1b; }
-h1 { margin-bottom: 0; }
-.sub { color: #555; margin-top: 0.25rem; }
-h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5rem 0; }
+const STYLE: &str = "body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; color: #1b1b1b; line-height: 1.4; }
+h1 { margin-bottom: 0; font-size: 1.6rem; }
+.sub { color: #444; margin-top: 0.25rem; }
+code { font-size: 0.85em; word-break: break-all; }
+h2 { margin-top: 2rem; border-bottom: 1px solid #ccc; font-size: 1.25rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; color: #333; }
 th, td { padding: 0.2rem 0.7rem; border-bottom: 1px solid #e5e5e5; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-th { background: #f3f3f3; }
-svg { display: block; margin: 0.5rem 0; }
-svg .bar { fill: #2b6cb0; }
-svg .never { fill: #a0a0a0; }
+thead th { background: #f3f3f3; }
+tbody th { font-weight: normal; }
+.n { text-align: right; font-variant-numeric: tabular-nums; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+.never { background: #f6f6f6; border-left: 4px solid #8c8c8c; padding: 0.4rem 0.8rem; }
+figure { margin: 0.5rem 0; overflow-x: auto; }
+figcaption { color: #444; font-size: 0.9rem; }
+svg { display: block; font-family: system-ui, sans-serif; }
 svg .axis { stroke: #444; }
-svg .count { font-size: 11px; text-anchor: middle; }
-svg .label { font-size: 11px; text-anchor: end; }
+svg .grid { stroke: #e3e3e3; }
+svg .tick { font-size: 11px; }
+svg .tick.left { text-anchor: end; }
+svg .axis-title { font-size: 12px; text-anchor: middle; fill: #333; }
+svg .count { font-size: 10px; text-anchor: middle; fill: #333; }
+svg .month { font-size: 11px; text-anchor: end; }
+svg .legend { font-size: 12px; }
+svg .window { stroke: #b00020; stroke-dasharray: 4 3; }
+svg .window-label { font-size: 10px; text-anchor: middle; fill: #b00020; }
+svg .cumulative { fill: none; stroke: #1b1b1b; stroke-width: 2; }
+svg .target { stroke: #b00020; stroke-width: 1.5; stroke-dasharray: 8 4; }
+svg .target-label { font-size: 11px; text-anchor: end; fill: #b00020; }
+@media print {
+  body { margin: 0; max-width: none; }
+  h2, caption { break-after: avoid; page-break-after: avoid; }
+  section, table, figure, tr { break-inside: avoid; page-break-inside: avoid; }
+}
 ";
 
 /// `1 family`, `2 families`.
@@ -453,11 +502,49 @@ fn families(count: u64) -> String {
     }
 }
 
+/// `1 family`, `12,800 families`: for a page.
+fn families_grouped(count: u64) -> String {
+    if count == 1 {
+        "1 family".to_string()
+    } else {
+        format!("{} families", thousands(count))
+    }
+}
+
 fn bucket_name(bucket: ProjectionBucket) -> String {
     match bucket {
         ProjectionBucket::Month(month) => month.to_string(),
         ProjectionBucket::Later(month) => format!("{month} or later"),
     }
+}
+
+/// `a`, `b` and `c` in backquotes, or "none" for no names.
+fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.map(|name| format!("`{name}`")).collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The day the page is generated on: `SOURCE_DATE_EPOCH` when set (for a
+/// page that is the same on every run), else today (UTC).
+fn generation_day() -> NaiveDate {
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|epoch| epoch.trim().parse::<u64>().ok())
+        .or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|since| since.as_secs())
+        })
+        .unwrap_or(0);
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(chrono::TimeDelta::try_days(days)?))
+        .unwrap_or_default()
 }
 
 fn value_name(value: &Option<String>) -> String {
@@ -481,6 +568,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     };
     let mut cohort = Cohort::new(request.by.clone());
     let as_of = request.as_of;
+    let mut progress = Progress::start();
     let decided = work_all(
         request.families,
         records,
@@ -494,7 +582,9 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
-            match outcome.and_then(|decided| decided) {
+            let outcome = outcome.and_then(|decided| decided);
+            progress.record(outcome.is_err());
+            match outcome {
                 Ok((attributes, decision)) => cohort.add(&attributes, &decision),
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
@@ -507,8 +597,23 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             })
         },
     );
+    drop(progress);
     if let Err(exit) = decided {
         return exit;
+    }
+    let unknown = cohort.unknown_by();
+    if !unknown.is_empty() && cohort.totals.families > 0 {
+        for (name, near) in unknown {
+            let advice = match near {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "the families' attributes are {}",
+                    list(cohort.attribute_names.iter().map(String::as_str))
+                ),
+            };
+            eprintln!("error: --by `{name}`: no family has this attribute; {advice}");
+        }
+        return Exit::Failure;
     }
     let target = request.target.or_else(|| {
         plan.funding()
@@ -530,19 +635,43 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         figures,
     };
     if let Some(path) = request.html {
-        if let Err(error) = request.outputs.write(path, report.html().as_bytes()) {
+        let page = report.html(generation_day());
+        if let Err(error) = request.outputs.write(path, page.as_bytes()) {
             eprintln!("error: cannot write {}: {error}", path.display());
             return Exit::Failure;
         }
     }
+    if let Some(path) = request.xlsx {
+        if let Err(exit) = write_xlsx(path, &report.tables(), request.outputs) {
+            return exit;
+        }
+    }
     let printed = match request.format {
-        Format::Text => report.text(),
-        Format::Json => match json_document(&report.figures) {
+        ReportFormat::Text => report.text(),
+        ReportFormat::Html => report.html(generation_day()),
+        ReportFormat::Json => match json_document(&report.figures) {
             Ok(json) => json,
             Err(exit) => return exit,
         },
+        ReportFormat::Csv => {
+            let Some(folder) = request.output else {
+                eprintln!(
+                    "error: --format csv writes a file per table; name their folder with -o DIR"
+                );
+                return Exit::Failure;
+            };
+            if let Err(exit) = write_csv_folder(folder, &report.tables(), request.outputs) {
+                return exit;
+            }
+            String::new()
+        }
     };
-    if let Err(exit) = print(&printed) {
+    let written = match (request.format, request.output) {
+        (ReportFormat::Csv, _) => Ok(()),
+        (_, Some(path)) => super::render::write_file(request.outputs, path, printed.as_bytes()),
+        (_, None) => print(&printed),
+    };
+    if let Err(exit) = written {
         return exit;
     }
     let cohort = &report.cohort;

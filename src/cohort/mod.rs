@@ -109,7 +109,16 @@ impl fmt::Display for Month {
 pub fn pounds(amount: Pence) -> String {
     let sign = if amount.0 < 0 { "-" } else { "" };
     let magnitude = amount.0.unsigned_abs();
-    let whole = (magnitude / 100).to_string();
+    format!(
+        "{sign}£{}.{:02}",
+        thousands(magnitude / 100),
+        magnitude % 100
+    )
+}
+
+/// A count with its thousands grouped by commas: `12,800`.
+pub fn thousands(count: u64) -> String {
+    let whole = count.to_string();
     let mut grouped = String::new();
     for (index, digit) in whole.chars().enumerate() {
         // The digits from this one to the end (`index` is less than the length).
@@ -119,7 +128,7 @@ pub fn pounds(amount: Pence) -> String {
         }
         grouped.push(digit);
     }
-    format!("{sign}£{grouped}.{:02}", magnitude % 100)
+    grouped
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::num::Pence;
 use crate::plan::Plan;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The key figures of a set of decided families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -241,6 +241,12 @@ pub struct Cohort {
     pub groups: BTreeMap<Vec<Option<String>>, Counts>,
     /// The month-by-month projection of attached families.
     pub projection: Projection,
+    /// The same projection per combination of the `by` attributes' values,
+    /// with the keys of `groups`.
+    pub projections: BTreeMap<Vec<Option<String>>, Projection>,
+    /// Every attribute name some decided family has, so a `by` attribute
+    /// that none has is found ([`Cohort::unknown_by`]).
+    pub attribute_names: BTreeSet<String>,
     /// The ids of eligible families not attached, in input order.
     pub eligible_not_attached: Vec<String>,
 }
@@ -255,6 +261,8 @@ impl Cohort {
             totals: Counts::default(),
             groups: BTreeMap::new(),
             projection: Projection::default(),
+            projections: BTreeMap::new(),
+            attribute_names: BTreeSet::new(),
             eligible_not_attached: Vec::new(),
         }
     }
@@ -273,15 +281,24 @@ impl Cohort {
         let read = count_one(self.read, 1)?;
         self.totals.add(decision)?;
         self.read = read;
-        if !self.by.is_empty() {
-            let key = self
-                .by
+        let key: Option<Vec<Option<String>>> = (!self.by.is_empty()).then(|| {
+            self.by
                 .iter()
                 .map(|attribute| attributes.get(attribute).cloned())
-                .collect();
-            self.groups.entry(key).or_default().add(decision)?;
+                .collect()
+        });
+        if let Some(key) = &key {
+            self.groups.entry(key.clone()).or_default().add(decision)?;
         }
         self.projection.add(decision)?;
+        if let Some(key) = key {
+            self.projections.entry(key).or_default().add(decision)?;
+        }
+        for name in attributes.keys() {
+            if !self.attribute_names.contains(name) {
+                self.attribute_names.insert(name.clone());
+            }
+        }
         if decision.eligible && decision.attachment.status != AttachmentStatus::Attached {
             self.eligible_not_attached.push(decision.family.clone());
         }
@@ -322,6 +339,20 @@ impl Cohort {
     /// decimal place rounded half up; `None` for a target of zero.
     pub fn claim_rate(&self, target: u64) -> Option<Percentage> {
         Percentage::of(self.totals.claimed, target)
+    }
+
+    /// The `by` attributes no decided family has, each with the name of
+    /// one that some family has and is near it, if any ("did you mean").
+    pub fn unknown_by(&self) -> Vec<(&str, Option<&str>)> {
+        self.by
+            .iter()
+            .filter(|name| !self.attribute_names.contains(*name))
+            .map(|name| {
+                let near =
+                    crate::did_you_mean(name, self.attribute_names.iter().map(String::as_str));
+                (name.as_str(), near)
+            })
+            .collect()
     }
 
     /// The distinct values of the `index`-th `by` attribute, in order.

@@ -1055,6 +1055,13 @@ impl CsvFamily {
         &self.id
     }
 
+    pub(crate) fn attribute_names(&self) -> Vec<String> {
+        self.attributes
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
     /// The file the record starts in.
     pub(crate) fn home_file(&self) -> &'static str {
         self.home.0.file_name()

@@ -63,7 +63,7 @@ pub use json::{
 use crate::family::{Family, RecordPosition};
 use crate::vocab::Vocabulary;
 use crate::{ProblemKind, ProblemRecord, RecordProblem, Refusal};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, RandomState};
 use std::path::Path;
 
@@ -278,6 +278,27 @@ impl Record {
             Input::TooLarge { .. } => None,
             #[cfg(feature = "csv")]
             Input::Csv(family) => Some(family.id().to_owned()),
+        }
+    }
+
+    /// The names of the family's attributes, found without validating the
+    /// family (for the attribute columns of `tfop eval --format csv`);
+    /// empty for a record that cannot be read that far.
+    pub fn attribute_names(&self) -> Vec<String> {
+        /// Only the attributes' names: their values and the rest of the
+        /// family are skipped, not built.
+        #[derive(serde::Deserialize)]
+        struct AttributesOnly {
+            #[serde(default)]
+            attributes: BTreeMap<String, serde::de::IgnoredAny>,
+        }
+        match &self.input {
+            Input::Json(text) => serde_json::from_str::<AttributesOnly>(text)
+                .map(|family| family.attributes.into_keys().collect())
+                .unwrap_or_default(),
+            Input::TooLarge { .. } => Vec::new(),
+            #[cfg(feature = "csv")]
+            Input::Csv(family) => family.attribute_names(),
         }
     }
 
