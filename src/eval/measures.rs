@@ -6,7 +6,7 @@ use super::explanation::{
     self, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity, Requirement, Scope,
 };
 use super::sets::Evaluated;
-use crate::days::Day;
+use crate::days::{Day, Length, Unit};
 use crate::plan::{
     Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope, Window,
 };
@@ -92,14 +92,8 @@ impl Evaluated<'_, '_> {
                 let (now, before) = self.reduction_windows(events, *over);
                 out.push(Requirement::Reduction {
                     event: self.aggregate_kind(events).to_string(),
-                    now: Counted {
-                        count: self.count_on(&now, member, day),
-                        window: self.window(&now.window, member, day),
-                    },
-                    baseline: Counted {
-                        count: self.count_on(&before, member, day),
-                        window: self.window(&before.window, member, day),
-                    },
+                    now: self.counted(&now, member, day),
+                    baseline: self.counted(&before, member, day),
                     percent: *percent,
                     negated,
                 });
@@ -118,6 +112,7 @@ impl Evaluated<'_, '_> {
                 };
                 let body_negated = negated != (*quantifier == Quantifier::No);
                 let mut picked = Vec::new();
+                let mut anyone = false;
                 // By member id, so that the input's order of members never shows.
                 let mut members: Vec<_> = self.facts.family.members.iter().enumerate().collect();
                 members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
@@ -128,6 +123,7 @@ impl Evaluated<'_, '_> {
                     if !self.selected(selector, index).contains(day) {
                         continue;
                     }
+                    anyone = true;
                     let mut measured = Vec::new();
                     let index = Some(index);
                     self.requirements_once(body, index, day, body_negated, &mut measured, seen);
@@ -138,7 +134,9 @@ impl Evaluated<'_, '_> {
                         });
                     }
                 }
-                if of_every {
+                if !anyone {
+                    out.push(Requirement::NoMemberPicked);
+                } else if of_every {
                     out.extend(picked);
                 } else {
                     push_one_of(picked, out);
@@ -151,10 +149,78 @@ impl Evaluated<'_, '_> {
                     }
                 }
             }
+            Cond::ContinuousEmployment => {
+                if let Some(member) = member {
+                    out.extend(self.employment_requirements(member, day));
+                }
+            }
             Cond::Covered { .. }
-            | Cond::ContinuousEmployment
             | Cond::AllProblemsProgressed
             | Cond::ProblemProgressed(_) => {}
+        }
+    }
+
+    /// What continuous employment asks of a member on `day`: for each line
+    /// of the employment table that the benefit they were on at attachment
+    /// falls under, the days employed in that line's window.
+    fn employment_requirements(&self, member: u32, day: Day) -> Vec<Requirement> {
+        let (Some(table), Some(employed)) = (&self.plan.employment, self.employed(member)) else {
+            return Vec::new();
+        };
+        let known = self.plan.known;
+        let words = self
+            .plan
+            .vocab
+            .get(known.out_of_work_benefit)
+            .and_then(|kind| kind.fields.get(known.benefit_field))
+            .and_then(|field| match &field.ty {
+                FieldType::OneOf(words) => Some(words.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[]);
+        let jobs: Vec<_> = self
+            .facts
+            .of_kind_member(known.employment, member)
+            .map(|fact| (fact.index, fact.start, fact.end))
+            .collect();
+        let mut out = Vec::new();
+        for (fact, benefit) in self.benefits_at_attachment(member) {
+            for rule in table
+                .rules
+                .iter()
+                .filter(|rule| rule.benefits.contains(&benefit))
+            {
+                let from = day.minus(rule.within).succ();
+                let records = jobs
+                    .iter()
+                    .filter(|(_, start, end)| *start <= day && *end >= from)
+                    .map(|(index, ..)| *index);
+                out.push(Requirement::Employment {
+                    benefit: words
+                        .get(benefit as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    benefit_record: self.cite_in_order([fact.index]).concat(),
+                    needs_days: rule.needed_days,
+                    within: period(rule.within),
+                    window: explanation::Window::Days {
+                        from: from.to_date(),
+                        to: day.to_date(),
+                    },
+                    employed_days: employed.count_days_between(from, day),
+                    records: self.cite_in_order(records),
+                });
+            }
+        }
+        out
+    }
+
+    /// An aggregate's count on a day, with its window and the records counted.
+    fn counted(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> Counted {
+        Counted {
+            count: self.count_on(aggregate, member, day),
+            window: self.window(&aggregate.window, member, day),
+            records: self.records_in_window(aggregate, member, day),
         }
     }
 
@@ -249,6 +315,7 @@ impl Evaluated<'_, '_> {
             event: self.aggregate_kind(aggregate).to_string(),
             scope,
             window: self.window(&aggregate.window, member, day),
+            records: self.records_in_window(aggregate, member, day),
         }
     }
 
@@ -421,6 +488,18 @@ impl Evaluated<'_, '_> {
             .get(aggregate.kind)
             .and_then(|kind| kind.fields.get(field))
             .map(|field| field.ty.clone())
+    }
+}
+
+/// A length of time as an explanation gives it.
+pub(super) fn period(length: Length) -> explanation::Period {
+    explanation::Period {
+        length: length.count,
+        unit: match length.unit {
+            Unit::Days => explanation::PeriodUnit::Days,
+            Unit::Weeks => explanation::PeriodUnit::Weeks,
+            Unit::Months => explanation::PeriodUnit::Months,
+        },
     }
 }
 

@@ -7,6 +7,7 @@
 //! same set answers "since when has this held" for days up to as-of and
 //! "from which day will it hold if nothing changes" for the days after.
 
+mod basis;
 mod decision;
 mod explain;
 pub mod explanation;
@@ -405,6 +406,7 @@ impl<'p> Evaluated<'p, '_> {
                 window: None,
                 reason: None,
                 evidence: Vec::new(),
+                basis: None,
                 discretionary: claim.discretionary,
             };
             let other_group_claimed = claimed_group.is_some() && claimed_group != group;
@@ -441,6 +443,10 @@ impl<'p> Evaluated<'p, '_> {
                 decision.evidence = self.evidence(&claim.condition, day);
                 match self.claim_window(as_of) {
                     Ok(window) => {
+                        decision.basis = self.claim_basis(claim);
+                        if let Some(basis) = &decision.basis {
+                            decision.evidence = self.basis_citations(basis);
+                        }
                         decision.status = ClaimStatus::Claimable;
                         decision.earliest = set.run_start(day).and_then(Day::to_date);
                         decision.window = window;

@@ -4,7 +4,7 @@
 //! from the explanation alone, so the text and the data never disagree.
 
 use super::{
-    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
+    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Period,
     PeriodUnit, ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, Sustain,
     Window,
 };
@@ -175,6 +175,13 @@ fn write_claim(claim: &ClaimEvidence, out: &mut Formatter<'_>) -> fmt::Result {
         (ClaimStatus::Claimed, _) => writeln!(out, "already claimed."),
         (ClaimStatus::NotApplicable, _) => writeln!(out, "not applicable."),
     }?;
+    if let Some(window) = claim.window {
+        let when = match claim.status {
+            ClaimStatus::Claimable => "to be claimed in",
+            _ => "would be claimed in",
+        };
+        writeln!(out, "  Claim window: {when} the window of {}.", day(window))?;
+    }
     if let Some(reason) = &claim.reason {
         writeln!(out, "  Why: {reason}.")?;
     }
@@ -250,6 +257,24 @@ fn write_requirement(
                 ""
             },
         ),
+        Requirement::Employment {
+            benefit,
+            benefit_record,
+            needs_days,
+            within,
+            window,
+            employed_days,
+            records,
+        } => writeln!(
+            out,
+            "{pad}- employed {employed_days} days {window}, on `{benefit}` at attachment ({benefit_record}); needs {needs_days} days within {within}{}",
+            if records.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", records.join(", "))
+            }
+        ),
+        Requirement::NoMemberPicked => writeln!(out, "{pad}- no member is picked on the day"),
         Requirement::Member { member, measured } => {
             writeln!(out, "{pad}member {member}:")?;
             for requirement in measured {
@@ -351,6 +376,25 @@ impl Display for Window {
     }
 }
 
+/// `30 weeks`.
+impl Display for Period {
+    fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
+        write!(out, "{} {}", self.length, unit_name(self.unit, self.length))
+    }
+}
+
+/// A unit's name for a count of it.
+fn unit_name(unit: PeriodUnit, length: u32) -> &'static str {
+    match (unit, length) {
+        (PeriodUnit::Days, 1) => "day",
+        (PeriodUnit::Days, _) => "days",
+        (PeriodUnit::Weeks, 1) => "week",
+        (PeriodUnit::Weeks, _) => "weeks",
+        (PeriodUnit::Months, 1) => "month",
+        (PeriodUnit::Months, _) => "months",
+    }
+}
+
 impl Display for Sustain {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
         match *self {
@@ -361,14 +405,7 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = match (unit, length) {
-                    (PeriodUnit::Days, 1) => "day",
-                    (PeriodUnit::Days, _) => "days",
-                    (PeriodUnit::Weeks, 1) => "week",
-                    (PeriodUnit::Weeks, _) => "weeks",
-                    (PeriodUnit::Months, 1) => "month",
-                    (PeriodUnit::Months, _) => "months",
-                };
+                let unit = unit_name(unit, length);
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
