@@ -43,9 +43,7 @@ fn no_claimable_or_claimed_claim_of_a_generated_cohort_has_empty_evidence() {
     let folder = scratch("evidence-cohort");
     let cohort = folder.join("cohort.jsonl");
     let cohort = cohort.to_str().unwrap();
-    let made = tfop(&[
-        "generate", "--families", "600", "--seed", "7", "-o", cohort,
-    ]);
+    let made = tfop(&["generate", "--families", "600", "--seed", "7", "-o", cohort]);
     assert!(made.status.success(), "{}", text(&made.stderr));
     let out = tfop(&[
         "eval",

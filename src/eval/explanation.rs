@@ -303,7 +303,9 @@ impl Measure {
     /// Every record its events take, as decisions cite them.
     fn records<'r>(&'r self, out: &mut Vec<&'r str>) {
         match self {
-            Measure::Count { events } | Measure::Sum { events, .. } | Measure::Rate { events, .. } => {
+            Measure::Count { events }
+            | Measure::Sum { events, .. }
+            | Measure::Rate { events, .. } => {
                 out.extend(events.records.iter().map(String::as_str));
             }
             Measure::Percent { of, .. } => of.records(out),

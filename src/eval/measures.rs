@@ -154,9 +154,7 @@ impl Evaluated<'_, '_> {
                     out.extend(self.employment_requirements(member, day));
                 }
             }
-            Cond::Covered { .. }
-            | Cond::AllProblemsProgressed
-            | Cond::ProblemProgressed(_) => {}
+            Cond::Covered { .. } | Cond::AllProblemsProgressed | Cond::ProblemProgressed(_) => {}
         }
     }
 
@@ -196,10 +194,7 @@ impl Evaluated<'_, '_> {
                     .filter(|(_, start, end)| *start <= day && *end >= from)
                     .map(|(index, ..)| *index);
                 out.push(Requirement::Employment {
-                    benefit: words
-                        .get(benefit as usize)
-                        .cloned()
-                        .unwrap_or_default(),
+                    benefit: words.get(benefit as usize).cloned().unwrap_or_default(),
                     benefit_record: self.cite_in_order([fact.index]).concat(),
                     needs_days: rule.needed_days,
                     within: period(rule.within),
