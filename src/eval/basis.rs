@@ -17,15 +17,12 @@ impl Evaluated<'_, '_> {
         let day = self.facts.as_of;
         let (attached, _) = self.attachment.as_ref()?;
         let attached = *attached;
-        let record = self
-            .cite_in_order(
-                self.facts
-                    .of_kind(self.plan.known.attachment)
-                    .filter(|fact| fact.start == attached)
-                    .map(|fact| fact.index),
-            )
-            .into_iter()
-            .next()?;
+        let records = self.cite_in_order(
+            self.facts
+                .of_kind(self.plan.known.attachment)
+                .filter(|fact| fact.start == attached)
+                .map(|fact| fact.index),
+        );
         let mut progressed = BTreeSet::new();
         self.progressed_problems(&claim.condition, day, &mut progressed, &mut BTreeSet::new());
         let problems = progressed
@@ -35,7 +32,7 @@ impl Evaluated<'_, '_> {
         Some(ClaimBasis {
             attached: AttachmentBasis {
                 date: attached.to_date()?,
-                record,
+                records,
                 principles: self.principle_records(attached),
             },
             problems,
@@ -47,7 +44,7 @@ impl Evaluated<'_, '_> {
     /// evidence.
     pub(crate) fn basis_citations(&self, basis: &ClaimBasis) -> Vec<String> {
         let mut cited: BTreeSet<&str> = BTreeSet::new();
-        cited.insert(&basis.attached.record);
+        cited.extend(basis.attached.records.iter().map(String::as_str));
         cited.extend(basis.attached.principles.iter().map(String::as_str));
         for problem in &basis.problems {
             for indicator in &problem.indicators {

@@ -208,8 +208,9 @@ pub struct ClaimBasis {
 pub struct AttachmentBasis {
     /// The attachment day.
     pub date: NaiveDate,
-    /// The attachment record.
-    pub record: String,
+    /// The attachment records of that day (all of them, when the input
+    /// repeats one).
+    pub records: Vec<String>,
     /// The records putting each principle in place on that day.
     pub principles: Vec<String>,
 }
