@@ -250,7 +250,7 @@ fn the_employment_route_cites_the_benefit_the_spells_and_the_continuous_period()
         &json!({
             "type": "employment",
             "benefit": "jsa",
-            "benefit_record": "jsa",
+            "benefit_records": ["jsa"],
             "needs_days": 182,
             "within": { "length": 30, "unit": "weeks" },
             // The 30 weeks to the day decided …

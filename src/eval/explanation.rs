@@ -223,8 +223,8 @@ pub enum Requirement {
     Employment {
         /// The benefit they were on at attachment (a word of `benefit`).
         benefit: String,
-        /// The benefit record open on the attachment day.
-        benefit_record: String,
+        /// The records of that benefit open on the attachment day.
+        benefit_records: Vec<String>,
         /// Days of employment the line asks for…
         needs_days: u32,
         /// …within how long.
@@ -277,11 +277,11 @@ impl Requirement {
                 out.extend(baseline.records.iter().map(String::as_str));
             }
             Requirement::Employment {
-                benefit_record,
+                benefit_records,
                 records,
                 ..
             } => {
-                out.push(benefit_record);
+                out.extend(benefit_records.iter().map(String::as_str));
                 out.extend(records.iter().map(String::as_str));
             }
             Requirement::Member { measured, .. } | Requirement::AllOf { measured } => {

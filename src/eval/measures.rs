@@ -11,7 +11,7 @@ use crate::plan::{
     Aggregate, Anchor, Cond, DefineIdx, FieldExpr, Measure, Quantifier, Ratio, SubjectScope, Window,
 };
 use crate::vocab::FieldType;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Evaluated<'_, '_> {
     /// What `cond` needs on `day`, each measure with its value, for the
@@ -181,31 +181,42 @@ impl Evaluated<'_, '_> {
             .of_kind_member(known.employment, member)
             .map(|fact| (fact.index, fact.start, fact.end))
             .collect();
-        let mut out = Vec::new();
+        // One requirement per line and benefit, citing every record of it
+        // open at attachment, so that which record the input lists first
+        // never shows.
+        let mut lines: BTreeMap<(usize, u32), Vec<usize>> = BTreeMap::new();
         for (fact, benefit) in self.benefits_at_attachment(member) {
-            for rule in table
+            for (line, _) in table
                 .rules
                 .iter()
-                .filter(|rule| rule.benefits.contains(&benefit))
+                .enumerate()
+                .filter(|(_, rule)| rule.benefits.contains(&benefit))
             {
-                let from = day.minus(rule.within).succ();
-                let records = jobs
-                    .iter()
-                    .filter(|(_, start, end)| *start <= day && *end >= from)
-                    .map(|(index, ..)| *index);
-                out.push(Requirement::Employment {
-                    benefit: words.get(benefit as usize).cloned().unwrap_or_default(),
-                    benefit_record: self.cite_in_order([fact.index]).concat(),
-                    needs_days: rule.needed_days,
-                    within: period(rule.within),
-                    window: explanation::Window::Days {
-                        from: from.to_date(),
-                        to: day.to_date(),
-                    },
-                    employed_days: employed.count_days_between(from, day),
-                    records: self.cite_in_order(records),
-                });
+                lines.entry((line, benefit)).or_default().push(fact.index);
             }
+        }
+        let mut out = Vec::new();
+        for ((line, benefit), benefit_records) in lines {
+            let Some(rule) = table.rules.get(line) else {
+                continue;
+            };
+            let from = day.minus(rule.within).succ();
+            let records = jobs
+                .iter()
+                .filter(|(_, start, end)| *start <= day && *end >= from)
+                .map(|(index, ..)| *index);
+            out.push(Requirement::Employment {
+                benefit: words.get(benefit as usize).cloned().unwrap_or_default(),
+                benefit_records: self.cite_in_order(benefit_records),
+                needs_days: rule.needed_days,
+                within: period(rule.within),
+                window: explanation::Window::Days {
+                    from: from.to_date(),
+                    to: day.to_date(),
+                },
+                employed_days: employed.count_days_between(from, day),
+                records: self.cite_in_order(records),
+            });
         }
         out
     }

@@ -259,7 +259,7 @@ fn write_requirement(
         ),
         Requirement::Employment {
             benefit,
-            benefit_record,
+            benefit_records,
             needs_days,
             within,
             window,
@@ -267,7 +267,8 @@ fn write_requirement(
             records,
         } => writeln!(
             out,
-            "{pad}- employed {employed_days} days {window}, on `{benefit}` at attachment ({benefit_record}); needs {needs_days} days within {within}{}",
+            "{pad}- employed {employed_days} days {window}, on `{benefit}` at attachment ({}); needs {needs_days} days within {within}{}",
+            benefit_records.join(", "),
             if records.is_empty() {
                 String::new()
             } else {
