@@ -262,3 +262,83 @@ fn the_employment_route_cites_the_benefit_the_spells_and_the_continuous_period()
         })
     );
 }
+
+/// A discretionary claim beside the national plan's progress claim.
+fn with_discretionary() -> tfop::Plan {
+    common::plan(
+        "problem crime \"Crime\" {\n\
+           indicator asb \"ASB\" { any member has asb_incident within 12 months }\n\
+           significant \"None\" { no asb_incident in family within 6 months }\n\
+         }\n\
+         eligible when at least 1 problems\n\
+         attach requires family_assessment\n\
+         claim equivalent \"Equivalent progress, approved\" pays £800 discretionary {\n\
+           every identified problem has progressed\n\
+         }\n",
+    )
+}
+
+fn approved(approvals: &[Value]) -> Value {
+    let mut events = vec![
+        json!({ "id": "asb1", "kind": "asb_incident", "member": "A", "date": "2015-03-20" }),
+        json!({ "id": "fa", "kind": "family_assessment", "date": "2015-04-01" }),
+        json!({ "id": "att", "kind": "attachment", "date": "2015-04-01" }),
+    ];
+    events.extend_from_slice(approvals);
+    json!({
+        "id": "F3",
+        "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+        "events": events
+    })
+}
+
+#[test]
+fn a_discretionary_claim_is_decided_only_with_an_approval_naming_who_and_when() {
+    let plan = with_discretionary();
+    // The measure holds from 2015-09-20, six months after the incident.
+    let unapproved = decide(&plan, &approved(&[]), "2016-01-31");
+    let pending = claim(&unapproved, "equivalent");
+    assert_eq!(pending["status"], "not_yet", "{pending}");
+    assert_eq!(pending["earliest"], Value::Null);
+    assert!(
+        pending["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("`equivalent` is discretionary: it needs an `approval` record"),
+        "{pending}"
+    );
+    assert!(pending.get("approval").is_none(), "{pending}");
+
+    let approval = json!({ "id": "ok1", "kind": "approval", "date": "2015-10-05",
+                           "type": "equivalent", "approver": "J. Smith, Head of Early Help" });
+    let decision = decide(&plan, &approved(&[approval.clone()]), "2016-01-31");
+    let approved_claim = claim(&decision, "equivalent");
+    assert_eq!(approved_claim["status"], "claimable", "{approved_claim}");
+    // Claimable from the approval day, not from the day the measure held.
+    assert_eq!(approved_claim["earliest"], "2015-10-05");
+    assert_eq!(approved_claim["discretionary"], true);
+    assert_eq!(
+        approved_claim["approval"],
+        json!({ "by": "J. Smith, Head of Early Help", "date": "2015-10-05", "records": ["ok1"] })
+    );
+    let family = plan
+        .read_family(&approved(&[approval]).to_string())
+        .unwrap();
+    let text = plan.explain(&family, day("2016-01-31"));
+    assert!(
+        text.contains(
+            "Discretionary: approved by J. Smith, Head of Early Help on 2015-10-05 (ok1), flagged for audit."
+        ),
+        "{text}"
+    );
+
+    // An approval naming a claim the plan does not have is refused, never
+    // read as no approval.
+    let typo =
+        json!({ "kind": "approval", "date": "2015-10-05", "type": "equivalnet", "approver": "J" });
+    let error = plan
+        .read_family(&approved(&[typo]).to_string())
+        .unwrap_err();
+    let message = error.problems[0].to_string();
+    assert!(message.contains("did you mean `equivalent`"), "{message}");
+}

@@ -187,6 +187,21 @@ pub struct ClaimDecision {
     /// Whether the claim needs a named officer's approval (flagged for audit).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub discretionary: bool,
+    /// For a discretionary claim, its first approval, for audit; absent
+    /// while none is recorded, and for any other claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// Who approved a discretionary claim, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    /// Who approved it, as the `approval` record's `approver` gives it.
+    pub by: String,
+    /// The day it was approved.
+    pub date: NaiveDate,
+    /// The approval records of that day and approver.
+    pub records: Vec<String>,
 }
 
 /// What a claimable claim rests on: the attachment it follows, each problem

@@ -587,6 +587,8 @@ pub struct ClaimEvidence {
     pub reason: Option<String>,
     /// Whether it needs a named officer's approval.
     pub discretionary: bool,
+    /// Its approval, when discretionary and approved (as the decision's).
+    pub approval: Option<super::Approval>,
     /// The records behind the status (as the decision cites them).
     pub evidence: Vec<Record>,
 }

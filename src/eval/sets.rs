@@ -149,14 +149,20 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         evaluated.claim_sets = plan
             .claims
             .iter()
-            .map(|claim| {
+            .enumerate()
+            .map(|(index, claim)| {
                 if claim_window.is_empty() {
-                    DaySet::empty()
-                } else {
-                    evaluated
-                        .cond(&claim.condition, None)
-                        .intersect(&claim_window)
+                    return DaySet::empty();
                 }
+                let mut days = claim_window.clone();
+                if claim.discretionary {
+                    // Decided only once someone is recorded approving it.
+                    let approved = evaluated.approved_from(index);
+                    days = approved.map_or_else(DaySet::empty, |day| {
+                        days.intersect(&DaySet::interval(day, Day::MAX))
+                    });
+                }
+                evaluated.cond(&claim.condition, None).intersect(&days)
             })
             .collect();
         evaluated

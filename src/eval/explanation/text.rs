@@ -185,11 +185,19 @@ fn write_claim(claim: &ClaimEvidence, out: &mut Formatter<'_>) -> fmt::Result {
     if let Some(reason) = &claim.reason {
         writeln!(out, "  Why: {reason}.")?;
     }
-    if claim.discretionary {
-        writeln!(
+    match (&claim.approval, claim.discretionary) {
+        (Some(approval), _) => writeln!(
             out,
-            "  Discretionary: needs a named officer's approval, flagged for audit."
-        )?;
+            "  Discretionary: approved by {} on {} ({}), flagged for audit.",
+            approval.by,
+            day(approval.date),
+            approval.records.join(", ")
+        )?,
+        (None, true) => writeln!(
+            out,
+            "  Discretionary: needs a named officer's approval (an `approval` record), flagged for audit."
+        )?,
+        (None, false) => {}
     }
     for record in claim.evidence.iter().take(CLAIM_CITED) {
         writeln!(out, "    - {record}")?;
