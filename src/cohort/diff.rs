@@ -423,7 +423,9 @@ claim progress "Progress" pays £800 {{ every identified problem has progressed 
                 ChangeKind::Attachment,
                 ChangeKind::ClaimStatus,
                 ChangeKind::ClaimEarliest,
-                ChangeKind::Payable
+                ChangeKind::Payable,
+                // Paying nothing now, it pays by no route.
+                ChangeKind::Route,
             ],
             "{changes:?}"
         );
