@@ -311,7 +311,11 @@ fn a_discretionary_claim_is_decided_only_with_an_approval_naming_who_and_when() 
 
     let approval = json!({ "id": "ok1", "kind": "approval", "date": "2015-10-05",
                            "type": "equivalent", "approver": "J. Smith, Head of Early Help" });
-    let decision = decide(&plan, &approved(&[approval.clone()]), "2016-01-31");
+    let decision = decide(
+        &plan,
+        &approved(std::slice::from_ref(&approval)),
+        "2016-01-31",
+    );
     let approved_claim = claim(&decision, "equivalent");
     assert_eq!(approved_claim["status"], "claimable", "{approved_claim}");
     // Claimable from the approval day, not from the day the measure held.
