@@ -153,7 +153,7 @@ pub const EXPECTATION_KEYS: [&str; 11] = [
 ];
 
 /// The keys of one claim's expectation: the fields of a decision's claim.
-const CLAIM_KEYS: [&str; 8] = [
+const CLAIM_KEYS: [&str; 9] = [
     "type",
     "status",
     "amount",
@@ -161,6 +161,7 @@ const CLAIM_KEYS: [&str; 8] = [
     "window",
     "reason",
     "evidence",
+    "basis",
     "discretionary",
 ];
 
@@ -783,7 +784,7 @@ claim progress "Progress" pays £800 discretionary { every identified problem ha
         );
         assert_eq!(
             refusal(json!({"claims": {"progress": {"earliset": "2016-01-01"}}})),
-            "`expect.claims.progress` has no key `earliset` (did you mean `earliest`?); a claim's keys are `type`, `status`, `amount`, `earliest`, `window`, `reason`, `evidence` and `discretionary`"
+            "`expect.claims.progress` has no key `earliset` (did you mean `earliest`?); a claim's keys are `type`, `status`, `amount`, `earliest`, `window`, `reason`, `evidence`, `basis` and `discretionary`"
         );
         assert!(
             refusal(json!({"progress": {"crime": {"sustaned": true}}}))

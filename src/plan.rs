@@ -84,6 +84,9 @@ pub(crate) struct KnownKinds {
     pub(crate) out_of_work_benefit: KindId,
     pub(crate) benefit_field: usize,
     pub(crate) employment: KindId,
+    pub(crate) approval: KindId,
+    pub(crate) approval_claim_field: usize,
+    pub(crate) approval_by_field: usize,
 }
 
 /// The open points of the programme's rules, as this plan states them.

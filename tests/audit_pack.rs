@@ -77,7 +77,7 @@ fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
     }
     assert_eq!(rows.matches("<tr><td id=").count(), cited.len());
     assert!(page.contains(
-        "<td><a href=\"#family0-out-of-work-benefit-e1\"><code>e1</code></a>, <a href=\"#family0-employment-e35\"><code>e35</code></a></td></tr>"
+        "<td><a href=\"#family0-out-of-work-benefit-e1\"><code>e1</code></a>, <a href=\"#family0-family-assessment-e29\"><code>e29</code></a>, <a href=\"#family0-lead-professional-e30\"><code>e30</code></a>, <a href=\"#family0-family-plan-e31\"><code>e31</code></a>, <a href=\"#family0-attachment-e33\"><code>e33</code></a>, <a href=\"#family0-employment-e35\"><code>e35</code></a></td></tr>"
     ));
     assert!(rows.contains("<tr><td id=\"family0-employment-e35\"><code>e35</code></td><td>employment</td><td>P1</td><td>2016-07-16</td><td>open</td></tr>"));
 }

@@ -61,7 +61,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
             "F-000007",
             "employment",
             "2016-10-14",
-            Some("e1 e35"),
+            Some("e1 e29 e30 e31 e33 e35"),
             "Preston",
             "WPEHS-CC",
         ),
@@ -127,7 +127,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
             "F-000050",
             "employment",
             "2016-05-29",
-            Some("e1 e2 e47"),
+            Some("e1 e2 e17 e19 e20 e21 e47"),
             "Burnley",
             "CSC",
         ),
@@ -178,7 +178,7 @@ fn the_claim_file_as_json_lines_to_a_file() {
         serde_json::json!({
             "family": "F-000007", "route": "employment", "claim": "employment",
             "amount": "800.00", "earliest": "2016-10-14", "window": null,
-            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e35"],
+            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e29", "e30", "e31", "e33", "e35"],
             "discretionary": false,
             "attributes": {"district": "Preston", "lp_agency": "WPEHS-CC"},
         })

@@ -511,7 +511,8 @@ mod diff {
                 { "kind": "attachment", "claim": null, "old": "attached", "new": "attached_not_eligible" },
                 { "kind": "claim_status", "claim": "progress", "old": "claimable", "new": "not_yet" },
                 { "kind": "claim_earliest", "claim": "progress", "old": "2016-04-01", "new": "never" },
-                { "kind": "payable", "claim": null, "old": "800.00", "new": "0.00" }
+                { "kind": "payable", "claim": null, "old": "800.00", "new": "0.00" },
+                { "kind": "route", "claim": null, "old": "progress", "new": "none" }
             ])
         );
         // Both decisions in full, with the new claim's reason.
@@ -528,7 +529,8 @@ mod diff {
                 "compared": 7, "differing": 5, "refused_by_both": 1,
                 "changes": {
                     "refused": 0, "eligibility": 4, "problems": 5, "attachment": 4,
-                    "claim_status": 1, "claim_amount": 0, "claim_earliest": 2, "payable": 1
+                    "claim_status": 1, "claim_amount": 0, "claim_earliest": 2, "claim_window": 0,
+                    "payable": 1, "route": 1
                 }
             })
         );

@@ -304,7 +304,9 @@ mod defines {
         let decision = plan.evaluate(&family, NaiveDate::from_ymd_opt(2016, 11, 30).unwrap());
         let claim = &decision.claims[0];
         assert_eq!(claim.status, tfop::ClaimStatus::Claimable, "{claim:?}");
-        assert_eq!(claim.evidence, ["job"], "{claim:?}");
+        // The offence identifying the problem, the attachment, and the
+        // employment behind the progress, 20 defines deep.
+        assert_eq!(claim.evidence, ["#1", "#0", "job"], "{claim:?}");
     }
 
     /// 40,000 defines, each using the one before: one error where the

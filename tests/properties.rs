@@ -615,6 +615,23 @@ fn with_original_positions(
                     }
                 }
             }
+            // Any other list of citations (a claim's basis cites records
+            // under several keys) is compared the same way.
+            Value::Array(list)
+                if list
+                    .iter()
+                    .any(|item| item.as_str().is_some_and(|text| text.starts_with('#'))) =>
+            {
+                for citation in list.iter_mut() {
+                    if let Some(position) =
+                        citation.as_str().and_then(|text| text.strip_prefix('#'))
+                    {
+                        let position: usize = position.parse().unwrap();
+                        *citation = json!(format!("#{}", events[position]));
+                    }
+                }
+                list.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
             Value::Array(list) => list.iter_mut().for_each(|inner| walk(inner, events)),
             _ => {}
         }

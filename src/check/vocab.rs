@@ -20,6 +20,12 @@ pub(crate) const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/nationa
 const CLAIM_KIND: &str = "claim";
 const CLAIM_TYPE_FIELD: &str = "type";
 
+/// The national kind whose records approve a discretionary claim, its
+/// field naming which claim, and its field naming who approved it.
+const APPROVAL_KIND: &str = "approval";
+const APPROVAL_CLAIM_FIELD: &str = "type";
+const APPROVAL_BY_FIELD: &str = "approver";
+
 impl Checker {
     pub(super) fn vocabulary(&mut self, file: &ast::File) {
         // Where each member attribute was declared: `None` for a national one.
@@ -103,17 +109,19 @@ impl Checker {
         if self.declared_claims.is_empty() {
             return;
         }
-        let field = self
-            .vocab
-            .lookup(CLAIM_KIND)
-            .and_then(|id| self.vocab.get_mut(id))
-            .and_then(|kind| {
-                kind.fields
-                    .iter_mut()
-                    .find(|field| field.name == CLAIM_TYPE_FIELD)
-            });
-        if let Some(field) = field {
-            field.ty = FieldType::OneOf(self.declared_claims.clone());
+        // An approval names its claim as strictly, for the same reason.
+        for (kind, name) in [
+            (CLAIM_KIND, CLAIM_TYPE_FIELD),
+            (APPROVAL_KIND, APPROVAL_CLAIM_FIELD),
+        ] {
+            let field = self
+                .vocab
+                .lookup(kind)
+                .and_then(|id| self.vocab.get_mut(id))
+                .and_then(|kind| kind.fields.iter_mut().find(|field| field.name == name));
+            if let Some(field) = field {
+                field.ty = FieldType::OneOf(self.declared_claims.clone());
+            }
         }
     }
 
@@ -302,6 +310,7 @@ impl Checker {
         let school_term = kind("school_term");
         let out_of_work_benefit = kind("out_of_work_benefit");
         let employment = kind("employment");
+        let approval = kind(APPROVAL_KIND);
         Some(KnownKinds {
             attachment: attachment?,
             claim: claim?,
@@ -310,6 +319,9 @@ impl Checker {
             out_of_work_benefit: out_of_work_benefit?,
             benefit_field: field(out_of_work_benefit, "benefit")?,
             employment: employment?,
+            approval: approval?,
+            approval_claim_field: field(approval, APPROVAL_CLAIM_FIELD)?,
+            approval_by_field: field(approval, APPROVAL_BY_FIELD)?,
         })
     }
 }

@@ -111,6 +111,7 @@ fn change_text(change: &Change) -> String {
         (Some(claim), ChangeKind::ClaimStatus) => format!("claim {claim} status"),
         (Some(claim), ChangeKind::ClaimAmount) => format!("claim {claim} amount"),
         (Some(claim), ChangeKind::ClaimEarliest) => format!("claim {claim} earliest"),
+        (Some(claim), ChangeKind::ClaimWindow) => format!("claim {claim} window"),
         (_, kind) => kind.as_str().to_string(),
     };
     format!("  {subject}: {} → {}\n", change.old, change.new)

@@ -24,13 +24,17 @@ pub enum ChangeKind {
     ClaimAmount,
     /// A claim's earliest day differs.
     ClaimEarliest,
+    /// The claim window a claim is made in differs.
+    ClaimWindow,
     /// What may be claimed as of the day differs.
     Payable,
+    /// The claims `payable` pays differ.
+    Route,
 }
 
 impl ChangeKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [ChangeKind; 8] = [
+    pub const ALL: [ChangeKind; 10] = [
         ChangeKind::Refused,
         ChangeKind::Eligibility,
         ChangeKind::Problems,
@@ -38,12 +42,14 @@ impl ChangeKind {
         ChangeKind::ClaimStatus,
         ChangeKind::ClaimAmount,
         ChangeKind::ClaimEarliest,
+        ChangeKind::ClaimWindow,
         ChangeKind::Payable,
+        ChangeKind::Route,
     ];
 
     /// The kind's stable name: `refused`, `eligibility`, `problems`,
     /// `attachment`, `claim_status`, `claim_amount`, `claim_earliest`,
-    /// `payable`.
+    /// `claim_window`, `payable`, `route`.
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Refused => "refused",
@@ -53,7 +59,9 @@ impl ChangeKind {
             ChangeKind::ClaimStatus => "claim_status",
             ChangeKind::ClaimAmount => "claim_amount",
             ChangeKind::ClaimEarliest => "claim_earliest",
+            ChangeKind::ClaimWindow => "claim_window",
             ChangeKind::Payable => "payable",
+            ChangeKind::Route => "route",
         }
     }
 }
@@ -73,7 +81,8 @@ pub struct Change {
     pub claim: Option<String>,
     /// The value under the old plan (`decided`/`refused`, `eligible`/`not
     /// eligible`, problem ids, a status, an amount `800.00`, a day or
-    /// `never`, `absent` for a claim the plan does not have).
+    /// `never`, a claim window's day or `none`, the claims paid joined by
+    /// ` + ` or `none`, `absent` for a claim the plan does not have).
     pub old: String,
     /// The value under the new plan, in the same words.
     pub new: String,
@@ -189,6 +198,12 @@ pub fn compare(old: Result<&Decision, &Refusal>, new: Result<&Decision, &Refusal
                     earliest_name(before.earliest),
                     earliest_name(after.earliest),
                 ));
+                claim_changes.push((
+                    ChangeKind::ClaimWindow,
+                    id,
+                    window_name(before.window),
+                    window_name(after.window),
+                ));
             }
             (before, after) => {
                 let status = |claim: Option<ClaimDecision>| {
@@ -214,7 +229,22 @@ pub fn compare(old: Result<&Decision, &Refusal>, new: Result<&Decision, &Refusal
         old.payable.to_decimal_string(),
         new.payable.to_decimal_string(),
     );
+    differ(ChangeKind::Route, None, route_of(old), route_of(new));
     changes
+}
+
+/// A claim window in words: its day, or `none`.
+fn window_name(day: Option<NaiveDate>) -> String {
+    day.map_or_else(|| "none".to_string(), |day| day.to_string())
+}
+
+/// The claims a decision pays, joined by ` + `, or `none`.
+fn route_of(decision: &Decision) -> String {
+    if decision.route.is_empty() {
+        "none".to_string()
+    } else {
+        decision.route.join(" + ")
+    }
 }
 
 /// The counts of a diff over a cohort.
@@ -385,7 +415,9 @@ claim progress "Progress" pays £800 {{ every identified problem has progressed 
                 ChangeKind::Attachment,
                 ChangeKind::ClaimStatus,
                 ChangeKind::ClaimEarliest,
-                ChangeKind::Payable
+                ChangeKind::Payable,
+                // Paying nothing now, it pays by no route.
+                ChangeKind::Route,
             ],
             "{changes:?}"
         );

@@ -1,6 +1,7 @@
 //! The decision for one family, in the shape `interchange.md` fixes.
 #![deny(clippy::arithmetic_side_effects)]
 
+use super::explanation::Requirement;
 use crate::family::{FamilyError, RecordErrorKind, RecordPosition};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -218,11 +219,79 @@ pub struct ClaimDecision {
     pub window: Option<NaiveDate>,
     /// Why it is not claimable, in words.
     pub reason: Option<String>,
-    /// The events behind the status.
+    /// The records behind the status, in day order: for a claimable claim,
+    /// every record its `basis` cites; for a claimed one, the claim records.
+    /// Never empty for either.
     pub evidence: Vec<String>,
+    /// For a claimable claim, what an auditor checks it against from the
+    /// output alone; `null` for any other status.
+    pub basis: Option<ClaimBasis>,
     /// Whether the claim needs a named officer's approval (flagged for audit).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub discretionary: bool,
+    /// For a discretionary claim, its first approval, for audit; absent
+    /// while none is recorded, and for any other claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
+}
+
+/// Who approved a discretionary claim, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    /// Who approved it, as the `approval` record's `approver` gives it.
+    pub by: String,
+    /// The day it was approved.
+    pub date: NaiveDate,
+    /// The approval records of that day and approver.
+    pub records: Vec<String>,
+}
+
+/// What a claimable claim rests on: the attachment it follows, each problem
+/// whose progress it counts, and what its own condition measured on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimBasis {
+    /// The attachment.
+    pub attached: AttachmentBasis,
+    /// Each problem whose progress the claim counts, in plan order.
+    pub problems: Vec<ProblemBasis>,
+    /// What the claim's own condition needs on the day beyond progress (the
+    /// employment route's continuous period, say), each with its value,
+    /// window and the records counted.
+    pub measured: Vec<Requirement>,
+}
+
+/// The attachment a claim follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentBasis {
+    /// The attachment day.
+    pub date: NaiveDate,
+    /// The attachment records of that day (all of them, when the input
+    /// repeats one).
+    pub records: Vec<String>,
+    /// The records putting each principle in place on that day.
+    pub principles: Vec<String>,
+}
+
+/// One problem whose progress a claim counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemBasis {
+    /// The problem's id.
+    pub problem: String,
+    /// The day it was identified on: the attachment day, or (under
+    /// `claim_problems: at_or_after_attachment`) the later day it first
+    /// was; `null` when it never was.
+    pub identified_on: Option<NaiveDate>,
+    /// The indicators that fired on that day, with the records that made
+    /// each fire.
+    pub indicators: Vec<IndicatorFinding>,
+    /// The first day of the current unbroken run of its significant-progress
+    /// measure (as `progress[].since`).
+    pub significant_since: Option<NaiveDate>,
+    /// The first day of the current unbroken run of sustained progress.
+    pub sustained_since: Option<NaiveDate>,
+    /// What the measure needs on the day decided, each with its value, the
+    /// dates of its window and the records counted (none, for an absence).
+    pub measured: Vec<Requirement>,
 }
 
 /// `claims[].status`.

@@ -151,6 +151,7 @@ impl Evaluated<'_, '_> {
                 window: claim.window,
                 reason: claim.reason.clone(),
                 discretionary: claim.discretionary,
+                approval: claim.approval.clone(),
                 evidence: records.cite(&claim.evidence),
             })
             .collect();

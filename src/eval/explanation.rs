@@ -240,6 +240,15 @@ pub enum Sustain {
     },
 }
 
+/// A length of time: `30 weeks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// How many units.
+    pub length: u32,
+    /// Days, weeks or months.
+    pub unit: TimeUnit,
+}
+
 /// One thing a measure asks on the day, with the value it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -282,6 +291,30 @@ pub enum Requirement {
         /// Whether the fall must be less than `percent`.
         negated: bool,
     },
+    /// Continuous employment since attachment, for the member a
+    /// quantifier picked: the days employed in the window of the
+    /// employment table's line for the out-of-work benefit they were on at
+    /// attachment.
+    Employment {
+        /// The benefit they were on at attachment (a word of `benefit`).
+        benefit: String,
+        /// The records of that benefit open on the attachment day.
+        benefit_records: Vec<String>,
+        /// Days of employment the line asks for…
+        needs_days: u32,
+        /// …within how long.
+        within: Period,
+        /// The window of that length ending on the day decided.
+        window: Window,
+        /// Days employed in it: after the attachment day, and off
+        /// out-of-work benefits when the table says so.
+        employed_days: u64,
+        /// The employment records counted, in day order.
+        records: Vec<String>,
+    },
+    /// A quantifier that picks no member on the day: `every` and `no` then
+    /// hold with nothing to measure, `any` fails.
+    NoMemberPicked,
     /// What a quantifier asks of one member it picks on the day: all of
     /// these.
     Member {
@@ -319,6 +352,66 @@ pub enum Requirement {
     },
 }
 
+impl Requirement {
+    /// Every record it cites, as decisions cite them, with repeats.
+    pub fn records<'r>(&'r self, out: &mut Vec<&'r str>) {
+        match self {
+            Requirement::Compare { left, right, .. } => {
+                left.measure.records(out);
+                right.measure.records(out);
+            }
+            Requirement::Events { events, .. } => {
+                out.extend(events.records.iter().map(String::as_str));
+            }
+            Requirement::Reduction { now, baseline, .. } => {
+                out.extend(now.records.iter().map(String::as_str));
+                out.extend(baseline.records.iter().map(String::as_str));
+            }
+            Requirement::Employment {
+                benefit_records,
+                records,
+                ..
+            } => {
+                out.extend(benefit_records.iter().map(String::as_str));
+                out.extend(records.iter().map(String::as_str));
+            }
+            Requirement::Member { measured, .. } | Requirement::AllOf { measured } => {
+                for requirement in measured {
+                    requirement.records(out);
+                }
+            }
+            Requirement::OneOf { alternatives } => {
+                for requirement in alternatives {
+                    requirement.records(out);
+                }
+            }
+            Requirement::NoMemberPicked | Requirement::Held { .. } => {}
+        }
+    }
+}
+
+impl Measure {
+    /// Every record its events take, as decisions cite them.
+    fn records<'r>(&'r self, out: &mut Vec<&'r str>) {
+        match self {
+            Measure::Count { events }
+            | Measure::Sum { events, .. }
+            | Measure::Rate { events, .. } => {
+                out.extend(events.records.iter().map(String::as_str));
+            }
+            Measure::Latest { events, .. } | Measure::AtAttachment { events, .. } => {
+                out.extend(events.records.iter().map(String::as_str));
+            }
+            Measure::Percent { of, .. } => of.records(out),
+            Measure::Arithmetic { left, right, .. } => {
+                left.measure.records(out);
+                right.measure.records(out);
+            }
+            Measure::Constant => {}
+        }
+    }
+}
+
 /// A count over a window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Counted {
@@ -326,6 +419,9 @@ pub struct Counted {
     pub count: i128,
     /// Over which days.
     pub window: Window,
+    /// The records counted, as decisions cite them, in day order; empty
+    /// when there were none in the window.
+    pub records: Vec<String>,
 }
 
 /// How many events an [`Requirement::Events`] needs.
@@ -425,6 +521,10 @@ pub struct Events {
     /// that value; absent when it has no such test.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub at_attachment: Vec<AttachmentValue>,
+    /// The records inside the window on the day, for the members in scope,
+    /// as decisions cite them, in day order; empty for an absence (none in
+    /// the window).
+    pub records: Vec<String>,
 }
 
 /// A field's value on the latest matching event on or before the
@@ -664,6 +764,8 @@ pub struct ClaimEvidence {
     pub reason: Option<String>,
     /// Whether it needs a named officer's approval.
     pub discretionary: bool,
+    /// Its approval, when discretionary and approved (as the decision's).
+    pub approval: Option<super::Approval>,
     /// The records behind the status (as the decision cites them).
     pub evidence: Vec<Record>,
 }

@@ -9,14 +9,14 @@ use super::explanation::{
     Requirement, Scope,
 };
 use super::sets::Evaluated;
-use crate::days::Day;
+use crate::days::{Day, Length};
 use crate::family::Member;
 use crate::plan::{
     self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, FieldTestKind, Measure, MemberSelector,
     Quantifier, Ratio, SubjectScope, Window,
 };
 use crate::vocab::{FieldType, KindId};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Evaluated<'_, '_> {
     /// What `cond` needs on `day`, each measure with its value, for the
@@ -97,14 +97,8 @@ impl Evaluated<'_, '_> {
                 let (now, before) = self.reduction_windows(events, *over);
                 out.push(Requirement::Reduction {
                     event: self.aggregate_kind(events).to_string(),
-                    now: Counted {
-                        count: self.count_on(&now, member, day),
-                        window: self.window(&now.window, member, day),
-                    },
-                    baseline: Counted {
-                        count: self.count_on(&before, member, day),
-                        window: self.window(&before.window, member, day),
-                    },
+                    now: self.counted(&now, member, day),
+                    baseline: self.counted(&before, member, day),
                     percent: *percent,
                     negated,
                 });
@@ -141,11 +135,87 @@ impl Evaluated<'_, '_> {
                     });
                 }
             }
+            Cond::ContinuousEmployment => {
+                if let Some(member) = member {
+                    out.extend(self.employment_requirements(member, day));
+                }
+            }
             Cond::Covered { .. }
-            | Cond::ContinuousEmployment
             | Cond::AllProblemsProgressed
             | Cond::ProblemsProgressed(_)
             | Cond::ProblemProgressed(_) => {}
+        }
+    }
+
+    /// What continuous employment asks of a member on `day`: for each line
+    /// of the employment table that the benefit they were on at attachment
+    /// falls under, the days employed in that line's window.
+    fn employment_requirements(&self, member: u32, day: Day) -> Vec<Requirement> {
+        let (Some(table), Some(employed)) = (&self.plan.employment, self.employed(member)) else {
+            return Vec::new();
+        };
+        let known = self.plan.known;
+        let words = self
+            .plan
+            .vocab
+            .get(known.out_of_work_benefit)
+            .and_then(|kind| kind.fields.get(known.benefit_field))
+            .and_then(|field| match &field.ty {
+                FieldType::OneOf(words) => Some(words.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[]);
+        let jobs: Vec<_> = self
+            .facts
+            .of_kind_member(known.employment, member)
+            .map(|fact| (fact.index, fact.start, fact.end))
+            .collect();
+        // One requirement per line and benefit, citing every record of it
+        // open at attachment, so that which record the input lists first
+        // never shows.
+        let mut lines: BTreeMap<(usize, u32), Vec<usize>> = BTreeMap::new();
+        for (fact, benefit) in self.benefits_at_attachment(member) {
+            for (line, _) in table
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, rule)| rule.benefits.contains(&benefit))
+            {
+                lines.entry((line, benefit)).or_default().push(fact.index);
+            }
+        }
+        let mut out = Vec::new();
+        for ((line, benefit), benefit_records) in lines {
+            let Some(rule) = table.rules.get(line) else {
+                continue;
+            };
+            let from = day.minus(rule.within).succ();
+            let records = jobs
+                .iter()
+                .filter(|(_, start, end)| *start <= day && *end >= from)
+                .map(|(index, ..)| *index);
+            out.push(Requirement::Employment {
+                benefit: words.get(benefit as usize).cloned().unwrap_or_default(),
+                benefit_records: self.cite_in_order(benefit_records),
+                needs_days: rule.needed_days,
+                within: period(rule.within),
+                window: explanation::Window::Days {
+                    from: from.to_date(),
+                    to: day.to_date(),
+                },
+                employed_days: employed.count_days_between(from, day),
+                records: self.cite_in_order(records),
+            });
+        }
+        out
+    }
+
+    /// An aggregate's count on a day, with its window and the records counted.
+    fn counted(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> Counted {
+        Counted {
+            count: self.count_on(aggregate, member, day),
+            window: self.window(&aggregate.window, member, day),
+            records: self.records_in_window(aggregate, member, day),
         }
     }
 
@@ -170,6 +240,7 @@ impl Evaluated<'_, '_> {
         };
         let body_negated = negated != (quantifier == Quantifier::No);
         let mut picked = Vec::new();
+        let mut anyone = false;
         // By member id, so that the input's order of members never shows.
         let mut members: Vec<_> = self.facts.family.members.iter().enumerate().collect();
         members.sort_by(|(_, a), (_, b)| a.id.cmp(&b.id));
@@ -180,6 +251,7 @@ impl Evaluated<'_, '_> {
             if !self.selected(selector, index).contains(day) {
                 continue;
             }
+            anyone = true;
             let mut measured = Vec::new();
             let picked_for = self.picked_for(selector, person);
             let index = Some(index);
@@ -195,7 +267,9 @@ impl Evaluated<'_, '_> {
                 });
             }
         }
-        if of_every {
+        if !anyone {
+            out.push(Requirement::NoMemberPicked);
+        } else if of_every {
             out.extend(picked);
         } else {
             push_one_of(picked, out);
@@ -352,6 +426,7 @@ impl Evaluated<'_, '_> {
             scope,
             window: self.window(&aggregate.window, member, day),
             at_attachment,
+            records: self.records_in_window(aggregate, member, day),
         }
     }
 
@@ -587,6 +662,14 @@ impl Evaluated<'_, '_> {
             .get(aggregate.kind)
             .and_then(|kind| kind.fields.get(field))
             .map(|field| field.ty.clone())
+    }
+}
+
+/// A length of time as an explanation gives it.
+pub(super) fn period(length: Length) -> explanation::Period {
+    explanation::Period {
+        length: length.count,
+        unit: length.unit,
     }
 }
 

@@ -9,6 +9,8 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 mod anchored;
+mod approval;
+mod basis;
 mod decision;
 mod explain;
 pub mod explanation;
@@ -452,7 +454,13 @@ impl<'p> Evaluated<'p, '_> {
                 window: None,
                 reason: None,
                 evidence: Vec::new(),
+                basis: None,
                 discretionary: claim.discretionary,
+                approval: if claim.discretionary {
+                    self.approval(index)
+                } else {
+                    None
+                },
             };
             let other_group_claimed = claimed_group.is_some() && claimed_group != group;
             if plan.settings.earned_autonomy {
@@ -488,6 +496,10 @@ impl<'p> Evaluated<'p, '_> {
                 decision.evidence = self.evidence(&claim.condition, day);
                 match self.claim_window(as_of) {
                     Ok(window) => {
+                        decision.basis = self.claim_basis(claim);
+                        if let Some(basis) = &decision.basis {
+                            decision.evidence = self.basis_citations(basis);
+                        }
                         decision.status = ClaimStatus::Claimable;
                         decision.earliest = set.run_start(day).and_then(Day::to_date);
                         decision.window = window;
@@ -508,7 +520,11 @@ impl<'p> Evaluated<'p, '_> {
                         decision.earliest = earliest;
                         decision.window = possible.and_then(Result::ok).flatten();
                         decision.reason =
-                            Some(self.blocking_reason(&claim.condition, earliest.is_some()));
+                            Some(if claim.discretionary && decision.approval.is_none() {
+                                self.unapproved_reason(claim)
+                            } else {
+                                self.blocking_reason(&claim.condition, earliest.is_some())
+                            });
                     }
                 }
             }
@@ -661,15 +677,35 @@ impl<'p> Evaluated<'p, '_> {
     /// reader has checked its `type` is one of the plan's claim ids.
     fn claim_named(&self, fact: &Fact<'_>) -> Option<usize> {
         let known = self.plan.known;
-        let Some(Some(FieldValue::Word(word))) = fact.fields.get(known.claim_type_field) else {
+        self.claim_named_by(fact, known.claim, known.claim_type_field)
+    }
+
+    /// Why a discretionary claim without an approval is not claimable: the
+    /// approval it needs, and what else its condition lacks.
+    fn unapproved_reason(&self, claim: &crate::plan::ClaimDef) -> String {
+        let needed = format!(
+            "`{}` is discretionary: it needs an `approval` record naming it, who approved it and when, and none is recorded",
+            claim.id
+        );
+        if self.cond(&claim.condition, None).contains(self.facts.as_of) {
+            needed
+        } else {
+            format!("{needed}; {}", self.blocking_reason(&claim.condition, true))
+        }
+    }
+
+    /// The claim a record of `kind` names in its one-of `field`, by its
+    /// position in the plan.
+    pub(crate) fn claim_named_by(
+        &self,
+        fact: &Fact<'_>,
+        kind: KindId,
+        field: usize,
+    ) -> Option<usize> {
+        let Some(Some(FieldValue::Word(word))) = fact.fields.get(field) else {
             return None;
         };
-        let field = self
-            .plan
-            .vocab
-            .get(known.claim)?
-            .fields
-            .get(known.claim_type_field)?;
+        let field = self.plan.vocab.get(kind)?.fields.get(field)?;
         let FieldType::OneOf(words) = &field.ty else {
             return None;
         };

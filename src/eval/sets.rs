@@ -288,14 +288,20 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         evaluated.claim_sets = plan
             .claims
             .iter()
-            .map(|claim| {
+            .enumerate()
+            .map(|(index, claim)| {
                 if claim_window.is_empty() {
-                    DaySet::empty()
-                } else {
-                    evaluated
-                        .cond(&claim.condition, None)
-                        .intersect(&claim_window)
+                    return DaySet::empty();
                 }
+                let mut days = claim_window.clone();
+                if claim.discretionary {
+                    // Decided only once someone is recorded approving it.
+                    let approved = evaluated.approved_from(index);
+                    days = approved.map_or_else(DaySet::empty, |day| {
+                        days.intersect(&DaySet::interval(day, Day::MAX))
+                    });
+                }
+                evaluated.cond(&claim.condition, None).intersect(&days)
             })
             .collect();
     }
@@ -569,36 +575,15 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     fn continuous_employment(&self, member: u32) -> DaySet {
-        let (Some(table), Some((attached, _))) = (&self.plan.employment, &self.attachment) else {
+        let (Some(table), Some(employed)) = (&self.plan.employment, self.employed(member)) else {
             return DaySet::empty();
         };
-        let known = self.plan.known;
-        let benefits: Vec<&Fact<'_>> = self
-            .facts
-            .of_kind_member(known.out_of_work_benefit, member)
-            .collect();
-        let on_benefit = DaySet::from_intervals(benefits.iter().map(|fact| (fact.start, fact.end)));
-        let mut employed = DaySet::from_intervals(
-            self.facts
-                .of_kind_member(known.employment, member)
-                .map(|fact| (fact.start, fact.end)),
-        );
-        if table.off_benefits {
-            employed = employed.difference(&on_benefit);
-        }
-        let employed = employed.intersect(&DaySet::interval(attached.succ(), Day::MAX));
         let mut out = DaySet::empty();
-        for fact in benefits
-            .iter()
-            .filter(|fact| fact.start <= *attached && *attached <= fact.end)
-        {
-            let Some(Some(FieldValue::Word(benefit))) = fact.fields.get(known.benefit_field) else {
-                continue;
-            };
+        for (_, benefit) in self.benefits_at_attachment(member) {
             for rule in table
                 .rules
                 .iter()
-                .filter(|rule| rule.benefits.contains(benefit))
+                .filter(|rule| rule.benefits.contains(&benefit))
             {
                 out = out.union(&days_covered_at_least(
                     &employed,
@@ -608,6 +593,47 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
         }
         out
+    }
+
+    /// The days a member's employment counts towards continuous employment:
+    /// after the attachment day, and off out-of-work benefits when the
+    /// plan's table says so; `None` without a table or an attachment.
+    pub(crate) fn employed(&self, member: u32) -> Option<DaySet> {
+        let (Some(table), Some((attached, _))) = (&self.plan.employment, &self.attachment) else {
+            return None;
+        };
+        let known = self.plan.known;
+        let mut employed = DaySet::from_intervals(
+            self.facts
+                .of_kind_member(known.employment, member)
+                .map(|fact| (fact.start, fact.end)),
+        );
+        if table.off_benefits {
+            let on_benefit = DaySet::from_intervals(
+                self.facts
+                    .of_kind_member(known.out_of_work_benefit, member)
+                    .map(|fact| (fact.start, fact.end)),
+            );
+            employed = employed.difference(&on_benefit);
+        }
+        Some(employed.intersect(&DaySet::interval(attached.succ(), Day::MAX)))
+    }
+
+    /// A member's out-of-work benefit records open on the attachment day,
+    /// each with its benefit (the index of its word).
+    pub(crate) fn benefits_at_attachment(&self, member: u32) -> Vec<(&Fact<'f>, u32)> {
+        let Some((attached, _)) = &self.attachment else {
+            return Vec::new();
+        };
+        let known = self.plan.known;
+        self.facts
+            .of_kind_member(known.out_of_work_benefit, member)
+            .filter(|fact| fact.start <= *attached && *attached <= fact.end)
+            .filter_map(|fact| match fact.fields.get(known.benefit_field) {
+                Some(Some(FieldValue::Word(benefit))) => Some((fact, *benefit)),
+                _ => None,
+            })
+            .collect()
     }
 
     fn reduction(
@@ -1301,6 +1327,64 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         cited.into_iter().map(|(_, citation)| citation).collect()
     }
 
+    /// The records an aggregate takes inside its window on `day`, for the
+    /// member in scope, as decisions cite them, in day order.
+    pub(crate) fn records_in_window(
+        &self,
+        aggregate: &Aggregate,
+        member: Option<u32>,
+        day: Day,
+    ) -> Vec<String> {
+        let mut facts = BTreeSet::new();
+        self.window_facts(aggregate, member, day, false, &mut facts);
+        self.cite_in_order(facts)
+    }
+
+    /// The positions of the events an aggregate takes inside its window on
+    /// `day`; with `terms_when_unmeasurable`, a window of more school terms
+    /// than have ended takes the terms there are, which say why.
+    fn window_facts(
+        &self,
+        aggregate: &Aggregate,
+        member: Option<u32>,
+        day: Day,
+        terms_when_unmeasurable: bool,
+        out: &mut BTreeSet<usize>,
+    ) {
+        if let Window::LastTerms(count) = aggregate.window {
+            let is_term_kind = aggregate.kind == self.plan.known.school_term;
+            match self.last_terms(member, count, day) {
+                Some(window) => {
+                    for fact in self.matching(aggregate, member) {
+                        let counts = if is_term_kind {
+                            window.records.contains(&fact.index)
+                        } else {
+                            fact.end >= window.start && fact.start <= day
+                        };
+                        if counts {
+                            out.insert(fact.index);
+                        }
+                    }
+                }
+                None if terms_when_unmeasurable => {
+                    for (_, end, records) in self.terms(member) {
+                        if end <= day {
+                            out.extend(records);
+                        }
+                    }
+                }
+                None => {}
+            }
+            return;
+        }
+        let anchors = self.anchors(aggregate.window, member);
+        for fact in self.matching(aggregate, member) {
+            if self.presence(aggregate, &fact, &anchors).contains(day) {
+                out.insert(fact.index);
+            }
+        }
+    }
+
     /// Walks the condition without a depth cut, and needs none: within one
     /// expression the checker bounds nesting through defines at
     /// `MAX_DEFINE_DEPTH` (each define once per member and focus, by
@@ -1318,39 +1402,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         seen: &mut BTreeSet<(DefineIdx, Option<u32>, Focus)>,
     ) {
         let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
-            if let Window::LastTerms(count) = aggregate.window {
-                let is_term_kind = aggregate.kind == self.plan.known.school_term;
-                match self.last_terms(member, count, day) {
-                    Some(window) => {
-                        for fact in self.matching(aggregate, member) {
-                            let counts = if is_term_kind {
-                                window.records.contains(&fact.index)
-                            } else {
-                                fact.end >= window.start && fact.start <= day
-                            };
-                            if counts {
-                                out.insert(fact.index);
-                            }
-                        }
-                    }
-                    // Too few terms to measure: the terms there are say why.
-                    None if focus != Focus::Everything => {
-                        for (_, end, records) in self.terms(member) {
-                            if end <= day {
-                                out.extend(records);
-                            }
-                        }
-                    }
-                    None => {}
-                }
-                return;
-            }
-            let anchors = self.anchors(aggregate.window, member);
-            for fact in self.matching(aggregate, member) {
-                if self.presence(aggregate, &fact, &anchors).contains(day) {
-                    out.insert(fact.index);
-                }
-            }
+            self.window_facts(aggregate, member, day, focus != Focus::Everything, out)
         };
         match cond {
             Cond::And(parts) | Cond::Or(parts) => {
@@ -1394,14 +1446,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Cond::Covered { events, .. } | Cond::Exists(events) | Cond::NotExists(events) => {
                 aggregate_facts(events, out)
             }
+            // Both windows' records: the fall is counted against the baseline.
             Cond::Reduction { events, over, .. } => {
-                aggregate_facts(
-                    &Aggregate {
-                        window: Window::Within(*over),
-                        ..events.clone()
-                    },
-                    out,
-                );
+                let (now, baseline) = self.reduction_windows(events, *over);
+                aggregate_facts(&now, out);
+                aggregate_facts(&baseline, out);
             }
             Cond::Quantified {
                 quantifier,

@@ -422,6 +422,27 @@ fn requirement_html(requirement: &Requirement) -> String {
             format!("one of:\n{}", requirements_html(alternatives))
         }
         Requirement::AllOf { measured } => format!("all of:\n{}", requirements_html(measured)),
+        Requirement::Employment {
+            benefit,
+            benefit_records,
+            needs_days,
+            within,
+            window,
+            employed_days,
+            records,
+        } => escape(&format!(
+            "employed {employed_days} days {}, on {benefit} at attachment ({}); needs {needs_days} days within {} {}{}",
+            window_text(window),
+            benefit_records.join(", "),
+            within.length,
+            within.unit.word(u64::from(within.length)),
+            if records.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", records.join(", "))
+            }
+        )),
+        Requirement::NoMemberPicked => "no member is picked on the day".to_string(),
         Requirement::Held {
             problem,
             indicator,

@@ -4,7 +4,7 @@
 //! from the explanation alone, so the text and the data never disagree.
 
 use super::{
-    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
+    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Period,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
@@ -231,14 +231,29 @@ fn write_claim(claim: &ClaimEvidence, out: &mut Formatter<'_>) -> fmt::Result {
         (ClaimStatus::Claimed, _) => writeln!(out, "already claimed."),
         (ClaimStatus::NotApplicable, _) => writeln!(out, "not applicable."),
     }?;
+    if let Some(window) = claim.window {
+        let when = match claim.status {
+            ClaimStatus::Claimable => "to be claimed in",
+            _ => "would be claimed in",
+        };
+        writeln!(out, "  Claim window: {when} the window of {}.", day(window))?;
+    }
     if let Some(reason) = &claim.reason {
         writeln!(out, "  Why: {reason}.")?;
     }
-    if claim.discretionary {
-        writeln!(
+    match (&claim.approval, claim.discretionary) {
+        (Some(approval), _) => writeln!(
             out,
-            "  Discretionary: needs a named officer's approval, flagged for audit."
-        )?;
+            "  Discretionary: approved by {} on {} ({}), flagged for audit.",
+            approval.by,
+            day(approval.date),
+            approval.records.join(", ")
+        )?,
+        (None, true) => writeln!(
+            out,
+            "  Discretionary: needs a named officer's approval (an `approval` record), flagged for audit."
+        )?,
+        (None, false) => {}
     }
     for record in claim.evidence.iter().take(CLAIM_CITED) {
         writeln!(out, "    - {record}")?;
@@ -307,6 +322,25 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
                 ""
             },
         ),
+        Requirement::Employment {
+            benefit,
+            benefit_records,
+            needs_days,
+            within,
+            window,
+            employed_days,
+            records,
+        } => writeln!(
+            out,
+            "{pad}- employed {employed_days} days {window}, on `{benefit}` at attachment ({}); needs {needs_days} days within {within}{}",
+            benefit_records.join(", "),
+            if records.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", records.join(", "))
+            }
+        ),
+        Requirement::NoMemberPicked => writeln!(out, "{pad}- no member is picked on the day"),
         Requirement::Member {
             member,
             picked_for,
@@ -482,6 +516,18 @@ impl Display for Window {
                 ),
             },
         }
+    }
+}
+
+/// `30 weeks`.
+impl Display for Period {
+    fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            out,
+            "{} {}",
+            self.length,
+            self.unit.word(u64::from(self.length))
+        )
     }
 }
 

@@ -1,0 +1,186 @@
+//! What a claimable claim rests on, for an auditor to check it from the
+//! output alone: the attachment and its principles, each problem the claim
+//! counts with the records that identified it and its measure's windows,
+//! counts and records, and what the claim's own condition measured.
+
+use super::sets::Evaluated;
+use super::{AttachmentBasis, ClaimBasis, IndicatorFinding, ProblemBasis};
+use crate::days::Day;
+use crate::plan::{ClaimDef, Cond, DefineIdx};
+use crate::vocab::Shape;
+use std::collections::BTreeSet;
+
+impl Evaluated<'_, '_> {
+    /// The basis of a claim claimable on the as-of day; `None` for a family
+    /// not attached (no claim is claimable then).
+    pub(crate) fn claim_basis(&self, claim: &ClaimDef) -> Option<ClaimBasis> {
+        let day = self.facts.as_of;
+        let (attached, _) = self.attachment.as_ref()?;
+        let attached = *attached;
+        let records = self.cite_in_order(
+            self.facts
+                .of_kind(self.plan.known.attachment)
+                .filter(|fact| fact.start == attached)
+                .map(|fact| fact.index),
+        );
+        let mut progressed = BTreeSet::new();
+        self.progressed_problems(&claim.condition, day, &mut progressed, &mut BTreeSet::new());
+        let problems = progressed
+            .into_iter()
+            .filter_map(|index| self.problem_basis(index, day))
+            .collect();
+        Some(ClaimBasis {
+            attached: AttachmentBasis {
+                date: attached.to_date()?,
+                records,
+                principles: self.principle_records(attached),
+            },
+            problems,
+            measured: self.requirements(&claim.condition, day),
+        })
+    }
+
+    /// Every record a basis cites, in day order: a claimable claim's
+    /// evidence.
+    pub(crate) fn basis_citations(&self, basis: &ClaimBasis) -> Vec<String> {
+        let mut cited: BTreeSet<&str> = BTreeSet::new();
+        cited.extend(basis.attached.records.iter().map(String::as_str));
+        cited.extend(basis.attached.principles.iter().map(String::as_str));
+        for problem in &basis.problems {
+            for indicator in &problem.indicators {
+                cited.extend(indicator.evidence.iter().map(String::as_str));
+            }
+            let mut records = Vec::new();
+            for requirement in &problem.measured {
+                requirement.records(&mut records);
+            }
+            cited.extend(records);
+        }
+        let mut records = Vec::new();
+        for requirement in &basis.measured {
+            requirement.records(&mut records);
+        }
+        cited.extend(records);
+        let positions = self
+            .facts
+            .family
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, event)| cited.contains(event.citation().as_str()))
+            .map(|(index, _)| index);
+        self.cite_in_order(positions)
+    }
+
+    /// The problems whose progress a condition asks for on `day`, by index:
+    /// each problem counted for `every identified problem`, and each named.
+    fn progressed_problems(
+        &self,
+        cond: &Cond,
+        day: Day,
+        out: &mut BTreeSet<usize>,
+        seen: &mut BTreeSet<DefineIdx>,
+    ) {
+        match cond {
+            Cond::AllProblemsProgressed | Cond::ProblemsProgressed(_) => {
+                for index in 0..self.plan.problems.len() {
+                    if self.counted.get(index).is_some_and(|set| set.contains(day)) {
+                        out.insert(index);
+                    }
+                }
+            }
+            Cond::ProblemProgressed(problem) => {
+                out.insert(problem.0 as usize);
+            }
+            Cond::And(parts) | Cond::Or(parts) => {
+                for part in parts {
+                    self.progressed_problems(part, day, out, seen);
+                }
+            }
+            Cond::Not(inner) | Cond::Sustained(inner, _) => {
+                self.progressed_problems(inner, day, out, seen);
+            }
+            Cond::Quantified { body, .. } => self.progressed_problems(body, day, out, seen),
+            Cond::Define(index) => {
+                if seen.insert(*index) {
+                    if let Some(body) = self.plan.define_cond(*index) {
+                        self.progressed_problems(body, day, out, seen);
+                    }
+                }
+            }
+            Cond::Compare(..)
+            | Cond::Covered { .. }
+            | Cond::Exists(_)
+            | Cond::NotExists(_)
+            | Cond::Reduction { .. }
+            | Cond::IndicatorHeld(..)
+            | Cond::ContinuousEmployment => {}
+        }
+    }
+
+    fn problem_basis(&self, index: usize, day: Day) -> Option<ProblemBasis> {
+        let problem = self.plan.problems.get(index)?;
+        let counted = self.counted.get(index)?;
+        let identified_on = if counted.contains(self.attachment_anchor) {
+            Some(self.attachment_anchor)
+        } else {
+            counted.intervals().first().map(|(first, _)| *first)
+        };
+        let indicators = identified_on.map_or_else(Vec::new, |on| {
+            problem
+                .indicators
+                .iter()
+                .enumerate()
+                .filter(|(position, _)| {
+                    self.indicator_sets
+                        .get(index)
+                        .and_then(|sets| sets.get(*position))
+                        .is_some_and(|set| set.contains(on))
+                })
+                .map(|(_, indicator)| IndicatorFinding {
+                    id: indicator.id.clone(),
+                    code: indicator.code.clone(),
+                    source: indicator.source.clone(),
+                    evidence: self.indicator_evidence(index, &indicator.condition, on),
+                })
+                .collect()
+        });
+        let significant = self.significant.get(index)?;
+        let progress = self.progress.get(index)?;
+        Some(ProblemBasis {
+            problem: problem.id.clone(),
+            identified_on: identified_on.and_then(Day::to_date),
+            indicators,
+            significant_since: significant.run_start(day).and_then(Day::to_date),
+            sustained_since: progress.run_start(day).and_then(Day::to_date),
+            // The problem's own measure, or each of its indicators' own.
+            measured: match &problem.measure {
+                Some(measure) => self.requirements(&measure.significant, day),
+                None => problem
+                    .indicators
+                    .iter()
+                    .filter_map(|indicator| indicator.measure.as_ref())
+                    .flat_map(|measure| self.requirements(&measure.significant, day))
+                    .collect(),
+            },
+        })
+    }
+
+    /// The records putting each attachment principle in place on `day`: a
+    /// point event on or before it, or a spell covering it.
+    fn principle_records(&self, day: Day) -> Vec<String> {
+        let positions = self.plan.principles.iter().flat_map(|principle| {
+            principle.kinds.iter().flat_map(move |kind| {
+                let shape = self.plan.vocab.get(*kind).map(|k| k.shape);
+                self.facts
+                    .of_kind(*kind)
+                    .filter(move |fact| match shape {
+                        Some(Shape::Spell) => fact.start <= day && day <= fact.end,
+                        _ => fact.start <= day,
+                    })
+                    .map(|fact| fact.index)
+            })
+        });
+        self.cite_in_order(positions)
+    }
+}
