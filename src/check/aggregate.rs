@@ -20,31 +20,34 @@ impl Checker {
         kind: KindId,
         field: &ast::Ident,
     ) -> Option<(usize, Ty)> {
-        let (index, ty) = self.field(kind, field)?;
-        let ty = match ty {
-            FieldType::Count => Ty::Count,
-            FieldType::Decimal => Ty::Decimal,
-            FieldType::Money => Ty::Money,
-            other => {
-                self.report(
-                    Code::WrongFieldKind,
-                    field.span,
-                    format!(
-                        "field `{}` is {}, not a number that adds up",
-                        field.name,
-                        describe_field(&other)
-                    ),
-                    "sum and rate take count, decimal or money fields",
-                );
-                return None;
-            }
-        };
-        Some((index, ty))
+        self.number_field(
+            kind,
+            field,
+            "a number that adds up",
+            "sum and rate take count, decimal or money fields",
+        )
     }
 
     /// The field `latest` or `… at attachment` reads: a count, decimal or
     /// money field, one value an event.
     pub(super) fn scored_field(&mut self, kind: KindId, field: &ast::Ident) -> Option<(usize, Ty)> {
+        self.number_field(
+            kind,
+            field,
+            "a score to measure",
+            "`latest` and `… at attachment` read count, decimal or money fields; compare other fields with `where`",
+        )
+    }
+
+    /// A count, decimal or money field; any other is refused as not `what`
+    /// the form needs, with `help`.
+    fn number_field(
+        &mut self,
+        kind: KindId,
+        field: &ast::Ident,
+        what: &str,
+        help: &str,
+    ) -> Option<(usize, Ty)> {
         let (index, ty) = self.field(kind, field)?;
         let ty = match ty {
             FieldType::Count => Ty::Count,
@@ -55,11 +58,11 @@ impl Checker {
                     Code::WrongFieldKind,
                     field.span,
                     format!(
-                        "field `{}` is {}, not a score to measure",
+                        "field `{}` is {}, not {what}",
                         field.name,
                         describe_field(&other)
                     ),
-                    "`latest` and `… at attachment` read count, decimal or money fields; compare other fields with `where`",
+                    help,
                 );
                 return None;
             }

@@ -843,15 +843,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 let left = self.measure(left, member);
                 let right = self.measure(right, member);
                 left.zip_with(&right, |left, right| {
-                    let (left, right) = ((*left)?, (*right)?);
-                    let moved = right.numerator.checked_mul(left.denominator)?;
-                    let moved = if adding { moved } else { moved.checked_neg()? };
-                    exact(
-                        left.numerator
-                            .checked_mul(right.denominator)?
-                            .checked_add(moved)?,
-                        left.denominator.checked_mul(right.denominator)?,
-                    )
+                    sum_or_difference((*left)?, (*right)?, adding)
                 })
             }
             Measure::Scaled(percent, inner) => {
@@ -902,15 +894,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 let (left, left_defined) = self.field_sum(left, aggregate, member);
                 let (right, right_defined) = self.field_sum(right, aggregate, member);
                 let values = left.zip_with(&right, |left, right| {
-                    let (left, right) = ((*left)?, (*right)?);
-                    let moved = right.numerator.checked_mul(left.denominator)?;
-                    let moved = if adding { moved } else { moved.checked_neg()? };
-                    exact(
-                        left.numerator
-                            .checked_mul(right.denominator)?
-                            .checked_add(moved)?,
-                        left.denominator.checked_mul(right.denominator)?,
-                    )
+                    sum_or_difference((*left)?, (*right)?, adding)
                 });
                 (values, left_defined.intersect(&right_defined))
             }
@@ -1953,6 +1937,19 @@ pub(super) fn lowest_terms(numerator: i128, denominator: i128) -> (i128, i128) {
 }
 
 /// A fraction in lowest terms; none when its denominator is not positive.
+/// `left + right`, or `left - right` when not `adding`, exactly; not
+/// measurable past i128.
+fn sum_or_difference(left: Ratio, right: Ratio, adding: bool) -> Value {
+    let moved = right.numerator.checked_mul(left.denominator)?;
+    let moved = if adding { moved } else { moved.checked_neg()? };
+    exact(
+        left.numerator
+            .checked_mul(right.denominator)?
+            .checked_add(moved)?,
+        left.denominator.checked_mul(right.denominator)?,
+    )
+}
+
 fn exact(numerator: i128, denominator: i128) -> Value {
     (denominator > 0).then(|| {
         let (numerator, denominator) = lowest_terms(numerator, denominator);
