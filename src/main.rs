@@ -181,6 +181,9 @@ enum Command {
         /// Write the claim file here (atomically) instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Write the near-miss worklist instead: attached families not claimable on the day whose claim becomes possible later if nothing changes, soonest first.
+        #[arg(long)]
+        near: bool,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -459,17 +462,23 @@ fn main() -> ExitCode {
             window,
             format,
             output,
+            near,
             threads,
         } => {
             use_threads(threads);
-            cli::claims::claims(&cli::claims::ClaimsRequest {
+            let request = cli::claims::ClaimsRequest {
                 plan: &plan,
                 families: &families,
                 window,
                 format,
                 output: output.as_deref(),
                 outputs: &outputs,
-            })
+            };
+            if near {
+                cli::near::near(&request)
+            } else {
+                cli::claims::claims(&request)
+            }
         }
         Command::Funding {
             plan,

@@ -51,7 +51,7 @@ const COLUMNS: [&str; 10] = [
     "discretionary",
 ];
 
-fn optional_day(day: Option<NaiveDate>) -> String {
+pub(crate) fn optional_day(day: Option<NaiveDate>) -> String {
     day.map(|day| day.to_string()).unwrap_or_default()
 }
 
@@ -144,6 +144,17 @@ fn summary(window: NaiveDate, totals: &ClaimTotals) -> String {
     out
 }
 
+/// Writes a file `tfop claims` made to `-o`, or else to standard output.
+pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit> {
+    match request.output {
+        Some(path) => request.outputs.write(path, bytes).map_err(|error| {
+            eprintln!("error: cannot write {}: {error}", path.display());
+            Exit::Failure
+        }),
+        None => print(&String::from_utf8_lossy(bytes)),
+    }
+}
+
 pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     let plan = match load_plan(request.plan) {
         Ok(plan) => plan,
@@ -207,18 +218,8 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         Ok(bytes) => bytes,
         Err(exit) => return exit,
     };
-    match request.output {
-        Some(path) => {
-            if let Err(error) = request.outputs.write(path, &bytes) {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                return Exit::Failure;
-            }
-        }
-        None => {
-            if let Err(exit) = print(&String::from_utf8_lossy(&bytes)) {
-                return exit;
-            }
-        }
+    if let Err(exit) = deliver(request, &bytes) {
+        return exit;
     }
     eprint!("{}", summary(window, &totals));
     if refused > 0 {

@@ -8,6 +8,7 @@ pub(crate) mod files;
 pub(crate) mod funding;
 pub(crate) mod generate;
 pub(crate) mod lsp;
+pub(crate) mod near;
 pub(crate) mod output;
 pub(crate) mod plans;
 pub(crate) mod progress;

@@ -11,6 +11,7 @@
 mod claims;
 mod diff;
 mod funding;
+mod near;
 mod report;
 
 pub use claims::{ClaimCount, ClaimLine, ClaimTotals, NotAWindow, check_window, claim_lines};
@@ -19,6 +20,7 @@ pub use funding::{
     Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
     ResultsYearFunding, YearEnvelope, envelope,
 };
+pub use near::{NearMiss, at_stake, near_miss, near_misses};
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,
     ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,

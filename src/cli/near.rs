@@ -1,0 +1,150 @@
+//! `tfop claims --near`: the near-miss worklist of a claim window, as CSV or
+//! JSON Lines, soonest day first, with the money at stake on standard error.
+
+use super::Exit;
+use super::claims::{ClaimsFormat, ClaimsRequest, deliver, optional_day};
+use super::eval::{report_refusal, work_all};
+use super::files::{load_plan, records};
+use std::collections::{BTreeMap, BTreeSet};
+use tfop::cohort::{NearMiss, at_stake, check_window, near_miss, pounds};
+
+/// A family on the worklist with its attributes.
+type Near = (BTreeMap<String, String>, NearMiss);
+
+/// The columns every row has, before the family's attributes.
+const COLUMNS: [&str; 9] = [
+    "family",
+    "claim",
+    "blocking",
+    "earliest",
+    "window",
+    "amount",
+    "reason",
+    "plan_version",
+    "plan_digest",
+];
+
+fn fail(error: impl std::fmt::Display) -> Exit {
+    eprintln!("error: cannot write the near-miss worklist: {error}");
+    Exit::Failure
+}
+
+fn csv(rows: &[Near]) -> Result<Vec<u8>, Exit> {
+    let attributes: BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|(attributes, _)| attributes.keys().map(String::as_str))
+        .collect();
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header = COLUMNS.iter().copied().chain(attributes.iter().copied());
+    writer.write_record(header).map_err(fail)?;
+    for (values, row) in rows {
+        let mut record = vec![
+            row.family.clone(),
+            row.claim.clone(),
+            row.blocking.join(" "),
+            row.earliest.to_string(),
+            optional_day(row.window),
+            row.amount.to_decimal_string(),
+            row.reason.clone().unwrap_or_default(),
+            row.plan_version.clone().unwrap_or_default(),
+            row.plan_digest.clone(),
+        ];
+        record.extend(
+            attributes
+                .iter()
+                .map(|name| values.get(*name).cloned().unwrap_or_default()),
+        );
+        writer.write_record(&record).map_err(fail)?;
+    }
+    writer.into_inner().map_err(fail)
+}
+
+/// A JSON Lines row: the near miss's keys in order, then the attributes.
+#[derive(serde::Serialize)]
+struct JsonRow<'a> {
+    #[serde(flatten)]
+    row: &'a NearMiss,
+    attributes: &'a BTreeMap<String, String>,
+}
+
+fn jsonl(rows: &[Near]) -> Result<Vec<u8>, Exit> {
+    let mut out = Vec::new();
+    for (attributes, row) in rows {
+        serde_json::to_writer(&mut out, &JsonRow { row, attributes }).map_err(fail)?;
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+pub(crate) fn near(request: &ClaimsRequest) -> Exit {
+    let plan = match load_plan(request.plan) {
+        Ok(plan) => plan,
+        Err(exit) => return exit,
+    };
+    if let Err(error) = check_window(&plan, request.window) {
+        eprintln!("error: --window {error}; give a window's day");
+        return Exit::Failure;
+    }
+    let records = match records(request.families) {
+        Ok(records) => records,
+        Err(exit) => return exit,
+    };
+    let window = request.window;
+    let mut rows: Vec<Near> = Vec::new();
+    let mut refused = 0u64;
+    let decided = work_all(
+        request.families,
+        records,
+        |record| -> Result<(String, Option<Near>), tfop::Refusal> {
+            let family = record.read(plan.vocabulary())?;
+            let decision = plan.evaluate(&family, window);
+            let row = near_miss(&decision).map(|row| (family.attributes, row));
+            Ok((decision.family, row))
+        },
+        |decided| match decided {
+            Ok((family, _)) => Some(family.as_str()),
+            Err(refusal) => refusal.family.as_deref(),
+        },
+        |record, outcome| {
+            match outcome.and_then(|decided| decided) {
+                Ok((_, row)) => rows.extend(row),
+                Err(refusal) => {
+                    refused += 1;
+                    report_refusal(request.families, record, &refusal);
+                }
+            }
+            Ok(())
+        },
+    );
+    if let Err(exit) = decided {
+        return exit;
+    }
+    rows.sort_by(|(_, a), (_, b)| a.clears_first(b));
+    let stake = match at_stake(rows.iter().map(|(_, row)| row)) {
+        Ok(stake) => stake,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::Failure;
+        }
+    };
+    let bytes = match request.format {
+        ClaimsFormat::Csv => csv(&rows),
+        ClaimsFormat::Jsonl => jsonl(&rows),
+    };
+    if let Err(exit) = bytes.and_then(|bytes| deliver(request, &bytes)) {
+        return exit;
+    }
+    let families = match rows.len() {
+        1 => "1 family".to_string(),
+        count => format!("{count} families"),
+    };
+    eprintln!(
+        "near misses at claim window {window}: {families} one condition away, {} at stake",
+        pounds(stake)
+    );
+    if refused > 0 {
+        Exit::SomeRefused
+    } else {
+        Exit::Success
+    }
+}
