@@ -155,17 +155,21 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
     }
 }
 
-pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
-    let plan = match load_plan(request.plan) {
-        Ok(plan) => plan,
-        Err(exit) => return exit,
-    };
+/// The plan and the families of a run over one claim window (`claims`,
+/// `claims --near`): a day that is not one of the plan's windows is a usage
+/// error.
+pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(tfop::Plan, tfop::io::Records), Exit> {
+    let plan = load_plan(request.plan)?;
     if let Err(error) = check_window(&plan, request.window) {
         eprintln!("error: --window {error}; give a window's day");
-        return Exit::Failure;
+        return Err(Exit::Failure);
     }
-    let records = match records(request.families) {
-        Ok(records) => records,
+    Ok((plan, records(request.families)?))
+}
+
+pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
+    let (plan, records) = match window_run(request) {
+        Ok(run) => run,
         Err(exit) => return exit,
     };
     let window = request.window;

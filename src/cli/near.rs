@@ -2,11 +2,10 @@
 //! JSON Lines, soonest day first, with the money at stake on standard error.
 
 use super::Exit;
-use super::claims::{ClaimsFormat, ClaimsRequest, deliver, optional_day};
+use super::claims::{ClaimsFormat, ClaimsRequest, deliver, optional_day, window_run};
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records};
 use std::collections::{BTreeMap, BTreeSet};
-use tfop::cohort::{NearMiss, at_stake, check_window, near_miss, pounds};
+use tfop::cohort::{NearMiss, at_stake, near_miss, pounds};
 
 /// A family on the worklist with its attributes.
 type Near = (BTreeMap<String, String>, NearMiss);
@@ -77,16 +76,8 @@ fn jsonl(rows: &[Near]) -> Result<Vec<u8>, Exit> {
 }
 
 pub(crate) fn near(request: &ClaimsRequest) -> Exit {
-    let plan = match load_plan(request.plan) {
-        Ok(plan) => plan,
-        Err(exit) => return exit,
-    };
-    if let Err(error) = check_window(&plan, request.window) {
-        eprintln!("error: --window {error}; give a window's day");
-        return Exit::Failure;
-    }
-    let records = match records(request.families) {
-        Ok(records) => records,
+    let (plan, records) = match window_run(request) {
+        Ok(run) => run,
         Err(exit) => return exit,
     };
     let window = request.window;

@@ -52,21 +52,7 @@ pub(crate) fn table(indent: &str, header: &[String], rows: &[Vec<String>]) -> St
     out
 }
 
-/// Text made safe to put between HTML tags or in an attribute.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use tfop::explanation::escape_html;
 
 /// Writes text to standard output; a closed pipe or full disk is an error,
 /// not a panic.

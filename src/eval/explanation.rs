@@ -10,7 +10,7 @@
 mod html;
 mod text;
 
-pub use html::html_document;
+pub use html::{escape_html, html_document};
 
 use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};

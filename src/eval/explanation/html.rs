@@ -26,7 +26,7 @@ th,td{border:1px solid #999;padding:0.2em 0.5em;text-align:left;vertical-align:t
 pub fn html_document(title: &str, explanations: &[Explanation]) -> String {
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = writeln!(out, "<title>{}</title>", escape(title));
+    let _ = writeln!(out, "<title>{}</title>", escape_html(title));
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
     if explanations.is_empty() {
         out.push_str("<p>No family to explain.</p>\n");
@@ -55,7 +55,7 @@ impl Explanation {
         let _ = writeln!(
             out,
             "<section class=\"family\">\n<h1>Family {} as of {}</h1>",
-            escape(&self.family),
+            escape_html(&self.family),
             day(self.as_of)
         );
         let mut rows = vec![
@@ -89,8 +89,8 @@ impl Explanation {
             let _ = writeln!(
                 out,
                 "<tr><th>{}</th><td>{}</td></tr>",
-                escape(label),
-                escape(&value)
+                escape_html(label),
+                escape_html(&value)
             );
         }
         out.push_str("</table>\n");
@@ -104,15 +104,15 @@ impl Explanation {
                 let _ = writeln!(
                     out,
                     "<li><code>{}</code> {}<ul>",
-                    escape(&problem.id),
-                    escape(&problem.title)
+                    escape_html(&problem.id),
+                    escape_html(&problem.title)
                 );
                 for indicator in &problem.indicators {
                     let _ = writeln!(
                         out,
                         "<li><code>{}</code> {}: {}</li>",
-                        escape(&indicator.id),
-                        escape(&indicator.title),
+                        escape_html(&indicator.id),
+                        escape_html(&indicator.title),
                         citations(&indicator.evidence, &page)
                     );
                 }
@@ -121,7 +121,7 @@ impl Explanation {
             out.push_str("</ul>\n");
         }
         for capped in &self.capped_members {
-            let _ = writeln!(out, "<p>{}</p>", escape(&capped.sentence()));
+            let _ = writeln!(out, "<p>{}</p>", escape_html(&capped.sentence()));
         }
 
         out.push_str("<h2>Progress</h2>\n");
@@ -171,23 +171,23 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
             let _ = writeln!(
                 out,
                 "<h4>indicator <code>{}</code> {}</h4>",
-                escape(indicator),
-                escape(&progress.title)
+                escape_html(indicator),
+                escape_html(&progress.title)
             );
         }
         None if !progress.indicators.is_empty() => {
             let _ = writeln!(
                 out,
                 "<h3><code>{}</code> by each indicator that held at attachment, on its own measure</h3>",
-                escape(&progress.problem)
+                escape_html(&progress.problem)
             );
         }
         None => {
             let _ = writeln!(
                 out,
                 "<h3><code>{}</code> {}</h3>",
-                escape(&progress.problem),
-                escape(&progress.title)
+                escape_html(&progress.problem),
+                escape_html(&progress.title)
             );
         }
     }
@@ -200,7 +200,7 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
         out,
         "<p>Significant progress: <span class=\"{}\">{}</span>.",
         met_class(progress.significant),
-        escape(&significant)
+        escape_html(&significant)
     );
     if let Some(sustain) = &progress.sustain {
         let sustained = match (progress.sustained, progress.sustained_on) {
@@ -211,9 +211,9 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
         let _ = writeln!(
             out,
             " It must hold {}: <span class=\"{}\">{}</span>.",
-            escape(&sustain_text(sustain)),
+            escape_html(&sustain_text(sustain)),
             met_class(progress.sustained),
-            escape(&sustained)
+            escape_html(&sustained)
         );
     }
     out.push_str("</p>\n");
@@ -241,7 +241,7 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
             out,
             "<p>The problem, when every one of them is: <span class=\"{}\">{}</span>.</p>",
             met_class(progress.sustained),
-            escape(&sustained)
+            escape_html(&sustained)
         );
     }
     out
@@ -266,12 +266,12 @@ fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&title),
-            escape(claim.status.as_str()),
-            escape(&claim.amount.to_string()),
+            escape_html(&title),
+            escape_html(claim.status.as_str()),
+            escape_html(&claim.amount.to_string()),
             optional_day(claim.earliest),
             optional_day(claim.window),
-            escape(claim.reason.as_deref().unwrap_or("")),
+            escape_html(claim.reason.as_deref().unwrap_or("")),
             citations(&claim.evidence, page)
         );
     }
@@ -296,10 +296,10 @@ fn records_html(records: &[&Record], page: &str) -> String {
         let _ = writeln!(
             out,
             "<tr><td id=\"{}\"><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&anchor(record, page)),
-            escape(&record.citation),
-            escape(&record.kind),
-            escape(record.member.as_deref().unwrap_or("the family")),
+            escape_html(&anchor(record, page)),
+            escape_html(&record.citation),
+            escape_html(&record.kind),
+            escape_html(record.member.as_deref().unwrap_or("the family")),
             first,
             end
         );
@@ -318,8 +318,8 @@ fn citations(records: &[Record], page: &str) -> String {
         .map(|record| {
             format!(
                 "<a href=\"#{}\"><code>{}</code></a>",
-                escape(&anchor(record, page)),
-                escape(&record.citation)
+                escape_html(&anchor(record, page)),
+                escape_html(&record.citation)
             )
         })
         .collect::<Vec<_>>()
@@ -369,7 +369,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             } else {
                 "must hold"
             };
-            escape(&format!(
+            escape_html(&format!(
                 "{} {op} {} ({needs})",
                 operand(left, *unit),
                 operand(right, *unit)
@@ -384,7 +384,7 @@ fn requirement_html(requirement: &Requirement) -> String {
                 Needs::AtLeastOne => "needs at least one",
                 Needs::None => "needs none",
             };
-            escape(&format!("{}: {count} found; {needs}", events_text(events)))
+            escape_html(&format!("{}: {count} found; {needs}", events_text(events)))
         }
         Requirement::Reduction {
             event,
@@ -394,7 +394,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             negated,
         } => {
             let needs = if *negated { "less than" } else { "at least" };
-            escape(&format!(
+            escape_html(&format!(
                 "{event}: {} {}, against {} {} before; needs a fall of {needs} {percent}%",
                 now.count,
                 window_text(&now.window),
@@ -410,11 +410,11 @@ fn requirement_html(requirement: &Requirement) -> String {
             let why = if picked_for.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", escape(&picked_for.join(", ")))
+                format!(" ({})", escape_html(&picked_for.join(", ")))
             };
             format!(
                 "member <code>{}</code>{why}, all of:\n{}",
-                escape(member),
+                escape_html(member),
                 requirements_html(measured)
             )
         }
@@ -430,7 +430,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             window,
             employed_days,
             records,
-        } => escape(&format!(
+        } => escape_html(&format!(
             "employed {employed_days} days {}, on {benefit} at attachment ({}); needs {needs_days} days within {} {}{}",
             window_text(window),
             benefit_records.join(", "),
@@ -448,7 +448,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             indicator,
             held,
             negated,
-        } => escape(&format!(
+        } => escape_html(&format!(
             "indicator {indicator} of {problem} at attachment: {}; needs {}",
             if *held { "held" } else { "did not hold" },
             if *negated { "not held" } else { "held" }
@@ -659,7 +659,7 @@ fn last_day(date: Option<NaiveDate>) -> String {
 }
 
 /// Text made safe inside an element or a quoted attribute.
-fn escape(text: &str) -> String {
+pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
