@@ -254,6 +254,9 @@ enum Command {
         /// Where to write: a `.jsonl` file, or the CSV folder.
         #[arg(short, long)]
         output: PathBuf,
+        /// A fault mode: this percentage of families (0 to 100) has one record exported twice, as a faulty export writes a row twice.
+        #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100))]
+        duplicate_rows: u64,
     },
     /// Run plans' test cases (`*.tests.json`); folders are searched.
     #[command(
@@ -519,7 +522,16 @@ fn main() -> ExitCode {
             start,
             format,
             output,
-        } => cli::generate::generate(families, seed, start, format, &output, &outputs),
+            duplicate_rows,
+        } => cli::generate::generate(&cli::generate::GenerateRequest {
+            families,
+            seed,
+            start,
+            format,
+            duplicate_rows,
+            output: &output,
+            outputs: &outputs,
+        }),
         Command::Lsp { stdio: _ } => cli::lsp::lsp(),
     };
     exit.into()
