@@ -314,6 +314,16 @@ mod before_attachment {
             ),
             "{text}"
         );
+        // The audit pack says the same.
+        let family = offended(attached_on("2016-05-01"));
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let html = plan.explanation(&family, day("2016-12-31")).to_html();
+        assert!(
+            html.contains(
+                "over the 3 school terms before attachment (Summer 2015 to Spring 2016), from "
+            ),
+            "{html}"
+        );
     }
 }
 
