@@ -85,9 +85,6 @@ fn explain(plan: &Plan, family: &Value, as_of: &str) -> String {
 }
 
 const SCHOOL_RATE: &str = "any child meets (rate unauthorised per sessions of school_term over the last 3 school terms >= 10%)";
-const RECORDS_RATE: &str =
-    "any child meets (rate unauthorised per sessions of school_term over the last 3 terms >= 10%)";
-
 mod calendar {
     use super::*;
 
