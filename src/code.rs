@@ -176,6 +176,26 @@ codes! {
     /// blocks: the plan would depend on which one wins. Keep one; the note
     /// points at the first.
     GivenTwice = "E0114", Error, "a setting, header field, rule or block given twice";
+    /// A window of `school terms` in a plan that declares no term calendar.
+    ///
+    /// `over the last 3 school terms` counts the terms of the plan's own
+    /// calendar, so the plan must declare it: `school terms { "Autumn 2015"
+    /// 2015-09-01 to 2015-12-18 … }`. To count each child's own
+    /// `school_term` records instead, write `over the last 3 terms`.
+    NoSchoolCalendar = "E0120", Error, "`school terms` without a `school terms { … }` calendar";
+    /// A term of the calendar that ends before it starts, or does not start
+    /// after the term before it ends.
+    ///
+    /// The calendar lists the terms in order, each from its first day to
+    /// its last: `"Spring 2016" 2016-01-04 to 2016-03-24` after `"Autumn
+    /// 2015" 2015-09-01 to 2015-12-18`. Terms may not overlap, since a
+    /// record would then belong to two.
+    SchoolTermDates = "E0121", Error, "a school term backwards, out of order or overlapping another";
+    /// A window of more school terms than the calendar declares.
+    ///
+    /// `over the last 4 school terms` under a calendar of 3 terms is never
+    /// measurable: declare the terms the plan decides over, or look at fewer.
+    TooFewSchoolTerms = "E0122", Error, "a window of more school terms than the calendar declares";
     /// Values of different types compared or combined.
     ///
     /// A count against a date (`count offence … > 2018-01-01`), days against

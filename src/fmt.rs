@@ -419,6 +419,25 @@ impl Printer<'_> {
                     }
                 })
             }
+            Item::SchoolCalendar(calendar) => {
+                self.block(calendar.span, next, 0, "school terms", |p| {
+                    let spans: Vec<Span> = calendar.terms.iter().map(|term| term.span).collect();
+                    for (index, term) in calendar.terms.iter().enumerate() {
+                        let line = format!(
+                            "{} {} to {}",
+                            text(&term.name.value),
+                            crate::date::write(term.first.value),
+                            crate::date::write(term.last.value)
+                        );
+                        p.entry(
+                            term.span,
+                            next_start(&spans, index, calendar.span),
+                            1,
+                            &line,
+                        );
+                    }
+                });
+            }
             Item::Funding(funding) => self.block(funding.span, next, 0, "funding", |p| {
                 let spans: Vec<Span> = funding.entries.iter().map(funding_span).collect();
                 for (index, entry) in funding.entries.iter().enumerate() {
@@ -664,6 +683,14 @@ fn terms(count: u64) -> String {
         "1 term".to_string()
     } else {
         format!("{count} terms")
+    }
+}
+
+fn terms_of_basis(count: u64, basis: TermBasis) -> String {
+    match basis {
+        TermBasis::Records => terms(count),
+        TermBasis::Calendar if count == 1 => "1 school term".to_string(),
+        TermBasis::Calendar => format!("{count} school terms"),
     }
 }
 
@@ -1204,7 +1231,15 @@ fn window_text(window: &Window) -> String {
             format!("within {} since attachment", duration(length))
         }
         Window::SinceAttachment(_) => "since attachment".to_string(),
-        Window::LastTerms(count, _) => format!("over the last {}", terms(count.value)),
+        Window::LastTerms(count, basis, _) => {
+            format!("over the last {}", terms_of_basis(count.value, *basis))
+        }
+        Window::TermsBefore(count, basis, _) => {
+            format!(
+                "over the {} before attachment",
+                terms_of_basis(count.value, *basis)
+            )
+        }
         Window::AtAttachment(_) => "at attachment".to_string(),
         Window::Ever(_) => "ever".to_string(),
         Window::Now(_) => "now".to_string(),

@@ -38,6 +38,17 @@ pub struct Plan {
     /// and measures refer to it by index, so a define used twice is neither
     /// copied nor evaluated twice. A define comes after every define it uses.
     pub(crate) defines: Vec<DefineBody>,
+    /// The declared term calendar (`school terms { … }`), in order; empty
+    /// when the plan declares none.
+    pub(crate) school_terms: Vec<SchoolTerm>,
+}
+
+/// One term of the plan's calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SchoolTerm {
+    pub(crate) name: String,
+    pub(crate) first: Day,
+    pub(crate) last: Day,
 }
 
 /// Whose ages the plan asks, so that a member without a date of birth can
@@ -886,8 +897,9 @@ pub(crate) enum Window {
     WithinSinceAttachment(Length),
     /// (A, D]
     SinceAttachment,
-    /// The member's last N school terms ended on or before D.
-    LastTerms(u32),
+    /// The member's last N school terms ended on or before D, or on or
+    /// before A (see [`Terms`]).
+    Terms(Terms),
     /// The attachment day.
     AtAttachment,
     /// Every day up to D.
@@ -901,6 +913,27 @@ pub(crate) enum Window {
     /// kind started (or ended) on or before D: the days t with
     /// t − length < X ≤ t, up to D. Not measurable on a day with none.
     WithinAfter(Length, SpellEdge, KindId),
+}
+
+/// A window of school terms: `over the last 3 terms`, `over the last 3
+/// school terms`, `over the 3 terms before attachment`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Terms {
+    pub(crate) count: u32,
+    pub(crate) basis: TermBasis,
+    /// The terms ended by the attachment day A rather than by the day
+    /// decided D; events then count up to A, not D.
+    pub(crate) before_attachment: bool,
+}
+
+/// What a window of terms counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TermBasis {
+    /// The member's own `school_term` records, whatever their dates.
+    Records,
+    /// The terms of the plan's calendar; a term with no record for a child
+    /// of school age leaves the window not measurable.
+    Calendar,
 }
 
 /// Which end of a stretch of spells a [`Window::WithinAfter`] is anchored at.

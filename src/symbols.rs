@@ -439,6 +439,7 @@ impl Builder {
                     }
                 }
                 ast::Item::Header(_)
+                | ast::Item::SchoolCalendar(_)
                 | ast::Item::Settings(_)
                 | ast::Item::MemberCap(_)
                 | ast::Item::Eligible(_)
@@ -549,7 +550,8 @@ impl Builder {
                 | ast::Item::MemberAttribute(_)
                 | ast::Item::Fee(_)
                 | ast::Item::Employment(_)
-                | ast::Item::Funding(_) => {}
+                | ast::Item::Funding(_)
+                | ast::Item::SchoolCalendar(_) => {}
             }
         }
     }
@@ -681,6 +683,7 @@ impl Builder {
                 | ast::Window::WithinSinceAttachment(..)
                 | ast::Window::SinceAttachment(_)
                 | ast::Window::LastTerms(..)
+                | ast::Window::TermsBefore(..)
                 | ast::Window::AtAttachment(_)
                 | ast::Window::Ever(_)
                 | ast::Window::Now(_),

@@ -7,7 +7,7 @@ use crate::code::Code;
 use crate::num::Fixed;
 use crate::plan::{
     AgeRange, Aggregate, Anchor, FieldExpr, FieldTest, FieldTestKind, MemberSelector, NowSide,
-    RoleFilter, SpellEdge, SubjectScope, Window,
+    RoleFilter, SpellEdge, SubjectScope, TermBasis, Terms, Window,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -398,7 +398,9 @@ impl Checker {
                 Window::WithinSinceAttachment(self.length(duration)?)
             }
             ast::Window::SinceAttachment(_) => Window::SinceAttachment,
-            ast::Window::LastTerms(count, span) => {
+            ast::Window::LastTerms(count, basis, span)
+            | ast::Window::TermsBefore(count, basis, span) => {
+                let before_attachment = matches!(window, ast::Window::TermsBefore(..));
                 if count.value == 0 {
                     self.report(
                         Code::EmptyRange,
@@ -420,7 +422,20 @@ impl Checker {
                     );
                     return None;
                 }
-                Window::LastTerms(count.value as u32)
+                let basis = match basis {
+                    ast::TermBasis::Records => TermBasis::Records,
+                    ast::TermBasis::Calendar => {
+                        if !self.calendar_holds(count, *span) {
+                            return None;
+                        }
+                        TermBasis::Calendar
+                    }
+                };
+                Window::Terms(Terms {
+                    count: count.value as u32,
+                    basis,
+                    before_attachment,
+                })
             }
             ast::Window::AtAttachment(_) => Window::AtAttachment,
             ast::Window::Ever(_) => Window::Ever,

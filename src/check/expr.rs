@@ -288,7 +288,7 @@ impl Checker {
                 }
                 if matches!(
                     lowered.window,
-                    Window::LastTerms(_)
+                    Window::Terms(_)
                         | Window::WithinBefore(..)
                         | Window::AtAttachment
                         | Window::During(_)
@@ -418,7 +418,10 @@ impl Checker {
                     );
                     return None;
                 }
-                if let Some(ast::Window::LastTerms(_, window)) = aggregate.window {
+                if let Some(
+                    ast::Window::LastTerms(.., window) | ast::Window::TermsBefore(.., window),
+                ) = aggregate.window
+                {
                     self.report(
                         Code::NotAllowedHere,
                         window,

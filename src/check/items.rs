@@ -22,6 +22,7 @@ impl Checker {
     pub(super) fn plan(&mut self, file: &ast::File, digest: String) -> Option<Plan> {
         let header = self.header(file);
         self.settings(file);
+        self.school_calendar(file);
         self.indicator_metadata(file);
         self.collect_defines(file);
         self.analyse_defines();
@@ -55,6 +56,7 @@ impl Checker {
                 ast::Item::Funding(_) => Some("a funding block"),
                 ast::Item::Settings(_) => Some("a settings block"),
                 ast::Item::MemberCap(_) => Some("a member cap"),
+                ast::Item::SchoolCalendar(_) => Some("a school calendar"),
                 _ => None,
             };
             if let Some(what) = once {
@@ -126,6 +128,7 @@ impl Checker {
                 | ast::Item::Settings(_)
                 | ast::Item::Event(_)
                 | ast::Item::MemberAttribute(_)
+                | ast::Item::SchoolCalendar(_)
                 | ast::Item::Define(_) => {}
                 ast::Item::MemberCap(cap) => {
                     let filters = [ast::MemberFilter::Where(cap.tests.clone(), cap.span)];
@@ -171,6 +174,7 @@ impl Checker {
             ages_asked: self.ages_asked,
             member_cap,
             defines: std::mem::take(&mut self.plan_defines),
+            school_terms: std::mem::take(&mut self.school_terms),
         })
     }
 

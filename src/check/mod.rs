@@ -5,20 +5,22 @@
 //! Each pass is an `impl Checker` in a file of its own: `vocab` (event
 //! kinds and fields), `settings` (header and settings), `defines` (the
 //! define graph: cycles and depth), `items` (problems, eligibility,
-//! attachment, claims, the employment table), `funding`; conditions and
+//! attachment, claims, the employment table), `funding`, `calendar` (the
+//! term calendar); conditions and
 //! measures lower through `expr` and `aggregate`, with `literals` for the
 //! lengths and percentages every pass checks alike; `lints` warns.
 #![deny(clippy::arithmetic_side_effects)]
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::plan::{AgesAsked, DefineBody, Plan, ProblemIdx, Settings};
+use crate::plan::{AgesAsked, DefineBody, Plan, ProblemIdx, SchoolTerm, Settings};
 use crate::syntax::Span;
 use crate::syntax::ast;
 use crate::vocab::Vocabulary;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod aggregate;
+mod calendar;
 mod defines;
 mod expr;
 mod funding;
@@ -115,6 +117,10 @@ struct Checker {
     settings: Settings,
     has_employment_table: bool,
     ages_asked: AgesAsked,
+    /// Whether the plan has a `school terms { … }` block, and its terms
+    /// that are in order (`calendar`).
+    calendar_declared: bool,
+    school_terms: Vec<SchoolTerm>,
 }
 
 impl Checker {

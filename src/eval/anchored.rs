@@ -62,7 +62,7 @@ impl Evaluated<'_, '_> {
             | Window::WithinBefore(..)
             | Window::WithinSinceAttachment(_)
             | Window::SinceAttachment
-            | Window::LastTerms(_)
+            | Window::Terms(_)
             | Window::AtAttachment
             | Window::Ever
             | Window::Now => return None,

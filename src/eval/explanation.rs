@@ -591,6 +591,40 @@ pub enum Window {
         /// How many have ended by the day.
         recorded: u32,
     },
+    /// The plan's calendar terms, or the terms before attachment.
+    Terms {
+        /// Which form of terms window.
+        form: TermsForm,
+        /// How many terms.
+        terms: u32,
+        /// The calendar terms' names, earliest first; empty for records.
+        names: Vec<String>,
+        /// The first day of the earliest.
+        from: Option<NaiveDate>,
+        /// The last day events count on: the day decided, or the
+        /// attachment day for terms before attachment.
+        to: Option<NaiveDate>,
+    },
+    /// Fewer terms ended by the day decided (or the attachment day) than
+    /// the window asks for: not measurable.
+    TooFewTermsOf {
+        /// Which form of terms window.
+        form: TermsForm,
+        /// How many terms it asks for.
+        terms: u32,
+        /// How many have ended: records, or calendar terms.
+        ended: u32,
+    },
+    /// Calendar terms with no record for a child of school age on their
+    /// first day: not measurable, the terms are not skipped.
+    TermsNotRecorded {
+        /// Which form of terms window.
+        form: TermsForm,
+        /// How many terms it asks for.
+        terms: u32,
+        /// The names of the terms without a record.
+        missing: Vec<String>,
+    },
     /// The attachment day.
     AtAttachment {
         /// The day.
@@ -644,6 +678,37 @@ pub enum SpellEdge {
     AfterStart,
     /// `within … after end of KIND`.
     AfterEnd,
+}
+
+/// Which window of terms a [`Window::Terms`] is (the member's last
+/// records as of the day decided are [`Window::LastTerms`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermsForm {
+    /// `over the last N school terms`: the plan's calendar.
+    LastSchoolTerms,
+    /// `over the N terms before attachment`: the member's records.
+    TermsBefore,
+    /// `over the N school terms before attachment`: the calendar.
+    SchoolTermsBefore,
+}
+
+impl TermsForm {
+    /// The window as the plan writes it: `over the last 3 school terms`.
+    pub fn phrase(self, terms: u32) -> String {
+        let unit = match (self, terms) {
+            (TermsForm::TermsBefore, 1) => "term",
+            (TermsForm::TermsBefore, _) => "terms",
+            (_, 1) => "school term",
+            (_, _) => "school terms",
+        };
+        match self {
+            TermsForm::LastSchoolTerms => format!("over the last {terms} {unit}"),
+            TermsForm::TermsBefore | TermsForm::SchoolTermsBefore => {
+                format!("over the {terms} {unit} before attachment")
+            }
+        }
+    }
 }
 
 /// The anchor of a [`Window::Before`].

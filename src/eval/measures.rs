@@ -3,6 +3,7 @@
 //! redo the arithmetic by hand.
 #![deny(clippy::arithmetic_side_effects)]
 
+use super::calendar::TermsOn;
 use super::explanation::SpellEdge;
 use super::explanation::{
     self, AttachmentValue, AttachmentWindow, Counted, Events, Needs, Number, Operand, Quantity,
@@ -13,7 +14,7 @@ use crate::days::{Day, Length};
 use crate::family::Member;
 use crate::plan::{
     self, Aggregate, Anchor, Cond, DefineIdx, FieldExpr, FieldTestKind, Measure, MemberSelector,
-    Quantifier, Ratio, SubjectScope, Window,
+    Quantifier, Ratio, SubjectScope, TermBasis, Terms, Window,
 };
 use crate::vocab::{FieldType, KindId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -475,6 +476,59 @@ impl Evaluated<'_, '_> {
         }
     }
 
+    /// A window of terms on `day`: the terms it counts, with their dates,
+    /// or why it cannot be measured.
+    fn terms_window(&self, member: Option<u32>, terms: Terms, day: Day) -> explanation::Window {
+        let form = match (terms.basis, terms.before_attachment) {
+            (TermBasis::Records, false) => None,
+            (TermBasis::Calendar, false) => Some(explanation::TermsForm::LastSchoolTerms),
+            (TermBasis::Records, true) => Some(explanation::TermsForm::TermsBefore),
+            (TermBasis::Calendar, true) => Some(explanation::TermsForm::SchoolTermsBefore),
+        };
+        let count = terms.count;
+        match (self.terms_on(member, terms, day), form) {
+            // Events after the latest term count up to the day decided.
+            (TermsOn::Measured(window), None) => explanation::Window::LastTerms {
+                terms: count,
+                from: window.start.to_date(),
+                to: day.to_date(),
+            },
+            (TermsOn::Measured(window), Some(form)) => {
+                let names = match terms.basis {
+                    TermBasis::Records => Vec::new(),
+                    TermBasis::Calendar => self
+                        .plan
+                        .school_terms
+                        .iter()
+                        .filter(|term| window.start <= term.first && term.last <= window.days.0)
+                        .map(|term| term.name.clone())
+                        .collect(),
+                };
+                explanation::Window::Terms {
+                    form,
+                    terms: count,
+                    names,
+                    from: window.start.to_date(),
+                    to: day.min(window.until).to_date(),
+                }
+            }
+            (TermsOn::TooFew(ended), None) => explanation::Window::TooFewTerms {
+                terms: count,
+                recorded: ended,
+            },
+            (TermsOn::TooFew(ended), Some(form)) => explanation::Window::TooFewTermsOf {
+                form,
+                terms: count,
+                ended,
+            },
+            (TermsOn::NotRecorded(missing), form) => explanation::Window::TermsNotRecorded {
+                form: form.unwrap_or(explanation::TermsForm::LastSchoolTerms),
+                terms: count,
+                missing: missing.iter().map(|term| term.name.clone()).collect(),
+            },
+        }
+    }
+
     /// The days a window covers on `day`, with their dates.
     fn window(&self, window: &Window, member: Option<u32>, day: Day) -> explanation::Window {
         let attachment = self.attachment.as_ref().map(|(day, _)| *day);
@@ -508,25 +562,7 @@ impl Evaluated<'_, '_> {
                     window: AttachmentWindow::Since,
                 },
             },
-            // Events after the latest term count up to the day decided.
-            Window::LastTerms(count) => match self.last_terms(member, *count, day) {
-                Some(terms) => explanation::Window::LastTerms {
-                    terms: *count,
-                    from: terms.start.to_date(),
-                    to: day.to_date(),
-                },
-                None => {
-                    let ended = self
-                        .terms(member)
-                        .iter()
-                        .filter(|term| term.1 <= day)
-                        .count();
-                    explanation::Window::TooFewTerms {
-                        terms: *count,
-                        recorded: u32::try_from(ended).unwrap_or(u32::MAX),
-                    }
-                }
-            },
+            Window::Terms(terms) => self.terms_window(member, *terms, day),
             Window::AtAttachment => match attachment {
                 Some(attached) => explanation::Window::AtAttachment {
                     day: attached.to_date(),

@@ -11,6 +11,7 @@
 mod anchored;
 mod approval;
 mod basis;
+mod calendar;
 mod decision;
 mod explain;
 pub mod explanation;

@@ -1,6 +1,7 @@
 //! Conditions to sets of days, measures to step functions of the day.
 #![deny(clippy::arithmetic_side_effects)]
 
+use super::calendar::TermsOn;
 use super::{Fact, Facts};
 use crate::days::{Day, DaySet, Length, Steps, days_covered_at_least, last_day_covering};
 use crate::family::{FieldValue, Role};
@@ -552,6 +553,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                         .map(|(start, _, _)| *start)
                         .min()
                         .unwrap_or(end),
+                    until: Day::MAX,
                     records: chosen
                         .iter()
                         .flat_map(|(_, _, indexes)| indexes.iter().copied())
@@ -732,7 +734,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 Window::Ever
                 | Window::WithinBefore(..)
                 | Window::AtAttachment
-                | Window::LastTerms(_) => cumulative_at_least(&spells, needed_days),
+                | Window::Terms(_) => cumulative_at_least(&spells, needed_days),
                 // The checker refuses `days of …` in a window at a spell.
                 Window::During(_) | Window::WithinAfter(..) => DaySet::empty(),
             }
@@ -1041,8 +1043,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if self.baselines(aggregate, member).is_none() {
             return (Steps::constant(0), DaySet::empty());
         }
-        if let Window::LastTerms(count) = aggregate.window {
-            return self.sum_over_terms(aggregate, count, field, &weight, member);
+        if let Window::Terms(terms) = aggregate.window {
+            return self.sum_over_terms(aggregate, terms, field, &weight, member);
         }
         let anchors = self.anchors(aggregate.window, member);
         let mut contributions = Vec::new();
@@ -1065,7 +1067,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     fn sum_over_terms(
         &self,
         aggregate: &Aggregate,
-        count: u32,
+        terms: Terms,
         field: Option<usize>,
         weight: &dyn Fn(&Fact<'_>) -> i128,
         member: Option<u32>,
@@ -1080,14 +1082,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 (fact, visible)
             })
             .collect();
-        for window in self.term_windows(member, count) {
+        for window in self.windows_of_terms(member, terms) {
             let (from, to) = window.days;
             defined.push((from, to));
             for (fact, visible) in &facts {
                 let counts = if is_term_kind {
                     window.records.contains(&fact.index)
                 } else {
-                    fact.end >= window.start
+                    fact.end >= window.start && fact.start <= window.until
                 };
                 if counts {
                     let first = if is_term_kind {
@@ -1222,7 +1224,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 }
             }
             // Handled by `sum_over_terms`.
-            Window::LastTerms(_) => DaySet::empty(),
+            Window::Terms(_) => DaySet::empty(),
             Window::During(_) | Window::WithinAfter(..) => {
                 Evaluated::anchored_presence(anchors.as_deref().unwrap_or_default(), fact)
             }
@@ -1335,29 +1337,29 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         terms_when_unmeasurable: bool,
         out: &mut BTreeSet<usize>,
     ) {
-        if let Window::LastTerms(count) = aggregate.window {
+        if let Window::Terms(terms) = aggregate.window {
             let is_term_kind = aggregate.kind == self.plan.known.school_term;
-            match self.last_terms(member, count, day) {
-                Some(window) => {
+            match self.terms_on(member, terms, day) {
+                TermsOn::Measured(window) => {
                     for fact in self.matching(aggregate, member) {
                         let counts = if is_term_kind {
                             window.records.contains(&fact.index)
                         } else {
-                            fact.end >= window.start && fact.start <= day
+                            fact.end >= window.start && fact.start <= day.min(window.until)
                         };
                         if counts {
                             out.insert(fact.index);
                         }
                     }
                 }
-                None if terms_when_unmeasurable => {
+                TermsOn::TooFew(_) | TermsOn::NotRecorded(_) if terms_when_unmeasurable => {
                     for (_, end, records) in self.terms(member) {
                         if end <= day {
                             out.extend(records);
                         }
                     }
                 }
-                None => {}
+                TermsOn::TooFew(_) | TermsOn::NotRecorded(_) => {}
             }
             return;
         }
@@ -1775,6 +1777,10 @@ pub(crate) struct TermWindow {
     pub(crate) days: (Day, Day),
     /// The first day of the earliest of them.
     pub(crate) start: Day,
+    /// The last day an event counts on: the attachment day for terms
+    /// before attachment, else `Day::MAX` (events count up to the day
+    /// decided).
+    pub(crate) until: Day,
     /// The records of those terms, by event position.
     pub(crate) records: Vec<usize>,
 }
@@ -1820,7 +1826,7 @@ fn problem_rule(
 
 /// The days on which a member is aged between `min` and `max` (both
 /// included); none when the birth date is unknown.
-fn age_days(born: Option<Day>, min: u32, max: Option<u32>) -> DaySet {
+pub(super) fn age_days(born: Option<Day>, min: u32, max: Option<u32>) -> DaySet {
     let Some(born) = born else {
         return DaySet::empty();
     };

@@ -162,6 +162,9 @@ fn window() -> impl Strategy<Value = String> {
         (1u32..40).prop_map(|n| format!(" within {n} weeks since attachment")),
         Just(" since attachment".to_string()),
         (1u32..4).prop_map(|n| format!(" over the last {n} terms")),
+        (1u32..4).prop_map(|n| format!(" over the last {n} school terms")),
+        (1u32..4).prop_map(|n| format!(" over the {n} terms before attachment")),
+        (1u32..4).prop_map(|n| format!(" over the {n} school terms before attachment")),
         Just(" at attachment".to_string()),
         Just(" ever".to_string()),
         Just(" now".to_string()),
@@ -455,10 +458,15 @@ fn members() -> impl Strategy<Value = String> {
             " or no child where resident = true aged under 5",
             " and any adult where expectant = true and at least 1 problems",
         ]),
+        prop::sample::select(vec![
+            "",
+            "school terms { \"Autumn 2015\" 2015-09-01 to 2015-12-18 }\n",
+            "school terms {\n  \"A \\\"1\\\"\" 2015-09-01 to 2015-12-18 // first\n\"B\" 2016-01-04\nto 2016-03-24 }\n",
+        ]),
     )
-        .prop_map(|(attribute, who, composition)| {
+        .prop_map(|(attribute, who, composition, calendar)| {
             format!(
-                "{attribute}\neach {who} where resident = false counts towards one problem only\neligible when at least 1 problems{composition}\n"
+                "{calendar}{attribute}\neach {who} where resident = false counts towards one problem only\neligible when at least 1 problems{composition}\n"
             )
         })
 }

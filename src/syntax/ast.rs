@@ -56,6 +56,7 @@ pub enum Item {
     Results(Results),
     Employment(EmploymentRule),
     Funding(Funding),
+    SchoolCalendar(SchoolCalendar),
 }
 
 impl Item {
@@ -76,6 +77,7 @@ impl Item {
             Item::Results(item) => item.span,
             Item::Employment(item) => item.span,
             Item::Funding(item) => item.span,
+            Item::SchoolCalendar(item) => item.span,
         }
     }
 }
@@ -532,6 +534,28 @@ pub struct Funding {
     pub span: Span,
 }
 
+/// `school terms { "Autumn 2015" 2015-09-01 to 2015-12-18 … }`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolCalendar {
+    /// The terms in the order written.
+    pub terms: Vec<SchoolTermDecl>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// `"Autumn 2015" 2015-09-01 to 2015-12-18`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolTermDecl {
+    /// The term's name, as decisions and `explain` print it.
+    pub name: Text,
+    /// Its first day.
+    pub first: DateLit,
+    /// Its last day.
+    pub last: DateLit,
+    /// Where it stands.
+    pub span: Span,
+}
+
 /// How a fractional number of families is rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)]
@@ -744,8 +768,10 @@ pub enum Window {
     WithinSinceAttachment(Duration, Span),
     /// `since attachment`
     SinceAttachment(Span),
-    /// `over the last 3 terms`
-    LastTerms(IntLit, Span),
+    /// `over the last 3 terms`, `over the last 3 school terms`
+    LastTerms(IntLit, TermBasis, Span),
+    /// `over the 3 terms before attachment`, `over the 3 school terms before attachment`
+    TermsBefore(IntLit, TermBasis, Span),
     /// `at attachment`
     AtAttachment(Span),
     /// `ever`
@@ -776,6 +802,15 @@ pub struct AfterSpell {
 pub enum SpellEdge {
     Start,
     End,
+}
+
+/// What a window of terms counts: the child's own `school_term` records
+/// (`3 terms`) or the plan's declared calendar (`3 school terms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum TermBasis {
+    Records,
+    Calendar,
 }
 
 /// The day a `before` window is anchored at.

@@ -213,6 +213,7 @@ impl Lowering {
             Rule::results => Item::Results(self.results(pair)?),
             Rule::employment_rule => Item::Employment(self.employment_rule(pair)?),
             Rule::funding => Item::Funding(self.funding(pair)?),
+            Rule::school_calendar => Item::SchoolCalendar(self.school_calendar(pair)?),
             _ => {
                 {
                     let span = self.span_of(&pair);
@@ -431,6 +432,19 @@ impl Lowering {
     fn term_count(&mut self, pair: P<'_>) -> Option<IntLit> {
         let mut children = Children::of(&pair);
         self.next_integer(&mut children)
+    }
+
+    /// `3 terms` (the records) or `3 school terms` (the calendar).
+    fn terms_of_basis(&mut self, children: &mut Children<'_>) -> Option<(IntLit, TermBasis)> {
+        let Some(pair) = children.next() else {
+            self.internal(Span::default(), "a number of terms");
+            return None;
+        };
+        let basis = match pair.as_rule() {
+            Rule::school_term_count => TermBasis::Calendar,
+            _ => TermBasis::Records,
+        };
+        Some((self.term_count(pair)?, basis))
     }
 
     fn sustain_length(&mut self, pair: P<'_>) -> Option<SustainLength> {
@@ -970,6 +984,33 @@ impl Lowering {
             }
         }
         Some(rule)
+    }
+
+    fn school_calendar(&mut self, pair: P<'_>) -> Option<SchoolCalendar> {
+        let span = self.span_of(&pair);
+        let mut terms = Vec::new();
+        for entry in Children::of(&pair).rest() {
+            let span = self.span_of(&entry);
+            let mut children = Children::of(&entry);
+            let Some(name) = self.next_text(&mut children) else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (
+                self.expect(&mut children, Rule::date),
+                self.expect(&mut children, Rule::date),
+            ) else {
+                continue;
+            };
+            if let (Some(first), Some(last)) = (self.date(first), self.date(last)) {
+                terms.push(SchoolTermDecl {
+                    name,
+                    first,
+                    last,
+                    span,
+                });
+            }
+        }
+        Some(SchoolCalendar { terms, span })
     }
 
     fn funding(&mut self, pair: P<'_>) -> Option<Funding> {
@@ -1593,8 +1634,12 @@ impl Lowering {
             }
             Rule::since_attachment => Window::SinceAttachment(span),
             Rule::last_terms => {
-                let terms = self.expect(&mut children, Rule::term_count)?;
-                Window::LastTerms(self.term_count(terms)?, span)
+                let (count, basis) = self.terms_of_basis(&mut children)?;
+                Window::LastTerms(count, basis, span)
+            }
+            Rule::terms_before => {
+                let (count, basis) = self.terms_of_basis(&mut children)?;
+                Window::TermsBefore(count, basis, span)
             }
             Rule::at_attachment => Window::AtAttachment(span),
             Rule::kw_ever => Window::Ever(span),

@@ -12,7 +12,7 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
         Rule::WHITESPACE => ("white space", false),
         Rule::COMMENT => ("a comment", false),
         Rule::item => (
-            "a plan item (`plan`, `settings`, `event`, `member attribute`, `each … counts towards one problem only`, `define`, `problem`, `eligible`, `attach`, `claim`, `attachment fee`, `results`, `continuous employment` or `funding`)",
+            "a plan item (`plan`, `settings`, `event`, `member attribute`, `each … counts towards one problem only`, `define`, `problem`, `eligible`, `attach`, `claim`, `attachment fee`, `results`, `continuous employment`, `funding` or `school terms`)",
             false,
         ),
         Rule::header_field => ("a header field", false),
@@ -36,7 +36,7 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
         Rule::ident_char => ("a letter, digit or `_`", false),
         Rule::digits => ("digits", false),
         Rule::plan_file => (
-            "a plan item (`plan`, `settings`, `event`, `member attribute`, `each … counts towards one problem only`, `define`, `problem`, `eligible`, `attach`, `claim`, `attachment fee`, `results`, `continuous employment` or `funding`)",
+            "a plan item (`plan`, `settings`, `event`, `member attribute`, `each … counts towards one problem only`, `define`, `problem`, `eligible`, `attach`, `claim`, `attachment fee`, `results`, `continuous employment`, `funding` or `school terms`)",
             false,
         ),
         Rule::header => ("the plan header (`plan \"…\" { … }`)", false),
@@ -200,6 +200,13 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
         Rule::before_anchor => ("`before attachment` or `before identification`", false),
         Rule::since_attachment => ("`since attachment`", false),
         Rule::last_terms => ("`over the last N terms`", false),
+        Rule::terms_before => ("`over the N terms before attachment`", false),
+        Rule::school_term_count => ("a number of school terms", false),
+        Rule::school_calendar => ("a school calendar (`school terms { … }`)", false),
+        Rule::school_term_decl => (
+            "a school term (`\"Autumn 2015\" 2015-09-01 to 2015-12-18`)",
+            false,
+        ),
         Rule::at_attachment => ("`at attachment`", false),
         Rule::duration => ("a duration (`6 months`)", false),
         Rule::unit => ("a unit (`days`, `weeks` or `months`)", false),

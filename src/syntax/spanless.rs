@@ -141,6 +141,8 @@ structs! {
     EmploymentRule { rules, off_benefits, off_benefits_span, span }
     BenefitRule { benefits, needed, within, span }
     Funding { entries, span }
+    SchoolCalendar { terms, span }
+    SchoolTermDecl { name, first, last, span }
     FundingYear { label, families, attachment, results, span }
     ResultsYear { label, caps, amounts, span }
     YearAmount { claim, amount, span }
@@ -156,6 +158,7 @@ enums! {
         Header(item), Settings(item), Event(item), Define(item), Problem(item),
         Eligible(item), Attach(item), Claim(item), Fee(item), Results(item),
         Employment(item), Funding(item), MemberAttribute(item), MemberCap(item),
+        SchoolCalendar(item),
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
     SettingValue { Word(word), Number(number), Range(low, high) }
@@ -192,12 +195,14 @@ enums! {
     Subject { Family(span), By(who, aged, span) }
     Window {
         Within(length, span), WithinBefore(length, anchor, span),
-        WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, span),
+        WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, basis, span),
+        TermsBefore(count, basis, span),
         AtAttachment(span), Ever(span), Now(span),
         During(kind, span), WithinAfter(after, span),
     }
     SpellEdge { Start, End }
     Anchor { Attachment, Identification }
+    TermBasis { Records, Calendar }
     HasTarget { ContinuousEmployment(span), Events(aggregate) }
     FieldExprKind {
         Field(name), Integer(value), Add(left, right), Subtract(left, right),

@@ -559,6 +559,37 @@ fn window_text(window: &Window) -> String {
         Window::TooFewTerms { terms, recorded } => format!(
             "over the last {terms} terms, of which only {recorded} have ended: not measurable yet"
         ),
+        Window::Terms {
+            form,
+            terms,
+            ref names,
+            from,
+            to,
+        } => {
+            let named = match (names.first(), names.last()) {
+                (Some(first), Some(last)) => format!(" ({first} to {last})"),
+                _ => String::new(),
+            };
+            format!(
+                "{}{named}, from {} to {}",
+                form.phrase(terms),
+                first_day(from),
+                last_day(to)
+            )
+        }
+        Window::TooFewTermsOf { form, terms, ended } => format!(
+            "{}, of which only {ended} have ended: not measurable",
+            form.phrase(terms)
+        ),
+        Window::TermsNotRecorded {
+            form,
+            terms,
+            ref missing,
+        } => format!(
+            "{}: no record of {}, so not measurable",
+            form.phrase(terms),
+            missing.join(", ")
+        ),
         Window::AtAttachment { day } => format!("on the attachment day, {}", last_day(day)),
         Window::NotAttached { window } => match window {
             AttachmentWindow::Since => "since attachment (not attached: no days)".to_string(),

@@ -479,6 +479,34 @@ impl Display for Window {
                 out,
                 "over the last {terms} terms (only {recorded} recorded: not measurable)"
             ),
+            Window::Terms {
+                form,
+                terms,
+                names,
+                from,
+                to,
+            } => {
+                write!(out, "{}", form.phrase(*terms))?;
+                if let (Some(first), Some(last)) = (names.first(), names.last()) {
+                    write!(out, " ({first} to {last})")?;
+                }
+                write!(out, ", from {} to {}", start(*from), end(*to))
+            }
+            Window::TooFewTermsOf { form, terms, ended } => write!(
+                out,
+                "{} (only {ended} ended: not measurable)",
+                form.phrase(*terms)
+            ),
+            Window::TermsNotRecorded {
+                form,
+                terms,
+                missing,
+            } => write!(
+                out,
+                "{} (no record of {}: not measurable)",
+                form.phrase(*terms),
+                missing.join(", ")
+            ),
             Window::AtAttachment { day } => write!(out, "on {} (attachment)", end(*day)),
             Window::NotAttached {
                 window: AttachmentWindow::Since,
