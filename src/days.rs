@@ -8,11 +8,13 @@
 //! steps month by month only where the answer itself changes with the
 //! lengths of the months (see there).
 //!
-//! Arithmetic is checked (`clippy::arithmetic_side_effects`): a day is a
-//! number under 2^22, so sums and differences of days cannot overflow, and
-//! where a length of time could carry a day past the calendar it stops at
+//! Arithmetic is checked (`clippy::arithmetic_side_effects`) and never
+//! saturates: a day is an i32, so a difference of two days, or a sum of
+//! such differences over disjoint stretches, is exact in i64, and the few
+//! functions that rely on that say so where they allow the plain operator.
+//! Where a length of time carries a day past the calendar it stops at
 //! [`Day::MIN`] or [`Day::MAX`], which stand for all the time before and
-//! after it.
+//! after it: that is the exact answer, not a clamped one.
 #![deny(clippy::arithmetic_side_effects)]
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -49,24 +51,25 @@ impl Day {
         NaiveDate::from_num_days_from_ce_opt(self.0)
     }
 
-    /// The next day (saturating at the end of time).
+    /// The next day (the end of time is its own next day).
     pub fn succ(self) -> Day {
         self.add_days(1)
     }
 
-    /// The day before (saturating at the beginning of time).
+    /// The day before (the beginning of time is its own day before).
     pub fn pred(self) -> Day {
         self.add_days(-1)
     }
 
     /// `days` days later (earlier when negative), stopping at the
-    /// sentinels: past the calendar is the end (or beginning) of time, so
-    /// saturating the sum gives the same day as the exact one would.
+    /// sentinels: past the calendar is the end (or beginning) of time. A sum
+    /// past i64 is past the calendar too, on the side `days` points to.
     pub fn add_days(self, days: i64) -> Day {
-        let day = i64::from(self.0)
-            .saturating_add(days)
-            .clamp(i64::from(Day::MIN.0), i64::from(Day::MAX.0));
-        i32::try_from(day).map_or(self, Day)
+        let beyond = if days < 0 { Day::MIN } else { Day::MAX };
+        i64::from(self.0).checked_add(days).map_or(beyond, |day| {
+            let day = day.clamp(i64::from(Day::MIN.0), i64::from(Day::MAX.0));
+            i32::try_from(day).map_or(beyond, Day)
+        })
     }
 
     /// Completed years of age on `on` of someone born on `born`. Someone born
@@ -108,13 +111,23 @@ impl Day {
             TimeUnit::Weeks => 7,
             TimeUnit::Months => return self.shift_months(length.count, forwards),
         };
-        // At most 7 × (2^32 − 1) days: far inside i64, so this never saturates.
-        let days = i64::from(length.count).saturating_mul(days_per_unit);
-        self.add_days(if forwards {
-            days
-        } else {
-            days.saturating_neg()
-        })
+        // At most 7 × (2^32 − 1) days: far inside i64, so neither the product
+        // nor its negation fails, and a length that long carries the day
+        // past the calendar, to the sentinel on its side, as `None` would.
+        let days = i64::from(length.count)
+            .checked_mul(days_per_unit)
+            .and_then(|days| {
+                if forwards {
+                    Some(days)
+                } else {
+                    days.checked_neg()
+                }
+            });
+        match days {
+            Some(days) => self.add_days(days),
+            None if forwards => Day::MAX,
+            None => Day::MIN,
+        }
     }
 
     fn shift_months(self, count: u32, forwards: bool) -> Day {
@@ -163,16 +176,18 @@ pub struct Length {
     pub unit: TimeUnit,
 }
 
-/// How many days lie in `(after, up_to]`, when `after <= up_to`. Days are
-/// numbers under 2^22, so neither this nor a sum of such counts over
-/// disjoint stretches of the calendar can saturate.
+/// How many days lie in `(after, up_to]`, when `after <= up_to`. Exact:
+/// both are i32, so the difference is under 2^32 in size in an i64.
+#[allow(clippy::arithmetic_side_effects)]
 fn days_after(after: Day, up_to: Day) -> i64 {
-    i64::from(up_to.0).saturating_sub(i64::from(after.0))
+    i64::from(up_to.0) - i64::from(after.0)
 }
 
-/// How many days lie in `first ..= last`, when `first <= last`.
+/// How many days lie in `first ..= last`, when `first <= last`. Exact, as
+/// [`days_after`] is: at most 2^32 in an i64.
+#[allow(clippy::arithmetic_side_effects)]
 fn days_in(first: Day, last: Day) -> i64 {
-    days_after(first, last).saturating_add(1)
+    days_after(first, last) + 1
 }
 
 /// The first as-of day D whose window of `length` opens on or after `day`:
@@ -229,9 +244,56 @@ fn first_day_window_within(start: Day, length: Length) -> Day {
 
 /// A set of days: sorted, disjoint, non-adjacent inclusive intervals, so
 /// that equal sets are equal values.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// Most sets an evaluation builds are one interval (every day, a spell, the
+/// days an event is in a window), so one is held inline: building, copying
+/// and intersecting those costs no allocation. Every operation merges its
+/// operands' sorted intervals in one pass and never sorts what is sorted.
+#[derive(Clone)]
 pub struct DaySet {
-    intervals: Vec<(Day, Day)>,
+    runs: Runs,
+}
+
+#[derive(Clone)]
+enum Runs {
+    /// Exactly one interval.
+    One([(Day, Day); 1]),
+    /// Any number; never one after [`DaySet::from_normalised`].
+    Many(Vec<(Day, Day)>),
+}
+
+impl Default for DaySet {
+    fn default() -> DaySet {
+        DaySet {
+            runs: Runs::Many(Vec::new()),
+        }
+    }
+}
+
+impl PartialEq for DaySet {
+    fn eq(&self, other: &DaySet) -> bool {
+        self.intervals() == other.intervals()
+    }
+}
+
+impl Eq for DaySet {}
+
+impl fmt::Debug for DaySet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DaySet")
+            .field("intervals", &self.intervals())
+            .finish()
+    }
+}
+
+/// Appends `(start, end)` to sorted, normalised `out`, merging it with the
+/// last interval when they overlap or adjoin; `start` is never before the
+/// last interval's start.
+fn push_merged(out: &mut Vec<(Day, Day)>, start: Day, end: Day) {
+    match out.last_mut() {
+        Some(last) if start <= last.1.succ() => last.1 = last.1.max(end),
+        _ => out.push((start, end)),
+    }
 }
 
 impl DaySet {
@@ -251,36 +313,57 @@ impl DaySet {
             DaySet::empty()
         } else {
             DaySet {
-                intervals: vec![(start, end)],
+                runs: Runs::One([(start, end)]),
             }
         }
     }
 
-    /// The union of any intervals, in any order.
+    /// Intervals already sorted, disjoint and non-adjacent.
+    fn from_normalised(intervals: Vec<(Day, Day)>) -> DaySet {
+        match intervals.as_slice() {
+            [(start, end)] => DaySet::interval(*start, *end),
+            _ => DaySet {
+                runs: Runs::Many(intervals),
+            },
+        }
+    }
+
+    /// The union of any intervals, in any order: sorted only when they are
+    /// not already, and merged in place.
     pub fn from_intervals(intervals: impl IntoIterator<Item = (Day, Day)>) -> DaySet {
-        let mut sorted: Vec<(Day, Day)> = intervals
+        let mut intervals: Vec<(Day, Day)> = intervals
             .into_iter()
             .filter(|(start, end)| start <= end)
             .collect();
-        sorted.sort_unstable();
-        let mut merged: Vec<(Day, Day)> = Vec::with_capacity(sorted.len());
-        for (start, end) in sorted {
-            match merged.last_mut() {
-                Some(last) if start <= last.1.succ() => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
-            }
+        if !intervals.is_sorted() {
+            intervals.sort_unstable();
         }
-        DaySet { intervals: merged }
+        intervals.dedup_by(|later, earlier| {
+            let merges = later.0 <= earlier.1.succ();
+            if merges {
+                earlier.1 = earlier.1.max(later.1);
+            }
+            merges
+        });
+        DaySet::from_normalised(intervals)
     }
 
     /// Whether it holds no day.
     pub fn is_empty(&self) -> bool {
-        self.intervals.is_empty()
+        self.intervals().is_empty()
+    }
+
+    /// Whether it holds every day.
+    fn is_all(&self) -> bool {
+        self.intervals() == [(Day::MIN, Day::MAX)]
     }
 
     /// The intervals, in order.
     pub fn intervals(&self) -> &[(Day, Day)] {
-        &self.intervals
+        match &self.runs {
+            Runs::One(one) => one.as_slice(),
+            Runs::Many(many) => many.as_slice(),
+        }
     }
 
     /// Whether `day` is in the set.
@@ -289,24 +372,55 @@ impl DaySet {
     }
 
     fn interval_of(&self, day: Day) -> Option<(Day, Day)> {
-        let index = self.intervals.partition_point(|(_, end)| *end < day);
-        self.intervals
+        let intervals = self.intervals();
+        let index = intervals.partition_point(|(_, end)| *end < day);
+        intervals
             .get(index)
             .copied()
             .filter(|(start, _)| *start <= day)
     }
 
-    /// Days in either set.
+    /// Days in either set: one merge of the two sorted lists.
     pub fn union(&self, other: &DaySet) -> DaySet {
-        DaySet::from_intervals(self.intervals.iter().chain(&other.intervals).copied())
+        if self.is_empty() || other.is_all() {
+            return other.clone();
+        }
+        if other.is_empty() || self.is_all() {
+            return self.clone();
+        }
+        let (left, right) = (self.intervals(), other.intervals());
+        let mut out = Vec::with_capacity(left.len().max(right.len()));
+        let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
+        loop {
+            let next = match (left.peek(), right.peek()) {
+                (Some(a), Some(b)) if a <= b => left.next(),
+                (Some(_), Some(_)) => right.next(),
+                (Some(_), None) => left.next(),
+                (None, _) => right.next(),
+            };
+            let Some(&(start, end)) = next else { break };
+            push_merged(&mut out, start, end);
+        }
+        DaySet::from_normalised(out)
     }
 
-    /// Days in both sets.
+    /// Days in both sets. The pieces come out sorted and disjoint, and no
+    /// two adjoin: two days in a row in both sets lie in one interval of
+    /// each, so in one piece.
     pub fn intersect(&self, other: &DaySet) -> DaySet {
+        if self.is_empty() || other.is_all() {
+            return self.clone();
+        }
+        if other.is_empty() || self.is_all() {
+            return other.clone();
+        }
+        if let ([(a_start, a_end)], [(b_start, b_end)]) = (self.intervals(), other.intervals()) {
+            return DaySet::interval(*a_start.max(b_start), *a_end.min(b_end));
+        }
         let mut out = Vec::new();
         let (mut left, mut right) = (
-            self.intervals.iter().peekable(),
-            other.intervals.iter().peekable(),
+            self.intervals().iter().peekable(),
+            other.intervals().iter().peekable(),
         );
         while let (Some(&&(a_start, a_end)), Some(&&(b_start, b_end))) = (left.peek(), right.peek())
         {
@@ -321,37 +435,69 @@ impl DaySet {
                 right.next();
             }
         }
-        DaySet::from_intervals(out)
+        DaySet::from_normalised(out)
     }
 
-    /// Days not in the set (between the beginning and the end of time).
+    /// Days not in the set (between the beginning and the end of time): the
+    /// gaps, which are sorted and apart by construction.
     pub fn complement(&self) -> DaySet {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.intervals().len());
         let mut next = Day::MIN;
-        for (start, end) in &self.intervals {
+        for (start, end) in self.intervals() {
             if *start > next {
                 out.push((next, start.pred()));
             }
-            next = end.succ();
             if *end >= Day::MAX {
-                return DaySet { intervals: out };
+                return DaySet::from_normalised(out);
             }
+            next = end.succ();
         }
         out.push((next, Day::MAX));
-        DaySet::from_intervals(out)
+        DaySet::from_normalised(out)
     }
 
-    /// Days in this set and not the other.
+    /// Days in this set and not the other: each interval of this one less
+    /// the intervals of the other it meets, in one pass over both.
     pub fn difference(&self, other: &DaySet) -> DaySet {
-        self.intersect(&other.complement())
+        if self.is_empty() || other.is_empty() {
+            return self.clone();
+        }
+        if other.is_all() {
+            return DaySet::empty();
+        }
+        let mut out = Vec::with_capacity(self.intervals().len());
+        let mut taken = other.intervals().iter().peekable();
+        for &(start, end) in self.intervals() {
+            while taken.next_if(|(_, taken_end)| *taken_end < start).is_some() {}
+            let mut from = start;
+            loop {
+                match taken.peek() {
+                    Some(&&(taken_start, taken_end)) if taken_start <= end => {
+                        if taken_start > from {
+                            out.push((from, taken_start.pred()));
+                        }
+                        if taken_end >= end {
+                            // It may take from the next interval too.
+                            break;
+                        }
+                        from = taken_end.succ();
+                        taken.next();
+                    }
+                    _ => {
+                        out.push((from, end));
+                        break;
+                    }
+                }
+            }
+        }
+        DaySet::from_normalised(out)
     }
 
     /// The first day of the set on or after `day`.
     pub fn first_at_or_after(&self, day: Day) -> Option<Day> {
-        let index = self.intervals.partition_point(|(_, end)| *end < day);
-        self.intervals
-            .get(index)
-            .map(|(start, _)| (*start).max(day))
+        let intervals = self.intervals();
+        let index = intervals.partition_point(|(_, end)| *end < day);
+        intervals.get(index).map(|(start, _)| (*start).max(day))
     }
 
     /// When `day` is in the set, the first day of the unbroken run holding it.
@@ -366,22 +512,29 @@ impl DaySet {
 
     /// How many days of the set lie in `first ..= last`.
     pub fn count_days_between(&self, first: Day, last: Day) -> u64 {
-        self.intervals
+        self.intervals()
             .iter()
             .filter_map(|(start, end)| {
                 let (start, end) = ((*start).max(first), (*end).min(last));
-                (start <= end).then(|| u64::try_from(days_in(start, end)).unwrap_or(0))
+                (start <= end).then(|| days_in(start, end))
             })
-            .fold(0, u64::saturating_add)
+            // Exact: the stretches are disjoint days of an i32, so their
+            // lengths add up to at most 2^32, far inside i64; never negative.
+            .sum::<i64>()
+            .unsigned_abs()
     }
 
     /// The days D on which every day of the window of `length` as of D is in
-    /// the set.
+    /// the set. Each interval keeps its end and its start moves later, by an
+    /// amount that never shrinks as the start grows, so the intervals stay
+    /// sorted and apart.
     pub fn sustained(&self, length: Length) -> DaySet {
-        DaySet::from_intervals(
-            self.intervals
+        DaySet::from_normalised(
+            self.intervals()
                 .iter()
-                .map(|(start, end)| (first_day_window_within(*start, length), *end)),
+                .map(|(start, end)| (first_day_window_within(*start, length), *end))
+                .filter(|(start, end)| start <= end)
+                .collect(),
         )
     }
 }
@@ -408,20 +561,18 @@ impl<V: Clone + PartialEq> Steps<V> {
         Steps::from_breakpoints(std::iter::once((Day::MIN, first)).chain(changes).collect())
     }
 
-    fn from_breakpoints(breakpoints: Vec<(Day, V)>) -> Steps<V> {
-        let mut merged: Vec<(Day, V)> = Vec::with_capacity(breakpoints.len());
-        for (day, value) in breakpoints {
-            match merged.last_mut() {
-                Some(last) if last.0 == day => last.1 = value,
-                Some(last) if last.1 == value => {}
-                _ => merged.push((day, value)),
+    /// Breakpoints in day order, in place: of several on one day the last
+    /// value holds, and a breakpoint that repeats the value before it goes.
+    fn from_breakpoints(mut breakpoints: Vec<(Day, V)>) -> Steps<V> {
+        breakpoints.dedup_by(|later, earlier| {
+            let same_day = later.0 == earlier.0;
+            if same_day {
+                std::mem::swap(&mut earlier.1, &mut later.1);
             }
-        }
-        // A later breakpoint may now repeat the value before it.
-        merged.dedup_by(|later, earlier| later.1 == earlier.1);
-        Steps {
-            breakpoints: merged,
-        }
+            same_day
+        });
+        breakpoints.dedup_by(|later, earlier| later.1 == earlier.1);
+        Steps { breakpoints }
     }
 
     /// The value on `day`.
@@ -475,17 +626,18 @@ impl<V: Clone + PartialEq> Steps<V> {
         Steps::from_breakpoints(out)
     }
 
-    /// The days on which `predicate` holds of the value.
+    /// The days on which `predicate` holds of the value: the breakpoints
+    /// are in order, so the intervals are merged as they come.
     pub fn where_true(&self, predicate: impl Fn(&V) -> bool) -> DaySet {
         let mut intervals = Vec::new();
         let mut breakpoints = self.breakpoints.iter().peekable();
         while let Some((start, value)) = breakpoints.next() {
             if predicate(value) {
                 let end = breakpoints.peek().map_or(Day::MAX, |(next, _)| next.pred());
-                intervals.push((*start, end));
+                push_merged(&mut intervals, *start, end);
             }
         }
-        DaySet::from_intervals(intervals)
+        DaySet::from_normalised(intervals)
     }
 }
 
@@ -504,24 +656,27 @@ impl Steps<i128> {
     ) -> Option<Steps<i128>> {
         // The running total is exact, so the order in which the
         // contributions come (and same-day changes are added) cannot matter.
-        let mut changes: Vec<(Day, i128)> = Vec::new();
+        // One list, in place: the changes, sorted, then their running
+        // totals; a change of 0 on the first day starts the function there.
+        let contributions = contributions.into_iter();
+        let mut steps: Vec<(Day, i128)> = Vec::with_capacity(contributions.size_hint().0);
+        steps.push((Day::MIN, 0));
         for (start, end, weight) in contributions {
             if start > end || weight == 0 {
                 continue;
             }
-            changes.push((start, weight));
+            steps.push((start, weight));
             if end < Day::MAX {
-                changes.push((end.succ(), weight.checked_neg()?));
+                steps.push((end.succ(), weight.checked_neg()?));
             }
         }
-        changes.sort_unstable();
-        let mut breakpoints = vec![(Day::MIN, 0i128)];
+        steps.sort_unstable();
         let mut total = 0i128;
-        for (day, change) in changes {
-            total = total.checked_add(change)?;
-            breakpoints.push((day, total));
+        for (_, change) in &mut steps {
+            total = total.checked_add(*change)?;
+            *change = total;
         }
-        Some(Steps::from_breakpoints(breakpoints))
+        Some(Steps::from_breakpoints(steps))
     }
 }
 
@@ -531,6 +686,9 @@ struct Tally {
     runs: Vec<(Day, Day, i64)>,
 }
 
+// Exact: a tally's numbers count days of disjoint stretches of an i32,
+// so every sum and difference here is at most 2^33 in size, inside i64.
+#[allow(clippy::arithmetic_side_effects)]
 impl Tally {
     fn new(set: &DaySet) -> Tally {
         let mut total = 0i64;
@@ -539,7 +697,7 @@ impl Tally {
             .iter()
             .map(|(start, end)| {
                 let before = total;
-                total = total.saturating_add(days_in(*start, *end));
+                total += days_in(*start, *end);
                 (*start, *end, before)
             })
             .collect();
@@ -553,13 +711,13 @@ impl Tally {
             .checked_sub(1)
             .and_then(|last| self.runs.get(last))
             .map_or(0, |(start, end, before)| {
-                before.saturating_add(days_in(*start, (*end).min(day)))
+                before + days_in(*start, (*end).min(day))
             })
     }
 
     /// The days of the set in `(after, up_to]`.
     fn between(&self, after: Day, up_to: Day) -> i64 {
-        self.up_to(up_to).saturating_sub(self.up_to(after))
+        self.up_to(up_to) - self.up_to(after)
     }
 }
 
@@ -638,14 +796,22 @@ pub fn days_covered_at_least(spells: &DaySet, length: Length, needed: u64) -> Da
                 }
             }
             (true, false) => {
-                let from = first.add_days(needed.saturating_sub(count).max(0));
+                // The days still needed, one a day; more than i64 holds
+                // (it cannot be, as `count` is not negative) would be none.
+                let from = needed
+                    .checked_sub(count)
+                    .map_or(Day::MAX, |more| first.add_days(more.max(0)));
                 out.push((from, last));
             }
             (false, true) => {
                 // Covered while the window's start is at most `opens + count − needed`.
-                if count >= needed {
-                    let spare = count.saturating_sub(needed);
-                    let until = opens_from(opens.add_days(spare.saturating_add(1))).pred();
+                // `needed <= count`, a tally under 2^33: neither step fails.
+                let past_spare = count
+                    .checked_sub(needed)
+                    .filter(|spare| *spare >= 0)
+                    .and_then(|spare| spare.checked_add(1));
+                if let Some(past_spare) = past_spare {
+                    let until = opens_from(opens.add_days(past_spare)).pred();
                     out.push((first, until.min(last)));
                 }
             }
@@ -670,6 +836,12 @@ pub fn days_covered_at_least(spells: &DaySet, length: Length, needed: u64) -> Da
 /// Adds to `out` the days D of `first ..= last` whose window of `length`
 /// holds at least `target` days, `(D − length, D]`, where the window's
 /// start is a day of the calendar (not cut short at the beginning of time).
+///
+/// Exact: months are stepped only while they start on a day of the
+/// calendar (day numbers under 2^22, lengths at most 31), and only for a
+/// `target` at most the [`month_window_bounds`] of a `u32` of months, which
+/// is under 2^41; every sum below is inside i64.
+#[allow(clippy::arithmetic_side_effects)]
 fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut Vec<(Day, Day)>) {
     if length.unit != TimeUnit::Months {
         // Days and weeks: every such window is the same number of days.
@@ -678,14 +850,16 @@ fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut
         }
         return;
     }
-    if let Some((fewest, most)) = month_window_bounds(length.count) {
-        if target <= fewest {
-            out.push((first, last));
-            return;
-        }
-        if target > most {
-            return;
-        }
+    // Always there: a u32 of months is at most 2^32 × 31 days.
+    let Some((fewest, most)) = month_window_bounds(length.count) else {
+        return;
+    };
+    if target <= fewest {
+        out.push((first, last));
+        return;
+    }
+    if target > most {
+        return;
     }
     // As of a day d of a month M, the window opens on day d of the month
     // `length` earlier, or at that month's end if it is shorter than d: it
@@ -699,17 +873,13 @@ fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut
     };
     let (first, last) = (i64::from(first.0), i64::from(last.0));
     while month.start <= last {
-        let between = month.start.saturating_sub(opening.start);
+        let between = month.start - opening.start;
         let from = if between >= target {
             month.start
         } else {
-            month
-                .start
-                .saturating_add(target.saturating_sub(between))
-                .saturating_add(opening.length())
-                .saturating_sub(1)
+            month.start + (target - between) + opening.length() - 1
         };
-        let to = month.start.saturating_add(month.length()).saturating_sub(1);
+        let to = month.start + month.length() - 1;
         if let (Ok(from), Ok(to)) = (i32::try_from(from.max(first)), i32::try_from(to.min(last))) {
             match out.last_mut() {
                 Some(held) if held.1.succ() == Day(from) && from <= to => held.1 = Day(to),
@@ -722,7 +892,8 @@ fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut
 }
 
 /// A month of the calendar, with the number of its first day; day numbers
-/// are under 2^22, so stepping through the calendar cannot saturate.
+/// are under 2^22 and years under 10,001, so stepping through the calendar
+/// is exact.
 #[derive(Clone, Copy)]
 struct Month {
     year: i32,
@@ -754,8 +925,9 @@ impl Month {
         }
     }
 
+    #[allow(clippy::arithmetic_side_effects)]
     fn next(self) -> Month {
-        let start = self.start.saturating_add(self.length());
+        let start = self.start + self.length();
         match self.month.checked_add(1).filter(|month| *month <= 12) {
             Some(month) => Month {
                 month,
@@ -763,7 +935,7 @@ impl Month {
                 ..self
             },
             None => Month {
-                year: self.year.saturating_add(1),
+                year: self.year + 1,
                 month: 1,
                 start,
             },
@@ -825,6 +997,32 @@ mod tests {
             day("2016-01-01").plus(length(u32::MAX, TimeUnit::Months)),
             Day::MAX
         );
+    }
+
+    #[test]
+    fn day_arithmetic_past_i64_reaches_the_ends_of_time_and_counts_stay_exact() {
+        // A sum past i64 is past the calendar, on the side it points to.
+        let new_year = day("2016-01-01");
+        assert_eq!(new_year.add_days(i64::MAX), Day::MAX);
+        assert_eq!(new_year.add_days(i64::MIN), Day::MIN);
+        assert_eq!(Day(i32::MAX).add_days(i64::MAX), Day::MAX);
+        assert_eq!(Day(i32::MIN).add_days(i64::MIN), Day::MIN);
+        assert_eq!(new_year.add_days(-1), day("2015-12-31"));
+        // 7 × u32::MAX days each way, the longest a length can be.
+        let longest = length(u32::MAX, TimeUnit::Weeks);
+        assert_eq!(new_year.minus(longest), Day::MIN);
+        assert_eq!(new_year.plus(longest), Day::MAX);
+        // The widest stretches an i32 numbers are counted exactly.
+        assert_eq!(days_in(Day(i32::MIN), Day(i32::MAX)), 1 << 32);
+        let widest = DaySet::interval(Day(i32::MIN), Day(i32::MAX));
+        assert_eq!(
+            widest.count_days_between(Day(i32::MIN), Day(i32::MAX)),
+            1 << 32
+        );
+        let halves = DaySet::from_intervals([(Day(i32::MIN), Day(-1)), (Day(1), Day(i32::MAX))]);
+        let tally = Tally::new(&halves);
+        assert_eq!(tally.up_to(Day(i32::MAX)), (1 << 32) - 1);
+        assert_eq!(tally.between(Day(i32::MIN), Day(i32::MAX)), (1 << 32) - 2);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! window holding it not measurable, rather than being skipped.
 #![deny(clippy::arithmetic_side_effects)]
 
+use std::rc::Rc;
+
 use super::sets::{Evaluated, TermWindow, age_days};
 use crate::days::Day;
 use crate::family::Role;
@@ -26,7 +28,7 @@ pub(crate) enum TermsOn<'p> {
 impl<'p> Evaluated<'p, '_> {
     /// Every window of the form, over the days each holds; the days of
     /// none are the days the measure is not measurable.
-    pub(crate) fn windows_of_terms(&self, member: Option<u32>, terms: Terms) -> Vec<TermWindow> {
+    pub(crate) fn windows_of_terms(&self, member: Option<u32>, terms: Terms) -> Rc<[TermWindow]> {
         if terms.before_attachment {
             // The window as of A, from the day its latest term ended on:
             // a term not ended by A, straddling it, is not before it.
@@ -36,15 +38,16 @@ impl<'p> Evaluated<'p, '_> {
                     days: (window.days.0, Day::MAX),
                     until: anchor,
                     ..window
-                }],
-                TermsOn::TooFew(_) | TermsOn::NotRecorded(_) => Vec::new(),
+                }]
+                .into(),
+                TermsOn::TooFew(_) | TermsOn::NotRecorded(_) => Rc::from([]),
             };
         }
         match terms.basis {
             TermBasis::Records => self.term_windows(member, terms.count),
             TermBasis::Calendar => {
                 let Some(size) = usize::try_from(terms.count).ok().filter(|size| *size > 0) else {
-                    return Vec::new();
+                    return Rc::from([]);
                 };
                 let calendar = &self.plan.school_terms;
                 (size..=calendar.len())

@@ -12,6 +12,7 @@ use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroU64;
+use std::rc::Rc;
 
 /// A measure's value on a day; `None` when it cannot be measured (a rate
 /// over no sessions, fewer school terms than asked for).
@@ -19,6 +20,9 @@ type Value = Option<Ratio>;
 
 /// A define with the member it is evaluated for (`None` for the family).
 type InScope = (DefineIdx, Option<u32>);
+
+/// The last N school terms of a member (`None`: the family), by member and N.
+type TermsMemo = RefCell<HashMap<(Option<u32>, u32), Rc<[TermWindow]>>>;
 
 /// A family evaluated under a plan as of a day: every set of days the
 /// decision and its explanation are read from, computed once, over the
@@ -55,6 +59,10 @@ pub(crate) struct Evaluated<'p, 'f> {
     define_sets: RefCell<HashMap<InScope, DaySet>>,
     /// The values of each define that is a measure, likewise.
     define_values: RefCell<HashMap<InScope, Steps<Value>>>,
+    /// The last N school terms of each member (or the family) over the
+    /// days, by member and N: every measure over the last terms of one
+    /// member reads the same windows, so they are found once.
+    term_windows: TermsMemo,
 }
 
 impl<'p, 'f> Evaluated<'p, 'f> {
@@ -96,6 +104,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             member_caps: Vec::new(),
             define_sets: RefCell::default(),
             define_values: RefCell::default(),
+            term_windows: RefCell::default(),
         };
         if let Some(day) = attached_on {
             let missing = evaluated.missing_principles(day);
@@ -478,7 +487,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             SustainLen::Terms(count) => {
                 let runs = set.intervals();
                 let mut out = Vec::new();
-                for window in self.term_windows(member, count) {
+                for window in self.term_windows(member, count).iter() {
                     // The run holding the window's first day, if any: runs
                     // are in order, so a binary search finds it.
                     let run = runs
@@ -527,8 +536,26 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     /// The last `count` school terms of a member (or the family) over each
-    /// stretch of days on which they stay the same, in day order.
-    pub(crate) fn term_windows(&self, member: Option<u32>, count: u32) -> Vec<TermWindow> {
+    /// stretch of days on which they stay the same, in day order; found the
+    /// first time they are asked for in this evaluation.
+    pub(crate) fn term_windows(&self, member: Option<u32>, count: u32) -> Rc<[TermWindow]> {
+        let key = (member, count);
+        if let Some(known) = self
+            .term_windows
+            .try_borrow()
+            .ok()
+            .and_then(|memo| memo.get(&key).cloned())
+        {
+            return known;
+        }
+        let windows: Rc<[TermWindow]> = self.find_term_windows(member, count).into();
+        if let Ok(mut memo) = self.term_windows.try_borrow_mut() {
+            memo.insert(key, Rc::clone(&windows));
+        }
+        windows
+    }
+
+    fn find_term_windows(&self, member: Option<u32>, count: u32) -> Vec<TermWindow> {
         let terms = self.terms(member);
         let Some(size) = usize::try_from(count).ok().filter(|size| *size > 0) else {
             return Vec::new();
@@ -572,8 +599,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         day: Day,
     ) -> Option<TermWindow> {
         self.term_windows(member, count)
-            .into_iter()
+            .iter()
             .find(|window| window.days.0 <= day && day <= window.days.1)
+            .cloned()
     }
 
     fn continuous_employment(&self, member: u32) -> DaySet {
@@ -1082,7 +1110,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 (fact, visible)
             })
             .collect();
-        for window in self.windows_of_terms(member, terms) {
+        for window in self.windows_of_terms(member, terms).iter() {
             let (from, to) = window.days;
             defined.push((from, to));
             for (fact, visible) in &facts {
@@ -1771,6 +1799,7 @@ enum Focus {
 /// A member's (or the family's) last school terms over a stretch of days on
 /// which they stay the same: the one "last N terms" every window, sum,
 /// sustain period, citation and explanation reads.
+#[derive(Clone)]
 pub(crate) struct TermWindow {
     /// The days on which these are the last terms: from the day the latest
     /// of them ends until the day before a later term ends.
