@@ -659,7 +659,7 @@ fn duration(duration: &Duration) -> String {
     format!("{count} {unit}")
 }
 
-fn terms(count: u64) -> String {
+fn terms(count: u32) -> String {
     if count == 1 {
         "1 term".to_string()
     } else {

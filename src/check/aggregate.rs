@@ -275,12 +275,12 @@ impl Checker {
                     return None;
                 }
                 Some(AgeRange {
-                    min: low.value as u32,
-                    max: Some(high.value as u32),
+                    min: low.value,
+                    max: Some(high.value),
                 })
             }
             ast::Aged::OrOver(low, _) => Some(AgeRange {
-                min: low.value as u32,
+                min: low.value,
                 max: None,
             }),
             ast::Aged::Under(high, span) => {
@@ -295,7 +295,7 @@ impl Checker {
                 };
                 Some(AgeRange {
                     min: 0,
-                    max: Some(oldest as u32),
+                    max: Some(oldest),
                 })
             }
         }
@@ -420,7 +420,7 @@ impl Checker {
                     );
                     return None;
                 }
-                Window::LastTerms(count.value as u32)
+                Window::LastTerms(count.value)
             }
             ast::Window::AtAttachment(_) => Window::AtAttachment,
             ast::Window::Ever(_) => Window::Ever,

@@ -356,8 +356,9 @@ impl Checker {
                     return None;
                 }
                 let days = match duration.unit {
-                    ast::TimeUnit::Days => Some(duration.count.value as u32),
-                    ast::TimeUnit::Weeks => Some((duration.count.value as u32).saturating_mul(7)),
+                    ast::TimeUnit::Days => Some(duration.count.value),
+                    // In range, so at most 5218 weeks: their days fit.
+                    ast::TimeUnit::Weeks => duration.count.value.checked_mul(7),
                     ast::TimeUnit::Months => None,
                 };
                 Lowered::Duration(days, *duration)
@@ -488,7 +489,7 @@ impl Checker {
                     );
                     return None;
                 }
-                if count.value as usize > self.problem_count {
+                if !usize::try_from(count.value).is_ok_and(|wanted| wanted <= self.problem_count) {
                     self.report(
                         Code::ThresholdAboveProblems,
                         count.span,
@@ -500,7 +501,7 @@ impl Checker {
                     );
                     return None;
                 }
-                Some(ProgressShare::AtLeast(count.value as u32))
+                Some(ProgressShare::AtLeast(count.value))
             }
         }
     }

@@ -31,7 +31,7 @@ impl Checker {
                 } else if !self.terms_in_range(count) {
                     None
                 } else {
-                    Some(SustainLen::Terms(count.value as u32))
+                    Some(SustainLen::Terms(count.value))
                 }
             }
         }
@@ -45,7 +45,7 @@ impl Checker {
             ast::TimeUnit::Weeks => (MAX_LENGTH_WEEKS, "weeks"),
             ast::TimeUnit::Months => (MAX_LENGTH_MONTHS, "months"),
         };
-        if duration.count.value <= u64::from(most) {
+        if duration.count.value <= most {
             return true;
         }
         self.report(
@@ -75,14 +75,14 @@ impl Checker {
         }
         let unit = duration.unit;
         Some(Length {
-            count: duration.count.value as u32,
+            count: duration.count.value,
             unit,
         })
     }
 
     /// Whether a number of school terms is at most [`MAX_TERMS`]; reports it if not.
     pub(super) fn terms_in_range(&mut self, count: &ast::IntLit) -> bool {
-        if count.value <= u64::from(MAX_TERMS) {
+        if count.value <= MAX_TERMS {
             return true;
         }
         self.report(

@@ -435,7 +435,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             window_text(window),
             benefit_records.join(", "),
             within.length,
-            within.unit.word(u64::from(within.length)),
+            within.unit.word(within.length),
             if records.is_empty() {
                 String::new()
             } else {
@@ -603,7 +603,7 @@ fn sustain_text(sustain: &Sustain) -> String {
             ended,
             complete,
         } => {
-            let unit = unit.word(u64::from(length));
+            let unit = unit.word(length);
             match ended {
                 Some(ended) => format!(
                     "for {length} {unit} after the end of {kind} on {}, every day since; complete on {}",
@@ -622,7 +622,7 @@ fn sustain_text(sustain: &Sustain) -> String {
             from,
             to,
         } => {
-            let unit = unit.word(u64::from(length));
+            let unit = unit.word(length);
             format!(
                 "for {length} {unit}, from {} to {}",
                 first_day(from),

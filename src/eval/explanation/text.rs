@@ -522,12 +522,7 @@ impl Display for Window {
 /// `30 weeks`.
 impl Display for Period {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
-        write!(
-            out,
-            "{} {}",
-            self.length,
-            self.unit.word(u64::from(self.length))
-        )
+        write!(out, "{} {}", self.length, self.unit.word(self.length))
     }
 }
 
@@ -541,7 +536,7 @@ impl Display for Sustain {
                 ended,
                 complete,
             } => {
-                let unit = unit.word(u64::from(*length));
+                let unit = unit.word(*length);
                 match (ended, complete) {
                     (Some(ended), complete) => write!(
                         out,
@@ -562,7 +557,7 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = unit.word(u64::from(*length));
+                let unit = unit.word(*length);
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
