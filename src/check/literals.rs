@@ -99,7 +99,21 @@ impl Checker {
 
     /// Reports a percentage outside 0% to 100%, wherever the plan writes one.
     pub(super) fn percent_in_range(&mut self, percent: Fixed, span: Span) {
-        if percent.0 < 0 || percent.0 > 100 * Fixed::SCALE {
+        if i128::from(percent.0) > Fixed::HUNDRED_PERCENT {
+            self.report(
+                Code::PercentageOutOfRange,
+                span,
+                format!("{percent}% is outside 0% to 100%"),
+                "a percentage must be between 0% and 100%",
+            );
+        } else {
+            self.percent_not_negative(percent, span);
+        }
+    }
+
+    /// Reports a percentage below 0%, which no measure or share can be.
+    pub(super) fn percent_not_negative(&mut self, percent: Fixed, span: Span) {
+        if percent.0 < 0 {
             self.report(
                 Code::PercentageOutOfRange,
                 span,
