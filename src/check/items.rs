@@ -813,7 +813,6 @@ impl Checker {
                 );
                 continue;
             }
-            let needed_days = u32::try_from(needed_days).unwrap_or(u32::MAX);
             self.months_window_varies(within, needed_days, line.span);
             table.rules.push(BenefitRule {
                 benefits,
