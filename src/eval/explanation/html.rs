@@ -4,6 +4,7 @@
 //! each claim with its reason, and every record cited. Written from the
 //! structured explanation (never from its text), every value escaped.
 
+use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
@@ -393,7 +394,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             percent,
             negated,
         } => {
-            let needs = if *negated { "less than" } else { "at least" };
+            let needs = words::fall(*negated);
             escape_html(&format!(
                 "{event}: {} {}, against {} {} before; needs a fall of {needs} {percent}%",
                 now.count,
@@ -436,11 +437,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             benefit_records.join(", "),
             within.length,
             within.unit.word(within.length),
-            if records.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", records.join(", "))
-            }
+            words::cited(records)
         )),
         Requirement::NoMemberPicked => "no member is picked on the day".to_string(),
         Requirement::Held {
@@ -448,11 +445,12 @@ fn requirement_html(requirement: &Requirement) -> String {
             indicator,
             held,
             negated,
-        } => escape_html(&format!(
-            "indicator {indicator} of {problem} at attachment: {}; needs {}",
-            if *held { "held" } else { "did not hold" },
-            if *negated { "not held" } else { "held" }
-        )),
+        } => {
+            let (held, needs) = words::held(*held, *negated);
+            escape_html(&format!(
+                "indicator {indicator} of {problem} at attachment: {held}; needs {needs}"
+            ))
+        }
     }
 }
 
