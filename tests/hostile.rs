@@ -23,6 +23,23 @@ fn run(args: &[&str], code: i32) -> (String, String) {
     (stdout, stderr)
 }
 
+/// What `eval --format csv` of the phase 2 plan prints for this reproducer,
+/// which refuses some families (exit 3).
+fn eval_csv(name: &str) -> (String, String) {
+    run(
+        &[
+            "eval",
+            PLAN2,
+            &hostile(name),
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "csv",
+        ],
+        3,
+    )
+}
+
 /// The CSV rows of `eval --format csv`, keyed by family id.
 fn rows(csv: &str) -> Vec<(String, String)> {
     csv.lines()
@@ -83,18 +100,7 @@ fn windows_of_millions_of_months_are_refused_before_any_family_is_read() {
 
 #[test]
 fn an_unterminated_quote_refuses_its_family_and_the_next_keeps_its_rows() {
-    let (stdout, stderr) = run(
-        &[
-            "eval",
-            PLAN2,
-            &hostile("csv-unterminated-quote"),
-            "--as-of",
-            "2016-11-30",
-            "--format",
-            "csv",
-        ],
-        3,
-    );
+    let (stdout, stderr) = eval_csv("csv-unterminated-quote");
     let rows = rows(&stdout);
     assert_eq!(rows.len(), 2, "{stdout}");
     assert_eq!(rows[0].0, "F-1");
@@ -115,18 +121,7 @@ fn an_unterminated_quote_refuses_its_family_and_the_next_keeps_its_rows() {
 
 #[test]
 fn overlapping_terms_are_refused_in_either_order_naming_both_records() {
-    let (stdout, stderr) = run(
-        &[
-            "eval",
-            PLAN2,
-            &hostile("order-dependence/families.jsonl"),
-            "--as-of",
-            "2016-11-30",
-            "--format",
-            "csv",
-        ],
-        3,
-    );
+    let (stdout, stderr) = eval_csv("order-dependence/families.jsonl");
     let rows = rows(&stdout);
     assert_eq!(
         rows.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
@@ -141,18 +136,7 @@ fn overlapping_terms_are_refused_in_either_order_naming_both_records() {
 
 #[test]
 fn a_repeated_key_refuses_its_family_and_names_the_key() {
-    let (stdout, stderr) = run(
-        &[
-            "eval",
-            PLAN2,
-            &hostile("json-duplicate-keys/families.jsonl"),
-            "--as-of",
-            "2016-11-30",
-            "--format",
-            "csv",
-        ],
-        3,
-    );
+    let (stdout, stderr) = eval_csv("json-duplicate-keys/families.jsonl");
     let rows = rows(&stdout);
     assert!(
         rows[0].1.starts_with("true,work;domestic_abuse,"),
