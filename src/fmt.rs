@@ -678,7 +678,7 @@ fn duration(duration: &Duration) -> String {
     format!("{count} {unit}")
 }
 
-fn terms(count: u64) -> String {
+fn terms(count: u32) -> String {
     if count == 1 {
         "1 term".to_string()
     } else {
@@ -686,7 +686,7 @@ fn terms(count: u64) -> String {
     }
 }
 
-fn terms_of_basis(count: u64, basis: TermBasis) -> String {
+fn terms_of_basis(count: u32, basis: TermBasis) -> String {
     match basis {
         TermBasis::Records => terms(count),
         TermBasis::Calendar if count == 1 => "1 school term".to_string(),

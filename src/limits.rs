@@ -30,3 +30,11 @@ pub const MAX_TERMS: u32 = 600;
 /// into the defines it uses, so this bounds their stack as the syntax's
 /// nesting limit bounds the parser's.
 pub const MAX_DEFINE_DEPTH: usize = 64;
+
+// The checker numbers a plan's problems, claims, kinds and words with
+// `u32`, casting their positions with `as`: each takes at least a byte of
+// the plan, so their count is below `MAX_PLAN_BYTES`, which fits. Indexes
+// are `u32` widened to `usize` with `as`, exact on every target with
+// pointers of 32 bits or more. The two assertions keep both casts exact.
+const _: () = assert!(MAX_PLAN_BYTES <= u32::MAX as usize);
+const _: () = assert!(usize::BITS >= u32::BITS);

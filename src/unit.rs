@@ -18,7 +18,7 @@ pub enum TimeUnit {
 
 impl TimeUnit {
     /// The unit's word after `count`: `1 month`, `6 months`.
-    pub(crate) fn word(self, count: u64) -> &'static str {
+    pub(crate) fn word(self, count: u32) -> &'static str {
         match (self, count) {
             (TimeUnit::Days, 1) => "day",
             (TimeUnit::Days, _) => "days",

@@ -9,7 +9,7 @@
 )]
 
 mod common;
-use common::{scratch, text, tfop, write};
+use common::{read, scratch, text, tfop, tfop_exits, write};
 use serde_json::Value;
 
 const COHORT: &str = "examples/cohort/families.jsonl";
@@ -51,8 +51,10 @@ fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
     ];
     let json = tfop(&[&["explain"], &args[..], &["--format", "json"]].concat());
     let explanation: Value = serde_json::from_slice(&json.stdout).unwrap();
-    let output = tfop(&[&["explain"], &args[..], &["--format", "html"]].concat());
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = tfop_exits(
+        &[&["explain"], &args[..], &["--format", "html"]].concat(),
+        0,
+    );
     let page = text(&output.stdout);
     assert!(page.starts_with("<!DOCTYPE html>\n"), "{page}");
     assert!(page.ends_with("</html>\n"));
@@ -85,7 +87,7 @@ fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
 /// A value in the input is text on the page, never markup.
 #[test]
 fn everything_from_the_input_is_escaped() {
-    let cohort = std::fs::read_to_string(COHORT).unwrap();
+    let cohort = read(COHORT);
     let family = cohort
         .lines()
         .find(|line| line.contains("\"F-000007\""))
@@ -96,18 +98,20 @@ fn everything_from_the_input_is_escaped() {
     assert_ne!(evil, family);
     let folder = scratch("audit_pack_escape");
     let path = write(&folder, "families.jsonl", &format!("{evil}\n"));
-    let output = tfop(&[
-        "explain",
-        PLAN,
-        &path,
-        "--family",
-        "F-7 <b>&\"'",
-        "--as-of",
-        "2017-03-31",
-        "--format",
-        "html",
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = tfop_exits(
+        &[
+            "explain",
+            PLAN,
+            &path,
+            "--family",
+            "F-7 <b>&\"'",
+            "--as-of",
+            "2017-03-31",
+            "--format",
+            "html",
+        ],
+        0,
+    );
     let page = text(&output.stdout);
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<b>"), "{page}");
@@ -119,20 +123,22 @@ fn everything_from_the_input_is_escaped() {
 /// not in the input is an error; text and json explain one family only.
 #[test]
 fn several_families_a_page_each_in_the_order_asked() {
-    let output = tfop(&[
-        "explain",
-        PLAN,
-        COHORT,
-        "--family",
-        "F-000050",
-        "--family",
-        "F-000007",
-        "--as-of",
-        "2017-03-31",
-        "--format",
-        "html",
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = tfop_exits(
+        &[
+            "explain",
+            PLAN,
+            COHORT,
+            "--family",
+            "F-000050",
+            "--family",
+            "F-000007",
+            "--as-of",
+            "2017-03-31",
+            "--format",
+            "html",
+        ],
+        0,
+    );
     let page = text(&output.stdout);
     let headings: Vec<&str> = page
         .lines()
@@ -151,37 +157,41 @@ fn several_families_a_page_each_in_the_order_asked() {
         "the second page's own anchors"
     );
 
-    let missing = tfop(&[
-        "explain",
-        PLAN,
-        COHORT,
-        "--family",
-        "F-000050",
-        "--family",
-        "F-999999",
-        "--as-of",
-        "2017-03-31",
-        "--format",
-        "html",
-    ]);
-    assert_eq!(missing.status.code(), Some(1));
+    let missing = tfop_exits(
+        &[
+            "explain",
+            PLAN,
+            COHORT,
+            "--family",
+            "F-000050",
+            "--family",
+            "F-999999",
+            "--as-of",
+            "2017-03-31",
+            "--format",
+            "html",
+        ],
+        1,
+    );
     assert!(missing.stdout.is_empty());
     assert_eq!(
         text(&missing.stderr),
         "error: no family `F-999999` in examples/cohort/families.jsonl\n"
     );
-    let text_two = tfop(&[
-        "explain",
-        PLAN,
-        COHORT,
-        "--family",
-        "F-000050",
-        "--family",
-        "F-000007",
-        "--as-of",
-        "2017-03-31",
-    ]);
-    assert_eq!(text_two.status.code(), Some(1));
+    let text_two = tfop_exits(
+        &[
+            "explain",
+            PLAN,
+            COHORT,
+            "--family",
+            "F-000050",
+            "--family",
+            "F-000007",
+            "--as-of",
+            "2017-03-31",
+        ],
+        1,
+    );
     assert!(text(&text_two.stderr).contains("give --format html for several"));
 }
 
@@ -191,20 +201,22 @@ fn several_families_a_page_each_in_the_order_asked() {
 fn a_windows_pack_has_a_page_for_each_family_of_its_claim_file() {
     let folder = scratch("audit_pack_window");
     let path = folder.join("pack.html");
-    let output = tfop(&[
-        "explain",
-        PLAN,
-        COHORT,
-        "--window",
-        "2017-03-31",
-        "--format",
-        "html",
-        "-o",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = tfop_exits(
+        &[
+            "explain",
+            PLAN,
+            COHORT,
+            "--window",
+            "2017-03-31",
+            "--format",
+            "html",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+        0,
+    );
     assert!(output.stdout.is_empty());
-    let page = std::fs::read_to_string(&path).unwrap();
+    let page = read(&path);
     let claims = tfop(&["claims", PLAN, COHORT, "--window", "2017-03-31"]);
     let families: Vec<String> = text(&claims.stdout)
         .lines()

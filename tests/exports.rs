@@ -11,7 +11,7 @@
 )]
 
 mod common;
-use common::{scratch, text, tfop};
+use common::{read, scratch, text, tfop, tfop_exits, tfop_with_env};
 use std::io::Read;
 use std::path::Path;
 
@@ -82,18 +82,20 @@ fn cell(workbook: &Path, sheet: usize, reference: &str) -> XlsxCell {
 fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers() {
     let folder = scratch("exports_xlsx");
     let workbook = folder.join("report.xlsx");
-    let output = tfop(&[
-        "report",
-        PLAN,
-        COHORT,
-        "--as-of",
-        AS_OF,
-        "--by",
-        "district",
-        "--xlsx",
-        workbook.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    tfop_exits(
+        &[
+            "report",
+            PLAN,
+            COHORT,
+            "--as-of",
+            AS_OF,
+            "--by",
+            "district",
+            "--xlsx",
+            workbook.to_str().unwrap(),
+        ],
+        3,
+    );
     let sheets = part(&workbook, "xl/workbook.xml");
     let names: Vec<&str> = sheets
         .split("<sheet name=\"")
@@ -144,20 +146,22 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
 fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
     let folder = scratch("exports_report_csv");
     let tables = folder.join("tables");
-    let output = tfop(&[
-        "report",
-        PLAN,
-        COHORT,
-        "--as-of",
-        AS_OF,
-        "--by",
-        "district",
-        "--format",
-        "csv",
-        "-o",
-        tables.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let output = tfop_exits(
+        &[
+            "report",
+            PLAN,
+            COHORT,
+            "--as-of",
+            AS_OF,
+            "--by",
+            "district",
+            "--format",
+            "csv",
+            "-o",
+            tables.to_str().unwrap(),
+        ],
+        3,
+    );
     assert!(output.stdout.is_empty());
     let mut files: Vec<String> = std::fs::read_dir(&tables)
         .unwrap()
@@ -175,20 +179,20 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
             "projection.csv"
         ]
     );
-    let families = std::fs::read_to_string(tables.join("families.csv")).unwrap();
+    let families = read(tables.join("families.csv"));
     assert!(
         families.starts_with("figure,families\nread,50\nrefused,2\n"),
         "{families}"
     );
     // Money as a plain number a spreadsheet reads, not "£1,000.00".
-    let payable = std::fs::read_to_string(tables.join("payable.csv")).unwrap();
+    let payable = read(tables.join("payable.csv"));
     let total = payable
         .lines()
         .find(|line| line.starts_with("total,"))
         .unwrap();
     assert!(total[6..].parse::<f64>().is_ok(), "{payable}");
     assert!(!payable.contains('£'), "{payable}");
-    let windows = std::fs::read_to_string(tables.join("claim_windows.csv")).unwrap();
+    let windows = read(tables.join("claim_windows.csv"));
     assert!(
         windows.starts_with("claim window,families\n2015-01-01,"),
         "{windows}"
@@ -218,34 +222,36 @@ fn diff_as_csv_and_xlsx_lists_each_family_and_each_change() {
     let folder = scratch("exports_diff");
     let tables = folder.join("tables");
     let workbook = folder.join("diff.xlsx");
-    let output = tfop(&[
-        "diff",
-        "examples/plans/national-phase2.tfop",
-        "examples/plans/barnet-2012.tfop",
-        "examples/families/national-phase2.jsonl",
-        "--as-of",
-        "2016-11-30",
-        "--format",
-        "csv",
-        "-o",
-        tables.to_str().unwrap(),
-        "--xlsx",
-        workbook.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
-    let families = std::fs::read_to_string(tables.join("families.csv")).unwrap();
+    tfop_exits(
+        &[
+            "diff",
+            "examples/plans/national-phase2.tfop",
+            "examples/plans/barnet-2012.tfop",
+            "examples/families/national-phase2.jsonl",
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "csv",
+            "-o",
+            tables.to_str().unwrap(),
+            "--xlsx",
+            workbook.to_str().unwrap(),
+        ],
+        4,
+    );
+    let families = read(tables.join("families.csv"));
     assert!(
         families.starts_with(
             "family,line,changes,old attachment,new attachment,old payable,new payable\n"
         ),
         "{families}"
     );
-    let changes = std::fs::read_to_string(tables.join("changes.csv")).unwrap();
+    let changes = read(tables.join("changes.csv"));
     assert!(
         changes.starts_with("family,line,change,claim,old,new\n"),
         "{changes}"
     );
-    let counts = std::fs::read_to_string(tables.join("counts.csv")).unwrap();
+    let counts = read(tables.join("counts.csv"));
     assert!(counts.starts_with("figure,count\ncompared,6\n"), "{counts}");
     // The same tables as sheets; a family's line is a number.
     let sheets = part(&workbook, "xl/workbook.xml");
@@ -257,36 +263,38 @@ fn diff_as_csv_and_xlsx_lists_each_family_and_each_change() {
 fn output_files_are_written_whole_and_their_errors_name_the_target() {
     let folder = scratch("exports_output");
     let report = folder.join("report.json");
-    let output = tfop(&[
-        "report",
-        PLAN,
-        COHORT,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "-o",
-        report.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(3));
+    let output = tfop_exits(
+        &[
+            "report",
+            PLAN,
+            COHORT,
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "-o",
+            report.to_str().unwrap(),
+        ],
+        3,
+    );
     assert!(output.stdout.is_empty());
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&read(&report)).unwrap();
     assert_eq!(json["totals"]["read"], 50);
     // funding writes its result to -o too.
     let envelope = folder.join("envelope.json");
-    let output = tfop(&[
-        "funding",
-        "examples/plans/leicestershire-2017.tfop",
-        "--format",
-        "json",
-        "-o",
-        envelope.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let output = tfop_exits(
+        &[
+            "funding",
+            "examples/plans/leicestershire-2017.tfop",
+            "--format",
+            "json",
+            "-o",
+            envelope.to_str().unwrap(),
+        ],
+        0,
+    );
     assert!(output.stdout.is_empty());
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&envelope).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&read(&envelope)).unwrap();
     assert!(json.is_object());
     let missing = folder.join("no such folder").join("out.txt");
     for command in ["report", "diff"] {
@@ -308,8 +316,10 @@ fn output_files_are_written_whole_and_their_errors_name_the_target() {
 
 #[test]
 fn by_an_attribute_no_family_has_is_a_usage_error_with_did_you_mean() {
-    let output = tfop(&["report", PLAN, COHORT, "--as-of", AS_OF, "--by", "distrct"]);
-    assert_eq!(output.status.code(), Some(1));
+    let output = tfop_exits(
+        &["report", PLAN, COHORT, "--as-of", AS_OF, "--by", "distrct"],
+        1,
+    );
     assert!(output.stdout.is_empty());
     assert!(
         text(&output.stderr).contains(
@@ -318,8 +328,10 @@ fn by_an_attribute_no_family_has_is_a_usage_error_with_did_you_mean() {
         "{}",
         text(&output.stderr)
     );
-    let output = tfop(&["report", PLAN, COHORT, "--as-of", AS_OF, "--by", "ward"]);
-    assert_eq!(output.status.code(), Some(1));
+    let output = tfop_exits(
+        &["report", PLAN, COHORT, "--as-of", AS_OF, "--by", "ward"],
+        1,
+    );
     assert!(
         text(&output.stderr).contains(
             "no family has this attribute; the families' attributes are `district`, `lp_agency`"
@@ -358,8 +370,8 @@ fn standard_error_that_is_not_a_terminal_gets_no_progress_drawing() {
 fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_table() {
     let folder = scratch("exports_html");
     let page = folder.join("report.html");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tfop"))
-        .args([
+    let output = tfop_with_env(
+        &[
             "report",
             PLAN,
             COHORT,
@@ -371,15 +383,13 @@ fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_ta
             "html",
             "-o",
             page.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        ],
         // 2014-12-01 00:00 UTC.
-        .env("SOURCE_DATE_EPOCH", "1417392000")
-        .output()
-        .unwrap();
+        &[("SOURCE_DATE_EPOCH", "1417392000")],
+    );
     assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
     assert!(output.stdout.is_empty());
-    let html = std::fs::read_to_string(&page).unwrap();
+    let html = read(&page);
     assert!(
         html.contains("version 2012-03; digest <code>sha256:"),
         "{html}"

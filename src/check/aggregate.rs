@@ -275,12 +275,12 @@ impl Checker {
                     return None;
                 }
                 Some(AgeRange {
-                    min: low.value as u32,
-                    max: Some(high.value as u32),
+                    min: low.value,
+                    max: Some(high.value),
                 })
             }
             ast::Aged::OrOver(low, _) => Some(AgeRange {
-                min: low.value as u32,
+                min: low.value,
                 max: None,
             }),
             ast::Aged::Under(high, span) => {
@@ -295,7 +295,7 @@ impl Checker {
                 };
                 Some(AgeRange {
                     min: 0,
-                    max: Some(oldest as u32),
+                    max: Some(oldest),
                 })
             }
         }
@@ -432,7 +432,7 @@ impl Checker {
                     }
                 };
                 Window::Terms(Terms {
-                    count: count.value as u32,
+                    count: count.value,
                     basis,
                     before_attachment,
                 })

@@ -82,7 +82,7 @@ impl Checker {
             return false;
         }
         let declared = self.school_terms.len();
-        if u64::try_from(declared).is_ok_and(|declared| count.value > declared) {
+        if u32::try_from(declared).is_ok_and(|declared| count.value > declared) {
             self.report(
                 Code::TooFewSchoolTerms,
                 count.span,

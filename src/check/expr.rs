@@ -1,7 +1,7 @@
 //! Lowering conditions and measures: their types, comparisons, and each
 //! define lowered once per scope.
 
-use super::lints::DefineFacts;
+use super::lints::{DefineFacts, upper_bound};
 use super::{Checker, Place, Scope};
 use crate::code::Code;
 use crate::num::Fixed;
@@ -165,9 +165,11 @@ impl Checker {
                 Lowered::Cond(Cond::Not(Box::new(inner)))
             }
             ExprKind::Compare(left, op, right) => {
-                let left_lowered = self.expr(left, scope, place);
-                let right_lowered = self.expr(right, scope, place);
+                let left_lowered = self.comparand(left, scope, place);
+                let right_lowered = self.comparand(right, scope, place);
                 let (left_lowered, right_lowered) = (left_lowered?, right_lowered?);
+                self.percent_within_bounds(left, &right_lowered);
+                self.percent_within_bounds(right, &left_lowered);
                 return self.compare(left_lowered, comparison(*op), right_lowered, span);
             }
             ExprKind::Sustained(inner, length) => {
@@ -335,10 +337,7 @@ impl Checker {
             }
             ExprKind::Percent(percent) => {
                 self.percent_in_range(*percent, span);
-                Lowered::Measure(
-                    Measure::Constant(ratio(i128::from(percent.0), Fixed::HUNDRED_PERCENT)),
-                    Ty::Percentage,
-                )
+                percent_constant(*percent)
             }
             ExprKind::Decimal(value) => Lowered::Measure(
                 Measure::Constant(ratio(i128::from(value.0), i128::from(Fixed::SCALE))),
@@ -356,8 +355,9 @@ impl Checker {
                     return None;
                 }
                 let days = match duration.unit {
-                    ast::TimeUnit::Days => Some(duration.count.value as u32),
-                    ast::TimeUnit::Weeks => Some((duration.count.value as u32).saturating_mul(7)),
+                    ast::TimeUnit::Days => Some(duration.count.value),
+                    // In range, so at most 5218 weeks: their days fit.
+                    ast::TimeUnit::Weeks => duration.count.value.checked_mul(7),
                     ast::TimeUnit::Months => None,
                 };
                 Lowered::Duration(days, *duration)
@@ -491,7 +491,7 @@ impl Checker {
                     );
                     return None;
                 }
-                if count.value as usize > self.problem_count {
+                if !usize::try_from(count.value).is_ok_and(|wanted| wanted <= self.problem_count) {
                     self.report(
                         Code::ThresholdAboveProblems,
                         count.span,
@@ -503,7 +503,7 @@ impl Checker {
                     );
                     return None;
                 }
-                Some(ProgressShare::AtLeast(count.value as u32))
+                Some(ProgressShare::AtLeast(count.value))
             }
         }
     }
@@ -724,6 +724,40 @@ impl Checker {
         );
     }
 
+    /// One side of a comparison. A percentage written there may exceed
+    /// 100% (`150% of rate … >= 120%`): whether it can is known only
+    /// beside the other side, in [`Self::percent_within_bounds`].
+    fn comparand(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
+        match &expr.kind {
+            ExprKind::Percent(percent) => {
+                self.percent_not_negative(*percent, expr.span);
+                Some(percent_constant(*percent))
+            }
+            _ => self.expr(expr, scope, place),
+        }
+    }
+
+    /// Refuses a percentage written above 100% where the measure compared
+    /// with it cannot exceed 100%, as a rate of one field per another.
+    fn percent_within_bounds(&mut self, written: &ast::Expr, other: &Lowered) {
+        let ExprKind::Percent(percent) = written.kind else {
+            return;
+        };
+        let Lowered::Measure(measure, _) = other else {
+            return;
+        };
+        let at_most_whole = upper_bound(measure, &self.define_facts)
+            .is_some_and(|high| high.numerator <= high.denominator);
+        if i128::from(percent.0) > Fixed::HUNDRED_PERCENT && at_most_whole {
+            self.report(
+                Code::PercentageOutOfRange,
+                written.span,
+                format!("{percent}% is outside 0% to 100%, which the measure it is compared with cannot leave"),
+                "a rate of one field per another is at most 100%; compare with a percentage up to 100%",
+            );
+        }
+    }
+
     fn compare(
         &mut self,
         left: Lowered,
@@ -796,6 +830,14 @@ impl Checker {
         }
         Some(Lowered::Cond(Cond::Covered { events, op, days }))
     }
+}
+
+/// A percentage as a measure's constant: 15% is 15/100.
+fn percent_constant(percent: Fixed) -> Lowered {
+    Lowered::Measure(
+        Measure::Constant(ratio(i128::from(percent.0), Fixed::HUNDRED_PERCENT)),
+        Ty::Percentage,
+    )
 }
 
 impl Checker {

@@ -29,10 +29,8 @@ impl Checker {
                 continue;
             }
             match entry {
-                ast::FundingEntry::Nominated(count, _) => {
-                    funding.nominated = Some(count.value as u32)
-                }
-                ast::FundingEntry::Target(count, _) => funding.target = Some(count.value as u32),
+                ast::FundingEntry::Nominated(count, _) => funding.nominated = Some(count.value),
+                ast::FundingEntry::Target(count, _) => funding.target = Some(count.value),
                 ast::FundingEntry::PerFamily(amount, _) => funding.per_family = Some(amount.value),
                 ast::FundingEntry::Deadweight {
                     numerator,
@@ -49,8 +47,8 @@ impl Checker {
                         );
                     } else {
                         funding.deadweight = Some(Deadweight {
-                            numerator: numerator.value as u32,
-                            denominator: denominator.value as u32,
+                            numerator: numerator.value,
+                            denominator: denominator.value,
                             rounding: match rounding {
                                 ast::Rounding::Up => Rounding::Up,
                                 ast::Rounding::Down => Rounding::Down,
@@ -105,7 +103,7 @@ impl Checker {
                     }
                     funding.years.push(FundingYear {
                         label: year.label.value.clone(),
-                        families: year.families.map(|count| count.value as u32),
+                        families: year.families.map(|count| count.value),
                         attachment,
                         results,
                     });

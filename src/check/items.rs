@@ -480,7 +480,7 @@ impl Checker {
                 }
             }
             ast::ProblemCondKind::AtLeast(count) => {
-                if count.value as usize > self.problem_count {
+                if !usize::try_from(count.value).is_ok_and(|wanted| wanted <= self.problem_count) {
                     self.report(
                         Code::ThresholdAboveProblems,
                         count.span,
@@ -492,11 +492,11 @@ impl Checker {
                     );
                 }
                 let all = (0..self.problem_count as u32).map(ProblemIdx).collect();
-                ProblemRule::AtLeast(count.value as u32, all)
+                ProblemRule::AtLeast(count.value, all)
             }
             ast::ProblemCondKind::AtLeastOf(count, ids) => {
                 let list = self.problem_list(ids)?;
-                if count.value as usize > list.len() {
+                if !usize::try_from(count.value).is_ok_and(|wanted| wanted <= list.len()) {
                     self.report(
                         Code::ThresholdAboveProblems,
                         count.span,
@@ -504,7 +504,7 @@ impl Checker {
                         "the threshold cannot be more than the problems listed",
                     );
                 }
-                ProblemRule::AtLeast(count.value as u32, list)
+                ProblemRule::AtLeast(count.value, list)
             }
             ast::ProblemCondKind::AllOf(ids) => ProblemRule::All(self.problem_list(ids)?),
             ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
@@ -787,7 +787,7 @@ impl Checker {
                     None
                 }
                 _ if !self.length_in_range(&line.needed) => None,
-                ast::TimeUnit::Weeks => Some(line.needed.count.value.saturating_mul(7)),
+                ast::TimeUnit::Weeks => line.needed.count.value.checked_mul(7),
                 ast::TimeUnit::Days => Some(line.needed.count.value),
             };
             let within = self.length(&line.within);
@@ -808,7 +808,7 @@ impl Checker {
                 TimeUnit::Weeks => u64::from(within.count) * 7,
                 TimeUnit::Months => u64::from(within.count) * 31,
             };
-            if needed_days > window_days {
+            if u64::from(needed_days) > window_days {
                 self.report(
                     Code::NeverMet,
                     line.span,
@@ -817,7 +817,6 @@ impl Checker {
                 );
                 continue;
             }
-            let needed_days = u32::try_from(needed_days).unwrap_or(u32::MAX);
             self.months_window_varies(within, needed_days, line.span);
             table.rules.push(BenefitRule {
                 benefits,

@@ -182,6 +182,12 @@ fn bounds(measure: &Measure, defines: &[DefineFacts]) -> Option<(Bound, Bound)> 
     }
 }
 
+/// The largest value a measure can take, when it is known: a rate of one
+/// field per another is at most 1 (100%), a scaled or summed one unbounded.
+pub(super) fn upper_bound(measure: &Measure, defines: &[DefineFacts]) -> Bound {
+    bounds(measure, defines)?.1
+}
+
 /// `a < b`, false when either bound is unknown.
 fn less(a: Bound, b: Bound) -> bool {
     match (a, b) {

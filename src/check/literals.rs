@@ -31,7 +31,7 @@ impl Checker {
                 } else if !self.terms_in_range(count) {
                     None
                 } else {
-                    Some(SustainLen::Terms(count.value as u32))
+                    Some(SustainLen::Terms(count.value))
                 }
             }
         }
@@ -45,7 +45,7 @@ impl Checker {
             ast::TimeUnit::Weeks => (MAX_LENGTH_WEEKS, "weeks"),
             ast::TimeUnit::Months => (MAX_LENGTH_MONTHS, "months"),
         };
-        if duration.count.value <= u64::from(most) {
+        if duration.count.value <= most {
             return true;
         }
         self.report(
@@ -75,14 +75,14 @@ impl Checker {
         }
         let unit = duration.unit;
         Some(Length {
-            count: duration.count.value as u32,
+            count: duration.count.value,
             unit,
         })
     }
 
     /// Whether a number of school terms is at most [`MAX_TERMS`]; reports it if not.
     pub(super) fn terms_in_range(&mut self, count: &ast::IntLit) -> bool {
-        if count.value <= u64::from(MAX_TERMS) {
+        if count.value <= MAX_TERMS {
             return true;
         }
         self.report(
@@ -99,7 +99,21 @@ impl Checker {
 
     /// Reports a percentage outside 0% to 100%, wherever the plan writes one.
     pub(super) fn percent_in_range(&mut self, percent: Fixed, span: Span) {
-        if percent.0 < 0 || percent.0 > 100 * Fixed::SCALE {
+        if i128::from(percent.0) > Fixed::HUNDRED_PERCENT {
+            self.report(
+                Code::PercentageOutOfRange,
+                span,
+                format!("{percent}% is outside 0% to 100%"),
+                "a percentage must be between 0% and 100%",
+            );
+        } else {
+            self.percent_not_negative(percent, span);
+        }
+    }
+
+    /// Reports a percentage below 0%, which no measure or share can be.
+    pub(super) fn percent_not_negative(&mut self, percent: Fixed, span: Span) {
+        if percent.0 < 0 {
             self.report(
                 Code::PercentageOutOfRange,
                 span,

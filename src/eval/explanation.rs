@@ -390,6 +390,32 @@ impl Requirement {
     }
 }
 
+/// The words both renderers give a requirement's outcome and need, so the
+/// text and the audit page say the same; each renders them its own way.
+mod words {
+    /// Whether an indicator held at attachment, then what is needed.
+    pub(super) fn held(held: bool, negated: bool) -> (&'static str, &'static str) {
+        (
+            if held { "held" } else { "did not hold" },
+            if negated { "not held" } else { "held" },
+        )
+    }
+
+    /// How large a reduction must be: `at least`, or under `not`, `less than`.
+    pub(super) fn fall(negated: bool) -> &'static str {
+        if negated { "less than" } else { "at least" }
+    }
+
+    /// The records counted, in brackets after a space, or nothing.
+    pub(super) fn cited(records: &[String]) -> String {
+        if records.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", records.join(", "))
+        }
+    }
+}
+
 impl Measure {
     /// Every record its events take, as decisions cite them.
     fn records<'r>(&'r self, out: &mut Vec<&'r str>) {

@@ -100,11 +100,12 @@ pub struct DateLit {
     pub span: Span,
 }
 
-/// A whole number literal.
+/// A whole number literal. The lowering refuses any above `u32::MAX`
+/// (E0005), so the type says the bound every later phase relies on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IntLit {
     /// The value.
-    pub value: u64,
+    pub value: u32,
     /// Where it stands.
     pub span: Span,
 }
@@ -946,7 +947,8 @@ pub enum ExprKind {
     Date(NaiveDate),
     Duration(Duration),
     Decimal(Fixed),
-    Integer(u64),
+    /// At most `u32::MAX`, as [`IntLit`].
+    Integer(u32),
     /// `85% then 90% from 2015-09-01`: the first value, then each change
     /// in the order written.
     Dated(Box<Expr>, Vec<DatedChange>),

@@ -340,8 +340,8 @@ impl Lowering {
 
     fn integer(&mut self, pair: P<'_>) -> Option<IntLit> {
         let span = self.span_of(&pair);
-        match pair.as_str().parse::<u64>() {
-            Ok(value) if value <= u64::from(u32::MAX) => Some(IntLit { value, span }),
+        match pair.as_str().parse::<u32>() {
+            Ok(value) => Some(IntLit { value, span }),
             _ => {
                 self.too_large(span);
                 None
@@ -1100,7 +1100,7 @@ impl Lowering {
     fn fraction(&mut self, pair: P<'_>) -> Option<(IntLit, IntLit)> {
         let span = self.span_of(&pair);
         let (numerator, denominator) = pair.as_str().split_once('/')?;
-        let parse = |text: &str| text.parse::<u32>().ok().map(u64::from);
+        let parse = |text: &str| text.parse::<u32>().ok();
         match (parse(numerator), parse(denominator)) {
             (Some(numerator), Some(denominator)) => Some((
                 IntLit {

@@ -67,6 +67,7 @@ macro_rules! no_spans {
 no_spans!(
     String,
     bool,
+    u32,
     u64,
     usize,
     NaiveDate,

@@ -15,6 +15,35 @@ pub fn tfop(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs `tfop` as [`tfop`] does, and fails the test unless it ends with
+/// exit status `code`, showing what it wrote to standard error.
+pub fn tfop_exits(args: &[&str], code: i32) -> Output {
+    let output = tfop(args);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "tfop {args:?}: {}",
+        text(&output.stderr)
+    );
+    output
+}
+
+/// Runs `tfop` as [`tfop`] does, with these environment variables set.
+pub fn tfop_with_env(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args(args)
+        .envs(vars.iter().copied())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// A file's contents, which the test expects to be there.
+pub fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// Output bytes as text, for messages and comparisons.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -4,6 +4,7 @@
 //! each claim with its reason, and every record cited. Written from the
 //! structured explanation (never from its text), every value escaped.
 
+use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
@@ -393,7 +394,7 @@ fn requirement_html(requirement: &Requirement) -> String {
             percent,
             negated,
         } => {
-            let needs = if *negated { "less than" } else { "at least" };
+            let needs = words::fall(*negated);
             escape_html(&format!(
                 "{event}: {} {}, against {} {} before; needs a fall of {needs} {percent}%",
                 now.count,
@@ -435,12 +436,8 @@ fn requirement_html(requirement: &Requirement) -> String {
             window_text(window),
             benefit_records.join(", "),
             within.length,
-            within.unit.word(u64::from(within.length)),
-            if records.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", records.join(", "))
-            }
+            within.unit.word(within.length),
+            words::cited(records)
         )),
         Requirement::NoMemberPicked => "no member is picked on the day".to_string(),
         Requirement::Held {
@@ -448,11 +445,12 @@ fn requirement_html(requirement: &Requirement) -> String {
             indicator,
             held,
             negated,
-        } => escape_html(&format!(
-            "indicator {indicator} of {problem} at attachment: {}; needs {}",
-            if *held { "held" } else { "did not hold" },
-            if *negated { "not held" } else { "held" }
-        )),
+        } => {
+            let (held, needs) = words::held(*held, *negated);
+            escape_html(&format!(
+                "indicator {indicator} of {problem} at attachment: {held}; needs {needs}"
+            ))
+        }
     }
 }
 
@@ -634,7 +632,7 @@ fn sustain_text(sustain: &Sustain) -> String {
             ended,
             complete,
         } => {
-            let unit = unit.word(u64::from(length));
+            let unit = unit.word(length);
             match ended {
                 Some(ended) => format!(
                     "for {length} {unit} after the end of {kind} on {}, every day since; complete on {}",
@@ -653,7 +651,7 @@ fn sustain_text(sustain: &Sustain) -> String {
             from,
             to,
         } => {
-            let unit = unit.word(u64::from(length));
+            let unit = unit.word(length);
             format!(
                 "for {length} {unit}, from {} to {}",
                 first_day(from),

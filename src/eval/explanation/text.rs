@@ -3,6 +3,7 @@
 //! and dates, and why each claim is or is not possible, and from when. Written
 //! from the explanation alone, so the text and the data never disagree.
 
+use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Period,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
@@ -315,7 +316,7 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
             now.window,
             baseline.count,
             baseline.window,
-            if *negated { "less than" } else { "at least" },
+            words::fall(*negated),
             if baseline.count == 0 {
                 " (a zero baseline is met only by zero now)"
             } else {
@@ -334,11 +335,7 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
             out,
             "{pad}- employed {employed_days} days {window}, on `{benefit}` at attachment ({}); needs {needs_days} days within {within}{}",
             benefit_records.join(", "),
-            if records.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", records.join(", "))
-            }
+            words::cited(records)
         ),
         Requirement::NoMemberPicked => writeln!(out, "{pad}- no member is picked on the day"),
         Requirement::Member {
@@ -375,12 +372,13 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
             indicator,
             held,
             negated,
-        } => writeln!(
-            out,
-            "{pad}- indicator `{indicator}` of `{problem}` at attachment: {}; needs {}",
-            if *held { "held" } else { "did not hold" },
-            if *negated { "not held" } else { "held" },
-        ),
+        } => {
+            let (held, needs) = words::held(*held, *negated);
+            writeln!(
+                out,
+                "{pad}- indicator `{indicator}` of `{problem}` at attachment: {held}; needs {needs}",
+            )
+        }
     }
 }
 
@@ -550,12 +548,7 @@ impl Display for Window {
 /// `30 weeks`.
 impl Display for Period {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
-        write!(
-            out,
-            "{} {}",
-            self.length,
-            self.unit.word(u64::from(self.length))
-        )
+        write!(out, "{} {}", self.length, self.unit.word(self.length))
     }
 }
 
@@ -569,7 +562,7 @@ impl Display for Sustain {
                 ended,
                 complete,
             } => {
-                let unit = unit.word(u64::from(*length));
+                let unit = unit.word(*length);
                 match (ended, complete) {
                     (Some(ended), complete) => write!(
                         out,
@@ -590,7 +583,7 @@ impl Display for Sustain {
                 from,
                 to,
             } => {
-                let unit = unit.word(u64::from(*length));
+                let unit = unit.word(*length);
                 write!(
                     out,
                     "{length} {unit} (as of today, every day from {} to {})",
