@@ -63,7 +63,12 @@ fn serve(connection: &Connection) -> Result<bool, String> {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![":".to_string(), "(".to_string()]),
+            trigger_characters: Some(vec![
+                ":".to_string(),
+                "(".to_string(),
+                "=".to_string(),
+                ",".to_string(),
+            ]),
             ..CompletionOptions::default()
         }),
         document_formatting_provider: Some(OneOf::Left(true)),
@@ -336,6 +341,17 @@ impl Server<'_> {
                     label: word.to_string(),
                     kind: Some(CompletionItemKind::ENUM_MEMBER),
                     detail: names.symbol(setting).map(|symbol| symbol.signature.clone()),
+                    ..CompletionItem::default()
+                }),
+                tfop::symbols::Completion::Value { field, word } => Some(CompletionItem {
+                    label: word.to_string(),
+                    kind: Some(CompletionItemKind::ENUM_MEMBER),
+                    detail: names.symbol(field).map(|symbol| symbol.signature.clone()),
+                    ..CompletionItem::default()
+                }),
+                tfop::symbols::Completion::Keyword(word) => Some(CompletionItem {
+                    label: word.to_string(),
+                    kind: Some(CompletionItemKind::KEYWORD),
                     ..CompletionItem::default()
                 }),
             })
