@@ -434,7 +434,7 @@ fn to_lsp_diagnostic(diagnostic: &tfop::Diagnostic, uri: &Uri, lines: &Lines<'_>
         })
         .collect();
     Diagnostic {
-        range: lines.range(diagnostic.span),
+        range: lines.visible_range(diagnostic.span),
         severity: Some(match diagnostic.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -554,6 +554,20 @@ impl<'a> Lines<'a> {
             start: self.position(span.start as usize),
             end: self.position(span.end as usize),
         }
+    }
+
+    /// A diagnostic's range: its span, or, for a diagnostic about the
+    /// whole plan (its eligibility rule or header missing, which has no
+    /// place and an empty span at the start), the whole first line, which
+    /// an editor underlines where it would show an empty range at 1:1 as
+    /// nothing at all.
+    fn visible_range(&self, span: Span) -> Range {
+        if span.end != 0 {
+            return self.range(span);
+        }
+        let first = self.text.split('\n').next().unwrap_or("");
+        let first = first.strip_suffix('\r').unwrap_or(first);
+        self.range(Span::new(0, first.len()))
     }
 }
 
