@@ -272,7 +272,7 @@ impl Chart {
             ty = height - 6,
         );
         self.cumulative(&mut svg, slot, plot_width);
-        self.legend(&mut svg);
+        self.legend(&mut svg, width);
         svg.push_str(
             "</svg>\n<figcaption>Bars: attached families by the month they become claimable",
         );
@@ -348,21 +348,33 @@ impl Chart {
         );
     }
 
-    fn legend(&self, svg: &mut String) {
+    /// The legend above the plot, in rows of at most `width` pixels: three
+    /// rows fit above it, enough for the six series, "other" and the lines
+    /// at any length of name (each counted at 20 characters at most).
+    fn legend(&self, svg: &mut String, width: u64) {
         let mut x = LEFT;
-        let y = 16;
+        let mut y = 12;
+        let mut place = |item: u64| {
+            if x > LEFT && x + item > width {
+                x = LEFT;
+                y += 16;
+            }
+            let at = (x, y);
+            x += item;
+            at
+        };
         for (index, name) in self.series.iter().enumerate() {
             let colour = COLOURS.get(index).copied().unwrap_or(OTHER);
+            let (x, y) = place(24 + 7 * name.chars().count().min(20) as u64);
             let _ = write!(
                 svg,
-                "<rect x=\"{x}\" y=\"{ry}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\n<text x=\"{tx}\" y=\"{ty}\" class=\"legend\">{}</text>\n",
+                "<rect x=\"{x}\" y=\"{ry}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">{}</text>\n",
                 escape_html(name),
                 ry = y - 10,
                 tx = x + 16,
-                ty = y,
             );
-            x += 24 + 7 * name.chars().count().min(20) as u64;
         }
+        let (x, y) = place(150);
         let _ = write!(
             svg,
             "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"cumulative\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">claims, cumulative</text>\n",
@@ -370,8 +382,8 @@ impl Chart {
             x2 = x + 18,
             tx = x + 22,
         );
-        x += 150;
         if self.target.is_some() {
+            let (x, y) = place(80);
             let _ = write!(
                 svg,
                 "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"target\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">target</text>\n",
@@ -379,9 +391,9 @@ impl Chart {
                 x2 = x + 18,
                 tx = x + 22,
             );
-            x += 80;
         }
         if !self.windows.is_empty() {
+            let (x, y) = place(110);
             let _ = write!(
                 svg,
                 "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x1}\" y2=\"{y2}\" class=\"window\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">claim window</text>\n",
