@@ -507,7 +507,7 @@ impl Cohort {
         for problem in &decision.problems {
             // Looked up by `&str` first: a key is allocated once per
             // indicator, not once per family.
-            if self.by_indicator.get(problem.id.as_str()).is_none() {
+            if !self.by_indicator.contains_key(problem.id.as_str()) {
                 self.by_indicator
                     .insert(problem.id.clone(), BTreeMap::new());
             }
@@ -515,7 +515,7 @@ impl Cohort {
                 continue;
             };
             for indicator in &problem.indicators {
-                if indicators.get(indicator.id.as_str()).is_none() {
+                if !indicators.contains_key(indicator.id.as_str()) {
                     indicators.insert(indicator.id.clone(), Counts::default());
                 }
                 if let Some(counts) = indicators.get_mut(indicator.id.as_str()) {

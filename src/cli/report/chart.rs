@@ -99,7 +99,7 @@ impl Chart {
             .map(|(value, months)| (*value, months.values().sum()))
             .collect();
         // The largest first; ties in the values' order.
-        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let shown: Vec<&[Option<String>]> = values
             .iter()
             .take(if values.len() > SERIES + 1 {
