@@ -99,13 +99,14 @@ def pixels(png):
 
 
 def run(tfop, *args):
-    """Runs tfop from the repository's root, with a fixed generation day."""
+    """Runs tfop from the repository's root, with a fixed generation day
+    (1 December 2015, after both pages' as-of days)."""
     done = subprocess.run(
         [tfop, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1417305600"},
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1448928000"},
     )
     # 3: some records refused (the shipped cohort refuses two on purpose).
     if done.returncode not in (0, 3):
@@ -133,9 +134,9 @@ def main():
     windows_page = os.path.join(out, "report-windows.html")
     cohort = os.path.join(out, "cohort.jsonl")
     run(args.tfop, "generate", "--families", "800", "--seed", "3", "-o", cohort)
-    # A phase 2 plan with a target, bars stacked by district...
+    # A phase 2 plan with a target, bars stacked by district and agency...
     run(args.tfop, "report", "examples/plans/leicestershire-2017.tfop", cohort,
-        "--as-of", "2015-11-30", "--by", "district", "--format", "html", "-o", page)
+        "--as-of", "2015-11-30", "--by", "district,lp_agency", "--format", "html", "-o", page)
     # ...and a phase 1 plan with claim windows, on the shipped cohort.
     run(args.tfop, "report", "examples/plans/national-phase1.tfop", "examples/cohort/families.jsonl",
         "--as-of", "2014-11-30", "--format", "html", "-o", windows_page)
@@ -157,9 +158,12 @@ def main():
     check(dom.count("<caption>") == tables, "a table without a <caption>", failures)
     check('<th scope="col"' in dom and '<th scope="row"' in dom, "headers without scope", failures)
     check("<script" not in dom, "a script in the page", failures)
-    check("digest" in dom and "generated on 2014-11-30" in dom, "no plan digest or generation day", failures)
+    check("digest" in dom and "generated on 2015-12-01" in dom, "no plan digest or generation day", failures)
     check("Leicestershire" in dom and "version" in dom, "no plan name or version", failures)
     check("principles missing</dt>" in dom, "no glossary", failures)
+    check("by district and lp_agency" in dom and ' / ' in dom.split('class="legend"', 1)[-1],
+          "the bars are not stacked by both --by attributes", failures)
+    check("<h2>By indicator</h2>" in dom, "no table by indicator", failures)
 
     width, height, size, rows = pixels(open(shot, "rb").read())
     colours, inked = set(), 0

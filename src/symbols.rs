@@ -86,7 +86,7 @@ pub struct Occurrence {
 
 /// Something that may be typed at a place, from [`SymbolIndex::completions`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Completion {
+pub enum Completion<'a> {
     /// A symbol's name.
     Symbol(SymbolId),
     /// A word the setting takes as its value.
@@ -96,6 +96,19 @@ pub enum Completion {
         /// The word.
         word: &'static str,
     },
+    /// A value a field or member attribute is compared with: a word of its
+    /// `one of` or `ordered` list (a benefit, an exclusion's type), or
+    /// `true` and `false` for a flag.
+    Value {
+        /// The field or member attribute.
+        field: SymbolId,
+        /// The value as it is written.
+        word: &'a str,
+    },
+    /// A keyword of the language that may follow: `then` after a compared
+    /// value (a dated value), `from` after its new value, `code` and
+    /// `source` after an indicator's title.
+    Keyword(&'static str),
 }
 
 /// Every name of a plan with its declaration and uses; see the
@@ -107,6 +120,8 @@ pub struct SymbolIndex {
     occurrences: Vec<Occurrence>,
     blocks: Vec<Span>,
     setting_words: Vec<(SymbolId, Vec<&'static str>)>,
+    /// The values of each field and member attribute that has a fixed set.
+    values: Vec<(SymbolId, Vec<String>)>,
 }
 
 impl SymbolIndex {
@@ -172,9 +187,13 @@ impl SymbolIndex {
     /// a condition or measure goes on, the fields of the kind after `where`,
     /// problem ids after `problem` and in `eligible`, claim ids after
     /// `combine`, setting names in the settings block and a setting's words
-    /// after its `:`. Nothing inside a comment or a string. The editor
-    /// narrows the list by the word being typed.
-    pub fn completions(&self, source: &str, offset: usize) -> Vec<Completion> {
+    /// after its `:`; member attributes after `any adult where` (and in
+    /// `each … counts towards one problem only`); a field's or attribute's
+    /// values after `=`, `!=`, `<`, `>` or inside `in (…)`; `then` after a
+    /// compared number and `from` after its new value; `code` and `source`
+    /// after an indicator's title. Nothing inside a comment or a string.
+    /// The editor narrows the list by the word being typed.
+    pub fn completions(&self, source: &str, offset: usize) -> Vec<Completion<'_>> {
         let Some(before) = source.get(..offset) else {
             return Vec::new();
         };
@@ -227,10 +246,31 @@ impl SymbolIndex {
                 out.extend(self.all(SymbolKind::Define));
                 out
             }
+            Place::MemberAttribute => self.all(SymbolKind::MemberAttribute),
+            Place::ValueOf { subject, field } => {
+                let named = if MEMBERS.contains(&subject) {
+                    (SymbolKind::MemberAttribute, None)
+                } else {
+                    (SymbolKind::Field, Some(subject))
+                };
+                let declared = self.symbols().find(|(_, symbol)| {
+                    (symbol.kind, symbol.container.as_deref()) == named && symbol.name == field
+                });
+                let Some((id, _)) = declared else {
+                    return Vec::new();
+                };
+                self.values
+                    .iter()
+                    .filter(|(of, _)| *of == id)
+                    .flat_map(|(_, words)| words.iter())
+                    .map(|word| Completion::Value { field: id, word })
+                    .collect()
+            }
+            Place::Keywords(words) => words.iter().copied().map(Completion::Keyword).collect(),
         }
     }
 
-    fn all(&self, kind: SymbolKind) -> Vec<Completion> {
+    fn all(&self, kind: SymbolKind) -> Vec<Completion<'_>> {
         self.symbols()
             .filter(|(_, symbol)| symbol.kind == kind)
             .map(|(id, _)| Completion::Symbol(id))
@@ -245,6 +285,7 @@ struct Builder {
     occurrences: Vec<Occurrence>,
     blocks: Vec<Span>,
     setting_words: Vec<(SymbolId, Vec<&'static str>)>,
+    values: Vec<(SymbolId, Vec<String>)>,
     /// By kind and name; a field's or indicator's name is `container.name`.
     names: BTreeMap<(SymbolKind, String), SymbolId>,
 }
@@ -257,6 +298,7 @@ impl Builder {
             occurrences: Vec::new(),
             blocks: Vec::new(),
             setting_words: Vec::new(),
+            values: Vec::new(),
             names: BTreeMap::new(),
         };
         let national = crate::check::NATIONAL_VOCABULARY;
@@ -294,6 +336,7 @@ impl Builder {
             occurrences: self.occurrences,
             blocks: self.blocks,
             setting_words: self.setting_words,
+            values: self.values,
         }
     }
 
@@ -382,6 +425,22 @@ impl Builder {
                 .get(field.span.start as usize..field.span.end as usize)
                 .unwrap_or(&field.name.name);
             self.sign(id, written.split_whitespace().collect::<Vec<_>>().join(" "));
+            self.values_of(id, &field.ty);
+        }
+    }
+
+    /// Keeps the values a field or member attribute of this type may be
+    /// compared with, for completion; a name declared twice keeps its first.
+    fn values_of(&mut self, id: SymbolId, ty: &ast::FieldTypeSyntax) {
+        let words = match ty {
+            ast::FieldTypeSyntax::OneOf(words) | ast::FieldTypeSyntax::Ordered(words) => {
+                words.iter().map(|word| word.name.clone()).collect()
+            }
+            ast::FieldTypeSyntax::Flag => vec!["true".to_string(), "false".to_string()],
+            _ => return,
+        };
+        if !self.values.iter().any(|(of, _)| *of == id) {
+            self.values.push((id, words));
         }
     }
 
@@ -400,6 +459,7 @@ impl Builder {
             None,
         );
         self.sign(id, canonical(item));
+        self.values_of(id, &attribute.decl.ty);
     }
 
     fn declarations(&mut self, file: &ast::File, source: &str) {
@@ -815,7 +875,19 @@ enum Place<'a> {
     FieldOf(&'a str),
     AnyField,
     Expression,
+    MemberAttribute,
+    /// The values of a field of an event kind, or of a member attribute
+    /// when the subject is a word of [`MEMBERS`].
+    ValueOf {
+        subject: &'a str,
+        field: &'a str,
+    },
+    Keywords(&'static [&'static str]),
 }
+
+/// The words naming members before `where` (`any adult where …`): the
+/// tests that follow are on member attributes.
+const MEMBERS: [&str; 6] = ["member", "members", "adult", "adults", "child", "children"];
 
 /// The words a line starts with to declare the name that follows.
 const DECLARING: [&str; 5] = ["problem", "indicator", "claim", "define", "event"];
@@ -892,6 +964,19 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
             },
         },
         Some(Some("indicator" | "significant" | "claim")) => expression(here),
+        Some(Some("problem")) => match here {
+            [Token::Word("indicator"), Token::Word(_), Token::Literal] => {
+                Place::Keywords(&["code", "source"])
+            }
+            [
+                Token::Word("indicator"),
+                Token::Word(_),
+                Token::Literal,
+                Token::Word("code"),
+                Token::Literal,
+            ] => Place::Keywords(&["source"]),
+            _ => Place::Nothing,
+        },
         Some(_) => Place::Nothing,
         None => {
             // Outside any block: the item is the last item keyword written at
@@ -901,6 +986,7 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
                 _ => false,
             });
             match item.and_then(|at| here.get(at).map(|token| (at, *token))) {
+                _ if here.first() == Some(&Token::Word("each")) => expression(here),
                 Some((_, Token::Word("eligible"))) => Place::Problem,
                 Some((_, Token::Word("attach"))) => Place::EventKind,
                 Some((at, Token::Word("define"))) => {
@@ -927,19 +1013,107 @@ fn expression<'a>(tokens: &[Token<'a>]) -> Place<'a> {
             .and_then(|i| tokens.get(i))
             .copied()
     };
+    let fields_of = |subject: &'a str| {
+        if MEMBERS.contains(&subject) {
+            Place::MemberAttribute
+        } else {
+            Place::FieldOf(subject)
+        }
+    };
     match last {
         Some(Token::Word("problem")) => Place::Problem,
         Some(Token::Word("where")) => match before(2) {
-            Some(Token::Word(kind)) => Place::FieldOf(kind),
+            Some(Token::Word(subject)) => fields_of(subject),
             _ => Place::AnyField,
         },
         Some(Token::Word("sum" | "rate" | "per")) => Place::AnyField,
+        // A dated value's next value or day is the author's to write.
+        Some(Token::Word("then" | "from")) => Place::Nothing,
         Some(Token::Word("and")) => match field_tests_of(tokens) {
-            Some(kind) => Place::FieldOf(kind),
+            Some(subject) => fields_of(subject),
             None => Place::Expression,
         },
-        Some(Token::Literal) => Place::Nothing,
-        _ => Place::Expression,
+        Some(Token::Literal) => after_value(tokens),
+        _ => match tested_field(tokens) {
+            Some((subject, field)) => Place::ValueOf { subject, field },
+            None => Place::Expression,
+        },
+    }
+}
+
+/// The subject (event kind or member word) and field whose value comes
+/// next: after `field =`, `field in (` or `field in (a, `.
+fn tested_field<'a>(tokens: &[Token<'a>]) -> Option<(&'a str, &'a str)> {
+    let last = tokens.len().checked_sub(1)?;
+    let field = match tokens.get(last)? {
+        token if is_operator(Some(token)) => {
+            let mut at = last;
+            while is_operator(tokens.get(at)) {
+                at = at.checked_sub(1)?;
+            }
+            at
+        }
+        Token::Punct('(' | ',') => {
+            let open = tokens
+                .get(..=last)?
+                .iter()
+                .rposition(|token| *token == Token::Punct('('))?;
+            // Empty when the cursor follows the `(` itself.
+            let inside = tokens.get(open + 1..last).unwrap_or_default();
+            if inside
+                .iter()
+                .any(|token| matches!(token, Token::Punct(')' | '(')))
+            {
+                return None;
+            }
+            let keyword = open.checked_sub(1)?;
+            if tokens.get(keyword) != Some(&Token::Word("in")) {
+                return None;
+            }
+            keyword.checked_sub(1)?
+        }
+        _ => return None,
+    };
+    let Some(Token::Word(name)) = tokens.get(field) else {
+        return None;
+    };
+    Some((test_subject(tokens, field.checked_sub(1)?)?, name))
+}
+
+/// The subject of the field test whose joiner (`where`, or `and` between
+/// tests) stands at `joiner`.
+fn test_subject<'a>(tokens: &[Token<'a>], joiner: usize) -> Option<&'a str> {
+    match tokens.get(joiner)? {
+        Token::Word("where") => match tokens.get(joiner.checked_sub(1)?)? {
+            Token::Word(subject) => Some(subject),
+            _ => None,
+        },
+        Token::Word("and") => field_tests_of(tokens.get(..=joiner)?),
+        _ => None,
+    }
+}
+
+/// What follows a number, percentage, amount or day: `then` after a value
+/// compared in a condition or after a dated value's day, `from` after its
+/// new value. A field test's value cannot be dated.
+fn after_value(tokens: &[Token<'_>]) -> Place<'static> {
+    let before = |n: usize| {
+        tokens
+            .len()
+            .checked_sub(n)
+            .and_then(|i| tokens.get(i))
+            .copied()
+    };
+    let compared = tokens
+        .len()
+        .checked_sub(1)
+        .and_then(|value| tokens.get(..value))
+        .filter(|operand| is_operator(operand.last()) && tested_field(operand).is_none());
+    match (before(2), before(4)) {
+        (Some(Token::Word("then")), _) => Place::Keywords(&["from"]),
+        (Some(Token::Word("from")), Some(Token::Word("then"))) => Place::Keywords(&["then"]),
+        _ if compared.is_some() => Place::Keywords(&["then"]),
+        _ => Place::Nothing,
     }
 }
 

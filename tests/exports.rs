@@ -110,7 +110,8 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
             "claim_rate",
             "projection",
             "claim_windows",
-            "by_district"
+            "by_district",
+            "by_indicator"
         ]
     );
     // Counts are numbers, labels are strings.
@@ -172,6 +173,7 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
         files,
         [
             "by_district.csv",
+            "by_indicator.csv",
             "claim_rate.csv",
             "claim_windows.csv",
             "families.csv",
@@ -415,4 +417,146 @@ fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_ta
         "{html}"
     );
     assert!(html.contains("@media print"));
+}
+
+/// The shipped phase 1 plan with a code and a data source on its first
+/// indicator and a code on its second.
+fn plan_with_codes(folder: &Path) -> String {
+    let plan = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(PLAN)).unwrap();
+    let plan = plan
+        .replacen(
+            "in the last 12 months\" {",
+            "in the last 12 months\" code \"FE 1.1\" source \"police\" {",
+            1,
+        )
+        .replacen(
+            "eviction in the last 12 months\" {",
+            "eviction in the last 12 months\" code \"FE 1.2\" {",
+            1,
+        );
+    assert_eq!(plan.matches(" code \"FE 1.").count(), 2, "the plan changed");
+    let path = folder.join("coded.tfop");
+    std::fs::write(&path, plan).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn every_report_format_breaks_the_families_down_by_indicator_with_its_code() {
+    let folder = scratch("exports_by_indicator");
+    let plan = plan_with_codes(&folder);
+    let tables = folder.join("tables");
+    let workbook = folder.join("report.xlsx");
+    let output = tfop(&[
+        "report",
+        &plan,
+        COHORT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+        "-o",
+        tables.to_str().unwrap(),
+        "--xlsx",
+        workbook.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let csv = std::fs::read_to_string(tables.join("by_indicator.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "indicator,code,title,source,families,eligible,attached,attached not eligible,claimable,claimed,not attached,payable"
+    );
+    // Every indicator of the plan, in plan order; code and source where
+    // the plan gives them, empty where not.
+    assert!(lines[1].starts_with("crime.child_offence,FE 1.1,A child under 18 with a proven offence in the last 12 months,police,"), "{csv}");
+    assert!(lines[2].starts_with("crime.asb,FE 1.2,"), "{csv}");
+    assert!(
+        lines[2].contains("eviction in the last 12 months\",,"),
+        "{csv}"
+    );
+    assert!(
+        lines[3].starts_with("education.fixed_exclusions,,"),
+        "{csv}"
+    );
+    // The figures are the families each indicator identified: against the
+    // JSON report's own per-indicator counts, and never more than decided.
+    let json = tfop(&[
+        "report", &plan, COHORT, "--as-of", AS_OF, "--format", "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let groups = report["by_indicator"].as_array().unwrap();
+    assert_eq!(groups.len(), lines.len() - 1);
+    assert_eq!(groups[0]["code"], "FE 1.1");
+    assert_eq!(groups[0]["source"], "police");
+    assert_eq!(groups[2]["code"], serde_json::Value::Null);
+    let decided = report["totals"]["families"].as_u64().unwrap();
+    for (group, line) in groups.iter().zip(&lines[1..]) {
+        let families = group["families"].as_u64().unwrap();
+        assert!(families <= decided);
+        let columns: Vec<&str> = line.rsplitn(9, ',').collect();
+        assert_eq!(columns[7], families.to_string(), "{line}");
+    }
+    let identified: u64 = groups.iter().map(|g| g["families"].as_u64().unwrap()).sum();
+    assert!(identified >= report["totals"]["identified"].as_u64().unwrap());
+    // The workbook has the same sheet, counts as numbers.
+    let book = part(&workbook, "xl/workbook.xml");
+    assert!(book.contains("name=\"by_indicator\""), "{book}");
+
+    // The page has it as a table of its own, and the text prints it.
+    let page = tfop(&[
+        "report", &plan, COHORT, "--as-of", AS_OF, "--format", "html",
+    ]);
+    let html = text(&page.stdout);
+    assert!(html.contains("<h2>By indicator</h2>"), "{html}");
+    assert!(
+        html.contains("<th scope=\"row\">crime.child_offence</th><td>FE 1.1</td>"),
+        "{html}"
+    );
+    let plain = tfop(&["report", &plan, COHORT, "--as-of", AS_OF]);
+    let plain = text(&plain.stdout);
+    let row = plain
+        .lines()
+        .find(|line| line.trim_start().starts_with("crime.asb"))
+        .unwrap();
+    assert!(
+        row.contains(" FE 1.2  A family member"),
+        "text columns read from the left: {row}"
+    );
+}
+
+#[test]
+fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
+    let output = tfop(&[
+        "report",
+        PLAN,
+        COHORT,
+        "--as-of",
+        AS_OF,
+        "--by",
+        "district,lp_agency",
+        "--format",
+        "html",
+    ]);
+    let html = text(&output.stdout);
+    assert!(
+        html.contains("by the month they become claimable, by district and lp_agency;"),
+        "{html}"
+    );
+    let legend: Vec<&str> = html
+        .split("class=\"legend\">")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap())
+        .take_while(|entry| *entry != "claims, cumulative")
+        .collect();
+    assert!(legend.len() >= 2, "{legend:?}");
+    for series in &legend {
+        assert!(
+            series.contains(" / ") || *series == "other",
+            "a series is a district and an agency: {legend:?}"
+        );
+    }
+    // The plan's target of 120,000 in the claim rate's sentence.
+    let plain = tfop(&["report", PLAN, COHORT, "--as-of", AS_OF]);
+    let plain = text(&plain.stdout);
+    assert!(plain.contains("claimed of a target of 120,000:"), "{plain}");
 }

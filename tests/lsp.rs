@@ -355,3 +355,132 @@ fn exit_without_shutdown_ends_with_1() {
     drop(client.stdin.take());
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
 }
+
+/// A plan that checks but for its missing eligibility rule, whose claim's
+/// title has characters of one, two and three bytes and one beyond the
+/// basic plane (`𝄞`: four bytes, two UTF-16 units).
+const WIDE: &str = "plan \"Test\" {\n  framework phase2\n}\n\n\
+problem crime \"Crime\" {\n  indicator asb \"ASB\" {\n    has asb_incident within 6 months\n  }\n  \
+significant \"None\" {\n    no asb_incident in family now\n  }\n}\n\n\
+attach requires family_assessment and lead_professional\n\n\
+claim progress \"Progrès — 𝄞\" pays £800 { has out_of_work_benefit where benefit = jsa now }\n";
+
+fn labels(completion: &Value) -> Vec<&str> {
+    completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_and_keywords() {
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": WIDE}}),
+    );
+    // A diagnostic about the whole plan underlines its first line rather
+    // than an empty range at 1:1.
+    let diagnostics = client.diagnostics();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the plan has no eligibility rule")
+    );
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 13}})
+    );
+
+    // The hovered kind stands after `è` (2 bytes), `—` (3) and `𝄞` (4):
+    // the editor's column counts them 1, 1 and 2, so 6 bytes fewer.
+    let line = WIDE.lines().nth(15).unwrap();
+    let bytes = line.find("out_of_work_benefit").unwrap();
+    let column = bytes - 6;
+    assert_eq!(
+        column,
+        line[..bytes].encode_utf16().count(),
+        "the test's own count"
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 15, "character": column + 3}}),
+    );
+    assert_eq!(
+        hover["range"],
+        json!({
+            "start": {"line": 15, "character": column},
+            "end": {"line": 15, "character": column + "out_of_work_benefit".len()}
+        })
+    );
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("benefit: one of jsa"), "{shown}");
+
+    // Typing on after the plan: each completion asked at the editor's
+    // position of the text's end, on a line with a `𝄞` in it.
+    let typed = |client: &mut Client, version: u64, line: &str| -> Value {
+        let text = format!("{WIDE}{line}");
+        client.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": version},
+                "contentChanges": [{"text": text}]
+            }),
+        );
+        client.diagnostics();
+        let last = text.rsplit('\n').next().unwrap();
+        let position =
+            json!({"line": text.matches('\n').count(), "character": last.encode_utf16().count()});
+        client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": position}),
+        )
+    };
+    let head = "claim c \"𝄞\" pays £1 { ";
+    let benefits = typed(
+        &mut client,
+        2,
+        &format!("{head}has out_of_work_benefit where benefit in (jsa, "),
+    );
+    assert_eq!(labels(&benefits), ["jsa", "esa", "is", "ib", "uc", "other"]);
+    assert_eq!(benefits[0]["kind"], 20, "an enum member");
+    assert_eq!(
+        benefits[0]["detail"],
+        "benefit: one of jsa, esa, is, ib, uc, other"
+    );
+    let attributes = typed(&mut client, 3, &format!("{head}any adult where "));
+    assert_eq!(
+        labels(&attributes),
+        ["resident", "parental_responsibility", "expectant"]
+    );
+    let flag = typed(
+        &mut client,
+        4,
+        &format!("{head}any adult where resident = "),
+    );
+    assert_eq!(labels(&flag), ["true", "false"]);
+    let dated = typed(
+        &mut client,
+        5,
+        &format!("{head}any child meets (attendance < 85% "),
+    );
+    assert_eq!(labels(&dated), ["then"]);
+    assert_eq!(dated[0]["kind"], 14, "a keyword");
+    let indicator = typed(
+        &mut client,
+        6,
+        "problem p \"𝄞\" {\n  indicator i \"Title 𝄞\" code \"FE 4.3\" ",
+    );
+    assert_eq!(labels(&indicator), ["source"]);
+
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+}

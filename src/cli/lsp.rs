@@ -63,7 +63,12 @@ fn serve(connection: &Connection) -> Result<bool, String> {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![":".to_string(), "(".to_string()]),
+            trigger_characters: Some(vec![
+                ":".to_string(),
+                "(".to_string(),
+                "=".to_string(),
+                ",".to_string(),
+            ]),
             ..CompletionOptions::default()
         }),
         document_formatting_provider: Some(OneOf::Left(true)),
@@ -338,6 +343,17 @@ impl Server<'_> {
                     detail: names.symbol(setting).map(|symbol| symbol.signature.clone()),
                     ..CompletionItem::default()
                 }),
+                tfop::symbols::Completion::Value { field, word } => Some(CompletionItem {
+                    label: word.to_string(),
+                    kind: Some(CompletionItemKind::ENUM_MEMBER),
+                    detail: names.symbol(field).map(|symbol| symbol.signature.clone()),
+                    ..CompletionItem::default()
+                }),
+                tfop::symbols::Completion::Keyword(word) => Some(CompletionItem {
+                    label: word.to_string(),
+                    kind: Some(CompletionItemKind::KEYWORD),
+                    ..CompletionItem::default()
+                }),
             })
             .collect();
         Ok(Some(CompletionResponse::Array(items)))
@@ -418,7 +434,7 @@ fn to_lsp_diagnostic(diagnostic: &tfop::Diagnostic, uri: &Uri, lines: &Lines<'_>
         })
         .collect();
     Diagnostic {
-        range: lines.range(diagnostic.span),
+        range: lines.visible_range(diagnostic.span),
         severity: Some(match diagnostic.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -538,6 +554,20 @@ impl<'a> Lines<'a> {
             start: self.position(span.start as usize),
             end: self.position(span.end as usize),
         }
+    }
+
+    /// A diagnostic's range: its span, or, for a diagnostic about the
+    /// whole plan (its eligibility rule or header missing, which has no
+    /// place and an empty span at the start), the whole first line, which
+    /// an editor underlines where it would show an empty range at 1:1 as
+    /// nothing at all.
+    fn visible_range(&self, span: Span) -> Range {
+        if span.end != 0 {
+            return self.range(span);
+        }
+        let first = self.text.split('\n').next().unwrap_or("");
+        let first = first.strip_suffix('\r').unwrap_or(first);
+        self.range(Span::new(0, first.len()))
     }
 }
 

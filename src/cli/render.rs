@@ -27,6 +27,17 @@ pub(crate) fn json_document(report: impl serde::Serialize) -> Result<String, sup
 /// A text table: the first column left-aligned, the others right-aligned,
 /// two spaces between columns, each line indented by `indent`.
 pub(crate) fn table(indent: &str, header: &[String], rows: &[Vec<String>]) -> String {
+    aligned_table(indent, header, rows, |index| index == 0)
+}
+
+/// [`table`], with the columns for which `left` holds aligned to the left
+/// (text), the others to the right (numbers).
+pub(crate) fn aligned_table(
+    indent: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+    left: impl Fn(usize) -> bool,
+) -> String {
     let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|cell| cell.chars().count()).collect();
     for row in rows {
@@ -40,10 +51,11 @@ pub(crate) fn table(indent: &str, header: &[String], rows: &[Vec<String>]) -> St
     for row in header.into_iter().chain(rows.iter().map(Vec::as_slice)) {
         let mut line = indent.to_string();
         for (index, (cell, width)) in row.iter().zip(&widths).take(columns).enumerate() {
-            if index == 0 {
-                line.push_str(&format!("{cell:<width$}"));
+            let gap = if index == 0 { "" } else { "  " };
+            if left(index) {
+                line.push_str(&format!("{gap}{cell:<width$}"));
             } else {
-                line.push_str(&format!("  {cell:>width$}"));
+                line.push_str(&format!("{gap}{cell:>width$}"));
             }
         }
         out.push_str(line.trim_end());

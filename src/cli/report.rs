@@ -162,8 +162,9 @@ impl Report<'_> {
             .and_then(|target| Some((target, self.cohort.claim_rate(target)?)))
         {
             Some((target, rate)) => format!(
-                "{} claimed of a target of {target}: {rate}% (rounded half up to one decimal place)",
-                families(claimed)
+                "{} claimed of a target of {}: {rate}% (rounded half up to one decimal place)",
+                families(claimed),
+                thousands(target)
             ),
             None => format!(
                 "{} claimed; no claim rate without a target: give --target N or state `target` in the plan's funding block",
@@ -302,6 +303,46 @@ impl Report<'_> {
         }
     }
 
+    /// The families each indicator of the plan identified, in plan order,
+    /// with the indicator's code and data source: a family counts under
+    /// every indicator that fired for it, so the rows add up to more than
+    /// the families identified.
+    fn indicator_table(&self) -> Table {
+        // Every family an indicator counts is identified: that column
+        // would repeat `families`.
+        let shown = |column: &&str| *column != "identified";
+        let mut header = vec!["indicator", "code", "title", "source"];
+        header.extend(ROW_FIGURES.iter().copied().filter(shown));
+        let mut table = Table::new(
+            "by_indicator",
+            "By indicator: the families each indicator identified (a family counts under every indicator that fired)",
+            &header,
+        );
+        let text = |value: &Option<String>| value.clone().map_or(Cell::Empty, Cell::Text);
+        table.rows = self
+            .figures
+            .by_indicator
+            .iter()
+            .map(|group| {
+                let mut row = vec![
+                    Cell::Text(format!("{}.{}", group.problem, group.indicator)),
+                    text(&group.code),
+                    Cell::Text(group.title.clone()),
+                    text(&group.source),
+                ];
+                row.extend(
+                    ROW_FIGURES
+                        .iter()
+                        .zip(figures(&group.counts))
+                        .filter(|(column, _)| shown(column))
+                        .map(|(_, cell)| cell),
+                );
+                row
+            })
+            .collect();
+        table
+    }
+
     /// Every table of the report, in the order the text prints them: what
     /// `--format csv` and `--xlsx` write.
     fn tables(&self) -> Vec<Table> {
@@ -313,6 +354,7 @@ impl Report<'_> {
         ];
         tables.extend(self.window_table());
         tables.extend(self.breakdown_tables());
+        tables.push(self.indicator_table());
         tables
     }
 
@@ -335,6 +377,9 @@ impl Report<'_> {
             out.push_str(&format!("\n{}\n", table.caption));
             out.push_str(&table.text("  "));
         }
+        let indicators = self.indicator_table();
+        out.push_str(&format!("\n{}\n", indicators.caption));
+        out.push_str(&indicators.text("  "));
         if self.cohort.refused > 0 {
             let records = if self.cohort.refused == 1 {
                 "record is"
@@ -343,7 +388,7 @@ impl Report<'_> {
             };
             out.push_str(&format!(
                 "\n{} refused {records} in no figure but `read` and `refused`.\n",
-                self.cohort.refused
+                thousands(self.cohort.refused)
             ));
         }
         out
@@ -375,12 +420,12 @@ impl Report<'_> {
         ));
         body.push_str(&format!(
             "<section>\n<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
-            escape_html(&families_grouped(self.figures.projection.tracked))
+            escape_html(&families(self.figures.projection.tracked))
         ));
         body.push_str(&chart::Chart::of(self).svg());
         body.push_str(&format!(
             "<p class=\"never\"><strong>{}</strong> never become claimable without a change: shown apart, not on the chart.</p>\n",
-            escape_html(&families_grouped(self.cohort.projection.never))
+            escape_html(&families(self.cohort.projection.never))
         ));
         body.push_str(&self.projection_table().html());
         if let Some(table) = self.window_table() {
@@ -396,6 +441,9 @@ impl Report<'_> {
             body.push_str(&table.html());
             body.push_str("</section>\n");
         }
+        body.push_str("<section>\n<h2>By indicator</h2>\n");
+        body.push_str(&self.indicator_table().html());
+        body.push_str("</section>\n");
         format!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
             escape_html(&format!("Cohort report: {}", self.title()))
@@ -493,17 +541,9 @@ svg .target-label { font-size: 11px; text-anchor: end; fill: #b00020; }
 }
 ";
 
-/// `1 family`, `2 families`.
+/// `1 family`, `12,800 families`: the sentences of the text and the page
+/// group thousands as their tables' readers do.
 fn families(count: u64) -> String {
-    if count == 1 {
-        "1 family".to_string()
-    } else {
-        format!("{count} families")
-    }
-}
-
-/// `1 family`, `12,800 families`: for a page.
-fn families_grouped(count: u64) -> String {
     if count == 1 {
         "1 family".to_string()
     } else {

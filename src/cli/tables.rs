@@ -98,7 +98,15 @@ impl Table {
             .iter()
             .map(|row| row.iter().map(|cell| cell.plain(false)).collect())
             .collect();
-        super::render::table(indent, &self.header, &rows)
+        // A column of words (every cell text or empty, some not empty)
+        // reads from the left; numbers line up on the right.
+        let words = |column: usize| {
+            let cells = || self.rows.iter().filter_map(|row| row.get(column));
+            cells().all(Cell::is_text) && cells().any(|cell| *cell != Cell::Empty)
+        };
+        super::render::aligned_table(indent, &self.header, &rows, |column| {
+            column == 0 || words(column)
+        })
     }
 
     /// The table as HTML: a `<caption>`, column headers with

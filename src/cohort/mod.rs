@@ -22,8 +22,8 @@ pub use funding::{
 };
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
 pub use report::{
-    ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,
-    ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
+    ClaimRate, Cohort, CohortOverflow, Counts, Group, IndicatorGroup, MonthCount, Payable,
+    Projection, ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
 };
 
 use crate::num::Pence;

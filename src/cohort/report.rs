@@ -249,6 +249,9 @@ pub struct Cohort {
     pub attribute_names: BTreeSet<String>,
     /// The ids of eligible families not attached, in input order.
     pub eligible_not_attached: Vec<String>,
+    /// The figures of the families each indicator identified a problem of,
+    /// by problem id and then indicator id.
+    pub by_indicator: BTreeMap<String, BTreeMap<String, Counts>>,
 }
 
 impl Cohort {
@@ -264,6 +267,7 @@ impl Cohort {
             projections: BTreeMap::new(),
             attribute_names: BTreeSet::new(),
             eligible_not_attached: Vec::new(),
+            by_indicator: BTreeMap::new(),
         }
     }
 
@@ -294,6 +298,7 @@ impl Cohort {
         if let Some(key) = key {
             self.projections.entry(key).or_default().add(decision)?;
         }
+        self.add_indicators(decision)?;
         for name in attributes.keys() {
             if !self.attribute_names.contains(name) {
                 self.attribute_names.insert(name.clone());
@@ -398,6 +403,9 @@ pub struct Report {
     pub breakdown: Vec<Group>,
     /// The ids of eligible families not attached, in input order.
     pub eligible_not_attached: Vec<String>,
+    /// Every indicator of the plan with the figures of the families it
+    /// identified ([`Cohort::indicator_breakdown`]).
+    pub by_indicator: Vec<IndicatorGroup>,
 }
 
 /// [`Counts`] of every decided family, with the records read and refused.
@@ -471,6 +479,79 @@ pub struct MonthCount {
     pub month: Month,
     /// Families in it.
     pub families: u64,
+}
+
+/// The figures of the families one indicator identified a problem of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndicatorGroup {
+    /// The problem's id.
+    pub problem: String,
+    /// The indicator's id.
+    pub indicator: String,
+    /// Its title.
+    pub title: String,
+    /// Its `code` in the authority's data framework, when the plan states one.
+    pub code: Option<String>,
+    /// Where its data comes from, when the plan states it.
+    pub source: Option<String>,
+    /// The figures of the families it identified.
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+impl Cohort {
+    /// Counts a decision under each indicator that fired for one of its
+    /// problems; a family several indicators identified counts under each.
+    /// Called after the totals have taken the decision, so every count fits.
+    fn add_indicators(&mut self, decision: &Decision) -> Result<(), CohortOverflow> {
+        for problem in &decision.problems {
+            // Looked up by `&str` first: a key is allocated once per
+            // indicator, not once per family.
+            if !self.by_indicator.contains_key(problem.id.as_str()) {
+                self.by_indicator
+                    .insert(problem.id.clone(), BTreeMap::new());
+            }
+            let Some(indicators) = self.by_indicator.get_mut(problem.id.as_str()) else {
+                continue;
+            };
+            for indicator in &problem.indicators {
+                if !indicators.contains_key(indicator.id.as_str()) {
+                    indicators.insert(indicator.id.clone(), Counts::default());
+                }
+                if let Some(counts) = indicators.get_mut(indicator.id.as_str()) {
+                    counts.add(decision)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every indicator of the plan, in plan order, with its code, source
+    /// and the figures of the families it identified (all zero for one that
+    /// identified none).
+    pub fn indicator_breakdown(&self, plan: &Plan) -> Vec<IndicatorGroup> {
+        plan.problems
+            .iter()
+            .flat_map(|problem| {
+                problem
+                    .indicators
+                    .iter()
+                    .map(move |indicator| IndicatorGroup {
+                        problem: problem.id.clone(),
+                        indicator: indicator.id.clone(),
+                        title: indicator.title.clone(),
+                        code: indicator.code.clone(),
+                        source: indicator.source.clone(),
+                        counts: self
+                            .by_indicator
+                            .get(problem.id.as_str())
+                            .and_then(|indicators| indicators.get(indicator.id.as_str()))
+                            .copied()
+                            .unwrap_or_default(),
+                    })
+            })
+            .collect()
+    }
 }
 
 /// The figures of one combination of breakdown values.
@@ -549,6 +630,7 @@ impl Cohort {
                 })
                 .collect(),
             eligible_not_attached: self.eligible_not_attached.clone(),
+            by_indicator: self.indicator_breakdown(plan),
         })
     }
 }
@@ -758,6 +840,60 @@ attachment fee £1000
         assert_eq!(cohort.groups[&vec![None, None]].families, 1);
         assert_eq!(cohort.values_of(0), [None, Some("Preston".to_string())]);
         assert_eq!(cohort.values_of(1), [None]);
+    }
+
+    #[test]
+    fn each_indicator_counts_the_families_it_identified_with_its_code_in_plan_order() {
+        let plan = Plan::parse(
+            r#"plan "T" { framework phase2 }
+problem crime "Crime" {
+  indicator asb "ASB" code "FE 4.3" source "police ASB data" { any member has asb_incident within 12 months }
+  indicator offending "Offending" code "FE 4.1" { any member has offence within 12 months }
+  significant "No ASB" { no asb_incident in family within 1 month }
+}
+eligible when at least 1 problems
+attach requires family_assessment
+claim soon "Soon" pays £800 { no asb_incident in family within 1 month }
+"#,
+        )
+        .unwrap();
+        let attached = decide(&plan, "F1", ATTACHED, "2016-02-01");
+        let offence = r#"{"kind":"offence","member":"A","date":"2015-12-01"}"#;
+        let both = decide(&plan, "F2", &format!("{ATTACHED},{offence}"), "2016-02-01");
+        let neither = decide(&plan, "F3", "", "2016-02-01");
+        let mut cohort = Cohort::new(Vec::new());
+        for decision in [&attached, &both, &neither] {
+            cohort.add(&BTreeMap::new(), decision).unwrap();
+        }
+        let groups = cohort.indicator_breakdown(&plan);
+        let rows: Vec<_> = groups
+            .iter()
+            .map(|group| {
+                (
+                    group.indicator.as_str(),
+                    group.code.as_deref(),
+                    group.source.as_deref(),
+                    group.counts.families,
+                    group.counts.attached,
+                )
+            })
+            .collect();
+        // F2 counts under both indicators; F3 under none.
+        assert_eq!(
+            rows,
+            [
+                ("asb", Some("FE 4.3"), Some("police ASB data"), 2, 2),
+                ("offending", Some("FE 4.1"), None, 1, 1),
+            ]
+        );
+        assert_eq!(cohort.totals.families, 3);
+        let empty = Cohort::new(Vec::new()).indicator_breakdown(&plan);
+        assert_eq!(
+            empty.len(),
+            2,
+            "an indicator that identified none has a row"
+        );
+        assert_eq!(empty[1].counts, Counts::default());
     }
 
     #[test]

@@ -192,6 +192,8 @@ fn offered(index: &SymbolIndex, before: &str) -> Vec<String> {
         .map(|completion| match completion {
             Completion::Symbol(id) => index.symbol(id).unwrap().name.clone(),
             Completion::Word { word, .. } => word.to_string(),
+            Completion::Value { word, .. } => word.to_string(),
+            Completion::Keyword(word) => word.to_string(),
         })
         .collect()
 }
@@ -345,4 +347,72 @@ claim held "Held" pays £100 { indicator asb of family held at attachment }
     assert_eq!(at("asb of crime", 0), at("asb \"ASB\"", 0));
     assert_eq!(at("asb of family", 0), at("asb \"ASB at home\"", 0));
     assert_ne!(at("asb of crime", 0), at("asb of family", 0));
+}
+
+#[test]
+fn completion_offers_member_attributes_after_a_member_word_and_where() {
+    let index = index();
+    let attributes = vec!["resident", "parental_responsibility", "expectant"];
+    let quantified = "claim c \"C\" pays £1 {\n  any adult where ";
+    assert_eq!(offered(&index, quantified), attributes);
+    let more = "define x = no children where expectant = true and ";
+    assert_eq!(offered(&index, more), attributes);
+    assert_eq!(offered(&index, "each adult where "), attributes);
+    // An event kind's `where` still offers its fields.
+    assert_eq!(
+        offered(&index, "define x = has exclusion where "),
+        vec!["type"]
+    );
+}
+
+#[test]
+fn completion_offers_the_values_a_field_or_attribute_is_compared_with() {
+    let index = index();
+    let benefits = vec!["jsa", "esa", "is", "ib", "uc", "other"];
+    let listed = "define x = count out_of_work_benefit where benefit in (";
+    assert_eq!(offered(&index, listed), benefits);
+    assert_eq!(offered(&index, &format!("{listed}jsa, ")), benefits);
+    let equal = "define x = count missing_episode where reason = ";
+    assert_eq!(offered(&index, equal), vec!["ran", "taken"]);
+    let second = "define x = count exclusion where type != fixed and type = ";
+    // The second test's field is found through the first.
+    let national = SymbolIndex::national();
+    assert_eq!(offered(&national, second), vec!["fixed", "permanent"]);
+    let flag = "claim c \"C\" pays £1 {\n  any adult where resident = ";
+    assert_eq!(offered(&index, flag), vec!["true", "false"]);
+    // A field with no fixed set of values, and a list already closed,
+    // offer nothing of the sort.
+    assert!(offered(&index, "define x = count employment where hours >= ").is_empty());
+    let closed = "define x = count out_of_work_benefit where benefit in (jsa) and ";
+    assert_eq!(offered(&index, closed), vec!["benefit"]);
+}
+
+#[test]
+fn completion_offers_then_and_from_in_a_dated_value() {
+    let index = index();
+    let compared = "claim c \"C\" pays £1 {\n  any child meets (attendance < 85% ";
+    assert_eq!(offered(&index, compared), vec!["then"]);
+    assert_eq!(
+        offered(&index, &format!("{compared}then 90% ")),
+        vec!["from"]
+    );
+    let dated = format!("{compared}then 90% from 2015-09-01 ");
+    assert_eq!(offered(&index, &dated), vec!["then"]);
+    // A field test's value, a window's length and a day after `from` are
+    // not dated values.
+    assert!(offered(&index, "define x = count employment where hours >= 16 ").is_empty());
+    assert!(offered(&index, "define x = count offence within 6 ").is_empty());
+    assert!(offered(&index, &format!("{compared}then 90% from ")).is_empty());
+}
+
+#[test]
+fn completion_offers_code_and_source_after_an_indicator_title() {
+    let index = index();
+    let head = "problem p \"P\" {\n  indicator i \"Title\" ";
+    assert_eq!(offered(&index, head), vec!["code", "source"]);
+    assert_eq!(
+        offered(&index, &format!("{head}code \"FE 4.3\" ")),
+        vec!["source"]
+    );
+    assert!(offered(&index, &format!("{head}code \"FE 4.3\" source \"police\" ")).is_empty());
 }

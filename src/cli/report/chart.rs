@@ -2,8 +2,9 @@
 //! arithmetic in whole pixels.
 //!
 //! Months run along the x axis, each with a bar of the families becoming
-//! claimable in it (stacked by the first `--by` attribute when one is
-//! given), claim windows marked where they fall; the left axis counts those
+//! claimable in it (stacked by the `--by` attributes when they are given:
+//! by each combination of their values), claim windows marked where they
+//! fall; the left axis counts those
 //! families, the right one the cumulative claims (already claimed or
 //! claimable now, then each month's added) against the target. The
 //! families never claimable without a change are left off, so they do not
@@ -16,8 +17,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use tfop::cohort::{Month, ProjectionBucket, thousands};
 
-/// How many values of the `--by` attribute get a colour of their own; the
-/// rest are stacked as one "other".
+/// How many values (combinations of values) of the `--by` attributes get a
+/// colour of their own; the rest are stacked as one "other".
 const SERIES: usize = 6;
 /// The colours of the series (distinct for colour-blind readers: the
 /// Okabe–Ito palette), and of "other".
@@ -41,7 +42,8 @@ const PLOT_WIDTH: u64 = 760;
 pub(super) struct Chart {
     /// Each bucket's label and its families per series.
     buckets: Vec<(String, Vec<u64>)>,
-    /// The series' names: the attribute's values, or one "families".
+    /// The series' names: the attributes' values (`Preston / CSC`), or one
+    /// "families".
     series: Vec<String>,
     /// Claim windows on the axis: the bucket, the day's place in its month
     /// (day − 1 of the month's days) and the day.
@@ -52,7 +54,7 @@ pub(super) struct Chart {
     /// month.
     later: Option<(Month, u64)>,
     target: Option<u64>,
-    /// The attribute the bars are stacked by.
+    /// The attributes the bars are stacked by: `district and lp_agency`.
     by: Option<String>,
 }
 
@@ -76,34 +78,44 @@ impl Chart {
                 .copied()
                 .max(windows.last().copied().map(Month::of)),
         );
-        let by = cohort.by.first().cloned();
-        // Families per month, per value of the first `by` attribute.
-        let mut per_value: BTreeMap<Option<String>, BTreeMap<Month, u64>> = BTreeMap::new();
+        let by = match cohort.by.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            [first @ .., last] => Some(format!("{} and {last}", first.join(", "))),
+        };
+        // Families per month, per combination of the `by` attributes' values.
+        let mut per_value: BTreeMap<&[Option<String>], BTreeMap<Month, u64>> = BTreeMap::new();
         if by.is_some() {
             for (key, projection) in &cohort.projections {
-                let months = per_value.entry(key.first().cloned().flatten()).or_default();
+                let months = per_value.entry(key.as_slice()).or_default();
                 for (month, count) in &projection.by_month {
                     let sum = months.entry(*month).or_insert(0);
                     *sum = sum.saturating_add(*count);
                 }
             }
         }
-        let mut values: Vec<(Option<String>, u64)> = per_value
+        let mut values: Vec<(&[Option<String>], u64)> = per_value
             .iter()
-            .map(|(value, months)| (value.clone(), months.values().sum()))
+            .map(|(value, months)| (*value, months.values().sum()))
             .collect();
         // The largest first; ties in the values' order.
-        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let shown: Vec<Option<String>> = values
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let shown: Vec<&[Option<String>]> = values
             .iter()
             .take(if values.len() > SERIES + 1 {
                 SERIES
             } else {
                 SERIES + 1
             })
-            .map(|(value, _)| value.clone())
+            .map(|(value, _)| *value)
             .collect();
-        let mut series: Vec<String> = shown.iter().map(value_name).collect();
+        let mut series: Vec<String> = shown
+            .iter()
+            .map(|values| {
+                let names: Vec<String> = values.iter().map(value_name).collect();
+                names.join(" / ")
+            })
+            .collect();
         if shown.len() < values.len() {
             series.push("other".to_string());
         }
@@ -260,7 +272,7 @@ impl Chart {
             ty = height - 6,
         );
         self.cumulative(&mut svg, slot, plot_width);
-        self.legend(&mut svg);
+        self.legend(&mut svg, width);
         svg.push_str(
             "</svg>\n<figcaption>Bars: attached families by the month they become claimable",
         );
@@ -278,7 +290,7 @@ impl Chart {
             let _ = write!(
                 svg,
                 ". Not on the chart: {} becoming claimable in {month} or later",
-                super::families_grouped(families)
+                super::families(families)
             );
         }
         svg.push_str(".</figcaption>\n</figure>\n");
@@ -336,21 +348,33 @@ impl Chart {
         );
     }
 
-    fn legend(&self, svg: &mut String) {
+    /// The legend above the plot, in rows of at most `width` pixels: three
+    /// rows fit above it, enough for the six series, "other" and the lines
+    /// at any length of name (each counted at 20 characters at most).
+    fn legend(&self, svg: &mut String, width: u64) {
         let mut x = LEFT;
-        let y = 16;
+        let mut y = 12;
+        let mut place = |item: u64| {
+            if x > LEFT && x + item > width {
+                x = LEFT;
+                y += 16;
+            }
+            let at = (x, y);
+            x += item;
+            at
+        };
         for (index, name) in self.series.iter().enumerate() {
             let colour = COLOURS.get(index).copied().unwrap_or(OTHER);
+            let (x, y) = place(24 + 7 * name.chars().count().min(20) as u64);
             let _ = write!(
                 svg,
-                "<rect x=\"{x}\" y=\"{ry}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\n<text x=\"{tx}\" y=\"{ty}\" class=\"legend\">{}</text>\n",
+                "<rect x=\"{x}\" y=\"{ry}\" width=\"12\" height=\"12\" fill=\"{colour}\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">{}</text>\n",
                 escape_html(name),
                 ry = y - 10,
                 tx = x + 16,
-                ty = y,
             );
-            x += 24 + 7 * name.chars().count().min(20) as u64;
         }
+        let (x, y) = place(150);
         let _ = write!(
             svg,
             "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"cumulative\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">claims, cumulative</text>\n",
@@ -358,8 +382,8 @@ impl Chart {
             x2 = x + 18,
             tx = x + 22,
         );
-        x += 150;
         if self.target.is_some() {
+            let (x, y) = place(80);
             let _ = write!(
                 svg,
                 "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"target\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">target</text>\n",
@@ -367,9 +391,9 @@ impl Chart {
                 x2 = x + 18,
                 tx = x + 22,
             );
-            x += 80;
         }
         if !self.windows.is_empty() {
+            let (x, y) = place(110);
             let _ = write!(
                 svg,
                 "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x1}\" y2=\"{y2}\" class=\"window\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">claim window</text>\n",
