@@ -112,6 +112,17 @@ fn optional_date(object: &Map<String, Value>, key: &str, sink: &mut Sink<'_>) ->
 
 /// Reads and validates one family written as JSON text.
 pub fn family_from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
+    // Most records are well formed: read straight into typed records, and
+    // only a record that path gives up on is read carefully.
+    match super::typed::family(text, vocab) {
+        Some(family) => Ok(family),
+        None => careful_family_from_json(text, vocab),
+    }
+}
+
+/// Reads the family as [`family_from_json`] does, without the fast path:
+/// every problem of the record is found and reported.
+fn careful_family_from_json(text: &str, vocab: &Vocabulary) -> Result<Family, FamilyError> {
     // `Value` keeps the last of a repeated key and says nothing, so the
     // text is first read for repeated keys alone (building nothing but
     // each object's key set), then as a `Value`.
@@ -531,7 +542,7 @@ fn read_member_attributes(
         let (Some(decl), Some(slot)) = (declared.get(index), values.get_mut(index)) else {
             continue;
         };
-        match read_field(value, &decl.ty) {
+        match read_field(Scalar::of(value), &decl.ty) {
             Ok(field) => *slot = Some(field),
             Err(problem) => sink.report(Some(&at), problem),
         }
@@ -709,7 +720,7 @@ fn read_fields(
         let (Some(decl), Some(slot)) = (kind.fields.get(index), fields.get_mut(index)) else {
             continue;
         };
-        match read_field(value, &decl.ty) {
+        match read_field(Scalar::of(value), &decl.ty) {
             Ok(field) => *slot = Some(field),
             Err(problem) => sink.report(Some(key), problem),
         }
@@ -722,20 +733,42 @@ fn read_fields(
     fields
 }
 
+/// A JSON value as a field is read from it: the text of a string or of a
+/// number (its own digits, never through `f64`), a boolean, or anything
+/// else. Both readers of a family ([`family_from_value`] and the typed
+/// fast path) read fields through it, so they cannot disagree.
+#[derive(Clone, Copy)]
+pub(super) enum Scalar<'a> {
+    String(&'a str),
+    Number(&'a str),
+    Bool(bool),
+    /// `null`, an array or an object.
+    Other,
+}
+
+impl<'a> Scalar<'a> {
+    fn of(value: &'a Value) -> Scalar<'a> {
+        match value {
+            Value::String(text) => Scalar::String(text),
+            // A number's own text (serde_json's `arbitrary_precision`).
+            Value::Number(number) => Scalar::Number(number.as_str()),
+            Value::Bool(flag) => Scalar::Bool(*flag),
+            Value::Null | Value::Array(_) | Value::Object(_) => Scalar::Other,
+        }
+    }
+}
+
 /// One field's value, by its declared type.
-fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKind> {
+pub(super) fn read_field(value: Scalar<'_>, ty: &FieldType) -> Result<FieldValue, RecordErrorKind> {
     use RecordErrorKind::{
         BadDate, NegativeCount, NotInList, NotWholeNumber, TooLarge, TooPrecise, WrongType,
     };
-    // A number's own text (serde_json's `arbitrary_precision`), never a
-    // value that went through `f64`.
     let text = || match value {
-        Value::String(text) => Some(text.as_str()),
-        Value::Number(number) => Some(number.as_str()),
-        _ => None,
+        Scalar::String(text) | Scalar::Number(text) => Some(text),
+        Scalar::Bool(_) | Scalar::Other => None,
     };
     let string = |expected| match value {
-        Value::String(text) => Ok(text.as_str()),
+        Scalar::String(text) => Ok(text),
         _ => Err(WrongType { expected }),
     };
     match ty {
@@ -802,7 +835,7 @@ fn read_field(value: &Value, ty: &FieldType) -> Result<FieldValue, RecordErrorKi
         }
         FieldType::Text => Ok(FieldValue::Text(string("a string")?.to_owned())),
         FieldType::Flag => match value {
-            Value::Bool(flag) => Ok(FieldValue::Flag(*flag)),
+            Scalar::Bool(flag) => Ok(FieldValue::Flag(flag)),
             _ => Err(WrongType {
                 expected: "`true` or `false`",
             }),
@@ -1263,6 +1296,38 @@ mod tests {
         );
         let text = K::NotWholeNumber.to_string();
         assert!(text.contains("digits only"), "{text}");
+    }
+
+    /// Number texts, escapes, booleans as text and `null`s: whichever path
+    /// reads a record, the family is the careful reader's.
+    #[test]
+    fn the_fast_path_reads_numbers_and_escapes_as_the_careful_reader() {
+        let vocab = vocab();
+        let events = [
+            r#"{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 16.0}"#,
+            r#"{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": "12"}"#,
+            r#"{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": -0}"#,
+            r#"{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": 1e3}"#,
+            r#"{"kind": "payment", "date": "2016-01-01", "amount": 12.50, "score": -1.5E1}"#,
+            r#"{"kind": "payment", "date": "2016-01-01", "amount": "1.005"}"#,
+            r#"{"kind": "out_of_work_benefit", "member": "P\u0031", "start": "2016-01-01", "benefit": "j\u0073a"}"#,
+            r#"{"kind": "employment", "member": "P1", "start": "2016-01-01", "hours": null}"#,
+            r#"{"kind": "offence", "member": "P1", "date": "2016-01-01", "id": "\t"}"#,
+        ];
+        for event in events {
+            for attributes in [r#"{"n": 12.50, "f": true, "t": "a\"b"}"#, r#"{"n": null}"#] {
+                let text = format!(
+                    r#"{{"id": "F", "attributes": {attributes}, "members": [{{"id": "P1", "role": "adult"}}], "events": [{event}]}}"#
+                );
+                let careful = careful_family_from_json(&text, &vocab);
+                assert_eq!(family_from_json(&text, &vocab), careful, "{text}");
+                let fast = super::super::typed::family(&text, &vocab);
+                // Without a `null` attribute, it gives up only on a refusal.
+                let expected =
+                    (!attributes.contains("null") && careful.is_ok()).then(|| careful.clone());
+                assert_eq!(fast.map(Ok), expected, "{text}");
+            }
+        }
     }
 
     #[test]
@@ -2371,6 +2436,35 @@ mod tests {
                 error.problems.first(),
                 Some(&at_family(Some(key), RecordErrorKind::RepeatedKey))
             );
+        }
+
+        /// The fast path takes every valid family, as the careful reader
+        /// reads it: a fast path that always gave up would pass every other
+        /// test while making nothing faster.
+        #[test]
+        fn the_fast_path_reads_valid_families_as_the_careful_reader(value in valid_family()) {
+            let vocab = vocab();
+            let text = value.to_string();
+            let fast = super::super::typed::family(&text, &vocab);
+            prop_assert!(fast.is_some(), "the fast path gave up on {}", text);
+            prop_assert_eq!(fast, careful_family_from_json(&text, &vocab).ok());
+        }
+
+        /// Whatever the fast path accepts, the careful reader accepts as
+        /// the same family; what it gives up on is read carefully.
+        #[test]
+        fn the_fast_path_accepts_nothing_the_careful_reader_refuses(
+            changes in prop::collection::vec((any::<prop::sample::Index>(), mutation()), 1..4)
+        ) {
+            let vocab = vocab();
+            let mut family = example();
+            for (choice, change) in changes {
+                mutate(&mut family, choice, change);
+            }
+            let text = family.to_string();
+            if let Some(fast) = super::super::typed::family(&text, &vocab) {
+                prop_assert_eq!(careful_family_from_json(&text, &vocab).ok(), Some(fast));
+            }
         }
 
         #[test]

@@ -1,0 +1,420 @@
+//! The fast path of reading one family from JSON text: the text is
+//! deserialized straight into borrowed records (strings are slices of the
+//! text unless they hold an escape; keys are matched, no map is built),
+//! then typed against the vocabulary into a [`Family`].
+//!
+//! It only ever accepts. At the first thing it does not take for certain
+//! (any problem, a key given twice, an unknown key, a `null` but a field's,
+//! anything that is not JSON) it gives up, and the careful reader
+//! ([`super::family::family_from_value`], after the search for repeated
+//! keys) reads the record again, so that a refusal still lists every
+//! problem of the record with its field. Whatever it accepts the careful
+//! reader accepts as the same family: it applies the same rules, through the
+//! same functions where a rule takes more than a comparison (fields and
+//! attributes through [`read_field`], school terms through
+//! [`overlapping_terms`]), and the tests of `family.rs` compare the two.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::family::{Scalar, read_field};
+use crate::family::{Event, Family, FieldValue, Member, Role, is_usable_id, overlapping_terms};
+use crate::vocab::{FieldType, Shape, Subject, Vocabulary};
+
+/// The family the careful reader would read from `text`, or `None` where
+/// the careful reader must decide (it may still accept).
+pub(super) fn family(text: &str, vocab: &Vocabulary) -> Option<Family> {
+    let raw: RawFamily<'_> = serde_json::from_str(text).ok()?;
+    raw.typed(vocab)
+}
+
+/// Why the fast path gave up; never shown, the careful reader says why.
+const GIVE_UP: &str = "not for the fast path";
+
+fn give_up<E: de::Error>() -> E {
+    E::custom(GIVE_UP)
+}
+
+/// A JSON string, a slice of the text unless it holds an escape.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'de>, D::Error> {
+        struct Strings;
+        impl<'de> Visitor<'de> for Strings {
+            type Value = Text<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+            fn visit_string<E>(self, text: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text)))
+            }
+        }
+        deserializer.deserialize_str(Strings)
+    }
+}
+
+/// The keys and values of an object whose keys the vocabulary gives
+/// (attributes, an event's fields), values kept as their JSON text.
+type Entries<'a> = Vec<(Text<'a>, &'a RawValue)>;
+
+/// The entries of an object, in order.
+struct Object<'a>(Entries<'a>);
+
+impl<'de> Deserialize<'de> for Object<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object<'de>, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Object<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Object<'de>, M::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Object(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+/// Sets a key's value, giving up on a key given twice.
+fn once<T, E: de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+    match slot.replace(value) {
+        None => Ok(()),
+        Some(_) => Err(give_up()),
+    }
+}
+
+/// Deserializes `$record` from an object, starting from its `Default` and
+/// running `$body` for each key (`$key`, decoded) with the map at the value.
+macro_rules! record_visitor {
+    ($name:ident, $record:ident, $expecting:literal, |$map:ident, $key:ident, $fields:ident| $body:block) => {
+        impl<'de> Deserialize<'de> for $record<'de> {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<$record<'de>, D::Error> {
+                struct $name;
+                impl<'de> Visitor<'de> for $name {
+                    type Value = $record<'de>;
+                    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        formatter.write_str($expecting)
+                    }
+                    fn visit_map<M: MapAccess<'de>>(
+                        self,
+                        mut $map: M,
+                    ) -> Result<$record<'de>, M::Error> {
+                        let mut $fields = $record::default();
+                        while let Some(Text($key)) = $map.next_key::<Text<'de>>()? $body
+                        Ok($fields)
+                    }
+                }
+                deserializer.deserialize_map($name)
+            }
+        }
+    };
+}
+
+#[derive(Default)]
+struct RawFamily<'a> {
+    id: Option<Text<'a>>,
+    attributes: Option<Object<'a>>,
+    members: Option<Vec<RawMember<'a>>>,
+    events: Option<Vec<RawEvent<'a>>>,
+}
+
+record_visitor!(Families, RawFamily, "a family", |map, key, family| {
+    match &*key {
+        "id" => once(&mut family.id, map.next_value()?)?,
+        "attributes" => once(&mut family.attributes, map.next_value()?)?,
+        "members" => once(&mut family.members, map.next_value()?)?,
+        "events" => once(&mut family.events, map.next_value()?)?,
+        // Ignored by the careful reader, but it must see that it holds
+        // no repeated key.
+        _ => return Err(give_up()),
+    }
+});
+
+#[derive(Default)]
+struct RawMember<'a> {
+    id: Option<Text<'a>>,
+    role: Option<Text<'a>>,
+    born: Option<Text<'a>>,
+    joined: Option<Text<'a>>,
+    left: Option<Text<'a>>,
+    attributes: Option<Object<'a>>,
+}
+
+record_visitor!(Members, RawMember, "a member", |map, key, member| {
+    match &*key {
+        "id" => once(&mut member.id, map.next_value()?)?,
+        "role" => once(&mut member.role, map.next_value()?)?,
+        "born" => once(&mut member.born, map.next_value()?)?,
+        "joined" => once(&mut member.joined, map.next_value()?)?,
+        "left" => once(&mut member.left, map.next_value()?)?,
+        "attributes" => once(&mut member.attributes, map.next_value()?)?,
+        _ => return Err(give_up()),
+    }
+});
+
+#[derive(Default)]
+struct RawEvent<'a> {
+    id: Option<Text<'a>>,
+    kind: Option<Text<'a>>,
+    member: Option<Text<'a>>,
+    date: Option<Text<'a>>,
+    start: Option<Text<'a>>,
+    end: Option<Text<'a>>,
+    /// Every other key: a field of the kind, checked once the kind is known.
+    fields: Entries<'a>,
+}
+
+record_visitor!(Events, RawEvent, "an event", |map, key, event| {
+    match &*key {
+        "id" => once(&mut event.id, map.next_value()?)?,
+        "kind" => once(&mut event.kind, map.next_value()?)?,
+        "member" => once(&mut event.member, map.next_value()?)?,
+        "date" => once(&mut event.date, map.next_value()?)?,
+        "start" => once(&mut event.start, map.next_value()?)?,
+        "end" => once(&mut event.end, map.next_value()?)?,
+        _ => event.fields.push((Text(key), map.next_value()?)),
+    }
+});
+
+/// A value's JSON text as [`read_field`] reads it.
+enum Json<'a> {
+    /// A number, a boolean, or a string without escapes, borrowed.
+    Borrowed(Scalar<'a>),
+    /// A string that held an escape, decoded.
+    Decoded(String),
+}
+
+impl Json<'_> {
+    fn scalar(&self) -> Scalar<'_> {
+        match self {
+            Json::Borrowed(scalar) => *scalar,
+            Json::Decoded(text) => Scalar::String(text),
+        }
+    }
+}
+
+/// The value as a field reads it; `None` for `null`, an array or an
+/// object.
+fn json(raw: &RawValue) -> Option<Json<'_>> {
+    let text = raw.get();
+    Some(Json::Borrowed(match text.as_bytes().first()? {
+        b'"' => match text.get(1..text.len() - 1) {
+            Some(inner) if !inner.contains('\\') => Scalar::String(inner),
+            _ => return serde_json::from_str(text).ok().map(Json::Decoded),
+        },
+        b'-' | b'0'..=b'9' => Scalar::Number(text),
+        b't' => Scalar::Bool(true),
+        b'f' => Scalar::Bool(false),
+        _ => return None,
+    }))
+}
+
+/// Reads the fields of a record (an event's, a member's attributes) into
+/// `values`, indexed as `index` finds each key among the declared `types`:
+/// `None` at an unknown key, a key given twice, or a value the careful
+/// reader refuses. A `null` leaves the field absent, as the careful reader
+/// takes it, but still counts as given, so a repeat behind it is not missed.
+fn read_fields<'t>(
+    entries: &[(Text<'_>, &RawValue)],
+    index: impl Fn(&str) -> Option<usize>,
+    types: impl Fn(usize) -> Option<&'t FieldType>,
+    values: &mut [Option<FieldValue>],
+) -> Option<()> {
+    // Which fields were given, a bit each: records have a few fields, and
+    // a kind of more than 64 is left to the careful reader.
+    let mut given = 0u64;
+    for (Text(key), raw) in entries {
+        let index = index(key)?;
+        let bit = 1u64.checked_shl(u32::try_from(index).ok()?)?;
+        if given & bit != 0 {
+            return None;
+        }
+        given |= bit;
+        if raw.get() == "null" {
+            continue;
+        }
+        let value = read_field(json(raw)?.scalar(), types(index)?).ok()?;
+        *values.get_mut(index)? = Some(value);
+    }
+    Some(())
+}
+
+fn date(text: &Text<'_>) -> Option<NaiveDate> {
+    crate::date::parse(&text.0)
+}
+
+fn optional_date(text: Option<&Text<'_>>) -> Option<Option<NaiveDate>> {
+    match text {
+        None => Some(None),
+        Some(text) => date(text).map(Some),
+    }
+}
+
+fn usable(text: Text<'_>) -> Option<String> {
+    is_usable_id(&text.0).then(|| text.0.into_owned())
+}
+
+impl RawFamily<'_> {
+    fn typed(self, vocab: &Vocabulary) -> Option<Family> {
+        let id = usable(self.id?)?;
+        let mut attributes = BTreeMap::new();
+        for (Text(key), raw) in self.attributes.map(|object| object.0).unwrap_or_default() {
+            let text = match json(raw)? {
+                Json::Decoded(text) => text,
+                Json::Borrowed(Scalar::String(text) | Scalar::Number(text)) => text.to_owned(),
+                Json::Borrowed(Scalar::Bool(flag)) => flag.to_string(),
+                Json::Borrowed(Scalar::Other) => return None,
+            };
+            if attributes.insert(key.into_owned(), text).is_some() {
+                return None;
+            }
+        }
+        let raw_members = self.members?;
+        let mut member_ids: BTreeMap<&str, u32> = BTreeMap::new();
+        for (index, member) in raw_members.iter().enumerate() {
+            let id = member.id.as_ref()?;
+            if !is_usable_id(&id.0)
+                || member_ids
+                    .insert(&id.0, u32::try_from(index).ok()?)
+                    .is_some()
+            {
+                return None;
+            }
+        }
+        let events = self
+            .events?
+            .into_iter()
+            .enumerate()
+            .map(|(index, event)| event.typed(u32::try_from(index).ok()?, &member_ids, vocab))
+            .collect::<Option<Vec<Event>>>()?;
+        // Each event id names one event.
+        let mut event_ids: Vec<&str> = events.iter().filter_map(|e| e.id.as_deref()).collect();
+        event_ids.sort_unstable();
+        if event_ids.windows(2).any(|pair| pair.first() == pair.last()) {
+            return None;
+        }
+        let mut problems = Vec::new();
+        overlapping_terms(&events, vocab.term_kind(), &mut problems);
+        if !problems.is_empty() {
+            return None;
+        }
+        let members = raw_members
+            .into_iter()
+            .map(|member| member.typed(vocab))
+            .collect::<Option<Vec<Member>>>()?;
+        Some(Family {
+            id,
+            attributes,
+            members,
+            events,
+        })
+    }
+}
+
+impl RawMember<'_> {
+    fn typed(self, vocab: &Vocabulary) -> Option<Member> {
+        let role = Role::from_word(&self.role?.0)?;
+        let born = optional_date(self.born.as_ref())?;
+        let joined = optional_date(self.joined.as_ref())?;
+        let left = optional_date(self.left.as_ref())?;
+        if let (Some(joined), Some(left)) = (joined, left) {
+            if left < joined {
+                return None;
+            }
+        }
+        let declared = vocab.member_attributes();
+        let mut values: Vec<Option<FieldValue>> = vec![None; declared.len()];
+        read_fields(
+            &self.attributes.map(|object| object.0).unwrap_or_default(),
+            |key| vocab.member_attribute_index(key),
+            |index| Some(&declared.get(index)?.ty),
+            &mut values,
+        )?;
+        let complete = declared
+            .iter()
+            .zip(&values)
+            .all(|(decl, value)| decl.optional || value.is_some());
+        Some(Member {
+            id: self.id?.0.into_owned(),
+            role,
+            born,
+            joined,
+            left,
+            attributes: complete.then_some(values)?,
+        })
+    }
+}
+
+impl RawEvent<'_> {
+    fn typed(
+        self,
+        position: u32,
+        member_ids: &BTreeMap<&str, u32>,
+        vocab: &Vocabulary,
+    ) -> Option<Event> {
+        let kind_id = vocab.lookup(&self.kind?.0)?;
+        let kind = vocab.get(kind_id)?;
+        let member = match (kind.subject, self.member) {
+            (Subject::Family, Some(_)) | (Subject::Member, None) => return None,
+            (_, None) => None,
+            (_, Some(member)) => Some(*member_ids.get(&*member.0)?),
+        };
+        let (start, end) = match (self.date, self.start, self.end) {
+            (Some(day), None, None) if kind.shape != Shape::Spell => {
+                let day = date(&day)?;
+                (day, Some(day))
+            }
+            (None, Some(start), end) if kind.shape != Shape::Point => {
+                let first = date(&start)?;
+                let last = optional_date(end.as_ref())?;
+                if last.is_some_and(|last| last < first) {
+                    return None;
+                }
+                (first, last)
+            }
+            _ => return None,
+        };
+        let mut fields: Vec<Option<FieldValue>> = vec![None; kind.fields.len()];
+        read_fields(
+            &self.fields,
+            |key| kind.field_index(key),
+            |index| Some(&kind.fields.get(index)?.ty),
+            &mut fields,
+        )?;
+        let complete = kind
+            .fields
+            .iter()
+            .zip(&fields)
+            .all(|(decl, value)| decl.optional || value.is_some());
+        let id = match self.id {
+            Some(id) => Some(usable(id)?),
+            None => None,
+        };
+        complete.then_some(Event {
+            id,
+            position,
+            kind: kind_id,
+            member,
+            start,
+            end,
+            fields,
+        })
+    }
+}
