@@ -143,7 +143,7 @@ codes! {
     BadSetting = "E0108", Error, "unknown setting or bad setting value";
     /// A framework other than the programme's phases.
     ///
-    /// The header's `framework` is `phase1` or `phase2`:
+    /// The header's `framework` is `phase1`, `phase2` or `sf2022`:
     /// `plan "Name" { framework phase2 }`.
     UnknownFramework = "E0109", Error, "unknown framework";
     /// A part every plan needs is missing.

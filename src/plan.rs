@@ -55,7 +55,7 @@ pub struct Header {
     pub name: String,
     /// The authority that publishes it.
     pub authority: Option<String>,
-    /// Phase 1 or phase 2.
+    /// Phase 1, phase 2 or the Supporting Families Outcome Framework.
     pub framework: Framework,
     /// The version the authority gives it.
     pub version: Option<String>,
@@ -71,6 +71,18 @@ pub enum Framework {
     Phase1,
     /// 2015–20: six headline problems and an outcomes plan.
     Phase2,
+    /// 2022–25: the Supporting Families Outcome Framework, ten headline
+    /// outcomes with family needs below them.
+    Sf2022,
+}
+
+impl Framework {
+    /// The words a header writes for each framework.
+    pub(crate) const WORDS: &'static [(&'static str, Framework)] = &[
+        ("phase1", Framework::Phase1),
+        ("phase2", Framework::Phase2),
+        ("sf2022", Framework::Sf2022),
+    ];
 }
 
 /// Kinds of the national vocabulary that the evaluator gives a meaning of its

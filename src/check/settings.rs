@@ -64,17 +64,20 @@ impl Checker {
                 ast::HeaderField::Effective(date) => out.effective = Some(date.value),
                 ast::HeaderField::Framework(ident) => {
                     framework_seen = true;
-                    match ident.name.as_str() {
-                        "phase1" => out.framework = Framework::Phase1,
-                        "phase2" => out.framework = Framework::Phase2,
-                        other => {
-                            let help = help_for(other, ["phase1", "phase2"], || {
-                                "write `phase1` or `phase2`".to_string()
+                    match Framework::WORDS
+                        .iter()
+                        .find(|(word, _)| *word == ident.name)
+                    {
+                        Some((_, framework)) => out.framework = *framework,
+                        None => {
+                            let words = Framework::WORDS.iter().map(|(word, _)| *word);
+                            let help = help_for(&ident.name, words, || {
+                                "write `phase1`, `phase2` or `sf2022`".to_string()
                             });
                             self.report(
                                 Code::UnknownFramework,
                                 ident.span,
-                                format!("unknown framework `{other}`"),
+                                format!("unknown framework `{}`", ident.name),
                                 help,
                             );
                         }
@@ -87,7 +90,7 @@ impl Checker {
                 Code::MissingPart,
                 header.span,
                 "the header does not say which framework the plan is for",
-                "add `framework phase1` or `framework phase2`",
+                "add `framework phase1`, `framework phase2` or `framework sf2022`",
             );
         }
         Some(out)

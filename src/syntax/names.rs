@@ -41,7 +41,10 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
         ),
         Rule::header => ("the plan header (`plan \"…\" { … }`)", false),
         Rule::authority => ("`authority \"…\"`", false),
-        Rule::framework => ("`framework phase1` or `framework phase2`", false),
+        Rule::framework => (
+            "`framework phase1`, `framework phase2` or `framework sf2022`",
+            false,
+        ),
         Rule::version => ("`version \"…\"`", false),
         Rule::effective => ("`effective` and a date", false),
         Rule::settings => ("a settings block", false),
