@@ -3,6 +3,7 @@
 //! the syntax tree or does a string lookup at evaluation time.
 
 use crate::days::{Day, Length};
+use crate::headline::Headline;
 use crate::num::{Fixed, Pence};
 use crate::vocab::{KindId, Vocabulary};
 use chrono::NaiveDate;
@@ -64,12 +65,14 @@ pub struct Header {
 }
 
 /// Which national framework a plan works under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Framework {
     /// 2012–15: three national criteria and a local filter.
     Phase1,
-    /// 2015–20: six headline problems and an outcomes plan.
+    /// 2015–20: six headline problems and an outcomes plan; what a header
+    /// without a (known) framework is read as, so checking can go on.
+    #[default]
     Phase2,
     /// 2022–25: the Supporting Families Outcome Framework, ten headline
     /// outcomes with family needs below them.
@@ -120,6 +123,8 @@ pub struct Settings {
     pub claim_route: ClaimRoute,
     /// Which attachment a decision uses when a family was attached more than once.
     pub reattachment: Reattachment,
+    /// `min_needs`: what `enough needs` asks of an `sf2022` family.
+    pub min_needs: MinNeeds,
 }
 
 impl Default for Settings {
@@ -133,8 +138,40 @@ impl Default for Settings {
             earned_autonomy: false,
             claim_route: ClaimRoute::LargerAmount,
             reattachment: Reattachment::LatestValid,
+            min_needs: MinNeeds {
+                count: 3,
+                across: NeedsAcross::Needs,
+            },
         }
     }
+}
+
+/// `min_needs: 3 across needs`: how many needs `enough needs` asks for,
+/// and what counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MinNeeds {
+    /// The threshold.
+    pub count: u32,
+    /// Needs, or the different headlines they sit under.
+    pub across: NeedsAcross,
+}
+
+/// What `min_needs` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedsAcross {
+    /// Each identified need, several of one headline included.
+    Needs,
+    /// The different headlines of the identified needs.
+    Headlines,
+}
+
+impl NeedsAcross {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, NeedsAcross)] = &[
+        ("needs", NeedsAcross::Needs),
+        ("headlines", NeedsAcross::Headlines),
+    ];
 }
 
 /// `claim_problems`.
@@ -293,6 +330,8 @@ pub(crate) enum DefineBody {
 pub(crate) struct ProblemDef {
     pub(crate) id: String,
     pub(crate) title: String,
+    /// In an `sf2022` plan, the headline outcome the need sits under.
+    pub(crate) headline: Option<Headline>,
     pub(crate) indicators: Vec<IndicatorDef>,
     /// The problem's own progress measure; `None` when each of its
     /// indicators carries its own (the checker sees that every one does).
@@ -347,6 +386,9 @@ pub(crate) enum ProblemRule {
     And(Vec<ProblemRule>),
     /// At least N of these problems (all problems for `at least N problems`).
     AtLeast(u32, Vec<ProblemIdx>),
+    /// At least N of these groups have a problem identified: `enough needs`
+    /// across headlines, one group a headline.
+    AtLeastGroups(u32, Vec<Vec<ProblemIdx>>),
     /// Every one of these.
     All(Vec<ProblemIdx>),
     /// Who the family has: `any child`, `any adult where expectant = true`.

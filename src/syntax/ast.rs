@@ -173,6 +173,8 @@ pub enum SettingValue {
     Word(Ident),
     Number(IntLit),
     Range(IntLit, IntLit),
+    /// `3 across needs`
+    Across(IntLit, Ident),
 }
 
 impl SettingValue {
@@ -184,6 +186,10 @@ impl SettingValue {
             SettingValue::Range(low, high) => Span {
                 start: low.span.start,
                 end: high.span.end,
+            },
+            SettingValue::Across(count, word) => Span {
+                start: count.span.start,
+                end: word.span.end,
             },
         }
     }
@@ -273,6 +279,8 @@ pub struct Problem {
     pub id: Ident,
     /// Its title.
     pub title: Text,
+    /// `headline education`: the headline outcome a need sits under.
+    pub headline: Option<Ident>,
     /// Its indicators.
     pub indicators: Vec<Indicator>,
     /// Its significant-progress measures (the checker wants exactly one).
@@ -399,6 +407,8 @@ pub enum ProblemCondKind {
     AllOf(Vec<Ident>),
     /// `problem a`
     Problem(Ident),
+    /// `enough needs`: the `min_needs` setting's threshold
+    EnoughNeeds,
     /// `any child`, `any adult where expectant = true`: an
     /// [`ExprKind::MembersPresent`], on who the family has
     Composition(Box<Expr>),
