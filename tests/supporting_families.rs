@@ -303,3 +303,28 @@ mod refused_in_sf2022 {
         assert_eq!(codes(&text), ["E0117"]);
     }
 }
+
+mod commands {
+    use super::common::{text, tfop};
+
+    #[test]
+    fn report_decides_a_cohort_under_the_national_sf2022_plan() {
+        let output = tfop(&[
+            "report",
+            "examples/plans/national-supporting-families-2022.tfop",
+            "examples/cohort/families.jsonl",
+            "--as-of",
+            "2023-07-15",
+            "--format",
+            "json",
+        ]);
+        let stdout = text(&output.stdout);
+        let report: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|error| panic!("{error}: {stdout}{}", text(&output.stderr)));
+        assert!(
+            report["totals"]["families"].as_u64().unwrap_or(0) > 0,
+            "{report}"
+        );
+        assert_eq!(report["payable"]["attachment_fees"], "0.00", "{report}");
+    }
+}
