@@ -3,13 +3,14 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records};
+use super::files::{load_plans, records};
 use super::output::Outputs;
 use super::render::print;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use tfop::PlanSet;
 use tfop::cohort::{ClaimLine, ClaimTotals, check_window, claim_lines, pounds};
 
 /// How the claim file is written.
@@ -23,7 +24,9 @@ pub(crate) enum ClaimsFormat {
 
 /// What `tfop claims` was asked for.
 pub(crate) struct ClaimsRequest<'a> {
-    pub(crate) plan: &'a Path,
+    /// The plan's versions (one, or several by their `effective` days, as
+    /// `eval --plan`).
+    pub(crate) plans: &'a [PathBuf],
     pub(crate) families: &'a Path,
     pub(crate) window: NaiveDate,
     pub(crate) format: ClaimsFormat,
@@ -155,20 +158,22 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
     }
 }
 
-/// The plan and the families of a run over one claim window (`claims`,
-/// `claims --near`): a day that is not one of the plan's windows is a usage
-/// error.
-pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(tfop::Plan, tfop::io::Records), Exit> {
-    let plan = load_plan(request.plan)?;
-    if let Err(error) = check_window(&plan, request.window) {
+/// The plan's versions and the families of a run over one claim window
+/// (`claims`, `claims --near`): a day that is not one of the windows of the
+/// version in force on it is a usage error.
+pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Records), Exit> {
+    let plans = load_plans(request.plans, request.window)?;
+    // load_plans has made sure a version is in force on the day.
+    let plan = plans.for_as_of(request.window).map_err(|_| Exit::Failure)?;
+    if let Err(error) = check_window(plan, request.window) {
         eprintln!("error: --window {error}; give a window's day");
         return Err(Exit::Failure);
     }
-    Ok((plan, records(request.families)?))
+    Ok((plans, records(request.families)?))
 }
 
 pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
-    let (plan, records) = match window_run(request) {
+    let (plans, records) = match window_run(request) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
@@ -180,7 +185,7 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         request.families,
         records,
         |record| -> Result<Decided, tfop::Refusal> {
-            let family = record.read(plan.vocabulary())?;
+            let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);
             Ok((
                 family.attributes,
