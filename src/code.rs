@@ -143,7 +143,7 @@ codes! {
     BadSetting = "E0108", Error, "unknown setting or bad setting value";
     /// A framework other than the programme's phases.
     ///
-    /// The header's `framework` is `phase1` or `phase2`:
+    /// The header's `framework` is `phase1`, `phase2` or `sf2022`:
     /// `plan "Name" { framework phase2 }`.
     UnknownFramework = "E0109", Error, "unknown framework";
     /// A part every plan needs is missing.
@@ -176,6 +176,39 @@ codes! {
     /// blocks: the plan would depend on which one wins. Keep one; the note
     /// points at the first.
     GivenTwice = "E0114", Error, "a setting, header field, rule or block given twice";
+    /// A `headline` that is not one of the ten headline outcomes.
+    ///
+    /// The Supporting Families Outcome Framework has ten headlines, each
+    /// with a stable id: `education`, `early_years`, `health`,
+    /// `substance_use`, `family_relationships`, `safe_children`, `crime`,
+    /// `domestic_abuse`, `housing`, `financial_stability`. `problem
+    /// attendance "…" headline schools { … }` is refused; write `headline
+    /// education`.
+    UnknownHeadline = "E0115", Error, "unknown headline outcome";
+    /// Headlines and needs used outside their framework.
+    ///
+    /// In a `framework sf2022` plan every problem is a family need and names
+    /// the headline it sits under (`problem attendance "…" headline
+    /// education { … }`). A phase 1 or phase 2 plan has no headlines, so a
+    /// `headline` there, or `enough needs` in its eligibility rule, is
+    /// refused. Add the headline, or remove it and `enough needs` (write
+    /// `at least N problems`).
+    HeadlineFramework = "E0116", Error, "a need without a headline in an sf2022 plan, or a headline or `enough needs` in another";
+    /// A continuous-employment route in an `sf2022` plan.
+    ///
+    /// The Supporting Families Outcome Framework pays for a successful
+    /// family outcome only: it has no continuous-employment route. A
+    /// `continuous employment { … }` table or `has continuous employment`
+    /// in an sf2022 plan is refused; measure work as a family need under
+    /// `financial_stability` instead.
+    NoEmploymentRoute = "E0117", Error, "a continuous-employment route in an sf2022 plan";
+    /// An attachment fee in an `sf2022` plan.
+    ///
+    /// Under the Supporting Families Outcome Framework a council gets a
+    /// yearly lump sum up front and a payment per successful family
+    /// outcome; attaching a family earns nothing. `attachment fee £1000` in
+    /// an sf2022 plan is refused: remove it.
+    NoAttachmentFee = "E0118", Error, "an attachment fee in an sf2022 plan";
     /// A window of `school terms` in a plan that declares no term calendar.
     ///
     /// `over the last 3 school terms` counts the terms of the plan's own

@@ -208,6 +208,9 @@ impl Printer<'_> {
                         SettingValue::Range(low, high) => {
                             format!("{} to {}", low.value, high.value)
                         }
+                        SettingValue::Across(count, word) => {
+                            format!("{} across {}", count.value, word.name)
+                        }
                     };
                     p.entry(
                         setting.span,
@@ -251,7 +254,16 @@ impl Printer<'_> {
                 self.entry(define.span, next, 0, &text);
             }
             Item::Problem(problem) => {
-                let head = format!("problem {} {}", problem.id.name, text(&problem.title.value));
+                let headline = problem
+                    .headline
+                    .as_ref()
+                    .map(|headline| format!(" headline {}", headline.name))
+                    .unwrap_or_default();
+                let head = format!(
+                    "problem {} {}{headline}",
+                    problem.id.name,
+                    text(&problem.title.value)
+                );
                 self.block(problem.span, next, 0, &head, |p| {
                     let spans: Vec<Span> = problem
                         .order
@@ -728,6 +740,7 @@ fn problem_cond(cond: &ProblemCond, parent: u8) -> String {
         }
         ProblemCondKind::AllOf(ids) => (3, format!("all of ({})", names(ids))),
         ProblemCondKind::Problem(id) => (3, format!("problem {}", id.name)),
+        ProblemCondKind::EnoughNeeds => (3, "enough needs".to_string()),
         ProblemCondKind::Composition(members) => (3, expr(members, PRIMARY)),
     };
     if level < parent {

@@ -12,6 +12,7 @@ pub mod diagnostic;
 mod eval;
 pub mod family;
 pub mod fmt;
+mod headline;
 pub mod io;
 pub mod limits;
 pub mod num;
@@ -36,10 +37,11 @@ pub use eval::{
     ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,
 };
 pub use family::{Family, FamilyError};
+pub use headline::Headline;
 pub use plan::{
     Baseline, ClaimAmount, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework,
-    FundingDef, FundingYear, Header, MemberEvents, Plan, Reattachment, ResultsYearAmounts,
-    Rounding, SchoolLeavers, Settings, Share,
+    FundingDef, FundingYear, Header, MemberEvents, MinNeeds, NeedsAcross, Plan, Reattachment,
+    ResultsYearAmounts, Rounding, SchoolLeavers, Settings, Share,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;

@@ -3,6 +3,7 @@
 //! the syntax tree or does a string lookup at evaluation time.
 
 use crate::days::{Day, Length};
+use crate::headline::Headline;
 use crate::num::{Fixed, Pence};
 use crate::vocab::{KindId, Vocabulary};
 use chrono::NaiveDate;
@@ -66,7 +67,7 @@ pub struct Header {
     pub name: String,
     /// The authority that publishes it.
     pub authority: Option<String>,
-    /// Phase 1 or phase 2.
+    /// Phase 1, phase 2 or the Supporting Families Outcome Framework.
     pub framework: Framework,
     /// The version the authority gives it.
     pub version: Option<String>,
@@ -75,13 +76,27 @@ pub struct Header {
 }
 
 /// Which national framework a plan works under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Framework {
     /// 2012–15: three national criteria and a local filter.
     Phase1,
-    /// 2015–20: six headline problems and an outcomes plan.
+    /// 2015–20: six headline problems and an outcomes plan; what a header
+    /// without a (known) framework is read as, so checking can go on.
+    #[default]
     Phase2,
+    /// 2022–25: the Supporting Families Outcome Framework, ten headline
+    /// outcomes with family needs below them.
+    Sf2022,
+}
+
+impl Framework {
+    /// The words a header writes for each framework.
+    pub(crate) const WORDS: &'static [(&'static str, Framework)] = &[
+        ("phase1", Framework::Phase1),
+        ("phase2", Framework::Phase2),
+        ("sf2022", Framework::Sf2022),
+    ];
 }
 
 /// Kinds of the national vocabulary that the evaluator gives a meaning of its
@@ -119,6 +134,8 @@ pub struct Settings {
     pub claim_route: ClaimRoute,
     /// Which attachment a decision uses when a family was attached more than once.
     pub reattachment: Reattachment,
+    /// `min_needs`: what `enough needs` asks of an `sf2022` family.
+    pub min_needs: MinNeeds,
 }
 
 impl Default for Settings {
@@ -132,8 +149,40 @@ impl Default for Settings {
             earned_autonomy: false,
             claim_route: ClaimRoute::LargerAmount,
             reattachment: Reattachment::LatestValid,
+            min_needs: MinNeeds {
+                count: 3,
+                across: NeedsAcross::Needs,
+            },
         }
     }
+}
+
+/// `min_needs: 3 across needs`: how many needs `enough needs` asks for,
+/// and what counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MinNeeds {
+    /// The threshold.
+    pub count: u32,
+    /// Needs, or the different headlines they sit under.
+    pub across: NeedsAcross,
+}
+
+/// What `min_needs` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedsAcross {
+    /// Each identified need, several of one headline included.
+    Needs,
+    /// The different headlines of the identified needs.
+    Headlines,
+}
+
+impl NeedsAcross {
+    /// The words a plan writes for each value.
+    pub(crate) const WORDS: &'static [(&'static str, NeedsAcross)] = &[
+        ("needs", NeedsAcross::Needs),
+        ("headlines", NeedsAcross::Headlines),
+    ];
 }
 
 /// `claim_problems`.
@@ -292,6 +341,8 @@ pub(crate) enum DefineBody {
 pub(crate) struct ProblemDef {
     pub(crate) id: String,
     pub(crate) title: String,
+    /// In an `sf2022` plan, the headline outcome the need sits under.
+    pub(crate) headline: Option<Headline>,
     pub(crate) indicators: Vec<IndicatorDef>,
     /// The problem's own progress measure; `None` when each of its
     /// indicators carries its own (the checker sees that every one does).
@@ -346,6 +397,9 @@ pub(crate) enum ProblemRule {
     And(Vec<ProblemRule>),
     /// At least N of these problems (all problems for `at least N problems`).
     AtLeast(u32, Vec<ProblemIdx>),
+    /// At least N of these groups have a problem identified: `enough needs`
+    /// across headlines, one group a headline.
+    AtLeastGroups(u32, Vec<Vec<ProblemIdx>>),
     /// Every one of these.
     All(Vec<ProblemIdx>),
     /// Who the family has: `any child`, `any adult where expectant = true`.

@@ -314,7 +314,9 @@ impl Builder {
             }
         }
         for (name, words) in crate::check::setting_words() {
-            let signature = if words.is_empty() {
+            let signature = if name == "min_needs" {
+                format!("{name}: N across needs | headlines")
+            } else if words.is_empty() {
                 format!("{name}: AGE to AGE")
             } else {
                 format!("{name}: {}", words.join(" | "))
@@ -623,7 +625,7 @@ impl Builder {
                     self.problem_cond(part);
                 }
             }
-            ast::ProblemCondKind::AtLeast(_) => {}
+            ast::ProblemCondKind::AtLeast(_) | ast::ProblemCondKind::EnoughNeeds => {}
             ast::ProblemCondKind::AtLeastOf(_, problems)
             | ast::ProblemCondKind::AllOf(problems) => {
                 for problem in problems {

@@ -207,6 +207,15 @@ impl Checker {
                 }
             }
             ExprKind::Has(ast::HasTarget::ContinuousEmployment(target_span)) => {
+                if self.framework == crate::plan::Framework::Sf2022 {
+                    self.report(
+                        Code::NoEmploymentRoute,
+                        *target_span,
+                        "the Supporting Families framework has no continuous-employment route",
+                        "a successful family outcome is every need's positive outcome; measure work as a need under `financial_stability`",
+                    );
+                    return None;
+                }
                 if scope != Scope::Member {
                     self.report(
                         Code::NotAllowedHere,

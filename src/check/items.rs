@@ -5,10 +5,11 @@ use super::lints::never_met;
 use super::{Checker, Place};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::headline::Headline;
 use crate::num::Pence;
 use crate::plan::{
-    BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, IndicatorDef, Plan, Principle, ProblemDef,
-    ProblemIdx, ProblemRule, ProgressMeasure, ResultsRules, ResultsYear,
+    BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, Framework, IndicatorDef, NeedsAcross, Plan,
+    Principle, ProblemDef, ProblemIdx, ProblemRule, ProgressMeasure, ResultsRules, ResultsYear,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
@@ -120,7 +121,19 @@ impl Checker {
                         claims.push(checked);
                     }
                 }
+                ast::Item::Fee(fee) if self.framework == Framework::Sf2022 => self.report(
+                    Code::NoAttachmentFee,
+                    fee.span,
+                    "the Supporting Families framework pays no attachment fee",
+                    "remove `attachment fee …`: the yearly lump sum is paid up front",
+                ),
                 ast::Item::Fee(fee) => attachment_fee = Some(fee.amount.value),
+                ast::Item::Employment(rule) if self.framework == Framework::Sf2022 => self.report(
+                    Code::NoEmploymentRoute,
+                    rule.span,
+                    "the Supporting Families framework has no continuous-employment route",
+                    "remove the table; measure work as a need under `financial_stability`",
+                ),
                 ast::Item::Results(results) => results_items.push(results),
                 ast::Item::Employment(rule) => employment = self.employment(rule),
                 ast::Item::Funding(block) => funding = self.funding(block),
@@ -213,6 +226,14 @@ impl Checker {
                         .push(place);
                 }
             }
+            // What the need's `headline` names, by index; the problem pass
+            // reports one that names nothing it knows.
+            self.need_headlines.push(
+                problem
+                    .headline
+                    .as_ref()
+                    .and_then(|headline| Headline::from_id(&headline.name)),
+            );
             self.problem_count = self.problems.len();
         }
     }
@@ -281,6 +302,7 @@ impl Checker {
     }
 
     fn problem(&mut self, problem: &ast::Problem) -> Option<ProblemDef> {
+        let headline = self.need_headline(problem);
         let mut indicator_ids = BTreeSet::new();
         let mut indicators = Vec::new();
         if problem.indicators.is_empty() {
@@ -332,7 +354,11 @@ impl Checker {
             .filter(|indicator| indicator.progress.is_some())
             .collect();
         if let Some(first) = measured.first() {
-            return self.measured_by_indicators(problem, first, indicators);
+            let built = self.measured_by_indicators(problem, first, indicators)?;
+            return Some(ProblemDef {
+                headline: headline?,
+                ..built
+            });
         }
         let significant = match problem.significant.as_slice() {
             [] => {
@@ -384,6 +410,7 @@ impl Checker {
         Some(ProblemDef {
             id: problem.id.name.clone(),
             title: problem.title.value.clone(),
+            headline: headline?,
             indicators,
             measure: Some(ProgressMeasure {
                 title,
@@ -459,9 +486,117 @@ impl Checker {
         Some(ProblemDef {
             id: problem.id.name.clone(),
             title: problem.title.value.clone(),
+            headline: None,
             indicators,
             measure: None,
         })
+    }
+
+    /// The headline a need sits under: every problem of an `sf2022` plan
+    /// names one of the ten, and no problem of another framework names any.
+    /// `None` when that is refused; `Some(None)` for a problem with none.
+    fn need_headline(&mut self, problem: &ast::Problem) -> Option<Option<Headline>> {
+        let sf2022 = self.framework == Framework::Sf2022;
+        let Some(written) = &problem.headline else {
+            if sf2022 {
+                self.report(
+                    Code::HeadlineFramework,
+                    problem.id.span,
+                    format!("need `{}` names no headline outcome", problem.id.name),
+                    format!(
+                        "write the headline it sits under after its title: `problem {} \"…\" headline education {{ … }}`",
+                        problem.id.name
+                    ),
+                );
+                return None;
+            }
+            return Some(None);
+        };
+        if !sf2022 {
+            self.report(
+                Code::HeadlineFramework,
+                written.span,
+                "headline outcomes belong to the Supporting Families framework",
+                "remove `headline …`, or make the plan `framework sf2022`",
+            );
+            return None;
+        }
+        match Headline::from_id(&written.name) {
+            Some(headline) => Some(Some(headline)),
+            None => {
+                let ids = Headline::ALL.iter().map(|(_, id, _)| *id);
+                let help = help_for(&written.name, ids, || {
+                    let ids: Vec<String> = Headline::ALL
+                        .iter()
+                        .map(|(_, id, _)| format!("`{id}`"))
+                        .collect();
+                    format!("the headlines are {}", ids.join(", "))
+                });
+                self.report(
+                    Code::UnknownHeadline,
+                    written.span,
+                    format!("unknown headline outcome `{}`", written.name),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// `enough needs`: at least `min_needs` of the needs, or of the
+    /// headlines they sit under, identified on the day.
+    fn enough_needs(&mut self, span: Span) -> Option<ProblemRule> {
+        if self.framework != Framework::Sf2022 {
+            self.report(
+                Code::HeadlineFramework,
+                span,
+                "`enough needs` counts the needs of a Supporting Families plan",
+                "write `at least N problems`, or make the plan `framework sf2022`",
+            );
+            return None;
+        }
+        let min = self.settings.min_needs;
+        let (what, available, rule) = match min.across {
+            NeedsAcross::Needs => {
+                let all = (0..self.problem_count as u32).map(ProblemIdx).collect();
+                (
+                    "needs",
+                    self.problem_count,
+                    ProblemRule::AtLeast(min.count, all),
+                )
+            }
+            NeedsAcross::Headlines => {
+                let groups: Vec<Vec<ProblemIdx>> = Headline::ALL
+                    .iter()
+                    .map(|(headline, _, _)| {
+                        self.need_headlines
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, of)| *of == &Some(*headline))
+                            .map(|(index, _)| ProblemIdx(index as u32))
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|group| !group.is_empty())
+                    .collect();
+                (
+                    "headlines",
+                    groups.len(),
+                    ProblemRule::AtLeastGroups(min.count, groups),
+                )
+            }
+        };
+        if min.count as usize > available {
+            self.report(
+                Code::ThresholdAboveProblems,
+                span,
+                format!(
+                    "`min_needs` asks for {} {what} but the plan's needs have {available}",
+                    min.count
+                ),
+                "lower `min_needs` or declare needs under more headlines",
+            );
+        }
+        Some(rule)
     }
 
     fn eligibility(&mut self, rule: &ast::ProblemCond) -> Option<ProblemRule> {
@@ -508,6 +643,7 @@ impl Checker {
             }
             ast::ProblemCondKind::AllOf(ids) => ProblemRule::All(self.problem_list(ids)?),
             ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
+            ast::ProblemCondKind::EnoughNeeds => self.enough_needs(rule.span)?,
             ast::ProblemCondKind::Composition(members) => {
                 ProblemRule::Composition(Box::new(self.condition(members, Place::Indicator)?))
             }

@@ -13,7 +13,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::plan::{AgesAsked, DefineBody, Plan, ProblemIdx, SchoolTerm, Settings};
+use crate::plan::{AgesAsked, DefineBody, Framework, Plan, ProblemIdx, SchoolTerm, Settings};
 use crate::syntax::Span;
 use crate::syntax::ast;
 use crate::vocab::Vocabulary;
@@ -40,7 +40,10 @@ pub(crate) use vocab::NATIONAL_VOCABULARY;
 /// Checks a syntax tree and builds the plan, or returns every error. Warnings
 /// come back either way.
 pub(crate) fn check(file: &ast::File, digest: String) -> Result<(Plan, Diagnostics), Diagnostics> {
-    let mut checker = Checker::default();
+    let mut checker = Checker {
+        framework: settings::stated_framework(file),
+        ..Checker::default()
+    };
     checker.vocabulary(file);
     let plan = checker.plan(file, digest);
     let mut diagnostics = checker.diagnostics;
@@ -114,7 +117,12 @@ struct Checker {
     /// `indicator X held at attachment`.
     indicator_places: BTreeMap<String, Vec<(String, ProblemIdx, usize)>>,
     problem_count: usize,
+    /// Each problem's headline outcome, by index, as far as it names one.
+    need_headlines: Vec<Option<crate::headline::Headline>>,
     settings: Settings,
+    /// The framework the header names (phase 2 when it names none), read
+    /// first: the vocabulary and the items depend on it.
+    framework: Framework,
     has_employment_table: bool,
     ages_asked: AgesAsked,
     /// Whether the plan has a `school terms { … }` block, and its terms

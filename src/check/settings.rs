@@ -4,13 +4,34 @@
 use super::Checker;
 use crate::code::Code;
 use crate::plan::{
-    Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, Reattachment,
-    SchoolLeavers, Settings,
+    Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, MinNeeds, NeedsAcross,
+    Reattachment, SchoolLeavers, Settings,
 };
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
 use std::collections::BTreeSet;
+
+/// The framework the plan's first header names, without reporting anything
+/// (the header pass does): phase 2 when it names none it knows.
+pub(super) fn stated_framework(file: &ast::File) -> Framework {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            ast::Item::Header(header) => Some(header),
+            _ => None,
+        })
+        .and_then(|header| {
+            header.fields.iter().find_map(|field| match field {
+                ast::HeaderField::Framework(ident) => Framework::WORDS
+                    .iter()
+                    .find(|(word, _)| *word == ident.name)
+                    .map(|(_, framework)| *framework),
+                _ => None,
+            })
+        })
+        .unwrap_or_default()
+}
 
 impl Checker {
     pub(super) fn header(&mut self, file: &ast::File) -> Option<Header> {
@@ -64,17 +85,20 @@ impl Checker {
                 ast::HeaderField::Effective(date) => out.effective = Some(date.value),
                 ast::HeaderField::Framework(ident) => {
                     framework_seen = true;
-                    match ident.name.as_str() {
-                        "phase1" => out.framework = Framework::Phase1,
-                        "phase2" => out.framework = Framework::Phase2,
-                        other => {
-                            let help = help_for(other, ["phase1", "phase2"], || {
-                                "write `phase1` or `phase2`".to_string()
+                    match Framework::WORDS
+                        .iter()
+                        .find(|(word, _)| *word == ident.name)
+                    {
+                        Some((_, framework)) => out.framework = *framework,
+                        None => {
+                            let words = Framework::WORDS.iter().map(|(word, _)| *word);
+                            let help = help_for(&ident.name, words, || {
+                                "write `phase1`, `phase2` or `sf2022`".to_string()
                             });
                             self.report(
                                 Code::UnknownFramework,
                                 ident.span,
-                                format!("unknown framework `{other}`"),
+                                format!("unknown framework `{}`", ident.name),
                                 help,
                             );
                         }
@@ -87,13 +111,18 @@ impl Checker {
                 Code::MissingPart,
                 header.span,
                 "the header does not say which framework the plan is for",
-                "add `framework phase1` or `framework phase2`",
+                "add `framework phase1`, `framework phase2` or `framework sf2022`",
             );
         }
         Some(out)
     }
 
     pub(super) fn settings(&mut self, file: &ast::File) {
+        // The guidance counts needs found after the first assessment towards
+        // a successful family outcome; a plan may still say otherwise.
+        if self.framework == Framework::Sf2022 {
+            self.settings.claim_problems = ClaimProblems::AtOrAfterAttachment;
+        }
         let Some(block) = file.items.iter().find_map(|item| match item {
             ast::Item::Settings(settings) => Some(settings),
             _ => None,
@@ -145,7 +174,7 @@ type SettingWords = fn() -> Vec<&'static str>;
 
 /// Every setting a plan may give: its name, its words, and how its value is
 /// read. A new setting is one line here, with its enum and words in `plan`.
-const SETTINGS: [(&str, SettingWords, ReadSetting); 8] = [
+const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
     (
         "claim_problems",
         || words_of(ClaimProblems::WORDS),
@@ -206,6 +235,10 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 8] = [
             Ok(())
         },
     ),
+    ("min_needs", Vec::new, |settings, name, value| {
+        settings.min_needs = min_needs(name, value)?;
+        Ok(())
+    }),
 ];
 
 /// The words of a yes-or-no setting.
@@ -232,7 +265,9 @@ fn word<T: Copy>(
             .iter()
             .find(|(known, _)| *known == word.name)
             .map(|(_, value)| *value),
-        ast::SettingValue::Number(_) | ast::SettingValue::Range(..) => None,
+        ast::SettingValue::Number(_)
+        | ast::SettingValue::Range(..)
+        | ast::SettingValue::Across(..) => None,
     };
     found.ok_or_else(|| {
         let choices: Vec<String> = words.iter().map(|(word, _)| format!("`{word}`")).collect();
@@ -256,6 +291,26 @@ fn age_range(name: &str, value: &ast::SettingValue) -> Result<(u32, u32), (Strin
         ));
     }
     Ok((low.value, high.value))
+}
+
+/// `min_needs: 3 across needs` or `min_needs: 3 across headlines`.
+fn min_needs(name: &str, value: &ast::SettingValue) -> Result<MinNeeds, (String, String)> {
+    const EXPECTED: &str = "a count across needs or headlines, such as `3 across needs`";
+    let ast::SettingValue::Across(count, word) = value else {
+        return Err(bad_setting(name, EXPECTED));
+    };
+    let across = NeedsAcross::WORDS
+        .iter()
+        .find(|(known, _)| *known == word.name)
+        .map(|(_, across)| *across)
+        .ok_or_else(|| bad_setting(name, EXPECTED))?;
+    match u32::try_from(count.value) {
+        Ok(count) if count > 0 => Ok(MinNeeds { count, across }),
+        _ => Err((
+            "`min_needs` must ask for at least one need".to_string(),
+            "write `min_needs: 3 across needs`, the guidance's threshold".to_string(),
+        )),
+    }
 }
 
 fn bad_setting(name: &str, choices: &str) -> (String, String) {

@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::code::Code;
-use crate::plan::KnownKinds;
+use crate::plan::{Framework, KnownKinds};
 use crate::suggest::help_for;
 use crate::syntax::Span;
 use crate::syntax::ast;
@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 
 /// The national vocabulary, as plan text.
 pub(crate) const NATIONAL_VOCABULARY: &str = include_str!("../../grammar/national.tfop");
+
+/// What the Supporting Families framework adds to it, for `sf2022` plans.
+pub(crate) const SUPPORTING_FAMILIES_VOCABULARY: &str = include_str!("../../grammar/sf2022.tfop");
 
 /// The national kind whose records are results claims already made, and
 /// its field naming which claim.
@@ -30,7 +33,23 @@ impl Checker {
     pub(super) fn vocabulary(&mut self, file: &ast::File) {
         // Where each member attribute was declared: `None` for a national one.
         let mut attribute_spans: BTreeMap<String, Option<Span>> = BTreeMap::new();
-        match crate::syntax::parse(NATIONAL_VOCABULARY) {
+        let framework_vocabulary = match self.framework {
+            Framework::Sf2022 => Some(SUPPORTING_FAMILIES_VOCABULARY),
+            Framework::Phase1 | Framework::Phase2 => None,
+        };
+        for text in std::iter::once(NATIONAL_VOCABULARY).chain(framework_vocabulary) {
+            self.national_vocabulary(text, &mut attribute_spans);
+        }
+        self.local_vocabulary(file, &mut attribute_spans);
+    }
+
+    /// Declares the kinds and attributes of a vocabulary that ships with tfop.
+    fn national_vocabulary(
+        &mut self,
+        text: &str,
+        attribute_spans: &mut BTreeMap<String, Option<Span>>,
+    ) {
+        match crate::syntax::parse(text) {
             Ok(national) => {
                 for item in &national.items {
                     match item {
@@ -40,7 +59,7 @@ impl Checker {
                             self.vocab.push(kind);
                         }
                         ast::Item::MemberAttribute(attribute) => {
-                            self.member_attribute(attribute, None, &mut attribute_spans);
+                            self.member_attribute(attribute, None, attribute_spans);
                         }
                         _ => {}
                     }
@@ -53,10 +72,18 @@ impl Checker {
                 "this is a bug in tfop; please report it",
             ),
         }
+    }
+
+    /// Declares the plan's own kinds and attributes.
+    fn local_vocabulary(
+        &mut self,
+        file: &ast::File,
+        attribute_spans: &mut BTreeMap<String, Option<Span>>,
+    ) {
         for item in &file.items {
             if let ast::Item::MemberAttribute(attribute) = item {
                 let span = attribute.decl.name.span;
-                self.member_attribute(attribute, Some(span), &mut attribute_spans);
+                self.member_attribute(attribute, Some(span), attribute_spans);
             }
             let ast::Item::Event(decl) = item else {
                 continue;

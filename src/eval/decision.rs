@@ -3,6 +3,7 @@
 
 use super::explanation::Requirement;
 use crate::family::{FamilyError, RecordErrorKind, RecordPosition};
+use crate::headline::Headline;
 use crate::num::Pence;
 use crate::plan::Plan;
 use chrono::NaiveDate;
@@ -86,6 +87,9 @@ impl PlanRef {
 pub struct ProblemFinding {
     /// The problem's id.
     pub id: String,
+    /// In an `sf2022` plan, the headline outcome the need sits under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<Headline>,
     /// The indicators that fired.
     pub indicators: Vec<IndicatorFinding>,
 }

@@ -62,6 +62,7 @@ impl Evaluated<'_, '_> {
                 Some(ProblemEvidence {
                     id: problem.id.clone(),
                     title: problem.title.clone(),
+                    headline: problem.headline,
                     indicators,
                 })
             })

@@ -14,6 +14,7 @@ pub use html::{escape_html, html_document};
 
 use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};
+use crate::headline::Headline;
 use crate::num::{Fixed, Pence};
 use crate::plan::{ClaimRoute, Reattachment};
 use crate::unit::TimeUnit;
@@ -110,6 +111,9 @@ pub struct ProblemEvidence {
     pub id: String,
     /// Its title in the plan.
     pub title: String,
+    /// In an `sf2022` plan, the headline outcome the need sits under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<Headline>,
     /// The indicators that fired on the identification day.
     pub indicators: Vec<IndicatorEvidence>,
 }

@@ -296,6 +296,7 @@ impl<'p> Evaluated<'p, '_> {
             if !indicators.is_empty() {
                 problems.push(ProblemFinding {
                     id: problem.id.clone(),
+                    headline: problem.headline,
                     indicators,
                 });
             }

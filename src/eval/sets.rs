@@ -1836,21 +1836,40 @@ fn problem_rule(
                     .unwrap_or(&DaySet::empty()),
             )
         }),
-        ProblemRule::AtLeast(count, list) => {
-            let contributions = list
+        ProblemRule::AtLeast(count, list) => at_least(
+            *count,
+            list.iter()
+                .filter_map(|problem| identified.get(problem.0 as usize)),
+        ),
+        ProblemRule::AtLeastGroups(count, groups) => {
+            let days: Vec<DaySet> = groups
                 .iter()
-                .filter_map(|problem| identified.get(problem.0 as usize))
-                .flat_map(|set| {
-                    set.intervals()
-                        .iter()
-                        .map(|(start, end)| (*start, *end, 1i128))
+                .map(|group| {
+                    group.iter().fold(DaySet::empty(), |any, problem| {
+                        any.union(
+                            identified
+                                .get(problem.0 as usize)
+                                .unwrap_or(&DaySet::empty()),
+                        )
+                    })
                 })
-                .collect::<Vec<_>>();
-            Steps::sum_of_intervals(contributions).map_or_else(DaySet::empty, |n| {
-                n.where_true(|n| *n >= i128::from(*count))
-            })
+                .collect();
+            at_least(*count, days.iter())
         }
     }
+}
+
+/// The days on which at least `count` of these sets hold.
+fn at_least<'a>(count: u32, sets: impl Iterator<Item = &'a DaySet>) -> DaySet {
+    let contributions = sets
+        .flat_map(|set| {
+            set.intervals()
+                .iter()
+                .map(|(start, end)| (*start, *end, 1i128))
+        })
+        .collect::<Vec<_>>();
+    Steps::sum_of_intervals(contributions)
+        .map_or_else(DaySet::empty, |n| n.where_true(|n| *n >= i128::from(count)))
 }
 
 /// The days on which a member is aged between `min` and `max` (both

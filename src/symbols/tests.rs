@@ -263,7 +263,8 @@ fn completion_offers_settings_and_their_words() {
             "school_leavers",
             "earned_autonomy",
             "claim_route",
-            "reattachment"
+            "reattachment",
+            "min_needs"
         ]
     );
     assert_eq!(

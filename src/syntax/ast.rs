@@ -176,6 +176,8 @@ pub enum SettingValue {
     Word(Ident),
     Number(IntLit),
     Range(IntLit, IntLit),
+    /// `3 across needs`
+    Across(IntLit, Ident),
 }
 
 impl SettingValue {
@@ -187,6 +189,10 @@ impl SettingValue {
             SettingValue::Range(low, high) => Span {
                 start: low.span.start,
                 end: high.span.end,
+            },
+            SettingValue::Across(count, word) => Span {
+                start: count.span.start,
+                end: word.span.end,
             },
         }
     }
@@ -276,6 +282,8 @@ pub struct Problem {
     pub id: Ident,
     /// Its title.
     pub title: Text,
+    /// `headline education`: the headline outcome a need sits under.
+    pub headline: Option<Ident>,
     /// Its indicators.
     pub indicators: Vec<Indicator>,
     /// Its significant-progress measures (the checker wants exactly one).
@@ -402,6 +410,8 @@ pub enum ProblemCondKind {
     AllOf(Vec<Ident>),
     /// `problem a`
     Problem(Ident),
+    /// `enough needs`: the `min_needs` setting's threshold
+    EnoughNeeds,
     /// `any child`, `any adult where expectant = true`: an
     /// [`ExprKind::MembersPresent`], on who the family has
     Composition(Box<Expr>),

@@ -520,6 +520,14 @@ impl Lowering {
             let value = match value_pair.as_rule() {
                 Rule::setting_word => Some(SettingValue::Word(self.ident(value_pair))),
                 Rule::integer => self.integer(value_pair).map(SettingValue::Number),
+                Rule::count_across => {
+                    let mut across = Children::of(&value_pair);
+                    let count = self.next_integer(&mut across);
+                    let word = across.next().map(|word| self.ident(word));
+                    count
+                        .zip(word)
+                        .map(|(count, word)| SettingValue::Across(count, word))
+                }
                 Rule::age_range => {
                     let mut range = Children::of(&value_pair);
                     let low = self.next_integer(&mut range);
@@ -650,9 +658,14 @@ impl Lowering {
         let mut children = Children::of(&pair);
         let id = self.next_ident(&mut children)?;
         let title = self.next_text(&mut children)?;
+        let headline = match children.next_if(Rule::problem_headline) {
+            Some(pair) => Some(self.next_ident(&mut Children::of(&pair))?),
+            None => None,
+        };
         let mut problem = Problem {
             id,
             title,
+            headline,
             indicators: Vec::new(),
             significant: Vec::new(),
             sustain: Vec::new(),
@@ -804,6 +817,7 @@ impl Lowering {
                 let mut children = Children::of(&pair);
                 ProblemCondKind::Problem(self.next_ident(&mut children)?)
             }
+            Rule::enough_needs => ProblemCondKind::EnoughNeeds,
             Rule::composition => {
                 let members = self.expect(&mut Children::of(&pair), Rule::members_present)?;
                 ProblemCondKind::Composition(Box::new(self.quantified(members)?))

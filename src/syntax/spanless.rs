@@ -124,7 +124,7 @@ structs! {
     MemberAttributeDecl { decl, span }
     MemberCap { who, tests, span }
     Define { name, value, span }
-    Problem { id, title, indicators, significant, sustain, order, span }
+    Problem { id, title, headline, indicators, significant, sustain, order, span }
     Indicator { id, title, code, source, condition, progress, span }
     DatedChange { value, from, span }
     IndicatorProgress { significant, sustain, span }
@@ -162,14 +162,14 @@ enums! {
         SchoolCalendar(item),
     }
     HeaderField { Authority(text), Framework(name), Version(text), Effective(date) }
-    SettingValue { Word(word), Number(number), Range(low, high) }
+    SettingValue { Word(word), Number(number), Range(low, high), Across(count, word) }
     FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words), Ordered(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
     SustainLength { Time(duration), Terms(count), AfterEnd(duration, kind) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
-        Problem(name), Composition(members),
+        Problem(name), EnoughNeeds, Composition(members),
     }
     ResultsEntry { Cap(amount, span), Combine(names, span), TopUp(allowed, span), Year(year) }
     Rounding { Up, Down, Nearest }

@@ -68,7 +68,17 @@ impl Display for Explanation {
             writeln!(out, "No problem is identified.")?;
         }
         for problem in &self.problems {
-            writeln!(out, "Problem `{}`: {}", problem.id, problem.title)?;
+            match problem.headline {
+                Some(headline) => writeln!(
+                    out,
+                    "Need `{}`: {} (headline `{}`: {})",
+                    problem.id,
+                    problem.title,
+                    headline.id(),
+                    headline.name()
+                )?,
+                None => writeln!(out, "Problem `{}`: {}", problem.id, problem.title)?,
+            }
             for indicator in &problem.indicators {
                 let code = indicator
                     .code

@@ -1,0 +1,330 @@
+//! The Supporting Families Outcome Framework (2022–25), `framework sf2022`:
+//! the header word, headlines and the needs below them, eligibility by
+//! needs, and successful family outcomes sustained from case closure.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use tfop::{Framework, Plan};
+
+/// The codes of the diagnostics a plan text is refused with.
+fn codes(text: &str) -> Vec<String> {
+    match Plan::parse(text) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code.to_string()).collect(),
+    }
+}
+
+mod header {
+    use super::*;
+
+    #[test]
+    fn sf2022_names_the_supporting_families_framework() {
+        let plan = Plan::parse(
+            "plan \"SF\" { framework sf2022 }\nproblem p \"P\" headline crime { indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family ever } }\neligible when at least 1 problems",
+        )
+        .unwrap();
+        assert_eq!(plan.header().framework, Framework::Sf2022);
+    }
+
+    #[test]
+    fn a_misspelt_framework_is_refused_with_the_nearest_word() {
+        let text = "plan \"SF\" { framework sf2020 }\neligible when at least 1 problems";
+        assert!(codes(text).contains(&"E0109".to_string()));
+        let rendered = Plan::parse(text).unwrap_err().render("p.tfop", text);
+        assert!(rendered.contains("`sf2022`"), "{rendered}");
+    }
+}
+
+mod common;
+use common::day;
+use serde_json::{Value, json};
+
+/// An sf2022 plan of three needs, two of them under one headline, with
+/// these settings; every need is sustained 6 months after the case closes.
+fn sf_plan(settings: &str) -> Plan {
+    let text = format!(
+        "plan \"SF\" {{ framework sf2022 }}
+settings {{ {settings} }}
+event housing_risk on family spell
+problem offending \"Offending\" headline crime {{
+  indicator offence \"An offence\" {{ any member has offence within 12 months }}
+  significant \"No offence\" {{ no offence in family now }}
+  sustained for 6 months after end of case
+}}
+problem asb \"Anti-social behaviour\" headline crime {{
+  indicator asb \"An incident\" {{ any member has asb_incident within 12 months }}
+  significant \"No incident\" {{ no asb_incident in family now }}
+  sustained for 6 months after end of case
+}}
+problem housing \"Housing\" headline housing {{
+  indicator risk \"At risk\" {{ has housing_risk in family now }}
+  significant \"Housed\" {{ no housing_risk in family now }}
+  sustained for 6 months after end of case
+}}
+problem abuse \"Domestic abuse\" headline domestic_abuse {{
+  indicator incident \"An incident\" {{ has domestic_abuse_incident in family within 12 months }}
+  significant \"No incident\" {{ no domestic_abuse_incident in family now }}
+  sustained for 6 months after end of case
+}}
+eligible when (any child or any adult where expectant = true) and enough needs
+attach requires family_assessment and lead_professional
+claim outcome \"Successful family outcome\" pays £800 {{ every identified problem has progressed }}
+"
+    );
+    match Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(diagnostics) => panic!("{}", diagnostics.render("sf.tfop", &text)),
+    }
+}
+
+fn attached(needs: Value, later: Value) -> Value {
+    let mut events = vec![
+        json!({ "kind": "family_assessment", "date": "2022-10-20" }),
+        json!({ "kind": "lead_professional", "start": "2022-10-20" }),
+        json!({ "kind": "attachment", "date": "2022-11-01" }),
+        json!({ "kind": "case", "start": "2022-10-20", "end": "2023-01-15" }),
+    ];
+    events.extend(needs.as_array().cloned().unwrap_or_default());
+    events.extend(later.as_array().cloned().unwrap_or_default());
+    json!({
+        "id": "F1",
+        "members": [
+            { "id": "A", "role": "adult", "born": "1985-01-01" },
+            { "id": "C", "role": "child", "born": "2012-01-01" }
+        ],
+        "events": events
+    })
+}
+
+fn decide(plan: &Plan, family: &Value, on: &str) -> tfop::Decision {
+    let family = plan.read_family(&family.to_string()).unwrap();
+    plan.evaluate(&family, day(on))
+}
+
+/// Offending and ASB (both under crime) and housing: three needs under two headlines.
+fn two_headlines() -> Value {
+    json!([
+        { "kind": "offence", "member": "A", "date": "2022-06-01" },
+        { "kind": "asb_incident", "member": "C", "date": "2022-07-01" },
+        { "kind": "housing_risk", "start": "2022-08-01", "end": "2022-12-01" }
+    ])
+}
+
+mod min_needs {
+    use super::*;
+
+    #[test]
+    fn across_needs_counts_two_needs_of_one_headline_as_two() {
+        for settings in ["", "min_needs: 3 across needs"] {
+            let plan = sf_plan(settings);
+            let decision = decide(&plan, &attached(two_headlines(), json!([])), "2022-11-01");
+            assert!(decision.eligible, "settings {settings:?}");
+        }
+    }
+
+    #[test]
+    fn across_headlines_needs_three_different_headlines() {
+        let plan = sf_plan("min_needs: 3 across headlines");
+        let decision = decide(&plan, &attached(two_headlines(), json!([])), "2022-11-01");
+        assert!(!decision.eligible);
+        let third = json!([{ "kind": "domestic_abuse_incident", "date": "2022-02-01" }]);
+        let decision = decide(&plan, &attached(two_headlines(), third), "2022-11-01");
+        assert!(decision.eligible);
+    }
+
+    #[test]
+    fn the_threshold_is_the_settings_count() {
+        let plan = sf_plan("min_needs: 2 across headlines");
+        let one_headline = json!([
+            { "kind": "offence", "member": "A", "date": "2022-06-01" },
+            { "kind": "asb_incident", "member": "C", "date": "2022-07-01" }
+        ]);
+        assert!(!decide(&plan, &attached(one_headline, json!([])), "2022-11-01").eligible);
+        assert!(decide(&plan, &attached(two_headlines(), json!([])), "2022-11-01").eligible);
+    }
+
+    #[test]
+    fn more_headlines_than_the_needs_have_is_refused() {
+        let text = "plan \"SF\" { framework sf2022 }
+settings { min_needs: 2 across headlines }
+problem a \"A\" headline crime { indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family now } }
+problem b \"B\" headline crime { indicator i \"I\" { any member has asb_incident ever } significant \"S\" { no asb_incident in family now } }
+eligible when enough needs";
+        assert_eq!(codes(text), ["E0205"]);
+    }
+
+    #[test]
+    fn a_bad_value_is_refused() {
+        for value in ["3", "3 across families", "0 across needs", "needs"] {
+            let text = format!(
+                "plan \"SF\" {{ framework sf2022 }}\nsettings {{ min_needs: {value} }}\nproblem a \"A\" headline crime {{ indicator i \"I\" {{ any member has offence ever }} significant \"S\" {{ no offence in family now }} }}\neligible when enough needs"
+            );
+            assert!(codes(&text).contains(&"E0108".to_string()), "{value}");
+        }
+    }
+}
+
+mod later_needs {
+    use super::*;
+
+    /// The three needs resolved before the case closes on 15 January 2023,
+    /// and housing risk found again after attachment, open until 1 March.
+    fn found_later() -> Value {
+        attached(
+            json!([
+                { "kind": "offence", "member": "A", "date": "2022-06-01" },
+                { "kind": "asb_incident", "member": "C", "date": "2022-07-01" },
+                { "kind": "domestic_abuse_incident", "date": "2022-02-01" }
+            ]),
+            json!([{ "kind": "housing_risk", "start": "2022-12-01", "end": "2023-03-01" }]),
+        )
+    }
+
+    #[test]
+    fn by_default_a_need_found_after_the_first_assessment_counts() {
+        let decision = decide(&sf_plan(""), &found_later(), "2023-07-15");
+        assert_eq!(decision.payable.to_string(), "£0");
+        assert!(
+            decision
+                .progress
+                .iter()
+                .any(|progress| progress.problem == "housing" && !progress.sustained)
+        );
+    }
+
+    #[test]
+    fn at_attachment_leaves_it_out() {
+        let plan = sf_plan("claim_problems: at_attachment");
+        let decision = decide(&plan, &found_later(), "2023-07-14");
+        assert_eq!(decision.payable.to_string(), "£0");
+        let decision = decide(&plan, &found_later(), "2023-07-15");
+        assert_eq!(decision.payable.to_string(), "£800");
+        assert!(decision.progress.iter().all(|p| p.problem != "housing"));
+    }
+}
+
+mod headlines {
+    use super::*;
+
+    #[test]
+    fn decisions_and_explain_name_each_needs_headline() {
+        let plan = sf_plan("");
+        let family = attached(two_headlines(), json!([]));
+        let decision = decide(&plan, &family, "2022-11-01");
+        let json = serde_json::to_value(&decision).unwrap();
+        assert_eq!(json["problems"][0]["id"], "offending");
+        assert_eq!(json["problems"][0]["headline"], "crime");
+        assert_eq!(json["problems"][2]["headline"], "housing");
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let text = plan.explain(&family, day("2022-11-01"));
+        assert!(
+            text.contains("Need `housing`: Housing (headline `housing`: secure housing)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_phase2_decision_has_no_headline_key() {
+        let plan = common::plan(
+            "problem p \"P\" { indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family now } }\neligible when at least 1 problems",
+        );
+        let family = plan
+            .read_family(&json!({ "id": "F", "members": [{ "id": "A", "role": "adult" }], "events": [{ "kind": "offence", "member": "A", "date": "2020-01-01" }] }).to_string())
+            .unwrap();
+        let json = serde_json::to_value(plan.evaluate(&family, day("2020-02-01"))).unwrap();
+        assert!(json["problems"][0].get("headline").is_none(), "{json}");
+    }
+
+    const NEED: &str = "indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family now }";
+
+    #[test]
+    fn an_unknown_headline_is_refused_with_the_nearest_id() {
+        let text = format!(
+            "plan \"SF\" {{ framework sf2022 }}\nproblem p \"P\" headline houseing {{ {NEED} }}\neligible when at least 1 problems"
+        );
+        assert_eq!(codes(&text), ["E0115"]);
+        let rendered = Plan::parse(&text).unwrap_err().render("p.tfop", &text);
+        assert!(rendered.contains("`housing`"), "{rendered}");
+    }
+
+    #[test]
+    fn an_sf2022_need_without_a_headline_is_refused() {
+        let text = format!(
+            "plan \"SF\" {{ framework sf2022 }}\nproblem p \"P\" {{ {NEED} }}\neligible when at least 1 problems"
+        );
+        assert_eq!(codes(&text), ["E0116"]);
+    }
+
+    #[test]
+    fn headlines_and_enough_needs_are_refused_in_phase2() {
+        let text = format!(
+            "plan \"P2\" {{ framework phase2 }}\nproblem p \"P\" headline crime {{ {NEED} }}\neligible when at least 1 problems"
+        );
+        assert_eq!(codes(&text), ["E0116"]);
+        let text = format!(
+            "plan \"P2\" {{ framework phase2 }}\nproblem p \"P\" {{ {NEED} }}\neligible when enough needs"
+        );
+        assert_eq!(codes(&text), ["E0116"]);
+    }
+
+    #[test]
+    fn case_is_a_kind_of_sf2022_only() {
+        let text = format!(
+            "plan \"P2\" {{ framework phase2 }}\nproblem p \"P\" {{ {NEED} sustained for 6 months after end of case }}\neligible when at least 1 problems"
+        );
+        assert_eq!(codes(&text), ["E0102"]);
+    }
+}
+
+mod refused_in_sf2022 {
+    use super::*;
+
+    const NEED: &str = "problem p \"P\" headline crime { indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family now } }\neligible when at least 1 problems";
+
+    #[test]
+    fn an_attachment_fee() {
+        let text = format!("plan \"SF\" {{ framework sf2022 }}\n{NEED}\nattachment fee £1000");
+        assert_eq!(codes(&text), ["E0118"]);
+    }
+
+    #[test]
+    fn a_continuous_employment_table_or_route() {
+        let text = format!(
+            "plan \"SF\" {{ framework sf2022 }}\n{NEED}\ncontinuous employment {{ jsa: 26 weeks within 30 weeks }}"
+        );
+        assert_eq!(codes(&text), ["E0117"]);
+        let text = format!(
+            "plan \"SF\" {{ framework sf2022 }}\n{NEED}\nclaim work \"W\" pays £800 {{ any adult has continuous employment }}"
+        );
+        assert_eq!(codes(&text), ["E0117"]);
+    }
+}
+
+mod commands {
+    use super::common::{text, tfop};
+
+    #[test]
+    fn report_decides_a_cohort_under_the_national_sf2022_plan() {
+        let output = tfop(&[
+            "report",
+            "examples/plans/national-supporting-families-2022.tfop",
+            "examples/cohort/families.jsonl",
+            "--as-of",
+            "2023-07-15",
+            "--format",
+            "json",
+        ]);
+        let stdout = text(&output.stdout);
+        let report: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|error| panic!("{error}: {stdout}{}", text(&output.stderr)));
+        assert!(
+            report["totals"]["families"].as_u64().unwrap_or(0) > 0,
+            "{report}"
+        );
+        assert_eq!(report["payable"]["attachment_fees"], "0.00", "{report}");
+    }
+}
