@@ -106,6 +106,7 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
             "families",
             "payable",
             "claim_rate",
+            "outcomes",
             "projection",
             "claim_windows",
             "by_district"
@@ -171,6 +172,7 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
             "claim_rate.csv",
             "claim_windows.csv",
             "families.csv",
+            "outcomes.csv",
             "payable.csv",
             "projection.csv"
         ]

@@ -1,7 +1,7 @@
 //! The programme figures of a cohort as of a day: counts, money, the claim
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
-use super::{Month, Percentage, count_one};
+use super::{Month, Outcomes, OutcomesSummary, Percentage, count_one};
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -249,6 +249,8 @@ pub struct Cohort {
     pub attribute_names: BTreeSet<String>,
     /// The ids of eligible families not attached, in input order.
     pub eligible_not_attached: Vec<String>,
+    /// Families with successful outcomes, paid for or not.
+    pub outcomes: Outcomes,
 }
 
 impl Cohort {
@@ -264,6 +266,7 @@ impl Cohort {
             projections: BTreeMap::new(),
             attribute_names: BTreeSet::new(),
             eligible_not_attached: Vec::new(),
+            outcomes: Outcomes::default(),
         }
     }
 
@@ -291,6 +294,7 @@ impl Cohort {
             self.groups.entry(key.clone()).or_default().add(decision)?;
         }
         self.projection.add(decision)?;
+        self.outcomes.add(decision)?;
         if let Some(key) = key {
             self.projections.entry(key).or_default().add(decision)?;
         }
@@ -398,6 +402,8 @@ pub struct Report {
     pub breakdown: Vec<Group>,
     /// The ids of eligible families not attached, in input order.
     pub eligible_not_attached: Vec<String>,
+    /// Families with successful outcomes, against the target.
+    pub outcomes: OutcomesSummary,
 }
 
 /// [`Counts`] of every decided family, with the records read and refused.
@@ -483,7 +489,7 @@ pub struct Group {
     pub counts: Counts,
 }
 
-fn serde_display<T: std::fmt::Display, S: serde::Serializer>(
+pub(super) fn serde_display<T: std::fmt::Display, S: serde::Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -549,6 +555,7 @@ impl Cohort {
                 })
                 .collect(),
             eligible_not_attached: self.eligible_not_attached.clone(),
+            outcomes: self.outcomes.summary(target),
         })
     }
 }

@@ -141,7 +141,7 @@ structs! {
     EmploymentRule { rules, off_benefits, off_benefits_span, span }
     BenefitRule { benefits, needed, within, span }
     Funding { entries, span }
-    FundingYear { label, families, attachment, results, span }
+    FundingYear { label, families, attachment, results, lump_sum, target, span }
     ResultsYear { label, caps, amounts, span }
     YearAmount { claim, amount, span }
     Expr { kind, span }
