@@ -1,7 +1,12 @@
 //! Supporting Families money and outcome tracking without payment: yearly
 //! lump sums and targets in the funding block, claim files capped at the
 //! year's target, and a plan that pays nothing saying so.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 use common::{scratch, text, tfop, write};

@@ -206,7 +206,9 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     // The year a claim made on the window's day counts against.
     let year = plan.year_target_on(window);
     let mut claimed: Vec<Claimed> = Vec::new();
-    let mut claimed_before = 0u64;
+    // Families with a claim already recorded in the year: they hold their
+    // place, so a top-up of theirs in this window takes no other.
+    let mut in_year_families: BTreeSet<String> = BTreeSet::new();
     let mut refused = 0u64;
     let decided = work_all(
         request.families,
@@ -230,8 +232,10 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         },
         |record, outcome| {
             match outcome.and_then(|decided| decided) {
-                Ok((attributes, _, lines, in_year)) => {
-                    claimed_before += u64::from(in_year);
+                Ok((attributes, family, lines, in_year)) => {
+                    if in_year {
+                        in_year_families.insert(family);
+                    }
                     if !lines.is_empty() {
                         claimed.push((attributes, lines));
                     }
@@ -252,10 +256,14 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
             .iter()
             .filter_map(|(_, lines)| {
                 let first = lines.first()?;
+                if in_year_families.contains(&first.family) {
+                    return None;
+                }
                 let earliest = lines.iter().filter_map(|line| line.earliest).min();
                 Some((earliest, first.family.clone()))
             })
             .collect();
+        let claimed_before = u64::try_from(in_year_families.len()).unwrap_or(u64::MAX);
         let used = within_target(&year, claimed_before, candidates);
         let outside: BTreeSet<&str> = used.outside.iter().map(String::as_str).collect();
         claimed.retain(|(_, lines)| {

@@ -70,8 +70,9 @@ impl Outcomes {
             target: target.and_then(|target| {
                 Some(OutcomesTarget {
                     target,
-                    // A target met or passed has nothing left of it.
-                    left: target.checked_sub(self.successful).unwrap_or(0),
+                    // A target met or passed has nothing left of it: zero
+                    // by meaning, not an overflow hidden.
+                    left: target.saturating_sub(self.successful),
                     percent: Percentage::of(self.successful, target)?,
                 })
             }),

@@ -40,10 +40,9 @@ pub fn within_target(
         // `None` (no day) after every day.
         (day.is_none(), day, id).cmp(&(other_day.is_none(), other_day, other_id))
     });
-    // Claims already made past the target leave no place.
-    let places = u64::from(year.target)
-        .checked_sub(claimed_before)
-        .unwrap_or(0);
+    // Claims already made past the target leave no place: zero by meaning,
+    // not an overflow hidden.
+    let places = u64::from(year.target).saturating_sub(claimed_before);
     let fit = usize::try_from(places)
         .unwrap_or(usize::MAX)
         .min(candidates.len());
@@ -59,7 +58,7 @@ pub fn within_target(
         claimed_before,
         in_file,
         // `in_file` is at most `places`.
-        left: places.checked_sub(in_file).unwrap_or(0),
+        left: places.saturating_sub(in_file),
         outside,
     }
 }
