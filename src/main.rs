@@ -179,6 +179,9 @@ enum Command {
     Claims {
         /// The plan.
         plan: PathBuf,
+        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+        #[arg(long = "plan", value_name = "PLAN")]
+        versions: Vec<PathBuf>,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The claim window's day (YYYY-MM-DD): one of the plan's windows, or any day when it states none.
@@ -190,7 +193,7 @@ enum Command {
         /// Write the claim file here (atomically) instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Write the near-miss worklist instead: attached families not claimable on the day whose claim becomes possible later if nothing changes, soonest first.
+        /// Write the near-miss worklist instead: families not claimable on the day whose money can still be won: claims lost since an earlier window first, then claims and top-ups that become possible later if nothing changes, soonest first.
         #[arg(long)]
         near: bool,
         /// Worker threads (default: one per core). Output is the same for any number.
@@ -262,6 +265,9 @@ enum Command {
         /// Where to write: a `.jsonl` file, or the CSV folder.
         #[arg(short, long)]
         output: PathBuf,
+        /// A fault mode: this percentage of families (0 to 100) has one record exported twice, as a faulty export writes a row twice.
+        #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100))]
+        duplicate_rows: u64,
     },
     /// Run plans' test cases (`*.tests.json`); folders are searched.
     #[command(
@@ -475,6 +481,7 @@ fn main() -> ExitCode {
         }
         Command::Claims {
             plan,
+            versions,
             families,
             window,
             format,
@@ -484,7 +491,7 @@ fn main() -> ExitCode {
         } => {
             use_threads(threads);
             let request = cli::claims::ClaimsRequest {
-                plan: &plan,
+                plans: &cli::files::versions(&plan, &versions),
                 families: &families,
                 window,
                 format,
@@ -532,7 +539,16 @@ fn main() -> ExitCode {
             start,
             format,
             output,
-        } => cli::generate::generate(families, seed, start, format, &output, &outputs),
+            duplicate_rows,
+        } => cli::generate::generate(&cli::generate::GenerateRequest {
+            families,
+            seed,
+            start,
+            format,
+            duplicate_rows,
+            output: &output,
+            outputs: &outputs,
+        }),
         Command::Lsp { stdio: _ } => cli::lsp::lsp(),
     };
     exit.into()

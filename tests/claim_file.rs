@@ -359,14 +359,150 @@ fn the_near_miss_worklist_as_csv_has_a_row_a_family() {
     assert_eq!(
         lines.next(),
         Some(
-            "family,claim,blocking,earliest,window,amount,reason,plan_version,plan_digest,district,lp_agency"
+            "family,kind,claim,blocking,earliest,window,claimable_in,amount,reason,plan_version,plan_digest,district,lp_agency"
         )
     );
     assert_eq!(
         lines.next(),
         Some(
-            "F-000008,progress,crime,2017-09-16,,800.00,problem `crime` has met its significant-progress measure since 2017-03-17 but is not sustained until 2017-09-16,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Lancaster,WPEHS-CC"
+            "F-000008,near,progress,crime,2017-09-16,,,800.00,problem `crime` has met its significant-progress measure since 2017-03-17 but is not sustained until 2017-09-16,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Lancaster,WPEHS-CC"
         )
     );
     assert_eq!(lines.count(), 3);
+}
+
+const PHASE1: &str = "examples/plans/national-phase1.tfop";
+/// Three families under the national phase 1 plan (claim windows every 6
+/// months from 1 January 2013), attached on 2 July 2012:
+/// - LOST meets the crime and education result on 15 November 2012 (£700),
+///   so is claimable in the window of 1 January 2013, is never claimed, and
+///   a third fixed-term exclusion on 20 February 2013 loses the result;
+/// - CLAIMED is LOST with the claim made on 1 February 2013: not lost;
+/// - TOPUP was claimed for the crime result on 15 December 2012 and has
+///   been in work since 1 November 2012: 13 weeks on 30 January 2013, when
+///   continuous employment tops the £700 up by £100 to the £800 cap.
+const LOST_AND_TOP_UP: &str = "tests/fixtures/cohorts/phase1-lost-and-top-up.jsonl";
+
+fn near_rows(window: &str) -> (String, Vec<Value>) {
+    let near = tfop(&[
+        "claims",
+        PHASE1,
+        LOST_AND_TOP_UP,
+        "--window",
+        window,
+        "--near",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(near.status.code(), Some(0), "{}", text(&near.stderr));
+    let rows = text(&near.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    (text(&near.stderr), rows)
+}
+
+#[test]
+fn a_claim_that_would_top_up_an_earlier_one_is_a_near_miss_at_the_difference() {
+    let (summary, rows) = near_rows("2013-01-01");
+    assert_eq!(
+        summary,
+        "near misses at claim window 2013-01-01: 1 family one condition away (1 a top-up), £100.00 at stake\n"
+    );
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(row["family"], "TOPUP");
+    assert_eq!(row["kind"], "top_up");
+    assert_eq!(row["claim"], "employment");
+    assert_eq!(row["earliest"], "2013-01-30");
+    assert_eq!(row["window"], "2013-07-01");
+    assert_eq!(row["claimable_in"], Value::Null);
+    // The £800 cap less the £700 already claimed, not employment's £800.
+    assert_eq!(row["amount"], "100.00");
+}
+
+#[test]
+fn a_family_claimable_in_an_earlier_window_and_lost_since_comes_first() {
+    // LOST is in the first window's claim file, and CLAIMED with it.
+    let claims = tfop(&["claims", PHASE1, LOST_AND_TOP_UP, "--window", "2013-01-01"]);
+    let stdout = text(&claims.stdout);
+    assert!(
+        stdout.contains("\nLOST,crime_education,crime_education,700.00,2012-11-15,2013-01-01,")
+    );
+    assert!(stdout.contains("\nCLAIMED,crime_education,"));
+
+    let (summary, rows) = near_rows("2013-07-01");
+    assert_eq!(
+        summary,
+        "near misses at claim window 2013-07-01: 1 family one condition away (1 lost since an earlier window), £700.00 at stake\n"
+    );
+    // CLAIMED was claimed in time and TOPUP is claimable now (claim file).
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(row["family"], "LOST");
+    assert_eq!(row["kind"], "lost");
+    assert_eq!(row["claim"], "crime_education");
+    assert_eq!(row["claimable_in"], "2013-01-01");
+    assert_eq!(row["amount"], "700.00");
+    // Nothing before the programme ends wins the result back.
+    assert_eq!(row["earliest"], Value::Null);
+    assert_eq!(
+        row["reason"],
+        "not possible: the programme's last claim window closed on 2015-01-01"
+    );
+}
+
+/// `claims` takes the plan's other versions as `eval --plan` does: each
+/// family is claimed under the version in force on its attachment day, and
+/// its rows name that version.
+#[test]
+fn the_claim_file_takes_the_plans_versions() {
+    let dir = scratch("claims-versions");
+    let base = std::fs::read_to_string(LANCASHIRE_2016).unwrap();
+    let version = |name: &str, effective: &str| {
+        let text = base
+            .replacen("version \"2016\"", &format!("version \"{name}\""), 1)
+            .replacen("effective 2016-04-01", &format!("effective {effective}"), 1);
+        assert_ne!(
+            text, base,
+            "the example states its version and effective day"
+        );
+        let path = dir.join(format!("lancashire-{name}.tfop"));
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let first = version("2014", "2014-01-01");
+    let second = version("2015", "2015-06-01");
+    let output = tfop(&[
+        "claims",
+        &first,
+        "--plan",
+        &second,
+        COHORT,
+        "--window",
+        "2017-03-31",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let by_version: Vec<(String, String)> = text(&output.stdout)
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            (cells[0].to_string(), cells[6].to_string())
+        })
+        .collect();
+    let later: Vec<&str> = by_version
+        .iter()
+        .filter(|(_, version)| version == "2015")
+        .map(|(family, _)| family.as_str())
+        .collect();
+    // Attached on 5 March 2016, 1 February 2016, 27 September and 24 June
+    // 2015: on or after 1 June 2015; the other ten before it.
+    assert_eq!(later, ["F-000007", "F-000012", "F-000037", "F-000048"]);
+    assert_eq!(by_version.len(), 14);
+    assert!(
+        by_version
+            .iter()
+            .all(|(_, version)| version == "2014" || version == "2015")
+    );
 }

@@ -407,11 +407,11 @@ fn faults_in_a_csv_folder_are_refused_by_file_line_and_field_without_their_value
     event(3, b"SECRETMEMBER9", Some("member_id"), &|row| {
         !row[3].is_empty()
     });
-    event(9, b"\xff\xfeSECRETBYTES", Some("type"), &|row| {
-        !row[9].is_empty()
+    event(10, b"\xff\xfeSECRETBYTES", Some("type"), &|row| {
+        !row[10].is_empty()
     });
     // One cell too many.
-    event(12, b",SECRETEXTRA", None, &|_| true);
+    event(13, b",SECRETEXTRA", None, &|_| true);
 
     // A member row moved away from its family's rows, to the end.
     let index = pick(&member_rows, family, &mut used, |_| true);
@@ -427,7 +427,7 @@ fn faults_in_a_csv_folder_are_refused_by_file_line_and_field_without_their_value
     // A row of a family families.csv does not hold.
     events
         .lines
-        .push(b"F-999999,x1,offence,P1,2015-01-01,,,,,,,,".to_vec());
+        .push(b"F-999999,x1,offence,P1,2015-01-01,,,,,,,,,".to_vec());
     let unknown_line = events.lines.len();
     faults.push((
         "events.csv",
@@ -462,7 +462,7 @@ fn faults_in_a_csv_folder_are_refused_by_file_line_and_field_without_their_value
         match field {
             Some(field) => assert!(reported.contains(&format!("field `{field}`")), "{reported}"),
             None => assert!(
-                reported.contains("has 14 cells where the header has 13"),
+                reported.contains("has 15 cells where the header has 14"),
                 "{reported}"
             ),
         }
@@ -820,4 +820,81 @@ fn a_json_array_file_is_decided_as_its_json_lines_are() {
         )),
         "{stderr}"
     );
+}
+
+/// Every generated school term records its authorised absence, which with
+/// the unauthorised never passes the sessions; some terms have some.
+#[test]
+fn generated_school_terms_record_authorised_absence_within_their_sessions() {
+    let folder = scratch("generate_authorised");
+    let path = folder.join("cohort.jsonl");
+    generate(40, 5, "jsonl", &path);
+    let (mut terms, mut absent) = (0, 0);
+    for line in text(&std::fs::read(&path).unwrap()).lines() {
+        let family: serde_json::Value = serde_json::from_str(line).unwrap();
+        for event in family["events"].as_array().unwrap() {
+            if event["kind"] != "school_term" {
+                continue;
+            }
+            let count = |field: &str| event[field].as_u64().unwrap();
+            terms += 1;
+            absent += u32::from(count("authorised") > 0);
+            assert!(
+                count("authorised") + count("unauthorised") <= count("sessions"),
+                "{event}"
+            );
+        }
+    }
+    assert!(
+        terms > 100 && absent > terms / 2,
+        "{absent} of {terms} terms"
+    );
+}
+
+/// `--duplicate-rows 100`: every family has one record written twice
+/// beside itself; the timelines are otherwise those of the seed, and a
+/// repeated id is refused by the reader, naming the record it repeats.
+#[test]
+fn the_duplicate_row_fault_mode_repeats_one_record_a_family() {
+    let folder = scratch("generate_duplicates");
+    let (clean, faulty) = (folder.join("clean.jsonl"), folder.join("faulty.jsonl"));
+    generate(30, 9, "jsonl", &clean);
+    let run = tfop(&[
+        "generate",
+        "--families",
+        "30",
+        "--seed",
+        "9",
+        "--duplicate-rows",
+        "100",
+        "-o",
+        faulty.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let events = |path: &Path| -> Vec<Vec<serde_json::Value>> {
+        text(&std::fs::read(path).unwrap())
+            .lines()
+            .map(|line| {
+                let family: serde_json::Value = serde_json::from_str(line).unwrap();
+                family["events"].as_array().unwrap().clone()
+            })
+            .collect()
+    };
+    let mut with_id = 0;
+    for (clean, faulty) in events(&clean).iter().zip(events(&faulty)) {
+        assert_eq!(faulty.len(), clean.len() + 1);
+        let twice = (1..faulty.len())
+            .find(|at| faulty[*at] == faulty[at - 1])
+            .expect("a record written twice beside itself");
+        let mut without = faulty.clone();
+        without.remove(twice);
+        assert_eq!(&without, clean);
+        with_id += u32::from(faulty[twice].get("id").is_some());
+    }
+    let output = eval(&faulty, &[]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let refusals = text(&output.stderr);
+    let repeated = refusals.matches("repeats the id of event #").count();
+    assert_eq!(repeated, with_id as usize, "{refusals}");
+    assert!(with_id > 20, "{with_id} of 30 repeated records have an id");
 }

@@ -3,13 +3,14 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, records};
+use super::files::{load_plans, records};
 use super::output::Outputs;
 use super::render::print;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use tfop::PlanSet;
 use tfop::cohort::{
     ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
 };
@@ -25,7 +26,9 @@ pub(crate) enum ClaimsFormat {
 
 /// What `tfop claims` was asked for.
 pub(crate) struct ClaimsRequest<'a> {
-    pub(crate) plan: &'a Path,
+    /// The plan's versions (one, or several by their `effective` days, as
+    /// `eval --plan`).
+    pub(crate) plans: &'a [PathBuf],
     pub(crate) families: &'a Path,
     pub(crate) window: NaiveDate,
     pub(crate) format: ClaimsFormat,
@@ -179,32 +182,38 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
     }
 }
 
-/// The plan and the families of a run over one claim window (`claims`,
-/// `claims --near`): a day that is not one of the plan's windows is a usage
-/// error.
-pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(tfop::Plan, tfop::io::Records), Exit> {
-    let plan = load_plan(request.plan)?;
+/// The plan's versions and the families of a run over one claim window
+/// (`claims`, `claims --near`): a day that is not one of the windows of the
+/// version in force on it is a usage error.
+pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Records), Exit> {
+    let plans = load_plans(request.plans, request.window, tfop::VersionsBy::default())?;
+    // load_plans has made sure a version is in force on the day.
+    let plan = plans.for_as_of(request.window).map_err(|_| Exit::Failure)?;
     if plan.pays_nothing() {
         // Not a failure: an outcomes-only plan has no claim file to write,
         // and says so rather than writing an empty one.
         eprintln!("claim window {}: {NOTHING_TO_CLAIM}", request.window);
         return Err(Exit::Success);
     }
-    if let Err(error) = check_window(&plan, request.window) {
+    if let Err(error) = check_window(plan, request.window) {
         eprintln!("error: --window {error}; give a window's day");
         return Err(Exit::Failure);
     }
-    Ok((plan, records(request.families)?))
+    Ok((plans, records(request.families)?))
 }
 
 pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
-    let (plan, records) = match window_run(request) {
+    let (plans, records) = match window_run(request) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
     let window = request.window;
-    // The year a claim made on the window's day counts against.
-    let year = plan.year_target_on(window);
+    // The year a claim made on the window's day counts against, by the
+    // version in force on it.
+    let year = plans
+        .for_as_of(window)
+        .ok()
+        .and_then(|plan| plan.year_target_on(window));
     let mut claimed: Vec<Claimed> = Vec::new();
     // Families with a claim already recorded in the year: they hold their
     // place, so a top-up of theirs in this window takes no other.
@@ -214,7 +223,7 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         request.families,
         records,
         |record| -> Result<Decided, tfop::Refusal> {
-            let family = record.read(plan.vocabulary())?;
+            let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);
             let in_year = year
                 .as_ref()

@@ -44,9 +44,10 @@ pub(crate) enum GenerateFormat {
 
 /// The field columns of the generated `events.csv`, after the format's own
 /// (`tfop::io::CSV_EVENT_COLUMNS`).
-const FIELD_COLUMNS: [&str; 6] = [
+const FIELD_COLUMNS: [&str; 7] = [
     "sessions",
     "unauthorised",
+    "authorised",
     "type",
     "benefit",
     "hours",
@@ -529,22 +530,96 @@ eligible when at least 1 problems
     }
 }
 
-/// The next family, as the library holds it.
+/// The dice of a cohort, each drawn from apart so that one kind of detail
+/// never moves another: the timelines, the member attributes, the
+/// authorised absence of school terms, and the export faults.
+struct CohortDice {
+    timeline: Dice,
+    attributes: Dice,
+    absence: Dice,
+    faults: Dice,
+}
+
+impl CohortDice {
+    fn new(seed: u64) -> CohortDice {
+        let dice = |salt: u64| Dice(ChaCha8Rng::seed_from_u64(seed ^ salt));
+        CohortDice {
+            timeline: dice(0),
+            attributes: dice(ATTRIBUTE_SEED),
+            absence: dice(ABSENCE_SEED),
+            faults: dice(FAULT_SEED),
+        }
+    }
+}
+
+/// The next family, as the library holds it; `duplicate_rows` percent of
+/// families have one record exported twice.
 fn next_family(
-    dice: &mut Dice,
-    attribute_dice: &mut Dice,
+    dice: &mut CohortDice,
     index: u64,
     start: NaiveDate,
     vocab: &Vocabulary,
+    duplicate_rows: u64,
 ) -> Result<Family, Exit> {
-    let mut family = family(dice, index, start)
+    let mut family = family(&mut dice.timeline, index, start)
         .into_family(vocab)
         .ok_or_else(|| {
             eprintln!("error: internal error: a generated event is not of the national vocabulary");
             Exit::Failure
         })?;
-    member_attributes(&mut family, attribute_dice, vocab);
+    member_attributes(&mut family, &mut dice.attributes, vocab);
+    authorised_absence(&mut family, &mut dice.absence, vocab);
+    if duplicate_rows > 0 && dice.faults.chance(duplicate_rows) {
+        duplicate_a_row(&mut family, &mut dice.faults);
+    }
     Ok(family)
+}
+
+/// Each school term's authorised absence (illness, appointments): up to
+/// one session in twelve, never more than the sessions the unauthorised
+/// absence leaves.
+fn authorised_absence(family: &mut Family, dice: &mut Dice, vocab: &Vocabulary) {
+    let Some(term) = vocab.lookup(tfop::vocab::TERM_KIND) else {
+        return;
+    };
+    let Some(kind) = vocab.get(term) else { return };
+    let (Some(sessions), Some(unauthorised), Some(authorised)) = (
+        kind.field_index("sessions"),
+        kind.field_index("unauthorised"),
+        kind.field_index("authorised"),
+    ) else {
+        return;
+    };
+    for event in family.events.iter_mut().filter(|event| event.kind == term) {
+        let count = |index: usize| match event.fields.get(index) {
+            Some(Some(FieldValue::Count(count))) => *count,
+            _ => 0,
+        };
+        let left = count(sessions).saturating_sub(count(unauthorised));
+        let value = dice.below(count(sessions) / 12 + 1).min(left);
+        if let Some(field) = event.fields.get_mut(authorised) {
+            *field = Some(FieldValue::Count(value));
+        }
+    }
+}
+
+/// The fault of an export that writes a row twice: one of the family's
+/// records repeated just after itself, id and all. A repeated id is
+/// refused by the readers; a repeated record without an id is read, and
+/// counted twice, as it would be from the council's own export.
+fn duplicate_a_row(family: &mut Family, dice: &mut Dice) {
+    let count = family.events.len() as u64;
+    if count == 0 {
+        return;
+    }
+    let at = dice.below(count) as usize;
+    let Some(repeated) = family.events.get(at).cloned() else {
+        return;
+    };
+    family.events.insert(at + 1, repeated);
+    for (position, event) in family.events.iter_mut().enumerate() {
+        event.position = u32::try_from(position).unwrap_or(u32::MAX);
+    }
 }
 
 /// The national member attributes: everyone's `resident` (a few adults
@@ -574,23 +649,36 @@ fn member_attributes(family: &mut Family, dice: &mut Dice, vocab: &Vocabulary) {
 
 /// The seed of the attribute dice, apart from the timeline's.
 const ATTRIBUTE_SEED: u64 = 0x6d65_6d62_6572_7321;
+/// The seed of the authorised-absence dice.
+const ABSENCE_SEED: u64 = 0x6162_7365_6e63_6521;
+/// The seed of the export-fault dice.
+const FAULT_SEED: u64 = 0x6661_756c_7473_2121;
 
 fn write_failed(path: &Path) -> Exit {
     eprintln!("error: cannot write {}", path.display());
     Exit::Failure
 }
 
-pub(crate) fn generate(
-    families: u64,
-    seed: u64,
-    start: NaiveDate,
-    format: GenerateFormat,
-    output: &Path,
-    outputs: &Outputs,
-) -> Exit {
-    match write(families, seed, start, format, output, outputs) {
+/// What `tfop generate` was asked for.
+pub(crate) struct GenerateRequest<'a> {
+    pub(crate) families: u64,
+    pub(crate) seed: u64,
+    pub(crate) start: NaiveDate,
+    pub(crate) format: GenerateFormat,
+    /// The percentage of families with one record exported twice (0 to 100).
+    pub(crate) duplicate_rows: u64,
+    pub(crate) output: &'a Path,
+    pub(crate) outputs: &'a Outputs,
+}
+
+pub(crate) fn generate(request: &GenerateRequest) -> Exit {
+    match write(request) {
         Ok(()) => {
-            eprintln!("wrote {families} families to {}", output.display());
+            eprintln!(
+                "wrote {} families to {}",
+                request.families,
+                request.output.display()
+            );
             Exit::Success
         }
         Err(exit) => exit,
@@ -613,22 +701,23 @@ fn commit(file: OutputFile, target: &Path) -> Result<(), Exit> {
     })
 }
 
-fn write(
-    families: u64,
-    seed: u64,
-    start: NaiveDate,
-    format: GenerateFormat,
-    output: &Path,
-    outputs: &Outputs,
-) -> Result<(), Exit> {
-    let mut dice = Dice(ChaCha8Rng::seed_from_u64(seed));
-    let mut attribute_dice = Dice(ChaCha8Rng::seed_from_u64(seed ^ ATTRIBUTE_SEED));
+fn write(request: &GenerateRequest) -> Result<(), Exit> {
+    let GenerateRequest {
+        families,
+        start,
+        format,
+        duplicate_rows,
+        output,
+        outputs,
+        ..
+    } = *request;
+    let mut dice = CohortDice::new(request.seed);
     let vocab = national_vocabulary()?;
     match format {
         GenerateFormat::Jsonl => {
             let mut out = JsonLinesWriter::new(create(outputs, output)?, &vocab);
             for index in 0..families {
-                let family = next_family(&mut dice, &mut attribute_dice, index, start, &vocab)?;
+                let family = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
                 out.write(&family).map_err(|_| write_failed(output))?;
             }
             commit(out.into_inner(), output)
@@ -662,7 +751,7 @@ fn write(
             };
             let mut writer = CsvFolderWriter::new(files, columns, &vocab).map_err(failed)?;
             for index in 0..families {
-                let family = next_family(&mut dice, &mut attribute_dice, index, start, &vocab)?;
+                let family = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
                 writer.write(&family).map_err(failed)?;
             }
             // Every file is written whole before any is put in place, so an

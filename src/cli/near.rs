@@ -4,19 +4,23 @@
 use super::Exit;
 use super::claims::{ClaimsFormat, ClaimsRequest, deliver, optional_day, window_run};
 use super::eval::{report_refusal, work_all};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
-use tfop::cohort::{NearMiss, at_stake, near_miss, pounds};
+use tfop::cohort::{NearKind, NearMiss, at_stake, near_miss, pounds};
+use tfop::num::Pence;
 
 /// A family on the worklist with its attributes.
 type Near = (BTreeMap<String, String>, NearMiss);
 
 /// The columns every row has, before the family's attributes.
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 11] = [
     "family",
+    "kind",
     "claim",
     "blocking",
     "earliest",
     "window",
+    "claimable_in",
     "amount",
     "reason",
     "plan_version",
@@ -39,10 +43,12 @@ fn csv(rows: &[Near]) -> Result<Vec<u8>, Exit> {
     for (values, row) in rows {
         let mut record = vec![
             row.family.clone(),
+            row.kind.as_str().to_string(),
             row.claim.clone(),
             row.blocking.join(" "),
-            row.earliest.to_string(),
+            optional_day(row.earliest),
             optional_day(row.window),
+            optional_day(row.claimable_in),
             row.amount.to_decimal_string(),
             row.reason.clone().unwrap_or_default(),
             row.plan_version.clone().unwrap_or_default(),
@@ -75,8 +81,37 @@ fn jsonl(rows: &[Near]) -> Result<Vec<u8>, Exit> {
     Ok(out)
 }
 
+/// The worklist's count and money on standard error, with how many rows
+/// are lost claims and top-ups when there are any.
+fn summary(window: NaiveDate, rows: &[Near], stake: Pence) -> String {
+    let families = match rows.len() {
+        1 => "1 family".to_string(),
+        count => format!("{count} families"),
+    };
+    let of_kind = |kind| rows.iter().filter(|(_, row)| row.kind == kind).count();
+    let mut kinds = Vec::new();
+    match of_kind(NearKind::Lost) {
+        0 => {}
+        lost => kinds.push(format!("{lost} lost since an earlier window")),
+    }
+    match of_kind(NearKind::TopUp) {
+        0 => {}
+        1 => kinds.push("1 a top-up".to_string()),
+        top_ups => kinds.push(format!("{top_ups} top-ups")),
+    }
+    let kinds = if kinds.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", kinds.join(", "))
+    };
+    format!(
+        "near misses at claim window {window}: {families} one condition away{kinds}, {} at stake",
+        pounds(stake)
+    )
+}
+
 pub(crate) fn near(request: &ClaimsRequest) -> Exit {
-    let (plan, records) = match window_run(request) {
+    let (plans, records) = match window_run(request) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
@@ -87,9 +122,9 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
         request.families,
         records,
         |record| -> Result<(String, Option<Near>), tfop::Refusal> {
-            let family = record.read(plan.vocabulary())?;
+            let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);
-            let row = near_miss(&decision).map(|row| (family.attributes, row));
+            let row = near_miss(plan, &family, &decision).map(|row| (family.attributes, row));
             Ok((decision.family, row))
         },
         |decided| match decided {
@@ -125,14 +160,7 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
     if let Err(exit) = bytes.and_then(|bytes| deliver(request, &bytes)) {
         return exit;
     }
-    let families = match rows.len() {
-        1 => "1 family".to_string(),
-        count => format!("{count} families"),
-    };
-    eprintln!(
-        "near misses at claim window {window}: {families} one condition away, {} at stake",
-        pounds(stake)
-    );
+    eprintln!("{}", summary(window, &rows, stake));
     if refused > 0 {
         Exit::SomeRefused
     } else {

@@ -22,7 +22,7 @@ pub use funding::{
     Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
     ResultsYearFunding, YearEnvelope, envelope,
 };
-pub use near::{NearMiss, at_stake, near_miss, near_misses};
+pub use near::{NearKind, NearMiss, at_stake, near_miss};
 pub use outcomes::{Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes, ProblemRow};
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, MonthCount, Payable, Projection,

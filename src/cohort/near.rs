@@ -1,35 +1,79 @@
-//! The near-miss worklist of a claim window: validly attached families not
-//! claimable on the window's day whose claim becomes possible on a later day
-//! if nothing changes. A key worker reads it soonest day first: each row
-//! names what still blocks the claim and the money it would bring.
+//! The near-miss worklist of a claim window: families not claimable on the
+//! window's day whose money a key worker can still win. Three kinds of row,
+//! one a family:
+//!
+//! - `lost`: claimable in an earlier claim window, never claimed, and no
+//!   longer claimable: a result achieved and then lost. These come first.
+//! - `near`: validly attached, nothing claimed yet, and a claim becomes
+//!   possible on a later day if nothing changes.
+//! - `top_up`: already claimed, and a later result would top the claim up.
+//!
+//! Each row names what blocks the claim (or, for a lost one, which
+//! problems' progress was lost) and the money at stake.
 
 use super::CohortOverflow;
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision};
+use crate::family::Family;
 use crate::num::Pence;
+use crate::plan::Plan;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::cmp::Ordering;
 
-/// One family one condition away from a claim: the claim that becomes
+/// What kind of money a worklist row is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NearKind {
+    /// Claimable in an earlier window, never claimed, and lost since.
+    Lost,
+    /// Nothing claimed yet; a claim becomes possible later by itself.
+    Near,
+    /// Already claimed; a later result would top the claim up.
+    TopUp,
+}
+
+impl NearKind {
+    /// The kind's stable word: `lost`, `near`, `top_up`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NearKind::Lost => "lost",
+            NearKind::Near => "near",
+            NearKind::TopUp => "top_up",
+        }
+    }
+}
+
+/// One family on the worklist: a claim lost, or the claim that becomes
 /// possible soonest if nothing changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NearMiss {
     /// The family's id.
     pub family: String,
-    /// The claim that would become possible.
+    /// Which kind of row this is.
+    pub kind: NearKind,
+    /// The claim at stake; for a lost row, the route that was claimable,
+    /// its claims joined by `+` in plan order.
     pub claim: String,
-    /// The problems whose progress is not yet sustained and will be by
-    /// `earliest`, in plan order; empty when what blocks is not a problem's
-    /// progress (the claim's `reason` then says what it is).
+    /// For `near` and `top_up`: the problems whose progress is not yet
+    /// sustained and will be by `earliest`, in plan order. For `lost`: the
+    /// problems whose progress was sustained in the window it was claimable
+    /// in and is not now (what changed). Empty when what blocks is not a
+    /// problem's progress (`reason` then says what it is).
     pub blocking: Vec<String>,
     /// Why the claim is not possible on the window's day, as the decision
     /// words it.
     pub reason: Option<String>,
-    /// The day the claim becomes possible if nothing changes.
-    pub earliest: NaiveDate,
-    /// The claim window it would be made in; `null` when the plan states none.
+    /// The day the claim becomes possible (again) if nothing changes;
+    /// `null` for a lost claim that needs something new to happen.
+    pub earliest: Option<NaiveDate>,
+    /// The claim window it would be made in; `null` when the plan states
+    /// none or `earliest` is null.
     pub window: Option<NaiveDate>,
-    /// The money at stake: what the claim pays.
+    /// For `lost`: the latest earlier claim window the route was claimable
+    /// in; `null` for the other kinds.
+    pub claimable_in: Option<NaiveDate>,
+    /// The money at stake: what the claim pays (a top-up, the difference;
+    /// a lost route, what it would have paid in `claimable_in`).
     pub amount: Pence,
     /// The plan's version, if it states one.
     pub plan_version: Option<String>,
@@ -38,25 +82,126 @@ pub struct NearMiss {
 }
 
 impl NearMiss {
-    /// The worklist's order: the day the claim clears, then the family's id.
+    /// The worklist's order: lost claims first, the most recently lost
+    /// first (the likeliest to be won back); then the other rows by the day
+    /// the claim clears; then by family id.
     pub fn clears_first(&self, other: &NearMiss) -> Ordering {
-        (self.earliest, &self.family).cmp(&(other.earliest, &other.family))
+        let key = |row: &NearMiss| {
+            (
+                row.kind != NearKind::Lost,
+                std::cmp::Reverse(row.claimable_in),
+                row.earliest,
+                row.family.clone(),
+            )
+        };
+        key(self).cmp(&key(other))
     }
 }
 
-/// The near miss of one decision, or `None` when the family is not on the
-/// worklist: not validly attached, claimable now (it is in the claim file),
-/// already claimed (any top-up is left to the claim file), or with no claim
-/// possible without a change.
-pub fn near_miss(decision: &Decision) -> Option<NearMiss> {
+/// The worklist row of one family decided on a claim window's day under
+/// `plan`, or `None` when it has none: something is claimable now (it is
+/// in the claim file), or there is no money to win without a change. A
+/// family with nothing claimable is decided again on each earlier claim
+/// window since its attachment, latest first, to find a claim it has lost.
+pub fn near_miss(plan: &Plan, family: &Family, decision: &Decision) -> Option<NearMiss> {
+    if decision
+        .claims
+        .iter()
+        .any(|claim| claim.status == ClaimStatus::Claimable)
+    {
+        return None;
+    }
+    lost(plan, family, decision).or_else(|| {
+        let claimed = decision
+            .claims
+            .iter()
+            .any(|claim| claim.status == ClaimStatus::Claimed);
+        if claimed {
+            top_up(plan, family, decision)
+        } else {
+            soonest(decision)
+        }
+    })
+}
+
+/// The route claimable in the latest earlier claim window whose claims are
+/// none of them claimed now, decided as of that window's day.
+fn lost(plan: &Plan, family: &Family, decision: &Decision) -> Option<NearMiss> {
+    let attached = decision.attachment.date?;
+    let earlier = plan
+        .claim_window_days
+        .iter()
+        .rev()
+        .filter(|window| **window < decision.as_of && **window >= attached);
+    for window in earlier {
+        let then = plan.evaluate(family, *window);
+        if then.payable == Pence(0) {
+            continue;
+        }
+        let now = |id: &String| decision.claims.iter().find(|claim| claim.claim_type == *id);
+        let never_claimed = then
+            .route
+            .iter()
+            .all(|id| now(id).is_some_and(|claim| claim.status == ClaimStatus::NotYet));
+        if !never_claimed {
+            // Claimed since (or excluded by a claim made since): not lost.
+            return None;
+        }
+        let first = then.route.first().and_then(now)?;
+        let changed = then
+            .progress
+            .iter()
+            .filter(|was| was.sustained)
+            .filter(|was| {
+                decision
+                    .progress
+                    .iter()
+                    .any(|is| is.problem == was.problem && !is.sustained)
+            })
+            .map(|was| was.problem.clone())
+            .collect();
+        return Some(NearMiss {
+            family: decision.family.clone(),
+            kind: NearKind::Lost,
+            claim: then.route.join("+"),
+            blocking: changed,
+            reason: first.reason.clone(),
+            earliest: first.earliest,
+            window: first.window,
+            claimable_in: Some(*window),
+            amount: then.payable,
+            plan_version: decision.plan.version.clone(),
+            plan_digest: decision.plan.digest.clone(),
+        });
+    }
+    None
+}
+
+/// A claimed family's top-up: its claim to come soonest, paying what the
+/// decision on that day would pay (the difference under the cap); `None`
+/// when that is nothing.
+fn top_up(plan: &Plan, family: &Family, decision: &Decision) -> Option<NearMiss> {
+    let mut row = soonest_claim(decision)?;
+    let earliest = row.earliest?;
+    row.amount = plan.evaluate(family, earliest).payable;
+    if row.amount == Pence(0) {
+        return None;
+    }
+    row.kind = NearKind::TopUp;
+    Some(row)
+}
+
+/// The near miss of a validly attached family with nothing claimed.
+fn soonest(decision: &Decision) -> Option<NearMiss> {
     if decision.attachment.status != AttachmentStatus::Attached {
         return None;
     }
-    let settled = |status| matches!(status, ClaimStatus::Claimable | ClaimStatus::Claimed);
-    if decision.claims.iter().any(|claim| settled(claim.status)) {
-        return None;
-    }
-    // The soonest possible claim; of claims clearing the same day, the first in plan order.
+    soonest_claim(decision)
+}
+
+/// The claim not yet possible that becomes possible soonest; of claims
+/// clearing the same day, the first in plan order.
+fn soonest_claim(decision: &Decision) -> Option<NearMiss> {
     let (claim, earliest) = decision
         .claims
         .iter()
@@ -72,22 +217,17 @@ pub fn near_miss(decision: &Decision) -> Option<NearMiss> {
         .collect();
     Some(NearMiss {
         family: decision.family.clone(),
+        kind: NearKind::Near,
         claim: claim.claim_type.clone(),
         blocking,
         reason: claim.reason.clone(),
-        earliest,
+        earliest: Some(earliest),
         window: claim.window,
+        claimable_in: None,
         amount: claim.amount,
         plan_version: decision.plan.version.clone(),
         plan_digest: decision.plan.digest.clone(),
     })
-}
-
-/// The worklist of `decisions`, soonest day first.
-pub fn near_misses<'a>(decisions: impl IntoIterator<Item = &'a Decision>) -> Vec<NearMiss> {
-    let mut rows: Vec<NearMiss> = decisions.into_iter().filter_map(near_miss).collect();
-    rows.sort_by(NearMiss::clears_first);
-    rows
 }
 
 /// The money at stake on a worklist; `Err` past [`Pence::MAX`].
@@ -165,10 +305,17 @@ mod tests {
         }
     }
 
+    /// `soonest` over decisions, in the worklist's order.
+    fn worklist(decisions: &[Decision]) -> Vec<NearMiss> {
+        let mut rows: Vec<NearMiss> = decisions.iter().filter_map(soonest).collect();
+        rows.sort_by(NearMiss::clears_first);
+        rows
+    }
+
     #[test]
-    fn the_worklist_holds_attached_families_whose_claim_clears_by_itself_soonest_first() {
+    fn a_near_miss_is_the_claim_of_an_attached_family_that_clears_by_itself_soonest() {
         use AttachmentStatus::{Attached, AttachedNotEligible};
-        use ClaimStatus::{Claimable, Claimed, NotYet};
+        use ClaimStatus::NotYet;
         let later = decision(
             "A",
             Attached,
@@ -191,41 +338,22 @@ mod tests {
             vec![progress("crime", false, Some("2017-09-16"))],
         );
         let never = decision("C", Attached, vec![claim("progress", NotYet, None)], vec![]);
-        let claimable_now = decision(
-            "D",
-            Attached,
-            vec![
-                claim("progress", NotYet, Some("2017-08-01")),
-                claim("employment", Claimable, Some("2016-01-01")),
-            ],
-            vec![],
-        );
-        let claimed = decision(
-            "E",
-            Attached,
-            vec![
-                claim("progress", Claimed, None),
-                claim("employment", NotYet, Some("2017-08-01")),
-            ],
-            vec![],
-        );
         let not_valid = decision(
             "F",
             AttachedNotEligible,
             vec![claim("progress", NotYet, Some("2017-08-01"))],
             vec![],
         );
-        let decisions = [later, never, claimable_now, claimed, not_valid, sooner];
-        let rows = near_misses(&decisions);
-        let seen: Vec<(&str, &str, NaiveDate)> = rows
+        let rows = worklist(&[later, never, not_valid, sooner]);
+        let seen: Vec<(&str, &str, Option<NaiveDate>)> = rows
             .iter()
             .map(|row| (row.family.as_str(), row.claim.as_str(), row.earliest))
             .collect();
         assert_eq!(
             seen,
             [
-                ("B", "employment", day("2017-09-15")),
-                ("A", "progress", day("2017-09-18")),
+                ("B", "employment", Some(day("2017-09-15"))),
+                ("A", "progress", Some(day("2017-09-18"))),
             ]
         );
         // Only the problem clearing by the claim's day blocks it; the
@@ -233,18 +361,45 @@ mod tests {
         assert_eq!(rows[1].blocking, ["crime"]);
         assert!(rows[0].blocking.is_empty());
         assert_eq!(rows[1].window, Some(day("2017-10-01")));
+        assert_eq!(rows[1].kind, NearKind::Near);
         assert_eq!(at_stake(&rows), Ok(Pence(160_000)));
     }
 
     #[test]
+    fn lost_claims_come_first_the_latest_lost_first_then_the_rest_by_day() {
+        let row = |family: &str, kind, claimable_in: Option<&str>, earliest: Option<&str>| {
+            let mut row = soonest(&decision(
+                family,
+                AttachmentStatus::Attached,
+                vec![claim("progress", ClaimStatus::NotYet, Some("2017-09-18"))],
+                vec![],
+            ))
+            .unwrap();
+            row.kind = kind;
+            row.claimable_in = claimable_in.map(day);
+            row.earliest = earliest.map(day);
+            row
+        };
+        let mut rows = [
+            row("A", NearKind::Near, None, Some("2017-05-01")),
+            row("B", NearKind::TopUp, None, Some("2017-04-01")),
+            row("C", NearKind::Lost, Some("2016-07-01"), None),
+            row("D", NearKind::Lost, Some("2017-01-01"), Some("2018-01-01")),
+        ];
+        rows.sort_by(NearMiss::clears_first);
+        let order: Vec<&str> = rows.iter().map(|row| row.family.as_str()).collect();
+        assert_eq!(order, ["D", "C", "B", "A"]);
+    }
+
+    #[test]
     fn money_at_stake_past_the_maximum_is_an_error() {
-        let mut row = near_misses(&[decision(
+        let mut row = soonest(&decision(
             "A",
             AttachmentStatus::Attached,
             vec![claim("progress", ClaimStatus::NotYet, Some("2017-09-18"))],
             vec![],
-        )])
-        .remove(0);
+        ))
+        .unwrap();
         row.amount = Pence::MAX;
         assert_eq!(at_stake([&row, &row]), Err(CohortOverflow::ResultsPayable));
     }
