@@ -415,6 +415,15 @@ codes! {
     /// family not attached yet), and on none otherwise; it may not stand
     /// in an indicator, since indicators decide what held.
     UnknownIndicator = "E0232", Error, "an indicator named in no problem, or in several without `of PROBLEM`";
+    /// A funding year with a `target` whose label is not one April–March
+    /// funding year.
+    ///
+    /// `year "2023/24" { lump sum £250000 target 120 families }` caps the
+    /// results claims made from 1 April 2023 to 31 March 2024 at 120
+    /// families, so its label must name those days: the year it starts and
+    /// the last two digits of the next (`2023/24`, not `2023-24` or
+    /// `2023/25`). Fix the label.
+    TargetYear = "E0250", Error, "a funding year with a target that is not one April–March year";
     /// A define nothing uses.
     ///
     /// The plan is accepted. A define no rule refers to (directly or through

@@ -602,6 +602,12 @@ fn funding_entry(entry: &FundingEntry) -> String {
             if let Some(share) = year.results {
                 parts.push(format!("results {}", share_text(share)));
             }
+            if let Some(amount) = year.lump_sum {
+                parts.push(format!("lump sum {}", amount.value));
+            }
+            if let Some(target) = year.target {
+                parts.push(format!("target {} families", target.value));
+            }
             if parts.is_empty() {
                 format!("year {} {{ }}", text(&year.label.value))
             } else {

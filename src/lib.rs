@@ -34,14 +34,14 @@ pub use eval::explanation;
 pub use eval::explanation::Explanation;
 pub use eval::{
     Attachment, AttachmentStatus, ClaimDecision, ClaimStatus, Decision, IndicatorFinding, PlanRef,
-    ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal,
+    ProblemFinding, ProblemKind, ProblemRecord, Progress, RecordProblem, Refusal, VersionsBy,
 };
 pub use family::{Family, FamilyError};
 pub use headline::Headline;
 pub use plan::{
     Baseline, ClaimAmount, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework,
     FundingDef, FundingYear, Header, MemberEvents, MinNeeds, NeedsAcross, Plan, Reattachment,
-    ResultsYearAmounts, Rounding, SchoolLeavers, Settings, Share,
+    ResultsYearAmounts, Rounding, SchoolLeavers, Settings, Share, YearTarget,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;

@@ -74,6 +74,9 @@ enum Command {
         /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
         #[arg(long = "plan", value_name = "PLAN")]
         versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -104,6 +107,9 @@ enum Command {
         /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
         #[arg(long = "plan", value_name = "PLAN")]
         versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The family's id; repeat it for several (`--format html` only).
@@ -130,6 +136,9 @@ enum Command {
         /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
         #[arg(long = "plan", value_name = "PLAN")]
         versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -165,7 +174,7 @@ enum Command {
     /// day. The totals by route and in all go to standard error, so the
     /// file holds claims only.
     #[command(
-        after_help = "Exit status: 0, 3 some refused, 1 not a claim window, plan or usage error"
+        after_help = "Exit status: 0 (also a plan that pays nothing, saying so), 3 some refused, 1 not a claim window, plan or usage error"
     )]
     Claims {
         /// The plan.
@@ -192,7 +201,9 @@ enum Command {
         threads: Option<usize>,
     },
     /// The funding envelope of a plan's funding block.
-    #[command(after_help = "Exit status: 0, 1 no funding block, plan or usage error")]
+    #[command(
+        after_help = "Exit status: 0 (also a plan that pays nothing, saying so), 1 no funding block, plan or usage error"
+    )]
     Funding {
         /// The plan.
         plan: PathBuf,
@@ -386,6 +397,7 @@ fn main() -> ExitCode {
         Command::Eval {
             plan,
             versions,
+            versions_by,
             families,
             as_of,
             output,
@@ -395,6 +407,7 @@ fn main() -> ExitCode {
             use_threads(threads);
             cli::eval::eval(
                 &cli::files::versions(&plan, &versions),
+                versions_by.into(),
                 &families,
                 as_of,
                 output.as_deref(),
@@ -405,6 +418,7 @@ fn main() -> ExitCode {
         Command::Explain {
             plan,
             versions,
+            versions_by,
             families,
             family,
             as_of,
@@ -413,6 +427,7 @@ fn main() -> ExitCode {
             output,
         } => cli::audit::explain(&cli::audit::ExplainRequest {
             plans: &cli::files::versions(&plan, &versions),
+            versions_by: versions_by.into(),
             families: &families,
             wanted: &family,
             as_of,
@@ -438,6 +453,7 @@ fn main() -> ExitCode {
         Command::Report {
             plan,
             versions,
+            versions_by,
             families,
             as_of,
             by,
@@ -451,6 +467,7 @@ fn main() -> ExitCode {
             use_threads(threads);
             cli::report::report(&cli::report::ReportRequest {
                 plans: &cli::files::versions(&plan, &versions),
+                versions_by: versions_by.into(),
                 families: &families,
                 as_of,
                 by,

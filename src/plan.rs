@@ -617,6 +617,29 @@ pub struct FundingYear {
     pub attachment: Option<Share>,
     /// The results share.
     pub results: Option<Share>,
+    /// The sum paid up front for the year (Supporting Families).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lump_sum: Option<Pence>,
+    /// The year's target of claimable families: results claims counted
+    /// against the year past it are not paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<u32>,
+    /// The first and last day of a year with a target (1 April, 31 March).
+    #[serde(skip)]
+    pub days: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// A funding year's target of claimable families, with its days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearTarget {
+    /// The year's label, e.g. `2023/24`.
+    pub label: String,
+    /// Its first day (1 April).
+    pub from: NaiveDate,
+    /// Its last day (31 March).
+    pub until: NaiveDate,
+    /// The most families whose results claims the year pays.
+    pub target: u32,
 }
 
 /// A share of the per-family amount, or an amount per family.
@@ -1068,6 +1091,41 @@ impl Plan {
         self.claims
             .iter()
             .map(|claim| (claim.id.as_str(), claim.amount))
+    }
+
+    /// Whether the plan pays nothing: no claim (`pays`) and no attachment
+    /// fee. Such a plan tracks outcomes without payment (the Families First
+    /// Partnership from 2025), so there is nothing to claim or fund.
+    pub fn pays_nothing(&self) -> bool {
+        self.claims.is_empty() && self.attachment_fee.is_none()
+    }
+
+    /// The funding year with a target whose days hold `day`: the year a
+    /// claim made on that day counts against.
+    pub fn year_target_on(&self, day: NaiveDate) -> Option<YearTarget> {
+        self.funding.as_ref()?.years.iter().find_map(|year| {
+            let (from, until) = year.days?;
+            let target = year.target?;
+            (from <= day && day <= until).then(|| YearTarget {
+                label: year.label.clone(),
+                from,
+                until,
+                target,
+            })
+        })
+    }
+
+    /// Whether the family has a claim recorded (a `claim` event of any
+    /// claim) dated from `from` to `until`, both included.
+    pub fn claimed_between(
+        &self,
+        family: &crate::Family,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> bool {
+        family.events.iter().any(|event| {
+            event.kind == self.known.claim && from <= event.start && event.start <= until
+        })
     }
 }
 

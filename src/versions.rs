@@ -5,14 +5,17 @@
 //! A [`PlanSet`] holds the versions in the order of their `effective` days.
 //! Which version decides a family:
 //!
-//! - a family attached: the version in force on the day of the attachment
+//! - a family attached, by the run's rule ([`VersionsBy`], by default
+//!   [`VersionsBy::Attachment`]): the version in force on the day of the attachment
 //!   its decision uses (the latest version whose `effective` day is on or
 //!   before it). That attachment is the one the version in force on the
 //!   as-of day picks, by its `reattachment` setting; the family is then
-//!   decided under the version in force on that day;
+//!   decided under the version in force on that day. Under
+//!   [`VersionsBy::DecisionDay`] it is the version in force on the as-of
+//!   day instead, as for a family not attached;
 //! - a family not attached: the version in force on the as-of day;
-//! - a family attached before the earliest version takes effect: none, and
-//!   the family is refused ([`ProblemKind::AttachedBeforeVersions`]).
+//! - a family attached before the earliest version takes effect, by
+//!   attachment: none, and the family is refused ([`ProblemKind::AttachedBeforeVersions`]).
 //!
 //! A set of one plan decides every family under it, whatever its
 //! `effective` day says, as `tfop eval PLAN` always has.
@@ -21,7 +24,7 @@ use crate::eval::{ProblemKind, ProblemRecord, RecordProblem};
 use crate::family::{Family, RecordPosition};
 use crate::plan::Plan;
 use crate::vocab::Vocabulary;
-use crate::{Decision, Explanation, Refusal};
+use crate::{Decision, Explanation, Refusal, VersionsBy};
 use chrono::NaiveDate;
 
 /// Versions of one plan, ordered by the day each takes effect.
@@ -30,6 +33,8 @@ pub struct PlanSet {
     /// Oldest first; when there are several, each has an `effective` day and
     /// no two share one.
     versions: Vec<Plan>,
+    /// Which version decides an attached family.
+    versions_by: VersionsBy,
 }
 
 /// Why plans cannot make a [`PlanSet`]. `name` is the plan's name as its
@@ -94,7 +99,10 @@ impl PlanSet {
             return Err(PlanSetError::Empty);
         }
         if plans.len() == 1 {
-            return Ok(PlanSet { versions: plans });
+            return Ok(PlanSet {
+                versions: plans,
+                versions_by: VersionsBy::default(),
+            });
         }
         let mut dated = Vec::with_capacity(plans.len());
         for plan in plans {
@@ -122,7 +130,27 @@ impl PlanSet {
         }
         Ok(PlanSet {
             versions: dated.into_iter().map(|(_, plan)| plan).collect(),
+            versions_by: VersionsBy::default(),
         })
+    }
+
+    /// The set with `rule` choosing the version of an attached family.
+    pub fn with_versions_by(self, rule: VersionsBy) -> PlanSet {
+        PlanSet {
+            versions_by: rule,
+            ..self
+        }
+    }
+
+    /// The rule choosing the version of an attached family.
+    pub fn versions_by(&self) -> VersionsBy {
+        self.versions_by
+    }
+
+    /// The rule as a decision states it: `None` for a set of one plan,
+    /// where there is no choice to state.
+    fn stated_rule(&self) -> Option<VersionsBy> {
+        self.is_versioned().then_some(self.versions_by)
     }
 
     /// The versions, oldest first.
@@ -179,7 +207,7 @@ impl PlanSet {
     ) -> Result<(&Plan, Family), Refusal> {
         let current = self.for_as_of(as_of).map_err(|_| before_versions(None))?;
         let family = read(current.vocabulary())?;
-        if !self.is_versioned() {
+        if !self.is_versioned() || self.versions_by == VersionsBy::DecisionDay {
             return Ok((current, family));
         }
         let Some(attached) = current.attachment_used(&family, as_of) else {
@@ -195,6 +223,23 @@ impl PlanSet {
         Ok((deciding, family))
     }
 
+    /// The decision of `family` under `plan`, the version
+    /// [`PlanSet::choose`] gave for it, its `plan` stating the rule that
+    /// chose that version.
+    pub fn evaluate(&self, plan: &Plan, family: &Family, as_of: NaiveDate) -> Decision {
+        let mut decision = plan.evaluate(family, as_of);
+        decision.plan.versions_by = self.stated_rule();
+        decision
+    }
+
+    /// The explanation of `family` under `plan`, as [`PlanSet::evaluate`]
+    /// decides it.
+    pub fn explain(&self, plan: &Plan, family: &Family, as_of: NaiveDate) -> Explanation {
+        let mut explanation = plan.explanation(family, as_of);
+        explanation.plan.versions_by = self.stated_rule();
+        explanation
+    }
+
     /// The decision for a family as of `as_of`, under the version that
     /// decides it (the decision's `plan` names it, with its digest).
     pub fn decide(
@@ -202,8 +247,8 @@ impl PlanSet {
         read: impl Fn(&Vocabulary) -> Result<Family, Refusal>,
         as_of: NaiveDate,
     ) -> Result<Decision, Refusal> {
-        self.choose(read, as_of)
-            .map(|(plan, family)| plan.evaluate(&family, as_of))
+        let (plan, family) = self.choose(read, as_of)?;
+        Ok(self.evaluate(plan, &family, as_of))
     }
 
     /// The explanation of a family's decision, as [`PlanSet::decide`] decides it.
@@ -212,8 +257,8 @@ impl PlanSet {
         read: impl Fn(&Vocabulary) -> Result<Family, Refusal>,
         as_of: NaiveDate,
     ) -> Result<Explanation, Refusal> {
-        self.choose(read, as_of)
-            .map(|(plan, family)| plan.explanation(&family, as_of))
+        let (plan, family) = self.choose(read, as_of)?;
+        Ok(self.explain(plan, &family, as_of))
     }
 }
 

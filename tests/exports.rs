@@ -108,6 +108,7 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
             "families",
             "payable",
             "claim_rate",
+            "outcomes",
             "projection",
             "claim_windows",
             "by_district",
@@ -127,7 +128,7 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
     let rate = cell(&workbook, 3, "C2");
     assert_eq!((rate.kind, rate.format.as_deref()), (None, Some("0.0%")));
     // A claim window is a date: 2015-01-01 is day 42005 of Excel's calendar.
-    let window = cell(&workbook, 5, "A2");
+    let window = cell(&workbook, 6, "A2");
     assert_eq!(window.kind, None);
     assert_eq!(window.format.as_deref(), Some("yyyy-mm-dd"));
     assert_eq!(window.value, "42005");
@@ -177,6 +178,7 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
             "claim_rate.csv",
             "claim_windows.csv",
             "families.csv",
+            "outcomes.csv",
             "payable.csv",
             "projection.csv"
         ]

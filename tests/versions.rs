@@ -10,7 +10,9 @@
 mod common;
 use common::{day, scratch, text, tfop, tfop_exits, write};
 use serde_json::{Value, json};
-use tfop::{AttachmentStatus, Decision, Plan, PlanSet, PlanSetError, ProblemKind, Refusal};
+use tfop::{
+    AttachmentStatus, Decision, Plan, PlanSet, PlanSetError, ProblemKind, Refusal, VersionsBy,
+};
 
 /// A version of a plan: the header's `version` and `effective`, and what its
 /// one claim pays, so a decision shows which version made it.
@@ -169,10 +171,61 @@ mod versions_by_date {
     }
 
     #[test]
+    fn by_attachment_the_2_october_family_stays_under_phase_2_and_the_3_october_one_moves() {
+        let plans = transition();
+        assert_eq!(plans.versions_by(), VersionsBy::Attachment);
+        let second = decide(&plans, &family(&["2022-10-02"]), "2023-06-30").unwrap();
+        let third = decide(&plans, &family(&["2022-10-03"]), "2023-06-30").unwrap();
+        assert_eq!(second.plan.version.as_deref(), Some("2015"));
+        assert_eq!(third.plan.version.as_deref(), Some("2022"));
+        // Each decision states the rule that chose its version.
+        assert_eq!(second.plan.versions_by, Some(VersionsBy::Attachment));
+        let json = serde_json::to_value(&second).unwrap();
+        assert_eq!(json["plan"]["versions_by"], "attachment");
+    }
+
+    #[test]
+    fn by_decision_day_both_families_are_decided_under_the_version_in_force_when_decided() {
+        let plans = transition().with_versions_by(VersionsBy::DecisionDay);
+        for attached in ["2022-10-02", "2022-10-03"] {
+            let decision = decide(&plans, &family(&[attached]), "2023-06-30").unwrap();
+            assert_eq!(decision.plan.version.as_deref(), Some("2022"), "{attached}");
+            assert_eq!(decision.claims[0].amount.to_decimal_string(), "1000.00");
+            assert_eq!(decision.plan.versions_by, Some(VersionsBy::DecisionDay));
+            let json = serde_json::to_value(&decision).unwrap();
+            assert_eq!(json["plan"]["versions_by"], "decision-day");
+        }
+        // Decided the day before the new version, both are still phase 2.
+        let decision = decide(&plans, &family(&["2022-10-02"]), "2022-10-02").unwrap();
+        assert_eq!(decision.plan.version.as_deref(), Some("2015"));
+    }
+
+    #[test]
+    fn by_decision_day_a_family_attached_before_every_version_is_decided_not_refused() {
+        let plans = PlanSet::new(vec![
+            version("2018", "2018-04-01", "£800"),
+            version("2020", "2020-04-01", "£800"),
+        ])
+        .unwrap()
+        .with_versions_by(VersionsBy::DecisionDay);
+        let mut early = family(&["2018-03-31"]);
+        early["events"][0]["date"] = json!("2018-03-01");
+        let decision = decide(&plans, &early, "2018-06-30").unwrap();
+        assert_eq!(decision.plan.version.as_deref(), Some("2018"));
+    }
+
+    #[test]
     fn one_plan_decides_every_family_whatever_its_effective_day() {
         let plans = PlanSet::new(vec![version("2022", "2022-10-03", "£1000")]).unwrap();
         let decision = decide(&plans, &family(&["2022-09-05"]), "2022-09-30").unwrap();
         assert_eq!(decision.plan.version.as_deref(), Some("2022"));
+        // With no choice to make, the decision states no rule.
+        assert_eq!(decision.plan.versions_by, None);
+        assert!(
+            serde_json::to_value(&decision).unwrap()["plan"]
+                .get("versions_by")
+                .is_none()
+        );
     }
 }
 
@@ -317,10 +370,53 @@ mod cli {
             lines
                 .next()
                 .unwrap()
-                .ends_with(",errors,error_messages,plan_version,plan_digest")
+                .ends_with(",errors,error_messages,plan_version,plan_digest,versions_by")
         );
-        assert!(lines.next().unwrap().contains(",2015,sha256:"), "{csv}");
-        assert!(lines.next().unwrap().contains(",2022,sha256:"), "{csv}");
+        let (first, second) = (lines.next().unwrap(), lines.next().unwrap());
+        assert!(
+            first.contains(",2015,sha256:") && first.ends_with(",attachment"),
+            "{csv}"
+        );
+        assert!(
+            second.contains(",2022,sha256:") && second.ends_with(",attachment"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn eval_versions_by_decision_day_decides_both_transition_families_under_the_new_version() {
+        let (_, old, new, families) = files("versions_by_day");
+        let output = tfop(&[
+            "eval",
+            &new,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--plan",
+            &old,
+            "--versions-by",
+            "decision-day",
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let plans: Vec<Value> = text(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap()["plan"].clone())
+            .collect();
+        for plan in &plans {
+            assert_eq!(plan["version"], "2022");
+            assert_eq!(plan["versions_by"], "decision-day");
+        }
+        assert_eq!(plans.len(), 2);
+        let output = tfop(&[
+            "eval",
+            &new,
+            &families,
+            "--as-of",
+            "2023-06-30",
+            "--versions-by",
+            "attached",
+        ]);
+        assert_eq!(output.status.code(), Some(1));
     }
 
     #[test]

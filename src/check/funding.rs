@@ -9,6 +9,7 @@ use crate::plan::{
 };
 use crate::syntax::Span;
 use crate::syntax::ast;
+use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
 impl Checker {
@@ -106,6 +107,9 @@ impl Checker {
                         families: year.families.map(|count| count.value),
                         attachment,
                         results,
+                        lump_sum: year.lump_sum.map(|amount| amount.value),
+                        target: year.target.map(|count| count.value as u32),
+                        days: self.target_year_days(year),
                     });
                 }
                 ast::FundingEntry::ClaimWindows {
@@ -157,6 +161,25 @@ impl Checker {
         }
         self.envelope_fits(block, &funding);
         Some(funding)
+    }
+
+    /// The days of a year with a target, whose claims it caps: its label
+    /// must be an April–March funding year (E0250).
+    fn target_year_days(&mut self, year: &ast::FundingYear) -> Option<(NaiveDate, NaiveDate)> {
+        year.target?;
+        let days = super::items::funding_year_days(&year.label.value);
+        if days.is_none() {
+            self.report(
+                Code::TargetYear,
+                year.label.span,
+                format!(
+                    "`{}` has a target but is not an April–March funding year",
+                    year.label.value
+                ),
+                "write the year it starts and the last two digits of the next, e.g. `2023/24`",
+            );
+        }
+        days
     }
 
     /// Every figure of the funding envelope must be exact: an amount past

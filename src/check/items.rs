@@ -966,7 +966,7 @@ impl Checker {
 
 /// The first and last day of the April–March funding year written
 /// `2013/14`: the year it starts, a slash, the last two digits of the next.
-fn funding_year_days(label: &str) -> Option<(NaiveDate, NaiveDate)> {
+pub(super) fn funding_year_days(label: &str) -> Option<(NaiveDate, NaiveDate)> {
     let (start, end) = label.split_once('/')?;
     let all_digits = |text: &str| text.bytes().all(|byte| byte.is_ascii_digit());
     if start.len() != 4 || end.len() != 2 || !all_digits(start) || !all_digits(end) {

@@ -29,6 +29,8 @@ pub(crate) enum ExplainFormat {
 pub(crate) struct ExplainRequest<'a> {
     /// The plan's versions (one, or several by their `effective` days).
     pub(crate) plans: &'a [PathBuf],
+    /// Which version decides an attached family.
+    pub(crate) versions_by: tfop::VersionsBy,
     pub(crate) families: &'a Path,
     /// The families asked for by id, in the order given.
     pub(crate) wanted: &'a [String],
@@ -73,9 +75,16 @@ pub(crate) fn explain(request: &ExplainRequest) -> Exit {
             ExplainFormat::Json => Format::Json,
             ExplainFormat::Text | ExplainFormat::Html => Format::Text,
         };
-        return super::eval::explain(request.plans, request.families, single, day, format);
+        return super::eval::explain(
+            request.plans,
+            request.versions_by,
+            request.families,
+            single,
+            day,
+            format,
+        );
     }
-    let plans = match load_plans(request.plans, day) {
+    let plans = match load_plans(request.plans, day, request.versions_by) {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };
@@ -150,7 +159,7 @@ fn explanations(
         if !by_id && claim_lines(&plan.evaluate(&family, day)).is_empty() {
             continue;
         }
-        found.push((family.id.clone(), plan.explanation(&family, day)));
+        found.push((family.id.clone(), plans.explain(plan, &family, day)));
     }
     if request.window.is_some() {
         return Ok((

@@ -11,7 +11,9 @@ use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tfop::PlanSet;
-use tfop::cohort::{ClaimLine, ClaimTotals, check_window, claim_lines, pounds};
+use tfop::cohort::{
+    ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
+};
 
 /// How the claim file is written.
 #[derive(Clone, Copy, ValueEnum)]
@@ -34,11 +36,15 @@ pub(crate) struct ClaimsRequest<'a> {
     pub(crate) outputs: &'a Outputs,
 }
 
+/// What `claims` and `funding` say of a plan that pays nothing.
+pub(crate) const NOTHING_TO_CLAIM: &str = "nothing to claim: the plan states no claim (`pays`) and no attachment fee, so it tracks outcomes without payment";
+
 /// A family's claim lines with its attributes.
 type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
 
-/// A family decided: its attributes, its id and its claim lines.
-type Decided = (BTreeMap<String, String>, String, Vec<ClaimLine>);
+/// A family decided: its attributes, its id, its claim lines, and whether
+/// a claim of it is already recorded in the window's year with a target.
+type Decided = (BTreeMap<String, String>, String, Vec<ClaimLine>, bool);
 
 /// The columns every row has, before the family's attributes.
 const COLUMNS: [&str; 10] = [
@@ -120,6 +126,24 @@ fn jsonl(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
     Ok(out)
 }
 
+/// The year's target on standard error, after the totals: what the claims
+/// already made took, what this file takes, what is left, and which
+/// families do not fit (by claim day, then family id).
+fn target_summary(used: &TargetUse) -> String {
+    let mut out = format!(
+        "  year {} target {} families: {} claimed before, {} in this file, {} left\n",
+        used.year, used.target, used.claimed_before, used.in_file, used.left
+    );
+    if !used.outside.is_empty() {
+        out.push_str(&format!(
+            "  outside the year's target, not in this file ({}, by the day the claim became possible, then family id): {}\n",
+            used.outside.len(),
+            used.outside.join(" ")
+        ));
+    }
+    out
+}
+
 /// The totals on standard error, so the file holds claims only.
 fn summary(window: NaiveDate, totals: &ClaimTotals) -> String {
     let families = |count: u64| match count {
@@ -162,9 +186,15 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
 /// (`claims`, `claims --near`): a day that is not one of the windows of the
 /// version in force on it is a usage error.
 pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Records), Exit> {
-    let plans = load_plans(request.plans, request.window)?;
+    let plans = load_plans(request.plans, request.window, tfop::VersionsBy::default())?;
     // load_plans has made sure a version is in force on the day.
     let plan = plans.for_as_of(request.window).map_err(|_| Exit::Failure)?;
+    if plan.pays_nothing() {
+        // Not a failure: an outcomes-only plan has no claim file to write,
+        // and says so rather than writing an empty one.
+        eprintln!("claim window {}: {NOTHING_TO_CLAIM}", request.window);
+        return Err(Exit::Success);
+    }
     if let Err(error) = check_window(plan, request.window) {
         eprintln!("error: --window {error}; give a window's day");
         return Err(Exit::Failure);
@@ -178,8 +208,16 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         Err(exit) => return exit,
     };
     let window = request.window;
+    // The year a claim made on the window's day counts against, by the
+    // version in force on it.
+    let year = plans
+        .for_as_of(window)
+        .ok()
+        .and_then(|plan| plan.year_target_on(window));
     let mut claimed: Vec<Claimed> = Vec::new();
-    let mut totals = ClaimTotals::default();
+    // Families with a claim already recorded in the year: they hold their
+    // place, so a top-up of theirs in this window takes no other.
+    let mut in_year_families: BTreeSet<String> = BTreeSet::new();
     let mut refused = 0u64;
     let decided = work_all(
         request.families,
@@ -187,23 +225,26 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         |record| -> Result<Decided, tfop::Refusal> {
             let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);
+            let in_year = year
+                .as_ref()
+                .is_some_and(|year| plan.claimed_between(&family, year.from, window));
             Ok((
                 family.attributes,
                 decision.family.clone(),
                 claim_lines(&decision),
+                in_year,
             ))
         },
         |decided| match decided {
-            Ok((_, family, _)) => Some(family.as_str()),
+            Ok((_, family, _, _)) => Some(family.as_str()),
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
             match outcome.and_then(|decided| decided) {
-                Ok((attributes, _, lines)) => {
-                    totals.add(&lines).map_err(|error| {
-                        eprintln!("error: {error}");
-                        Exit::Failure
-                    })?;
+                Ok((attributes, family, lines, in_year)) => {
+                    if in_year {
+                        in_year_families.insert(family);
+                    }
                     if !lines.is_empty() {
                         claimed.push((attributes, lines));
                     }
@@ -219,6 +260,35 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     if let Err(exit) = decided {
         return exit;
     }
+    let used = year.map(|year| {
+        let candidates = claimed
+            .iter()
+            .filter_map(|(_, lines)| {
+                let first = lines.first()?;
+                if in_year_families.contains(&first.family) {
+                    return None;
+                }
+                let earliest = lines.iter().filter_map(|line| line.earliest).min();
+                Some((earliest, first.family.clone()))
+            })
+            .collect();
+        let claimed_before = u64::try_from(in_year_families.len()).unwrap_or(u64::MAX);
+        let used = within_target(&year, claimed_before, candidates);
+        let outside: BTreeSet<&str> = used.outside.iter().map(String::as_str).collect();
+        claimed.retain(|(_, lines)| {
+            lines
+                .first()
+                .is_none_or(|line| !outside.contains(line.family.as_str()))
+        });
+        used
+    });
+    let mut totals = ClaimTotals::default();
+    for (_, lines) in &claimed {
+        if let Err(error) = totals.add(lines) {
+            eprintln!("error: {error}");
+            return Exit::Failure;
+        }
+    }
     let bytes = match request.format {
         ClaimsFormat::Csv => csv(&claimed),
         ClaimsFormat::Jsonl => jsonl(&claimed),
@@ -231,6 +301,9 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         return exit;
     }
     eprint!("{}", summary(window, &totals));
+    if let Some(used) = &used {
+        eprint!("{}", target_summary(used));
+    }
     if refused > 0 {
         Exit::SomeRefused
     } else {

@@ -303,11 +303,11 @@ impl<W: Write> Output<W> {
 }
 
 pub(crate) fn diff(request: &DiffRequest) -> Exit {
-    let old = match load_plans(request.old, request.as_of) {
+    let old = match load_plans(request.old, request.as_of, tfop::VersionsBy::default()) {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };
-    let new = match load_plans(request.new, request.as_of) {
+    let new = match load_plans(request.new, request.as_of, tfop::VersionsBy::default()) {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };

@@ -11,7 +11,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use tfop::io::{InputError, Record, SeenFamilies};
-use tfop::{Decision, PlanSet, Refusal};
+use tfop::{Decision, PlanSet, Refusal, VersionsBy};
 
 /// What became of one family's record: its decision with its attributes,
 /// or its refusal.
@@ -25,7 +25,7 @@ pub(crate) enum Outcome {
 pub(crate) fn decide(plans: &PlanSet, record: &Record, as_of: NaiveDate) -> Outcome {
     match plans.choose(|vocab| record.read(vocab), as_of) {
         Ok((plan, family)) => {
-            let decision = plan.evaluate(&family, as_of);
+            let decision = plans.evaluate(plan, &family, as_of);
             Outcome::Decided(Box::new(decision), family.attributes)
         }
         Err(refusal) => Outcome::Refused(refusal),
@@ -203,7 +203,7 @@ const CLAIM_COLUMNS: [&str; 4] = ["status", "window", "earliest", "reason"];
 /// The columns after the claims'.
 const CLOSING_COLUMNS: [&str; 4] = ["route", "payable", "errors", "error_messages"];
 /// The columns after those, with several versions of the plan.
-const VERSION_COLUMNS: [&str; 2] = ["plan_version", "plan_digest"];
+const VERSION_COLUMNS: [&str; 3] = ["plan_version", "plan_digest", "versions_by"];
 
 /// What joins the items of a list within one cell.
 const LIST: &str = "; ";
@@ -346,6 +346,11 @@ fn csv_row(
         row.extend([
             decision.plan.version.clone().unwrap_or_default(),
             decision.plan.digest.clone(),
+            decision
+                .plan
+                .versions_by
+                .map_or("", VersionsBy::word)
+                .to_string(),
         ]);
     }
     row
@@ -423,13 +428,14 @@ fn write_failed() -> Exit {
 
 pub(crate) fn eval(
     plan_paths: &[PathBuf],
+    versions_by: VersionsBy,
     families: &Path,
     as_of: NaiveDate,
     output: Option<&Path>,
     format: EvalFormat,
     outputs: &Outputs,
 ) -> Exit {
-    let plan = match load_plans(plan_paths, as_of) {
+    let plan = match load_plans(plan_paths, as_of, versions_by) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };
@@ -533,12 +539,13 @@ pub(crate) fn report_refusal(families: &Path, record: &Record, refusal: &Refusal
 
 pub(crate) fn explain(
     plan_paths: &[PathBuf],
+    versions_by: VersionsBy,
     families: &Path,
     wanted: &str,
     as_of: NaiveDate,
     format: Format,
 ) -> Exit {
-    let plans = match load_plans(plan_paths, as_of) {
+    let plans = match load_plans(plan_paths, as_of, versions_by) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::path::PathBuf;
 use tfop::io::Record;
 use tfop::io::{InputError, JsonLines, Records};
-use tfop::{Plan, PlanSet};
+use tfop::{Plan, PlanSet, VersionsBy};
 
 pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
     std::fs::read_to_string(path).map_err(|error| {
@@ -40,17 +40,43 @@ pub(crate) fn versions(first: &Path, more: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `--versions-by`: which of several versions decides an attached family.
+#[derive(Clone, Copy, Default, clap::ValueEnum)]
+pub(crate) enum VersionsByArg {
+    /// The version in force on the attachment day the decision uses.
+    #[default]
+    Attachment,
+    /// The version in force on the day decided, whenever the family was attached.
+    DecisionDay,
+}
+
+impl From<VersionsByArg> for VersionsBy {
+    fn from(arg: VersionsByArg) -> VersionsBy {
+        match arg {
+            VersionsByArg::Attachment => VersionsBy::Attachment,
+            VersionsByArg::DecisionDay => VersionsBy::DecisionDay,
+        }
+    }
+}
+
 /// Reads and checks the versions of a plan as one [`PlanSet`], which must
-/// have a version in force on the day decided.
-pub(crate) fn load_plans(paths: &[PathBuf], as_of: NaiveDate) -> Result<PlanSet, Exit> {
+/// have a version in force on the day decided; an attached family's
+/// version is chosen by `versions_by`.
+pub(crate) fn load_plans(
+    paths: &[PathBuf],
+    as_of: NaiveDate,
+    versions_by: VersionsBy,
+) -> Result<PlanSet, Exit> {
     let mut plans = Vec::with_capacity(paths.len());
     for path in paths {
         plans.push(load_plan(path)?);
     }
-    let set = PlanSet::new(plans).map_err(|error| {
-        eprintln!("error: {error}");
-        Exit::Failure
-    })?;
+    let set = PlanSet::new(plans)
+        .map_err(|error| {
+            eprintln!("error: {error}");
+            Exit::Failure
+        })?
+        .with_versions_by(versions_by);
     if let Err(error) = set.for_as_of(as_of) {
         eprintln!("error: {error}");
         return Err(Exit::Failure);

@@ -1,6 +1,7 @@
 //! `tfop funding`: the envelope a plan's funding block implies.
 
 use super::Exit;
+use super::claims::NOTHING_TO_CLAIM;
 use super::files::load_plan;
 use super::render::{Format, emit, json_document, table};
 use std::path::Path;
@@ -62,42 +63,65 @@ fn text(plan: &Plan, envelope: &Envelope) -> String {
     ];
     out.push_str(&table("  ", &["".into(), "".into()], &summary));
     if !envelope.years.is_empty() {
-        let header: Vec<String> = [
+        // A Supporting Families block states lump sums and targets; an
+        // older block none, and keeps the columns it always had.
+        let up_front = envelope
+            .years
+            .iter()
+            .any(|year| year.lump_sum.is_some() || year.target.is_some());
+        let mut header: Vec<String> = [
             "year",
             "families",
             "attachment/family",
             "results/family",
             "attachment",
             "results",
-            "total",
         ]
         .into_iter()
         .map(str::to_string)
         .collect();
+        if up_front {
+            header.extend(["lump sum".to_string(), "target".to_string()]);
+        }
+        header.push("total".to_string());
         let mut rows: Vec<Vec<String>> = envelope
             .years
             .iter()
             .map(|year| {
-                vec![
+                let mut row = vec![
                     year.label.clone(),
                     optional_count(year.families),
                     optional_pounds(year.attachment_per_family),
                     optional_pounds(year.results_per_family),
                     optional_pounds(year.attachment),
                     optional_pounds(year.results),
-                    optional_pounds(year.total),
-                ]
+                ];
+                if up_front {
+                    row.extend([optional_pounds(year.lump_sum), optional_count(year.target)]);
+                }
+                row.push(optional_pounds(year.total));
+                row
             })
             .collect();
-        rows.push(vec![
+        let mut total = vec![
             "total".to_string(),
             envelope.total_families.to_string(),
             String::new(),
             String::new(),
             pounds(envelope.total_attachment),
             pounds(envelope.total_results),
-            pounds(envelope.total),
-        ]);
+        ];
+        if up_front {
+            let targets: u64 = envelope
+                .years
+                .iter()
+                .filter_map(|year| year.target)
+                .map(u64::from)
+                .sum();
+            total.extend([pounds(envelope.total_lump_sum), targets.to_string()]);
+        }
+        total.push(pounds(envelope.total));
+        rows.push(total);
         out.push('\n');
         out.push_str(&table("  ", &header, &rows));
     }
@@ -159,6 +183,50 @@ fn results_years(years: &[ResultsYearFunding]) -> String {
     out
 }
 
+/// The envelope of a plan that pays nothing: a plain statement, exit 0.
+fn nothing_to_claim(
+    plan: &Plan,
+    format: Format,
+    output: Option<&Path>,
+    outputs: &super::output::Outputs,
+) -> Exit {
+    #[derive(serde::Serialize)]
+    struct NothingToClaim<'a> {
+        plan: tfop::PlanRef,
+        nothing_to_claim: &'a str,
+    }
+    let header = plan.header();
+    let printed = match format {
+        Format::Text => {
+            let version = header
+                .version
+                .as_ref()
+                .map(|version| format!(" (version {version})"))
+                .unwrap_or_default();
+            format!(
+                "Funding envelope: {}{version}\n\n  {NOTHING_TO_CLAIM}; it has no funding block\n",
+                header.name
+            )
+        }
+        Format::Json => match json_document(NothingToClaim {
+            plan: tfop::PlanRef {
+                name: header.name.clone(),
+                version: header.version.clone(),
+                digest: plan.digest().to_string(),
+                versions_by: None,
+            },
+            nothing_to_claim: NOTHING_TO_CLAIM,
+        }) {
+            Ok(json) => json,
+            Err(exit) => return exit,
+        },
+    };
+    match emit(outputs, output, &printed) {
+        Ok(()) => Exit::Success,
+        Err(exit) => exit,
+    }
+}
+
 pub(crate) fn funding(
     path: &Path,
     format: Format,
@@ -170,6 +238,9 @@ pub(crate) fn funding(
         Err(exit) => return exit,
     };
     let Some(funding) = plan.funding() else {
+        if plan.pays_nothing() {
+            return nothing_to_claim(&plan, format, output, outputs);
+        }
         eprintln!(
             "error: {} has no funding block; add one, e.g. `funding {{ nominated 705 families deadweight 1/6 rounded up per family £4000 … }}` (see the README's Funding section)",
             path.display()

@@ -32,6 +32,8 @@ pub(crate) enum ReportFormat {
 pub(crate) struct ReportRequest<'a> {
     /// The plan's versions (one file, or several by `effective` day).
     pub(crate) plans: &'a [PathBuf],
+    /// Which version decides an attached family.
+    pub(crate) versions_by: tfop::VersionsBy,
     pub(crate) families: &'a Path,
     pub(crate) as_of: NaiveDate,
     pub(crate) by: Vec<String>,
@@ -169,6 +171,56 @@ impl Report<'_> {
             None => format!(
                 "{} claimed; no claim rate without a target: give --target N or state `target` in the plan's funding block",
                 families(claimed)
+            ),
+        }
+    }
+
+    /// Each tracked problem's outcomes, then the families with every
+    /// problem sustained: what an outcomes-only or earned-autonomy plan
+    /// reports instead of claims.
+    fn outcomes_table(&self) -> Table {
+        let outcomes = &self.cohort.outcomes;
+        let mut table = Table::new(
+            "outcomes",
+            "Attached families' outcomes by problem",
+            &["problem", "tracked", "significant", "sustained"],
+        );
+        table.rows = outcomes
+            .by_problem
+            .iter()
+            .map(|(problem, figures)| {
+                vec![
+                    Cell::Text(problem.clone()),
+                    Cell::Count(figures.tracked),
+                    Cell::Count(figures.significant),
+                    Cell::Count(figures.sustained),
+                ]
+            })
+            .collect();
+        table.rows.push(vec![
+            SUCCESSFUL.into(),
+            Cell::Count(outcomes.tracked),
+            Cell::Empty,
+            Cell::Count(outcomes.successful),
+        ]);
+        table
+    }
+
+    /// The line under the outcomes: successful outcomes against the target
+    /// and what is left of it.
+    fn outcomes_line(&self) -> String {
+        let successful = self.cohort.outcomes.successful;
+        match self.figures.outcomes.target {
+            Some(target) => format!(
+                "{} with a successful outcome of a target of {}: {}% (rounded half up to one decimal place), {} left",
+                families(successful),
+                target.target,
+                target.percent,
+                target.left
+            ),
+            None => format!(
+                "{} with a successful outcome; give --target N or state `target` in the plan's funding block to count them against it",
+                families(successful)
             ),
         }
     }
@@ -350,6 +402,7 @@ impl Report<'_> {
             self.totals_table(),
             self.payable_table(),
             self.claim_rate_table(),
+            self.outcomes_table(),
             self.projection_table(),
         ];
         tables.extend(self.window_table());
@@ -364,6 +417,12 @@ impl Report<'_> {
         out.push_str("\nPayable\n");
         out.push_str(&self.payable_table().text("  "));
         out.push_str(&format!("\nClaim rate\n  {}\n", self.claim_rate_line()));
+        out.push_str(&format!(
+            "\nOutcomes: {} attached with problems tracked, each problem by whether its progress holds and is sustained\n",
+            families(self.cohort.outcomes.tracked)
+        ));
+        out.push_str(&self.outcomes_table().text("  "));
+        out.push_str(&format!("  {}\n", self.outcomes_line()));
         out.push_str(&format!(
             "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
             families(self.figures.projection.tracked)
@@ -419,6 +478,12 @@ impl Report<'_> {
             escape_html(&self.claim_rate_line())
         ));
         body.push_str(&format!(
+            "<section>\n<h2>Outcomes</h2>\n<p>{}.</p>\n",
+            escape_html(&self.outcomes_line())
+        ));
+        body.push_str(&self.outcomes_table().html());
+        body.push_str("</section>\n");
+        body.push_str(&format!(
             "<section>\n<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
             escape_html(&families(self.figures.projection.tracked))
         ));
@@ -472,6 +537,8 @@ fn figures(counts: &Counts) -> Vec<Cell> {
 
 /// The label of the families no claim of which becomes possible.
 const NEVER: &str = "never without a change";
+/// The outcomes row of the families with every problem sustained.
+const SUCCESSFUL: &str = "every problem sustained (successful outcome)";
 
 const GLOSSARY: &str = "<section class=\"glossary\">\n<h2>Words used here</h2>\n<dl>\n<dt>attachable</dt><dd>Eligible, with every principle of working in place, but not yet attached: the family could be attached today.</dd>\n<dt>principles missing</dt><dd>Eligible (or attached) but some principle of working (a lead worker, a whole-family assessment, a plan) is not in place, so the attachment is not valid.</dd>\n<dt>claimable</dt><dd>Attached, and a claim for results could be made now: every condition of the claim holds as of the day.</dd>\n<dt>never without a change</dt><dd>Attached families no claim of which becomes possible on their record as it stands (or only after the last claim window).</dd>\n</dl>\n</section>\n";
 
@@ -592,7 +659,7 @@ fn value_name(value: &Option<String>) -> String {
 }
 
 pub(crate) fn report(request: &ReportRequest) -> Exit {
-    let plans = match load_plans(request.plans, request.as_of) {
+    let plans = match load_plans(request.plans, request.as_of, request.versions_by) {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };
@@ -614,7 +681,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         records,
         |record| -> Result<(BTreeMap<String, String>, Decision), tfop::Refusal> {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
-            let decision = version.evaluate(&family, as_of);
+            let decision = plans.evaluate(version, &family, as_of);
             Ok((family.attributes, decision))
         },
         |decided| match decided {

@@ -26,8 +26,15 @@ pub struct YearEnvelope {
     pub attachment: Option<Pence>,
     /// The year's results payments.
     pub results: Option<Pence>,
-    /// The year's attachment and results together, when either is known.
+    /// The year's attachment and results together (and its lump sum), when
+    /// any is known.
     pub total: Option<Pence>,
+    /// The sum paid up front for the year, when the plan states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lump_sum: Option<Pence>,
+    /// The year's target of claimable families, when the plan states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<u32>,
 }
 
 /// What a funding block adds up to.
@@ -48,7 +55,9 @@ pub struct Envelope {
     pub total_attachment: Pence,
     /// The results payments of every year: the amount at risk.
     pub total_results: Pence,
-    /// Attachment and results together.
+    /// The lump sums of every year, paid up front.
+    pub total_lump_sum: Pence,
+    /// Attachment, results and lump sums together.
     pub total: Pence,
     /// The days claim windows open, from the first to the last on or before
     /// the `until` day; at most [`MAX_CLAIM_WINDOWS`].
@@ -79,6 +88,11 @@ impl Envelope {
                 families: self.total_families,
                 attachment: self.total_attachment,
                 results: self.total_results,
+                lump_sum: self
+                    .years
+                    .iter()
+                    .any(|year| year.lump_sum.is_some())
+                    .then_some(self.total_lump_sum),
                 total: self.total,
             },
             at_risk: self.at_risk(),
@@ -162,7 +176,10 @@ pub struct FundingTotals {
     pub attachment: Pence,
     /// The results payments of every year.
     pub results: Pence,
-    /// Attachment and results together.
+    /// The lump sums of every year, when some year states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lump_sum: Option<Pence>,
+    /// Attachment, results and lump sums together.
     pub total: Pence,
 }
 
@@ -178,6 +195,8 @@ pub enum Figure {
     Total,
     /// Families.
     Families,
+    /// Lump sums paid up front.
+    LumpSums,
 }
 
 impl std::fmt::Display for Figure {
@@ -187,6 +206,7 @@ impl std::fmt::Display for Figure {
             Figure::Results => "results payments",
             Figure::Total => "attachment fees and results payments",
             Figure::Families => "families",
+            Figure::LumpSums => "lump sums",
         })
     }
 }
@@ -299,6 +319,7 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
     let mut notes = Vec::new();
     let mut years = Vec::new();
     let (mut total_families, mut total_attachment, mut total_results) = (0u64, Pence(0), Pence(0));
+    let mut total_lump_sum = Pence(0);
     for year in &funding.years {
         let too_large = |figure: Figure| {
             move |TooLarge| EnvelopeError::YearTooLarge {
@@ -325,9 +346,15 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
             results_per_family: per_family(year.results, Figure::Results)?,
             attachment,
             results,
-            total: sum_known(attachment, results).map_err(too_large(Figure::Total))?,
+            total: sum_known(attachment, results)
+                .and_then(|total| sum_known(total, year.lump_sum))
+                .map_err(too_large(Figure::Total))?,
+            lump_sum: year.lump_sum,
+            target: year.target,
         };
-        if year.families.is_none() {
+        // A Supporting Families year states a lump sum and a target, not
+        // families and shares, so it leaves nothing out.
+        if year.families.is_none() && year.lump_sum.is_none() && year.target.is_none() {
             notes.push(format!(
                 "year `{}` states no families, so its amounts are left out of the totals",
                 year.label
@@ -353,6 +380,9 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
         total_results = total_results
             .checked_add(entry.results.unwrap_or_default())
             .ok_or(total_too_large(Figure::Results))?;
+        total_lump_sum = total_lump_sum
+            .checked_add(entry.lump_sum.unwrap_or_default())
+            .ok_or(total_too_large(Figure::LumpSums))?;
         years.push(entry);
     }
     if let Some(funded) = funded {
@@ -376,8 +406,10 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
         total_families,
         total_attachment,
         total_results,
+        total_lump_sum,
         total: total_attachment
             .checked_add(total_results)
+            .and_then(|total| total.checked_add(total_lump_sum))
             .ok_or(EnvelopeError::TotalTooLarge {
                 figure: Figure::Total,
             })?,
@@ -407,6 +439,42 @@ mod tests {
         assert_eq!(
             share_for(u32::MAX, Share::Money(Pence::MAX), None),
             Err(TooLarge)
+        );
+    }
+
+    #[test]
+    fn lump_sums_and_targets_are_added_up_exactly_and_an_overflow_is_an_error() {
+        let envelope = funding(
+            "year \"2022/23\" { lump sum £250000.50 target 120 families }\n\
+             year \"2023/24\" { lump sum £300000 target 140 families }",
+        );
+        assert_eq!(envelope.years[0].lump_sum, Some(Pence(25_000_050)));
+        assert_eq!(envelope.years[1].target, Some(140));
+        assert_eq!(envelope.total_lump_sum, Pence(55_000_050));
+        assert_eq!(envelope.total, Pence(55_000_050));
+        // Every year's lump sum held, but not their total.
+        let most = |label: &str| crate::plan::FundingYear {
+            label: label.into(),
+            families: None,
+            attachment: None,
+            results: None,
+            lump_sum: Some(Pence::MAX),
+            target: None,
+            days: None,
+        };
+        let block = FundingDef {
+            nominated: None,
+            deadweight: None,
+            per_family: None,
+            years: vec![most("2022/23"), most("2023/24")],
+            claim_windows: None,
+            target: None,
+        };
+        assert_eq!(
+            super::envelope(&block),
+            Err(EnvelopeError::TotalTooLarge {
+                figure: Figure::LumpSums
+            })
         );
     }
 
@@ -709,6 +777,9 @@ target 4294967295 families"#,
                 families: Some(u32::MAX),
                 attachment: Some(Share::Money(Pence(i64::MAX))),
                 results: None,
+                lump_sum: None,
+                target: None,
+                days: None,
             }],
             claim_windows: Some(ClaimWindows {
                 from: day(1, 1, 1),

@@ -12,7 +12,9 @@ mod claims;
 mod diff;
 mod funding;
 mod near;
+mod outcomes;
 mod report;
+mod targets;
 
 pub use claims::{ClaimCount, ClaimLine, ClaimTotals, NotAWindow, check_window, claim_lines};
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
@@ -21,10 +23,12 @@ pub use funding::{
     ResultsYearFunding, YearEnvelope, envelope,
 };
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
+pub use outcomes::{Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes, ProblemRow};
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, IndicatorGroup, MonthCount, Payable,
     Projection, ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
 };
+pub use targets::{TargetUse, within_target};
 
 use crate::num::Pence;
 use chrono::{Datelike, NaiveDate};

@@ -287,6 +287,7 @@ mod tests {
                 name: "plan".into(),
                 version: None,
                 digest: "sha256:0".into(),
+                versions_by: None,
             },
             eligible: true,
             problems: Vec::new(),

@@ -1,7 +1,7 @@
 //! The programme figures of a cohort as of a day: counts, money, the claim
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
-use super::{Month, Percentage, count_one};
+use super::{Month, Outcomes, OutcomesSummary, Percentage, count_one};
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -252,6 +252,8 @@ pub struct Cohort {
     /// The figures of the families each indicator identified a problem of,
     /// by problem id and then indicator id.
     pub by_indicator: BTreeMap<String, BTreeMap<String, Counts>>,
+    /// Families with successful outcomes, paid for or not.
+    pub outcomes: Outcomes,
 }
 
 impl Cohort {
@@ -268,6 +270,7 @@ impl Cohort {
             attribute_names: BTreeSet::new(),
             eligible_not_attached: Vec::new(),
             by_indicator: BTreeMap::new(),
+            outcomes: Outcomes::default(),
         }
     }
 
@@ -295,6 +298,7 @@ impl Cohort {
             self.groups.entry(key.clone()).or_default().add(decision)?;
         }
         self.projection.add(decision)?;
+        self.outcomes.add(decision)?;
         if let Some(key) = key {
             self.projections.entry(key).or_default().add(decision)?;
         }
@@ -406,6 +410,8 @@ pub struct Report {
     /// Every indicator of the plan with the figures of the families it
     /// identified ([`Cohort::indicator_breakdown`]).
     pub by_indicator: Vec<IndicatorGroup>,
+    /// Families with successful outcomes, against the target.
+    pub outcomes: OutcomesSummary,
 }
 
 /// [`Counts`] of every decided family, with the records read and refused.
@@ -564,7 +570,7 @@ pub struct Group {
     pub counts: Counts,
 }
 
-fn serde_display<T: std::fmt::Display, S: serde::Serializer>(
+pub(super) fn serde_display<T: std::fmt::Display, S: serde::Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -631,6 +637,7 @@ impl Cohort {
                 .collect(),
             eligible_not_attached: self.eligible_not_attached.clone(),
             by_indicator: self.indicator_breakdown(plan),
+            outcomes: self.outcomes.summary(target),
         })
     }
 }

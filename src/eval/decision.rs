@@ -69,6 +69,10 @@ pub struct PlanRef {
     pub version: Option<String>,
     /// The digest of the plan's canonical text.
     pub digest: String,
+    /// With several versions of the plan, the rule of the run that chose
+    /// this one; absent when one plan decides every family.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub versions_by: Option<VersionsBy>,
 }
 
 impl PlanRef {
@@ -78,6 +82,35 @@ impl PlanRef {
             name: plan.header.name.clone(),
             version: plan.header.version.clone(),
             digest: plan.digest.clone(),
+            versions_by: None,
+        }
+    }
+}
+
+/// Which of several versions of a plan decides an attached family: a
+/// stated choice of the cohort run, since a council may read a transition
+/// (phase 2 to Supporting Families on 3 October 2022) either way. A family
+/// not attached is decided under the version in force on the day decided
+/// by both rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionsBy {
+    /// The version in force on the day of the attachment the decision uses:
+    /// a family attached before a new version takes effect stays under the
+    /// old one.
+    #[default]
+    Attachment,
+    /// The version in force on the day decided, whenever the family was
+    /// attached: every family moves to the new version once it takes effect.
+    DecisionDay,
+}
+
+impl VersionsBy {
+    /// The rule as a run states it (`attachment`, `decision-day`).
+    pub fn word(self) -> &'static str {
+        match self {
+            VersionsBy::Attachment => "attachment",
+            VersionsBy::DecisionDay => "decision-day",
         }
     }
 }

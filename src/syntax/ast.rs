@@ -617,6 +617,11 @@ pub struct FundingYear {
     pub attachment: Option<Share>,
     /// The results share.
     pub results: Option<Share>,
+    /// The sum paid up front for the year.
+    pub lump_sum: Option<MoneyLit>,
+    /// The year's target of claimable families: results claims past it are
+    /// not paid.
+    pub target: Option<IntLit>,
     /// Where it stands.
     pub span: Span,
 }

@@ -1070,6 +1070,8 @@ impl Lowering {
                     families: None,
                     attachment: None,
                     results: None,
+                    lump_sum: None,
+                    target: None,
                     span,
                 };
                 for entry in children.rest() {
@@ -1082,6 +1084,10 @@ impl Lowering {
                         Rule::year_results => {
                             year.results = inner.next().and_then(|p| self.share(p))
                         }
+                        Rule::year_lump_sum => {
+                            year.lump_sum = inner.next().and_then(|p| self.money(p))
+                        }
+                        Rule::target => year.target = self.next_integer(&mut inner),
                         _ => {
                             let span = self.span_of(&entry);
                             self.internal(span, "a funding year line")

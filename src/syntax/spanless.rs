@@ -144,7 +144,7 @@ structs! {
     Funding { entries, span }
     SchoolCalendar { terms, span }
     SchoolTermDecl { name, first, last, span }
-    FundingYear { label, families, attachment, results, span }
+    FundingYear { label, families, attachment, results, lump_sum, target, span }
     ResultsYear { label, caps, amounts, span }
     YearAmount { claim, amount, span }
     Expr { kind, span }

@@ -1,0 +1,305 @@
+//! Supporting Families money and outcome tracking without payment: yearly
+//! lump sums and targets in the funding block, claim files capped at the
+//! year's target, and a plan that pays nothing saying so.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+use common::{scratch, text, tfop, write};
+use serde_json::Value;
+
+const COHORT: &str = "examples/cohort/families.jsonl";
+const OUTCOMES_PLAN: &str = "examples/plans/outcomes-only-2025.tfop";
+const OUTCOMES_FAMILIES: &str = "examples/families/outcomes-only-2025.jsonl";
+
+/// Lancashire's 2016 plan with a funding year 2016/17 of `target` families,
+/// which the claim window of 31 March 2017 counts against.
+fn capped_plan(name: &str, target: u32) -> String {
+    let folder = scratch(name);
+    let plan = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/plans/lancashire-2016.tfop"),
+    )
+    .unwrap();
+    write(
+        &folder,
+        "capped.tfop",
+        &format!(
+            "{plan}\nfunding {{\n  year \"2016/17\" {{ lump sum £250000 target {target} families }}\n}}\n"
+        ),
+    )
+}
+
+fn claims(plan: &str) -> (Vec<String>, String) {
+    let output = tfop(&[
+        "claims",
+        plan,
+        COHORT,
+        "--window",
+        "2017-03-31",
+        "--format",
+        "jsonl",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let families = text(&output.stdout)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["family"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    (families, text(&output.stderr))
+}
+
+#[test]
+fn a_claim_file_holds_only_the_families_that_fit_what_is_left_of_the_years_target() {
+    // Without a target: 14 families claimable; 3 families already have a
+    // claim recorded in 2016/17.
+    let (all, _) = claims("examples/plans/lancashire-2016.tfop");
+    assert_eq!(all.len(), 14);
+    // 17 places: 3 taken, all 14 fit, nothing left.
+    let (fit, stderr) = claims(&capped_plan("target_17", 17));
+    assert_eq!(fit, all);
+    assert!(
+        stderr
+            .contains("year 2016/17 target 17 families: 3 claimed before, 14 in this file, 0 left"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("outside the year's target"), "{stderr}");
+    // One place fewer: one family is outside, named on standard error.
+    let (one_short, stderr) = claims(&capped_plan("target_16", 16));
+    assert_eq!(one_short.len(), 13);
+    assert!(stderr.contains("13 in this file, 0 left"), "{stderr}");
+    let outside: Vec<&str> = stderr
+        .lines()
+        .find_map(|line| line.split_once("then family id): "))
+        .map(|(_, ids)| ids.split(' ').collect())
+        .unwrap();
+    assert_eq!(outside.len(), 1);
+    assert!(!one_short.iter().any(|family| family == outside[0]));
+    // As many places as claims already made: none left for this window.
+    let (none, stderr) = claims(&capped_plan("target_3", 3));
+    assert!(none.is_empty());
+    assert!(
+        stderr.contains("3 claimed before, 0 in this file, 0 left"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn places_go_to_the_claims_possible_soonest_then_by_family_id() {
+    let (kept, stderr) = claims(&capped_plan("target_order", 10));
+    assert_eq!(kept.len(), 7);
+    let (all, _) = claims("examples/plans/lancashire-2016.tfop");
+    let output = tfop(&[
+        "claims",
+        "examples/plans/lancashire-2016.tfop",
+        COHORT,
+        "--window",
+        "2017-03-31",
+        "--format",
+        "jsonl",
+    ]);
+    let earliest: std::collections::BTreeMap<String, String> = text(&output.stdout)
+        .lines()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).unwrap();
+            (
+                row["family"].as_str().unwrap().to_string(),
+                row["earliest"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let outside: Vec<String> = stderr
+        .lines()
+        .find_map(|line| line.split_once("then family id): "))
+        .map(|(_, ids)| ids.split(' ').map(str::to_string).collect())
+        .unwrap();
+    assert_eq!(kept.len() + outside.len(), all.len());
+    let key = |family: &String| (earliest[family].clone(), family.clone());
+    let last_kept = kept.iter().map(key).max().unwrap();
+    let first_outside = outside.iter().map(key).min().unwrap();
+    assert!(last_kept < first_outside, "{last_kept:?} {first_outside:?}");
+    // The outside families are listed in the order places are given.
+    let mut sorted = outside.clone();
+    sorted.sort_by_key(key);
+    assert_eq!(outside, sorted);
+}
+
+#[test]
+fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
+    let folder = scratch("funding_lump_sums");
+    let plan = write(
+        &folder,
+        "sf.tfop",
+        "plan \"SF\" { framework phase2 }\n\
+         problem crime \"Crime\" {\n  indicator asb \"ASB\" { any member has asb_incident within 12 months }\n  \
+         significant \"S\" { no asb_incident in family within 6 months }\n}\n\
+         eligible when at least 1 problems\n\
+         claim progress \"Progress\" pays £800 { every identified problem has progressed }\n\
+         funding {\n  year \"2022/23\" { lump sum £250000.50 target 120 families }\n  \
+         year \"2023/24\" { lump sum £300000 target 140 families }\n}\n",
+    );
+    let output = tfop(&["funding", &plan]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let out = text(&output.stdout);
+    let row = |words: &[&str]| {
+        out.lines()
+            .any(|line| line.split_whitespace().eq(words.iter().copied()))
+    };
+    assert!(
+        row(&[
+            "year",
+            "families",
+            "attachment/family",
+            "results/family",
+            "attachment",
+            "results",
+            "lump",
+            "sum",
+            "target",
+            "total"
+        ]),
+        "{out}"
+    );
+    assert!(
+        row(&[
+            "2022/23",
+            "—",
+            "—",
+            "—",
+            "—",
+            "—",
+            "£250,000.50",
+            "120",
+            "£250,000.50"
+        ]),
+        "{out}"
+    );
+    assert!(
+        row(&[
+            "total",
+            "0",
+            "£0.00",
+            "£0.00",
+            "£550,000.50",
+            "260",
+            "£550,000.50"
+        ]),
+        "{out}"
+    );
+    assert!(!out.contains("note:"), "{out}");
+    let json: Value =
+        serde_json::from_str(&text(&tfop(&["funding", &plan, "--format", "json"]).stdout)).unwrap();
+    assert_eq!(json["years"][1]["target"], 140);
+    assert_eq!(json["years"][0]["lump_sum"], "250000.50");
+    assert_eq!(json["totals"]["lump_sum"], "550000.50");
+}
+
+#[test]
+fn a_plan_that_pays_nothing_has_nothing_to_claim_and_says_so() {
+    let output = tfop(&["funding", OUTCOMES_PLAN]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("nothing to claim: the plan states no claim"));
+    let json: Value = serde_json::from_str(&text(
+        &tfop(&["funding", OUTCOMES_PLAN, "--format", "json"]).stdout,
+    ))
+    .unwrap();
+    assert!(
+        json["nothing_to_claim"]
+            .as_str()
+            .unwrap()
+            .starts_with("nothing to claim")
+    );
+    let output = tfop(&[
+        "claims",
+        OUTCOMES_PLAN,
+        OUTCOMES_FAMILIES,
+        "--window",
+        "2026-02-15",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout.is_empty());
+    assert!(
+        text(&output.stderr)
+            .contains("claim window 2026-02-15: nothing to claim: the plan states no claim")
+    );
+    // A plan that pays and has no funding block is still an error.
+    let output = tfop(&["funding", "examples/plans/lancashire-2016.tfop"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn report_counts_families_with_successful_outcomes_by_problem_against_the_target() {
+    let report = |as_of: &str| -> Value {
+        let output = tfop(&[
+            "report",
+            OUTCOMES_PLAN,
+            OUTCOMES_FAMILIES,
+            "--as-of",
+            as_of,
+            "--target",
+            "4",
+            "--format",
+            "json",
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        serde_json::from_str(&text(&output.stdout)).unwrap()
+    };
+    // The day before FF-crime-da's domestic abuse is sustained: no family
+    // has every problem sustained.
+    let before = report("2026-02-14");
+    assert_eq!(before["outcomes"]["tracked"], 3);
+    assert_eq!(before["outcomes"]["successful"], 0);
+    let on = report("2026-02-15");
+    assert_eq!(on["outcomes"]["successful"], 1);
+    assert_eq!(on["outcomes"]["target"]["left"], 3);
+    assert_eq!(on["outcomes"]["target"]["percent"], "25.0");
+    let domestic_abuse = on["outcomes"]["by_problem"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["problem"] == "domestic_abuse")
+        .unwrap()
+        .clone();
+    assert_eq!(domestic_abuse["tracked"], 2);
+    assert_eq!(domestic_abuse["sustained"], 1);
+    // Nothing is claimed or payable.
+    assert_eq!(on["payable"]["total"], "0.00");
+}
+
+#[test]
+fn earned_autonomy_counts_successful_outcomes_while_its_claims_are_not_applicable() {
+    let output = tfop(&[
+        "report",
+        "examples/plans/leicestershire-2017-earned-autonomy.tfop",
+        COHORT,
+        "--as-of",
+        "2017-03-31",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    assert_eq!(json["totals"]["claimable"], 0);
+    assert_eq!(json["totals"]["claimed"], 0);
+    // The plan without earned autonomy decides the same outcomes.
+    let paying = tfop(&[
+        "report",
+        "examples/plans/leicestershire-2017.tfop",
+        COHORT,
+        "--as-of",
+        "2017-03-31",
+        "--format",
+        "json",
+    ]);
+    let paying: Value = serde_json::from_str(&text(&paying.stdout)).unwrap();
+    assert_eq!(json["outcomes"], paying["outcomes"]);
+    assert!(json["outcomes"]["successful"].as_u64().unwrap() > 0);
+    assert_eq!(json["outcomes"]["target"]["target"], 2770);
+}
