@@ -108,7 +108,7 @@ impl Checker {
                         attachment,
                         results,
                         lump_sum: year.lump_sum.map(|amount| amount.value),
-                        target: year.target.map(|count| count.value as u32),
+                        target: year.target.map(|count| count.value),
                         days: self.target_year_days(year),
                     });
                 }

@@ -304,12 +304,12 @@ fn min_needs(name: &str, value: &ast::SettingValue) -> Result<MinNeeds, (String,
         .find(|(known, _)| *known == word.name)
         .map(|(_, across)| *across)
         .ok_or_else(|| bad_setting(name, EXPECTED))?;
-    match u32::try_from(count.value) {
-        Ok(count) if count > 0 => Ok(MinNeeds { count, across }),
-        _ => Err((
+    match count.value {
+        0 => Err((
             "`min_needs` must ask for at least one need".to_string(),
             "write `min_needs: 3 across needs`, the guidance's threshold".to_string(),
         )),
+        count => Ok(MinNeeds { count, across }),
     }
 }
 
