@@ -194,7 +194,14 @@ fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
         ]),
         "{out}"
     );
-    assert!(!out.contains("note:"), "{out}");
+    // The results per outcome are in no column: a note says where they show,
+    // and no other note appears.
+    let notes: Vec<&str> = out.lines().filter(|line| line.contains("note:")).collect();
+    assert_eq!(notes.len(), 2, "{out}");
+    assert!(
+        notes[1].contains("year `2023/24` pays each successful family outcome's claim up to its target of 140 families"),
+        "{out}"
+    );
     let json: Value =
         serde_json::from_str(&text(&tfop(&["funding", &plan, "--format", "json"]).stdout)).unwrap();
     assert_eq!(json["years"][1]["target"], 140);

@@ -360,6 +360,14 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
                 year.label
             ));
         }
+        // Supporting Families pays per successful outcome, up to the target:
+        // money that no share of the block states, so say where it shows.
+        if let (Some(target), None) = (year.target, year.results) {
+            notes.push(format!(
+                "year `{}` pays each successful family outcome's claim up to its target of {target} families, on results: `tfop claims` shows them against it; the results column leaves them out",
+                year.label
+            ));
+        }
         let percent_without_amount = [year.attachment, year.results]
             .iter()
             .any(|share| matches!(share, Some(Share::Percent(_))))
