@@ -65,63 +65,99 @@ pub(crate) fn optional_day(day: Option<NaiveDate>) -> String {
 }
 
 fn csv(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
-    let attributes: BTreeSet<&str> = families
+    let rows: Vec<_> = families
+        .iter()
+        .flat_map(|(attributes, lines)| lines.iter().map(move |line| (attributes, line)))
+        .collect();
+    csv_with_attributes(&COLUMNS, &rows, "the claim file", |line| {
+        vec![
+            line.family.clone(),
+            line.route.clone(),
+            line.claim.clone(),
+            line.amount.to_decimal_string(),
+            optional_day(line.earliest),
+            optional_day(line.window),
+            line.plan_version.clone().unwrap_or_default(),
+            line.plan_digest.clone(),
+            line.evidence.join(" "),
+            line.discretionary.to_string(),
+        ]
+    })
+}
+
+fn jsonl(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
+    let rows: Vec<_> = families
+        .iter()
+        .flat_map(|(attributes, lines)| lines.iter().map(move |line| (attributes, line)))
+        .collect();
+    jsonl_with_attributes(&rows, "the claim file")
+}
+
+/// A worklist row (a claim, a near miss) with the attributes of its family.
+pub(crate) type WithAttributes<'a, T> = (&'a BTreeMap<String, String>, &'a T);
+
+/// Rows as CSV: `columns` then one column per attribute any family has
+/// (empty where a family has none), so every worklist reads the same way
+/// in a spreadsheet.
+pub(crate) fn csv_with_attributes<T>(
+    columns: &[&str],
+    rows: &[WithAttributes<'_, T>],
+    what: &str,
+    cells: impl Fn(&T) -> Vec<String>,
+) -> Result<Vec<u8>, Exit> {
+    let attributes: BTreeSet<&str> = rows
         .iter()
         .flat_map(|(attributes, _)| attributes.keys().map(String::as_str))
         .collect();
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     let fail = |error: csv::Error| {
-        eprintln!("error: cannot write the claim file: {error}");
+        eprintln!("error: cannot write {what}: {error}");
         Exit::Failure
     };
-    let header = COLUMNS.iter().copied().chain(attributes.iter().copied());
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    let header = columns.iter().copied().chain(attributes.iter().copied());
     writer.write_record(header).map_err(fail)?;
-    for (values, lines) in families {
-        for line in lines {
-            let mut row = vec![
-                line.family.clone(),
-                line.route.clone(),
-                line.claim.clone(),
-                line.amount.to_decimal_string(),
-                optional_day(line.earliest),
-                optional_day(line.window),
-                line.plan_version.clone().unwrap_or_default(),
-                line.plan_digest.clone(),
-                line.evidence.join(" "),
-                line.discretionary.to_string(),
-            ];
-            row.extend(
-                attributes
-                    .iter()
-                    .map(|name| values.get(*name).cloned().unwrap_or_default()),
-            );
-            writer.write_record(&row).map_err(fail)?;
-        }
+    for (values, row) in rows {
+        let mut record = cells(row);
+        record.extend(
+            attributes
+                .iter()
+                .map(|name| values.get(*name).cloned().unwrap_or_default()),
+        );
+        writer.write_record(&record).map_err(fail)?;
     }
     writer.into_inner().map_err(|error| {
-        eprintln!("error: cannot write the claim file: {error}");
+        eprintln!("error: cannot write {what}: {error}");
         Exit::Failure
     })
 }
 
-/// A JSON Lines row: the claim's keys in order, then the attributes.
+/// A JSON Lines row: the row's own keys in order, then the attributes.
 #[derive(serde::Serialize)]
-struct JsonRow<'a> {
+struct JsonRow<'a, T> {
     #[serde(flatten)]
-    line: &'a ClaimLine,
+    row: &'a T,
     attributes: &'a BTreeMap<String, String>,
 }
 
-fn jsonl(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
+/// Rows as JSON Lines, each family's attributes under `attributes`.
+pub(crate) fn jsonl_with_attributes<T: serde::Serialize>(
+    rows: &[WithAttributes<'_, T>],
+    what: &str,
+) -> Result<Vec<u8>, Exit> {
     let mut out = Vec::new();
-    for (attributes, lines) in families {
-        for line in lines {
-            serde_json::to_writer(&mut out, &JsonRow { line, attributes }).map_err(|error| {
-                eprintln!("error: cannot write the claim file: {error}");
-                Exit::Failure
-            })?;
-            out.push(b'\n');
-        }
+    for (attributes, row) in rows {
+        serde_json::to_writer(
+            &mut out,
+            &JsonRow {
+                row: *row,
+                attributes,
+            },
+        )
+        .map_err(|error| {
+            eprintln!("error: cannot write {what}: {error}");
+            Exit::Failure
+        })?;
+        out.push(b'\n');
     }
     Ok(out)
 }

@@ -2,10 +2,13 @@
 //! JSON Lines, soonest day first, with the money at stake on standard error.
 
 use super::Exit;
-use super::claims::{ClaimsFormat, ClaimsRequest, deliver, optional_day, window_run};
+use super::claims::{
+    ClaimsFormat, ClaimsRequest, csv_with_attributes, deliver, jsonl_with_attributes, optional_day,
+    window_run,
+};
 use super::eval::{report_refusal, work_all};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use tfop::cohort::{NearKind, NearMiss, at_stake, near_miss, pounds};
 use tfop::num::Pence;
 
@@ -27,21 +30,15 @@ const COLUMNS: [&str; 11] = [
     "plan_digest",
 ];
 
-fn fail(error: impl std::fmt::Display) -> Exit {
-    eprintln!("error: cannot write the near-miss worklist: {error}");
-    Exit::Failure
-}
+const WORKLIST: &str = "the near-miss worklist";
 
 fn csv(rows: &[Near]) -> Result<Vec<u8>, Exit> {
-    let attributes: BTreeSet<&str> = rows
+    let rows: Vec<_> = rows
         .iter()
-        .flat_map(|(attributes, _)| attributes.keys().map(String::as_str))
+        .map(|(attributes, row)| (attributes, row))
         .collect();
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    let header = COLUMNS.iter().copied().chain(attributes.iter().copied());
-    writer.write_record(header).map_err(fail)?;
-    for (values, row) in rows {
-        let mut record = vec![
+    csv_with_attributes(&COLUMNS, &rows, WORKLIST, |row| {
+        vec![
             row.family.clone(),
             row.kind.as_str().to_string(),
             row.claim.clone(),
@@ -53,32 +50,16 @@ fn csv(rows: &[Near]) -> Result<Vec<u8>, Exit> {
             row.reason.clone().unwrap_or_default(),
             row.plan_version.clone().unwrap_or_default(),
             row.plan_digest.clone(),
-        ];
-        record.extend(
-            attributes
-                .iter()
-                .map(|name| values.get(*name).cloned().unwrap_or_default()),
-        );
-        writer.write_record(&record).map_err(fail)?;
-    }
-    writer.into_inner().map_err(fail)
-}
-
-/// A JSON Lines row: the near miss's keys in order, then the attributes.
-#[derive(serde::Serialize)]
-struct JsonRow<'a> {
-    #[serde(flatten)]
-    row: &'a NearMiss,
-    attributes: &'a BTreeMap<String, String>,
+        ]
+    })
 }
 
 fn jsonl(rows: &[Near]) -> Result<Vec<u8>, Exit> {
-    let mut out = Vec::new();
-    for (attributes, row) in rows {
-        serde_json::to_writer(&mut out, &JsonRow { row, attributes }).map_err(fail)?;
-        out.push(b'\n');
-    }
-    Ok(out)
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|(attributes, row)| (attributes, row))
+        .collect();
+    jsonl_with_attributes(&rows, WORKLIST)
 }
 
 /// The worklist's count and money on standard error, with how many rows
