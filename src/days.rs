@@ -6,7 +6,8 @@
 //! length of a window or the span of the days: no loop steps day by day.
 //! The one loop over the calendar is in [`days_covered_at_least`], which
 //! steps month by month only where the answer itself changes with the
-//! lengths of the months (see there).
+//! lengths of the months, through at most one 400-year cycle of them, and
+//! copies that cycle's answer along the rest (see there).
 //!
 //! Arithmetic is checked (`clippy::arithmetic_side_effects`) and never
 //! saturates: a day is an i32, so a difference of two days, or a sum of
@@ -755,7 +756,11 @@ pub(crate) fn month_window_bounds(months: u32) -> Option<(i64, i64)> {
 /// unbroken employment is not met on most days of March, May and July, nor
 /// on 1 to 28 August, after a February of 28 days. Unless the days needed are beyond that range one
 /// way or the other, that stretch is settled month by month, which is
-/// also how often the answer can change there.
+/// also how often the answer can change there, for one 400-year cycle of
+/// the calendar at most: the months' lengths repeat with it, and so does
+/// the answer, which is copied along the rest of the stretch. An open
+/// spell thus costs at most 4,801 months whenever it began, and the rest
+/// of the work follows the answer's own runs (about eight a year).
 ///
 /// The end of time is covered when the day before it is: it stands for the
 /// days after the calendar, whose windows are those of its last days.
@@ -837,7 +842,8 @@ pub fn days_covered_at_least(spells: &DaySet, length: Length, needed: u64) -> Da
 /// holds at least `target` days, `(D − length, D]`, where the window's
 /// start is a day of the calendar (not cut short at the beginning of time).
 ///
-/// Exact: months are stepped only while they start on a day of the
+/// Exact: months are stepped (at most one [`CYCLE_DAYS`] of them, then
+/// the cycle's runs copied) only while they start on a day of the
 /// calendar (day numbers under 2^22, lengths at most 31), and only for a
 /// `target` at most the [`month_window_bounds`] of a `u32` of months, which
 /// is under 2^41; every sum below is inside i64.
@@ -872,7 +878,19 @@ fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut
         return;
     };
     let (first, last) = (i64::from(first.0), i64::from(last.0));
-    while month.start <= last {
+    // The answer on a day depends only on the lengths of the months, and
+    // the calendar repeats them every 400 years: from the first whole
+    // month on, one cycle is walked and the rest copied from it.
+    let cycle_from = if month.start == first {
+        first
+    } else {
+        month.start + month.length()
+    };
+    let walked_to = last.min(cycle_from + CYCLE_DAYS - 1);
+    let mark = out.len();
+    while month.start <= walked_to {
+        #[cfg(test)]
+        tests::count_month_step();
         let between = month.start - opening.start;
         let from = if between >= target {
             month.start
@@ -880,14 +898,48 @@ fn window_at_least(first: Day, last: Day, length: Length, target: i64, out: &mut
             month.start + (target - between) + opening.length() - 1
         };
         let to = month.start + month.length() - 1;
-        if let (Ok(from), Ok(to)) = (i32::try_from(from.max(first)), i32::try_from(to.min(last))) {
-            match out.last_mut() {
-                Some(held) if held.1.succ() == Day(from) && from <= to => held.1 = Day(to),
-                _ if from <= to => out.push((Day(from), Day(to))),
-                _ => {}
-            }
-        }
+        push_day_numbers(out, from.max(first), to.min(walked_to));
         (month, opening) = (month.next(), opening.next());
+    }
+    if walked_to == last {
+        return;
+    }
+    // The cycle's days, cut from what was just added (its first run may
+    // have joined one added before, which starts before the cycle).
+    let cycle: Vec<(i64, i64)> = out
+        .get(mark.saturating_sub(1)..)
+        .unwrap_or_default()
+        .iter()
+        .map(|(from, to)| (i64::from(from.0).max(cycle_from), i64::from(to.0)))
+        .filter(|(from, to)| from <= to && *from <= walked_to)
+        .collect();
+    if cycle.is_empty() {
+        return;
+    }
+    let mut shift = CYCLE_DAYS;
+    loop {
+        for (from, to) in &cycle {
+            if from + shift > last {
+                return;
+            }
+            push_day_numbers(out, from + shift, (to + shift).min(last));
+        }
+        shift += CYCLE_DAYS;
+    }
+}
+
+/// How many days 400 years of the Gregorian calendar have: a date and the
+/// same date 400 years later are this many days apart, and every month
+/// between has the length of the month 400 years before it.
+const CYCLE_DAYS: i64 = 146_097;
+
+/// [`push_merged`] for day numbers: nothing when `from > to`, nor for a
+/// number past i32, which no day of the calendar is.
+fn push_day_numbers(out: &mut Vec<(Day, Day)>, from: i64, to: i64) {
+    if let (Ok(from), Ok(to)) = (i32::try_from(from), i32::try_from(to)) {
+        if from <= to {
+            push_merged(out, Day(from), Day(to));
+        }
     }
 }
 
@@ -953,6 +1005,18 @@ mod tests {
 
     thread_local! {
         static SHIFTS: Cell<u64> = const { Cell::new(0) };
+        static MONTH_STEPS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Counts a month the walk over an unbroken stretch looks at.
+    pub(super) fn count_month_step() {
+        MONTH_STEPS.with(|steps| steps.set(steps.get() + 1));
+    }
+
+    fn month_steps_during<T>(work: impl FnOnce() -> T) -> (T, u64) {
+        let before = MONTH_STEPS.with(Cell::get);
+        let out = work();
+        (out, MONTH_STEPS.with(Cell::get) - before)
     }
 
     /// Counts a shift of a day by a length, the unit of work every window
@@ -1162,6 +1226,57 @@ mod tests {
             }
         }
         assert!(covered.contains(Day::MAX));
+    }
+
+    /// The walk as it was before the calendar's cycle was used: every month
+    /// of the stretch, the reference the cycle must agree with.
+    fn window_at_least_month_by_month(
+        first: Day,
+        last: Day,
+        length: Length,
+        target: i64,
+    ) -> Vec<(Day, Day)> {
+        let mut out = Vec::new();
+        let (Some(mut month), Some(mut opening)) =
+            (Month::of(first), Month::of(first.minus(length)))
+        else {
+            return out;
+        };
+        let (first, last) = (i64::from(first.0), i64::from(last.0));
+        while month.start <= last {
+            let between = month.start - opening.start;
+            let from = if between >= target {
+                month.start
+            } else {
+                month.start + (target - between) + opening.length() - 1
+            };
+            let to = month.start + month.length() - 1;
+            push_day_numbers(&mut out, from.max(first), to.min(last));
+            (month, opening) = (month.next(), opening.next());
+        }
+        out
+    }
+
+    #[test]
+    fn a_spell_open_since_1910_walks_one_cycle_of_months_not_the_calendar() {
+        // 8,090 years of the calendar to the end of time are 97,080 months;
+        // 400 years of them repeat, so at most 4,800 and the first, partial
+        // one are looked at, whatever the window and the days needed.
+        let open = DaySet::interval(day("1910-01-15"), Day::MAX);
+        for (window, needed) in [
+            (MONTHS_6, 182),
+            (length(1, TimeUnit::Months), 30),
+            (length(1200, TimeUnit::Months), 36525),
+        ] {
+            let (covered, steps) =
+                month_steps_during(|| days_covered_at_least(&open, window, needed));
+            assert!(steps <= 4801, "{window:?}: {steps} months walked");
+            assert!(steps >= 4800, "{window:?}: the walk was skipped");
+            for d in (day("1910-01-15").0..Day::MAX.0).step_by(997).map(Day) {
+                let held = open.count_days_between(naive_minus(d, window).succ(), d);
+                assert_eq!(covered.contains(d), held >= needed, "{window:?} on {d}");
+            }
+        }
     }
 
     #[test]
@@ -1386,6 +1501,38 @@ mod tests {
                 prop_assert_eq!(sustained.contains(Day(d)), held == i64::from(d - opens), "sustained on {}", Day(d));
                 prop_assert_eq!(covered.contains(Day(d)), held >= needed, "covered on {}", Day(d));
             }
+        }
+
+        #[test]
+        fn a_cycle_of_months_copied_agrees_with_walking_every_month(
+            start in day("0200-01-01").0..day("9990-01-01").0,
+            span in 0i32..3 * 146_097 + 400,
+            months in prop_oneof![1u32..=13, 14u32..=1200],
+            aim in -2i64..=2,
+            joined in any::<bool>(),
+        ) {
+            let window = length(months, TimeUnit::Months);
+            let (fewest, most) = month_window_bounds(months).unwrap();
+            // Aimed where the walk decides: inside, and just outside, the
+            // days a window of these months can hold.
+            let target = if aim < 0 { fewest + 1 + aim } else if aim > 0 { most + aim - 1 } else { (fewest + most) / 2 };
+            let first = Day(start);
+            let last = Day(start.saturating_add(span)).min(Day::MAX.pred());
+            // A run added before the stretch, next to it or not, that the
+            // stretch's first days may join.
+            let before = if joined { first.pred() } else { first.add_days(-2) };
+            let mut out = vec![(before.add_days(-5), before)];
+            window_at_least(first, last, window, target, &mut out);
+            let mut expected = vec![(before.add_days(-5), before)];
+            if target > most {
+            } else if target <= fewest {
+                push_merged(&mut expected, first, last);
+            } else {
+                for (from, to) in window_at_least_month_by_month(first, last, window, target) {
+                    push_merged(&mut expected, from, to);
+                }
+            }
+            prop_assert_eq!(DaySet::from_intervals(out), DaySet::from_intervals(expected));
         }
 
         #[test]
