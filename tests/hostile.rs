@@ -148,10 +148,73 @@ fn a_repeated_key_refuses_its_family_and_names_the_key() {
             .1
             .contains("family field `events`: is given more than once")
     );
-    // F-C names itself twice, the second time as F-A: never decided.
+    // F-C names itself twice, the second time as F-A: never decided, and
+    // refused for its repeated key, not as a repeat of the F-A before it.
+    assert_eq!(rows[2].0, "", "{stdout}");
     assert!(rows[2].1.contains(",refused,"), "{stdout}");
+    assert!(
+        rows[2]
+            .1
+            .contains("family field `id`: is given more than once"),
+        "{stdout}"
+    );
+    assert!(!rows[2].1.contains("already read"), "{stdout}");
     assert!(rows[3].1.contains("field `start`: is given more than once"));
     assert!(stderr.contains("read 4, decided 1, refused 3"), "{stderr}");
+}
+
+#[test]
+fn a_family_id_given_twice_is_refused_for_its_key_and_claims_neither_id() {
+    let folder = common::scratch("hostile-id-given-twice");
+    let family = |ids: &str| {
+        format!(
+            r#"{{"id":{ids},"members":[{{"id":"P1","role":"adult","born":"1980-01-01"}}],"events":[]}}"#
+        )
+    };
+    // The record naming itself twice comes after a family of its last id,
+    // then before one of each of its ids: it is refused on its own line for
+    // the key, and every other family is decided.
+    let lines = [
+        family(r#""F-2""#),
+        family(r#""F-1","id":"F-2""#),
+        family(r#""F-1""#),
+        family(r#""F-3","id":"F-3""#),
+        family(r#""F-3""#),
+    ];
+    let path = folder.join("families.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (stdout, stderr) = run(
+        &[
+            "eval",
+            PLAN2,
+            path.to_str().unwrap(),
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "csv",
+        ],
+        3,
+    );
+    let rows = rows(&stdout);
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["F-2", "", "F-1", "", "F-3"], "{stdout}");
+    for refused in [&rows[1].1, &rows[3].1] {
+        assert!(refused.contains(",refused,"), "{stdout}");
+        assert!(
+            refused.contains("family field `id`: is given more than once"),
+            "{stdout}"
+        );
+    }
+    assert!(!stdout.contains("already read"), "{stdout}");
+    for line in [2, 4] {
+        assert!(
+            stderr.contains(&format!(
+                "families.jsonl:{line}: refused family (no id): family field `id`: is given more than once"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("read 5, decided 3, refused 2"), "{stderr}");
 }
 
 #[test]

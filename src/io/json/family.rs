@@ -152,6 +152,13 @@ fn careful_family_from_json(text: &str, vocab: &Vocabulary) -> Result<Family, Fa
         Ok(family) => (Some(family.id), Vec::new()),
         Err(error) => (error.family, error.problems),
     };
+    // Given twice, the id is neither value for certain: the record is
+    // refused by its line for the repeated key, and claims no family's id
+    // (a family of either id elsewhere in the cohort is not a repeat of it).
+    let id_repeated = repeated.iter().any(|problem| {
+        problem.record == RecordPosition::Family && problem.field.as_deref() == Some("id")
+    });
+    let family = family.filter(|_| !id_repeated);
     problems.splice(0..0, repeated);
     problems.sort_by_key(|problem| problem.record.order());
     Err(FamilyError { family, problems })
@@ -1365,16 +1372,18 @@ mod tests {
                 vec![at_family(Some("events"), RepeatedKey)]
             )
         );
-        let text = format!(
-            r#"{{"id": "F-C", "id": "F-A", "members": [{MEMBER}], "events": [{BENEFIT}]}}"#
-        );
-        assert_eq!(
-            problems_of_text(&text),
-            (
-                Some("F-A".to_owned()),
-                vec![at_family(Some("id"), RepeatedKey)]
-            )
-        );
+        // A family whose id is given twice is known by neither: the fast
+        // path gives up on it, and the careful reader names only the key.
+        for ids in [r#""F-C", "id": "F-A""#, r#""F-A", "id": "F-A""#] {
+            let text = format!(
+                r#"{{"id": {ids}, "members": [{MEMBER}], "events": [{BENEFIT}]}}"#
+            );
+            assert!(super::super::typed::family(&text, &vocab()).is_none());
+            assert_eq!(
+                problems_of_text(&text),
+                (None, vec![at_family(Some("id"), RepeatedKey)])
+            );
+        }
         let text = format!(
             r#"{{"id": "F-D", "members": [{MEMBER}], "events": [{BENEFIT},
                 {{"id": "b2", "kind": "out_of_work_benefit", "member": "P1", "start": "2016-01-01",
