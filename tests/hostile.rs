@@ -218,6 +218,50 @@ fn a_family_id_given_twice_is_refused_for_its_key_and_claims_neither_id() {
 }
 
 #[test]
+fn check_prints_the_first_100_diagnostics_of_a_plan_then_counts_the_rest() {
+    let folder = common::scratch("hostile-many-diagnostics");
+    for (errors, rest) in [
+        (100, None),
+        (101, Some("and 1 more error not shown")),
+        (1_000, Some("and 900 more errors not shown")),
+    ] {
+        // An unknown kind in each indicator, each an error on its own line.
+        let indicators: String = (0..errors)
+            .map(|i| format!("  indicator i{i} \"I\" {{ any member has no_such_kind_{i} ever }}\n"))
+            .collect();
+        let plan = format!(
+            "plan \"Many\" {{ framework phase2 version \"t\" }}\nproblem p \"P\" {{\n{indicators}  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n"
+        );
+        let path = folder.join(format!("many-{errors}.tfop"));
+        std::fs::write(&path, plan).unwrap();
+        let path = path.to_str().unwrap();
+        let (stdout, stderr) = run(&["check", path], 1);
+        assert!(stdout.is_empty(), "{stdout}");
+        assert_eq!(
+            stderr.matches(": error[E0102]").count(),
+            100,
+            "{errors} errors"
+        );
+        // The first hundred, in order of position.
+        assert!(stderr.contains("`no_such_kind_99`"), "{stderr}");
+        assert!(!stderr.contains("`no_such_kind_100`"), "{stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        let summary = format!("{errors} errors, 0 warnings in 1 plan");
+        match rest {
+            None => {
+                assert!(!stderr.contains("not shown"), "{stderr}");
+                assert_eq!(lines.last(), Some(&summary.as_str()));
+            }
+            Some(rest) => assert_eq!(
+                lines[lines.len() - 2..],
+                [format!("{path}: {rest}").as_str(), summary.as_str()],
+                "{errors} errors"
+            ),
+        }
+    }
+}
+
+#[test]
 fn numbers_past_f64_precision_are_read_exactly_as_numbers_and_as_strings() {
     let folder = hostile("json-number-f64");
     let explain = |family: &str| {

@@ -1375,9 +1375,7 @@ mod tests {
         // A family whose id is given twice is known by neither: the fast
         // path gives up on it, and the careful reader names only the key.
         for ids in [r#""F-C", "id": "F-A""#, r#""F-A", "id": "F-A""#] {
-            let text = format!(
-                r#"{{"id": {ids}, "members": [{MEMBER}], "events": [{BENEFIT}]}}"#
-            );
+            let text = format!(r#"{{"id": {ids}, "members": [{MEMBER}], "events": [{BENEFIT}]}}"#);
             assert!(super::super::typed::family(&text, &vocab()).is_none());
             assert_eq!(
                 problems_of_text(&text),
