@@ -336,6 +336,8 @@ impl DaySet {
             .into_iter()
             .filter(|(start, end)| start <= end)
             .collect();
+        #[cfg(test)]
+        tests::count_intervals(intervals.len());
         if !intervals.is_sorted() {
             intervals.sort_unstable();
         }
@@ -383,6 +385,8 @@ impl DaySet {
 
     /// Days in either set: one merge of the two sorted lists.
     pub fn union(&self, other: &DaySet) -> DaySet {
+        #[cfg(test)]
+        tests::count_intervals(self.intervals().len() + other.intervals().len());
         if self.is_empty() || other.is_all() {
             return other.clone();
         }
@@ -409,6 +413,8 @@ impl DaySet {
     /// two adjoin: two days in a row in both sets lie in one interval of
     /// each, so in one piece.
     pub fn intersect(&self, other: &DaySet) -> DaySet {
+        #[cfg(test)]
+        tests::count_intervals(self.intervals().len() + other.intervals().len());
         if self.is_empty() || other.is_all() {
             return self.clone();
         }
@@ -442,6 +448,8 @@ impl DaySet {
     /// Days not in the set (between the beginning and the end of time): the
     /// gaps, which are sorted and apart by construction.
     pub fn complement(&self) -> DaySet {
+        #[cfg(test)]
+        tests::count_intervals(self.intervals().len());
         let mut out = Vec::with_capacity(self.intervals().len());
         let mut next = Day::MIN;
         for (start, end) in self.intervals() {
@@ -460,6 +468,8 @@ impl DaySet {
     /// Days in this set and not the other: each interval of this one less
     /// the intervals of the other it meets, in one pass over both.
     pub fn difference(&self, other: &DaySet) -> DaySet {
+        #[cfg(test)]
+        tests::count_intervals(self.intervals().len() + other.intervals().len());
         if self.is_empty() || other.is_empty() {
             return self.clone();
         }
@@ -530,6 +540,8 @@ impl DaySet {
     /// amount that never shrinks as the start grows, so the intervals stay
     /// sorted and apart.
     pub fn sustained(&self, length: Length) -> DaySet {
+        #[cfg(test)]
+        tests::count_intervals(self.intervals().len());
         DaySet::from_normalised(
             self.intervals()
                 .iter()
@@ -565,6 +577,8 @@ impl<V: Clone + PartialEq> Steps<V> {
     /// Breakpoints in day order, in place: of several on one day the last
     /// value holds, and a breakpoint that repeats the value before it goes.
     fn from_breakpoints(mut breakpoints: Vec<(Day, V)>) -> Steps<V> {
+        #[cfg(test)]
+        tests::count_intervals(breakpoints.len());
         breakpoints.dedup_by(|later, earlier| {
             let same_day = later.0 == earlier.0;
             if same_day {
@@ -630,6 +644,8 @@ impl<V: Clone + PartialEq> Steps<V> {
     /// The days on which `predicate` holds of the value: the breakpoints
     /// are in order, so the intervals are merged as they come.
     pub fn where_true(&self, predicate: impl Fn(&V) -> bool) -> DaySet {
+        #[cfg(test)]
+        tests::count_intervals(self.breakpoints.len());
         let mut intervals = Vec::new();
         let mut breakpoints = self.breakpoints.iter().peekable();
         while let Some((start, value)) = breakpoints.next() {
@@ -671,6 +687,8 @@ impl Steps<i128> {
                 steps.push((end.succ(), weight.checked_neg()?));
             }
         }
+        #[cfg(test)]
+        tests::count_intervals(steps.len());
         steps.sort_unstable();
         let mut total = 0i128;
         for (_, change) in &mut steps {
@@ -1006,6 +1024,14 @@ mod tests {
     thread_local! {
         static SHIFTS: Cell<u64> = const { Cell::new(0) };
         static MONTH_STEPS: Cell<u64> = const { Cell::new(0) };
+        static INTERVALS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// Counts the intervals (or breakpoints) a set operation reads or
+    /// builds, each a step of its one pass: the unit of work of the set
+    /// algebra, as a shift is of windows.
+    pub(super) fn count_intervals(intervals: usize) {
+        INTERVALS.with(|counted| counted.set(counted.get() + intervals as u64));
     }
 
     /// Counts a month the walk over an unbroken stretch looks at.
@@ -1277,6 +1303,81 @@ mod tests {
                 assert_eq!(covered.contains(d), held >= needed, "{window:?} on {d}");
             }
         }
+    }
+
+    /// The work of deciding, under the national phase 2 plan, a family of
+    /// `size` members (alternately adults and children) and `size` events,
+    /// one each, on days spread over two years: the shifts, the months
+    /// walked and the intervals the set algebra reads or builds.
+    fn work_of_deciding_a_family_of(size: u32) -> [u64; 3] {
+        let plan =
+            crate::Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap();
+        let mut members = Vec::new();
+        let mut events = vec![
+            r#"{"kind":"family_assessment","date":"2015-05-15"}"#.to_owned(),
+            r#"{"kind":"family_plan","date":"2015-05-28"}"#.to_owned(),
+            r#"{"kind":"lead_professional","start":"2015-05-28","agency":"CSC"}"#.to_owned(),
+            r#"{"kind":"attachment","date":"2015-06-01"}"#.to_owned(),
+        ];
+        for i in 0..size {
+            let (role, born) = if i % 2 == 0 {
+                ("adult", "1980-01-01")
+            } else {
+                ("child", "2006-01-01")
+            };
+            members.push(format!(
+                r#"{{"id":"P{i}","role":"{role}","born":"{born}"}}"#
+            ));
+            let on = Day(day("2015-01-01").0 + i32::try_from(i % 730).unwrap());
+            let event = match (i % 2 == 0, i / 2 % 3) {
+                (true, 0) => format!(r#""kind":"asb_incident","date":"{on}""#),
+                (true, 1) => {
+                    format!(r#""kind":"out_of_work_benefit","start":"{on}","benefit":"jsa""#)
+                }
+                (true, _) => format!(r#""kind":"employment","start":"{on}","hours":30"#),
+                (false, 0) => format!(r#""kind":"offence","date":"{on}""#),
+                (false, 1) => format!(r#""kind":"child_protection_plan","start":"{on}""#),
+                (false, _) => {
+                    format!(r#""kind":"health_problem","start":"{on}","type":"mental health""#)
+                }
+            };
+            events.push(format!(r#"{{"id":"e{i}","member":"P{i}",{event}}}"#));
+        }
+        let text = format!(
+            r#"{{"id":"BIG","members":[{}],"events":[{}]}}"#,
+            members.join(","),
+            events.join(",")
+        );
+        let family = plan.read_family(&text).unwrap();
+        let as_of = crate::date::parse("2016-11-30").unwrap();
+        let before = [&SHIFTS, &MONTH_STEPS, &INTERVALS].map(|counter| counter.with(Cell::get));
+        let decision = plan.evaluate(&family, as_of);
+        assert!(decision.eligible, "{size}");
+        let after = [&SHIFTS, &MONTH_STEPS, &INTERVALS].map(|counter| counter.with(Cell::get));
+        [0, 1, 2].map(|at| after[at] - before[at])
+    }
+
+    #[test]
+    fn a_family_of_100000_members_and_events_costs_work_in_proportion_to_them() {
+        // The largest family a record can hold is about this one (12.9 MB
+        // of a 16 MiB record). Deciding it once scanned every event of a
+        // kind for each member: 10^10 steps. Now each unit of work grows
+        // with the family, a hundred times for a hundred times the family.
+        let small = work_of_deciding_a_family_of(1_000);
+        let large = work_of_deciding_a_family_of(100_000);
+        for (what, (small, large)) in ["shifts", "months walked", "intervals"]
+            .iter()
+            .zip(small.iter().zip(large))
+        {
+            assert!(
+                large <= 110 * small.max(&1),
+                "{what}: {small} for 1,000, {large} for 100,000"
+            );
+        }
+        // About 2 shifts and 34 intervals a member and event today.
+        let records = 2 * 100_000;
+        assert!(large[0] <= 8 * records, "{large:?}");
+        assert!(large[2] <= 40 * records, "{large:?}");
     }
 
     #[test]
