@@ -612,4 +612,35 @@ mod work {
             assert_eq!(plan.evaluate(&family, day).eligible, met, "{as_of}");
         }
     }
+
+    #[test]
+    fn work_open_since_1910_is_counted_alike_in_every_400_years_to_the_end_of_time() {
+        // Only one 400-year cycle of months is walked; the days after it
+        // are copied from it, and must be what walking them would give.
+        let plan = Plan::parse(&plan_text(
+            "any adult meets (days of employment within 6 months >= 26 weeks)",
+        ))
+        .unwrap();
+        let family = json!({
+            "id": "F1",
+            "members": [{ "id": "A", "role": "adult", "born": "1890-01-01" }],
+            "events": [{ "kind": "employment", "member": "A", "start": "1910-01-01" }]
+        });
+        let family = plan.read_family(&family.to_string()).unwrap();
+        for years in [0, 400, 800, 4000, 7600, 7982] {
+            for (day, met) in [
+                ("2016-06-30", true),
+                ("2017-06-30", true),
+                ("2017-07-01", false),
+                ("2017-08-28", false),
+                ("2017-08-29", true),
+                ("2017-05-01", false),
+            ] {
+                let year: u32 = day[..4].parse().unwrap();
+                let as_of = format!("{:04}{}", year + years, &day[4..]);
+                let on = tfop::date::parse(&as_of).unwrap();
+                assert_eq!(plan.evaluate(&family, on).eligible, met, "{as_of}");
+            }
+        }
+    }
 }
