@@ -74,7 +74,14 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
             "Burnley",
             "WPEHS-CC",
         ),
-        ("F-000020", "progress", "2016-10-04", None, "Blackpool", "CSC"),
+        (
+            "F-000020",
+            "progress",
+            "2016-10-04",
+            None,
+            "Blackpool",
+            "CSC",
+        ),
         (
             "F-000022",
             "employment",
@@ -442,6 +449,49 @@ fn a_family_claimable_in_an_earlier_window_and_lost_since_comes_first() {
     assert_eq!(
         row["reason"],
         "not possible: the programme's last claim window closed on 2015-01-01"
+    );
+}
+
+/// A lost claim needs a claim window that closed with the claim unmade: a
+/// plan without windows lets a claim be made on any day, so the result
+/// LOST achieved and lost is not `lost` but `near`, possible again on the
+/// day it clears if nothing changes (the programme's end, which made it
+/// lost for good under the windows, being stated by the windows too).
+#[test]
+fn without_claim_windows_a_result_achieved_and_lost_is_a_near_miss_not_a_lost_claim() {
+    let dir = scratch("claims-no-windows");
+    let base = std::fs::read_to_string(PHASE1).unwrap();
+    let windowless: String = base
+        .lines()
+        .filter(|line| !line.contains("claim windows from"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(windowless, base, "the phase 1 plan states claim windows");
+    let plan = dir.join("phase1-no-windows.tfop");
+    std::fs::write(&plan, windowless).unwrap();
+    let near = tfop(&[
+        "claims",
+        plan.to_str().unwrap(),
+        LOST_AND_TOP_UP,
+        "--window",
+        "2013-07-01",
+        "--near",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(near.status.code(), Some(0), "{}", text(&near.stderr));
+    let rows: Vec<Value> = text(&near.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["family"], "LOST");
+    assert_eq!(rows[0]["kind"], "near");
+    assert_eq!(rows[0]["claimable_in"], Value::Null);
+    assert_eq!(rows[0]["earliest"], "2016-01-10");
+    assert_eq!(
+        text(&near.stderr),
+        "near misses at claim window 2013-07-01: 1 family one condition away, £700.00 at stake\n"
     );
 }
 
