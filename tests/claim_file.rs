@@ -444,6 +444,10 @@ fn a_family_claimable_in_an_earlier_window_and_lost_since_comes_first() {
     assert_eq!(row["claim"], "crime_education");
     assert_eq!(row["claimable_in"], "2013-01-01");
     assert_eq!(row["amount"], "700.00");
+    // The exclusion lost the education result: LOST was never identified
+    // with education, so its decision has no progress of that problem to
+    // show, but crime's, still sustained, is not what changed.
+    assert_eq!(row["blocking"], serde_json::json!(["education"]));
     // Nothing before the programme ends wins the result back.
     assert_eq!(row["earliest"], Value::Null);
     assert_eq!(
