@@ -16,16 +16,25 @@ const LANCASHIRE_2016: &str = "examples/plans/lancashire-2016.tfop";
 const DIGEST: &str = "sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608";
 
 /// The shipped example cohort under the Lancashire 2016 plan, which states
-/// no claim windows (so any day is one), on 31 March 2017: 14 families
+/// no claim windows (so any day is one), on 31 March 2017: 12 families
 /// claimable and not yet claimed, one claim each, £800 each.
 ///
-/// Worked by hand for F-000007: P1 was on income support (e1) from 2011 to
-/// 3 July 2016, so at the attachment of 5 March 2016, and in work from 16
-/// July 2016 (e35); income support needs 13 weeks (91 days) of work within
-/// 15 weeks, and the 91st day from 16 July is 14 October 2016. F-000002,
-/// F-000026, F-000040 and F-000048 are claimable by both routes at £800:
-/// equal amounts, so the route is the first in plan order, `progress`.
-/// The progress rows' evidence is left to the decision's own tests.
+/// Worked by hand for the employment rows (income support and ESA need 13
+/// weeks, 91 days, of work within 15 weeks): F-000032's P1 was on income
+/// support (e8) from 10 July 2014 to 29 February 2016, so at the attachment
+/// of 21 October 2015, and in work from 19 March 2016 (e48): the 91st day
+/// is 17 June 2016. F-000003's P2 was on ESA (e8) from 25 July 2014 to 8
+/// September 2016, so at the attachment of 15 January 2016, and in work
+/// from 14 September 2016 (e29): the 91st day is 13 December 2016; P1,
+/// on universal credit at attachment (e2), never worked, and is cited as an
+/// adult the claim is of. F-000003, F-000022 and F-000032 have a progress
+/// claim still to come, so employment is the only route. F-000007,
+/// F-000010 and F-000041 are claimable by both routes at £800: equal
+/// amounts, so the route is the first in plan order, `progress`. F-000012
+/// and F-000029 were attached again after their case closed: F-000012 is
+/// claimed on its second attachment (12 March 2016), F-000029 on its first
+/// (15 February 2015), its second (19 July 2016) not being valid. The
+/// progress rows' evidence is left to the decision's own tests.
 #[test]
 fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     let output = tfop(&["claims", LANCASHIRE_2016, COHORT, "--window", "2017-03-31"]);
@@ -40,96 +49,87 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     );
     // family, route and claim, amount, earliest, evidence (employment only), district, agency
     let expected = [
-        ("F-000001", "progress", "2016-10-12", None, "Wyre", "CSC"),
         (
-            "F-000002",
+            "F-000003",
+            "employment",
+            "2016-12-13",
+            Some("e2 e8 e18 e21 e22 e23 e29"),
+            "Wyre",
+            "CSC",
+        ),
+        ("F-000007", "progress", "2016-03-25", None, "Burnley", "CSC"),
+        (
+            "F-000010",
             "progress",
-            "2016-11-28",
+            "2015-09-27",
             None,
-            "Chorley",
+            "Blackpool",
             "WPEHS-YPS",
         ),
         (
-            "F-000005",
+            "F-000012",
             "progress",
-            "2016-01-23",
+            "2017-01-05",
+            None,
+            "Burnley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000020",
+            "progress",
+            "2016-10-04",
             None,
             "Blackpool",
             "CSC",
         ),
         (
-            "F-000007",
+            "F-000022",
             "employment",
-            "2016-10-14",
-            Some("e1 e29 e30 e31 e33 e35"),
-            "Preston",
-            "WPEHS-CC",
+            "2016-11-13",
+            Some("e10 e25 e26 e27 #28 e32"),
+            "Burnley",
+            "CSC",
         ),
-        ("F-000010", "progress", "2016-06-25", None, "Wyre", "CSC"),
-        ("F-000012", "progress", "2017-03-11", None, "Chorley", "CSC"),
         (
-            "F-000026",
+            "F-000029",
             "progress",
-            "2016-06-21",
+            "2017-01-03",
             None,
             "Chorley",
-            "WPEHS-CC",
+            "WPEHS-YPS",
         ),
         (
-            "F-000031",
-            "progress",
-            "2015-12-14",
-            None,
-            "Blackpool",
+            "F-000030",
+            "employment",
+            "2015-10-18",
+            Some("e1 e2 e26 e27 e28 e30 e37 e42"),
+            "Chorley",
             "CSC",
         ),
         (
             "F-000032",
-            "progress",
-            "2015-10-07",
-            None,
-            "Lancaster",
-            "WPEHS-CC",
-        ),
-        (
-            "F-000035",
-            "progress",
-            "2017-03-26",
-            None,
-            "Lancaster",
-            "WPEHS-CC",
-        ),
-        (
-            "F-000037",
-            "progress",
-            "2016-03-19",
-            None,
+            "employment",
+            "2016-06-17",
+            Some("e8 e38 e39 e41 e42 e48"),
             "Wyre",
-            "WPEHS-CC",
+            "CSC",
         ),
+        ("F-000040", "progress", "2015-07-29", None, "Chorley", "CSC"),
         (
-            "F-000040",
+            "F-000041",
             "progress",
-            "2016-03-06",
+            "2015-11-06",
             None,
-            "Chorley",
+            "Burnley",
             "WPEHS-YPS",
         ),
         (
-            "F-000048",
+            "F-000046",
             "progress",
-            "2016-03-26",
+            "2016-07-28",
             None,
-            "Blackpool",
+            "Preston",
             "WPEHS-CC",
-        ),
-        (
-            "F-000050",
-            "employment",
-            "2016-05-29",
-            Some("e1 e2 e17 e19 e20 e21 e47"),
-            "Burnley",
-            "CSC",
         ),
     ];
     let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
@@ -144,7 +144,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     }
     assert_eq!(
         text(&output.stderr),
-        "claim window 2017-03-31: 14 families, 14 claims, £11,200.00\n  employment: 2 families, 2 claims, £1,600.00\n  progress: 12 families, 12 claims, £9,600.00\n"
+        "claim window 2017-03-31: 12 families, 12 claims, £9,600.00\n  employment: 4 families, 4 claims, £3,200.00\n  progress: 8 families, 8 claims, £6,400.00\n"
     );
 }
 
@@ -172,15 +172,15 @@ fn the_claim_file_as_json_lines_to_a_file() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(rows.len(), 14);
+    assert_eq!(rows.len(), 12);
     assert_eq!(
-        rows[3],
+        rows[8],
         serde_json::json!({
-            "family": "F-000007", "route": "employment", "claim": "employment",
-            "amount": "800.00", "earliest": "2016-10-14", "window": null,
-            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e29", "e30", "e31", "e33", "e35"],
+            "family": "F-000032", "route": "employment", "claim": "employment",
+            "amount": "800.00", "earliest": "2016-06-17", "window": null,
+            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e8", "e38", "e39", "e41", "e42", "e48"],
             "discretionary": false,
-            "attributes": {"district": "Preston", "lp_agency": "WPEHS-CC"},
+            "attributes": {"district": "Wyre", "lp_agency": "CSC"},
         })
     );
 }
@@ -271,10 +271,11 @@ fn report_and_claims_agree_on_every_count() {
 
 /// The near-miss worklist of the same cohort and day: the attached families
 /// not claimable on 31 March 2017 whose `progress` claim becomes possible
-/// later if nothing changes, soonest first. F-000007 and F-000050 also have
-/// a progress claim to come but are claimable by `employment` now, so they
-/// are in the claim file instead; F-000009, F-000013 and F-000033 are never
-/// claimable without a change (a problem with no progress yet).
+/// later if nothing changes, soonest first. F-000003, F-000022 and F-000032
+/// also have a progress claim to come but are claimable by `employment`
+/// now, so they are in the claim file instead; F-000005, F-000013,
+/// F-000026, F-000039 and F-000044 are never claimable without a change (a
+/// problem with no progress yet).
 #[test]
 fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     let near = tfop(&[
@@ -290,7 +291,7 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     assert_eq!(near.status.code(), Some(0), "{}", text(&near.stderr));
     assert_eq!(
         text(&near.stderr),
-        "near misses at claim window 2017-03-31: 4 families one condition away, £3,200.00 at stake\n"
+        "near misses at claim window 2017-03-31: 2 families one condition away, £1,600.00 at stake\n"
     );
     let rows: Vec<Value> = text(&near.stdout)
         .lines()
@@ -310,22 +311,21 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     assert_eq!(
         seen,
         [
-            ("F-000008", "progress", "2017-09-16", "800.00"),
-            ("F-000025", "progress", "2017-09-18", "800.00"),
-            ("F-000016", "progress", "2017-12-18", "800.00"),
-            ("F-000047", "progress", "2020-03-09", "800.00"),
+            ("F-000036", "progress", "2017-12-18", "800.00"),
+            ("F-000009", "progress", "2029-09-23", "800.00"),
         ]
     );
     let days: Vec<&str> = seen.iter().map(|row| row.2).collect();
     assert!(days.is_sorted(), "{days:?}");
-    // Both of F-000025's problems clear by 18 September; the plan states no windows.
+    // F-000009's crime clears on 15 September 2017, and its education and
+    // children in need by 23 September 2029; the plan states no windows.
     assert_eq!(
         rows[1]["blocking"],
-        serde_json::json!(["crime", "domestic_abuse"])
+        serde_json::json!(["crime", "education", "children_in_need"])
     );
     assert_eq!(rows[1]["window"], Value::Null);
     assert_eq!(rows[1]["plan_digest"], DIGEST);
-    assert_eq!(rows[1]["attributes"]["district"], "Burnley");
+    assert_eq!(rows[1]["attributes"]["district"], "Wyre");
 
     let claims = tfop(&["claims", LANCASHIRE_2016, COHORT, "--window", "2017-03-31"]);
     assert_eq!(claims.status.code(), Some(0), "{}", text(&claims.stderr));
@@ -334,7 +334,7 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
         .skip(1)
         .map(|line| line.split(',').next().unwrap().to_string())
         .collect();
-    assert_eq!(claimed.len(), 14);
+    assert_eq!(claimed.len(), 12);
     for (family, ..) in &seen {
         assert!(
             !claimed.iter().any(|claimed| claimed == family),
@@ -365,10 +365,10 @@ fn the_near_miss_worklist_as_csv_has_a_row_a_family() {
     assert_eq!(
         lines.next(),
         Some(
-            "F-000008,near,progress,crime,2017-09-16,,,800.00,problem `crime` has met its significant-progress measure since 2017-03-17 but is not sustained until 2017-09-16,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Lancaster,WPEHS-CC"
+            "F-000036,near,progress,education,2017-12-18,,,800.00,problem `education` has met its significant-progress measure since 2016-12-19 but is not sustained until 2017-12-18,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Burnley,WPEHS-CC"
         )
     );
-    assert_eq!(lines.count(), 3);
+    assert_eq!(lines.count(), 1);
 }
 
 const PHASE1: &str = "examples/plans/national-phase1.tfop";
@@ -444,11 +444,58 @@ fn a_family_claimable_in_an_earlier_window_and_lost_since_comes_first() {
     assert_eq!(row["claim"], "crime_education");
     assert_eq!(row["claimable_in"], "2013-01-01");
     assert_eq!(row["amount"], "700.00");
+    // The exclusion lost the education result: LOST was never identified
+    // with education, so its decision has no progress of that problem to
+    // show, but crime's, still sustained, is not what changed.
+    assert_eq!(row["blocking"], serde_json::json!(["education"]));
     // Nothing before the programme ends wins the result back.
     assert_eq!(row["earliest"], Value::Null);
     assert_eq!(
         row["reason"],
         "not possible: the programme's last claim window closed on 2015-01-01"
+    );
+}
+
+/// A lost claim needs a claim window that closed with the claim unmade: a
+/// plan without windows lets a claim be made on any day, so the result
+/// LOST achieved and lost is not `lost` but `near`, possible again on the
+/// day it clears if nothing changes (the programme's end, which made it
+/// lost for good under the windows, being stated by the windows too).
+#[test]
+fn without_claim_windows_a_result_achieved_and_lost_is_a_near_miss_not_a_lost_claim() {
+    let dir = scratch("claims-no-windows");
+    let base = std::fs::read_to_string(PHASE1).unwrap();
+    let windowless: String = base
+        .lines()
+        .filter(|line| !line.contains("claim windows from"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(windowless, base, "the phase 1 plan states claim windows");
+    let plan = dir.join("phase1-no-windows.tfop");
+    std::fs::write(&plan, windowless).unwrap();
+    let near = tfop(&[
+        "claims",
+        plan.to_str().unwrap(),
+        LOST_AND_TOP_UP,
+        "--window",
+        "2013-07-01",
+        "--near",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(near.status.code(), Some(0), "{}", text(&near.stderr));
+    let rows: Vec<Value> = text(&near.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["family"], "LOST");
+    assert_eq!(rows[0]["kind"], "near");
+    assert_eq!(rows[0]["claimable_in"], Value::Null);
+    assert_eq!(rows[0]["earliest"], "2016-01-10");
+    assert_eq!(
+        text(&near.stderr),
+        "near misses at claim window 2013-07-01: 1 family one condition away, £700.00 at stake\n"
     );
 }
 
@@ -496,10 +543,17 @@ fn the_claim_file_takes_the_plans_versions() {
         .filter(|(_, version)| version == "2015")
         .map(|(family, _)| family.as_str())
         .collect();
-    // Attached on 5 March 2016, 1 February 2016, 27 September and 24 June
-    // 2015: on or after 1 June 2015; the other ten before it.
-    assert_eq!(later, ["F-000007", "F-000012", "F-000037", "F-000048"]);
-    assert_eq!(by_version.len(), 14);
+    // Attached on 15 January 2016, 12 March 2016 (the second attachment),
+    // 15 February 2016, 1 March 2016, 21 and 13 October 2015: on or after 1
+    // June 2015; the other six before it (F-000029 on its first attachment,
+    // of 15 February 2015, its second not being valid).
+    assert_eq!(
+        later,
+        [
+            "F-000003", "F-000012", "F-000020", "F-000022", "F-000032", "F-000046"
+        ]
+    );
+    assert_eq!(by_version.len(), 12);
     assert!(
         by_version
             .iter()

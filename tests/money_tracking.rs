@@ -59,23 +59,24 @@ fn claims(plan: &str) -> (Vec<String>, String) {
 
 #[test]
 fn a_claim_file_holds_only_the_families_that_fit_what_is_left_of_the_years_target() {
-    // Without a target: 14 families claimable; 3 families already have a
+    // Without a target: 12 families claimable; 18 families already have a
     // claim recorded in 2016/17.
     let (all, _) = claims("examples/plans/lancashire-2016.tfop");
-    assert_eq!(all.len(), 14);
-    // 17 places: 3 taken, all 14 fit, nothing left.
-    let (fit, stderr) = claims(&capped_plan("target_17", 17));
+    assert_eq!(all.len(), 12);
+    // 30 places: 18 taken, all 12 fit, nothing left.
+    let (fit, stderr) = claims(&capped_plan("target_30", 30));
     assert_eq!(fit, all);
     assert!(
-        stderr
-            .contains("year 2016/17 target 17 families: 3 claimed before, 14 in this file, 0 left"),
+        stderr.contains(
+            "year 2016/17 target 30 families: 18 claimed before, 12 in this file, 0 left"
+        ),
         "{stderr}"
     );
     assert!(!stderr.contains("outside the year's target"), "{stderr}");
     // One place fewer: one family is outside, named on standard error.
-    let (one_short, stderr) = claims(&capped_plan("target_16", 16));
-    assert_eq!(one_short.len(), 13);
-    assert!(stderr.contains("13 in this file, 0 left"), "{stderr}");
+    let (one_short, stderr) = claims(&capped_plan("target_29", 29));
+    assert_eq!(one_short.len(), 11);
+    assert!(stderr.contains("11 in this file, 0 left"), "{stderr}");
     let outside: Vec<&str> = stderr
         .lines()
         .find_map(|line| line.split_once("then family id): "))
@@ -84,17 +85,17 @@ fn a_claim_file_holds_only_the_families_that_fit_what_is_left_of_the_years_targe
     assert_eq!(outside.len(), 1);
     assert!(!one_short.iter().any(|family| family == outside[0]));
     // As many places as claims already made: none left for this window.
-    let (none, stderr) = claims(&capped_plan("target_3", 3));
+    let (none, stderr) = claims(&capped_plan("target_18", 18));
     assert!(none.is_empty());
     assert!(
-        stderr.contains("3 claimed before, 0 in this file, 0 left"),
+        stderr.contains("18 claimed before, 0 in this file, 0 left"),
         "{stderr}"
     );
 }
 
 #[test]
 fn places_go_to_the_claims_possible_soonest_then_by_family_id() {
-    let (kept, stderr) = claims(&capped_plan("target_order", 10));
+    let (kept, stderr) = claims(&capped_plan("target_order", 25));
     assert_eq!(kept.len(), 7);
     let (all, _) = claims("examples/plans/lancashire-2016.tfop");
     let output = tfop(&[

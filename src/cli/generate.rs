@@ -69,7 +69,6 @@ const HEALTH: [&str; 4] = [
     "long-term condition",
     "disability",
 ];
-const CLAIMS: [&str; 2] = ["progress", "employment"];
 
 /// A seeded source of choices. Ranges are mapped from the generator's
 /// 64-bit words here, not by a library whose mapping may change between
@@ -165,64 +164,153 @@ struct Synthetic {
     events: Vec<(Option<String>, Event)>,
 }
 
+/// How an attached family's troubles go after attachment.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Course {
+    /// The troubles stop soon after attachment and stay stopped: a claim
+    /// comes due once the progress is sustained.
+    Progressing,
+    /// The troubles stop, then come back: a result achieved and then lost,
+    /// sometimes claimed before it was, sometimes attached again.
+    Regressing,
+    /// The troubles go on as before.
+    Stuck,
+}
+
+/// The headline problems an attached family is sure to have on its
+/// attachment day, so that nearly every attachment is of an eligible
+/// family (school attendance, which needs a child of school age, comes by
+/// chance, as do the rest of each family's troubles).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trouble {
+    Crime,
+    ChildInNeed,
+    Work,
+    DomesticAbuse,
+    Health,
+}
+
+const TROUBLES: [Trouble; 5] = [
+    Trouble::Crime,
+    Trouble::ChildInNeed,
+    Trouble::Work,
+    Trouble::DomesticAbuse,
+    Trouble::Health,
+];
+
 /// The shape of one family's three years: when it is attached, if it is,
-/// and whether its troubles fade after that (so that some claims come due).
+/// and how its troubles go after that.
 struct Story {
     start: NaiveDate,
-    span: u64,
+    end: NaiveDate,
     attached: Option<NaiveDate>,
-    improving: bool,
+    course: Course,
+    /// The day the troubles of a progressing or regressing family stop.
+    better_from: Option<NaiveDate>,
+    /// The day a regressing family's troubles come back.
+    relapse: Option<NaiveDate>,
 }
 
 impl Story {
     /// Any day of the three years.
     fn any_day(&self, dice: &mut Dice) -> NaiveDate {
-        after(self.start, dice.below(self.span))
+        after(
+            self.start,
+            dice.below((self.end - self.start).num_days().unsigned_abs()),
+        )
     }
 
-    /// The day of an incident: an improving family's come before a month
-    /// after attachment.
+    /// A day from `from` to the day before `to` (`from` if none).
+    fn day_between(dice: &mut Dice, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        after(
+            from,
+            dice.below((to - from).num_days().max(1).unsigned_abs()),
+        )
+    }
+
+    /// The day of an incident: a family that gets better has its incidents
+    /// before it does, or (regressing) after its troubles come back.
     fn trouble_day(&self, dice: &mut Dice) -> NaiveDate {
-        match self.attached {
-            Some(attached) if self.improving => {
-                let days = (attached - self.start).num_days().unsigned_abs() + 30;
-                after(self.start, dice.below(days))
+        match (self.better_from, self.relapse) {
+            (Some(_), Some(relapse)) if relapse < self.end && dice.chance(30) => {
+                Story::day_between(dice, relapse, self.end)
             }
-            _ => self.any_day(dice),
+            (Some(better), _) => Story::day_between(dice, self.start, better),
+            (None, _) => self.any_day(dice),
         }
     }
 
-    /// A spell: ended after one to eighteen months (an improving family's
-    /// within a year of attachment), or still open.
-    fn spell(&self, dice: &mut Dice) -> (NaiveDate, Option<NaiveDate>) {
-        let from = self.trouble_day(dice);
-        let to = match self.attached {
-            Some(attached) if self.improving && dice.chance(85) => {
-                Some(after(from.max(attached), dice.between(1, 365)))
+    /// When a spell that began on `from` ends: soon after a family gets
+    /// better (most of the time); otherwise after one to eighteen months,
+    /// or never (still open).
+    fn spell_end(&self, dice: &mut Dice, from: NaiveDate) -> Option<NaiveDate> {
+        match self.better_from {
+            Some(better) if from <= better && dice.chance(90) => {
+                Some(after(better, dice.between(1, 90)))
             }
-            _ => (!dice.chance(30)).then(|| after(from, dice.between(30, 540))),
-        };
-        (from, to)
+            _ => (!dice.chance(OPEN)).then(|| after(from, dice.between(30, 360))),
+        }
     }
 
-    /// Whether a day is after the attachment of an improving family.
-    fn better_by(&self, day: NaiveDate) -> bool {
-        self.improving && self.attached.is_some_and(|attached| day > attached)
+    /// A spell: begun before a family gets better (the troubles that come
+    /// back to a regressing family are incidents, and the signs of
+    /// [`sure_trouble`]), ended as [`Story::spell_end`].
+    fn spell(&self, dice: &mut Dice) -> (NaiveDate, Option<NaiveDate>) {
+        let from = match self.better_from {
+            Some(better) => Story::day_between(dice, self.start, better),
+            None => self.any_day(dice),
+        };
+        (from, self.spell_end(dice, from))
+    }
+
+    /// Whether a family is better on a day: after its troubles stopped and
+    /// before they came back.
+    fn better_on(&self, day: NaiveDate) -> bool {
+        self.better_from.is_some_and(|better| day > better)
+            && self.relapse.is_none_or(|relapse| day < relapse)
     }
 }
+
+/// The shares of the default mix, in percent: of families, those attached;
+/// of attached families, those progressing and those regressing (the rest
+/// are stuck); of families that progress, those claimed in a window.
+const ATTACHED: u64 = 80;
+const PROGRESSING: u64 = 62;
+const REGRESSING: u64 = 18;
+const CLAIMED: u64 = 80;
+/// Of regressing families, those claimed before the troubles came back,
+/// and those whose case closed and who were attached again.
+const CLAIMED_BEFORE_RELAPSE: u64 = 35;
+const ATTACHED_AGAIN: u64 = 40;
+/// Of spells (benefits, health problems, children in need) not ended by a
+/// family getting better, those still open at the end.
+const OPEN: u64 = 8;
 
 /// Makes family number `index` (from 0); the timeline covers three years
 /// from `start`.
 fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
     let end = after(start, 3 * 365);
-    let span = 3 * 365;
+    let attached = dice
+        .chance(ATTACHED)
+        .then(|| after(start, dice.between(180, 720)));
+    let course = match dice.below(100) {
+        roll if roll < PROGRESSING => Course::Progressing,
+        roll if roll < PROGRESSING + REGRESSING => Course::Regressing,
+        _ => Course::Stuck,
+    };
+    let better_from = attached
+        .filter(|_| course != Course::Stuck)
+        .map(|attached| after(attached, dice.between(0, 120)));
+    let relapse = better_from
+        .filter(|_| course == Course::Regressing)
+        .map(|better| after(better, dice.between(240, 480)));
     let story = Story {
         start,
-        span,
-        attached: dice
-            .chance(85)
-            .then(|| after(start, dice.between(180, 720))),
-        improving: dice.chance(60),
+        end,
+        attached,
+        course,
+        better_from,
+        relapse,
     };
     let agency = dice.pick(&AGENCIES);
     let adults = dice.between(1, 2);
@@ -248,6 +336,13 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
     }
 
     let mut events = Vec::new();
+    // The two headline problems an attached family surely has.
+    let sure = attached.map(|_| {
+        let first = dice.below(TROUBLES.len() as u64);
+        let second = (first + dice.between(1, TROUBLES.len() as u64 - 1)) % TROUBLES.len() as u64;
+        [first, second].map(|index| TROUBLES.get(index as usize).copied())
+    });
+    let sure_of = |trouble: Trouble| sure.is_some_and(|pair| pair.contains(&Some(trouble)));
     // How troubled the family is, shared by its members' histories.
     let crime = dice.chance(45);
     let absence = dice.chance(50);
@@ -255,7 +350,7 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
         let who = Some(position);
         let adult = member.role == Role::Adult;
         if !adult {
-            school_terms(dice, &mut events, position, member, &story, end, absence);
+            school_terms(dice, &mut events, position, member, &story, absence);
         }
         let age_at_start = member.born.map(|born| start.year() - born.year());
         let old_enough = adult || age_at_start.is_some_and(|age| age >= 10);
@@ -285,7 +380,10 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
             );
         }
         if adult {
-            work_history(dice, &mut events, position, &story);
+            // The first adult of a family sure of the work problem is on
+            // an out-of-work benefit on its attachment day.
+            let on_benefit = position == 0 && sure_of(Trouble::Work);
+            work_history(dice, &mut events, position, &story, on_benefit);
         }
     }
     if dice.chance(25) {
@@ -298,8 +396,19 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
             ));
         }
     }
-    if let Some(attached) = story.attached {
-        attachment(dice, &mut events, attached, agency);
+    if let (Some(attached), Some(pair)) = (attached, sure) {
+        for trouble in pair.into_iter().flatten() {
+            sure_trouble(
+                dice,
+                &mut events,
+                trouble,
+                attached,
+                &story,
+                adults,
+                children,
+            );
+        }
+        attachment(dice, &mut events, &story, attached, agency);
     }
 
     events.sort_by_key(|event| event.start);
@@ -321,18 +430,66 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
     }
 }
 
+/// A sign of `trouble` that identifies the problem on the `attached` day
+/// (an incident in the year before it, or a spell open on it), and, for a
+/// family whose troubles come back, the same sign again then. Out-of-work
+/// benefits are made by [`work_history`].
+fn sure_trouble(
+    dice: &mut Dice,
+    events: &mut Vec<Event>,
+    trouble: Trouble,
+    attached: NaiveDate,
+    story: &Story,
+    adults: u64,
+    children: u64,
+) {
+    let relapse = story.relapse.filter(|relapse| *relapse < story.end);
+    for back in [false, true] {
+        let (incident, from, to) = match (back, relapse) {
+            (false, _) => {
+                let from = before(attached, dice.between(14, 400));
+                let to = story.spell_end(dice, from);
+                (before(attached, dice.between(14, 300)), from, to)
+            }
+            (true, Some(relapse)) => {
+                let from = after(relapse, dice.below(30));
+                let to = (!dice.chance(OPEN)).then(|| after(from, dice.between(150, 360)));
+                (from, from, to)
+            }
+            (true, None) => break,
+        };
+        let child = (children > 0).then(|| (adults + dice.below(children)) as usize);
+        let anyone = Some(dice.below(adults + children) as usize);
+        let event = match trouble {
+            Trouble::Crime => Event::point("asb_incident", anyone, incident),
+            Trouble::DomesticAbuse => Event::point("domestic_abuse_incident", None, incident),
+            Trouble::ChildInNeed if child.is_some() => {
+                Event::spell("child_in_need", child, from, to)
+            }
+            Trouble::Health | Trouble::ChildInNeed => {
+                Event::spell("health_problem", anyone, from, to)
+                    .with("type", Cell::Word(dice.pick(&HEALTH)))
+            }
+            Trouble::Work => continue,
+        };
+        if event.start <= story.end {
+            events.push(event);
+        }
+    }
+}
+
 /// Three terms a school year while the child is 5 to 15, with sessions,
-/// unauthorised absence around the child's own rate, and some exclusions.
+/// unauthorised absence around the child's own rate (a quarter of it while
+/// the family is better), and some exclusions.
 fn school_terms(
     dice: &mut Dice,
     events: &mut Vec<Event>,
     position: usize,
     member: &Member,
     story: &Story,
-    end: NaiveDate,
     absent_family: bool,
 ) {
-    let start = story.start;
+    let (start, end) = (story.start, story.end);
     let Some(born) = member.born else { return };
     let rate = if absent_family && dice.chance(70) {
         dice.between(5, 30)
@@ -355,18 +512,15 @@ fn school_terms(
                 continue;
             }
             let sessions = dice.between(110, 140);
-            let rate = if story.better_by(from) {
-                rate / 4
-            } else {
-                rate
-            };
+            let better = story.better_on(from);
+            let rate = if better { rate / 4 } else { rate };
             let unauthorised = (sessions * rate / 100 + dice.below(4)).min(sessions);
             events.push(
                 Event::spell("school_term", Some(position), from, Some(to))
                     .with("sessions", Cell::Count(sessions))
                     .with("unauthorised", Cell::Count(unauthorised)),
             );
-            if dice.chance(rate / 2) {
+            if !better && dice.chance(rate / 2) {
                 for _ in 0..dice.between(1, 3) {
                     let day = after(from, dice.below(60));
                     events.push(
@@ -375,7 +529,7 @@ fn school_terms(
                     );
                 }
             }
-            if dice.chance(1) {
+            if !better && dice.chance(1) {
                 let day = after(from, dice.below(60));
                 events.push(
                     Event::point("exclusion", Some(position), day)
@@ -386,17 +540,32 @@ fn school_terms(
     }
 }
 
-/// Out-of-work benefits, employment, and now and then a programme.
-fn work_history(dice: &mut Dice, events: &mut Vec<Event>, position: usize, story: &Story) {
+/// Out-of-work benefits (surely on the `attached` day when `on_benefit`),
+/// employment, and now and then a programme.
+fn work_history(
+    dice: &mut Dice,
+    events: &mut Vec<Event>,
+    position: usize,
+    story: &Story,
+    on_benefit: bool,
+) {
     let who = Some(position);
-    if dice.chance(60) {
-        let from = before(story.start, dice.below(3 * 365));
-        let to = match story.attached {
-            Some(attached) if story.improving && dice.chance(70) => {
-                Some(after(attached, dice.between(1, 200)))
-            }
-            _ => (!dice.chance(40)).then(|| story.any_day(dice)),
-        };
+    if on_benefit || dice.chance(55) {
+        let from = before(
+            story.attached.unwrap_or(story.start),
+            dice.between(30, 3 * 365),
+        );
+        let to = match story.better_from {
+            Some(better) => (!dice.chance(5)).then(|| after(better, dice.between(1, 150))),
+            None => match story.attached {
+                Some(attached) if on_benefit => {
+                    (!dice.chance(OPEN)).then(|| after(attached, dice.between(30, 400)))
+                }
+                _ => (!dice.chance(OPEN))
+                    .then(|| Story::day_between(dice, after(from, 30), story.end)),
+            },
+        }
+        .filter(|to| *to <= story.end);
         events.push(
             Event::spell("out_of_work_benefit", who, from, to)
                 .with("benefit", Cell::Word(dice.pick(&BENEFITS))),
@@ -429,15 +598,90 @@ fn work_history(dice: &mut Dice, events: &mut Vec<Event>, position: usize, story
     }
 }
 
-/// The attachment principles, mostly all in place, the attachment, and
-/// sometimes a claim already made.
-fn attachment(dice: &mut Dice, events: &mut Vec<Event>, attached: NaiveDate, agency: &'static str) {
+/// The first day of the quarter after `day` (1 January, April, July or
+/// October): the claim windows synthetic claims are made in, where phase
+/// 1's six-monthly windows also fall.
+fn next_quarter(day: NaiveDate) -> NaiveDate {
+    let quarter = (day.month0() / 3 + 1) * 3;
+    let (year, month) = if quarter == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), quarter + 1)
+    };
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(day)
+}
+
+/// The principles of an attachment on `attached`, mostly all in place, the
+/// attachment, the lead professional's spell (ended when the case closed),
+/// a claim made in a window once progress had held a year, and for some
+/// regressing families a second attachment after their case closed.
+fn attachment(
+    dice: &mut Dice,
+    events: &mut Vec<Event>,
+    story: &Story,
+    attached: NaiveDate,
+    agency: &'static str,
+) {
+    // The case closes some months after the family got better (before its
+    // troubles came back), or while it is stuck; or it is still open.
+    let closed = match (story.better_from, story.relapse) {
+        (Some(better), Some(relapse)) => Some(Story::day_between(
+            dice,
+            after(better, 60),
+            before(relapse, 14),
+        )),
+        (Some(better), None) => dice
+            .chance(70)
+            .then(|| after(better, dice.between(180, 420))),
+        (None, _) => dice
+            .chance(25)
+            .then(|| after(attached, dice.between(180, 600))),
+    }
+    .filter(|closed| *closed < story.end);
+    principles(dice, events, attached, closed, agency);
+    let claim = match story.course {
+        Course::Progressing => dice.chance(CLAIMED),
+        Course::Regressing => dice.chance(CLAIMED_BEFORE_RELAPSE),
+        Course::Stuck => false,
+    };
+    // A year and three months after the troubles stopped every measure's
+    // progress has been sustained (school attendance and child protection
+    // plans need a year); the claim is made in the window after that.
+    let claim_day = story
+        .better_from
+        .map(|better| next_quarter(after(better, 455)))
+        .filter(|day| *day <= story.end && story.relapse.is_none_or(|relapse| *day < relapse));
+    if let (true, Some(day)) = (claim, claim_day) {
+        let route = if dice.chance(85) {
+            "progress"
+        } else {
+            "employment"
+        };
+        events.push(Event::point("claim", None, day).with("type", Cell::Word(route)));
+    }
+    if let (Some(relapse), true) = (story.relapse, closed.is_some()) {
+        let again = after(relapse, dice.between(30, 120));
+        if again < story.end && dice.chance(ATTACHED_AGAIN) {
+            principles(dice, events, again, None, agency);
+        }
+    }
+}
+
+/// An attachment on `attached` with its principles: a family assessment,
+/// mostly a plan, and a lead professional from about then to `closed`.
+fn principles(
+    dice: &mut Dice,
+    events: &mut Vec<Event>,
+    attached: NaiveDate,
+    closed: Option<NaiveDate>,
+    agency: &'static str,
+) {
     events.push(Event::point(
         "family_assessment",
         None,
         before(attached, dice.between(5, 40)),
     ));
-    if !dice.chance(8) {
+    if !dice.chance(5) {
         events.push(Event::point(
             "family_plan",
             None,
@@ -448,17 +692,13 @@ fn attachment(dice: &mut Dice, events: &mut Vec<Event>, attached: NaiveDate, age
         "lead_professional",
         None,
         before(attached, dice.below(20)),
-        None,
+        closed,
     );
     if dice.chance(90) {
         lead = lead.with("agency", Cell::Word(agency));
     }
     events.push(lead);
     events.push(Event::point("attachment", None, attached));
-    if dice.chance(10) {
-        let day = after(attached, dice.between(270, 540));
-        events.push(Event::point("claim", None, day).with("type", Cell::Word(dice.pick(&CLAIMS))));
-    }
 }
 
 impl Synthetic {

@@ -56,9 +56,10 @@ pub struct NearMiss {
     pub claim: String,
     /// For `near` and `top_up`: the problems whose progress is not yet
     /// sustained and will be by `earliest`, in plan order. For `lost`: the
-    /// problems whose progress was sustained in the window it was claimable
-    /// in and is not now (what changed). Empty when what blocks is not a
-    /// problem's progress (`reason` then says what it is).
+    /// problems whose progress the route counted in the window it was
+    /// claimable in and that are not sustained now (what changed; see
+    /// [`lost_progress`]). Empty when what blocks is not a problem's
+    /// progress (`reason` then says what it is).
     pub blocking: Vec<String>,
     /// Why the claim is not possible on the window's day, as the decision
     /// words it.
@@ -148,23 +149,11 @@ fn lost(plan: &Plan, family: &Family, decision: &Decision) -> Option<NearMiss> {
             return None;
         }
         let first = then.route.first().and_then(now)?;
-        let changed = then
-            .progress
-            .iter()
-            .filter(|was| was.sustained)
-            .filter(|was| {
-                decision
-                    .progress
-                    .iter()
-                    .any(|is| is.problem == was.problem && !is.sustained)
-            })
-            .map(|was| was.problem.clone())
-            .collect();
         return Some(NearMiss {
             family: decision.family.clone(),
             kind: NearKind::Lost,
             claim: then.route.join("+"),
-            blocking: changed,
+            blocking: lost_progress(plan, &then, decision),
             reason: first.reason.clone(),
             earliest: first.earliest,
             window: first.window,
@@ -175,6 +164,34 @@ fn lost(plan: &Plan, family: &Family, decision: &Decision) -> Option<NearMiss> {
         });
     }
     None
+}
+
+/// The problems whose progress the route claimable `then` counted and that
+/// are not sustained `now`, in plan order: what changed. A problem the
+/// family was never identified with (phase 1's `problem education has
+/// progressed` of a family identified with crime only) has no progress of
+/// its own in a decision, so nothing shows it holds now: it is named too,
+/// for the key worker to check. Empty when the route counts no problem's
+/// progress (an employment result): the row's reason says what blocks it.
+fn lost_progress(plan: &Plan, then: &Decision, now: &Decision) -> Vec<String> {
+    let counted = |problem: &str| {
+        then.claims
+            .iter()
+            .filter(|claim| then.route.contains(&claim.claim_type))
+            .filter_map(|claim| claim.basis.as_ref())
+            .any(|basis| basis.problems.iter().any(|was| was.problem == problem))
+    };
+    let sustained_now = |problem: &str| {
+        now.progress
+            .iter()
+            .any(|is| is.problem == problem && is.sustained)
+    };
+    plan.problems
+        .iter()
+        .map(|problem| problem.id.as_str())
+        .filter(|problem| counted(problem) && !sustained_now(problem))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A claimed family's top-up: its claim to come soonest, paying what the
