@@ -46,7 +46,16 @@ use serde_json::{Value, json};
 /// An sf2022 plan of three needs, two of them under one headline, with
 /// these settings; every need is sustained 6 months after the case closes.
 fn sf_plan(settings: &str) -> Plan {
-    let text = format!(
+    let text = sf_text(settings);
+    match Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(diagnostics) => panic!("{}", diagnostics.render("sf.tfop", &text)),
+    }
+}
+
+/// The text of [`sf_plan`].
+fn sf_text(settings: &str) -> String {
+    format!(
         "plan \"SF\" {{ framework sf2022 }}
 settings {{ {settings} }}
 event housing_risk on family spell
@@ -74,11 +83,7 @@ eligible when (any child or any adult where expectant = true) and enough needs
 attach requires family_assessment and lead_professional
 claim outcome \"Successful family outcome\" pays £800 {{ every identified problem has progressed }}
 "
-    );
-    match Plan::parse(&text) {
-        Ok(plan) => plan,
-        Err(diagnostics) => panic!("{}", diagnostics.render("sf.tfop", &text)),
-    }
+    )
 }
 
 fn attached(needs: Value, later: Value) -> Value {
@@ -305,7 +310,122 @@ mod refused_in_sf2022 {
 }
 
 mod commands {
-    use super::common::{text, tfop};
+    use super::common::{scratch, text, tfop, write};
+    use super::*;
+
+    /// Three families with the same three needs (two under crime, one under
+    /// housing), each case closed on 15 January 2023: F1 successful from
+    /// 15 July; F2's housing risk never ends; F3 as F1, with a claim
+    /// recorded on 1 May 2023.
+    fn cohort(folder: &std::path::Path) -> String {
+        let family = |id: &str, later: Value| {
+            let mut family = attached(two_headlines(), later);
+            family["id"] = json!(id);
+            family.to_string()
+        };
+        let mut f2 = attached(
+            json!([
+                { "kind": "offence", "member": "A", "date": "2022-06-01" },
+                { "kind": "asb_incident", "member": "C", "date": "2022-07-01" },
+                { "kind": "housing_risk", "start": "2022-08-01" }
+            ]),
+            json!([]),
+        );
+        f2["id"] = json!("F2");
+        let lines = [
+            family("F1", json!([])),
+            f2.to_string(),
+            family(
+                "F3",
+                json!([{ "kind": "claim", "type": "outcome", "date": "2023-05-01" }]),
+            ),
+        ];
+        write(folder, "families.jsonl", &(lines.join("\n") + "\n"))
+    }
+
+    fn report(folder: &std::path::Path, as_of: &str) -> Value {
+        let plan = write(
+            folder,
+            "sf.tfop",
+            &format!(
+                "{}funding {{\n  year \"2022/23\" {{ lump sum £100000 target 5 families }}\n  year \"2023/24\" {{ lump sum £100000 target 2 families }}\n}}\n",
+                sf_text("")
+            ),
+        );
+        let families = cohort(folder);
+        let output = tfop(&["report", &plan, &families, "--as-of", as_of, "--format", "json"]);
+        let stdout = text(&output.stdout);
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|error| panic!("{error}: {stdout}{}", text(&output.stderr)))
+    }
+
+    #[test]
+    fn report_counts_successful_outcomes_by_headline_and_claims_against_each_years_target() {
+        let folder = scratch("sf_report_headlines");
+        let on = report(&folder, "2023-07-15");
+        // A family counts once under crime, though two of its needs sit there.
+        let headlines = &on["outcomes"]["by_headline"];
+        assert_eq!(headlines[0]["headline"], "crime", "{on}");
+        assert_eq!(
+            (
+                &headlines[0]["tracked"],
+                &headlines[0]["sustained"],
+                &headlines[0]["successful"]
+            ),
+            (&json!(3), &json!(3), &json!(2))
+        );
+        assert_eq!(headlines[1]["headline"], "housing");
+        assert_eq!(headlines[1]["name"], "secure housing");
+        assert_eq!(
+            (&headlines[1]["tracked"], &headlines[1]["sustained"]),
+            (&json!(3), &json!(2))
+        );
+        // 2022/23 is over: nothing claimed in it, all 5 places left. In
+        // 2023/24, F3's claim keeps its place and F1, claimable from today,
+        // takes the last one.
+        let years = &on["year_targets"];
+        assert_eq!(years[0]["year"], "2022/23");
+        assert_eq!((&years[0]["claimed_before"], &years[0]["left"]), (&json!(0), &json!(5)));
+        assert_eq!(years[1]["year"], "2023/24");
+        assert_eq!(
+            (&years[1]["claimed_before"], &years[1]["in_file"], &years[1]["left"]),
+            (&json!(1), &json!(1), &json!(0)),
+            "{on}"
+        );
+        // The day before, no outcome is sustained yet: one place left.
+        let before = report(&folder, "2023-07-14");
+        assert_eq!(before["outcomes"]["by_headline"][0]["successful"], 0);
+        let years = &before["year_targets"];
+        assert_eq!(
+            (&years[1]["claimed_before"], &years[1]["in_file"], &years[1]["left"]),
+            (&json!(1), &json!(0), &json!(1))
+        );
+    }
+
+    #[test]
+    fn report_text_has_the_headline_and_funding_year_tables() {
+        let folder = scratch("sf_report_text");
+        let plan = write(&folder, "sf.tfop", &format!("{}funding {{ year \"2023/24\" {{ lump sum £1 target 2 families }} }}\n", sf_text("")));
+        let families = cohort(&folder);
+        let output = tfop(&["report", &plan, &families, "--as-of", "2023-07-15"]);
+        let stdout = text(&output.stdout);
+        assert!(stdout.contains("outcomes by headline"), "{stdout}");
+        assert!(
+            stdout.lines().any(|line| line.split_whitespace().collect::<Vec<_>>()
+                == ["2023/24", "2", "1", "1", "0", "0"]),
+            "{stdout}"
+        );
+        // The same tables as CSV files.
+        let csv = folder.join("csv");
+        let output = tfop(&[
+            "report", &plan, &families, "--as-of", "2023-07-15", "--format", "csv", "-o",
+            csv.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert!(csv.join("outcomes_by_headline.csv").exists());
+        let years = std::fs::read_to_string(csv.join("year_targets.csv")).unwrap();
+        assert!(years.contains("2023/24,2,1,1,0,0"), "{years}");
+    }
 
     #[test]
     fn report_decides_a_cohort_under_the_national_sf2022_plan() {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tfop::PlanSet;
+use tfop::{PlanSet, YearTarget};
 use tfop::cohort::{
     ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
 };
@@ -162,6 +162,29 @@ pub(crate) fn jsonl_with_attributes<T: serde::Serialize>(
     Ok(out)
 }
 
+/// How a year's target is used by the families with a claim recorded in
+/// the year (`in_year`, who keep their places) and the families claimable
+/// now (each its claim lines) that are not among them: what `claims` cuts
+/// its file by and `report` shows for the year holding its day.
+pub(crate) fn year_use<'a>(
+    year: &YearTarget,
+    in_year: &BTreeSet<String>,
+    claimable: impl Iterator<Item = &'a [ClaimLine]>,
+) -> TargetUse {
+    let candidates = claimable
+        .filter_map(|lines| {
+            let first = lines.first()?;
+            if in_year.contains(&first.family) {
+                return None;
+            }
+            let earliest = lines.iter().filter_map(|line| line.earliest).min();
+            Some((earliest, first.family.clone()))
+        })
+        .collect();
+    let claimed_before = u64::try_from(in_year.len()).unwrap_or(u64::MAX);
+    within_target(year, claimed_before, candidates)
+}
+
 /// The year's target on standard error, after the totals: what the claims
 /// already made took, what this file takes, what is left, and which
 /// families do not fit (by claim day, then family id).
@@ -297,19 +320,11 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         return exit;
     }
     let used = year.map(|year| {
-        let candidates = claimed
-            .iter()
-            .filter_map(|(_, lines)| {
-                let first = lines.first()?;
-                if in_year_families.contains(&first.family) {
-                    return None;
-                }
-                let earliest = lines.iter().filter_map(|line| line.earliest).min();
-                Some((earliest, first.family.clone()))
-            })
-            .collect();
-        let claimed_before = u64::try_from(in_year_families.len()).unwrap_or(u64::MAX);
-        let used = within_target(&year, claimed_before, candidates);
+        let used = year_use(
+            &year,
+            &in_year_families,
+            claimed.iter().map(|(_, lines)| lines.as_slice()),
+        );
         let outside: BTreeSet<&str> = used.outside.iter().map(String::as_str).collect();
         claimed.retain(|(_, lines)| {
             lines

@@ -8,10 +8,18 @@ use super::progress::Progress;
 use super::render::{escape_html, json_document, print};
 use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use super::claims::year_use;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds, thousands};
-use tfop::{Decision, Plan};
+use tfop::cohort::{
+    ClaimLine, Cohort, Counts, Month, ProjectionBucket, claim_lines, pounds, thousands,
+};
+use tfop::{Decision, Framework, Plan, YearTarget};
+
+/// A family decided for the report: its attributes, its decision, whether
+/// it has a claim recorded in each funding year with a target, and its
+/// claim lines now (only when some year has a target).
+type Decided = (BTreeMap<String, String>, Decision, Vec<bool>, Vec<ClaimLine>);
 
 mod chart;
 
@@ -204,6 +212,78 @@ impl Report<'_> {
             Cell::Count(outcomes.successful),
         ]);
         table
+    }
+
+    /// Supporting Families: the outcomes by headline, a family once under
+    /// each headline of its tracked needs; `None` for a plan of another
+    /// framework, whose problems sit under no headline.
+    fn headline_table(&self) -> Option<Table> {
+        if self.plan.header().framework != Framework::Sf2022 {
+            return None;
+        }
+        let mut table = Table::new(
+            "outcomes_by_headline",
+            "Attached families' outcomes by headline (a family counts under each headline of its needs)",
+            &[
+                "headline",
+                "name",
+                "tracked",
+                "every need sustained",
+                "successful outcome",
+            ],
+        );
+        table.rows = self
+            .figures
+            .outcomes
+            .by_headline
+            .iter()
+            .map(|row| {
+                vec![
+                    Cell::Text(row.headline.id().to_string()),
+                    Cell::Text(row.name.to_string()),
+                    Cell::Count(row.outcomes.tracked),
+                    Cell::Count(row.outcomes.sustained),
+                    Cell::Count(row.outcomes.successful),
+                ]
+            })
+            .collect();
+        Some(table)
+    }
+
+    /// Supporting Families: each funding year's claims against its target;
+    /// `None` when no year with a target has begun by the day decided.
+    fn year_target_table(&self) -> Option<Table> {
+        if self.figures.year_targets.is_empty() {
+            return None;
+        }
+        let mut table = Table::new(
+            "year_targets",
+            "Claims against each funding year's target",
+            &[
+                "year",
+                "target",
+                "claimed",
+                "claimable now within it",
+                "left",
+                "claimable now outside it",
+            ],
+        );
+        table.rows = self
+            .figures
+            .year_targets
+            .iter()
+            .map(|used| {
+                vec![
+                    Cell::Text(used.year.clone()),
+                    Cell::Count(u64::from(used.target)),
+                    Cell::Count(used.claimed_before),
+                    Cell::Count(used.in_file),
+                    Cell::Count(used.left),
+                    Cell::Count(u64::try_from(used.outside.len()).unwrap_or(u64::MAX)),
+                ]
+            })
+            .collect();
+        Some(table)
     }
 
     /// The line under the outcomes: successful outcomes against the target
@@ -403,8 +483,10 @@ impl Report<'_> {
             self.payable_table(),
             self.claim_rate_table(),
             self.outcomes_table(),
-            self.projection_table(),
         ];
+        tables.extend(self.headline_table());
+        tables.extend(self.year_target_table());
+        tables.push(self.projection_table());
         tables.extend(self.window_table());
         tables.extend(self.breakdown_tables());
         tables.push(self.indicator_table());
@@ -423,6 +505,14 @@ impl Report<'_> {
         ));
         out.push_str(&self.outcomes_table().text("  "));
         out.push_str(&format!("  {}\n", self.outcomes_line()));
+        if let Some(table) = self.headline_table() {
+            out.push_str(&format!("\n{}\n", table.caption));
+            out.push_str(&table.text("  "));
+        }
+        if let Some(table) = self.year_target_table() {
+            out.push_str(&format!("\n{YEAR_TARGETS}\n"));
+            out.push_str(&table.text("  "));
+        }
         out.push_str(&format!(
             "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
             families(self.figures.projection.tracked)
@@ -482,7 +572,18 @@ impl Report<'_> {
             escape_html(&self.outcomes_line())
         ));
         body.push_str(&self.outcomes_table().html());
+        if let Some(table) = self.headline_table() {
+            body.push_str(&table.html());
+        }
         body.push_str("</section>\n");
+        if let Some(table) = self.year_target_table() {
+            body.push_str(&format!(
+                "<section>\n<h2>Funding years</h2>\n<p>{}.</p>\n",
+                escape_html(YEAR_TARGETS)
+            ));
+            body.push_str(&table.html());
+            body.push_str("</section>\n");
+        }
         body.push_str(&format!(
             "<section>\n<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
             escape_html(&families(self.figures.projection.tracked))
@@ -534,6 +635,9 @@ fn figures(counts: &Counts) -> Vec<Cell> {
     cells.push(Cell::Money(counts.results_payable));
     cells
 }
+
+/// What the funding years' table shows, in words.
+const YEAR_TARGETS: &str = "Claims against each funding year's target: families with a claim recorded in the year up to the day decided keep their places, then the families claimable now fit what is left of the year holding the day, by the day their claim became possible, then family id (as `tfop claims` cuts its file)";
 
 /// The label of the families no claim of which becomes possible.
 const NEVER: &str = "never without a change";
@@ -675,24 +779,52 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     };
     let mut cohort = Cohort::new(request.by.clone());
     let as_of = request.as_of;
+    // The funding years with a target begun by the day decided: the claims
+    // recorded in each, to the day, and the claims possible now.
+    let years: Vec<YearTarget> = plan
+        .year_targets()
+        .into_iter()
+        .filter(|year| year.from <= as_of)
+        .collect();
+    let mut claimed_in: Vec<BTreeSet<String>> = vec![BTreeSet::new(); years.len()];
+    let mut claimable: Vec<Vec<ClaimLine>> = Vec::new();
     let mut progress = Progress::start();
     let decided = work_all(
         request.families,
         records,
-        |record| -> Result<(BTreeMap<String, String>, Decision), tfop::Refusal> {
+        |record| -> Result<Decided, tfop::Refusal> {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);
-            Ok((family.attributes, decision))
+            let in_years = years
+                .iter()
+                .map(|year| version.claimed_between(&family, year.from, year.until.min(as_of)))
+                .collect();
+            let lines = if years.is_empty() {
+                Vec::new()
+            } else {
+                claim_lines(&decision)
+            };
+            Ok((family.attributes, decision, in_years, lines))
         },
         |decided| match decided {
-            Ok((_, decision)) => Some(decision.family.as_str()),
+            Ok((_, decision, _, _)) => Some(decision.family.as_str()),
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
             let outcome = outcome.and_then(|decided| decided);
             progress.record(outcome.is_err());
             match outcome {
-                Ok((attributes, decision)) => cohort.add(&attributes, &decision),
+                Ok((attributes, decision, in_years, lines)) => {
+                    for (families, claimed) in claimed_in.iter_mut().zip(in_years) {
+                        if claimed {
+                            families.insert(decision.family.clone());
+                        }
+                    }
+                    if !lines.is_empty() {
+                        claimable.push(lines);
+                    }
+                    cohort.add(&attributes, &decision)
+                }
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
                     cohort.add_refused()
@@ -727,13 +859,27 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             .and_then(|funding| funding.target)
             .map(u64::from)
     });
-    let figures = match cohort.report(plan, as_of, target) {
+    let mut figures = match cohort.report(plan, as_of, target) {
         Ok(figures) => figures,
         Err(error) => {
             eprintln!("error: {error}");
             return Exit::Failure;
         }
     };
+    // Claims possible now count against the year holding the day only: a
+    // year past has been claimed as it stands.
+    figures.year_targets = years
+        .iter()
+        .zip(&claimed_in)
+        .map(|(year, in_year)| {
+            let now = (as_of <= year.until).then_some(claimable.as_slice());
+            year_use(
+                year,
+                in_year,
+                now.unwrap_or_default().iter().map(Vec::as_slice),
+            )
+        })
+        .collect();
     let report = Report {
         plan,
         as_of,

@@ -23,7 +23,10 @@ pub use funding::{
     ResultsYearFunding, YearEnvelope, envelope,
 };
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
-pub use outcomes::{Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes, ProblemRow};
+pub use outcomes::{
+    HeadlineOutcomes, HeadlineRow, Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes,
+    ProblemRow,
+};
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, IndicatorGroup, MonthCount, Payable,
     Projection, ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
