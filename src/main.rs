@@ -202,11 +202,17 @@ enum Command {
     },
     /// The funding envelope of a plan's funding block.
     #[command(
-        after_help = "Exit status: 0 (also a plan that pays nothing, saying so), 1 no funding block, plan or usage error"
+        after_help = "Exit status: 0 (also a plan that pays nothing, saying so), 3 some families refused, 1 no funding block, plan or usage error"
     )]
     Funding {
         /// The plan.
         plan: PathBuf,
+        /// Families (with --as-of): each funding year with a target then shows what is earned, claimable and still at risk on the day.
+        #[arg(requires = "as_of")]
+        families: Option<PathBuf>,
+        /// The day the families are decided as of (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day, requires = "families")]
+        as_of: Option<NaiveDate>,
         /// `text` (tables) or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
@@ -506,9 +512,19 @@ fn main() -> ExitCode {
         }
         Command::Funding {
             plan,
+            families,
+            as_of,
             format,
             output,
-        } => cli::funding::funding(&plan, format, output.as_deref(), &outputs),
+        } => cli::funding::funding(
+            &cli::funding::FundingRequest {
+                plan: &plan,
+                cohort: families.as_deref().zip(as_of),
+                format,
+                output: output.as_deref(),
+            },
+            &outputs,
+        ),
         Command::Diff {
             old,
             new,

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tfop::{PlanSet, YearTarget};
+use tfop::{Decision, Family, Plan, PlanSet, YearTarget};
 use tfop::cohort::{
     ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
 };
@@ -183,6 +183,104 @@ pub(crate) fn year_use<'a>(
         .collect();
     let claimed_before = u64::try_from(in_year.len()).unwrap_or(u64::MAX);
     within_target(year, claimed_before, candidates)
+}
+
+/// The funding years with a target begun by a day (`report`, `funding`
+/// with families): what a family decided on the day adds to each.
+pub(crate) struct YearClaims {
+    as_of: NaiveDate,
+    years: Vec<YearTarget>,
+}
+
+/// What one family adds to [`YearTally`]: its id, whether it has a claim
+/// recorded in each year (up to the day), and its claim lines now.
+pub(crate) struct FamilyYears {
+    family: String,
+    in_years: Vec<bool>,
+    lines: Vec<ClaimLine>,
+}
+
+/// The families of a cohort claimed in each year and claimable now.
+#[derive(Default)]
+pub(crate) struct YearTally {
+    claimed_in: Vec<BTreeSet<String>>,
+    claimable: Vec<Vec<ClaimLine>>,
+}
+
+impl YearClaims {
+    pub(crate) fn new(plan: &Plan, as_of: NaiveDate) -> YearClaims {
+        YearClaims {
+            as_of,
+            years: plan
+                .year_targets()
+                .into_iter()
+                .filter(|year| year.from <= as_of)
+                .collect(),
+        }
+    }
+
+    /// What `family`, decided under `version` on the day, adds; nothing to
+    /// work out when no year has a target.
+    pub(crate) fn of(&self, version: &Plan, family: &Family, decision: &Decision) -> FamilyYears {
+        let in_years = self
+            .years
+            .iter()
+            .map(|year| version.claimed_between(family, year.from, year.until.min(self.as_of)))
+            .collect();
+        let lines = if self.years.is_empty() {
+            Vec::new()
+        } else {
+            claim_lines(decision)
+        };
+        FamilyYears {
+            family: decision.family.clone(),
+            in_years,
+            lines,
+        }
+    }
+
+    /// Each year's use of its target: families claimed in it keep their
+    /// places, and the claims possible now count against the year holding
+    /// the day only (a year past has been claimed as it stands).
+    pub(crate) fn uses(&self, tally: &YearTally) -> Vec<TargetUse> {
+        let none = BTreeSet::new();
+        self.years
+            .iter()
+            .enumerate()
+            .map(|(index, year)| {
+                let now = (self.as_of <= year.until).then_some(tally.claimable.as_slice());
+                year_use(
+                    year,
+                    tally.claimed_in.get(index).unwrap_or(&none),
+                    now.unwrap_or_default().iter().map(Vec::as_slice),
+                )
+            })
+            .collect()
+    }
+}
+
+impl FamilyYears {
+    /// The family's id.
+    pub(crate) fn family(&self) -> &str {
+        &self.family
+    }
+}
+
+impl YearTally {
+    pub(crate) fn add(&mut self, family: FamilyYears) {
+        if self.claimed_in.len() < family.in_years.len() {
+            self.claimed_in
+                .resize_with(family.in_years.len(), BTreeSet::new);
+        }
+        for (families, claimed) in self.claimed_in.iter_mut().zip(family.in_years) {
+            if claimed {
+                families.insert(family.family.clone());
+            }
+        }
+        if !family.lines.is_empty() {
+            self.claimable.push(family.lines);
+        }
+    }
 }
 
 /// The year's target on standard error, after the totals: what the claims

@@ -8,18 +8,15 @@ use super::progress::Progress;
 use super::render::{escape_html, json_document, print};
 use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
-use super::claims::year_use;
-use std::collections::{BTreeMap, BTreeSet};
+use super::claims::{FamilyYears, YearClaims, YearTally};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tfop::cohort::{
-    ClaimLine, Cohort, Counts, Month, ProjectionBucket, claim_lines, pounds, thousands,
-};
-use tfop::{Decision, Framework, Plan, YearTarget};
+use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds, thousands};
+use tfop::{Decision, Framework, Plan};
 
-/// A family decided for the report: its attributes, its decision, whether
-/// it has a claim recorded in each funding year with a target, and its
-/// claim lines now (only when some year has a target).
-type Decided = (BTreeMap<String, String>, Decision, Vec<bool>, Vec<ClaimLine>);
+/// A family decided for the report: its attributes, its decision and what
+/// it adds to the funding years' claims.
+type Decided = (BTreeMap<String, String>, Decision, FamilyYears);
 
 mod chart;
 
@@ -779,15 +776,8 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     };
     let mut cohort = Cohort::new(request.by.clone());
     let as_of = request.as_of;
-    // The funding years with a target begun by the day decided: the claims
-    // recorded in each, to the day, and the claims possible now.
-    let years: Vec<YearTarget> = plan
-        .year_targets()
-        .into_iter()
-        .filter(|year| year.from <= as_of)
-        .collect();
-    let mut claimed_in: Vec<BTreeSet<String>> = vec![BTreeSet::new(); years.len()];
-    let mut claimable: Vec<Vec<ClaimLine>> = Vec::new();
+    let years = YearClaims::new(plan, as_of);
+    let mut tally = YearTally::default();
     let mut progress = Progress::start();
     let decided = work_all(
         request.families,
@@ -795,34 +785,19 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         |record| -> Result<Decided, tfop::Refusal> {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);
-            let in_years = years
-                .iter()
-                .map(|year| version.claimed_between(&family, year.from, year.until.min(as_of)))
-                .collect();
-            let lines = if years.is_empty() {
-                Vec::new()
-            } else {
-                claim_lines(&decision)
-            };
-            Ok((family.attributes, decision, in_years, lines))
+            let claims = years.of(version, &family, &decision);
+            Ok((family.attributes, decision, claims))
         },
         |decided| match decided {
-            Ok((_, decision, _, _)) => Some(decision.family.as_str()),
+            Ok((_, decision, _)) => Some(decision.family.as_str()),
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
             let outcome = outcome.and_then(|decided| decided);
             progress.record(outcome.is_err());
             match outcome {
-                Ok((attributes, decision, in_years, lines)) => {
-                    for (families, claimed) in claimed_in.iter_mut().zip(in_years) {
-                        if claimed {
-                            families.insert(decision.family.clone());
-                        }
-                    }
-                    if !lines.is_empty() {
-                        claimable.push(lines);
-                    }
+                Ok((attributes, decision, claims)) => {
+                    tally.add(claims);
                     cohort.add(&attributes, &decision)
                 }
                 Err(refusal) => {
@@ -866,20 +841,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             return Exit::Failure;
         }
     };
-    // Claims possible now count against the year holding the day only: a
-    // year past has been claimed as it stands.
-    figures.year_targets = years
-        .iter()
-        .zip(&claimed_in)
-        .map(|(year, in_year)| {
-            let now = (as_of <= year.until).then_some(claimable.as_slice());
-            year_use(
-                year,
-                in_year,
-                now.unwrap_or_default().iter().map(Vec::as_slice),
-            )
-        })
-        .collect();
+    figures.year_targets = years.uses(&tally);
     let report = Report {
         plan,
         as_of,

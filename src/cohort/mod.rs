@@ -20,7 +20,8 @@ pub use claims::{ClaimCount, ClaimLine, ClaimTotals, NotAWindow, check_window, c
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
 pub use funding::{
     Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
-    ResultsYearFunding, YearEnvelope, envelope,
+    Earned, ResultsYearFunding, YearEarnings, YearEnvelope, envelope, outcome_payment,
+    plan_envelope,
 };
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
 pub use outcomes::{
