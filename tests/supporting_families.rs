@@ -448,3 +448,103 @@ mod commands {
         assert_eq!(report["payable"]["attachment_fees"], "0.00", "{report}");
     }
 }
+
+/// The transition of 3 October 2022 on the shipped plans: national phase 2
+/// (effective 1 April 2015) and the national Supporting Families plan
+/// (effective 3 October 2022) as versions by date.
+mod transition {
+    use super::common::{scratch, text, tfop, write};
+    use super::*;
+
+    const PHASE2: &str = "examples/plans/national-phase2.tfop";
+    const SF2022: &str = "examples/plans/national-supporting-families-2022.tfop";
+
+    /// A family with three needs, readable under both plans, attached on `day`.
+    fn family(id: &str, day: &str) -> String {
+        json!({
+            "id": id,
+            "members": [
+                { "id": "P1", "role": "adult", "born": "1985-04-12" },
+                { "id": "C1", "role": "child", "born": "2012-05-05" }
+            ],
+            "events": [
+                { "kind": "offence", "member": "P1", "date": "2022-06-01" },
+                { "kind": "health_problem", "member": "P1", "start": "2022-06-01", "type": "anxiety" },
+                { "kind": "domestic_abuse_incident", "date": "2022-07-01" },
+                { "kind": "family_assessment", "date": "2022-09-20" },
+                { "kind": "family_plan", "date": "2022-09-25" },
+                { "kind": "lead_professional", "start": "2022-09-25" },
+                { "kind": "attachment", "date": day }
+            ]
+        })
+        .to_string()
+    }
+
+    /// Each family's decision as of 10 October 2022 under `plans`.
+    fn eval(name: &str, plans: &[&str], extra: &[&str]) -> Vec<Value> {
+        let folder = scratch(name);
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!("{}\n{}\n", family("T-02", "2022-10-02"), family("T-03", "2022-10-03")),
+        );
+        let mut args = vec!["eval", plans[0]];
+        for plan in &plans[1..] {
+            args.extend(["--plan", plan]);
+        }
+        args.extend([families.as_str(), "--as-of", "2022-10-10"]);
+        args.extend(extra);
+        let output = tfop(&args);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    fn claims(decision: &Value) -> Vec<&str> {
+        decision["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|claim| claim["type"].as_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn by_attachment_the_day_before_stays_under_phase2_and_the_day_of_moves_to_sf2022() {
+        let [before, on] = <[Value; 2]>::try_from(eval("sf_transition_attachment", &[PHASE2, SF2022], &[])).unwrap();
+        assert_eq!(before["plan"]["framework"], "phase2", "{before}");
+        assert_eq!(before["plan"]["version"], "2015-04");
+        assert_eq!(before["plan"]["versions_by"], "attachment");
+        assert_eq!(claims(&before), ["progress", "employment"]);
+        assert_eq!(on["plan"]["framework"], "sf2022", "{on}");
+        assert_eq!(on["plan"]["version"], "2022-10");
+        assert_eq!(claims(&on), ["outcome"]);
+        // The sf2022 decision names each need's headline; phase 2's none.
+        assert!(before["problems"][0].get("headline").is_none());
+        assert!(on["problems"][0].get("headline").is_some());
+    }
+
+    #[test]
+    fn by_decision_day_both_are_decided_under_sf2022() {
+        let decisions = eval("sf_transition_decision_day", &[PHASE2, SF2022], &["--versions-by", "decision-day"]);
+        for decision in &decisions {
+            assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
+            assert_eq!(decision["plan"]["versions_by"], "decision-day");
+            assert_eq!(claims(decision), ["outcome"]);
+        }
+    }
+
+    #[test]
+    fn one_plan_names_its_framework_only_when_it_is_sf2022() {
+        // A single phase 2 plan's decisions keep their bytes: no framework key.
+        for decision in eval("sf_transition_phase2", &[PHASE2], &[]) {
+            assert!(decision["plan"].get("framework").is_none(), "{decision}");
+        }
+        for decision in eval("sf_transition_sf2022", &[SF2022], &[]) {
+            assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
+            assert!(decision["plan"].get("versions_by").is_none());
+        }
+    }
+}

@@ -213,12 +213,7 @@ fn nothing_to_claim(
             )
         }
         Format::Json => match json_document(NothingToClaim {
-            plan: tfop::PlanRef {
-                name: header.name.clone(),
-                version: header.version.clone(),
-                digest: plan.digest().to_string(),
-                versions_by: None,
-            },
+            plan: tfop::PlanRef::of(plan),
             nothing_to_claim: NOTHING_TO_CLAIM,
         }) {
             Ok(json) => json,
