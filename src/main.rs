@@ -182,6 +182,9 @@ enum Command {
         /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
         #[arg(long = "plan", value_name = "PLAN")]
         versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --window).
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The claim window's day (YYYY-MM-DD): one of the plan's windows, or any day when it states none.
@@ -235,6 +238,9 @@ enum Command {
         /// Another version of the new plan (repeat for more), as `eval --plan`.
         #[arg(long = "new-plan", value_name = "PLAN")]
         new_versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). The same rule for the old and the new plan's versions.
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -488,6 +494,7 @@ fn main() -> ExitCode {
         Command::Claims {
             plan,
             versions,
+            versions_by,
             families,
             window,
             format,
@@ -498,6 +505,7 @@ fn main() -> ExitCode {
             use_threads(threads);
             let request = cli::claims::ClaimsRequest {
                 plans: &cli::files::versions(&plan, &versions),
+                versions_by: versions_by.into(),
                 families: &families,
                 window,
                 format,
@@ -530,6 +538,7 @@ fn main() -> ExitCode {
             new,
             old_versions,
             new_versions,
+            versions_by,
             families,
             as_of,
             format,
@@ -541,6 +550,7 @@ fn main() -> ExitCode {
             cli::diff::diff(&cli::diff::DiffRequest {
                 old: &cli::files::versions(&old, &old_versions),
                 new: &cli::files::versions(&new, &new_versions),
+                versions_by: versions_by.into(),
                 families: &families,
                 as_of,
                 format,

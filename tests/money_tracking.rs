@@ -222,7 +222,9 @@ fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_ris
     // £800 earned), 7 of the 14 claimable fit (£5,600), nothing left.
     let plan = capped_plan("funding_earned", 10);
     let funding = |as_of: &str| -> Value {
-        let output = tfop(&["funding", &plan, COHORT, "--as-of", as_of, "--format", "json"]);
+        let output = tfop(&[
+            "funding", &plan, COHORT, "--as-of", as_of, "--format", "json",
+        ]);
         assert!(output.status.success(), "{}", text(&output.stderr));
         serde_json::from_str(&text(&output.stdout)).unwrap()
     };
@@ -236,11 +238,19 @@ fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_ris
     );
     assert_eq!(
         (&year["earned"], &year["claimable"], &year["at_risk"]),
-        (&Value::from("2400.00"), &Value::from("5600.00"), &Value::from("0.00"))
+        (
+            &Value::from("2400.00"),
+            &Value::from("5600.00"),
+            &Value::from("0.00")
+        )
     );
     // The day before the year begins, no year has: nothing to count.
     let before = funding("2016-03-31");
-    assert_eq!(before["earned"]["years"], Value::Array(Vec::new()), "{before}");
+    assert_eq!(
+        before["earned"]["years"],
+        Value::Array(Vec::new()),
+        "{before}"
+    );
     // On its first day, claims possible count against it.
     let first = funding("2016-04-01");
     assert_eq!(first["earned"]["years"][0]["year"], "2016/17");

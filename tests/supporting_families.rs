@@ -353,7 +353,9 @@ mod commands {
             ),
         );
         let families = cohort(folder);
-        let output = tfop(&["report", &plan, &families, "--as-of", as_of, "--format", "json"]);
+        let output = tfop(&[
+            "report", &plan, &families, "--as-of", as_of, "--format", "json",
+        ]);
         let stdout = text(&output.stdout);
         serde_json::from_str(&stdout)
             .unwrap_or_else(|error| panic!("{error}: {stdout}{}", text(&output.stderr)))
@@ -385,10 +387,17 @@ mod commands {
         // takes the last one.
         let years = &on["year_targets"];
         assert_eq!(years[0]["year"], "2022/23");
-        assert_eq!((&years[0]["claimed_before"], &years[0]["left"]), (&json!(0), &json!(5)));
+        assert_eq!(
+            (&years[0]["claimed_before"], &years[0]["left"]),
+            (&json!(0), &json!(5))
+        );
         assert_eq!(years[1]["year"], "2023/24");
         assert_eq!(
-            (&years[1]["claimed_before"], &years[1]["in_file"], &years[1]["left"]),
+            (
+                &years[1]["claimed_before"],
+                &years[1]["in_file"],
+                &years[1]["left"]
+            ),
             (&json!(1), &json!(1), &json!(0)),
             "{on}"
         );
@@ -397,7 +406,11 @@ mod commands {
         assert_eq!(before["outcomes"]["by_headline"][0]["successful"], 0);
         let years = &before["year_targets"];
         assert_eq!(
-            (&years[1]["claimed_before"], &years[1]["in_file"], &years[1]["left"]),
+            (
+                &years[1]["claimed_before"],
+                &years[1]["in_file"],
+                &years[1]["left"]
+            ),
             (&json!(1), &json!(0), &json!(1))
         );
     }
@@ -405,20 +418,36 @@ mod commands {
     #[test]
     fn report_text_has_the_headline_and_funding_year_tables() {
         let folder = scratch("sf_report_text");
-        let plan = write(&folder, "sf.tfop", &format!("{}funding {{ year \"2023/24\" {{ lump sum £1 target 2 families }} }}\n", sf_text("")));
+        let plan = write(
+            &folder,
+            "sf.tfop",
+            &format!(
+                "{}funding {{ year \"2023/24\" {{ lump sum £1 target 2 families }} }}\n",
+                sf_text("")
+            ),
+        );
         let families = cohort(&folder);
         let output = tfop(&["report", &plan, &families, "--as-of", "2023-07-15"]);
         let stdout = text(&output.stdout);
         assert!(stdout.contains("outcomes by headline"), "{stdout}");
         assert!(
-            stdout.lines().any(|line| line.split_whitespace().collect::<Vec<_>>()
-                == ["2023/24", "2", "1", "1", "0", "0"]),
+            stdout
+                .lines()
+                .any(|line| line.split_whitespace().collect::<Vec<_>>()
+                    == ["2023/24", "2", "1", "1", "0", "0"]),
             "{stdout}"
         );
         // The same tables as CSV files.
         let csv = folder.join("csv");
         let output = tfop(&[
-            "report", &plan, &families, "--as-of", "2023-07-15", "--format", "csv", "-o",
+            "report",
+            &plan,
+            &families,
+            "--as-of",
+            "2023-07-15",
+            "--format",
+            "csv",
+            "-o",
             csv.to_str().unwrap(),
         ]);
         assert!(output.status.success(), "{}", text(&output.stderr));
@@ -486,7 +515,11 @@ mod transition {
         let families = write(
             &folder,
             "families.jsonl",
-            &format!("{}\n{}\n", family("T-02", "2022-10-02"), family("T-03", "2022-10-03")),
+            &format!(
+                "{}\n{}\n",
+                family("T-02", "2022-10-02"),
+                family("T-03", "2022-10-03")
+            ),
         );
         let mut args = vec!["eval", plans[0]];
         for plan in &plans[1..] {
@@ -513,7 +546,9 @@ mod transition {
 
     #[test]
     fn by_attachment_the_day_before_stays_under_phase2_and_the_day_of_moves_to_sf2022() {
-        let [before, on] = <[Value; 2]>::try_from(eval("sf_transition_attachment", &[PHASE2, SF2022], &[])).unwrap();
+        let [before, on] =
+            <[Value; 2]>::try_from(eval("sf_transition_attachment", &[PHASE2, SF2022], &[]))
+                .unwrap();
         assert_eq!(before["plan"]["framework"], "phase2", "{before}");
         assert_eq!(before["plan"]["version"], "2015-04");
         assert_eq!(before["plan"]["versions_by"], "attachment");
@@ -528,7 +563,11 @@ mod transition {
 
     #[test]
     fn by_decision_day_both_are_decided_under_sf2022() {
-        let decisions = eval("sf_transition_decision_day", &[PHASE2, SF2022], &["--versions-by", "decision-day"]);
+        let decisions = eval(
+            "sf_transition_decision_day",
+            &[PHASE2, SF2022],
+            &["--versions-by", "decision-day"],
+        );
         for decision in &decisions {
             assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
             assert_eq!(decision["plan"]["versions_by"], "decision-day");
@@ -546,5 +585,125 @@ mod transition {
             assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
             assert!(decision["plan"].get("versions_by").is_none());
         }
+    }
+
+    /// `transition_files` with each family's case closed on 1 December 2022
+    /// and its health problem ended on 1 November: both successful by the
+    /// window of 1 July 2023 under sf2022.
+    fn closed_cases(name: &str) -> String {
+        let folder = scratch(name);
+        let line = |id: &str, day: &str| {
+            let mut family: Value = serde_json::from_str(&family(id, day)).unwrap();
+            let events = family["events"].as_array_mut().unwrap();
+            events[1]["end"] = json!("2022-11-01");
+            events.push(json!({ "kind": "case", "start": "2022-09-20", "end": "2022-12-01" }));
+            family.to_string()
+        };
+        write(
+            &folder,
+            "families.jsonl",
+            &format!(
+                "{}\n{}\n",
+                line("T-02", "2022-10-02"),
+                line("T-03", "2022-10-03")
+            ),
+        )
+    }
+
+    fn claim_file(
+        families: &str,
+        versions_by: &str,
+    ) -> (Option<i32>, Vec<(String, String)>, String) {
+        let output = tfop(&[
+            "claims",
+            PHASE2,
+            "--plan",
+            SF2022,
+            families,
+            "--window",
+            "2023-07-01",
+            "--format",
+            "jsonl",
+            "--versions-by",
+            versions_by,
+        ]);
+        let rows = text(&output.stdout)
+            .lines()
+            .map(|line| {
+                let row: Value = serde_json::from_str(line).unwrap();
+                (
+                    row["family"].as_str().unwrap().to_string(),
+                    row["plan_version"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (output.status.code(), rows, text(&output.stderr))
+    }
+
+    #[test]
+    fn claims_follow_the_runs_versions_by_rule() {
+        let families = closed_cases("sf_transition_claims");
+        // By decision day both are claimed under Supporting Families.
+        let (code, rows, stderr) = claim_file(&families, "decision-day");
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_eq!(
+            rows,
+            [
+                ("T-02".to_string(), "2022-10".to_string()),
+                ("T-03".to_string(), "2022-10".to_string())
+            ]
+        );
+        // By attachment T-02 stays under phase 2, whose vocabulary has no
+        // `case`: its record is refused (exit 3), named on standard error,
+        // and only T-03 is claimed.
+        let (code, rows, stderr) = claim_file(&families, "attachment");
+        assert_eq!(code, Some(3), "{stderr}");
+        assert_eq!(rows, [("T-03".to_string(), "2022-10".to_string())]);
+        assert!(
+            stderr.contains("refused family T-02: event #7 field `kind`"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn diff_follows_the_runs_versions_by_rule() {
+        let folder = scratch("sf_transition_diff");
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!(
+                "{}\n{}\n",
+                family("T-02", "2022-10-02"),
+                family("T-03", "2022-10-03")
+            ),
+        );
+        // Phase 2 alone against phase 2 then Supporting Families.
+        let differing = |versions_by: &str| -> Vec<String> {
+            let output = tfop(&[
+                "diff",
+                PHASE2,
+                PHASE2,
+                "--new-plan",
+                SF2022,
+                &families,
+                "--as-of",
+                "2022-10-10",
+                "--format",
+                "json",
+                "--versions-by",
+                versions_by,
+            ]);
+            assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+            let diff: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+            diff["families"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|family| family["family"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // Attached the day before, T-02 stays under phase 2 in both.
+        assert_eq!(differing("attachment"), ["T-03"]);
+        assert_eq!(differing("decision-day"), ["T-02", "T-03"]);
     }
 }

@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tfop::{Decision, Family, Plan, PlanSet, YearTarget};
 use tfop::cohort::{
     ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
 };
+use tfop::{Decision, Family, Plan, PlanSet, YearTarget};
 
 /// How the claim file is written.
 #[derive(Clone, Copy, ValueEnum)]
@@ -29,6 +29,8 @@ pub(crate) struct ClaimsRequest<'a> {
     /// The plan's versions (one, or several by their `effective` days, as
     /// `eval --plan`).
     pub(crate) plans: &'a [PathBuf],
+    /// Which version decides an attached family.
+    pub(crate) versions_by: tfop::VersionsBy,
     pub(crate) families: &'a Path,
     pub(crate) window: NaiveDate,
     pub(crate) format: ClaimsFormat,
@@ -343,7 +345,7 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
 /// (`claims`, `claims --near`): a day that is not one of the windows of the
 /// version in force on it is a usage error.
 pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Records), Exit> {
-    let plans = load_plans(request.plans, request.window, tfop::VersionsBy::default())?;
+    let plans = load_plans(request.plans, request.window, request.versions_by)?;
     // load_plans has made sure a version is in force on the day.
     let plan = plans.for_as_of(request.window).map_err(|_| Exit::Failure)?;
     if plan.pays_nothing() {

@@ -1,6 +1,7 @@
 //! `tfop report`: a cohort's programme figures as text, JSON or an HTML page.
 
 use super::Exit;
+use super::claims::{FamilyYears, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
 use super::output::Outputs;
@@ -8,7 +9,6 @@ use super::progress::Progress;
 use super::render::{escape_html, json_document, print};
 use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
-use super::claims::{FamilyYears, YearClaims, YearTally};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds, thousands};

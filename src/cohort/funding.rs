@@ -1,8 +1,8 @@
 //! The funding envelope a plan's funding block implies.
 
+use super::{TargetUse, pounds};
 use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
-use super::{TargetUse, pounds};
 use crate::plan::funded_families;
 use crate::plan::{Deadweight, FundingDef, Plan, ResultsYearAmounts, Share};
 use chrono::NaiveDate;
