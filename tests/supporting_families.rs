@@ -233,6 +233,33 @@ mod headlines {
     }
 
     #[test]
+    fn the_audit_page_names_each_needs_headline_as_the_text_does() {
+        use super::common::{scratch, text, tfop, write};
+        let folder = scratch("sf_audit_headlines");
+        let plan = write(&folder, "sf.tfop", &sf_text(""));
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!("{}\n", attached(two_headlines(), json!([]))),
+        );
+        let output = tfop(&[
+            "explain", &plan, &families, "--family", "F1", "--as-of", "2022-11-01", "--format",
+            "html",
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let page = text(&output.stdout);
+        assert!(page.contains("<h2>Needs identified</h2>"), "{page}");
+        assert!(
+            page.contains(
+                "<code>housing</code> Housing (headline <code>housing</code>: secure housing)"
+            ),
+            "{page}"
+        );
+        // Both needs under crime name it.
+        assert_eq!(page.matches("(headline <code>crime</code>: families diverted from crime)").count(), 2);
+    }
+
+    #[test]
     fn a_phase2_decision_has_no_headline_key() {
         let plan = common::plan(
             "problem p \"P\" { indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family now } }\neligible when at least 1 problems",
