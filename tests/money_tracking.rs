@@ -361,3 +361,28 @@ fn earned_autonomy_counts_successful_outcomes_while_its_claims_are_not_applicabl
     assert!(json["outcomes"]["successful"].as_u64().unwrap() > 0);
     assert_eq!(json["outcomes"]["target"]["target"], 2770);
 }
+
+#[test]
+fn the_outcomes_only_plan_names_its_framework_and_each_needs_headline_and_claims_nothing() {
+    let output = tfop(&[
+        "eval",
+        OUTCOMES_PLAN,
+        OUTCOMES_FAMILIES,
+        "--as-of",
+        "2026-02-15",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let decisions: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(!decisions.is_empty());
+    for decision in &decisions {
+        assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
+        assert_eq!(decision["claims"], Value::Array(Vec::new()));
+        assert_eq!(decision["payable"], "0.00");
+        for problem in decision["problems"].as_array().unwrap() {
+            assert_eq!(problem["headline"], problem["id"], "{decision}");
+        }
+    }
+}

@@ -243,7 +243,14 @@ mod headlines {
             &format!("{}\n", attached(two_headlines(), json!([]))),
         );
         let output = tfop(&[
-            "explain", &plan, &families, "--family", "F1", "--as-of", "2022-11-01", "--format",
+            "explain",
+            &plan,
+            &families,
+            "--family",
+            "F1",
+            "--as-of",
+            "2022-11-01",
+            "--format",
             "html",
         ]);
         assert!(output.status.success(), "{}", text(&output.stderr));
@@ -256,7 +263,11 @@ mod headlines {
             "{page}"
         );
         // Both needs under crime name it.
-        assert_eq!(page.matches("(headline <code>crime</code>: families diverted from crime)").count(), 2);
+        assert_eq!(
+            page.matches("(headline <code>crime</code>: families diverted from crime)")
+                .count(),
+            2
+        );
     }
 
     #[test]
