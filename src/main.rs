@@ -182,6 +182,9 @@ enum Command {
         /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
         #[arg(long = "plan", value_name = "PLAN")]
         versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --window).
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The claim window's day (YYYY-MM-DD): one of the plan's windows, or any day when it states none.
@@ -202,11 +205,17 @@ enum Command {
     },
     /// The funding envelope of a plan's funding block.
     #[command(
-        after_help = "Exit status: 0 (also a plan that pays nothing, saying so), 1 no funding block, plan or usage error"
+        after_help = "Exit status: 0 (also a plan that pays nothing, saying so), 3 some families refused, 1 no funding block, plan or usage error"
     )]
     Funding {
         /// The plan.
         plan: PathBuf,
+        /// Families (with --as-of): each funding year with a target then shows what is earned, claimable and still at risk on the day.
+        #[arg(requires = "as_of")]
+        families: Option<PathBuf>,
+        /// The day the families are decided as of (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day, requires = "families")]
+        as_of: Option<NaiveDate>,
         /// `text` (tables) or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
@@ -229,6 +238,9 @@ enum Command {
         /// Another version of the new plan (repeat for more), as `eval --plan`.
         #[arg(long = "new-plan", value_name = "PLAN")]
         new_versions: Vec<PathBuf>,
+        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). The same rule for the old and the new plan's versions.
+        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+        versions_by: cli::files::VersionsByArg,
         /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
         families: PathBuf,
         /// The day to decide as of (YYYY-MM-DD).
@@ -482,6 +494,7 @@ fn main() -> ExitCode {
         Command::Claims {
             plan,
             versions,
+            versions_by,
             families,
             window,
             format,
@@ -492,6 +505,7 @@ fn main() -> ExitCode {
             use_threads(threads);
             let request = cli::claims::ClaimsRequest {
                 plans: &cli::files::versions(&plan, &versions),
+                versions_by: versions_by.into(),
                 families: &families,
                 window,
                 format,
@@ -506,14 +520,25 @@ fn main() -> ExitCode {
         }
         Command::Funding {
             plan,
+            families,
+            as_of,
             format,
             output,
-        } => cli::funding::funding(&plan, format, output.as_deref(), &outputs),
+        } => cli::funding::funding(
+            &cli::funding::FundingRequest {
+                plan: &plan,
+                cohort: families.as_deref().zip(as_of),
+                format,
+                output: output.as_deref(),
+            },
+            &outputs,
+        ),
         Command::Diff {
             old,
             new,
             old_versions,
             new_versions,
+            versions_by,
             families,
             as_of,
             format,
@@ -525,6 +550,7 @@ fn main() -> ExitCode {
             cli::diff::diff(&cli::diff::DiffRequest {
                 old: &cli::files::versions(&old, &old_versions),
                 new: &cli::files::versions(&new, &new_versions),
+                versions_by: versions_by.into(),
                 families: &families,
                 as_of,
                 format,

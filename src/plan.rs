@@ -1103,16 +1103,26 @@ impl Plan {
     /// The funding year with a target whose days hold `day`: the year a
     /// claim made on that day counts against.
     pub fn year_target_on(&self, day: NaiveDate) -> Option<YearTarget> {
-        self.funding.as_ref()?.years.iter().find_map(|year| {
-            let (from, until) = year.days?;
-            let target = year.target?;
-            (from <= day && day <= until).then(|| YearTarget {
-                label: year.label.clone(),
-                from,
-                until,
-                target,
+        self.year_targets()
+            .into_iter()
+            .find(|year| year.from <= day && day <= year.until)
+    }
+
+    /// The funding years that state a target, in the plan's order.
+    pub fn year_targets(&self) -> Vec<YearTarget> {
+        self.funding
+            .iter()
+            .flat_map(|funding| &funding.years)
+            .filter_map(|year| {
+                let (from, until) = year.days?;
+                Some(YearTarget {
+                    label: year.label.clone(),
+                    from,
+                    until,
+                    target: year.target?,
+                })
             })
-        })
+            .collect()
     }
 
     /// Whether the family has a claim recorded (a `claim` event of any

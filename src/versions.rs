@@ -228,7 +228,7 @@ impl PlanSet {
     /// chose that version.
     pub fn evaluate(&self, plan: &Plan, family: &Family, as_of: NaiveDate) -> Decision {
         let mut decision = plan.evaluate(family, as_of);
-        decision.plan.versions_by = self.stated_rule();
+        decision.plan.chosen_by(plan, self.stated_rule());
         decision
     }
 
@@ -236,7 +236,7 @@ impl PlanSet {
     /// decides it.
     pub fn explain(&self, plan: &Plan, family: &Family, as_of: NaiveDate) -> Explanation {
         let mut explanation = plan.explanation(family, as_of);
-        explanation.plan.versions_by = self.stated_rule();
+        explanation.plan.chosen_by(plan, self.stated_rule());
         explanation
     }
 

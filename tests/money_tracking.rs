@@ -170,16 +170,17 @@ fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
         "{out}"
     );
     assert!(
+        // 120 outcomes × £800 can be earned on results, beside the lump sum.
         row(&[
             "2022/23",
             "—",
             "—",
+            "£800.00",
             "—",
-            "—",
-            "—",
+            "£96,000.00",
             "£250,000.50",
             "120",
-            "£250,000.50"
+            "£346,000.50"
         ]),
         "{out}"
     );
@@ -188,19 +189,22 @@ fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
             "total",
             "0",
             "£0.00",
-            "£0.00",
+            "£208,000.00",
             "£550,000.50",
             "260",
-            "£550,000.50"
+            "£758,000.50"
         ]),
         "{out}"
     );
-    // The results per outcome are in no column: a note says where they show,
-    // and no other note appears.
+    assert!(
+        out.contains("amount at risk (the results payments): £208,000.00"),
+        "{out}"
+    );
+    // A note says how the results column is made, and no other note appears.
     let notes: Vec<&str> = out.lines().filter(|line| line.contains("note:")).collect();
     assert_eq!(notes.len(), 2, "{out}");
     assert!(
-        notes[1].contains("year `2023/24` pays each successful family outcome's claim up to its target of 140 families"),
+        notes[1].contains("year `2023/24` can earn £800.00 a successful family outcome up to its target of 140 families"),
         "{out}"
     );
     let json: Value =
@@ -208,6 +212,53 @@ fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
     assert_eq!(json["years"][1]["target"], 140);
     assert_eq!(json["years"][0]["lump_sum"], "250000.50");
     assert_eq!(json["totals"]["lump_sum"], "550000.50");
+    assert_eq!(json["years"][1]["results"], "112000.00");
+    assert_eq!(json["at_risk"], "208000.00");
+    assert!(json.get("earned").is_none(), "{json}");
+}
+
+#[test]
+fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_risks() {
+    // 2016/17's target of 10: 3 families claimed before 31 March 2017 (3 ×
+    // £800 earned), 7 of the 14 claimable fit (£5,600), nothing left.
+    let plan = capped_plan("funding_earned", 10);
+    let funding = |as_of: &str| -> Value {
+        let output = tfop(&[
+            "funding", &plan, COHORT, "--as-of", as_of, "--format", "json",
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        serde_json::from_str(&text(&output.stdout)).unwrap()
+    };
+    let json = funding("2017-03-31");
+    let year = &json["earned"]["years"][0];
+    assert_eq!(year["year"], "2016/17");
+    assert_eq!(
+        (&year["claimed_before"], &year["in_file"], &year["left"]),
+        (&Value::from(3), &Value::from(7), &Value::from(0)),
+        "{json}"
+    );
+    assert_eq!(
+        (&year["earned"], &year["claimable"], &year["at_risk"]),
+        (
+            &Value::from("2400.00"),
+            &Value::from("5600.00"),
+            &Value::from("0.00")
+        )
+    );
+    // The day before the year begins, no year has: nothing to count.
+    let before = funding("2016-03-31");
+    assert_eq!(
+        before["earned"]["years"],
+        Value::Array(Vec::new()),
+        "{before}"
+    );
+    // On its first day, claims possible count against it.
+    let first = funding("2016-04-01");
+    assert_eq!(first["earned"]["years"][0]["year"], "2016/17");
+    // Families without --as-of are a usage error (exit 1, as every one).
+    let output = tfop(&["funding", &plan, COHORT]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("--as-of"));
 }
 
 #[test]
@@ -310,4 +361,29 @@ fn earned_autonomy_counts_successful_outcomes_while_its_claims_are_not_applicabl
     assert_eq!(json["outcomes"], paying["outcomes"]);
     assert!(json["outcomes"]["successful"].as_u64().unwrap() > 0);
     assert_eq!(json["outcomes"]["target"]["target"], 2770);
+}
+
+#[test]
+fn the_outcomes_only_plan_names_its_framework_and_each_needs_headline_and_claims_nothing() {
+    let output = tfop(&[
+        "eval",
+        OUTCOMES_PLAN,
+        OUTCOMES_FAMILIES,
+        "--as-of",
+        "2026-02-15",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let decisions: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(!decisions.is_empty());
+    for decision in &decisions {
+        assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
+        assert_eq!(decision["claims"], Value::Array(Vec::new()));
+        assert_eq!(decision["payable"], "0.00");
+        for problem in decision["problems"].as_array().unwrap() {
+            assert_eq!(problem["headline"], problem["id"], "{decision}");
+        }
+    }
 }

@@ -46,7 +46,16 @@ use serde_json::{Value, json};
 /// An sf2022 plan of three needs, two of them under one headline, with
 /// these settings; every need is sustained 6 months after the case closes.
 fn sf_plan(settings: &str) -> Plan {
-    let text = format!(
+    let text = sf_text(settings);
+    match Plan::parse(&text) {
+        Ok(plan) => plan,
+        Err(diagnostics) => panic!("{}", diagnostics.render("sf.tfop", &text)),
+    }
+}
+
+/// The text of [`sf_plan`].
+fn sf_text(settings: &str) -> String {
+    format!(
         "plan \"SF\" {{ framework sf2022 }}
 settings {{ {settings} }}
 event housing_risk on family spell
@@ -74,11 +83,7 @@ eligible when (any child or any adult where expectant = true) and enough needs
 attach requires family_assessment and lead_professional
 claim outcome \"Successful family outcome\" pays £800 {{ every identified problem has progressed }}
 "
-    );
-    match Plan::parse(&text) {
-        Ok(plan) => plan,
-        Err(diagnostics) => panic!("{}", diagnostics.render("sf.tfop", &text)),
-    }
+    )
 }
 
 fn attached(needs: Value, later: Value) -> Value {
@@ -228,6 +233,44 @@ mod headlines {
     }
 
     #[test]
+    fn the_audit_page_names_each_needs_headline_as_the_text_does() {
+        use super::common::{scratch, text, tfop, write};
+        let folder = scratch("sf_audit_headlines");
+        let plan = write(&folder, "sf.tfop", &sf_text(""));
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!("{}\n", attached(two_headlines(), json!([]))),
+        );
+        let output = tfop(&[
+            "explain",
+            &plan,
+            &families,
+            "--family",
+            "F1",
+            "--as-of",
+            "2022-11-01",
+            "--format",
+            "html",
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let page = text(&output.stdout);
+        assert!(page.contains("<h2>Needs identified</h2>"), "{page}");
+        assert!(
+            page.contains(
+                "<code>housing</code> Housing (headline <code>housing</code>: secure housing)"
+            ),
+            "{page}"
+        );
+        // Both needs under crime name it.
+        assert_eq!(
+            page.matches("(headline <code>crime</code>: families diverted from crime)")
+                .count(),
+            2
+        );
+    }
+
+    #[test]
     fn a_phase2_decision_has_no_headline_key() {
         let plan = common::plan(
             "problem p \"P\" { indicator i \"I\" { any member has offence ever } significant \"S\" { no offence in family now } }\neligible when at least 1 problems",
@@ -305,7 +348,151 @@ mod refused_in_sf2022 {
 }
 
 mod commands {
-    use super::common::{text, tfop};
+    use super::common::{scratch, text, tfop, write};
+    use super::*;
+
+    /// Three families with the same three needs (two under crime, one under
+    /// housing), each case closed on 15 January 2023: F1 successful from
+    /// 15 July; F2's housing risk never ends; F3 as F1, with a claim
+    /// recorded on 1 May 2023.
+    fn cohort(folder: &std::path::Path) -> String {
+        let family = |id: &str, later: Value| {
+            let mut family = attached(two_headlines(), later);
+            family["id"] = json!(id);
+            family.to_string()
+        };
+        let mut f2 = attached(
+            json!([
+                { "kind": "offence", "member": "A", "date": "2022-06-01" },
+                { "kind": "asb_incident", "member": "C", "date": "2022-07-01" },
+                { "kind": "housing_risk", "start": "2022-08-01" }
+            ]),
+            json!([]),
+        );
+        f2["id"] = json!("F2");
+        let lines = [
+            family("F1", json!([])),
+            f2.to_string(),
+            family(
+                "F3",
+                json!([{ "kind": "claim", "type": "outcome", "date": "2023-05-01" }]),
+            ),
+        ];
+        write(folder, "families.jsonl", &(lines.join("\n") + "\n"))
+    }
+
+    fn report(folder: &std::path::Path, as_of: &str) -> Value {
+        let plan = write(
+            folder,
+            "sf.tfop",
+            &format!(
+                "{}funding {{\n  year \"2022/23\" {{ lump sum £100000 target 5 families }}\n  year \"2023/24\" {{ lump sum £100000 target 2 families }}\n}}\n",
+                sf_text("")
+            ),
+        );
+        let families = cohort(folder);
+        let output = tfop(&[
+            "report", &plan, &families, "--as-of", as_of, "--format", "json",
+        ]);
+        let stdout = text(&output.stdout);
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|error| panic!("{error}: {stdout}{}", text(&output.stderr)))
+    }
+
+    #[test]
+    fn report_counts_successful_outcomes_by_headline_and_claims_against_each_years_target() {
+        let folder = scratch("sf_report_headlines");
+        let on = report(&folder, "2023-07-15");
+        // A family counts once under crime, though two of its needs sit there.
+        let headlines = &on["outcomes"]["by_headline"];
+        assert_eq!(headlines[0]["headline"], "crime", "{on}");
+        assert_eq!(
+            (
+                &headlines[0]["tracked"],
+                &headlines[0]["sustained"],
+                &headlines[0]["successful"]
+            ),
+            (&json!(3), &json!(3), &json!(2))
+        );
+        assert_eq!(headlines[1]["headline"], "housing");
+        assert_eq!(headlines[1]["name"], "secure housing");
+        assert_eq!(
+            (&headlines[1]["tracked"], &headlines[1]["sustained"]),
+            (&json!(3), &json!(2))
+        );
+        // 2022/23 is over: nothing claimed in it, all 5 places left. In
+        // 2023/24, F3's claim keeps its place and F1, claimable from today,
+        // takes the last one.
+        let years = &on["year_targets"];
+        assert_eq!(years[0]["year"], "2022/23");
+        assert_eq!(
+            (&years[0]["claimed_before"], &years[0]["left"]),
+            (&json!(0), &json!(5))
+        );
+        assert_eq!(years[1]["year"], "2023/24");
+        assert_eq!(
+            (
+                &years[1]["claimed_before"],
+                &years[1]["in_file"],
+                &years[1]["left"]
+            ),
+            (&json!(1), &json!(1), &json!(0)),
+            "{on}"
+        );
+        // The day before, no outcome is sustained yet: one place left.
+        let before = report(&folder, "2023-07-14");
+        assert_eq!(before["outcomes"]["by_headline"][0]["successful"], 0);
+        let years = &before["year_targets"];
+        assert_eq!(
+            (
+                &years[1]["claimed_before"],
+                &years[1]["in_file"],
+                &years[1]["left"]
+            ),
+            (&json!(1), &json!(0), &json!(1))
+        );
+    }
+
+    #[test]
+    fn report_text_has_the_headline_and_funding_year_tables() {
+        let folder = scratch("sf_report_text");
+        let plan = write(
+            &folder,
+            "sf.tfop",
+            &format!(
+                "{}funding {{ year \"2023/24\" {{ lump sum £1 target 2 families }} }}\n",
+                sf_text("")
+            ),
+        );
+        let families = cohort(&folder);
+        let output = tfop(&["report", &plan, &families, "--as-of", "2023-07-15"]);
+        let stdout = text(&output.stdout);
+        assert!(stdout.contains("outcomes by headline"), "{stdout}");
+        assert!(
+            stdout
+                .lines()
+                .any(|line| line.split_whitespace().collect::<Vec<_>>()
+                    == ["2023/24", "2", "1", "1", "0", "0"]),
+            "{stdout}"
+        );
+        // The same tables as CSV files.
+        let csv = folder.join("csv");
+        let output = tfop(&[
+            "report",
+            &plan,
+            &families,
+            "--as-of",
+            "2023-07-15",
+            "--format",
+            "csv",
+            "-o",
+            csv.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert!(csv.join("outcomes_by_headline.csv").exists());
+        let years = std::fs::read_to_string(csv.join("year_targets.csv")).unwrap();
+        assert!(years.contains("2023/24,2,1,1,0,0"), "{years}");
+    }
 
     #[test]
     fn report_decides_a_cohort_under_the_national_sf2022_plan() {
@@ -326,5 +513,235 @@ mod commands {
             "{report}"
         );
         assert_eq!(report["payable"]["attachment_fees"], "0.00", "{report}");
+    }
+}
+
+/// The transition of 3 October 2022 on the shipped plans: national phase 2
+/// (effective 1 April 2015) and the national Supporting Families plan
+/// (effective 3 October 2022) as versions by date.
+mod transition {
+    use super::common::{scratch, text, tfop, write};
+    use super::*;
+
+    const PHASE2: &str = "examples/plans/national-phase2.tfop";
+    const SF2022: &str = "examples/plans/national-supporting-families-2022.tfop";
+
+    /// A family with three needs, readable under both plans, attached on `day`.
+    fn family(id: &str, day: &str) -> String {
+        json!({
+            "id": id,
+            "members": [
+                { "id": "P1", "role": "adult", "born": "1985-04-12" },
+                { "id": "C1", "role": "child", "born": "2012-05-05" }
+            ],
+            "events": [
+                { "kind": "offence", "member": "P1", "date": "2022-06-01" },
+                { "kind": "health_problem", "member": "P1", "start": "2022-06-01", "type": "anxiety" },
+                { "kind": "domestic_abuse_incident", "date": "2022-07-01" },
+                { "kind": "family_assessment", "date": "2022-09-20" },
+                { "kind": "family_plan", "date": "2022-09-25" },
+                { "kind": "lead_professional", "start": "2022-09-25" },
+                { "kind": "attachment", "date": day }
+            ]
+        })
+        .to_string()
+    }
+
+    /// Each family's decision as of 10 October 2022 under `plans`.
+    fn eval(name: &str, plans: &[&str], extra: &[&str]) -> Vec<Value> {
+        let folder = scratch(name);
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!(
+                "{}\n{}\n",
+                family("T-02", "2022-10-02"),
+                family("T-03", "2022-10-03")
+            ),
+        );
+        let mut args = vec!["eval", plans[0]];
+        for plan in &plans[1..] {
+            args.extend(["--plan", plan]);
+        }
+        args.extend([families.as_str(), "--as-of", "2022-10-10"]);
+        args.extend(extra);
+        let output = tfop(&args);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    fn claims(decision: &Value) -> Vec<&str> {
+        decision["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|claim| claim["type"].as_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn by_attachment_the_day_before_stays_under_phase2_and_the_day_of_moves_to_sf2022() {
+        let [before, on] =
+            <[Value; 2]>::try_from(eval("sf_transition_attachment", &[PHASE2, SF2022], &[]))
+                .unwrap();
+        assert_eq!(before["plan"]["framework"], "phase2", "{before}");
+        assert_eq!(before["plan"]["version"], "2015-04");
+        assert_eq!(before["plan"]["versions_by"], "attachment");
+        assert_eq!(claims(&before), ["progress", "employment"]);
+        assert_eq!(on["plan"]["framework"], "sf2022", "{on}");
+        assert_eq!(on["plan"]["version"], "2022-10");
+        assert_eq!(claims(&on), ["outcome"]);
+        // The sf2022 decision names each need's headline; phase 2's none.
+        assert!(before["problems"][0].get("headline").is_none());
+        assert!(on["problems"][0].get("headline").is_some());
+    }
+
+    #[test]
+    fn by_decision_day_both_are_decided_under_sf2022() {
+        let decisions = eval(
+            "sf_transition_decision_day",
+            &[PHASE2, SF2022],
+            &["--versions-by", "decision-day"],
+        );
+        for decision in &decisions {
+            assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
+            assert_eq!(decision["plan"]["versions_by"], "decision-day");
+            assert_eq!(claims(decision), ["outcome"]);
+        }
+    }
+
+    #[test]
+    fn one_plan_names_its_framework_only_when_it_is_sf2022() {
+        // A single phase 2 plan's decisions keep their bytes: no framework key.
+        for decision in eval("sf_transition_phase2", &[PHASE2], &[]) {
+            assert!(decision["plan"].get("framework").is_none(), "{decision}");
+        }
+        for decision in eval("sf_transition_sf2022", &[SF2022], &[]) {
+            assert_eq!(decision["plan"]["framework"], "sf2022", "{decision}");
+            assert!(decision["plan"].get("versions_by").is_none());
+        }
+    }
+
+    /// `transition_files` with each family's case closed on 1 December 2022
+    /// and its health problem ended on 1 November: both successful by the
+    /// window of 1 July 2023 under sf2022.
+    fn closed_cases(name: &str) -> String {
+        let folder = scratch(name);
+        let line = |id: &str, day: &str| {
+            let mut family: Value = serde_json::from_str(&family(id, day)).unwrap();
+            let events = family["events"].as_array_mut().unwrap();
+            events[1]["end"] = json!("2022-11-01");
+            events.push(json!({ "kind": "case", "start": "2022-09-20", "end": "2022-12-01" }));
+            family.to_string()
+        };
+        write(
+            &folder,
+            "families.jsonl",
+            &format!(
+                "{}\n{}\n",
+                line("T-02", "2022-10-02"),
+                line("T-03", "2022-10-03")
+            ),
+        )
+    }
+
+    fn claim_file(
+        families: &str,
+        versions_by: &str,
+    ) -> (Option<i32>, Vec<(String, String)>, String) {
+        let output = tfop(&[
+            "claims",
+            PHASE2,
+            "--plan",
+            SF2022,
+            families,
+            "--window",
+            "2023-07-01",
+            "--format",
+            "jsonl",
+            "--versions-by",
+            versions_by,
+        ]);
+        let rows = text(&output.stdout)
+            .lines()
+            .map(|line| {
+                let row: Value = serde_json::from_str(line).unwrap();
+                (
+                    row["family"].as_str().unwrap().to_string(),
+                    row["plan_version"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (output.status.code(), rows, text(&output.stderr))
+    }
+
+    #[test]
+    fn claims_follow_the_runs_versions_by_rule() {
+        let families = closed_cases("sf_transition_claims");
+        // By decision day both are claimed under Supporting Families.
+        let (code, rows, stderr) = claim_file(&families, "decision-day");
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_eq!(
+            rows,
+            [
+                ("T-02".to_string(), "2022-10".to_string()),
+                ("T-03".to_string(), "2022-10".to_string())
+            ]
+        );
+        // By attachment T-02 stays under phase 2, whose vocabulary has no
+        // `case`: its record is refused (exit 3), named on standard error,
+        // and only T-03 is claimed.
+        let (code, rows, stderr) = claim_file(&families, "attachment");
+        assert_eq!(code, Some(3), "{stderr}");
+        assert_eq!(rows, [("T-03".to_string(), "2022-10".to_string())]);
+        assert!(
+            stderr.contains("refused family T-02: event #7 field `kind`"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn diff_follows_the_runs_versions_by_rule() {
+        let folder = scratch("sf_transition_diff");
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!(
+                "{}\n{}\n",
+                family("T-02", "2022-10-02"),
+                family("T-03", "2022-10-03")
+            ),
+        );
+        // Phase 2 alone against phase 2 then Supporting Families.
+        let differing = |versions_by: &str| -> Vec<String> {
+            let output = tfop(&[
+                "diff",
+                PHASE2,
+                PHASE2,
+                "--new-plan",
+                SF2022,
+                &families,
+                "--as-of",
+                "2022-10-10",
+                "--format",
+                "json",
+                "--versions-by",
+                versions_by,
+            ]);
+            assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+            let diff: Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+            diff["families"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|family| family["family"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // Attached the day before, T-02 stays under phase 2 in both.
+        assert_eq!(differing("attachment"), ["T-03"]);
+        assert_eq!(differing("decision-day"), ["T-02", "T-03"]);
     }
 }

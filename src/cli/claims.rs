@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use tfop::PlanSet;
 use tfop::cohort::{
     ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
 };
+use tfop::{Decision, Family, Plan, PlanSet, YearTarget};
 
 /// How the claim file is written.
 #[derive(Clone, Copy, ValueEnum)]
@@ -29,6 +29,8 @@ pub(crate) struct ClaimsRequest<'a> {
     /// The plan's versions (one, or several by their `effective` days, as
     /// `eval --plan`).
     pub(crate) plans: &'a [PathBuf],
+    /// Which version decides an attached family.
+    pub(crate) versions_by: tfop::VersionsBy,
     pub(crate) families: &'a Path,
     pub(crate) window: NaiveDate,
     pub(crate) format: ClaimsFormat,
@@ -162,6 +164,127 @@ pub(crate) fn jsonl_with_attributes<T: serde::Serialize>(
     Ok(out)
 }
 
+/// How a year's target is used by the families with a claim recorded in
+/// the year (`in_year`, who keep their places) and the families claimable
+/// now (each its claim lines) that are not among them: what `claims` cuts
+/// its file by and `report` shows for the year holding its day.
+pub(crate) fn year_use<'a>(
+    year: &YearTarget,
+    in_year: &BTreeSet<String>,
+    claimable: impl Iterator<Item = &'a [ClaimLine]>,
+) -> TargetUse {
+    let candidates = claimable
+        .filter_map(|lines| {
+            let first = lines.first()?;
+            if in_year.contains(&first.family) {
+                return None;
+            }
+            let earliest = lines.iter().filter_map(|line| line.earliest).min();
+            Some((earliest, first.family.clone()))
+        })
+        .collect();
+    let claimed_before = u64::try_from(in_year.len()).unwrap_or(u64::MAX);
+    within_target(year, claimed_before, candidates)
+}
+
+/// The funding years with a target begun by a day (`report`, `funding`
+/// with families): what a family decided on the day adds to each.
+pub(crate) struct YearClaims {
+    as_of: NaiveDate,
+    years: Vec<YearTarget>,
+}
+
+/// What one family adds to [`YearTally`]: its id, whether it has a claim
+/// recorded in each year (up to the day), and its claim lines now.
+pub(crate) struct FamilyYears {
+    family: String,
+    in_years: Vec<bool>,
+    lines: Vec<ClaimLine>,
+}
+
+/// The families of a cohort claimed in each year and claimable now.
+#[derive(Default)]
+pub(crate) struct YearTally {
+    claimed_in: Vec<BTreeSet<String>>,
+    claimable: Vec<Vec<ClaimLine>>,
+}
+
+impl YearClaims {
+    pub(crate) fn new(plan: &Plan, as_of: NaiveDate) -> YearClaims {
+        YearClaims {
+            as_of,
+            years: plan
+                .year_targets()
+                .into_iter()
+                .filter(|year| year.from <= as_of)
+                .collect(),
+        }
+    }
+
+    /// What `family`, decided under `version` on the day, adds; nothing to
+    /// work out when no year has a target.
+    pub(crate) fn of(&self, version: &Plan, family: &Family, decision: &Decision) -> FamilyYears {
+        let in_years = self
+            .years
+            .iter()
+            .map(|year| version.claimed_between(family, year.from, year.until.min(self.as_of)))
+            .collect();
+        let lines = if self.years.is_empty() {
+            Vec::new()
+        } else {
+            claim_lines(decision)
+        };
+        FamilyYears {
+            family: decision.family.clone(),
+            in_years,
+            lines,
+        }
+    }
+
+    /// Each year's use of its target: families claimed in it keep their
+    /// places, and the claims possible now count against the year holding
+    /// the day only (a year past has been claimed as it stands).
+    pub(crate) fn uses(&self, tally: &YearTally) -> Vec<TargetUse> {
+        let none = BTreeSet::new();
+        self.years
+            .iter()
+            .enumerate()
+            .map(|(index, year)| {
+                let now = (self.as_of <= year.until).then_some(tally.claimable.as_slice());
+                year_use(
+                    year,
+                    tally.claimed_in.get(index).unwrap_or(&none),
+                    now.unwrap_or_default().iter().map(Vec::as_slice),
+                )
+            })
+            .collect()
+    }
+}
+
+impl FamilyYears {
+    /// The family's id.
+    pub(crate) fn family(&self) -> &str {
+        &self.family
+    }
+}
+
+impl YearTally {
+    pub(crate) fn add(&mut self, family: FamilyYears) {
+        if self.claimed_in.len() < family.in_years.len() {
+            self.claimed_in
+                .resize_with(family.in_years.len(), BTreeSet::new);
+        }
+        for (families, claimed) in self.claimed_in.iter_mut().zip(family.in_years) {
+            if claimed {
+                families.insert(family.family.clone());
+            }
+        }
+        if !family.lines.is_empty() {
+            self.claimable.push(family.lines);
+        }
+    }
+}
+
 /// The year's target on standard error, after the totals: what the claims
 /// already made took, what this file takes, what is left, and which
 /// families do not fit (by claim day, then family id).
@@ -222,7 +345,7 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
 /// (`claims`, `claims --near`): a day that is not one of the windows of the
 /// version in force on it is a usage error.
 pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Records), Exit> {
-    let plans = load_plans(request.plans, request.window, tfop::VersionsBy::default())?;
+    let plans = load_plans(request.plans, request.window, request.versions_by)?;
     // load_plans has made sure a version is in force on the day.
     let plan = plans.for_as_of(request.window).map_err(|_| Exit::Failure)?;
     if plan.pays_nothing() {
@@ -297,19 +420,11 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         return exit;
     }
     let used = year.map(|year| {
-        let candidates = claimed
-            .iter()
-            .filter_map(|(_, lines)| {
-                let first = lines.first()?;
-                if in_year_families.contains(&first.family) {
-                    return None;
-                }
-                let earliest = lines.iter().filter_map(|line| line.earliest).min();
-                Some((earliest, first.family.clone()))
-            })
-            .collect();
-        let claimed_before = u64::try_from(in_year_families.len()).unwrap_or(u64::MAX);
-        let used = within_target(&year, claimed_before, candidates);
+        let used = year_use(
+            &year,
+            &in_year_families,
+            claimed.iter().map(|(_, lines)| lines.as_slice()),
+        );
         let outside: BTreeSet<&str> = used.outside.iter().map(String::as_str).collect();
         claimed.retain(|(_, lines)| {
             lines

@@ -20,6 +20,8 @@ pub(crate) struct DiffRequest<'a> {
     pub(crate) old: &'a [PathBuf],
     /// The new plan's versions.
     pub(crate) new: &'a [PathBuf],
+    /// Which version decides an attached family, in both.
+    pub(crate) versions_by: tfop::VersionsBy,
     pub(crate) families: &'a Path,
     pub(crate) as_of: NaiveDate,
     pub(crate) format: DiffFormat,
@@ -303,11 +305,11 @@ impl<W: Write> Output<W> {
 }
 
 pub(crate) fn diff(request: &DiffRequest) -> Exit {
-    let old = match load_plans(request.old, request.as_of, tfop::VersionsBy::default()) {
+    let old = match load_plans(request.old, request.as_of, request.versions_by) {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };
-    let new = match load_plans(request.new, request.as_of, tfop::VersionsBy::default()) {
+    let new = match load_plans(request.new, request.as_of, request.versions_by) {
         Ok(plans) => plans,
         Err(exit) => return exit,
     };

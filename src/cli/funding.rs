@@ -1,13 +1,17 @@
 //! `tfop funding`: the envelope a plan's funding block implies.
 
 use super::Exit;
-use super::claims::NOTHING_TO_CLAIM;
-use super::files::load_plan;
+use super::claims::{FamilyYears, NOTHING_TO_CLAIM, YearClaims, YearTally};
+use super::eval::{report_refusal, work_all};
+use super::files::{load_plan, load_plans, records};
 use super::render::{Format, emit, json_document, table};
+use chrono::NaiveDate;
 use std::path::Path;
-use tfop::cohort::{Envelope, ResultsYearFunding, envelope, pounds};
+use tfop::cohort::{
+    Earned, Envelope, ResultsYearFunding, YearEarnings, outcome_payment, plan_envelope, pounds,
+};
 use tfop::num::Pence;
-use tfop::{Plan, Rounding};
+use tfop::{Plan, Rounding, VersionsBy};
 
 fn optional_pounds(amount: Option<Pence>) -> String {
     amount.map_or_else(|| "—".to_string(), pounds)
@@ -209,12 +213,7 @@ fn nothing_to_claim(
             )
         }
         Format::Json => match json_document(NothingToClaim {
-            plan: tfop::PlanRef {
-                name: header.name.clone(),
-                version: header.version.clone(),
-                digest: plan.digest().to_string(),
-                versions_by: None,
-            },
+            plan: tfop::PlanRef::of(plan),
             nothing_to_claim: NOTHING_TO_CLAIM,
         }) {
             Ok(json) => json,
@@ -227,17 +226,118 @@ fn nothing_to_claim(
     }
 }
 
-pub(crate) fn funding(
-    path: &Path,
-    format: Format,
-    output: Option<&Path>,
-    outputs: &super::output::Outputs,
-) -> Exit {
+/// What `tfop funding` was asked for.
+pub(crate) struct FundingRequest<'a> {
+    pub(crate) plan: &'a Path,
+    /// Families and the day to decide them as of: what each year with a
+    /// target has earned, can claim and still has at risk.
+    pub(crate) cohort: Option<(&'a Path, NaiveDate)>,
+    pub(crate) format: Format,
+    pub(crate) output: Option<&'a Path>,
+}
+
+/// Decides the families as of the day and counts them against each funding
+/// year with a target, as `tfop report` does; `Ok(None)` when the plan pays
+/// no outcome claim. Refusals are reported and counted.
+fn earned(
+    request: &FundingRequest,
+    plan: &Plan,
+    (families, as_of): (&Path, NaiveDate),
+    refused: &mut u64,
+) -> Result<Option<Earned>, Exit> {
+    let Some(pays) = outcome_payment(plan) else {
+        return Ok(None);
+    };
+    let plans = load_plans(&[request.plan.to_path_buf()], as_of, VersionsBy::default())?;
+    let years = YearClaims::new(plan, as_of);
+    let mut tally = YearTally::default();
+    work_all(
+        families,
+        records(families)?,
+        |record| {
+            let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
+            let decision = plans.evaluate(version, &family, as_of);
+            Ok(years.of(version, &family, &decision))
+        },
+        |decided: &Result<FamilyYears, tfop::Refusal>| match decided {
+            Ok(family) => Some(family.family()),
+            Err(refusal) => refusal.family.as_deref(),
+        },
+        |record, outcome| {
+            match outcome.and_then(|decided| decided) {
+                Ok(family) => tally.add(family),
+                Err(refusal) => {
+                    *refused += 1;
+                    report_refusal(families, record, &refusal);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let years = years
+        .uses(&tally)
+        .into_iter()
+        .map(|used| YearEarnings::of(used, pays))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| {
+            eprintln!("error: {}: {error}", request.plan.display());
+            Exit::Failure
+        })?;
+    Ok(Some(Earned { as_of, years }))
+}
+
+/// The years' targets as a cohort uses them, in money.
+fn earned_text(earned: &Earned) -> String {
+    if earned.years.is_empty() {
+        return format!(
+            "\n  as of {}: no funding year with a target has begun\n",
+            earned.as_of
+        );
+    }
+    let header: Vec<String> = [
+        "year",
+        "target",
+        "claimed",
+        "claimable now",
+        "left",
+        "earned",
+        "claimable",
+        "at risk",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .collect();
+    let rows: Vec<Vec<String>> = earned
+        .years
+        .iter()
+        .map(|year| {
+            vec![
+                year.used.year.clone(),
+                year.used.target.to_string(),
+                year.used.claimed_before.to_string(),
+                year.used.in_file.to_string(),
+                year.used.left.to_string(),
+                pounds(year.earned),
+                pounds(year.claimable),
+                pounds(year.at_risk),
+            ]
+        })
+        .collect();
+    let mut out = format!(
+        "\n  as of {}, each year's target: families with a claim recorded in the year keep their places, then the claims possible now fit what is left (as `tfop claims` cuts its file):\n",
+        earned.as_of
+    );
+    out.push_str(&table("  ", &header, &rows));
+    out
+}
+
+pub(crate) fn funding(request: &FundingRequest, outputs: &super::output::Outputs) -> Exit {
+    let (path, format, output) = (request.plan, request.format, request.output);
     let plan = match load_plan(path) {
         Ok(plan) => plan,
         Err(exit) => return exit,
     };
-    let Some(funding) = plan.funding() else {
+    let Some(envelope) = plan_envelope(&plan) else {
         if plan.pays_nothing() {
             return nothing_to_claim(&plan, format, output, outputs);
         }
@@ -247,21 +347,40 @@ pub(crate) fn funding(
         );
         return Exit::Failure;
     };
-    let envelope = match envelope(funding) {
+    let envelope = match envelope {
         Ok(envelope) => envelope,
         Err(error) => {
             eprintln!("error: {}: {error}", path.display());
             return Exit::Failure;
         }
     };
-    let printed = match format {
-        Format::Text => text(&plan, &envelope),
-        Format::Json => match json_document(envelope.report(&plan)) {
-            Ok(json) => json,
+    let mut refused = 0u64;
+    let earned = match request.cohort {
+        Some(cohort) => match earned(request, &plan, cohort, &mut refused) {
+            Ok(earned) => earned,
             Err(exit) => return exit,
         },
+        None => None,
+    };
+    let printed = match format {
+        Format::Text => {
+            let mut out = text(&plan, &envelope);
+            if let Some(earned) = &earned {
+                out.push_str(&earned_text(earned));
+            }
+            out
+        }
+        Format::Json => {
+            let mut report = envelope.report(&plan);
+            report.earned = earned;
+            match json_document(report) {
+                Ok(json) => json,
+                Err(exit) => return exit,
+            }
+        }
     };
     match emit(outputs, output, &printed) {
+        Ok(()) if refused > 0 => Exit::SomeRefused,
         Ok(()) => Exit::Success,
         Err(exit) => exit,
     }

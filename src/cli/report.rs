@@ -1,6 +1,7 @@
 //! `tfop report`: a cohort's programme figures as text, JSON or an HTML page.
 
 use super::Exit;
+use super::claims::{FamilyYears, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
 use super::output::Outputs;
@@ -11,7 +12,11 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tfop::cohort::{Cohort, Counts, Month, ProjectionBucket, pounds, thousands};
-use tfop::{Decision, Plan};
+use tfop::{Decision, Framework, Plan};
+
+/// A family decided for the report: its attributes, its decision and what
+/// it adds to the funding years' claims.
+type Decided = (BTreeMap<String, String>, Decision, FamilyYears);
 
 mod chart;
 
@@ -204,6 +209,78 @@ impl Report<'_> {
             Cell::Count(outcomes.successful),
         ]);
         table
+    }
+
+    /// Supporting Families: the outcomes by headline, a family once under
+    /// each headline of its tracked needs; `None` for a plan of another
+    /// framework, whose problems sit under no headline.
+    fn headline_table(&self) -> Option<Table> {
+        if self.plan.header().framework != Framework::Sf2022 {
+            return None;
+        }
+        let mut table = Table::new(
+            "outcomes_by_headline",
+            "Attached families' outcomes by headline (a family counts under each headline of its needs)",
+            &[
+                "headline",
+                "name",
+                "tracked",
+                "every need sustained",
+                "successful outcome",
+            ],
+        );
+        table.rows = self
+            .figures
+            .outcomes
+            .by_headline
+            .iter()
+            .map(|row| {
+                vec![
+                    Cell::Text(row.headline.id().to_string()),
+                    Cell::Text(row.name.to_string()),
+                    Cell::Count(row.outcomes.tracked),
+                    Cell::Count(row.outcomes.sustained),
+                    Cell::Count(row.outcomes.successful),
+                ]
+            })
+            .collect();
+        Some(table)
+    }
+
+    /// Supporting Families: each funding year's claims against its target;
+    /// `None` when no year with a target has begun by the day decided.
+    fn year_target_table(&self) -> Option<Table> {
+        if self.figures.year_targets.is_empty() {
+            return None;
+        }
+        let mut table = Table::new(
+            "year_targets",
+            "Claims against each funding year's target",
+            &[
+                "year",
+                "target",
+                "claimed",
+                "claimable now within it",
+                "left",
+                "claimable now outside it",
+            ],
+        );
+        table.rows = self
+            .figures
+            .year_targets
+            .iter()
+            .map(|used| {
+                vec![
+                    Cell::Text(used.year.clone()),
+                    Cell::Count(u64::from(used.target)),
+                    Cell::Count(used.claimed_before),
+                    Cell::Count(used.in_file),
+                    Cell::Count(used.left),
+                    Cell::Count(u64::try_from(used.outside.len()).unwrap_or(u64::MAX)),
+                ]
+            })
+            .collect();
+        Some(table)
     }
 
     /// The line under the outcomes: successful outcomes against the target
@@ -403,8 +480,10 @@ impl Report<'_> {
             self.payable_table(),
             self.claim_rate_table(),
             self.outcomes_table(),
-            self.projection_table(),
         ];
+        tables.extend(self.headline_table());
+        tables.extend(self.year_target_table());
+        tables.push(self.projection_table());
         tables.extend(self.window_table());
         tables.extend(self.breakdown_tables());
         tables.push(self.indicator_table());
@@ -423,6 +502,14 @@ impl Report<'_> {
         ));
         out.push_str(&self.outcomes_table().text("  "));
         out.push_str(&format!("  {}\n", self.outcomes_line()));
+        if let Some(table) = self.headline_table() {
+            out.push_str(&format!("\n{}\n", table.caption));
+            out.push_str(&table.text("  "));
+        }
+        if let Some(table) = self.year_target_table() {
+            out.push_str(&format!("\n{YEAR_TARGETS}\n"));
+            out.push_str(&table.text("  "));
+        }
         out.push_str(&format!(
             "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
             families(self.figures.projection.tracked)
@@ -482,7 +569,18 @@ impl Report<'_> {
             escape_html(&self.outcomes_line())
         ));
         body.push_str(&self.outcomes_table().html());
+        if let Some(table) = self.headline_table() {
+            body.push_str(&table.html());
+        }
         body.push_str("</section>\n");
+        if let Some(table) = self.year_target_table() {
+            body.push_str(&format!(
+                "<section>\n<h2>Funding years</h2>\n<p>{}.</p>\n",
+                escape_html(YEAR_TARGETS)
+            ));
+            body.push_str(&table.html());
+            body.push_str("</section>\n");
+        }
         body.push_str(&format!(
             "<section>\n<h2>Projection</h2>\n<p>{} attached, neither claimable nor claimed, by the month they become claimable if their progress holds.</p>\n",
             escape_html(&families(self.figures.projection.tracked))
@@ -534,6 +632,9 @@ fn figures(counts: &Counts) -> Vec<Cell> {
     cells.push(Cell::Money(counts.results_payable));
     cells
 }
+
+/// What the funding years' table shows, in words.
+const YEAR_TARGETS: &str = "Claims against each funding year's target: families with a claim recorded in the year up to the day decided keep their places, then the families claimable now fit what is left of the year holding the day, by the day their claim became possible, then family id (as `tfop claims` cuts its file)";
 
 /// The label of the families no claim of which becomes possible.
 const NEVER: &str = "never without a change";
@@ -675,24 +776,30 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     };
     let mut cohort = Cohort::new(request.by.clone());
     let as_of = request.as_of;
+    let years = YearClaims::new(plan, as_of);
+    let mut tally = YearTally::default();
     let mut progress = Progress::start();
     let decided = work_all(
         request.families,
         records,
-        |record| -> Result<(BTreeMap<String, String>, Decision), tfop::Refusal> {
+        |record| -> Result<Decided, tfop::Refusal> {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);
-            Ok((family.attributes, decision))
+            let claims = years.of(version, &family, &decision);
+            Ok((family.attributes, decision, claims))
         },
         |decided| match decided {
-            Ok((_, decision)) => Some(decision.family.as_str()),
+            Ok((_, decision, _)) => Some(decision.family.as_str()),
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
             let outcome = outcome.and_then(|decided| decided);
             progress.record(outcome.is_err());
             match outcome {
-                Ok((attributes, decision)) => cohort.add(&attributes, &decision),
+                Ok((attributes, decision, claims)) => {
+                    tally.add(claims);
+                    cohort.add(&attributes, &decision)
+                }
                 Err(refusal) => {
                     report_refusal(request.families, record, &refusal);
                     cohort.add_refused()
@@ -727,13 +834,14 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             .and_then(|funding| funding.target)
             .map(u64::from)
     });
-    let figures = match cohort.report(plan, as_of, target) {
+    let mut figures = match cohort.report(plan, as_of, target) {
         Ok(figures) => figures,
         Err(error) => {
             eprintln!("error: {error}");
             return Exit::Failure;
         }
     };
+    figures.year_targets = years.uses(&tally);
     let report = Report {
         plan,
         as_of,

@@ -1,5 +1,6 @@
 //! The funding envelope a plan's funding block implies.
 
+use super::{TargetUse, pounds};
 use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
 use crate::plan::funded_families;
@@ -100,6 +101,7 @@ impl Envelope {
             target: self.target,
             results_years: results_years(plan, &self.years),
             notes: &self.notes,
+            earned: None,
         }
     }
 }
@@ -132,6 +134,61 @@ pub struct FundingReport<'a> {
     pub results_years: Vec<ResultsYearFunding>,
     /// Figures that could not be computed, or do not agree, in words.
     pub notes: &'a [String],
+    /// With families and a day: what each year with a target has earned,
+    /// can claim now and still has at risk. [`Envelope::report`] leaves it
+    /// out, since it needs the families decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earned: Option<Earned>,
+}
+
+/// What a cohort has earned of a funding year's target on a day: each year
+/// with a target begun by then (`tfop funding PLAN FAMILIES --as-of DAY`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Earned {
+    /// The day the families were decided as of.
+    pub as_of: NaiveDate,
+    /// Each year, in the plan's order.
+    pub years: Vec<YearEarnings>,
+}
+
+/// A year's target as the cohort uses it, in money.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearEarnings {
+    /// The families claimed, claimable now within the target, what is left
+    /// and the families outside it, as `tfop claims` counts them.
+    #[serde(flatten)]
+    pub used: TargetUse,
+    /// The claims recorded in the year, up to its target, × the outcome
+    /// payment.
+    pub earned: Pence,
+    /// The claims possible now that fit what is left × the payment.
+    pub claimable: Pence,
+    /// What is left of the target after both × the payment: money the
+    /// year can still earn, or lose.
+    pub at_risk: Pence,
+}
+
+impl YearEarnings {
+    /// `used` at `pays` an outcome; an error past [`Pence::MAX`].
+    pub fn of(used: TargetUse, pays: Pence) -> Result<YearEarnings, EnvelopeError> {
+        let money = |families: u64| {
+            i128::from(families)
+                .checked_mul(i128::from(pays.0))
+                .and_then(Pence::from_i128)
+                .ok_or_else(|| EnvelopeError::YearTooLarge {
+                    year: used.year.clone(),
+                    figure: Figure::Results,
+                })
+        };
+        // Claims recorded past the target are not paid.
+        let paid = used.claimed_before.min(u64::from(used.target));
+        Ok(YearEarnings {
+            earned: money(paid)?,
+            claimable: money(used.in_file)?,
+            at_risk: money(used.left)?,
+            used,
+        })
+    }
 }
 
 /// A results year beside the funding year of the same label.
@@ -306,7 +363,35 @@ fn sum_known(a: Option<Pence>, b: Option<Pence>) -> Result<Option<Pence>, TooLar
 /// arithmetic. A figure past [`Pence::MAX`], more than
 /// [`MAX_CLAIM_WINDOWS`] windows or a deadweight that is no fraction is an
 /// error; a checked plan has none of them.
+///
+/// A year with a target and no results share pays nothing on results
+/// here, since what an outcome pays is the plan's claim, not the block's:
+/// [`plan_envelope`] counts it.
 pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
+    envelope_paying(funding, None)
+}
+
+/// The envelope of a plan's funding block, `None` when it has none. A
+/// Supporting Families year (a target, no results share) can earn the
+/// plan's outcome payment ([`outcome_payment`]) a family up to its target,
+/// on results: its `results_per_family`, `results` (target × payment),
+/// total and the amount at risk count it.
+pub fn plan_envelope(plan: &Plan) -> Option<Result<Envelope, EnvelopeError>> {
+    plan.funding()
+        .map(|funding| envelope_paying(funding, outcome_payment(plan)))
+}
+
+/// What one successful family outcome pays: the largest claim of the plan
+/// (a Supporting Families plan has one, the outcome: there is no
+/// employment route); `None` when the plan pays no claim.
+pub fn outcome_payment(plan: &Plan) -> Option<Pence> {
+    plan.claim_types().map(|(_, amount)| amount).max()
+}
+
+fn envelope_paying(
+    funding: &FundingDef,
+    per_outcome: Option<Pence>,
+) -> Result<Envelope, EnvelopeError> {
     let funded = match funding.nominated {
         Some(nominated) => Some(funded_families(nominated, funding.deadweight).ok_or(
             EnvelopeError::Deadweight {
@@ -338,12 +423,27 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
             _ => Ok(None),
         };
         let attachment = amount(year.attachment, Figure::Attachment)?;
-        let results = amount(year.results, Figure::Results)?;
+        // A year with a target and no results share pays the outcome claim
+        // a family up to the target.
+        let by_outcome = match (year.target, year.results, per_outcome) {
+            (Some(target), None, Some(pays)) => Some((target, pays)),
+            _ => None,
+        };
+        let (results_per_family, results) = match by_outcome {
+            Some((target, pays)) => (
+                Some(pays),
+                share_for(target, Share::Money(pays), None).map_err(too_large(Figure::Results))?,
+            ),
+            None => (
+                per_family(year.results, Figure::Results)?,
+                amount(year.results, Figure::Results)?,
+            ),
+        };
         let entry = YearEnvelope {
             label: year.label.clone(),
             families: year.families,
             attachment_per_family: per_family(year.attachment, Figure::Attachment)?,
-            results_per_family: per_family(year.results, Figure::Results)?,
+            results_per_family,
             attachment,
             results,
             total: sum_known(attachment, results)
@@ -361,11 +461,12 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
             ));
         }
         // Supporting Families pays per successful outcome, up to the target:
-        // money that no share of the block states, so say where it shows.
-        if let (Some(target), None) = (year.target, year.results) {
+        // say how the results column is made, and where what is earned shows.
+        if let Some((target, pays)) = by_outcome {
             notes.push(format!(
-                "year `{}` pays each successful family outcome's claim up to its target of {target} families, on results: `tfop claims` shows them against it; the results column leaves them out",
-                year.label
+                "year `{}` can earn {} a successful family outcome up to its target of {target} families, on results (in the results column and at risk until claimed); give the families and --as-of to see what is earned and claimable",
+                year.label,
+                pounds(pays)
             ));
         }
         let percent_without_amount = [year.attachment, year.results]

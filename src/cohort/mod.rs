@@ -19,11 +19,14 @@ mod targets;
 pub use claims::{ClaimCount, ClaimLine, ClaimTotals, NotAWindow, check_window, claim_lines};
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
 pub use funding::{
-    Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
-    ResultsYearFunding, YearEnvelope, envelope,
+    Earned, Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
+    ResultsYearFunding, YearEarnings, YearEnvelope, envelope, outcome_payment, plan_envelope,
 };
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
-pub use outcomes::{Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes, ProblemRow};
+pub use outcomes::{
+    HeadlineOutcomes, HeadlineRow, Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes,
+    ProblemRow,
+};
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, IndicatorGroup, MonthCount, Payable,
     Projection, ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,

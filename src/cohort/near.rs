@@ -305,6 +305,7 @@ mod tests {
                 version: None,
                 digest: "sha256:0".into(),
                 versions_by: None,
+                framework: None,
             },
             eligible: true,
             problems: Vec::new(),

@@ -4,6 +4,7 @@
 //! its claims are `not_applicable`.
 
 use super::{CohortOverflow, Percentage, count_one};
+use crate::Headline;
 use crate::eval::{AttachmentStatus, Decision};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -24,6 +25,22 @@ pub struct Outcomes {
     /// Per problem id, in name order: families tracking it, and those whose
     /// progress on it is significant and sustained.
     pub by_problem: BTreeMap<String, ProblemOutcomes>,
+    /// Per headline (Supporting Families), in the guidance's order: empty
+    /// when no tracked need sits under a headline.
+    pub by_headline: BTreeMap<Headline, HeadlineOutcomes>,
+}
+
+/// One headline's outcome figures: a family counts once under each
+/// headline of its tracked needs, however many needs sit under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct HeadlineOutcomes {
+    /// Tracked families with a need under the headline.
+    pub tracked: u64,
+    /// Of those, the families whose every need under it is sustained.
+    pub sustained: u64,
+    /// Of those, the families with a successful family outcome (every
+    /// need sustained, under any headline).
+    pub successful: u64,
 }
 
 /// One problem's outcome figures.
@@ -45,9 +62,31 @@ impl Outcomes {
         {
             return Ok(());
         }
-        let successful = decision.progress.iter().all(|progress| progress.sustained);
+        let family_successful = decision.progress.iter().all(|progress| progress.sustained);
         let tracked = count_one(self.tracked, 1)?;
-        let successful = count_one(self.successful, u64::from(successful))?;
+        let successful = count_one(self.successful, u64::from(family_successful))?;
+        // Each headline of the family's tracked needs, with whether every
+        // need under it is sustained.
+        let mut headlines: BTreeMap<Headline, bool> = BTreeMap::new();
+        for progress in &decision.progress {
+            let headline = decision
+                .problems
+                .iter()
+                .find(|problem| problem.id == progress.problem)
+                .and_then(|problem| problem.headline);
+            if let Some(headline) = headline {
+                let all = headlines.entry(headline).or_insert(true);
+                *all = *all && progress.sustained;
+            }
+        }
+        for (headline, sustained) in headlines {
+            let figures = self.by_headline.entry(headline).or_default();
+            *figures = HeadlineOutcomes {
+                tracked: count_one(figures.tracked, 1)?,
+                sustained: count_one(figures.sustained, u64::from(sustained))?,
+                successful: count_one(figures.successful, u64::from(family_successful))?,
+            };
+        }
         for progress in &decision.progress {
             let problem = self.by_problem.entry(progress.problem.clone()).or_default();
             *problem = ProblemOutcomes {
@@ -84,6 +123,15 @@ impl Outcomes {
                     outcomes: *outcomes,
                 })
                 .collect(),
+            by_headline: self
+                .by_headline
+                .iter()
+                .map(|(headline, outcomes)| HeadlineRow {
+                    headline: *headline,
+                    name: headline.name(),
+                    outcomes: *outcomes,
+                })
+                .collect(),
         }
     }
 }
@@ -99,6 +147,22 @@ pub struct OutcomesSummary {
     pub target: Option<OutcomesTarget>,
     /// Each problem's figures, in name order.
     pub by_problem: Vec<ProblemRow>,
+    /// Each headline's figures, in the guidance's order; absent when no
+    /// need sits under a headline (every plan but Supporting Families).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_headline: Vec<HeadlineRow>,
+}
+
+/// One headline's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeadlineRow {
+    /// The headline's stable id.
+    pub headline: Headline,
+    /// Its national name.
+    pub name: &'static str,
+    /// Its figures.
+    #[serde(flatten)]
+    pub outcomes: HeadlineOutcomes,
 }
 
 /// Successful outcomes against the target.

@@ -1,7 +1,7 @@
 //! The programme figures of a cohort as of a day: counts, money, the claim
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
-use super::{Month, Outcomes, OutcomesSummary, Percentage, count_one};
+use super::{Month, Outcomes, OutcomesSummary, Percentage, TargetUse, count_one};
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -412,6 +412,14 @@ pub struct Report {
     pub by_indicator: Vec<IndicatorGroup>,
     /// Families with successful outcomes, against the target.
     pub outcomes: OutcomesSummary,
+    /// Each funding year with a target that has begun by the day decided:
+    /// the families claimed in it, those claimable now that fit what is
+    /// left (the year holding the day only) and what is left. Empty for a
+    /// plan whose funding years state no target; [`Cohort::report`] leaves
+    /// it empty, since claims recorded are on the families' records, not
+    /// their decisions: `tfop report` fills it as `tfop claims` counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub year_targets: Vec<TargetUse>,
 }
 
 /// [`Counts`] of every decided family, with the records read and refused.
@@ -638,6 +646,7 @@ impl Cohort {
             eligible_not_attached: self.eligible_not_attached.clone(),
             by_indicator: self.indicator_breakdown(plan),
             outcomes: self.outcomes.summary(target),
+            year_targets: Vec::new(),
         })
     }
 }

@@ -5,7 +5,7 @@ use super::explanation::Requirement;
 use crate::family::{FamilyError, RecordErrorKind, RecordPosition};
 use crate::headline::Headline;
 use crate::num::Pence;
-use crate::plan::Plan;
+use crate::plan::{Framework, Plan};
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
@@ -73,16 +73,34 @@ pub struct PlanRef {
     /// this one; absent when one plan decides every family.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions_by: Option<VersionsBy>,
+    /// The framework the plan works under, so a reader can tell which
+    /// decided each family: named by every `sf2022` plan, and by every
+    /// version of a run with several (where a transition can put families
+    /// of one cohort under different frameworks); absent otherwise, so a
+    /// single phase 1 or phase 2 plan's decisions keep their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub framework: Option<Framework>,
 }
 
 impl PlanRef {
     /// The reference to `plan`.
-    pub(crate) fn of(plan: &Plan) -> PlanRef {
+    pub fn of(plan: &Plan) -> PlanRef {
+        let framework = plan.header.framework;
         PlanRef {
             name: plan.header.name.clone(),
             version: plan.header.version.clone(),
             digest: plan.digest.clone(),
             versions_by: None,
+            framework: (framework == Framework::Sf2022).then_some(framework),
+        }
+    }
+
+    /// States that `plan` was chosen from several versions by `rule` (none
+    /// with one version): the rule, and the version's framework beside it.
+    pub(crate) fn chosen_by(&mut self, plan: &Plan, rule: Option<VersionsBy>) {
+        self.versions_by = rule;
+        if rule.is_some() {
+            self.framework = Some(plan.header.framework);
         }
     }
 }

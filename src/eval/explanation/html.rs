@@ -96,15 +96,35 @@ impl Explanation {
         }
         out.push_str("</table>\n");
 
-        out.push_str("<h2>Problems identified</h2>\n");
+        // A Supporting Families plan's problems are needs under headlines,
+        // as the text explanation calls them.
+        let needs = self
+            .problems
+            .iter()
+            .any(|problem| problem.headline.is_some());
+        if needs {
+            out.push_str("<h2>Needs identified</h2>\n");
+        } else {
+            out.push_str("<h2>Problems identified</h2>\n");
+        }
         if self.problems.is_empty() {
             out.push_str("<p>No problem is identified.</p>\n");
         } else {
             out.push_str("<ul>\n");
             for problem in &self.problems {
+                let headline = problem
+                    .headline
+                    .map(|headline| {
+                        format!(
+                            " (headline <code>{}</code>: {})",
+                            escape_html(headline.id()),
+                            escape_html(headline.name())
+                        )
+                    })
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "<li><code>{}</code> {}<ul>",
+                    "<li><code>{}</code> {}{headline}<ul>",
                     escape_html(&problem.id),
                     escape_html(&problem.title)
                 );
