@@ -216,6 +216,22 @@ pub enum Sustain {
         /// How many terms.
         terms: u32,
     },
+    /// Over the calendar's last terms ended by the day decided
+    /// (`sustained for 3 school terms`): every day from the first day of
+    /// the earliest up to the day decided.
+    SchoolTerms {
+        /// How many terms.
+        terms: u32,
+        /// Their names, earliest first; empty when fewer have ended.
+        names: Vec<String>,
+        /// The first day of the earliest; `None` when fewer have ended
+        /// (not measurable).
+        from: Option<NaiveDate>,
+        /// The day decided.
+        to: NaiveDate,
+        /// How many of the calendar's terms have ended by the day decided.
+        ended: u32,
+    },
     /// For a length of time up to the day decided.
     Period {
         /// How many units.

@@ -645,6 +645,29 @@ fn sustain_text(sustain: &Sustain) -> String {
             }
         }
         Sustain::Terms { terms } => format!("over the last {terms} school terms"),
+        Sustain::SchoolTerms {
+            terms,
+            ref names,
+            from,
+            to,
+            ended,
+        } => {
+            let unit = if terms == 1 {
+                "school term"
+            } else {
+                "school terms"
+            };
+            match (names.first(), names.last(), from) {
+                (Some(first), Some(last), Some(from)) => format!(
+                    "for {terms} {unit} ({first} to {last}), from {} to {}",
+                    day(from),
+                    day(to)
+                ),
+                _ => format!(
+                    "for {terms} {unit} (only {ended} of the calendar's terms ended: not measurable)"
+                ),
+            }
+        }
         Sustain::Period {
             length,
             unit,

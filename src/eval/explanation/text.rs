@@ -587,6 +587,31 @@ impl Display for Sustain {
                 }
             }
             Sustain::Terms { terms } => write!(out, "the last {terms} school terms"),
+            Sustain::SchoolTerms {
+                terms,
+                names,
+                from,
+                to,
+                ended,
+            } => {
+                let unit = if *terms == 1 {
+                    "school term"
+                } else {
+                    "school terms"
+                };
+                match (names.first(), names.last(), from) {
+                    (Some(first), Some(last), Some(from)) => write!(
+                        out,
+                        "{terms} {unit} ({first} to {last}: as of today, every day from {} to {})",
+                        day(*from),
+                        day(*to)
+                    ),
+                    _ => write!(
+                        out,
+                        "{terms} {unit} (only {ended} of the calendar's terms ended by today: not measurable)"
+                    ),
+                }
+            }
             Sustain::Period {
                 length,
                 unit,
