@@ -178,6 +178,48 @@ mod calendar {
     }
 
     #[test]
+    fn explain_says_only_what_is_true_of_a_measure_that_is_not_measurable() {
+        let plan = measured(
+            "every child meets (rate unauthorised per sessions of school_term over the last 1 school term < 10% and no exclusion over the last 2 school terms)",
+        );
+        // One record of Spring 2016, with no sessions; none of Summer 2016.
+        let mut term = record("C", 2, 0);
+        term["sessions"] = json!(0);
+        let unrecorded = offended(family("2005-03-10", vec![term]));
+        let text = explain(&plan, &unrecorded, "2016-04-01");
+        assert!(
+            text.contains(
+                "(0 of 0) = not measurable (sessions sum to 0, so there is no rate); needs < 10%"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "- exclusion, over the last 2 school terms (no record of Autumn 2015: not measurable): neither `has` nor `no` holds\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("= 0; needs none"), "{text}");
+        let read = plan.read_family(&unrecorded.to_string()).unwrap();
+        let explanation = plan.explanation(&read, day("2016-04-01"));
+        let json = serde_json::to_value(&explanation).unwrap();
+        let member = &json["progress"][0]["measured"][0]["measured"];
+        assert_eq!(member[1]["type"], "events", "{json}");
+        assert_eq!(member[1]["count"], Value::Null, "{json}");
+        let html = explanation.to_html();
+        assert!(html.contains("neither has nor no holds"), "{html}");
+        assert!(html.contains("not measurable (sessions sum to 0"), "{html}");
+        // Once Summer 2016 is recorded with sessions, the count is true again.
+        let mut events = vec![record("C", 1, 0), record("C", 2, 0)];
+        events.push(record("C", 3, 0));
+        let text = explain(&plan, &offended(family("2005-03-10", events)), "2016-07-20");
+        assert!(
+            text.contains("- exclusion, over the last 2 school terms (Spring 2016 to Summer 2016), from 2016-01-04 to 2016-07-20 = 0; needs none"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn explain_names_the_calendar_terms_and_runs_to_the_day_decided() {
         let plan = measured(SCHOOL_RATE);
         let records = vec![record("C", 1, 10), record("C", 2, 10), record("C", 3, 10)];

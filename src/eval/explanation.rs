@@ -292,8 +292,9 @@ pub enum Requirement {
     Events {
         /// The events looked at.
         events: Events,
-        /// How many are in the window.
-        count: i128,
+        /// How many are in the window; `None` when the window is not
+        /// measurable on the day, and then neither `has` nor `no` holds.
+        count: Option<i128>,
         /// How many it needs.
         needs: Needs,
     },
@@ -424,6 +425,20 @@ mod words {
     /// How large a reduction must be: `at least`, or under `not`, `less than`.
     pub(super) fn fall(negated: bool) -> &'static str {
         if negated { "less than" } else { "at least" }
+    }
+
+    /// Why a side of a comparison with no value is not measurable, after
+    /// `not measurable`, when its window does not already say: a rate whose
+    /// denominator sums to zero. Nothing for a side with a value.
+    pub(super) fn unmeasurable_because(operand: &super::Operand) -> String {
+        match &operand.measure {
+            super::Measure::Rate {
+                bottom,
+                bottom_sum: 0,
+                ..
+            } if operand.value.is_none() => format!(" ({bottom} sum to 0, so there is no rate)"),
+            _ => String::new(),
+        }
     }
 
     /// The records counted, in brackets after a space, or nothing.

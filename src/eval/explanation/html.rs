@@ -378,7 +378,15 @@ fn requirement_html(requirement: &Requirement) -> String {
         }
         Requirement::Events {
             events,
-            count,
+            count: None,
+            ..
+        } => escape_html(&format!(
+            "{}: neither has nor no holds",
+            events_text(events)
+        )),
+        Requirement::Events {
+            events,
+            count: Some(count),
             needs,
         } => {
             let needs = match needs {
@@ -456,9 +464,10 @@ fn requirement_html(requirement: &Requirement) -> String {
 
 /// A side of a comparison in words, with its value.
 fn operand(operand: &Operand, unit: Quantity) -> String {
-    let value = operand
-        .value
-        .map_or_else(|| "not measurable".to_string(), |value| number(value, unit));
+    let value = operand.value.map_or_else(
+        || format!("not measurable{}", words::unmeasurable_because(operand)),
+        |value| number(value, unit),
+    );
     match &operand.measure {
         Measure::Constant => value,
         measure => format!("{} = {value}", measure_text(measure)),

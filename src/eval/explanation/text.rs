@@ -292,15 +292,27 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
             unit,
         } => writeln!(
             out,
-            "{pad}- {} = {}; needs {}{op} {}",
+            "{pad}- {} = {}{}; needs {}{op} {}",
             MeasureText(&left.measure),
             value(left.value, *unit),
+            words::unmeasurable_because(left),
             if *negated { "not " } else { "" },
             value(right.value, *unit),
         ),
+        // Over a window not measurable on the day, no count is true and
+        // neither `has` nor `no` holds, whatever it needs.
         Requirement::Events {
             events,
-            count,
+            count: None,
+            ..
+        } => writeln!(
+            out,
+            "{pad}- {}: neither `has` nor `no` holds",
+            EventsText(events, "")
+        ),
+        Requirement::Events {
+            events,
+            count: Some(count),
             needs,
         } => {
             let needs = match needs {
