@@ -612,6 +612,44 @@ mod checks {
         }
     }
 
+    /// The warnings of a plan under the calendar (last term ending on
+    /// 2016-12-16) with these funding entries.
+    fn warnings(funding: &str) -> Vec<String> {
+        let text = format!(
+            "plan \"Test\" {{ framework phase2 version \"t\" }}\n{CALENDAR}problem p \"P\" {{\n  indicator i \"I\" {{ any child meets (count exclusion over the last 3 school terms >= 1) }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n{funding}"
+        );
+        let (_, warnings) = Plan::parse_with_warnings(&text).unwrap();
+        warnings
+            .0
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_calendar_ending_before_the_claim_windows_or_funding_years_is_warned() {
+        let windows = |until: &str| {
+            format!("funding {{\n  claim windows from 2016-01-01 every 6 months until {until}\n}}")
+        };
+        assert!(warnings(&windows("2016-12-16")).is_empty());
+        assert_eq!(
+            warnings(&windows("2016-12-17")),
+            [
+                "W0006 the calendar's last term, \"Autumn 2016\", ends on 2016-12-16, but the claim windows run until 2016-12-17: decided after 2016-12-16, `school terms` stay on the calendar's last terms"
+            ]
+        );
+        // A funding year with a target runs to 31 March.
+        let year = "funding {\n  year \"2016/17\" { lump sum £1000 target 10 families }\n}";
+        assert_eq!(
+            warnings(year),
+            [
+                "W0006 the calendar's last term, \"Autumn 2016\", ends on 2016-12-16, but funding year \"2016/17\" runs until 2017-03-31: decided after 2016-12-16, `school terms` stay on the calendar's last terms"
+            ]
+        );
+        // No funding block: nothing says how long the plan decides.
+        assert!(warnings("").is_empty());
+    }
+
     #[test]
     fn sustained_for_school_terms_needs_a_calendar_of_enough_terms_and_at_least_one() {
         assert_eq!(sustain_codes("", "2 school terms"), ["E0120"]);
