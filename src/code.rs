@@ -459,6 +459,15 @@ codes! {
     /// months`. If the policy means a fixed number of days, write the window
     /// in weeks or days: `within 26 weeks`.
     MonthsWindowVaries = "W0005", Warning, "days needed within a window of months that holds more or fewer days from month to month";
+    /// A school calendar that ends before the plan's claim windows, funding
+    /// years or results years do.
+    ///
+    /// The plan is accepted. `over the last 3 school terms` and `sustained
+    /// for 2 school terms` count the terms the calendar declares; decided
+    /// after its last term, they stay on its last terms, so a child's later
+    /// terms are never counted and a missing term never shows. Declare the
+    /// terms of every school year up to the day named.
+    CalendarEndsEarly = "W0006", Warning, "a school calendar ending before the plan's claim windows or funding years";
 }
 
 impl Code {

@@ -715,7 +715,7 @@ fn terms_of_basis(count: u32, basis: TermBasis) -> String {
 fn sustain_length(length: &SustainLength) -> String {
     match length {
         SustainLength::Time(time) => duration(time),
-        SustainLength::Terms(count) => terms(count.value),
+        SustainLength::Terms(count, basis) => terms_of_basis(count.value, *basis),
         SustainLength::AfterEnd(time, kind) => {
             format!("{} after end of {}", duration(time), kind.name)
         }

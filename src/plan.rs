@@ -376,8 +376,9 @@ pub(crate) struct ProgressMeasure {
 pub(crate) enum SustainLen {
     /// Every day of the window of this length.
     Time(Length),
-    /// Every day since the first day of the family's last N school terms.
-    Terms(u32),
+    /// Every day since the first day of the last N school terms: the
+    /// family's records, or the calendar's terms ended by the day decided.
+    Terms(u32, TermBasis),
     /// Every day since the latest stretch of the kind's spells ended, which
     /// is at least this long ago (see `Evaluated::sustained_after_end`).
     AfterEnd(Length, KindId),

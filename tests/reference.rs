@@ -2048,3 +2048,426 @@ eligible when at least 1 problems
         }
     }
 }
+
+// ───────────── windows of the school calendar ─────────────
+
+/// A day-by-day reference for the plan's calendar (`over the last N school
+/// terms`, `sustained for N school terms`), for a plan of its own: every
+/// window is the last N declared terms ended by the day, every record is of
+/// the term its last day falls in, and every sustain walks its days one at
+/// a time.
+mod calendar {
+    use super::*;
+
+    const PLAN: &str = r#"plan "Calendar reference" { framework phase2 version "t" }
+
+school terms {
+  "T1" 2014-01-06 to 2014-03-28
+  "T2" 2014-04-22 to 2014-07-18
+  "T3" 2014-09-01 to 2014-12-19
+  "T4" 2015-01-05 to 2015-03-27
+  "T5" 2015-04-13 to 2015-07-22
+  "T6" 2015-09-01 to 2015-12-18
+}
+
+problem education "Education" {
+  indicator absent "Absent" {
+    any child of school age meets (rate unauthorised per sessions of school_term over the last 2 school terms >= 10%)
+  }
+  indicator excluded "Excluded" {
+    any child meets (count exclusion over the last 3 school terms >= 2)
+  }
+  significant "Attending" {
+    every child of school age with school_term meets (
+      rate unauthorised per sessions of school_term over the last 1 school term < 10%
+      and no exclusion over the last 2 school terms
+    )
+  }
+  sustained for 2 school terms
+}
+
+problem quiet "Quiet" {
+  indicator offended "Offended" { any member has offence ever }
+  significant "No offence for a school term" {
+    (no offence in family now) sustained for 1 school term
+  }
+}
+
+eligible when at least 1 problems
+"#;
+
+    /// The calendar's terms, first and last day, as the plan declares them.
+    const TERMS: [(&str, &str); 6] = [
+        ("2014-01-06", "2014-03-28"),
+        ("2014-04-22", "2014-07-18"),
+        ("2014-09-01", "2014-12-19"),
+        ("2015-01-05", "2015-03-27"),
+        ("2015-04-13", "2015-07-22"),
+        ("2015-09-01", "2015-12-18"),
+    ];
+
+    fn term(place: usize) -> (NaiveDate, NaiveDate) {
+        let (first, last) = TERMS[place];
+        (
+            NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap(),
+            NaiveDate::parse_from_str(last, "%Y-%m-%d").unwrap(),
+        )
+    }
+
+    /// A record as known at the end of the day decided.
+    struct Known {
+        kind: String,
+        member: String,
+        first: NaiveDate,
+        /// `None`: ending after the day decided, so still open.
+        last: Option<NaiveDate>,
+        record: Value,
+    }
+
+    struct Calendar {
+        children: Vec<(String, Member)>,
+        events: Vec<Known>,
+    }
+
+    impl Calendar {
+        fn new(family: &Value, as_of: NaiveDate) -> Calendar {
+            let children = family["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|member| member["role"] == "child")
+                .map(|member| {
+                    let child = Member {
+                        child: true,
+                        born: parse_day(&member["born"]),
+                        joined: None,
+                        left: None,
+                        exists: true,
+                    };
+                    (member["id"].as_str().unwrap().to_string(), child)
+                })
+                .collect();
+            let events = family["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|record| {
+                    let (first, last) = match parse_day(&record["date"]) {
+                        Some(day) => (day, Some(day)),
+                        None => (
+                            parse_day(&record["start"]).unwrap(),
+                            parse_day(&record["end"]),
+                        ),
+                    };
+                    (first <= as_of).then(|| Known {
+                        kind: record["kind"].as_str().unwrap().to_string(),
+                        member: record["member"].as_str().unwrap_or("").to_string(),
+                        first,
+                        last: last.filter(|last| *last <= as_of),
+                        record: record.clone(),
+                    })
+                })
+                .collect();
+            Calendar { children, events }
+        }
+
+        fn of<'a>(
+            &'a self,
+            kind: &'a str,
+            member: &'a str,
+        ) -> impl Iterator<Item = &'a Known> + 'a {
+            self.events
+                .iter()
+                .filter(move |event| event.kind == kind && event.member == member)
+        }
+
+        /// The last `count` calendar terms ended by `day`, by place.
+        fn window(count: usize, day: NaiveDate) -> Option<Vec<usize>> {
+            let ended = (0..TERMS.len())
+                .filter(|place| term(*place).1 <= day)
+                .count();
+            let start = ended.checked_sub(count)?;
+            Some((start..ended).collect())
+        }
+
+        /// The child's records of the window's terms, or `None` when a term
+        /// has none while the child was of school age on its first day.
+        fn records<'a>(
+            &'a self,
+            child: &'a (String, Member),
+            window: &[usize],
+        ) -> Option<Vec<&'a Known>> {
+            let mut records = Vec::new();
+            for place in window {
+                let (first, last) = term(*place);
+                let of_term: Vec<&Known> = self
+                    .of("school_term", &child.0)
+                    .filter(|record| record.last.is_some_and(|end| first <= end && end <= last))
+                    .collect();
+                if of_term.is_empty() && child.1.of_school_age(first) {
+                    return None;
+                }
+                records.extend(of_term);
+            }
+            Some(records)
+        }
+
+        /// Whether the rate of unauthorised sessions over the child's last
+        /// `count` calendar terms compares with 10% as `meets` says; false
+        /// when it is not measurable (a term missing, or no sessions).
+        fn rate(
+            &self,
+            child: &(String, Member),
+            count: usize,
+            day: NaiveDate,
+            meets: fn(u64, u64) -> bool,
+        ) -> bool {
+            let Some(records) =
+                Calendar::window(count, day).and_then(|window| self.records(child, &window))
+            else {
+                return false;
+            };
+            let sessions: u64 = records
+                .iter()
+                .map(|r| r.record["sessions"].as_u64().unwrap())
+                .sum();
+            let unauthorised: u64 = records
+                .iter()
+                .map(|r| r.record["unauthorised"].as_u64().unwrap())
+                .sum();
+            sessions > 0 && meets(unauthorised * 100, 10 * sessions)
+        }
+
+        /// The child's exclusions from the first day of the window's earliest
+        /// term up to the day; `None` when the window is not measurable.
+        fn exclusions(
+            &self,
+            child: &(String, Member),
+            count: usize,
+            day: NaiveDate,
+        ) -> Option<usize> {
+            let window = Calendar::window(count, day)?;
+            self.records(child, &window)?;
+            let from = term(*window.first()?).0;
+            Some(
+                self.of("exclusion", &child.0)
+                    .filter(|e| from <= e.first && e.first <= day)
+                    .count(),
+            )
+        }
+
+        fn indicators(&self, day: NaiveDate) -> Vec<Vec<&'static str>> {
+            let absent = self.children.iter().any(|child| {
+                child.1.of_school_age(day) && self.rate(child, 2, day, |top, bottom| top >= bottom)
+            });
+            let excluded = self
+                .children
+                .iter()
+                .any(|child| self.exclusions(child, 3, day).is_some_and(|n| n >= 2));
+            let education: Vec<&str> = [("absent", absent), ("excluded", excluded)]
+                .into_iter()
+                .filter_map(|(id, held)| held.then_some(id))
+                .collect();
+            let offended = self
+                .events
+                .iter()
+                .any(|e| e.kind == "offence" && e.first <= day);
+            let mut problems = Vec::new();
+            if !education.is_empty() {
+                problems.push(education);
+            }
+            if offended {
+                problems.push(vec!["offended"]);
+            }
+            problems
+        }
+
+        fn attending(&self, day: NaiveDate) -> bool {
+            self.children.iter().all(|child| {
+                let picked = child.1.of_school_age(day)
+                    && self
+                        .of("school_term", &child.0)
+                        .any(|record| record.first <= day);
+                !picked
+                    || (self.rate(child, 1, day, |top, bottom| top < bottom)
+                        && self.exclusions(child, 2, day) == Some(0))
+            })
+        }
+
+        /// `P sustained for N school terms` on `day`: P on every day from
+        /// the first day of the earliest of the last N calendar terms ended
+        /// by it, walked one day at a time.
+        fn sustained(count: usize, day: NaiveDate, holds: impl Fn(NaiveDate) -> bool) -> bool {
+            let Some(window) = Calendar::window(count, day) else {
+                return false;
+            };
+            let mut each = term(window[0]).0;
+            while each <= day {
+                if !holds(each) {
+                    return false;
+                }
+                each = each.succ_opt().unwrap();
+            }
+            true
+        }
+
+        fn quiet(&self, day: NaiveDate) -> bool {
+            Calendar::sustained(1, day, |each| {
+                !self
+                    .events
+                    .iter()
+                    .any(|e| e.kind == "offence" && e.first == each)
+            })
+        }
+    }
+
+    /// Two children (one turning 5, or 16, somewhere in the calendar), each
+    /// with a record of most terms (some missing, some ending in the
+    /// holiday after a term, so of no term), exclusions and offences.
+    fn family() -> impl Strategy<Value = Value> {
+        let born = prop_oneof![
+            (2008i64 * 365..2010 * 365).prop_map(|d| d - 2014 * 365),
+            (1998i64 * 365..2000 * 365).prop_map(|d| d - 2014 * 365),
+        ];
+        // Mostly low absence, so that some children attend for two terms.
+        let unauthorised = prop_oneof![4 => Just(0u64), 2 => 0u64..4, 1 => 0u64..15];
+        let sessions = prop_oneof![1 => 0u64..20, 4 => 20u64..60];
+        let record =
+            prop::option::weighted(0.95, (prop::bool::weighted(0.05), sessions, unauthorised));
+        // Half the children never excluded, the rest a few times close
+        // together, so that two fall in three terms now and then.
+        let exclusions = prop_oneof![
+            2 => Just(Vec::new()),
+            1 => (0i64..760, prop::collection::vec(0i64..120, 1..4))
+                .prop_map(|(from, offsets)| offsets.into_iter().map(|o| from + o).collect()),
+        ];
+        let child = (born, prop::collection::vec(record, TERMS.len()), exclusions);
+        (
+            child.clone(),
+            child,
+            prop::collection::vec(0i64..760, 0..3),
+        )
+            .prop_map(|(first, second, offences)| {
+                let mut members = vec![json!({ "id": "A", "role": "adult", "born": "1980-01-01" })];
+                let mut events = Vec::new();
+                for (id, (born, records, exclusions)) in [("C1", first), ("C2", second)] {
+                    members.push(json!({ "id": id, "role": "child", "born": date(born) }));
+                    for (place, record) in records.into_iter().enumerate() {
+                        let Some((in_holiday, sessions, unauthorised)) = record else {
+                            continue;
+                        };
+                        let (start, mut end) = term(place);
+                        if in_holiday {
+                            end += Duration::days(3);
+                        }
+                        events.push(json!({
+                            "kind": "school_term", "member": id,
+                            "start": start.format("%Y-%m-%d").to_string(),
+                            "end": end.format("%Y-%m-%d").to_string(),
+                            "sessions": sessions, "unauthorised": unauthorised.min(sessions)
+                        }));
+                    }
+                    for day in exclusions {
+                        events.push(json!({ "kind": "exclusion", "member": id, "date": date(day), "type": "fixed" }));
+                    }
+                }
+                for day in offences {
+                    events.push(json!({ "kind": "offence", "member": "A", "date": date(day) }));
+                }
+                json!({ "id": "F", "members": members, "events": events })
+            })
+    }
+
+    fn agrees(family: &Value, as_of: NaiveDate) -> Result<(), TestCaseError> {
+        let plan = Plan::parse(PLAN).unwrap();
+        let decision = decide(&plan, family, as_of);
+        let reference = Calendar::new(family, as_of);
+        let problems: Vec<Vec<&str>> = decision
+            .problems
+            .iter()
+            .map(|problem| problem.indicators.iter().map(|i| i.id.as_str()).collect())
+            .collect();
+        prop_assert_eq!(problems, reference.indicators(as_of), "indicators");
+        for progress in &decision.progress {
+            let (significant, sustained) = match progress.problem.as_str() {
+                "education" => (
+                    reference.attending(as_of),
+                    Calendar::sustained(2, as_of, |day| reference.attending(day)),
+                ),
+                _ => (reference.quiet(as_of), reference.quiet(as_of)),
+            };
+            prop_assert_eq!(
+                progress.significant,
+                significant,
+                "significant {}",
+                progress.problem
+            );
+            prop_assert_eq!(
+                progress.sustained,
+                sustained,
+                "sustained {}",
+                progress.problem
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn calendar_windows_agree_with_the_day_by_day_reference(family in family(), as_of in 0i64..760) {
+            agrees(&family, base() + Duration::days(as_of))?;
+        }
+    }
+
+    /// Guards the comparison against testing nothing: random families reach
+    /// both indicators, and both problems' progress both ways.
+    #[test]
+    fn random_families_reach_every_calendar_outcome() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let mut runner = TestRunner::deterministic();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for round in 0..300 {
+            let family = family().new_tree(&mut runner).unwrap().current();
+            let as_of = base() + Duration::days(100 + round % 660);
+            let reference = Calendar::new(&family, as_of);
+            for indicator in reference.indicators(as_of).concat() {
+                *seen.entry(indicator).or_default() += 1;
+            }
+            let attending = Calendar::sustained(2, as_of, |day| reference.attending(day));
+            *seen
+                .entry(if attending {
+                    "attending"
+                } else {
+                    "not attending"
+                })
+                .or_default() += 1;
+            if reference.attending(as_of) {
+                *seen.entry("attending today").or_default() += 1;
+            }
+            *seen
+                .entry(if reference.quiet(as_of) {
+                    "quiet"
+                } else {
+                    "not quiet"
+                })
+                .or_default() += 1;
+        }
+        for outcome in [
+            "absent",
+            "excluded",
+            "attending today",
+            "attending",
+            "not attending",
+            "quiet",
+            "not quiet",
+        ] {
+            assert!(
+                seen.get(outcome).copied().unwrap_or(0) >= 5,
+                "{outcome}: {seen:?}"
+            );
+        }
+    }
+}

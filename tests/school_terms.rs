@@ -178,6 +178,48 @@ mod calendar {
     }
 
     #[test]
+    fn explain_says_only_what_is_true_of_a_measure_that_is_not_measurable() {
+        let plan = measured(
+            "every child meets (rate unauthorised per sessions of school_term over the last 1 school term < 10% and no exclusion over the last 2 school terms)",
+        );
+        // One record of Spring 2016, with no sessions; none of Summer 2016.
+        let mut term = record("C", 2, 0);
+        term["sessions"] = json!(0);
+        let unrecorded = offended(family("2005-03-10", vec![term]));
+        let text = explain(&plan, &unrecorded, "2016-04-01");
+        assert!(
+            text.contains(
+                "(0 of 0) = not measurable (sessions sum to 0, so there is no rate); needs < 10%"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "- exclusion, over the last 2 school terms (no record of Autumn 2015: not measurable): neither `has` nor `no` holds\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("= 0; needs none"), "{text}");
+        let read = plan.read_family(&unrecorded.to_string()).unwrap();
+        let explanation = plan.explanation(&read, day("2016-04-01"));
+        let json = serde_json::to_value(&explanation).unwrap();
+        let member = &json["progress"][0]["measured"][0]["measured"];
+        assert_eq!(member[1]["type"], "events", "{json}");
+        assert_eq!(member[1]["count"], Value::Null, "{json}");
+        let html = explanation.to_html();
+        assert!(html.contains("neither has nor no holds"), "{html}");
+        assert!(html.contains("not measurable (sessions sum to 0"), "{html}");
+        // Once Summer 2016 is recorded with sessions, the count is true again.
+        let mut events = vec![record("C", 1, 0), record("C", 2, 0)];
+        events.push(record("C", 3, 0));
+        let text = explain(&plan, &offended(family("2005-03-10", events)), "2016-07-20");
+        assert!(
+            text.contains("- exclusion, over the last 2 school terms (Spring 2016 to Summer 2016), from 2016-01-04 to 2016-07-20 = 0; needs none"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn explain_names_the_calendar_terms_and_runs_to_the_day_decided() {
         let plan = measured(SCHOOL_RATE);
         let records = vec![record("C", 1, 10), record("C", 2, 10), record("C", 3, 10)];
@@ -192,6 +234,36 @@ mod calendar {
             ),
             "{text}"
         );
+    }
+}
+
+/// `school_leavers` decides who needs a record of a calendar term the way
+/// it decides who is `of school age`.
+mod school_leavers {
+    use super::*;
+
+    /// Whether the child, 16 on 2016-04-01 and so past school age on Summer
+    /// 2016's first day (2016-04-11), with no record of Summer 2016,
+    /// passes the calendar measure on 2016-07-20, attached on 2016-01-10
+    /// when of school age.
+    fn passes(setting: &str) -> bool {
+        let plan = plan(&format!(
+            "{CALENDAR}settings {{ school_leavers: {setting} }}\nproblem p \"P\" {{\n  indicator i \"I\" {{ any member has offence ever }}\n  significant \"S\" {{ every child meets (rate unauthorised per sessions of school_term over the last 3 school terms < 10%) }}\n}}\neligible when at least 1 problems"
+        ));
+        let mut events = vec![record("C", 1, 0), record("C", 2, 0)];
+        events.push(json!({ "kind": "attachment", "date": "2016-01-10" }));
+        let family = offended(family("2000-04-01", events));
+        let family = plan.read_family(&family.to_string()).unwrap();
+        plan.evaluate(&family, day("2016-07-20")).progress[0].significant
+    }
+
+    #[test]
+    fn a_school_leaver_staying_in_the_measure_needs_a_record_of_every_term() {
+        // Left school age before Summer 2016: no record of it needed.
+        assert!(passes("leave_measure"));
+        // Of school age at attachment and kept in the measure: Summer 2016
+        // needs a record, and without one the measure is not measurable.
+        assert!(!passes("stay_in_measure"));
     }
 }
 
@@ -324,6 +396,184 @@ mod before_attachment {
     }
 }
 
+/// `sustained for N school terms`: counted in the calendar's terms, from
+/// the first day of the earliest of the last N ended by the day decided.
+mod sustained {
+    use super::*;
+
+    /// A problem identified by any offence whose progress, no offence
+    /// today, must hold for `length`.
+    fn sustained_plan(significant: &str, length: &str) -> Plan {
+        plan(&format!(
+            "{CALENDAR}problem p \"P\" {{\n  indicator i \"I\" {{ any member has offence ever }}\n  significant \"S\" {{ {significant} }}\n  sustained for {length}\n}}\neligible when at least 1 problems"
+        ))
+    }
+
+    fn offence_on(date: &str, mut events: Vec<Value>) -> Value {
+        events.push(json!({ "kind": "offence", "member": "A", "date": date }));
+        family("2005-03-10", events)
+    }
+
+    /// Whether the problem is sustained on `as_of`, and the day it is
+    /// (or will be, if nothing more happens) first sustained.
+    fn sustained(plan: &Plan, family: &Value, as_of: &str) -> (bool, Option<String>) {
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let decision = plan.evaluate(&family, day(as_of));
+        let progress = &decision.progress[0];
+        (
+            progress.sustained,
+            progress
+                .sustained_on
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+        )
+    }
+
+    const QUIET: &str = "no offence in family now";
+
+    #[test]
+    fn the_window_moves_on_a_terms_last_day_not_the_next_terms_first() {
+        let plan = sustained_plan(QUIET, "2 school terms");
+        // An offence in the summer holiday: Autumn 2015 and Spring 2016
+        // start after it, so once Spring 2016 has ended the two terms hold.
+        let family = offence_on("2015-08-31", Vec::new());
+        assert_eq!(
+            sustained(&plan, &family, "2016-03-23"),
+            (false, Some("2016-03-24".into()))
+        );
+        assert_eq!(
+            sustained(&plan, &family, "2016-03-24"),
+            (true, Some("2016-03-24".into()))
+        );
+        // On the first day of the autumn term the window is still the two
+        // terms to the summer's, and it stays sustained.
+        assert!(sustained(&plan, &family, "2016-09-05").0);
+    }
+
+    #[test]
+    fn an_offence_on_a_terms_first_day_is_in_its_window() {
+        let plan = sustained_plan(QUIET, "2 school terms");
+        // On Autumn 2015's first day: the window from Autumn 2015 holds it,
+        // so it first holds when Summer 2016 ends.
+        let family = offence_on("2015-09-01", Vec::new());
+        assert_eq!(
+            sustained(&plan, &family, "2016-03-24"),
+            (false, Some("2016-07-20".into()))
+        );
+        assert!(!sustained(&plan, &family, "2016-07-19").0);
+        assert!(sustained(&plan, &family, "2016-07-20").0);
+        // On the last day of a term, the next window starts after it.
+        let family = offence_on("2015-12-18", Vec::new());
+        assert_eq!(
+            sustained(&plan, &family, "2016-01-04"),
+            (false, Some("2016-07-20".into()))
+        );
+        let family = offence_on("2016-01-03", Vec::new());
+        assert_eq!(
+            sustained(&plan, &family, "2016-01-04"),
+            (false, Some("2016-07-20".into()))
+        );
+    }
+
+    #[test]
+    fn fewer_calendar_terms_ended_is_not_yet_sustained() {
+        // Summer 2015 and Autumn 2015 end on 2015-07-22 and 2015-12-18.
+        let plan = sustained_plan(QUIET, "2 school terms");
+        let family = offence_on("2015-01-01", Vec::new());
+        assert!(!sustained(&plan, &family, "2015-12-17").0);
+        assert!(sustained(&plan, &family, "2015-12-18").0);
+        let plan = sustained_plan(QUIET, "1 school term");
+        assert!(!sustained(&plan, &family, "2015-07-21").0);
+        assert!(sustained(&plan, &family, "2015-07-22").0);
+    }
+
+    #[test]
+    fn it_counts_the_calendars_terms_where_the_records_form_counts_the_familys() {
+        // The child has records of Summer 2015 and Summer 2016 only.
+        let events = vec![record("C", 0, 0), record("C", 3, 0)];
+        let family = offence_on("2015-09-01", events);
+        // The records form: the family's last 2 terms, from 2015-04-13.
+        assert!(!sustained(&sustained_plan(QUIET, "2 terms"), &family, "2016-07-20").0);
+        // The calendar form: Spring and Summer 2016, from 2016-01-04.
+        assert!(
+            sustained(
+                &sustained_plan(QUIET, "2 school terms"),
+                &family,
+                "2016-07-20"
+            )
+            .0
+        );
+    }
+
+    #[test]
+    fn a_term_missing_for_a_child_fails_a_measure_that_needs_it() {
+        let plan = sustained_plan(
+            "every child of school age meets (rate unauthorised per sessions of school_term over the last 1 school term < 10%)",
+            "2 school terms",
+        );
+        let every = vec![record("C", 1, 0), record("C", 2, 0), record("C", 3, 0)];
+        let family = offence_on("2015-01-01", every.clone());
+        assert!(!sustained(&plan, &family, "2016-07-19").0);
+        assert!(sustained(&plan, &family, "2016-07-20").0);
+        // Without Spring 2016 the measure is not measurable from its last
+        // day to Summer 2016's, inside the window: not sustained.
+        let family = offence_on("2015-01-01", vec![record("C", 1, 0), record("C", 3, 0)]);
+        assert!(!sustained(&plan, &family, "2016-07-20").0);
+    }
+
+    #[test]
+    fn school_terms_inside_a_condition() {
+        let plan = measured("(no offence in family now) sustained for 2 school terms");
+        let family = offence_on("2015-08-31", Vec::new());
+        let family = plan.read_family(&family.to_string()).unwrap();
+        let significant = |as_of: &str| plan.evaluate(&family, day(as_of)).progress[0].significant;
+        assert!(!significant("2016-03-23"));
+        assert!(significant("2016-03-24"));
+    }
+
+    #[test]
+    fn explain_names_the_terms_and_the_days_they_cover() {
+        let plan = sustained_plan(QUIET, "2 school terms");
+        let family = offence_on("2015-08-31", Vec::new());
+        let text = explain(&plan, &family, "2016-04-01");
+        assert!(
+            text.contains(
+                "It must be sustained for 2 school terms (Autumn 2015 to Spring 2016: as of today, every day from 2015-09-01 to 2016-04-01)."
+            ),
+            "{text}"
+        );
+        let text = explain(&plan, &family, "2015-08-31");
+        assert!(
+            text.contains(
+                "It must be sustained for 2 school terms (only 1 of the calendar's terms ended by today: not measurable)."
+            ),
+            "{text}"
+        );
+        let read = plan.read_family(&family.to_string()).unwrap();
+        let explanation = plan.explanation(&read, day("2016-04-01"));
+        let json = serde_json::to_value(&explanation).unwrap();
+        let sustain = &json["progress"][0]["sustain"];
+        assert_eq!(
+            sustain,
+            &json!({
+                "over": "school_terms",
+                "terms": 2,
+                "names": ["Autumn 2015", "Spring 2016"],
+                "from": "2015-09-01",
+                "to": "2016-04-01",
+                "ended": 3
+            }),
+            "{json}"
+        );
+        let html = explanation.to_html();
+        assert!(
+            html.contains(
+                "for 2 school terms (Autumn 2015 to Spring 2016), from 2015-09-01 to 2016-04-01"
+            ),
+            "{html}"
+        );
+    }
+}
+
 mod checks {
     use super::*;
 
@@ -349,6 +599,65 @@ mod checks {
         // The records form needs no calendar.
         let records = "any child meets (count exclusion over the last 3 terms >= 1)";
         assert!(codes("", records).is_empty());
+    }
+
+    /// The codes of a plan with these items whose problem is sustained for `length`.
+    fn sustain_codes(items: &str, length: &str) -> Vec<String> {
+        let text = format!(
+            "plan \"Test\" {{ framework phase2 version \"t\" }}\n{items}\nproblem p \"P\" {{\n  indicator i \"I\" {{ any member has offence ever }}\n  significant \"S\" {{ no offence in family now }}\n  sustained for {length}\n}}\neligible when at least 1 problems"
+        );
+        match Plan::parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(diagnostics) => diagnostics.0.iter().map(|d| d.code.to_string()).collect(),
+        }
+    }
+
+    /// The warnings of a plan under the calendar (last term ending on
+    /// 2016-12-16) with these funding entries.
+    fn warnings(funding: &str) -> Vec<String> {
+        let text = format!(
+            "plan \"Test\" {{ framework phase2 version \"t\" }}\n{CALENDAR}problem p \"P\" {{\n  indicator i \"I\" {{ any child meets (count exclusion over the last 3 school terms >= 1) }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n{funding}"
+        );
+        let (_, warnings) = Plan::parse_with_warnings(&text).unwrap();
+        warnings
+            .0
+            .iter()
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_calendar_ending_before_the_claim_windows_or_funding_years_is_warned() {
+        let windows = |until: &str| {
+            format!("funding {{\n  claim windows from 2016-01-01 every 6 months until {until}\n}}")
+        };
+        assert!(warnings(&windows("2016-12-16")).is_empty());
+        assert_eq!(
+            warnings(&windows("2016-12-17")),
+            [
+                "W0006 the calendar's last term, \"Autumn 2016\", ends on 2016-12-16, but the claim windows run until 2016-12-17: decided after 2016-12-16, `school terms` stay on the calendar's last terms"
+            ]
+        );
+        // A funding year with a target runs to 31 March.
+        let year = "funding {\n  year \"2016/17\" { lump sum £1000 target 10 families }\n}";
+        assert_eq!(
+            warnings(year),
+            [
+                "W0006 the calendar's last term, \"Autumn 2016\", ends on 2016-12-16, but funding year \"2016/17\" runs until 2017-03-31: decided after 2016-12-16, `school terms` stay on the calendar's last terms"
+            ]
+        );
+        // No funding block: nothing says how long the plan decides.
+        assert!(warnings("").is_empty());
+    }
+
+    #[test]
+    fn sustained_for_school_terms_needs_a_calendar_of_enough_terms_and_at_least_one() {
+        assert_eq!(sustain_codes("", "2 school terms"), ["E0120"]);
+        assert!(sustain_codes(CALENDAR, "5 school terms").is_empty());
+        assert_eq!(sustain_codes(CALENDAR, "6 school terms"), ["E0122"]);
+        assert_eq!(sustain_codes(CALENDAR, "0 school terms"), ["E0204"]);
+        // The records form needs no calendar.
+        assert!(sustain_codes("", "2 terms").is_empty());
     }
 }
 

@@ -5,7 +5,7 @@
 use super::Checker;
 use crate::code::Code;
 use crate::days::Day;
-use crate::plan::SchoolTerm;
+use crate::plan::{FundingDef, ResultsRules, SchoolTerm};
 use crate::syntax::ast;
 
 impl Checker {
@@ -96,5 +96,64 @@ impl Checker {
             return false;
         }
         true
+    }
+
+    /// Warns when the calendar's last term ends before the last day the
+    /// plan's claim windows, funding years or results years reach: decided
+    /// after it, a school-terms window stays on the calendar's last terms
+    /// and a child's later terms are never counted. Warned here, where the
+    /// author can declare the missing terms, rather than family by family
+    /// at evaluation, where no one reading the decisions can.
+    pub(super) fn calendar_outlived(
+        &mut self,
+        file: &ast::File,
+        funding: Option<&FundingDef>,
+        results: &ResultsRules,
+    ) {
+        let Some(last) = self.school_terms.last() else {
+            return;
+        };
+        let Some(span) = file.items.iter().find_map(|item| match item {
+            ast::Item::SchoolCalendar(calendar) => Some(calendar.span),
+            _ => None,
+        }) else {
+            return;
+        };
+        let windows = funding
+            .and_then(|funding| funding.claim_windows)
+            .map(|windows| (windows.until, "the claim windows run".to_string()));
+        let funding_years = funding.into_iter().flat_map(|funding| &funding.years);
+        let funding_years = funding_years.filter_map(|year| {
+            let (_, until) = year.days?;
+            Some((until, format!("funding year {:?} runs", year.label)))
+        });
+        let results_years = results
+            .years
+            .iter()
+            .map(|year| (year.until, format!("results year {:?} runs", year.label)));
+        let Some((until, what)) = windows
+            .into_iter()
+            .chain(funding_years)
+            .chain(results_years)
+            .max_by_key(|(until, _)| *until)
+        else {
+            return;
+        };
+        let (ends, until_day) = (last.last, Day::from_date(until));
+        if until_day <= ends {
+            return;
+        }
+        let (Some(ends), name) = (ends.to_date(), &last.name) else {
+            return;
+        };
+        let (ends, until) = (crate::date::write(ends), crate::date::write(until));
+        self.report(
+            Code::CalendarEndsEarly,
+            span,
+            format!(
+                "the calendar's last term, {name:?}, ends on {ends}, but {what} until {until}: decided after {ends}, `school terms` stay on the calendar's last terms"
+            ),
+            format!("declare the school terms up to {until}"),
+        );
     }
 }

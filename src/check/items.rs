@@ -160,6 +160,7 @@ impl Checker {
         }
         let declared = self.declared_claims.clone();
         let results = self.results(results_items.first().copied(), &declared);
+        self.calendar_outlived(file, funding.as_ref(), &results);
         self.unused_defines(file);
         let known = self.known_kinds();
         let header = header?;

@@ -6,7 +6,7 @@ use crate::code::Code;
 use crate::days::Length;
 use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
 use crate::num::Fixed;
-use crate::plan::SustainLen;
+use crate::plan::{SustainLen, TermBasis};
 use crate::syntax::Span;
 use crate::syntax::ast;
 
@@ -19,7 +19,7 @@ impl Checker {
                 let kind = self.anchor_kind(kind, "after end of")?;
                 Some(SustainLen::AfterEnd(length?, kind))
             }
-            ast::SustainLength::Terms(count) => {
+            ast::SustainLength::Terms(count, basis) => {
                 if count.value == 0 {
                     self.report(
                         Code::EmptyRange,
@@ -27,12 +27,23 @@ impl Checker {
                         "a sustain period of zero terms",
                         "sustain for at least 1 term",
                     );
-                    None
-                } else if !self.terms_in_range(count) {
-                    None
-                } else {
-                    Some(SustainLen::Terms(count.value))
+                    return None;
                 }
+                if !self.terms_in_range(count) {
+                    return None;
+                }
+                let basis = match basis {
+                    ast::TermBasis::Records => TermBasis::Records,
+                    // Counted in the calendar's terms, so it needs the
+                    // calendar and no more terms than it declares.
+                    ast::TermBasis::Calendar => {
+                        if !self.calendar_holds(count, count.span) {
+                            return None;
+                        }
+                        TermBasis::Calendar
+                    }
+                };
+                Some(SustainLen::Terms(count.value, basis))
             }
         }
     }

@@ -11,9 +11,9 @@
 use std::rc::Rc;
 
 use super::sets::{Evaluated, TermWindow, age_days};
-use crate::days::Day;
+use crate::days::{Day, DaySet};
 use crate::family::Role;
-use crate::plan::{SchoolTerm, TermBasis, Terms};
+use crate::plan::{SchoolLeavers, SchoolTerm, TermBasis, Terms};
 
 /// What a window of terms holds on one day decided.
 pub(crate) enum TermsOn<'p> {
@@ -64,6 +64,43 @@ impl<'p> Evaluated<'p, '_> {
                     .collect()
             }
         }
+    }
+
+    /// The calendar's last `count` terms ended by each day, from the first
+    /// day of the earliest, whatever records a member has: what `sustained
+    /// for N school terms` counts in. The window moves on on a term's last
+    /// day and, after the calendar's last term, stays on its last terms.
+    pub(crate) fn calendar_spans(&self, count: u32) -> Rc<[TermWindow]> {
+        let calendar = &self.plan.school_terms;
+        let Some(size) = usize::try_from(count).ok().filter(|size| *size > 0) else {
+            return Rc::from([]);
+        };
+        (size..=calendar.len())
+            .filter_map(|end| {
+                let first = calendar.get(end.checked_sub(size)?)?;
+                let last = calendar.get(end.checked_sub(1)?)?;
+                let next_end = calendar.get(end).map_or(Day::MAX, |next| next.last.pred());
+                Some(TermWindow {
+                    days: (last.last, next_end),
+                    start: first.first,
+                    until: Day::MAX,
+                    records: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// The calendar's last `count` terms ended by `day`, earliest first
+    /// (none when fewer have ended), and how many of its terms have ended.
+    pub(crate) fn calendar_terms_on(&self, count: u32, day: Day) -> (&'p [SchoolTerm], u32) {
+        let calendar: &'p [SchoolTerm] = &self.plan.school_terms;
+        let ended = calendar.partition_point(|term| term.last <= day);
+        let chosen = usize::try_from(count)
+            .ok()
+            .filter(|size| *size > 0)
+            .and_then(|size| calendar.get(ended.checked_sub(size)?..ended))
+            .unwrap_or_default();
+        (chosen, u32::try_from(ended).unwrap_or(u32::MAX))
     }
 
     /// The window of the form on `day`, or why there is none.
@@ -162,7 +199,21 @@ impl<'p> Evaluated<'p, '_> {
         if person.role != Role::Child || !person.present.contains(first) {
             return false;
         }
+        person.born.is_none() || self.school_age_days(person.born).contains(first)
+    }
+
+    /// The days someone born on `born` is of school age under the plan's
+    /// `school_age`, and with `school_leavers: stay_in_measure`, every day
+    /// from the attachment day on if they were of school age on it: one
+    /// test for `of school age` and for the terms a calendar window needs.
+    pub(crate) fn school_age_days(&self, born: Option<Day>) -> DaySet {
         let (youngest, oldest) = self.plan.settings.school_age;
-        person.born.is_none() || age_days(person.born, youngest, Some(oldest)).contains(first)
+        let school = age_days(born, youngest, Some(oldest));
+        if self.plan.settings.school_leavers == SchoolLeavers::StayInMeasure
+            && school.contains(self.attachment_anchor)
+        {
+            return school.union(&DaySet::interval(self.attachment_anchor, Day::MAX));
+        }
+        school
     }
 }

@@ -12,7 +12,7 @@ use super::{Decision, Facts};
 use crate::days::{Day, first_day_clear_of};
 use crate::eval::explanation::Reattached;
 use crate::family::Family;
-use crate::plan::{Plan, ProgressMeasure, SustainLen};
+use crate::plan::{Plan, ProgressMeasure, SustainLen, TermBasis};
 use crate::vocab::Shape;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -288,7 +288,17 @@ impl Evaluated<'_, '_> {
                         .and_then(Day::to_date),
                 }
             }
-            SustainLen::Terms(terms) => Sustain::Terms { terms },
+            SustainLen::Terms(terms, TermBasis::Records) => Sustain::Terms { terms },
+            SustainLen::Terms(terms, TermBasis::Calendar) => {
+                let (chosen, ended) = self.calendar_terms_on(terms, day);
+                Sustain::SchoolTerms {
+                    terms,
+                    names: chosen.iter().map(|term| term.name.clone()).collect(),
+                    from: chosen.first().and_then(|term| term.first.to_date()),
+                    to: as_of,
+                    ended,
+                }
+            }
             SustainLen::Time(length) => Sustain::Period {
                 length: length.count,
                 unit: length.unit,

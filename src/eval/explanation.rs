@@ -216,6 +216,22 @@ pub enum Sustain {
         /// How many terms.
         terms: u32,
     },
+    /// Over the calendar's last terms ended by the day decided
+    /// (`sustained for 3 school terms`): every day from the first day of
+    /// the earliest up to the day decided.
+    SchoolTerms {
+        /// How many terms.
+        terms: u32,
+        /// Their names, earliest first; empty when fewer have ended.
+        names: Vec<String>,
+        /// The first day of the earliest; `None` when fewer have ended
+        /// (not measurable).
+        from: Option<NaiveDate>,
+        /// The day decided.
+        to: NaiveDate,
+        /// How many of the calendar's terms have ended by the day decided.
+        ended: u32,
+    },
     /// For a length of time up to the day decided.
     Period {
         /// How many units.
@@ -276,8 +292,9 @@ pub enum Requirement {
     Events {
         /// The events looked at.
         events: Events,
-        /// How many are in the window.
-        count: i128,
+        /// How many are in the window; `None` when the window is not
+        /// measurable on the day, and then neither `has` nor `no` holds.
+        count: Option<i128>,
         /// How many it needs.
         needs: Needs,
     },
@@ -408,6 +425,20 @@ mod words {
     /// How large a reduction must be: `at least`, or under `not`, `less than`.
     pub(super) fn fall(negated: bool) -> &'static str {
         if negated { "less than" } else { "at least" }
+    }
+
+    /// Why a side of a comparison with no value is not measurable, after
+    /// `not measurable`, when its window does not already say: a rate whose
+    /// denominator sums to zero. Nothing for a side with a value.
+    pub(super) fn unmeasurable_because(operand: &super::Operand) -> String {
+        match &operand.measure {
+            super::Measure::Rate {
+                bottom,
+                bottom_sum: 0,
+                ..
+            } if operand.value.is_none() => format!(" ({bottom} sum to 0, so there is no rate)"),
+            _ => String::new(),
+        }
     }
 
     /// The records counted, in brackets after a space, or nothing.

@@ -214,7 +214,8 @@ impl Evaluated<'_, '_> {
     /// An aggregate's count on a day, with its window and the records counted.
     fn counted(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> Counted {
         Counted {
-            count: self.count_on(aggregate, member, day),
+            // A reduction's windows are of months, with a count every day.
+            count: self.count_on(aggregate, member, day).unwrap_or(0),
             window: self.window(&aggregate.window, member, day),
             records: self.records_in_window(aggregate, member, day),
         }
@@ -293,9 +294,13 @@ impl Evaluated<'_, '_> {
     }
 
     /// How many events an aggregate finds on a day.
-    fn count_on(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> i128 {
-        let (count, _) = self.sum(aggregate, None, member);
-        count.value_at(day).copied().unwrap_or(0)
+    /// How many events are in the window on `day`; `None` on a day the
+    /// window is not measurable.
+    fn count_on(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> Option<i128> {
+        let (count, measurable) = self.sum(aggregate, None, member);
+        measurable
+            .contains(day)
+            .then(|| count.value_at(day).copied().unwrap_or(0))
     }
 
     fn operand(&self, measure: &Measure, member: Option<u32>, day: Day) -> Operand {

@@ -484,10 +484,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             SustainLen::AfterEnd(length, kind) => {
                 self.sustained_after_end(set, length, kind, member)
             }
-            SustainLen::Terms(count) => {
+            SustainLen::Terms(count, basis) => {
                 let runs = set.intervals();
                 let mut out = Vec::new();
-                for window in self.term_windows(member, count).iter() {
+                let windows = match basis {
+                    TermBasis::Records => self.term_windows(member, count),
+                    TermBasis::Calendar => self.calendar_spans(count),
+                };
+                for window in windows.iter() {
                     // The run holding the window's first day, if any: runs
                     // are in order, so a binary search finds it.
                     let run = runs
@@ -798,14 +802,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             days = days.intersect(&age_days(person.born, range.min, range.max));
         }
         if selector.of_school_age {
-            let (youngest, oldest) = self.plan.settings.school_age;
-            let mut school = age_days(person.born, youngest, Some(oldest));
-            if self.plan.settings.school_leavers == SchoolLeavers::StayInMeasure
-                && school.contains(self.attachment_anchor)
-            {
-                school = school.union(&DaySet::interval(self.attachment_anchor, Day::MAX));
-            }
-            days = days.intersect(&school);
+            days = days.intersect(&self.school_age_days(person.born));
         }
         for aggregate in &selector.with {
             days = days.intersect(&self.cond(&Cond::Exists(aggregate.clone()), Some(member)));

@@ -311,6 +311,8 @@ fn condition() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("not not {a}")),
             (inner.clone(), 1u32..12).prop_map(|(a, n)| format!("({a}) sustained for {n} months")),
             (inner.clone(), 1u32..4).prop_map(|(a, n)| format!("({a}) sustained for {n} terms")),
+            (inner.clone(), 1u32..4)
+                .prop_map(|(a, n)| format!("({a}) sustained for {n} school terms")),
             (inner.clone(), 1u32..12)
                 .prop_map(|(a, n)| format!("({a}) sustained for {n} months after end of x_kind")),
             (
@@ -418,6 +420,7 @@ fn sustain() -> impl Strategy<Value = String> {
     prop_oneof![
         (1u32..12).prop_map(|n| format!("sustained for {n} months")),
         (1u32..12).prop_map(|n| format!("sustained for {n} months after end of x_kind")),
+        (1u32..4).prop_map(|n| format!("sustained for {n} school terms")),
     ]
 }
 
@@ -432,7 +435,12 @@ fn plan_text() -> impl Strategy<Value = String> {
     (
         ((condition(), condition(), condition()), measure(), attach()),
         (event_decl(), sustain(), metadata, members()),
-        prop::sample::select(vec!["", " sustained for 3 months", " sustained for 2 terms"]),
+        prop::sample::select(vec![
+            "",
+            " sustained for 3 months",
+            " sustained for 2 terms",
+            " sustained for 1 school term",
+        ]),
         prop::collection::vec(gap(), 6),
     )
         .prop_map(|(((a, b, c), m, principles), (event, sustain, metadata, members), own_sustain, gaps)| {

@@ -373,7 +373,8 @@ pub use crate::unit::TimeUnit;
 #[allow(missing_docs)]
 pub enum SustainLength {
     Time(Duration),
-    Terms(IntLit),
+    /// `3 terms` (the family's records) or `3 school terms` (the calendar).
+    Terms(IntLit, TermBasis),
     /// `6 months after end of case`
     AfterEnd(Duration, Ident),
 }

@@ -450,7 +450,14 @@ impl Lowering {
     fn sustain_length(&mut self, pair: P<'_>) -> Option<SustainLength> {
         match pair.as_rule() {
             Rule::duration => Some(SustainLength::Time(self.duration(pair)?)),
-            Rule::term_count => Some(SustainLength::Terms(self.term_count(pair)?)),
+            Rule::term_count => Some(SustainLength::Terms(
+                self.term_count(pair)?,
+                TermBasis::Records,
+            )),
+            Rule::school_term_count => Some(SustainLength::Terms(
+                self.term_count(pair)?,
+                TermBasis::Calendar,
+            )),
             Rule::sustain_after_end => {
                 let mut children = Children::of(&pair);
                 let duration = self.next_duration(&mut children)?;

@@ -166,7 +166,7 @@ enums! {
     FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words), Ordered(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
-    SustainLength { Time(duration), Terms(count), AfterEnd(duration, kind) }
+    SustainLength { Time(duration), Terms(count, basis), AfterEnd(duration, kind) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
         Problem(name), EnoughNeeds, Composition(members),

@@ -398,7 +398,15 @@ fn requirement_html(requirement: &Requirement) -> String {
         }
         Requirement::Events {
             events,
-            count,
+            count: None,
+            ..
+        } => escape_html(&format!(
+            "{}: neither has nor no holds",
+            events_text(events)
+        )),
+        Requirement::Events {
+            events,
+            count: Some(count),
             needs,
         } => {
             let needs = match needs {
@@ -476,9 +484,10 @@ fn requirement_html(requirement: &Requirement) -> String {
 
 /// A side of a comparison in words, with its value.
 fn operand(operand: &Operand, unit: Quantity) -> String {
-    let value = operand
-        .value
-        .map_or_else(|| "not measurable".to_string(), |value| number(value, unit));
+    let value = operand.value.map_or_else(
+        || format!("not measurable{}", words::unmeasurable_because(operand)),
+        |value| number(value, unit),
+    );
     match &operand.measure {
         Measure::Constant => value,
         measure => format!("{} = {value}", measure_text(measure)),
@@ -665,6 +674,29 @@ fn sustain_text(sustain: &Sustain) -> String {
             }
         }
         Sustain::Terms { terms } => format!("over the last {terms} school terms"),
+        Sustain::SchoolTerms {
+            terms,
+            ref names,
+            from,
+            to,
+            ended,
+        } => {
+            let unit = if terms == 1 {
+                "school term"
+            } else {
+                "school terms"
+            };
+            match (names.first(), names.last(), from) {
+                (Some(first), Some(last), Some(from)) => format!(
+                    "for {terms} {unit} ({first} to {last}), from {} to {}",
+                    day(from),
+                    day(to)
+                ),
+                _ => format!(
+                    "for {terms} {unit} (only {ended} of the calendar's terms ended: not measurable)"
+                ),
+            }
+        }
         Sustain::Period {
             length,
             unit,

@@ -292,15 +292,27 @@ fn write_requirement(requirement: &Requirement, pad: &str, out: &mut Formatter<'
             unit,
         } => writeln!(
             out,
-            "{pad}- {} = {}; needs {}{op} {}",
+            "{pad}- {} = {}{}; needs {}{op} {}",
             MeasureText(&left.measure),
             value(left.value, *unit),
+            words::unmeasurable_because(left),
             if *negated { "not " } else { "" },
             value(right.value, *unit),
         ),
+        // Over a window not measurable on the day, no count is true and
+        // neither `has` nor `no` holds, whatever it needs.
         Requirement::Events {
             events,
-            count,
+            count: None,
+            ..
+        } => writeln!(
+            out,
+            "{pad}- {}: neither `has` nor `no` holds",
+            EventsText(events, "")
+        ),
+        Requirement::Events {
+            events,
+            count: Some(count),
             needs,
         } => {
             let needs = match needs {
@@ -587,6 +599,31 @@ impl Display for Sustain {
                 }
             }
             Sustain::Terms { terms } => write!(out, "the last {terms} school terms"),
+            Sustain::SchoolTerms {
+                terms,
+                names,
+                from,
+                to,
+                ended,
+            } => {
+                let unit = if *terms == 1 {
+                    "school term"
+                } else {
+                    "school terms"
+                };
+                match (names.first(), names.last(), from) {
+                    (Some(first), Some(last), Some(from)) => write!(
+                        out,
+                        "{terms} {unit} ({first} to {last}: as of today, every day from {} to {})",
+                        day(*from),
+                        day(*to)
+                    ),
+                    _ => write!(
+                        out,
+                        "{terms} {unit} (only {ended} of the calendar's terms ended by today: not measurable)"
+                    ),
+                }
+            }
             Sustain::Period {
                 length,
                 unit,
