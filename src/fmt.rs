@@ -1081,9 +1081,12 @@ fn and_operand(part: &Expr, followed: bool) -> String {
 
 fn ends_in_field_test(expression: &Expr) -> bool {
     let bare_tests = |aggregate: &Aggregate| {
-        aggregate.subject.is_none()
-            && aggregate.window.is_none()
-            && !aggregate.pattern.tests.is_empty()
+        aggregate.window.is_none()
+            && match &aggregate.subject {
+                None => !aggregate.pattern.tests.is_empty(),
+                Some(Subject::By(_, None, tests, _)) => !tests.is_empty(),
+                Some(_) => false,
+            }
     };
     match &expression.kind {
         ExprKind::Has(HasTarget::Events(aggregate))
@@ -1232,8 +1235,14 @@ fn value_text(value: &Value) -> String {
 fn subject_text(subject: &Subject) -> String {
     match subject {
         Subject::Family(_) => "in family".to_string(),
-        Subject::By(who, None, _) => format!("by {}", who_plural(*who)),
-        Subject::By(who, Some(value), _) => format!("by {} {}", who_plural(*who), aged(value)),
+        Subject::By(who, ages, tests, _) => {
+            let mut text = format!("by {}{}", who_plural(*who), field_tests_text(tests));
+            if let Some(ages) = ages {
+                text.push(' ');
+                text.push_str(&aged(ages));
+            }
+            text
+        }
     }
 }
 

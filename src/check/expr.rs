@@ -330,7 +330,7 @@ impl Checker {
                 self.percent_in_range(percent.value, percent.span);
                 let aggregate = ast::Aggregate {
                     pattern: pattern.clone(),
-                    subject: *subject,
+                    subject: subject.clone(),
                     window: None,
                 };
                 let events = self.aggregate(&aggregate, scope, place);

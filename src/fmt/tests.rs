@@ -180,6 +180,10 @@ fn subject() -> impl Strategy<Value = String> {
         Just(" in family".to_string()),
         Just(" by children".to_string()),
         (0u32..10, 10u32..20).prop_map(|(a, b)| format!(" by adults aged {a} to {b}")),
+        Just(" by adults where resident = false".to_string()),
+        (16u32..20).prop_map(|a| {
+            format!(" by members where resident = true and tenure in (owner) aged {a} or over")
+        }),
     ]
 }
 

@@ -764,12 +764,13 @@ pub enum Value {
 }
 
 /// Whose events an aggregate counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     /// `in family`: everyone's and the family's own.
     Family(Span),
-    /// `by children aged …`
-    By(Who, Option<Aged>, Span),
+    /// `by adults where resident = true aged …`: the members' attribute
+    /// tests (none when it has no `where`), then their ages.
+    By(Who, Option<Aged>, Vec<FieldTest>, Span),
 }
 
 /// The days an aggregate looks at.

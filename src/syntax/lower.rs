@@ -1614,11 +1614,17 @@ impl Lowering {
                 let mut children = Children::of(&form);
                 let who = self.expect(&mut children, Rule::who)?;
                 let who = self.who(who)?;
+                let mut tests = Vec::new();
+                if let Some(filter) = children.next_if(Rule::member_where) {
+                    for test in Children::of(&filter).rest() {
+                        tests.push(self.field_test(test)?);
+                    }
+                }
                 let aged = match children.next_if(Rule::aged) {
                     Some(aged) => Some(self.aged(aged)?),
                     None => None,
                 };
-                Some(Subject::By(who, aged, span))
+                Some(Subject::By(who, aged, tests, span))
             }
             _ => {
                 self.internal(span, "a subject");

@@ -193,7 +193,7 @@ enums! {
         Money(money), Percent(percent), Date(date), Decimal(value, span), Integer(integer),
         Text(text), Flag(flag, span), Word(word), AtAttachment(field, span),
     }
-    Subject { Family(span), By(who, aged, span) }
+    Subject { Family(span), By(who, aged, tests, span) }
     Window {
         Within(length, span), WithinBefore(length, anchor, span),
         WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, basis, span),
