@@ -715,6 +715,18 @@ fn terms_of_basis(count: u32, basis: TermBasis) -> String {
 fn sustain_length(length: &SustainLength) -> String {
     match length {
         SustainLength::Time(time) => duration(time),
+        SustainLength::Dated(first, changes) => {
+            let mut text = duration(first);
+            for change in changes {
+                let _ = write!(
+                    text,
+                    " then {} from {}",
+                    duration(&change.length),
+                    crate::date::write(change.from.value)
+                );
+            }
+            text
+        }
         SustainLength::Terms(count) => terms(count.value),
         SustainLength::AfterEnd(time, kind) => {
             format!("{} after end of {}", duration(time), kind.name)

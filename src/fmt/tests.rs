@@ -315,6 +315,9 @@ fn condition() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("not not {a}")),
             (inner.clone(), 1u32..12).prop_map(|(a, n)| format!("({a}) sustained for {n} months")),
             (inner.clone(), 1u32..4).prop_map(|(a, n)| format!("({a}) sustained for {n} terms")),
+            (inner.clone(), 1u32..12).prop_map(|(a, n)| {
+                format!("({a}) sustained for {n} months then 26 weeks from 2018-04-01")
+            }),
             (inner.clone(), 1u32..12)
                 .prop_map(|(a, n)| format!("({a}) sustained for {n} months after end of x_kind")),
             (
@@ -421,6 +424,9 @@ fn event_decl() -> impl Strategy<Value = String> {
 fn sustain() -> impl Strategy<Value = String> {
     prop_oneof![
         (1u32..12).prop_map(|n| format!("sustained for {n} months")),
+        (1u32..12).prop_map(|n| {
+            format!("sustained for {n} months then 12 months from 2018-04-01 then 9 days from 2019-02-28")
+        }),
         (1u32..12).prop_map(|n| format!("sustained for {n} months after end of x_kind")),
     ]
 }

@@ -376,6 +376,21 @@ pub enum SustainLength {
     Terms(IntLit),
     /// `6 months after end of case`
     AfterEnd(Duration, Ident),
+    /// `6 months then 12 months from 2018-04-01`: the first length, then
+    /// each change in the order written.
+    Dated(Duration, Vec<LengthChange>),
+}
+
+/// `then 12 months from 2018-04-01`: a dated sustain period's length from a
+/// day on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LengthChange {
+    /// The length from the day on.
+    pub length: Duration,
+    /// The day it starts.
+    pub from: DateLit,
+    /// Where it stands.
+    pub span: Span,
 }
 
 /// `eligible when …`

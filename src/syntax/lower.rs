@@ -457,6 +457,20 @@ impl Lowering {
                 let kind = self.next_ident(&mut children)?;
                 Some(SustainLength::AfterEnd(duration, kind))
             }
+            Rule::dated_length => {
+                let mut children = Children::of(&pair);
+                let first = self.next_duration(&mut children)?;
+                let mut changes = Vec::new();
+                for change in children.rest() {
+                    let span = self.span_of(&change);
+                    let mut parts = Children::of(&change);
+                    let length = self.next_duration(&mut parts)?;
+                    let from = self.expect(&mut parts, Rule::date)?;
+                    let from = self.date(from)?;
+                    changes.push(LengthChange { length, from, span });
+                }
+                Some(SustainLength::Dated(first, changes))
+            }
             _ => {
                 {
                     let span = self.span_of(&pair);
