@@ -527,3 +527,112 @@ mod cli {
         );
     }
 }
+
+/// `tfop test` on a suite that names several versions of a plan.
+mod suites {
+    use super::*;
+
+    /// A case deciding `family` as of 2023-06-30, pinning the version that
+    /// decides it.
+    fn case(name: &str, family: &Value, version: &str) -> Value {
+        json!({ "name": name, "as_of": "2023-06-30", "family": family, "expect": { "version": version } })
+    }
+
+    /// The transition's two versions beside a suite of `cases` naming both;
+    /// the suite's path.
+    fn suite(folder_name: &str, versions_by: Option<&str>, cases: &[Value]) -> String {
+        let folder = scratch(folder_name);
+        write(&folder, "old.tfop", &version_text("2015", "2015-04-01", "£800"));
+        write(&folder, "new.tfop", &version_text("2022", "2022-10-03", "£1000"));
+        let mut suite = json!({ "plan": ["new.tfop", "old.tfop"], "cases": cases });
+        if let Some(rule) = versions_by {
+            suite["versions_by"] = json!(rule);
+        }
+        write(&folder, "plan.tests.json", &suite.to_string())
+    }
+
+    fn attached(id: &str, on: &str) -> Value {
+        let mut family = family(&[on]);
+        family["id"] = json!(id);
+        family
+    }
+
+    #[test]
+    fn each_case_is_decided_under_the_version_in_force_on_its_attachment_day() {
+        let path = suite(
+            "suite_versions",
+            None,
+            &[
+                case("the day before", &attached("F1", "2022-10-02"), "2015"),
+                case("the day of", &attached("F2", "2022-10-03"), "2022"),
+            ],
+        );
+        let output = tfop_exits(&["test", &path], 0);
+        let out = text(&output.stdout);
+        assert!(out.ends_with("2 passed, 0 failed\n"), "{out}");
+        assert!(!out.contains("coverage:"), "{out}");
+        // Each version is covered only by the cases it decides.
+        let path = suite(
+            "suite_versions_coverage",
+            None,
+            &[case("the day before", &attached("F1", "2022-10-02"), "2015")],
+        );
+        let out = text(&tfop_exits(&["test", &path], 0).stdout);
+        assert!(
+            out.contains(&format!(
+                "coverage: {path} (version \"2022\"): no case exercised claims progress; indicators crime.asb; problems crime\n"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("(version \"2015\")"), "{out}");
+    }
+
+    #[test]
+    fn a_case_expecting_the_other_version_fails_with_both_named() {
+        let path = suite(
+            "suite_versions_wrong",
+            None,
+            &[case("the day before", &attached("F1", "2022-10-02"), "2022")],
+        );
+        let output = tfop_exits(&["test", &path], 1);
+        let out = text(&output.stdout);
+        assert!(
+            out.contains("  version: expected \"2022\", got \"2015\"\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_suite_may_decide_by_the_day_decided_instead() {
+        let path = suite(
+            "suite_versions_by_day",
+            Some("decision-day"),
+            &[case("the day before", &attached("F1", "2022-10-02"), "2022")],
+        );
+        tfop_exits(&["test", &path], 0);
+    }
+
+    #[test]
+    fn a_family_attached_before_every_version_or_versions_on_one_day_fail_saying_so() {
+        let path = suite(
+            "suite_versions_before",
+            None,
+            &[case("too early", &attached("F1", "2015-03-31"), "2015")],
+        );
+        let output = tfop_exits(&["test", &path], 1);
+        let out = text(&output.stdout);
+        assert!(
+            out.contains("  the family is attached before the earliest version of the plan given takes effect"),
+            "{out}"
+        );
+        let folder = std::path::Path::new(&path).parent().unwrap();
+        write(folder, "new.tfop", &version_text("2022", "2015-04-01", "£1000"));
+        let output = tfop_exits(&["test", &path], 1);
+        assert!(
+            text(&output.stderr).contains("both take effect on 2015-04-01"),
+            "{}",
+            text(&output.stderr)
+        );
+        assert!(text(&output.stdout).ends_with("0 passed, 1 failed\n"));
+    }
+}
