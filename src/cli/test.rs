@@ -231,7 +231,13 @@ impl Run<'_> {
     }
 
     /// A suite whose plans cannot be loaded: each of its cases fails.
-    fn suite_cases_broken(&mut self, mut junit: TestSuite, suite: &Suite, name: &str, message: &str) {
+    fn suite_cases_broken(
+        &mut self,
+        mut junit: TestSuite,
+        suite: &Suite,
+        name: &str,
+        message: &str,
+    ) {
         for case in &suite.cases {
             self.add_junit(
                 &mut junit,
@@ -377,8 +383,8 @@ fn differences(mismatches: &[Mismatch]) -> String {
 fn load_versions(base: &Path, suite: &Suite) -> Result<PlanSet, String> {
     let mut plans = Vec::new();
     for file in suite.plan.files() {
-        let plan = load_plan(&base.join(file))
-            .map_err(|_| format!("its plan {file} does not check"))?;
+        let plan =
+            load_plan(&base.join(file)).map_err(|_| format!("its plan {file} does not check"))?;
         plans.push(plan);
     }
     let plans = PlanSet::new(plans).map_err(|error| {
