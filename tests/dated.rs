@@ -281,3 +281,44 @@ fn a_dated_sustain_period_formats_canonically_and_refuses_changes_out_of_order()
         )]
     );
 }
+
+/// A day-by-day reference for a dated sustain length: on the day decided,
+/// none of the offences in the length in force on that day, counted back.
+mod length_reference {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MEASURE: &str = "(no offence in family now) sustained for 30 days then 60 days from 2016-06-01 then 10 days from 2016-09-01";
+
+    fn length_on(on: chrono::NaiveDate) -> i64 {
+        if on >= day("2016-09-01") {
+            10
+        } else if on >= day("2016-06-01") {
+            60
+        } else {
+            30
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_evaluator_agrees_with_the_length_in_force_on_each_day(
+            offsets in prop::collection::vec(0i64..400, 0..4),
+            as_of in 0i64..420,
+        ) {
+            let start = day("2016-03-01");
+            let offences: Vec<_> = offsets.iter().map(|n| start + chrono::Duration::days(*n)).collect();
+            let as_of = start + chrono::Duration::days(as_of);
+            let events: Vec<Value> = offences
+                .iter()
+                .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
+                .collect();
+            let first = as_of - chrono::Duration::days(length_on(as_of) - 1);
+            let sustained = !offences.iter().any(|d| *d >= first && *d <= as_of);
+            let plan = indicator_plan(MEASURE);
+            prop_assert_eq!(identified(&plan, json!(events), &as_of.to_string()), sustained);
+        }
+    }
+}
