@@ -23,6 +23,13 @@
 //! }
 //! ```
 //!
+//! `"plan"` may instead list the versions of a plan by date
+//! (`["leicestershire-2017.tfop", "leicestershire-2018.tfop"]`): each case
+//! is then decided under the version that decides its family as `tfop eval`
+//! with those versions would, by the suite's `"versions_by"` rule
+//! (`"attachment"`, the default, or `"decision-day"`), and an expectation
+//! may pin that version's `version`.
+//!
 //! `family_file` (a path relative to the suite) may stand instead of
 //! `family`. Either way the family is read from its own text, as a cohort's
 //! are, so that a key given twice in it is refused, not settled. An
@@ -31,7 +38,7 @@
 //! key the decision never has; [`bless`] rewrites failing expectations with
 //! what the decision now says, in the suite's own text.
 
-use crate::eval::{ClaimStatus, Decision};
+use crate::eval::{ClaimStatus, Decision, VersionsBy};
 use crate::plan::Plan;
 use crate::suggest::help_for;
 use chrono::NaiveDate;
@@ -46,10 +53,36 @@ use std::fmt;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Suite {
-    /// The plan the cases are for, relative to the suite file.
-    pub plan: String,
+    /// The plan the cases are for, relative to the suite file: one file, or
+    /// the versions of a plan by date.
+    pub plan: PlanFiles,
+    /// With several versions, which version decides an attached family;
+    /// [`VersionsBy::Attachment`] when the suite does not say.
+    #[serde(default)]
+    pub versions_by: VersionsBy,
     /// The cases, in order.
     pub cases: Vec<Case>,
+}
+
+/// The plan files a suite names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PlanFiles {
+    /// `"plan": "lancashire-2016.tfop"`
+    One(String),
+    /// `"plan": ["leicestershire-2017.tfop", "leicestershire-2018.tfop"]`:
+    /// versions of one plan, in any order (their `effective` days order them).
+    Versions(Vec<String>),
+}
+
+impl PlanFiles {
+    /// The files, as the suite lists them.
+    pub fn files(&self) -> &[String] {
+        match self {
+            PlanFiles::One(file) => std::slice::from_ref(file),
+            PlanFiles::Versions(files) => files,
+        }
+    }
 }
 
 /// One case.
@@ -138,7 +171,7 @@ impl fmt::Display for Mismatch {
 }
 
 /// The keys an expectation may name, as the README lists them.
-pub const EXPECTATION_KEYS: [&str; 11] = [
+pub const EXPECTATION_KEYS: [&str; 12] = [
     "eligible",
     "problems",
     "indicators",
@@ -150,6 +183,7 @@ pub const EXPECTATION_KEYS: [&str; 11] = [
     "progress",
     "payable",
     "route",
+    "version",
 ];
 
 /// The keys of one claim's expectation: the fields of a decision's claim.
@@ -398,6 +432,7 @@ pub fn expectation_view(decision: &Decision) -> Value {
         "progress": progress,
         "payable": decision.payable,
         "route": decision.route,
+        "version": decision.plan.version,
     })
 }
 
@@ -776,7 +811,7 @@ claim progress "Progress" pays £800 discretionary { every identified problem ha
     fn a_misspelled_key_is_refused_with_the_nearest_and_every_valid_one() {
         assert_eq!(
             refusal(json!({"eligable": true})),
-            "`expect` has no key `eligable` (did you mean `eligible`?); its keys are `eligible`, `problems`, `indicators`, `evidence`, `attachment`, `attachment_date`, `missing`, `claims`, `progress`, `payable` and `route`"
+            "`expect` has no key `eligable` (did you mean `eligible`?); its keys are `eligible`, `problems`, `indicators`, `evidence`, `attachment`, `attachment_date`, `missing`, `claims`, `progress`, `payable`, `route` and `version`"
         );
         assert_eq!(
             refusal(json!({"claims": {"progres": {"status": "claimable"}}})),

@@ -715,6 +715,18 @@ fn terms_of_basis(count: u32, basis: TermBasis) -> String {
 fn sustain_length(length: &SustainLength) -> String {
     match length {
         SustainLength::Time(time) => duration(time),
+        SustainLength::Dated(first, changes) => {
+            let mut text = duration(first);
+            for change in changes {
+                let _ = write!(
+                    text,
+                    " then {} from {}",
+                    duration(&change.length),
+                    crate::date::write(change.from.value)
+                );
+            }
+            text
+        }
         SustainLength::Terms(count, basis) => terms_of_basis(count.value, *basis),
         SustainLength::AfterEnd(time, kind) => {
             format!("{} after end of {}", duration(time), kind.name)
@@ -1081,9 +1093,12 @@ fn and_operand(part: &Expr, followed: bool) -> String {
 
 fn ends_in_field_test(expression: &Expr) -> bool {
     let bare_tests = |aggregate: &Aggregate| {
-        aggregate.subject.is_none()
-            && aggregate.window.is_none()
-            && !aggregate.pattern.tests.is_empty()
+        aggregate.window.is_none()
+            && match &aggregate.subject {
+                None => !aggregate.pattern.tests.is_empty(),
+                Some(Subject::By(_, None, tests, _)) => !tests.is_empty(),
+                Some(_) => false,
+            }
     };
     match &expression.kind {
         ExprKind::Has(HasTarget::Events(aggregate))
@@ -1232,8 +1247,14 @@ fn value_text(value: &Value) -> String {
 fn subject_text(subject: &Subject) -> String {
     match subject {
         Subject::Family(_) => "in family".to_string(),
-        Subject::By(who, None, _) => format!("by {}", who_plural(*who)),
-        Subject::By(who, Some(value), _) => format!("by {} {}", who_plural(*who), aged(value)),
+        Subject::By(who, ages, tests, _) => {
+            let mut text = format!("by {}{}", who_plural(*who), field_tests_text(tests));
+            if let Some(ages) = ages {
+                text.push(' ');
+                text.push_str(&aged(ages));
+            }
+            text
+        }
     }
 }
 

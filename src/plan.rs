@@ -372,7 +372,7 @@ pub(crate) struct ProgressMeasure {
 }
 
 /// How long a condition must have held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SustainLen {
     /// Every day of the window of this length.
     Time(Length),
@@ -382,6 +382,21 @@ pub(crate) enum SustainLen {
     /// Every day since the latest stretch of the kind's spells ended, which
     /// is at least this long ago (see `Evaluated::sustained_after_end`).
     AfterEnd(Length, KindId),
+    /// A length that changes on days (`6 months then 12 months from
+    /// 2018-04-01`): the first length, then each later one from its day
+    /// on, days in increasing order. Each day is judged by the length in
+    /// force on it.
+    Dated(Length, Vec<(Day, Length)>),
+}
+
+/// The length of a dated sustain period in force on a day: the latest
+/// change on or before it, or the first length before every change.
+pub(crate) fn length_on(first: Length, changes: &[(Day, Length)], day: Day) -> Length {
+    changes
+        .iter()
+        .take_while(|(from, _)| *from <= day)
+        .last()
+        .map_or(first, |(_, length)| *length)
 }
 
 /// One attachment principle: in place when any of its kinds is

@@ -729,6 +729,11 @@ impl Builder {
 
     fn aggregate(&mut self, aggregate: &ast::Aggregate) {
         self.pattern(&aggregate.pattern);
+        if let Some(ast::Subject::By(_, _, tests, _)) = &aggregate.subject {
+            for test in tests {
+                self.use_name(SymbolKind::MemberAttribute, None, &test.field);
+            }
+        }
         self.window(aggregate.window.as_ref());
     }
 

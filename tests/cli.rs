@@ -397,7 +397,7 @@ fn test_refuses_a_misspelled_expectation_key_naming_the_valid_ones() {
     assert_eq!(output.status.code(), Some(1));
     let stdout = text(&output.stdout);
     assert!(
-        stdout.contains("  `expect` has no key `eligable` (did you mean `eligible`?); its keys are `eligible`, `problems`, `indicators`, `evidence`, `attachment`, `attachment_date`, `missing`, `claims`, `progress`, `payable` and `route`\n"),
+        stdout.contains("  `expect` has no key `eligable` (did you mean `eligible`?); its keys are `eligible`, `problems`, `indicators`, `evidence`, `attachment`, `attachment_date`, `missing`, `claims`, `progress`, `payable`, `route` and `version`\n"),
         "{stdout}"
     );
     assert!(!stdout.contains("absent"), "{stdout}");

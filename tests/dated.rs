@@ -157,3 +157,168 @@ mod reference {
         }
     }
 }
+
+// ───────────── sustain periods that change on a day ─────────────
+
+/// A plan whose crime problem must be sustained for `sustain`, attached on
+/// 2017-06-01; its one offence on 2017-09-15, after attachment.
+fn sustained_progress(sustain: &str) -> (Plan, tfop::family::Family) {
+    let plan = plan(&format!(
+        "problem crime \"Crime\" {{\n  indicator offending \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None\" {{ no offence in family now }}\n  sustained for {sustain}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+    ));
+    let family = json!({
+        "id": "F1",
+        "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+        "events": [
+            { "kind": "offence", "member": "A", "date": "2017-03-01" },
+            { "kind": "family_assessment", "date": "2017-05-20" },
+            { "kind": "attachment", "date": "2017-06-01" },
+            { "kind": "offence", "member": "A", "date": "2017-09-15" }
+        ]
+    });
+    let family = plan.read_family(&family.to_string()).unwrap();
+    (plan, family)
+}
+
+#[test]
+fn a_sustain_period_is_judged_on_each_day_by_the_length_in_force_on_it() {
+    // Six months clear of 2017-09-15 first on 2018-03-15; from 2018-04-01
+    // the period is 12 months, first clear on 2018-09-15.
+    let (plan, family) = sustained_progress("6 months then 12 months from 2018-04-01");
+    let progress = |as_of: &str| plan.evaluate(&family, day(as_of)).progress[0].clone();
+    assert!(!progress("2018-03-14").sustained);
+    assert!(progress("2018-03-15").sustained);
+    assert!(
+        progress("2018-03-31").sustained,
+        "the day before the change"
+    );
+    let on_the_change = progress("2018-04-01");
+    assert!(!on_the_change.sustained, "the day of the change");
+    assert!(!progress("2018-09-14").sustained);
+    assert!(progress("2018-09-15").sustained);
+    // The projection is exact on both sides of the change: before it, the
+    // day six months on; from it, the day twelve months on.
+    assert_eq!(progress("2018-03-01").sustained_on, Some(day("2018-03-15")));
+    assert_eq!(on_the_change.sustained_on, Some(day("2018-09-15")));
+    assert_eq!(progress("2018-03-31").sustained_on, Some(day("2018-03-15")));
+    let claim = |as_of: &str| plan.evaluate(&family, day(as_of)).claims[0].earliest;
+    assert_eq!(claim("2018-01-01"), Some(day("2018-03-15")));
+    assert_eq!(claim("2018-04-01"), Some(day("2018-09-15")));
+}
+
+#[test]
+fn a_shorter_period_from_a_day_frees_the_days_it_already_sustains() {
+    // 12 months, then 6 from 2018-04-01: on 2018-04-01 the offence of
+    // 2017-09-15 is already 6 months back, so that day is sustained; on
+    // 2018-03-31, under 12 months, it is not.
+    let (plan, family) = sustained_progress("12 months then 6 months from 2018-04-01");
+    let progress = |as_of: &str| plan.evaluate(&family, day(as_of)).progress[0].clone();
+    assert!(!progress("2018-03-31").sustained);
+    assert_eq!(progress("2018-03-31").sustained_on, Some(day("2018-04-01")));
+    assert!(progress("2018-04-01").sustained);
+    assert_eq!(progress("2018-04-01").sustained_on, Some(day("2018-04-01")));
+}
+
+#[test]
+fn explain_gives_the_sustain_period_in_force_on_the_day_decided() {
+    let (plan, family) = sustained_progress("6 months then 12 months from 2018-04-01");
+    let before = plan.explain(&family, day("2018-03-31"));
+    assert!(
+        before.contains("It must be sustained for 6 months (as of today, every day from 2017-10-01 to 2018-03-31)."),
+        "{before}"
+    );
+    let on = plan.explain(&family, day("2018-04-01"));
+    assert!(
+        on.contains("It must be sustained for 12 months (as of today, every day from 2017-04-02 to 2018-04-01)."),
+        "{on}"
+    );
+    assert!(
+        on.contains("Sustained: not yet; on 2018-09-15 if nothing changes."),
+        "{on}"
+    );
+}
+
+#[test]
+fn a_condition_sustained_for_a_dated_length_changes_on_its_day() {
+    let offence = json!([{ "kind": "offence", "member": "A", "date": "2016-01-01" }]);
+    let plan = indicator_plan(
+        "(no offence in family now) sustained for 30 days then 60 days from 2016-02-01",
+    );
+    // 30 days clear of 1 January first on 31 January; on 1 February 60 are needed.
+    assert!(!identified(&plan, offence.clone(), "2016-01-30"));
+    assert!(identified(&plan, offence.clone(), "2016-01-31"));
+    assert!(!identified(&plan, offence.clone(), "2016-02-01"));
+    assert!(!identified(&plan, offence.clone(), "2016-02-29"));
+    assert!(identified(&plan, offence, "2016-03-01"));
+}
+
+#[test]
+fn a_dated_sustain_period_formats_canonically_and_refuses_changes_out_of_order() {
+    let text = "plan \"T\" { framework phase2 }\nproblem p \"P\" {\n  indicator i \"I\" { has offence in family within 12 months }\n  significant \"S\" { no offence in family now }\n  sustained for 6 months  then\n 12 months from 2018-04-01 then 26 weeks from 2019-01-01\n}\neligible when at least 1 problems\n";
+    let formatted = tfop::fmt::format_source(text).unwrap();
+    assert!(
+        formatted.contains(
+            "  sustained for 6 months then 12 months from 2018-04-01 then 26 weeks from 2019-01-01\n"
+        ),
+        "{formatted}"
+    );
+    assert_eq!(tfop::fmt::format_source(&formatted).unwrap(), formatted);
+    assert_eq!(
+        Plan::parse(text).unwrap().digest(),
+        Plan::parse(&formatted).unwrap().digest()
+    );
+    let unordered = text.replace("2019-01-01", "2018-04-01");
+    let diagnostics = Plan::parse(&unordered).unwrap_err().0;
+    let found: Vec<(tfop::Code, &str)> = diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            tfop::Code::DatedValue,
+            "this change is not after the one before it, on 2018-04-01"
+        )]
+    );
+}
+
+/// A day-by-day reference for a dated sustain length: on the day decided,
+/// none of the offences in the length in force on that day, counted back.
+mod length_reference {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MEASURE: &str = "(no offence in family now) sustained for 30 days then 60 days from 2016-06-01 then 10 days from 2016-09-01";
+
+    fn length_on(on: chrono::NaiveDate) -> i64 {
+        if on >= day("2016-09-01") {
+            10
+        } else if on >= day("2016-06-01") {
+            60
+        } else {
+            30
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_evaluator_agrees_with_the_length_in_force_on_each_day(
+            offsets in prop::collection::vec(0i64..400, 0..4),
+            as_of in 0i64..420,
+        ) {
+            let start = day("2016-03-01");
+            let offences: Vec<_> = offsets.iter().map(|n| start + chrono::Duration::days(*n)).collect();
+            let as_of = start + chrono::Duration::days(as_of);
+            let events: Vec<Value> = offences
+                .iter()
+                .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
+                .collect();
+            let first = as_of - chrono::Duration::days(length_on(as_of) - 1);
+            let sustained = !offences.iter().any(|d| *d >= first && *d <= as_of);
+            let plan = indicator_plan(MEASURE);
+            prop_assert_eq!(identified(&plan, json!(events), &as_of.to_string()), sustained);
+        }
+    }
+}

@@ -482,3 +482,131 @@ fn two_capped_members_are_taken_in_the_order_of_their_ids() {
     assert_eq!(decision.problems[0].indicators[0].evidence, ["#2"]);
     assert_eq!(decision.problems[1].indicators[0].evidence, ["#1"]);
 }
+
+// ───────────── `by adults where …` ─────────────
+
+#[test]
+fn by_members_where_takes_only_the_events_of_the_members_whose_values_pass() {
+    // "Two or more offences by the adults at home": A lives apart, B at
+    // home, C's residence is not recorded.
+    let plan = plan_text(
+        "count offence by adults where resident = true aged 18 or over within 12 months >= 2",
+    );
+    let members = || {
+        vec![
+            member("A", "adult", json!({"resident": false})),
+            member("B", "adult", json!({"resident": true})),
+            member("C", "adult", json!({})),
+        ]
+    };
+    let offences = |who: [&str; 2]| {
+        json!([
+            { "kind": "offence", "member": who[0], "date": "2016-01-10" },
+            { "kind": "offence", "member": who[1], "date": "2016-01-11" }
+        ])
+    };
+    let as_of = "2016-03-01";
+    let at_home = decide(&plan, &family(members(), offences(["B", "B"])), as_of);
+    assert_eq!(identified(&at_home), ["crime"]);
+    assert_eq!(at_home.problems[0].indicators[0].evidence, ["#0", "#1"]);
+    for apart in [["A", "B"], ["B", "C"]] {
+        let decision = decide(&plan, &family(members(), offences(apart)), as_of);
+        assert!(identified(&decision).is_empty(), "{apart:?}");
+    }
+    // The age test still applies after the attribute tests: B turns 18 on
+    // 2016-03-01, so B's offences count from that day and not the day before.
+    let mut young = members();
+    young[1]["born"] = json!("1998-03-01");
+    let family = family(young, offences(["B", "B"]));
+    assert!(identified(&decide(&plan, &family, "2016-02-29")).is_empty());
+    assert_eq!(identified(&decide(&plan, &family, "2016-03-01")), ["crime"]);
+}
+
+#[test]
+fn by_members_where_refuses_an_unknown_attribute_or_a_test_of_the_wrong_type() {
+    let found = refused(
+        r#"
+problem crime "Crime" {
+  indicator apart "x" { has offence by adults where residnt = false within 12 months }
+  significant "None" { no offence by members where expectant = 3 now }
+}
+eligible when at least 1 problems
+"#,
+    );
+    assert_eq!(
+        found,
+        [
+            (
+                Code::UnknownField,
+                "members have no attribute `residnt`".to_string(),
+                Some("did you mean `resident`?".to_string())
+            ),
+            (
+                Code::BadFieldTest,
+                "member attribute `expectant` is a flag; this test needs `true` or `false` with `=` or `!=`"
+                    .to_string(),
+                Some("compare the member attribute with a value of its own type".to_string())
+            ),
+        ]
+    );
+}
+
+#[test]
+fn by_members_where_formats_canonically_and_keeps_the_brackets_it_needs() {
+    let text = "define apart = count offence where court = true by adults where resident = false and parental_responsibility = true aged 18 or over within 12 months\n\
+                define home = has asb_incident by members where resident = true now\n";
+    assert_eq!(tfop::fmt::format_source(text).unwrap(), text);
+    // Ending in attribute tests, `and recent` would read as one more test.
+    let bracketed = "define x = (has offence by adults where resident = false) and recent = 2\n";
+    assert_eq!(tfop::fmt::format_source(bracketed).unwrap(), bracketed);
+    let plain = "define x = has offence by adults where resident = false now and recent = 2\n";
+    assert_eq!(tfop::fmt::format_source(plain).unwrap(), plain);
+}
+
+#[test]
+fn explain_names_the_members_whose_events_by_members_where_takes() {
+    let progress = |significant: &str| {
+        plan(&format!(
+            r#"
+problem crime "Crime" {{
+  indicator one "x" {{ any member has offence within 12 months }}
+  significant "None apart" {{ {significant} }}
+}}
+eligible when at least 1 problems
+"#
+        ))
+    };
+    let plan = progress("no offence by adults where resident = false within 12 months");
+    let text = |resident_b: Value| {
+        family(
+            vec![
+                member("B", "adult", json!({"resident": resident_b})),
+                member("A", "adult", json!({"resident": false})),
+            ],
+            json!([{ "kind": "offence", "member": "A", "date": "2016-01-10" }]),
+        )
+    };
+    let explain = |resident_b: Value| {
+        let read = plan.read_family(&text(resident_b).to_string()).unwrap();
+        plan.explain(&read, day("2016-03-01"))
+    };
+    let both = explain(json!(false));
+    assert!(
+        both.contains("offence of members A (resident = false), B (resident = false), from 2015-03-02 to 2016-03-01 = 1; needs none"),
+        "{both}"
+    );
+    let one = explain(json!(true));
+    assert!(
+        one.contains("offence of members A (resident = false), from 2015-03-02"),
+        "{one}"
+    );
+    let plan = progress("no offence by adults where expectant = true within 12 months");
+    let read = plan.read_family(&text(json!(true)).to_string()).unwrap();
+    let none = plan.explain(&read, day("2016-03-01"));
+    assert!(
+        none.contains(
+            "offence of the members picked (none on the day), from 2015-03-02 to 2016-03-01 = 0"
+        ),
+        "{none}"
+    );
+}

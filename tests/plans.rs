@@ -63,7 +63,11 @@ fn every_case_of_every_worked_plan_passes() {
         let suite = Suite::from_json(&std::fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         let base = path.parent().unwrap();
-        let plan = Plan::parse(&std::fs::read_to_string(base.join(&suite.plan)).unwrap()).unwrap();
+        // Suites naming several versions are run by `tfop test` (tests/versions.rs).
+        let [plan_file] = suite.plan.files() else {
+            panic!("{}: a shipped suite names one plan", path.display())
+        };
+        let plan = Plan::parse(&std::fs::read_to_string(base.join(plan_file)).unwrap()).unwrap();
         for case in &suite.cases {
             cases += 1;
             let family = match (&case.family, &case.family_file) {

@@ -56,12 +56,21 @@ fn family(attached: &[&str]) -> Value {
     })
 }
 
+/// Reads a family's JSON against whichever version's vocabulary asks.
+fn reader(json: &str) -> impl Fn(&tfop::vocab::Vocabulary) -> Result<tfop::Family, Refusal> + '_ {
+    |vocab| tfop::io::family_from_json(json, vocab).map_err(|e| Refusal::from_error(&e))
+}
+
 fn decide(plans: &PlanSet, family: &Value, as_of: &str) -> Result<Decision, Refusal> {
-    let json = family.to_string();
-    plans.decide(
-        |vocab| tfop::io::family_from_json(&json, vocab).map_err(|e| Refusal::from_error(&e)),
-        day(as_of),
-    )
+    plans.decide(reader(&family.to_string()), day(as_of))
+}
+
+/// The explanation in words, under the version that decides the family.
+fn explain(plans: &PlanSet, family: &Value, as_of: &str) -> String {
+    plans
+        .explanation(reader(&family.to_string()), day(as_of))
+        .unwrap()
+        .to_string()
 }
 
 mod versions_by_date {
@@ -280,16 +289,7 @@ mod reattachment {
     #[test]
     fn explain_says_which_attachment_is_used_and_by_what_rule() {
         let plans = plan_with("latest_valid");
-        let json = family(&["2022-08-01", "2022-10-01"]).to_string();
-        let explanation = plans
-            .explanation(
-                |vocab| {
-                    tfop::io::family_from_json(&json, vocab).map_err(|e| Refusal::from_error(&e))
-                },
-                day("2022-10-01"),
-            )
-            .unwrap();
-        let words = explanation.to_string();
+        let words = explain(&plans, &family(&["2022-08-01", "2022-10-01"]), "2022-10-01");
         assert!(words.contains("Attached on 2022-10-01."), "{words}");
         assert!(
             words.contains(
@@ -298,14 +298,7 @@ mod reattachment {
             "{words}"
         );
         let once = family(&["2022-10-01"]).to_string();
-        let explanation = plans
-            .explanation(
-                |vocab| {
-                    tfop::io::family_from_json(&once, vocab).map_err(|e| Refusal::from_error(&e))
-                },
-                day("2022-10-01"),
-            )
-            .unwrap();
+        let explanation = plans.explanation(reader(&once), day("2022-10-01")).unwrap();
         assert!(explanation.reattachment.is_none());
         assert!(!explanation.to_string().contains("times by"));
     }
@@ -344,27 +337,35 @@ mod cli {
         (folder, old, new, families)
     }
 
+    /// `COMMAND PLAN FAMILIES --as-of 2023-06-30`, then `--plan` and each
+    /// other version, then `extra`.
+    fn args<'a>(
+        command: &'a str,
+        plan: &'a str,
+        others: &[&'a str],
+        families: &'a str,
+        extra: &[&'a str],
+    ) -> Vec<&'a str> {
+        let mut args = vec![command, plan, families, "--as-of", "2023-06-30"];
+        for other in others {
+            args.extend(["--plan", other]);
+        }
+        args.extend(extra);
+        args
+    }
+
     #[test]
     fn eval_decides_each_family_under_its_version_and_names_it() {
         let (_, old, new, families) = files("versions_eval");
-        let args = [
-            "eval",
-            &new,
-            &families,
-            "--as-of",
-            "2023-06-30",
-            "--plan",
-            &old,
-        ];
-        let output = tfop_exits(&args, 0);
+        let output = tfop_exits(&args("eval", &new, &[&old], &families, &[]), 0);
         let versions: Vec<String> = text(&output.stdout)
             .lines()
             .map(|line| serde_json::from_str::<Value>(line).unwrap()["plan"]["version"].to_string())
             .collect();
         assert_eq!(versions, ["\"2015\"", "\"2022\""]);
 
-        let output = tfop(&[&args[..], &["--format", "csv"]].concat());
-        let csv = text(&output.stdout);
+        let csv_args = args("eval", &new, &[&old], &families, &["--format", "csv"]);
+        let csv = text(&tfop_exits(&csv_args, 0).stdout);
         let mut lines = csv.lines();
         assert!(
             lines
@@ -386,18 +387,8 @@ mod cli {
     #[test]
     fn eval_versions_by_decision_day_decides_both_transition_families_under_the_new_version() {
         let (_, old, new, families) = files("versions_by_day");
-        let output = tfop(&[
-            "eval",
-            &new,
-            &families,
-            "--as-of",
-            "2023-06-30",
-            "--plan",
-            &old,
-            "--versions-by",
-            "decision-day",
-        ]);
-        assert!(output.status.success(), "{}", text(&output.stderr));
+        let by_day = ["--versions-by", "decision-day"];
+        let output = tfop_exits(&args("eval", &new, &[&old], &families, &by_day), 0);
         let plans: Vec<Value> = text(&output.stdout)
             .lines()
             .map(|line| serde_json::from_str::<Value>(line).unwrap()["plan"].clone())
@@ -407,30 +398,14 @@ mod cli {
             assert_eq!(plan["versions_by"], "decision-day");
         }
         assert_eq!(plans.len(), 2);
-        let output = tfop(&[
-            "eval",
-            &new,
-            &families,
-            "--as-of",
-            "2023-06-30",
-            "--versions-by",
-            "attached",
-        ]);
-        assert_eq!(output.status.code(), Some(1));
+        let misspelt = ["--versions-by", "attached"];
+        tfop_exits(&args("eval", &new, &[], &families, &misspelt), 1);
     }
 
     #[test]
     fn one_plan_keeps_the_csv_it_always_had() {
         let (_, _, new, families) = files("versions_one");
-        let output = tfop(&[
-            "eval",
-            &new,
-            &families,
-            "--as-of",
-            "2023-06-30",
-            "--format",
-            "csv",
-        ]);
+        let output = tfop_exits(&args("eval", &new, &[], &families, &["--format", "csv"]), 0);
         assert!(
             text(&output.stdout)
                 .lines()
@@ -448,31 +423,18 @@ mod cli {
             "same.tfop",
             &version_text("2016", "2015-04-01", "£800"),
         );
-        let output = tfop_exits(
-            &[
-                "eval",
-                &old,
-                &families,
-                "--as-of",
-                "2023-06-30",
-                "--plan",
-                &same,
-            ],
-            1,
-        );
+        let output = tfop_exits(&args("eval", &old, &[&same], &families, &[]), 1);
         assert!(text(&output.stderr).contains("both take effect on 2015-04-01"));
-        tfop_exits(
-            &[
-                "report",
-                &old,
-                &families,
-                "--as-of",
-                "2015-03-31",
-                "--plan",
-                &same,
-            ],
-            1,
-        );
+        let too_early = [
+            "report",
+            &old,
+            &families,
+            "--as-of",
+            "2015-03-31",
+            "--plan",
+            &same,
+        ];
+        tfop_exits(&too_early, 1);
     }
 
     #[test]
@@ -497,33 +459,146 @@ mod cli {
     #[test]
     fn report_and_explain_take_the_versions() {
         let (_, old, new, families) = files("versions_report");
-        tfop_exits(
-            &[
-                "report",
-                &new,
-                &families,
-                "--as-of",
-                "2023-06-30",
-                "--plan",
-                &old,
-            ],
-            0,
-        );
-        let output = tfop(&[
-            "explain",
-            &new,
-            &families,
-            "--family",
-            "F1",
-            "--as-of",
-            "2023-06-30",
-            "--plan",
-            &old,
-        ]);
+        tfop_exits(&args("report", &new, &[&old], &families, &[]), 0);
+        let one_family = ["--family", "F1"];
+        let output = tfop_exits(&args("explain", &new, &[&old], &families, &one_family), 0);
         assert!(
             text(&output.stdout).contains("version 2015"),
             "{}",
             text(&output.stdout)
         );
+    }
+}
+
+/// `tfop test` on a suite that names several versions of a plan.
+mod suites {
+    use super::*;
+
+    /// A case deciding `family` as of 2023-06-30, pinning the version that
+    /// decides it.
+    fn case(name: &str, family: &Value, version: &str) -> Value {
+        json!({ "name": name, "as_of": "2023-06-30", "family": family, "expect": { "version": version } })
+    }
+
+    /// The transition's two versions beside a suite of `cases` naming both;
+    /// the suite's path.
+    fn suite(folder_name: &str, versions_by: Option<&str>, cases: &[Value]) -> String {
+        let folder = scratch(folder_name);
+        write(
+            &folder,
+            "old.tfop",
+            &version_text("2015", "2015-04-01", "£800"),
+        );
+        write(
+            &folder,
+            "new.tfop",
+            &version_text("2022", "2022-10-03", "£1000"),
+        );
+        let mut suite = json!({ "plan": ["new.tfop", "old.tfop"], "cases": cases });
+        if let Some(rule) = versions_by {
+            suite["versions_by"] = json!(rule);
+        }
+        write(&folder, "plan.tests.json", &suite.to_string())
+    }
+
+    fn attached(id: &str, on: &str) -> Value {
+        let mut family = family(&[on]);
+        family["id"] = json!(id);
+        family
+    }
+
+    #[test]
+    fn each_case_is_decided_under_the_version_in_force_on_its_attachment_day() {
+        let path = suite(
+            "suite_versions",
+            None,
+            &[
+                case("the day before", &attached("F1", "2022-10-02"), "2015"),
+                case("the day of", &attached("F2", "2022-10-03"), "2022"),
+            ],
+        );
+        let output = tfop_exits(&["test", &path], 0);
+        let out = text(&output.stdout);
+        assert!(out.ends_with("2 passed, 0 failed\n"), "{out}");
+        assert!(!out.contains("coverage:"), "{out}");
+        // Each version is covered only by the cases it decides.
+        let path = suite(
+            "suite_versions_coverage",
+            None,
+            &[case(
+                "the day before",
+                &attached("F1", "2022-10-02"),
+                "2015",
+            )],
+        );
+        let out = text(&tfop_exits(&["test", &path], 0).stdout);
+        assert!(
+            out.contains(&format!(
+                "coverage: {path} (version \"2022\"): no case exercised claims progress; indicators crime.asb; problems crime\n"
+            )),
+            "{out}"
+        );
+        assert!(!out.contains("(version \"2015\")"), "{out}");
+    }
+
+    #[test]
+    fn a_case_expecting_the_other_version_fails_with_both_named() {
+        let path = suite(
+            "suite_versions_wrong",
+            None,
+            &[case(
+                "the day before",
+                &attached("F1", "2022-10-02"),
+                "2022",
+            )],
+        );
+        let output = tfop_exits(&["test", &path], 1);
+        let out = text(&output.stdout);
+        assert!(
+            out.contains("  version: expected \"2022\", got \"2015\"\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_suite_may_decide_by_the_day_decided_instead() {
+        let path = suite(
+            "suite_versions_by_day",
+            Some("decision-day"),
+            &[case(
+                "the day before",
+                &attached("F1", "2022-10-02"),
+                "2022",
+            )],
+        );
+        tfop_exits(&["test", &path], 0);
+    }
+
+    #[test]
+    fn a_family_attached_before_every_version_or_versions_on_one_day_fail_saying_so() {
+        let path = suite(
+            "suite_versions_before",
+            None,
+            &[case("too early", &attached("F1", "2015-03-31"), "2015")],
+        );
+        let output = tfop_exits(&["test", &path], 1);
+        let out = text(&output.stdout);
+        assert!(
+            out.contains("  the family is attached before the earliest version of the plan given takes effect"),
+            "{out}"
+        );
+        let folder = std::path::Path::new(&path).parent().unwrap();
+        write(
+            folder,
+            "new.tfop",
+            &version_text("2022", "2015-04-01", "£1000"),
+        );
+        let output = tfop_exits(&["test", &path], 1);
+        assert!(
+            text(&output.stderr).contains("both take effect on 2015-04-01"),
+            "{}",
+            text(&output.stderr)
+        );
+        assert!(text(&output.stdout).ends_with("0 passed, 1 failed\n"));
     }
 }

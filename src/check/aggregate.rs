@@ -311,8 +311,12 @@ impl Checker {
         let subject = match &aggregate.subject {
             None if scope == Scope::Member => Some(SubjectScope::ThisMember),
             None | Some(ast::Subject::Family(_)) => Some(SubjectScope::Family),
-            Some(ast::Subject::By(who, aged, _)) => self
-                .selector(*who, aged.as_ref(), &[])
+            Some(ast::Subject::By(who, aged, tests, span)) => self
+                .selector(
+                    *who,
+                    aged.as_ref(),
+                    &[ast::MemberFilter::Where(tests.clone(), *span)],
+                )
                 .map(|selector| SubjectScope::Members(Box::new(selector))),
         };
         let window = self.window(aggregate.window.as_ref(), scope, &aggregate.subject, place);

@@ -330,7 +330,7 @@ impl Checker {
                 self.percent_in_range(percent.value, percent.span);
                 let aggregate = ast::Aggregate {
                     pattern: pattern.clone(),
-                    subject: *subject,
+                    subject: subject.clone(),
                     window: None,
                 };
                 let events = self.aggregate(&aggregate, scope, place);
@@ -619,27 +619,36 @@ impl Checker {
                 );
                 ok = false;
             }
-            if let Some(previous) =
-                previous.filter(|previous| previous.from.value >= change.from.value)
-            {
-                self.diagnostics.push(
-                    crate::diagnostic::Diagnostic::new(
-                        Code::DatedValue,
-                        change.from.span,
-                        format!(
-                            "this change is not after the one before it, on {}",
-                            crate::date::write(previous.from.value)
-                        ),
-                    )
-                    .with_help("write the changes in the order of their days, each on a later day")
-                    .with_label(previous.from.span, "the change before"),
-                );
-                ok = false;
-            }
+            ok &= self.change_after(previous.map(|previous| &previous.from), &change.from);
             previous = Some(change);
             steps.push((crate::days::Day::from_date(change.from.value), value));
         }
         ok.then_some(Lowered::Measure(Measure::Dated(start, steps), ty))
+    }
+
+    /// Whether a change of a dated value or length comes on a later day than
+    /// the change before it; reports it if not.
+    pub(super) fn change_after(
+        &mut self,
+        previous: Option<&ast::DateLit>,
+        from: &ast::DateLit,
+    ) -> bool {
+        let Some(previous) = previous.filter(|previous| previous.value >= from.value) else {
+            return true;
+        };
+        self.diagnostics.push(
+            crate::diagnostic::Diagnostic::new(
+                Code::DatedValue,
+                from.span,
+                format!(
+                    "this change is not after the one before it, on {}",
+                    crate::date::write(previous.value)
+                ),
+            )
+            .with_help("write the changes in the order of their days, each on a later day")
+            .with_label(previous.span, "the change before"),
+        );
+        false
     }
 
     fn define_use(&mut self, name: &ast::Ident, scope: Scope, place: Place) -> Option<Lowered> {

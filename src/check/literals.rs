@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::code::Code;
-use crate::days::Length;
+use crate::days::{Day, Length};
 use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
 use crate::num::Fixed;
 use crate::plan::{SustainLen, TermBasis};
@@ -14,6 +14,21 @@ impl Checker {
     pub(super) fn sustain_length(&mut self, length: &ast::SustainLength) -> Option<SustainLen> {
         match length {
             ast::SustainLength::Time(duration) => self.length(duration).map(SustainLen::Time),
+            ast::SustainLength::Dated(first, changes) => {
+                let first = self.length(first);
+                let mut steps = Vec::with_capacity(changes.len());
+                let mut ok = true;
+                let mut previous = None;
+                for change in changes {
+                    ok &= self.change_after(previous, &change.from);
+                    previous = Some(&change.from);
+                    match self.length(&change.length) {
+                        Some(length) => steps.push((Day::from_date(change.from.value), length)),
+                        None => ok = false,
+                    }
+                }
+                Some(SustainLen::Dated(first?, steps)).filter(|_| ok)
+            }
             ast::SustainLength::AfterEnd(duration, kind) => {
                 let length = self.length(duration);
                 let kind = self.anchor_kind(kind, "after end of")?;

@@ -9,6 +9,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use tfop::cases::{Mismatch, Suite};
+use tfop::{PlanSet, Refusal};
 
 /// How `tfop test` reports.
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,21 +172,14 @@ impl Run<'_> {
             }
         };
         let base = suite_path.parent().unwrap_or(Path::new("."));
-        let Ok(plan) = load_plan(&base.join(&suite.plan)) else {
-            let message = format!("its plan {} does not check", suite.plan);
-            for case in &suite.cases {
-                self.add_junit(
-                    &mut junit,
-                    &name,
-                    &case.name,
-                    &Outcome::Broken(message.clone()),
-                );
+        let plans = match load_versions(base, &suite) {
+            Ok(plans) => plans,
+            Err(message) => {
+                self.suite_cases_broken(junit, &suite, &name, &message);
+                return;
             }
-            self.failed += suite.cases.len().max(1);
-            self.junit.add_test_suite(junit);
-            return;
         };
-        let mut coverage = tfop::cases::Coverage::default();
+        let mut coverage = vec![tfop::cases::Coverage::default(); plans.versions().len()];
         let mut outcomes = Vec::new();
         for (index, case) in suite.cases.iter().enumerate() {
             if self
@@ -196,7 +190,7 @@ impl Run<'_> {
                 self.filtered_out += 1;
                 continue;
             }
-            outcomes.push((index, run_case(&plan, base, case, &mut coverage)));
+            outcomes.push((index, run_case(&plans, base, case, &mut coverage)));
         }
         if self.request.bless {
             self.bless(suite_path, &text, &mut outcomes);
@@ -214,18 +208,46 @@ impl Run<'_> {
             // Coverage of a part of the cases would name what the rest cover.
             return;
         }
-        let missing = coverage.missing(&plan);
-        if !missing.is_empty() {
+        for (plan, coverage) in plans.versions().iter().zip(&coverage) {
+            let missing = coverage.missing(plan);
+            if missing.is_empty() {
+                continue;
+            }
             let parts: Vec<String> = missing
                 .iter()
                 .map(|(kind, ids)| format!("{kind} {}", ids.join(", ")))
                 .collect();
+            // With several versions, each is covered by the cases it decides.
+            let version = match (&plan.header().version, plans.is_versioned()) {
+                (Some(version), true) => format!(" (version \"{version}\")"),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 self.human,
-                "coverage: {name}: no case exercised {}",
+                "coverage: {name}{version}: no case exercised {}",
                 parts.join("; ")
             );
         }
+    }
+
+    /// A suite whose plans cannot be loaded: each of its cases fails.
+    fn suite_cases_broken(
+        &mut self,
+        mut junit: TestSuite,
+        suite: &Suite,
+        name: &str,
+        message: &str,
+    ) {
+        for case in &suite.cases {
+            self.add_junit(
+                &mut junit,
+                name,
+                &case.name,
+                &Outcome::Broken(message.to_string()),
+            );
+        }
+        self.failed += suite.cases.len().max(1);
+        self.junit.add_test_suite(junit);
     }
 
     /// A suite that could not be run at all counts as one failure.
@@ -356,16 +378,30 @@ fn differences(mismatches: &[Mismatch]) -> String {
         .collect()
 }
 
-/// Reads the case's family, checks its expectation and decides it.
+/// The plan versions a suite names, read beside it, with its rule for
+/// choosing among them; or why they cannot decide its cases.
+fn load_versions(base: &Path, suite: &Suite) -> Result<PlanSet, String> {
+    let mut plans = Vec::new();
+    for file in suite.plan.files() {
+        let plan =
+            load_plan(&base.join(file)).map_err(|_| format!("its plan {file} does not check"))?;
+        plans.push(plan);
+    }
+    let plans = PlanSet::new(plans).map_err(|error| {
+        eprintln!("error: {error}");
+        format!("its plans cannot be versions of one plan: {error}")
+    })?;
+    Ok(plans.with_versions_by(suite.versions_by))
+}
+
+/// Reads the case's family, chooses the version that decides it, checks
+/// the expectation against that version and decides it.
 fn run_case(
-    plan: &tfop::Plan,
+    plans: &PlanSet,
     base: &Path,
     case: &tfop::cases::Case,
-    coverage: &mut tfop::cases::Coverage,
+    coverage: &mut [tfop::cases::Coverage],
 ) -> Outcome {
-    if let Err(error) = tfop::cases::validate(&case.expect, plan) {
-        return Outcome::Broken(error.to_string());
-    }
     let family_text = match (&case.family, &case.family_file) {
         (Some(family), None) => Ok(family.get().to_owned()),
         (None, Some(file)) => {
@@ -373,21 +409,55 @@ fn run_case(
         }
         _ => Err("a case needs exactly one of `family` and `family_file`".to_string()),
     };
-    let family =
-        family_text.and_then(|text| plan.read_family(&text).map_err(|error| error.to_string()));
-    let family = match family {
-        Ok(family) => family,
+    let family_text = match family_text {
+        Ok(text) => text,
         Err(problem) => return Outcome::Broken(problem),
     };
-    let decision = plan.evaluate(&family, case.as_of);
-    coverage.record(&decision);
+    // The refusal says which record is at fault; the error's own text says
+    // it in the words a case's failure has always used.
+    let unread = std::cell::RefCell::new(None);
+    let chosen = plans.choose(
+        |vocab| {
+            tfop::io::family_from_json(&family_text, vocab).map_err(|error| {
+                let refusal = Refusal::from_error(&error);
+                *unread.borrow_mut() = Some(error.to_string());
+                refusal
+            })
+        },
+        case.as_of,
+    );
+    let (plan, family) = match chosen {
+        Ok(chosen) => chosen,
+        Err(refusal) => {
+            let problem = unread.into_inner().unwrap_or_else(|| {
+                let reasons: Vec<String> = refusal
+                    .errors
+                    .iter()
+                    .map(|error| format!("the family {}", error.kind))
+                    .collect();
+                reasons.join("; ")
+            });
+            return Outcome::Broken(problem);
+        }
+    };
+    if let Err(error) = tfop::cases::validate(&case.expect, plan) {
+        return Outcome::Broken(error.to_string());
+    }
+    let decision = plans.evaluate(plan, &family, case.as_of);
+    let version = plans
+        .versions()
+        .iter()
+        .position(|version| std::ptr::eq(version, plan));
+    if let Some(covered) = version.and_then(|index| coverage.get_mut(index)) {
+        covered.record(&decision);
+    }
     let mismatches = tfop::cases::check(&decision, &case.expect);
     if mismatches.is_empty() {
         Outcome::Passed
     } else {
         Outcome::Failed {
             mismatches,
-            explanation: plan.explain(&family, case.as_of),
+            explanation: plans.explain(plan, &family, case.as_of).to_string(),
         }
     }
 }

@@ -110,7 +110,7 @@ impl PlanRef {
 /// (phase 2 to Supporting Families on 3 October 2022) either way. A family
 /// not attached is decided under the version in force on the day decided
 /// by both rules.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VersionsBy {
     /// The version in force on the day of the attachment the decision uses:

@@ -9,10 +9,10 @@ use super::explanation::{
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
-use crate::days::{Day, first_day_clear_of};
+use crate::days::{Day, Length, first_day_clear_of};
 use crate::eval::explanation::Reattached;
 use crate::family::Family;
-use crate::plan::{Plan, ProgressMeasure, SustainLen, TermBasis};
+use crate::plan::{Plan, ProgressMeasure, SustainLen, TermBasis, length_on};
 use crate::vocab::Shape;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -88,6 +88,7 @@ impl Evaluated<'_, '_> {
                     measured: self.requirements(&measure.significant, day),
                     sustain: measure
                         .sustain
+                        .as_ref()
                         .map(|length| self.sustain(length, decision.as_of)),
                     sustained: false,
                     sustained_on: None,
@@ -261,9 +262,9 @@ impl<'s> Records<'s> {
 
 impl Evaluated<'_, '_> {
     /// How long a measure must hold, with the days it covers as of `as_of`.
-    fn sustain(&self, length: SustainLen, as_of: NaiveDate) -> Sustain {
+    fn sustain(&self, length: &SustainLen, as_of: NaiveDate) -> Sustain {
         let day = Day::from_date(as_of);
-        match length {
+        match *length {
             SustainLen::AfterEnd(length, kind) => {
                 // The stretch that anchors the day decided: the latest
                 // started on or before it, if it has ended by then.
@@ -299,12 +300,21 @@ impl Evaluated<'_, '_> {
                     ended,
                 }
             }
-            SustainLen::Time(length) => Sustain::Period {
-                length: length.count,
-                unit: length.unit,
-                from: day.minus(length).succ().to_date(),
-                to: as_of,
-            },
+            SustainLen::Time(length) => period(length, day, as_of),
+            // A dated length reads as the length in force on the day decided.
+            SustainLen::Dated(first, ref changes) => {
+                period(length_on(first, changes, day), day, as_of)
+            }
         }
+    }
+}
+
+/// A sustain period of a length of time, as of the day decided.
+fn period(length: Length, day: Day, as_of: NaiveDate) -> Sustain {
+    Sustain::Period {
+        length: length.count,
+        unit: length.unit,
+        from: day.minus(length).succ().to_date(),
+        to: as_of,
     }
 }

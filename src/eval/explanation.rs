@@ -576,6 +576,10 @@ pub struct Events {
     pub event: String,
     /// Whose events.
     pub scope: Scope,
+    /// For [`Scope::MembersPicked`], the members picked on the day, by id,
+    /// each with the attribute values that picked them; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub picked: Vec<String>,
     /// Over which days.
     pub window: Window,
     /// The fields its tests compare with their value at attachment, with

@@ -278,6 +278,26 @@ impl Evaluated<'_, '_> {
         }
     }
 
+    /// The members a selector picks on a day, by id, each with why
+    /// (`A (resident = false)`): whose events `by adults where …` takes.
+    fn picked_on(&self, selector: &MemberSelector, day: Day) -> Vec<String> {
+        let mut picked: Vec<String> = (0u32..)
+            .zip(&self.facts.family.members)
+            .filter(|(index, _)| self.selected(selector, *index).contains(day))
+            .map(|(_, person)| {
+                let why = self.picked_for(selector, person);
+                if why.is_empty() {
+                    person.id.clone()
+                } else {
+                    format!("{} ({})", person.id, why.join(", "))
+                }
+            })
+            .collect();
+        // By member id, so that the input's order of members never shows.
+        picked.sort();
+        picked
+    }
+
     /// Each member attribute the selector tests, with the member's value:
     /// why the member is one of those picked.
     pub(super) fn picked_for(&self, selector: &MemberSelector, person: &Member) -> Vec<String> {
@@ -427,9 +447,14 @@ impl Evaluated<'_, '_> {
                     .map(|value| self.value_text(aggregate, test.field, value)),
             })
             .collect();
+        let picked = match &aggregate.subject {
+            SubjectScope::Members(selector) => self.picked_on(selector, day),
+            SubjectScope::ThisMember | SubjectScope::Family => Vec::new(),
+        };
         Events {
             event: self.aggregate_kind(aggregate).to_string(),
             scope,
+            picked,
             window: self.window(&aggregate.window, member, day),
             at_attachment,
             records: self.records_in_window(aggregate, member, day),

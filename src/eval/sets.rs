@@ -319,7 +319,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// The days a progress measure holds, and the days it has been sustained.
     fn measured(&self, measure: &ProgressMeasure) -> (DaySet, DaySet) {
         let significant = self.cond(&measure.significant, None);
-        let progress = match measure.sustain {
+        let progress = match &measure.sustain {
             Some(length) => self.sustained(&significant, length, None),
             None => significant.clone(),
         };
@@ -403,7 +403,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
             Cond::Sustained(inner, length) => {
                 let inner = self.cond(inner, member);
-                self.sustained(&inner, *length, member)
+                self.sustained(&inner, length, member)
             }
             Cond::Quantified {
                 quantifier,
@@ -476,20 +476,35 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     pub(crate) fn sustained(
         &self,
         set: &DaySet,
-        length: SustainLen,
+        length: &SustainLen,
         member: Option<u32>,
     ) -> DaySet {
         match length {
-            SustainLen::Time(length) => set.sustained(length),
+            SustainLen::Time(length) => set.sustained(*length),
+            SustainLen::Dated(first, changes) => {
+                // Each day by the length in force on it: the days each
+                // length sustains, kept while that length is in force.
+                let mut out = DaySet::empty();
+                let (mut from, mut length) = (Day::MIN, *first);
+                for (change, next) in changes {
+                    let in_force = DaySet::interval(from, change.pred());
+                    out = out.union(&set.sustained(length).intersect(&in_force));
+                    (from, length) = (*change, *next);
+                }
+                out.union(
+                    &set.sustained(length)
+                        .intersect(&DaySet::interval(from, Day::MAX)),
+                )
+            }
             SustainLen::AfterEnd(length, kind) => {
-                self.sustained_after_end(set, length, kind, member)
+                self.sustained_after_end(set, *length, *kind, member)
             }
             SustainLen::Terms(count, basis) => {
                 let runs = set.intervals();
                 let mut out = Vec::new();
                 let windows = match basis {
-                    TermBasis::Records => self.term_windows(member, count),
-                    TermBasis::Calendar => self.calendar_spans(count),
+                    TermBasis::Records => self.term_windows(member, *count),
+                    TermBasis::Calendar => self.calendar_spans(*count),
                 };
                 for window in windows.iter() {
                     // The run holding the window's first day, if any: runs

@@ -180,6 +180,10 @@ fn subject() -> impl Strategy<Value = String> {
         Just(" in family".to_string()),
         Just(" by children".to_string()),
         (0u32..10, 10u32..20).prop_map(|(a, b)| format!(" by adults aged {a} to {b}")),
+        Just(" by adults where resident = false".to_string()),
+        (16u32..20).prop_map(|a| {
+            format!(" by members where resident = true and tenure in (owner) aged {a} or over")
+        }),
     ]
 }
 
@@ -313,6 +317,9 @@ fn condition() -> impl Strategy<Value = String> {
             (inner.clone(), 1u32..4).prop_map(|(a, n)| format!("({a}) sustained for {n} terms")),
             (inner.clone(), 1u32..4)
                 .prop_map(|(a, n)| format!("({a}) sustained for {n} school terms")),
+            (inner.clone(), 1u32..12).prop_map(|(a, n)| {
+                format!("({a}) sustained for {n} months then 26 weeks from 2018-04-01")
+            }),
             (inner.clone(), 1u32..12)
                 .prop_map(|(a, n)| format!("({a}) sustained for {n} months after end of x_kind")),
             (
@@ -419,6 +426,9 @@ fn event_decl() -> impl Strategy<Value = String> {
 fn sustain() -> impl Strategy<Value = String> {
     prop_oneof![
         (1u32..12).prop_map(|n| format!("sustained for {n} months")),
+        (1u32..12).prop_map(|n| {
+            format!("sustained for {n} months then 12 months from 2018-04-01 then 9 days from 2019-02-28")
+        }),
         (1u32..12).prop_map(|n| format!("sustained for {n} months after end of x_kind")),
         (1u32..4).prop_map(|n| format!("sustained for {n} school terms")),
     ]

@@ -417,3 +417,20 @@ fn completion_offers_code_and_source_after_an_indicator_title() {
     );
     assert!(offered(&index, &format!("{head}code \"FE 4.3\" source \"police\" ")).is_empty());
 }
+
+#[test]
+fn an_attribute_tested_after_by_members_is_a_use_of_its_declaration() {
+    let text = "plan \"T\" { framework phase2 }\nmember attribute tenure: flag\n\
+                define x = has offence by adults where tenure = true within 6 months\n";
+    let index = SymbolIndex::of(text).unwrap();
+    let declared = text.find("tenure").unwrap();
+    let id = index.at(declared).unwrap().symbol;
+    let spans: Vec<(usize, bool)> = index
+        .occurrences_of(id)
+        .map(|o| (o.span.start as usize, o.declaration))
+        .collect();
+    assert_eq!(
+        spans,
+        [(declared, true), (text.rfind("tenure").unwrap(), false)]
+    );
+}

@@ -377,6 +377,21 @@ pub enum SustainLength {
     Terms(IntLit, TermBasis),
     /// `6 months after end of case`
     AfterEnd(Duration, Ident),
+    /// `6 months then 12 months from 2018-04-01`: the first length, then
+    /// each change in the order written.
+    Dated(Duration, Vec<LengthChange>),
+}
+
+/// `then 12 months from 2018-04-01`: a dated sustain period's length from a
+/// day on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LengthChange {
+    /// The length from the day on.
+    pub length: Duration,
+    /// The day it starts.
+    pub from: DateLit,
+    /// Where it stands.
+    pub span: Span,
 }
 
 /// `eligible when …`
@@ -765,12 +780,13 @@ pub enum Value {
 }
 
 /// Whose events an aggregate counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     /// `in family`: everyone's and the family's own.
     Family(Span),
-    /// `by children aged …`
-    By(Who, Option<Aged>, Span),
+    /// `by adults where resident = true aged …`: the members' attribute
+    /// tests (none when it has no `where`), then their ages.
+    By(Who, Option<Aged>, Vec<FieldTest>, Span),
 }
 
 /// The days an aggregate looks at.

@@ -464,6 +464,20 @@ impl Lowering {
                 let kind = self.next_ident(&mut children)?;
                 Some(SustainLength::AfterEnd(duration, kind))
             }
+            Rule::dated_length => {
+                let mut children = Children::of(&pair);
+                let first = self.next_duration(&mut children)?;
+                let mut changes = Vec::new();
+                for change in children.rest() {
+                    let span = self.span_of(&change);
+                    let mut parts = Children::of(&change);
+                    let length = self.next_duration(&mut parts)?;
+                    let from = self.expect(&mut parts, Rule::date)?;
+                    let from = self.date(from)?;
+                    changes.push(LengthChange { length, from, span });
+                }
+                Some(SustainLength::Dated(first, changes))
+            }
             _ => {
                 {
                     let span = self.span_of(&pair);
@@ -1621,11 +1635,17 @@ impl Lowering {
                 let mut children = Children::of(&form);
                 let who = self.expect(&mut children, Rule::who)?;
                 let who = self.who(who)?;
+                let mut tests = Vec::new();
+                if let Some(filter) = children.next_if(Rule::member_where) {
+                    for test in Children::of(&filter).rest() {
+                        tests.push(self.field_test(test)?);
+                    }
+                }
                 let aged = match children.next_if(Rule::aged) {
                     Some(aged) => Some(self.aged(aged)?),
                     None => None,
                 };
-                Some(Subject::By(who, aged, span))
+                Some(Subject::By(who, aged, tests, span))
             }
             _ => {
                 self.internal(span, "a subject");

@@ -90,6 +90,11 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
             "a sustain period after a spell (`6 months after end of case`)",
             false,
         ),
+        Rule::dated_length => (
+            "a sustain period that changes on a day (`6 months then 12 months from 2018-04-01`)",
+            false,
+        ),
+        Rule::length_change => ("`then`, a length, `from` and a day", false),
         Rule::eligible => ("an eligibility rule", false),
         Rule::problem_cond => ("a rule over problems", false),
         Rule::problem_conj => ("a rule over problems", false),

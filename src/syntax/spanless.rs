@@ -150,6 +150,7 @@ structs! {
     Expr { kind, span }
     Pattern { from_start, kind, tests, span }
     FieldTest { field, test, span }
+    LengthChange { length, from, span }
     Aggregate { pattern, subject, window }
     FieldExpr { kind, span }
 }
@@ -166,7 +167,7 @@ enums! {
     FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words), Ordered(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
-    SustainLength { Time(duration), Terms(count, basis), AfterEnd(duration, kind) }
+    SustainLength { Time(duration), Terms(count, basis), AfterEnd(duration, kind), Dated(first, changes) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
         Problem(name), EnoughNeeds, Composition(members),
@@ -193,7 +194,7 @@ enums! {
         Money(money), Percent(percent), Date(date), Decimal(value, span), Integer(integer),
         Text(text), Flag(flag, span), Word(word), AtAttachment(field, span),
     }
-    Subject { Family(span), By(who, aged, span) }
+    Subject { Family(span), By(who, aged, tests, span) }
     Window {
         Within(length, span), WithinBefore(length, anchor, span),
         WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, basis, span),

@@ -553,9 +553,12 @@ fn measure_text(measure: &Measure) -> String {
 
 fn events_text(events: &Events) -> String {
     let scope = match events.scope {
-        Scope::Family => "the family",
-        Scope::Member => "the member",
-        Scope::MembersPicked => "the members picked",
+        Scope::Family => "the family".to_string(),
+        Scope::Member => "the member".to_string(),
+        Scope::MembersPicked if events.picked.is_empty() => {
+            "the members picked (none on the day)".to_string()
+        }
+        Scope::MembersPicked => format!("members {}", events.picked.join(", ")),
     };
     format!(
         "{} of {scope} {}",

@@ -455,9 +455,12 @@ impl Display for EventsText<'_> {
             write!(out, "{fields} of ")?;
         }
         let whose = match events.scope {
-            Scope::Member => "",
-            Scope::MembersPicked => " of the members picked",
-            Scope::Family => " in family",
+            Scope::Member => String::new(),
+            Scope::MembersPicked if events.picked.is_empty() => {
+                " of the members picked (none on the day)".to_string()
+            }
+            Scope::MembersPicked => format!(" of members {}", events.picked.join(", ")),
+            Scope::Family => " in family".to_string(),
         };
         write!(out, "{}{whose}, {}", events.event, events.window)?;
         for compared in &events.at_attachment {
