@@ -132,6 +132,28 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Replaces the document's text, as typing does, and asks for completion
+    /// at the editor's position of the text's end.
+    fn completion_at_end(&mut self, version: u64, text: &str) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": version},
+                "contentChanges": [{"text": text}]
+            }),
+        );
+        self.diagnostics();
+        let last = text.rsplit('\n').next().unwrap();
+        let position =
+            json!({"line": text.matches('\n').count(), "character": last.encode_utf16().count()});
+        self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": position}),
+        )
+    }
+}
+
 /// Reads one framed message, or `None` at the end of the stream.
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
@@ -425,22 +447,7 @@ fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_a
     // Typing on after the plan: each completion asked at the editor's
     // position of the text's end, on a line with a `𝄞` in it.
     let typed = |client: &mut Client, version: u64, line: &str| -> Value {
-        let text = format!("{WIDE}{line}");
-        client.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": URI, "version": version},
-                "contentChanges": [{"text": text}]
-            }),
-        );
-        client.diagnostics();
-        let last = text.rsplit('\n').next().unwrap();
-        let position =
-            json!({"line": text.matches('\n').count(), "character": last.encode_utf16().count()});
-        client.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": URI}, "position": position}),
-        )
+        client.completion_at_end(version, &format!("{WIDE}{line}"))
     };
     let head = "claim c \"𝄞\" pays £1 { ";
     let benefits = typed(
@@ -544,23 +551,8 @@ fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indica
     let mut version = 1;
     let mut typed = |client: &mut Client, line: &str| -> Vec<(String, u64)> {
         version += 1;
-        let text = format!("{SF}{line}");
-        client.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": URI, "version": version},
-                "contentChanges": [{"text": text}]
-            }),
-        );
-        client.diagnostics();
-        let last = text.rsplit('\n').next().unwrap();
-        let position =
-            json!({"line": text.matches('\n').count(), "character": last.encode_utf16().count()});
-        let items = client.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": URI}, "position": position}),
-        );
-        items
+        client
+            .completion_at_end(version, &format!("{SF}{line}"))
             .as_array()
             .unwrap()
             .iter()
