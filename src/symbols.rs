@@ -23,6 +23,8 @@
 //! ```
 
 use crate::diagnostic::Diagnostics;
+use crate::headline::Headline;
+use crate::plan::Framework;
 use crate::span::Span;
 use crate::syntax::ast;
 use std::collections::BTreeMap;
@@ -105,10 +107,19 @@ pub enum Completion<'a> {
         /// The value as it is written.
         word: &'a str,
     },
-    /// A keyword of the language that may follow: `then` after a compared
-    /// value (a dated value), `from` after its new value, `code` and
-    /// `source` after an indicator's title.
+    /// A keyword of the language that may follow here, as the grammar
+    /// says: the items at a line's start, `indicator`, `significant` and
+    /// `sustained` in a problem, `has`, `count`, `any` … in a condition,
+    /// `within`, `where` … after an event kind, `then` after a compared
+    /// value, `code` and `source` after an indicator's title.
     Keyword(&'static str),
+    /// A headline outcome's id, after `headline` in a need's head.
+    Headline {
+        /// Its id, as written in the plan.
+        id: &'static str,
+        /// Its national name.
+        name: &'static str,
+    },
 }
 
 /// Every name of a plan with its declaration and uses; see the
@@ -129,6 +140,9 @@ impl SymbolIndex {
     pub fn of(source: &str) -> Result<SymbolIndex, Diagnostics> {
         let file = crate::syntax::parse(source)?;
         let mut builder = Builder::national();
+        if supporting_families(&file) {
+            builder.vocabulary(crate::check::SUPPORTING_FAMILIES_VOCABULARY);
+        }
         builder.declarations(&file, source);
         builder.uses(&file);
         Ok(builder.finish())
@@ -191,7 +205,10 @@ impl SymbolIndex {
     /// `each … counts towards one problem only`); a field's or attribute's
     /// values after `=`, `!=`, `<`, `>` or inside `in (…)`; `then` after a
     /// compared number and `from` after its new value; `code` and `source`
-    /// after an indicator's title. Nothing inside a comment or a string.
+    /// after an indicator's title; headline ids after `headline`; benefits
+    /// at the start of a line of the continuous employment table; and, but
+    /// where a value is compared, the keywords the grammar takes there
+    /// ([`Completion::Keyword`]). Nothing inside a comment or a string.
     /// The editor narrows the list by the word being typed.
     pub fn completions(&self, source: &str, offset: usize) -> Vec<Completion<'_>> {
         let Some(before) = source.get(..offset) else {
@@ -206,10 +223,30 @@ impl SymbolIndex {
             return Vec::new();
         };
         let line = text.rsplit('\n').next().unwrap_or("").trim();
-        let Some(tokens) = tokens(text) else {
+        let Some(located) = tokens(text) else {
             return Vec::new();
         };
-        match place(&tokens, DECLARING.contains(&line)) {
+        let tokens: Vec<Token<'_>> = located.iter().map(|(_, token)| *token).collect();
+        let place = place(&tokens, DECLARING.contains(&line));
+        let keywords = match place {
+            // A value or a setting's word goes here, from a closed list.
+            Place::ValueOf { .. } | Place::SettingWord(_) => Vec::new(),
+            // Items follow each other, so the grammar need read only what
+            // follows the last block closed outside any other.
+            _ => {
+                let item = item_start(&located);
+                let tail = text.get(item..).unwrap_or(text);
+                crate::syntax::next_keywords(tail, line.is_empty())
+            }
+        };
+        let mut out = self.at_place(place, line);
+        out.extend(keywords.into_iter().map(Completion::Keyword));
+        out
+    }
+
+    /// The names, words and values that may be typed at a place.
+    fn at_place<'s>(&'s self, place: Place<'_>, line: &str) -> Vec<Completion<'s>> {
+        match place {
             Place::Nothing => Vec::new(),
             Place::SettingName => self.all(SymbolKind::Setting),
             Place::SettingWord(name) => self
@@ -266,7 +303,19 @@ impl SymbolIndex {
                     .map(|word| Completion::Value { field: id, word })
                     .collect()
             }
-            Place::Keywords(words) => words.iter().copied().map(Completion::Keyword).collect(),
+            Place::Headline => Headline::ALL
+                .iter()
+                .map(|(_, id, name)| Completion::Headline { id, name })
+                .collect(),
+            // Each line of the table starts with its benefits.
+            Place::Benefit if line.is_empty() || line.ends_with(',') => self.at_place(
+                Place::ValueOf {
+                    subject: BENEFIT.0,
+                    field: BENEFIT.1,
+                },
+                line,
+            ),
+            Place::Benefit => Vec::new(),
         }
     }
 
@@ -301,18 +350,7 @@ impl Builder {
             values: Vec::new(),
             names: BTreeMap::new(),
         };
-        let national = crate::check::NATIONAL_VOCABULARY;
-        if let Ok(file) = crate::syntax::parse(national) {
-            for item in &file.items {
-                match item {
-                    ast::Item::Event(decl) => builder.event(decl, item, national, false),
-                    ast::Item::MemberAttribute(attribute) => {
-                        builder.member_attribute(attribute, item, false);
-                    }
-                    _ => {}
-                }
-            }
-        }
+        builder.vocabulary(crate::check::NATIONAL_VOCABULARY);
         for (name, words) in crate::check::setting_words() {
             let signature = if name == "min_needs" {
                 format!("{name}: N across needs | headlines")
@@ -328,6 +366,21 @@ impl Builder {
             builder.setting_words.push((id, words));
         }
         builder
+    }
+
+    /// The kinds and attributes of a vocabulary that ships with tfop.
+    fn vocabulary(&mut self, text: &str) {
+        if let Ok(file) = crate::syntax::parse(text) {
+            for item in &file.items {
+                match item {
+                    ast::Item::Event(decl) => self.event(decl, item, text, false),
+                    ast::Item::MemberAttribute(attribute) => {
+                        self.member_attribute(attribute, item, false);
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 
     fn finish(mut self) -> SymbolIndex {
@@ -787,6 +840,19 @@ impl Builder {
     }
 }
 
+/// Whether the plan's header says `framework sf2022`, whose vocabulary adds
+/// kinds (the `case` spell) to the national one.
+fn supporting_families(file: &ast::File) -> bool {
+    file.items.iter().any(|item| match item {
+        ast::Item::Header(header) => header.fields.iter().any(|field| {
+            matches!(field, ast::HeaderField::Framework(name) if Framework::WORDS
+                .iter()
+                .any(|(word, framework)| *framework == Framework::Sf2022 && *word == name.name))
+        }),
+        _ => false,
+    })
+}
+
 /// A name within its container: `exclusion.type`.
 fn qualified(container: Option<&str>, name: &str) -> String {
     match container {
@@ -823,8 +889,9 @@ enum Token<'a> {
     Punct(char),
 }
 
-/// The tokens of text, or `None` when it ends inside a comment or a string.
-fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
+/// The tokens of text, each with the byte offset it starts at, or `None`
+/// when it ends inside a comment or a string.
+fn tokens(text: &str) -> Option<Vec<(usize, Token<'_>)>> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -845,7 +912,7 @@ fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
             if !closed {
                 return None;
             }
-            out.push(Token::Literal);
+            out.push((start, Token::Literal));
             continue;
         }
         let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -859,15 +926,38 @@ fn tokens(text: &str) -> Option<Vec<Token<'_>>> {
                 end = next_start + next.len_utf8();
                 chars.next();
             }
-            out.push(match text.get(start..end) {
-                Some(name) if c.is_ascii_alphabetic() => Token::Word(name),
-                _ => Token::Literal,
-            });
+            out.push((
+                start,
+                match text.get(start..end) {
+                    Some(name) if c.is_ascii_alphabetic() => Token::Word(name),
+                    _ => Token::Literal,
+                },
+            ));
             continue;
         }
-        out.push(Token::Punct(c));
+        out.push((start, Token::Punct(c)));
     }
     Some(out)
+}
+
+/// Where the text after the last top-level block starts: just after that
+/// block's `}`, or at the start.
+fn item_start(tokens: &[(usize, Token<'_>)]) -> usize {
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (at, token) in tokens {
+        match token {
+            Token::Punct('{') => depth = depth.saturating_add(1),
+            Token::Punct('}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    start = at.saturating_add(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    start
 }
 
 /// What kind of name may be typed next.
@@ -889,8 +979,15 @@ enum Place<'a> {
         subject: &'a str,
         field: &'a str,
     },
-    Keywords(&'static [&'static str]),
+    /// A headline outcome's id.
+    Headline,
+    /// A line of the continuous employment table: its benefits first.
+    Benefit,
 }
+
+/// The kind and field whose values a continuous employment table's lines
+/// name (as the checker reads them).
+const BENEFIT: (&str, &str) = ("out_of_work_benefit", "benefit");
 
 /// The words naming members before `where` (`any adult where …`): the
 /// tests that follow are on member attributes.
@@ -971,19 +1068,9 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
             },
         },
         Some(Some("indicator" | "significant" | "claim")) => expression(here),
-        Some(Some("problem")) => match here {
-            [Token::Word("indicator"), Token::Word(_), Token::Literal] => {
-                Place::Keywords(&["code", "source"])
-            }
-            [
-                Token::Word("indicator"),
-                Token::Word(_),
-                Token::Literal,
-                Token::Word("code"),
-                Token::Literal,
-            ] => Place::Keywords(&["source"]),
-            _ => Place::Nothing,
-        },
+        Some(Some("employment")) => Place::Benefit,
+        // `sustained for 6 months after end of case`: a spell's kind.
+        Some(Some("problem")) if last == Some(Token::Word("of")) => Place::EventKind,
         Some(_) => Place::Nothing,
         None => {
             // Outside any block: the item is the last item keyword written at
@@ -994,6 +1081,7 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
             });
             match item.and_then(|at| here.get(at).map(|token| (at, *token))) {
                 _ if here.first() == Some(&Token::Word("each")) => expression(here),
+                _ if last == Some(Token::Word("headline")) => Place::Headline,
                 Some((_, Token::Word("eligible"))) => Place::Problem,
                 Some((_, Token::Word("attach"))) => Place::EventKind,
                 Some((at, Token::Word("define"))) => {
@@ -1040,7 +1128,8 @@ fn expression<'a>(tokens: &[Token<'a>]) -> Place<'a> {
             Some(subject) => fields_of(subject),
             None => Place::Expression,
         },
-        Some(Token::Literal) => after_value(tokens),
+        // What follows a value (`then`, a unit) is the grammar's to say.
+        Some(Token::Literal) => Place::Nothing,
         _ => match tested_field(tokens) {
             Some((subject, field)) => Place::ValueOf { subject, field },
             None => Place::Expression,
@@ -1097,30 +1186,6 @@ fn test_subject<'a>(tokens: &[Token<'a>], joiner: usize) -> Option<&'a str> {
         },
         Token::Word("and") => field_tests_of(tokens.get(..=joiner)?),
         _ => None,
-    }
-}
-
-/// What follows a number, percentage, amount or day: `then` after a value
-/// compared in a condition or after a dated value's day, `from` after its
-/// new value. A field test's value cannot be dated.
-fn after_value(tokens: &[Token<'_>]) -> Place<'static> {
-    let before = |n: usize| {
-        tokens
-            .len()
-            .checked_sub(n)
-            .and_then(|i| tokens.get(i))
-            .copied()
-    };
-    let compared = tokens
-        .len()
-        .checked_sub(1)
-        .and_then(|value| tokens.get(..value))
-        .filter(|operand| is_operator(operand.last()) && tested_field(operand).is_none());
-    match (before(2), before(4)) {
-        (Some(Token::Word("then")), _) => Place::Keywords(&["from"]),
-        (Some(Token::Word("from")), Some(Token::Word("then"))) => Place::Keywords(&["then"]),
-        _ if compared.is_some() => Place::Keywords(&["then"]),
-        _ => Place::Nothing,
     }
 }
 

@@ -39,22 +39,24 @@ fn citations(explanation: &Value) -> Vec<String> {
     cited
 }
 
+const HTML: &[&str] = &["--format", "html"];
+
+/// `explain PLAN FAMILIES --family ID… --as-of 2017-03-31`, then `more`.
+fn explain<'a>(families: &'a str, ids: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["explain", PLAN, families];
+    for id in ids {
+        args.extend(["--family", id]);
+    }
+    args.extend(["--as-of", "2017-03-31"]);
+    args.extend_from_slice(more);
+    args
+}
+
 #[test]
 fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
-    let args = [
-        PLAN,
-        COHORT,
-        "--family",
-        "F-000032",
-        "--as-of",
-        "2017-03-31",
-    ];
-    let json = tfop(&[&["explain"], &args[..], &["--format", "json"]].concat());
+    let json = tfop(&explain(COHORT, &["F-000032"], &["--format", "json"]));
     let explanation: Value = serde_json::from_slice(&json.stdout).unwrap();
-    let output = tfop_exits(
-        &[&["explain"], &args[..], &["--format", "html"]].concat(),
-        0,
-    );
+    let output = tfop_exits(&explain(COHORT, &["F-000032"], HTML), 0);
     let page = text(&output.stdout);
     assert!(page.starts_with("<!DOCTYPE html>\n"), "{page}");
     assert!(page.ends_with("</html>\n"));
@@ -98,20 +100,7 @@ fn everything_from_the_input_is_escaped() {
     assert_ne!(evil, family);
     let folder = scratch("audit_pack_escape");
     let path = write(&folder, "families.jsonl", &format!("{evil}\n"));
-    let output = tfop_exits(
-        &[
-            "explain",
-            PLAN,
-            &path,
-            "--family",
-            "F-32 <b>&\"'",
-            "--as-of",
-            "2017-03-31",
-            "--format",
-            "html",
-        ],
-        0,
-    );
+    let output = tfop_exits(&explain(&path, &["F-32 <b>&\"'"], HTML), 0);
     let page = text(&output.stdout);
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<b>"), "{page}");
@@ -123,22 +112,7 @@ fn everything_from_the_input_is_escaped() {
 /// not in the input is an error; text and json explain one family only.
 #[test]
 fn several_families_a_page_each_in_the_order_asked() {
-    let output = tfop_exits(
-        &[
-            "explain",
-            PLAN,
-            COHORT,
-            "--family",
-            "F-000050",
-            "--family",
-            "F-000032",
-            "--as-of",
-            "2017-03-31",
-            "--format",
-            "html",
-        ],
-        0,
-    );
+    let output = tfop_exits(&explain(COHORT, &["F-000050", "F-000032"], HTML), 0);
     let page = text(&output.stdout);
     let headings: Vec<&str> = page
         .lines()
@@ -157,41 +131,13 @@ fn several_families_a_page_each_in_the_order_asked() {
         "the second page's own anchors"
     );
 
-    let missing = tfop_exits(
-        &[
-            "explain",
-            PLAN,
-            COHORT,
-            "--family",
-            "F-000050",
-            "--family",
-            "F-999999",
-            "--as-of",
-            "2017-03-31",
-            "--format",
-            "html",
-        ],
-        1,
-    );
+    let missing = tfop_exits(&explain(COHORT, &["F-000050", "F-999999"], HTML), 1);
     assert!(missing.stdout.is_empty());
     assert_eq!(
         text(&missing.stderr),
         "error: no family `F-999999` in examples/cohort/families.jsonl\n"
     );
-    let text_two = tfop_exits(
-        &[
-            "explain",
-            PLAN,
-            COHORT,
-            "--family",
-            "F-000050",
-            "--family",
-            "F-000032",
-            "--as-of",
-            "2017-03-31",
-        ],
-        1,
-    );
+    let text_two = tfop_exits(&explain(COHORT, &["F-000050", "F-000032"], &[]), 1);
     assert!(text(&text_two.stderr).contains("give --format html for several"));
 }
 

@@ -19,6 +19,20 @@ const PLAN: &str = "examples/plans/national-phase1.tfop";
 const COHORT: &str = "examples/cohort/families.jsonl";
 const AS_OF: &str = "2014-11-30";
 
+/// A command and its plans (`["diff", OLD, NEW]`) on the example cohort as
+/// of [`AS_OF`], then `more`.
+fn on_cohort<'a>(command: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = command.to_vec();
+    args.extend([COHORT, "--as-of", AS_OF]);
+    args.extend_from_slice(more);
+    args
+}
+
+/// `report PLAN` on the example cohort as of [`AS_OF`], then `more`.
+fn report_of<'a>(plan: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    on_cohort(&["report", plan], more)
+}
+
 /// A part of the workbook as text.
 fn part(workbook: &Path, name: &str) -> String {
     let file = std::fs::File::open(workbook).unwrap();
@@ -83,17 +97,10 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
     let folder = scratch("exports_xlsx");
     let workbook = folder.join("report.xlsx");
     tfop_exits(
-        &[
-            "report",
+        &report_of(
             PLAN,
-            COHORT,
-            "--as-of",
-            AS_OF,
-            "--by",
-            "district",
-            "--xlsx",
-            workbook.to_str().unwrap(),
-        ],
+            &["--by", "district", "--xlsx", workbook.to_str().unwrap()],
+        ),
         3,
     );
     let sheets = part(&workbook, "xl/workbook.xml");
@@ -149,19 +156,17 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
     let folder = scratch("exports_report_csv");
     let tables = folder.join("tables");
     let output = tfop_exits(
-        &[
-            "report",
+        &report_of(
             PLAN,
-            COHORT,
-            "--as-of",
-            AS_OF,
-            "--by",
-            "district",
-            "--format",
-            "csv",
-            "-o",
-            tables.to_str().unwrap(),
-        ],
+            &[
+                "--by",
+                "district",
+                "--format",
+                "csv",
+                "-o",
+                tables.to_str().unwrap(),
+            ],
+        ),
         3,
     );
     assert!(output.stdout.is_empty());
@@ -206,10 +211,8 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
 #[test]
 fn csv_without_a_folder_is_a_usage_error() {
     for command in [
-        vec!["report", PLAN, COHORT, "--as-of", AS_OF, "--format", "csv"],
-        vec![
-            "diff", PLAN, PLAN, COHORT, "--as-of", AS_OF, "--format", "csv",
-        ],
+        report_of(PLAN, &["--format", "csv"]),
+        on_cohort(&["diff", PLAN, PLAN], &["--format", "csv"]),
     ] {
         let output = tfop(&command);
         assert_eq!(output.status.code(), Some(1), "{command:?}");
@@ -268,17 +271,7 @@ fn output_files_are_written_whole_and_their_errors_name_the_target() {
     let folder = scratch("exports_output");
     let report = folder.join("report.json");
     let output = tfop_exits(
-        &[
-            "report",
-            PLAN,
-            COHORT,
-            "--as-of",
-            AS_OF,
-            "--format",
-            "json",
-            "-o",
-            report.to_str().unwrap(),
-        ],
+        &report_of(PLAN, &["--format", "json", "-o", report.to_str().unwrap()]),
         3,
     );
     assert!(output.stdout.is_empty());
@@ -302,12 +295,12 @@ fn output_files_are_written_whole_and_their_errors_name_the_target() {
     assert!(json.is_object());
     let missing = folder.join("no such folder").join("out.txt");
     for command in ["report", "diff"] {
-        let mut args = vec![command, PLAN];
-        if command == "diff" {
-            args.push(PLAN);
-        }
-        args.extend([COHORT, "--as-of", AS_OF, "-o", missing.to_str().unwrap()]);
-        let output = tfop(&args);
+        let plans: &[&str] = if command == "diff" {
+            &[command, PLAN, PLAN]
+        } else {
+            &[command, PLAN]
+        };
+        let output = tfop(&on_cohort(plans, &["-o", missing.to_str().unwrap()]));
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{command}: {stderr}");
         assert!(
@@ -320,10 +313,7 @@ fn output_files_are_written_whole_and_their_errors_name_the_target() {
 
 #[test]
 fn by_an_attribute_no_family_has_is_a_usage_error_with_did_you_mean() {
-    let output = tfop_exits(
-        &["report", PLAN, COHORT, "--as-of", AS_OF, "--by", "distrct"],
-        1,
-    );
+    let output = tfop_exits(&report_of(PLAN, &["--by", "distrct"]), 1);
     assert!(output.stdout.is_empty());
     assert!(
         text(&output.stderr).contains(
@@ -332,10 +322,7 @@ fn by_an_attribute_no_family_has_is_a_usage_error_with_did_you_mean() {
         "{}",
         text(&output.stderr)
     );
-    let output = tfop_exits(
-        &["report", PLAN, COHORT, "--as-of", AS_OF, "--by", "ward"],
-        1,
-    );
+    let output = tfop_exits(&report_of(PLAN, &["--by", "ward"]), 1);
     assert!(
         text(&output.stderr).contains(
             "no family has this attribute; the families' attributes are `district`, `lp_agency`"
@@ -349,7 +336,7 @@ fn by_an_attribute_no_family_has_is_a_usage_error_with_did_you_mean() {
 fn standard_error_that_is_not_a_terminal_gets_no_progress_drawing() {
     // The tests' standard error is a pipe: only refusals and the summary.
     for command in ["eval", "report"] {
-        let output = tfop(&[command, PLAN, COHORT, "--as-of", AS_OF]);
+        let output = tfop(&on_cohort(&[command, PLAN], &[]));
         let stderr = text(&output.stderr);
         assert!(
             !stderr.contains('\u{1b}') && !stderr.contains('\r'),
@@ -375,19 +362,17 @@ fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_ta
     let folder = scratch("exports_html");
     let page = folder.join("report.html");
     let output = tfop_with_env(
-        &[
-            "report",
+        &report_of(
             PLAN,
-            COHORT,
-            "--as-of",
-            AS_OF,
-            "--by",
-            "district",
-            "--format",
-            "html",
-            "-o",
-            page.to_str().unwrap(),
-        ],
+            &[
+                "--by",
+                "district",
+                "--format",
+                "html",
+                "-o",
+                page.to_str().unwrap(),
+            ],
+        ),
         // 2014-12-01 00:00 UTC.
         &[("SOURCE_DATE_EPOCH", "1417392000")],
     );
@@ -448,19 +433,17 @@ fn every_report_format_breaks_the_families_down_by_indicator_with_its_code() {
     let plan = plan_with_codes(&folder);
     let tables = folder.join("tables");
     let workbook = folder.join("report.xlsx");
-    let output = tfop(&[
-        "report",
+    let output = tfop(&report_of(
         &plan,
-        COHORT,
-        "--as-of",
-        AS_OF,
-        "--format",
-        "csv",
-        "-o",
-        tables.to_str().unwrap(),
-        "--xlsx",
-        workbook.to_str().unwrap(),
-    ]);
+        &[
+            "--format",
+            "csv",
+            "-o",
+            tables.to_str().unwrap(),
+            "--xlsx",
+            workbook.to_str().unwrap(),
+        ],
+    ));
     assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
     let csv = std::fs::read_to_string(tables.join("by_indicator.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -482,9 +465,7 @@ fn every_report_format_breaks_the_families_down_by_indicator_with_its_code() {
     );
     // The figures are the families each indicator identified: against the
     // JSON report's own per-indicator counts, and never more than decided.
-    let json = tfop(&[
-        "report", &plan, COHORT, "--as-of", AS_OF, "--format", "json",
-    ]);
+    let json = tfop(&report_of(&plan, &["--format", "json"]));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let groups = report["by_indicator"].as_array().unwrap();
     assert_eq!(groups.len(), lines.len() - 1);
@@ -505,16 +486,14 @@ fn every_report_format_breaks_the_families_down_by_indicator_with_its_code() {
     assert!(book.contains("name=\"by_indicator\""), "{book}");
 
     // The page has it as a table of its own, and the text prints it.
-    let page = tfop(&[
-        "report", &plan, COHORT, "--as-of", AS_OF, "--format", "html",
-    ]);
+    let page = tfop(&report_of(&plan, &["--format", "html"]));
     let html = text(&page.stdout);
     assert!(html.contains("<h2>By indicator</h2>"), "{html}");
     assert!(
         html.contains("<th scope=\"row\">crime.child_offence</th><td>FE 1.1</td>"),
         "{html}"
     );
-    let plain = tfop(&["report", &plan, COHORT, "--as-of", AS_OF]);
+    let plain = tfop(&report_of(&plan, &[]));
     let plain = text(&plain.stdout);
     let row = plain
         .lines()
@@ -528,17 +507,10 @@ fn every_report_format_breaks_the_families_down_by_indicator_with_its_code() {
 
 #[test]
 fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
-    let output = tfop(&[
-        "report",
+    let output = tfop(&report_of(
         PLAN,
-        COHORT,
-        "--as-of",
-        AS_OF,
-        "--by",
-        "district,lp_agency",
-        "--format",
-        "html",
-    ]);
+        &["--by", "district,lp_agency", "--format", "html"],
+    ));
     let html = text(&output.stdout);
     assert!(
         html.contains("by the month they become claimable, by district and lp_agency;"),
@@ -558,7 +530,7 @@ fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
         );
     }
     // The plan's target of 120,000 in the claim rate's sentence.
-    let plain = tfop(&["report", PLAN, COHORT, "--as-of", AS_OF]);
+    let plain = tfop(&report_of(PLAN, &[]));
     let plain = text(&plain.stdout);
     assert!(plain.contains("claimed of a target of 120,000:"), "{plain}");
 }

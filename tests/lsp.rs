@@ -132,6 +132,28 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Replaces the document's text, as typing does, and asks for completion
+    /// at the editor's position of the text's end.
+    fn completion_at_end(&mut self, version: u64, text: &str) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": version},
+                "contentChanges": [{"text": text}]
+            }),
+        );
+        self.diagnostics();
+        let last = text.rsplit('\n').next().unwrap();
+        let position =
+            json!({"line": text.matches('\n').count(), "character": last.encode_utf16().count()});
+        self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": position}),
+        )
+    }
+}
+
 /// Reads one framed message, or `None` at the end of the stream.
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
@@ -425,22 +447,7 @@ fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_a
     // Typing on after the plan: each completion asked at the editor's
     // position of the text's end, on a line with a `𝄞` in it.
     let typed = |client: &mut Client, version: u64, line: &str| -> Value {
-        let text = format!("{WIDE}{line}");
-        client.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": URI, "version": version},
-                "contentChanges": [{"text": text}]
-            }),
-        );
-        client.diagnostics();
-        let last = text.rsplit('\n').next().unwrap();
-        let position =
-            json!({"line": text.matches('\n').count(), "character": last.encode_utf16().count()});
-        client.request(
-            "textDocument/completion",
-            json!({"textDocument": {"uri": URI}, "position": position}),
-        )
+        client.completion_at_end(version, &format!("{WIDE}{line}"))
     };
     let head = "claim c \"𝄞\" pays £1 { ";
     let benefits = typed(
@@ -470,14 +477,132 @@ fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_a
         5,
         &format!("{head}any child meets (attendance < 85% "),
     );
-    assert_eq!(labels(&dated), ["then"]);
-    assert_eq!(dated[0]["kind"], 14, "a keyword");
+    let then = dated
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["label"] == "then")
+        .unwrap_or_else(|| panic!("no `then` in {dated}"));
+    assert_eq!(then["kind"], 14, "a keyword");
     let indicator = typed(
         &mut client,
         6,
         "problem p \"𝄞\" {\n  indicator i \"Title 𝄞\" code \"FE 4.3\" ",
     );
     assert_eq!(labels(&indicator), ["source"]);
+
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    drop(client.stdin.take());
+    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+}
+
+/// A Supporting Families plan whose need sits under a headline, with an
+/// indicator another need's significant-progress block tests.
+const SF: &str = r#"plan "SF" {
+  framework sf2022
+}
+
+define recent = count offence within 6 months
+
+problem crime "Crime" headline crime {
+  indicator offending "Offending" {
+    recent > 1
+  }
+  significant "Held" {
+    indicator offending of crime held at attachment
+  }
+  sustained for 6 months after end of case
+}
+"#;
+
+#[test]
+fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indicators() {
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": SF}}),
+    );
+    client.diagnostics();
+    let sf_at = |needle: &str, nth: usize| json!({"textDocument": {"uri": URI}, "position": position_of(SF, needle, nth)});
+
+    // Hover and go to definition on an indicator's use and a define's use.
+    let hover = client.request("textDocument/hover", sf_at("offending of", 0));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains(r#"indicator offending "Offending""#),
+        "{shown}"
+    );
+    assert!(shown.contains("indicator of problem `crime`"), "{shown}");
+    let definition = client.request("textDocument/definition", sf_at("offending of", 0));
+    assert_eq!(
+        definition["range"]["start"],
+        position_of(SF, "offending \"", 0)
+    );
+    let definition = client.request("textDocument/definition", sf_at("recent > 1", 0));
+    assert_eq!(definition["range"]["start"], position_of(SF, "recent =", 0));
+    // The sf2022 vocabulary's `case` spell is known.
+    let hover = client.request("textDocument/hover", sf_at("case\n", 0));
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("event case on family spell"), "{shown}");
+
+    let mut version = 1;
+    let mut typed = |client: &mut Client, line: &str| -> Vec<(String, u64)> {
+        version += 1;
+        client
+            .completion_at_end(version, &format!("{SF}{line}"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                let label = item["label"].as_str().unwrap().to_string();
+                (label, item["kind"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    let keyword = |items: &[(String, u64)], word: &str| {
+        items
+            .iter()
+            .any(|(label, kind)| label == word && *kind == 14)
+    };
+
+    // At a line's start: the items; in a problem: its entries.
+    let items = typed(&mut client, "\n");
+    for word in [
+        "problem",
+        "eligible",
+        "attach",
+        "claim",
+        "continuous",
+        "funding",
+    ] {
+        assert!(keyword(&items, word), "{word} in {items:?}");
+    }
+    let entries = typed(&mut client, "problem p \"P\" headline health {\n  ");
+    let labels: Vec<&str> = entries.iter().map(|(label, _)| label.as_str()).collect();
+    assert_eq!(labels, ["indicator", "significant", "sustained"]);
+    // In a condition: the words that start one, beside kinds and defines.
+    let condition = typed(&mut client, "problem p \"P\" {\n  indicator i \"I\" { ");
+    for word in ["any", "has", "count", "no", "not", "latest"] {
+        assert!(keyword(&condition, word), "{word} in {condition:?}");
+    }
+    assert!(condition.iter().any(|(label, _)| label == "recent"));
+    assert!(condition.iter().any(|(label, _)| label == "case"));
+
+    // After `headline`: the ten headline ids.
+    let headlines = typed(&mut client, "problem p \"P\" headline ");
+    assert_eq!(headlines.len(), 10, "{headlines:?}");
+    assert_eq!(headlines[0], ("education".to_string(), 20));
+
+    // In the continuous employment table: benefits, then its words.
+    let table = "continuous employment {\n  ";
+    let benefits = typed(&mut client, table);
+    let labels: Vec<&str> = benefits.iter().map(|(label, _)| label.as_str()).collect();
+    assert_eq!(labels, ["jsa", "esa", "is", "ib", "uc", "other", "while"]);
+    let within = typed(&mut client, &format!("{table}jsa: 26 weeks "));
+    assert_eq!(within, [("within".to_string(), 14)]);
 
     assert_eq!(client.request("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);

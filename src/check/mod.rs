@@ -35,7 +35,7 @@ use lints::DefineFacts;
 /// Read by the symbol index (`crate::symbols`), which knows the names the
 /// checker resolves.
 pub(crate) use settings::setting_words;
-pub(crate) use vocab::NATIONAL_VOCABULARY;
+pub(crate) use vocab::{NATIONAL_VOCABULARY, SUPPORTING_FAMILIES_VOCABULARY};
 
 /// Checks a syntax tree and builds the plan, or returns every error. Warnings
 /// come back either way.

@@ -171,7 +171,7 @@ impl DiffTables {
         };
         self.families.rows.push(vec![
             family.clone(),
-            Cell::Count(line),
+            Cell::Line(line),
             Cell::Count(changes.len() as u64),
             attachment(old),
             attachment(new),
@@ -181,7 +181,7 @@ impl DiffTables {
         for change in changes {
             self.changes.rows.push(vec![
                 family.clone(),
-                Cell::Count(line),
+                Cell::Line(line),
                 Cell::from(change.kind.as_str()),
                 change.claim.clone().map_or(Cell::Empty, Cell::Text),
                 Cell::from(change.old.as_str()),

@@ -354,6 +354,12 @@ impl Server<'_> {
                     kind: Some(CompletionItemKind::KEYWORD),
                     ..CompletionItem::default()
                 }),
+                tfop::symbols::Completion::Headline { id, name } => Some(CompletionItem {
+                    label: id.to_string(),
+                    kind: Some(CompletionItemKind::ENUM_MEMBER),
+                    detail: Some(format!("headline outcome: {name}")),
+                    ..CompletionItem::default()
+                }),
             })
             .collect();
         Ok(Some(CompletionResponse::Array(items)))

@@ -19,6 +19,8 @@ use tfop::num::Pence;
 pub(crate) enum Cell {
     Text(String),
     Count(u64),
+    /// A line number of an input file: a number, but never grouped.
+    Line(u64),
     Money(Pence),
     Day(NaiveDate),
     /// A percentage to one decimal place.
@@ -27,13 +29,16 @@ pub(crate) enum Cell {
 }
 
 impl Cell {
-    /// The cell as text tables and CSV files print it: counts as digits,
-    /// days as `YYYY-MM-DD`; money as `£1,234.00` in text and as `1234.00`
-    /// in CSV (`csv` true), which a spreadsheet reads as a number.
+    /// The cell as text tables and CSV files print it: days as
+    /// `YYYY-MM-DD`; counts as `12,345` and money as `£1,234.00` in text,
+    /// and as `12345` and `1234.00` in CSV (`csv` true), which a
+    /// spreadsheet reads as numbers.
     fn plain(&self, csv: bool) -> String {
         match self {
             Cell::Text(text) => text.clone(),
-            Cell::Count(count) => count.to_string(),
+            Cell::Count(count) if csv => count.to_string(),
+            Cell::Count(count) => thousands(*count),
+            Cell::Line(line) => line.to_string(),
             Cell::Money(amount) if csv => amount.to_decimal_string(),
             Cell::Money(amount) => pounds(*amount),
             Cell::Day(day) => day.to_string(),
@@ -42,11 +47,10 @@ impl Cell {
         }
     }
 
-    /// The cell as a person reads it on a page: counts with their thousands
-    /// grouped.
+    /// The cell as a person reads it on a page: as in text, with a
+    /// percentage's sign.
     fn html(&self) -> String {
         match self {
-            Cell::Count(count) => thousands(*count),
             Cell::Percent(rate) => format!("{rate}%"),
             other => other.plain(false),
         }
@@ -248,7 +252,7 @@ fn workbook(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                     Cell::Text(text) => {
                         sheet.write_string(row, column, text)?;
                     }
-                    Cell::Count(count) => {
+                    Cell::Count(count) | Cell::Line(count) => {
                         // Exact up to 2^53 families, far past any cohort.
                         sheet.write_number(row, column, *count as f64)?;
                     }
@@ -303,5 +307,24 @@ mod tests {
         assert_eq!(cell.plain(false), "£1,234,567.89");
         assert_eq!(cell.plain(true), "1234567.89");
         assert_eq!(Cell::Count(1_234_567).html(), "1,234,567");
+    }
+
+    #[test]
+    fn counts_group_thousands_in_text_and_html_only() {
+        for (count, grouped) in [(999, "999"), (1_000, "1,000"), (1_000_000, "1,000,000")] {
+            let cell = Cell::Count(count);
+            assert_eq!(cell.plain(false), grouped);
+            assert_eq!(cell.html(), grouped);
+            assert_eq!(cell.plain(true), count.to_string());
+        }
+        // A line number is not a quantity.
+        assert_eq!(Cell::Line(12_345).plain(false), "12345");
+        let mut table = Table::new("t", "T", &["what", "families"]);
+        table.rows = vec![vec!["all".into(), Cell::Count(1_000)]];
+        assert!(table.text("").contains("1,000"), "{}", table.text(""));
+        assert!(table.html().contains("<td class=\"n\">1,000</td>"));
+        let mut csv = Vec::new();
+        table.write_csv(&mut csv).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "what,families\nall,1000\n");
     }
 }

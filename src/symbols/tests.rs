@@ -184,18 +184,43 @@ fn every_item_and_block_within_one_folds() {
     assert!(starts.contains(&offsets("results {")[0]));
 }
 
-/// The names offered at the end of `before`, typed into the plan's text.
+/// The names offered at the end of `before`, typed into the plan's text,
+/// without the keywords.
 fn offered(index: &SymbolIndex, before: &str) -> Vec<String> {
+    everything(index, before)
+        .into_iter()
+        .filter(|(_, keyword)| !keyword)
+        .map(|(word, _)| word)
+        .collect()
+}
+
+/// The keywords offered at the end of `before`.
+fn keywords(index: &SymbolIndex, before: &str) -> Vec<String> {
+    everything(index, before)
+        .into_iter()
+        .filter(|(_, keyword)| *keyword)
+        .map(|(word, _)| word)
+        .collect()
+}
+
+/// Everything offered, each with whether it is a keyword.
+fn everything(index: &SymbolIndex, before: &str) -> Vec<(String, bool)> {
     index
         .completions(before, before.len())
         .into_iter()
-        .map(|completion| match completion {
-            Completion::Symbol(id) => index.symbol(id).unwrap().name.clone(),
-            Completion::Word { word, .. } => word.to_string(),
-            Completion::Value { word, .. } => word.to_string(),
-            Completion::Keyword(word) => word.to_string(),
-        })
+        .map(|completion| (completion, matches!(completion, Completion::Keyword(_))))
+        .map(|(completion, keyword)| (named(index, completion), keyword))
         .collect()
+}
+
+fn named(index: &SymbolIndex, completion: Completion<'_>) -> String {
+    match completion {
+        Completion::Symbol(id) => index.symbol(id).unwrap().name.clone(),
+        Completion::Word { word, .. } => word.to_string(),
+        Completion::Value { word, .. } => word.to_string(),
+        Completion::Keyword(word) => word.to_string(),
+        Completion::Headline { id, .. } => id.to_string(),
+    }
 }
 
 #[test]
@@ -303,6 +328,9 @@ fn completion_offers_nothing_in_comments_strings_and_declarations() {
     assert!(offered(&index, "event claim on family at date { ").is_empty());
     assert!(offered(&index, "define ").is_empty());
     assert!(offered(&index, "define x = count offence within 6 ").is_empty());
+    assert!(everything(&index, "define x = count // has ").is_empty());
+    assert!(everything(&index, "problem p \"has ").is_empty());
+    assert!(everything(&index, "define ").is_empty());
 }
 
 #[test]
@@ -392,30 +420,117 @@ fn completion_offers_the_values_a_field_or_attribute_is_compared_with() {
 fn completion_offers_then_and_from_in_a_dated_value() {
     let index = index();
     let compared = "claim c \"C\" pays £1 {\n  any child meets (attendance < 85% ";
-    assert_eq!(offered(&index, compared), vec!["then"]);
+    let after_value = keywords(&index, compared);
+    assert!(after_value.contains(&"then".to_string()), "{after_value:?}");
+    assert!(
+        !after_value.contains(&"from".to_string()),
+        "{after_value:?}"
+    );
     assert_eq!(
-        offered(&index, &format!("{compared}then 90% ")),
+        keywords(&index, &format!("{compared}then 90% ")),
         vec!["from"]
     );
     let dated = format!("{compared}then 90% from 2015-09-01 ");
-    assert_eq!(offered(&index, &dated), vec!["then"]);
+    assert!(keywords(&index, &dated).contains(&"then".to_string()));
     // A field test's value, a window's length and a day after `from` are
     // not dated values.
-    assert!(offered(&index, "define x = count employment where hours >= 16 ").is_empty());
-    assert!(offered(&index, "define x = count offence within 6 ").is_empty());
-    assert!(offered(&index, &format!("{compared}then 90% from ")).is_empty());
+    let hours = keywords(&index, "define x = count employment where hours >= 16 ");
+    assert!(!hours.contains(&"then".to_string()), "{hours:?}");
+    let window = keywords(&index, "define x = count offence within 6 ");
+    assert_eq!(window, ["day", "days", "month", "months", "week", "weeks"]);
+    assert!(everything(&index, &format!("{compared}then 90% from ")).is_empty());
 }
 
 #[test]
 fn completion_offers_code_and_source_after_an_indicator_title() {
     let index = index();
     let head = "problem p \"P\" {\n  indicator i \"Title\" ";
-    assert_eq!(offered(&index, head), vec!["code", "source"]);
+    assert_eq!(keywords(&index, head), vec!["code", "source"]);
     assert_eq!(
-        offered(&index, &format!("{head}code \"FE 4.3\" ")),
+        keywords(&index, &format!("{head}code \"FE 4.3\" ")),
         vec!["source"]
     );
-    assert!(offered(&index, &format!("{head}code \"FE 4.3\" source \"police\" ")).is_empty());
+    assert!(everything(&index, &format!("{head}code \"FE 4.3\" source \"police\" ")).is_empty());
+}
+
+#[test]
+fn completion_offers_the_keywords_of_each_place() {
+    let index = index();
+    // At a line's start outside any block: the items.
+    let items = keywords(&index, "define x = y\n");
+    for word in [
+        "problem",
+        "define",
+        "eligible",
+        "claim",
+        "results",
+        "continuous",
+        "funding",
+    ] {
+        assert!(items.contains(&word.to_string()), "{word} in {items:?}");
+    }
+    // In a problem, and in its blocks.
+    assert_eq!(
+        keywords(&index, "problem p \"P\" {\n  "),
+        ["indicator", "significant", "sustained"]
+    );
+    let condition = keywords(&index, "problem p \"P\" {\n  indicator i \"I\" {\n    ");
+    for word in [
+        "any", "every", "no", "not", "has", "count", "sum", "rate", "days", "latest",
+    ] {
+        assert!(
+            condition.contains(&word.to_string()),
+            "{word} in {condition:?}"
+        );
+    }
+    let significant = "problem p \"P\" {\n  significant \"S\" {\n    no offence in family ";
+    let window = keywords(&index, significant);
+    for word in ["within", "since", "now", "during", "over", "sustained"] {
+        assert!(window.contains(&word.to_string()), "{word} in {window:?}");
+    }
+    // On a line with text before the cursor, no new item is offered.
+    assert!(!window.contains(&"problem".to_string()), "{window:?}");
+    assert_eq!(keywords(&index, "problem p \"P\" {\n  sustained "), ["for"]);
+    // In the settings block, names and words only.
+    assert!(keywords(&index, "settings {\n  ").is_empty());
+    assert!(keywords(&index, "settings {\n  member_events: ").is_empty());
+}
+
+#[test]
+fn completion_inside_the_continuous_employment_table() {
+    let index = index();
+    let table = "continuous employment {\n  ";
+    let benefits = vec!["jsa", "esa", "is", "ib", "uc", "other"];
+    assert_eq!(offered(&index, table), benefits);
+    assert_eq!(keywords(&index, table), ["while"]);
+    assert_eq!(offered(&index, &format!("{table}jsa, ")), benefits);
+    let line = format!("{table}jsa, uc: 26 weeks ");
+    assert!(offered(&index, &line).is_empty());
+    assert_eq!(keywords(&index, &line), ["within"]);
+    let next = format!("{line}within 30 weeks\n  ");
+    assert_eq!(offered(&index, &next), benefits);
+    assert_eq!(keywords(&index, &format!("{table}while ")), ["off"]);
+    assert_eq!(
+        keywords(&index, &format!("{table}while off ")),
+        ["benefits"]
+    );
+}
+
+#[test]
+fn completion_knows_the_supporting_families_vocabulary_and_headlines() {
+    let plan = "plan \"SF\" {\n  framework sf2022\n}\n";
+    let index = SymbolIndex::of(plan).unwrap();
+    let sustained = "problem p \"P\" {\n  sustained for 6 months after end of ";
+    assert!(offered(&index, sustained).contains(&"case".to_string()));
+    let condition = "define x = has ";
+    assert!(offered(&index, condition).contains(&"case".to_string()));
+    // A phase 2 plan has no `case` kind.
+    assert!(!offered(&self::index(), condition).contains(&"case".to_string()));
+    let headlines = offered(&index, "problem p \"P\" headline ");
+    assert_eq!(headlines.len(), 10);
+    assert_eq!(headlines[0], "education");
+    assert!(headlines.contains(&"financial_stability".to_string()));
+    assert_eq!(keywords(&index, "problem p \"P\" "), ["headline"]);
 }
 
 #[test]

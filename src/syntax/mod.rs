@@ -3,11 +3,13 @@
 //! input cheap.
 
 pub mod ast;
+mod keywords;
 mod lower;
 mod names;
 pub mod spanless;
 
 pub use crate::span::Span;
+pub(crate) use keywords::next_keywords;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
