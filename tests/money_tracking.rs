@@ -219,9 +219,9 @@ fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
 
 #[test]
 fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_risks() {
-    // 2016/17's target of 10: 3 families claimed before 31 March 2017 (3 ×
-    // £800 earned), 7 of the 14 claimable fit (£5,600), nothing left.
-    let plan = capped_plan("funding_earned", 10);
+    // 2016/17's target of 25: 18 families claimed before 31 March 2017 (18 ×
+    // £800 earned), 7 of the 12 claimable fit (£5,600), nothing left.
+    let plan = capped_plan("funding_earned", 25);
     let funding = |as_of: &str| -> Value {
         let output = tfop(&[
             "funding", &plan, COHORT, "--as-of", as_of, "--format", "json",
@@ -234,13 +234,13 @@ fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_ris
     assert_eq!(year["year"], "2016/17");
     assert_eq!(
         (&year["claimed_before"], &year["in_file"], &year["left"]),
-        (&Value::from(3), &Value::from(7), &Value::from(0)),
+        (&Value::from(18), &Value::from(7), &Value::from(0)),
         "{json}"
     );
     assert_eq!(
         (&year["earned"], &year["claimable"], &year["at_risk"]),
         (
-            &Value::from("2400.00"),
+            &Value::from("14400.00"),
             &Value::from("5600.00"),
             &Value::from("0.00")
         )
