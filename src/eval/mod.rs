@@ -144,7 +144,11 @@ impl<'f> Facts<'f> {
                 fields: &event.fields,
             });
         }
-        facts.sort_by_key(|fact| (fact.kind, fact.start, fact.end, fact.member, fact.index));
+        // The key ends in the event's position, so no two facts tie and the
+        // unstable sort (which allocates nothing) gives the one order.
+        facts.sort_unstable_by_key(|fact| {
+            (fact.kind, fact.start, fact.end, fact.member, fact.index)
+        });
         let mut by_kind = vec![Vec::new(); plan.vocab.len()];
         for (position, fact) in facts.iter().enumerate() {
             if let Some(list) = by_kind.get_mut(fact.kind.0 as usize) {
@@ -157,7 +161,8 @@ impl<'f> Facts<'f> {
             .filter(|(_, fact)| fact.member.is_some())
             .map(|(position, _)| position)
             .collect();
-        by_kind_member.sort_by_key(|position| {
+        // Positions are distinct, so no two keys tie.
+        by_kind_member.sort_unstable_by_key(|position| {
             let fact = facts.get(*position);
             (fact.map(|fact| (fact.kind, fact.member)), *position)
         });
@@ -495,13 +500,15 @@ impl<'p> Evaluated<'p, '_> {
             } else if let Some(reason) = self.attachment_blocker(eligible) {
                 decision.reason = Some(reason);
             } else if set.contains(day) {
-                decision.evidence = self.evidence(&claim.condition, day);
                 match self.claim_window(as_of) {
                     Ok(window) => {
+                        // A claimable claim cites what its basis rests on;
+                        // its condition's evidence only when it has none.
                         decision.basis = self.claim_basis(claim);
-                        if let Some(basis) = &decision.basis {
-                            decision.evidence = self.basis_citations(basis);
-                        }
+                        decision.evidence = match &decision.basis {
+                            Some(basis) => self.basis_citations(basis),
+                            None => self.evidence(&claim.condition, day),
+                        };
                         decision.status = ClaimStatus::Claimable;
                         decision.earliest = set.run_start(day).and_then(Day::to_date);
                         decision.window = window;
@@ -511,7 +518,10 @@ impl<'p> Evaluated<'p, '_> {
                         }
                         claimable.push((group, index, amount.0));
                     }
-                    Err(closed) => decision.reason = Some(closed),
+                    Err(closed) => {
+                        decision.evidence = self.evidence(&claim.condition, day);
+                        decision.reason = Some(closed);
+                    }
                 }
             } else {
                 decision.evidence = self.evidence(&claim.condition, day);
