@@ -204,3 +204,19 @@ fn cited_position(text: &str) -> Option<u32> {
         && (digits == "0" || !digits.starts_with('0'));
     canonical.then(|| digits.parse().ok()).flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::cited_position;
+
+    #[test]
+    fn a_position_is_read_back_only_as_a_citation_writes_it() {
+        assert_eq!(cited_position("#0"), Some(0));
+        assert_eq!(cited_position("#12"), Some(12));
+        assert_eq!(cited_position("#4294967295"), Some(u32::MAX));
+        // Another text can only be an event's id.
+        for text in ["#012", "#+1", "#-1", "#", "12", "#1a", "#4294967296"] {
+            assert_eq!(cited_position(text), None, "{text}");
+        }
+    }
+}

@@ -63,6 +63,9 @@ pub(crate) struct Evaluated<'p, 'f> {
     /// days, by member and N: every measure over the last terms of one
     /// member reads the same windows, so they are found once.
     term_windows: TermsMemo,
+    /// The list [`Evaluated::sum`] gathers contributions in, kept between
+    /// sums so that each does not grow a list of its own from nothing.
+    contribution_buffer: RefCell<Vec<(Day, Day, i128)>>,
 }
 
 impl<'p, 'f> Evaluated<'p, 'f> {
@@ -105,6 +108,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             define_sets: RefCell::default(),
             define_values: RefCell::default(),
             term_windows: RefCell::default(),
+            contribution_buffer: RefCell::default(),
         };
         if let Some(day) = attached_on {
             let missing = evaluated.missing_principles(day);
@@ -1100,11 +1104,16 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         field: Option<usize>,
         member: Option<u32>,
     ) -> (Steps<i128>, DaySet) {
-        let mut contributions = Vec::new();
-        match self.contributions(aggregate, field, member, &mut contributions) {
-            Some(defined) => measurable(Steps::sum_of_intervals(contributions), defined),
+        // A sum inside this one (a member's `with`) takes an empty list of
+        // its own while this one holds the buffer.
+        let mut contributions = self.contribution_buffer.take();
+        contributions.clear();
+        let sum = match self.contributions(aggregate, field, member, &mut contributions) {
+            Some(defined) => measurable(Steps::sum_of_intervals(contributions.drain(..)), defined),
             None => (Steps::constant(0), DaySet::empty()),
-        }
+        };
+        self.contribution_buffer.replace(contributions);
+        sum
     }
 
     /// The days on which at least one matching event is in the window (a
@@ -1112,14 +1121,17 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// their days, with no running total), and the days on which the window
     /// can be measured at all.
     fn occurrences(&self, aggregate: &Aggregate, member: Option<u32>) -> (DaySet, DaySet) {
-        let mut contributions = Vec::new();
-        match self.contributions(aggregate, None, member, &mut contributions) {
+        let mut contributions = self.contribution_buffer.take();
+        contributions.clear();
+        let days = match self.contributions(aggregate, None, member, &mut contributions) {
             Some(defined) => (
-                DaySet::from_intervals(contributions.iter().map(|(start, end, _)| (*start, *end))),
+                DaySet::from_intervals(contributions.drain(..).map(|(start, end, _)| (start, end))),
                 defined,
             ),
             None => (DaySet::empty(), DaySet::empty()),
-        }
+        };
+        self.contribution_buffer.replace(contributions);
+        days
     }
 
     /// What each matching event adds to [`Evaluated::sum`], as `(first day,
@@ -2032,6 +2044,10 @@ fn cumulative_at_least(set: &DaySet, needed: NonZeroU64) -> DaySet {
 }
 
 fn defined_values(values: Steps<Value>, defined: &DaySet) -> Steps<Value> {
+    // Measurable on every day (most windows are): nothing to take away.
+    if defined.intervals() == [(Day::MIN, Day::MAX)] {
+        return values;
+    }
     let defined_steps = Steps::sum_of_intervals(
         defined
             .intervals()
