@@ -1160,9 +1160,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         };
         // Compared with nothing, a test against the attachment day leaves
         // the aggregate not measurable: neither `has` nor `no` holds.
-        if self.baselines(aggregate, member).is_none() {
-            return None;
-        }
+        self.baselines(aggregate, member)?;
         if let Window::Terms(terms) = aggregate.window {
             return Some(
                 self.contributions_over_terms(aggregate, terms, field, &weight, member, out),
