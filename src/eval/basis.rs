@@ -61,13 +61,23 @@ impl Evaluated<'_, '_> {
             requirement.records(&mut records);
         }
         cited.extend(records);
+        // An event is cited by its id, or without one by `#` and its
+        // position: the positions cited that way are read back once, so
+        // no event's citation has to be written out to be compared.
+        let cited_positions: BTreeSet<u32> = cited
+            .iter()
+            .filter_map(|text| cited_position(text))
+            .collect();
         let positions = self
             .facts
             .family
             .events
             .iter()
             .enumerate()
-            .filter(|(_, event)| cited.contains(event.citation().as_str()))
+            .filter(|(_, event)| match &event.id {
+                Some(id) => cited.contains(id.as_str()),
+                None => cited_positions.contains(&event.position),
+            })
             .map(|(index, _)| index);
         self.cite_in_order(positions)
     }
@@ -182,5 +192,31 @@ impl Evaluated<'_, '_> {
             })
         });
         self.cite_in_order(positions)
+    }
+}
+
+/// The position a citation `#N` names, written as [`crate::family::Event::citation`]
+/// writes it (decimal digits, no sign, no leading zero); `None` for any
+/// other text, which only an event's id can match.
+fn cited_position(text: &str) -> Option<u32> {
+    let digits = text.strip_prefix('#')?;
+    let canonical = digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    canonical.then(|| digits.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cited_position;
+
+    #[test]
+    fn a_position_is_read_back_only_as_a_citation_writes_it() {
+        assert_eq!(cited_position("#0"), Some(0));
+        assert_eq!(cited_position("#12"), Some(12));
+        assert_eq!(cited_position("#4294967295"), Some(u32::MAX));
+        // Another text can only be an event's id.
+        for text in ["#012", "#+1", "#-1", "#", "12", "#1a", "#4294967296"] {
+            assert_eq!(cited_position(text), None, "{text}");
+        }
     }
 }

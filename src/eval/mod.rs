@@ -57,8 +57,11 @@ pub(crate) struct Facts<'f> {
     pub(crate) as_of: Day,
     /// Every fact, by kind and then day; a fact's position is its index here.
     in_order: Vec<Fact<'f>>,
-    /// Fact indexes per kind, in day order.
-    pub(crate) by_kind: Vec<Vec<usize>>,
+    /// Every fact's index, `0..`: as the facts are sorted by kind first,
+    /// each kind's facts are one run of it, in day order.
+    positions: Vec<usize>,
+    /// Each kind's run of `positions` (by kind id), `start..end`.
+    by_kind: Vec<(usize, usize)>,
     /// The indexes of the facts that name a member, by kind, then member,
     /// then day order (a fact's index is its place in day order within its
     /// kind): each member's facts of a kind are one run, found by binary
@@ -113,7 +116,7 @@ impl<'f> Facts<'f> {
                 }
             })
             .collect();
-        let mut facts = Vec::new();
+        let mut facts = Vec::with_capacity(family.events.len());
         for (index, event) in family.events.iter().enumerate() {
             let start = Day::from_date(event.start);
             if start > as_of {
@@ -144,26 +147,41 @@ impl<'f> Facts<'f> {
                 fields: &event.fields,
             });
         }
-        facts.sort_by_key(|fact| (fact.kind, fact.start, fact.end, fact.member, fact.index));
-        let mut by_kind = vec![Vec::new(); plan.vocab.len()];
+        // The key ends in the event's position, so no two facts tie and the
+        // unstable sort (which allocates nothing) gives the one order.
+        facts.sort_unstable_by_key(|fact| {
+            (fact.kind, fact.start, fact.end, fact.member, fact.index)
+        });
+        let mut by_kind = vec![(0, 0); plan.vocab.len()];
+        let mut run_start = 0;
         for (position, fact) in facts.iter().enumerate() {
-            if let Some(list) = by_kind.get_mut(fact.kind.0 as usize) {
-                list.push(position);
+            let run_ends = facts
+                .get(position.saturating_add(1))
+                .is_none_or(|next| next.kind != fact.kind);
+            if run_ends {
+                let end = position.saturating_add(1);
+                if let Some(run) = by_kind.get_mut(fact.kind.0 as usize) {
+                    *run = (run_start, end);
+                }
+                run_start = end;
             }
         }
+        let positions = (0..facts.len()).collect();
         let mut by_kind_member: Vec<usize> = facts
             .iter()
             .enumerate()
             .filter(|(_, fact)| fact.member.is_some())
             .map(|(position, _)| position)
             .collect();
-        by_kind_member.sort_by_key(|position| {
+        // Positions are distinct, so no two keys tie.
+        by_kind_member.sort_unstable_by_key(|position| {
             let fact = facts.get(*position);
             (fact.map(|fact| (fact.kind, fact.member)), *position)
         });
         Facts {
             as_of,
             in_order: facts,
+            positions,
             by_kind,
             by_kind_member,
             people,
@@ -177,10 +195,8 @@ impl<'f> Facts<'f> {
     }
 
     pub(crate) fn of_kind(&self, kind: KindId) -> impl Iterator<Item = &Fact<'f>> {
-        self.by_kind
-            .get(kind.0 as usize)
-            .into_iter()
-            .flatten()
+        self.kind_positions(kind)
+            .iter()
             .filter_map(|index| self.get(*index))
     }
 
@@ -188,7 +204,8 @@ impl<'f> Facts<'f> {
     pub(crate) fn kind_positions(&self, kind: KindId) -> &[usize] {
         self.by_kind
             .get(kind.0 as usize)
-            .map_or(&[], |list| list.as_slice())
+            .and_then(|(start, end)| self.positions.get(*start..*end))
+            .unwrap_or(&[])
     }
 
     /// The indexes of one member's facts of a kind, in day order: the same
@@ -495,13 +512,15 @@ impl<'p> Evaluated<'p, '_> {
             } else if let Some(reason) = self.attachment_blocker(eligible) {
                 decision.reason = Some(reason);
             } else if set.contains(day) {
-                decision.evidence = self.evidence(&claim.condition, day);
                 match self.claim_window(as_of) {
                     Ok(window) => {
+                        // A claimable claim cites what its basis rests on;
+                        // its condition's evidence only when it has none.
                         decision.basis = self.claim_basis(claim);
-                        if let Some(basis) = &decision.basis {
-                            decision.evidence = self.basis_citations(basis);
-                        }
+                        decision.evidence = match &decision.basis {
+                            Some(basis) => self.basis_citations(basis),
+                            None => self.evidence(&claim.condition, day),
+                        };
                         decision.status = ClaimStatus::Claimable;
                         decision.earliest = set.run_start(day).and_then(Day::to_date);
                         decision.window = window;
@@ -511,7 +530,10 @@ impl<'p> Evaluated<'p, '_> {
                         }
                         claimable.push((group, index, amount.0));
                     }
-                    Err(closed) => decision.reason = Some(closed),
+                    Err(closed) => {
+                        decision.evidence = self.evidence(&claim.condition, day);
+                        decision.reason = Some(closed);
+                    }
                 }
             } else {
                 decision.evidence = self.evidence(&claim.condition, day);

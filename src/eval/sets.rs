@@ -63,6 +63,9 @@ pub(crate) struct Evaluated<'p, 'f> {
     /// days, by member and N: every measure over the last terms of one
     /// member reads the same windows, so they are found once.
     term_windows: TermsMemo,
+    /// The list [`Evaluated::sum`] gathers contributions in, kept between
+    /// sums so that each does not grow a list of its own from nothing.
+    contribution_buffer: RefCell<Vec<(Day, Day, i128)>>,
 }
 
 impl<'p, 'f> Evaluated<'p, 'f> {
@@ -105,6 +108,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             define_sets: RefCell::default(),
             define_values: RefCell::default(),
             term_windows: RefCell::default(),
+            contribution_buffer: RefCell::default(),
         };
         if let Some(day) = attached_on {
             let missing = evaluated.missing_principles(day);
@@ -243,8 +247,38 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     .collect()
             })
             .collect();
+        evaluated.counted = identified
+            .iter()
+            .map(|set| {
+                if set.contains(identification_point) {
+                    DaySet::all()
+                } else if later {
+                    set.first_at_or_after(identification_point.succ())
+                        .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
+                } else {
+                    DaySet::empty()
+                }
+            })
+            .collect();
+        // A problem's progress is read where it counts, or where a claim
+        // (or a define) names it; the rest is never read, so not computed.
+        let mut named = vec![false; plan.problems.len()];
+        for claim in &plan.claims {
+            names_problem_progress(&claim.condition, &mut named);
+        }
+        for define in &plan.defines {
+            if let DefineBody::Cond(cond) = define {
+                names_problem_progress(cond, &mut named);
+            }
+        }
         for (index, problem) in plan.problems.iter().enumerate() {
+            let read = named.get(index).is_some_and(|named| *named)
+                || evaluated
+                    .counted
+                    .get(index)
+                    .is_some_and(|counted| !counted.is_empty());
             let (significant, progress, by_indicator) = match &problem.measure {
+                _ if !read => (DaySet::empty(), DaySet::empty(), Vec::new()),
                 Some(measure) => {
                     let (significant, progress) = evaluated.measured(measure);
                     (significant, progress, Vec::new())
@@ -273,21 +307,6 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             evaluated.progress.push(progress);
             evaluated.indicator_progress.push(by_indicator);
         }
-        evaluated.counted = identified
-            .iter()
-            .map(|set| {
-                if set.contains(identification_point) {
-                    DaySet::all()
-                } else if plan.settings.claim_problems == ClaimProblems::AtOrAfterAttachment
-                    && evaluated.attachment.is_some()
-                {
-                    set.first_at_or_after(identification_point.succ())
-                        .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
-                } else {
-                    DaySet::empty()
-                }
-            })
-            .collect();
 
         let claim_window = match &evaluated.attachment {
             Some((day, missing)) if missing.is_empty() && evaluated.eligibility.contains(*day) => {
@@ -379,12 +398,35 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 
     pub(crate) fn cond(&self, cond: &Cond, member: Option<u32>) -> DaySet {
         match cond {
-            Cond::And(parts) => parts.iter().fold(DaySet::all(), |all, part| {
-                all.intersect(&self.cond(part, member))
-            }),
-            Cond::Or(parts) => parts.iter().fold(DaySet::empty(), |any, part| {
-                any.union(&self.cond(part, member))
-            }),
+            // The first part's days are taken as they are, not copied out
+            // of an intersection with every day; once no day is left (or,
+            // for `or`, every day is in) the other parts cannot change it.
+            Cond::And(parts) => {
+                let mut parts = parts.iter();
+                let mut all = parts
+                    .next()
+                    .map_or_else(DaySet::all, |first| self.cond(first, member));
+                for part in parts {
+                    if all.is_empty() {
+                        break;
+                    }
+                    all = all.intersect(&self.cond(part, member));
+                }
+                all
+            }
+            Cond::Or(parts) => {
+                let mut parts = parts.iter();
+                let mut any = parts
+                    .next()
+                    .map_or_else(DaySet::empty, |first| self.cond(first, member));
+                for part in parts {
+                    if any.intervals() == [(Day::MIN, Day::MAX)] {
+                        break;
+                    }
+                    any = any.union(&self.cond(part, member));
+                }
+                any
+            }
             Cond::Not(inner) => self.cond(inner, member).complement(),
             Cond::Compare(left, op, right) => {
                 let left = self.measure(left, member);
@@ -394,12 +436,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
             Cond::Covered { events, op, days } => self.covered(events, *op, *days, member),
             Cond::Exists(aggregate) => {
-                let (count, defined) = self.sum(aggregate, None, member);
-                count.where_true(|n| *n > 0).intersect(&defined)
+                let (some, defined) = self.occurrences(aggregate, member);
+                some.intersect(&defined)
             }
             Cond::NotExists(aggregate) => {
-                let (count, defined) = self.sum(aggregate, None, member);
-                count.where_true(|n| *n == 0).intersect(&defined)
+                let (some, defined) = self.occurrences(aggregate, member);
+                some.complement().intersect(&defined)
             }
             Cond::Sustained(inner, length) => {
                 let inner = self.cond(inner, member);
@@ -812,16 +854,6 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if !role_matches {
             return DaySet::empty();
         }
-        let mut days = person.present.clone();
-        for range in &selector.ages {
-            days = days.intersect(&age_days(person.born, range.min, range.max));
-        }
-        if selector.of_school_age {
-            days = days.intersect(&self.school_age_days(person.born));
-        }
-        for aggregate in &selector.with {
-            days = days.intersect(&self.cond(&Cond::Exists(aggregate.clone()), Some(member)));
-        }
         let attributes = self
             .facts
             .family
@@ -834,6 +866,25 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .all(|test| test_passes(test, attribute(test.field)))
         {
             return DaySet::empty();
+        }
+        // Each step only takes days away: once none are left, the rest
+        // (ages, school age, `with` aggregates) need not be worked out.
+        let mut days = person.present.clone();
+        for range in &selector.ages {
+            if days.is_empty() {
+                return days;
+            }
+            days = days.intersect(&age_days(person.born, range.min, range.max));
+        }
+        if selector.of_school_age {
+            days = days.intersect(&self.school_age_days(person.born));
+        }
+        for aggregate in &selector.with {
+            if days.is_empty() {
+                return days;
+            }
+            let (some, defined) = self.occurrences(aggregate, Some(member));
+            days = days.intersect(&some.intersect(&defined));
         }
         days
     }
@@ -1065,6 +1116,47 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         field: Option<usize>,
         member: Option<u32>,
     ) -> (Steps<i128>, DaySet) {
+        // A sum inside this one (a member's `with`) takes an empty list of
+        // its own while this one holds the buffer.
+        let mut contributions = self.contribution_buffer.take();
+        contributions.clear();
+        let sum = match self.contributions(aggregate, field, member, &mut contributions) {
+            Some(defined) => measurable(Steps::sum_of_intervals(contributions.drain(..)), defined),
+            None => (Steps::constant(0), DaySet::empty()),
+        };
+        self.contribution_buffer.replace(contributions);
+        sum
+    }
+
+    /// The days on which at least one matching event is in the window (a
+    /// count above 0: every event counts one, so these are the union of
+    /// their days, with no running total), and the days on which the window
+    /// can be measured at all.
+    fn occurrences(&self, aggregate: &Aggregate, member: Option<u32>) -> (DaySet, DaySet) {
+        let mut contributions = self.contribution_buffer.take();
+        contributions.clear();
+        let days = match self.contributions(aggregate, None, member, &mut contributions) {
+            Some(defined) => (
+                DaySet::from_intervals(contributions.drain(..).map(|(start, end, _)| (start, end))),
+                defined,
+            ),
+            None => (DaySet::empty(), DaySet::empty()),
+        };
+        self.contribution_buffer.replace(contributions);
+        days
+    }
+
+    /// What each matching event adds to [`Evaluated::sum`], as `(first day,
+    /// last day, weight)`, into `out`; the days on which the window can be
+    /// measured, or `None` when it cannot be on any (a test against the
+    /// attachment day with nothing to compare with).
+    fn contributions(
+        &self,
+        aggregate: &Aggregate,
+        field: Option<usize>,
+        member: Option<u32>,
+        out: &mut Vec<(Day, Day, i128)>,
+    ) -> Option<DaySet> {
         let weight = |fact: &Fact<'_>| -> i128 {
             match field {
                 None => 1,
@@ -1080,14 +1172,13 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         };
         // Compared with nothing, a test against the attachment day leaves
         // the aggregate not measurable: neither `has` nor `no` holds.
-        if self.baselines(aggregate, member).is_none() {
-            return (Steps::constant(0), DaySet::empty());
-        }
+        self.baselines(aggregate, member)?;
         if let Window::Terms(terms) = aggregate.window {
-            return self.sum_over_terms(aggregate, terms, field, &weight, member);
+            return Some(
+                self.contributions_over_terms(aggregate, terms, field, &weight, member, out),
+            );
         }
         let anchors = self.anchors(aggregate.window, member);
-        let mut contributions = Vec::new();
         for fact in self.matching(aggregate, member) {
             let mut days = self.presence(aggregate, &fact, &anchors);
             if field.is_some() {
@@ -1095,24 +1186,25 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
             let weight = weight(&fact);
             for (start, end) in days.intervals() {
-                contributions.push((*start, *end, weight));
+                out.push((*start, *end, weight));
             }
         }
-        let defined = anchors
-            .as_deref()
-            .map_or_else(DaySet::all, Evaluated::anchored_days);
-        measurable(Steps::sum_of_intervals(contributions), defined)
+        Some(
+            anchors
+                .as_deref()
+                .map_or_else(DaySet::all, Evaluated::anchored_days),
+        )
     }
 
-    fn sum_over_terms(
+    fn contributions_over_terms(
         &self,
         aggregate: &Aggregate,
         terms: Terms,
         field: Option<usize>,
         weight: &dyn Fn(&Fact<'_>) -> i128,
         member: Option<u32>,
-    ) -> (Steps<i128>, DaySet) {
-        let mut contributions = Vec::new();
+        contributions: &mut Vec<(Day, Day, i128)>,
+    ) -> DaySet {
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
         let facts: Vec<(Fact<'_>, DaySet)> = self
@@ -1147,10 +1239,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 }
             }
         }
-        measurable(
-            Steps::sum_of_intervals(contributions),
-            DaySet::from_intervals(defined),
-        )
+        DaySet::from_intervals(defined)
     }
 
     /// The events an aggregate takes, before its window; under `start of`,
@@ -1263,14 +1352,21 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     DaySet::empty()
                 }
             }
-            // Handled by `sum_over_terms`.
+            // Handled by `contributions_over_terms`.
             Window::Terms(_) => DaySet::empty(),
             Window::During(_) | Window::WithinAfter(..) => {
                 Evaluated::anchored_presence(anchors.as_deref().unwrap_or_default(), fact)
             }
         };
-        days.intersect(&self.subject_days(aggregate, fact))
-            .intersect(&self.visible(aggregate, None, fact))
+        // An event outside the window on every day needs no subject's days.
+        if days.is_empty() {
+            return days;
+        }
+        let days = days.intersect(&self.subject_days(aggregate, fact));
+        if days.is_empty() {
+            return days;
+        }
+        days.intersect(&self.visible(aggregate, None, fact))
     }
 
     // ───────────── evidence and reasons ─────────────
@@ -1755,6 +1851,27 @@ fn measure_reason(who: &str, significant: &DaySet, progress: &DaySet, day: Day) 
     }
 }
 
+/// Marks in `named` each problem whose progress a condition asks for by
+/// name (`problem X has progressed`), whether or not it counts. Defines are
+/// the caller's to walk: each is walked once, where it is declared.
+fn names_problem_progress(cond: &Cond, named: &mut [bool]) {
+    match cond {
+        Cond::ProblemProgressed(problem) => {
+            if let Some(named) = named.get_mut(problem.0 as usize) {
+                *named = true;
+            }
+        }
+        Cond::And(parts) | Cond::Or(parts) => {
+            for part in parts {
+                names_problem_progress(part, named);
+            }
+        }
+        Cond::Not(inner) | Cond::Sustained(inner, _) => names_problem_progress(inner, named),
+        Cond::Quantified { body, .. } => names_problem_progress(body, named),
+        _ => {}
+    }
+}
+
 /// Whether a condition asks for continuous employment; each define is
 /// looked into once, since a second look gives the first answer.
 fn contains_employment(plan: &Plan, cond: &Cond, seen: &mut BTreeSet<DefineIdx>) -> bool {
@@ -1937,6 +2054,10 @@ fn cumulative_at_least(set: &DaySet, needed: NonZeroU64) -> DaySet {
 }
 
 fn defined_values(values: Steps<Value>, defined: &DaySet) -> Steps<Value> {
+    // Measurable on every day (most windows are): nothing to take away.
+    if defined.intervals() == [(Day::MIN, Day::MAX)] {
+        return values;
+    }
     let defined_steps = Steps::sum_of_intervals(
         defined
             .intervals()
