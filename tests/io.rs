@@ -329,6 +329,18 @@ fn a_quote_closing_on_a_later_line_with_the_wrong_width_is_a_quote_left_open() {
         !error.to_string().contains("second"),
         "a value shown: {error}"
     );
+    // The line after the quote left open is a row, but with a quote where
+    // no export writes one: it may be the open cell's end, so reading stops.
+    let events = EVENTS.replace(
+        "F-1,e1,offence,P1,2016-01-01,,,\nF-2,e2,out_of_work_benefit,P1,,2016-01-01,,jsa",
+        "F-1,\"e1,offence,P1,2016-01-01,,,\nF-2,e2,out_of_work_benefit,P1,,2016-01-01,,jsa\"",
+    );
+    let stray = folder("multi_line_stray", FAMILIES, MEMBERS, &events);
+    let error = CsvFolder::open(&stray).err().expect("reading stops");
+    assert!(
+        error.to_string().starts_with("events.csv:3: the row does not read as a row of its own after the quoted cell left open at line 2"),
+        "{error}"
+    );
     // The same quote left open, then a row whose own quotes would close
     // the cell with the header's width: that row is read as its own, never
     // swallowed into F-1's cell, and F-2 keeps both its events.

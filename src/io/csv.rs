@@ -297,10 +297,19 @@ impl Splitter {
     }
 }
 
-/// One line read alone, following the same rules as [`Splitter`]: how
-/// many cells it has, and the column (in bytes, from 1) of the quote
-/// opening a cell left open at its end, if one.
-fn scan(line: &[u8]) -> (usize, Option<u64>) {
+/// One line read alone, following the same rules as [`Splitter`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scan {
+    cells: usize,
+    /// The column (in bytes, from 1) of the quote opening a cell left open
+    /// at the end of the line, if one.
+    open: Option<u64>,
+    /// Whether a quote stands where no export writes one: within a cell not
+    /// quoted, or after a quoted cell's closing quote (`a"b`, `"a"b`).
+    stray: bool,
+}
+
+fn scan(line: &[u8]) -> Scan {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Start,
@@ -309,7 +318,7 @@ fn scan(line: &[u8]) -> (usize, Option<u64>) {
         QuoteInQuoted,
     }
     let mut state = State::Start;
-    let (mut cells, mut opened) = (1, 0);
+    let (mut cells, mut opened, mut stray) = (1, 0, false);
     for (at, &byte) in line.iter().enumerate() {
         state = match (state, byte) {
             (State::Start, b'"') => {
@@ -322,10 +331,18 @@ fn scan(line: &[u8]) -> (usize, Option<u64>) {
             }
             (State::Quoted, b'"') => State::QuoteInQuoted,
             (State::Quoted, _) | (State::QuoteInQuoted, b'"') => State::Quoted,
-            (State::Start | State::Unquoted | State::QuoteInQuoted, _) => State::Unquoted,
+            (State::Start, _) => State::Unquoted,
+            (State::Unquoted | State::QuoteInQuoted, _) => {
+                stray |= byte == b'"' || state == State::QuoteInQuoted;
+                State::Unquoted
+            }
         };
     }
-    (cells, (state == State::Quoted).then_some(opened as u64 + 1))
+    Scan {
+        cells,
+        open: (state == State::Quoted).then_some(opened as u64 + 1),
+        stray,
+    }
 }
 
 /// Why a row could not be read whole.
@@ -489,8 +506,8 @@ impl CsvFile {
     /// in a line reading as a row of its own (one line, quotes closed, as
     /// many cells as the header), is broken at the quote: its cells before
     /// the quote are read from its first line, and reading goes on at the
-    /// line after that one, which must read as a row of its own, or the
-    /// rows cannot be told apart.
+    /// line after that one, which must read as a row of its own with no
+    /// stray quote ([`Scan::stray`]), or the rows cannot be told apart.
     fn next_row(&mut self) -> Result<Option<Parsed>, InputError> {
         let line = loop {
             match self.lines.read(&mut self.bytes) {
@@ -503,8 +520,14 @@ impl CsvFile {
         let crlf = self.ended_crlf(line.start);
         self.splitter.start();
         let closed = self.splitter.feed(&self.bytes, crlf);
+        // The line after a quote left open is read only as a row an export
+        // writes: whole on its line, and no quote where it writes none.
         if let Some(open_at) = self.after_open_quote.take() {
-            if line.too_long || !closed || self.splitter.len() != self.columns.names.len() {
+            if line.too_long
+                || !closed
+                || self.splitter.len() != self.columns.names.len()
+                || scan(&self.bytes).stray
+            {
                 return Err(self.unsynchronised(
                     line.start,
                     None,
@@ -526,7 +549,7 @@ impl CsvFile {
         } else if closed {
             None
         } else {
-            let column = scan(&self.bytes).1.unwrap_or(1);
+            let column = scan(&self.bytes).open.unwrap_or(1);
             match self.go_on(size, crlf)? {
                 Some(whole) if self.splitter.len() == self.columns.names.len() => {
                     size = whole;
@@ -592,7 +615,8 @@ impl CsvFile {
             };
             // A line that is a row of its own is not taken into a cell: the
             // quote is more likely left open than closing past a row.
-            if scan(&self.bytes) == (self.columns.names.len(), None) {
+            let alone = scan(&self.bytes);
+            if alone.cells == self.columns.names.len() && alone.open.is_none() {
                 break None;
             }
             size += self.bytes.len();
