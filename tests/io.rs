@@ -911,3 +911,45 @@ fn a_crlf_json_lines_file_names_each_family_by_its_line() {
         .collect();
     assert_eq!(lines, [1, 2, 3]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Cells holding quotes, blank lines and line breaks (LF, CRLF, a lone
+    /// `\r`), quoted as the `csv` crate writes them, in a file of LF or of
+    /// CRLF lines, read back as written, each family by the line it
+    /// starts on.
+    #[test]
+    fn quoted_cells_as_the_csv_crate_writes_them_read_back_whole(
+        districts in proptest::collection::vec("[ab\"\n\r ]{1,8}", 1..6),
+        crlf in proptest::bool::ANY,
+    ) {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .from_writer(Vec::new());
+        writer.write_record(["family_id", "district"]).unwrap();
+        let mut expected = Vec::new();
+        let mut line = 2;
+        for (index, district) in districts.iter().enumerate() {
+            writer.write_record([format!("F-{index}").as_str(), district]).unwrap();
+            expected.push((line, district.clone()));
+            line += 1 + district.matches('\n').count() as u64;
+        }
+        let families = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        let members = "family_id,member_id,role\n";
+        let events = "family_id,kind\n";
+        let plan = plan();
+        let read: Vec<(u64, String)> = CsvFolder::from_bytes(
+            families.as_bytes().to_vec(),
+            members.as_bytes().to_vec(),
+            events.as_bytes().to_vec(),
+        )
+        .unwrap()
+        .map(|record| {
+            let record = record.unwrap();
+            let family = decided(&record.read(plan.vocabulary())).clone();
+            (record.line(), family.attributes["district"].clone())
+        })
+        .collect();
+        proptest::prop_assert_eq!(read, expected, "{:?}", families);
+    }
+}
