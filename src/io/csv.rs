@@ -36,7 +36,7 @@ use crate::family::{Event, Member, RecordPosition};
 use crate::vocab::{FieldType, Shape, Vocabulary};
 use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
@@ -1248,74 +1248,11 @@ impl CsvFamily {
 
     /// The family as the interchange format's JSON, with each field's cell
     /// typed as the plan declares it.
-    fn to_json(&self, vocab: &Vocabulary) -> Value {
-        let mut family = Map::new();
-        if !self.id.is_empty() {
-            family.insert("id".into(), Value::String(self.id.clone()));
+    fn as_json<'a>(&'a self, vocab: &'a Vocabulary) -> AsJson<'a> {
+        AsJson {
+            family: self,
+            vocab,
         }
-        let attributes = self
-            .attributes
-            .iter()
-            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-            .collect();
-        family.insert("attributes".into(), Value::Object(attributes));
-        let columns = &self.member_columns;
-        let members = self
-            .members
-            .iter()
-            .map(|row| {
-                let mut member = Map::new();
-                for (column, key) in MEMBER_COLUMNS {
-                    if let Some(cell) = row.cell(columns.index(column)) {
-                        member.insert(key.into(), Value::String(cell.to_owned()));
-                    }
-                }
-                let mut attributes = Map::new();
-                for decl in vocab.member_attributes() {
-                    if let Some(cell) = row.cell(columns.index(&decl.name)) {
-                        attributes.insert(decl.name.clone(), typed_cell(&decl.ty, cell));
-                    }
-                }
-                if !attributes.is_empty() {
-                    member.insert("attributes".into(), Value::Object(attributes));
-                }
-                Value::Object(member)
-            })
-            .collect();
-        family.insert("members".into(), Value::Array(members));
-        let events = self
-            .events
-            .iter()
-            .map(|row| self.event_to_json(row, vocab))
-            .collect();
-        family.insert("events".into(), Value::Array(events));
-        Value::Object(family)
-    }
-
-    fn event_to_json(&self, row: &Row, vocab: &Vocabulary) -> Value {
-        let columns = &self.event_columns;
-        let kind = row
-            .cell(columns.index("kind"))
-            .and_then(|name| vocab.get(vocab.lookup(name)?));
-        let mut event = Map::new();
-        for (name, cell) in columns.names.iter().zip(row.cells()) {
-            let Some(cell) = cell else { continue };
-            let key = match name.as_str() {
-                "family_id" => continue,
-                "event_id" => "id",
-                "member_id" => "member",
-                other => other,
-            };
-            let field = kind
-                .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
-                .and_then(|kind| kind.fields.get(kind.field_index(name)?));
-            let value = match field {
-                Some(field) => typed_cell(&field.ty, cell),
-                None => Value::String(cell.to_owned()),
-            };
-            event.insert(key.into(), value);
-        }
-        Value::Object(event)
     }
 
     /// Reads and validates the family; a refusal names the file and line of
@@ -1328,7 +1265,25 @@ impl CsvFamily {
             .iter()
             .any(|problem| matches!(problem.kind, ProblemKind::FamilyTooLarge { .. }));
         let validated = if whole {
-            super::family_from_value(&self.to_json(vocab), vocab)
+            // Most families read: as JSON text, the JSON reader's fast path
+            // types them from borrowed cells, and only a family it does not
+            // accept is built as a `Value` for the careful reader, whose
+            // problems are traced back to rows.
+            let text = serde_json::to_string(&self.as_json(vocab)).unwrap_or_default();
+            let fast = if self.problems.is_empty() {
+                super::family_from_json(&text, vocab).ok()
+            } else {
+                None
+            };
+            match fast {
+                Some(family) => return Ok(family),
+                None => serde_json::to_value(self.as_json(vocab))
+                    .map_err(|_| crate::FamilyError {
+                        family: None,
+                        problems: Vec::new(),
+                    })
+                    .and_then(|value| super::family_from_value(&value, vocab)),
+            }
         } else {
             Err(crate::FamilyError {
                 family: None,
@@ -1415,13 +1370,161 @@ impl CsvFamily {
     }
 }
 
+/// A family's rows as the interchange format's JSON ([`CsvFamily::as_json`]).
+struct AsJson<'a> {
+    family: &'a CsvFamily,
+    vocab: &'a Vocabulary,
+}
+
 /// A cell as the JSON value a field or attribute of this type is read
 /// from: cells are text, and only a flag is not read from text in JSON.
-fn typed_cell(ty: &FieldType, cell: &str) -> Value {
+enum Cell<'a> {
+    Text(&'a str),
+    Flag(bool),
+}
+
+fn typed_cell<'a>(ty: &FieldType, cell: &'a str) -> Cell<'a> {
     match (ty, cell) {
-        (FieldType::Flag, "true") => Value::Bool(true),
-        (FieldType::Flag, "false") => Value::Bool(false),
-        _ => Value::String(cell.to_owned()),
+        (FieldType::Flag, "true") => Cell::Flag(true),
+        (FieldType::Flag, "false") => Cell::Flag(false),
+        _ => Cell::Text(cell),
+    }
+}
+
+impl Serialize for Cell<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(text) => serializer.serialize_str(text),
+            Cell::Flag(flag) => serializer.serialize_bool(*flag),
+        }
+    }
+}
+
+/// Serializes the entries given as a JSON object.
+struct Object<I>(std::cell::Cell<Option<I>>);
+
+impl<I> Object<I> {
+    fn new(entries: I) -> Object<I> {
+        Object(std::cell::Cell::new(Some(entries)))
+    }
+}
+
+impl<'a, I: Iterator<Item = (&'a str, Cell<'a>)>> Serialize for Object<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.0.take().into_iter().flatten() {
+            map.serialize_entry(key, &value)?;
+        }
+        map.end()
+    }
+}
+
+/// Serializes the items given as a JSON array.
+struct Array<I>(std::cell::Cell<Option<I>>);
+
+impl<T: Serialize, I: Iterator<Item = T>> Serialize for Array<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in self.0.take().into_iter().flatten() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (family, vocab) = (self.family, self.vocab);
+        let mut map = serializer.serialize_map(None)?;
+        if !family.id.is_empty() {
+            map.serialize_entry("id", &family.id)?;
+        }
+        let attributes = family
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.as_str(), Cell::Text(value)));
+        map.serialize_entry("attributes", &Object::new(attributes))?;
+        let members = family
+            .members
+            .iter()
+            .map(|row| MemberRow { family, vocab, row });
+        map.serialize_entry("members", &Array(std::cell::Cell::new(Some(members))))?;
+        let events = family
+            .events
+            .iter()
+            .map(|row| EventRow { family, vocab, row });
+        map.serialize_entry("events", &Array(std::cell::Cell::new(Some(events))))?;
+        map.end()
+    }
+}
+
+/// A row of `members.csv` as a member of the interchange format's JSON.
+struct MemberRow<'a> {
+    family: &'a CsvFamily,
+    vocab: &'a Vocabulary,
+    row: &'a Row,
+}
+
+impl Serialize for MemberRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let columns = &self.family.member_columns;
+        let row = self.row;
+        let mut map = serializer.serialize_map(None)?;
+        for (column, key) in MEMBER_COLUMNS {
+            if let Some(cell) = row.cell(columns.index(column)) {
+                map.serialize_entry(key, cell)?;
+            }
+        }
+        let attributes = || {
+            self.vocab.member_attributes().iter().filter_map(|decl| {
+                let cell = row.cell(columns.index(&decl.name))?;
+                Some((decl.name.as_str(), typed_cell(&decl.ty, cell)))
+            })
+        };
+        if attributes().next().is_some() {
+            map.serialize_entry("attributes", &Object::new(attributes()))?;
+        }
+        map.end()
+    }
+}
+
+/// A row of `events.csv` as an event of the interchange format's JSON.
+struct EventRow<'a> {
+    family: &'a CsvFamily,
+    vocab: &'a Vocabulary,
+    row: &'a Row,
+}
+
+impl Serialize for EventRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (columns, vocab, row) = (&self.family.event_columns, self.vocab, self.row);
+        let kind = row
+            .cell(columns.index("kind"))
+            .and_then(|name| vocab.get(vocab.lookup(name)?));
+        let entries = columns
+            .names
+            .iter()
+            .zip(row.cells())
+            .filter_map(|(name, cell)| {
+                let cell = cell?;
+                let key = match name.as_str() {
+                    "family_id" => return None,
+                    "event_id" => "id",
+                    "member_id" => "member",
+                    other => other,
+                };
+                let field = kind
+                    .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
+                    .and_then(|kind| kind.fields.get(kind.field_index(name)?));
+                Some((
+                    key,
+                    match field {
+                        Some(field) => typed_cell(&field.ty, cell),
+                        None => Cell::Text(cell),
+                    },
+                ))
+            });
+        Object::new(entries).serialize(serializer)
     }
 }
 
