@@ -7,15 +7,16 @@
 //! folder as `tfop eval` opens it, against PLAN's vocabulary (national phase
 //! 2 if none), and prints the time, families and events a second. Without
 //! a cohort it reads the 50 families of `examples/cohort` copied 2,000
-//! times. Every record must read: a bench of refusals would time the
-//! careful reader, not the floor.
+//! times, as JSON Lines and as a CSV folder (read from memory). Every
+//! record must read: a bench of refusals would time the careful reader, not
+//! the floor.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::time::Instant;
 use tfop::Plan;
-use tfop::io::{JsonLines, Records};
+use tfop::io::{CsvFolder, JsonLines, Records};
 
 const NATIONAL_PHASE2: &str = include_str!("../examples/plans/national-phase2.tfop");
 
@@ -52,7 +53,7 @@ fn main() {
         }
         None => {
             let example = include_str!("../examples/cohort/families.jsonl");
-            let cohort: String = (0..2_000)
+            let cohort: String = (0..COPIES)
                 .map(|copy| example.replace("\"id\":\"F-", &format!("\"id\":\"F{copy}-")))
                 .collect();
             let started = Instant::now();
@@ -60,17 +61,45 @@ fn main() {
                 &plan,
                 Box::new(JsonLines::new(std::io::Cursor::new(cohort.into_bytes()))),
             );
-            report(started, counts);
+            report("JSON Lines", started, counts);
+            let [families, members, events] = [
+                include_str!("../examples/cohort/csv/families.csv"),
+                include_str!("../examples/cohort/csv/members.csv"),
+                include_str!("../examples/cohort/csv/events.csv"),
+            ]
+            .map(copies);
+            let started = Instant::now();
+            let folder =
+                CsvFolder::from_bytes(families, members, events).expect("the folder opens");
+            let counts = read_all(&plan, Box::new(folder));
+            report("CSV folder", started, counts);
             return;
         }
     };
-    report(started, (families, events));
+    report("parse only", started, (families, events));
 }
 
-fn report(started: Instant, (families, events): (u64, u64)) {
+/// How many times the example cohort is read.
+const COPIES: usize = 2_000;
+
+/// A file of the example CSV folder with its rows copied [`COPIES`] times,
+/// each copy's family ids its own (every data row opens with its id).
+fn copies(file: &str) -> Vec<u8> {
+    let (header, rows) = file.split_once('\n').expect("a header");
+    let mut out = format!("{header}\n");
+    for copy in 0..COPIES {
+        for row in rows.lines() {
+            out.push_str(&row.replacen("F-", &format!("F{copy}-"), 1));
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+fn report(what: &str, started: Instant, (families, events): (u64, u64)) {
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "parse only: {families} families, {events} events in {seconds:.3} s: \
+        "{what}: {families} families, {events} events in {seconds:.3} s: \
          {:.0} families/s, {:.0} events/s",
         families as f64 / seconds,
         events as f64 / seconds

@@ -741,7 +741,7 @@ fn a_quote_left_open_before_the_family_id_stops_the_run_naming_file_line_and_col
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.starts_with(&format!(
-            "error: {}:100:1: a quoted cell opening here does not close on its line",
+            "error: {}:100:1: a quoted cell opening here does not close where its row can end",
             folder.join("events.csv").display()
         )),
         "{stderr}"

@@ -12,12 +12,16 @@
 //! and rows apart from the rest of their family (that family is refused, so
 //! that nothing is decided without some of its rows).
 //!
-//! Each row is one line: a cell may not hold a line break, so a quoted cell
-//! must close on the line it opens. A row whose quote is left open is
-//! refused with its family, and reading goes on at the next line only when
-//! that line reads as a row of its own; otherwise (or when the row's family
-//! cannot be read) reading stops with [`InputError::Unsynchronised`], since
-//! the rows that follow could belong to any family.
+//! A row is one line, or several when a quoted cell holds line breaks
+//! (RFC 4180): a quote open at the end of a line goes on over the next
+//! until it closes, and the row is taken when it then has as many cells as
+//! the header and took in no line that reads as a row of its own. Any
+//! other row whose quote opens and does not close so is a quote left open:
+//! the row is refused with its family, and reading goes on at the line
+//! after it only when that line reads as a row of its own; otherwise (or
+//! when the row's family cannot be read) reading stops with
+//! [`InputError::Unsynchronised`], since the rows that follow could belong
+//! to any family.
 //!
 //! Cells are text; a family is assembled as the interchange format's JSON
 //! (cells typed by the plan's vocabulary) and validated like any other, and
@@ -32,7 +36,7 @@ use crate::family::{Event, Member, RecordPosition};
 use crate::vocab::{FieldType, Shape, Vocabulary};
 use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
@@ -125,105 +129,156 @@ struct RowProblem {
     kind: ProblemKind,
 }
 
-/// One data row: its line, its family and its cells (`None` for an empty
-/// cell or one that could not be read).
+/// One data row: its line, its family and its cells, read once into one
+/// string (a cell that could not be read is left empty, as an empty cell
+/// is absent).
 struct Row {
     line: u64,
     family: String,
-    cells: Vec<Option<String>>,
+    /// The cells, one after the other.
+    text: String,
+    /// Where each cell ends in `text`; none for a row not aligned.
+    ends: Vec<usize>,
     problems: Vec<RowProblem>,
     /// Whether the cells line up with the header (a row that does not is
     /// reported and left out).
     aligned: bool,
-    /// The bytes of the row's line.
+    /// The bytes of the row's lines.
     size: usize,
 }
 
 impl Row {
+    /// The cell in `column`, `None` if empty.
     fn cell(&self, column: Option<usize>) -> Option<&str> {
-        self.cells.get(column?)?.as_deref()
+        let column = column?;
+        let start = match column.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text
+            .get(start..*self.ends.get(column)?)
+            .filter(|cell| !cell.is_empty())
+    }
+
+    /// Every cell, in the order of the header.
+    fn cells(&self) -> impl Iterator<Item = Option<&str>> {
+        (0..self.ends.len()).map(|column| self.cell(Some(column)))
     }
 }
 
-/// Splits one line into cells, as the `csv` crate would (RFC 4180 quotes,
-/// `""` for a quote within a quoted cell), and tells whether every quote
-/// closed on the line.
+/// Splits a row into cells, as the `csv` crate would (RFC 4180 quotes,
+/// `""` for a quote within a quoted cell, line breaks within a quoted
+/// cell), fed one line at a time: a row goes on over the next line while a
+/// quoted cell is open at the end of one.
 struct Splitter {
     reader: csv_core::Reader,
     output: Vec<u8>,
+    /// How many bytes of `output` the row has filled.
+    written: usize,
     /// Where each cell ends in `output`.
     ends: Vec<usize>,
-    /// How many of `ends` the last line filled.
+    /// How many of `ends` the row has filled.
     cells: usize,
+    /// How many bytes of the row the reader did not write (the `\r` of
+    /// line breaks within a cell), which its ends do not count.
+    added: usize,
 }
 
 impl Splitter {
     fn new() -> Splitter {
         Splitter {
-            // The line break is found by the line reader; a `\r` within a
-            // line is a byte of its cell.
+            // The line break is found by the line reader and fed as `\n`;
+            // a `\r` within a line is a byte of its cell.
             reader: csv_core::ReaderBuilder::new()
                 .terminator(csv_core::Terminator::Any(b'\n'))
                 .build(),
             output: Vec::new(),
+            written: 0,
             ends: Vec::new(),
             cells: 0,
+            added: 0,
         }
     }
 
-    /// Splits `line` (not empty, without its line break); false if a quoted
-    /// cell does not close on it (that cell is then the last, holding the
-    /// rest of the line).
-    fn split(&mut self, line: &[u8]) -> bool {
+    /// Starts a row.
+    fn start(&mut self) {
+        self.reader.reset();
+        self.written = 0;
+        self.cells = 0;
+        self.added = 0;
+    }
+
+    /// Feeds the row's next line (without its line break); true if the row
+    /// ends with it, false if a quoted cell is open at its end: the line
+    /// break (`\r\n` if `crlf`) is then a part of that cell, and the row
+    /// goes on with the next line, or [`Splitter::end_open`].
+    fn feed(&mut self, line: &[u8], crlf: bool) -> bool {
         // Unquoting only shortens a cell, and a comma ends at most one.
-        self.output.clear();
-        self.output.resize(line.len() + 1, 0);
-        self.ends.clear();
-        self.ends
-            .resize(line.iter().filter(|&&byte| byte == b',').count() + 2, 0);
-        let (mut written, mut ended) = (0, 0);
-        let mut input = line;
-        // The line, then its line break, then the end of input: a record
-        // still open after the line break has an open quote.
-        let mut fed = 0;
-        let mut closed = true;
-        loop {
-            let output = self.output.get_mut(written..).unwrap_or_default();
-            let ends = self.ends.get_mut(ended..).unwrap_or_default();
-            let (result, read, wrote, ends_wrote) = self.reader.read_record(input, output, ends);
-            input = input.get(read..).unwrap_or_default();
-            written += wrote;
-            ended += ends_wrote;
-            match result {
-                csv_core::ReadRecordResult::InputEmpty => {
-                    fed += 1;
-                    if fed == 1 {
-                        input = b"\n";
-                    } else {
-                        closed = false;
-                        input = b"";
-                    }
+        let room = self.written + line.len() + 2;
+        if self.output.len() < room {
+            self.output.resize(room, 0);
+        }
+        let cells = self.cells + line.iter().filter(|&&byte| byte == b',').count() + 2;
+        if self.ends.len() < cells {
+            self.ends.resize(cells, 0);
+        }
+        // An empty slice would tell the reader the input has ended.
+        let ended = (!line.is_empty() && self.read(line)) || self.read(b"\n");
+        if !ended && crlf {
+            // The open cell took the `\n`; the file's line break was `\r\n`.
+            if let Some(last) = self.written.checked_sub(1) {
+                if let Some(slot) = self.output.get_mut(last) {
+                    *slot = b'\r';
                 }
+                self.push(b'\n');
+                self.added += 1;
+            }
+        }
+        ended
+    }
+
+    /// Ends a row whose quoted cell is still open at the end of the input
+    /// (or where reading it stopped): that cell is the last.
+    fn end_open(&mut self) {
+        self.read(b"");
+    }
+
+    /// Feeds `input` whole to the reader; true once the row has ended.
+    fn read(&mut self, mut input: &[u8]) -> bool {
+        loop {
+            let output = self.output.get_mut(self.written..).unwrap_or_default();
+            let ends = self.ends.get_mut(self.cells..).unwrap_or_default();
+            let (result, read, wrote, ended) = self.reader.read_record(input, output, ends);
+            input = input.get(read..).unwrap_or_default();
+            self.written += wrote;
+            for end in self.ends.iter_mut().skip(self.cells).take(ended) {
+                *end += self.added;
+            }
+            self.cells += ended;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => return false,
                 csv_core::ReadRecordResult::OutputFull => {
                     self.output.resize(self.output.len() * 2 + 1, 0);
                 }
                 csv_core::ReadRecordResult::OutputEndsFull => {
                     self.ends.resize(self.ends.len() * 2 + 1, 0);
                 }
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
-            }
-        }
-        self.reader.reset();
-        self.cells = ended;
-        if !closed {
-            // The open cell took the line break fed after the line.
-            if let Some(last) = ended.checked_sub(1).and_then(|at| self.ends.get_mut(at)) {
-                if self.output.get(last.saturating_sub(1)) == Some(&b'\n') {
-                    *last -= 1;
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => {
+                    return true;
                 }
             }
         }
-        closed
+    }
+
+    /// Appends a byte to the cell being read.
+    fn push(&mut self, byte: u8) {
+        if self.output.len() <= self.written {
+            self.output.resize(self.written + 1, 0);
+        }
+        if let Some(slot) = self.output.get_mut(self.written) {
+            *slot = byte;
+            self.written += 1;
+        }
     }
 
     fn len(&self) -> usize {
@@ -242,9 +297,19 @@ impl Splitter {
     }
 }
 
-/// The column (in bytes, from 1) of the quote that opens a cell left open
-/// at the end of `line`, following the same rules as [`Splitter`].
-fn open_quote_column(line: &[u8]) -> Option<u64> {
+/// One line read alone, following the same rules as [`Splitter`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scan {
+    cells: usize,
+    /// The column (in bytes, from 1) of the quote opening a cell left open
+    /// at the end of the line, if one.
+    open: Option<u64>,
+    /// Whether a quote stands where no export writes one: within a cell not
+    /// quoted, or after a quoted cell's closing quote (`a"b`, `"a"b`).
+    stray: bool,
+}
+
+fn scan(line: &[u8]) -> Scan {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         Start,
@@ -253,20 +318,31 @@ fn open_quote_column(line: &[u8]) -> Option<u64> {
         QuoteInQuoted,
     }
     let mut state = State::Start;
-    let mut opened = 0;
+    let (mut cells, mut opened, mut stray) = (1, 0, false);
     for (at, &byte) in line.iter().enumerate() {
         state = match (state, byte) {
             (State::Start, b'"') => {
                 opened = at;
                 State::Quoted
             }
-            (State::Start | State::Unquoted | State::QuoteInQuoted, b',') => State::Start,
+            (State::Start | State::Unquoted | State::QuoteInQuoted, b',') => {
+                cells += 1;
+                State::Start
+            }
             (State::Quoted, b'"') => State::QuoteInQuoted,
             (State::Quoted, _) | (State::QuoteInQuoted, b'"') => State::Quoted,
-            (State::Start | State::Unquoted | State::QuoteInQuoted, _) => State::Unquoted,
+            (State::Start, _) => State::Unquoted,
+            (State::Unquoted | State::QuoteInQuoted, _) => {
+                stray |= byte == b'"' || state == State::QuoteInQuoted;
+                State::Unquoted
+            }
         };
     }
-    (state == State::Quoted).then_some(opened as u64 + 1)
+    Scan {
+        cells,
+        open: (state == State::Quoted).then_some(opened as u64 + 1),
+        stray,
+    }
 }
 
 /// Why a row could not be read whole.
@@ -366,7 +442,8 @@ impl CsvFile {
                 "the header is longer than {max} bytes; the first line must name the columns"
             )));
         }
-        if !file.bytes.is_empty() && !file.splitter.split(&file.bytes) {
+        file.splitter.start();
+        if !file.bytes.is_empty() && !file.splitter.feed(&file.bytes, false) {
             return Err(header(
                 "a quoted column name does not close on the header's line; close the quote",
             ));
@@ -410,8 +487,27 @@ impl CsvFile {
         self.lines.seek(start).map_err(|error| self.io(error))
     }
 
+    /// Whether the line just read ended with `\r\n`: [`Lines`] drops the
+    /// `\r`, which a quoted cell going on over the line break keeps.
+    fn ended_crlf(&self, start: LineStart) -> bool {
+        let taken = self.lines.next_start().offset - start.offset;
+        // A line opening the file may have lost a byte-order mark as well,
+        // but that line is the header, which never goes on.
+        start.offset > 0 && taken == self.bytes.len() as u64 + 2
+    }
+
     /// Reads the next row (empty lines are passed over), its cells into the
     /// splitter; stops with an error when the rows cannot be told apart.
+    ///
+    /// A quoted cell open at the end of a line goes on over the next, until
+    /// it closes: a row of several lines is taken when it then has as many
+    /// cells as the header. One that does not, whose quote does not close
+    /// within the limit or before the end of the file, or that would take
+    /// in a line reading as a row of its own (one line, quotes closed, as
+    /// many cells as the header), is broken at the quote: its cells before
+    /// the quote are read from its first line, and reading goes on at the
+    /// line after that one, which must read as a row of its own with no
+    /// stray quote ([`Scan::stray`]), or the rows cannot be told apart.
     fn next_row(&mut self) -> Result<Option<Parsed>, InputError> {
         let line = loop {
             match self.lines.read(&mut self.bytes) {
@@ -421,36 +517,58 @@ impl CsvFile {
                 Err(error) => return Err(self.io(error)),
             }
         };
-        let closed = self.splitter.split(&self.bytes);
-        let broken = if line.too_long {
-            Some(Broken::TooLong)
-        } else if closed {
-            None
-        } else {
-            Some(Broken::OpenQuote {
-                column: open_quote_column(&self.bytes).unwrap_or(1),
-            })
-        };
+        let crlf = self.ended_crlf(line.start);
+        self.splitter.start();
+        let closed = self.splitter.feed(&self.bytes, crlf);
+        // The line after a quote left open is read only as a row an export
+        // writes: whole on its line, and no quote where it writes none.
         if let Some(open_at) = self.after_open_quote.take() {
-            if broken.is_some() || self.splitter.len() != self.columns.names.len() {
+            if line.too_long
+                || !closed
+                || self.splitter.len() != self.columns.names.len()
+                || scan(&self.bytes).stray
+            {
                 return Err(self.unsynchronised(
                     line.start,
                     None,
                     format!(
                         "the row does not read as a row of its own after the quoted cell left open at line {open_at}, \
                          so the cell may run on over several lines and the rows cannot be told apart; \
-                         a cell may not hold a line break: close the quote, or export without line breaks in cells"
+                         close the quote where the cell ends"
                     ),
                 ));
             }
         }
+        let mut size = self.bytes.len();
+        let broken = if line.too_long {
+            if !closed {
+                self.splitter.end_open();
+            }
+            size = self.max.saturating_add(1);
+            Some(Broken::TooLong)
+        } else if closed {
+            None
+        } else {
+            let column = scan(&self.bytes).open.unwrap_or(1);
+            match self.go_on(size, crlf)? {
+                Some(whole) if self.splitter.len() == self.columns.names.len() => {
+                    size = whole;
+                    None
+                }
+                _ => {
+                    self.break_at_quote(line.start)?;
+                    Some(Broken::OpenQuote { column })
+                }
+            }
+        };
         // The last cell of a broken row is not whole; the cells before it are.
         if let Some(broken) = broken {
             if self.family_column + 1 >= self.splitter.len() {
                 let (column, what) = match broken {
                     Broken::OpenQuote { column } => (
                         Some(column),
-                        "a quoted cell opening here does not close on its line".to_owned(),
+                        "a quoted cell opening here does not close where its row can end"
+                            .to_owned(),
                     ),
                     Broken::TooLong => (None, format!("the row is longer than {} bytes", self.max)),
                 };
@@ -459,7 +577,7 @@ impl CsvFile {
                     column,
                     format!(
                         "{what}, and the row's family_id cannot be read past it, so the rows cannot be told apart \
-                         by family; a cell may not hold a line break: close the quote, or export without line breaks in cells"
+                         by family; close the quote where the cell ends"
                     ),
                 ));
             }
@@ -467,16 +585,64 @@ impl CsvFile {
         if let Some(Broken::OpenQuote { .. }) = broken {
             self.after_open_quote = Some(line.start.line);
         }
-        let size = if line.too_long {
-            self.max.saturating_add(1)
-        } else {
-            self.bytes.len()
-        };
         Ok(Some(Parsed {
             start: line.start,
             size,
             broken,
         }))
+    }
+
+    /// Reads on over the lines after one ending in an open quoted cell
+    /// (`size` bytes so far, its line break `\r\n` if `crlf`) until the
+    /// cell closes: the bytes of the whole row, or `None` when the quote is
+    /// still open at the end of the file or past the limit, or a line it
+    /// would take in reads as a row of its own.
+    fn go_on(&mut self, mut size: usize, mut crlf: bool) -> Result<Option<usize>, InputError> {
+        let whole = loop {
+            size = size.saturating_add(1 + usize::from(crlf));
+            let Some(left) = self.max.checked_sub(size) else {
+                break None;
+            };
+            // A line past what the row may still take is not held whole.
+            self.lines.set_max(left);
+            let line = match self.lines.read(&mut self.bytes) {
+                Ok(Some(line)) if !line.too_long => line,
+                Ok(_) => break None,
+                Err(error) => {
+                    self.lines.set_max(self.max);
+                    return Err(self.io(error));
+                }
+            };
+            // A line that is a row of its own is not taken into a cell: the
+            // quote is more likely left open than closing past a row.
+            let alone = scan(&self.bytes);
+            if alone.cells == self.columns.names.len() && alone.open.is_none() {
+                break None;
+            }
+            size += self.bytes.len();
+            crlf = self.ended_crlf(line.start);
+            if self.splitter.feed(&self.bytes, crlf) {
+                break Some(size);
+            }
+        };
+        self.lines.set_max(self.max);
+        Ok(whole)
+    }
+
+    /// Makes the row starting at `start` broken at its open quote: its cells
+    /// are those of its first line alone, the quoted cell the last, and
+    /// reading goes on at the line after it.
+    fn break_at_quote(&mut self, start: LineStart) -> Result<(), InputError> {
+        self.lines.seek(start).map_err(|error| self.io(error))?;
+        match self.lines.read(&mut self.bytes) {
+            Ok(_) => {}
+            Err(error) => return Err(self.io(error)),
+        }
+        self.splitter.start();
+        if !self.splitter.feed(&self.bytes, false) {
+            self.splitter.end_open();
+        }
+        Ok(())
     }
 
     /// The family id of the row read last.
@@ -609,23 +775,23 @@ impl Rows {
         }
         let aligned = problems.is_empty();
         // A row not read whole, or not lined up, keeps no cells.
-        let mut cells = Vec::with_capacity(header);
+        let mut text = String::new();
+        let mut ends = Vec::new();
         if aligned {
+            text.reserve(splitter.written);
+            ends.reserve(header);
             for index in 0..splitter.len() {
                 let bytes = splitter.cell(index).unwrap_or_default();
-                cells.push(match std::str::from_utf8(bytes) {
-                    Ok("") => None,
-                    Ok(text) => Some(text.to_owned()),
-                    Err(_) => {
-                        problems.push(RowProblem {
-                            part,
-                            line,
-                            field: self.columns.names.get(index).cloned(),
-                            kind: ProblemKind::NotUtf8,
-                        });
-                        None
-                    }
-                });
+                match std::str::from_utf8(bytes) {
+                    Ok(cell) => text.push_str(cell),
+                    Err(_) => problems.push(RowProblem {
+                        part,
+                        line,
+                        field: self.columns.names.get(index).cloned(),
+                        kind: ProblemKind::NotUtf8,
+                    }),
+                }
+                ends.push(text.len());
             }
         }
         // Ids are pseudonymous keys, so an id that is not UTF-8 still groups
@@ -634,7 +800,8 @@ impl Rows {
         Ok(Some(Row {
             line,
             family,
-            cells,
+            text,
+            ends,
             problems,
             aligned,
             size: parsed.size,
@@ -833,7 +1000,8 @@ fn listed_twice(source: &Source, max: usize) -> Result<BTreeMap<String, Vec<u64>
 /// `families.csv`; rows of families it does not hold follow as refused
 /// records of their own.
 ///
-/// Each row is one line, at most [`MAX_RECORD_BYTES`] long (or the limit
+/// Each row is one line (or several, for a quoted cell holding line
+/// breaks), at most [`MAX_RECORD_BYTES`] long (or the limit
 /// given to [`CsvFolder::open_with_max_record_bytes`]), and a family's rows
 /// of `members.csv` and `events.csv` together as much; a byte-order mark opening a file is dropped. A family
 /// whose rows cannot all be read is refused, naming each file and line; when
@@ -953,7 +1121,7 @@ impl CsvFolder {
     /// The next family of `families.csv` with its rows; at the end, the rows
     /// left over go to `orphans`.
     fn next_family(&mut self) -> Result<Option<Record>, InputError> {
-        let Some(row) = self.families.take()? else {
+        let Some(mut row) = self.families.take()? else {
             self.members.take_rest(&mut self.orphans)?;
             self.events.take_rest(&mut self.orphans)?;
             return Ok(None);
@@ -970,7 +1138,7 @@ impl CsvFolder {
         let events = self
             .events
             .take_family(&row.family, &mut self.orphans, &mut budget)?;
-        let mut problems = row.problems;
+        let mut problems = std::mem::take(&mut row.problems);
         for rows in members.iter().chain(&events) {
             problems.extend(rows.problems.iter().cloned());
         }
@@ -1005,9 +1173,9 @@ impl CsvFolder {
             columns
                 .names
                 .iter()
-                .zip(row.cells)
+                .zip(row.cells())
                 .filter(|(name, _)| *name != "family_id")
-                .filter_map(|(name, cell)| Some((name.clone(), cell?)))
+                .filter_map(|(name, cell)| Some((name.clone(), cell?.to_owned())))
                 .collect()
         } else {
             Vec::new()
@@ -1080,74 +1248,11 @@ impl CsvFamily {
 
     /// The family as the interchange format's JSON, with each field's cell
     /// typed as the plan declares it.
-    fn to_json(&self, vocab: &Vocabulary) -> Value {
-        let mut family = Map::new();
-        if !self.id.is_empty() {
-            family.insert("id".into(), Value::String(self.id.clone()));
+    fn as_json<'a>(&'a self, vocab: &'a Vocabulary) -> AsJson<'a> {
+        AsJson {
+            family: self,
+            vocab,
         }
-        let attributes = self
-            .attributes
-            .iter()
-            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
-            .collect();
-        family.insert("attributes".into(), Value::Object(attributes));
-        let columns = &self.member_columns;
-        let members = self
-            .members
-            .iter()
-            .map(|row| {
-                let mut member = Map::new();
-                for (column, key) in MEMBER_COLUMNS {
-                    if let Some(cell) = row.cell(columns.index(column)) {
-                        member.insert(key.into(), Value::String(cell.to_owned()));
-                    }
-                }
-                let mut attributes = Map::new();
-                for decl in vocab.member_attributes() {
-                    if let Some(cell) = row.cell(columns.index(&decl.name)) {
-                        attributes.insert(decl.name.clone(), typed_cell(&decl.ty, cell));
-                    }
-                }
-                if !attributes.is_empty() {
-                    member.insert("attributes".into(), Value::Object(attributes));
-                }
-                Value::Object(member)
-            })
-            .collect();
-        family.insert("members".into(), Value::Array(members));
-        let events = self
-            .events
-            .iter()
-            .map(|row| self.event_to_json(row, vocab))
-            .collect();
-        family.insert("events".into(), Value::Array(events));
-        Value::Object(family)
-    }
-
-    fn event_to_json(&self, row: &Row, vocab: &Vocabulary) -> Value {
-        let columns = &self.event_columns;
-        let kind = row
-            .cell(columns.index("kind"))
-            .and_then(|name| vocab.get(vocab.lookup(name)?));
-        let mut event = Map::new();
-        for (name, cell) in columns.names.iter().zip(&row.cells) {
-            let Some(cell) = cell else { continue };
-            let key = match name.as_str() {
-                "family_id" => continue,
-                "event_id" => "id",
-                "member_id" => "member",
-                other => other,
-            };
-            let field = kind
-                .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
-                .and_then(|kind| kind.fields.get(kind.field_index(name)?));
-            let value = match field {
-                Some(field) => typed_cell(&field.ty, cell),
-                None => Value::String(cell.clone()),
-            };
-            event.insert(key.into(), value);
-        }
-        Value::Object(event)
     }
 
     /// Reads and validates the family; a refusal names the file and line of
@@ -1160,7 +1265,25 @@ impl CsvFamily {
             .iter()
             .any(|problem| matches!(problem.kind, ProblemKind::FamilyTooLarge { .. }));
         let validated = if whole {
-            super::family_from_value(&self.to_json(vocab), vocab)
+            // Most families read: as JSON text, the JSON reader's fast path
+            // types them from borrowed cells, and only a family it does not
+            // accept is built as a `Value` for the careful reader, whose
+            // problems are traced back to rows.
+            let text = serde_json::to_string(&self.as_json(vocab)).unwrap_or_default();
+            let fast = if self.problems.is_empty() {
+                super::family_from_json(&text, vocab).ok()
+            } else {
+                None
+            };
+            match fast {
+                Some(family) => return Ok(family),
+                None => serde_json::to_value(self.as_json(vocab))
+                    .map_err(|_| crate::FamilyError {
+                        family: None,
+                        problems: Vec::new(),
+                    })
+                    .and_then(|value| super::family_from_value(&value, vocab)),
+            }
         } else {
             Err(crate::FamilyError {
                 family: None,
@@ -1247,13 +1370,161 @@ impl CsvFamily {
     }
 }
 
+/// A family's rows as the interchange format's JSON ([`CsvFamily::as_json`]).
+struct AsJson<'a> {
+    family: &'a CsvFamily,
+    vocab: &'a Vocabulary,
+}
+
 /// A cell as the JSON value a field or attribute of this type is read
 /// from: cells are text, and only a flag is not read from text in JSON.
-fn typed_cell(ty: &FieldType, cell: &str) -> Value {
+enum Cell<'a> {
+    Text(&'a str),
+    Flag(bool),
+}
+
+fn typed_cell<'a>(ty: &FieldType, cell: &'a str) -> Cell<'a> {
     match (ty, cell) {
-        (FieldType::Flag, "true") => Value::Bool(true),
-        (FieldType::Flag, "false") => Value::Bool(false),
-        _ => Value::String(cell.to_owned()),
+        (FieldType::Flag, "true") => Cell::Flag(true),
+        (FieldType::Flag, "false") => Cell::Flag(false),
+        _ => Cell::Text(cell),
+    }
+}
+
+impl Serialize for Cell<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(text) => serializer.serialize_str(text),
+            Cell::Flag(flag) => serializer.serialize_bool(*flag),
+        }
+    }
+}
+
+/// Serializes the entries given as a JSON object.
+struct Object<I>(std::cell::Cell<Option<I>>);
+
+impl<I> Object<I> {
+    fn new(entries: I) -> Object<I> {
+        Object(std::cell::Cell::new(Some(entries)))
+    }
+}
+
+impl<'a, I: Iterator<Item = (&'a str, Cell<'a>)>> Serialize for Object<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in self.0.take().into_iter().flatten() {
+            map.serialize_entry(key, &value)?;
+        }
+        map.end()
+    }
+}
+
+/// Serializes the items given as a JSON array.
+struct Array<I>(std::cell::Cell<Option<I>>);
+
+impl<T: Serialize, I: Iterator<Item = T>> Serialize for Array<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for item in self.0.take().into_iter().flatten() {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (family, vocab) = (self.family, self.vocab);
+        let mut map = serializer.serialize_map(None)?;
+        if !family.id.is_empty() {
+            map.serialize_entry("id", &family.id)?;
+        }
+        let attributes = family
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.as_str(), Cell::Text(value)));
+        map.serialize_entry("attributes", &Object::new(attributes))?;
+        let members = family
+            .members
+            .iter()
+            .map(|row| MemberRow { family, vocab, row });
+        map.serialize_entry("members", &Array(std::cell::Cell::new(Some(members))))?;
+        let events = family
+            .events
+            .iter()
+            .map(|row| EventRow { family, vocab, row });
+        map.serialize_entry("events", &Array(std::cell::Cell::new(Some(events))))?;
+        map.end()
+    }
+}
+
+/// A row of `members.csv` as a member of the interchange format's JSON.
+struct MemberRow<'a> {
+    family: &'a CsvFamily,
+    vocab: &'a Vocabulary,
+    row: &'a Row,
+}
+
+impl Serialize for MemberRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let columns = &self.family.member_columns;
+        let row = self.row;
+        let mut map = serializer.serialize_map(None)?;
+        for (column, key) in MEMBER_COLUMNS {
+            if let Some(cell) = row.cell(columns.index(column)) {
+                map.serialize_entry(key, cell)?;
+            }
+        }
+        let attributes = || {
+            self.vocab.member_attributes().iter().filter_map(|decl| {
+                let cell = row.cell(columns.index(&decl.name))?;
+                Some((decl.name.as_str(), typed_cell(&decl.ty, cell)))
+            })
+        };
+        if attributes().next().is_some() {
+            map.serialize_entry("attributes", &Object::new(attributes()))?;
+        }
+        map.end()
+    }
+}
+
+/// A row of `events.csv` as an event of the interchange format's JSON.
+struct EventRow<'a> {
+    family: &'a CsvFamily,
+    vocab: &'a Vocabulary,
+    row: &'a Row,
+}
+
+impl Serialize for EventRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (columns, vocab, row) = (&self.family.event_columns, self.vocab, self.row);
+        let kind = row
+            .cell(columns.index("kind"))
+            .and_then(|name| vocab.get(vocab.lookup(name)?));
+        let entries = columns
+            .names
+            .iter()
+            .zip(row.cells())
+            .filter_map(|(name, cell)| {
+                let cell = cell?;
+                let key = match name.as_str() {
+                    "family_id" => return None,
+                    "event_id" => "id",
+                    "member_id" => "member",
+                    other => other,
+                };
+                let field = kind
+                    .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
+                    .and_then(|kind| kind.fields.get(kind.field_index(name)?));
+                Some((
+                    key,
+                    match field {
+                        Some(field) => typed_cell(&field.ty, cell),
+                        None => Cell::Text(cell),
+                    },
+                ))
+            });
+        Object::new(entries).serialize(serializer)
     }
 }
 
