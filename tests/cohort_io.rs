@@ -644,7 +644,7 @@ fn a_quote_left_open_in_events_csv_refuses_its_family_and_the_next_keeps_its_eve
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "{}:2: refused family F-1: event row: has a quoted cell opening at column 5 that does not close on its line",
+            "{}:2: refused family F-1: event row: has a quoted cell opening at column 5 that does not close where its row can end",
             hostile.join("events.csv").display()
         )),
         "{stderr}"

@@ -516,8 +516,8 @@ pub enum ProblemKind {
     RowApart,
     /// A quoted CSV cell that does not close on the row's line.
     #[error(
-        "has a quoted cell opening at column {column} that does not close on its line; \
-         a cell may not hold a line break: close the quote, or export without line breaks in cells"
+        "has a quoted cell opening at column {column} that does not close where its row can end; \
+         close the quote where the cell ends"
     )]
     OpenQuote {
         /// The column of the opening quote, in bytes from 1.

@@ -1595,10 +1595,11 @@ pub enum CsvWriteError {
         column: String,
     },
     /// Text a cell cannot hold: empty (read back as absent), or with a line
-    /// break (each row is one line).
+    /// break (this writer keeps each row to one line, so a file it writes can
+    /// be split by lines).
     #[error(
         "{file}: family `{family}` has text in `{column}` that a cell cannot hold: it is empty, \
-         which reads back as absent, or holds a line break, which a row may not"
+         which reads back as absent, or holds a line break, which this writer keeps out of its rows"
     )]
     Cell {
         /// The file.
