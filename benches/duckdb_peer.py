@@ -181,9 +181,13 @@ FROM held;
 
 DECIDE = """
 CREATE OR REPLACE TEMP TABLE points AS
-SELECT family_id, s AS p, true AS attachment FROM fact WHERE kind = 'attachment'
-UNION
-SELECT family_id, $as_of AS p, false AS attachment FROM family;
+-- One row a (family, day): an attachment on the as-of day is one point, or
+-- every join below would count that day's terms and records twice.
+SELECT family_id, p, bool_or(attachment) AS attachment
+FROM (SELECT family_id, s AS p, true AS attachment FROM fact WHERE kind = 'attachment'
+      UNION ALL
+      SELECT family_id, $as_of AS p, false AS attachment FROM family)
+GROUP BY family_id, p;
 """ + INDICATORS + """
 CREATE OR REPLACE TEMP TABLE used AS
 -- The attachment used: the latest valid one, else the latest, none when
