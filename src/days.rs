@@ -1045,22 +1045,24 @@ mod tests {
         MONTH_STEPS.with(|steps| steps.set(steps.get() + 1));
     }
 
-    fn month_steps_during<T>(work: impl FnOnce() -> T) -> (T, u64) {
-        let before = MONTH_STEPS.with(Cell::get);
-        let out = work();
-        (out, MONTH_STEPS.with(Cell::get) - before)
-    }
-
     /// Counts a shift of a day by a length, the unit of work every window
     /// costs: the tests below bound how many an operation makes.
     pub(super) fn count_shift() {
         SHIFTS.with(|shifts| shifts.set(shifts.get() + 1));
     }
 
-    fn shifts_during<T>(work: impl FnOnce() -> T) -> (T, u64) {
-        let before = SHIFTS.with(Cell::get);
+    /// What `work` returns, and how far it moved `counter`.
+    fn counted_during<T>(
+        counter: &'static std::thread::LocalKey<Cell<u64>>,
+        work: impl FnOnce() -> T,
+    ) -> (T, u64) {
+        let before = counter.with(Cell::get);
         let out = work();
-        (out, SHIFTS.with(Cell::get) - before)
+        (out, counter.with(Cell::get) - before)
+    }
+
+    fn shifts_during<T>(work: impl FnOnce() -> T) -> (T, u64) {
+        counted_during(&SHIFTS, work)
     }
 
     fn day(text: &str) -> Day {
@@ -1300,8 +1302,9 @@ mod tests {
             (length(1, TimeUnit::Months), 30),
             (length(1200, TimeUnit::Months), 36525),
         ] {
-            let (covered, steps) =
-                month_steps_during(|| days_covered_at_least(&open, window, needed));
+            let (covered, steps) = counted_during(&MONTH_STEPS, || {
+                days_covered_at_least(&open, window, needed)
+            });
             assert!(steps <= 4801, "{window:?}: {steps} months walked");
             assert!(steps >= 4800, "{window:?}: the walk was skipped");
             for d in (day("1910-01-15").0..Day::MAX.0).step_by(997).map(Day) {
