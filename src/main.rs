@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 mod cli;
 
 use cli::DiagnosticFormat;
+use cli::output::{Target, Writes};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -82,9 +83,9 @@ enum Command {
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
-        /// Write decisions here (atomically) instead of standard output.
+        /// Write decisions here (atomically) instead of standard output (`-`).
         #[arg(short, long)]
-        output: Option<PathBuf>,
+        output: Option<cli::output::Target>,
         /// `jsonl` (a decision per line) or `csv` (a flat row per family).
         #[arg(long, value_enum, default_value_t = cli::eval::EvalFormat::Jsonl)]
         format: cli::eval::EvalFormat,
@@ -124,9 +125,9 @@ enum Command {
         /// `text` (words), `json` (the same explanation as data) or `html` (the audit pack).
         #[arg(long, value_enum, default_value_t = cli::audit::ExplainFormat::Text)]
         format: cli::audit::ExplainFormat,
-        /// Write the html audit pack here (atomically) instead of standard output.
+        /// Write the html audit pack here (atomically) instead of standard output (`-`).
         #[arg(short, long)]
-        output: Option<PathBuf>,
+        output: Option<cli::output::Target>,
     },
     /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
     #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
@@ -153,9 +154,9 @@ enum Command {
         /// `text` (tables), `json`, `csv` (a file per table, into the folder -o names) or `html` (a page).
         #[arg(long, value_enum, default_value_t = cli::report::ReportFormat::Text)]
         format: cli::report::ReportFormat,
-        /// Write the output here (atomically) instead of standard output; for `csv`, the folder.
+        /// Write the output here (atomically) instead of standard output (`-`); for `csv`, the folder.
         #[arg(short, long)]
-        output: Option<PathBuf>,
+        output: Option<cli::output::Target>,
         /// Also write a self-contained HTML page here (atomically).
         #[arg(long)]
         html: Option<PathBuf>,
@@ -193,9 +194,9 @@ enum Command {
         /// `csv` (a row a claim) or `jsonl` (an object a claim).
         #[arg(long, value_enum, default_value_t = cli::claims::ClaimsFormat::Csv)]
         format: cli::claims::ClaimsFormat,
-        /// Write the claim file here (atomically) instead of standard output.
+        /// Write the claim file here (atomically) instead of standard output (`-`).
         #[arg(short, long)]
-        output: Option<PathBuf>,
+        output: Option<cli::output::Target>,
         /// Write the near-miss worklist instead: families not claimable on the day whose money can still be won: claims lost since an earlier window first, then claims and top-ups that become possible later if nothing changes, soonest first.
         #[arg(long)]
         near: bool,
@@ -219,9 +220,9 @@ enum Command {
         /// `text` (tables) or `json`.
         #[arg(long, value_enum, default_value_t = cli::render::Format::Text)]
         format: cli::render::Format,
-        /// Write the envelope here (atomically) instead of standard output.
+        /// Write the envelope here (atomically) instead of standard output (`-`).
         #[arg(short, long)]
-        output: Option<PathBuf>,
+        output: Option<cli::output::Target>,
     },
     /// The families whose decision differs between two plans; exit 4 if any.
     #[command(
@@ -249,9 +250,9 @@ enum Command {
         /// `text`, `json`, or `csv` (a file per table, into the folder -o names).
         #[arg(long, value_enum, default_value_t = cli::diff::DiffFormat::Text)]
         format: cli::diff::DiffFormat,
-        /// Write the output here (atomically) instead of standard output; for `csv`, the folder.
+        /// Write the output here (atomically) instead of standard output (`-`); for `csv`, the folder.
         #[arg(short, long)]
-        output: Option<PathBuf>,
+        output: Option<cli::output::Target>,
         /// Also write a workbook here (atomically): a sheet per table.
         #[arg(long, value_name = "FILE")]
         xlsx: Option<PathBuf>,
@@ -274,9 +275,9 @@ enum Command {
         /// `jsonl` (a file) or `csv` (a folder of three files).
         #[arg(long, value_enum, default_value_t = cli::generate::GenerateFormat::Jsonl)]
         format: cli::generate::GenerateFormat,
-        /// Where to write: a `.jsonl` file, or the CSV folder.
+        /// Where to write: a `.jsonl` file (`-` for standard output), or the CSV folder.
         #[arg(short, long)]
-        output: PathBuf,
+        output: cli::output::Target,
         /// A fault mode: this percentage of families (0 to 100) has one record exported twice, as a faulty export writes a row twice.
         #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100))]
         duplicate_rows: u64,
@@ -422,7 +423,7 @@ fn main() -> ExitCode {
                 versions_by.into(),
                 &families,
                 as_of,
-                output.as_deref(),
+                output.as_ref().and_then(Target::file),
                 format,
                 &outputs,
             )
@@ -445,7 +446,7 @@ fn main() -> ExitCode {
             as_of,
             window,
             format,
-            output: output.as_deref(),
+            output: output.as_ref().and_then(Target::file),
             outputs: &outputs,
         }),
         Command::Test {
@@ -477,6 +478,14 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
+            let writes = match format {
+                cli::report::ReportFormat::Csv => Writes::Folder,
+                _ => Writes::Stream,
+            };
+            let output = match Target::resolve(output.as_ref(), writes) {
+                Ok(output) => output,
+                Err(exit) => return exit.into(),
+            };
             cli::report::report(&cli::report::ReportRequest {
                 plans: &cli::files::versions(&plan, &versions),
                 versions_by: versions_by.into(),
@@ -485,7 +494,7 @@ fn main() -> ExitCode {
                 by,
                 target,
                 format,
-                output: output.as_deref(),
+                output,
                 html: html.as_deref(),
                 xlsx: xlsx.as_deref(),
                 outputs: &outputs,
@@ -509,7 +518,7 @@ fn main() -> ExitCode {
                 families: &families,
                 window,
                 format,
-                output: output.as_deref(),
+                output: output.as_ref().and_then(Target::file),
                 outputs: &outputs,
             };
             if near {
@@ -529,7 +538,7 @@ fn main() -> ExitCode {
                 plan: &plan,
                 cohort: families.as_deref().zip(as_of),
                 format,
-                output: output.as_deref(),
+                output: output.as_ref().and_then(Target::file),
             },
             &outputs,
         ),
@@ -547,6 +556,14 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
+            let writes = match format {
+                cli::diff::DiffFormat::Csv => Writes::Folder,
+                _ => Writes::Stream,
+            };
+            let output = match Target::resolve(output.as_ref(), writes) {
+                Ok(output) => output,
+                Err(exit) => return exit.into(),
+            };
             cli::diff::diff(&cli::diff::DiffRequest {
                 old: &cli::files::versions(&old, &old_versions),
                 new: &cli::files::versions(&new, &new_versions),
@@ -554,7 +571,7 @@ fn main() -> ExitCode {
                 families: &families,
                 as_of,
                 format,
-                output: output.as_deref(),
+                output,
                 xlsx: xlsx.as_deref(),
                 outputs: &outputs,
             })

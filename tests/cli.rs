@@ -1596,3 +1596,207 @@ fn every_exit_code_of_every_command() {
     assert_eq!(tfop(&["no-such-command"]).status.code(), Some(1));
     assert_eq!(tfop(&["--version"]).status.code(), Some(0));
 }
+
+// ───────────── `-o -`: standard output ─────────────
+
+/// Runs `tfop` in `folder` (the repository's files named by absolute
+/// path), so a file wrongly named `-` would land there to be seen.
+fn tfop_in(folder: &Path, args: &[&str]) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args: Vec<String> = args
+        .iter()
+        .map(|arg| match arg.strip_prefix("examples/") {
+            Some(_) => root.join(arg).to_string_lossy().into_owned(),
+            None => (*arg).to_owned(),
+        })
+        .collect();
+    Command::new(env!("CARGO_BIN_EXE_tfop"))
+        .args(&args)
+        .current_dir(folder)
+        .output()
+        .unwrap()
+}
+
+/// Each command run with `-o -` writes to standard output what it writes
+/// without `-o`, and makes no file.
+#[test]
+fn dash_o_dash_writes_standard_output_for_every_command_that_takes_o() {
+    let cohort = "examples/cohort/families.jsonl";
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let lancashire = "examples/plans/lancashire-2016.tfop";
+    let runs: [&[&str]; 9] = [
+        &["eval", phase2, cohort, "--as-of", "2016-11-30"],
+        &[
+            "eval",
+            phase2,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "csv",
+        ],
+        &[
+            "explain",
+            phase2,
+            "examples/families/national-phase2.jsonl",
+            "--family",
+            "F-0001",
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "html",
+        ],
+        &[
+            "report",
+            phase2,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "json",
+        ],
+        &["claims", lancashire, cohort, "--window", "2017-03-31"],
+        &[
+            "claims",
+            lancashire,
+            cohort,
+            "--window",
+            "2017-03-31",
+            "--near",
+        ],
+        &[
+            "funding",
+            "examples/plans/barnet-2012.tfop",
+            "--format",
+            "json",
+        ],
+        &[
+            "diff",
+            lancashire,
+            phase2,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "json",
+        ],
+        &["generate", "--families", "3", "--seed", "7", "-o", "-"],
+    ];
+    for args in runs {
+        let folder = scratch("dash_o_dash");
+        let (plain, dashed) = if args[0] == "generate" {
+            let file = folder.join("cohort.jsonl");
+            let mut to_file = args.to_vec();
+            let last = to_file.len() - 1;
+            let file_arg = file.to_string_lossy().into_owned();
+            to_file[last] = &file_arg;
+            let written = tfop_in(&folder, &to_file);
+            assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+            let bytes = std::fs::read(&file).unwrap();
+            std::fs::remove_file(&file).unwrap();
+            (bytes, tfop_in(&folder, args))
+        } else {
+            let plain = tfop_in(&folder, args);
+            let mut dashed = args.to_vec();
+            dashed.extend(["-o", "-"]);
+            (plain.stdout, tfop_in(&folder, &dashed))
+        };
+        assert!(
+            matches!(dashed.status.code(), Some(0 | 3 | 4)),
+            "{args:?}: {}",
+            text(&dashed.stderr)
+        );
+        assert!(!plain.is_empty(), "{args:?} writes something");
+        assert_eq!(text(&dashed.stdout), text(&plain), "{args:?}");
+        assert_eq!(
+            names_in(&folder),
+            Vec::<String>::new(),
+            "{args:?} makes no file"
+        );
+    }
+}
+
+#[test]
+fn a_file_named_dash_is_still_written_as_dot_slash_dash() {
+    let folder = scratch("dot_slash_dash");
+    let output = tfop_in(
+        &folder,
+        &[
+            "eval",
+            "examples/plans/national-phase2.tfop",
+            "examples/families/national-phase2.jsonl",
+            "--as-of",
+            "2016-11-30",
+            "-o",
+            "./-",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    assert!(output.stdout.is_empty());
+    assert_eq!(names_in(&folder), ["-"]);
+    assert_eq!(
+        std::fs::read_to_string(folder.join("-"))
+            .unwrap()
+            .lines()
+            .count(),
+        6
+    );
+}
+
+/// A CSV folder cannot be standard output: `report`, `diff` and `generate`
+/// refuse `-o -` with `--format csv`, saying why, and write nothing.
+#[test]
+fn dash_o_dash_is_refused_where_csv_writes_a_folder() {
+    let cohort = "examples/cohort/families.jsonl";
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let runs: [&[&str]; 3] = [
+        &[
+            "report",
+            phase2,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "csv",
+            "-o",
+            "-",
+        ],
+        &[
+            "diff",
+            phase2,
+            phase2,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            "csv",
+            "-o",
+            "-",
+        ],
+        &[
+            "generate",
+            "--families",
+            "3",
+            "--seed",
+            "7",
+            "--format",
+            "csv",
+            "-o",
+            "-",
+        ],
+    ];
+    for args in runs {
+        let folder = scratch("dash_o_dash_folder");
+        let output = tfop_in(&folder, args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains(
+                "error: -o - is standard output, but --format csv writes a folder of files; name the folder with -o DIR"
+            ),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(names_in(&folder), Vec::<String>::new(), "{args:?}");
+    }
+}

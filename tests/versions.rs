@@ -371,15 +371,15 @@ mod cli {
             lines
                 .next()
                 .unwrap()
-                .ends_with(",errors,error_messages,plan_version,plan_digest,versions_by")
+                .ends_with(",errors,error_messages,plan_version,plan_digest,versions_by,framework")
         );
         let (first, second) = (lines.next().unwrap(), lines.next().unwrap());
         assert!(
-            first.contains(",2015,sha256:") && first.ends_with(",attachment"),
+            first.contains(",2015,sha256:") && first.ends_with(",attachment,phase2"),
             "{csv}"
         );
         assert!(
-            second.contains(",2022,sha256:") && second.ends_with(",attachment"),
+            second.contains(",2022,sha256:") && second.ends_with(",attachment,phase2"),
             "{csv}"
         );
     }
@@ -406,13 +406,13 @@ mod cli {
     fn one_plan_keeps_the_csv_it_always_had() {
         let (_, _, new, families) = files("versions_one");
         let output = tfop_exits(&args("eval", &new, &[], &families, &["--format", "csv"]), 0);
+        let stdout = text(&output.stdout);
+        let header = stdout.lines().next().unwrap();
         assert!(
-            text(&output.stdout)
-                .lines()
-                .next()
-                .unwrap()
-                .ends_with(",payable,errors,error_messages")
+            header.ends_with(",payable,errors,error_messages"),
+            "{header}"
         );
+        assert!(!header.contains("framework"), "{header}");
     }
 
     #[test]

@@ -185,8 +185,8 @@ struct CsvColumns {
     /// The plan's claim types (of every version, in order of first use),
     /// four columns each.
     claims: Vec<String>,
-    /// With several versions, the version and digest that decided each row
-    /// close it.
+    /// With several versions, the version, digest and framework that
+    /// decided each row close it.
     versioned: bool,
 }
 
@@ -202,8 +202,10 @@ const DECISION_COLUMNS: [&str; 5] = [
 const CLAIM_COLUMNS: [&str; 4] = ["status", "window", "earliest", "reason"];
 /// The columns after the claims'.
 const CLOSING_COLUMNS: [&str; 4] = ["route", "payable", "errors", "error_messages"];
-/// The columns after those, with several versions of the plan.
-const VERSION_COLUMNS: [&str; 3] = ["plan_version", "plan_digest", "versions_by"];
+/// The columns after those, with several versions of the plan: the
+/// decision's `plan` (a transition can put one cohort's families under
+/// different frameworks). One plan's rows go without, keeping their bytes.
+const VERSION_COLUMNS: [&str; 4] = ["plan_version", "plan_digest", "versions_by", "framework"];
 
 /// What joins the items of a list within one cell.
 const LIST: &str = "; ";
@@ -351,6 +353,12 @@ fn csv_row(
                 .versions_by
                 .map_or("", VersionsBy::word)
                 .to_string(),
+            decision
+                .plan
+                .framework
+                .as_ref()
+                .map(serde_name)
+                .unwrap_or_default(),
         ]);
     }
     row

@@ -8,7 +8,7 @@
 //! line or as rows of the three CSV files.
 
 use super::Exit;
-use super::output::{OutputFile, Outputs};
+use super::output::{Destination, OutputFile, Outputs, Target};
 use chrono::{Datelike, Days, NaiveDate};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -894,8 +894,8 @@ const ABSENCE_SEED: u64 = 0x6162_7365_6e63_6521;
 /// The seed of the export-fault dice.
 const FAULT_SEED: u64 = 0x6661_756c_7473_2121;
 
-fn write_failed(path: &Path) -> Exit {
-    eprintln!("error: cannot write {}", path.display());
+fn write_failed(target: &Target) -> Exit {
+    eprintln!("error: cannot write {}", target.name());
     Exit::Failure
 }
 
@@ -907,7 +907,8 @@ pub(crate) struct GenerateRequest<'a> {
     pub(crate) format: GenerateFormat,
     /// The percentage of families with one record exported twice (0 to 100).
     pub(crate) duplicate_rows: u64,
-    pub(crate) output: &'a Path,
+    /// A `.jsonl` file or standard output, or the CSV folder.
+    pub(crate) output: &'a Target,
     pub(crate) outputs: &'a Outputs,
 }
 
@@ -917,7 +918,7 @@ pub(crate) fn generate(request: &GenerateRequest) -> Exit {
             eprintln!(
                 "wrote {} families to {}",
                 request.families,
-                request.output.display()
+                request.output.name()
             );
             Exit::Success
         }
@@ -955,14 +956,23 @@ fn write(request: &GenerateRequest) -> Result<(), Exit> {
     let vocab = national_vocabulary()?;
     match format {
         GenerateFormat::Jsonl => {
-            let mut out = JsonLinesWriter::new(create(outputs, output)?, &vocab);
+            let file = output.file();
+            let destination = Destination::open(outputs, file).map_err(|error| {
+                eprintln!("error: cannot write {}: {error}", output.name());
+                Exit::Failure
+            })?;
+            let mut out = JsonLinesWriter::new(destination, &vocab);
             for index in 0..families {
                 let family = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
                 out.write(&family).map_err(|_| write_failed(output))?;
             }
-            commit(out.into_inner(), output)
+            out.into_inner().commit().map_err(|error| {
+                eprintln!("error: cannot write {}: {error}", output.name());
+                Exit::Failure
+            })
         }
         GenerateFormat::Csv => {
+            let output = output.folder()?;
             std::fs::create_dir_all(output).map_err(|error| {
                 eprintln!("error: cannot make folder {}: {error}", output.display());
                 Exit::Failure

@@ -15,6 +15,7 @@
 //! run that was killed outright is removed by the next run writing the same
 //! target.
 
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -180,6 +181,74 @@ impl Drop for OutputFile {
     fn drop(&mut self) {
         if let Some((temporary, _)) = self.staged.take() {
             self.forget(&temporary);
+        }
+    }
+}
+
+/// What `-o` names: `-` is standard output, as in most command-line tools;
+/// anything else is a path. A file really named `-` is `-o ./-`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    StandardOutput,
+    Path(PathBuf),
+}
+
+/// What a command writes where `-o` points.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Writes {
+    /// One stream: a file, or standard output.
+    Stream,
+    /// A folder of files (`--format csv`), which standard output cannot be.
+    Folder,
+}
+
+impl From<OsString> for Target {
+    fn from(arg: OsString) -> Target {
+        if arg == "-" {
+            Target::StandardOutput
+        } else {
+            Target::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+impl Target {
+    /// The file to write, or none for standard output.
+    pub(crate) fn file(&self) -> Option<&Path> {
+        match self {
+            Target::StandardOutput => None,
+            Target::Path(path) => Some(path),
+        }
+    }
+
+    /// What an error message calls it.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Target::StandardOutput => "standard output".to_owned(),
+            Target::Path(path) => path.display().to_string(),
+        }
+    }
+
+    /// The folder to write; `-o -` is a usage error, said on standard error.
+    pub(crate) fn folder(&self) -> Result<&Path, super::Exit> {
+        self.file().ok_or_else(|| {
+            eprintln!(
+                "error: -o - is standard output, but --format csv writes a folder of files; name the folder with -o DIR"
+            );
+            super::Exit::Failure
+        })
+    }
+
+    /// The path an optional `-o` names for what the command writes: none
+    /// for standard output (no `-o`, or `-o -` for a stream).
+    pub(crate) fn resolve(
+        target: Option<&Target>,
+        writes: Writes,
+    ) -> Result<Option<&Path>, super::Exit> {
+        match (target, writes) {
+            (None, _) => Ok(None),
+            (Some(target), Writes::Stream) => Ok(target.file()),
+            (Some(target), Writes::Folder) => target.folder().map(Some),
         }
     }
 }
