@@ -30,10 +30,11 @@
 //! [`CsvFolderWriter`] writes families in that shape, each family's rows
 //! together, refusing a family whose values would not read back the same.
 
+use super::json::typed::{Given, Object as Entries, RawEvent, RawFamily, RawMember, Scalar, Text};
 use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
 use crate::family::{Event, Member, RecordPosition};
-use crate::vocab::{FieldType, Shape, Vocabulary};
+use crate::vocab::{EventKind, FieldType, Shape, Vocabulary};
 use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -1246,6 +1247,76 @@ impl CsvFamily {
         self.home.0 == Part::Families
     }
 
+    /// The family as the JSON fast path's records, borrowing the cells,
+    /// each field's typed as the plan declares it: what it would read from
+    /// [`CsvFamily::as_json`]'s text.
+    fn raw<'a>(&'a self, vocab: &'a Vocabulary) -> RawFamily<'a> {
+        let attributes = self
+            .attributes
+            .iter()
+            .map(|(name, value)| (text(name), Given::Cell(Scalar::String(value))))
+            .collect();
+        RawFamily {
+            id: Some(&self.id)
+                .filter(|id| !id.is_empty())
+                .map(|id| text(id)),
+            attributes: Some(Entries(attributes)),
+            members: Some(
+                self.members
+                    .iter()
+                    .map(|row| self.raw_member(vocab, row))
+                    .collect(),
+            ),
+            events: Some(
+                self.events
+                    .iter()
+                    .map(|row| self.raw_event(vocab, row))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn raw_member<'a>(&'a self, vocab: &'a Vocabulary, row: &'a Row) -> RawMember<'a> {
+        let columns = &self.member_columns;
+        let cell = |column: &str| row.cell(columns.index(column)).map(text);
+        let attributes: Vec<_> = member_attributes(columns, vocab, row)
+            .map(|(name, cell)| (text(name), Given::Cell(cell.scalar())))
+            .collect();
+        RawMember {
+            id: cell("member_id"),
+            role: cell("role"),
+            born: cell("born"),
+            joined: cell("joined"),
+            left: cell("left"),
+            attributes: Some(Entries(attributes)),
+        }
+    }
+
+    fn raw_event<'a>(&'a self, vocab: &'a Vocabulary, row: &'a Row) -> RawEvent<'a> {
+        let columns = &self.event_columns;
+        let cell = |column: &str| row.cell(columns.index(column)).map(text);
+        let kind = event_kind(columns, vocab, row);
+        let fields = columns
+            .names
+            .iter()
+            .zip(row.cells())
+            .filter(|(name, _)| !EVENT_COLUMNS.contains(&name.as_str()))
+            .filter_map(|(name, cell)| {
+                let cell = event_cell(kind, name, cell?);
+                Some((text(name), Given::Cell(cell.scalar())))
+            })
+            .collect();
+        RawEvent {
+            id: cell("event_id"),
+            kind: cell("kind"),
+            member: cell("member_id"),
+            date: cell("date"),
+            start: cell("start"),
+            end: cell("end"),
+            fields,
+        }
+    }
+
     /// The family as the interchange format's JSON, with each field's cell
     /// typed as the plan declares it.
     fn as_json<'a>(&'a self, vocab: &'a Vocabulary) -> AsJson<'a> {
@@ -1265,13 +1336,12 @@ impl CsvFamily {
             .iter()
             .any(|problem| matches!(problem.kind, ProblemKind::FamilyTooLarge { .. }));
         let validated = if whole {
-            // Most families read: as JSON text, the JSON reader's fast path
-            // types them from borrowed cells, and only a family it does not
-            // accept is built as a `Value` for the careful reader, whose
-            // problems are traced back to rows.
-            let text = serde_json::to_string(&self.as_json(vocab)).unwrap_or_default();
+            // Most families read: the JSON reader's fast path types them
+            // from the borrowed cells, and only a family it does not accept
+            // is built as a `Value` for the careful reader, whose problems
+            // are traced back to rows.
             let fast = if self.problems.is_empty() {
-                super::family_from_json(&text, vocab).ok()
+                self.raw(vocab).typed(vocab)
             } else {
                 None
             };
@@ -1391,6 +1461,52 @@ fn typed_cell<'a>(ty: &FieldType, cell: &'a str) -> Cell<'a> {
     }
 }
 
+impl<'a> Cell<'a> {
+    /// The cell as the JSON fast path reads the value it is written as.
+    fn scalar(&self) -> Scalar<'a> {
+        match *self {
+            Cell::Text(text) => Scalar::String(text),
+            Cell::Flag(flag) => Scalar::Bool(flag),
+        }
+    }
+}
+
+/// A cell as the JSON fast path reads the string it is written as.
+fn text(cell: &str) -> Text<'_> {
+    Text(Cow::Borrowed(cell))
+}
+
+/// The member attributes the plan declares that a row of `members.csv`
+/// gives, by name, each cell typed.
+fn member_attributes<'a>(
+    columns: &'a Columns,
+    vocab: &'a Vocabulary,
+    row: &'a Row,
+) -> impl Iterator<Item = (&'a str, Cell<'a>)> {
+    vocab.member_attributes().iter().filter_map(|decl| {
+        let cell = row.cell(columns.index(&decl.name))?;
+        Some((decl.name.as_str(), typed_cell(&decl.ty, cell)))
+    })
+}
+
+/// The kind a row of `events.csv` names, if the plan declares it.
+fn event_kind<'a>(columns: &Columns, vocab: &'a Vocabulary, row: &Row) -> Option<&'a EventKind> {
+    let name = row.cell(columns.index("kind"))?;
+    vocab.get(vocab.lookup(name)?)
+}
+
+/// A cell of `events.csv` in column `name`, typed as the field of that
+/// name of the row's kind (a column of [`EVENT_COLUMNS`] is not a field).
+fn event_cell<'a>(kind: Option<&EventKind>, name: &str, cell: &'a str) -> Cell<'a> {
+    let field = kind
+        .filter(|_| !EVENT_COLUMNS.contains(&name))
+        .and_then(|kind| kind.fields.get(kind.field_index(name)?));
+    match field {
+        Some(field) => typed_cell(&field.ty, cell),
+        None => Cell::Text(cell),
+    }
+}
+
 impl Serialize for Cell<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -1475,12 +1591,7 @@ impl Serialize for MemberRow<'_> {
                 map.serialize_entry(key, cell)?;
             }
         }
-        let attributes = || {
-            self.vocab.member_attributes().iter().filter_map(|decl| {
-                let cell = row.cell(columns.index(&decl.name))?;
-                Some((decl.name.as_str(), typed_cell(&decl.ty, cell)))
-            })
-        };
+        let attributes = || member_attributes(columns, self.vocab, row);
         if attributes().next().is_some() {
             map.serialize_entry("attributes", &Object::new(attributes()))?;
         }
@@ -1498,9 +1609,7 @@ struct EventRow<'a> {
 impl Serialize for EventRow<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (columns, vocab, row) = (&self.family.event_columns, self.vocab, self.row);
-        let kind = row
-            .cell(columns.index("kind"))
-            .and_then(|name| vocab.get(vocab.lookup(name)?));
+        let kind = event_kind(columns, vocab, row);
         let entries = columns
             .names
             .iter()
@@ -1513,16 +1622,7 @@ impl Serialize for EventRow<'_> {
                     "member_id" => "member",
                     other => other,
                 };
-                let field = kind
-                    .filter(|_| !EVENT_COLUMNS.contains(&name.as_str()))
-                    .and_then(|kind| kind.fields.get(kind.field_index(name)?));
-                Some((
-                    key,
-                    match field {
-                        Some(field) => typed_cell(&field.ty, cell),
-                        None => Cell::Text(cell),
-                    },
-                ))
+                Some((key, event_cell(kind, name, cell)))
             });
         Object::new(entries).serialize(serializer)
     }

@@ -745,7 +745,7 @@ fn read_fields(
 /// else. Both readers of a family ([`family_from_value`] and the typed
 /// fast path) read fields through it, so they cannot disagree.
 #[derive(Clone, Copy)]
-pub(super) enum Scalar<'a> {
+pub(in crate::io) enum Scalar<'a> {
     String(&'a str),
     Number(&'a str),
     Bool(bool),

@@ -3,7 +3,7 @@
 
 mod family;
 mod repeats;
-mod typed;
+pub(in crate::io) mod typed;
 
 pub use family::{family_from_json, family_from_value, family_to_value};
 pub(crate) use repeats::repeated_keys;

@@ -22,7 +22,8 @@ use chrono::NaiveDate;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::family::{Scalar, read_field};
+pub(in crate::io) use super::family::Scalar;
+use super::family::read_field;
 use crate::family::{Event, Family, FieldValue, Member, Role, is_usable_id, overlapping_terms};
 use crate::vocab::{FieldType, Shape, Subject, Vocabulary};
 
@@ -40,8 +41,9 @@ fn give_up<E: de::Error>() -> E {
     E::custom(GIVE_UP)
 }
 
-/// A JSON string, a slice of the text unless it holds an escape.
-struct Text<'a>(Cow<'a, str>);
+/// A JSON string, a slice of the text unless it holds an escape (or a
+/// CSV cell, borrowed).
+pub(in crate::io) struct Text<'a>(pub(in crate::io) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text<'de>, D::Error> {
@@ -65,12 +67,36 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
+/// A value of an attribute or a field as given: its JSON text, read when
+/// its type is known, or a CSV cell as the JSON scalar it stands for. The
+/// CSV reader fills these records from its cells directly, so both formats
+/// are typed by the same rules.
+pub(in crate::io) enum Given<'a> {
+    Json(&'a RawValue),
+    Cell(Scalar<'a>),
+}
+
+impl Given<'_> {
+    fn is_null(&self) -> bool {
+        matches!(self, Given::Json(raw) if raw.get() == "null")
+    }
+
+    /// The value as a field reads it; `None` for `null`, an array or an
+    /// object.
+    fn read(&self) -> Option<Json<'_>> {
+        match self {
+            Given::Json(raw) => json(raw),
+            Given::Cell(scalar) => Some(Json::Borrowed(*scalar)),
+        }
+    }
+}
+
 /// The keys and values of an object whose keys the vocabulary gives
-/// (attributes, an event's fields), values kept as their JSON text.
-type Entries<'a> = Vec<(Text<'a>, &'a RawValue)>;
+/// (attributes, an event's fields).
+pub(in crate::io) type Entries<'a> = Vec<(Text<'a>, Given<'a>)>;
 
 /// The entries of an object, in order.
-struct Object<'a>(Entries<'a>);
+pub(in crate::io) struct Object<'a>(pub(in crate::io) Entries<'a>);
 
 impl<'de> Deserialize<'de> for Object<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object<'de>, D::Error> {
@@ -82,8 +108,8 @@ impl<'de> Deserialize<'de> for Object<'de> {
             }
             fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Object<'de>, M::Error> {
                 let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
+                while let Some((key, value)) = map.next_entry()? {
+                    entries.push((key, Given::Json(value)));
                 }
                 Ok(Object(entries))
             }
@@ -128,11 +154,11 @@ macro_rules! record_visitor {
 }
 
 #[derive(Default)]
-struct RawFamily<'a> {
-    id: Option<Text<'a>>,
-    attributes: Option<Object<'a>>,
-    members: Option<Vec<RawMember<'a>>>,
-    events: Option<Vec<RawEvent<'a>>>,
+pub(in crate::io) struct RawFamily<'a> {
+    pub(in crate::io) id: Option<Text<'a>>,
+    pub(in crate::io) attributes: Option<Object<'a>>,
+    pub(in crate::io) members: Option<Vec<RawMember<'a>>>,
+    pub(in crate::io) events: Option<Vec<RawEvent<'a>>>,
 }
 
 record_visitor!(Families, RawFamily, "a family", |map, key, family| {
@@ -148,13 +174,13 @@ record_visitor!(Families, RawFamily, "a family", |map, key, family| {
 });
 
 #[derive(Default)]
-struct RawMember<'a> {
-    id: Option<Text<'a>>,
-    role: Option<Text<'a>>,
-    born: Option<Text<'a>>,
-    joined: Option<Text<'a>>,
-    left: Option<Text<'a>>,
-    attributes: Option<Object<'a>>,
+pub(in crate::io) struct RawMember<'a> {
+    pub(in crate::io) id: Option<Text<'a>>,
+    pub(in crate::io) role: Option<Text<'a>>,
+    pub(in crate::io) born: Option<Text<'a>>,
+    pub(in crate::io) joined: Option<Text<'a>>,
+    pub(in crate::io) left: Option<Text<'a>>,
+    pub(in crate::io) attributes: Option<Object<'a>>,
 }
 
 record_visitor!(Members, RawMember, "a member", |map, key, member| {
@@ -170,15 +196,15 @@ record_visitor!(Members, RawMember, "a member", |map, key, member| {
 });
 
 #[derive(Default)]
-struct RawEvent<'a> {
-    id: Option<Text<'a>>,
-    kind: Option<Text<'a>>,
-    member: Option<Text<'a>>,
-    date: Option<Text<'a>>,
-    start: Option<Text<'a>>,
-    end: Option<Text<'a>>,
+pub(in crate::io) struct RawEvent<'a> {
+    pub(in crate::io) id: Option<Text<'a>>,
+    pub(in crate::io) kind: Option<Text<'a>>,
+    pub(in crate::io) member: Option<Text<'a>>,
+    pub(in crate::io) date: Option<Text<'a>>,
+    pub(in crate::io) start: Option<Text<'a>>,
+    pub(in crate::io) end: Option<Text<'a>>,
     /// Every other key: a field of the kind, checked once the kind is known.
-    fields: Entries<'a>,
+    pub(in crate::io) fields: Entries<'a>,
 }
 
 record_visitor!(Events, RawEvent, "an event", |map, key, event| {
@@ -189,7 +215,9 @@ record_visitor!(Events, RawEvent, "an event", |map, key, event| {
         "date" => once(&mut event.date, map.next_value()?)?,
         "start" => once(&mut event.start, map.next_value()?)?,
         "end" => once(&mut event.end, map.next_value()?)?,
-        _ => event.fields.push((Text(key), map.next_value()?)),
+        _ => event
+            .fields
+            .push((Text(key), Given::Json(map.next_value()?))),
     }
 });
 
@@ -232,7 +260,7 @@ fn json(raw: &RawValue) -> Option<Json<'_>> {
 /// reader refuses. A `null` leaves the field absent, as the careful reader
 /// takes it, but still counts as given, so a repeat behind it is not missed.
 fn read_fields<'t>(
-    entries: &[(Text<'_>, &RawValue)],
+    entries: &[(Text<'_>, Given<'_>)],
     index: impl Fn(&str) -> Option<usize>,
     types: impl Fn(usize) -> Option<&'t FieldType>,
     values: &mut [Option<FieldValue>],
@@ -247,10 +275,10 @@ fn read_fields<'t>(
             return None;
         }
         given |= bit;
-        if raw.get() == "null" {
+        if raw.is_null() {
             continue;
         }
-        let value = read_field(json(raw)?.scalar(), types(index)?).ok()?;
+        let value = read_field(raw.read()?.scalar(), types(index)?).ok()?;
         *values.get_mut(index)? = Some(value);
     }
     Some(())
@@ -272,11 +300,13 @@ fn usable(text: Text<'_>) -> Option<String> {
 }
 
 impl RawFamily<'_> {
-    fn typed(self, vocab: &Vocabulary) -> Option<Family> {
+    /// The family the careful reader would read from these records, or
+    /// `None` where the careful reader must decide (it may still accept).
+    pub(in crate::io) fn typed(self, vocab: &Vocabulary) -> Option<Family> {
         let id = usable(self.id?)?;
         let mut attributes = BTreeMap::new();
         for (Text(key), raw) in self.attributes.map(|object| object.0).unwrap_or_default() {
-            let text = match json(raw)? {
+            let text = match raw.read()? {
                 Json::Decoded(text) => text,
                 Json::Borrowed(Scalar::String(text) | Scalar::Number(text)) => text.to_owned(),
                 Json::Borrowed(Scalar::Bool(flag)) => flag.to_string(),
