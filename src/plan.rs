@@ -42,6 +42,44 @@ pub struct Plan {
     /// The declared term calendar (`school terms { … }`), in order; empty
     /// when the plan declares none.
     pub(crate) school_terms: Vec<SchoolTerm>,
+    /// By problem: whether a claim or a define asks for its progress by
+    /// name (`problem X has progressed`). The evaluator computes a problem's
+    /// progress only where it counts or is named, and this is the plan's to
+    /// know once, not each family's to find again.
+    pub(crate) progress_named: Vec<bool>,
+}
+
+/// Each problem whose progress one of `conditions` asks for by name,
+/// whether or not it counts (the `progress_named` of a plan).
+pub(crate) fn progress_named<'c>(
+    problems: usize,
+    conditions: impl IntoIterator<Item = &'c Cond>,
+) -> Vec<bool> {
+    let mut named = vec![false; problems];
+    for cond in conditions {
+        names_problem_progress(cond, &mut named);
+    }
+    named
+}
+
+/// Defines are the caller's to walk: each is walked once, where it is
+/// declared.
+fn names_problem_progress(cond: &Cond, named: &mut [bool]) {
+    match cond {
+        Cond::ProblemProgressed(problem) => {
+            if let Some(named) = named.get_mut(problem.0 as usize) {
+                *named = true;
+            }
+        }
+        Cond::And(parts) | Cond::Or(parts) => {
+            for part in parts {
+                names_problem_progress(part, named);
+            }
+        }
+        Cond::Not(inner) | Cond::Sustained(inner, _) => names_problem_progress(inner, named),
+        Cond::Quantified { body, .. } => names_problem_progress(body, named),
+        _ => {}
+    }
 }
 
 /// One term of the plan's calendar.

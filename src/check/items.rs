@@ -165,6 +165,17 @@ impl Checker {
         let known = self.known_kinds();
         let header = header?;
         let known = known?;
+        let defines = std::mem::take(&mut self.plan_defines);
+        let progress_named = crate::plan::progress_named(
+            problems.len(),
+            claims
+                .iter()
+                .map(|claim| &claim.condition)
+                .chain(defines.iter().filter_map(|define| match define {
+                    crate::plan::DefineBody::Cond(cond) => Some(cond),
+                    _ => None,
+                })),
+        );
         Some(Plan {
             header,
             digest,
@@ -187,8 +198,9 @@ impl Checker {
             funding,
             ages_asked: self.ages_asked,
             member_cap,
-            defines: std::mem::take(&mut self.plan_defines),
+            defines,
             school_terms: std::mem::take(&mut self.school_terms),
+            progress_named,
         })
     }
 

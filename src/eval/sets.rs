@@ -262,17 +262,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .collect();
         // A problem's progress is read where it counts, or where a claim
         // (or a define) names it; the rest is never read, so not computed.
-        let mut named = vec![false; plan.problems.len()];
-        for claim in &plan.claims {
-            names_problem_progress(&claim.condition, &mut named);
-        }
-        for define in &plan.defines {
-            if let DefineBody::Cond(cond) = define {
-                names_problem_progress(cond, &mut named);
-            }
-        }
         for (index, problem) in plan.problems.iter().enumerate() {
-            let read = named.get(index).is_some_and(|named| *named)
+            let read = plan.progress_named.get(index).is_some_and(|named| *named)
                 || evaluated
                     .counted
                     .get(index)
@@ -1848,27 +1839,6 @@ fn measure_reason(who: &str, significant: &DaySet, progress: &DaySet, day: Day) 
             "{who} has met its significant-progress measure since {since} but is not yet sustained"
         ),
         (None, _) => format!("{who} has not met its significant-progress measure"),
-    }
-}
-
-/// Marks in `named` each problem whose progress a condition asks for by
-/// name (`problem X has progressed`), whether or not it counts. Defines are
-/// the caller's to walk: each is walked once, where it is declared.
-fn names_problem_progress(cond: &Cond, named: &mut [bool]) {
-    match cond {
-        Cond::ProblemProgressed(problem) => {
-            if let Some(named) = named.get_mut(problem.0 as usize) {
-                *named = true;
-            }
-        }
-        Cond::And(parts) | Cond::Or(parts) => {
-            for part in parts {
-                names_problem_progress(part, named);
-            }
-        }
-        Cond::Not(inner) | Cond::Sustained(inner, _) => names_problem_progress(inner, named),
-        Cond::Quantified { body, .. } => names_problem_progress(body, named),
-        _ => {}
     }
 }
 
