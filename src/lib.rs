@@ -41,7 +41,7 @@ pub use headline::Headline;
 pub use plan::{
     Baseline, ClaimAmount, ClaimProblems, ClaimRoute, ClaimWindows, Deadweight, Framework,
     FundingDef, FundingYear, Header, MemberEvents, MinNeeds, NeedsAcross, Plan, Reattachment,
-    ResultsYearAmounts, Rounding, SchoolLeavers, Settings, Share, YearTarget,
+    RecordedClaim, ResultsYearAmounts, Rounding, SchoolLeavers, Settings, Share, YearTarget,
 };
 /// A byte range of plan text, as diagnostics and the symbol index give it.
 pub use span::Span;

@@ -144,6 +144,7 @@ pub(crate) struct KnownKinds {
     pub(crate) attachment: KindId,
     pub(crate) claim: KindId,
     pub(crate) claim_type_field: usize,
+    pub(crate) claim_paid_field: usize,
     pub(crate) school_term: KindId,
     pub(crate) out_of_work_benefit: KindId,
     pub(crate) benefit_field: usize,
@@ -683,6 +684,15 @@ pub struct FundingYear {
     pub days: Option<(NaiveDate, NaiveDate)>,
 }
 
+/// A claim already made, as its `claim` record states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordedClaim {
+    /// The record's day: the year it counts against holds it.
+    pub day: NaiveDate,
+    /// What the claim was paid, when the record states it (`paid`).
+    pub paid: Option<Pence>,
+}
+
 /// A funding year's target of claimable families, with its days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearTarget {
@@ -1179,17 +1189,30 @@ impl Plan {
             .collect()
     }
 
-    /// Whether the family has a claim recorded (a `claim` event of any
-    /// claim) dated from `from` to `until`, both included.
-    pub fn claimed_between(
+    /// The family's first claim recorded (a `claim` event of any claim)
+    /// dated from `from` to `until`, both included: the earliest day, then
+    /// the first record of it. A family holds one place in a year however
+    /// many claims it has recorded there.
+    pub fn claim_recorded_between(
         &self,
         family: &crate::Family,
         from: NaiveDate,
         until: NaiveDate,
-    ) -> bool {
-        family.events.iter().any(|event| {
-            event.kind == self.known.claim && from <= event.start && event.start <= until
-        })
+    ) -> Option<RecordedClaim> {
+        family
+            .events
+            .iter()
+            .filter(|event| {
+                event.kind == self.known.claim && from <= event.start && event.start <= until
+            })
+            .min_by_key(|event| (event.start, event.position))
+            .map(|event| RecordedClaim {
+                day: event.start,
+                paid: match event.field(self.known.claim_paid_field) {
+                    Some(crate::family::FieldValue::Money(paid)) => Some(*paid),
+                    _ => None,
+                },
+            })
     }
 }
 

@@ -472,7 +472,15 @@ mod commands {
             stdout
                 .lines()
                 .any(|line| line.split_whitespace().collect::<Vec<_>>()
-                    == ["2023/24", "2", "1", "1", "0", "0"]),
+                    == [
+                        "2023/24", "2", "1", "1", "0", "0", "£800.00", "£800.00", "£0.00"
+                    ]),
+            "{stdout}"
+        );
+        // F3's claim record states no `paid`: the report says it is taken
+        // at the outcome claim.
+        assert!(
+            stdout.contains("2023/24: 0 claims at the `paid` recorded, 1 claim at £800.00 (no `paid` recorded), 0 claims past the target"),
             "{stdout}"
         );
         // The same tables as CSV files.
@@ -491,7 +499,148 @@ mod commands {
         assert!(output.status.success(), "{}", text(&output.stderr));
         assert!(csv.join("outcomes_by_headline.csv").exists());
         let years = std::fs::read_to_string(csv.join("year_targets.csv")).unwrap();
-        assert!(years.contains("2023/24,2,1,1,0,0"), "{years}");
+        assert!(
+            years.contains("2023/24,2,1,1,0,0,800.00,800.00,0.00"),
+            "{years}"
+        );
+    }
+
+    /// Families with only a claim recorded, each `(id, day, paid)`.
+    fn claimed(folder: &std::path::Path, claims: &[(&str, &str, Option<&str>)]) -> String {
+        let lines: Vec<String> = claims
+            .iter()
+            .map(|(id, day, paid)| {
+                let mut claim = json!({ "kind": "claim", "type": "outcome", "date": day });
+                if let Some(paid) = paid {
+                    claim["paid"] = json!(paid);
+                }
+                json!({ "id": id, "members": [], "events": [claim] }).to_string()
+            })
+            .collect();
+        write(folder, "claimed.jsonl", &(lines.join("\n") + "\n"))
+    }
+
+    /// 2023/24 as `funding` and `report` count it with a target of `target`.
+    fn year_earned(folder: &std::path::Path, families: &str, target: u32) -> (Value, Value) {
+        let plan = write(
+            folder,
+            &format!("target-{target}.tfop"),
+            &format!(
+                "{}funding {{ year \"2023/24\" {{ lump sum £100000 target {target} families }} }}\n",
+                sf_text("")
+            ),
+        );
+        let json = |command: &str| -> Value {
+            let output = tfop(&[
+                command,
+                &plan,
+                families,
+                "--as-of",
+                "2024-03-31",
+                "--format",
+                "json",
+            ]);
+            assert!(output.status.success(), "{}", text(&output.stderr));
+            serde_json::from_str(&text(&output.stdout)).unwrap()
+        };
+        let funding = json("funding");
+        let report = json("report");
+        (
+            funding["earned"]["years"][0].clone(),
+            report["year_targets"][0].clone(),
+        )
+    }
+
+    #[test]
+    fn earned_follows_each_claims_recorded_paid_and_stops_at_the_years_target() {
+        let folder = scratch("sf_earned_paid");
+        // By day: A paid £800, B with no `paid` (taken at £800), C paid
+        // £650.50, D paid £800. A 2022/23 claim counts against no 2023/24 place.
+        let families = claimed(
+            &folder,
+            &[
+                ("D", "2023-07-02", Some("800")),
+                ("A", "2023-05-01", Some("800.00")),
+                ("C", "2023-07-01", Some("650.50")),
+                ("B", "2023-06-01", None),
+                ("E", "2023-03-31", Some("800")),
+            ],
+        );
+        let figures = |year: &Value| {
+            [
+                "claimed_before",
+                "paid_as_recorded",
+                "paid_assumed",
+                "past_target",
+                "earned",
+                "left",
+                "at_risk",
+            ]
+            .map(|key| year[key].to_string())
+        };
+        // A target of 3: C's claim reaches it and earns its £650.50; D's is
+        // past it and earns nothing.
+        let (funding, report) = year_earned(&folder, &families, 3);
+        assert_eq!(
+            figures(&funding),
+            ["4", "2", "1", "1", "\"2250.50\"", "0", "\"0.00\""],
+            "{funding}"
+        );
+        assert_eq!(report, funding);
+        // A target of 2: C is now the claim past it, with D.
+        let (funding, report) = year_earned(&folder, &families, 2);
+        assert_eq!(
+            figures(&funding),
+            ["4", "1", "1", "2", "\"1600.00\"", "0", "\"0.00\""],
+            "{funding}"
+        );
+        assert_eq!(report, funding);
+        // A target of 5: every claim earns what it was paid, one place is left.
+        let (funding, _) = year_earned(&folder, &families, 5);
+        assert_eq!(
+            figures(&funding),
+            ["4", "3", "1", "0", "\"3050.50\"", "1", "\"800.00\""],
+            "{funding}"
+        );
+    }
+
+    #[test]
+    fn funding_text_says_what_earned_assumes() {
+        let folder = scratch("sf_earned_text");
+        let families = claimed(
+            &folder,
+            &[
+                ("A", "2023-05-01", Some("650.50")),
+                ("B", "2023-06-01", None),
+            ],
+        );
+        let plan = write(
+            &folder,
+            "sf.tfop",
+            &format!(
+                "{}funding {{ year \"2023/24\" {{ lump sum £1 target 1 families }} }}\n",
+                sf_text("")
+            ),
+        );
+        let output = tfop(&["funding", &plan, &families, "--as-of", "2023-12-31"]);
+        let stdout = text(&output.stdout);
+        assert!(
+            stdout.contains("earned: each claim recorded in the year, by its day then family id, up to the target, at the `paid` its record states, else at the outcome claim's £800.00; a claim past the target earns nothing"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("2023/24: 1 claim at the `paid` recorded, 0 claims at £800.00 (no `paid` recorded), 1 claim past the target"),
+            "{stdout}"
+        );
+        // A `paid` that is not an amount of money is refused, with the field.
+        let bad = claimed(&folder, &[("A", "2023-05-01", Some("lots"))]);
+        let output = tfop(&["funding", &plan, &bad, "--as-of", "2023-12-31"]);
+        assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+        assert!(
+            text(&output.stderr).contains("field `paid`"),
+            "{}",
+            text(&output.stderr)
+        );
     }
 
     #[test]
@@ -611,6 +760,77 @@ mod transition {
             assert_eq!(decision["plan"]["versions_by"], "decision-day");
             assert_eq!(claims(decision), ["outcome"]);
         }
+    }
+
+    /// Each row of `eval --format csv` over the two families as (family,
+    /// plan_version, framework), read by the header's column names.
+    fn csv_frameworks(name: &str, versions_by: &str) -> Vec<[String; 3]> {
+        let folder = scratch(name);
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &format!(
+                "{}\n{}\n",
+                family("T-02", "2022-10-02"),
+                family("T-03", "2022-10-03")
+            ),
+        );
+        let output = tfop(&[
+            "eval",
+            PHASE2,
+            "--plan",
+            SF2022,
+            &families,
+            "--as-of",
+            "2022-10-10",
+            "--format",
+            "csv",
+            "--versions-by",
+            versions_by,
+        ]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let stdout = text(&output.stdout);
+        let mut lines = stdout.lines();
+        let header = lines.next().unwrap();
+        assert!(
+            header.starts_with("family,")
+                && header.ends_with(",plan_version,plan_digest,versions_by,framework"),
+            "{header}"
+        );
+        // The family is the first cell; the version columns are the last
+        // four (plan_version, plan_digest, versions_by, framework), none
+        // of them quoted, so the row splits from both ends.
+        lines
+            .map(|line| {
+                let (family, _) = line.split_once(',').unwrap();
+                let last: Vec<&str> = line.rsplitn(5, ',').collect();
+                [family, last[3], last[0]].map(str::to_string)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_csv_run_names_the_framework_that_decided_each_row() {
+        let row = |family: &str, version: &str, framework: &str| {
+            [family, version, framework].map(str::to_string)
+        };
+        // By attachment: attached on 2 October 2022 under phase 2, on
+        // 3 October under Supporting Families, in the same file.
+        assert_eq!(
+            csv_frameworks("sf_transition_csv_attachment", "attachment"),
+            [
+                row("T-02", "2015-04", "phase2"),
+                row("T-03", "2022-10", "sf2022")
+            ]
+        );
+        // By decision day (10 October 2022) both rows are sf2022.
+        assert_eq!(
+            csv_frameworks("sf_transition_csv_decision_day", "decision-day"),
+            [
+                row("T-02", "2022-10", "sf2022"),
+                row("T-03", "2022-10", "sf2022")
+            ]
+        );
     }
 
     #[test]
@@ -743,5 +963,238 @@ mod transition {
         // Attached the day before, T-02 stays under phase 2 in both.
         assert_eq!(differing("attachment"), ["T-03"]);
         assert_eq!(differing("decision-day"), ["T-02", "T-03"]);
+    }
+}
+
+/// The shipped national plan with one setting turned the other way, on the
+/// families of its own cases: what a council reading the setting the other
+/// way gets at the same boundaries.
+mod national_settings {
+    use super::common::{scratch, text, tfop, write};
+    use super::*;
+
+    const NATIONAL: &str = "examples/plans/national-supporting-families-2022";
+
+    fn shipped(extension: &str) -> String {
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("{NATIONAL}.{extension}")),
+        )
+        .unwrap()
+    }
+
+    /// The shipped plan with `from` (once in it) replaced by `to`, written
+    /// to a scratch folder with the families of the cases whose names begin
+    /// with each of `cases`, each decided as of its case's day.
+    fn decide(name: &str, from: &str, to: &str, cases: &[&str]) -> Vec<Value> {
+        let plan = shipped("tfop");
+        assert_eq!(plan.matches(from).count(), 1, "{from}");
+        let folder = scratch(name);
+        let plan = write(&folder, "variant.tfop", &plan.replacen(from, to, 1));
+        let suite: Value = serde_json::from_str(&shipped("tests.json")).unwrap();
+        cases
+            .iter()
+            .map(|start| {
+                let case = suite["cases"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|case| case["name"].as_str().unwrap().starts_with(start))
+                    .unwrap_or_else(|| panic!("no case {start}"));
+                let families = write(&folder, "family.jsonl", &format!("{}\n", case["family"]));
+                let as_of = case["as_of"].as_str().unwrap();
+                let output = tfop(&["eval", &plan, &families, "--as-of", as_of]);
+                assert!(output.status.success(), "{}", text(&output.stderr));
+                serde_json::from_str(text(&output.stdout).trim()).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn across_headlines_the_two_crime_needs_count_as_one_headline() {
+        let [crime_two, three] = <[Value; 2]>::try_from(decide(
+            "sf_national_across_headlines",
+            "min_needs: 3 across needs",
+            "min_needs: 3 across headlines",
+            &[
+                "three needs of which two",
+                "a child and three needs under three headlines",
+            ],
+        ))
+        .unwrap();
+        // Across needs (the shipped default) this family is eligible; across
+        // headlines its needs sit under two: crime and housing.
+        assert_eq!(crime_two["eligible"], false, "{crime_two}");
+        assert_eq!(crime_two["attachment"]["status"], "attached_not_eligible");
+        // Three needs under three headlines pass either way.
+        assert_eq!(three["eligible"], true, "{three}");
+    }
+
+    #[test]
+    fn under_earned_autonomy_outcomes_are_decided_at_the_same_day_and_claims_are_not_applicable() {
+        let [before, on] = <[Value; 2]>::try_from(decide(
+            "sf_national_earned_autonomy",
+            "earned_autonomy: no",
+            "earned_autonomy: yes",
+            &[
+                "the same family, its case closed on 15 January 2023",
+                "the same family on 15 July 2023",
+            ],
+        ))
+        .unwrap();
+        let sustained = |decision: &Value| -> Vec<bool> {
+            decision["progress"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|progress| progress["sustained"].as_bool().unwrap())
+                .collect()
+        };
+        // 14 July 2023: not every need sustained 6 months after closure yet.
+        assert!(sustained(&before).contains(&false), "{before}");
+        // 15 July 2023: every need sustained, a successful outcome decided
+        // and evidenced, but nothing claimable or payable.
+        assert!(sustained(&on).iter().all(|held| *held), "{on}");
+        for decision in [&before, &on] {
+            assert_eq!(
+                decision["claims"][0]["status"], "not_applicable",
+                "{decision}"
+            );
+            assert_eq!(decision["payable"], "0.00");
+        }
+    }
+}
+
+/// An earned-autonomy council's cohort: the national plan with the switch
+/// turned, a 2023/24 target of one family, and two families of the shipped
+/// case successful on 15 July 2023 (6 months after their cases closed).
+mod earned_autonomy_cohort {
+    use super::common::{scratch, text, tfop, write};
+    use super::*;
+
+    fn files(name: &str) -> (String, String) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let plan = std::fs::read_to_string(
+            root.join("examples/plans/national-supporting-families-2022.tfop"),
+        )
+        .unwrap()
+        .replacen("earned_autonomy: no", "earned_autonomy: yes", 1);
+        let suite: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                root.join("examples/plans/national-supporting-families-2022.tests.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let family = suite["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|case| {
+                case["name"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("the same family on 15 July 2023")
+            })
+            .unwrap()["family"]
+            .clone();
+        let line = |id: &str| {
+            let mut family = family.clone();
+            family["id"] = json!(id);
+            family.to_string()
+        };
+        let folder = scratch(name);
+        (
+            write(
+                &folder,
+                "ea.tfop",
+                &format!(
+                    "{plan}\nfunding {{ year \"2023/24\" {{ lump sum £500000 target 1 families }} }}\n"
+                ),
+            ),
+            write(
+                &folder,
+                "families.jsonl",
+                &format!("{}\n{}\n", line("EA-1"), line("EA-2")),
+            ),
+        )
+    }
+
+    #[test]
+    fn successful_outcomes_count_against_the_years_target_with_nothing_on_results() {
+        let (plan, families) = files("sf_ea_cohort");
+        let json = |command: &str, as_of: &str| -> Value {
+            let output = tfop(&[
+                command, &plan, &families, "--as-of", as_of, "--format", "json",
+            ]);
+            assert!(output.status.success(), "{}", text(&output.stderr));
+            serde_json::from_str(&text(&output.stdout)).unwrap()
+        };
+        let report = json("report", "2023-07-15");
+        let year = &report["year_targets"][0];
+        // Both outcomes are successful: one fits the target, one is outside.
+        assert_eq!(report["outcomes"]["successful"], 2, "{report}");
+        assert_eq!(
+            (&year["in_file"], &year["left"], &year["outside"]),
+            (&json!(1), &json!(0), &json!(["EA-2"])),
+            "{year}"
+        );
+        assert_eq!(
+            (&year["earned"], &year["claimable"], &year["at_risk"]),
+            (&json!("0.00"), &json!("0.00"), &json!("0.00"))
+        );
+        // The day before, no outcome is successful yet: the place is left.
+        let before = json("report", "2023-07-14");
+        assert_eq!(before["year_targets"][0]["in_file"], 0, "{before}");
+        assert_eq!(before["year_targets"][0]["left"], 1);
+        // funding: nothing on results, and says why.
+        let funding = json("funding", "2023-07-15");
+        assert_eq!(
+            funding["earned"]["outcome_payment"],
+            Value::Null,
+            "{funding}"
+        );
+        assert_eq!(funding["at_risk"], "0.00");
+        assert!(
+            funding["notes"][0]
+                .as_str()
+                .unwrap()
+                .contains("on earned autonomy its funding is paid up front"),
+            "{funding}"
+        );
+        assert_eq!(funding["earned"]["years"][0], *year);
+        // claims: no claim (each is not_applicable), and it says so.
+        let output = tfop(&["claims", &plan, &families, "--window", "2023-07-15"]);
+        assert_eq!(output.status.code(), Some(0));
+        assert_eq!(text(&output.stdout).lines().count(), 1, "header only");
+        assert!(
+            text(&output.stderr).contains(
+                "earned autonomy: the funding is paid up front and every claim is not_applicable"
+            ),
+            "{}",
+            text(&output.stderr)
+        );
+    }
+
+    #[test]
+    fn a_paying_councils_report_notes_the_claims_outside_the_years_target() {
+        let (plan, families) = files("sf_payable_note");
+        let paying = std::fs::read_to_string(&plan).unwrap().replacen(
+            "earned_autonomy: yes",
+            "earned_autonomy: no",
+            1,
+        );
+        std::fs::write(&plan, paying).unwrap();
+        let output = tfop(&["report", &plan, &families, "--as-of", "2023-07-15"]);
+        let stdout = text(&output.stdout);
+        assert!(
+            stdout.contains("note: year 2023/24 has a target of 1 families: 1 family claimable now outside it would earn nothing; results payable now counts them, the year can claim £800.00"),
+            "{stdout}"
+        );
+        // The claim rate asks for a programme target and points at the years'.
+        assert!(
+            stdout.contains("(each funding year's own target is under \"Claims against each funding year's target\")"),
+            "{stdout}"
+        );
     }
 }

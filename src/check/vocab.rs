@@ -22,6 +22,7 @@ pub(crate) const SUPPORTING_FAMILIES_VOCABULARY: &str = include_str!("../../gram
 /// its field naming which claim.
 const CLAIM_KIND: &str = "claim";
 const CLAIM_TYPE_FIELD: &str = "type";
+const CLAIM_PAID_FIELD: &str = "paid";
 
 /// The national kind whose records approve a discretionary claim, its
 /// field naming which claim, and its field naming who approved it.
@@ -342,6 +343,7 @@ impl Checker {
             attachment: attachment?,
             claim: claim?,
             claim_type_field: field(claim, CLAIM_TYPE_FIELD)?,
+            claim_paid_field: field(claim, CLAIM_PAID_FIELD)?,
             school_term: school_term?,
             out_of_work_benefit: out_of_work_benefit?,
             benefit_field: field(out_of_work_benefit, "benefit")?,

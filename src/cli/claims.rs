@@ -11,9 +11,11 @@ use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tfop::cohort::{
-    ClaimLine, ClaimTotals, TargetUse, check_window, claim_lines, pounds, within_target,
+    ClaimLine, ClaimTotals, EnvelopeError, TargetUse, YearEarnings, check_window, claim_lines,
+    pounds, successful_since, within_target,
 };
-use tfop::{Decision, Family, Plan, PlanSet, YearTarget};
+use tfop::num::Pence;
+use tfop::{Decision, Family, Plan, PlanSet, RecordedClaim, YearTarget};
 
 /// How the claim file is written.
 #[derive(Clone, Copy, ValueEnum)]
@@ -40,6 +42,9 @@ pub(crate) struct ClaimsRequest<'a> {
 
 /// What `claims` and `funding` say of a plan that pays nothing.
 pub(crate) const NOTHING_TO_CLAIM: &str = "nothing to claim: the plan states no claim (`pays`) and no attachment fee, so it tracks outcomes without payment";
+
+/// What `claims` says of a plan on earned autonomy, under its totals.
+const EARNED_AUTONOMY: &str = "earned autonomy: the funding is paid up front and every claim is not_applicable, so the file holds none; `tfop report` and `tfop funding` count the successful family outcomes against each year's target";
 
 /// A family's claim lines with its attributes.
 type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
@@ -168,23 +173,26 @@ pub(crate) fn jsonl_with_attributes<T: serde::Serialize>(
 /// the year (`in_year`, who keep their places) and the families claimable
 /// now (each its claim lines) that are not among them: what `claims` cuts
 /// its file by and `report` shows for the year holding its day.
-pub(crate) fn year_use<'a>(
+pub(crate) fn year_use(
     year: &YearTarget,
-    in_year: &BTreeSet<String>,
-    claimable: impl Iterator<Item = &'a [ClaimLine]>,
+    in_year: (usize, impl Fn(&str) -> bool),
+    claimable: impl Iterator<Item = Candidate>,
 ) -> TargetUse {
-    let candidates = claimable
-        .filter_map(|lines| {
-            let first = lines.first()?;
-            if in_year.contains(&first.family) {
-                return None;
-            }
-            let earliest = lines.iter().filter_map(|line| line.earliest).min();
-            Some((earliest, first.family.clone()))
-        })
-        .collect();
-    let claimed_before = u64::try_from(in_year.len()).unwrap_or(u64::MAX);
+    let (claimed, in_year) = in_year;
+    let candidates = claimable.filter(|(_, family)| !in_year(family)).collect();
+    let claimed_before = u64::try_from(claimed).unwrap_or(u64::MAX);
     within_target(year, claimed_before, candidates)
+}
+
+/// A family that can take a place in a year's target now: the day its
+/// claim became possible (the earliest of its claim lines), and its id.
+type Candidate = (Option<NaiveDate>, String);
+
+/// The candidate a family's claim lines make; `None` without any.
+fn candidate(lines: &[ClaimLine]) -> Option<Candidate> {
+    let first = lines.first()?;
+    let earliest = lines.iter().filter_map(|line| line.earliest).min();
+    Some((earliest, first.family.clone()))
 }
 
 /// The funding years with a target begun by a day (`report`, `funding`
@@ -194,19 +202,21 @@ pub(crate) struct YearClaims {
     years: Vec<YearTarget>,
 }
 
-/// What one family adds to [`YearTally`]: its id, whether it has a claim
-/// recorded in each year (up to the day), and its claim lines now.
+/// What one family adds to [`YearTally`]: its id, its first claim
+/// recorded in each year (up to the day), and whether it can take a place
+/// now (its claims possible; on earned autonomy, its successful outcome).
 pub(crate) struct FamilyYears {
     family: String,
-    in_years: Vec<bool>,
-    lines: Vec<ClaimLine>,
+    in_years: Vec<Option<RecordedClaim>>,
+    now: Option<Candidate>,
 }
 
-/// The families of a cohort claimed in each year and claimable now.
+/// The families of a cohort claimed in each year (each with its first claim
+/// there) and claimable now.
 #[derive(Default)]
 pub(crate) struct YearTally {
-    claimed_in: Vec<BTreeSet<String>>,
-    claimable: Vec<Vec<ClaimLine>>,
+    claimed_in: Vec<BTreeMap<String, RecordedClaim>>,
+    claimable: Vec<Candidate>,
 }
 
 impl YearClaims {
@@ -227,36 +237,66 @@ impl YearClaims {
         let in_years = self
             .years
             .iter()
-            .map(|year| version.claimed_between(family, year.from, year.until.min(self.as_of)))
+            .map(|year| {
+                version.claim_recorded_between(family, year.from, year.until.min(self.as_of))
+            })
             .collect();
-        let lines = if self.years.is_empty() {
-            Vec::new()
+        let now = if self.years.is_empty() {
+            None
+        } else if version.settings().earned_autonomy {
+            // Claims are `not_applicable`: the successful outcome itself
+            // counts against the target.
+            successful_since(decision).map(|day| (day, decision.family.clone()))
         } else {
-            claim_lines(decision)
+            candidate(&claim_lines(decision))
         };
         FamilyYears {
             family: decision.family.clone(),
             in_years,
-            lines,
+            now,
         }
     }
 
     /// Each year's use of its target: families claimed in it keep their
     /// places, and the claims possible now count against the year holding
     /// the day only (a year past has been claimed as it stands).
-    pub(crate) fn uses(&self, tally: &YearTally) -> Vec<TargetUse> {
-        let none = BTreeSet::new();
+    fn uses<'a>(&self, tally: &'a YearTally) -> Vec<(TargetUse, Vec<(&'a str, RecordedClaim)>)> {
         self.years
             .iter()
             .enumerate()
             .map(|(index, year)| {
                 let now = (self.as_of <= year.until).then_some(tally.claimable.as_slice());
-                year_use(
+                let now = now.unwrap_or_default().iter().cloned();
+                let claimed = tally.claimed_in.get(index);
+                let used = year_use(
                     year,
-                    tally.claimed_in.get(index).unwrap_or(&none),
-                    now.unwrap_or_default().iter().map(Vec::as_slice),
-                )
+                    (claimed.map_or(0, BTreeMap::len), |family: &str| {
+                        claimed.is_some_and(|claimed| claimed.contains_key(family))
+                    }),
+                    now,
+                );
+                let recorded = claimed
+                    .into_iter()
+                    .flatten()
+                    .map(|(family, claim)| (family.as_str(), *claim))
+                    .collect();
+                (used, recorded)
             })
+            .collect()
+    }
+
+    /// Each year's use of its target in money at `pays` an outcome (none
+    /// on earned autonomy): what the claims recorded earned (their `paid`,
+    /// else `pays`; nothing past the target), what the claims possible now
+    /// can and what is at risk.
+    pub(crate) fn earnings(
+        &self,
+        tally: &YearTally,
+        pays: Option<Pence>,
+    ) -> Result<Vec<YearEarnings>, EnvelopeError> {
+        self.uses(tally)
+            .into_iter()
+            .map(|(used, recorded)| YearEarnings::of(used, pays, recorded))
             .collect()
     }
 }
@@ -272,16 +312,14 @@ impl YearTally {
     pub(crate) fn add(&mut self, family: FamilyYears) {
         if self.claimed_in.len() < family.in_years.len() {
             self.claimed_in
-                .resize_with(family.in_years.len(), BTreeSet::new);
+                .resize_with(family.in_years.len(), BTreeMap::new);
         }
         for (families, claimed) in self.claimed_in.iter_mut().zip(family.in_years) {
-            if claimed {
-                families.insert(family.family.clone());
+            if let Some(claim) = claimed {
+                families.insert(family.family.clone(), claim);
             }
         }
-        if !family.lines.is_empty() {
-            self.claimable.push(family.lines);
-        }
+        self.claimable.extend(family.now);
     }
 }
 
@@ -384,9 +422,10 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         |record| -> Result<Decided, tfop::Refusal> {
             let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);
-            let in_year = year
-                .as_ref()
-                .is_some_and(|year| plan.claimed_between(&family, year.from, window));
+            let in_year = year.as_ref().is_some_and(|year| {
+                plan.claim_recorded_between(&family, year.from, window)
+                    .is_some()
+            });
             Ok((
                 family.attributes,
                 decision.family.clone(),
@@ -422,8 +461,10 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     let used = year.map(|year| {
         let used = year_use(
             &year,
-            &in_year_families,
-            claimed.iter().map(|(_, lines)| lines.as_slice()),
+            (in_year_families.len(), |family: &str| {
+                in_year_families.contains(family)
+            }),
+            claimed.iter().filter_map(|(_, lines)| candidate(lines)),
         );
         let outside: BTreeSet<&str> = used.outside.iter().map(String::as_str).collect();
         claimed.retain(|(_, lines)| {
@@ -454,6 +495,12 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     eprint!("{}", summary(window, &totals));
     if let Some(used) = &used {
         eprint!("{}", target_summary(used));
+    }
+    if plans
+        .for_as_of(window)
+        .is_ok_and(|plan| plan.settings().earned_autonomy)
+    {
+        eprintln!("  {EARNED_AUTONOMY}");
     }
     if refused > 0 {
         Exit::SomeRefused

@@ -238,16 +238,18 @@ pub(crate) struct FundingRequest<'a> {
 
 /// Decides the families as of the day and counts them against each funding
 /// year with a target, as `tfop report` does; `Ok(None)` when the plan pays
-/// no outcome claim. Refusals are reported and counted.
+/// no outcome claim (on earned autonomy the successful outcomes are
+/// counted, at no money). Refusals are reported and counted.
 fn earned(
     request: &FundingRequest,
     plan: &Plan,
     (families, as_of): (&Path, NaiveDate),
     refused: &mut u64,
 ) -> Result<Option<Earned>, Exit> {
-    let Some(pays) = outcome_payment(plan) else {
+    let pays = outcome_payment(plan);
+    if pays.is_none() && !plan.settings().earned_autonomy {
         return Ok(None);
-    };
+    }
     let plans = load_plans(&[request.plan.to_path_buf()], as_of, VersionsBy::default())?;
     let years = YearClaims::new(plan, as_of);
     let mut tally = YearTally::default();
@@ -274,16 +276,15 @@ fn earned(
             Ok(())
         },
     )?;
-    let years = years
-        .uses(&tally)
-        .into_iter()
-        .map(|used| YearEarnings::of(used, pays))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|error| {
-            eprintln!("error: {}: {error}", request.plan.display());
-            Exit::Failure
-        })?;
-    Ok(Some(Earned { as_of, years }))
+    let years = years.earnings(&tally, pays).map_err(|error| {
+        eprintln!("error: {}: {error}", request.plan.display());
+        Exit::Failure
+    })?;
+    Ok(Some(Earned {
+        as_of,
+        outcome_payment: pays,
+        years,
+    }))
 }
 
 /// The years' targets as a cohort uses them, in money.
@@ -328,6 +329,48 @@ fn earned_text(earned: &Earned) -> String {
         earned.as_of
     );
     out.push_str(&table("  ", &header, &rows));
+    out.push_str(&earned_basis(earned.outcome_payment, &earned.years));
+    out
+}
+
+/// What a claim recorded in a target year earns when its record states no
+/// `paid`: the outcome claim, nothing for a plan that pays none, and `None`
+/// on earned autonomy, where nothing is on results.
+pub(crate) fn year_payment(plan: &Plan) -> Option<Pence> {
+    match outcome_payment(plan) {
+        None if !plan.settings().earned_autonomy => Some(Pence(0)),
+        pays => pays,
+    }
+}
+
+/// What the `earned` column assumes, year by year: which claims were taken
+/// at their record's `paid`, which at the outcome claim (`pays`; `None` on
+/// earned autonomy), and which earn nothing past the target.
+pub(crate) fn earned_basis(pays: Option<Pence>, years: &[YearEarnings]) -> String {
+    let claims = |count: u64| match count {
+        1 => "1 claim".to_string(),
+        _ => format!("{count} claims"),
+    };
+    let Some(pays) = pays else {
+        return "  earned autonomy: the funding is paid up front, so nothing is earned, claimable or at risk on results; `claimable now` counts the families with a successful family outcome against the target, and claims are not_applicable\n".to_string();
+    };
+    let mut out = format!(
+        "  earned: each claim recorded in the year, by its day then family id, up to the target, at the `paid` its record states, else at the outcome claim's {}; a claim past the target earns nothing\n",
+        pounds(pays)
+    );
+    for year in years {
+        if year.used.claimed_before == 0 {
+            continue;
+        }
+        out.push_str(&format!(
+            "  {}: {} at the `paid` recorded, {} at {} (no `paid` recorded), {} past the target\n",
+            year.used.year,
+            claims(year.paid_as_recorded),
+            claims(year.paid_assumed),
+            pounds(pays),
+            claims(year.past_target)
+        ));
+    }
     out
 }
 

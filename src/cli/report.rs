@@ -174,10 +174,39 @@ impl Report<'_> {
                 thousands(target)
             ),
             None => format!(
-                "{} claimed; no claim rate without a target: give --target N or state `target` in the plan's funding block",
-                families(claimed)
+                "{} claimed; no claim rate without a target: give --target N or state `target` in the plan's funding block{}",
+                families(claimed),
+                self.year_targets_pointer()
             ),
         }
+    }
+
+    /// Where a plan with yearly targets (Supporting Families) shows them,
+    /// after a line asking for the one `target` of the whole programme.
+    fn year_targets_pointer(&self) -> &'static str {
+        if self.figures.year_targets.is_empty() {
+            ""
+        } else {
+            " (each funding year's own target is under \"Claims against each funding year's target\")"
+        }
+    }
+
+    /// Under the payable table: families claimable now that do not fit the
+    /// target of the year holding the day, whose results are counted above
+    /// but would earn nothing.
+    fn payable_note(&self) -> Option<String> {
+        let year = self
+            .figures
+            .year_targets
+            .iter()
+            .find(|year| !year.used.outside.is_empty())?;
+        Some(format!(
+            "note: year {} has a target of {} families: {} claimable now outside it would earn nothing; results payable now counts them, the year can claim {} (\"Claims against each funding year's target\")",
+            year.used.year,
+            year.used.target,
+            families(u64::try_from(year.used.outside.len()).unwrap_or(u64::MAX)),
+            pounds(year.claimable)
+        ))
     }
 
     /// Each tracked problem's outcomes, then the families with every
@@ -263,13 +292,17 @@ impl Report<'_> {
                 "claimable now within it",
                 "left",
                 "claimable now outside it",
+                "earned",
+                "claimable",
+                "at risk",
             ],
         );
         table.rows = self
             .figures
             .year_targets
             .iter()
-            .map(|used| {
+            .map(|year| {
+                let used = &year.used;
                 vec![
                     Cell::Text(used.year.clone()),
                     Cell::Count(u64::from(used.target)),
@@ -277,10 +310,21 @@ impl Report<'_> {
                     Cell::Count(used.in_file),
                     Cell::Count(used.left),
                     Cell::Count(u64::try_from(used.outside.len()).unwrap_or(u64::MAX)),
+                    Cell::Money(year.earned),
+                    Cell::Money(year.claimable),
+                    Cell::Money(year.at_risk),
                 ]
             })
             .collect();
         Some(table)
+    }
+
+    /// What the funding years' `earned` assumes (see `tfop funding`).
+    fn earned_basis(&self) -> String {
+        super::funding::earned_basis(
+            super::funding::year_payment(self.plan),
+            &self.figures.year_targets,
+        )
     }
 
     /// The line under the outcomes: successful outcomes against the target
@@ -296,8 +340,9 @@ impl Report<'_> {
                 target.left
             ),
             None => format!(
-                "{} with a successful outcome; give --target N or state `target` in the plan's funding block to count them against it",
-                families(successful)
+                "{} with a successful outcome; give --target N or state `target` in the plan's funding block to count them against it{}",
+                families(successful),
+                self.year_targets_pointer()
             ),
         }
     }
@@ -495,6 +540,9 @@ impl Report<'_> {
         out.push_str(&self.totals_table().text("  "));
         out.push_str("\nPayable\n");
         out.push_str(&self.payable_table().text("  "));
+        if let Some(note) = self.payable_note() {
+            out.push_str(&format!("  {note}\n"));
+        }
         out.push_str(&format!("\nClaim rate\n  {}\n", self.claim_rate_line()));
         out.push_str(&format!(
             "\nOutcomes: {} attached with problems tracked, each problem by whether its progress holds and is sustained\n",
@@ -509,6 +557,7 @@ impl Report<'_> {
         if let Some(table) = self.year_target_table() {
             out.push_str(&format!("\n{YEAR_TARGETS}\n"));
             out.push_str(&table.text("  "));
+            out.push_str(&self.earned_basis());
         }
         out.push_str(&format!(
             "\nProjection: {} attached, neither claimable nor claimed, by the month they become claimable if their progress holds\n",
@@ -560,6 +609,9 @@ impl Report<'_> {
         body.push_str(&self.totals_table().html());
         body.push_str("</section>\n<section>\n<h2>Payable</h2>\n");
         body.push_str(&self.payable_table().html());
+        if let Some(note) = self.payable_note() {
+            body.push_str(&format!("<p>{}</p>\n", escape_html(&note)));
+        }
         body.push_str(&format!(
             "</section>\n<section>\n<h2>Claim rate</h2>\n<p>{}</p>\n</section>\n",
             escape_html(&self.claim_rate_line())
@@ -579,6 +631,9 @@ impl Report<'_> {
                 escape_html(YEAR_TARGETS)
             ));
             body.push_str(&table.html());
+            for line in self.earned_basis().lines() {
+                body.push_str(&format!("<p>{}</p>\n", escape_html(line.trim())));
+            }
             body.push_str("</section>\n");
         }
         body.push_str(&format!(
@@ -841,7 +896,13 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
             return Exit::Failure;
         }
     };
-    figures.year_targets = years.uses(&tally);
+    figures.year_targets = match years.earnings(&tally, super::funding::year_payment(plan)) {
+        Ok(years) => years,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Exit::Failure;
+        }
+    };
     let report = Report {
         plan,
         as_of,

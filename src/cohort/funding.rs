@@ -4,7 +4,7 @@ use super::{TargetUse, pounds};
 use crate::eval::PlanRef;
 use crate::num::{Fixed, Pence};
 use crate::plan::funded_families;
-use crate::plan::{Deadweight, FundingDef, Plan, ResultsYearAmounts, Share};
+use crate::plan::{Deadweight, FundingDef, Plan, RecordedClaim, ResultsYearAmounts, Share};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -147,6 +147,11 @@ pub struct FundingReport<'a> {
 pub struct Earned {
     /// The day the families were decided as of.
     pub as_of: NaiveDate,
+    /// The plan's outcome claim: what a claim earns when its record states
+    /// no `paid`, and what each claim possible now is worth; `None` on
+    /// earned autonomy, where the families counted against each target are
+    /// those with a successful family outcome and nothing is on results.
+    pub outcome_payment: Option<Pence>,
     /// Each year, in the plan's order.
     pub years: Vec<YearEarnings>,
 }
@@ -158,9 +163,17 @@ pub struct YearEarnings {
     /// and the families outside it, as `tfop claims` counts them.
     #[serde(flatten)]
     pub used: TargetUse,
-    /// The claims recorded in the year, up to its target, × the outcome
-    /// payment.
+    /// The claims recorded in the year that fit its target (by the day
+    /// recorded, then family id), each at the `paid` its record states or
+    /// else the outcome payment; a claim past the target earns nothing.
     pub earned: Pence,
+    /// Of those within the target, the claims whose record states `paid`.
+    pub paid_as_recorded: u64,
+    /// Of those within the target, the claims taken at the outcome payment
+    /// because the record states no `paid`.
+    pub paid_assumed: u64,
+    /// Claims recorded in the year past its target: they earn nothing.
+    pub past_target: u64,
     /// The claims possible now that fit what is left × the payment.
     pub claimable: Pence,
     /// What is left of the target after both × the payment: money the
@@ -169,21 +182,45 @@ pub struct YearEarnings {
 }
 
 impl YearEarnings {
-    /// `used` at `pays` an outcome; an error past [`Pence::MAX`].
-    pub fn of(used: TargetUse, pays: Pence) -> Result<YearEarnings, EnvelopeError> {
+    /// `used` at `pays` an outcome, with the year's `recorded` claims (each
+    /// family's first in the year: its id and what its record states); an
+    /// error past [`Pence::MAX`]. On earned autonomy (`pays` `None`)
+    /// nothing is on results: only a `paid` recorded counts.
+    pub fn of(
+        used: TargetUse,
+        pays: Option<Pence>,
+        mut recorded: Vec<(&str, RecordedClaim)>,
+    ) -> Result<YearEarnings, EnvelopeError> {
+        let pays = pays.unwrap_or_default();
+        let too_large = || EnvelopeError::YearTooLarge {
+            year: used.year.clone(),
+            figure: Figure::Results,
+        };
         let money = |families: u64| {
             i128::from(families)
                 .checked_mul(i128::from(pays.0))
                 .and_then(Pence::from_i128)
-                .ok_or_else(|| EnvelopeError::YearTooLarge {
-                    year: used.year.clone(),
-                    figure: Figure::Results,
-                })
+                .ok_or_else(too_large)
         };
-        // Claims recorded past the target are not paid.
-        let paid = used.claimed_before.min(u64::from(used.target));
+        // Places go as the claims were made: by day, then family id.
+        recorded.sort_by_key(|(family, claim)| (claim.day, *family));
+        let places = usize::try_from(used.target).unwrap_or(usize::MAX);
+        let (mut earned, mut paid_as_recorded, mut paid_assumed) = (Pence(0), 0u64, 0u64);
+        for (_, claim) in recorded.iter().take(places) {
+            match claim.paid {
+                Some(_) => paid_as_recorded += 1,
+                None => paid_assumed += 1,
+            }
+            earned = earned
+                .checked_add(claim.paid.unwrap_or(pays))
+                .ok_or_else(too_large)?;
+        }
+        let past_target = u64::try_from(recorded.len().saturating_sub(places)).unwrap_or(u64::MAX);
         Ok(YearEarnings {
-            earned: money(paid)?,
+            earned,
+            paid_as_recorded,
+            paid_assumed,
+            past_target,
             claimable: money(used.in_file)?,
             at_risk: money(used.left)?,
             used,
@@ -377,14 +414,30 @@ pub fn envelope(funding: &FundingDef) -> Result<Envelope, EnvelopeError> {
 /// on results: its `results_per_family`, `results` (target × payment),
 /// total and the amount at risk count it.
 pub fn plan_envelope(plan: &Plan) -> Option<Result<Envelope, EnvelopeError>> {
-    plan.funding()
-        .map(|funding| envelope_paying(funding, outcome_payment(plan)))
+    plan.funding().map(|funding| {
+        let mut envelope = envelope_paying(funding, outcome_payment(plan))?;
+        if plan.settings().earned_autonomy {
+            // Nothing of a target year is on results: say why its results
+            // are blank and what its target still counts.
+            for year in funding.years.iter().filter(|year| year.target.is_some()) {
+                envelope.notes.push(format!(
+                    "year `{}`: on earned autonomy its funding is paid up front and nothing is earned on results; families with a successful family outcome count against its target (give the families and --as-of)",
+                    year.label
+                ));
+            }
+        }
+        Ok(envelope)
+    })
 }
 
 /// What one successful family outcome pays: the largest claim of the plan
 /// (a Supporting Families plan has one, the outcome: there is no
-/// employment route); `None` when the plan pays no claim.
+/// employment route); `None` when the plan pays no claim, or is on earned
+/// autonomy (its funding all up front, its claims `not_applicable`).
 pub fn outcome_payment(plan: &Plan) -> Option<Pence> {
+    if plan.settings().earned_autonomy {
+        return None;
+    }
     plan.claim_types().map(|(_, amount)| amount).max()
 }
 

@@ -25,7 +25,7 @@ pub use funding::{
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
 pub use outcomes::{
     HeadlineOutcomes, HeadlineRow, Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes,
-    ProblemRow,
+    ProblemRow, successful_since,
 };
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, IndicatorGroup, MonthCount, Payable,

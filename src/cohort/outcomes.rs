@@ -6,6 +6,7 @@
 use super::{CohortOverflow, Percentage, count_one};
 use crate::Headline;
 use crate::eval::{AttachmentStatus, Decision};
+use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -54,15 +55,41 @@ pub struct ProblemOutcomes {
     pub sustained: u64,
 }
 
+/// Whether a decision's outcome is tracked: validly attached, following
+/// the progress of at least one problem.
+fn tracked(decision: &Decision) -> bool {
+    decision.attachment.status == AttachmentStatus::Attached && !decision.progress.is_empty()
+}
+
+/// Whether a decision's outcome is tracked and every problem it follows
+/// has sustained progress on the day.
+fn successful(decision: &Decision) -> bool {
+    tracked(decision) && decision.progress.iter().all(|progress| progress.sustained)
+}
+
+/// The day a decision's successful family outcome first held (the last of
+/// its problems' `sustained_on`), or `None` when it is not successful on
+/// the day decided: what an earned-autonomy authority counts against a
+/// year's target in place of a claim.
+pub fn successful_since(decision: &Decision) -> Option<Option<NaiveDate>> {
+    successful(decision).then(|| {
+        decision
+            .progress
+            .iter()
+            .map(|progress| progress.sustained_on)
+            .max()
+            .flatten()
+    })
+}
+
 impl Outcomes {
     /// Adds one decision; `Err` past `u64::MAX` families (a cohort's
     /// counts fail first, since each figure here is at most its families).
     pub(super) fn add(&mut self, decision: &Decision) -> Result<(), CohortOverflow> {
-        if decision.attachment.status != AttachmentStatus::Attached || decision.progress.is_empty()
-        {
+        if !tracked(decision) {
             return Ok(());
         }
-        let family_successful = decision.progress.iter().all(|progress| progress.sustained);
+        let family_successful = successful(decision);
         let tracked = count_one(self.tracked, 1)?;
         let successful = count_one(self.successful, u64::from(family_successful))?;
         // Each headline of the family's tracked needs, with whether every

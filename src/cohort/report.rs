@@ -1,7 +1,7 @@
 //! The programme figures of a cohort as of a day: counts, money, the claim
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
-use super::{Month, Outcomes, OutcomesSummary, Percentage, TargetUse, count_one};
+use super::{Month, Outcomes, OutcomesSummary, Percentage, YearEarnings, count_one};
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -417,9 +417,10 @@ pub struct Report {
     /// left (the year holding the day only) and what is left. Empty for a
     /// plan whose funding years state no target; [`Cohort::report`] leaves
     /// it empty, since claims recorded are on the families' records, not
-    /// their decisions: `tfop report` fills it as `tfop claims` counts.
+    /// their decisions: `tfop report` fills it as `tfop claims` counts,
+    /// in money as `tfop funding` does.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub year_targets: Vec<TargetUse>,
+    pub year_targets: Vec<YearEarnings>,
 }
 
 /// [`Counts`] of every decided family, with the records read and refused.
