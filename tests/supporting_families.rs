@@ -520,16 +520,21 @@ mod commands {
         write(folder, "claimed.jsonl", &(lines.join("\n") + "\n"))
     }
 
-    /// 2023/24 as `funding` and `report` count it with a target of `target`.
-    fn year_earned(folder: &std::path::Path, families: &str, target: u32) -> (Value, Value) {
-        let plan = write(
+    /// The test plan with a 2023/24 funding year of `target` families.
+    fn target_plan(folder: &std::path::Path, target: u32) -> String {
+        write(
             folder,
             &format!("target-{target}.tfop"),
             &format!(
                 "{}funding {{ year \"2023/24\" {{ lump sum £100000 target {target} families }} }}\n",
                 sf_text("")
             ),
-        );
+        )
+    }
+
+    /// 2023/24 as `funding` and `report` count it with a target of `target`.
+    fn year_earned(folder: &std::path::Path, families: &str, target: u32) -> (Value, Value) {
+        let plan = target_plan(folder, target);
         let json = |command: &str| -> Value {
             let output = tfop(&[
                 command,
@@ -579,29 +584,17 @@ mod commands {
             .map(|key| year[key].to_string())
         };
         // A target of 3: C's claim reaches it and earns its £650.50; D's is
-        // past it and earns nothing.
-        let (funding, report) = year_earned(&folder, &families, 3);
-        assert_eq!(
-            figures(&funding),
-            ["4", "2", "1", "1", "\"2250.50\"", "0", "\"0.00\""],
-            "{funding}"
-        );
-        assert_eq!(report, funding);
-        // A target of 2: C is now the claim past it, with D.
-        let (funding, report) = year_earned(&folder, &families, 2);
-        assert_eq!(
-            figures(&funding),
-            ["4", "1", "1", "2", "\"1600.00\"", "0", "\"0.00\""],
-            "{funding}"
-        );
-        assert_eq!(report, funding);
-        // A target of 5: every claim earns what it was paid, one place is left.
-        let (funding, _) = year_earned(&folder, &families, 5);
-        assert_eq!(
-            figures(&funding),
-            ["4", "3", "1", "0", "\"3050.50\"", "1", "\"800.00\""],
-            "{funding}"
-        );
+        // past it and earns nothing. A target of 2: C is past it too. A
+        // target of 5: every claim earns what it was paid, a place is left.
+        for (target, expected) in [
+            (3, ["4", "2", "1", "1", "\"2250.50\"", "0", "\"0.00\""]),
+            (2, ["4", "1", "1", "2", "\"1600.00\"", "0", "\"0.00\""]),
+            (5, ["4", "3", "1", "0", "\"3050.50\"", "1", "\"800.00\""]),
+        ] {
+            let (funding, report) = year_earned(&folder, &families, target);
+            assert_eq!(figures(&funding), expected, "target {target}: {funding}");
+            assert_eq!(report, funding, "target {target}");
+        }
     }
 
     #[test]
@@ -614,14 +607,7 @@ mod commands {
                 ("B", "2023-06-01", None),
             ],
         );
-        let plan = write(
-            &folder,
-            "sf.tfop",
-            &format!(
-                "{}funding {{ year \"2023/24\" {{ lump sum £1 target 1 families }} }}\n",
-                sf_text("")
-            ),
-        );
+        let plan = target_plan(&folder, 1);
         let output = tfop(&["funding", &plan, &families, "--as-of", "2023-12-31"]);
         let stdout = text(&output.stdout);
         assert!(

@@ -205,17 +205,23 @@ impl YearEarnings {
         // Places go as the claims were made: by day, then family id.
         recorded.sort_by_key(|(family, claim)| (claim.day, *family));
         let places = usize::try_from(used.target).unwrap_or(usize::MAX);
-        let (mut earned, mut paid_as_recorded, mut paid_assumed) = (Pence(0), 0u64, 0u64);
-        for (_, claim) in recorded.iter().take(places) {
-            match claim.paid {
-                Some(_) => paid_as_recorded += 1,
-                None => paid_assumed += 1,
-            }
+        let within = recorded
+            .get(..places.min(recorded.len()))
+            .unwrap_or_default();
+        let mut earned = Pence(0);
+        for (_, claim) in within {
             earned = earned
                 .checked_add(claim.paid.unwrap_or(pays))
                 .ok_or_else(too_large)?;
         }
-        let past_target = u64::try_from(recorded.len().saturating_sub(places)).unwrap_or(u64::MAX);
+        let count = |claims: usize| u64::try_from(claims).unwrap_or(u64::MAX);
+        let recorded_paid = within
+            .iter()
+            .filter(|(_, claim)| claim.paid.is_some())
+            .count();
+        let paid_as_recorded = count(recorded_paid);
+        let paid_assumed = count(within.len().saturating_sub(recorded_paid));
+        let past_target = count(recorded.len().saturating_sub(within.len()));
         Ok(YearEarnings {
             earned,
             paid_as_recorded,
