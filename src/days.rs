@@ -386,9 +386,7 @@ impl DaySet {
     /// Days in either set: one merge of the two sorted lists.
     pub fn union(&self, other: &DaySet) -> DaySet {
         #[cfg(test)]
-        tests::count_intervals(self.intervals().len());
-        #[cfg(test)]
-        tests::count_intervals(other.intervals().len());
+        self.count_read_with(other);
         if self.is_empty() || other.is_all() {
             return other.clone();
         }
@@ -411,14 +409,19 @@ impl DaySet {
         DaySet::from_normalised(out)
     }
 
+    /// Counts, in tests, the intervals an operation on two sets reads.
+    #[cfg(test)]
+    fn count_read_with(&self, other: &DaySet) {
+        tests::count_intervals(self.intervals().len());
+        tests::count_intervals(other.intervals().len());
+    }
+
     /// Days in both sets. The pieces come out sorted and disjoint, and no
     /// two adjoin: two days in a row in both sets lie in one interval of
     /// each, so in one piece.
     pub fn intersect(&self, other: &DaySet) -> DaySet {
         #[cfg(test)]
-        tests::count_intervals(self.intervals().len());
-        #[cfg(test)]
-        tests::count_intervals(other.intervals().len());
+        self.count_read_with(other);
         if self.is_empty() || other.is_all() {
             return self.clone();
         }
@@ -473,9 +476,7 @@ impl DaySet {
     /// the intervals of the other it meets, in one pass over both.
     pub fn difference(&self, other: &DaySet) -> DaySet {
         #[cfg(test)]
-        tests::count_intervals(self.intervals().len());
-        #[cfg(test)]
-        tests::count_intervals(other.intervals().len());
+        self.count_read_with(other);
         if self.is_empty() || other.is_empty() {
             return self.clone();
         }

@@ -2,7 +2,7 @@
 //! help, rendered as rustc-style text or serialized as JSON from one value.
 
 use crate::code::Code;
-use crate::syntax::Span;
+use crate::span::Span;
 use serde::Serialize;
 use std::fmt::Write as _;
 

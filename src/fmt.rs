@@ -7,9 +7,10 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::num::Fixed;
+use crate::span::Span;
 use crate::syntax::ast::*;
+use crate::syntax::parse;
 use crate::syntax::spanless::SpanlessEq as _;
-use crate::syntax::{Span, parse};
 use std::fmt::Write as _;
 
 /// Why a plan could not be formatted.

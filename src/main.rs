@@ -70,16 +70,8 @@ enum Command {
     /// Decide every family as of a day: one decision per family, in input order.
     #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
     Eval {
-        /// The plan.
-        plan: PathBuf,
-        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
-        #[arg(long = "plan", value_name = "PLAN")]
-        versions: Vec<PathBuf>,
-        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
-        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
-        versions_by: cli::files::VersionsByArg,
-        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
-        families: PathBuf,
+        #[command(flatten)]
+        cohort: Cohort,
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
@@ -103,16 +95,8 @@ enum Command {
         after_help = "Exit status: 0, 3 some refused (--window), 1 no such family, plan or usage error"
     )]
     Explain {
-        /// The plan.
-        plan: PathBuf,
-        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
-        #[arg(long = "plan", value_name = "PLAN")]
-        versions: Vec<PathBuf>,
-        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
-        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
-        versions_by: cli::files::VersionsByArg,
-        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
-        families: PathBuf,
+        #[command(flatten)]
+        cohort: Cohort,
         /// The family's id; repeat it for several (`--format html` only).
         #[arg(long, conflicts_with = "window")]
         family: Vec<String>,
@@ -132,16 +116,8 @@ enum Command {
     /// Cohort figures: counts, payable, claim rate, projection, breakdowns.
     #[command(after_help = "Exit status: 0, 3 some refused, 1 plan or usage error")]
     Report {
-        /// The plan.
-        plan: PathBuf,
-        /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
-        #[arg(long = "plan", value_name = "PLAN")]
-        versions: Vec<PathBuf>,
-        /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
-        #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
-        versions_by: cli::files::VersionsByArg,
-        /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
-        families: PathBuf,
+        #[command(flatten)]
+        cohort: Cohort,
         /// The day to decide as of (YYYY-MM-DD).
         #[arg(long, value_parser = parse_day)]
         as_of: NaiveDate,
@@ -315,6 +291,29 @@ enum Command {
     },
 }
 
+/// The plan, its other versions and the families that `eval`, `explain` and
+/// `report` decide, as each of them takes them.
+#[derive(clap::Args)]
+struct Cohort {
+    /// The plan.
+    plan: PathBuf,
+    /// Another version of the plan (repeat for more): each family is decided under the version in force on its attachment day, by the versions' `effective` days.
+    #[arg(long = "plan", value_name = "PLAN")]
+    versions: Vec<PathBuf>,
+    /// Which version decides a family attached before a later version takes effect: `attachment` (the version in force on its attachment day) or `decision-day` (the version in force on --as-of). Stated in each decision's `plan`.
+    #[arg(long, value_enum, default_value_t = cli::files::VersionsByArg::Attachment)]
+    versions_by: cli::files::VersionsByArg,
+    /// Families: a `.jsonl` or `.json` file, a CSV folder, or `-` for standard input.
+    families: PathBuf,
+}
+
+impl Cohort {
+    /// The plan's versions, the first as given first.
+    fn plans(&self) -> Vec<PathBuf> {
+        cli::files::versions(&self.plan, &self.versions)
+    }
+}
+
 /// A day as plans and families write it: `YYYY-MM-DD`, a real calendar
 /// day in the years 0001 to 9999 (what the tool's own readers accept, so a
 /// day given here can be written out and read back).
@@ -408,10 +407,7 @@ fn main() -> ExitCode {
         }),
         Command::ExplainCode { code } => cli::plans::explain_code(&code),
         Command::Eval {
-            plan,
-            versions,
-            versions_by,
-            families,
+            cohort,
             as_of,
             output,
             format,
@@ -419,9 +415,9 @@ fn main() -> ExitCode {
         } => {
             use_threads(threads);
             cli::eval::eval(
-                &cli::files::versions(&plan, &versions),
-                versions_by.into(),
-                &families,
+                &cohort.plans(),
+                cohort.versions_by.into(),
+                &cohort.families,
                 as_of,
                 output.as_ref().and_then(Target::file),
                 format,
@@ -429,19 +425,16 @@ fn main() -> ExitCode {
             )
         }
         Command::Explain {
-            plan,
-            versions,
-            versions_by,
-            families,
+            cohort,
             family,
             as_of,
             window,
             format,
             output,
         } => cli::audit::explain(&cli::audit::ExplainRequest {
-            plans: &cli::files::versions(&plan, &versions),
-            versions_by: versions_by.into(),
-            families: &families,
+            plans: &cohort.plans(),
+            versions_by: cohort.versions_by.into(),
+            families: &cohort.families,
             wanted: &family,
             as_of,
             window,
@@ -464,10 +457,7 @@ fn main() -> ExitCode {
             outputs: &outputs,
         }),
         Command::Report {
-            plan,
-            versions,
-            versions_by,
-            families,
+            cohort,
             as_of,
             by,
             target,
@@ -478,18 +468,17 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
-            let writes = match format {
-                cli::report::ReportFormat::Csv => Writes::Folder,
-                _ => Writes::Stream,
-            };
-            let output = match Target::resolve(output.as_ref(), writes) {
+            let output = match output_of(
+                output.as_ref(),
+                matches!(format, cli::report::ReportFormat::Csv),
+            ) {
                 Ok(output) => output,
                 Err(exit) => return exit.into(),
             };
             cli::report::report(&cli::report::ReportRequest {
-                plans: &cli::files::versions(&plan, &versions),
-                versions_by: versions_by.into(),
-                families: &families,
+                plans: &cohort.plans(),
+                versions_by: cohort.versions_by.into(),
+                families: &cohort.families,
                 as_of,
                 by,
                 target,
@@ -556,11 +545,10 @@ fn main() -> ExitCode {
             threads,
         } => {
             use_threads(threads);
-            let writes = match format {
-                cli::diff::DiffFormat::Csv => Writes::Folder,
-                _ => Writes::Stream,
-            };
-            let output = match Target::resolve(output.as_ref(), writes) {
+            let output = match output_of(
+                output.as_ref(),
+                matches!(format, cli::diff::DiffFormat::Csv),
+            ) {
                 Ok(output) => output,
                 Err(exit) => return exit.into(),
             };
@@ -595,6 +583,12 @@ fn main() -> ExitCode {
         Command::Lsp { stdio: _ } => cli::lsp::lsp(),
     };
     exit.into()
+}
+
+/// Where a command that writes a folder of CSV files (when `csv`) or else one
+/// stream puts its output: the folder or file `-o` names, or standard output.
+fn output_of(output: Option<&Target>, csv: bool) -> Result<Option<&std::path::Path>, cli::Exit> {
+    Target::resolve(output, if csv { Writes::Folder } else { Writes::Stream })
 }
 
 /// Sizes rayon's global pool for the commands that decide a cohort; only the

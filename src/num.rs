@@ -295,9 +295,45 @@ fn limb_product(x: u64, y: u64) -> u128 {
     u128::from(x).wrapping_mul(u128::from(y))
 }
 
+/// An amount as a report prints it: `£12,800.00`, thousands grouped.
+pub fn pounds(amount: Pence) -> String {
+    let sign = if amount.0 < 0 { "-" } else { "" };
+    let magnitude = amount.0.unsigned_abs();
+    format!(
+        "{sign}£{}.{:02}",
+        thousands(magnitude / 100),
+        magnitude % 100
+    )
+}
+
+/// A count with its thousands grouped by commas: `12,800`.
+pub fn thousands(count: u64) -> String {
+    let whole = count.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        // The digits from this one to the end (`index` is less than the length).
+        let to_the_end = whole.len().abs_diff(index);
+        if index > 0 && to_the_end % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pounds_group_thousands() {
+        assert_eq!(pounds(Pence(1_280_000)), "£12,800.00");
+        assert_eq!(pounds(Pence(0)), "£0.00");
+        assert_eq!(pounds(Pence(99_999)), "£999.99");
+        assert_eq!(pounds(Pence(100_000)), "£1,000.00");
+        assert_eq!(pounds(Pence(876_800_000)), "£8,768,000.00");
+        assert_eq!(pounds(Pence(-150)), "-£1.50");
+    }
 
     #[test]
     fn widening_products_are_exact_at_the_ends_of_i128() {

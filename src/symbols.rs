@@ -230,7 +230,7 @@ impl SymbolIndex {
         let place = place(&tokens, DECLARING.contains(&line));
         let keywords = match place {
             // A value or a setting's word goes here, from a closed list.
-            Place::ValueOf { .. } | Place::SettingWord(_) => Vec::new(),
+            Expected::ValueOf { .. } | Expected::SettingWord(_) => Vec::new(),
             // Items follow each other, so the grammar need read only what
             // follows the last block closed outside any other.
             _ => {
@@ -245,11 +245,11 @@ impl SymbolIndex {
     }
 
     /// The names, words and values that may be typed at a place.
-    fn at_place<'s>(&'s self, place: Place<'_>, line: &str) -> Vec<Completion<'s>> {
+    fn at_place<'s>(&'s self, place: Expected<'_>, line: &str) -> Vec<Completion<'s>> {
         match place {
-            Place::Nothing => Vec::new(),
-            Place::SettingName => self.all(SymbolKind::Setting),
-            Place::SettingWord(name) => self
+            Expected::Nothing => Vec::new(),
+            Expected::SettingName => self.all(SymbolKind::Setting),
+            Expected::SettingWord(name) => self
                 .setting_words
                 .iter()
                 .filter(|(id, _)| self.symbol(*id).is_some_and(|s| s.name == name))
@@ -259,17 +259,17 @@ impl SymbolIndex {
                         .map(|word| Completion::Word { setting: *id, word })
                 })
                 .collect(),
-            Place::Problem => self.all(SymbolKind::Problem),
-            Place::Claim => self.all(SymbolKind::Claim),
-            Place::EventKind => self.all(SymbolKind::EventKind),
-            Place::FieldOf(kind) => self
+            Expected::Problem => self.all(SymbolKind::Problem),
+            Expected::Claim => self.all(SymbolKind::Claim),
+            Expected::EventKind => self.all(SymbolKind::EventKind),
+            Expected::FieldOf(kind) => self
                 .symbols()
                 .filter(|(_, symbol)| {
                     symbol.kind == SymbolKind::Field && symbol.container.as_deref() == Some(kind)
                 })
                 .map(|(id, _)| Completion::Symbol(id))
                 .collect(),
-            Place::AnyField => {
+            Expected::AnyField => {
                 let mut seen = std::collections::BTreeSet::new();
                 self.symbols()
                     .filter(|(_, symbol)| {
@@ -278,13 +278,13 @@ impl SymbolIndex {
                     .map(|(id, _)| Completion::Symbol(id))
                     .collect()
             }
-            Place::Expression => {
+            Expected::Expression => {
                 let mut out = self.all(SymbolKind::EventKind);
                 out.extend(self.all(SymbolKind::Define));
                 out
             }
-            Place::MemberAttribute => self.all(SymbolKind::MemberAttribute),
-            Place::ValueOf { subject, field } => {
+            Expected::MemberAttribute => self.all(SymbolKind::MemberAttribute),
+            Expected::ValueOf { subject, field } => {
                 let named = if MEMBERS.contains(&subject) {
                     (SymbolKind::MemberAttribute, None)
                 } else {
@@ -303,19 +303,19 @@ impl SymbolIndex {
                     .map(|word| Completion::Value { field: id, word })
                     .collect()
             }
-            Place::Headline => Headline::ALL
+            Expected::Headline => Headline::ALL
                 .iter()
                 .map(|(_, id, name)| Completion::Headline { id, name })
                 .collect(),
             // Each line of the table starts with its benefits.
-            Place::Benefit if line.is_empty() || line.ends_with(',') => self.at_place(
-                Place::ValueOf {
+            Expected::Benefit if line.is_empty() || line.ends_with(',') => self.at_place(
+                Expected::ValueOf {
                     subject: BENEFIT.0,
                     field: BENEFIT.1,
                 },
                 line,
             ),
-            Place::Benefit => Vec::new(),
+            Expected::Benefit => Vec::new(),
         }
     }
 
@@ -962,7 +962,7 @@ fn item_start(tokens: &[(usize, Token<'_>)]) -> usize {
 
 /// What kind of name may be typed next.
 #[derive(Debug, PartialEq, Eq)]
-enum Place<'a> {
+enum Expected<'a> {
     Nothing,
     SettingName,
     SettingWord(&'a str),
@@ -1017,7 +1017,7 @@ const ITEMS: [&str; 4] = ["event", "define", "eligible", "attach"];
 /// What may be typed after these tokens; `declaring` when their line is
 /// only a word that declares a name (`problem`), which a condition's line
 /// never is outside a block.
-fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
+fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Expected<'a> {
     // The keyword of each open block, innermost last.
     let mut open: Vec<Option<&str>> = Vec::new();
     let mut statement = 0;
@@ -1055,23 +1055,23 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
     let before_last = here.len().checked_sub(2).and_then(|i| here.get(i)).copied();
     match open.last() {
         // A name being declared is new: nothing to offer for it.
-        None | Some(Some("problem")) if declaring => Place::Nothing,
+        None | Some(Some("problem")) if declaring => Expected::Nothing,
         Some(Some("settings")) => match (before_last, last) {
-            (Some(Token::Word(name)), Some(Token::Punct(':'))) => Place::SettingWord(name),
-            _ => Place::SettingName,
+            (Some(Token::Word(name)), Some(Token::Punct(':'))) => Expected::SettingWord(name),
+            _ => Expected::SettingName,
         },
         Some(Some("results")) => match here.iter().rev().find(|t| matches!(t, Token::Word(_))) {
-            Some(Token::Word("combine")) => Place::Claim,
+            Some(Token::Word("combine")) => Expected::Claim,
             _ => match last {
-                Some(Token::Punct(',')) => Place::Claim,
-                _ => Place::Nothing,
+                Some(Token::Punct(',')) => Expected::Claim,
+                _ => Expected::Nothing,
             },
         },
         Some(Some("indicator" | "significant" | "claim")) => expression(here),
-        Some(Some("employment")) => Place::Benefit,
+        Some(Some("employment")) => Expected::Benefit,
         // `sustained for 6 months after end of case`: a spell's kind.
-        Some(Some("problem")) if last == Some(Token::Word("of")) => Place::EventKind,
-        Some(_) => Place::Nothing,
+        Some(Some("problem")) if last == Some(Token::Word("of")) => Expected::EventKind,
+        Some(_) => Expected::Nothing,
         None => {
             // Outside any block: the item is the last item keyword written at
             // the start of a statement.
@@ -1081,25 +1081,25 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Place<'a> {
             });
             match item.and_then(|at| here.get(at).map(|token| (at, *token))) {
                 _ if here.first() == Some(&Token::Word("each")) => expression(here),
-                _ if last == Some(Token::Word("headline")) => Place::Headline,
-                Some((_, Token::Word("eligible"))) => Place::Problem,
-                Some((_, Token::Word("attach"))) => Place::EventKind,
+                _ if last == Some(Token::Word("headline")) => Expected::Headline,
+                Some((_, Token::Word("eligible"))) => Expected::Problem,
+                Some((_, Token::Word("attach"))) => Expected::EventKind,
                 Some((at, Token::Word("define"))) => {
                     let after = here.get(at + 1..).unwrap_or(&[]);
                     if after.contains(&Token::Punct('=')) {
                         expression(after)
                     } else {
-                        Place::Nothing
+                        Expected::Nothing
                     }
                 }
-                _ => Place::Nothing,
+                _ => Expected::Nothing,
             }
         }
     }
 }
 
 /// What may be typed next in a condition or measure.
-fn expression<'a>(tokens: &[Token<'a>]) -> Place<'a> {
+fn expression<'a>(tokens: &[Token<'a>]) -> Expected<'a> {
     let last = tokens.last().copied();
     let before = |n: usize| {
         tokens
@@ -1110,29 +1110,29 @@ fn expression<'a>(tokens: &[Token<'a>]) -> Place<'a> {
     };
     let fields_of = |subject: &'a str| {
         if MEMBERS.contains(&subject) {
-            Place::MemberAttribute
+            Expected::MemberAttribute
         } else {
-            Place::FieldOf(subject)
+            Expected::FieldOf(subject)
         }
     };
     match last {
-        Some(Token::Word("problem")) => Place::Problem,
+        Some(Token::Word("problem")) => Expected::Problem,
         Some(Token::Word("where")) => match before(2) {
             Some(Token::Word(subject)) => fields_of(subject),
-            _ => Place::AnyField,
+            _ => Expected::AnyField,
         },
-        Some(Token::Word("sum" | "rate" | "per")) => Place::AnyField,
+        Some(Token::Word("sum" | "rate" | "per")) => Expected::AnyField,
         // A dated value's next value or day is the author's to write.
-        Some(Token::Word("then" | "from")) => Place::Nothing,
+        Some(Token::Word("then" | "from")) => Expected::Nothing,
         Some(Token::Word("and")) => match field_tests_of(tokens) {
             Some(subject) => fields_of(subject),
-            None => Place::Expression,
+            None => Expected::Expression,
         },
         // What follows a value (`then`, a unit) is the grammar's to say.
-        Some(Token::Literal) => Place::Nothing,
+        Some(Token::Literal) => Expected::Nothing,
         _ => match tested_field(tokens) {
-            Some((subject, field)) => Place::ValueOf { subject, field },
-            None => Place::Expression,
+            Some((subject, field)) => Expected::ValueOf { subject, field },
+            None => Expected::Expression,
         },
     }
 }

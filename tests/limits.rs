@@ -8,7 +8,9 @@
     clippy::indexing_slicing
 )]
 
+mod common;
 use chrono::NaiveDate;
+use common::codes;
 use serde_json::json;
 use tfop::Plan;
 
@@ -18,13 +20,6 @@ fn plan_text(define: &str) -> String {
     format!(
         "{HEADER}define x = {define}\nproblem p \"P\" {{\n  indicator i \"I\" {{ x }}\n  significant \"S\" {{ no offence in family ever }}\n}}\neligible when at least 1 problems\n"
     )
-}
-
-fn codes(text: &str) -> Vec<&'static str> {
-    match Plan::parse(text) {
-        Ok(_) => Vec::new(),
-        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code.as_str()).collect(),
-    }
 }
 
 /// Runs `f` on a thread with a 2 MiB stack, the size of a test or rayon
@@ -581,21 +576,28 @@ mod work {
         }
     }
 
-    #[test]
-    fn unbroken_work_is_counted_by_the_lengths_of_the_months_in_a_window_of_months() {
-        // 26 weeks are 182 days and 6 months hold 181 to 184: the search
-        // this replaced assumed the count could only rise or fall between
-        // the edges of spells, and called all of these met.
+    /// A plan needing 26 weeks of work within 6 months, and a family whose
+    /// adult, born on `born`, is employed from `start` on.
+    fn employed_from(born: &str, start: &str) -> (Plan, tfop::Family) {
         let plan = Plan::parse(&plan_text(
             "any adult meets (days of employment within 6 months >= 26 weeks)",
         ))
         .unwrap();
         let family = json!({
             "id": "F1",
-            "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
-            "events": [{ "kind": "employment", "member": "A", "start": "2015-01-01" }]
+            "members": [{ "id": "A", "role": "adult", "born": born }],
+            "events": [{ "kind": "employment", "member": "A", "start": start }]
         });
         let family = plan.read_family(&family.to_string()).unwrap();
+        (plan, family)
+    }
+
+    #[test]
+    fn unbroken_work_is_counted_by_the_lengths_of_the_months_in_a_window_of_months() {
+        // 26 weeks are 182 days and 6 months hold 181 to 184: the search
+        // this replaced assumed the count could only rise or fall between
+        // the edges of spells, and called all of these met.
+        let (plan, family) = employed_from("1980-01-01", "2015-01-01");
         for (as_of, met) in [
             // (2015-12-31, 2016-06-30] holds 182 days, February having 29.
             ("2016-06-30", true),
@@ -617,16 +619,7 @@ mod work {
     fn work_open_since_1910_is_counted_alike_in_every_400_years_to_the_end_of_time() {
         // Only one 400-year cycle of months is walked; the days after it
         // are copied from it, and must be what walking them would give.
-        let plan = Plan::parse(&plan_text(
-            "any adult meets (days of employment within 6 months >= 26 weeks)",
-        ))
-        .unwrap();
-        let family = json!({
-            "id": "F1",
-            "members": [{ "id": "A", "role": "adult", "born": "1890-01-01" }],
-            "events": [{ "kind": "employment", "member": "A", "start": "1910-01-01" }]
-        });
-        let family = plan.read_family(&family.to_string()).unwrap();
+        let (plan, family) = employed_from("1890-01-01", "1910-01-01");
         for years in [0, 400, 800, 4000, 7600, 7982] {
             for (day, met) in [
                 ("2016-06-30", true),

@@ -9,15 +9,10 @@
 )]
 
 mod common;
-use common::{day, plan};
+use common::{day, decide, plan};
 use serde_json::{Value, json};
 use tfop::family::{FieldValue, RecordErrorKind};
 use tfop::{Code, Decision, Plan};
-
-fn decide(plan: &Plan, family: &Value, as_of: &str) -> Decision {
-    let family = plan.read_family(&family.to_string()).unwrap();
-    plan.evaluate(&family, day(as_of))
-}
 
 fn identified(decision: &Decision) -> Vec<&str> {
     decision.problems.iter().map(|p| p.id.as_str()).collect()
@@ -165,6 +160,25 @@ fn unknown_badly_typed_and_missing_attributes_are_refused_without_their_values()
 
 // ───────────── checking ─────────────
 
+/// `residnt` for `resident`, refused with the name it means.
+fn misspelled_resident() -> (Code, String, Option<String>) {
+    (
+        Code::UnknownField,
+        "members have no attribute `residnt`".to_string(),
+        Some("did you mean `resident`?".to_string()),
+    )
+}
+
+/// `expectant = 3`: a flag tested against a number.
+fn expectant_tested_as_a_number() -> (Code, String, Option<String>) {
+    (
+        Code::BadFieldTest,
+        "member attribute `expectant` is a flag; this test needs `true` or `false` with `=` or `!=`"
+            .to_string(),
+        Some("compare the member attribute with a value of its own type".to_string()),
+    )
+}
+
 #[test]
 fn a_test_on_an_unknown_attribute_or_of_the_wrong_type_is_refused() {
     let found = refused(
@@ -179,17 +193,8 @@ eligible when at least 1 problems and any child where resident in (true)
     assert_eq!(
         found,
         [
-            (
-                Code::UnknownField,
-                "members have no attribute `residnt`".to_string(),
-                Some("did you mean `resident`?".to_string())
-            ),
-            (
-                Code::BadFieldTest,
-                "member attribute `expectant` is a flag; this test needs `true` or `false` with `=` or `!=`"
-                    .to_string(),
-                Some("compare the member attribute with a value of its own type".to_string())
-            ),
+            misspelled_resident(),
+            expectant_tested_as_a_number(),
             (
                 Code::BadFieldTest,
                 "member attribute `resident` is a flag; this test needs `=`, `!=` or a comparison, not `in (…)`"
@@ -535,19 +540,7 @@ eligible when at least 1 problems
     );
     assert_eq!(
         found,
-        [
-            (
-                Code::UnknownField,
-                "members have no attribute `residnt`".to_string(),
-                Some("did you mean `resident`?".to_string())
-            ),
-            (
-                Code::BadFieldTest,
-                "member attribute `expectant` is a flag; this test needs `true` or `false` with `=` or `!=`"
-                    .to_string(),
-                Some("compare the member attribute with a value of its own type".to_string())
-            ),
-        ]
+        [misspelled_resident(), expectant_tested_as_a_number()]
     );
 }
 

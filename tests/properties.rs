@@ -13,6 +13,9 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 use tfop::{ClaimStatus, Plan};
 
+mod common;
+use common::strategies::{self, base, date, decide_on, draws, frozen, point};
+
 fn plan() -> Plan {
     Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap()
 }
@@ -52,37 +55,10 @@ fn plans() -> [Plan; 2] {
     [plan(), Plan::parse(ANCHORED_PLAN).unwrap()]
 }
 
-fn base() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2014, 1, 1).unwrap()
-}
-
-fn date(offset: i64) -> String {
-    (base() + Duration::days(offset))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
 /// One random event about member 0 (an adult), 1 or 2 (children), or the family.
 fn event() -> impl Strategy<Value = Value> {
-    let point = |kind: &'static str| {
-        (0i64..1400, 0usize..3).prop_map(move |(day, member)| {
-            json!({ "kind": kind, "member": (["A", "C1", "C2"][member]), "date": date(day) })
-        })
-    };
     let spell = |kind: &'static str, members: &'static [&'static str]| {
-        (
-            0i64..1400,
-            prop::option::weighted(0.9, 1i64..300),
-            0usize..members.len(),
-        )
-            .prop_map(move |(start, length, member)| {
-                let mut spell =
-                    json!({ "kind": kind, "member": (members[member]), "start": date(start) });
-                if let Some(length) = length {
-                    spell["end"] = json!(date(start + length));
-                }
-                spell
-            })
+        strategies::spell(kind, members, 0.9, 1i64..300)
     };
     prop_oneof![
         point("offence"),
@@ -155,44 +131,6 @@ fn family() -> impl Strategy<Value = Value> {
         })
 }
 
-fn decide(plan: &Plan, family: &Value, as_of: NaiveDate) -> tfop::Decision {
-    let family = plan.read_family(&family.to_string()).unwrap();
-    plan.evaluate(&family, as_of)
-}
-
-/// The family as known at the end of `as_of`: later events gone, spells
-/// ending later left open.
-fn frozen(family: &Value, as_of: NaiveDate) -> Value {
-    let limit = as_of.format("%Y-%m-%d").to_string();
-    let mut family = family.clone();
-    let events: Vec<Value> = family["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|event| {
-            event
-                .get("date")
-                .or(event.get("start"))
-                .unwrap()
-                .as_str()
-                .unwrap()
-                <= limit.as_str()
-        })
-        .cloned()
-        .map(|mut event| {
-            if event
-                .get("end")
-                .is_some_and(|end| end.as_str().unwrap() > limit.as_str())
-            {
-                event.as_object_mut().unwrap().remove("end");
-            }
-            event
-        })
-        .collect();
-    family["events"] = Value::Array(events);
-    family
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -210,8 +148,8 @@ proptest! {
             state ^= state << 17;
             events.swap(index, (state % (index as u64 + 1)) as usize);
         }
-        let original = serde_json::to_string(&decide(&plan, &family, as_of)).unwrap();
-        let reordered = serde_json::to_string(&decide(&plan, &shuffled, as_of)).unwrap();
+        let original = serde_json::to_string(&decide_on(&plan, &family, as_of)).unwrap();
+        let reordered = serde_json::to_string(&decide_on(&plan, &shuffled, as_of)).unwrap();
         prop_assert_eq!(original, reordered);
         }
     }
@@ -230,8 +168,8 @@ proptest! {
         let mut later = later.clone();
         later["id"] = json!("later");
         extended["events"].as_array_mut().unwrap().push(later);
-        let before = serde_json::to_value(decide(&plan, &family, as_of)).unwrap();
-        let after = serde_json::to_value(decide(&plan, &extended, as_of)).unwrap();
+        let before = serde_json::to_value(decide_on(&plan, &family, as_of)).unwrap();
+        let after = serde_json::to_value(decide_on(&plan, &extended, as_of)).unwrap();
         prop_assert_eq!(before, after);
         }
     }
@@ -242,11 +180,11 @@ proptest! {
         // `random_families_reach_every_claim_status`.
         let as_of = base() + Duration::days(as_of);
         for plan in plans() {
-        let decision = decide(&plan, &family, as_of);
+        let decision = decide_on(&plan, &family, as_of);
         let known = frozen(&family, as_of);
         for claim in &decision.claims {
             let status_on = |day: NaiveDate| {
-                decide(&plan, &known, day)
+                decide_on(&plan, &known, day)
                     .claims
                     .into_iter()
                     .find(|c| c.claim_type == claim.claim_type)
@@ -274,7 +212,7 @@ proptest! {
                     // A family attached again may have been claimable the
                     // day before under its earlier attachment: the first day
                     // is that of the attachment this decision uses.
-                    let before = decide(&plan, &known, day_before);
+                    let before = decide_on(&plan, &known, day_before);
                     if before.attachment.date == decision.attachment.date {
                         prop_assert_ne!(status_on(day_before), ClaimStatus::Claimable);
                     }
@@ -291,14 +229,10 @@ proptest! {
 /// must produce families whose claims reach every status.
 #[test]
 fn random_families_reach_every_claim_status() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
     let plan = plan();
-    let mut runner = TestRunner::deterministic();
     let (mut claimable, mut later, mut never) = (0, 0, 0);
-    for _ in 0..300 {
-        let family = family().new_tree(&mut runner).unwrap().current();
-        let decision = decide(&plan, &family, base() + Duration::days(1000));
+    for family in draws(family(), 300) {
+        let decision = decide_on(&plan, &family, base() + Duration::days(1000));
         for claim in &decision.claims {
             match (claim.status, claim.earliest) {
                 (ClaimStatus::Claimable, _) => claimable += 1,
@@ -671,11 +605,11 @@ proptest! {
         let members = permutation(4, member_seed);
         for plan in tie_plans() {
             let family = with_plan_claims(&plan, &family);
-            let original = decide(&plan, &family, as_of);
+            let original = decide_on(&plan, &family, as_of);
             let expected = serde_json::to_string(&original).unwrap();
-            let reversed = decide(&plan, &reordered(&family, &backwards, &[0, 1, 2, 3]), as_of);
+            let reversed = decide_on(&plan, &reordered(&family, &backwards, &[0, 1, 2, 3]), as_of);
             prop_assert_eq!(&serde_json::to_string(&reversed).unwrap(), &expected);
-            let moved = decide(&plan, &reordered(&family, &shuffled, &members), as_of);
+            let moved = decide_on(&plan, &reordered(&family, &shuffled, &members), as_of);
             prop_assert_eq!(
                 with_original_positions(&moved, &shuffled, &members),
                 with_original_positions(&original, &identity, &[0, 1, 2, 3])
@@ -706,8 +640,8 @@ proptest! {
         let members = permutation(4, member_seed);
         for plan in tie_plans() {
             let family = with_plan_claims(&plan, &family);
-            let original = decide(&plan, &family, as_of);
-            let moved = decide(&plan, &reordered(&family, &shuffled, &members), as_of);
+            let original = decide_on(&plan, &family, as_of);
+            let moved = decide_on(&plan, &reordered(&family, &shuffled, &members), as_of);
             prop_assert_eq!(
                 with_original_positions(&moved, &shuffled, &members),
                 with_original_positions(&original, &identity, &[0, 1, 2, 3])
@@ -778,10 +712,10 @@ proptest! {
         let shuffled = (permutation(count, seed), permutation(people, member_seed));
         for plan in tie_plans() {
             let family = with_plan_claims(&plan, &family);
-            let original = decide(&plan, &family, as_of);
+            let original = decide_on(&plan, &family, as_of);
             let expected = with_original_positions(&original, &identity.0, &identity.1);
             for (events, members) in [&backwards, &shuffled] {
-                let moved = decide(&plan, &reordered(&family, events, members), as_of);
+                let moved = decide_on(&plan, &reordered(&family, events, members), as_of);
                 prop_assert_eq!(with_original_positions(&moved, events, members), expected.clone());
             }
         }
@@ -941,23 +875,23 @@ proptest! {
         let as_of = base() + Duration::days(as_of);
         let mut reordered = family.clone();
         reordered["members"].as_array_mut().unwrap().rotate_left(1);
-        let decided = serde_json::to_value(decide(&plan, &family, as_of)).unwrap();
-        prop_assert_eq!(&decided, &serde_json::to_value(decide(&plan, &reordered, as_of)).unwrap());
+        let decided = serde_json::to_value(decide_on(&plan, &family, as_of)).unwrap();
+        prop_assert_eq!(&decided, &serde_json::to_value(decide_on(&plan, &reordered, as_of)).unwrap());
         // The canonical text decides the same.
         let canonical = Plan::parse(&tfop::fmt::format_source(MEMBERS_PLAN).unwrap()).unwrap();
-        prop_assert_eq!(decided, serde_json::to_value(decide(&canonical, &family, as_of)).unwrap());
+        prop_assert_eq!(decided, serde_json::to_value(decide_on(&canonical, &family, as_of)).unwrap());
     }
 
     #[test]
     fn a_member_cap_only_takes_problems_away(family in members_family(), as_of in 0i64..1400) {
         let plan = Plan::parse(MEMBERS_PLAN).unwrap();
         let as_of = base() + Duration::days(as_of);
-        let capped = decide(&plan, &family, as_of);
+        let capped = decide_on(&plan, &family, as_of);
         let uncapped_text = MEMBERS_PLAN.replace(
             "each adult where resident = false counts towards one problem only\n",
             "",
         );
-        let uncapped = decide(&Plan::parse(&uncapped_text).unwrap(), &family, as_of);
+        let uncapped = decide_on(&Plan::parse(&uncapped_text).unwrap(), &family, as_of);
         let ids = |decision: &tfop::Decision| -> Vec<String> {
             decision.problems.iter().map(|p| p.id.clone()).collect()
         };
@@ -993,8 +927,8 @@ proptest! {
         let count = family["events"].as_array().unwrap().len();
         let identity: Vec<usize> = (0..count).collect();
         let shuffled = permutation(count, seed);
-        let original = decide(&plan, &family, as_of);
-        let moved = decide(&plan, &reordered(&family, &shuffled, &[0, 1]), as_of);
+        let original = decide_on(&plan, &family, as_of);
+        let moved = decide_on(&plan, &reordered(&family, &shuffled, &[0, 1]), as_of);
         prop_assert_eq!(
             with_original_positions(&moved, &shuffled, &[0, 1]),
             with_original_positions(&original, &identity, &[0, 1])

@@ -22,6 +22,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use tfop::{AttachmentStatus, ClaimStatus, Decision, Plan};
 
+mod common;
+use common::strategies::{self, MEMBERS, Tally, base, date, decide_on, draws, frozen, point};
+
 // ───────────── the reference ─────────────
 
 /// The plan's problems in its order, with their sustain periods in months
@@ -589,11 +592,6 @@ fn plan() -> Plan {
     Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap()
 }
 
-fn decide(plan: &Plan, family: &Value, as_of: NaiveDate) -> Decision {
-    let family = plan.read_family(&family.to_string()).unwrap();
-    plan.evaluate(&family, as_of)
-}
-
 /// Everything the reference decides, checked against the evaluator's
 /// decision.
 fn assert_agrees(decision: &Decision, reference: &Reference) -> Result<(), TestCaseError> {
@@ -797,41 +795,12 @@ fn assert_agrees_per_indicator(
 
 // ───────────── random families ─────────────
 
-fn base() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2014, 1, 1).unwrap()
-}
-
-fn date(offset: i64) -> String {
-    (base() + Duration::days(offset))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-const MEMBERS: [&str; 3] = ["A", "C1", "C2"];
-
 /// One random event about member A (an adult), C1 or C2 (children), or the
 /// family; as in tests/properties.rs, with health problems, claims and
 /// domestic abuse by members besides.
 fn event() -> impl Strategy<Value = Value> {
-    let point = |kind: &'static str| {
-        (0i64..1400, 0usize..3).prop_map(move |(day, member)| {
-            json!({ "kind": kind, "member": MEMBERS[member], "date": date(day) })
-        })
-    };
     let spell = |kind: &'static str, members: &'static [&'static str]| {
-        (
-            0i64..1400,
-            prop::option::weighted(0.8, 0i64..300),
-            0usize..members.len(),
-        )
-            .prop_map(move |(start, length, member)| {
-                let mut spell =
-                    json!({ "kind": kind, "member": (members[member]), "start": date(start) });
-                if let Some(length) = length {
-                    spell["end"] = json!(date(start + length));
-                }
-                spell
-            })
+        strategies::spell(kind, members, 0.8, 0i64..300)
     };
     prop_oneof![
         point("offence"),
@@ -1086,59 +1055,19 @@ fn case() -> impl Strategy<Value = (Value, NaiveDate)> {
         })
 }
 
-/// The family as known at the end of `as_of`, written out: later events
-/// gone, spells ending later left open, a membership ending later left open
-/// and one starting later gone (with its member's events, which cannot have
-/// counted yet).
-fn frozen(family: &Value, as_of: NaiveDate) -> Value {
-    let limit = as_of.format("%Y-%m-%d").to_string();
-    let limit = limit.as_str();
-    let mut family = family.clone();
-    let later = |value: &Value| value.as_str().is_some_and(|day| day > limit);
-    let mut gone = Vec::new();
-    let mut members = Vec::new();
-    for mut member in family["members"].as_array().unwrap().iter().cloned() {
-        if later(&member["joined"]) {
-            gone.push(member["id"].clone());
-            continue;
-        }
-        if later(&member["left"]) {
-            member.as_object_mut().unwrap().remove("left");
-        }
-        members.push(member);
-    }
-    let events: Vec<Value> = family["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|event| !gone.contains(&event["member"]))
-        .filter(|event| !later(event.get("date").or(event.get("start")).unwrap()))
-        .cloned()
-        .map(|mut event| {
-            if later(&event["end"]) {
-                event.as_object_mut().unwrap().remove("end");
-            }
-            event
-        })
-        .collect();
-    family["members"] = Value::Array(members);
-    family["events"] = Value::Array(events);
-    family
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
     fn the_evaluator_agrees_with_the_day_by_day_reference((family, as_of) in case()) {
-        let decision = decide(&plan(), &family, as_of);
+        let decision = decide_on(&plan(), &family, as_of);
         let reference = Reference::new(&family, as_of);
         assert_agrees(&decision, &reference)?;
     }
 
     #[test]
     fn progress_per_indicator_and_on_most_problems_agrees_with_the_reference((family, as_of) in case()) {
-        let decision = decide(&per_indicator_plan(), &family, as_of);
+        let decision = decide_on(&per_indicator_plan(), &family, as_of);
         let reference = Reference::new(&family, as_of);
         assert_agrees_per_indicator(&decision, &reference)?;
     }
@@ -1148,7 +1077,7 @@ proptest! {
         // The projection reads the family as known at the end of the as-of
         // day (README, "Projection"): the reference built as of that day
         // holds exactly those facts, and answers for any later day.
-        let decision = decide(&plan(), &family, as_of);
+        let decision = decide_on(&plan(), &family, as_of);
         let reference = Reference::new(&family, as_of);
         for (claim, id) in decision.claims.iter().zip(CLAIMS) {
             match (claim.status, claim.earliest) {
@@ -1176,7 +1105,7 @@ proptest! {
     fn a_projection_is_what_deciding_on_that_day_would_say((family, as_of) in case()) {
         // The same, through the front door: the reference decides the frozen
         // family as of the projected day and the day before.
-        let decision = decide(&plan(), &family, as_of);
+        let decision = decide_on(&plan(), &family, as_of);
         let known = frozen(&family, as_of);
         for (claim, id) in decision.claims.iter().zip(CLAIMS) {
             if let (ClaimStatus::NotYet, Some(first)) = (claim.status, claim.earliest) {
@@ -1198,7 +1127,7 @@ proptest! {
         // only look back, so this is the same as judging d from the facts
         // known at the end of as-of, which is how the evaluator computes it
         // (one set of days) and which `assert_agrees` checks day by day.
-        let decision = decide(&plan(), &family, as_of);
+        let decision = decide_on(&plan(), &family, as_of);
         for (claim, id) in decision.claims.iter().zip(CLAIMS) {
             if claim.status != ClaimStatus::Claimable {
                 continue;
@@ -1222,15 +1151,11 @@ proptest! {
 /// each claim reaches every status.
 #[test]
 fn random_families_reach_every_outcome() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
     let plan = plan();
-    let mut runner = TestRunner::deterministic();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for _ in 0..1000 {
-        let (family, as_of) = case().new_tree(&mut runner).unwrap().current();
-        let decision = decide(&plan, &family, as_of);
-        let mut note = |what: String| *seen.entry(what).or_default() += 1;
+    let mut seen = Tally::default();
+    for (family, as_of) in draws(case(), 1000) {
+        let decision = decide_on(&plan, &family, as_of);
+        let mut note = |what: String| seen.note(what);
         note(format!("eligible {}", decision.eligible));
         note(format!("{:?}", decision.attachment.status));
         for problem in &decision.problems {
@@ -1293,16 +1218,7 @@ fn random_families_reach_every_outcome() {
             expected.push(format!("{claim} {status}"));
         }
     }
-    let rare: Vec<String> = expected
-        .into_iter()
-        .filter(|what| seen.get(what).copied().unwrap_or(0) < 3)
-        .collect();
-    let mut all: Vec<_> = seen.into_iter().collect();
-    all.sort();
-    assert!(
-        rare.is_empty(),
-        "rarely or never seen: {rare:?}\nseen: {all:?}"
-    );
+    seen.assert_each_seen(expected.iter().map(String::as_str), 3);
 }
 
 /// Hand-written families at the exact boundaries of the README, where the
@@ -1339,7 +1255,7 @@ mod boundaries {
 
     /// The evaluator's decision, once the reference agrees with it.
     fn agreed(family: &Value, as_of: &str) -> Decision {
-        let decision = decide(&plan(), family, day(as_of));
+        let decision = decide_on(&plan(), family, day(as_of));
         let reference = Reference::new(family, day(as_of));
         if let Err(disagreement) = assert_agrees(&decision, &reference) {
             panic!("as of {as_of}: {disagreement}");
@@ -1731,7 +1647,7 @@ proptest! {
                 "members": [{ "id": "C", "role": "child", "born": "2005-01-01" }],
                 "events": events
             });
-            !decide(&plan, &family, base() + Duration::days(1000)).problems.is_empty()
+            !decide_on(&plan, &family, base() + Duration::days(1000)).problems.is_empty()
         };
         let expected = attends_of_possible(&terms);
         prop_assert_eq!(decided(">= 90%"), expected == Some(true));
@@ -1977,7 +1893,7 @@ eligible when at least 1 problems
 
     fn agrees(family: &Value, as_of: NaiveDate) -> Result<(), TestCaseError> {
         let plan = Plan::parse(PLAN).unwrap();
-        let decision = decide(&plan, family, as_of);
+        let decision = decide_on(&plan, family, as_of);
         let reference = Anchored::new(family, as_of);
         let indicators = reference.indicators(as_of);
         let problems: Vec<Vec<&str>> = decision
@@ -2015,37 +1931,30 @@ eligible when at least 1 problems
     /// reach every indicator, and progress both ways.
     #[test]
     fn random_families_reach_every_anchored_outcome() {
-        use proptest::strategy::ValueTree;
-        use proptest::test_runner::TestRunner;
-        let mut runner = TestRunner::deterministic();
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        for round in 0..400 {
-            let family = family().new_tree(&mut runner).unwrap().current();
+        let mut seen = Tally::default();
+        for (round, family) in (0i64..).zip(draws(family(), 400)) {
             let as_of = base() + Duration::days(200 + round % 600);
             let reference = Anchored::new(&family, as_of);
             for indicator in reference.indicators(as_of) {
-                *seen.entry(indicator).or_default() += 1;
+                seen.note(indicator);
             }
-            let key = if reference.progressed(as_of) {
+            seen.note(if reference.progressed(as_of) {
                 "progressed"
             } else {
                 "not progressed"
-            };
-            *seen.entry(key).or_default() += 1;
+            });
         }
-        for outcome in [
-            "soon",
-            "during",
-            "escalated",
-            "release",
-            "progressed",
-            "not progressed",
-        ] {
-            assert!(
-                seen.get(outcome).copied().unwrap_or(0) >= 5,
-                "{outcome}: {seen:?}"
-            );
-        }
+        seen.assert_each_seen(
+            [
+                "soon",
+                "during",
+                "escalated",
+                "release",
+                "progressed",
+                "not progressed",
+            ],
+            5,
+        );
     }
 }
 
@@ -2380,7 +2289,7 @@ eligible when at least 1 problems
 
     fn agrees(family: &Value, as_of: NaiveDate) -> Result<(), TestCaseError> {
         let plan = Plan::parse(PLAN).unwrap();
-        let decision = decide(&plan, family, as_of);
+        let decision = decide_on(&plan, family, as_of);
         let reference = Calendar::new(family, as_of);
         let problems: Vec<Vec<&str>> = decision
             .problems
@@ -2425,49 +2334,39 @@ eligible when at least 1 problems
     /// both indicators, and both problems' progress both ways.
     #[test]
     fn random_families_reach_every_calendar_outcome() {
-        use proptest::strategy::ValueTree;
-        use proptest::test_runner::TestRunner;
-        let mut runner = TestRunner::deterministic();
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        for round in 0..300 {
-            let family = family().new_tree(&mut runner).unwrap().current();
+        let mut seen = Tally::default();
+        for (round, family) in (0i64..).zip(draws(family(), 300)) {
             let as_of = base() + Duration::days(100 + round % 660);
             let reference = Calendar::new(&family, as_of);
             for indicator in reference.indicators(as_of).concat() {
-                *seen.entry(indicator).or_default() += 1;
+                seen.note(indicator);
             }
             let attending = Calendar::sustained(2, as_of, |day| reference.attending(day));
-            *seen
-                .entry(if attending {
-                    "attending"
-                } else {
-                    "not attending"
-                })
-                .or_default() += 1;
+            seen.note(if attending {
+                "attending"
+            } else {
+                "not attending"
+            });
             if reference.attending(as_of) {
-                *seen.entry("attending today").or_default() += 1;
+                seen.note("attending today");
             }
-            *seen
-                .entry(if reference.quiet(as_of) {
-                    "quiet"
-                } else {
-                    "not quiet"
-                })
-                .or_default() += 1;
+            seen.note(if reference.quiet(as_of) {
+                "quiet"
+            } else {
+                "not quiet"
+            });
         }
-        for outcome in [
-            "absent",
-            "excluded",
-            "attending today",
-            "attending",
-            "not attending",
-            "quiet",
-            "not quiet",
-        ] {
-            assert!(
-                seen.get(outcome).copied().unwrap_or(0) >= 5,
-                "{outcome}: {seen:?}"
-            );
-        }
+        seen.assert_each_seen(
+            [
+                "absent",
+                "excluded",
+                "attending today",
+                "attending",
+                "not attending",
+                "quiet",
+                "not quiet",
+            ],
+            5,
+        );
     }
 }

@@ -2,15 +2,15 @@
 //! whose members, in which window.
 
 use super::expr::{Ty, comparison, ratio};
-use super::{Checker, Place, Scope};
+use super::{Block, Checker, Scope};
 use crate::code::Code;
 use crate::num::Fixed;
 use crate::plan::{
     AgeRange, Aggregate, Anchor, FieldExpr, FieldTest, FieldTestKind, MemberSelector, NowSide,
     RoleFilter, SpellEdge, SubjectScope, TermBasis, Terms, Window,
 };
+use crate::span::Span;
 use crate::suggest::help_for;
-use crate::syntax::Span;
 use crate::syntax::ast::{self, CmpOp};
 use crate::vocab::{FieldType, KindId, Shape};
 
@@ -48,24 +48,19 @@ impl Checker {
         what: &str,
         help: &str,
     ) -> Option<(usize, Ty)> {
-        let (index, ty) = self.field(kind, field)?;
-        let ty = match ty {
-            FieldType::Count => Ty::Count,
-            FieldType::Decimal => Ty::Decimal,
-            FieldType::Money => Ty::Money,
-            other => {
-                self.report(
-                    Code::WrongFieldKind,
-                    field.span,
-                    format!(
-                        "field `{}` is {}, not {what}",
-                        field.name,
-                        describe_field(&other)
-                    ),
-                    help,
-                );
-                return None;
-            }
+        let (index, field_type) = self.field(kind, field)?;
+        let Some(ty) = numeric(&field_type) else {
+            self.report(
+                Code::WrongFieldKind,
+                field.span,
+                format!(
+                    "field `{}` is {}, not {what}",
+                    field.name,
+                    describe_field(&field_type)
+                ),
+                help,
+            );
+            return None;
         };
         Some((index, ty))
     }
@@ -89,24 +84,19 @@ impl Checker {
     fn arithmetic(&mut self, kind: KindId, operand: &ast::FieldExpr) -> Option<(FieldExpr, Ty)> {
         match &operand.kind {
             ast::FieldExprKind::Field(field) => {
-                let (index, ty) = self.field(kind, field)?;
-                let ty = match ty {
-                    FieldType::Count => Ty::Count,
-                    FieldType::Decimal => Ty::Decimal,
-                    FieldType::Money => Ty::Money,
-                    other => {
-                        self.report(
-                            Code::FieldArithmetic,
-                            field.span,
-                            format!(
-                                "field `{}` is {}, not a number to add, take away or multiply",
-                                field.name,
-                                describe_field(&other)
-                            ),
-                            "arithmetic takes count, decimal or money fields",
-                        );
-                        return None;
-                    }
+                let (index, field_type) = self.field(kind, field)?;
+                let Some(ty) = numeric(&field_type) else {
+                    self.report(
+                        Code::FieldArithmetic,
+                        field.span,
+                        format!(
+                            "field `{}` is {}, not a number to add, take away or multiply",
+                            field.name,
+                            describe_field(&field_type)
+                        ),
+                        "arithmetic takes count, decimal or money fields",
+                    );
+                    return None;
                 };
                 Some((FieldExpr::Field(index), ty))
             }
@@ -235,7 +225,7 @@ impl Checker {
                         subject: None,
                         window: window.clone(),
                     };
-                    match self.aggregate(&aggregate, Scope::Member, Place::Define) {
+                    match self.aggregate(&aggregate, Scope::Member, Block::Define) {
                         Some(aggregate) => selector.with.push(aggregate),
                         None => ok = false,
                     }
@@ -305,7 +295,7 @@ impl Checker {
         &mut self,
         aggregate: &ast::Aggregate,
         scope: Scope,
-        place: Place,
+        place: Block,
     ) -> Option<Aggregate> {
         let kind = self.kind(&aggregate.pattern.kind);
         let subject = match &aggregate.subject {
@@ -334,29 +324,28 @@ impl Checker {
             return None;
         }
         if let Some(event) = self.vocab.get(kind) {
-            if aggregate.pattern.from_start && event.shape == Shape::Point {
-                self.report(
+            let name = &event.name;
+            // The kind as written cannot be counted this way: one refusal at
+            // the kind, and the aggregate is not lowered.
+            let refusal = if aggregate.pattern.from_start && event.shape == Shape::Point {
+                Some((
                     Code::WrongFieldKind,
-                    aggregate.pattern.kind.span,
-                    format!(
-                        "`{}` happens on a day; only spells have a start",
-                        event.name
-                    ),
-                    format!("drop `start of`: each `{}` counts on its day", event.name),
-                );
-                return None;
-            }
-            if event.subject == crate::vocab::Subject::Family && subject == SubjectScope::ThisMember
+                    format!("`{name}` happens on a day; only spells have a start"),
+                    format!("drop `start of`: each `{name}` counts on its day"),
+                ))
+            } else if event.subject == crate::vocab::Subject::Family
+                && subject == SubjectScope::ThisMember
             {
-                self.report(
+                Some((
                     Code::NotAllowedHere,
-                    aggregate.pattern.kind.span,
-                    format!(
-                        "`{}` is an event of the family, not of a member",
-                        event.name
-                    ),
-                    format!("write `{} in family`", event.name),
-                );
+                    format!("`{name}` is an event of the family, not of a member"),
+                    format!("write `{name} in family`"),
+                ))
+            } else {
+                None
+            };
+            if let Some((code, message, help)) = refusal {
+                self.report(code, aggregate.pattern.kind.span, message, help);
                 return None;
             }
         }
@@ -374,7 +363,7 @@ impl Checker {
         window: Option<&ast::Window>,
         scope: Scope,
         subject: &Option<ast::Subject>,
-        place: Place,
+        place: Block,
     ) -> Option<Window> {
         let Some(window) = window else {
             return Some(Window::Ever);
@@ -386,11 +375,11 @@ impl Checker {
                 let anchor = match anchor {
                     ast::Anchor::Attachment => Anchor::Attachment,
                     ast::Anchor::Identification => {
-                        if place == Place::Indicator {
+                        if place == Block::Indicator {
                             self.identification_in_indicator(*span);
                             return None;
                         }
-                        if place == Place::Define {
+                        if place == Block::Define {
                             self.uses.identification.get_or_insert(*span);
                         }
                         Anchor::Identification
@@ -785,5 +774,20 @@ fn value_span(value: &ast::Value) -> Span {
         ast::Value::Text(text) => text.span,
         ast::Value::Word(word) => word.span,
         ast::Value::AtAttachment(_, span) => *span,
+    }
+}
+
+/// The type of a field's values when they are numbers a measure can add
+/// up; `None` for the fields that hold no such number.
+fn numeric(field_type: &FieldType) -> Option<Ty> {
+    match field_type {
+        FieldType::Count => Some(Ty::Count),
+        FieldType::Decimal => Some(Ty::Decimal),
+        FieldType::Money => Some(Ty::Money),
+        FieldType::Percentage
+        | FieldType::Date
+        | FieldType::Text
+        | FieldType::Flag
+        | FieldType::OneOf(_) => None,
     }
 }

@@ -70,7 +70,7 @@ impl Checker {
     pub(super) fn calendar_holds(
         &mut self,
         count: &ast::IntLit,
-        window: crate::syntax::Span,
+        window: crate::span::Span,
     ) -> bool {
         if !self.calendar_declared {
             self.report(

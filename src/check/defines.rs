@@ -4,7 +4,7 @@
 use super::Checker;
 use crate::code::Code;
 use crate::limits::MAX_DEFINE_DEPTH;
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::ast::{self, ExprKind};
 use std::collections::BTreeMap;
 

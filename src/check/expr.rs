@@ -2,15 +2,15 @@
 //! define lowered once per scope.
 
 use super::lints::{DefineFacts, upper_bound};
-use super::{Checker, Place, Scope};
+use super::{Block, Checker, Scope};
 use crate::code::Code;
 use crate::num::Fixed;
 use crate::plan::{
     Aggregate, Comparison, Cond, DefineBody, DefineIdx, Measure, ProblemIdx, ProgressShare,
     Quantifier, Ratio, Window,
 };
+use crate::span::Span;
 use crate::suggest::help_for;
-use crate::syntax::Span;
 use crate::syntax::ast::{self, ExprKind};
 use crate::vocab::Shape;
 
@@ -73,7 +73,7 @@ impl Uses {
 }
 
 impl Checker {
-    pub(super) fn condition(&mut self, expr: &ast::Expr, place: Place) -> Option<Cond> {
+    pub(super) fn condition(&mut self, expr: &ast::Expr, place: Block) -> Option<Cond> {
         if self.too_deep.contains(&(expr.span.start, expr.span.end)) {
             return None;
         }
@@ -129,13 +129,13 @@ impl Checker {
         }
     }
 
-    fn expr(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
+    fn expr(&mut self, expr: &ast::Expr, scope: Scope, place: Block) -> Option<Lowered> {
         // The parser bounds nesting within an expression, and
         // `analyse_defines` bounds it through defines, so this recursion is bounded.
         self.expr_inner(expr, scope, place)
     }
 
-    fn expr_inner(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
+    fn expr_inner(&mut self, expr: &ast::Expr, scope: Scope, place: Block) -> Option<Lowered> {
         let span = expr.span;
         Some(match &expr.kind {
             ExprKind::Or(parts) | ExprKind::And(parts) => {
@@ -192,11 +192,11 @@ impl Checker {
                 filters,
             } => self.members_present(*quantifier, *who, filters)?,
             ExprKind::AllProblemsProgressed | ExprKind::ProblemProgressed(_) => {
-                if !matches!(place, Place::Claim | Place::Define) {
+                if !matches!(place, Block::Claim | Block::Define) {
                     self.progress_outside_claim(span);
                     return None;
                 }
-                if place == Place::Define {
+                if place == Block::Define {
                     self.uses.progress.get_or_insert(span);
                 }
                 match &expr.kind {
@@ -297,14 +297,7 @@ impl Checker {
                     );
                     return None;
                 }
-                if matches!(
-                    lowered.window,
-                    Window::Terms(_)
-                        | Window::WithinBefore(..)
-                        | Window::AtAttachment
-                        | Window::During(_)
-                        | Window::WithinAfter(..)
-                ) {
+                if !lowered.window.ends_on_the_day() {
                     self.report(
                         Code::NotAllowedHere,
                         span,
@@ -389,26 +382,26 @@ impl Checker {
         &mut self,
         expr: &ast::Expr,
         scope: Scope,
-        place: Place,
+        place: Block,
     ) -> Option<Lowered> {
         let span = expr.span;
         Some(match &expr.kind {
             ExprKind::ProblemsProgressed(share) => {
-                if !matches!(place, Place::Claim | Place::Define) {
+                if !matches!(place, Block::Claim | Block::Define) {
                     self.progress_outside_claim(span);
                     return None;
                 }
-                if place == Place::Define {
+                if place == Block::Define {
                     self.uses.progress.get_or_insert(span);
                 }
                 Lowered::Cond(Cond::ProblemsProgressed(self.progress_share(share)?))
             }
             ExprKind::IndicatorHeld { indicator, problem } => {
-                if place == Place::Indicator {
+                if place == Block::Indicator {
                     self.indicator_held_in_indicator(span);
                     return None;
                 }
-                if place == Place::Define {
+                if place == Block::Define {
                     self.uses.indicator_held.get_or_insert(span);
                 }
                 let (problem, index) = self.indicator_ref(indicator, problem.as_ref())?;
@@ -590,7 +583,7 @@ impl Checker {
         first: &ast::Expr,
         changes: &[ast::DatedChange],
         scope: Scope,
-        place: Place,
+        place: Block,
     ) -> Option<Lowered> {
         let constant =
             |checker: &mut Checker, value: &ast::Expr| match checker.expr(value, scope, place)? {
@@ -651,7 +644,7 @@ impl Checker {
         false
     }
 
-    fn define_use(&mut self, name: &ast::Ident, scope: Scope, place: Place) -> Option<Lowered> {
+    fn define_use(&mut self, name: &ast::Ident, scope: Scope, place: Block) -> Option<Lowered> {
         let Some((index, _)) = self.defines.get(&name.name).copied() else {
             let names: Vec<&str> = self.defines.keys().map(String::as_str).collect();
             let help = help_for(&name.name, names, || {
@@ -667,16 +660,16 @@ impl Checker {
         };
         let (lowered, uses) = self.lowered_define(index, scope)?;
         self.uses.merge(uses);
-        if place != Place::Define {
-            if let Some(span) = uses.progress.filter(|_| place != Place::Claim) {
+        if place != Block::Define {
+            if let Some(span) = uses.progress.filter(|_| place != Block::Claim) {
                 self.progress_outside_claim(span);
                 return None;
             }
-            if let Some(span) = uses.identification.filter(|_| place == Place::Indicator) {
+            if let Some(span) = uses.identification.filter(|_| place == Block::Indicator) {
                 self.identification_in_indicator(span);
                 return None;
             }
-            if let Some(span) = uses.indicator_held.filter(|_| place == Place::Indicator) {
+            if let Some(span) = uses.indicator_held.filter(|_| place == Block::Indicator) {
                 self.indicator_held_in_indicator(span);
                 return None;
             }
@@ -696,7 +689,7 @@ impl Checker {
         }
         let body = self.define_bodies.get(index)?.clone();
         let outer = std::mem::take(&mut self.uses);
-        let lowered = self.expr(&body, scope, Place::Define);
+        let lowered = self.expr(&body, scope, Block::Define);
         let uses = std::mem::replace(&mut self.uses, outer);
         let memo = lowered.and_then(|lowered| {
             let next = DefineIdx(u32::try_from(self.plan_defines.len()).ok()?);
@@ -745,7 +738,7 @@ impl Checker {
     /// One side of a comparison. A percentage written there may exceed
     /// 100% (`150% of rate … >= 120%`): whether it can is known only
     /// beside the other side, in [`Self::percent_within_bounds`].
-    fn comparand(&mut self, expr: &ast::Expr, scope: Scope, place: Place) -> Option<Lowered> {
+    fn comparand(&mut self, expr: &ast::Expr, scope: Scope, place: Block) -> Option<Lowered> {
         match &expr.kind {
             ExprKind::Percent(percent) => {
                 self.percent_not_negative(*percent, expr.span);
@@ -868,7 +861,7 @@ impl Checker {
         who: ast::Who,
         filters: &[ast::MemberFilter],
         body: &ast::Expr,
-        place: Place,
+        place: Block,
     ) -> Option<Lowered> {
         let selector = self.selector(who, None, filters);
         let body_lowered = self.expr(body, Scope::Member, place);

@@ -7,7 +7,7 @@ use crate::num::{Fixed, Pence};
 use crate::plan::{
     ClaimWindows, Deadweight, FundingDef, FundingYear, Rounding, Share, funded_families,
 };
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::ast;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
@@ -186,7 +186,7 @@ impl Checker {
     /// the largest held (E0213) or too many claim windows (E0214) is an
     /// error at the year or line that causes it, never a saturated figure.
     fn envelope_fits(&mut self, block: &ast::Funding, funding: &FundingDef) {
-        use crate::cohort::envelope;
+        use crate::plan::envelope;
         // The amounts and the claim windows are checked apart, so that a
         // block wrong in both is told of both.
         let amounts = FundingDef {
@@ -204,8 +204,8 @@ impl Checker {
         }
     }
 
-    fn envelope_error(&mut self, block: &ast::Funding, error: &crate::cohort::EnvelopeError) {
-        use crate::cohort::{EnvelopeError, MAX_CLAIM_WINDOWS};
+    fn envelope_error(&mut self, block: &ast::Funding, error: &crate::plan::EnvelopeError) {
+        use crate::plan::{EnvelopeError, MAX_CLAIM_WINDOWS};
         let entry_span = |wanted: &dyn Fn(&ast::FundingEntry) -> Option<Span>| {
             block.entries.iter().find_map(wanted).unwrap_or(block.span)
         };

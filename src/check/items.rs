@@ -2,7 +2,7 @@
 //! attachment, claims and how they combine, and the employment table.
 
 use super::lints::never_met;
-use super::{Checker, Place};
+use super::{Block, Checker};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::headline::Headline;
@@ -11,8 +11,8 @@ use crate::plan::{
     BenefitRule, ClaimDef, ClaimIdx, EmploymentTable, Framework, IndicatorDef, NeedsAcross, Plan,
     Principle, ProblemDef, ProblemIdx, ProblemRule, ProgressMeasure, ResultsRules, ResultsYear,
 };
+use crate::span::Span;
 use crate::suggest::help_for;
-use crate::syntax::Span;
 use crate::syntax::ast;
 use crate::unit::TimeUnit;
 use crate::vocab::{FieldType, KindId};
@@ -193,7 +193,7 @@ impl Checker {
             claim_window_days: funding
                 .as_ref()
                 .and_then(|funding| funding.claim_windows)
-                .and_then(|windows| windows.opening_days(crate::cohort::MAX_CLAIM_WINDOWS))
+                .and_then(|windows| windows.opening_days(crate::plan::MAX_CLAIM_WINDOWS))
                 .unwrap_or_default(),
             funding,
             ages_asked: self.ages_asked,
@@ -342,7 +342,7 @@ impl Checker {
                 );
                 continue;
             }
-            let condition = self.condition(&indicator.condition, Place::Indicator);
+            let condition = self.condition(&indicator.condition, Block::Indicator);
             let measure = match &indicator.progress {
                 Some(progress) => match self.indicator_measure(progress) {
                     Some(measure) => Some(measure),
@@ -398,7 +398,7 @@ impl Checker {
                         "combine them with `and` into one measure",
                     );
                 }
-                self.condition(&first.condition, Place::Significant)
+                self.condition(&first.condition, Block::Significant)
                     .map(|condition| (first.title.value.clone(), condition))
             }
         };
@@ -435,7 +435,7 @@ impl Checker {
 
     /// An indicator's own `significant` measure and `sustained for`.
     fn indicator_measure(&mut self, progress: &ast::IndicatorProgress) -> Option<ProgressMeasure> {
-        let significant = self.condition(&progress.significant.condition, Place::Significant);
+        let significant = self.condition(&progress.significant.condition, Block::Significant);
         let sustain = match &progress.sustain {
             Some(sustain) => Some(self.sustain_length(&sustain.length)?),
             None => None,
@@ -658,7 +658,7 @@ impl Checker {
             ast::ProblemCondKind::Problem(id) => ProblemRule::All(vec![self.problem_ref(id)?]),
             ast::ProblemCondKind::EnoughNeeds => self.enough_needs(rule.span)?,
             ast::ProblemCondKind::Composition(members) => {
-                ProblemRule::Composition(Box::new(self.condition(members, Place::Indicator)?))
+                ProblemRule::Composition(Box::new(self.condition(members, Block::Indicator)?))
             }
         })
     }
@@ -682,7 +682,7 @@ impl Checker {
     }
 
     fn claim(&mut self, claim: &ast::Claim) -> Option<ClaimDef> {
-        let condition = self.condition(&claim.condition, Place::Claim)?;
+        let condition = self.condition(&claim.condition, Block::Claim)?;
         if never_met(&condition, self.problem_count, &self.define_facts) {
             self.report(
                 Code::NeverMet,

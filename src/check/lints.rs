@@ -8,7 +8,7 @@ use crate::code::Code;
 use crate::days::{Length, month_window_bounds};
 use crate::num::compare_products;
 use crate::plan::{Comparison, Cond, FieldExpr, Measure, Quantifier, Ratio};
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::ast;
 use crate::unit::TimeUnit;
 

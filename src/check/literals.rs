@@ -7,7 +7,7 @@ use crate::days::{Day, Length};
 use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
 use crate::num::Fixed;
 use crate::plan::{SustainLen, TermBasis};
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::ast;
 
 impl Checker {

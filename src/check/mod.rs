@@ -14,7 +14,7 @@
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::plan::{AgesAsked, DefineBody, Framework, Plan, ProblemIdx, SchoolTerm, Settings};
-use crate::syntax::Span;
+use crate::span::Span;
 use crate::syntax::ast;
 use crate::vocab::Vocabulary;
 use std::collections::{BTreeMap, BTreeSet};
@@ -70,9 +70,10 @@ enum Scope {
     Member,
 }
 
-/// Where an expression stands, for the constructs allowed only in some places.
+/// The block an expression stands in: some constructs are allowed only in
+/// some blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+enum Block {
     Indicator,
     Significant,
     Claim,

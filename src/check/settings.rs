@@ -7,8 +7,8 @@ use crate::plan::{
     Baseline, ClaimProblems, ClaimRoute, Framework, Header, MemberEvents, MinNeeds, NeedsAcross,
     Reattachment, SchoolLeavers, Settings,
 };
+use crate::span::Span;
 use crate::suggest::help_for;
-use crate::syntax::Span;
 use crate::syntax::ast;
 use std::collections::BTreeSet;
 

@@ -4,8 +4,8 @@
 use super::Checker;
 use crate::code::Code;
 use crate::plan::{Framework, KnownKinds};
+use crate::span::Span;
 use crate::suggest::help_for;
-use crate::syntax::Span;
 use crate::syntax::ast;
 use crate::vocab::{
     EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS, RESERVED_MEMBER_KEYS,

@@ -49,10 +49,6 @@ const EARNED_AUTONOMY: &str = "earned autonomy: the funding is paid up front and
 /// A family's claim lines with its attributes.
 type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
 
-/// A family decided: its attributes, its id, its claim lines, and whether
-/// a claim of it is already recorded in the window's year with a target.
-type Decided = (BTreeMap<String, String>, String, Vec<ClaimLine>, bool);
-
 /// The columns every row has, before the family's attributes.
 const COLUMNS: [&str; 10] = [
     "family",
@@ -399,6 +395,46 @@ pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::
     Ok((plans, records(request.families)?))
 }
 
+/// Decides every family of a run over one claim window on the window's day,
+/// each by the version that decides it: `keep` takes the family's id and what
+/// `decide` makes of its decision, in input order. Each refused record is
+/// reported; how many there were is the result.
+pub(crate) fn decide_on_window<T: Send>(
+    request: &ClaimsRequest,
+    plans: &PlanSet,
+    records: tfop::io::Records,
+    decide: impl Fn(&Plan, Family, &Decision) -> T + Sync,
+    mut keep: impl FnMut(String, T),
+) -> Result<u64, Exit> {
+    let window = request.window;
+    let mut refused = 0u64;
+    work_all(
+        request.families,
+        records,
+        |record| -> Result<(String, T), tfop::Refusal> {
+            let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
+            let decision = plan.evaluate(&family, window);
+            let made = decide(plan, family, &decision);
+            Ok((decision.family, made))
+        },
+        |decided| match decided {
+            Ok((family, _)) => Some(family.as_str()),
+            Err(refusal) => refusal.family.as_deref(),
+        },
+        |record, outcome| {
+            match outcome.and_then(|decided| decided) {
+                Ok((family, made)) => keep(family, made),
+                Err(refusal) => {
+                    refused += 1;
+                    report_refusal(request.families, record, &refusal);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    Ok(refused)
+}
+
 pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     let (plans, records) = match window_run(request) {
         Ok(run) => run,
@@ -415,49 +451,31 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     // Families with a claim already recorded in the year: they hold their
     // place, so a top-up of theirs in this window takes no other.
     let mut in_year_families: BTreeSet<String> = BTreeSet::new();
-    let mut refused = 0u64;
-    let decided = work_all(
-        request.families,
+    let refused = match decide_on_window(
+        request,
+        &plans,
         records,
-        |record| -> Result<Decided, tfop::Refusal> {
-            let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
-            let decision = plan.evaluate(&family, window);
-            let in_year = year.as_ref().is_some_and(|year| {
-                plan.claim_recorded_between(&family, year.from, window)
-                    .is_some()
-            });
-            Ok((
-                family.attributes,
-                decision.family.clone(),
-                claim_lines(&decision),
-                in_year,
-            ))
+        |plan, family, decision| {
+            let in_year = year
+                .as_ref()
+                .is_some_and(|year| {
+                    plan.claim_recorded_between(&family, year.from, window)
+                        .is_some()
+                });
+            (family.attributes, claim_lines(decision), in_year)
         },
-        |decided| match decided {
-            Ok((_, family, _, _)) => Some(family.as_str()),
-            Err(refusal) => refusal.family.as_deref(),
-        },
-        |record, outcome| {
-            match outcome.and_then(|decided| decided) {
-                Ok((attributes, family, lines, in_year)) => {
-                    if in_year {
-                        in_year_families.insert(family);
-                    }
-                    if !lines.is_empty() {
-                        claimed.push((attributes, lines));
-                    }
-                }
-                Err(refusal) => {
-                    refused += 1;
-                    report_refusal(request.families, record, &refusal);
-                }
+        |family, (attributes, lines, in_year)| {
+            if in_year {
+                in_year_families.insert(family);
             }
-            Ok(())
+            if !lines.is_empty() {
+                claimed.push((attributes, lines));
+            }
         },
-    );
-    if let Err(exit) = decided {
-        return exit;
-    }
+    ) {
+        Ok(refused) => refused,
+        Err(exit) => return exit,
+    };
     let used = year.map(|year| {
         let used = year_use(
             &year,

@@ -3,10 +3,9 @@
 
 use super::Exit;
 use super::claims::{
-    ClaimsFormat, ClaimsRequest, csv_with_attributes, deliver, jsonl_with_attributes, optional_day,
-    window_run,
+    ClaimsFormat, ClaimsRequest, csv_with_attributes, decide_on_window, deliver,
+    jsonl_with_attributes, optional_day, window_run,
 };
-use super::eval::{report_refusal, work_all};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use tfop::cohort::{NearKind, NearMiss, at_stake, near_miss, pounds};
@@ -98,34 +97,18 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
     };
     let window = request.window;
     let mut rows: Vec<Near> = Vec::new();
-    let mut refused = 0u64;
-    let decided = work_all(
-        request.families,
+    let refused = match decide_on_window(
+        request,
+        &plans,
         records,
-        |record| -> Result<(String, Option<Near>), tfop::Refusal> {
-            let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
-            let decision = plan.evaluate(&family, window);
-            let row = near_miss(plan, &family, &decision).map(|row| (family.attributes, row));
-            Ok((decision.family, row))
+        |plan, family, decision| {
+            near_miss(plan, &family, decision).map(|row| (family.attributes, row))
         },
-        |decided| match decided {
-            Ok((family, _)) => Some(family.as_str()),
-            Err(refusal) => refusal.family.as_deref(),
-        },
-        |record, outcome| {
-            match outcome.and_then(|decided| decided) {
-                Ok((_, row)) => rows.extend(row),
-                Err(refusal) => {
-                    refused += 1;
-                    report_refusal(request.families, record, &refusal);
-                }
-            }
-            Ok(())
-        },
-    );
-    if let Err(exit) = decided {
-        return exit;
-    }
+        |_, row| rows.extend(row),
+    ) {
+        Ok(refused) => refused,
+        Err(exit) => return exit,
+    };
     rows.sort_by(|(_, a), (_, b)| a.clears_first(b));
     let stake = match at_stake(rows.iter().map(|(_, row)| row)) {
         Ok(stake) => stake,

@@ -16,12 +16,14 @@ mod outcomes;
 mod report;
 mod targets;
 
+pub use crate::num::{pounds, thousands};
+pub use crate::plan::{
+    Envelope, EnvelopeError, Figure, MAX_CLAIM_WINDOWS, YearEnvelope, envelope, outcome_payment,
+    plan_envelope,
+};
 pub use claims::{ClaimCount, ClaimLine, ClaimTotals, NotAWindow, check_window, claim_lines};
 pub use diff::{Change, ChangeKind, DiffCounts, DiffHead, DiffTally, FamilyDiff, Outcome, compare};
-pub use funding::{
-    Earned, Envelope, EnvelopeError, Figure, FundingReport, FundingTotals, MAX_CLAIM_WINDOWS,
-    ResultsYearFunding, YearEarnings, YearEnvelope, envelope, outcome_payment, plan_envelope,
-};
+pub use funding::{Earned, FundingReport, FundingTotals, ResultsYearFunding, YearEarnings};
 pub use near::{NearKind, NearMiss, at_stake, near_miss};
 pub use outcomes::{
     HeadlineOutcomes, HeadlineRow, Outcomes, OutcomesSummary, OutcomesTarget, ProblemOutcomes,
@@ -33,7 +35,6 @@ pub use report::{
 };
 pub use targets::{TargetUse, within_target};
 
-use crate::num::Pence;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
@@ -114,32 +115,6 @@ impl fmt::Display for Month {
     }
 }
 
-/// An amount as a report prints it: `£12,800.00`, thousands grouped.
-pub fn pounds(amount: Pence) -> String {
-    let sign = if amount.0 < 0 { "-" } else { "" };
-    let magnitude = amount.0.unsigned_abs();
-    format!(
-        "{sign}£{}.{:02}",
-        thousands(magnitude / 100),
-        magnitude % 100
-    )
-}
-
-/// A count with its thousands grouped by commas: `12,800`.
-pub fn thousands(count: u64) -> String {
-    let whole = count.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in whole.chars().enumerate() {
-        // The digits from this one to the end (`index` is less than the length).
-        let to_the_end = whole.len().abs_diff(index);
-        if index > 0 && to_the_end % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,16 +148,6 @@ mod tests {
             Percentage::of(u64::MAX, 1).unwrap().to_string(),
             "1844674407370955161500.0"
         );
-    }
-
-    #[test]
-    fn pounds_group_thousands() {
-        assert_eq!(pounds(Pence(1_280_000)), "£12,800.00");
-        assert_eq!(pounds(Pence(0)), "£0.00");
-        assert_eq!(pounds(Pence(99_999)), "£999.99");
-        assert_eq!(pounds(Pence(100_000)), "£1,000.00");
-        assert_eq!(pounds(Pence(876_800_000)), "£8,768,000.00");
-        assert_eq!(pounds(Pence(-150)), "-£1.50");
     }
 
     #[test]

@@ -716,17 +716,20 @@ attachment fee £1000
     /// Eligible on the attachment day by an ASB incident a month before.
     const ATTACHED: &str = r#"{"kind":"asb_incident","member":"A","date":"2015-12-01"},{"kind":"family_assessment","date":"2016-01-01"},{"kind":"attachment","date":"2016-01-02"}"#;
 
+    /// A family attached as [`ATTACHED`] says, with a later ASB incident
+    /// on `incident`, decided as of `as_of`.
+    fn decide_after_asb(plan: &Plan, id: &str, incident: &str, as_of: &str) -> Decision {
+        let events =
+            format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"{incident}"}}"#);
+        decide(plan, id, &events, as_of)
+    }
+
     #[test]
     fn a_family_is_projected_once_in_the_month_of_its_first_earliest_day() {
         let plan = plan();
         // ASB on 31 December: `soon` possible from 31 January (a month end),
         // `late` from 1 March (28 February less 2 months is 28 December).
-        let decision = decide(
-            &plan,
-            "F1",
-            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-12-31"}}"#),
-            "2017-01-15",
-        );
+        let decision = decide_after_asb(&plan, "F1", "2016-12-31", "2017-01-15");
         let earliest: Vec<_> = decision.claims.iter().map(|c| c.earliest).collect();
         assert_eq!(earliest, [Some(day("2017-01-31")), Some(day("2017-03-01"))]);
         let mut cohort = Cohort::new(Vec::new());
@@ -742,12 +745,7 @@ attachment fee £1000
     fn a_first_earliest_day_on_the_first_of_a_month_falls_in_that_month() {
         let plan = plan();
         // ASB on 1 December: `soon` possible from 1 January.
-        let decision = decide(
-            &plan,
-            "F1",
-            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-12-01"}}"#),
-            "2016-12-15",
-        );
+        let decision = decide_after_asb(&plan, "F1", "2016-12-01", "2016-12-15");
         assert_eq!(decision.claims[0].earliest, Some(day("2017-01-01")));
         let mut cohort = Cohort::new(Vec::new());
         cohort.add(&BTreeMap::new(), &decision).unwrap();
@@ -763,12 +761,7 @@ attachment fee £1000
     #[test]
     fn claimable_families_and_families_not_attached_are_not_projected() {
         let plan = plan();
-        let claimable = decide(
-            &plan,
-            "F1",
-            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-06-01"}}"#),
-            "2016-12-15",
-        );
+        let claimable = decide_after_asb(&plan, "F1", "2016-06-01", "2016-12-15");
         let unattached = decide(
             &plan,
             "F2",
@@ -795,12 +788,7 @@ attachment fee £1000
     #[test]
     fn money_past_the_largest_amount_is_an_error_and_nothing_is_counted() {
         let plan = plan();
-        let mut decision = decide(
-            &plan,
-            "F1",
-            &format!(r#"{ATTACHED},{{"kind":"asb_incident","member":"A","date":"2016-06-01"}}"#),
-            "2016-12-15",
-        );
+        let mut decision = decide_after_asb(&plan, "F1", "2016-06-01", "2016-12-15");
         decision.payable = Pence(i64::MAX - 1);
         let mut cohort = Cohort::new(vec!["district".into()]);
         cohort.add(&BTreeMap::new(), &decision).unwrap();

@@ -4,8 +4,8 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use super::explanation::{
-    CappedMember, ClaimEvidence, Explanation, IndicatorEvidence, ProblemEvidence, ProgressEvidence,
-    Record, RecordDays, Sustain,
+    CappedMember, CitedRecord, ClaimEvidence, Explanation, IndicatorEvidence, ProblemEvidence,
+    ProgressEvidence, RecordDays, Sustain,
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
@@ -228,14 +228,14 @@ impl<'s> Records<'s> {
     }
 
     /// The records of citations, in their order.
-    fn cite(&self, citations: &[String]) -> Vec<Record> {
+    fn cite(&self, citations: &[String]) -> Vec<CitedRecord> {
         citations
             .iter()
             .filter_map(|citation| self.record(citation))
             .collect()
     }
 
-    fn record(&self, citation: &str) -> Option<Record> {
+    fn record(&self, citation: &str) -> Option<CitedRecord> {
         let family = self.evaluated.facts.family;
         let event = family.events.get(*self.by_citation.get(citation)?)?;
         let kind = self.evaluated.plan.vocab.get(event.kind);
@@ -248,7 +248,7 @@ impl<'s> Records<'s> {
                 end: event.end.filter(|end| *end <= self.as_of),
             },
         };
-        Some(Record {
+        Some(CitedRecord {
             citation: citation.to_string(),
             kind: kind.map_or_else(|| "event".to_string(), |kind| kind.name.clone()),
             member: event

@@ -132,12 +132,12 @@ pub struct IndicatorEvidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// The records that made it fire, in day order.
-    pub evidence: Vec<Record>,
+    pub evidence: Vec<CitedRecord>,
 }
 
 /// A record cited as evidence, with what an auditor needs to find it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Record {
+pub struct CitedRecord {
     /// How decisions cite it: its id, or `#N` for the N-th event of the input.
     pub citation: String,
     /// Its event kind.
@@ -189,7 +189,7 @@ pub struct ProgressEvidence {
     /// day order. Only the parts and members that fail it are cited, and a
     /// member with fewer school terms than a window asks for is cited by the
     /// terms they have.
-    pub evidence: Vec<Record>,
+    pub evidence: Vec<CitedRecord>,
     /// What the measure needs on the day, each with its value: all of them,
     /// with `not` and `no` already applied (a `no … now` needs none).
     pub measured: Vec<Requirement>,
@@ -437,7 +437,16 @@ mod words {
                 bottom_sum: 0,
                 ..
             } if operand.value.is_none() => format!(" ({bottom} sum to 0, so there is no rate)"),
-            _ => String::new(),
+            // Listed, not `_`: a new kind of measure must say here whether
+            // it can lack a value for a reason its window does not give.
+            super::Measure::Rate { .. }
+            | super::Measure::Count { .. }
+            | super::Measure::Sum { .. }
+            | super::Measure::Percent { .. }
+            | super::Measure::Constant
+            | super::Measure::Latest { .. }
+            | super::Measure::AtAttachment { .. }
+            | super::Measure::Arithmetic { .. } => String::new(),
         }
     }
 
@@ -897,7 +906,7 @@ pub struct ClaimEvidence {
     /// Its approval, when discretionary and approved (as the decision's).
     pub approval: Option<super::Approval>,
     /// The records behind the status (as the decision cites them).
-    pub evidence: Vec<Record>,
+    pub evidence: Vec<CitedRecord>,
 }
 
 #[cfg(test)]

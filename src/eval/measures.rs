@@ -121,12 +121,8 @@ impl Evaluated<'_, '_> {
             Cond::IndicatorHeld(problem, indicator) => {
                 let named = self
                     .plan
-                    .problems
-                    .get(problem.0 as usize)
-                    .and_then(|problem| {
-                        let indicator = problem.indicators.get(*indicator)?;
-                        Some((problem.id.clone(), indicator.id.clone()))
-                    });
+                    .held_indicator(*problem, *indicator)
+                    .map(|(problem, indicator)| (problem.id.clone(), indicator.id.clone()));
                 if let Some((problem, indicator)) = named {
                     out.push(Requirement::Held {
                         problem,

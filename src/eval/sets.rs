@@ -1365,6 +1365,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// The events behind a condition's value on a day: those inside the
     /// windows it looks at, for the members it ranges over.
     pub(crate) fn evidence(&self, cond: &Cond, day: Day) -> Vec<String> {
+        self.cite_in_order(self.facts_behind(cond, day))
+    }
+
+    /// The positions of the events [`Evaluated::evidence`] cites.
+    fn facts_behind(&self, cond: &Cond, day: Day) -> BTreeSet<usize> {
         let mut facts = BTreeSet::new();
         self.collect(
             cond,
@@ -1374,22 +1379,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             &mut facts,
             &mut BTreeSet::new(),
         );
-        self.cite_in_order(facts)
+        facts
     }
 
     /// The events behind an indicator of a problem on a day: as
     /// [`Evaluated::evidence`], without the events of a capped member whose
     /// part did not go to this problem that day.
     pub(crate) fn indicator_evidence(&self, problem: usize, cond: &Cond, day: Day) -> Vec<String> {
-        let mut facts = BTreeSet::new();
-        self.collect(
-            cond,
-            None,
-            day,
-            Focus::Everything,
-            &mut facts,
-            &mut BTreeSet::new(),
-        );
+        let mut facts = self.facts_behind(cond, day);
         let elsewhere = |member: u32| {
             self.member_caps.iter().any(|(capped, to_problems)| {
                 *capped == member
@@ -1631,10 +1628,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Cond::IndicatorHeld(problem, indicator) => {
                 let condition = self
                     .plan
-                    .problems
-                    .get(problem.0 as usize)
-                    .and_then(|problem| problem.indicators.get(*indicator))
-                    .map(|indicator| &indicator.condition);
+                    .held_indicator(*problem, *indicator)
+                    .map(|(_, indicator)| &indicator.condition);
                 if let Some(condition) = condition {
                     let anchor = self.attachment_anchor;
                     self.collect(condition, None, anchor, Focus::Everything, out, seen);
@@ -1739,12 +1734,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Cond::IndicatorHeld(problem, indicator) => {
                 let named = self
                     .plan
-                    .problems
-                    .get(problem.0 as usize)
-                    .and_then(|problem| {
-                        let indicator = problem.indicators.get(*indicator)?;
-                        Some((problem.id.as_str(), indicator.id.as_str()))
-                    });
+                    .held_indicator(*problem, *indicator)
+                    .map(|(problem, indicator)| (problem.id.as_str(), indicator.id.as_str()));
                 if let Some((problem, indicator)) = named {
                     out.push(format!(
                         "indicator `{indicator}` of problem `{problem}` did not hold at attachment"

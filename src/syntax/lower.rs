@@ -1746,3 +1746,27 @@ fn cmp_op(text: &str) -> CmpOp {
         _ => CmpOp::Eq,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::grammar::PlanParser;
+    use super::*;
+    use pest::Parser as _;
+
+    /// The grammar and the lowering disagreeing is a bug in tfop, never in
+    /// the plan: it is reported as E0000 at the child, not a panic.
+    #[test]
+    fn a_child_of_another_rule_than_expected_is_an_internal_error() {
+        let text = "plan \"x\" { }";
+        let file = PlanParser::parse(Rule::plan_file, text)
+            .unwrap()
+            .next()
+            .unwrap();
+        let mut lowering = Lowering::default();
+        let mut children = Children::of(&file);
+        // The file's first child is its header, not a define.
+        assert!(lowering.expect(&mut children, Rule::define).is_none());
+        let found: Vec<(Code, Span)> = lowering.errors.iter().map(|d| (d.code, d.span)).collect();
+        assert_eq!(found, [(Code::Internal, Span::new(0, text.len()))]);
+    }
+}

@@ -1,7 +1,15 @@
 //! Helpers the integration tests share: running the binary, reading its
-//! output, and scratch folders under the target directory.
+//! output, scratch folders under the target directory, plans and their
+//! decisions, and (in `strategies`) what the property tests draw from.
 // Each test binary includes this module and uses only part of it.
-#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub mod strategies;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -78,4 +86,31 @@ pub fn plan(body: &str) -> tfop::Plan {
         Ok(plan) => plan,
         Err(diagnostics) => panic!("{}", diagnostics.render("test.tfop", &text)),
     }
+}
+
+/// The plan's decision of a family record it must read, as of a day
+/// written `YYYY-MM-DD`.
+pub fn decide(plan: &tfop::Plan, family: &serde_json::Value, as_of: &str) -> tfop::Decision {
+    strategies::decide_on(plan, family, day(as_of))
+}
+
+/// The codes of the diagnostics a plan text is refused with; none when it
+/// checks.
+pub fn codes(text: &str) -> Vec<&'static str> {
+    match tfop::Plan::parse(text) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.0.iter().map(|d| d.code.as_str()).collect(),
+    }
+}
+
+/// A plan text formatted; fails the test unless formatting that again
+/// changes nothing and both texts mean the same plan (the same digest).
+pub fn formatted_keeping_meaning(text: &str) -> String {
+    let formatted = tfop::fmt::format_source(text).unwrap();
+    assert_eq!(tfop::fmt::format_source(&formatted).unwrap(), formatted);
+    assert_eq!(
+        tfop::Plan::parse(text).unwrap().digest(),
+        tfop::Plan::parse(&formatted).unwrap().digest()
+    );
+    formatted
 }

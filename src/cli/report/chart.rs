@@ -374,23 +374,19 @@ impl Chart {
                 tx = x + 16,
             );
         }
-        let (x, y) = place(150);
-        let _ = write!(
-            svg,
-            "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"cumulative\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">claims, cumulative</text>\n",
-            ly = y - 4,
-            x2 = x + 18,
-            tx = x + 22,
-        );
-        if self.target.is_some() {
-            let (x, y) = place(80);
+        let mut line = |width: u64, class: &str, label: &str| {
+            let (x, y) = place(width);
             let _ = write!(
                 svg,
-                "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"target\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">target</text>\n",
+                "<line x1=\"{x}\" y1=\"{ly}\" x2=\"{x2}\" y2=\"{ly}\" class=\"{class}\"/>\n<text x=\"{tx}\" y=\"{y}\" class=\"legend\">{label}</text>\n",
                 ly = y - 4,
                 x2 = x + 18,
                 tx = x + 22,
             );
+        };
+        line(150, "cumulative", "claims, cumulative");
+        if self.target.is_some() {
+            line(80, "target", "target");
         }
         if !self.windows.is_empty() {
             let (x, y) = place(110);

@@ -6,8 +6,9 @@
 
 use super::words;
 use super::{
-    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
-    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
+    Anchor, AttachmentWindow, CitedRecord, ClaimEvidence, Events, Explanation, Measure, Needs,
+    Number, Operand, ProgressEvidence, Quantity, RecordDays, Requirement, Scope, SpellEdge,
+    Sustain, Window,
 };
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -163,7 +164,7 @@ impl Explanation {
     }
 
     /// Every record the explanation cites, once, in the order first cited.
-    fn cited(&self) -> Vec<&Record> {
+    fn cited(&self) -> Vec<&CitedRecord> {
         let indicators = self
             .problems
             .iter()
@@ -175,13 +176,22 @@ impl Explanation {
             .flat_map(|progress| std::iter::once(progress).chain(&progress.indicators))
             .flat_map(|progress| &progress.evidence);
         let claims = self.claims.iter().flat_map(|claim| &claim.evidence);
-        let mut seen: Vec<&Record> = Vec::new();
+        let mut seen: Vec<&CitedRecord> = Vec::new();
         for record in indicators.chain(progress).chain(claims) {
             if !seen.contains(&record) {
                 seen.push(record);
             }
         }
         seen
+    }
+}
+
+/// Whether the progress is sustained, or the day it will be if it holds.
+fn sustained_words(progress: &ProgressEvidence) -> String {
+    match (progress.sustained, progress.sustained_on) {
+        (true, _) => "sustained".to_string(),
+        (false, Some(on)) => format!("not sustained yet: sustained on {} if it holds", day(on)),
+        (false, None) => "not sustained".to_string(),
     }
 }
 
@@ -224,11 +234,7 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
         escape_html(&significant)
     );
     if let Some(sustain) = &progress.sustain {
-        let sustained = match (progress.sustained, progress.sustained_on) {
-            (true, _) => "sustained".to_string(),
-            (false, Some(on)) => format!("not sustained yet: sustained on {} if it holds", day(on)),
-            (false, None) => "not sustained".to_string(),
-        };
+        let sustained = sustained_words(progress);
         let _ = writeln!(
             out,
             " It must hold {}: <span class=\"{}\">{}</span>.",
@@ -253,11 +259,7 @@ fn progress_html(progress: &ProgressEvidence, page: &str) -> String {
         out.push_str(&progress_html(indicator, page));
     }
     if !progress.indicators.is_empty() {
-        let sustained = match (progress.sustained, progress.sustained_on) {
-            (true, _) => "sustained".to_string(),
-            (false, Some(on)) => format!("not sustained yet: sustained on {} if it holds", day(on)),
-            (false, None) => "not sustained".to_string(),
-        };
+        let sustained = sustained_words(progress);
         let _ = writeln!(
             out,
             "<p>The problem, when every one of them is: <span class=\"{}\">{}</span>.</p>",
@@ -300,7 +302,7 @@ fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
     out
 }
 
-fn records_html(records: &[&Record], page: &str) -> String {
+fn records_html(records: &[&CitedRecord], page: &str) -> String {
     if records.is_empty() {
         return "<p>No record is cited.</p>\n".to_string();
     }
@@ -330,7 +332,7 @@ fn records_html(records: &[&Record], page: &str) -> String {
 }
 
 /// The citations of records, each linking to its row of "Records cited".
-fn citations(records: &[Record], page: &str) -> String {
+fn citations(records: &[CitedRecord], page: &str) -> String {
     if records.is_empty() {
         return "no record".to_string();
     }
@@ -351,7 +353,7 @@ fn citations(records: &[Record], page: &str) -> String {
 /// made safe for an id. Kinds and the ids a family's events may have differ
 /// only in characters an id does not allow on rare inputs; the link then
 /// finds the first of them, in the same page.
-fn anchor(record: &Record, page: &str) -> String {
+fn anchor(record: &CitedRecord, page: &str) -> String {
     format!(
         "{page}-{}-{}",
         safe_id(&record.kind),

@@ -5,8 +5,9 @@
 
 use super::words;
 use super::{
-    Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Period,
-    ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
+    Anchor, AttachmentWindow, CitedRecord, ClaimEvidence, Events, Explanation, Measure, Needs,
+    Number, Period, ProgressEvidence, Quantity, RecordDays, Requirement, Scope, SpellEdge, Sustain,
+    Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -646,7 +647,7 @@ impl Display for Sustain {
 }
 
 /// `asb_incident on 2015-03-01, member P2 (e1)`.
-impl Display for Record {
+impl Display for CitedRecord {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
         write!(out, "{} ", self.kind)?;
         match self.days {

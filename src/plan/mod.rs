@@ -2,6 +2,13 @@
 //! and reduced to the few forms the evaluator runs. Nothing here refers to
 //! the syntax tree or does a string lookup at evaluation time.
 
+mod envelope;
+
+pub use envelope::{
+    Envelope, EnvelopeError, Figure, MAX_CLAIM_WINDOWS, YearEnvelope, envelope, outcome_payment,
+    plan_envelope,
+};
+
 use crate::days::{Day, Length};
 use crate::headline::Headline;
 use crate::num::{Fixed, Pence};
@@ -1056,6 +1063,25 @@ pub(crate) enum Window {
     WithinAfter(Length, SpellEdge, KindId),
 }
 
+impl Window {
+    /// Whether the window ends on the day decided, as `days of …` needs;
+    /// every variant is listed so that a new one must say.
+    pub(crate) fn ends_on_the_day(self) -> bool {
+        match self {
+            Window::Within(_)
+            | Window::WithinSinceAttachment(_)
+            | Window::SinceAttachment
+            | Window::Ever
+            | Window::Now => true,
+            Window::WithinBefore(..)
+            | Window::Terms(_)
+            | Window::AtAttachment
+            | Window::During(_)
+            | Window::WithinAfter(..) => false,
+        }
+    }
+}
+
 /// A window of school terms: `over the last 3 terms`, `over the last 3
 /// school terms`, `over the 3 terms before attachment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1132,6 +1158,17 @@ impl Plan {
     /// The problem ids, in the plan's order.
     pub fn problem_ids(&self) -> impl Iterator<Item = &str> {
         self.problems.iter().map(|problem| problem.id.as_str())
+    }
+
+    /// The problem and its indicator that `indicator … of problem … held`
+    /// names.
+    pub(crate) fn held_indicator(
+        &self,
+        problem: ProblemIdx,
+        indicator: usize,
+    ) -> Option<(&ProblemDef, &IndicatorDef)> {
+        let problem = self.problems.get(problem.0 as usize)?;
+        Some((problem, problem.indicators.get(indicator)?))
     }
 
     /// A lowered define that is a condition.
@@ -1222,7 +1259,7 @@ mod tests {
 
     #[test]
     fn the_term_kind_families_are_checked_for_is_the_one_the_evaluator_reads() {
-        let plan = Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap();
+        let plan = Plan::parse(include_str!("../../examples/plans/national-phase2.tfop")).unwrap();
         assert_eq!(plan.vocab.term_kind(), Some(plan.known.school_term));
     }
 
