@@ -8,6 +8,7 @@ use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
+    length_then,
 };
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -570,6 +571,18 @@ fn events_text(events: &Events) -> String {
 fn window_text(window: &Window) -> String {
     match *window {
         Window::Days { from, to } => format!("from {} to {}", first_day(from), last_day(to)),
+        Window::Dated {
+            from,
+            to,
+            length,
+            unit,
+            ref then,
+        } => format!(
+            "from {} to {} (within {})",
+            first_day(from),
+            last_day(to),
+            length_then(length, unit, then)
+        ),
         Window::Before { from, to, anchor } => {
             let anchor = match anchor {
                 Anchor::Attachment => "attachment",
@@ -705,14 +718,13 @@ fn sustain_text(sustain: &Sustain) -> String {
             unit,
             from,
             to,
-        } => {
-            let unit = unit.word(length);
-            format!(
-                "for {length} {unit}, from {} to {}",
-                first_day(from),
-                day(to)
-            )
-        }
+            ref then,
+        } => format!(
+            "for {}, from {} to {}",
+            length_then(length, unit, then),
+            first_day(from),
+            day(to)
+        ),
     }
 }
 

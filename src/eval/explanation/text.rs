@@ -7,6 +7,7 @@ use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Period,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
+    length_then,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -485,6 +486,19 @@ impl Display for Window {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Window::Days { from, to } => write!(out, "from {} to {}", start(*from), end(*to)),
+            Window::Dated {
+                from,
+                to,
+                length,
+                unit,
+                then,
+            } => write!(
+                out,
+                "from {} to {} (within {})",
+                start(*from),
+                end(*to),
+                length_then(*length, *unit, then)
+            ),
             Window::Before { from, to, anchor } => {
                 let name = match anchor {
                     Anchor::Attachment => "attachment",
@@ -632,15 +646,14 @@ impl Display for Sustain {
                 unit,
                 from,
                 to,
-            } => {
-                let unit = unit.word(*length);
-                write!(
-                    out,
-                    "{length} {unit} (as of today, every day from {} to {})",
-                    start(*from),
-                    day(*to)
-                )
-            }
+                then,
+            } => write!(
+                out,
+                "{} (as of today, every day from {} to {})",
+                length_then(*length, *unit, then),
+                start(*from),
+                day(*to)
+            ),
         }
     }
 }
