@@ -292,25 +292,6 @@ pub(crate) fn changes_after(lengths: &DatedLength, day: Day) -> Vec<LengthChange
         .collect()
 }
 
-/// `6 months`, or with changes to come, `6 months until 2018-03-31, then
-/// 12 months from 2018-04-01`: the words text and HTML both give a length
-/// in force and what follows it.
-pub(crate) fn length_then(length: u32, unit: TimeUnit, then: &[LengthChange]) -> String {
-    let mut text = format!("{length} {}", unit.word(length));
-    for change in then {
-        if let Some(until) = change.from.pred_opt() {
-            text.push_str(&format!(" until {}", crate::date::write(until)));
-        }
-        text.push_str(&format!(
-            ", then {} {} from {}",
-            change.length,
-            change.unit.word(change.length),
-            crate::date::write(change.from)
-        ));
-    }
-    text
-}
-
 /// A length of time: `30 weeks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {
@@ -490,6 +471,37 @@ mod words {
             } if operand.value.is_none() => format!(" ({bottom} sum to 0, so there is no rate)"),
             _ => String::new(),
         }
+    }
+
+    /// `6 months`, or with changes to come, `6 months until 2018-03-31, then
+    /// 12 months from 2018-04-01`: the words text and HTML both give a length
+    /// in force and what follows it.
+    pub(super) fn length_then(
+        length: u32,
+        unit: crate::unit::TimeUnit,
+        then: &[super::LengthChange],
+    ) -> String {
+        let mut text = format!("{length} {}", unit.word(length));
+        for change in then {
+            if let Some(until) = change.from.pred_opt() {
+                text.push_str(&format!(" until {}", crate::date::write(until)));
+            }
+            text.push_str(&format!(
+                ", then {} {} from {}",
+                change.length,
+                change.unit.word(change.length),
+                crate::date::write(change.from)
+            ));
+        }
+        text
+    }
+
+    /// A sustain period of the family's own term records, as both say it.
+    pub(super) fn recorded_terms(terms: u32) -> String {
+        let unit = if terms == 1 { "term" } else { "terms" };
+        format!(
+            "the family's last {terms} recorded {unit} (its own school_term records, not the school calendar)"
+        )
     }
 
     /// The records counted, in brackets after a space, or nothing.

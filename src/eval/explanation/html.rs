@@ -8,7 +8,6 @@ use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Operand,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
-    length_then,
 };
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -581,7 +580,7 @@ fn window_text(window: &Window) -> String {
             "from {} to {} (within {})",
             first_day(from),
             last_day(to),
-            length_then(length, unit, then)
+            words::length_then(length, unit, then)
         ),
         Window::Before { from, to, anchor } => {
             let anchor = match anchor {
@@ -689,7 +688,7 @@ fn sustain_text(sustain: &Sustain) -> String {
                 ),
             }
         }
-        Sustain::Terms { terms } => format!("over the last {terms} school terms"),
+        Sustain::Terms { terms } => format!("over {}", words::recorded_terms(terms)),
         Sustain::SchoolTerms {
             terms,
             ref names,
@@ -704,12 +703,12 @@ fn sustain_text(sustain: &Sustain) -> String {
             };
             match (names.first(), names.last(), from) {
                 (Some(first), Some(last), Some(from)) => format!(
-                    "for {terms} {unit} ({first} to {last}), from {} to {}",
+                    "for {terms} {unit} of the plan's calendar ({first} to {last}), from {} to {}",
                     day(from),
                     day(to)
                 ),
                 _ => format!(
-                    "for {terms} {unit} (only {ended} of the calendar's terms ended: not measurable)"
+                    "for {terms} {unit} of the plan's calendar (only {ended} of its terms ended: not measurable)"
                 ),
             }
         }
@@ -721,7 +720,7 @@ fn sustain_text(sustain: &Sustain) -> String {
             ref then,
         } => format!(
             "for {}, from {} to {}",
-            length_then(length, unit, then),
+            words::length_then(length, unit, then),
             first_day(from),
             day(to)
         ),

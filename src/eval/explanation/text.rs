@@ -7,7 +7,6 @@ use super::words;
 use super::{
     Anchor, AttachmentWindow, ClaimEvidence, Events, Explanation, Measure, Needs, Number, Period,
     ProgressEvidence, Quantity, Record, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
-    length_then,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -497,7 +496,7 @@ impl Display for Window {
                 "from {} to {} (within {})",
                 start(*from),
                 end(*to),
-                length_then(*length, *unit, then)
+                words::length_then(*length, *unit, then)
             ),
             Window::Before { from, to, anchor } => {
                 let name = match anchor {
@@ -615,7 +614,7 @@ impl Display for Sustain {
                     ),
                 }
             }
-            Sustain::Terms { terms } => write!(out, "the last {terms} school terms"),
+            Sustain::Terms { terms } => write!(out, "{}", words::recorded_terms(*terms)),
             Sustain::SchoolTerms {
                 terms,
                 names,
@@ -631,13 +630,13 @@ impl Display for Sustain {
                 match (names.first(), names.last(), from) {
                     (Some(first), Some(last), Some(from)) => write!(
                         out,
-                        "{terms} {unit} ({first} to {last}: as of today, every day from {} to {})",
+                        "{terms} {unit} of the plan's calendar ({first} to {last}: as of today, every day from {} to {})",
                         day(*from),
                         day(*to)
                     ),
                     _ => write!(
                         out,
-                        "{terms} {unit} (only {ended} of the calendar's terms ended by today: not measurable)"
+                        "{terms} {unit} of the plan's calendar (only {ended} of its terms ended by today: not measurable)"
                     ),
                 }
             }
@@ -650,7 +649,7 @@ impl Display for Sustain {
             } => write!(
                 out,
                 "{} (as of today, every day from {} to {})",
-                length_then(*length, *unit, then),
+                words::length_then(*length, *unit, then),
                 start(*from),
                 day(*to)
             ),
