@@ -551,7 +551,10 @@ mod sustained {
             "{html}"
         );
         let one = explain(&sustained_plan(QUIET, "1 term"), &family, "2016-04-01");
-        assert!(one.contains("the family's last 1 recorded term (its own"), "{one}");
+        assert!(
+            one.contains("the family's last 1 recorded term (its own"),
+            "{one}"
+        );
     }
 
     #[test]
