@@ -14,6 +14,19 @@ fn indicator_plan(condition: &str) -> Plan {
     ))
 }
 
+/// Offences by member A on the days `offsets` after `start`, and their records.
+fn offences_after(start: &str, offsets: &[i64]) -> (Vec<chrono::NaiveDate>, Value) {
+    let offences: Vec<_> = offsets
+        .iter()
+        .map(|n| day(start) + chrono::Duration::days(*n))
+        .collect();
+    let events = offences
+        .iter()
+        .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
+        .collect();
+    (offences, events)
+}
+
 /// Whether the plan identifies the family's problem, not attached, on `as_of`.
 fn identified(plan: &Plan, events: Value, as_of: &str) -> bool {
     let family = json!({
@@ -142,18 +155,13 @@ mod reference {
             offsets in prop::collection::vec(0i64..500, 0..4),
             as_of in 0i64..600,
         ) {
-            let start = day("2015-10-01");
-            let offences: Vec<_> = offsets.iter().map(|n| start + chrono::Duration::days(*n)).collect();
-            let as_of = start + chrono::Duration::days(as_of);
-            let events: Vec<Value> = offences
-                .iter()
-                .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
-                .collect();
+            let (offences, events) = offences_after("2015-10-01", &offsets);
+            let as_of = day("2015-10-01") + chrono::Duration::days(as_of);
             let now = indicator_plan(MEASURE);
-            prop_assert_eq!(identified(&now, json!(events), &as_of.to_string()), holds(&offences, as_of));
+            prop_assert_eq!(identified(&now, events.clone(), &as_of.to_string()), holds(&offences, as_of));
             let sustained = indicator_plan(&format!("({MEASURE}) sustained for 30 days"));
             let every_day = (0..30).all(|back| holds(&offences, as_of - chrono::Duration::days(back)));
-            prop_assert_eq!(identified(&sustained, json!(events), &as_of.to_string()), every_day);
+            prop_assert_eq!(identified(&sustained, events, &as_of.to_string()), every_day);
         }
     }
 }
@@ -333,17 +341,12 @@ mod length_reference {
             offsets in prop::collection::vec(0i64..400, 0..4),
             as_of in 0i64..420,
         ) {
-            let start = day("2016-03-01");
-            let offences: Vec<_> = offsets.iter().map(|n| start + chrono::Duration::days(*n)).collect();
-            let as_of = start + chrono::Duration::days(as_of);
-            let events: Vec<Value> = offences
-                .iter()
-                .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
-                .collect();
+            let (offences, events) = offences_after("2016-03-01", &offsets);
+            let as_of = day("2016-03-01") + chrono::Duration::days(as_of);
             let first = as_of - chrono::Duration::days(length_on(as_of) - 1);
             let sustained = !offences.iter().any(|d| *d >= first && *d <= as_of);
             let plan = indicator_plan(MEASURE);
-            prop_assert_eq!(identified(&plan, json!(events), &as_of.to_string()), sustained);
+            prop_assert_eq!(identified(&plan, events, &as_of.to_string()), sustained);
         }
     }
 }
@@ -500,17 +503,12 @@ mod window_reference {
             offsets in prop::collection::vec(0i64..400, 0..5),
             as_of in 0i64..420,
         ) {
-            let start = day("2016-03-01");
-            let offences: Vec<_> = offsets.iter().map(|n| start + chrono::Duration::days(*n)).collect();
-            let as_of = start + chrono::Duration::days(as_of);
-            let events: Vec<Value> = offences
-                .iter()
-                .map(|d| json!({ "kind": "offence", "member": "A", "date": d.to_string() }))
-                .collect();
+            let (offences, events) = offences_after("2016-03-01", &offsets);
+            let as_of = day("2016-03-01") + chrono::Duration::days(as_of);
             let first = as_of - chrono::Duration::days(length_reference::length_on(as_of) - 1);
             let within = offences.iter().filter(|d| **d >= first && **d <= as_of).count();
             let plan = indicator_plan(MEASURE);
-            prop_assert_eq!(identified(&plan, json!(events), &as_of.to_string()), within >= 2);
+            prop_assert_eq!(identified(&plan, events, &as_of.to_string()), within >= 2);
         }
     }
 }
