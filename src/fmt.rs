@@ -713,21 +713,24 @@ fn terms_of_basis(count: u32, basis: TermBasis) -> String {
     }
 }
 
+/// `6 months then 12 months from 2018-04-01`
+fn dated_duration(first: &Duration, changes: &[LengthChange]) -> String {
+    let mut text = duration(first);
+    for change in changes {
+        let _ = write!(
+            text,
+            " then {} from {}",
+            duration(&change.length),
+            crate::date::write(change.from.value)
+        );
+    }
+    text
+}
+
 fn sustain_length(length: &SustainLength) -> String {
     match length {
         SustainLength::Time(time) => duration(time),
-        SustainLength::Dated(first, changes) => {
-            let mut text = duration(first);
-            for change in changes {
-                let _ = write!(
-                    text,
-                    " then {} from {}",
-                    duration(&change.length),
-                    crate::date::write(change.from.value)
-                );
-            }
-            text
-        }
+        SustainLength::Dated(first, changes) => dated_duration(first, changes),
         SustainLength::Terms(count, basis) => terms_of_basis(count.value, *basis),
         SustainLength::AfterEnd(time, kind) => {
             format!("{} after end of {}", duration(time), kind.name)
@@ -1262,6 +1265,9 @@ fn subject_text(subject: &Subject) -> String {
 fn window_text(window: &Window) -> String {
     match window {
         Window::Within(length, _) => format!("within {}", duration(length)),
+        Window::WithinDated(first, changes, _) => {
+            format!("within {}", dated_duration(first, changes))
+        }
         Window::WithinBefore(length, Anchor::Attachment, _) => {
             format!("within {} before attachment", duration(length))
         }

@@ -799,6 +799,7 @@ impl Builder {
             }
             Some(
                 ast::Window::Within(..)
+                | ast::Window::WithinDated(..)
                 | ast::Window::WithinBefore(..)
                 | ast::Window::WithinSinceAttachment(..)
                 | ast::Window::SinceAttachment(_)

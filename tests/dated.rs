@@ -216,7 +216,7 @@ fn explain_gives_the_sustain_period_in_force_on_the_day_decided() {
     let (plan, family) = sustained_progress("6 months then 12 months from 2018-04-01");
     let before = plan.explain(&family, day("2018-03-31"));
     assert!(
-        before.contains("It must be sustained for 6 months (as of today, every day from 2017-10-01 to 2018-03-31)."),
+        before.contains("It must be sustained for 6 months until 2018-03-31, then 12 months from 2018-04-01 (as of today, every day from 2017-10-01 to 2018-03-31)."),
         "{before}"
     );
     let on = plan.explain(&family, day("2018-04-01"));
@@ -227,6 +227,31 @@ fn explain_gives_the_sustain_period_in_force_on_the_day_decided() {
     assert!(
         on.contains("Sustained: not yet; on 2018-09-15 if nothing changes."),
         "{on}"
+    );
+}
+
+#[test]
+fn the_audit_page_and_json_say_what_a_dated_sustain_period_becomes() {
+    let (plan, family) =
+        sustained_progress("6 months then 12 months from 2018-04-01 then 26 weeks from 2019-01-01");
+    let html = plan.explanation(&family, day("2018-03-31")).to_html();
+    assert!(
+        html.contains("for 6 months until 2018-03-31, then 12 months from 2018-04-01 until 2018-12-31, then 26 weeks from 2019-01-01, from 2017-10-01 to 2018-03-31"),
+        "{html}"
+    );
+    let sustain = |as_of: &str| {
+        serde_json::to_value(plan.explanation(&family, day(as_of))).unwrap()["progress"][0]
+            ["sustain"]
+            .clone()
+    };
+    assert_eq!(
+        sustain("2018-12-31")["then"],
+        json!([{ "length": 26, "unit": "weeks", "from": "2019-01-01" }])
+    );
+    // After the last change there is nothing to come, and no `then`.
+    assert_eq!(
+        sustain("2019-01-01"),
+        json!({ "over": "period", "length": 26, "unit": "weeks", "from": "2018-07-04", "to": "2019-01-01" })
     );
 }
 
@@ -277,7 +302,7 @@ mod length_reference {
 
     const MEASURE: &str = "(no offence in family now) sustained for 30 days then 60 days from 2016-06-01 then 10 days from 2016-09-01";
 
-    fn length_on(on: chrono::NaiveDate) -> i64 {
+    pub(super) fn length_on(on: chrono::NaiveDate) -> i64 {
         if on >= day("2016-09-01") {
             10
         } else if on >= day("2016-06-01") {
@@ -302,6 +327,168 @@ mod length_reference {
             let sustained = !offences.iter().any(|d| *d >= first && *d <= as_of);
             let plan = indicator_plan(MEASURE);
             prop_assert_eq!(identified(&plan, events, &as_of.to_string()), sustained);
+        }
+    }
+}
+
+// ───────────── windows whose length changes on a day ─────────────
+
+/// A plan whose crime problem's measure is `significant`, with no sustain
+/// period; the family of [`sustained_progress`]: attached on 2017-06-01,
+/// its one offence after attachment on 2017-09-15.
+fn measured_progress(significant: &str) -> (Plan, tfop::family::Family) {
+    let plan = plan(&format!(
+        "problem crime \"Crime\" {{\n  indicator offending \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None\" {{ {significant} }}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+    ));
+    let (_, family) = sustained_progress("1 day");
+    (plan, family)
+}
+
+#[test]
+fn a_window_counts_back_the_length_in_force_on_the_day_judged() {
+    // One offence on 2017-09-15. Six months back (D − 6 months, D] holds it
+    // up to 2018-03-14; from 2018-04-01 twelve months do, up to 2018-09-14.
+    let offence = json!([{ "kind": "offence", "member": "A", "date": "2017-09-15" }]);
+    let plan =
+        indicator_plan("has offence in family within 6 months then 12 months from 2018-04-01");
+    assert!(identified(&plan, offence.clone(), "2018-03-14"));
+    assert!(!identified(&plan, offence.clone(), "2018-03-15"));
+    assert!(
+        !identified(&plan, offence.clone(), "2018-03-31"),
+        "the day before the change"
+    );
+    assert!(
+        identified(&plan, offence.clone(), "2018-04-01"),
+        "the day of the change"
+    );
+    assert!(identified(&plan, offence.clone(), "2018-09-14"));
+    assert!(!identified(&plan, offence, "2018-09-15"));
+}
+
+#[test]
+fn a_count_in_a_dated_window_takes_the_events_of_the_length_in_force() {
+    // Two offences, 2017-08-01 and 2017-12-01: within 6 months both only up
+    // to 2018-01-31; a shorter 3 months from 2018-01-15 drops the first at
+    // once, on the day of the change.
+    let offences = json!([
+        { "kind": "offence", "member": "A", "date": "2017-08-01" },
+        { "kind": "offence", "member": "A", "date": "2017-12-01" }
+    ]);
+    let plan = indicator_plan(
+        "count offence in family within 6 months then 3 months from 2018-01-15 >= 2",
+    );
+    assert!(identified(&plan, offences.clone(), "2018-01-14"));
+    assert!(!identified(&plan, offences, "2018-01-15"));
+}
+
+#[test]
+fn a_measure_over_a_dated_window_is_projected_exactly_on_both_sides_of_the_change() {
+    let (plan, family) =
+        measured_progress("no offence in family within 6 months then 12 months from 2018-04-01");
+    let progress = |as_of: &str| plan.evaluate(&family, day(as_of)).progress[0].clone();
+    assert!(!progress("2018-03-14").sustained);
+    assert_eq!(progress("2018-03-14").sustained_on, Some(day("2018-03-15")));
+    assert!(progress("2018-03-15").sustained);
+    assert!(
+        progress("2018-03-31").sustained,
+        "the day before the change"
+    );
+    let on_the_change = progress("2018-04-01");
+    assert!(!on_the_change.sustained, "the day of the change");
+    assert_eq!(on_the_change.sustained_on, Some(day("2018-09-15")));
+    assert!(!progress("2018-09-14").sustained);
+    assert!(progress("2018-09-15").sustained);
+    let claim = |as_of: &str| plan.evaluate(&family, day(as_of)).claims[0].earliest;
+    assert_eq!(claim("2018-01-01"), Some(day("2018-03-15")));
+    assert_eq!(claim("2018-04-01"), Some(day("2018-09-15")));
+}
+
+#[test]
+fn explain_gives_a_dated_windows_days_and_the_change_to_come() {
+    let (plan, family) =
+        measured_progress("no offence in family within 6 months then 12 months from 2018-04-01");
+    let before = plan.explain(&family, day("2018-03-31"));
+    assert!(
+        before.contains(
+            "from 2017-10-01 to 2018-03-31 (within 6 months until 2018-03-31, then 12 months from 2018-04-01)"
+        ),
+        "{before}"
+    );
+    let on = plan.explain(&family, day("2018-04-01"));
+    assert!(
+        on.contains("from 2017-04-02 to 2018-04-01 (within 12 months)"),
+        "{on}"
+    );
+    let html = plan.explanation(&family, day("2018-03-31")).to_html();
+    assert!(
+        html.contains("within 6 months until 2018-03-31, then 12 months from 2018-04-01"),
+        "{html}"
+    );
+    let data = serde_json::to_value(plan.explanation(&family, day("2018-03-31"))).unwrap();
+    let window = &data["progress"][0]["measured"][0]["events"]["window"];
+    assert_eq!(
+        *window,
+        json!({ "type": "dated", "from": "2017-10-01", "to": "2018-03-31", "length": 6, "unit": "months",
+                "then": [{ "length": 12, "unit": "months", "from": "2018-04-01" }] }),
+        "{data:#}"
+    );
+}
+
+#[test]
+fn a_dated_window_formats_canonically_and_refuses_an_anchor() {
+    let text = "plan \"T\" { framework phase2 }\nproblem p \"P\" {\n  indicator i \"I\" { has offence in family within 6 months  then\n 12 months from 2018-04-01 }\n  significant \"S\" { no offence in family now }\n}\neligible when at least 1 problems\n";
+    let formatted = tfop::fmt::format_source(text).unwrap();
+    assert!(
+        formatted
+            .contains("has offence in family within 6 months then 12 months from 2018-04-01\n"),
+        "{formatted}"
+    );
+    assert_eq!(tfop::fmt::format_source(&formatted).unwrap(), formatted);
+    assert_eq!(
+        Plan::parse(text).unwrap().digest(),
+        Plan::parse(&formatted).unwrap().digest()
+    );
+    for anchor in [
+        "before attachment",
+        "before identification",
+        "since attachment",
+    ] {
+        let anchored = text.replace("2018-04-01 }", &format!("2018-04-01 {anchor} }}"));
+        let diagnostics = Plan::parse(&anchored).unwrap_err().0;
+        let codes: Vec<tfop::Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [tfop::Code::DatedWindowAnchored], "{anchor}");
+    }
+    let unordered = text.replace(
+        "12 months from 2018-04-01",
+        "12 months from 2018-04-01 then 2 months from 2018-04-01",
+    );
+    let diagnostics = Plan::parse(&unordered).unwrap_err().0;
+    let codes: Vec<tfop::Code> = diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [tfop::Code::DatedValue]);
+}
+
+/// A day-by-day reference for a dated window: on the day decided, the
+/// offences of the length in force on that day, counted back.
+mod window_reference {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MEASURE: &str = "count offence in family within 30 days then 60 days from 2016-06-01 then 10 days from 2016-09-01 >= 2";
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_evaluator_agrees_with_the_window_in_force_on_each_day(
+            offsets in prop::collection::vec(0i64..400, 0..5),
+            as_of in 0i64..420,
+        ) {
+            let (offences, events) = offences(day("2016-03-01"), &offsets);
+            let as_of = day("2016-03-01") + chrono::Duration::days(as_of);
+            let first = as_of - chrono::Duration::days(length_reference::length_on(as_of) - 1);
+            let within = offences.iter().filter(|d| **d >= first && **d <= as_of).count();
+            let plan = indicator_plan(MEASURE);
+            prop_assert_eq!(identified(&plan, events, &as_of.to_string()), within >= 2);
         }
     }
 }

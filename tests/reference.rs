@@ -2370,3 +2370,104 @@ eligible when at least 1 problems
         );
     }
 }
+
+/// A day-by-day reference for lengths that change on a day, in a window and
+/// in a sustain period at once: on each day t of the sustain period in force
+/// on the day decided D, no offence in the window in force on t itself. The
+/// README's rule read literally: each day is judged by the length in force
+/// on it, never the attachment day's.
+mod dated_lengths {
+    use super::*;
+
+    const PLAN: &str = r#"plan "Dated lengths reference" { framework phase2 version "t" }
+
+problem crime "Crime" {
+  indicator offending "Offending" { any member has offence within 12 months }
+  significant "No offence in the window in force" {
+    no offence in family within 30 days then 90 days from 2018-04-01 then 10 days from 2018-10-01
+  }
+  sustained for 2 months then 20 days from 2018-06-01
+}
+
+eligible when at least 1 problems
+attach requires family_assessment
+claim progress "Progress" pays £800 { every identified problem has progressed }
+"#;
+
+    fn window_days(on: NaiveDate) -> i64 {
+        if on >= day("2018-10-01") {
+            10
+        } else if on >= day("2018-04-01") {
+            90
+        } else {
+            30
+        }
+    }
+
+    /// No offence in (t − W(t), t].
+    fn clear(offences: &[NaiveDate], t: NaiveDate) -> bool {
+        let opens_after = t - Duration::days(window_days(t));
+        !offences.iter().any(|o| *o > opens_after && *o <= t)
+    }
+
+    /// Every day of (D − S(D), D] clear, S(D) the sustain length on D.
+    fn sustained(offences: &[NaiveDate], d: NaiveDate) -> bool {
+        let opens_after = if d >= day("2018-06-01") {
+            d - Duration::days(20)
+        } else {
+            months_before(d, 2)
+        };
+        let mut t = d;
+        while t > opens_after {
+            if !clear(offences, t) {
+                return false;
+            }
+            t = t.pred_opt().unwrap();
+        }
+        true
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Decided on D with the offences known by then, progress is the
+        /// reference's; when it is not yet sustained, the projected day is
+        /// the reference's first sustained day from D on, with nothing new.
+        #[test]
+        fn the_evaluator_agrees_with_judging_each_day_by_the_lengths_in_force_on_it(
+            offsets in prop::collection::vec(0i64..600, 0..5),
+            as_of in 0i64..700,
+        ) {
+            let attached = day("2017-06-01");
+            let as_of = attached + Duration::days(as_of);
+            let mut offences: Vec<NaiveDate> = offsets.iter().map(|n| attached + Duration::days(*n + 1)).collect();
+            offences.push(day("2017-03-01"));
+            let mut events: Vec<Value> = offences
+                .iter()
+                .map(|o| json!({ "kind": "offence", "member": "A", "date": o.to_string() }))
+                .collect();
+            events.push(json!({ "kind": "family_assessment", "date": "2017-05-20" }));
+            events.push(json!({ "kind": "attachment", "date": attached.to_string() }));
+            let family = json!({
+                "id": "F1",
+                "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+                "events": events
+            });
+            let plan = Plan::parse(PLAN).unwrap();
+            let family = plan.read_family(&family.to_string()).unwrap();
+            let progress = plan.evaluate(&family, as_of).progress[0].clone();
+            let known: Vec<NaiveDate> = offences.iter().copied().filter(|o| *o <= as_of).collect();
+            prop_assert_eq!(progress.sustained, sustained(&known, as_of));
+            if !progress.sustained {
+                let first = (0..800)
+                    .map(|n| as_of + Duration::days(n))
+                    .find(|d| sustained(&known, *d));
+                prop_assert_eq!(progress.sustained_on, first);
+            }
+        }
+    }
+}

@@ -531,20 +531,47 @@ mod sustained {
     }
 
     #[test]
+    fn explain_says_a_records_sustain_counts_the_familys_own_terms_not_the_calendar() {
+        let plan = sustained_plan(QUIET, "3 terms");
+        let family = offence_on("2015-08-31", Vec::new());
+        let text = explain(&plan, &family, "2016-04-01");
+        assert!(
+            text.contains(
+                "It must be sustained for the family's last 3 recorded terms (its own school_term records, not the school calendar)."
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("school terms"), "{text}");
+        let read = plan.read_family(&family.to_string()).unwrap();
+        let html = plan.explanation(&read, day("2016-04-01")).to_html();
+        assert!(
+            html.contains(
+                "over the family&#39;s last 3 recorded terms (its own school_term records, not the school calendar)"
+            ),
+            "{html}"
+        );
+        let one = explain(&sustained_plan(QUIET, "1 term"), &family, "2016-04-01");
+        assert!(
+            one.contains("the family's last 1 recorded term (its own"),
+            "{one}"
+        );
+    }
+
+    #[test]
     fn explain_names_the_terms_and_the_days_they_cover() {
         let plan = sustained_plan(QUIET, "2 school terms");
         let family = offence_on("2015-08-31", Vec::new());
         let text = explain(&plan, &family, "2016-04-01");
         assert!(
             text.contains(
-                "It must be sustained for 2 school terms (Autumn 2015 to Spring 2016: as of today, every day from 2015-09-01 to 2016-04-01)."
+                "It must be sustained for 2 school terms of the plan's calendar (Autumn 2015 to Spring 2016: as of today, every day from 2015-09-01 to 2016-04-01)."
             ),
             "{text}"
         );
         let text = explain(&plan, &family, "2015-08-31");
         assert!(
             text.contains(
-                "It must be sustained for 2 school terms (only 1 of the calendar's terms ended by today: not measurable)."
+                "It must be sustained for 2 school terms of the plan's calendar (only 1 of its terms ended by today: not measurable)."
             ),
             "{text}"
         );
@@ -567,7 +594,7 @@ mod sustained {
         let html = explanation.to_html();
         assert!(
             html.contains(
-                "for 2 school terms (Autumn 2015 to Spring 2016), from 2015-09-01 to 2016-04-01"
+                "for 2 school terms of the plan&#39;s calendar (Autumn 2015 to Spring 2016), from 2015-09-01 to 2016-04-01"
             ),
             "{html}"
         );

@@ -370,6 +370,9 @@ impl Checker {
         };
         Some(match window {
             ast::Window::Within(duration, _) => Window::Within(self.length(duration)?),
+            ast::Window::WithinDated(first, changes, _) => {
+                Window::WithinDated(self.dated_length(first, changes)?)
+            }
             ast::Window::WithinBefore(duration, anchor, span) => {
                 let length = self.length(duration)?;
                 let anchor = match anchor {

@@ -836,8 +836,17 @@ impl Checker {
             );
             return None;
         };
-        if let Window::Within(within) | Window::WithinSinceAttachment(within) = events.window {
-            self.months_window_varies(within, days, duration.span);
+        match &events.window {
+            Window::Within(within) | Window::WithinSinceAttachment(within) => {
+                self.months_window_varies(*within, days, duration.span);
+            }
+            // Warned once, for the first of its lengths that varies.
+            Window::WithinDated(lengths) => {
+                let _warned = std::iter::once(lengths.first)
+                    .chain(lengths.changes.iter().map(|(_, length)| *length))
+                    .any(|within| self.months_window_varies(within, days, duration.span));
+            }
+            _ => {}
         }
         Some(Lowered::Cond(Cond::Covered { events, op, days }))
     }

@@ -16,15 +16,16 @@ impl Checker {
     /// Warns when `needed` days within a window of months lie in the range
     /// of days such a window holds, so that whether they are met turns on
     /// the lengths of the months in it (and is worked out month by month).
-    pub(super) fn months_window_varies(&mut self, within: Length, needed: u32, span: Span) {
+    /// Whether it warned.
+    pub(super) fn months_window_varies(&mut self, within: Length, needed: u32, span: Span) -> bool {
         if within.unit != TimeUnit::Months {
-            return;
+            return false;
         }
         let Some((fewest, most)) = month_window_bounds(within.count) else {
-            return;
+            return false;
         };
         if !(fewest < i64::from(needed) && i64::from(needed) <= most) {
-            return;
+            return false;
         }
         let months = within.count;
         self.report(
@@ -35,6 +36,7 @@ impl Checker {
             ),
             "if the policy means a fixed number of days, write the window in weeks or days, such as `within 26 weeks`",
         );
+        true
     }
 }
 

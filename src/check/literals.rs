@@ -6,28 +6,42 @@ use crate::code::Code;
 use crate::days::{Day, Length};
 use crate::limits::{MAX_LENGTH_DAYS, MAX_LENGTH_MONTHS, MAX_LENGTH_WEEKS, MAX_TERMS};
 use crate::num::Fixed;
-use crate::plan::{SustainLen, TermBasis};
+use crate::plan::{DatedLength, SustainLen, TermBasis};
 use crate::span::Span;
 use crate::syntax::ast;
 
 impl Checker {
+    /// A length that changes on days, of a sustain period or a window: each
+    /// length in its limits, each change after the one before.
+    pub(super) fn dated_length(
+        &mut self,
+        first: &ast::Duration,
+        changes: &[ast::LengthChange],
+    ) -> Option<DatedLength> {
+        let first = self.length(first);
+        let mut steps = Vec::with_capacity(changes.len());
+        let mut ok = true;
+        let mut previous = None;
+        for change in changes {
+            ok &= self.change_after(previous, &change.from);
+            previous = Some(&change.from);
+            match self.length(&change.length) {
+                Some(length) => steps.push((Day::from_date(change.from.value), length)),
+                None => ok = false,
+            }
+        }
+        let lengths = DatedLength {
+            first: first?,
+            changes: steps,
+        };
+        ok.then_some(lengths)
+    }
+
     pub(super) fn sustain_length(&mut self, length: &ast::SustainLength) -> Option<SustainLen> {
         match length {
             ast::SustainLength::Time(duration) => self.length(duration).map(SustainLen::Time),
             ast::SustainLength::Dated(first, changes) => {
-                let first = self.length(first);
-                let mut steps = Vec::with_capacity(changes.len());
-                let mut ok = true;
-                let mut previous = None;
-                for change in changes {
-                    ok &= self.change_after(previous, &change.from);
-                    previous = Some(&change.from);
-                    match self.length(&change.length) {
-                        Some(length) => steps.push((Day::from_date(change.from.value), length)),
-                        None => ok = false,
-                    }
-                }
-                Some(SustainLen::Dated(first?, steps)).filter(|_| ok)
+                self.dated_length(first, changes).map(SustainLen::Dated)
             }
             ast::SustainLength::AfterEnd(duration, kind) => {
                 let length = self.length(duration);

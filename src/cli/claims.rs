@@ -456,12 +456,10 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
         &plans,
         records,
         |plan, family, decision| {
-            let in_year = year
-                .as_ref()
-                .is_some_and(|year| {
-                    plan.claim_recorded_between(&family, year.from, window)
-                        .is_some()
-                });
+            let in_year = year.as_ref().is_some_and(|year| {
+                plan.claim_recorded_between(&family, year.from, window)
+                    .is_some()
+            });
             (family.attributes, claim_lines(decision), in_year)
         },
         |family, (attributes, lines, in_year)| {

@@ -54,11 +54,12 @@ impl Evaluated<'_, '_> {
     }
 
     /// The anchors of a window for the member in scope.
-    pub(crate) fn anchors(&self, window: Window, member: Option<u32>) -> Anchors {
+    pub(crate) fn anchors(&self, window: &Window, member: Option<u32>) -> Anchors {
         let (kind, after) = match window {
-            Window::During(kind) => (kind, None),
-            Window::WithinAfter(length, edge, kind) => (kind, Some((length, edge))),
+            Window::During(kind) => (*kind, None),
+            Window::WithinAfter(length, edge, kind) => (*kind, Some((*length, *edge))),
             Window::Within(_)
+            | Window::WithinDated(_)
             | Window::WithinBefore(..)
             | Window::WithinSinceAttachment(_)
             | Window::SinceAttachment

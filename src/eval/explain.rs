@@ -4,15 +4,15 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use super::explanation::{
-    CappedMember, CitedRecord, ClaimEvidence, Explanation, IndicatorEvidence, ProblemEvidence,
-    ProgressEvidence, RecordDays, Sustain,
+    CappedMember, CitedRecord, ClaimEvidence, Explanation, IndicatorEvidence, LengthChange,
+    ProblemEvidence, ProgressEvidence, RecordDays, Sustain, changes_after,
 };
 use super::sets::Evaluated;
 use super::{Decision, Facts};
 use crate::days::{Day, Length, first_day_clear_of};
 use crate::eval::explanation::Reattached;
 use crate::family::Family;
-use crate::plan::{Plan, ProgressMeasure, SustainLen, TermBasis, length_on};
+use crate::plan::{Plan, ProgressMeasure, SustainLen, TermBasis};
 use crate::vocab::Shape;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -300,21 +300,23 @@ impl Evaluated<'_, '_> {
                     ended,
                 }
             }
-            SustainLen::Time(length) => period(length, day, as_of),
-            // A dated length reads as the length in force on the day decided.
-            SustainLen::Dated(first, ref changes) => {
-                period(length_on(first, changes, day), day, as_of)
+            SustainLen::Time(length) => period(length, Vec::new(), day, as_of),
+            // A dated length reads as the length in force on the day
+            // decided, and the changes still to come.
+            SustainLen::Dated(ref lengths) => {
+                period(lengths.on(day), changes_after(lengths, day), day, as_of)
             }
         }
     }
 }
 
 /// A sustain period of a length of time, as of the day decided.
-fn period(length: Length, day: Day, as_of: NaiveDate) -> Sustain {
+fn period(length: Length, then: Vec<LengthChange>, day: Day, as_of: NaiveDate) -> Sustain {
     Sustain::Period {
         length: length.count,
         unit: length.unit,
         from: day.minus(length).succ().to_date(),
         to: as_of,
+        then,
     }
 }

@@ -14,9 +14,10 @@ pub use html::{escape_html, html_document};
 
 use super::sets::lowest_terms;
 use super::{Attachment, ClaimStatus, PlanRef};
+use crate::days::Day;
 use crate::headline::Headline;
 use crate::num::{Fixed, Pence};
-use crate::plan::{ClaimRoute, Reattachment};
+use crate::plan::{ClaimRoute, DatedLength, Reattachment};
 use crate::unit::TimeUnit;
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
@@ -234,7 +235,8 @@ pub enum Sustain {
     },
     /// For a length of time up to the day decided.
     Period {
-        /// How many units.
+        /// How many units: for a length that changes on days, the length
+        /// in force on the day decided.
         length: u32,
         /// Days, weeks or months.
         unit: TimeUnit,
@@ -242,6 +244,10 @@ pub enum Sustain {
         from: Option<NaiveDate>,
         /// The day decided.
         to: NaiveDate,
+        /// The changes of a dated length still to come after the day
+        /// decided, in order; absent when none is.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        then: Vec<LengthChange>,
     },
     /// For a length of time after the latest stretch of a kind's spells
     /// ended, and every day since (`sustained for 6 months after end of case`).
@@ -258,6 +264,32 @@ pub enum Sustain {
         /// The first day the period is complete.
         complete: Option<NaiveDate>,
     },
+}
+
+/// A change of a dated length (`6 months then 12 months from 2018-04-01`)
+/// still to come after the day decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LengthChange {
+    /// How many units from its day on.
+    pub length: u32,
+    /// Days, weeks or months.
+    pub unit: TimeUnit,
+    /// The day it comes into force.
+    pub from: NaiveDate,
+}
+
+/// A dated length's changes after a day, in order.
+pub(crate) fn changes_after(lengths: &DatedLength, day: Day) -> Vec<LengthChange> {
+    lengths
+        .after(day)
+        .filter_map(|(from, length)| {
+            Some(LengthChange {
+                length: length.count,
+                unit: length.unit,
+                from: from.to_date()?,
+            })
+        })
+        .collect()
 }
 
 /// A length of time: `30 weeks`.
@@ -448,6 +480,37 @@ mod words {
             | super::Measure::AtAttachment { .. }
             | super::Measure::Arithmetic { .. } => String::new(),
         }
+    }
+
+    /// `6 months`, or with changes to come, `6 months until 2018-03-31, then
+    /// 12 months from 2018-04-01`: the words text and HTML both give a length
+    /// in force and what follows it.
+    pub(super) fn length_then(
+        length: u32,
+        unit: crate::unit::TimeUnit,
+        then: &[super::LengthChange],
+    ) -> String {
+        let mut text = format!("{length} {}", unit.word(length));
+        for change in then {
+            if let Some(until) = change.from.pred_opt() {
+                text.push_str(&format!(" until {}", crate::date::write(until)));
+            }
+            text.push_str(&format!(
+                ", then {} {} from {}",
+                change.length,
+                change.unit.word(change.length),
+                crate::date::write(change.from)
+            ));
+        }
+        text
+    }
+
+    /// A sustain period of the family's own term records, as both say it.
+    pub(super) fn recorded_terms(terms: u32) -> String {
+        let unit = if terms == 1 { "term" } else { "terms" };
+        format!(
+            "the family's last {terms} recorded {unit} (its own school_term records, not the school calendar)"
+        )
     }
 
     /// The records counted, in brackets after a space, or nothing.
@@ -648,6 +711,21 @@ pub enum Window {
         to: Option<NaiveDate>,
         /// Which anchor.
         anchor: Anchor,
+    },
+    /// The days of a window whose length changes on days (`within 6
+    /// months then 12 months from 2018-04-01`), by the length in force on
+    /// the day decided.
+    Dated {
+        /// The first day.
+        from: Option<NaiveDate>,
+        /// The last day, the day decided.
+        to: Option<NaiveDate>,
+        /// The length in force on the day decided.
+        length: u32,
+        /// Days, weeks or months.
+        unit: TimeUnit,
+        /// The changes still to come after the day decided, in order.
+        then: Vec<LengthChange>,
     },
     /// A member's last school terms ended by the day decided.
     LastTerms {

@@ -564,6 +564,16 @@ impl Evaluated<'_, '_> {
         };
         match window {
             Window::Within(length) => days(day.minus(*length).succ(), day),
+            Window::WithinDated(lengths) => {
+                let length = lengths.on(day);
+                explanation::Window::Dated {
+                    from: day.minus(length).succ().to_date(),
+                    to: day.to_date(),
+                    length: length.count,
+                    unit: length.unit,
+                    then: explanation::changes_after(lengths, day),
+                }
+            }
             Window::WithinBefore(length, anchor) => {
                 let (to, anchor) = match anchor {
                     Anchor::Attachment => (self.attachment_anchor, explanation::Anchor::Attachment),
@@ -600,14 +610,14 @@ impl Evaluated<'_, '_> {
             Window::Ever => explanation::Window::UpTo { day: day.to_date() },
             Window::Now => explanation::Window::On { day: day.to_date() },
             Window::During(kind) => {
-                self.spell_window(*window, *kind, SpellEdge::During, member, day)
+                self.spell_window(window, *kind, SpellEdge::During, member, day)
             }
             Window::WithinAfter(_, edge, kind) => {
                 let edge = match edge {
                     plan::SpellEdge::Start => SpellEdge::AfterStart,
                     plan::SpellEdge::End => SpellEdge::AfterEnd,
                 };
-                self.spell_window(*window, *kind, edge, member, day)
+                self.spell_window(window, *kind, edge, member, day)
             }
         }
     }
@@ -615,7 +625,7 @@ impl Evaluated<'_, '_> {
     /// A window at a kind's spells on `day`: the anchor's days, or none.
     fn spell_window(
         &self,
-        window: Window,
+        window: &Window,
         kind: KindId,
         edge: SpellEdge,
         member: Option<u32>,

@@ -514,21 +514,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     ) -> DaySet {
         match length {
             SustainLen::Time(length) => set.sustained(*length),
-            SustainLen::Dated(first, changes) => {
-                // Each day by the length in force on it: the days each
-                // length sustains, kept while that length is in force.
-                let mut out = DaySet::empty();
-                let (mut from, mut length) = (Day::MIN, *first);
-                for (change, next) in changes {
-                    let in_force = DaySet::interval(from, change.pred());
-                    out = out.union(&set.sustained(length).intersect(&in_force));
-                    (from, length) = (*change, *next);
-                }
-                out.union(
-                    &set.sustained(length)
-                        .intersect(&DaySet::interval(from, Day::MAX)),
-                )
-            }
+            SustainLen::Dated(lengths) => lengths.piecewise(|length| set.sustained(length)),
             SustainLen::AfterEnd(length, kind) => {
                 self.sustained_after_end(set, *length, *kind, member)
             }
@@ -800,6 +786,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             };
             match events.window {
                 Window::Within(length) => days_covered_at_least(&spells, length, needed),
+                Window::WithinDated(ref lengths) => {
+                    lengths.piecewise(|length| days_covered_at_least(&spells, length, needed))
+                }
                 Window::WithinSinceAttachment(length) => {
                     days_covered_at_least(&since(&spells), length, needed)
                 }
@@ -1002,7 +991,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// while the window holds none, or none with the field recorded.
     fn latest(&self, field: usize, aggregate: &Aggregate, member: Option<u32>) -> Steps<Value> {
         let scale = self.field_scale(aggregate.kind, field);
-        let anchors = self.anchors(aggregate.window, member);
+        let anchors = self.anchors(&aggregate.window, member);
         let events: Vec<(DaySet, Day, Ratio)> = self
             .matching(aggregate, member)
             .filter_map(|fact| {
@@ -1169,7 +1158,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 self.contributions_over_terms(aggregate, terms, field, &weight, member, out),
             );
         }
-        let anchors = self.anchors(aggregate.window, member);
+        let anchors = self.anchors(&aggregate.window, member);
         for fact in self.matching(aggregate, member) {
             let mut days = self.presence(aggregate, &fact, &anchors);
             if field.is_some() {
@@ -1323,6 +1312,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Window::Ever => DaySet::interval(start, Day::MAX),
             Window::Now => DaySet::interval(start, end),
             Window::Within(length) => DaySet::interval(start, last_day_covering(end, length)),
+            Window::WithinDated(ref lengths) => {
+                lengths.piecewise(|length| DaySet::interval(start, last_day_covering(end, length)))
+            }
             Window::SinceAttachment => after_attachment(start, Day::MAX),
             Window::WithinSinceAttachment(length) => {
                 after_attachment(start, last_day_covering(end, length))
@@ -1487,7 +1479,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             }
             return;
         }
-        let anchors = self.anchors(aggregate.window, member);
+        let anchors = self.anchors(&aggregate.window, member);
         for fact in self.matching(aggregate, member) {
             if self.presence(aggregate, &fact, &anchors).contains(day) {
                 out.insert(fact.index);

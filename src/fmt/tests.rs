@@ -157,6 +157,9 @@ fn window() -> impl Strategy<Value = String> {
             prop::sample::select(vec!["day", "days", "weeks", "months"])
         )
             .prop_map(|(n, unit)| format!(" within {n} {unit}")),
+        (1u32..12, 1u32..60).prop_map(|(n, m)| {
+            format!(" within {n} months then {m} days from 2018-04-01 then 2 weeks from 2019-02-28")
+        }),
         (1u32..12).prop_map(|n| format!(" within {n} months before attachment")),
         (1u32..12).prop_map(|n| format!(" within {n} weeks before identification")),
         (1u32..40).prop_map(|n| format!(" within {n} weeks since attachment")),

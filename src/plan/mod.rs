@@ -9,7 +9,7 @@ pub use envelope::{
     plan_envelope,
 };
 
-use crate::days::{Day, Length};
+use crate::days::{Day, DaySet, Length};
 use crate::headline::Headline;
 use crate::num::{Fixed, Pence};
 use crate::vocab::{KindId, Vocabulary};
@@ -428,21 +428,49 @@ pub(crate) enum SustainLen {
     /// Every day since the latest stretch of the kind's spells ended, which
     /// is at least this long ago (see `Evaluated::sustained_after_end`).
     AfterEnd(Length, KindId),
-    /// A length that changes on days (`6 months then 12 months from
-    /// 2018-04-01`): the first length, then each later one from its day
-    /// on, days in increasing order. Each day is judged by the length in
+    /// A length that changes on days; each day is judged by the length in
     /// force on it.
-    Dated(Length, Vec<(Day, Length)>),
+    Dated(DatedLength),
 }
 
-/// The length of a dated sustain period in force on a day: the latest
-/// change on or before it, or the first length before every change.
-pub(crate) fn length_on(first: Length, changes: &[(Day, Length)], day: Day) -> Length {
-    changes
-        .iter()
-        .take_while(|(from, _)| *from <= day)
-        .last()
-        .map_or(first, |(_, length)| *length)
+/// A length that changes on days (`6 months then 12 months from
+/// 2018-04-01`), of a sustain period or a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DatedLength {
+    /// The length before the first change.
+    pub(crate) first: Length,
+    /// Each later length from its day on, days in increasing order.
+    pub(crate) changes: Vec<(Day, Length)>,
+}
+
+impl DatedLength {
+    /// The length in force on a day: the latest change on or before it, or
+    /// the first length before every change.
+    pub(crate) fn on(&self, day: Day) -> Length {
+        self.changes
+            .iter()
+            .take_while(|(from, _)| *from <= day)
+            .last()
+            .map_or(self.first, |(_, length)| *length)
+    }
+
+    /// The changes that come after a day, in order.
+    pub(crate) fn after(&self, day: Day) -> impl Iterator<Item = &(Day, Length)> {
+        self.changes.iter().filter(move |(from, _)| *from > day)
+    }
+
+    /// The days `by_length` gives for each length, each kept on the days
+    /// that length is in force: a set of days judged day by day.
+    pub(crate) fn piecewise(&self, by_length: impl Fn(Length) -> DaySet) -> DaySet {
+        let mut out = DaySet::empty();
+        let (mut from, mut length) = (Day::MIN, self.first);
+        for (change, next) in &self.changes {
+            let in_force = DaySet::interval(from, change.pred());
+            out = out.union(&by_length(length).intersect(&in_force));
+            (from, length) = (*change, *next);
+        }
+        out.union(&by_length(length).intersect(&DaySet::interval(from, Day::MAX)))
+    }
 }
 
 /// One attachment principle: in place when any of its kinds is
@@ -1035,10 +1063,12 @@ pub(crate) enum NowSide {
 
 /// The days an aggregate looks at, relative to the evaluation day D, the
 /// attachment day A and the identification day I.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Window {
     /// (D − length, D]
     Within(Length),
+    /// (D − length on D, D]
+    WithinDated(DatedLength),
     /// (X − length, X] for X = A or I.
     WithinBefore(Length, Anchor),
     /// (max(A, D − length), D]
@@ -1066,9 +1096,10 @@ pub(crate) enum Window {
 impl Window {
     /// Whether the window ends on the day decided, as `days of …` needs;
     /// every variant is listed so that a new one must say.
-    pub(crate) fn ends_on_the_day(self) -> bool {
+    pub(crate) fn ends_on_the_day(&self) -> bool {
         match self {
             Window::Within(_)
+            | Window::WithinDated(_)
             | Window::WithinSinceAttachment(_)
             | Window::SinceAttachment
             | Window::Ever

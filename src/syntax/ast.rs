@@ -382,8 +382,8 @@ pub enum SustainLength {
     Dated(Duration, Vec<LengthChange>),
 }
 
-/// `then 12 months from 2018-04-01`: a dated sustain period's length from a
-/// day on.
+/// `then 12 months from 2018-04-01`: a dated sustain period's or window's
+/// length from a day on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LengthChange {
     /// The length from the day on.
@@ -795,6 +795,9 @@ pub enum Subject {
 pub enum Window {
     /// `within 6 months`
     Within(Duration, Span),
+    /// `within 6 months then 12 months from 2018-04-01`: the first length,
+    /// then each change in the order written.
+    WithinDated(Duration, Vec<LengthChange>, Span),
     /// `within 6 months before attachment`
     WithinBefore(Duration, Anchor, Span),
     /// `within 30 weeks since attachment`

@@ -447,6 +447,23 @@ impl Lowering {
         Some((self.term_count(pair)?, basis))
     }
 
+    /// `6 months then 12 months from 2018-04-01`: the first length and
+    /// each change, in the order written.
+    fn dated_length(&mut self, pair: &P<'_>) -> Option<(Duration, Vec<LengthChange>)> {
+        let mut children = Children::of(pair);
+        let first = self.next_duration(&mut children)?;
+        let mut changes = Vec::new();
+        for change in children.rest() {
+            let span = self.span_of(&change);
+            let mut parts = Children::of(&change);
+            let length = self.next_duration(&mut parts)?;
+            let from = self.expect(&mut parts, Rule::date)?;
+            let from = self.date(from)?;
+            changes.push(LengthChange { length, from, span });
+        }
+        Some((first, changes))
+    }
+
     fn sustain_length(&mut self, pair: P<'_>) -> Option<SustainLength> {
         match pair.as_rule() {
             Rule::duration => Some(SustainLength::Time(self.duration(pair)?)),
@@ -465,17 +482,7 @@ impl Lowering {
                 Some(SustainLength::AfterEnd(duration, kind))
             }
             Rule::dated_length => {
-                let mut children = Children::of(&pair);
-                let first = self.next_duration(&mut children)?;
-                let mut changes = Vec::new();
-                for change in children.rest() {
-                    let span = self.span_of(&change);
-                    let mut parts = Children::of(&change);
-                    let length = self.next_duration(&mut parts)?;
-                    let from = self.expect(&mut parts, Rule::date)?;
-                    let from = self.date(from)?;
-                    changes.push(LengthChange { length, from, span });
-                }
+                let (first, changes) = self.dated_length(&pair)?;
                 Some(SustainLength::Dated(first, changes))
             }
             _ => {
@@ -860,6 +867,21 @@ impl Lowering {
             .map(|p| self.principle(p, beside_others))
             .collect();
         Some(Attach { principles, span })
+    }
+
+    /// A dated window length followed by `before …` or `since attachment`.
+    fn dated_window_anchored(&mut self, anchor: &P<'_>) {
+        let span = self.span_of(anchor);
+        self.errors.push(
+            Diagnostic::new(
+                Code::DatedWindowAnchored,
+                span,
+                "a window whose length changes on a day counts back from each day judged, so it takes no anchor",
+            )
+            .with_help(
+                "write `within 6 months then 12 months from 2018-04-01` alone, or give the anchored window one length",
+            ),
+        );
     }
 
     /// `a`, `a or b`, `(a or b)`. Beside `and`, alternatives must be in
@@ -1663,6 +1685,14 @@ impl Lowering {
         let mut children = Children::of(&form);
         Some(match form.as_rule() {
             Rule::within => {
+                if let Some(dated) = children.next_if(Rule::dated_length) {
+                    let (first, changes) = self.dated_length(&dated)?;
+                    if let Some(anchor) = children.next() {
+                        self.dated_window_anchored(&anchor);
+                        return None;
+                    }
+                    return Some(Window::WithinDated(first, changes, span));
+                }
                 let duration = self.next_duration(&mut children)?;
                 match children.next() {
                     None => Window::Within(duration, span),

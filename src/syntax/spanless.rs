@@ -196,7 +196,7 @@ enums! {
     }
     Subject { Family(span), By(who, aged, tests, span) }
     Window {
-        Within(length, span), WithinBefore(length, anchor, span),
+        Within(length, span), WithinDated(first, changes, span), WithinBefore(length, anchor, span),
         WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, basis, span),
         TermsBefore(count, basis, span),
         AtAttachment(span), Ever(span), Now(span),

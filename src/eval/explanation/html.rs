@@ -572,6 +572,18 @@ fn events_text(events: &Events) -> String {
 fn window_text(window: &Window) -> String {
     match *window {
         Window::Days { from, to } => format!("from {} to {}", first_day(from), last_day(to)),
+        Window::Dated {
+            from,
+            to,
+            length,
+            unit,
+            ref then,
+        } => format!(
+            "from {} to {} (within {})",
+            first_day(from),
+            last_day(to),
+            words::length_then(length, unit, then)
+        ),
         Window::Before { from, to, anchor } => {
             let anchor = match anchor {
                 Anchor::Attachment => "attachment",
@@ -678,7 +690,7 @@ fn sustain_text(sustain: &Sustain) -> String {
                 ),
             }
         }
-        Sustain::Terms { terms } => format!("over the last {terms} school terms"),
+        Sustain::Terms { terms } => format!("over {}", words::recorded_terms(terms)),
         Sustain::SchoolTerms {
             terms,
             ref names,
@@ -693,12 +705,12 @@ fn sustain_text(sustain: &Sustain) -> String {
             };
             match (names.first(), names.last(), from) {
                 (Some(first), Some(last), Some(from)) => format!(
-                    "for {terms} {unit} ({first} to {last}), from {} to {}",
+                    "for {terms} {unit} of the plan's calendar ({first} to {last}), from {} to {}",
                     day(from),
                     day(to)
                 ),
                 _ => format!(
-                    "for {terms} {unit} (only {ended} of the calendar's terms ended: not measurable)"
+                    "for {terms} {unit} of the plan's calendar (only {ended} of its terms ended: not measurable)"
                 ),
             }
         }
@@ -707,14 +719,13 @@ fn sustain_text(sustain: &Sustain) -> String {
             unit,
             from,
             to,
-        } => {
-            let unit = unit.word(length);
-            format!(
-                "for {length} {unit}, from {} to {}",
-                first_day(from),
-                day(to)
-            )
-        }
+            ref then,
+        } => format!(
+            "for {}, from {} to {}",
+            words::length_then(length, unit, then),
+            first_day(from),
+            day(to)
+        ),
     }
 }
 

@@ -486,6 +486,19 @@ impl Display for Window {
     fn fmt(&self, out: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Window::Days { from, to } => write!(out, "from {} to {}", start(*from), end(*to)),
+            Window::Dated {
+                from,
+                to,
+                length,
+                unit,
+                then,
+            } => write!(
+                out,
+                "from {} to {} (within {})",
+                start(*from),
+                end(*to),
+                words::length_then(*length, *unit, then)
+            ),
             Window::Before { from, to, anchor } => {
                 let name = match anchor {
                     Anchor::Attachment => "attachment",
@@ -602,7 +615,7 @@ impl Display for Sustain {
                     ),
                 }
             }
-            Sustain::Terms { terms } => write!(out, "the last {terms} school terms"),
+            Sustain::Terms { terms } => write!(out, "{}", words::recorded_terms(*terms)),
             Sustain::SchoolTerms {
                 terms,
                 names,
@@ -618,13 +631,13 @@ impl Display for Sustain {
                 match (names.first(), names.last(), from) {
                     (Some(first), Some(last), Some(from)) => write!(
                         out,
-                        "{terms} {unit} ({first} to {last}: as of today, every day from {} to {})",
+                        "{terms} {unit} of the plan's calendar ({first} to {last}: as of today, every day from {} to {})",
                         day(*from),
                         day(*to)
                     ),
                     _ => write!(
                         out,
-                        "{terms} {unit} (only {ended} of the calendar's terms ended by today: not measurable)"
+                        "{terms} {unit} of the plan's calendar (only {ended} of its terms ended by today: not measurable)"
                     ),
                 }
             }
@@ -633,15 +646,14 @@ impl Display for Sustain {
                 unit,
                 from,
                 to,
-            } => {
-                let unit = unit.word(*length);
-                write!(
-                    out,
-                    "{length} {unit} (as of today, every day from {} to {})",
-                    start(*from),
-                    day(*to)
-                )
-            }
+                then,
+            } => write!(
+                out,
+                "{} (as of today, every day from {} to {})",
+                words::length_then(*length, *unit, then),
+                start(*from),
+                day(*to)
+            ),
         }
     }
 }
