@@ -1800,3 +1800,119 @@ fn dash_o_dash_is_refused_where_csv_writes_a_folder() {
         assert_eq!(names_in(&folder), Vec::<String>::new(), "{args:?}");
     }
 }
+
+/// `--html -` and `--xlsx -` write standard output, as `-o -` does: the
+/// page and the workbook are the bytes `--html FILE` and `--xlsx FILE`
+/// write, and no file named `-` is made.
+#[test]
+fn html_and_xlsx_dash_write_standard_output_and_no_file_named_dash() {
+    let folder = scratch("html_xlsx_dash");
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let cohort = "examples/cohort/families.jsonl";
+    let report = ["report", phase2, cohort, "--as-of", "2016-11-30"];
+    let run = |more: &[&str]| {
+        let mut args = report.to_vec();
+        args.extend_from_slice(more);
+        let output = tfop_in(&folder, &args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        output.stdout
+    };
+    let page_file = folder.join("page.html");
+    run(&["--html", page_file.to_str().unwrap(), "-o", "/dev/null"]);
+    let page = run(&["--html", "-", "-o", "/dev/null"]);
+    assert!(page.starts_with(b"<!DOCTYPE html>"));
+    assert_eq!(page, std::fs::read(&page_file).unwrap());
+    std::fs::remove_file(&page_file).unwrap();
+
+    let workbook = run(&["--xlsx", "-", "-o", "/dev/null"]);
+    let diffed = tfop_in(
+        &folder,
+        &[
+            "diff",
+            phase2,
+            "examples/plans/lancashire-2016.tfop",
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--xlsx",
+            "-",
+            "-o",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(diffed.status.code(), Some(4), "{}", text(&diffed.stderr));
+    for (bytes, first_sheet) in [(workbook, "families"), (diffed.stdout, "changes")] {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut sheets = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/workbook.xml").unwrap(),
+            &mut sheets,
+        )
+        .unwrap();
+        assert!(
+            sheets.contains(&format!("<sheet name=\"{first_sheet}\"")),
+            "{sheets}"
+        );
+    }
+    assert_eq!(names_in(&folder), Vec::<String>::new());
+}
+
+/// Two results on standard output would run together: `report` and `diff`
+/// refuse them before deciding anything, naming each as it was asked for.
+#[test]
+fn results_that_would_share_standard_output_are_refused() {
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let cohort = "examples/cohort/families.jsonl";
+    let report = ["report", phase2, cohort, "--as-of", "2016-11-30"];
+    let runs: [(Vec<&str>, &str); 4] = [
+        (
+            [&report[..], &["--html", "-"]].concat(),
+            "error: the report (no -o, or -o -) and --html - both write standard output",
+        ),
+        (
+            [&report[..], &["-o", "-", "--xlsx", "-"]].concat(),
+            "error: the report (no -o, or -o -) and --xlsx - both write standard output",
+        ),
+        (
+            [&report[..], &["--format", "json", "--html", "-", "--xlsx", "-"]].concat(),
+            "error: the report (no -o, or -o -), --html - and --xlsx - all write standard output, where they would run together; name a file for all but one",
+        ),
+        (
+            vec![
+                "diff", phase2, phase2, cohort, "--as-of", "2016-11-30", "--xlsx", "-",
+            ],
+            "error: the diff (no -o, or -o -) and --xlsx - both write standard output",
+        ),
+    ];
+    for (args, said) in runs {
+        let output = tfop(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.starts_with(said), "{args:?}: {stderr}");
+        assert!(!stderr.contains("read "), "nothing decided: {stderr}");
+    }
+}
+
+/// A workbook is binary: `--xlsx -` to a terminal is refused, saying how to
+/// redirect it, while the same run into a pipe writes it.
+#[test]
+fn xlsx_dash_is_refused_on_a_terminal_and_written_to_a_pipe() {
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let cohort = "examples/cohort/families.jsonl";
+    for command in [
+        vec!["report", phase2, cohort, "--as-of", "2016-11-30"],
+        vec!["diff", phase2, phase2, cohort, "--as-of", "2016-11-30"],
+    ] {
+        let args = [&command[..], &["--xlsx", "-", "-o", "/dev/null"]].concat();
+        let on_terminal = common::tfop_on_terminal(&args, "");
+        let drawn = text(&on_terminal.stdout);
+        assert_eq!(on_terminal.status.code(), Some(1), "{drawn}");
+        assert_eq!(
+            drawn,
+            "error: --xlsx - writes a binary workbook to standard output, which is a terminal; redirect it (`> report.xlsx`, `| …`) or name the file (--xlsx FILE)\r\n"
+        );
+        let piped = common::tfop_on_terminal(&args, "2>/dev/null | head -c 4");
+        assert_eq!(text(&piped.stdout), "PK\u{3}\u{4}", "{args:?}");
+    }
+}

@@ -11,7 +11,7 @@
 )]
 
 mod common;
-use common::{read, scratch, text, tfop, tfop_exits, tfop_with_env};
+use common::{read, scratch, text, tfop, tfop_exits, tfop_on_terminal, tfop_with_env};
 use std::io::Read;
 use std::path::Path;
 
@@ -355,6 +355,54 @@ fn standard_error_that_is_not_a_terminal_gets_no_progress_drawing() {
             "{stderr}"
         );
     }
+}
+
+/// On a terminal the spinner is drawn, with the counts and the rate, and
+/// lifted off its line for each refusal, so no refusal starts after it; it
+/// is cleared before the summary.
+#[test]
+fn standard_error_that_is_a_terminal_shows_progress_and_keeps_refusals_on_their_own_lines() {
+    for command in ["eval", "report", "diff"] {
+        let plans: &[&str] = if command == "diff" {
+            &[command, PLAN, PLAN]
+        } else {
+            &[command, PLAN]
+        };
+        let output = tfop_on_terminal(&on_cohort(plans, &["-o", "/dev/null"]), "");
+        let drawn = text(&output.stdout);
+        assert_eq!(output.status.code(), Some(3), "{command}: {drawn}");
+        assert!(
+            drawn.contains(" read 0 families, decided 0, refused 0 (0 families/s)"),
+            "{command}: {drawn:?}"
+        );
+        // Each refusal and the summary start a line: after a newline, or
+        // after the spinner's line is erased (`ESC [2K`).
+        for line in drawn.split('\n') {
+            for (at, _) in line.match_indices("examples/cohort/families.jsonl:") {
+                let before = &line[..at];
+                assert!(
+                    before.is_empty() || before.ends_with("\u{1b}[2K"),
+                    "{command}: a refusal after {before:?}"
+                );
+            }
+        }
+        // Cleared at the end, before the summary (diff's is in its output).
+        let summary = if command == "diff" {
+            ""
+        } else {
+            "read 50, decided 32, refused 18\r\n"
+        };
+        assert!(
+            drawn.ends_with(&format!("\u{1b}[2K{summary}")),
+            "{command}: {drawn:?}"
+        );
+    }
+    // Decisions streamed to the terminal show the progress themselves: the
+    // spinner would be drawn over them.
+    let output = tfop_on_terminal(&on_cohort(&["eval", PLAN], &[]), "");
+    let drawn = text(&output.stdout);
+    assert!(!drawn.contains("families/s"), "{drawn:?}");
+    assert!(drawn.contains("\"family\":\"F-000003\""), "{drawn:?}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
 use super::output::Outputs;
-use super::render::print;
+use super::render::emit;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
@@ -332,13 +332,7 @@ fn summary(window: NaiveDate, totals: &ClaimTotals) -> String {
 
 /// Writes a file `tfop claims` made to `-o`, or else to standard output.
 pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit> {
-    match request.output {
-        Some(path) => request.outputs.write(path, bytes).map_err(|error| {
-            eprintln!("error: cannot write {}: {error}", path.display());
-            Exit::Failure
-        }),
-        None => print(&String::from_utf8_lossy(bytes)),
-    }
+    emit(request.outputs, request.output, bytes)
 }
 
 /// The plan's versions and the families of a run over one claim window

@@ -220,7 +220,7 @@ fn nothing_to_claim(
             Err(exit) => return exit,
         },
     };
-    match emit(outputs, output, &printed) {
+    match emit(outputs, output, printed.as_bytes()) {
         Ok(()) => Exit::Success,
         Err(exit) => exit,
     }
@@ -379,7 +379,7 @@ pub(crate) fn funding(request: &FundingRequest, outputs: &super::output::Outputs
             }
         }
     };
-    match emit(outputs, output, &printed) {
+    match emit(outputs, output, printed.as_bytes()) {
         Ok(()) if refused > 0 => Exit::SomeRefused,
         Ok(()) => Exit::Success,
         Err(exit) => exit,

@@ -4,9 +4,9 @@ use super::Exit;
 use super::claims::{FamilyYears, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
-use super::output::Outputs;
+use super::output::{Outputs, Target};
 use super::progress::Progress;
-use super::render::{escape_html, json_document, print};
+use super::render::{emit, escape_html, json_document};
 use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -47,8 +47,9 @@ pub(crate) struct ReportRequest<'a> {
     /// Where the format's output goes (a folder for CSV); standard output
     /// when `None`.
     pub(crate) output: Option<&'a Path>,
-    pub(crate) html: Option<&'a Path>,
-    pub(crate) xlsx: Option<&'a Path>,
+    /// `--html`, `--xlsx`: a page and a workbook written besides.
+    pub(crate) html: Option<&'a Target>,
+    pub(crate) xlsx: Option<&'a Target>,
     /// Writes the output files.
     pub(crate) outputs: &'a Outputs,
 }
@@ -778,7 +779,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let as_of = request.as_of;
     let years = YearClaims::new(plan, as_of);
     let mut tally = YearTally::default();
-    let mut progress = Progress::start();
+    let mut progress = Progress::start(false);
     let decided = work_all(
         request.families,
         records,
@@ -801,7 +802,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
                     cohort.add(&attributes, &decision)
                 }
                 Err(refusal) => {
-                    report_refusal(request.families, record, &refusal);
+                    progress.aside(|| report_refusal(request.families, record, &refusal));
                     cohort.add_refused()
                 }
             }
@@ -849,15 +850,14 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         target,
         figures,
     };
-    if let Some(path) = request.html {
+    if let Some(target) = request.html {
         let page = report.html(generation_day());
-        if let Err(error) = request.outputs.write(path, page.as_bytes()) {
-            eprintln!("error: cannot write {}: {error}", path.display());
-            return Exit::Failure;
+        if let Err(exit) = emit(request.outputs, target.file(), page.as_bytes()) {
+            return exit;
         }
     }
-    if let Some(path) = request.xlsx {
-        if let Err(exit) = write_xlsx(path, &report.tables(), request.outputs) {
+    if let Some(target) = request.xlsx {
+        if let Err(exit) = write_xlsx(target, &report.tables(), request.outputs) {
             return exit;
         }
     }
@@ -883,8 +883,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     };
     let written = match (request.format, request.output) {
         (ReportFormat::Csv, _) => Ok(()),
-        (_, Some(path)) => super::render::write_file(request.outputs, path, printed.as_bytes()),
-        (_, None) => print(&printed),
+        (_, output) => emit(request.outputs, output, printed.as_bytes()),
     };
     if let Err(exit) = written {
         return exit;
