@@ -487,7 +487,10 @@ fn main() -> ExitCode {
                 Err(exit) => return exit.into(),
             };
             let streams = [
-                ("the report (no -o, or -o -)", output.is_none() && writes == Writes::Stream),
+                (
+                    "the report (no -o, or -o -)",
+                    output.is_none() && writes == Writes::Stream,
+                ),
                 ("--html -", html == Some(Target::StandardOutput)),
                 ("--xlsx -", xlsx == Some(Target::StandardOutput)),
             ];
@@ -573,7 +576,10 @@ fn main() -> ExitCode {
                 Err(exit) => return exit.into(),
             };
             let streams = [
-                ("the diff (no -o, or -o -)", output.is_none() && writes == Writes::Stream),
+                (
+                    "the diff (no -o, or -o -)",
+                    output.is_none() && writes == Writes::Stream,
+                ),
                 ("--xlsx -", xlsx == Some(Target::StandardOutput)),
             ];
             if let Err(exit) = cli::output::streams_apart(&streams, xlsx.as_ref()) {

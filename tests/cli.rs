@@ -1874,12 +1874,23 @@ fn results_that_would_share_standard_output_are_refused() {
             "error: the report (no -o, or -o -) and --xlsx - both write standard output",
         ),
         (
-            [&report[..], &["--format", "json", "--html", "-", "--xlsx", "-"]].concat(),
+            [
+                &report[..],
+                &["--format", "json", "--html", "-", "--xlsx", "-"],
+            ]
+            .concat(),
             "error: the report (no -o, or -o -), --html - and --xlsx - all write standard output, where they would run together; name a file for all but one",
         ),
         (
             vec![
-                "diff", phase2, phase2, cohort, "--as-of", "2016-11-30", "--xlsx", "-",
+                "diff",
+                phase2,
+                phase2,
+                cohort,
+                "--as-of",
+                "2016-11-30",
+                "--xlsx",
+                "-",
             ],
             "error: the diff (no -o, or -o -) and --xlsx - both write standard output",
         ),

@@ -24,8 +24,8 @@ impl Progress {
     /// it runs when that is a terminal too, where the result's own lines
     /// show the progress and the spinner would be drawn over them.
     pub(crate) fn start(streaming: bool) -> Progress {
-        let terminal = std::io::stderr().is_terminal()
-            && !(streaming && std::io::stdout().is_terminal());
+        let terminal =
+            std::io::stderr().is_terminal() && !(streaming && std::io::stdout().is_terminal());
         let target = if terminal {
             ProgressDrawTarget::stderr()
         } else {

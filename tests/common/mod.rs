@@ -91,7 +91,11 @@ pub fn tfop_on_terminal(args: &[&str], shell: &str) -> Output {
         .map(|arg| format!("'{}'", arg.replace('\'', r"'\''")))
         .collect();
     Command::new("script")
-        .args(["-qec", &format!("{} {shell}", quoted.join(" ")), "/dev/null"])
+        .args([
+            "-qec",
+            &format!("{} {shell}", quoted.join(" ")),
+            "/dev/null",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(std::process::Stdio::null())
         .output()
