@@ -330,6 +330,42 @@ fn suite_of(folder: &str, cases: &[serde_json::Value]) -> PathBuf {
     folder
 }
 
+/// A family file that is not there fails its case with the path as the
+/// suite gives it and why, once, in the failure itself (and in JUnit).
+#[test]
+fn test_of_a_missing_family_file_names_it_in_the_failure() {
+    let folder = suite_of(
+        "test_missing_family_file",
+        &[serde_json::json!({
+            "name": "mistyped path",
+            "as_of": "2016-11-30",
+            "expect": { "eligible": true }
+        })],
+    );
+    let suite = folder.join("plan.tests.json");
+    let written = std::fs::read_to_string(&suite).unwrap();
+    let mut cases: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let case = &mut cases["cases"][0];
+    case.as_object_mut().unwrap().remove("family");
+    case["family_file"] = "families/F-0001.json".into();
+    std::fs::write(&suite, cases.to_string()).unwrap();
+    let said = "its family file `families/F-0001.json` cannot be read (No such file or directory (os error 2)); `family_file` is a path from the suite's folder";
+    let output = tfop(&["test", suite.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains(&format!("  {said}\n")), "{stdout}");
+    assert!(text(&output.stderr).is_empty(), "{}", text(&output.stderr));
+    let junit = tfop(&["test", suite.to_str().unwrap(), "--format", "junit"]);
+    let xml = text(&junit.stdout);
+    assert!(
+        xml.contains(&format!(
+            "<error message=\"{}\"/>",
+            said.replace('\'', "&apos;")
+        )),
+        "{xml}"
+    );
+}
+
 #[test]
 fn test_reports_coverage_and_asks_no_claims_of_a_plan_on_earned_autonomy() {
     let folder = suite_of_one_case(
