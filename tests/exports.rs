@@ -581,4 +581,44 @@ fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
     let plain = tfop(&report_of(PLAN, &[]));
     let plain = text(&plain.stdout);
     assert!(plain.contains("claimed of a target of 120,000:"), "{plain}");
+    // Every count in a sentence or label is grouped, in text and HTML: the
+    // outcomes' target and what is left, the attachments in the fees' label.
+    let folder = scratch("exports_thousands");
+    let cohort = folder.join("cohort.jsonl");
+    let cohort = cohort.to_str().unwrap();
+    tfop_exits(
+        &[
+            "generate",
+            "--families",
+            "2000",
+            "--seed",
+            "5",
+            "-o",
+            cohort,
+        ],
+        0,
+    );
+    let leicestershire = "examples/plans/leicestershire-2017.tfop";
+    for format in ["text", "html"] {
+        let output = tfop(&[
+            "report",
+            leicestershire,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            format,
+        ]);
+        let shown = text(&output.stdout);
+        let outcomes = shown
+            .split(" with a successful outcome of a target of 2,770: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{format}: {shown}"));
+        let left = outcomes.split(" left").next().unwrap();
+        let left = left.rsplit(", ").next().unwrap();
+        assert!(left.contains(',') && left.len() == 5, "{format}: {left}");
+        let fees = shown.split("attachment fees (").nth(1).unwrap();
+        let attached = fees.split(" attached").next().unwrap();
+        assert!(attached.contains(','), "{format}: {attached}");
+    }
 }
