@@ -397,6 +397,43 @@ fn standard_error_that_is_a_terminal_shows_progress_and_keeps_refusals_on_their_
             "{command}: {drawn:?}"
         );
     }
+    // The claim file, the near-miss worklist and the funding envelope decide
+    // a cohort too: the spinner, then their summaries on lines of their own.
+    let lancashire = "examples/plans/lancashire-2016.tfop";
+    let window = [COHORT, "--window", "2017-03-31", "-o", "/dev/null"];
+    let runs: [(Vec<&str>, &str); 3] = [
+        (
+            [&["claims", lancashire][..], &window].concat(),
+            "\u{1b}[2Kclaim window 2017-03-31: 12 families",
+        ),
+        (
+            [&["claims", lancashire, "--near"][..], &window].concat(),
+            "",
+        ),
+        (
+            vec![
+                "funding",
+                "examples/plans/barnet-2012.tfop",
+                COHORT,
+                "--as-of",
+                "2014-03-31",
+                "-o",
+                "/dev/null",
+            ],
+            "\u{1b}[2K",
+        ),
+    ];
+    for (args, after) in runs {
+        let output = tfop_on_terminal(&args, "");
+        let drawn = text(&output.stdout);
+        assert!(drawn.contains(" (0 families/s)"), "{args:?}: {drawn:?}");
+        assert!(drawn.contains(after), "{args:?}: {drawn:?}");
+        for line in drawn.split('\n') {
+            for (at, _) in line.match_indices("examples/cohort/families.jsonl:") {
+                assert!(line[..at].is_empty() || line[..at].ends_with("\u{1b}[2K"));
+            }
+        }
+    }
     // Decisions streamed to the terminal show the progress themselves: the
     // spinner would be drawn over them.
     let output = tfop_on_terminal(&on_cohort(&["eval", PLAN], &[]), "");

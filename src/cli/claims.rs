@@ -5,6 +5,7 @@ use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
 use super::output::Outputs;
+use super::progress::Progress;
 use super::render::emit;
 use chrono::NaiveDate;
 use clap::ValueEnum;
@@ -372,6 +373,7 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     // place, so a top-up of theirs in this window takes no other.
     let mut in_year_families: BTreeSet<String> = BTreeSet::new();
     let mut refused = 0u64;
+    let mut progress = Progress::start(false);
     let decided = work_all(
         request.families,
         records,
@@ -393,7 +395,9 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
-            match outcome.and_then(|decided| decided) {
+            let outcome = outcome.and_then(|decided| decided);
+            progress.record(outcome.is_err());
+            match outcome {
                 Ok((attributes, family, lines, in_year)) => {
                     if in_year {
                         in_year_families.insert(family);
@@ -404,12 +408,13 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
                 }
                 Err(refusal) => {
                     refused += 1;
-                    report_refusal(request.families, record, &refusal);
+                    progress.aside(|| report_refusal(request.families, record, &refusal));
                 }
             }
             Ok(())
         },
     );
+    drop(progress);
     if let Err(exit) = decided {
         return exit;
     }

@@ -4,6 +4,7 @@ use super::Exit;
 use super::claims::{FamilyYears, NOTHING_TO_CLAIM, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plan, load_plans, records};
+use super::progress::Progress;
 use super::render::{Format, emit, json_document, table};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -251,7 +252,8 @@ fn earned(
     let plans = load_plans(&[request.plan.to_path_buf()], as_of, VersionsBy::default())?;
     let years = YearClaims::new(plan, as_of);
     let mut tally = YearTally::default();
-    work_all(
+    let mut progress = Progress::start(false);
+    let decided = work_all(
         families,
         records(families)?,
         |record| {
@@ -264,16 +266,20 @@ fn earned(
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
-            match outcome.and_then(|decided| decided) {
+            let outcome = outcome.and_then(|decided| decided);
+            progress.record(outcome.is_err());
+            match outcome {
                 Ok(family) => tally.add(family),
                 Err(refusal) => {
                     *refused += 1;
-                    report_refusal(families, record, &refusal);
+                    progress.aside(|| report_refusal(families, record, &refusal));
                 }
             }
             Ok(())
         },
-    )?;
+    );
+    drop(progress);
+    decided?;
     let years = years
         .uses(&tally)
         .into_iter()

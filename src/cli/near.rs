@@ -7,6 +7,7 @@ use super::claims::{
     window_run,
 };
 use super::eval::{report_refusal, work_all};
+use super::progress::Progress;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use tfop::cohort::{NearKind, NearMiss, at_stake, near_miss, pounds};
@@ -99,6 +100,7 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
     let window = request.window;
     let mut rows: Vec<Near> = Vec::new();
     let mut refused = 0u64;
+    let mut progress = Progress::start(false);
     let decided = work_all(
         request.families,
         records,
@@ -113,16 +115,19 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
-            match outcome.and_then(|decided| decided) {
+            let outcome = outcome.and_then(|decided| decided);
+            progress.record(outcome.is_err());
+            match outcome {
                 Ok((_, row)) => rows.extend(row),
                 Err(refusal) => {
                     refused += 1;
-                    report_refusal(request.families, record, &refusal);
+                    progress.aside(|| report_refusal(request.families, record, &refusal));
                 }
             }
             Ok(())
         },
     );
+    drop(progress);
     if let Err(exit) = decided {
         return exit;
     }
