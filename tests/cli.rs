@@ -301,6 +301,12 @@ fn suite_of_one_case(folder: &str, name: &str, as_of: &str) -> PathBuf {
     suite_of(folder, &[case])
 }
 
+/// [`suite_of`] one case, as of 30 November 2016, expecting `expect`.
+fn suite_expecting(folder: &str, name: &str, expect: serde_json::Value) -> PathBuf {
+    let case = serde_json::json!({ "name": name, "as_of": "2016-11-30", "expect": expect });
+    suite_of(folder, &[case])
+}
+
 /// A scratch folder holding the national phase 2 plan and these cases of
 /// family F-0001, in a suite written as `serde_json` pretty-prints.
 fn suite_of(folder: &str, cases: &[serde_json::Value]) -> PathBuf {
@@ -334,13 +340,10 @@ fn suite_of(folder: &str, cases: &[serde_json::Value]) -> PathBuf {
 /// suite gives it and why, once, in the failure itself (and in JUnit).
 #[test]
 fn test_of_a_missing_family_file_names_it_in_the_failure() {
-    let folder = suite_of(
+    let folder = suite_expecting(
         "test_missing_family_file",
-        &[serde_json::json!({
-            "name": "mistyped path",
-            "as_of": "2016-11-30",
-            "expect": { "eligible": true }
-        })],
+        "mistyped path",
+        serde_json::json!({ "eligible": true }),
     );
     let suite = folder.join("plan.tests.json");
     let written = std::fs::read_to_string(&suite).unwrap();
@@ -421,13 +424,10 @@ fn test_prints_a_failing_case_with_its_differences_and_explains_it_when_verbose(
 
 #[test]
 fn test_refuses_a_misspelled_expectation_key_naming_the_valid_ones() {
-    let folder = suite_of(
+    let folder = suite_expecting(
         "test_misspelled",
-        &[serde_json::json!({
-            "name": "eligible, misspelled",
-            "as_of": "2016-11-30",
-            "expect": { "eligable": true }
-        })],
+        "eligible, misspelled",
+        serde_json::json!({ "eligable": true }),
     );
     let output = tfop(&["test", folder.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));

@@ -133,6 +133,26 @@ impl Client {
 }
 
 impl Client {
+    /// A server initialized, with the document open holding `text`.
+    fn opened(text: &str) -> Client {
+        let mut client = Client::start();
+        client.request("initialize", json!({"capabilities": {}}));
+        client.notify("initialized", json!({}));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": text}}),
+        );
+        client
+    }
+
+    /// `shutdown` answered, then `exit`: the server ends with 0.
+    fn shut_down(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        assert_eq!(self.child.wait().unwrap().code(), Some(0));
+    }
+
     /// Replaces the document's text, as typing does, and asks for completion
     /// at the editor's position of the text's end.
     fn completion_at_end(&mut self, version: u64, text: &str) -> Value {
@@ -398,13 +418,7 @@ fn labels(completion: &Value) -> Vec<&str> {
 
 #[test]
 fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_and_keywords() {
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": WIDE}}),
-    );
+    let mut client = Client::opened(WIDE);
     // A diagnostic about the whole plan underlines its first line rather
     // than an empty range at 1:1.
     let diagnostics = client.diagnostics();
@@ -491,10 +505,7 @@ fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_a
     );
     assert_eq!(labels(&indicator), ["source"]);
 
-    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
-    client.notify("exit", Value::Null);
-    drop(client.stdin.take());
-    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+    client.shut_down();
 }
 
 /// A Supporting Families plan whose need sits under a headline, with an
@@ -518,13 +529,7 @@ problem crime "Crime" headline crime {
 
 #[test]
 fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indicators() {
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": SF}}),
-    );
+    let mut client = Client::opened(SF);
     client.diagnostics();
     let sf_at = |needle: &str, nth: usize| json!({"textDocument": {"uri": URI}, "position": position_of(SF, needle, nth)});
 
@@ -604,10 +609,7 @@ fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indica
     let within = typed(&mut client, &format!("{table}jsa: 26 weeks "));
     assert_eq!(within, [("within".to_string(), 14)]);
 
-    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
-    client.notify("exit", Value::Null);
-    drop(client.stdin.take());
-    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+    client.shut_down();
 }
 
 /// Typing a plan's header and settings from nothing: the frameworks after
@@ -616,13 +618,7 @@ fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indica
 /// takes them: after the `:`, or after the count and `across`.
 #[test]
 fn completion_offers_the_frameworks_and_every_settings_words() {
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": ""}}),
-    );
+    let mut client = Client::opened("");
     client.diagnostics();
     let mut version = 1;
     let mut typed = |client: &mut Client, text: &str| -> Vec<Value> {
@@ -674,8 +670,5 @@ fn completion_offers_the_frameworks_and_every_settings_words() {
         }
     }
 
-    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
-    client.notify("exit", Value::Null);
-    drop(client.stdin.take());
-    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+    client.shut_down();
 }
