@@ -469,6 +469,12 @@ fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_ta
         "{html}"
     );
     assert!(html.contains("generated on 2014-12-01"), "{html}");
+    // The one family no claim reaches is apart from the chart, in a
+    // sentence that agrees with its count.
+    assert!(
+        html.contains("<strong>1 family</strong> never becomes claimable without a change: shown apart, not on the chart."),
+        "{html}"
+    );
     for word in ["attachable", "principles missing", "claimable"] {
         assert!(html.contains(&format!("<dt>{word}</dt>")), "{word}");
     }

@@ -587,9 +587,11 @@ impl Report<'_> {
             escape_html(&families(self.figures.projection.tracked))
         ));
         body.push_str(&chart::Chart::of(self).svg());
+        let never = self.cohort.projection.never;
         body.push_str(&format!(
-            "<p class=\"never\"><strong>{}</strong> never become claimable without a change: shown apart, not on the chart.</p>\n",
-            escape_html(&families(self.cohort.projection.never))
+            "<p class=\"never\"><strong>{}</strong> never {} claimable without a change: shown apart, not on the chart.</p>\n",
+            escape_html(&families(never)),
+            if never == 1 { "becomes" } else { "become" }
         ));
         body.push_str(&self.projection_table().html());
         if let Some(table) = self.window_table() {
