@@ -133,12 +133,12 @@ enum Command {
         /// Write the output here (atomically) instead of standard output (`-`); for `csv`, the folder.
         #[arg(short, long)]
         output: Option<cli::output::Target>,
-        /// Also write a self-contained HTML page here (atomically).
-        #[arg(long)]
-        html: Option<PathBuf>,
-        /// Also write a workbook here (atomically): a sheet per table, numbers, money and dates typed.
+        /// Also write a self-contained HTML page here (atomically); `-` is standard output, when the report goes to -o.
         #[arg(long, value_name = "FILE")]
-        xlsx: Option<PathBuf>,
+        html: Option<cli::output::Target>,
+        /// Also write a workbook here (atomically): a sheet per table, numbers, money and dates typed; `-` is standard output when that is a file or a pipe.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<cli::output::Target>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -229,9 +229,9 @@ enum Command {
         /// Write the output here (atomically) instead of standard output (`-`); for `csv`, the folder.
         #[arg(short, long)]
         output: Option<cli::output::Target>,
-        /// Also write a workbook here (atomically): a sheet per table.
+        /// Also write a workbook here (atomically): a sheet per table; `-` is standard output when that is a file or a pipe.
         #[arg(long, value_name = "FILE")]
-        xlsx: Option<PathBuf>,
+        xlsx: Option<cli::output::Target>,
         /// Worker threads (default: one per core). Output is the same for any number.
         #[arg(long)]
         threads: Option<usize>,
@@ -475,6 +475,17 @@ fn main() -> ExitCode {
                 Ok(output) => output,
                 Err(exit) => return exit.into(),
             };
+            let streams = [
+                (
+                    "the report (no -o, or -o -)",
+                    output.is_none() && !matches!(format, cli::report::ReportFormat::Csv),
+                ),
+                ("--html -", html == Some(Target::StandardOutput)),
+                ("--xlsx -", xlsx == Some(Target::StandardOutput)),
+            ];
+            if let Err(exit) = cli::output::streams_apart(&streams, xlsx.as_ref()) {
+                return exit.into();
+            }
             cli::report::report(&cli::report::ReportRequest {
                 plans: &cohort.plans(),
                 versions_by: cohort.versions_by.into(),
@@ -484,8 +495,8 @@ fn main() -> ExitCode {
                 target,
                 format,
                 output,
-                html: html.as_deref(),
-                xlsx: xlsx.as_deref(),
+                html: html.as_ref(),
+                xlsx: xlsx.as_ref(),
                 outputs: &outputs,
             })
         }
@@ -552,6 +563,16 @@ fn main() -> ExitCode {
                 Ok(output) => output,
                 Err(exit) => return exit.into(),
             };
+            let streams = [
+                (
+                    "the diff (no -o, or -o -)",
+                    output.is_none() && !matches!(format, cli::diff::DiffFormat::Csv),
+                ),
+                ("--xlsx -", xlsx == Some(Target::StandardOutput)),
+            ];
+            if let Err(exit) = cli::output::streams_apart(&streams, xlsx.as_ref()) {
+                return exit.into();
+            }
             cli::diff::diff(&cli::diff::DiffRequest {
                 old: &cli::files::versions(&old, &old_versions),
                 new: &cli::files::versions(&new, &new_versions),
@@ -560,7 +581,7 @@ fn main() -> ExitCode {
                 as_of,
                 format,
                 output,
-                xlsx: xlsx.as_deref(),
+                xlsx: xlsx.as_ref(),
                 outputs: &outputs,
             })
         }

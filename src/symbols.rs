@@ -22,6 +22,7 @@
 //! assert_eq!(index.occurrences_of(occurrence.symbol).count(), 2);
 //! ```
 
+use crate::check::ValueShape;
 use crate::diagnostic::Diagnostics;
 use crate::headline::Headline;
 use crate::plan::Framework;
@@ -113,6 +114,13 @@ pub enum Completion<'a> {
     /// `within`, `where` … after an event kind, `then` after a compared
     /// value, `code` and `source` after an indicator's title.
     Keyword(&'static str),
+    /// A framework's word, after `framework` in the plan's header.
+    Framework {
+        /// The word (`phase2`).
+        word: &'static str,
+        /// Its years and what it asks ([`Framework::about`]).
+        about: &'static str,
+    },
     /// A headline outcome's id, after `headline` in a need's head.
     Headline {
         /// Its id, as written in the plan.
@@ -130,7 +138,8 @@ pub struct SymbolIndex {
     /// Sorted by where they start.
     occurrences: Vec<Occurrence>,
     blocks: Vec<Span>,
-    setting_words: Vec<(SymbolId, Vec<&'static str>)>,
+    /// How each setting's value is written, with its words.
+    setting_shapes: Vec<(SymbolId, ValueShape)>,
     /// The values of each field and member attribute that has a fixed set.
     values: Vec<(SymbolId, Vec<String>)>,
 }
@@ -230,7 +239,10 @@ impl SymbolIndex {
         let place = place(&tokens, DECLARING.contains(&line));
         let keywords = match place {
             // A value or a setting's word goes here, from a closed list.
-            Expected::ValueOf { .. } | Expected::SettingWord(_) => Vec::new(),
+            Expected::ValueOf { .. }
+            | Expected::SettingWord(_)
+            | Expected::SettingAcross(_)
+            | Expected::Framework => Vec::new(),
             // Items follow each other, so the grammar need read only what
             // follows the last block closed outside any other.
             _ => {
@@ -249,14 +261,19 @@ impl SymbolIndex {
         match place {
             Expected::Nothing => Vec::new(),
             Expected::SettingName => self.all(SymbolKind::Setting),
-            Expected::SettingWord(name) => self
-                .setting_words
+            Expected::SettingWord(name) => self.setting_words(name, |shape| match shape {
+                ValueShape::Word(words) => Some(words),
+                _ => None,
+            }),
+            Expected::SettingAcross(name) => self.setting_words(name, |shape| match shape {
+                ValueShape::CountAcross(words) => Some(words),
+                _ => None,
+            }),
+            Expected::Framework => Framework::WORDS
                 .iter()
-                .filter(|(id, _)| self.symbol(*id).is_some_and(|s| s.name == name))
-                .flat_map(|(id, words)| {
-                    words
-                        .iter()
-                        .map(|word| Completion::Word { setting: *id, word })
+                .map(|(word, framework)| Completion::Framework {
+                    word,
+                    about: framework.about(),
                 })
                 .collect(),
             Expected::Problem => self.all(SymbolKind::Problem),
@@ -319,6 +336,24 @@ impl SymbolIndex {
         }
     }
 
+    /// The words of the setting `name` that its shape takes at a place.
+    fn setting_words(
+        &self,
+        name: &str,
+        taken: impl Fn(&ValueShape) -> Option<&Vec<&'static str>>,
+    ) -> Vec<Completion<'_>> {
+        self.setting_shapes
+            .iter()
+            .filter(|(id, _)| self.symbol(*id).is_some_and(|s| s.name == name))
+            .flat_map(|(id, shape)| {
+                taken(shape)
+                    .into_iter()
+                    .flatten()
+                    .map(|word| Completion::Word { setting: *id, word })
+            })
+            .collect()
+    }
+
     fn all(&self, kind: SymbolKind) -> Vec<Completion<'_>> {
         self.symbols()
             .filter(|(_, symbol)| symbol.kind == kind)
@@ -333,7 +368,7 @@ struct Builder {
     symbols: Vec<Symbol>,
     occurrences: Vec<Occurrence>,
     blocks: Vec<Span>,
-    setting_words: Vec<(SymbolId, Vec<&'static str>)>,
+    setting_shapes: Vec<(SymbolId, ValueShape)>,
     values: Vec<(SymbolId, Vec<String>)>,
     /// By kind and name; a field's or indicator's name is `container.name`.
     names: BTreeMap<(SymbolKind, String), SymbolId>,
@@ -346,24 +381,17 @@ impl Builder {
             symbols: Vec::new(),
             occurrences: Vec::new(),
             blocks: Vec::new(),
-            setting_words: Vec::new(),
+            setting_shapes: Vec::new(),
             values: Vec::new(),
             names: BTreeMap::new(),
         };
         builder.vocabulary(crate::check::NATIONAL_VOCABULARY);
-        for (name, words) in crate::check::setting_words() {
-            let signature = if name == "min_needs" {
-                format!("{name}: N across needs | headlines")
-            } else if words.is_empty() {
-                format!("{name}: AGE to AGE")
-            } else {
-                format!("{name}: {}", words.join(" | "))
-            };
+        for (name, shape) in crate::check::setting_shapes() {
             let id = builder.declare(SymbolKind::Setting, name.to_string(), None, None, None);
             if let Some(symbol) = builder.symbols.get_mut(id.0) {
-                symbol.signature = signature;
+                symbol.signature = format!("{name}: {}", shape.signature());
             }
-            builder.setting_words.push((id, words));
+            builder.setting_shapes.push((id, shape));
         }
         builder
     }
@@ -390,7 +418,7 @@ impl Builder {
             symbols: self.symbols,
             occurrences: self.occurrences,
             blocks: self.blocks,
-            setting_words: self.setting_words,
+            setting_shapes: self.setting_shapes,
             values: self.values,
         }
     }
@@ -966,7 +994,12 @@ fn item_start(tokens: &[(usize, Token<'_>)]) -> usize {
 enum Expected<'a> {
     Nothing,
     SettingName,
+    /// A setting's value, right after its `:`.
     SettingWord(&'a str),
+    /// The word after a count and `across` (`min_needs: 3 across needs`).
+    SettingAcross(&'a str),
+    /// The word after `framework` in the header.
+    Framework,
     Problem,
     Claim,
     EventKind,
@@ -1053,14 +1086,11 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Expected<'a> {
     }
     let here = tokens.get(statement..).unwrap_or(&[]);
     let last = here.last().copied();
-    let before_last = here.len().checked_sub(2).and_then(|i| here.get(i)).copied();
     match open.last() {
         // A name being declared is new: nothing to offer for it.
         None | Some(Some("problem")) if declaring => Expected::Nothing,
-        Some(Some("settings")) => match (before_last, last) {
-            (Some(Token::Word(name)), Some(Token::Punct(':'))) => Expected::SettingWord(name),
-            _ => Expected::SettingName,
-        },
+        Some(Some("settings")) => setting_place(here),
+        Some(Some("plan")) if last == Some(Token::Word("framework")) => Expected::Framework,
         Some(Some("results")) => match here.iter().rev().find(|t| matches!(t, Token::Word(_))) {
             Some(Token::Word("combine")) => Expected::Claim,
             _ => match last {
@@ -1096,6 +1126,25 @@ fn place<'a>(tokens: &[Token<'a>], declaring: bool) -> Expected<'a> {
                 _ => Expected::Nothing,
             }
         }
+    }
+}
+
+/// What may be typed next in a settings block: a setting's name, or the
+/// part of its value that is a word. Settings follow each other without a
+/// separator, so the value is read from the last `:`.
+fn setting_place<'a>(tokens: &[Token<'a>]) -> Expected<'a> {
+    let Some(colon) = tokens.iter().rposition(|token| *token == Token::Punct(':')) else {
+        return Expected::SettingName;
+    };
+    let Some(Token::Word(name)) = colon.checked_sub(1).and_then(|at| tokens.get(at)) else {
+        return Expected::Nothing;
+    };
+    match tokens.get(colon + 1..).unwrap_or(&[]) {
+        [] => Expected::SettingWord(name),
+        [Token::Literal, Token::Word("across")] => Expected::SettingAcross(name),
+        // A count or age written, `to` or `across` (or the other age) next.
+        [Token::Literal] | [Token::Literal, Token::Word("to")] => Expected::Nothing,
+        _ => Expected::SettingName,
     }
 }
 

@@ -63,7 +63,15 @@ fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
     assert_eq!(page.matches("<section class=\"family\">").count(), 1);
     assert!(page.contains("<h1>Family F-000032 as of 2017-03-31</h1>"));
     let digest = explanation["plan"]["digest"].as_str().unwrap();
-    assert!(page.contains(&format!("<tr><th>plan digest</th><td>{digest}</td></tr>")));
+    assert!(page.contains(&format!(
+        "<tr><th scope=\"row\">plan digest</th><td>{digest}</td></tr>"
+    )));
+    // Every table is captioned and every header scoped, for screen readers.
+    assert_eq!(page.matches("<table>").count(), 3);
+    assert_eq!(page.matches("<table>\n<caption>").count(), 3, "{page}");
+    assert_eq!(page.matches("<th>").count(), 0, "{page}");
+    // A reason's quoted names are code, not backticks.
+    assert!(!page.contains('`'), "{page}");
     // Self-contained: nothing fetched, nothing run.
     for outside in ["<script", "src=", "http:", "https:", "<link"] {
         assert!(!page.contains(outside), "{outside} in {page}");

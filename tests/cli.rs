@@ -301,6 +301,12 @@ fn suite_of_one_case(folder: &str, name: &str, as_of: &str) -> PathBuf {
     suite_of(folder, &[case])
 }
 
+/// [`suite_of`] one case, as of 30 November 2016, expecting `expect`.
+fn suite_expecting(folder: &str, name: &str, expect: serde_json::Value) -> PathBuf {
+    let case = serde_json::json!({ "name": name, "as_of": "2016-11-30", "expect": expect });
+    suite_of(folder, &[case])
+}
+
 /// A scratch folder holding the national phase 2 plan and these cases of
 /// family F-0001, in a suite written as `serde_json` pretty-prints.
 fn suite_of(folder: &str, cases: &[serde_json::Value]) -> PathBuf {
@@ -328,6 +334,39 @@ fn suite_of(folder: &str, cases: &[serde_json::Value]) -> PathBuf {
     )
     .unwrap();
     folder
+}
+
+/// A family file that is not there fails its case with the path as the
+/// suite gives it and why, once, in the failure itself (and in JUnit).
+#[test]
+fn test_of_a_missing_family_file_names_it_in_the_failure() {
+    let folder = suite_expecting(
+        "test_missing_family_file",
+        "mistyped path",
+        serde_json::json!({ "eligible": true }),
+    );
+    let suite = folder.join("plan.tests.json");
+    let written = std::fs::read_to_string(&suite).unwrap();
+    let mut cases: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let case = &mut cases["cases"][0];
+    case.as_object_mut().unwrap().remove("family");
+    case["family_file"] = "families/F-0001.json".into();
+    std::fs::write(&suite, cases.to_string()).unwrap();
+    let said = "its family file `families/F-0001.json` cannot be read (No such file or directory (os error 2)); `family_file` is a path from the suite's folder";
+    let output = tfop(&["test", suite.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains(&format!("  {said}\n")), "{stdout}");
+    assert!(text(&output.stderr).is_empty(), "{}", text(&output.stderr));
+    let junit = tfop(&["test", suite.to_str().unwrap(), "--format", "junit"]);
+    let xml = text(&junit.stdout);
+    assert!(
+        xml.contains(&format!(
+            "<error message=\"{}\"/>",
+            said.replace('\'', "&apos;")
+        )),
+        "{xml}"
+    );
 }
 
 #[test]
@@ -385,13 +424,10 @@ fn test_prints_a_failing_case_with_its_differences_and_explains_it_when_verbose(
 
 #[test]
 fn test_refuses_a_misspelled_expectation_key_naming_the_valid_ones() {
-    let folder = suite_of(
+    let folder = suite_expecting(
         "test_misspelled",
-        &[serde_json::json!({
-            "name": "eligible, misspelled",
-            "as_of": "2016-11-30",
-            "expect": { "eligable": true }
-        })],
+        "eligible, misspelled",
+        serde_json::json!({ "eligable": true }),
     );
     let output = tfop(&["test", folder.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
@@ -1798,5 +1834,132 @@ fn dash_o_dash_is_refused_where_csv_writes_a_folder() {
             "{args:?}: {stderr}"
         );
         assert_eq!(names_in(&folder), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+/// `--html -` and `--xlsx -` write standard output, as `-o -` does: the
+/// page and the workbook are the bytes `--html FILE` and `--xlsx FILE`
+/// write, and no file named `-` is made.
+#[test]
+fn html_and_xlsx_dash_write_standard_output_and_no_file_named_dash() {
+    let folder = scratch("html_xlsx_dash");
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let cohort = "examples/cohort/families.jsonl";
+    let report = ["report", phase2, cohort, "--as-of", "2016-11-30"];
+    let run = |more: &[&str]| {
+        let mut args = report.to_vec();
+        args.extend_from_slice(more);
+        let output = tfop_in(&folder, &args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        output.stdout
+    };
+    let page_file = folder.join("page.html");
+    run(&["--html", page_file.to_str().unwrap(), "-o", "/dev/null"]);
+    let page = run(&["--html", "-", "-o", "/dev/null"]);
+    assert!(page.starts_with(b"<!DOCTYPE html>"));
+    assert_eq!(page, std::fs::read(&page_file).unwrap());
+    std::fs::remove_file(&page_file).unwrap();
+
+    let workbook = run(&["--xlsx", "-", "-o", "/dev/null"]);
+    let diffed = tfop_in(
+        &folder,
+        &[
+            "diff",
+            phase2,
+            "examples/plans/lancashire-2016.tfop",
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--xlsx",
+            "-",
+            "-o",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(diffed.status.code(), Some(4), "{}", text(&diffed.stderr));
+    for (bytes, first_sheet) in [(workbook, "families"), (diffed.stdout, "changes")] {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut sheets = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("xl/workbook.xml").unwrap(),
+            &mut sheets,
+        )
+        .unwrap();
+        assert!(
+            sheets.contains(&format!("<sheet name=\"{first_sheet}\"")),
+            "{sheets}"
+        );
+    }
+    assert_eq!(names_in(&folder), Vec::<String>::new());
+}
+
+/// Two results on standard output would run together: `report` and `diff`
+/// refuse them before deciding anything, naming each as it was asked for.
+#[test]
+fn results_that_would_share_standard_output_are_refused() {
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let cohort = "examples/cohort/families.jsonl";
+    let report = ["report", phase2, cohort, "--as-of", "2016-11-30"];
+    let runs: [(Vec<&str>, &str); 4] = [
+        (
+            [&report[..], &["--html", "-"]].concat(),
+            "error: the report (no -o, or -o -) and --html - both write standard output",
+        ),
+        (
+            [&report[..], &["-o", "-", "--xlsx", "-"]].concat(),
+            "error: the report (no -o, or -o -) and --xlsx - both write standard output",
+        ),
+        (
+            [
+                &report[..],
+                &["--format", "json", "--html", "-", "--xlsx", "-"],
+            ]
+            .concat(),
+            "error: the report (no -o, or -o -), --html - and --xlsx - all write standard output, where they would run together; name a file for all but one",
+        ),
+        (
+            vec![
+                "diff",
+                phase2,
+                phase2,
+                cohort,
+                "--as-of",
+                "2016-11-30",
+                "--xlsx",
+                "-",
+            ],
+            "error: the diff (no -o, or -o -) and --xlsx - both write standard output",
+        ),
+    ];
+    for (args, said) in runs {
+        let output = tfop(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.starts_with(said), "{args:?}: {stderr}");
+        assert!(!stderr.contains("read "), "nothing decided: {stderr}");
+    }
+}
+
+/// A workbook is binary: `--xlsx -` to a terminal is refused, saying how to
+/// redirect it, while the same run into a pipe writes it.
+#[test]
+fn xlsx_dash_is_refused_on_a_terminal_and_written_to_a_pipe() {
+    let phase2 = "examples/plans/national-phase2.tfop";
+    let cohort = "examples/cohort/families.jsonl";
+    for command in [
+        vec!["report", phase2, cohort, "--as-of", "2016-11-30"],
+        vec!["diff", phase2, phase2, cohort, "--as-of", "2016-11-30"],
+    ] {
+        let args = [&command[..], &["--xlsx", "-", "-o", "/dev/null"]].concat();
+        let on_terminal = common::tfop_on_terminal(&args, "");
+        let drawn = text(&on_terminal.stdout);
+        assert_eq!(on_terminal.status.code(), Some(1), "{drawn}");
+        assert_eq!(
+            drawn,
+            "error: --xlsx - writes a binary workbook to standard output, which is a terminal; redirect it (`> report.xlsx`, `| …`) or name the file (--xlsx FILE)\r\n"
+        );
+        let piped = common::tfop_on_terminal(&args, "2>/dev/null | head -c 4");
+        assert_eq!(text(&piped.stdout), "PK\u{3}\u{4}", "{args:?}");
     }
 }

@@ -11,7 +11,7 @@
 )]
 
 mod common;
-use common::{read, scratch, text, tfop, tfop_exits, tfop_with_env};
+use common::{read, scratch, text, tfop, tfop_exits, tfop_on_terminal, tfop_with_env};
 use std::io::Read;
 use std::path::Path;
 
@@ -357,6 +357,91 @@ fn standard_error_that_is_not_a_terminal_gets_no_progress_drawing() {
     }
 }
 
+/// On a terminal the spinner is drawn, with the counts and the rate, and
+/// lifted off its line for each refusal, so no refusal starts after it; it
+/// is cleared before the summary.
+#[test]
+fn standard_error_that_is_a_terminal_shows_progress_and_keeps_refusals_on_their_own_lines() {
+    for command in ["eval", "report", "diff"] {
+        let plans: &[&str] = if command == "diff" {
+            &[command, PLAN, PLAN]
+        } else {
+            &[command, PLAN]
+        };
+        let output = tfop_on_terminal(&on_cohort(plans, &["-o", "/dev/null"]), "");
+        let drawn = text(&output.stdout);
+        assert_eq!(output.status.code(), Some(3), "{command}: {drawn}");
+        assert!(
+            drawn.contains(" read 0 families, decided 0, refused 0 (0 families/s)"),
+            "{command}: {drawn:?}"
+        );
+        // Each refusal and the summary start a line: after a newline, or
+        // after the spinner's line is erased (`ESC [2K`).
+        for line in drawn.split('\n') {
+            for (at, _) in line.match_indices("examples/cohort/families.jsonl:") {
+                let before = &line[..at];
+                assert!(
+                    before.is_empty() || before.ends_with("\u{1b}[2K"),
+                    "{command}: a refusal after {before:?}"
+                );
+            }
+        }
+        // Cleared at the end, before the summary (diff's is in its output).
+        let summary = if command == "diff" {
+            ""
+        } else {
+            "read 50, decided 32, refused 18\r\n"
+        };
+        assert!(
+            drawn.ends_with(&format!("\u{1b}[2K{summary}")),
+            "{command}: {drawn:?}"
+        );
+    }
+    // The claim file, the near-miss worklist and the funding envelope decide
+    // a cohort too: the spinner, then their summaries on lines of their own.
+    let lancashire = "examples/plans/lancashire-2016.tfop";
+    let window = [COHORT, "--window", "2017-03-31", "-o", "/dev/null"];
+    let runs: [(Vec<&str>, &str); 3] = [
+        (
+            [&["claims", lancashire][..], &window].concat(),
+            "\u{1b}[2Kclaim window 2017-03-31: 12 families",
+        ),
+        (
+            [&["claims", lancashire, "--near"][..], &window].concat(),
+            "",
+        ),
+        (
+            vec![
+                "funding",
+                "examples/plans/barnet-2012.tfop",
+                COHORT,
+                "--as-of",
+                "2014-03-31",
+                "-o",
+                "/dev/null",
+            ],
+            "\u{1b}[2K",
+        ),
+    ];
+    for (args, after) in runs {
+        let output = tfop_on_terminal(&args, "");
+        let drawn = text(&output.stdout);
+        assert!(drawn.contains(" (0 families/s)"), "{args:?}: {drawn:?}");
+        assert!(drawn.contains(after), "{args:?}: {drawn:?}");
+        for line in drawn.split('\n') {
+            for (at, _) in line.match_indices("examples/cohort/families.jsonl:") {
+                assert!(line[..at].is_empty() || line[..at].ends_with("\u{1b}[2K"));
+            }
+        }
+    }
+    // Decisions streamed to the terminal show the progress themselves: the
+    // spinner would be drawn over them.
+    let output = tfop_on_terminal(&on_cohort(&["eval", PLAN], &[]), "");
+    let drawn = text(&output.stdout);
+    assert!(!drawn.contains("families/s"), "{drawn:?}");
+    assert!(drawn.contains("\"family\":\"F-000003\""), "{drawn:?}");
+}
+
 #[test]
 fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_table() {
     let folder = scratch("exports_html");
@@ -384,6 +469,12 @@ fn the_html_report_names_its_plan_and_day_explains_its_words_and_labels_every_ta
         "{html}"
     );
     assert!(html.contains("generated on 2014-12-01"), "{html}");
+    // The one family no claim reaches is apart from the chart, in a
+    // sentence that agrees with its count.
+    assert!(
+        html.contains("<strong>1 family</strong> never becomes claimable without a change: shown apart, not on the chart."),
+        "{html}"
+    );
     for word in ["attachable", "principles missing", "claimable"] {
         assert!(html.contains(&format!("<dt>{word}</dt>")), "{word}");
     }
@@ -533,4 +624,44 @@ fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
     let plain = tfop(&report_of(PLAN, &[]));
     let plain = text(&plain.stdout);
     assert!(plain.contains("claimed of a target of 120,000:"), "{plain}");
+    // Every count in a sentence or label is grouped, in text and HTML: the
+    // outcomes' target and what is left, the attachments in the fees' label.
+    let folder = scratch("exports_thousands");
+    let cohort = folder.join("cohort.jsonl");
+    let cohort = cohort.to_str().unwrap();
+    tfop_exits(
+        &[
+            "generate",
+            "--families",
+            "2000",
+            "--seed",
+            "5",
+            "-o",
+            cohort,
+        ],
+        0,
+    );
+    let leicestershire = "examples/plans/leicestershire-2017.tfop";
+    for format in ["text", "html"] {
+        let output = tfop(&[
+            "report",
+            leicestershire,
+            cohort,
+            "--as-of",
+            "2016-11-30",
+            "--format",
+            format,
+        ]);
+        let shown = text(&output.stdout);
+        let outcomes = shown
+            .split(" with a successful outcome of a target of 2,770: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{format}: {shown}"));
+        let left = outcomes.split(" left").next().unwrap();
+        let left = left.rsplit(", ").next().unwrap();
+        assert!(left.contains(',') && left.len() == 5, "{format}: {left}");
+        let fees = shown.split("attachment fees (").nth(1).unwrap();
+        let attached = fees.split(" attached").next().unwrap();
+        assert!(attached.contains(','), "{format}: {attached}");
+    }
 }

@@ -133,6 +133,26 @@ impl Client {
 }
 
 impl Client {
+    /// A server initialized, with the document open holding `text`.
+    fn opened(text: &str) -> Client {
+        let mut client = Client::start();
+        client.request("initialize", json!({"capabilities": {}}));
+        client.notify("initialized", json!({}));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": text}}),
+        );
+        client
+    }
+
+    /// `shutdown` answered, then `exit`: the server ends with 0.
+    fn shut_down(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        assert_eq!(self.child.wait().unwrap().code(), Some(0));
+    }
+
     /// Replaces the document's text, as typing does, and asks for completion
     /// at the editor's position of the text's end.
     fn completion_at_end(&mut self, version: u64, text: &str) -> Value {
@@ -398,13 +418,7 @@ fn labels(completion: &Value) -> Vec<&str> {
 
 #[test]
 fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_and_keywords() {
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": WIDE}}),
-    );
+    let mut client = Client::opened(WIDE);
     // A diagnostic about the whole plan underlines its first line rather
     // than an empty range at 1:1.
     let diagnostics = client.diagnostics();
@@ -491,10 +505,7 @@ fn positions_are_the_editors_after_wide_characters_and_completion_knows_values_a
     );
     assert_eq!(labels(&indicator), ["source"]);
 
-    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
-    client.notify("exit", Value::Null);
-    drop(client.stdin.take());
-    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+    client.shut_down();
 }
 
 /// A Supporting Families plan whose need sits under a headline, with an
@@ -518,13 +529,7 @@ problem crime "Crime" headline crime {
 
 #[test]
 fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indicators() {
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": URI, "languageId": "tfop", "version": 1, "text": SF}}),
-    );
+    let mut client = Client::opened(SF);
     client.diagnostics();
     let sf_at = |needle: &str, nth: usize| json!({"textDocument": {"uri": URI}, "position": position_of(SF, needle, nth)});
 
@@ -604,8 +609,66 @@ fn completion_offers_keywords_by_place_benefits_headlines_and_hover_finds_indica
     let within = typed(&mut client, &format!("{table}jsa: 26 weeks "));
     assert_eq!(within, [("within".to_string(), 14)]);
 
-    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
-    client.notify("exit", Value::Null);
-    drop(client.stdin.take());
-    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+    client.shut_down();
+}
+
+/// Typing a plan's header and settings from nothing: the frameworks after
+/// `framework`, and each setting the server lists offers the words its own
+/// signature gives (`member_events: while_member | always`), where its value
+/// takes them: after the `:`, or after the count and `across`.
+#[test]
+fn completion_offers_the_frameworks_and_every_settings_words() {
+    let mut client = Client::opened("");
+    client.diagnostics();
+    let mut version = 1;
+    let mut typed = |client: &mut Client, text: &str| -> Vec<Value> {
+        version += 1;
+        client
+            .completion_at_end(version, text)
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let label = |item: &Value| item["label"].as_str().unwrap().to_string();
+
+    let frameworks = typed(&mut client, "plan \"P\" {\n  framework ");
+    let labels: Vec<String> = frameworks.iter().map(label).collect();
+    assert_eq!(labels, ["phase1", "phase2", "sf2022"]);
+    assert_eq!(frameworks[1]["detail"], "framework phase2");
+    assert!(
+        frameworks[2]["documentation"]
+            .as_str()
+            .unwrap()
+            .contains("Supporting Families Outcome Framework"),
+        "{frameworks:?}"
+    );
+
+    let head = "plan \"P\" {\n  framework phase2\n}\nsettings {\n  ";
+    let settings = typed(&mut client, head);
+    assert_eq!(settings.len(), 9, "{settings:?}");
+    for setting in settings {
+        let name = label(&setting);
+        let signature = setting["detail"].as_str().unwrap();
+        let value = signature
+            .strip_prefix(&format!("{name}: "))
+            .unwrap_or_else(|| panic!("{signature}"));
+        let mut words = |text: &str| -> Vec<String> {
+            typed(&mut client, &format!("{head}{name}: {text}"))
+                .iter()
+                .filter(|item| item["kind"] == 20)
+                .map(label)
+                .collect()
+        };
+        if value == "AGE to AGE" {
+            assert!(words("").is_empty(), "{name}");
+        } else if let Some(across) = value.strip_prefix("N across ") {
+            assert!(words("").is_empty(), "{name}");
+            assert_eq!(words("3 across ").join(" | "), across, "{name}");
+        } else {
+            assert!(value.contains(" | "), "{signature}");
+            assert_eq!(words("").join(" | "), value, "{name}");
+        }
+    }
+
+    client.shut_down();
 }

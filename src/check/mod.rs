@@ -34,7 +34,7 @@ use expr::{Lowered, Uses};
 use lints::DefineFacts;
 /// Read by the symbol index (`crate::symbols`), which knows the names the
 /// checker resolves.
-pub(crate) use settings::setting_words;
+pub(crate) use settings::{ValueShape, setting_shapes};
 pub(crate) use vocab::{NATIONAL_VOCABULARY, SUPPORTING_FAMILIES_VOCABULARY};
 
 /// Checks a syntax tree and builds the plan, or returns every error. Warnings

@@ -168,16 +168,38 @@ impl Checker {
 /// for a value it does not take.
 type ReadSetting = fn(&mut Settings, &str, &ast::SettingValue) -> Result<(), (String, String)>;
 
-/// The words a setting takes, in the order the reader lists them; none for a
-/// setting whose value is not a word (`school_age: 5 to 15`).
-type SettingWords = fn() -> Vec<&'static str>;
+/// How a setting's value is written, with the words it takes in the order
+/// the reader lists them: what an editor offers where the value goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ValueShape {
+    /// One of these words (`member_events: always`).
+    Word(Vec<&'static str>),
+    /// Two ages (`school_age: 5 to 15`).
+    AgeRange,
+    /// A count, `across` and one of these words (`min_needs: 3 across needs`).
+    CountAcross(Vec<&'static str>),
+}
+
+impl ValueShape {
+    /// The value as a signature writes it: `a | b`, `AGE to AGE`,
+    /// `N across a | b`.
+    pub(crate) fn signature(&self) -> String {
+        match self {
+            ValueShape::Word(words) => words.join(" | "),
+            ValueShape::AgeRange => "AGE to AGE".to_string(),
+            ValueShape::CountAcross(words) => format!("N across {}", words.join(" | ")),
+        }
+    }
+}
+
+type SettingShape = fn() -> ValueShape;
 
 /// Every setting a plan may give: its name, its words, and how its value is
 /// read. A new setting is one line here, with its enum and words in `plan`.
-const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
+const SETTINGS: [(&str, SettingShape, ReadSetting); 9] = [
     (
         "claim_problems",
-        || words_of(ClaimProblems::WORDS),
+        || ValueShape::Word(words_of(ClaimProblems::WORDS)),
         |settings, name, value| {
             settings.claim_problems = word(name, value, ClaimProblems::WORDS)?;
             Ok(())
@@ -185,7 +207,7 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
     ),
     (
         "reduction_baseline",
-        || words_of(Baseline::WORDS),
+        || ValueShape::Word(words_of(Baseline::WORDS)),
         |settings, name, value| {
             settings.reduction_baseline = word(name, value, Baseline::WORDS)?;
             Ok(())
@@ -193,19 +215,23 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
     ),
     (
         "member_events",
-        || words_of(MemberEvents::WORDS),
+        || ValueShape::Word(words_of(MemberEvents::WORDS)),
         |settings, name, value| {
             settings.member_events = word(name, value, MemberEvents::WORDS)?;
             Ok(())
         },
     ),
-    ("school_age", Vec::new, |settings, name, value| {
-        settings.school_age = age_range(name, value)?;
-        Ok(())
-    }),
+    (
+        "school_age",
+        || ValueShape::AgeRange,
+        |settings, name, value| {
+            settings.school_age = age_range(name, value)?;
+            Ok(())
+        },
+    ),
     (
         "school_leavers",
-        || words_of(SchoolLeavers::WORDS),
+        || ValueShape::Word(words_of(SchoolLeavers::WORDS)),
         |settings, name, value| {
             settings.school_leavers = word(name, value, SchoolLeavers::WORDS)?;
             Ok(())
@@ -213,7 +239,7 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
     ),
     (
         "earned_autonomy",
-        || words_of(YES_NO),
+        || ValueShape::Word(words_of(YES_NO)),
         |settings, name, value| {
             settings.earned_autonomy = word(name, value, YES_NO)?;
             Ok(())
@@ -221,7 +247,7 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
     ),
     (
         "claim_route",
-        || words_of(ClaimRoute::WORDS),
+        || ValueShape::Word(words_of(ClaimRoute::WORDS)),
         |settings, name, value| {
             settings.claim_route = word(name, value, ClaimRoute::WORDS)?;
             Ok(())
@@ -229,25 +255,29 @@ const SETTINGS: [(&str, SettingWords, ReadSetting); 9] = [
     ),
     (
         "reattachment",
-        || words_of(Reattachment::WORDS),
+        || ValueShape::Word(words_of(Reattachment::WORDS)),
         |settings, name, value| {
             settings.reattachment = word(name, value, Reattachment::WORDS)?;
             Ok(())
         },
     ),
-    ("min_needs", Vec::new, |settings, name, value| {
-        settings.min_needs = min_needs(name, value)?;
-        Ok(())
-    }),
+    (
+        "min_needs",
+        || ValueShape::CountAcross(words_of(NeedsAcross::WORDS)),
+        |settings, name, value| {
+            settings.min_needs = min_needs(name, value)?;
+            Ok(())
+        },
+    ),
 ];
 
 /// The words of a yes-or-no setting.
 const YES_NO: &[(&str, bool)] = &[("yes", true), ("no", false)];
 
-/// Every setting's name with the words it takes, in the order of the
+/// Every setting's name with how its value is written, in the order of the
 /// table: what an editor offers to complete a settings block with.
-pub(crate) fn setting_words() -> impl Iterator<Item = (&'static str, Vec<&'static str>)> {
-    SETTINGS.iter().map(|(name, words, _)| (*name, words()))
+pub(crate) fn setting_shapes() -> impl Iterator<Item = (&'static str, ValueShape)> {
+    SETTINGS.iter().map(|(name, shape, _)| (*name, shape()))
 }
 
 fn words_of<T>(words: &[(&'static str, T)]) -> Vec<&'static str> {

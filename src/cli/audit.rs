@@ -6,7 +6,7 @@ use super::Exit;
 use super::eval::report_refusal;
 use super::files::{input_failed, load_plans, records};
 use super::output::Outputs;
-use super::render::{Format, print};
+use super::render::{Format, emit};
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
@@ -109,16 +109,7 @@ pub(crate) fn explain(request: &ExplainRequest) -> Exit {
         None => format!("Audit pack as of {day}, under {}", plan.header().name),
     };
     let page = html_document(&title, &explanations);
-    let written = match request.output {
-        Some(path) => request
-            .outputs
-            .write(path, page.as_bytes())
-            .map_err(|error| {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                Exit::Failure
-            }),
-        None => print(&page),
-    };
+    let written = emit(request.outputs, request.output, page.as_bytes());
     match written {
         Err(exit) => exit,
         Ok(()) if refused => Exit::SomeRefused,

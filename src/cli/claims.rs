@@ -5,7 +5,8 @@ use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
 use super::output::Outputs;
-use super::render::print;
+use super::progress::Progress;
+use super::render::emit;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 use std::collections::{BTreeMap, BTreeSet};
@@ -366,13 +367,7 @@ fn summary(window: NaiveDate, totals: &ClaimTotals) -> String {
 
 /// Writes a file `tfop claims` made to `-o`, or else to standard output.
 pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit> {
-    match request.output {
-        Some(path) => request.outputs.write(path, bytes).map_err(|error| {
-            eprintln!("error: cannot write {}: {error}", path.display());
-            Exit::Failure
-        }),
-        None => print(&String::from_utf8_lossy(bytes)),
-    }
+    emit(request.outputs, request.output, bytes)
 }
 
 /// The plan's versions and the families of a run over one claim window
@@ -408,7 +403,8 @@ pub(crate) fn decide_on_window<T: Send>(
 ) -> Result<u64, Exit> {
     let window = request.window;
     let mut refused = 0u64;
-    work_all(
+    let mut progress = Progress::start(false);
+    let decided = work_all(
         request.families,
         records,
         |record| -> Result<(String, T), tfop::Refusal> {
@@ -422,16 +418,20 @@ pub(crate) fn decide_on_window<T: Send>(
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
-            match outcome.and_then(|decided| decided) {
+            let outcome = outcome.and_then(|decided| decided);
+            progress.record(outcome.is_err());
+            match outcome {
                 Ok((family, made)) => keep(family, made),
                 Err(refusal) => {
                     refused += 1;
-                    report_refusal(request.families, record, &refusal);
+                    progress.aside(|| report_refusal(request.families, record, &refusal));
                 }
             }
             Ok(())
         },
-    )?;
+    );
+    drop(progress);
+    decided?;
     Ok(refused)
 }
 

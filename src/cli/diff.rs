@@ -3,7 +3,7 @@
 use super::Exit;
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
-use super::output::{Destination, Outputs};
+use super::output::{Destination, Outputs, Target};
 use super::progress::Progress;
 use super::render::problem_text;
 use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
@@ -28,7 +28,7 @@ pub(crate) struct DiffRequest<'a> {
     /// Where the format's output goes (a folder for CSV); standard output
     /// when `None`.
     pub(crate) output: Option<&'a Path>,
-    pub(crate) xlsx: Option<&'a Path>,
+    pub(crate) xlsx: Option<&'a Target>,
     pub(crate) outputs: &'a Outputs,
 }
 
@@ -356,7 +356,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
         eprintln!("error: {error}");
         Exit::Failure
     };
-    let mut progress = Progress::start();
+    let mut progress = Progress::start(request.output.is_none());
     let compared = work_all(
         request.families,
         records,
@@ -374,12 +374,12 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
                 }
                 Err(repeated) => {
                     progress.record(true);
-                    report_refusal(request.families, record, &repeated);
+                    progress.aside(|| report_refusal(request.families, record, &repeated));
                     return tally.add(&[], true).map_err(too_many);
                 }
             };
             if let Some(refusal) = before.as_ref().err().or(after.as_ref().err()) {
-                report_refusal(request.families, record, refusal);
+                progress.aside(|| report_refusal(request.families, record, refusal));
             }
             tally
                 .add(&changes, before.is_err() && after.is_err())
@@ -412,8 +412,8 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
             return exit;
         }
     }
-    if let Some(path) = request.xlsx {
-        if let Err(exit) = write_xlsx(path, &tables, request.outputs) {
+    if let Some(target) = request.xlsx {
+        if let Err(exit) = write_xlsx(target, &tables, request.outputs) {
             return exit;
         }
     }

@@ -475,7 +475,7 @@ pub(crate) fn eval(
         return exit;
     }
     let (mut read, mut decided, mut refused) = (0u64, 0u64, 0u64);
-    let mut progress = Progress::start();
+    let mut progress = Progress::start(output.is_none());
     let result = work_all(
         families,
         records,
@@ -490,7 +490,7 @@ pub(crate) fn eval(
                 None => decided += 1,
                 Some(refusal) => {
                     refused += 1;
-                    report_refusal(families, record, refusal);
+                    progress.aside(|| report_refusal(families, record, refusal));
                 }
             }
             let bytes = rendered.bytes.ok_or_else(write_failed)?;
@@ -573,8 +573,10 @@ pub(crate) fn explain(
         return match plans.explanation(|vocab| record.read(vocab), as_of) {
             Ok(explanation) => {
                 let written = match format {
-                    Format::Text => print(&explanation.to_string()),
-                    Format::Json => json_document(&explanation).and_then(|json| print(&json)),
+                    Format::Text => print(explanation.to_string().as_bytes()),
+                    Format::Json => {
+                        json_document(&explanation).and_then(|json| print(json.as_bytes()))
+                    }
                 };
                 written.map_or_else(|exit| exit, |()| Exit::Success)
             }

@@ -4,6 +4,7 @@ use super::Exit;
 use super::claims::{FamilyYears, NOTHING_TO_CLAIM, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plan, load_plans, records};
+use super::progress::Progress;
 use super::render::{Format, emit, json_document, table};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -220,7 +221,7 @@ fn nothing_to_claim(
             Err(exit) => return exit,
         },
     };
-    match emit(outputs, output, &printed) {
+    match emit(outputs, output, printed.as_bytes()) {
         Ok(()) => Exit::Success,
         Err(exit) => exit,
     }
@@ -253,7 +254,8 @@ fn earned(
     let plans = load_plans(&[request.plan.to_path_buf()], as_of, VersionsBy::default())?;
     let years = YearClaims::new(plan, as_of);
     let mut tally = YearTally::default();
-    work_all(
+    let mut progress = Progress::start(false);
+    let decided = work_all(
         families,
         records(families)?,
         |record| {
@@ -266,16 +268,20 @@ fn earned(
             Err(refusal) => refusal.family.as_deref(),
         },
         |record, outcome| {
-            match outcome.and_then(|decided| decided) {
+            let outcome = outcome.and_then(|decided| decided);
+            progress.record(outcome.is_err());
+            match outcome {
                 Ok(family) => tally.add(family),
                 Err(refusal) => {
                     *refused += 1;
-                    report_refusal(families, record, &refusal);
+                    progress.aside(|| report_refusal(families, record, &refusal));
                 }
             }
             Ok(())
         },
-    )?;
+    );
+    drop(progress);
+    decided?;
     let years = years.earnings(&tally, pays).map_err(|error| {
         eprintln!("error: {}: {error}", request.plan.display());
         Exit::Failure
@@ -422,7 +428,7 @@ pub(crate) fn funding(request: &FundingRequest, outputs: &super::output::Outputs
             }
         }
     };
-    match emit(outputs, output, &printed) {
+    match emit(outputs, output, printed.as_bytes()) {
         Ok(()) if refused > 0 => Exit::SomeRefused,
         Ok(()) => Exit::Success,
         Err(exit) => exit,

@@ -354,6 +354,13 @@ impl Server<'_> {
                     kind: Some(CompletionItemKind::KEYWORD),
                     ..CompletionItem::default()
                 }),
+                tfop::symbols::Completion::Framework { word, about } => Some(CompletionItem {
+                    label: word.to_string(),
+                    kind: Some(CompletionItemKind::ENUM_MEMBER),
+                    detail: Some(format!("framework {word}")),
+                    documentation: Some(lsp_types::Documentation::String(about.to_string())),
+                    ..CompletionItem::default()
+                }),
                 tfop::symbols::Completion::Headline { id, name } => Some(CompletionItem {
                     label: id.to_string(),
                     kind: Some(CompletionItemKind::ENUM_MEMBER),

@@ -17,7 +17,7 @@
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -239,6 +239,19 @@ impl Target {
         })
     }
 
+    /// A workbook (`--xlsx -`) is binary: a terminal would show it as noise
+    /// and may take its bytes for control codes, so standard output takes it
+    /// only when it is a file or a pipe.
+    fn refuse_binary_on_terminal(&self, flag: &str) -> Result<(), super::Exit> {
+        if *self == Target::StandardOutput && io::stdout().is_terminal() {
+            eprintln!(
+                "error: {flag} - writes a binary workbook to standard output, which is a terminal; redirect it (`> report.xlsx`, `| …`) or name the file ({flag} FILE)"
+            );
+            return Err(super::Exit::Failure);
+        }
+        Ok(())
+    }
+
     /// The path an optional `-o` names for what the command writes: none
     /// for standard output (no `-o`, or `-o -` for a stream).
     pub(crate) fn resolve(
@@ -251,6 +264,37 @@ impl Target {
             (Some(target), Writes::Folder) => target.folder().map(Some),
         }
     }
+}
+
+/// What `report` and `diff` check before any work: at most one result on
+/// standard output, and no workbook written to a terminal.
+pub(crate) fn streams_apart(
+    results: &[(&str, bool)],
+    workbook: Option<&Target>,
+) -> Result<(), super::Exit> {
+    one_on_standard_output(results)?;
+    workbook.map_or(Ok(()), |target| target.refuse_binary_on_terminal("--xlsx"))
+}
+
+/// Refuses a run whose results would share standard output (the main
+/// result without `-o`, `--html -`, `--xlsx -`): they would run together
+/// into one stream nothing could split again. Each result is named as the
+/// user wrote it, with whether it goes to standard output.
+fn one_on_standard_output(results: &[(&str, bool)]) -> Result<(), super::Exit> {
+    let shared: Vec<&str> = results
+        .iter()
+        .filter(|(_, on_stdout)| *on_stdout)
+        .map(|(name, _)| *name)
+        .collect();
+    let (all, named) = match shared.as_slice() {
+        [] | [_] => return Ok(()),
+        [first, second] => ("both", format!("{first} and {second}")),
+        [rest @ .., last] => ("all", format!("{} and {last}", rest.join(", "))),
+    };
+    eprintln!(
+        "error: {named} {all} write standard output, where they would run together; name a file for all but one"
+    );
+    Err(super::Exit::Failure)
 }
 
 /// Where a command's result goes: standard output, or a file put in place

@@ -19,9 +19,13 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    /// A spinner on standard error if it is a terminal, else nothing.
-    pub(crate) fn start() -> Progress {
-        let terminal = std::io::stderr().is_terminal();
+    /// A spinner on standard error if it is a terminal, else nothing; nothing
+    /// either for a command `streaming` its result to standard output while
+    /// it runs when that is a terminal too, where the result's own lines
+    /// show the progress and the spinner would be drawn over them.
+    pub(crate) fn start(streaming: bool) -> Progress {
+        let terminal =
+            std::io::stderr().is_terminal() && !(streaming && std::io::stdout().is_terminal());
         let target = if terminal {
             ProgressDrawTarget::stderr()
         } else {
@@ -57,6 +61,12 @@ impl Progress {
         if read % EVERY == 0 {
             self.show(read);
         }
+    }
+
+    /// Runs `say` (a refusal, a warning) with the spinner lifted off its
+    /// line, so what it writes to standard error stands on a line of its own.
+    pub(crate) fn aside<R>(&self, say: impl FnOnce() -> R) -> R {
+        self.bar.suspend(say)
     }
 
     fn show(&self, read: u64) {

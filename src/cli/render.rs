@@ -68,10 +68,10 @@ pub(crate) use tfop::explanation::escape_html;
 
 /// Writes text to standard output; a closed pipe or full disk is an error,
 /// not a panic.
-pub(crate) fn print(text: &str) -> Result<(), super::Exit> {
+pub(crate) fn print(bytes: &[u8]) -> Result<(), super::Exit> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
+    out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(|error| {
             eprintln!("error: cannot write the output: {error}");
@@ -84,11 +84,11 @@ pub(crate) fn print(text: &str) -> Result<(), super::Exit> {
 pub(crate) fn emit(
     outputs: &super::output::Outputs,
     output: Option<&std::path::Path>,
-    text: &str,
+    bytes: &[u8],
 ) -> Result<(), super::Exit> {
     match output {
-        Some(path) => write_file(outputs, path, text.as_bytes()),
-        None => print(text),
+        Some(path) => write_file(outputs, path, bytes),
+        None => print(bytes),
     }
 }
 

@@ -4,9 +4,9 @@ use super::Exit;
 use super::claims::{FamilyYears, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
 use super::files::{load_plans, records};
-use super::output::Outputs;
+use super::output::{Outputs, Target};
 use super::progress::Progress;
-use super::render::{escape_html, json_document, print};
+use super::render::{emit, escape_html, json_document};
 use super::tables::{Cell, Table, write_csv_folder, write_xlsx};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -47,8 +47,9 @@ pub(crate) struct ReportRequest<'a> {
     /// Where the format's output goes (a folder for CSV); standard output
     /// when `None`.
     pub(crate) output: Option<&'a Path>,
-    pub(crate) html: Option<&'a Path>,
-    pub(crate) xlsx: Option<&'a Path>,
+    /// `--html`, `--xlsx`: a page and a workbook written besides.
+    pub(crate) html: Option<&'a Target>,
+    pub(crate) xlsx: Option<&'a Target>,
     /// Writes the output files.
     pub(crate) outputs: &'a Outputs,
 }
@@ -111,7 +112,7 @@ impl Report<'_> {
         let fee_label = match self.plan.attachment_fee() {
             Some(fee) => format!(
                 "attachment fees ({} attached × {})",
-                totals.attached,
+                thousands(totals.attached),
                 pounds(fee)
             ),
             None => "attachment fees (the plan states no fee)".to_string(),
@@ -120,7 +121,7 @@ impl Report<'_> {
         let attachments = if at_risk == 1 {
             "1 attachment".to_string()
         } else {
-            format!("{at_risk} attachments")
+            format!("{} attachments", thousands(at_risk))
         };
         let at_risk_label = match self.plan.attachment_fee() {
             Some(fee) => format!(
@@ -335,9 +336,9 @@ impl Report<'_> {
             Some(target) => format!(
                 "{} with a successful outcome of a target of {}: {}% (rounded half up to one decimal place), {} left",
                 families(successful),
-                target.target,
+                thousands(target.target),
                 target.percent,
-                target.left
+                thousands(target.left)
             ),
             None => format!(
                 "{} with a successful outcome; give --target N or state `target` in the plan's funding block to count them against it{}",
@@ -641,9 +642,11 @@ impl Report<'_> {
             escape_html(&families(self.figures.projection.tracked))
         ));
         body.push_str(&chart::Chart::of(self).svg());
+        let never = self.cohort.projection.never;
         body.push_str(&format!(
-            "<p class=\"never\"><strong>{}</strong> never become claimable without a change: shown apart, not on the chart.</p>\n",
-            escape_html(&families(self.cohort.projection.never))
+            "<p class=\"never\"><strong>{}</strong> never {} claimable without a change: shown apart, not on the chart.</p>\n",
+            escape_html(&families(never)),
+            if never == 1 { "becomes" } else { "become" }
         ));
         body.push_str(&self.projection_table().html());
         if let Some(table) = self.window_table() {
@@ -833,7 +836,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let as_of = request.as_of;
     let years = YearClaims::new(plan, as_of);
     let mut tally = YearTally::default();
-    let mut progress = Progress::start();
+    let mut progress = Progress::start(false);
     let decided = work_all(
         request.families,
         records,
@@ -856,7 +859,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
                     cohort.add(&attributes, &decision)
                 }
                 Err(refusal) => {
-                    report_refusal(request.families, record, &refusal);
+                    progress.aside(|| report_refusal(request.families, record, &refusal));
                     cohort.add_refused()
                 }
             }
@@ -910,15 +913,14 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
         target,
         figures,
     };
-    if let Some(path) = request.html {
+    if let Some(target) = request.html {
         let page = report.html(generation_day());
-        if let Err(error) = request.outputs.write(path, page.as_bytes()) {
-            eprintln!("error: cannot write {}: {error}", path.display());
-            return Exit::Failure;
+        if let Err(exit) = emit(request.outputs, target.file(), page.as_bytes()) {
+            return exit;
         }
     }
-    if let Some(path) = request.xlsx {
-        if let Err(exit) = write_xlsx(path, &report.tables(), request.outputs) {
+    if let Some(target) = request.xlsx {
+        if let Err(exit) = write_xlsx(target, &report.tables(), request.outputs) {
             return exit;
         }
     }
@@ -944,8 +946,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     };
     let written = match (request.format, request.output) {
         (ReportFormat::Csv, _) => Ok(()),
-        (_, Some(path)) => super::render::write_file(request.outputs, path, printed.as_bytes()),
-        (_, None) => print(&printed),
+        (_, output) => emit(request.outputs, output, printed.as_bytes()),
     };
     if let Err(exit) = written {
         return exit;

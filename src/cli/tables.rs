@@ -6,8 +6,8 @@
 //! while the text and the CSV files print them as the rest of tfop does.
 
 use super::Exit;
-use super::output::Outputs;
-use super::render::escape_html;
+use super::output::{Outputs, Target};
+use super::render::{emit, escape_html};
 use chrono::NaiveDate;
 use std::io::Write;
 use std::path::Path;
@@ -221,16 +221,15 @@ pub(crate) fn write_csv_folder(
     Ok(())
 }
 
-/// Writes the tables as one workbook at `path`, atomically: a sheet per
-/// table with its header row frozen, counts as numbers, money in pounds
-/// formatted as money, days as dates.
-pub(crate) fn write_xlsx(path: &Path, tables: &[Table], outputs: &Outputs) -> Result<(), Exit> {
-    let failed = |error: &dyn std::fmt::Display| {
-        eprintln!("error: cannot write {}: {error}", path.display());
+/// Writes the tables as one workbook to `target` (a file, atomically, or
+/// standard output): a sheet per table with its header row frozen, counts
+/// as numbers, money in pounds formatted as money, days as dates.
+pub(crate) fn write_xlsx(target: &Target, tables: &[Table], outputs: &Outputs) -> Result<(), Exit> {
+    let bytes = workbook(tables).map_err(|error| {
+        eprintln!("error: cannot write {}: {error}", target.name());
         Exit::Failure
-    };
-    let bytes = workbook(tables).map_err(|error| failed(&error))?;
-    outputs.write(path, &bytes).map_err(|error| failed(&error))
+    })?;
+    emit(outputs, target.file(), &bytes)
 }
 
 fn workbook(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

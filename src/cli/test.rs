@@ -405,7 +405,11 @@ fn run_case(
     let family_text = match (&case.family, &case.family_file) {
         (Some(family), None) => Ok(family.get().to_owned()),
         (None, Some(file)) => {
-            read_text(&base.join(file)).map_err(|_| "its family file cannot be read".to_string())
+            std::fs::read_to_string(base.join(file)).map_err(|error| {
+                format!(
+                    "its family file `{file}` cannot be read ({error}); `family_file` is a path from the suite's folder"
+                )
+            })
         }
         _ => Err("a case needs exactly one of `family` and `family_file`".to_string()),
     };

@@ -142,6 +142,18 @@ impl Framework {
         ("phase2", Framework::Phase2),
         ("sf2022", Framework::Sf2022),
     ];
+
+    /// Its years and what it asks of a family, in a few words (what an
+    /// editor shows beside the word).
+    pub fn about(self) -> &'static str {
+        match self {
+            Framework::Phase1 => "2012–15: three national criteria and a local filter",
+            Framework::Phase2 => "2015–20: six headline problems and an outcomes plan",
+            Framework::Sf2022 => {
+                "2022–25: the Supporting Families Outcome Framework, ten headline outcomes with family needs below them"
+            }
+        }
+    }
 }
 
 /// Kinds of the national vocabulary that the evaluator gives a meaning of its

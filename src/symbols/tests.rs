@@ -1,4 +1,6 @@
 use super::{Completion, SymbolIndex, SymbolKind};
+use crate::check::ValueShape;
+use crate::plan::Framework;
 
 const PLAN: &str = r#"plan "Test" {
   framework phase2
@@ -220,6 +222,7 @@ fn named(index: &SymbolIndex, completion: Completion<'_>) -> String {
         Completion::Value { word, .. } => word.to_string(),
         Completion::Keyword(word) => word.to_string(),
         Completion::Headline { id, .. } => id.to_string(),
+        Completion::Framework { word, .. } => word.to_string(),
     }
 }
 
@@ -304,6 +307,62 @@ fn completion_offers_settings_and_their_words() {
         offered(&index, "settings {\n  member_events: always\n  "),
         names
     );
+}
+
+/// Every setting of the checker's table offers its words where its value
+/// goes, and only there: after `name:` for a word, after the count and
+/// `across` for `min_needs`; nothing while a count or age is being written.
+#[test]
+fn completion_offers_every_settings_words_from_the_settings_table() {
+    let index = SymbolIndex::national();
+    let shapes: Vec<_> = crate::check::setting_shapes().collect();
+    assert_eq!(shapes.len(), 9);
+    for (name, shape) in shapes {
+        let after_colon = offered(&index, &format!("settings {{\n  {name}: "));
+        match shape {
+            ValueShape::Word(words) => {
+                assert!(words.len() >= 2, "{name}");
+                assert_eq!(after_colon, words, "{name}");
+            }
+            ValueShape::AgeRange => {
+                assert!(after_colon.is_empty(), "{name}: {after_colon:?}");
+                assert!(offered(&index, &format!("settings {{\n  {name}: 5 ")).is_empty());
+                assert!(offered(&index, &format!("settings {{\n  {name}: 5 to ")).is_empty());
+            }
+            ValueShape::CountAcross(words) => {
+                assert!(after_colon.is_empty(), "{name}: {after_colon:?}");
+                assert!(offered(&index, &format!("settings {{\n  {name}: 3 ")).is_empty());
+                let across = offered(&index, &format!("settings {{\n  {name}: 3 across "));
+                assert_eq!(across, words, "{name}");
+                assert_eq!(across, ["needs", "headlines"]);
+            }
+        }
+        // A whole setting written, the next setting's name comes.
+        let value = match name {
+            "school_age" => "5 to 15",
+            "min_needs" => "3 across needs",
+            _ => "x",
+        };
+        let next = offered(&index, &format!("settings {{\n  {name}: {value}\n  "));
+        assert_eq!(next.len(), 9, "{name}: {next:?}");
+    }
+}
+
+/// The header's `framework` offers the three frameworks the checker reads.
+#[test]
+fn completion_offers_the_frameworks_after_framework() {
+    let index = SymbolIndex::national();
+    let header = "plan \"P\" {\n  authority \"A\"\n  framework ";
+    assert_eq!(offered(&index, header), ["phase1", "phase2", "sf2022"]);
+    assert_eq!(
+        offered(&index, &format!("{header}ph")),
+        offered(&index, header)
+    );
+    let offered_words: Vec<&str> = Framework::WORDS.iter().map(|(word, _)| *word).collect();
+    assert_eq!(offered(&index, header), offered_words);
+    assert!(keywords(&index, header).is_empty());
+    // Elsewhere in the header, not.
+    assert!(!offered(&index, "plan \"P\" {\n  ").contains(&"phase2".to_string()));
 }
 
 #[test]

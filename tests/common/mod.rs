@@ -114,3 +114,25 @@ pub fn formatted_keeping_meaning(text: &str) -> String {
     );
     formatted
 }
+
+/// Runs `tfop` with these arguments from the repository's root with its
+/// standard input, output and error a terminal: `script` (util-linux) gives
+/// the run a pseudo-terminal and copies what is drawn on it to its own
+/// standard output. `shell` follows the command (`2>/dev/null`, `> FILE`)
+/// to send a stream elsewhere. The exit code is the command's.
+pub fn tfop_on_terminal(args: &[&str], shell: &str) -> Output {
+    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_tfop"))
+        .chain(args.iter().copied())
+        .map(|arg| format!("'{}'", arg.replace('\'', r"'\''")))
+        .collect();
+    Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} {shell}", quoted.join(" ")),
+            "/dev/null",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|error| panic!("script (util-linux) runs a command on a terminal: {error}"))
+}

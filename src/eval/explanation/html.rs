@@ -20,8 +20,10 @@ section.family{page-break-after:always;break-after:page}\
 section.family:last-of-type{page-break-after:auto;break-after:auto}\
 table{border-collapse:collapse;margin:0.5em 0}\
 th,td{border:1px solid #999;padding:0.2em 0.5em;text-align:left;vertical-align:top}\
+caption{text-align:left;font-weight:bold;padding:0.2em 0}\
 .met{color:#060}.unmet{color:#a00}code{font-size:0.95em}\
-@media print{body{margin:0}a{color:inherit}}";
+@media print{body{margin:0}a{color:inherit}h2{break-after:avoid;page-break-after:avoid}\
+table,tr{break-inside:avoid;page-break-inside:avoid}}";
 
 /// One HTML document holding a page per explanation, in the order given:
 /// one family, several, or every claimable family of a claim window.
@@ -86,11 +88,11 @@ impl Explanation {
             format!("{} ({})", self.route.join(" + "), self.route_rule.rule())
         };
         rows.push(("route", route));
-        out.push_str("<table>\n");
+        out.push_str("<table>\n<caption>The decision in brief</caption>\n");
         for (label, value) in rows {
             let _ = writeln!(
                 out,
-                "<tr><th>{}</th><td>{}</td></tr>",
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
                 escape_html(label),
                 escape_html(&value)
             );
@@ -275,7 +277,7 @@ fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
         return "<p>The plan states no claim.</p>\n".to_string();
     }
     let mut out = String::from(
-        "<table>\n<tr><th>claim</th><th>status</th><th>amount</th><th>earliest</th><th>window</th><th>why</th><th>records</th></tr>\n",
+        "<table>\n<caption>Each claim of the plan, with why it stands as it does</caption>\n<tr><th scope=\"col\">claim</th><th scope=\"col\">status</th><th scope=\"col\">amount</th><th scope=\"col\">earliest</th><th scope=\"col\">window</th><th scope=\"col\">why</th><th scope=\"col\">records</th></tr>\n",
     );
     for claim in claims {
         let title = if claim.discretionary {
@@ -294,7 +296,7 @@ fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
             escape_html(&claim.amount.to_string()),
             optional_day(claim.earliest),
             optional_day(claim.window),
-            escape_html(claim.reason.as_deref().unwrap_or("")),
+            prose_html(claim.reason.as_deref().unwrap_or("")),
             citations(&claim.evidence, page)
         );
     }
@@ -307,7 +309,7 @@ fn records_html(records: &[&CitedRecord], page: &str) -> String {
         return "<p>No record is cited.</p>\n".to_string();
     }
     let mut out = String::from(
-        "<table>\n<tr><th>record</th><th>kind</th><th>member</th><th>date or start</th><th>end</th></tr>\n",
+        "<table>\n<caption>Every record the decision cites</caption>\n<tr><th scope=\"col\">record</th><th scope=\"col\">kind</th><th scope=\"col\">member</th><th scope=\"col\">date or start</th><th scope=\"col\">end</th></tr>\n",
     );
     for record in records {
         let (first, end) = match record.days {
@@ -753,6 +755,27 @@ fn first_day(date: Option<NaiveDate>) -> String {
 /// A window's last day; `None` lies after every date.
 fn last_day(date: Option<NaiveDate>) -> String {
     date.map_or_else(|| "the latest day".to_string(), day)
+}
+
+/// A sentence made safe for an element, each name it quotes in backticks
+/// (`` `education` ``) set as code, as the text explanation's backticks
+/// mean; an odd backtick stays as it is.
+fn prose_html(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return escape_html(text);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(index, part)| {
+            if index % 2 == 1 {
+                format!("<code>{}</code>", escape_html(part))
+            } else {
+                escape_html(part)
+            }
+        })
+        .collect()
 }
 
 /// Text made safe inside an element or a quoted attribute.
