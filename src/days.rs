@@ -695,7 +695,9 @@ impl Steps<i128> {
         }
         #[cfg(test)]
         tests::count_intervals(steps.len());
-        steps.sort_unstable();
+        // By day only: the total after a day's changes is the same in
+        // whatever order they are added, and only that total is kept.
+        steps.sort_unstable_by_key(|(day, _)| *day);
         let mut total = 0i128;
         for (_, change) in &mut steps {
             total = total.checked_add(*change)?;
