@@ -64,9 +64,12 @@ pub(crate) struct Facts<'f> {
     by_kind: Vec<(usize, usize)>,
     /// The indexes of the facts that name a member, by kind, then member,
     /// then day order (a fact's index is its place in day order within its
-    /// kind): each member's facts of a kind are one run, found by binary
-    /// search, so a member's lookup costs their own facts, not the family's.
-    pub(crate) by_kind_member: Vec<usize>,
+    /// kind): each member's facts of a kind are one run of it.
+    by_kind_member: Vec<usize>,
+    /// Each kind and member's run of `by_kind_member`, `(kind, member,
+    /// start, end)`, in that order: a member's lookup is a binary search of
+    /// these few runs, so it costs their own facts, not the family's.
+    member_runs: Vec<(KindId, u32, usize, usize)>,
     pub(crate) people: Vec<Person>,
     pub(crate) family: &'f Family,
 }
@@ -167,23 +170,33 @@ impl<'f> Facts<'f> {
             }
         }
         let positions = (0..facts.len()).collect();
-        let mut by_kind_member: Vec<usize> = facts
+        // Positions are distinct, so no two keys tie.
+        let mut keyed: Vec<(KindId, u32, usize)> = facts
             .iter()
             .enumerate()
-            .filter(|(_, fact)| fact.member.is_some())
-            .map(|(position, _)| position)
+            .filter_map(|(position, fact)| Some((fact.kind, fact.member?, position)))
             .collect();
-        // Positions are distinct, so no two keys tie.
-        by_kind_member.sort_unstable_by_key(|position| {
-            let fact = facts.get(*position);
-            (fact.map(|fact| (fact.kind, fact.member)), *position)
-        });
+        keyed.sort_unstable();
+        let by_kind_member = keyed.iter().map(|(_, _, position)| *position).collect();
+        let mut member_runs: Vec<(KindId, u32, usize, usize)> = Vec::new();
+        for (at, (kind, member, _)) in keyed.iter().enumerate() {
+            let next = at.saturating_add(1);
+            match member_runs.last_mut() {
+                Some((run_kind, run_member, _, end))
+                    if (*run_kind, *run_member) == (*kind, *member) =>
+                {
+                    *end = next;
+                }
+                _ => member_runs.push((*kind, *member, at, next)),
+            }
+        }
         Facts {
             as_of,
             in_order: facts,
             positions,
             by_kind,
             by_kind_member,
+            member_runs,
             people,
             family,
         }
@@ -211,15 +224,16 @@ impl<'f> Facts<'f> {
     /// The indexes of one member's facts of a kind, in day order: the same
     /// facts, in the same order, as [`Facts::of_kind`] filtered by member.
     pub(crate) fn member_positions(&self, kind: KindId, member: u32) -> &[usize] {
-        let key = |position: &usize| self.get(*position).map(|fact| (fact.kind, fact.member));
-        let wanted = Some((kind, Some(member)));
-        let first = self
-            .by_kind_member
-            .partition_point(|position| key(position) < wanted);
-        let last = self
-            .by_kind_member
-            .partition_point(|position| key(position) <= wanted);
-        self.by_kind_member.get(first..last).unwrap_or(&[])
+        let wanted = (kind, member);
+        let at = self
+            .member_runs
+            .partition_point(|(kind, member, ..)| (*kind, *member) < wanted);
+        match self.member_runs.get(at) {
+            Some((kind, member, start, end)) if (*kind, *member) == wanted => {
+                self.by_kind_member.get(*start..*end).unwrap_or(&[])
+            }
+            _ => &[],
+        }
     }
 
     /// One member's facts of a kind, in day order.

@@ -10,7 +10,7 @@ use crate::plan::*;
 use crate::unit::TimeUnit;
 use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU64;
 use std::rc::Rc;
 
@@ -22,7 +22,7 @@ type Value = Option<Ratio>;
 type InScope = (DefineIdx, Option<u32>);
 
 /// The last N school terms of a member (`None`: the family), by member and N.
-type TermsMemo = RefCell<HashMap<(Option<u32>, u32), Rc<[TermWindow]>>>;
+type TermsMemo = RefCell<BTreeMap<(Option<u32>, u32), Rc<[TermWindow]>>>;
 
 /// A family evaluated under a plan as of a day: every set of days the
 /// decision and its explanation are read from, computed once, over the
@@ -56,9 +56,9 @@ pub(crate) struct Evaluated<'p, 'f> {
     pub(crate) member_caps: Vec<(u32, Vec<DaySet>)>,
     /// The days each define holds, per member in scope (`None` for the
     /// family): a define used many times is computed once per evaluation.
-    define_sets: RefCell<HashMap<InScope, DaySet>>,
+    define_sets: RefCell<BTreeMap<InScope, DaySet>>,
     /// The values of each define that is a measure, likewise.
-    define_values: RefCell<HashMap<InScope, Steps<Value>>>,
+    define_values: RefCell<BTreeMap<InScope, Steps<Value>>>,
     /// The last N school terms of each member (or the family) over the
     /// days, by member and N: every measure over the last terms of one
     /// member reads the same windows, so they are found once.
@@ -2037,7 +2037,7 @@ fn measurable(sum: Option<Steps<i128>>, defined: DaySet) -> (Steps<i128>, DaySet
 /// asked for in this evaluation. The memo is not borrowed while computing,
 /// so a define that uses another is memoised too.
 fn memoised<V: Clone>(
-    memo: &RefCell<HashMap<InScope, V>>,
+    memo: &RefCell<BTreeMap<InScope, V>>,
     key: InScope,
     compute: impl FnOnce() -> V,
 ) -> V {
