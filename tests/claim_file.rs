@@ -381,7 +381,7 @@ const PHASE1: &str = "examples/plans/national-phase1.tfop";
 /// - TOPUP was claimed for the crime result on 15 December 2012 and has
 ///   been in work since 1 November 2012: 13 weeks on 30 January 2013, when
 ///   continuous employment tops the £700 up by £100 to the £800 cap.
-const LOST_AND_TOP_UP: &str = "tests/fixtures/cohorts/phase1-lost-and-top-up.jsonl";
+const LOST_AND_TOP_UP: &str = "examples/families/phase1-lost-and-top-up.jsonl";
 
 fn near_rows(window: &str) -> (String, Vec<Value>) {
     let near = tfop(&[
