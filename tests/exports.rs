@@ -118,6 +118,7 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
             "outcomes",
             "projection",
             "claim_windows",
+            "never",
             "by_district",
             "by_indicator"
         ]
@@ -183,10 +184,17 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
             "claim_rate.csv",
             "claim_windows.csv",
             "families.csv",
+            "never.csv",
             "outcomes.csv",
             "payable.csv",
             "projection.csv"
         ]
+    );
+    // The one family never claimable without a change, under each problem
+    // whose progress holds it back.
+    assert_eq!(
+        read(tables.join("never.csv")),
+        "held back by,families\nproblem local,1\nproblem work,1\n\"no problem: another condition, or only after the last window\",0\n"
     );
     let families = read(tables.join("families.csv"));
     assert!(
