@@ -205,7 +205,7 @@ fn a_day_that_is_not_a_claim_window_is_refused() {
 /// `report` and `claims` count the same families and the same money for
 /// the same cohort and day, under every shipped plan.
 #[test]
-fn report_and_claims_agree_on_every_count() {
+fn report_claims_and_diff_agree_on_every_count() {
     let plans = [
         ("lancashire-2016", "2017-03-31"),
         ("lancashire-2016", "2018-06-30"),
@@ -266,6 +266,21 @@ fn report_and_claims_agree_on_every_count() {
             summary.contains(&format!("claim window {day}: {} famil", families.len())),
             "{plan}: {summary}"
         );
+        // diff of the plan against itself compares every record report read,
+        // refuses the same ones and finds no decision differing.
+        let diff = tfop(&[
+            "diff", &path, &path, COHORT, "--as-of", day, "--format", "json",
+        ]);
+        let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
+        assert_eq!(
+            diff["counts"]["compared"], report["totals"]["read"],
+            "{plan} on {day}: records"
+        );
+        assert_eq!(
+            diff["counts"]["refused_by_both"], report["totals"]["refused"],
+            "{plan} on {day}: refused"
+        );
+        assert_eq!(diff["counts"]["differing"], 0, "{plan} on {day}");
     }
 }
 

@@ -541,4 +541,9 @@ fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
     let plain = tfop(&report_of(PLAN, &[]));
     let plain = text(&plain.stdout);
     assert!(plain.contains("claimed of a target of 120,000:"), "{plain}");
+    // And in the outcomes' sentence, the target and what is left of it.
+    assert!(
+        plain.contains("with a successful outcome of a target of 120,000: 0.0% (rounded half up to one decimal place), 120,000 left"),
+        "{plain}"
+    );
 }

@@ -111,7 +111,7 @@ impl Report<'_> {
         let fee_label = match self.plan.attachment_fee() {
             Some(fee) => format!(
                 "attachment fees ({} attached × {})",
-                totals.attached,
+                thousands(totals.attached),
                 pounds(fee)
             ),
             None => "attachment fees (the plan states no fee)".to_string(),
@@ -120,7 +120,7 @@ impl Report<'_> {
         let attachments = if at_risk == 1 {
             "1 attachment".to_string()
         } else {
-            format!("{at_risk} attachments")
+            format!("{} attachments", thousands(at_risk))
         };
         let at_risk_label = match self.plan.attachment_fee() {
             Some(fee) => format!(
@@ -291,9 +291,9 @@ impl Report<'_> {
             Some(target) => format!(
                 "{} with a successful outcome of a target of {}: {}% (rounded half up to one decimal place), {} left",
                 families(successful),
-                target.target,
+                thousands(target.target),
                 target.percent,
-                target.left
+                thousands(target.left)
             ),
             None => format!(
                 "{} with a successful outcome; give --target N or state `target` in the plan's funding block to count them against it",
