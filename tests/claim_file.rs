@@ -44,7 +44,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     assert_eq!(
         lines.next(),
         Some(
-            "family,route,claim,amount,earliest,window,plan_version,plan_digest,evidence,discretionary,district,lp_agency"
+            "family,route,claim,amount,earliest,window,plan_version,plan_digest,evidence,discretionary,approved_by,approved_on,district,lp_agency"
         )
     );
     // family, route and claim, amount, earliest, evidence (employment only), district, agency
@@ -140,7 +140,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
         if let Some(evidence) = evidence {
             assert_eq!(row[8], evidence, "{stdout}");
         }
-        assert_eq!(&row[9..], &["false", district, agency], "{stdout}");
+        assert_eq!(&row[9..], &["false", "", "", district, agency], "{stdout}");
     }
     assert_eq!(
         text(&output.stderr),

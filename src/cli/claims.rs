@@ -49,7 +49,7 @@ type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
 type Decided = (BTreeMap<String, String>, String, Vec<ClaimLine>, bool);
 
 /// The columns every row has, before the family's attributes.
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 12] = [
     "family",
     "route",
     "claim",
@@ -60,6 +60,8 @@ const COLUMNS: [&str; 10] = [
     "plan_digest",
     "evidence",
     "discretionary",
+    "approved_by",
+    "approved_on",
 ];
 
 pub(crate) fn optional_day(day: Option<NaiveDate>) -> String {
@@ -83,6 +85,11 @@ fn csv(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
             line.plan_digest.clone(),
             line.evidence.join(" "),
             line.discretionary.to_string(),
+            line.approval
+                .as_ref()
+                .map(|approval| approval.by.clone())
+                .unwrap_or_default(),
+            optional_day(line.approval.as_ref().map(|approval| approval.date)),
         ]
     })
 }

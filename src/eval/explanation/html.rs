@@ -276,13 +276,16 @@ fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
         "<table>\n<tr><th>claim</th><th>status</th><th>amount</th><th>earliest</th><th>window</th><th>why</th><th>records</th></tr>\n",
     );
     for claim in claims {
-        let title = if claim.discretionary {
-            format!(
+        let title = match (&claim.approval, claim.discretionary) {
+            (Some(approval), _) => format!(
+                "{} {} (discretionary: approved by {} on {}, flagged for audit)",
+                claim.claim_type, claim.title, approval.by, approval.date
+            ),
+            (None, true) => format!(
                 "{} {} (discretionary: flagged for audit)",
                 claim.claim_type, claim.title
-            )
-        } else {
-            format!("{} {}", claim.claim_type, claim.title)
+            ),
+            (None, false) => format!("{} {}", claim.claim_type, claim.title),
         };
         let _ = writeln!(
             out,
