@@ -44,7 +44,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     assert_eq!(
         lines.next(),
         Some(
-            "family,route,claim,amount,earliest,window,plan_version,plan_digest,evidence,discretionary,district,lp_agency"
+            "family,route,claim,amount,earliest,window,plan_version,plan_digest,evidence,discretionary,approved_by,approved_on,district,lp_agency"
         )
     );
     // family, route and claim, amount, earliest, evidence (employment only), district, agency
@@ -140,7 +140,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
         if let Some(evidence) = evidence {
             assert_eq!(row[8], evidence, "{stdout}");
         }
-        assert_eq!(&row[9..], &["false", district, agency], "{stdout}");
+        assert_eq!(&row[9..], &["false", "", "", district, agency], "{stdout}");
     }
     assert_eq!(
         text(&output.stderr),
@@ -205,7 +205,7 @@ fn a_day_that_is_not_a_claim_window_is_refused() {
 /// `report` and `claims` count the same families and the same money for
 /// the same cohort and day, under every shipped plan.
 #[test]
-fn report_and_claims_agree_on_every_count() {
+fn report_claims_and_diff_agree_on_every_count() {
     let plans = [
         ("lancashire-2016", "2017-03-31"),
         ("lancashire-2016", "2018-06-30"),
@@ -266,6 +266,21 @@ fn report_and_claims_agree_on_every_count() {
             summary.contains(&format!("claim window {day}: {} famil", families.len())),
             "{plan}: {summary}"
         );
+        // diff of the plan against itself compares every record report read,
+        // refuses the same ones and finds no decision differing.
+        let diff = tfop(&[
+            "diff", &path, &path, COHORT, "--as-of", day, "--format", "json",
+        ]);
+        let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
+        assert_eq!(
+            diff["counts"]["compared"], report["totals"]["read"],
+            "{plan} on {day}: records"
+        );
+        assert_eq!(
+            diff["counts"]["refused_by_both"], report["totals"]["refused"],
+            "{plan} on {day}: refused"
+        );
+        assert_eq!(diff["counts"]["differing"], 0, "{plan} on {day}");
     }
 }
 
@@ -381,7 +396,7 @@ const PHASE1: &str = "examples/plans/national-phase1.tfop";
 /// - TOPUP was claimed for the crime result on 15 December 2012 and has
 ///   been in work since 1 November 2012: 13 weeks on 30 January 2013, when
 ///   continuous employment tops the £700 up by £100 to the £800 cap.
-const LOST_AND_TOP_UP: &str = "tests/fixtures/cohorts/phase1-lost-and-top-up.jsonl";
+const LOST_AND_TOP_UP: &str = "examples/families/phase1-lost-and-top-up.jsonl";
 
 fn near_rows(window: &str) -> (String, Vec<Value>) {
     let near = tfop(&[

@@ -335,6 +335,22 @@ fn a_discretionary_claim_is_decided_only_with_an_approval_naming_who_and_when() 
         ),
         "{text}"
     );
+    // The audit page and the claim file name the approver too, so the
+    // claim is checked from either alone.
+    let page = plan.explanation(&family, day("2016-01-31")).to_html();
+    assert!(
+        page.contains(
+            "(discretionary: approved by J. Smith, Head of Early Help on 2015-10-05, flagged for audit)"
+        ),
+        "{page}"
+    );
+    let lines = tfop::cohort::claim_lines(&plan.evaluate(&family, day("2016-01-31")));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let approval = lines[0].approval.as_ref().unwrap();
+    assert_eq!(
+        (approval.by.as_str(), approval.date),
+        ("J. Smith, Head of Early Help", day("2015-10-05"))
+    );
 
     // An approval naming a claim the plan does not have is refused, never
     // read as no approval.

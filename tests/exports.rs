@@ -118,6 +118,7 @@ fn the_report_workbook_has_a_sheet_per_table_with_typed_cells_and_frozen_headers
             "outcomes",
             "projection",
             "claim_windows",
+            "never",
             "by_district",
             "by_indicator"
         ]
@@ -183,10 +184,17 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
             "claim_rate.csv",
             "claim_windows.csv",
             "families.csv",
+            "never.csv",
             "outcomes.csv",
             "payable.csv",
             "projection.csv"
         ]
+    );
+    // The one family never claimable without a change, under each problem
+    // whose progress holds it back.
+    assert_eq!(
+        read(tables.join("never.csv")),
+        "held back by,families\nproblem local,1\nproblem work,1\n\"no problem: another condition, or only after the last window\",0\n"
     );
     let families = read(tables.join("families.csv"));
     assert!(
@@ -624,6 +632,11 @@ fn the_chart_stacks_by_every_by_attribute_and_sentences_group_thousands() {
     let plain = tfop(&report_of(PLAN, &[]));
     let plain = text(&plain.stdout);
     assert!(plain.contains("claimed of a target of 120,000:"), "{plain}");
+    // And in the outcomes' sentence, the target and what is left of it.
+    assert!(
+        plain.contains("with a successful outcome of a target of 120,000: 0.0% (rounded half up to one decimal place), 120,000 left"),
+        "{plain}"
+    );
     // Every count in a sentence or label is grouped, in text and HTML: the
     // outcomes' target and what is left, the attachments in the fees' label.
     let folder = scratch("exports_thousands");

@@ -51,7 +51,7 @@ const EARNED_AUTONOMY: &str = "earned autonomy: the funding is paid up front and
 type Claimed = (BTreeMap<String, String>, Vec<ClaimLine>);
 
 /// The columns every row has, before the family's attributes.
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 12] = [
     "family",
     "route",
     "claim",
@@ -62,6 +62,8 @@ const COLUMNS: [&str; 10] = [
     "plan_digest",
     "evidence",
     "discretionary",
+    "approved_by",
+    "approved_on",
 ];
 
 pub(crate) fn optional_day(day: Option<NaiveDate>) -> String {
@@ -85,6 +87,11 @@ fn csv(families: &[Claimed]) -> Result<Vec<u8>, Exit> {
             line.plan_digest.clone(),
             line.evidence.join(" "),
             line.discretionary.to_string(),
+            line.approval
+                .as_ref()
+                .map(|approval| approval.by.clone())
+                .unwrap_or_default(),
+            optional_day(line.approval.as_ref().map(|approval| approval.date)),
         ]
     })
 }

@@ -394,6 +394,36 @@ impl Report<'_> {
         Some(table)
     }
 
+    /// The families never claimable without a change, by the problem whose
+    /// progress holds each back (a family under each), then those held back
+    /// by something else; `None` when there are none.
+    fn never_table(&self) -> Option<Table> {
+        let projection = &self.figures.projection;
+        if projection.never == 0 {
+            return None;
+        }
+        let mut table = Table::new(
+            "never",
+            format!("Attached families never claimable without a change, {NEVER_BY}"),
+            &["held back by", "families"],
+        );
+        table.rows = projection
+            .never_by_problem
+            .iter()
+            .map(|row| {
+                vec![
+                    Cell::Text(format!("problem {}", row.problem)),
+                    Cell::Count(row.families),
+                ]
+            })
+            .collect();
+        table.rows.push(vec![
+            NEVER_OTHERWISE.into(),
+            Cell::Count(projection.never_otherwise),
+        ]);
+        Some(table)
+    }
+
     /// The line above the projection by claim window.
     fn window_title(&self) -> String {
         let last = self
@@ -531,6 +561,7 @@ impl Report<'_> {
         tables.extend(self.year_target_table());
         tables.push(self.projection_table());
         tables.extend(self.window_table());
+        tables.extend(self.never_table());
         tables.extend(self.breakdown_tables());
         tables.push(self.indicator_table());
         tables
@@ -567,6 +598,13 @@ impl Report<'_> {
         out.push_str(&self.projection_table().text("  "));
         if let Some(table) = self.window_table() {
             out.push_str(&format!("\n{}\n", self.window_title()));
+            out.push_str(&table.text("  "));
+        }
+        if let Some(table) = self.never_table() {
+            out.push_str(&format!(
+                "\nNever without a change: {}, {NEVER_BY}\n",
+                families(self.figures.projection.never)
+            ));
             out.push_str(&table.text("  "));
         }
         for table in self.breakdown_tables() {
@@ -653,6 +691,9 @@ impl Report<'_> {
             body.push_str(&format!("<p>{}.</p>\n", escape_html(&self.window_title())));
             body.push_str(&table.html());
         }
+        if let Some(table) = self.never_table() {
+            body.push_str(&table.html());
+        }
         body.push_str("</section>\n");
         for table in self.breakdown_tables() {
             body.push_str(&format!(
@@ -696,6 +737,10 @@ const YEAR_TARGETS: &str = "Claims against each funding year's target: families 
 
 /// The label of the families no claim of which becomes possible.
 const NEVER: &str = "never without a change";
+/// What the table of those families shows.
+const NEVER_BY: &str = "by the problem whose progress will not be sustained without a change (an open spell staying open, a measure that cannot be met as the record stands; a family counts under each)";
+/// The row of those families no problem's progress holds back.
+const NEVER_OTHERWISE: &str = "no problem: another condition, or only after the last window";
 /// The outcomes row of the families with every problem sustained.
 const SUCCESSFUL: &str = "every problem sustained (successful outcome)";
 

@@ -3,7 +3,7 @@
 //! totals by route. This is what an authority submits after internal audit.
 
 use super::{CohortOverflow, count_one};
-use crate::eval::{ClaimStatus, Decision};
+use crate::eval::{Approval, ClaimStatus, Decision};
 use crate::num::Pence;
 use crate::plan::Plan;
 use chrono::NaiveDate;
@@ -66,6 +66,10 @@ pub struct ClaimLine {
     pub evidence: Vec<String>,
     /// Whether the claim needs a named officer's approval (flagged for audit).
     pub discretionary: bool,
+    /// For a discretionary claim, who approved it and when, for the
+    /// auditor; absent for any other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approval: Option<Approval>,
 }
 
 /// The lines of one family's claim in the window its decision was made on:
@@ -96,6 +100,7 @@ pub fn claim_lines(decision: &Decision) -> Vec<ClaimLine> {
             plan_digest: decision.plan.digest.clone(),
             evidence: claim.evidence.clone(),
             discretionary: claim.discretionary,
+            approval: claim.approval.clone(),
         });
     }
     lines

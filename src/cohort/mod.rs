@@ -31,7 +31,7 @@ pub use outcomes::{
 };
 pub use report::{
     ClaimRate, Cohort, CohortOverflow, Counts, Group, IndicatorGroup, MonthCount, Payable,
-    Projection, ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
+    ProblemCount, Projection, ProjectionBucket, ProjectionSummary, Report, Totals, WindowCount,
 };
 pub use targets::{TargetUse, within_target};
 

@@ -132,6 +132,15 @@ pub struct Projection {
     /// Families no claim of which becomes possible without a change (a
     /// claim possible only after the last claim window is not possible).
     pub never: u64,
+    /// Of those, the families per problem whose progress will not be
+    /// sustained without a change (an open spell that stays open, a measure
+    /// that cannot be met as the record stands); a family counts under each
+    /// such problem.
+    pub never_by_problem: BTreeMap<String, u64>,
+    /// Of those, the families with no such problem: what blocks each claim
+    /// is not a problem's progress (the employment route's job, say), or the
+    /// claim would be possible only after the last claim window.
+    pub never_otherwise: u64,
 }
 
 /// A row of [`Projection::timeline`].
@@ -179,7 +188,25 @@ impl Projection {
                     *families = count_one(*families, 1)?;
                 }
             }
-            Some(None) => self.never = count_one(self.never, 1)?,
+            Some(None) => {
+                self.never = count_one(self.never, 1)?;
+                let mut blocked = false;
+                for progress in decision
+                    .progress
+                    .iter()
+                    .filter(|progress| !progress.sustained && progress.sustained_on.is_none())
+                {
+                    blocked = true;
+                    let families = self
+                        .never_by_problem
+                        .entry(progress.problem.clone())
+                        .or_insert(0);
+                    *families = count_one(*families, 1)?;
+                }
+                if !blocked {
+                    self.never_otherwise = count_one(self.never_otherwise, 1)?;
+                }
+            }
             None => {}
         }
         Ok(())
@@ -475,6 +502,24 @@ pub struct ProjectionSummary {
     pub windows: Vec<WindowCount>,
     /// Families no claim of which becomes possible without a change.
     pub never: u64,
+    /// Of those, the families per problem whose progress will not be
+    /// sustained without a change, problems in name order (a family counts
+    /// under each).
+    pub never_by_problem: Vec<ProblemCount>,
+    /// Of those, the families no problem's progress blocks: another
+    /// condition of each claim, or a claim possible only after the last
+    /// claim window.
+    pub never_otherwise: u64,
+}
+
+/// Families never claimable without a change that a problem's progress
+/// blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemCount {
+    /// The problem's id.
+    pub problem: String,
+    /// Families it blocks.
+    pub families: u64,
 }
 
 /// Families whose earliest claim is made in a claim window.
@@ -634,6 +679,16 @@ impl Cohort {
                     .map(|(&window, &families)| WindowCount { window, families })
                     .collect(),
                 never: self.projection.never,
+                never_by_problem: self
+                    .projection
+                    .never_by_problem
+                    .iter()
+                    .map(|(problem, &families)| ProblemCount {
+                        problem: problem.clone(),
+                        families,
+                    })
+                    .collect(),
+                never_otherwise: self.projection.never_otherwise,
             },
             by: self.by.clone(),
             breakdown: self
@@ -709,8 +764,69 @@ attachment fee £1000
             by_month: BTreeMap::from([(Month::of(day("2016-01-01")), u64::MAX)]),
             by_window: BTreeMap::new(),
             never: 1,
+            ..Projection::default()
         };
         assert_eq!(projection.tracked(), Err(CohortOverflow::Records));
+    }
+
+    /// Families never claimable without a change are broken down by the
+    /// problem whose progress holds them back, a family under each; one
+    /// held back by the claim's other condition only is counted apart.
+    #[test]
+    fn the_families_never_claimable_are_counted_by_the_problem_that_blocks_them() {
+        let plan = Plan::parse(
+            r#"plan "T" { framework phase2 }
+problem health "Health" {
+  indicator open "Open" { any member has health_problem now }
+  significant "None open" { no health_problem in family now }
+  sustained for 1 months
+}
+problem crime "Crime" {
+  indicator asb "ASB" { any member has asb_incident within 12 months }
+  significant "No ASB" { no asb_incident in family within 1 month }
+}
+eligible when at least 1 problems
+attach requires family_assessment
+claim progress "Progress" pays £800 {
+  every identified problem has progressed and any adult has work_programme now
+}
+"#,
+        )
+        .unwrap();
+        let attached = r#"{"kind":"family_assessment","date":"2016-01-01"},{"kind":"attachment","date":"2016-01-02"}"#;
+        let health = |end: &str| {
+            format!(
+                r#"{attached},{{"kind":"health_problem","type":"disability","member":"A","start":"2015-06-01"{end}}}"#
+            )
+        };
+        let open = decide(&plan, "OPEN", &health(""), "2016-06-01");
+        let both = decide(
+            &plan,
+            "BOTH",
+            &format!(
+                r#"{},{{"kind":"asb_incident","member":"A","date":"2015-12-01"}},{{"kind":"asb_incident","member":"A","date":"2016-05-20"}}"#,
+                health("")
+            ),
+            "2016-06-01",
+        );
+        let closed = decide(
+            &plan,
+            "CLOSED",
+            &health(r#","end":"2016-02-01""#),
+            "2016-06-01",
+        );
+        let mut cohort = Cohort::new(Vec::new());
+        for decision in [&open, &both, &closed] {
+            cohort.add(&BTreeMap::new(), decision).unwrap();
+        }
+        assert_eq!(cohort.projection.never, 3);
+        // BOTH's ASB ages out if nothing changes: only its health blocks it.
+        assert_eq!(
+            cohort.projection.never_by_problem,
+            BTreeMap::from([("health".to_owned(), 2)])
+        );
+        // CLOSED's health is sustained: no work programme is what blocks it.
+        assert_eq!(cohort.projection.never_otherwise, 1);
     }
 
     /// Eligible on the attachment day by an ASB incident a month before.
@@ -912,6 +1028,7 @@ claim soon "Soon" pays £800 { no asb_incident in family within 1 month }
             ]),
             by_window: BTreeMap::new(),
             never: 3,
+            ..Projection::default()
         };
         let rows = projection.timeline(month(2016, 11), 4);
         assert_eq!(

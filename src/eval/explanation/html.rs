@@ -280,13 +280,16 @@ fn claims_html(claims: &[ClaimEvidence], page: &str) -> String {
         "<table>\n<caption>Each claim of the plan, with why it stands as it does</caption>\n<tr><th scope=\"col\">claim</th><th scope=\"col\">status</th><th scope=\"col\">amount</th><th scope=\"col\">earliest</th><th scope=\"col\">window</th><th scope=\"col\">why</th><th scope=\"col\">records</th></tr>\n",
     );
     for claim in claims {
-        let title = if claim.discretionary {
-            format!(
+        let title = match (&claim.approval, claim.discretionary) {
+            (Some(approval), _) => format!(
+                "{} {} (discretionary: approved by {} on {}, flagged for audit)",
+                claim.claim_type, claim.title, approval.by, approval.date
+            ),
+            (None, true) => format!(
                 "{} {} (discretionary: flagged for audit)",
                 claim.claim_type, claim.title
-            )
-        } else {
-            format!("{} {}", claim.claim_type, claim.title)
+            ),
+            (None, false) => format!("{} {}", claim.claim_type, claim.title),
         };
         let _ = writeln!(
             out,
