@@ -3,7 +3,7 @@
 use super::Exit;
 use super::claims::{FamilyYears, NOTHING_TO_CLAIM, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, load_plans, records};
+use super::files::{blocks, load_plan, load_plans};
 use super::render::{Format, emit, json_document, table};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -253,7 +253,7 @@ fn earned(
     let mut tally = YearTally::default();
     work_all(
         families,
-        records(families)?,
+        blocks(families)?,
         |record| {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);

@@ -92,7 +92,7 @@ fn summary(window: NaiveDate, rows: &[Near], stake: Pence) -> String {
 }
 
 pub(crate) fn near(request: &ClaimsRequest) -> Exit {
-    let (plans, records) = match window_run(request) {
+    let (plans, blocks) = match window_run(request) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
@@ -101,7 +101,7 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
     let mut refused = 0u64;
     let decided = work_all(
         request.families,
-        records,
+        blocks,
         |record| -> Result<(String, Option<Near>), tfop::Refusal> {
             let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);

@@ -3,7 +3,7 @@
 use super::Exit;
 use super::claims::{FamilyYears, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plans, records};
+use super::files::{blocks, load_plans};
 use super::output::Outputs;
 use super::progress::Progress;
 use super::render::{escape_html, json_document, print};
@@ -770,8 +770,8 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let Ok(plan) = plans.for_as_of(request.as_of) else {
         return Exit::Failure;
     };
-    let records = match records(request.families) {
-        Ok(records) => records,
+    let blocks = match blocks(request.families) {
+        Ok(blocks) => blocks,
         Err(exit) => return exit,
     };
     let mut cohort = Cohort::new(request.by.clone());
@@ -781,7 +781,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let mut progress = Progress::start();
     let decided = work_all(
         request.families,
-        records,
+        blocks,
         |record| -> Result<Decided, tfop::Refusal> {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);
