@@ -36,7 +36,7 @@ struct Lines {
 /// How many bytes of JSON Lines a block holds, about: enough that handing
 /// a block between threads costs nothing next to deciding it, few enough
 /// that the blocks in flight stay a few megabytes.
-const BLOCK_BYTES: usize = 512 * 1024;
+const BLOCK_BYTES: usize = 256 * 1024;
 /// How many records read one by one a block holds at most.
 const BATCH: usize = 128;
 /// The input bytes such a block holds at most (a block holds at least one
@@ -144,7 +144,12 @@ impl<R: Read> LineBlocks<R> {
     fn next_block(&mut self) -> Result<Option<Block>, InputError> {
         loop {
             let start = self.carry.len();
-            self.carry.reserve(READ_BYTES);
+            // Room for the whole block at once: growing by doubling would
+            // leave each block in flight holding up to twice its bytes.
+            if self.carry.capacity() - start < READ_BYTES {
+                self.carry
+                    .reserve_exact(self.block.max(start) + READ_BYTES - start);
+            }
             let read = (&mut self.reader)
                 .take(READ_BYTES as u64)
                 .read_to_end(&mut self.carry)
@@ -241,7 +246,7 @@ impl Iterator for Batches {
                 None => break,
             }
         }
-        (!batch.is_empty()).then(|| Ok(Block(Content::Records(batch))))
+        (!batch.is_empty()).then_some(Ok(Block(Content::Records(batch))))
     }
 }
 
