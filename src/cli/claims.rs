@@ -3,7 +3,7 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plans, records};
+use super::files::{blocks, load_plans};
 use super::output::Outputs;
 use super::progress::Progress;
 use super::render::emit;
@@ -380,7 +380,7 @@ pub(crate) fn deliver(request: &ClaimsRequest, bytes: &[u8]) -> Result<(), Exit>
 /// The plan's versions and the families of a run over one claim window
 /// (`claims`, `claims --near`): a day that is not one of the windows of the
 /// version in force on it is a usage error.
-pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Records), Exit> {
+pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::Blocks), Exit> {
     let plans = load_plans(request.plans, request.window, request.versions_by)?;
     // load_plans has made sure a version is in force on the day.
     let plan = plans.for_as_of(request.window).map_err(|_| Exit::Failure)?;
@@ -394,7 +394,7 @@ pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::
         eprintln!("error: --window {error}; give a window's day");
         return Err(Exit::Failure);
     }
-    Ok((plans, records(request.families)?))
+    Ok((plans, blocks(request.families)?))
 }
 
 /// Decides every family of a run over one claim window on the window's day,
@@ -404,7 +404,7 @@ pub(crate) fn window_run(request: &ClaimsRequest) -> Result<(PlanSet, tfop::io::
 pub(crate) fn decide_on_window<T: Send>(
     request: &ClaimsRequest,
     plans: &PlanSet,
-    records: tfop::io::Records,
+    blocks: tfop::io::Blocks,
     decide: impl Fn(&Plan, Family, &Decision) -> T + Sync,
     mut keep: impl FnMut(String, T),
 ) -> Result<u64, Exit> {
@@ -413,7 +413,7 @@ pub(crate) fn decide_on_window<T: Send>(
     let mut progress = Progress::start(false);
     let decided = work_all(
         request.families,
-        records,
+        blocks,
         |record| -> Result<(String, T), tfop::Refusal> {
             let (plan, family) = plans.choose(|vocab| record.read(vocab), window)?;
             let decision = plan.evaluate(&family, window);
@@ -443,7 +443,7 @@ pub(crate) fn decide_on_window<T: Send>(
 }
 
 pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
-    let (plans, records) = match window_run(request) {
+    let (plans, blocks) = match window_run(request) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
@@ -461,7 +461,7 @@ pub(crate) fn claims(request: &ClaimsRequest) -> Exit {
     let refused = match decide_on_window(
         request,
         &plans,
-        records,
+        blocks,
         |plan, family, decision| {
             let in_year = year.as_ref().is_some_and(|year| {
                 plan.claim_recorded_between(&family, year.from, window)

@@ -2,7 +2,7 @@
 
 use super::Exit;
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plans, records};
+use super::files::{blocks, load_plans};
 use super::output::{Destination, Outputs, Target};
 use super::progress::Progress;
 use super::render::problem_text;
@@ -318,8 +318,8 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
     else {
         return Exit::Failure;
     };
-    let records = match records(request.families) {
-        Ok(records) => records,
+    let blocks = match blocks(request.families) {
+        Ok(blocks) => blocks,
         Err(exit) => return exit,
     };
     let as_of = request.as_of;
@@ -359,7 +359,7 @@ pub(crate) fn diff(request: &DiffRequest) -> Exit {
     let mut progress = Progress::start(request.output.is_none());
     let compared = work_all(
         request.families,
-        records,
+        blocks,
         |record| {
             let (before, after) = (decide(&old, record, as_of), decide(&new, record, as_of));
             let changes = compare(before.as_ref(), after.as_ref());

@@ -1,7 +1,7 @@
 //! `tfop eval` and `tfop explain`.
 
 use super::Exit;
-use super::files::{input_failed, load_plans, records};
+use super::files::{blocks, input_failed, load_plans, records};
 use super::output::{Destination, Outputs};
 use super::progress::Progress;
 use super::render::{Format, json_document, print, problem_text};
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use tfop::io::{InputError, Record, SeenFamilies};
+use tfop::io::{Blocks, InputError, Record, SeenFamilies};
 use tfop::{Decision, PlanSet, Refusal, VersionsBy};
 
 /// What became of one family's record: its decision with its attributes,
@@ -32,42 +32,34 @@ pub(crate) fn decide(plans: &PlanSet, record: &Record, as_of: NaiveDate) -> Outc
     }
 }
 
-/// How many records a batch holds at most: enough that handing a batch
-/// between threads costs nothing next to deciding it, few enough that the
-/// batches in flight stay a few megabytes.
-const BATCH: usize = 128;
-/// The input bytes a batch holds at most (a batch holds at least one
-/// record): records may each be as large as `tfop::io::MAX_RECORD_BYTES`,
-/// and a batch of those would not fit in memory.
-const BATCH_BYTES: usize = 8 * 1024 * 1024;
-
 /// What the reading thread hands on, numbered in input order.
 enum Batch<T> {
-    /// Records and what `work` made of each.
+    /// A block's records and what `work` made of each.
     Done(Vec<Record>, Vec<T>),
-    /// The input failed after the batches before this one.
+    /// The input failed after the blocks before this one.
     Failed(InputError),
 }
 
 /// Runs `work` on every record and hands the results to `sink` in input
-/// order. A pipeline: one thread reads records into batches, rayon's pool
-/// runs `work` on each batch, and this thread puts them back in order for
-/// `sink`, so reading, working and writing overlap. At most
-/// `2 × threads + 2` batches are in flight, so memory stays flat however
-/// large the cohort. A record whose family id (as `family_of` finds it in
-/// the result, so the record is read once) an earlier record had reaches
-/// `sink` as its refusal instead. A fault of the input reaches `sink` after
-/// every record before it.
+/// order. A pipeline: one thread reads the input in blocks (for JSON Lines
+/// only its bytes, cut at line breaks), rayon's pool splits each block
+/// into its records and runs `work` on them, and this thread puts them
+/// back in order for `sink`, so reading, working and writing overlap. At
+/// most `2 × threads + 2` blocks are in flight, so memory stays flat
+/// however large the cohort. A record whose family id (as `family_of`
+/// finds it in the result, so the record is read once) an earlier record
+/// had reaches `sink` as its refusal instead. A fault of the input reaches
+/// `sink` after every record before it.
 pub(crate) fn work_all<T: Send>(
     families: &Path,
-    records: impl Iterator<Item = Result<Record, InputError>> + Send,
+    blocks: Blocks,
     work: impl Fn(&Record) -> T + Sync,
     family_of: impl Fn(&T) -> Option<&str>,
     mut sink: impl FnMut(&Record, Result<T, Refusal>) -> Result<(), Exit>,
 ) -> Result<(), Exit> {
     let in_flight = 2 * rayon::current_num_threads() + 2;
-    // A credit per batch that may be in flight: the reader takes one before
-    // reading a batch, this thread gives it back once the batch is written.
+    // A credit per block that may be in flight: the reader takes one before
+    // reading a block, this thread gives it back once the block is written.
     let (give_credit, take_credit) = mpsc::sync_channel::<()>(in_flight);
     for _ in 0..in_flight {
         let _ = give_credit.send(());
@@ -78,9 +70,7 @@ pub(crate) fn work_all<T: Send>(
     // dropped at once and the reader stops instead of waiting for a credit.
     std::thread::scope(move |scope| {
         scope.spawn(move || {
-            rayon::in_place_scope(|pool| {
-                read_batches(records, &take_credit, &send_batch, pool, work)
-            })
+            rayon::in_place_scope(|pool| read_blocks(blocks, &take_credit, &send_batch, pool, work))
         });
         let mut seen = SeenFamilies::default();
         let mut waiting = BTreeMap::new();
@@ -106,49 +96,33 @@ pub(crate) fn work_all<T: Send>(
     })
 }
 
-/// Reads records into batches and spawns `work` on each, numbering them in
-/// input order; stops at a fault of the input, or when the writing side has
-/// stopped (no credit comes).
-fn read_batches<'scope, T: Send + 'scope>(
-    mut records: impl Iterator<Item = Result<Record, InputError>>,
+/// Reads blocks and spawns their splitting and `work` on each, numbering
+/// them in input order; stops at a fault of the input, or when the writing
+/// side has stopped (no credit comes).
+fn read_blocks<'scope, T: Send + 'scope>(
+    blocks: Blocks,
     take_credit: &mpsc::Receiver<()>,
     send_batch: &mpsc::Sender<(u64, Batch<T>)>,
     pool: &rayon::Scope<'scope>,
     work: &'scope (impl Fn(&Record) -> T + Sync),
 ) {
-    for number in 0u64.. {
+    for (number, block) in (0u64..).zip(blocks) {
         if take_credit.recv().is_err() {
             return;
         }
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut bytes = 0;
-        let mut failed = None;
-        while batch.len() < BATCH && bytes < BATCH_BYTES {
-            match records.next() {
-                Some(Ok(record)) => {
-                    bytes += record.size();
-                    batch.push(record);
-                }
-                Some(Err(error)) => {
-                    failed = Some(error);
-                    break;
-                }
-                None => break,
+        let block = match block {
+            Ok(block) => block,
+            Err(error) => {
+                let _ = send_batch.send((number, Batch::Failed(error)));
+                return;
             }
-        }
-        let last = batch.len() < BATCH && bytes < BATCH_BYTES;
+        };
         let sender = send_batch.clone();
         pool.spawn(move |_| {
-            let results = batch.iter().map(work).collect();
-            let _ = sender.send((number, Batch::Done(batch, results)));
+            let records = block.into_records();
+            let results = records.iter().map(work).collect();
+            let _ = sender.send((number, Batch::Done(records, results)));
         });
-        if let Some(error) = failed {
-            let _ = send_batch.send((number + 1, Batch::Failed(error)));
-            return;
-        }
-        if last {
-            return;
-        }
     }
 }
 
@@ -447,8 +421,8 @@ pub(crate) fn eval(
         Ok(plan) => plan,
         Err(exit) => return exit,
     };
-    let records = match records(families) {
-        Ok(records) => records,
+    let blocks = match blocks(families) {
+        Ok(blocks) => blocks,
         Err(exit) => return exit,
     };
     let out = match Destination::open(outputs, output) {
@@ -478,7 +452,7 @@ pub(crate) fn eval(
     let mut progress = Progress::start(output.is_none());
     let result = work_all(
         families,
-        records,
+        blocks,
         |record| render.render(decide(&plan, record, as_of)),
         |rendered| rendered.family.as_deref(),
         |record, rendered| {

@@ -6,7 +6,7 @@ use std::io::BufReader;
 use std::path::Path;
 use std::path::PathBuf;
 use tfop::io::Record;
-use tfop::io::{InputError, JsonLines, Records};
+use tfop::io::{Blocks, InputError, JsonLines, Records};
 use tfop::{Plan, PlanSet, VersionsBy};
 
 pub(crate) fn read_text(path: &Path) -> Result<String, Exit> {
@@ -101,6 +101,16 @@ pub(crate) fn records(path: &Path) -> Result<Records, Exit> {
         return Ok(Box::new(JsonLines::new(BufReader::new(std::io::stdin()))));
     }
     tfop::io::open(path).map_err(|error| input_failed(path, &error))
+}
+
+/// Reads families in blocks (`tfop::io::open_blocks`), for a pipeline that
+/// splits them into records on the threads that decide them: the same
+/// inputs as [`records`].
+pub(crate) fn blocks(path: &Path) -> Result<Blocks, Exit> {
+    if path.as_os_str() == "-" {
+        return Ok(tfop::io::json_lines_blocks(std::io::stdin()));
+    }
+    tfop::io::open_blocks(path).map_err(|error| input_failed(path, &error))
 }
 
 /// Reports a fault of the input as a whole: the file (within a CSV folder)

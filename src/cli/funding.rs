@@ -3,7 +3,7 @@
 use super::Exit;
 use super::claims::{FamilyYears, NOTHING_TO_CLAIM, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plan, load_plans, records};
+use super::files::{blocks, load_plan, load_plans};
 use super::progress::Progress;
 use super::render::{Format, emit, json_document, table};
 use chrono::NaiveDate;
@@ -257,7 +257,7 @@ fn earned(
     let mut progress = Progress::start(false);
     let decided = work_all(
         families,
-        records(families)?,
+        blocks(families)?,
         |record| {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);

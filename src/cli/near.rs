@@ -91,7 +91,7 @@ fn summary(window: NaiveDate, rows: &[Near], stake: Pence) -> String {
 }
 
 pub(crate) fn near(request: &ClaimsRequest) -> Exit {
-    let (plans, records) = match window_run(request) {
+    let (plans, blocks) = match window_run(request) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
@@ -100,7 +100,7 @@ pub(crate) fn near(request: &ClaimsRequest) -> Exit {
     let refused = match decide_on_window(
         request,
         &plans,
-        records,
+        blocks,
         |plan, family, decision| {
             near_miss(plan, &family, decision).map(|row| (family.attributes, row))
         },

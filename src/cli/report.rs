@@ -3,7 +3,7 @@
 use super::Exit;
 use super::claims::{FamilyYears, YearClaims, YearTally};
 use super::eval::{report_refusal, work_all};
-use super::files::{load_plans, records};
+use super::files::{blocks, load_plans};
 use super::output::{Outputs, Target};
 use super::progress::Progress;
 use super::render::{emit, escape_html, json_document};
@@ -873,8 +873,8 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let Ok(plan) = plans.for_as_of(request.as_of) else {
         return Exit::Failure;
     };
-    let records = match records(request.families) {
-        Ok(records) => records,
+    let blocks = match blocks(request.families) {
+        Ok(blocks) => blocks,
         Err(exit) => return exit,
     };
     let mut cohort = Cohort::new(request.by.clone());
@@ -884,7 +884,7 @@ pub(crate) fn report(request: &ReportRequest) -> Exit {
     let mut progress = Progress::start(false);
     let decided = work_all(
         request.families,
-        records,
+        blocks,
         |record| -> Result<Decided, tfop::Refusal> {
             let (version, family) = plans.choose(|vocab| record.read(vocab), as_of)?;
             let decision = plans.evaluate(version, &family, as_of);

@@ -60,13 +60,13 @@ impl<R: BufRead> Lines<R> {
             if available.is_empty() {
                 break;
             }
-            let (taken, newline) = match available.iter().position(|&byte| byte == b'\n') {
+            let (taken, newline) = match memchr::memchr(b'\n', available) {
                 Some(at) => (at, true),
                 None => (available.len(), false),
             };
             // Room for a mark to drop and one byte past the limit.
             let room = (self.max + 1 + BOM.len()).saturating_sub(bytes.len());
-            bytes.extend(available.iter().take(taken.min(room)));
+            bytes.extend_from_slice(available.get(..taken.min(room)).unwrap_or_default());
             length += taken as u64;
             let consumed = taken + usize::from(newline);
             self.reader.consume(consumed);

@@ -45,6 +45,7 @@
 //! memory. Each reader takes a smaller or larger limit with
 //! `max_record_bytes`.
 
+mod blocks;
 #[cfg(feature = "csv")]
 mod csv;
 mod json;
@@ -52,6 +53,7 @@ mod lines;
 
 pub(crate) use json::repeated_keys;
 
+pub use blocks::{Block, Blocks, batches, json_lines_blocks, open_blocks};
 #[cfg(feature = "csv")]
 pub use csv::{
     CsvColumns, CsvFolder, CsvFolderWriter, CsvWriteError, EVENT_COLUMNS as CSV_EVENT_COLUMNS,
