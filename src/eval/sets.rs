@@ -235,7 +235,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 let day = if problem.contains(identification_point) {
                     Some(identification_point)
                 } else if later {
-                    problem.first_at_or_after(identification_point.succ())
+                    evaluated
+                        .facts
+                        .first_held(problem, identification_point.succ())
                 } else {
                     None
                 };
@@ -253,7 +255,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 if set.contains(identification_point) {
                     DaySet::all()
                 } else if later {
-                    set.first_at_or_after(identification_point.succ())
+                    evaluated
+                        .facts
+                        .first_held(set, identification_point.succ())
                         .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
                 } else {
                     DaySet::empty()
@@ -671,6 +675,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     &employed,
                     rule.within,
                     u64::from(rule.needed_days),
+                    self.facts.horizon,
                 ));
             }
         }
@@ -799,9 +804,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 return DaySet::all();
             };
             match events.window {
-                Window::Within(length) => days_covered_at_least(&spells, length, needed),
+                Window::Within(length) => {
+                    days_covered_at_least(&spells, length, needed, self.facts.horizon)
+                }
                 Window::WithinSinceAttachment(length) => {
-                    days_covered_at_least(&since(&spells), length, needed)
+                    days_covered_at_least(&since(&spells), length, needed, self.facts.horizon)
                 }
                 Window::SinceAttachment => cumulative_at_least(&since(&spells), needed_days),
                 Window::Now => {
@@ -1800,6 +1807,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if problem.measure.is_some() {
             let significant = self.significant.get(index)?;
             return Some(measure_reason(
+                self.facts,
                 &format!("problem `{id}`"),
                 significant,
                 progress,
@@ -1819,7 +1827,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .filter_map(|(held, (significant, progress))| {
                 let indicator = problem.indicators.get(*held)?;
                 let who = format!("indicator `{}` of problem `{id}`", indicator.id);
-                Some(measure_reason(&who, significant, progress, day))
+                Some(measure_reason(self.facts, &who, significant, progress, day))
             })
             .collect();
         Some(reasons.join("; "))
@@ -1827,10 +1835,16 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 }
 
 /// Why a measure (of a problem or an indicator, `who`) has not progressed.
-fn measure_reason(who: &str, significant: &DaySet, progress: &DaySet, day: Day) -> String {
+fn measure_reason(
+    facts: &Facts<'_>,
+    who: &str,
+    significant: &DaySet,
+    progress: &DaySet,
+    day: Day,
+) -> String {
     match (
         significant.run_start(day).and_then(Day::to_date),
-        progress.first_at_or_after(day),
+        facts.first_held(progress, day),
     ) {
         (Some(since), Some(sustained)) => format!(
             "{who} has met its significant-progress measure since {since} but is not sustained until {sustained}"
