@@ -42,6 +42,16 @@ pub(crate) struct Fact<'f> {
     pub(crate) fields: &'f [Option<FieldValue>],
 }
 
+impl<'f> Fact<'f> {
+    /// The value of one of its fields, if it has one: every read of an
+    /// event's field goes through here, so the work tests count it.
+    pub(crate) fn field(&self, field: usize) -> Option<&'f FieldValue> {
+        #[cfg(test)]
+        crate::days::tests::count_fact_lookup();
+        self.fields.get(field).and_then(Option::as_ref)
+    }
+}
+
 /// A member as the evaluator sees them.
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
@@ -66,11 +76,14 @@ pub(crate) struct Facts<'f> {
     positions: Vec<usize>,
     /// Each kind's run of `positions` (by kind id), `start..end`.
     by_kind: Vec<(usize, usize)>,
-    /// The indexes of the facts that name a member, by kind, then member,
+    /// The indexes of the facts that name a member, by member, then kind,
     /// then day order (a fact's index is its place in day order within its
-    /// kind): each member's facts of a kind are one run, found by binary
-    /// search, so a member's lookup costs their own facts, not the family's.
-    pub(crate) by_kind_member: Vec<usize>,
+    /// kind): each member's facts are one run, `member_runs[member]`, and
+    /// their facts of a kind one run of it, found by binary search, so a
+    /// member's lookup costs their own facts, not the family's.
+    by_member_kind: Vec<usize>,
+    /// Each member's run of `by_member_kind` (by member index), `start..end`.
+    member_runs: Vec<(usize, usize)>,
     pub(crate) people: Vec<Person>,
     pub(crate) family: &'f Family,
 }
@@ -171,17 +184,32 @@ impl<'f> Facts<'f> {
             }
         }
         let positions = (0..facts.len()).collect();
-        let mut by_kind_member: Vec<usize> = facts
+        let mut by_member_kind: Vec<(u32, usize)> = facts
             .iter()
             .enumerate()
-            .filter(|(_, fact)| fact.member.is_some())
-            .map(|(position, _)| position)
+            .filter_map(|(position, fact)| Some((fact.member?, position)))
             .collect();
-        // Positions are distinct, so no two keys tie.
-        by_kind_member.sort_unstable_by_key(|position| {
-            let fact = facts.get(*position);
-            (fact.map(|fact| (fact.kind, fact.member)), *position)
-        });
+        // Positions are distinct, so no two keys tie; within a member, by
+        // position is by kind, then day.
+        by_member_kind.sort_unstable();
+        let mut member_runs = vec![(0, 0); people.len()];
+        let mut run_start = 0;
+        for (at, (member, _)) in by_member_kind.iter().enumerate() {
+            let end = at.saturating_add(1);
+            let run_ends = by_member_kind
+                .get(end)
+                .is_none_or(|(next, _)| next != member);
+            if run_ends {
+                if let Some(run) = member_runs.get_mut(*member as usize) {
+                    *run = (run_start, end);
+                }
+                run_start = end;
+            }
+        }
+        let by_member_kind = by_member_kind
+            .into_iter()
+            .map(|(_, position)| position)
+            .collect();
         // The family's days after the as-of day: births, and dates in
         // events' fields, which windows are placed around (`within 6 months
         // before now`).
@@ -204,7 +232,8 @@ impl<'f> Facts<'f> {
             in_order: facts,
             positions,
             by_kind,
-            by_kind_member,
+            by_member_kind,
+            member_runs,
             people,
             family,
         }
@@ -218,9 +247,19 @@ impl<'f> Facts<'f> {
             .filter(|first| *first <= self.horizon)
     }
 
-    /// The fact at a position of the indexes.
+    /// The fact at a position of the indexes: every read of a fact goes
+    /// through here, so the work tests count it.
     pub(crate) fn get(&self, position: usize) -> Option<&Fact<'f>> {
+        #[cfg(test)]
+        crate::days::tests::count_fact_lookup();
         self.in_order.get(position)
+    }
+
+    /// The member at an index, counted likewise.
+    pub(crate) fn person(&self, member: u32) -> Option<&Person> {
+        #[cfg(test)]
+        crate::days::tests::count_fact_lookup();
+        self.people.get(usize::try_from(member).ok()?)
     }
 
     pub(crate) fn of_kind(&self, kind: KindId) -> impl Iterator<Item = &Fact<'f>> {
@@ -240,15 +279,17 @@ impl<'f> Facts<'f> {
     /// The indexes of one member's facts of a kind, in day order: the same
     /// facts, in the same order, as [`Facts::of_kind`] filtered by member.
     pub(crate) fn member_positions(&self, kind: KindId, member: u32) -> &[usize] {
-        let key = |position: &usize| self.get(*position).map(|fact| (fact.kind, fact.member));
-        let wanted = Some((kind, Some(member)));
-        let first = self
-            .by_kind_member
-            .partition_point(|position| key(position) < wanted);
-        let last = self
-            .by_kind_member
-            .partition_point(|position| key(position) <= wanted);
-        self.by_kind_member.get(first..last).unwrap_or(&[])
+        let Some(own) = self
+            .member_runs
+            .get(member as usize)
+            .and_then(|(start, end)| self.by_member_kind.get(*start..*end))
+        else {
+            return &[];
+        };
+        let kind_of = |position: &usize| self.get(*position).map(|fact| fact.kind);
+        let first = own.partition_point(|position| kind_of(position) < Some(kind));
+        let last = own.partition_point(|position| kind_of(position) <= Some(kind));
+        own.get(first..last).unwrap_or(&[])
     }
 
     /// One member's facts of a kind, in day order.
@@ -758,7 +799,7 @@ impl<'p> Evaluated<'p, '_> {
         kind: KindId,
         field: usize,
     ) -> Option<usize> {
-        let Some(Some(FieldValue::Word(word))) = fact.fields.get(field) else {
+        let Some(FieldValue::Word(word)) = fact.field(field) else {
             return None;
         };
         let field = self.plan.vocab.get(kind)?.fields.get(field)?;

@@ -716,8 +716,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         self.facts
             .of_kind_member(known.out_of_work_benefit, member)
             .filter(|fact| fact.start <= *attached && *attached <= fact.end)
-            .filter_map(|fact| match fact.fields.get(known.benefit_field) {
-                Some(Some(FieldValue::Word(benefit))) => Some((fact, *benefit)),
+            .filter_map(|fact| match fact.field(known.benefit_field) {
+                Some(FieldValue::Word(benefit)) => Some((fact, *benefit)),
                 _ => None,
             })
             .collect()
@@ -841,7 +841,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 
     /// The days on which a member is one of those the selector picks.
     pub(crate) fn selected(&self, selector: &MemberSelector, member: u32) -> DaySet {
-        let Some(person) = self.facts.people.get(member as usize) else {
+        let Some(person) = self.facts.person(member) else {
             return DaySet::empty();
         };
         let role_matches = match selector.role {
@@ -1158,12 +1158,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let weight = |fact: &Fact<'_>| -> i128 {
             match field {
                 None => 1,
-                Some(field) => match fact.fields.get(field) {
-                    Some(Some(FieldValue::Count(n))) => i128::from(*n),
-                    Some(Some(FieldValue::Decimal(value) | FieldValue::Percentage(value))) => {
+                Some(field) => match fact.field(field) {
+                    Some(FieldValue::Count(n)) => i128::from(*n),
+                    Some(FieldValue::Decimal(value) | FieldValue::Percentage(value)) => {
                         i128::from(value.0)
                     }
-                    Some(Some(FieldValue::Money(value))) => i128::from(value.0),
+                    Some(FieldValue::Money(value)) => i128::from(value.0),
                     _ => 0,
                 },
             }
@@ -2154,7 +2154,7 @@ fn compare(left: Value, op: Comparison, right: Value) -> bool {
 /// A numeric, date or word field of an event as a number in its own unit
 /// (a word of a one-of by its place in the list, lowest first).
 fn field_ratio(fact: &Fact<'_>, field: usize, scale: i128) -> Value {
-    match fact.fields.get(field)?.as_ref()? {
+    match fact.field(field)? {
         FieldValue::Count(n) => Some(ratio(i128::from(*n), 1)),
         FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
             exact(i128::from(fixed.0), scale)
@@ -2178,7 +2178,7 @@ fn later_or_higher(best: (Day, Ratio), next: (Day, Ratio)) -> (Day, Ratio) {
 }
 
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
-    test_passes(test, fact.fields.get(test.field).and_then(Option::as_ref))
+    test_passes(test, fact.field(test.field))
 }
 
 /// Whether a value passes a field test; an absent value passes none.
