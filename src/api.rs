@@ -18,8 +18,9 @@ impl Plan {
     /// checks. On failure the diagnostics hold the warnings too.
     pub fn parse_with_warnings(text: &str) -> Result<(Plan, Diagnostics), Diagnostics> {
         let file = crate::syntax::parse(text)?;
-        let digest = crate::fmt::digest(&crate::fmt::format_file(&file));
-        crate::check::check(&file, digest)
+        let formatted = crate::fmt::format_file(&file);
+        let digest = crate::fmt::digest(&formatted);
+        crate::check::check(&file, digest, crate::date::latest_written(&formatted))
     }
 
     /// Reads a family from its JSON against this plan's vocabulary.

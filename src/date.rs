@@ -25,6 +25,17 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
 }
 
+/// The latest day written anywhere in `text` (comments too, which can
+/// only make it later): every date a plan writes is such a run of ten
+/// characters, so no date of the plan is after it.
+pub(crate) fn latest_written(text: &str) -> Option<NaiveDate> {
+    text.char_indices()
+        .filter_map(|(at, _)| text.get(at..at.checked_add(10)?))
+        .filter(|candidate| candidate.as_bytes().get(4) == Some(&b'-'))
+        .filter_map(parse)
+        .max()
+}
+
 /// Whether `parse` would read back what `write` writes for this day.
 pub fn is_writable(day: NaiveDate) -> bool {
     (1..=9999).contains(&day.year())
@@ -38,6 +49,14 @@ pub fn write(day: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_latest_day_written_is_found_anywhere_in_a_text() {
+        let text = "sustained for 6 months then 12 months from 2018-04-01 // until 2300-02-28\nterm 2016-09-01 to 2016-12-20 2019-02-30";
+        assert_eq!(latest_written(text), parse("2300-02-28"));
+        assert_eq!(latest_written("no dates, £2016 and 12-2016"), None);
+        assert_eq!(latest_written("é2016-01-01é"), parse("2016-01-01"));
+    }
 
     #[test]
     fn only_strict_real_days_are_read() {

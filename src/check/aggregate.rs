@@ -253,6 +253,15 @@ impl Checker {
     }
 
     fn age_range(&mut self, aged: &ast::Aged) -> Option<AgeRange> {
+        let range = self.written_age_range(aged)?;
+        self.reach.add_age(range.min);
+        if let Some(max) = range.max {
+            self.reach.add_age(max);
+        }
+        Some(range)
+    }
+
+    fn written_age_range(&mut self, aged: &ast::Aged) -> Option<AgeRange> {
         match aged {
             ast::Aged::Range(low, high, span) => {
                 if low.value > high.value {

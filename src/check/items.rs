@@ -176,6 +176,10 @@ impl Checker {
                     _ => None,
                 })),
         );
+        let mut reach = self.reach;
+        let (youngest, oldest) = self.settings.school_age;
+        reach.add_age(youngest);
+        reach.add_age(oldest);
         Some(Plan {
             header,
             digest,
@@ -201,6 +205,7 @@ impl Checker {
             defines,
             school_terms: std::mem::take(&mut self.school_terms),
             progress_named,
+            reach,
         })
     }
 

@@ -113,11 +113,12 @@ impl Checker {
             );
             return None;
         }
-        let unit = duration.unit;
-        Some(Length {
+        let length = Length {
             count: duration.count.value,
-            unit,
-        })
+            unit: duration.unit,
+        };
+        self.reach.add_length(&length);
+        Some(length)
     }
 
     /// Whether a number of school terms is at most [`MAX_TERMS`]; reports it if not.

@@ -13,7 +13,9 @@
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::plan::{AgesAsked, DefineBody, Framework, Plan, ProblemIdx, SchoolTerm, Settings};
+use crate::plan::{
+    AgesAsked, DefineBody, Framework, Plan, ProblemIdx, Reach, SchoolTerm, Settings,
+};
 use crate::span::Span;
 use crate::syntax::ast;
 use crate::vocab::Vocabulary;
@@ -39,11 +41,17 @@ pub(crate) use vocab::{NATIONAL_VOCABULARY, SUPPORTING_FAMILIES_VOCABULARY};
 
 /// Checks a syntax tree and builds the plan, or returns every error. Warnings
 /// come back either way.
-pub(crate) fn check(file: &ast::File, digest: String) -> Result<(Plan, Diagnostics), Diagnostics> {
+pub(crate) fn check(
+    file: &ast::File,
+    digest: String,
+    latest_written: Option<chrono::NaiveDate>,
+) -> Result<(Plan, Diagnostics), Diagnostics> {
     let mut checker = Checker {
         framework: settings::stated_framework(file),
         ..Checker::default()
     };
+    checker.reach.latest_written =
+        latest_written.map_or(crate::days::Day::MIN, crate::days::Day::from_date);
     checker.vocabulary(file);
     let plan = checker.plan(file, digest);
     let mut diagnostics = checker.diagnostics;
@@ -126,6 +134,9 @@ struct Checker {
     framework: Framework,
     has_employment_table: bool,
     ages_asked: AgesAsked,
+    /// How far past the days it is given the plan looks: every length and
+    /// age written, added up as it is lowered.
+    reach: Reach,
     /// Whether the plan has a `school terms { … }` block, and its terms
     /// that are in order (`calendar`).
     calendar_declared: bool,

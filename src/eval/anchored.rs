@@ -174,7 +174,7 @@ impl Evaluated<'_, '_> {
             let FieldTestKind::NearNow(length, side) = test.test else {
                 continue;
             };
-            let Some(Some(FieldValue::Date(date))) = fact.fields.get(test.field) else {
+            let Some(FieldValue::Date(date)) = fact.field(test.field) else {
                 return DaySet::empty();
             };
             let day = Day::from_date(*date);

@@ -27,8 +27,8 @@ impl Evaluated<'_, '_> {
     /// and every record of that approval.
     pub(crate) fn approval(&self, index: usize) -> Option<Approval> {
         let by_field = self.plan.known.approval_by_field;
-        let by = |fact: &Fact<'_>| match fact.fields.get(by_field) {
-            Some(Some(FieldValue::Text(name))) => name.clone(),
+        let by = |fact: &Fact<'_>| match fact.field(by_field) {
+            Some(FieldValue::Text(name)) => name.clone(),
             _ => String::new(),
         };
         let (day, name) = self

@@ -193,7 +193,7 @@ impl<'p> Evaluated<'p, '_> {
     /// a child of school age that day (a child without a date of birth is
     /// taken to be), and a member then.
     fn needs_a_record(&self, member: Option<u32>, first: Day) -> bool {
-        let Some(person) = member.and_then(|member| self.facts.people.get(member as usize)) else {
+        let Some(person) = member.and_then(|member| self.facts.person(member)) else {
             return false;
         };
         if person.role != Role::Child || !person.present.contains(first) {

@@ -42,6 +42,16 @@ pub(crate) struct Fact<'f> {
     pub(crate) fields: &'f [Option<FieldValue>],
 }
 
+impl<'f> Fact<'f> {
+    /// The value of one of its fields, if it has one: every read of an
+    /// event's field goes through here, so the work tests count it.
+    pub(crate) fn field(&self, field: usize) -> Option<&'f FieldValue> {
+        #[cfg(test)]
+        crate::days::tests::count_fact_lookup();
+        self.fields.get(field).and_then(Option::as_ref)
+    }
+}
+
 /// A member as the evaluator sees them.
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
@@ -55,6 +65,10 @@ pub(crate) struct Person {
 /// its events as facts, its members as people.
 pub(crate) struct Facts<'f> {
     pub(crate) as_of: Day,
+    /// The last day the sets of days of this family are exact on, and that
+    /// answers are read from ([`crate::days::horizon`]): later days of a
+    /// set are left out, not walked.
+    pub(crate) horizon: Day,
     /// Every fact, by kind and then day; a fact's position is its index here.
     in_order: Vec<Fact<'f>>,
     /// Every fact's index, `0..`: as the facts are sorted by kind first,
@@ -62,7 +76,7 @@ pub(crate) struct Facts<'f> {
     positions: Vec<usize>,
     /// Each kind's run of `positions` (by kind id), `start..end`.
     by_kind: Vec<(usize, usize)>,
-    /// The indexes of the facts that name a member, by kind, then member,
+    /// The indexes of the facts that name a member, by member, then kind,
     /// then day order (a fact's index is its place in day order within its
     /// kind): each member's facts of a kind are one run of it.
     by_kind_member: Vec<usize>,
@@ -190,8 +204,25 @@ impl<'f> Facts<'f> {
                 _ => member_runs.push((*kind, *member, at, next)),
             }
         }
+        // The family's days after the as-of day: births, and dates in
+        // events' fields, which windows are placed around (`within 6 months
+        // before now`).
+        let dates_in_fields = family
+            .events
+            .iter()
+            .flat_map(|event| event.fields.iter())
+            .filter_map(|field| match field {
+                Some(FieldValue::Date(date)) => Some(Day::from_date(*date)),
+                _ => None,
+            });
+        let latest = people
+            .iter()
+            .filter_map(|person| person.born)
+            .chain(dates_in_fields)
+            .fold(as_of.max(plan.reach.latest_written), Day::max);
         Facts {
             as_of,
+            horizon: crate::days::horizon(latest, plan.reach.ahead_days),
             in_order: facts,
             positions,
             by_kind,
@@ -202,9 +233,27 @@ impl<'f> Facts<'f> {
         }
     }
 
-    /// The fact at a position of the indexes.
+    /// The first day on or after `day` that `set` holds, for a set of this
+    /// family: none when it is past the horizon, as a set holding any day
+    /// after the horizon holds one before it (see [`crate::days::horizon`]).
+    pub(crate) fn first_held(&self, set: &DaySet, day: Day) -> Option<Day> {
+        set.first_at_or_after(day)
+            .filter(|first| *first <= self.horizon)
+    }
+
+    /// The fact at a position of the indexes: every read of a fact goes
+    /// through here, so the work tests count it.
     pub(crate) fn get(&self, position: usize) -> Option<&Fact<'f>> {
+        #[cfg(test)]
+        crate::days::tests::count_fact_lookup();
         self.in_order.get(position)
+    }
+
+    /// The member at an index, counted likewise.
+    pub(crate) fn person(&self, member: u32) -> Option<&Person> {
+        #[cfg(test)]
+        crate::days::tests::count_fact_lookup();
+        self.people.get(usize::try_from(member).ok()?)
     }
 
     pub(crate) fn of_kind(&self, kind: KindId) -> impl Iterator<Item = &Fact<'f>> {
@@ -405,7 +454,7 @@ impl<'p> Evaluated<'p, '_> {
                 continue;
             };
             let (significant, sustained, since, sustained_on) =
-                progress_on(significant, progress, day);
+                progress_on(self.facts, significant, progress, day);
             let indicators = self
                 .held
                 .get(index)
@@ -414,7 +463,7 @@ impl<'p> Evaluated<'p, '_> {
                 .zip(self.indicator_progress.get(index).into_iter().flatten())
                 .filter_map(|(held, (significant, progress))| {
                     let (significant, sustained, since, sustained_on) =
-                        progress_on(significant, progress, day);
+                        progress_on(self.facts, significant, progress, day);
                     Some(IndicatorProgress {
                         indicator: problem.indicators.get(*held)?.id.clone(),
                         significant,
@@ -551,7 +600,10 @@ impl<'p> Evaluated<'p, '_> {
                 }
             } else {
                 decision.evidence = self.evidence(&claim.condition, day);
-                let earliest = set.first_at_or_after(day.succ()).and_then(Day::to_date);
+                let earliest = self
+                    .facts
+                    .first_held(&set, day.succ())
+                    .and_then(Day::to_date);
                 match earliest.map(|earliest| self.claim_window(earliest)) {
                     Some(Err(closed)) => decision.reason = Some(closed),
                     possible => {
@@ -740,7 +792,7 @@ impl<'p> Evaluated<'p, '_> {
         kind: KindId,
         field: usize,
     ) -> Option<usize> {
-        let Some(Some(FieldValue::Word(word))) = fact.fields.get(field) else {
+        let Some(FieldValue::Word(word)) = fact.field(field) else {
             return None;
         };
         let field = self.plan.vocab.get(kind)?.fields.get(field)?;
@@ -770,6 +822,7 @@ const NOT_ELIGIBLE_WHEN_ATTACHED: &str = "the family was not eligible on the day
 /// A measure's state on a day: whether it holds and is sustained, since
 /// when it holds, and when it is (or will be) sustained.
 fn progress_on(
+    facts: &Facts<'_>,
     significant: &DaySet,
     progress: &DaySet,
     day: Day,
@@ -777,7 +830,7 @@ fn progress_on(
     let sustained_on = if progress.contains(day) {
         progress.run_start(day)
     } else {
-        progress.first_at_or_after(day)
+        facts.first_held(progress, day)
     };
     (
         significant.contains(day),
@@ -799,4 +852,122 @@ fn top_up(limit: i64, paid: i64) -> i64 {
 
 fn under_cap(sum: i128, cap: i64) -> i64 {
     i64::try_from(sum.min(i128::from(cap))).unwrap_or(cap)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::arithmetic_side_effects)]
+    use super::*;
+    use crate::days::tests::walk_and_set_work_during;
+    use proptest::prelude::*;
+
+    /// Windows of months over unbroken work, where the count follows the
+    /// lengths of the months, then sustained, negated and asked when.
+    const MONTHS_PLAN: &str = r#"plan "Horizon" { framework phase2 version "t" }
+problem work "Work" {
+  indicator out "Short of work" { any adult meets (days of employment within 6 months < 182 days) }
+  significant "Back" { any adult meets (days of employment within 6 months >= 182 days) }
+  sustained for 12 months
+}
+problem steady "Steady" {
+  indicator month "A full month" { any adult meets (days of employment within 1 months >= 30 days) }
+  significant "Not a full 13 months" { not (any adult meets (days of employment within 13 months >= 396 days)) }
+  sustained for 6 months
+}
+eligible when at least 1 problems
+claim progress "Progress" pays £800 { every identified problem has progressed }
+"#;
+
+    /// The plan, and the same plan reaching past the end of time, so
+    /// that its families' sets are walked to the end of the calendar: the
+    /// answer without a horizon.
+    fn plans() -> (Plan, Plan) {
+        let plan = Plan::parse(MONTHS_PLAN).unwrap();
+        let mut unbounded = plan.clone();
+        unbounded.reach.ahead_days = i64::MAX;
+        (plan, unbounded)
+    }
+
+    fn family(plan: &Plan, attached: &str, spells: &[(String, Option<String>)]) -> Family {
+        let attachment = format!(r#"{{"kind":"attachment","date":"{attached}"}}"#);
+        let events: Vec<String> = std::iter::once(attachment)
+            .chain(spells.iter().map(|(start, end)| match end {
+                Some(end) => format!(
+                    r#"{{"kind":"employment","member":"A","start":"{start}","end":"{end}"}}"#
+                ),
+                None => format!(r#"{{"kind":"employment","member":"A","start":"{start}"}}"#),
+            }))
+            .collect();
+        let text = format!(
+            r#"{{"id":"F","members":[{{"id":"A","role":"adult","born":"0001-01-01"}}],"events":[{}]}}"#,
+            events.join(",")
+        );
+        plan.read_family(&text).unwrap()
+    }
+
+    #[test]
+    fn an_open_spell_is_walked_to_the_horizon_not_to_the_end_of_time() {
+        // Open since 1910, decided in 2016: the months were walked, and
+        // their runs copied, to 9999; now to 400 years past the plan's
+        // reach, and the decision is the same.
+        let (plan, unbounded) = plans();
+        let as_of = crate::date::parse("2016-11-30").unwrap();
+        let work = |plan: &Plan, start: &str| {
+            let family = family(plan, "2016-01-01", &[(start.to_owned(), None)]);
+            walk_and_set_work_during(|| plan.evaluate(&family, as_of))
+        };
+        for (start, most) in [("1910-01-15", 30_000), ("1610-01-15", 47_000)] {
+            let (decision, [months, intervals]) = work(&plan, start);
+            let (reference, [_, unbounded]) = work(&unbounded, start);
+            assert_eq!(decision, reference, "{start}");
+            assert!(months <= 5 * 4801, "{start}: {months} months walked");
+            // About 50 intervals a year from the spell's start to the
+            // horizon (2016 and 400 years past the plan's reach of 27),
+            // where the end of the calendar was 10 times further.
+            assert!(intervals <= most, "{start}: {intervals} intervals");
+            assert!(
+                10 * intervals <= unbounded,
+                "{start}: {intervals} of {unbounded}"
+            );
+        }
+    }
+
+    /// Spells of work before the as-of day `day`, the family attached on
+    /// `attached`: each open, or closed after a few days to a few years,
+    /// and starting in the year before the attachment (so that the family
+    /// is identified by too few days of work), up to 10 years before the
+    /// day, or on any day from the year 1.
+    fn spells(day: i32, attached: i32) -> impl Strategy<Value = Vec<(i32, Option<i32>)>> {
+        let first = Day::from_date(crate::date::parse("0001-03-01").unwrap()).0;
+        let start = prop_oneof![attached - 400..attached, day - 3650..day, first..day];
+        proptest::collection::vec((start, proptest::option::of(0i32..2000)), 1..4).prop_map(
+            |spells| {
+                spells
+                    .into_iter()
+                    .map(|(start, length)| (start, length.map(|length| start + length)))
+                    .collect()
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn decisions_up_to_the_horizon_are_those_walked_to_the_end_of_time(
+            (day, attached, spells) in (0i32..12_000, 0i32..800).prop_flat_map(|(offset, before)| {
+                let day = Day::from_date(crate::date::parse("2000-01-01").unwrap()).0 + offset;
+                let attached = day - before;
+                (Just(day), Just(attached), spells(day, attached))
+            }),
+        ) {
+            let (plan, unbounded) = plans();
+            let spells: Vec<(String, Option<String>)> = spells
+                .iter()
+                .map(|(start, end)| (Day(*start).to_string(), end.map(|end| Day(end).to_string())))
+                .collect();
+            let family = family(&plan, &Day(attached).to_string(), &spells);
+            let as_of = Day(day).to_date().unwrap();
+            prop_assert_eq!(plan.evaluate(&family, as_of), unbounded.evaluate(&family, as_of));
+        }
+    }
 }

@@ -235,7 +235,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 let day = if problem.contains(identification_point) {
                     Some(identification_point)
                 } else if later {
-                    problem.first_at_or_after(identification_point.succ())
+                    evaluated
+                        .facts
+                        .first_held(problem, identification_point.succ())
                 } else {
                     None
                 };
@@ -253,7 +255,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 if set.contains(identification_point) {
                     DaySet::all()
                 } else if later {
-                    set.first_at_or_after(identification_point.succ())
+                    evaluated
+                        .facts
+                        .first_held(set, identification_point.succ())
                         .map_or_else(DaySet::empty, |first| DaySet::interval(first, Day::MAX))
                 } else {
                     DaySet::empty()
@@ -657,6 +661,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     &employed,
                     rule.within,
                     u64::from(rule.needed_days),
+                    self.facts.horizon,
                 ));
             }
         }
@@ -697,8 +702,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         self.facts
             .of_kind_member(known.out_of_work_benefit, member)
             .filter(|fact| fact.start <= *attached && *attached <= fact.end)
-            .filter_map(|fact| match fact.fields.get(known.benefit_field) {
-                Some(Some(FieldValue::Word(benefit))) => Some((fact, *benefit)),
+            .filter_map(|fact| match fact.field(known.benefit_field) {
+                Some(FieldValue::Word(benefit)) => Some((fact, *benefit)),
                 _ => None,
             })
             .collect()
@@ -785,12 +790,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 return DaySet::all();
             };
             match events.window {
-                Window::Within(length) => days_covered_at_least(&spells, length, needed),
-                Window::WithinDated(ref lengths) => {
-                    lengths.piecewise(|length| days_covered_at_least(&spells, length, needed))
+                Window::Within(length) => {
+                    days_covered_at_least(&spells, length, needed, self.facts.horizon)
                 }
+                Window::WithinDated(ref lengths) => lengths.piecewise(|length| {
+                    days_covered_at_least(&spells, length, needed, self.facts.horizon)
+                }),
                 Window::WithinSinceAttachment(length) => {
-                    days_covered_at_least(&since(&spells), length, needed)
+                    days_covered_at_least(&since(&spells), length, needed, self.facts.horizon)
                 }
                 Window::SinceAttachment => cumulative_at_least(&since(&spells), needed_days),
                 Window::Now => {
@@ -823,7 +830,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 
     /// The days on which a member is one of those the selector picks.
     pub(crate) fn selected(&self, selector: &MemberSelector, member: u32) -> DaySet {
-        let Some(person) = self.facts.people.get(member as usize) else {
+        let Some(person) = self.facts.person(member) else {
             return DaySet::empty();
         };
         let role_matches = match selector.role {
@@ -1140,12 +1147,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let weight = |fact: &Fact<'_>| -> i128 {
             match field {
                 None => 1,
-                Some(field) => match fact.fields.get(field) {
-                    Some(Some(FieldValue::Count(n))) => i128::from(*n),
-                    Some(Some(FieldValue::Decimal(value) | FieldValue::Percentage(value))) => {
+                Some(field) => match fact.field(field) {
+                    Some(FieldValue::Count(n)) => i128::from(*n),
+                    Some(FieldValue::Decimal(value) | FieldValue::Percentage(value)) => {
                         i128::from(value.0)
                     }
-                    Some(Some(FieldValue::Money(value))) => i128::from(value.0),
+                    Some(FieldValue::Money(value)) => i128::from(value.0),
                     _ => 0,
                 },
             }
@@ -1783,6 +1790,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if problem.measure.is_some() {
             let significant = self.significant.get(index)?;
             return Some(measure_reason(
+                self.facts,
                 &format!("problem `{id}`"),
                 significant,
                 progress,
@@ -1802,7 +1810,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .filter_map(|(held, (significant, progress))| {
                 let indicator = problem.indicators.get(*held)?;
                 let who = format!("indicator `{}` of problem `{id}`", indicator.id);
-                Some(measure_reason(&who, significant, progress, day))
+                Some(measure_reason(self.facts, &who, significant, progress, day))
             })
             .collect();
         Some(reasons.join("; "))
@@ -1810,10 +1818,16 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 }
 
 /// Why a measure (of a problem or an indicator, `who`) has not progressed.
-fn measure_reason(who: &str, significant: &DaySet, progress: &DaySet, day: Day) -> String {
+fn measure_reason(
+    facts: &Facts<'_>,
+    who: &str,
+    significant: &DaySet,
+    progress: &DaySet,
+    day: Day,
+) -> String {
     match (
         significant.run_start(day).and_then(Day::to_date),
-        progress.first_at_or_after(day),
+        facts.first_held(progress, day),
     ) {
         (Some(since), Some(sustained)) => format!(
             "{who} has met its significant-progress measure since {since} but is not sustained until {sustained}"
@@ -2123,7 +2137,7 @@ fn compare(left: Value, op: Comparison, right: Value) -> bool {
 /// A numeric, date or word field of an event as a number in its own unit
 /// (a word of a one-of by its place in the list, lowest first).
 fn field_ratio(fact: &Fact<'_>, field: usize, scale: i128) -> Value {
-    match fact.fields.get(field)?.as_ref()? {
+    match fact.field(field)? {
         FieldValue::Count(n) => Some(ratio(i128::from(*n), 1)),
         FieldValue::Decimal(fixed) | FieldValue::Percentage(fixed) => {
             exact(i128::from(fixed.0), scale)
@@ -2147,7 +2161,7 @@ fn later_or_higher(best: (Day, Ratio), next: (Day, Ratio)) -> (Day, Ratio) {
 }
 
 fn passes(test: &FieldTest, fact: &Fact<'_>) -> bool {
-    test_passes(test, fact.fields.get(test.field).and_then(Option::as_ref))
+    test_passes(test, fact.field(test.field))
 }
 
 /// Whether a value passes a field test; an absent value passes none.

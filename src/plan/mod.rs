@@ -54,6 +54,62 @@ pub struct Plan {
     /// progress only where it counts or is named, and this is the plan's to
     /// know once, not each family's to find again.
     pub(crate) progress_named: Vec<bool>,
+    pub(crate) reach: Reach,
+}
+
+/// How far the plan's answer for a family can depend on the days it
+/// writes and the lengths it counts: every set of days it evaluates is,
+/// past the latest of the family's days and of `latest_written`, plus
+/// `ahead_days`, made only of windows, periods and ages applied to a
+/// calendar that repeats every 400 years, so it repeats with it too. The
+/// evaluator relies on that to stop walking the months there (see
+/// `eval::sets::Evaluated::horizon`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Reach {
+    /// The latest date the plan's text writes anywhere (its terms, dated
+    /// lengths, claim windows, dates in conditions).
+    pub(crate) latest_written: Day,
+    /// Every length of time and every age the plan writes, in days, added
+    /// up: no nesting of windows, periods and ages reaches further. Past
+    /// i64 is past the calendar, so the sum stops at `i64::MAX`.
+    pub(crate) ahead_days: i64,
+}
+
+impl Default for Reach {
+    fn default() -> Reach {
+        Reach {
+            latest_written: Day::MIN,
+            ahead_days: 0,
+        }
+    }
+}
+
+impl Reach {
+    /// Counts a length of time, at its longest (months of 31 days).
+    pub(crate) fn add_length(&mut self, length: &Length) {
+        let per_unit = match length.unit {
+            crate::unit::TimeUnit::Days => 1,
+            crate::unit::TimeUnit::Weeks => 7,
+            crate::unit::TimeUnit::Months => 31,
+        };
+        self.add_days(i64::from(length.count).checked_mul(per_unit));
+    }
+
+    /// Counts an age in whole years, up to the birthday that ends it: a
+    /// year of at most 366 days after the one that begins it.
+    pub(crate) fn add_age(&mut self, years: u32) {
+        self.add_days(
+            i64::from(years)
+                .checked_add(1)
+                .and_then(|years| years.checked_mul(366)),
+        );
+    }
+
+    fn add_days(&mut self, days: Option<i64>) {
+        self.ahead_days = days
+            .and_then(|days| self.ahead_days.checked_add(days))
+            .unwrap_or(i64::MAX);
+    }
 }
 
 /// Each problem whose progress one of `conditions` asks for by name,
