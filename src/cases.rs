@@ -734,6 +734,13 @@ impl Coverage {
         }
     }
 
+    /// Adds what another run of cases over the same plan exercised.
+    pub fn merge(&mut self, other: &Coverage) {
+        self.problems.extend(other.problems.iter().cloned());
+        self.indicators.extend(other.indicators.iter().cloned());
+        self.claims.extend(other.claims.iter().cloned());
+    }
+
     /// The problems, indicators (`problem.indicator`) and claims no case
     /// exercised, by kind. A plan on earned autonomy makes no claims, so its
     /// claims are not asked for.

@@ -63,11 +63,17 @@ fn every_case_of_every_worked_plan_passes() {
         let suite = Suite::from_json(&std::fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
         let base = path.parent().unwrap();
-        // Suites naming several versions are run by `tfop test` (tests/versions.rs).
-        let [plan_file] = suite.plan.files() else {
-            panic!("{}: a shipped suite names one plan", path.display())
-        };
-        let plan = Plan::parse(&std::fs::read_to_string(base.join(plan_file)).unwrap()).unwrap();
+        // A suite naming several versions decides each case under the
+        // version its `versions_by` rule chooses, as `tfop test` does.
+        let plans = suite
+            .plan
+            .files()
+            .iter()
+            .map(|file| Plan::parse(&std::fs::read_to_string(base.join(file)).unwrap()).unwrap())
+            .collect();
+        let plans = tfop::PlanSet::new(plans)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+            .with_versions_by(suite.versions_by);
         for case in &suite.cases {
             cases += 1;
             let family = match (&case.family, &case.family_file) {
@@ -79,13 +85,21 @@ fn every_case_of_every_worked_plan_passes() {
                     case.name
                 ),
             };
-            let family = plan.read_family(&family).unwrap_or_else(|error| {
+            let (plan, family) = plans
+                .choose(
+                    |vocab| {
+                        tfop::io::family_from_json(&family, vocab)
+                            .map_err(|error| tfop::Refusal::from_error(&error))
+                    },
+                    case.as_of,
+                )
+                .unwrap_or_else(|refusal| {
+                    panic!("{}: case `{}`: {refusal:?}", path.display(), case.name)
+                });
+            tfop::cases::validate(&case.expect, plan).unwrap_or_else(|error| {
                 panic!("{}: case `{}`: {error}", path.display(), case.name)
             });
-            tfop::cases::validate(&case.expect, &plan).unwrap_or_else(|error| {
-                panic!("{}: case `{}`: {error}", path.display(), case.name)
-            });
-            let decision = plan.evaluate(&family, case.as_of);
+            let decision = plans.evaluate(plan, &family, case.as_of);
             let mismatches = check(&decision, &case.expect);
             if !mismatches.is_empty() {
                 let lines: Vec<String> = mismatches.iter().map(|m| format!("    {m}")).collect();
@@ -94,7 +108,7 @@ fn every_case_of_every_worked_plan_passes() {
                     path.file_name().unwrap().to_string_lossy(),
                     case.name,
                     lines.join("\n"),
-                    plan.explain(&family, case.as_of)
+                    plans.explain(plan, &family, case.as_of)
                 ));
             }
         }
@@ -155,14 +169,12 @@ fn every_local_plan_keeps_the_national_problem_and_claim_ids_of_its_framework() 
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Leicestershire's earned-autonomy variant must stay the same plan with one
-/// switch turned: any other difference would make its tests say nothing
-/// about the plan the council would actually run.
-#[test]
-fn leicestershire_earned_autonomy_differs_only_in_the_switch_and_version() {
+/// An earned-autonomy variant must stay the same plan with one switch
+/// turned: any other difference would make its tests say nothing about the
+/// plan the council would actually run.
+fn differs_only_in_the_switch_and_version(results: &str, autonomy: &str, version: &str) {
     let read = |name: &str| std::fs::read_to_string(plans_folder().join(name)).unwrap();
-    let results = read("leicestershire-2017.tfop");
-    let autonomy = read("leicestershire-2017-earned-autonomy.tfop");
+    let (results, autonomy) = (read(results), read(autonomy));
     let (results, autonomy): (Vec<&str>, Vec<&str>) =
         (results.lines().collect(), autonomy.lines().collect());
     assert_eq!(
@@ -176,12 +188,34 @@ fn leicestershire_earned_autonomy_differs_only_in_the_switch_and_version() {
         .filter(|(a, b)| a != b)
         .map(|(a, b)| (a.trim(), b.trim()))
         .collect();
+    let versions = (
+        format!("version \"{version}\""),
+        format!("version \"{version}-earned-autonomy\""),
+    );
     assert_eq!(
         differing,
         vec![
-            ("version \"2017\"", "version \"2017-earned-autonomy\""),
+            (versions.0.as_str(), versions.1.as_str()),
             ("earned_autonomy: no", "earned_autonomy: yes"),
         ]
+    );
+}
+
+#[test]
+fn leicestershire_earned_autonomy_differs_only_in_the_switch_and_version() {
+    differs_only_in_the_switch_and_version(
+        "leicestershire-2017.tfop",
+        "leicestershire-2017-earned-autonomy.tfop",
+        "2017",
+    );
+}
+
+#[test]
+fn the_national_supporting_families_earned_autonomy_plan_differs_only_in_the_switch_and_version() {
+    differs_only_in_the_switch_and_version(
+        "national-supporting-families-2022.tfop",
+        "national-supporting-families-2022-earned-autonomy.tfop",
+        "2022-10",
     );
 }
 

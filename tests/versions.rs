@@ -532,13 +532,29 @@ mod suites {
             )],
         );
         let out = text(&tfop_exits(&["test", &path], 0).stdout);
+        let folder = std::path::Path::new(&path).parent().unwrap();
+        let new = folder.join("new.tfop").display().to_string();
         assert!(
             out.contains(&format!(
-                "coverage: {path} (version \"2022\"): no case exercised claims progress; indicators crime.asb; problems crime\n"
+                "coverage: {new}: no case exercised claims progress; indicators crime.asb; problems crime\n"
             )),
             "{out}"
         );
-        assert!(!out.contains("(version \"2015\")"), "{out}");
+        assert!(!out.contains("old.tfop"), "{out}");
+        // The new version's own suite, run with this one, covers it: a
+        // plan's coverage is by every case of the run that it decides.
+        write(
+            folder,
+            "new.tests.json",
+            &json!({
+                "plan": "new.tfop",
+                "cases": [case("the day of", &attached("F2", "2022-10-03"), "2022")]
+            })
+            .to_string(),
+        );
+        let both = folder.display().to_string();
+        let out = text(&tfop_exits(&["test", &both], 0).stdout);
+        assert_eq!(out, "2 passed, 0 failed\n");
     }
 
     #[test]

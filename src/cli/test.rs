@@ -90,6 +90,18 @@ struct Run<'a> {
     filtered_out: usize,
     /// Some failure showed only its differences, so `--verbose` would say more.
     explained_less: bool,
+    /// What the cases exercised of each plan, by its digest, in the order
+    /// the plans were first met: a plan named by several suites (its own,
+    /// and one that takes it as a version of another) is covered by all of
+    /// their cases, so a line names only what no case of the run exercised.
+    coverage: Vec<PlanCoverage>,
+}
+
+/// One plan's file (as the first suite naming it gives it) and its coverage.
+struct PlanCoverage {
+    file: String,
+    plan: tfop::Plan,
+    covered: tfop::cases::Coverage,
 }
 
 pub(crate) fn run_tests(request: &TestRequest) -> Exit {
@@ -105,6 +117,7 @@ pub(crate) fn run_tests(request: &TestRequest) -> Exit {
         blessed: 0,
         filtered_out: 0,
         explained_less: false,
+        coverage: Vec::new(),
     };
     let mut suites = Vec::new();
     let mut no_suites = false;
@@ -121,6 +134,10 @@ pub(crate) fn run_tests(request: &TestRequest) -> Exit {
     }
     for suite_path in &suites {
         run.suite(suite_path);
+    }
+    if request.filter.is_none() {
+        // Coverage of a part of the cases would name what the rest cover.
+        run.report_coverage();
     }
     if let TestFormat::Junit = request.format {
         match run.junit.to_string() {
@@ -172,8 +189,8 @@ impl Run<'_> {
             }
         };
         let base = suite_path.parent().unwrap_or(Path::new("."));
-        let plans = match load_versions(base, &suite) {
-            Ok(plans) => plans,
+        let (plans, files) = match load_versions(base, &suite) {
+            Ok(loaded) => loaded,
             Err(message) => {
                 self.suite_cases_broken(junit, &suite, &name, &message);
                 return;
@@ -204,12 +221,31 @@ impl Run<'_> {
             self.add_junit(&mut junit, &name, case_name, outcome);
         }
         self.junit.add_test_suite(junit);
-        if self.request.filter.is_some() {
-            // Coverage of a part of the cases would name what the rest cover.
-            return;
+        for ((plan, file), covered) in plans.versions().iter().zip(files).zip(coverage) {
+            match self
+                .coverage
+                .iter_mut()
+                .find(|known| known.plan.digest() == plan.digest())
+            {
+                Some(known) => known.covered.merge(&covered),
+                None => self.coverage.push(PlanCoverage {
+                    file,
+                    plan: plan.clone(),
+                    covered,
+                }),
+            }
         }
-        for (plan, coverage) in plans.versions().iter().zip(&coverage) {
-            let missing = coverage.missing(plan);
+    }
+
+    /// A line for each plan of the run some part of which no case exercised.
+    fn report_coverage(&mut self) {
+        for PlanCoverage {
+            file,
+            plan,
+            covered,
+        } in &self.coverage
+        {
+            let missing = covered.missing(plan);
             if missing.is_empty() {
                 continue;
             }
@@ -217,14 +253,9 @@ impl Run<'_> {
                 .iter()
                 .map(|(kind, ids)| format!("{kind} {}", ids.join(", ")))
                 .collect();
-            // With several versions, each is covered by the cases it decides.
-            let version = match (&plan.header().version, plans.is_versioned()) {
-                (Some(version), true) => format!(" (version \"{version}\")"),
-                _ => String::new(),
-            };
             let _ = writeln!(
                 self.human,
-                "coverage: {name}{version}: no case exercised {}",
+                "coverage: {file}: no case exercised {}",
                 parts.join("; ")
             );
         }
@@ -380,18 +411,31 @@ fn differences(mismatches: &[Mismatch]) -> String {
 
 /// The plan versions a suite names, read beside it, with its rule for
 /// choosing among them; or why they cannot decide its cases.
-fn load_versions(base: &Path, suite: &Suite) -> Result<PlanSet, String> {
+fn load_versions(base: &Path, suite: &Suite) -> Result<(PlanSet, Vec<String>), String> {
     let mut plans = Vec::new();
+    let mut files = Vec::new();
     for file in suite.plan.files() {
-        let plan =
-            load_plan(&base.join(file)).map_err(|_| format!("its plan {file} does not check"))?;
+        let path = base.join(file);
+        let plan = load_plan(&path).map_err(|_| format!("its plan {file} does not check"))?;
+        files.push((plan.digest().to_owned(), path.display().to_string()));
         plans.push(plan);
     }
     let plans = PlanSet::new(plans).map_err(|error| {
         eprintln!("error: {error}");
         format!("its plans cannot be versions of one plan: {error}")
     })?;
-    Ok(plans.with_versions_by(suite.versions_by))
+    // The set orders its versions oldest first: give each its file.
+    let files = plans
+        .versions()
+        .iter()
+        .map(|plan| {
+            files
+                .iter()
+                .find(|(digest, _)| digest == plan.digest())
+                .map_or_else(String::new, |(_, path)| path.clone())
+        })
+        .collect();
+    Ok((plans.with_versions_by(suite.versions_by), files))
 }
 
 /// Reads the case's family, chooses the version that decides it, checks
