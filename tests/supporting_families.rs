@@ -1001,45 +1001,12 @@ mod national_settings {
         // Three needs under three headlines pass either way.
         assert_eq!(three["eligible"], true, "{three}");
     }
-
-    #[test]
-    fn under_earned_autonomy_outcomes_are_decided_at_the_same_day_and_claims_are_not_applicable() {
-        let [before, on] = <[Value; 2]>::try_from(decide(
-            "sf_national_earned_autonomy",
-            "earned_autonomy: no",
-            "earned_autonomy: yes",
-            &[
-                "the same family, its case closed on 15 January 2023",
-                "the same family on 15 July 2023",
-            ],
-        ))
-        .unwrap();
-        let sustained = |decision: &Value| -> Vec<bool> {
-            decision["progress"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|progress| progress["sustained"].as_bool().unwrap())
-                .collect()
-        };
-        // 14 July 2023: not every need sustained 6 months after closure yet.
-        assert!(sustained(&before).contains(&false), "{before}");
-        // 15 July 2023: every need sustained, a successful outcome decided
-        // and evidenced, but nothing claimable or payable.
-        assert!(sustained(&on).iter().all(|held| *held), "{on}");
-        for decision in [&before, &on] {
-            assert_eq!(
-                decision["claims"][0]["status"], "not_applicable",
-                "{decision}"
-            );
-            assert_eq!(decision["payable"], "0.00");
-        }
-    }
 }
 
-/// An earned-autonomy council's cohort: the national plan with the switch
-/// turned, a 2023/24 target of one family, and two families of the shipped
-/// case successful on 15 July 2023 (6 months after their cases closed).
+/// An earned-autonomy council's cohort: the shipped earned-autonomy variant
+/// of the national plan, a 2023/24 target of one family, and two families
+/// of the shipped case successful on 15 July 2023 (6 months after their
+/// cases closed).
 mod earned_autonomy_cohort {
     use super::common::{scratch, text, tfop, write};
     use super::*;
@@ -1047,10 +1014,9 @@ mod earned_autonomy_cohort {
     fn files(name: &str) -> (String, String) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let plan = std::fs::read_to_string(
-            root.join("examples/plans/national-supporting-families-2022.tfop"),
+            root.join("examples/plans/national-supporting-families-2022-earned-autonomy.tfop"),
         )
-        .unwrap()
-        .replacen("earned_autonomy: no", "earned_autonomy: yes", 1);
+        .unwrap();
         let suite: Value = serde_json::from_str(
             &std::fs::read_to_string(
                 root.join("examples/plans/national-supporting-families-2022.tests.json"),
