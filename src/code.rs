@@ -90,13 +90,13 @@ codes! {
     /// decimals have at most six decimal places. Write the number within
     /// those bounds.
     NumberTooLarge = "E0005", Error, "number too large or too precise";
-    /// A name declared, or a word listed, twice.
+    /// A name declared twice.
     ///
-    /// Two problems, indicators of one problem, claims, defines or local
-    /// event kinds with one name, or a word listed twice, such as a kind
-    /// twice in `attach requires`. A note, where there is one, points at the
-    /// first. Rename one, or remove the repeat.
-    DeclaredTwice = "E0101", Error, "a name declared or a word listed twice";
+    /// Two problems, indicators of one problem, claims, defines, local
+    /// event kinds, fields of one kind, member attributes or school terms
+    /// with one name. A note, where there is one, points at the first.
+    /// Rename one, or remove the repeat.
+    DeclaredTwice = "E0101", Error, "a name declared twice";
     /// An event kind neither the national vocabulary nor the plan declares.
     ///
     /// `has asb_incidnet within 12 months` names no kind; the help says which
@@ -229,6 +229,14 @@ codes! {
     /// `over the last 4 school terms` under a calendar of 3 terms is never
     /// measurable: declare the terms the plan decides over, or look at fewer.
     TooFewSchoolTerms = "E0122", Error, "a window of more school terms than the calendar declares";
+    /// A word listed twice in one list.
+    ///
+    /// A kind twice in `attach requires` (alone or as an alternative:
+    /// `family_plan and (lead_professional or family_plan)`), a problem
+    /// twice in a list of problems, a claim in two `combine` groups, or a
+    /// word twice in a `one of` or `ordered` field type. The repeat says
+    /// nothing the first did not: remove it.
+    ListedTwice = "E0124", Error, "a word listed twice in one list";
     /// Values of different types compared or combined.
     ///
     /// A count against a date (`count offence … > 2018-01-01`), days against

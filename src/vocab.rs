@@ -9,6 +9,18 @@ use serde::Serialize;
 /// The keys every event record has, which no field of a kind may take.
 pub const RESERVED_EVENT_KEYS: [&str; 6] = ["id", "kind", "member", "date", "start", "end"];
 
+/// The columns of `events.csv` that are not fields: a field column may not
+/// take one of these names, nor [`RESERVED_EVENT_KEYS`].
+pub const RESERVED_EVENT_COLUMNS: [&str; 7] = [
+    "family_id",
+    "event_id",
+    "kind",
+    "member_id",
+    "date",
+    "start",
+    "end",
+];
+
 /// The keys and `members.csv` columns of a member record, which no member
 /// attribute may take.
 pub const RESERVED_MEMBER_KEYS: [&str; 8] = [

@@ -597,6 +597,32 @@ fn a_csv_folder_missing_a_required_column_is_refused_whole_with_exit_1() {
 }
 
 #[test]
+fn an_events_csv_column_named_with_the_json_key_is_refused_and_names_the_csv_column() {
+    let folder = scratch("csv_json_key");
+    let cohort = folder.join("cohort");
+    generate(5, 1, "csv", &cohort);
+    let events = std::fs::read_to_string(cohort.join("events.csv")).unwrap();
+    for (column, key) in [("event_id", "id"), ("member_id", "member")] {
+        let header = events.lines().next().unwrap();
+        assert!(header.split(',').any(|name| name == column), "{header}");
+        std::fs::write(
+            cohort.join("events.csv"),
+            events.replacen(&format!(",{column},"), &format!(",{key},"), 1),
+        )
+        .unwrap();
+        let output = eval(&cohort, &[]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            text(&output.stderr).contains(&format!(
+                "events.csv:1: column `{key}` is reserved; name the event's id `event_id` and its member `member_id`"
+            )),
+            "{}",
+            text(&output.stderr)
+        );
+    }
+}
+
+#[test]
 fn a_csv_file_in_no_order_at_all_stops_the_run_and_asks_for_sorting() {
     let folder = scratch("csv_unsorted");
     let cohort = folder.join("cohort");

@@ -92,7 +92,7 @@ impl Checker {
                             };
                             if listed.contains(&kind) {
                                 self.report(
-                                    Code::DeclaredTwice,
+                                    Code::ListedTwice,
                                     name.span,
                                     format!("principle `{}` is listed twice", name.name),
                                     "list each event kind once, alone or as one of a principle's alternatives",
@@ -674,7 +674,7 @@ impl Checker {
         for id in ids {
             match self.problem_ref(id) {
                 Some(index) if list.contains(&index) => self.report(
-                    Code::DeclaredTwice,
+                    Code::ListedTwice,
                     id.span,
                     format!("problem `{}` is listed twice", id.name),
                     "list each problem once",
@@ -749,7 +749,7 @@ impl Checker {
                         for id in ids {
                             match index_of(&id.name) {
                                 Some(index) if !grouped.insert(index) => self.report(
-                                    Code::DeclaredTwice,
+                                    Code::ListedTwice,
                                     id.span,
                                     format!("claim `{}` is in more than one `combine`", id.name),
                                     "a claim combines with one group of claims",

@@ -292,7 +292,7 @@ impl Checker {
                 for word in words {
                     if values.contains(&word.name) {
                         self.report(
-                            Code::DeclaredTwice,
+                            Code::ListedTwice,
                             word.span,
                             format!("`{}` is listed twice", word.name),
                             "list each word once",

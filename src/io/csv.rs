@@ -34,7 +34,9 @@ use super::json::typed::{Given, Object as Entries, RawEvent, RawFamily, RawMembe
 use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
 use crate::family::{Event, Member, RecordPosition};
-use crate::vocab::{EventKind, FieldType, Shape, Vocabulary};
+use crate::vocab::{
+    EventKind, FieldType, RESERVED_EVENT_KEYS, RESERVED_MEMBER_KEYS, Shape, Vocabulary,
+};
 use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -81,18 +83,17 @@ impl Part {
     }
 }
 
-/// The columns of `events.csv` that are not fields: a field column may not
-/// take one of these names, nor the interchange format's own keys for them.
-pub const EVENT_COLUMNS: [&str; 7] = [
-    "family_id",
-    "event_id",
-    "kind",
-    "member_id",
-    "date",
-    "start",
-    "end",
-];
-const RESERVED_EVENT_NAMES: [&str; 2] = ["id", "member"];
+pub use crate::vocab::RESERVED_EVENT_COLUMNS as EVENT_COLUMNS;
+
+/// The columns of `events.csv` that name a key of the interchange format's
+/// event otherwise, as (column, key).
+const EVENT_RENAMES: [(&str, &str); 2] = [("event_id", "id"), ("member_id", "member")];
+
+/// Whether `name` is an event key that `events.csv` names otherwise, so a
+/// column may not take it.
+fn renamed_event_key(name: &str) -> bool {
+    EVENT_RENAMES.iter().any(|(_, key)| *key == name)
+}
 /// The columns of `members.csv` read into a member, besides one per member
 /// attribute the plan declares (its name, read into the member's
 /// `attributes`); others are ignored, as unknown keys of a member are in
@@ -693,10 +694,7 @@ fn read_columns(header: Vec<Vec<u8>>, part: Part) -> Result<Columns, String> {
         }
     }
     if part == Part::Events {
-        if let Some(name) = names
-            .iter()
-            .find(|name| RESERVED_EVENT_NAMES.contains(&name.as_str()))
-        {
+        if let Some(name) = names.iter().find(|name| renamed_event_key(name)) {
             return Err(format!(
                 "column `{name}` is reserved; name the event's id `event_id` and its member `member_id`"
             ));
@@ -1616,12 +1614,13 @@ impl Serialize for EventRow<'_> {
             .zip(row.cells())
             .filter_map(|(name, cell)| {
                 let cell = cell?;
-                let key = match name.as_str() {
-                    "family_id" => return None,
-                    "event_id" => "id",
-                    "member_id" => "member",
-                    other => other,
-                };
+                if name == "family_id" {
+                    return None;
+                }
+                let key = EVENT_RENAMES
+                    .iter()
+                    .find(|(column, _)| column == name)
+                    .map_or(name.as_str(), |(_, key)| key);
                 Some((key, event_cell(kind, name, cell)))
             });
         Object::new(entries).serialize(serializer)
@@ -1633,12 +1632,13 @@ fn column(record: &RecordPosition, key: &str) -> String {
     let renamed = match (record, key) {
         (RecordPosition::Family, "id") => "family_id",
         (RecordPosition::Member { .. }, "id") => "member_id",
-        (RecordPosition::Event { .. }, "id") => "event_id",
-        (RecordPosition::Event { .. }, "member") => "member_id",
         (RecordPosition::Family | RecordPosition::Member { .. }, key) => {
             key.strip_prefix("attributes.").unwrap_or(key)
         }
-        _ => key,
+        (RecordPosition::Event { .. }, key) => EVENT_RENAMES
+            .iter()
+            .find(|(_, renamed)| *renamed == key)
+            .map_or(key, |(column, _)| column),
     };
     renamed.to_owned()
 }
@@ -1768,8 +1768,8 @@ impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
         columns: CsvColumns,
         vocab: &'v Vocabulary,
     ) -> Result<CsvFolderWriter<'v, W>, CsvWriteError> {
-        let reserved_events = EVENT_COLUMNS.iter().chain(&RESERVED_EVENT_NAMES);
-        let reserved_members = crate::vocab::RESERVED_MEMBER_KEYS.iter();
+        let reserved_events = EVENT_COLUMNS.iter().chain(&RESERVED_EVENT_KEYS);
+        let reserved_members = RESERVED_MEMBER_KEYS.iter();
         for (part, names, reserved) in [
             (Part::Families, &columns.attributes, vec![&"family_id"]),
             (
