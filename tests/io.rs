@@ -191,6 +191,43 @@ fn a_family_listed_twice_is_never_decided_without_its_rows() {
     assert_eq!(decided(&read[1]).members.len(), 1);
 }
 
+/// Two rows of one family with one member id: refused naming the id and
+/// both rows by file and line, as a JSON line names the id and both
+/// members; the other family is decided.
+#[test]
+fn a_member_id_repeated_within_a_csv_family_names_both_rows() {
+    let read = read_all(
+        CsvFolder::from_bytes(
+            b"family_id\nF1\nF2\n".as_slice(),
+            b"family_id,member_id,role,born\n\
+              F1,P1,adult,1980-01-01\n\
+              F1,P2,adult,1981-01-01\n\
+              F1,P1,child,2010-01-01\n\
+              F2,P1,adult,1980-01-01\n"
+                .as_slice(),
+            b"family_id,event_id,kind,member_id,date\n".as_slice(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let refusal = refused(&read[0]);
+    assert_eq!(refusal.errors.len(), 1, "{refusal:?}");
+    let problem = &refusal.errors[0];
+    assert_eq!(
+        (problem.file.as_deref(), problem.line),
+        (Some("members.csv"), Some(4))
+    );
+    assert_eq!(
+        problem.kind,
+        ProblemKind::RepeatedMemberRow { first_line: 2 }
+    );
+    assert_eq!(
+        format!("{}: {}", problem.record, problem.kind),
+        "member #2 (`P1`): repeats the id of the member at line 2; give each member its own id"
+    );
+    assert_eq!(decided(&read[1]).members.len(), 1);
+}
+
 /// The reproducer of a quote left open: it used to swallow the rest of the
 /// file, deciding every later family without its rows.
 #[test]

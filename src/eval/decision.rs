@@ -458,6 +458,14 @@ pub enum ProblemKind {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A member of a CSV folder's family with the id of an earlier row of
+    /// the family in `members.csv` (in JSON, [`RecordErrorKind::DuplicateMemberId`]
+    /// names the first by its position in the family's line).
+    #[error("repeats the id of the member at line {first_line}; give each member its own id")]
+    RepeatedMemberRow {
+        /// The line of `members.csv` the id was first given at.
+        first_line: u64,
+    },
     /// A family whose id an earlier record of the cohort had: the first is
     /// decided, this one refused.
     #[error(

@@ -33,7 +33,7 @@
 use super::json::typed::{Given, Object as Entries, RawEvent, RawFamily, RawMember, Scalar, Text};
 use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
-use crate::family::{Event, Member, RecordPosition};
+use crate::family::{Event, Member, RecordErrorKind, RecordPosition};
 use crate::vocab::{
     EventKind, FieldType, RESERVED_EVENT_KEYS, RESERVED_MEMBER_KEYS, Shape, Vocabulary,
 };
@@ -1393,7 +1393,20 @@ impl CsvFamily {
                         continue;
                     }
                     let record = ProblemRecord::Record(problem.record.clone());
-                    let kind = ProblemKind::Record(problem.kind.clone());
+                    // The first row of a repeated member id is named by its
+                    // line, as the repeat is, not by its place in the family.
+                    let first_row = match problem.kind {
+                        RecordErrorKind::DuplicateMemberId { first } => {
+                            self.members.get(first as usize)
+                        }
+                        _ => None,
+                    };
+                    let kind = match first_row {
+                        Some(row) => ProblemKind::RepeatedMemberRow {
+                            first_line: row.line,
+                        },
+                        None => ProblemKind::Record(problem.kind.clone()),
+                    };
                     errors.push((at.0, at.1, self.problem(at, record, field, kind)));
                 }
             }

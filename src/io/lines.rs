@@ -65,8 +65,20 @@ impl<R: BufRead> Lines<R> {
                 None => (available.len(), false),
             };
             // Room for a mark to drop and one byte past the limit.
-            let room = (self.max + 1 + BOM.len()).saturating_sub(bytes.len());
-            bytes.extend_from_slice(available.get(..taken.min(room)).unwrap_or_default());
+            let most = self.max + 1 + BOM.len();
+            let kept = available
+                .get(..taken.min(most.saturating_sub(bytes.len())))
+                .unwrap_or_default();
+            // Grown by doubling, as a Vec grows, but never past the most a
+            // line keeps: doubling on from half of it would hold twice the
+            // limit for a line too long.
+            if bytes.capacity() - bytes.len() < kept.len() {
+                let wanted = (bytes.capacity() * 2)
+                    .max(bytes.len() + kept.len())
+                    .min(most);
+                bytes.reserve_exact(wanted - bytes.len());
+            }
+            bytes.extend_from_slice(kept);
             length += taken as u64;
             let consumed = taken + usize::from(newline);
             self.reader.consume(consumed);
