@@ -617,7 +617,10 @@ fn completion_offers_then_and_from_in_a_dated_length() {
     for length in [window, sustain] {
         let after = keywords(&index, length);
         assert!(after.contains(&"then".to_string()), "{length:?}: {after:?}");
-        assert!(!after.contains(&"from".to_string()), "{length:?}: {after:?}");
+        assert!(
+            !after.contains(&"from".to_string()),
+            "{length:?}: {after:?}"
+        );
         let changed = format!("{length}then 12 ");
         assert_eq!(
             keywords(&index, &changed),
