@@ -213,9 +213,10 @@ impl SymbolIndex {
     /// after its `:`; member attributes after `any adult where` (and in
     /// `each … counts towards one problem only`); a field's or attribute's
     /// values after `=`, `!=`, `<`, `>` or inside `in (…)`; `then` after a
-    /// compared number and `from` after its new value; `code` and `source`
-    /// after an indicator's title; headline ids after `headline`; benefits
-    /// at the start of a line of the continuous employment table; and, but
+    /// compared number or a window's or sustain period's length, and `from`
+    /// after its new value; `code` and `source` after an indicator's title;
+    /// headline ids after `headline`; benefits at the start of a line of
+    /// the continuous employment table; and, but
     /// where a value is compared, the keywords the grammar takes there
     /// ([`Completion::Keyword`]). Nothing inside a comment or a string.
     /// The editor narrows the list by the word being typed.

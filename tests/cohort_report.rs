@@ -327,6 +327,81 @@ mod report {
         assert_eq!(leftovers, Vec::<String>::new());
     }
 
+    /// `work` before `crime`: the plan's order is not its names' order.
+    const WORK_THEN_CRIME: &str = r#"plan "Plan order" { framework phase2 }
+problem work "Work" {
+  indicator out_of_work "An adult on an out-of-work benefit" { any adult has out_of_work_benefit now }
+  significant "No adult on an out-of-work benefit" { no adult has out_of_work_benefit now }
+}
+problem crime "Crime" {
+  indicator asb "ASB in the last 12 months" { count asb_incident in family within 12 months >= 1 }
+  significant "Never any ASB" { no asb_incident in family ever }
+}
+eligible when at least 1 problems
+attach requires family_assessment
+claim progress "Progress" pays £800 { every identified problem has progressed }
+"#;
+
+    #[test]
+    fn lists_problems_in_plan_order_in_every_format() {
+        let folder = scratch("report_plan_order");
+        let plan = write(&folder, "plan.tfop", WORK_THEN_CRIME);
+        // Both problems identified and neither's progress can come as the
+        // record stands: the benefit stays open, the ASB stays on record.
+        let open = json!([{ "kind": "out_of_work_benefit", "member": "P1", "start": "2015-01-01", "benefit": "jsa" }]);
+        let families = write(
+            &folder,
+            "families.jsonl",
+            &(family("D", json!({}), attached(open)) + "\n"),
+        );
+        let args = ["report", &plan, &families, "--as-of", "2016-06-30"];
+        let output = tfop(&[&args[..], &["--format", "json"]].concat());
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(
+            json["projection"]["never_by_problem"],
+            json!([
+                { "problem": "work", "families": 1 },
+                { "problem": "crime", "families": 1 }
+            ])
+        );
+        let outcomes: Vec<&Value> = json["outcomes"]["by_problem"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| &row["problem"])
+            .collect();
+        assert_eq!(outcomes, [&json!("work"), &json!("crime")]);
+
+        let output = tfop(&args);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let stdout = squeeze(&text(&output.stdout));
+        for expected in [
+            "\nproblem tracked significant sustained\nwork 1 0 0\ncrime 1 0 0\n",
+            "\nheld back by families\nproblem work 1\nproblem crime 1\n",
+        ] {
+            assert!(
+                stdout.contains(expected),
+                "missing {expected:?} in\n{stdout}"
+            );
+        }
+
+        // The CSV, HTML and xlsx tables are the text's rows.
+        let csv = folder.join("csv");
+        let output = tfop(&[&args[..], &["--format", "csv", "-o", csv.to_str().unwrap()]].concat());
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        let column = |file: &str| -> Vec<String> {
+            std::fs::read_to_string(csv.join(file))
+                .unwrap()
+                .lines()
+                .skip(1)
+                .map(|line| line.split(',').next().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(column("never.csv")[..2], ["problem work", "problem crime"]);
+        assert_eq!(column("outcomes.csv")[..2], ["work", "crime"]);
+    }
+
     #[test]
     fn a_plan_that_does_not_check_exits_1() {
         let folder = scratch("report_bad_plan");

@@ -191,10 +191,10 @@ fn report_as_csv_writes_a_file_per_table_into_the_folder_named() {
         ]
     );
     // The one family never claimable without a change, under each problem
-    // whose progress holds it back.
+    // whose progress holds it back, in plan order.
     assert_eq!(
         read(tables.join("never.csv")),
-        "held back by,families\nproblem local,1\nproblem work,1\n\"no problem: another condition, or only after the last window\",0\n"
+        "held back by,families\nproblem work,1\nproblem local,1\n\"no problem: another condition, or only after the last window\",0\n"
     );
     let families = read(tables.join("families.csv"));
     assert!(

@@ -214,7 +214,7 @@ impl Report<'_> {
     /// problem sustained: what an outcomes-only or earned-autonomy plan
     /// reports instead of claims.
     fn outcomes_table(&self) -> Table {
-        let outcomes = &self.cohort.outcomes;
+        let outcomes = &self.figures.outcomes;
         let mut table = Table::new(
             "outcomes",
             "Attached families' outcomes by problem",
@@ -223,12 +223,12 @@ impl Report<'_> {
         table.rows = outcomes
             .by_problem
             .iter()
-            .map(|(problem, figures)| {
+            .map(|row| {
                 vec![
-                    Cell::Text(problem.clone()),
-                    Cell::Count(figures.tracked),
-                    Cell::Count(figures.significant),
-                    Cell::Count(figures.sustained),
+                    Cell::Text(row.problem.clone()),
+                    Cell::Count(row.outcomes.tracked),
+                    Cell::Count(row.outcomes.significant),
+                    Cell::Count(row.outcomes.sustained),
                 ]
             })
             .collect();

@@ -35,13 +35,33 @@ pub use report::{
 };
 pub use targets::{TargetUse, within_target};
 
+use crate::plan::Plan;
 use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// `total + this`, for a count of records; `Err` past `u64::MAX`, never a
 /// saturated or wrapped count.
 fn count_one(total: u64, this: u64) -> Result<u64, CohortOverflow> {
     total.checked_add(this).ok_or(CohortOverflow::Records)
+}
+
+/// Per-problem figures in the order the plan states its problems, the
+/// order its author and a manager read them in (as the indicator breakdown
+/// is); a problem the plan does not state, from decisions under another
+/// plan, comes last, in name order.
+fn in_plan_order<'a, V>(
+    plan: &Plan,
+    by_problem: &'a BTreeMap<String, V>,
+) -> Vec<(&'a String, &'a V)> {
+    let mut rows: Vec<_> = by_problem.iter().collect();
+    rows.sort_by_key(|(id, _)| {
+        plan.problems
+            .iter()
+            .position(|problem| problem.id == **id)
+            .unwrap_or(usize::MAX)
+    });
+    rows
 }
 
 /// A part of a whole as a percentage to one decimal place, computed exactly

@@ -3,9 +3,10 @@
 //! and an earned-autonomy authority counts them against its target while
 //! its claims are `not_applicable`.
 
-use super::{CohortOverflow, Percentage, count_one};
+use super::{CohortOverflow, Percentage, count_one, in_plan_order};
 use crate::Headline;
 use crate::eval::{AttachmentStatus, Decision};
+use crate::plan::Plan;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,8 +24,8 @@ pub struct Outcomes {
     pub tracked: u64,
     /// Of those, the families with a successful outcome.
     pub successful: u64,
-    /// Per problem id, in name order: families tracking it, and those whose
-    /// progress on it is significant and sustained.
+    /// Per problem id: families tracking it, and those whose progress on it
+    /// is significant and sustained.
     pub by_problem: BTreeMap<String, ProblemOutcomes>,
     /// Per headline (Supporting Families), in the guidance's order: empty
     /// when no tracked need sits under a headline.
@@ -127,9 +128,9 @@ impl Outcomes {
         Ok(())
     }
 
-    /// The figures as a report prints them, against the target if there is
-    /// one.
-    pub fn summary(&self, target: Option<u64>) -> OutcomesSummary {
+    /// The figures as a report of `plan` prints them, against the target if
+    /// there is one.
+    pub fn summary(&self, plan: &Plan, target: Option<u64>) -> OutcomesSummary {
         OutcomesSummary {
             tracked: self.tracked,
             successful: self.successful,
@@ -142,9 +143,8 @@ impl Outcomes {
                     percent: Percentage::of(self.successful, target)?,
                 })
             }),
-            by_problem: self
-                .by_problem
-                .iter()
+            by_problem: in_plan_order(plan, &self.by_problem)
+                .into_iter()
                 .map(|(problem, outcomes)| ProblemRow {
                     problem: problem.clone(),
                     outcomes: *outcomes,
@@ -172,7 +172,7 @@ pub struct OutcomesSummary {
     pub successful: u64,
     /// Successful outcomes against the target, when there is one.
     pub target: Option<OutcomesTarget>,
-    /// Each problem's figures, in name order.
+    /// Each tracked problem's figures, problems in plan order.
     pub by_problem: Vec<ProblemRow>,
     /// Each headline's figures, in the guidance's order; absent when no
     /// need sits under a headline (every plan but Supporting Families).

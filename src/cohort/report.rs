@@ -1,7 +1,7 @@
 //! The programme figures of a cohort as of a day: counts, money, the claim
 //! rate, a month-by-month projection and breakdowns by family attributes.
 
-use super::{Month, Outcomes, OutcomesSummary, Percentage, YearEarnings, count_one};
+use super::{Month, Outcomes, OutcomesSummary, Percentage, YearEarnings, count_one, in_plan_order};
 use crate::eval::{AttachmentStatus, ClaimStatus, Decision, PlanRef};
 use crate::num::Pence;
 use crate::plan::Plan;
@@ -503,7 +503,7 @@ pub struct ProjectionSummary {
     /// Families no claim of which becomes possible without a change.
     pub never: u64,
     /// Of those, the families per problem whose progress will not be
-    /// sustained without a change, problems in name order (a family counts
+    /// sustained without a change, problems in plan order (a family counts
     /// under each).
     pub never_by_problem: Vec<ProblemCount>,
     /// Of those, the families no problem's progress blocks: another
@@ -679,10 +679,8 @@ impl Cohort {
                     .map(|(&window, &families)| WindowCount { window, families })
                     .collect(),
                 never: self.projection.never,
-                never_by_problem: self
-                    .projection
-                    .never_by_problem
-                    .iter()
+                never_by_problem: in_plan_order(plan, &self.projection.never_by_problem)
+                    .into_iter()
                     .map(|(problem, &families)| ProblemCount {
                         problem: problem.clone(),
                         families,
@@ -701,7 +699,7 @@ impl Cohort {
                 .collect(),
             eligible_not_attached: self.eligible_not_attached.clone(),
             by_indicator: self.indicator_breakdown(plan),
-            outcomes: self.outcomes.summary(target),
+            outcomes: self.outcomes.summary(plan, target),
             year_targets: Vec::new(),
         })
     }

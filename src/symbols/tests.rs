@@ -608,3 +608,32 @@ fn an_attribute_tested_after_by_members_is_a_use_of_its_declaration() {
         [(declared, true), (text.rfind("tenure").unwrap(), false)]
     );
 }
+
+#[test]
+fn completion_offers_then_and_from_in_a_dated_length() {
+    let index = index();
+    let window = "define x = count offence within 6 months ";
+    let sustain = "problem p \"P\" {\n  sustained for 6 months ";
+    for length in [window, sustain] {
+        let after = keywords(&index, length);
+        assert!(after.contains(&"then".to_string()), "{length:?}: {after:?}");
+        assert!(
+            !after.contains(&"from".to_string()),
+            "{length:?}: {after:?}"
+        );
+        let changed = format!("{length}then 12 ");
+        assert_eq!(
+            keywords(&index, &changed),
+            ["day", "days", "month", "months", "week", "weeks"]
+        );
+        assert_eq!(keywords(&index, &format!("{changed}months ")), ["from"]);
+        let dated = format!("{changed}months from 2018-04-01 ");
+        let more = keywords(&index, &dated);
+        assert!(more.contains(&"then".to_string()), "{dated:?}: {more:?}");
+        assert!(everything(&index, &format!("{changed}months from ")).is_empty());
+    }
+    // A window anchored at a spell takes one length: no `then` past it.
+    let anchored = "define x = count offence within 6 months after end of case ";
+    let after = keywords(&index, anchored);
+    assert!(!after.contains(&"then".to_string()), "{after:?}");
+}
