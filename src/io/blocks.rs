@@ -81,10 +81,7 @@ impl Lines {
                 Some(Input::TooLarge { limit: self.max })
             } else {
                 let text = text.strip_suffix(b"\r").unwrap_or(text);
-                (!text.iter().all(u8::is_ascii_whitespace)).then(|| {
-                    // Not UTF-8: refused as not JSON, without the bytes.
-                    Input::Json(std::str::from_utf8(text).unwrap_or("\u{FFFD}").to_owned())
-                })
+                Input::of_json_line(text.to_vec())
             };
             if let Some(input) = input {
                 records.push(Record { line, input });

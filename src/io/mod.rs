@@ -212,6 +212,19 @@ enum Input {
     Csv(Box<csv::CsvFamily>),
 }
 
+impl Input {
+    /// What a line of JSON Lines holds: nothing when it is blank, else its
+    /// text (a line not in UTF-8 is refused as not JSON, without its bytes).
+    fn of_json_line(bytes: Vec<u8>) -> Option<Input> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        Some(Input::Json(
+            String::from_utf8(bytes).unwrap_or_else(|_| "\u{FFFD}".to_string()),
+        ))
+    }
+}
+
 impl Record {
     /// The line the record starts on, from 1.
     pub fn line(&self) -> u64 {

@@ -54,14 +54,11 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             };
             let input = if line.too_long {
                 Input::TooLarge { limit: self.max }
-            } else if self.bytes.iter().all(u8::is_ascii_whitespace) {
-                continue;
             } else {
-                // Not UTF-8: refused as not JSON, without the bytes.
-                Input::Json(
-                    String::from_utf8(std::mem::take(&mut self.bytes))
-                        .unwrap_or_else(|_| "\u{FFFD}".to_string()),
-                )
+                match Input::of_json_line(std::mem::take(&mut self.bytes)) {
+                    Some(input) => input,
+                    None => continue,
+                }
             };
             return Some(Ok(Record {
                 line: line.start.line,
