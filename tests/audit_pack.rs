@@ -191,3 +191,121 @@ fn a_windows_pack_has_a_page_for_each_family_of_its_claim_file() {
         .collect();
     assert_eq!(headings, families);
 }
+
+const DISCRETIONARY: &str = "examples/plans/national-phase2-discretionary.tfop";
+/// The families of `tests/claim_file.rs`'s discretionary claim file.
+const APPROVALS: &str = "examples/families/national-phase2-discretionary.jsonl";
+
+/// The pack of a window holding discretionary claims flags each for audit
+/// with who approved it and on what day, on the family's own page; the
+/// structured explanation carries the same approval.
+#[test]
+fn a_discretionary_claims_page_names_its_approver_and_day() {
+    let output = tfop_exits(
+        &[
+            "explain",
+            DISCRETIONARY,
+            APPROVALS,
+            "--window",
+            "2016-09-30",
+            "--format",
+            "html",
+        ],
+        0,
+    );
+    let pack = text(&output.stdout);
+    let pages: Vec<&str> = pack.split("<section class=\"family\">").skip(1).collect();
+    let claim_row = |page: &str| {
+        page.lines()
+            .find(|line| line.starts_with("<tr><td>equivalent "))
+            .unwrap()
+            .to_string()
+    };
+    let flagged = |family: &str, by: &str, day: &str| {
+        (
+            format!("<h1>Family {family} as of 2016-09-30</h1>"),
+            format!(
+                "<tr><td>equivalent Equivalent progress, approved by a named officer (discretionary: approved by {by} on {day}, flagged for audit)</td><td>claimable</td><td>£800</td>"
+            ),
+        )
+    };
+    let expected = [
+        flagged(
+            "APPROVED-EARLY",
+            "A. Patel, Head of Early Help",
+            "2016-03-01",
+        ),
+        flagged(
+            "APPROVED-LATE",
+            "R. Jones, Troubled Families Coordinator",
+            "2016-08-01",
+        ),
+        flagged(
+            "APPROVED-ON-WINDOW",
+            "A. Patel, Head of Early Help",
+            "2016-09-30",
+        ),
+        // Paid by `progress`, but its approved discretionary claim is
+        // flagged all the same.
+        flagged(
+            "EVERY-PROBLEM",
+            "R. Jones, Troubled Families Coordinator",
+            "2016-03-01",
+        ),
+    ];
+    assert_eq!(pages.len(), expected.len(), "{pack}");
+    for (page, (heading, row)) in pages.iter().zip(&expected) {
+        assert!(page.contains(heading.as_str()), "{heading}: {page}");
+        assert!(claim_row(page).starts_with(row.as_str()), "{row}: {page}");
+    }
+
+    // A family without an approval is flagged with none named.
+    let unapproved = tfop_exits(
+        &[
+            "explain",
+            DISCRETIONARY,
+            APPROVALS,
+            "--family",
+            "UNAPPROVED",
+            "--as-of",
+            "2016-09-30",
+            "--format",
+            "html",
+        ],
+        0,
+    );
+    assert!(
+        claim_row(&text(&unapproved.stdout)).starts_with(
+            "<tr><td>equivalent Equivalent progress, approved by a named officer (discretionary: flagged for audit)</td><td>not_yet</td>"
+        ),
+        "{}",
+        text(&unapproved.stdout)
+    );
+
+    let json = tfop_exits(
+        &[
+            "explain",
+            DISCRETIONARY,
+            APPROVALS,
+            "--family",
+            "APPROVED-LATE",
+            "--as-of",
+            "2016-09-30",
+            "--format",
+            "json",
+        ],
+        0,
+    );
+    let explanation: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let claim = explanation["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|claim| claim["type"] == "equivalent")
+        .unwrap();
+    assert_eq!(claim["discretionary"], true);
+    assert_eq!(
+        claim["approval"],
+        serde_json::json!({"by": "R. Jones, Troubled Families Coordinator", "date": "2016-08-01", "records": ["ok1"]})
+    );
+}

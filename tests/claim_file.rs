@@ -8,7 +8,7 @@
 )]
 
 mod common;
-use common::{scratch, text, tfop};
+use common::{read, scratch, text, tfop, write};
 use serde_json::Value;
 
 const COHORT: &str = "examples/cohort/families.jsonl";
@@ -574,4 +574,133 @@ fn the_claim_file_takes_the_plans_versions() {
             .iter()
             .all(|(_, version)| version == "2014" || version == "2015")
     );
+}
+
+const DISCRETIONARY: &str = "examples/plans/national-phase2-discretionary.tfop";
+const DISCRETIONARY_DIGEST: &str =
+    "sha256:737af107dbd5a823ce3120da931aa9ca70977101114c65af60a13bab88adbd1c";
+/// Seven families under the worked plan with a discretionary claim, all
+/// attached on 1 October 2015 with work (JSA to 15 December 2015), domestic
+/// abuse (an incident on 15 September 2015) and a health problem, open
+/// unless said. Work is sustained on 15 June 2016 and domestic abuse on 15
+/// March, so from 15 June most problems (2 of 3) have progressed, the
+/// `equivalent` claim's condition:
+/// - UNAPPROVED has no approval: not in the file;
+/// - APPROVED-EARLY was approved on 1 March 2016 by A. Patel, before the
+///   condition held: possible from 15 June;
+/// - APPROVED-LATE was approved on 1 August 2016 by R. Jones, after it:
+///   possible from the approval day;
+/// - APPROVED-ON-WINDOW was approved on the window's day, 30 September
+///   2016, which counts (a family is decided at the day's end);
+/// - APPROVED-AFTER-WINDOW was approved the day after: not in the file;
+/// - EVERY-PROBLEM, approved on 1 March by R. Jones, closed its health
+///   problem on 10 December 2015, so every problem has progressed from 15
+///   June: `progress` and `equivalent` pay the same £800 and exclude each
+///   other, so `progress`, first in the plan, is the route, and the row is
+///   not discretionary;
+/// - CLAIMED-EMPLOYMENT was claimed by continuous employment on 1 July
+///   2016, before its approval of 1 August: not in the file.
+const APPROVALS: &str = "examples/families/national-phase2-discretionary.jsonl";
+
+#[test]
+fn the_claim_file_names_who_approved_each_discretionary_claim_and_when() {
+    let output = tfop(&["claims", DISCRETIONARY, APPROVALS, "--window", "2016-09-30"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let evidence = "ben1 hp1 da1 fa1 fp1 lp1 att1";
+    let row = |family: &str, claim: &str, earliest: &str, approval: &str| {
+        format!(
+            "{family},{claim},{claim},800.00,{earliest},,2015-04-discretionary,{DISCRETIONARY_DIGEST},{evidence},{approval}"
+        )
+    };
+    let expected = [
+        "family,route,claim,amount,earliest,window,plan_version,plan_digest,evidence,discretionary,approved_by,approved_on".to_string(),
+        row("APPROVED-EARLY", "equivalent", "2016-06-15", "true,\"A. Patel, Head of Early Help\",2016-03-01"),
+        row("APPROVED-LATE", "equivalent", "2016-08-01", "true,\"R. Jones, Troubled Families Coordinator\",2016-08-01"),
+        row("APPROVED-ON-WINDOW", "equivalent", "2016-09-30", "true,\"A. Patel, Head of Early Help\",2016-09-30"),
+        row("EVERY-PROBLEM", "progress", "2016-06-15", "false,,"),
+    ];
+    assert_eq!(
+        text(&output.stdout).lines().collect::<Vec<_>>(),
+        expected,
+        "{}",
+        text(&output.stdout)
+    );
+    assert_eq!(
+        text(&output.stderr),
+        "claim window 2016-09-30: 4 families, 4 claims, £3,200.00\n  equivalent: 3 families, 3 claims, £2,400.00\n  progress: 1 family, 1 claim, £800.00\n"
+    );
+}
+
+/// As JSON Lines a discretionary row carries its decision's `approval`
+/// (who, when, and the approval's records) in place of the two columns;
+/// any other row has none.
+#[test]
+fn the_claim_file_as_json_lines_carries_each_approval() {
+    let output = tfop(&[
+        "claims",
+        DISCRETIONARY,
+        APPROVALS,
+        "--window",
+        "2016-09-30",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let rows: Vec<Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows[1],
+        serde_json::json!({
+            "family": "APPROVED-LATE", "route": "equivalent", "claim": "equivalent",
+            "amount": "800.00", "earliest": "2016-08-01", "window": null,
+            "plan_version": "2015-04-discretionary", "plan_digest": DISCRETIONARY_DIGEST,
+            "evidence": ["ben1", "hp1", "da1", "fa1", "fp1", "lp1", "att1"],
+            "discretionary": true,
+            "approval": {"by": "R. Jones, Troubled Families Coordinator", "date": "2016-08-01", "records": ["ok1"]},
+            "attributes": {},
+        })
+    );
+    let approvals: Vec<(&str, &Value)> = rows
+        .iter()
+        .map(|row| (row["family"].as_str().unwrap(), &row["approval"]))
+        .collect();
+    assert_eq!(approvals[0].1["by"], "A. Patel, Head of Early Help");
+    assert_eq!(approvals[0].1["date"], "2016-03-01");
+    assert_eq!(approvals[2].1["date"], "2016-09-30");
+    assert_eq!(approvals[3], ("EVERY-PROBLEM", &Value::Null));
+    assert!(rows[3].get("approval").is_none(), "{}", rows[3]);
+    assert_eq!(rows[3]["discretionary"], false);
+}
+
+/// An approval whose `type` names no claim of the plan is refused with the
+/// nearest claim, never read as no approval: the family is not decided,
+/// the run exits 3, and the other families' claims are written as before.
+#[test]
+fn an_approval_naming_no_claim_of_the_plan_is_refused_with_did_you_mean() {
+    let families = read(APPROVALS);
+    let approved = families
+        .lines()
+        .find(|line| line.contains("\"APPROVED-EARLY\""))
+        .unwrap();
+    let typo = approved
+        .replace("\"APPROVED-EARLY\"", "\"TYPO\"")
+        .replace("\"type\":\"equivalent\"", "\"type\":\"equivalnet\"");
+    assert_ne!(typo.replace("TYPO", "APPROVED-EARLY"), approved);
+    let folder = scratch("claim_file_approval_typo");
+    let path = write(&folder, "families.jsonl", &format!("{families}{typo}\n"));
+    let output = tfop(&["claims", DISCRETIONARY, &path, "--window", "2016-09-30"]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            ":8: refused family TYPO: event #7 (`ok1`) field `type`: is not one of the allowed words; did you mean `equivalent`?\n"
+        ),
+        "{stderr}"
+    );
+    let stdout = text(&output.stdout);
+    assert!(!stdout.contains("TYPO"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 5, "{stdout}");
 }
