@@ -2394,7 +2394,7 @@ attach requires family_assessment
 claim progress "Progress" pays £800 { every identified problem has progressed }
 "#;
 
-    fn window_days(on: NaiveDate) -> i64 {
+    pub(super) fn window_days(on: NaiveDate) -> i64 {
         if on >= day("2018-10-01") {
             10
         } else if on >= day("2018-04-01") {
@@ -2467,6 +2467,180 @@ claim progress "Progress" pays £800 { every identified problem has progressed }
                     .map(|n| as_of + Duration::days(n))
                     .find(|d| sustained(&known, *d));
                 prop_assert_eq!(progress.sustained_on, first);
+            }
+        }
+    }
+}
+
+/// The same day-by-day reading for windows anchored at a day, each of the
+/// dated length above: the length is the one in force on the day the window
+/// counts from (the attachment day A, the identification day I, a
+/// stretch's start or end X), or on the day judged for `since attachment`.
+/// One problem a form, each measured by `no asb_incident` in its window,
+/// so each is decided alone; on the day decided and in the projection,
+/// with the open cases staying open.
+mod dated_anchored_windows {
+    use super::*;
+
+    const LENGTHS: &str = "30 days then 90 days from 2018-04-01 then 10 days from 2018-10-01";
+
+    /// The problems in the plan's order, with the window each measures.
+    const FORMS: [(&str, &str); 5] = [
+        ("before_attachment", "before attachment"),
+        ("before_identification", "before identification"),
+        ("since_attachment", "since attachment"),
+        ("after_start", "after start of case"),
+        ("after_end", "after end of case"),
+    ];
+
+    fn plan() -> Plan {
+        let mut text = String::from(
+            "plan \"Dated anchored windows reference\" { framework phase2 version \"t\" }\n\nevent case on family spell\n",
+        );
+        for (id, window) in FORMS {
+            text.push_str(&format!(
+                "\nproblem {id} \"{id}\" {{\n  indicator offending_{id} \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None in the window\" {{ no asb_incident in family within {LENGTHS} {window} }}\n}}\n"
+            ));
+        }
+        text.push_str("\neligible when at least 1 problems\nattach requires family_assessment\n");
+        Plan::parse(&text).unwrap()
+    }
+
+    /// What the family is known to have as of the day decided: events after
+    /// it do not exist, and a case ending after it is open.
+    struct Known {
+        identified: NaiveDate,
+        attached: NaiveDate,
+        asb: Vec<NaiveDate>,
+        /// The cases as stretches, overlapping or adjoining ones merged, in
+        /// order; an open one ends on `NaiveDate::MAX`.
+        stretches: Vec<(NaiveDate, NaiveDate)>,
+    }
+
+    impl Known {
+        fn new(
+            identified: NaiveDate,
+            attached: NaiveDate,
+            asb: &[NaiveDate],
+            cases: &[(NaiveDate, NaiveDate)],
+            as_of: NaiveDate,
+        ) -> Known {
+            let mut spells: Vec<(NaiveDate, NaiveDate)> = cases
+                .iter()
+                .filter(|(start, _)| *start <= as_of)
+                .map(|(start, end)| (*start, if *end > as_of { NaiveDate::MAX } else { *end }))
+                .collect();
+            spells.sort();
+            let mut stretches: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+            for (start, end) in spells {
+                match stretches.last_mut() {
+                    Some(last)
+                        if last.1 == NaiveDate::MAX || start <= last.1.succ_opt().unwrap() =>
+                    {
+                        last.1 = last.1.max(end);
+                    }
+                    _ => stretches.push((start, end)),
+                }
+            }
+            Known {
+                identified,
+                attached,
+                asb: asb.iter().copied().filter(|day| *day <= as_of).collect(),
+                stretches,
+            }
+        }
+
+        /// No anti-social behaviour from `first` to `last`, both included.
+        fn clear(&self, first: NaiveDate, last: NaiveDate) -> bool {
+            !self.asb.iter().any(|day| *day >= first && *day <= last)
+        }
+
+        /// No anti-social behaviour in the N days up to and including `anchor`.
+        fn clear_before(&self, anchor: NaiveDate) -> bool {
+            let length = super::dated_lengths::window_days(anchor);
+            self.clear(anchor - Duration::days(length - 1), anchor)
+        }
+
+        /// Whether the form's measure holds on day `t`; not measurable is false.
+        fn holds(&self, form: &str, t: NaiveDate) -> bool {
+            match form {
+                "before_attachment" => self.clear_before(self.attached),
+                "before_identification" => self.clear_before(self.identified),
+                "since_attachment" => {
+                    let length = super::dated_lengths::window_days(t);
+                    let first =
+                        (t - Duration::days(length - 1)).max(self.attached.succ_opt().unwrap());
+                    self.clear(first, t)
+                }
+                "after_start" | "after_end" => {
+                    let Some((start, end)) =
+                        self.stretches.iter().rev().find(|(start, _)| *start <= t)
+                    else {
+                        return false;
+                    };
+                    let anchor = if form == "after_start" { *start } else { *end };
+                    if anchor > t {
+                        return false;
+                    }
+                    let length = super::dated_lengths::window_days(anchor);
+                    self.clear(anchor, t.min(anchor + Duration::days(length - 1)))
+                }
+                _ => unreachable!("{form}"),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Decided on D, each form's progress is the reference's; when it
+        /// does not hold, its projected day is the reference's first day
+        /// from D on, with nothing new.
+        #[test]
+        fn the_evaluator_agrees_with_the_length_in_force_on_the_day_each_window_counts_from(
+            identified in 0i64..420,
+            attached_after in 0i64..300,
+            asb in prop::collection::vec(-120i64..800, 0..10),
+            cases in prop::collection::vec((-60i64..800, 0i64..80), 0..4),
+            decided_after in 0i64..500,
+        ) {
+            let base = NaiveDate::from_ymd_opt(2017, 10, 1).unwrap();
+            let identified = base + Duration::days(identified);
+            let attached = identified + Duration::days(attached_after);
+            let as_of = attached + Duration::days(decided_after);
+            let asb: Vec<NaiveDate> = asb.iter().map(|n| identified + Duration::days(*n)).collect();
+            let cases: Vec<(NaiveDate, NaiveDate)> = cases
+                .iter()
+                .map(|(start, length)| {
+                    let start = identified + Duration::days(*start);
+                    (start, start + Duration::days(*length))
+                })
+                .collect();
+            let mut events = vec![
+                json!({ "kind": "offence", "member": "A", "date": identified.to_string() }),
+                json!({ "kind": "family_assessment", "date": identified.to_string() }),
+                json!({ "kind": "attachment", "date": attached.to_string() }),
+            ];
+            events.extend(asb.iter().map(|day| json!({ "kind": "asb_incident", "member": "A", "date": day.to_string() })));
+            events.extend(cases.iter().map(|(start, end)| json!({ "kind": "case", "start": start.to_string(), "end": end.to_string() })));
+            let family = json!({
+                "id": "F1",
+                "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+                "events": events
+            });
+            let plan = plan();
+            let family = plan.read_family(&family.to_string()).unwrap();
+            let decision = plan.evaluate(&family, as_of);
+            let known = Known::new(identified, attached, &asb, &cases, as_of);
+            for (form, _) in FORMS {
+                let progress = decision.progress.iter().find(|p| p.problem == form).unwrap();
+                prop_assert_eq!(progress.sustained, known.holds(form, as_of), "{} on {}", form, as_of);
+                if !progress.sustained {
+                    let first = (0..800)
+                        .map(|n| as_of + Duration::days(n))
+                        .find(|t| known.holds(form, *t));
+                    prop_assert_eq!(progress.sustained_on, first, "{} projected from {}", form, as_of);
+                }
             }
         }
     }
