@@ -67,6 +67,72 @@ fn held_every_day(day: NaiveDate, months: u32, holds: impl Fn(NaiveDate) -> bool
     true
 }
 
+/// Dated lengths drawn into the national plan: from `from` on, its
+/// indicators' 12-month windows are `window` months and every sustain
+/// period (6 or 12 months, of a problem or a condition) is `sustain`
+/// months, each day judged by the length in force on it.
+/// [`Dating::NONE`] is the shipped plan.
+#[derive(Debug, Clone, Copy)]
+struct Dating {
+    from: NaiveDate,
+    window: u32,
+    sustain: u32,
+}
+
+impl Dating {
+    const NONE: Dating = Dating {
+        from: NaiveDate::MAX,
+        window: 12,
+        sustain: 6,
+    };
+
+    /// The months of an indicator's window on `day`.
+    fn window(&self, day: NaiveDate) -> u32 {
+        if day >= self.from { self.window } else { 12 }
+    }
+
+    /// The months of a sustain period of `months` on `day`.
+    fn sustain(&self, months: u32, day: NaiveDate) -> u32 {
+        if day >= self.from {
+            self.sustain
+        } else {
+            months
+        }
+    }
+
+    /// The shipped plan with these changes written in.
+    fn plan(&self) -> Plan {
+        let text = include_str!("../examples/plans/national-phase2.tfop");
+        if self.from == NaiveDate::MAX {
+            return Plan::parse(text).unwrap();
+        }
+        let change = |months: u32| format!(" then {months} months from {}", self.from);
+        let mut dated = text.replace(
+            "within 12 months",
+            &format!("within 12 months{}", change(self.window)),
+        );
+        for period in ["sustained for 6 months", "sustained for 12 months"] {
+            dated = dated.replace(period, &format!("{period}{}", change(self.sustain)));
+        }
+        Plan::parse(&dated).unwrap()
+    }
+}
+
+/// A day for dated lengths to change on among the random families' days,
+/// and the lengths from it.
+fn dated_lengths() -> impl Strategy<Value = Dating> {
+    (0i64..1800, 1u32..=18, 1u32..=18).prop_map(|(from, window, sustain)| Dating {
+        from: base() + Duration::days(from),
+        window,
+        sustain,
+    })
+}
+
+/// [`dated_lengths`], or the shipped plan half the time.
+fn dating() -> impl Strategy<Value = Dating> {
+    prop_oneof![Just(Dating::NONE), dated_lengths()]
+}
+
 /// A member as known at the end of the as-of day.
 struct Member {
     child: bool,
@@ -158,6 +224,8 @@ struct Reference {
     identification_day: NaiveDate,
     identified: Vec<usize>,
     significant_memo: RefCell<HashMap<(usize, NaiveDate), bool>>,
+    /// The plan's dated lengths, if any.
+    dating: Dating,
 }
 
 impl Reference {
@@ -166,7 +234,12 @@ impl Reference {
     /// latest valid one is used, or the latest when none is valid (the
     /// plan's default `reattachment: latest_valid`).
     fn new(family: &Value, as_of: NaiveDate) -> Reference {
-        let first = Reference::attached_on(family, as_of, None);
+        Reference::dated(family, as_of, Dating::NONE)
+    }
+
+    /// The same under the plan with these dated lengths.
+    fn dated(family: &Value, as_of: NaiveDate, dating: Dating) -> Reference {
+        let first = Reference::attached_on(family, as_of, None, dating);
         let mut days: Vec<NaiveDate> = first
             .events
             .iter()
@@ -180,14 +253,19 @@ impl Reference {
         };
         days.iter()
             .rev()
-            .map(|day| Reference::attached_on(family, as_of, Some(*day)))
+            .map(|day| Reference::attached_on(family, as_of, Some(*day), dating))
             .find(|reference| reference.attachment_status() == AttachmentStatus::Attached)
-            .unwrap_or_else(|| Reference::attached_on(family, as_of, Some(latest)))
+            .unwrap_or_else(|| Reference::attached_on(family, as_of, Some(latest), dating))
     }
 
     /// The family attached on `attachment` (one of its attachment days), or
     /// on its first attachment day when `None`.
-    fn attached_on(family: &Value, as_of: NaiveDate, attachment: Option<NaiveDate>) -> Reference {
+    fn attached_on(
+        family: &Value,
+        as_of: NaiveDate,
+        attachment: Option<NaiveDate>,
+        dating: Dating,
+    ) -> Reference {
         let member_records = family["members"].as_array().unwrap();
         let members: Vec<Member> = member_records
             .iter()
@@ -260,6 +338,7 @@ impl Reference {
             identification_day: attached.unwrap_or(as_of),
             identified: Vec::new(),
             significant_memo: RefCell::new(HashMap::new()),
+            dating,
         };
         reference.identified = (0..PROBLEMS.len())
             .filter(|problem| {
@@ -342,13 +421,17 @@ impl Reference {
                 (
                     "child_offence",
                     self.any_member(day, Some(true), |m| {
-                        member_has(m, "offence", &|e| e.within_months(day, 12))
+                        member_has(m, "offence", &|e| {
+                            e.within_months(day, self.dating.window(day))
+                        })
                     }),
                 ),
                 (
                     "asb",
                     self.any_member(day, None, |m| {
-                        member_has(m, "asb_incident", &|e| e.within_months(day, 12))
+                        member_has(m, "asb_incident", &|e| {
+                            e.within_months(day, self.dating.window(day))
+                        })
                     }),
                 ),
             ],
@@ -401,7 +484,7 @@ impl Reference {
             4 => vec![(
                 "incident",
                 self.of_kind("domestic_abuse_incident")
-                    .any(|e| e.within_months(day, 12)),
+                    .any(|e| e.within_months(day, self.dating.window(day))),
             )],
             _ => vec![(
                 "health_problem",
@@ -454,9 +537,9 @@ impl Reference {
             }),
             // No child in need for 6 months, no child protection plan for 12.
             2 => {
-                held_every_day(day, 6, |each| {
+                held_every_day(day, self.dating.sustain(6, day), |each| {
                     !self.of_kind("child_in_need").any(|e| e.on(each))
-                }) && held_every_day(day, 12, |each| {
+                }) && held_every_day(day, self.dating.sustain(12, day), |each| {
                     !self.of_kind("child_protection_plan").any(|e| e.on(each))
                 })
             }
@@ -476,7 +559,9 @@ impl Reference {
     /// the problem's sustain period up to `day`.
     fn progressed(&self, problem: usize, day: NaiveDate) -> bool {
         match PROBLEMS[problem].1 {
-            Some(months) => held_every_day(day, months, |each| self.significant(problem, each)),
+            Some(months) => held_every_day(day, self.dating.sustain(months, day), |each| {
+                self.significant(problem, each)
+            }),
             None => self.significant(problem, day),
         }
     }
@@ -589,7 +674,7 @@ impl Reference {
 // ───────────── the evaluator, for comparison ─────────────
 
 fn plan() -> Plan {
-    Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap()
+    Dating::NONE.plan()
 }
 
 /// Everything the reference decides, checked against the evaluator's
@@ -1059,9 +1144,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_evaluator_agrees_with_the_day_by_day_reference((family, as_of) in case()) {
-        let decision = decide_on(&plan(), &family, as_of);
-        let reference = Reference::new(&family, as_of);
+    fn the_evaluator_agrees_with_the_day_by_day_reference((family, as_of) in case(), dating in dating()) {
+        let decision = decide_on(&dating.plan(), &family, as_of);
+        let reference = Reference::dated(&family, as_of, dating);
         assert_agrees(&decision, &reference)?;
     }
 
@@ -1073,12 +1158,12 @@ proptest! {
     }
 
     #[test]
-    fn a_projection_is_the_first_day_the_reference_finds_possible((family, as_of) in case()) {
+    fn a_projection_is_the_first_day_the_reference_finds_possible((family, as_of) in case(), dating in dating()) {
         // The projection reads the family as known at the end of the as-of
         // day (README, "Projection"): the reference built as of that day
         // holds exactly those facts, and answers for any later day.
-        let decision = decide_on(&plan(), &family, as_of);
-        let reference = Reference::new(&family, as_of);
+        let decision = decide_on(&dating.plan(), &family, as_of);
+        let reference = Reference::dated(&family, as_of, dating);
         for (claim, id) in decision.claims.iter().zip(CLAIMS) {
             match (claim.status, claim.earliest) {
                 (ClaimStatus::NotYet, Some(first)) => {
@@ -1144,6 +1229,40 @@ proptest! {
             prop_assert_ne!(Reference::new(&family, day_before).status(id), ClaimStatus::Claimable, "as of {}", day_before);
         }
     }
+}
+
+/// Guards the dated draws against testing nothing: their plans decide
+/// some families otherwise than the shipped plan, decided after the
+/// change, in what is identified and in progress.
+#[test]
+fn random_dated_lengths_change_decisions() {
+    let shipped = plan();
+    let mut seen = Tally::default();
+    for ((family, as_of), dating) in draws((case(), dated_lengths()), 300) {
+        let dated = decide_on(&dating.plan(), &family, as_of);
+        let undated = decide_on(&shipped, &family, as_of);
+        let side = if as_of >= dating.from {
+            "after"
+        } else {
+            "before"
+        };
+        let ids = |decision: &Decision| -> Vec<String> {
+            decision.problems.iter().map(|p| p.id.clone()).collect()
+        };
+        if ids(&dated) != ids(&undated) {
+            seen.note(format!("identified otherwise {side}"));
+        }
+        let sustained = |decision: &Decision| -> Vec<bool> {
+            decision.progress.iter().map(|p| p.sustained).collect()
+        };
+        if ids(&dated) == ids(&undated) && sustained(&dated) != sustained(&undated) {
+            seen.note(format!("progress otherwise {side}"));
+        }
+    }
+    seen.assert_each_seen(
+        ["identified otherwise after", "progress otherwise after"],
+        5,
+    );
 }
 
 /// Guards the properties against testing nothing: over the generator's
