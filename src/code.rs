@@ -389,20 +389,6 @@ codes! {
     ///
     /// Give each change its own, later, day, and one unit throughout.
     DatedValue = "E0222", Error, "a dated value of mixed types, or changes not in the order of their days";
-    /// A window whose length changes on a day, anchored before or since
-    /// attachment.
-    ///
-    /// `within 6 months then 12 months from 2018-04-01` counts back from
-    /// each day judged the length in force on that day, so the window moves
-    /// with the day. `within 6 months then 12 months from 2018-04-01 before
-    /// attachment` has no day of its own to choose the length by (the
-    /// attachment day, or the day decided?), and is refused, as is the same
-    /// after `since attachment`.
-    ///
-    /// Write the anchored window with one length; for a rule the council
-    /// changed for families attached from a day, give each version of the
-    /// plan its `effective` date.
-    DatedWindowAnchored = "E0223", Error, "a window whose length changes on a day, before or since attachment";
     /// Progress measured two ways for one problem.
     ///
     /// A problem's progress is measured either by the problem's own

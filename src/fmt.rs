@@ -713,7 +713,7 @@ fn terms_of_basis(count: u32, basis: TermBasis) -> String {
     }
 }
 
-/// `6 months then 12 months from 2018-04-01`
+/// `6 months then 12 months from 2018-04-01`, or `6 months` with no changes
 fn dated_duration(first: &Duration, changes: &[LengthChange]) -> String {
     let mut text = duration(first);
     for change in changes {
@@ -1268,14 +1268,20 @@ fn window_text(window: &Window) -> String {
         Window::WithinDated(first, changes, _) => {
             format!("within {}", dated_duration(first, changes))
         }
-        Window::WithinBefore(length, Anchor::Attachment, _) => {
-            format!("within {} before attachment", duration(length))
+        Window::WithinBefore(first, changes, Anchor::Attachment, _) => {
+            format!(
+                "within {} before attachment",
+                dated_duration(first, changes)
+            )
         }
-        Window::WithinBefore(length, Anchor::Identification, _) => {
-            format!("within {} before identification", duration(length))
+        Window::WithinBefore(first, changes, Anchor::Identification, _) => {
+            format!(
+                "within {} before identification",
+                dated_duration(first, changes)
+            )
         }
-        Window::WithinSinceAttachment(length, _) => {
-            format!("within {} since attachment", duration(length))
+        Window::WithinSinceAttachment(first, changes, _) => {
+            format!("within {} since attachment", dated_duration(first, changes))
         }
         Window::SinceAttachment(_) => "since attachment".to_string(),
         Window::LastTerms(count, basis, _) => {
@@ -1292,12 +1298,21 @@ fn window_text(window: &Window) -> String {
         Window::Now(_) => "now".to_string(),
         Window::During(kind, _) => format!("during {}", kind.name),
         Window::WithinAfter(after, _) => {
-            let AfterSpell { length, edge, kind } = after.as_ref();
+            let AfterSpell {
+                length,
+                changes,
+                edge,
+                kind,
+            } = after.as_ref();
             let edge = match edge {
                 SpellEdge::Start => "start",
                 SpellEdge::End => "end",
             };
-            format!("within {} after {edge} of {}", duration(length), kind.name)
+            format!(
+                "within {} after {edge} of {}",
+                dated_duration(length, changes),
+                kind.name
+            )
         }
     }
 }

@@ -435,36 +435,39 @@ fn explain_gives_a_dated_windows_days_and_the_change_to_come() {
 }
 
 #[test]
-fn a_dated_window_formats_canonically_and_refuses_an_anchor() {
-    let text = "plan \"T\" { framework phase2 }\nproblem p \"P\" {\n  indicator i \"I\" { has offence in family within 6 months  then\n 12 months from 2018-04-01 }\n  significant \"S\" { no offence in family now }\n}\neligible when at least 1 problems\n";
-    let formatted = tfop::fmt::format_source(text).unwrap();
+fn a_dated_window_formats_canonically_alone_and_at_each_anchor() {
+    let text = "plan \"T\" { framework phase2 }\nevent case on family spell\nproblem p \"P\" {\n  indicator i \"I\" { has offence in family within 6 months  then\n 12 months from 2018-04-01 }\n  significant \"S\" { no offence in family now }\n}\neligible when at least 1 problems\n";
+    let formatted = formatted_keeping_meaning(text);
     assert!(
         formatted
             .contains("has offence in family within 6 months then 12 months from 2018-04-01\n"),
         "{formatted}"
     );
-    assert_eq!(tfop::fmt::format_source(&formatted).unwrap(), formatted);
-    assert_eq!(
-        Plan::parse(text).unwrap().digest(),
-        Plan::parse(&formatted).unwrap().digest()
-    );
     for anchor in [
         "before attachment",
-        "before identification",
         "since attachment",
+        "after start of case",
+        "after end of case",
     ] {
         let anchored = text.replace("2018-04-01 }", &format!("2018-04-01 {anchor} }}"));
-        let diagnostics = Plan::parse(&anchored).unwrap_err().0;
-        let codes: Vec<tfop::Code> = diagnostics.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [tfop::Code::DatedWindowAnchored], "{anchor}");
+        let formatted = formatted_keeping_meaning(&anchored);
+        assert!(
+            formatted.contains(&format!(
+                "has offence in family within 6 months then 12 months from 2018-04-01 {anchor}\n"
+            )),
+            "{formatted}"
+        );
     }
     let unordered = text.replace(
         "12 months from 2018-04-01",
         "12 months from 2018-04-01 then 2 months from 2018-04-01",
     );
-    let diagnostics = Plan::parse(&unordered).unwrap_err().0;
-    let codes: Vec<tfop::Code> = diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, [tfop::Code::DatedValue]);
+    for anchor in ["", " before attachment", " after end of case"] {
+        let unordered = unordered.replace("2018-04-01 }", &format!("2018-04-01{anchor} }}"));
+        let diagnostics = Plan::parse(&unordered).unwrap_err().0;
+        let codes: Vec<tfop::Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [tfop::Code::DatedValue], "{anchor}");
+    }
 }
 
 /// A day-by-day reference for a dated window: on the day decided, the
@@ -491,4 +494,357 @@ mod window_reference {
             prop_assert_eq!(identified(&plan, events, &as_of.to_string()), within >= 2);
         }
     }
+}
+
+// ───────────── anchored windows whose length changes on a day ─────────────
+//
+// Each anchored window takes the length in force on the day it counts
+// from: `before attachment` the attachment day's, `before identification`
+// the identification day's, `after start of` / `after end of KIND` the
+// day the stretch started or ended; `since attachment` counts back from
+// the day judged, so that day's, as `within` alone does.
+
+/// The length that changes on the day under test: 6 months, then 12 from
+/// 2018-04-01.
+const LENGTHS: &str = "6 months then 12 months from 2018-04-01";
+
+/// A plan whose crime problem is identified by an offence in the last 12
+/// months and has progressed on a day when `significant` holds on it.
+fn anchored_plan(significant: &str) -> Plan {
+    plan(&format!(
+        "event case on family spell\nproblem crime \"Crime\" {{\n  indicator offending \"Offending\" {{ any member has offence within 12 months }}\n  significant \"Measured\" {{ {significant} }}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+    ))
+}
+
+/// A family with one offence on `offence`, attached on `attached`, with
+/// `more` events besides.
+fn anchored_family(
+    plan: &Plan,
+    offence: &str,
+    attached: &str,
+    more: &[Value],
+) -> tfop::family::Family {
+    let mut events = vec![
+        json!({ "kind": "offence", "member": "A", "date": offence }),
+        json!({ "kind": "family_assessment", "date": offence }),
+        json!({ "kind": "attachment", "date": attached }),
+    ];
+    events.extend_from_slice(more);
+    let family = json!({
+        "id": "F1",
+        "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+        "events": events
+    });
+    plan.read_family(&family.to_string()).unwrap()
+}
+
+fn asb(date: &str) -> Value {
+    json!({ "kind": "asb_incident", "member": "A", "date": date })
+}
+
+fn case(start: &str, end: &str) -> Value {
+    json!({ "kind": "case", "start": start, "end": end })
+}
+
+/// Whether the family's one problem has progressed on `as_of`.
+fn progressed(plan: &Plan, family: &tfop::family::Family, as_of: &str) -> bool {
+    plan.evaluate(family, day(as_of)).progress[0].sustained
+}
+
+#[test]
+fn a_dated_window_before_attachment_takes_the_length_in_force_on_the_attachment_day() {
+    // Anti-social behaviour on 2017-06-15: 6 months before an attachment on
+    // 2018-03-31 do not reach it, 12 months before one on 2018-04-01 or
+    // 2018-04-02 do. Decided on 2018-06-01 for all three: the day decided,
+    // after the change, would take 12 months for each.
+    let plan = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} before attachment"
+    ));
+    for (attached, reached) in [
+        ("2018-03-31", false),
+        ("2018-04-01", true),
+        ("2018-04-02", true),
+    ] {
+        let family = anchored_family(&plan, "2017-12-01", attached, &[asb("2017-06-15")]);
+        assert_eq!(
+            progressed(&plan, &family, "2018-06-01"),
+            reached,
+            "attached {attached}"
+        );
+    }
+    // The first day the window holds under each length, exactly: 6 months
+    // before 2018-03-31 begin on 2017-10-01, 12 before 2018-04-01 on 2017-04-02.
+    for (attached, first, reached) in [
+        ("2018-03-31", "2017-10-01", true),
+        ("2018-03-31", "2017-09-30", false),
+        ("2018-04-01", "2017-04-02", true),
+        ("2018-04-01", "2017-04-01", false),
+    ] {
+        let family = anchored_family(&plan, "2017-12-01", attached, &[asb(first)]);
+        assert_eq!(
+            progressed(&plan, &family, "2018-06-01"),
+            reached,
+            "attached {attached}, anti-social behaviour on {first}"
+        );
+    }
+}
+
+#[test]
+fn a_dated_window_before_identification_takes_the_length_in_force_on_the_identification_day() {
+    // Identified by the offence: on 2018-03-31, 6 months back miss the
+    // anti-social behaviour of 2017-06-15; on 2018-04-01 or 2018-04-02, 12
+    // months reach it. Attached and decided after the change for all three.
+    let plan = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} before identification"
+    ));
+    for (identified, reached) in [
+        ("2018-03-31", false),
+        ("2018-04-01", true),
+        ("2018-04-02", true),
+    ] {
+        let family = anchored_family(&plan, identified, "2018-05-01", &[asb("2017-06-15")]);
+        assert_eq!(
+            progressed(&plan, &family, "2018-06-01"),
+            reached,
+            "identified {identified}"
+        );
+    }
+}
+
+#[test]
+fn a_dated_window_since_attachment_takes_the_length_in_force_on_the_day_judged() {
+    // Attached the day before, on or after the change, decided on
+    // 2019-01-15: 12 months back, cut at attachment, reach the anti-social
+    // behaviour of 2018-04-15 for each; 6 months (the attachment day's for
+    // 2018-03-31) would not.
+    let plan = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} since attachment"
+    ));
+    for attached in ["2018-03-31", "2018-04-01", "2018-04-02"] {
+        let family = anchored_family(&plan, "2018-01-01", attached, &[asb("2018-04-15")]);
+        assert!(
+            progressed(&plan, &family, "2019-01-15"),
+            "attached {attached}"
+        );
+        assert!(
+            !progressed(&plan, &family, "2019-04-15"),
+            "attached {attached}"
+        );
+    }
+    // Attached long before, judged the day before and the day of the change:
+    // 6 months back miss 2017-09-15, 12 months reach it.
+    let family = anchored_family(&plan, "2017-05-20", "2017-06-01", &[asb("2017-09-15")]);
+    assert!(
+        !progressed(&plan, &family, "2018-03-31"),
+        "the day before the change"
+    );
+    assert!(
+        progressed(&plan, &family, "2018-04-01"),
+        "the day of the change"
+    );
+    // The attachment still cuts the window: an incident on the attachment day is not after it.
+    let family = anchored_family(&plan, "2017-05-20", "2017-09-15", &[asb("2017-09-15")]);
+    assert!(!progressed(&plan, &family, "2018-04-01"));
+}
+
+#[test]
+fn days_of_a_spell_in_a_dated_window_since_attachment_count_back_the_days_length() {
+    // A case open 2018-02-01 to 2018-03-31, 59 days: 30 days back from
+    // 2018-03-31 hold 30 of them, 60 days back from 2018-04-01 all 59.
+    let plan = anchored_plan(
+        "days of case in family within 30 days then 60 days from 2018-04-01 since attachment >= 40 days",
+    );
+    let family = anchored_family(
+        &plan,
+        "2017-12-20",
+        "2018-01-01",
+        &[case("2018-02-01", "2018-03-31")],
+    );
+    assert!(
+        !progressed(&plan, &family, "2018-03-31"),
+        "the day before the change"
+    );
+    assert!(
+        progressed(&plan, &family, "2018-04-01"),
+        "the day of the change"
+    );
+    // Cut at attachment: attached on 2018-02-28, 60 days back hold 31.
+    let family = anchored_family(
+        &plan,
+        "2017-12-20",
+        "2018-02-28",
+        &[case("2018-02-01", "2018-03-31")],
+    );
+    assert!(!progressed(&plan, &family, "2018-04-01"));
+}
+
+#[test]
+fn a_dated_window_after_a_spell_takes_the_length_in_force_on_the_day_it_started_or_ended() {
+    // A case started or ended the day before, on or after the change; the
+    // anti-social behaviour of 2018-12-01 lies 8 months on, inside 12 months
+    // and outside 6. Decided on 2018-12-20, after the change, for all three.
+    for edge in ["start", "end"] {
+        let plan = anchored_plan(&format!(
+            "has asb_incident in family within {LENGTHS} after {edge} of case"
+        ));
+        for (anchor, reached) in [
+            ("2018-03-31", false),
+            ("2018-04-01", true),
+            ("2018-04-02", true),
+        ] {
+            let spell = if edge == "start" {
+                case(anchor, "2018-04-20")
+            } else {
+                case("2018-01-10", anchor)
+            };
+            let family = anchored_family(
+                &plan,
+                "2018-01-01",
+                "2018-01-10",
+                &[spell, asb("2018-12-01")],
+            );
+            assert_eq!(
+                progressed(&plan, &family, "2018-12-20"),
+                reached,
+                "{edge} of case on {anchor}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_dated_window_after_end_of_a_spell_judges_each_stretch_by_its_own_day() {
+    // Two cases: the first ends on 2018-03-20, under 12 months (to
+    // 2019-03-19), the second on 2018-04-10, under 1 month (to 2018-05-09).
+    // From the second's start on 2018-04-01 the first anchors nothing, so
+    // its longer window does not reach past the second's shorter one.
+    let plan = anchored_plan(
+        "has asb_incident in family within 12 months then 1 month from 2018-04-01 after end of case",
+    );
+    let cases = [
+        case("2018-01-10", "2018-03-20"),
+        case("2018-04-01", "2018-04-10"),
+    ];
+    let with = |incident: &str| {
+        let mut more = cases.to_vec();
+        more.push(asb(incident));
+        anchored_family(&plan, "2018-01-01", "2018-01-10", &more)
+    };
+    assert!(
+        progressed(&plan, &with("2018-03-25"), "2018-03-31"),
+        "the first case's window"
+    );
+    assert!(
+        !progressed(&plan, &with("2018-03-25"), "2018-04-10"),
+        "the second's"
+    );
+    assert!(
+        progressed(&plan, &with("2018-05-09"), "2018-05-20"),
+        "a month after 2018-04-10"
+    );
+    assert!(!progressed(&plan, &with("2018-05-10"), "2018-05-20"));
+    assert!(
+        !progressed(&plan, &with("2018-06-01"), "2018-06-15"),
+        "inside the first's 12 months"
+    );
+}
+
+#[test]
+fn a_longer_window_of_an_earlier_stretch_stops_where_a_later_stretch_anchors() {
+    // Three cases ending on 2018-03-10 (1 month after), 2018-04-15 (12
+    // months) and 2018-05-15 (1 month, to 2018-06-14). From the third's
+    // start the second anchors nothing, so an incident on 2018-07-01 lies in
+    // no window, however far the second's 12 months would reach.
+    let plan = anchored_plan(
+        "has asb_incident in family within 1 month then 12 months from 2018-04-01 then 1 month from 2018-05-01 after end of case",
+    );
+    let with = |incident: &str| {
+        let more = [
+            case("2018-03-01", "2018-03-10"),
+            case("2018-04-12", "2018-04-15"),
+            case("2018-05-12", "2018-05-15"),
+            asb(incident),
+        ];
+        anchored_family(&plan, "2018-01-01", "2018-01-10", &more)
+    };
+    assert!(progressed(&plan, &with("2018-06-14"), "2018-07-10"));
+    assert!(!progressed(&plan, &with("2018-06-15"), "2018-07-10"));
+    assert!(!progressed(&plan, &with("2018-07-01"), "2018-07-10"));
+}
+
+#[test]
+fn explain_says_which_day_chose_an_anchored_windows_length() {
+    let before = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} before attachment"
+    ));
+    let family = anchored_family(&before, "2017-12-01", "2018-04-01", &[asb("2017-06-15")]);
+    let text = before.explain(&family, day("2018-06-01"));
+    let said = "from 2017-04-02 to 2018-04-01 (12 months before attachment, the length in force on the attachment day, 2018-04-01)";
+    assert!(text.contains(said), "{text}");
+    let explanation = before.explanation(&family, day("2018-06-01"));
+    let html = explanation.to_html();
+    assert!(html.contains(said), "{html}");
+    let data = serde_json::to_value(&explanation).unwrap();
+    assert_eq!(
+        data["progress"][0]["measured"][0]["events"]["window"],
+        json!({ "type": "before", "from": "2017-04-02", "to": "2018-04-01", "anchor": "attachment",
+                "length": 12, "unit": "months" }),
+        "{data:#}"
+    );
+    // One length says nothing of a day that chose it.
+    let fixed = anchored_plan("has asb_incident in family within 12 months before attachment");
+    let family = anchored_family(&fixed, "2017-12-01", "2018-04-01", &[asb("2017-06-15")]);
+    let text = fixed.explain(&family, day("2018-06-01"));
+    assert!(
+        text.contains("from 2017-04-02 to 2018-04-01 (before attachment)"),
+        "{text}"
+    );
+
+    let identification = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} before identification"
+    ));
+    let family = anchored_family(
+        &identification,
+        "2018-03-31",
+        "2018-05-01",
+        &[asb("2017-06-15")],
+    );
+    let text = identification.explain(&family, day("2018-06-01"));
+    assert!(
+        text.contains("from 2017-10-01 to 2018-03-31 (6 months before identification, the length in force on the identification day, 2018-03-31)"),
+        "{text}"
+    );
+
+    let since = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} since attachment"
+    ));
+    let family = anchored_family(&since, "2017-12-01", "2018-01-10", &[asb("2018-02-01")]);
+    let text = since.explain(&family, day("2018-03-31"));
+    assert!(
+        text.contains("from 2018-01-11 to 2018-03-31 (within 6 months until 2018-03-31, then 12 months from 2018-04-01)"),
+        "{text}"
+    );
+
+    let after = anchored_plan(&format!(
+        "has asb_incident in family within {LENGTHS} after end of case"
+    ));
+    let family = anchored_family(
+        &after,
+        "2018-01-01",
+        "2018-01-10",
+        &[case("2018-01-10", "2018-04-01"), asb("2018-12-01")],
+    );
+    let explanation = after.explanation(&family, day("2018-12-20"));
+    let said = "after the end of `case`, from 2018-04-01 to 2018-12-20 (12 months after it, the length in force on the day it ended, 2018-04-01)";
+    let text = explanation.to_string();
+    assert!(text.contains(said), "{text}");
+    let html = explanation.to_html();
+    assert!(html.contains("after the end of case, from 2018-04-01 to 2018-12-20 (12 months after it, the length in force on the day it ended, 2018-04-01)"), "{html}");
+    let data = serde_json::to_value(&explanation).unwrap();
+    assert_eq!(
+        data["progress"][0]["measured"][0]["events"]["window"],
+        json!({ "type": "spell", "kind": "case", "edge": "after_end", "from": "2018-04-01", "to": "2018-12-20",
+                "length": 12, "unit": "months" }),
+        "{data:#}"
+    );
 }

@@ -67,6 +67,72 @@ fn held_every_day(day: NaiveDate, months: u32, holds: impl Fn(NaiveDate) -> bool
     true
 }
 
+/// Dated lengths drawn into the national plan: from `from` on, its
+/// indicators' 12-month windows are `window` months and every sustain
+/// period (6 or 12 months, of a problem or a condition) is `sustain`
+/// months, each day judged by the length in force on it.
+/// [`Dating::NONE`] is the shipped plan.
+#[derive(Debug, Clone, Copy)]
+struct Dating {
+    from: NaiveDate,
+    window: u32,
+    sustain: u32,
+}
+
+impl Dating {
+    const NONE: Dating = Dating {
+        from: NaiveDate::MAX,
+        window: 12,
+        sustain: 6,
+    };
+
+    /// The months of an indicator's window on `day`.
+    fn window(&self, day: NaiveDate) -> u32 {
+        if day >= self.from { self.window } else { 12 }
+    }
+
+    /// The months of a sustain period of `months` on `day`.
+    fn sustain(&self, months: u32, day: NaiveDate) -> u32 {
+        if day >= self.from {
+            self.sustain
+        } else {
+            months
+        }
+    }
+
+    /// The shipped plan with these changes written in.
+    fn plan(&self) -> Plan {
+        let text = include_str!("../examples/plans/national-phase2.tfop");
+        if self.from == NaiveDate::MAX {
+            return Plan::parse(text).unwrap();
+        }
+        let change = |months: u32| format!(" then {months} months from {}", self.from);
+        let mut dated = text.replace(
+            "within 12 months",
+            &format!("within 12 months{}", change(self.window)),
+        );
+        for period in ["sustained for 6 months", "sustained for 12 months"] {
+            dated = dated.replace(period, &format!("{period}{}", change(self.sustain)));
+        }
+        Plan::parse(&dated).unwrap()
+    }
+}
+
+/// A day for dated lengths to change on among the random families' days,
+/// and the lengths from it.
+fn dated_lengths() -> impl Strategy<Value = Dating> {
+    (0i64..1800, 1u32..=18, 1u32..=18).prop_map(|(from, window, sustain)| Dating {
+        from: base() + Duration::days(from),
+        window,
+        sustain,
+    })
+}
+
+/// [`dated_lengths`], or the shipped plan half the time.
+fn dating() -> impl Strategy<Value = Dating> {
+    prop_oneof![Just(Dating::NONE), dated_lengths()]
+}
+
 /// A member as known at the end of the as-of day.
 struct Member {
     child: bool,
@@ -158,6 +224,8 @@ struct Reference {
     identification_day: NaiveDate,
     identified: Vec<usize>,
     significant_memo: RefCell<HashMap<(usize, NaiveDate), bool>>,
+    /// The plan's dated lengths, if any.
+    dating: Dating,
 }
 
 impl Reference {
@@ -166,7 +234,12 @@ impl Reference {
     /// latest valid one is used, or the latest when none is valid (the
     /// plan's default `reattachment: latest_valid`).
     fn new(family: &Value, as_of: NaiveDate) -> Reference {
-        let first = Reference::attached_on(family, as_of, None);
+        Reference::dated(family, as_of, Dating::NONE)
+    }
+
+    /// The same under the plan with these dated lengths.
+    fn dated(family: &Value, as_of: NaiveDate, dating: Dating) -> Reference {
+        let first = Reference::attached_on(family, as_of, None, dating);
         let mut days: Vec<NaiveDate> = first
             .events
             .iter()
@@ -180,14 +253,19 @@ impl Reference {
         };
         days.iter()
             .rev()
-            .map(|day| Reference::attached_on(family, as_of, Some(*day)))
+            .map(|day| Reference::attached_on(family, as_of, Some(*day), dating))
             .find(|reference| reference.attachment_status() == AttachmentStatus::Attached)
-            .unwrap_or_else(|| Reference::attached_on(family, as_of, Some(latest)))
+            .unwrap_or_else(|| Reference::attached_on(family, as_of, Some(latest), dating))
     }
 
     /// The family attached on `attachment` (one of its attachment days), or
     /// on its first attachment day when `None`.
-    fn attached_on(family: &Value, as_of: NaiveDate, attachment: Option<NaiveDate>) -> Reference {
+    fn attached_on(
+        family: &Value,
+        as_of: NaiveDate,
+        attachment: Option<NaiveDate>,
+        dating: Dating,
+    ) -> Reference {
         let member_records = family["members"].as_array().unwrap();
         let members: Vec<Member> = member_records
             .iter()
@@ -260,6 +338,7 @@ impl Reference {
             identification_day: attached.unwrap_or(as_of),
             identified: Vec::new(),
             significant_memo: RefCell::new(HashMap::new()),
+            dating,
         };
         reference.identified = (0..PROBLEMS.len())
             .filter(|problem| {
@@ -342,13 +421,17 @@ impl Reference {
                 (
                     "child_offence",
                     self.any_member(day, Some(true), |m| {
-                        member_has(m, "offence", &|e| e.within_months(day, 12))
+                        member_has(m, "offence", &|e| {
+                            e.within_months(day, self.dating.window(day))
+                        })
                     }),
                 ),
                 (
                     "asb",
                     self.any_member(day, None, |m| {
-                        member_has(m, "asb_incident", &|e| e.within_months(day, 12))
+                        member_has(m, "asb_incident", &|e| {
+                            e.within_months(day, self.dating.window(day))
+                        })
                     }),
                 ),
             ],
@@ -401,7 +484,7 @@ impl Reference {
             4 => vec![(
                 "incident",
                 self.of_kind("domestic_abuse_incident")
-                    .any(|e| e.within_months(day, 12)),
+                    .any(|e| e.within_months(day, self.dating.window(day))),
             )],
             _ => vec![(
                 "health_problem",
@@ -454,9 +537,9 @@ impl Reference {
             }),
             // No child in need for 6 months, no child protection plan for 12.
             2 => {
-                held_every_day(day, 6, |each| {
+                held_every_day(day, self.dating.sustain(6, day), |each| {
                     !self.of_kind("child_in_need").any(|e| e.on(each))
-                }) && held_every_day(day, 12, |each| {
+                }) && held_every_day(day, self.dating.sustain(12, day), |each| {
                     !self.of_kind("child_protection_plan").any(|e| e.on(each))
                 })
             }
@@ -476,7 +559,9 @@ impl Reference {
     /// the problem's sustain period up to `day`.
     fn progressed(&self, problem: usize, day: NaiveDate) -> bool {
         match PROBLEMS[problem].1 {
-            Some(months) => held_every_day(day, months, |each| self.significant(problem, each)),
+            Some(months) => held_every_day(day, self.dating.sustain(months, day), |each| {
+                self.significant(problem, each)
+            }),
             None => self.significant(problem, day),
         }
     }
@@ -589,7 +674,7 @@ impl Reference {
 // ───────────── the evaluator, for comparison ─────────────
 
 fn plan() -> Plan {
-    Plan::parse(include_str!("../examples/plans/national-phase2.tfop")).unwrap()
+    Dating::NONE.plan()
 }
 
 /// Everything the reference decides, checked against the evaluator's
@@ -1059,9 +1144,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn the_evaluator_agrees_with_the_day_by_day_reference((family, as_of) in case()) {
-        let decision = decide_on(&plan(), &family, as_of);
-        let reference = Reference::new(&family, as_of);
+    fn the_evaluator_agrees_with_the_day_by_day_reference((family, as_of) in case(), dating in dating()) {
+        let decision = decide_on(&dating.plan(), &family, as_of);
+        let reference = Reference::dated(&family, as_of, dating);
         assert_agrees(&decision, &reference)?;
     }
 
@@ -1073,12 +1158,12 @@ proptest! {
     }
 
     #[test]
-    fn a_projection_is_the_first_day_the_reference_finds_possible((family, as_of) in case()) {
+    fn a_projection_is_the_first_day_the_reference_finds_possible((family, as_of) in case(), dating in dating()) {
         // The projection reads the family as known at the end of the as-of
         // day (README, "Projection"): the reference built as of that day
         // holds exactly those facts, and answers for any later day.
-        let decision = decide_on(&plan(), &family, as_of);
-        let reference = Reference::new(&family, as_of);
+        let decision = decide_on(&dating.plan(), &family, as_of);
+        let reference = Reference::dated(&family, as_of, dating);
         for (claim, id) in decision.claims.iter().zip(CLAIMS) {
             match (claim.status, claim.earliest) {
                 (ClaimStatus::NotYet, Some(first)) => {
@@ -1144,6 +1229,40 @@ proptest! {
             prop_assert_ne!(Reference::new(&family, day_before).status(id), ClaimStatus::Claimable, "as of {}", day_before);
         }
     }
+}
+
+/// Guards the dated draws against testing nothing: their plans decide
+/// some families otherwise than the shipped plan, decided after the
+/// change, in what is identified and in progress.
+#[test]
+fn random_dated_lengths_change_decisions() {
+    let shipped = plan();
+    let mut seen = Tally::default();
+    for ((family, as_of), dating) in draws((case(), dated_lengths()), 300) {
+        let dated = decide_on(&dating.plan(), &family, as_of);
+        let undated = decide_on(&shipped, &family, as_of);
+        let side = if as_of >= dating.from {
+            "after"
+        } else {
+            "before"
+        };
+        let ids = |decision: &Decision| -> Vec<String> {
+            decision.problems.iter().map(|p| p.id.clone()).collect()
+        };
+        if ids(&dated) != ids(&undated) {
+            seen.note(format!("identified otherwise {side}"));
+        }
+        let sustained = |decision: &Decision| -> Vec<bool> {
+            decision.progress.iter().map(|p| p.sustained).collect()
+        };
+        if ids(&dated) == ids(&undated) && sustained(&dated) != sustained(&undated) {
+            seen.note(format!("progress otherwise {side}"));
+        }
+    }
+    seen.assert_each_seen(
+        ["identified otherwise after", "progress otherwise after"],
+        5,
+    );
 }
 
 /// Guards the properties against testing nothing: over the generator's
@@ -2394,7 +2513,7 @@ attach requires family_assessment
 claim progress "Progress" pays £800 { every identified problem has progressed }
 "#;
 
-    fn window_days(on: NaiveDate) -> i64 {
+    pub(super) fn window_days(on: NaiveDate) -> i64 {
         if on >= day("2018-10-01") {
             10
         } else if on >= day("2018-04-01") {
@@ -2467,6 +2586,180 @@ claim progress "Progress" pays £800 { every identified problem has progressed }
                     .map(|n| as_of + Duration::days(n))
                     .find(|d| sustained(&known, *d));
                 prop_assert_eq!(progress.sustained_on, first);
+            }
+        }
+    }
+}
+
+/// The same day-by-day reading for windows anchored at a day, each of the
+/// dated length above: the length is the one in force on the day the window
+/// counts from (the attachment day A, the identification day I, a
+/// stretch's start or end X), or on the day judged for `since attachment`.
+/// One problem a form, each measured by `no asb_incident` in its window,
+/// so each is decided alone; on the day decided and in the projection,
+/// with the open cases staying open.
+mod dated_anchored_windows {
+    use super::*;
+
+    const LENGTHS: &str = "30 days then 90 days from 2018-04-01 then 10 days from 2018-10-01";
+
+    /// The problems in the plan's order, with the window each measures.
+    const FORMS: [(&str, &str); 5] = [
+        ("before_attachment", "before attachment"),
+        ("before_identification", "before identification"),
+        ("since_attachment", "since attachment"),
+        ("after_start", "after start of case"),
+        ("after_end", "after end of case"),
+    ];
+
+    fn plan() -> Plan {
+        let mut text = String::from(
+            "plan \"Dated anchored windows reference\" { framework phase2 version \"t\" }\n\nevent case on family spell\n",
+        );
+        for (id, window) in FORMS {
+            text.push_str(&format!(
+                "\nproblem {id} \"{id}\" {{\n  indicator offending_{id} \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None in the window\" {{ no asb_incident in family within {LENGTHS} {window} }}\n}}\n"
+            ));
+        }
+        text.push_str("\neligible when at least 1 problems\nattach requires family_assessment\n");
+        Plan::parse(&text).unwrap()
+    }
+
+    /// What the family is known to have as of the day decided: events after
+    /// it do not exist, and a case ending after it is open.
+    struct Known {
+        identified: NaiveDate,
+        attached: NaiveDate,
+        asb: Vec<NaiveDate>,
+        /// The cases as stretches, overlapping or adjoining ones merged, in
+        /// order; an open one ends on `NaiveDate::MAX`.
+        stretches: Vec<(NaiveDate, NaiveDate)>,
+    }
+
+    impl Known {
+        fn new(
+            identified: NaiveDate,
+            attached: NaiveDate,
+            asb: &[NaiveDate],
+            cases: &[(NaiveDate, NaiveDate)],
+            as_of: NaiveDate,
+        ) -> Known {
+            let mut spells: Vec<(NaiveDate, NaiveDate)> = cases
+                .iter()
+                .filter(|(start, _)| *start <= as_of)
+                .map(|(start, end)| (*start, if *end > as_of { NaiveDate::MAX } else { *end }))
+                .collect();
+            spells.sort();
+            let mut stretches: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+            for (start, end) in spells {
+                match stretches.last_mut() {
+                    Some(last)
+                        if last.1 == NaiveDate::MAX || start <= last.1.succ_opt().unwrap() =>
+                    {
+                        last.1 = last.1.max(end);
+                    }
+                    _ => stretches.push((start, end)),
+                }
+            }
+            Known {
+                identified,
+                attached,
+                asb: asb.iter().copied().filter(|day| *day <= as_of).collect(),
+                stretches,
+            }
+        }
+
+        /// No anti-social behaviour from `first` to `last`, both included.
+        fn clear(&self, first: NaiveDate, last: NaiveDate) -> bool {
+            !self.asb.iter().any(|day| *day >= first && *day <= last)
+        }
+
+        /// No anti-social behaviour in the N days up to and including `anchor`.
+        fn clear_before(&self, anchor: NaiveDate) -> bool {
+            let length = super::dated_lengths::window_days(anchor);
+            self.clear(anchor - Duration::days(length - 1), anchor)
+        }
+
+        /// Whether the form's measure holds on day `t`; not measurable is false.
+        fn holds(&self, form: &str, t: NaiveDate) -> bool {
+            match form {
+                "before_attachment" => self.clear_before(self.attached),
+                "before_identification" => self.clear_before(self.identified),
+                "since_attachment" => {
+                    let length = super::dated_lengths::window_days(t);
+                    let first =
+                        (t - Duration::days(length - 1)).max(self.attached.succ_opt().unwrap());
+                    self.clear(first, t)
+                }
+                "after_start" | "after_end" => {
+                    let Some((start, end)) =
+                        self.stretches.iter().rev().find(|(start, _)| *start <= t)
+                    else {
+                        return false;
+                    };
+                    let anchor = if form == "after_start" { *start } else { *end };
+                    if anchor > t {
+                        return false;
+                    }
+                    let length = super::dated_lengths::window_days(anchor);
+                    self.clear(anchor, t.min(anchor + Duration::days(length - 1)))
+                }
+                _ => unreachable!("{form}"),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Decided on D, each form's progress is the reference's; when it
+        /// does not hold, its projected day is the reference's first day
+        /// from D on, with nothing new.
+        #[test]
+        fn the_evaluator_agrees_with_the_length_in_force_on_the_day_each_window_counts_from(
+            identified in 0i64..420,
+            attached_after in 0i64..300,
+            asb in prop::collection::vec(-120i64..800, 0..10),
+            cases in prop::collection::vec((-60i64..800, 0i64..80), 0..4),
+            decided_after in 0i64..500,
+        ) {
+            let base = NaiveDate::from_ymd_opt(2017, 10, 1).unwrap();
+            let identified = base + Duration::days(identified);
+            let attached = identified + Duration::days(attached_after);
+            let as_of = attached + Duration::days(decided_after);
+            let asb: Vec<NaiveDate> = asb.iter().map(|n| identified + Duration::days(*n)).collect();
+            let cases: Vec<(NaiveDate, NaiveDate)> = cases
+                .iter()
+                .map(|(start, length)| {
+                    let start = identified + Duration::days(*start);
+                    (start, start + Duration::days(*length))
+                })
+                .collect();
+            let mut events = vec![
+                json!({ "kind": "offence", "member": "A", "date": identified.to_string() }),
+                json!({ "kind": "family_assessment", "date": identified.to_string() }),
+                json!({ "kind": "attachment", "date": attached.to_string() }),
+            ];
+            events.extend(asb.iter().map(|day| json!({ "kind": "asb_incident", "member": "A", "date": day.to_string() })));
+            events.extend(cases.iter().map(|(start, end)| json!({ "kind": "case", "start": start.to_string(), "end": end.to_string() })));
+            let family = json!({
+                "id": "F1",
+                "members": [{ "id": "A", "role": "adult", "born": "1980-01-01" }],
+                "events": events
+            });
+            let plan = plan();
+            let family = plan.read_family(&family.to_string()).unwrap();
+            let decision = plan.evaluate(&family, as_of);
+            let known = Known::new(identified, attached, &asb, &cases, as_of);
+            for (form, _) in FORMS {
+                let progress = decision.progress.iter().find(|p| p.problem == form).unwrap();
+                prop_assert_eq!(progress.sustained, known.holds(form, as_of), "{} on {}", form, as_of);
+                if !progress.sustained {
+                    let first = (0..800)
+                        .map(|n| as_of + Duration::days(n))
+                        .find(|t| known.holds(form, *t));
+                    prop_assert_eq!(progress.sustained_on, first, "{} projected from {}", form, as_of);
+                }
             }
         }
     }

@@ -382,8 +382,8 @@ impl Checker {
             ast::Window::WithinDated(first, changes, _) => {
                 Window::WithinDated(self.dated_length(first, changes)?)
             }
-            ast::Window::WithinBefore(duration, anchor, span) => {
-                let length = self.length(duration)?;
+            ast::Window::WithinBefore(first, changes, anchor, span) => {
+                let length = self.dated_length(first, changes)?;
                 let anchor = match anchor {
                     ast::Anchor::Attachment => Anchor::Attachment,
                     ast::Anchor::Identification => {
@@ -399,8 +399,8 @@ impl Checker {
                 };
                 Window::WithinBefore(length, anchor)
             }
-            ast::Window::WithinSinceAttachment(duration, _) => {
-                Window::WithinSinceAttachment(self.length(duration)?)
+            ast::Window::WithinSinceAttachment(first, changes, _) => {
+                Window::WithinSinceAttachment(self.dated_length(first, changes)?)
             }
             ast::Window::SinceAttachment(_) => Window::SinceAttachment,
             ast::Window::LastTerms(count, basis, span)
@@ -447,8 +447,13 @@ impl Checker {
             ast::Window::Now(_) => Window::Now,
             ast::Window::During(kind, _) => Window::During(self.anchor_kind(kind, "during")?),
             ast::Window::WithinAfter(after, _) => {
-                let ast::AfterSpell { length, edge, kind } = after.as_ref();
-                let length = self.length(length);
+                let ast::AfterSpell {
+                    length,
+                    changes,
+                    edge,
+                    kind,
+                } = after.as_ref();
+                let length = self.dated_length(length, changes);
                 let (edge, words) = match edge {
                     ast::SpellEdge::Start => (SpellEdge::Start, "after start of"),
                     ast::SpellEdge::End => (SpellEdge::End, "after end of"),

@@ -837,11 +837,11 @@ impl Checker {
             return None;
         };
         match &events.window {
-            Window::Within(within) | Window::WithinSinceAttachment(within) => {
+            Window::Within(within) => {
                 self.months_window_varies(*within, days, duration.span);
             }
             // Warned once, for the first of its lengths that varies.
-            Window::WithinDated(lengths) => {
+            Window::WithinDated(lengths) | Window::WithinSinceAttachment(lengths) => {
                 let _warned = std::iter::once(lengths.first)
                     .chain(lengths.changes.iter().map(|(_, length)| *length))
                     .any(|within| self.months_window_varies(within, days, duration.span));

@@ -26,8 +26,10 @@ use crate::vocab::KindId;
 pub(crate) struct AnchorSpan {
     /// The anchor day X: the stretch's start, or its end for `after end of`.
     pub(crate) from: Day,
-    /// The last day the window reaches: the stretch's end for `during`, the
-    /// last day t with t − length < X for `within … after`.
+    /// The last day the window reaches while this stretch anchors it: the
+    /// stretch's end for `during`, the last day t with t − length < X for
+    /// `within … after`, never after `last`. Capped so, it grows from one
+    /// anchor to the next even when a dated length shortens.
     pub(crate) to: Day,
     /// The last evaluation day it anchors: the day before the next stretch
     /// starts.
@@ -57,7 +59,7 @@ impl Evaluated<'_, '_> {
     pub(crate) fn anchors(&self, window: &Window, member: Option<u32>) -> Anchors {
         let (kind, after) = match window {
             Window::During(kind) => (*kind, None),
-            Window::WithinAfter(length, edge, kind) => (*kind, Some((*length, *edge))),
+            Window::WithinAfter(lengths, edge, kind) => (*kind, Some((lengths, *edge))),
             Window::Within(_)
             | Window::WithinDated(_)
             | Window::WithinBefore(..)
@@ -72,17 +74,20 @@ impl Evaluated<'_, '_> {
         let mut anchors = Vec::with_capacity(stretches.len());
         for ((start, end), next) in stretches.iter().zip(followers(&stretches)) {
             let last = next.map_or(Day::MAX, |(next, _)| next.pred());
+            // The window counts from its anchor day, so that day's length
+            // is the one in force for it.
             let reach = match after {
                 None => Some((*start, *end)),
-                Some((length, SpellEdge::Start)) => {
-                    Some((*start, last_day_covering(*start, length)))
+                Some((lengths, SpellEdge::Start)) => {
+                    Some((*start, last_day_covering(*start, lengths.on(*start))))
                 }
                 // An open stretch has not ended: it anchors nothing yet.
-                Some((length, SpellEdge::End)) => {
-                    (*end < Day::MAX).then(|| (*end, last_day_covering(*end, length)))
+                Some((lengths, SpellEdge::End)) => {
+                    (*end < Day::MAX).then(|| (*end, last_day_covering(*end, lengths.on(*end))))
                 }
             };
             if let Some((from, to)) = reach {
+                let to = to.min(last);
                 anchors.push(AnchorSpan { from, to, last });
             }
         }

@@ -505,6 +505,46 @@ mod words {
         text
     }
 
+    /// What a `before` window says of its anchor: `before attachment`, or
+    /// for a dated length, `12 months before attachment, the length in
+    /// force on the attachment day, 2018-05-03`.
+    pub(super) fn before(anchor: super::Anchor, dated: Option<&super::Period>, on: &str) -> String {
+        let anchor = match anchor {
+            super::Anchor::Attachment => "attachment",
+            super::Anchor::Identification => "identification",
+        };
+        match dated {
+            None => format!("before {anchor}"),
+            Some(period) => format!(
+                "{} {} before {anchor}, the length in force on the {anchor} day, {on}",
+                period.length,
+                period.unit.word(period.length)
+            ),
+        }
+    }
+
+    /// What a `within … after` window with a dated length adds: ` (12
+    /// months after it, the length in force on the day it ended,
+    /// 2018-05-03)`; nothing for one length.
+    pub(super) fn after_spell(
+        edge: super::SpellEdge,
+        dated: Option<&super::Period>,
+        on: &str,
+    ) -> String {
+        let Some(period) = dated else {
+            return String::new();
+        };
+        let happened = match edge {
+            super::SpellEdge::AfterEnd => "ended",
+            super::SpellEdge::During | super::SpellEdge::AfterStart => "started",
+        };
+        format!(
+            " ({} {} after it, the length in force on the day it {happened}, {on})",
+            period.length,
+            period.unit.word(period.length)
+        )
+    }
+
     /// A sustain period of the family's own term records, as both say it.
     pub(super) fn recorded_terms(terms: u32) -> String {
         let unit = if terms == 1 { "term" } else { "terms" };
@@ -711,6 +751,11 @@ pub enum Window {
         to: Option<NaiveDate>,
         /// Which anchor.
         anchor: Anchor,
+        /// For a length that changes on days, the one in force on the
+        /// anchor's day, which chose it (as `length` and `unit`); absent for
+        /// one length.
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        dated: Option<Period>,
     },
     /// The days of a window whose length changes on days (`within 6
     /// months then 12 months from 2018-04-01`), by the length in force on
@@ -808,6 +853,11 @@ pub enum Window {
         from: Option<NaiveDate>,
         /// The last day, never after the day decided.
         to: Option<NaiveDate>,
+        /// For `within … after` a length that changes on days, the one in
+        /// force on the stretch's start or end day (`from`), which chose it
+        /// (as `length` and `unit`); absent for one length and `during`.
+        #[serde(flatten, skip_serializing_if = "Option::is_none")]
+        dated: Option<Period>,
     },
     /// A window at a kind's spells with no stretch to anchor it on the day
     /// decided (none started, or for `after end of`, none ended or one

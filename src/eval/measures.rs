@@ -564,33 +564,31 @@ impl Evaluated<'_, '_> {
         };
         match window {
             Window::Within(length) => days(day.minus(*length).succ(), day),
-            Window::WithinDated(lengths) => {
-                let length = lengths.on(day);
-                explanation::Window::Dated {
-                    from: day.minus(length).succ().to_date(),
-                    to: day.to_date(),
-                    length: length.count,
-                    unit: length.unit,
-                    then: explanation::changes_after(lengths, day),
-                }
-            }
-            Window::WithinBefore(length, anchor) => {
+            Window::WithinDated(lengths) => dated_days(lengths, day.minus(lengths.on(day)), day),
+            Window::WithinBefore(lengths, anchor) => {
                 let (to, anchor) = match anchor {
                     Anchor::Attachment => (self.attachment_anchor, explanation::Anchor::Attachment),
                     Anchor::Identification => {
                         (self.identification, explanation::Anchor::Identification)
                     }
                 };
+                let length = lengths.on(to);
                 explanation::Window::Before {
-                    from: to.minus(*length).succ().to_date(),
+                    from: to.minus(length).succ().to_date(),
                     to: to.to_date(),
                     anchor,
+                    dated: chosen(lengths, length),
                 }
             }
-            Window::WithinSinceAttachment(length) => {
-                let start = day.minus(*length).succ();
-                let start = attachment.map_or(start, |attached| start.max(attached.succ()));
-                days(start, day)
+            Window::WithinSinceAttachment(lengths) => {
+                let opens_after = day.minus(lengths.on(day));
+                let opens_after =
+                    attachment.map_or(opens_after, |attached| opens_after.max(attached));
+                if lengths.changes_on_a_day() {
+                    dated_days(lengths, opens_after, day)
+                } else {
+                    days(opens_after.succ(), day)
+                }
             }
             Window::SinceAttachment => match attachment {
                 Some(attached) => days(attached.succ(), day),
@@ -610,24 +608,25 @@ impl Evaluated<'_, '_> {
             Window::Ever => explanation::Window::UpTo { day: day.to_date() },
             Window::Now => explanation::Window::On { day: day.to_date() },
             Window::During(kind) => {
-                self.spell_window(window, *kind, SpellEdge::During, member, day)
+                self.spell_window(window, *kind, (SpellEdge::During, None), member, day)
             }
-            Window::WithinAfter(_, edge, kind) => {
+            Window::WithinAfter(lengths, edge, kind) => {
                 let edge = match edge {
                     plan::SpellEdge::Start => SpellEdge::AfterStart,
                     plan::SpellEdge::End => SpellEdge::AfterEnd,
                 };
-                self.spell_window(window, *kind, edge, member, day)
+                self.spell_window(window, *kind, (edge, Some(lengths)), member, day)
             }
         }
     }
 
-    /// A window at a kind's spells on `day`: the anchor's days, or none.
+    /// A window at a kind's spells on `day`: the anchor's days, or none;
+    /// for `within … after`, with its lengths, each anchor's own.
     fn spell_window(
         &self,
         window: &Window,
         kind: KindId,
-        edge: SpellEdge,
+        (edge, lengths): (SpellEdge, Option<&plan::DatedLength>),
         member: Option<u32>,
         day: Day,
     ) -> explanation::Window {
@@ -647,6 +646,7 @@ impl Evaluated<'_, '_> {
                 edge,
                 from: anchor.from.to_date(),
                 to: anchor.to.min(day).to_date(),
+                dated: lengths.and_then(|lengths| chosen(lengths, lengths.on(anchor.from))),
             },
             None => explanation::Window::NoSpell { kind, edge },
         }
@@ -774,4 +774,26 @@ fn push_one_of(mut alternatives: Vec<Requirement>, out: &mut Vec<Requirement>) {
         1 => out.append(&mut alternatives),
         _ => out.push(Requirement::OneOf { alternatives }),
     }
+}
+
+/// The days after `opens_after` up to `day` of a window whose length changes
+/// on days, with the length in force on `day` and the changes to come.
+fn dated_days(lengths: &plan::DatedLength, opens_after: Day, day: Day) -> explanation::Window {
+    let length = lengths.on(day);
+    explanation::Window::Dated {
+        from: opens_after.succ().to_date(),
+        to: day.to_date(),
+        length: length.count,
+        unit: length.unit,
+        then: explanation::changes_after(lengths, day),
+    }
+}
+
+/// The length an anchored window took, for a length that changes on days:
+/// the explanation says which day chose it. `None` for one length.
+fn chosen(lengths: &plan::DatedLength, length: Length) -> Option<explanation::Period> {
+    lengths.changes_on_a_day().then_some(explanation::Period {
+        length: length.count,
+        unit: length.unit,
+    })
 }

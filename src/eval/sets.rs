@@ -748,7 +748,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Baseline::Identification => Anchor::Identification,
         };
         let before = Aggregate {
-            window: Window::WithinBefore(over, anchor),
+            window: Window::WithinBefore(DatedLength::fixed(over), anchor),
             ..events.clone()
         };
         (now, before)
@@ -796,8 +796,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 Window::WithinDated(ref lengths) => lengths.piecewise(|length| {
                     days_covered_at_least(&spells, length, needed, self.facts.horizon)
                 }),
-                Window::WithinSinceAttachment(length) => {
-                    days_covered_at_least(&since(&spells), length, needed, self.facts.horizon)
+                Window::WithinSinceAttachment(ref lengths) => {
+                    let since = since(&spells);
+                    lengths.piecewise(|length| {
+                        days_covered_at_least(&since, length, needed, self.facts.horizon)
+                    })
                 }
                 Window::SinceAttachment => cumulative_at_least(&since(&spells), needed_days),
                 Window::Now => {
@@ -1315,39 +1318,38 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Some(attached) if end > attached => DaySet::interval(first.max(attached.succ()), last),
             _ => DaySet::empty(),
         };
-        let days = match aggregate.window {
-            Window::Ever => DaySet::interval(start, Day::MAX),
-            Window::Now => DaySet::interval(start, end),
-            Window::Within(length) => DaySet::interval(start, last_day_covering(end, length)),
-            Window::WithinDated(ref lengths) => {
-                lengths.piecewise(|length| DaySet::interval(start, last_day_covering(end, length)))
-            }
-            Window::SinceAttachment => after_attachment(start, Day::MAX),
-            Window::WithinSinceAttachment(length) => {
-                after_attachment(start, last_day_covering(end, length))
-            }
-            Window::WithinBefore(length, anchor) => {
-                let anchor = anchor_of(anchor);
-                if start <= anchor && end > anchor.minus(length) {
-                    DaySet::interval(start, Day::MAX)
-                } else {
-                    DaySet::empty()
+        let days =
+            match aggregate.window {
+                Window::Ever => DaySet::interval(start, Day::MAX),
+                Window::Now => DaySet::interval(start, end),
+                Window::Within(length) => DaySet::interval(start, last_day_covering(end, length)),
+                Window::WithinDated(ref lengths) => lengths
+                    .piecewise(|length| DaySet::interval(start, last_day_covering(end, length))),
+                Window::SinceAttachment => after_attachment(start, Day::MAX),
+                Window::WithinSinceAttachment(ref lengths) => lengths
+                    .piecewise(|length| after_attachment(start, last_day_covering(end, length))),
+                Window::WithinBefore(ref lengths, anchor) => {
+                    let anchor = anchor_of(anchor);
+                    if start <= anchor && end > anchor.minus(lengths.on(anchor)) {
+                        DaySet::interval(start, Day::MAX)
+                    } else {
+                        DaySet::empty()
+                    }
                 }
-            }
-            Window::AtAttachment => {
-                let anchor = self.attachment_anchor;
-                if start <= anchor && anchor <= end {
-                    DaySet::interval(start, Day::MAX)
-                } else {
-                    DaySet::empty()
+                Window::AtAttachment => {
+                    let anchor = self.attachment_anchor;
+                    if start <= anchor && anchor <= end {
+                        DaySet::interval(start, Day::MAX)
+                    } else {
+                        DaySet::empty()
+                    }
                 }
-            }
-            // Handled by `contributions_over_terms`.
-            Window::Terms(_) => DaySet::empty(),
-            Window::During(_) | Window::WithinAfter(..) => {
-                Evaluated::anchored_presence(anchors.as_deref().unwrap_or_default(), fact)
-            }
-        };
+                // Handled by `contributions_over_terms`.
+                Window::Terms(_) => DaySet::empty(),
+                Window::During(_) | Window::WithinAfter(..) => {
+                    Evaluated::anchored_presence(anchors.as_deref().unwrap_or_default(), fact)
+                }
+            };
         // An event outside the window on every day needs no subject's days.
         if days.is_empty() {
             return days;

@@ -161,6 +161,19 @@ fn window() -> impl Strategy<Value = String> {
             format!(" within {n} months then {m} days from 2018-04-01 then 2 weeks from 2019-02-28")
         }),
         (1u32..12).prop_map(|n| format!(" within {n} months before attachment")),
+        (
+            1u32..12,
+            prop::sample::select(vec![
+                "before attachment",
+                "before identification",
+                "since attachment",
+                "after start of thing_1",
+                "after end of thing_1",
+            ])
+        )
+            .prop_map(|(n, anchor)| {
+                format!(" within {n} weeks then 6 months from 2018-04-01 {anchor}")
+            }),
         (1u32..12).prop_map(|n| format!(" within {n} weeks before identification")),
         (1u32..40).prop_map(|n| format!(" within {n} weeks since attachment")),
         Just(" since attachment".to_string()),

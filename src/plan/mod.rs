@@ -502,7 +502,8 @@ pub(crate) enum SustainLen {
 }
 
 /// A length that changes on days (`6 months then 12 months from
-/// 2018-04-01`), of a sustain period or a window.
+/// 2018-04-01`), of a sustain period or a window; an anchored window's
+/// length is one of these with no changes when the plan writes one length.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DatedLength {
     /// The length before the first change.
@@ -512,6 +513,19 @@ pub(crate) struct DatedLength {
 }
 
 impl DatedLength {
+    /// One length on every day.
+    pub(crate) fn fixed(length: Length) -> DatedLength {
+        DatedLength {
+            first: length,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Whether the length changes on some day.
+    pub(crate) fn changes_on_a_day(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
     /// The length in force on a day: the latest change on or before it, or
     /// the first length before every change.
     pub(crate) fn on(&self, day: Day) -> Length {
@@ -530,6 +544,9 @@ impl DatedLength {
     /// The days `by_length` gives for each length, each kept on the days
     /// that length is in force: a set of days judged day by day.
     pub(crate) fn piecewise(&self, by_length: impl Fn(Length) -> DaySet) -> DaySet {
+        if !self.changes_on_a_day() {
+            return by_length(self.first);
+        }
         let mut out = DaySet::empty();
         let (mut from, mut length) = (Day::MIN, self.first);
         for (change, next) in &self.changes {
@@ -1137,10 +1154,11 @@ pub(crate) enum Window {
     Within(Length),
     /// (D − length on D, D]
     WithinDated(DatedLength),
-    /// (X − length, X] for X = A or I.
-    WithinBefore(Length, Anchor),
-    /// (max(A, D − length), D]
-    WithinSinceAttachment(Length),
+    /// (X − length, X] for X = A or I, the length in force on X.
+    WithinBefore(DatedLength, Anchor),
+    /// (max(A, D − length), D], the length in force on D: `within N` cut
+    /// at attachment.
+    WithinSinceAttachment(DatedLength),
     /// (A, D]
     SinceAttachment,
     /// The member's last N school terms ended on or before D, or on or
@@ -1157,8 +1175,9 @@ pub(crate) enum Window {
     During(KindId),
     /// The length after the start (or end) X of the latest stretch of the
     /// kind started (or ended) on or before D: the days t with
-    /// t − length < X ≤ t, up to D. Not measurable on a day with none.
-    WithinAfter(Length, SpellEdge, KindId),
+    /// t − length < X ≤ t, up to D, the length in force on X. Not
+    /// measurable on a day with none.
+    WithinAfter(DatedLength, SpellEdge, KindId),
 }
 
 impl Window {

@@ -632,8 +632,14 @@ fn completion_offers_then_and_from_in_a_dated_length() {
         assert!(more.contains(&"then".to_string()), "{dated:?}: {more:?}");
         assert!(everything(&index, &format!("{changed}months from ")).is_empty());
     }
-    // A window anchored at a spell takes one length: no `then` past it.
-    let anchored = "define x = count offence within 6 months after end of case ";
+    // A dated window length takes an anchor after its last change, and no
+    // `then` once the anchor is written.
+    let dated = "define x = count offence within 6 months then 12 months from 2018-04-01 ";
+    let after = keywords(&index, dated);
+    for anchor in ["after", "before", "since"] {
+        assert!(after.contains(&anchor.to_string()), "{anchor}: {after:?}");
+    }
+    let anchored = "define x = count offence within 6 months then 12 months from 2018-04-01 after end of case ";
     let after = keywords(&index, anchored);
     assert!(!after.contains(&"then".to_string()), "{after:?}");
 }

@@ -798,10 +798,13 @@ pub enum Window {
     /// `within 6 months then 12 months from 2018-04-01`: the first length,
     /// then each change in the order written.
     WithinDated(Duration, Vec<LengthChange>, Span),
-    /// `within 6 months before attachment`
-    WithinBefore(Duration, Anchor, Span),
-    /// `within 30 weeks since attachment`
-    WithinSinceAttachment(Duration, Span),
+    /// `within 6 months before attachment`; with changes, `within 6 months
+    /// then 12 months from 2018-04-01 before attachment`: the first length,
+    /// then each change in the order written (none for one length).
+    WithinBefore(Duration, Vec<LengthChange>, Anchor, Span),
+    /// `within 30 weeks since attachment`, with changes as
+    /// [`Window::WithinBefore`].
+    WithinSinceAttachment(Duration, Vec<LengthChange>, Span),
     /// `since attachment`
     SinceAttachment(Span),
     /// `over the last 3 terms`, `over the last 3 school terms`
@@ -826,6 +829,10 @@ pub enum Window {
 pub struct AfterSpell {
     /// How long after.
     pub length: Duration,
+    /// Each change of the length, in the order written (none for one
+    /// length): `within 6 months then 12 months from 2018-04-01 after end
+    /// of case`.
+    pub changes: Vec<LengthChange>,
     /// After its start or its end.
     pub edge: SpellEdge,
     /// The event kind.

@@ -464,6 +464,18 @@ impl Lowering {
         Some((first, changes))
     }
 
+    /// A window's length, one or dated: the first length and its changes
+    /// (none for one length).
+    fn window_length(
+        &mut self,
+        children: &mut Children<'_>,
+    ) -> Option<(Duration, Vec<LengthChange>)> {
+        match children.next_if(Rule::dated_length) {
+            Some(dated) => self.dated_length(&dated),
+            None => Some((self.next_duration(children)?, Vec::new())),
+        }
+    }
+
     fn sustain_length(&mut self, pair: P<'_>) -> Option<SustainLength> {
         match pair.as_rule() {
             Rule::duration => Some(SustainLength::Time(self.duration(pair)?)),
@@ -867,21 +879,6 @@ impl Lowering {
             .map(|p| self.principle(p, beside_others))
             .collect();
         Some(Attach { principles, span })
-    }
-
-    /// A dated window length followed by `before …` or `since attachment`.
-    fn dated_window_anchored(&mut self, anchor: &P<'_>) {
-        let span = self.span_of(anchor);
-        self.errors.push(
-            Diagnostic::new(
-                Code::DatedWindowAnchored,
-                span,
-                "a window whose length changes on a day counts back from each day judged, so it takes no anchor",
-            )
-            .with_help(
-                "write `within 6 months then 12 months from 2018-04-01` alone, or give the anchored window one length",
-            ),
-        );
     }
 
     /// `a`, `a or b`, `(a or b)`. Beside `and`, alternatives must be in
@@ -1685,19 +1682,12 @@ impl Lowering {
         let mut children = Children::of(&form);
         Some(match form.as_rule() {
             Rule::within => {
-                if let Some(dated) = children.next_if(Rule::dated_length) {
-                    let (first, changes) = self.dated_length(&dated)?;
-                    if let Some(anchor) = children.next() {
-                        self.dated_window_anchored(&anchor);
-                        return None;
-                    }
-                    return Some(Window::WithinDated(first, changes, span));
-                }
-                let duration = self.next_duration(&mut children)?;
+                let (duration, changes) = self.window_length(&mut children)?;
                 match children.next() {
-                    None => Window::Within(duration, span),
+                    None if changes.is_empty() => Window::Within(duration, span),
+                    None => Window::WithinDated(duration, changes, span),
                     Some(anchor) if anchor.as_rule() == Rule::since_attachment => {
-                        Window::WithinSinceAttachment(duration, span)
+                        Window::WithinSinceAttachment(duration, changes, span)
                     }
                     Some(anchor) => {
                         let point = if Children::of(&anchor).has_token(Rule::kw_identification) {
@@ -1705,7 +1695,7 @@ impl Lowering {
                         } else {
                             Anchor::Attachment
                         };
-                        Window::WithinBefore(duration, point, span)
+                        Window::WithinBefore(duration, changes, point, span)
                     }
                 }
             }
@@ -1741,7 +1731,7 @@ impl Lowering {
         match form.as_rule() {
             Rule::during => Some(Window::During(self.next_ident(&mut children)?, span)),
             Rule::within_after => {
-                let duration = self.next_duration(&mut children)?;
+                let (duration, changes) = self.window_length(&mut children)?;
                 let edge = self.expect(&mut children, Rule::spell_edge)?;
                 let edge = if Children::of(&edge).has_token(Rule::kw_start) {
                     SpellEdge::Start
@@ -1752,6 +1742,7 @@ impl Lowering {
                 Some(Window::WithinAfter(
                     Box::new(AfterSpell {
                         length: duration,
+                        changes,
                         edge,
                         kind,
                     }),

@@ -91,7 +91,7 @@ pub(super) fn describe(rule: Rule) -> (&'static str, bool) {
             false,
         ),
         Rule::dated_length => (
-            "a sustain period that changes on a day (`6 months then 12 months from 2018-04-01`)",
+            "a length that changes on a day (`6 months then 12 months from 2018-04-01`)",
             false,
         ),
         Rule::length_change => ("`then`, a length, `from` and a day", false),

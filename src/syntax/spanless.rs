@@ -130,7 +130,7 @@ structs! {
     IndicatorProgress { significant, sustain, span }
     Significant { title, condition, span }
     Sustain { length, span }
-    AfterSpell { length, edge, kind }
+    AfterSpell { length, changes, edge, kind }
     Duration { count, unit, span }
     Eligible { rule, span }
     ProblemCond { kind, span }
@@ -196,8 +196,8 @@ enums! {
     }
     Subject { Family(span), By(who, aged, tests, span) }
     Window {
-        Within(length, span), WithinDated(first, changes, span), WithinBefore(length, anchor, span),
-        WithinSinceAttachment(length, span), SinceAttachment(span), LastTerms(count, basis, span),
+        Within(length, span), WithinDated(first, changes, span), WithinBefore(length, changes, anchor, span),
+        WithinSinceAttachment(length, changes, span), SinceAttachment(span), LastTerms(count, basis, span),
         TermsBefore(count, basis, span),
         AtAttachment(span), Ever(span), Now(span),
         During(kind, span), WithinAfter(after, span),

@@ -6,9 +6,9 @@
 
 use super::words;
 use super::{
-    Anchor, AttachmentWindow, CitedRecord, ClaimEvidence, Events, Explanation, Measure, Needs,
-    Number, Operand, ProgressEvidence, Quantity, RecordDays, Requirement, Scope, SpellEdge,
-    Sustain, Window,
+    AttachmentWindow, CitedRecord, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
+    Operand, ProgressEvidence, Quantity, RecordDays, Requirement, Scope, SpellEdge, Sustain,
+    Window,
 };
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -589,17 +589,17 @@ fn window_text(window: &Window) -> String {
             last_day(to),
             words::length_then(length, unit, then)
         ),
-        Window::Before { from, to, anchor } => {
-            let anchor = match anchor {
-                Anchor::Attachment => "attachment",
-                Anchor::Identification => "identification",
-            };
-            format!(
-                "from {} to {} (before {anchor})",
-                first_day(from),
-                last_day(to)
-            )
-        }
+        Window::Before {
+            from,
+            to,
+            anchor,
+            ref dated,
+        } => format!(
+            "from {} to {} ({})",
+            first_day(from),
+            last_day(to),
+            words::before(anchor, dated.as_ref(), &last_day(to))
+        ),
         Window::LastTerms { terms, from, to } => format!(
             "over the last {terms} terms, from {} to {}",
             first_day(from),
@@ -651,14 +651,16 @@ fn window_text(window: &Window) -> String {
             edge,
             from,
             to,
+            ref dated,
         } => {
+            let chosen = words::after_spell(edge, dated.as_ref(), &first_day(from));
             let edge = match edge {
                 SpellEdge::During => "during",
                 SpellEdge::AfterStart => "after the start of",
                 SpellEdge::AfterEnd => "after the end of",
             };
             format!(
-                "{edge} {kind}, from {} to {}",
+                "{edge} {kind}, from {} to {}{chosen}",
                 first_day(from),
                 last_day(to)
             )

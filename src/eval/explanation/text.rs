@@ -5,9 +5,8 @@
 
 use super::words;
 use super::{
-    Anchor, AttachmentWindow, CitedRecord, ClaimEvidence, Events, Explanation, Measure, Needs,
-    Number, Period, ProgressEvidence, Quantity, RecordDays, Requirement, Scope, SpellEdge, Sustain,
-    Window,
+    AttachmentWindow, CitedRecord, ClaimEvidence, Events, Explanation, Measure, Needs, Number,
+    Period, ProgressEvidence, Quantity, RecordDays, Requirement, Scope, SpellEdge, Sustain, Window,
 };
 use crate::eval::{AttachmentStatus, ClaimStatus};
 use chrono::NaiveDate;
@@ -499,13 +498,18 @@ impl Display for Window {
                 end(*to),
                 words::length_then(*length, *unit, then)
             ),
-            Window::Before { from, to, anchor } => {
-                let name = match anchor {
-                    Anchor::Attachment => "attachment",
-                    Anchor::Identification => "identification",
-                };
-                write!(out, "from {} to {} (before {name})", start(*from), end(*to))
-            }
+            Window::Before {
+                from,
+                to,
+                anchor,
+                dated,
+            } => write!(
+                out,
+                "from {} to {} ({})",
+                start(*from),
+                end(*to),
+                words::before(*anchor, dated.as_ref(), &end(*to))
+            ),
             Window::LastTerms { terms, from, to } => write!(
                 out,
                 "over the last {terms} terms, from {} to {}",
@@ -558,7 +562,9 @@ impl Display for Window {
                 edge,
                 from,
                 to,
+                dated,
             } => {
+                let chosen = words::after_spell(*edge, dated.as_ref(), &start(*from));
                 let edge = match edge {
                     SpellEdge::During => "during",
                     SpellEdge::AfterStart => "after the start of",
@@ -566,7 +572,7 @@ impl Display for Window {
                 };
                 write!(
                     out,
-                    "{edge} `{kind}`, from {} to {}",
+                    "{edge} `{kind}`, from {} to {}{chosen}",
                     start(*from),
                     end(*to)
                 )
