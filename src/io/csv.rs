@@ -1393,20 +1393,25 @@ impl CsvFamily {
                         continue;
                     }
                     let record = ProblemRecord::Record(problem.record.clone());
-                    // The first row of a repeated member id is named by its
-                    // line, as the repeat is, not by its place in the family.
-                    let first_row = match problem.kind {
-                        RecordErrorKind::DuplicateMemberId { first } => {
-                            self.members.get(first as usize)
-                        }
+                    // The first row of a repeated member or event id is
+                    // named by its line, as the repeat is, not by its place
+                    // in the family.
+                    let kind = match problem.kind {
+                        RecordErrorKind::DuplicateMemberId { first } => self
+                            .members
+                            .get(first as usize)
+                            .map(|row| ProblemKind::RepeatedMemberRow {
+                                first_line: row.line,
+                            }),
+                        RecordErrorKind::DuplicateEventId { first } => self
+                            .events
+                            .get(first as usize)
+                            .map(|row| ProblemKind::RepeatedEventRow {
+                                first_line: row.line,
+                            }),
                         _ => None,
-                    };
-                    let kind = match first_row {
-                        Some(row) => ProblemKind::RepeatedMemberRow {
-                            first_line: row.line,
-                        },
-                        None => ProblemKind::Record(problem.kind.clone()),
-                    };
+                    }
+                    .unwrap_or_else(|| ProblemKind::Record(problem.kind.clone()));
                     errors.push((at.0, at.1, self.problem(at, record, field, kind)));
                 }
             }
