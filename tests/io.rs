@@ -228,6 +228,48 @@ fn a_member_id_repeated_within_a_csv_family_names_both_rows() {
     assert_eq!(decided(&read[1]).members.len(), 1);
 }
 
+/// An event id repeated within a CSV folder's family names both rows by
+/// file and line, as a repeated member id does, not the first by its place
+/// among the family's events; a row between them of another kind, and the
+/// next family with the same id, are no repeat.
+#[test]
+fn an_event_id_repeated_within_a_csv_family_names_both_rows_by_line() {
+    let read = read_all(
+        CsvFolder::from_bytes(
+            b"family_id\nF1\nF2\n".as_slice(),
+            b"family_id,member_id,role,born\n\
+              F1,P1,adult,1980-01-01\n\
+              F2,P1,adult,1980-01-01\n"
+                .as_slice(),
+            b"family_id,event_id,kind,member_id,date\n\
+              F1,e1,offence,P1,2015-01-01\n\
+              F1,,offence,P1,2015-02-01\n\
+              F1,e2,offence,P1,2015-03-01\n\
+              F1,e1,offence,P1,2015-04-01\n\
+              F2,e1,offence,P1,2015-01-01\n"
+                .as_slice(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let refusal = refused(&read[0]);
+    assert_eq!(refusal.errors.len(), 1, "{refusal:?}");
+    let problem = &refusal.errors[0];
+    assert_eq!(
+        (problem.file.as_deref(), problem.line),
+        (Some("events.csv"), Some(5))
+    );
+    assert_eq!(
+        problem.kind,
+        ProblemKind::RepeatedEventRow { first_line: 2 }
+    );
+    assert_eq!(
+        format!("{}: {}", problem.record, problem.kind),
+        "event #3 (`e1`): repeats the id of the event at line 2; give each event its own id, or none"
+    );
+    assert_eq!(decided(&read[1]).events.len(), 1);
+}
+
 /// The reproducer of a quote left open: it used to swallow the rest of the
 /// file, deciding every later family without its rows.
 #[test]

@@ -466,6 +466,16 @@ pub enum ProblemKind {
         /// The line of `members.csv` the id was first given at.
         first_line: u64,
     },
+    /// An event of a CSV folder's family with the id of an earlier row of
+    /// the family in `events.csv` (in JSON, [`RecordErrorKind::DuplicateEventId`]
+    /// names the first by its position in the family's line).
+    #[error(
+        "repeats the id of the event at line {first_line}; give each event its own id, or none"
+    )]
+    RepeatedEventRow {
+        /// The line of `events.csv` the id was first given at.
+        first_line: u64,
+    },
     /// A family whose id an earlier record of the cohort had: the first is
     /// decided, this one refused.
     #[error(

@@ -1,8 +1,10 @@
 //! A cohort in blocks of records, for a pipeline: one thread reads blocks
 //! (the cheap part), other threads turn each into its records
 //! ([`Block::into_records`]) and decide them. JSON Lines is read in blocks
-//! of whole lines, split into records by the thread that decides them;
-//! other inputs are read record by record, a batch of records a block.
+//! of whole lines, split into records by the thread that decides them; a
+//! CSV folder in blocks of families whose rows are cut apart, split into
+//! cells by that thread; a JSON array record by record, a batch of records
+//! a block.
 
 use super::lines::BOM;
 use super::{Input, InputError, MAX_RECORD_BYTES, Record, Records};
@@ -20,6 +22,9 @@ enum Content {
     Lines(Lines),
     /// Records read one by one.
     Records(Vec<Record>),
+    /// Families of a CSV folder, their rows not yet split into cells.
+    #[cfg(feature = "csv")]
+    Csv(super::csv::CsvBlock),
 }
 
 /// Whole lines of JSON Lines, each with its `\n` (but perhaps the input's
@@ -33,9 +38,10 @@ struct Lines {
     too_long: bool,
 }
 
-/// How many bytes of JSON Lines a block holds, about: enough that handing
-/// a block between threads costs nothing next to deciding it, few enough
-/// that the blocks in flight stay a few megabytes.
+/// How many bytes of JSON Lines (or of a CSV folder's rows) a block holds,
+/// about: enough that handing a block between threads costs nothing next
+/// to deciding it, few enough that the blocks in flight stay a few
+/// megabytes.
 const BLOCK_BYTES: usize = 256 * 1024;
 /// How many records read one by one a block holds at most.
 const BATCH: usize = 128;
@@ -52,6 +58,8 @@ impl Block {
         match self.0 {
             Content::Records(records) => records,
             Content::Lines(lines) => lines.records(),
+            #[cfg(feature = "csv")]
+            Content::Csv(families) => families.into_records(),
         }
     }
 }
@@ -261,9 +269,23 @@ pub fn json_lines_blocks(reader: impl Read + Send + 'static) -> Blocks {
     Box::new(LineBlocks::new(reader, MAX_RECORD_BYTES, BLOCK_BYTES))
 }
 
+/// The blocks of a CSV folder, of about [`BLOCK_BYTES`] of rows each.
+#[cfg(feature = "csv")]
+fn csv_folder_blocks(mut folder: super::CsvFolder) -> Blocks {
+    Box::new(std::iter::from_fn(move || {
+        let block = folder.next_block(BLOCK_BYTES)?;
+        Some(block.map(|families| Block(Content::Csv(families))))
+    }))
+}
+
 /// Opens a cohort by path in blocks, as [`super::open`] opens it: JSON
-/// Lines in blocks of lines, a folder or `.json` array in batches.
+/// Lines in blocks of lines, a folder in blocks of families, a `.json`
+/// array in batches.
 pub fn open_blocks(path: &Path) -> Result<Blocks, InputError> {
+    #[cfg(feature = "csv")]
+    if path.is_dir() {
+        return super::CsvFolder::open(path).map(csv_folder_blocks);
+    }
     if path.is_dir() || path.extension().is_some_and(|ext| ext == "json") {
         return super::open(path).map(batches);
     }

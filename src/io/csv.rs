@@ -44,6 +44,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Seek};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -131,27 +132,75 @@ struct RowProblem {
     kind: ProblemKind,
 }
 
-/// One data row: its line, its family and its cells, read once into one
-/// string (a cell that could not be read is left empty, as an empty cell
-/// is absent).
+/// A row of `members.csv` or `events.csv` kept for its family (whole,
+/// its cells lined up with the header): its line, and where its cells are
+/// in the family's [`Cells`].
 struct Row {
     line: u64,
-    family: String,
-    /// The cells, one after the other.
-    text: String,
-    /// Where each cell ends in `text`; none for a row not aligned.
-    ends: Vec<usize>,
-    problems: Vec<RowProblem>,
-    /// Whether the cells line up with the header (a row that does not is
-    /// reported and left out).
-    aligned: bool,
-    /// The bytes of the row's lines.
-    size: usize,
+    /// Where its first cell starts in the family's text.
+    start: usize,
+    /// Its cells' ends, as indexes of the family's ends.
+    ends: Range<usize>,
 }
 
-impl Row {
+/// The cells of a family's rows, read once into one string: each row's
+/// cells one after the other, and where each ends from the start of its row
+/// (a cell that could not be read is left empty, as an empty cell is
+/// absent).
+#[derive(Default)]
+struct Cells {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Cells {
+    /// The cells of one of the family's rows.
+    fn of(&self, row: &Row) -> RowCells<'_> {
+        let ends = self.ends.get(row.ends.clone()).unwrap_or_default();
+        let end = row.start + ends.last().copied().unwrap_or_default();
+        RowCells {
+            text: self.text.get(row.start..end).unwrap_or_default(),
+            ends,
+        }
+    }
+
+    /// Appends a row's cells, given as bytes, checking each is UTF-8 (a
+    /// cell that is not is reported in `problems`, as of `column`, and left
+    /// empty): the row.
+    fn push<'b>(
+        &mut self,
+        line: u64,
+        cells: impl Iterator<Item = &'b [u8]>,
+        mut not_utf8: impl FnMut(usize),
+    ) -> Row {
+        let (start, first) = (self.text.len(), self.ends.len());
+        for (index, cell) in cells.enumerate() {
+            match std::str::from_utf8(cell) {
+                Ok(cell) => self.text.push_str(cell),
+                Err(_) => not_utf8(index),
+            }
+            self.ends.push(self.text.len() - start);
+        }
+        Row {
+            line,
+            start,
+            ends: first..self.ends.len(),
+        }
+    }
+}
+
+/// One row's cells, borrowed from its family's [`Cells`].
+#[derive(Clone, Copy)]
+struct RowCells<'a> {
+    /// The cells, one after the other.
+    text: &'a str,
+    /// Where each cell ends in `text`.
+    ends: &'a [usize],
+}
+
+impl<'a> RowCells<'a> {
     /// The cell in `column`, `None` if empty.
-    fn cell(&self, column: Option<usize>) -> Option<&str> {
+    fn cell(self, column: Option<usize>) -> Option<&'a str> {
         let column = column?;
         let start = match column.checked_sub(1) {
             Some(before) => *self.ends.get(before)?,
@@ -163,8 +212,8 @@ impl Row {
     }
 
     /// Every cell, in the order of the header.
-    fn cells(&self) -> impl Iterator<Item = Option<&str>> {
-        (0..self.ends.len()).map(|column| self.cell(Some(column)))
+    fn cells(self) -> impl Iterator<Item = Option<&'a str>> {
+        (0..self.ends.len()).map(move |column| self.cell(Some(column)))
     }
 }
 
@@ -355,12 +404,22 @@ enum Broken {
 }
 
 /// A row read from a file: where it is, how long, and whether broken; its
-/// cells are in the file's [`Splitter`].
+/// cells are in the file ([`CsvFile::cut`]) until the next row is read.
 #[derive(Clone, Copy, Debug)]
 struct Parsed {
     start: LineStart,
     size: usize,
     broken: Option<Broken>,
+}
+
+/// How a file holds the row it read last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Held {
+    /// One line with no quote, as read: its cells are between its commas,
+    /// and nothing was split (most rows of an export).
+    Line,
+    /// Split into cells by the file's [`Splitter`].
+    Split,
 }
 
 /// Where the three files are read from: a folder, or their bytes. Each
@@ -402,12 +461,16 @@ impl Source {
     }
 }
 
-/// One file of the folder, line by line: each row is one line.
+/// One file of the folder, line by line: each row is one line, or more
+/// for a quoted cell holding line breaks.
 struct CsvFile {
     part: Part,
     lines: Lines<Box<dyn Reader>>,
+    /// The line read last.
     bytes: Vec<u8>,
     splitter: Splitter,
+    /// Whether the row read last is in `bytes` or in `splitter`.
+    held: Held,
     columns: Columns,
     family_column: usize,
     max: usize,
@@ -429,6 +492,7 @@ impl CsvFile {
             lines: Lines::new(reader, max),
             bytes: Vec::new(),
             splitter: Splitter::new(),
+            held: Held::Split,
             columns: Columns { names: Vec::new() },
             family_column: 0,
             max,
@@ -519,6 +583,20 @@ impl CsvFile {
                 Err(error) => return Err(self.io(error)),
             }
         };
+        // A line with no quote is a row of its own, its cells between its
+        // commas, as the splitter would find them: it is not split here.
+        if !line.too_long
+            && self.after_open_quote.is_none()
+            && memchr::memchr(b'"', &self.bytes).is_none()
+        {
+            self.held = Held::Line;
+            return Ok(Some(Parsed {
+                start: line.start,
+                size: self.bytes.len(),
+                broken: None,
+            }));
+        }
+        self.held = Held::Split;
         let crlf = self.ended_crlf(line.start);
         self.splitter.start();
         let closed = self.splitter.feed(&self.bytes, crlf);
@@ -649,15 +727,56 @@ impl CsvFile {
 
     /// The family id of the row read last.
     fn family(&self) -> &[u8] {
-        self.splitter.cell(self.family_column).unwrap_or_default()
+        match self.held {
+            Held::Line => self
+                .bytes
+                .split(|&byte| byte == b',')
+                .nth(self.family_column)
+                .unwrap_or_default(),
+            Held::Split => self.splitter.cell(self.family_column).unwrap_or_default(),
+        }
+    }
+
+    /// Appends the cells of the row read last, `parsed`, to `block`, not
+    /// yet split (for a line with no quote) or as split; none for a row not
+    /// read whole.
+    fn cut(&self, parsed: &Parsed, block: &mut CsvBlock) {
+        let start = block.bytes.len();
+        let cells = match (parsed.broken, self.held) {
+            (Some(broken), _) => CutCells::Broken(broken),
+            (None, Held::Line) => {
+                block.bytes.extend_from_slice(&self.bytes);
+                CutCells::Line(start..block.bytes.len())
+            }
+            (None, Held::Split) => {
+                let splitter = &self.splitter;
+                let first = block.ends.len();
+                block
+                    .bytes
+                    .extend_from_slice(splitter.output.get(..splitter.written).unwrap_or_default());
+                block
+                    .ends
+                    .extend_from_slice(splitter.ends.get(..splitter.cells).unwrap_or_default());
+                CutCells::Split {
+                    bytes: start..block.bytes.len(),
+                    ends: first..block.ends.len(),
+                }
+            }
+        };
+        block.rows.push(CutRow {
+            line: parsed.start.line,
+            cells,
+        });
     }
 }
 
-/// One file of the folder, read row by row with one row of look-ahead.
+/// One file of the folder, read row by row with one row of look-ahead
+/// (whose cells the file holds until the next row is read).
 struct Rows {
     file: CsvFile,
     columns: Arc<Columns>,
-    next: Option<Row>,
+    /// The row read ahead, not yet taken.
+    next: Option<Parsed>,
     /// Groups of rows out of place, by their first line (from the first pass).
     out_of_place: BTreeMap<u64, Misplacement>,
 }
@@ -721,109 +840,38 @@ impl Rows {
         self.file.part
     }
 
-    /// The next row, without taking it.
-    fn peek(&mut self) -> Result<Option<&Row>, InputError> {
+    /// The next row, without taking it; its family is `self.file.family()`.
+    fn peek(&mut self) -> Result<Option<Parsed>, InputError> {
         if self.next.is_none() {
-            self.next = self.read()?;
+            self.next = self.file.next_row()?;
         }
-        Ok(self.next.as_ref())
+        Ok(self.next)
     }
 
-    /// Takes the next row.
-    fn take(&mut self) -> Result<Option<Row>, InputError> {
+    /// Takes the next row; its cells stay in the file until the next is
+    /// read.
+    fn take(&mut self) -> Result<Option<Parsed>, InputError> {
         match self.next.take() {
             Some(row) => Ok(Some(row)),
-            None => self.read(),
+            None => self.file.next_row(),
         }
     }
 
-    fn read(&mut self) -> Result<Option<Row>, InputError> {
-        let Some(parsed) = self.file.next_row()? else {
-            return Ok(None);
-        };
-        let part = self.part();
-        let line = parsed.start.line;
-        let header = self.columns.names.len();
-        let splitter = &self.file.splitter;
-        let mut problems = Vec::new();
-        match parsed.broken {
-            Some(Broken::OpenQuote { column }) => problems.push(RowProblem {
-                part,
-                line,
-                field: None,
-                kind: ProblemKind::OpenQuote { column },
-            }),
-            Some(Broken::TooLong) => problems.push(RowProblem {
-                part,
-                line,
-                field: None,
-                kind: ProblemKind::RowTooLong {
-                    limit: self.file.max,
-                },
-            }),
-            None if splitter.len() != header => problems.push(RowProblem {
-                part,
-                line,
-                field: None,
-                kind: ProblemKind::RowWidth {
-                    header,
-                    found: splitter.len(),
-                },
-            }),
-            None => {}
-        }
-        let aligned = problems.is_empty();
-        // A row not read whole, or not lined up, keeps no cells.
-        let mut text = String::new();
-        let mut ends = Vec::new();
-        if aligned {
-            text.reserve(splitter.written);
-            ends.reserve(header);
-            for index in 0..splitter.len() {
-                let bytes = splitter.cell(index).unwrap_or_default();
-                match std::str::from_utf8(bytes) {
-                    Ok(cell) => text.push_str(cell),
-                    Err(_) => problems.push(RowProblem {
-                        part,
-                        line,
-                        field: self.columns.names.get(index).cloned(),
-                        kind: ProblemKind::NotUtf8,
-                    }),
-                }
-                ends.push(text.len());
-            }
-        }
-        // Ids are pseudonymous keys, so an id that is not UTF-8 still groups
-        // its rows; it is only ever shown with the bad bytes replaced.
-        let family = String::from_utf8_lossy(self.file.family()).into_owned();
-        Ok(Some(Row {
-            line,
-            family,
-            text,
-            ends,
-            problems,
-            aligned,
-            size: parsed.size,
-        }))
-    }
-
-    /// Takes the rows of `family` that come next, and every group out of
-    /// place met on the way: those of unknown families become records of
-    /// their own in `orphans`. Rows past the family's budget of bytes are
-    /// passed over, and the first of them reported.
+    /// Takes the rows of the family `family` that come next into `block`
+    /// (the range of `block.rows` they take), and every group out of place
+    /// met on the way: those of unknown families become records of their
+    /// own in `orphans`. Rows past the family's budget of bytes are passed
+    /// over, and the first of them reported.
     fn take_family(
         &mut self,
-        family: &str,
-        orphans: &mut VecDeque<Record>,
+        family: &[u8],
+        orphans: &mut Vec<Record>,
         budget: &mut Budget,
-    ) -> Result<Vec<Row>, InputError> {
-        let mut taken = Vec::new();
-        loop {
-            let (line, same) = match self.peek()? {
-                Some(next) => (next.line, next.family == family),
-                None => return Ok(taken),
-            };
-            if let Some(misplacement) = self.out_of_place.get(&line) {
+        block: &mut CsvBlock,
+    ) -> Result<Range<usize>, InputError> {
+        let first = block.rows.len();
+        while let Some(next) = self.peek()? {
+            if let Some(misplacement) = self.out_of_place.get(&next.start.line) {
                 let unknown = *misplacement == Misplacement::UnknownFamily;
                 let group = self.take_group()?;
                 if unknown {
@@ -831,18 +879,17 @@ impl Rows {
                 }
                 continue;
             }
-            if !same {
-                return Ok(taken);
+            if !same_family(self.file.family(), family) {
+                break;
             }
-            let Some(row) = self.take()? else {
-                return Ok(taken);
-            };
-            if budget.spend(row.size) {
-                taken.push(row);
+            self.next = None;
+            if budget.spend(next.size) {
+                self.file.cut(&next, block);
             } else if budget.over.is_none() {
-                budget.over = Some((self.part(), row.line));
+                budget.over = Some((self.part(), next.start.line));
             }
         }
+        Ok(first..block.rows.len())
     }
 
     /// Takes the next run of rows of one family: its id and the rows' lines.
@@ -850,19 +897,22 @@ impl Rows {
         let Some(first) = self.take()? else {
             return Ok((String::new(), Vec::new()));
         };
-        let family = first.family;
-        let mut lines = vec![first.line];
-        while self.peek()?.is_some_and(|row| row.family == family) {
-            lines.extend(self.take()?.map(|row| row.line));
+        let family = self.file.family().to_vec();
+        let mut lines = vec![first.start.line];
+        while self.peek()?.is_some() && same_family(self.file.family(), &family) {
+            lines.extend(self.take()?.map(|row| row.start.line));
         }
-        Ok((family, lines))
+        Ok((String::from_utf8_lossy(&family).into_owned(), lines))
     }
 
     /// Takes every row left once `families.csv` is done: none belongs to a
     /// family still to come.
-    fn take_rest(&mut self, orphans: &mut VecDeque<Record>) -> Result<(), InputError> {
-        while let Some(line) = self.peek()?.map(|row| row.line) {
-            let apart = matches!(self.out_of_place.get(&line), Some(Misplacement::Apart(_)));
+    fn take_rest(&mut self, orphans: &mut Vec<Record>) -> Result<(), InputError> {
+        while let Some(row) = self.peek()? {
+            let apart = matches!(
+                self.out_of_place.get(&row.start.line),
+                Some(Misplacement::Apart(_))
+            );
             let group = self.take_group()?;
             if !apart {
                 orphans.extend(self.orphan(group));
@@ -890,6 +940,7 @@ impl Rows {
                 id,
                 home: (part, line),
                 attributes: Vec::new(),
+                cells: Cells::default(),
                 members: Vec::new(),
                 events: Vec::new(),
                 problems,
@@ -900,6 +951,15 @@ impl Rows {
             })),
         })
     }
+}
+
+/// Whether two rows' family ids name one family. Ids are pseudonymous
+/// keys, so an id that is not UTF-8 still groups its rows: it is read with
+/// the bad bytes replaced, as it is only ever shown.
+fn same_family(one: &[u8], other: &[u8]) -> bool {
+    one == other
+        || ((std::str::from_utf8(one).is_err() || std::str::from_utf8(other).is_err())
+            && String::from_utf8_lossy(one) == String::from_utf8_lossy(other))
 }
 
 /// The bytes a family's rows may still take.
@@ -1007,17 +1067,28 @@ fn listed_twice(source: &Source, max: usize) -> Result<BTreeMap<String, Vec<u64>
 /// rows cannot be told apart (see [`InputError::Unsynchronised`]), or the
 /// files are not in the order of `families.csv`, reading stops with an
 /// error and no record follows.
+///
+/// Read as blocks ([`super::open_blocks`]), the rows of a block's families
+/// are only cut apart on the reading thread; the threads that decide them
+/// split them into cells.
 pub struct CsvFolder {
     families: Rows,
     members: Rows,
     events: Rows,
     /// Families with rows apart from the rest, and where those rows start.
     apart: BTreeMap<String, Vec<(Part, u64)>>,
-    /// Records for rows of unknown families, waiting their turn.
-    orphans: VecDeque<Record>,
     /// Families `families.csv` lists more than once, with the lines.
     listed_twice: BTreeMap<String, Vec<u64>>,
     max: usize,
+    /// The id of the family being read.
+    family: Vec<u8>,
+    /// Records for rows of unknown families met while reading a family,
+    /// which follow it.
+    orphans: Vec<Record>,
+    /// Records of the last block, for the iterator.
+    ready: VecDeque<Record>,
+    /// The fault met after the families of the last block.
+    fault: Option<InputError>,
     done: bool,
 }
 
@@ -1084,9 +1155,12 @@ impl CsvFolder {
             members,
             events,
             apart,
-            orphans: VecDeque::new(),
             listed_twice: listed_twice(&source, max)?,
             max,
+            family: Vec::new(),
+            orphans: Vec::new(),
+            ready: VecDeque::new(),
+            fault: None,
             done: false,
         })
     }
@@ -1097,67 +1171,107 @@ impl Iterator for CsvFolder {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(orphan) = self.orphans.pop_front() {
-                return Some(Ok(orphan));
+            if let Some(record) = self.ready.pop_front() {
+                return Some(Ok(record));
             }
-            if self.done {
-                return None;
-            }
-            match self.next_family() {
-                Ok(Some(record)) => return Some(Ok(record)),
-                Ok(None) => self.done = true,
-                Err(error) => {
-                    self.done = true;
-                    self.orphans.clear();
-                    return Some(Err(error));
-                }
+            // One family at a time, and the rows out of place met with it.
+            match self.next_block(0)? {
+                Ok(block) => self.ready.extend(block.into_records()),
+                Err(error) => return Some(Err(error)),
             }
         }
     }
 }
 
 impl CsvFolder {
-    /// The next family of `families.csv` with its rows; at the end, the rows
-    /// left over go to `orphans`.
-    fn next_family(&mut self) -> Result<Option<Record>, InputError> {
-        let Some(mut row) = self.families.take()? else {
+    /// The next families, in order, with their rows cut apart: as many as
+    /// hold at least `bytes` bytes of rows, or one. A fault of the input
+    /// comes after the families read before it.
+    pub(crate) fn next_block(&mut self, bytes: usize) -> Option<Result<CsvBlock, InputError>> {
+        if let Some(fault) = self.fault.take() {
+            return Some(Err(fault));
+        }
+        let mut block = CsvBlock {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::new(),
+            rows: Vec::new(),
+            records: Vec::new(),
+            family_columns: Arc::clone(&self.families.columns),
+            member_columns: Arc::clone(&self.members.columns),
+            event_columns: Arc::clone(&self.events.columns),
+            max: self.max,
+        };
+        while !self.done && (block.records.is_empty() || block.bytes.len() < bytes) {
+            let kept = block.mark();
+            match self.next_family(&mut block) {
+                Ok(more) => self.done = !more,
+                Err(fault) => {
+                    // The family being read, and the rows met with it, are
+                    // dropped: nothing after a fault is given.
+                    self.done = true;
+                    self.orphans.clear();
+                    block.truncate(kept);
+                    if block.records.is_empty() {
+                        return Some(Err(fault));
+                    }
+                    self.fault = Some(fault);
+                }
+            }
+        }
+        (!block.records.is_empty()).then_some(Ok(block))
+    }
+
+    /// Reads the next family of `families.csv` with its rows into `block`,
+    /// then the rows out of place met on the way; at the end (false), the
+    /// rows left over.
+    fn next_family(&mut self, block: &mut CsvBlock) -> Result<bool, InputError> {
+        let Some(home) = self.families.take()? else {
             self.members.take_rest(&mut self.orphans)?;
             self.events.take_rest(&mut self.orphans)?;
-            return Ok(None);
+            block
+                .records
+                .extend(self.orphans.drain(..).map(Cut::Orphan));
+            return Ok(false);
         };
+        self.family.clear();
+        self.family.extend_from_slice(self.families.file.family());
+        let row = block.rows.len();
+        self.families.file.cut(&home, block);
+        let id = block.bytes.len()..block.bytes.len() + self.family.len();
+        block.bytes.extend_from_slice(&self.family);
         // The family's own row is bounded as a row; its rows of the other
         // files together as much.
         let mut budget = Budget {
             left: self.max,
             over: None,
         };
-        let members = self
-            .members
-            .take_family(&row.family, &mut self.orphans, &mut budget)?;
-        let events = self
-            .events
-            .take_family(&row.family, &mut self.orphans, &mut budget)?;
-        let mut problems = std::mem::take(&mut row.problems);
-        for rows in members.iter().chain(&events) {
-            problems.extend(rows.problems.iter().cloned());
-        }
-        if let Some(lines) = self.listed_twice.get(&row.family) {
-            problems.push(RowProblem {
-                part: Part::Families,
-                line: row.line,
-                field: Some("family_id".into()),
-                kind: ProblemKind::ListedTwice {
-                    lines: lines.clone(),
-                },
-            });
-        }
-        for &(part, line) in self.apart.get(&row.family).into_iter().flatten() {
-            problems.push(RowProblem {
-                part,
-                line,
-                field: Some("family_id".into()),
-                kind: ProblemKind::RowApart,
-            });
+        let members =
+            self.members
+                .take_family(&self.family, &mut self.orphans, &mut budget, block)?;
+        let events =
+            self.events
+                .take_family(&self.family, &mut self.orphans, &mut budget, block)?;
+        let mut problems = Vec::new();
+        if !self.listed_twice.is_empty() || !self.apart.is_empty() {
+            let family = String::from_utf8_lossy(&self.family);
+            if let Some(lines) = self.listed_twice.get(family.as_ref()) {
+                problems.push(RowProblem {
+                    part: Part::Families,
+                    line: home.start.line,
+                    field: Some("family_id".into()),
+                    kind: ProblemKind::ListedTwice {
+                        lines: lines.clone(),
+                    },
+                });
+            }
+            for &(part, line) in self.apart.get(family.as_ref()).into_iter().flatten() {
+                problems.push(RowProblem {
+                    part,
+                    line,
+                    field: Some("family_id".into()),
+                    kind: ProblemKind::RowApart,
+                });
+            }
         }
         if let Some((part, line)) = budget.over {
             problems.push(RowProblem {
@@ -1167,36 +1281,226 @@ impl CsvFolder {
                 kind: ProblemKind::FamilyTooLarge { limit: self.max },
             });
         }
-        let columns = &self.families.columns;
-        let attributes = if row.aligned {
-            columns
+        block.records.push(Cut::Family(CutFamily {
+            id,
+            row,
+            members,
+            events,
+            problems,
+            size: home.size + self.max.saturating_sub(budget.left),
+        }));
+        block
+            .records
+            .extend(self.orphans.drain(..).map(Cut::Orphan));
+        Ok(true)
+    }
+}
+
+/// Families of a CSV folder in input order, their rows cut apart but not
+/// split into cells: what the reading thread hands on.
+/// [`CsvBlock::into_records`] splits them, on the thread that decides them.
+pub(crate) struct CsvBlock {
+    /// The rows' bytes, one after the other: a line with no quote as it is,
+    /// the cells of a row split already one after the other; and each
+    /// family's id.
+    bytes: Vec<u8>,
+    /// Where each cell of a row split already ends, from the row's start.
+    ends: Vec<usize>,
+    rows: Vec<CutRow>,
+    records: Vec<Cut>,
+    family_columns: Arc<Columns>,
+    member_columns: Arc<Columns>,
+    event_columns: Arc<Columns>,
+    max: usize,
+}
+
+/// A row as the reading thread cut it.
+struct CutRow {
+    line: u64,
+    cells: CutCells,
+}
+
+/// The cells of a [`CutRow`].
+enum CutCells {
+    /// A line with no quote, in the block's bytes: its cells are between
+    /// its commas.
+    Line(Range<usize>),
+    /// Cells split already: their bytes, and where each ends.
+    Split {
+        bytes: Range<usize>,
+        ends: Range<usize>,
+    },
+    /// A row not read whole, which keeps no cells.
+    Broken(Broken),
+}
+
+/// One record of a [`CsvBlock`].
+enum Cut {
+    /// A family of `families.csv` and its rows.
+    Family(CutFamily),
+    /// Rows of a family `families.csv` does not hold, refused already.
+    Orphan(Record),
+}
+
+/// A family of a [`CsvBlock`]: where its id and rows are.
+struct CutFamily {
+    /// Its id, in the block's bytes.
+    id: Range<usize>,
+    /// Its row of `families.csv`, and its rows of the other files, in the
+    /// block's rows.
+    row: usize,
+    members: Range<usize>,
+    events: Range<usize>,
+    /// What reading its rows in order found: listed twice, rows apart from
+    /// it, rows past the limit.
+    problems: Vec<RowProblem>,
+    /// The bytes of its rows.
+    size: usize,
+}
+
+/// How far a [`CsvBlock`] was filled, to go back to.
+struct Mark {
+    bytes: usize,
+    ends: usize,
+    rows: usize,
+    records: usize,
+}
+
+impl CsvBlock {
+    fn mark(&self) -> Mark {
+        Mark {
+            bytes: self.bytes.len(),
+            ends: self.ends.len(),
+            rows: self.rows.len(),
+            records: self.records.len(),
+        }
+    }
+
+    fn truncate(&mut self, mark: Mark) {
+        self.bytes.truncate(mark.bytes);
+        self.ends.truncate(mark.ends);
+        self.rows.truncate(mark.rows);
+        self.records.truncate(mark.records);
+    }
+
+    /// The block's records, in input order, each family's rows split into
+    /// cells.
+    pub(crate) fn into_records(mut self) -> Vec<Record> {
+        let cuts = std::mem::take(&mut self.records);
+        cuts.into_iter()
+            .map(|cut| match cut {
+                Cut::Family(family) => self.family(family),
+                Cut::Orphan(record) => record,
+            })
+            .collect()
+    }
+
+    fn family(&self, cut: CutFamily) -> Record {
+        let mut problems = Vec::new();
+        let mut cells = Cells::default();
+        let line = self.rows.get(cut.row).map_or(0, |row| row.line);
+        let attributes = match self.split(cut.row, Part::Families, &mut cells, &mut problems) {
+            Some(row) => self
+                .family_columns
                 .names
                 .iter()
-                .zip(row.cells())
+                .zip(cells.of(&row).cells())
                 .filter(|(name, _)| *name != "family_id")
                 .filter_map(|(name, cell)| Some((name.clone(), cell?.to_owned())))
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            None => Vec::new(),
         };
-        let keep =
-            |rows: Vec<Row>| -> Vec<Row> { rows.into_iter().filter(|row| row.aligned).collect() };
-        let (members, events) = (keep(members), keep(events));
-        let size = row.size + self.max.saturating_sub(budget.left);
-        Ok(Some(Record {
-            line: row.line,
+        let mut rows = |range: Range<usize>, part| -> Vec<Row> {
+            range
+                .filter_map(|index| self.split(index, part, &mut cells, &mut problems))
+                .collect()
+        };
+        let members = rows(cut.members, Part::Members);
+        let events = rows(cut.events, Part::Events);
+        problems.extend(cut.problems);
+        let id = self.bytes.get(cut.id).unwrap_or_default();
+        Record {
+            line,
             input: Input::Csv(Box::new(CsvFamily {
-                id: row.family,
-                home: (Part::Families, row.line),
+                id: String::from_utf8_lossy(id).into_owned(),
+                home: (Part::Families, line),
                 attributes,
+                cells,
                 members,
                 events,
                 problems,
-                member_columns: Arc::clone(&self.members.columns),
-                event_columns: Arc::clone(&self.events.columns),
-                size,
+                member_columns: Arc::clone(&self.member_columns),
+                event_columns: Arc::clone(&self.event_columns),
+                size: cut.size,
             })),
-        }))
+        }
+    }
+
+    /// Splits the cut row at `index`, of `part`, into `cells`: the row, if
+    /// it was read whole and lines up with the header (a row that does not
+    /// is reported in `problems` and left out).
+    fn split(
+        &self,
+        index: usize,
+        part: Part,
+        cells: &mut Cells,
+        problems: &mut Vec<RowProblem>,
+    ) -> Option<Row> {
+        let row = self.rows.get(index)?;
+        let line = row.line;
+        let names = &match part {
+            Part::Families => &self.family_columns,
+            Part::Members => &self.member_columns,
+            Part::Events => &self.event_columns,
+        }
+        .names;
+        let header = names.len();
+        let mut problem = |field: Option<String>, kind| {
+            problems.push(RowProblem {
+                part,
+                line,
+                field,
+                kind,
+            });
+        };
+        let (bytes, ends) = match &row.cells {
+            CutCells::Broken(Broken::OpenQuote { column }) => {
+                problem(None, ProblemKind::OpenQuote { column: *column });
+                return None;
+            }
+            CutCells::Broken(Broken::TooLong) => {
+                problem(None, ProblemKind::RowTooLong { limit: self.max });
+                return None;
+            }
+            CutCells::Line(bytes) => (self.bytes.get(bytes.clone())?, None),
+            CutCells::Split { bytes, ends } => (
+                self.bytes.get(bytes.clone())?,
+                Some(self.ends.get(ends.clone())?),
+            ),
+        };
+        let found = match ends {
+            Some(ends) => ends.len(),
+            None => memchr::memchr_iter(b',', bytes).count() + 1,
+        };
+        if found != header {
+            problem(None, ProblemKind::RowWidth { header, found });
+            return None;
+        }
+        let not_utf8 = |column: usize| problem(names.get(column).cloned(), ProblemKind::NotUtf8);
+        Some(match ends {
+            None => cells.push(line, bytes.split(|&byte| byte == b','), not_utf8),
+            Some(ends) => {
+                let cell = |(column, &end): (usize, &usize)| {
+                    let start = column
+                        .checked_sub(1)
+                        .and_then(|before| ends.get(before))
+                        .copied()
+                        .unwrap_or_default();
+                    bytes.get(start..end).unwrap_or_default()
+                };
+                cells.push(line, ends.iter().enumerate().map(cell), not_utf8)
+            }
+        })
     }
 }
 
@@ -1207,6 +1511,8 @@ pub(crate) struct CsvFamily {
     /// The file and line the record starts on.
     home: (Part, u64),
     attributes: Vec<(String, String)>,
+    /// The cells of its rows of `members.csv` and `events.csv`.
+    cells: Cells,
     members: Vec<Row>,
     events: Vec<Row>,
     /// Problems found while reading the rows.
@@ -1276,6 +1582,7 @@ impl CsvFamily {
 
     fn raw_member<'a>(&'a self, vocab: &'a Vocabulary, row: &'a Row) -> RawMember<'a> {
         let columns = &self.member_columns;
+        let row = self.cells.of(row);
         let cell = |column: &str| row.cell(columns.index(column)).map(text);
         let attributes: Vec<_> = member_attributes(columns, vocab, row)
             .map(|(name, cell)| (text(name), Given::Cell(cell.scalar())))
@@ -1292,6 +1599,7 @@ impl CsvFamily {
 
     fn raw_event<'a>(&'a self, vocab: &'a Vocabulary, row: &'a Row) -> RawEvent<'a> {
         let columns = &self.event_columns;
+        let row = self.cells.of(row);
         let cell = |column: &str| row.cell(columns.index(column)).map(text);
         let kind = event_kind(columns, vocab, row);
         let fields = columns
@@ -1393,20 +1701,25 @@ impl CsvFamily {
                         continue;
                     }
                     let record = ProblemRecord::Record(problem.record.clone());
-                    // The first row of a repeated member id is named by its
-                    // line, as the repeat is, not by its place in the family.
-                    let first_row = match problem.kind {
-                        RecordErrorKind::DuplicateMemberId { first } => {
-                            self.members.get(first as usize)
-                        }
+                    // The first row of a repeated member or event id is
+                    // named by its line, as the repeat is, not by its place
+                    // in the family.
+                    let kind = match problem.kind {
+                        RecordErrorKind::DuplicateMemberId { first } => self
+                            .members
+                            .get(first as usize)
+                            .map(|row| ProblemKind::RepeatedMemberRow {
+                                first_line: row.line,
+                            }),
+                        RecordErrorKind::DuplicateEventId { first } => self
+                            .events
+                            .get(first as usize)
+                            .map(|row| ProblemKind::RepeatedEventRow {
+                                first_line: row.line,
+                            }),
                         _ => None,
-                    };
-                    let kind = match first_row {
-                        Some(row) => ProblemKind::RepeatedMemberRow {
-                            first_line: row.line,
-                        },
-                        None => ProblemKind::Record(problem.kind.clone()),
-                    };
+                    }
+                    .unwrap_or_else(|| ProblemKind::Record(problem.kind.clone()));
                     errors.push((at.0, at.1, self.problem(at, record, field, kind)));
                 }
             }
@@ -1492,16 +1805,20 @@ fn text(cell: &str) -> Text<'_> {
 fn member_attributes<'a>(
     columns: &'a Columns,
     vocab: &'a Vocabulary,
-    row: &'a Row,
+    row: RowCells<'a>,
 ) -> impl Iterator<Item = (&'a str, Cell<'a>)> {
-    vocab.member_attributes().iter().filter_map(|decl| {
+    vocab.member_attributes().iter().filter_map(move |decl| {
         let cell = row.cell(columns.index(&decl.name))?;
         Some((decl.name.as_str(), typed_cell(&decl.ty, cell)))
     })
 }
 
 /// The kind a row of `events.csv` names, if the plan declares it.
-fn event_kind<'a>(columns: &Columns, vocab: &'a Vocabulary, row: &Row) -> Option<&'a EventKind> {
+fn event_kind<'a>(
+    columns: &Columns,
+    vocab: &'a Vocabulary,
+    row: RowCells<'_>,
+) -> Option<&'a EventKind> {
     let name = row.cell(columns.index("kind"))?;
     vocab.get(vocab.lookup(name)?)
 }
@@ -1595,7 +1912,7 @@ struct MemberRow<'a> {
 impl Serialize for MemberRow<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let columns = &self.family.member_columns;
-        let row = self.row;
+        let row = self.family.cells.of(self.row);
         let mut map = serializer.serialize_map(None)?;
         for (column, key) in MEMBER_COLUMNS {
             if let Some(cell) = row.cell(columns.index(column)) {
@@ -1619,7 +1936,8 @@ struct EventRow<'a> {
 
 impl Serialize for EventRow<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (columns, vocab, row) = (&self.family.event_columns, self.vocab, self.row);
+        let (columns, vocab) = (&self.family.event_columns, self.vocab);
+        let row = self.family.cells.of(self.row);
         let kind = event_kind(columns, vocab, row);
         let entries = columns
             .names
