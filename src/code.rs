@@ -237,6 +237,16 @@ codes! {
     /// word twice in a `one of` or `ordered` field type. The repeat says
     /// nothing the first did not: remove it.
     ListedTwice = "E0124", Error, "a word listed twice in one list";
+    /// A field or member attribute named like a column a CSV folder reserves.
+    ///
+    /// Every row of `events.csv` has the columns `family_id`, `event_id` and
+    /// `member_id` (the family, the event's `id` and its `member`), and every
+    /// row of `members.csv` has `family_id` and `member_id`; each field and
+    /// member attribute is a column of its own beside them. A field
+    /// `event_id: count`, or a `member attribute member_id: text`, would
+    /// take one of those columns' names, so no CSV folder could hold the
+    /// families. Rename the field or attribute.
+    ReservedColumn = "E0125", Error, "a field or member attribute named like a column a CSV folder reserves";
     /// Values of different types compared or combined.
     ///
     /// A count against a date (`count offence … > 2018-01-01`), days against

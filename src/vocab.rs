@@ -21,18 +21,13 @@ pub const RESERVED_EVENT_COLUMNS: [&str; 7] = [
     "end",
 ];
 
-/// The keys and `members.csv` columns of a member record, which no member
-/// attribute may take.
-pub const RESERVED_MEMBER_KEYS: [&str; 8] = [
-    "id",
-    "role",
-    "born",
-    "joined",
-    "left",
-    "attributes",
-    "family_id",
-    "member_id",
-];
+/// The keys of a member record, which no member attribute may take.
+pub const RESERVED_MEMBER_KEYS: [&str; 6] = ["id", "role", "born", "joined", "left", "attributes"];
+
+/// The columns of `members.csv` that are not keys of a member record (the
+/// family's id and the member's, named for the file), which no member
+/// attribute may take either: an attribute is a column of its own there.
+pub const RESERVED_MEMBER_COLUMNS: [&str; 2] = ["family_id", "member_id"];
 
 /// Whether an event happens on one day or covers a run of days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -8,7 +8,8 @@ use crate::span::Span;
 use crate::suggest::help_for;
 use crate::syntax::ast;
 use crate::vocab::{
-    EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_KEYS, RESERVED_MEMBER_KEYS,
+    EventKind, FieldDecl, FieldType, KindId, RESERVED_EVENT_COLUMNS, RESERVED_EVENT_KEYS,
+    RESERVED_MEMBER_COLUMNS, RESERVED_MEMBER_KEYS,
 };
 use std::collections::BTreeMap;
 
@@ -168,10 +169,22 @@ impl Checker {
                 Code::ReservedKey,
                 name.span,
                 format!(
-                    "`{}` is a key or column of every member record; an attribute cannot take its name",
+                    "`{}` is a key of every member record; an attribute cannot take its name",
                     name.name
                 ),
                 "give the attribute another name",
+            );
+            return;
+        }
+        if RESERVED_MEMBER_COLUMNS.contains(&name.name.as_str()) {
+            self.report(
+                Code::ReservedColumn,
+                name.span,
+                format!(
+                    "`{}` is reserved for a column of every row of members.csv; an attribute cannot take its name",
+                    name.name
+                ),
+                "give the attribute another name, so that a CSV folder can hold it",
             );
             return;
         }
@@ -234,6 +247,20 @@ impl Checker {
                         field.name.name
                     ),
                     "give the field another name",
+                );
+                continue;
+            }
+            // Checked after the keys, which some columns share: those are
+            // reported as keys.
+            if RESERVED_EVENT_COLUMNS.contains(&field.name.name.as_str()) {
+                self.report(
+                    Code::ReservedColumn,
+                    field.name.span,
+                    format!(
+                        "`{}` is reserved for a column of every row of events.csv; a field cannot take its name",
+                        field.name.name
+                    ),
+                    "give the field another name, so that a CSV folder can hold it",
                 );
                 continue;
             }

@@ -35,7 +35,8 @@ use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record};
 use crate::family::{Event, Member, RecordErrorKind, RecordPosition};
 use crate::vocab::{
-    EventKind, FieldType, RESERVED_EVENT_KEYS, RESERVED_MEMBER_KEYS, Shape, Vocabulary,
+    EventKind, FieldType, RESERVED_EVENT_KEYS, RESERVED_MEMBER_COLUMNS, RESERVED_MEMBER_KEYS,
+    Shape, Vocabulary,
 };
 use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
@@ -2100,7 +2101,7 @@ impl<'v, W: std::io::Write> CsvFolderWriter<'v, W> {
         vocab: &'v Vocabulary,
     ) -> Result<CsvFolderWriter<'v, W>, CsvWriteError> {
         let reserved_events = EVENT_COLUMNS.iter().chain(&RESERVED_EVENT_KEYS);
-        let reserved_members = RESERVED_MEMBER_KEYS.iter();
+        let reserved_members = RESERVED_MEMBER_COLUMNS.iter().chain(&RESERVED_MEMBER_KEYS);
         for (part, names, reserved) in [
             (Part::Families, &columns.attributes, vec![&"family_id"]),
             (
