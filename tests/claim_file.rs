@@ -16,24 +16,35 @@ const LANCASHIRE_2016: &str = "examples/plans/lancashire-2016.tfop";
 const DIGEST: &str = "sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608";
 
 /// The shipped example cohort under the Lancashire 2016 plan, which states
-/// no claim windows (so any day is one), on 31 March 2017: 12 families
+/// no claim windows (so any day is one), on 31 March 2017: 17 families
 /// claimable and not yet claimed, one claim each, £800 each.
 ///
-/// Worked by hand for the employment rows (income support and ESA need 13
-/// weeks, 91 days, of work within 15 weeks): F-000032's P1 was on income
-/// support (e8) from 10 July 2014 to 29 February 2016, so at the attachment
-/// of 21 October 2015, and in work from 19 March 2016 (e48): the 91st day
-/// is 17 June 2016. F-000003's P2 was on ESA (e8) from 25 July 2014 to 8
-/// September 2016, so at the attachment of 15 January 2016, and in work
-/// from 14 September 2016 (e29): the 91st day is 13 December 2016; P1,
-/// on universal credit at attachment (e2), never worked, and is cited as an
-/// adult the claim is of. F-000003, F-000022 and F-000032 have a progress
-/// claim still to come, so employment is the only route. F-000007,
-/// F-000010 and F-000041 are claimable by both routes at £800: equal
-/// amounts, so the route is the first in plan order, `progress`. F-000012
-/// and F-000029 were attached again after their case closed: F-000012 is
-/// claimed on its second attachment (12 March 2016), F-000029 on its first
-/// (15 February 2015), its second (19 July 2016) not being valid. The
+/// Worked by hand for the employment rows (income support, incapacity
+/// benefit and ESA need 13 weeks, 91 days, of work within 15 weeks;
+/// universal credit 26 weeks, 182 days, within 30): F-000016's P2 was on
+/// incapacity benefit (e9) from 5 October 2014 to 17 March 2016, so at the
+/// attachment of 2 December 2015, and in work from 7 April 2016 (e27): the
+/// 91st day is 6 July 2016; P1, on it too at attachment (e1), worked only
+/// from 4 May 2016. F-000020's P2 was on ESA (e21) from 6 May 2015 to 19
+/// July 2016, so at the attachment of 7 January 2016, and in work from 21
+/// July 2016 (e47): the 91st day is 19 October 2016; P1, on ESA at
+/// attachment (e1), never worked, and is cited as an adult the claim is
+/// of. F-000023's P2 was on income support (`#36`, a record without an id)
+/// from 15 October to 27 December 2015, so at the attachment of 1 December
+/// 2015, and in work from 1 January 2016 (e42): the 91st day is 31 March
+/// 2016. F-000040's P1 was on income support (e1) from 5 April 2014 to 24
+/// April 2016, so at the attachment of 26 December 2015, and in work from
+/// 26 April 2016 (e53): the 91st day is 25 July 2016. F-000041's P1 was on
+/// universal credit (e15) from 29 April 2015 to 1 April 2016, so at the
+/// attachment of 13 December 2015, and in work from 3 April 2016 (e31): the
+/// 182nd day is 1 October 2016. F-000016, F-000023, F-000040 and F-000041
+/// have a progress claim still to come, and F-000020 none without a
+/// change, so employment is the only route. F-000025 and F-000031 are
+/// claimable by both routes at £800: equal amounts, so the route is the
+/// first in plan order, `progress`. F-000038 and F-000047 were attached
+/// again after their case closed: F-000038 is claimable on its second
+/// attachment (4 May 2016); F-000047, not claimable, is decided on its
+/// first (15 April 2015), its second (3 July 2016) not being valid. The
 /// progress rows' evidence is left to the decision's own tests.
 #[test]
 fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
@@ -51,83 +62,109 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     let expected = [
         (
             "F-000003",
-            "employment",
-            "2016-12-13",
-            Some("e2 e8 e18 e21 e22 e23 e29"),
-            "Wyre",
-            "CSC",
-        ),
-        ("F-000007", "progress", "2016-03-25", None, "Burnley", "CSC"),
-        (
-            "F-000010",
             "progress",
-            "2015-09-27",
+            "2016-10-04",
             None,
-            "Blackpool",
-            "WPEHS-YPS",
+            "Preston",
+            "WPEHS-CC",
         ),
         (
-            "F-000012",
+            "F-000004",
             "progress",
-            "2017-01-05",
+            "2017-02-20",
+            None,
+            "Chorley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000005",
+            "progress",
+            "2016-09-05",
+            None,
+            "Chorley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000006",
+            "progress",
+            "2015-08-27",
+            None,
+            "Chorley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000009",
+            "progress",
+            "2016-03-01",
             None,
             "Burnley",
             "WPEHS-CC",
         ),
+        ("F-000010", "progress", "2016-07-21", None, "Burnley", "CSC"),
+        (
+            "F-000016",
+            "employment",
+            "2016-07-06",
+            Some("e1 e9 e21 #21 e23 e24 e27"),
+            "Chorley",
+            "WPEHS-YPS",
+        ),
+        ("F-000017", "progress", "2016-01-22", None, "Chorley", "CSC"),
         (
             "F-000020",
-            "progress",
-            "2016-10-04",
-            None,
-            "Blackpool",
+            "employment",
+            "2016-10-19",
+            Some("e1 e21 e34 e35 e39 e40 e47"),
+            "Lancaster",
             "CSC",
         ),
         (
-            "F-000022",
+            "F-000023",
             "employment",
-            "2016-11-13",
-            Some("e10 e25 e26 e27 #28 e32"),
-            "Burnley",
-            "CSC",
+            "2016-03-31",
+            Some("#36 e38 e39 e40 e41 e42"),
+            "Lancaster",
+            "WPEHS-YPS",
         ),
+        ("F-000025", "progress", "2015-11-04", None, "Wyre", "CSC"),
         (
             "F-000029",
             "progress",
-            "2017-01-03",
+            "2016-07-19",
             None,
-            "Chorley",
+            "Blackpool",
             "WPEHS-YPS",
         ),
         (
-            "F-000030",
-            "employment",
-            "2015-10-18",
-            Some("e1 e2 e26 e27 e28 e30 e37 e42"),
-            "Chorley",
-            "CSC",
+            "F-000031",
+            "progress",
+            "2016-09-23",
+            None,
+            "Preston",
+            "WPEHS-CC",
         ),
         (
-            "F-000032",
+            "F-000034",
+            "progress",
+            "2017-03-26",
+            None,
+            "Chorley",
+            "WPEHS-CC",
+        ),
+        ("F-000038", "progress", "2017-03-30", None, "Burnley", "CSC"),
+        (
+            "F-000040",
             "employment",
-            "2016-06-17",
-            Some("e8 e38 e39 e41 e42 e48"),
-            "Wyre",
+            "2016-07-25",
+            Some("e1 e36 e37 e38 e39 e53"),
+            "Lancaster",
             "CSC",
         ),
-        ("F-000040", "progress", "2015-07-29", None, "Chorley", "CSC"),
         (
             "F-000041",
-            "progress",
-            "2015-11-06",
-            None,
-            "Burnley",
-            "WPEHS-YPS",
-        ),
-        (
-            "F-000046",
-            "progress",
-            "2016-07-28",
-            None,
+            "employment",
+            "2016-10-01",
+            Some("e7 e15 e22 e23 #23 e25 e31"),
             "Preston",
             "WPEHS-CC",
         ),
@@ -144,7 +181,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     }
     assert_eq!(
         text(&output.stderr),
-        "claim window 2017-03-31: 12 families, 12 claims, £9,600.00\n  employment: 4 families, 4 claims, £3,200.00\n  progress: 8 families, 8 claims, £6,400.00\n"
+        "claim window 2017-03-31: 17 families, 17 claims, £13,600.00\n  employment: 5 families, 5 claims, £4,000.00\n  progress: 12 families, 12 claims, £9,600.00\n"
     );
 }
 
@@ -172,15 +209,15 @@ fn the_claim_file_as_json_lines_to_a_file() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), 17);
     assert_eq!(
         rows[8],
         serde_json::json!({
-            "family": "F-000032", "route": "employment", "claim": "employment",
-            "amount": "800.00", "earliest": "2016-06-17", "window": null,
-            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e8", "e38", "e39", "e41", "e42", "e48"],
+            "family": "F-000020", "route": "employment", "claim": "employment",
+            "amount": "800.00", "earliest": "2016-10-19", "window": null,
+            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e21", "e34", "e35", "e39", "e40", "e47"],
             "discretionary": false,
-            "attributes": {"district": "Wyre", "lp_agency": "CSC"},
+            "attributes": {"district": "Lancaster", "lp_agency": "CSC"},
         })
     );
 }
@@ -285,12 +322,12 @@ fn report_claims_and_diff_agree_on_every_count() {
 }
 
 /// The near-miss worklist of the same cohort and day: the attached families
-/// not claimable on 31 March 2017 whose `progress` claim becomes possible
-/// later if nothing changes, soonest first. F-000003, F-000022 and F-000032
-/// also have a progress claim to come but are claimable by `employment`
-/// now, so they are in the claim file instead; F-000005, F-000013,
-/// F-000026, F-000039 and F-000044 are never claimable without a change (a
-/// problem with no progress yet).
+/// not claimable on 31 March 2017 with a claim that becomes possible later
+/// if nothing changes, soonest first. F-000016, F-000023, F-000040 and
+/// F-000041 also have a progress claim to come but are claimable by
+/// `employment` now, so they are in the claim file instead; F-000008,
+/// F-000012, F-000037, F-000042 and F-000045 are never claimable without a
+/// change (a child in need or an out-of-work benefit still open).
 #[test]
 fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     let near = tfop(&[
@@ -306,7 +343,7 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     assert_eq!(near.status.code(), Some(0), "{}", text(&near.stderr));
     assert_eq!(
         text(&near.stderr),
-        "near misses at claim window 2017-03-31: 2 families one condition away, £1,600.00 at stake\n"
+        "near misses at claim window 2017-03-31: 6 families one condition away, £4,800.00 at stake\n"
     );
     let rows: Vec<Value> = text(&near.stdout)
         .lines()
@@ -326,21 +363,23 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     assert_eq!(
         seen,
         [
-            ("F-000036", "progress", "2017-12-18", "800.00"),
-            ("F-000009", "progress", "2029-09-23", "800.00"),
+            ("F-000047", "progress", "2017-08-17", "800.00"),
+            ("F-000046", "employment", "2017-08-26", "800.00"),
+            ("F-000014", "progress", "2017-09-02", "800.00"),
+            ("F-000028", "progress", "2017-09-06", "800.00"),
+            ("F-000007", "progress", "2017-12-18", "800.00"),
+            ("F-000015", "progress", "2029-08-22", "800.00"),
         ]
     );
     let days: Vec<&str> = seen.iter().map(|row| row.2).collect();
     assert!(days.is_sorted(), "{days:?}");
-    // F-000009's crime clears on 15 September 2017, and its education and
-    // children in need by 23 September 2029; the plan states no windows.
-    assert_eq!(
-        rows[1]["blocking"],
-        serde_json::json!(["crime", "education", "children_in_need"])
-    );
+    // F-000046's employment claim, 13 weeks of work on 26 August 2017, is
+    // possible before its progress claim (6 June 2029), so it is the row's
+    // claim, and the work problem blocks it; the plan states no windows.
+    assert_eq!(rows[1]["blocking"], serde_json::json!(["work"]));
     assert_eq!(rows[1]["window"], Value::Null);
     assert_eq!(rows[1]["plan_digest"], DIGEST);
-    assert_eq!(rows[1]["attributes"]["district"], "Wyre");
+    assert_eq!(rows[1]["attributes"]["district"], "Preston");
 
     let claims = tfop(&["claims", LANCASHIRE_2016, COHORT, "--window", "2017-03-31"]);
     assert_eq!(claims.status.code(), Some(0), "{}", text(&claims.stderr));
@@ -349,7 +388,7 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
         .skip(1)
         .map(|line| line.split(',').next().unwrap().to_string())
         .collect();
-    assert_eq!(claimed.len(), 12);
+    assert_eq!(claimed.len(), 17);
     for (family, ..) in &seen {
         assert!(
             !claimed.iter().any(|claimed| claimed == family),
@@ -380,10 +419,10 @@ fn the_near_miss_worklist_as_csv_has_a_row_a_family() {
     assert_eq!(
         lines.next(),
         Some(
-            "F-000036,near,progress,education,2017-12-18,,,800.00,problem `education` has met its significant-progress measure since 2016-12-19 but is not sustained until 2017-12-18,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Burnley,WPEHS-CC"
+            "F-000047,near,progress,health,2017-08-17,,,800.00,problem `health` has met its significant-progress measure since 2017-02-18 but is not sustained until 2017-08-17,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Chorley,CSC"
         )
     );
-    assert_eq!(lines.count(), 1);
+    assert_eq!(lines.count(), 5);
 }
 
 const PHASE1: &str = "examples/plans/national-phase1.tfop";
@@ -558,17 +597,19 @@ fn the_claim_file_takes_the_plans_versions() {
         .filter(|(_, version)| version == "2015")
         .map(|(family, _)| family.as_str())
         .collect();
-    // Attached on 15 January 2016, 12 March 2016 (the second attachment),
-    // 15 February 2016, 1 March 2016, 21 and 13 October 2015: on or after 1
-    // June 2015; the other six before it (F-000029 on its first attachment,
-    // of 15 February 2015, its second not being valid).
+    // Attached on or after 1 June 2015: F-000038 on 4 May 2016 (its second
+    // attachment; its first, of 19 October 2014, is before), the others
+    // from 7 September 2015 (F-000031) to 7 January 2016 (F-000020); the
+    // other five before it, from 28 November 2014 (F-000006) to 12 April
+    // 2015 (F-000034).
     assert_eq!(
         later,
         [
-            "F-000003", "F-000012", "F-000020", "F-000022", "F-000032", "F-000046"
+            "F-000003", "F-000004", "F-000005", "F-000010", "F-000016", "F-000020", "F-000023",
+            "F-000029", "F-000031", "F-000038", "F-000040", "F-000041"
         ]
     );
-    assert_eq!(by_version.len(), 12);
+    assert_eq!(by_version.len(), 17);
     assert!(
         by_version
             .iter()

@@ -204,11 +204,14 @@ struct Story {
     start: NaiveDate,
     end: NaiveDate,
     attached: Option<NaiveDate>,
-    course: Course,
     /// The day the troubles of a progressing or regressing family stop.
     better_from: Option<NaiveDate>,
     /// The day a regressing family's troubles come back.
     relapse: Option<NaiveDate>,
+    /// The claim window a claim is made in, if one is: the first after the
+    /// progress has held 15 months, when that falls in the three years and
+    /// before the family regresses.
+    claim: Option<NaiveDate>,
 }
 
 impl Story {
@@ -278,40 +281,61 @@ const ATTACHED: u64 = 80;
 const PROGRESSING: u64 = 62;
 const REGRESSING: u64 = 18;
 const CLAIMED: u64 = 80;
-/// Of regressing families, those claimed before the troubles came back,
-/// and those whose case closed and who were attached again.
+/// Of regressing families, those claimed before the troubles came back
+/// (of those whose claim window falls in the three years), and those whose
+/// case closed and who were attached again.
 const CLAIMED_BEFORE_RELAPSE: u64 = 35;
 const ATTACHED_AGAIN: u64 = 40;
 /// Of spells (benefits, health problems, children in need) not ended by a
 /// family getting better, those still open at the end.
 const OPEN: u64 = 8;
 
-/// Makes family number `index` (from 0); the timeline covers three years
-/// from `start`.
-fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
-    let end = after(start, 3 * 365);
-    let attached = dice
-        .chance(ATTACHED)
-        .then(|| after(start, dice.between(180, 720)));
-    let course = match dice.below(100) {
-        roll if roll < PROGRESSING => Course::Progressing,
-        roll if roll < PROGRESSING + REGRESSING => Course::Regressing,
-        _ => Course::Stuck,
-    };
-    let better_from = attached
-        .filter(|_| course != Course::Stuck)
-        .map(|attached| after(attached, dice.between(0, 120)));
-    let relapse = better_from
-        .filter(|_| course == Course::Regressing)
-        .map(|better| after(better, dice.between(240, 480)));
-    let story = Story {
-        start,
-        end,
-        attached,
-        course,
-        better_from,
-        relapse,
-    };
+impl Story {
+    /// The story of a family whose timeline covers three years from
+    /// `start`.
+    fn draw(dice: &mut Dice, start: NaiveDate) -> Story {
+        let end = after(start, 3 * 365);
+        let attached = dice
+            .chance(ATTACHED)
+            .then(|| after(start, dice.between(180, 720)));
+        let course = match dice.below(100) {
+            roll if roll < PROGRESSING => Course::Progressing,
+            roll if roll < PROGRESSING + REGRESSING => Course::Regressing,
+            _ => Course::Stuck,
+        };
+        let better_from = attached
+            .filter(|_| course != Course::Stuck)
+            .map(|attached| after(attached, dice.between(0, 120)));
+        let window = better_from.map(claim_window);
+        let claimed = match (window, course) {
+            (Some(_), Course::Progressing) => dice.chance(CLAIMED),
+            (Some(_), Course::Regressing) => dice.chance(CLAIMED_BEFORE_RELAPSE),
+            _ => false,
+        };
+        // A regressing family claimed first regresses 1 to 8 months after
+        // its claim window; the others 8 to 16 months after getting better,
+        // before their claim window.
+        let relapse = match (course, better_from, window) {
+            (Course::Regressing, Some(_), Some(window)) if claimed => {
+                Some(after(window, dice.between(30, 240)))
+            }
+            (Course::Regressing, Some(better), _) => Some(after(better, dice.between(240, 480))),
+            _ => None,
+        };
+        Story {
+            start,
+            end,
+            attached,
+            better_from,
+            relapse,
+            claim: window.filter(|window| claimed && *window <= end),
+        }
+    }
+}
+
+/// Makes family number `index` (from 0) as its `story` goes.
+fn family(dice: &mut Dice, index: u64, story: &Story) -> Synthetic {
+    let (start, attached) = (story.start, story.attached);
     let agency = dice.pick(&AGENCIES);
     let adults = dice.between(1, 2);
     let children = dice.between(1, 6).min(8 - adults);
@@ -350,7 +374,7 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
         let who = Some(position);
         let adult = member.role == Role::Adult;
         if !adult {
-            school_terms(dice, &mut events, position, member, &story, absence);
+            school_terms(dice, &mut events, position, member, story, absence);
         }
         let age_at_start = member.born.map(|born| start.year() - born.year());
         let old_enough = adult || age_at_start.is_some_and(|age| age >= 10);
@@ -383,7 +407,7 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
             // The first adult of a family sure of the work problem is on
             // an out-of-work benefit on its attachment day.
             let on_benefit = position == 0 && sure_of(Trouble::Work);
-            work_history(dice, &mut events, position, &story, on_benefit);
+            work_history(dice, &mut events, position, story, on_benefit);
         }
     }
     if dice.chance(25) {
@@ -403,12 +427,12 @@ fn family(dice: &mut Dice, index: u64, start: NaiveDate) -> Synthetic {
                 &mut events,
                 trouble,
                 attached,
-                &story,
+                story,
                 adults,
                 children,
             );
         }
-        attachment(dice, &mut events, &story, attached, agency);
+        attachment(dice, &mut events, story, attached, agency);
     }
 
     events.sort_by_key(|event| event.start);
@@ -611,10 +635,18 @@ fn next_quarter(day: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(day)
 }
 
+/// The claim window of a family whose troubles stopped on `better`: a year
+/// and three months on every measure's progress has been sustained (school
+/// attendance and child protection plans need a year), and a claim is made
+/// in the window after that.
+fn claim_window(better: NaiveDate) -> NaiveDate {
+    next_quarter(after(better, 455))
+}
+
 /// The principles of an attachment on `attached`, mostly all in place, the
 /// attachment, the lead professional's spell (ended when the case closed),
-/// a claim made in a window once progress had held a year, and for some
-/// regressing families a second attachment after their case closed.
+/// the claim of its story, and for some regressing families a second
+/// attachment after their case closed.
 fn attachment(
     dice: &mut Dice,
     events: &mut Vec<Event>,
@@ -639,19 +671,7 @@ fn attachment(
     }
     .filter(|closed| *closed < story.end);
     principles(dice, events, attached, closed, agency);
-    let claim = match story.course {
-        Course::Progressing => dice.chance(CLAIMED),
-        Course::Regressing => dice.chance(CLAIMED_BEFORE_RELAPSE),
-        Course::Stuck => false,
-    };
-    // A year and three months after the troubles stopped every measure's
-    // progress has been sustained (school attendance and child protection
-    // plans need a year); the claim is made in the window after that.
-    let claim_day = story
-        .better_from
-        .map(|better| next_quarter(after(better, 455)))
-        .filter(|day| *day <= story.end && story.relapse.is_none_or(|relapse| *day < relapse));
-    if let (true, Some(day)) = (claim, claim_day) {
+    if let Some(day) = story.claim {
         let route = if dice.chance(85) {
             "progress"
         } else {
@@ -792,16 +812,18 @@ impl CohortDice {
     }
 }
 
-/// The next family, as the library holds it; `duplicate_rows` percent of
-/// families have one record exported twice.
+/// The next family, as the library holds it, and the story it was made
+/// from; `duplicate_rows` percent of families have one record exported
+/// twice.
 fn next_family(
     dice: &mut CohortDice,
     index: u64,
     start: NaiveDate,
     vocab: &Vocabulary,
     duplicate_rows: u64,
-) -> Result<Family, Exit> {
-    let mut family = family(&mut dice.timeline, index, start)
+) -> Result<(Story, Family), Exit> {
+    let story = Story::draw(&mut dice.timeline, start);
+    let mut family = family(&mut dice.timeline, index, &story)
         .into_family(vocab)
         .ok_or_else(|| {
             eprintln!("error: internal error: a generated event is not of the national vocabulary");
@@ -812,7 +834,7 @@ fn next_family(
     if duplicate_rows > 0 && dice.faults.chance(duplicate_rows) {
         duplicate_a_row(&mut family, &mut dice.faults);
     }
-    Ok(family)
+    Ok((story, family))
 }
 
 /// Each school term's authorised absence (illness, appointments): up to
@@ -963,7 +985,7 @@ fn write(request: &GenerateRequest) -> Result<(), Exit> {
             })?;
             let mut out = JsonLinesWriter::new(destination, &vocab);
             for index in 0..families {
-                let family = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
+                let (_, family) = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
                 out.write(&family).map_err(|_| write_failed(output))?;
             }
             out.into_inner().commit().map_err(|error| {
@@ -1001,7 +1023,7 @@ fn write(request: &GenerateRequest) -> Result<(), Exit> {
             };
             let mut writer = CsvFolderWriter::new(files, columns, &vocab).map_err(failed)?;
             for index in 0..families {
-                let family = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
+                let (_, family) = next_family(&mut dice, index, start, &vocab, duplicate_rows)?;
                 writer.write(&family).map_err(failed)?;
             }
             // Every file is written whole before any is put in place, so an
@@ -1011,5 +1033,144 @@ fn write(request: &GenerateRequest) -> Result<(), Exit> {
             commit(members_file, members_csv)?;
             commit(events_file, events_csv)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tfop::{ClaimStatus, Decision, Plan};
+
+    /// A regressing family of the README's measured cohort, decided on the
+    /// as-of day, with the day its claim record says it was claimed.
+    struct Regressing {
+        story: Story,
+        claimed_on: Option<NaiveDate>,
+        decided: Decision,
+    }
+
+    /// The regressing families of `tfop generate --families 2000 --seed 1`,
+    /// decided by the national phase 2 plan on 31 March 2017, the last day
+    /// of their three years.
+    fn measured_cohort() -> Vec<Regressing> {
+        let plan = Plan::parse(include_str!("../../examples/plans/national-phase2.tfop")).unwrap();
+        let vocab = plan.vocabulary();
+        let claim = vocab.lookup("claim").unwrap();
+        let start = NaiveDate::from_ymd_opt(2014, 4, 1).unwrap();
+        let as_of = NaiveDate::from_ymd_opt(2017, 3, 31).unwrap();
+        let mut dice = CohortDice::new(1);
+        let mut regressing = Vec::new();
+        for index in 0..2000 {
+            let (story, family) = next_family(&mut dice, index, start, vocab, 0).ok().unwrap();
+            assert_eq!(story.end, as_of);
+            if story.relapse.is_none() {
+                continue;
+            }
+            let claims: Vec<_> = family
+                .events
+                .iter()
+                .filter(|event| event.kind == claim)
+                .collect();
+            assert!(claims.len() <= 1, "{}", family.id);
+            regressing.push(Regressing {
+                claimed_on: claims.first().map(|event| event.start),
+                decided: plan.evaluate(&family, as_of),
+                story,
+            });
+        }
+        regressing
+    }
+
+    fn window(story: &Story) -> NaiveDate {
+        claim_window(story.better_from.unwrap())
+    }
+
+    /// The README's mix: of regressing families whose claim window falls
+    /// in their three years, 35 in 100 are claimed before they regress.
+    /// The cohort is fixed by its seed; the band (30 to 40 in 100) is about
+    /// one and a half standard deviations of a share of 184 families either
+    /// side of 35, so another seed's cohort would mostly fall in it too.
+    #[test]
+    fn about_35_in_100_regressing_families_are_claimed_before_they_relapse() {
+        let regressing = measured_cohort();
+        let with_window: Vec<_> = regressing
+            .iter()
+            .filter(|family| window(&family.story) <= family.story.end)
+            .collect();
+        let claimed_first = with_window
+            .iter()
+            .filter(|family| {
+                family
+                    .decided
+                    .claims
+                    .iter()
+                    .any(|claim| claim.status == ClaimStatus::Claimed)
+                    && family
+                        .claimed_on
+                        .zip(family.story.relapse)
+                        .is_some_and(|(claimed, relapse)| claimed < relapse)
+            })
+            .count();
+        let percent = claimed_first * 100 / with_window.len();
+        assert!((30..=40).contains(&percent), "{percent} in 100");
+        // The figures the README quotes.
+        assert_eq!((regressing.len(), with_window.len()), (292, 184));
+        assert_eq!(claimed_first, 61);
+    }
+
+    /// A regressing family claimed first is claimed in its window and
+    /// regresses 1 to 8 months after it; one not claimed regresses 8 to 16
+    /// months after getting better. Decided on 31 March 2017, every claim
+    /// is counted claimed, whether or not the family has regressed since.
+    #[test]
+    fn regressing_families_relapse_after_their_claim_or_before_it_could_be_made() {
+        let regressing = measured_cohort();
+        let mut relapsed_after_claim = 0;
+        for family in &regressing {
+            let story = &family.story;
+            let relapse = story.relapse.unwrap();
+            let claimed = family
+                .decided
+                .claims
+                .iter()
+                .any(|claim| claim.status == ClaimStatus::Claimed);
+            assert_eq!(
+                claimed,
+                family.claimed_on.is_some(),
+                "{}",
+                family.decided.family
+            );
+            match family.claimed_on {
+                Some(claimed_on) => {
+                    assert_eq!(claimed_on, window(story));
+                    let days = (relapse - claimed_on).num_days();
+                    assert!(
+                        (30..=240).contains(&days),
+                        "{}: {days} days",
+                        family.decided.family
+                    );
+                    if relapse <= story.end {
+                        relapsed_after_claim += 1;
+                    }
+                }
+                None => {
+                    let better = story.better_from.unwrap();
+                    let days = (relapse - better).num_days();
+                    // A family whose window is past its three years may have
+                    // been meant to be claimed first, and regresses later.
+                    let latest = if window(story) > story.end {
+                        (window(story) - better).num_days() + 240
+                    } else {
+                        480
+                    };
+                    assert!(
+                        (240..=latest).contains(&days),
+                        "{}: {days} days",
+                        family.decided.family
+                    );
+                }
+            }
+        }
+        assert_eq!(relapsed_after_claim, 42);
     }
 }
