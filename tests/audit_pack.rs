@@ -227,6 +227,7 @@ fn a_discretionary_claims_page_names_its_approver_and_day() {
             format!(
                 "<tr><td>equivalent Equivalent progress, approved by a named officer (discretionary: approved by {by} on {day}, flagged for audit)</td><td>claimable</td><td>£800</td>"
             ),
+            format!("<code>ok1</code></td><td>approval</td><td>the family</td><td>{day}</td>"),
         )
     };
     let expected = [
@@ -254,9 +255,12 @@ fn a_discretionary_claims_page_names_its_approver_and_day() {
         ),
     ];
     assert_eq!(pages.len(), expected.len(), "{pack}");
-    for (page, (heading, row)) in pages.iter().zip(&expected) {
+    for (page, (heading, row, approval)) in pages.iter().zip(&expected) {
         assert!(page.contains(heading.as_str()), "{heading}: {page}");
         assert!(claim_row(page).starts_with(row.as_str()), "{row}: {page}");
+        // The approval is among the records an auditor checks.
+        let (_, cited) = page.split_once("<h2>Records cited</h2>").unwrap();
+        assert!(cited.contains(approval.as_str()), "{heading}: {cited}");
     }
 
     // A family without an approval is flagged with none named.

@@ -647,8 +647,13 @@ const APPROVALS: &str = "examples/families/national-phase2-discretionary.jsonl";
 fn the_claim_file_names_who_approved_each_discretionary_claim_and_when() {
     let output = tfop(&["claims", DISCRETIONARY, APPROVALS, "--window", "2016-09-30"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let evidence = "ben1 hp1 da1 fa1 fp1 lp1 att1";
+    // A discretionary row cites its approval (`ok1`) with the records the
+    // condition rests on; the progress row needs none.
     let row = |family: &str, claim: &str, earliest: &str, approval: &str| {
+        let evidence = match claim {
+            "equivalent" => "ben1 hp1 da1 fa1 fp1 lp1 att1 ok1",
+            _ => "ben1 hp1 da1 fa1 fp1 lp1 att1",
+        };
         format!(
             "{family},{claim},{claim},800.00,{earliest},,2015-04-discretionary,{DISCRETIONARY_DIGEST},{evidence},{approval}"
         )
@@ -698,7 +703,7 @@ fn the_claim_file_as_json_lines_carries_each_approval() {
             "family": "APPROVED-LATE", "route": "equivalent", "claim": "equivalent",
             "amount": "800.00", "earliest": "2016-08-01", "window": null,
             "plan_version": "2015-04-discretionary", "plan_digest": DISCRETIONARY_DIGEST,
-            "evidence": ["ben1", "hp1", "da1", "fa1", "fp1", "lp1", "att1"],
+            "evidence": ["ben1", "hp1", "da1", "fa1", "fp1", "lp1", "att1", "ok1"],
             "discretionary": true,
             "approval": {"by": "R. Jones, Troubled Families Coordinator", "date": "2016-08-01", "records": ["ok1"]},
             "attributes": {},

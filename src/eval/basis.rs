@@ -61,6 +61,13 @@ impl Evaluated<'_, '_> {
             requirement.records(&mut records);
         }
         cited.extend(records);
+        self.recite(&cited)
+    }
+
+    /// The family's records among `cited`, once each, in day order (as
+    /// `cite_in_order` gives them): how citations gathered from several
+    /// places become one evidence list.
+    pub(crate) fn recite(&self, cited: &BTreeSet<&str>) -> Vec<String> {
         // An event is cited by its id, or without one by `#` and its
         // position: the positions cited that way are read back once, so
         // no event's citation has to be written out to be compared.

@@ -28,6 +28,7 @@ use crate::plan::{ClaimRoute, MemberEvents, Plan, Principle};
 use crate::vocab::{FieldType, KindId, Shape};
 use chrono::NaiveDate;
 use sets::Evaluated;
+use std::collections::BTreeSet;
 
 /// One event as the evaluator sees it: days as numbers, a spell that is open
 /// (or ends after the as-of day) ending at [`Day::MAX`].
@@ -617,6 +618,14 @@ impl<'p> Evaluated<'p, '_> {
                             });
                     }
                 }
+            }
+            if let Some(approval) = &decision.approval {
+                // The approval is a record the claim rests on: an auditor
+                // checks it with the rest, in the claim file and audit page.
+                let mut cited: BTreeSet<&str> =
+                    decision.evidence.iter().map(String::as_str).collect();
+                cited.extend(approval.records.iter().map(String::as_str));
+                decision.evidence = self.recite(&cited);
             }
             decisions.push(decision);
         }
