@@ -228,17 +228,28 @@ const MANY: usize = 2_500;
 /// and 15 to 25 bytes (README, Memory).
 const ID_SET: usize = 8 + 25;
 
-/// Fails unless the peak heap after reading and deciding [`MANY`] families
-/// is within `a_family` bytes a family more of the peak after [`FEW`], and
-/// one 64 KiB chunk of the set of ids read. Holding the families read, or
-/// their lines, would take kilobytes a family.
-fn assert_flat(input: &str, a_family: usize, after_few: usize, after_many: usize) {
+/// Reads and decides [`FEW`] families of `input`, then [`MANY`], and fails
+/// unless the peak heap after the many is within `a_family` bytes a family
+/// more of the peak after the few, and one 64 KiB chunk of the set of ids
+/// read. Holding the families read, or their lines, would take kilobytes a
+/// family. The peak after the many.
+fn assert_flat<I: Iterator<Item = Result<Record, InputError>>>(
+    name: &str,
+    a_family: usize,
+    plan: &Plan,
+    input: impl Fn(usize) -> I,
+) -> usize {
+    assert_eq!(decide_all(plan, input(FEW)), FEW);
+    let after_few = peak();
+    assert_eq!(decide_all(plan, input(MANY)), MANY);
+    let after_many = peak();
     let ids = (MANY - FEW) * a_family + 64 * 1024;
     assert!(
         after_many <= after_few + ids,
-        "{input}: peak heap {after_few} bytes for {FEW} families, {after_many} for {MANY}: \
+        "{name}: peak heap {after_few} bytes for {FEW} families, {after_many} for {MANY}: \
          more than the {ids} bytes the ids read may take"
     );
+    after_many
 }
 
 #[test]
@@ -247,12 +258,9 @@ fn peak_heap_is_flat_in_the_families_decided_and_a_long_line_is_never_held() {
     let _profiler = profiler();
     let plan = national_plan();
 
-    let lines = |count| JsonLines::new(BufReader::new(Cohort::lines(count)));
-    assert_eq!(decide_all(&plan, lines(FEW)), FEW);
-    let after_few = peak();
-    assert_eq!(decide_all(&plan, lines(MANY)), MANY);
-    let after_many = peak();
-    assert_flat("JSON Lines", ID_SET, after_few, after_many);
+    let after_many = assert_flat("JSON Lines", ID_SET, &plan, |count| {
+        JsonLines::new(BufReader::new(Cohort::lines(count)))
+    });
 
     // A line four times the limit is refused by its line number, and the
     // next is read; at most the limit's bytes of it were held.
@@ -281,12 +289,9 @@ fn a_json_array_is_read_a_family_at_a_time() {
     let _profiler = profiler();
     let plan = national_plan();
 
-    let array = |count| JsonArray::new(BufReader::new(Cohort::array(count)));
-    assert_eq!(decide_all(&plan, array(FEW)), FEW);
-    let after_few = peak();
-    assert_eq!(decide_all(&plan, array(MANY)), MANY);
-    let after_many = peak();
-    assert_flat("a JSON array", ID_SET, after_few, after_many);
+    assert_flat("a JSON array", ID_SET, &plan, |count| {
+        JsonArray::new(BufReader::new(Cohort::array(count)))
+    });
 }
 
 #[test]
@@ -297,18 +302,15 @@ fn a_csv_folder_is_read_a_family_at_a_time() {
     let _profiler = profiler();
     let plan = national_plan();
 
-    assert_eq!(
-        decide_all(&plan, CsvFolder::open(&few.folder).unwrap()),
-        FEW
-    );
-    let after_few = peak();
-    assert_eq!(
-        decide_all(&plan, CsvFolder::open(&many.folder).unwrap()),
-        MANY
-    );
-    let after_many = peak();
     // The peak is reached opening the folder: the pass that finds families
     // families.csv lists twice holds every id in a map with its lines, about
     // 130 bytes a family (measured 286,170 bytes more for 2,250 more).
-    assert_flat("a CSV folder", ID_SET + 160, after_few, after_many);
+    assert_flat("a CSV folder", ID_SET + 160, &plan, |count| {
+        CsvFolder::open(if count == FEW {
+            &few.folder
+        } else {
+            &many.folder
+        })
+        .unwrap()
+    });
 }
