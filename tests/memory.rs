@@ -1,18 +1,27 @@
 //! Peak heap of the streaming readers, measured by `dhat` in this test
-//! binary alone: reading and deciding a cohort holds a family at a time, so
-//! the peak does not grow with the number of families; and a record over
-//! the limit is refused without being held whole.
+//! binary alone: reading and deciding a cohort (JSON Lines, a `.json`
+//! array, a CSV folder) holds a family at a time, so the peak does not grow
+//! with the number of families; and a record over the limit is refused
+//! without being held whole.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Write};
+use std::sync::{Mutex, PoisonError};
 use tfop::Plan;
-use tfop::io::{JsonLines, MAX_RECORD_BYTES, SeenFamilies};
+use tfop::io::{
+    CsvFolder, InputError, JsonArray, JsonLines, MAX_RECORD_BYTES, Record, SeenFamilies,
+};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
-/// JSON Lines made as they are read, never held: `count` families cycled
-/// from the example cohort's (generated) ones, each under an id of its own.
+/// The heap is one count for the whole binary, and one profiler may run at
+/// a time: each test measures holding this.
+static MEASURING: Mutex<()> = Mutex::new(());
+
+/// JSON Lines (or, `array`, one JSON array) made as it is read, never held:
+/// `count` families cycled from the example cohort's (generated) ones, each
+/// under an id of its own.
 struct Cohort {
     /// Each template family's line, split around its id.
     templates: Vec<(String, String)>,
@@ -20,10 +29,19 @@ struct Cohort {
     next: usize,
     line: Vec<u8>,
     at: usize,
+    array: bool,
 }
 
 impl Cohort {
-    fn new(count: usize) -> Cohort {
+    fn lines(count: usize) -> Cohort {
+        Cohort::new(count, false)
+    }
+
+    fn array(count: usize) -> Cohort {
+        Cohort::new(count, true)
+    }
+
+    fn new(count: usize, array: bool) -> Cohort {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/examples/cohort/families.jsonl"
@@ -46,6 +64,7 @@ impl Cohort {
             next: 0,
             line: Vec::new(),
             at: 0,
+            array,
         }
     }
 }
@@ -53,16 +72,25 @@ impl Cohort {
 impl Read for Cohort {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         if self.at == self.line.len() {
-            if self.next == self.count {
+            // A line a family, and for an array its `]` after them.
+            let end = self.count + usize::from(self.array);
+            if self.next == end {
                 return Ok(0);
             }
-            let (before, after) = &self.templates[self.next % self.templates.len()];
             self.line.clear();
-            self.line.extend_from_slice(before.as_bytes());
-            self.line
-                .extend_from_slice(format!("\"G{:07}\"", self.next).as_bytes());
-            self.line.extend_from_slice(after.as_bytes());
-            self.line.push(b'\n');
+            if self.next == self.count {
+                self.line.extend_from_slice(b"]\n");
+            } else {
+                if self.array {
+                    self.line.push(if self.next == 0 { b'[' } else { b',' });
+                }
+                let (before, after) = &self.templates[self.next % self.templates.len()];
+                self.line.extend_from_slice(before.as_bytes());
+                self.line
+                    .extend_from_slice(format!("\"G{:07}\"", self.next).as_bytes());
+                self.line.extend_from_slice(after.as_bytes());
+                self.line.push(b'\n');
+            }
             self.at = 0;
             self.next += 1;
         }
@@ -73,11 +101,68 @@ impl Read for Cohort {
     }
 }
 
-fn decide_all(plan: &Plan, count: usize) -> usize {
+/// A CSV folder of `count` families written to a folder of its own under
+/// the temporary directory (on disk, not the heap): the example cohort's
+/// CSV families cycled, each with its first 8 events, under an id of its
+/// own. Removed when dropped.
+struct CsvCohort {
+    folder: std::path::PathBuf,
+}
+
+impl CsvCohort {
+    fn new(count: usize) -> CsvCohort {
+        let folder =
+            std::env::temp_dir().join(format!("tfop-memory-{}-{count}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        for (file, rows_a_family) in [
+            ("families.csv", usize::MAX),
+            ("members.csv", usize::MAX),
+            ("events.csv", 8),
+        ] {
+            let text = std::fs::read_to_string(
+                std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/cohort/csv"))
+                    .join(file),
+            )
+            .unwrap();
+            let mut lines = text.lines();
+            let header = lines.next().unwrap();
+            // Each template family's rows, without the id opening each.
+            let mut templates: Vec<(&str, Vec<&str>)> = Vec::new();
+            for line in lines {
+                let (id, rest) = line.split_once(',').unwrap();
+                match templates.last_mut() {
+                    Some((last, rows)) if *last == id => rows.push(rest),
+                    _ => templates.push((id, vec![rest])),
+                }
+            }
+            let mut out =
+                std::io::BufWriter::new(std::fs::File::create(folder.join(file)).unwrap());
+            writeln!(out, "{header}").unwrap();
+            for next in 0..count {
+                let (_, rows) = &templates[next % templates.len()];
+                for row in rows.iter().take(rows_a_family) {
+                    writeln!(out, "G{next:07},{row}").unwrap();
+                }
+            }
+            out.flush().unwrap();
+        }
+        CsvCohort { folder }
+    }
+}
+
+impl Drop for CsvCohort {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+/// Reads and decides every record, refusing a family read twice as `tfop
+/// eval` does; the count decided.
+fn decide_all(plan: &Plan, records: impl Iterator<Item = Result<Record, InputError>>) -> usize {
     let as_of = chrono::NaiveDate::from_ymd_opt(2016, 11, 30).unwrap();
     let mut seen = SeenFamilies::default();
     let mut decided = 0;
-    for record in JsonLines::new(BufReader::new(Cohort::new(count))) {
+    for record in records {
         let record = record.unwrap();
         let read = record.read(plan.vocabulary());
         let id = read.as_ref().map(|family| family.id.as_str()).ok();
@@ -115,37 +200,67 @@ fn peak() -> usize {
     dhat::HeapStats::get().max_bytes
 }
 
-#[test]
-fn peak_heap_is_flat_in_the_families_decided_and_a_long_line_is_never_held() {
-    let _profiler = dhat::Profiler::builder()
+/// A profiler counting the heap from now until it is dropped.
+fn profiler() -> dhat::Profiler {
+    dhat::Profiler::builder()
         .testing()
         // One frame a block is enough for its size, and keeps the test fast.
         .trim_backtraces(Some(1))
-        .build();
-    let plan = Plan::parse(
+        .build()
+}
+
+fn national_plan() -> Plan {
+    Plan::parse(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/examples/plans/national-phase2.tfop"
         ))
         .unwrap(),
     )
-    .unwrap();
+    .unwrap()
+}
 
-    // Ten times the families: only the set of ids read grows, by the id
-    // and 15 to 25 bytes a family (README, Memory), and by one of its
-    // 64 KiB chunks at a time. Holding the families read, or their lines,
-    // would take kilobytes a family.
-    let (few, many) = (250, 2_500);
-    assert_eq!(decide_all(&plan, few), few);
+/// The families of each cohort's two sizes: ten times as many.
+const FEW: usize = 250;
+const MANY: usize = 2_500;
+
+/// The bytes a family the set of ids read grows by: the id (8 bytes here)
+/// and 15 to 25 bytes (README, Memory).
+const ID_SET: usize = 8 + 25;
+
+/// Reads and decides [`FEW`] families of `input`, then [`MANY`], and fails
+/// unless the peak heap after the many is within `a_family` bytes a family
+/// more of the peak after the few, and one 64 KiB chunk of the set of ids
+/// read. Holding the families read, or their lines, would take kilobytes a
+/// family. The peak after the many.
+fn assert_flat<I: Iterator<Item = Result<Record, InputError>>>(
+    name: &str,
+    a_family: usize,
+    plan: &Plan,
+    input: impl Fn(usize) -> I,
+) -> usize {
+    assert_eq!(decide_all(plan, input(FEW)), FEW);
     let after_few = peak();
-    assert_eq!(decide_all(&plan, many), many);
+    assert_eq!(decide_all(plan, input(MANY)), MANY);
     let after_many = peak();
-    let id_set = (many - few) * (8 + 25) + 64 * 1024;
+    let ids = (MANY - FEW) * a_family + 64 * 1024;
     assert!(
-        after_many <= after_few + id_set,
-        "peak heap {after_few} bytes for {few} families, {after_many} for {many}: \
-         more than the {id_set} bytes the ids read may take"
+        after_many <= after_few + ids,
+        "{name}: peak heap {after_few} bytes for {FEW} families, {after_many} for {MANY}: \
+         more than the {ids} bytes the ids read may take"
     );
+    after_many
+}
+
+#[test]
+fn peak_heap_is_flat_in_the_families_decided_and_a_long_line_is_never_held() {
+    let _measuring = MEASURING.lock().unwrap_or_else(PoisonError::into_inner);
+    let _profiler = profiler();
+    let plan = national_plan();
+
+    let after_many = assert_flat("JSON Lines", ID_SET, &plan, |count| {
+        JsonLines::new(BufReader::new(Cohort::lines(count)))
+    });
 
     // A line four times the limit is refused by its line number, and the
     // next is read; at most the limit's bytes of it were held.
@@ -166,4 +281,36 @@ fn peak_heap_is_flat_in_the_families_decided_and_a_long_line_is_never_held() {
         "peak heap {after_line} bytes reading a line of {line} bytes over a limit of \
          {MAX_RECORD_BYTES}: more than the limit held (before it, {after_many})"
     );
+}
+
+#[test]
+fn a_json_array_is_read_a_family_at_a_time() {
+    let _measuring = MEASURING.lock().unwrap_or_else(PoisonError::into_inner);
+    let _profiler = profiler();
+    let plan = national_plan();
+
+    assert_flat("a JSON array", ID_SET, &plan, |count| {
+        JsonArray::new(BufReader::new(Cohort::array(count)))
+    });
+}
+
+#[test]
+fn a_csv_folder_is_read_a_family_at_a_time() {
+    let _measuring = MEASURING.lock().unwrap_or_else(PoisonError::into_inner);
+    // Written before the count starts: the files are the input, not its heap.
+    let (few, many) = (CsvCohort::new(FEW), CsvCohort::new(MANY));
+    let _profiler = profiler();
+    let plan = national_plan();
+
+    // The peak is reached opening the folder: the pass that finds families
+    // families.csv lists twice holds every id in a map with its lines, about
+    // 130 bytes a family (measured 286,170 bytes more for 2,250 more).
+    assert_flat("a CSV folder", ID_SET + 160, &plan, |count| {
+        CsvFolder::open(if count == FEW {
+            &few.folder
+        } else {
+            &many.folder
+        })
+        .unwrap()
+    });
 }
