@@ -1000,24 +1000,16 @@ fn a_dated_sustain_period_after_a_spell_formats_canonically() {
         "6 months  then",
         "6 months then 3 months from 2000-01-01 then",
     );
-    let codes: Vec<tfop::Code> = Plan::parse(&unordered)
-        .unwrap_err()
-        .0
-        .iter()
-        .map(|d| d.code)
-        .collect();
-    assert_eq!(codes, [tfop::Code::DatedValue]);
+    let codes = |text: &str| -> Vec<tfop::Code> {
+        let refused = Plan::parse(text).unwrap_err().0;
+        refused.iter().map(|d| d.code).collect()
+    };
+    assert_eq!(codes(&unordered), [tfop::Code::DatedValue]);
     let point = text.replace(
         "event case on family spell\n",
         "event case on family at date\n",
     );
-    let codes: Vec<tfop::Code> = Plan::parse(&point)
-        .unwrap_err()
-        .0
-        .iter()
-        .map(|d| d.code)
-        .collect();
-    assert_eq!(codes, [tfop::Code::AnchorNotASpell]);
+    assert_eq!(codes(&point), [tfop::Code::AnchorNotASpell]);
 }
 
 #[test]
