@@ -732,8 +732,12 @@ fn sustain_length(length: &SustainLength) -> String {
         SustainLength::Time(time) => duration(time),
         SustainLength::Dated(first, changes) => dated_duration(first, changes),
         SustainLength::Terms(count, basis) => terms_of_basis(count.value, *basis),
-        SustainLength::AfterEnd(time, kind) => {
-            format!("{} after end of {}", duration(time), kind.name)
+        SustainLength::AfterEnd(first, changes, kind) => {
+            format!(
+                "{} after end of {}",
+                dated_duration(first, changes),
+                kind.name
+            )
         }
     }
 }

@@ -843,7 +843,7 @@ impl Builder {
     }
 
     fn sustain_length(&mut self, length: &ast::SustainLength) {
-        if let ast::SustainLength::AfterEnd(_, kind) = length {
+        if let ast::SustainLength::AfterEnd(_, _, kind) = length {
             self.use_name(SymbolKind::EventKind, None, kind);
         }
     }

@@ -848,3 +848,189 @@ fn explain_says_which_day_chose_an_anchored_windows_length() {
         "{data:#}"
     );
 }
+
+// ───────────── a sustain period after a spell, of a dated length ─────────────
+//
+// `sustained for N … after end of KIND` counts from the day the stretch
+// ended, so that day's length is the one in force for it, as for a window
+// `after end of KIND`; the day decided does not choose it.
+
+/// A plan whose crime problem has progressed when no offence is recorded
+/// today, sustained for `lengths` after the end of the latest case.
+fn sustained_after_end_plan(lengths: &str) -> Plan {
+    plan(&format!(
+        "event case on family spell\nproblem crime \"Crime\" {{\n  indicator offending \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None today\" {{ no offence in family now }}\n  sustained for {lengths} after end of case\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+    ))
+}
+
+/// The family of [`anchored_family`] (offence 2018-01-01, attached
+/// 2018-01-10) with a case from 2018-01-10 to `closed`.
+fn closed_on(plan: &Plan, closed: &str) -> tfop::family::Family {
+    anchored_family(
+        plan,
+        "2018-01-01",
+        "2018-01-10",
+        &[case("2018-01-10", closed)],
+    )
+}
+
+#[test]
+fn a_dated_sustain_period_after_a_spell_takes_the_length_in_force_on_the_day_it_ended() {
+    // Closed the day before the change, 6 months: first sustained on
+    // 2018-10-01 (2018-09-30 − 6 months is 2018-03-30, before the end),
+    // though on that day 12 months are in force. Closed on the change or
+    // the day after, 12 months: 2019-04-01 and 2019-04-02.
+    let plan = sustained_after_end_plan(LENGTHS);
+    for (closed, first) in [
+        ("2018-03-31", "2018-10-01"),
+        ("2018-04-01", "2019-04-01"),
+        ("2018-04-02", "2019-04-02"),
+    ] {
+        let family = closed_on(&plan, closed);
+        let last_not = day(first).pred_opt().unwrap().to_string();
+        assert!(
+            !progressed(&plan, &family, &last_not),
+            "closed {closed}, on {last_not}"
+        );
+        assert!(
+            progressed(&plan, &family, first),
+            "closed {closed}, on {first}"
+        );
+        // Projected exactly from before the stretch's length is reached.
+        let decided = plan.evaluate(&family, day("2018-06-01"));
+        assert_eq!(
+            decided.progress[0].sustained_on,
+            Some(day(first)),
+            "closed {closed}"
+        );
+        assert_eq!(
+            decided.claims[0].earliest,
+            Some(day(first)),
+            "closed {closed}"
+        );
+    }
+    // A shortening the other way: 12 months for a case closed before
+    // 2018-04-01, though 6 months are in force from then on.
+    let shorter = sustained_after_end_plan("12 months then 6 months from 2018-04-01");
+    let family = closed_on(&shorter, "2018-03-31");
+    assert!(!progressed(&shorter, &family, "2018-10-01"));
+    assert!(!progressed(&shorter, &family, "2019-03-30"));
+    assert!(progressed(&shorter, &family, "2019-03-31"));
+    let family = closed_on(&shorter, "2018-04-01");
+    assert!(!progressed(&shorter, &family, "2018-09-30"));
+    assert!(progressed(&shorter, &family, "2018-10-01"));
+}
+
+#[test]
+fn a_later_stretch_after_a_dated_change_restarts_the_count_with_its_own_length() {
+    // The first case closes on 2018-03-10 (6 months, to 2018-09-10); a
+    // second opens on 2018-05-01 and closes on 2018-05-15, under 12 months:
+    // not sustained until 2019-05-15, though the first's 6 months have run.
+    let plan = sustained_after_end_plan(LENGTHS);
+    let family = anchored_family(
+        &plan,
+        "2018-01-01",
+        "2018-01-10",
+        &[
+            case("2018-01-10", "2018-03-10"),
+            case("2018-05-01", "2018-05-15"),
+        ],
+    );
+    assert!(!progressed(&plan, &family, "2018-09-10"));
+    assert!(!progressed(&plan, &family, "2019-05-14"));
+    assert!(progressed(&plan, &family, "2019-05-15"));
+}
+
+#[test]
+fn explain_says_the_day_a_spell_ended_chose_the_sustain_period() {
+    let plan = sustained_after_end_plan(LENGTHS);
+    let family = closed_on(&plan, "2018-04-01");
+    let explanation = plan.explanation(&family, day("2018-06-01"));
+    let text = explanation.to_string();
+    assert!(
+        text.contains("12 months after the end of `case` on 2018-04-01, the length in force on that day (every day from the day after; complete on 2019-04-01)"),
+        "{text}"
+    );
+    let html = explanation.to_html();
+    assert!(
+        html.contains("for 12 months after the end of case on 2018-04-01, the length in force on that day, every day since; complete on 2019-04-01"),
+        "{html}"
+    );
+    let sustain = |explanation: &tfop::Explanation| {
+        serde_json::to_value(explanation).unwrap()["progress"][0]["sustain"].clone()
+    };
+    assert_eq!(
+        sustain(&explanation),
+        json!({ "over": "after_end", "length": 12, "unit": "months", "kind": "case",
+                "ended": "2018-04-01", "complete": "2019-04-01",
+                "changes": [{ "length": 12, "unit": "months", "from": "2018-04-01" }] })
+    );
+    // Still open on the day decided: the length is the one in force on the
+    // day it will end, which is not known yet.
+    let open = plan.explanation(&family, day("2018-03-01"));
+    let text = open.to_string();
+    assert!(
+        text.contains("the length in force on the day it ends (6 months until 2018-03-31, then 12 months from 2018-04-01) after the end of `case` (none has ended, or one is still open: not measurable)"),
+        "{text}"
+    );
+    // One length says nothing of a day that chose it, and JSON has no `changes`.
+    let fixed = sustained_after_end_plan("12 months");
+    let family = closed_on(&fixed, "2018-04-01");
+    let explanation = fixed.explanation(&family, day("2018-06-01"));
+    let text = explanation.to_string();
+    assert!(
+        text.contains("12 months after the end of `case` on 2018-04-01 (every day from the day after; complete on 2019-04-01)"),
+        "{text}"
+    );
+    assert!(sustain(&explanation).get("changes").is_none());
+}
+
+#[test]
+fn a_dated_sustain_period_after_a_spell_formats_canonically() {
+    let text = "plan \"T\" { framework phase2 }\nevent case on family spell\nproblem p \"P\" {\n  indicator i \"I\" { has offence in family within 12 months }\n  significant \"S\" { no offence in family now }\n  sustained for 6 months  then\n 12 months from 2018-04-01   after end of  case\n}\neligible when at least 1 problems\n";
+    let formatted = formatted_keeping_meaning(text);
+    assert!(
+        formatted.contains(
+            "  sustained for 6 months then 12 months from 2018-04-01 after end of case\n"
+        ),
+        "{formatted}"
+    );
+    // Changes out of order are refused here too, and the kind must be a spell.
+    let unordered = text.replace("2018-04-01", "1990-01-01").replace(
+        "6 months  then",
+        "6 months then 3 months from 2000-01-01 then",
+    );
+    let codes = |text: &str| -> Vec<tfop::Code> {
+        let refused = Plan::parse(text).unwrap_err().0;
+        refused.iter().map(|d| d.code).collect()
+    };
+    assert_eq!(codes(&unordered), [tfop::Code::DatedValue]);
+    let point = text.replace(
+        "event case on family spell\n",
+        "event case on family at date\n",
+    );
+    assert_eq!(codes(&point), [tfop::Code::AnchorNotASpell]);
+}
+
+#[test]
+fn the_other_reading_the_length_in_force_on_the_day_judged_is_written_with_a_window() {
+    // "6 months from the closure, 12 for days judged from April 2018": held
+    // every day since the latest case ended, and no day of a case in the
+    // window of the length in force on the day judged. Closed on
+    // 2018-03-31, 12 months then count: first on 2019-03-31, not 2018-10-01.
+    let plan = plan(&format!(
+        "event case on family spell\nproblem crime \"Crime\" {{\n  indicator offending \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None today\" {{ no offence in family now }}\n  sustained for 1 day after end of case\n}}\nproblem closed \"Closed\" {{\n  indicator offending_closed \"Offending\" {{ any member has offence within 12 months }}\n  significant \"No case in the period judged\" {{ no case in family within {LENGTHS} }}\n}}\neligible when at least 1 problems\nattach requires family_assessment\nclaim progress \"Progress\" pays £800 {{ every identified problem has progressed }}"
+    ));
+    let family = closed_on(&plan, "2018-03-31");
+    let claimable = |as_of: &str| plan.evaluate(&family, day(as_of)).claims[0].earliest;
+    assert_eq!(claimable("2018-06-01"), Some(day("2019-03-31")));
+    let both = |as_of: &str| {
+        plan.evaluate(&family, day(as_of))
+            .progress
+            .iter()
+            .all(|p| p.sustained)
+    };
+    assert!(!both("2018-10-01"));
+    assert!(!both("2019-03-30"));
+    assert!(both("2019-03-31"));
+}

@@ -2594,10 +2594,12 @@ claim progress "Progress" pays £800 { every identified problem has progressed }
 /// The same day-by-day reading for windows anchored at a day, each of the
 /// dated length above: the length is the one in force on the day the window
 /// counts from (the attachment day A, the identification day I, a
-/// stretch's start or end X), or on the day judged for `since attachment`.
-/// One problem a form, each measured by `no asb_incident` in its window,
-/// so each is decided alone; on the day decided and in the projection,
-/// with the open cases staying open.
+/// stretch's start or end X), or on the day judged for `since attachment`;
+/// and so a sustain period `after end of case`, of the length in force on
+/// the day the stretch ended. One problem a form, each measured by `no
+/// asb_incident` in its window (today, for the sustain period), so each is
+/// decided alone; on the day decided and in the projection, with the open
+/// cases staying open.
 mod dated_anchored_windows {
     use super::*;
 
@@ -2612,6 +2614,10 @@ mod dated_anchored_windows {
         ("after_end", "after end of case"),
     ];
 
+    /// The problem whose measure is sustained after a case's end, for the
+    /// length in force on the day it ended.
+    const SUSTAINED: &str = "sustained_after_end";
+
     fn plan() -> Plan {
         let mut text = String::from(
             "plan \"Dated anchored windows reference\" { framework phase2 version \"t\" }\n\nevent case on family spell\n",
@@ -2621,6 +2627,9 @@ mod dated_anchored_windows {
                 "\nproblem {id} \"{id}\" {{\n  indicator offending_{id} \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None in the window\" {{ no asb_incident in family within {LENGTHS} {window} }}\n}}\n"
             ));
         }
+        text.push_str(&format!(
+            "\nproblem {SUSTAINED} \"{SUSTAINED}\" {{\n  indicator offending_{SUSTAINED} \"Offending\" {{ any member has offence within 12 months }}\n  significant \"None today\" {{ no asb_incident in family now }}\n  sustained for {LENGTHS} after end of case\n}}\n"
+        ));
         text.push_str("\neligible when at least 1 problems\nattach requires family_assessment\n");
         Plan::parse(&text).unwrap()
     }
@@ -2704,6 +2713,19 @@ mod dated_anchored_windows {
                     let length = super::dated_lengths::window_days(anchor);
                     self.clear(anchor, t.min(anchor + Duration::days(length - 1)))
                 }
+                // The latest stretch started by t ended on E with t − N ≥ E,
+                // N in force on E, and none on any day after E up to t.
+                SUSTAINED => {
+                    let Some((_, end)) = self.stretches.iter().rev().find(|(start, _)| *start <= t)
+                    else {
+                        return false;
+                    };
+                    if *end == NaiveDate::MAX {
+                        return false;
+                    }
+                    let length = super::dated_lengths::window_days(*end);
+                    t >= *end + Duration::days(length) && self.clear(end.succ_opt().unwrap(), t)
+                }
                 _ => unreachable!("{form}"),
             }
         }
@@ -2751,7 +2773,7 @@ mod dated_anchored_windows {
             let family = plan.read_family(&family.to_string()).unwrap();
             let decision = plan.evaluate(&family, as_of);
             let known = Known::new(identified, attached, &asb, &cases, as_of);
-            for (form, _) in FORMS {
+            for form in FORMS.iter().map(|(form, _)| *form).chain([SUSTAINED]) {
                 let progress = decision.progress.iter().find(|p| p.problem == form).unwrap();
                 prop_assert_eq!(progress.sustained, known.holds(form, as_of), "{} on {}", form, as_of);
                 if !progress.sustained {

@@ -43,10 +43,10 @@ impl Checker {
             ast::SustainLength::Dated(first, changes) => {
                 self.dated_length(first, changes).map(SustainLen::Dated)
             }
-            ast::SustainLength::AfterEnd(duration, kind) => {
-                let length = self.length(duration);
+            ast::SustainLength::AfterEnd(first, changes, kind) => {
+                let lengths = self.dated_length(first, changes);
                 let kind = self.anchor_kind(kind, "after end of")?;
-                Some(SustainLen::AfterEnd(length?, kind))
+                Some(SustainLen::AfterEnd(lengths?, kind))
             }
             ast::SustainLength::Terms(count, basis) => {
                 if count.value == 0 {

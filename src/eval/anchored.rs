@@ -15,9 +15,9 @@
 
 use super::Fact;
 use super::sets::Evaluated;
-use crate::days::{Day, DaySet, Length, first_day_clear_of, last_day_covering};
+use crate::days::{Day, DaySet, first_day_clear_of, last_day_covering};
 use crate::family::FieldValue;
-use crate::plan::{Aggregate, FieldTestKind, NowSide, SpellEdge, Window};
+use crate::plan::{Aggregate, DatedLength, FieldTestKind, NowSide, SpellEdge, Window};
 use crate::vocab::KindId;
 
 /// One stretch as an anchor: its days in the window are `from ..= to`,
@@ -118,12 +118,13 @@ impl Evaluated<'_, '_> {
 
     /// `sustained for N after end of KIND`: on day D, the latest stretch of
     /// the kind started on or before D ended on a day E with D − N ≥ E, and
-    /// the condition held on every day after E up to D. A stretch still
-    /// open (or reopened) on D restarts the count when it ends.
+    /// the condition held on every day after E up to D; N is the length in
+    /// force on E, as for a window counted from E. A stretch still open (or
+    /// reopened) on D restarts the count when it ends.
     pub(crate) fn sustained_after_end(
         &self,
         set: &DaySet,
-        length: Length,
+        lengths: &DatedLength,
         kind: KindId,
         member: Option<u32>,
     ) -> DaySet {
@@ -134,7 +135,7 @@ impl Evaluated<'_, '_> {
                 continue;
             }
             let last = next.map_or(Day::MAX, |(next, _)| next.pred());
-            let first = first_day_clear_of(*end, length);
+            let first = first_day_clear_of(*end, lengths.on(*end));
             if let Some(held_until) = set.run_end(end.succ()) {
                 let until = held_until.min(last);
                 if first <= until {

@@ -265,7 +265,7 @@ impl Evaluated<'_, '_> {
     fn sustain(&self, length: &SustainLen, as_of: NaiveDate) -> Sustain {
         let day = Day::from_date(as_of);
         match *length {
-            SustainLen::AfterEnd(length, kind) => {
+            SustainLen::AfterEnd(ref lengths, kind) => {
                 // The stretch that anchors the day decided: the latest
                 // started on or before it, if it has ended by then.
                 let ended = self
@@ -275,6 +275,9 @@ impl Evaluated<'_, '_> {
                     .find(|(start, _)| *start <= day)
                     .map(|(_, end)| end)
                     .filter(|end| *end <= day);
+                // The day it ended chooses the length, as in the evaluator;
+                // until one has, the first length leads the changes.
+                let length = ended.map_or(lengths.first, |end| lengths.on(end));
                 Sustain::AfterEnd {
                     length: length.count,
                     unit: length.unit,
@@ -287,6 +290,7 @@ impl Evaluated<'_, '_> {
                     complete: ended
                         .map(|end| first_day_clear_of(end, length))
                         .and_then(Day::to_date),
+                    changes: changes_after(lengths, Day::MIN),
                 }
             }
             SustainLen::Terms(terms, TermBasis::Records) => Sustain::Terms { terms },

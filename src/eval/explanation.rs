@@ -252,7 +252,9 @@ pub enum Sustain {
     /// For a length of time after the latest stretch of a kind's spells
     /// ended, and every day since (`sustained for 6 months after end of case`).
     AfterEnd {
-        /// How many units.
+        /// How many units: for a length that changes on days, the length in
+        /// force on the day the stretch ended, or the first length while
+        /// none has ended.
         length: u32,
         /// Days, weeks or months.
         unit: TimeUnit,
@@ -263,6 +265,11 @@ pub enum Sustain {
         ended: Option<NaiveDate>,
         /// The first day the period is complete.
         complete: Option<NaiveDate>,
+        /// Every change of a length that changes on days (`6 months then 12
+        /// months from 2018-04-01 after end of case`), in order; absent for
+        /// one length.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        changes: Vec<LengthChange>,
     },
 }
 
@@ -543,6 +550,34 @@ mod words {
             period.length,
             period.unit.word(period.length)
         )
+    }
+
+    /// What a sustain period after a spell says of its length once the
+    /// stretch has ended: for a length that changes on days, that the day
+    /// it ended chose it; nothing for one length.
+    pub(super) fn in_force_on_end(changes: &[super::LengthChange]) -> &'static str {
+        if changes.is_empty() {
+            ""
+        } else {
+            ", the length in force on that day"
+        }
+    }
+
+    /// A sustain period after a spell's length while none has ended: `6
+    /// months`, or for a length that changes on days, `the length in force
+    /// on the day it ends (6 months until 2018-03-31, then 12 months from
+    /// 2018-04-01)`.
+    pub(super) fn length_at_end(
+        length: u32,
+        unit: crate::unit::TimeUnit,
+        changes: &[super::LengthChange],
+    ) -> String {
+        let lengths = length_then(length, unit, changes);
+        if changes.is_empty() {
+            lengths
+        } else {
+            format!("the length in force on the day it ends ({lengths})")
+        }
     }
 
     /// A sustain period of the family's own term records, as both say it.

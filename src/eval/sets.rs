@@ -519,8 +519,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         match length {
             SustainLen::Time(length) => set.sustained(*length),
             SustainLen::Dated(lengths) => lengths.piecewise(|length| set.sustained(length)),
-            SustainLen::AfterEnd(length, kind) => {
-                self.sustained_after_end(set, *length, *kind, member)
+            SustainLen::AfterEnd(lengths, kind) => {
+                self.sustained_after_end(set, lengths, *kind, member)
             }
             SustainLen::Terms(count, basis) => {
                 let runs = set.intervals();

@@ -338,6 +338,9 @@ fn condition() -> impl Strategy<Value = String> {
             }),
             (inner.clone(), 1u32..12)
                 .prop_map(|(a, n)| format!("({a}) sustained for {n} months after end of x_kind")),
+            (inner.clone(), 1u32..12).prop_map(|(a, n)| {
+                format!("({a}) sustained for {n} weeks then 6 months from 2018-04-01 after end of x_kind")
+            }),
             (
                 prop::sample::select(vec!["any", "every", "no"]),
                 prop::sample::select(vec!["member", "adult", "child"]),
@@ -446,6 +449,9 @@ fn sustain() -> impl Strategy<Value = String> {
             format!("sustained for {n} months then 12 months from 2018-04-01 then 9 days from 2019-02-28")
         }),
         (1u32..12).prop_map(|n| format!("sustained for {n} months after end of x_kind")),
+        (1u32..12).prop_map(|n| {
+            format!("sustained for {n} days then 3 months from 2018-04-01 then 1 week from 2019-02-28 after end of x_kind")
+        }),
         (1u32..4).prop_map(|n| format!("sustained for {n} school terms")),
     ]
 }

@@ -494,8 +494,9 @@ pub(crate) enum SustainLen {
     /// family's records, or the calendar's terms ended by the day decided.
     Terms(u32, TermBasis),
     /// Every day since the latest stretch of the kind's spells ended, which
-    /// is at least this long ago (see `Evaluated::sustained_after_end`).
-    AfterEnd(Length, KindId),
+    /// is at least the length in force on the day it ended ago (see
+    /// `Evaluated::sustained_after_end`).
+    AfterEnd(DatedLength, KindId),
     /// A length that changes on days; each day is judged by the length in
     /// force on it.
     Dated(DatedLength),

@@ -642,4 +642,11 @@ fn completion_offers_then_and_from_in_a_dated_length() {
     let anchored = "define x = count offence within 6 months then 12 months from 2018-04-01 after end of case ";
     let after = keywords(&index, anchored);
     assert!(!after.contains(&"then".to_string()), "{after:?}");
+    // So does a dated sustain period: `after end of KIND`.
+    let sustain = "problem p \"P\" {\n  sustained for 6 months then 12 months from 2018-04-01 ";
+    let after = keywords(&index, sustain);
+    assert!(after.contains(&"after".to_string()), "{after:?}");
+    let anchored = format!("{sustain}after end of case ");
+    let after = keywords(&index, &anchored);
+    assert!(!after.contains(&"then".to_string()), "{after:?}");
 }

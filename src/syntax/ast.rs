@@ -375,8 +375,10 @@ pub enum SustainLength {
     Time(Duration),
     /// `3 terms` (the family's records) or `3 school terms` (the calendar).
     Terms(IntLit, TermBasis),
-    /// `6 months after end of case`
-    AfterEnd(Duration, Ident),
+    /// `6 months after end of case`; with changes, `6 months then 12
+    /// months from 2018-04-01 after end of case`: the first length, each
+    /// change in the order written (none for one length), and the kind.
+    AfterEnd(Duration, Vec<LengthChange>, Ident),
     /// `6 months then 12 months from 2018-04-01`: the first length, then
     /// each change in the order written.
     Dated(Duration, Vec<LengthChange>),

@@ -489,9 +489,9 @@ impl Lowering {
             )),
             Rule::sustain_after_end => {
                 let mut children = Children::of(&pair);
-                let duration = self.next_duration(&mut children)?;
+                let (duration, changes) = self.window_length(&mut children)?;
                 let kind = self.next_ident(&mut children)?;
-                Some(SustainLength::AfterEnd(duration, kind))
+                Some(SustainLength::AfterEnd(duration, changes, kind))
             }
             Rule::dated_length => {
                 let (first, changes) = self.dated_length(&pair)?;

@@ -167,7 +167,7 @@ enums! {
     FieldTypeSyntax { Count, Decimal, Money, Percentage, Date, Text, Flag, OneOf(words), Ordered(words) }
     ProblemEntry { Indicator(index), Significant(index), Sustain(index) }
     TimeUnit { Days, Weeks, Months }
-    SustainLength { Time(duration), Terms(count, basis), AfterEnd(duration, kind), Dated(first, changes) }
+    SustainLength { Time(duration), Terms(count, basis), AfterEnd(duration, changes, kind), Dated(first, changes) }
     ProblemCondKind {
         Or(parts), And(parts), AtLeast(count), AtLeastOf(count, names), AllOf(names),
         Problem(name), EnoughNeeds, Composition(members),

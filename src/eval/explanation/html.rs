@@ -684,19 +684,20 @@ fn sustain_text(sustain: &Sustain) -> String {
             ref kind,
             ended,
             complete,
-        } => {
-            let unit = unit.word(length);
-            match ended {
-                Some(ended) => format!(
-                    "for {length} {unit} after the end of {kind} on {}, every day since; complete on {}",
-                    day(ended),
-                    first_day(complete)
-                ),
-                None => format!(
-                    "for {length} {unit} after the end of {kind} (none has ended, or one is still open: not measurable)"
-                ),
-            }
-        }
+            ref changes,
+        } => match ended {
+            Some(ended) => format!(
+                "for {length} {} after the end of {kind} on {}{}, every day since; complete on {}",
+                unit.word(length),
+                day(ended),
+                words::in_force_on_end(changes),
+                first_day(complete)
+            ),
+            None => format!(
+                "for {} after the end of {kind} (none has ended, or one is still open: not measurable)",
+                words::length_at_end(length, unit, changes)
+            ),
+        },
         Sustain::Terms { terms } => format!("over {}", words::recorded_terms(terms)),
         Sustain::SchoolTerms {
             terms,

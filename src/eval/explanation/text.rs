@@ -606,21 +606,22 @@ impl Display for Sustain {
                 kind,
                 ended,
                 complete,
-            } => {
-                let unit = unit.word(*length);
-                match (ended, complete) {
-                    (Some(ended), complete) => write!(
-                        out,
-                        "{length} {unit} after the end of `{kind}` on {} (every day from the day after; complete on {})",
-                        day(*ended),
-                        start(*complete)
-                    ),
-                    (None, _) => write!(
-                        out,
-                        "{length} {unit} after the end of `{kind}` (none has ended, or one is still open: not measurable)"
-                    ),
-                }
-            }
+                changes,
+            } => match ended {
+                Some(ended) => write!(
+                    out,
+                    "{length} {} after the end of `{kind}` on {}{} (every day from the day after; complete on {})",
+                    unit.word(*length),
+                    day(*ended),
+                    words::in_force_on_end(changes),
+                    start(*complete)
+                ),
+                None => write!(
+                    out,
+                    "{} after the end of `{kind}` (none has ended, or one is still open: not measurable)",
+                    words::length_at_end(*length, *unit, changes)
+                ),
+            },
             Sustain::Terms { terms } => write!(out, "{}", words::recorded_terms(*terms)),
             Sustain::SchoolTerms {
                 terms,
