@@ -1278,9 +1278,6 @@ mod tests {
                         .is_some_and(|(claimed, relapse)| claimed < relapse)
             })
             .count();
-        // The figures the README quotes: seed 1's share is low by chance.
-        assert_eq!((regressing.len(), with_window.len()), (281, 142));
-        assert_eq!(claimed_first, 33);
         let plan = national();
         let (mut reached, mut claimed) = (0, 0);
         for seed in 1..=7 {
@@ -1297,6 +1294,9 @@ mod tests {
         }
         let percent = claimed * 100 / reached;
         assert!((30..=40).contains(&percent), "{claimed} of {reached}");
+        // The figures the README quotes: seed 1's share is low by chance.
+        assert_eq!((regressing.len(), with_window.len()), (281, 142));
+        assert_eq!(claimed_first, 33);
     }
 
     /// A regressing family claimed first is claimed in its window and
