@@ -54,14 +54,14 @@ fn explain<'a>(families: &'a str, ids: &[&'a str], more: &[&'a str]) -> Vec<&'a 
 
 #[test]
 fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
-    let json = tfop(&explain(COHORT, &["F-000040"], &["--format", "json"]));
+    let json = tfop(&explain(COHORT, &["F-000009"], &["--format", "json"]));
     let explanation: Value = serde_json::from_slice(&json.stdout).unwrap();
-    let output = tfop_exits(&explain(COHORT, &["F-000040"], HTML), 0);
+    let output = tfop_exits(&explain(COHORT, &["F-000009"], HTML), 0);
     let page = text(&output.stdout);
     assert!(page.starts_with("<!DOCTYPE html>\n"), "{page}");
     assert!(page.ends_with("</html>\n"));
     assert_eq!(page.matches("<section class=\"family\">").count(), 1);
-    assert!(page.contains("<h1>Family F-000040 as of 2017-03-31</h1>"));
+    assert!(page.contains("<h1>Family F-000009 as of 2017-03-31</h1>"));
     let digest = explanation["plan"]["digest"].as_str().unwrap();
     assert!(page.contains(&format!(
         "<tr><th scope=\"row\">plan digest</th><td>{digest}</td></tr>"
@@ -89,9 +89,9 @@ fn one_familys_page_names_the_plan_digest_the_day_and_every_record_cited() {
     }
     assert_eq!(rows.matches("<tr><td id=").count(), cited.len());
     assert!(page.contains(
-        "<td><a href=\"#family0-out-of-work-benefit-e1\"><code>e1</code></a>, <a href=\"#family0-family-assessment-e36\"><code>e36</code></a>, <a href=\"#family0-lead-professional-e37\"><code>e37</code></a>, <a href=\"#family0-family-plan-e38\"><code>e38</code></a>, <a href=\"#family0-attachment-e39\"><code>e39</code></a>, <a href=\"#family0-employment-e53\"><code>e53</code></a></td></tr>"
+        "<td><a href=\"#family0-out-of-work-benefit-e1\"><code>e1</code></a>, <a href=\"#family0-family-assessment-e20\"><code>e20</code></a>, <a href=\"#family0-family-plan-e21\"><code>e21</code></a>, <a href=\"#family0-lead-professional-e22\"><code>e22</code></a>, <a href=\"#family0-attachment-e23\"><code>e23</code></a>, <a href=\"#family0-employment-e27\"><code>e27</code></a></td></tr>"
     ));
-    assert!(rows.contains("<tr><td id=\"family0-employment-e53\"><code>e53</code></td><td>employment</td><td>P1</td><td>2016-04-26</td><td>open</td></tr>"));
+    assert!(rows.contains("<tr><td id=\"family0-employment-e27\"><code>e27</code></td><td>employment</td><td>P1</td><td>2015-10-01</td><td>open</td></tr>"));
 }
 
 /// A value in the input is text on the page, never markup.
@@ -100,11 +100,11 @@ fn everything_from_the_input_is_escaped() {
     let cohort = read(COHORT);
     let family = cohort
         .lines()
-        .find(|line| line.contains("\"F-000040\""))
+        .find(|line| line.contains("\"F-000009\""))
         .unwrap();
     let evil = family
-        .replace("\"F-000040\"", r#""F-32 <b>&\"'""#)
-        .replace("\"e53\"", r#""e53<script>alert(1)</script>""#);
+        .replace("\"F-000009\"", r#""F-32 <b>&\"'""#)
+        .replace("\"e27\"", r#""e27<script>alert(1)</script>""#);
     assert_ne!(evil, family);
     let folder = scratch("audit_pack_escape");
     let path = write(&folder, "families.jsonl", &format!("{evil}\n"));
@@ -113,14 +113,14 @@ fn everything_from_the_input_is_escaped() {
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<b>"), "{page}");
     assert!(page.contains("<h1>Family F-32 &lt;b&gt;&amp;&quot;&#39; as of 2017-03-31</h1>"));
-    assert!(page.contains("<code>e53&lt;script&gt;alert(1)&lt;/script&gt;</code>"));
+    assert!(page.contains("<code>e27&lt;script&gt;alert(1)&lt;/script&gt;</code>"));
 }
 
 /// Several families in the order asked, each its own printed page; a family
 /// not in the input is an error; text and json explain one family only.
 #[test]
 fn several_families_a_page_each_in_the_order_asked() {
-    let output = tfop_exits(&explain(COHORT, &["F-000050", "F-000040"], HTML), 0);
+    let output = tfop_exits(&explain(COHORT, &["F-000050", "F-000009"], HTML), 0);
     let page = text(&output.stdout);
     let headings: Vec<&str> = page
         .lines()
@@ -130,12 +130,12 @@ fn several_families_a_page_each_in_the_order_asked() {
         headings,
         [
             "<h1>Family F-000050 as of 2017-03-31</h1>",
-            "<h1>Family F-000040 as of 2017-03-31</h1>"
+            "<h1>Family F-000009 as of 2017-03-31</h1>"
         ]
     );
     assert!(page.contains("section.family{page-break-after:always"));
     assert!(
-        page.contains("href=\"#family1-employment-e53\""),
+        page.contains("href=\"#family1-employment-e27\""),
         "the second page's own anchors"
     );
 
@@ -145,7 +145,7 @@ fn several_families_a_page_each_in_the_order_asked() {
         text(&missing.stderr),
         "error: no family `F-999999` in examples/cohort/families.jsonl\n"
     );
-    let text_two = tfop_exits(&explain(COHORT, &["F-000050", "F-000040"], &[]), 1);
+    let text_two = tfop_exits(&explain(COHORT, &["F-000050", "F-000009"], &[]), 1);
     assert!(text(&text_two.stderr).contains("give --format html for several"));
 }
 
@@ -177,7 +177,7 @@ fn a_windows_pack_has_a_page_for_each_family_of_its_claim_file() {
         .skip(1)
         .map(|row| row.split(',').next().unwrap().to_string())
         .collect();
-    assert_eq!(families.len(), 17);
+    assert_eq!(families.len(), 25);
     let headings: Vec<String> = page
         .lines()
         .filter(|line| line.starts_with("<h1>"))

@@ -16,36 +16,45 @@ const LANCASHIRE_2016: &str = "examples/plans/lancashire-2016.tfop";
 const DIGEST: &str = "sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608";
 
 /// The shipped example cohort under the Lancashire 2016 plan, which states
-/// no claim windows (so any day is one), on 31 March 2017: 17 families
+/// no claim windows (so any day is one), on 31 March 2017: 25 families
 /// claimable and not yet claimed, one claim each, £800 each.
 ///
 /// Worked by hand for the employment rows (income support, incapacity
-/// benefit and ESA need 13 weeks, 91 days, of work within 15 weeks;
-/// universal credit 26 weeks, 182 days, within 30): F-000016's P2 was on
-/// incapacity benefit (e9) from 5 October 2014 to 17 March 2016, so at the
-/// attachment of 2 December 2015, and in work from 7 April 2016 (e27): the
-/// 91st day is 6 July 2016; P1, on it too at attachment (e1), worked only
-/// from 4 May 2016. F-000020's P2 was on ESA (e21) from 6 May 2015 to 19
-/// July 2016, so at the attachment of 7 January 2016, and in work from 21
-/// July 2016 (e47): the 91st day is 19 October 2016; P1, on ESA at
-/// attachment (e1), never worked, and is cited as an adult the claim is
-/// of. F-000023's P2 was on income support (`#36`, a record without an id)
-/// from 15 October to 27 December 2015, so at the attachment of 1 December
-/// 2015, and in work from 1 January 2016 (e42): the 91st day is 31 March
-/// 2016. F-000040's P1 was on income support (e1) from 5 April 2014 to 24
-/// April 2016, so at the attachment of 26 December 2015, and in work from
-/// 26 April 2016 (e53): the 91st day is 25 July 2016. F-000041's P1 was on
-/// universal credit (e15) from 29 April 2015 to 1 April 2016, so at the
-/// attachment of 13 December 2015, and in work from 3 April 2016 (e31): the
-/// 182nd day is 1 October 2016. F-000016, F-000023, F-000040 and F-000041
-/// have a progress claim still to come, and F-000020 none without a
-/// change, so employment is the only route. F-000025 and F-000031 are
-/// claimable by both routes at £800: equal amounts, so the route is the
-/// first in plan order, `progress`. F-000038 and F-000047 were attached
-/// again after their case closed: F-000038 is claimable on its second
-/// attachment (4 May 2016); F-000047, not claimable, is decided on its
-/// first (15 April 2015), its second (3 July 2016) not being valid. The
-/// progress rows' evidence is left to the decision's own tests.
+/// benefit and ESA need 13 weeks, 91 days, of work within 15 weeks; JSA
+/// and universal credit 26 weeks, 182 days, within 30), each job still
+/// open: F-000005's P1 was on ESA (e14) from 21 August 2014 to 1 September
+/// 2016, so at the attachment of 18 September 2015 (e63), and in work from
+/// 28 September 2016 (e79): the 91st day is 27 December 2016. F-000006's
+/// P1 was on income support (e38) from 20 April 2015 to 25 January 2016,
+/// so at the attachment of 14 September 2015 (e50), and in work from 8
+/// February 2016 (e56): the 91st day is 8 May 2016. F-000009's P1 was on
+/// income support (e1) from 30 March 2013 to 18 September 2015, so at the
+/// attachment of 6 June 2015 (e23), and in work from 1 October 2015 (e27):
+/// the 91st day is 30 December 2015. F-000020's P2 was on incapacity
+/// benefit (e2) from 12 March 2014 to 28 December 2015, so at the
+/// attachment of 27 July 2015 (e15), and in work from 22 January 2016
+/// (e23): the 91st day is 21 April 2016; P1, on JSA from 4 May 2013 (e1)
+/// and still, never worked, and is cited as an adult the claim is of.
+/// F-000031's P2 was on JSA (e1) from 7 October 2012 to 11 February 2016,
+/// so at the attachment of 31 May 2015 (e29), and in work from 16 February
+/// 2016 (e40): the 182nd day is 15 August 2016; P1, on income support at
+/// attachment (e15), never worked. None of the five is claimable by
+/// `progress` on the day: F-000009's (21 July 2017), F-000031's (17
+/// September 2017), F-000005's (2022) and F-000006's (2029) progress claim
+/// is still to come, and F-000020 has none without a change (P1's JSA is
+/// open), so employment is the route. F-000004 is claimable by both routes
+/// at £800: its P2 on incapacity benefit (e1) at the attachment of 19
+/// December 2014 (e10) and in work from 10 March 2015 (e13) gives
+/// employment from 8 June 2015, and its work problem (P1's universal
+/// credit, e2, ending 15 April 2015, sustained for 6 months, after its
+/// children in need, ending 10 April 2015) gives progress from 15 October
+/// 2015: equal amounts, so the route is the first in plan order,
+/// `progress`, as it is for F-000011, F-000025, F-000027, F-000042 and
+/// F-000050. F-000017, attached on 18 October 2014 (e10) with work (P1's
+/// benefit, e1, ending 2 February 2015) and domestic abuse (an incident on
+/// 25 June 2014), has progressed on both, sustained for 6 months, from 2
+/// August 2015. The other progress rows' days and evidence are left to the
+/// decision's own tests.
 #[test]
 fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     let output = tfop(&["claims", LANCASHIRE_2016, COHORT, "--window", "2017-03-31"]);
@@ -61,110 +70,174 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     // family, route and claim, amount, earliest, evidence (employment only), district, agency
     let expected = [
         (
-            "F-000003",
+            "F-000001",
             "progress",
-            "2016-10-04",
-            None,
-            "Preston",
-            "WPEHS-CC",
-        ),
-        (
-            "F-000004",
-            "progress",
-            "2017-02-20",
-            None,
-            "Chorley",
-            "WPEHS-CC",
-        ),
-        (
-            "F-000005",
-            "progress",
-            "2016-09-05",
-            None,
-            "Chorley",
-            "WPEHS-CC",
-        ),
-        (
-            "F-000006",
-            "progress",
-            "2015-08-27",
-            None,
-            "Chorley",
-            "WPEHS-CC",
-        ),
-        (
-            "F-000009",
-            "progress",
-            "2016-03-01",
+            "2016-04-01",
             None,
             "Burnley",
             "WPEHS-CC",
         ),
-        ("F-000010", "progress", "2016-07-21", None, "Burnley", "CSC"),
         (
-            "F-000016",
-            "employment",
-            "2016-07-06",
-            Some("e1 e9 e21 #21 e23 e24 e27"),
-            "Chorley",
+            "F-000002",
+            "progress",
+            "2016-06-08",
+            None,
+            "Wyre",
             "WPEHS-YPS",
         ),
-        ("F-000017", "progress", "2016-01-22", None, "Chorley", "CSC"),
         (
-            "F-000020",
-            "employment",
-            "2016-10-19",
-            Some("e1 e21 e34 e35 e39 e40 e47"),
+            "F-000003",
+            "progress",
+            "2016-02-07",
+            None,
             "Lancaster",
+            "WPEHS-YPS",
+        ),
+        (
+            "F-000004",
+            "progress",
+            "2015-10-15",
+            None,
+            "Lancaster",
+            "WPEHS-YPS",
+        ),
+        (
+            "F-000005",
+            "employment",
+            "2016-12-27",
+            Some("e14 e58 e61 e62 e63 e79"),
+            "Lancaster",
+            "WPEHS-YPS",
+        ),
+        (
+            "F-000006",
+            "employment",
+            "2016-05-08",
+            Some("e38 e43 e48 e49 e50 e56"),
+            "Burnley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000007",
+            "progress",
+            "2016-07-27",
+            None,
+            "Burnley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000009",
+            "employment",
+            "2015-12-30",
+            Some("e1 e20 e21 e22 e23 e27"),
+            "Burnley",
             "CSC",
         ),
         (
-            "F-000023",
-            "employment",
-            "2016-03-31",
-            Some("#36 e38 e39 e40 e41 e42"),
+            "F-000010",
+            "progress",
+            "2016-12-29",
+            None,
+            "Chorley",
+            "WPEHS-YPS",
+        ),
+        (
+            "F-000011",
+            "progress",
+            "2016-10-03",
+            None,
             "Lancaster",
             "WPEHS-YPS",
         ),
-        ("F-000025", "progress", "2015-11-04", None, "Wyre", "CSC"),
         (
-            "F-000029",
+            "F-000017",
             "progress",
-            "2016-07-19",
+            "2015-08-02",
+            None,
+            "Burnley",
+            "WPEHS-YPS",
+        ),
+        ("F-000019", "progress", "2015-11-07", None, "Preston", "CSC"),
+        (
+            "F-000020",
+            "employment",
+            "2016-04-21",
+            Some("e1 e2 e12 e13 e14 e15 e23"),
+            "Burnley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000023",
+            "progress",
+            "2015-11-10",
+            None,
+            "Burnley",
+            "WPEHS-CC",
+        ),
+        (
+            "F-000025",
+            "progress",
+            "2016-11-15",
             None,
             "Blackpool",
             "WPEHS-YPS",
         ),
         (
-            "F-000031",
+            "F-000027",
             "progress",
-            "2016-09-23",
+            "2015-09-16",
+            None,
+            "Blackpool",
+            "CSC",
+        ),
+        (
+            "F-000029",
+            "progress",
+            "2016-03-02",
+            None,
+            "Blackpool",
+            "WPEHS-CC",
+        ),
+        ("F-000030", "progress", "2016-09-27", None, "Chorley", "CSC"),
+        (
+            "F-000031",
+            "employment",
+            "2016-08-15",
+            Some("e1 e15 e25 e27 e28 e29 e40"),
+            "Burnley",
+            "CSC",
+        ),
+        ("F-000037", "progress", "2017-01-13", None, "Chorley", "CSC"),
+        (
+            "F-000038",
+            "progress",
+            "2016-07-26",
             None,
             "Preston",
             "WPEHS-CC",
         ),
         (
-            "F-000034",
+            "F-000039",
             "progress",
-            "2017-03-26",
+            "2016-02-08",
             None,
-            "Chorley",
+            "Preston",
             "WPEHS-CC",
-        ),
-        ("F-000038", "progress", "2017-03-30", None, "Burnley", "CSC"),
-        (
-            "F-000040",
-            "employment",
-            "2016-07-25",
-            Some("e1 e36 e37 e38 e39 e53"),
-            "Lancaster",
-            "CSC",
         ),
         (
             "F-000041",
-            "employment",
-            "2016-10-01",
-            Some("e7 e15 e22 e23 #23 e25 e31"),
+            "progress",
+            "2016-08-23",
+            None,
+            "Lancaster",
+            "CSC",
+        ),
+        ("F-000042", "progress", "2016-07-11", None, "Wyre", "CSC"),
+        (
+            "F-000050",
+            "progress",
+            "2016-09-29",
+            None,
             "Preston",
             "WPEHS-CC",
         ),
@@ -181,7 +254,7 @@ fn the_claim_file_of_the_example_cohort_matches_the_rows_worked_by_hand() {
     }
     assert_eq!(
         text(&output.stderr),
-        "claim window 2017-03-31: 17 families, 17 claims, £13,600.00\n  employment: 5 families, 5 claims, £4,000.00\n  progress: 12 families, 12 claims, £9,600.00\n"
+        "claim window 2017-03-31: 25 families, 25 claims, £20,000.00\n  employment: 5 families, 5 claims, £4,000.00\n  progress: 20 families, 20 claims, £16,000.00\n"
     );
 }
 
@@ -209,15 +282,15 @@ fn the_claim_file_as_json_lines_to_a_file() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert_eq!(rows.len(), 17);
+    assert_eq!(rows.len(), 25);
     assert_eq!(
-        rows[8],
+        rows[12],
         serde_json::json!({
             "family": "F-000020", "route": "employment", "claim": "employment",
-            "amount": "800.00", "earliest": "2016-10-19", "window": null,
-            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e21", "e34", "e35", "e39", "e40", "e47"],
+            "amount": "800.00", "earliest": "2016-04-21", "window": null,
+            "plan_version": "2016", "plan_digest": DIGEST, "evidence": ["e1", "e2", "e12", "e13", "e14", "e15", "e23"],
             "discretionary": false,
-            "attributes": {"district": "Lancaster", "lp_agency": "CSC"},
+            "attributes": {"district": "Burnley", "lp_agency": "WPEHS-CC"},
         })
     );
 }
@@ -323,11 +396,11 @@ fn report_claims_and_diff_agree_on_every_count() {
 
 /// The near-miss worklist of the same cohort and day: the attached families
 /// not claimable on 31 March 2017 with a claim that becomes possible later
-/// if nothing changes, soonest first. F-000016, F-000023, F-000040 and
-/// F-000041 also have a progress claim to come but are claimable by
-/// `employment` now, so they are in the claim file instead; F-000008,
-/// F-000012, F-000037, F-000042 and F-000045 are never claimable without a
-/// change (a child in need or an out-of-work benefit still open).
+/// if nothing changes, soonest first. F-000005, F-000006, F-000009 and
+/// F-000031 also have a progress claim to come but are claimable by
+/// `employment` now, so they are in the claim file instead; F-000026 and
+/// F-000048 are never claimable without a change (an out-of-work benefit,
+/// e1, open since 2011, and a child in need, e42, open on the day).
 #[test]
 fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     let near = tfop(&[
@@ -343,7 +416,7 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     assert_eq!(near.status.code(), Some(0), "{}", text(&near.stderr));
     assert_eq!(
         text(&near.stderr),
-        "near misses at claim window 2017-03-31: 6 families one condition away, £4,800.00 at stake\n"
+        "near misses at claim window 2017-03-31: 5 families one condition away, £4,000.00 at stake\n"
     );
     let rows: Vec<Value> = text(&near.stdout)
         .lines()
@@ -363,23 +436,22 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
     assert_eq!(
         seen,
         [
-            ("F-000047", "progress", "2017-08-17", "800.00"),
-            ("F-000046", "employment", "2017-08-26", "800.00"),
-            ("F-000014", "progress", "2017-09-02", "800.00"),
-            ("F-000028", "progress", "2017-09-06", "800.00"),
-            ("F-000007", "progress", "2017-12-18", "800.00"),
-            ("F-000015", "progress", "2029-08-22", "800.00"),
+            ("F-000036", "progress", "2017-06-20", "800.00"),
+            ("F-000008", "progress", "2017-07-21", "800.00"),
+            ("F-000032", "progress", "2017-07-21", "800.00"),
+            ("F-000045", "progress", "2017-07-21", "800.00"),
+            ("F-000016", "progress", "2017-12-18", "800.00"),
         ]
     );
     let days: Vec<&str> = seen.iter().map(|row| row.2).collect();
     assert!(days.is_sorted(), "{days:?}");
-    // F-000046's employment claim, 13 weeks of work on 26 August 2017, is
-    // possible before its progress claim (6 June 2029), so it is the row's
-    // claim, and the work problem blocks it; the plan states no windows.
-    assert_eq!(rows[1]["blocking"], serde_json::json!(["work"]));
-    assert_eq!(rows[1]["window"], Value::Null);
-    assert_eq!(rows[1]["plan_digest"], DIGEST);
-    assert_eq!(rows[1]["attributes"]["district"], "Preston");
+    // F-000036's last anti-social behaviour incident (e41) was on 20
+    // December 2016, so crime, sustained for 6 months, blocks its progress
+    // claim until 20 June 2017; the plan states no windows.
+    assert_eq!(rows[0]["blocking"], serde_json::json!(["crime"]));
+    assert_eq!(rows[0]["window"], Value::Null);
+    assert_eq!(rows[0]["plan_digest"], DIGEST);
+    assert_eq!(rows[0]["attributes"]["district"], "Chorley");
 
     let claims = tfop(&["claims", LANCASHIRE_2016, COHORT, "--window", "2017-03-31"]);
     assert_eq!(claims.status.code(), Some(0), "{}", text(&claims.stderr));
@@ -388,7 +460,7 @@ fn the_near_miss_worklist_is_sorted_by_day_and_apart_from_the_claim_file() {
         .skip(1)
         .map(|line| line.split(',').next().unwrap().to_string())
         .collect();
-    assert_eq!(claimed.len(), 17);
+    assert_eq!(claimed.len(), 25);
     for (family, ..) in &seen {
         assert!(
             !claimed.iter().any(|claimed| claimed == family),
@@ -419,10 +491,10 @@ fn the_near_miss_worklist_as_csv_has_a_row_a_family() {
     assert_eq!(
         lines.next(),
         Some(
-            "F-000047,near,progress,health,2017-08-17,,,800.00,problem `health` has met its significant-progress measure since 2017-02-18 but is not sustained until 2017-08-17,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Chorley,CSC"
+            "F-000036,near,progress,crime,2017-06-20,,,800.00,problem `crime` has met its significant-progress measure since 2016-12-21 but is not sustained until 2017-06-20,2016,sha256:b765e1f8cf3b3b9e67c8bdac779b3c5796157b9b34ee39b86ef0388aaa486608,Chorley,WPEHS-CC"
         )
     );
-    assert_eq!(lines.count(), 5);
+    assert_eq!(lines.count(), 4);
 }
 
 const PHASE1: &str = "examples/plans/national-phase1.tfop";
@@ -597,19 +669,17 @@ fn the_claim_file_takes_the_plans_versions() {
         .filter(|(_, version)| version == "2015")
         .map(|(family, _)| family.as_str())
         .collect();
-    // Attached on or after 1 June 2015: F-000038 on 4 May 2016 (its second
-    // attachment; its first, of 19 October 2014, is before), the others
-    // from 7 September 2015 (F-000031) to 7 January 2016 (F-000020); the
-    // other five before it, from 28 November 2014 (F-000006) to 12 April
-    // 2015 (F-000034).
+    // Attached on or after 1 June 2015: from 6 June 2015 (F-000009) to 18
+    // November 2015 (F-000050); the other twelve before it, from 23
+    // September 2014 (F-000027) to 31 May 2015 (F-000031).
     assert_eq!(
         later,
         [
-            "F-000003", "F-000004", "F-000005", "F-000010", "F-000016", "F-000020", "F-000023",
-            "F-000029", "F-000031", "F-000038", "F-000040", "F-000041"
+            "F-000002", "F-000005", "F-000006", "F-000009", "F-000011", "F-000020", "F-000025",
+            "F-000029", "F-000030", "F-000038", "F-000041", "F-000042", "F-000050"
         ]
     );
-    assert_eq!(by_version.len(), 17);
+    assert_eq!(by_version.len(), 25);
     assert!(
         by_version
             .iter()

@@ -877,8 +877,8 @@ fn generated_school_terms_record_authorised_absence_within_their_sessions() {
     );
 }
 
-/// `--duplicate-rows 100`: every family has one record written twice
-/// beside itself; the timelines are otherwise those of the seed, and a
+/// `--duplicate-rows 100`: every family with a record has one written
+/// twice beside itself; the timelines are otherwise those of the seed, and a
 /// repeated id is refused by the reader, naming the record it repeats.
 #[test]
 fn the_duplicate_row_fault_mode_repeats_one_record_a_family() {
@@ -908,6 +908,11 @@ fn the_duplicate_row_fault_mode_repeats_one_record_a_family() {
     };
     let mut with_id = 0;
     for (clean, faulty) in events(&clean).iter().zip(events(&faulty)) {
+        // A family with no records (seed 9 has one) has none to repeat.
+        if clean.is_empty() {
+            assert!(faulty.is_empty());
+            continue;
+        }
         assert_eq!(faulty.len(), clean.len() + 1);
         let twice = (1..faulty.len())
             .find(|at| faulty[*at] == faulty[at - 1])

@@ -59,24 +59,24 @@ fn claims(plan: &str) -> (Vec<String>, String) {
 
 #[test]
 fn a_claim_file_holds_only_the_families_that_fit_what_is_left_of_the_years_target() {
-    // Without a target: 17 families claimable; 12 families already have a
+    // Without a target: 25 families claimable; 11 families already have a
     // claim recorded in 2016/17.
     let (all, _) = claims("examples/plans/lancashire-2016.tfop");
-    assert_eq!(all.len(), 17);
-    // 29 places: 12 taken, all 17 fit, nothing left.
-    let (fit, stderr) = claims(&capped_plan("target_29", 29));
+    assert_eq!(all.len(), 25);
+    // 36 places: 11 taken, all 25 fit, nothing left.
+    let (fit, stderr) = claims(&capped_plan("target_36", 36));
     assert_eq!(fit, all);
     assert!(
         stderr.contains(
-            "year 2016/17 target 29 families: 12 claimed before, 17 in this file, 0 left"
+            "year 2016/17 target 36 families: 11 claimed before, 25 in this file, 0 left"
         ),
         "{stderr}"
     );
     assert!(!stderr.contains("outside the year's target"), "{stderr}");
     // One place fewer: one family is outside, named on standard error.
-    let (one_short, stderr) = claims(&capped_plan("target_28", 28));
-    assert_eq!(one_short.len(), 16);
-    assert!(stderr.contains("16 in this file, 0 left"), "{stderr}");
+    let (one_short, stderr) = claims(&capped_plan("target_35", 35));
+    assert_eq!(one_short.len(), 24);
+    assert!(stderr.contains("24 in this file, 0 left"), "{stderr}");
     let outside: Vec<&str> = stderr
         .lines()
         .find_map(|line| line.split_once("then family id): "))
@@ -85,10 +85,10 @@ fn a_claim_file_holds_only_the_families_that_fit_what_is_left_of_the_years_targe
     assert_eq!(outside.len(), 1);
     assert!(!one_short.iter().any(|family| family == outside[0]));
     // As many places as claims already made: none left for this window.
-    let (none, stderr) = claims(&capped_plan("target_12", 12));
+    let (none, stderr) = claims(&capped_plan("target_11", 11));
     assert!(none.is_empty());
     assert!(
-        stderr.contains("12 claimed before, 0 in this file, 0 left"),
+        stderr.contains("11 claimed before, 0 in this file, 0 left"),
         "{stderr}"
     );
 }
@@ -96,7 +96,7 @@ fn a_claim_file_holds_only_the_families_that_fit_what_is_left_of_the_years_targe
 #[test]
 fn places_go_to_the_claims_possible_soonest_then_by_family_id() {
     let (kept, stderr) = claims(&capped_plan("target_order", 25));
-    assert_eq!(kept.len(), 13);
+    assert_eq!(kept.len(), 14);
     let (all, _) = claims("examples/plans/lancashire-2016.tfop");
     let output = tfop(&[
         "claims",
@@ -219,8 +219,8 @@ fn funding_shows_each_years_lump_sum_and_target_in_pence_exactly() {
 
 #[test]
 fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_risks() {
-    // 2016/17's target of 25: 12 families claimed before 31 March 2017 (12 ×
-    // £800 earned), 13 of the 17 claimable fit (£10,400), nothing left.
+    // 2016/17's target of 25: 11 families claimed before 31 March 2017 (11 ×
+    // £800 earned), 14 of the 25 claimable fit (£11,200), nothing left.
     let plan = capped_plan("funding_earned", 25);
     let funding = |as_of: &str| -> Value {
         let output = tfop(&[
@@ -234,14 +234,14 @@ fn funding_with_families_shows_what_each_year_has_earned_can_claim_and_still_ris
     assert_eq!(year["year"], "2016/17");
     assert_eq!(
         (&year["claimed_before"], &year["in_file"], &year["left"]),
-        (&Value::from(12), &Value::from(13), &Value::from(0)),
+        (&Value::from(11), &Value::from(14), &Value::from(0)),
         "{json}"
     );
     assert_eq!(
         (&year["earned"], &year["claimable"], &year["at_risk"]),
         (
-            &Value::from("9600.00"),
-            &Value::from("10400.00"),
+            &Value::from("8800.00"),
+            &Value::from("11200.00"),
             &Value::from("0.00")
         )
     );

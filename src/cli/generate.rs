@@ -208,10 +208,39 @@ struct Story {
     better_from: Option<NaiveDate>,
     /// The day a regressing family's troubles come back.
     relapse: Option<NaiveDate>,
-    /// The claim window a claim is made in, if one is: the first after the
-    /// progress has held 15 months, when that falls in the three years and
-    /// before the family regresses.
-    claim: Option<NaiveDate>,
+    /// Whether the family's children miss school, shared by their
+    /// histories: only then do they have the school attendance problem.
+    absent: bool,
+    /// Whether the first attachment has no family plan, so its principles
+    /// are not all in place and no claim can be made for it.
+    no_plan: bool,
+    /// The claim window of a progressing or regressing family: the first
+    /// in which every measure's progress can have been sustained.
+    window: Option<NaiveDate>,
+    /// The route of the claim made in `window`, if one is: only when the
+    /// window falls in the three years, before the family regresses, and
+    /// the attachment's principles are in place. A claimed family's every
+    /// problem comes right, so the claim is genuine.
+    claim: Option<Route>,
+}
+
+/// The route a synthetic claim is made by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Significant and sustained progress against every problem.
+    Progress,
+    /// The first adult, on an out-of-work benefit at attachment, moved off
+    /// it into a job that lasts.
+    Employment,
+}
+
+impl Route {
+    fn word(self) -> &'static str {
+        match self {
+            Route::Progress => "progress",
+            Route::Employment => "employment",
+        }
+    }
 }
 
 impl Story {
@@ -244,11 +273,12 @@ impl Story {
     }
 
     /// When a spell that began on `from` ends: soon after a family gets
-    /// better (most of the time); otherwise after one to eighteen months,
-    /// or never (still open).
+    /// better (always for a claimed family, most of the time for the
+    /// others); otherwise after one to eighteen months, or never (still
+    /// open).
     fn spell_end(&self, dice: &mut Dice, from: NaiveDate) -> Option<NaiveDate> {
         match self.better_from {
-            Some(better) if from <= better && dice.chance(90) => {
+            Some(better) if from <= better && (self.claim.is_some() || dice.chance(90)) => {
                 Some(after(better, dice.between(1, 90)))
             }
             _ => (!dice.chance(OPEN)).then(|| after(from, dice.between(30, 360))),
@@ -281,6 +311,12 @@ const ATTACHED: u64 = 80;
 const PROGRESSING: u64 = 62;
 const REGRESSING: u64 = 18;
 const CLAIMED: u64 = 80;
+/// Of claims, those made by the employment route.
+const EMPLOYMENT: u64 = 15;
+/// Of attachments, those made without a family plan.
+const NO_PLAN: u64 = 5;
+/// Of families, those whose children miss school.
+const ABSENT: u64 = 50;
 /// Of regressing families, those claimed before the troubles came back
 /// (of those whose claim window falls in the three years), and those whose
 /// case closed and who were attached again.
@@ -291,13 +327,15 @@ const ATTACHED_AGAIN: u64 = 40;
 const OPEN: u64 = 8;
 
 impl Story {
-    /// The story of a family whose timeline covers three years from
-    /// `start`.
-    fn draw(dice: &mut Dice, start: NaiveDate) -> Story {
+    /// The story of a family of `members` whose timeline covers three
+    /// years from `start`.
+    fn draw(dice: &mut Dice, start: NaiveDate, members: &[Member]) -> Story {
         let end = after(start, 3 * 365);
         let attached = dice
             .chance(ATTACHED)
-            .then(|| after(start, dice.between(180, 720)));
+            .then(|| after(start, dice.between(120, 600)));
+        let no_plan = attached.is_some() && dice.chance(NO_PLAN);
+        let absent = dice.chance(ABSENT);
         let course = match dice.below(100) {
             roll if roll < PROGRESSING => Course::Progressing,
             roll if roll < PROGRESSING + REGRESSING => Course::Regressing,
@@ -306,11 +344,18 @@ impl Story {
         let better_from = attached
             .filter(|_| course != Course::Stuck)
             .map(|attached| after(attached, dice.between(0, 120)));
-        let window = better_from.map(claim_window);
+        let at_school = members.iter().filter(|_| absent);
+        let window = better_from.map(|better| claim_window(better, start, at_school));
+        // A family whose attachment has no plan cannot be claimed for.
         let claimed = match (window, course) {
             (Some(_), Course::Progressing) => dice.chance(CLAIMED),
             (Some(_), Course::Regressing) => dice.chance(CLAIMED_BEFORE_RELAPSE),
             _ => false,
+        } && !no_plan;
+        let route = if dice.chance(EMPLOYMENT) {
+            Route::Employment
+        } else {
+            Route::Progress
         };
         // A regressing family claimed first regresses 1 to 8 months after
         // its claim window; the others 8 to 16 months after getting better,
@@ -328,15 +373,19 @@ impl Story {
             attached,
             better_from,
             relapse,
-            claim: window.filter(|window| claimed && *window <= end),
+            absent,
+            no_plan,
+            window,
+            claim: window
+                .filter(|window| claimed && *window <= end)
+                .map(|_| route),
         }
     }
 }
 
-/// Makes family number `index` (from 0) as its `story` goes.
-fn family(dice: &mut Dice, index: u64, story: &Story) -> Synthetic {
-    let (start, attached) = (story.start, story.attached);
-    let agency = dice.pick(&AGENCIES);
+/// The members of a family whose three years start on `start`: one or
+/// two adults, then one to six children.
+fn members(dice: &mut Dice, start: NaiveDate) -> Vec<Member> {
     let adults = dice.between(1, 2);
     let children = dice.between(1, 6).min(8 - adults);
     let mut members = Vec::new();
@@ -358,6 +407,16 @@ fn family(dice: &mut Dice, index: u64, story: &Story) -> Synthetic {
             attributes: Vec::new(),
         });
     }
+    members
+}
+
+/// Makes family number `index` (from 0), of `members`, as its `story`
+/// goes.
+fn family(dice: &mut Dice, index: u64, story: &Story, members: Vec<Member>) -> Synthetic {
+    let (start, attached) = (story.start, story.attached);
+    let agency = dice.pick(&AGENCIES);
+    let count = |role: Role| members.iter().filter(|member| member.role == role).count() as u64;
+    let (adults, children) = (count(Role::Adult), count(Role::Child));
 
     let mut events = Vec::new();
     // The two headline problems an attached family surely has.
@@ -369,12 +428,11 @@ fn family(dice: &mut Dice, index: u64, story: &Story) -> Synthetic {
     let sure_of = |trouble: Trouble| sure.is_some_and(|pair| pair.contains(&Some(trouble)));
     // How troubled the family is, shared by its members' histories.
     let crime = dice.chance(45);
-    let absence = dice.chance(50);
     for (position, member) in members.iter().enumerate() {
         let who = Some(position);
         let adult = member.role == Role::Adult;
         if !adult {
-            school_terms(dice, &mut events, position, member, story, absence);
+            school_terms(dice, &mut events, position, member, story);
         }
         let age_at_start = member.born.map(|born| start.year() - born.year());
         let old_enough = adult || age_at_start.is_some_and(|age| age >= 10);
@@ -404,9 +462,11 @@ fn family(dice: &mut Dice, index: u64, story: &Story) -> Synthetic {
             );
         }
         if adult {
-            // The first adult of a family sure of the work problem is on
-            // an out-of-work benefit on its attachment day.
-            let on_benefit = position == 0 && sure_of(Trouble::Work);
+            // The first adult of a family sure of the work problem, or
+            // claimed for by the employment route, is on an out-of-work
+            // benefit on its attachment day.
+            let on_benefit =
+                position == 0 && (sure_of(Trouble::Work) || story.claim == Some(Route::Employment));
             work_history(dice, &mut events, position, story, on_benefit);
         }
     }
@@ -504,68 +564,60 @@ fn sure_trouble(
 
 /// Three terms a school year while the child is 5 to 15, with sessions,
 /// unauthorised absence around the child's own rate (a quarter of it while
-/// the family is better), and some exclusions.
+/// the family is better), and in a family whose children miss school some
+/// exclusions. Below 8 in 100 (the rate of a family that does not), the
+/// absence stays under 10% of sessions, so such a family never has the
+/// school attendance problem.
 fn school_terms(
     dice: &mut Dice,
     events: &mut Vec<Event>,
     position: usize,
     member: &Member,
     story: &Story,
-    absent_family: bool,
 ) {
-    let (start, end) = (story.start, story.end);
+    let (start, end, absent_family) = (story.start, story.end, story.absent);
     let Some(born) = member.born else { return };
     let rate = if absent_family && dice.chance(70) {
         dice.between(5, 30)
     } else {
         dice.below(8)
     };
-    const TERMS: [((u32, u32), (u32, u32)); 3] =
-        [((9, 3), (12, 19)), ((1, 5), (3, 27)), ((4, 13), (7, 22))];
-    for year in start.year() - 1..=end.year() {
-        for (index, ((from_month, from_day), (to_month, to_day))) in TERMS.iter().enumerate() {
-            let term_year = if index == 0 { year } else { year + 1 };
-            let (Some(from), Some(to)) = (
-                NaiveDate::from_ymd_opt(term_year, *from_month, *from_day),
-                NaiveDate::from_ymd_opt(term_year, *to_month, *to_day),
-            ) else {
-                continue;
-            };
-            let age = from.year() - born.year();
-            if from < start || to > end || !(5..=15).contains(&age) {
-                continue;
-            }
-            let sessions = dice.between(110, 140);
-            let better = story.better_on(from);
-            let rate = if better { rate / 4 } else { rate };
-            let unauthorised = (sessions * rate / 100 + dice.below(4)).min(sessions);
-            events.push(
-                Event::spell("school_term", Some(position), from, Some(to))
-                    .with("sessions", Cell::Count(sessions))
-                    .with("unauthorised", Cell::Count(unauthorised)),
-            );
-            if !better && dice.chance(rate / 2) {
-                for _ in 0..dice.between(1, 3) {
-                    let day = after(from, dice.below(60));
-                    events.push(
-                        Event::point("exclusion", Some(position), day)
-                            .with("type", Cell::Word("fixed")),
-                    );
-                }
-            }
-            if !better && dice.chance(1) {
+    for (from, to) in terms_from(start).take_while(|(_, to)| *to <= end) {
+        if !of_school_age(born, from) {
+            continue;
+        }
+        let sessions = dice.between(110, 140);
+        let better = story.better_on(from);
+        let rate = if better { rate / 4 } else { rate };
+        let unauthorised = (sessions * rate / 100 + dice.below(4)).min(sessions);
+        events.push(
+            Event::spell("school_term", Some(position), from, Some(to))
+                .with("sessions", Cell::Count(sessions))
+                .with("unauthorised", Cell::Count(unauthorised)),
+        );
+        if absent_family && !better && dice.chance(rate / 2) {
+            for _ in 0..dice.between(1, 3) {
                 let day = after(from, dice.below(60));
                 events.push(
                     Event::point("exclusion", Some(position), day)
-                        .with("type", Cell::Word("permanent")),
+                        .with("type", Cell::Word("fixed")),
                 );
             }
+        }
+        if absent_family && !better && dice.chance(1) {
+            let day = after(from, dice.below(60));
+            events.push(
+                Event::point("exclusion", Some(position), day)
+                    .with("type", Cell::Word("permanent")),
+            );
         }
     }
 }
 
 /// Out-of-work benefits (surely on the `attached` day when `on_benefit`),
-/// employment, and now and then a programme.
+/// employment, and now and then a programme. A claimed family's benefits
+/// all end soon after it gets better, and the first adult of one claimed
+/// for by the employment route goes into a job that is still open.
 fn work_history(
     dice: &mut Dice,
     events: &mut Vec<Event>,
@@ -580,7 +632,8 @@ fn work_history(
             dice.between(30, 3 * 365),
         );
         let to = match story.better_from {
-            Some(better) => (!dice.chance(5)).then(|| after(better, dice.between(1, 150))),
+            Some(better) => (story.claim.is_some() || !dice.chance(5))
+                .then(|| after(better, dice.between(1, 150))),
             None => match story.attached {
                 Some(attached) if on_benefit => {
                     (!dice.chance(OPEN)).then(|| after(attached, dice.between(30, 400)))
@@ -594,10 +647,12 @@ fn work_history(
             Event::spell("out_of_work_benefit", who, from, to)
                 .with("benefit", Cell::Word(dice.pick(&BENEFITS))),
         );
+        let employed = on_benefit && story.claim == Some(Route::Employment);
         if let Some(to) = to {
-            if dice.chance(60) {
+            if employed || dice.chance(60) {
                 let job = after(to, dice.below(30));
-                let until = (!dice.chance(60)).then(|| after(job, dice.between(30, 400)));
+                let until =
+                    (!employed && !dice.chance(60)).then(|| after(job, dice.between(30, 400)));
                 let mut employment = Event::spell("employment", who, job, until);
                 if dice.chance(80) {
                     employment = employment.with("hours", Cell::Count(dice.between(16, 40)));
@@ -635,12 +690,63 @@ fn next_quarter(day: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(day)
 }
 
-/// The claim window of a family whose troubles stopped on `better`: a year
-/// and three months on every measure's progress has been sustained (school
-/// attendance and child protection plans need a year), and a claim is made
-/// in the window after that.
-fn claim_window(better: NaiveDate) -> NaiveDate {
-    next_quarter(after(better, 455))
+/// The claim window of a family whose three years start on `start` and
+/// whose troubles stopped on `better`: the first quarter day after every
+/// measure's progress can have been sustained. Its spells end within three
+/// months of that and a child protection plan's end is kept 12 months (a
+/// year of 366 days at most), so 456 days on; its benefits end within five
+/// months and are kept six. School attendance is judged over each child's
+/// last three terms, so a family with one of `pupils` (the members whose
+/// attendance may be a problem) of school age in a term up to the third
+/// that begins after it got better waits for that term to end, and 12
+/// months more.
+fn claim_window<'a>(
+    better: NaiveDate,
+    start: NaiveDate,
+    pupils: impl Iterator<Item = &'a Member> + Clone,
+) -> NaiveDate {
+    let sustained = after(better, 456);
+    let attendance = terms_from(after(better, 1))
+        .nth(2)
+        .and_then(|(third, end)| {
+            let at_school = |from: NaiveDate| {
+                pupils.clone().any(|member| {
+                    member.role == Role::Child
+                        && member.born.is_some_and(|born| of_school_age(born, from))
+                })
+            };
+            terms_from(start)
+                .take_while(|(from, _)| *from <= third)
+                .any(|(from, _)| at_school(from))
+                .then(|| after(end, 366))
+        });
+    next_quarter(attendance.map_or(sustained, |attendance| attendance.max(sustained)))
+}
+
+/// The school terms (autumn, spring and summer) that begin on or after
+/// `day`, in order.
+fn terms_from(day: NaiveDate) -> impl Iterator<Item = (NaiveDate, NaiveDate)> {
+    const TERMS: [((u32, u32), (u32, u32)); 3] =
+        [((9, 3), (12, 19)), ((1, 5), (3, 27)), ((4, 13), (7, 22))];
+    (day.year() - 1..=NaiveDate::MAX.year())
+        .flat_map(|year| {
+            TERMS.iter().enumerate().filter_map(
+                move |(index, ((from_month, from_day), (to_month, to_day)))| {
+                    let term_year = if index == 0 { year } else { year + 1 };
+                    Some((
+                        NaiveDate::from_ymd_opt(term_year, *from_month, *from_day)?,
+                        NaiveDate::from_ymd_opt(term_year, *to_month, *to_day)?,
+                    ))
+                },
+            )
+        })
+        .filter(move |(from, _)| *from >= day)
+}
+
+/// Whether a child born on `born` is of school age (5 to 15) in the term
+/// that begins on `from`, by the year of each.
+fn of_school_age(born: NaiveDate, from: NaiveDate) -> bool {
+    (5..=15).contains(&(from.year() - born.year()))
 }
 
 /// The principles of an attachment on `attached`, mostly all in place, the
@@ -670,30 +776,28 @@ fn attachment(
             .then(|| after(attached, dice.between(180, 600))),
     }
     .filter(|closed| *closed < story.end);
-    principles(dice, events, attached, closed, agency);
-    if let Some(day) = story.claim {
-        let route = if dice.chance(85) {
-            "progress"
-        } else {
-            "employment"
-        };
-        events.push(Event::point("claim", None, day).with("type", Cell::Word(route)));
+    principles(dice, events, attached, closed, !story.no_plan, agency);
+    if let (Some(route), Some(day)) = (story.claim, story.window) {
+        events.push(Event::point("claim", None, day).with("type", Cell::Word(route.word())));
     }
     if let (Some(relapse), true) = (story.relapse, closed.is_some()) {
         let again = after(relapse, dice.between(30, 120));
         if again < story.end && dice.chance(ATTACHED_AGAIN) {
-            principles(dice, events, again, None, agency);
+            let planned = !dice.chance(NO_PLAN);
+            principles(dice, events, again, None, planned, agency);
         }
     }
 }
 
 /// An attachment on `attached` with its principles: a family assessment,
-/// mostly a plan, and a lead professional from about then to `closed`.
+/// a plan when `planned`, and a lead professional from about then to
+/// `closed`.
 fn principles(
     dice: &mut Dice,
     events: &mut Vec<Event>,
     attached: NaiveDate,
     closed: Option<NaiveDate>,
+    planned: bool,
     agency: &'static str,
 ) {
     events.push(Event::point(
@@ -701,7 +805,7 @@ fn principles(
         None,
         before(attached, dice.between(5, 40)),
     ));
-    if !dice.chance(5) {
+    if planned {
         events.push(Event::point(
             "family_plan",
             None,
@@ -822,8 +926,9 @@ fn next_family(
     vocab: &Vocabulary,
     duplicate_rows: u64,
 ) -> Result<(Story, Family), Exit> {
-    let story = Story::draw(&mut dice.timeline, start);
-    let mut family = family(&mut dice.timeline, index, &story)
+    let members = members(&mut dice.timeline, start);
+    let story = Story::draw(&mut dice.timeline, start, &members);
+    let mut family = family(&mut dice.timeline, index, &story, members)
         .into_family(vocab)
         .ok_or_else(|| {
             eprintln!("error: internal error: a generated event is not of the national vocabulary");
@@ -1041,6 +1146,65 @@ mod tests {
     use super::*;
     use tfop::{ClaimStatus, Decision, Plan};
 
+    /// The shipped national phase 2 plan, which generated claims are
+    /// genuine under.
+    fn national() -> Plan {
+        Plan::parse(include_str!("../../examples/plans/national-phase2.tfop")).unwrap()
+    }
+
+    /// The default `--start`.
+    fn start() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2014, 4, 1).unwrap()
+    }
+
+    /// Every claim the generator writes is genuine: the family, its claim
+    /// records removed, is claimable by the claim's route under the
+    /// national phase 2 plan on the day before the claim's window, for
+    /// families of the README's seed and of the example cohort's.
+    #[test]
+    fn every_generated_claim_is_claimable_by_its_route_the_day_before_its_window() {
+        let plan = national();
+        let vocab = plan.vocabulary();
+        let claim = vocab.lookup("claim").unwrap();
+        let mut claims = 0;
+        for seed in [1, 2015] {
+            let mut dice = CohortDice::new(seed);
+            for index in 0..300 {
+                let (story, mut family) = next_family(&mut dice, index, start(), vocab, 0)
+                    .ok()
+                    .unwrap();
+                let made: Vec<_> = family
+                    .events
+                    .iter()
+                    .filter(|event| event.kind == claim)
+                    .map(|event| event.start)
+                    .collect();
+                let (Some(route), Some(window)) = (story.claim, story.window) else {
+                    assert!(made.is_empty(), "{}", family.id);
+                    continue;
+                };
+                assert_eq!(made, [window], "{}", family.id);
+                family.events.retain(|event| event.kind != claim);
+                let decided = plan.evaluate(&family, window.pred_opt().unwrap());
+                let status = decided
+                    .claims
+                    .iter()
+                    .find(|decision| decision.claim_type == route.word())
+                    .map(|decision| (decision.status, decision.reason.clone()));
+                assert_eq!(
+                    status,
+                    Some((ClaimStatus::Claimable, None)),
+                    "{} {} on {window}",
+                    family.id,
+                    route.word()
+                );
+                claims += 1;
+            }
+        }
+        // Enough claims of both routes to mean something.
+        assert!(claims > 100, "{claims}");
+    }
+
     /// A regressing family of the README's measured cohort, decided on the
     /// as-of day, with the day its claim record says it was claimed.
     struct Regressing {
@@ -1053,15 +1217,16 @@ mod tests {
     /// decided by the national phase 2 plan on 31 March 2017, the last day
     /// of their three years.
     fn measured_cohort() -> Vec<Regressing> {
-        let plan = Plan::parse(include_str!("../../examples/plans/national-phase2.tfop")).unwrap();
+        let plan = national();
         let vocab = plan.vocabulary();
         let claim = vocab.lookup("claim").unwrap();
-        let start = NaiveDate::from_ymd_opt(2014, 4, 1).unwrap();
         let as_of = NaiveDate::from_ymd_opt(2017, 3, 31).unwrap();
         let mut dice = CohortDice::new(1);
         let mut regressing = Vec::new();
         for index in 0..2000 {
-            let (story, family) = next_family(&mut dice, index, start, vocab, 0).ok().unwrap();
+            let (story, family) = next_family(&mut dice, index, start(), vocab, 0)
+                .ok()
+                .unwrap();
             assert_eq!(story.end, as_of);
             if story.relapse.is_none() {
                 continue;
@@ -1082,14 +1247,16 @@ mod tests {
     }
 
     fn window(story: &Story) -> NaiveDate {
-        claim_window(story.better_from.unwrap())
+        story.window.unwrap()
     }
 
     /// The README's mix: of regressing families whose claim window falls
-    /// in their three years, 35 in 100 are claimed before they regress.
-    /// The cohort is fixed by its seed; the band (30 to 40 in 100) is about
-    /// one and a half standard deviations of a share of 184 families either
-    /// side of 35, so another seed's cohort would mostly fall in it too.
+    /// in their three years, 35 in 100 are claimed before they regress
+    /// (the 5 in 100 with no family plan are not). Measured over seven
+    /// seeds' 2,000 families, about 980 such families, the band (30 to 40
+    /// in 100) is over three standard deviations either side of 35; one
+    /// seed's 140 would be under one and a half. Seed 1's own figures are
+    /// the README's.
     #[test]
     fn about_35_in_100_regressing_families_are_claimed_before_they_relapse() {
         let regressing = measured_cohort();
@@ -1111,11 +1278,25 @@ mod tests {
                         .is_some_and(|(claimed, relapse)| claimed < relapse)
             })
             .count();
-        let percent = claimed_first * 100 / with_window.len();
-        assert!((30..=40).contains(&percent), "{percent} in 100");
-        // The figures the README quotes.
-        assert_eq!((regressing.len(), with_window.len()), (292, 184));
-        assert_eq!(claimed_first, 61);
+        let plan = national();
+        let (mut reached, mut claimed) = (0, 0);
+        for seed in 1..=7 {
+            let mut dice = CohortDice::new(seed);
+            for index in 0..2000 {
+                let (story, _) = next_family(&mut dice, index, start(), plan.vocabulary(), 0)
+                    .ok()
+                    .unwrap();
+                if story.relapse.is_some() && story.window.is_some_and(|day| day <= story.end) {
+                    reached += 1;
+                    claimed += usize::from(story.claim.is_some());
+                }
+            }
+        }
+        let percent = claimed * 100 / reached;
+        assert!((30..=40).contains(&percent), "{claimed} of {reached}");
+        // The figures the README quotes: seed 1's share is low by chance.
+        assert_eq!((regressing.len(), with_window.len()), (281, 142));
+        assert_eq!(claimed_first, 33);
     }
 
     /// A regressing family claimed first is claimed in its window and
@@ -1171,6 +1352,6 @@ mod tests {
                 }
             }
         }
-        assert_eq!(relapsed_after_claim, 42);
+        assert_eq!(relapsed_after_claim, 23);
     }
 }
