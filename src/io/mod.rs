@@ -360,7 +360,7 @@ impl Record {
 /// whose 8 bits match, and confirms the id byte for byte, so ids whose
 /// hashes collide are told apart by their bytes. An id longer than a chunk,
 /// and every id once the chunks hold 4 GiB, is kept whole in a second map;
-/// a lookup looks there too. So memory grows by the id and 13 to 21 bytes a
+/// a lookup looks there too. So memory grows by the id and 9 to 18 bytes a
 /// family (a slot of 5 bytes at a load of 37 to 75%, the line, the length).
 pub struct SeenFamilies {
     /// Where each kept id's entry starts in `chunks`, or `FREE`; a power of
