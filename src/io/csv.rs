@@ -165,20 +165,20 @@ impl Cells {
         }
     }
 
-    /// Appends a row's cells, given as bytes, checking each is UTF-8 (a
-    /// cell that is not is reported in `problems`, as of `column`, and left
-    /// empty): the row.
+    /// Appends a row's cells, each given as its text or `None` where it is
+    /// not UTF-8 (reported by `not_utf8` with its column, and left empty):
+    /// the row.
     fn push<'b>(
         &mut self,
         line: u64,
-        cells: impl Iterator<Item = &'b [u8]>,
+        cells: impl Iterator<Item = Option<&'b str>>,
         mut not_utf8: impl FnMut(usize),
     ) -> Row {
         let (start, first) = (self.text.len(), self.ends.len());
         for (index, cell) in cells.enumerate() {
-            match std::str::from_utf8(cell) {
-                Ok(cell) => self.text.push_str(cell),
-                Err(_) => not_utf8(index),
+            match cell {
+                Some(cell) => self.text.push_str(cell),
+                None => not_utf8(index),
             }
             self.ends.push(self.text.len() - start);
         }
@@ -1489,7 +1489,13 @@ impl CsvBlock {
         }
         let not_utf8 = |column: usize| problem(names.get(column).cloned(), ProblemKind::NotUtf8);
         Some(match ends {
-            None => cells.push(line, bytes.split(|&byte| byte == b','), not_utf8),
+            // A comma is one byte in UTF-8 and in no other character, so the
+            // cells of a line in UTF-8 are too: the line is checked once, and
+            // only a line that is not is checked cell by cell.
+            None => match std::str::from_utf8(bytes) {
+                Ok(text) => cells.push(line, commas(text).map(Some), not_utf8),
+                Err(_) => cells.push(line, bytes.split(|&byte| byte == b',').map(utf8), not_utf8),
+            },
             Some(ends) => {
                 let cell = |(column, &end): (usize, &usize)| {
                     let start = column
@@ -1499,10 +1505,34 @@ impl CsvBlock {
                         .unwrap_or_default();
                     bytes.get(start..end).unwrap_or_default()
                 };
-                cells.push(line, ends.iter().enumerate().map(cell), not_utf8)
+                cells.push(line, ends.iter().enumerate().map(cell).map(utf8), not_utf8)
             }
         })
     }
+}
+
+/// The cells of a line in UTF-8, split at its commas byte by byte (as
+/// `str::split` would, without its search for a character).
+fn commas(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let line = rest?;
+        match line.bytes().position(|byte| byte == b',') {
+            Some(at) => {
+                rest = line.get(at + 1..);
+                line.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(line)
+            }
+        }
+    })
+}
+
+/// A cell's text, `None` if it is not UTF-8.
+fn utf8(cell: &[u8]) -> Option<&str> {
+    std::str::from_utf8(cell).ok()
 }
 
 /// One family's rows from a CSV folder, not yet typed: typing needs the

@@ -349,44 +349,60 @@ impl Record {
 /// The ids of a cohort's families read so far, to refuse a family that
 /// appears twice rather than count it twice. Exact: a family is refused as
 /// a repeat only if an earlier record gave the very same id, never because
-/// two ids hash alike.
+/// two ids hash alike, and never missed however far apart the two are.
 ///
 /// Compact: no allocation per id. Each first id is appended to fixed chunks
 /// of bytes (its line and length as variable-length integers, then its
-/// bytes; chunks never move, so growing copies nothing), and a table maps a
-/// 32-bit hash of the id (keyed afresh for every run) to where it starts; a
-/// lookup confirms the id byte for byte. An id whose hash an earlier,
-/// different id already has in the table is kept whole in a second map, as
-/// is an id longer than a chunk and every id once the chunks hold 4 GiB; a
-/// lookup looks there too. So memory grows by the id and 15 to 25 bytes a
-/// family (a table slot of 9 bytes at a load of 44 to 88%, the line, the
-/// length), and a few ids whole: of 500,000 families, about 30 collide.
+/// bytes; chunks never move, so growing copies nothing). A table of open
+/// addressing holds, for each id, only where its entry starts (4 bytes) and
+/// 8 bits of its 64-bit hash (keyed afresh for every run); a lookup walks
+/// the slots from the one the hash picks, reads the entry of each slot
+/// whose 8 bits match, and confirms the id byte for byte, so ids whose
+/// hashes collide are told apart by their bytes. An id longer than a chunk,
+/// and every id once the chunks hold 4 GiB, is kept whole in a second map;
+/// a lookup looks there too. So memory grows by the id and 9 to 18 bytes a
+/// family (a slot of 5 bytes at a load of 37 to 75%, the line, the length).
 pub struct SeenFamilies {
-    /// The hash of each id in `chunks`, and where its entry starts.
-    table: HashMap<u32, u32>,
+    /// Where each kept id's entry starts in `chunks`, or `FREE`; a power of
+    /// two long, and never more than three quarters taken.
+    slots: Vec<u32>,
+    /// Beside each slot, the top 8 bits of its id's hash, so a lookup reads
+    /// the entry of few slots that hold other ids.
+    tags: Vec<u8>,
+    /// How many slots are taken.
+    taken: usize,
     /// The entries (line, id length, id bytes), `CHUNK` bytes a chunk.
     chunks: Vec<Vec<u8>>,
     /// The ids not in `chunks`, with their lines.
     whole: HashMap<String, u64>,
     key: RandomState,
     /// The bits of the hash kept: all, but for tests that make ids collide.
-    hash_bits: u32,
-    /// How many bytes the chunks may span: their offsets are 32 bits wide.
+    hash_bits: u64,
+    /// How many bytes the chunks may span: their offsets are 32 bits wide,
+    /// `FREE` excluded.
     most_bytes: usize,
 }
 
 /// The bytes of one chunk of [`SeenFamilies`]' entries.
 const CHUNK: usize = 1 << 16;
 
+/// A slot of [`SeenFamilies`] that holds no id.
+const FREE: u32 = u32::MAX;
+
+/// The slots of [`SeenFamilies`]' table when it first holds an id.
+const FIRST_SLOTS: usize = 1 << 10;
+
 impl Default for SeenFamilies {
     fn default() -> SeenFamilies {
         SeenFamilies {
-            table: HashMap::new(),
+            slots: Vec::new(),
+            tags: Vec::new(),
+            taken: 0,
             chunks: Vec::new(),
             whole: HashMap::new(),
             key: RandomState::new(),
-            hash_bits: u32::MAX,
-            most_bytes: 1 << 32,
+            hash_bits: u64::MAX,
+            most_bytes: FREE as usize,
         }
     }
 }
@@ -399,40 +415,62 @@ impl SeenFamilies {
         let Some(id) = id.filter(|id| !id.is_empty() && record.is_listed()) else {
             return Ok(());
         };
-        match self.first_line(id) {
+        let hash = self.hash(id.as_bytes());
+        match self.first_line(id, hash) {
             Some(first_line) => Err(record.repeated(id.to_owned(), first_line)),
             None => {
-                self.remember(id, record.line);
+                self.remember(id, hash, record.line);
                 Ok(())
             }
         }
     }
 
-    /// The 32 bits of the id's hash the table is keyed by.
-    fn hash(&self, id: &str) -> u32 {
-        // Truncated on purpose: a collision only costs a lookup in `whole`.
-        (self.key.hash_one(id) as u32) & self.hash_bits
+    /// The id's hash: the slot it starts from in its low bits, its tag in
+    /// its top 8.
+    fn hash(&self, id: &[u8]) -> u64 {
+        self.key.hash_one(id) & self.hash_bits
     }
 
-    /// The line of the first record with this id, if one was read.
-    fn first_line(&self, id: &str) -> Option<u64> {
-        let in_table = self
-            .table
-            .get(&self.hash(id))
-            .and_then(|&start| {
-                let start = start as usize;
-                entry(self.chunks.get(start / CHUNK)?, start % CHUNK)
-            })
-            .filter(|(_, kept)| *kept == id.as_bytes());
-        match in_table {
-            Some((line, _)) => Some(line),
-            None => self.whole.get(id).copied(),
+    /// The line and bytes of the entry starting at `start`.
+    fn entry(&self, start: u32) -> Option<(u64, &[u8])> {
+        let start = start as usize;
+        entry(self.chunks.get(start / CHUNK)?, start % CHUNK)
+    }
+
+    /// The slot holding the id's entry and its line, or else the free slot
+    /// where it would go; `None` only for an empty table.
+    fn probe(&self, id: &[u8], hash: u64) -> Option<(usize, Option<u64>)> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let tag = (hash >> 56) as u8;
+        let mut at = hash as usize & mask;
+        // The table is never full, so a free slot ends the walk within one
+        // turn round it.
+        for _ in 0..self.slots.len() {
+            let start = *self.slots.get(at)?;
+            if start == FREE {
+                return Some((at, None));
+            }
+            if self.tags.get(at) == Some(&tag) {
+                if let Some((line, _)) = self.entry(start).filter(|(_, kept)| *kept == id) {
+                    return Some((at, Some(line)));
+                }
+            }
+            at = (at + 1) & mask;
+        }
+        None
+    }
+
+    /// The line of the first record with this id (of this hash), if one
+    /// was read.
+    fn first_line(&self, id: &str, hash: u64) -> Option<u64> {
+        match self.probe(id.as_bytes(), hash) {
+            Some((_, Some(line))) => Some(line),
+            _ => self.whole.get(id).copied(),
         }
     }
 
-    /// Remembers an id not read before.
-    fn remember(&mut self, id: &str, line: u64) {
-        let hash = self.hash(id);
+    /// Remembers an id (of this hash) not read before.
+    fn remember(&mut self, id: &str, hash: u64, line: u64) {
         let length = number_length(line) + number_length(id.len() as u64) + id.len();
         let last = self.chunks.last().map_or(CHUNK, Vec::len);
         let room = last + length <= CHUNK;
@@ -442,22 +480,64 @@ impl SeenFamilies {
             self.chunks.len() * CHUNK
         };
         let fits = length <= CHUNK && start.saturating_add(length) <= self.most_bytes;
-        match u32::try_from(start) {
-            Ok(start) if fits && !self.table.contains_key(&hash) => {
-                if !room {
-                    self.chunks.push(Vec::with_capacity(CHUNK));
-                }
-                if let Some(chunk) = self.chunks.last_mut() {
-                    push_number(chunk, line);
-                    push_number(chunk, id.len() as u64);
-                    chunk.extend_from_slice(id.as_bytes());
-                }
-                self.table.insert(hash, start);
+        let slot = match u32::try_from(start) {
+            Ok(start) if fits && self.make_room() => self
+                .probe(id.as_bytes(), hash)
+                .map(|(at, _)| (at, start, (hash >> 56) as u8)),
+            _ => None,
+        };
+        let Some((at, start, tag)) = slot else {
+            self.whole.insert(id.to_owned(), line);
+            return;
+        };
+        if !room {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            push_number(chunk, line);
+            push_number(chunk, id.len() as u64);
+            chunk.extend_from_slice(id.as_bytes());
+        }
+        if let (Some(slot), Some(kept)) = (self.slots.get_mut(at), self.tags.get_mut(at)) {
+            *slot = start;
+            *kept = tag;
+            self.taken += 1;
+        }
+    }
+
+    /// Doubles the table, if one more id would take more than three
+    /// quarters of it, placing each id again by its hash; false if it cannot
+    /// grow further.
+    fn make_room(&mut self) -> bool {
+        let wanted = self.taken.saturating_add(1).saturating_mul(4);
+        if wanted <= self.slots.len().saturating_mul(3) {
+            return true;
+        }
+        let Some(size) = self
+            .slots
+            .len()
+            .checked_mul(2)
+            .map(|size| size.max(FIRST_SLOTS))
+        else {
+            return false;
+        };
+        let old = std::mem::replace(&mut self.slots, vec![FREE; size]);
+        self.tags = vec![0; size];
+        let mask = size - 1;
+        for start in old.into_iter().filter(|&start| start != FREE) {
+            let Some(hash) = self.entry(start).map(|(_, id)| self.hash(id)) else {
+                continue;
+            };
+            let mut at = hash as usize & mask;
+            while self.slots.get(at).is_some_and(|&slot| slot != FREE) {
+                at = (at + 1) & mask;
             }
-            _ => {
-                self.whole.insert(id.to_owned(), line);
+            if let (Some(slot), Some(tag)) = (self.slots.get_mut(at), self.tags.get_mut(at)) {
+                *slot = start;
+                *tag = (hash >> 56) as u8;
             }
         }
+        true
     }
 }
 
@@ -508,9 +588,10 @@ mod tests {
         ids.iter()
             .enumerate()
             .map(|(index, id)| {
-                let first = seen.first_line(id);
+                let hash = seen.hash(id.as_bytes());
+                let first = seen.first_line(id, hash);
                 if first.is_none() {
-                    seen.remember(id, index as u64 + 1);
+                    seen.remember(id, hash, index as u64 + 1);
                 }
                 first
             })
@@ -543,8 +624,8 @@ mod tests {
         #[test]
         fn repeats_are_found_exactly(
             ids in proptest::collection::vec("[a-c]{0,3}|F-[0-9]{1,4}", 0..200),
-            hash_bits in prop_oneof![Just(0u32), Just(3), Just(u32::MAX)],
-            most_bytes in prop_oneof![Just(0usize), Just(40), Just(CHUNK + 30), Just(1 << 32)],
+            hash_bits in prop_oneof![Just(0u64), Just(3), Just(u64::MAX)],
+            most_bytes in prop_oneof![Just(0usize), Just(40), Just(CHUNK + 30), Just(FREE as usize)],
         ) {
             let mut seen = SeenFamilies { hash_bits, most_bytes, ..SeenFamilies::default() };
             prop_assert_eq!(admit_all(&mut seen, &ids), expected(&ids));
@@ -561,6 +642,38 @@ mod tests {
         assert_eq!(found, expected(&twice));
         assert_eq!(found[300], Some(1));
         assert_eq!(found[599], Some(300));
+    }
+
+    /// With every id hashed alike, distinct ids all share the table (none
+    /// pushed out to the map of whole ids) and none is taken for another.
+    #[test]
+    fn ids_whose_hashes_collide_are_told_apart_by_their_bytes() {
+        let mut ids: Vec<String> = (0..500).map(|n| format!("F-{n}")).collect();
+        ids.extend(["F-0".to_string(), "F-499".to_string(), "F-5000".to_string()]);
+        let mut seen = SeenFamilies {
+            hash_bits: 0,
+            ..SeenFamilies::default()
+        };
+        let found = admit_all(&mut seen, &ids);
+        assert!(found[..500].iter().all(Option::is_none));
+        assert_eq!(found[500..], [Some(1), Some(500), None]);
+        assert!(seen.whole.is_empty() && seen.taken == 501);
+    }
+
+    /// A repeat is found however many families came between, across every
+    /// doubling of the table.
+    #[test]
+    fn a_repeat_far_apart_is_still_refused() {
+        let mut seen = SeenFamilies::default();
+        let ids: Vec<String> = (0..300_000).map(|n| format!("F-{n:06}")).collect();
+        let found = admit_all(&mut seen, &ids);
+        assert!(found.iter().all(Option::is_none));
+        let line = |id: &str| seen.first_line(id, seen.hash(id.as_bytes()));
+        assert_eq!(line("F-000000"), Some(1));
+        assert_eq!(line("F-123456"), Some(123_457));
+        assert_eq!(line("F-299999"), Some(300_000));
+        assert_eq!(line("F-300000"), None);
+        assert!(seen.whole.is_empty() && seen.slots.len() == 1 << 19);
     }
 
     #[test]
