@@ -378,6 +378,13 @@ pub enum RecordErrorKind {
         /// A declared attribute with a similar name.
         suggestion: Option<String>,
     },
+    /// A member attribute the plan declares, written as a key of the member
+    /// itself rather than inside its `attributes`, where it would be lost.
+    #[error(
+        "is a member attribute the plan declares, written on the member itself; \
+         move it into the member's `attributes` object"
+    )]
+    AttributeOutsideAttributes,
     /// `member` names no member of the family.
     #[error("names no member of this family; use the `id` of one of its `members`")]
     UnknownMember,

@@ -158,6 +158,42 @@ fn unknown_badly_typed_and_missing_attributes_are_refused_without_their_values()
     assert!(!error.to_string().contains("SECRET"), "{error}");
 }
 
+/// A declared attribute written on the member itself, not inside its
+/// `attributes`, would be lost (other member keys are ignored): it is
+/// refused at its key, without its value; an undeclared key stays ignored.
+#[test]
+fn a_declared_attribute_written_outside_attributes_is_refused() {
+    let plan = plan(CRIME);
+    let text = family(
+        vec![
+            json!({"id": "A", "role": "adult", "resident": "SECRET-1", "payroll": "x"}),
+            json!({"id": "B", "role": "adult", "payroll": "x"}),
+        ],
+        json!([]),
+    );
+    let error = plan.read_family(&text.to_string()).unwrap_err();
+    let problems: Vec<(String, Option<&str>, &RecordErrorKind)> = error
+        .problems
+        .iter()
+        .map(|p| (p.record.to_string(), p.field.as_deref(), &p.kind))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "member #0 (`A`)".to_string(),
+            Some("resident"),
+            &RecordErrorKind::AttributeOutsideAttributes
+        )]
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("move it into the member's `attributes` object"),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("SECRET"), "{error}");
+}
+
 // ───────────── checking ─────────────
 
 /// `residnt` for `resident`, refused with the name it means.

@@ -526,6 +526,16 @@ fn read_member_attributes(
     sink: &mut Sink<'_>,
 ) -> Vec<Option<FieldValue>> {
     let declared = vocab.member_attributes();
+    for decl in declared {
+        // Other member keys are ignored for older exports' sake, but one
+        // named as a declared attribute is that attribute misplaced.
+        if object.contains_key(&decl.name) {
+            sink.report(
+                Some(&decl.name),
+                RecordErrorKind::AttributeOutsideAttributes,
+            );
+        }
+    }
     let mut values: Vec<Option<FieldValue>> = vec![None; declared.len()];
     let given = match present(object, "attributes") {
         None => None,
