@@ -925,20 +925,38 @@ claim progress "Progress" pays £800 { every identified problem has progressed }
             let family = family(plan, "2016-01-01", &[(start.to_owned(), None)]);
             walk_and_set_work_during(|| plan.evaluate(&family, as_of))
         };
-        for (start, most) in [("1910-01-15", 30_000), ("1610-01-15", 47_000)] {
+        let (_, [_, recent]) = work(&plan, "2015-01-15");
+        for (start, years) in [
+            ("1910-01-15", 105),
+            ("1610-01-15", 405),
+            ("0001-01-15", 2014),
+        ] {
             let (decision, [months, intervals]) = work(&plan, start);
             let (reference, [_, unbounded]) = work(&unbounded, start);
             assert_eq!(decision, reference, "{start}");
             assert!(months <= 5 * 4801, "{start}: {months} months walked");
-            // About 50 intervals a year from the spell's start to the
-            // horizon (2016 and 400 years past the plan's reach of 27),
-            // where the end of the calendar was 10 times further.
-            assert!(intervals <= most, "{start}: {intervals} intervals");
+            // Each year of the spell before the as-of day adds the runs of
+            // its answer, about 54 intervals (eight runs of a months
+            // window's answer, and the sets built from it), so a spell
+            // from the first year of the calendar costs at most some six
+            // times one from last year: a bound on every event, whatever
+            // the windows' lengths.
             assert!(
-                10 * intervals <= unbounded,
+                intervals <= recent + 60 * years,
+                "{start}: {intervals} intervals, {recent} for a spell from 2015"
+            );
+            // Walked to the end of the calendar, even a spell from the
+            // year 1 cost four times as much.
+            assert!(
+                4 * intervals <= unbounded,
                 "{start}: {intervals} of {unbounded}"
             );
         }
+        let (_, [_, earliest]) = work(&plan, "0001-01-01");
+        assert!(
+            earliest <= 6 * recent,
+            "{earliest} intervals, {recent} for 2015"
+        );
     }
 
     /// Spells of work before the as-of day `day`, the family attached on
