@@ -32,7 +32,7 @@
 
 use super::json::typed::{Given, Object as Entries, RawEvent, RawFamily, RawMember, Scalar, Text};
 use super::lines::{LineStart, Lines};
-use super::{Input, InputError, MAX_RECORD_BYTES, Record};
+use super::{Input, InputError, MAX_RECORD_BYTES, Record, SeenFamilies};
 use crate::family::{Event, Member, RecordErrorKind, RecordPosition};
 use crate::vocab::{
     EventKind, FieldType, RESERVED_EVENT_KEYS, RESERVED_MEMBER_COLUMNS, RESERVED_MEMBER_KEYS,
@@ -42,7 +42,7 @@ use crate::{Family, ProblemKind, ProblemRecord, RecordProblem, Refusal};
 use chrono::NaiveDate;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Seek};
 use std::ops::Range;
@@ -1039,21 +1039,22 @@ fn out_of_place(
 }
 
 /// The families `families.csv` lists more than once, with every line that
-/// lists each. The ids are held only for this pass.
+/// lists each. Every id is held only for this pass, and as compactly as
+/// `eval` holds them ([`SeenFamilies`]); lines are kept only for repeats.
 fn listed_twice(source: &Source, max: usize) -> Result<BTreeMap<String, Vec<u64>>, InputError> {
     let mut families = CsvFile::open(source, Part::Families, max)?;
-    let mut lines: HashMap<Vec<u8>, Vec<u64>> = HashMap::new();
+    let mut seen = SeenFamilies::default();
+    let mut repeated: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     while let Some(row) = families.next_row()? {
-        lines
-            .entry(families.family().to_vec())
-            .or_default()
-            .push(row.start.line);
+        let line = row.start.line;
+        if let Some(first_line) = seen.see(families.family(), line) {
+            repeated
+                .entry(String::from_utf8_lossy(families.family()).into_owned())
+                .or_insert_with(|| vec![first_line])
+                .push(line);
+        }
     }
-    Ok(lines
-        .into_iter()
-        .filter(|(_, lines)| lines.len() > 1)
-        .map(|(id, lines)| (String::from_utf8_lossy(&id).into_owned(), lines))
-        .collect())
+    Ok(repeated)
 }
 
 /// The families of a CSV folder, one record each, in the order of

@@ -374,7 +374,7 @@ pub struct SeenFamilies {
     /// The entries (line, id length, id bytes), `CHUNK` bytes a chunk.
     chunks: Vec<Vec<u8>>,
     /// The ids not in `chunks`, with their lines.
-    whole: HashMap<String, u64>,
+    whole: HashMap<Vec<u8>, u64>,
     key: RandomState,
     /// The bits of the hash kept: all, but for tests that make ids collide.
     hash_bits: u64,
@@ -415,14 +415,21 @@ impl SeenFamilies {
         let Some(id) = id.filter(|id| !id.is_empty() && record.is_listed()) else {
             return Ok(());
         };
-        let hash = self.hash(id.as_bytes());
-        match self.first_line(id, hash) {
+        match self.see(id.as_bytes(), record.line) {
             Some(first_line) => Err(record.repeated(id.to_owned(), first_line)),
-            None => {
-                self.remember(id, hash, record.line);
-                Ok(())
-            }
+            None => Ok(()),
         }
+    }
+
+    /// The line an id was first seen at, if it was seen before; else it is
+    /// remembered as first seen at `line`.
+    pub(crate) fn see(&mut self, id: &[u8], line: u64) -> Option<u64> {
+        let hash = self.hash(id);
+        let first_line = self.first_line(id, hash);
+        if first_line.is_none() {
+            self.remember(id, hash, line);
+        }
+        first_line
     }
 
     /// The id's hash: the slot it starts from in its low bits, its tag in
@@ -462,15 +469,15 @@ impl SeenFamilies {
 
     /// The line of the first record with this id (of this hash), if one
     /// was read.
-    fn first_line(&self, id: &str, hash: u64) -> Option<u64> {
-        match self.probe(id.as_bytes(), hash) {
+    fn first_line(&self, id: &[u8], hash: u64) -> Option<u64> {
+        match self.probe(id, hash) {
             Some((_, Some(line))) => Some(line),
             _ => self.whole.get(id).copied(),
         }
     }
 
     /// Remembers an id (of this hash) not read before.
-    fn remember(&mut self, id: &str, hash: u64, line: u64) {
+    fn remember(&mut self, id: &[u8], hash: u64, line: u64) {
         let length = number_length(line) + number_length(id.len() as u64) + id.len();
         let last = self.chunks.last().map_or(CHUNK, Vec::len);
         let room = last + length <= CHUNK;
@@ -482,7 +489,7 @@ impl SeenFamilies {
         let fits = length <= CHUNK && start.saturating_add(length) <= self.most_bytes;
         let slot = match u32::try_from(start) {
             Ok(start) if fits && self.make_room() => self
-                .probe(id.as_bytes(), hash)
+                .probe(id, hash)
                 .map(|(at, _)| (at, start, (hash >> 56) as u8)),
             _ => None,
         };
@@ -496,7 +503,7 @@ impl SeenFamilies {
         if let Some(chunk) = self.chunks.last_mut() {
             push_number(chunk, line);
             push_number(chunk, id.len() as u64);
-            chunk.extend_from_slice(id.as_bytes());
+            chunk.extend_from_slice(id);
         }
         if let (Some(slot), Some(kept)) = (self.slots.get_mut(at), self.tags.get_mut(at)) {
             *slot = start;
@@ -583,18 +590,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The line each id was first read at, if before, as `admit` finds it.
+    /// The line each id was first read at, if before, as `admit` and the
+    /// CSV folder's first pass find it.
     fn admit_all(seen: &mut SeenFamilies, ids: &[String]) -> Vec<Option<u64>> {
         ids.iter()
             .enumerate()
-            .map(|(index, id)| {
-                let hash = seen.hash(id.as_bytes());
-                let first = seen.first_line(id, hash);
-                if first.is_none() {
-                    seen.remember(id, hash, index as u64 + 1);
-                }
-                first
-            })
+            .map(|(index, id)| seen.see(id.as_bytes(), index as u64 + 1))
             .collect()
     }
 
@@ -668,7 +669,7 @@ mod tests {
         let ids: Vec<String> = (0..300_000).map(|n| format!("F-{n:06}")).collect();
         let found = admit_all(&mut seen, &ids);
         assert!(found.iter().all(Option::is_none));
-        let line = |id: &str| seen.first_line(id, seen.hash(id.as_bytes()));
+        let line = |id: &str| seen.first_line(id.as_bytes(), seen.hash(id.as_bytes()));
         assert_eq!(line("F-000000"), Some(1));
         assert_eq!(line("F-123456"), Some(123_457));
         assert_eq!(line("F-299999"), Some(300_000));
