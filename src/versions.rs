@@ -19,6 +19,7 @@
 //!
 //! A set of one plan decides every family under it, whatever its
 //! `effective` day says, as `tfop eval PLAN` always has.
+#![deny(clippy::arithmetic_side_effects)]
 
 use crate::eval::{ProblemKind, ProblemRecord, RecordProblem};
 use crate::family::{Family, RecordPosition};

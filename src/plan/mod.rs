@@ -1,6 +1,7 @@
 //! The checked plan: every name resolved to an index, every expression typed
 //! and reduced to the few forms the evaluator runs. Nothing here refers to
 //! the syntax tree or does a string lookup at evaluation time.
+#![deny(clippy::arithmetic_side_effects)]
 
 mod envelope;
 
@@ -744,16 +745,18 @@ pub(crate) fn funded_families(nominated: u32, deadweight: Option<Deadweight>) ->
         return Some(nominated);
     };
     let kept = deadweight.denominator.checked_sub(deadweight.numerator)?;
-    // Products of two 32-bit numbers, doubled, fit 128 bits.
-    let numerator = u128::from(nominated) * u128::from(kept);
+    let numerator = u128::from(nominated).checked_mul(u128::from(kept))?;
     let denominator = u128::from(deadweight.denominator);
     if denominator == 0 {
         return None;
     }
     let families = match deadweight.rounding {
         Rounding::Up => numerator.div_ceil(denominator),
-        Rounding::Down => numerator / denominator,
-        Rounding::Nearest => (2 * numerator + denominator) / (2 * denominator),
+        Rounding::Down => numerator.checked_div(denominator)?,
+        Rounding::Nearest => numerator
+            .checked_mul(2)?
+            .checked_add(denominator)?
+            .checked_div(denominator.checked_mul(2)?)?,
     };
     // At most `nominated`, since the kept share is at most one.
     u32::try_from(families).ok()
