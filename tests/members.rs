@@ -11,7 +11,7 @@
 mod common;
 use common::{day, decide, plan};
 use serde_json::{Value, json};
-use tfop::family::{FieldValue, RecordErrorKind};
+use tfop::family::{FamilyError, FieldValue, RecordErrorKind};
 use tfop::{Code, Decision, Plan};
 
 fn identified(decision: &Decision) -> Vec<&str> {
@@ -20,6 +20,15 @@ fn identified(decision: &Decision) -> Vec<&str> {
 
 fn member(id: &str, role: &str, attributes: Value) -> Value {
     json!({ "id": id, "role": role, "born": "1980-01-01", "attributes": attributes })
+}
+
+/// Each problem of a refused family: its record, field and kind.
+fn problems(error: &FamilyError) -> Vec<(String, Option<&str>, &RecordErrorKind)> {
+    error
+        .problems
+        .iter()
+        .map(|p| (p.record.to_string(), p.field.as_deref(), &p.kind))
+        .collect()
 }
 
 fn family(members: Vec<Value>, events: Value) -> Value {
@@ -111,11 +120,7 @@ fn unknown_badly_typed_and_missing_attributes_are_refused_without_their_values()
         json!([]),
     );
     let error = plan.read_family(&text.to_string()).unwrap_err();
-    let problems: Vec<(String, Option<&str>, &RecordErrorKind)> = error
-        .problems
-        .iter()
-        .map(|p| (p.record.to_string(), p.field.as_deref(), &p.kind))
-        .collect();
+    let problems = problems(&error);
     assert_eq!(
         problems,
         [
@@ -172,11 +177,7 @@ fn a_declared_attribute_written_outside_attributes_is_refused() {
         json!([]),
     );
     let error = plan.read_family(&text.to_string()).unwrap_err();
-    let problems: Vec<(String, Option<&str>, &RecordErrorKind)> = error
-        .problems
-        .iter()
-        .map(|p| (p.record.to_string(), p.field.as_deref(), &p.kind))
-        .collect();
+    let problems = problems(&error);
     assert_eq!(
         problems,
         [(
