@@ -103,10 +103,18 @@ impl Day {
     /// Both directions are monotone: a later day never shifts to an earlier
     /// one. The interval arithmetic below rests on that.
     fn shift(self, length: Length, forwards: bool) -> Day {
+        self.shift_noting_cut(length, forwards).0
+    }
+
+    /// The shifted day, and whether its day of the month was cut to the end
+    /// of a shorter month (only months do that, and only inside the
+    /// calendar): a day shifted and not cut comes back to itself when
+    /// shifted the other way.
+    fn shift_noting_cut(self, length: Length, forwards: bool) -> (Day, bool) {
         #[cfg(test)]
         tests::count_shift();
         if self <= Day::MIN || self >= Day::MAX {
-            return self;
+            return (self, false);
         }
         let days_per_unit = match length.unit {
             TimeUnit::Days => 1,
@@ -125,11 +133,12 @@ impl Day {
                     days.checked_neg()
                 }
             });
-        match days {
+        let shifted = match days {
             Some(days) => self.add_days(days),
             None if forwards => Day::MAX,
             None => Day::MIN,
-        }
+        };
+        (shifted, false)
     }
 
     /// Months are shifted on the day's year, month and day of the month,
@@ -138,9 +147,9 @@ impl Day {
     /// days as chrono's `checked_add_months` / `checked_sub_months` (see the
     /// test), a shorter month clamping the day to its end.
     #[allow(clippy::arithmetic_side_effects)]
-    fn shift_months(self, count: u32, forwards: bool) -> Day {
+    fn shift_months(self, count: u32, forwards: bool) -> (Day, bool) {
         if self <= Day::MIN || self >= Day::MAX {
-            return self;
+            return (self, false);
         }
         let (year, month, day) = civil(self);
         let count = i64::from(count);
@@ -157,10 +166,11 @@ impl Day {
         match (i32::try_from(year), u32::try_from(month)) {
             (Ok(year @ 1..=9999), Ok(month)) => {
                 let month = month.saturating_add(1);
-                from_civil(year, month, day.min(days_in_month(year, month)))
+                let last = days_in_month(year, month);
+                (from_civil(year, month, day.min(last)), day > last)
             }
-            _ if forwards => Day::MAX,
-            _ => Day::MIN,
+            _ if forwards => (Day::MAX, false),
+            _ => (Day::MIN, false),
         }
     }
 }
@@ -260,13 +270,13 @@ fn days_in(first: Day, last: Day) -> i64 {
 /// of a shorter month (31 January + 1 month is 28 February, whose window
 /// opens after 28 January); then no day of that month is late enough, and
 /// the first day of the next month is (its window opens after the 1st of
-/// the month after `day`'s, or, from the end of time, at it).
+/// the month after `day`'s, or, from the end of time, at it). Shifting
+/// `day + length` back lands on `day` itself unless the day of the month
+/// was cut, so one shift, noting the cut, says which.
 fn first_day_window_opens_from(day: Day, length: Length) -> Day {
-    let candidate = day.plus(length);
-    if candidate.minus(length) >= day {
-        candidate
-    } else {
-        candidate.succ()
+    match day.shift_noting_cut(length, true) {
+        (candidate, false) => candidate,
+        (candidate, true) => candidate.succ(),
     }
 }
 
@@ -1208,7 +1218,7 @@ pub(crate) mod tests {
             for count in counts {
                 for forwards in [true, false] {
                     assert_eq!(
-                        day.shift_months(count, forwards),
+                        day.shift_months(count, forwards).0,
                         chrono_shift(day, count, forwards),
                         "{day:?} shifted by {count} months, forwards: {forwards}"
                     );
@@ -1361,6 +1371,44 @@ pub(crate) mod tests {
                 assert!(
                     first == event || first.pred().minus(length) < event.pred(),
                     "{count} {unit:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_opens_on_the_first_day_whose_shift_back_reaches_the_day() {
+        // One shift noting the cut in place of the round trip: the same day,
+        // by the definition, for every day of four years (two leap days,
+        // every month's end) and lengths that cut and that do not, and at
+        // the calendar's ends.
+        let lengths = [
+            length(1, TimeUnit::Days),
+            length(3, TimeUnit::Weeks),
+            length(1, TimeUnit::Months),
+            length(6, TimeUnit::Months),
+            length(12, TimeUnit::Months),
+            length(u32::MAX, TimeUnit::Months),
+        ];
+        let start = day("2015-01-01").0;
+        let days = (start..start + 4 * 366).map(Day).chain([
+            Day::MIN,
+            Day(1),
+            day("9999-12-31"),
+            Day::MAX,
+        ]);
+        for event in days {
+            for length in lengths {
+                let candidate = event.plus(length);
+                let by_definition = if candidate.minus(length) >= event {
+                    candidate
+                } else {
+                    candidate.succ()
+                };
+                assert_eq!(
+                    first_day_window_opens_from(event, length),
+                    by_definition,
+                    "{event:?} {length:?}"
                 );
             }
         }
