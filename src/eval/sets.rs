@@ -1172,7 +1172,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         for fact in self.matching(aggregate, member) {
             let mut days = self.presence(aggregate, &fact, &anchors);
             if field.is_some() {
-                days = days.intersect(&self.visible(aggregate, field, &fact));
+                if let Some(visible) = self.visibility(aggregate, field, &fact) {
+                    days = days.intersect(&visible);
+                }
             }
             let weight = weight(&fact);
             for (start, end) in days.intervals() {
@@ -1197,10 +1199,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     ) -> DaySet {
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
-        let facts: Vec<(Fact<'_>, DaySet)> = self
+        let facts: Vec<(Fact<'_>, Option<DaySet>)> = self
             .matching(aggregate, member)
             .map(|fact| {
-                let visible = self.visible(aggregate, field, &fact);
+                let visible = self.visibility(aggregate, field, &fact);
                 (fact, visible)
             })
             .collect();
@@ -1221,9 +1223,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     };
                     if first <= to {
                         let weight = weight(fact);
-                        for (from, to) in DaySet::interval(first, to).intersect(visible).intervals()
-                        {
-                            contributions.push((*from, *to, weight));
+                        match visible {
+                            Some(visible) => {
+                                let days = DaySet::interval(first, to).intersect(visible);
+                                for (from, to) in days.intervals() {
+                                    contributions.push((*from, *to, weight));
+                                }
+                            }
+                            None => contributions.push((first, to, weight)),
                         }
                     }
                 }
@@ -1295,9 +1302,18 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 
     /// The days on which an event's subject is one the aggregate takes.
     fn subject_days(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> DaySet {
+        self.subject_limit(aggregate, fact)
+            .unwrap_or_else(DaySet::all)
+    }
+
+    /// As [`Evaluated::subject_days`], `None` for every day: only a
+    /// selector of members limits them.
+    fn subject_limit(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> Option<DaySet> {
         match (&aggregate.subject, fact.member) {
-            (SubjectScope::Members(selector), Some(member)) => self.selected(selector, member),
-            _ => DaySet::all(),
+            (SubjectScope::Members(selector), Some(member)) => {
+                Some(self.selected(selector, member))
+            }
+            _ => None,
         }
     }
 
@@ -1354,11 +1370,19 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if days.is_empty() {
             return days;
         }
-        let days = days.intersect(&self.subject_days(aggregate, fact));
+        // An event's own days are most often every day its window holds
+        // it: a set of every day is not built to be intersected with.
+        let days = match self.subject_limit(aggregate, fact) {
+            Some(subject) => days.intersect(&subject),
+            None => days,
+        };
         if days.is_empty() {
             return days;
         }
-        days.intersect(&self.visible(aggregate, None, fact))
+        match self.visibility(aggregate, None, fact) {
+            Some(visible) => days.intersect(&visible),
+            None => days,
+        }
     }
 
     // ───────────── evidence and reasons ─────────────
