@@ -401,12 +401,25 @@ impl DaySet {
     }
 
     /// The union of any intervals, in any order: sorted only when they are
-    /// not already, and merged in place.
+    /// not already, and merged in place. None or one (an event's days, most
+    /// often) is held without a list; more go in one list sized for them
+    /// all, not grown as they come.
     pub fn from_intervals(intervals: impl IntoIterator<Item = (Day, Day)>) -> DaySet {
-        let mut intervals: Vec<(Day, Day)> = intervals
-            .into_iter()
-            .filter(|(start, end)| start <= end)
-            .collect();
+        let intervals = intervals.into_iter();
+        let expected = intervals.size_hint().0;
+        let mut kept = intervals.filter(|(start, end)| start <= end);
+        let Some(first) = kept.next() else {
+            return DaySet::empty();
+        };
+        let Some(second) = kept.next() else {
+            #[cfg(test)]
+            tests::count_intervals(1);
+            return DaySet::interval(first.0, first.1);
+        };
+        let mut intervals = Vec::with_capacity(expected.max(2));
+        intervals.push(first);
+        intervals.push(second);
+        intervals.extend(kept);
         #[cfg(test)]
         tests::count_intervals(intervals.len());
         if !intervals.is_sorted() {
@@ -427,9 +440,10 @@ impl DaySet {
         self.intervals().is_empty()
     }
 
-    /// Whether it holds every day.
+    /// Whether it holds every day: one interval, from the beginning of time
+    /// to its end (asked before most operations, so read off the runs).
     fn is_all(&self) -> bool {
-        self.intervals() == [(Day::MIN, Day::MAX)]
+        matches!(self.runs, Runs::One([(Day::MIN, Day::MAX)]))
     }
 
     /// The intervals, in order.
@@ -502,7 +516,12 @@ impl DaySet {
         if let ([(a_start, a_end)], [(b_start, b_end)]) = (self.intervals(), other.intervals()) {
             return DaySet::interval(*a_start.max(b_start), *a_end.min(b_end));
         }
-        let mut out = Vec::new();
+        // Each piece ends where an interval of one of the sets does.
+        let mut out = Vec::with_capacity(
+            self.intervals()
+                .len()
+                .saturating_add(other.intervals().len()),
+        );
         let (mut left, mut right) = (
             self.intervals().iter().peekable(),
             other.intervals().iter().peekable(),
@@ -699,6 +718,37 @@ impl<V: Clone + PartialEq> Steps<V> {
                 .len()
                 .saturating_add(other.breakpoints.len()),
         );
+        self.merge_with(other, |day, a, b| out.push((day, f(a, b))));
+        Steps::from_breakpoints(out)
+    }
+
+    /// The days on which `holds` of both functions' values, as
+    /// `zip_with(other, holds).where_true(…)` gives them, without the
+    /// function of truth values between: a comparison's days, in one pass.
+    pub fn zip_where<W: Clone + PartialEq>(
+        &self,
+        other: &Steps<W>,
+        holds: impl Fn(&V, &W) -> bool,
+    ) -> DaySet {
+        let mut intervals = Vec::new();
+        let mut holding_since = None;
+        self.merge_with(other, |day, a, b| match (holding_since, holds(a, b)) {
+            (None, true) => holding_since = Some(day),
+            (Some(start), false) => {
+                push_merged(&mut intervals, start, day.pred());
+                holding_since = None;
+            }
+            _ => {}
+        });
+        if let Some(start) = holding_since {
+            push_merged(&mut intervals, start, Day::MAX);
+        }
+        DaySet::from_normalised(intervals)
+    }
+
+    /// Calls `visit` with each day either function changes on, in order,
+    /// and both functions' values from that day.
+    fn merge_with<W>(&self, other: &Steps<W>, mut visit: impl FnMut(Day, &V, &W)) {
         let (mut left, mut right) = (
             self.breakpoints.iter().peekable(),
             other.breakpoints.iter().peekable(),
@@ -717,10 +767,9 @@ impl<V: Clone + PartialEq> Steps<V> {
                 b = Some(value);
             }
             if let (Some(a), Some(b)) = (a, b) {
-                out.push((day, f(a, b)));
+                visit(day, a, b);
             }
         }
-        Steps::from_breakpoints(out)
     }
 
     /// The days on which `predicate` holds of the value: the breakpoints
@@ -1896,12 +1945,15 @@ pub(crate) mod tests {
             let sum = sa.zip_with(&sb, |x, y| x + y);
             let positive = sa.where_true(|x| *x > 0);
             let doubled = sb.map(|x| 2 * x);
+            let larger = sa.zip_where(&sb, |x, y| x > y);
+            prop_assert_eq!(&larger, &sa.zip_with(&sb, |x, y| x > y).where_true(|holds| *holds));
             for d in -2..70 {
                 let day = Day(base() + d);
                 prop_assert_eq!(sa.value_at(day).copied(), Some(value(&a, d)));
                 prop_assert_eq!(sum.value_at(day).copied(), Some(value(&a, d) + value(&b, d)));
                 prop_assert_eq!(positive.contains(day), value(&a, d) > 0);
                 prop_assert_eq!(doubled.value_at(day).copied(), Some(2 * value(&b, d)));
+                prop_assert_eq!(larger.contains(day), value(&a, d) > value(&b, d));
             }
         }
 

@@ -266,6 +266,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .collect();
         // A problem's progress is read where it counts, or where a claim
         // (or a define) names it; the rest is never read, so not computed.
+        let problems = plan.problems.len();
+        evaluated.significant.reserve_exact(problems);
+        evaluated.progress.reserve_exact(problems);
+        evaluated.indicator_progress.reserve_exact(problems);
         for (index, problem) in plan.problems.iter().enumerate() {
             let read = plan.progress_named.get(index).is_some_and(|named| *named)
                 || evaluated
@@ -381,12 +385,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 .map(|(counted, progress)| counted.intersect(progress))
                 .collect(),
         );
-        counted
-            .zip_with(&progressed, |counted, progressed| match share {
-                ProgressShare::AtLeast(needed) => *progressed >= i128::from(needed),
-                ProgressShare::Most => progressed.saturating_mul(2) > *counted,
-            })
-            .where_true(|holds| *holds)
+        counted.zip_where(&progressed, |counted, progressed| match share {
+            ProgressShare::AtLeast(needed) => *progressed >= i128::from(needed),
+            ProgressShare::Most => progressed.saturating_mul(2) > *counted,
+        })
     }
 
     // ───────────── conditions ─────────────
@@ -426,8 +428,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Cond::Compare(left, op, right) => {
                 let left = self.measure(left, member);
                 let right = self.measure(right, member);
-                left.zip_with(&right, |a, b| compare(*a, *op, *b))
-                    .where_true(|holds| *holds)
+                left.zip_where(&right, |a, b| compare(*a, *op, *b))
             }
             Cond::Covered { events, op, days } => self.covered(events, *op, *days, member),
             Cond::Exists(aggregate) => {
@@ -725,11 +726,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let Some(kept) = hundred.checked_sub(i128::from(percent.0)) else {
             return DaySet::empty();
         };
-        now.zip_with(&before, |now, before| {
+        now.zip_where(&before, |now, before| {
             compare_products(*now, hundred, kept, *before)
                 .is_some_and(|order| order != std::cmp::Ordering::Greater)
         })
-        .where_true(|met| *met)
     }
 
     /// The two windows a reduction compares: the last `over` as of the day,
