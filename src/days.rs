@@ -103,10 +103,18 @@ impl Day {
     /// Both directions are monotone: a later day never shifts to an earlier
     /// one. The interval arithmetic below rests on that.
     fn shift(self, length: Length, forwards: bool) -> Day {
+        self.shift_noting_cut(length, forwards).0
+    }
+
+    /// The shifted day, and whether its day of the month was cut to the end
+    /// of a shorter month (only months do that, and only inside the
+    /// calendar): a day shifted and not cut comes back to itself when
+    /// shifted the other way.
+    fn shift_noting_cut(self, length: Length, forwards: bool) -> (Day, bool) {
         #[cfg(test)]
         tests::count_shift();
         if self <= Day::MIN || self >= Day::MAX {
-            return self;
+            return (self, false);
         }
         let days_per_unit = match length.unit {
             TimeUnit::Days => 1,
@@ -125,11 +133,12 @@ impl Day {
                     days.checked_neg()
                 }
             });
-        match days {
+        let shifted = match days {
             Some(days) => self.add_days(days),
             None if forwards => Day::MAX,
             None => Day::MIN,
-        }
+        };
+        (shifted, false)
     }
 
     /// Months are shifted on the day's year, month and day of the month,
@@ -138,9 +147,9 @@ impl Day {
     /// days as chrono's `checked_add_months` / `checked_sub_months` (see the
     /// test), a shorter month clamping the day to its end.
     #[allow(clippy::arithmetic_side_effects)]
-    fn shift_months(self, count: u32, forwards: bool) -> Day {
+    fn shift_months(self, count: u32, forwards: bool) -> (Day, bool) {
         if self <= Day::MIN || self >= Day::MAX {
-            return self;
+            return (self, false);
         }
         let (year, month, day) = civil(self);
         let count = i64::from(count);
@@ -157,10 +166,11 @@ impl Day {
         match (i32::try_from(year), u32::try_from(month)) {
             (Ok(year @ 1..=9999), Ok(month)) => {
                 let month = month.saturating_add(1);
-                from_civil(year, month, day.min(days_in_month(year, month)))
+                let last = days_in_month(year, month);
+                (from_civil(year, month, day.min(last)), day > last)
             }
-            _ if forwards => Day::MAX,
-            _ => Day::MIN,
+            _ if forwards => (Day::MAX, false),
+            _ => (Day::MIN, false),
         }
     }
 }
@@ -260,13 +270,13 @@ fn days_in(first: Day, last: Day) -> i64 {
 /// of a shorter month (31 January + 1 month is 28 February, whose window
 /// opens after 28 January); then no day of that month is late enough, and
 /// the first day of the next month is (its window opens after the 1st of
-/// the month after `day`'s, or, from the end of time, at it).
+/// the month after `day`'s, or, from the end of time, at it). Shifting
+/// `day + length` back lands on `day` itself unless the day of the month
+/// was cut, so one shift, noting the cut, says which.
 fn first_day_window_opens_from(day: Day, length: Length) -> Day {
-    let candidate = day.plus(length);
-    if candidate.minus(length) >= day {
-        candidate
-    } else {
-        candidate.succ()
+    match day.shift_noting_cut(length, true) {
+        (candidate, false) => candidate,
+        (candidate, true) => candidate.succ(),
     }
 }
 
@@ -391,12 +401,25 @@ impl DaySet {
     }
 
     /// The union of any intervals, in any order: sorted only when they are
-    /// not already, and merged in place.
+    /// not already, and merged in place. None or one (an event's days, most
+    /// often) is held without a list; more go in one list sized for them
+    /// all, not grown as they come.
     pub fn from_intervals(intervals: impl IntoIterator<Item = (Day, Day)>) -> DaySet {
-        let mut intervals: Vec<(Day, Day)> = intervals
-            .into_iter()
-            .filter(|(start, end)| start <= end)
-            .collect();
+        let intervals = intervals.into_iter();
+        let expected = intervals.size_hint().0;
+        let mut kept = intervals.filter(|(start, end)| start <= end);
+        let Some(first) = kept.next() else {
+            return DaySet::empty();
+        };
+        let Some(second) = kept.next() else {
+            #[cfg(test)]
+            tests::count_intervals(1);
+            return DaySet::interval(first.0, first.1);
+        };
+        let mut intervals = Vec::with_capacity(expected.max(2));
+        intervals.push(first);
+        intervals.push(second);
+        intervals.extend(kept);
         #[cfg(test)]
         tests::count_intervals(intervals.len());
         if !intervals.is_sorted() {
@@ -417,9 +440,10 @@ impl DaySet {
         self.intervals().is_empty()
     }
 
-    /// Whether it holds every day.
+    /// Whether it holds every day: one interval, from the beginning of time
+    /// to its end (asked before most operations, so read off the runs).
     fn is_all(&self) -> bool {
-        self.intervals() == [(Day::MIN, Day::MAX)]
+        matches!(self.runs, Runs::One([(Day::MIN, Day::MAX)]))
     }
 
     /// The intervals, in order.
@@ -492,7 +516,12 @@ impl DaySet {
         if let ([(a_start, a_end)], [(b_start, b_end)]) = (self.intervals(), other.intervals()) {
             return DaySet::interval(*a_start.max(b_start), *a_end.min(b_end));
         }
-        let mut out = Vec::new();
+        // Each piece ends where an interval of one of the sets does.
+        let mut out = Vec::with_capacity(
+            self.intervals()
+                .len()
+                .saturating_add(other.intervals().len()),
+        );
         let (mut left, mut right) = (
             self.intervals().iter().peekable(),
             other.intervals().iter().peekable(),
@@ -689,6 +718,37 @@ impl<V: Clone + PartialEq> Steps<V> {
                 .len()
                 .saturating_add(other.breakpoints.len()),
         );
+        self.merge_with(other, |day, a, b| out.push((day, f(a, b))));
+        Steps::from_breakpoints(out)
+    }
+
+    /// The days on which `holds` of both functions' values, as
+    /// `zip_with(other, holds).where_true(…)` gives them, without the
+    /// function of truth values between: a comparison's days, in one pass.
+    pub fn zip_where<W: Clone + PartialEq>(
+        &self,
+        other: &Steps<W>,
+        holds: impl Fn(&V, &W) -> bool,
+    ) -> DaySet {
+        let mut intervals = Vec::new();
+        let mut holding_since = None;
+        self.merge_with(other, |day, a, b| match (holding_since, holds(a, b)) {
+            (None, true) => holding_since = Some(day),
+            (Some(start), false) => {
+                push_merged(&mut intervals, start, day.pred());
+                holding_since = None;
+            }
+            _ => {}
+        });
+        if let Some(start) = holding_since {
+            push_merged(&mut intervals, start, Day::MAX);
+        }
+        DaySet::from_normalised(intervals)
+    }
+
+    /// Calls `visit` with each day either function changes on, in order,
+    /// and both functions' values from that day.
+    fn merge_with<W>(&self, other: &Steps<W>, mut visit: impl FnMut(Day, &V, &W)) {
         let (mut left, mut right) = (
             self.breakpoints.iter().peekable(),
             other.breakpoints.iter().peekable(),
@@ -707,10 +767,9 @@ impl<V: Clone + PartialEq> Steps<V> {
                 b = Some(value);
             }
             if let (Some(a), Some(b)) = (a, b) {
-                out.push((day, f(a, b)));
+                visit(day, a, b);
             }
         }
-        Steps::from_breakpoints(out)
     }
 
     /// The days on which `predicate` holds of the value: the breakpoints
@@ -1208,7 +1267,7 @@ pub(crate) mod tests {
             for count in counts {
                 for forwards in [true, false] {
                     assert_eq!(
-                        day.shift_months(count, forwards),
+                        day.shift_months(count, forwards).0,
                         chrono_shift(day, count, forwards),
                         "{day:?} shifted by {count} months, forwards: {forwards}"
                     );
@@ -1361,6 +1420,44 @@ pub(crate) mod tests {
                 assert!(
                     first == event || first.pred().minus(length) < event.pred(),
                     "{count} {unit:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_opens_on_the_first_day_whose_shift_back_reaches_the_day() {
+        // One shift noting the cut in place of the round trip: the same day,
+        // by the definition, for every day of four years (two leap days,
+        // every month's end) and lengths that cut and that do not, and at
+        // the calendar's ends.
+        let lengths = [
+            length(1, TimeUnit::Days),
+            length(3, TimeUnit::Weeks),
+            length(1, TimeUnit::Months),
+            length(6, TimeUnit::Months),
+            length(12, TimeUnit::Months),
+            length(u32::MAX, TimeUnit::Months),
+        ];
+        let start = day("2015-01-01").0;
+        let days = (start..start + 4 * 366).map(Day).chain([
+            Day::MIN,
+            Day(1),
+            day("9999-12-31"),
+            Day::MAX,
+        ]);
+        for event in days {
+            for length in lengths {
+                let candidate = event.plus(length);
+                let by_definition = if candidate.minus(length) >= event {
+                    candidate
+                } else {
+                    candidate.succ()
+                };
+                assert_eq!(
+                    first_day_window_opens_from(event, length),
+                    by_definition,
+                    "{event:?} {length:?}"
                 );
             }
         }
@@ -1848,12 +1945,15 @@ pub(crate) mod tests {
             let sum = sa.zip_with(&sb, |x, y| x + y);
             let positive = sa.where_true(|x| *x > 0);
             let doubled = sb.map(|x| 2 * x);
+            let larger = sa.zip_where(&sb, |x, y| x > y);
+            prop_assert_eq!(&larger, &sa.zip_with(&sb, |x, y| x > y).where_true(|holds| *holds));
             for d in -2..70 {
                 let day = Day(base() + d);
                 prop_assert_eq!(sa.value_at(day).copied(), Some(value(&a, d)));
                 prop_assert_eq!(sum.value_at(day).copied(), Some(value(&a, d) + value(&b, d)));
                 prop_assert_eq!(positive.contains(day), value(&a, d) > 0);
                 prop_assert_eq!(doubled.value_at(day).copied(), Some(2 * value(&b, d)));
+                prop_assert_eq!(larger.contains(day), value(&a, d) > value(&b, d));
             }
         }
 

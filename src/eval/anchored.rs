@@ -158,6 +158,19 @@ impl Evaluated<'_, '_> {
         field: Option<usize>,
         fact: &Fact<'_>,
     ) -> DaySet {
+        self.visibility(aggregate, field, fact)
+            .unwrap_or_else(DaySet::all)
+    }
+
+    /// As [`Evaluated::visible`], `None` for every day: what most
+    /// aggregates' events are, so no set of every day is built for each to
+    /// be intersected with.
+    pub(crate) fn visibility(
+        &self,
+        aggregate: &Aggregate,
+        field: Option<usize>,
+        fact: &Fact<'_>,
+    ) -> Option<DaySet> {
         let at_end = |index: usize| {
             self.plan
                 .vocab
@@ -165,7 +178,7 @@ impl Evaluated<'_, '_> {
                 .and_then(|kind| kind.fields.get(index))
                 .is_some_and(|field| field.at_end)
         };
-        let mut days = DaySet::all();
+        let mut days = None;
         if aggregate.tests.iter().any(|test| at_end(test.field)) || field.is_some_and(at_end) {
             let ended = self
                 .facts
@@ -175,14 +188,14 @@ impl Evaluated<'_, '_> {
                 .and_then(|event| event.end)
                 .map(Day::from_date)
                 .filter(|end| *end <= self.facts.as_of);
-            days = ended.map_or_else(DaySet::empty, |end| DaySet::interval(end, Day::MAX));
+            days = Some(ended.map_or_else(DaySet::empty, |end| DaySet::interval(end, Day::MAX)));
         }
         for test in &aggregate.tests {
             let FieldTestKind::NearNow(length, side) = test.test else {
                 continue;
             };
             let Some(FieldValue::Date(date)) = fact.field(test.field) else {
-                return DaySet::empty();
+                return Some(DaySet::empty());
             };
             let day = Day::from_date(*date);
             let near = match side {
@@ -192,7 +205,10 @@ impl Evaluated<'_, '_> {
                 // R in (D − length, D], the window rule itself.
                 NowSide::Before => DaySet::interval(day, last_day_covering(day, length)),
             };
-            days = days.intersect(&near);
+            days = Some(match days {
+                Some(days) => days.intersect(&near),
+                None => near,
+            });
         }
         days
     }

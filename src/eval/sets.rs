@@ -266,6 +266,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .collect();
         // A problem's progress is read where it counts, or where a claim
         // (or a define) names it; the rest is never read, so not computed.
+        let problems = plan.problems.len();
+        evaluated.significant.reserve_exact(problems);
+        evaluated.progress.reserve_exact(problems);
+        evaluated.indicator_progress.reserve_exact(problems);
         for (index, problem) in plan.problems.iter().enumerate() {
             let read = plan.progress_named.get(index).is_some_and(|named| *named)
                 || evaluated
@@ -381,12 +385,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 .map(|(counted, progress)| counted.intersect(progress))
                 .collect(),
         );
-        counted
-            .zip_with(&progressed, |counted, progressed| match share {
-                ProgressShare::AtLeast(needed) => *progressed >= i128::from(needed),
-                ProgressShare::Most => progressed.saturating_mul(2) > *counted,
-            })
-            .where_true(|holds| *holds)
+        counted.zip_where(&progressed, |counted, progressed| match share {
+            ProgressShare::AtLeast(needed) => *progressed >= i128::from(needed),
+            ProgressShare::Most => progressed.saturating_mul(2) > *counted,
+        })
     }
 
     // ───────────── conditions ─────────────
@@ -426,8 +428,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             Cond::Compare(left, op, right) => {
                 let left = self.measure(left, member);
                 let right = self.measure(right, member);
-                left.zip_with(&right, |a, b| compare(*a, *op, *b))
-                    .where_true(|holds| *holds)
+                left.zip_where(&right, |a, b| compare(*a, *op, *b))
             }
             Cond::Covered { events, op, days } => self.covered(events, *op, *days, member),
             Cond::Exists(aggregate) => {
@@ -725,11 +726,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let Some(kept) = hundred.checked_sub(i128::from(percent.0)) else {
             return DaySet::empty();
         };
-        now.zip_with(&before, |now, before| {
+        now.zip_where(&before, |now, before| {
             compare_products(*now, hundred, kept, *before)
                 .is_some_and(|order| order != std::cmp::Ordering::Greater)
         })
-        .where_true(|met| *met)
     }
 
     /// The two windows a reduction compares: the last `over` as of the day,
@@ -1172,7 +1172,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         for fact in self.matching(aggregate, member) {
             let mut days = self.presence(aggregate, &fact, &anchors);
             if field.is_some() {
-                days = days.intersect(&self.visible(aggregate, field, &fact));
+                if let Some(visible) = self.visibility(aggregate, field, &fact) {
+                    days = days.intersect(&visible);
+                }
             }
             let weight = weight(&fact);
             for (start, end) in days.intervals() {
@@ -1197,10 +1199,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     ) -> DaySet {
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
-        let facts: Vec<(Fact<'_>, DaySet)> = self
+        let facts: Vec<(Fact<'_>, Option<DaySet>)> = self
             .matching(aggregate, member)
             .map(|fact| {
-                let visible = self.visible(aggregate, field, &fact);
+                let visible = self.visibility(aggregate, field, &fact);
                 (fact, visible)
             })
             .collect();
@@ -1221,9 +1223,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     };
                     if first <= to {
                         let weight = weight(fact);
-                        for (from, to) in DaySet::interval(first, to).intersect(visible).intervals()
-                        {
-                            contributions.push((*from, *to, weight));
+                        match visible {
+                            Some(visible) => {
+                                let days = DaySet::interval(first, to).intersect(visible);
+                                for (from, to) in days.intervals() {
+                                    contributions.push((*from, *to, weight));
+                                }
+                            }
+                            None => contributions.push((first, to, weight)),
                         }
                     }
                 }
@@ -1295,9 +1302,18 @@ impl<'p, 'f> Evaluated<'p, 'f> {
 
     /// The days on which an event's subject is one the aggregate takes.
     fn subject_days(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> DaySet {
+        self.subject_limit(aggregate, fact)
+            .unwrap_or_else(DaySet::all)
+    }
+
+    /// As [`Evaluated::subject_days`], `None` for every day: only a
+    /// selector of members limits them.
+    fn subject_limit(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> Option<DaySet> {
         match (&aggregate.subject, fact.member) {
-            (SubjectScope::Members(selector), Some(member)) => self.selected(selector, member),
-            _ => DaySet::all(),
+            (SubjectScope::Members(selector), Some(member)) => {
+                Some(self.selected(selector, member))
+            }
+            _ => None,
         }
     }
 
@@ -1354,11 +1370,19 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if days.is_empty() {
             return days;
         }
-        let days = days.intersect(&self.subject_days(aggregate, fact));
+        // An event's own days are most often every day its window holds
+        // it: a set of every day is not built to be intersected with.
+        let days = match self.subject_limit(aggregate, fact) {
+            Some(subject) => days.intersect(&subject),
+            None => days,
+        };
         if days.is_empty() {
             return days;
         }
-        days.intersect(&self.visible(aggregate, None, fact))
+        match self.visibility(aggregate, None, fact) {
+            Some(visible) => days.intersect(&visible),
+            None => days,
+        }
     }
 
     // ───────────── evidence and reasons ─────────────
