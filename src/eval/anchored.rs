@@ -12,7 +12,6 @@
 //! false. Each event is placed against the few stretches it can touch, by
 //! binary search, so the cost follows the events, never the windows'
 //! lengths.
-#![deny(clippy::arithmetic_side_effects)]
 
 use super::Fact;
 use super::sets::Evaluated;

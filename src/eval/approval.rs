@@ -1,7 +1,6 @@
 //! Approvals of discretionary claims: a plan's `discretionary` claim is
 //! decided only with an `approval` record naming it, who approved it and
 //! when, and every decision of it carries that approval for audit.
-#![deny(clippy::arithmetic_side_effects)]
 
 use super::sets::Evaluated;
 use super::{Approval, Fact};

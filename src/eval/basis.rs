@@ -2,7 +2,6 @@
 //! output alone: the attachment and its principles, each problem the claim
 //! counts with the records that identified it and its measure's windows,
 //! counts and records, and what the claim's own condition measured.
-#![deny(clippy::arithmetic_side_effects)]
 
 use super::sets::Evaluated;
 use super::{AttachmentBasis, ClaimBasis, IndicatorFinding, ProblemBasis};

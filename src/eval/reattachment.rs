@@ -1,6 +1,5 @@
 //! Which attachment a decision uses when a family was attached more than
 //! once (closed, then attached again): the plan's `reattachment` setting.
-#![deny(clippy::arithmetic_side_effects)]
 
 use super::Facts;
 use super::sets::Evaluated;

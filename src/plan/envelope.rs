@@ -1,6 +1,5 @@
 //! The funding envelope a plan's funding block implies: what the checker
 //! proves exact and the funding report prints.
-#![deny(clippy::arithmetic_side_effects)]
 
 use super::{FundingDef, Plan, Share, funded_families};
 use crate::num::{Fixed, Pence, pounds};
