@@ -501,6 +501,15 @@ impl DaySet {
         tests::count_intervals(other.intervals().len());
     }
 
+    /// The days of this set inside `limit`; all of them with no limit, which
+    /// is how an evaluation says "every day" without building that set.
+    pub(crate) fn within(self, limit: Option<&DaySet>) -> DaySet {
+        match limit {
+            Some(limit) => self.intersect(limit),
+            None => self,
+        }
+    }
+
     /// Days in both sets. The pieces come out sorted and disjoint, and no
     /// two adjoin: two days in a row in both sets lie in one interval of
     /// each, so in one piece.

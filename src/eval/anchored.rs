@@ -149,21 +149,9 @@ impl Evaluated<'_, '_> {
     /// The evaluation days on which an event's day-dependent parts let the
     /// aggregate see it: from its recorded end on, when it tests (or, with
     /// `field`, sums) a field recorded `at end`; and the days each
-    /// `within N … now` test holds. Every day for an aggregate with
-    /// neither, which is every aggregate of a plan without them.
-    pub(crate) fn visible(
-        &self,
-        aggregate: &Aggregate,
-        field: Option<usize>,
-        fact: &Fact<'_>,
-    ) -> DaySet {
-        self.visibility(aggregate, field, fact)
-            .unwrap_or_else(DaySet::all)
-    }
-
-    /// As [`Evaluated::visible`], `None` for every day: what most
-    /// aggregates' events are, so no set of every day is built for each to
-    /// be intersected with.
+    /// `within N … now` test holds. `None` (every day) for an aggregate
+    /// with neither, which is every aggregate of a plan without them, so no
+    /// set of every day is built for each event to be intersected with.
     pub(crate) fn visibility(
         &self,
         aggregate: &Aggregate,

@@ -761,21 +761,14 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         days: u32,
         member: Option<u32>,
     ) -> DaySet {
-        let spells = DaySet::from_intervals(
-            self.matching(events, member)
-                .map(|fact| {
-                    let allowed = self
-                        .subject_days(events, &fact)
-                        .intersect(&self.visible(events, None, &fact));
-                    (fact.start, fact.end, allowed)
-                })
-                .flat_map(|(start, end, allowed)| {
-                    DaySet::interval(start, end)
-                        .intersect(&allowed)
-                        .intervals()
-                        .to_vec()
-                }),
-        );
+        let mut allowed = Vec::new();
+        for fact in self.matching(events, member) {
+            let days = DaySet::interval(fact.start, fact.end)
+                .within(self.subject_limit(events, &fact).as_ref())
+                .within(self.visibility(events, None, &fact).as_ref());
+            allowed.extend_from_slice(days.intervals());
+        }
+        let spells = DaySet::from_intervals(allowed);
         let since = |set: &DaySet| match &self.attachment {
             Some((attached, _)) => set.intersect(&DaySet::interval(attached.succ(), Day::MAX)),
             None => DaySet::empty(),
@@ -1008,7 +1001,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 let value = field_ratio(&fact, field, scale)?;
                 let days = self
                     .presence(aggregate, &fact, &anchors)
-                    .intersect(&self.visible(aggregate, Some(field), &fact));
+                    .within(self.visibility(aggregate, Some(field), &fact).as_ref());
                 Some((days, fact.start, value))
             })
             .collect();
@@ -1051,7 +1044,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let anchor = self.attachment_anchor;
         self.candidates(aggregate, member)
             .filter(|fact| fact.start <= anchor)
-            .filter(|fact| self.subject_days(aggregate, fact).contains(fact.start))
+            .filter(|fact| {
+                self.subject_limit(aggregate, fact)
+                    .is_none_or(|days| days.contains(fact.start))
+            })
             .filter(|fact| {
                 aggregate
                     .tests
@@ -1172,9 +1168,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         for fact in self.matching(aggregate, member) {
             let mut days = self.presence(aggregate, &fact, &anchors);
             if field.is_some() {
-                if let Some(visible) = self.visibility(aggregate, field, &fact) {
-                    days = days.intersect(&visible);
-                }
+                days = days.within(self.visibility(aggregate, field, &fact).as_ref());
             }
             let weight = weight(&fact);
             for (start, end) in days.intervals() {
@@ -1230,6 +1224,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                                     contributions.push((*from, *to, weight));
                                 }
                             }
+                            // Every day visible: the term's days as they are.
                             None => contributions.push((first, to, weight)),
                         }
                     }
@@ -1300,14 +1295,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             })
     }
 
-    /// The days on which an event's subject is one the aggregate takes.
-    fn subject_days(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> DaySet {
-        self.subject_limit(aggregate, fact)
-            .unwrap_or_else(DaySet::all)
-    }
-
-    /// As [`Evaluated::subject_days`], `None` for every day: only a
-    /// selector of members limits them.
+    /// The days on which an event's subject is one the aggregate takes;
+    /// `None` for every day, since only a selector of members limits them.
     fn subject_limit(&self, aggregate: &Aggregate, fact: &Fact<'_>) -> Option<DaySet> {
         match (&aggregate.subject, fact.member) {
             (SubjectScope::Members(selector), Some(member)) => {
@@ -1370,19 +1359,11 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         if days.is_empty() {
             return days;
         }
-        // An event's own days are most often every day its window holds
-        // it: a set of every day is not built to be intersected with.
-        let days = match self.subject_limit(aggregate, fact) {
-            Some(subject) => days.intersect(&subject),
-            None => days,
-        };
+        let days = days.within(self.subject_limit(aggregate, fact).as_ref());
         if days.is_empty() {
             return days;
         }
-        match self.visibility(aggregate, None, fact) {
-            Some(visible) => days.intersect(&visible),
-            None => days,
-        }
+        days.within(self.visibility(aggregate, None, fact).as_ref())
     }
 
     // ───────────── evidence and reasons ─────────────
