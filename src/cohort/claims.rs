@@ -55,8 +55,10 @@ pub struct ClaimLine {
     /// family's lines add up to its `payable`.
     pub amount: Pence,
     /// The day the claim became possible (the first of its unbroken run).
+    #[serde(serialize_with = "crate::date::serialize")]
     pub earliest: Option<NaiveDate>,
     /// The claim window it is made in; `null` when the plan states none.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub window: Option<NaiveDate>,
     /// The plan's version, if it states one.
     pub plan_version: Option<String>,

@@ -316,6 +316,7 @@ pub struct DiffCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiffHead {
     /// The day both plans decide as of.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub as_of: NaiveDate,
     /// The plan compared from.
     pub old: PlanRef,

@@ -83,6 +83,7 @@ pub struct FundingReport<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Earned {
     /// The day the families were decided as of.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub as_of: NaiveDate,
     /// The plan's outcome claim: what a claim earns when its record states
     /// no `paid`, and what each claim possible now is worth; `None` on

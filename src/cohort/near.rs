@@ -66,12 +66,15 @@ pub struct NearMiss {
     pub reason: Option<String>,
     /// The day the claim becomes possible (again) if nothing changes;
     /// `null` for a lost claim that needs something new to happen.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub earliest: Option<NaiveDate>,
     /// The claim window it would be made in; `null` when the plan states
     /// none or `earliest` is null.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub window: Option<NaiveDate>,
     /// For `lost`: the latest earlier claim window the route was claimable
     /// in; `null` for the other kinds.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub claimable_in: Option<NaiveDate>,
     /// The money at stake: what the claim pays (a top-up, the difference;
     /// a lost route, what it would have paid in `claimable_in`).

@@ -417,6 +417,7 @@ fn fees(families: u64, fee: Option<Pence>) -> Option<Pence> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The day decided.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub as_of: NaiveDate,
     /// The plan that decided.
     pub plan: PlanRef,
@@ -526,6 +527,7 @@ pub struct ProblemCount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct WindowCount {
     /// The day the window opens.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub window: NaiveDate,
     /// Families in it.
     pub families: u64,

@@ -18,6 +18,7 @@ pub struct Decision {
     /// The family's id.
     pub family: String,
     /// The day decided, at its end.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub as_of: NaiveDate,
     /// Which plan decided.
     pub plan: PlanRef,
@@ -167,6 +168,7 @@ pub struct Attachment {
     /// principles missing.
     pub status: AttachmentStatus,
     /// The attachment day, when the authority recorded one.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub date: Option<NaiveDate>,
     /// The principles not in place (on the attachment day, or as of the day).
     pub missing: Vec<String>,
@@ -223,11 +225,13 @@ pub struct Progress {
     /// Whether it has held for the sustain period.
     pub sustained: bool,
     /// The first day of the current unbroken run of significant progress.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub since: Option<NaiveDate>,
     /// When sustained, the first day of the current unbroken run of
     /// sustained progress (as a claim's `earliest`); otherwise the first day
     /// after the as-of day on which it will be if nothing more happens, or
     /// `null` for never without a change.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub sustained_on: Option<NaiveDate>,
     /// For a problem whose indicators carry their own progress measures,
     /// the progress of each indicator that held at attachment, in the
@@ -247,8 +251,10 @@ pub struct IndicatorProgress {
     /// Whether it has held for the indicator's sustain period.
     pub sustained: bool,
     /// As the problem's `since`, for this indicator's measure.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub since: Option<NaiveDate>,
     /// As the problem's `sustained_on`, for this indicator's measure.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub sustained_on: Option<NaiveDate>,
 }
 
@@ -265,12 +271,14 @@ pub struct ClaimDecision {
     /// Claimable: the first day of the unbroken run up to the as-of day.
     /// Not yet: the first day after it on which the claim becomes possible if
     /// nothing more happens, or `null` for never without a change.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub earliest: Option<NaiveDate>,
     /// The claim window it is made in: the first on or after the as-of day
     /// when claimable, or on or after `earliest` when not yet; `null` when
     /// the plan states no claim windows or the claim has no day. A claim
     /// that would become possible only after the last window is not
     /// possible at all: `earliest` is then `null` and `reason` says so.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub window: Option<NaiveDate>,
     /// Why it is not claimable, in words.
     pub reason: Option<String>,
@@ -296,6 +304,7 @@ pub struct Approval {
     /// Who approved it, as the `approval` record's `approver` gives it.
     pub by: String,
     /// The day it was approved.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub date: NaiveDate,
     /// The approval records of that day and approver.
     pub records: Vec<String>,
@@ -319,6 +328,7 @@ pub struct ClaimBasis {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttachmentBasis {
     /// The attachment day.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub date: NaiveDate,
     /// The attachment records of that day (all of them, when the input
     /// repeats one).
@@ -335,14 +345,17 @@ pub struct ProblemBasis {
     /// The day it was identified on: the attachment day, or (under
     /// `claim_problems: at_or_after_attachment`) the later day it first
     /// was; `null` when it never was.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub identified_on: Option<NaiveDate>,
     /// The indicators that fired on that day, with the records that made
     /// each fire.
     pub indicators: Vec<IndicatorFinding>,
     /// The first day of the current unbroken run of its significant-progress
     /// measure (as `progress[].since`).
+    #[serde(serialize_with = "crate::date::serialize")]
     pub significant_since: Option<NaiveDate>,
     /// The first day of the current unbroken run of sustained progress.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub sustained_since: Option<NaiveDate>,
     /// What the measure needs on the day decided, each with its value, the
     /// dates of its window and the records counted (none, for an absence).

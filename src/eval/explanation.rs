@@ -29,6 +29,7 @@ pub struct Explanation {
     /// The family's id.
     pub family: String,
     /// The day decided, at its end.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub as_of: NaiveDate,
     /// Which plan decided.
     pub plan: PlanRef,
@@ -36,6 +37,7 @@ pub struct Explanation {
     pub attachment: Attachment,
     /// The day problems are identified on: the attachment day, or the day
     /// decided for a family not attached.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub identified_on: NaiveDate,
     /// Each problem identified, with the indicators that fired.
     pub problems: Vec<ProblemEvidence>,
@@ -157,15 +159,18 @@ pub enum RecordDays {
     /// A point event: `date`.
     Point {
         /// The day it happened.
+        #[serde(serialize_with = "crate::date::serialize")]
         date: NaiveDate,
     },
     /// A spell: `start` and `end`.
     Spell {
         /// Its first day.
+        #[serde(serialize_with = "crate::date::serialize")]
         start: NaiveDate,
         /// Its last day, included; `None` while it is still open at the end
         /// of the day decided (a recorded end after that day is not known
         /// yet on it).
+        #[serde(serialize_with = "crate::date::serialize")]
         end: Option<NaiveDate>,
     },
 }
@@ -185,6 +190,7 @@ pub struct ProgressEvidence {
     pub significant: bool,
     /// When it holds, the first day of its current unbroken run (as in the
     /// decision); `None` when it has held on every day before.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub since: Option<NaiveDate>,
     /// When the measure does not hold: the records behind its failing, in
     /// day order. Only the parts and members that fail it are cited, and a
@@ -199,6 +205,7 @@ pub struct ProgressEvidence {
     /// Whether it has held for that long.
     pub sustained: bool,
     /// As the decision's `sustained_on`.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub sustained_on: Option<NaiveDate>,
     /// For a problem measured by its indicators, the progress of each that
     /// held at attachment, in the plan's order (the problem's own `title`,
@@ -227,8 +234,10 @@ pub enum Sustain {
         names: Vec<String>,
         /// The first day of the earliest; `None` when fewer have ended
         /// (not measurable).
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: NaiveDate,
         /// How many of the calendar's terms have ended by the day decided.
         ended: u32,
@@ -241,8 +250,10 @@ pub enum Sustain {
         /// Days, weeks or months.
         unit: TimeUnit,
         /// The first day it must have held on, as of the day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: NaiveDate,
         /// The changes of a dated length still to come after the day
         /// decided, in order; absent when none is.
@@ -262,8 +273,10 @@ pub enum Sustain {
         kind: String,
         /// The day the stretch ended; `None` when none has ended by the day
         /// decided, or one is still open (not measurable).
+        #[serde(serialize_with = "crate::date::serialize")]
         ended: Option<NaiveDate>,
         /// The first day the period is complete.
+        #[serde(serialize_with = "crate::date::serialize")]
         complete: Option<NaiveDate>,
         /// Every change of a length that changes on days (`6 months then 12
         /// months from 2018-04-01 after end of case`), in order; absent for
@@ -282,6 +295,7 @@ pub struct LengthChange {
     /// Days, weeks or months.
     pub unit: TimeUnit,
     /// The day it comes into force.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub from: NaiveDate,
 }
 
@@ -774,15 +788,19 @@ pub enum Window {
     /// attachment`).
     Days {
         /// The first day.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The last day.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: Option<NaiveDate>,
     },
     /// The days up to an anchor (`within 6 months before attachment`).
     Before {
         /// The first day.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The anchor's day, the last.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: Option<NaiveDate>,
         /// Which anchor.
         anchor: Anchor,
@@ -797,8 +815,10 @@ pub enum Window {
     /// the day decided.
     Dated {
         /// The first day.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The last day, the day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: Option<NaiveDate>,
         /// The length in force on the day decided.
         length: u32,
@@ -812,8 +832,10 @@ pub enum Window {
         /// How many terms.
         terms: u32,
         /// The first day of the earliest.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The day decided: events after the latest term count up to it.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: Option<NaiveDate>,
     },
     /// Fewer terms recorded than the window asks for: not measurable.
@@ -832,9 +854,11 @@ pub enum Window {
         /// The calendar terms' names, earliest first; empty for records.
         names: Vec<String>,
         /// The first day of the earliest.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The last day events count on: the day decided, or the
         /// attachment day for terms before attachment.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: Option<NaiveDate>,
     },
     /// Fewer terms ended by the day decided (or the attachment day) than
@@ -860,6 +884,7 @@ pub enum Window {
     /// The attachment day.
     AtAttachment {
         /// The day.
+        #[serde(serialize_with = "crate::date::serialize")]
         day: Option<NaiveDate>,
     },
     /// A window from attachment, for a family not attached: no days.
@@ -870,11 +895,13 @@ pub enum Window {
     /// Every day up to the day decided (`ever`).
     UpTo {
         /// The day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         day: Option<NaiveDate>,
     },
     /// The day decided itself (`now`).
     On {
         /// The day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         day: Option<NaiveDate>,
     },
     /// A window at the latest stretch of a kind's spells (`during order`,
@@ -885,8 +912,10 @@ pub enum Window {
         /// During it, or after its start or end.
         edge: SpellEdge,
         /// The first day.
+        #[serde(serialize_with = "crate::date::serialize")]
         from: Option<NaiveDate>,
         /// The last day, never after the day decided.
+        #[serde(serialize_with = "crate::date::serialize")]
         to: Option<NaiveDate>,
         /// For `within … after` a length that changes on days, the one in
         /// force on the stretch's start or end day (`from`), which chose it
@@ -1059,8 +1088,10 @@ pub struct ClaimEvidence {
     /// Claimable, not yet, claimed or not applicable.
     pub status: ClaimStatus,
     /// As the decision's `earliest`.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub earliest: Option<NaiveDate>,
     /// As the decision's `window`: the claim window it is made in.
+    #[serde(serialize_with = "crate::date::serialize")]
     pub window: Option<NaiveDate>,
     /// Why it is not claimable, in words.
     pub reason: Option<String>,
