@@ -328,15 +328,16 @@ impl RawFamily<'_> {
                 return None;
             }
         }
-        let events = self
-            .events?
-            .into_iter()
-            .enumerate()
-            .map(|(index, event)| event.typed(u32::try_from(index).ok()?, &member_ids, vocab))
-            .collect::<Option<Vec<Event>>>()?;
-        // Each event id names one event.
+        let raw_events = self.events?;
+        let mut events = Vec::with_capacity(raw_events.len());
+        for (position, event) in raw_events.into_iter().enumerate() {
+            events.push(event.typed(u32::try_from(position).ok()?, &member_ids, vocab)?);
+        }
+        // Each event id names one event. Ordered by length first, the ids
+        // records usually have (`e1`, `e2`, … `e10`) are already in order,
+        // which the sort sees at once; any order finds the repeats.
         let mut event_ids: Vec<&str> = events.iter().filter_map(|e| e.id.as_deref()).collect();
-        event_ids.sort_unstable();
+        event_ids.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         if event_ids.windows(2).any(|pair| pair.first() == pair.last()) {
             return None;
         }
