@@ -6,23 +6,25 @@ use chrono::{Datelike, NaiveDate};
 
 /// Reads a day written strictly as `YYYY-MM-DD`: exactly ten characters, a
 /// real calendar day, in the years 0001 to 9999 that the form can write.
+///
+/// Read byte by byte at fixed places: every event of every family has a
+/// day or two, so this is on the reading path of each record.
 pub fn parse(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = text.as_bytes() else {
         return None;
-    }
-    let number = |from: usize, to: usize| -> Option<u32> {
-        let digits = text.get(from..to)?;
-        if digits.bytes().all(|byte| byte.is_ascii_digit()) {
-            digits.parse().ok()
-        } else {
-            None
-        }
     };
-    let year = i32::try_from(number(0, 4)?)
+    let year = i32::try_from(digits(&[y0, y1, y2, y3])?)
         .ok()
         .filter(|year| *year >= 1)?;
-    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
+    NaiveDate::from_ymd_opt(year, digits(&[m0, m1])?, digits(&[d0, d1])?)
+}
+
+/// The number ASCII digits write, `None` if a byte is not one.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |number, byte| {
+        let digit = byte.checked_sub(b'0').filter(|digit| *digit <= 9)?;
+        number.checked_mul(10)?.checked_add(u32::from(digit))
+    })
 }
 
 /// The latest day written anywhere in `text` (comments too, which can
@@ -187,6 +189,94 @@ mod tests {
             "２015-02-01",
         ] {
             assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    /// The rule `parse` kept before it read bytes at fixed places.
+    fn parse_by_slices(text: &str) -> Option<NaiveDate> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+            return None;
+        }
+        let number = |from: usize, to: usize| -> Option<u32> {
+            let digits = text.get(from..to)?;
+            if digits.bytes().all(|byte| byte.is_ascii_digit()) {
+                digits.parse().ok()
+            } else {
+                None
+            }
+        };
+        let year = i32::try_from(number(0, 4)?)
+            .ok()
+            .filter(|year| *year >= 1)?;
+        NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
+    }
+
+    #[test]
+    fn reading_bytes_at_fixed_places_keeps_the_rule_on_edge_inputs() {
+        let mut inputs: Vec<String> = [
+            "0000-01-01",
+            "0001-01-01",
+            "9999-12-31",
+            "9999-13-01",
+            "2016-00-10",
+            "2016-13-10",
+            "2016-01-00",
+            "2016-01-32",
+            "2016-01-31",
+            "2016-04-31",
+            "2016-02-29",
+            "2015-02-29",
+            "2000-02-29",
+            "1900-02-29",
+            "2100-02-29",
+            "2400-02-29",
+            "+016-01-01",
+            "-016-01-01",
+            "2016-+1-01",
+            "2016-01--1",
+            "2016-01-+1",
+            " 016-01-01",
+            "2016-01-1 ",
+            "2016 01 01",
+            "2016-01-01\n",
+            "2016_01_01",
+            "2016-1-001",
+            "20160-1-01",
+            "é016-01-01",
+            "2016-é-01",
+            "2016-01-é",
+            "２016-01-01",
+            "2016-01-0１",
+            ":016-01-01",
+            "/016-01-01",
+            "2016-0:-01",
+            "",
+            "2016-01-1",
+            "2016-01-011",
+            "2016/01/01",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // Every month and day that two digits write, in years around the
+        // edges and the leap rules.
+        for year in [0, 1, 4, 100, 1900, 2000, 2015, 2016, 9996, 9999] {
+            for month in 0..100 {
+                for day in 0..100 {
+                    inputs.push(format!("{year:04}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        // Every byte at every place of one good day.
+        for at in 0..10 {
+            for byte in 0..=255u8 {
+                let mut bytes = b"2016-02-29".to_vec();
+                bytes[at] = byte;
+                inputs.extend(String::from_utf8(bytes).ok());
+            }
+        }
+        for text in &inputs {
+            assert_eq!(parse(text), parse_by_slices(text), "{text:?}");
         }
     }
 

@@ -107,8 +107,23 @@ pub struct EventKind {
 impl EventKind {
     /// The index of the field called `name`, if the kind declares it.
     pub fn field_index(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|field| field.name == name)
+        self.fields
+            .iter()
+            .position(|field| is_same_name(&field.name, name))
     }
+}
+
+/// Whether two names (of kinds, fields, members) are the same: like `==`,
+/// but looking first at the length and the first and last bytes, where the
+/// names of a vocabulary or the ids of a family mostly differ, so that a
+/// name looked up for every event of every record is rarely compared by a
+/// call to `memcmp`.
+pub(crate) fn is_same_name(name: &str, other: &str) -> bool {
+    let (name, other) = (name.as_bytes(), other.as_bytes());
+    name.len() == other.len()
+        && name.first() == other.first()
+        && name.last() == other.last()
+        && name == other
 }
 
 /// The name of the national kind whose records are school terms.
@@ -141,7 +156,7 @@ impl Vocabulary {
     pub fn lookup(&self, name: &str) -> Option<KindId> {
         self.kinds
             .iter()
-            .position(|kind| kind.name == name)
+            .position(|kind| is_same_name(&kind.name, name))
             .and_then(|index| u32::try_from(index).ok())
             .map(KindId)
     }
@@ -188,7 +203,7 @@ impl Vocabulary {
     pub fn member_attribute_index(&self, name: &str) -> Option<usize> {
         self.member_attributes
             .iter()
-            .position(|attribute| attribute.name == name)
+            .position(|attribute| is_same_name(&attribute.name, name))
     }
 
     /// How many kinds there are.

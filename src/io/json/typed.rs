@@ -25,7 +25,7 @@ use serde_json::value::RawValue;
 pub(in crate::io) use super::family::Scalar;
 use super::family::read_field;
 use crate::family::{Event, Family, FieldValue, Member, Role, is_usable_id, overlapping_terms};
-use crate::vocab::{FieldType, Shape, Subject, Vocabulary};
+use crate::vocab::{FieldType, Shape, Subject, Vocabulary, is_same_name};
 
 /// The family the careful reader would read from `text`, or `None` where
 /// the careful reader must decide (it may still accept).
@@ -295,6 +295,19 @@ fn optional_date(text: Option<&Text<'_>>) -> Option<Option<NaiveDate>> {
     }
 }
 
+/// The most members a family may have for the fast path: it finds a
+/// member by a scan of their ids, cheaper than a map for the few members
+/// families have, and leaves a family of more to the careful reader.
+const MOST_MEMBERS: usize = 64;
+
+/// The position of the member called `id`.
+fn position_of(member_ids: &[&str], id: &str) -> Option<u32> {
+    let position = member_ids
+        .iter()
+        .position(|member| is_same_name(member, id))?;
+    u32::try_from(position).ok()
+}
+
 fn usable(text: Text<'_>) -> Option<String> {
     is_usable_id(&text.0).then(|| text.0.into_owned())
 }
@@ -317,26 +330,27 @@ impl RawFamily<'_> {
             }
         }
         let raw_members = self.members?;
-        let mut member_ids: BTreeMap<&str, u32> = BTreeMap::new();
-        for (index, member) in raw_members.iter().enumerate() {
-            let id = member.id.as_ref()?;
-            if !is_usable_id(&id.0)
-                || member_ids
-                    .insert(&id.0, u32::try_from(index).ok()?)
-                    .is_some()
-            {
+        if raw_members.len() > MOST_MEMBERS {
+            return None;
+        }
+        let mut member_ids: Vec<&str> = Vec::with_capacity(raw_members.len());
+        for member in &raw_members {
+            let id = &member.id.as_ref()?.0;
+            if !is_usable_id(id) || position_of(&member_ids, id).is_some() {
                 return None;
             }
+            member_ids.push(id);
         }
-        let events = self
-            .events?
-            .into_iter()
-            .enumerate()
-            .map(|(index, event)| event.typed(u32::try_from(index).ok()?, &member_ids, vocab))
-            .collect::<Option<Vec<Event>>>()?;
-        // Each event id names one event.
+        let raw_events = self.events?;
+        let mut events = Vec::with_capacity(raw_events.len());
+        for (position, event) in raw_events.into_iter().enumerate() {
+            events.push(event.typed(u32::try_from(position).ok()?, &member_ids, vocab)?);
+        }
+        // Each event id names one event. Ordered by length first, the ids
+        // records usually have (`e1`, `e2`, … `e10`) are already in order,
+        // which the sort sees at once; any order finds the repeats.
         let mut event_ids: Vec<&str> = events.iter().filter_map(|e| e.id.as_deref()).collect();
-        event_ids.sort_unstable();
+        event_ids.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
         if event_ids.windows(2).any(|pair| pair.first() == pair.last()) {
             return None;
         }
@@ -393,18 +407,13 @@ impl RawMember<'_> {
 }
 
 impl RawEvent<'_> {
-    fn typed(
-        self,
-        position: u32,
-        member_ids: &BTreeMap<&str, u32>,
-        vocab: &Vocabulary,
-    ) -> Option<Event> {
+    fn typed(self, position: u32, member_ids: &[&str], vocab: &Vocabulary) -> Option<Event> {
         let kind_id = vocab.lookup(&self.kind?.0)?;
         let kind = vocab.get(kind_id)?;
         let member = match (kind.subject, self.member) {
             (Subject::Family, Some(_)) | (Subject::Member, None) => return None,
             (_, None) => None,
-            (_, Some(member)) => Some(*member_ids.get(&*member.0)?),
+            (_, Some(member)) => Some(position_of(member_ids, &member.0)?),
         };
         let (start, end) = match (self.date, self.start, self.end) {
             (Some(day), None, None) if kind.shape != Shape::Spell => {
