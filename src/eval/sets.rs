@@ -1288,6 +1288,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         for window in self.windows_of_terms(member, terms).iter() {
             let (from, to) = window.days;
             defined.push((from, to));
+            // What the events counted from the window's first day add (a
+            // term's records all are), as one contribution to each sum.
+            let mut from_first = [0i128; N];
             for (fact, parts) in &facts {
                 let counts = if is_term_kind {
                     window.records.contains(&fact.index)
@@ -1305,7 +1308,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 if first > to {
                     continue;
                 }
-                for ((weight, visible), contributions) in parts.iter().zip(out.iter_mut()) {
+                for (((weight, visible), contributions), total) in
+                    parts.iter().zip(out.iter_mut()).zip(&mut from_first)
+                {
                     match visible {
                         Some(visible) => push_days(
                             contributions,
@@ -1313,8 +1318,21 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                             *weight,
                         ),
                         // Every day visible: the term's days as they are.
+                        None if first == from => match total.checked_add(*weight) {
+                            Some(sum) => *total = sum,
+                            // Past i128, the total so far goes as it is.
+                            None => {
+                                contributions.push((from, to, *total));
+                                *total = *weight;
+                            }
+                        },
                         None => contributions.push((first, to, *weight)),
                     }
+                }
+            }
+            for (total, contributions) in from_first.iter().zip(out.iter_mut()) {
+                if *total != 0 {
+                    contributions.push((from, to, *total));
                 }
             }
         }
