@@ -4,7 +4,7 @@
 //! counts and records, and what the claim's own condition measured.
 
 use super::sets::Evaluated;
-use super::{AttachmentBasis, ClaimBasis, IndicatorFinding, ProblemBasis};
+use super::{AttachmentBasis, ClaimBasis, IndicatorFinding, ProblemBasis, ProblemFinding};
 use crate::days::Day;
 use crate::plan::{ClaimDef, Cond, DefineIdx};
 use crate::vocab::Shape;
@@ -12,8 +12,13 @@ use std::collections::BTreeSet;
 
 impl Evaluated<'_, '_> {
     /// The basis of a claim claimable on the as-of day; `None` for a family
-    /// not attached (no claim is claimable then).
-    pub(crate) fn claim_basis(&self, claim: &ClaimDef) -> Option<ClaimBasis> {
+    /// not attached (no claim is claimable then). `findings` are the
+    /// decision's: the problems' indicators that held at attachment.
+    pub(crate) fn claim_basis(
+        &self,
+        claim: &ClaimDef,
+        findings: &[ProblemFinding],
+    ) -> Option<ClaimBasis> {
         let day = self.facts.as_of;
         let (attached, _) = self.attachment.as_ref()?;
         let attached = *attached;
@@ -27,7 +32,7 @@ impl Evaluated<'_, '_> {
         self.progressed_problems(&claim.condition, day, &mut progressed, &mut BTreeSet::new());
         let problems = progressed
             .into_iter()
-            .filter_map(|index| self.problem_basis(index, day))
+            .filter_map(|index| self.problem_basis(index, day, findings))
             .collect();
         Some(ClaimBasis {
             attached: AttachmentBasis {
@@ -135,7 +140,12 @@ impl Evaluated<'_, '_> {
         }
     }
 
-    fn problem_basis(&self, index: usize, day: Day) -> Option<ProblemBasis> {
+    fn problem_basis(
+        &self,
+        index: usize,
+        day: Day,
+        findings: &[ProblemFinding],
+    ) -> Option<ProblemBasis> {
         let problem = self.plan.problems.get(index)?;
         let counted = self.counted.get(index)?;
         let identified_on = if counted.contains(self.attachment_anchor) {
@@ -143,25 +153,16 @@ impl Evaluated<'_, '_> {
         } else {
             counted.intervals().first().map(|(first, _)| *first)
         };
-        let indicators = identified_on.map_or_else(Vec::new, |on| {
-            problem
-                .indicators
+        let indicators = match identified_on {
+            // Identified at attachment: what the decision found then.
+            Some(on) if on == self.attachment_anchor => findings
                 .iter()
-                .enumerate()
-                .filter(|(position, _)| {
-                    self.indicator_sets
-                        .get(index)
-                        .and_then(|sets| sets.get(*position))
-                        .is_some_and(|set| set.contains(on))
-                })
-                .map(|(_, indicator)| IndicatorFinding {
-                    id: indicator.id.clone(),
-                    code: indicator.code.clone(),
-                    source: indicator.source.clone(),
-                    evidence: self.indicator_evidence(index, &indicator.condition, on),
-                })
-                .collect()
-        });
+                .find(|found| found.id == problem.id)
+                .map(|found| found.indicators.clone())
+                .unwrap_or_default(),
+            Some(on) => self.indicator_findings(index, on),
+            None => Vec::new(),
+        };
         let significant = self.significant.get(index)?;
         let progress = self.progress.get(index)?;
         Some(ProblemBasis {
@@ -181,6 +182,31 @@ impl Evaluated<'_, '_> {
                     .collect(),
             },
         })
+    }
+
+    /// The indicators of a problem that held on `day`, with the records
+    /// behind each.
+    pub(crate) fn indicator_findings(&self, index: usize, on: Day) -> Vec<IndicatorFinding> {
+        let Some(problem) = self.plan.problems.get(index) else {
+            return Vec::new();
+        };
+        problem
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(position, _)| {
+                self.indicator_sets
+                    .get(index)
+                    .and_then(|sets| sets.get(*position))
+                    .is_some_and(|set| set.contains(on))
+            })
+            .map(|(_, indicator)| IndicatorFinding {
+                id: indicator.id.clone(),
+                code: indicator.code.clone(),
+                source: indicator.source.clone(),
+                evidence: self.indicator_evidence(index, &indicator.condition, on),
+            })
+            .collect()
     }
 
     /// The records putting each attachment principle in place on `day`: a

@@ -313,7 +313,7 @@ impl Evaluated<'_, '_> {
     /// How many events are in the window on `day`; `None` on a day the
     /// window is not measurable.
     fn count_on(&self, aggregate: &Aggregate, member: Option<u32>, day: Day) -> Option<i128> {
-        let (count, measurable) = self.sum(aggregate, None, member);
+        let (count, measurable) = self.event_count(aggregate, member);
         measurable
             .contains(day)
             .then(|| count.value_at(day).copied().unwrap_or(0))
@@ -360,7 +360,7 @@ impl Evaluated<'_, '_> {
                 // left by a multiplier rounded toward zero.
                 let sum_on = |field: &FieldExpr| {
                     let scale = self.held_scale(aggregate, field);
-                    let (sum, defined) = self.field_sum(field, aggregate, member);
+                    let ([sum], defined) = self.field_sums([field], aggregate, member);
                     if !defined.contains(day) {
                         return 0;
                     }

@@ -354,26 +354,7 @@ impl<'p> Evaluated<'p, '_> {
 
         let mut problems = Vec::new();
         for (index, problem) in plan.problems.iter().enumerate() {
-            let mut indicators = Vec::new();
-            for (indicator_index, indicator) in problem.indicators.iter().enumerate() {
-                let fired = self
-                    .indicator_sets
-                    .get(index)
-                    .and_then(|sets| sets.get(indicator_index))
-                    .is_some_and(|set| set.contains(identification_point));
-                if fired {
-                    indicators.push(IndicatorFinding {
-                        id: indicator.id.clone(),
-                        code: indicator.code.clone(),
-                        source: indicator.source.clone(),
-                        evidence: self.indicator_evidence(
-                            index,
-                            &indicator.condition,
-                            identification_point,
-                        ),
-                    });
-                }
-            }
+            let indicators = self.indicator_findings(index, identification_point);
             if !indicators.is_empty() {
                 problems.push(ProblemFinding {
                     id: problem.id.clone(),
@@ -386,7 +367,9 @@ impl<'p> Evaluated<'p, '_> {
 
         let attachment = self.attachment_decision(eligible);
         let progress = self.progress_decisions();
-        let (claims, payable, route) = self.claim_decisions(eligible, as_of);
+        // A claim's basis cites, for a problem identified at the
+        // identification point, what these findings already hold.
+        let (claims, payable, route) = self.claim_decisions(eligible, as_of, &problems);
 
         Decision {
             family: facts.family.id.clone(),
@@ -490,6 +473,7 @@ impl<'p> Evaluated<'p, '_> {
         &self,
         eligible: bool,
         as_of: NaiveDate,
+        findings: &[ProblemFinding],
     ) -> (Vec<ClaimDecision>, Pence, Vec<String>) {
         let plan = self.plan;
         let day = self.facts.as_of;
@@ -580,7 +564,7 @@ impl<'p> Evaluated<'p, '_> {
                     Ok(window) => {
                         // A claimable claim cites what its basis rests on;
                         // its condition's evidence only when it has none.
-                        decision.basis = self.claim_basis(claim);
+                        decision.basis = self.claim_basis(claim, findings);
                         decision.evidence = match &decision.basis {
                             Some(basis) => self.basis_citations(basis),
                             None => self.evidence(&claim.condition, day),

@@ -18,6 +18,9 @@ use std::rc::Rc;
 /// over no sessions, fewer school terms than asked for).
 type Value = Option<Ratio>;
 
+/// What an event adds to a sum, and the days it is known on (`None`: all).
+type Part = (i128, Option<DaySet>);
+
 /// A define with the member it is evaluated for (`None` for the family).
 type InScope = (DefineIdx, Option<u32>);
 
@@ -63,9 +66,10 @@ pub(crate) struct Evaluated<'p, 'f> {
     /// days, by member and N: every measure over the last terms of one
     /// member reads the same windows, so they are found once.
     term_windows: TermsMemo,
-    /// The list [`Evaluated::sum`] gathers contributions in, kept between
-    /// sums so that each does not grow a list of its own from nothing.
-    contribution_buffer: RefCell<Vec<(Day, Day, i128)>>,
+    /// The lists [`Evaluated::sums`] gathers contributions in, one a sum,
+    /// kept between sums so that each does not grow lists of its own from
+    /// nothing.
+    contribution_buffers: RefCell<Vec<Vec<(Day, Day, i128)>>>,
 }
 
 impl<'p, 'f> Evaluated<'p, 'f> {
@@ -108,7 +112,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             define_sets: RefCell::default(),
             define_values: RefCell::default(),
             term_windows: RefCell::default(),
-            contribution_buffer: RefCell::default(),
+            contribution_buffers: RefCell::default(),
         };
         if let Some(day) = attached_on {
             let missing = evaluated.missing_principles(day);
@@ -718,8 +722,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         member: Option<u32>,
     ) -> DaySet {
         let (now, before) = self.reduction_windows(events, over);
-        let (now, _) = self.sum(&now, None, member);
-        let (before, _) = self.sum(&before, None, member);
+        let (now, _) = self.event_count(&now, member);
+        let (before, _) = self.event_count(&before, member);
         // Met when now / before ≤ (100% − percent) / 100%, cross-multiplied
         // in 256 bits: sums are exact i128 values, so `now × 100%` may not fit.
         let hundred = Fixed::HUNDRED_PERCENT;
@@ -887,17 +891,16 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 changes.iter().map(|(day, value)| (*day, Some(*value))),
             ),
             Measure::Count(aggregate) => {
-                let (count, defined) = self.sum(aggregate, None, member);
+                let (count, defined) = self.event_count(aggregate, member);
                 defined_values(count.map(|n| Some(ratio(*n, 1))), &defined)
             }
             Measure::Sum(field, aggregate) => {
-                let (sum, defined) = self.field_sum(field, aggregate, member);
+                let ([sum], defined) = self.field_sums([field], aggregate, member);
                 defined_values(sum, &defined)
             }
             Measure::Rate(top, bottom, aggregate) => {
-                let (top, top_defined) = self.field_sum(top, aggregate, member);
-                let (bottom, bottom_defined) = self.field_sum(bottom, aggregate, member);
-                let defined = top_defined.intersect(&bottom_defined);
+                // Both fields from one pass over the events.
+                let ([top, bottom], defined) = self.field_sums([top, bottom], aggregate, member);
                 // A rate per nothing (or per less than nothing, from
                 // inconsistent records) is not measurable, never 0.
                 let rate = top.zip_with(&bottom, |top, bottom| {
@@ -941,49 +944,89 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         }
     }
 
-    /// The sum over an aggregate's events of a number worked out from each
-    /// event's fields, in the fields' unit, and the days it can be measured
-    /// on (none where a sum left i128). The arithmetic is linear, so it is
-    /// taken on the sums: a constant adds itself once per event. Exact
-    /// throughout; a value past i128 is not measurable, never wrapped. The
-    /// days are the caller's to apply, once, rather than each field's.
-    pub(crate) fn field_sum(
+    /// The sums over an aggregate's events of numbers worked out from each
+    /// event's fields, in the fields' unit, and the days they can be
+    /// measured on (none where a sum left i128). Each field they read is
+    /// summed once however often it is read. The arithmetic is linear, so
+    /// it is taken on the sums: a constant adds itself once per event.
+    /// Exact throughout; a value past i128 is not measurable, never
+    /// wrapped. The days are the caller's to apply, once, rather than each
+    /// field's.
+    pub(crate) fn field_sums<const N: usize>(
+        &self,
+        fields: [&FieldExpr; N],
+        aggregate: &Aggregate,
+        member: Option<u32>,
+    ) -> ([Steps<Value>; N], DaySet) {
+        let mut summed = Vec::new();
+        for field in fields {
+            summed_fields(field, &mut summed);
+        }
+        // A rate of one field per another (the usual) finds its events, and
+        // places them in the window, once for both; arithmetic on more
+        // fields takes a pass over the events for each.
+        let (sums, defined) = match *summed.as_slice() {
+            [first, second] => {
+                let (sums, defined) = self.sums([first, second], aggregate, member);
+                (Vec::from(sums), defined)
+            }
+            _ => summed.iter().fold(
+                (Vec::with_capacity(summed.len()), DaySet::all()),
+                |(mut sums, defined), field| {
+                    let ([sum], field_defined) = self.sums([*field], aggregate, member);
+                    sums.push(sum);
+                    (sums, defined.intersect(&field_defined))
+                },
+            ),
+        };
+        let values = fields.map(|field| self.field_values(field, aggregate, &summed, &sums));
+        (values, defined)
+    }
+
+    /// A field expression worked out from the sums of the fields it reads,
+    /// `sums` holding the sum of each of `summed` in turn.
+    fn field_values(
         &self,
         field: &FieldExpr,
         aggregate: &Aggregate,
-        member: Option<u32>,
-    ) -> (Steps<Value>, DaySet) {
+        summed: &[Option<usize>],
+        sums: &[Steps<i128>],
+    ) -> Steps<Value> {
+        let sum_of = |read: Option<usize>| {
+            summed
+                .iter()
+                .position(|field| *field == read)
+                .and_then(|place| sums.get(place))
+        };
         match field {
             FieldExpr::Field(index) => {
-                let (sum, defined) = self.sum(aggregate, Some(*index), member);
                 let scale = self.field_scale(aggregate.kind, *index);
-                (sum.map(|n| exact(*n, scale)), defined)
+                sum_of(Some(*index)).map_or_else(
+                    || Steps::constant(None),
+                    |sum| sum.map(|n| exact(*n, scale)),
+                )
             }
-            FieldExpr::Constant(each) => {
-                let (count, defined) = self.sum(aggregate, None, member);
-                let values =
-                    count.map(|n| exact(each.numerator.checked_mul(*n)?, each.denominator));
-                (values, defined)
-            }
+            FieldExpr::Constant(each) => sum_of(None).map_or_else(
+                || Steps::constant(None),
+                |count| count.map(|n| exact(each.numerator.checked_mul(*n)?, each.denominator)),
+            ),
             FieldExpr::Add(left, right) | FieldExpr::Subtract(left, right) => {
                 let adding = matches!(field, FieldExpr::Add(..));
-                let (left, left_defined) = self.field_sum(left, aggregate, member);
-                let (right, right_defined) = self.field_sum(right, aggregate, member);
-                let values = left.zip_with(&right, |left, right| {
+                let left = self.field_values(left, aggregate, summed, sums);
+                let right = self.field_values(right, aggregate, summed, sums);
+                left.zip_with(&right, |left, right| {
                     sum_or_difference((*left)?, (*right)?, adding)
-                });
-                (values, left_defined.intersect(&right_defined))
+                })
             }
             FieldExpr::Times(inner, by) => {
-                let (values, defined) = self.field_sum(inner, aggregate, member);
-                let values = values.map(|value| {
-                    let value = (*value)?;
-                    exact(
-                        value.numerator.checked_mul(by.numerator)?,
-                        value.denominator.checked_mul(by.denominator)?,
-                    )
-                });
-                (values, defined)
+                self.field_values(inner, aggregate, summed, sums)
+                    .map(|value| {
+                        let value = (*value)?;
+                        exact(
+                            value.numerator.checked_mul(by.numerator)?,
+                            value.denominator.checked_mul(by.denominator)?,
+                        )
+                    })
             }
         }
     }
@@ -1090,28 +1133,45 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         }
     }
 
-    /// The number of matching events (or the sum of a field over them) on
-    /// each day, and the days on which the window can be measured at all.
+    /// The number of matching events on each day, and the days on which
+    /// the window can be measured at all.
+    pub(crate) fn event_count(
+        &self,
+        aggregate: &Aggregate,
+        member: Option<u32>,
+    ) -> (Steps<i128>, DaySet) {
+        let ([count], defined) = self.sums([None], aggregate, member);
+        (count, defined)
+    }
+
+    /// The sum over the matching events of each of `fields` (`None`: one
+    /// for each event, a count) on each day, from one pass over the events,
+    /// and the days on which the window can be measured at all.
     ///
     /// The sums are exact in i128: counts up to `u64::MAX` are added as they
     /// are, never clamped to i64. A sum that left i128 (it cannot, see
-    /// [`Steps::sum_of_intervals`]) would be measurable on no day.
-    pub(crate) fn sum(
+    /// [`Steps::sum_of_intervals`]) would leave them measurable on no day.
+    fn sums<const N: usize>(
         &self,
+        fields: [Option<usize>; N],
         aggregate: &Aggregate,
-        field: Option<usize>,
         member: Option<u32>,
-    ) -> (Steps<i128>, DaySet) {
-        // A sum inside this one (a member's `with`) takes an empty list of
-        // its own while this one holds the buffer.
-        let mut contributions = self.contribution_buffer.take();
-        contributions.clear();
-        let sum = match self.contributions(aggregate, field, member, &mut contributions) {
-            Some(defined) => measurable(Steps::sum_of_intervals(contributions.drain(..)), defined),
-            None => (Steps::constant(0), DaySet::empty()),
-        };
-        self.contribution_buffer.replace(contributions);
-        sum
+    ) -> ([Steps<i128>; N], DaySet) {
+        let mut lists = self.contribution_lists();
+        let sums = self
+            .contributions(aggregate, fields, member, &mut lists)
+            .and_then(|defined| {
+                let mut overflowed = false;
+                let sums = lists.each_mut().map(|contributions| {
+                    Steps::sum_of_intervals(contributions.drain(..)).unwrap_or_else(|| {
+                        overflowed = true;
+                        Steps::constant(0)
+                    })
+                });
+                (!overflowed).then_some((sums, defined))
+            });
+        self.return_contribution_lists(lists);
+        sums.unwrap_or_else(|| (std::array::from_fn(|_| Steps::constant(0)), DaySet::empty()))
     }
 
     /// The days on which at least one matching event is in the window (a
@@ -1119,60 +1179,79 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// their days, with no running total), and the days on which the window
     /// can be measured at all.
     fn occurrences(&self, aggregate: &Aggregate, member: Option<u32>) -> (DaySet, DaySet) {
-        let mut contributions = self.contribution_buffer.take();
-        contributions.clear();
-        let days = match self.contributions(aggregate, None, member, &mut contributions) {
-            Some(defined) => (
-                DaySet::from_intervals(contributions.drain(..).map(|(start, end, _)| (start, end))),
-                defined,
-            ),
+        let mut lists = self.contribution_lists();
+        let days = match self.contributions(aggregate, [None], member, &mut lists) {
+            Some(defined) => {
+                let [contributions] = &mut lists;
+                (
+                    DaySet::from_intervals(
+                        contributions.drain(..).map(|(start, end, _)| (start, end)),
+                    ),
+                    defined,
+                )
+            }
             None => (DaySet::empty(), DaySet::empty()),
         };
-        self.contribution_buffer.replace(contributions);
+        self.return_contribution_lists(lists);
         days
     }
 
-    /// What each matching event adds to [`Evaluated::sum`], as `(first day,
-    /// last day, weight)`, into `out`; the days on which the window can be
+    /// Empty lists for a sum's contributions, kept from earlier sums where
+    /// there are any. A sum inside this one (a member's `with`) takes lists
+    /// of its own.
+    fn contribution_lists<const N: usize>(&self) -> [Vec<(Day, Day, i128)>; N] {
+        let mut kept = self.contribution_buffers.try_borrow_mut().ok();
+        std::array::from_fn(|_| {
+            kept.as_mut()
+                .and_then(|kept| kept.pop())
+                .unwrap_or_default()
+        })
+    }
+
+    /// The lists back, emptied by the sum, for the next.
+    fn return_contribution_lists<const N: usize>(&self, lists: [Vec<(Day, Day, i128)>; N]) {
+        if let Ok(mut kept) = self.contribution_buffers.try_borrow_mut() {
+            kept.extend(lists);
+        }
+    }
+
+    /// What each matching event adds to each sum of [`Evaluated::sums`], as
+    /// `(first day, last day, weight)`, into the list of `out` in the same
+    /// place as its field in `fields`; the days on which the window can be
     /// measured, or `None` when it cannot be on any (a test against the
-    /// attachment day with nothing to compare with).
-    fn contributions(
+    /// attachment day with nothing to compare with). The events are found,
+    /// and placed in the window, once for all the fields.
+    fn contributions<const N: usize>(
         &self,
         aggregate: &Aggregate,
-        field: Option<usize>,
+        fields: [Option<usize>; N],
         member: Option<u32>,
-        out: &mut Vec<(Day, Day, i128)>,
+        out: &mut [Vec<(Day, Day, i128)>; N],
     ) -> Option<DaySet> {
-        let weight = |fact: &Fact<'_>| -> i128 {
-            match field {
-                None => 1,
-                Some(field) => match fact.field(field) {
-                    Some(FieldValue::Count(n)) => i128::from(*n),
-                    Some(FieldValue::Decimal(value) | FieldValue::Percentage(value)) => {
-                        i128::from(value.0)
-                    }
-                    Some(FieldValue::Money(value)) => i128::from(value.0),
-                    _ => 0,
-                },
-            }
-        };
+        for contributions in out.iter_mut() {
+            contributions.clear();
+        }
         // Compared with nothing, a test against the attachment day leaves
         // the aggregate not measurable: neither `has` nor `no` holds.
         self.baselines(aggregate, member)?;
         if let Window::Terms(terms) = aggregate.window {
-            return Some(
-                self.contributions_over_terms(aggregate, terms, field, &weight, member, out),
-            );
+            return Some(self.contributions_over_terms(aggregate, terms, fields, member, out));
         }
         let anchors = self.anchors(&aggregate.window, member);
         for fact in self.matching(aggregate, member) {
-            let mut days = self.presence(aggregate, &fact, &anchors);
-            if field.is_some() {
-                days = days.within(self.visibility(aggregate, field, &fact).as_ref());
+            let days = self.presence(aggregate, &fact, &anchors);
+            if days.is_empty() {
+                continue;
             }
-            let weight = weight(&fact);
-            for (start, end) in days.intervals() {
-                out.push((*start, *end, weight));
+            for (field, contributions) in fields.iter().zip(out.iter_mut()) {
+                let weight = weight(&fact, *field);
+                // A count sees the event on the days it is present; a
+                // field, on those of them it is known on.
+                let visible = field.and_then(|_| self.visibility(aggregate, *field, &fact));
+                match visible {
+                    Some(visible) => push_days(contributions, &days.intersect(&visible), weight),
+                    None => push_days(contributions, &days, weight),
+                }
             }
         }
         Some(
@@ -1182,52 +1261,78 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         )
     }
 
-    fn contributions_over_terms(
+    fn contributions_over_terms<const N: usize>(
         &self,
         aggregate: &Aggregate,
         terms: Terms,
-        field: Option<usize>,
-        weight: &dyn Fn(&Fact<'_>) -> i128,
+        fields: [Option<usize>; N],
         member: Option<u32>,
-        contributions: &mut Vec<(Day, Day, i128)>,
+        out: &mut [Vec<(Day, Day, i128)>; N],
     ) -> DaySet {
         let mut defined = Vec::new();
         let is_term_kind = aggregate.kind == self.plan.known.school_term;
-        let facts: Vec<(Fact<'_>, Option<DaySet>)> = self
+        // Each event with what it adds to each sum and the days it is known
+        // on, found once for all the windows it counts in.
+        let facts: Vec<(Fact<'_>, [Part; N])> = self
             .matching(aggregate, member)
             .map(|fact| {
-                let visible = self.visibility(aggregate, field, &fact);
-                (fact, visible)
+                let parts = fields.map(|field| {
+                    (
+                        weight(&fact, field),
+                        self.visibility(aggregate, field, &fact),
+                    )
+                });
+                (fact, parts)
             })
             .collect();
         for window in self.windows_of_terms(member, terms).iter() {
             let (from, to) = window.days;
             defined.push((from, to));
-            for (fact, visible) in &facts {
+            // What the events counted from the window's first day add (a
+            // term's records all are), as one contribution to each sum.
+            let mut from_first = [0i128; N];
+            for (fact, parts) in &facts {
                 let counts = if is_term_kind {
                     window.records.contains(&fact.index)
                 } else {
                     fact.end >= window.start && fact.start <= window.until
                 };
-                if counts {
-                    let first = if is_term_kind {
-                        from
-                    } else {
-                        from.max(fact.start)
-                    };
-                    if first <= to {
-                        let weight = weight(fact);
-                        match visible {
-                            Some(visible) => {
-                                let days = DaySet::interval(first, to).intersect(visible);
-                                for (from, to) in days.intervals() {
-                                    contributions.push((*from, *to, weight));
-                                }
+                if !counts {
+                    continue;
+                }
+                let first = if is_term_kind {
+                    from
+                } else {
+                    from.max(fact.start)
+                };
+                if first > to {
+                    continue;
+                }
+                for (((weight, visible), contributions), total) in
+                    parts.iter().zip(out.iter_mut()).zip(&mut from_first)
+                {
+                    match visible {
+                        Some(visible) => push_days(
+                            contributions,
+                            &DaySet::interval(first, to).intersect(visible),
+                            *weight,
+                        ),
+                        // Every day visible: the term's days as they are.
+                        None if first == from => match total.checked_add(*weight) {
+                            Some(sum) => *total = sum,
+                            // Past i128, the total so far goes as it is.
+                            None => {
+                                contributions.push((from, to, *total));
+                                *total = *weight;
                             }
-                            // Every day visible: the term's days as they are.
-                            None => contributions.push((first, to, weight)),
-                        }
+                        },
+                        None => contributions.push((first, to, *weight)),
                     }
+                }
+            }
+            for (total, contributions) in from_first.iter().zip(out.iter_mut()) {
+                if *total != 0 {
+                    contributions.push((from, to, *total));
                 }
             }
         }
@@ -2045,13 +2150,46 @@ fn defined_values(values: Steps<Value>, defined: &DaySet) -> Steps<Value> {
     )
 }
 
-/// A sum with the days it can be measured on; a sum whose total left i128
-/// (see [`Steps::sum_of_intervals`]) can be measured on none.
-fn measurable(sum: Option<Steps<i128>>, defined: DaySet) -> (Steps<i128>, DaySet) {
-    match sum {
-        Some(sum) => (sum, defined),
-        None => (Steps::constant(0), DaySet::empty()),
+/// The fields a field expression sums (`None` for a constant, which a
+/// count of the events carries), each once, added to `out`.
+fn summed_fields(field: &FieldExpr, out: &mut Vec<Option<usize>>) {
+    let mut add = |read: Option<usize>| {
+        if !out.contains(&read) {
+            out.push(read);
+        }
+    };
+    match field {
+        FieldExpr::Field(index) => add(Some(*index)),
+        FieldExpr::Constant(_) => add(None),
+        FieldExpr::Add(left, right) | FieldExpr::Subtract(left, right) => {
+            summed_fields(left, out);
+            summed_fields(right, out);
+        }
+        FieldExpr::Times(inner, _) => summed_fields(inner, out),
     }
+}
+
+/// What an event adds to the sum of a field (`None`: to a count, one);
+/// nothing for a field it does not record.
+fn weight(fact: &Fact<'_>, field: Option<usize>) -> i128 {
+    match field {
+        None => 1,
+        Some(field) => match fact.field(field) {
+            Some(FieldValue::Count(n)) => i128::from(*n),
+            Some(FieldValue::Decimal(value) | FieldValue::Percentage(value)) => i128::from(value.0),
+            Some(FieldValue::Money(value)) => i128::from(value.0),
+            _ => 0,
+        },
+    }
+}
+
+/// An event's days as contributions of `weight` each.
+fn push_days(contributions: &mut Vec<(Day, Day, i128)>, days: &DaySet, weight: i128) {
+    contributions.extend(
+        days.intervals()
+            .iter()
+            .map(|(start, end)| (*start, *end, weight)),
+    );
 }
 
 /// A define's days or values in a scope, computed the first time they are
