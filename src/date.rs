@@ -2,6 +2,7 @@
 //! arguments and every output: strictly `YYYY-MM-DD`, years 0001 to 9999.
 #![deny(clippy::arithmetic_side_effects)]
 
+use crate::num::whole_number;
 use chrono::{Datelike, NaiveDate};
 
 /// Reads a day written strictly as `YYYY-MM-DD`: exactly ten characters, a
@@ -13,18 +14,11 @@ pub fn parse(text: &str) -> Option<NaiveDate> {
     let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = text.as_bytes() else {
         return None;
     };
-    let year = i32::try_from(digits(&[y0, y1, y2, y3])?)
+    let number = |digits: &[u8]| u32::try_from(whole_number(digits)?).ok();
+    let year = i32::try_from(number(&[y0, y1, y2, y3])?)
         .ok()
         .filter(|year| *year >= 1)?;
-    NaiveDate::from_ymd_opt(year, digits(&[m0, m1])?, digits(&[d0, d1])?)
-}
-
-/// The number ASCII digits write, `None` if a byte is not one.
-fn digits(bytes: &[u8]) -> Option<u32> {
-    bytes.iter().try_fold(0u32, |number, byte| {
-        let digit = byte.checked_sub(b'0').filter(|digit| *digit <= 9)?;
-        number.checked_mul(10)?.checked_add(u32::from(digit))
-    })
+    NaiveDate::from_ymd_opt(year, number(&[m0, m1])?, number(&[d0, d1])?)
 }
 
 /// The latest day written anywhere in `text` (comments too, which can

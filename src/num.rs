@@ -60,6 +60,19 @@ impl Serialize for Fixed {
     }
 }
 
+/// The number that `digits`, one or more ASCII digits and nothing else,
+/// write; `None` for any other bytes, or a number past `u64`. Days and
+/// counts are read through it, a byte at a time, on every record.
+pub(crate) fn whole_number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |number, byte| {
+        let digit = byte.checked_sub(b'0').filter(|digit| *digit <= 9)?;
+        number.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
 /// An amount of money in pence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pence(pub i64);

@@ -832,13 +832,7 @@ pub(super) fn read_field(value: Scalar<'_>, ty: &FieldType) -> Result<FieldValue
                 return Err(NegativeCount);
             }
             // Only digits are left, so the number is theirs unless too large.
-            digits
-                .bytes()
-                .try_fold(0u64, |count, digit| {
-                    count
-                        .checked_mul(10)?
-                        .checked_add(u64::from(digit.checked_sub(b'0')?))
-                })
+            crate::num::whole_number(digits.as_bytes())
                 .map(FieldValue::Count)
                 .ok_or(TooLarge)
         }
