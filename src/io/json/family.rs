@@ -796,7 +796,9 @@ pub(super) fn read_field(value: Scalar<'_>, ty: &FieldType) -> Result<FieldValue
     match ty {
         FieldType::Count => {
             const EXPECTED: &str = "a whole number";
-            let text = text().ok_or(WrongType { expected: EXPECTED })?;
+            let Some(text) = text() else {
+                return Err(WrongType { expected: EXPECTED });
+            };
             let (negative, digits) = match text.strip_prefix('-') {
                 Some(digits) => (true, digits),
                 None => (false, text),
@@ -832,16 +834,19 @@ pub(super) fn read_field(value: Scalar<'_>, ty: &FieldType) -> Result<FieldValue
                 return Err(NegativeCount);
             }
             // Only digits are left, so the number is theirs unless too large.
-            crate::num::whole_number(digits.as_bytes())
-                .map(FieldValue::Count)
-                .ok_or(TooLarge)
+            match crate::num::whole_number(digits.as_bytes()) {
+                Some(count) => Ok(FieldValue::Count(count)),
+                None => Err(TooLarge),
+            }
         }
         FieldType::Decimal | FieldType::Percentage | FieldType::Money => {
             let (places, expected) = match ty {
                 FieldType::Money => (2, "an amount of money such as `12.50`"),
                 _ => (Fixed::PLACES, "a number such as `12.5`"),
             };
-            let text = text().ok_or(WrongType { expected })?;
+            let Some(text) = text() else {
+                return Err(WrongType { expected });
+            };
             let scaled = crate::num::decimal::parse(text, places).map_err(|error| match error {
                 crate::num::decimal::Error::Malformed => WrongType { expected },
                 crate::num::decimal::Error::TooPrecise => TooPrecise { places },
@@ -856,9 +861,10 @@ pub(super) fn read_field(value: Scalar<'_>, ty: &FieldType) -> Result<FieldValue
         }
         FieldType::Date => {
             let text = string("a date written `YYYY-MM-DD`, as a string")?;
-            crate::date::parse(text)
-                .map(FieldValue::Date)
-                .ok_or(BadDate)
+            match crate::date::parse(text) {
+                Some(date) => Ok(FieldValue::Date(date)),
+                None => Err(BadDate),
+            }
         }
         FieldType::Text => Ok(FieldValue::Text(string("a string")?.to_owned())),
         FieldType::Flag => match value {
