@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 pub(in crate::io) use super::family::Scalar;
@@ -166,12 +166,40 @@ record_visitor!(Families, RawFamily, "a family", |map, key, family| {
         "id" => once(&mut family.id, map.next_value()?)?,
         "attributes" => once(&mut family.attributes, map.next_value()?)?,
         "members" => once(&mut family.members, map.next_value()?)?,
-        "events" => once(&mut family.events, map.next_value()?)?,
+        "events" => once(&mut family.events, map.next_value::<EventList<'de>>()?.0)?,
         // Ignored by the careful reader, but it must see that it holds
         // no repeated key.
         _ => return Err(give_up()),
     }
 });
+
+/// A family's events, in order. A JSON array does not say how long it is,
+/// so the list starts with room for the events most families have rather
+/// than growing (and copying every event so far) five times on the way.
+struct EventList<'a>(Vec<RawEvent<'a>>);
+
+/// Room for this many events before the list must grow.
+const USUAL_EVENTS: usize = 64;
+
+impl<'de> Deserialize<'de> for EventList<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EventList<'de>, D::Error> {
+        struct Events;
+        impl<'de> Visitor<'de> for Events {
+            type Value = EventList<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a list of events")
+            }
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<EventList<'de>, S::Error> {
+                let mut events = Vec::with_capacity(USUAL_EVENTS);
+                while let Some(event) = seq.next_element()? {
+                    events.push(event);
+                }
+                Ok(EventList(events))
+            }
+        }
+        deserializer.deserialize_seq(Events)
+    }
+}
 
 #[derive(Default)]
 pub(in crate::io) struct RawMember<'a> {
