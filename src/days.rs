@@ -176,39 +176,53 @@ impl Day {
 }
 
 /// The year, month (1 to 12) and day of the month of a day strictly between
-/// the sentinels: Howard Hinnant's `civil_from_days`, counted in 400-year
-/// eras from 1 March of the year 0 (day −305).
+/// the sentinels: Neri and Schneider's `civil_from_days` ("Euclidean affine
+/// functions and their application to calendar algorithms", 2022), on days
+/// counted from 1 March of the year 0 (day −305). Every day of the calendar
+/// is after it, so the arithmetic is unsigned, and each division but one is
+/// a multiplication and a shift: a month window shifts a day this way for
+/// every event it looks at.
 #[allow(clippy::arithmetic_side_effects)]
 fn civil(day: Day) -> (i32, u32, u32) {
-    // Days since 1 March 0000, at least 306 and at most 3,652,365.
-    let since_march = day.0 + 305;
-    let era = since_march / 146_097;
-    let day_of_era = since_march - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day_of_month = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
+    // Days since 1 March 0000, at least 306 and at most 3,652,365: every
+    // product below is far inside its type.
+    let since_march = day.0.unsigned_abs() + 305;
+    let quarter_days = 4 * since_march + 3;
+    let century = quarter_days / 146_097;
+    let day_of_century = quarter_days % 146_097 / 4;
+    let year_part = 2_939_745 * u64::from(4 * day_of_century + 3);
+    let year_of_century = (year_part >> 32) as u32;
+    let day_of_year = (year_part as u32) / 2_939_745 / 4;
+    let month_part = 2141 * day_of_year + 197_913;
+    let month_from_march = month_part >> 16;
+    let day_of_month = (month_part & 0xFFFF) / 2141 + 1;
+    let january_or_february = day_of_year >= 306;
+    let year = 100 * century + year_of_century + u32::from(january_or_february);
+    let month = if january_or_february {
+        month_from_march - 12
     } else {
-        month_from_march - 9
+        month_from_march
     };
-    let year = year_of_era + era * 400 + i32::from(month <= 2);
-    (year, month.unsigned_abs(), day_of_month.unsigned_abs())
+    (year as i32, month, day_of_month)
 }
 
 /// The day of a date of the years 1 to 9999 (month 1 to 12, a day its
-/// month has): the inverse of [`civil`], Hinnant's `days_from_civil`.
+/// month has): the inverse of [`civil`], Neri and Schneider's
+/// `days_from_civil`.
 #[allow(clippy::arithmetic_side_effects)]
 fn from_civil(year: i32, month: u32, day: u32) -> Day {
-    let year = year - i32::from(month <= 2);
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month as i32 + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day as i32 - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    Day(era * 146_097 + day_of_era - 305)
+    let january_or_february = month <= 2;
+    // The year from March, at least 0.
+    let year = year.unsigned_abs() - u32::from(january_or_february);
+    let month = if january_or_february {
+        month + 12
+    } else {
+        month
+    };
+    let century = year / 100;
+    let days_before_year = 1461 * year / 4 - century + century / 4;
+    let days_before_month = (979 * month - 2919) / 32;
+    Day((days_before_year + days_before_month + day - 1) as i32 - 305)
 }
 
 /// How many days a month (1 to 12) of a year has, by the Gregorian rule.
@@ -1198,7 +1212,7 @@ impl Month {
 pub(crate) mod tests {
     #![allow(clippy::arithmetic_side_effects)]
     use super::*;
-    use chrono::Months;
+    use chrono::{Datelike, Months};
     use proptest::prelude::*;
     use std::cell::Cell;
     use std::collections::BTreeSet;
@@ -1282,6 +1296,23 @@ pub(crate) mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Every day of the calendar has chrono's year, month and day, and
+    /// comes back to itself from them.
+    #[test]
+    fn every_day_has_chronos_date_and_comes_back_from_it() {
+        for number in 1..Day::MAX.0 {
+            let day = Day(number);
+            let date = day.to_date().expect("a day inside the calendar");
+            let (year, month, day_of_month) = civil(day);
+            assert_eq!(
+                (year, month, day_of_month),
+                (date.year(), date.month(), date.day()),
+                "{day:?}"
+            );
+            assert_eq!(from_civil(year, month, day_of_month), day, "{day:?}");
         }
     }
 
