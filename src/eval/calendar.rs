@@ -117,7 +117,7 @@ impl<'p> Evaluated<'p, '_> {
                     let ended = self
                         .terms(member)
                         .iter()
-                        .filter(|term| term.1 <= anchor)
+                        .filter(|(_, end, _)| *end <= anchor)
                         .count();
                     TermsOn::TooFew(u32::try_from(ended).unwrap_or(u32::MAX))
                 }
@@ -172,7 +172,7 @@ impl<'p> Evaluated<'p, '_> {
                 .filter(|(_, record_end, _)| term.first <= *record_end && *record_end <= term.last);
             let before = records.len();
             for (_, _, indexes) in of_term {
-                records.extend(indexes.iter().copied());
+                records.extend_from_slice(indexes);
             }
             if records.len() == before && self.needs_a_record(member, term.first) {
                 missing.push(term);

@@ -12,6 +12,7 @@ use crate::vocab::{FieldType, KindId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU64;
+use std::ops::Range;
 use std::rc::Rc;
 
 /// A measure's value on a day; `None` when it cannot be measured (a rate
@@ -555,31 +556,35 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// same dates (siblings at one school, or a repeated export row) are one
     /// term that both count in, so that which one the input lists first
     /// never matters.
-    pub(crate) fn terms(&self, member: Option<u32>) -> Vec<(Day, Day, Vec<usize>)> {
+    pub(crate) fn terms(&self, member: Option<u32>) -> RecordedTerms {
         let kind = self.plan.known.school_term;
         let positions = match member {
             Some(member) => self.facts.member_positions(kind, member),
             None => self.facts.kind_positions(kind),
         };
-        let mut records: Vec<(Day, Day, usize)> = positions
+        let mut sorted: Vec<(Day, Day, usize)> = positions
             .iter()
             .filter_map(|position| self.facts.get(*position))
             .filter(|fact| fact.end != Day::MAX)
             .map(|fact| (fact.end, fact.start, fact.index))
             .collect();
-        records.sort_unstable();
-        let mut terms: Vec<(Day, Day, Vec<usize>)> = Vec::new();
-        for (end, start, index) in records {
+        sorted.sort_unstable();
+        let mut terms: Vec<(Day, Day, Range<usize>)> = Vec::new();
+        for (place, (end, start, _)) in sorted.iter().enumerate() {
+            let next = place.saturating_add(1);
             match terms.last_mut() {
-                Some((last_start, last_end, indexes))
-                    if (*last_start, *last_end) == (start, end) =>
+                Some((last_start, last_end, records))
+                    if (*last_start, *last_end) == (*start, *end) =>
                 {
-                    indexes.push(index);
+                    records.end = next;
                 }
-                _ => terms.push((start, end, vec![index])),
+                _ => terms.push((*start, *end, place..next)),
             }
         }
-        terms
+        RecordedTerms {
+            terms,
+            records: sorted.into_iter().map(|(_, _, index)| index).collect(),
+        }
     }
 
     /// The last `count` school terms of a member (or the family) over each
@@ -603,7 +608,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     fn find_term_windows(&self, member: Option<u32>, count: u32) -> Vec<TermWindow> {
-        let terms = self.terms(member);
+        let recorded = self.terms(member);
+        let terms = &recorded.terms;
         let Some(size) = usize::try_from(count).ok().filter(|size| *size > 0) else {
             return Vec::new();
         };
@@ -617,8 +623,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
             .windows(size)
             .zip(followers)
             .filter_map(|(chosen, next)| {
-                let (_, end, _) = chosen.last()?;
-                let end = *end;
+                let (first, last) = (chosen.first()?, chosen.last()?);
+                let end = last.1;
                 let next_end = next.map(|(_, next_end, _)| *next_end);
                 (next_end != Some(end)).then(|| TermWindow {
                     days: (end, next_end.map_or(Day::MAX, Day::pred)),
@@ -628,10 +634,12 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                         .min()
                         .unwrap_or(end),
                     until: Day::MAX,
-                    records: chosen
-                        .iter()
-                        .flat_map(|(_, _, indexes)| indexes.iter().copied())
-                        .collect(),
+                    // Terms in a row hold records in a row.
+                    records: recorded
+                        .records
+                        .get(first.2.start..last.2.end)
+                        .unwrap_or_default()
+                        .to_vec(),
                 })
             })
             .collect()
@@ -1588,9 +1596,9 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     }
                 }
                 TermsOn::TooFew(_) | TermsOn::NotRecorded(_) if terms_when_unmeasurable => {
-                    for (_, end, records) in self.terms(member) {
+                    for (_, end, records) in self.terms(member).iter() {
                         if end <= day {
-                            out.extend(records);
+                            out.extend(records.iter().copied());
                         }
                     }
                 }
@@ -2002,6 +2010,29 @@ enum Focus {
     Everything,
     /// Only those behind its having this value on the day.
     Outcome(bool),
+}
+
+/// A member's (or the family's) school-term records, by term, in the order
+/// the terms end (a term's first and last day name it); each term's
+/// records are a run of one list rather than a list each.
+pub(crate) struct RecordedTerms {
+    /// Each term's first and last day, and where its records are in `records`.
+    terms: Vec<(Day, Day, Range<usize>)>,
+    /// The records' event positions, term after term.
+    records: Vec<usize>,
+}
+
+impl RecordedTerms {
+    /// Each term's first and last day, and its records' event positions.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Day, Day, &[usize])> {
+        self.terms.iter().map(|(start, end, records)| {
+            (
+                *start,
+                *end,
+                self.records.get(records.clone()).unwrap_or_default(),
+            )
+        })
+    }
 }
 
 /// A member's (or the family's) last school terms over a stretch of days on
