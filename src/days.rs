@@ -78,12 +78,19 @@ impl Day {
     /// on 29 February turns a year older on 1 March in other years, as the
     /// law of England has it.
     pub fn age_on(born: Day, on: Day) -> Option<u32> {
-        let (born, on) = (born.to_date()?, on.to_date()?);
+        let is_date = |day: Day| Day::MIN < day && day < Day::MAX;
+        if !is_date(born) || !is_date(on) {
+            return None;
+        }
         if on < born {
             return Some(0);
         }
-        let mut years = on.year().checked_sub(born.year())?;
-        if (on.month(), on.day()) < (born.month(), born.day()) {
+        // By the calendar's own arithmetic (the same dates as chrono's, see
+        // the test): an age is looked up for every member a selector of
+        // ages or school age is asked about.
+        let ((born_year, born_month, born_day), (year, month, day)) = (civil(born), civil(on));
+        let mut years = year.checked_sub(born_year)?;
+        if (month, day) < (born_month, born_day) {
             years = years.checked_sub(1)?;
         }
         u32::try_from(years).ok()
