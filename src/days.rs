@@ -186,9 +186,9 @@ impl Day {
 /// the sentinels: Neri and Schneider's `civil_from_days` ("Euclidean affine
 /// functions and their application to calendar algorithms", 2022), on days
 /// counted from 1 March of the year 0 (day −305). Every day of the calendar
-/// is after it, so the arithmetic is unsigned, and each division but one is
-/// a multiplication and a shift: a month window shifts a day this way for
-/// every event it looks at.
+/// is after it, so the arithmetic is unsigned, and two of its divisions are
+/// a product's halves: a window of months shifts a day this way for every
+/// event it looks at.
 #[allow(clippy::arithmetic_side_effects)]
 fn civil(day: Day) -> (i32, u32, u32) {
     // Days since 1 March 0000, at least 306 and at most 3,652,365: every
@@ -197,6 +197,8 @@ fn civil(day: Day) -> (i32, u32, u32) {
     let quarter_days = 4 * since_march + 3;
     let century = quarter_days / 146_097;
     let day_of_century = quarter_days % 146_097 / 4;
+    // The high half of the product is the year of the century; the low
+    // half, scaled back, the day of that year.
     let year_part = 2_939_745 * u64::from(4 * day_of_century + 3);
     let year_of_century = (year_part >> 32) as u32;
     let day_of_year = (year_part as u32) / 2_939_745 / 4;

@@ -183,8 +183,8 @@ const USUAL_EVENTS: usize = 64;
 
 impl<'de> Deserialize<'de> for EventList<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EventList<'de>, D::Error> {
-        struct Events;
-        impl<'de> Visitor<'de> for Events {
+        struct List;
+        impl<'de> Visitor<'de> for List {
             type Value = EventList<'de>;
             fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
                 formatter.write_str("a list of events")
@@ -197,7 +197,7 @@ impl<'de> Deserialize<'de> for EventList<'de> {
                 Ok(EventList(events))
             }
         }
-        deserializer.deserialize_seq(Events)
+        deserializer.deserialize_seq(List)
     }
 }
 
