@@ -1488,8 +1488,8 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     /// The positions of the events [`Evaluated::evidence`] cites.
-    fn facts_behind(&self, cond: &Cond, day: Day) -> BTreeSet<usize> {
-        let mut facts = BTreeSet::new();
+    fn facts_behind(&self, cond: &Cond, day: Day) -> Vec<usize> {
+        let mut facts = Vec::new();
         self.collect(
             cond,
             None,
@@ -1531,7 +1531,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// measured, not the child whose terms pass), and for a member with
     /// fewer school terms than a window asks, the terms they have.
     pub(crate) fn evidence_of_failure(&self, cond: &Cond, day: Day) -> Vec<String> {
-        let mut facts = BTreeSet::new();
+        let mut facts = Vec::new();
         self.collect(
             cond,
             None,
@@ -1544,8 +1544,13 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     }
 
     /// Citations in the order of the events' days, so that the order the
-    /// input listed them in never shows.
+    /// input listed them in never shows; each event once, however often
+    /// its position is given (a condition's walk gathers an event for every
+    /// part that looks at it).
     pub(crate) fn cite_in_order(&self, positions: impl IntoIterator<Item = usize>) -> Vec<String> {
+        let mut positions: Vec<usize> = positions.into_iter().collect();
+        positions.sort_unstable();
+        positions.dedup();
         let mut cited: Vec<(chrono::NaiveDate, String)> = positions
             .into_iter()
             .filter_map(|index| self.facts.family.events.get(index))
@@ -1564,7 +1569,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         member: Option<u32>,
         day: Day,
     ) -> Vec<String> {
-        let mut facts = BTreeSet::new();
+        let mut facts = Vec::new();
         self.window_facts(aggregate, member, day, false, &mut facts);
         self.cite_in_order(facts)
     }
@@ -1578,7 +1583,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         member: Option<u32>,
         day: Day,
         terms_when_unmeasurable: bool,
-        out: &mut BTreeSet<usize>,
+        out: &mut Vec<usize>,
     ) {
         if let Window::Terms(terms) = aggregate.window {
             let is_term_kind = aggregate.kind == self.plan.known.school_term;
@@ -1591,7 +1596,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                             fact.end >= window.start && fact.start <= day.min(window.until)
                         };
                         if counts {
-                            out.insert(fact.index);
+                            out.push(fact.index);
                         }
                     }
                 }
@@ -1609,7 +1614,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         let anchors = self.anchors(&aggregate.window, member);
         for fact in self.matching(aggregate, member) {
             if self.presence(aggregate, &fact, &anchors).contains(day) {
-                out.insert(fact.index);
+                out.push(fact.index);
             }
         }
     }
@@ -1627,10 +1632,10 @@ impl<'p, 'f> Evaluated<'p, 'f> {
         member: Option<u32>,
         day: Day,
         focus: Focus,
-        out: &mut BTreeSet<usize>,
+        out: &mut Vec<usize>,
         seen: &mut BTreeSet<(DefineIdx, Option<u32>, Focus)>,
     ) {
-        let aggregate_facts = |aggregate: &Aggregate, out: &mut BTreeSet<usize>| {
+        let aggregate_facts = |aggregate: &Aggregate, out: &mut Vec<usize>| {
             self.window_facts(aggregate, member, day, focus != Focus::Everything, out)
         };
         match cond {
@@ -1724,7 +1729,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                     .filter_map(|position| self.facts.get(*position))
                 {
                     if fact.member == member && fact.start <= day {
-                        out.insert(fact.index);
+                        out.push(fact.index);
                     }
                 }
             }
