@@ -1548,9 +1548,6 @@ impl<'p, 'f> Evaluated<'p, 'f> {
     /// its position is given (a condition's walk gathers an event for every
     /// part that looks at it).
     pub(crate) fn cite_in_order(&self, positions: impl IntoIterator<Item = usize>) -> Vec<String> {
-        let mut positions: Vec<usize> = positions.into_iter().collect();
-        positions.sort_unstable();
-        positions.dedup();
         let mut cited: Vec<(chrono::NaiveDate, String)> = positions
             .into_iter()
             .filter_map(|index| self.facts.family.events.get(index))
