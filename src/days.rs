@@ -45,9 +45,14 @@ impl Day {
         Day(date.num_days_from_ce()).clamp(Day::MIN, Day::MAX)
     }
 
+    /// Whether the day is a date of the calendar, not a sentinel.
+    fn is_date(self) -> bool {
+        Day::MIN < self && self < Day::MAX
+    }
+
     /// The date of a day; `None` for the sentinels.
     pub fn to_date(self) -> Option<NaiveDate> {
-        if self <= Day::MIN || self >= Day::MAX {
+        if !self.is_date() {
             return None;
         }
         NaiveDate::from_num_days_from_ce_opt(self.0)
@@ -78,8 +83,7 @@ impl Day {
     /// on 29 February turns a year older on 1 March in other years, as the
     /// law of England has it.
     pub fn age_on(born: Day, on: Day) -> Option<u32> {
-        let is_date = |day: Day| Day::MIN < day && day < Day::MAX;
-        if !is_date(born) || !is_date(on) {
+        if !born.is_date() || !on.is_date() {
             return None;
         }
         if on < born {
@@ -120,7 +124,7 @@ impl Day {
     fn shift_noting_cut(self, length: Length, forwards: bool) -> (Day, bool) {
         #[cfg(test)]
         tests::count_shift();
-        if self <= Day::MIN || self >= Day::MAX {
+        if !self.is_date() {
             return (self, false);
         }
         let days_per_unit = match length.unit {
@@ -155,7 +159,7 @@ impl Day {
     /// test), a shorter month clamping the day to its end.
     #[allow(clippy::arithmetic_side_effects)]
     fn shift_months(self, count: u32, forwards: bool) -> (Day, bool) {
-        if self <= Day::MIN || self >= Day::MAX {
+        if !self.is_date() {
             return (self, false);
         }
         let (year, month, day) = civil(self);
@@ -309,7 +313,7 @@ fn first_day_window_opens_from(day: Day, length: Length) -> Day {
 /// exactly `day ..= last_day_covering(day, length)`. A sentinel covers
 /// itself: an open spell is in every window from its start on.
 pub fn last_day_covering(day: Day, length: Length) -> Day {
-    if day <= Day::MIN || day >= Day::MAX {
+    if !day.is_date() {
         return day;
     }
     first_day_window_opens_from(day, length).pred()
@@ -320,7 +324,7 @@ pub fn last_day_covering(day: Day, length: Length) -> Day {
 /// a last sign on `day`, and the first day a sustain period after a spell
 /// that ended on `day` is complete. The ends of time are their own.
 pub fn first_day_clear_of(day: Day, length: Length) -> Day {
-    if day <= Day::MIN || day >= Day::MAX {
+    if !day.is_date() {
         return day;
     }
     first_day_window_opens_from(day, length)
@@ -331,7 +335,7 @@ pub fn first_day_clear_of(day: Day, length: Length) -> Day {
 /// `start` itself (the window holds D; near the beginning of time a window
 /// is cut short at it).
 fn first_day_window_within(start: Day, length: Length) -> Day {
-    if start <= Day::MIN || start >= Day::MAX {
+    if !start.is_date() {
         return start;
     }
     first_day_window_opens_from(start.pred(), length).max(start)
