@@ -89,11 +89,24 @@ impl Pence {
         Some(Pence(fixed.0 / pence_in_millionths))
     }
 
-    /// The amount as `800.00`, the form decisions use.
+    /// The amount as `800.00`, the form decisions use. Written digit by
+    /// digit: `format!` took about 900 instructions an amount, and every
+    /// decision writes one for each claim and one for what is payable.
     pub fn to_decimal_string(self) -> String {
-        let sign = if self.0 < 0 { "-" } else { "" };
         let magnitude = self.0.unsigned_abs();
-        format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
+        let mut text = String::with_capacity(24);
+        if self.0 < 0 {
+            text.push('-');
+        }
+        let pounds = magnitude / 100;
+        // A u64 has at most 20 digits, so no power of ten here overflows.
+        for place in (0..=pounds.checked_ilog10().unwrap_or(0)).rev() {
+            push_digit(&mut text, pounds.checked_div(10u64.pow(place)).unwrap_or(0));
+        }
+        text.push('.');
+        push_digit(&mut text, magnitude / 10);
+        push_digit(&mut text, magnitude);
+        text
     }
 
     /// The largest amount held exactly.
@@ -111,6 +124,11 @@ impl Pence {
     pub fn from_i128(pence: i128) -> Option<Pence> {
         i64::try_from(pence).ok().map(Pence)
     }
+}
+
+/// Appends the last decimal digit of `value`.
+fn push_digit(text: &mut String, value: u64) {
+    text.extend(char::from_digit((value % 10) as u32, 10));
 }
 
 /// Prints as the plan language writes money: `£800` or `£12.50`.
@@ -387,6 +405,28 @@ mod tests {
         assert_eq!(Fixed(12_500_000).to_string(), "12.5");
         assert_eq!(Fixed(-1).to_string(), "-0.000001");
         assert_eq!(Fixed(15_000_000).to_string(), "15");
+    }
+
+    #[test]
+    fn an_amount_is_written_as_formatting_would_write_it() {
+        let formatted = |pence: i64| {
+            let sign = if pence < 0 { "-" } else { "" };
+            let magnitude = pence.unsigned_abs();
+            format!("{sign}{}.{:02}", magnitude / 100, magnitude % 100)
+        };
+        let powers = (0..19).map(|power| 10i64.pow(power));
+        let edges = powers
+            .flat_map(|power| [power - 1, power, power + 1])
+            .chain([i64::MAX, i64::MAX - 1, 80_000, 100_000, 99_999]);
+        let sweep = (-2_000..2_000).chain((0..1_000).map(|step| step * 9_973_331));
+        for pence in edges.flat_map(|pence| [pence, -pence]).chain(sweep) {
+            assert_eq!(
+                Pence(pence).to_decimal_string(),
+                formatted(pence),
+                "{pence}"
+            );
+        }
+        assert_eq!(Pence(i64::MIN).to_decimal_string(), formatted(i64::MIN));
     }
 
     #[test]
