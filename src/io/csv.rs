@@ -1592,6 +1592,7 @@ impl CsvFamily {
             .iter()
             .map(|(name, value)| (text(name), Given::Cell(Scalar::String(value))))
             .collect();
+        let mut event_fields = Vec::new();
         RawFamily {
             id: Some(&self.id)
                 .filter(|id| !id.is_empty())
@@ -1606,9 +1607,10 @@ impl CsvFamily {
             events: Some(
                 self.events
                     .iter()
-                    .map(|row| self.raw_event(vocab, row))
+                    .map(|row| self.raw_event(vocab, row, &mut event_fields))
                     .collect(),
             ),
+            event_fields,
         }
     }
 
@@ -1629,21 +1631,29 @@ impl CsvFamily {
         }
     }
 
-    fn raw_event<'a>(&'a self, vocab: &'a Vocabulary, row: &'a Row) -> RawEvent<'a> {
+    /// An event's row, its fields' cells added to the family's list.
+    fn raw_event<'a>(
+        &'a self,
+        vocab: &'a Vocabulary,
+        row: &'a Row,
+        event_fields: &mut Vec<(Text<'a>, Given<'a>)>,
+    ) -> RawEvent<'a> {
         let columns = &self.event_columns;
         let row = self.cells.of(row);
         let cell = |column: &str| row.cell(columns.index(column)).map(text);
         let kind = event_kind(columns, vocab, row);
-        let fields = columns
-            .names
-            .iter()
-            .zip(row.cells())
-            .filter(|(name, _)| !EVENT_COLUMNS.contains(&name.as_str()))
-            .filter_map(|(name, cell)| {
-                let cell = event_cell(kind, name, cell?);
-                Some((text(name), Given::Cell(cell.scalar())))
-            })
-            .collect();
+        let first = event_fields.len();
+        event_fields.extend(
+            columns
+                .names
+                .iter()
+                .zip(row.cells())
+                .filter(|(name, _)| !EVENT_COLUMNS.contains(&name.as_str()))
+                .filter_map(|(name, cell)| {
+                    let cell = event_cell(kind, name, cell?);
+                    Some((text(name), Given::Cell(cell.scalar())))
+                }),
+        );
         RawEvent {
             id: cell("event_id"),
             kind: cell("kind"),
@@ -1651,7 +1661,7 @@ impl CsvFamily {
             date: cell("date"),
             start: cell("start"),
             end: cell("end"),
-            fields,
+            fields: first..event_fields.len(),
         }
     }
 
