@@ -1600,7 +1600,7 @@ impl<'p, 'f> Evaluated<'p, 'f> {
                 TermsOn::TooFew(_) | TermsOn::NotRecorded(_) if terms_when_unmeasurable => {
                     for (_, end, records) in self.terms(member).iter() {
                         if end <= day {
-                            out.extend(records.iter().copied());
+                            out.extend_from_slice(records);
                         }
                     }
                 }

@@ -30,7 +30,9 @@
 //! [`CsvFolderWriter`] writes families in that shape, each family's rows
 //! together, refusing a family whose values would not read back the same.
 
-use super::json::typed::{Given, Object as Entries, RawEvent, RawFamily, RawMember, Scalar, Text};
+use super::json::typed::{
+    EventList, Given, Object as Entries, RawEvent, RawFamily, RawMember, Scalar, Text,
+};
 use super::lines::{LineStart, Lines};
 use super::{Input, InputError, MAX_RECORD_BYTES, Record, SeenFamilies};
 use crate::family::{Event, Member, RecordErrorKind, RecordPosition};
@@ -1592,7 +1594,12 @@ impl CsvFamily {
             .iter()
             .map(|(name, value)| (text(name), Given::Cell(Scalar::String(value))))
             .collect();
-        let mut event_fields = Vec::new();
+        let mut fields = Vec::new();
+        let events = self
+            .events
+            .iter()
+            .map(|row| self.raw_event(vocab, row, &mut fields))
+            .collect();
         RawFamily {
             id: Some(&self.id)
                 .filter(|id| !id.is_empty())
@@ -1604,13 +1611,7 @@ impl CsvFamily {
                     .map(|row| self.raw_member(vocab, row))
                     .collect(),
             ),
-            events: Some(
-                self.events
-                    .iter()
-                    .map(|row| self.raw_event(vocab, row, &mut event_fields))
-                    .collect(),
-            ),
-            event_fields,
+            events: Some(EventList { events, fields }),
         }
     }
 

@@ -159,11 +159,7 @@ pub(in crate::io) struct RawFamily<'a> {
     pub(in crate::io) id: Option<Text<'a>>,
     pub(in crate::io) attributes: Option<Object<'a>>,
     pub(in crate::io) members: Option<Vec<RawMember<'a>>>,
-    pub(in crate::io) events: Option<Vec<RawEvent<'a>>>,
-    /// The fields of every event, each event's a run of them: one list a
-    /// family, where a list an event cost an allocation for each event
-    /// with a field.
-    pub(in crate::io) event_fields: Entries<'a>,
+    pub(in crate::io) events: Option<EventList<'a>>,
 }
 
 record_visitor!(Families, RawFamily, "a family", |map, key, family| {
@@ -171,11 +167,7 @@ record_visitor!(Families, RawFamily, "a family", |map, key, family| {
         "id" => once(&mut family.id, map.next_value()?)?,
         "attributes" => once(&mut family.attributes, map.next_value()?)?,
         "members" => once(&mut family.members, map.next_value()?)?,
-        "events" => {
-            let EventList(events, fields) = map.next_value()?;
-            once(&mut family.events, events)?;
-            family.event_fields = fields;
-        }
+        "events" => once(&mut family.events, map.next_value()?)?,
         // Ignored by the careful reader, but it must see that it holds
         // no repeated key.
         _ => return Err(give_up()),
@@ -186,7 +178,13 @@ record_visitor!(Families, RawFamily, "a family", |map, key, family| {
 /// say how long it is, so the list starts with room for the events most
 /// families have rather than growing (and copying every event so far) five
 /// times on the way.
-struct EventList<'a>(Vec<RawEvent<'a>>, Entries<'a>);
+pub(in crate::io) struct EventList<'a> {
+    pub(in crate::io) events: Vec<RawEvent<'a>>,
+    /// The fields of every event, each event's a run of them: one list a
+    /// family, where a list an event cost an allocation for each event
+    /// with a field.
+    pub(in crate::io) fields: Entries<'a>,
+}
 
 /// Room for this many events before the list must grow.
 const USUAL_EVENTS: usize = 64;
@@ -210,7 +208,7 @@ impl<'de> Deserialize<'de> for EventList<'de> {
                 while let Some(event) = seq.next_element_seed(EventFields(&mut fields))? {
                     events.push(event);
                 }
-                Ok(EventList(events, fields))
+                Ok(EventList { events, fields })
             }
         }
         deserializer.deserialize_seq(List)
@@ -248,7 +246,7 @@ pub(in crate::io) struct RawEvent<'a> {
     pub(in crate::io) start: Option<Text<'a>>,
     pub(in crate::io) end: Option<Text<'a>>,
     /// Every other key: a field of the kind, checked once the kind is
-    /// known. The run of the family's [`RawFamily::event_fields`] they are.
+    /// known. The run of the family's [`EventList::fields`] they are.
     pub(in crate::io) fields: Range<usize>,
 }
 
@@ -408,11 +406,14 @@ impl RawFamily<'_> {
             }
             member_ids.push(id);
         }
-        let raw_events = self.events?;
+        let EventList {
+            events: raw_events,
+            fields: event_fields,
+        } = self.events?;
         let mut events = Vec::with_capacity(raw_events.len());
         for (position, event) in raw_events.into_iter().enumerate() {
             let position = u32::try_from(position).ok()?;
-            events.push(event.typed(position, &member_ids, &self.event_fields, vocab)?);
+            events.push(event.typed(position, &member_ids, &event_fields, vocab)?);
         }
         // Each event id names one event. Ordered by length first, the ids
         // records usually have (`e1`, `e2`, … `e10`) are already in order,
